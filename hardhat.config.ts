@@ -1,0 +1,19 @@
+// Hardhat 3 compiles and tests the contracts. The compiler is the `solc` npm package (soljson.js), never a download,
+// and the EVM target is one that permissioned engines run (Besu QBFT, geth Clique): shanghai, not solc's newest default.
+import { createRequire } from "node:module";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  solidity: {
+    version: "0.8.30",
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: "shanghai",
+      optimizer: { enabled: true, runs: 200 },
+    },
+  },
+  paths: { sources: "contracts", tests: { solidity: "contracts" } },
+  test: { solidity: { fuzz: { runs: 256, seed: "0x7e1c0" } } },
+});

@@ -1,0 +1,58 @@
+// `npm test`: the Solidity tests (Hardhat 3, fuzzing with a fixed seed), then every TypeScript test under node:test
+// against real services (anvil devnet, SQLite, a throwaway PostgreSQL cluster). Ends with one line
+// "N passed, N failed" that counts both. Arguments narrow the TypeScript run: `npm test -- test/api`.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const args = process.argv.slice(2);
+const onlyTs = args.length > 0;
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+if (!onlyTs) {
+  const sol = spawnSync("hardhat", ["test", "solidity"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  process.stdout.write(sol.stdout ?? "");
+  process.stderr.write(sol.stderr ?? "");
+  const out = `${sol.stdout}\n${sol.stderr}`;
+  const solPassed = Number(/(\d+) passing/.exec(out)?.[1] ?? 0);
+  const solFailed = Number(/(\d+) failing/.exec(out)?.[1] ?? 0);
+  passed += solPassed;
+  failed += solFailed;
+  // A compiler or runner error is a failure even when it printed no counts.
+  if (sol.status !== 0 && solFailed === 0) failed += 1;
+}
+
+const countsFile = join(mkdtempSync(join(tmpdir(), "telco-test-")), "counts.json");
+const patterns = onlyTs ? args : ["src/**/*.test.ts", "test/**/*.test.ts"];
+const ts = spawnSync(
+  process.execPath,
+  [
+    "--test",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=./scripts/count-reporter.mjs",
+    `--test-reporter-destination=${countsFile}`,
+    "--test-concurrency=2",
+    "--disable-warning=ExperimentalWarning",
+    ...patterns,
+  ],
+  { stdio: "inherit", env: { ...process.env, TELCO_LEDGER_TEST: "1" } },
+);
+try {
+  const counts = JSON.parse(readFileSync(countsFile, "utf8"));
+  passed += counts.passed;
+  failed += counts.failed;
+  skipped += counts.skipped + counts.todo;
+  if (counts.failures.length) console.log(`\nfailed:\n  ${counts.failures.join("\n  ")}`);
+  if (ts.status !== 0 && counts.failed === 0) failed += 1;
+} catch {
+  failed += 1;
+  console.log("the TypeScript test run produced no counts");
+}
+// Skipped tests count as failures: a skip must never hide a missing dependency.
+failed += skipped;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
