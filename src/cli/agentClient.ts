@@ -1,0 +1,68 @@
+// The CLI talks to a member agent over its REST API (the agent holds the keys; the CLI holds only an API key).
+// The target comes from --url/--api-key, the TELCO_LEDGER_URL/TELCO_LEDGER_API_KEY environment variables, or
+// --agent <name> looked up in the sandbox file data/sandbox.json.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CliError } from "./output.ts";
+
+export interface AgentTargetOptions {
+  agent?: string;
+  url?: string;
+  apiKey?: string;
+  dataDir?: string;
+}
+
+export interface AgentTarget {
+  url: string;
+  apiKey: string;
+}
+
+export function defaultDataDir(): string {
+  return resolve(process.env.TELCO_LEDGER_DATA ?? "data");
+}
+
+export function resolveAgentTarget(options: AgentTargetOptions): AgentTarget {
+  const url = options.url ?? process.env.TELCO_LEDGER_URL;
+  const apiKey = options.apiKey ?? process.env.TELCO_LEDGER_API_KEY;
+  if (url && apiKey && !options.agent) return { url, apiKey };
+  const name = options.agent ?? process.env.TELCO_LEDGER_AGENT;
+  if (!name) {
+    throw new CliError("say which agent: --agent <name> (sandbox), or --url and --api-key", "NO_AGENT");
+  }
+  const file = resolve(options.dataDir ?? defaultDataDir(), "sandbox.json");
+  let sandbox: { agents?: Array<{ name: string; url: string; apiKey: string }> };
+  try {
+    sandbox = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    throw new CliError(`no sandbox file at ${file}: start the sandbox (npm start) or give --url and --api-key`, "NO_SANDBOX");
+  }
+  const agent = sandbox.agents?.find((a) => a.name === name);
+  if (!agent) {
+    const names = (sandbox.agents ?? []).map((a) => a.name).join(", ");
+    throw new CliError(`no agent named "${name}" in ${file}; known: ${names}`, "UNKNOWN_AGENT");
+  }
+  return { url: url ?? agent.url, apiKey: apiKey ?? agent.apiKey };
+}
+
+export async function callAgent<T>(target: AgentTarget, method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, target.url), {
+      method,
+      headers: {
+        authorization: `Bearer ${target.apiKey}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new CliError(`agent at ${target.url} is unreachable: ${(error as Error).message}`, "AGENT_UNREACHABLE");
+  }
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const err = (parsed ?? {}) as { code?: string; message?: string; details?: Array<{ field: string; message: string }> };
+    throw new CliError(err.message ?? `HTTP ${response.status}`, err.code ?? `HTTP_${response.status}`, err.details);
+  }
+  return parsed as T;
+}

@@ -1,0 +1,109 @@
+// The member agent's configuration: one JSON file per agent (data/agents/<name>/agent.json in the sandbox),
+// validated at start so a typo names the field instead of failing later. Secrets are never in this file:
+// the keystore passphrase comes from an environment variable or a file beside it with mode 0600.
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { type Static, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+
+const Address = Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" });
+
+export const AgentConfigSchema = Type.Object(
+  {
+    /** Short machine name of the member: "tnsp-alpha". */
+    name: Type.String({ pattern: "^[a-z0-9][a-z0-9-]{1,62}$" }),
+    /** Display name of the member organisation. */
+    memberName: Type.String({ minLength: 1, maxLength: 200 }),
+    /** The member's governance account (a key in this agent's keystore). */
+    memberAccount: Address,
+    /** Directory for the keystore, the SQLite database and logs; relative paths are relative to the config file. */
+    dataDir: Type.String({ minLength: 1 }),
+    listen: Type.Object(
+      {
+        host: Type.String({ default: "127.0.0.1" }),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** URL other members use to reach this agent; published as the DID service endpoint. */
+    publicUrl: Type.String({ pattern: "^https?://" }),
+    chain: Type.Object(
+      {
+        rpcUrl: Type.String({ pattern: "^(https?|wss?)://" }),
+        chainId: Type.Integer({ minimum: 1 }),
+        /** Deployment manifest written by `telco-ledger deploy`. */
+        manifestPath: Type.String({ minLength: 1 }),
+        /** Blocks to wait before indexing; 0 on an instant-finality network (QBFT, devnet). */
+        confirmations: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
+        pollMs: Type.Optional(Type.Integer({ minimum: 20, maximum: 60000 })),
+      },
+      { additionalProperties: false },
+    ),
+    /** PostgreSQL URL; when absent the agent uses SQLite in dataDir. The DATABASE_URL environment variable wins. */
+    databaseUrl: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+    keystore: Type.Object(
+      {
+        /** Environment variable holding the passphrase (production). */
+        passphraseEnv: Type.Optional(Type.String()),
+        /** File holding the passphrase (sandbox), mode 0600. */
+        passphraseFile: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    logLevel: Type.Optional(
+      Type.Union([Type.Literal("fatal"), Type.Literal("error"), Type.Literal("warn"), Type.Literal("info"), Type.Literal("debug")]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type AgentConfig = Static<typeof AgentConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads and validates an agent config file; relative paths in it become absolute. */
+export function loadAgentConfig(path: string): AgentConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`cannot read agent config ${path}: ${(error as Error).message}`);
+  }
+  const config = parseAgentConfig(raw, path);
+  const base = dirname(resolve(path));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  return {
+    ...config,
+    dataDir: abs(config.dataDir),
+    chain: { ...config.chain, manifestPath: abs(config.chain.manifestPath) },
+    keystore: {
+      ...config.keystore,
+      ...(config.keystore.passphraseFile ? { passphraseFile: abs(config.keystore.passphraseFile) } : {}),
+    },
+  };
+}
+
+export function parseAgentConfig(raw: unknown, source = "agent config"): AgentConfig {
+  const withDefaults = Value.Default(AgentConfigSchema, structuredClone(raw));
+  const errors = [...Value.Errors(AgentConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    const lines = errors.slice(0, 10).map((e) => `  ${e.path || "/"}: ${e.message}`);
+    throw new ConfigError(`${source} is invalid:\n${lines.join("\n")}`);
+  }
+  return withDefaults as AgentConfig;
+}
+
+/** The keystore passphrase, from the environment variable or the file the config names. */
+export function readKeystorePassphrase(config: AgentConfig): string {
+  const { passphraseEnv, passphraseFile } = config.keystore;
+  if (passphraseEnv) {
+    const value = process.env[passphraseEnv];
+    if (value) return value;
+  }
+  if (passphraseFile) return readFileSync(passphraseFile, "utf8").trim();
+  throw new ConfigError(
+    `no keystore passphrase: set ${passphraseEnv ?? "keystore.passphraseEnv"} or keystore.passphraseFile in the agent config`,
+  );
+}
