@@ -1,0 +1,134 @@
+// Keystore: encryption at rest, wrong passphrase and corrupt files named, no private key in any serialisation.
+import assert from "node:assert/strict";
+import { createPublicKey, verify } from "node:crypto";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { inspect } from "node:util";
+import { IdentityError } from "../../src/core/identity/errors.ts";
+import { openKeystore } from "../../src/core/identity/keystore.ts";
+import { tempDir } from "./fixture.ts";
+
+const cheap = { N: 2 ** 10 };
+const dirs: { remove(): Promise<void> }[] = [];
+after(async () => {
+  for (const d of dirs) await d.remove();
+});
+async function freshDir() {
+  const d = await tempDir("telco-keystore-");
+  dirs.push(d);
+  return d.path;
+}
+
+describe("keystore", () => {
+  it("creates keys in 0600 files that reopen with the same public facts and signatures", async () => {
+    const dir = await freshDir();
+    const ks = await openKeystore({ dir, passphrase: "correct horse", scrypt: cheap });
+    const account = await ks.create({ kind: "secp256k1", label: "controller" });
+    const signing = await ks.create({ kind: "p256", label: "signing" });
+    const files = (await readdir(dir)).filter((n) => n.endsWith(".json"));
+    assert.equal(files.length, 2);
+    for (const f of files) assert.equal((await stat(join(dir, f))).mode & 0o777, 0o600);
+
+    const reopened = await openKeystore({ dir, passphrase: "correct horse" });
+    assert.deepEqual(reopened.list(), ks.list());
+    assert.equal(reopened.account(account.address as `0x${string}`).address, account.address);
+    const sig = reopened.signEs256(signing.kid, "hello");
+    assert.equal(sig.length, 64);
+    const publicKey = createPublicKey({ key: reopened.publicJwk(signing.kid), format: "jwk" });
+    assert.ok(verify("sha256", Buffer.from("hello"), { key: publicKey, dsaEncoding: "ieee-p1363" }, sig));
+    assert.ok(!verify("sha256", Buffer.from("hellO"), { key: publicKey, dsaEncoding: "ieee-p1363" }, sig));
+  });
+
+  it("rejects a wrong passphrase naming the file", async () => {
+    const dir = await freshDir();
+    const ks = await openKeystore({ dir, passphrase: "right", scrypt: cheap });
+    const key = await ks.create({ kind: "p256", label: "k" });
+    await assert.rejects(openKeystore({ dir, passphrase: "wrong" }), (error: unknown) => {
+      assert.ok(error instanceof IdentityError);
+      assert.equal(error.code, "KEYSTORE_WRONG_PASSPHRASE");
+      assert.match(error.message, new RegExp(`p256-${key.kid}\\.json`));
+      return true;
+    });
+  });
+
+  it("rejects a corrupt file naming it: bad JSON, tampered ciphertext", async () => {
+    const dir = await freshDir();
+    const ks = await openKeystore({ dir, passphrase: "pw", scrypt: cheap });
+    const key = await ks.create({ kind: "secp256k1", label: "k" });
+    const file = join(dir, `secp256k1-${key.kid}.json`);
+    const original = await readFile(file, "utf8");
+
+    const parsed = JSON.parse(original);
+    const flipped = parsed.crypto.ciphertext[0] === "0" ? "1" : "0";
+    parsed.crypto.ciphertext = flipped + parsed.crypto.ciphertext.slice(1);
+    await writeFile(file, JSON.stringify(parsed));
+    await assert.rejects(openKeystore({ dir, passphrase: "pw" }), (error: unknown) => {
+      assert.ok(error instanceof IdentityError);
+      assert.equal(error.code, "KEYSTORE_CORRUPT_FILE");
+      assert.ok(error.message.includes(file));
+      return true;
+    });
+
+    await writeFile(file, original.slice(0, 40));
+    await assert.rejects(openKeystore({ dir, passphrase: "pw" }), { code: "KEYSTORE_CORRUPT_FILE" });
+  });
+
+  it("never shows a private key in JSON or inspect of the keystore, its accounts or signers", async () => {
+    const dir = await freshDir();
+    const ks = await openKeystore({ dir, passphrase: "pw", scrypt: cheap });
+    const account = await ks.create({ kind: "secp256k1", label: "a" });
+    const signing = await ks.create({ kind: "p256", label: "s" });
+    // Recover the private keys the way an attacker with the passphrase would: only from the files on disk.
+    const { scryptSync, createDecipheriv } = await import("node:crypto");
+    const secrets: string[] = [];
+    for (const name of await readdir(dir)) {
+      const f = JSON.parse(await readFile(join(dir, name), "utf8"));
+      const p = f.crypto.kdfparams;
+      const key = scryptSync("pw", Buffer.from(p.salt, "hex"), 64, { N: p.N, r: p.r, p: p.p });
+      const d = createDecipheriv("aes-256-gcm", key.subarray(0, 32), Buffer.from(f.crypto.iv, "hex"));
+      d.setAAD(Buffer.from(`${f.kind}\n${f.kid}\n${f.publicKeyHex}`));
+      d.setAuthTag(Buffer.from(f.crypto.tag, "hex"));
+      const plain = Buffer.concat([d.update(Buffer.from(f.crypto.ciphertext, "hex")), d.final()]);
+      secrets.push(plain.toString("hex"), plain.toString("base64url"), plain.toString("base64"));
+    }
+    const shown = [
+      JSON.stringify(ks),
+      inspect(ks, { depth: 20, showHidden: true }),
+      JSON.stringify(ks.account(account.address as `0x${string}`)),
+      inspect(ks.account(account.address as `0x${string}`), { depth: 20, showHidden: true }),
+      inspect(ks.es256Signer(signing.kid), { depth: 20, showHidden: true }),
+      JSON.stringify(ks.list()),
+      JSON.stringify(ks.publicJwk(signing.kid)),
+      String(ks),
+    ].join("\n");
+    for (const s of secrets) assert.ok(!shown.toLowerCase().includes(s.toLowerCase()), "private key leaked");
+    for (const name of await readdir(dir)) {
+      const text = await readFile(join(dir, name), "utf8");
+      for (const s of secrets) assert.ok(!text.includes(s), "private key stored in clear");
+    }
+  });
+
+  it("retired keys sign nothing; bad inputs name the field", async () => {
+    const dir = await freshDir();
+    const ks = await openKeystore({ dir, passphrase: "pw", scrypt: cheap });
+    const signing = await ks.create({ kind: "p256", label: "s" });
+    await ks.retire(signing.kid);
+    assert.throws(() => ks.signEs256(signing.kid, "x"), { code: "KEY_RETIRED" });
+    assert.notEqual(ks.info(signing.kid).retiredAt, null);
+    const reopened = await openKeystore({ dir, passphrase: "pw" });
+    assert.notEqual(reopened.info(signing.kid).retiredAt, null);
+    await assert.rejects(ks.create({ kind: "rsa" as never, label: "x" }), {
+      code: "IDENTITY_INVALID_INPUT",
+      field: "kind",
+    });
+    await assert.rejects(ks.create({ kind: "p256", label: "" }), { field: "label" });
+    assert.throws(() => ks.account("0x1234"), { field: "address" });
+    assert.throws(() => ks.signEs256("nope", "x"), { code: "KEY_NOT_FOUND" });
+    assert.throws(
+      () => ks.account(signing.kid as never),
+      (e: unknown) => e instanceof IdentityError,
+    );
+    assert.equal(ks.list().length, 1);
+  });
+});
