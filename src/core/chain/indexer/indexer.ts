@@ -1,0 +1,280 @@
+// The event indexer: follows the logs of the consortium contracts and feeds them to projections (the read model).
+// Each event is stored once and projected in the same DB transaction as the cursor advance, so a crash never
+// applies an event twice or skips one; a rewound chain (devnet restored) makes the cursor rewind too.
+import { type Abi, type Address, decodeEventLog, type Hex, type Log } from "viem";
+import type { Queryable, Store } from "../../store/store.ts";
+import type { ChainClient } from "../client.ts";
+import { type ChainLogger, stderrLogger } from "../logger.ts";
+
+export interface IndexerSource {
+  /** Stable name stored with each event: "ConsortiumRegistry". */
+  name: string;
+  address: Address;
+  abi: Abi;
+  /** The contract's deployment block (from the manifest): no log of it exists earlier. */
+  fromBlock: number;
+}
+
+export interface ChainEvent {
+  source: string;
+  address: Address;
+  eventName: string;
+  args: Record<string, unknown>;
+  blockNumber: number;
+  blockHash: Hex;
+  /** Position of the log in its block. */
+  logIndex: number;
+  txHash: Hex;
+  /** Position among this indexer's logs within the transaction: with txHash, the event's identity. */
+  txLogPosition: number;
+}
+
+export interface Projection {
+  name: string;
+  /** Applies one event inside the indexer's transaction; throwing rolls back the whole range, to be retried. */
+  handle(event: ChainEvent, tx: Queryable): Promise<void>;
+}
+
+export interface CreateIndexerOptions {
+  store: Store;
+  chain: ChainClient;
+  sources: readonly IndexerSource[];
+  projections: readonly Projection[];
+  /** Distinguishes several indexers in one database. Default "main". */
+  name?: string;
+  pollMs?: number;
+  /** Blocks to stay behind the head. Default 0: QBFT blocks are final, and a devnet restore is handled by rewinding. */
+  confirmations?: number;
+  /** Largest block range per eth_getLogs call. Default 2000. */
+  maxRange?: number;
+  logger?: ChainLogger;
+}
+
+export interface Indexer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Indexes up to the (confirmed) head once; returns how many new events were applied. */
+  syncOnce(): Promise<number>;
+  /** Blocks between the confirmed head and the last indexed block. */
+  lag(): Promise<number>;
+  /** Called after commit with each newly applied event; returns an unsubscribe function. */
+  onEvent(listener: (event: ChainEvent) => void): () => void;
+}
+
+const CHECKPOINTS_KEPT = 64;
+
+export function createIndexer(options: CreateIndexerOptions): Indexer {
+  const { store, chain, sources, projections } = options;
+  const name = options.name ?? "main";
+  const pollMs = options.pollMs ?? 500;
+  const confirmations = BigInt(options.confirmations ?? 0);
+  const maxRange = options.maxRange ?? 2000;
+  const logger = options.logger ?? stderrLogger;
+  const bySource = new Map(sources.map((s) => [s.address.toLowerCase(), s]));
+  const firstBlock = Math.min(...sources.map((s) => s.fromBlock));
+  const listeners = new Set<(event: ChainEvent) => void>();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let syncing: Promise<number> | undefined;
+
+  const readCursor = async (): Promise<number> => {
+    const row = await store.one<{ next_block: number | string }>(
+      "SELECT next_block FROM chain_cursors WHERE indexer = $1",
+      [name],
+    );
+    return row ? Number(row.next_block) : firstBlock;
+  };
+
+  const confirmedHead = async () => {
+    const head = (await chain.getBlockNumber({ cacheTime: 0 })) - confirmations;
+    return head < 0n ? -1 : Number(head);
+  };
+
+  /** Finds the newest checkpoint still on the chain; everything after it must be read again. */
+  const rewindIfChainChanged = async (cursor: number): Promise<number> => {
+    const checkpoints = await store.query<{ block_number: number | string; block_hash: string }>(
+      "SELECT block_number, block_hash FROM chain_block_checkpoints WHERE indexer = $1 ORDER BY block_number DESC",
+      [name],
+    );
+    if (checkpoints.length === 0) return cursor;
+    let resumeAt = firstBlock;
+    let changed = false;
+    for (const checkpoint of checkpoints) {
+      const block = await chain.getBlock({ blockNumber: BigInt(checkpoint.block_number) }).catch(() => undefined);
+      if (block && block.hash === checkpoint.block_hash) {
+        resumeAt = Number(checkpoint.block_number) + 1;
+        break;
+      }
+      changed = true;
+    }
+    if (!changed) return cursor;
+    logger.warn(
+      { indexer: name, from: cursor, to: resumeAt },
+      `chain changed below the indexer cursor (devnet restored?): rewinding from block ${cursor} to ${resumeAt}`,
+    );
+    await store.transaction(async (tx) => {
+      await tx.exec("DELETE FROM chain_block_checkpoints WHERE indexer = $1 AND block_number >= $2", [name, resumeAt]);
+      await saveCursor(tx, resumeAt);
+    });
+    return resumeAt;
+  };
+
+  const saveCursor = (tx: Queryable, next: number) =>
+    tx.exec(
+      `INSERT INTO chain_cursors (indexer, next_block, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (indexer) DO UPDATE SET next_block = excluded.next_block, updated_at = excluded.updated_at`,
+      [name, next, new Date().toISOString()],
+    );
+
+  const decode = (logs: Log[]): ChainEvent[] => {
+    const sorted = [...logs].sort((a, b) =>
+      a.blockNumber === b.blockNumber
+        ? (a.logIndex ?? 0) - (b.logIndex ?? 0)
+        : Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)),
+    );
+    const positions = new Map<string, number>();
+    const events: ChainEvent[] = [];
+    for (const log of sorted) {
+      if (log.transactionHash === null || log.blockNumber === null || log.blockHash === null) continue;
+      const position = positions.get(log.transactionHash) ?? 0;
+      positions.set(log.transactionHash, position + 1);
+      const source = bySource.get(log.address.toLowerCase());
+      if (!source || Number(log.blockNumber) < source.fromBlock) continue;
+      let decoded: { eventName: string; args: unknown };
+      try {
+        decoded = decodeEventLog({ abi: source.abi, data: log.data, topics: log.topics }) as typeof decoded;
+      } catch {
+        logger.warn({ source: source.name, tx: log.transactionHash }, "log not in the source's ABI; skipped");
+        continue;
+      }
+      events.push({
+        source: source.name,
+        address: source.address,
+        eventName: decoded.eventName,
+        args: (decoded.args ?? {}) as Record<string, unknown>,
+        blockNumber: Number(log.blockNumber),
+        blockHash: log.blockHash,
+        logIndex: log.logIndex ?? 0,
+        txHash: log.transactionHash,
+        txLogPosition: position,
+      });
+    }
+    return events;
+  };
+
+  const applyRange = async (from: number, to: number): Promise<ChainEvent[]> => {
+    const logs = await chain.getLogs({
+      address: sources.map((s) => s.address),
+      fromBlock: BigInt(from),
+      toBlock: BigInt(to),
+    });
+    const events = decode(logs);
+    const end = await chain.getBlock({ blockNumber: BigInt(to) });
+    const applied: ChainEvent[] = [];
+    await store.transaction(async (tx) => {
+      for (const event of events) {
+        const inserted = await tx.exec(
+          `INSERT INTO chain_events (indexer, tx_hash, tx_log_position, source, address, event_name, args_json,
+             block_number, block_hash, log_index, indexed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           ON CONFLICT (indexer, tx_hash, tx_log_position) DO NOTHING`,
+          [
+            name,
+            event.txHash,
+            event.txLogPosition,
+            event.source,
+            event.address,
+            event.eventName,
+            JSON.stringify(event.args, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+            event.blockNumber,
+            event.blockHash,
+            event.logIndex,
+            new Date().toISOString(),
+          ],
+        );
+        // Seen before (the same transaction mined again after a restore): already projected.
+        if (inserted.changes === 0) continue;
+        for (const projection of projections) await projection.handle(event, tx);
+        applied.push(event);
+      }
+      await saveCursor(tx, to + 1);
+      await tx.exec(
+        `INSERT INTO chain_block_checkpoints (indexer, block_number, block_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (indexer, block_number) DO UPDATE SET block_hash = excluded.block_hash`,
+        [name, to, end.hash],
+      );
+      await tx.exec(
+        `DELETE FROM chain_block_checkpoints WHERE indexer = $1 AND block_number < (
+           SELECT MIN(block_number) FROM (SELECT block_number FROM chain_block_checkpoints WHERE indexer = $1
+             ORDER BY block_number DESC LIMIT $2) AS kept)`,
+        [name, CHECKPOINTS_KEPT],
+      );
+    });
+    return applied;
+  };
+
+  const sync = async (): Promise<number> => {
+    const head = await confirmedHead();
+    let cursor = await rewindIfChainChanged(await readCursor());
+    if (cursor > head + 1) {
+      logger.warn({ indexer: name, cursor, head }, `chain head ${head} is below the indexer cursor: rewinding`);
+      cursor = Math.max(firstBlock, head + 1);
+      await saveCursor(store, cursor);
+    }
+    let count = 0;
+    while (cursor <= head) {
+      const to = Math.min(cursor + maxRange - 1, head);
+      const applied = await applyRange(cursor, to);
+      count += applied.length;
+      for (const event of applied) {
+        for (const listener of listeners) {
+          try {
+            listener(event);
+          } catch (error) {
+            logger.warn({ error: String(error) }, "indexer listener failed");
+          }
+        }
+      }
+      cursor = to + 1;
+    }
+    return count;
+  };
+
+  const syncOnce = () => {
+    // One sync at a time: the loop and a caller must not index the same range concurrently.
+    syncing ??= sync().finally(() => {
+      syncing = undefined;
+    });
+    return syncing;
+  };
+
+  return {
+    syncOnce,
+    async start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          try {
+            await syncOnce();
+          } catch (error) {
+            logger.warn({ indexer: name, error: String(error).split("\n")[0] }, "indexer sync failed; retrying");
+          }
+          await new Promise((resolve) => setTimeout(resolve, pollMs));
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      await loop;
+    },
+    async lag() {
+      const head = await confirmedHead();
+      return Math.max(0, head - ((await readCursor()) - 1));
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// SQL of the outbox journal (table chain_outbox, see ../migrations.ts). Every signed transaction is a row before it
+// is broadcast; the row's raw bytes are what recovery broadcasts again, so a replay has the identical hash.
+import type { Address, Hex } from "viem";
+import type { Queryable } from "../../store/store.ts";
+import type { TxStatus } from "../types.ts";
+
+export interface JournalEntry {
+  id: string;
+  sender: Address;
+  nonce: number;
+  label: string;
+  to: Address | null;
+  rawTx: Hex;
+  hash: Hex;
+  status: TxStatus;
+  blockNumber: number | null;
+  error: string | null;
+}
+
+interface Row {
+  id: string;
+  sender: string;
+  nonce: number | string;
+  label: string;
+  to_address: string | null;
+  raw_tx: string;
+  tx_hash: string;
+  status: string;
+  block_number: number | string | null;
+  error: string | null;
+}
+
+const COLUMNS = "id, sender, nonce, label, to_address, raw_tx, tx_hash, status, block_number, error";
+
+function toEntry(row: Row): JournalEntry {
+  return {
+    id: row.id,
+    sender: row.sender as Address,
+    nonce: Number(row.nonce),
+    label: row.label,
+    to: row.to_address as Address | null,
+    rawTx: row.raw_tx as Hex,
+    hash: row.tx_hash as Hex,
+    status: row.status as TxStatus,
+    blockNumber: row.block_number === null ? null : Number(row.block_number),
+    error: row.error,
+  };
+}
+
+/** Next nonce the journal allows for `sender`: one past the highest it holds, or undefined when it holds none. */
+export async function nextJournalNonce(db: Queryable, sender: Address): Promise<number | undefined> {
+  const row = await db.one<{ n: number | string | null }>(
+    "SELECT MAX(nonce) AS n FROM chain_outbox WHERE sender = $1",
+    [sender.toLowerCase()],
+  );
+  return row?.n === null || row?.n === undefined ? undefined : Number(row.n) + 1;
+}
+
+export async function insertEntry(db: Queryable, entry: Omit<JournalEntry, "blockNumber" | "error">): Promise<void> {
+  const now = new Date().toISOString();
+  await db.exec(
+    `INSERT INTO chain_outbox (id, sender, nonce, label, to_address, raw_tx, tx_hash, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+    [
+      entry.id,
+      entry.sender.toLowerCase(),
+      entry.nonce,
+      entry.label,
+      entry.to,
+      entry.rawTx,
+      entry.hash,
+      entry.status,
+      now,
+    ],
+  );
+}
+
+export async function getEntry(db: Queryable, id: string): Promise<JournalEntry | undefined> {
+  const row = await db.one<Row>(`SELECT ${COLUMNS} FROM chain_outbox WHERE id = $1`, [id]);
+  return row ? toEntry(row) : undefined;
+}
+
+/** Entries not yet known mined, oldest nonce first per sender. */
+export async function unsettledEntries(db: Queryable, limit: number): Promise<JournalEntry[]> {
+  const rows = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM chain_outbox WHERE status IN ('journalled', 'sent') ORDER BY sender, nonce LIMIT $1`,
+    [limit],
+  );
+  return rows.map(toEntry);
+}
+
+export async function countUnsettled(db: Queryable): Promise<number> {
+  const row = await db.one<{ n: number | string }>(
+    "SELECT COUNT(*) AS n FROM chain_outbox WHERE status IN ('journalled', 'sent')",
+  );
+  return Number(row?.n ?? 0);
+}
+
+export async function senders(db: Queryable): Promise<Address[]> {
+  const rows = await db.query<{ sender: string }>("SELECT DISTINCT sender FROM chain_outbox");
+  return rows.map((r) => r.sender as Address);
+}
+
+/** Everything journalled for `sender` from `nonce` on, in nonce order: what recovery broadcasts again. */
+export async function entriesFromNonce(db: Queryable, sender: Address, nonce: number): Promise<JournalEntry[]> {
+  const rows = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM chain_outbox WHERE sender = $1 AND nonce >= $2 AND status <> 'failed' ORDER BY nonce`,
+    [sender.toLowerCase(), nonce],
+  );
+  return rows.map(toEntry);
+}
+
+export async function setStatus(
+  db: Queryable,
+  id: string,
+  status: TxStatus,
+  blockNumber: number | null,
+  error: string | null,
+): Promise<void> {
+  await db.exec("UPDATE chain_outbox SET status = $2, block_number = $3, error = $4, updated_at = $5 WHERE id = $1", [
+    id,
+    status,
+    blockNumber,
+    error,
+    new Date().toISOString(),
+  ]);
+}
+
+/** journalled -> sent once the node has accepted the broadcast (never moves a settled entry back). */
+export async function markSent(db: Queryable, id: string): Promise<void> {
+  await db.exec("UPDATE chain_outbox SET status = 'sent', updated_at = $2 WHERE id = $1 AND status = 'journalled'", [
+    id,
+    new Date().toISOString(),
+  ]);
+}

@@ -1,0 +1,355 @@
+// The transaction outbox: the only way the agent writes to the chain. A write is acknowledged once its signed
+// transaction is journalled; a background loop then sees it mined, and recovery replays journalled transactions
+// whenever the node lost them (crash, restart from an older state).
+import { randomUUID } from "node:crypto";
+import {
+  type Abi,
+  type Address,
+  type Hex,
+  isAddress,
+  isHex,
+  keccak256,
+  type TransactionReceipt,
+  TransactionReceiptNotFoundError,
+  toHex,
+} from "viem";
+import type { Store } from "../../store/store.ts";
+import type { ChainClient } from "../client.ts";
+import { ChainUnavailableError, TxFailedError, TxRequestInvalidError, TxUnknownError } from "../errors.ts";
+import { type ChainLogger, stderrLogger } from "../logger.ts";
+import type { AccountSource, TxRequest, TxSender, TxTicket } from "../types.ts";
+import { type FeeFields, readFeeFields } from "./fees.ts";
+import * as journal from "./journal.ts";
+import { mergeErrorAbis, revertFromError } from "./revert.ts";
+
+export interface CreateOutboxOptions {
+  store: Store;
+  chain: ChainClient;
+  accounts: AccountSource;
+  logger?: ChainLogger;
+  /** Receipt-watch interval. Default 250 ms. */
+  pollMs?: number;
+  /** ABIs of all known contracts, to decode custom errors of a rejected transaction. */
+  abis?: readonly Abi[];
+  /** A transaction not mined after this long is broadcast again. Default 3 s. */
+  rebroadcastMs?: number;
+}
+
+export interface Outbox extends TxSender {
+  /** Runs recover() and starts the receipt-watch loop. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Broadcasts again, in nonce order, every journalled tx the chain has not mined; returns how many. */
+  recover(): Promise<number>;
+  /** Resolves when nothing journalled is waiting to be mined. */
+  drain(timeoutMs?: number): Promise<void>;
+  entry(id: string): Promise<journal.JournalEntry | undefined>;
+}
+
+const GAS_MARGIN_PERCENT = 125n;
+const FEE_CACHE_MS = 5000;
+
+export function createOutbox(options: CreateOutboxOptions): Outbox {
+  const { store, chain, accounts } = options;
+  const logger = options.logger ?? stderrLogger;
+  const pollMs = options.pollMs ?? 250;
+  const rebroadcastMs = options.rebroadcastMs ?? 3000;
+  const errorAbi = mergeErrorAbis(options.abis ?? []);
+  const chainId = chain.chain.id;
+
+  const senderLocks = new Map<string, Promise<unknown>>();
+  const waiters = new Map<string, Set<() => void>>();
+  const lastBroadcast = new Map<string, number>();
+  let fees: { fields: FeeFields; at: number } | undefined;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let lastHead: { number: bigint; hash: Hex } | undefined;
+  let nodeWasDown = false;
+  let recovering: Promise<number> | undefined;
+
+  const withSenderLock = <T>(sender: string, fn: () => Promise<T>): Promise<T> => {
+    const previous = senderLocks.get(sender) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    senderLocks.set(sender, tail);
+    tail.then(() => {
+      if (senderLocks.get(sender) === tail) senderLocks.delete(sender);
+    });
+    return run;
+  };
+
+  const feeFields = async (): Promise<FeeFields> => {
+    if (fees && Date.now() - fees.at < FEE_CACHE_MS) return fees.fields;
+    fees = { fields: await readFeeFields(chain), at: Date.now() };
+    return fees.fields;
+  };
+
+  const notify = (id: string) => {
+    for (const resolve of waiters.get(id) ?? []) resolve();
+    waiters.delete(id);
+  };
+
+  const broadcast = async (entry: { id: string; rawTx: Hex; hash: Hex }): Promise<boolean> => {
+    lastBroadcast.set(entry.id, Date.now());
+    try {
+      await chain.sendRawTransaction({ serializedTransaction: entry.rawTx });
+      return true;
+    } catch (error) {
+      const text = String((error as Error).message ?? error);
+      // The node already has it (pooled or mined): nothing to do, the receipt watch settles it.
+      if (/already|known|nonce too low|replacement/i.test(text)) return true;
+      logger.warn({ id: entry.id, hash: entry.hash, error: text.split("\n")[0] }, "broadcast failed; will retry");
+      return false;
+    }
+  };
+
+  const validate = (request: TxRequest) => {
+    if (typeof request !== "object" || request === null)
+      throw new TxRequestInvalidError("request", "must be an object");
+    if (typeof request.from !== "string" || !isAddress(request.from)) {
+      throw new TxRequestInvalidError("from", "must be an address");
+    }
+    if (request.to !== undefined && (typeof request.to !== "string" || !isAddress(request.to))) {
+      throw new TxRequestInvalidError("to", "must be an address when given");
+    }
+    if (typeof request.data !== "string" || !isHex(request.data)) {
+      throw new TxRequestInvalidError("data", "must be 0x-prefixed hex");
+    }
+    if (request.value !== undefined && (typeof request.value !== "bigint" || request.value < 0n)) {
+      throw new TxRequestInvalidError("value", "must be a non-negative bigint");
+    }
+    if (typeof request.label !== "string" || request.label.trim() === "") {
+      throw new TxRequestInvalidError("label", "must be a non-empty string");
+    }
+  };
+
+  const estimate = async (request: TxRequest): Promise<bigint> => {
+    try {
+      const call: Record<string, Hex> = { from: request.from, data: request.data };
+      if (request.to) call.to = request.to;
+      if (request.value) call.value = toHex(request.value);
+      const gas = await chain.request({
+        method: "eth_estimateGas",
+        params: [call as never, "pending"],
+      } as never);
+      return BigInt(gas as Hex);
+    } catch (error) {
+      const reverted = revertFromError(error, errorAbi, request.label);
+      if (reverted) throw reverted;
+      throw new ChainUnavailableError(`gas estimation for "${request.label}" failed`, error);
+    }
+  };
+
+  const submit = async (request: TxRequest): Promise<TxTicket> => {
+    validate(request);
+    const account = accounts.account(request.from);
+    const gas = ((await estimate(request)) * GAS_MARGIN_PERCENT) / 100n;
+    const feeData = await feeFields().catch((error) => {
+      throw new ChainUnavailableError("reading fee data failed", error);
+    });
+    const sender = request.from.toLowerCase() as Address;
+    const entry = await withSenderLock(sender, async () => {
+      let chainNonce: number;
+      try {
+        chainNonce = await chain.getTransactionCount({ address: request.from, blockTag: "pending" });
+      } catch (error) {
+        throw new ChainUnavailableError("reading the account nonce failed", error);
+      }
+      return store.transaction(async (tx) => {
+        const nonce = Math.max(chainNonce, (await journal.nextJournalNonce(tx, sender)) ?? 0);
+        const base = { chainId, nonce, gas, to: request.to, data: request.data, value: request.value ?? 0n };
+        const rawTx = await account.signTransaction(
+          feeData.type === "legacy"
+            ? { ...base, type: "legacy", gasPrice: feeData.gasPrice }
+            : {
+                ...base,
+                type: "eip1559",
+                maxFeePerGas: feeData.maxFeePerGas,
+                maxPriorityFeePerGas: feeData.maxPriorityFeePerGas,
+              },
+        );
+        const row = {
+          id: randomUUID(),
+          sender,
+          nonce,
+          label: request.label,
+          to: request.to ?? null,
+          rawTx,
+          hash: keccak256(rawTx),
+          status: "journalled" as const,
+        };
+        await journal.insertEntry(tx, row);
+        return row;
+      });
+    });
+    // Journalled: from here the write survives any crash. Broadcast failures are retried by the loop.
+    const sent = await broadcast(entry);
+    if (sent) await journal.markSent(store, entry.id);
+    return { id: entry.id, hash: entry.hash, nonce: entry.nonce, status: sent ? "sent" : "journalled" };
+  };
+
+  const settle = async (entry: journal.JournalEntry): Promise<TransactionReceipt | undefined> => {
+    let receipt: TransactionReceipt;
+    try {
+      receipt = await chain.getTransactionReceipt({ hash: entry.hash });
+    } catch (error) {
+      if (error instanceof TransactionReceiptNotFoundError) return undefined;
+      throw error;
+    }
+    const status = receipt.status === "success" ? "mined" : "reverted";
+    if (entry.status !== status || entry.blockNumber !== Number(receipt.blockNumber)) {
+      await journal.setStatus(store, entry.id, status, Number(receipt.blockNumber), null);
+    }
+    lastBroadcast.delete(entry.id);
+    notify(entry.id);
+    return receipt;
+  };
+
+  const recover = async (): Promise<number> => {
+    if (recovering) return recovering;
+    recovering = (async () => {
+      let replayed = 0;
+      for (const sender of await journal.senders(store)) {
+        const chainNonce = await chain.getTransactionCount({ address: sender, blockTag: "latest" });
+        const entries = await journal.entriesFromNonce(store, sender, chainNonce);
+        for (const entry of entries) {
+          // A "mined" entry at or above the chain's nonce was lost with a newer state: it is pending again.
+          if (entry.status === "mined" || entry.status === "reverted") {
+            await journal.setStatus(store, entry.id, "sent", null, null);
+          }
+          await broadcast(entry);
+          replayed++;
+        }
+        if (entries.length > 0) {
+          logger.warn(
+            { sender, fromNonce: chainNonce, count: entries.length },
+            `outbox replayed ${entries.length} journalled transactions of ${sender} from nonce ${chainNonce}`,
+          );
+        }
+      }
+      return replayed;
+    })().finally(() => {
+      recovering = undefined;
+    });
+    return recovering;
+  };
+
+  /** True when the node restarted or went back to an older state since the last look. */
+  const nodeWentBack = async (): Promise<boolean> => {
+    const head = await chain.getBlock({ blockTag: "latest" });
+    const previous = lastHead;
+    lastHead = { number: head.number, hash: head.hash };
+    if (!previous) return false;
+    if (head.number < previous.number) return true;
+    if (head.number === previous.number) return head.hash !== previous.hash;
+    const then = await chain.getBlock({ blockNumber: previous.number }).catch(() => undefined);
+    return then?.hash !== previous.hash;
+  };
+
+  const tick = async () => {
+    try {
+      const wentBack = await nodeWentBack();
+      if (wentBack || nodeWasDown) {
+        logger.warn({ wentBack, nodeWasDown }, "chain node restarted or rewound: replaying the outbox");
+        nodeWasDown = false;
+        await recover();
+      }
+    } catch (error) {
+      if (!nodeWasDown) logger.warn({ error: String(error).split("\n")[0] }, "chain node unreachable");
+      nodeWasDown = true;
+      return;
+    }
+    const entries = await journal.unsettledEntries(store, 2000);
+    await forEachLimit(entries, 32, async (entry) => {
+      const receipt = await settle(entry);
+      if (receipt) return;
+      if (Date.now() - (lastBroadcast.get(entry.id) ?? 0) < rebroadcastMs) return;
+      if (await broadcast(entry)) await journal.markSent(store, entry.id);
+    });
+  };
+
+  const run = async () => {
+    while (running) {
+      try {
+        await tick();
+      } catch (error) {
+        logger.warn({ error: String(error).split("\n")[0] }, "outbox watch failed; retrying");
+        nodeWasDown = true;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, pollMs);
+      });
+    }
+  };
+
+  const waitMined = async (id: string): Promise<TransactionReceipt> => {
+    for (;;) {
+      const entry = await journal.getEntry(store, id);
+      if (!entry) throw new TxUnknownError(id);
+      if (entry.status === "failed") throw new TxFailedError(id, entry.hash, entry.error ?? "rejected by the node");
+      // Without the loop, or when the journal says mined: the receipt is the authority.
+      if (!running || entry.status === "mined" || entry.status === "reverted") {
+        const receipt = await settle(entry).catch(() => undefined);
+        if (receipt) {
+          if (receipt.status !== "success") throw new TxFailedError(id, entry.hash, "reverted when mined");
+          return receipt;
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const set = waiters.get(id) ?? new Set();
+        set.add(resolve);
+        waiters.set(id, set);
+        setTimeout(resolve, running ? 1000 : pollMs);
+      });
+    }
+  };
+
+  return {
+    submit,
+    waitMined,
+    async send(request) {
+      const ticket = await submit(request);
+      return waitMined(ticket.id);
+    },
+    recover,
+    async start() {
+      if (running) return;
+      try {
+        await recover();
+      } catch (error) {
+        // The node may be down at start: the loop replays once it answers.
+        logger.warn({ error: String(error).split("\n")[0] }, "outbox recovery deferred: chain node unreachable");
+        nodeWasDown = true;
+      }
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    async drain(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((await journal.countUnsettled(store)) > 0) {
+        if (Date.now() > deadline) throw new ChainUnavailableError(`outbox not drained within ${timeoutMs} ms`);
+        if (!running) await tick();
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    },
+    entry: (id) => journal.getEntry(store, id),
+  };
+}
+
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
