@@ -1,6 +1,14 @@
 // The database seam: every module talks to SQL through this interface, so the same code runs on SQLite
 // (default, a file in the data directory) and PostgreSQL (when DATABASE_URL is set).
 // SQL is written once in the portable subset of both, with $1, $2 ... placeholders.
+//
+// Row shapes are the same on both dialects when tables follow these rules (see README.md beside this file):
+// - lower-case snake_case column names (PostgreSQL folds unquoted names to lower case);
+// - INTEGER/BIGINT columns come back as numbers when they fit in Number.MAX_SAFE_INTEGER, otherwise as bigint;
+// - uint256 and other values that may exceed 64 bits are stored as TEXT (decimal string) and converted by the caller;
+// - booleans are stored as INTEGER 0/1 (boolean parameters are bound as 1/0 on both dialects);
+// - timestamps are TEXT in ISO 8601 UTC (new Date().toISOString()), so they sort and compare the same everywhere;
+// - bytes are BLOB/BYTEA and come back as Uint8Array (a Buffer on PostgreSQL).
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -16,8 +24,19 @@ export interface Queryable {
   exec(sql: string, params?: readonly SqlParam[]): Promise<{ changes: number }>;
 }
 
+/**
+ * What the tx handle of openStore's stores also offers (narrow `tx` to it where nesting is needed): a nested unit
+ * inside the open transaction (a SAVEPOINT); an error rolls back only fn's statements, then rethrows.
+ */
+export interface Transaction extends Queryable {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
 export interface Store extends Queryable {
-  /** Runs fn in one transaction: all its statements commit together or none do. */
+  /**
+   * Runs fn in one transaction: all its statements commit together or none do. Inside fn use `tx`, never the store
+   * itself (on SQLite that would wait for the transaction it is part of; the store rejects it with STORE_TX_MISUSE).
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -1,0 +1,11 @@
+// Public surface of the store: import from here, not from the backend files.
+export {
+  ForeignKeyViolationError,
+  MigrationChecksumError,
+  StoreError,
+  type StoreErrorCode,
+  UniqueViolationError,
+} from "./errors.ts";
+export { migrationChecksum } from "./migrations.ts";
+export { type OpenStoreOptions, openStore } from "./open.ts";
+export type { Dialect, Migration, Queryable, SqlParam, Store, Transaction } from "./store.ts";
