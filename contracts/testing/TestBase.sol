@@ -4,7 +4,8 @@ pragma solidity 0.8.30;
 // Minimal stand-in for forge-std's Test: the cheatcodes Hardhat 3's Solidity test runner serves at the standard
 // address, and assertions that revert with what failed. Keeps the tests free of a git-only dependency.
 
-/// @notice The subset of Foundry's cheatcode interface the tests use.
+/// @notice The subset of Foundry's cheatcode interface the tests use (named `Vm` as everywhere else).
+// solhint-disable-next-line interface-starts-with-i
 interface Vm {
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
