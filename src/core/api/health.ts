@@ -1,0 +1,76 @@
+// GET /health, built from checks modules register (`app.healthChecks.register("chain", async () => ({ ok, ... }))`):
+// 200 when every check is ok, else 503 with the same body, so a load balancer and a human read the same answer.
+import { Type } from "@sinclair/typebox";
+import { strictObject } from "./schemas.ts";
+import type { ApiApp } from "./types.ts";
+
+export interface HealthResult {
+  ok: boolean;
+  [detail: string]: unknown;
+}
+
+export type HealthCheck = () => Promise<HealthResult>;
+
+const CHECK_TIMEOUT_MS = 5000;
+
+export class HealthChecks {
+  readonly #checks = new Map<string, HealthCheck>();
+
+  register(name: string, check: HealthCheck): void {
+    if (!/^[a-z][a-z0-9-]*$/.test(name))
+      throw new Error(`health check name ${JSON.stringify(name)} must be kebab-case`);
+    if (this.#checks.has(name)) throw new Error(`health check ${name} is already registered`);
+    this.#checks.set(name, check);
+  }
+
+  /** Runs every check concurrently; a check that throws or hangs counts as not ok. */
+  async run(): Promise<{ ok: boolean; checks: Record<string, HealthResult> }> {
+    const entries = await Promise.all(
+      [...this.#checks].map(async ([name, check]): Promise<[string, HealthResult]> => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<HealthResult>((resolve) => {
+          timer = setTimeout(
+            () => resolve({ ok: false, error: `timed out after ${CHECK_TIMEOUT_MS} ms` }),
+            CHECK_TIMEOUT_MS,
+          );
+        });
+        try {
+          const result = await Promise.race([check(), timeout]);
+          return [name, { ...result, ok: result?.ok === true }];
+        } catch (error) {
+          return [name, { ok: false, error: (error as Error).message }];
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    return { ok: entries.every(([, r]) => r.ok), checks };
+  }
+}
+
+const HealthBody = strictObject({
+  ok: Type.Boolean(),
+  version: Type.String(),
+  memberId: Type.String(),
+  checks: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean() }, { additionalProperties: true })),
+});
+
+export function registerHealthRoute(app: ApiApp, info: { version: string; memberId: string }): void {
+  app.get(
+    "/health",
+    {
+      config: { auth: "public" },
+      schema: {
+        summary: "Health of the agent and its dependencies (store, chain, indexer)",
+        tags: ["system"],
+        operationId: "getHealth",
+        response: { 200: HealthBody, 503: { ...HealthBody, description: "At least one check is not ok" } },
+      },
+    },
+    async (_request, reply) => {
+      const { ok, checks } = await app.healthChecks.run();
+      return reply.code(ok ? 200 : 503).send({ ok, version: info.version, memberId: info.memberId, checks });
+    },
+  );
+}

@@ -1,0 +1,91 @@
+// createApiServer: the member agent's HTTP API. Core concerns live here once (request ids, auth, errors, OpenAPI,
+// health, metrics, logs); each domain adds its routes as an ApiModule.
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify from "fastify";
+import type { DestinationStream, LoggerOptions } from "pino";
+import type { Registry } from "prom-client";
+import type { Store } from "../store/index.ts";
+import { apiKeyModule } from "./api-key-routes.ts";
+import { installAuthentication } from "./auth.ts";
+import { DOCS_PREFIX, installRouteConventions } from "./conventions.ts";
+import { installErrorHandling } from "./error-handler.ts";
+import { HealthChecks, registerHealthRoute } from "./health.ts";
+import { registerMetrics } from "./metrics.ts";
+import { redactPaths } from "./redaction.ts";
+import type { ApiApp, ApiModule } from "./types.ts";
+
+export interface ApiServerOptions {
+  store: Store;
+  member: { id: string; name: string };
+  /** pino options (plus `stream`, e.g. to capture logs in tests), or false for no logs. Secrets are always redacted. */
+  logger?: (LoggerOptions & { stream?: DestinationStream }) | false;
+  /** The agent's version, shown in the OpenAPI document and /health. */
+  version: string;
+  modules: ApiModule[];
+  /** Largest accepted body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+/** Accepted incoming x-request-id values; anything else is replaced, so a client cannot inject into logs. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export async function createApiServer(options: ApiServerOptions): Promise<ApiApp & { metricsRegistry: Registry }> {
+  const { store, member, version } = options;
+  const logger =
+    options.logger === false
+      ? false
+      : { level: "info", ...options.logger, redact: { paths: redactPaths(), censor: "[redacted]" } };
+  const app = Fastify({
+    logger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    exposeHeadRoutes: false,
+    requestIdLogLabel: "requestId",
+    genReqId: (req) => {
+      const incoming = req.headers["x-request-id"];
+      return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate("healthChecks", new HealthChecks());
+  app.healthChecks.register("store", async () => {
+    await store.one("SELECT 1 AS ok");
+    return { ok: true, dialect: store.dialect };
+  });
+  installRouteConventions(app);
+  installErrorHandling(app);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  installAuthentication(app, store, member.id);
+  // JSON only: Fastify's default text/plain parser would let a wrong content type reach validation instead of 415.
+  app.removeContentTypeParser("text/plain");
+
+  const modules = [apiKeyModule(store), ...options.modules];
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: { title: `telco-ledger member agent: ${member.name}`, version },
+      components: {
+        securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "tlk_<keyId>_<secret>" } },
+      },
+      tags: [{ name: "system", description: "Health, metrics" }, ...modules.flatMap((m) => m.tags ?? [])],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  app.get("/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () => app.swagger());
+  // Routes are added after swagger so its onRoute hook sees them.
+  registerHealthRoute(app, { version, memberId: member.id });
+  const metricsRegistry = registerMetrics(app);
+
+  for (const module of modules) {
+    await app.register(async (scope) => {
+      await module.register(scope);
+    });
+  }
+  await app.ready();
+  return Object.assign(app, { metricsRegistry });
+}

@@ -1,0 +1,44 @@
+// Types shared by the server and the domains' route modules, and Fastify's type augmentations for our additions.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from "fastify";
+import type { Principal, Role } from "./api-keys.ts";
+import type { HealthChecks } from "./health.ts";
+
+/** Who may call a route: a key with at least this role, or anyone ("public"). Default: "read-only". */
+export type AuthLevel = Role | "public";
+
+/** The Fastify instance route modules receive: handlers are typed from their TypeBox schemas. */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** A domain's contribution to the API: its routes (and health checks), registered in its own encapsulated scope. */
+export interface ApiModule {
+  name: string;
+  /** OpenAPI tags the module's routes use, with descriptions for the docs. */
+  tags?: { name: string; description?: string }[];
+  register(app: ApiApp): Promise<void> | void;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    auth?: AuthLevel;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller; undefined only on public routes. See principalOf(). */
+    principal: Principal | undefined;
+  }
+  interface FastifyInstance {
+    healthChecks: HealthChecks;
+  }
+}
