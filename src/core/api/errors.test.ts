@@ -22,7 +22,7 @@ const EXPECTED: Record<ApiErrorCode, number> = {
 
 function documentedCodes(): Record<string, number> {
   const doc = readFileSync(new URL("../../../docs/api-errors.md", import.meta.url), "utf8");
-  const rows = [...doc.matchAll(/^\| ([A-Z_]+) \| (\d{3}) \|/gm)];
+  const rows = [...doc.matchAll(/^\|\s*([A-Z_]+)\s*\|\s*(\d{3})\s*\|/gm)];
   return Object.fromEntries(rows.map((m) => [m[1], Number(m[2])]));
 }
 
