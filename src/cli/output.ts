@@ -36,12 +36,12 @@ export function progress(options: OutputOptions, message: string): void {
 
 export class CliError extends Error {
   override name = "CliError";
-  constructor(
-    message: string,
-    readonly code = "CLI_ERROR",
-    readonly details?: Array<{ field: string; message: string }>,
-  ) {
+  readonly code: string;
+  readonly details: Array<{ field: string; message: string }> | undefined;
+  constructor(message: string, code = "CLI_ERROR", details?: Array<{ field: string; message: string }>) {
     super(message);
+    this.code = code;
+    this.details = details;
   }
 }
 

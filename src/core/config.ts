@@ -6,7 +6,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 
-const Address = Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" });
+const Address = Type.Unsafe<`0x${string}`>(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" }));
 
 export const AgentConfigSchema = Type.Object(
   {

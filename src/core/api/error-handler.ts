@@ -77,8 +77,13 @@ export function validationDetails(context: string, errors: readonly AjvError[]):
   return details;
 }
 
-function toApiError(error: FastifyError | Error): ApiError {
+/** Maps a domain's typed error onto the API contract; undefined when it is not one the translator knows. */
+export type ErrorTranslator = (error: unknown) => ApiError | undefined;
+
+function toApiError(error: FastifyError | Error, translate?: ErrorTranslator): ApiError {
   if (error instanceof ApiError) return error;
+  const translated = translate?.(error);
+  if (translated) return translated;
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
     const context = VALIDATION_CONTEXT[fastifyError.validationContext ?? ""] ?? "request";
@@ -103,9 +108,9 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError
   return reply.code(API_ERRORS[error.code].status).type("application/json; charset=utf-8").send(body);
 }
 
-export function installErrorHandling(app: ApiApp): void {
+export function installErrorHandling(app: ApiApp, translate?: ErrorTranslator): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error);
+    const apiError = toApiError(error, translate);
     if (apiError.code === "INTERNAL") request.log.error({ err: error }, "request failed");
     else request.log.info({ code: apiError.code, message: apiError.message }, "request refused");
     return sendError(request, reply, apiError);

@@ -11,7 +11,7 @@ import type { Store } from "../store/index.ts";
 import { apiKeyModule } from "./api-key-routes.ts";
 import { installAuthentication } from "./auth.ts";
 import { DOCS_PREFIX, installRouteConventions } from "./conventions.ts";
-import { installErrorHandling } from "./error-handler.ts";
+import { type ErrorTranslator, installErrorHandling } from "./error-handler.ts";
 import { HealthChecks, registerHealthRoute } from "./health.ts";
 import { registerMetrics } from "./metrics.ts";
 import { redactPaths } from "./redaction.ts";
@@ -27,6 +27,8 @@ export interface ApiServerOptions {
   modules: ApiModule[];
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Maps the domains' typed errors (chain reverts, identity errors ...) onto API error codes. */
+  translateError?: ErrorTranslator;
 }
 
 /** Accepted incoming x-request-id values; anything else is replaced, so a client cannot inject into logs. */
@@ -56,7 +58,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     return { ok: true, dialect: store.dialect };
   });
   installRouteConventions(app);
-  installErrorHandling(app);
+  installErrorHandling(app, options.translateError);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

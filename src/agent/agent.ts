@@ -1,0 +1,176 @@
+// The member agent: one process per member organisation. It opens the member's encrypted keystore and database,
+// refuses to run against a chain whose id or contract code differs from the deployment manifest, then runs the
+// transaction outbox, the event indexer (read model) and the REST API that the member's back office uses.
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import { type ChainClient, createChain } from "../core/chain/client.ts";
+import { createIndexer, type Indexer } from "../core/chain/indexer/indexer.ts";
+import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
+import { createOutbox, type Outbox } from "../core/chain/outbox/outbox.ts";
+import { type AgentConfig, readKeystorePassphrase } from "../core/config.ts";
+import { CredentialStatusService } from "../core/identity/credentialStatus.ts";
+import { CredentialService } from "../core/identity/credentials.ts";
+import { DidService } from "../core/identity/did.ts";
+import { DidAuth } from "../core/identity/didAuth.ts";
+import { type Keystore, openKeystore } from "../core/identity/keystore.ts";
+import { DidResolver, invalidateOnRegistryEvents } from "../core/identity/resolver.ts";
+import { type ApiApp, createApiServer } from "../core/api/index.ts";
+import { openStore, type Store } from "../core/store/index.ts";
+import { contracts } from "../generated/contracts.ts";
+import { identityApiModule } from "../identity/routes.ts";
+import { platformAbis } from "../ledger/deploymentPlan.ts";
+import { membershipProjection } from "../membership/projection.ts";
+import { membershipApiModule } from "../membership/routes.ts";
+import { MembershipService } from "../membership/service.ts";
+import { openAgentStore } from "./bootstrap.ts";
+import { agentInfoModule } from "./infoRoutes.ts";
+import { agentMigrations } from "./migrations.ts";
+import { consoleModule } from "./consoleRoutes.ts";
+import { translateDomainError } from "./domainErrors.ts";
+import { AGENT_VERSION_TEXT } from "./version.ts";
+
+
+
+export interface Agent {
+  config: AgentConfig;
+  app: ApiApp;
+  store: Store;
+  chain: ChainClient;
+  outbox: Outbox;
+  indexer: Indexer;
+  keystore: Keystore;
+  membership: MembershipService;
+  dids: DidService;
+  resolver: DidResolver;
+  /** Starts the outbox (recovering anything journalled), the indexer and the HTTP listener; returns the URL. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface CreateAgentOptions {
+  logger?: Logger;
+  /** Overrides DATABASE_URL / config.databaseUrl (tests). */
+  databaseUrl?: string;
+}
+
+export async function createAgent(config: AgentConfig, options: CreateAgentOptions = {}): Promise<Agent> {
+  const logger = options.logger ?? pino({ level: config.logLevel ?? "info", base: { agent: config.name } });
+  const keystore = await openKeystore({ dir: join(config.dataDir, "keystore"), passphrase: readKeystorePassphrase(config) });
+  if (!keystore.list().some((k) => k.address?.toLowerCase() === config.memberAccount.toLowerCase())) {
+    throw new Error(`the member account ${config.memberAccount} is not in the keystore at ${join(config.dataDir, "keystore")}`);
+  }
+  const store = options.databaseUrl
+    ? await openStore({ databaseUrl: options.databaseUrl, migrations: agentMigrations })
+    : await openAgentStore(config);
+  try {
+    return await assemble(config, { logger, keystore, store });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: AgentConfig,
+  deps: { logger: Logger; keystore: Keystore; store: Store },
+): Promise<Agent> {
+  const { logger, keystore, store } = deps;
+  const chainLogger = logger.child({ component: "chain" });
+  const chain = await createChain({ rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId });
+  const manifest = await readManifest(config.chain.manifestPath);
+  // Refuse to run on a chain whose id or contract code is not what the manifest says (remote mode included).
+  await verifyManifest(chain, manifest, contracts);
+  const address = (name: keyof typeof contracts) => {
+    const deployed = manifest.contracts[name];
+    if (!deployed) throw new Error(`the deployment manifest ${config.chain.manifestPath} has no ${name}`);
+    return deployed;
+  };
+  const registry = address("ConsortiumRegistry");
+  const didRegistry = address("EthereumDIDRegistry");
+  const statusRegistry = address("CredentialStatusRegistry");
+
+  const outbox = createOutbox({ store, chain, accounts: keystore, logger: chainLogger, abis: platformAbis });
+  const indexer = createIndexer({
+    store,
+    chain,
+    sources: (Object.keys(contracts) as Array<keyof typeof contracts>).map((name) => ({
+      name,
+      address: address(name).address,
+      abi: contracts[name].abi,
+      fromBlock: address(name).blockNumber,
+    })),
+    projections: [membershipProjection],
+    ...(config.chain.pollMs ? { pollMs: config.chain.pollMs } : {}),
+    confirmations: config.chain.confirmations ?? 0,
+    logger: chainLogger,
+  });
+
+  const resolver = new DidResolver({ chainId: config.chain.chainId, rpcUrl: config.chain.rpcUrl, registry: didRegistry.address });
+  invalidateOnRegistryEvents(resolver, indexer, didRegistry.address);
+  const dids = new DidService({
+    keystore,
+    txSender: outbox,
+    store,
+    chainId: config.chain.chainId,
+    registry: didRegistry.address,
+  });
+  const status = new CredentialStatusService({ txSender: outbox, publicClient: chain, registry: statusRegistry.address, dids });
+  const credentials = new CredentialService({ keystore, dids, resolver, status, chainId: config.chain.chainId });
+  const didAuth = new DidAuth({ resolver, audience: config.publicUrl });
+  const membership = new MembershipService({
+    db: store,
+    chain,
+    sender: outbox,
+    accounts: keystore,
+    registry: registry.address,
+    memberAccount: config.memberAccount,
+    syncReadModel: () => indexer.syncOnce(),
+  });
+
+  const app = await createApiServer({
+    store,
+    member: { id: config.memberAccount.toLowerCase(), name: config.memberName },
+    version: AGENT_VERSION_TEXT,
+    logger: { level: config.logLevel ?? "info", base: { agent: config.name } },
+    translateError: translateDomainError,
+    modules: [
+      agentInfoModule({ config, manifest, keystore }),
+      membershipApiModule(membership),
+      identityApiModule({ dids, resolver, credentials, status, didAuth, membership, publicUrl: config.publicUrl }),
+      consoleModule(),
+    ],
+  });
+  app.healthChecks.register("chain", async () => {
+    const head = await chain.getBlockNumber();
+    return { ok: true, chainId: config.chain.chainId, headBlock: Number(head) };
+  });
+  app.healthChecks.register("indexer", async () => {
+    const lag = await indexer.lag();
+    return { ok: lag <= 50, lagBlocks: lag };
+  });
+
+  return {
+    config,
+    app,
+    store,
+    chain,
+    outbox,
+    indexer,
+    keystore,
+    membership,
+    dids,
+    resolver,
+    async start() {
+      await outbox.start();
+      await indexer.syncOnce();
+      await indexer.start();
+      return app.listen({ host: config.listen.host, port: config.listen.port });
+    },
+    async stop() {
+      await app.close();
+      await indexer.stop();
+      await outbox.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// Serves the console (web/): a small static page for people at a member's back office. The page is public; every
+// call it makes to the API carries the API key the user types in, kept only in the browser tab's sessionStorage.
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { ApiModule } from "../core/api/index.ts";
+
+const webDir = fileURLToPath(new URL("../../web/", import.meta.url));
+const FILES: Record<string, string> = {
+  "": "text/html; charset=utf-8",
+  "console.js": "text/javascript; charset=utf-8",
+  "console.css": "text/css; charset=utf-8",
+};
+
+export function consoleModule(): ApiModule {
+  return {
+    name: "console",
+    register(app) {
+      app.get("/console", { config: { auth: "public" }, schema: { hide: true } }, async (_request, reply) =>
+        reply.redirect("/console/", 302),
+      );
+      app.get<{ Params: { file: string } }>(
+        "/console/:file",
+        { config: { auth: "public" }, schema: { hide: true } },
+        async (request, reply) => {
+          const file = request.params.file ?? "";
+          const type = FILES[file];
+          if (type === undefined) return reply.code(404).type("text/plain").send("not found");
+          const body = await readFile(`${webDir}${file === "" ? "index.html" : file}`);
+          return reply
+            .type(type)
+            .header("cache-control", "no-cache")
+            .header("content-security-policy", "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'")
+            .send(body);
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,240 @@
+// `telco-ledger sandbox up`: the devnet, the platform contracts and one member agent process per seeded member, all on
+// loopback. Everything lives in the data directory, so running it again resumes the same chain, keys and databases.
+// What scripts need (URLs, API keys, chain id, contract addresses) is written to <dataDir>/sandbox.json.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, openSync, closeSync, readFileSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readManifest } from "../core/chain/manifest.ts";
+import { type Devnet, startDevnet } from "../core/chain/devnet/devnet.ts";
+import type { ChainLogger } from "../core/chain/logger.ts";
+import { ensureAdminKey } from "../agent/bootstrap.ts";
+import { initAgent } from "../agent/init.ts";
+import { deployPlatform } from "../ledger/deployer.ts";
+import { SANDBOX_MEMBERS } from "./consortium.ts";
+
+export interface SandboxOptions {
+  dataDir: string;
+  rpcPort: number;
+  basePort: number;
+  chainId: number;
+  blockTimeSeconds?: number;
+  logger: ChainLogger;
+  progress(message: string): void;
+}
+
+export interface SandboxAgentInfo {
+  name: string;
+  memberName: string;
+  roles: string[];
+  memberAccount: string;
+  url: string;
+  docsUrl: string;
+  consoleUrl: string;
+  apiKey: string;
+  did?: string;
+  logFile: string;
+}
+
+export interface SandboxFile {
+  version: 1;
+  startedAt: string;
+  dataDir: string;
+  chain: {
+    rpcUrl: string;
+    chainId: number;
+    manifestPath: string;
+    contracts: Record<string, { address: string; blockNumber: number }>;
+  };
+  agents: SandboxAgentInfo[];
+}
+
+export interface RunningSandbox {
+  file: SandboxFile;
+  stop(): Promise<void>;
+}
+
+const binPath = fileURLToPath(new URL("../../bin/telco-ledger.mjs", import.meta.url));
+
+export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox> {
+  const { dataDir, progress } = options;
+  await mkdir(dataDir, { recursive: true });
+  const manifestPath = join(dataDir, "deployment.json");
+  const sandboxPath = join(dataDir, "sandbox.json");
+  const previous = readPreviousSandbox(sandboxPath);
+
+  progress(`starting the devnet (data in ${join(dataDir, "devnet")})`);
+  const devnet = await startDevnet({
+    dataDir,
+    chainId: options.chainId,
+    port: options.rpcPort,
+    ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
+    logger: options.logger,
+  });
+  const agents: Array<{ info: SandboxAgentInfo; configPath: string; process?: ChildProcess }> = [];
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(agents.map((a) => stopChild(a.process)));
+    await devnet.stop();
+  };
+
+  try {
+    progress("preparing member agents (keystores, member accounts)");
+    const homes = [];
+    for (const [index, member] of SANDBOX_MEMBERS.entries()) {
+      const port = options.basePort + index;
+      const home = join(dataDir, "agents", member.name);
+      const { configPath, config } = await initAgent({
+        home,
+        name: member.name,
+        memberName: member.memberName,
+        port,
+        rpcUrl: devnet.rpcUrl,
+        chainId: devnet.chainId,
+        manifestPath,
+      });
+      homes.push({ member, configPath, config, home });
+    }
+
+    progress("deploying the platform contracts (idempotent)");
+    const deployerDir = join(dataDir, "deployer");
+    const manifest = await deployPlatform({
+      rpcUrl: devnet.rpcUrl,
+      chainId: devnet.chainId,
+      founders: homes.map(({ member, config }) => ({ account: config.memberAccount, name: member.memberName, roles: member.roles })),
+      manifestPath,
+      deployerDir,
+      passphrase: await sandboxSecret(join(deployerDir, "keystore.passphrase")),
+      logger: options.logger,
+      onStep: (name, outcome, address) => progress(`  ${name} ${outcome} at ${address}`),
+    });
+    await devnet.checkpoint();
+
+    progress(`starting ${homes.length} member agents`);
+    for (const { member, configPath, config, home } of homes) {
+      const apiKey = await ensureAdminKey(config, previous?.agents.find((a) => a.name === member.name)?.apiKey);
+      const url = `http://${config.listen.host}:${config.listen.port}`;
+      const info: SandboxAgentInfo = {
+        name: member.name,
+        memberName: member.memberName,
+        roles: ["GOVERNOR", ...member.roles],
+        memberAccount: config.memberAccount,
+        url,
+        docsUrl: `${url}/docs`,
+        consoleUrl: `${url}/console/`,
+        apiKey,
+        logFile: join(home, "agent.log"),
+      };
+      const entry: { info: SandboxAgentInfo; configPath: string; process?: ChildProcess } = { info, configPath };
+      agents.push(entry);
+      const launch = () => {
+        entry.process = spawnAgent(configPath, info.logFile);
+        entry.process.once("exit", (code, signal) => {
+          if (stopping) return;
+          options.logger.warn({ agent: info.name, code, signal }, `agent ${info.name} exited; restarting in 1 s`);
+          setTimeout(() => !stopping && launch(), 1000).unref();
+        });
+      };
+      launch();
+    }
+    await Promise.all(agents.map((a) => waitHealthy(a.info, 60_000)));
+
+    progress("ensuring each member's organisation DID");
+    for (const agent of agents) agent.info.did = await ensureOrganisationDid(agent.info);
+
+    const file: SandboxFile = {
+      version: 1,
+      startedAt: new Date().toISOString(),
+      dataDir,
+      chain: {
+        rpcUrl: devnet.rpcUrl,
+        chainId: devnet.chainId,
+        manifestPath,
+        contracts: Object.fromEntries(
+          Object.entries((await readManifest(manifestPath)).contracts).map(([name, c]) => [
+            name,
+            { address: c.address, blockNumber: c.blockNumber },
+          ]),
+        ),
+      },
+      agents: agents.map((a) => a.info),
+    };
+    void manifest;
+    await writeFile(sandboxPath, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+    return { file, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function readPreviousSandbox(path: string): SandboxFile | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as SandboxFile;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A random secret kept in a 0600 file: the sandbox's stand-in for a passphrase from a secret manager. */
+async function sandboxSecret(path: string): Promise<string> {
+  if (existsSync(path)) return (await readFile(path, "utf8")).trim();
+  await mkdir(join(path, ".."), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString("base64url");
+  await writeFile(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+function spawnAgent(configPath: string, logFile: string): ChildProcess {
+  const log = openSync(logFile, "a");
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", binPath, "agent", "start", "--config", configPath],
+    { stdio: ["ignore", log, log] },
+  );
+  closeSync(log);
+  return child;
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitHealthy(agent: SandboxAgentInfo, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${agent.url}/health`);
+      if (response.ok) return;
+      last = `HTTP ${response.status}: ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`agent ${agent.name} did not become healthy within ${timeoutMs} ms (${last}); see ${agent.logFile}`);
+}
+
+async function ensureOrganisationDid(agent: SandboxAgentInfo): Promise<string> {
+  const headers = { authorization: `Bearer ${agent.apiKey}`, "content-type": "application/json" };
+  const list = (await (await fetch(`${agent.url}/v1/dids`, { headers })).json()) as { items: Array<{ did: string }> };
+  const first = list.items[0];
+  if (first) return first.did;
+  const response = await fetch(`${agent.url}/v1/dids`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ label: agent.memberName }),
+  });
+  const body = (await response.json()) as { did?: string; message?: string };
+  if (!response.ok || !body.did) throw new Error(`agent ${agent.name} could not create its DID: ${body.message}`);
+  return body.did;
+}
