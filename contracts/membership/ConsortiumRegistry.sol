@@ -79,7 +79,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     /// @inheritdoc IConsortiumRegistry
     function propose(
         ProposalKind kind,
-        address member_,
+        address memberAddress,
         string calldata name,
         bytes32[] calldata roles,
         uint64 votingPeriod
@@ -90,17 +90,17 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
         }
         if (kind != ProposalKind.Admit && bytes(name).length != 0) revert ProposalDataNotAllowed(kind);
         if (kind == ProposalKind.Remove && roles.length != 0) revert ProposalDataNotAllowed(kind);
-        _requireApplicable(kind, member_, name, roles);
+        _requireApplicable(kind, memberAddress, name, roles);
 
         id = ++_proposalCount;
         ProposalRecord storage p = _proposals[id];
         p.kind = kind;
         p.proposer = msg.sender;
-        p.member = member_;
+        p.member = memberAddress;
         p.deadline = uint64(block.timestamp) + votingPeriod;
         if (kind == ProposalKind.Admit) p.name = name;
         if (kind != ProposalKind.Remove) p.roles = roles;
-        emit ProposalCreated(id, kind, msg.sender, member_, p.deadline);
+        emit ProposalCreated(id, kind, msg.sender, memberAddress, p.deadline);
         _recordApproval(id, p);
     }
 
@@ -161,11 +161,11 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
 
     /// @inheritdoc IConsortiumRegistry
     function unbindAccount(address account) external {
-        address member_ = _boundTo[account];
-        if (member_ == address(0)) revert AccountNotBound(account);
-        if (msg.sender != member_ && msg.sender != account) revert UnbindNotAllowed(account, msg.sender);
+        address holder = _boundTo[account];
+        if (holder == address(0)) revert AccountNotBound(account);
+        if (msg.sender != holder && msg.sender != account) revert UnbindNotAllowed(account, msg.sender);
         delete _boundTo[account];
-        emit AccountUnbound(member_, account, msg.sender);
+        emit AccountUnbound(holder, account, msg.sender);
     }
 
     // ---------------------------------------------------------------- views
@@ -173,15 +173,15 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     /// @inheritdoc IConsortiumRegistry
     function memberOf(address account) public view returns (address) {
         if (_members[account].active) return account;
-        address member_ = _boundTo[account];
-        if (member_ != address(0) && _members[member_].active) return member_;
+        address holder = _boundTo[account];
+        if (holder != address(0) && _members[holder].active) return holder;
         return address(0);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function hasRole(address account, bytes32 role) external view returns (bool) {
-        address member_ = memberOf(account);
-        return member_ != address(0) && _members[member_].roles.contains(role);
+        address holder = memberOf(account);
+        return holder != address(0) && _members[holder].roles.contains(role);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -195,8 +195,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function rolesOf(address member_) external view returns (bytes32[] memory) {
-        return _members[member_].roles.values();
+    function rolesOf(address memberAddress) external view returns (bytes32[] memory) {
+        return _members[memberAddress].roles.values();
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -205,8 +205,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function member(address member_) external view returns (Member memory) {
-        MemberRecord storage m = _members[member_];
+    function member(address memberAddress) external view returns (Member memory) {
+        MemberRecord storage m = _members[memberAddress];
         return Member({name: m.name, active: m.active, admittedAt: m.admittedAt, roles: m.roles.values()});
     }
 

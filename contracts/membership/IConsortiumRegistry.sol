@@ -116,14 +116,14 @@ interface IConsortiumRegistry {
     /// @dev Requirements:
     /// - the caller is an active governor (its member address, not a bound account);
     /// - `votingPeriod` is within [1 hour, 30 days]; the deadline is `block.timestamp + votingPeriod`;
-    /// - Admit: `member` is non-zero, not an active member, not a bound account; `name` non-empty; no duplicate roles;
-    /// - Remove: `member` is an active member, `name` and `roles` empty, and not the last governor;
-    /// - SetRoles: `member` is an active member, `name` empty, no duplicate roles, the last governor keeps GOVERNOR.
+    /// - Admit: `memberAddress` is non-zero, not an active member, not a bound account; `name` non-empty; no duplicate roles;
+    /// - Remove: `memberAddress` is an active member, `name` and `roles` empty, and not the last governor;
+    /// - SetRoles: `memberAddress` is an active member, `name` empty, no duplicate roles, the last governor keeps GOVERNOR.
     /// Emits ProposalCreated, ProposalApproved, and ProposalExecuted (+ the change's event) when already a majority.
     /// @return id The proposal id (the first is 1).
     function propose(
         ProposalKind kind,
-        address member,
+        address memberAddress,
         string calldata name,
         bytes32[] calldata roles,
         uint64 votingPeriod
@@ -176,14 +176,14 @@ interface IConsortiumRegistry {
     /// @notice Whether `account` is an active governor's own address.
     function isGovernor(address account) external view returns (bool);
 
-    /// @notice The roles of `member` (empty for a removed member or a non-member).
-    function rolesOf(address member) external view returns (bytes32[] memory);
+    /// @notice The roles of `memberAddress` (empty for a removed member or a non-member).
+    function rolesOf(address memberAddress) external view returns (bytes32[] memory);
 
     /// @notice The addresses of all active members.
     function members() external view returns (address[] memory);
 
-    /// @notice The record of `member` (zero values for an address never admitted).
-    function member(address member) external view returns (Member memory);
+    /// @notice The record of `memberAddress` (zero values for an address never admitted).
+    function member(address memberAddress) external view returns (Member memory);
 
     /// @notice Number of active governors.
     function governorCount() external view returns (uint256);
