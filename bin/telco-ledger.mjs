@@ -8,6 +8,11 @@ import { fileURLToPath } from "node:url";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major > 22 || (major === 22 && minor >= 18)) {
+  // node:sqlite still announces itself as experimental on every start; that line is noise for operators.
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (warning.name !== "ExperimentalWarning") console.warn(`${warning.name}: ${warning.message}`);
+  });
   await import("../src/cli/main.ts");
 } else {
   const node22 = fileURLToPath(new URL("../node_modules/node/bin/node", import.meta.url));
