@@ -8,6 +8,7 @@ import { statusReasons } from "../core/identity/credentialStatus.ts";
 import type { CredentialService } from "../core/identity/credentials.ts";
 import type { DidService, HostedDid } from "../core/identity/did.ts";
 import type { DidAuth } from "../core/identity/didAuth.ts";
+import { parseEthrDid } from "../core/identity/didEthr.ts";
 import { IdentityError } from "../core/identity/errors.ts";
 import type { DidResolver } from "../core/identity/resolver.ts";
 import type { MembershipService } from "../membership/service.ts";
@@ -123,7 +124,9 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
             summary: "Resolve any did:ethr DID on this ledger to its DID document (cached, invalidated by chain events)",
             tags: ["dids"],
             operationId: "resolveDid",
+            description: "`noCache=true` (the DID Resolution option) reads the registry afresh and refreshes the cache.",
             params: DidParams,
+            querystring: strictObject({ noCache: Type.Optional(Type.Boolean({ default: false })) }),
             response: {
               200: strictObject({
                 didDocument: Type.Unknown(),
@@ -135,6 +138,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
           },
         },
         async (request) => {
+          if (request.query.noCache) resolver.invalidate(parseEthrDid(request.params.did, "params.did").address);
           const result = await resolver.resolve(request.params.did);
           if (!result.didDocument) {
             throw new IdentityError("DID_RESOLUTION_FAILED", `${request.params.did} did not resolve`, {
