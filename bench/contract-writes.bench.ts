@@ -73,19 +73,42 @@ export async function run(args: string[]): Promise<BenchResult> {
       return rows[0].hash as Hex;
     };
     const did = await writer.call<{ did: string }>("POST", "/v1/dids", { label: "gas org" });
-    gasRows.push({ operation: "DID: publish P-256 key (setAttribute)", gas: await gasOf(await lastTx("identity.setAttribute did/pub")), note: "ERC-1056 attribute" });
-    gasRows.push({ operation: "DID: publish service endpoint (setAttribute)", gas: await gasOf(await lastTx("identity.setAttribute did/svc/TelcoLedgerAgent")), note: "ERC-1056 attribute" });
-    gasRows.push({ operation: "membership: bind account (EIP-712 consent)", gas: await gasOf(await lastTx("membership.bindAccount")), note: "" });
+    gasRows.push({
+      operation: "DID: publish P-256 key (setAttribute)",
+      gas: await gasOf(await lastTx("identity.setAttribute did/pub")),
+      note: "ERC-1056 attribute",
+    });
+    gasRows.push({
+      operation: "DID: publish service endpoint (setAttribute)",
+      gas: await gasOf(await lastTx("identity.setAttribute did/svc/TelcoLedgerAgent")),
+      note: "ERC-1056 attribute",
+    });
+    gasRows.push({
+      operation: "membership: bind account (EIP-712 consent)",
+      gas: await gasOf(await lastTx("membership.bindAccount")),
+      note: "",
+    });
     await writer.call("POST", `/v1/dids/${did.body.did}/signing-key/rotate`);
-    gasRows.push({ operation: "DID: revoke old key (revokeAttribute)", gas: await gasOf(await lastTx("identity.revokeSigningKey")), note: "part of key rotation" });
+    gasRows.push({
+      operation: "DID: revoke old key (revokeAttribute)",
+      gas: await gasOf(await lastTx("identity.revokeSigningKey")),
+      note: "part of key rotation",
+    });
     const vc = await writer.call<{ credentialId: string }>("POST", "/v1/credentials", {
       issuer: did.body.did,
       type: "VettingStatus",
       credentialSubject: { brandName: "Bench" },
     });
     for (const action of ["suspend", "reinstate", "revoke"] as const) {
-      await writer.call("POST", `/v1/credentials/${vc.body.credentialId}/${action}`, { issuer: did.body.did, reason: "Unspecified" });
-      gasRows.push({ operation: `credential status: ${action}`, gas: await gasOf(await lastTx(`identity.${action}Credential`)), note: "" });
+      await writer.call("POST", `/v1/credentials/${vc.body.credentialId}/${action}`, {
+        issuer: did.body.did,
+        reason: "Unspecified",
+      });
+      gasRows.push({
+        operation: `credential status: ${action}`,
+        gas: await gasOf(await lastTx(`identity.${action}Credential`)),
+        note: "",
+      });
     }
     const peer = consortium.agents.peer!;
     const proposal = await writer.call<{ proposalId: number; txHash: Hex }>("POST", "/v1/proposals", {
@@ -94,9 +117,17 @@ export async function run(args: string[]): Promise<BenchResult> {
       name: "Gas Member",
       roles: ["TNSP"],
     });
-    gasRows.push({ operation: "governance: propose (admit)", gas: await gasOf(proposal.body.txHash), note: "proposer's approval included" });
+    gasRows.push({
+      operation: "governance: propose (admit)",
+      gas: await gasOf(proposal.body.txHash),
+      note: "proposer's approval included",
+    });
     const approve = await peer.call<{ txHash: Hex }>("POST", `/v1/proposals/${proposal.body.proposalId}/approve`);
-    gasRows.push({ operation: "governance: approve + execute admission", gas: await gasOf(approve.body.txHash), note: "2 of 3 governors" });
+    gasRows.push({
+      operation: "governance: approve + execute admission",
+      gas: await gasOf(approve.body.txHash),
+      note: "2 of 3 governors",
+    });
 
     return {
       name: "contract-writes",

@@ -20,9 +20,13 @@ if (major > 22 || (major === 22 && minor >= 18)) {
     console.error(`telco-ledger needs Node >= 22.18 (this is ${process.version}); run \`npm install\` first.`);
     process.exit(1);
   }
-  const child = spawn(node22, ["--disable-warning=ExperimentalWarning", fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: "inherit",
-  });
+  const child = spawn(
+    node22,
+    ["--disable-warning=ExperimentalWarning", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: "inherit",
+    },
+  );
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
 }

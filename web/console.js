@@ -6,7 +6,10 @@ keyInput.value = sessionStorage.getItem("telco-ledger-key") ?? "";
 async function api(path, init = {}) {
   const response = await fetch(path, {
     ...init,
-    headers: { authorization: `Bearer ${keyInput.value}`, ...(init.body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `Bearer ${keyInput.value}`,
+      ...(init.body ? { "content-type": "application/json" } : {}),
+    },
   });
   const body = await response.json();
   if (!response.ok) throw new Error(`${body.code}: ${body.message}`);
@@ -23,7 +26,10 @@ function table(rows, columns) {
   if (!rows.length) return "<p>none</p>";
   const head = columns.map((c) => `<th>${text(c)}</th>`).join("");
   const body = rows
-    .map((row) => `<tr>${columns.map((c) => `<td>${text(Array.isArray(row[c]) ? row[c].join(", ") : String(row[c] ?? ""))}</td>`).join("")}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${columns.map((c) => `<td>${text(Array.isArray(row[c]) ? row[c].join(", ") : String(row[c] ?? ""))}</td>`).join("")}</tr>`,
+    )
     .join("");
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -46,11 +52,20 @@ async function refresh() {
   await panel("agent-panel", async () => {
     const agent = await api("/v1/agent");
     $("#member-name").textContent = agent.memberName;
-    return `<p><b>${text(agent.memberName)}</b> · member account <code>${text(agent.memberAccount)}</code> · chain ${agent.chain.chainId}</p>` +
-      table(Object.entries(agent.chain.contracts).map(([name, c]) => ({ contract: name, address: c.address })), ["contract", "address"]);
+    return (
+      `<p><b>${text(agent.memberName)}</b> · member account <code>${text(agent.memberAccount)}</code> · chain ${agent.chain.chainId}</p>` +
+      table(
+        Object.entries(agent.chain.contracts).map(([name, c]) => ({ contract: name, address: c.address })),
+        ["contract", "address"],
+      )
+    );
   });
-  await panel("members-panel", async () => table((await api("/v1/members")).items, ["name", "address", "roles", "active"]));
-  await panel("proposals-panel", async () => table((await api("/v1/proposals")).items, ["id", "kind", "member", "state", "approvals", "deadline"]));
+  await panel("members-panel", async () =>
+    table((await api("/v1/members")).items, ["name", "address", "roles", "active"]),
+  );
+  await panel("proposals-panel", async () =>
+    table((await api("/v1/proposals")).items, ["id", "kind", "member", "state", "approvals", "deadline"]),
+  );
   await panel("dids-panel", async () => table((await api("/v1/dids")).items, ["label", "did", "serviceEndpoint"]));
 }
 
@@ -64,7 +79,11 @@ $("#verify-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const out = $("#verify-panel .body");
   try {
-    out.textContent = JSON.stringify(await api("/v1/credentials/verify", { method: "POST", body: JSON.stringify({ jwt: $("#vc-jwt").value.trim() }) }), null, 2);
+    out.textContent = JSON.stringify(
+      await api("/v1/credentials/verify", { method: "POST", body: JSON.stringify({ jwt: $("#vc-jwt").value.trim() }) }),
+      null,
+      2,
+    );
   } catch (error) {
     out.textContent = error.message;
   }

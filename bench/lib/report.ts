@@ -25,7 +25,12 @@ export function printAndSave(result: BenchResult, outDir: string): string {
   }
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${result.name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   writeFileSync(file, `${JSON.stringify({ ...result, machine, at: new Date().toISOString() }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
   return file;

@@ -3,6 +3,7 @@
 // transaction outbox, the event indexer (read model) and the REST API that the member's back office uses.
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
+import { type ApiApp, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { createIndexer, type Indexer } from "../core/chain/indexer/indexer.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
@@ -14,7 +15,6 @@ import { DidService } from "../core/identity/did.ts";
 import { DidAuth } from "../core/identity/didAuth.ts";
 import { type Keystore, openKeystore } from "../core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../core/identity/resolver.ts";
-import { type ApiApp, createApiServer } from "../core/api/index.ts";
 import { openStore, type Store } from "../core/store/index.ts";
 import { contracts } from "../generated/contracts.ts";
 import { identityApiModule } from "../identity/routes.ts";
@@ -23,13 +23,11 @@ import { membershipProjection } from "../membership/projection.ts";
 import { membershipApiModule } from "../membership/routes.ts";
 import { MembershipService } from "../membership/service.ts";
 import { openAgentStore } from "./bootstrap.ts";
-import { agentInfoModule } from "./infoRoutes.ts";
-import { agentMigrations } from "./migrations.ts";
 import { consoleModule } from "./consoleRoutes.ts";
 import { translateDomainError } from "./domainErrors.ts";
+import { agentInfoModule } from "./infoRoutes.ts";
+import { agentMigrations } from "./migrations.ts";
 import { AGENT_VERSION_TEXT } from "./version.ts";
-
-
 
 export interface Agent {
   config: AgentConfig;
@@ -55,9 +53,14 @@ export interface CreateAgentOptions {
 
 export async function createAgent(config: AgentConfig, options: CreateAgentOptions = {}): Promise<Agent> {
   const logger = options.logger ?? pino({ level: config.logLevel ?? "info", base: { agent: config.name } });
-  const keystore = await openKeystore({ dir: join(config.dataDir, "keystore"), passphrase: readKeystorePassphrase(config) });
+  const keystore = await openKeystore({
+    dir: join(config.dataDir, "keystore"),
+    passphrase: readKeystorePassphrase(config),
+  });
   if (!keystore.list().some((k) => k.address?.toLowerCase() === config.memberAccount.toLowerCase())) {
-    throw new Error(`the member account ${config.memberAccount} is not in the keystore at ${join(config.dataDir, "keystore")}`);
+    throw new Error(
+      `the member account ${config.memberAccount} is not in the keystore at ${join(config.dataDir, "keystore")}`,
+    );
   }
   const store = options.databaseUrl
     ? await openStore({ databaseUrl: options.databaseUrl, migrations: agentMigrations })
@@ -105,7 +108,11 @@ async function assemble(
     logger: chainLogger,
   });
 
-  const resolver = new DidResolver({ chainId: config.chain.chainId, rpcUrl: config.chain.rpcUrl, registry: didRegistry.address });
+  const resolver = new DidResolver({
+    chainId: config.chain.chainId,
+    rpcUrl: config.chain.rpcUrl,
+    registry: didRegistry.address,
+  });
   invalidateOnRegistryEvents(resolver, indexer, didRegistry.address);
   const dids = new DidService({
     keystore,
@@ -114,7 +121,12 @@ async function assemble(
     chainId: config.chain.chainId,
     registry: didRegistry.address,
   });
-  const status = new CredentialStatusService({ txSender: outbox, publicClient: chain, registry: statusRegistry.address, dids });
+  const status = new CredentialStatusService({
+    txSender: outbox,
+    publicClient: chain,
+    registry: statusRegistry.address,
+    dids,
+  });
   const credentials = new CredentialService({ keystore, dids, resolver, status, chainId: config.chain.chainId });
   const didAuth = new DidAuth({ resolver, audience: config.publicUrl });
   const membership = new MembershipService({

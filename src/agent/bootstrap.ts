@@ -6,7 +6,11 @@ import type { AgentConfig } from "../core/config.ts";
 import { openStore } from "../core/store/index.ts";
 import { agentMigrations } from "./migrations.ts";
 
-export async function ensureAdminKey(config: AgentConfig, existingKey?: string, userName = "sandbox-admin"): Promise<string> {
+export async function ensureAdminKey(
+  config: AgentConfig,
+  existingKey?: string,
+  userName = "sandbox-admin",
+): Promise<string> {
   const store = await openAgentStore(config);
   try {
     const memberId = config.memberAccount.toLowerCase();

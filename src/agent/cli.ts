@@ -1,6 +1,7 @@
 // `telco-ledger agent ...`: create an agent's home, run it, bootstrap API keys, and show who it is.
-import type { Command } from "commander";
+
 import { resolve } from "node:path";
+import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
@@ -38,8 +39,11 @@ export function registerAgentCommands(program: Command): void {
         ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
         ...(o.passphraseEnv ? { passphraseEnv: o.passphraseEnv } : {}),
       });
-      printResult({ configPath, memberAccount: config.memberAccount }, o, (r: { configPath: string; memberAccount: string }) =>
-        `agent home ready: ${r.configPath}\nmember account (name it as a founder or propose its admission): ${r.memberAccount}`,
+      printResult(
+        { configPath, memberAccount: config.memberAccount },
+        o,
+        (r: { configPath: string; memberAccount: string }) =>
+          `agent home ready: ${r.configPath}\nmember account (name it as a founder or propose its admission): ${r.memberAccount}`,
       );
     });
 
@@ -74,9 +78,16 @@ export function registerAgentCommands(program: Command): void {
       const config = loadAgentConfig(o.config);
       const store = await openAgentStore(config);
       try {
-        const created = await createApiKey(store, { memberId: config.memberAccount.toLowerCase(), userName: o.user, role: o.role as Role });
-        printResult({ key: created.key, ...created.summary }, o, (r: { key: string; keyId: string; role: string }) =>
-          `API key ${r.keyId} (${r.role}); shown once, store it now:\n${r.key}`,
+        const created = await createApiKey(store, {
+          memberId: config.memberAccount.toLowerCase(),
+          userName: o.user,
+          role: o.role as Role,
+        });
+        printResult(
+          { key: created.key, ...created.summary },
+          o,
+          (r: { key: string; keyId: string; role: string }) =>
+            `API key ${r.keyId} (${r.role}); shown once, store it now:\n${r.key}`,
         );
       } finally {
         await store.close();

@@ -29,7 +29,10 @@ export function consoleModule(): ApiModule {
           return reply
             .type(type)
             .header("cache-control", "no-cache")
-            .header("content-security-policy", "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'")
+            .header(
+              "content-security-policy",
+              "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'",
+            )
             .send(body);
         },
       );

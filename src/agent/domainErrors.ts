@@ -5,7 +5,11 @@ import { ChainError, TxRevertedError } from "../core/chain/errors.ts";
 import { IdentityError } from "../core/identity/errors.ts";
 
 const jsonSafe = (value: unknown): string =>
-  typeof value === "bigint" ? value.toString() : typeof value === "string" ? value : JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  typeof value === "bigint"
+    ? value.toString()
+    : typeof value === "string"
+      ? value
+      : JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 
 export function translateDomainError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
@@ -13,7 +17,9 @@ export function translateDomainError(error: unknown): ApiError | undefined {
     const args = error.errorArgs.map(jsonSafe).join(", ");
     return new ApiError(
       "CHAIN_REVERTED",
-      error.errorName ? `the ledger rejected ${error.label}: ${error.errorName}(${args})` : `the ledger rejected ${error.label}`,
+      error.errorName
+        ? `the ledger rejected ${error.label}: ${error.errorName}(${args})`
+        : `the ledger rejected ${error.label}`,
       { cause: error },
     );
   }
@@ -31,7 +37,10 @@ export function translateDomainError(error: unknown): ApiError | undefined {
       case "DID_AUTH_INVALID":
       case "DID_AUTH_CHALLENGE_UNKNOWN": {
         const field = error.field ? `body.${error.field}` : "body";
-        return new ApiError("VALIDATION_FAILED", error.message, { details: [{ field, message: error.message }], cause: error });
+        return new ApiError("VALIDATION_FAILED", error.message, {
+          details: [{ field, message: error.message }],
+          cause: error,
+        });
       }
       case "KEY_NOT_FOUND":
       case "DID_NOT_HOSTED":

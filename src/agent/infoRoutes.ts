@@ -6,7 +6,11 @@ import type { AgentConfig } from "../core/config.ts";
 import type { Keystore } from "../core/identity/keystore.ts";
 import { AGENT_VERSION_TEXT } from "./version.ts";
 
-export function agentInfoModule(deps: { config: AgentConfig; manifest: DeploymentManifest; keystore: Keystore }): ApiModule {
+export function agentInfoModule(deps: {
+  config: AgentConfig;
+  manifest: DeploymentManifest;
+  keystore: Keystore;
+}): ApiModule {
   const { config, manifest, keystore } = deps;
   return {
     name: "agent",
@@ -28,7 +32,10 @@ export function agentInfoModule(deps: { config: AgentConfig; manifest: Deploymen
                 version: Type.String(),
                 chain: strictObject({
                   chainId: Type.Integer(),
-                  contracts: Type.Record(Type.String(), strictObject({ address: Type.String(), blockNumber: Type.Integer() })),
+                  contracts: Type.Record(
+                    Type.String(),
+                    strictObject({ address: Type.String(), blockNumber: Type.Integer() }),
+                  ),
                 }),
                 keys: Type.Array(
                   strictObject({
@@ -54,7 +61,10 @@ export function agentInfoModule(deps: { config: AgentConfig; manifest: Deploymen
           chain: {
             chainId: manifest.chainId,
             contracts: Object.fromEntries(
-              Object.entries(manifest.contracts).map(([name, c]) => [name, { address: c.address, blockNumber: c.blockNumber }]),
+              Object.entries(manifest.contracts).map(([name, c]) => [
+                name,
+                { address: c.address, blockNumber: c.blockNumber },
+              ]),
             ),
           },
           keys: keystore.list().map((k) => ({

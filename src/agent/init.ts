@@ -48,7 +48,10 @@ export async function initAgent(input: InitAgentInput): Promise<{ configPath: st
   };
   const keystore = await openKeystore({
     dir: join(input.home, "keystore"),
-    passphrase: readKeystorePassphrase({ ...draft, keystore: { ...draft.keystore, ...(draft.keystore.passphraseFile ? { passphraseFile } : {}) } } as AgentConfig),
+    passphrase: readKeystorePassphrase({
+      ...draft,
+      keystore: { ...draft.keystore, ...(draft.keystore.passphraseFile ? { passphraseFile } : {}) },
+    } as AgentConfig),
   });
   const existing = keystore.list().find((k) => k.kind === "secp256k1" && k.label === MEMBER_KEY_LABEL && !k.retiredAt);
   const member = existing ?? (await keystore.create({ kind: "secp256k1", label: MEMBER_KEY_LABEL }));

@@ -34,7 +34,10 @@ export function resolveAgentTarget(options: AgentTargetOptions): AgentTarget {
   try {
     sandbox = JSON.parse(readFileSync(file, "utf8"));
   } catch {
-    throw new CliError(`no sandbox file at ${file}: start the sandbox (npm start) or give --url and --api-key`, "NO_SANDBOX");
+    throw new CliError(
+      `no sandbox file at ${file}: start the sandbox (npm start) or give --url and --api-key`,
+      "NO_SANDBOX",
+    );
   }
   const agent = sandbox.agents?.find((a) => a.name === name);
   if (!agent) {
@@ -61,7 +64,11 @@ export async function callAgent<T>(target: AgentTarget, method: string, path: st
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const err = (parsed ?? {}) as { code?: string; message?: string; details?: Array<{ field: string; message: string }> };
+    const err = (parsed ?? {}) as {
+      code?: string;
+      message?: string;
+      details?: Array<{ field: string; message: string }>;
+    };
     throw new CliError(err.message ?? `HTTP ${response.status}`, err.code ?? `HTTP_${response.status}`, err.details);
   }
   return parsed as T;

@@ -2,8 +2,8 @@
 // Every command has --help and --json; errors print as "error CODE: message" (or JSON) with a non-zero exit.
 import { Command } from "commander";
 import { registerAgentCommands } from "../agent/cli.ts";
-import { registerDevnetCommands } from "../ledger/cli.ts";
 import { registerIdentityCommands } from "../identity/cli.ts";
+import { registerDevnetCommands } from "../ledger/cli.ts";
 import { registerMembershipCommands } from "../membership/cli.ts";
 import { registerSandboxCommands } from "../sandbox/cli.ts";
 import { printError } from "./output.ts";

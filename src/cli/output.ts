@@ -22,12 +22,24 @@ export function table(rows: Array<Record<string, unknown>>, columns?: string[]):
   if (rows.length === 0) return "(none)";
   const cols = columns ?? Object.keys(rows[0] ?? {});
   const cell = (v: unknown) =>
-    v === undefined || v === null ? "" : Array.isArray(v) ? v.join(",") : typeof v === "object" ? JSON.stringify(v) : String(v);
+    v === undefined || v === null
+      ? ""
+      : Array.isArray(v)
+        ? v.join(",")
+        : typeof v === "object"
+          ? JSON.stringify(v)
+          : String(v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(cols), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join(
-    "\n",
-  );
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(cols),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join("\n");
 }
 
 /** One step of a long operation, for humans; silent with --json so the output stays machine-readable. */

@@ -10,11 +10,16 @@ const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 export function registerIdentityCommands(program: Command): void {
   const did = program.command("did").description("organisation DIDs (did:ethr) hosted by an agent");
   withClientOptions(did.command("list").description("DIDs this agent hosts")).action(async (o: ClientOptions) => {
-    printResult(await callAgent<{ items: Array<Record<string, unknown>> }>(targetOf(o), "GET", "/v1/dids"), o, (r: { items: Array<Record<string, unknown>> }) =>
-      table(r.items, ["label", "did", "controller", "serviceEndpoint"]),
+    printResult(
+      await callAgent<{ items: Array<Record<string, unknown>> }>(targetOf(o), "GET", "/v1/dids"),
+      o,
+      (r: { items: Array<Record<string, unknown>> }) =>
+        table(r.items, ["label", "did", "controller", "serviceEndpoint"]),
     );
   });
-  withClientOptions(did.command("create <label>").description("create an organisation DID (keys generated in the agent)"))
+  withClientOptions(
+    did.command("create <label>").description("create an organisation DID (keys generated in the agent)"),
+  )
     .option("--service-endpoint <url>", "agent URL to publish (default: the agent's public URL)")
     .action(async (label: string, o: ClientOptions & { serviceEndpoint?: string }) => {
       progress(o, "creating the DID and publishing its key and endpoint (waits until mined)");
@@ -22,22 +27,31 @@ export function registerIdentityCommands(program: Command): void {
       printResult(await callAgent(targetOf(o), "POST", "/v1/dids", body), o, pretty);
     });
   withClientOptions(did.command("resolve <did>").description("resolve any DID to its DID document")).action(
-    async (value: string, o: ClientOptions) => printResult(await callAgent(targetOf(o), "GET", `/v1/dids/${value}`), o, pretty),
-  );
-  withClientOptions(did.command("rotate-key <did>").description("publish a new P-256 signing key, revoke the old")).action(
     async (value: string, o: ClientOptions) =>
-      printResult(await callAgent(targetOf(o), "POST", `/v1/dids/${value}/signing-key/rotate`), o, pretty),
+      printResult(await callAgent(targetOf(o), "GET", `/v1/dids/${value}`), o, pretty),
+  );
+  withClientOptions(
+    did.command("rotate-key <did>").description("publish a new P-256 signing key, revoke the old"),
+  ).action(async (value: string, o: ClientOptions) =>
+    printResult(await callAgent(targetOf(o), "POST", `/v1/dids/${value}/signing-key/rotate`), o, pretty),
   );
   withClientOptions(did.command("revoke-key <did>").description("revoke the DID's signing key")).action(
-    async (value: string, o: ClientOptions) => printResult(await callAgent(targetOf(o), "DELETE", `/v1/dids/${value}/signing-key`), o, pretty),
-  );
-  withClientOptions(did.command("set-endpoint <did> <url>").description("replace the DID's agent service endpoint")).action(
-    async (value: string, url: string, o: ClientOptions) =>
-      printResult(await callAgent(targetOf(o), "PUT", `/v1/dids/${value}/service-endpoint`, { serviceEndpoint: url }), o, pretty),
-  );
-  withClientOptions(did.command("rotate-controller <did>").description("move control of the DID to a new account")).action(
     async (value: string, o: ClientOptions) =>
-      printResult(await callAgent(targetOf(o), "POST", `/v1/dids/${value}/controller/rotate`), o, pretty),
+      printResult(await callAgent(targetOf(o), "DELETE", `/v1/dids/${value}/signing-key`), o, pretty),
+  );
+  withClientOptions(
+    did.command("set-endpoint <did> <url>").description("replace the DID's agent service endpoint"),
+  ).action(async (value: string, url: string, o: ClientOptions) =>
+    printResult(
+      await callAgent(targetOf(o), "PUT", `/v1/dids/${value}/service-endpoint`, { serviceEndpoint: url }),
+      o,
+      pretty,
+    ),
+  );
+  withClientOptions(
+    did.command("rotate-controller <did>").description("move control of the DID to a new account"),
+  ).action(async (value: string, o: ClientOptions) =>
+    printResult(await callAgent(targetOf(o), "POST", `/v1/dids/${value}/controller/rotate`), o, pretty),
   );
 
   const vc = program.command("vc").description("W3C verifiable credentials (JWT) with on-chain status");
@@ -54,25 +68,43 @@ export function registerIdentityCommands(program: Command): void {
         credentialSubject: subject,
         ...(o.expires ? { expirationDate: o.expires } : {}),
       };
-      printResult(await callAgent(targetOf(o), "POST", "/v1/credentials", body), o, (r: { jwt: string; credentialId: string }) =>
-        `credentialId ${r.credentialId}\n${r.jwt}`,
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/credentials", body),
+        o,
+        (r: { jwt: string; credentialId: string }) => `credentialId ${r.credentialId}\n${r.jwt}`,
       );
     });
   withClientOptions(vc.command("verify <jwt>").description("verify signature, expiry and on-chain status")).action(
-    async (jwt: string, o: ClientOptions) => printResult(await callAgent(targetOf(o), "POST", "/v1/credentials/verify", { jwt }), o, pretty),
+    async (jwt: string, o: ClientOptions) =>
+      printResult(await callAgent(targetOf(o), "POST", "/v1/credentials/verify", { jwt }), o, pretty),
   );
   for (const action of ["revoke", "suspend", "reinstate"] as const) {
     withClientOptions(vc.command(`${action} <credentialId>`).description(`${action} a credential this member issued`))
       .requiredOption("--issuer <did>", "issuer DID")
-      .option("--reason <reason>", "Unspecified | KeyCompromise | Superseded | CessationOfOperation | Fraud | NumberPort | Canceled | Expired | VettingWithdrawn", "Unspecified")
+      .option(
+        "--reason <reason>",
+        "Unspecified | KeyCompromise | Superseded | CessationOfOperation | Fraud | NumberPort | Canceled | Expired | VettingWithdrawn",
+        "Unspecified",
+      )
       .action(async (id: string, o: ClientOptions & { issuer: string; reason: string }) => {
         progress(o, `${action} (waits until mined)`);
-        printResult(await callAgent(targetOf(o), "POST", `/v1/credentials/${id}/${action}`, { issuer: o.issuer, reason: o.reason }), o, pretty);
+        printResult(
+          await callAgent(targetOf(o), "POST", `/v1/credentials/${id}/${action}`, {
+            issuer: o.issuer,
+            reason: o.reason,
+          }),
+          o,
+          pretty,
+        );
       });
   }
   withClientOptions(vc.command("status <credentialId>").description("current status and history of a credential"))
     .requiredOption("--issuer <did>", "issuer DID")
     .action(async (id: string, o: ClientOptions & { issuer: string }) =>
-      printResult(await callAgent(targetOf(o), "GET", `/v1/credentials/${id}/status?issuer=${encodeURIComponent(o.issuer)}`), o, pretty),
+      printResult(
+        await callAgent(targetOf(o), "GET", `/v1/credentials/${id}/status?issuer=${encodeURIComponent(o.issuer)}`),
+        o,
+        pretty,
+      ),
     );
 }

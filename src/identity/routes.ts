@@ -25,9 +25,16 @@ export interface IdentityApiDeps {
 }
 
 const DID_PATTERN = "^did:ethr:(0x[0-9a-fA-F]+:)?0x[0-9a-fA-F]{40}$";
-const DidSchema = Type.String({ pattern: DID_PATTERN, maxLength: 120, description: "did:ethr:<chain id hex>:<address>" });
+const DidSchema = Type.String({
+  pattern: DID_PATTERN,
+  maxLength: 120,
+  description: "did:ethr:<chain id hex>:<address>",
+});
 const AddressSchema = Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" });
-const CredentialIdSchema = Type.String({ pattern: "^0x[0-9a-fA-F]{64}$", description: "keccak256 of the credential's id" });
+const CredentialIdSchema = Type.String({
+  pattern: "^0x[0-9a-fA-F]{64}$",
+  description: "keccak256 of the credential's id",
+});
 const UrlSchema = Type.String({ pattern: "^https?://[^\\s]+$", maxLength: 2048 });
 const ReasonSchema = Type.Union(
   (Object.keys(statusReasons) as Array<keyof typeof statusReasons>).map((r) => Type.Literal(r)),
@@ -121,10 +128,12 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
         "/v1/dids/:did",
         {
           schema: {
-            summary: "Resolve any did:ethr DID on this ledger to its DID document (cached, invalidated by chain events)",
+            summary:
+              "Resolve any did:ethr DID on this ledger to its DID document (cached, invalidated by chain events)",
             tags: ["dids"],
             operationId: "resolveDid",
-            description: "`noCache=true` (the DID Resolution option) reads the registry afresh and refreshes the cache.",
+            description:
+              "`noCache=true` (the DID Resolution option) reads the registry afresh and refreshes the cache.",
             params: DidParams,
             querystring: strictObject({ noCache: Type.Optional(Type.Boolean({ default: false })) }),
             response: {
@@ -170,13 +179,24 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
             response: { 200: HostedDidSchema, ...writeErrors },
           },
           handler: async (request) =>
-            hostedView(await run((request.params as { did: string }).did, (request.body ?? {}) as { serviceEndpoint?: string })),
+            hostedView(
+              await run((request.params as { did: string }).did, (request.body ?? {}) as { serviceEndpoint?: string }),
+            ),
         });
 
-      didAction("signing-key/rotate", "rotateDidSigningKey", "Publish a new P-256 signing key and revoke the old one", (did) =>
-        dids.rotateSigningKey(did),
+      didAction(
+        "signing-key/rotate",
+        "rotateDidSigningKey",
+        "Publish a new P-256 signing key and revoke the old one",
+        (did) => dids.rotateSigningKey(did),
       );
-      didAction("signing-key", "revokeDidSigningKey", "Revoke the DID's signing key (resolvers stop listing it)", (did) => dids.revokeSigningKey(did), "DELETE");
+      didAction(
+        "signing-key",
+        "revokeDidSigningKey",
+        "Revoke the DID's signing key (resolvers stop listing it)",
+        (did) => dids.revokeSigningKey(did),
+        "DELETE",
+      );
       didAction(
         "service-endpoint",
         "setDidServiceEndpoint",
@@ -185,11 +205,16 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
         "PUT",
         strictObject({ serviceEndpoint: UrlSchema }),
       );
-      didAction("controller/rotate", "rotateDidController", "Move control of the DID to a new keystore account", async (did) => {
-        const updated = await dids.changeController(did);
-        await membership.bindAccount(updated.controller);
-        return updated;
-      });
+      didAction(
+        "controller/rotate",
+        "rotateDidController",
+        "Move control of the DID to a new keystore account",
+        async (did) => {
+          const updated = await dids.changeController(did);
+          await membership.bindAccount(updated.controller);
+          return updated;
+        },
+      );
 
       app.post(
         "/v1/credentials",
@@ -201,12 +226,23 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
             operationId: "issueCredential",
             body: strictObject({
               issuer: DidSchema,
-              type: Type.Union([Type.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,63}$" }), Type.Array(Type.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,63}$" }), { minItems: 1, maxItems: 8 })]),
-              credentialSubject: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { minProperties: 1, maxProperties: 64 }),
+              type: Type.Union([
+                Type.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,63}$" }),
+                Type.Array(Type.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,63}$" }), { minItems: 1, maxItems: 8 }),
+              ]),
+              credentialSubject: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+                minProperties: 1,
+                maxProperties: 64,
+              }),
               expirationDate: Type.Optional(Type.String({ format: "date-time" })),
             }),
             response: {
-              201: strictObject({ jwt: Type.String(), id: Type.String(), credentialId: CredentialIdSchema, kid: Type.String() }),
+              201: strictObject({
+                jwt: Type.String(),
+                id: Type.String(),
+                credentialId: CredentialIdSchema,
+                kid: Type.String(),
+              }),
               ...writeErrors,
             },
           },
@@ -228,7 +264,8 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
         {
           schema: {
             summary: "Verify a credential: signature through the issuer's DID, expiry, and on-chain status",
-            description: "Answers 200 with verified false and the reason when the credential is invalid, revoked or suspended.",
+            description:
+              "Answers 200 with verified false and the reason when the credential is invalid, revoked or suspended.",
             tags: ["credentials"],
             operationId: "verifyCredential",
             body: strictObject({ jwt: Type.String({ minLength: 1, maxLength: 65536 }) }),
@@ -258,7 +295,11 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
               payload: result.verified.payload,
             };
           } catch (error) {
-            if (error instanceof IdentityError && error.code.startsWith("CREDENTIAL_") && error.code !== "CREDENTIAL_STATUS_UNAVAILABLE") {
+            if (
+              error instanceof IdentityError &&
+              error.code.startsWith("CREDENTIAL_") &&
+              error.code !== "CREDENTIAL_STATUS_UNAVAILABLE"
+            ) {
               return { verified: false, error: { code: error.code, message: error.message } };
             }
             throw error;
@@ -301,7 +342,12 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
               200: strictObject({
                 ...StatusRecordSchema.properties,
                 history: Type.Array(
-                  strictObject({ status: StatusSchema, reason: Type.String(), at: Type.String({ format: "date-time" }), blockNumber: Type.Integer() }),
+                  strictObject({
+                    status: StatusSchema,
+                    reason: Type.String(),
+                    at: Type.String({ format: "date-time" }),
+                    blockNumber: Type.Integer(),
+                  }),
                 ),
               }),
               ...readErrors,
@@ -316,7 +362,12 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
           ]);
           return {
             ...statusView(current),
-            history: history.map((h) => ({ status: h.status, reason: h.reason, at: h.at.toISOString(), blockNumber: Number(h.blockNumber) })),
+            history: history.map((h) => ({
+              status: h.status,
+              reason: h.reason,
+              at: h.at.toISOString(),
+              blockNumber: Number(h.blockNumber),
+            })),
           };
         },
       );
@@ -329,14 +380,20 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
             tags: ["did-auth"],
             operationId: "createDidAuthChallenge",
             response: {
-              201: strictObject({ challenge: Type.String(), audience: Type.String(), expiresAt: Type.String({ format: "date-time" }) }),
+              201: strictObject({
+                challenge: Type.String(),
+                audience: Type.String(),
+                expiresAt: Type.String({ format: "date-time" }),
+              }),
               ...errorResponses("UNAUTHENTICATED"),
             },
           },
         },
         async (_request, reply) => {
           const c = didAuth.createChallenge();
-          return reply.code(201).send({ challenge: c.challenge, audience: c.audience, expiresAt: c.expiresAt.toISOString() });
+          return reply
+            .code(201)
+            .send({ challenge: c.challenge, audience: c.audience, expiresAt: c.expiresAt.toISOString() });
         },
       );
 
@@ -348,7 +405,10 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
             tags: ["did-auth"],
             operationId: "verifyDidAuthResponse",
             body: strictObject({ jwt: Type.String({ minLength: 1, maxLength: 16384 }) }),
-            response: { 200: strictObject({ did: DidSchema }), ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED") },
+            response: {
+              200: strictObject({ did: DidSchema }),
+              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED"),
+            },
           },
         },
         async (request) => didAuth.verifyResponse(request.body.jwt),

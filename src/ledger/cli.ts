@@ -1,8 +1,9 @@
 // `telco-ledger devnet start` and `telco-ledger deploy`: the ledger node for development, and the one command that
 // deploys every platform contract idempotently and writes the deployment manifest.
-import type { Command } from "commander";
+
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Command } from "commander";
 import { defaultDataDir } from "../cli/agentClient.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 import { startDevnet } from "../core/chain/devnet/devnet.ts";
@@ -30,8 +31,11 @@ export function registerDevnetCommands(program: Command): void {
         ...(o.blockTime ? { blockTimeSeconds: o.blockTime } : {}),
         ...(o.allowFreshChain ? { allowFreshChain: true } : {}),
       });
-      printResult({ rpcUrl: node.rpcUrl, chainId: node.chainId, stateFile: node.stateFile }, o, (r: { rpcUrl: string; chainId: number }) =>
-        `devnet ready: ${r.rpcUrl} (chain id ${r.chainId}); Ctrl-C stops it`,
+      printResult(
+        { rpcUrl: node.rpcUrl, chainId: node.chainId, stateFile: node.stateFile },
+        o,
+        (r: { rpcUrl: string; chainId: number }) =>
+          `devnet ready: ${r.rpcUrl} (chain id ${r.chainId}); Ctrl-C stops it`,
       );
       const stop = async () => {
         await node.stop();
@@ -49,7 +53,11 @@ export function registerDevnetCommands(program: Command): void {
     .requiredOption("--founders <file>", 'JSON file: [{ "account": "0x…", "name": "…", "roles": ["TNSP", …] }, …]')
     .option("--manifest <file>", "manifest path", "deployment.json")
     .option("--deployer-dir <dir>", "deployer keystore and journal", "deployer")
-    .option("--passphrase-env <name>", "environment variable with the deployer keystore passphrase", "TELCO_DEPLOYER_PASSPHRASE")
+    .option(
+      "--passphrase-env <name>",
+      "environment variable with the deployer keystore passphrase",
+      "TELCO_DEPLOYER_PASSPHRASE",
+    )
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
       const passphrase = process.env[o.passphraseEnv];

@@ -17,7 +17,11 @@ export function platformDeploymentPlan(founders: readonly FoundingMember[]): Dep
     {
       name: "ConsortiumRegistry",
       artifact: ConsortiumRegistry,
-      args: () => [founders.map((f) => f.account), founders.map((f) => f.name), founders.map((f) => f.roles.map(parseRole))],
+      args: () => [
+        founders.map((f) => f.account),
+        founders.map((f) => f.name),
+        founders.map((f) => f.roles.map(parseRole)),
+      ],
     },
     { name: "EthereumDIDRegistry", artifact: EthereumDIDRegistry, args: () => [] },
     {

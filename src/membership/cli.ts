@@ -16,9 +16,13 @@ export function registerMembershipCommands(program: Command): void {
         table(r.items, ["name", "address", "roles", "active"]),
       );
     });
-  withClientOptions(member.command("show <address>").description("one member")).action(async (address: string, o: ClientOptions) => {
-    printResult(await callAgent(targetOf(o), "GET", `/v1/members/${address}`), o, (r: object) => JSON.stringify(r, null, 2));
-  });
+  withClientOptions(member.command("show <address>").description("one member")).action(
+    async (address: string, o: ClientOptions) => {
+      printResult(await callAgent(targetOf(o), "GET", `/v1/members/${address}`), o, (r: object) =>
+        JSON.stringify(r, null, 2),
+      );
+    },
+  );
   withClientOptions(member.command("history <address>").description("everything that happened to a member")).action(
     async (address: string, o: ClientOptions) => {
       printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/members/${address}/history`), o, (r: Items) =>
@@ -26,12 +30,16 @@ export function registerMembershipCommands(program: Command): void {
       );
     },
   );
-  withClientOptions(member.command("bind-account <account>").description("bind a keystore account to act for this member")).action(
-    async (account: string, o: ClientOptions) => {
-      progress(o, "binding (waits until mined)");
-      printResult(await callAgent(targetOf(o), "POST", "/v1/member/accounts", { account }), o, (r: { txHash: string }) => `bound in ${r.txHash}`);
-    },
-  );
+  withClientOptions(
+    member.command("bind-account <account>").description("bind a keystore account to act for this member"),
+  ).action(async (account: string, o: ClientOptions) => {
+    progress(o, "binding (waits until mined)");
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/member/accounts", { account }),
+      o,
+      (r: { txHash: string }) => `bound in ${r.txHash}`,
+    );
+  });
 
   const proposal = program.command("proposal").description("governance proposals (admit, remove, set-roles)");
   withClientOptions(proposal.command("list").description("list proposals"))
@@ -42,9 +50,13 @@ export function registerMembershipCommands(program: Command): void {
         table(r.items, ["id", "kind", "member", "state", "approvals", "deadline"]),
       );
     });
-  withClientOptions(proposal.command("show <id>").description("one proposal")).action(async (id: string, o: ClientOptions) => {
-    printResult(await callAgent(targetOf(o), "GET", `/v1/proposals/${id}`), o, (r: object) => JSON.stringify(r, null, 2));
-  });
+  withClientOptions(proposal.command("show <id>").description("one proposal")).action(
+    async (id: string, o: ClientOptions) => {
+      printResult(await callAgent(targetOf(o), "GET", `/v1/proposals/${id}`), o, (r: object) =>
+        JSON.stringify(r, null, 2),
+      );
+    },
+  );
   withClientOptions(
     proposal
       .command("create <kind> <member>")
@@ -53,17 +65,27 @@ export function registerMembershipCommands(program: Command): void {
     .option("--name <name>", "member name (admit)")
     .option("--roles <roles>", "comma-separated role names (admit, set-roles)")
     .option("--voting-period <seconds>", "how long governors have to approve", (v) => Number(v))
-    .action(async (kind: string, memberAddress: string, o: ClientOptions & { name?: string; roles?: string; votingPeriod?: number }) => {
-      progress(o, "proposing (waits until mined)");
-      const body = {
-        kind,
-        member: memberAddress,
-        ...(o.name ? { name: o.name } : {}),
-        ...(o.roles ? { roles: o.roles.split(",").map((r) => r.trim()) } : {}),
-        ...(o.votingPeriod ? { votingPeriodSeconds: o.votingPeriod } : {}),
-      };
-      printResult(await callAgent(targetOf(o), "POST", "/v1/proposals", body), o, (r: { proposalId: number }) => `proposal #${r.proposalId} open`);
-    });
+    .action(
+      async (
+        kind: string,
+        memberAddress: string,
+        o: ClientOptions & { name?: string; roles?: string; votingPeriod?: number },
+      ) => {
+        progress(o, "proposing (waits until mined)");
+        const body = {
+          kind,
+          member: memberAddress,
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.roles ? { roles: o.roles.split(",").map((r) => r.trim()) } : {}),
+          ...(o.votingPeriod ? { votingPeriodSeconds: o.votingPeriod } : {}),
+        };
+        printResult(
+          await callAgent(targetOf(o), "POST", "/v1/proposals", body),
+          o,
+          (r: { proposalId: number }) => `proposal #${r.proposalId} open`,
+        );
+      },
+    );
   for (const [action, path] of [
     ["approve", "approve"],
     ["withdraw", "withdraw-approval"],
@@ -72,7 +94,11 @@ export function registerMembershipCommands(program: Command): void {
     withClientOptions(proposal.command(`${action} <id>`).description(`${action} a proposal as this member`)).action(
       async (id: string, o: ClientOptions) => {
         progress(o, `${action} (waits until mined)`);
-        printResult(await callAgent(targetOf(o), "POST", `/v1/proposals/${id}/${path}`), o, (r: { txHash: string }) => `${action}d in ${r.txHash}`);
+        printResult(
+          await callAgent(targetOf(o), "POST", `/v1/proposals/${id}/${path}`),
+          o,
+          (r: { txHash: string }) => `${action}d in ${r.txHash}`,
+        );
       },
     );
   }

@@ -37,10 +37,10 @@ export const membershipProjection: Projection = {
       }
       case "MemberRemoved": {
         const member = lower(a.member);
-        await tx.exec(
-          `UPDATE membership_members SET active = 0, roles = '[]', removed_block = $2 WHERE address = $1`,
-          [member, event.blockNumber],
-        );
+        await tx.exec(`UPDATE membership_members SET active = 0, roles = '[]', removed_block = $2 WHERE address = $1`, [
+          member,
+          event.blockNumber,
+        ]);
         await recordHistory(tx, event, member, "removed", {});
         return;
       }
@@ -82,7 +82,10 @@ export const membershipProjection: Projection = {
            ON CONFLICT (proposal_id, governor) DO NOTHING`,
           [Number(a.id), lower(a.governor), event.blockNumber],
         );
-        await tx.exec(`UPDATE membership_proposals SET approvals = $2 WHERE id = $1`, [Number(a.id), Number(a.approvals)]);
+        await tx.exec(`UPDATE membership_proposals SET approvals = $2 WHERE id = $1`, [
+          Number(a.id),
+          Number(a.approvals),
+        ]);
         return;
       }
       case "ApprovalWithdrawn": {
@@ -90,7 +93,10 @@ export const membershipProjection: Projection = {
           Number(a.id),
           lower(a.governor),
         ]);
-        await tx.exec(`UPDATE membership_proposals SET approvals = $2 WHERE id = $1`, [Number(a.id), Number(a.approvals)]);
+        await tx.exec(`UPDATE membership_proposals SET approvals = $2 WHERE id = $1`, [
+          Number(a.id),
+          Number(a.approvals),
+        ]);
         return;
       }
       case "ProposalExecuted":

@@ -31,7 +31,9 @@ const MemberSchema = strictObject({
 });
 
 const HistoryEntrySchema = strictObject({
-  kind: Type.String({ description: "admitted | removed | roles-changed | account-bound | account-unbound | proposal-created" }),
+  kind: Type.String({
+    description: "admitted | removed | roles-changed | account-bound | account-unbound | proposal-created",
+  }),
   detail: Type.Record(Type.String(), Type.Unknown()),
   blockNumber: Type.Integer(),
   txHash: TxHashSchema,
@@ -58,7 +60,13 @@ const ProposalDetailSchema = strictObject({
 const ProposalIdParams = strictObject({ proposalId: Type.Integer({ minimum: 0 }) });
 const MemberParams = strictObject({ address: AddressSchema });
 const TxResult = strictObject({ txHash: TxHashSchema });
-const writeErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "CHAIN_REVERTED", "CHAIN_UNAVAILABLE");
+const writeErrors = errorResponses(
+  "VALIDATION_FAILED",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "CHAIN_REVERTED",
+  "CHAIN_UNAVAILABLE",
+);
 
 export function membershipApiModule(membership: MembershipService): ApiModule {
   return {
@@ -73,7 +81,10 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
             tags: ["membership"],
             operationId: "listMembers",
             querystring: strictObject({ role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) }),
-            response: { 200: strictObject({ items: Type.Array(MemberSchema) }), ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED") },
+            response: {
+              200: strictObject({ items: Type.Array(MemberSchema) }),
+              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED"),
+            },
           },
         },
         async (request) => ({ items: await membership.listMembers(request.query) }),
@@ -126,7 +137,10 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
             tags: ["membership"],
             operationId: "listProposals",
             querystring: strictObject({ state: Type.Optional(ProposalStateSchema) }),
-            response: { 200: strictObject({ items: Type.Array(ProposalSchema) }), ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED") },
+            response: {
+              200: strictObject({ items: Type.Array(ProposalSchema) }),
+              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED"),
+            },
           },
         },
         async (request) => ({ items: await membership.listProposals(request.query) }),
@@ -140,7 +154,10 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
             tags: ["membership"],
             operationId: "getProposal",
             params: ProposalIdParams,
-            response: { 200: ProposalDetailSchema, ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "NOT_FOUND") },
+            response: {
+              200: ProposalDetailSchema,
+              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "NOT_FOUND"),
+            },
           },
         },
         async (request) => {
@@ -180,7 +197,9 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
           }
           if (body.kind === "remove" && (body.name || body.roles)) {
             throw new ApiError("VALIDATION_FAILED", "a remove proposal takes neither name nor roles", {
-              details: [{ field: body.name ? "body.name" : "body.roles", message: "must be absent when kind is remove" }],
+              details: [
+                { field: body.name ? "body.name" : "body.roles", message: "must be absent when kind is remove" },
+              ],
             });
           }
           const created = await membership.propose({ ...body, member: body.member as Address });
@@ -197,7 +216,13 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
           `/v1/proposals/:proposalId/${action}`,
           {
             config: { auth: "admin" },
-            schema: { summary, tags: ["membership"], operationId, params: ProposalIdParams, response: { 200: TxResult, ...writeErrors } },
+            schema: {
+              summary,
+              tags: ["membership"],
+              operationId,
+              params: ProposalIdParams,
+              response: { 200: TxResult, ...writeErrors },
+            },
           },
           async (request) => {
             const id = request.params.proposalId;
@@ -214,7 +239,8 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
           config: { auth: "admin" },
           schema: {
             summary: "Bind an account of this agent's keystore to act for this member on chain",
-            description: "The account consents with an EIP-712 signature made inside the agent; its key never leaves it.",
+            description:
+              "The account consents with an EIP-712 signature made inside the agent; its key never leaves it.",
             tags: ["membership"],
             operationId: "bindMemberAccount",
             body: strictObject({ account: AddressSchema }),

@@ -200,7 +200,11 @@ export class MembershipService {
     return this.#call("bindAccount", [account, signature], `membership.bindAccount ${account}`);
   }
 
-  async #call(functionName: "approve" | "withdrawApproval" | "cancel" | "bindAccount", args: readonly unknown[], label: string) {
+  async #call(
+    functionName: "approve" | "withdrawApproval" | "cancel" | "bindAccount",
+    args: readonly unknown[],
+    label: string,
+  ) {
     const data = encodeFunctionData({ abi: ConsortiumRegistry.abi, functionName, args } as Parameters<
       typeof encodeFunctionData
     >[0]);

@@ -1,7 +1,8 @@
 // `telco-ledger sandbox up|status`: the whole consortium on one machine for development, demos and tests.
-import type { Command } from "commander";
+
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Command } from "commander";
 import { defaultDataDir } from "../cli/agentClient.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 import { type SandboxFile, sandboxUp } from "./sandbox.ts";
@@ -13,7 +14,12 @@ export function registerSandboxCommands(program: Command): void {
     .description("start (or resume) the devnet, deploy the contracts and run one agent per seeded member")
     .option("--data-dir <dir>", "data directory (env TELCO_LEDGER_DATA, default ./data)")
     .option("--rpc-port <port>", "devnet RPC port", (v) => Number(v), Number(process.env.TELCO_LEDGER_RPC_PORT ?? 8545))
-    .option("--base-port <port>", "first agent port; agents use consecutive ports", (v) => Number(v), Number(process.env.TELCO_LEDGER_BASE_PORT ?? 7401))
+    .option(
+      "--base-port <port>",
+      "first agent port; agents use consecutive ports",
+      (v) => Number(v),
+      Number(process.env.TELCO_LEDGER_BASE_PORT ?? 7401),
+    )
     .option("--chain-id <id>", "chain id of a new devnet", (v) => Number(v), 31_337_001)
     .option("--block-time <seconds>", "interval mining (default: a block per transaction)", (v) => Number(v))
     .option("--detach-after-ready", "exit once everything is up and sandbox.json is written (tests, CI)")

@@ -3,15 +3,15 @@
 // What scripts need (URLs, API keys, chain id, contract addresses) is written to <dataDir>/sandbox.json.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, openSync, closeSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readManifest } from "../core/chain/manifest.ts";
-import { type Devnet, startDevnet } from "../core/chain/devnet/devnet.ts";
-import type { ChainLogger } from "../core/chain/logger.ts";
 import { ensureAdminKey } from "../agent/bootstrap.ts";
 import { initAgent } from "../agent/init.ts";
+import { type Devnet, startDevnet } from "../core/chain/devnet/devnet.ts";
+import type { ChainLogger } from "../core/chain/logger.ts";
+import { readManifest } from "../core/chain/manifest.ts";
 import { deployPlatform } from "../ledger/deployer.ts";
 import { SANDBOX_MEMBERS } from "./consortium.ts";
 
@@ -104,7 +104,11 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
     const manifest = await deployPlatform({
       rpcUrl: devnet.rpcUrl,
       chainId: devnet.chainId,
-      founders: homes.map(({ member, config }) => ({ account: config.memberAccount, name: member.memberName, roles: member.roles })),
+      founders: homes.map(({ member, config }) => ({
+        account: config.memberAccount,
+        name: member.memberName,
+        roles: member.roles,
+      })),
       manifestPath,
       deployerDir,
       passphrase: await sandboxSecret(join(deployerDir, "keystore.passphrase")),

@@ -19,7 +19,10 @@ describe("agent API authentication and authorisation", () => {
     ]);
     alpha = consortium.agents.alpha!;
     beta = consortium.agents.beta!;
-    const reader = await alpha.call<{ key: string }>("POST", "/v1/api-keys", { userName: "auditor", role: "read-only" });
+    const reader = await alpha.call<{ key: string }>("POST", "/v1/api-keys", {
+      userName: "auditor",
+      role: "read-only",
+    });
     const operator = await alpha.call<{ key: string }>("POST", "/v1/api-keys", { userName: "noc", role: "operator" });
     assert.equal(reader.status, 201);
     alphaReader = reader.body.key;
@@ -86,10 +89,16 @@ describe("agent API authentication and authorisation", () => {
       member: "0x00000000000000000000000000000000000000aa",
     });
     assert.equal(admitWithoutName.status, 400);
-    assert.deepEqual(admitWithoutName.body.details.map((d) => d.field), ["body.name"]);
+    assert.deepEqual(
+      admitWithoutName.body.details.map((d) => d.field),
+      ["body.name"],
+    );
     const badPath = await alpha.call<{ details: Array<{ field: string }> }>("GET", "/v1/members/not-an-address");
     assert.equal(badPath.status, 400);
-    assert.deepEqual(badPath.body.details.map((d) => d.field), ["params.address"]);
+    assert.deepEqual(
+      badPath.body.details.map((d) => d.field),
+      ["params.address"],
+    );
     const badDid = await alpha.call<{ details: Array<{ field: string }> }>("POST", "/v1/credentials", {
       issuer: "did:web:example.com",
       type: "VettingStatus",
@@ -107,7 +116,14 @@ describe("agent API authentication and authorisation", () => {
     };
     const operations = Object.values(doc.paths).flatMap((p) => Object.values(p));
     assert.ok(operations.length >= 20, `${operations.length} operations`);
-    for (const path of ["/v1/members", "/v1/proposals", "/v1/dids", "/v1/credentials", "/v1/credentials/verify", "/v1/agent"]) {
+    for (const path of [
+      "/v1/members",
+      "/v1/proposals",
+      "/v1/dids",
+      "/v1/credentials",
+      "/v1/credentials/verify",
+      "/v1/agent",
+    ]) {
       assert.ok(doc.paths[path], `${path} documented`);
     }
     const missingSecurity = Object.entries(doc.paths).flatMap(([path, ops]) =>

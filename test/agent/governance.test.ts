@@ -3,9 +3,9 @@
 // the others on SQLite, so the read model is proven on both stores.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
 import { startTestConsortium, type TestConsortium } from "../support/consortium.ts";
 import { eventually } from "../support/eventually.ts";
+import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
 
 const NEWCOMER = "0x00000000000000000000000000000000000c0FFe";
 
@@ -28,7 +28,10 @@ describe("consortium governance through the agents", () => {
   });
 
   it("executes an admission only once a strict majority of governors approved it", async () => {
-    const { authority, carrier, mobile } = consortium.agents as Record<string, NonNullable<TestConsortium["agents"][string]>>;
+    const { authority, carrier, mobile } = consortium.agents as Record<
+      string,
+      NonNullable<TestConsortium["agents"][string]>
+    >;
     const created = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", {
       kind: "admit",
       member: NEWCOMER,
@@ -40,7 +43,10 @@ describe("consortium governance through the agents", () => {
 
     // 1 of 4 governors: pending everywhere, and the newcomer is not a member.
     const pending = await eventually(async () => {
-      const r = await mobile!.call<{ state: string; approvals: number; roles: string[]; name: string }>("GET", `/v1/proposals/${id}`);
+      const r = await mobile!.call<{ state: string; approvals: number; roles: string[]; name: string }>(
+        "GET",
+        `/v1/proposals/${id}`,
+      );
       assert.equal(r.status, 200);
       return r.body;
     });
@@ -58,7 +64,10 @@ describe("consortium governance through the agents", () => {
     // 3 of 4: executes in the approving transaction.
     assert.equal((await mobile!.call("POST", `/v1/proposals/${id}/approve`)).status, 200);
     const member = await eventually(async () => {
-      const r = await consortium.agents.vetter!.call<{ active: boolean; roles: string[]; name: string }>("GET", `/v1/members/${NEWCOMER}`);
+      const r = await consortium.agents.vetter!.call<{ active: boolean; roles: string[]; name: string }>(
+        "GET",
+        `/v1/members/${NEWCOMER}`,
+      );
       assert.equal(r.status, 200);
       return r.body;
     });
@@ -101,16 +110,29 @@ describe("consortium governance through the agents", () => {
 
   it("keeps a member's full history: admission, role change and removal", async () => {
     const { authority, carrier, mobile } = consortium.agents;
-    const roles = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", { kind: "set-roles", member: NEWCOMER, roles: ["BPO"] });
+    const roles = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", {
+      kind: "set-roles",
+      member: NEWCOMER,
+      roles: ["BPO"],
+    });
     await carrier!.call("POST", `/v1/proposals/${roles.body.proposalId}/approve`);
     await mobile!.call("POST", `/v1/proposals/${roles.body.proposalId}/approve`);
-    const removal = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", { kind: "remove", member: NEWCOMER });
+    const removal = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", {
+      kind: "remove",
+      member: NEWCOMER,
+    });
     await carrier!.call("POST", `/v1/proposals/${removal.body.proposalId}/approve`);
     await mobile!.call("POST", `/v1/proposals/${removal.body.proposalId}/approve`);
 
     const history = await eventually(async () => {
-      const r = await mobile!.call<{ items: Array<{ kind: string; detail: Record<string, unknown> }> }>("GET", `/v1/members/${NEWCOMER}/history`);
-      assert.ok(r.body.items.some((e) => e.kind === "removed"), "removal indexed");
+      const r = await mobile!.call<{ items: Array<{ kind: string; detail: Record<string, unknown> }> }>(
+        "GET",
+        `/v1/members/${NEWCOMER}/history`,
+      );
+      assert.ok(
+        r.body.items.some((e) => e.kind === "removed"),
+        "removal indexed",
+      );
       return r.body.items;
     });
     const kinds = history.map((e) => e.kind).filter((k) => k !== "proposal-created");
@@ -125,7 +147,9 @@ describe("consortium governance through the agents", () => {
 
   it("binds each hosted organisation DID's controller to its member", async () => {
     const { vetter, mobile } = consortium.agents;
-    const created = await vetter!.call<{ did: string; controller: string }>("POST", "/v1/dids", { label: "Vetter Org" });
+    const created = await vetter!.call<{ did: string; controller: string }>("POST", "/v1/dids", {
+      label: "Vetter Org",
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const vetterAccount = vetter!.agent.config.memberAccount;
     const member = await eventually(async () => {

@@ -16,7 +16,10 @@ const rpcPort = basePort - 1;
 const args = ["sandbox", "up", "--data-dir", dataDir, "--rpc-port", String(rpcPort), "--base-port", String(basePort)];
 
 function cli(...command: string[]): unknown {
-  const result = spawnSync(process.execPath, [bin, ...command, "--data-dir", dataDir, "--json"], { encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(process.execPath, [bin, ...command, "--data-dir", dataDir, "--json"], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   assert.equal(result.status, 0, `telco-ledger ${command.join(" ")} failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
 }
@@ -45,16 +48,36 @@ describe("sandbox up", () => {
     assert.deepEqual(JSON.parse(readFileSync(join(dataDir, "sandbox.json"), "utf8")), first);
     assert.equal(first.agents.length, 12);
     assert.equal(first.chain.rpcUrl, `http://127.0.0.1:${rpcPort}`);
-    assert.deepEqual(Object.keys(first.chain.contracts).sort(), ["ConsortiumRegistry", "CredentialStatusRegistry", "EthereumDIDRegistry"]);
+    assert.deepEqual(Object.keys(first.chain.contracts).sort(), [
+      "ConsortiumRegistry",
+      "CredentialStatusRegistry",
+      "EthereumDIDRegistry",
+    ]);
     const names = first.agents.map((a) => a.name);
-    for (const name of ["trust-authority", "numbering-authority", "kyc-vetter", "tnsp-alpha", "tnsp-beta", "tn-reseller", "acme-brand", "call-centre", "osp", "mno-north", "mno-south", "mno-east"]) {
+    for (const name of [
+      "trust-authority",
+      "numbering-authority",
+      "kyc-vetter",
+      "tnsp-alpha",
+      "tnsp-beta",
+      "tn-reseller",
+      "acme-brand",
+      "call-centre",
+      "osp",
+      "mno-north",
+      "mno-south",
+      "mno-east",
+    ]) {
       assert.ok(names.includes(name), name);
     }
     for (const [i, agent] of first.agents.entries()) {
       assert.equal(agent.url, `http://127.0.0.1:${basePort + i}`);
       assert.match(agent.apiKey, /^tlk_[0-9a-f]{16}_/);
       assert.match(agent.did ?? "", /^did:ethr:0x[0-9a-f]+:0x[0-9a-f]{40}$/);
-      const health = (await (await fetch(`${agent.url}/health`)).json()) as { ok: boolean; checks: { chain: { chainId: number } } };
+      const health = (await (await fetch(`${agent.url}/health`)).json()) as {
+        ok: boolean;
+        checks: { chain: { chainId: number } };
+      };
       assert.equal(health.ok, true);
       assert.equal(health.checks.chain.chainId, first.chain.chainId);
     }
@@ -63,9 +86,24 @@ describe("sandbox up", () => {
   it("drives the agents from the CLI", async () => {
     const members = cli("member", "list", "--agent", "osp") as { items: Array<{ name: string; roles: string[] }> };
     assert.equal(members.items.length, 12);
-    assert.deepEqual(members.items.find((m) => m.name === "Alpha Telecom (TNSP)")?.roles.sort(), ["GOVERNOR", "OSP", "TNSP"]);
+    assert.deepEqual(members.items.find((m) => m.name === "Alpha Telecom (TNSP)")?.roles.sort(), [
+      "GOVERNOR",
+      "OSP",
+      "TNSP",
+    ]);
     const kyc = first.agents.find((a) => a.name === "kyc-vetter");
-    const issued = cli("vc", "issue", "--agent", "kyc-vetter", "--issuer", kyc?.did ?? "", "--type", "VettingStatus", "--subject", '{"brandName":"Acme Bank","status":1}') as {
+    const issued = cli(
+      "vc",
+      "issue",
+      "--agent",
+      "kyc-vetter",
+      "--issuer",
+      kyc?.did ?? "",
+      "--type",
+      "VettingStatus",
+      "--subject",
+      '{"brandName":"Acme Bank","status":1}',
+    ) as {
       jwt: string;
       credentialId: string;
     };
@@ -75,7 +113,9 @@ describe("sandbox up", () => {
     const after = cli("vc", "verify", issued.jwt, "--agent", "osp") as { verified: boolean; error: { code: string } };
     assert.equal(after.verified, false);
     assert.equal(after.error.code, "CREDENTIAL_REVOKED");
-    const refused = spawnSync(process.execPath, [bin, "member", "list", "--agent", "nobody", "--data-dir", dataDir], { encoding: "utf8" });
+    const refused = spawnSync(process.execPath, [bin, "member", "list", "--agent", "nobody", "--data-dir", dataDir], {
+      encoding: "utf8",
+    });
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /no agent named "nobody"/);
   });
@@ -84,7 +124,10 @@ describe("sandbox up", () => {
     running?.kill("SIGINT");
     assert.equal(await waitForExit(running as ChildProcess), 0);
     running = undefined;
-    const again = spawnSync(process.execPath, [bin, ...args, "--detach-after-ready", "--json"], { encoding: "utf8", timeout: 120_000 });
+    const again = spawnSync(process.execPath, [bin, ...args, "--detach-after-ready", "--json"], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     assert.equal(again.status, 0, again.stderr);
     const second = JSON.parse(again.stdout) as SandboxFile;
     assert.deepEqual(second.chain.contracts, first.chain.contracts);

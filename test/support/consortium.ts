@@ -4,13 +4,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pino from "pino";
 import { type Agent, createAgent } from "../../src/agent/agent.ts";
 import { ensureAdminKey } from "../../src/agent/bootstrap.ts";
 import { initAgent } from "../../src/agent/init.ts";
 import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
 import { silentLogger } from "../../src/core/chain/logger.ts";
 import { deployPlatform } from "../../src/ledger/deployer.ts";
-import pino from "pino";
 
 export interface TestMember {
   name: string;
@@ -24,7 +24,12 @@ export interface TestAgent {
   url: string;
   adminKey: string;
   /** Calls the agent's API with this member's admin key unless another key is given. */
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<{ status: number; body: T }>;
 }
 
 export interface TestConsortium {
@@ -64,7 +69,11 @@ export async function startTestConsortium(members: readonly TestMember[]): Promi
     await deployPlatform({
       rpcUrl: devnet.rpcUrl,
       chainId: devnet.chainId,
-      founders: homes.map(({ member, config }) => ({ account: config.memberAccount, name: `${member.name} (test)`, roles: member.roles })),
+      founders: homes.map(({ member, config }) => ({
+        account: config.memberAccount,
+        name: `${member.name} (test)`,
+        roles: member.roles,
+      })),
       manifestPath,
       deployerDir: join(dir, "deployer"),
       passphrase: "test-deployer-passphrase",
