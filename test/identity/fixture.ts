@@ -1,19 +1,19 @@
-// Test fixture for the identity core: a real anvil devnet with the ERC-1056 registry (ethr-did-resolver's own
-// artifact) and the credential status registry deployed, a SQLite store with identityMigrations, and a TxSender that
-// signs with the keystore. Stand-ins for the outbox/store/contracts until those land in src/core/chain and store.
+// Test fixture for the identity core: a real anvil devnet with the project's EthereumDIDRegistry and
+// CredentialStatusRegistry deployed, a SQLite store with identityMigrations, and a TxSender that
+// signs with the keystore. Stand-ins for the outbox and store until those land in src/core/chain and store.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { createDecipheriv, scryptSync } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { EthereumDIDRegistry } from "ethr-did-resolver";
 import {
   type Address,
   createPublicClient,
   createWalletClient,
   defineChain,
+  encodeDeployData,
   type Hex,
   http,
   type LocalAccount,
@@ -24,8 +24,8 @@ import type { TxRequest, TxSender, TxTicket } from "../../src/core/chain/types.t
 import type { Keystore } from "../../src/core/identity/keystore.ts";
 import { identityMigrations } from "../../src/core/identity/migrations.ts";
 import type { Queryable, SqlParam } from "../../src/core/store/store.ts";
+import { CredentialStatusRegistry, EthereumDIDRegistry } from "../../src/generated/contracts.ts";
 
-const require = createRequire(import.meta.url);
 const anvilBin = join(import.meta.dirname, "../../node_modules/.bin/anvil");
 export const chainId = 31337;
 // anvil's first well-known development account: funded at genesis, never used outside tests.
@@ -133,36 +133,18 @@ async function deploy(devnet: Devnet, bytecode: Hex): Promise<Address> {
   return receipt.contractAddress;
 }
 
-let statusBytecode: Hex | undefined;
-async function compileStatusRegistry(): Promise<Hex> {
-  if (statusBytecode) return statusBytecode;
-  const solc = require("solc");
-  const source = await readFile(join(import.meta.dirname, "fixtures/CredentialStatusRegistryStandIn.sol"), "utf8");
-  const output = JSON.parse(
-    solc.compile(
-      JSON.stringify({
-        language: "Solidity",
-        sources: { "S.sol": { content: source } },
-        settings: {
-          evmVersion: "shanghai",
-          optimizer: { enabled: true, runs: 200 },
-          outputSelection: { "*": { "*": ["evm.bytecode.object"] } },
-        },
-      }),
-    ),
-  );
-  const errors = (output.errors ?? []).filter((e: { severity: string }) => e.severity === "error");
-  if (errors.length > 0) throw new Error(JSON.stringify(errors));
-  statusBytecode = `0x${output.contracts["S.sol"].CredentialStatusRegistryStandIn.evm.bytecode.object}`;
-  return statusBytecode;
-}
-
 export async function deployIdentityContracts(
   devnet: Devnet,
 ): Promise<{ didRegistry: Address; statusRegistry: Address }> {
-  const didRegistry = await deploy(devnet, EthereumDIDRegistry.bytecode as Hex);
-  const constructorArg = didRegistry.slice(2).toLowerCase().padStart(64, "0");
-  const statusRegistry = await deploy(devnet, `${await compileStatusRegistry()}${constructorArg}`);
+  const didRegistry = await deploy(devnet, EthereumDIDRegistry.bytecode);
+  const statusRegistry = await deploy(
+    devnet,
+    encodeDeployData({
+      abi: CredentialStatusRegistry.abi,
+      bytecode: CredentialStatusRegistry.bytecode,
+      args: [didRegistry],
+    }),
+  );
   return { didRegistry, statusRegistry };
 }
 
@@ -189,4 +171,20 @@ export function sqliteQueryable(): Queryable & { close(): void } {
 export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Every private key in a keystore directory, decrypted straight from the files, in the encodings a leak could take. */
+export async function privateKeysOnDisk(dir: string, passphrase: string): Promise<string[]> {
+  const secrets: string[] = [];
+  for (const name of await readdir(dir)) {
+    const f = JSON.parse(await readFile(join(dir, name), "utf8"));
+    const p = f.crypto.kdfparams;
+    const key = scryptSync(passphrase, Buffer.from(p.salt, "hex"), 64, { N: p.N, r: p.r, p: p.p });
+    const d = createDecipheriv("aes-256-gcm", key.subarray(0, 32), Buffer.from(f.crypto.iv, "hex"));
+    d.setAAD(Buffer.from(`${f.kind}\n${f.kid}\n${f.publicKeyHex}`));
+    d.setAuthTag(Buffer.from(f.crypto.tag, "hex"));
+    const plain = Buffer.concat([d.update(Buffer.from(f.crypto.ciphertext, "hex")), d.final()]);
+    secrets.push(plain.toString("hex"), plain.toString("base64url"), plain.toString("base64"));
+  }
+  return secrets;
 }

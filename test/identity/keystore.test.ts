@@ -7,7 +7,7 @@ import { after, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { IdentityError } from "../../src/core/identity/errors.ts";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
-import { tempDir } from "./fixture.ts";
+import { privateKeysOnDisk, tempDir } from "./fixture.ts";
 
 const cheap = { N: 2 ** 10 };
 const dirs: { remove(): Promise<void> }[] = [];
@@ -35,7 +35,7 @@ describe("keystore", () => {
     assert.equal(reopened.account(account.address as `0x${string}`).address, account.address);
     const sig = reopened.signEs256(signing.kid, "hello");
     assert.equal(sig.length, 64);
-    const publicKey = createPublicKey({ key: reopened.publicJwk(signing.kid), format: "jwk" });
+    const publicKey = createPublicKey({ key: { ...reopened.publicJwk(signing.kid) }, format: "jwk" });
     assert.ok(verify("sha256", Buffer.from("hello"), { key: publicKey, dsaEncoding: "ieee-p1363" }, sig));
     assert.ok(!verify("sha256", Buffer.from("hellO"), { key: publicKey, dsaEncoding: "ieee-p1363" }, sig));
   });
@@ -80,18 +80,7 @@ describe("keystore", () => {
     const account = await ks.create({ kind: "secp256k1", label: "a" });
     const signing = await ks.create({ kind: "p256", label: "s" });
     // Recover the private keys the way an attacker with the passphrase would: only from the files on disk.
-    const { scryptSync, createDecipheriv } = await import("node:crypto");
-    const secrets: string[] = [];
-    for (const name of await readdir(dir)) {
-      const f = JSON.parse(await readFile(join(dir, name), "utf8"));
-      const p = f.crypto.kdfparams;
-      const key = scryptSync("pw", Buffer.from(p.salt, "hex"), 64, { N: p.N, r: p.r, p: p.p });
-      const d = createDecipheriv("aes-256-gcm", key.subarray(0, 32), Buffer.from(f.crypto.iv, "hex"));
-      d.setAAD(Buffer.from(`${f.kind}\n${f.kid}\n${f.publicKeyHex}`));
-      d.setAuthTag(Buffer.from(f.crypto.tag, "hex"));
-      const plain = Buffer.concat([d.update(Buffer.from(f.crypto.ciphertext, "hex")), d.final()]);
-      secrets.push(plain.toString("hex"), plain.toString("base64url"), plain.toString("base64"));
-    }
+    const secrets = await privateKeysOnDisk(dir, "pw");
     const shown = [
       JSON.stringify(ks),
       inspect(ks, { depth: 20, showHidden: true }),
