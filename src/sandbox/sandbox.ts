@@ -9,9 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureAdminKey } from "../agent/bootstrap.ts";
 import { initAgent } from "../agent/init.ts";
-import { type Devnet, startDevnet } from "../core/chain/devnet/devnet.ts";
+import { startDevnet } from "../core/chain/devnet/devnet.ts";
 import type { ChainLogger } from "../core/chain/logger.ts";
-import { readManifest } from "../core/chain/manifest.ts";
 import { deployPlatform } from "../ledger/deployer.ts";
 import { SANDBOX_MEMBERS } from "./consortium.ts";
 
@@ -158,7 +157,7 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
         chainId: devnet.chainId,
         manifestPath,
         contracts: Object.fromEntries(
-          Object.entries((await readManifest(manifestPath)).contracts).map(([name, c]) => [
+          Object.entries(manifest.contracts).map(([name, c]) => [
             name,
             { address: c.address, blockNumber: c.blockNumber },
           ]),
@@ -166,7 +165,6 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
       },
       agents: agents.map((a) => a.info),
     };
-    void manifest;
     await writeFile(sandboxPath, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
     return { file, stop };
   } catch (error) {

@@ -213,6 +213,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       for (const sender of await journal.senders(store)) {
         const chainNonce = await chain.getTransactionCount({ address: sender, blockTag: "latest" });
         const entries = await journal.entriesFromNonce(store, sender, chainNonce);
+        logger.info({ sender, chainNonce, entries: entries.length }, "DEBUG recover");
         for (const entry of entries) {
           // A "mined" entry at or above the chain's nonce was lost with a newer state: it is pending again.
           if (entry.status === "mined" || entry.status === "reverted") {
