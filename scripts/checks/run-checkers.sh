@@ -7,6 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CHECKS_ROOT"
 checks_require_node
 
+echo "== checkers: self-test (solc wrapper, slither input and triage, sandbox wait)"
+"$CHECKS_NODE" --test --test-reporter=dot --disable-warning=ExperimentalWarning scripts/checks/*.test.ts
+
 echo "== checkers: slither"
 bash scripts/checks/slither.sh
 
