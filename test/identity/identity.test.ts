@@ -13,56 +13,23 @@ import { CredentialService } from "../../src/core/identity/credentials.ts";
 import { DidService } from "../../src/core/identity/did.ts";
 import { DidAuth, respondToChallenge } from "../../src/core/identity/didAuth.ts";
 import { IdentityError } from "../../src/core/identity/errors.ts";
-import { type Keystore, openKeystore } from "../../src/core/identity/keystore.ts";
-import { DidResolver, invalidateOnRegistryEvents, type RegistryEvent } from "../../src/core/identity/resolver.ts";
-import { CredentialStatusRegistry, EthereumDIDRegistry } from "../../src/generated/contracts.ts";
-import {
-  chainId,
-  type Devnet,
-  deployIdentityContracts,
-  devAccount,
-  directTxSender,
-  privateKeysOnDisk,
-  sqliteQueryable,
-  startAnvil,
-  tempDir,
-} from "./fixture.ts";
+import type { Keystore } from "../../src/core/identity/keystore.ts";
+import { DidResolver, invalidateOnRegistryEvents } from "../../src/core/identity/resolver.ts";
+import { CredentialStatusRegistry } from "../../src/generated/contracts.ts";
+import { type IdentityEnv, passphrase, privateKeysOnDisk, startIdentityEnv } from "./fixture.ts";
 
-let devnet: Devnet;
-let dir: { path: string; remove(): Promise<void> };
+let env: IdentityEnv;
+let chainId: number;
 let keystore: Keystore;
-let db: ReturnType<typeof sqliteQueryable>;
 let dids: DidService;
 let resolver: DidResolver;
 let status: CredentialStatusService;
 let credentials: CredentialService;
 let registries: { didRegistry: Address; statusRegistry: Address };
 let stock: Resolver;
-let stopWatching: () => void;
-
-// Forwards the registry's real chain events to listeners, in the shape the indexer reports them.
-function chainEventSource() {
-  const listeners = new Set<(e: RegistryEvent) => void>();
-  stopWatching = devnet.client.watchContractEvent({
-    address: registries.didRegistry,
-    abi: EthereumDIDRegistry.abi,
-    pollingInterval: 50,
-    onLogs: (logs) => {
-      for (const log of logs) {
-        for (const l of listeners) l({ address: log.address, eventName: log.eventName, args: log.args });
-      }
-    },
-  });
-  return {
-    onEvent(listener: (e: RegistryEvent) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -70,38 +37,33 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 }
 
 before(async () => {
-  devnet = await startAnvil();
-  registries = await deployIdentityContracts(devnet);
-  dir = await tempDir("telco-identity-");
-  keystore = await openKeystore({ dir: dir.path, passphrase: "test passphrase", scrypt: { N: 2 ** 10 } });
-  db = sqliteQueryable();
-  const txSender = directTxSender(devnet, keystore);
+  env = await startIdentityEnv();
+  chainId = env.chainId;
+  keystore = env.keystore;
+  registries = { didRegistry: env.didRegistry, statusRegistry: env.statusRegistry };
   dids = new DidService({
     keystore,
-    txSender,
-    store: db,
+    txSender: env.outbox,
+    store: env.store,
     chainId,
     registry: registries.didRegistry,
-    funder: { from: devAccount.address, amount: 10n ** 18n },
+    funder: { from: env.operator, amount: 10n ** 18n },
   });
-  resolver = new DidResolver({ chainId, rpcUrl: devnet.rpcUrl, registry: registries.didRegistry, ttlMs: 600_000 });
+  resolver = new DidResolver({ chainId, rpcUrl: env.devnet.rpcUrl, registry: registries.didRegistry, ttlMs: 600_000 });
   status = new CredentialStatusService({
-    txSender,
-    publicClient: devnet.client,
+    txSender: env.outbox,
+    publicClient: env.chain,
     registry: registries.statusRegistry,
     dids,
   });
   credentials = new CredentialService({ keystore, dids, resolver, status, chainId });
   stock = new Resolver(
-    getResolver({ networks: [{ chainId, rpcUrl: devnet.rpcUrl, registry: registries.didRegistry }] }),
+    getResolver({ networks: [{ chainId, rpcUrl: env.devnet.rpcUrl, registry: registries.didRegistry }] }),
   );
 });
 
 after(async () => {
-  stopWatching?.();
-  db?.close();
-  await devnet?.stop();
-  await dir?.remove();
+  await env?.stop();
 });
 
 describe("identity on a real devnet", () => {
@@ -110,7 +72,7 @@ describe("identity on a real devnet", () => {
       label: "Acme Mobile",
       serviceEndpoint: "https://agent.acme.example/",
     });
-    assert.match(hosted.did, /^did:ethr:0x7a69:0x[0-9a-f]{40}$/);
+    assert.match(hosted.did, new RegExp(`^did:ethr:0x${chainId.toString(16)}:0x[0-9a-f]{40}$`));
     const { didDocument } = await stock.resolve(hosted.did);
     assert.ok(didDocument);
     const keys = (didDocument.verificationMethod ?? []).filter((vm) => vm.type === "JsonWebKey2020");
@@ -127,7 +89,7 @@ describe("identity on a real devnet", () => {
       issuerDid: hosted.did,
       type: "MemberCredential",
       credentialSubject: {
-        id: "did:ethr:0x7a69:0x000000000000000000000000000000000000beef",
+        id: `did:ethr:0x${chainId.toString(16)}:0x000000000000000000000000000000000000beef`,
         memberName: "Beef Telecom",
       },
     });
@@ -211,7 +173,10 @@ describe("identity on a real devnet", () => {
     const vc = await credentials.issue({
       issuerDid: hosted.did,
       type: ["KycCredential"],
-      credentialSubject: { id: "did:ethr:0x7a69:0x000000000000000000000000000000000000cafe", level: "enhanced" },
+      credentialSubject: {
+        id: `did:ethr:0x${chainId.toString(16)}:0x000000000000000000000000000000000000cafe`,
+        level: "enhanced",
+      },
       expirationDate: new Date(Date.now() + 3_600_000),
     });
     assert.equal((await credentials.verify(vc.jwt)).status.status, "active");
@@ -263,10 +228,10 @@ describe("identity on a real devnet", () => {
       type: "MemberCredential",
       credentialSubject: { a: 1 },
     });
-    const sender = directTxSender(devnet, keystore);
+    // The operator is a funded account in the same keystore, but not the issuer's controller.
     await assert.rejects(
-      sender.send({
-        from: devAccount.address,
+      env.outbox.send({
+        from: env.operator,
         to: registries.statusRegistry,
         data: encodeFunctionData({
           abi: CredentialStatusRegistry.abi,
@@ -275,6 +240,7 @@ describe("identity on a real devnet", () => {
         }),
         label: "attacker revoke",
       }),
+      /NotIssuerOwner/,
     );
     assert.equal((await status.statusOf(hosted.did, vc.credentialId)).status, "active");
     assert.deepEqual(await status.statusHistory(hosted.did, vc.credentialId), []);
@@ -285,15 +251,20 @@ describe("identity on a real devnet", () => {
     const hosted = await dids.createOrganisationDid({ label: "Cached", serviceEndpoint: "https://one.example/" });
     const cached = new DidResolver({
       chainId,
-      rpcUrl: devnet.rpcUrl,
+      rpcUrl: env.devnet.rpcUrl,
       registry: registries.didRegistry,
       ttlMs: 600_000,
     });
-    const unsubscribe = invalidateOnRegistryEvents(cached, chainEventSource(), registries.didRegistry);
+    const unsubscribe = invalidateOnRegistryEvents(cached, env.indexer, registries.didRegistry);
     const results = await Promise.all(Array.from({ length: 10 }, () => cached.resolve(hosted.did)));
     assert.equal(cached.stats().misses, 1);
     assert.ok(results.every((r) => r === results[0]));
-    const stale = new DidResolver({ chainId, rpcUrl: devnet.rpcUrl, registry: registries.didRegistry, ttlMs: 600_000 });
+    const stale = new DidResolver({
+      chainId,
+      rpcUrl: env.devnet.rpcUrl,
+      registry: registries.didRegistry,
+      ttlMs: 600_000,
+    });
     await stale.resolve(hosted.did);
 
     await dids.setServiceEndpoint(hosted.did, "https://two.example/");
@@ -311,7 +282,10 @@ describe("identity on a real devnet", () => {
 
   it("DID-Auth proves control with a single-use, audience-bound challenge", async () => {
     const hosted = await dids.createOrganisationDid({ label: "Peer", serviceEndpoint: "https://peer.example/" });
-    const auth = new DidAuth({ resolver, audience: "did:ethr:0x7a69:0x0000000000000000000000000000000000000001" });
+    const auth = new DidAuth({
+      resolver,
+      audience: `did:ethr:0x${chainId.toString(16)}:0x0000000000000000000000000000000000000001`,
+    });
     const challenge = auth.createChallenge();
     const response = await respondToChallenge(keystore, hosted, challenge);
     assert.deepEqual(await auth.verifyResponse(response), { did: hosted.did });
@@ -347,9 +321,12 @@ describe("identity on a real devnet", () => {
     await assert.rejects(dids.rotateSigningKey("did:ethr:0x1:0x0000000000000000000000000000000000000001"), {
       field: "did",
     });
-    await assert.rejects(dids.rotateSigningKey("did:ethr:0x7a69:0x0000000000000000000000000000000000000001"), {
-      code: "DID_NOT_HOSTED",
-    });
+    await assert.rejects(
+      dids.rotateSigningKey(`did:ethr:0x${chainId.toString(16)}:0x0000000000000000000000000000000000000001`),
+      {
+        code: "DID_NOT_HOSTED",
+      },
+    );
     const hosted = (await dids.list())[0];
     assert.ok(hosted);
     await assert.rejects(status.revoke(hosted.did, `0x${"11".repeat(32)}` as Hex, 99), { field: "reason" });
@@ -366,10 +343,10 @@ describe("identity on a real devnet", () => {
     const shown = [dids, resolver, status, credentials, keystore]
       .flatMap((o) => [JSON.stringify(o), inspect(o, { depth: 10, showHidden: true })])
       .join("\n");
-    const secrets = await privateKeysOnDisk(dir.path, "test passphrase");
+    const secrets = await privateKeysOnDisk(env.keystoreDir, passphrase);
     assert.ok(secrets.length >= 3 * 10);
     for (const secret of secrets) assert.ok(!shown.toLowerCase().includes(secret.toLowerCase()), "private key leaked");
     assert.ok(!shown.includes("ciphertext"));
-    assert.ok(!shown.includes("test passphrase"));
+    assert.ok(!shown.includes(passphrase));
   });
 });
