@@ -23,7 +23,16 @@ checks_ensure_venv() {
   wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
   if [ -x "$CHECKS_VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then return 0; fi
   echo "checkers: installing pinned slither and schemathesis into $CHECKS_VENV"
-  [ -x "$CHECKS_VENV/bin/python" ] || "$python" -m venv "$CHECKS_VENV" || checks_fail "cannot create a venv with $python"
+  if [ ! -x "$CHECKS_VENV/bin/python" ] && ! "$python" -m venv "$CHECKS_VENV"; then
+    # Debian's python3 ships venv's pip bootstrap separately; CI runs as root and may add it.
+    rm -rf "$CHECKS_VENV"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      local minor
+      minor="$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+      apt-get install -y -qq --no-install-recommends "python$minor-venv" >/dev/null || true
+    fi
+    "$python" -m venv "$CHECKS_VENV" || checks_fail "cannot create a venv with $python (install python3-venv)"
+  fi
   "$CHECKS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$requirements" ||
     checks_fail "pip install -r $requirements failed"
   echo "$wanted" >"$stamp"
