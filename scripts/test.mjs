@@ -36,6 +36,9 @@ const ts = spawnSync(
     "--test-reporter=./scripts/count-reporter.mjs",
     `--test-reporter-destination=${countsFile}`,
     "--test-concurrency=2",
+    // A test file whose event loop stays alive after its tests finished must not hang the run.
+    "--test-force-exit",
+    "--test-timeout=300000",
     "--disable-warning=ExperimentalWarning",
     ...patterns,
   ],
