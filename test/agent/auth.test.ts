@@ -67,6 +67,10 @@ describe("agent API authentication and authorisation", () => {
     assert.equal((await alpha.call("GET", "/v1/members", undefined, created.body.key)).status, 200);
     assert.equal((await alpha.call("DELETE", `/v1/api-keys/${created.body.apiKey.keyId}`)).status, 200);
     assert.equal((await alpha.call("GET", "/v1/members", undefined, created.body.key)).status, 401);
+    const ownId = alpha.adminKey.split("_")[1];
+    const selfRevoke = await alpha.call<{ code: string }>("DELETE", `/v1/api-keys/${ownId}`);
+    assert.equal(selfRevoke.status, 409, "a key cannot revoke itself");
+    assert.equal((await alpha.call("GET", "/v1/members")).status, 200);
   });
 
   it("names every bad field of a proposal and sends nothing to the ledger", async () => {
@@ -106,6 +110,9 @@ describe("agent API authentication and authorisation", () => {
     });
     assert.equal(badDid.status, 400);
     assert.deepEqual(badDid.body.details.map((d) => d.field).sort(), ["body.credentialSubject", "body.issuer"]);
+    const overlong = await alpha.call<{ code: string; details: Array<{ field: string }> }>("GET", `/v1/dids/did:ethr:${"0".repeat(400)}`);
+    assert.equal(overlong.status, 400);
+    assert.deepEqual(overlong.body.details.map((d) => d.field), ["params.did"]);
     assert.equal(await consortium.devnet.headBlock(), head, "no transaction was sent");
   });
 

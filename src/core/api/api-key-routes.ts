@@ -3,7 +3,8 @@ import { Type } from "@sinclair/typebox";
 import type { Queryable } from "../store/index.ts";
 import { createApiKey, KEY_ID_PATTERN, listApiKeys, ROLES, revokeApiKey } from "./api-keys.ts";
 import { principalOf } from "./auth.ts";
-import { PageQuerySchema, pageOf, strictObject } from "./schemas.ts";
+import { ApiError } from "./errors.ts";
+import { errorResponses, PageQuerySchema, pageOf, strictObject } from "./schemas.ts";
 import type { ApiModule } from "./types.ts";
 
 const RoleSchema = Type.Union(
@@ -74,15 +75,20 @@ export function apiKeyModule(store: Queryable): ApiModule {
           config: { auth: "admin" },
           schema: {
             summary: "Revoke an API key (idempotent); it stops working at once",
+            description: "A key cannot revoke itself (409): that would lock its holder out by accident.",
             tags: ["api-keys"],
             operationId: "revokeApiKey",
             params: strictObject({ keyId: Type.String({ pattern: KEY_ID_PATTERN }) }),
-            response: { 200: ApiKeySummarySchema },
+            response: { 200: ApiKeySummarySchema, ...errorResponses("CONFLICT", "NOT_FOUND") },
           },
         },
         async (request) => {
+          const principal = principalOf(request);
+          if (principal.keyId === request.params.keyId) {
+            throw new ApiError("CONFLICT", "an API key cannot revoke itself; use another admin key");
+          }
           const revoked = await revokeApiKey(store, {
-            memberId: principalOf(request).memberId,
+            memberId: principal.memberId,
             keyId: request.params.keyId,
           });
           request.log.info({ keyId: revoked.keyId }, "API key revoked");

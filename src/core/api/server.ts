@@ -44,6 +44,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     exposeHeadRoutes: false,
+    // DIDs and other identifiers travel in paths, percent-encoded: room for them, so that an overlong one reaches
+    // schema validation and gets a field-level 400 instead of Fastify's bare 414.
+    routerOptions: { maxParamLength: 512 },
     logController: new LogController({ requestIdLogLabel: "requestId" }),
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
