@@ -112,7 +112,7 @@ describe("agent API authentication and authorisation", () => {
     assert.deepEqual(badDid.body.details.map((d) => d.field).sort(), ["body.credentialSubject", "body.issuer"]);
     const overlong = await alpha.call<{ code: string; details: Array<{ field: string }> }>("GET", `/v1/dids/did:ethr:${"0".repeat(400)}`);
     assert.equal(overlong.status, 400);
-    assert.deepEqual(overlong.body.details.map((d) => d.field), ["params.did"]);
+    assert.deepEqual([...new Set(overlong.body.details.map((d) => d.field))], ["params.did"]);
     assert.equal(await consortium.devnet.headBlock(), head, "no transaction was sent");
   });
 
