@@ -3,7 +3,7 @@
 // transaction outbox, the event indexer (read model) and the REST API that the member's back office uses.
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { type ApiApp, createApiServer } from "../core/api/index.ts";
+import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { createIndexer, type Indexer } from "../core/chain/indexer/indexer.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
@@ -16,14 +16,15 @@ import { DidAuth } from "../core/identity/didAuth.ts";
 import { type Keystore, openKeystore } from "../core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../core/identity/resolver.ts";
 import { openStore, type Store } from "../core/store/index.ts";
-import { contracts } from "../generated/contracts.ts";
+import { DOMAINS } from "../domains.ts";
 import { identityApiModule } from "../identity/routes.ts";
-import { platformAbis } from "../ledger/deploymentPlan.ts";
+import { allContractArtifacts, platformAbis } from "../ledger/deploymentPlan.ts";
 import { membershipProjection } from "../membership/projection.ts";
 import { membershipApiModule } from "../membership/routes.ts";
 import { MembershipService } from "../membership/service.ts";
 import { openAgentStore } from "./bootstrap.ts";
 import { consoleModule } from "./consoleRoutes.ts";
+import type { AgentContext } from "./domain.ts";
 import { translateDomainError } from "./domainErrors.ts";
 import { agentInfoModule } from "./infoRoutes.ts";
 import { agentMigrations } from "./migrations.ts";
@@ -81,11 +82,13 @@ async function assemble(
   const chainLogger = logger.child({ component: "chain" });
   const chain = await createChain({ rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId });
   const manifest = await readManifest(config.chain.manifestPath);
+  const artifacts = allContractArtifacts();
   // Refuse to run on a chain whose id or contract code is not what the manifest says (remote mode included).
-  await verifyManifest(chain, manifest, contracts);
-  const address = (name: keyof typeof contracts) => {
+  await verifyManifest(chain, manifest, artifacts);
+  const address = (name: string) => {
     const deployed = manifest.contracts[name];
-    if (!deployed) throw new Error(`the deployment manifest ${config.chain.manifestPath} has no ${name}`);
+    if (!deployed)
+      throw new Error(`the deployment manifest ${config.chain.manifestPath} has no ${name}; run telco-ledger deploy`);
     return deployed;
   };
   const registry = address("ConsortiumRegistry");
@@ -96,13 +99,13 @@ async function assemble(
   const indexer = createIndexer({
     store,
     chain,
-    sources: (Object.keys(contracts) as Array<keyof typeof contracts>).map((name) => ({
+    sources: Object.entries(artifacts).map(([name, artifact]) => ({
       name,
       address: address(name).address,
-      abi: contracts[name].abi,
+      abi: artifact.abi,
       fromBlock: address(name).blockNumber,
     })),
-    projections: [membershipProjection],
+    projections: [membershipProjection, ...DOMAINS.flatMap((d) => d.projections ?? [])],
     ...(config.chain.pollMs ? { pollMs: config.chain.pollMs } : {}),
     confirmations: config.chain.confirmations ?? 0,
     logger: chainLogger,
@@ -139,6 +142,23 @@ async function assemble(
     syncReadModel: () => indexer.syncOnce(),
   });
 
+  const context: AgentContext = {
+    config,
+    logger,
+    store,
+    chain,
+    outbox,
+    indexer,
+    keystore,
+    manifest,
+    contractAddress: (name) => address(name).address,
+    dids,
+    resolver,
+    credentials,
+    credentialStatus: status,
+    membership,
+  };
+  const domainApis = await Promise.all(DOMAINS.filter((d) => d.api).map((d) => d.api?.(context) as Promise<ApiModule>));
   const app = await createApiServer({
     store,
     member: { id: config.memberAccount.toLowerCase(), name: config.memberName },
@@ -149,6 +169,7 @@ async function assemble(
       agentInfoModule({ config, manifest, keystore }),
       membershipApiModule(membership),
       identityApiModule({ dids, resolver, credentials, status, didAuth, membership, publicUrl: config.publicUrl }),
+      ...domainApis,
       consoleModule(),
     ],
   });
@@ -161,6 +182,7 @@ async function assemble(
     return { ok: lag <= 50, lagBlocks: lag };
   });
 
+  const workers: Array<{ stop(): Promise<void> }> = [];
   return {
     config,
     app,
@@ -176,10 +198,15 @@ async function assemble(
       await outbox.start();
       await indexer.syncOnce();
       await indexer.start();
+      for (const domain of DOMAINS) {
+        const worker = await domain.start?.(context);
+        if (worker) workers.push(worker);
+      }
       return app.listen({ host: config.listen.host, port: config.listen.port });
     },
     async stop() {
       await app.close();
+      for (const worker of workers.splice(0)) await worker.stop();
       await indexer.stop();
       await outbox.stop();
       await store.close();

@@ -2,6 +2,7 @@
 // Every command has --help and --json; errors print as "error CODE: message" (or JSON) with a non-zero exit.
 import { Command } from "commander";
 import { registerAgentCommands } from "../agent/cli.ts";
+import { DOMAINS } from "../domains.ts";
 import { registerIdentityCommands } from "../identity/cli.ts";
 import { registerDevnetCommands } from "../ledger/cli.ts";
 import { registerMembershipCommands } from "../membership/cli.ts";
@@ -19,6 +20,7 @@ registerDevnetCommands(program);
 registerAgentCommands(program);
 registerMembershipCommands(program);
 registerIdentityCommands(program);
+for (const domain of DOMAINS) domain.registerCommands?.(program);
 
 try {
   await program.parseAsync(process.argv);

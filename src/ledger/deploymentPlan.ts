@@ -1,7 +1,9 @@
 // The platform's contracts in deployment order. Founding members are named here, at deployment, and nowhere else:
 // afterwards only governance changes the member set.
-import type { Address } from "viem";
+import type { Abi, Address } from "viem";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
+import type { ContractArtifact } from "../core/chain/types.ts";
+import { DOMAINS } from "../domains.ts";
 import { ConsortiumRegistry, CredentialStatusRegistry, EthereumDIDRegistry } from "../generated/contracts.ts";
 import { parseRole } from "../membership/roles.ts";
 
@@ -13,6 +15,10 @@ export interface FoundingMember {
 }
 
 export function platformDeploymentPlan(founders: readonly FoundingMember[]): DeploymentStep[] {
+  return [...coreSteps(founders), ...DOMAINS.flatMap((d) => d.deployment ?? [])];
+}
+
+function coreSteps(founders: readonly FoundingMember[]): DeploymentStep[] {
   return [
     {
       name: "ConsortiumRegistry",
@@ -36,5 +42,13 @@ export function platformDeploymentPlan(founders: readonly FoundingMember[]): Dep
   ];
 }
 
-/** Every contract ABI of the platform, for decoding custom errors and events. */
-export const platformAbis = [ConsortiumRegistry.abi, EthereumDIDRegistry.abi, CredentialStatusRegistry.abi];
+/** The platform's contracts and every domain's, by manifest name. */
+export function allContractArtifacts(): Record<string, ContractArtifact> {
+  return Object.assign(
+    { ConsortiumRegistry, EthereumDIDRegistry, CredentialStatusRegistry },
+    ...DOMAINS.map((d) => d.contracts ?? {}),
+  );
+}
+
+/** Every contract ABI, for decoding custom errors of rejected transactions. */
+export const platformAbis: Abi[] = Object.values(allContractArtifacts()).map((a) => a.abi);

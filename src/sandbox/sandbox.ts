@@ -7,10 +7,12 @@ import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Address } from "viem";
 import { ensureAdminKey } from "../agent/bootstrap.ts";
 import { initAgent } from "../agent/init.ts";
 import { startDevnet } from "../core/chain/devnet/devnet.ts";
 import type { ChainLogger } from "../core/chain/logger.ts";
+import { DOMAINS } from "../domains.ts";
 import { deployPlatform } from "../ledger/deployer.ts";
 import { SANDBOX_MEMBERS } from "./consortium.ts";
 
@@ -147,6 +149,14 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
 
     progress("ensuring each member's organisation DID");
     for (const agent of agents) agent.info.did = await ensureOrganisationDid(agent.info);
+    for (const domain of DOMAINS) {
+      if (!domain.seedSandbox) continue;
+      progress(`seeding ${domain.name}`);
+      await domain.seedSandbox(
+        agents.map(({ info }) => ({ ...info, memberAccount: info.memberAccount as Address })),
+        (m) => progress(`  ${m}`),
+      );
+    }
 
     const file: SandboxFile = {
       version: 1,

@@ -1,0 +1,4 @@
+// The use-case domains this build of the platform runs. Add a domain by adding its plugin here.
+import type { DomainPlugin } from "./agent/domain.ts";
+
+export const DOMAINS: readonly DomainPlugin[] = [];
