@@ -67,6 +67,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   let lastHead: { number: bigint; hash: Hex } | undefined;
   let nodeWasDown = false;
   let recovering: Promise<number> | undefined;
+  let passesStarted = 0;
+  let passesDone = 0;
 
   const withSenderLock = <T>(sender: string, fn: () => Promise<T>): Promise<T> => {
     const previous = senderLocks.get(sender) ?? Promise.resolve();
@@ -213,7 +215,6 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       for (const sender of await journal.senders(store)) {
         const chainNonce = await chain.getTransactionCount({ address: sender, blockTag: "latest" });
         const entries = await journal.entriesFromNonce(store, sender, chainNonce);
-        logger.info({ sender, chainNonce, entries: entries.length }, "DEBUG recover");
         for (const entry of entries) {
           // A "mined" entry at or above the chain's nonce was lost with a newer state: it is pending again.
           if (entry.status === "mined" || entry.status === "reverted") {
@@ -270,14 +271,23 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     });
   };
 
+  /** Resolves after a whole watch pass that started after the call (the loop's, or one run here). */
+  const fullPass = async () => {
+    if (!running) return tick();
+    const target = passesStarted + 1;
+    while (passesDone < target && running) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
   const run = async () => {
     while (running) {
+      passesStarted++;
       try {
         await tick();
       } catch (error) {
         logger.warn({ error: String(error).split("\n")[0] }, "outbox watch failed; retrying");
         nodeWasDown = true;
       }
+      passesDone = passesStarted;
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, pollMs);
@@ -334,9 +344,12 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     },
     async drain(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
-      while ((await journal.countUnsettled(store)) > 0) {
+      for (;;) {
+        // A fresh pass first: it notices a node that went back and replays before anything counts as drained.
+        await fullPass();
+        await recovering;
+        if ((await journal.countUnsettled(store)) === 0) return;
         if (Date.now() > deadline) throw new ChainUnavailableError(`outbox not drained within ${timeoutMs} ms`);
-        if (!running) await tick();
         await new Promise((resolve) => setTimeout(resolve, pollMs));
       }
     },
