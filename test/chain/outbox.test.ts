@@ -131,7 +131,9 @@ describe("transaction outbox", () => {
     assert.ok(receipts.every((r) => r.status === "success"));
     const count = await env.client.readContract({ address: recorder, abi: artifact.abi, functionName: "count" });
     assert.ok((count as bigint) >= 300n);
-    const event = decodeEventLog({ abi: artifact.abi, ...(receipts[0]?.logs[0] as { data: Hex; topics: [Hex] }) });
+    const log = receipts[0]?.logs[0];
+    assert.ok(log);
+    const event = decodeEventLog({ abi: artifact.abi, data: log.data, topics: log.topics });
     assert.equal(event.eventName, "Recorded");
     console.log(`300 concurrent submits journalled in ${submitMs} ms`);
     await concurrent.stop();

@@ -29,8 +29,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let client: ChainClient | undefined;
 while (!client) {
   client = await createChain({ rpcUrl: config.rpcUrl, chainId: config.chainId, pollingIntervalMs: 100 }).catch(
-    async () => (await sleep(100), undefined),
+    () => undefined,
   );
+  if (!client) await sleep(100);
 }
 const store = await openChainStore(config.dbFile);
 const accounts = keyring([config.key]);

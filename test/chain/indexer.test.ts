@@ -1,0 +1,149 @@
+// The event indexer against a real devnet and SQLite: exactly-once projection across restarts, failed ranges and a
+// devnet restored from an older state (the same transactions mined again into other blocks).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Address, encodeDeployData, encodeFunctionData } from "viem";
+import { checkStateFile } from "../../src/core/chain/devnet/state-files.ts";
+import { type ChainEvent, createIndexer, type Projection } from "../../src/core/chain/indexer/indexer.ts";
+import { chainMigrations } from "../../src/core/chain/migrations.ts";
+import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
+import { openStore, type Store } from "../../src/core/store/index.ts";
+import { keyring } from "./helpers/accounts.ts";
+import { type TestChain, testChain } from "./helpers/env.ts";
+import { recorderArtifact } from "./helpers/recorder.ts";
+
+const artifact = recorderArtifact();
+const readModel = {
+  id: "9000_test_recorded",
+  sql: "CREATE TABLE test_recorded (id TEXT PRIMARY KEY, tx TEXT NOT NULL)",
+};
+
+describe("event indexer", () => {
+  let env: TestChain;
+  let store: Store;
+  let outbox: Outbox;
+  let recorder: Address;
+  let deployBlock: number;
+  let failOn: string | undefined;
+  const keys = keyring();
+  const from = keys.addresses[0] as Address;
+  // A plain INSERT: applying an event twice would throw on the primary key.
+  const projection: Projection = {
+    name: "test_recorded",
+    async handle(event, tx) {
+      if (event.args.id?.toString() === failOn) throw new Error(`projection fails on ${failOn}`);
+      await tx.exec("INSERT INTO test_recorded (id, tx) VALUES ($1, $2)", [String(event.args.id), event.txHash]);
+    },
+  };
+  const indexer = () =>
+    createIndexer({
+      store,
+      chain: env.client,
+      sources: [{ name: "Recorder", address: recorder, abi: artifact.abi, fromBlock: deployBlock }],
+      projections: [projection],
+      logger: env.logger,
+      maxRange: 3,
+    });
+  const recorded = async () =>
+    (await store.query<{ id: string }>("SELECT id FROM test_recorded")).map((r) => Number(r.id)).sort((a, b) => a - b);
+  const write = (label: string, functionName: "record" | "recordMany", args: readonly unknown[]) =>
+    outbox.send({ from, to: recorder, data: encodeFunctionData({ abi: artifact.abi, functionName, args }), label });
+
+  before(async () => {
+    env = await testChain("indexer", { stateIntervalSeconds: 1, goodCopyIntervalMs: 600_000 });
+    store = await openStore({
+      sqliteFile: join(env.dir, "read-model.sqlite"),
+      migrations: [...chainMigrations, readModel],
+    });
+    outbox = createOutbox({
+      store,
+      chain: env.client,
+      accounts: keys,
+      logger: env.logger,
+      pollMs: 50,
+      abis: [artifact.abi],
+    });
+    await outbox.start();
+    const receipt = await outbox.send({
+      from,
+      data: encodeDeployData({ abi: artifact.abi, bytecode: artifact.bytecode }),
+      label: "deploy Recorder",
+    });
+    recorder = receipt.contractAddress as Address;
+    deployBlock = Number(receipt.blockNumber);
+  });
+
+  after(async () => {
+    await outbox.stop();
+    await store.close();
+    await env.close();
+  });
+
+  it("applies each event once, in bounded ranges, and tells in-memory subscribers after commit", async () => {
+    for (const id of [1n, 2n, 3n]) await write(`record ${id}`, "record", [id]);
+    await write("record many", "recordMany", [[4n, 5n, 6n]]);
+    const seen: ChainEvent[] = [];
+    const first = indexer();
+    first.onEvent((event) => seen.push(event));
+    assert.equal(await first.syncOnce(), 6);
+    assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      seen.filter((e) => e.args.id !== undefined && (e.args.id as bigint) >= 4n).map((e) => e.txLogPosition),
+      [0, 1, 2],
+      "three logs of one transaction get positions 0, 1, 2",
+    );
+    assert.equal(await first.lag(), 0);
+  });
+
+  it("applies nothing twice when restarted, and resumes with new events", async () => {
+    assert.equal(await indexer().syncOnce(), 0);
+    await write("record 7", "record", [7n]);
+    assert.equal(await indexer().syncOnce(), 1);
+    assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("rolls back a whole range when a projection fails, then applies it exactly once", async () => {
+    await write("record 8", "record", [8n]);
+    await write("record 9", "record", [9n]);
+    failOn = "9";
+    await assert.rejects(indexer().syncOnce(), /projection fails on 9/);
+    assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7], "8 was rolled back with 9's range");
+    failOn = undefined;
+    assert.equal(await indexer().syncOnce(), 2);
+    assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("rewinds after the devnet restored an older state and does not re-apply re-mined transactions", async () => {
+    const head = await env.devnet.headBlock();
+    const waitDump = async (block: number) => {
+      for (;;) {
+        const check = await checkStateFile(env.devnet.stateFile);
+        if (check?.ok && check.blockNumber >= block) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await waitDump(head);
+    await env.devnet.checkpoint();
+    await write("record 10", "record", [10n]);
+    await write("record 11", "record", [11n]);
+    const index = indexer();
+    assert.equal(await index.syncOnce(), 2);
+    const headBefore = await env.devnet.headBlock();
+    await waitDump(headBefore);
+    // Lose the last two blocks: the node comes back from the good copy taken before them.
+    await env.devnet.kill9ForTest({ superviseRestart: false });
+    const good = await checkStateFile(join(env.dir, "devnet", "state.good.1.json"));
+    assert.ok(good?.ok);
+    assert.equal(good.blockNumber, head, "the good copy predates records 10 and 11");
+    const { copyFile } = await import("node:fs/promises");
+    await copyFile(join(env.dir, "devnet", "state.good.1.json"), env.devnet.stateFile);
+    await env.devnet.restart();
+    await outbox.drain(30_000);
+    await write("record 12", "record", [12n]);
+    assert.ok((await env.devnet.headBlock()) > headBefore, "the re-mined chain grew past the old head");
+    assert.equal(await index.syncOnce(), 1, "only 12 is new: 10 and 11 were re-mined with the same hashes");
+    assert.match(env.logger.text(), /chain changed below the indexer cursor \(devnet restored\?\): rewinding/);
+    assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+});
