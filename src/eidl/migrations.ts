@@ -1,0 +1,72 @@
+// Read model of the EIDL domain (migration ids 03xx): organisations, their vetting history, TN grants with their
+// history, and the credentials this agent issued (the JWTs live only with their issuer; the chain holds their hash).
+import type { Migration } from "../core/store/store.ts";
+
+export const eidlMigrations: Migration[] = [
+  {
+    id: "0300_eidl_read_model",
+    sql: `
+      CREATE TABLE eidl_orgs (
+        org TEXT PRIMARY KEY,
+        did TEXT NOT NULL,
+        name TEXT NOT NULL,
+        org_type INTEGER NOT NULL,
+        member TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        created_block BIGINT NOT NULL
+      );
+      CREATE TABLE eidl_vettings (
+        event_key TEXT PRIMARY KEY,
+        org TEXT NOT NULL,
+        vetter TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        result INTEGER NOT NULL,
+        vetted_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        credential_hash TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      CREATE INDEX eidl_vettings_org ON eidl_vettings (org, version);
+      CREATE TABLE eidl_grants (
+        id TEXT PRIMARY KEY,
+        parent_id TEXT,
+        prefix TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        issuer TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        valid_from BIGINT NOT NULL,
+        valid_until BIGINT NOT NULL,
+        credential_hash TEXT NOT NULL,
+        revoked INTEGER NOT NULL,
+        revoke_reason INTEGER,
+        revoked_at TEXT,
+        created_block BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      CREATE INDEX eidl_grants_prefix ON eidl_grants (prefix);
+      CREATE INDEX eidl_grants_holder ON eidl_grants (holder);
+      CREATE TABLE eidl_grant_history (
+        event_key TEXT PRIMARY KEY,
+        grant_id TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      CREATE INDEX eidl_grant_history_prefix ON eidl_grant_history (prefix, block_number);
+      CREATE TABLE eidl_issued_credentials (
+        credential_id TEXT PRIMARY KEY,
+        subject_kind TEXT NOT NULL,
+        subject_ref TEXT NOT NULL,
+        issuer_did TEXT NOT NULL,
+        jwt TEXT NOT NULL,
+        document TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX eidl_issued_credentials_subject ON eidl_issued_credentials (subject_kind, subject_ref);
+    `,
+  },
+];

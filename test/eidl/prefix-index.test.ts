@@ -1,0 +1,75 @@
+// The E.164 edge checks and the in-memory prefix index on their own: validity of chains (window, revocation,
+// vetting, parent), one step per digit, and the holders' order.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseE164, parsePrefix, TnFormatError } from "../../src/eidl/prefix.ts";
+import { type IndexedGrant, PrefixIndex } from "../../src/eidl/prefixIndex.ts";
+
+const grant = (over: Partial<IndexedGrant> & Pick<IndexedGrant, "id" | "prefix" | "holder">): IndexedGrant => ({
+  parentId: null,
+  kind: 0,
+  issuer: "na",
+  validFrom: 100,
+  validUntil: 0,
+  revoked: false,
+  ...over,
+});
+
+function scenario(): PrefixIndex {
+  const index = new PrefixIndex();
+  index.setRootOfTrust("na", true);
+  index.setRootOfTrust("ta", true);
+  index.setRootOfTrust("kyc", false);
+  index.setStanding("kyc", { authorized: true, vetter: "ta" });
+  for (const org of ["tnsp", "tnsp2"]) index.setStanding(org, { authorized: true, vetter: "ta" });
+  for (const org of ["tnr", "brand", "bpo"]) index.setStanding(org, { authorized: true, vetter: "kyc" });
+  index.putGrant(grant({ id: "1", prefix: "1200200", holder: "tnsp" }));
+  index.putGrant(grant({ id: "2", parentId: "1", prefix: "12002001", kind: 1, issuer: "tnsp", holder: "tnr" }));
+  index.putGrant(
+    grant({ id: "3", parentId: "2", prefix: "12002001234", kind: 2, issuer: "tnr", holder: "brand", validUntil: 500 }),
+  );
+  index.putGrant(grant({ id: "4", parentId: "3", prefix: "12002001234", kind: 2, issuer: "brand", holder: "bpo" }));
+  return index;
+}
+
+describe("E.164 numbers and prefixes", () => {
+  it("accepts digits with an optional plus and rejects everything else naming the field", () => {
+    assert.equal(parseE164("+12002001234"), "12002001234");
+    for (const bad of ["", "012", "12a4", "1234567890123456", 12002001234, "+"]) {
+      assert.throws(
+        () => parseE164(bad, "body.tn"),
+        (e: unknown) => e instanceof TnFormatError && e.field === "body.tn",
+      );
+    }
+    assert.equal(parsePrefix("1200200XXXX"), "1200200");
+    assert.throws(() => parsePrefix("1200200XXXXXXXXX"), TnFormatError);
+  });
+});
+
+describe("prefix index", () => {
+  it("answers the whole chain, allocation holder first", () => {
+    assert.deepEqual(scenario().whoMayUse("12002001234", 200), ["tnsp", "tnr", "brand", "bpo"]);
+    assert.deepEqual(scenario().whoMayUse("12002001999", 200), ["tnsp", "tnr"]);
+    assert.deepEqual(scenario().whoMayUse("12002009999", 200), ["tnsp"]);
+    assert.deepEqual(scenario().whoMayUse("13002001234", 200), []);
+  });
+
+  it("drops a step outside its window and everything under it", () => {
+    assert.deepEqual(scenario().whoMayUse("12002001234", 99), []);
+    assert.deepEqual(scenario().whoMayUse("12002001234", 500), ["tnsp", "tnr"]);
+  });
+
+  it("revoking a step invalidates everything below it", () => {
+    const index = scenario();
+    index.markRevoked("2");
+    assert.deepEqual(index.whoMayUse("12002001234", 200), ["tnsp"]);
+  });
+
+  it("an organisation that stops being Authorized, or whose vetter does, holds nothing", () => {
+    const index = scenario();
+    index.setStanding("brand", { authorized: false, vetter: "kyc" });
+    assert.deepEqual(index.whoMayUse("12002001234", 200), ["tnsp", "tnr"]);
+    index.setStanding("kyc", { authorized: false, vetter: "ta" });
+    assert.deepEqual(index.whoMayUse("12002001234", 200), ["tnsp"]);
+  });
+});
