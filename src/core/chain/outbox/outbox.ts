@@ -58,6 +58,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   const chainId = chain.chain.id;
 
   const senderLocks = new Map<string, Promise<unknown>>();
+  // Next nonce per sender once this process has journalled for it: saves a node round trip inside the sender lock
+  // (the lock makes the journal the only writer). Cleared by recover(), which re-reads the chain.
+  const nextNonce = new Map<string, number>();
   const waiters = new Map<string, Set<() => void>>();
   const lastBroadcast = new Map<string, number>();
   let fees: { fields: FeeFields; at: number } | undefined;
@@ -152,14 +155,17 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     });
     const sender = request.from.toLowerCase() as Address;
     const entry = await withSenderLock(sender, async () => {
-      let chainNonce: number;
-      try {
-        chainNonce = await chain.getTransactionCount({ address: request.from, blockTag: "pending" });
-      } catch (error) {
-        throw new ChainUnavailableError("reading the account nonce failed", error);
+      let chainNonce = nextNonce.get(sender);
+      if (chainNonce === undefined) {
+        try {
+          chainNonce = await chain.getTransactionCount({ address: request.from, blockTag: "pending" });
+        } catch (error) {
+          throw new ChainUnavailableError("reading the account nonce failed", error);
+        }
       }
+      const fromChain = chainNonce;
       return store.transaction(async (tx) => {
-        const nonce = Math.max(chainNonce, (await journal.nextJournalNonce(tx, sender)) ?? 0);
+        const nonce = Math.max(fromChain, (await journal.nextJournalNonce(tx, sender)) ?? 0);
         const base = { chainId, nonce, gas, to: request.to, data: request.data, value: request.value ?? 0n };
         const rawTx = await account.signTransaction(
           feeData.type === "legacy"
@@ -185,13 +191,23 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
         return row;
       });
     });
+    nextNonce.set(sender, entry.nonce + 1);
     // Journalled: from here the write survives any crash. Broadcast failures are retried by the loop.
     const sent = await broadcast(entry);
     if (sent) await journal.markSent(store, entry.id);
     return { id: entry.id, hash: entry.hash, nonce: entry.nonce, status: sent ? "sent" : "journalled" };
   };
 
-  const settle = async (entry: journal.JournalEntry): Promise<TransactionReceipt | undefined> => {
+  type StatusUpdate = { id: string; status: "mined" | "reverted"; blockNumber: number };
+
+  /**
+   * Looks up the receipt of a journalled transaction. With `batch`, the status change is collected for one
+   * transaction per watch pass (one fsync for many receipts) and waiters are woken after that commit.
+   */
+  const settle = async (
+    entry: journal.JournalEntry,
+    batch?: StatusUpdate[],
+  ): Promise<TransactionReceipt | undefined> => {
     let receipt: TransactionReceipt;
     try {
       receipt = await chain.getTransactionReceipt({ hash: entry.hash });
@@ -200,10 +216,14 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       throw error;
     }
     const status = receipt.status === "success" ? "mined" : "reverted";
+    lastBroadcast.delete(entry.id);
     if (entry.status !== status || entry.blockNumber !== Number(receipt.blockNumber)) {
+      if (batch) {
+        batch.push({ id: entry.id, status, blockNumber: Number(receipt.blockNumber) });
+        return receipt;
+      }
       await journal.setStatus(store, entry.id, status, Number(receipt.blockNumber), null);
     }
-    lastBroadcast.delete(entry.id);
     notify(entry.id);
     return receipt;
   };
@@ -211,6 +231,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   const recover = async (): Promise<number> => {
     if (recovering) return recovering;
     recovering = (async () => {
+      nextNonce.clear();
       let replayed = 0;
       for (const sender of await journal.senders(store)) {
         const chainNonce = await chain.getTransactionCount({ address: sender, blockTag: "latest" });
@@ -263,12 +284,19 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       return;
     }
     const entries = await journal.unsettledEntries(store, 2000);
+    const settled: StatusUpdate[] = [];
     await forEachLimit(entries, 32, async (entry) => {
-      const receipt = await settle(entry);
+      const receipt = await settle(entry, settled);
       if (receipt) return;
       if (Date.now() - (lastBroadcast.get(entry.id) ?? 0) < rebroadcastMs) return;
       if (await broadcast(entry)) await journal.markSent(store, entry.id);
     });
+    if (settled.length > 0) {
+      await store.transaction(async (tx) => {
+        for (const u of settled) await journal.setStatus(tx, u.id, u.status, u.blockNumber, null);
+      });
+      for (const u of settled) notify(u.id);
+    }
   };
 
   /** Resolves after a whole watch pass that started after the call (the loop's, or one run here). */
