@@ -110,7 +110,10 @@ describe("agent API authentication and authorisation", () => {
     });
     assert.equal(badDid.status, 400);
     assert.deepEqual(badDid.body.details.map((d) => d.field).sort(), ["body.credentialSubject", "body.issuer"]);
-    const overlong = await alpha.call<{ code: string; details: Array<{ field: string }> }>("GET", `/v1/dids/did:ethr:${"0".repeat(400)}`);
+    const overlong = await alpha.call<{ code: string; details: Array<{ field: string }> }>(
+      "GET",
+      `/v1/dids/did:ethr:${"0".repeat(400)}`,
+    );
     assert.equal(overlong.status, 400);
     assert.deepEqual([...new Set(overlong.body.details.map((d) => d.field))], ["params.did"]);
     assert.equal(await consortium.devnet.headBlock(), head, "no transaction was sent");

@@ -25,7 +25,10 @@ describe("remote mode and deployment", () => {
   it("refuses a node whose chain id differs from the configuration", async () => {
     const config = soloConfig();
     await assert.rejects(
-      createAgent({ ...config, logLevel: "fatal", chain: { ...config.chain, chainId: config.chain.chainId + 1 } }, quiet),
+      createAgent(
+        { ...config, logLevel: "fatal", chain: { ...config.chain, chainId: config.chain.chainId + 1 } },
+        quiet,
+      ),
       (error: Error & { code?: string }) => error.code === "CHAIN_ID_MISMATCH" && /chain id/.test(error.message),
     );
   });
@@ -42,7 +45,8 @@ describe("remote mode and deployment", () => {
     await writeFile(tampered, JSON.stringify(swapped));
     await assert.rejects(
       createAgent({ ...config, logLevel: "fatal", chain: { ...config.chain, manifestPath: tampered } }, quiet),
-      (error: Error & { code?: string }) => error.code === "CONTRACT_CODE_MISMATCH" && /CredentialStatusRegistry/.test(error.message),
+      (error: Error & { code?: string }) =>
+        error.code === "CONTRACT_CODE_MISMATCH" && /CredentialStatusRegistry/.test(error.message),
     );
   });
 
@@ -60,7 +64,11 @@ describe("remote mode and deployment", () => {
       logger: silentLogger,
       onStep: (name, outcome) => outcomes.push(`${name}:${outcome}`),
     });
-    assert.deepEqual(outcomes, ["ConsortiumRegistry:kept", "EthereumDIDRegistry:kept", "CredentialStatusRegistry:kept"]);
+    assert.deepEqual(outcomes, [
+      "ConsortiumRegistry:kept",
+      "EthereumDIDRegistry:kept",
+      "CredentialStatusRegistry:kept",
+    ]);
     const manifest = JSON.parse(await readFile(consortium.manifestPath, "utf8")) as DeploymentManifest;
     assert.deepEqual(manifest.contracts, (JSON.parse(before) as DeploymentManifest).contracts);
     for (const contract of Object.values(manifest.contracts)) {
