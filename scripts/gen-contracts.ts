@@ -9,6 +9,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/membership/ConsortiumRegistry.sol", name: "ConsortiumRegistry" },
   { source: "contracts/identity/EthereumDIDRegistry.sol", name: "EthereumDIDRegistry" },
   { source: "contracts/identity/CredentialStatusRegistry.sol", name: "CredentialStatusRegistry" },
+  { source: "contracts/roaming/OperatorRegistry.sol", name: "OperatorRegistry" },
+  { source: "contracts/roaming/RoamingExchange.sol", name: "RoamingExchange" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

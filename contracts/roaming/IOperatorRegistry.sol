@@ -8,7 +8,8 @@ import {Plmn} from "./Plmn.sol";
 /// code (PLMN = MCC + MNC), with the MSIN ranges it declares in each, and which did:ethr identity speaks for it (its
 /// DID document carries the operator's encryption key). A network changes hands only through consortium governance:
 /// an operator's claim, a release or a transfer is a proposal that executes once a strict majority of the CURRENT
-/// governors (`IConsortiumRegistry.isGovernor` / `governorCount`) approved it before its deadline.
+/// governors (`IConsortiumRegistry.isGovernor` / `governorCount`) approved it before its deadline. Opening a proposal
+/// never counts as an approval, and the operator a proposal benefits cannot approve it.
 /// @dev Routing is unambiguous: a 3-digit-MNC code and the 2-digit-MNC code it extends (e.g. "310260" and "31026")
 /// can never both be held, so the first six IMSI digits name at most one network (`resolve`).
 /// MSIN ranges are public business facts (blocks of subscriber numbers), never individual subscribers.
@@ -116,11 +117,14 @@ interface IOperatorRegistry {
     error AlreadyApproved(uint256 id, address governor);
     /// @notice Thrown when a governor withdraws an approval it never gave.
     error NotApproved(uint256 id, address governor);
-    /// @notice Thrown when the operator a proposal benefits (or the holder it releases) approves it: a network never
-    /// changes hands by the interested operator's vote.
+    /// @notice Thrown when the operator a proposal benefits (the claimant, or a transfer's recipient) approves it: a
+    /// network never changes hands by the receiving operator's vote.
     error InterestedApprover(uint256 id, address governor);
     /// @notice Thrown when someone other than the proposer cancels a proposal.
     error NotProposer(uint256 id, address caller);
+    /// @notice Thrown when a release or transfer executes but the network's operator is no longer the `holder` the
+    /// proposal was made against (it changed hands in between).
+    error NetworkChangedSinceProposal(uint256 id, Plmn plmn, address holder, address operator);
     /// @notice Thrown when `executeClaim` is called before a strict majority of current governors approved.
     error MajorityNotReached(uint256 id, uint256 approvals, uint256 governors);
     /// @notice Thrown when the identity's ERC-1056 owner (`owner`) does not act for `operator` in the consortium.
@@ -149,7 +153,7 @@ interface IOperatorRegistry {
 
     /// @notice Approves a pending proposal and executes it in the same transaction once the approvals of current
     /// governors are a strict majority (> half) of the current governor count.
-    /// @dev Requirements: the caller is an active governor, not the operator the proposal benefits or releases; the
+    /// @dev Requirements: the caller is an active governor, not the operator the proposal benefits; the
     /// proposal is pending, before its deadline, not yet approved by the caller; at execution the change is still
     /// valid (re-checked). Emits ClaimApproved, then ClaimExecuted, NetworkOperatorChanged (and MsinRangesSet for a
     /// claim) when the majority is reached.

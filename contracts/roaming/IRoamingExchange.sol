@@ -49,7 +49,8 @@ interface IRoamingExchange {
     /// @param requestId Random, unique for ever (128+ bits of randomness).
     /// @param pseudonym Keyed pseudonym of the subscriber that only the two operators can compute (e.g. HMAC under a
     /// key agreed between them); never a plain or unkeyed hash of the IMSI.
-    /// @param expiresAt Unix seconds after which the HPMN may no longer answer; in (now, now + MAX_REQUEST_TTL].
+    /// @param expiresAt Unix seconds from which on (block.timestamp >= expiresAt) the HPMN may no longer answer; in
+    /// (now, now + MAX_REQUEST_TTL].
     /// @param ciphertext The IMSI (and request context) encrypted to the HPMN's key; 1..MAX_CIPHERTEXT_LENGTH bytes.
     struct Request {
         bytes32 requestId;
