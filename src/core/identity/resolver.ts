@@ -2,11 +2,24 @@
 // cache. Registry events invalidate an identity's entries; concurrent misses for one DID share one resolution.
 import type { DIDResolutionOptions, DIDResolutionResult, Resolvable } from "did-resolver";
 import { Resolver } from "did-resolver";
+import { JsonRpcProvider, Network } from "ethers";
 import { getResolver } from "ethr-did-resolver";
 import { type Address, getAddress, isAddress } from "viem";
 import { networkIdOf, parseEthrDid } from "./didEthr.ts";
 import { registryEventNames } from "./erc1056.ts";
 import { invalidInput } from "./errors.ts";
+
+/**
+ * The provider ethr-did-resolver reads the registry through. ethers batches JSON-RPC calls behind a 10 ms stall by
+ * default, and a resolution is a chain of dependent calls (changed(), then the logs of each change block), so an
+ * uncached resolution paid ~10 ms per step; one call per request and a fixed network remove that wait.
+ */
+type EthrProvider = NonNullable<Extract<Parameters<typeof getResolver>[0], { networks?: unknown }>["provider"]>;
+
+function directProvider(rpcUrl: string, chainId: number): JsonRpcProvider {
+  const network = Network.from(chainId);
+  return new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, batchMaxCount: 1 });
+}
 
 export interface DidResolverOptions {
   chainId: number;
@@ -63,7 +76,16 @@ export class DidResolver implements Resolvable {
     if (!(this.#ttlMs >= 0)) throw invalidInput("ttlMs", "must be >= 0");
     this.networkId = networkIdOf(options.chainId);
     this.#inner = new Resolver(
-      getResolver({ networks: [{ chainId: options.chainId, rpcUrl: options.rpcUrl, registry: options.registry }] }),
+      getResolver({
+        networks: [
+          {
+            chainId: options.chainId,
+            // ethr-did-resolver's types name ethers' CommonJS build, ours its ESM build: same class at run time.
+            provider: directProvider(options.rpcUrl, options.chainId) as unknown as EthrProvider,
+            registry: options.registry,
+          },
+        ],
+      }),
       { cache: false },
     );
   }
