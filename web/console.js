@@ -22,15 +22,13 @@ function text(value) {
   return span.innerHTML;
 }
 
-function table(rows, columns) {
+/** Renders rows as a table; cells are escaped except the columns named in `html` (built here, never from data). */
+function table(rows, columns, html = []) {
   if (!rows.length) return "<p>none</p>";
   const head = columns.map((c) => `<th>${text(c)}</th>`).join("");
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${columns.map((c) => `<td>${text(Array.isArray(row[c]) ? row[c].join(", ") : String(row[c] ?? ""))}</td>`).join("")}</tr>`,
-    )
-    .join("");
+  const cell = (row, c) =>
+    html.includes(c) ? row[c] : text(Array.isArray(row[c]) ? row[c].join(", ") : String(row[c] ?? ""));
+  const body = rows.map((row) => `<tr>${columns.map((c) => `<td>${cell(row, c)}</td>`).join("")}</tr>`).join("");
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -63,15 +61,31 @@ async function refresh() {
   await panel("members-panel", async () =>
     table((await api("/v1/members")).items, ["name", "address", "roles", "active"]),
   );
-  await panel("proposals-panel", async () =>
-    table((await api("/v1/proposals")).items, ["id", "kind", "member", "state", "approvals", "deadline"]),
-  );
+  await panel("proposals-panel", async () => {
+    const rows = (await api("/v1/proposals")).items.map((p) => ({
+      ...p,
+      action: p.state === "pending" ? `<button class="approve" data-id="${Number(p.id)}">approve</button>` : "",
+    }));
+    return table(rows, ["id", "kind", "member", "state", "approvals", "deadline", "action"], ["action"]);
+  });
   await panel("dids-panel", async () => table((await api("/v1/dids")).items, ["label", "did", "serviceEndpoint"]));
 }
 
 $("#key-form").addEventListener("submit", (event) => {
   event.preventDefault();
   sessionStorage.setItem("telco-ledger-key", keyInput.value);
+  refresh();
+});
+
+$("#proposals-panel").addEventListener("click", async (event) => {
+  const id = event.target?.dataset?.id;
+  if (!id) return;
+  event.target.disabled = true;
+  try {
+    await api(`/v1/proposals/${id}/approve`, { method: "POST" });
+  } catch (error) {
+    alert(error.message);
+  }
   refresh();
 });
 
