@@ -36,11 +36,10 @@ contract CredentialStatusRegistry is ICredentialStatusRegistry {
     }
 
     /// @inheritdoc ICredentialStatusRegistry
-    function statusOf(address issuer, bytes32 credentialId)
-        external
-        view
-        returns (Status status, uint16 reason, uint64 since)
-    {
+    function statusOf(
+        address issuer,
+        bytes32 credentialId
+    ) external view returns (Status status, uint16 reason, uint64 since) {
         StatusChange[] storage history = _history[_key(issuer, credentialId)];
         if (history.length == 0) return (Status.Active, 0, 0);
         StatusChange storage last = history[history.length - 1];

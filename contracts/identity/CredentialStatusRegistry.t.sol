@@ -52,29 +52,57 @@ contract CredentialStatusRegistryTest is TestBase {
 
     function test_revoke_byTheIssuerIsFinal() public {
         vm.expectEmit(true, true, true, true);
-        emit ICredentialStatusRegistry.CredentialStatusChanged(issuer, credential, REVOKED, KEY_COMPROMISE, 1_700_000_000);
+        emit ICredentialStatusRegistry.CredentialStatusChanged(
+            issuer,
+            credential,
+            REVOKED,
+            KEY_COMPROMISE,
+            1_700_000_000
+        );
         vm.prank(issuer);
         status.revoke(issuer, credential, KEY_COMPROMISE);
         assertStatus(REVOKED, KEY_COMPROMISE, 1_700_000_000);
         vm.startPrank(issuer);
         vm.expectRevert(
-            abi.encodeWithSelector(ICredentialStatusRegistry.InvalidStatusTransition.selector, issuer, credential, REVOKED, REVOKED)
+            abi.encodeWithSelector(
+                ICredentialStatusRegistry.InvalidStatusTransition.selector,
+                issuer,
+                credential,
+                REVOKED,
+                REVOKED
+            )
         );
         status.revoke(issuer, credential, FRAUD);
         vm.expectRevert(
-            abi.encodeWithSelector(ICredentialStatusRegistry.InvalidStatusTransition.selector, issuer, credential, REVOKED, SUSPENDED)
+            abi.encodeWithSelector(
+                ICredentialStatusRegistry.InvalidStatusTransition.selector,
+                issuer,
+                credential,
+                REVOKED,
+                SUSPENDED
+            )
         );
         status.suspend(issuer, credential, FRAUD);
         vm.expectRevert(
-            abi.encodeWithSelector(ICredentialStatusRegistry.InvalidStatusTransition.selector, issuer, credential, REVOKED, ACTIVE)
+            abi.encodeWithSelector(
+                ICredentialStatusRegistry.InvalidStatusTransition.selector,
+                issuer,
+                credential,
+                REVOKED,
+                ACTIVE
+            )
         );
         status.reinstate(issuer, credential, 0);
         vm.stopPrank();
     }
 
     function test_onlyTheIssuersOwnerChangesStatus() public {
-        bytes memory err =
-            abi.encodeWithSelector(ICredentialStatusRegistry.NotIssuerOwner.selector, issuer, stranger, issuer);
+        bytes memory err = abi.encodeWithSelector(
+            ICredentialStatusRegistry.NotIssuerOwner.selector,
+            issuer,
+            stranger,
+            issuer
+        );
         vm.startPrank(stranger);
         vm.expectRevert(err);
         status.revoke(issuer, credential, 0);
@@ -89,14 +117,24 @@ contract CredentialStatusRegistryTest is TestBase {
     function test_suspendAndReinstate_onlyFromTheRightStatus() public {
         vm.startPrank(issuer);
         vm.expectRevert(
-            abi.encodeWithSelector(ICredentialStatusRegistry.InvalidStatusTransition.selector, issuer, credential, ACTIVE, ACTIVE)
+            abi.encodeWithSelector(
+                ICredentialStatusRegistry.InvalidStatusTransition.selector,
+                issuer,
+                credential,
+                ACTIVE,
+                ACTIVE
+            )
         );
         status.reinstate(issuer, credential, 0);
         status.suspend(issuer, credential, VETTING_WITHDRAWN);
         assertStatus(SUSPENDED, VETTING_WITHDRAWN, 1_700_000_000);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ICredentialStatusRegistry.InvalidStatusTransition.selector, issuer, credential, SUSPENDED, SUSPENDED
+                ICredentialStatusRegistry.InvalidStatusTransition.selector,
+                issuer,
+                credential,
+                SUSPENDED,
+                SUSPENDED
             )
         );
         status.suspend(issuer, credential, 0);
@@ -148,9 +186,9 @@ contract CredentialStatusRegistryTest is TestBase {
     function test_credentialsAreKeyedByIssuerAndId() public {
         vm.prank(issuer);
         status.revoke(issuer, credential, 0);
-        (ICredentialStatusRegistry.Status s,,) = status.statusOf(stranger, credential);
+        (ICredentialStatusRegistry.Status s, , ) = status.statusOf(stranger, credential);
         assertEq(uint256(s), uint256(ACTIVE), "same id, other issuer untouched");
-        (s,,) = status.statusOf(issuer, keccak256("other"));
+        (s, , ) = status.statusOf(issuer, keccak256("other"));
         assertEq(uint256(s), uint256(ACTIVE), "other id untouched");
     }
 
@@ -174,7 +212,7 @@ contract CredentialStatusRegistryTest is TestBase {
         }
         vm.prank(issuer);
         status.suspend(issuer, credential, reason);
-        (ICredentialStatusRegistry.Status s,,) = status.statusOf(issuer, credential);
+        (ICredentialStatusRegistry.Status s, , ) = status.statusOf(issuer, credential);
         assertEq(uint256(s), uint256(reserved ? ACTIVE : SUSPENDED), "status follows acceptance");
     }
 }

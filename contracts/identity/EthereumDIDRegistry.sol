@@ -125,18 +125,23 @@ contract EthereumDIDRegistry is IEthereumDIDRegistry {
 
     // The nonce is the current owner's, so a signature cannot be replayed, nor used after the owner changed.
     function _messageHash(address identity, bytes memory call) private view returns (bytes32) {
-        return keccak256(
-            abi.encodePacked(bytes1(0x19), bytes1(0), address(this), nonce[identityOwner(identity)], identity, call)
-        );
+        return
+            keccak256(
+                abi.encodePacked(bytes1(0x19), bytes1(0), address(this), nonce[identityOwner(identity)], identity, call)
+            );
     }
 
-    function _checkSignature(address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 hash)
-        private
-        returns (address signer)
-    {
+    function _checkSignature(
+        address identity,
+        uint8 sigV,
+        bytes32 sigR,
+        bytes32 sigS,
+        bytes32 hash
+    ) private returns (address signer) {
         ECDSA.RecoverError err;
-        (signer, err,) = ECDSA.tryRecover(hash, sigV, sigR, sigS);
-        if (err != ECDSA.RecoverError.NoError || signer != identityOwner(identity)) revert BadSignature(identity, signer);
+        (signer, err, ) = ECDSA.tryRecover(hash, sigV, sigR, sigS);
+        if (err != ECDSA.RecoverError.NoError || signer != identityOwner(identity))
+            revert BadSignature(identity, signer);
         nonce[signer]++;
     }
 
@@ -146,37 +151,47 @@ contract EthereumDIDRegistry is IEthereumDIDRegistry {
         changed[identity] = block.number;
     }
 
-    function _addDelegate(address identity, address actor, bytes32 delegateType, address delegate, uint256 validity)
-        private
-        onlyOwner(identity, actor)
-    {
+    function _addDelegate(
+        address identity,
+        address actor,
+        bytes32 delegateType,
+        address delegate,
+        uint256 validity
+    ) private onlyOwner(identity, actor) {
         uint256 validTo = block.timestamp + validity;
         delegates[identity][keccak256(abi.encode(delegateType))][delegate] = validTo;
         emit DIDDelegateChanged(identity, delegateType, delegate, validTo, changed[identity]);
         changed[identity] = block.number;
     }
 
-    function _revokeDelegate(address identity, address actor, bytes32 delegateType, address delegate)
-        private
-        onlyOwner(identity, actor)
-    {
+    function _revokeDelegate(
+        address identity,
+        address actor,
+        bytes32 delegateType,
+        address delegate
+    ) private onlyOwner(identity, actor) {
         delegates[identity][keccak256(abi.encode(delegateType))][delegate] = block.timestamp;
         emit DIDDelegateChanged(identity, delegateType, delegate, block.timestamp, changed[identity]);
         changed[identity] = block.number;
     }
 
-    function _setAttribute(address identity, address actor, bytes32 name, bytes calldata value, uint256 validity)
-        private
-        onlyOwner(identity, actor)
-    {
+    function _setAttribute(
+        address identity,
+        address actor,
+        bytes32 name,
+        bytes calldata value,
+        uint256 validity
+    ) private onlyOwner(identity, actor) {
         emit DIDAttributeChanged(identity, name, value, block.timestamp + validity, changed[identity]);
         changed[identity] = block.number;
     }
 
-    function _revokeAttribute(address identity, address actor, bytes32 name, bytes calldata value)
-        private
-        onlyOwner(identity, actor)
-    {
+    function _revokeAttribute(
+        address identity,
+        address actor,
+        bytes32 name,
+        bytes calldata value
+    ) private onlyOwner(identity, actor) {
         emit DIDAttributeChanged(identity, name, value, 0, changed[identity]);
         changed[identity] = block.number;
     }

@@ -27,11 +27,11 @@ contract EthereumDIDRegistryTest is TestBase {
         vm.warp(1_700_000_000);
     }
 
-    function signSpec(uint256 key, address owner, bytes memory call)
-        internal
-        view
-        returns (uint8 v, bytes32 r, bytes32 s)
-    {
+    function signSpec(
+        uint256 key,
+        address owner,
+        bytes memory call
+    ) internal view returns (uint8 v, bytes32 r, bytes32 s) {
         bytes32 hash = keccak256(
             abi.encodePacked(bytes1(0x19), bytes1(0x00), address(registry), registry.nonce(owner), identity, call)
         );
@@ -40,11 +40,13 @@ contract EthereumDIDRegistryTest is TestBase {
 
     /// @dev Who a stale or mismatched signature recovers to under the registry's current nonce: the signer the
     /// contract will name in BadSignature.
-    function recovered(address owner, bytes memory call, uint8 v, bytes32 r, bytes32 s)
-        internal
-        view
-        returns (address)
-    {
+    function recovered(
+        address owner,
+        bytes memory call,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) internal view returns (address) {
         bytes32 hash = keccak256(
             abi.encodePacked(bytes1(0x19), bytes1(0x00), address(registry), registry.nonce(owner), identity, call)
         );
@@ -131,7 +133,13 @@ contract EthereumDIDRegistryTest is TestBase {
 
     function test_setAttribute_andRevokeAttribute_emitTheValueAndChain() public {
         vm.expectEmit(true, true, true, true);
-        emit IEthereumDIDRegistry.DIDAttributeChanged(identity, SERVICE, "https://agent.example", block.timestamp + 86400, 0);
+        emit IEthereumDIDRegistry.DIDAttributeChanged(
+            identity,
+            SERVICE,
+            "https://agent.example",
+            block.timestamp + 86400,
+            0
+        );
         vm.prank(identity);
         registry.setAttribute(identity, SERVICE, "https://agent.example", 86400);
         vm.roll(120);
@@ -178,8 +186,11 @@ contract EthereumDIDRegistryTest is TestBase {
     }
 
     function test_addDelegateSigned_andRevokeDelegateSigned() public {
-        (uint8 v, bytes32 r, bytes32 s) =
-            signSpec(IDENTITY_KEY, identity, abi.encodePacked("addDelegate", VERI_KEY, delegate, uint256(600)));
+        (uint8 v, bytes32 r, bytes32 s) = signSpec(
+            IDENTITY_KEY,
+            identity,
+            abi.encodePacked("addDelegate", VERI_KEY, delegate, uint256(600))
+        );
         vm.prank(relayer);
         registry.addDelegateSigned(identity, v, r, s, VERI_KEY, delegate, 600);
         assertTrue(registry.validDelegate(identity, VERI_KEY, delegate), "added by signature");
@@ -201,7 +212,9 @@ contract EthereumDIDRegistryTest is TestBase {
     function test_setAttributeSigned_andRevokeAttributeSigned() public {
         bytes memory value = hex"04deadbeef";
         (uint8 v, bytes32 r, bytes32 s) = signSpec(
-            IDENTITY_KEY, identity, abi.encodePacked("setAttribute", SERVICE, value, uint256(3600))
+            IDENTITY_KEY,
+            identity,
+            abi.encodePacked("setAttribute", SERVICE, value, uint256(3600))
         );
         vm.expectEmit(true, true, true, true);
         emit IEthereumDIDRegistry.DIDAttributeChanged(identity, SERVICE, value, block.timestamp + 3600, 0);

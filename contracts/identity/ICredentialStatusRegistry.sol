@@ -26,7 +26,11 @@ interface ICredentialStatusRegistry {
 
     /// @notice Emitted on every status change.
     event CredentialStatusChanged(
-        address indexed issuer, bytes32 indexed credentialId, Status status, uint16 reason, uint64 at
+        address indexed issuer,
+        bytes32 indexed credentialId,
+        Status status,
+        uint16 reason,
+        uint64 at
     );
 
     /// @notice Thrown when `actor` is not the current owner (`owner`) of the issuer identity in the DID registry.
@@ -54,10 +58,10 @@ interface ICredentialStatusRegistry {
     function reinstate(address issuer, bytes32 credentialId, uint16 reason) external;
 
     /// @notice Current status, with the reason and time of the last change (Active, 0, 0 when never changed).
-    function statusOf(address issuer, bytes32 credentialId)
-        external
-        view
-        returns (Status status, uint16 reason, uint64 since);
+    function statusOf(
+        address issuer,
+        bytes32 credentialId
+    ) external view returns (Status status, uint16 reason, uint64 since);
 
     /// @notice Every status change of the credential, oldest first.
     function historyOf(address issuer, bytes32 credentialId) external view returns (StatusChange[] memory);

@@ -14,11 +14,19 @@ interface IEthereumDIDRegistry {
     event DIDOwnerChanged(address indexed identity, address owner, uint256 previousChange);
     /// @notice Emitted when a delegate is added (validTo in the future) or revoked (validTo = now).
     event DIDDelegateChanged(
-        address indexed identity, bytes32 delegateType, address delegate, uint256 validTo, uint256 previousChange
+        address indexed identity,
+        bytes32 delegateType,
+        address delegate,
+        uint256 validTo,
+        uint256 previousChange
     );
     /// @notice Emitted when an attribute is set (validTo = now + validity) or revoked (validTo = 0).
     event DIDAttributeChanged(
-        address indexed identity, bytes32 name, bytes value, uint256 validTo, uint256 previousChange
+        address indexed identity,
+        bytes32 name,
+        bytes value,
+        uint256 validTo,
+        uint256 previousChange
     );
 
     /// @notice Thrown when `actor` is not the current owner of `identity`.

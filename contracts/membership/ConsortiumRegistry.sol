@@ -18,7 +18,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     /// @notice Longest voting period a proposal may ask for, in seconds.
     uint64 public constant MAX_VOTING_PERIOD = 30 days;
     /// @notice EIP-712 type an account signs to consent to act for a member.
-    bytes32 public constant BIND_ACCOUNT_TYPEHASH = keccak256("BindAccount(address member,address account,uint256 nonce)");
+    bytes32 public constant BIND_ACCOUNT_TYPEHASH = keccak256(
+        "BindAccount(address member,address account,uint256 nonce)"
+    );
 
     struct MemberRecord {
         string name;
@@ -52,9 +54,11 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     /// @param founders The founding members' governance accounts; each becomes a governor.
     /// @param names The founders' names, same order.
     /// @param roles The founders' roles, same order; GOVERNOR is added where absent.
-    constructor(address[] memory founders, string[] memory names, bytes32[][] memory roles)
-        EIP712("ConsortiumRegistry", "1")
-    {
+    constructor(
+        address[] memory founders,
+        string[] memory names,
+        bytes32[][] memory roles
+    ) EIP712("ConsortiumRegistry", "1") {
         if (founders.length == 0) revert NoFounders();
         if (founders.length != names.length || founders.length != roles.length) {
             revert FounderListMismatch(founders.length, names.length, roles.length);
@@ -152,7 +156,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
         if (current != address(0)) revert AccountAlreadyBound(account, current);
         uint256 nonce = _bindingNonces[account];
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(BIND_ACCOUNT_TYPEHASH, msg.sender, account, nonce)));
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signature);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
         if (err != ECDSA.RecoverError.NoError || signer != account) revert InvalidAccountSignature(account);
         _bindingNonces[account] = nonce + 1;
         _boundTo[account] = msg.sender;
@@ -219,16 +223,17 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     function proposal(uint256 id) external view returns (Proposal memory) {
         if (id == 0 || id > _proposalCount) revert UnknownProposal(id);
         ProposalRecord storage p = _proposals[id];
-        return Proposal({
-            kind: p.kind,
-            status: _statusOf(p),
-            proposer: p.proposer,
-            member: p.member,
-            deadline: p.deadline,
-            approvals: _currentApprovals(p),
-            name: p.name,
-            roles: p.roles
-        });
+        return
+            Proposal({
+                kind: p.kind,
+                status: _statusOf(p),
+                proposer: p.proposer,
+                member: p.member,
+                deadline: p.deadline,
+                approvals: _currentApprovals(p),
+                name: p.name,
+                roles: p.roles
+            });
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -305,10 +310,12 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
         }
     }
 
-    function _requireApplicable(ProposalKind kind, address target, string memory name, bytes32[] memory roles)
-        private
-        view
-    {
+    function _requireApplicable(
+        ProposalKind kind,
+        address target,
+        string memory name,
+        bytes32[] memory roles
+    ) private view {
         if (kind == ProposalKind.Admit) {
             if (target == address(0)) revert ZeroMemberAddress();
             if (_members[target].active) revert MemberAlreadyExists(target);

@@ -175,7 +175,9 @@ contract ConsortiumRegistryTest is ConsortiumRegistryHarness {
         vm.prank(g1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IConsortiumRegistry.ProposalNotPending.selector, id, IConsortiumRegistry.ProposalStatus.Expired
+                IConsortiumRegistry.ProposalNotPending.selector,
+                id,
+                IConsortiumRegistry.ProposalStatus.Expired
             )
         );
         registry.approve(id);
@@ -197,7 +199,9 @@ contract ConsortiumRegistryTest is ConsortiumRegistryHarness {
         vm.prank(g2);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IConsortiumRegistry.ProposalNotPending.selector, id, IConsortiumRegistry.ProposalStatus.Executed
+                IConsortiumRegistry.ProposalNotPending.selector,
+                id,
+                IConsortiumRegistry.ProposalStatus.Executed
             )
         );
         registry.approve(id);
@@ -241,7 +245,9 @@ contract ConsortiumRegistryTest is ConsortiumRegistryHarness {
         vm.prank(g1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IConsortiumRegistry.ProposalNotPending.selector, id, IConsortiumRegistry.ProposalStatus.Canceled
+                IConsortiumRegistry.ProposalNotPending.selector,
+                id,
+                IConsortiumRegistry.ProposalStatus.Canceled
             )
         );
         registry.approve(id);

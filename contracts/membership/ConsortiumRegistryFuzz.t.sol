@@ -66,9 +66,11 @@ contract ConsortiumRegistryFuzzTest is ConsortiumRegistryHarness {
         assertFalse(registry.isMember(NEWCOMER), "never admitted");
     }
 
-    function testFuzz_approvalsOfRemovedGovernorsDoNotCount(uint8 nSeed, uint256 approveMask, uint256 removeMask)
-        public
-    {
+    function testFuzz_approvalsOfRemovedGovernorsDoNotCount(
+        uint8 nSeed,
+        uint256 approveMask,
+        uint256 removeMask
+    ) public {
         uint256 n = bound(nSeed, 3, 10);
         deployWithGovernors(n);
         address proposer = governors[0];

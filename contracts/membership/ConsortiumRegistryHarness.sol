@@ -38,10 +38,12 @@ abstract contract ConsortiumRegistryHarness is TestBase {
         roles[0] = role;
     }
 
-    function proposeAs(address proposer, IConsortiumRegistry.ProposalKind kind, address target, bytes32[] memory roles)
-        internal
-        returns (uint256 id)
-    {
+    function proposeAs(
+        address proposer,
+        IConsortiumRegistry.ProposalKind kind,
+        address target,
+        bytes32[] memory roles
+    ) internal returns (uint256 id) {
         string memory name = kind == IConsortiumRegistry.ProposalKind.Admit ? "newcomer" : "";
         vm.prank(proposer);
         id = registry.propose(kind, target, name, roles, PERIOD);

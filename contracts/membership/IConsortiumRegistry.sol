@@ -55,7 +55,11 @@ interface IConsortiumRegistry {
     event AccountUnbound(address indexed member, address indexed account, address by);
     /// @notice Emitted when a governor opens a proposal.
     event ProposalCreated(
-        uint256 indexed id, ProposalKind kind, address indexed proposer, address indexed member, uint64 deadline
+        uint256 indexed id,
+        ProposalKind kind,
+        address indexed proposer,
+        address indexed member,
+        uint64 deadline
     );
     /// @notice Emitted for each approval, the proposer's implicit one included; `approvals` counts current governors.
     event ProposalApproved(uint256 indexed id, address indexed governor, uint256 approvals);
