@@ -75,8 +75,8 @@ contract RoamingExchange is IRoamingExchange {
         address caller = _requireOperator(msg.sender);
         _requireBatchSize(answers.length);
         // Batches usually carry one pair's answers: the parties are loaded again only when the pair changes.
-        uint32 cachedPairId;
-        Pair memory pair;
+        uint32 cachedPairId = 0;
+        Pair memory pair = Pair({vpmn: address(0), hpmn: address(0)});
         for (uint256 i = 0; i < answers.length; i++) {
             Answer calldata a = answers[i];
             bytes32 id = a.requestId;
@@ -103,8 +103,8 @@ contract RoamingExchange is IRoamingExchange {
     function recordActivations(Activation[] calldata activations) external {
         address caller = _requireOperator(msg.sender);
         _requireBatchSize(activations.length);
-        uint32 cachedPairId;
-        Pair memory pair;
+        uint32 cachedPairId = 0;
+        Pair memory pair = Pair({vpmn: address(0), hpmn: address(0)});
         for (uint256 i = 0; i < activations.length; i++) {
             Activation calldata a = activations[i];
             bytes32 id = a.requestId;
