@@ -1,4 +1,5 @@
 // The use-case domains this build of the platform runs. Add a domain by adding its plugin here.
 import type { DomainPlugin } from "./agent/domain.ts";
+import { roamingPlugin } from "./roaming/plugin.ts";
 
-export const DOMAINS: readonly DomainPlugin[] = [];
+export const DOMAINS: readonly DomainPlugin[] = [roamingPlugin];

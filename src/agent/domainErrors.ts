@@ -3,6 +3,7 @@
 import { ApiError } from "../core/api/index.ts";
 import { ChainError, TxRevertedError } from "../core/chain/errors.ts";
 import { IdentityError } from "../core/identity/errors.ts";
+import { RoamingError } from "../roaming/errors.ts";
 
 const jsonSafe = (value: unknown): string =>
   typeof value === "bigint"
@@ -58,5 +59,24 @@ export function translateDomainError(error: unknown): ApiError | undefined {
         return undefined;
     }
   }
+  if (error instanceof RoamingError) return roamingApiError(error);
   return undefined;
+}
+
+function roamingApiError(error: RoamingError): ApiError {
+  switch (error.code) {
+    case "ROAMING_INVALID_INPUT": {
+      const field = error.field ?? "body";
+      return new ApiError("VALIDATION_FAILED", error.message, {
+        details: [{ field, message: error.message }],
+        cause: error,
+      });
+    }
+    case "ROAMING_SUBSCRIBER_NOT_FOUND":
+    case "ROAMING_SESSION_NOT_FOUND":
+    case "ROAMING_KEY_NOT_FOUND":
+      return new ApiError("NOT_FOUND", error.message, { cause: error });
+    default:
+      return new ApiError("CONFLICT", error.message, { cause: error });
+  }
 }

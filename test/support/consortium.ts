@@ -40,9 +40,21 @@ export interface TestConsortium {
   stop(): Promise<void>;
 }
 
-export async function startTestConsortium(members: readonly TestMember[]): Promise<TestConsortium> {
+export interface TestConsortiumOptions {
+  /** Interval mining (a block every N seconds) instead of a block per transaction. */
+  blockTimeSeconds?: number;
+}
+
+export async function startTestConsortium(
+  members: readonly TestMember[],
+  options: TestConsortiumOptions = {},
+): Promise<TestConsortium> {
   const dir = await mkdtemp(join(tmpdir(), "telco-consortium-"));
-  const devnet = await startDevnet({ dataDir: dir, logger: silentLogger });
+  const devnet = await startDevnet({
+    dataDir: dir,
+    logger: silentLogger,
+    ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
+  });
   const manifestPath = join(dir, "deployment.json");
   const agents: Record<string, TestAgent> = {};
   const running: Agent[] = [];

@@ -1,0 +1,226 @@
+// The home operator's side of the exchange: sees requests addressed to it (from the read model), decrypts each,
+// checks that it is well formed and that its pseudonym matches the IMSI inside (only the genuine VPMN can compute
+// it), looks the subscriber up in the register, applies the answer policy and answers, encrypted to the VPMN, in
+// batches. Whatever goes wrong with a request ends in an answer that grants nothing and says why (inside the JWE).
+
+import type { Logger } from "pino";
+import type { Address, Hex } from "viem";
+import type { Outbox } from "../core/chain/outbox/outbox.ts";
+import type { Store } from "../core/store/store.ts";
+import { Batcher } from "./batcher.ts";
+import type { EncryptionKeyRing, EncryptionPublicJwk } from "./crypto/encryptionKeys.ts";
+import { JweOpener, sealBatch } from "./crypto/jwe.ts";
+import { PairKeyCache, requestTag } from "./crypto/pseudonym.ts";
+import { encodeSubmitAnswers } from "./exchange.ts";
+import type { OperatorDirectory } from "./operators.ts";
+import type { AnswerPayload, RequestPayload } from "./payloads.ts";
+import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "./policy.ts";
+import { noServices, SERVICES, type Service, type SubscriberRegister } from "./subscribers/register.ts";
+
+export interface LedgerRequestRow {
+  request_id: string;
+  vpmn: string;
+  hpmn: string;
+  pseudonym: string;
+  expires_at: number;
+  state: string;
+  request_ciphertext: string;
+  answer_ciphertext: string | null;
+}
+
+export interface HomeResponderOptions {
+  store: Store;
+  outbox: Outbox;
+  logger: Logger;
+  memberAccount: Address;
+  exchange: Address;
+  ring: EncryptionKeyRing;
+  directory: OperatorDirectory;
+  register: SubscriberRegister;
+  policy: PolicyStore;
+  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number };
+  sync(): Promise<unknown>;
+}
+
+interface QueuedAnswer {
+  requestId: Hex;
+  recipient: EncryptionPublicJwk;
+  payload: AnswerPayload;
+}
+
+const maskImsi = (imsi: string) => `${imsi.slice(0, 5)}${"*".repeat(Math.max(0, imsi.length - 7))}${imsi.slice(-2)}`;
+const asFlags = (services: Record<Service, boolean>) =>
+  Object.fromEntries(SERVICES.map((s) => [s, services[s] ? 1 : 0])) as Record<Service, 0 | 1>;
+
+export class HomeResponder {
+  readonly #o: HomeResponderOptions;
+  readonly #opener: JweOpener;
+  readonly #pairKeys = new PairKeyCache();
+  readonly #batcher: Batcher<QueuedAnswer>;
+  readonly #inProgress = new Set<string>();
+  readonly #me: string;
+
+  constructor(options: HomeResponderOptions) {
+    this.#o = options;
+    this.#opener = new JweOpener(options.ring);
+    this.#me = options.memberAccount.toLowerCase();
+    this.#batcher = new Batcher<QueuedAnswer>({
+      ...options.batch,
+      flush: (_destination, items) => this.#flush(items),
+    });
+  }
+
+  /** Answers every pending request addressed to us that we have not answered yet (after a restart, or unpause). */
+  async answerPending(): Promise<number> {
+    const rows = await this.#o.store.query<LedgerRequestRow>(
+      `SELECT r.* FROM roaming_requests r LEFT JOIN roaming_home_requests h ON h.request_id = r.request_id
+       WHERE r.hpmn = $1 AND r.state = 'pending' AND h.request_id IS NULL ORDER BY r.requested_block LIMIT 5000`,
+      [this.#me],
+    );
+    return this.handle(rows);
+  }
+
+  /** Decides and queues an answer for each request row addressed to us; returns how many were queued. */
+  async handle(rows: readonly LedgerRequestRow[]): Promise<number> {
+    const policy = await this.#o.policy.get();
+    if (policy.paused) return 0;
+    const now = Date.now();
+    const mine = rows.filter((r) => r.hpmn === this.#me && !this.#inProgress.has(r.request_id));
+    const queued: Array<{ answer: QueuedAnswer; record: unknown[] }> = [];
+    for (const row of mine) {
+      if (Number(row.expires_at) * 1000 <= now) continue;
+      this.#inProgress.add(row.request_id);
+      try {
+        queued.push(await this.#answerFor(row, now));
+      } catch (error) {
+        this.#inProgress.delete(row.request_id);
+        this.#o.logger.warn({ err: error, requestId: row.request_id }, "roaming: cannot answer a request (will retry)");
+      }
+    }
+    if (queued.length === 0) return 0;
+    await this.#o.store.transaction(async (tx) => {
+      for (const { record } of queued) {
+        await tx.exec(
+          `INSERT INTO roaming_home_requests (request_id, visited_operator, visited_plmn, imsi_masked, outcome, granted,
+             valid_until, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (request_id) DO NOTHING`,
+          record as never,
+        );
+      }
+    });
+    for (const { answer } of queued) {
+      this.#batcher.add("answers", answer).then(
+        () => this.#inProgress.delete(answer.requestId),
+        (error: unknown) => {
+          this.#inProgress.delete(answer.requestId);
+          this.#o.logger.warn({ err: error, requestId: answer.requestId }, "roaming: answer batch failed");
+        },
+      );
+    }
+    return queued.length;
+  }
+
+  async #answerFor(row: LedgerRequestRow, now: number): Promise<{ answer: QueuedAnswer; record: unknown[] }> {
+    const vpmn = row.vpmn as Address;
+    let request: RequestPayload | undefined;
+    let homeKid = "";
+    let decision: Decision;
+    let invalid: AnswerOutcome | undefined;
+    try {
+      const opened = this.#opener.open<RequestPayload>(row.request_ciphertext);
+      request = opened.payload;
+      homeKid = opened.kid;
+      invalid = await this.#checkRequest(row, request, homeKid);
+    } catch {
+      invalid = "undecryptable";
+    }
+    if (invalid || !request) {
+      decision = { outcome: invalid ?? "undecryptable", services: noServices(), validitySeconds: 0 };
+    } else {
+      const subscriber = await this.#o.register.lookup(request.imsi);
+      decision = decide(subscriber, request.services, await this.#o.policy.get(), vpmn);
+    }
+    // A well-formed request is answered to the key it names; a broken one to the VPMN's current key.
+    const recipient =
+      request && decision.outcome !== "undecryptable" && decision.outcome !== "invalid-request"
+        ? await this.#o.directory.keyOf(vpmn, request.visitedKid)
+        : await this.#o.directory.currentKeyOf(vpmn);
+    const validUntil = new Date(now + decision.validitySeconds * 1000).toISOString();
+    const payload: AnswerPayload = {
+      v: 1,
+      requestId: row.request_id,
+      pseudonym: row.pseudonym,
+      outcome: decision.outcome,
+      services: asFlags(decision.services),
+      validFrom: new Date(now).toISOString(),
+      validUntil,
+    };
+    const record = [
+      row.request_id,
+      vpmn,
+      request?.visitedPlmn ?? null,
+      request && decision.outcome !== "invalid-request" ? maskImsi(request.imsi) : null,
+      decision.outcome,
+      JSON.stringify(payload.services),
+      decision.outcome === "granted" ? validUntil : null,
+      new Date(now).toISOString(),
+    ];
+    return { answer: { requestId: row.request_id as Hex, recipient, payload }, record };
+  }
+
+  /** Undefined when the request is genuine; otherwise why it is not. */
+  async #checkRequest(row: LedgerRequestRow, p: RequestPayload, homeKid: string): Promise<AnswerOutcome | undefined> {
+    if (p?.v !== 1 || p.requestId !== row.request_id || typeof p.imsi !== "string") return "invalid-request";
+    if (!Array.isArray(p.services) || p.services.some((s) => !SERVICES.includes(s))) return "invalid-request";
+    const ours = await this.#o.directory.networksOf(this.#o.memberAccount);
+    if (!ours.includes(p.homePlmn) || !p.imsi.startsWith(p.homePlmn)) return "invalid-request";
+    const theirs = await this.#o.directory.networksOf(row.vpmn as Address);
+    if (!theirs.includes(p.visitedPlmn)) return "invalid-request";
+    const visitedKey = await this.#o.directory.keyOf(row.vpmn as Address, p.visitedKid);
+    const pairKey = this.#pairKeys.get(this.#o.ring, homeKid, visitedKey, {
+      visitedPlmn: p.visitedPlmn,
+      homePlmn: p.homePlmn,
+      visitedKid: p.visitedKid,
+      homeKid,
+    });
+    return requestTag(pairKey, row.request_id, p.imsi) === row.pseudonym ? undefined : "invalid-request";
+  }
+
+  async #flush(items: QueuedAnswer[]): Promise<void> {
+    const byRecipient = new Map<string, QueuedAnswer[]>();
+    for (const item of items) {
+      const group = byRecipient.get(item.recipient.kid) ?? [];
+      group.push(item);
+      byRecipient.set(item.recipient.kid, group);
+    }
+    const answers: Array<{ requestId: Hex; ciphertext: string }> = [];
+    for (const group of byRecipient.values()) {
+      const sealed = sealBatch(
+        (group[0] as QueuedAnswer).recipient,
+        group.map((g) => ({ itemId: g.requestId, payload: g.payload })),
+      );
+      group.forEach((g, i) => {
+        answers.push({ requestId: g.requestId, ciphertext: sealed[i] as string });
+      });
+    }
+    const receipt = await this.#o.outbox.send({
+      from: this.#o.memberAccount,
+      to: this.#o.exchange,
+      data: encodeSubmitAnswers(answers),
+      label: `roaming.submitAnswers x${answers.length}`,
+    });
+    const at = new Date().toISOString();
+    await this.#o.store.transaction(async (tx) => {
+      for (const a of answers) {
+        await tx.exec(`UPDATE roaming_home_requests SET answered_at = $2, answer_tx = $3 WHERE request_id = $1`, [
+          a.requestId,
+          at,
+          receipt.transactionHash,
+        ]);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#batcher.close();
+  }
+}

@@ -1,0 +1,121 @@
+// Roaming tables (ids 05xx): the public read model of the operator registry and the exchange, the home operator's
+// subscriber register and answer policy, and each side's own view of its sessions (private to this agent).
+import type { Migration } from "../core/store/store.ts";
+
+export const roamingMigrations: Migration[] = [
+  {
+    id: "0500_roaming_read_model",
+    sql: `
+      CREATE TABLE roaming_networks (
+        plmn TEXT PRIMARY KEY,
+        operator TEXT NOT NULL,
+        msin_ranges TEXT NOT NULL,
+        since_block BIGINT NOT NULL
+      );
+      CREATE INDEX roaming_networks_operator ON roaming_networks (operator);
+      CREATE TABLE roaming_operator_identities (
+        operator TEXT PRIMARY KEY,
+        identity TEXT NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE TABLE roaming_claims (
+        id BIGINT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        plmn TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        proposer TEXT NOT NULL,
+        deadline BIGINT NOT NULL,
+        msin_ranges TEXT NOT NULL,
+        state TEXT NOT NULL,
+        approvals INTEGER NOT NULL,
+        created_block BIGINT NOT NULL
+      );
+      CREATE TABLE roaming_requests (
+        request_id TEXT PRIMARY KEY,
+        vpmn TEXT NOT NULL,
+        hpmn TEXT NOT NULL,
+        pseudonym TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        state TEXT NOT NULL,
+        request_ciphertext TEXT NOT NULL,
+        answer_ciphertext TEXT,
+        activated INTEGER,
+        services_digest TEXT,
+        requested_block BIGINT NOT NULL,
+        requested_tx TEXT NOT NULL,
+        requested_seen_at TEXT NOT NULL,
+        answered_block BIGINT,
+        answered_tx TEXT,
+        answered_seen_at TEXT,
+        closed_block BIGINT,
+        closed_tx TEXT,
+        closed_seen_at TEXT,
+        skipped TEXT
+      );
+      CREATE INDEX roaming_requests_hpmn_state ON roaming_requests (hpmn, state);
+      CREATE INDEX roaming_requests_vpmn_state ON roaming_requests (vpmn, state);
+    `,
+  },
+  {
+    id: "0501_roaming_subscribers",
+    sql: `
+      CREATE TABLE roaming_subscribers (
+        imsi TEXT PRIMARY KEY,
+        msisdn TEXT NOT NULL,
+        status TEXT NOT NULL,
+        roaming_allowed INTEGER NOT NULL,
+        services TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE roaming_answer_policy (
+        id INTEGER PRIMARY KEY,
+        policy TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    id: "0502_roaming_sessions",
+    sql: `
+      CREATE TABLE roaming_sessions (
+        request_id TEXT PRIMARY KEY,
+        imsi TEXT NOT NULL,
+        visited_plmn TEXT NOT NULL,
+        home_plmn TEXT,
+        home_operator TEXT,
+        home_kid TEXT,
+        visited_kid TEXT,
+        pseudonym TEXT,
+        requested_services TEXT NOT NULL,
+        state TEXT NOT NULL,
+        outcome TEXT,
+        granted TEXT,
+        activated TEXT,
+        valid_until TEXT,
+        expires_at BIGINT NOT NULL,
+        attached_at TEXT NOT NULL,
+        submitted_at TEXT,
+        answered_at TEXT,
+        activated_at TEXT,
+        closed_at TEXT,
+        request_tx TEXT,
+        closing_tx TEXT
+      );
+      CREATE INDEX roaming_sessions_state ON roaming_sessions (state, expires_at);
+      CREATE INDEX roaming_sessions_attached ON roaming_sessions (attached_at, request_id);
+      CREATE TABLE roaming_home_requests (
+        request_id TEXT PRIMARY KEY,
+        visited_operator TEXT NOT NULL,
+        visited_plmn TEXT,
+        imsi_masked TEXT,
+        outcome TEXT NOT NULL,
+        granted TEXT,
+        valid_until TEXT,
+        received_at TEXT NOT NULL,
+        answered_at TEXT,
+        answer_tx TEXT
+      );
+      CREATE INDEX roaming_home_requests_received ON roaming_home_requests (received_at, request_id);
+    `,
+  },
+];

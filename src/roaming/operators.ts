@@ -1,0 +1,125 @@
+// Where the visited side learns who the home operator of an IMSI is and which key to encrypt to: the network codes
+// and operator identities come from the read model of the OperatorRegistry; the keys from the operator's DID
+// document (keyAgreement keys published as `did/pub/JsonWebKey2020/enc`), resolved through the agent's cached
+// resolver, which the indexer invalidates on every DID registry change.
+import type { Address } from "viem";
+import { formatDid } from "../core/identity/didEthr.ts";
+import type { DidResolver } from "../core/identity/resolver.ts";
+import type { Queryable } from "../core/store/store.ts";
+import { type EncryptionPublicJwk, jwkFromPublicHex } from "./crypto/encryptionKeys.ts";
+import { RoamingError } from "./errors.ts";
+import { homePlmnOf, msinOf } from "./imsi.ts";
+
+export interface HomeNetwork {
+  plmn: string;
+  operator: Address;
+}
+
+export interface NetworkView {
+  plmn: string;
+  operator: Address;
+  msinRanges: Array<{ first: string; last: string }>;
+  sinceBlock: number;
+}
+
+interface NetworkRow {
+  plmn: string;
+  operator: string;
+  msin_ranges: string;
+  since_block: number;
+}
+
+const CACHE_MS = 1000;
+
+export class OperatorDirectory {
+  readonly #db: Queryable;
+  readonly #resolver: DidResolver;
+  readonly #chainId: number;
+  #networks: { at: number; rows: NetworkRow[] } | undefined;
+
+  constructor(db: Queryable, resolver: DidResolver, chainId: number) {
+    this.#db = db;
+    this.#resolver = resolver;
+    this.#chainId = chainId;
+  }
+
+  async networks(): Promise<NetworkView[]> {
+    return (await this.#rows(true)).map((r) => ({
+      plmn: r.plmn,
+      operator: r.operator as Address,
+      msinRanges: JSON.parse(r.msin_ranges),
+      sinceBlock: Number(r.since_block),
+    }));
+  }
+
+  async networksOf(operator: Address): Promise<string[]> {
+    return (await this.#rows()).filter((r) => r.operator === operator.toLowerCase()).map((r) => r.plmn);
+  }
+
+  /** The home network of an IMSI (longest held prefix, within the declared MSIN ranges), or undefined. */
+  async homeOf(imsi: string): Promise<HomeNetwork | undefined> {
+    const rows = await this.#rows();
+    const plmn = homePlmnOf(
+      imsi,
+      rows.map((r) => r.plmn),
+    );
+    const row = rows.find((r) => r.plmn === plmn);
+    if (!row) return undefined;
+    const declared = JSON.parse(row.msin_ranges) as Array<{ first: string; last: string }>;
+    if (declared.length > 0) {
+      const msin = msinOf(imsi, row.plmn);
+      if (!declared.some((r) => msin >= BigInt(r.first) && msin <= BigInt(r.last))) return undefined;
+    }
+    return { plmn: row.plmn, operator: row.operator as Address };
+  }
+
+  /** The operator's DID (from its OperatorIdentitySet), or undefined. */
+  async didOf(operator: Address): Promise<string | undefined> {
+    const row = await this.#db.one<{ identity: string }>(
+      `SELECT identity FROM roaming_operator_identities WHERE operator = $1`,
+      [operator.toLowerCase()],
+    );
+    if (!row || /^0x0+$/.test(row.identity)) return undefined;
+    return formatDid(this.#chainId, row.identity as Address);
+  }
+
+  /** Every encryption key the operator publishes, oldest first: the last is the one to encrypt to. */
+  async encryptionKeysOf(operator: Address): Promise<EncryptionPublicJwk[]> {
+    const did = await this.didOf(operator);
+    if (!did) throw new RoamingError("ROAMING_NO_ENCRYPTION_KEY", `operator ${operator} has named no DID`);
+    const { didDocument } = await this.#resolver.resolve(did);
+    const refs = new Set((didDocument?.keyAgreement ?? []).map((k) => (typeof k === "string" ? k : k.id)));
+    const keys: EncryptionPublicJwk[] = [];
+    for (const method of didDocument?.verificationMethod ?? []) {
+      if (!refs.has(method.id) || method.type !== "JsonWebKey2020" || !method.publicKeyHex) continue;
+      try {
+        keys.push(jwkFromPublicHex(method.publicKeyHex));
+      } catch {
+        // Not a P-256 point: not a key we can use; other keys of the document may be.
+      }
+    }
+    return keys;
+  }
+
+  /** The key to encrypt to now. */
+  async currentKeyOf(operator: Address): Promise<EncryptionPublicJwk> {
+    const keys = await this.encryptionKeysOf(operator);
+    const key = keys[keys.length - 1];
+    if (!key) throw new RoamingError("ROAMING_NO_ENCRYPTION_KEY", `operator ${operator} publishes no encryption key`);
+    return key;
+  }
+
+  /** A named key of the operator (e.g. the one a peer used), published now. */
+  async keyOf(operator: Address, kid: string): Promise<EncryptionPublicJwk> {
+    const key = (await this.encryptionKeysOf(operator)).find((k) => k.kid === kid);
+    if (!key) throw new RoamingError("ROAMING_KEY_NOT_FOUND", `operator ${operator} publishes no key ${kid}`);
+    return key;
+  }
+
+  async #rows(fresh = false): Promise<NetworkRow[]> {
+    if (!fresh && this.#networks && Date.now() - this.#networks.at < CACHE_MS) return this.#networks.rows;
+    const rows = await this.#db.query<NetworkRow>(`SELECT * FROM roaming_networks ORDER BY plmn`);
+    this.#networks = { at: Date.now(), rows };
+    return rows;
+  }
+}

@@ -1,0 +1,51 @@
+// The roaming domain (EEA use case 1A) as a platform plugin: the OperatorRegistry and RoamingExchange contracts and
+// their deployment, the read model, the API for both roles, the background worker, the CLI and sandbox seeding.
+import type { DomainPlugin } from "../agent/domain.ts";
+import { OperatorRegistry, RoamingExchange } from "../generated/contracts.ts";
+import { registerRoamingCommands } from "./cli.ts";
+import { roamingMigrations } from "./migrations.ts";
+import { OPERATOR_REGISTRY, ROAMING_EXCHANGE, roamingProjection } from "./projection.ts";
+import { roamingApiModule } from "./routes.ts";
+import { roamingRuntime } from "./runtime.ts";
+import { seedRoamingSandbox } from "./seed.ts";
+import { startRoamingWorker } from "./worker.ts";
+
+const required = (deployed: Record<string, { address: string }>, name: string) => {
+  const contract = deployed[name];
+  if (!contract) throw new Error(`${name} must be deployed before the roaming contracts`);
+  return contract.address;
+};
+
+export const roamingPlugin: DomainPlugin = {
+  name: "roaming",
+  contracts: { [OPERATOR_REGISTRY]: OperatorRegistry, [ROAMING_EXCHANGE]: RoamingExchange },
+  deployment: [
+    {
+      name: OPERATOR_REGISTRY,
+      artifact: OperatorRegistry,
+      args: (d) => [required(d, "ConsortiumRegistry"), required(d, "EthereumDIDRegistry")],
+    },
+    {
+      name: ROAMING_EXCHANGE,
+      artifact: RoamingExchange,
+      args: (d) => [required(d, "ConsortiumRegistry"), required(d, OPERATOR_REGISTRY)],
+    },
+  ],
+  migrations: roamingMigrations,
+  projections: [roamingProjection],
+  api: async (context) => roamingApiModule(await roamingRuntime(context), context),
+  async start(context) {
+    const runtime = await roamingRuntime(context);
+    return startRoamingWorker({
+      store: context.store,
+      indexer: context.indexer,
+      logger: context.logger.child({ domain: "roaming" }),
+      memberAccount: context.config.memberAccount,
+      home: runtime.home,
+      visited: runtime.visited,
+      keys: runtime.keys,
+    });
+  },
+  registerCommands: registerRoamingCommands,
+  seedSandbox: seedRoamingSandbox,
+};

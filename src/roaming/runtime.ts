@@ -1,0 +1,123 @@
+// One agent's roaming services, built once per agent context and shared by its routes and its worker.
+import { join } from "node:path";
+import type { AgentContext } from "../agent/domain.ts";
+import { readKeystorePassphrase } from "../core/config.ts";
+import { EncryptionKeyRing } from "./crypto/encryptionKeys.ts";
+import { HomeResponder } from "./home.ts";
+import { OperatorKeys } from "./keys.ts";
+import { NetworkClaims } from "./networks.ts";
+import { OperatorDirectory } from "./operators.ts";
+import { PolicyStore } from "./policy.ts";
+import { OPERATOR_REGISTRY, ROAMING_EXCHANGE } from "./projection.ts";
+import { SqlSubscriberRegister } from "./subscribers/sqlRegister.ts";
+import { VisitedService } from "./visited.ts";
+
+/** Tuning knobs, from the environment so that the sandbox, tests and benchmarks can set them per agent process. */
+export interface RoamingSettings {
+  requestTtlSeconds: number;
+  batchMaxSize: number;
+  batchMaxDelayMs: number;
+  batchMaxInFlight: number;
+  keyGraceSeconds: number;
+}
+
+const envInt = (name: string, fallback: number) => {
+  const value = process.env[name];
+  const n = value === undefined ? Number.NaN : Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+
+export function roamingSettings(): RoamingSettings {
+  const requestTtlSeconds = envInt("TELCO_ROAMING_REQUEST_TTL", 60);
+  return {
+    requestTtlSeconds,
+    batchMaxSize: Math.min(envInt("TELCO_ROAMING_BATCH_SIZE", 400), 1000),
+    batchMaxDelayMs: envInt("TELCO_ROAMING_BATCH_DELAY_MS", 50),
+    batchMaxInFlight: envInt("TELCO_ROAMING_BATCH_IN_FLIGHT", 4),
+    keyGraceSeconds: envInt("TELCO_ROAMING_KEY_GRACE", Math.max(600, requestTtlSeconds * 2)),
+  };
+}
+
+export interface RoamingRuntime {
+  settings: RoamingSettings;
+  keys: OperatorKeys;
+  directory: OperatorDirectory;
+  claims: NetworkClaims;
+  register: SqlSubscriberRegister;
+  policy: PolicyStore;
+  visited: VisitedService;
+  home: HomeResponder;
+}
+
+const runtimes = new WeakMap<AgentContext, Promise<RoamingRuntime>>();
+
+export function roamingRuntime(context: AgentContext): Promise<RoamingRuntime> {
+  let runtime = runtimes.get(context);
+  if (!runtime) {
+    runtime = build(context);
+    runtimes.set(context, runtime);
+  }
+  return runtime;
+}
+
+async function build(context: AgentContext): Promise<RoamingRuntime> {
+  const settings = roamingSettings();
+  const ring = await EncryptionKeyRing.open(
+    join(context.config.dataDir, "roaming", "encryption-keys.json"),
+    readKeystorePassphrase(context.config),
+  );
+  const memberAccount = context.config.memberAccount;
+  const exchange = context.contractAddress(ROAMING_EXCHANGE);
+  const registry = context.contractAddress(OPERATOR_REGISTRY);
+  const sync = () => context.indexer.syncOnce();
+  const logger = context.logger.child({ domain: "roaming" });
+  const directory = new OperatorDirectory(context.store, context.resolver, context.config.chain.chainId);
+  const register = new SqlSubscriberRegister(context.store);
+  const policy = new PolicyStore(context.store);
+  const batch = {
+    maxSize: settings.batchMaxSize,
+    maxDelayMs: settings.batchMaxDelayMs,
+    maxInFlight: settings.batchMaxInFlight,
+  };
+  return {
+    settings,
+    directory,
+    register,
+    policy,
+    keys: new OperatorKeys({
+      ring,
+      dids: context.dids,
+      outbox: context.outbox,
+      memberAccount,
+      didRegistry: context.contractAddress("EthereumDIDRegistry"),
+      operatorRegistry: registry,
+      graceSeconds: settings.keyGraceSeconds,
+      sync,
+    }),
+    claims: new NetworkClaims({ db: context.store, outbox: context.outbox, memberAccount, registry, sync }),
+    visited: new VisitedService({
+      store: context.store,
+      outbox: context.outbox,
+      logger,
+      memberAccount,
+      exchange,
+      ring,
+      directory,
+      requestTtlSeconds: settings.requestTtlSeconds,
+      batch,
+    }),
+    home: new HomeResponder({
+      store: context.store,
+      outbox: context.outbox,
+      logger,
+      memberAccount,
+      exchange,
+      ring,
+      directory,
+      register,
+      policy,
+      batch,
+      sync,
+    }),
+  };
+}

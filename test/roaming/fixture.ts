@@ -1,0 +1,76 @@
+// Three mobile operators on a real devnet, each with its organisation DID, a network code claimed through
+// governance (approved by the other two), a published encryption key and demo subscribers: the starting point of
+// every roaming test and benchmark.
+import assert from "node:assert/strict";
+import { SERVICES } from "../../src/roaming/subscribers/register.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
+import { eventually } from "../support/eventually.ts";
+
+export const NETWORKS = { north: "00101", south: "00102", east: "001030" } as const;
+export type OperatorName = keyof typeof NETWORKS;
+
+export interface RoamingConsortium extends TestConsortium {
+  op: Record<OperatorName, TestAgent>;
+}
+
+export const imsiOf = (plmn: string, n: number) => `${plmn}${String(n).padStart(15 - plmn.length, "0")}`;
+
+export function subscriber(imsi: string, overrides: Record<string, unknown> = {}) {
+  return {
+    imsi,
+    msisdn: `4479${imsi.slice(-9)}`,
+    status: "active",
+    roamingAllowed: true,
+    services: Object.fromEntries(SERVICES.map((s) => [s, true])),
+    ...overrides,
+  };
+}
+
+export async function expectOk<T>(p: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
+  const r = await p;
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  return r.body;
+}
+
+export async function startRoamingConsortium(options: { blockTimeSeconds?: number; subscribers?: number } = {}) {
+  const consortium = await startTestConsortium(
+    (Object.keys(NETWORKS) as OperatorName[]).map((name) => ({ name, roles: ["MOBILE_OPERATOR"] })),
+    options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : undefined,
+  );
+  try {
+    const op = consortium.agents as Record<OperatorName, TestAgent>;
+    const names = Object.keys(NETWORKS) as OperatorName[];
+    await Promise.all(
+      names.map((name) => expectOk(op[name].call("POST", "/v1/dids", { label: `${name} operator` }), 201)),
+    );
+    for (const name of names) {
+      const { claimId } = await expectOk<{ claimId: number }>(
+        op[name].call("POST", "/v1/roaming/claims", { plmn: NETWORKS[name] }),
+        201,
+      );
+      // Two of three governors (the others) make the majority; the claimant may not vote.
+      for (const other of names.filter((n) => n !== name)) {
+        await expectOk(op[other].call("POST", `/v1/roaming/claims/${claimId}/approve`));
+      }
+    }
+    await Promise.all(names.map((name) => expectOk(op[name].call("POST", "/v1/roaming/keys/publish", {}))));
+    for (const name of names) {
+      const count = options.subscribers ?? 10;
+      const items = Array.from({ length: count }, (_, i) => subscriber(imsiOf(NETWORKS[name], i + 1)));
+      for (let i = 0; i < items.length; i += 10_000) {
+        await expectOk(op[name].call("PUT", "/v1/roaming/subscribers", { items: items.slice(i, i + 10_000) }));
+      }
+    }
+    // Every agent's read model knows every network before anyone attaches.
+    for (const name of names) {
+      await eventually(async () => {
+        const { items } = await expectOk<{ items: unknown[] }>(op[name].call("GET", "/v1/roaming/networks"));
+        assert.equal(items.length, 3);
+      });
+    }
+    return { ...consortium, op } as RoamingConsortium;
+  } catch (error) {
+    await consortium.stop();
+    throw error;
+  }
+}
