@@ -2,6 +2,8 @@
 // governance (approved by the other two), a published encryption key and demo subscribers: the starting point of
 // every roaming test and benchmark.
 import assert from "node:assert/strict";
+import type { Address } from "viem";
+import { readManifest } from "../../src/core/chain/manifest.ts";
 import { SERVICES } from "../../src/roaming/subscribers/register.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
 import { eventually } from "../support/eventually.ts";
@@ -11,6 +13,8 @@ export type OperatorName = keyof typeof NETWORKS;
 
 export interface RoamingConsortium extends TestConsortium {
   op: Record<OperatorName, TestAgent>;
+  /** The RoamingExchange address, for tests that write to it directly (as a misbehaving operator would). */
+  exchange: Address;
 }
 
 export const imsiOf = (plmn: string, n: number) => `${plmn}${String(n).padStart(15 - plmn.length, "0")}`;
@@ -68,7 +72,9 @@ export async function startRoamingConsortium(options: { blockTimeSeconds?: numbe
         assert.equal(items.length, 3);
       });
     }
-    return { ...consortium, op } as RoamingConsortium;
+    const manifest = await readManifest(consortium.manifestPath);
+    const exchange = manifest.contracts.RoamingExchange?.address as Address;
+    return { ...consortium, op, exchange } as RoamingConsortium;
   } catch (error) {
     await consortium.stop();
     throw error;

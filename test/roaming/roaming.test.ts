@@ -2,6 +2,10 @@
 // every failure case ends in a recorded outcome and the visited side never activates what was not granted.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { Address, Hex } from "viem";
+import { sealBatch } from "../../src/roaming/crypto/jwe.ts";
+import { encodeSubmitAnswers, encodeSubmitRequests } from "../../src/roaming/exchange.ts";
+import { OperatorDirectory } from "../../src/roaming/operators.ts";
 import { eventually } from "../support/eventually.ts";
 import {
   expectOk,
@@ -66,5 +70,244 @@ describe("roaming authentication through the agents", () => {
         assert.ok(done.times.requestMinedAt && done.times.decidedAt && done.times.closingMinedAt);
       }
     }
+  });
+
+  const chainKinds = async (who: OperatorName, id: string, count: number) =>
+    eventually(async () => {
+      const chain = await expectOk<{ events: Array<{ kind: string }> }>(
+        c.op[who].call("GET", `/v1/roaming/requests/${id}/events`),
+      );
+      assert.equal(chain.events.length, count, JSON.stringify(chain));
+      return chain.events.map((e) => e.kind);
+    }, 20_000);
+  const none = { voice: false, sms: false, data: false, volte: false, "5g": false };
+
+  it("an IMSI of a network nobody holds is rejected at once and nothing goes on chain", async () => {
+    const s = await attach("north", { imsi: "999990000000001" });
+    assert.equal(s.state, "rejected");
+    assert.equal(s.outcome, "unknown-network");
+    assert.equal(s.activeServices, null);
+    const again = await expectOk<Session & { requestTx: string | null }>(
+      c.op.north.call("GET", `/v1/roaming/sessions/${s.requestId}`),
+    );
+    assert.equal(again.requestTx, null);
+    assert.equal((await c.op.north.call("GET", `/v1/roaming/requests/${s.requestId}/events`)).status, 404);
+  });
+
+  it("an unknown, a barred, a suspended subscriber and one without roaming get nothing; the refusal is recorded", async () => {
+    await expectOk(
+      c.op.south.call("PUT", "/v1/roaming/subscribers", {
+        items: [
+          subscriber(imsiOf(NETWORKS.south, 501), { status: "barred" }),
+          subscriber(imsiOf(NETWORKS.south, 502), { status: "suspended" }),
+          subscriber(imsiOf(NETWORKS.south, 503), { roamingAllowed: false }),
+        ],
+      }),
+    );
+    const cases: Array<[number, string]> = [
+      [999_999, "home-unknown-subscriber"],
+      [501, "home-barred"],
+      [502, "home-suspended"],
+      [503, "home-roaming-not-allowed"],
+    ];
+    for (const [n, outcome] of cases) {
+      const s = await attach("east", { imsi: imsiOf(NETWORKS.south, n) });
+      assert.equal(s.state, "refused", JSON.stringify(s));
+      assert.equal(s.outcome, outcome);
+      assert.deepEqual(s.activeServices, none);
+      assert.deepEqual(await chainKinds("east", s.requestId, 3), ["request", "answer", "refusal"]);
+    }
+  });
+
+  it("activates only services both granted and requested, and never what the home policy withholds", async () => {
+    await expectOk(
+      c.op.north.call("PUT", "/v1/roaming/subscribers", {
+        items: [
+          subscriber(imsiOf(NETWORKS.north, 601), {
+            services: { voice: true, sms: true, data: false, volte: true, "5g": true },
+          }),
+        ],
+      }),
+    );
+    await expectOk(c.op.north.call("PUT", "/v1/roaming/policy", { withheldServices: ["5g"] }));
+    try {
+      const s = await attach("south", { imsi: imsiOf(NETWORKS.north, 601), services: ["voice", "data", "5g"] });
+      assert.equal(s.state, "active", JSON.stringify(s));
+      assert.deepEqual(s.activeServices, { voice: true, sms: false, data: false, volte: false, "5g": false });
+      assert.deepEqual(s.grantedServices, { voice: true, sms: false, data: false, volte: false, "5g": false });
+    } finally {
+      await expectOk(c.op.north.call("PUT", "/v1/roaming/policy", { withheldServices: [] }));
+    }
+  });
+
+  it("a home operator that does not answer in time: the session times out and the expiry is recorded", async () => {
+    await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: true }));
+    try {
+      const s = await attach("north", { imsi: imsiOf(NETWORKS.south, 2) });
+      assert.equal(s.state, "timed-out", JSON.stringify(s));
+      assert.equal(s.outcome, "home-timeout");
+      assert.equal(s.activeServices, null);
+      assert.deepEqual(await chainKinds("south", s.requestId, 2), ["request", "expiry"]);
+      const pending = await expectOk<{ items: Array<{ requestId: string }> }>(
+        c.op.south.call("GET", "/v1/roaming/requests?state=pending"),
+      );
+      assert.ok(!pending.items.some((r) => r.requestId === s.requestId));
+    } finally {
+      await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: false }));
+    }
+  });
+
+  it("refuses an answer for the wrong request and a tampered answer; activates nothing", async () => {
+    await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: true }));
+    let a: Session;
+    let b: Session;
+    try {
+      a = await attach("north", { imsi: imsiOf(NETWORKS.south, 3), waitMs: 0 });
+      b = await attach("north", { imsi: imsiOf(NETWORKS.south, 4), waitMs: 0 });
+      await eventually(async () => {
+        for (const id of [a.requestId, b.requestId]) {
+          assert.equal((await c.op.south.call("GET", `/v1/roaming/requests/${id}/events`)).status, 200);
+        }
+      });
+      // South (the genuine home operator) answers A with a grant that belongs to B, and B with a damaged JWE.
+      const directory = new OperatorDirectory(c.op.south.agent.store, c.op.south.agent.resolver, c.devnet.chainId);
+      const northKey = await directory.currentKeyOf(c.op.north.agent.config.memberAccount);
+      const sessionB = await c.op.north.agent.store.one<{ pseudonym: string }>(
+        "SELECT pseudonym FROM roaming_sessions WHERE request_id = $1",
+        [b.requestId],
+      );
+      const grant = (requestId: string) => ({
+        v: 1,
+        requestId,
+        pseudonym: sessionB!.pseudonym,
+        outcome: "granted",
+        services: { voice: 1, sms: 1, data: 1, volte: 1, "5g": 1 },
+        validFrom: new Date().toISOString(),
+        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      const [forB] = sealBatch(northKey, [{ itemId: b.requestId, payload: grant(b.requestId) }]);
+      const tampered = `${forB!.slice(0, -30)}${forB!.slice(-30, -29) === "A" ? "B" : "A"}${forB!.slice(-29)}`;
+      await c.op.south.agent.outbox.send({
+        from: c.op.south.agent.config.memberAccount,
+        to: c.exchange,
+        data: encodeSubmitAnswers([
+          { requestId: a.requestId as Hex, ciphertext: forB! },
+          { requestId: b.requestId as Hex, ciphertext: tampered },
+        ]),
+        label: "test: wrong and tampered answers",
+      });
+    } finally {
+      await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: false }));
+    }
+    const doneA = await closed("north", a!.requestId);
+    const doneB = await closed("north", b!.requestId);
+    assert.equal(doneA.state, "refused");
+    assert.equal(doneA.outcome, "answer-mismatch");
+    assert.deepEqual(doneA.activeServices, none);
+    assert.equal(doneB.state, "refused");
+    assert.equal(doneB.outcome, "answer-undecryptable");
+    assert.deepEqual(doneB.activeServices, none);
+    assert.deepEqual(await chainKinds("north", a!.requestId, 3), ["request", "answer", "refusal"]);
+  });
+
+  it("a tampered request ciphertext or a forged pseudonym gets a refusal recorded by the home operator", async () => {
+    const directory = new OperatorDirectory(c.op.north.agent.store, c.op.north.agent.resolver, c.devnet.chainId);
+    const eastMember = c.op.east.agent.config.memberAccount;
+    const eastKey = await directory.currentKeyOf(eastMember);
+    const northKeys = await expectOk<{ items: Array<{ kid: string }> }>(c.op.north.call("GET", "/v1/roaming/keys"));
+    const payload = (requestId: string) => ({
+      v: 1,
+      requestId,
+      imsi: imsiOf(NETWORKS.east, 1),
+      homePlmn: NETWORKS.east,
+      visitedPlmn: NETWORKS.north,
+      visitedKid: northKeys.items.at(-1)!.kid,
+      services: ["voice"],
+    });
+    const ids = [1, 2].map((n) => `0x${String(n).padStart(2, "0")}${"ab".repeat(31)}` as Hex);
+    const sealed = sealBatch(
+      eastKey,
+      ids.map((id) => ({ itemId: id, payload: payload(id) })),
+    );
+    const flipped = `${sealed[0]!.slice(0, -30)}${sealed[0]!.slice(-30, -29) === "A" ? "B" : "A"}${sealed[0]!.slice(-29)}`;
+    const expiresAt = BigInt(Math.floor(Date.now() / 1000) + 60);
+    await c.op.north.agent.outbox.send({
+      from: c.op.north.agent.config.memberAccount,
+      to: c.exchange,
+      data: encodeSubmitRequests(eastMember as Address, [
+        { requestId: ids[0]!, pseudonym: `0x${"11".repeat(32)}`, expiresAt, ciphertext: flipped },
+        { requestId: ids[1]!, pseudonym: `0x${"22".repeat(32)}`, expiresAt, ciphertext: sealed[1]! },
+      ]),
+      label: "test: tampered request and forged pseudonym",
+    });
+    const outcomes = await eventually(async () => {
+      const { items } = await expectOk<{
+        items: Array<{ requestId: string; outcome: string | null; answerTx: string | null }>;
+      }>(c.op.east.call("GET", "/v1/roaming/requests?state=all"));
+      const mine = ids.map((id) => items.find((r) => r.requestId === id));
+      assert.ok(
+        mine.every((r) => r?.answerTx),
+        JSON.stringify(mine),
+      );
+      return mine.map((r) => r!.outcome);
+    }, 20_000);
+    assert.deepEqual(outcomes, ["undecryptable", "invalid-request"]);
+  });
+
+  it("rejects bad attach input naming the field, and records nothing", async () => {
+    const before = await expectOk<Record<string, number>>(c.op.north.call("GET", "/v1/roaming/sessions/stats"));
+    const bad = await c.op.north.call<{ code: string; details: Array<{ field: string }> }>(
+      "POST",
+      "/v1/roaming/attach",
+      {
+        imsi: "0010A",
+      },
+    );
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, "VALIDATION_FAILED");
+    const wrongPlmn = await c.op.north.call<{ code: string; details: Array<{ field: string }> }>(
+      "POST",
+      "/v1/roaming/attach/batch",
+      {
+        items: [{ imsi: imsiOf(NETWORKS.south, 1) }, { imsi: imsiOf(NETWORKS.south, 1), visitedPlmn: NETWORKS.south }],
+      },
+    );
+    assert.equal(wrongPlmn.status, 400);
+    assert.equal(wrongPlmn.body.details[0]?.field, "body.items[1].visitedPlmn");
+    const csv = await c.op.north.call<{ details: Array<{ field: string }> }>("POST", "/v1/roaming/subscribers/import", {
+      csv: "imsi,msisdn,status,roaming_allowed,voice,sms,data,volte,5g\n001010000000777,447900000777,active,1,1,1,1,1,maybe\n",
+    });
+    assert.equal(csv.status, 400);
+    assert.match(csv.body.details[0]!.field, /csv line 2 column 5g/);
+    assert.equal((await c.op.north.call("GET", `/v1/roaming/subscribers/${imsiOf(NETWORKS.north, 777)}`)).status, 404);
+    assert.deepEqual(await expectOk(c.op.north.call("GET", "/v1/roaming/sessions/stats")), before);
+  });
+
+  it("key rotation on both sides does not break requests in flight", async () => {
+    await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: true }));
+    let inFlight: Session;
+    try {
+      inFlight = await attach("north", { imsi: imsiOf(NETWORKS.south, 5), waitMs: 0 });
+      await eventually(async () => {
+        assert.equal((await c.op.south.call("GET", `/v1/roaming/requests/${inFlight.requestId}/events`)).status, 200);
+      });
+      const south = await expectOk<{ key: { kid: string } }>(c.op.south.call("POST", "/v1/roaming/keys/rotate", {}));
+      const north = await expectOk<{ key: { kid: string } }>(c.op.north.call("POST", "/v1/roaming/keys/rotate", {}));
+      const keys = await expectOk<{ items: Array<{ kid: string; retiredAt: string | null }> }>(
+        c.op.south.call("GET", "/v1/roaming/keys"),
+      );
+      assert.equal(keys.items.length, 2);
+      assert.equal(keys.items.find((k) => k.retiredAt === null)?.kid, south.key.kid);
+      assert.notEqual(north.key.kid, south.key.kid);
+    } finally {
+      await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: false }));
+    }
+    const done = await expectOk<Session>(
+      c.op.north.call("GET", `/v1/roaming/sessions/${inFlight!.requestId}?waitMs=15000`),
+    );
+    assert.equal(done.state, "active", JSON.stringify(done));
+    // New requests use the new keys and still work, in both directions.
+    assert.equal((await attach("north", { imsi: imsiOf(NETWORKS.south, 6) })).state, "active");
+    assert.equal((await attach("south", { imsi: imsiOf(NETWORKS.north, 6) })).state, "active");
   });
 });
