@@ -137,9 +137,11 @@ interface IOperatorRegistry {
     /// held code; the ranges are valid for the network's MSIN length. Several claims of one code may be pending: the
     /// first to execute wins, the others then fail at execution. Emits ClaimOpened.
     /// @return id The proposal id (the first is 1).
-    function claimNetwork(Plmn plmn, MsinRange[] calldata msinRanges, uint64 votingPeriod)
-        external
-        returns (uint256 id);
+    function claimNetwork(
+        Plmn plmn,
+        MsinRange[] calldata msinRanges,
+        uint64 votingPeriod
+    ) external returns (uint256 id);
 
     /// @notice Proposes that `plmn` becomes unassigned.
     /// @dev Requirements: the network is assigned; the caller acts for its operator or is a governor.

@@ -96,7 +96,11 @@ interface IRoamingExchange {
     event AnswerSubmitted(bytes32 indexed requestId, address indexed vpmn, address indexed hpmn, bytes ciphertext);
     /// @notice Emitted for each recorded activation (`activated` true) or refusal (false).
     event ActivationRecorded(
-        bytes32 indexed requestId, address indexed vpmn, address indexed hpmn, bool activated, bytes32 servicesDigest
+        bytes32 indexed requestId,
+        address indexed vpmn,
+        address indexed hpmn,
+        bool activated,
+        bytes32 servicesDigest
     );
     /// @notice Emitted when `expire` closes a Pending request past its expiry; `by` is the member that called.
     event RequestExpired(bytes32 indexed requestId, address indexed vpmn, address indexed hpmn, address by);

@@ -61,10 +61,11 @@ contract OperatorRegistry is IOperatorRegistry {
     // ---------------------------------------------------------------- proposals
 
     /// @inheritdoc IOperatorRegistry
-    function claimNetwork(Plmn plmn, MsinRange[] calldata msinRanges, uint64 votingPeriod)
-        external
-        returns (uint256 id)
-    {
+    function claimNetwork(
+        Plmn plmn,
+        MsinRange[] calldata msinRanges,
+        uint64 votingPeriod
+    ) external returns (uint256 id) {
         address claimant = _requireOperator(msg.sender);
         _requireClaimable(plmn);
         _requireValidRanges(plmn, msinRanges);
@@ -199,16 +200,17 @@ contract OperatorRegistry is IOperatorRegistry {
     function claim(uint256 id) external view returns (Claim memory) {
         if (id == 0 || id > _claimCount) revert UnknownClaim(id);
         ClaimRecord storage c = _claims[id];
-        return Claim({
-            kind: c.kind,
-            status: _statusOf(c),
-            plmn: c.plmn,
-            operator: c.operator,
-            proposer: c.proposer,
-            deadline: c.deadline,
-            approvals: c.approvals.current(CONSORTIUM),
-            msinRanges: c.msinRanges
-        });
+        return
+            Claim({
+                kind: c.kind,
+                status: _statusOf(c),
+                plmn: c.plmn,
+                operator: c.operator,
+                proposer: c.proposer,
+                deadline: c.deadline,
+                approvals: c.approvals.current(CONSORTIUM),
+                msinRanges: c.msinRanges
+            });
     }
 
     /// @inheritdoc IOperatorRegistry
@@ -238,10 +240,13 @@ contract OperatorRegistry is IOperatorRegistry {
 
     // ---------------------------------------------------------------- internals
 
-    function _open(ClaimKind kind, Plmn plmn, address operator, address holder, uint64 votingPeriod)
-        private
-        returns (uint256 id, ClaimRecord storage c)
-    {
+    function _open(
+        ClaimKind kind,
+        Plmn plmn,
+        address operator,
+        address holder,
+        uint64 votingPeriod
+    ) private returns (uint256 id, ClaimRecord storage c) {
         if (votingPeriod < MIN_VOTING_PERIOD || votingPeriod > MAX_VOTING_PERIOD) {
             revert VotingPeriodOutOfRange(votingPeriod, MIN_VOTING_PERIOD, MAX_VOTING_PERIOD);
         }

@@ -88,7 +88,9 @@ contract OperatorRegistryTest is RoamingHarness {
         assertTrue(claimStatus(id) == IOperatorRegistry.ClaimStatus.Expired, "reads as expired");
         expectRevertWith(
             abi.encodeWithSelector(
-                IOperatorRegistry.ClaimNotPending.selector, id, IOperatorRegistry.ClaimStatus.Expired
+                IOperatorRegistry.ClaimNotPending.selector,
+                id,
+                IOperatorRegistry.ClaimStatus.Expired
             )
         );
         vm.prank(gov3);
@@ -113,7 +115,13 @@ contract OperatorRegistryTest is RoamingHarness {
         operators.approveClaim(id);
         // The consortium removes gov4: its approval stops counting, 1 of the 4 governors left.
         vm.prank(gov3);
-        uint256 removal = consortium.propose(IConsortiumRegistry.ProposalKind.Remove, gov4, "", new bytes32[](0), PERIOD);
+        uint256 removal = consortium.propose(
+            IConsortiumRegistry.ProposalKind.Remove,
+            gov4,
+            "",
+            new bytes32[](0),
+            PERIOD
+        );
         vm.prank(op2);
         consortium.approve(removal);
         vm.prank(op1);
@@ -139,13 +147,25 @@ contract OperatorRegistryTest is RoamingHarness {
         operators.approveClaim(id);
         // gov4 leaves the consortium: 2 of 4 is still not a strict majority, 2 of 3 after gov3 is demoted is.
         vm.prank(gov3);
-        uint256 removal = consortium.propose(IConsortiumRegistry.ProposalKind.Remove, gov4, "", new bytes32[](0), PERIOD);
+        uint256 removal = consortium.propose(
+            IConsortiumRegistry.ProposalKind.Remove,
+            gov4,
+            "",
+            new bytes32[](0),
+            PERIOD
+        );
         vm.prank(op1);
         consortium.approve(removal);
         vm.prank(op2);
         consortium.approve(removal);
         vm.prank(op1);
-        uint256 demote = consortium.propose(IConsortiumRegistry.ProposalKind.SetRoles, gov3, "", new bytes32[](0), PERIOD);
+        uint256 demote = consortium.propose(
+            IConsortiumRegistry.ProposalKind.SetRoles,
+            gov3,
+            "",
+            new bytes32[](0),
+            PERIOD
+        );
         vm.prank(op2);
         consortium.approve(demote);
         vm.prank(op0);
@@ -181,7 +201,9 @@ contract OperatorRegistryTest is RoamingHarness {
         assertTrue(claimStatus(id) == IOperatorRegistry.ClaimStatus.Canceled, "canceled");
         expectRevertWith(
             abi.encodeWithSelector(
-                IOperatorRegistry.ClaimNotPending.selector, id, IOperatorRegistry.ClaimStatus.Canceled
+                IOperatorRegistry.ClaimNotPending.selector,
+                id,
+                IOperatorRegistry.ClaimStatus.Canceled
             )
         );
         vm.prank(op1);

@@ -31,9 +31,10 @@ contract PlmnCodesTest is RoamingHarness {
     function testFuzz_digitCodes_encodeAndMeasureAsExpected(uint24 mcc, uint16 mnc, bool threeDigits) public pure {
         uint256 m = bound(mcc, 0, 999);
         uint256 n = bound(mnc, 0, threeDigits ? 999 : 99);
-        bytes memory text = threeDigits ? abi.encodePacked(_digits(m, 3), _digits(n, 3)) : abi.encodePacked(
-            _digits(m, 3), _digits(n, 2)
-        );
+        bytes memory text =
+            threeDigits
+                ? abi.encodePacked(_digits(m, 3), _digits(n, 3))
+                : abi.encodePacked(_digits(m, 3), _digits(n, 2));
         bytes6 raw;
         for (uint256 i = 0; i < text.length; i++) {
             raw |= bytes6(text[i]) >> (8 * i);

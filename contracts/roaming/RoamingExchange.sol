@@ -49,8 +49,10 @@ contract RoamingExchange is IRoamingExchange {
         address vpmn = _requireOperator(msg.sender);
         _requireBatchSize(requests.length);
         if (
-            hpmn == vpmn || CONSORTIUM.memberOf(hpmn) != hpmn || !CONSORTIUM.hasRole(hpmn, Roles.MOBILE_OPERATOR)
-                || OPERATORS.networkCount(hpmn) == 0
+            hpmn == vpmn ||
+            CONSORTIUM.memberOf(hpmn) != hpmn ||
+            !CONSORTIUM.hasRole(hpmn, Roles.MOBILE_OPERATOR) ||
+            OPERATORS.networkCount(hpmn) == 0
         ) revert InvalidHomeOperator(hpmn);
         uint32 pairId = _pairIdOf(vpmn, hpmn);
         uint64 latest = uint64(block.timestamp) + MAX_REQUEST_TTL;
@@ -144,9 +146,12 @@ contract RoamingExchange is IRoamingExchange {
                 s.state = RequestState.Expired;
                 emit RequestExpired(id, vpmn, hpmn, caller);
             } else {
-                SkipReason reason = state == RequestState.Pending
-                    ? SkipReason.NotYetExpired
-                    : state == RequestState.Expired ? SkipReason.AlreadyClosed : SkipReason.AlreadyAnswered;
+                SkipReason reason =
+                    state == RequestState.Pending
+                        ? SkipReason.NotYetExpired
+                        : state == RequestState.Expired
+                            ? SkipReason.AlreadyClosed
+                            : SkipReason.AlreadyAnswered;
                 emit ItemSkipped(id, BatchKind.Expiries, i, reason);
             }
         }

@@ -45,14 +45,18 @@ contract RoamingExchangeTest is RoamingHarness {
         }
     }
 
-    function activations(uint256 from, uint256 count, bool activated)
-        internal
-        pure
-        returns (IRoamingExchange.Activation[] memory a)
-    {
+    function activations(
+        uint256 from,
+        uint256 count,
+        bool activated
+    ) internal pure returns (IRoamingExchange.Activation[] memory a) {
         a = new IRoamingExchange.Activation[](count);
         for (uint256 i = 0; i < count; i++) {
-            a[i] = IRoamingExchange.Activation({requestId: rid(from + i), activated: activated, servicesDigest: bytes32(0)});
+            a[i] = IRoamingExchange.Activation({
+                requestId: rid(from + i),
+                activated: activated,
+                servicesDigest: bytes32(0)
+            });
         }
     }
 
@@ -178,7 +182,9 @@ contract RoamingExchangeTest is RoamingHarness {
         vm.prank(op1);
         exchange.submitRequests(op0, r);
         r[1].ciphertext = new bytes(2049);
-        vm.expectRevert(abi.encodeWithSelector(IRoamingExchange.InvalidCiphertextLength.selector, 1, rid(1), 2049, 2048));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRoamingExchange.InvalidCiphertextLength.selector, 1, rid(1), 2049, 2048)
+        );
         vm.prank(op1);
         exchange.submitRequests(op0, r);
     }
@@ -241,12 +247,20 @@ contract RoamingExchangeTest is RoamingHarness {
         vm.warp(block.timestamp + 30);
         // Request 0 expired just now, request 2 is already answered, request 1 is answerable.
         vm.expectEmit(true, true, true, true);
-        emit IRoamingExchange.ItemSkipped(rid(0), IRoamingExchange.BatchKind.Answers, 0, IRoamingExchange.SkipReason.Expired);
+        emit IRoamingExchange.ItemSkipped(
+            rid(0),
+            IRoamingExchange.BatchKind.Answers,
+            0,
+            IRoamingExchange.SkipReason.Expired
+        );
         vm.expectEmit(true, true, true, true);
         emit IRoamingExchange.AnswerSubmitted(rid(1), op1, op0, jwe);
         vm.expectEmit(true, true, true, true);
         emit IRoamingExchange.ItemSkipped(
-            rid(2), IRoamingExchange.BatchKind.Answers, 2, IRoamingExchange.SkipReason.AlreadyAnswered
+            rid(2),
+            IRoamingExchange.BatchKind.Answers,
+            2,
+            IRoamingExchange.SkipReason.AlreadyAnswered
         );
         vm.prank(op0);
         exchange.submitAnswers(answers(0, 3));
@@ -274,7 +288,10 @@ contract RoamingExchangeTest is RoamingHarness {
         exchange.recordActivations(activations(0, 1, true));
         vm.expectRevert(
             abi.encodeWithSelector(
-                IRoamingExchange.RequestNotAnswered.selector, 1, rid(1), IRoamingExchange.RequestState.Pending
+                IRoamingExchange.RequestNotAnswered.selector,
+                1,
+                rid(1),
+                IRoamingExchange.RequestState.Pending
             )
         );
         vm.prank(op1);
@@ -293,7 +310,10 @@ contract RoamingExchangeTest is RoamingHarness {
         exchange.recordActivations(activations(0, 1, true));
         vm.expectEmit(true, true, true, true);
         emit IRoamingExchange.ItemSkipped(
-            rid(0), IRoamingExchange.BatchKind.Activations, 0, IRoamingExchange.SkipReason.AlreadyClosed
+            rid(0),
+            IRoamingExchange.BatchKind.Activations,
+            0,
+            IRoamingExchange.SkipReason.AlreadyClosed
         );
         vm.prank(op1);
         exchange.recordActivations(activations(0, 1, false));
@@ -305,7 +325,10 @@ contract RoamingExchangeTest is RoamingHarness {
         vm.warp(block.timestamp + TTL);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IRoamingExchange.RequestNotAnswered.selector, 0, rid(0), IRoamingExchange.RequestState.Expired
+                IRoamingExchange.RequestNotAnswered.selector,
+                0,
+                rid(0),
+                IRoamingExchange.RequestState.Expired
             )
         );
         vm.prank(op1);
@@ -320,7 +343,10 @@ contract RoamingExchangeTest is RoamingHarness {
         exchange.submitAnswers(answers(2, 1));
         vm.expectEmit(true, true, true, true);
         emit IRoamingExchange.ItemSkipped(
-            rid(0), IRoamingExchange.BatchKind.Expiries, 0, IRoamingExchange.SkipReason.NotYetExpired
+            rid(0),
+            IRoamingExchange.BatchKind.Expiries,
+            0,
+            IRoamingExchange.SkipReason.NotYetExpired
         );
         vm.prank(op1);
         exchange.expire(ids(0, 1));
@@ -335,7 +361,10 @@ contract RoamingExchangeTest is RoamingHarness {
         emit IRoamingExchange.RequestExpired(rid(1), op1, op0, op0);
         vm.expectEmit(true, true, true, true);
         emit IRoamingExchange.ItemSkipped(
-            rid(2), IRoamingExchange.BatchKind.Expiries, 2, IRoamingExchange.SkipReason.AlreadyAnswered
+            rid(2),
+            IRoamingExchange.BatchKind.Expiries,
+            2,
+            IRoamingExchange.SkipReason.AlreadyAnswered
         );
         vm.prank(op0);
         exchange.expire(ids(0, 3));
@@ -356,9 +385,11 @@ contract RoamingExchangeTest is RoamingHarness {
 
     // ------------------------------------------------------------ fuzz and gas
 
-    function testFuzz_batches_everyItemEndsInExactlyOneOutcome(uint8 sizeSeed, uint256 answerMask, uint8 delaySeed)
-        public
-    {
+    function testFuzz_batches_everyItemEndsInExactlyOneOutcome(
+        uint8 sizeSeed,
+        uint256 answerMask,
+        uint8 delaySeed
+    ) public {
         uint256 n = bound(sizeSeed, 1, 40);
         submit(0, n);
         assertEq(exchange.requestCount(), n, "all recorded");
@@ -389,9 +420,8 @@ contract RoamingExchangeTest is RoamingHarness {
         for (uint256 i = 0; i < n; i++) {
             bool early = (answerMask >> i) & 1 == 1;
             if (early || delay < TTL) answered++;
-            IRoamingExchange.RequestState expected = early || delay < TTL
-                ? IRoamingExchange.RequestState.Answered
-                : IRoamingExchange.RequestState.Expired;
+            IRoamingExchange.RequestState expected =
+                early || delay < TTL ? IRoamingExchange.RequestState.Answered : IRoamingExchange.RequestState.Expired;
             assertState(i, expected, "answered iff in time");
         }
         assertTrue(answered <= n, "bounded");

@@ -49,7 +49,11 @@ abstract contract RoamingHarness is TestBase {
         consortium = new ConsortiumRegistry(founders, names, roles);
         vm.prank(gov3);
         uint256 admit = consortium.propose(
-            IConsortiumRegistry.ProposalKind.Admit, op5, "late operator", oneRole(Roles.MOBILE_OPERATOR), PERIOD
+            IConsortiumRegistry.ProposalKind.Admit,
+            op5,
+            "late operator",
+            oneRole(Roles.MOBILE_OPERATOR),
+            PERIOD
         );
         vm.prank(gov4);
         consortium.approve(admit);
