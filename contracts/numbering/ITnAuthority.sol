@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
+
+/// @title ITnAuthority
+/// @notice Authority over telephone numbers (ATIS EIDL "TN Authorization"): grants over E.164 prefixes that form chains
+/// Allocation (Numbering Authority -> TNSP) -> Assignment (TNSP -> TNR or Brand) -> Delegation (TNR -> Brand,
+/// Brand -> BPO, and further where the parent allows re-delegation). A prefix is 1..15 ASCII digits not starting with
+/// 0; a grant on a prefix covers every number starting with it, so one grant on "1200200" is a NANP thousand-block and
+/// one on "12002001234" a single number.
+///
+/// Rules:
+/// - the caller controls the grantor organisation (IOrganisationRegistry.isController); for an assignment or a
+///   delegation the grantor is the parent grant's holder, and the parent is valid at the new grant's start;
+/// - the new prefix equals or extends the parent's prefix, and lies in no sub-prefix ported out of the chain's
+///   allocation;
+/// - the recipient is authorized now (IOrganisationRegistry.isAuthorized) and of a type the step allows;
+/// - the new window lies within the parent's; `validFrom` 0 or in the past means "now", `validUntil` 0 means open;
+///   windows are [validFrom, validUntil);
+/// - allocations never overlap: no unrevoked allocation may cover the prefix, extend it, or be extended by it.
+///
+/// Validity is lazy: grant G is valid at time T iff G was not revoked at or before T, T is within G's window, G's
+/// holder (and, for an allocation, its grantor) is authorized NOW, and G's parent is valid at T. So revoking a grant,
+/// or withdrawing an organisation's vetting, invalidates everything below it without touching it.
+///
+/// Number port: `port` moves a block or a single number to another TNSP. If an allocation sits exactly on the ported
+/// prefix it is revoked (reason NumberPort); otherwise the covering allocation stays for the rest of its block. Either
+/// way a new allocation starts on the ported prefix. For any number the deciding allocation is the one on its LONGEST
+/// prefix that has started (the newest at that prefix): only chains rooted in it count for the number, so a
+/// ported-out number leaves its old chain for good (even if the port-in is later revoked: then nobody holds it until
+/// the Numbering Authority ports it again) while the rest of the block stays with the old chain.
+///
+/// Revocation reason codes are those of ICredentialStatusRegistry so a grant and its credential agree:
+/// 0 Unspecified, 1 KeyCompromise, 2 Superseded, 3 CessationOfOperation, 4 Fraud, 5 NumberPort, 6 Canceled, 7 Expired,
+/// 8 VettingWithdrawn; 9..999 reserved (rejected); >= 1000 domain-specific.
+/// @dev Times are unix seconds. `isValid` and the number views take a time T, but organisation authorization is always
+/// read as of now (the hierarchy keeps no history), so a past T answers "was the chain in its window and unrevoked
+/// then, with today's vetting".
+interface ITnAuthority {
+    /// @notice The step a grant records (the seed's TN Authorization `Type`).
+    enum GrantKind {
+        Allocation,
+        Assignment,
+        Delegation
+    }
+
+    /// @notice What is wrong with a prefix.
+    enum PrefixProblem {
+        Empty,
+        TooLong,
+        NotADigit,
+        LeadingZero
+    }
+
+    /// @notice Free-text constraints of a grant (the seed's caller name and purpose, plus an intended use). They are
+    /// emitted in GrantRecorded, not stored: the read model and the TN Authorization credential carry them.
+    struct Constraints {
+        string intendedUse;
+        string callerName;
+        string purpose;
+    }
+
+    /// @notice What the grantor asks for when granting.
+    /// @param holder The recipient organisation (a DID identity with an account).
+    /// @param prefix The E.164 prefix (1..15 ASCII digits, first not 0).
+    /// @param validFrom Start (unix seconds); 0 or a past time means the block's time.
+    /// @param validUntil End, exclusive; 0 means open.
+    /// @param allowRedelegation Lets the holder delegate beyond the standard steps (see `delegate`).
+    /// @param credentialHash keccak256 of the id of the TN Authorization verifiable credential proving this step.
+    struct GrantTerms {
+        address holder;
+        string prefix;
+        uint64 validFrom;
+        uint64 validUntil;
+        bool allowRedelegation;
+        bytes32 credentialHash;
+        Constraints constraints;
+    }
+
+    /// @notice A grant as stored. `parentId` is 0 for allocations; `revokedAt` 0 while not revoked.
+    struct Grant {
+        uint256 id;
+        GrantKind kind;
+        uint256 parentId;
+        address grantor;
+        address holder;
+        string prefix;
+        uint64 validFrom;
+        uint64 validUntil;
+        bool allowRedelegation;
+        bytes32 credentialHash;
+        uint64 revokedAt;
+        uint16 revokeReason;
+    }
+
+    /// @notice Emitted for every new grant (allocation, assignment, delegation, and the allocation a port creates),
+    /// with the effective window.
+    event GrantRecorded(
+        uint256 indexed grantId,
+        uint256 indexed parentId,
+        address indexed grantor,
+        GrantKind kind,
+        address holder,
+        string prefix,
+        uint64 validFrom,
+        uint64 validUntil,
+        bool allowRedelegation,
+        bytes32 credentialHash,
+        Constraints constraints
+    );
+
+    /// @notice Emitted when a grant is revoked (by `revoke`, or by `port` for an allocation exactly on the ported
+    /// prefix). Everything below it stops being valid from `revokedAt` on.
+    /// @param by The calling account.
+    event GrantRevoked(uint256 indexed grantId, address indexed by, uint16 reason, uint64 revokedAt);
+
+    /// @notice Emitted by `port` after the new allocation's GrantRecorded.
+    /// @param fromAllocationId The allocation that covered the prefix (revoked if it sat exactly on it).
+    event NumberPorted(
+        uint256 indexed newAllocationId,
+        uint256 indexed fromAllocationId,
+        string prefix,
+        address fromTnsp,
+        address toTnsp
+    );
+
+    /// @notice Thrown when a constructor argument is the zero address.
+    error ZeroAddress(string what);
+    /// @notice Thrown when a prefix is malformed; `position` is the 0-based offending byte (or the length for TooLong).
+    error InvalidPrefix(string prefix, PrefixProblem problem, uint256 position);
+    /// @notice Thrown when no grant has this id.
+    error UnknownGrant(uint256 grantId);
+    /// @notice Thrown when `org` has no organisation account.
+    error UnknownOrganisation(address org);
+    /// @notice Thrown when `caller` does not control organisation `org` (not its DID owner acting for its member).
+    error NotOrganisationController(address org, address caller);
+    /// @notice Thrown when the grantor organisation is not of a type that may make this kind of grant.
+    error GrantorTypeNotAllowed(GrantKind kind, address grantor, IOrganisationRegistry.OrgType grantorType);
+    /// @notice Thrown when the recipient's type is not allowed for this step from this grantor's type (for a
+    /// delegation beyond the standard steps: the parent does not allow re-delegation).
+    error RecipientTypeNotAllowed(
+        GrantKind kind,
+        IOrganisationRegistry.OrgType grantorType,
+        IOrganisationRegistry.OrgType recipientType
+    );
+    /// @notice Thrown when the grantor organisation is not authorized now.
+    error GrantorNotAuthorized(address grantor);
+    /// @notice Thrown when the recipient organisation is not authorized now (unvetted, not authorized, blacklisted,
+    /// or its vetter lost its own authorization).
+    error RecipientNotAuthorized(address holder);
+    /// @notice Thrown when the parent grant's kind cannot be the parent of this step.
+    error WrongParentKind(uint256 parentId, GrantKind parentKind, GrantKind kind);
+    /// @notice Thrown when the parent grant was revoked.
+    error ParentRevoked(uint256 parentId, uint16 reason, uint64 revokedAt);
+    /// @notice Thrown when the parent chain is not valid at `at` (outside a window, or an organisation in the chain is
+    /// no longer authorized, or an ancestor was revoked).
+    error ParentNotValid(uint256 parentId, uint64 at);
+    /// @notice Thrown when the new prefix neither equals nor extends the parent's prefix.
+    error PrefixNotCovered(string prefix, string parentPrefix);
+    /// @notice Thrown when the new prefix lies in a sub-prefix that allocation `allocationId` took out of the chain's
+    /// allocation by a port.
+    error PrefixPortedOut(string prefix, uint256 allocationId);
+    /// @notice Thrown when validUntil is not after validFrom (after clamping validFrom to now).
+    error InvalidWindow(uint64 validFrom, uint64 validUntil);
+    /// @notice Thrown when the new window is not within the parent's window.
+    error WindowOutsideParent(
+        uint256 parentId,
+        uint64 validFrom,
+        uint64 validUntil,
+        uint64 parentValidFrom,
+        uint64 parentValidUntil
+    );
+    /// @notice Thrown when an unrevoked allocation `allocationId` covers (equals or is a prefix of) the new prefix.
+    error AllocationOverlaps(string prefix, uint256 allocationId);
+    /// @notice Thrown when `count` unrevoked allocations extend the new prefix.
+    error AllocationOverlapsBelow(string prefix, uint256 count);
+    /// @notice Thrown when `port` finds no unrevoked allocation on or above the prefix.
+    error NothingToPort(string prefix);
+    /// @notice Thrown when the grant is already revoked.
+    error AlreadyRevoked(uint256 grantId, uint64 revokedAt);
+    /// @notice Thrown when `caller` controls neither the grant's grantor nor the Numbering Authority at its chain's
+    /// root.
+    error NotRevoker(uint256 grantId, address caller);
+    /// @notice Thrown when a reason code is in the reserved range 9..999.
+    error ReservedReason(uint16 reason);
+    /// @notice Thrown when a constraint string is longer than `max` bytes.
+    error ConstraintTooLong(string field, uint256 length, uint256 max);
+
+    /// @notice Allocates `terms.prefix` from Numbering Authority organisation `numberingAuthority` to a TNSP.
+    /// @dev Requirements: the caller controls `numberingAuthority`, a NumberingAuthority organisation authorized now;
+    /// `terms.holder` is an authorized Tnsp; the prefix is well-formed and overlaps no unrevoked allocation;
+    /// the window is well-formed; constraints are at most 256 bytes each. Emits GrantRecorded.
+    /// @return grantId The new grant's id (ids start at 1).
+    function allocate(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId);
+
+    /// @notice Assigns `terms.prefix` (equal to or under the allocation's prefix) from the TNSP holding allocation
+    /// `parentId` to a TNR or Brand.
+    /// @dev Requirements: the parent is an Allocation valid at the new start; the caller controls its holder (a
+    /// Tnsp, authorized); `terms.holder` is an authorized Tnr or Brand; prefix covered by the parent and not ported
+    /// out; window within the parent's. Emits GrantRecorded.
+    function assign(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId);
+
+    /// @notice Delegates `terms.prefix` from the holder of assignment or delegation `parentId` to a Brand or BPO.
+    /// @dev Requirements: the parent is an Assignment or Delegation valid at the new start; the caller controls its
+    /// holder; the step is standard (Tnr -> Brand, Brand -> Bpo) or the parent has `allowRedelegation` (then any
+    /// of Tnr, Brand, Bpo -> Brand or Bpo); `terms.holder` is authorized; prefix covered and not ported out; window
+    /// within the parent's. Emits GrantRecorded.
+    function delegate(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId);
+
+    /// @notice Revokes grant `grantId` with `reason`; everything below it stops being valid (lazily). Revoking an
+    /// allocation frees its prefix for a new allocation.
+    /// @dev Requirements: the grant exists and is not revoked; the caller controls its grantor or the Numbering
+    /// Authority organisation that granted the chain's allocation; the reason is not reserved. Emits GrantRevoked.
+    function revoke(uint256 grantId, uint16 reason) external;
+
+    /// @notice Ports `terms.prefix` (a block or a single number) to TNSP `terms.holder`, effective now. See the
+    /// contract notice for what happens to the old chain.
+    /// @dev Requirements: the caller controls `numberingAuthority` (an authorized NumberingAuthority); an unrevoked
+    /// allocation covers the prefix (on it or above it); `terms.holder` is an authorized Tnsp; window and
+    /// constraints as for `allocate` (validFrom is always now). Emits GrantRevoked (when the covering allocation sits
+    /// exactly on the prefix), GrantRecorded (the new allocation) and NumberPorted.
+    function port(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId);
+
+    /// @notice Grant `grantId`.
+    /// @dev Requirements: the grant exists.
+    function grant(uint256 grantId) external view returns (Grant memory);
+
+    /// @notice Whether grant `grantId`'s chain is valid at `time` (see the contract notice). False for an unknown id.
+    /// Block-level: a number ported out of the grant's block is excluded by `mayUse`/`whoMayUse`, not here.
+    function isValid(uint256 grantId, uint64 time) external view returns (bool);
+
+    /// @notice The grants that let someone use `number` at `time`, one per valid grant in the chain of the number's
+    /// deciding allocation, shallowest prefix first (the allocation's holder first). Empty when nobody may.
+    /// @dev Requirements: `number` is a well-formed prefix (a whole number or a block).
+    function whoMayUse(
+        string calldata number,
+        uint64 time
+    ) external view returns (address[] memory holders, uint256[] memory grantIds);
+
+    /// @notice Whether `holder` may use `number` at `time`, and through which grant (the first found, 0 if none).
+    /// @dev Requirements: `number` is well-formed.
+    function mayUse(string calldata number, address holder, uint64 time) external view returns (bool, uint256 grantId);
+
+    /// @notice The allocation deciding `number` at `time` (see the contract notice); 0 when none has started.
+    /// @dev Requirements: `number` is well-formed.
+    function decidingAllocation(string calldata number, uint64 time) external view returns (uint256 allocationId);
+
+    /// @notice Every grant ever made on exactly `prefix`, oldest first. The chain of custody of a number is the
+    /// concatenation of `grantsAt` over its prefixes.
+    /// @dev Requirements: `prefix` is well-formed.
+    function grantsAt(string calldata prefix) external view returns (uint256[] memory grantIds);
+
+    /// @notice The chain from the allocation down to `grantId` (allocation first).
+    /// @dev Requirements: the grant exists.
+    function chainOf(uint256 grantId) external view returns (uint256[] memory grantIds);
+
+    /// @notice The unrevoked allocation sitting exactly on `prefix` (0 if none) and how many unrevoked allocations
+    /// extend it.
+    /// @dev Requirements: `prefix` is well-formed.
+    function allocationState(
+        string calldata prefix
+    ) external view returns (uint256 activeAllocationId, uint256 allocationsBelow);
+
+    /// @notice Number of grants ever made (the highest id).
+    function grantCount() external view returns (uint256);
+
+    /// @notice The organisation registry this contract asks about organisations and their authorization.
+    function organisations() external view returns (address);
+
+    /// @notice The consortium registry.
+    function consortium() external view returns (address);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
+}
