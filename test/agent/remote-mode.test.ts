@@ -10,6 +10,7 @@ import { silentLogger } from "../../src/core/chain/logger.ts";
 import type { DeploymentManifest } from "../../src/core/chain/manifest.ts";
 import { loadAgentConfig } from "../../src/core/config.ts";
 import { deployPlatform } from "../../src/ledger/deployer.ts";
+import { platformDeploymentPlan } from "../../src/ledger/deploymentPlan.ts";
 import { startTestConsortium, type TestConsortium } from "../support/consortium.ts";
 
 describe("remote mode and deployment", () => {

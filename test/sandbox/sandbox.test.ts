@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { platformDeploymentPlan } from "../../src/ledger/deploymentPlan.ts";
 import type { SandboxFile } from "../../src/sandbox/sandbox.ts";
 
 const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
