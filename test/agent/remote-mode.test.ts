@@ -65,11 +65,9 @@ describe("remote mode and deployment", () => {
       logger: silentLogger,
       onStep: (name, outcome) => outcomes.push(`${name}:${outcome}`),
     });
-    assert.deepEqual(outcomes, [
-      "ConsortiumRegistry:kept",
-      "EthereumDIDRegistry:kept",
-      "CredentialStatusRegistry:kept",
-    ]);
+    const planned = platformDeploymentPlan([]).map((step) => `${step.name}:kept`);
+    assert.deepEqual(outcomes, planned);
+    assert.ok(planned.length >= 3, "the platform contracts and every domain's");
     const manifest = JSON.parse(await readFile(consortium.manifestPath, "utf8")) as DeploymentManifest;
     assert.deepEqual(manifest.contracts, (JSON.parse(before) as DeploymentManifest).contracts);
     for (const contract of Object.values(manifest.contracts)) {
