@@ -19,6 +19,8 @@ export interface StartDevnetOptions {
   port?: number;
   /** Interval mining; omitted = automine (a block per transaction). */
   blockTimeSeconds?: number;
+  /** Block gas limit. Default 150M: a batch of 1,000 roaming authentications is ~64M gas (docs/ledger.md). */
+  gasLimit?: number;
   /** How often anvil dumps its state to state.json. Default 1. */
   stateIntervalSeconds?: number;
   /** How often a validated state file is copied into the good-copy rotation. Default max(5 s, 2 state intervals). */
@@ -47,6 +49,7 @@ export interface Devnet {
 }
 
 const DEFAULT_CHAIN_ID = 31_337_001;
+const DEFAULT_GAS_LIMIT = 150_000_000;
 
 export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> {
   const logger = options.logger ?? stderrLogger;
@@ -109,6 +112,7 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
       "--disable-min-priority-fee",
       "--state", paths.state,
       "--state-interval", String(config.stateIntervalSeconds),
+      "--gas-limit", String(options.gasLimit ?? DEFAULT_GAS_LIMIT),
       "--color", "never",
     ];
     if (config.blockTimeSeconds !== undefined) args.push("--block-time", String(config.blockTimeSeconds));
