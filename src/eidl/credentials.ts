@@ -7,7 +7,7 @@
 // - the W3C type names have no spaces ("TNAuthorization"); the claim keeps the seed's key "TN Authorization";
 // - the holder of a TN Authorization is the recipient organisation's DID: the JWT `sub`, shown as `holder`.
 import { decodeJwt } from "jose";
-import { type Hex, keccak256, stringToHex } from "viem";
+import type { Hex } from "viem";
 import type { CredentialService, IssuedCredential } from "../core/identity/credentials.ts";
 import { GRANT_KINDS, ORG_TYPES, VETTING_RESULTS, VETTING_STATUSES } from "./enums.ts";
 
@@ -59,7 +59,7 @@ export interface CredentialDocument {
 
 export interface IssuedEidlCredential extends IssuedCredential {
   document: CredentialDocument;
-  /** keccak256 of the JWT: what the chain records beside the grant or vetting, binding it to this exact text. */
+  /** What the chain records beside the grant or vetting: keccak256 of the VC id, its key in the status registry. */
   credentialHash: Hex;
 }
 
@@ -148,6 +148,6 @@ function withDocument(issued: IssuedCredential, holder?: string): IssuedEidlCred
   return {
     ...issued,
     document: documentOf(issued.jwt, issued.kid, holder),
-    credentialHash: keccak256(stringToHex(issued.jwt)),
+    credentialHash: issued.credentialId,
   };
 }

@@ -40,7 +40,7 @@ export const GRANT_KINDS = ["Allocation", "Assignment", "Delegation"] as const;
 export type GrantKindName = (typeof GRANT_KINDS)[number];
 
 /** Who the trust hierarchy lets vet whom (the contract enforces it; the agent checks first for a clearer error). */
-export const TA_VETS: readonly number[] = [OrgType.Tnsp, OrgType.KycVetter, OrgType.Osp];
+export const TA_VETS: readonly number[] = [OrgType.Tnsp, OrgType.KycVetter, OrgType.Osp, OrgType.Csp];
 export const KYC_VETS: readonly number[] = [OrgType.Tnr, OrgType.Brand, OrgType.Bpo];
 
 export function orgTypeName(type: number): string {

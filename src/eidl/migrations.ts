@@ -8,10 +8,10 @@ export const eidlMigrations: Migration[] = [
     sql: `
       CREATE TABLE eidl_orgs (
         org TEXT PRIMARY KEY,
-        did TEXT NOT NULL,
         name TEXT NOT NULL,
         org_type INTEGER NOT NULL,
         member TEXT NOT NULL,
+        controller TEXT NOT NULL,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         created_block BIGINT NOT NULL
@@ -38,10 +38,13 @@ export const eidlMigrations: Migration[] = [
         holder TEXT NOT NULL,
         valid_from BIGINT NOT NULL,
         valid_until BIGINT NOT NULL,
+        allow_redelegation INTEGER NOT NULL,
         credential_hash TEXT NOT NULL,
-        revoked INTEGER NOT NULL,
+        intended_use TEXT NOT NULL,
+        caller_name TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        revoked_at BIGINT NOT NULL,
         revoke_reason INTEGER,
-        revoked_at TEXT,
         created_block BIGINT NOT NULL,
         tx_hash TEXT NOT NULL
       );

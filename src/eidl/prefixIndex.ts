@@ -1,12 +1,16 @@
 // The in-memory answer to "who may use number N at time T": a digit trie of every grant (allocation, assignment,
 // delegation) over E.164 prefixes, plus each organisation's vetting standing. A lookup walks at most one trie node
-// per digit of N and checks each covering grant's chain up to its allocation, so it costs microseconds and never
-// touches the database. Built from the read model at start and kept current by the projection; it answers the same
-// as the contract's whoMayUse view (test/eidl checks that on a sample).
+// per digit of N, so it costs microseconds and never touches the database. Built from the read model at start and
+// kept current from the indexer's events; it follows ITnAuthority's rules exactly (test/eidl checks it against the
+// contract's whoMayUse view):
+// - the deciding allocation of N at T is the newest started allocation (validFrom <= T) on any prefix of N; only
+//   grants of its chain count for N (a number ported out leaves its old chain for good);
+// - grant G is valid at T iff not revoked at or before T, T in [validFrom, validUntil), its holder (and for an
+//   allocation its grantor) is authorized now, and its parent is valid at T.
 
 export interface IndexedGrant {
   id: string;
-  /** The grant this one was made under; null for an allocation by the Numbering Authority. */
+  /** The grant this one was made under; null for an allocation. */
   parentId: string | null;
   prefix: string;
   /** 0 Allocation, 1 Assignment, 2 Delegation. */
@@ -14,16 +18,21 @@ export interface IndexedGrant {
   /** Organisation identities (lower-case addresses). */
   issuer: string;
   holder: string;
-  /** Unix seconds; validUntil 0 means no end. */
+  /** Unix seconds; validUntil 0 means open; revokedAt 0 means not revoked. */
   validFrom: number;
   validUntil: number;
-  revoked: boolean;
+  revokedAt: number;
+}
+
+interface Entry extends IndexedGrant {
+  seq: number;
+  rootId: string;
 }
 
 export interface IndexedStanding {
-  /** True while the latest vetting is Complete + Authorized. */
+  /** True while the latest Complete vetting says Authorized. */
   authorized: boolean;
-  /** The organisation that vetted it; its own standing is required too unless it is the root of trust. */
+  /** The organisation that made that vetting; it must be authorized too. */
   vetter: string | null;
 }
 
@@ -37,34 +46,35 @@ export interface Holding {
 
 interface TrieNode {
   children: Array<TrieNode | undefined>;
-  grants: IndexedGrant[];
+  grants: Entry[];
 }
 
 const newNode = (): TrieNode => ({ children: new Array(10), grants: [] });
 
 export class PrefixIndex {
   readonly #root = newNode();
-  readonly #grants = new Map<string, IndexedGrant>();
+  readonly #grants = new Map<string, Entry>();
   readonly #standing = new Map<string, IndexedStanding>();
-  /** Organisations that are authorised without being vetted (the Trust Authority, the Numbering Authority). */
+  /** Organisations authorized by their member's role, not by a vetting (Trust and Numbering Authorities). */
   readonly #roots = new Set<string>();
 
   get size(): number {
     return this.#grants.size;
   }
 
-  /** Adds or replaces a grant (replacing keeps its trie position: a grant's prefix never changes). */
+  /** Adds a grant (ids are the contract's, increasing); a known id is updated in place. */
   putGrant(grant: IndexedGrant): void {
     const existing = this.#grants.get(grant.id);
     if (existing) {
       Object.assign(existing, grant);
       return;
     }
-    const copy = { ...grant };
-    this.#grants.set(copy.id, copy);
+    const parent = grant.parentId === null ? undefined : this.#grants.get(grant.parentId);
+    const entry: Entry = { ...grant, seq: Number(grant.id), rootId: parent ? parent.rootId : grant.id };
+    this.#grants.set(entry.id, entry);
     let node = this.#root;
-    for (let i = 0; i < copy.prefix.length; i++) {
-      const digit = copy.prefix.charCodeAt(i) - 48;
+    for (let i = 0; i < entry.prefix.length; i++) {
+      const digit = entry.prefix.charCodeAt(i) - 48;
       let next = node.children[digit];
       if (!next) {
         next = newNode();
@@ -72,16 +82,17 @@ export class PrefixIndex {
       }
       node = next;
     }
-    node.grants.push(copy);
+    node.grants.push(entry);
+    node.grants.sort((a, b) => a.seq - b.seq);
   }
 
   grant(id: string): IndexedGrant | undefined {
     return this.#grants.get(id);
   }
 
-  markRevoked(id: string): void {
+  markRevoked(id: string, revokedAt: number): void {
     const grant = this.#grants.get(id);
-    if (grant) grant.revoked = true;
+    if (grant) grant.revokedAt = revokedAt;
   }
 
   setStanding(org: string, standing: IndexedStanding): void {
@@ -93,32 +104,46 @@ export class PrefixIndex {
     else this.#roots.delete(org);
   }
 
-  /** Authorised now: the root of trust, or a Complete + Authorized vetting by an organisation itself authorised. */
+  /** Authorized now: a root of trust, or a Complete + Authorized vetting by an organisation itself authorized. */
   isAuthorized(org: string, depth = 0): boolean {
     if (this.#roots.has(org)) return true;
     const standing = this.#standing.get(org);
-    if (!standing?.authorized || depth > 8) return false;
-    return standing.vetter === null ? false : this.isAuthorized(standing.vetter, depth + 1);
+    if (!standing?.authorized || standing.vetter === null || depth > 8) return false;
+    return this.isAuthorized(standing.vetter, depth + 1);
   }
 
-  /** A grant is valid at `at` when it, its holder, its issuer and every grant above it are. */
+  /** Whether a grant's chain is valid at `at` (block-level: ports are accounted for by holdingsOf). */
   isValid(grant: IndexedGrant, at: number, depth = 0): boolean {
-    if (grant.revoked || at < grant.validFrom || (grant.validUntil !== 0 && at >= grant.validUntil)) return false;
-    if (!this.isAuthorized(grant.holder) || !this.isAuthorized(grant.issuer)) return false;
-    if (grant.parentId === null) return true;
+    if (grant.revokedAt !== 0 && grant.revokedAt <= at) return false;
+    if (at < grant.validFrom || (grant.validUntil !== 0 && at >= grant.validUntil)) return false;
+    if (!this.isAuthorized(grant.holder)) return false;
+    if (grant.parentId === null) return this.isAuthorized(grant.issuer);
     const parent = this.#grants.get(grant.parentId);
-    return parent !== undefined && depth < 32 && this.isValid(parent, at, depth + 1);
+    return parent !== undefined && depth < 64 && this.isValid(parent, at, depth + 1);
   }
 
-  /** Every valid grant covering `tn` at `at`, from the shortest prefix to the longest (allocation first). */
+  /** The valid grants that let someone use `tn` at `at`, shallowest prefix first (the allocation first). */
   holdingsOf(tn: string, at: number): Holding[] {
-    const out: Holding[] = [];
+    const path: TrieNode[] = [];
     let node: TrieNode | undefined = this.#root;
-    for (let i = 0; i < tn.length && node; i++) {
+    for (let i = 0; i < tn.length; i++) {
       node = node.children[tn.charCodeAt(i) - 48];
       if (!node) break;
-      for (const g of node.grants) {
-        if (this.isValid(g, at)) {
+      path.push(node);
+    }
+    // The newest started allocation on the path decides (a port nests a newer allocation inside an older one, and a
+    // fresh allocation covers an old one's prefix only once that one was revoked, so the newest wins either way).
+    let deciding: Entry | undefined;
+    for (const n of path) {
+      for (const g of n.grants) {
+        if (g.kind === 0 && g.validFrom <= at && (!deciding || g.seq > deciding.seq)) deciding = g;
+      }
+    }
+    if (!deciding) return [];
+    const out: Holding[] = [];
+    for (const n of path) {
+      for (const g of n.grants) {
+        if (g.rootId === deciding.id && this.isValid(g, at)) {
           out.push({ grantId: g.id, prefix: g.prefix, kind: g.kind, issuer: g.issuer, holder: g.holder });
         }
       }
@@ -126,17 +151,12 @@ export class PrefixIndex {
     return out;
   }
 
-  /**
-   * Who may use `tn` at `at`: the holders of the valid grants covering it, without duplicates, in chain order
-   * (allocation holder first, the last delegate last). Empty when nobody holds it.
-   */
+  /** The holders of holdingsOf, in the same order (one per valid grant, as the contract's whoMayUse answers). */
   whoMayUse(tn: string, at: number): string[] {
-    const holders: string[] = [];
-    for (const h of this.holdingsOf(tn, at)) if (!holders.includes(h.holder)) holders.push(h.holder);
-    return holders;
+    return this.holdingsOf(tn, at).map((h) => h.holder);
   }
 
-  /** Grants (valid or not) whose prefix is `prefix` or a prefix of it: overlap checks and custody history. */
+  /** Grants (valid or not) on `prefix` or on a shorter prefix of it, shortest first: for finding a parent. */
   grantsCovering(prefix: string): IndexedGrant[] {
     const out: IndexedGrant[] = [];
     let node: TrieNode | undefined = this.#root;

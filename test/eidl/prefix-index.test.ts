@@ -11,7 +11,7 @@ const grant = (over: Partial<IndexedGrant> & Pick<IndexedGrant, "id" | "prefix" 
   issuer: "na",
   validFrom: 100,
   validUntil: 0,
-  revoked: false,
+  revokedAt: 0,
   ...over,
 });
 
@@ -61,8 +61,19 @@ describe("prefix index", () => {
 
   it("revoking a step invalidates everything below it", () => {
     const index = scenario();
-    index.markRevoked("2");
+    index.markRevoked("2", 150);
     assert.deepEqual(index.whoMayUse("12002001234", 200), ["tnsp"]);
+    assert.deepEqual(index.whoMayUse("12002001234", 149), ["tnsp", "tnr", "brand", "bpo"], "before the revocation");
+  });
+
+  it("a number ported out leaves its old chain: the longest started allocation decides", () => {
+    const index = scenario();
+    index.putGrant(grant({ id: "5", prefix: "12002001234", holder: "tnsp2", validFrom: 300 }));
+    assert.deepEqual(index.whoMayUse("12002001234", 300), ["tnsp2"]);
+    assert.deepEqual(index.whoMayUse("12002001234", 299), ["tnsp", "tnr", "brand", "bpo"], "before the port started");
+    assert.deepEqual(index.whoMayUse("12002001235", 300), ["tnsp", "tnr"], "the rest of the block stays");
+    index.markRevoked("5", 400);
+    assert.deepEqual(index.whoMayUse("12002001234", 400), [], "a revoked port-in still decides: nobody holds it");
   });
 
   it("an organisation that stops being Authorized, or whose vetter does, holds nothing", () => {

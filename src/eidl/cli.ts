@@ -1,0 +1,180 @@
+// `telco-ledger eidl ...`: organisation accounts, vetting, TN allocation / assignment / delegation, revocation,
+// port, chain of custody and who may use a number, through a member agent's API (the agent holds the keys).
+import type { Command } from "commander";
+import { callAgent } from "../cli/agentClient.ts";
+import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
+import { printResult, progress, table } from "../cli/output.ts";
+
+type Items = { items: Array<Record<string, unknown>> };
+const show = (r: object) => JSON.stringify(r, null, 2);
+const enc = encodeURIComponent;
+
+export function registerEidlCommands(program: Command): void {
+  const eidl = program.command("eidl").description("enterprise identity and TN authority (ATIS EIDL)");
+
+  const account = eidl.command("account").description("organisation accounts");
+  withClientOptions(
+    account
+      .command("create <name> <type>")
+      .description(
+        "create an organisation hosted by this agent; type: 0 KYC Vetter, 1 TNR, 2 Brand, 3 BPO, 4 TNSP, 5 CSP, 6 TA, 7 NA, 8 OSP",
+      ),
+  ).action(async (name: string, type: string, o: ClientOptions) => {
+    progress(o, "creating DID and account (waits until mined)");
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/accounts", { name, type: Number(type) }),
+      o,
+      (r: { did: string }) => `account ${r.did}`,
+    );
+  });
+  withClientOptions(account.command("list").description("accounts hosted by this agent")).action(
+    async (o: ClientOptions) => {
+      printResult(await callAgent<Items>(targetOf(o), "GET", "/v1/accounts"), o, (r: Items) =>
+        table(r.items, ["did", "name", "type"]),
+      );
+    },
+  );
+  withClientOptions(account.command("show <did>").description("any account on the ledger")).action(
+    async (did: string, o: ClientOptions) => {
+      printResult(await callAgent(targetOf(o), "GET", `/v1/accounts/${enc(did)}`), o, show);
+    },
+  );
+
+  withClientOptions(
+    eidl
+      .command("vet <orgDid> <vetterDid>")
+      .description("record a vetting decision by a vetter hosted here and issue its VettingStatus credential"),
+  )
+    .option("--status <n>", "0 In Progress, 1 Complete", "1")
+    .option("--result <n>", "0 Authorized, 1 Not Authorized, 2 Blacklisted", "0")
+    .option("--brand-name <name>", "the verified brand name")
+    .action(
+      async (
+        org: string,
+        vetter: string,
+        o: ClientOptions & { status: string; result: string; brandName?: string },
+      ) => {
+        progress(o, "vetting (waits until mined)");
+        const body = {
+          status: Number(o.status),
+          result: Number(o.result),
+          ...(o.brandName ? { brandName: o.brandName } : {}),
+        };
+        printResult(
+          await callAgent(targetOf(o), "POST", `/v1/vetterAuthorization/${enc(org)}/vetter/${enc(vetter)}`, body),
+          o,
+          (r: { version: number; authorized: boolean }) =>
+            `vetting v${r.version} recorded; authorized: ${r.authorized}`,
+        );
+      },
+    );
+  withClientOptions(eidl.command("vetting <orgDid>").description("current vetting status and history")).action(
+    async (org: string, o: ClientOptions) => {
+      printResult(
+        await callAgent<{ history: Array<Record<string, unknown>> }>(
+          targetOf(o),
+          "GET",
+          `/v1/vetterAuthorization/${enc(org)}/history`,
+        ),
+        o,
+        (r: { history: Array<Record<string, unknown>> }) =>
+          table(r.history, ["version", "status", "result", "vettedTS", "txHash"]),
+      );
+    },
+  );
+
+  withClientOptions(
+    eidl
+      .command("grant <tn> <issuerDid> <subjectDid>")
+      .description("allocate / assign / delegate a number or block (prefix, e.g. 1200200XXXX) to an organisation"),
+  )
+    .option("--caller-name <name>", "caller name the holder may present")
+    .option("--purpose <text>", "purpose of the calls")
+    .option("--intended-use <text>", "intended use of the allocation")
+    .option("--start <iso>", "valid from (default now)")
+    .option("--end <iso>", "valid until (default: no end)")
+    .action(
+      async (
+        tn: string,
+        issuerId: string,
+        subjectId: string,
+        o: ClientOptions & {
+          callerName?: string;
+          purpose?: string;
+          intendedUse?: string;
+          start?: string;
+          end?: string;
+        },
+      ) => {
+        progress(o, "granting (waits until mined)");
+        const item = {
+          tnId: tn,
+          issuerId,
+          subjectId,
+          ...(o.callerName ? { callerName: o.callerName } : {}),
+          ...(o.purpose ? { purpose: o.purpose } : {}),
+          ...(o.intendedUse ? { intendedUseOfAllocation: o.intendedUse } : {}),
+          ...(o.start ? { allocationStartDate: o.start } : {}),
+          ...(o.end ? { allocationEndDate: o.end } : {}),
+        };
+        printResult(
+          await callAgent(targetOf(o), "POST", "/v1/tnallocation", { tnAllocation: [item] }),
+          o,
+          (r: { tnAllocationResponse: Array<{ grantId: string; type: string }> }) =>
+            r.tnAllocationResponse.map((g) => `${g.type} #${g.grantId}`).join("\n"),
+        );
+      },
+    );
+  withClientOptions(eidl.command("revoke <grantId>").description("revoke a grant made by an organisation hosted here"))
+    .option(
+      "--reason <reason>",
+      "Canceled | NumberPort | Fraud | Expired | Superseded | CessationOfOperation",
+      "Canceled",
+    )
+    .action(async (grantId: string, o: ClientOptions & { reason: string }) => {
+      progress(o, "revoking (waits until mined)");
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/tnallocation/${enc(grantId)}/revoke`, { reason: o.reason }),
+        o,
+        (r: { grantId: string; status: string }) => `grant #${r.grantId} ${r.status}`,
+      );
+    });
+  withClientOptions(
+    eidl.command("port <tn> <authorityDid> <newTnspDid>").description("number port by the Numbering Authority"),
+  ).action(async (tn: string, issuerId: string, subjectId: string, o: ClientOptions) => {
+    progress(o, "porting (waits until mined)");
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/tnport", { tnId: tn, issuerId, subjectId }),
+      o,
+      (r: { endedGrantId: string; allocation: { grantId: string } }) =>
+        `grant #${r.endedGrantId} ended; new allocation #${r.allocation.grantId}`,
+    );
+  });
+  withClientOptions(eidl.command("grants <holderDid>").description("grants held by an organisation")).action(
+    async (holder: string, o: ClientOptions) => {
+      printResult(
+        await callAgent<Items>(targetOf(o), "GET", `/v1/tnallocations?holder=${enc(holder)}`),
+        o,
+        (r: Items) => table(r.items, ["grantId", "tnId", "type", "subjectId", "status"]),
+      );
+    },
+  );
+  withClientOptions(eidl.command("custody <tn>").description("chain of custody of a number")).action(
+    async (tn: string, o: ClientOptions) => {
+      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/tn/${enc(tn)}/custody`), o, (r: Items) =>
+        table(r.items, ["at", "event", "type", "tnId", "from", "to", "reason", "currentStatus"]),
+      );
+    },
+  );
+  withClientOptions(eidl.command("who <tn>").description("who may use a number (now, or --at)"))
+    .option("--at <iso>", "at this time")
+    .option("--chain", "ask the contract's view instead of the read model")
+    .action(async (tn: string, o: ClientOptions & { at?: string; chain?: boolean }) => {
+      const query = new URLSearchParams({ ...(o.at ? { at: o.at } : {}), ...(o.chain ? { source: "chain" } : {}) });
+      printResult(
+        await callAgent(targetOf(o), "GET", `/v1/tn/${enc(tn)}/holders?${query}`),
+        o,
+        (r: { holders: string[] }) => (r.holders.length ? r.holders.join("\n") : "(nobody)"),
+      );
+    });
+}

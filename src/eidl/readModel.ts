@@ -1,0 +1,94 @@
+// Row shapes of the EIDL read model, and building the in-memory prefix index from it at agent start.
+import type { Queryable } from "../core/store/store.ts";
+import { OrgType, VettingResult } from "./enums.ts";
+import type { PrefixIndex } from "./prefixIndex.ts";
+
+export interface OrgRow {
+  org: string;
+  name: string;
+  org_type: number;
+  member: string;
+  controller: string;
+  created_at: string;
+  updated_at: string;
+  created_block: number;
+}
+
+export interface VettingRow {
+  event_key: string;
+  org: string;
+  vetter: string;
+  status: number;
+  result: number;
+  vetted_at: string;
+  version: number;
+  credential_hash: string;
+  block_number: number;
+  tx_hash: string;
+}
+
+export interface GrantRow {
+  id: string;
+  parent_id: string | null;
+  prefix: string;
+  kind: number;
+  issuer: string;
+  holder: string;
+  valid_from: number;
+  valid_until: number;
+  allow_redelegation: number;
+  credential_hash: string;
+  intended_use: string;
+  caller_name: string;
+  purpose: string;
+  revoked_at: number;
+  revoke_reason: number | null;
+  created_block: number;
+  tx_hash: string;
+}
+
+/** The roots of trust: authorised by their role, not by a vetting. */
+export const isRootType = (orgType: number): boolean =>
+  orgType === OrgType.TrustAuthority || orgType === OrgType.NumberingAuthority;
+
+/** Standing from a Complete vetting (an In Progress record neither grants nor withdraws authorization). */
+export const standingOf = (row: Pick<VettingRow, "result" | "vetter">) => ({
+  authorized: Number(row.result) === VettingResult.Authorized,
+  vetter: row.vetter,
+});
+
+/** Loads every organisation, latest vetting and grant into the index (agent start). */
+export async function loadIndex(db: Queryable, index: PrefixIndex): Promise<void> {
+  for (const org of await db.query<OrgRow>(`SELECT * FROM eidl_orgs`)) {
+    index.setRootOfTrust(org.org, isRootType(Number(org.org_type)));
+  }
+  const vettings = await db.query<VettingRow>(
+    `SELECT * FROM eidl_vettings WHERE status = 1 ORDER BY org, version, block_number`,
+  );
+  for (const v of vettings) index.setStanding(v.org, standingOf(v));
+  const grants = await db.query<GrantRow>(`SELECT * FROM eidl_grants ORDER BY created_block, id`);
+  for (const g of grants) index.putGrant(indexedGrantOf(g));
+}
+
+export function indexedGrantOf(g: GrantRow) {
+  return {
+    id: String(g.id),
+    parentId: g.parent_id === null ? null : String(g.parent_id),
+    prefix: g.prefix,
+    kind: Number(g.kind),
+    issuer: g.issuer,
+    holder: g.holder,
+    validFrom: Number(g.valid_from),
+    validUntil: Number(g.valid_until),
+    revokedAt: Number(g.revoked_at),
+  };
+}
+
+/** A grant's status now, for the chain of custody. */
+export function grantStatusAt(index: PrefixIndex, g: GrantRow, at: number): string {
+  if (Number(g.revoked_at) !== 0 && Number(g.revoked_at) <= at) return "revoked";
+  if (at < Number(g.valid_from)) return "not-yet-valid";
+  if (Number(g.valid_until) !== 0 && at >= Number(g.valid_until)) return "expired";
+  const indexed = index.grant(String(g.id));
+  return indexed && index.isValid(indexed, at) ? "valid" : "invalid";
+}

@@ -1,0 +1,108 @@
+// Sandbox seeding of the EIDL use case: the organisation accounts of the seeded members, the vetting chain, and a
+// demo block allocated, assigned and a number delegated, so the use case can be tried right after `npm start`.
+// Idempotent: every step first asks the agents whether it is already done.
+import type { SandboxMemberHandle } from "../agent/domain.ts";
+
+interface Account {
+  did: string;
+  name: string;
+  type: number;
+}
+
+export const DEMO_BLOCK = "1202555";
+export const DEMO_SUB_BLOCK = "12025551";
+export const DEMO_TN = "12025551000";
+
+const ORGS: Array<{ member: string; name: string; type: number }> = [
+  { member: "trust-authority", name: "Sandbox Trust Authority", type: 6 },
+  { member: "numbering-authority", name: "Sandbox Numbering Authority", type: 7 },
+  { member: "kyc-vetter", name: "Sandbox KYC Vetting Co", type: 0 },
+  { member: "tnsp-alpha", name: "Alpha Telecom", type: 4 },
+  { member: "tnsp-beta", name: "Beta Networks", type: 4 },
+  { member: "tn-reseller", name: "Numbers Resold Inc", type: 1 },
+  { member: "acme-brand", name: "Acme Bank", type: 2 },
+  { member: "call-centre", name: "Contact Centre Ltd", type: 3 },
+  { member: "osp", name: "Origin Voice", type: 8 },
+];
+
+async function call<T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${member.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${member.apiKey}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+async function ok<T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await call<T>(member, method, path, body);
+  if (r.status >= 300) throw new Error(`${member.name} ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export async function seedEidlSandbox(members: readonly SandboxMemberHandle[], log: (m: string) => void) {
+  const byName = new Map(members.map((m) => [m.name, m]));
+  const agent = (name: string) => {
+    const m = byName.get(name);
+    if (!m) throw new Error(`the sandbox has no member ${name}`);
+    return m;
+  };
+  const org: Record<string, Account> = {};
+  for (const spec of ORGS) {
+    const m = byName.get(spec.member);
+    if (!m) continue;
+    const hosted = await ok<{ items: Account[] }>(m, "GET", "/v1/accounts");
+    org[spec.member] =
+      hosted.items.find((a) => a.name === spec.name && a.type === spec.type) ??
+      (await ok<Account>(m, "POST", "/v1/accounts", { name: spec.name, type: spec.type }));
+  }
+  log(`eidl: ${Object.keys(org).length} organisation accounts`);
+
+  const vet = async (vetter: string, subject: string, brandName?: string) => {
+    const s = org[subject];
+    const v = org[vetter];
+    if (!s || !v) return;
+    const current = await call(agent(vetter), "GET", `/v1/vetterAuthorization/${s.did}/vetter/${v.did}`);
+    if (current.status === 200) return;
+    await waitForAccount(agent(vetter), s.did);
+    await ok(agent(vetter), "POST", `/v1/vetterAuthorization/${s.did}/vetter/${v.did}`, {
+      status: 1,
+      result: 0,
+      ...(brandName ? { brandName } : {}),
+    });
+  };
+  for (const s of ["tnsp-alpha", "tnsp-beta", "kyc-vetter", "osp"]) await vet("trust-authority", s);
+  for (const s of ["tn-reseller", "call-centre"]) await vet("kyc-vetter", s);
+  await vet("kyc-vetter", "acme-brand", "Acme Bank");
+  log("eidl: vetting chain recorded (TA -> TNSPs, KYC vetter, OSP; KYC vetter -> TNR, Brand, BPO)");
+
+  const grant = async (issuer: string, subject: string, tnId: string, extra: Record<string, string> = {}) => {
+    const i = org[issuer];
+    const s = org[subject];
+    if (!i || !s) return;
+    const who = await ok<{ holders: string[] }>(agent(issuer), "GET", `/v1/tn/${DEMO_TN}/holders`);
+    if (who.holders.includes(s.did)) return;
+    await waitForAccount(agent(issuer), s.did);
+    await ok(agent(issuer), "POST", "/v1/tnallocation", {
+      tnAllocation: [{ tnId, issuerId: i.did, subjectId: s.did, ...extra }],
+    });
+  };
+  await grant("numbering-authority", "tnsp-alpha", `${DEMO_BLOCK}XXXX`);
+  await grant("tnsp-alpha", "tn-reseller", `${DEMO_SUB_BLOCK}XXX`);
+  await grant("tn-reseller", "acme-brand", DEMO_TN, { callerName: "Acme Bank", purpose: "Customer service" });
+  await grant("acme-brand", "call-centre", DEMO_TN, { callerName: "Acme Bank", purpose: "Customer service" });
+  log(`eidl: block ${DEMO_BLOCK}XXXX allocated to Alpha Telecom; ${DEMO_TN} delegated to Acme Bank and its BPO`);
+}
+
+/** Another agent's account becomes readable once its indexer has seen the creation. */
+async function waitForAccount(member: SandboxMemberHandle, did: string) {
+  for (let i = 0; i < 100; i++) {
+    if ((await call(member, "GET", `/v1/accounts/${did}`)).status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${member.name} never saw the account ${did}`);
+}

@@ -1,0 +1,198 @@
+// TypeBox schemas of the EIDL API: Annex A's shapes (field names and integer enumerations as the seed writes them)
+// and ours for what Annex A lacks (grants, custody, who may use).
+import { Type } from "@sinclair/typebox";
+import { strictObject } from "../core/api/index.ts";
+
+export const DID_PATTERN = "^did:ethr:(0x[0-9a-fA-F]+:)?0x[0-9a-fA-F]{40}$";
+export const DidSchema = Type.String({
+  pattern: DID_PATTERN,
+  maxLength: 120,
+  description: "did:ethr:<chain id>:<address>",
+});
+export const TxHashSchema = Type.String({ pattern: "^0x[0-9a-f]{64}$" });
+export const Hash32Schema = Type.String({ pattern: "^0x[0-9a-f]{64}$" });
+export const TnSchema = Type.String({
+  pattern: "^\\+?[1-9][0-9]{0,14}$",
+  description: "An E.164 number: digits only (an optional leading +), 1 to 15, not starting with 0",
+});
+export const TnOrBlockSchema = Type.String({
+  pattern: "^\\+?[1-9][0-9]{0,14}[xX]*$",
+  maxLength: 16,
+  description:
+    'An E.164 number or a block as its prefix: "12002001234" (one number), "1200200" or "1200200XXXX" (a thousand-block)',
+});
+
+export const OrgTypeSchema = Type.Integer({
+  minimum: 0,
+  maximum: 8,
+  description:
+    "Type of organisation: 0 KYC Vetter, 1 TNR, 2 Brand, 3 BPO, 4 TNSP, 5 CSP, 6 TA (Annex A); 7 Numbering Authority, 8 OSP (ours: the seed names them without a number)",
+});
+export const VettingStatusSchema = Type.Integer({ minimum: 0, maximum: 1, description: "0 In Progress, 1 Complete" });
+export const VettingResultSchema = Type.Integer({
+  minimum: 0,
+  maximum: 2,
+  description: "0 Authorized, 1 Not Authorized, 2 Blacklisted",
+});
+export const ReasonSchema = Type.Union(
+  ["Canceled", "NumberPort", "Fraud", "Expired", "Superseded", "CessationOfOperation", "Unspecified"].map((r) =>
+    Type.Literal(r),
+  ),
+  { description: "Why a grant ends (the credential's status reason)" },
+);
+
+export const AccountSchema = strictObject(
+  {
+    did: DidSchema,
+    name: Type.String(),
+    type: OrgTypeSchema,
+    publicKey: Type.String({ description: "The DID URL of the organisation's current public key" }),
+    createdTS: Type.Integer({ description: "UTC milliseconds since the epoch" }),
+    updatedTS: Type.Integer({ description: "UTC milliseconds since the epoch" }),
+    hosted: Type.Boolean({ description: "True when this agent holds the organisation's keys" }),
+  },
+  { description: "An account to represent a given organisation" },
+);
+
+export const CreateAccountBody = strictObject({
+  did: Type.Optional(
+    Type.String({ maxLength: 0, description: "Assigned by the ledger: leave blank or omit (Annex A)" }),
+  ),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  type: OrgTypeSchema,
+  publicKey: Type.Optional(Type.String({ maxLength: 0, description: "Generated inside the agent: leave blank" })),
+  createdTS: Type.Optional(Type.Integer({ description: "Ignored: set by the agent" })),
+  updatedTS: Type.Optional(Type.Integer({ description: "Ignored: set by the agent" })),
+});
+
+const OrgRefSchema = strictObject({
+  did: DidSchema,
+  name: Type.String(),
+  type: OrgTypeSchema,
+  createdTS: Type.String({ format: "date-time" }),
+  updatedTS: Type.String({ format: "date-time" }),
+});
+
+export const VettingBody = strictObject({
+  status: VettingStatusSchema,
+  result: VettingResultSchema,
+  vettedTS: Type.Optional(
+    Type.String({ format: "date-time", description: "When the decision takes effect; default now" }),
+  ),
+  version: Type.Optional(
+    Type.Integer({ minimum: 1, description: "Must be the next version (current + 1); default: the next" }),
+  ),
+  brandName: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: "The brand name the vetter verified (Brand, BPO)" }),
+  ),
+});
+
+export const VettingRecordSchema = strictObject({
+  vetter: OrgRefSchema,
+  status: VettingStatusSchema,
+  result: VettingResultSchema,
+  vettedTS: Type.String({ format: "date-time" }),
+  version: Type.Integer(),
+  credentialHash: Hash32Schema,
+  txHash: TxHashSchema,
+});
+
+export const VettingResponse = strictObject({
+  organization: OrgRefSchema,
+  vetter: OrgRefSchema,
+  status: VettingStatusSchema,
+  result: VettingResultSchema,
+  vettedTS: Type.String({ format: "date-time" }),
+  version: Type.Integer(),
+  credentialHash: Hash32Schema,
+  txHash: TxHashSchema,
+  authorized: Type.Boolean({
+    description: "Whether the organisation is Authorized now (its vetter's standing included)",
+  }),
+  verifiableCredential: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  history: Type.Optional(Type.Array(VettingRecordSchema, { description: "Oldest first; with status=1" })),
+});
+
+export const AllocationItem = strictObject({
+  tnId: TnOrBlockSchema,
+  tnIdType: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 3,
+      description: "0 E.164 (the only one supported), 1 UUID, 2 DID, 3 Verifiable Credential",
+    }),
+  ),
+  issuerId: DidSchema,
+  subjectId: DidSchema,
+  intendedUseOfAllocation: Type.Optional(Type.String({ maxLength: 200 })),
+  callerName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  allocationStartDate: Type.Optional(Type.String({ format: "date-time", description: "Default: now" })),
+  allocationEndDate: Type.Optional(
+    Type.String({ format: "date-time", description: "Must be after the start; none means no end date" }),
+  ),
+});
+
+export const GrantSchema = strictObject({
+  grantId: Type.String(),
+  parentGrantId: Type.Union([Type.String(), Type.Null()]),
+  tnId: Type.String({ description: "The number, or the block's prefix" }),
+  type: Type.String({ description: "Allocation | Assignment | Delegation" }),
+  issuerId: DidSchema,
+  subjectId: DidSchema,
+  allocationStartDate: Type.String({ format: "date-time" }),
+  allocationEndDate: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  credentialHash: Hash32Schema,
+  status: Type.String({ description: "active | revoked" }),
+  revokeReason: Type.Union([Type.String(), Type.Null()]),
+  txHash: TxHashSchema,
+});
+
+export const AllocationResult = strictObject({
+  verifiableCredential: Type.Record(Type.String(), Type.Unknown()),
+  proof: strictObject({
+    type: Type.String(),
+    created: Type.String(),
+    proofPurpose: Type.String(),
+    verificationMethod: Type.String(),
+    jws: Type.String({ description: "The compact JWT carrying the credential and its ES256 signature" }),
+  }),
+  ...AllocationItem.properties,
+  grantId: Type.String(),
+  parentGrantId: Type.Union([Type.String(), Type.Null()]),
+  type: Type.String({ description: "Allocation | Assignment | Delegation" }),
+  txHash: TxHashSchema,
+});
+
+export const CustodyEntrySchema = strictObject({
+  grantId: Type.String(),
+  tnId: Type.String(),
+  event: Type.String({ description: "granted | revoked | ported" }),
+  type: Type.String(),
+  from: DidSchema,
+  to: DidSchema,
+  at: Type.String({ format: "date-time", description: "Block time" }),
+  credentialHash: Hash32Schema,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  currentStatus: Type.String({
+    description: "valid | revoked | expired | not-yet-valid | invalid (a link above fails)",
+  }),
+  blockNumber: Type.Integer(),
+  txHash: TxHashSchema,
+});
+
+export const HoldersSchema = strictObject({
+  tn: Type.String(),
+  at: Type.String({ format: "date-time" }),
+  holders: Type.Array(DidSchema, { description: "Allocation holder first, the last delegate last" }),
+  chain: Type.Array(
+    strictObject({
+      grantId: Type.String(),
+      tnId: Type.String(),
+      type: Type.String(),
+      issuerId: DidSchema,
+      subjectId: DidSchema,
+    }),
+  ),
+  source: Type.String({ description: "read-model | chain" }),
+});
