@@ -11,6 +11,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/identity/CredentialStatusRegistry.sol", name: "CredentialStatusRegistry" },
   { source: "contracts/roaming/OperatorRegistry.sol", name: "OperatorRegistry" },
   { source: "contracts/roaming/RoamingExchange.sol", name: "RoamingExchange" },
+  { source: "contracts/numbering/OrganisationRegistry.sol", name: "OrganisationRegistry" },
+  { source: "contracts/numbering/TnAuthority.sol", name: "TnAuthority" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

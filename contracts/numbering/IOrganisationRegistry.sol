@@ -130,16 +130,16 @@ interface IOrganisationRegistry {
     /// Emits OrganisationCreated.
     function createAccount(address identity, OrgType orgType, string calldata name) external;
 
-    /// @notice Records a vetting decision of `vetter` about `organisation`.
+    /// @notice Records a vetting decision of `vetter` about organisation `org`.
     /// @dev Requirements:
     /// - both accounts exist and differ; the caller controls `vetter` (its ERC-1056 owner, acting for its member);
     /// - the hierarchy allows it (`canVet`) and `vetter` is authorized now;
-    /// - `organisation` has fewer than 65535 records.
+    /// - `org` has fewer than 65535 records.
     /// The record takes effect now and gets the next version. A Complete record becomes the one `isAuthorized` reads.
     /// Emits VettingRecorded.
     function recordVetting(
         address vetter,
-        address organisation,
+        address org,
         VettingStatus status,
         VettingResult result,
         bytes32 credentialHash
@@ -159,6 +159,10 @@ interface IOrganisationRegistry {
 
     /// @notice Whether `identity` has an organisation account.
     function exists(address identity) external view returns (bool);
+
+    /// @notice The type of `identity`'s account without its name (cheap for other contracts); `found` is false (and
+    /// the type KycVetter) when there is no account.
+    function typeOf(address identity) external view returns (bool found, OrgType orgType);
 
     /// @notice The latest vetting record of `org` (any status); a zero record with version 0 when never vetted.
     /// @dev Requirements: the account exists.

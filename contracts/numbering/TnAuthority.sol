@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+// Chains of authority over E.164 prefixes (allocation -> assignment -> delegation), checked on every step and
+// evaluated lazily: nothing below a revoked grant or an unvetted organisation is ever touched, it just stops counting.
+import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
+import {ITnAuthority} from "./ITnAuthority.sol";
+import {TnPrefix, TnPrefixLib} from "./TnPrefix.sol";
+
+contract TnAuthority is ITnAuthority {
+    using TnPrefixLib for TnPrefix;
+
+    /// @notice Longest constraint string (intended use, caller name, purpose), in bytes.
+    uint256 public constant MAX_CONSTRAINT_LENGTH = 256;
+    /// @notice Reason code `port` records on the allocation it replaces (ICredentialStatusRegistry's NumberPort).
+    uint16 public constant REASON_NUMBER_PORT = 5;
+
+    // Four slots per grant; strings (prefix text, constraints) live only in events.
+    struct StoredGrant {
+        address grantor;
+        uint64 validFrom;
+        GrantKind kind;
+        bool allowRedelegation;
+        address holder;
+        uint64 validUntil;
+        uint64 prefix;
+        uint64 parentId;
+        // The grant recorded on the same prefix before this one: the per-prefix history is a linked list.
+        uint64 previousAtPrefix;
+        uint40 revokedAt;
+        uint16 revokeReason;
+        bytes32 credentialHash;
+    }
+
+    // One slot per prefix. At most one unrevoked allocation sits on a prefix, and it is always the newest there.
+    struct PrefixState {
+        uint64 latestGrant;
+        uint64 latestAllocation;
+        uint64 allocationsBelow;
+    }
+
+    IConsortiumRegistry private immutable CONSORTIUM;
+    IOrganisationRegistry private immutable ORGANISATIONS;
+
+    mapping(uint64 grantId => StoredGrant) private _grants;
+    mapping(uint64 prefixKey => PrefixState) private _prefixes;
+    uint64 private _grantCount;
+
+    constructor(IConsortiumRegistry consortium_, IOrganisationRegistry organisations_) {
+        if (address(consortium_) == address(0)) revert ZeroAddress("consortium");
+        if (address(organisations_) == address(0)) revert ZeroAddress("organisations");
+        CONSORTIUM = consortium_;
+        ORGANISATIONS = organisations_;
+    }
+
+    /// @inheritdoc ITnAuthority
+    function allocate(address numberingAuthority, GrantTerms calldata terms) external returns (uint256) {
+        TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
+        _requireNumberingAuthority(numberingAuthority);
+        _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
+        (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
+        _checkConstraints(terms.constraints);
+        _reserveAllocation(prefix, terms.prefix);
+        return _record(GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function assign(uint256 parentId, GrantTerms calldata terms) external returns (uint256) {
+        return _passOn(GrantKind.Assignment, parentId, terms);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function delegate(uint256 parentId, GrantTerms calldata terms) external returns (uint256) {
+        return _passOn(GrantKind.Delegation, parentId, terms);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function revoke(uint256 grantId, uint16 reason) external {
+        StoredGrant storage revoked = _existingGrant(grantId);
+        if (revoked.revokedAt != 0) revert AlreadyRevoked(grantId, revoked.revokedAt);
+        if (reason > 8 && reason < 1000) revert ReservedReason(reason);
+        if (!ORGANISATIONS.isController(revoked.grantor, msg.sender)) {
+            // The Numbering Authority behind the chain may stop any step of it (e.g. for fraud).
+            uint64 root = _rootOf(uint64(grantId));
+            if (root == grantId || !ORGANISATIONS.isController(_grants[root].grantor, msg.sender)) {
+                revert NotRevoker(grantId, msg.sender);
+            }
+        }
+        _revoke(uint64(grantId), reason);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function port(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId) {
+        TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
+        _requireNumberingAuthority(numberingAuthority);
+        _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
+        (uint64 validFrom, uint64 validUntil) = _window(0, terms.validUntil);
+        _checkConstraints(terms.constraints);
+
+        // The newest unrevoked allocation on the path is also the deepest: nesting only ever comes from a later port.
+        uint64 key = prefix.key();
+        uint64 fromId = 0;
+        for (uint64 k = key; k != 0; k /= 11) {
+            uint64 candidate = _prefixes[k].latestAllocation;
+            if (candidate > fromId && _grants[candidate].revokedAt == 0) fromId = candidate;
+        }
+        if (fromId == 0) revert NothingToPort(terms.prefix);
+        StoredGrant storage from = _grants[fromId];
+        address fromTnsp = from.holder;
+        if (from.prefix == key) _revoke(fromId, REASON_NUMBER_PORT);
+        for (uint64 k = key / 11; k != 0; k /= 11) ++_prefixes[k].allocationsBelow;
+
+        grantId = _record(GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
+        emit NumberPorted(grantId, fromId, terms.prefix, fromTnsp, terms.holder);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function grant(uint256 grantId) external view returns (Grant memory) {
+        StoredGrant storage stored = _existingGrant(grantId);
+        return Grant({
+            id: grantId,
+            kind: stored.kind,
+            parentId: stored.parentId,
+            grantor: stored.grantor,
+            holder: stored.holder,
+            prefix: TnPrefix.wrap(stored.prefix).toString(),
+            validFrom: stored.validFrom,
+            validUntil: stored.validUntil,
+            allowRedelegation: stored.allowRedelegation,
+            credentialHash: stored.credentialHash,
+            revokedAt: stored.revokedAt,
+            revokeReason: stored.revokeReason
+        });
+    }
+
+    /// @inheritdoc ITnAuthority
+    function isValid(uint256 grantId, uint64 time) external view returns (bool) {
+        if (grantId == 0 || grantId > _grantCount) return false;
+        return _isValid(uint64(grantId), time);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function whoMayUse(
+        string calldata number,
+        uint64 time
+    ) external view returns (address[] memory holders, uint256[] memory grantIds) {
+        uint64[] memory found = _grantsUsable(TnPrefixLib.parse(number), time, address(0), false);
+        holders = new address[](found.length);
+        grantIds = new uint256[](found.length);
+        for (uint256 i = 0; i < found.length; ++i) {
+            holders[i] = _grants[found[i]].holder;
+            grantIds[i] = found[i];
+        }
+    }
+
+    /// @inheritdoc ITnAuthority
+    function mayUse(string calldata number, address holder, uint64 time) external view returns (bool, uint256) {
+        uint64[] memory found = _grantsUsable(TnPrefixLib.parse(number), time, holder, true);
+        return found.length == 0 ? (false, 0) : (true, uint256(found[0]));
+    }
+
+    /// @inheritdoc ITnAuthority
+    function decidingAllocation(string calldata number, uint64 time) external view returns (uint256) {
+        return _decidingAllocation(TnPrefixLib.parse(number), time);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function grantsAt(string calldata prefix) external view returns (uint256[] memory grantIds) {
+        uint64 key = TnPrefixLib.parse(prefix).key();
+        uint256 count = 0;
+        for (uint64 id = _prefixes[key].latestGrant; id != 0; id = _grants[id].previousAtPrefix) ++count;
+        grantIds = new uint256[](count);
+        for (uint64 id = _prefixes[key].latestGrant; id != 0; id = _grants[id].previousAtPrefix) grantIds[--count] = id;
+    }
+
+    /// @inheritdoc ITnAuthority
+    function chainOf(uint256 grantId) external view returns (uint256[] memory grantIds) {
+        _existingGrant(grantId);
+        uint256 depth = 0;
+        for (uint64 id = uint64(grantId); id != 0; id = _grants[id].parentId) ++depth;
+        grantIds = new uint256[](depth);
+        for (uint64 id = uint64(grantId); id != 0; id = _grants[id].parentId) grantIds[--depth] = id;
+    }
+
+    /// @inheritdoc ITnAuthority
+    function allocationState(
+        string calldata prefix
+    ) external view returns (uint256 activeAllocationId, uint256 allocationsBelow) {
+        PrefixState storage state = _prefixes[TnPrefixLib.parse(prefix).key()];
+        uint64 latest = state.latestAllocation;
+        if (latest != 0 && _grants[latest].revokedAt == 0) activeAllocationId = latest;
+        allocationsBelow = state.allocationsBelow;
+    }
+
+    /// @inheritdoc ITnAuthority
+    function grantCount() external view returns (uint256) {
+        return _grantCount;
+    }
+
+    /// @inheritdoc ITnAuthority
+    function organisations() external view returns (address) {
+        return address(ORGANISATIONS);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function consortium() external view returns (address) {
+        return address(CONSORTIUM);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    function _passOn(GrantKind kind, uint256 parentId, GrantTerms calldata terms) private returns (uint256) {
+        TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
+        StoredGrant storage parent = _existingGrant(parentId);
+        address grantor = _requireStep(kind, parentId, parent, terms.holder);
+        (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
+        _checkConstraints(terms.constraints);
+        _requireParentValid(parentId, parent, grantor, validFrom, validUntil);
+        _requireCovered(prefix, terms.prefix, parent, uint64(parentId));
+        return _record(kind, parentId, grantor, prefix, validFrom, validUntil, terms);
+    }
+
+    // Who passes on to whom: the parent's kind fits the step, the caller controls the parent's holder (the grantor),
+    // and the recipient may take this step.
+    function _requireStep(
+        GrantKind kind,
+        uint256 parentId,
+        StoredGrant storage parent,
+        address holder
+    ) private view returns (address grantor) {
+        GrantKind parentKind = parent.kind;
+        bool parentFits = kind == GrantKind.Assignment
+            ? parentKind == GrantKind.Allocation
+            : parentKind != GrantKind.Allocation;
+        if (!parentFits) revert WrongParentKind(parentId, parentKind, kind);
+        grantor = parent.holder;
+        if (!ORGANISATIONS.isController(grantor, msg.sender)) revert NotOrganisationController(grantor, msg.sender);
+        (, IOrganisationRegistry.OrgType grantorType) = ORGANISATIONS.typeOf(grantor);
+        _requireRecipient(kind, grantorType, holder, parent.allowRedelegation);
+    }
+
+    function _requireParentValid(
+        uint256 parentId,
+        StoredGrant storage parent,
+        address grantor,
+        uint64 validFrom,
+        uint64 validUntil
+    ) private view {
+        _requireWithinParent(parentId, parent, validFrom, validUntil);
+        if (parent.revokedAt != 0) revert ParentRevoked(parentId, parent.revokeReason, parent.revokedAt);
+        if (!_isValid(uint64(parentId), validFrom)) {
+            if (!ORGANISATIONS.isAuthorized(grantor)) revert GrantorNotAuthorized(grantor);
+            revert ParentNotValid(parentId, validFrom);
+        }
+    }
+
+    function _record(
+        GrantKind kind,
+        uint256 parentId,
+        address grantor,
+        TnPrefix prefix,
+        uint64 validFrom,
+        uint64 validUntil,
+        GrantTerms calldata terms
+    ) private returns (uint64 id) {
+        id = ++_grantCount;
+        uint64 key = prefix.key();
+        PrefixState storage state = _prefixes[key];
+        _grants[id] = StoredGrant({
+            grantor: grantor,
+            validFrom: validFrom,
+            kind: kind,
+            allowRedelegation: terms.allowRedelegation,
+            holder: terms.holder,
+            validUntil: validUntil,
+            prefix: key,
+            parentId: uint64(parentId),
+            previousAtPrefix: state.latestGrant,
+            revokedAt: 0,
+            revokeReason: 0,
+            credentialHash: terms.credentialHash
+        });
+        state.latestGrant = id;
+        if (kind == GrantKind.Allocation) state.latestAllocation = id;
+        emit GrantRecorded(
+            id,
+            parentId,
+            grantor,
+            kind,
+            terms.holder,
+            terms.prefix,
+            validFrom,
+            validUntil,
+            terms.allowRedelegation,
+            terms.credentialHash,
+            terms.constraints
+        );
+    }
+
+    function _revoke(uint64 grantId, uint16 reason) private {
+        StoredGrant storage revoked = _grants[grantId];
+        uint40 at = uint40(block.timestamp);
+        revoked.revokedAt = at;
+        revoked.revokeReason = reason;
+        if (revoked.kind == GrantKind.Allocation) {
+            for (uint64 k = revoked.prefix / 11; k != 0; k /= 11) --_prefixes[k].allocationsBelow;
+        }
+        emit GrantRevoked(grantId, msg.sender, reason, at);
+    }
+
+    // Overlap check and bookkeeping in one walk up the path: one slot per digit.
+    function _reserveAllocation(TnPrefix prefix, string calldata text) private {
+        uint64 key = prefix.key();
+        PrefixState storage own = _prefixes[key];
+        uint64 here = own.latestAllocation;
+        if (here != 0 && _grants[here].revokedAt == 0) revert AllocationOverlaps(text, here);
+        if (own.allocationsBelow != 0) revert AllocationOverlapsBelow(text, own.allocationsBelow);
+        for (uint64 k = key / 11; k != 0; k /= 11) {
+            PrefixState storage above = _prefixes[k];
+            uint64 allocation = above.latestAllocation;
+            if (allocation != 0 && _grants[allocation].revokedAt == 0) revert AllocationOverlaps(text, allocation);
+            ++above.allocationsBelow;
+        }
+    }
+
+    // The new prefix must lie under the parent's, and no allocation newer than the chain's root may sit between the
+    // root's prefix and the new prefix: that would be a number or block ported out of the root's block.
+    function _requireCovered(
+        TnPrefix prefix,
+        string calldata text,
+        StoredGrant storage parent,
+        uint64 parentId
+    ) private view {
+        TnPrefix parentPrefix = TnPrefix.wrap(parent.prefix);
+        if (!parentPrefix.covers(prefix)) revert PrefixNotCovered(text, parentPrefix.toString());
+        uint64 rootId = _rootOf(parentId);
+        uint64 rootKey = _grants[rootId].prefix;
+        for (uint64 k = prefix.key(); k != rootKey; k /= 11) {
+            uint64 allocation = _prefixes[k].latestAllocation;
+            if (allocation > rootId) revert PrefixPortedOut(text, allocation);
+        }
+    }
+
+    function _requireWithinParent(
+        uint256 parentId,
+        StoredGrant storage parent,
+        uint64 validFrom,
+        uint64 validUntil
+    ) private view {
+        uint64 parentFrom = parent.validFrom;
+        uint64 parentUntil = parent.validUntil;
+        bool startsInside = validFrom >= parentFrom;
+        bool endsInside = parentUntil == 0 || (validUntil != 0 && validUntil <= parentUntil);
+        if (!startsInside || !endsInside) {
+            revert WindowOutsideParent(parentId, validFrom, validUntil, parentFrom, parentUntil);
+        }
+    }
+
+    function _requireNumberingAuthority(address numberingAuthority) private view {
+        (bool found, IOrganisationRegistry.OrgType orgType) = ORGANISATIONS.typeOf(numberingAuthority);
+        if (!found) revert UnknownOrganisation(numberingAuthority);
+        if (orgType != IOrganisationRegistry.OrgType.NumberingAuthority) {
+            revert GrantorTypeNotAllowed(GrantKind.Allocation, numberingAuthority, orgType);
+        }
+        if (!ORGANISATIONS.isController(numberingAuthority, msg.sender)) {
+            revert NotOrganisationController(numberingAuthority, msg.sender);
+        }
+        if (!ORGANISATIONS.isAuthorized(numberingAuthority)) revert GrantorNotAuthorized(numberingAuthority);
+    }
+
+    function _requireRecipient(
+        GrantKind kind,
+        IOrganisationRegistry.OrgType grantorType,
+        address holder,
+        bool parentAllowsRedelegation
+    ) private view {
+        (bool found, IOrganisationRegistry.OrgType recipientType) = ORGANISATIONS.typeOf(holder);
+        if (!found) revert UnknownOrganisation(holder);
+        if (!_recipientAllowed(kind, grantorType, recipientType, parentAllowsRedelegation)) {
+            revert RecipientTypeNotAllowed(kind, grantorType, recipientType);
+        }
+        if (!ORGANISATIONS.isAuthorized(holder)) revert RecipientNotAuthorized(holder);
+    }
+
+    function _recipientAllowed(
+        GrantKind kind,
+        IOrganisationRegistry.OrgType grantorType,
+        IOrganisationRegistry.OrgType recipientType,
+        bool parentAllowsRedelegation
+    ) private pure returns (bool) {
+        if (kind == GrantKind.Allocation) return recipientType == IOrganisationRegistry.OrgType.Tnsp;
+        if (kind == GrantKind.Assignment) {
+            return recipientType == IOrganisationRegistry.OrgType.Tnr
+                || recipientType == IOrganisationRegistry.OrgType.Brand;
+        }
+        bool toBrand = recipientType == IOrganisationRegistry.OrgType.Brand;
+        bool toBpo = recipientType == IOrganisationRegistry.OrgType.Bpo;
+        if (!toBrand && !toBpo) return false;
+        bool standard = (grantorType == IOrganisationRegistry.OrgType.Tnr && toBrand)
+            || (grantorType == IOrganisationRegistry.OrgType.Brand && toBpo);
+        return standard || parentAllowsRedelegation;
+    }
+
+    function _window(uint64 validFrom, uint64 validUntil) private view returns (uint64, uint64) {
+        uint64 start = validFrom < block.timestamp ? uint64(block.timestamp) : validFrom;
+        if (validUntil != 0 && validUntil <= start) revert InvalidWindow(start, validUntil);
+        return (start, validUntil);
+    }
+
+    function _checkConstraints(Constraints calldata constraints) private pure {
+        uint256 max = MAX_CONSTRAINT_LENGTH;
+        uint256 length = bytes(constraints.intendedUse).length;
+        if (length > max) revert ConstraintTooLong("intendedUse", length, max);
+        length = bytes(constraints.callerName).length;
+        if (length > max) revert ConstraintTooLong("callerName", length, max);
+        length = bytes(constraints.purpose).length;
+        if (length > max) revert ConstraintTooLong("purpose", length, max);
+    }
+
+    // Valid at `time`: unrevoked then, inside its window, holder authorized now, and the same for each ancestor;
+    // at the root, the Numbering Authority authorized now. The holder of a parent is the grantor of its child.
+    function _isValid(uint64 grantId, uint64 time) private view returns (bool) {
+        uint64 id = grantId;
+        while (true) {
+            StoredGrant storage current = _grants[id];
+            uint40 revokedAt = current.revokedAt;
+            if (revokedAt != 0 && time >= revokedAt) return false;
+            if (time < current.validFrom) return false;
+            uint64 validUntil = current.validUntil;
+            if (validUntil != 0 && time >= validUntil) return false;
+            if (!ORGANISATIONS.isAuthorized(current.holder)) return false;
+            uint64 parentId = current.parentId;
+            if (parentId == 0) return ORGANISATIONS.isAuthorized(current.grantor);
+            id = parentId;
+        }
+        return false;
+    }
+
+    function _rootOf(uint64 grantId) private view returns (uint64 id) {
+        id = grantId;
+        for (uint64 parentId = _grants[id].parentId; parentId != 0; parentId = _grants[id].parentId) id = parentId;
+    }
+
+    // The newest started allocation on the number's path: a port nests a newer allocation inside an older one, and a
+    // fresh allocation can only cover an old one's prefix once that one was revoked, so newest wins in both cases.
+    function _decidingAllocation(TnPrefix number, uint64 time) private view returns (uint64 deciding) {
+        for (uint64 k = number.key(); k != 0; k /= 11) {
+            uint64 started = _startedAllocationAt(k, time);
+            if (started > deciding) deciding = started;
+        }
+    }
+
+    function _startedAllocationAt(uint64 key, uint64 time) private view returns (uint64) {
+        uint64 latest = _prefixes[key].latestAllocation;
+        if (latest == 0 || _grants[latest].validFrom <= time) return latest;
+        // Rare: the newest allocation here starts after `time`; look for an older one that had started.
+        for (uint64 id = _grants[latest].previousAtPrefix; id != 0; id = _grants[id].previousAtPrefix) {
+            StoredGrant storage older = _grants[id];
+            if (older.kind == GrantKind.Allocation && older.validFrom <= time) return id;
+        }
+        return 0;
+    }
+
+    // Valid grants in the deciding allocation's chain on the number's path, shallowest prefix first and oldest first
+    // on each prefix; with `onlyHolder`, only `holder`'s and at most one.
+    function _grantsUsable(
+        TnPrefix number,
+        uint64 time,
+        address holder,
+        bool onlyHolder
+    ) private view returns (uint64[] memory usable) {
+        uint64 deciding = _decidingAllocation(number, time);
+        if (deciding == 0) return usable;
+        uint64[] memory candidates = _grantsOnPath(number, _grants[deciding].prefix);
+        usable = new uint64[](candidates.length);
+        uint256 count = 0;
+        for (uint256 i = 0; i < candidates.length; ++i) {
+            uint64 id = candidates[i];
+            if (onlyHolder && _grants[id].holder != holder) continue;
+            if (_rootOf(id) != deciding || !_isValid(id, time)) continue;
+            usable[count++] = id;
+            if (onlyHolder) break;
+        }
+        uint64[] memory trimmed = new uint64[](count);
+        for (uint256 i = 0; i < count; ++i) trimmed[i] = usable[i];
+        return trimmed;
+    }
+
+    // Every grant on the prefixes from `topKey` down to `number`, shallowest prefix first, oldest first per prefix.
+    function _grantsOnPath(TnPrefix number, uint64 topKey) private view returns (uint64[] memory ids) {
+        uint256 total = 0;
+        uint64 k = number.key();
+        while (true) {
+            for (uint64 id = _prefixes[k].latestGrant; id != 0; id = _grants[id].previousAtPrefix) ++total;
+            if (k == topKey) break;
+            k /= 11;
+        }
+        ids = new uint64[](total);
+        // Walk deepest first and fill from the end, so each prefix's newest-first list lands oldest first.
+        k = number.key();
+        while (true) {
+            for (uint64 id = _prefixes[k].latestGrant; id != 0; id = _grants[id].previousAtPrefix) ids[--total] = id;
+            if (k == topKey) break;
+            k /= 11;
+        }
+    }
+
+    function _existingGrant(uint256 grantId) private view returns (StoredGrant storage) {
+        if (grantId == 0 || grantId > _grantCount) revert UnknownGrant(grantId);
+        return _grants[uint64(grantId)];
+    }
+}
