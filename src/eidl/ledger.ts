@@ -1,0 +1,175 @@
+// The EIDL contracts as the agent uses them: deployment steps, and typed calls that go through the outbox from the
+// acting organisation's DID controller (the contracts check that it controls the organisation and acts for its
+// member). A revert reaches the caller as TxRevertedError with the contract's custom error, before anything is
+// journalled.
+import { type Address, encodeFunctionData, type Hex, parseEventLogs } from "viem";
+import type { ChainClient } from "../core/chain/client.ts";
+import type { DeploymentStep } from "../core/chain/deploy.ts";
+import type { ContractArtifact, TxSender } from "../core/chain/types.ts";
+import { type StatusReason, statusReasons } from "../core/identity/credentialStatus.ts";
+import { OrganisationRegistry, TnAuthority } from "../generated/contracts.ts";
+
+export type GrantReason = StatusReason;
+
+export const EIDL_CONTRACTS: Record<string, ContractArtifact> = { OrganisationRegistry, TnAuthority };
+
+export const eidlDeployment: DeploymentStep[] = [
+  {
+    name: "OrganisationRegistry",
+    artifact: OrganisationRegistry,
+    args: (deployed) => [deployed.ConsortiumRegistry?.address, deployed.EthereumDIDRegistry?.address],
+  },
+  {
+    name: "TnAuthority",
+    artifact: TnAuthority,
+    args: (deployed) => [deployed.ConsortiumRegistry?.address, deployed.OrganisationRegistry?.address],
+  },
+];
+
+export interface GrantTermsInput {
+  holder: Address;
+  prefix: string;
+  validFrom: number;
+  validUntil: number;
+  allowRedelegation: boolean;
+  credentialHash: Hex;
+  intendedUse: string;
+  callerName: string;
+  purpose: string;
+}
+
+export interface EidlLedger {
+  createAccount(from: Address, identity: Address, orgType: number, name: string): Promise<Hex>;
+  recordVetting(
+    from: Address,
+    v: { vetter: Address; organisation: Address; status: number; result: number; credentialHash: Hex },
+  ): Promise<{ txHash: Hex; version: number }>;
+  /** kind 0: allocate by `grantor` (a Numbering Authority); 1: assign under `parentId`; 2: delegate under it. */
+  grant(
+    from: Address,
+    step: { kind: number; parentId: string | null; grantor: Address; terms: GrantTermsInput },
+  ): Promise<{ grantId: string; txHash: Hex }>;
+  port(
+    from: Address,
+    numberingAuthority: Address,
+    terms: GrantTermsInput,
+  ): Promise<{ grantId: string; fromAllocationId: string; txHash: Hex }>;
+  revoke(from: Address, grantId: string, reason: GrantReason): Promise<Hex>;
+  whoMayUse(tn: string, at: number): Promise<{ holders: Address[]; grantIds: string[] }>;
+}
+
+const termsOf = (t: GrantTermsInput) => ({
+  holder: t.holder,
+  prefix: t.prefix,
+  validFrom: BigInt(t.validFrom),
+  validUntil: BigInt(t.validUntil),
+  allowRedelegation: t.allowRedelegation,
+  credentialHash: t.credentialHash,
+  constraints: { intendedUse: t.intendedUse, callerName: t.callerName, purpose: t.purpose },
+});
+
+export class EidlChainLedger implements EidlLedger {
+  readonly #chain: ChainClient;
+  readonly #sender: TxSender;
+  readonly #organisations: Address;
+  readonly #tnAuthority: Address;
+
+  constructor(options: { chain: ChainClient; sender: TxSender; organisations: Address; tnAuthority: Address }) {
+    this.#chain = options.chain;
+    this.#sender = options.sender;
+    this.#organisations = options.organisations;
+    this.#tnAuthority = options.tnAuthority;
+  }
+
+  async createAccount(from: Address, identity: Address, orgType: number, name: string): Promise<Hex> {
+    const data = encodeFunctionData({
+      abi: OrganisationRegistry.abi,
+      functionName: "createAccount",
+      args: [identity, orgType, name],
+    });
+    const receipt = await this.#sender.send({
+      from,
+      to: this.#organisations,
+      data,
+      label: `eidl.createAccount ${identity}`,
+    });
+    return receipt.transactionHash;
+  }
+
+  async recordVetting(
+    from: Address,
+    v: { vetter: Address; organisation: Address; status: number; result: number; credentialHash: Hex },
+  ) {
+    const data = encodeFunctionData({
+      abi: OrganisationRegistry.abi,
+      functionName: "recordVetting",
+      args: [v.vetter, v.organisation, v.status, v.result, v.credentialHash],
+    });
+    const receipt = await this.#sender.send({
+      from,
+      to: this.#organisations,
+      data,
+      label: `eidl.recordVetting ${v.organisation} by ${v.vetter}`,
+    });
+    const [event] = parseEventLogs({ abi: OrganisationRegistry.abi, logs: receipt.logs, eventName: "VettingRecorded" });
+    if (!event) throw new Error(`recordVetting ${receipt.transactionHash} emitted no VettingRecorded`);
+    return { txHash: receipt.transactionHash, version: Number(event.args.version) };
+  }
+
+  async grant(
+    from: Address,
+    step: { kind: number; parentId: string | null; grantor: Address; terms: GrantTermsInput },
+  ) {
+    const terms = termsOf(step.terms);
+    const data =
+      step.kind === 0
+        ? encodeFunctionData({ abi: TnAuthority.abi, functionName: "allocate", args: [step.grantor, terms] })
+        : encodeFunctionData({
+            abi: TnAuthority.abi,
+            functionName: step.kind === 1 ? "assign" : "delegate",
+            args: [BigInt(step.parentId ?? 0), terms],
+          });
+    const label = `eidl.${["allocate", "assign", "delegate"][step.kind]} ${step.terms.prefix} to ${step.terms.holder}`;
+    const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label });
+    const [event] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "GrantRecorded" });
+    if (!event) throw new Error(`${label}: ${receipt.transactionHash} emitted no GrantRecorded`);
+    return { grantId: event.args.grantId.toString(), txHash: receipt.transactionHash };
+  }
+
+  async port(from: Address, numberingAuthority: Address, t: GrantTermsInput) {
+    const data = encodeFunctionData({
+      abi: TnAuthority.abi,
+      functionName: "port",
+      args: [numberingAuthority, termsOf(t)],
+    });
+    const label = `eidl.port ${t.prefix} to ${t.holder}`;
+    const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label });
+    const [event] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "NumberPorted" });
+    if (!event) throw new Error(`${label}: ${receipt.transactionHash} emitted no NumberPorted`);
+    return {
+      grantId: event.args.newAllocationId.toString(),
+      fromAllocationId: event.args.fromAllocationId.toString(),
+      txHash: receipt.transactionHash,
+    };
+  }
+
+  async revoke(from: Address, grantId: string, reason: GrantReason): Promise<Hex> {
+    const data = encodeFunctionData({
+      abi: TnAuthority.abi,
+      functionName: "revoke",
+      args: [BigInt(grantId), statusReasons[reason]],
+    });
+    const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label: `eidl.revoke #${grantId}` });
+    return receipt.transactionHash;
+  }
+
+  async whoMayUse(tn: string, at: number) {
+    const [holders, grantIds] = await this.#chain.readContract({
+      address: this.#tnAuthority,
+      abi: TnAuthority.abi,
+      functionName: "whoMayUse",
+      args: [tn, BigInt(at)],
+    });
+    return { holders: [...holders], grantIds: grantIds.map((id) => id.toString()) };
+  }
+}

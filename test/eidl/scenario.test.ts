@@ -1,0 +1,460 @@
+// The seed's whole EIDL scenario through the member agents' REST APIs only: accounts, the trust hierarchy of vetting,
+// allocation -> assignment -> delegation -> delegation with credentials, chain of custody and who may use a number
+// (read model and chain agree), then a revocation in the middle and a number port; and the negative cases, each with
+// a clear error and an unchanged ledger.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
+import { eventually } from "../support/eventually.ts";
+
+type Json = Record<string, unknown>;
+interface Account {
+  did: string;
+  name: string;
+  type: number;
+}
+interface Allocation {
+  grantId: string;
+  type: string;
+  verifiableCredential: Json & { credentialSubject: Json; holder: string; issuer: string };
+  proof: { jws: string };
+}
+interface Holders {
+  holders: string[];
+  chain: Array<{ type: string; subjectId: string }>;
+  source: string;
+}
+
+const BLOCK = "1200200"; // 1-200-200-XXXX: ten thousand-blocks
+const SUB_BLOCK = "12002001"; // the thousand-block 1-200-200-1XXX
+const TN = "12002001234";
+
+describe("EIDL: the seed's scenario through the agents", () => {
+  let consortium: TestConsortium;
+  const a: Record<string, TestAgent> = {};
+  const org: Record<string, Account> = {};
+
+  async function createAccount(agent: TestAgent, name: string, type: number): Promise<Account> {
+    const r = await agent.call<Account>("POST", "/v1/accounts", { name, type });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  }
+  async function vet(agent: TestAgent, subject: Account, vetter: Account, result = 0, brandName?: string) {
+    const r = await agent.call<Json>("POST", `/v1/vetterAuthorization/${subject.did}/vetter/${vetter.did}`, {
+      status: 1,
+      result,
+      ...(brandName ? { brandName } : {}),
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  }
+  async function grant(agent: TestAgent, item: Json) {
+    return agent.call<{ tnAllocationResponse: Allocation[] } & { code?: string; message?: string; details?: Json[] }>(
+      "POST",
+      "/v1/tnallocation",
+      { tnAllocation: [item] },
+    );
+  }
+  async function holders(agent: TestAgent, tn: string, query = ""): Promise<Holders> {
+    const r = await agent.call<Holders>("GET", `/v1/tn/${tn}/holders${query}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body;
+  }
+  /** The ledger's state as any agent sees it: chain head and the read model's answers for the number. */
+  async function ledgerState() {
+    const block = await fetch(consortium.devnet.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+    }).then((r) => r.json() as Promise<{ result: string }>);
+    const custody = await a.osp!.call<Json>("GET", `/v1/tn/${TN}/custody`);
+    const { requestId: _, ...custodyBody } = custody.body;
+    return { block: block.result, who: (await holders(a.osp!, TN)).holders, custody: custodyBody };
+  }
+  async function expectUnchanged(action: () => Promise<{ status: number; body: Json }>, status: number, code: string) {
+    const before = await ledgerState();
+    const r = await action();
+    assert.equal(r.status, status, JSON.stringify(r.body));
+    assert.equal(r.body.code, code);
+    assert.ok(typeof r.body.message === "string" && r.body.message.length > 0);
+    assert.deepEqual(await ledgerState(), before, "the ledger and the read model are unchanged");
+    return r.body;
+  }
+
+  before(async () => {
+    consortium = await startTestConsortium([
+      { name: "ta", roles: ["TRUST_AUTHORITY"] },
+      { name: "na", roles: ["NUMBERING_AUTHORITY"] },
+      { name: "kyc", roles: ["KYC_VETTER"] },
+      { name: "tnsp", roles: ["TNSP"] },
+      { name: "tnsp2", roles: ["TNSP"] },
+      { name: "tnr", roles: ["TNR"] },
+      { name: "brand", roles: ["ENTERPRISE"] },
+      { name: "bpo", roles: ["BPO"] },
+      { name: "osp", roles: ["OSP"] },
+    ]);
+    Object.assign(a, consortium.agents);
+    org.ta = await createAccount(a.ta!, "Trust Authority", 6);
+    org.na = await createAccount(a.na!, "Numbering Authority", 7);
+    org.kyc = await createAccount(a.kyc!, "KYC1", 0);
+    org.tnsp = await createAccount(a.tnsp!, "TNSP1", 4);
+    org.tnsp2 = await createAccount(a.tnsp2!, "TNSP2", 4);
+    org.tnr = await createAccount(a.tnr!, "TNR1", 1);
+    org.brand = await createAccount(a.brand!, "Big Bank", 2);
+    org.bpo = await createAccount(a.bpo!, "Dial Centre", 3);
+    org.osp = await createAccount(a.osp!, "OSP1", 8);
+  });
+  after(() => consortium?.stop());
+
+  it("creates organisation accounts whose DIDs every agent can read", async () => {
+    const seen = await eventually(async () => {
+      const r = await a.osp!.call<Account & { hosted: boolean }>("GET", `/v1/accounts/${org.brand!.did}`);
+      assert.equal(r.status, 200);
+      return r.body;
+    });
+    assert.equal(seen.name, "Big Bank");
+    assert.equal(seen.type, 2);
+    assert.equal(seen.hosted, false);
+    const mine = await a.brand!.call<{ items: Account[] }>("GET", "/v1/accounts");
+    assert.deepEqual(
+      mine.body.items.map((x) => x.did),
+      [org.brand!.did],
+    );
+  });
+
+  it("runs the trust hierarchy: TA vets TNSPs, the KYC vetter and the OSP; the KYC vetter vets TNR, Brand, BPO", async () => {
+    for (const o of [org.tnsp!, org.tnsp2!, org.kyc!, org.osp!]) await vet(a.ta!, o, org.ta!);
+    await vet(a.kyc!, org.tnr!, org.kyc!);
+    const brandVetting = await vet(a.kyc!, org.brand!, org.kyc!, 0, "Big Bank");
+    await vet(a.kyc!, org.bpo!, org.kyc!);
+    assert.equal(brandVetting.authorized, true);
+    const vc = brandVetting.verifiableCredential as {
+      type: string[];
+      issuer: string;
+      credentialSubject: Json;
+      proof: { jwt: string };
+    };
+    assert.deepEqual(vc.type, ["VerifiableCredential", "VettingStatus"]);
+    assert.equal(vc.issuer, org.kyc!.did);
+    assert.equal(vc.credentialSubject.id, org.brand!.did);
+    assert.equal(vc.credentialSubject.organisationVettingStatus, "Authorized");
+    assert.equal(vc.credentialSubject.brandName, "Big Bank");
+    // Any other agent (the OSP) verifies it: signature through the KYC vetter's DID, status on chain.
+    const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/credentials/verify", { jwt: vc.proof.jwt });
+    assert.equal(verified.body.verified, true, JSON.stringify(verified.body));
+
+    const current = await eventually(async () => {
+      const r = await a.osp!.call<Json>("GET", `/v1/vetterAuthorization/${org.brand!.did}/vetter/${org.kyc!.did}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    });
+    assert.equal(current.result, 0);
+    assert.equal(current.status, 1);
+    assert.equal(current.version, 1);
+    assert.equal((current.vetter as Account).did, org.kyc!.did);
+  });
+
+  it("rejects a vetting outside the hierarchy: a KYC vetter cannot vet a TNSP", async () => {
+    await expectUnchanged(
+      () =>
+        a.kyc!.call("POST", `/v1/vetterAuthorization/${org.tnsp2!.did}/vetter/${org.kyc!.did}`, {
+          status: 1,
+          result: 0,
+        }),
+      403,
+      "FORBIDDEN",
+    );
+  });
+
+  it("allocates a block, assigns a sub-block, delegates a number to the Brand and on to the BPO", async () => {
+    const allocation = await grant(a.na!, { tnId: `${BLOCK}XXXX`, issuerId: org.na!.did, subjectId: org.tnsp!.did });
+    assert.equal(allocation.status, 201, JSON.stringify(allocation.body));
+    const alloc = allocation.body.tnAllocationResponse[0]!;
+    assert.equal(alloc.type, "Allocation");
+    assert.equal(alloc.verifiableCredential.holder, org.tnsp!.did);
+    assert.equal(alloc.verifiableCredential.issuer, org.na!.did);
+
+    const assignment = await grant(a.tnsp!, { tnId: SUB_BLOCK, issuerId: org.tnsp!.did, subjectId: org.tnr!.did });
+    assert.equal(assignment.status, 201, JSON.stringify(assignment.body));
+    assert.equal(assignment.body.tnAllocationResponse[0]!.type, "Assignment");
+
+    const delegation = await grant(a.tnr!, {
+      tnId: TN,
+      issuerId: org.tnr!.did,
+      subjectId: org.brand!.did,
+      callerName: "Big Bank",
+      purpose: "Loan Application",
+    });
+    assert.equal(delegation.status, 201, JSON.stringify(delegation.body));
+    const vc = delegation.body.tnAllocationResponse[0]!.verifiableCredential;
+    assert.deepEqual(vc.type, ["VerifiableCredential", "TNAuthorization"]);
+    assert.equal(vc.holder, org.brand!.did);
+    assert.deepEqual(vc.credentialSubject["TN Authorization"], {
+      TN,
+      Type: "Delegation",
+      CallerName: "Big Bank",
+      Purpose: "Loan Application",
+      ValidStart: (vc.credentialSubject["TN Authorization"] as Json).ValidStart,
+      ParentGrant: assignment.body.tnAllocationResponse[0]!.grantId,
+    });
+    const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/credentials/verify", {
+      jwt: delegation.body.tnAllocationResponse[0]!.proof.jws,
+    });
+    assert.equal(verified.body.verified, true);
+
+    const onward = await grant(a.brand!, { tnId: TN, issuerId: org.brand!.did, subjectId: org.bpo!.did });
+    assert.equal(onward.status, 201, JSON.stringify(onward.body));
+
+    const who = await eventually(async () => {
+      const h = await holders(a.osp!, TN);
+      assert.equal(h.holders.length, 4);
+      return h;
+    });
+    assert.deepEqual(who.holders, [org.tnsp!.did, org.tnr!.did, org.brand!.did, org.bpo!.did]);
+    assert.deepEqual(
+      who.chain.map((c) => c.type),
+      ["Allocation", "Assignment", "Delegation", "Delegation"],
+    );
+    assert.deepEqual((await holders(a.osp!, TN, "?source=chain")).holders, who.holders, "the chain's view agrees");
+    assert.deepEqual((await holders(a.osp!, "12002001999")).holders, [org.tnsp!.did, org.tnr!.did]);
+    assert.deepEqual((await holders(a.osp!, "12002009999")).holders, [org.tnsp!.did]);
+    assert.deepEqual((await holders(a.osp!, "13005550000")).holders, []);
+
+    const custody = await a.osp!.call<{ items: Array<Json> }>("GET", `/v1/tn/${TN}/custody`);
+    assert.equal(custody.status, 200);
+    assert.deepEqual(
+      custody.body.items.map((e) => [e.event, e.type, e.to, e.currentStatus]),
+      [
+        ["granted", "Allocation", org.tnsp!.did, "valid"],
+        ["granted", "Assignment", org.tnr!.did, "valid"],
+        ["granted", "Delegation", org.brand!.did, "valid"],
+        ["granted", "Delegation", org.bpo!.did, "valid"],
+      ],
+    );
+  });
+
+  it("read model and chain agree on who may use a sample of numbers, now and at other times", async () => {
+    const future = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
+    const past = new Date(Date.now() - 365 * 24 * 3600 * 1000).toISOString();
+    for (const tn of [
+      TN,
+      "12002001000",
+      "12002001999",
+      "12002000001",
+      "12002009999",
+      "1200200",
+      "12002011234",
+      "44207946000",
+    ]) {
+      for (const at of ["", `?at=${future}`, `?at=${past}`]) {
+        const fromModel = await holders(a.tnsp2!, tn, at);
+        const fromChain = await holders(a.tnsp2!, tn, `${at ? `${at}&` : "?"}source=chain`);
+        assert.deepEqual(fromModel.holders, fromChain.holders, `${tn} ${at}`);
+      }
+    }
+  });
+
+  it("rejects passing on a number by a non-holder, to an unvetted or blacklisted recipient, and overlapping allocations", async () => {
+    // TNSP2 holds nothing in the block.
+    await expectUnchanged(
+      () => grant(a.tnsp2!, { tnId: TN, issuerId: org.tnsp2!.did, subjectId: org.tnr!.did }),
+      403,
+      "FORBIDDEN",
+    );
+    // An organisation nobody vetted.
+    const unvetted = await createAccount(a.brand!, "Shady Brand", 2);
+    await eventually(async () => assert.equal((await a.tnr!.call("GET", `/v1/accounts/${unvetted.did}`)).status, 200));
+    const rejected = await expectUnchanged(
+      () => grant(a.tnr!, { tnId: "12002001235", issuerId: org.tnr!.did, subjectId: unvetted.did }),
+      422,
+      "CHAIN_REVERTED",
+    );
+    assert.match(String(rejected.message), /NotAuthorized|Unauthorized|NotVetted/i);
+    // A blacklisted one.
+    const blacklisted = await createAccount(a.brand!, "Blacklisted Brand", 2);
+    await eventually(async () =>
+      assert.equal((await a.kyc!.call("GET", `/v1/accounts/${blacklisted.did}`)).status, 200),
+    );
+    await vet(a.kyc!, blacklisted, org.kyc!, 2);
+    await eventually(async () =>
+      assert.equal((await a.tnr!.call("GET", `/v1/accounts/${blacklisted.did}`)).status, 200),
+    );
+    await expectUnchanged(
+      () => grant(a.tnr!, { tnId: "12002001236", issuerId: org.tnr!.did, subjectId: blacklisted.did }),
+      422,
+      "CHAIN_REVERTED",
+    );
+    // The same numbers to a second TNSP: inside, equal to, and around the allocated block.
+    for (const tnId of [SUB_BLOCK, BLOCK, "120020"]) {
+      await expectUnchanged(
+        () => grant(a.na!, { tnId, issuerId: org.na!.did, subjectId: org.tnsp2!.did }),
+        422,
+        "CHAIN_REVERTED",
+      );
+    }
+  });
+
+  it("rejects malformed numbers and DIDs naming the field, steps outside their window, and keys without the role", async () => {
+    for (const tnId of ["0123", "12a4", "1234567890123456", ""]) {
+      const r = await expectUnchanged(
+        () => grant(a.tnr!, { tnId, issuerId: org.tnr!.did, subjectId: org.brand!.did }),
+        400,
+        "VALIDATION_FAILED",
+      );
+      assert.match(JSON.stringify(r.details), /tnId/);
+    }
+    const badDid = await expectUnchanged(
+      () => grant(a.tnr!, { tnId: TN, issuerId: org.tnr!.did, subjectId: "did:ethr:0x1234" }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    assert.match(JSON.stringify(badDid.details), /subjectId/);
+    const ended = await expectUnchanged(
+      () =>
+        grant(a.tnr!, {
+          tnId: "12002001237",
+          issuerId: org.tnr!.did,
+          subjectId: org.brand!.did,
+          allocationStartDate: "2020-01-01T00:00:00Z",
+          allocationEndDate: "2021-01-01T00:00:00Z",
+        }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    assert.match(JSON.stringify(ended.details), /allocationEndDate/);
+    const unknownOrg = org.tnr!.did.replace(/0x[0-9a-f]{40}$/, `0x${"ab".repeat(20)}`);
+    await expectUnchanged(
+      () => grant(a.tnr!, { tnId: TN, issuerId: org.tnr!.did, subjectId: unknownOrg }),
+      404,
+      "NOT_FOUND",
+    );
+
+    // Unauthorised API keys: none, another member's, a read-only one.
+    await expectUnchanged(
+      () =>
+        a.tnr!.call(
+          "POST",
+          "/v1/tnallocation",
+          { tnAllocation: [{ tnId: TN, issuerId: org.tnr!.did, subjectId: org.brand!.did }] },
+          "",
+        ),
+      401,
+      "UNAUTHENTICATED",
+    );
+    await expectUnchanged(
+      () =>
+        a.tnr!.call(
+          "POST",
+          "/v1/tnallocation",
+          { tnAllocation: [{ tnId: TN, issuerId: org.tnr!.did, subjectId: org.brand!.did }] },
+          a.brand!.adminKey,
+        ),
+      401,
+      "UNAUTHENTICATED",
+    );
+    const reader = await a.tnr!.call<{ key: string }>("POST", "/v1/api-keys", {
+      userName: "auditor",
+      role: "read-only",
+    });
+    await expectUnchanged(
+      () =>
+        a.tnr!.call(
+          "POST",
+          "/v1/tnallocation",
+          { tnAllocation: [{ tnId: TN, issuerId: org.tnr!.did, subjectId: org.brand!.did }] },
+          reader.body.key,
+        ),
+      403,
+      "FORBIDDEN",
+    );
+    // Acting for an organisation another agent hosts.
+    await expectUnchanged(
+      () => grant(a.tnsp2!, { tnId: TN, issuerId: org.tnr!.did, subjectId: org.brand!.did }),
+      403,
+      "FORBIDDEN",
+    );
+  });
+
+  it("a step valid only later is not valid now, and is at its time", async () => {
+    const start = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+    const later = await grant(a.tnr!, {
+      tnId: "12002001500",
+      issuerId: org.tnr!.did,
+      subjectId: org.brand!.did,
+      allocationStartDate: start,
+    });
+    assert.equal(later.status, 201, JSON.stringify(later.body));
+    assert.deepEqual((await holders(a.tnr!, "12002001500")).holders, [org.tnsp!.did, org.tnr!.did]);
+    const then = new Date(Date.parse(start) + 1000).toISOString();
+    assert.deepEqual((await holders(a.tnr!, "12002001500", `?at=${then}`)).holders, [
+      org.tnsp!.did,
+      org.tnr!.did,
+      org.brand!.did,
+    ]);
+    assert.deepEqual((await holders(a.tnr!, "12002001500", `?at=${then}&source=chain`)).holders, [
+      org.tnsp!.did,
+      org.tnr!.did,
+      org.brand!.did,
+    ]);
+  });
+
+  it("a revocation in the middle ends everything below it, revokes its credential and blocks passing it on", async () => {
+    const grants = await a.tnr!.call<{
+      items: Array<{ grantId: string; tnId: string; type: string; subjectId: string }>;
+    }>("GET", `/v1/tnallocations?holder=${org.brand!.did}`);
+    const toBrand = grants.body.items.find((g) => g.tnId === TN)!;
+    const revoked = await a.tnr!.call<Json>("POST", `/v1/tnallocation/${toBrand.grantId}/revoke`, {
+      reason: "Canceled",
+    });
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    assert.equal(revoked.body.status, "revoked");
+    const who = await eventually(async () => {
+      const h = await holders(a.osp!, TN);
+      assert.equal(h.holders.length, 2);
+      return h;
+    });
+    assert.deepEqual(who.holders, [org.tnsp!.did, org.tnr!.did]);
+    assert.deepEqual((await holders(a.osp!, TN, "?source=chain")).holders, who.holders);
+    const custody = await a.osp!.call<{ items: Json[] }>("GET", `/v1/tn/${TN}/custody`);
+    const byEvent = custody.body.items.map((e) => [e.event, e.to, e.currentStatus, e.reason]);
+    assert.deepEqual(byEvent.at(-1), ["revoked", org.brand!.did, "revoked", "Canceled"]);
+    assert.ok(
+      byEvent.some((e) => e[1] === org.bpo!.did && e[2] === "invalid"),
+      "the BPO's delegation is no longer valid",
+    );
+    // The Brand can no longer pass the number on.
+    await expectUnchanged(
+      () => grant(a.brand!, { tnId: TN, issuerId: org.brand!.did, subjectId: org.bpo!.did }),
+      403,
+      "FORBIDDEN",
+    );
+  });
+
+  it("a number port ends the old chain and starts a new one at the new TNSP, keeping the history", async () => {
+    const ported = await a.na!.call<{ endedGrantId: string; allocation: Allocation }>("POST", "/v1/tnport", {
+      tnId: BLOCK,
+      issuerId: org.na!.did,
+      subjectId: org.tnsp2!.did,
+    });
+    assert.equal(ported.status, 201, JSON.stringify(ported.body));
+    const who = await eventually(async () => {
+      const h = await holders(a.osp!, TN);
+      assert.deepEqual(h.holders, [org.tnsp2!.did]);
+      return h;
+    });
+    assert.deepEqual((await holders(a.osp!, TN, "?source=chain")).holders, who.holders);
+    const custody = await a.osp!.call<{ items: Json[] }>("GET", `/v1/tn/${TN}/custody`);
+    const events = custody.body.items.map((e) => [e.event, e.type, e.to, e.reason]);
+    assert.ok(events.some((e) => e[0] === "revoked" && e[2] === org.tnsp!.did && e[3] === "NumberPort"));
+    assert.deepEqual(events.at(-2), ["granted", "Allocation", org.tnsp2!.did, null]);
+    assert.deepEqual(events.at(-1), ["ported", "Allocation", org.tnsp2!.did, "NumberPort"]);
+    // The new TNSP can now assign; the old one cannot.
+    await expectUnchanged(
+      () => grant(a.tnsp!, { tnId: SUB_BLOCK, issuerId: org.tnsp!.did, subjectId: org.tnr!.did }),
+      403,
+      "FORBIDDEN",
+    );
+    const reassigned = await grant(a.tnsp2!, { tnId: SUB_BLOCK, issuerId: org.tnsp2!.did, subjectId: org.tnr!.did });
+    assert.equal(reassigned.status, 201, JSON.stringify(reassigned.body));
+  });
+});
