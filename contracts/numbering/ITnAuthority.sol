@@ -26,10 +26,13 @@ import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
 ///
 /// Number port: `port` moves a block or a single number to another TNSP. If an allocation sits exactly on the ported
 /// prefix it is revoked (reason NumberPort); otherwise the covering allocation stays for the rest of its block. Either
-/// way a new allocation starts on the ported prefix. For any number the deciding allocation is the one on its LONGEST
-/// prefix that has started (the newest at that prefix): only chains rooted in it count for the number, so a
-/// ported-out number leaves its old chain for good (even if the port-in is later revoked: then nobody holds it until
-/// the Numbering Authority ports it again) while the rest of the block stays with the old chain.
+/// way a new allocation starts on the ported prefix. For any number the deciding allocation is the NEWEST allocation
+/// on any of its prefixes that has started by the time asked about (a port nests a newer allocation inside an older
+/// one; a fresh allocation can only cover an old one's prefix once that one was revoked). Only chains rooted in the
+/// deciding allocation count for the number, so a ported-out number leaves its old chain for good (even if the
+/// port-in is later revoked: then nobody holds it until the Numbering Authority ports it again) while the rest of the
+/// block stays with the old chain. A port must not swallow an earlier port below it (AllocationOverlapsBelow): the
+/// Numbering Authority ports around it or revokes it first.
 ///
 /// Revocation reason codes are those of ICredentialStatusRegistry so a grant and its credential agree:
 /// 0 Unspecified, 1 KeyCompromise, 2 Superseded, 3 CessationOfOperation, 4 Fraud, 5 NumberPort, 6 Canceled, 7 Expired,
@@ -217,8 +220,8 @@ interface ITnAuthority {
     /// @notice Ports `terms.prefix` (a block or a single number) to TNSP `terms.holder`, effective now. See the
     /// contract notice for what happens to the old chain.
     /// @dev Requirements: the caller controls `numberingAuthority` (an authorized NumberingAuthority); an unrevoked
-    /// allocation covers the prefix (on it or above it); `terms.holder` is an authorized Tnsp; window and
-    /// constraints as for `allocate` (validFrom is always now). Emits GrantRevoked (when the covering allocation sits
+    /// allocation covers the prefix (on it or above it) and none extends it; `terms.holder` is an authorized Tnsp;
+    /// window and constraints as for `allocate` (validFrom is always now). Emits GrantRevoked (when the covering allocation sits
     /// exactly on the prefix), GrantRecorded (the new allocation) and NumberPorted.
     function port(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId);
 

@@ -98,21 +98,9 @@ contract TnAuthority is ITnAuthority {
         (uint64 validFrom, uint64 validUntil) = _window(0, terms.validUntil);
         _checkConstraints(terms.constraints);
 
-        // The newest unrevoked allocation on the path is also the deepest: nesting only ever comes from a later port.
-        uint64 key = prefix.key();
-        uint64 fromId = 0;
-        for (uint64 k = key; k != 0; k /= 11) {
-            uint64 candidate = _prefixes[k].latestAllocation;
-            if (candidate > fromId && _grants[candidate].revokedAt == 0) fromId = candidate;
-        }
-        if (fromId == 0) revert NothingToPort(terms.prefix);
-        StoredGrant storage from = _grants[fromId];
-        address fromTnsp = from.holder;
-        if (from.prefix == key) _revoke(fromId, REASON_NUMBER_PORT);
-        for (uint64 k = key / 11; k != 0; k /= 11) ++_prefixes[k].allocationsBelow;
-
+        uint64 fromId = _releaseForPort(prefix.key(), terms.prefix);
         grantId = _record(GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
-        emit NumberPorted(grantId, fromId, terms.prefix, fromTnsp, terms.holder);
+        emit NumberPorted(grantId, fromId, terms.prefix, _grants[fromId].holder, terms.holder);
     }
 
     /// @inheritdoc ITnAuthority
@@ -310,6 +298,21 @@ contract TnAuthority is ITnAuthority {
             for (uint64 k = revoked.prefix / 11; k != 0; k /= 11) --_prefixes[k].allocationsBelow;
         }
         emit GrantRevoked(grantId, msg.sender, reason, at);
+    }
+
+    // Finds the allocation a port takes the prefix from, revokes it when it sits exactly on the prefix, and counts the
+    // coming allocation on the path. The newest unrevoked allocation on the path is also the deepest: nesting only
+    // ever comes from a later port.
+    function _releaseForPort(uint64 key, string calldata text) private returns (uint64 fromId) {
+        for (uint64 k = key; k != 0; k /= 11) {
+            uint64 candidate = _prefixes[k].latestAllocation;
+            if (candidate > fromId && _grants[candidate].revokedAt == 0) fromId = candidate;
+        }
+        if (fromId == 0) revert NothingToPort(text);
+        uint64 below = _prefixes[key].allocationsBelow;
+        if (below != 0) revert AllocationOverlapsBelow(text, below);
+        if (_grants[fromId].prefix == key) _revoke(fromId, REASON_NUMBER_PORT);
+        for (uint64 k = key / 11; k != 0; k /= 11) ++_prefixes[k].allocationsBelow;
     }
 
     // Overlap check and bookkeeping in one walk up the path: one slot per digit.

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+// Rules of TN authority: who may allocate, assign and delegate which prefix to whom and when, lazy invalidation by
+// revocation and by vetting, number ports, and the on-chain answers to "who may use number N at time T".
+import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
+import {ITnAuthority} from "./ITnAuthority.sol";
+import {NumberingHarness} from "./NumberingHarness.sol";
+
+contract TnAuthorityTest is NumberingHarness {
+    ITnAuthority.GrantKind internal constant ALLOCATION = ITnAuthority.GrantKind.Allocation;
+    ITnAuthority.GrantKind internal constant ASSIGNMENT = ITnAuthority.GrantKind.Assignment;
+    ITnAuthority.GrantKind internal constant DELEGATION = ITnAuthority.GrantKind.Delegation;
+
+    event GrantRecorded(
+        uint256 indexed grantId,
+        uint256 indexed parentId,
+        address indexed grantor,
+        ITnAuthority.GrantKind kind,
+        address holder,
+        string prefix,
+        uint64 validFrom,
+        uint64 validUntil,
+        bool allowRedelegation,
+        bytes32 credentialHash,
+        ITnAuthority.Constraints constraints
+    );
+    event GrantRevoked(uint256 indexed grantId, address indexed by, uint16 reason, uint64 revokedAt);
+    event NumberPorted(
+        uint256 indexed newAllocationId,
+        uint256 indexed fromAllocationId,
+        string prefix,
+        address fromTnsp,
+        address toTnsp
+    );
+
+    string internal constant BLOCK = "1200200"; // NANP thousand-block 1-200-200-0XXX
+    string internal constant NUMBER = "12002000123";
+
+    function setUp() public {
+        deployVettedWorld();
+    }
+
+    /// @dev The seed's scenario: NA -> TNSP (block) -> TNR (block) -> Brand (number) -> BPO (number).
+    function seedChain() internal returns (uint256 alloc, uint256 assignment, uint256 toBrand, uint256 toBpo) {
+        alloc = allocate(TNSP_ORG, BLOCK);
+        assignment = assign(alloc, TNR_ORG, BLOCK);
+        toBrand = delegate(assignment, BRAND_ORG, NUMBER);
+        toBpo = delegate(toBrand, BPO_ORG, NUMBER);
+    }
+
+    function assertHolders(string memory number, address[] memory expected, string memory what) internal view {
+        (address[] memory holders,) = tn.whoMayUse(number, now64());
+        assertEq(holders.length, expected.length, what);
+        for (uint256 i = 0; i < expected.length; i++) assertEq(holders[i], expected[i], what);
+    }
+
+    function list(address a) internal pure returns (address[] memory out) {
+        out = new address[](1);
+        out[0] = a;
+    }
+
+    function list(address a, address b) internal pure returns (address[] memory out) {
+        out = new address[](2);
+        out[0] = a;
+        out[1] = b;
+    }
+
+    function list(address a, address b, address c, address d) internal pure returns (address[] memory out) {
+        out = new address[](4);
+        out[0] = a;
+        out[1] = b;
+        out[2] = c;
+        out[3] = d;
+    }
+
+    // ------------------------------------------------------------ the happy chain
+
+    function test_seedScenario_buildsTheChainAndAnswersWhoMayUse() public {
+        (uint256 alloc, uint256 assignment, uint256 toBrand, uint256 toBpo) = seedChain();
+        assertEq(tn.grantCount(), 4, "four grants");
+        assertHolders(NUMBER, list(TNSP_ORG, TNR_ORG, BRAND_ORG, BPO_ORG), "whole chain may use the number");
+        assertHolders("12002000999", list(TNSP_ORG, TNR_ORG), "rest of the block: TNSP and TNR");
+        assertHolders("12002010000", new address[](0), "outside the block: nobody");
+        (bool ok, uint256 via) = tn.mayUse(NUMBER, BPO_ORG, now64());
+        assertTrue(ok && via == toBpo, "BPO through its delegation");
+        (ok,) = tn.mayUse("12002000124", BPO_ORG, now64());
+        assertFalse(ok, "BPO holds one number only");
+        uint256[] memory chain = tn.chainOf(toBpo);
+        assertEq(chain.length, 4, "chain depth");
+        assertEq(chain[0], alloc, "allocation first");
+        assertEq(chain[3], toBpo, "leaf last");
+        uint256[] memory atBlock = tn.grantsAt(BLOCK);
+        assertEq(atBlock.length, 2, "allocation and assignment on the block");
+        assertEq(atBlock[0], alloc, "oldest first");
+        assertEq(atBlock[1], assignment, "then the assignment");
+        assertEq(tn.grantsAt(NUMBER)[0], toBrand, "the number's own history");
+        ITnAuthority.Grant memory g = tn.grant(toBrand);
+        assertTrue(g.kind == DELEGATION, "kind");
+        assertEq(g.grantor, TNR_ORG, "grantor");
+        assertEq(g.holder, BRAND_ORG, "holder");
+        assertEq(g.prefix, NUMBER, "prefix printed back");
+        assertEq(g.parentId, assignment, "parent");
+        assertEq(g.validFrom, block.timestamp, "starts now");
+        assertEq(tn.decidingAllocation(NUMBER, now64()), alloc, "deciding allocation");
+        assertEq(tn.version(), "1.0.0", "version");
+        assertEq(tn.organisations(), address(ORGS_ADDRESS()), "wiring");
+    }
+
+    function ORGS_ADDRESS() internal view returns (address) {
+        return address(orgs);
+    }
+
+    function test_allocate_emitsEverythingTheReadModelNeeds() public {
+        ITnAuthority.GrantTerms memory t = terms(TNSP_ORG, BLOCK);
+        t.validUntil = now64() + 365 days;
+        t.constraints = ITnAuthority.Constraints({intendedUse: "voice", callerName: "Acme", purpose: "support"});
+        vm.expectEmit(true, true, true, true);
+        emit GrantRecorded(
+            1, 0, NA_ORG, ALLOCATION, TNSP_ORG, BLOCK, now64(), t.validUntil, false, t.credentialHash, t.constraints
+        );
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, t);
+    }
+
+    // ------------------------------------------------------------ who may grant
+
+    function test_allocate_rejectsANonNumberingAuthorityGrantor() public {
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.GrantorTypeNotAllowed.selector, ALLOCATION, TNSP_ORG, TNSP));
+        vm.prank(TNSP_MEMBER);
+        tn.allocate(TNSP_ORG, terms(TNSP2_ORG, BLOCK));
+    }
+
+    function test_allocate_rejectsACallerThatDoesNotControlTheNumberingAuthority() public {
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, NA_ORG, TNSP_MEMBER));
+        vm.prank(TNSP_MEMBER);
+        tn.allocate(NA_ORG, terms(TNSP_ORG, BLOCK));
+    }
+
+    function test_allocate_rejectsANumberingAuthorityWithoutItsRole() public {
+        setRoles(NA_MEMBER, new bytes32[](0));
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.GrantorNotAuthorized.selector, NA_ORG));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(TNSP_ORG, BLOCK));
+    }
+
+    function test_allocate_rejectsUnvettedBlacklistedAndWrongTypeRecipients() public {
+        address fresh = address(0xD300);
+        createOrg(fresh, TNSP_MEMBER, TNSP);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.RecipientNotAuthorized.selector, fresh));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(fresh, BLOCK));
+
+        vet(TA_ORG, TNSP_ORG, BLACKLISTED);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.RecipientNotAuthorized.selector, TNSP_ORG));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(TNSP_ORG, BLOCK));
+
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.RecipientTypeNotAllowed.selector, ALLOCATION, NA, BRAND));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(BRAND_ORG, BLOCK));
+
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.UnknownOrganisation.selector, address(0xD999)));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(address(0xD999), BLOCK));
+        assertEq(tn.grantCount(), 0, "nothing recorded");
+    }
+
+    function test_assign_rejectsANonHolderPassingTheBlockOn() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, TNSP_ORG, TNSP2_MEMBER));
+        vm.prank(TNSP2_MEMBER);
+        tn.assign(alloc, terms(TNR_ORG, BLOCK));
+    }
+
+    function test_delegate_rejectsANonHolderPassingANumberOn() public {
+        (,, uint256 toBrand,) = seedChain();
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, BRAND_ORG, TNR_MEMBER));
+        vm.prank(TNR_MEMBER);
+        tn.delegate(toBrand, terms(BPO_ORG, NUMBER));
+    }
+
+    function test_passingOn_requiresTheRightParentKind() public {
+        (uint256 alloc, uint256 assignment,,) = seedChain();
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.WrongParentKind.selector, alloc, ALLOCATION, DELEGATION));
+        vm.prank(TNSP_MEMBER);
+        tn.delegate(alloc, terms(BRAND_ORG, NUMBER));
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.WrongParentKind.selector, assignment, ASSIGNMENT, ASSIGNMENT));
+        vm.prank(TNR_MEMBER);
+        tn.assign(assignment, terms(BRAND_ORG, NUMBER));
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.UnknownGrant.selector, 99));
+        tn.assign(99, terms(BRAND_ORG, NUMBER));
+    }
+
+    function test_assign_onlyToTnrOrBrand() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.RecipientTypeNotAllowed.selector, ASSIGNMENT, TNSP, BPO));
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, terms(BPO_ORG, BLOCK));
+        uint256 direct = assign(alloc, BRAND_ORG, NUMBER);
+        assertEq(tn.grant(direct).holder, BRAND_ORG, "a TNSP may assign straight to an enterprise");
+    }
+
+    function test_delegate_beyondTheStandardStepsNeedsRedelegation() public {
+        (,, uint256 toBrand, uint256 toBpo) = seedChain();
+        // BPO -> BPO is not a standard step and the brand did not allow re-delegation.
+        address bpo2 = address(0xD400);
+        createOrg(bpo2, BPO_MEMBER, BPO);
+        vet(KYC_ORG, bpo2, AUTHORIZED);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.RecipientTypeNotAllowed.selector, DELEGATION, BPO, BPO));
+        vm.prank(BPO_MEMBER);
+        tn.delegate(toBpo, terms(bpo2, NUMBER));
+        // The brand delegates again, this time allowing re-delegation.
+        ITnAuthority.GrantTerms memory t = terms(BPO_ORG, NUMBER);
+        t.allowRedelegation = true;
+        vm.prank(BRAND_MEMBER);
+        uint256 open = tn.delegate(toBrand, t);
+        uint256 further = delegate(open, bpo2, NUMBER);
+        assertTrue(tn.isValid(further, now64()), "re-delegated");
+    }
+
+    // ------------------------------------------------------------ prefixes
+
+    function test_passingOn_requiresAPrefixUnderTheParents() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.PrefixNotCovered.selector, "1200201", BLOCK));
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, terms(TNR_ORG, "1200201"));
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.PrefixNotCovered.selector, "120020", BLOCK));
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, terms(TNR_ORG, "120020"));
+    }
+
+    function test_malformedPrefixes_areRejectedWithTheProblem() public {
+        expectBadPrefix("", ITnAuthority.PrefixProblem.Empty, 0);
+        expectBadPrefix("1234567890123456", ITnAuthority.PrefixProblem.TooLong, 16);
+        expectBadPrefix("0123", ITnAuthority.PrefixProblem.LeadingZero, 0);
+        expectBadPrefix("12a4", ITnAuthority.PrefixProblem.NotADigit, 2);
+        expectBadPrefix("+1200", ITnAuthority.PrefixProblem.NotADigit, 0);
+        expectBadPrefix("1200 ", ITnAuthority.PrefixProblem.NotADigit, 4);
+        assertEq(tn.grantCount(), 0, "nothing recorded");
+        uint256 id = allocate(TNSP_ORG, "999999999999999");
+        assertEq(tn.grant(id).prefix, "999999999999999", "fifteen digits are fine");
+    }
+
+    function expectBadPrefix(string memory prefix, ITnAuthority.PrefixProblem problem, uint256 position) internal {
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.InvalidPrefix.selector, prefix, problem, position));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(TNSP_ORG, prefix));
+    }
+
+    function test_allocations_neverOverlap_eitherWay() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.AllocationOverlaps.selector, BLOCK, alloc));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(TNSP2_ORG, BLOCK));
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.AllocationOverlaps.selector, NUMBER, alloc));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(TNSP2_ORG, NUMBER));
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.AllocationOverlapsBelow.selector, "1200", 1));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, terms(TNSP2_ORG, "1200"));
+        uint256 neighbour = allocate(TNSP2_ORG, "1200201");
+        (uint256 active, uint256 below) = tn.allocationState("120020");
+        assertEq(active, 0, "nothing on the parent prefix");
+        assertEq(below, 2, "two blocks below");
+        (active,) = tn.allocationState("1200201");
+        assertEq(active, neighbour, "the neighbour block");
+    }
+
+    function test_revokingAnAllocation_freesItsPrefix() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        revokeAs(NA_MEMBER, alloc, 6);
+        (, uint256 below) = tn.allocationState("1200");
+        assertEq(below, 0, "counters back to zero");
+        uint256 wider = allocate(TNSP2_ORG, "1200");
+        assertHolders(NUMBER, list(TNSP2_ORG), "the wider, newer allocation decides");
+        assertTrue(tn.isValid(wider, now64()), "valid");
+    }
+
+    // ------------------------------------------------------------ windows
+
+    function test_windows_mustLieWithinTheParent() public {
+        ITnAuthority.GrantTerms memory t = terms(TNSP_ORG, BLOCK);
+        t.validUntil = now64() + 30 days;
+        vm.prank(NA_MEMBER);
+        uint256 alloc = tn.allocate(NA_ORG, t);
+        ITnAuthority.GrantTerms memory open = terms(TNR_ORG, BLOCK);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITnAuthority.WindowOutsideParent.selector, alloc, now64(), 0, now64(), now64() + 30 days
+            )
+        );
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, open);
+        open.validUntil = now64() + 31 days;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITnAuthority.WindowOutsideParent.selector, alloc, now64(), now64() + 31 days, now64(), now64() + 30 days
+            )
+        );
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, open);
+        open.validUntil = now64() + 10 days;
+        vm.prank(TNSP_MEMBER);
+        uint256 ok = tn.assign(alloc, open);
+        assertTrue(tn.isValid(ok, now64()), "inside");
+    }
+
+    function test_windows_rejectEmptyAndClampPastStarts() public {
+        ITnAuthority.GrantTerms memory t = terms(TNSP_ORG, BLOCK);
+        t.validFrom = now64() + 10;
+        t.validUntil = now64() + 10;
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.InvalidWindow.selector, now64() + 10, now64() + 10));
+        vm.prank(NA_MEMBER);
+        tn.allocate(NA_ORG, t);
+        t.validFrom = 1;
+        t.validUntil = 0;
+        vm.prank(NA_MEMBER);
+        uint256 id = tn.allocate(NA_ORG, t);
+        assertEq(tn.grant(id).validFrom, block.timestamp, "a past start means now");
+    }
+
+    function test_aStepOutsideItsWindow_isNotValid() public {
+        ITnAuthority.GrantTerms memory t = terms(TNSP_ORG, BLOCK);
+        t.validFrom = now64() + 1 days;
+        t.validUntil = now64() + 2 days;
+        vm.prank(NA_MEMBER);
+        uint256 alloc = tn.allocate(NA_ORG, t);
+        assertFalse(tn.isValid(alloc, now64()), "not yet");
+        assertTrue(tn.isValid(alloc, now64() + 1 days), "inside");
+        assertFalse(tn.isValid(alloc, now64() + 2 days), "end is exclusive");
+        assertHolders(NUMBER, new address[](0), "nobody before the start");
+        vm.warp(block.timestamp + 1 days + 1);
+        assertHolders(NUMBER, list(TNSP_ORG), "holder inside the window");
+        vm.warp(block.timestamp + 1 days);
+        assertHolders(NUMBER, new address[](0), "nobody after the end");
+        t.holder = TNR_ORG;
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.InvalidWindow.selector, now64(), t.validUntil));
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, t);
+    }
+
+    // ------------------------------------------------------------ revocation and vetting
+
+    function test_revoke_invalidatesEverythingBelowLazily() public {
+        (uint256 alloc, uint256 assignment, uint256 toBrand, uint256 toBpo) = seedChain();
+        vm.warp(block.timestamp + 100);
+        vm.expectEmit(true, true, false, true);
+        emit GrantRevoked(assignment, TNSP_MEMBER, 6, now64());
+        revokeAs(TNSP_MEMBER, assignment, 6);
+        assertTrue(tn.isValid(alloc, now64()), "allocation above stays");
+        assertFalse(tn.isValid(assignment, now64()), "revoked");
+        assertFalse(tn.isValid(toBrand, now64()), "brand below");
+        assertFalse(tn.isValid(toBpo, now64()), "bpo below");
+        assertTrue(tn.isValid(toBpo, now64() - 1), "history: valid before the revocation");
+        assertHolders(NUMBER, list(TNSP_ORG), "only the TNSP now");
+        ITnAuthority.Grant memory g = tn.grant(assignment);
+        assertEq(g.revokedAt, block.timestamp, "revokedAt");
+        assertEq(g.revokeReason, 6, "reason");
+    }
+
+    function test_passingOn_fromARevokedParentIsRejected() public {
+        (, uint256 assignment, uint256 toBrand,) = seedChain();
+        revokeAs(TNR_MEMBER, toBrand, 4);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ParentRevoked.selector, toBrand, 4, now64()));
+        vm.prank(BRAND_MEMBER);
+        tn.delegate(toBrand, terms(BPO_ORG, NUMBER));
+        revokeAs(TNSP_MEMBER, assignment, 6);
+        // The brand's other route is gone too: its grandparent was revoked.
+        ITnAuthority.GrantTerms memory t = terms(BRAND_ORG, "12002000124");
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ParentRevoked.selector, assignment, 6, now64()));
+        vm.prank(TNR_MEMBER);
+        tn.delegate(assignment, t);
+    }
+
+    function test_passingOn_underARevokedAncestorIsRejected() public {
+        (uint256 alloc,, uint256 toBrand,) = seedChain();
+        revokeAs(NA_MEMBER, alloc, 4);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ParentNotValid.selector, toBrand, now64()));
+        vm.prank(BRAND_MEMBER);
+        tn.delegate(toBrand, terms(BPO_ORG, NUMBER));
+    }
+
+    function test_revoke_permissions() public {
+        (uint256 alloc, uint256 assignment, uint256 toBrand,) = seedChain();
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotRevoker.selector, toBrand, BRAND_MEMBER));
+        revokeAs(BRAND_MEMBER, toBrand, 6);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotRevoker.selector, alloc, TNSP_MEMBER));
+        revokeAs(TNSP_MEMBER, alloc, 6);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ReservedReason.selector, 9));
+        revokeAs(TNR_MEMBER, toBrand, 9);
+        revokeAs(NA_MEMBER, toBrand, 4); // the Numbering Authority behind the chain may stop any step
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.AlreadyRevoked.selector, toBrand, now64()));
+        revokeAs(TNR_MEMBER, toBrand, 6);
+        revokeAs(TNSP_MEMBER, assignment, 1000);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.UnknownGrant.selector, 0));
+        revokeAs(NA_MEMBER, 0, 6);
+    }
+
+    function test_vettingWithdrawn_invalidatesTheChainWithoutCleanUp() public {
+        (uint256 alloc,, uint256 toBrand, uint256 toBpo) = seedChain();
+        vet(KYC_ORG, TNR_ORG, BLACKLISTED);
+        assertFalse(tn.isValid(toBrand, now64()), "brand's grant hangs under the blacklisted TNR");
+        assertFalse(tn.isValid(toBpo, now64()), "and the BPO's");
+        assertTrue(tn.isValid(alloc, now64()), "the TNSP's allocation is fine");
+        assertHolders(NUMBER, list(TNSP_ORG), "only the TNSP");
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.RecipientNotAuthorized.selector, TNR_ORG));
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, terms(TNR_ORG, "1200200")); // a blacklisted org cannot receive
+        uint256 assignment = tn.grant(toBrand).parentId;
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.GrantorNotAuthorized.selector, TNR_ORG));
+        vm.prank(TNR_MEMBER);
+        tn.delegate(assignment, terms(BRAND_ORG, "12002000555")); // nor pass on
+        vet(KYC_ORG, TNR_ORG, AUTHORIZED);
+        assertHolders(NUMBER, list(TNSP_ORG, TNR_ORG, BRAND_ORG, BPO_ORG), "back after re-vetting");
+    }
+
+    // ------------------------------------------------------------ number port
+
+    function test_port_ofTheWholeBlock_endsTheOldChainAndKeepsHistory() public {
+        (uint256 alloc,,,) = seedChain();
+        vm.expectEmit(true, true, false, true);
+        emit NumberPorted(5, alloc, BLOCK, TNSP_ORG, TNSP2_ORG);
+        uint256 ported = port(TNSP2_ORG, BLOCK);
+        ITnAuthority.Grant memory old = tn.grant(alloc);
+        assertEq(old.revokeReason, 5, "old allocation revoked for NumberPort");
+        assertHolders(NUMBER, list(TNSP2_ORG), "new TNSP only");
+        assertHolders("12002000999", list(TNSP2_ORG), "the whole block moved");
+        uint256[] memory history = tn.grantsAt(BLOCK);
+        assertEq(history.length, 3, "history kept");
+        assertEq(history[2], ported, "newest last");
+    }
+
+    function test_port_ofOneNumberOutOfAThousandBlock() public {
+        (uint256 alloc, uint256 assignment, uint256 toBrand,) = seedChain();
+        vm.warp(block.timestamp + 100);
+        uint256 ported = port(TNSP2_ORG, NUMBER);
+        assertTrue(tn.isValid(alloc, now64()), "the block's allocation stays");
+        assertEq(tn.decidingAllocation(NUMBER, now64()), ported, "the ported number follows the port");
+        assertEq(tn.decidingAllocation("12002000124", now64()), alloc, "its neighbour does not");
+        assertHolders(NUMBER, list(TNSP2_ORG), "ported number: new TNSP only");
+        assertHolders("12002000124", list(TNSP_ORG, TNR_ORG), "rest of the block: old chain");
+        assertHolders(NUMBER, now64() - 1, list(TNSP_ORG, TNR_ORG, BRAND_ORG, BPO_ORG));
+        // The old chain can no longer pass the ported number on.
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.PrefixPortedOut.selector, NUMBER, ported));
+        vm.prank(TNR_MEMBER);
+        tn.delegate(assignment, terms(BRAND_ORG, NUMBER));
+        // Even when the port-in is revoked, the number does not fall back to the old chain.
+        revokeAs(NA_MEMBER, ported, 4);
+        assertHolders(NUMBER, new address[](0), "nobody until the NA ports it again");
+        uint256 again = port(TNSP_ORG, NUMBER);
+        assertHolders(NUMBER, list(TNSP_ORG), "ported back: only the fresh chain");
+        assertTrue(again > toBrand, "fresh allocation");
+    }
+
+    function test_port_rejections() public {
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NothingToPort.selector, NUMBER));
+        port(TNSP2_ORG, NUMBER);
+        allocate(TNSP_ORG, BLOCK);
+        uint256 single = port(TNSP2_ORG, NUMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.AllocationOverlapsBelow.selector, BLOCK, 1));
+        port(TNSP2_ORG, BLOCK);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.RecipientTypeNotAllowed.selector, ALLOCATION, NA, TNR));
+        port(TNR_ORG, NUMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, NA_ORG, TNSP_MEMBER));
+        vm.prank(TNSP_MEMBER);
+        tn.port(NA_ORG, terms(TNSP_ORG, NUMBER));
+        uint256 back = port(TNSP_ORG, NUMBER); // re-porting the ported number replaces its allocation
+        assertEq(tn.grant(single).revokeReason, 5, "previous port-in revoked");
+        assertEq(tn.decidingAllocation(NUMBER, now64()), back, "newest decides");
+    }
+
+    function assertHolders(string memory number, uint64 time, address[] memory expected) internal view {
+        (address[] memory holders,) = tn.whoMayUse(number, time);
+        assertEq(holders.length, expected.length, "holders at time");
+        for (uint256 i = 0; i < expected.length; i++) assertEq(holders[i], expected[i], "holder at time");
+    }
+}
