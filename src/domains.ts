@@ -2,5 +2,6 @@
 import type { DomainPlugin } from "./agent/domain.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
+import { stirPlugin } from "./stir/plugin.ts";
 
-export const DOMAINS: readonly DomainPlugin[] = [eidlPlugin, roamingPlugin];
+export const DOMAINS: readonly DomainPlugin[] = [eidlPlugin, roamingPlugin, stirPlugin];

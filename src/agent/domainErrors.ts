@@ -4,6 +4,7 @@ import { ApiError } from "../core/api/index.ts";
 import { ChainError, TxRevertedError } from "../core/chain/errors.ts";
 import { IdentityError } from "../core/identity/errors.ts";
 import { RoamingError } from "../roaming/errors.ts";
+import { StirError } from "../stir/errors.ts";
 
 const jsonSafe = (value: unknown): string =>
   typeof value === "bigint"
@@ -60,6 +61,7 @@ export function translateDomainError(error: unknown): ApiError | undefined {
     }
   }
   if (error instanceof RoamingError) return roamingApiError(error);
+  if (error instanceof StirError) return stirApiError(error);
   return undefined;
 }
 
@@ -78,5 +80,21 @@ function roamingApiError(error: RoamingError): ApiError {
       return new ApiError("NOT_FOUND", error.message, { cause: error });
     default:
       return new ApiError("CONFLICT", error.message, { cause: error });
+  }
+}
+
+function stirApiError(error: StirError): ApiError {
+  switch (error.code) {
+    case "STIR_NOT_FOUND":
+      return new ApiError("NOT_FOUND", error.message, { cause: error });
+    case "STIR_NOT_CONFIGURED":
+      return new ApiError("CONFLICT", error.message, { cause: error });
+    default: {
+      const field = error.field ?? "body";
+      return new ApiError("VALIDATION_FAILED", error.message, {
+        details: [{ field, message: `${error.reason}: ${error.message}` }],
+        cause: error,
+      });
+    }
   }
 }

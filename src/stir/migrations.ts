@@ -1,0 +1,32 @@
+// Signed-calls tables (ids 06xx): the STI keys and certificates this agent holds (as CA and as OSP), the trusted
+// STI-CA roots added through the API, the credentials enterprises registered with this OSP, and run-time settings.
+import type { Migration } from "../core/store/store.ts";
+
+export const stirMigrations: Migration[] = [
+  {
+    id: "0600_stir",
+    sql: `
+      CREATE TABLE stir_sti (
+        role TEXT PRIMARY KEY,
+        kid TEXT NOT NULL,
+        spc TEXT,
+        certificate_pem TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE stir_trust_roots (
+        fingerprint TEXT PRIMARY KEY,
+        pem TEXT NOT NULL,
+        added_at TEXT NOT NULL
+      );
+      CREATE TABLE stir_credentials (
+        ref TEXT PRIMARY KEY,
+        jwt TEXT NOT NULL,
+        registered_at TEXT NOT NULL
+      );
+      CREATE TABLE stir_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,70 @@
+// Trusted STI-CA roots of the STI-VS, changeable at run time: roots from the config file are loaded at start, roots
+// added through the admin API are kept in the store; both are checked as self-signed CA certificates.
+import type { X509Certificate } from "node:crypto";
+import { splitPem } from "./certificates.ts";
+import { invalidStirInput, StirError } from "./errors.ts";
+
+export interface TrustedRoot {
+  fingerprint: string;
+  subject: string;
+  notAfter: string;
+  source: "config" | "api";
+  pem: string;
+}
+
+export class TrustStore {
+  readonly #roots = new Map<string, { certificate: X509Certificate; source: "config" | "api" }>();
+
+  /** Adds every certificate of a PEM bundle; each must be a self-signed CA certificate. */
+  add(pem: string, source: "config" | "api"): TrustedRoot[] {
+    let certificates: X509Certificate[];
+    try {
+      certificates = splitPem(pem);
+    } catch (error) {
+      throw new StirError("STIR_INVALID_INPUT", "root-not-certificate", "body.pem is not a PEM certificate", {
+        field: "body.pem",
+        cause: error,
+      });
+    }
+    if (certificates.length === 0) throw invalidStirInput("body.pem", "holds no PEM certificate");
+    for (const certificate of certificates) {
+      if (!certificate.ca || !certificate.checkIssued(certificate) || !certificate.verify(certificate.publicKey)) {
+        throw invalidStirInput("body.pem", `${certificate.subject} is not a self-signed CA certificate`);
+      }
+    }
+    return certificates.map((certificate) => {
+      this.#roots.set(certificate.fingerprint256, { certificate, source });
+      return viewOf(certificate, source);
+    });
+  }
+
+  remove(fingerprint: string): boolean {
+    return this.#roots.delete(fingerprint);
+  }
+
+  list(): TrustedRoot[] {
+    return [...this.#roots.values()].map(({ certificate, source }) => viewOf(certificate, source));
+  }
+
+  /** The trusted root that issued this certificate, if any. */
+  issuerOf(certificate: X509Certificate): X509Certificate | undefined {
+    for (const { certificate: root } of this.#roots.values()) {
+      if (certificate.checkIssued(root) && certificate.verify(root.publicKey)) return root;
+    }
+    return undefined;
+  }
+
+  isTrusted(certificate: X509Certificate): boolean {
+    return this.#roots.has(certificate.fingerprint256);
+  }
+}
+
+function viewOf(certificate: X509Certificate, source: "config" | "api"): TrustedRoot {
+  return {
+    fingerprint: certificate.fingerprint256,
+    subject: certificate.subject,
+    notAfter: new Date(certificate.validTo).toISOString(),
+    source,
+    pem: certificate.toString(),
+  };
+}
