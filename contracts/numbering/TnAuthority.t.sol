@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 // Rules of TN authority: who may allocate, assign and delegate which prefix to whom and when, lazy invalidation by
 // revocation and by vetting, number ports, and the on-chain answers to "who may use number N at time T".
-import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
 import {ITnAuthority} from "./ITnAuthority.sol";
 import {NumberingHarness} from "./NumberingHarness.sol";
 
