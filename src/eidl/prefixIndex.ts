@@ -5,6 +5,8 @@
 // contract's whoMayUse view):
 // - the deciding allocation of N at T is the newest started allocation (validFrom <= T) on any prefix of N; only
 //   grants of its chain count for N (a number ported out leaves its old chain for good);
+// - an organisation is authorized now iff its member is active and holds the role of its type, and it is a root
+//   (Trust or Numbering Authority) or its latest Complete vetting says Authorized by a vetter authorized now;
 // - grant G is valid at T iff not revoked at or before T, T in [validFrom, validUntil), its holder (and for an
 //   allocation its grantor) is authorized now, and its parent is valid at T.
 
@@ -51,12 +53,26 @@ interface TrieNode {
 
 const newNode = (): TrieNode => ({ children: new Array(10), grants: [] });
 
+/** The consortium role a member needs for each organisation type (IOrganisationRegistry.roleFor). */
+const ROLE_FOR_TYPE = [
+  "KYC_VETTER",
+  "TNR",
+  "ENTERPRISE",
+  "BPO",
+  "TNSP",
+  "CSP",
+  "TRUST_AUTHORITY",
+  "NUMBERING_AUTHORITY",
+  "OSP",
+] as const;
+const ROOT_TYPES = new Set([6, 7]);
+
 export class PrefixIndex {
   readonly #root = newNode();
   readonly #grants = new Map<string, Entry>();
   readonly #standing = new Map<string, IndexedStanding>();
-  /** Organisations authorized by their member's role, not by a vetting (Trust and Numbering Authorities). */
-  readonly #roots = new Set<string>();
+  readonly #orgs = new Map<string, { member: string; type: number }>();
+  readonly #members = new Map<string, { active: boolean; roles: Set<string> }>();
 
   get size(): number {
     return this.#grants.size;
@@ -99,14 +115,23 @@ export class PrefixIndex {
     this.#standing.set(org, standing);
   }
 
-  setRootOfTrust(org: string, isRoot: boolean): void {
-    if (isRoot) this.#roots.add(org);
-    else this.#roots.delete(org);
+  setOrganisation(org: string, member: string, type: number): void {
+    this.#orgs.set(org, { member, type });
   }
 
-  /** Authorized now: a root of trust, or a Complete + Authorized vetting by an organisation itself authorized. */
+  /** A consortium member's state (from the membership read model and ConsortiumRegistry events). */
+  setMember(member: string, active: boolean, roles: readonly string[]): void {
+    this.#members.set(member, { active, roles: new Set(roles) });
+  }
+
+  /** Authorized now: member active with the type's role, and a root or vetted by an authorized vetter. */
   isAuthorized(org: string, depth = 0): boolean {
-    if (this.#roots.has(org)) return true;
+    const o = this.#orgs.get(org);
+    if (!o) return false;
+    const member = this.#members.get(o.member);
+    const role = ROLE_FOR_TYPE[o.type];
+    if (!member?.active || role === undefined || !member.roles.has(role)) return false;
+    if (ROOT_TYPES.has(o.type)) return true;
     const standing = this.#standing.get(org);
     if (!standing?.authorized || standing.vetter === null || depth > 8) return false;
     return this.isAuthorized(standing.vetter, depth + 1);

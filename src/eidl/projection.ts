@@ -1,10 +1,12 @@
 // Projects OrganisationRegistry and TnAuthority events into the EIDL read model (inside the indexer's transaction,
 // so each event applies exactly once), and the same events into an agent's in-memory prefix index (after commit).
+
+import type { Hex } from "viem";
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import { reasonNameOf } from "../core/identity/credentialStatus.ts";
 import type { Queryable } from "../core/store/store.ts";
+import { roleName } from "../membership/roles.ts";
 import type { PrefixIndex } from "./prefixIndex.ts";
-import { isRootType } from "./readModel.ts";
 
 const lower = (value: unknown) => String(value).toLowerCase();
 const iso = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString();
@@ -131,13 +133,24 @@ export const eidlProjection: Projection = {
   },
 };
 
-/** Applies a committed event to an agent's prefix index (the same facts the projection wrote). */
+/**
+ * Applies a committed event to an agent's prefix index: the EIDL facts the projection wrote, and the membership
+ * changes (admission, removal, roles) that authorization depends on.
+ */
 export function applyToIndex(index: PrefixIndex, event: ChainEvent): void {
-  if (!SOURCES.has(event.source)) return;
   const a = event.args;
+  if (event.source === "ConsortiumRegistry") {
+    if (event.eventName === "MemberAdmitted" || event.eventName === "RolesChanged") {
+      index.setMember(lower(a.member), true, (a.roles as Hex[]).map(roleName));
+    } else if (event.eventName === "MemberRemoved") {
+      index.setMember(lower(a.member), false, []);
+    }
+    return;
+  }
+  if (!SOURCES.has(event.source)) return;
   switch (event.eventName) {
     case "OrganisationCreated":
-      index.setRootOfTrust(lower(a.identity), isRootType(Number(a.orgType)));
+      index.setOrganisation(lower(a.identity), lower(a.member), Number(a.orgType));
       return;
     case "VettingRecorded":
       if (Number(a.status) === 1) {

@@ -1,6 +1,6 @@
 // Row shapes of the EIDL read model, and building the in-memory prefix index from it at agent start.
 import type { Queryable } from "../core/store/store.ts";
-import { OrgType, VettingResult } from "./enums.ts";
+import { VettingResult } from "./enums.ts";
 import type { PrefixIndex } from "./prefixIndex.ts";
 
 export interface OrgRow {
@@ -47,10 +47,6 @@ export interface GrantRow {
   tx_hash: string;
 }
 
-/** The roots of trust: authorised by their role, not by a vetting. */
-export const isRootType = (orgType: number): boolean =>
-  orgType === OrgType.TrustAuthority || orgType === OrgType.NumberingAuthority;
-
 /** Standing from a Complete vetting (an In Progress record neither grants nor withdraws authorization). */
 export const standingOf = (row: Pick<VettingRow, "result" | "vetter">) => ({
   authorized: Number(row.result) === VettingResult.Authorized,
@@ -59,8 +55,12 @@ export const standingOf = (row: Pick<VettingRow, "result" | "vetter">) => ({
 
 /** Loads every organisation, latest vetting and grant into the index (agent start). */
 export async function loadIndex(db: Queryable, index: PrefixIndex): Promise<void> {
+  const members = await db.query<{ address: string; active: number; roles: string }>(
+    `SELECT address, active, roles FROM membership_members`,
+  );
+  for (const m of members) index.setMember(m.address, Number(m.active) === 1, JSON.parse(m.roles) as string[]);
   for (const org of await db.query<OrgRow>(`SELECT * FROM eidl_orgs`)) {
-    index.setRootOfTrust(org.org, isRootType(Number(org.org_type)));
+    index.setOrganisation(org.org, org.member, Number(org.org_type));
   }
   const vettings = await db.query<VettingRow>(
     `SELECT * FROM eidl_vettings WHERE status = 1 ORDER BY org, version, block_number`,

@@ -52,14 +52,17 @@ export async function seedEidlSandbox(members: readonly SandboxMemberHandle[], l
     return m;
   };
   const org: Record<string, Account> = {};
-  for (const spec of ORGS) {
-    const m = byName.get(spec.member);
-    if (!m) continue;
-    const hosted = await ok<{ items: Account[] }>(m, "GET", "/v1/accounts");
-    org[spec.member] =
-      hosted.items.find((a) => a.name === spec.name && a.type === spec.type) ??
-      (await ok<Account>(m, "POST", "/v1/accounts", { name: spec.name, type: spec.type }));
-  }
+  // Each member's agent creates its own organisation: in parallel, one agent per organisation.
+  await Promise.all(
+    ORGS.map(async (spec) => {
+      const m = byName.get(spec.member);
+      if (!m) return;
+      const hosted = await ok<{ items: Account[] }>(m, "GET", "/v1/accounts");
+      org[spec.member] =
+        hosted.items.find((a) => a.name === spec.name && a.type === spec.type) ??
+        (await ok<Account>(m, "POST", "/v1/accounts", { name: spec.name, type: spec.type }));
+    }),
+  );
   log(`eidl: ${Object.keys(org).length} organisation accounts`);
 
   const vet = async (vetter: string, subject: string, brandName?: string) => {

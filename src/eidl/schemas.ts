@@ -131,6 +131,11 @@ export const AllocationItem = strictObject({
   allocationEndDate: Type.Optional(
     Type.String({ format: "date-time", description: "Must be after the start; none means no end date" }),
   ),
+  allowRedelegation: Type.Optional(
+    Type.Boolean({
+      description: "Lets the holder delegate beyond the standard steps (Brand -> Brand, BPO -> BPO ...)",
+    }),
+  ),
 });
 
 export const GrantSchema = strictObject({
@@ -145,6 +150,9 @@ export const GrantSchema = strictObject({
   credentialHash: Hash32Schema,
   status: Type.String({ description: "active | revoked" }),
   revokeReason: Type.Union([Type.String(), Type.Null()]),
+  callerName: Type.String({ description: "Empty when none" }),
+  purpose: Type.String({ description: "Empty when none" }),
+  intendedUseOfAllocation: Type.String({ description: "Empty when none" }),
   txHash: TxHashSchema,
 });
 

@@ -150,7 +150,11 @@ export class EidlService {
     const vetter = await this.#org(vetterDid, "params.vetterIdParam");
     const vetterHosted = await this.#hosted(vetter, "params.vetterIdParam");
     const allowed =
-      vetter.org_type === OrgType.TrustAuthority ? TA_VETS : vetter.org_type === OrgType.KycVetter ? KYC_VETS : [];
+      Number(vetter.org_type) === OrgType.TrustAuthority
+        ? TA_VETS
+        : Number(vetter.org_type) === OrgType.KycVetter
+          ? KYC_VETS
+          : [];
     if (!allowed.includes(Number(org.org_type))) {
       throw new ApiError(
         "FORBIDDEN",

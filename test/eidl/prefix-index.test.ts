@@ -17,9 +17,17 @@ const grant = (over: Partial<IndexedGrant> & Pick<IndexedGrant, "id" | "prefix" 
 
 function scenario(): PrefixIndex {
   const index = new PrefixIndex();
-  index.setRootOfTrust("na", true);
-  index.setRootOfTrust("ta", true);
-  index.setRootOfTrust("kyc", false);
+  index.setMember("m", true, [
+    "NUMBERING_AUTHORITY",
+    "TRUST_AUTHORITY",
+    "KYC_VETTER",
+    "TNSP",
+    "TNR",
+    "ENTERPRISE",
+    "BPO",
+  ]);
+  const types = { na: 7, ta: 6, kyc: 0, tnsp: 4, tnsp2: 4, tnr: 1, brand: 2, bpo: 3 };
+  for (const [org, type] of Object.entries(types)) index.setOrganisation(org, "m", type);
   index.setStanding("kyc", { authorized: true, vetter: "ta" });
   for (const org of ["tnsp", "tnsp2"]) index.setStanding(org, { authorized: true, vetter: "ta" });
   for (const org of ["tnr", "brand", "bpo"]) index.setStanding(org, { authorized: true, vetter: "kyc" });
@@ -82,5 +90,13 @@ describe("prefix index", () => {
     assert.deepEqual(index.whoMayUse("12002001234", 200), ["tnsp", "tnr"]);
     index.setStanding("kyc", { authorized: false, vetter: "ta" });
     assert.deepEqual(index.whoMayUse("12002001234", 200), ["tnsp"]);
+  });
+
+  it("an organisation whose member loses the role of its type, or leaves, holds nothing", () => {
+    const index = scenario();
+    index.setMember("m", true, ["NUMBERING_AUTHORITY", "TRUST_AUTHORITY", "KYC_VETTER", "TNSP", "TNR", "ENTERPRISE"]);
+    assert.deepEqual(index.whoMayUse("12002001234", 200), ["tnsp", "tnr", "brand"]);
+    index.setMember("m", false, []);
+    assert.deepEqual(index.whoMayUse("12002001234", 200), []);
   });
 });
