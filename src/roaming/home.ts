@@ -85,11 +85,13 @@ export class HomeResponder {
     const policy = await this.#o.policy.get();
     if (policy.paused) return 0;
     const now = Date.now();
-    const mine = rows.filter((r) => r.hpmn === this.#me && !this.#inProgress.has(r.request_id));
+    // Claimed synchronously, before any await: the event pass and the sweep may see the same request.
+    const mine = rows.filter(
+      (r) => r.hpmn === this.#me && !this.#inProgress.has(r.request_id) && Number(r.expires_at) * 1000 > now,
+    );
+    for (const row of mine) this.#inProgress.add(row.request_id);
     const queued: Array<{ answer: QueuedAnswer; record: unknown[] }> = [];
     for (const row of mine) {
-      if (Number(row.expires_at) * 1000 <= now) continue;
-      this.#inProgress.add(row.request_id);
       try {
         queued.push(await this.#answerFor(row, now));
       } catch (error) {
@@ -129,7 +131,8 @@ export class HomeResponder {
       const opened = this.#opener.open<RequestPayload>(row.request_ciphertext);
       request = opened.payload;
       homeKid = opened.kid;
-      invalid = await this.#checkRequest(row, request, homeKid);
+      // The request id is bound into the content key (apv): a ciphertext lifted from another request fails here.
+      invalid = opened.itemId === row.request_id ? await this.#checkRequest(row, request, homeKid) : "invalid-request";
     } catch {
       invalid = "undecryptable";
     }
@@ -147,11 +150,8 @@ export class HomeResponder {
     const validUntil = new Date(now + decision.validitySeconds * 1000).toISOString();
     const payload: AnswerPayload = {
       v: 1,
-      requestId: row.request_id,
-      pseudonym: row.pseudonym,
       outcome: decision.outcome,
       services: asFlags(decision.services),
-      validFrom: new Date(now).toISOString(),
       validUntil,
     };
     const record = [
@@ -169,7 +169,7 @@ export class HomeResponder {
 
   /** Undefined when the request is genuine; otherwise why it is not. */
   async #checkRequest(row: LedgerRequestRow, p: RequestPayload, homeKid: string): Promise<AnswerOutcome | undefined> {
-    if (p?.v !== 1 || p.requestId !== row.request_id || typeof p.imsi !== "string") return "invalid-request";
+    if (p?.v !== 1 || typeof p.imsi !== "string") return "invalid-request";
     if (!Array.isArray(p.services) || p.services.some((s) => !SERVICES.includes(s))) return "invalid-request";
     const ours = await this.#o.directory.networksOf(this.#o.memberAccount);
     if (!ours.includes(p.homePlmn) || !p.imsi.startsWith(p.homePlmn)) return "invalid-request";

@@ -4,9 +4,10 @@ import type { AnswerOutcome } from "./policy.ts";
 import type { Service } from "./subscribers/register.ts";
 
 /** VPMN -> HPMN, encrypted to the HPMN's key. */
+// The request id is not repeated inside: it is the JWE's `apv`, bound into the content key, and each side checks it
+// against the on-chain request id, so a ciphertext moved to another request does not open as that request's.
 export interface RequestPayload {
   v: 1;
-  requestId: string;
   imsi: string;
   homePlmn: string;
   visitedPlmn: string;
@@ -18,11 +19,7 @@ export interface RequestPayload {
 /** HPMN -> VPMN, encrypted to the VPMN's key. Services as 1/0, as in the seed. */
 export interface AnswerPayload {
   v: 1;
-  requestId: string;
-  /** The request's pseudonym echoed: binds the answer to the request (a mismatch is refused). */
-  pseudonym: string;
   outcome: AnswerOutcome;
   services: Record<Service, 0 | 1>;
-  validFrom: string;
   validUntil: string;
 }

@@ -237,7 +237,6 @@ export class VisitedService {
           expiresAt,
           payload: {
             v: 1,
-            requestId,
             imsi: p.imsi,
             homePlmn: home.plmn,
             visitedPlmn: p.visitedPlmn,
@@ -378,14 +377,14 @@ export class VisitedService {
       digest: ZERO32,
     });
     let answer: AnswerPayload;
+    let itemId: string;
     try {
-      answer = this.#opener.open<AnswerPayload>(row.answer_ciphertext as string).payload;
+      ({ payload: answer, itemId } = this.#opener.open<AnswerPayload>(row.answer_ciphertext as string));
     } catch {
       return refuse("answer-undecryptable");
     }
-    if (answer?.v !== 1 || answer.requestId !== row.request_id || answer.pseudonym !== session.pseudonym) {
-      return refuse("answer-mismatch");
-    }
+    // The answer's request id is bound into its content key (apv): an answer made for another request is refused.
+    if (answer?.v !== 1 || itemId !== row.request_id) return refuse("answer-mismatch");
     const granted = noServices();
     for (const s of SERVICES) granted[s] = answer.services?.[s] === 1;
     if (answer.outcome !== "granted") return refuse(`home-${answer.outcome}`, granted);

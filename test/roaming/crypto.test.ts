@@ -34,8 +34,8 @@ describe("roaming crypto", () => {
     const key = await home.rotate(600);
     const jwk = home.publicJwk(key.kid);
     const jwes = sealBatch(jwk, [
-      { itemId: "0x01", payload: { imsi: "240011234567890" } },
-      { itemId: "0x02", payload: { imsi: "240011234567891" } },
+      { itemId: `0x${"01".repeat(32)}`, payload: { imsi: "240011234567890" } },
+      { itemId: `0x${"02".repeat(32)}`, payload: { imsi: "240011234567891" } },
     ]);
     const { plaintext, protectedHeader } = await compactDecrypt(jwes[1]!, home.privateKey(key.kid));
     assert.equal(JSON.parse(new TextDecoder().decode(plaintext)).imsi, "240011234567891");
@@ -44,7 +44,7 @@ describe("roaming crypto", () => {
       .setProtectedHeader({ alg: "ECDH-ES", enc: "A256GCM", kid: key.kid })
       .encrypt(await importJWK({ kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, "ECDH-ES"));
     assert.equal(new JweOpener(home).open<{ n: number }>(byJose).payload.n, 7);
-    assert.equal(new JweOpener(home).open<{ imsi: string }>(jwes[0]!).itemId, "0x01");
+    assert.equal(new JweOpener(home).open<{ imsi: string }>(jwes[0]!).itemId, `0x${"01".repeat(32)}`);
   });
 
   it("encrypts to the current key and decrypts after a reopen; the file holds no plain private key", async () => {

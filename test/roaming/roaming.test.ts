@@ -172,20 +172,13 @@ describe("roaming authentication through the agents", () => {
       // South (the genuine home operator) answers A with a grant that belongs to B, and B with a damaged JWE.
       const directory = new OperatorDirectory(c.op.south.agent.store, c.op.south.agent.resolver, c.devnet.chainId);
       const northKey = await directory.currentKeyOf(c.op.north.agent.config.memberAccount);
-      const sessionB = await c.op.north.agent.store.one<{ pseudonym: string }>(
-        "SELECT pseudonym FROM roaming_sessions WHERE request_id = $1",
-        [b.requestId],
-      );
-      const grant = (requestId: string) => ({
+      const grant = {
         v: 1,
-        requestId,
-        pseudonym: sessionB!.pseudonym,
         outcome: "granted",
         services: { voice: 1, sms: 1, data: 1, volte: 1, "5g": 1 },
-        validFrom: new Date().toISOString(),
         validUntil: new Date(Date.now() + 3_600_000).toISOString(),
-      });
-      const [forB] = sealBatch(northKey, [{ itemId: b.requestId, payload: grant(b.requestId) }]);
+      };
+      const [forB] = sealBatch(northKey, [{ itemId: b.requestId, payload: grant }]);
       const tampered = `${forB!.slice(0, -30)}${forB!.slice(-30, -29) === "A" ? "B" : "A"}${forB!.slice(-29)}`;
       await c.op.south.agent.outbox.send({
         from: c.op.south.agent.config.memberAccount,
@@ -215,9 +208,8 @@ describe("roaming authentication through the agents", () => {
     const eastMember = c.op.east.agent.config.memberAccount;
     const eastKey = await directory.currentKeyOf(eastMember);
     const northKeys = await expectOk<{ items: Array<{ kid: string }> }>(c.op.north.call("GET", "/v1/roaming/keys"));
-    const payload = (requestId: string) => ({
+    const payload = (_requestId: string) => ({
       v: 1,
-      requestId,
       imsi: imsiOf(NETWORKS.east, 1),
       homePlmn: NETWORKS.east,
       visitedPlmn: NETWORKS.north,

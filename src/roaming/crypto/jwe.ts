@@ -39,8 +39,14 @@ function concatKdf(z: Buffer, enc: string, apu: Buffer, apv: Buffer): Buffer {
     .digest();
 }
 
+const itemIdBytes = (id: string) => (/^0x([0-9a-f]{2})+$/.test(id) ? Buffer.from(id.slice(2), "hex") : Buffer.from(id));
+const itemIdOf = (apv: Buffer) => (apv.length === 32 ? `0x${apv.toString("hex")}` : apv.toString("utf8"));
+
 export interface SealItem {
-  /** Goes into `apv` (Agreement PartyVInfo): the request id, which makes each item's content key distinct. */
+  /**
+   * Goes into `apv` (Agreement PartyVInfo), as raw bytes when it is 0x-hex: the request id, which makes each item's
+   * content key distinct and binds the ciphertext to that request.
+   */
   itemId: string;
   payload: unknown;
 }
@@ -52,7 +58,7 @@ export function sealBatch(recipient: EncryptionPublicJwk, items: readonly SealIt
   const z = diffieHellman({ privateKey, publicKey: publicKeyObjectOf(recipient) });
   try {
     return items.map((item) => {
-      const apv = Buffer.from(item.itemId);
+      const apv = itemIdBytes(item.itemId);
       const header = {
         alg: "ECDH-ES",
         enc: "A256GCM",
@@ -140,7 +146,7 @@ export class JweOpener {
       decipher.setAuthTag(Buffer.from(tagB64, "base64url"));
       const plain = Buffer.concat([decipher.update(Buffer.from(ctB64, "base64url")), decipher.final()]);
       cek.fill(0);
-      return { kid: header.kid, itemId: apv.toString("utf8"), payload: JSON.parse(plain.toString("utf8")) as T };
+      return { kid: header.kid, itemId: itemIdOf(apv), payload: JSON.parse(plain.toString("utf8")) as T };
     } catch (cause) {
       if (cause instanceof RoamingError) throw cause;
       throw new RoamingError("ROAMING_DECRYPT_FAILED", "the ciphertext does not open (tampered or not for us)", {
