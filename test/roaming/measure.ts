@@ -32,19 +32,3 @@ export async function onChainCost(
   }
   return cost;
 }
-
-/** Raises the devnet's block gas limit (anvil RPC): a consortium network sets its own limit in its genesis. */
-export async function setBlockGasLimit(rpcUrl: string, gasLimit: bigint): Promise<void> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "evm_setBlockGasLimit",
-      params: [`0x${gasLimit.toString(16)}`],
-    }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`evm_setBlockGasLimit: ${body.error.message}`);
-}
