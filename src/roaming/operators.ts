@@ -36,6 +36,9 @@ export class OperatorDirectory {
   readonly #resolver: DidResolver;
   readonly #chainId: number;
   #networks: { at: number; rows: NetworkRow[] } | undefined;
+  // Parsed keys per operator for a second: an attach burst must not re-parse the DID document per IMSI. A rotation
+  // is noticed a second later at most, well inside the old key's grace period.
+  readonly #keys = new Map<string, { at: number; keys: EncryptionPublicJwk[] }>();
 
   constructor(db: Queryable, resolver: DidResolver, chainId: number) {
     this.#db = db;
@@ -85,6 +88,14 @@ export class OperatorDirectory {
 
   /** Every encryption key the operator publishes, oldest first: the last is the one to encrypt to. */
   async encryptionKeysOf(operator: Address): Promise<EncryptionPublicJwk[]> {
+    const cached = this.#keys.get(operator.toLowerCase());
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.keys;
+    const keys = await this.#loadKeys(operator);
+    this.#keys.set(operator.toLowerCase(), { at: Date.now(), keys });
+    return keys;
+  }
+
+  async #loadKeys(operator: Address): Promise<EncryptionPublicJwk[]> {
     const did = await this.didOf(operator);
     if (!did) throw new RoamingError("ROAMING_NO_ENCRYPTION_KEY", `operator ${operator} has named no DID`);
     const { didDocument } = await this.#resolver.resolve(did);
@@ -111,7 +122,12 @@ export class OperatorDirectory {
 
   /** A named key of the operator (e.g. the one a peer used), published now. */
   async keyOf(operator: Address, kid: string): Promise<EncryptionPublicJwk> {
-    const key = (await this.encryptionKeysOf(operator)).find((k) => k.kid === kid);
+    let key = (await this.encryptionKeysOf(operator)).find((k) => k.kid === kid);
+    if (!key) {
+      // Perhaps published within the last second: look again past the memo.
+      this.#keys.delete(operator.toLowerCase());
+      key = (await this.encryptionKeysOf(operator)).find((k) => k.kid === kid);
+    }
     if (!key) throw new RoamingError("ROAMING_KEY_NOT_FOUND", `operator ${operator} publishes no key ${kid}`);
     return key;
   }
