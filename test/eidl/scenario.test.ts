@@ -3,7 +3,9 @@
 // (read model and chain agree), then a revocation in the middle and a number port; and the negative cases, each with
 // a clear error and an unchanged ledger.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
 import { eventually } from "../support/eventually.ts";
 
@@ -456,5 +458,38 @@ describe("EIDL: the seed's scenario through the agents", () => {
     );
     const reassigned = await grant(a.tnsp2!, { tnId: SUB_BLOCK, issuerId: org.tnsp2!.did, subjectId: org.tnr!.did });
     assert.equal(reassigned.status, 201, JSON.stringify(reassigned.body));
+  });
+
+  it("drives the same operations from the CLI through an agent's API", async () => {
+    const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+    // Asynchronous: the agents run in this process and must keep answering while the CLI waits.
+    const cli = async (agent: TestAgent, ...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [bin, "eidl", ...args, "--url", agent.url, "--api-key", agent.adminKey, "--json"],
+        { encoding: "utf8", timeout: 120_000 },
+      );
+      return JSON.parse(stdout) as Json;
+    };
+    const granted = await cli(
+      a.tnsp2!,
+      "grant",
+      "12002002",
+      org.tnsp2!.did,
+      org.tnr!.did,
+      "--intended-use",
+      "CLI test",
+    );
+    const made = (granted.tnAllocationResponse as Array<{ type: string; grantId: string }>)[0]!;
+    assert.equal(made.type, "Assignment");
+    const both = [org.tnsp2!.did, org.tnr!.did];
+    assert.deepEqual((await cli(a.tnsp2!, "who", "12002002000")).holders, both);
+    assert.deepEqual((await cli(a.tnsp2!, "who", "12002002000", "--chain")).holders, both);
+    const custody = (await cli(a.tnsp2!, "custody", "12002002000")).items as Json[];
+    assert.equal(custody.at(-1)?.grantId, made.grantId);
+    assert.equal((await cli(a.osp!, "account", "show", org.tnr!.did)).name, "TNR1");
+    const revoked = await cli(a.tnsp2!, "revoke", made.grantId, "--reason", "Canceled");
+    assert.equal(revoked.status, "revoked");
+    assert.deepEqual((await cli(a.tnsp2!, "who", "12002002000")).holders, [org.tnsp2!.did]);
   });
 });
