@@ -1,6 +1,6 @@
 // The ledger facts an OSP's attestation decision needs, behind one small synchronous interface: answers come from
-// memory kept current by chain events, so deciding a call never waits for the chain. Implementations: the
-// credential-backed one in credentialFacts.ts today; the EIDL read model's prefix index once src/eidl offers it.
+// memory kept current by chain events, so deciding a call never waits for the chain. The agent's implementation is
+// EidlLedgerFacts (eidlFacts.ts), over the EIDL domain's prefix index.
 
 export interface VettingFact {
   /** Complete and Authorized now. */
@@ -10,7 +10,7 @@ export interface VettingFact {
 }
 
 export interface TnAuthorizationFact {
-  /** The reference a PASSporT's `tnauth` carries: `<issuer DID>#<credentialId>`. */
+  /** The reference a PASSporT's `tnauth` carries: `<issuer DID>#<credential hash>` of a TN Authorization. */
   ref: string;
   issuer: string;
   /** DID the numbers are authorised to. */

@@ -1,5 +1,5 @@
 // Signed-calls tables (ids 06xx): the STI keys and certificates this agent holds (as CA and as OSP), the trusted
-// STI-CA roots added through the API, the credentials enterprises registered with this OSP, and run-time settings.
+// STI-CA roots added through the API and run-time settings.
 import type { Migration } from "../core/store/store.ts";
 
 export const stirMigrations: Migration[] = [
@@ -28,5 +28,10 @@ export const stirMigrations: Migration[] = [
         value TEXT NOT NULL
       );
     `,
+  },
+  {
+    // Ledger facts now come from the EIDL read model; credentials are no longer registered with the OSP.
+    id: "0601_stir_drop_registered_credentials",
+    sql: `DROP TABLE stir_credentials;`,
   },
 ];

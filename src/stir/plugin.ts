@@ -1,32 +1,22 @@
-// The signed-calls domain as a platform plugin: tables, API and the in-memory ledger facts its OSP decisions read.
-// No contracts of its own: it reads identity (DID registry) and credential status from the platform's contracts.
+// The signed-calls domain as a platform plugin: tables, API, CLI, sandbox seeding, and the ledger facts its OSP
+// decisions read (the EIDL domain's facts: vetting and TN grants in memory, kept current by chain events).
+// No contracts of its own: identity comes from the DID registry, vetting and numbers from the EIDL contracts.
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
-import { parseEthrDid } from "../core/identity/didEthr.ts";
-import { CredentialLedgerFacts } from "./credentialFacts.ts";
+import { createEidlFacts } from "../eidl/facts.ts";
+import { EidlLedgerFacts } from "./eidlFacts.ts";
 import { StirError } from "./errors.ts";
 import { stirMigrations } from "./migrations.ts";
 import { stirApiModule } from "./routes.ts";
 import { StirService } from "./service.ts";
 
-const runtimes = new WeakMap<AgentContext, Promise<{ service: StirService; facts: CredentialLedgerFacts }>>();
+const runtimes = new WeakMap<AgentContext, Promise<{ service: StirService }>>();
 
 /** One service per agent, shared by its API and workers. */
 export function stirRuntime(context: AgentContext) {
   let runtime = runtimes.get(context);
   if (!runtime) {
     runtime = (async () => {
-      const facts = new CredentialLedgerFacts({
-        db: context.store,
-        verify: (jwt) => context.credentials.verify(jwt),
-        addressOfDid: (did) => parseEthrDid(did, "body.credential").address,
-        async rolesOfAccount(account) {
-          const lower = account.toLowerCase();
-          const members = await context.membership.listMembers({ active: true });
-          return members.find((m) => m.accounts.some((a) => a.toLowerCase() === lower))?.roles ?? [];
-        },
-      });
-      context.indexer.onEvent((event) => facts.onChainEvent(event));
-      await facts.load();
+      const facts = new EidlLedgerFacts(await createEidlFacts(context));
       const service = new StirService({
         db: context.store,
         keystore: context.keystore,
@@ -42,7 +32,7 @@ export function stirRuntime(context: AgentContext) {
         },
       });
       await service.load();
-      return { service, facts };
+      return { service };
     })();
     runtimes.set(context, runtime);
   }
@@ -53,7 +43,7 @@ export const stirPlugin: DomainPlugin = {
   name: "stir",
   migrations: stirMigrations,
   async api(context) {
-    const { service, facts } = await stirRuntime(context);
-    return stirApiModule(service, facts);
+    const { service } = await stirRuntime(context);
+    return stirApiModule(service);
   },
 };

@@ -1,9 +1,8 @@
 // REST API of signed calls: the ATIS centralized signing and verification shapes, the OSP's attestation of an
-// enterprise call, enterprise PASSporT signing, credential registration, STI-CA / STI key administration, trusted
+// enterprise call, enterprise PASSporT signing, STI-CA / STI key administration, trusted
 // roots and settings, and the public x5u certificate route.
 import { Type } from "@sinclair/typebox";
 import { ApiError, type ApiModule, errorResponses, strictObject } from "../core/api/index.ts";
-import type { CredentialLedgerFacts } from "./credentialFacts.ts";
 import { MAX_IDENTITY_HEADER_LENGTH } from "./identityHeader.ts";
 import { MAX_DEST_TNS } from "./passport.ts";
 import type { StirService } from "./service.ts";
@@ -59,7 +58,7 @@ const inputErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORB
 const adminErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT", "NOT_FOUND");
 const tags = ["stir"];
 
-export function stirApiModule(service: StirService, facts: CredentialLedgerFacts): ApiModule {
+export function stirApiModule(service: StirService): ApiModule {
   return {
     name: "stir",
     tags: [{ name: "stir", description: "Signed calls: Enterprise PASSporT, OSP attestation, STI-AS and STI-VS" }],
@@ -168,30 +167,6 @@ export function stirApiModule(service: StirService, facts: CredentialLedgerFacts
             directCustomer: b.directCustomer,
           });
         },
-      );
-
-      app.post(
-        "/stir/v1/osp/credentials",
-        {
-          config: { auth: "operator" },
-          schema: {
-            summary:
-              "OSP: register a customer's vetting or TN authorization credential (verified now, status followed)",
-            tags,
-            operationId: "stirRegisterCredential",
-            body: strictObject({ credential: Type.String({ minLength: 10, maxLength: 16_384 }) }),
-            response: {
-              201: strictObject({
-                ref: Type.String(),
-                kind: Type.Union([Type.Literal("vetting"), Type.Literal("tn")]),
-                subject: Type.String(),
-                issuer: Type.String(),
-              }),
-              ...adminErrors,
-            },
-          },
-        },
-        async (request, reply) => reply.code(201).send(await facts.register(request.body.credential)),
       );
 
       app.post(

@@ -131,7 +131,7 @@ export class StiAuthority {
 
   /** The served chain for a certificate file name, or undefined. */
   certificateFile(name: string): string | undefined {
-    return this.#osp && this.#osp.x5u.endsWith(`/${name}`) ? this.#osp.chainPem : undefined;
+    return this.#osp?.x5u.endsWith(`/${name}`) ? this.#osp.chainPem : undefined;
   }
 
   #ospOf(kid: string, chainPem: string) {

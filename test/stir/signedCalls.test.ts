@@ -1,110 +1,61 @@
-// Signed calls end to end through the agents' APIs on a real devnet: an authority allocates a number block to a
-// brand, the brand delegates part of it to its call centre (BPO), the authority vets the BPO; the BPO signs an
-// Enterprise PASSporT, the OSP attests A from its in-memory ledger facts and signs SHAKEN with an STI certificate
-// issued by the sandbox STI-CA; a terminating STI-VS verifies it. Revoking the delegation turns the next call to B.
+// Signed calls end to end through the agents' APIs on a real devnet, with every ledger fact from EIDL: the trust
+// hierarchy vets the organisations, the numbering authority allocates, the TNSP assigns, the TNR delegates to the
+// Brand and the Brand to its BPO. The BPO signs an Enterprise PASSporT, the OSP attests A from its in-memory EIDL
+// facts and signs SHAKEN with an STI certificate from the STI-CA; a terminating STI-VS verifies it. Revoking the
+// delegation on chain turns the same call to B; withdrawing the BPO's vetting does too.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
+import type { TestAgent } from "../support/consortium.ts";
 import { eventually } from "../support/eventually.ts";
+import {
+  CALLED_TN,
+  CALLING_TN,
+  ok,
+  type SignedCallsConsortium,
+  startSignedCallsConsortium,
+} from "./support/signedCallsConsortium.ts";
 
 type Body = Record<string, unknown>;
 
-describe("signed calls: Enterprise PASSporT, OSP attestation with ledger checks, STI-VS", () => {
-  let consortium: TestConsortium;
-  let authority: TestAgent;
-  let brand: TestAgent;
-  let bpo: TestAgent;
+describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger facts, STI-VS", () => {
+  let s: SignedCallsConsortium;
   let osp: TestAgent;
-  const dids: Record<string, string> = {};
-  let delegation: { credentialId: string; ref: string };
-  let bpoDid = "";
+  let bpo: TestAgent;
 
-  const ok = async (agent: TestAgent, method: string, path: string, body?: unknown, status = 200) => {
-    const r = await agent.call<Body>(method, path, body);
-    assert.equal(r.status, status, `${method} ${path}: ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const issue = async (agent: TestAgent, issuer: string, type: string, credentialSubject: Body) =>
-    (await ok(agent, "POST", "/v1/credentials", { issuer, type, credentialSubject }, 201)) as {
-      jwt: string;
-      credentialId: string;
-    };
-  const attestCall = async (identity?: string) =>
+  const attestCall = async (identity?: string, orig = "+1 215 555 1212") =>
     (await ok(osp, "POST", "/stir/v1/osp/attestations", {
-      orig: { tn: "+1 215 555 1212" },
-      dest: { tn: ["12125551213"] },
+      orig: { tn: orig },
+      dest: { tn: [CALLED_TN] },
       ...(identity ? { identity } : {}),
       directCustomer: true,
     })) as { attest: string; reasons: string[]; identity: string; callerDid: string };
-  const enterpriseIdentity = async (rcd?: string) =>
+  const enterpriseIdentity = async (options: { rcd?: string; tnauth?: string; orig?: string } = {}) =>
     (
       (await ok(bpo, "POST", "/stir/v1/enterprise/passports", {
-        did: bpoDid,
-        orig: { tn: "12155551212" },
-        dest: { tn: ["12125551213"] },
-        tnauth: delegation.ref,
-        ...(rcd ? { rcd: { nam: rcd } } : {}),
+        did: s.orgs.bpo.did,
+        orig: { tn: options.orig ?? CALLING_TN },
+        dest: { tn: [CALLED_TN] },
+        tnauth: options.tnauth ?? s.delegation.tnauth,
+        ...(options.rcd ? { rcd: { nam: options.rcd } } : {}),
       })) as { identity: string }
     ).identity;
 
   before(async () => {
-    consortium = await startTestConsortium([
-      { name: "authority", roles: ["NUMBERING_AUTHORITY", "TRUST_AUTHORITY"] },
-      { name: "brand", roles: ["ENTERPRISE"] },
-      { name: "bpo", roles: ["BPO"] },
-      { name: "osp", roles: ["OSP"] },
-    ]);
-    ({ authority, brand, bpo, osp } = consortium.agents as Record<string, TestAgent> as {
-      authority: TestAgent;
-      brand: TestAgent;
-      bpo: TestAgent;
-      osp: TestAgent;
-    });
-    for (const [name, agent] of Object.entries({ authority, brand, bpo })) {
-      dids[name] = (await ok(agent, "POST", "/v1/dids", { label: name }, 201)).did as string;
-    }
-    bpoDid = dids.bpo as string;
-    // The authority allocates 1215555 to the brand; the brand delegates 12155551 to its BPO.
-    const allocation = await issue(authority, dids.authority as string, "TnAuthorizationCredential", {
-      id: dids.brand,
-      tnPrefix: "1215555",
-      kind: "Allocation",
-    });
-    const allocationRef = `${dids.authority}#${allocation.credentialId}`;
-    const delegated = await issue(brand, dids.brand as string, "TnAuthorizationCredential", {
-      id: bpoDid,
-      tnPrefix: "12155551",
-      kind: "Delegation",
-      parent: allocationRef,
-    });
-    delegation = { credentialId: delegated.credentialId, ref: `${dids.brand}#${delegated.credentialId}` };
-    const vetting = await issue(authority, dids.authority as string, "EnterpriseVettingCredential", {
-      id: bpoDid,
-      result: "Authorized",
-    });
-    for (const credential of [allocation.jwt, delegated.jwt, vetting.jwt]) {
-      await ok(osp, "POST", "/stir/v1/osp/credentials", { credential }, 201);
-    }
-    // Test agents listen on port 0, so the OSP is told its real URL (x5u base and the origin its STI-VS fetches from).
-    await ok(osp, "PUT", "/stir/v1/settings", { x5uBaseUrl: osp.url, x5uAllowedOrigins: [osp.url] });
-    // STI-CA on the authority; the OSP's STI key, certificate and the terminating side's trust in the root.
-    const root = (await ok(authority, "POST", "/stir/v1/ca", { commonName: "Sandbox STI-CA" })).certificatePem;
-    const { publicKeyPem } = await ok(osp, "POST", "/stir/v1/sti/key", { spc: "1234" });
-    const { chainPem } = await ok(authority, "POST", "/stir/v1/ca/certificates", { publicKeyPem, spc: "1234" });
-    await ok(osp, "PUT", "/stir/v1/sti/certificate", { chainPem });
-    await ok(osp, "POST", "/stir/v1/trust-roots", { pem: root }, 201);
+    s = await startSignedCallsConsortium();
+    osp = s.agents.osp;
+    bpo = s.agents.bpo;
   });
   after(async () => {
-    await consortium?.stop();
+    await s?.stop();
   });
 
   it("attests A for a vetted BPO calling with a delegated number, and the SHAKEN PASSporT verifies", async () => {
     const decision = await attestCall(await enterpriseIdentity());
     assert.equal(decision.attest, "A", JSON.stringify(decision));
     assert.deepEqual(decision.reasons, []);
-    assert.equal(decision.callerDid, bpoDid);
+    assert.equal(decision.callerDid, s.orgs.bpo.did);
     const verified = await ok(osp, "POST", "/stir/v1/verification", {
-      verificationRequest: { from: { tn: "12155551212" }, to: { tn: ["12125551213"] }, identity: decision.identity },
+      verificationRequest: { from: { tn: CALLING_TN }, to: { tn: [CALLED_TN] }, identity: decision.identity },
     });
     assert.deepEqual(verified.verificationResponse, {
       verstat: "TN-Validation-Passed",
@@ -114,19 +65,40 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with ledger checks,
   });
 
   it("attests A for the rcd form too", async () => {
-    assert.equal((await attestCall(await enterpriseIdentity("Acme Bank"))).attest, "A");
+    assert.equal((await attestCall(await enterpriseIdentity({ rcd: "Acme Bank" }))).attest, "A");
+  });
+
+  it("gives B when tnauth names another grant, or the number is outside the BPO's delegation", async () => {
+    const brandGrant = (
+      (await ok(s.agents.brand, "GET", `/v1/tnallocations?holder=${s.orgs.brand.did}`)).items as Array<{
+        issuerId: string;
+        credentialHash: string;
+      }>
+    )[0] as { issuerId: string; credentialHash: string };
+    const wrongRef = await attestCall(
+      await enterpriseIdentity({ tnauth: `${brandGrant.issuerId}#${brandGrant.credentialHash}` }),
+    );
+    assert.equal(wrongRef.attest, "B");
+    assert.deepEqual(wrongRef.reasons, ["tnauth-matches"]);
+    const unknownRef = await attestCall(
+      await enterpriseIdentity({ tnauth: `${s.orgs.brand.did}#0x${"ab".repeat(32)}` }),
+    );
+    assert.deepEqual(unknownRef.reasons, ["tnauth-matches"]);
+    const otherNumber = await attestCall(await enterpriseIdentity({ orig: "12155551299" }), "12155551299");
+    assert.equal(otherNumber.attest, "B");
+    assert.deepEqual(otherNumber.reasons.sort(), ["tn-authorised", "tnauth-matches"]);
   });
 
   it("rejects a tampered SHAKEN token with 438 and an unknown root with 437", async () => {
     const { identity } = await attestCall(await enterpriseIdentity());
     const [token, ...params] = identity.split(";");
-    const [h, p, s] = (token as string).split(".");
+    const [h, p, sig] = (token as string).split(".");
     const claims = JSON.parse(Buffer.from(p as string, "base64url").toString());
     claims.orig.tn = "12155551299";
-    const forged = [`${h}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${s}`, ...params].join(";");
+    const forged = [`${h}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${sig}`, ...params].join(";");
     const verify = (identityHeader: string, from = "12155551299") =>
       ok(osp, "POST", "/stir/v1/verification", {
-        verificationRequest: { from: { tn: from }, to: { tn: ["12125551213"] }, identity: identityHeader },
+        verificationRequest: { from: { tn: from }, to: { tn: [CALLED_TN] }, identity: identityHeader },
       });
     const tampered = (await verify(forged)).verificationResponse as Body;
     assert.equal(tampered.verstat, "TN-Validation-Failed");
@@ -140,42 +112,68 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with ledger checks,
     const roots = (await ok(osp, "GET", "/stir/v1/trust-roots")).items as { fingerprint: string }[];
     const fingerprint = (roots[0] as { fingerprint: string }).fingerprint;
     assert.equal((await osp.call("DELETE", `/stir/v1/trust-roots/${fingerprint}`)).status, 204);
-    const untrusted = (await verify(identity, "12155551212")).verificationResponse as Body;
-    assert.equal(untrusted.reasonCode, 437);
-    assert.equal(untrusted.reason, "chain-untrusted");
+    try {
+      const untrusted = (await verify(identity, CALLING_TN)).verificationResponse as Body;
+      assert.equal(untrusted.reasonCode, 437);
+      assert.equal(untrusted.reason, "chain-untrusted");
+    } finally {
+      await ok(osp, "POST", "/stir/v1/trust-roots", { pem: s.rootPem }, 201);
+    }
   });
 
   it("gives B with reasons for a bad Enterprise PASSporT and C when the caller is not a customer", async () => {
     const good = await enterpriseIdentity();
     const [token, ...params] = good.split(";");
-    const [, p, s] = (token as string).split(".");
-    const none = Buffer.from(JSON.stringify({ alg: "none", typ: "passport", jku: bpoDid })).toString("base64url");
-    const noneDecision = await attestCall([`${none}.${p}.${s}`, ...params].join(";"));
+    const [, p, sig] = (token as string).split(".");
+    const none = Buffer.from(JSON.stringify({ alg: "none", typ: "passport", jku: s.orgs.bpo.did })).toString(
+      "base64url",
+    );
+    const noneDecision = await attestCall([`${none}.${p}.${sig}`, ...params].join(";"));
     assert.equal(noneDecision.attest, "B");
     assert.deepEqual(noneDecision.reasons, ["enterprise-passport-alg-not-es256"]);
     const truncated = await attestCall(good.slice(0, 40));
     assert.equal(truncated.attest, "B");
     const c = (await ok(osp, "POST", "/stir/v1/osp/attestations", {
-      orig: { tn: "12155551212" },
-      dest: { tn: ["12125551213"] },
+      orig: { tn: CALLING_TN },
+      dest: { tn: [CALLED_TN] },
       directCustomer: false,
     })) as { attest: string; reasons: string[] };
     assert.equal(c.attest, "C");
     assert.deepEqual(c.reasons, ["enterprise-passport-missing", "not-direct-customer"]);
     const bad = await osp.call<Body>("POST", "/stir/v1/osp/attestations", {
       orig: { tn: "not-a-number" },
-      dest: { tn: ["12125551213"] },
+      dest: { tn: [CALLED_TN] },
       directCustomer: true,
     });
     assert.equal(bad.status, 400);
     assert.equal((bad.body.details as { field: string }[])[0]?.field, "body.orig.tn");
   });
 
-  it("turns the same call to B after the delegation is revoked on chain", async () => {
-    await ok(brand, "POST", `/v1/credentials/${delegation.credentialId}/revoke`, {
-      issuer: dids.brand,
-      reason: "Canceled",
+  it("gives B while the BPO's vetting is withdrawn, and A again once it is vetted Authorized again", async () => {
+    const vet = (result: number) =>
+      ok(
+        s.agents.kyc,
+        "POST",
+        `/v1/vetterAuthorization/${s.orgs.bpo.did}/vetter/${s.orgs.kyc.did}`,
+        { status: 1, result },
+        201,
+      );
+    await vet(1);
+    const withdrawn = await eventually(async () => {
+      const d = await attestCall(await enterpriseIdentity());
+      assert.equal(d.attest, "B");
+      return d;
     });
+    // An unauthorized holder also invalidates its grants: the TN checks fail with the vetting.
+    assert.deepEqual(withdrawn.reasons.sort(), ["caller-vetted", "tn-authorised", "tnauth-matches"]);
+    await vet(0);
+    await eventually(async () => assert.equal((await attestCall(await enterpriseIdentity())).attest, "A"));
+  });
+
+  it("turns the same call to B for calls after the block that revokes the delegation", async () => {
+    assert.equal((await attestCall(await enterpriseIdentity())).attest, "A");
+    await ok(s.agents.brand, "POST", `/v1/tnallocation/${s.delegation.grantId}/revoke`, { reason: "Canceled" });
+    // The revoking agent's write returns after its own indexer saw the block; the OSP's follows within a poll.
     const decision = await eventually(async () => {
       const d = await attestCall(await enterpriseIdentity());
       assert.equal(d.attest, "B");
