@@ -9,6 +9,7 @@ import { openStore } from "../src/core/store/index.ts";
 import { eidlMigrations } from "../src/eidl/migrations.ts";
 import { PrefixIndex } from "../src/eidl/prefixIndex.ts";
 import { loadIndex } from "../src/eidl/readModel.ts";
+import { membershipMigrations } from "../src/membership/migrations.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
 const BLOCK = 10_000;
@@ -18,14 +19,22 @@ export async function run(args: string[]): Promise<BenchResult> {
   const delegations = Number(args[1] ?? 10_000);
   const lookups = Number(args[2] ?? 1_000_000);
   const dir = await mkdtemp(join(tmpdir(), "eidl-lookup-"));
-  const store = await openStore({ sqliteFile: join(dir, "agent.sqlite"), migrations: eidlMigrations });
+  const store = await openStore({
+    sqliteFile: join(dir, "agent.sqlite"),
+    migrations: [...membershipMigrations, ...eidlMigrations],
+  });
   try {
     const blocks = Math.ceil(numbers / BLOCK);
     const org = (name: string) => `0x${name.padStart(40, "0")}`;
     const t0 = performance.now();
     await store.transaction(async (tx) => {
-      const orgRow = `INSERT INTO eidl_orgs (org, did, name, org_type, member, created_at, updated_at, created_block)
-                      VALUES ($1, $2, $3, $4, $5, $6, $6, 1)`;
+      const roles = ["NUMBERING_AUTHORITY", "TRUST_AUTHORITY", "TNSP", "KYC_VETTER", "TNR", "ENTERPRISE", "BPO"];
+      await tx.exec(
+        `INSERT INTO membership_members (address, name, active, roles, admitted_block) VALUES ($1, 'bench', 1, $2, 1)`,
+        [org("f"), JSON.stringify(roles)],
+      );
+      const orgRow = `INSERT INTO eidl_orgs (org, name, org_type, member, controller, created_at, updated_at, created_block)
+                      VALUES ($1, $2, $3, $4, $1, $5, $5, 1)`;
       const now = new Date().toISOString();
       for (const [name, type] of [
         ["a1", 7],
@@ -36,7 +45,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         ["c2", 2],
         ["c3", 3],
       ] as const) {
-        await tx.exec(orgRow, [org(name), `did:ethr:0x7a69:${org(name)}`, name, type, org("f"), now]);
+        await tx.exec(orgRow, [org(name), name, type, org("f"), now]);
       }
       const vetting = `INSERT INTO eidl_vettings (event_key, org, vetter, status, result, vetted_at, version, credential_hash, block_number, tx_hash)
                        VALUES ($1, $2, $3, 1, 0, $4, 1, '0x', 1, '0x')`;
@@ -50,7 +59,8 @@ export async function run(args: string[]): Promise<BenchResult> {
         await tx.exec(vetting, [`v-${who}`, org(who), org(by), now]);
       }
       const grant = `INSERT INTO eidl_grants (id, parent_id, prefix, kind, issuer, holder, valid_from, valid_until,
-                       credential_hash, revoked, created_block, tx_hash) VALUES ($1, $2, $3, $4, $5, $6, 0, 0, '0x', 0, 1, '0x')`;
+                       allow_redelegation, credential_hash, intended_use, caller_name, purpose, revoked_at, created_block, tx_hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, '0x', '', '', '', 0, 1, '0x')`;
       let id = 0;
       for (let b = 0; b < blocks; b++) {
         const prefix = String(1_200_200 + b * 10); // 1-200-2XX-X: 10,000 numbers each, distinct prefixes
