@@ -1,0 +1,217 @@
+// Signed calls over real SIP: sipp places the BPO's call with its Enterprise PASSporT through Kamailio as the OSP
+// edge proxy (sip/osp-edge.cfg: attestation by the OSP agent) and Kamailio as the terminating proxy
+// (sip/terminating.cfg: verification by the terminating provider's agent) to a sipp UAS that reads the SHAKEN
+// PASSporT it received. The delegation revoked on chain turns the same call to B; a tampered token is rejected with
+// 438; and Kamailio's own secsipid module (libsecsipid) verifies the tokens this project signs.
+import assert from "node:assert/strict";
+import { randomUUID, X509Certificate } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { eventually } from "../support/eventually.ts";
+import {
+  CALLED_TN,
+  CALLING_TN,
+  ok,
+  type SignedCallsConsortium,
+  startSignedCallsConsortium,
+} from "./support/signedCallsConsortium.ts";
+import {
+  freeUdpPort,
+  headerIn,
+  type Proc,
+  runUac,
+  SIP_DIR,
+  startKamailio,
+  startUas,
+  statusCodes,
+} from "./support/sip.ts";
+
+type Claims = { attest: string; orig: { tn: string }; dest: { tn: string[] }; origid: string };
+const claimsOf = (identity: string) => {
+  const [token] = identity.split(";");
+  const [header, payload] = (token as string).split(".");
+  return {
+    header: JSON.parse(Buffer.from(header as string, "base64url").toString()) as Record<string, string>,
+    claims: JSON.parse(Buffer.from(payload as string, "base64url").toString()) as Claims,
+  };
+};
+
+describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp callers and callees", () => {
+  let s: SignedCallsConsortium;
+  let dir: string;
+  const procs: Proc[] = [];
+  const ports = { edge: 0, term: 0, secsipid: 0 };
+  let uasPort = 0;
+  let secsipidUasPort = 0;
+  let calls = 0;
+
+  const enterpriseIdentity = async () =>
+    (
+      await ok(s.agents.bpo, "POST", "/stir/v1/enterprise/passports", {
+        did: s.orgs.bpo.did,
+        orig: { tn: CALLING_TN },
+        dest: { tn: [CALLED_TN] },
+        tnauth: s.delegation.tnauth,
+      })
+    ).identity as string;
+
+  /** One call from the BPO through a proxy to a UAS; returns the UAC's result and what the UAS received. */
+  async function call(options: { identity: string; target: number; uas?: number; rejected?: boolean }) {
+    const n = ++calls;
+    const uasTrace = join(dir, `uas-${n}.msg`);
+    const uas = options.rejected ? undefined : await startUas(options.uas ?? uasPort, uasTrace);
+    if (uas) procs.push(uas);
+    const uac = await runUac({
+      scenario: options.rejected ? "uac-rejected.xml" : "uac-call.xml",
+      port: await freeUdpPort(),
+      target: options.target,
+      keys: { orig: CALLING_TN, dest: CALLED_TN, identity: options.identity },
+      traceFile: join(dir, `uac-${n}.msg`),
+    });
+    if (uas) await Promise.race([uas.done, new Promise((r) => setTimeout(r, 5000))]);
+    const received = uas ? await readFile(uasTrace, "utf8") : "";
+    return { ...uac, received };
+  }
+
+  before(async () => {
+    s = await startSignedCallsConsortium();
+    dir = await mkdtemp(join(tmpdir(), "stir-sip-"));
+    // The terminating provider (the TNSP's agent here) trusts the STI-CA and fetches x5u from the OSP's agent.
+    const tsp = s.agents.tnsp;
+    await ok(tsp, "PUT", "/stir/v1/settings", { x5uAllowedOrigins: [s.agents.osp.url] });
+    await ok(tsp, "POST", "/stir/v1/trust-roots", { pem: s.rootPem }, 201);
+    await writeFile(join(dir, "osp.key"), s.agents.osp.adminKey, { mode: 0o600 });
+    await writeFile(join(dir, "tsp.key"), tsp.adminKey, { mode: 0o600 });
+    // The OSP's STI public key, from the certificate its x5u serves, for secsipid's key-file check.
+    const probe = await ok(s.agents.osp, "POST", "/stir/v1/signing", {
+      signingRequest: {
+        attest: "C",
+        dest: { tn: [CALLED_TN] },
+        iat: 0,
+        orig: { tn: CALLING_TN },
+        origid: randomUUID(),
+      },
+    });
+    const x5u = claimsOf((probe.signingResponse as { identity: string }).identity).header.x5u as string;
+    const chainPem = await (await fetch(x5u)).text();
+    const leaf = new X509Certificate(chainPem.slice(0, chainPem.indexOf("-----END CERTIFICATE-----") + 25));
+    await writeFile(join(dir, "sti-pub.pem"), leaf.publicKey.export({ type: "spki", format: "pem" }));
+
+    for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freeUdpPort();
+    uasPort = await freeUdpPort();
+    secsipidUasPort = await freeUdpPort();
+    const script = join(SIP_DIR, "bin", "stir-agent.sh");
+    procs.push(
+      await startKamailio({
+        config: "terminating.cfg",
+        port: ports.term,
+        runtimeDir: join(dir, "run-term"),
+        env: {
+          STIR_AGENT_SCRIPT: script,
+          STIR_AGENT_URL: tsp.url,
+          STIR_API_KEY_FILE: join(dir, "tsp.key"),
+          STIR_NEXT_HOP: `sip:127.0.0.1:${uasPort}`,
+        },
+      }),
+      await startKamailio({
+        config: "osp-edge.cfg",
+        port: ports.edge,
+        runtimeDir: join(dir, "run-edge"),
+        env: {
+          STIR_AGENT_SCRIPT: script,
+          STIR_AGENT_URL: s.agents.osp.url,
+          STIR_API_KEY_FILE: join(dir, "osp.key"),
+          STIR_NEXT_HOP: `sip:127.0.0.1:${ports.term}`,
+          STIR_DIRECT_CUSTOMER_IP: "127.0.0.1",
+        },
+      }),
+      await startKamailio({
+        config: "terminating.cfg",
+        port: ports.secsipid,
+        runtimeDir: join(dir, "run-secsipid"),
+        defines: ["WITH_SECSIPID"],
+        env: {
+          STIR_AGENT_SCRIPT: script,
+          STIR_AGENT_URL: tsp.url,
+          STIR_API_KEY_FILE: join(dir, "tsp.key"),
+          STIR_NEXT_HOP: `sip:127.0.0.1:${secsipidUasPort}`,
+          STIR_SECSIPID_KEY: join(dir, "sti-pub.pem"),
+        },
+      }),
+    );
+  });
+  after(async () => {
+    await Promise.allSettled(procs.map((p) => p.stop()));
+    await s?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a BPO calling with a delegated number gets A: the callee receives a SHAKEN PASSporT with attest A", async () => {
+    const result = await call({ identity: await enterpriseIdentity(), target: ports.edge });
+    assert.equal(result.status, 0, result.trace);
+    const identity = headerIn(result.received, "Identity");
+    assert.ok(identity, `the UAS received no Identity header:\n${result.received}`);
+    const { header, claims } = claimsOf(identity);
+    assert.deepEqual([header.alg, header.typ, header.ppt], ["ES256", "passport", "shaken"]);
+    assert.equal(claims.attest, "A");
+    assert.deepEqual([claims.orig.tn, claims.dest.tn], [CALLING_TN, [CALLED_TN]]);
+    assert.match(headerIn(result.received, "P-Asserted-Identity") ?? "", /verstat=TN-Validation-Passed/);
+  });
+
+  it("a tampered SHAKEN token is rejected by the terminating proxy with 438", async () => {
+    const decision = await ok(s.agents.osp, "POST", "/stir/v1/osp/attestations", {
+      orig: { tn: CALLING_TN },
+      dest: { tn: [CALLED_TN] },
+      identity: await enterpriseIdentity(),
+      directCustomer: true,
+    });
+    const [token, ...params] = (decision.identity as string).split(";");
+    const [h, p, sig] = (token as string).split(".");
+    const claims = JSON.parse(Buffer.from(p as string, "base64url").toString());
+    claims.attest = "A";
+    claims.dest.tn = ["19005550000"];
+    const forged = [`${h}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${sig}`, ...params].join(";");
+    const result = await call({ identity: forged, target: ports.term, rejected: true });
+    assert.equal(result.status, 0, result.trace);
+    assert.deepEqual(statusCodes(result.trace).at(-1), 438);
+  });
+
+  it("Kamailio's secsipid module verifies the SHAKEN PASSporT the OSP signed, and refuses a tampered one", async () => {
+    const decision = await ok(s.agents.osp, "POST", "/stir/v1/osp/attestations", {
+      orig: { tn: CALLING_TN },
+      dest: { tn: [CALLED_TN] },
+      identity: await enterpriseIdentity(),
+      directCustomer: true,
+    });
+    const good = await call({ identity: decision.identity as string, target: ports.secsipid, uas: secsipidUasPort });
+    assert.equal(good.status, 0, good.trace);
+    assert.equal(headerIn(good.received, "X-Secsipid"), "verified");
+    assert.match(headerIn(good.received, "P-Asserted-Identity") ?? "", /verstat=TN-Validation-Passed/);
+    const [token, ...params] = (decision.identity as string).split(";");
+    const [h, p, sig] = (token as string).split(".");
+    const forged = [`${h}.${p}.${(sig as string).slice(0, -4)}AAAA`, ...params].join(";");
+    const bad = await call({ identity: forged, target: ports.secsipid, rejected: true });
+    assert.equal(statusCodes(bad.trace).at(-1), 438);
+  });
+
+  it("after the delegation is revoked on chain, the same call gets B", async () => {
+    await ok(s.agents.brand, "POST", `/v1/tnallocation/${s.delegation.grantId}/revoke`, { reason: "Canceled" });
+    await eventually(async () => {
+      const d = await ok(s.agents.osp, "POST", "/stir/v1/osp/attestations", {
+        orig: { tn: CALLING_TN },
+        dest: { tn: [CALLED_TN] },
+        identity: await enterpriseIdentity(),
+        directCustomer: true,
+      });
+      assert.equal(d.attest, "B");
+    });
+    const result = await call({ identity: await enterpriseIdentity(), target: ports.edge });
+    assert.equal(result.status, 0, result.trace);
+    const identity = headerIn(result.received, "Identity");
+    assert.ok(identity);
+    assert.equal(claimsOf(identity).claims.attest, "B");
+    assert.match(headerIn(result.received, "P-Asserted-Identity") ?? "", /verstat=TN-Validation-Passed/);
+  });
+});
