@@ -46,3 +46,16 @@ export const KYC_VETS: readonly number[] = [OrgType.Tnr, OrgType.Brand, OrgType.
 export function orgTypeName(type: number): string {
   return ORG_TYPES[type] ?? `Unknown(${type})`;
 }
+
+/** The consortium role a member needs for each organisation type (IOrganisationRegistry.roleFor). */
+export const ROLE_FOR_TYPE = [
+  "KYC_VETTER",
+  "TNR",
+  "ENTERPRISE",
+  "BPO",
+  "TNSP",
+  "CSP",
+  "TRUST_AUTHORITY",
+  "NUMBERING_AUTHORITY",
+  "OSP",
+] as const;

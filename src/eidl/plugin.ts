@@ -22,6 +22,7 @@ export async function createEidlService(context: AgentContext): Promise<EidlServ
     credentials: context.credentials,
     credentialStatus: context.credentialStatus,
     bindAccount: (account) => context.membership.bindAccount(account),
+    memberRoles: async () => (await context.membership.getMember(context.config.memberAccount))?.roles ?? [],
     ledger: new EidlChainLedger({
       chain: context.chain,
       sender: context.outbox,

@@ -9,6 +9,7 @@
 //   (Trust or Numbering Authority) or its latest Complete vetting says Authorized by a vetter authorized now;
 // - grant G is valid at T iff not revoked at or before T, T in [validFrom, validUntil), its holder (and for an
 //   allocation its grantor) is authorized now, and its parent is valid at T.
+import { ROLE_FOR_TYPE } from "./enums.ts";
 
 export interface IndexedGrant {
   id: string;
@@ -53,18 +54,6 @@ interface TrieNode {
 
 const newNode = (): TrieNode => ({ children: new Array(10), grants: [] });
 
-/** The consortium role a member needs for each organisation type (IOrganisationRegistry.roleFor). */
-const ROLE_FOR_TYPE = [
-  "KYC_VETTER",
-  "TNR",
-  "ENTERPRISE",
-  "BPO",
-  "TNSP",
-  "CSP",
-  "TRUST_AUTHORITY",
-  "NUMBERING_AUTHORITY",
-  "OSP",
-] as const;
 const ROOT_TYPES = new Set([6, 7]);
 
 export class PrefixIndex {

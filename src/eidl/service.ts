@@ -12,7 +12,7 @@ import { formatDid, normaliseDid, parseEthrDid } from "../core/identity/didEthr.
 import { IdentityError } from "../core/identity/errors.ts";
 import type { Queryable } from "../core/store/store.ts";
 import { type IssuedEidlCredential, issueTnAuthorizationCredential, issueVettingCredential } from "./credentials.ts";
-import { GRANT_KINDS, KYC_VETS, OrgType, TA_VETS, VettingResult } from "./enums.ts";
+import { GRANT_KINDS, KYC_VETS, OrgType, ROLE_FOR_TYPE, TA_VETS, VettingResult } from "./enums.ts";
 import type { EidlLedger, GrantReason, GrantTermsInput } from "./ledger.ts";
 import { parsePrefix, TnFormatError } from "./prefix.ts";
 import type { PrefixIndex } from "./prefixIndex.ts";
@@ -24,6 +24,8 @@ export interface EidlServiceOptions {
   credentials: CredentialService;
   credentialStatus: CredentialStatusService;
   bindAccount(account: Address): Promise<unknown>;
+  /** This agent's member's current roles (from the membership read model). */
+  memberRoles(): Promise<string[]>;
   ledger: EidlLedger;
   index: PrefixIndex;
   chainId: number;
@@ -117,6 +119,17 @@ export class EidlService {
 
   /** Creates an organisation hosted by this agent: DID and keys in the keystore, bound to the member, on chain. */
   async createAccount(input: { name: string; type: number }): Promise<AccountView> {
+    // Checked before any key or transaction exists: the registry would reject the account after the DID was made.
+    const role = ROLE_FOR_TYPE[input.type];
+    if (role === undefined || !(await this.#o.memberRoles()).includes(role)) {
+      throw new ApiError(
+        "FORBIDDEN",
+        `this member lacks the role ${role} an organisation of type ${input.type} needs`,
+        {
+          details: [{ field: "body.type", message: `needs the member role ${role}` }],
+        },
+      );
+    }
     const hosted = await this.#o.dids.createOrganisationDid({ label: input.name, serviceEndpoint: this.#o.publicUrl });
     await this.#o.bindAccount(hosted.controller);
     await this.#o.ledger.createAccount(hosted.controller, hosted.address, input.type, input.name);

@@ -117,6 +117,18 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.equal(seen.name, "Big Bank");
     assert.equal(seen.type, 2);
     assert.equal(seen.hosted, false);
+    // A member cannot host an organisation of a type whose role it lacks: refused before any key or DID exists.
+    const dids = await a.tnr!.call<{ items: unknown[] }>("GET", "/v1/dids");
+    const refused = await a.tnr!.call<{ code: string; details: Json[] }>("POST", "/v1/accounts", {
+      name: "Not a TNSP",
+      type: 4,
+    });
+    assert.equal(refused.status, 403);
+    assert.match(JSON.stringify(refused.body.details), /body\.type/);
+    assert.equal(
+      (await a.tnr!.call<{ items: unknown[] }>("GET", "/v1/dids")).body.items.length,
+      dids.body.items.length,
+    );
     const mine = await a.brand!.call<{ items: Account[] }>("GET", "/v1/accounts");
     assert.deepEqual(
       mine.body.items.map((x) => x.did),
