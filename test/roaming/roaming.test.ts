@@ -1,7 +1,9 @@
 // Roaming end to end through the agents' APIs on a real devnet: three operators roam subscribers onto each other;
 // every failure case ends in a recorded outcome and the visited side never activates what was not granted.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { Address, Hex } from "viem";
 import { sealBatch } from "../../src/roaming/crypto/jwe.ts";
 import { encodeSubmitAnswers, encodeSubmitRequests } from "../../src/roaming/exchange.ts";
@@ -18,6 +20,7 @@ import {
 } from "./fixture.ts";
 
 process.env.TELCO_ROAMING_REQUEST_TTL = "6";
+const execFileAsync = promisify(execFile);
 
 interface Session {
   requestId: string;
@@ -59,13 +62,17 @@ describe("roaming authentication through the agents", () => {
         assert.equal(session.homePlmn, NETWORKS[home]);
         assert.deepEqual(session.activeServices, { voice: true, sms: true, data: true, volte: true, "5g": true });
         const done = await closed(visited, session.requestId);
-        const chain = await expectOk<{ events: Array<{ kind: string }>; state: string }>(
-          c.op[home].call("GET", `/v1/roaming/requests/${session.requestId}/events`),
-        );
-        assert.deepEqual(
-          chain.events.map((e) => e.kind),
-          ["request", "answer", "activation"],
-        );
+        // The home agent's read model follows the chain a moment behind the visited agent's receipt.
+        const chain = await eventually(async () => {
+          const r = await expectOk<{ events: Array<{ kind: string }>; state: string }>(
+            c.op[home].call("GET", `/v1/roaming/requests/${session.requestId}/events`),
+          );
+          assert.deepEqual(
+            r.events.map((e) => e.kind),
+            ["request", "answer", "activation"],
+          );
+          return r;
+        });
         assert.equal(chain.state, "activated");
         assert.ok(done.times.requestMinedAt && done.times.decidedAt && done.times.closingMinedAt);
       }
@@ -301,5 +308,27 @@ describe("roaming authentication through the agents", () => {
     // New requests use the new keys and still work, in both directions.
     assert.equal((await attach("north", { imsi: imsiOf(NETWORKS.south, 6) })).state, "active");
     assert.equal((await attach("south", { imsi: imsiOf(NETWORKS.north, 6) })).state, "active");
+  });
+
+  it("the CLI drives both roles through the agents' APIs", async () => {
+    const cli = (agent: OperatorName, ...args: string[]) =>
+      execFileAsync(process.execPath, [
+        "bin/telco-ledger.mjs",
+        "roaming",
+        ...args,
+        "--url",
+        c.op[agent].url,
+        "--api-key",
+        c.op[agent].adminKey,
+        "--json",
+      ]).then((r) => JSON.parse(r.stdout));
+    const session = await cli("east", "attach", imsiOf(NETWORKS.north, 7), "--wait", "15000");
+    assert.equal(session.state, "active", JSON.stringify(session));
+    const listed = await cli("east", "sessions", "--state", "active");
+    assert.ok(listed.items.some((s: { requestId: string }) => s.requestId === session.requestId));
+    const events = await cli("north", "events", session.requestId);
+    assert.equal(events.events[0].kind, "request");
+    const networks = await cli("north", "networks");
+    assert.deepEqual(networks.items.map((n: { plmn: string }) => n.plmn).sort(), Object.values(NETWORKS).sort());
   });
 });
