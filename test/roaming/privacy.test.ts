@@ -33,7 +33,7 @@ function derivations(imsi: string): Buffer[] {
     Buffer.from(ascii.toString("base64url"), "ascii"),
     Buffer.from(ascii.toString("hex"), "ascii"),
   ];
-  const hashed = [ascii, tbcd, uint, msin, Buffer.from(`+${imsi}`)].flatMap((b) => [
+  const hashed = [ascii, tbcd, uint, msin].flatMap((b) => [
     createHash("sha256").update(b).digest(),
     Buffer.from(keccak_256(b)),
   ]);
