@@ -55,6 +55,7 @@ export class IndexedEidlFacts implements EidlFacts {
   readonly #vetterOf = new Map<string, string>();
   readonly #orgs = new Set<string>();
   readonly #addressOfDid = new Map<string, string | null>();
+  readonly #didOfOrg = new Map<string, string>();
 
   constructor(chainId: number) {
     this.#chainId = chainId;
@@ -96,7 +97,7 @@ export class IndexedEidlFacts implements EidlFacts {
     const vetter = this.#vetterOf.get(org);
     return {
       authorized: this.index.isAuthorized(org),
-      vetterDid: vetter === undefined ? null : formatDid(this.#chainId, vetter as Address),
+      vetterDid: vetter === undefined ? null : this.#didOf(vetter),
     };
   }
 
@@ -131,8 +132,8 @@ export class IndexedEidlFacts implements EidlFacts {
       parentGrantId: g.parentId,
       prefix: g.prefix,
       kind: GRANT_KINDS[g.kind] as EidlGrantFact["kind"],
-      issuerDid: formatDid(this.#chainId, g.issuer as Address),
-      holderDid: formatDid(this.#chainId, g.holder as Address),
+      issuerDid: this.#didOf(g.issuer),
+      holderDid: this.#didOf(g.holder),
       credentialHash: this.#credentialOfGrant.get(g.id) ?? "",
     };
   }
@@ -140,6 +141,16 @@ export class IndexedEidlFacts implements EidlFacts {
   #rememberCredential(grantId: string, credentialHash: string): void {
     this.#credentialToGrant.set(credentialHash.toLowerCase(), grantId);
     this.#credentialOfGrant.set(grantId, credentialHash.toLowerCase());
+  }
+
+  /** An organisation's DID, cached: formatting checksums the address (a Keccak hash), too slow for every call. */
+  #didOf(org: string): string {
+    let did = this.#didOfOrg.get(org);
+    if (did === undefined) {
+      did = formatDid(this.#chainId, org as Address);
+      this.#didOfOrg.set(org, did);
+    }
+    return did;
   }
 
   /** The organisation identity (lower-case address) a DID of this chain names; null for anything else. */
