@@ -90,13 +90,19 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
   let goodCopyTimer: NodeJS.Timeout | undefined;
   let restarted: (() => void) | undefined;
 
-  const checkpoint = async () => {
-    const block = await rotateGoodCopy(paths);
-    if (block !== undefined && !config.persisted) {
-      config.persisted = true;
-      await writeDevnetConfig(configPath, config);
-    }
-    return block;
+  // One checkpoint at a time: the timer's and stop()'s would otherwise rotate the same files at once.
+  let checkpointing: Promise<unknown> = Promise.resolve();
+  const checkpoint = (): Promise<number | undefined> => {
+    const run = checkpointing.then(async () => {
+      const block = await rotateGoodCopy(paths);
+      if (block !== undefined && !config.persisted) {
+        config.persisted = true;
+        await writeDevnetConfig(configPath, config);
+      }
+      return block;
+    });
+    checkpointing = run.catch(() => undefined);
+    return run;
   };
 
   const launch = async (): Promise<void> => {
