@@ -46,4 +46,9 @@ export const membershipMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: "0101_membership_history_time",
+    // When each change took effect (block time, unix seconds); null for events indexed before this column existed.
+    sql: "ALTER TABLE membership_history ADD COLUMN block_time BIGINT",
+  },
 ];

@@ -13,9 +13,17 @@ const roleNames = (ids: unknown) => JSON.stringify((ids as Hex[]).map(roleName))
 
 async function recordHistory(tx: Queryable, event: ChainEvent, member: string, kind: string, detail: object) {
   await tx.exec(
-    `INSERT INTO membership_history (event_key, member, kind, detail, block_number, tx_hash)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_key) DO NOTHING`,
-    [`${event.txHash}:${event.txLogPosition}`, member, kind, JSON.stringify(detail), event.blockNumber, event.txHash],
+    `INSERT INTO membership_history (event_key, member, kind, detail, block_number, tx_hash, block_time)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_key) DO NOTHING`,
+    [
+      `${event.txHash}:${event.txLogPosition}`,
+      member,
+      kind,
+      JSON.stringify(detail),
+      event.blockNumber,
+      event.txHash,
+      event.blockTimestamp,
+    ],
   );
 }
 

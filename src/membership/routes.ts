@@ -35,6 +35,7 @@ const HistoryEntrySchema = strictObject({
     description: "admitted | removed | roles-changed | account-bound | account-unbound | proposal-created",
   }),
   detail: Type.Record(Type.String(), Type.Unknown()),
+  at: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Block time of the change" }),
   blockNumber: Type.Integer(),
   txHash: TxHashSchema,
 });

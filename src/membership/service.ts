@@ -21,6 +21,8 @@ export interface MemberView {
 export interface MemberHistoryEntry {
   kind: string;
   detail: Record<string, unknown>;
+  /** When the change took effect on the ledger (block time). */
+  at: string | null;
   blockNumber: number;
   txHash: Hex;
 }
@@ -98,14 +100,21 @@ export class MembershipService {
   }
 
   async memberHistory(address: Address): Promise<MemberHistoryEntry[]> {
-    const rows = await this.#o.db.query<{ kind: string; detail: string; block_number: number; tx_hash: string }>(
-      `SELECT kind, detail, block_number, tx_hash FROM membership_history WHERE member = $1
+    const rows = await this.#o.db.query<{
+      kind: string;
+      detail: string;
+      block_number: number;
+      tx_hash: string;
+      block_time: number | null;
+    }>(
+      `SELECT kind, detail, block_number, tx_hash, block_time FROM membership_history WHERE member = $1
        ORDER BY block_number, event_key`,
       [address.toLowerCase()],
     );
     return rows.map((r) => ({
       kind: r.kind,
       detail: JSON.parse(r.detail) as Record<string, unknown>,
+      at: r.block_time === null ? null : new Date(Number(r.block_time) * 1000).toISOString(),
       blockNumber: Number(r.block_number),
       txHash: r.tx_hash as Hex,
     }));

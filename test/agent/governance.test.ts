@@ -125,10 +125,9 @@ describe("consortium governance through the agents", () => {
     await mobile!.call("POST", `/v1/proposals/${removal.body.proposalId}/approve`);
 
     const history = await eventually(async () => {
-      const r = await mobile!.call<{ items: Array<{ kind: string; detail: Record<string, unknown> }> }>(
-        "GET",
-        `/v1/members/${NEWCOMER}/history`,
-      );
+      const r = await mobile!.call<{
+        items: Array<{ kind: string; detail: Record<string, unknown>; at: string | null }>;
+      }>("GET", `/v1/members/${NEWCOMER}/history`);
       assert.ok(
         r.body.items.some((e) => e.kind === "removed"),
         "removal indexed",
@@ -138,6 +137,9 @@ describe("consortium governance through the agents", () => {
     const kinds = history.map((e) => e.kind).filter((k) => k !== "proposal-created");
     assert.deepEqual(kinds, ["admitted", "roles-changed", "removed"]);
     assert.deepEqual(history.find((e) => e.kind === "roles-changed")?.detail.roles, ["BPO"]);
+    for (const entry of history) {
+      assert.ok(entry.at && Math.abs(Date.parse(entry.at) - Date.now()) < 10 * 60_000, `block time ${entry.at}`);
+    }
     const member = await mobile!.call<{ active: boolean; roles: string[] }>("GET", `/v1/members/${NEWCOMER}`);
     assert.equal(member.body.active, false);
     assert.deepEqual(member.body.roles, []);

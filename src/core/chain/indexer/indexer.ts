@@ -22,6 +22,8 @@ export interface ChainEvent {
   args: Record<string, unknown>;
   blockNumber: number;
   blockHash: Hex;
+  /** Block time, unix seconds: when the event took effect on the ledger. */
+  blockTimestamp: number;
   /** Position of the log in its block. */
   logIndex: number;
   txHash: Hex;
@@ -154,6 +156,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
         args: (decoded.args ?? {}) as Record<string, unknown>,
         blockNumber: Number(log.blockNumber),
         blockHash: log.blockHash,
+        blockTimestamp: 0,
         logIndex: log.logIndex ?? 0,
         txHash: log.transactionHash,
         txLogPosition: position,
@@ -170,6 +173,16 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     });
     const events = decode(logs);
     const end = await chain.getBlock({ blockNumber: BigInt(to) });
+    // One header per block that has events: projections record when each change took effect.
+    const times = new Map<number, number>([[to, Number(end.timestamp)]]);
+    const missing = [...new Set(events.map((e) => e.blockNumber))].filter((n) => !times.has(n));
+    for (let i = 0; i < missing.length; i += 16) {
+      const headers = await Promise.all(
+        missing.slice(i, i + 16).map((n) => chain.getBlock({ blockNumber: BigInt(n) })),
+      );
+      for (const header of headers) times.set(Number(header.number), Number(header.timestamp));
+    }
+    for (const event of events) event.blockTimestamp = times.get(event.blockNumber) ?? 0;
     const applied: ChainEvent[] = [];
     await store.transaction(async (tx) => {
       for (const event of events) {
