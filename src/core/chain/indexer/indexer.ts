@@ -253,12 +253,24 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     return count;
   };
 
-  const syncOnce = () => {
+  let queued: Promise<number> | undefined;
+  const syncOnce = (): Promise<number> => {
     // One sync at a time: the loop and a caller must not index the same range concurrently.
-    syncing ??= sync().finally(() => {
-      syncing = undefined;
-    });
-    return syncing;
+    if (!syncing) {
+      syncing = sync().finally(() => {
+        syncing = undefined;
+      });
+      return syncing;
+    }
+    // A sync is running, but it may have read the head before the caller's write was mined: the caller gets the
+    // next sync, which starts after this one (one queued sync is shared by every caller that arrives meanwhile).
+    queued ??= syncing
+      .catch(() => 0)
+      .then(() => {
+        queued = undefined;
+        return syncOnce();
+      });
+    return queued;
   };
 
   return {
