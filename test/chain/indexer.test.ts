@@ -114,6 +114,41 @@ describe("event indexer", () => {
     assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it("halves its block range when the node refuses a range's logs, and still applies every event once", async () => {
+    // A node (or the client's response-size cap) that refuses eth_getLogs over more than two blocks.
+    let refused = 0;
+    const limited = new Proxy(env.client, {
+      get(target, property, receiver) {
+        if (property !== "getLogs") return Reflect.get(target, property, receiver);
+        return async (args: { fromBlock: bigint; toBlock: bigint }) => {
+          if (args.toBlock - args.fromBlock >= 2n) {
+            refused++;
+            throw new Error("query returned more than 10000 results");
+          }
+          return target.getLogs(args as Parameters<typeof target.getLogs>[0]);
+        };
+      },
+    });
+    const seen: number[] = [];
+    const narrow = createIndexer({
+      store,
+      chain: limited,
+      sources: [{ name: "Recorder", address: recorder, abi: artifact.abi, fromBlock: deployBlock }],
+      projections: [{ name: "seen", handle: async (event) => void seen.push(Number(event.args.id)) }],
+      name: "narrow",
+      maxRange: 64,
+      logger: env.logger,
+    });
+    const applied = await narrow.syncOnce();
+    assert.ok(refused > 0, "the wide ranges were refused");
+    assert.equal(applied, seen.length);
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      await recorded(),
+    );
+    assert.match(env.logger.text(), /log range too large for one request: halving it/);
+  });
+
   it("rewinds after the devnet restored an older state and does not re-apply re-mined transactions", async () => {
     const head = await env.devnet.headBlock();
     const waitDump = async (block: number) => {

@@ -65,6 +65,13 @@ export interface Indexer {
 
 const CHECKPOINTS_KEPT = 64;
 
+/** eth_getLogs over a block range failed; the caller retries with fewer blocks. */
+class RangeTooLargeError extends Error {
+  constructor(from: number, to: number, cause: unknown) {
+    super(`eth_getLogs for blocks ${from}..${to} failed`, { cause });
+  }
+}
+
 export function createIndexer(options: CreateIndexerOptions): Indexer {
   const { store, chain, sources, projections } = options;
   const name = options.name ?? "main";
@@ -166,11 +173,18 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   };
 
   const applyRange = async (from: number, to: number): Promise<ChainEvent[]> => {
-    const logs = await chain.getLogs({
-      address: sources.map((s) => s.address),
-      fromBlock: BigInt(from),
-      toBlock: BigInt(to),
-    });
+    let logs: Log[];
+    try {
+      logs = await chain.getLogs({
+        address: sources.map((s) => s.address),
+        fromBlock: BigInt(from),
+        toBlock: BigInt(to),
+      });
+    } catch (error) {
+      // Too many logs for one answer (node limits, or the client's response size cap): ask for fewer blocks.
+      if (to > from) throw new RangeTooLargeError(from, to, error);
+      throw error;
+    }
     const events = decode(logs);
     const end = await chain.getBlock({ blockNumber: BigInt(to) });
     // One header per block that has events: projections record when each change took effect.
@@ -226,6 +240,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     return applied;
   };
 
+  let range = maxRange;
   const sync = async (): Promise<number> => {
     const head = await confirmedHead();
     let cursor = await rewindIfChainChanged(await readCursor());
@@ -236,8 +251,18 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     }
     let count = 0;
     while (cursor <= head) {
-      const to = Math.min(cursor + maxRange - 1, head);
-      const applied = await applyRange(cursor, to);
+      const to = Math.min(cursor + range - 1, head);
+      let applied: ChainEvent[];
+      try {
+        applied = await applyRange(cursor, to);
+      } catch (error) {
+        if (!(error instanceof RangeTooLargeError)) throw error;
+        range = Math.max(1, Math.floor((to - cursor + 1) / 2));
+        logger.warn({ indexer: name, from: cursor, to, range }, "log range too large for one request: halving it");
+        continue;
+      }
+      // Grow back towards maxRange once ranges succeed again.
+      range = Math.min(maxRange, range * 2);
       count += applied.length;
       for (const event of applied) {
         for (const listener of listeners) {
