@@ -1,6 +1,6 @@
 // Keystore: encryption at rest, wrong passphrase and corrupt files named, no private key in any serialisation.
 import assert from "node:assert/strict";
-import { createPublicKey, verify } from "node:crypto";
+import { createPublicKey, diffieHellman, generateKeyPairSync, verify } from "node:crypto";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -119,5 +119,35 @@ describe("keystore", () => {
       (e: unknown) => e instanceof IdentityError,
     );
     assert.equal(ks.list().length, 1);
+  });
+
+  it("derives a P-256 ECDH shared secret equal to the peer's, without releasing the private key", async () => {
+    const dir = await freshDir();
+    const ks = await openKeystore({ dir, passphrase: "pw", scrypt: cheap });
+    const mine = await ks.create({ kind: "p256", label: "roaming-enc" });
+    const peer = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const peerJwk = peer.publicKey.export({ format: "jwk" });
+    const z = ks.deriveSharedSecret(mine.kid, peerJwk);
+    assert.equal(z.length, 32);
+    const ours = createPublicKey({ key: { ...ks.publicJwk(mine.kid) }, format: "jwk" });
+    const expected = diffieHellman({ privateKey: peer.privateKey, publicKey: ours });
+    assert.deepEqual(Buffer.from(z), expected);
+    // The same after a reopen; a different peer gives a different secret.
+    const reopened = await openKeystore({ dir, passphrase: "pw" });
+    assert.deepEqual(Buffer.from(reopened.deriveSharedSecret(mine.kid, peerJwk)), expected);
+    const other = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" });
+    assert.notDeepEqual(Buffer.from(ks.deriveSharedSecret(mine.kid, other)), expected);
+    // Bad peers name the field and change nothing; secp256k1 and retired keys derive nothing.
+    const offCurve = { kty: "EC", crv: "P-256", x: peerJwk.x, y: Buffer.alloc(32, 1).toString("base64url") };
+    assert.throws(() => ks.deriveSharedSecret(mine.kid, offCurve), { field: "peerPublicJwk" });
+    assert.throws(() => ks.deriveSharedSecret(mine.kid, { kty: "EC", crv: "P-384", x: "a", y: "b" }), {
+      field: "peerPublicJwk",
+    });
+    assert.throws(() => ks.deriveSharedSecret(mine.kid, null as never), { field: "peerPublicJwk" });
+    const account = await ks.create({ kind: "secp256k1", label: "a" });
+    assert.throws(() => ks.deriveSharedSecret(account.kid, peerJwk), { code: "KEY_KIND_MISMATCH" });
+    await ks.retire(mine.kid);
+    assert.throws(() => ks.deriveSharedSecret(mine.kid, peerJwk), { code: "KEY_RETIRED" });
+    assert.doesNotMatch(JSON.stringify(ks), /"d"/);
   });
 });

@@ -6,7 +6,9 @@ import {
   createHash,
   createHmac,
   createPrivateKey,
+  createPublicKey,
   sign as cryptoSign,
+  diffieHellman,
   generateKeyPairSync,
   type KeyObject,
   randomBytes,
@@ -401,6 +403,38 @@ export class Keystore implements AccountSource {
     if (secret.kind !== "p256") throw new Error("unreachable");
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     return new Uint8Array(cryptoSign("sha256", bytes, { key: secret.key, dsaEncoding: "ieee-p1363" }));
+  }
+
+  /**
+   * P-256 ECDH between one of our p256 keys and a peer's public key: the raw shared secret (the x coordinate, 32 bytes),
+   * for the caller to feed into a KDF (JWE Concat KDF, HKDF). The private key never leaves the keystore. A peer key
+   * that is not a valid P-256 point is INVALID_INPUT naming `peerPublicJwk`; a retired key derives nothing (KEY_RETIRED).
+   */
+  deriveSharedSecret(
+    kid: string,
+    peerPublicJwk: { kty?: unknown; crv?: unknown; x?: unknown; y?: unknown },
+  ): Uint8Array {
+    const secret = this.#usable(kid, "p256");
+    if (secret.kind !== "p256") throw new Error("unreachable");
+    const jwk = peerPublicJwk;
+    if (
+      jwk === null ||
+      typeof jwk !== "object" ||
+      jwk.kty !== "EC" ||
+      jwk.crv !== "P-256" ||
+      typeof jwk.x !== "string" ||
+      typeof jwk.y !== "string"
+    ) {
+      throw invalidInput("peerPublicJwk", "must be a P-256 public JWK {kty: EC, crv: P-256, x, y}");
+    }
+    let publicKey: KeyObject;
+    try {
+      // Node checks that the point is on the curve, which rules out invalid-curve attacks.
+      publicKey = createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" });
+    } catch {
+      throw invalidInput("peerPublicJwk", "is not a point on P-256");
+    }
+    return new Uint8Array(diffieHellman({ privateKey: secret.key, publicKey }));
   }
 
   /** The public JWK of a P-256 key, with its kid. */
