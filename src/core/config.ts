@@ -51,7 +51,13 @@ export const AgentConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     logLevel: Type.Optional(
-      Type.Union([Type.Literal("fatal"), Type.Literal("error"), Type.Literal("warn"), Type.Literal("info"), Type.Literal("debug")]),
+      Type.Union([
+        Type.Literal("fatal"),
+        Type.Literal("error"),
+        Type.Literal("warn"),
+        Type.Literal("info"),
+        Type.Literal("debug"),
+      ]),
     ),
   },
   { additionalProperties: false },
