@@ -26,8 +26,9 @@ abstract contract NumberingHarness is TestBase {
     IOrganisationRegistry.VettingStatus internal constant IN_PROGRESS = IOrganisationRegistry.VettingStatus.InProgress;
     IOrganisationRegistry.VettingStatus internal constant COMPLETE = IOrganisationRegistry.VettingStatus.Complete;
     IOrganisationRegistry.VettingResult internal constant AUTHORIZED = IOrganisationRegistry.VettingResult.Authorized;
-    IOrganisationRegistry.VettingResult internal constant NOT_AUTHORIZED =
-        IOrganisationRegistry.VettingResult.NotAuthorized;
+    IOrganisationRegistry.VettingResult internal constant NOT_AUTHORIZED = IOrganisationRegistry
+        .VettingResult
+        .NotAuthorized;
     IOrganisationRegistry.VettingResult internal constant BLACKLISTED = IOrganisationRegistry.VettingResult.Blacklisted;
 
     // Members (consortium accounts) and the organisation DIDs they control.
@@ -59,8 +60,17 @@ abstract contract NumberingHarness is TestBase {
 
     function deployConsortium() internal {
         vm.warp(1_700_000_000);
-        address[9] memory members =
-            [TA_MEMBER, NA_MEMBER, KYC_MEMBER, TNSP_MEMBER, TNSP2_MEMBER, TNR_MEMBER, BRAND_MEMBER, BPO_MEMBER, OSP_MEMBER];
+        address[9] memory members = [
+            TA_MEMBER,
+            NA_MEMBER,
+            KYC_MEMBER,
+            TNSP_MEMBER,
+            TNSP2_MEMBER,
+            TNR_MEMBER,
+            BRAND_MEMBER,
+            BPO_MEMBER,
+            OSP_MEMBER
+        ];
         bytes32[9] memory memberRoles = [
             Roles.TRUST_AUTHORITY,
             Roles.NUMBERING_AUTHORITY,
@@ -122,15 +132,16 @@ abstract contract NumberingHarness is TestBase {
     }
 
     function terms(address holder, string memory prefix) internal pure returns (ITnAuthority.GrantTerms memory) {
-        return ITnAuthority.GrantTerms({
-            holder: holder,
-            prefix: prefix,
-            validFrom: 0,
-            validUntil: 0,
-            allowRedelegation: false,
-            credentialHash: keccak256(bytes(prefix)),
-            constraints: ITnAuthority.Constraints({intendedUse: "", callerName: "", purpose: ""})
-        });
+        return
+            ITnAuthority.GrantTerms({
+                holder: holder,
+                prefix: prefix,
+                validFrom: 0,
+                validUntil: 0,
+                allowRedelegation: false,
+                credentialHash: keccak256(bytes(prefix)),
+                constraints: ITnAuthority.Constraints({intendedUse: "", callerName: "", purpose: ""})
+            });
     }
 
     function allocate(address holder, string memory prefix) internal returns (uint256) {

@@ -96,8 +96,10 @@ contract OrganisationRegistry is IOrganisationRegistry {
     /// @inheritdoc IOrganisationRegistry
     function isController(address org, address account) external view returns (bool) {
         address member = _organisations[org].member;
-        return member != address(0) && DID_REGISTRY.identityOwner(org) == account
-            && CONSORTIUM.memberOf(account) == member;
+        return
+            member != address(0) &&
+            DID_REGISTRY.identityOwner(org) == account &&
+            CONSORTIUM.memberOf(account) == member;
     }
 
     /// @inheritdoc IOrganisationRegistry
@@ -137,8 +139,11 @@ contract OrganisationRegistry is IOrganisationRegistry {
     /// @inheritdoc IOrganisationRegistry
     function canVet(OrgType vetterType, OrgType subjectType) public pure returns (bool) {
         if (vetterType == OrgType.TrustAuthority) {
-            return subjectType == OrgType.Tnsp || subjectType == OrgType.KycVetter || subjectType == OrgType.Osp
-                || subjectType == OrgType.Csp;
+            return
+                subjectType == OrgType.Tnsp ||
+                subjectType == OrgType.KycVetter ||
+                subjectType == OrgType.Osp ||
+                subjectType == OrgType.Csp;
         }
         if (vetterType == OrgType.KycVetter) {
             return subjectType == OrgType.Tnr || subjectType == OrgType.Brand || subjectType == OrgType.Bpo;

@@ -138,8 +138,9 @@ contract OrganisationRegistryTest is NumberingHarness {
             for (uint8 s = 0; s <= uint8(OSP); s++) {
                 IOrganisationRegistry.OrgType vt = IOrganisationRegistry.OrgType(v);
                 IOrganisationRegistry.OrgType st = IOrganisationRegistry.OrgType(s);
-                bool expected = (vt == TA && (st == TNSP || st == KYC || st == OSP || st == CSP))
-                    || (vt == KYC && (st == TNR || st == BRAND || st == BPO));
+                bool expected =
+                    (vt == TA && (st == TNSP || st == KYC || st == OSP || st == CSP)) ||
+                        (vt == KYC && (st == TNR || st == BRAND || st == BPO));
                 assertTrue(orgs.canVet(vt, st) == expected, "canVet");
             }
         }
@@ -175,7 +176,11 @@ contract OrganisationRegistryTest is NumberingHarness {
         dids.changeOwner(KYC_ORG, OUTSIDER);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IOrganisationRegistry.NotOrganisationMember.selector, KYC_ORG, OUTSIDER, address(0), KYC_MEMBER
+                IOrganisationRegistry.NotOrganisationMember.selector,
+                KYC_ORG,
+                OUTSIDER,
+                address(0),
+                KYC_MEMBER
             )
         );
         vm.prank(OUTSIDER);

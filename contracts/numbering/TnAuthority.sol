@@ -106,20 +106,21 @@ contract TnAuthority is ITnAuthority {
     /// @inheritdoc ITnAuthority
     function grant(uint256 grantId) external view returns (Grant memory) {
         StoredGrant storage stored = _existingGrant(grantId);
-        return Grant({
-            id: grantId,
-            kind: stored.kind,
-            parentId: stored.parentId,
-            grantor: stored.grantor,
-            holder: stored.holder,
-            prefix: TnPrefix.wrap(stored.prefix).toString(),
-            validFrom: stored.validFrom,
-            validUntil: stored.validUntil,
-            allowRedelegation: stored.allowRedelegation,
-            credentialHash: stored.credentialHash,
-            revokedAt: stored.revokedAt,
-            revokeReason: stored.revokeReason
-        });
+        return
+            Grant({
+                id: grantId,
+                kind: stored.kind,
+                parentId: stored.parentId,
+                grantor: stored.grantor,
+                holder: stored.holder,
+                prefix: TnPrefix.wrap(stored.prefix).toString(),
+                validFrom: stored.validFrom,
+                validUntil: stored.validUntil,
+                allowRedelegation: stored.allowRedelegation,
+                credentialHash: stored.credentialHash,
+                revokedAt: stored.revokedAt,
+                revokeReason: stored.revokeReason
+            });
     }
 
     /// @inheritdoc ITnAuthority
@@ -221,9 +222,8 @@ contract TnAuthority is ITnAuthority {
         address holder
     ) private view returns (address grantor) {
         GrantKind parentKind = parent.kind;
-        bool parentFits = kind == GrantKind.Assignment
-            ? parentKind == GrantKind.Allocation
-            : parentKind != GrantKind.Allocation;
+        bool parentFits =
+            kind == GrantKind.Assignment ? parentKind == GrantKind.Allocation : parentKind != GrantKind.Allocation;
         if (!parentFits) revert WrongParentKind(parentId, parentKind, kind);
         grantor = parent.holder;
         if (!ORGANISATIONS.isController(grantor, msg.sender)) revert NotOrganisationController(grantor, msg.sender);
@@ -397,14 +397,16 @@ contract TnAuthority is ITnAuthority {
     ) private pure returns (bool) {
         if (kind == GrantKind.Allocation) return recipientType == IOrganisationRegistry.OrgType.Tnsp;
         if (kind == GrantKind.Assignment) {
-            return recipientType == IOrganisationRegistry.OrgType.Tnr
-                || recipientType == IOrganisationRegistry.OrgType.Brand;
+            return
+                recipientType == IOrganisationRegistry.OrgType.Tnr ||
+                recipientType == IOrganisationRegistry.OrgType.Brand;
         }
         bool toBrand = recipientType == IOrganisationRegistry.OrgType.Brand;
         bool toBpo = recipientType == IOrganisationRegistry.OrgType.Bpo;
         if (!toBrand && !toBpo) return false;
-        bool standard = (grantorType == IOrganisationRegistry.OrgType.Tnr && toBrand)
-            || (grantorType == IOrganisationRegistry.OrgType.Brand && toBpo);
+        bool standard =
+            (grantorType == IOrganisationRegistry.OrgType.Tnr && toBrand) ||
+                (grantorType == IOrganisationRegistry.OrgType.Brand && toBpo);
         return standard || parentAllowsRedelegation;
     }
 

@@ -49,7 +49,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function assertHolders(string memory number, address[] memory expected, string memory what) internal view {
-        (address[] memory holders,) = tn.whoMayUse(number, now64());
+        (address[] memory holders, ) = tn.whoMayUse(number, now64());
         assertEq(holders.length, expected.length, what);
         for (uint256 i = 0; i < expected.length; i++) assertEq(holders[i], expected[i], what);
     }
@@ -83,7 +83,7 @@ contract TnAuthorityTest is NumberingHarness {
         assertHolders("12002010000", new address[](0), "outside the block: nobody");
         (bool ok, uint256 via) = tn.mayUse(NUMBER, BPO_ORG, now64());
         assertTrue(ok && via == toBpo, "BPO through its delegation");
-        (ok,) = tn.mayUse("12002000124", BPO_ORG, now64());
+        (ok, ) = tn.mayUse("12002000124", BPO_ORG, now64());
         assertFalse(ok, "BPO holds one number only");
         uint256[] memory chain = tn.chainOf(toBpo);
         assertEq(chain.length, 4, "chain depth");
@@ -116,7 +116,17 @@ contract TnAuthorityTest is NumberingHarness {
         t.constraints = ITnAuthority.Constraints({intendedUse: "voice", callerName: "Acme", purpose: "support"});
         vm.expectEmit(true, true, true, true);
         emit GrantRecorded(
-            1, 0, NA_ORG, ALLOCATION, TNSP_ORG, BLOCK, now64(), t.validUntil, false, t.credentialHash, t.constraints
+            1,
+            0,
+            NA_ORG,
+            ALLOCATION,
+            TNSP_ORG,
+            BLOCK,
+            now64(),
+            t.validUntil,
+            false,
+            t.credentialHash,
+            t.constraints
         );
         vm.prank(NA_MEMBER);
         tn.allocate(NA_ORG, t);
@@ -125,7 +135,9 @@ contract TnAuthorityTest is NumberingHarness {
     // ------------------------------------------------------------ who may grant
 
     function test_allocate_rejectsANonNumberingAuthorityGrantor() public {
-        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.GrantorTypeNotAllowed.selector, ALLOCATION, TNSP_ORG, TNSP));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITnAuthority.GrantorTypeNotAllowed.selector, ALLOCATION, TNSP_ORG, TNSP)
+        );
         vm.prank(TNSP_MEMBER);
         tn.allocate(TNSP_ORG, terms(TNSP2_ORG, BLOCK));
     }
@@ -167,24 +179,28 @@ contract TnAuthorityTest is NumberingHarness {
 
     function test_assign_rejectsANonHolderPassingTheBlockOn() public {
         uint256 alloc = allocate(TNSP_ORG, BLOCK);
-        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, TNSP_ORG, TNSP2_MEMBER));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, TNSP_ORG, TNSP2_MEMBER)
+        );
         vm.prank(TNSP2_MEMBER);
         tn.assign(alloc, terms(TNR_ORG, BLOCK));
     }
 
     function test_delegate_rejectsANonHolderPassingANumberOn() public {
-        (,, uint256 toBrand,) = seedChain();
+        (, , uint256 toBrand, ) = seedChain();
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, BRAND_ORG, TNR_MEMBER));
         vm.prank(TNR_MEMBER);
         tn.delegate(toBrand, terms(BPO_ORG, NUMBER));
     }
 
     function test_passingOn_requiresTheRightParentKind() public {
-        (uint256 alloc, uint256 assignment,,) = seedChain();
+        (uint256 alloc, uint256 assignment, , ) = seedChain();
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.WrongParentKind.selector, alloc, ALLOCATION, DELEGATION));
         vm.prank(TNSP_MEMBER);
         tn.delegate(alloc, terms(BRAND_ORG, NUMBER));
-        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.WrongParentKind.selector, assignment, ASSIGNMENT, ASSIGNMENT));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITnAuthority.WrongParentKind.selector, assignment, ASSIGNMENT, ASSIGNMENT)
+        );
         vm.prank(TNR_MEMBER);
         tn.assign(assignment, terms(BRAND_ORG, NUMBER));
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.UnknownGrant.selector, 99));
@@ -201,7 +217,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function test_delegate_beyondTheStandardStepsNeedsRedelegation() public {
-        (,, uint256 toBrand, uint256 toBpo) = seedChain();
+        (, , uint256 toBrand, uint256 toBpo) = seedChain();
         // BPO -> BPO is not a standard step and the brand did not allow re-delegation.
         address bpo2 = address(0xD400);
         createOrg(bpo2, BPO_MEMBER, BPO);
@@ -263,7 +279,7 @@ contract TnAuthorityTest is NumberingHarness {
         (uint256 active, uint256 below) = tn.allocationState("120020");
         assertEq(active, 0, "nothing on the parent prefix");
         assertEq(below, 2, "two blocks below");
-        (active,) = tn.allocationState("1200201");
+        (active, ) = tn.allocationState("1200201");
         assertEq(active, neighbour, "the neighbour block");
     }
 
@@ -287,7 +303,12 @@ contract TnAuthorityTest is NumberingHarness {
         ITnAuthority.GrantTerms memory open = terms(TNR_ORG, BLOCK);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ITnAuthority.WindowOutsideParent.selector, alloc, now64(), 0, now64(), now64() + 30 days
+                ITnAuthority.WindowOutsideParent.selector,
+                alloc,
+                now64(),
+                0,
+                now64(),
+                now64() + 30 days
             )
         );
         vm.prank(TNSP_MEMBER);
@@ -295,7 +316,12 @@ contract TnAuthorityTest is NumberingHarness {
         open.validUntil = now64() + 31 days;
         vm.expectRevert(
             abi.encodeWithSelector(
-                ITnAuthority.WindowOutsideParent.selector, alloc, now64(), now64() + 31 days, now64(), now64() + 30 days
+                ITnAuthority.WindowOutsideParent.selector,
+                alloc,
+                now64(),
+                now64() + 31 days,
+                now64(),
+                now64() + 30 days
             )
         );
         vm.prank(TNSP_MEMBER);
@@ -360,7 +386,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function test_passingOn_fromARevokedParentIsRejected() public {
-        (, uint256 assignment, uint256 toBrand,) = seedChain();
+        (, uint256 assignment, uint256 toBrand, ) = seedChain();
         revokeAs(TNR_MEMBER, toBrand, 4);
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ParentRevoked.selector, toBrand, 4, now64()));
         vm.prank(BRAND_MEMBER);
@@ -374,7 +400,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function test_passingOn_underARevokedAncestorIsRejected() public {
-        (uint256 alloc,, uint256 toBrand,) = seedChain();
+        (uint256 alloc, , uint256 toBrand, ) = seedChain();
         revokeAs(NA_MEMBER, alloc, 4);
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ParentNotValid.selector, toBrand, now64()));
         vm.prank(BRAND_MEMBER);
@@ -382,7 +408,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function test_revoke_permissions() public {
-        (uint256 alloc, uint256 assignment, uint256 toBrand,) = seedChain();
+        (uint256 alloc, uint256 assignment, uint256 toBrand, ) = seedChain();
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotRevoker.selector, toBrand, BRAND_MEMBER));
         revokeAs(BRAND_MEMBER, toBrand, 6);
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotRevoker.selector, alloc, TNSP_MEMBER));
@@ -398,7 +424,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function test_vettingWithdrawn_invalidatesTheChainWithoutCleanUp() public {
-        (uint256 alloc,, uint256 toBrand, uint256 toBpo) = seedChain();
+        (uint256 alloc, , uint256 toBrand, uint256 toBpo) = seedChain();
         vet(KYC_ORG, TNR_ORG, BLACKLISTED);
         assertFalse(tn.isValid(toBrand, now64()), "brand's grant hangs under the blacklisted TNR");
         assertFalse(tn.isValid(toBpo, now64()), "and the BPO's");
@@ -418,7 +444,7 @@ contract TnAuthorityTest is NumberingHarness {
     // ------------------------------------------------------------ number port
 
     function test_port_ofTheWholeBlock_endsTheOldChainAndKeepsHistory() public {
-        (uint256 alloc,,,) = seedChain();
+        (uint256 alloc, , , ) = seedChain();
         vm.expectEmit(true, true, false, true);
         emit NumberPorted(5, alloc, BLOCK, TNSP_ORG, TNSP2_ORG);
         uint256 ported = port(TNSP2_ORG, BLOCK);
@@ -432,7 +458,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function test_port_ofOneNumberOutOfAThousandBlock() public {
-        (uint256 alloc, uint256 assignment, uint256 toBrand,) = seedChain();
+        (uint256 alloc, uint256 assignment, uint256 toBrand, ) = seedChain();
         vm.warp(block.timestamp + 100);
         uint256 ported = port(TNSP2_ORG, NUMBER);
         assertTrue(tn.isValid(alloc, now64()), "the block's allocation stays");
@@ -471,7 +497,7 @@ contract TnAuthorityTest is NumberingHarness {
     }
 
     function assertHolders(string memory number, uint64 time, address[] memory expected) internal view {
-        (address[] memory holders,) = tn.whoMayUse(number, time);
+        (address[] memory holders, ) = tn.whoMayUse(number, time);
         assertEq(holders.length, expected.length, "holders at time");
         for (uint256 i = 0; i < expected.length; i++) assertEq(holders[i], expected[i], "holder at time");
     }

@@ -26,8 +26,12 @@ contract TnPrefixFuzzTest is NumberingHarness {
             assertTrue(ok, "accepted a prefix the reference rejects");
         } catch (bytes memory reason) {
             assertFalse(ok, "rejected a prefix the reference accepts");
-            bytes memory expected =
-                abi.encodeWithSelector(ITnAuthority.InvalidPrefix.selector, string(raw), problem, position);
+            bytes memory expected = abi.encodeWithSelector(
+                ITnAuthority.InvalidPrefix.selector,
+                string(raw),
+                problem,
+                position
+            );
             assertEq(keccak256(reason), keccak256(expected), "error names the problem and position");
         }
     }
@@ -152,11 +156,9 @@ contract TnPrefixFuzzTest is NumberingHarness {
         return true;
     }
 
-    function referenceValidate(bytes memory raw)
-        internal
-        pure
-        returns (bool ok, ITnAuthority.PrefixProblem problem, uint256 position)
-    {
+    function referenceValidate(
+        bytes memory raw
+    ) internal pure returns (bool ok, ITnAuthority.PrefixProblem problem, uint256 position) {
         if (raw.length == 0) return (false, ITnAuthority.PrefixProblem.Empty, 0);
         if (raw.length > 15) return (false, ITnAuthority.PrefixProblem.TooLong, raw.length);
         if (raw[0] == "0") return (false, ITnAuthority.PrefixProblem.LeadingZero, 0);
