@@ -1,5 +1,5 @@
-// The operator's encryption keys as the consortium sees them: the key ring (see crypto/encryptionKeys.ts for why it
-// is a separate file for now) published in the operator's organisation DID as `did/pub/JsonWebKey2020/enc`
+// The operator's encryption keys as the consortium sees them: the key ring (crypto/keyRing.ts, in the keystore)
+// published in the operator's organisation DID as `did/pub/JsonWebKey2020/enc`
 // (ethr-did-resolver lists it under keyAgreement, value in publicKeyHex), and that DID named in the
 // OperatorRegistry (setOperatorIdentity) so peers find it. Rotation publishes the new key first and revokes the old
 // attribute only when its grace period ends, so peers encrypting to it meanwhile still succeed.
@@ -8,7 +8,7 @@ import type { Outbox } from "../core/chain/outbox/outbox.ts";
 import type { DidService, HostedDid } from "../core/identity/did.ts";
 import { attributeName, attributeValiditySeconds } from "../core/identity/erc1056.ts";
 import { EthereumDIDRegistry } from "../generated/contracts.ts";
-import type { EncryptionKeyInfo, EncryptionKeyRing } from "./crypto/encryptionKeys.ts";
+import type { EncryptionKeyInfo, EncryptionKeyRing } from "./crypto/keyRing.ts";
 import { RoamingError } from "./errors.ts";
 import { operatorRegistryAbi } from "./exchange.ts";
 

@@ -6,7 +6,7 @@ import type { Address } from "viem";
 import { formatDid } from "../core/identity/didEthr.ts";
 import type { DidResolver } from "../core/identity/resolver.ts";
 import type { Queryable } from "../core/store/store.ts";
-import { type EncryptionPublicJwk, jwkFromPublicHex } from "./crypto/encryptionKeys.ts";
+import { type EncryptionPublicJwk, jwkFromPublicHex } from "./crypto/jwk.ts";
 import { RoamingError } from "./errors.ts";
 import { homePlmnOf, msinOf } from "./imsi.ts";
 

@@ -1,8 +1,6 @@
 // One agent's roaming services, built once per agent context and shared by its routes and its worker.
-import { join } from "node:path";
 import type { AgentContext } from "../agent/domain.ts";
-import { readKeystorePassphrase } from "../core/config.ts";
-import { EncryptionKeyRing } from "./crypto/encryptionKeys.ts";
+import { EncryptionKeyRing } from "./crypto/keyRing.ts";
 import { HomeResponder } from "./home.ts";
 import { OperatorKeys } from "./keys.ts";
 import { NetworkClaims } from "./networks.ts";
@@ -62,10 +60,7 @@ export function roamingRuntime(context: AgentContext): Promise<RoamingRuntime> {
 
 async function build(context: AgentContext): Promise<RoamingRuntime> {
   const settings = roamingSettings();
-  const ring = await EncryptionKeyRing.open(
-    join(context.config.dataDir, "roaming", "encryption-keys.json"),
-    readKeystorePassphrase(context.config),
-  );
+  const ring = new EncryptionKeyRing(context.keystore, { graceSeconds: settings.keyGraceSeconds });
   const memberAccount = context.config.memberAccount;
   const exchange = context.contractAddress(ROAMING_EXCHANGE);
   const registry = context.contractAddress(OPERATOR_REGISTRY);

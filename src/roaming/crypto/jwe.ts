@@ -9,14 +9,14 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
-  createPublicKey,
   diffieHellman,
   generateKeyPairSync,
   randomBytes,
 } from "node:crypto";
 import { RoamingError } from "../errors.ts";
-import type { EncryptionKeyRing, EncryptionPublicJwk } from "./encryptionKeys.ts";
-import { publicKeyObjectOf } from "./encryptionKeys.ts";
+import type { EncryptionPublicJwk } from "./jwk.ts";
+import { publicKeyObjectOf } from "./jwk.ts";
+import type { EncryptionKeyRing } from "./keyRing.ts";
 
 const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
 const lengthPrefixed = (bytes: Uint8Array) => {
@@ -125,16 +125,15 @@ export class JweOpener {
     if (typeof header.epk?.x !== "string" || typeof header.epk?.y !== "string") {
       throw new RoamingError("ROAMING_DECRYPT_FAILED", "the JWE has no ephemeral key");
     }
-    const privateKey = this.#ring.privateKey(header.kid);
+    // A dropped key opens nothing, even with its ECDH result still cached.
+    if (!this.#ring.has(header.kid)) {
+      throw new RoamingError("ROAMING_KEY_NOT_FOUND", `no encryption key ${header.kid} (unknown or expired)`);
+    }
     const cacheKey = `${header.kid}|${header.epk.x}|${header.epk.y}`;
     try {
       let z = this.#shared.get(cacheKey);
       if (!z) {
-        const epk = createPublicKey({
-          key: { kty: "EC", crv: "P-256", x: header.epk.x, y: header.epk.y },
-          format: "jwk",
-        });
-        z = diffieHellman({ privateKey, publicKey: epk });
+        z = this.#ring.sharedSecret(header.kid, { x: header.epk.x, y: header.epk.y });
         if (this.#shared.size > 4096) this.#shared.clear();
         this.#shared.set(cacheKey, z);
       }

@@ -3,7 +3,8 @@
 // ids and a context label. Without one of the two private keys no one can test an IMSI guess against a tag, however
 // small the IMSI space is.
 import { createHmac, hkdfSync } from "node:crypto";
-import type { EncryptionKeyRing, EncryptionPublicJwk } from "./encryptionKeys.ts";
+import type { EncryptionPublicJwk } from "./jwk.ts";
+import type { EncryptionKeyRing } from "./keyRing.ts";
 
 const SALT = Buffer.from("telco-ledger/roaming/pairwise/v1");
 
