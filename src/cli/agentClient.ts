@@ -47,6 +47,39 @@ export function resolveAgentTarget(options: AgentTargetOptions): AgentTarget {
   return { url: url ?? agent.url, apiKey: apiKey ?? agent.apiKey };
 }
 
+/** One JSON call to an agent's API with a bearer key; answers the status and the parsed body, never throws on 4xx/5xx. */
+export async function requestAgent<T>(
+  target: AgentTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(new URL(path, target.url), {
+    method,
+    headers: {
+      ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** requestAgent for seeding and scripts: a non-2xx answer throws with the agent's code and message. */
+export async function expectAgent<T>(
+  target: AgentTarget & { name?: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const r = await requestAgent<T>(target, method, path, body);
+  if (r.status >= 300) {
+    throw new Error(`${target.name ?? target.url} ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return r.body;
+}
+
 export async function callAgent<T>(target: AgentTarget, method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {

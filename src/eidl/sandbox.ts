@@ -1,7 +1,9 @@
 // Sandbox seeding of the EIDL use case: the organisation accounts of the seeded members, the vetting chain, and a
 // demo block allocated, assigned and a number delegated, so the use case can be tried right after `npm start`.
 // Idempotent: every step first asks the agents whether it is already done.
+
 import type { SandboxMemberHandle } from "../agent/domain.ts";
+import { expectAgent, requestAgent } from "../cli/agentClient.ts";
 
 interface Account {
   did: string;
@@ -25,24 +27,10 @@ const ORGS: Array<{ member: string; name: string; type: number }> = [
   { member: "osp", name: "Origin Voice", type: 8 },
 ];
 
-async function call<T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${member.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${member.apiKey}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function ok<T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await call<T>(member, method, path, body);
-  if (r.status >= 300) throw new Error(`${member.name} ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const call = <T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown) =>
+  requestAgent<T>(member, method, path, body);
+const ok = <T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown): Promise<T> =>
+  expectAgent<T>(member, method, path, body);
 
 export async function seedEidlSandbox(members: readonly SandboxMemberHandle[], log: (m: string) => void) {
   const byName = new Map(members.map((m) => [m.name, m]));

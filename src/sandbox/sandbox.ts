@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Address } from "viem";
 import { ensureAdminKey } from "../agent/bootstrap.ts";
 import { initAgent } from "../agent/init.ts";
+import { expectAgent } from "../cli/agentClient.ts";
 import { startDevnet } from "../core/chain/devnet/devnet.ts";
 import type { ChainLogger } from "../core/chain/logger.ts";
 import { DOMAINS } from "../domains.ts";
@@ -237,16 +238,8 @@ async function waitHealthy(agent: SandboxAgentInfo, timeoutMs: number): Promise<
 }
 
 async function ensureOrganisationDid(agent: SandboxAgentInfo): Promise<string> {
-  const headers = { authorization: `Bearer ${agent.apiKey}`, "content-type": "application/json" };
-  const list = (await (await fetch(`${agent.url}/v1/dids`, { headers })).json()) as { items: Array<{ did: string }> };
+  const list = await expectAgent<{ items: Array<{ did: string }> }>(agent, "GET", "/v1/dids");
   const first = list.items[0];
   if (first) return first.did;
-  const response = await fetch(`${agent.url}/v1/dids`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ label: agent.memberName }),
-  });
-  const body = (await response.json()) as { did?: string; message?: string };
-  if (!response.ok || !body.did) throw new Error(`agent ${agent.name} could not create its DID: ${body.message}`);
-  return body.did;
+  return (await expectAgent<{ did: string }>(agent, "POST", "/v1/dids", { label: agent.memberName })).did;
 }

@@ -8,6 +8,7 @@ import pino from "pino";
 import { type Agent, createAgent } from "../../src/agent/agent.ts";
 import { ensureAdminKey } from "../../src/agent/bootstrap.ts";
 import { initAgent } from "../../src/agent/init.ts";
+import { requestAgent } from "../../src/cli/agentClient.ts";
 import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
 import { silentLogger } from "../../src/core/chain/logger.ts";
 import { deployPlatform } from "../../src/ledger/deployer.ts";
@@ -103,18 +104,7 @@ export async function startTestConsortium(
         agent,
         url,
         adminKey,
-        async call(method, path, body, key = adminKey) {
-          const response = await fetch(`${url}${path}`, {
-            method,
-            headers: {
-              ...(key ? { authorization: `Bearer ${key}` } : {}),
-              ...(body === undefined ? {} : { "content-type": "application/json" }),
-            },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-          const text = await response.text();
-          return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
-        },
+        call: (method, path, body, key = adminKey) => requestAgent({ url, apiKey: key }, method, path, body),
       };
     }
     return { devnet, dir, manifestPath, agents, stop };
