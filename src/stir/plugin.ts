@@ -3,10 +3,12 @@
 // No contracts of its own: identity comes from the DID registry, vetting and numbers from the EIDL contracts.
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { createEidlFacts } from "../eidl/facts.ts";
+import { registerStirCommands } from "./cli.ts";
 import { EidlLedgerFacts } from "./eidlFacts.ts";
 import { StirError } from "./errors.ts";
 import { stirMigrations } from "./migrations.ts";
 import { stirApiModule } from "./routes.ts";
+import { seedStirSandbox } from "./sandbox.ts";
 import { StirService } from "./service.ts";
 
 const runtimes = new WeakMap<AgentContext, Promise<{ service: StirService }>>();
@@ -46,4 +48,6 @@ export const stirPlugin: DomainPlugin = {
     const { service } = await stirRuntime(context);
     return stirApiModule(service);
   },
+  registerCommands: registerStirCommands,
+  seedSandbox: seedStirSandbox,
 };

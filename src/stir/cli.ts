@@ -1,0 +1,117 @@
+// `telco-ledger stir ...`: signed calls through a member agent's API (sign an Enterprise PASSporT, ask the OSP for an
+// attestation, verify an Identity header, manage the STI-VS trust roots).
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { callAgent } from "../cli/agentClient.ts";
+import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
+import { CliError, printResult, table } from "../cli/output.ts";
+
+type Items = { items: Array<Record<string, unknown>> };
+type Decision = { attest: string; origid: string; reasons: string[]; identity: string; callerDid?: string | null };
+type Verification = {
+  verificationResponse: { verstat: string; attest?: string; reasonCode?: number; reason?: string };
+};
+
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((tn) => tn.trim())
+    .filter((tn) => tn !== "");
+
+/** The PEM given inline or, when it names a file, that file's text. */
+async function pemOf(value: string): Promise<string> {
+  if (value.includes("-----BEGIN")) return value;
+  try {
+    return await readFile(value, "utf8");
+  } catch {
+    throw new CliError(`pem: ${value} is neither a PEM nor a readable file`);
+  }
+}
+
+export function registerStirCommands(program: Command): void {
+  const stir = program.command("stir").description("signed calls: Enterprise PASSporTs, OSP attestation, STI-VS");
+
+  withClientOptions(
+    stir
+      .command("sign <did> <orig> <dest>")
+      .description("sign an Enterprise PASSporT for a hosted DID (dest: TN list)"),
+  )
+    .requiredOption("--tnauth <ref>", "TN authorization reference <issuer DID>#<credentialHash>")
+    .option("--name <nam>", "caller name: rcd PASSporT")
+    .action(async (did: string, orig: string, dest: string, o: ClientOptions & { tnauth: string; name?: string }) => {
+      const body = {
+        did,
+        orig: { tn: orig },
+        dest: { tn: list(dest) },
+        tnauth: o.tnauth,
+        ...(o.name !== undefined ? { rcd: { nam: o.name } } : {}),
+      };
+      printResult(
+        await callAgent(targetOf(o), "POST", "/stir/v1/enterprise/passports", body),
+        o,
+        (r: { identity: string }) => r.identity,
+      );
+    });
+
+  withClientOptions(
+    stir.command("attest <orig> <dest>").description("ask this agent (the OSP) to attest a call and sign it SHAKEN"),
+  )
+    .option("--identity <header>", "the enterprise's Identity header")
+    .option("--direct-customer", "the caller is a customer this OSP authenticated", false)
+    .action(async (orig: string, dest: string, o: ClientOptions & { identity?: string; directCustomer: boolean }) => {
+      const body = {
+        orig: { tn: orig },
+        dest: { tn: list(dest) },
+        directCustomer: o.directCustomer,
+        ...(o.identity !== undefined ? { identity: o.identity } : {}),
+      };
+      printResult(await callAgent(targetOf(o), "POST", "/stir/v1/osp/attestations", body), o, (r: Decision) =>
+        [
+          `attest ${r.attest} (origid ${r.origid})${r.reasons.length ? `: ${r.reasons.join(", ")}` : ""}`,
+          r.identity,
+        ].join("\n"),
+      );
+    });
+
+  withClientOptions(
+    stir.command("verify <from> <to> <identity>").description("verify a SHAKEN Identity header (STI-VS)"),
+  )
+    .option("--time <seconds>", "verify as at this Unix time", (v) => Number(v))
+    .action(async (from: string, to: string, identity: string, o: ClientOptions & { time?: number }) => {
+      const body = {
+        verificationRequest: {
+          from: { tn: from },
+          to: { tn: list(to) },
+          identity,
+          ...(o.time !== undefined ? { time: o.time } : {}),
+        },
+      };
+      printResult(await callAgent(targetOf(o), "POST", "/stir/v1/verification", body), o, (r: Verification) => {
+        const v = r.verificationResponse;
+        return v.reasonCode
+          ? `${v.verstat}: ${v.reasonCode} ${v.reason ?? ""}`.trim()
+          : `${v.verstat}${v.attest ? ` (attest ${v.attest})` : ""}`;
+      });
+    });
+
+  const roots = stir.command("trust-root").description("trusted STI-CA roots of this agent's STI-VS");
+  withClientOptions(roots.command("list").description("list the trusted roots")).action(async (o: ClientOptions) => {
+    printResult(await callAgent<Items>(targetOf(o), "GET", "/stir/v1/trust-roots"), o, (r: Items) =>
+      table(r.items, ["fingerprint", "subject", "notAfter", "source"]),
+    );
+  });
+  withClientOptions(roots.command("add <pem>").description("trust a root (PEM text or a PEM file)")).action(
+    async (pem: string, o: ClientOptions) => {
+      const body = { pem: await pemOf(pem) };
+      printResult(await callAgent<Items>(targetOf(o), "POST", "/stir/v1/trust-roots", body), o, (r: Items) =>
+        table(r.items, ["fingerprint", "subject", "notAfter"]),
+      );
+    },
+  );
+  withClientOptions(roots.command("remove <fingerprint>").description("stop trusting a root")).action(
+    async (fingerprint: string, o: ClientOptions) => {
+      await callAgent(targetOf(o), "DELETE", `/stir/v1/trust-roots/${encodeURIComponent(fingerprint)}`);
+      printResult({ removed: fingerprint }, o, () => `removed ${fingerprint}`);
+    },
+  );
+}
