@@ -45,6 +45,7 @@ const event = (source: string, eventName: string, args: Record<string, unknown>,
   logIndex: 0,
   txHash: `0x${n.toString(16)}` as Hex,
   txLogPosition: 0,
+  blockTimestamp: n,
 });
 
 /** EIDL facts fed by the same events the indexer delivers: NA -> TNSP -> TNR -> Brand -> BPO, vetted by TA/KYC. */
