@@ -118,4 +118,9 @@ export const roamingMigrations: Migration[] = [
       CREATE INDEX roaming_home_requests_received ON roaming_home_requests (received_at, request_id);
     `,
   },
+  {
+    // The member this agent acts for, so the projection keeps only the exchanges it is a party to (see projection.ts).
+    id: "0503_roaming_self",
+    sql: "CREATE TABLE roaming_self (member TEXT PRIMARY KEY)",
+  },
 ];

@@ -1,6 +1,7 @@
 // Projects OperatorRegistry and RoamingExchange events into the public roaming read model: who holds which network,
 // which identity speaks for each operator, network proposals, and every request's chain of events (request, answer,
-// activation or expiry, with block, transaction and the time this agent saw it). Only public facts and ciphertexts.
+// activation or expiry, with block, transaction and the time this agent saw it). Only public facts and ciphertexts,
+// and of the exchange only the requests this agent's member is a party to.
 import { type Hex, hexToString } from "viem";
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
@@ -81,6 +82,9 @@ async function onRegistry(event: ChainEvent, tx: Queryable): Promise<void> {
   }
 }
 
+// A request is kept only when this agent's member is one of its two operators (or before the agent has said who it
+// is, see roaming_self): the events endpoint answers parties only, and the ciphertexts of other pairs are of no use
+// here. The later events of a request not kept update no row. One statement, no extra round trip per event.
 async function onExchange(event: ChainEvent, tx: Queryable): Promise<void> {
   const a = event.args;
   const now = new Date().toISOString();
@@ -90,7 +94,10 @@ async function onExchange(event: ChainEvent, tx: Queryable): Promise<void> {
       await tx.exec(
         `INSERT INTO roaming_requests (request_id, vpmn, hpmn, pseudonym, expires_at, state, request_ciphertext,
            requested_block, requested_tx, requested_seen_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9) ON CONFLICT (request_id) DO NOTHING`,
+         SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS BIGINT), 'pending',
+           CAST($6 AS TEXT), CAST($7 AS BIGINT), CAST($8 AS TEXT), CAST($9 AS TEXT)
+         WHERE NOT EXISTS (SELECT 1 FROM roaming_self) OR EXISTS (SELECT 1 FROM roaming_self WHERE member IN ($2, $3))
+         ON CONFLICT (request_id) DO NOTHING`,
         [
           id,
           lower(a.vpmn),

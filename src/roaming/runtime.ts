@@ -62,6 +62,11 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
   const settings = roamingSettings();
   const ring = new EncryptionKeyRing(context.keystore, { graceSeconds: settings.keyGraceSeconds });
   const memberAccount = context.config.memberAccount;
+  // From now on the projection keeps only the exchanges this member is a party to.
+  await context.store.exec(
+    "INSERT INTO roaming_self (member) SELECT CAST($1 AS TEXT) WHERE NOT EXISTS (SELECT 1 FROM roaming_self WHERE member = $1)",
+    [memberAccount.toLowerCase()],
+  );
   const exchange = context.contractAddress(ROAMING_EXCHANGE);
   const registry = context.contractAddress(OPERATOR_REGISTRY);
   const sync = () => context.indexer.syncOnce();

@@ -75,6 +75,15 @@ describe("roaming authentication through the agents", () => {
         });
         assert.equal(chain.state, "activated");
         assert.ok(done.times.requestMinedAt && done.times.decidedAt && done.times.closingMinedAt);
+        // The third operator indexed the same blocks but keeps nothing of an exchange it is not a party to.
+        const third = names.find((n) => n !== visited && n !== home) as OperatorName;
+        await c.op[third].agent.indexer.syncOnce();
+        const kept = await c.op[third].agent.store.one<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM roaming_requests WHERE request_id = $1",
+          [session.requestId.toLowerCase()],
+        );
+        assert.equal(Number(kept?.n), 0);
+        assert.equal((await c.op[third].call("GET", `/v1/roaming/requests/${session.requestId}/events`)).status, 404);
       }
     }
   });
