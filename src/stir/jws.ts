@@ -83,6 +83,18 @@ export function decodeJws(token: string): DecodedJws {
   if (p === "") throw malformed("token-compact-form", "PASSporTs without claims (compact form) are not accepted");
   const header = decodePart(h, "header");
   const payload = decodePart(p, "payload");
+  // Checked before the signature's shape so that alg none (empty signature) or HS256 (32 bytes) is an unsupported
+  // credential (437), not a malformed header (438).
+  if (header.alg !== "ES256") {
+    throw new StirError(
+      "STIR_IDENTITY_UNSUPPORTED",
+      "alg-not-es256",
+      `PASSporT alg ${String(header.alg)} is not ES256`,
+      {
+        field: "identity",
+      },
+    );
+  }
   if (!BASE64URL.test(s)) throw malformed("signature-not-base64url", "the PASSporT signature is not base64url");
   const signature = Buffer.from(s, "base64url");
   if (signature.length !== 64) throw malformed("signature-length", "an ES256 signature is 64 bytes (r || s)");

@@ -18,12 +18,20 @@ export interface X5uFetcherOptions {
 const unavailable = (reason: string, message: string, cause?: unknown) =>
   new StirError("STIR_CREDENTIAL_UNAVAILABLE", reason, message, { field: "x5u", cause });
 
+/** 127.0.0.0/8 and 0.0.0.0/8 (which Linux routes to this host). */
+const isLoopbackV4 = (firstOctet: number) => firstOctet === 127 || firstOctet === 0;
+
 function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "");
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (isIP(host) === 4) return host.startsWith("127.") || host === "0.0.0.0";
-  if (isIP(host) === 6) return host === "::1" || host === "::" || host.startsWith("::ffff:127.");
-  return false;
+  if (isIP(host) === 4) return isLoopbackV4(Number(host.split(".")[0]));
+  if (isIP(host) !== 6) return false;
+  if (host === "::1" || host === "::") return true;
+  // IPv4-mapped or -compatible addresses: the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
+  const dotted = /^::(?:ffff:)?(\d+)\.\d+\.\d+\.\d+$/.exec(host);
+  if (dotted) return isLoopbackV4(Number(dotted[1]));
+  const hex = /^::(?:ffff:)?([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(host);
+  return hex ? isLoopbackV4(Number.parseInt(hex[1] as string, 16) >> 8) : false;
 }
 
 export class X5uFetcher {
