@@ -2,6 +2,7 @@
 // agents' APIs), publishes its encryption key and imports demo subscribers. Idempotent: run it again and it only
 // completes what is missing.
 import type { SandboxMemberHandle } from "../agent/domain.ts";
+import { expectAgent } from "../cli/agentClient.ts";
 import { SERVICES } from "./subscribers/register.ts";
 
 /** The sandbox's network codes: MCC 001 is the ITU test country code. */
@@ -11,20 +12,8 @@ export const SANDBOX_NETWORKS: Record<string, string> = {
   "mno-east": "001030",
 };
 
-async function call<T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${member.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${member.apiKey}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
-  if (!response.ok) throw new Error(`${member.name} ${method} ${path}: ${response.status} ${parsed?.message ?? text}`);
-  return parsed as T;
-}
+const call = <T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown): Promise<T> =>
+  expectAgent<T>(member, method, path, body);
 
 /** Demo subscribers of a network: mostly active with all services, and one of each refusal case. */
 export function demoSubscribers(plmn: string, count = 20) {

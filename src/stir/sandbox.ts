@@ -2,6 +2,7 @@
 // tnsp-beta) get an STI key and a certificate with TNAuthList { SPC } served at their agent's public URL (the x5u);
 // every agent trusts the CA and accepts x5u URLs on the OSP agents' origins. Idempotent: each step asks first.
 import type { SandboxMemberHandle } from "../agent/domain.ts";
+import { expectAgent, requestAgent } from "../cli/agentClient.ts";
 
 export const STI_CA_MEMBER = "trust-authority";
 export const STI_CA_NAME = "Sandbox STI-CA";
@@ -12,24 +13,10 @@ export const SANDBOX_OSPS: ReadonlyArray<{ member: string; spc: string }> = [
   { member: "tnsp-beta", spc: "BETA" },
 ];
 
-async function ok<T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await call<T>(member, method, path, body);
-  if (r.status >= 300) throw new Error(`${member.name} ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function call<T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${member.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${member.apiKey}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const call = <T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown) =>
+  requestAgent<T>(member, method, path, body);
+const ok = <T>(member: SandboxMemberHandle, method: string, path: string, body?: unknown): Promise<T> =>
+  expectAgent<T>(member, method, path, body);
 
 /** The x5u this OSP signs with now, or undefined when it has no STI certificate (probe: a harmless ATIS signing). */
 async function currentX5u(member: SandboxMemberHandle): Promise<string | undefined> {
