@@ -5,7 +5,7 @@ import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
-import { createIndexer, type Indexer } from "../core/chain/indexer/indexer.ts";
+import { createIndexer, type Indexer, type TopicFilter } from "../core/chain/indexer/indexer.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
 import { createOutbox, type Outbox } from "../core/chain/outbox/outbox.ts";
 import { type AgentConfig, readKeystorePassphrase } from "../core/config.ts";
@@ -96,6 +96,10 @@ async function assemble(
   const statusRegistry = address("CredentialStatusRegistry");
 
   const outbox = createOutbox({ store, chain, accounts: keystore, logger: chainLogger, abis: platformAbis });
+  const logFilters: Record<string, readonly TopicFilter[]> = Object.assign(
+    {},
+    ...DOMAINS.map((d) => d.logFilters?.(config.memberAccount) ?? {}),
+  );
   const indexer = createIndexer({
     store,
     chain,
@@ -104,6 +108,7 @@ async function assemble(
       address: address(name).address,
       abi: artifact.abi,
       fromBlock: address(name).blockNumber,
+      ...(logFilters[name] ? { topics: logFilters[name] } : {}),
     })),
     projections: [membershipProjection, ...DOMAINS.flatMap((d) => d.projections ?? [])],
     ...(config.chain.pollMs ? { pollMs: config.chain.pollMs } : {}),

@@ -8,7 +8,7 @@ import type { Address } from "viem";
 import type { ApiModule } from "../core/api/index.ts";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
-import type { Indexer, Projection } from "../core/chain/indexer/indexer.ts";
+import type { Indexer, Projection, TopicFilter } from "../core/chain/indexer/indexer.ts";
 import type { DeploymentManifest } from "../core/chain/manifest.ts";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
 import type { ContractArtifact } from "../core/chain/types.ts";
@@ -58,6 +58,11 @@ export interface DomainPlugin {
   deployment?: DeploymentStep[];
   migrations?: Migration[];
   projections?: Projection[];
+  /**
+   * Which logs of the domain's contracts a member's agent indexes, by manifest name (see IndexerSource.topics). A
+   * contract not named is indexed whole. For contracts whose traffic is between two parties only.
+   */
+  logFilters?(memberAccount: Address): Record<string, readonly TopicFilter[]>;
   /** The domain's routes. Called once per agent, after the platform services exist. */
   api?(context: AgentContext): ApiModule | Promise<ApiModule>;
   /** Background work (e.g. answering requests addressed to this member); stopped before the store closes. */

@@ -1,5 +1,6 @@
 // The roaming domain (EEA use case 1A) as a platform plugin: the OperatorRegistry and RoamingExchange contracts and
 // their deployment, the read model, the API for both roles, the background worker, the CLI and sandbox seeding.
+import { type AbiEvent, getAbiItem, pad, toEventSelector } from "viem";
 import type { DomainPlugin } from "../agent/domain.ts";
 import { OperatorRegistry, RoamingExchange } from "../generated/contracts.ts";
 import { registerRoamingCommands } from "./cli.ts";
@@ -33,6 +34,13 @@ export const roamingPlugin: DomainPlugin = {
   ],
   migrations: roamingMigrations,
   projections: [roamingProjection],
+  // Every exchange event names its two operators in topics 2 (VPMN) and 3 (HPMN): an agent fetches the exchanges of
+  // its own member only, so a busy pair costs a third operator nothing. ItemSkipped names no party; it is rare.
+  logFilters(memberAccount) {
+    const me = pad(memberAccount.toLowerCase() as `0x${string}`);
+    const skipped = toEventSelector(getAbiItem({ abi: RoamingExchange.abi, name: "ItemSkipped" }) as AbiEvent);
+    return { [ROAMING_EXCHANGE]: [[null, null, me], [null, null, null, me], [skipped]] };
+  },
   api: async (context) => roamingApiModule(await roamingRuntime(context), context),
   async start(context) {
     const runtime = await roamingRuntime(context);

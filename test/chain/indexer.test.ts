@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, encodeDeployData, encodeFunctionData } from "viem";
+import { type Address, encodeDeployData, encodeFunctionData, type Hex, pad, toHex } from "viem";
+import { generatePrivateKey } from "viem/accounts";
 import { checkStateFile } from "../../src/core/chain/devnet/state-files.ts";
 import { type ChainEvent, createIndexer, type Projection } from "../../src/core/chain/indexer/indexer.ts";
 import { chainMigrations } from "../../src/core/chain/migrations.ts";
@@ -26,7 +27,7 @@ describe("event indexer", () => {
   let recorder: Address;
   let deployBlock: number;
   let failOn: string | undefined;
-  const keys = keyring();
+  const keys = keyring([generatePrivateKey(), generatePrivateKey()]);
   const from = keys.addresses[0] as Address;
   // A plain INSERT: applying an event twice would throw on the primary key.
   const projection: Projection = {
@@ -119,13 +120,14 @@ describe("event indexer", () => {
     let refused = 0;
     const limited = new Proxy(env.client, {
       get(target, property, receiver) {
-        if (property !== "getLogs") return Reflect.get(target, property, receiver);
-        return async (args: { fromBlock: bigint; toBlock: bigint }) => {
-          if (args.toBlock - args.fromBlock >= 2n) {
+        if (property !== "request") return Reflect.get(target, property, receiver);
+        return async (args: { method: string; params: Array<{ fromBlock: Hex; toBlock: Hex }> }) => {
+          const range = args.params[0];
+          if (args.method === "eth_getLogs" && range && BigInt(range.toBlock) - BigInt(range.fromBlock) >= 2n) {
             refused++;
             throw new Error("query returned more than 10000 results");
           }
-          return target.getLogs(args as Parameters<typeof target.getLogs>[0]);
+          return target.request(args as Parameters<typeof target.request>[0]);
         };
       },
     });
@@ -180,5 +182,46 @@ describe("event indexer", () => {
     assert.equal(await index.syncOnce(), 1, "only 12 is new: 10 and 11 were re-mined with the same hashes");
     assert.match(env.logger.text(), /chain changed below the indexer cursor \(devnet restored\?\): rewinding/);
     assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it("indexes only the logs that match one of a source's topic filters, each once when the filters overlap", async () => {
+    const other = keys.addresses[1] as Address;
+    await write("record 21", "record", [21n]);
+    await outbox.send({
+      from: other,
+      to: recorder,
+      data: encodeFunctionData({ abi: artifact.abi, functionName: "recordMany", args: [[22n, 23n]] }),
+      label: "record 22, 23 by another account",
+    });
+    const seen: ChainEvent[] = [];
+    const filtered = createIndexer({
+      store,
+      chain: env.client,
+      sources: [
+        {
+          name: "Recorder",
+          address: recorder,
+          abi: artifact.abi,
+          fromBlock: deployBlock,
+          // Recorded(id, by): logs by the other account, or of id 23 (also by it: the filters overlap there).
+          topics: [
+            [null, null, pad(other.toLowerCase() as Hex)],
+            [null, toHex(23n, { size: 32 })],
+          ],
+        },
+      ],
+      projections: [{ name: "seen", handle: async (event) => void seen.push(event) }],
+      name: "filtered",
+      logger: env.logger,
+    });
+    assert.equal(await filtered.syncOnce(), 2);
+    assert.deepEqual(
+      seen.map((e) => [Number(e.args.id), e.txLogPosition]),
+      [
+        [22, 0],
+        [23, 1],
+      ],
+      "only the other account's logs, 23 once, positions counted among the indexed logs",
+    );
   });
 });

@@ -1,7 +1,18 @@
 // The event indexer: follows the logs of the consortium contracts and feeds them to projections (the read model).
 // Each event is stored once and projected in the same DB transaction as the cursor advance, so a crash never
 // applies an event twice or skips one; a rewound chain (devnet restored) makes the cursor rewind too.
-import { type Abi, type AbiEvent, type Address, decodeEventLog, type Hex, type Log, toEventSelector } from "viem";
+import {
+  type Abi,
+  type AbiEvent,
+  type Address,
+  decodeEventLog,
+  formatLog,
+  type Hex,
+  type Log,
+  type RpcLog,
+  toEventSelector,
+  toHex,
+} from "viem";
 import type { Queryable, Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
@@ -13,7 +24,16 @@ export interface IndexerSource {
   abi: Abi;
   /** The contract's deployment block (from the manifest): no log of it exists earlier. */
   fromBlock: number;
+  /**
+   * Only the logs this member needs, as eth_getLogs topic filters: a log is indexed when it matches any one of them.
+   * Absent: every log of the contract. A busy contract whose events name their parties in topics (the roaming
+   * exchange) is filtered by party, so an agent neither fetches, decodes nor stores the traffic of other members.
+   */
+  topics?: readonly TopicFilter[];
 }
+
+/** One eth_getLogs `topics` filter: position by position, a topic, any of several, or null for any. */
+export type TopicFilter = readonly (Hex | readonly Hex[] | null)[];
 
 export interface ChainEvent {
   source: string;
@@ -186,14 +206,38 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     return events;
   };
 
+  // One eth_getLogs for every unfiltered source together, one per topic filter of a filtered source.
+  const logQueries: Array<{ address: Address | Address[]; topics?: TopicFilter }> = [
+    ...(sources.some((s) => !s.topics) ? [{ address: sources.filter((s) => !s.topics).map((s) => s.address) }] : []),
+    ...sources.flatMap((s) => (s.topics ?? []).map((topics) => ({ address: s.address, topics }))),
+  ];
+  const fetchLogs = async (from: number, to: number): Promise<Log[]> => {
+    const answers = await Promise.all(
+      logQueries.map(
+        (query) =>
+          chain.request({
+            method: "eth_getLogs",
+            params: [{ ...query, fromBlock: toHex(from), toBlock: toHex(to) } as never],
+          }) as Promise<RpcLog[]>,
+      ),
+    );
+    if (answers.length === 1) return (answers[0] as RpcLog[]).map((log) => formatLog(log));
+    // Filters of one source may overlap: a log counts once.
+    const seen = new Set<string>();
+    const logs: Log[] = [];
+    for (const log of answers.flat()) {
+      const key = `${log.blockHash}:${log.logIndex}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      logs.push(formatLog(log));
+    }
+    return logs;
+  };
+
   const applyRange = async (from: number, to: number): Promise<ChainEvent[]> => {
     let logs: Log[];
     try {
-      logs = await chain.getLogs({
-        address: sources.map((s) => s.address),
-        fromBlock: BigInt(from),
-        toBlock: BigInt(to),
-      });
+      logs = await fetchLogs(from, to);
     } catch (error) {
       // Too many logs for one answer (node limits, or the client's response size cap): ask for fewer blocks.
       if (to > from) throw new RangeTooLargeError(from, to, error);
