@@ -8,7 +8,6 @@ import {
   type Hex,
   isAddress,
   isHex,
-  keccak256,
   type TransactionReceipt,
   TransactionReceiptNotFoundError,
   toHex,
@@ -16,11 +15,13 @@ import {
 import type { Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
 import { ChainUnavailableError, TxFailedError, TxRequestInvalidError, TxUnknownError } from "../errors.ts";
+import { keccak256 } from "../keccak.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import type { AccountSource, TxRequest, TxSender, TxTicket } from "../types.ts";
 import { type FeeFields, readFeeFields } from "./fees.ts";
 import * as journal from "./journal.ts";
 import { mergeErrorAbis, revertFromError } from "./revert.ts";
+import { signTransaction } from "./sign.ts";
 
 export interface CreateOutboxOptions {
   store: Store;
@@ -167,7 +168,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       return store.transaction(async (tx) => {
         const nonce = Math.max(fromChain, (await journal.nextJournalNonce(tx, sender)) ?? 0);
         const base = { chainId, nonce, gas, to: request.to, data: request.data, value: request.value ?? 0n };
-        const rawTx = await account.signTransaction(
+        const rawTx = await signTransaction(
+          account,
           feeData.type === "legacy"
             ? { ...base, type: "legacy", gasPrice: feeData.gasPrice }
             : {
