@@ -1,7 +1,12 @@
 // A real consortium for tests: a devnet (anvil) in a temp dir, the platform contracts deployed by the real
-// deployer, and member agents created by the real agent code, each with its own keystore and database, listening on
-// free loopback ports. Tests talk to the agents over HTTP exactly as a back office would.
-import { mkdtemp, rm } from "node:fs/promises";
+// deployer, and member agents with their own keystore and database, listening on loopback ports. The agents run in
+// the test process (tests may reach into them) or, with `agentProcesses: true`, each as its own
+// `telco-ledger agent start` process as an operator runs it (benchmarks measure that deployment shape).
+// Either way tests talk to the agents over HTTP exactly as a back office would.
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -11,6 +16,7 @@ import { initAgent } from "../../src/agent/init.ts";
 import { requestAgent } from "../../src/cli/agentClient.ts";
 import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
 import { silentLogger } from "../../src/core/chain/logger.ts";
+import type { AgentConfig } from "../../src/core/config.ts";
 import { deployPlatform } from "../../src/ledger/deployer.ts";
 
 export interface TestMember {
@@ -20,8 +26,8 @@ export interface TestMember {
   databaseUrl?: string;
 }
 
-export interface TestAgent {
-  agent: Agent;
+/** What every test agent offers, in process or not: its API. */
+export interface TestAgentEndpoint {
   url: string;
   adminKey: string;
   /** Calls the agent's API with this member's admin key unless another key is given. */
@@ -33,23 +39,67 @@ export interface TestAgent {
   ): Promise<{ status: number; body: T }>;
 }
 
-export interface TestConsortium {
+/** An agent running inside the test process: tests may also use its store, chain client and services. */
+export interface TestAgent extends TestAgentEndpoint {
+  agent: Agent;
+}
+
+/** An agent running as its own process: only its API, config and log file are reachable. */
+export interface TestAgentProcess extends TestAgentEndpoint {
+  pid: number;
+  configPath: string;
+  /** The child's stdout and stderr. */
+  logFile: string;
+}
+
+export interface TestConsortium<A extends TestAgentEndpoint = TestAgent> {
   devnet: Devnet;
   dir: string;
   manifestPath: string;
-  agents: Record<string, TestAgent>;
+  agents: Record<string, A>;
   stop(): Promise<void>;
 }
 
 export interface TestConsortiumOptions {
   /** Interval mining (a block every N seconds) instead of a block per transaction. */
   blockTimeSeconds?: number;
+  /** Each member's agent as a child process started by the real CLI, instead of inside the test process. */
+  agentProcesses?: boolean;
 }
 
+export type TestConsortiumErrorCode = "AGENT_NOT_HEALTHY";
+
+export class TestConsortiumError extends Error {
+  readonly code: TestConsortiumErrorCode;
+  constructor(code: TestConsortiumErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = "TestConsortiumError";
+  }
+}
+
+/** Settings both agent shapes get: quiet logs, and an indexer that notices a block within 50 ms. */
+const TEST_AGENT_SETTINGS = { logLevel: "fatal", pollMs: 50 } as const;
+const HEALTH_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+const BIN = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+
+export function startTestConsortium(
+  members: readonly TestMember[],
+  options?: TestConsortiumOptions & { agentProcesses?: false },
+): Promise<TestConsortium<TestAgent>>;
+export function startTestConsortium(
+  members: readonly TestMember[],
+  options: TestConsortiumOptions & { agentProcesses: true },
+): Promise<TestConsortium<TestAgentProcess>>;
+export function startTestConsortium(
+  members: readonly TestMember[],
+  options?: TestConsortiumOptions,
+): Promise<TestConsortium<TestAgent | TestAgentProcess>>;
 export async function startTestConsortium(
   members: readonly TestMember[],
   options: TestConsortiumOptions = {},
-): Promise<TestConsortium> {
+): Promise<TestConsortium<TestAgent | TestAgentProcess>> {
   const dir = await mkdtemp(join(tmpdir(), "telco-consortium-"));
   const devnet = await startDevnet({
     dataDir: dir,
@@ -57,27 +107,31 @@ export async function startTestConsortium(
     ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
   });
   const manifestPath = join(dir, "deployment.json");
-  const agents: Record<string, TestAgent> = {};
+  const agents: Record<string, TestAgent | TestAgentProcess> = {};
   const running: Agent[] = [];
+  const children = new ChildSet();
   const stop = async () => {
-    await Promise.allSettled(running.map((a) => a.stop()));
+    await Promise.allSettled([...running.map((a) => a.stop()), children.stopAll()]);
     await devnet.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const homes = [];
     for (const member of members) {
-      const { config } = await initAgent({
-        home: join(dir, "agents", member.name),
+      const home = join(dir, "agents", member.name);
+      // A child must know its port before it starts; in process, the agent reports the port it got.
+      const port = options.agentProcesses ? await freePort() : 0;
+      const { config, configPath } = await initAgent({
+        home,
         name: member.name,
         memberName: `${member.name} (test)`,
-        port: 0,
+        port,
         rpcUrl: devnet.rpcUrl,
         chainId: devnet.chainId,
         manifestPath,
         ...(member.databaseUrl ? { databaseUrl: member.databaseUrl } : {}),
       });
-      homes.push({ member, config });
+      homes.push({ member, home, config, configPath });
     }
     await deployPlatform({
       rpcUrl: devnet.rpcUrl,
@@ -92,24 +146,161 @@ export async function startTestConsortium(
       passphrase: "test-deployer-passphrase",
       logger: silentLogger,
     });
-    for (const { member, config } of homes) {
-      const adminKey = await ensureAdminKey(config);
-      const agent = await createAgent(
-        { ...config, logLevel: "fatal", chain: { ...config.chain, pollMs: 50 } },
-        { logger: pino({ level: "silent" }) },
+    if (options.agentProcesses) {
+      // Started together, waited for together: each process boots on its own.
+      const started = await Promise.all(
+        homes.map(async ({ member, home, config, configPath }) => {
+          const adminKey = await ensureAdminKey(config);
+          await writeTestSettings(configPath);
+          const logFile = join(home, "agent.log");
+          const child = children.spawn(configPath, logFile);
+          const url = `http://127.0.0.1:${config.listen.port}`;
+          return { member, child, url, adminKey, configPath, logFile };
+        }),
       );
-      running.push(agent);
-      const url = await agent.start();
-      agents[member.name] = {
-        agent,
-        url,
-        adminKey,
-        call: (method, path, body, key = adminKey) => requestAgent({ url, apiKey: key }, method, path, body),
-      };
+      await Promise.all(started.map((s) => waitHealthy(s.member.name, s.url, s.child, s.logFile)));
+      for (const { member, child, url, adminKey, configPath, logFile } of started) {
+        agents[member.name] = { pid: child.pid ?? 0, configPath, logFile, ...endpoint(url, adminKey) };
+      }
+    } else {
+      for (const { member, config } of homes) {
+        const adminKey = await ensureAdminKey(config);
+        const agent = await createAgent(withTestSettings(config), { logger: pino({ level: "silent" }) });
+        running.push(agent);
+        const url = await agent.start();
+        agents[member.name] = { agent, ...endpoint(url, adminKey) };
+      }
     }
     return { devnet, dir, manifestPath, agents, stop };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+function endpoint(url: string, adminKey: string): TestAgentEndpoint {
+  return {
+    url,
+    adminKey,
+    call: (method, path, body, key = adminKey) => requestAgent({ url, apiKey: key }, method, path, body),
+  };
+}
+
+function withTestSettings(config: AgentConfig): AgentConfig {
+  return {
+    ...config,
+    logLevel: TEST_AGENT_SETTINGS.logLevel,
+    chain: { ...config.chain, pollMs: TEST_AGENT_SETTINGS.pollMs },
+  };
+}
+
+/** The same settings, written into agent.json, which is all `agent start` reads. */
+async function writeTestSettings(configPath: string): Promise<void> {
+  const raw = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown> & {
+    chain: Record<string, unknown>;
+  };
+  raw.logLevel = TEST_AGENT_SETTINGS.logLevel;
+  raw.chain = { ...raw.chain, pollMs: TEST_AGENT_SETTINGS.pollMs };
+  await writeFile(configPath, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** A loopback port the OS just handed out; free again when this returns. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Children whose spawn failed (no 'exit' will ever come), with the reason. */
+const spawnFailures = new WeakMap<ChildProcess, Error>();
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null || spawnFailures.has(child);
+
+/**
+ * The agent processes of one consortium. They never outlive the harness: stop() ends them, and if the test process
+ * exits without calling it (an uncaught error, process.exit), they are killed on the way out.
+ */
+class ChildSet {
+  readonly #children: ChildProcess[] = [];
+  readonly #killOnExit = () => {
+    for (const child of this.#children) if (!exited(child)) child.kill("SIGKILL");
+  };
+
+  spawn(configPath: string, logFile: string): ChildProcess {
+    if (this.#children.length === 0) process.on("exit", this.#killOnExit);
+    const log = openSync(logFile, "a");
+    try {
+      // Environment inherited: benchmarks tune the agents with TELCO_* variables.
+      const child = spawn(process.execPath, [BIN, "agent", "start", "--config", configPath], {
+        stdio: ["ignore", log, log],
+        env: process.env,
+      });
+      child.once("error", (error) => spawnFailures.set(child, error));
+      this.#children.push(child);
+      return child;
+    } finally {
+      closeSync(log);
+    }
+  }
+
+  /** SIGTERM to every agent (a clean shutdown), SIGKILL to any still running after the grace period. */
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      this.#children.map(async (child) => {
+        if (exited(child)) return;
+        const gone = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), STOP_GRACE_MS);
+        });
+        if ((await Promise.race([gone, graceOver])) === "timeout" && !exited(child)) {
+          child.kill("SIGKILL");
+          await gone;
+        }
+        clearTimeout(timer);
+      }),
+    );
+    process.off("exit", this.#killOnExit);
+  }
+}
+
+/** Resolves when the agent answers /health with 200; fails fast if the process exits first. */
+async function waitHealthy(name: string, url: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let last = "no answer";
+  while (Date.now() < deadline && !exited(child)) {
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+      last = `HTTP ${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const failure = spawnFailures.get(child);
+  const why = failure
+    ? `its process did not start (${failure.message})`
+    : exited(child)
+      ? `its process exited (code ${child.exitCode}, signal ${child.signalCode})`
+      : `no healthy answer within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`;
+  throw new TestConsortiumError(
+    "AGENT_NOT_HEALTHY",
+    `agent "${name}" at ${url} did not become healthy: ${why}; last lines of ${logFile}:\n${await tail(logFile)}`,
+  );
+}
+
+async function tail(file: string, lines = 30): Promise<string> {
+  try {
+    const text = (await readFile(file, "utf8")).trimEnd();
+    return text ? text.split("\n").slice(-lines).join("\n") : "(empty)";
+  } catch (error) {
+    return `(unreadable: ${(error as Error).message})`;
   }
 }
