@@ -5,14 +5,20 @@ import assert from "node:assert/strict";
 import type { Address } from "viem";
 import { readManifest } from "../../src/core/chain/manifest.ts";
 import { SERVICES } from "../../src/roaming/subscribers/register.ts";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
+import {
+  startTestConsortium,
+  type TestAgent,
+  type TestAgentEndpoint,
+  type TestAgentProcess,
+  type TestConsortium,
+} from "../support/consortium.ts";
 import { eventually } from "../support/eventually.ts";
 
 export const NETWORKS = { north: "00101", south: "00102", east: "001030" } as const;
 export type OperatorName = keyof typeof NETWORKS;
 
-export interface RoamingConsortium extends TestConsortium {
-  op: Record<OperatorName, TestAgent>;
+export interface RoamingConsortium<A extends TestAgentEndpoint = TestAgent> extends TestConsortium<A> {
+  op: Record<OperatorName, A>;
   /** The RoamingExchange address, for tests that write to it directly (as a misbehaving operator would). */
   exchange: Address;
 }
@@ -36,13 +42,34 @@ export async function expectOk<T>(p: Promise<{ status: number; body: T }>, statu
   return r.body;
 }
 
-export async function startRoamingConsortium(options: { blockTimeSeconds?: number; subscribers?: number } = {}) {
+export interface RoamingConsortiumOptions {
+  blockTimeSeconds?: number;
+  subscribers?: number;
+  /** Every operator's agent in its own process (see startTestConsortium). */
+  agentProcesses?: boolean;
+}
+
+export function startRoamingConsortium(
+  options?: RoamingConsortiumOptions & { agentProcesses?: false },
+): Promise<RoamingConsortium<TestAgent>>;
+export function startRoamingConsortium(
+  options: RoamingConsortiumOptions & { agentProcesses: true },
+): Promise<RoamingConsortium<TestAgentProcess>>;
+export function startRoamingConsortium(
+  options?: RoamingConsortiumOptions,
+): Promise<RoamingConsortium<TestAgent | TestAgentProcess>>;
+export async function startRoamingConsortium(
+  options: RoamingConsortiumOptions = {},
+): Promise<RoamingConsortium<TestAgent | TestAgentProcess>> {
   const consortium = await startTestConsortium(
     (Object.keys(NETWORKS) as OperatorName[]).map((name) => ({ name, roles: ["MOBILE_OPERATOR"] })),
-    options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : undefined,
+    {
+      ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
+      agentProcesses: options.agentProcesses ?? false,
+    },
   );
   try {
-    const op = consortium.agents as Record<OperatorName, TestAgent>;
+    const op = consortium.agents as Record<OperatorName, TestAgent | TestAgentProcess>;
     const names = Object.keys(NETWORKS) as OperatorName[];
     await Promise.all(
       names.map((name) => expectOk(op[name].call("POST", "/v1/dids", { label: `${name} operator` }), 201)),
@@ -74,7 +101,7 @@ export async function startRoamingConsortium(options: { blockTimeSeconds?: numbe
     }
     const manifest = await readManifest(consortium.manifestPath);
     const exchange = manifest.contracts.RoamingExchange?.address as Address;
-    return { ...consortium, op, exchange } as RoamingConsortium;
+    return { ...consortium, op, exchange };
   } catch (error) {
     await consortium.stop();
     throw error;
