@@ -5,7 +5,6 @@ import {
   type Abi,
   type AbiEvent,
   type Address,
-  decodeEventLog,
   formatLog,
   type Hex,
   type Log,
@@ -16,6 +15,7 @@ import {
 import type { Queryable, Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
+import { type EventDecoder, eventDecoder } from "./decodeLog.ts";
 
 export interface IndexerSource {
   /** Stable name stored with each event: "ConsortiumRegistry". */
@@ -108,7 +108,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       new Map(
         s.abi
           .filter((item): item is AbiEvent => item.type === "event")
-          .map((item) => [toEventSelector(item).toLowerCase(), [item] as Abi]),
+          .map((item): [string, EventDecoder] => [toEventSelector(item).toLowerCase(), eventDecoder(item)]),
       ),
     ]),
   );
@@ -181,11 +181,11 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       positions.set(log.transactionHash, position + 1);
       const source = bySource.get(log.address.toLowerCase());
       if (!source || Number(log.blockNumber) < source.fromBlock) continue;
-      let decoded: { eventName: string; args: unknown };
+      let decoded: ReturnType<EventDecoder>;
       try {
-        const abi = eventsBySource.get(source.address.toLowerCase())?.get(log.topics[0]?.toLowerCase() ?? "");
-        if (!abi) throw new Error("unknown event");
-        decoded = decodeEventLog({ abi, data: log.data, topics: log.topics }) as typeof decoded;
+        const decodeLog = eventsBySource.get(source.address.toLowerCase())?.get(log.topics[0]?.toLowerCase() ?? "");
+        if (!decodeLog) throw new Error("unknown event");
+        decoded = decodeLog(log.topics, log.data);
       } catch {
         logger.warn({ source: source.name, tx: log.transactionHash }, "log not in the source's ABI; skipped");
         continue;
@@ -194,7 +194,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
         source: source.name,
         address: source.address,
         eventName: decoded.eventName,
-        args: (decoded.args ?? {}) as Record<string, unknown>,
+        args: decoded.args ?? {},
         blockNumber: Number(log.blockNumber),
         blockHash: log.blockHash,
         blockTimestamp: 0,
