@@ -107,3 +107,15 @@ export async function startRoamingConsortium(
     throw error;
   }
 }
+
+export type AgentMode = "processes" | "in-process";
+
+/**
+ * How a roaming benchmark runs the operators' agents: each in its own process (the deployment shape, default), or
+ * all inside the benchmark process for comparison (argument "in-process" or TELCO_BENCH_IN_PROCESS=1).
+ */
+export function benchAgentMode(arg: string | undefined): AgentMode {
+  if (arg === undefined) return process.env.TELCO_BENCH_IN_PROCESS === "1" ? "in-process" : "processes";
+  if (arg === "processes" || arg === "in-process") return arg;
+  throw new Error(`agent mode must be "processes" or "in-process", got ${JSON.stringify(arg)}`);
+}
