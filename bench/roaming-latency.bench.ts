@@ -1,8 +1,16 @@
 // End-to-end roaming authentication latency, attach -> services active (and -> activation mined), through the
 // agents' APIs, with the devnet's block interval at 1 s and at 2 s. Attaches arrive one by one at a steady rate
-// from every visited operator to every other home operator, as devices landing would.
-//   npm run bench -- roaming-latency [attaches=60] [ratePerSecond=10] [blockSeconds=1,2]
-import { expectOk, imsiOf, NETWORKS, type OperatorName, startRoamingConsortium } from "../test/roaming/fixture.ts";
+// from every visited operator to every other home operator, as devices landing would. Each operator's agent runs in
+// its own process, as deployed; "in-process" (or TELCO_BENCH_IN_PROCESS=1) runs them inside the benchmark process.
+//   npm run bench -- roaming-latency [attaches=60] [ratePerSecond=10] [blockSeconds=1,2] [processes|in-process]
+import {
+  benchAgentMode,
+  expectOk,
+  imsiOf,
+  NETWORKS,
+  type OperatorName,
+  startRoamingConsortium,
+} from "../test/roaming/fixture.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
 interface Session {
@@ -15,12 +23,17 @@ export async function run(args: string[]): Promise<BenchResult> {
   const attaches = Number(args[0] ?? 60);
   const rate = Number(args[1] ?? 10);
   const intervals = (args[2] ?? "1,2").split(",").map(Number);
+  const mode = benchAgentMode(args[3]);
   process.env.TELCO_ROAMING_REQUEST_TTL ??= "120";
   const rows: Array<Record<string, string | number>> = [];
   const names = Object.keys(NETWORKS) as OperatorName[];
   const pairs = names.flatMap((v) => names.filter((h) => h !== v).map((h) => [v, h] as const));
   for (const blockSeconds of intervals) {
-    const c = await startRoamingConsortium({ blockTimeSeconds: blockSeconds, subscribers: attaches });
+    const c = await startRoamingConsortium({
+      blockTimeSeconds: blockSeconds,
+      subscribers: attaches,
+      agentProcesses: mode === "processes",
+    });
     try {
       const active: number[] = [];
       const recorded: number[] = [];
@@ -50,6 +63,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       const w = summarize(clientMs);
       rows.push({
         "block interval s": blockSeconds,
+        mode,
         attaches,
         "rate /s": rate,
         "active p50 s": round(a.p50 / 1000, 2),
@@ -66,7 +80,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     name: "roaming-latency",
     tables: [
       {
-        title: "Roaming authentication latency, attach -> services active (end to end through the agents' APIs)",
+        title: `Roaming authentication latency, attach -> services active (end to end through the agents' APIs, agents: ${mode})`,
         rows,
         note:
           "Target: p99 < 3 s at 1-second blocks. The seed: 5 to 15 minutes today. 'activation mined' adds the " +
