@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { type Address, encodeDeployData, encodeFunctionData, type Hex, pad, toHex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { checkStateFile } from "../../src/core/chain/devnet/state-files.ts";
-import { type ChainEvent, createIndexer, type Projection } from "../../src/core/chain/indexer/indexer.ts";
+import { type ChainEvent, createIndexer, journalArgs, type Projection } from "../../src/core/chain/indexer/indexer.ts";
 import { chainMigrations } from "../../src/core/chain/migrations.ts";
 import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
 import { openStore, type Store } from "../../src/core/store/index.ts";
@@ -182,6 +182,17 @@ describe("event indexer", () => {
     assert.equal(await index.syncOnce(), 1, "only 12 is new: 10 and 11 were re-mined with the same hashes");
     assert.match(env.logger.text(), /chain changed below the indexer cursor \(devnet restored\?\): rewinding/);
     assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it("journals an event's arguments, recording byte strings over 256 bytes by their size", () => {
+    const long = `0x${"ab".repeat(257)}` as const;
+    const edge = `0x${"cd".repeat(256)}` as const;
+    assert.deepEqual(JSON.parse(journalArgs({ id: 5n, who: "0x01", edge, ciphertext: long })), {
+      id: "5",
+      who: "0x01",
+      edge,
+      ciphertext: { omitted: "257 bytes, in the transaction's log" },
+    });
   });
 
   it("indexes only the logs that match one of a source's topic filters, each once when the filters overlap", async () => {

@@ -84,6 +84,22 @@ export interface Indexer {
 }
 
 const CHECKPOINTS_KEPT = 64;
+const JOURNAL_BYTES_MAX = 256;
+
+/**
+ * An event's arguments as `chain_events` keeps them. A long byte string (an encrypted roaming payload) is recorded by
+ * its size only: the chain keeps the bytes, projections get them whole, and copying kilobytes per event into the
+ * journal doubled the disk writes of a busy agent.
+ */
+export function journalArgs(args: Record<string, unknown>): string {
+  return JSON.stringify(args, (_key, value) => {
+    if (typeof value === "bigint") return value.toString();
+    if (typeof value === "string" && value.startsWith("0x") && (value.length - 2) / 2 > JOURNAL_BYTES_MAX) {
+      return { omitted: `${(value.length - 2) / 2} bytes, in the transaction's log` };
+    }
+    return value;
+  });
+}
 
 /** eth_getLogs over a block range failed; the caller retries with fewer blocks. */
 class RangeTooLargeError extends Error {
@@ -270,7 +286,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
             event.source,
             event.address,
             event.eventName,
-            JSON.stringify(event.args, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+            journalArgs(event.args),
             event.blockNumber,
             event.blockHash,
             event.logIndex,
