@@ -1,14 +1,31 @@
 // Sustained roaming authentications per second: one visited/home pair, and three operators authenticating onto each
 // other at once, through the agents' APIs (batch attach every 100 ms, as a VLR front end aggregating an airport's
-// attaches would),
-// on a devnet with interval mining. An authentication counts when the visited side has activated the services and
-// its activation record is mined. Also: on-chain bytes and gas per authentication.
-//   npm run bench -- roaming-throughput [offeredPerSecond=1000] [seconds=5] [blockSeconds=1]
-import type { Address } from "viem";
-import { readManifest } from "../src/core/chain/manifest.ts";
-import { expectOk, imsiOf, NETWORKS, type OperatorName, startRoamingConsortium } from "../test/roaming/fixture.ts";
-import { onChainCost } from "../test/roaming/measure.ts";
-import { type BenchResult, round, summarize } from "./lib/report.ts";
+// attaches would), on a devnet with interval mining. An authentication counts when the visited side has activated
+// the services and its activation record is mined. Also: on-chain bytes and gas per authentication.
+// Each operator's agent runs in its own process, as deployed; "in-process" (or TELCO_BENCH_IN_PROCESS=1) runs them
+// inside the benchmark process, the shape measured before, for comparison. Everything is read from outside the
+// agents: their API and the devnet's RPC. The JSON result also holds a per-block table (gas, calls per function);
+// TIMELINE=1 prints it too.
+//   npm run bench -- roaming-throughput [offeredPerSecond=1000] [seconds=5] [blockSeconds=1] [processes|in-process]
+
+import { table } from "../src/cli/output.ts";
+import { createChain } from "../src/core/chain/client.ts";
+import {
+  benchAgentMode,
+  expectOk,
+  imsiOf,
+  NETWORKS,
+  type OperatorName,
+  startRoamingConsortium,
+} from "../test/roaming/fixture.ts";
+import {
+  type BlockActivity,
+  blockActivity,
+  onChainCost,
+  sessionsSince,
+  waitAllRecorded,
+} from "../test/roaming/measure.ts";
+import { type BenchResult, type BenchTable, round, summarize } from "./lib/report.ts";
 
 const PAIRS: Record<string, Array<[OperatorName, OperatorName]>> = {
   "one pair (north -> south)": [["north", "south"]],
@@ -22,27 +39,36 @@ const PAIRS: Record<string, Array<[OperatorName, OperatorName]>> = {
   ],
 };
 
-export async function run(args: string[]): Promise<BenchResult> {
+type Row = Record<string, string | number>;
+
+export async function run(args: string[]): Promise<BenchResult & { blocks: BenchTable }> {
   const rate = Number(args[0] ?? 1000);
   const seconds = Number(args[1] ?? 5);
   const blockSeconds = Number(args[2] ?? 1);
+  const mode = benchAgentMode(args[3]);
+  // Set before the agents start: agent processes inherit the benchmark's environment.
   process.env.TELCO_ROAMING_REQUEST_TTL ??= "600";
   process.env.TELCO_ROAMING_BATCH_SIZE ??= "1000";
   process.env.TELCO_ROAMING_BATCH_DELAY_MS ??= "250";
   const total = rate * seconds;
-  const c = await startRoamingConsortium({ blockTimeSeconds: blockSeconds, subscribers: total });
-  const rows: Array<Record<string, string | number>> = [];
-  const costRows: Array<Record<string, string | number>> = [];
+  const c = await startRoamingConsortium({
+    blockTimeSeconds: blockSeconds,
+    subscribers: total,
+    agentProcesses: mode === "processes",
+  });
+  const rows: Row[] = [];
+  const costRows: Row[] = [];
+  const blockRows: Array<{ scenario: string; block: BlockActivity }> = [];
   try {
-    const manifest = await readManifest(c.manifestPath);
-    const exchange = manifest.contracts.RoamingExchange!.address as Address;
+    const chain = await createChain({ rpcUrl: c.devnet.rpcUrl, chainId: c.devnet.chainId });
     let offset = 0;
     for (const [label, pairs] of Object.entries(PAIRS)) {
-      const chain = c.op.north.agent.chain;
       const fromBlock = (await chain.getBlockNumber()) + 1n;
-      const visitors = [...new Set(pairs.map(([v]) => v))];
+      const visitors = [...new Set(pairs.map(([v]) => v))].map((v) => c.op[v]);
       const perTick = Math.max(1, Math.round(rate / 10 / pairs.length));
       const ticks = seconds * 10;
+      const startedAtMs = Date.now();
+      const since = new Date(startedAtMs - 1000).toISOString();
       const started = performance.now();
       const sends: Array<Promise<unknown>> = [];
       for (let t = 0; t < ticks; t++) {
@@ -58,34 +84,17 @@ export async function run(args: string[]): Promise<BenchResult> {
       await Promise.all(sends);
       const offered = perTick * ticks * pairs.length;
       // Done when no session is open and every activation is mined.
-      const open = async () => {
-        let n = 0;
-        for (const v of visitors) {
-          const row = await c.op[v].agent.store.one<{ n: number }>(
-            "SELECT COUNT(*) AS n FROM roaming_sessions WHERE state IN ('queued', 'requested') OR (state = 'active' AND closing_tx IS NULL)",
-          );
-          n += Number(row?.n ?? 0);
-        }
-        return n;
-      };
-      while ((await open()) > 0) {
-        if (performance.now() - started > 600_000) throw new Error("sessions still open after 10 minutes");
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitAllRecorded(visitors, since, started + 600_000);
       const done = performance.now();
       const decided: number[] = [];
       const latency: number[] = [];
       let notActive = 0;
-      for (const v of visitors) {
-        const sessions = await c.op[v].agent.store.query<{ state: string; attached_at: string; activated_at: string }>(
-          "SELECT state, attached_at, activated_at FROM roaming_sessions WHERE attached_at >= $1",
-          [new Date(Date.now() - (done - started) - 1000).toISOString()],
-        );
-        for (const s of sessions) {
-          if (s.state !== "active") notActive++;
+      for (const visitor of visitors) {
+        for (const s of await sessionsSince(visitor, since)) {
+          if (s.state !== "active" || !s.times.decidedAt) notActive++;
           else {
-            decided.push(Date.parse(s.activated_at));
-            latency.push(Date.parse(s.activated_at) - Date.parse(s.attached_at));
+            decided.push(Date.parse(s.times.decidedAt));
+            latency.push(Date.parse(s.times.decidedAt) - Date.parse(s.times.attachedAt));
           }
         }
       }
@@ -95,6 +104,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       const toBlock = await chain.getBlockNumber();
       rows.push({
         scenario: label,
+        mode,
         "offered /s": rate,
         authentications: offered,
         "not active": notActive,
@@ -103,31 +113,60 @@ export async function run(args: string[]): Promise<BenchResult> {
         "latency p50 s": round(l.p50 / 1000, 2),
         "latency p99 s": round(l.p99 / 1000, 2),
       });
-      const cost = await onChainCost(chain, [exchange], fromBlock, toBlock);
+      const cost = await onChainCost(chain, [c.exchange], fromBlock, toBlock);
       costRows.push({
         scenario: label,
+        mode,
         transactions: cost.transactions,
         "gas / auth": round(Number(cost.gas) / offered, 0),
         "calldata B / auth": round(cost.calldataBytes / offered, 0),
         "log B / auth": round(cost.logBytes / offered, 0),
         "auths / tx": round(offered / cost.transactions, 1),
       });
+      for (const block of await blockActivity(chain, c.exchange, fromBlock, toBlock, startedAtMs)) {
+        blockRows.push({ scenario: label, block });
+      }
       offset += offered;
     }
   } finally {
     await c.stop();
   }
+  const blocks = blocksTable(blockRows, mode);
+  if (process.env.TIMELINE === "1") console.log(`\n## ${blocks.title}\n\n${table(blocks.rows)}`);
   return {
     name: "roaming-throughput",
     tables: [
       {
-        title: `Sustained roaming authentications (offered ${rate}/s for ${seconds} s, devnet ${blockSeconds} s blocks, batches of up to ${process.env.TELCO_ROAMING_BATCH_SIZE})`,
+        title:
+          `Sustained roaming authentications (offered ${rate}/s for ${seconds} s, devnet ${blockSeconds} s blocks, ` +
+          `batches of up to ${process.env.TELCO_ROAMING_BATCH_SIZE}, agents: ${mode})`,
         rows,
         note:
           "sustained = activations per second between the first and the last activation. Target: >= 1000/s. " +
-          "The seed: 5 to 15 minutes per roaming authentication today.",
+          "mode = processes: each operator's agent is its own process (as deployed); in-process: all agents share " +
+          "the benchmark's thread. The seed: 5 to 15 minutes per roaming authentication today.",
       },
       { title: "On-chain cost per authentication (request + answer + activation)", rows: costRows },
     ],
+    // Kept out of `tables` so the harness does not print a row per block.
+    blocks,
+  };
+}
+
+/** One row per block, one column per RoamingExchange function seen in the run (0 where a block had none). */
+function blocksTable(blockRows: Array<{ scenario: string; block: BlockActivity }>, mode: string): BenchTable {
+  const functions = [...new Set(blockRows.flatMap(({ block }) => Object.keys(block.calls)))].sort();
+  return {
+    title: "blocks",
+    rows: blockRows.map(({ scenario, block }) => ({
+      scenario,
+      mode,
+      block: block.number,
+      "s since start": round(block.secondsSinceStart, 1),
+      gasUsed: block.gasUsed,
+      txs: block.transactions,
+      ...Object.fromEntries(functions.map((f) => [f, block.calls[f] ?? 0])),
+    })),
+    note: "Per block of each scenario: time since the scenario started (block timestamps have 1 s resolution), gas, and transactions per RoamingExchange function (other: any other target).",
   };
 }
