@@ -6,6 +6,7 @@ export {
   type StoreErrorCode,
   UniqueViolationError,
 } from "./errors.ts";
+export { execIn, IN_LIST_CHUNK, placeholders, queryIn } from "./inList.ts";
 export { migrationChecksum } from "./migrations.ts";
 export { type OpenStoreOptions, openStore } from "./open.ts";
 export type { Dialect, Migration, Queryable, SqlParam, Store, Transaction } from "./store.ts";

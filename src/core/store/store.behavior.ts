@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ForeignKeyViolationError, MigrationChecksumError, StoreError, UniqueViolationError } from "./errors.ts";
+import { execIn, IN_LIST_CHUNK, queryIn } from "./inList.ts";
 import type { Dialect, Migration, Store, Transaction } from "./store.ts";
 
 export interface StoreDatabase {
@@ -79,6 +80,28 @@ export function storeBehavior(backend: () => StoreBackend): void {
       assert.equal(await store.one("SELECT id FROM accounts WHERE name = $1", ["missing"]), undefined);
       assert.deepEqual(await store.exec("DELETE FROM accounts WHERE id = $1", [1]), { changes: 1 });
       assert.deepEqual(await store.one("SELECT COUNT(*) AS n FROM accounts"), { n: 1 });
+    });
+  });
+
+  it("runs a statement over a key list longer than one chunk, with parameters bound ahead of the list", async () => {
+    await withStore(backend, schema, async (store) => {
+      const ids = Array.from({ length: IN_LIST_CHUNK * 2 + 7 }, (_, i) => i + 1);
+      await store.transaction(async (tx) => {
+        for (const id of ids) await tx.exec("INSERT INTO accounts (id, name) VALUES ($1, $2)", [id, `n${id}`]);
+      });
+      const odd = ids.filter((id) => id % 2 === 1);
+      const changed = await execIn(store, (list) => `UPDATE accounts SET balance = $1 WHERE id IN (${list})`, odd, [7]);
+      assert.equal(changed, odd.length);
+      const rows = await queryIn<{ id: number }>(
+        store,
+        (list) => `SELECT id FROM accounts WHERE balance = $1 AND id IN (${list})`,
+        ids,
+        [7],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.id).sort((a, b) => a - b),
+        odd,
+      );
     });
   });
 
