@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
+import { execIn } from "../core/store/index.ts";
 import type { Store } from "../core/store/store.ts";
 import { Batcher } from "./batcher.ts";
 import { JweOpener, sealBatch } from "./crypto/jwe.ts";
@@ -210,15 +211,14 @@ export class HomeResponder {
       label: `roaming.submitAnswers x${answers.length}`,
     });
     const at = new Date().toISOString();
-    await this.#o.store.transaction(async (tx) => {
-      for (const a of answers) {
-        await tx.exec(`UPDATE roaming_home_requests SET answered_at = $2, answer_tx = $3 WHERE request_id = $1`, [
-          a.requestId,
-          at,
-          receipt.transactionHash,
-        ]);
-      }
-    });
+    await this.#o.store.transaction((tx) =>
+      execIn(
+        tx,
+        (list) => `UPDATE roaming_home_requests SET answered_at = $1, answer_tx = $2 WHERE request_id IN (${list})`,
+        answers.map((a) => a.requestId),
+        [at, receipt.transactionHash],
+      ),
+    );
   }
 
   async close(): Promise<void> {

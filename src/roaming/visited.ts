@@ -6,6 +6,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
+import { execIn, queryIn } from "../core/store/index.ts";
 import type { Store } from "../core/store/store.ts";
 import { Batcher } from "./batcher.ts";
 import { JweOpener, sealBatch } from "./crypto/jwe.ts";
@@ -429,15 +430,15 @@ export class VisitedService {
     );
     if (rows.length === 0) return 0;
     const at = new Date(now).toISOString();
-    await this.#o.store.transaction(async (tx) => {
-      for (const r of rows) {
-        await tx.exec(
-          `UPDATE roaming_sessions SET state = 'timed-out', outcome = 'home-timeout', activated_at = $2
-           WHERE request_id = $1 AND state IN ('queued', 'requested')`,
-          [r.request_id, at],
-        );
-      }
-    });
+    await this.#o.store.transaction((tx) =>
+      execIn(
+        tx,
+        (list) => `UPDATE roaming_sessions SET state = 'timed-out', outcome = 'home-timeout', activated_at = $1
+           WHERE state IN ('queued', 'requested') AND request_id IN (${list})`,
+        rows.map((r) => r.request_id),
+        [at],
+      ),
+    );
     for (const r of rows) {
       this.#wake(r.request_id);
       // Only requests that reached the chain can be expired there.
@@ -472,26 +473,26 @@ export class VisitedService {
         label: `roaming.submitRequests x${items.length}`,
       });
       const at = new Date().toISOString();
-      await this.#o.store.transaction(async (tx) => {
-        for (const item of items) {
-          await tx.exec(
-            `UPDATE roaming_sessions SET submitted_at = $2, request_tx = $3,
-               state = CASE WHEN state = 'queued' THEN 'requested' ELSE state END WHERE request_id = $1`,
-            [item.requestId, at, receipt.transactionHash],
-          );
-        }
-      });
+      await this.#o.store.transaction((tx) =>
+        execIn(
+          tx,
+          (list) => `UPDATE roaming_sessions SET submitted_at = $1, request_tx = $2,
+             state = CASE WHEN state = 'queued' THEN 'requested' ELSE state END WHERE request_id IN (${list})`,
+          items.map((item) => item.requestId),
+          [at, receipt.transactionHash],
+        ),
+      );
     } catch (error) {
       const at = new Date().toISOString();
-      await this.#o.store.transaction(async (tx) => {
-        for (const item of items) {
-          await tx.exec(
-            `UPDATE roaming_sessions SET state = 'failed', outcome = $2, closed_at = $3
-             WHERE request_id = $1 AND state = 'queued'`,
-            [item.requestId, `ledger-rejected: ${(error as Error).message}`.slice(0, 300), at],
-          );
-        }
-      });
+      await this.#o.store.transaction((tx) =>
+        execIn(
+          tx,
+          (list) => `UPDATE roaming_sessions SET state = 'failed', outcome = $1, closed_at = $2
+             WHERE state = 'queued' AND request_id IN (${list})`,
+          items.map((item) => item.requestId),
+          [`ledger-rejected: ${(error as Error).message}`.slice(0, 300), at],
+        ),
+      );
       for (const item of items) this.#wake(item.requestId);
       throw error;
     }
@@ -522,33 +523,26 @@ export class VisitedService {
 
   async #closed(ids: readonly string[], txHash: string): Promise<void> {
     const at = new Date().toISOString();
-    await this.#o.store.transaction(async (tx) => {
-      for (const id of ids) {
-        await tx.exec(`UPDATE roaming_sessions SET closed_at = $2, closing_tx = $3 WHERE request_id = $1`, [
-          id,
-          at,
-          txHash,
-        ]);
-      }
-    });
+    await this.#o.store.transaction((tx) =>
+      execIn(
+        tx,
+        (list) => `UPDATE roaming_sessions SET closed_at = $1, closing_tx = $2 WHERE request_id IN (${list})`,
+        ids,
+        [at, txHash],
+      ),
+    );
   }
 
   #wake(id: string): void {
     for (const done of this.#waiters.get(id) ?? []) done();
   }
 
-  async #rowsOf(ids: readonly string[]): Promise<SessionRow[]> {
-    const out: SessionRow[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      out.push(
-        ...(await this.#o.store.query<SessionRow>(
-          `SELECT * FROM roaming_sessions WHERE request_id IN (${chunk.map((_, j) => `$${j + 1}`).join(", ")})`,
-          chunk,
-        )),
-      );
-    }
-    return out;
+  #rowsOf(ids: readonly string[]): Promise<SessionRow[]> {
+    return queryIn<SessionRow>(
+      this.#o.store,
+      (list) => `SELECT * FROM roaming_sessions WHERE request_id IN (${list})`,
+      ids,
+    );
   }
 
   async #sessions(ids: readonly string[]): Promise<SessionView[]> {

@@ -5,6 +5,7 @@
 import type { Logger } from "pino";
 import type { Address } from "viem";
 import type { ChainEvent, Indexer } from "../core/chain/indexer/indexer.ts";
+import { queryIn } from "../core/store/index.ts";
 import type { Store } from "../core/store/store.ts";
 import type { HomeResponder, LedgerRequestRow } from "./home.ts";
 import type { OperatorKeys } from "./keys.ts";
@@ -30,19 +31,8 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
-  const rowsOf = async (ids: string[]) => {
-    const out: LedgerRequestRow[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      out.push(
-        ...(await o.store.query<LedgerRequestRow>(
-          `SELECT * FROM roaming_requests WHERE request_id IN (${chunk.map((_, j) => `$${j + 1}`).join(", ")})`,
-          chunk,
-        )),
-      );
-    }
-    return out;
-  };
+  const rowsOf = (ids: string[]) =>
+    queryIn<LedgerRequestRow>(o.store, (list) => `SELECT * FROM roaming_requests WHERE request_id IN (${list})`, ids);
 
   const pass = async () => {
     scheduled = false;
