@@ -1,6 +1,8 @@
 // The batching engine: items for the same destination (a counterpart operator) accumulate until `maxSize` or until
-// the oldest has waited `maxDelayMs`, then go out as one flush (one transaction). Several flushes may be in flight at
-// once (`maxInFlight`), so the rate is bounded by batch size x transactions per block, not by one attach per tx.
+// the oldest has waited `maxDelayMs`; the destination is then due and goes out as one flush (one transaction) as
+// soon as one of `maxInFlight` flush slots is free. Items keep joining a due destination while it waits for a slot,
+// so under load each flush carries everything that arrived meanwhile (up to `maxSize`): the rate is bounded by
+// batch size x flushes per block, not by one attach per transaction, and not by how often the timer fired.
 export interface BatcherOptions<T> {
   maxSize: number;
   maxDelayMs: number;
@@ -10,53 +12,61 @@ export interface BatcherOptions<T> {
   flush(destination: string, items: T[]): Promise<void>;
 }
 
-interface Pending<T> {
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface Queue<T> {
   items: T[];
-  waiters: Array<{ resolve(): void; reject(error: unknown): void }>;
+  waiters: Waiter[];
   timer: NodeJS.Timeout | undefined;
 }
 
 export class Batcher<T> {
   readonly #o: Required<BatcherOptions<T>>;
-  readonly #pending = new Map<string, Pending<T>>();
-  readonly #ready: Array<{ destination: string; batch: Pending<T> }> = [];
+  readonly #queues = new Map<string, Queue<T>>();
+  /** Destinations whose items should go out now, oldest first; each at most once. */
+  readonly #due = new Set<string>();
   readonly #running = new Set<Promise<void>>();
   #closed = false;
 
   constructor(options: BatcherOptions<T>) {
     if (!(options.maxSize >= 1)) throw new RangeError("maxSize must be at least 1");
     if (!(options.maxDelayMs >= 0)) throw new RangeError("maxDelayMs must be 0 or more");
+    if (options.maxInFlight !== undefined && !(options.maxInFlight >= 1)) {
+      throw new RangeError("maxInFlight must be at least 1");
+    }
     this.#o = { maxInFlight: 4, ...options };
   }
 
   /** Queues an item; resolves once the batch holding it was flushed. */
   add(destination: string, item: T): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("the batcher is closed"));
-    let batch = this.#pending.get(destination);
-    if (!batch) {
-      batch = { items: [], waiters: [], timer: undefined };
-      this.#pending.set(destination, batch);
-      const b = batch;
-      b.timer = setTimeout(() => this.#seal(destination, b), this.#o.maxDelayMs);
+    let queue = this.#queues.get(destination);
+    if (!queue) {
+      queue = { items: [], waiters: [], timer: undefined };
+      this.#queues.set(destination, queue);
+      queue.timer = setTimeout(() => this.#markDue(destination), this.#o.maxDelayMs);
     }
-    batch.items.push(item);
-    const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
-    if (batch.items.length >= this.#o.maxSize) this.#seal(destination, batch);
+    queue.items.push(item);
+    const queued = queue;
+    const done = new Promise<void>((resolve, reject) => queued.waiters.push({ resolve, reject }));
+    if (queue.items.length >= this.#o.maxSize) this.#markDue(destination);
     return done;
   }
 
-  /** Items waiting, not yet flushed. */
+  /** Items waiting, not yet handed to a flush. */
   get queued(): number {
     let n = 0;
-    for (const b of this.#pending.values()) n += b.items.length;
-    for (const r of this.#ready) n += r.batch.items.length;
+    for (const queue of this.#queues.values()) n += queue.items.length;
     return n;
   }
 
   /** Flushes everything queued now and waits for every flush in flight. */
   async drain(): Promise<void> {
-    for (const [destination, batch] of [...this.#pending]) this.#seal(destination, batch);
-    while (this.#running.size > 0 || this.#ready.length > 0) {
+    for (const destination of this.#queues.keys()) this.#markDue(destination);
+    while (this.#running.size > 0 || this.#due.size > 0) {
       this.#pump();
       await Promise.allSettled([...this.#running]);
     }
@@ -67,25 +77,35 @@ export class Batcher<T> {
     await this.drain();
   }
 
-  #seal(destination: string, batch: Pending<T>): void {
-    if (this.#pending.get(destination) !== batch) return;
-    clearTimeout(batch.timer);
-    this.#pending.delete(destination);
-    this.#ready.push({ destination, batch });
+  #markDue(destination: string): void {
+    if (!this.#queues.has(destination)) return;
+    this.#due.add(destination);
     this.#pump();
   }
 
   #pump(): void {
-    while (this.#running.size < this.#o.maxInFlight && this.#ready.length > 0) {
-      const { destination, batch } = this.#ready.shift() as { destination: string; batch: Pending<T> };
+    while (this.#running.size < this.#o.maxInFlight && this.#due.size > 0) {
+      const destination = this.#due.values().next().value as string;
+      this.#due.delete(destination);
+      const queue = this.#queues.get(destination);
+      if (!queue) continue;
+      const items = queue.items.splice(0, this.#o.maxSize);
+      const waiters = queue.waiters.splice(0, this.#o.maxSize);
+      if (queue.items.length === 0) {
+        clearTimeout(queue.timer);
+        this.#queues.delete(destination);
+      } else {
+        // What is left arrived while the destination waited for a slot: it goes out with the next free one.
+        this.#due.add(destination);
+      }
       const run = this.#o
-        .flush(destination, batch.items)
+        .flush(destination, items)
         .then(
           () => {
-            for (const w of batch.waiters) w.resolve();
+            for (const w of waiters) w.resolve();
           },
           (error: unknown) => {
-            for (const w of batch.waiters) w.reject(error);
+            for (const w of waiters) w.reject(error);
           },
         )
         .finally(() => {
