@@ -9,6 +9,7 @@ import type { Outbox } from "../core/chain/outbox/outbox.ts";
 import { execIn } from "../core/store/index.ts";
 import type { Store } from "../core/store/store.ts";
 import { Batcher } from "./batcher.ts";
+import type { CiphertextSource, SealedRow } from "./ciphertexts.ts";
 import { JweOpener, sealBatch } from "./crypto/jwe.ts";
 import type { EncryptionPublicJwk } from "./crypto/jwk.ts";
 import type { EncryptionKeyRing } from "./crypto/keyRing.ts";
@@ -19,6 +20,7 @@ import type { AnswerPayload, RequestPayload } from "./payloads.ts";
 import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "./policy.ts";
 import { noServices, SERVICES, type Service, type SubscriberRegister } from "./subscribers/register.ts";
 
+/** A request as the read model keeps it (no ciphertexts: see ciphertexts.ts). */
 export interface LedgerRequestRow {
   request_id: string;
   vpmn: string;
@@ -26,8 +28,8 @@ export interface LedgerRequestRow {
   pseudonym: string;
   expires_at: number;
   state: string;
-  request_ciphertext: string;
-  answer_ciphertext: string | null;
+  requested_block: number;
+  answered_block: number | null;
 }
 
 export interface HomeResponderOptions {
@@ -41,6 +43,8 @@ export interface HomeResponderOptions {
   register: SubscriberRegister;
   policy: PolicyStore;
   batch: { maxSize: number; maxDelayMs: number; maxInFlight: number };
+  /** Reads request ciphertexts back from the chain for requests not met through an event (restart, pause). */
+  ciphertexts: CiphertextSource;
   sync(): Promise<unknown>;
 }
 
@@ -72,18 +76,25 @@ export class HomeResponder {
     });
   }
 
-  /** Answers every pending request addressed to us that we have not answered yet (after a restart, or unpause). */
-  async answerPending(): Promise<number> {
+  /**
+   * Answers every pending request addressed to us that we have not answered yet (after a restart, or unpause).
+   * Requests seen in the last `settleMs` are left to the event pass that is handling them.
+   */
+  async answerPending(settleMs = 2000): Promise<number> {
     const rows = await this.#o.store.query<LedgerRequestRow>(
       `SELECT r.* FROM roaming_requests r LEFT JOIN roaming_home_requests h ON h.request_id = r.request_id
-       WHERE r.hpmn = $1 AND r.state = 'pending' AND h.request_id IS NULL ORDER BY r.requested_block LIMIT 5000`,
-      [this.#me],
+       WHERE r.hpmn = $1 AND r.state = 'pending' AND h.request_id IS NULL AND r.requested_seen_at < $2
+       ORDER BY r.requested_block LIMIT 5000`,
+      [this.#me, new Date(Date.now() - settleMs).toISOString()],
     );
-    return this.handle(rows);
+    const now = Date.now();
+    const open = rows.filter((r) => !this.#inProgress.has(r.request_id) && Number(r.expires_at) * 1000 > now);
+    if (open.length === 0 || (await this.#o.policy.get()).paused) return 0;
+    return this.handle(await this.#o.ciphertexts.attach("request", open));
   }
 
-  /** Decides and queues an answer for each request row addressed to us; returns how many were queued. */
-  async handle(rows: readonly LedgerRequestRow[]): Promise<number> {
+  /** Decides and queues an answer for each request addressed to us; returns how many were queued. */
+  async handle(rows: readonly SealedRow[]): Promise<number> {
     const policy = await this.#o.policy.get();
     if (policy.paused) return 0;
     const now = Date.now();
@@ -123,14 +134,14 @@ export class HomeResponder {
     return queued.length;
   }
 
-  async #answerFor(row: LedgerRequestRow, now: number): Promise<{ answer: QueuedAnswer; record: unknown[] }> {
+  async #answerFor(row: SealedRow, now: number): Promise<{ answer: QueuedAnswer; record: unknown[] }> {
     const vpmn = row.vpmn as Address;
     let request: RequestPayload | undefined;
     let homeKid = "";
     let decision: Decision;
     let invalid: AnswerOutcome | undefined;
     try {
-      const opened = this.#opener.open<RequestPayload>(row.request_ciphertext);
+      const opened = this.#opener.open<RequestPayload>(row.ciphertext);
       request = opened.payload;
       homeKid = opened.kid;
       // The request id is bound into the content key (apv): a ciphertext lifted from another request fails here.

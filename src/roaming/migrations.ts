@@ -123,4 +123,14 @@ export const roamingMigrations: Migration[] = [
     id: "0503_roaming_self",
     sql: "CREATE TABLE roaming_self (member TEXT PRIMARY KEY)",
   },
+  {
+    // Ciphertexts stay in the events (the worker reads them there, or back from the chain): two kilobytes less
+    // written per request. Sessions listed by state, newest first, without sorting every session of that state.
+    id: "0504_roaming_lean_requests",
+    sql: `
+      ALTER TABLE roaming_requests DROP COLUMN request_ciphertext;
+      ALTER TABLE roaming_requests DROP COLUMN answer_ciphertext;
+      CREATE INDEX roaming_sessions_state_attached ON roaming_sessions (state, attached_at, request_id);
+    `,
+  },
 ];

@@ -52,6 +52,7 @@ export const roamingPlugin: DomainPlugin = {
       home: runtime.home,
       visited: runtime.visited,
       keys: runtime.keys,
+      ciphertexts: runtime.ciphertexts,
     });
   },
   registerCommands: registerRoamingCommands,

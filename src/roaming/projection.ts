@@ -1,8 +1,8 @@
 // Projects OperatorRegistry and RoamingExchange events into the public roaming read model: who holds which network,
 // which identity speaks for each operator, network proposals, and every request's chain of events (request, answer,
-// activation or expiry, with block, transaction and the time this agent saw it). Only public facts and ciphertexts,
-// and of the exchange only the requests this agent's member is a party to.
-import { type Hex, hexToString } from "viem";
+// activation or expiry, with block, transaction and the time this agent saw it). Only public facts, no ciphertexts
+// (they stay in the events, see ciphertexts.ts), and of the exchange only the requests this member is a party to.
+import type { Hex } from "viem";
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
 import { plmnFromBytes6 } from "./imsi.ts";
@@ -92,10 +92,10 @@ async function onExchange(event: ChainEvent, tx: Queryable): Promise<void> {
   switch (event.eventName) {
     case "RequestSubmitted":
       await tx.exec(
-        `INSERT INTO roaming_requests (request_id, vpmn, hpmn, pseudonym, expires_at, state, request_ciphertext,
-           requested_block, requested_tx, requested_seen_at)
+        `INSERT INTO roaming_requests (request_id, vpmn, hpmn, pseudonym, expires_at, state, requested_block,
+           requested_tx, requested_seen_at)
          SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS BIGINT), 'pending',
-           CAST($6 AS TEXT), CAST($7 AS BIGINT), CAST($8 AS TEXT), CAST($9 AS TEXT)
+           CAST($6 AS BIGINT), CAST($7 AS TEXT), CAST($8 AS TEXT)
          WHERE NOT EXISTS (SELECT 1 FROM roaming_self) OR EXISTS (SELECT 1 FROM roaming_self WHERE member IN ($2, $3))
          ON CONFLICT (request_id) DO NOTHING`,
         [
@@ -104,7 +104,6 @@ async function onExchange(event: ChainEvent, tx: Queryable): Promise<void> {
           lower(a.hpmn),
           lower(a.pseudonym),
           Number(a.expiresAt),
-          hexToString(a.ciphertext as Hex),
           event.blockNumber,
           event.txHash,
           now,
@@ -113,9 +112,9 @@ async function onExchange(event: ChainEvent, tx: Queryable): Promise<void> {
       return;
     case "AnswerSubmitted":
       await tx.exec(
-        `UPDATE roaming_requests SET state = 'answered', answer_ciphertext = $2, answered_block = $3, answered_tx = $4,
-           answered_seen_at = $5 WHERE request_id = $1`,
-        [id, hexToString(a.ciphertext as Hex), event.blockNumber, event.txHash, now],
+        `UPDATE roaming_requests SET state = 'answered', answered_block = $2, answered_tx = $3, answered_seen_at = $4
+         WHERE request_id = $1`,
+        [id, event.blockNumber, event.txHash, now],
       );
       return;
     case "ActivationRecorded":

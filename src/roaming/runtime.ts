@@ -1,5 +1,6 @@
 // One agent's roaming services, built once per agent context and shared by its routes and its worker.
 import type { AgentContext } from "../agent/domain.ts";
+import { CiphertextSource } from "./ciphertexts.ts";
 import { EncryptionKeyRing } from "./crypto/keyRing.ts";
 import { HomeResponder } from "./home.ts";
 import { OperatorKeys } from "./keys.ts";
@@ -45,6 +46,7 @@ export interface RoamingRuntime {
   policy: PolicyStore;
   visited: VisitedService;
   home: HomeResponder;
+  ciphertexts: CiphertextSource;
 }
 
 const runtimes = new WeakMap<AgentContext, Promise<RoamingRuntime>>();
@@ -74,6 +76,7 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
   const directory = new OperatorDirectory(context.store, context.resolver, context.config.chain.chainId);
   const register = new SqlSubscriberRegister(context.store);
   const policy = new PolicyStore(context.store);
+  const ciphertexts = new CiphertextSource(context.chain, exchange);
   const batch = {
     maxSize: settings.batchMaxSize,
     maxDelayMs: settings.batchMaxDelayMs,
@@ -117,7 +120,9 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
       register,
       policy,
       batch,
+      ciphertexts,
       sync,
     }),
+    ciphertexts,
   };
 }

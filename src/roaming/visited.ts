@@ -9,13 +9,13 @@ import type { Outbox } from "../core/chain/outbox/outbox.ts";
 import { execIn, queryIn } from "../core/store/index.ts";
 import type { Store } from "../core/store/store.ts";
 import { Batcher } from "./batcher.ts";
+import type { SealedRow } from "./ciphertexts.ts";
 import { JweOpener, sealBatch } from "./crypto/jwe.ts";
 import type { EncryptionPublicJwk } from "./crypto/jwk.ts";
 import type { EncryptionKeyRing } from "./crypto/keyRing.ts";
 import { PairKeyCache, requestTag } from "./crypto/pseudonym.ts";
 import { RoamingError } from "./errors.ts";
 import { encodeExpire, encodeRecordActivations, encodeSubmitRequests } from "./exchange.ts";
-import type { LedgerRequestRow } from "./home.ts";
 import { parseImsi } from "./imsi.ts";
 import type { OperatorDirectory } from "./operators.ts";
 import type { AnswerPayload, RequestPayload } from "./payloads.ts";
@@ -320,8 +320,8 @@ export class VisitedService {
   }
 
   /** Opens answers addressed to us (from the read model) for sessions still open; activates or refuses each. */
-  async handleAnswers(rows: readonly LedgerRequestRow[]): Promise<number> {
-    const mine = rows.filter((r) => r.vpmn === this.#me && r.answer_ciphertext);
+  async handleAnswers(rows: readonly SealedRow[]): Promise<number> {
+    const mine = rows.filter((r) => r.vpmn === this.#me);
     if (mine.length === 0) return 0;
     const sessions = new Map(
       (await this.#rowsOf(mine.map((r) => r.request_id))).map((s) => [s.request_id, s] as const),
@@ -368,7 +368,7 @@ export class VisitedService {
     return updates.length;
   }
 
-  async #decide(session: SessionRow, row: LedgerRequestRow, now: number) {
+  async #decide(session: SessionRow, row: SealedRow, now: number) {
     const requested = JSON.parse(session.requested_services) as Service[];
     const refuse = (outcome: string, granted: ServiceFlags | null = null) => ({
       state: "refused" as const,
@@ -381,7 +381,7 @@ export class VisitedService {
     let answer: AnswerPayload;
     let itemId: string;
     try {
-      ({ payload: answer, itemId } = this.#opener.open<AnswerPayload>(row.answer_ciphertext as string));
+      ({ payload: answer, itemId } = this.#opener.open<AnswerPayload>(row.ciphertext));
     } catch {
       return refuse("answer-undecryptable");
     }
