@@ -2,17 +2,9 @@
 // two ciphertexts per request were most of what an agent wrote to its database. The worker takes a ciphertext from
 // the event the indexer hands it; a request or answer met again later (after a restart, a pause, a missed pass) is
 // read back from the chain's logs by its request id, which every exchange event carries as an indexed topic.
-import {
-  type AbiEvent,
-  type Address,
-  getAbiItem,
-  type Hex,
-  hexToString,
-  type RpcLog,
-  toEventSelector,
-  toHex,
-} from "viem";
+import { type AbiEvent, type Address, getAbiItem, type Hex, type RpcLog, toEventSelector, toHex } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
+import { hexToUtf8 } from "../core/chain/hexBytes.ts";
 import { eventDecoder } from "../core/chain/indexer/decodeLog.ts";
 import { RoamingExchange } from "../generated/contracts.ts";
 import type { LedgerRequestRow } from "./home.ts";
@@ -36,7 +28,7 @@ const BLOCKS_BEFORE = 256;
 
 /** The ciphertext an exchange event carries, as the JWE compact string the agents exchange. */
 export function ciphertextOf(args: Record<string, unknown>): string {
-  return hexToString(args.ciphertext as Hex);
+  return hexToUtf8(args.ciphertext as Hex);
 }
 
 export class CiphertextSource {

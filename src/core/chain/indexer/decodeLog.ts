@@ -2,6 +2,7 @@
 // every call to find the item, which showed up in profiles of busy roaming agents; the indexer has already found
 // the item by topic0 through a per-source map built once, so it only needs the ABI decoding.
 import { type AbiEvent, type AbiParameter, decodeAbiParameters, decodeEventLog, type Hex } from "viem";
+import { hexToBytes } from "../hexBytes.ts";
 
 export type EventDecoder = (topics: readonly Hex[], data: Hex) => { eventName: string; args?: Record<string, unknown> };
 
@@ -28,7 +29,8 @@ export function eventDecoder(event: AbiEvent): EventDecoder {
       args[input.name as string] = hashedWhenIndexed(input) ? topic : decodeAbiParameters([input], topic)[0];
     });
     if (plain.length > 0) {
-      const values = decodeAbiParameters(plain, data);
+      // Bytes, not hex: viem's own hex decoding of every log's data was a profile hotspot.
+      const values = decodeAbiParameters(plain, hexToBytes(data));
       plain.forEach((input, i) => {
         args[input.name as string] = values[i];
       });

@@ -92,13 +92,23 @@ const JOURNAL_BYTES_MAX = 256;
  * journal doubled the disk writes of a busy agent.
  */
 export function journalArgs(args: Record<string, unknown>): string {
-  return JSON.stringify(args, (_key, value) => {
-    if (typeof value === "bigint") return value.toString();
-    if (typeof value === "string" && value.startsWith("0x") && (value.length - 2) / 2 > JOURNAL_BYTES_MAX) {
-      return { omitted: `${(value.length - 2) / 2} bytes, in the transaction's log` };
-    }
-    return value;
-  });
+  return JSON.stringify(journalValue(args));
+}
+
+// A copy fit for JSON (a replacer function would take JSON.stringify off its fast path for every event).
+function journalValue(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  // The length first: it is known without flattening a long string that viem built by concatenation.
+  if (typeof value === "string" && value.length > 2 + 2 * JOURNAL_BYTES_MAX && value.startsWith("0x")) {
+    return { omitted: `${(value.length - 2) / 2} bytes, in the transaction's log` };
+  }
+  if (Array.isArray(value)) return value.map(journalValue);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = journalValue(v);
+    return out;
+  }
+  return value;
 }
 
 /** eth_getLogs over a block range failed; the caller retries with fewer blocks. */

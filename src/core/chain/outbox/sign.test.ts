@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bytesToHex, keccak256 as viemKeccak256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { hexToBytes, hexToUtf8 } from "../hexBytes.ts";
 import { keccak256 } from "../keccak.ts";
 import { signTransaction } from "./sign.ts";
 
@@ -28,5 +29,11 @@ describe("outbox signing", () => {
     assert.equal(keccak256(new Uint8Array([1, 2, 3])), viemKeccak256(new Uint8Array([1, 2, 3])));
     assert.throws(() => keccak256("0xabc"), /even-length 0x-prefixed hex/);
     assert.throws(() => keccak256("0xzz" as `0x${string}`), /even-length 0x-prefixed hex/);
+  });
+
+  it("converts hex natively, refusing what is not even-length 0x hex instead of stopping at a bad digit", () => {
+    assert.deepEqual([...hexToBytes("0x00ff10")], [0, 255, 16]);
+    assert.equal(hexToUtf8("0x6579"), "ey");
+    for (const bad of ["00ff", "0xabz0", "0xabc", "0x0g"]) assert.throws(() => hexToBytes(bad), /even-length/, bad);
   });
 });
