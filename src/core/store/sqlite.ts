@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { startCheckpointer } from "./checkpointer.ts";
 import {
   type InternalTransaction,
   queryableOver,
@@ -58,6 +59,9 @@ export function openSqliteStore(file: string): InternalStore {
     PRAGMA synchronous = FULL;
     PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     PRAGMA foreign_keys = ON;`);
+  // A background thread checkpoints (see checkpointer.ts); commits do it only if the log grows past ~32 MB.
+  const checkpointer = file === ":memory:" ? undefined : startCheckpointer(file);
+  if (checkpointer) db.exec("PRAGMA wal_autocheckpoint = 8000");
 
   const cache = new Map<string, { prepared: PreparedSql; statement: StatementSync }>();
   let closed = false;
@@ -128,10 +132,11 @@ export function openSqliteStore(file: string): InternalStore {
     // One process holds the connection and BEGIN IMMEDIATE serialises processes, so no extra lock is needed.
     withMigrationLock: (fn) => fn(),
     async close() {
-      await mutex.run(() => {
+      await mutex.run(async () => {
         if (closed) return;
         closed = true;
         cache.clear();
+        await checkpointer?.stop();
         db.close();
         release();
       });

@@ -1,7 +1,7 @@
 // Runs the store behaviour suite against SQLite (a temp file) and PostgreSQL (a throwaway cluster), plus the rules
 // that only concern SQLite's single shared connection.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -55,6 +55,31 @@ describe("SQLite store", () => {
       assert.deepEqual(await store.one("PRAGMA journal_mode"), { journal_mode: "wal" });
       assert.deepEqual(await store.one("PRAGMA synchronous"), { synchronous: 2 });
       assert.deepEqual(await store.one("PRAGMA foreign_keys"), { foreign_keys: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("checkpoints the write-ahead log from a background thread, not from the committing connection", async () => {
+    const sqliteFile = join(dir, "checkpoint", "agent.sqlite");
+    const store = await openStore({
+      sqliteFile,
+      migrations: [{ id: "0001_blobs", sql: "CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)" }],
+    });
+    try {
+      assert.deepEqual(await store.one("PRAGMA wal_autocheckpoint"), { wal_autocheckpoint: 8000 });
+      const before = statSync(sqliteFile).size;
+      // About 3 MB: far below the connection's own autocheckpoint (8000 pages, ~32 MB).
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 300; i++)
+          await tx.exec("INSERT INTO blobs (id, body) VALUES ($1, $2)", [i, "x".repeat(10_000)]);
+      });
+      let after = before;
+      for (let i = 0; i < 40 && after < before + 2_000_000; i++) {
+        await sleep(50);
+        after = statSync(sqliteFile).size;
+      }
+      assert.ok(after >= before + 2_000_000, `the database file grew from ${before} to ${after} bytes`);
     } finally {
       await store.close();
     }
