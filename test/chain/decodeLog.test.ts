@@ -28,14 +28,32 @@ function sample(param: AbiParameter, seed: number): unknown {
   if (type === "string") return `value ${seed}`;
   if (type === "bytes") return toHex(`payload ${seed}`);
   if (type.startsWith("bytes")) return pad(toHex(seed + 7), { size: Number(type.slice(5)) });
-  if (type.startsWith("uint") || type.startsWith("int")) return BigInt((seed * 7 + 3) % 120);
+  if (type.startsWith("uint")) return BigInt((seed * 7 + 3) % 120);
+  if (type.startsWith("int")) return BigInt(-((seed * 7 + 3) % 120));
   throw new Error(`no sample for ${type}`);
 }
 
 describe("event decoder", () => {
-  const events = Object.values(allContractArtifacts()).flatMap((artifact) =>
-    artifact.abi.filter((item): item is AbiEvent => item.type === "event"),
-  );
+  // Every event of our contracts, and one with the signed integers and mixed layouts none of them uses yet.
+  const synthetic: AbiEvent = {
+    type: "event",
+    name: "Synthetic",
+    inputs: [
+      { name: "a", type: "int256", indexed: true },
+      { name: "b", type: "int64", indexed: false },
+      { name: "c", type: "string", indexed: false },
+      { name: "d", type: "int32", indexed: false },
+      { name: "e", type: "bytes", indexed: false },
+      { name: "f", type: "bool", indexed: false },
+      { name: "g", type: "bytes6", indexed: false },
+    ],
+  };
+  const events = [
+    ...Object.values(allContractArtifacts()).flatMap((artifact) =>
+      artifact.abi.filter((item): item is AbiEvent => item.type === "event"),
+    ),
+    synthetic,
+  ];
 
   it("decodes every event of every deployable contract exactly as viem does", () => {
     assert.ok(events.length > 30, `found ${events.length} events`);

@@ -4,7 +4,7 @@
 import type { Hex } from "viem";
 
 /** The bytes of 0x-prefixed, even-length hex; throws on anything else (Buffer alone would stop at a bad digit). */
-export function hexToBytes(hex: Hex | string): Uint8Array {
+export function hexToBytes(hex: Hex | string): Buffer {
   const bytes = typeof hex === "string" && hex.startsWith("0x") ? Buffer.from(hex.slice(2), "hex") : undefined;
   if (!bytes || bytes.length * 2 !== hex.length - 2) {
     throw new TypeError("expected even-length 0x-prefixed hex");
