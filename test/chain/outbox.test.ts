@@ -93,6 +93,21 @@ describe("transaction outbox", () => {
     await assert.rejects(outbox.submit({ from, to: recorder, data: record(9n), label: " " }), { field: "label" });
   });
 
+  it("uses a caller's gas limit without an estimate; a revert then shows when mined", async () => {
+    const receipt = await outbox.send({ from, to: recorder, data: record(31n), gas: 150_000n, label: "record 31" });
+    const tx = await env.client.getTransaction({ hash: receipt.transactionHash });
+    assert.equal(tx.gas, 150_000n, "the given limit, not estimate x 1.25");
+    await assert.rejects(
+      outbox.send({ from, to: recorder, data: record(31n), gas: 150_000n, label: "record 31 again" }),
+      {
+        name: "TxFailedError",
+      },
+    );
+    await assert.rejects(outbox.submit({ from, to: recorder, data: record(32n), gas: 20_999n, label: "x" }), {
+      field: "gas",
+    });
+  });
+
   it("assigns gap-free nonces to hundreds of concurrent submits from many callers", async () => {
     const senders = keyring(Array.from({ length: 3 }, (_, i) => `0x${(i + 11).toString(16).padStart(64, "0")}` as Hex));
     const concurrent = createOutbox({

@@ -9,6 +9,12 @@ export interface TxRequest {
   to?: Address;
   data: Hex;
   value?: bigint;
+  /**
+   * Gas limit to use instead of asking the node to estimate one. For large batches whose cost the caller bounds from
+   * their size: estimation executes the whole batch once more on the node. A revert then shows only once mined
+   * (`waitMined` rejects with TxFailedError), not at submit.
+   */
+  gas?: bigint;
   /** Short description for logs and the outbox table: "membership.approve #12". */
   label: string;
 }

@@ -125,6 +125,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     if (request.value !== undefined && (typeof request.value !== "bigint" || request.value < 0n)) {
       throw new TxRequestInvalidError("value", "must be a non-negative bigint");
     }
+    if (request.gas !== undefined && (typeof request.gas !== "bigint" || request.gas < 21_000n)) {
+      throw new TxRequestInvalidError("gas", "must be a bigint of at least 21000 when given");
+    }
     if (typeof request.label !== "string" || request.label.trim() === "") {
       throw new TxRequestInvalidError("label", "must be a non-empty string");
     }
@@ -150,7 +153,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   const submit = async (request: TxRequest): Promise<TxTicket> => {
     validate(request);
     const account = accounts.account(request.from);
-    const gas = ((await estimate(request)) * GAS_MARGIN_PERCENT) / 100n;
+    const gas = request.gas ?? ((await estimate(request)) * GAS_MARGIN_PERCENT) / 100n;
     const feeData = await feeFields().catch((error) => {
       throw new ChainUnavailableError("reading fee data failed", error);
     });
