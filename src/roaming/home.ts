@@ -14,7 +14,7 @@ import { JweOpener, sealBatch } from "./crypto/jwe.ts";
 import type { EncryptionPublicJwk } from "./crypto/jwk.ts";
 import type { EncryptionKeyRing } from "./crypto/keyRing.ts";
 import { PairKeyCache, requestTag } from "./crypto/pseudonym.ts";
-import { encodeSubmitAnswers } from "./exchange.ts";
+import { batchGas, encodeSubmitAnswers } from "./exchange.ts";
 import type { OperatorDirectory } from "./operators.ts";
 import type { AnswerPayload, RequestPayload } from "./payloads.ts";
 import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "./policy.ts";
@@ -219,6 +219,11 @@ export class HomeResponder {
       from: this.#o.memberAccount,
       to: this.#o.exchange,
       data: encodeSubmitAnswers(answers),
+      ...batchGas(
+        "answer",
+        answers.length,
+        answers.map((a) => a.ciphertext),
+      ),
       label: `roaming.submitAnswers x${answers.length}`,
     });
     const at = new Date().toISOString();

@@ -15,7 +15,7 @@ import type { EncryptionPublicJwk } from "./crypto/jwk.ts";
 import type { EncryptionKeyRing } from "./crypto/keyRing.ts";
 import { PairKeyCache, requestTag } from "./crypto/pseudonym.ts";
 import { RoamingError } from "./errors.ts";
-import { encodeExpire, encodeRecordActivations, encodeSubmitRequests } from "./exchange.ts";
+import { batchGas, encodeExpire, encodeRecordActivations, encodeSubmitRequests } from "./exchange.ts";
 import { parseImsi } from "./imsi.ts";
 import type { OperatorDirectory } from "./operators.ts";
 import type { AnswerPayload, RequestPayload } from "./payloads.ts";
@@ -470,6 +470,7 @@ export class VisitedService {
             ciphertext: sealed[i] as string,
           })),
         ),
+        ...batchGas("request", items.length, sealed as string[]),
         label: `roaming.submitRequests x${items.length}`,
       });
       const at = new Date().toISOString();
@@ -503,6 +504,7 @@ export class VisitedService {
       from: this.#o.memberAccount,
       to: this.#o.exchange,
       data: encodeRecordActivations(items),
+      ...batchGas("activation", items.length),
       label: `roaming.recordActivations x${items.length}`,
     });
     await this.#closed(
@@ -516,6 +518,7 @@ export class VisitedService {
       from: this.#o.memberAccount,
       to: this.#o.exchange,
       data: encodeExpire(ids),
+      ...batchGas("expiry", ids.length),
       label: `roaming.expire x${ids.length}`,
     });
     await this.#closed(ids, receipt.transactionHash);

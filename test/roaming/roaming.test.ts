@@ -2,11 +2,19 @@
 // every failure case ends in a recorded outcome and the visited side never activates what was not granted.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import type { Address, Hex } from "viem";
 import { sealBatch } from "../../src/roaming/crypto/jwe.ts";
-import { encodeSubmitAnswers, encodeSubmitRequests } from "../../src/roaming/exchange.ts";
+import {
+  BOUNDED_GAS_MIN_BATCH,
+  batchGasLimit,
+  encodeExpire,
+  encodeRecordActivations,
+  encodeSubmitAnswers,
+  encodeSubmitRequests,
+} from "../../src/roaming/exchange.ts";
 import { OperatorDirectory } from "../../src/roaming/operators.ts";
 import { eventually } from "../support/eventually.ts";
 import {
@@ -317,6 +325,85 @@ describe("roaming authentication through the agents", () => {
     // New requests use the new keys and still work, in both directions.
     assert.equal((await attach("north", { imsi: imsiOf(NETWORKS.south, 6) })).state, "active");
     assert.equal((await attach("south", { imsi: imsiOf(NETWORKS.north, 6) })).state, "active");
+  });
+
+  it("bounds the gas of large batches above what the chain charges, and not far above", async () => {
+    const north = c.op.north.agent;
+    const south = c.op.south.agent;
+    const hex32 = () => `0x${randomBytes(32).toString("hex")}` as Hex;
+    // Ciphertexts the size of real JWEs and larger; the contract does not read them.
+    const text = (n: number, i: number) => "x".repeat(n + (i % 7) * 40);
+    const check = async (
+      agent: typeof north,
+      kind: Parameters<typeof batchGasLimit>[0],
+      data: Hex,
+      n: number,
+      c: string[],
+    ) => {
+      const estimate = await agent.chain.estimateGas({
+        account: agent.config.memberAccount,
+        to: exchangeAddress(),
+        data,
+      });
+      const bound = batchGasLimit(kind, n, c);
+      assert.ok(bound >= estimate, `${kind} x${n}: bound ${bound} below the estimate ${estimate}`);
+      assert.ok(bound * 10n < estimate * 16n, `${kind} x${n}: bound ${bound} over 1.6 x the estimate ${estimate}`);
+      const receipt = await agent.outbox.send({
+        from: agent.config.memberAccount,
+        to: exchangeAddress(),
+        data,
+        gas: bound,
+        label: `test: ${kind} x${n}`,
+      });
+      assert.equal(receipt.status, "success");
+    };
+    const exchangeAddress = () => c.exchange;
+    await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: true }));
+    try {
+      for (const n of [BOUNDED_GAS_MIN_BATCH, 400]) {
+        const ids = Array.from({ length: n }, hex32);
+        const expiresAt = BigInt(Math.floor(Date.now() / 1000) + 600);
+        const requests = ids.map((requestId, i) => ({
+          requestId,
+          pseudonym: hex32(),
+          expiresAt,
+          ciphertext: text(420, i),
+        }));
+        await check(
+          north,
+          "request",
+          encodeSubmitRequests(south.config.memberAccount, requests),
+          n,
+          requests.map((r) => r.ciphertext),
+        );
+        const answers = ids.map((requestId, i) => ({ requestId, ciphertext: text(300, i) }));
+        await check(
+          south,
+          "answer",
+          encodeSubmitAnswers(answers),
+          n,
+          answers.map((a) => a.ciphertext),
+        );
+        const activations = ids.map((requestId, i) => ({ requestId, activated: i % 2 === 0, servicesDigest: hex32() }));
+        await check(north, "activation", encodeRecordActivations(activations), n, []);
+      }
+      // Expiries: requests that lapsed unanswered.
+      const lapsing = Array.from({ length: BOUNDED_GAS_MIN_BATCH }, hex32);
+      const soon = BigInt(Math.floor(Date.now() / 1000) + 2);
+      await north.outbox.send({
+        from: north.config.memberAccount,
+        to: c.exchange,
+        data: encodeSubmitRequests(
+          south.config.memberAccount,
+          lapsing.map((requestId, i) => ({ requestId, pseudonym: hex32(), expiresAt: soon, ciphertext: text(420, i) })),
+        ),
+        label: "test: requests that will lapse",
+      });
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      await check(north, "expiry", encodeExpire(lapsing), lapsing.length, []);
+    } finally {
+      await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: false }));
+    }
   });
 
   it("the CLI drives both roles through the agents' APIs", async () => {
