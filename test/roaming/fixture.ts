@@ -88,8 +88,8 @@ export async function startRoamingConsortium(
     for (const name of names) {
       const count = options.subscribers ?? 10;
       const items = Array.from({ length: count }, (_, i) => subscriber(imsiOf(NETWORKS[name], i + 1)));
-      for (let i = 0; i < items.length; i += 10_000) {
-        await expectOk(op[name].call("PUT", "/v1/roaming/subscribers", { items: items.slice(i, i + 10_000) }));
+      for (let i = 0; i < items.length; i += 5_000) {
+        await expectOk(op[name].call("PUT", "/v1/roaming/subscribers", { items: items.slice(i, i + 5_000) }));
       }
     }
     // Every agent's read model knows every network before anyone attaches.
