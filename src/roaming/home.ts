@@ -20,6 +20,10 @@ import type { AnswerPayload, RequestPayload } from "./payloads.ts";
 import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "./policy.ts";
 import { noServices, SERVICES, type Service, type SubscriberRegister } from "./subscribers/register.ts";
 
+// Bookkeeping the agent derives again from the chain (answers, mined batches, decisions redone by the sweep): it
+// need not reach the disk before the next fully durable commit (see TransactionOptions).
+const DERIVABLE = { durability: "relaxed" } as const;
+
 /** A request as the read model keeps it (no ciphertexts: see ciphertexts.ts). */
 export interface LedgerRequestRow {
   request_id: string;
@@ -121,7 +125,7 @@ export class HomeResponder {
           record as never,
         );
       }
-    });
+    }, DERIVABLE);
     for (const { answer } of queued) {
       this.#batcher.add("answers", answer).then(
         () => this.#inProgress.delete(answer.requestId),
@@ -227,13 +231,15 @@ export class HomeResponder {
       label: `roaming.submitAnswers x${answers.length}`,
     });
     const at = new Date().toISOString();
-    await this.#o.store.transaction((tx) =>
-      execIn(
-        tx,
-        (list) => `UPDATE roaming_home_requests SET answered_at = $1, answer_tx = $2 WHERE request_id IN (${list})`,
-        answers.map((a) => a.requestId),
-        [at, receipt.transactionHash],
-      ),
+    await this.#o.store.transaction(
+      (tx) =>
+        execIn(
+          tx,
+          (list) => `UPDATE roaming_home_requests SET answered_at = $1, answer_tx = $2 WHERE request_id IN (${list})`,
+          answers.map((a) => a.requestId),
+          [at, receipt.transactionHash],
+        ),
+      DERIVABLE,
     );
   }
 

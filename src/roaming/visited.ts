@@ -25,6 +25,10 @@ export const SESSION_STATES = ["queued", "requested", "active", "refused", "reje
 export type SessionState = (typeof SESSION_STATES)[number];
 const OPEN_STATES = ["queued", "requested"];
 
+// Bookkeeping the agent derives again from the chain (answers, mined batches, decisions redone by the sweep): it
+// need not reach the disk before the next fully durable commit (see TransactionOptions).
+const DERIVABLE = { durability: "relaxed" } as const;
+
 export interface AttachInput {
   imsi: string;
   /** Which of our networks the device attached to; default our first network. */
@@ -358,7 +362,7 @@ export class VisitedService {
           u as never,
         );
       }
-    });
+    }, DERIVABLE);
     for (const u of updates) this.#wake(u[0] as string);
     for (const record of records) {
       this.#activations.add("activations", record).catch((error: unknown) => {
@@ -430,14 +434,16 @@ export class VisitedService {
     );
     if (rows.length === 0) return 0;
     const at = new Date(now).toISOString();
-    await this.#o.store.transaction((tx) =>
-      execIn(
-        tx,
-        (list) => `UPDATE roaming_sessions SET state = 'timed-out', outcome = 'home-timeout', activated_at = $1
+    await this.#o.store.transaction(
+      (tx) =>
+        execIn(
+          tx,
+          (list) => `UPDATE roaming_sessions SET state = 'timed-out', outcome = 'home-timeout', activated_at = $1
            WHERE state IN ('queued', 'requested') AND request_id IN (${list})`,
-        rows.map((r) => r.request_id),
-        [at],
-      ),
+          rows.map((r) => r.request_id),
+          [at],
+        ),
+      DERIVABLE,
     );
     for (const r of rows) {
       this.#wake(r.request_id);
@@ -474,14 +480,16 @@ export class VisitedService {
         label: `roaming.submitRequests x${items.length}`,
       });
       const at = new Date().toISOString();
-      await this.#o.store.transaction((tx) =>
-        execIn(
-          tx,
-          (list) => `UPDATE roaming_sessions SET submitted_at = $1, request_tx = $2,
+      await this.#o.store.transaction(
+        (tx) =>
+          execIn(
+            tx,
+            (list) => `UPDATE roaming_sessions SET submitted_at = $1, request_tx = $2,
              state = CASE WHEN state = 'queued' THEN 'requested' ELSE state END WHERE request_id IN (${list})`,
-          items.map((item) => item.requestId),
-          [at, receipt.transactionHash],
-        ),
+            items.map((item) => item.requestId),
+            [at, receipt.transactionHash],
+          ),
+        DERIVABLE,
       );
     } catch (error) {
       const at = new Date().toISOString();
@@ -526,13 +534,15 @@ export class VisitedService {
 
   async #closed(ids: readonly string[], txHash: string): Promise<void> {
     const at = new Date().toISOString();
-    await this.#o.store.transaction((tx) =>
-      execIn(
-        tx,
-        (list) => `UPDATE roaming_sessions SET closed_at = $1, closing_tx = $2 WHERE request_id IN (${list})`,
-        ids,
-        [at, txHash],
-      ),
+    await this.#o.store.transaction(
+      (tx) =>
+        execIn(
+          tx,
+          (list) => `UPDATE roaming_sessions SET closed_at = $1, closing_tx = $2 WHERE request_id IN (${list})`,
+          ids,
+          [at, txHash],
+        ),
+      DERIVABLE,
     );
   }
 

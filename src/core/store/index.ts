@@ -9,4 +9,4 @@ export {
 export { execIn, IN_LIST_CHUNK, placeholders, queryIn } from "./inList.ts";
 export { migrationChecksum } from "./migrations.ts";
 export { type OpenStoreOptions, openStore } from "./open.ts";
-export type { Dialect, Migration, Queryable, SqlParam, Store, Transaction } from "./store.ts";
+export type { Dialect, Migration, Queryable, SqlParam, Store, Transaction, TransactionOptions } from "./store.ts";

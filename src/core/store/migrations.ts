@@ -3,11 +3,11 @@
 import { createHash } from "node:crypto";
 import type { InternalTransaction } from "./connection.ts";
 import { MigrationChecksumError, StoreError } from "./errors.ts";
-import type { Dialect, Migration, Store } from "./store.ts";
+import type { Dialect, Migration, Store, TransactionOptions } from "./store.ts";
 
 /** What a backend offers the migration runner beyond the public Store. */
 export interface InternalStore extends Store {
-  transaction<T>(fn: (tx: InternalTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: InternalTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs fn while no other agent can migrate the same database. */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
 }

@@ -12,7 +12,7 @@ import {
 import { ForeignKeyViolationError, StoreError, UniqueViolationError } from "./errors.ts";
 import type { InternalStore } from "./migrations.ts";
 import { checkParams, narrowInteger, prepareSql, toDriverParam } from "./sql.ts";
-import type { SqlParam } from "./store.ts";
+import type { SqlParam, TransactionOptions } from "./store.ts";
 
 const INT8_OID = 20;
 /** Arbitrary constant shared by every agent version: "telco-ledger migrations". */
@@ -87,7 +87,7 @@ export async function openPostgresStore(databaseUrl: string): Promise<InternalSt
       open();
       return outside.exec(sql, params);
     },
-    async transaction<T>(fn: (tx: InternalTransaction) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: InternalTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
       open();
       context.assertOutside();
       const client = await pool.connect();
@@ -96,6 +96,7 @@ export async function openPostgresStore(databaseUrl: string): Promise<InternalSt
       let broken = false;
       try {
         await conn.script("BEGIN");
+        if (options?.durability === "relaxed") await conn.script("SET LOCAL synchronous_commit TO OFF");
         const result = await context.run(state, () => fn(transactionOver("postgres", conn, state)));
         state.active = false;
         await conn.script("COMMIT");

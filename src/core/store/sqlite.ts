@@ -16,7 +16,7 @@ import { ForeignKeyViolationError, StoreError, UniqueViolationError } from "./er
 import type { InternalStore } from "./migrations.ts";
 import { Mutex } from "./mutex.ts";
 import { checkParams, narrowInteger, type PreparedSql, prepareSql, toDriverParam } from "./sql.ts";
-import type { SqlParam } from "./store.ts";
+import type { SqlParam, TransactionOptions } from "./store.ts";
 
 const BUSY_TIMEOUT_MS = 5000;
 const STATEMENT_CACHE_SIZE = 256;
@@ -107,25 +107,37 @@ export function openSqliteStore(file: string): InternalStore {
     return mutex.run(fn);
   };
 
+  // One transaction on the connection; the caller holds the mutex.
+  const inTransaction = async <T>(fn: (tx: InternalTransaction) => Promise<T>): Promise<T> => {
+    // IMMEDIATE takes the write lock now, so another process (a CLI on the same file) cannot make us fail later.
+    await conn.script("BEGIN IMMEDIATE");
+    const state: TxState = { active: true };
+    try {
+      const result = await context.run(state, () => fn(transactionOver("sqlite", conn, state)));
+      state.active = false;
+      await conn.script("COMMIT");
+      return result;
+    } catch (error) {
+      state.active = false;
+      if (db.isTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  };
+
   return {
     dialect: "sqlite",
     query: (sql, params) => serialised(() => outside.query(sql, params)),
     one: (sql, params) => serialised(() => outside.one(sql, params)),
     exec: (sql, params) => serialised(() => outside.exec(sql, params)),
-    transaction<T>(fn: (tx: InternalTransaction) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: InternalTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
       return serialised(async () => {
-        // IMMEDIATE takes the write lock now, so another process (a CLI on the same file) cannot make us fail later.
-        await conn.script("BEGIN IMMEDIATE");
-        const state: TxState = { active: true };
+        // In WAL mode NORMAL skips this commit's fsync; the next FULL commit syncs the log, this one's frames too.
+        const relaxed = options?.durability === "relaxed";
+        if (relaxed) db.exec("PRAGMA synchronous = NORMAL");
         try {
-          const result = await context.run(state, () => fn(transactionOver("sqlite", conn, state)));
-          state.active = false;
-          await conn.script("COMMIT");
-          return result;
-        } catch (error) {
-          state.active = false;
-          if (db.isTransaction) db.exec("ROLLBACK");
-          throw error;
+          return await inTransaction(fn);
+        } finally {
+          if (relaxed) db.exec("PRAGMA synchronous = FULL");
         }
       });
     },

@@ -105,6 +105,39 @@ export function storeBehavior(backend: () => StoreBackend): void {
     });
   });
 
+  it("commits a relaxed-durability transaction like any other, and relaxes only that one", async () => {
+    await withStore(backend, schema, async (store) => {
+      const durability = async (q: Pick<Store, "one">) =>
+        store.dialect === "sqlite"
+          ? Number((await q.one<{ synchronous: number }>("PRAGMA synchronous"))?.synchronous)
+          : (await q.one<{ synchronous_commit: string }>("SHOW synchronous_commit"))?.synchronous_commit;
+      const strict = await durability(store);
+      const inside = await store.transaction(
+        async (tx) => {
+          await tx.exec("INSERT INTO accounts (id, name) VALUES ($1, $2)", [1, "relaxed"]);
+          return durability(tx);
+        },
+        { durability: "relaxed" },
+      );
+      assert.deepEqual(await store.one("SELECT name FROM accounts WHERE id = 1"), { name: "relaxed" });
+      assert.equal(strict, store.dialect === "sqlite" ? 2 : "on");
+      assert.equal(inside, store.dialect === "sqlite" ? 1 : "off");
+      assert.equal(await durability(store), strict, "the next transaction is fully durable again");
+      await assert.rejects(
+        store.transaction(
+          async (tx) => {
+            await tx.exec("INSERT INTO accounts (id, name) VALUES ($1, $2)", [2, "rolled back"]);
+            throw new Error("half-way");
+          },
+          { durability: "relaxed" },
+        ),
+        /half-way/,
+      );
+      assert.equal(await store.one("SELECT name FROM accounts WHERE id = 2"), undefined);
+      assert.equal(await durability(store), strict);
+    });
+  });
+
   it("binds $n placeholders by number, reuses them, and leaves $n inside string literals alone", async () => {
     await withStore(backend, schema, async (store) => {
       await store.exec("INSERT INTO accounts (id, name, balance) VALUES ($3, $1, $2)", ["x", 70, 7]);

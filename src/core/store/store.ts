@@ -32,12 +32,22 @@ export interface Transaction extends Queryable {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
+export interface TransactionOptions {
+  /**
+   * "full" (default): committed means on disk. "relaxed": committed, and on disk at the next full commit or within
+   * the database's own flush interval; a power loss (not a process crash) may drop it. For data the agent can derive
+   * again (the read model it re-indexes from the chain, bookkeeping of mined transactions), never for what an API
+   * call or the outbox acknowledged. SQLite: synchronous=NORMAL for that commit; PostgreSQL: synchronous_commit off.
+   */
+  durability?: "full" | "relaxed";
+}
+
 export interface Store extends Queryable {
   /**
    * Runs fn in one transaction: all its statements commit together or none do. Inside fn use `tx`, never the store
    * itself (on SQLite that would wait for the transaction it is part of; the store rejects it with STORE_TX_MISUSE).
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 

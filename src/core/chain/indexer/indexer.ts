@@ -85,6 +85,9 @@ export interface Indexer {
 
 const CHECKPOINTS_KEPT = 64;
 const JOURNAL_BYTES_MAX = 256;
+// The read model is derived from the chain: a range lost to a power cut (cursor and projections together) is indexed
+// again, so its commit need not wait for the disk.
+const RELAXED = { durability: "relaxed" } as const;
 
 /**
  * An event's arguments as `chain_events` keeps them. A long byte string (an encrypted roaming payload) is recorded by
@@ -320,7 +323,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
              ORDER BY block_number DESC LIMIT $2) AS kept)`,
         [name, CHECKPOINTS_KEPT],
       );
-    });
+    }, RELAXED);
     return applied;
   };
 
