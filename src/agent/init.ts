@@ -23,6 +23,8 @@ export interface InitAgentInput {
   /** When set, the passphrase comes from this variable and no passphrase file is written. */
   passphraseEnv?: string;
   databaseUrl?: string;
+  /** How often the indexer looks for new blocks (default 500 ms): each look is one cheap eth_blockNumber. */
+  pollMs?: number;
 }
 
 export const MEMBER_KEY_LABEL = "member";
@@ -42,7 +44,13 @@ export async function initAgent(input: InitAgentInput): Promise<{ configPath: st
     dataDir: ".",
     listen: { host: input.host ?? "127.0.0.1", port: input.port },
     publicUrl: input.publicUrl ?? `http://${input.host ?? "127.0.0.1"}:${input.port}`,
-    chain: { rpcUrl: input.rpcUrl, chainId: input.chainId, manifestPath: input.manifestPath, confirmations: 0 },
+    chain: {
+      rpcUrl: input.rpcUrl,
+      chainId: input.chainId,
+      manifestPath: input.manifestPath,
+      confirmations: 0,
+      ...(input.pollMs ? { pollMs: input.pollMs } : {}),
+    },
     ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}),
     keystore: input.passphraseEnv ? { passphraseEnv: input.passphraseEnv } : { passphraseFile: "keystore.passphrase" },
   };

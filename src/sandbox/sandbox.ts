@@ -97,6 +97,9 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
         rpcUrl: devnet.rpcUrl,
         chainId: devnet.chainId,
         manifestPath,
+        // A roaming attach waits for two blocks to be seen (request, answer): half-second looks would add up to a
+        // second to it. Ten looks a second per agent cost the devnet little.
+        pollMs: 100,
       });
       homes.push({ member, configPath, config, home });
     }
