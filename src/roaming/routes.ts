@@ -219,6 +219,8 @@ export function roamingApiModule(rt: RoamingRuntime, context: AgentContext): Api
         "/v1/roaming/subscribers",
         {
           config: { auth: "operator" },
+          // 10,000 subscribers are about 2 MB of JSON: above the agent's default 1 MB body limit.
+          bodyLimit: 4 * 1024 * 1024,
           schema: {
             summary: "Create or replace home subscribers (all or nothing)",
             tags,

@@ -406,6 +406,15 @@ describe("roaming authentication through the agents", () => {
     }
   });
 
+  it("takes the schema's maximum of 10,000 subscribers in one call", async () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => subscriber(imsiOf(NETWORKS.east, 500_000 + i)));
+    assert.deepEqual(await expectOk(c.op.east.call("PUT", "/v1/roaming/subscribers", { items })), { upserted: 10_000 });
+    const tooMany = await c.op.east.call("PUT", "/v1/roaming/subscribers", {
+      items: [...items, subscriber(imsiOf(NETWORKS.east, 499_999))],
+    });
+    assert.equal(tooMany.status, 400, JSON.stringify(tooMany.body));
+  });
+
   it("the CLI drives both roles through the agents' APIs", async () => {
     const cli = (agent: OperatorName, ...args: string[]) =>
       execFileAsync(process.execPath, [
