@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
-import { execIn } from "../core/store/index.ts";
+import { DERIVED_DATA, execIn } from "../core/store/index.ts";
 import type { Store } from "../core/store/store.ts";
 import { Batcher } from "./batcher.ts";
 import type { CiphertextSource, SealedRow } from "./ciphertexts.ts";
@@ -19,10 +19,6 @@ import type { OperatorDirectory } from "./operators.ts";
 import type { AnswerPayload, RequestPayload } from "./payloads.ts";
 import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "./policy.ts";
 import { noServices, SERVICES, type Service, type SubscriberRegister } from "./subscribers/register.ts";
-
-// Bookkeeping the agent derives again from the chain (answers, mined batches, decisions redone by the sweep): it
-// need not reach the disk before the next fully durable commit (see TransactionOptions).
-const DERIVABLE = { durability: "relaxed" } as const;
 
 /** A request as the read model keeps it (no ciphertexts: see ciphertexts.ts). */
 export interface LedgerRequestRow {
@@ -84,7 +80,7 @@ export class HomeResponder {
    * Answers every pending request addressed to us that we have not answered yet (after a restart, or unpause).
    * Requests seen in the last `settleMs` are left to the event pass that is handling them.
    */
-  async answerPending(settleMs = 2000): Promise<number> {
+  async answerPending(settleMs: number): Promise<number> {
     const rows = await this.#o.store.query<LedgerRequestRow>(
       `SELECT r.* FROM roaming_requests r LEFT JOIN roaming_home_requests h ON h.request_id = r.request_id
        WHERE r.hpmn = $1 AND r.state = 'pending' AND h.request_id IS NULL AND r.requested_seen_at < $2
@@ -125,7 +121,7 @@ export class HomeResponder {
           record as never,
         );
       }
-    }, DERIVABLE);
+    }, DERIVED_DATA);
     for (const { answer } of queued) {
       this.#batcher.add("answers", answer).then(
         () => this.#inProgress.delete(answer.requestId),
@@ -239,7 +235,7 @@ export class HomeResponder {
           answers.map((a) => a.requestId),
           [at, receipt.transactionHash],
         ),
-      DERIVABLE,
+      DERIVED_DATA,
     );
   }
 

@@ -6,7 +6,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
-import { execIn, queryIn } from "../core/store/index.ts";
+import { DERIVED_DATA, execIn, queryIn } from "../core/store/index.ts";
 import type { Store } from "../core/store/store.ts";
 import { Batcher } from "./batcher.ts";
 import type { SealedRow } from "./ciphertexts.ts";
@@ -24,10 +24,6 @@ import { noServices, SERVICES, type Service, type ServiceFlags } from "./subscri
 export const SESSION_STATES = ["queued", "requested", "active", "refused", "rejected", "timed-out", "failed"] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 const OPEN_STATES = ["queued", "requested"];
-
-// Bookkeeping the agent derives again from the chain (answers, mined batches, decisions redone by the sweep): it
-// need not reach the disk before the next fully durable commit (see TransactionOptions).
-const DERIVABLE = { durability: "relaxed" } as const;
 
 export interface AttachInput {
   imsi: string;
@@ -362,7 +358,7 @@ export class VisitedService {
           u as never,
         );
       }
-    }, DERIVABLE);
+    }, DERIVED_DATA);
     for (const u of updates) this.#wake(u[0] as string);
     for (const record of records) {
       this.#activations.add("activations", record).catch((error: unknown) => {
@@ -443,7 +439,7 @@ export class VisitedService {
           rows.map((r) => r.request_id),
           [at],
         ),
-      DERIVABLE,
+      DERIVED_DATA,
     );
     for (const r of rows) {
       this.#wake(r.request_id);
@@ -489,7 +485,7 @@ export class VisitedService {
             items.map((item) => item.requestId),
             [at, receipt.transactionHash],
           ),
-        DERIVABLE,
+        DERIVED_DATA,
       );
     } catch (error) {
       const at = new Date().toISOString();
@@ -542,7 +538,7 @@ export class VisitedService {
           ids,
           [at, txHash],
         ),
-      DERIVABLE,
+      DERIVED_DATA,
     );
   }
 

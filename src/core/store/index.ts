@@ -10,3 +10,4 @@ export { execIn, IN_LIST_CHUNK, placeholders, queryIn } from "./inList.ts";
 export { migrationChecksum } from "./migrations.ts";
 export { type OpenStoreOptions, openStore } from "./open.ts";
 export type { Dialect, Migration, Queryable, SqlParam, Store, Transaction, TransactionOptions } from "./store.ts";
+export { DERIVED_DATA } from "./store.ts";

@@ -42,6 +42,9 @@ export interface TransactionOptions {
   durability?: "full" | "relaxed";
 }
 
+/** For data the agent derives again (its read model, bookkeeping of mined transactions): see `durability`. */
+export const DERIVED_DATA: TransactionOptions = { durability: "relaxed" };
+
 export interface Store extends Queryable {
   /**
    * Runs fn in one transaction: all its statements commit together or none do. Inside fn use `tx`, never the store

@@ -12,7 +12,7 @@ import {
   toEventSelector,
   toHex,
 } from "viem";
-import type { Queryable, Store } from "../../store/store.ts";
+import { DERIVED_DATA, type Queryable, type Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import { type EventDecoder, eventDecoder } from "./decodeLog.ts";
@@ -85,9 +85,6 @@ export interface Indexer {
 
 const CHECKPOINTS_KEPT = 64;
 const JOURNAL_BYTES_MAX = 256;
-// The read model is derived from the chain: a range lost to a power cut (cursor and projections together) is indexed
-// again, so its commit need not wait for the disk.
-const RELAXED = { durability: "relaxed" } as const;
 
 /**
  * An event's arguments as `chain_events` keeps them. A long byte string (an encrypted roaming payload) is recorded by
@@ -285,6 +282,8 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     }
     for (const event of events) event.blockTimestamp = times.get(event.blockNumber) ?? 0;
     const applied: ChainEvent[] = [];
+    // The read model is derived from the chain: a range lost to a power cut (cursor and projections together) is
+    // indexed again, so the commit need not wait for the disk.
     await store.transaction(async (tx) => {
       for (const event of events) {
         const inserted = await tx.exec(
@@ -323,7 +322,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
              ORDER BY block_number DESC LIMIT $2) AS kept)`,
         [name, CHECKPOINTS_KEPT],
       );
-    }, RELAXED);
+    }, DERIVED_DATA);
     return applied;
   };
 
