@@ -26,7 +26,7 @@ export interface RoamingWorkerOptions {
   sweepMs?: number;
 }
 
-// A missed answer is one the event pass has not handled for this long.
+// A request or answer the event pass has not handled for this long is the sweep's to handle.
 const SETTLE_MS = 2000;
 
 export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<void> } {
@@ -79,7 +79,7 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
 
   const sweep = async () => {
     try {
-      await o.home.answerPending();
+      await o.home.answerPending(SETTLE_MS);
       const missed = await o.store.query<LedgerRequestRow>(
         `SELECT r.* FROM roaming_requests r JOIN roaming_sessions s ON s.request_id = r.request_id
          WHERE r.vpmn = $1 AND r.state = 'answered' AND s.state IN ('queued', 'requested') AND r.answered_seen_at < $2
