@@ -25,6 +25,8 @@ export interface InitAgentInput {
   databaseUrl?: string;
   /** How often the indexer looks for new blocks (default 500 ms): each look is one cheap eth_blockNumber. */
   pollMs?: number;
+  /** Default "info". */
+  logLevel?: AgentConfig["logLevel"];
 }
 
 export const MEMBER_KEY_LABEL = "member";
@@ -52,6 +54,7 @@ export async function initAgent(input: InitAgentInput): Promise<{ configPath: st
       ...(input.pollMs ? { pollMs: input.pollMs } : {}),
     },
     ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}),
+    ...(input.logLevel ? { logLevel: input.logLevel } : {}),
     keystore: input.passphraseEnv ? { passphraseEnv: input.passphraseEnv } : { passphraseFile: "keystore.passphrase" },
   };
   const keystore = await openKeystore({

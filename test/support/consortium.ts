@@ -5,7 +5,7 @@
 // Either way tests talk to the agents over HTTP exactly as a back office would.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +16,6 @@ import { initAgent } from "../../src/agent/init.ts";
 import { requestAgent } from "../../src/cli/agentClient.ts";
 import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
 import { silentLogger } from "../../src/core/chain/logger.ts";
-import type { AgentConfig } from "../../src/core/config.ts";
 import { deployPlatform } from "../../src/ledger/deployer.ts";
 
 export interface TestMember {
@@ -78,7 +77,7 @@ export class TestConsortiumError extends Error {
   }
 }
 
-/** Settings both agent shapes get: quiet logs, and an indexer that notices a block within 50 ms. */
+/** Settings both agent shapes get in their agent.json: quiet logs, an indexer that notices a block within 50 ms. */
 const TEST_AGENT_SETTINGS = { logLevel: "fatal", pollMs: 50 } as const;
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
@@ -130,6 +129,7 @@ export async function startTestConsortium(
         chainId: devnet.chainId,
         manifestPath,
         ...(member.databaseUrl ? { databaseUrl: member.databaseUrl } : {}),
+        ...TEST_AGENT_SETTINGS,
       });
       homes.push({ member, home, config, configPath });
     }
@@ -151,7 +151,6 @@ export async function startTestConsortium(
       const started = await Promise.all(
         homes.map(async ({ member, home, config, configPath }) => {
           const adminKey = await ensureAdminKey(config);
-          await writeTestSettings(configPath);
           const logFile = join(home, "agent.log");
           const child = children.spawn(configPath, logFile);
           const url = `http://127.0.0.1:${config.listen.port}`;
@@ -165,7 +164,7 @@ export async function startTestConsortium(
     } else {
       for (const { member, config } of homes) {
         const adminKey = await ensureAdminKey(config);
-        const agent = await createAgent(withTestSettings(config), { logger: pino({ level: "silent" }) });
+        const agent = await createAgent(config, { logger: pino({ level: "silent" }) });
         running.push(agent);
         const url = await agent.start();
         agents[member.name] = { agent, ...endpoint(url, adminKey) };
@@ -184,24 +183,6 @@ function endpoint(url: string, adminKey: string): TestAgentEndpoint {
     adminKey,
     call: (method, path, body, key = adminKey) => requestAgent({ url, apiKey: key }, method, path, body),
   };
-}
-
-function withTestSettings(config: AgentConfig): AgentConfig {
-  return {
-    ...config,
-    logLevel: TEST_AGENT_SETTINGS.logLevel,
-    chain: { ...config.chain, pollMs: TEST_AGENT_SETTINGS.pollMs },
-  };
-}
-
-/** The same settings, written into agent.json, which is all `agent start` reads. */
-async function writeTestSettings(configPath: string): Promise<void> {
-  const raw = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown> & {
-    chain: Record<string, unknown>;
-  };
-  raw.logLevel = TEST_AGENT_SETTINGS.logLevel;
-  raw.chain = { ...raw.chain, pollMs: TEST_AGENT_SETTINGS.pollMs };
-  await writeFile(configPath, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** A loopback port the OS just handed out; free again when this returns. */
