@@ -1,7 +1,16 @@
-// The use-case domains this build of the platform runs. Add a domain by adding its plugin here.
+// The domains this build of the platform runs, in dependency order: a domain may use what the domains before it
+// publish. Add a domain by adding its plugin here (docs/domains.md).
 import type { DomainPlugin } from "./agent/domain.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
+import { identityPlugin } from "./identity/plugin.ts";
+import { membershipPlugin } from "./membership/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
 import { stirPlugin } from "./stir/plugin.ts";
 
-export const DOMAINS: readonly DomainPlugin[] = [eidlPlugin, roamingPlugin, stirPlugin];
+export const DOMAINS: readonly DomainPlugin[] = [
+  membershipPlugin,
+  identityPlugin,
+  eidlPlugin,
+  stirPlugin,
+  roamingPlugin,
+];

@@ -17,15 +17,10 @@ import { type Keystore, openKeystore } from "../core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../core/identity/resolver.ts";
 import { openStore, type Store } from "../core/store/index.ts";
 import { DOMAINS } from "../domains.ts";
-import { identityApiModule } from "../identity/routes.ts";
 import { allContractArtifacts, platformAbis } from "../ledger/deploymentPlan.ts";
-import { membershipProjection } from "../membership/projection.ts";
-import { membershipApiModule } from "../membership/routes.ts";
-import { MembershipService } from "../membership/service.ts";
 import { openAgentStore } from "./bootstrap.ts";
 import { consoleModule } from "./consoleRoutes.ts";
-import type { AgentContext } from "./domain.ts";
-import { translateDomainError } from "./domainErrors.ts";
+import type { AgentContext, PlatformContext, PublishedServices } from "./domain.ts";
 import { agentInfoModule } from "./infoRoutes.ts";
 import { agentMigrations } from "./migrations.ts";
 import { AGENT_VERSION_TEXT } from "./version.ts";
@@ -38,7 +33,6 @@ export interface Agent {
   outbox: Outbox;
   indexer: Indexer;
   keystore: Keystore;
-  membership: MembershipService;
   dids: DidService;
   resolver: DidResolver;
   /** Starts the outbox (recovering anything journalled), the indexer and the HTTP listener; returns the URL. */
@@ -91,7 +85,6 @@ async function assemble(
       throw new Error(`the deployment manifest ${config.chain.manifestPath} has no ${name}; run telco-ledger deploy`);
     return deployed;
   };
-  const registry = address("ConsortiumRegistry");
   const didRegistry = address("EthereumDIDRegistry");
   const statusRegistry = address("CredentialStatusRegistry");
 
@@ -110,7 +103,7 @@ async function assemble(
       fromBlock: address(name).blockNumber,
       ...(logFilters[name] ? { topics: logFilters[name] } : {}),
     })),
-    projections: [membershipProjection, ...DOMAINS.flatMap((d) => d.projections ?? [])],
+    projections: DOMAINS.flatMap((d) => d.projections ?? []),
     ...(config.chain.pollMs ? { pollMs: config.chain.pollMs } : {}),
     confirmations: config.chain.confirmations ?? 0,
     logger: chainLogger,
@@ -137,17 +130,8 @@ async function assemble(
   });
   const credentials = new CredentialService({ keystore, dids, resolver, status, chainId: config.chain.chainId });
   const didAuth = new DidAuth({ resolver, audience: config.publicUrl });
-  const membership = new MembershipService({
-    db: store,
-    chain,
-    sender: outbox,
-    accounts: keystore,
-    registry: registry.address,
-    memberAccount: config.memberAccount,
-    syncReadModel: () => indexer.syncOnce(),
-  });
 
-  const context: AgentContext = {
+  const platform: PlatformContext = {
     config,
     logger,
     store,
@@ -161,22 +145,20 @@ async function assemble(
     resolver,
     credentials,
     credentialStatus: status,
-    membership,
+    didAuth,
   };
-  const domainApis = await Promise.all(DOMAINS.filter((d) => d.api).map((d) => d.api?.(context) as Promise<ApiModule>));
+  // Each domain publishes to the ones after it, in src/domains.ts order, before any domain builds its routes.
+  const published: Partial<PublishedServices> = {};
+  const context: AgentContext = { ...platform, published: published as PublishedServices };
+  for (const domain of DOMAINS) Object.assign(published, await domain.publish?.(context));
+  const domainApis: ApiModule[] = [];
+  for (const domain of DOMAINS) if (domain.api) domainApis.push(await domain.api(context));
   const app = await createApiServer({
     store,
     member: { id: config.memberAccount.toLowerCase(), name: config.memberName },
     version: AGENT_VERSION_TEXT,
     logger: { level: config.logLevel ?? "info", base: { agent: config.name } },
-    translateError: translateDomainError,
-    modules: [
-      agentInfoModule({ config, manifest, keystore }),
-      membershipApiModule(membership),
-      identityApiModule({ dids, resolver, credentials, status, didAuth, membership, publicUrl: config.publicUrl }),
-      ...domainApis,
-      consoleModule(),
-    ],
+    modules: [agentInfoModule({ config, manifest, keystore }), ...domainApis, consoleModule()],
   });
   app.healthChecks.register("chain", async () => {
     const head = await chain.getBlockNumber();
@@ -196,7 +178,6 @@ async function assemble(
     outbox,
     indexer,
     keystore,
-    membership,
     dids,
     resolver,
     async start() {

@@ -3,9 +3,7 @@
 import { Command } from "commander";
 import { registerAgentCommands } from "../agent/cli.ts";
 import { DOMAINS } from "../domains.ts";
-import { registerIdentityCommands } from "../identity/cli.ts";
 import { registerDevnetCommands } from "../ledger/cli.ts";
-import { registerMembershipCommands } from "../membership/cli.ts";
 import { registerSandboxCommands } from "../sandbox/cli.ts";
 import { printError } from "./output.ts";
 
@@ -18,8 +16,6 @@ const program = new Command("telco-ledger")
 registerSandboxCommands(program);
 registerDevnetCommands(program);
 registerAgentCommands(program);
-registerMembershipCommands(program);
-registerIdentityCommands(program);
 for (const domain of DOMAINS) domain.registerCommands?.(program);
 
 try {

@@ -3,6 +3,7 @@
 // the agent's indexer (onEvent, after each commit), so it always reflects exactly what the read model holds.
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { registerEidlCommands } from "./cli.ts";
+import { EIDL_ERRORS } from "./errors.ts";
 import { EIDL_CONTRACTS, EidlChainLedger, eidlDeployment } from "./ledger.ts";
 import { eidlMigrations } from "./migrations.ts";
 import { PrefixIndex } from "./prefixIndex.ts";
@@ -21,8 +22,8 @@ export async function createEidlService(context: AgentContext): Promise<EidlServ
     dids: context.dids,
     credentials: context.credentials,
     credentialStatus: context.credentialStatus,
-    bindAccount: (account) => context.membership.bindAccount(account),
-    memberRoles: async () => (await context.membership.getMember(context.config.memberAccount))?.roles ?? [],
+    bindAccount: (account) => context.published.membership.bindAccount(account),
+    memberRoles: () => context.published.membership.ownRoles(),
     ledger: new EidlChainLedger({
       chain: context.chain,
       sender: context.outbox,
@@ -38,6 +39,10 @@ export async function createEidlService(context: AgentContext): Promise<EidlServ
 
 export const eidlPlugin: DomainPlugin = {
   name: "eidl",
+  description:
+    "Enterprise identity and TN authority (ATIS EIDL): vetting, TN allocation, assignment, delegation, ports",
+  doc: "docs/eidl.md",
+  errors: EIDL_ERRORS,
   contracts: EIDL_CONTRACTS,
   deployment: eidlDeployment,
   migrations: eidlMigrations,

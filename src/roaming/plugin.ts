@@ -4,6 +4,7 @@ import { type AbiEvent, getAbiItem, pad, toEventSelector } from "viem";
 import type { DomainPlugin } from "../agent/domain.ts";
 import { OperatorRegistry, RoamingExchange } from "../generated/contracts.ts";
 import { registerRoamingCommands } from "./cli.ts";
+import { ROAMING_ERRORS } from "./errors.ts";
 import { roamingMigrations } from "./migrations.ts";
 import { OPERATOR_REGISTRY, ROAMING_EXCHANGE, roamingProjection } from "./projection.ts";
 import { roamingApiModule } from "./routes.ts";
@@ -19,6 +20,10 @@ const required = (deployed: Record<string, { address: string }>, name: string) =
 
 export const roamingPlugin: DomainPlugin = {
   name: "roaming",
+  description:
+    "Roaming subscriber authentication (EEA use case 1A): encrypted request/answer/activation between operators",
+  doc: "docs/roaming.md",
+  errors: ROAMING_ERRORS,
   contracts: { [OPERATOR_REGISTRY]: OperatorRegistry, [ROAMING_EXCHANGE]: RoamingExchange },
   deployment: [
     {

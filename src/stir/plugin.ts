@@ -5,7 +5,7 @@ import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { createEidlFacts } from "../eidl/facts.ts";
 import { registerStirCommands } from "./cli.ts";
 import { EidlLedgerFacts } from "./eidlFacts.ts";
-import { StirError } from "./errors.ts";
+import { STIR_ERRORS, StirError } from "./errors.ts";
 import { stirMigrations } from "./migrations.ts";
 import { stirApiModule } from "./routes.ts";
 import { seedStirSandbox } from "./sandbox.ts";
@@ -43,6 +43,9 @@ export function stirRuntime(context: AgentContext) {
 
 export const stirPlugin: DomainPlugin = {
   name: "stir",
+  description: "Signed calls (STIR/SHAKEN): Enterprise PASSporTs, OSP attestation from ledger facts, STI-AS and STI-VS",
+  doc: "docs/stir.md",
+  errors: STIR_ERRORS,
   migrations: stirMigrations,
   async api(context) {
     const { service } = await stirRuntime(context);

@@ -52,9 +52,10 @@ export function installRouteConventions(app: ApiApp): void {
       route.config = { ...route.config, auth: "public" };
       return;
     }
-    const auth: AuthLevel = (route.config as { auth?: AuthLevel } | undefined)?.auth ?? DEFAULT_AUTH;
+    const declared = (route.config as { auth?: AuthLevel } | undefined)?.auth;
+    const auth: AuthLevel = declared ?? DEFAULT_AUTH;
     if (!AUTH_LEVELS.includes(auth)) throw new Error(`${where}: config.auth must be one of ${AUTH_LEVELS.join(", ")}`);
-    route.config = { ...route.config, auth };
+    route.config = { ...route.config, auth, authDeclared: declared !== undefined };
     if (schema.hide) return;
 
     if (!schema.summary) throw new Error(`${where}: schema.summary is required`);

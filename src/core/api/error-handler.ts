@@ -1,7 +1,10 @@
-// Turns every failure into the one error shape: our ApiErrors, Fastify's schema validation errors (one detail per
-// field), body parsing errors, unknown routes, store conflicts, and anything unexpected (500, no stack leaked).
+// Turns every failure into the one error shape: our ApiErrors, the domains' DomainErrors (status from the error table
+// that declares the code), chain failures, Fastify's schema validation errors (one detail per field), body parsing
+// errors, unknown routes, store conflicts, and anything unexpected (500, no stack leaked).
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { DomainError } from "../errors/index.ts";
 import { UniqueViolationError } from "../store/index.ts";
+import { chainApiError } from "./chain-errors.ts";
 import { API_ERRORS, ApiError, type ApiErrorCode, type ErrorBody, type ErrorDetail } from "./errors.ts";
 import type { ApiApp } from "./types.ts";
 
@@ -77,13 +80,40 @@ export function validationDetails(context: string, errors: readonly AjvError[]):
   return details;
 }
 
-/** Maps a domain's typed error onto the API contract; undefined when it is not one the translator knows. */
-export type ErrorTranslator = (error: unknown) => ApiError | undefined;
+/** What the client is sent: the code (an API code or a domain's), its status and the body. */
+interface Answer {
+  status: number;
+  body: Omit<ErrorBody, "requestId">;
+  /** Unexpected failures are logged with their stack; refusals are not. */
+  internal: boolean;
+  /** The SIP response a proxy should send, for domain errors that declare one (x-sip-status header). */
+  sip?: { code: number; reason: string };
+}
 
-function toApiError(error: FastifyError | Error, translate?: ErrorTranslator): ApiError {
+function domainAnswer(error: DomainError): Answer {
+  const spec = error.spec;
+  if (!spec) return answer(new ApiError("INTERNAL", "internal error; quote the requestId when reporting it"));
+  const body: Answer["body"] = { code: error.code, message: error.message };
+  if (error.field) body.details = [{ field: error.field, message: error.message }];
+  if (Object.keys(error.details).length) body.facts = error.details;
+  return { status: spec.status, body, internal: spec.status >= 500 && spec.status !== 503, sip: spec.sip };
+}
+
+function answer(error: ApiError): Answer {
+  const body: Answer["body"] = { code: error.code, message: error.message };
+  if (error.details?.length) body.details = error.details;
+  return { status: API_ERRORS[error.code].status, body, internal: error.code === "INTERNAL" };
+}
+
+function toAnswer(error: FastifyError | Error): Answer {
+  if (error instanceof DomainError) return domainAnswer(error);
+  return answer(toApiError(error));
+}
+
+function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error;
-  const translated = translate?.(error);
-  if (translated) return translated;
+  const chain = chainApiError(error);
+  if (chain) return chain;
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
     const context = VALIDATION_CONTEXT[fastifyError.validationContext ?? ""] ?? "request";
@@ -101,21 +131,25 @@ function toApiError(error: FastifyError | Error, translate?: ErrorTranslator): A
   return new ApiError("INTERNAL", "internal error; quote the requestId when reporting it", { cause: error });
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError) {
-  const body: ErrorBody = { code: error.code, message: error.message, requestId: request.id };
-  if (error.details?.length) body.details = error.details;
-  if (error.code === "UNAUTHENTICATED") reply.header("www-authenticate", 'Bearer realm="telco-ledger"');
-  return reply.code(API_ERRORS[error.code].status).type("application/json; charset=utf-8").send(body);
+function sendError(request: FastifyRequest, reply: FastifyReply, answer: Answer) {
+  const body: ErrorBody = { ...answer.body, requestId: request.id };
+  if (body.code === "UNAUTHENTICATED") reply.header("www-authenticate", 'Bearer realm="telco-ledger"');
+  if (answer.sip) reply.header("x-sip-status", `${answer.sip.code} ${answer.sip.reason}`);
+  return reply.code(answer.status).type("application/json; charset=utf-8").send(body);
 }
 
-export function installErrorHandling(app: ApiApp, translate?: ErrorTranslator): void {
+export function installErrorHandling(app: ApiApp): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, translate);
-    if (apiError.code === "INTERNAL") request.log.error({ err: error }, "request failed");
-    else request.log.info({ code: apiError.code, message: apiError.message }, "request refused");
-    return sendError(request, reply, apiError);
+    const result = toAnswer(error);
+    if (result.internal) request.log.error({ err: error }, "request failed");
+    else request.log.info({ code: result.body.code, message: result.body.message }, "request refused");
+    return sendError(request, reply, result);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`)),
+    sendError(
+      request,
+      reply,
+      answer(new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`)),
+    ),
   );
 }

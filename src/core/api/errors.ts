@@ -1,23 +1,10 @@
-// The API's error contract: one registry of stable codes with their HTTP status (documented in docs/api-errors.md,
-// kept in agreement by errors.test.ts), and the ApiError class every route throws.
+// The API layer's view of the platform's error codes (declared in src/core/errors/platform.ts, documented in
+// docs/api-errors.md, kept in agreement by errors.test.ts), and the ApiError class the platform's routes throw.
+// Domains raise DomainErrors instead (src/core/errors), with no HTTP in their code.
+import { PLATFORM_ERRORS } from "../errors/platform.ts";
 
-export const API_ERRORS = {
-  VALIDATION_FAILED: {
-    status: 400,
-    description: "A body, query, path or header field failed its schema; see details.",
-  },
-  MALFORMED_REQUEST: { status: 400, description: "The request could not be read: malformed JSON, empty JSON body." },
-  UNAUTHENTICATED: { status: 401, description: "No API key, a malformed one, or one that is unknown or revoked." },
-  FORBIDDEN: { status: 403, description: "The API key's role does not allow this operation." },
-  NOT_FOUND: { status: 404, description: "No such route, or no such resource for this member." },
-  CONFLICT: { status: 409, description: "The change conflicts with existing state (duplicate key, wrong state)." },
-  PAYLOAD_TOO_LARGE: { status: 413, description: "The body is larger than the server accepts." },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body's Content-Type is not application/json." },
-  CHAIN_REVERTED: { status: 422, description: "The ledger rejected the transaction; the contract's reason is given." },
-  RATE_LIMITED: { status: 429, description: "Too many requests; retry after the Retry-After header (reserved)." },
-  INTERNAL: { status: 500, description: "An unexpected error; quote the requestId when reporting it." },
-  CHAIN_UNAVAILABLE: { status: 503, description: "The ledger node cannot be reached; retry later." },
-} as const satisfies Record<string, { status: number; description: string }>;
+/** The platform's codes (src/core/errors/platform.ts) as the API layer names them. */
+export const API_ERRORS = PLATFORM_ERRORS;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
@@ -31,10 +18,13 @@ export interface ErrorDetail {
 
 /** The one JSON error shape every endpoint answers with. */
 export interface ErrorBody {
-  code: ApiErrorCode;
+  /** An API code (above) or a domain's code (its error table); docs/api-errors.md lists them all. */
+  code: string;
   message: string;
   requestId: string;
   details?: ErrorDetail[];
+  /** Machine-readable facts about a domain's refusal (e.g. a credential's status and reason). */
+  facts?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {

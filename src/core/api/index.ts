@@ -21,7 +21,29 @@ export {
   invalidField,
 } from "./errors.ts";
 export type { HealthCheck, HealthChecks, HealthResult } from "./health.ts";
-export { decodeCursor, encodeCursor } from "./pagination.ts";
-export { ErrorBodySchema, errorResponses, PageQuerySchema, pageOf, strictObject } from "./schemas.ts";
+export {
+  type CursorKey,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+  pageOfRows,
+  pageRequest,
+} from "./pagination.ts";
+export {
+  ADDRESS_PATTERN,
+  AddressSchema,
+  Bytes32Schema,
+  DID_ETHR_PATTERN,
+  DidSchema,
+  ErrorBodySchema,
+  errorResponses,
+  PageQuerySchema,
+  pageOf,
+  readErrors,
+  strictObject,
+  TxHashSchema,
+  writeErrors,
+} from "./schemas.ts";
 export { type ApiServerOptions, createApiServer } from "./server.ts";
-export type { ApiApp, ApiModule, AuthLevel } from "./types.ts";
+export type { ApiApp, ApiModule, AuthLevel, RouteCatalogEntry } from "./types.ts";

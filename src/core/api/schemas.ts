@@ -1,7 +1,7 @@
 // TypeBox building blocks for route schemas: strict objects (additional properties rejected), the error body, and
 // the pagination shapes every list endpoint uses.
 import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
-import { API_ERROR_CODES, API_ERRORS, type ApiErrorCode } from "./errors.ts";
+import { errorSpec } from "../errors/index.ts";
 
 /** An object schema that rejects unknown properties: use it for every body, query and params schema. */
 export function strictObject<T extends TProperties>(
@@ -18,22 +18,32 @@ export const ErrorDetailSchema = strictObject({
 
 export const ErrorBodySchema = strictObject(
   {
-    code: Type.Unsafe<ApiErrorCode>({ type: "string", enum: API_ERROR_CODES }),
+    code: Type.String({
+      pattern: "^[A-Z][A-Z0-9_]*$",
+      description: "An API code or a domain's code: every code, with its status, is listed in docs/api-errors.md",
+    }),
     message: Type.String(),
     requestId: Type.String(),
     details: Type.Optional(Type.Array(ErrorDetailSchema)),
+    facts: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Facts about a refusal" })),
   },
   { description: "Error" },
 );
 
-/** Response schemas for the given error statuses, to spread into a route's `response`. */
-export function errorResponses(...codes: ApiErrorCode[]): Record<number, TSchema> {
-  const out: Record<number, TSchema> = {};
-  for (const code of codes) {
-    const status = API_ERRORS[code].status;
-    const others = API_ERROR_CODES.filter((c) => API_ERRORS[c].status === status && codes.includes(c));
-    out[status] = { ...ErrorBodySchema, description: others.join(" | ") };
+/**
+ * Response schemas for the error codes a route can answer (API codes or any domain's declared codes), grouped by
+ * status, each described by its codes. An undeclared code is a startup error: a route cannot promise what nobody
+ * defined.
+ */
+export function errorResponses(...codes: string[]): Record<number, TSchema> {
+  const byStatus = new Map<number, string[]>();
+  for (const code of new Set(codes)) {
+    const spec = errorSpec(code);
+    if (!spec) throw new Error(`error code ${code} is not declared in any error table`);
+    byStatus.set(spec.status, [...(byStatus.get(spec.status) ?? []), code]);
   }
+  const out: Record<number, TSchema> = {};
+  for (const [status, group] of byStatus) out[status] = { ...ErrorBodySchema, description: group.join(" | ") };
   return out;
 }
 
@@ -48,3 +58,34 @@ export const PageQuerySchema = strictObject({
 export function pageOf<T extends TSchema>(item: T) {
   return strictObject({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 }
+
+// Identifiers every domain uses, defined once.
+
+export const ADDRESS_PATTERN = "^0x[0-9a-fA-F]{40}$";
+export const DID_ETHR_PATTERN = "^did:ethr:(0x[0-9a-fA-F]+:)?0x[0-9a-fA-F]{40}$";
+
+export const AddressSchema = Type.String({ pattern: ADDRESS_PATTERN, description: "Ethereum address" });
+export const TxHashSchema = Type.String({ pattern: "^0x[0-9a-f]{64}$", description: "Transaction hash" });
+export const Bytes32Schema = Type.String({ pattern: "^0x[0-9a-fA-F]{64}$", description: "32 bytes, 0x-prefixed hex" });
+export const DidSchema = Type.String({
+  pattern: DID_ETHR_PATTERN,
+  maxLength: 120,
+  description: "did:ethr:<chain id hex>:<address>",
+});
+
+/** Errors every read route can answer beside the conventions' defaults; spread into `response`. */
+export const readErrors = (...domainCodes: string[]) =>
+  errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "NOT_FOUND", ...domainCodes);
+
+/** Errors every route that writes to the chain can answer; spread into `response`. */
+export const writeErrors = (...domainCodes: string[]) =>
+  errorResponses(
+    "VALIDATION_FAILED",
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "CONFLICT",
+    "CHAIN_REVERTED",
+    "CHAIN_UNAVAILABLE",
+    ...domainCodes,
+  );

@@ -11,11 +11,11 @@ import type { Store } from "../store/index.ts";
 import { apiKeyModule } from "./api-key-routes.ts";
 import { installAuthentication } from "./auth.ts";
 import { DOCS_PREFIX, installRouteConventions } from "./conventions.ts";
-import { type ErrorTranslator, installErrorHandling } from "./error-handler.ts";
+import { installErrorHandling } from "./error-handler.ts";
 import { HealthChecks, registerHealthRoute } from "./health.ts";
 import { registerMetrics } from "./metrics.ts";
 import { redactPaths } from "./redaction.ts";
-import type { ApiApp, ApiModule } from "./types.ts";
+import type { ApiApp, ApiModule, AuthLevel, RouteCatalogEntry } from "./types.ts";
 
 export interface ApiServerOptions {
   store: Store;
@@ -27,8 +27,6 @@ export interface ApiServerOptions {
   modules: ApiModule[];
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Maps the domains' typed errors (chain reverts, identity errors ...) onto API error codes. */
-  translateError?: ErrorTranslator;
 }
 
 /** Accepted incoming x-request-id values; anything else is replaced, so a client cannot inject into logs. */
@@ -61,7 +59,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     return { ok: true, dialect: store.dialect };
   });
   installRouteConventions(app);
-  installErrorHandling(app, options.translateError);
+  installErrorHandling(app);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
@@ -86,8 +84,23 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
   registerHealthRoute(app, { version, memberId: member.id });
   const metricsRegistry = registerMetrics(app);
 
+  app.decorate("routeCatalog", [] as RouteCatalogEntry[]);
   for (const module of modules) {
     await app.register(async (scope) => {
+      // Runs after the conventions' hook, so auth is settled: the catalog says which module owns each route.
+      scope.addHook("onRoute", (route) => {
+        const config = route.config as { auth: AuthLevel; authDeclared?: boolean };
+        for (const method of [route.method].flat()) {
+          app.routeCatalog.push({
+            method: String(method),
+            url: route.url,
+            module: module.name,
+            auth: config.auth,
+            authDeclared: config.authDeclared ?? false,
+            schema: (route.schema ?? {}) as Record<string, unknown>,
+          });
+        }
+      });
       await module.register(scope);
     });
   }

@@ -30,9 +30,22 @@ export interface ApiModule {
   register(app: ApiApp): Promise<void> | void;
 }
 
+/** One route as registered: which module (domain) added it, who may call it, and its schema. */
+export interface RouteCatalogEntry {
+  method: string;
+  url: string;
+  module: string;
+  auth: AuthLevel;
+  /** Whether the route said who may call it, rather than taking the read-only default. */
+  authDeclared: boolean;
+  schema: Record<string, unknown>;
+}
+
 declare module "fastify" {
   interface FastifyContextConfig {
     auth?: AuthLevel;
+    /** Set by the route conventions: whether the route declared `auth` itself. */
+    authDeclared?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated caller; undefined only on public routes. See principalOf(). */
@@ -40,5 +53,7 @@ declare module "fastify" {
   }
   interface FastifyInstance {
     healthChecks: HealthChecks;
+    /** Every route of every module, for the domain contract test and the docs. */
+    routeCatalog: RouteCatalogEntry[];
   }
 }

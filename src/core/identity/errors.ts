@@ -1,71 +1,56 @@
-// Typed errors of the identity core. The code is stable and part of the API contract (the REST layer maps it to an
-// HTTP status); the message is for people and may change.
+// Typed errors of the identity core, and its error table: each code with the HTTP status the API answers. The code is
+// stable and part of the API contract; the message is for people and may change.
+import { DomainError, defineErrors, type FieldPath } from "../errors/index.ts";
 
-export type IdentityErrorCode =
-  | "IDENTITY_INVALID_INPUT"
-  | "KEYSTORE_WRONG_PASSPHRASE"
-  | "KEYSTORE_CORRUPT_FILE"
-  | "KEY_NOT_FOUND"
-  | "KEY_RETIRED"
-  | "KEY_KIND_MISMATCH"
-  | "DID_NOT_HOSTED"
-  | "DID_NO_SIGNING_KEY"
-  | "DID_RESOLUTION_FAILED"
-  | "CREDENTIAL_INVALID"
-  | "CREDENTIAL_EXPIRED"
-  | "CREDENTIAL_REVOKED"
-  | "CREDENTIAL_SUSPENDED"
-  | "CREDENTIAL_STATUS_UNAVAILABLE"
-  | "DID_AUTH_INVALID"
-  | "DID_AUTH_CHALLENGE_UNKNOWN";
+export const IDENTITY_ERRORS = defineErrors("identity", {
+  IDENTITY_INVALID_INPUT: { status: 400, description: "An identity input is malformed; details name the field." },
+  KEYSTORE_WRONG_PASSPHRASE: {
+    status: 500,
+    description: "The keystore passphrase is wrong (raised when an agent or the CLI opens a keystore, not by routes).",
+  },
+  KEYSTORE_CORRUPT_FILE: { status: 500, description: "A keystore file cannot be read; the message names it." },
+  KEY_NOT_FOUND: { status: 404, description: "No key with this id or address in the member's keystore." },
+  KEY_RETIRED: { status: 409, description: "The key was retired (rotated away) and no longer signs." },
+  KEY_KIND_MISMATCH: { status: 400, description: "The key is of another kind than the operation needs." },
+  DID_NOT_HOSTED: { status: 404, description: "The DID is not one this agent hosts." },
+  DID_NO_SIGNING_KEY: { status: 409, description: "The DID has no signing key yet." },
+  DID_RESOLUTION_FAILED: {
+    status: 404,
+    description: "The DID does not resolve on this ledger (unknown network, malformed, or no document).",
+  },
+  CREDENTIAL_INVALID: {
+    status: 422,
+    description: "The credential is well-formed JSON but fails verification: signature, issuer, format or dates.",
+  },
+  CREDENTIAL_EXPIRED: { status: 422, description: "The credential is past its expiration date." },
+  CREDENTIAL_REVOKED: { status: 422, description: "The credential's issuer revoked it; facts give the reason." },
+  CREDENTIAL_SUSPENDED: { status: 422, description: "The credential's issuer suspended it; facts give the reason." },
+  CREDENTIAL_STATUS_UNAVAILABLE: {
+    status: 503,
+    description: "The credential's on-chain status cannot be read now (ledger node unreachable); retry later.",
+  },
+  DID_AUTH_INVALID: {
+    status: 422,
+    description: "The DID-Auth response does not verify: signature, audience, challenge or DID mismatch.",
+  },
+  DID_AUTH_CHALLENGE_UNKNOWN: {
+    status: 404,
+    description: "No open DID-Auth challenge with this id: never issued, already answered, or expired.",
+  },
+});
 
-/** HTTP status the API layer answers with for each code. */
-export const identityErrorStatus: Record<IdentityErrorCode, number> = {
-  IDENTITY_INVALID_INPUT: 400,
-  KEYSTORE_WRONG_PASSPHRASE: 401,
-  KEYSTORE_CORRUPT_FILE: 500,
-  KEY_NOT_FOUND: 404,
-  KEY_RETIRED: 409,
-  KEY_KIND_MISMATCH: 400,
-  DID_NOT_HOSTED: 404,
-  DID_NO_SIGNING_KEY: 409,
-  DID_RESOLUTION_FAILED: 502,
-  CREDENTIAL_INVALID: 422,
-  CREDENTIAL_EXPIRED: 422,
-  CREDENTIAL_REVOKED: 422,
-  CREDENTIAL_SUSPENDED: 422,
-  CREDENTIAL_STATUS_UNAVAILABLE: 502,
-  DID_AUTH_INVALID: 401,
-  DID_AUTH_CHALLENGE_UNKNOWN: 401,
-};
+export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
 
-export interface IdentityErrorOptions {
-  /** The input field at fault, for IDENTITY_INVALID_INPUT ("serviceEndpoint", "reason"). */
-  field?: string;
-  /** Machine-readable facts (the file, the status and reason of a credential ...). */
-  details?: Record<string, unknown>;
-  cause?: unknown;
-}
+export class IdentityError extends DomainError<IdentityErrorCode> {}
 
-export class IdentityError extends Error {
-  override readonly name = "IdentityError";
-  readonly code: IdentityErrorCode;
-  readonly field: string | undefined;
-  readonly details: Record<string, unknown>;
+const CONTEXTS = ["body", "params", "query", "headers"];
 
-  constructor(code: IdentityErrorCode, message: string, options: IdentityErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.field = options.field;
-    this.details = options.details ?? {};
-  }
-
-  get status(): number {
-    return identityErrorStatus[this.code];
-  }
+/** Identity inputs arrive in request bodies: a bare name is a body field; an absolute path is kept as it is. */
+function fieldPath(field: string): FieldPath {
+  return (CONTEXTS.some((c) => field === c || field.startsWith(`${c}.`)) ? field : `body.${field}`) as FieldPath;
 }
 
 /** Shorthand for a bad input: the message names the field. */
 export function invalidInput(field: string, problem: string): IdentityError {
-  return new IdentityError("IDENTITY_INVALID_INPUT", `${field}: ${problem}`, { field });
+  return new IdentityError("IDENTITY_INVALID_INPUT", `${field}: ${problem}`, { field: fieldPath(field) });
 }

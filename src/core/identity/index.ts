@@ -21,7 +21,7 @@ export { type CreateOrganisationDidInput, DidService, type DidServiceOptions, ty
 export { DidAuth, type DidAuthChallenge, respondToChallenge } from "./didAuth.ts";
 export { formatDid, networkIdOf, normaliseDid, parseEthrDid } from "./didEthr.ts";
 export { agentServiceAttribute, attributeValiditySeconds, signingKeyAttribute } from "./erc1056.ts";
-export { IdentityError, type IdentityErrorCode, identityErrorStatus } from "./errors.ts";
+export { IDENTITY_ERRORS, IdentityError, type IdentityErrorCode } from "./errors.ts";
 export { type KeyInfo, type KeyKind, Keystore, openKeystore, type PublicJwk } from "./keystore.ts";
 export { identityMigrations } from "./migrations.ts";
 export {

@@ -1,0 +1,46 @@
+// The membership domain as a plugin: the ConsortiumRegistry's read model (members, roles, bound accounts, history,
+// proposals), governance through the member's account, the API and the CLI. It publishes the member directory the
+// other domains check roles against. Its contracts are the platform's own (deployed by the deployment plan).
+import type { DomainPlugin } from "../agent/domain.ts";
+import { registerMembershipCommands } from "./cli.ts";
+import { MEMBERSHIP_ERRORS } from "./errors.ts";
+import { membershipMigrations } from "./migrations.ts";
+import { membershipProjection } from "./projection.ts";
+import type { MembershipDirectory } from "./published.ts";
+import { membershipApiModule } from "./routes.ts";
+import { MembershipService } from "./service.ts";
+
+const services = new WeakMap<object, MembershipService>();
+
+export const membershipPlugin: DomainPlugin = {
+  name: "membership",
+  description: "Consortium members, their roles and bound accounts, changed only by majority-of-governors proposals",
+  doc: "docs/membership.md",
+  errors: MEMBERSHIP_ERRORS,
+  migrations: membershipMigrations,
+  projections: [membershipProjection],
+  publish(context) {
+    const service = new MembershipService({
+      db: context.store,
+      chain: context.chain,
+      sender: context.outbox,
+      accounts: context.keystore,
+      registry: context.contractAddress("ConsortiumRegistry"),
+      memberAccount: context.config.memberAccount,
+      syncReadModel: () => context.indexer.syncOnce(),
+    });
+    services.set(context, service);
+    const directory: MembershipDirectory = {
+      getMember: (address) => service.getMember(address),
+      ownRoles: async () => (await service.getMember(context.config.memberAccount))?.roles ?? [],
+      bindAccount: (account) => service.bindAccount(account),
+    };
+    return { membership: directory };
+  },
+  api(context) {
+    const service = services.get(context);
+    if (!service) throw new Error("the membership plugin's api() ran before publish()");
+    return membershipApiModule(service);
+  },
+  registerCommands: registerMembershipCommands,
+};
