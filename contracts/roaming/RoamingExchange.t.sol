@@ -598,8 +598,8 @@ contract RoamingExchangeTest is RoamingHarness {
         before = gasleft();
         exchange.recordActivations(act);
         uint256 activationGas = (before - gasleft()) / n;
-        // Execution gas with 280-byte ciphertexts, without the transaction's calldata and intrinsic cost (measured
-        // 32.8k / 7.6k / 4.0k): one fresh slot per request, one slot update per later step.
+        // Execution gas with 280-byte ciphertexts, without the transaction's calldata and intrinsic cost: one fresh
+        // slot per request, one slot update per later step (full transaction gas: contracts/gas-snapshot.json).
         assertTrue(requestGas < 35_000, "request execution gas per item");
         assertTrue(answerGas < 9_000, "answer execution gas per item");
         assertTrue(activationGas < 5_000, "activation execution gas per item");
