@@ -6,7 +6,22 @@ pragma solidity 0.8.30;
 import {IRoamingExchange} from "./IRoamingExchange.sol";
 import {RoamingHarness} from "./RoamingHarness.sol";
 
+/// @notice Foundry's log-recording cheatcodes (served by Hardhat's Solidity test runner at the cheatcode address).
+// solhint-disable-next-line interface-starts-with-i
+interface VmLogRecorder {
+    function recordLogs() external;
+    function getRecordedLogs() external returns (VmLog[] memory);
+}
+
+/// @notice A log as `getRecordedLogs` returns it.
+struct VmLog {
+    bytes32[] topics;
+    bytes data;
+    address emitter;
+}
+
 contract RoamingExchangeTest is RoamingHarness {
+    VmLogRecorder internal constant LOGS = VmLogRecorder(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
     uint64 internal constant TTL = 60;
     // About the size of a compact JWE (ECDH-ES + A256GCM, P-256 epk) carrying an IMSI.
     bytes internal jwe;
@@ -385,46 +400,185 @@ contract RoamingExchangeTest is RoamingHarness {
 
     // ------------------------------------------------------------ fuzz and gas
 
+    /// @dev What one batch item must end in: its request id, the topic0 of its one event and, for `ItemSkipped`, why.
+    struct Outcome {
+        bytes32 requestId;
+        bytes32 topic0;
+        IRoamingExchange.SkipReason reason;
+    }
+
+    function outcome(uint256 n, bytes32 topic0) internal pure returns (Outcome memory) {
+        return Outcome({requestId: rid(n), topic0: topic0, reason: IRoamingExchange.SkipReason.Expired});
+    }
+
+    function skipped(uint256 n, IRoamingExchange.SkipReason reason) internal pure returns (Outcome memory) {
+        return Outcome({requestId: rid(n), topic0: IRoamingExchange.ItemSkipped.selector, reason: reason});
+    }
+
+    /// @dev Fails unless the logs recorded since `vm.recordLogs()` hold exactly one event of the exchange per item of
+    /// the batch, naming the item's request id, of the expected kind (and for `ItemSkipped`: this batch kind, the
+    /// item's index and the expected reason), and nothing else.
+    function assertOneEventPerItem(
+        Outcome[] memory expected,
+        IRoamingExchange.BatchKind kind,
+        string memory what
+    ) internal {
+        VmLog[] memory logs = LOGS.getRecordedLogs();
+        for (uint256 i = 0; i < expected.length; i++) {
+            uint256 count;
+            uint256 at;
+            for (uint256 j = 0; j < logs.length; j++) {
+                if (logs[j].emitter != address(exchange) || logs[j].topics.length < 2) continue;
+                if (logs[j].topics[1] != expected[i].requestId) continue;
+                count++;
+                at = j;
+            }
+            assertEq(count, 1, string.concat(what, ": exactly one event for item ", itoa(i)));
+            assertEq(logs[at].topics[0], expected[i].topic0, string.concat(what, ": outcome of item ", itoa(i)));
+            if (expected[i].topic0 != IRoamingExchange.ItemSkipped.selector) continue;
+            (IRoamingExchange.BatchKind k, uint256 index, IRoamingExchange.SkipReason reason) = abi.decode(
+                logs[at].data,
+                (IRoamingExchange.BatchKind, uint256, IRoamingExchange.SkipReason)
+            );
+            assertEq(uint256(k), uint256(kind), string.concat(what, ": skipped batch kind"));
+            assertEq(index, i, string.concat(what, ": skipped item's index"));
+            assertEq(
+                uint256(reason),
+                uint256(expected[i].reason),
+                string.concat(what, ": skip reason of item ", itoa(i))
+            );
+        }
+        assertEq(logs.length, expected.length, string.concat(what, ": no event beyond one per item"));
+    }
+
+    function itoa(uint256 value) internal pure returns (string memory) {
+        if (value == 0) return "0";
+        bytes memory out = new bytes(78);
+        uint256 at = out.length;
+        while (value > 0) {
+            out[--at] = bytes1(uint8(48 + (value % 10)));
+            value /= 10;
+        }
+        bytes memory trimmed = new bytes(out.length - at);
+        for (uint256 i = 0; i < trimmed.length; i++) trimmed[i] = out[at + i];
+        return string(trimmed);
+    }
+
+    // Every item of every mined batch ends in exactly one event (its state change or ItemSkipped), through requests,
+    // answers of a random subset, answers of the whole batch after a random delay, expiry and repeated activations.
     function testFuzz_batches_everyItemEndsInExactlyOneOutcome(
         uint8 sizeSeed,
         uint256 answerMask,
         uint8 delaySeed
     ) public {
         uint256 n = bound(sizeSeed, 1, 40);
+        submitAndCheckEvents(n);
+        answerSubsetAndCheckEvents(n, answerMask);
+        bool[] memory isAnswered = answerAllAndCheckEvents(n, answerMask, bound(delaySeed, 0, 2 * TTL));
+        expireAllAndCheckEvents(isAnswered);
+        activateTwiceAndCheckEvents(isAnswered);
+    }
+
+    function submitAndCheckEvents(uint256 n) internal {
+        Outcome[] memory expected = new Outcome[](n);
+        for (uint256 i = 0; i < n; i++) expected[i] = outcome(i, IRoamingExchange.RequestSubmitted.selector);
+        LOGS.recordLogs();
         submit(0, n);
+        assertOneEventPerItem(expected, IRoamingExchange.BatchKind.Answers, "requests");
         assertEq(exchange.requestCount(), n, "all recorded");
-        uint256 answered;
-        IRoamingExchange.Answer[] memory a = new IRoamingExchange.Answer[](n);
-        for (uint256 i = 0; i < n; i++) {
-            a[i] = IRoamingExchange.Answer({requestId: rid(i), ciphertext: jwe});
-        }
-        // Answer a random subset first, then the whole batch after a random delay: items answered before stay
-        // answered, the rest are answered iff the delay is before the expiry.
+    }
+
+    /// @dev Answers the items whose bit is set in `mask`, in time: each is answered.
+    function answerSubsetAndCheckEvents(uint256 n, uint256 mask) internal {
         uint256 subset;
         for (uint256 i = 0; i < n; i++) {
-            if ((answerMask >> i) & 1 == 1) subset++;
+            if ((mask >> i) & 1 == 1) subset++;
         }
-        if (subset > 0) {
-            IRoamingExchange.Answer[] memory first = new IRoamingExchange.Answer[](subset);
-            uint256 k;
-            for (uint256 i = 0; i < n; i++) {
-                if ((answerMask >> i) & 1 == 1) first[k++] = a[i];
-            }
-            vm.prank(op0);
-            exchange.submitAnswers(first);
-        }
-        uint256 delay = bound(delaySeed, 0, 2 * TTL);
-        vm.warp(block.timestamp + delay);
-        vm.prank(op0);
-        exchange.submitAnswers(a);
+        if (subset == 0) return;
+        IRoamingExchange.Answer[] memory first = new IRoamingExchange.Answer[](subset);
+        Outcome[] memory expected = new Outcome[](subset);
+        uint256 k;
         for (uint256 i = 0; i < n; i++) {
-            bool early = (answerMask >> i) & 1 == 1;
-            if (early || delay < TTL) answered++;
-            IRoamingExchange.RequestState expected =
-                early || delay < TTL ? IRoamingExchange.RequestState.Answered : IRoamingExchange.RequestState.Expired;
-            assertState(i, expected, "answered iff in time");
+            if ((mask >> i) & 1 == 0) continue;
+            expected[k] = outcome(i, IRoamingExchange.AnswerSubmitted.selector);
+            first[k++] = IRoamingExchange.Answer({requestId: rid(i), ciphertext: jwe});
         }
-        assertTrue(answered <= n, "bounded");
+        LOGS.recordLogs();
+        vm.prank(op0);
+        exchange.submitAnswers(first);
+        assertOneEventPerItem(expected, IRoamingExchange.BatchKind.Answers, "first answers");
+    }
+
+    /// @dev Answers the whole batch `delay` seconds later: the items answered before are skipped as already answered,
+    /// the rest are answered iff the delay is before the expiry, else skipped as expired.
+    function answerAllAndCheckEvents(
+        uint256 n,
+        uint256 mask,
+        uint256 delay
+    ) internal returns (bool[] memory isAnswered) {
+        vm.warp(block.timestamp + delay);
+        Outcome[] memory expected = new Outcome[](n);
+        isAnswered = new bool[](n);
+        for (uint256 i = 0; i < n; i++) {
+            bool early = (mask >> i) & 1 == 1;
+            isAnswered[i] = early || delay < TTL;
+            if (early) expected[i] = skipped(i, IRoamingExchange.SkipReason.AlreadyAnswered);
+            else if (delay < TTL) expected[i] = outcome(i, IRoamingExchange.AnswerSubmitted.selector);
+            else expected[i] = skipped(i, IRoamingExchange.SkipReason.Expired);
+        }
+        LOGS.recordLogs();
+        vm.prank(op0);
+        exchange.submitAnswers(answers(0, n));
+        assertOneEventPerItem(expected, IRoamingExchange.BatchKind.Answers, "all answers");
+        for (uint256 i = 0; i < n; i++) {
+            IRoamingExchange.RequestState state =
+                isAnswered[i] ? IRoamingExchange.RequestState.Answered : IRoamingExchange.RequestState.Expired;
+            assertState(i, state, "answered iff in time");
+        }
+    }
+
+    /// @dev Past every expiry, expiring the whole batch closes exactly the unanswered items.
+    function expireAllAndCheckEvents(bool[] memory isAnswered) internal {
+        vm.warp(block.timestamp + TTL);
+        uint256 n = isAnswered.length;
+        Outcome[] memory expected = new Outcome[](n);
+        for (uint256 i = 0; i < n; i++) {
+            expected[i] =
+                isAnswered[i]
+                    ? skipped(i, IRoamingExchange.SkipReason.AlreadyAnswered)
+                    : outcome(i, IRoamingExchange.RequestExpired.selector);
+        }
+        LOGS.recordLogs();
+        vm.prank(op1);
+        exchange.expire(ids(0, n));
+        assertOneEventPerItem(expected, IRoamingExchange.BatchKind.Expiries, "expiries");
+    }
+
+    /// @dev Activations of the answered items, then the same batch again: recorded once, then skipped as closed.
+    function activateTwiceAndCheckEvents(bool[] memory isAnswered) internal {
+        uint256 m;
+        for (uint256 i = 0; i < isAnswered.length; i++) {
+            if (isAnswered[i]) m++;
+        }
+        if (m == 0) return;
+        IRoamingExchange.Activation[] memory act = new IRoamingExchange.Activation[](m);
+        Outcome[] memory recorded = new Outcome[](m);
+        Outcome[] memory again = new Outcome[](m);
+        uint256 j;
+        for (uint256 i = 0; i < isAnswered.length; i++) {
+            if (!isAnswered[i]) continue;
+            act[j] = IRoamingExchange.Activation({requestId: rid(i), activated: i % 2 == 0, servicesDigest: 0});
+            recorded[j] = outcome(i, IRoamingExchange.ActivationRecorded.selector);
+            again[j++] = skipped(i, IRoamingExchange.SkipReason.AlreadyClosed);
+        }
+        LOGS.recordLogs();
+        vm.prank(op1);
+        exchange.recordActivations(act);
+        assertOneEventPerItem(recorded, IRoamingExchange.BatchKind.Activations, "activations");
+        LOGS.recordLogs();
+        vm.prank(op1);
+        exchange.recordActivations(act);
+        assertOneEventPerItem(again, IRoamingExchange.BatchKind.Activations, "repeated activations");
     }
 
     function test_gas_perAuthenticationStaysWithinBudget() public {
@@ -444,8 +598,8 @@ contract RoamingExchangeTest is RoamingHarness {
         before = gasleft();
         exchange.recordActivations(act);
         uint256 activationGas = (before - gasleft()) / n;
-        // Execution gas with 280-byte ciphertexts, without the transaction's calldata and intrinsic cost (measured
-        // 32.8k / 7.6k / 4.0k): one fresh slot per request, one slot update per later step.
+        // Execution gas with 280-byte ciphertexts, without the transaction's calldata and intrinsic cost: one fresh
+        // slot per request, one slot update per later step (full transaction gas: contracts/gas-snapshot.json).
         assertTrue(requestGas < 35_000, "request execution gas per item");
         assertTrue(answerGas < 9_000, "answer execution gas per item");
         assertTrue(activationGas < 5_000, "activation execution gas per item");

@@ -1,0 +1,208 @@
+// The gas tables of the contract docs, generated from contracts/gas-snapshot.json: each table sits between
+// `<!-- gas-snapshot:<id> ... -->` and `<!-- /gas-snapshot:<id> -->` in its doc, so no gas figure there is typed by hand.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GasSnapshot } from "./gas-snapshot.ts";
+import {
+  CIPHERTEXT_BYTES,
+  LARGE_CIPHERTEXT_BATCH,
+  LARGE_CIPHERTEXT_BYTES,
+  ROAMING_BATCH_SIZES,
+} from "./gas-snapshot-roaming.ts";
+import { PROJECT_ROOT } from "./gen-contracts.ts";
+
+/** Reads figures from a snapshot and remembers which operations a table used. */
+class Figures {
+  readonly used = new Set<string>();
+  private readonly snapshot: GasSnapshot;
+
+  constructor(snapshot: GasSnapshot) {
+    this.snapshot = snapshot;
+  }
+
+  gas(operation: string): number {
+    const gas = this.snapshot.operations[operation];
+    if (gas === undefined) throw new Error(`gas table needs ${operation}, which the snapshot lacks`);
+    this.used.add(operation);
+    return gas;
+  }
+
+  size(operation: string): { calldataBytes: number; logBytes: number } {
+    const size = this.snapshot.sizes[operation];
+    if (!size) throw new Error(`gas table needs the sizes of ${operation}, which the snapshot lacks`);
+    return size;
+  }
+}
+
+interface GasTable {
+  /** Doc path relative to the project root. */
+  doc: string;
+  id: string;
+  render(figures: Figures): string;
+}
+
+/** Anvil's default block gas limit, the yardstick of the roaming budget sentence. */
+const DEFAULT_BLOCK_GAS = 30_000_000;
+
+const n = (value: number) => Math.round(value).toLocaleString("en-US");
+
+/** Breaks prose into lines of at most `width` characters, as the docs are written. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function operationTable(figures: Figures, rows: readonly (readonly [string, string])[]): string {
+  const lines = ["| operation | gas |", "| --- | ---: |"];
+  for (const [operation, label] of rows) lines.push(`| ${label} | ${n(figures.gas(operation))} |`);
+  return lines.join("\n");
+}
+
+const PLATFORM_ROWS = [
+  ["ConsortiumRegistry.deploy", "ConsortiumRegistry deployment (3 founding governors)"],
+  ["ConsortiumRegistry.propose", "ConsortiumRegistry.propose (Admit, 1 role)"],
+  ["ConsortiumRegistry.approve+execute", "ConsortiumRegistry.approve+execute (Admit)"],
+  ["ConsortiumRegistry.bindAccount", "ConsortiumRegistry.bindAccount"],
+  ["ConsortiumRegistry.unbindAccount", "ConsortiumRegistry.unbindAccount"],
+  ["EthereumDIDRegistry.deploy", "EthereumDIDRegistry deployment"],
+  ["EthereumDIDRegistry.setAttribute", "EthereumDIDRegistry.setAttribute (31-byte value)"],
+  ["EthereumDIDRegistry.addDelegate", "EthereumDIDRegistry.addDelegate"],
+  ["EthereumDIDRegistry.changeOwner", "EthereumDIDRegistry.changeOwner"],
+  ["CredentialStatusRegistry.deploy", "CredentialStatusRegistry deployment"],
+  ["CredentialStatusRegistry.suspend", "CredentialStatusRegistry.suspend"],
+  ["CredentialStatusRegistry.reinstate", "CredentialStatusRegistry.reinstate"],
+  ["CredentialStatusRegistry.revoke", "CredentialStatusRegistry.revoke"],
+] as const;
+
+const NUMBERING_ROWS = [
+  ["OrganisationRegistry.deploy", "OrganisationRegistry deployment"],
+  ["OrganisationRegistry.createAccount", "createAccount (a Brand, 16-byte name)"],
+  ["OrganisationRegistry.recordVetting/byTrustAuthority", "recordVetting (the TA vets a TNSP)"],
+  ["OrganisationRegistry.recordVetting/byKycVetter", "recordVetting (a KYC vetter vets a Brand)"],
+  ["TnAuthority.deploy", "TnAuthority deployment"],
+  ["TnAuthority.allocate/7digitFreshPath", "allocate (7-digit block on a fresh numbering plan: a new slot per digit)"],
+  ["TnAuthority.allocate/7digitNextBlock", "allocate (the neighbouring 7-digit block: upper digits exist)"],
+  ["TnAuthority.allocate/15digitFreshPath", "allocate (15-digit prefix on a fresh path)"],
+  ["TnAuthority.assign", "assign (TNSP -> TNR, the block)"],
+  ["TnAuthority.delegate/tnrToBrand", "delegate (TNR -> Brand, one number)"],
+  ["TnAuthority.delegate/brandToBpo", "delegate (Brand -> BPO, the same number)"],
+  ["TnAuthority.port/number", "port (one number out of an allocated block)"],
+  ["TnAuthority.port/block", "port (a whole block sitting exactly on an allocation)"],
+  ["TnAuthority.revoke", "revoke (the Brand revokes its delegation to the BPO)"],
+] as const;
+
+const ROAMING_ROWS = [
+  ["OperatorRegistry.deploy", "OperatorRegistry deployment"],
+  ["OperatorRegistry.claimNetwork", "claimNetwork (no MSIN ranges)"],
+  ["OperatorRegistry.approveClaim", "approveClaim (first of three approvals, 5 governors)"],
+  ["OperatorRegistry.approveClaim+execute", "approveClaim+execute (third approval assigns the network)"],
+  ["OperatorRegistry.setMsinRanges/x1", "setMsinRanges (1 range)"],
+  ["OperatorRegistry.setMsinRanges/x64", "setMsinRanges (64 ranges, the maximum)"],
+  ["OperatorRegistry.setOperatorIdentity", "setOperatorIdentity"],
+  ["OperatorRegistry.proposeTransfer", "proposeTransfer"],
+  ["OperatorRegistry.cancelClaim", "cancelClaim"],
+  ["RoamingExchange.deploy", "RoamingExchange deployment"],
+  ["RoamingExchange.submitRequests/x1newPair", "submitRequests (1 item, the pair's first: also registers the pair)"],
+] as const;
+
+/** Per batch size: gas per item of each step, and gas and bytes per authentication (request + answer + activation). */
+function roamingBatchTable(figures: Figures): string {
+  const header = [
+    "| batch | request gas/item | answer gas/item | activation gas/item | expiry gas/item | gas per authentication | calldata B/auth | log B/auth |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  const row = (label: string, size: number, requests: string, answers: string) => {
+    const steps = [requests, answers, `RoamingExchange.recordActivations/x${size}`];
+    const gas = steps.map((op) => figures.gas(op) / size);
+    const expiry = figures.gas(`RoamingExchange.expire/x${size}`) / size;
+    const calldata = steps.reduce((sum, op) => sum + figures.size(op).calldataBytes, 0) / size;
+    const logs = steps.reduce((sum, op) => sum + figures.size(op).logBytes, 0) / size;
+    const perAuth = gas.reduce((a, b) => a + b, 0);
+    return `| ${label} | ${gas.map(n).join(" | ")} | ${n(expiry)} | ${n(perAuth)} | ${n(calldata)} | ${n(logs)} |`;
+  };
+  const rows = ROAMING_BATCH_SIZES.map((size) =>
+    row(n(size), size, `RoamingExchange.submitRequests/x${size}`, `RoamingExchange.submitAnswers/x${size}`),
+  );
+  const large = `x${LARGE_CIPHERTEXT_BATCH}ciphertext${LARGE_CIPHERTEXT_BYTES}`;
+  rows.push(
+    row(
+      `${LARGE_CIPHERTEXT_BATCH}, ${LARGE_CIPHERTEXT_BYTES}-byte ciphertexts`,
+      LARGE_CIPHERTEXT_BATCH,
+      `RoamingExchange.submitRequests/${large}`,
+      `RoamingExchange.submitAnswers/${large}`,
+    ),
+  );
+  const size = LARGE_CIPHERTEXT_BATCH;
+  const perAuth = ["submitRequests", "submitAnswers", "recordActivations"]
+    .map((fn) => figures.gas(`RoamingExchange.${fn}/x${size}`) / size)
+    .reduce((a, b) => a + b, 0);
+  const largest = ROAMING_BATCH_SIZES[ROAMING_BATCH_SIZES.length - 1] as number;
+  const largestGas = figures.gas(`RoamingExchange.submitRequests/x${largest}`);
+  const fits = (gas: number) => (gas <= DEFAULT_BLOCK_GAS ? "fits" : "does not fit");
+  const largestFitting = ROAMING_BATCH_SIZES.filter(
+    (s) => figures.gas(`RoamingExchange.submitRequests/x${s}`) <= DEFAULT_BLOCK_GAS,
+  );
+  const budget = [
+    `At batch ${size} with ${CIPHERTEXT_BYTES}-byte ciphertexts an authentication costs ${n(perAuth)} gas: a 30M-gas`,
+    `block carries ${n(Math.floor(DEFAULT_BLOCK_GAS / perAuth))} authentications, and 1,000 authentications per second`,
+    `at 1-second blocks need ${((perAuth * 1000) / 1e6).toFixed(1)}M gas per block. A batch of ${n(largest)} requests`,
+    `(the contract's limit) uses ${n(largestGas)} gas and ${fits(largestGas)} a 30M-gas block; of the sizes above,`,
+    `the largest request batch that fits one is ${n(Math.max(...largestFitting))}.`,
+  ].join(" ");
+  return [...header, ...rows, "", ...wrap(budget, 120)].join("\n");
+}
+
+export const GAS_TABLES: readonly GasTable[] = [
+  { doc: "docs/contracts.md", id: "platform", render: (f) => operationTable(f, PLATFORM_ROWS) },
+  { doc: "docs/eidl-contracts.md", id: "numbering", render: (f) => operationTable(f, NUMBERING_ROWS) },
+  { doc: "docs/roaming-contracts.md", id: "roaming", render: (f) => operationTable(f, ROAMING_ROWS) },
+  { doc: "docs/roaming-contracts.md", id: "roaming-batches", render: roamingBatchTable },
+];
+
+function markers(id: string): { start: string; end: string } {
+  return { start: `<!-- gas-snapshot:${id} `, end: `<!-- /gas-snapshot:${id} -->` };
+}
+
+/** `text` with the section `id` replaced by `body`; throws when the doc lacks the section's markers. */
+export function replaceSection(text: string, id: string, body: string, doc = "doc"): string {
+  const { start, end } = markers(id);
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${doc} lacks the gas table markers "${start}...-->" and "${end}"`);
+  const startLineEnd = text.indexOf("\n", from);
+  return `${text.slice(0, startLineEnd + 1)}${body}\n${text.slice(to)}`;
+}
+
+/** Every doc with its gas tables rendered from `snapshot`, and the operations no table shows. */
+export function renderDocs(snapshot: GasSnapshot): { docs: Map<string, string>; undocumented: string[] } {
+  const figures = new Figures(snapshot);
+  const docs = new Map<string, string>();
+  for (const table of GAS_TABLES) {
+    const current = docs.get(table.doc) ?? readFileSync(join(PROJECT_ROOT, table.doc), "utf8");
+    docs.set(table.doc, replaceSection(current, table.id, table.render(figures), table.doc));
+  }
+  const undocumented = Object.keys(snapshot.operations).filter((op) => !figures.used.has(op));
+  return { docs, undocumented };
+}
+
+/** The docs whose gas tables differ from those rendered from `snapshot`. */
+export function staleDocs(snapshot: GasSnapshot): string[] {
+  const { docs } = renderDocs(snapshot);
+  return [...docs].filter(([doc, text]) => readFileSync(join(PROJECT_ROOT, doc), "utf8") !== text).map(([doc]) => doc);
+}
+
+/** Rewrites the docs' gas tables from `snapshot`; returns the docs that changed. */
+export function writeDocs(snapshot: GasSnapshot): string[] {
+  const stale = staleDocs(snapshot);
+  const { docs } = renderDocs(snapshot);
+  for (const doc of stale) writeFileSync(join(PROJECT_ROOT, doc), docs.get(doc) as string);
+  return stale;
+}
