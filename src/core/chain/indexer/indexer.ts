@@ -89,6 +89,8 @@ export interface Indexer {
   syncOnce(): Promise<number>;
   /** Blocks between the confirmed head and the last indexed block. */
   lag(): Promise<number>;
+  /** The last block the read model is indexed to (its cursor minus one). */
+  indexedBlock(): Promise<number>;
   /** Called after commit with each newly applied event; returns an unsubscribe function. */
   onEvent(listener: (event: ChainEvent) => void): () => void;
   /**
@@ -474,6 +476,9 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     async lag() {
       const head = await confirmedHead();
       return Math.max(0, head - ((await readCursor()) - 1));
+    },
+    async indexedBlock() {
+      return (await readCursor()) - 1;
     },
     onEvent(listener) {
       listeners.add(listener);
