@@ -19,6 +19,8 @@ import { openStore, type Store } from "../core/store/index.ts";
 import { DOMAINS } from "../domains.ts";
 import { allContractArtifacts, platformAbis } from "../ledger/deploymentPlan.ts";
 import { openAgentStore } from "./bootstrap.ts";
+import { checkConsistency } from "./consistency.ts";
+import { consistencyModule } from "./consistencyRoutes.ts";
 import { consoleModule } from "./consoleRoutes.ts";
 import type { AgentContext, PlatformContext, PublishedServices } from "./domain.ts";
 import { agentInfoModule } from "./infoRoutes.ts";
@@ -158,7 +160,12 @@ async function assemble(
     member: { id: config.memberAccount.toLowerCase(), name: config.memberName },
     version: AGENT_VERSION_TEXT,
     logger: { level: config.logLevel ?? "info", base: { agent: config.name } },
-    modules: [agentInfoModule({ config, manifest, keystore }), ...domainApis, consoleModule()],
+    modules: [
+      agentInfoModule({ config, manifest, keystore }),
+      consistencyModule(() => checkConsistency(context, DOMAINS)),
+      ...domainApis,
+      consoleModule(),
+    ],
   });
   app.healthChecks.register("chain", async () => {
     const head = await chain.getBlockNumber();

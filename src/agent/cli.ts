@@ -117,4 +117,34 @@ export function registerAgentCommands(program: Command): void {
       );
     },
   );
+
+  withClientOptions(
+    agent
+      .command("consistency")
+      .description("compare the agent's read model with the chain, domain by domain; exits 1 on any difference"),
+  ).action(async (o: ClientOptions) => {
+    progress(o, "comparing the read model with the chain");
+    const report = await callAgent<ConsistencyAnswer>(targetOf(o), "GET", "/v1/agent/consistency");
+    printResult(report, o, (r: ConsistencyAnswer) =>
+      r.consistent
+        ? `read model equals the chain at block ${r.blockNumber} (checked: ${r.checked.join(", ")})`
+        : `${r.differenceCount} differences at block ${r.blockNumber}:\n${table(
+            r.differences.map((d) => ({
+              ...d,
+              readModel: JSON.stringify(d.readModel),
+              chain: JSON.stringify(d.chain),
+            })),
+            ["domain", "table", "key", "readModel", "chain"],
+          )}`,
+    );
+    if (!report.consistent) process.exitCode = 1;
+  });
+}
+
+interface ConsistencyAnswer {
+  blockNumber: number;
+  consistent: boolean;
+  checked: string[];
+  differences: Array<{ domain: string; table: string; key: string; readModel: unknown; chain: unknown }>;
+  differenceCount: number;
 }

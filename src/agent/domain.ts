@@ -56,6 +56,18 @@ export interface AgentContext extends PlatformContext {
   published: PublishedServices;
 }
 
+/** One way a domain's read model disagrees with the chain's own views. */
+export interface ConsistencyDifference {
+  /** The read-model table (or derived view) at fault. */
+  table: string;
+  /** The record: a grant id, a member address ... */
+  key: string;
+  /** What the read model holds (undefined: the record is missing there). */
+  readModel: unknown;
+  /** What the chain says at the checked block (undefined: the chain has no such record). */
+  chain: unknown;
+}
+
 /** A member of the sandbox as a domain's seeding sees it. */
 export interface SandboxMemberHandle {
   name: string;
@@ -100,6 +112,12 @@ export interface DomainPlugin {
    * Called once per agent, in src/domains.ts order, before any domain's api() or start().
    */
   publish?(context: AgentContext): Promise<Partial<PublishedServices>> | Partial<PublishedServices>;
+  /**
+   * Compares every record of the domain's read model with the chain's own views at `blockNumber` (the block the read
+   * model is indexed to) and names each difference. The consistency checker (`telco-ledger agent consistency`, the
+   * durability and network tests) runs it for every domain.
+   */
+  checkConsistency?(context: AgentContext, blockNumber: bigint): Promise<ConsistencyDifference[]>;
   /** The domain's routes. Called once per agent, after every domain published. */
   api?(context: AgentContext): ApiModule | Promise<ApiModule>;
   /** Background work (e.g. answering requests addressed to this member); stopped before the store closes. */

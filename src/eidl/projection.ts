@@ -37,6 +37,7 @@ async function history(
 
 export const eidlProjection: Projection = {
   name: "eidl",
+  tables: ["eidl_orgs", "eidl_vettings", "eidl_grants", "eidl_grant_history"],
   async handle(event, tx) {
     if (!SOURCES.has(event.source)) return;
     const a = event.args;

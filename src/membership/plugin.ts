@@ -3,6 +3,7 @@
 // other domains check roles against. Its contracts are the platform's own (deployed by the deployment plan).
 import type { DomainPlugin } from "../agent/domain.ts";
 import { registerMembershipCommands } from "./cli.ts";
+import { membershipDifferences } from "./consistency.ts";
 import { MEMBERSHIP_ERRORS } from "./errors.ts";
 import { membershipMigrations } from "./migrations.ts";
 import { membershipProjection } from "./projection.ts";
@@ -41,6 +42,11 @@ export const membershipPlugin: DomainPlugin = {
     const service = services.get(context);
     if (!service) throw new Error("the membership plugin's api() ran before publish()");
     return membershipApiModule(service);
+  },
+  async checkConsistency(context, blockNumber) {
+    const service = services.get(context);
+    if (!service) throw new Error("the membership plugin's checkConsistency() ran before publish()");
+    return membershipDifferences(service, context.chain, context.contractAddress("ConsortiumRegistry"), blockNumber);
   },
   registerCommands: registerMembershipCommands,
 };

@@ -29,6 +29,13 @@ async function recordHistory(tx: Queryable, event: ChainEvent, member: string, k
 
 export const membershipProjection: Projection = {
   name: "membership",
+  tables: [
+    "membership_members",
+    "membership_accounts",
+    "membership_history",
+    "membership_proposals",
+    "membership_approvals",
+  ],
   async handle(event, tx) {
     if (event.source !== "ConsortiumRegistry") return;
     const a = event.args;

@@ -150,6 +150,7 @@ async function onExchange(event: ChainEvent, tx: Queryable): Promise<void> {
 
 export const roamingProjection: Projection = {
   name: "roaming",
+  tables: ["roaming_operator_identities", "roaming_networks", "roaming_claims", "roaming_requests"],
   async handle(event, tx) {
     if (event.source === OPERATOR_REGISTRY) return onRegistry(event, tx);
     if (event.source === ROAMING_EXCHANGE) return onExchange(event, tx);

@@ -63,4 +63,36 @@ describe("devnet", () => {
       await dir.remove();
     }
   });
+  it("tells its owner when it gives up restarting a node that keeps dying", async () => {
+    const dir = await tempDir("devnet-give-up");
+    try {
+      let told: string | undefined;
+      const givenUp = new Promise<void>((resolve) => {
+        const devnetOptions = {
+          dataDir: dir.path,
+          logger: recordingLogger(),
+          maxRestartsPerMinute: 1,
+          onGiveUp: (reason: string) => {
+            told = reason;
+            resolve();
+          },
+        };
+        void startDevnet(devnetOptions).then(async (devnet) => {
+          await devnet.kill9ForTest();
+          assert.equal(told, undefined, "one restart is allowed");
+          await Promise.race([devnet.kill9ForTest(), givenUpSignal]);
+          await devnet.stop();
+        });
+      });
+      let signal: () => void = () => {};
+      const givenUpSignal = new Promise<void>((resolve) => {
+        signal = resolve;
+      });
+      await givenUp;
+      signal();
+      assert.match(told ?? "", /after 1 restarts in a minute; giving up — see .*anvil\.log/);
+    } finally {
+      await dir.remove();
+    }
+  });
 });

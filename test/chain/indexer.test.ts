@@ -3,9 +3,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, encodeDeployData, encodeFunctionData, type Hex, pad, toHex } from "viem";
+import { type Address, encodeDeployData, encodeFunctionData, type Hex, HttpRequestError, pad, toHex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { checkStateFile } from "../../src/core/chain/devnet/state-files.ts";
+import { ChainError } from "../../src/core/chain/errors.ts";
 import { type ChainEvent, createIndexer, journalArgs, type Projection } from "../../src/core/chain/indexer/indexer.ts";
 import { chainMigrations } from "../../src/core/chain/migrations.ts";
 import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
@@ -27,11 +28,12 @@ describe("event indexer", () => {
   let recorder: Address;
   let deployBlock: number;
   let failOn: string | undefined;
-  const keys = keyring([generatePrivateKey(), generatePrivateKey()]);
+  const keys = keyring([generatePrivateKey(), generatePrivateKey(), generatePrivateKey()]);
   const from = keys.addresses[0] as Address;
   // A plain INSERT: applying an event twice would throw on the primary key.
   const projection: Projection = {
     name: "test_recorded",
+    tables: ["test_recorded"],
     async handle(event, tx) {
       if (event.args.id?.toString() === failOn) throw new Error(`projection fails on ${failOn}`);
       await tx.exec("INSERT INTO test_recorded (id, tx) VALUES ($1, $2)", [String(event.args.id), event.txHash]);
@@ -136,7 +138,7 @@ describe("event indexer", () => {
       store,
       chain: limited,
       sources: [{ name: "Recorder", address: recorder, abi: artifact.abi, fromBlock: deployBlock }],
-      projections: [{ name: "seen", handle: async (event) => void seen.push(Number(event.args.id)) }],
+      projections: [{ name: "seen", tables: [], handle: async (event) => void seen.push(Number(event.args.id)) }],
       name: "narrow",
       maxRange: 64,
       logger: env.logger,
@@ -151,7 +153,7 @@ describe("event indexer", () => {
     assert.match(env.logger.text(), /log range too large for one request: halving it/);
   });
 
-  it("rewinds after the devnet restored an older state and does not re-apply re-mined transactions", async () => {
+  it("rewinds after the devnet restored an older state and projects the re-mined transactions again", async () => {
     const head = await env.devnet.headBlock();
     const waitDump = async (block: number) => {
       for (;;) {
@@ -179,9 +181,71 @@ describe("event indexer", () => {
     await outbox.drain(30_000);
     await write("record 12", "record", [12n]);
     assert.ok((await env.devnet.headBlock()) > headBefore, "the re-mined chain grew past the old head");
-    assert.equal(await index.syncOnce(), 1, "only 12 is new: 10 and 11 were re-mined with the same hashes");
-    assert.match(env.logger.text(), /chain changed below the indexer cursor \(devnet restored\?\): rewinding/);
+    // 10 and 11 were undone with their dropped blocks, then projected again from the blocks that re-mined them.
+    assert.equal(await index.syncOnce(), 3, "10 and 11 again, and 12");
+    assert.match(env.logger.text(), /chain changed below the indexer cursor \(reorganisation or devnet restored\)/);
+    assert.match(env.logger.text(), /undid 2 read-model changes of dropped blocks/);
     assert.deepEqual(await recorded(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it("undoes what dropped blocks projected when the chain reorganises onto other blocks", async () => {
+    const index = indexer();
+    await index.syncOnce();
+    const rewinds: number[] = [];
+    index.onRewind((fromBlock) => rewinds.push(fromBlock));
+    const base = await recorded();
+    const snapshot = (await env.client.request({ method: "evm_snapshot" as never })) as Hex;
+    const dropped = Number((await write("record 30", "record", [30n])).blockNumber);
+    await write("record 31", "record", [31n]);
+    assert.equal(await index.syncOnce(), 2);
+    assert.deepEqual(await recorded(), [...base, 30, 31]);
+    // The fork: the blocks of 30 and 31 are replaced by others holding only 32 (the outbox's own journal is not
+    // involved: evm_revert drops the blocks as a competing fork would).
+    await env.client.request({ method: "evm_revert" as never, params: [snapshot] as never });
+    await outbox.stop();
+    const forker = keys.addresses[2] as Address;
+    const fork = createOutbox({ store: env.store, chain: env.client, accounts: keys, logger: env.logger, pollMs: 50 });
+    await fork.start();
+    await fork.send({
+      from: forker,
+      to: recorder,
+      data: encodeFunctionData({ abi: artifact.abi, functionName: "record", args: [32n] }),
+      label: "record 32 on the fork",
+    });
+    await fork.send({
+      from: forker,
+      to: recorder,
+      data: encodeFunctionData({ abi: artifact.abi, functionName: "record", args: [33n] }),
+      label: "record 33 on the fork",
+    });
+    await fork.stop();
+    assert.equal(await index.syncOnce(), 2, "32 and 33 from the fork");
+    assert.deepEqual(await recorded(), [...base, 32, 33], "30 and 31 are gone with their blocks");
+    assert.deepEqual(rewinds, [dropped], "subscribers were told where the chain changed");
+    await outbox.start();
+  });
+
+  it("reports a node that does not answer as CHAIN_UNAVAILABLE, not as the transport's raw error", async () => {
+    const down = new Proxy(env.client, {
+      get(target, property, receiver) {
+        if (property !== "request" && property !== "getBlockNumber") return Reflect.get(target, property, receiver);
+        return async () => {
+          throw new HttpRequestError({ url: "http://127.0.0.1:9/", body: {}, details: "fetch failed" });
+        };
+      },
+    });
+    const cut = createIndexer({
+      store,
+      chain: down,
+      sources: [{ name: "Recorder", address: recorder, abi: artifact.abi, fromBlock: deployBlock }],
+      projections: [projection],
+      logger: env.logger,
+    });
+    await assert.rejects(cut.syncOnce(), (error: unknown) => {
+      assert.ok(error instanceof ChainError);
+      assert.equal(error.code, "CHAIN_UNAVAILABLE");
+      return true;
+    });
   });
 
   it("journals an event's arguments, recording byte strings over 256 bytes by their size", () => {
@@ -221,7 +285,7 @@ describe("event indexer", () => {
           ],
         },
       ],
-      projections: [{ name: "seen", handle: async (event) => void seen.push(event) }],
+      projections: [{ name: "seen", tables: [], handle: async (event) => void seen.push(event) }],
       name: "filtered",
       logger: env.logger,
     });

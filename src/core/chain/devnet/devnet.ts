@@ -29,6 +29,11 @@ export interface StartDevnetOptions {
   allowFreshChain?: boolean;
   /** Supervised restarts allowed within one minute before giving up. Default 5. */
   maxRestartsPerMinute?: number;
+  /**
+   * Called once when the supervisor gives up (the node keeps dying): whoever serves on top of this chain must stop
+   * or say so, not go on answering without a ledger. The reason names the node's log.
+   */
+  onGiveUp?: (reason: string) => void;
   logger?: ChainLogger;
 }
 
@@ -152,10 +157,9 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
     const now = Date.now();
     restartTimes = restartTimes.filter((t) => now - t < 60_000);
     if (restartTimes.length >= maxRestarts) {
-      logger.error(
-        { code, signal, restarts: restartTimes.length },
-        `devnet node died again (code ${code}, signal ${signal}) after ${restartTimes.length} restarts in a minute; giving up — see ${join(dir, "anvil.log")}`,
-      );
+      const reason = `devnet node died again (code ${code}, signal ${signal}) after ${restartTimes.length} restarts in a minute; giving up — see ${join(dir, "anvil.log")}`;
+      logger.error({ code, signal, restarts: restartTimes.length }, reason);
+      options.onGiveUp?.(reason);
       return;
     }
     restartTimes.push(now);

@@ -47,7 +47,41 @@ export function checkStateText(text: string): StateCheck {
   if (!Number.isSafeInteger(blockNumber) || blockNumber < 0) {
     return { ok: false, problem: "field best_block_number is missing or not a block number" };
   }
+  const history = historyProblem(state.accounts as Record<string, unknown>, state.transactions);
+  if (history) return { ok: false, problem: history };
   return { ok: true, blockNumber };
+}
+
+/**
+ * anvil writes its account state and its block history in one file but not in one instant: a dump taken while a
+ * block was being mined can hold the effects of transactions its history lacks. Loading such a state would keep
+ * writes that no block, receipt or event records (and that no outbox can replay: their nonces are spent). So every
+ * externally owned account's nonce must equal the number of its transactions in the dump, numbered 0..n-1.
+ */
+function historyProblem(accounts: Record<string, unknown>, transactions: unknown[]): string | undefined {
+  const sent = new Map<string, Set<number>>();
+  for (const entry of transactions) {
+    const info = (entry as { info?: { from?: unknown; nonce?: unknown } } | null)?.info;
+    if (typeof info?.from !== "string" || typeof info.nonce !== "number") continue;
+    const from = info.from.toLowerCase();
+    const nonces = sent.get(from) ?? new Set<number>();
+    nonces.add(info.nonce);
+    sent.set(from, nonces);
+  }
+  for (const [address, value] of Object.entries(accounts)) {
+    const account = value as { nonce?: unknown; code?: unknown } | null;
+    const code = typeof account?.code === "string" ? account.code : "0x";
+    // Contracts count their CREATEs in their nonce, which no transaction records.
+    if (code !== "0x" && code !== "") continue;
+    const nonce = typeof account?.nonce === "number" ? account.nonce : Number(account?.nonce ?? 0);
+    const recorded = sent.get(address.toLowerCase()) ?? new Set<number>();
+    if (nonce === recorded.size && (nonce === 0 || recorded.has(nonce - 1))) continue;
+    return (
+      `the state is not consistent with its block history (account ${address} has nonce ${nonce} but the dump ` +
+      `records ${recorded.size} of its transactions): it was written while a block was being mined`
+    );
+  }
+  return undefined;
 }
 
 export async function checkStateFile(path: string): Promise<StateCheck | undefined> {

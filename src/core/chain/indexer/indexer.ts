@@ -1,6 +1,9 @@
 // The event indexer: follows the logs of the consortium contracts and feeds them to projections (the read model).
 // Each event is stored once and projected in the same DB transaction as the cursor advance, so a crash never
-// applies an event twice or skips one; a rewound chain (devnet restored) makes the cursor rewind too.
+// applies an event twice or skips one. When the chain drops blocks (a reorganisation, a devnet restored from an older
+// state), the indexer undoes what those blocks projected (undo.ts: before-images recorded per block), forgets their
+// events, and indexes the chain again from the last block both agree on: the read model follows the chain exactly,
+// and a transaction mined again in another block is projected again with whatever it now says.
 import {
   type Abi,
   type AbiEvent,
@@ -14,8 +17,10 @@ import {
 } from "viem";
 import { DERIVED_DATA, type Queryable, type Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
+import { ChainError, ChainUnavailableError } from "../errors.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import { type EventDecoder, eventDecoder } from "./decodeLog.ts";
+import { openUndoJournal, type UndoJournal } from "./undo.ts";
 
 export interface IndexerSource {
   /** Stable name stored with each event: "ConsortiumRegistry". */
@@ -53,6 +58,11 @@ export interface ChainEvent {
 
 export interface Projection {
   name: string;
+  /**
+   * Every table the projection writes. Their changes are recorded per block and undone when the chain drops the
+   * block; a table written by a projection but not named here would keep what dropped blocks projected.
+   */
+  tables: readonly string[];
   /** Applies one event inside the indexer's transaction; throwing rolls back the whole range, to be retried. */
   handle(event: ChainEvent, tx: Queryable): Promise<void>;
 }
@@ -79,8 +89,15 @@ export interface Indexer {
   syncOnce(): Promise<number>;
   /** Blocks between the confirmed head and the last indexed block. */
   lag(): Promise<number>;
+  /** The last block the read model is indexed to (its cursor minus one). */
+  indexedBlock(): Promise<number>;
   /** Called after commit with each newly applied event; returns an unsubscribe function. */
   onEvent(listener: (event: ChainEvent) => void): () => void;
+  /**
+   * Called after commit when blocks from `fromBlock` on were dropped and their projected effects undone: anything
+   * derived in memory from the read model must be rebuilt from it. Returns an unsubscribe function.
+   */
+  onRewind(listener: (fromBlock: number) => void): () => void;
 }
 
 const CHECKPOINTS_KEPT = 64;
@@ -140,6 +157,15 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   );
   const firstBlock = Math.min(...sources.map((s) => s.fromBlock));
   const listeners = new Set<(event: ChainEvent) => void>();
+  const rewindListeners = new Set<(fromBlock: number) => void>();
+  let undo: Promise<UndoJournal> | undefined;
+  const undoJournal = () => {
+    undo ??= openUndoJournal(store, name, [...new Set(projections.flatMap((p) => p.tables))]).catch((error) => {
+      undo = undefined;
+      throw error;
+    });
+    return undo;
+  };
   let running = false;
   let loop: Promise<void> | undefined;
   let syncing: Promise<number> | undefined;
@@ -177,12 +203,30 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     if (!changed) return cursor;
     logger.warn(
       { indexer: name, from: cursor, to: resumeAt },
-      `chain changed below the indexer cursor (devnet restored?): rewinding from block ${cursor} to ${resumeAt}`,
+      `chain changed below the indexer cursor (reorganisation or devnet restored): rewinding from block ${cursor} to ${resumeAt}`,
     );
+    return rewindTo(resumeAt);
+  };
+
+  /** Undoes what blocks >= resumeAt projected, forgets their events and checkpoints, and moves the cursor there. */
+  const rewindTo = async (resumeAt: number): Promise<number> => {
+    const journal = await undoJournal();
+    let undone = 0;
     await store.transaction(async (tx) => {
+      undone = await journal.undoFrom(tx, resumeAt);
+      // The same transactions may be mined again, elsewhere or with other effects: they must be projected again.
+      await tx.exec("DELETE FROM chain_events WHERE indexer = $1 AND block_number >= $2", [name, resumeAt]);
       await tx.exec("DELETE FROM chain_block_checkpoints WHERE indexer = $1 AND block_number >= $2", [name, resumeAt]);
       await saveCursor(tx, resumeAt);
     });
+    logger.warn({ indexer: name, resumeAt, undone }, `undid ${undone} read-model changes of dropped blocks`);
+    for (const listener of rewindListeners) {
+      try {
+        listener(resumeAt);
+      } catch (error) {
+        logger.warn({ error: String(error) }, "indexer rewind listener failed");
+      }
+    }
     return resumeAt;
   };
 
@@ -282,9 +326,11 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     }
     for (const event of events) event.blockTimestamp = times.get(event.blockNumber) ?? 0;
     const applied: ChainEvent[] = [];
+    const journal = await undoJournal();
     // The read model is derived from the chain: a range lost to a power cut (cursor and projections together) is
     // indexed again, so the commit need not wait for the disk.
     await store.transaction(async (tx) => {
+      let recording: number | undefined;
       for (const event of events) {
         const inserted = await tx.exec(
           `INSERT INTO chain_events (indexer, tx_hash, tx_log_position, source, address, event_name, args_json,
@@ -305,11 +351,17 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
             new Date().toISOString(),
           ],
         );
-        // Seen before (the same transaction mined again after a restore): already projected.
+        // Already projected: the same log met twice in one answer. A transaction mined again after a rewind is new
+        // here, because the rewind forgot the events of the dropped blocks.
         if (inserted.changes === 0) continue;
+        if (recording !== event.blockNumber) {
+          await journal.recordFor(tx, event.blockNumber);
+          recording = event.blockNumber;
+        }
         for (const projection of projections) await projection.handle(event, tx);
         applied.push(event);
       }
+      if (recording !== undefined) await journal.stopRecording(tx);
       await saveCursor(tx, to + 1);
       await tx.exec(
         `INSERT INTO chain_block_checkpoints (indexer, block_number, block_hash) VALUES ($1, $2, $3)
@@ -322,18 +374,35 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
              ORDER BY block_number DESC LIMIT $2) AS kept)`,
         [name, CHECKPOINTS_KEPT],
       );
+      // A rewind resumes after the oldest checkpoint still on the chain at the earliest: undo records of blocks up
+      // to that checkpoint can never be needed.
+      const oldest = await tx.one<{ block_number: number | string | null }>(
+        "SELECT MIN(block_number) AS block_number FROM chain_block_checkpoints WHERE indexer = $1",
+        [name],
+      );
+      if (oldest?.block_number !== null && oldest?.block_number !== undefined) {
+        await journal.pruneBelow(tx, Number(oldest.block_number) + 1);
+      }
     }, DERIVED_DATA);
     return applied;
   };
 
   let range = maxRange;
   const sync = async (): Promise<number> => {
+    try {
+      return await syncRanges();
+    } catch (error) {
+      // A node that does not answer is an outage, whatever the transport said (callers answer 503, not 500).
+      if (error instanceof ChainError || !isTransportError(error)) throw error;
+      throw new ChainUnavailableError(String((error as Error).message ?? error).split("\n")[0] ?? "", error);
+    }
+  };
+  const syncRanges = async (): Promise<number> => {
     const head = await confirmedHead();
     let cursor = await rewindIfChainChanged(await readCursor());
     if (cursor > head + 1) {
       logger.warn({ indexer: name, cursor, head }, `chain head ${head} is below the indexer cursor: rewinding`);
-      cursor = Math.max(firstBlock, head + 1);
-      await saveCursor(store, cursor);
+      cursor = await rewindTo(Math.max(firstBlock, head + 1));
     }
     let count = 0;
     while (cursor <= head) {
@@ -408,9 +477,27 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       const head = await confirmedHead();
       return Math.max(0, head - ((await readCursor()) - 1));
     },
+    async indexedBlock() {
+      return (await readCursor()) - 1;
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onRewind(listener) {
+      rewindListeners.add(listener);
+      return () => rewindListeners.delete(listener);
+    },
   };
+}
+
+/** viem's errors for a node that could not be reached or did not answer (as opposed to an answer that refused). */
+function isTransportError(error: unknown): boolean {
+  const names = ["HttpRequestError", "TimeoutError", "WebSocketRequestError", "SocketClosedError"];
+  for (let e: unknown = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    if (names.includes(e.name)) return true;
+    if ((e as NodeJS.ErrnoException).code === "ECONNREFUSED" || (e as NodeJS.ErrnoException).code === "ECONNRESET")
+      return true;
+  }
+  return false;
 }
