@@ -4,11 +4,13 @@
 import { Type } from "@sinclair/typebox";
 import {
   type ApiModule,
+  DidSchema,
   encodeCursor,
   PageQuerySchema,
   pageRequest,
   readErrors,
   strictObject,
+  TxHashSchema,
   writeErrors,
 } from "../core/api/index.ts";
 import type { GrantReason } from "./ledger.ts";
@@ -20,14 +22,12 @@ import {
   AllocationResult,
   CreateAccountBody,
   CustodyPage,
-  DidSchema,
   GrantPage,
   GrantSchema,
   HoldersSchema,
   ReasonSchema,
   TnOrBlockSchema,
   TnSchema,
-  TxHashSchema,
   VettingBody,
   VettingHistoryPage,
   VettingQuery,

@@ -4,9 +4,6 @@ import { Type } from "@sinclair/typebox";
 import { Bytes32Schema, DidSchema, PageQuerySchema, pageOf, strictObject, TxHashSchema } from "../core/api/index.ts";
 import { MAX_HOLDINGS } from "./service/reads.ts";
 
-export { DidSchema, TxHashSchema };
-
-const Hash32Schema = Bytes32Schema;
 export const TnSchema = Type.String({
   pattern: "^\\+?[1-9][0-9]{0,14}$",
   description: "An E.164 number: digits only (an optional leading +), 1 to 15, not starting with 0",
@@ -89,7 +86,7 @@ export const VettingRecordSchema = strictObject({
   result: VettingResultSchema,
   vettedTS: Type.String({ format: "date-time" }),
   version: Type.Integer(),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   txHash: TxHashSchema,
 });
 
@@ -100,7 +97,7 @@ export const VettingResponse = strictObject({
   result: VettingResultSchema,
   vettedTS: Type.String({ format: "date-time" }),
   version: Type.Integer(),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   txHash: TxHashSchema,
   authorized: Type.Boolean({
     description: "Whether the organisation is Authorized now (its vetter's standing included)",
@@ -159,7 +156,7 @@ export const GrantSchema = strictObject({
   subjectId: DidSchema,
   allocationStartDate: Type.String({ format: "date-time" }),
   allocationEndDate: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   status: Type.String({ description: "active | revoked" }),
   revokeReason: Type.Union([Type.String(), Type.Null()]),
   callerName: Type.String({ description: "Empty when none" }),
@@ -192,7 +189,7 @@ export const CustodyEntrySchema = strictObject({
   from: DidSchema,
   to: DidSchema,
   at: Type.String({ format: "date-time", description: "Block time" }),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   reason: Type.Union([Type.String(), Type.Null()]),
   currentStatus: Type.String({
     description: "valid | revoked | expired | not-yet-valid | invalid (a link above fails)",
