@@ -4,10 +4,39 @@ import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
+import { orgTypeName } from "./enums.ts";
 
-type Items = { items: Array<Record<string, unknown>> };
+type Row = Record<string, unknown>;
+type Items = { items: Row[] };
 const show = (r: object) => JSON.stringify(r, null, 2);
 const enc = encodeURIComponent;
+
+/** Every item of a paginated list: follows nextCursor to the end, so the CLI never shows a silent first page. */
+async function allItems(o: ClientOptions, path: string): Promise<Items> {
+  const items: Row[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const page: { items: Row[]; nextCursor: string | null } = await callAgent(
+      targetOf(o),
+      "GET",
+      `${path}${sep}limit=100${cursor === null ? "" : `&cursor=${enc(cursor)}`}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return { items };
+}
+
+/** Organisation names by DID (the accounts any agent can read), so answers name organisations, not only DIDs. */
+async function namesOf(o: ClientOptions, dids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const did of new Set(dids)) {
+    const account = await callAgent<{ name: string; type: number }>(targetOf(o), "GET", `/v1/accounts/${enc(did)}`);
+    names.set(did, `${account.name} (${orgTypeName(account.type)})`);
+  }
+  return names;
+}
 
 export function registerEidlCommands(program: Command): void {
   const eidl = program.command("eidl").description("enterprise identity and TN authority (ATIS EIDL)");
@@ -29,7 +58,7 @@ export function registerEidlCommands(program: Command): void {
   });
   withClientOptions(account.command("list").description("accounts hosted by this agent")).action(
     async (o: ClientOptions) => {
-      printResult(await callAgent<Items>(targetOf(o), "GET", "/v1/accounts"), o, (r: Items) =>
+      printResult(await allItems(o, "/v1/eidl/hosted-accounts"), o, (r: Items) =>
         table(r.items, ["did", "name", "type"]),
       );
     },
@@ -70,15 +99,12 @@ export function registerEidlCommands(program: Command): void {
     );
   withClientOptions(eidl.command("vetting <orgDid>").description("current vetting status and history")).action(
     async (org: string, o: ClientOptions) => {
-      printResult(
-        await callAgent<{ history: Array<Record<string, unknown>> }>(
-          targetOf(o),
-          "GET",
-          `/v1/vetterAuthorization/${enc(org)}/history`,
+      const history = await allItems(o, `/v1/vetterAuthorization/${enc(org)}/history`);
+      printResult(history, o, (r: Items) =>
+        table(
+          r.items.map((v) => ({ ...v, vetter: (v.vetter as { name: string }).name })),
+          ["version", "vetter", "status", "result", "vettedTS", "txHash"],
         ),
-        o,
-        (r: { history: Array<Record<string, unknown>> }) =>
-          table(r.history, ["version", "status", "result", "vettedTS", "txHash"]),
       );
     },
   );
@@ -134,7 +160,7 @@ export function registerEidlCommands(program: Command): void {
     .action(async (grantId: string, o: ClientOptions & { reason: string }) => {
       progress(o, "revoking (waits until mined)");
       printResult(
-        await callAgent(targetOf(o), "POST", `/v1/tnallocation/${enc(grantId)}/revoke`, { reason: o.reason }),
+        await callAgent(targetOf(o), "POST", `/v1/eidl/grants/${enc(grantId)}/revoke`, { reason: o.reason }),
         o,
         (r: { grantId: string; status: string }) => `grant #${r.grantId} ${r.status}`,
       );
@@ -144,7 +170,7 @@ export function registerEidlCommands(program: Command): void {
   ).action(async (tn: string, issuerId: string, subjectId: string, o: ClientOptions) => {
     progress(o, "porting (waits until mined)");
     printResult(
-      await callAgent(targetOf(o), "POST", "/v1/tnport", { tnId: tn, issuerId, subjectId }),
+      await callAgent(targetOf(o), "POST", "/v1/eidl/ports", { tnId: tn, issuerId, subjectId }),
       o,
       (r: { endedGrantId: string; allocation: { grantId: string } }) =>
         `grant #${r.endedGrantId} ended; new allocation #${r.allocation.grantId}`,
@@ -152,16 +178,14 @@ export function registerEidlCommands(program: Command): void {
   });
   withClientOptions(eidl.command("grants <holderDid>").description("grants held by an organisation")).action(
     async (holder: string, o: ClientOptions) => {
-      printResult(
-        await callAgent<Items>(targetOf(o), "GET", `/v1/tnallocations?holder=${enc(holder)}`),
-        o,
-        (r: Items) => table(r.items, ["grantId", "tnId", "type", "subjectId", "status"]),
+      printResult(await allItems(o, `/v1/eidl/grants?holder=${enc(holder)}`), o, (r: Items) =>
+        table(r.items, ["grantId", "tnId", "type", "issuerId", "status"]),
       );
     },
   );
   withClientOptions(eidl.command("custody <tn>").description("chain of custody of a number")).action(
     async (tn: string, o: ClientOptions) => {
-      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/tn/${enc(tn)}/custody`), o, (r: Items) =>
+      printResult(await allItems(o, `/v1/eidl/tn/${enc(tn)}/custody`), o, (r: Items) =>
         table(r.items, ["at", "event", "type", "tnId", "from", "to", "reason", "currentStatus"]),
       );
     },
@@ -171,10 +195,22 @@ export function registerEidlCommands(program: Command): void {
     .option("--chain", "ask the contract's view instead of the read model")
     .action(async (tn: string, o: ClientOptions & { at?: string; chain?: boolean }) => {
       const query = new URLSearchParams({ ...(o.at ? { at: o.at } : {}), ...(o.chain ? { source: "chain" } : {}) });
-      printResult(
-        await callAgent(targetOf(o), "GET", `/v1/tn/${enc(tn)}/holders?${query}`),
-        o,
-        (r: { holders: string[] }) => (r.holders.length ? r.holders.join("\n") : "(nobody)"),
+      const who = await callAgent<{ chain: Array<{ type: string; tnId: string; subjectId: string }> }>(
+        targetOf(o),
+        "GET",
+        `/v1/eidl/tn/${enc(tn)}/holders?${query}`,
+      );
+      const names = o.json
+        ? new Map<string, string>()
+        : await namesOf(
+            o,
+            who.chain.map((h) => h.subjectId),
+          );
+      printResult(who, o, () =>
+        table(
+          who.chain.map((h) => ({ ...h, holder: names.get(h.subjectId) ?? "" })),
+          ["type", "tnId", "holder", "subjectId"],
+        ),
       );
     });
 }

@@ -1,50 +1,51 @@
-// The EIDL domain's small public read interface for other domains (signed calls first): is an organisation vetted
-// Authorized now, may it use a number at a time and through which grant, and which grant a TN Authorization
-// credential records. Answers are synchronous, from an in-memory prefix index built from the EIDL read model and kept
-// current by the agent's indexer, so a caller deciding a call never waits for the database or the chain.
+// The agent's one EIDL index: the in-memory prefix index plus what it does not keep (credential hashes, vetters),
+// built once per agent by the plugin's publish() from the read model and membership's directory, then kept current
+// by the indexer's committed events. The EIDL service asks it who may use a number; other domains see it only through
+// the EidlFacts interface (published.ts).
 import type { Address } from "viem";
 import type { AgentContext } from "../agent/domain.ts";
 import type { ChainEvent } from "../core/chain/indexer/indexer.ts";
 import { formatDid, parseEthrDid } from "../core/identity/didEthr.ts";
-import type { Queryable } from "../core/store/store.ts";
-import { GRANT_KINDS } from "./enums.ts";
-import { PrefixIndex } from "./prefixIndex.ts";
+import { GRANT_KINDS, VettingResult } from "./enums.ts";
+import { type IndexedGrant, PrefixIndex } from "./prefixIndex.ts";
 import { applyToIndex } from "./projection.ts";
-import { loadIndex } from "./readModel.ts";
+import type { EidlFacts, EidlGrantFact, EidlStanding } from "./published.ts";
+import type { GrantRow, IndexSource } from "./readModel.ts";
 
-/** An organisation's standing now, as the trust hierarchy computes it. */
-export interface EidlStanding {
-  /** Authorized now: member active with its type's role, and a root or vetted Authorized by an authorized vetter. */
-  authorized: boolean;
-  /** DID of the vetter of the latest Complete vetting; null for a root or an organisation never vetted. */
-  vetterDid: string | null;
-}
+export type { EidlFacts, EidlGrantFact, EidlStanding } from "./published.ts";
 
-/** One grant (allocation, assignment or delegation) as other domains see it; organisations by DID. */
-export interface EidlGrantFact {
-  grantId: string;
-  parentGrantId: string | null;
-  /** E.164 prefix covered (a whole number is a prefix of itself). */
-  prefix: string;
-  kind: "Allocation" | "Assignment" | "Delegation";
-  issuerDid: string;
-  holderDid: string;
-  /** keccak256 of the grant's TN Authorization credential id (its key in the credential status registry). */
-  credentialHash: string;
-}
-
-export interface EidlFacts {
-  /** The organisation's standing now; undefined when the DID names no organisation on the ledger. */
-  standingOf(did: string): EidlStanding | undefined;
-  /** The valid grant through which `did` may use `tn` at `at` (Unix seconds), or undefined when it may not. */
-  grantForUse(tn: string, did: string, at: number): EidlGrantFact | undefined;
-  /** The grant whose TN Authorization credential has this hash, or undefined. */
-  grantByCredential(credentialHash: string): EidlGrantFact | undefined;
-  /** Whether a grant is in force at `at`: its chain is valid and it belongs to the deciding allocation of its prefix. */
-  isGrantValid(grantId: string, at: number): boolean;
+/** A consortium member as authorization needs it (from membership's directory). */
+export interface MemberStanding {
+  address: string;
+  active: boolean;
+  roles: readonly string[];
 }
 
 const lower = (value: unknown) => String(value).toLowerCase();
+
+export function indexedGrantOf(g: GrantRow): IndexedGrant {
+  return {
+    id: String(g.id),
+    parentId: g.parent_id === null ? null : String(g.parent_id),
+    prefix: g.prefix,
+    kind: Number(g.kind),
+    issuer: g.issuer,
+    holder: g.holder,
+    validFrom: Number(g.valid_from),
+    validUntil: Number(g.valid_until),
+    revokedAt: Number(g.revoked_at),
+  };
+}
+
+/** Fills a prefix index from the read model and the member directory (agent start, benchmarks). */
+export function fillIndex(index: PrefixIndex, source: IndexSource, members: readonly MemberStanding[]): void {
+  for (const m of members) index.setMember(lower(m.address), m.active, m.roles);
+  for (const org of source.orgs) index.setOrganisation(org.org, org.member, Number(org.org_type));
+  for (const v of source.completeVettings) {
+    index.setStanding(v.org, { authorized: Number(v.result) === VettingResult.Authorized, vetter: v.vetter });
+  }
+  for (const g of source.grants) index.putGrant(indexedGrantOf(g));
+}
 
 /** EidlFacts over a PrefixIndex, plus what the index does not keep (credential hashes, vetters). */
 export class IndexedEidlFacts implements EidlFacts {
@@ -62,17 +63,11 @@ export class IndexedEidlFacts implements EidlFacts {
   }
 
   /** Loads the read model (agent start). Events applied before this are applied again by the load: idempotent. */
-  async load(db: Queryable): Promise<void> {
-    await loadIndex(db, this.index);
-    const grants = await db.query<{ id: string; credential_hash: string }>(
-      `SELECT id, credential_hash FROM eidl_grants`,
-    );
-    for (const g of grants) this.#rememberCredential(String(g.id), g.credential_hash);
-    const vettings = await db.query<{ org: string; vetter: string }>(
-      `SELECT org, vetter FROM eidl_vettings WHERE status = 1 ORDER BY org, version, block_number`,
-    );
-    for (const v of vettings) this.#vetterOf.set(v.org, v.vetter);
-    for (const o of await db.query<{ org: string }>(`SELECT org FROM eidl_orgs`)) this.#orgs.add(o.org);
+  load(source: IndexSource, members: readonly MemberStanding[]): void {
+    fillIndex(this.index, source, members);
+    for (const g of source.grants) this.#rememberCredential(String(g.id), g.credential_hash);
+    for (const v of source.completeVettings) this.#vetterOf.set(v.org, v.vetter);
+    for (const o of source.orgs) this.#orgs.add(o.org);
   }
 
   /** Indexer listener (after commit): the same events the EIDL projection wrote to the read model. */
@@ -170,11 +165,11 @@ export class IndexedEidlFacts implements EidlFacts {
   }
 }
 
-/** The agent's EIDL facts: loaded from the read model, then kept current by the indexer's committed events. */
+/**
+ * The agent's EIDL facts, as published by the EIDL plugin (one index per agent). Kept only until the signed-calls
+ * domain reads `context.published.eidl` itself; it builds nothing.
+ * @deprecated use `context.published.eidl`.
+ */
 export async function createEidlFacts(context: AgentContext): Promise<EidlFacts> {
-  const facts = new IndexedEidlFacts(Number(context.config.chain.chainId));
-  // Listen first, then load: an event committed during the load is applied twice, which the index tolerates.
-  context.indexer.onEvent((event) => facts.apply(event));
-  await facts.load(context.store);
-  return facts;
+  return context.published.eidl;
 }

@@ -1,24 +1,36 @@
 // The EIDL domain plugin: its contracts and deployment steps, read model, projection, API, CLI and sandbox seeding.
-// The in-memory prefix index is per agent: built from the read model when the API is assembled and kept current by
-// the agent's indexer (onEvent, after each commit), so it always reflects exactly what the read model holds.
+// publish() builds the agent's one prefix index (with the facts other domains read) from the read model and
+// membership's directory, and keeps it current from the indexer's committed events; the EIDL service and the
+// published EidlFacts share it.
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { registerEidlCommands } from "./cli.ts";
 import { EIDL_ERRORS } from "./errors.ts";
+import { IndexedEidlFacts } from "./facts.ts";
 import { EIDL_CONTRACTS, EidlChainLedger, eidlDeployment } from "./ledger.ts";
 import { eidlMigrations } from "./migrations.ts";
-import { PrefixIndex } from "./prefixIndex.ts";
-import { applyToIndex, eidlProjection } from "./projection.ts";
-import { loadIndex } from "./readModel.ts";
+import { eidlProjection } from "./projection.ts";
+import { EidlReadModel } from "./readModel.ts";
+import { IssuedCredentials } from "./repository.ts";
 import { eidlApiModule } from "./routes.ts";
 import { seedEidlSandbox } from "./sandbox.ts";
 import { EidlService } from "./service.ts";
 
-export async function createEidlService(context: AgentContext): Promise<EidlService> {
-  const index = new PrefixIndex();
-  await loadIndex(context.store, index);
-  context.indexer.onEvent((event) => applyToIndex(index, event));
+/** Each agent's facts, built once by publish() and used by its api(). */
+const factsOfAgent = new WeakMap<AgentContext, IndexedEidlFacts>();
+
+async function buildFacts(context: AgentContext): Promise<IndexedEidlFacts> {
+  const facts = new IndexedEidlFacts(Number(context.config.chain.chainId));
+  // Listen first, then load: an event committed during the load is applied twice, which the index tolerates.
+  context.indexer.onEvent((event) => facts.apply(event));
+  const members = await context.published.membership.listMembers();
+  facts.load(await new EidlReadModel(context.store).indexSource(), members);
+  return facts;
+}
+
+export function createEidlService(context: AgentContext, facts: IndexedEidlFacts): EidlService {
   return new EidlService({
-    db: context.store,
+    readModel: new EidlReadModel(context.store),
+    issued: new IssuedCredentials(context.store),
     dids: context.dids,
     credentials: context.credentials,
     credentialStatus: context.credentialStatus,
@@ -30,7 +42,7 @@ export async function createEidlService(context: AgentContext): Promise<EidlServ
       organisations: context.contractAddress("OrganisationRegistry"),
       tnAuthority: context.contractAddress("TnAuthority"),
     }),
-    index,
+    index: facts.index,
     chainId: context.config.chain.chainId,
     publicUrl: context.config.publicUrl,
     sync: () => context.indexer.syncOnce(),
@@ -43,12 +55,28 @@ export const eidlPlugin: DomainPlugin = {
     "Enterprise identity and TN authority (ATIS EIDL): vetting, TN allocation, assignment, delegation, ports",
   doc: "docs/eidl.md",
   errors: EIDL_ERRORS,
+  standardPaths: [
+    { prefix: "/v1/accounts", standard: "ATIS EIDL technical report, Annex A (createAccount, getAccount)" },
+    {
+      prefix: "/v1/vetterAuthorization/",
+      standard:
+        "ATIS EIDL technical report, Annex A (createVettedOrganisationOnDLT, getVettedOrganisationAuthorization)",
+    },
+    { prefix: "/v1/tnallocation", standard: "ATIS EIDL technical report, Annex A (TNAllocation)" },
+  ],
   contracts: EIDL_CONTRACTS,
   deployment: eidlDeployment,
   migrations: eidlMigrations,
   projections: [eidlProjection],
-  async api(context) {
-    return eidlApiModule(await createEidlService(context));
+  async publish(context) {
+    const facts = await buildFacts(context);
+    factsOfAgent.set(context, facts);
+    return { eidl: facts };
+  },
+  api(context) {
+    const facts = factsOfAgent.get(context);
+    if (!facts) throw new Error("the eidl plugin's api() ran before publish()");
+    return eidlApiModule(createEidlService(context, facts));
   },
   registerCommands: registerEidlCommands,
   seedSandbox: seedEidlSandbox,

@@ -5,7 +5,7 @@ import type { Hex } from "viem";
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import { reasonNameOf } from "../core/identity/credentialStatus.ts";
 import type { Queryable } from "../core/store/store.ts";
-import { roleName } from "../membership/roles.ts";
+import { roleName } from "../membership/published.ts";
 import type { PrefixIndex } from "./prefixIndex.ts";
 
 const lower = (value: unknown) => String(value).toLowerCase();

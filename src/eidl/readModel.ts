@@ -1,7 +1,7 @@
-// Row shapes of the EIDL read model, and building the in-memory prefix index from it at agent start.
-import type { Queryable } from "../core/store/store.ts";
-import { VettingResult } from "./enums.ts";
-import type { PrefixIndex } from "./prefixIndex.ts";
+// The EIDL read model's queries: the only code that reads the tables the projection writes (organisations, vetting
+// history, grants and their history). Typed rows out; lists are keyset pages (`LIMIT n + 1` in key order).
+import type { Queryable, SqlParam } from "../core/store/store.ts";
+import { type PageAsk, type PageSlice, sliceOf } from "./paging.ts";
 
 export interface OrgRow {
   org: string;
@@ -47,48 +47,143 @@ export interface GrantRow {
   tx_hash: string;
 }
 
-/** Standing from a Complete vetting (an In Progress record neither grants nor withdraws authorization). */
-export const standingOf = (row: Pick<VettingRow, "result" | "vetter">) => ({
-  authorized: Number(row.result) === VettingResult.Authorized,
-  vetter: row.vetter,
-});
+/** One event in a number's chain of custody, with the grant it happened to. */
+export interface CustodyRow {
+  event_key: string;
+  /** granted | revoked | ported */
+  event: string;
+  /** JSON: `{at, reason?, ...}` */
+  detail: string;
+  block_number: number;
+  event_tx_hash: string;
+  id: string;
+  prefix: string;
+  kind: number;
+  issuer: string;
+  holder: string;
+  valid_from: number;
+  valid_until: number;
+  credential_hash: string;
+  revoked_at: number;
+}
 
-/** Loads every organisation, latest vetting and grant into the index (agent start). */
-export async function loadIndex(db: Queryable, index: PrefixIndex): Promise<void> {
-  const members = await db.query<{ address: string; active: number; roles: string }>(
-    `SELECT address, active, roles FROM membership_members`,
-  );
-  for (const m of members) index.setMember(m.address, Number(m.active) === 1, JSON.parse(m.roles) as string[]);
-  for (const org of await db.query<OrgRow>(`SELECT * FROM eidl_orgs`)) {
-    index.setOrganisation(org.org, org.member, Number(org.org_type));
+/** Everything the in-memory prefix index is built from at agent start. */
+export interface IndexSource {
+  orgs: OrgRow[];
+  /** Complete vettings, each organisation's oldest first (the last one per organisation stands). */
+  completeVettings: VettingRow[];
+  grants: GrantRow[];
+}
+
+/** `$from, $from+1, ...` for an IN list. */
+const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(", ");
+
+export class EidlReadModel {
+  readonly #db: Queryable;
+
+  constructor(db: Queryable) {
+    this.#db = db;
   }
-  const vettings = await db.query<VettingRow>(
-    `SELECT * FROM eidl_vettings WHERE status = 1 ORDER BY org, version, block_number`,
-  );
-  for (const v of vettings) index.setStanding(v.org, standingOf(v));
-  const grants = await db.query<GrantRow>(`SELECT * FROM eidl_grants ORDER BY created_block, id`);
-  for (const g of grants) index.putGrant(indexedGrantOf(g));
-}
 
-export function indexedGrantOf(g: GrantRow) {
-  return {
-    id: String(g.id),
-    parentId: g.parent_id === null ? null : String(g.parent_id),
-    prefix: g.prefix,
-    kind: Number(g.kind),
-    issuer: g.issuer,
-    holder: g.holder,
-    validFrom: Number(g.valid_from),
-    validUntil: Number(g.valid_until),
-    revokedAt: Number(g.revoked_at),
-  };
-}
+  async organisation(address: string): Promise<OrgRow | undefined> {
+    return this.#db.one<OrgRow>(`SELECT * FROM eidl_orgs WHERE org = $1`, [address.toLowerCase()]);
+  }
 
-/** A grant's status now, for the chain of custody. */
-export function grantStatusAt(index: PrefixIndex, g: GrantRow, at: number): string {
-  if (Number(g.revoked_at) !== 0 && Number(g.revoked_at) <= at) return "revoked";
-  if (at < Number(g.valid_from)) return "not-yet-valid";
-  if (Number(g.valid_until) !== 0 && at >= Number(g.valid_until)) return "expired";
-  const indexed = index.grant(String(g.id));
-  return indexed && index.isValid(indexed, at) ? "valid" : "invalid";
+  /** The organisations among `addresses` (lower-case), oldest first, keyed by (created_block, org). */
+  async organisationsAmong(addresses: readonly string[], page: PageAsk): Promise<PageSlice<OrgRow>> {
+    if (addresses.length === 0) return { items: [], nextKey: null };
+    const params: SqlParam[] = [...addresses];
+    let after = "";
+    if (page.after) {
+      params.push(Number(page.after[0]), String(page.after[1]));
+      const [b, o] = [`$${params.length - 1}`, `$${params.length}`];
+      after = `AND (created_block > ${b} OR (created_block = ${b} AND org > ${o}))`;
+    }
+    params.push(page.limit + 1);
+    const rows = await this.#db.query<OrgRow>(
+      `SELECT * FROM eidl_orgs WHERE org IN (${placeholders(addresses.length)}) ${after}
+       ORDER BY created_block, org LIMIT $${params.length}`,
+      params,
+    );
+    return sliceOf(rows, page.limit, (r) => [Number(r.created_block), r.org]);
+  }
+
+  /** An organisation's vetting decisions, oldest first, keyed by (version, event_key). */
+  async vettings(org: string, page: PageAsk): Promise<PageSlice<VettingRow>> {
+    const params: SqlParam[] = [org];
+    let after = "";
+    if (page.after) {
+      params.push(Number(page.after[0]), String(page.after[1]));
+      after = `AND (version > $2 OR (version = $2 AND event_key > $3))`;
+    }
+    params.push(page.limit + 1);
+    const rows = await this.#db.query<VettingRow>(
+      `SELECT * FROM eidl_vettings WHERE org = $1 ${after} ORDER BY version, event_key LIMIT $${params.length}`,
+      params,
+    );
+    return sliceOf(rows, page.limit, (r) => [Number(r.version), r.event_key]);
+  }
+
+  async latestVetting(org: string): Promise<VettingRow | undefined> {
+    return this.#db.one<VettingRow>(
+      `SELECT * FROM eidl_vettings WHERE org = $1 ORDER BY version DESC, block_number DESC LIMIT 1`,
+      [org],
+    );
+  }
+
+  async grant(id: string): Promise<GrantRow | undefined> {
+    return this.#db.one<GrantRow>(`SELECT * FROM eidl_grants WHERE id = $1`, [id]);
+  }
+
+  /** Grants held by an organisation, newest block first, keyed by (created_block, id) descending. */
+  async grantsHeldBy(holder: string, page: PageAsk): Promise<PageSlice<GrantRow>> {
+    const params: SqlParam[] = [holder];
+    let after = "";
+    if (page.after) {
+      params.push(Number(page.after[0]), String(page.after[1]));
+      after = `AND (created_block < $2 OR (created_block = $2 AND id < $3))`;
+    }
+    params.push(page.limit + 1);
+    const rows = await this.#db.query<GrantRow>(
+      `SELECT * FROM eidl_grants WHERE holder = $1 ${after}
+       ORDER BY created_block DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return sliceOf(rows, page.limit, (r) => [Number(r.created_block), String(r.id)]);
+  }
+
+  /**
+   * Every event of every grant on `prefixes` (a number and its blocks), oldest first, keyed by
+   * (block_number, event_key).
+   */
+  async custody(prefixes: readonly string[], page: PageAsk): Promise<PageSlice<CustodyRow>> {
+    const params: SqlParam[] = [...prefixes];
+    let after = "";
+    if (page.after) {
+      params.push(Number(page.after[0]), String(page.after[1]));
+      const [b, k] = [`$${params.length - 1}`, `$${params.length}`];
+      after = `AND (h.block_number > ${b} OR (h.block_number = ${b} AND h.event_key > ${k}))`;
+    }
+    params.push(page.limit + 1);
+    const rows = await this.#db.query<CustodyRow>(
+      `SELECT h.event_key, h.kind AS event, h.detail, h.block_number, h.tx_hash AS event_tx_hash,
+              g.id, g.prefix, g.kind, g.issuer, g.holder, g.valid_from, g.valid_until, g.credential_hash, g.revoked_at
+         FROM eidl_grant_history h JOIN eidl_grants g ON g.id = h.grant_id
+        WHERE h.prefix IN (${placeholders(prefixes.length)}) ${after}
+        ORDER BY h.block_number, h.event_key LIMIT $${params.length}`,
+      params,
+    );
+    return sliceOf(rows, page.limit, (r) => [Number(r.block_number), r.event_key]);
+  }
+
+  /** Every organisation, Complete vetting and grant: what the prefix index is built from. */
+  async indexSource(): Promise<IndexSource> {
+    return {
+      orgs: await this.#db.query<OrgRow>(`SELECT * FROM eidl_orgs ORDER BY created_block, org`),
+      completeVettings: await this.#db.query<VettingRow>(
+        `SELECT * FROM eidl_vettings WHERE status = 1 ORDER BY org, version, block_number`,
+      ),
+      grants: await this.#db.query<GrantRow>(`SELECT * FROM eidl_grants ORDER BY created_block, id`),
+    };
+  }
 }

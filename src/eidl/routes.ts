@@ -1,43 +1,57 @@
-// REST API of the EIDL domain. Annex A's endpoints first, with its paths (under the API's /v1), field names and
-// integer enumerations; then ours for what Annex A lacks: revocation, port, grants, chain of custody, who may use.
+// REST API of the EIDL domain. Annex A's endpoints keep its paths (under the API's /v1), field names and integer
+// enumerations: /v1/accounts, /v1/vetterAuthorization/..., /v1/tnallocation. What Annex A lacks is ours, under
+// /v1/eidl/: hosted accounts, grants and their revocation, port, chain of custody, who may use a number.
 import { Type } from "@sinclair/typebox";
-import { type ApiModule, errorResponses, strictObject } from "../core/api/index.ts";
-import type { GrantReason } from "./ledger.ts";
 import {
+  type ApiModule,
+  DidSchema,
+  encodeCursor,
+  PageQuerySchema,
+  pageRequest,
+  readErrors,
+  strictObject,
+  TxHashSchema,
+  writeErrors,
+} from "../core/api/index.ts";
+import type { GrantReason } from "./ledger.ts";
+import type { PageSlice } from "./paging.ts";
+import {
+  AccountPage,
   AccountSchema,
   AllocationItem,
   AllocationResult,
   CreateAccountBody,
-  CustodyEntrySchema,
-  DidSchema,
+  CustodyPage,
+  GrantPage,
   GrantSchema,
   HoldersSchema,
   ReasonSchema,
   TnOrBlockSchema,
   TnSchema,
-  TxHashSchema,
   VettingBody,
+  VettingHistoryPage,
+  VettingQuery,
   VettingResponse,
 } from "./schemas.ts";
 import type { EidlService } from "./service.ts";
 
 const TAG = "eidl";
-const readErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "NOT_FOUND");
-const writeErrors = errorResponses(
-  "VALIDATION_FAILED",
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "CONFLICT",
-  "CHAIN_REVERTED",
-  "CHAIN_UNAVAILABLE",
-);
+/** Every list here is keyset-paged on a two-part key. */
+const KEY_PARTS = 2;
+const ORG_ERRORS = ["EIDL_UNKNOWN_ORGANISATION"];
+const ACTING_ERRORS = [...ORG_ERRORS, "EIDL_NOT_HOSTED"];
+
 const OrgParams = strictObject({ orgIdParam: DidSchema });
 const VetterParams = strictObject({ orgIdParam: DidSchema, vetterIdParam: DidSchema });
 const GrantParams = strictObject({
   grantId: Type.String({ pattern: "^[0-9]{1,78}$", description: "On-chain grant id" }),
 });
 const TnParams = strictObject({ tn: TnSchema });
+
+/** A read model page as the API answers it: the key of its last item becomes the opaque cursor. */
+function toPage<T>(slice: PageSlice<T>) {
+  return { items: slice.items, nextCursor: slice.nextKey === null ? null : encodeCursor(slice.nextKey) };
+}
 
 export function eidlApiModule(eidl: EidlService): ApiModule {
   return {
@@ -66,24 +80,11 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             tags: [TAG],
             operationId: "createAccount",
             body: CreateAccountBody,
-            response: { 201: AccountSchema, ...writeErrors },
+            response: { 201: AccountSchema, ...writeErrors("EIDL_ROLE_MISSING") },
           },
         },
         async (request, reply) =>
-          reply.code(201).send(await eidl.createAccount({ name: request.body.name, type: request.body.type })),
-      );
-
-      app.get(
-        "/v1/accounts",
-        {
-          schema: {
-            summary: "The organisation accounts this agent hosts",
-            tags: [TAG],
-            operationId: "listHostedAccounts",
-            response: { 200: strictObject({ items: Type.Array(AccountSchema) }), ...readErrors },
-          },
-        },
-        async () => ({ items: await eidl.hostedAccounts() }),
+          reply.code(201).send(await eidl.accounts.create({ name: request.body.name, type: request.body.type })),
       );
 
       app.get(
@@ -94,10 +95,24 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             tags: [TAG],
             operationId: "getAccount",
             params: OrgParams,
-            response: { 200: AccountSchema, ...readErrors },
+            response: { 200: AccountSchema, ...readErrors(...ORG_ERRORS) },
           },
         },
-        async (request) => eidl.getAccount(request.params.orgIdParam),
+        async (request) => eidl.accounts.get(request.params.orgIdParam),
+      );
+
+      app.get(
+        "/v1/eidl/hosted-accounts",
+        {
+          schema: {
+            summary: "The organisation accounts this agent hosts, oldest first",
+            tags: [TAG],
+            operationId: "listHostedAccounts",
+            querystring: PageQuerySchema,
+            response: { 200: AccountPage, ...readErrors() },
+          },
+        },
+        async (request) => toPage(await eidl.accounts.hosted(pageRequest(request.query, KEY_PARTS))),
       );
 
       app.post(
@@ -118,48 +133,57 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             operationId: "createVettedOrganisationOnDLT",
             params: VetterParams,
             body: VettingBody,
-            response: { 201: VettingResponse, ...writeErrors },
+            response: {
+              201: VettingResponse,
+              ...writeErrors(...ACTING_ERRORS, "EIDL_VETTING_NOT_ALLOWED", "EIDL_VETTING_VERSION"),
+            },
           },
         },
         async (request, reply) =>
-          reply.code(201).send(await eidl.vet(request.params.orgIdParam, request.params.vetterIdParam, request.body)),
+          reply
+            .code(201)
+            .send(await eidl.vetting.vet(request.params.orgIdParam, request.params.vetterIdParam, request.body)),
       );
 
       app.get(
         "/v1/vetterAuthorization/:orgIdParam/vetter/:vetterIdParam",
         {
           schema: {
-            summary: "getVettedOrganisationAuthorization: current vetting status, or its history with status=1",
+            summary: "getVettedOrganisationAuthorization: current vetting status, or with status=1 a page of history",
             description:
               "Annex A's read takes `status` (0 Current, 1 History) in a GET body; a GET has no body, so it is a " +
-              "query parameter here. The current record is the organisation's latest decision by any vetter.",
+              "query parameter here. The current record is the organisation's latest decision by any vetter. With " +
+              "status=1, `history` is one page (`limit`, `cursor`; `nextCursor` for the next).",
             tags: [TAG],
             operationId: "getVettedOrganisationAuthorization",
             params: VetterParams,
-            querystring: strictObject({
-              status: Type.Optional(
-                Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "0 Current, 1 History" }),
-              ),
-            }),
-            response: { 200: VettingResponse, ...readErrors },
+            querystring: VettingQuery,
+            response: { 200: VettingResponse, ...readErrors(...ORG_ERRORS, "EIDL_NOT_VETTED") },
           },
         },
-        async (request) =>
-          eidl.vetting(request.params.orgIdParam, request.params.vetterIdParam, request.query.status === 1),
+        async (request) => {
+          const { orgIdParam, vetterIdParam } = request.params;
+          const current = await eidl.vetting.current(orgIdParam, vetterIdParam);
+          if (request.query.status !== 1) return current;
+          const page = toPage(await eidl.vetting.history(orgIdParam, pageRequest(request.query, KEY_PARTS)));
+          return { ...current, history: page.items, nextCursor: page.nextCursor };
+        },
       );
 
       app.get(
         "/v1/vetterAuthorization/:orgIdParam/history",
         {
           schema: {
-            summary: "The full vetting history of an organisation, oldest first",
+            summary: "The vetting history of an organisation, oldest first (Annex A's sample path)",
             tags: [TAG],
             operationId: "getVettingHistory",
             params: OrgParams,
-            response: { 200: VettingResponse, ...readErrors },
+            querystring: PageQuerySchema,
+            response: { 200: VettingHistoryPage, ...readErrors(...ORG_ERRORS) },
           },
         },
-        async (request) => eidl.vetting(request.params.orgIdParam, request.params.orgIdParam, true),
+        async (request) =>
+          toPage(await eidl.vetting.history(request.params.orgIdParam, pageRequest(request.query, KEY_PARTS))),
       );
 
       app.post(
@@ -181,43 +205,49 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             tags: [TAG],
             operationId: "createTnAllocation",
             body: strictObject({ tnAllocation: Type.Array(AllocationItem, { minItems: 1, maxItems: 100 }) }),
-            response: { 201: strictObject({ tnAllocationResponse: Type.Array(AllocationResult) }), ...writeErrors },
+            response: {
+              201: strictObject({
+                tnAllocationResponse: Type.Array(AllocationResult, { maxItems: 100, description: "One per item" }),
+              }),
+              ...writeErrors(...ACTING_ERRORS, "EIDL_TN_NOT_HELD"),
+            },
           },
         },
         async (request, reply) =>
-          reply.code(201).send({ tnAllocationResponse: await eidl.allocate(request.body.tnAllocation) }),
+          reply.code(201).send({ tnAllocationResponse: await eidl.grants.allocate(request.body.tnAllocation) }),
       );
 
       app.get(
-        "/v1/tnallocation/:grantId",
+        "/v1/eidl/grants/:grantId",
         {
           schema: {
             summary: "One grant (allocation, assignment or delegation) from the read model",
             tags: [TAG],
             operationId: "getTnGrant",
             params: GrantParams,
-            response: { 200: GrantSchema, ...readErrors },
+            response: { 200: GrantSchema, ...readErrors() },
           },
         },
-        async (request) => eidl.grantView(request.params.grantId),
+        async (request) => eidl.reads.grant(request.params.grantId),
       );
 
       app.get(
-        "/v1/tnallocations",
+        "/v1/eidl/grants",
         {
           schema: {
             summary: "Grants held by an organisation (blocks and numbers), newest first",
             tags: [TAG],
             operationId: "listTnGrants",
-            querystring: strictObject({ holder: DidSchema }),
-            response: { 200: strictObject({ items: Type.Array(GrantSchema) }), ...readErrors },
+            querystring: strictObject({ holder: DidSchema, ...PageQuerySchema.properties }),
+            response: { 200: GrantPage, ...readErrors(...ORG_ERRORS) },
           },
         },
-        async (request) => ({ items: await eidl.holdings(request.query.holder) }),
+        async (request) =>
+          toPage(await eidl.reads.holdings(request.query.holder, pageRequest(request.query, KEY_PARTS))),
       );
 
       app.post(
-        "/v1/tnallocation/:grantId/revoke",
+        "/v1/eidl/grants/:grantId/revoke",
         {
           config: { auth: "operator" },
           schema: {
@@ -226,14 +256,17 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             operationId: "revokeTnGrant",
             params: GrantParams,
             body: strictObject({ reason: ReasonSchema }),
-            response: { 200: strictObject({ ...GrantSchema.properties, txHash: TxHashSchema }), ...writeErrors },
+            response: {
+              200: strictObject({ ...GrantSchema.properties, txHash: TxHashSchema }),
+              ...writeErrors(...ACTING_ERRORS),
+            },
           },
         },
-        async (request) => eidl.revoke(request.params.grantId, request.body.reason as GrantReason),
+        async (request) => eidl.grants.revoke(request.params.grantId, request.body.reason as GrantReason),
       );
 
       app.post(
-        "/v1/tnport",
+        "/v1/eidl/ports",
         {
           config: { auth: "operator" },
           schema: {
@@ -251,32 +284,33 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             }),
             response: {
               201: strictObject({ endedGrantId: Type.String(), endTxHash: TxHashSchema, allocation: AllocationResult }),
-              ...writeErrors,
+              ...writeErrors(...ACTING_ERRORS, "EIDL_NOT_NUMBERING_AUTHORITY"),
             },
           },
         },
-        async (request, reply) => reply.code(201).send(await eidl.port(request.body)),
+        async (request, reply) => reply.code(201).send(await eidl.grants.port(request.body)),
       );
 
       app.get(
-        "/v1/tn/:tn/custody",
+        "/v1/eidl/tn/:tn/custody",
         {
           schema: {
             summary: "Chain of custody of a number: who held it, from whom, when, with which credential, status now",
             tags: [TAG],
             operationId: "getTnCustody",
             params: TnParams,
-            response: {
-              200: strictObject({ tn: Type.String(), items: Type.Array(CustodyEntrySchema) }),
-              ...readErrors,
-            },
+            querystring: PageQuerySchema,
+            response: { 200: CustodyPage, ...readErrors() },
           },
         },
-        async (request) => eidl.custody(request.params.tn),
+        async (request) => {
+          const { tn, ...slice } = await eidl.reads.custody(request.params.tn, pageRequest(request.query, KEY_PARTS));
+          return { tn, ...toPage(slice) };
+        },
       );
 
       app.get(
-        "/v1/tn/:tn/holders",
+        "/v1/eidl/tn/:tn/holders",
         {
           schema: {
             summary: "Who may use number N at time T (default now): from the read model, or the chain's view",
@@ -289,13 +323,13 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
                 Type.Union([Type.Literal("read-model"), Type.Literal("chain")], { default: "read-model" }),
               ),
             }),
-            response: { 200: HoldersSchema, ...readErrors },
+            response: { 200: HoldersSchema, ...readErrors("EIDL_TOO_MANY_HOLDERS") },
           },
         },
         async (request) =>
           request.query.source === "chain"
-            ? eidl.whoMayUseOnChain(request.params.tn, request.query.at)
-            : eidl.whoMayUse(request.params.tn, request.query.at),
+            ? eidl.reads.whoMayUseOnChain(request.params.tn, request.query.at)
+            : eidl.reads.whoMayUse(request.params.tn, request.query.at),
       );
     },
   };

@@ -45,7 +45,7 @@ export async function seedEidlSandbox(members: readonly SandboxMemberHandle[], l
     ORGS.map(async (spec) => {
       const m = byName.get(spec.member);
       if (!m) return;
-      const hosted = await ok<{ items: Account[] }>(m, "GET", "/v1/accounts");
+      const hosted = await ok<{ items: Account[] }>(m, "GET", "/v1/eidl/hosted-accounts?limit=100");
       org[spec.member] =
         hosted.items.find((a) => a.name === spec.name && a.type === spec.type) ??
         (await ok<Account>(m, "POST", "/v1/accounts", { name: spec.name, type: spec.type }));
@@ -75,7 +75,7 @@ export async function seedEidlSandbox(members: readonly SandboxMemberHandle[], l
     const i = org[issuer];
     const s = org[subject];
     if (!i || !s) return;
-    const who = await ok<{ holders: string[] }>(agent(issuer), "GET", `/v1/tn/${DEMO_TN}/holders`);
+    const who = await ok<{ holders: string[] }>(agent(issuer), "GET", `/v1/eidl/tn/${DEMO_TN}/holders`);
     if (who.holders.includes(s.did)) return;
     await waitForAccount(agent(issuer), s.did);
     await ok(agent(issuer), "POST", "/v1/tnallocation", {

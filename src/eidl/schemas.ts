@@ -1,16 +1,9 @@
 // TypeBox schemas of the EIDL API: Annex A's shapes (field names and integer enumerations as the seed writes them)
 // and ours for what Annex A lacks (grants, custody, who may use).
 import { Type } from "@sinclair/typebox";
-import { strictObject } from "../core/api/index.ts";
+import { Bytes32Schema, DidSchema, PageQuerySchema, pageOf, strictObject, TxHashSchema } from "../core/api/index.ts";
+import { MAX_HOLDINGS } from "./service/reads.ts";
 
-export const DID_PATTERN = "^did:ethr:(0x[0-9a-fA-F]+:)?0x[0-9a-fA-F]{40}$";
-export const DidSchema = Type.String({
-  pattern: DID_PATTERN,
-  maxLength: 120,
-  description: "did:ethr:<chain id>:<address>",
-});
-export const TxHashSchema = Type.String({ pattern: "^0x[0-9a-f]{64}$" });
-export const Hash32Schema = Type.String({ pattern: "^0x[0-9a-f]{64}$" });
 export const TnSchema = Type.String({
   pattern: "^\\+?[1-9][0-9]{0,14}$",
   description: "An E.164 number: digits only (an optional leading +), 1 to 15, not starting with 0",
@@ -93,7 +86,7 @@ export const VettingRecordSchema = strictObject({
   result: VettingResultSchema,
   vettedTS: Type.String({ format: "date-time" }),
   version: Type.Integer(),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   txHash: TxHashSchema,
 });
 
@@ -104,14 +97,30 @@ export const VettingResponse = strictObject({
   result: VettingResultSchema,
   vettedTS: Type.String({ format: "date-time" }),
   version: Type.Integer(),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   txHash: TxHashSchema,
   authorized: Type.Boolean({
     description: "Whether the organisation is Authorized now (its vetter's standing included)",
   }),
   verifiableCredential: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  history: Type.Optional(Type.Array(VettingRecordSchema, { description: "Oldest first; with status=1" })),
+  history: Type.Optional(
+    Type.Array(VettingRecordSchema, {
+      maxItems: 100,
+      description: "With status=1: a page of the history, oldest first (?limit=&cursor=, then nextCursor)",
+    }),
+  ),
+  nextCursor: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: "With status=1: the cursor of the next history page" }),
+  ),
 });
+
+/** Annex A's vetting read: status 0 Current or 1 History, and the history's page. */
+export const VettingQuery = strictObject({
+  status: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "0 Current, 1 History" })),
+  ...PageQuerySchema.properties,
+});
+
+export const VettingHistoryPage = pageOf(VettingRecordSchema);
 
 export const AllocationItem = strictObject({
   tnId: TnOrBlockSchema,
@@ -147,7 +156,7 @@ export const GrantSchema = strictObject({
   subjectId: DidSchema,
   allocationStartDate: Type.String({ format: "date-time" }),
   allocationEndDate: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   status: Type.String({ description: "active | revoked" }),
   revokeReason: Type.Union([Type.String(), Type.Null()]),
   callerName: Type.String({ description: "Empty when none" }),
@@ -180,7 +189,7 @@ export const CustodyEntrySchema = strictObject({
   from: DidSchema,
   to: DidSchema,
   at: Type.String({ format: "date-time", description: "Block time" }),
-  credentialHash: Hash32Schema,
+  credentialHash: Bytes32Schema,
   reason: Type.Union([Type.String(), Type.Null()]),
   currentStatus: Type.String({
     description: "valid | revoked | expired | not-yet-valid | invalid (a link above fails)",
@@ -192,7 +201,10 @@ export const CustodyEntrySchema = strictObject({
 export const HoldersSchema = strictObject({
   tn: Type.String(),
   at: Type.String({ format: "date-time" }),
-  holders: Type.Array(DidSchema, { description: "Allocation holder first, the last delegate last" }),
+  holders: Type.Array(DidSchema, {
+    maxItems: MAX_HOLDINGS,
+    description: `Allocation holder first, the last delegate last (more than ${MAX_HOLDINGS}: EIDL_TOO_MANY_HOLDERS)`,
+  }),
   chain: Type.Array(
     strictObject({
       grantId: Type.String(),
@@ -201,6 +213,11 @@ export const HoldersSchema = strictObject({
       issuerId: DidSchema,
       subjectId: DidSchema,
     }),
+    { maxItems: MAX_HOLDINGS, description: "The valid grants behind holders, in the same order" },
   ),
   source: Type.String({ description: "read-model | chain" }),
 });
+
+export const GrantPage = pageOf(GrantSchema);
+export const AccountPage = pageOf(AccountSchema);
+export const CustodyPage = strictObject({ tn: Type.String(), ...pageOf(CustodyEntrySchema).properties });

@@ -33,6 +33,7 @@ export const membershipPlugin: DomainPlugin = {
     services.set(context, service);
     const directory: MembershipDirectory = {
       getMember: (address) => service.getMember(address),
+      listMembers: () => service.listMembers(),
       ownRoles: async () => (await service.getMember(context.config.memberAccount))?.roles ?? [],
       bindAccount: (account) => service.bindAccount(account),
     };

@@ -58,7 +58,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
     );
   }
   async function holders(agent: TestAgent, tn: string, query = ""): Promise<Holders> {
-    const r = await agent.call<Holders>("GET", `/v1/tn/${tn}/holders${query}`);
+    const r = await agent.call<Holders>("GET", `/v1/eidl/tn/${tn}/holders${query}`);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body;
   }
@@ -69,7 +69,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
     }).then((r) => r.json() as Promise<{ result: string }>);
-    const custody = await a.osp!.call<Json>("GET", `/v1/tn/${TN}/custody`);
+    const custody = await a.osp!.call<Json>("GET", `/v1/eidl/tn/${TN}/custody`);
     const { requestId: _, ...custodyBody } = custody.body;
     return { block: block.result, who: (await holders(a.osp!, TN)).holders, custody: custodyBody };
   }
@@ -124,12 +124,13 @@ describe("EIDL: the seed's scenario through the agents", () => {
       type: 4,
     });
     assert.equal(refused.status, 403);
+    assert.equal(refused.body.code, "EIDL_ROLE_MISSING");
     assert.match(JSON.stringify(refused.body.details), /body\.type/);
     assert.equal(
       (await a.tnr!.call<{ items: unknown[] }>("GET", "/v1/dids")).body.items.length,
       dids.body.items.length,
     );
-    const mine = await a.brand!.call<{ items: Account[] }>("GET", "/v1/accounts");
+    const mine = await a.brand!.call<{ items: Account[] }>("GET", "/v1/eidl/hosted-accounts");
     assert.deepEqual(
       mine.body.items.map((x) => x.did),
       [org.brand!.did],
@@ -176,7 +177,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
           result: 0,
         }),
       403,
-      "FORBIDDEN",
+      "EIDL_VETTING_NOT_ALLOWED",
     );
   });
 
@@ -234,7 +235,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.deepEqual((await holders(a.osp!, "12002009999")).holders, [org.tnsp!.did]);
     assert.deepEqual((await holders(a.osp!, "13005550000")).holders, []);
 
-    const custody = await a.osp!.call<{ items: Array<Json> }>("GET", `/v1/tn/${TN}/custody`);
+    const custody = await a.osp!.call<{ items: Array<Json> }>("GET", `/v1/eidl/tn/${TN}/custody`);
     assert.equal(custody.status, 200);
     assert.deepEqual(
       custody.body.items.map((e) => [e.event, e.type, e.to, e.currentStatus]),
@@ -273,7 +274,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
     await expectUnchanged(
       () => grant(a.tnsp2!, { tnId: TN, issuerId: org.tnsp2!.did, subjectId: org.tnr!.did }),
       403,
-      "FORBIDDEN",
+      "EIDL_TN_NOT_HELD",
     );
     // An organisation nobody vetted.
     const unvetted = await createAccount(a.brand!, "Shady Brand", 2);
@@ -337,11 +338,12 @@ describe("EIDL: the seed's scenario through the agents", () => {
     );
     assert.match(JSON.stringify(ended.details), /allocationEndDate/);
     const unknownOrg = org.tnr!.did.replace(/0x[0-9a-f]{40}$/, `0x${"ab".repeat(20)}`);
-    await expectUnchanged(
+    const unknown = await expectUnchanged(
       () => grant(a.tnr!, { tnId: TN, issuerId: org.tnr!.did, subjectId: unknownOrg }),
       404,
-      "NOT_FOUND",
+      "EIDL_UNKNOWN_ORGANISATION",
     );
+    assert.match(JSON.stringify(unknown.details), /body\.tnAllocation\[0\]\.subjectId/);
 
     // Unauthorised API keys: none, another member's, a read-only one.
     await expectUnchanged(
@@ -385,7 +387,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
     await expectUnchanged(
       () => grant(a.tnsp2!, { tnId: TN, issuerId: org.tnr!.did, subjectId: org.brand!.did }),
       403,
-      "FORBIDDEN",
+      "EIDL_NOT_HOSTED",
     );
   });
 
@@ -415,9 +417,9 @@ describe("EIDL: the seed's scenario through the agents", () => {
   it("a revocation in the middle ends everything below it, revokes its credential and blocks passing it on", async () => {
     const grants = await a.tnr!.call<{
       items: Array<{ grantId: string; tnId: string; type: string; subjectId: string }>;
-    }>("GET", `/v1/tnallocations?holder=${org.brand!.did}`);
+    }>("GET", `/v1/eidl/grants?holder=${org.brand!.did}`);
     const toBrand = grants.body.items.find((g) => g.tnId === TN)!;
-    const revoked = await a.tnr!.call<Json>("POST", `/v1/tnallocation/${toBrand.grantId}/revoke`, {
+    const revoked = await a.tnr!.call<Json>("POST", `/v1/eidl/grants/${toBrand.grantId}/revoke`, {
       reason: "Canceled",
     });
     assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
@@ -429,7 +431,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
     });
     assert.deepEqual(who.holders, [org.tnsp!.did, org.tnr!.did]);
     assert.deepEqual((await holders(a.osp!, TN, "?source=chain")).holders, who.holders);
-    const custody = await a.osp!.call<{ items: Json[] }>("GET", `/v1/tn/${TN}/custody`);
+    const custody = await a.osp!.call<{ items: Json[] }>("GET", `/v1/eidl/tn/${TN}/custody`);
     const byEvent = custody.body.items.map((e) => [e.event, e.to, e.currentStatus, e.reason]);
     assert.deepEqual(byEvent.at(-1), ["revoked", org.brand!.did, "revoked", "Canceled"]);
     assert.ok(
@@ -440,12 +442,12 @@ describe("EIDL: the seed's scenario through the agents", () => {
     await expectUnchanged(
       () => grant(a.brand!, { tnId: TN, issuerId: org.brand!.did, subjectId: org.bpo!.did }),
       403,
-      "FORBIDDEN",
+      "EIDL_TN_NOT_HELD",
     );
   });
 
   it("a number port ends the old chain and starts a new one at the new TNSP, keeping the history", async () => {
-    const ported = await a.na!.call<{ endedGrantId: string; allocation: Allocation }>("POST", "/v1/tnport", {
+    const ported = await a.na!.call<{ endedGrantId: string; allocation: Allocation }>("POST", "/v1/eidl/ports", {
       tnId: BLOCK,
       issuerId: org.na!.did,
       subjectId: org.tnsp2!.did,
@@ -457,7 +459,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
       return h;
     });
     assert.deepEqual((await holders(a.osp!, TN, "?source=chain")).holders, who.holders);
-    const custody = await a.osp!.call<{ items: Json[] }>("GET", `/v1/tn/${TN}/custody`);
+    const custody = await a.osp!.call<{ items: Json[] }>("GET", `/v1/eidl/tn/${TN}/custody`);
     const events = custody.body.items.map((e) => [e.event, e.type, e.to, e.reason]);
     assert.ok(events.some((e) => e[0] === "revoked" && e[2] === org.tnsp!.did && e[3] === "NumberPort"));
     assert.deepEqual(events.at(-2), ["granted", "Allocation", org.tnsp2!.did, null]);
@@ -466,10 +468,71 @@ describe("EIDL: the seed's scenario through the agents", () => {
     await expectUnchanged(
       () => grant(a.tnsp!, { tnId: SUB_BLOCK, issuerId: org.tnsp!.did, subjectId: org.tnr!.did }),
       403,
-      "FORBIDDEN",
+      "EIDL_TN_NOT_HELD",
     );
     const reassigned = await grant(a.tnsp2!, { tnId: SUB_BLOCK, issuerId: org.tnsp2!.did, subjectId: org.tnr!.did });
     assert.equal(reassigned.status, 201, JSON.stringify(reassigned.body));
+  });
+
+  it("pages every list with limit and cursor: the pages together are the whole list, in order", async () => {
+    /** Every page of a list at `limit` items a page, following nextCursor to the end. */
+    async function pages(agent: TestAgent, path: string, limit: number) {
+      const out: Json[][] = [];
+      let cursor: string | null = null;
+      do {
+        const sep = path.includes("?") ? "&" : "?";
+        const r: { status: number; body: { items: Json[]; nextCursor: string | null } } = await agent.call(
+          "GET",
+          `${path}${sep}limit=${limit}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
+        );
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.ok(r.body.items.length <= limit);
+        out.push(r.body.items);
+        cursor = r.body.nextCursor;
+      } while (cursor !== null && out.length < 50);
+      return out;
+    }
+    async function paged(agent: TestAgent, path: string, limit: number) {
+      const all = await pages(agent, path, 100);
+      assert.equal(all.length, 1, `${path}: one page of 100 holds it all`);
+      const whole = all[0] ?? [];
+      assert.ok(whole.length > limit, `${path}: more items (${whole.length}) than a page of ${limit}`);
+      const small = await pages(agent, path, limit);
+      assert.equal(
+        small.length,
+        Math.ceil(whole.length / limit),
+        `${path}: ${whole.length} items in pages of ${limit}`,
+      );
+      assert.deepEqual(small.flat(), whole, `${path}: the pages together are the list`);
+    }
+    // A second decision on the BPO: its history has two versions.
+    await vet(a.kyc!, org.bpo!, org.kyc!);
+    await paged(a.osp!, `/v1/eidl/tn/${TN}/custody`, 2);
+    await paged(a.tnr!, `/v1/eidl/grants?holder=${org.tnr!.did}`, 1);
+    await paged(a.brand!, "/v1/eidl/hosted-accounts", 2);
+    await paged(a.osp!, `/v1/vetterAuthorization/${org.bpo!.did}/history`, 1);
+    const first = await a.osp!.call<Json>(
+      "GET",
+      `/v1/vetterAuthorization/${org.bpo!.did}/vetter/${org.kyc!.did}?status=1&limit=1`,
+    );
+    assert.deepEqual(
+      (first.body.history as Json[]).map((v) => v.version),
+      [1],
+    );
+    const second = await a.osp!.call<Json>(
+      "GET",
+      `/v1/vetterAuthorization/${org.bpo!.did}/vetter/${org.kyc!.did}?status=1&limit=1&cursor=${first.body.nextCursor}`,
+    );
+    assert.deepEqual(
+      (second.body.history as Json[]).map((v) => v.version),
+      [2],
+    );
+    assert.equal(second.body.nextCursor, null);
+    // A cursor this endpoint never made is refused, naming the field.
+    const bad = await a.osp!.call<Json>("GET", `/v1/eidl/tn/${TN}/custody?cursor=not-a-cursor`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, "VALIDATION_FAILED");
+    assert.match(JSON.stringify(bad.body.details), /query\.cursor/);
   });
 
   it("drives the same operations from the CLI through an agent's API", async () => {

@@ -70,7 +70,7 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger fa
 
   it("gives B when tnauth names another grant, or the number is outside the BPO's delegation", async () => {
     const brandGrant = (
-      (await ok(s.agents.brand, "GET", `/v1/tnallocations?holder=${s.orgs.brand.did}`)).items as Array<{
+      (await ok(s.agents.brand, "GET", `/v1/eidl/grants?holder=${s.orgs.brand.did}`)).items as Array<{
         issuerId: string;
         credentialHash: string;
       }>
@@ -172,7 +172,7 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger fa
 
   it("turns the same call to B for calls after the block that revokes the delegation", async () => {
     assert.equal((await attestCall(await enterpriseIdentity())).attest, "A");
-    await ok(s.agents.brand, "POST", `/v1/tnallocation/${s.delegation.grantId}/revoke`, { reason: "Canceled" });
+    await ok(s.agents.brand, "POST", `/v1/eidl/grants/${s.delegation.grantId}/revoke`, { reason: "Canceled" });
     // The revoking agent's write returns after its own indexer saw the block; the OSP's follows within a poll.
     const decision = await eventually(async () => {
       const d = await attestCall(await enterpriseIdentity());

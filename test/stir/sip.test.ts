@@ -197,7 +197,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
   });
 
   it("after the delegation is revoked on chain, the same call gets B", async () => {
-    await ok(s.agents.brand, "POST", `/v1/tnallocation/${s.delegation.grantId}/revoke`, { reason: "Canceled" });
+    await ok(s.agents.brand, "POST", `/v1/eidl/grants/${s.delegation.grantId}/revoke`, { reason: "Canceled" });
     await eventually(async () => {
       const d = await ok(s.agents.osp, "POST", "/stir/v1/osp/attestations", {
         orig: { tn: CALLING_TN },

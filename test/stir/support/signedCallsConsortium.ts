@@ -73,7 +73,10 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
         // account exists on chain, so wait for it in the agent's own list instead of creating a second one.
         assert.equal(created.status, 404, JSON.stringify(created.body));
         const listed = await eventually(async () => {
-          const items = (await ok(agents[key], "GET", "/v1/accounts")).items as Array<{ did: string; name: string }>;
+          const items = (await ok(agents[key], "GET", "/v1/eidl/hosted-accounts")).items as Array<{
+            did: string;
+            name: string;
+          }>;
           const mine = items.find((i) => i.name === names[key]);
           assert.ok(mine, `${names[key]} not yet in the read model`);
           return mine;
@@ -112,7 +115,7 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
     await grant("tnr", CALLING_TN, orgs.tnr, orgs.brand, { callerName: names.brand, purpose: "Customer service" });
     const { grantId } = await grant("brand", CALLING_TN, orgs.brand, orgs.bpo);
     // The BPO's tnauth names its grant's TN Authorization credential: issuer DID # credential hash.
-    const view = await eventually(() => ok(agents.bpo, "GET", `/v1/tnallocation/${grantId}`));
+    const view = await eventually(() => ok(agents.bpo, "GET", `/v1/eidl/grants/${grantId}`));
     const delegation = { grantId, tnauth: `${view.issuerId}#${String(view.credentialHash).toLowerCase()}` };
     // The OSP's STI certificate from the STI-CA on the authority's agent; test agents listen on port 0, so the OSP
     // is told its real URL (x5u base, and the origin its own STI-VS may fetch from).
@@ -126,7 +129,7 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
     await ok(osp, "POST", "/stir/v1/trust-roots", { pem: rootPem }, 201);
     // The OSP's read model holds the whole chain before any call is placed.
     await eventually(async () => {
-      const h = await ok(osp, "GET", `/v1/tn/${CALLING_TN}/holders`);
+      const h = await ok(osp, "GET", `/v1/eidl/tn/${CALLING_TN}/holders`);
       assert.deepEqual(h.holders, [orgs.tnsp.did, orgs.tnr.did, orgs.brand.did, orgs.bpo.did]);
     });
     return { consortium, agents, orgs, delegation, rootPem, stop: () => consortium.stop() };

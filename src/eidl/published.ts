@@ -1,0 +1,42 @@
+// What the EIDL domain publishes to the domains after it (signed calls first): is an organisation vetted Authorized
+// now, may it use a number at a time and through which grant, and which grant a TN Authorization credential records.
+// Answers are synchronous, from the agent's one in-memory prefix index (built in the plugin's publish() and kept
+// current by the indexer), so a caller deciding a call never waits for the database or the chain.
+
+/** An organisation's standing now, as the trust hierarchy computes it. */
+export interface EidlStanding {
+  /** Authorized now: member active with its type's role, and a root or vetted Authorized by an authorized vetter. */
+  authorized: boolean;
+  /** DID of the vetter of the latest Complete vetting; null for a root or an organisation never vetted. */
+  vetterDid: string | null;
+}
+
+/** One grant (allocation, assignment or delegation) as other domains see it; organisations by DID. */
+export interface EidlGrantFact {
+  grantId: string;
+  parentGrantId: string | null;
+  /** E.164 prefix covered (a whole number is a prefix of itself). */
+  prefix: string;
+  kind: "Allocation" | "Assignment" | "Delegation";
+  issuerDid: string;
+  holderDid: string;
+  /** keccak256 of the grant's TN Authorization credential id (its key in the credential status registry). */
+  credentialHash: string;
+}
+
+export interface EidlFacts {
+  /** The organisation's standing now; undefined when the DID names no organisation on the ledger. */
+  standingOf(did: string): EidlStanding | undefined;
+  /** The valid grant through which `did` may use `tn` at `at` (Unix seconds), or undefined when it may not. */
+  grantForUse(tn: string, did: string, at: number): EidlGrantFact | undefined;
+  /** The grant whose TN Authorization credential has this hash, or undefined. */
+  grantByCredential(credentialHash: string): EidlGrantFact | undefined;
+  /** Whether a grant is in force at `at`: its chain is valid and it belongs to the deciding allocation of its prefix. */
+  isGrantValid(grantId: string, at: number): boolean;
+}
+
+declare module "../agent/domain.ts" {
+  interface PublishedServices {
+    eidl: EidlFacts;
+  }
+}

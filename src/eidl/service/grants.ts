@@ -1,0 +1,256 @@
+// TN grants: allocation, assignment and delegation of numbers and blocks, each signed as a TN Authorization
+// credential and recorded on chain with the credential's hash; revocation; and number port. The contract enforces
+// every rule; the inputs are checked first so that a mistake gets a named field instead of a revert.
+import type { Address, Hex } from "viem";
+import { type FieldPath, invalidField } from "../../core/errors/index.ts";
+import type { CredentialService } from "../../core/identity/credentials.ts";
+import type { HostedDid } from "../../core/identity/did.ts";
+import { type IssuedEidlCredential, issueTnAuthorizationCredential } from "../credentials.ts";
+import { GRANT_KINDS, OrgType } from "../enums.ts";
+import { EidlError } from "../errors.ts";
+import type { EidlLedger, GrantReason, GrantTermsInput } from "../ledger.ts";
+import type { PrefixIndex } from "../prefixIndex.ts";
+import type { GrantRow } from "../readModel.ts";
+import type { CredentialBookkeeping } from "./issuedCredentials.ts";
+import { type EidlLookup, nowSeconds, type OrgView, seconds } from "./lookup.ts";
+import type { GrantReads } from "./reads.ts";
+
+export interface AllocationInput {
+  tnId: string;
+  tnIdType?: number;
+  issuerId: string;
+  subjectId: string;
+  intendedUseOfAllocation?: string;
+  callerName?: string;
+  purpose?: string;
+  allocationStartDate?: string;
+  allocationEndDate?: string;
+  allowRedelegation?: boolean;
+}
+
+export interface AllocationOutput extends AllocationInput {
+  verifiableCredential: Record<string, unknown>;
+  proof: { type: string; created: string; proofPurpose: string; verificationMethod: string; jws: string };
+  grantId: string;
+  parentGrantId: string | null;
+  type: string;
+  txHash: Hex;
+}
+
+export interface GrantsOptions {
+  lookup: EidlLookup;
+  ledger: EidlLedger;
+  credentials: CredentialService;
+  bookkeeping: CredentialBookkeeping;
+  index: PrefixIndex;
+  reads: GrantReads;
+  sync(): Promise<unknown>;
+}
+
+/** An allocation item whose fields passed the edge checks. */
+interface CheckedItem {
+  item: AllocationInput;
+  field: FieldPath;
+  prefix: string;
+  issuer: OrgView;
+  issuerType: number;
+  holder: OrgView;
+  controller: Address;
+  /** 0: now (the contract stamps the block time). */
+  validFrom: number;
+  validUntil: number;
+}
+
+export class Grants {
+  readonly #o: GrantsOptions;
+
+  constructor(options: GrantsOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Makes each allocation / assignment / delegation in order. The step follows from the issuer: a Numbering
+   * Authority allocates; otherwise the parent is the issuer's own valid grant covering the number (the longest,
+   * newest), and the step assigns under an allocation or delegates under an assignment or delegation. Each step is
+   * signed as a TN Authorization credential and recorded on chain with the credential's hash. Every item's fields
+   * are checked before the first is made.
+   */
+  async allocate(items: AllocationInput[]): Promise<AllocationOutput[]> {
+    const checked: CheckedItem[] = [];
+    for (const [i, item] of items.entries()) checked.push(await this.#checkItem(item, `body.tnAllocation[${i}]`));
+    const out: AllocationOutput[] = [];
+    for (const c of checked) {
+      await this.#o.sync();
+      const parent = c.issuerType === OrgType.NumberingAuthority ? null : this.#parentFor(c);
+      const kind = parent === null ? 0 : parent.kind === 0 ? 1 : 2;
+      out.push(await this.#makeGrant(c, kind, parent?.id ?? null));
+    }
+    await this.#o.sync();
+    return out;
+  }
+
+  /**
+   * Revokes a grant: by its grantor's organisation or the chain's Numbering Authority, hosted here. The grant's
+   * credential is revoked with the same reason when this agent issued it; everything below stops being valid.
+   */
+  async revoke(grantId: string, reason: GrantReason) {
+    const grant = await this.#o.lookup.grant(grantId);
+    const actor = await this.#revoker(grant);
+    const txHash = await this.#o.ledger.revoke(actor.controller, grantId, reason);
+    await this.#o.bookkeeping.revokeGrantCredential(grantId, reason);
+    await this.#o.sync();
+    return { ...(await this.#o.reads.grant(grantId)), txHash };
+  }
+
+  /**
+   * Number port by a Numbering Authority hosted here: one transaction ends the old chain for the number or block
+   * (the allocation is revoked with NumberPort when it sits exactly on the prefix) and allocates it to the new TNSP,
+   * with a new TN Authorization credential. History is kept.
+   */
+  async port(input: { tnId: string; issuerId: string; subjectId: string }) {
+    const c = await this.#checkItem({ ...input, intendedUseOfAllocation: "Number Port" }, "body");
+    if (c.issuerType !== OrgType.NumberingAuthority) {
+      throw new EidlError(
+        "EIDL_NOT_NUMBERING_AUTHORITY",
+        `${c.issuer.did} is not a Numbering Authority: only one ports numbers`,
+        { field: "body.issuerId" },
+      );
+    }
+    const credential = await this.#issueGrantCredential(c, 0, null);
+    const { grantId, fromAllocationId, txHash } = await this.#o.ledger.port(c.controller, c.issuer.org as Address, {
+      ...this.#terms(c, credential.credentialHash),
+      validFrom: 0,
+    });
+    await this.#o.bookkeeping.remember(credential, "grant", grantId, c.issuer.did);
+    await this.#o.sync();
+    const ended = await this.#o.lookup.grant(fromAllocationId);
+    if (Number(ended.revoked_at) !== 0) await this.#o.bookkeeping.revokeGrantCredential(fromAllocationId, "NumberPort");
+    return {
+      endedGrantId: fromAllocationId,
+      endTxHash: txHash,
+      allocation: this.#allocationOut(c, credential, grantId, null, 0, txHash),
+    };
+  }
+
+  async #checkItem(item: AllocationInput, field: FieldPath): Promise<CheckedItem> {
+    const { lookup } = this.#o;
+    if (item.tnIdType !== undefined && item.tnIdType !== 0) {
+      throw invalidField(`${field}.tnIdType`, "must be 0 (E.164): UUID, DID and VC identifiers are not supported");
+    }
+    const prefix = lookup.prefix(item.tnId, `${field}.tnId`);
+    const now = nowSeconds();
+    const start = item.allocationStartDate ? seconds(item.allocationStartDate) : 0;
+    const validUntil = item.allocationEndDate ? seconds(item.allocationEndDate) : 0;
+    if (validUntil !== 0 && validUntil <= Math.max(start, now)) {
+      throw invalidField(`${field}.allocationEndDate`, "must be in the future and after allocationStartDate");
+    }
+    const issuer = await lookup.org(item.issuerId, `${field}.issuerId`);
+    const holder = await lookup.org(item.subjectId, `${field}.subjectId`);
+    const hosted = await lookup.hosted(issuer, `${field}.issuerId`);
+    return {
+      item,
+      field,
+      prefix,
+      issuer,
+      issuerType: Number(issuer.org_type),
+      holder,
+      controller: hosted.controller,
+      // A start in the past means now on chain; keep it so the credential says what the ledger records.
+      validFrom: start > now ? start : 0,
+      validUntil,
+    };
+  }
+
+  #parentFor(c: CheckedItem) {
+    const { index } = this.#o;
+    const at = Math.max(c.validFrom, nowSeconds());
+    const parent = index
+      .grantsCovering(c.prefix)
+      .filter((g) => g.holder === c.issuer.org && index.isValid(g, at))
+      .sort((a, b) => b.prefix.length - a.prefix.length || Number(b.id) - Number(a.id))[0];
+    if (!parent) {
+      throw new EidlError("EIDL_TN_NOT_HELD", `${c.issuer.did} holds no valid grant covering ${c.prefix} to pass on`, {
+        field: `${c.field}.tnId`,
+      });
+    }
+    return parent;
+  }
+
+  async #makeGrant(c: CheckedItem, kind: number, parentId: string | null) {
+    const credential = await this.#issueGrantCredential(c, kind, parentId);
+    const { grantId, txHash } = await this.#o.ledger.grant(c.controller, {
+      kind,
+      parentId,
+      grantor: c.issuer.org as Address,
+      terms: this.#terms(c, credential.credentialHash),
+    });
+    await this.#o.bookkeeping.remember(credential, "grant", grantId, c.issuer.did);
+    return this.#allocationOut(c, credential, grantId, parentId, kind, txHash);
+  }
+
+  #terms(c: CheckedItem, credentialHash: Hex): GrantTermsInput {
+    return {
+      holder: c.holder.org as Address,
+      prefix: c.prefix,
+      validFrom: c.validFrom,
+      validUntil: c.validUntil,
+      allowRedelegation: c.item.allowRedelegation ?? false,
+      credentialHash,
+      intendedUse: c.item.intendedUseOfAllocation ?? "",
+      callerName: c.item.callerName ?? "",
+      purpose: c.item.purpose ?? "",
+    };
+  }
+
+  #issueGrantCredential(c: CheckedItem, kind: number, parentId: string | null) {
+    return issueTnAuthorizationCredential(this.#o.credentials, {
+      holderDid: c.holder.did,
+      issuerDid: c.issuer.did,
+      tn: c.prefix,
+      kind,
+      ...(c.item.callerName ? { callerName: c.item.callerName } : {}),
+      ...(c.item.purpose ? { purpose: c.item.purpose } : {}),
+      ...(c.item.intendedUseOfAllocation ? { intendedUse: c.item.intendedUseOfAllocation } : {}),
+      validStart: new Date((c.validFrom || nowSeconds()) * 1000).toISOString(),
+      ...(c.validUntil ? { validEnd: new Date(c.validUntil * 1000).toISOString() } : {}),
+      ...(parentId ? { parentGrantId: parentId } : {}),
+    });
+  }
+
+  #allocationOut(
+    c: CheckedItem,
+    credential: IssuedEidlCredential,
+    grantId: string,
+    parentId: string | null,
+    kind: number,
+    txHash: Hex,
+  ): AllocationOutput {
+    const { jwt, ...proof } = credential.document.proof;
+    return {
+      ...c.item,
+      verifiableCredential: credential.document as unknown as Record<string, unknown>,
+      proof: { ...proof, jws: jwt },
+      grantId,
+      parentGrantId: parentId,
+      type: GRANT_KINDS[kind] as string,
+      txHash,
+    };
+  }
+
+  /** The grantor's organisation, or the Numbering Authority at the root of the grant's chain, hosted here. */
+  async #revoker(grant: GrantRow): Promise<HostedDid> {
+    const { lookup } = this.#o;
+    const grantor = await lookup.org(lookup.didOf(grant.issuer), "params.grantId");
+    try {
+      return await lookup.hosted(grantor, "params.grantId");
+    } catch (error) {
+      let root: GrantRow = grant;
+      for (let i = 0; root.parent_id !== null && i < 64; i++) root = await lookup.grant(String(root.parent_id));
+      if (root === grant) throw error;
+      const authority = await lookup.org(lookup.didOf(root.issuer), "params.grantId");
+      return await lookup.hosted(authority, "params.grantId").catch(() => {
+        throw error;
+      });
+    }
+  }
+}
