@@ -94,7 +94,7 @@ function domainAnswer(error: DomainError): Answer {
   const spec = error.spec;
   if (!spec) return answer(new ApiError("INTERNAL", "internal error; quote the requestId when reporting it"));
   const body: Answer["body"] = { code: error.code, message: error.message };
-  if (error.field) body.details = [{ field: error.field, message: error.message }];
+  if (error.field) body.details = [{ field: error.field, message: error.problem }];
   if (Object.keys(error.details).length) body.facts = error.details;
   return { status: spec.status, body, internal: spec.status >= 500 && spec.status !== 503, sip: spec.sip };
 }

@@ -26,6 +26,8 @@ export type FieldPath = `body${string}` | `params${string}` | `query${string}` |
 export interface DomainErrorOptions {
   /** The input field at fault. */
   field?: FieldPath;
+  /** What is wrong with the field, without its name (the API's `details[].message`); default: the message. */
+  problem?: string;
   /** Machine-readable facts for the caller (a credential's status, the reason of a refusal ...). */
   details?: Record<string, unknown>;
   cause?: unknown;
@@ -35,6 +37,8 @@ export interface DomainErrorOptions {
 export class DomainError<C extends string = string> extends Error {
   readonly code: C;
   readonly field: FieldPath | undefined;
+  /** What is wrong with `field`, without its name. */
+  readonly problem: string;
   readonly details: Record<string, unknown>;
 
   constructor(code: C, message: string, options: DomainErrorOptions = {}) {
@@ -42,6 +46,7 @@ export class DomainError<C extends string = string> extends Error {
     this.name = new.target.name;
     this.code = code;
     this.field = options.field;
+    this.problem = options.problem ?? message;
     this.details = options.details ?? {};
   }
 

@@ -31,7 +31,7 @@ export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;
 
 /** A field breaks a rule its schema cannot express (e.g. a date in the past, an unknown role). */
 export const invalidField = (field: FieldPath, problem: string): DomainError<"VALIDATION_FAILED"> =>
-  new DomainError("VALIDATION_FAILED", `${field} ${problem}`, { field });
+  new DomainError("VALIDATION_FAILED", `${field} ${problem}`, { field, problem });
 
 export const notFound = (message: string): DomainError<"NOT_FOUND"> => new DomainError("NOT_FOUND", message);
 
