@@ -4,6 +4,7 @@
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { registerEidlCommands } from "./cli.ts";
 import { EIDL_ERRORS } from "./errors.ts";
+import { createEidlFacts } from "./facts.ts";
 import { EIDL_CONTRACTS, EidlChainLedger, eidlDeployment } from "./ledger.ts";
 import { eidlMigrations } from "./migrations.ts";
 import { PrefixIndex } from "./prefixIndex.ts";
@@ -47,6 +48,10 @@ export const eidlPlugin: DomainPlugin = {
   deployment: eidlDeployment,
   migrations: eidlMigrations,
   projections: [eidlProjection],
+  // The ledger facts signed calls decides attestations from (src/eidl/published.ts).
+  async publish(context) {
+    return { eidl: { facts: await createEidlFacts(context) } };
+  },
   async api(context) {
     return eidlApiModule(await createEidlService(context));
   },
