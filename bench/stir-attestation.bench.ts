@@ -1,7 +1,7 @@
 // OSP attestation decisions per second (verify the Enterprise PASSporT, ledger checks from the EIDL facts in memory,
 // sign the SHAKEN PASSporT) on every core (one worker thread each), beside `openssl speed ecdsap256` measured in the
 // same run: the OpenSSL limit for one verify + one sign per call is cores / (1/sign + 1/verify). Then the HTTP
-// endpoint POST /stir/v1/osp/attestations of a real agent (devnet, the whole EIDL chain) under closed-loop load:
+// endpoint POST /v1/stir/osp/attestations of a real agent (devnet, the whole EIDL chain) under closed-loop load:
 // decisions per second, p50 and p99. Args: [seconds=3] [workers=cores] [httpSeconds=5] [concurrency=8]; httpSeconds 0
 // skips the HTTP part.
 import { execFileSync } from "node:child_process";
@@ -118,7 +118,7 @@ export async function decide(seconds: number): Promise<{ decisions: number; notA
   const { facts, bpoDid, tnauth } = syntheticFacts();
   const enterprise = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const sti = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const signer = { x5u: "https://osp.example/stir/v1/certificates/sti.pem", sign: es256(sti.privateKey) };
+  const signer = { x5u: "https://osp.example/v1/stir/certificates/sti.pem", sign: es256(sti.privateKey) };
   const attester = new OspAttester({
     facts,
     keysOf: async () => [enterprise.publicKey],
@@ -202,7 +202,7 @@ async function httpEndpoint(seconds: number, concurrency: number) {
     // Enterprise PASSporTs signed just before the run (fresh for 60 s), as the BPO's agent signs them.
     const bodies: string[] = [];
     for (let i = 0; i < 32; i++) {
-      const r = await s.agents.bpo.call<{ identity: string }>("POST", "/stir/v1/enterprise/passports", {
+      const r = await s.agents.bpo.call<{ identity: string }>("POST", "/v1/stir/enterprise/passports", {
         did: s.orgs.bpo.did,
         orig: { tn: CALLING },
         dest: { tn: [CALLED] },
@@ -220,7 +220,7 @@ async function httpEndpoint(seconds: number, concurrency: number) {
     return await inWorker<Awaited<ReturnType<typeof postLoad>>>({
       mode: "http",
       spec: {
-        url: `${s.agents.osp.url}/stir/v1/osp/attestations`,
+        url: `${s.agents.osp.url}/v1/stir/osp/attestations`,
         headers: { authorization: `Bearer ${s.agents.osp.adminKey}`, "content-type": "application/json" },
         bodies,
         concurrency,
@@ -276,7 +276,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     const load = await httpEndpoint(httpSeconds, concurrency);
     const stats = summarize(load.latenciesMs);
     tables.push({
-      title: "POST /stir/v1/osp/attestations on a real agent (devnet, EIDL chain), closed-loop load",
+      title: "POST /v1/stir/osp/attestations on a real agent (devnet, EIDL chain), closed-loop load",
       rows: [
         {
           concurrency,

@@ -32,7 +32,7 @@ attest)
   id_json=''
   [ -n "$identity" ] && id_json=",\"identity\":\"$(json_escape "$identity")\""
   answer=$(printf '{"orig":{"tn":"%s"},"dest":{"tn":["%s"]},"directCustomer":%s%s}' "$2" "$3" "$direct" "$id_json" |
-    call /stir/v1/osp/attestations)
+    call /v1/stir/osp/attestations)
   attest=$(field attest "$answer")
   header=$(field identity "$answer")
   [ -n "$attest" ] && [ -n "$header" ] || exit 1

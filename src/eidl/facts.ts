@@ -164,12 +164,3 @@ export class IndexedEidlFacts implements EidlFacts {
     return org;
   }
 }
-
-/**
- * The agent's EIDL facts, as published by the EIDL plugin (one index per agent). Kept only until the signed-calls
- * domain reads `context.published.eidl` itself; it builds nothing.
- * @deprecated use `context.published.eidl`.
- */
-export async function createEidlFacts(context: AgentContext): Promise<EidlFacts> {
-  return context.published.eidl;
-}

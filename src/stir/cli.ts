@@ -7,6 +7,7 @@ import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.t
 import { CliError, printResult, table } from "../cli/output.ts";
 
 type Items = { items: Array<Record<string, unknown>> };
+type Page = Items & { nextCursor: string | null };
 type Decision = { attest: string; origid: string; reasons: string[]; identity: string; callerDid?: string | null };
 type Verification = {
   verificationResponse: { verstat: string; attest?: string; reasonCode?: number; reason?: string };
@@ -47,7 +48,7 @@ export function registerStirCommands(program: Command): void {
         ...(o.name !== undefined ? { rcd: { nam: o.name } } : {}),
       };
       printResult(
-        await callAgent(targetOf(o), "POST", "/stir/v1/enterprise/passports", body),
+        await callAgent(targetOf(o), "POST", "/v1/stir/enterprise/passports", body),
         o,
         (r: { identity: string }) => r.identity,
       );
@@ -65,7 +66,7 @@ export function registerStirCommands(program: Command): void {
         directCustomer: o.directCustomer,
         ...(o.identity !== undefined ? { identity: o.identity } : {}),
       };
-      printResult(await callAgent(targetOf(o), "POST", "/stir/v1/osp/attestations", body), o, (r: Decision) =>
+      printResult(await callAgent(targetOf(o), "POST", "/v1/stir/osp/attestations", body), o, (r: Decision) =>
         [
           `attest ${r.attest} (origid ${r.origid})${r.reasons.length ? `: ${r.reasons.join(", ")}` : ""}`,
           r.identity,
@@ -96,21 +97,28 @@ export function registerStirCommands(program: Command): void {
 
   const roots = stir.command("trust-root").description("trusted STI-CA roots of this agent's STI-VS");
   withClientOptions(roots.command("list").description("list the trusted roots")).action(async (o: ClientOptions) => {
-    printResult(await callAgent<Items>(targetOf(o), "GET", "/stir/v1/trust-roots"), o, (r: Items) =>
-      table(r.items, ["fingerprint", "subject", "notAfter", "source"]),
-    );
+    // Every page: a root left out would look untrusted to whoever reads the list.
+    const items: Items["items"] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+      const page: Page = await callAgent<Page>(targetOf(o), "GET", `/v1/stir/trust-roots?limit=100${query}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    printResult({ items }, o, (r: Items) => table(r.items, ["fingerprint", "subject", "notAfter", "source"]));
   });
   withClientOptions(roots.command("add <pem>").description("trust a root (PEM text or a PEM file)")).action(
     async (pem: string, o: ClientOptions) => {
       const body = { pem: await pemOf(pem) };
-      printResult(await callAgent<Items>(targetOf(o), "POST", "/stir/v1/trust-roots", body), o, (r: Items) =>
+      printResult(await callAgent<Items>(targetOf(o), "POST", "/v1/stir/trust-roots", body), o, (r: Items) =>
         table(r.items, ["fingerprint", "subject", "notAfter"]),
       );
     },
   );
   withClientOptions(roots.command("remove <fingerprint>").description("stop trusting a root")).action(
     async (fingerprint: string, o: ClientOptions) => {
-      await callAgent(targetOf(o), "DELETE", `/stir/v1/trust-roots/${encodeURIComponent(fingerprint)}`);
+      await callAgent(targetOf(o), "DELETE", `/v1/stir/trust-roots/${encodeURIComponent(fingerprint)}`);
       printResult({ removed: fingerprint }, o, () => `removed ${fingerprint}`);
     },
   );

@@ -1,10 +1,14 @@
-// LedgerFacts over the EIDL domain's public facts (src/eidl/facts.ts): vetting standing through the trust hierarchy
+// LedgerFacts over what the EIDL domain publishes (context.published.eidl, declared in src/eidl/published.ts):
+// vetting standing through the trust hierarchy
 // and TN grants from the prefix index, both kept current by chain events. A PASSporT's `tnauth` names the caller's TN
 // Authorization credential as `<issuer DID>#<credentialHash>`: the grant's issuer and the keccak256 of the
 // credential's id that TnAuthority recorded with the grant (GET /v1/tnallocations shows both as issuerId and
 // credentialHash), so the OSP ties the reference to the grant on chain without seeing the credential.
-import type { EidlFacts } from "../eidl/facts.ts";
+import type { PublishedServices } from "../agent/domain.ts";
 import type { LedgerFacts, TnAuthorizationFact, VettingFact } from "./ledgerFacts.ts";
+
+/** EIDL's published facts, by the interface EIDL publishes (no reach into its modules). */
+type EidlFacts = PublishedServices["eidl"];
 
 const REF = /^(did:[^#\s]+)#(0x[0-9a-fA-F]{64})$/;
 

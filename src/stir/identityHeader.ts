@@ -17,12 +17,12 @@ export function formatIdentityHeader(value: { token: string; info: string; ppt: 
 }
 
 function malformed(reason: string, message: string): StirError {
-  return new StirError("STIR_IDENTITY_MALFORMED", reason, message, { field: "identity" });
+  return new StirError("STIR_IDENTITY_MALFORMED", reason, message);
 }
 
 export function parseIdentityHeader(input: unknown): IdentityHeader {
   if (input === undefined || input === null || input === "") {
-    throw new StirError("STIR_IDENTITY_MISSING", "identity-missing", "no Identity header", { field: "identity" });
+    throw new StirError("STIR_IDENTITY_MISSING", "identity-missing", "no Identity header");
   }
   if (typeof input !== "string") throw malformed("identity-not-string", "the Identity header must be a string");
   if (input.length > MAX_IDENTITY_HEADER_LENGTH) {
@@ -45,9 +45,7 @@ export function parseIdentityHeader(input: unknown): IdentityHeader {
   }
   const alg = params.get("alg") ?? "ES256";
   if (alg !== "ES256") {
-    throw new StirError("STIR_IDENTITY_UNSUPPORTED", "alg-not-es256", `Identity header alg ${alg} is not ES256`, {
-      field: "identity",
-    });
+    throw new StirError("STIR_IDENTITY_UNSUPPORTED", "alg-not-es256", `Identity header alg ${alg} is not ES256`);
   }
   return { token: token?.trim() ?? "", info: infoRaw.slice(1, -1), alg, ppt: params.get("ppt") };
 }

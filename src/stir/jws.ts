@@ -54,7 +54,7 @@ export function signEs256(
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 function malformed(reason: string, message: string): StirError {
-  return new StirError("STIR_IDENTITY_MALFORMED", reason, message, { field: "identity" });
+  return new StirError("STIR_IDENTITY_MALFORMED", reason, message);
 }
 
 function decodePart(part: string, name: string): JsonObject {
@@ -90,9 +90,6 @@ export function decodeJws(token: string): DecodedJws {
       "STIR_IDENTITY_UNSUPPORTED",
       "alg-not-es256",
       `PASSporT alg ${String(header.alg)} is not ES256`,
-      {
-        field: "identity",
-      },
     );
   }
   if (!BASE64URL.test(s)) throw malformed("signature-not-base64url", "the PASSporT signature is not base64url");

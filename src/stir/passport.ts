@@ -35,10 +35,8 @@ export interface ShakenPassport extends CallClaims {
 export const MAX_DEST_TNS = 32;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const unsupported = (reason: string, message: string) =>
-  new StirError("STIR_IDENTITY_UNSUPPORTED", reason, message, { field: "identity" });
-const malformed = (reason: string, message: string) =>
-  new StirError("STIR_IDENTITY_MALFORMED", reason, message, { field: "identity" });
+const unsupported = (reason: string, message: string) => new StirError("STIR_IDENTITY_UNSUPPORTED", reason, message);
+const malformed = (reason: string, message: string) => new StirError("STIR_IDENTITY_MALFORMED", reason, message);
 
 function checkHeader(header: JsonObject, ppt: string | undefined): void {
   if (header.alg !== "ES256") throw unsupported("alg-not-es256", `PASSporT alg ${String(header.alg)} is not ES256`);
@@ -129,13 +127,9 @@ export function readShakenPassport(token: string): ShakenPassport {
 /** iat within `windowSeconds` before now and at most `skewSeconds` after it (RFC 8224 section 6.2.1: 60 s). */
 export function checkFreshness(iat: number, nowSeconds: number, windowSeconds: number, skewSeconds = 5): void {
   if (iat > nowSeconds + skewSeconds) {
-    throw new StirError("STIR_IDENTITY_STALE", "iat-future", `iat ${iat} is in the future (now ${nowSeconds})`, {
-      field: "identity",
-    });
+    throw new StirError("STIR_IDENTITY_STALE", "iat-future", `iat ${iat} is in the future (now ${nowSeconds})`);
   }
   if (nowSeconds - iat > windowSeconds) {
-    throw new StirError("STIR_IDENTITY_STALE", "iat-stale", `iat ${iat} is older than ${windowSeconds} s`, {
-      field: "identity",
-    });
+    throw new StirError("STIR_IDENTITY_STALE", "iat-stale", `iat ${iat} is older than ${windowSeconds} s`);
   }
 }

@@ -1,13 +1,13 @@
 // The signed-calls domain as a platform plugin: tables, API, CLI, sandbox seeding, and the ledger facts its OSP
-// decisions read (the EIDL domain's facts: vetting and TN grants in memory, kept current by chain events).
+// decisions read (what the EIDL domain publishes: vetting and TN grants in memory, kept current by chain events).
 // No contracts of its own: identity comes from the DID registry, vetting and numbers from the EIDL contracts.
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
-import { createEidlFacts } from "../eidl/facts.ts";
 import { registerStirCommands } from "./cli.ts";
 import { EidlLedgerFacts } from "./eidlFacts.ts";
 import { STIR_ERRORS, StirError } from "./errors.ts";
 import { stirMigrations } from "./migrations.ts";
-import { stirApiModule } from "./routes.ts";
+import { StirRepository } from "./repository.ts";
+import { ATIS_1000082_PATHS, stirApiModule } from "./routes.ts";
 import { seedStirSandbox } from "./sandbox.ts";
 import { StirService } from "./service.ts";
 
@@ -18,9 +18,9 @@ export function stirRuntime(context: AgentContext) {
   let runtime = runtimes.get(context);
   if (!runtime) {
     runtime = (async () => {
-      const facts = new EidlLedgerFacts(await createEidlFacts(context));
+      const facts = new EidlLedgerFacts(context.published.eidl);
       const service = new StirService({
-        db: context.store,
+        records: new StirRepository(context.store),
         keystore: context.keystore,
         resolver: context.resolver,
         facts,
@@ -46,6 +46,10 @@ export const stirPlugin: DomainPlugin = {
   description: "Signed calls (STIR/SHAKEN): Enterprise PASSporTs, OSP attestation from ledger facts, STI-AS and STI-VS",
   doc: "docs/stir.md",
   errors: STIR_ERRORS,
+  standardPaths: ATIS_1000082_PATHS.map((prefix) => ({
+    prefix,
+    standard: "ATIS-1000082 (SHAKEN APIs for a centralized signing and signature validation server)",
+  })),
   migrations: stirMigrations,
   async api(context) {
     const { service } = await stirRuntime(context);

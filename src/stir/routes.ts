@@ -1,61 +1,45 @@
-// REST API of signed calls: the ATIS centralized signing and verification shapes, the OSP's attestation of an
-// enterprise call, enterprise PASSporT signing, STI-CA / STI key administration, trusted
-// roots and settings, and the public x5u certificate route.
+// REST API of signed calls: the ATIS-1000082 centralized signing and verification (their standard paths, /stir/v1/),
+// and under /v1/stir/ the OSP's attestation of an enterprise call, enterprise PASSporT signing, the public x5u
+// certificate route, STI-CA / STI key administration, trusted roots and settings. Schemas in schemas.ts; no SQL, no
+// logic: each handler calls the service.
 import { Type } from "@sinclair/typebox";
-import { ApiError, type ApiModule, errorResponses, strictObject } from "../core/api/index.ts";
-import { MAX_IDENTITY_HEADER_LENGTH } from "./identityHeader.ts";
-import { MAX_DEST_TNS } from "./passport.ts";
+import { type ApiModule, errorResponses, PageQuerySchema, pageOfRows, pageRequest } from "../core/api/index.ts";
+import { notFound } from "../core/errors/index.ts";
+import {
+  AddedRootsSchema,
+  AddRootRequestSchema,
+  AttestationRequestSchema,
+  CertificateFileParamsSchema,
+  CertificatePemSchema,
+  CreateCaRequestSchema,
+  DecisionSchema,
+  EnterprisePassportRequestSchema,
+  EnterprisePassportSchema,
+  InstallCertificateRequestSchema,
+  InstalledCertificateSchema,
+  IssueCertificateRequestSchema,
+  IssuedCertificateSchema,
+  RootPageSchema,
+  RootParamsSchema,
+  SettingsChangeSchema,
+  SettingsSchema,
+  SigningRequestSchema,
+  SigningResponseSchema,
+  StiKeyRequestSchema,
+  StiKeySchema,
+  VerificationRequestSchema,
+  VerificationResponseSchema,
+} from "./schemas.ts";
 import type { StirService } from "./service.ts";
+import { CERTIFICATE_PATH } from "./stiAuthority.ts";
 
-const Tn = Type.String({ minLength: 1, maxLength: 40, description: "E.164 telephone number (digits, optional +)" });
-const Tns = Type.Array(Tn, { minItems: 1, maxItems: MAX_DEST_TNS });
-const Identity = Type.String({
-  minLength: 1,
-  maxLength: MAX_IDENTITY_HEADER_LENGTH,
-  description: "SIP Identity header value",
-});
-const Did = Type.String({ minLength: 8, maxLength: 512, pattern: "^did:" });
-const Attest = Type.Union([Type.Literal("A"), Type.Literal("B"), Type.Literal("C")]);
-const Pem = Type.String({ minLength: 1, maxLength: 32_768 });
-const Uuid = Type.String({ pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" });
+/** The paths ATIS-1000082 (SHAKEN APIs for a centralized signing and signature validation server) gives. */
+export const ATIS_1000082_PATHS = ["/stir/v1/signing", "/stir/v1/verification"] as const;
+const [SIGNING_PATH, VERIFICATION_PATH] = ATIS_1000082_PATHS;
 
-const CheckSchema = strictObject({ code: Type.String(), passed: Type.Boolean(), detail: Type.Optional(Type.String()) });
-const DecisionSchema = strictObject({
-  attest: Attest,
-  origid: Type.String(),
-  reasons: Type.Array(Type.String(), { description: "Failed checks: why the call is not A (empty for A)" }),
-  checks: Type.Array(CheckSchema),
-  callerDid: Type.Union([Type.String(), Type.Null()]),
-  identity: Type.String({ description: "SHAKEN Identity header to add to the forwarded INVITE" }),
-});
-const VerificationResponse = strictObject({
-  verificationResponse: strictObject({
-    verstat: Type.Union([
-      Type.Literal("TN-Validation-Passed"),
-      Type.Literal("TN-Validation-Failed"),
-      Type.Literal("No-TN-Validation"),
-    ]),
-    attest: Type.Optional(Attest),
-    origid: Type.Optional(Type.String()),
-    reasonCode: Type.Optional(Type.Integer({ description: "RFC 8224 SIP response code on failure" })),
-    reasonText: Type.Optional(Type.String()),
-    reason: Type.Optional(Type.String({ description: "Machine-readable reason" })),
-  }),
-});
-const RootSchema = strictObject({
-  fingerprint: Type.String(),
-  subject: Type.String(),
-  notAfter: Type.String(),
-  source: Type.Union([Type.Literal("config"), Type.Literal("api")]),
-  pem: Type.String(),
-});
-const SettingsSchema = strictObject({
-  freshnessSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
-  x5uAllowedOrigins: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 100 }),
-  x5uBaseUrl: Type.String({ maxLength: 300, pattern: "^https?://" }),
-});
-const inputErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN");
-const adminErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT", "NOT_FOUND");
+const signErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "STIR_NOT_CONFIGURED");
+const readErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED");
+const adminErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "STIR_NOT_CONFIGURED");
 const tags = ["stir"];
 
 export function stirApiModule(service: StirService): ApiModule {
@@ -64,26 +48,17 @@ export function stirApiModule(service: StirService): ApiModule {
     tags: [{ name: "stir", description: "Signed calls: Enterprise PASSporT, OSP attestation, STI-AS and STI-VS" }],
     register(app) {
       app.post(
-        "/stir/v1/signing",
+        SIGNING_PATH,
         {
+          // Operator: it changes nothing, but it signs with the OSP's STI key, vouching for the call in the provider's
+          // name; a read-only key must not obtain that signature.
           config: { auth: "operator" },
           schema: {
             summary: "ATIS signing API: sign a SHAKEN PASSporT with the OSP's STI certificate",
             tags,
             operationId: "stirSign",
-            body: strictObject({
-              signingRequest: strictObject({
-                attest: Attest,
-                dest: strictObject({ tn: Tns }),
-                iat: Type.Integer({ minimum: 0, maximum: 2 ** 40 }),
-                orig: strictObject({ tn: Tn }),
-                origid: Uuid,
-              }),
-            }),
-            response: {
-              200: strictObject({ signingResponse: strictObject({ identity: Type.String() }) }),
-              ...adminErrors,
-            },
+            body: SigningRequestSchema,
+            response: { 200: SigningResponseSchema, ...signErrors },
           },
         },
         async (request) => {
@@ -100,24 +75,19 @@ export function stirApiModule(service: StirService): ApiModule {
       );
 
       app.post(
-        "/stir/v1/verification",
+        VERIFICATION_PATH,
         {
-          config: { auth: "operator" },
+          // Read-only: verification changes nothing and discloses nothing the PASSporT does not carry, so the
+          // terminating proxy's key needs no right to sign or attest. (It may fetch x5u, from allow-listed origins.)
+          config: { auth: "read-only" },
           schema: {
             summary: "ATIS verification API: verify a SHAKEN Identity header against the call's From/To",
             description:
               "Answers 200 with a verstat; on failure also the RFC 8224 SIP code (403, 428, 436, 437, 438) and reason.",
             tags,
             operationId: "stirVerify",
-            body: strictObject({
-              verificationRequest: strictObject({
-                from: strictObject({ tn: Tn }),
-                to: strictObject({ tn: Tns }),
-                identity: Type.Optional(Type.String({ maxLength: MAX_IDENTITY_HEADER_LENGTH * 2 })),
-                time: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 40 })),
-              }),
-            }),
-            response: { 200: VerificationResponse, ...inputErrors },
+            body: VerificationRequestSchema,
+            response: { 200: VerificationResponseSchema, ...readErrors },
           },
         },
         async (request) => {
@@ -142,20 +112,16 @@ export function stirApiModule(service: StirService): ApiModule {
       );
 
       app.post(
-        "/stir/v1/osp/attestations",
+        "/v1/stir/osp/attestations",
         {
+          // Operator: it signs a SHAKEN PASSporT with the OSP's STI key.
           config: { auth: "operator" },
           schema: {
             summary: "OSP: decide the attestation of an enterprise's call (ledger checks) and sign its SHAKEN PASSporT",
             tags,
             operationId: "stirAttest",
-            body: strictObject({
-              orig: strictObject({ tn: Tn }),
-              dest: strictObject({ tn: Tns }),
-              identity: Type.Optional(Identity),
-              directCustomer: Type.Boolean({ description: "The caller is a customer this OSP authenticated" }),
-            }),
-            response: { 200: DecisionSchema, ...adminErrors },
+            body: AttestationRequestSchema,
+            response: { 200: DecisionSchema, ...signErrors },
           },
         },
         async (request) => {
@@ -170,21 +136,16 @@ export function stirApiModule(service: StirService): ApiModule {
       );
 
       app.post(
-        "/stir/v1/enterprise/passports",
+        "/v1/stir/enterprise/passports",
         {
+          // Operator: it signs with the key of a DID this agent hosts.
           config: { auth: "operator" },
           schema: {
             summary: "Enterprise: sign an Enterprise PASSporT (base, or rcd with a caller name) for a hosted DID",
             tags,
             operationId: "stirSignEnterprisePassport",
-            body: strictObject({
-              did: Did,
-              orig: strictObject({ tn: Tn }),
-              dest: strictObject({ tn: Tns }),
-              tnauth: Type.String({ minLength: 1, maxLength: 512, description: "Reference of the TN authorization" }),
-              rcd: Type.Optional(strictObject({ nam: Type.String({ minLength: 1, maxLength: 256 }) })),
-            }),
-            response: { 200: strictObject({ identity: Type.String(), token: Type.String() }), ...adminErrors },
+            body: EnterprisePassportRequestSchema,
+            response: { 200: EnterprisePassportSchema, ...signErrors, ...errorResponses("NOT_FOUND") },
           },
         },
         async (request) => {
@@ -200,127 +161,130 @@ export function stirApiModule(service: StirService): ApiModule {
       );
 
       app.get(
-        "/stir/v1/certificates/:file",
+        `${CERTIFICATE_PATH}/:file`,
         {
+          // Public: verifiers anywhere fetch the x5u a PASSporT names.
           config: { auth: "public" },
           schema: {
             summary: "STI-CR: the OSP's STI certificate chain (the x5u of its SHAKEN PASSporTs)",
             tags,
             operationId: "stirCertificate",
-            params: strictObject({ file: Type.String({ pattern: "^[0-9a-f]{16}\\.pem$" }) }),
+            params: CertificateFileParamsSchema,
             response: { 200: Type.String(), ...errorResponses("NOT_FOUND", "VALIDATION_FAILED") },
           },
         },
         async (request, reply) => {
           const pem = service.sti.certificateFile(request.params.file);
-          if (!pem) throw new ApiError("NOT_FOUND", `no certificate ${request.params.file}`);
+          if (!pem) throw notFound(`no certificate ${request.params.file}`);
           return reply.type("application/x-pem-file").send(pem);
         },
       );
 
       app.post(
-        "/stir/v1/ca",
+        "/v1/stir/ca",
         {
           config: { auth: "admin" },
           schema: {
             summary: "STI-CA: create this agent's STI-CA root (idempotent)",
             tags,
             operationId: "stirCreateCa",
-            body: strictObject({ commonName: Type.String({ minLength: 1, maxLength: 64 }) }),
-            response: { 200: strictObject({ certificatePem: Type.String() }), ...adminErrors },
+            body: CreateCaRequestSchema,
+            response: { 200: CertificatePemSchema, ...adminErrors },
           },
         },
         async (request) => service.sti.createCa(request.body.commonName),
       );
 
       app.post(
-        "/stir/v1/ca/certificates",
+        "/v1/stir/ca/certificates",
         {
           config: { auth: "admin" },
           schema: {
             summary: "STI-CA: issue an STI certificate with TNAuthList { SPC } for an OSP's public key",
             tags,
             operationId: "stirIssueCertificate",
-            body: strictObject({
-              publicKeyPem: Pem,
-              spc: Type.String({ minLength: 1, maxLength: 12 }),
-              commonName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-              validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-            }),
-            response: { 200: strictObject({ certificatePem: Type.String(), chainPem: Type.String() }), ...adminErrors },
+            body: IssueCertificateRequestSchema,
+            response: { 200: IssuedCertificateSchema, ...adminErrors },
           },
         },
         async (request) => service.sti.issue(request.body),
       );
 
       app.post(
-        "/stir/v1/sti/key",
+        "/v1/stir/sti/key",
         {
           config: { auth: "admin" },
           schema: {
             summary: "OSP: create (once) the STI signing key; answers its public key for the STI-CA",
             tags,
             operationId: "stirCreateStiKey",
-            body: strictObject({ spc: Type.String({ minLength: 1, maxLength: 12 }) }),
-            response: { 200: strictObject({ publicKeyPem: Type.String() }), ...adminErrors },
+            body: StiKeyRequestSchema,
+            response: { 200: StiKeySchema, ...adminErrors },
           },
         },
         async (request) => service.sti.ospKey(request.body.spc),
       );
 
       app.put(
-        "/stir/v1/sti/certificate",
+        "/v1/stir/sti/certificate",
         {
           config: { auth: "admin" },
           schema: {
             summary: "OSP: install the STI certificate chain issued for the STI key; answers the x5u URL",
             tags,
             operationId: "stirInstallStiCertificate",
-            body: strictObject({ chainPem: Pem }),
-            response: { 200: strictObject({ x5u: Type.String() }), ...adminErrors },
+            body: InstallCertificateRequestSchema,
+            response: { 200: InstalledCertificateSchema, ...adminErrors },
           },
         },
         async (request) => service.sti.installCertificate(request.body.chainPem),
       );
 
       app.get(
-        "/stir/v1/trust-roots",
+        "/v1/stir/trust-roots",
         {
+          config: { auth: "read-only" },
           schema: {
-            summary: "STI-VS: the trusted STI-CA roots",
+            summary: "STI-VS: the trusted STI-CA roots, in fingerprint order",
             tags,
             operationId: "stirListTrustRoots",
-            response: { 200: strictObject({ items: Type.Array(RootSchema) }), ...inputErrors },
+            querystring: PageQuerySchema,
+            response: { 200: RootPageSchema, ...readErrors },
           },
         },
-        async () => ({ items: service.trust.list() }),
+        async (request) => {
+          const page = pageRequest(request.query, 1);
+          const after = page.after === undefined ? undefined : String(page.after[0]);
+          const roots = service.trust.list({ after, limit: page.limit + 1 });
+          return pageOfRows(roots, page.limit, (root) => [root.fingerprint]);
+        },
       );
 
       app.post(
-        "/stir/v1/trust-roots",
+        "/v1/stir/trust-roots",
         {
           config: { auth: "admin" },
           schema: {
-            summary: "STI-VS: trust an STI-CA root (self-signed CA certificate, PEM)",
+            summary: "STI-VS: trust an STI-CA root (self-signed CA certificate, PEM); answers the roots added",
             tags,
             operationId: "stirAddTrustRoot",
-            body: strictObject({ pem: Pem }),
-            response: { 201: strictObject({ items: Type.Array(RootSchema) }), ...adminErrors },
+            body: AddRootRequestSchema,
+            response: { 201: AddedRootsSchema, ...adminErrors },
           },
         },
         async (request, reply) => reply.code(201).send({ items: await service.addTrustRoot(request.body.pem) }),
       );
 
       app.delete(
-        "/stir/v1/trust-roots/:fingerprint",
+        "/v1/stir/trust-roots/:fingerprint",
         {
           config: { auth: "admin" },
           schema: {
             summary: "STI-VS: stop trusting an STI-CA root",
             tags,
             operationId: "stirRemoveTrustRoot",
-            params: strictObject({ fingerprint: Type.String({ pattern: "^[0-9A-F]{2}(:[0-9A-F]{2}){31}$" }) }),
-            response: { 204: Type.Null(), ...adminErrors },
+            params: RootParamsSchema,
+            response: { 204: Type.Null(), ...adminErrors, ...errorResponses("NOT_FOUND") },
           },
         },
         async (request, reply) => {
@@ -330,31 +294,28 @@ export function stirApiModule(service: StirService): ApiModule {
       );
 
       app.get(
-        "/stir/v1/settings",
+        "/v1/stir/settings",
         {
+          config: { auth: "read-only" },
           schema: {
             summary: "STI-AS/VS settings: iat freshness and the x5u origin allow-list",
             tags,
             operationId: "stirGetSettings",
-            response: { 200: SettingsSchema, ...inputErrors },
+            response: { 200: SettingsSchema, ...readErrors },
           },
         },
         async () => service.settings,
       );
 
       app.put(
-        "/stir/v1/settings",
+        "/v1/stir/settings",
         {
           config: { auth: "admin" },
           schema: {
             summary: "Change the STI-AS/VS settings at run time",
             tags,
             operationId: "stirUpdateSettings",
-            body: strictObject({
-              freshnessSeconds: Type.Optional(SettingsSchema.properties.freshnessSeconds),
-              x5uAllowedOrigins: Type.Optional(SettingsSchema.properties.x5uAllowedOrigins),
-              x5uBaseUrl: Type.Optional(SettingsSchema.properties.x5uBaseUrl),
-            }),
+            body: SettingsChangeSchema,
             response: { 200: SettingsSchema, ...adminErrors },
           },
         },

@@ -37,7 +37,7 @@ export async function seedStirSandbox(members: readonly SandboxMemberHandle[], l
   const byName = new Map(members.map((m) => [m.name, m]));
   const ca = byName.get(STI_CA_MEMBER);
   if (!ca) throw new Error(`the sandbox has no member ${STI_CA_MEMBER}`);
-  const { certificatePem: rootPem } = await ok<{ certificatePem: string }>(ca, "POST", "/stir/v1/ca", {
+  const { certificatePem: rootPem } = await ok<{ certificatePem: string }>(ca, "POST", "/v1/stir/ca", {
     commonName: STI_CA_NAME,
   });
   log(`stir: ${STI_CA_MEMBER} is the STI-CA (${STI_CA_NAME})`);
@@ -49,20 +49,20 @@ export async function seedStirSandbox(members: readonly SandboxMemberHandle[], l
   for (const { agent, spc } of osps) {
     const x5u = await currentX5u(agent);
     if (x5u?.startsWith(`${agent.url.replace(/\/$/, "")}/`)) continue;
-    const { publicKeyPem } = await ok<{ publicKeyPem: string }>(agent, "POST", "/stir/v1/sti/key", { spc });
-    const { chainPem } = await ok<{ chainPem: string }>(ca, "POST", "/stir/v1/ca/certificates", { publicKeyPem, spc });
-    await ok(agent, "PUT", "/stir/v1/sti/certificate", { chainPem });
+    const { publicKeyPem } = await ok<{ publicKeyPem: string }>(agent, "POST", "/v1/stir/sti/key", { spc });
+    const { chainPem } = await ok<{ chainPem: string }>(ca, "POST", "/v1/stir/ca/certificates", { publicKeyPem, spc });
+    await ok(agent, "PUT", "/v1/stir/sti/certificate", { chainPem });
   }
   log(`stir: STI certificates (TNAuthList SPC) for ${osps.map((o) => `${o.member} ${o.spc}`).join(", ")}`);
 
   const ospOrigins = osps.map((o) => new URL(o.agent.url).origin);
   await Promise.all(
     members.map(async (m) => {
-      await ok(m, "POST", "/stir/v1/trust-roots", { pem: rootPem });
-      const settings = await ok<{ x5uAllowedOrigins: string[] }>(m, "GET", "/stir/v1/settings");
+      await ok(m, "POST", "/v1/stir/trust-roots", { pem: rootPem });
+      const settings = await ok<{ x5uAllowedOrigins: string[] }>(m, "GET", "/v1/stir/settings");
       const missing = ospOrigins.filter((o) => !settings.x5uAllowedOrigins.includes(o));
       if (missing.length > 0) {
-        await ok(m, "PUT", "/stir/v1/settings", { x5uAllowedOrigins: [...settings.x5uAllowedOrigins, ...missing] });
+        await ok(m, "PUT", "/v1/stir/settings", { x5uAllowedOrigins: [...settings.x5uAllowedOrigins, ...missing] });
       }
     }),
   );

@@ -1,42 +1,36 @@
 // The signed-calls service of one agent: enterprise signing, the OSP's attestation with ledger checks, the ATIS
 // signing and verification operations, and the STI-CA / STI key / trust-root administration. Settings come from
-// `<dataDir>/stir.json` at start and may be changed at run time through the admin API (kept in the store).
+// `<dataDir>/stir.json` at start and may be changed at run time through the admin API (kept by the repository).
 import type { KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Resolvable } from "did-resolver";
+import { invalidField, notFound } from "../core/errors/index.ts";
 import type { Keystore } from "../core/identity/keystore.ts";
-import type { Queryable } from "../core/store/store.ts";
 import { type AttestationDecision, type CallToAttest, OspAttester } from "./attestation.ts";
 import { p256PublicKeyFromHex } from "./certificates.ts";
 import { signEnterprisePassport } from "./enterpriseSigner.ts";
-import { invalidStirInput, StirError } from "./errors.ts";
+import { StirError } from "./errors.ts";
 import { formatIdentityHeader } from "./identityHeader.ts";
 import { signEs256 } from "./jws.ts";
 import type { LedgerFacts } from "./ledgerFacts.ts";
 import type { Attestation } from "./passport.ts";
+import type { StirRepository } from "./repository.ts";
+import {
+  defaultSettings,
+  type StirConfigFile,
+  type StirSettings,
+  settingsOfFile,
+  settingsProblem,
+} from "./settings.ts";
 import { StiAuthority } from "./stiAuthority.ts";
 import { canonicalTn } from "./tn.ts";
-import { TrustStore } from "./trustStore.ts";
+import { type TrustedRoot, TrustStore } from "./trustStore.ts";
 import { ShakenVerifier, type VerificationResult } from "./verifier.ts";
 import { X5uFetcher } from "./x5uFetcher.ts";
 
-export interface StirSettings {
-  /** iat freshness window, seconds (RFC 8224: 60). */
-  freshnessSeconds: number;
-  /** Origins x5u may point at ("*" = any non-loopback host). */
-  x5uAllowedOrigins: string[];
-  /** Base of this OSP's x5u URL; default the agent's public URL. */
-  x5uBaseUrl: string;
-}
-
-export interface StirConfigFile extends Partial<StirSettings> {
-  /** PEM bundle of trusted STI-CA roots, relative to the data dir. */
-  trustRootsFile?: string;
-}
-
 export interface StirServiceOptions {
-  db: Queryable;
+  records: StirRepository;
   keystore: Keystore;
   resolver: Resolvable;
   facts: LedgerFacts;
@@ -58,14 +52,10 @@ export class StirService {
 
   constructor(options: StirServiceOptions) {
     this.#o = options;
-    this.settings = {
-      freshnessSeconds: 60,
-      x5uAllowedOrigins: [new URL(options.publicUrl).origin],
-      x5uBaseUrl: options.publicUrl,
-    };
+    this.settings = defaultSettings(options.publicUrl);
     this.sti = new StiAuthority({
       keystore: options.keystore,
-      db: options.db,
+      records: options.records,
       baseUrl: () => this.settings.x5uBaseUrl,
     });
     this.fetcher = new X5uFetcher({ allowedOrigins: this.settings.x5uAllowedOrigins });
@@ -84,53 +74,50 @@ export class StirService {
 
   /** Reads the config file, the stored settings and roots, and the STI certificate. */
   async load(): Promise<void> {
+    const path = join(this.#o.dataDir, "stir.json");
     let file: StirConfigFile = {};
     try {
-      file = JSON.parse(await readFile(join(this.#o.dataDir, "stir.json"), "utf8")) as StirConfigFile;
+      file = JSON.parse(await readFile(path, "utf8")) as StirConfigFile;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`${path}: ${(error as Error).message}`);
     }
-    const stored = await this.#o.db.one<{ value: string }>(`SELECT value FROM stir_settings WHERE name = 'settings'`);
-    this.#apply({
-      ...this.settings,
-      ...pickSettings(file),
-      ...(stored ? (JSON.parse(stored.value) as StirSettings) : {}),
-    });
+    const stored = (await this.#o.records.storedSettings()) as Partial<StirSettings> | undefined;
+    const settings = { ...this.settings, ...settingsOfFile(file), ...stored };
+    const problem = settingsProblem(settings);
+    if (problem)
+      throw new Error(`${path} (or the settings stored through the API): ${problem.setting} ${problem.problem}`);
+    this.#apply(settings);
     if (file.trustRootsFile) {
-      this.trust.add(await readFile(join(this.#o.dataDir, file.trustRootsFile), "utf8"), "config");
+      const rootsPath = join(this.#o.dataDir, file.trustRootsFile);
+      try {
+        this.trust.add(await readFile(rootsPath, "utf8"), "config");
+      } catch (error) {
+        throw new Error(`${path}: trustRootsFile ${rootsPath}: ${(error as Error).message}`);
+      }
     }
-    for (const row of await this.#o.db.query<{ pem: string }>(`SELECT pem FROM stir_trust_roots ORDER BY added_at`)) {
-      this.trust.add(row.pem, "api");
-    }
+    for (const pem of await this.#o.records.trustRootPems()) this.trust.add(pem, "api");
     await this.sti.load();
   }
 
   async updateSettings(change: Partial<StirSettings>): Promise<StirSettings> {
     const next = { ...this.settings, ...change };
+    const problem = settingsProblem(next);
+    if (problem) throw invalidField(`body.${problem.setting}`, problem.problem);
+    await this.#o.records.storeSettings(next);
     this.#apply(next);
-    await this.#o.db.exec(
-      `INSERT INTO stir_settings (name, value) VALUES ('settings', $1)
-       ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-      [JSON.stringify(next)],
-    );
     return this.settings;
   }
 
-  async addTrustRoot(pem: string) {
+  async addTrustRoot(pem: string): Promise<TrustedRoot[]> {
     const added = this.trust.add(pem, "api");
-    for (const root of added) {
-      await this.#o.db.exec(
-        `INSERT INTO stir_trust_roots (fingerprint, pem, added_at) VALUES ($1, $2, $3) ON CONFLICT (fingerprint) DO NOTHING`,
-        [root.fingerprint, root.pem, new Date().toISOString()],
-      );
-    }
+    for (const root of added) await this.#o.records.addTrustRoot(root.fingerprint, root.pem);
     return added;
   }
 
   async removeTrustRoot(fingerprint: string): Promise<void> {
     const removed = this.trust.remove(fingerprint);
-    await this.#o.db.exec(`DELETE FROM stir_trust_roots WHERE fingerprint = $1`, [fingerprint]);
-    if (!removed) throw new StirError("STIR_NOT_FOUND", "root-unknown", `no trusted root ${fingerprint}`);
+    await this.#o.records.removeTrustRoot(fingerprint);
+    if (!removed) throw notFound(`no trusted root ${fingerprint}`);
   }
 
   /** Enterprise side: signs an Enterprise PASSporT for a DID this agent hosts. */
@@ -191,30 +178,8 @@ export class StirService {
     return this.#verifier.verify(input);
   }
 
+  /** Takes checked settings into use (settingsProblem found none). */
   #apply(settings: StirSettings): void {
-    if (
-      !Number.isInteger(settings.freshnessSeconds) ||
-      settings.freshnessSeconds < 1 ||
-      settings.freshnessSeconds > 3600
-    ) {
-      throw invalidStirInput("freshnessSeconds", "must be an integer from 1 to 3600");
-    }
-    if (!Array.isArray(settings.x5uAllowedOrigins)) throw invalidStirInput("x5uAllowedOrigins", "must be a list");
-    for (const [i, origin] of settings.x5uAllowedOrigins.entries()) {
-      if (origin === "*") continue;
-      try {
-        const url = new URL(origin);
-        if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
-      } catch {
-        throw invalidStirInput(`x5uAllowedOrigins[${i}]`, "must be an http(s) origin or *");
-      }
-    }
-    try {
-      const base = new URL(settings.x5uBaseUrl);
-      if (base.protocol !== "http:" && base.protocol !== "https:") throw new Error("scheme");
-    } catch {
-      throw invalidStirInput("x5uBaseUrl", "must be an http(s) URL");
-    }
     this.fetcher.setAllowedOrigins(settings.x5uAllowedOrigins);
     this.settings = {
       freshnessSeconds: settings.freshnessSeconds,
@@ -242,12 +207,4 @@ export class StirService {
     }
     return keys;
   }
-}
-
-function pickSettings(file: StirConfigFile): Partial<StirSettings> {
-  return {
-    ...(file.freshnessSeconds !== undefined ? { freshnessSeconds: file.freshnessSeconds } : {}),
-    ...(file.x5uAllowedOrigins !== undefined ? { x5uAllowedOrigins: file.x5uAllowedOrigins } : {}),
-    ...(file.x5uBaseUrl !== undefined ? { x5uBaseUrl: file.x5uBaseUrl } : {}),
-  };
 }

@@ -2,42 +2,42 @@
 // OSP: a P-256 STI key and the certificate (with TNAuthList) the STI-CA issued for it, served at the x5u URL. Private
 // keys live only in the agent's encrypted keystore; the store keeps kids and certificates (public data).
 import { createHash, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
+import { invalidField } from "../core/errors/index.ts";
 import type { Keystore } from "../core/identity/keystore.ts";
-import type { Queryable } from "../core/store/store.ts";
 import { issueCertificate, p256PublicKeyFromHex, splitPem } from "./certificates.ts";
-import { invalidStirInput, StirError } from "./errors.ts";
+import { StirError } from "./errors.ts";
+import type { StirRepository } from "./repository.ts";
 
-interface StiRow {
-  role: string;
-  kid: string;
-  spc: string | null;
-  certificate_pem: string | null;
-}
+/**
+ * Where this agent serves its STI certificate chains (the STI-CR): x5u = `<x5uBaseUrl>${CERTIFICATE_PATH}/<file>`.
+ * No standard names this path, so it lives under the domain's own /v1/stir/ (a PASSporT names it in full in x5u).
+ */
+export const CERTIFICATE_PATH = "/v1/stir/certificates";
 
 const SPC = /^[0-9A-Za-z]{1,12}$/;
 
 export class StiAuthority {
   readonly #keystore: Keystore;
-  readonly #db: Queryable;
+  readonly #records: StirRepository;
   readonly #baseUrl: () => string;
   #osp: { kid: string; chainPem: string; name: string; readonly x5u: string } | undefined;
 
   /** baseUrl: the public URL the x5u is built on (the agent's, or the one set in the STIR settings). */
-  constructor(options: { keystore: Keystore; db: Queryable; baseUrl: () => string }) {
+  constructor(options: { keystore: Keystore; records: StirRepository; baseUrl: () => string }) {
     this.#keystore = options.keystore;
-    this.#db = options.db;
+    this.#records = options.records;
     this.#baseUrl = options.baseUrl;
   }
 
   async load(): Promise<void> {
-    const row = await this.#row("osp");
-    if (row?.certificate_pem) this.#osp = this.#ospOf(row.kid, row.certificate_pem);
+    const record = await this.#records.stiRecord("osp");
+    if (record?.certificatePem) this.#osp = this.#ospOf(record.kid, record.certificatePem);
   }
 
   /** Creates the STI-CA root once; later calls return the same root. */
   async createCa(commonName: string): Promise<{ certificatePem: string }> {
-    const existing = await this.#row("ca");
-    if (existing?.certificate_pem) return { certificatePem: existing.certificate_pem };
+    const existing = await this.#records.stiRecord("ca");
+    if (existing?.certificatePem) return { certificatePem: existing.certificatePem };
     const key = await this.#keystore.create({ kind: "p256", label: `STI-CA ${commonName}` });
     const publicKey = p256PublicKeyFromHex(key.publicKeyHex);
     const certificate = issueCertificate({
@@ -49,7 +49,7 @@ export class StiAuthority {
       isCa: true,
       validDays: 3650,
     });
-    await this.#put("ca", key.kid, null, certificate.toString());
+    await this.#records.putStiRecord({ role: "ca", kid: key.kid, spc: null, certificatePem: certificate.toString() });
     return { certificatePem: certificate.toString() };
   }
 
@@ -58,19 +58,19 @@ export class StiAuthority {
     certificatePem: string;
     chainPem: string;
   }> {
-    const ca = await this.#row("ca");
-    if (!ca?.certificate_pem) throw new StirError("STIR_NOT_CONFIGURED", "no-ca", "this agent is not an STI-CA");
-    if (!SPC.test(input.spc)) throw invalidStirInput("body.spc", "must be 1 to 12 letters or digits");
+    const ca = await this.#records.stiRecord("ca");
+    if (!ca?.certificatePem) throw new StirError("STIR_NOT_CONFIGURED", "no-ca", "this agent is not an STI-CA");
+    if (!SPC.test(input.spc)) throw invalidField("body.spc", "must be 1 to 12 letters or digits");
     let subjectKey: KeyObject;
     try {
       subjectKey = createPublicKey(input.publicKeyPem);
     } catch {
-      throw invalidStirInput("body.publicKeyPem", "is not a PEM public key");
+      throw invalidField("body.publicKeyPem", "is not a PEM public key");
     }
     if (subjectKey.asymmetricKeyType !== "ec" || subjectKey.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
-      throw invalidStirInput("body.publicKeyPem", "must be a P-256 key");
+      throw invalidField("body.publicKeyPem", "must be a P-256 key");
     }
-    const root = new X509Certificate(ca.certificate_pem);
+    const root = new X509Certificate(ca.certificatePem);
     const certificate = issueCertificate({
       subject: { commonName: input.commonName ?? `SHAKEN ${input.spc}`, organisation: `SPC ${input.spc}` },
       issuer: {
@@ -89,36 +89,36 @@ export class StiAuthority {
 
   /** The OSP's STI key (created once); its public key goes to the STI-CA. */
   async ospKey(spc: string): Promise<{ publicKeyPem: string }> {
-    if (!SPC.test(spc)) throw invalidStirInput("body.spc", "must be 1 to 12 letters or digits");
-    let row = await this.#row("osp");
-    if (!row) {
+    if (!SPC.test(spc)) throw invalidField("body.spc", "must be 1 to 12 letters or digits");
+    let record = await this.#records.stiRecord("osp");
+    if (!record) {
       const key = await this.#keystore.create({ kind: "p256", label: `STI key SPC ${spc}` });
-      await this.#put("osp", key.kid, spc, null);
-      row = { role: "osp", kid: key.kid, spc, certificate_pem: null };
+      record = { role: "osp", kid: key.kid, spc, certificatePem: null };
+      await this.#records.putStiRecord(record);
     }
-    const publicKey = p256PublicKeyFromHex(this.#keystore.info(row.kid).publicKeyHex);
+    const publicKey = p256PublicKeyFromHex(this.#keystore.info(record.kid).publicKeyHex);
     return { publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
   }
 
   /** Installs the certificate chain the STI-CA issued; its leaf must be for this agent's STI key. */
   async installCertificate(chainPem: string): Promise<{ x5u: string }> {
-    const row = await this.#row("osp");
-    if (!row) throw new StirError("STIR_NOT_CONFIGURED", "no-sti-key", "create the STI key first");
+    const record = await this.#records.stiRecord("osp");
+    if (!record) throw new StirError("STIR_NOT_CONFIGURED", "no-sti-key", "create the STI key first");
     let chain: X509Certificate[];
     try {
       chain = splitPem(chainPem);
     } catch {
-      throw invalidStirInput("body.chainPem", "is not a PEM certificate chain");
+      throw invalidField("body.chainPem", "is not a PEM certificate chain");
     }
     const leaf = chain[0];
-    if (!leaf) throw invalidStirInput("body.chainPem", "holds no certificate");
-    const own = p256PublicKeyFromHex(this.#keystore.info(row.kid).publicKeyHex);
+    if (!leaf) throw invalidField("body.chainPem", "holds no certificate");
+    const own = p256PublicKeyFromHex(this.#keystore.info(record.kid).publicKeyHex);
     const same = (a: KeyObject, b: KeyObject) =>
       Buffer.compare(a.export({ type: "spki", format: "der" }), b.export({ type: "spki", format: "der" })) === 0;
-    if (!same(leaf.publicKey, own)) throw invalidStirInput("body.chainPem", "the leaf is not for this agent's STI key");
+    if (!same(leaf.publicKey, own)) throw invalidField("body.chainPem", "the leaf is not for this agent's STI key");
     const pem = chain.map((c) => c.toString()).join("");
-    await this.#put("osp", row.kid, row.spc, pem);
-    this.#osp = this.#ospOf(row.kid, pem);
+    await this.#records.putStiRecord({ ...record, certificatePem: pem });
+    this.#osp = this.#ospOf(record.kid, pem);
     return { x5u: this.#osp.x5u };
   }
 
@@ -136,27 +136,15 @@ export class StiAuthority {
 
   #ospOf(kid: string, chainPem: string) {
     const name = `${createHash("sha256").update(chainPem).digest("hex").slice(0, 16)}.pem`;
-    const base = this.#baseUrl().replace(/\/$/, "");
+    const baseUrl = this.#baseUrl;
     return {
       kid,
       chainPem,
       name,
+      // Read at each use: a change of x5uBaseUrl in the settings applies to the next PASSporT signed.
       get x5u() {
-        return `${base}/stir/v1/certificates/${name}`;
+        return `${baseUrl().replace(/\/$/, "")}${CERTIFICATE_PATH}/${name}`;
       },
     };
-  }
-
-  async #row(role: string): Promise<StiRow | undefined> {
-    return this.#db.one<StiRow>(`SELECT role, kid, spc, certificate_pem FROM stir_sti WHERE role = $1`, [role]);
-  }
-
-  async #put(role: string, kid: string, spc: string | null, pem: string | null): Promise<void> {
-    await this.#db.exec(
-      `INSERT INTO stir_sti (role, kid, spc, certificate_pem, updated_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (role) DO UPDATE SET kid = excluded.kid, spc = excluded.spc,
-         certificate_pem = excluded.certificate_pem, updated_at = excluded.updated_at`,
-      [role, kid, spc, pem, new Date().toISOString()],
-    );
   }
 }

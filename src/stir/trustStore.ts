@@ -1,8 +1,8 @@
 // Trusted STI-CA roots of the STI-VS, changeable at run time: roots from the config file are loaded at start, roots
 // added through the admin API are kept in the store; both are checked as self-signed CA certificates.
 import type { X509Certificate } from "node:crypto";
+import { invalidField } from "../core/errors/index.ts";
 import { splitPem } from "./certificates.ts";
-import { invalidStirInput, StirError } from "./errors.ts";
 
 export interface TrustedRoot {
   fingerprint: string;
@@ -20,16 +20,13 @@ export class TrustStore {
     let certificates: X509Certificate[];
     try {
       certificates = splitPem(pem);
-    } catch (error) {
-      throw new StirError("STIR_INVALID_INPUT", "root-not-certificate", "body.pem is not a PEM certificate", {
-        field: "body.pem",
-        cause: error,
-      });
+    } catch {
+      throw invalidField("body.pem", "is not a PEM certificate");
     }
-    if (certificates.length === 0) throw invalidStirInput("body.pem", "holds no PEM certificate");
+    if (certificates.length === 0) throw invalidField("body.pem", "holds no PEM certificate");
     for (const certificate of certificates) {
       if (!certificate.ca || !certificate.checkIssued(certificate) || !certificate.verify(certificate.publicKey)) {
-        throw invalidStirInput("body.pem", `${certificate.subject} is not a self-signed CA certificate`);
+        throw invalidField("body.pem", `${certificate.subject} is not a self-signed CA certificate`);
       }
     }
     return certificates.map((certificate) => {
@@ -42,8 +39,17 @@ export class TrustStore {
     return this.#roots.delete(fingerprint);
   }
 
-  list(): TrustedRoot[] {
-    return [...this.#roots.values()].map(({ certificate, source }) => viewOf(certificate, source));
+  /** The roots in fingerprint order: those after `after` (a fingerprint), at most `limit`. */
+  list(options: { after?: string | undefined; limit?: number } = {}): TrustedRoot[] {
+    const { after, limit = Number.POSITIVE_INFINITY } = options;
+    const fingerprints = [...this.#roots.keys()].sort().filter((f) => after === undefined || f > after);
+    return fingerprints.slice(0, limit).map((fingerprint) => {
+      const { certificate, source } = this.#roots.get(fingerprint) as {
+        certificate: X509Certificate;
+        source: "config" | "api";
+      };
+      return viewOf(certificate, source);
+    });
   }
 
   /** The trusted root that issued this certificate, if any. */

@@ -96,8 +96,7 @@ export class ShakenVerifier {
 
   /** Leaf, intermediates, then a trusted root; each within its validity; the leaf carries a TNAuthList. */
   #validateChain(chain: X509Certificate[], now: number): X509Certificate {
-    const untrusted = (reason: string, message: string) =>
-      new StirError("STIR_CREDENTIAL_UNTRUSTED", reason, message, { field: "x5u" });
+    const untrusted = (reason: string, message: string) => new StirError("STIR_CREDENTIAL_UNTRUSTED", reason, message);
     const nowMs = now * 1000;
     for (const certificate of chain) {
       if (Date.parse(certificate.validFrom) > nowMs || Date.parse(certificate.validTo) < nowMs) {

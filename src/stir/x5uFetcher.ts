@@ -16,7 +16,7 @@ export interface X5uFetcherOptions {
 }
 
 const unavailable = (reason: string, message: string, cause?: unknown) =>
-  new StirError("STIR_CREDENTIAL_UNAVAILABLE", reason, message, { field: "x5u", cause });
+  new StirError("STIR_CREDENTIAL_UNAVAILABLE", reason, message, { cause });
 
 /** 127.0.0.0/8 and 0.0.0.0/8 (which Linux routes to this host). */
 const isLoopbackV4 = (firstOctet: number) => firstOctet === 127 || firstOctet === 0;

@@ -4,7 +4,9 @@
 // facts and signs SHAKEN with an STI certificate from the STI-CA; a terminating STI-VS verifies it. Revoking the
 // delegation on chain turns the same call to B; withdrawing the BPO's vetting does too.
 import assert from "node:assert/strict";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { issueCertificate } from "../../src/stir/certificates.ts";
 import type { TestAgent } from "../support/consortium.ts";
 import { eventually } from "../support/eventually.ts";
 import {
@@ -23,7 +25,7 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger fa
   let bpo: TestAgent;
 
   const attestCall = async (identity?: string, orig = "+1 215 555 1212") =>
-    (await ok(osp, "POST", "/stir/v1/osp/attestations", {
+    (await ok(osp, "POST", "/v1/stir/osp/attestations", {
       orig: { tn: orig },
       dest: { tn: [CALLED_TN] },
       ...(identity ? { identity } : {}),
@@ -31,7 +33,7 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger fa
     })) as { attest: string; reasons: string[]; identity: string; callerDid: string };
   const enterpriseIdentity = async (options: { rcd?: string; tnauth?: string; orig?: string } = {}) =>
     (
-      (await ok(bpo, "POST", "/stir/v1/enterprise/passports", {
+      (await ok(bpo, "POST", "/v1/stir/enterprise/passports", {
         did: s.orgs.bpo.did,
         orig: { tn: options.orig ?? CALLING_TN },
         dest: { tn: [CALLED_TN] },
@@ -62,6 +64,116 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger fa
       attest: "A",
       origid: (verified.verificationResponse as Body).origid,
     });
+  });
+
+  it("serves the x5u of its SHAKEN PASSporTs publicly under /v1/stir/certificates/", async () => {
+    const { identity } = await attestCall(await enterpriseIdentity());
+    const x5u = /;info=<([^>]+)>/.exec(identity)?.[1] ?? "";
+    assert.match(x5u, new RegExp(`^${osp.url}/v1/stir/certificates/[0-9a-f]{16}\\.pem$`));
+    const served = await fetch(x5u);
+    assert.equal(served.status, 200);
+    assert.match(await served.text(), /^-----BEGIN CERTIFICATE-----/);
+    assert.equal((await fetch(`${osp.url}/v1/stir/certificates/0000000000000000.pem`)).status, 404);
+  });
+
+  it("answers a refusal with its own code, status, facts.reason and SIP status", async () => {
+    // The BPO's agent holds no STI certificate: it cannot sign SHAKEN.
+    const response = await fetch(`${bpo.url}/stir/v1/signing`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bpo.adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        signingRequest: {
+          attest: "A",
+          orig: { tn: CALLING_TN },
+          dest: { tn: [CALLED_TN] },
+          iat: Math.floor(Date.now() / 1000),
+          origid: "123e4567-e89b-42d3-a456-426614174000",
+        },
+      }),
+    });
+    const body = (await response.json()) as Body;
+    assert.equal(response.status, 409, JSON.stringify(body));
+    assert.equal(body.code, "STIR_NOT_CONFIGURED");
+    assert.deepEqual(body.facts, { reason: "no-sti-certificate" });
+    assert.equal(response.headers.get("x-sip-status"), "500 Server Internal Error");
+    // Input only the service can check is the platform's VALIDATION_FAILED, naming the absolute field.
+    const bad = await osp.call<Body>("POST", "/stir/v1/signing", {
+      signingRequest: {
+        attest: "A",
+        orig: { tn: CALLING_TN },
+        dest: { tn: [CALLED_TN, "12-x"] },
+        iat: 1,
+        origid: "123e4567-e89b-42d3-a456-426614174000",
+      },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, "VALIDATION_FAILED");
+    assert.deepEqual(
+      (bad.body.details as { field: string }[]).map((d) => d.field),
+      ["body.signingRequest.dest.tn[1]"],
+    );
+  });
+
+  it("lets a read-only key verify but not sign, attest or change the trust roots", async () => {
+    const created = await ok(osp, "POST", "/v1/api-keys", { userName: "terminating-proxy", role: "read-only" }, 201);
+    const key = String(created.key);
+    const { identity } = await attestCall(await enterpriseIdentity());
+    const verified = await osp.call<Body>(
+      "POST",
+      "/stir/v1/verification",
+      { verificationRequest: { from: { tn: CALLING_TN }, to: { tn: [CALLED_TN] }, identity } },
+      key,
+    );
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    assert.equal((verified.body.verificationResponse as Body).verstat, "TN-Validation-Passed");
+    const attest = { orig: { tn: CALLING_TN }, dest: { tn: [CALLED_TN] }, directCustomer: true };
+    assert.equal((await osp.call("POST", "/v1/stir/osp/attestations", attest, key)).status, 403);
+    assert.equal((await osp.call("POST", "/v1/stir/trust-roots", { pem: s.rootPem }, key)).status, 403);
+    assert.equal((await osp.call("GET", "/v1/stir/trust-roots", undefined, key)).status, 200);
+  });
+
+  it("pages the trust roots in fingerprint order with limit and cursor", async () => {
+    const ca = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const other = issueCertificate({
+      subject: { commonName: "Another STI-CA" },
+      issuer: { commonName: "Another STI-CA" },
+      subjectPublicKey: ca.publicKey,
+      issuerPublicKey: ca.publicKey,
+      sign: (data) => sign("sha256", Buffer.from(data), { key: ca.privateKey, dsaEncoding: "ieee-p1363" }),
+      isCa: true,
+      validDays: 30,
+    });
+    await ok(osp, "POST", "/v1/stir/trust-roots", { pem: other.toString() }, 201);
+    try {
+      const all = (await ok(osp, "GET", "/v1/stir/trust-roots")) as { items: { fingerprint: string }[] };
+      assert.equal(all.items.length, 2);
+      const fingerprints = all.items.map((r) => r.fingerprint);
+      assert.deepEqual(fingerprints, [...fingerprints].sort());
+      const first = (await ok(osp, "GET", "/v1/stir/trust-roots?limit=1")) as {
+        items: { fingerprint: string }[];
+        nextCursor: string | null;
+      };
+      assert.deepEqual(
+        first.items.map((r) => r.fingerprint),
+        [fingerprints[0]],
+      );
+      assert.ok(first.nextCursor);
+      const second = (await ok(
+        osp,
+        "GET",
+        `/v1/stir/trust-roots?limit=1&cursor=${encodeURIComponent(first.nextCursor)}`,
+      )) as { items: { fingerprint: string }[]; nextCursor: string | null };
+      assert.deepEqual(
+        second.items.map((r) => r.fingerprint),
+        [fingerprints[1]],
+      );
+      assert.equal(second.nextCursor, null);
+      const badCursor = await osp.call<Body>("GET", "/v1/stir/trust-roots?cursor=nonsense");
+      assert.equal(badCursor.status, 400);
+      assert.equal((badCursor.body.details as { field: string }[])[0]?.field, "query.cursor");
+    } finally {
+      await osp.call("DELETE", `/v1/stir/trust-roots/${other.fingerprint256}`);
+    }
   });
 
   it("attests A for the rcd form too", async () => {
@@ -109,15 +221,15 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger fa
     })) as { verificationResponse: Body };
     assert.equal(missing.verificationResponse.verstat, "No-TN-Validation");
     assert.equal(missing.verificationResponse.reasonCode, 428);
-    const roots = (await ok(osp, "GET", "/stir/v1/trust-roots")).items as { fingerprint: string }[];
+    const roots = (await ok(osp, "GET", "/v1/stir/trust-roots")).items as { fingerprint: string }[];
     const fingerprint = (roots[0] as { fingerprint: string }).fingerprint;
-    assert.equal((await osp.call("DELETE", `/stir/v1/trust-roots/${fingerprint}`)).status, 204);
+    assert.equal((await osp.call("DELETE", `/v1/stir/trust-roots/${fingerprint}`)).status, 204);
     try {
       const untrusted = (await verify(identity, CALLING_TN)).verificationResponse as Body;
       assert.equal(untrusted.reasonCode, 437);
       assert.equal(untrusted.reason, "chain-untrusted");
     } finally {
-      await ok(osp, "POST", "/stir/v1/trust-roots", { pem: s.rootPem }, 201);
+      await ok(osp, "POST", "/v1/stir/trust-roots", { pem: s.rootPem }, 201);
     }
   });
 
@@ -133,14 +245,14 @@ describe("signed calls: Enterprise PASSporT, OSP attestation with EIDL ledger fa
     assert.deepEqual(noneDecision.reasons, ["enterprise-passport-alg-not-es256"]);
     const truncated = await attestCall(good.slice(0, 40));
     assert.equal(truncated.attest, "B");
-    const c = (await ok(osp, "POST", "/stir/v1/osp/attestations", {
+    const c = (await ok(osp, "POST", "/v1/stir/osp/attestations", {
       orig: { tn: CALLING_TN },
       dest: { tn: [CALLED_TN] },
       directCustomer: false,
     })) as { attest: string; reasons: string[] };
     assert.equal(c.attest, "C");
     assert.deepEqual(c.reasons, ["enterprise-passport-missing", "not-direct-customer"]);
-    const bad = await osp.call<Body>("POST", "/stir/v1/osp/attestations", {
+    const bad = await osp.call<Body>("POST", "/v1/stir/osp/attestations", {
       orig: { tn: "not-a-number" },
       dest: { tn: [CALLED_TN] },
       directCustomer: true,

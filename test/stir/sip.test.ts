@@ -49,7 +49,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
 
   const enterpriseIdentity = async () =>
     (
-      await ok(s.agents.bpo, "POST", "/stir/v1/enterprise/passports", {
+      await ok(s.agents.bpo, "POST", "/v1/stir/enterprise/passports", {
         did: s.orgs.bpo.did,
         orig: { tn: CALLING_TN },
         dest: { tn: [CALLED_TN] },
@@ -80,10 +80,13 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     dir = await mkdtemp(join(tmpdir(), "stir-sip-"));
     // The terminating provider (the TNSP's agent here) trusts the STI-CA and fetches x5u from the OSP's agent.
     const tsp = s.agents.tnsp;
-    await ok(tsp, "PUT", "/stir/v1/settings", { x5uAllowedOrigins: [s.agents.osp.url] });
-    await ok(tsp, "POST", "/stir/v1/trust-roots", { pem: s.rootPem }, 201);
-    await writeFile(join(dir, "osp.key"), s.agents.osp.adminKey, { mode: 0o600 });
-    await writeFile(join(dir, "tsp.key"), tsp.adminKey, { mode: 0o600 });
+    await ok(tsp, "PUT", "/v1/stir/settings", { x5uAllowedOrigins: [s.agents.osp.url] });
+    await ok(tsp, "POST", "/v1/stir/trust-roots", { pem: s.rootPem }, 201);
+    // The edge attests (operator); the terminating proxy only verifies, which a read-only key may do.
+    const ospKey = await ok(s.agents.osp, "POST", "/v1/api-keys", { userName: "osp-edge", role: "operator" }, 201);
+    const tspKey = await ok(tsp, "POST", "/v1/api-keys", { userName: "terminating", role: "read-only" }, 201);
+    await writeFile(join(dir, "osp.key"), String(ospKey.key), { mode: 0o600 });
+    await writeFile(join(dir, "tsp.key"), String(tspKey.key), { mode: 0o600 });
     // The OSP's STI public key, from the certificate its x5u serves, for secsipid's key-file check.
     const probe = await ok(s.agents.osp, "POST", "/stir/v1/signing", {
       signingRequest: {
@@ -161,7 +164,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
   });
 
   it("a tampered SHAKEN token is rejected by the terminating proxy with 438", async () => {
-    const decision = await ok(s.agents.osp, "POST", "/stir/v1/osp/attestations", {
+    const decision = await ok(s.agents.osp, "POST", "/v1/stir/osp/attestations", {
       orig: { tn: CALLING_TN },
       dest: { tn: [CALLED_TN] },
       identity: await enterpriseIdentity(),
@@ -179,7 +182,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
   });
 
   it("Kamailio's secsipid module verifies the SHAKEN PASSporT the OSP signed, and refuses a tampered one", async () => {
-    const decision = await ok(s.agents.osp, "POST", "/stir/v1/osp/attestations", {
+    const decision = await ok(s.agents.osp, "POST", "/v1/stir/osp/attestations", {
       orig: { tn: CALLING_TN },
       dest: { tn: [CALLED_TN] },
       identity: await enterpriseIdentity(),
@@ -199,7 +202,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
   it("after the delegation is revoked on chain, the same call gets B", async () => {
     await ok(s.agents.brand, "POST", `/v1/eidl/grants/${s.delegation.grantId}/revoke`, { reason: "Canceled" });
     await eventually(async () => {
-      const d = await ok(s.agents.osp, "POST", "/stir/v1/osp/attestations", {
+      const d = await ok(s.agents.osp, "POST", "/v1/stir/osp/attestations", {
         orig: { tn: CALLING_TN },
         dest: { tn: [CALLED_TN] },
         identity: await enterpriseIdentity(),

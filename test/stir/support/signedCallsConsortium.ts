@@ -120,13 +120,13 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
     // The OSP's STI certificate from the STI-CA on the authority's agent; test agents listen on port 0, so the OSP
     // is told its real URL (x5u base, and the origin its own STI-VS may fetch from).
     const osp = agents.osp;
-    await ok(osp, "PUT", "/stir/v1/settings", { x5uBaseUrl: osp.url, x5uAllowedOrigins: [osp.url] });
-    const rootPem = (await ok(agents.ta, "POST", "/stir/v1/ca", { commonName: "Sandbox STI-CA" }))
+    await ok(osp, "PUT", "/v1/stir/settings", { x5uBaseUrl: osp.url, x5uAllowedOrigins: [osp.url] });
+    const rootPem = (await ok(agents.ta, "POST", "/v1/stir/ca", { commonName: "Sandbox STI-CA" }))
       .certificatePem as string;
-    const { publicKeyPem } = await ok(osp, "POST", "/stir/v1/sti/key", { spc: "1234" });
-    const { chainPem } = await ok(agents.ta, "POST", "/stir/v1/ca/certificates", { publicKeyPem, spc: "1234" });
-    await ok(osp, "PUT", "/stir/v1/sti/certificate", { chainPem });
-    await ok(osp, "POST", "/stir/v1/trust-roots", { pem: rootPem }, 201);
+    const { publicKeyPem } = await ok(osp, "POST", "/v1/stir/sti/key", { spc: "1234" });
+    const { chainPem } = await ok(agents.ta, "POST", "/v1/stir/ca/certificates", { publicKeyPem, spc: "1234" });
+    await ok(osp, "PUT", "/v1/stir/sti/certificate", { chainPem });
+    await ok(osp, "POST", "/v1/stir/trust-roots", { pem: rootPem }, 201);
     // The OSP's read model holds the whole chain before any call is placed.
     await eventually(async () => {
       const h = await ok(osp, "GET", `/v1/eidl/tn/${CALLING_TN}/holders`);
