@@ -70,6 +70,19 @@ export class IndexedEidlFacts implements EidlFacts {
     for (const o of source.orgs) this.#orgs.add(o.org);
   }
 
+  /**
+   * Replaces everything with the read model's content: after the chain dropped blocks, the indexer undid what they
+   * projected, and events cannot be un-applied from the index one by one.
+   */
+  reload(source: IndexSource, members: readonly MemberStanding[]): void {
+    this.index.clear();
+    this.#credentialToGrant.clear();
+    this.#credentialOfGrant.clear();
+    this.#vetterOf.clear();
+    this.#orgs.clear();
+    this.load(source, members);
+  }
+
   /** Indexer listener (after commit): the same events the EIDL projection wrote to the read model. */
   apply(event: ChainEvent): void {
     applyToIndex(this.index, event);

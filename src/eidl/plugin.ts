@@ -22,8 +22,12 @@ async function buildFacts(context: AgentContext): Promise<IndexedEidlFacts> {
   const facts = new IndexedEidlFacts(Number(context.config.chain.chainId));
   // Listen first, then load: an event committed during the load is applied twice, which the index tolerates.
   context.indexer.onEvent((event) => facts.apply(event));
-  const members = await context.published.membership.listMembers();
-  facts.load(await new EidlReadModel(context.store).indexSource(), members);
+  const readModel = new EidlReadModel(context.store);
+  // A rewind undid what dropped blocks projected into the read model: the index follows by reloading from it.
+  context.indexer.onRewind(async () => {
+    facts.reload(await readModel.indexSource(), await context.published.membership.listMembers());
+  });
+  facts.load(await readModel.indexSource(), await context.published.membership.listMembers());
   return facts;
 }
 

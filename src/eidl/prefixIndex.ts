@@ -57,7 +57,7 @@ const newNode = (): TrieNode => ({ children: new Array(10), grants: [] });
 const ROOT_TYPES = new Set([6, 7]);
 
 export class PrefixIndex {
-  readonly #root = newNode();
+  #root = newNode();
   readonly #grants = new Map<string, Entry>();
   readonly #standing = new Map<string, IndexedStanding>();
   readonly #orgs = new Map<string, { member: string; type: number }>();
@@ -65,6 +65,15 @@ export class PrefixIndex {
 
   get size(): number {
     return this.#grants.size;
+  }
+
+  /** Forgets everything (before a reload from the read model, after the chain dropped blocks). */
+  clear(): void {
+    this.#root = newNode();
+    this.#grants.clear();
+    this.#standing.clear();
+    this.#orgs.clear();
+    this.#members.clear();
   }
 
   /** Adds a grant (ids are the contract's, increasing); a known id is updated in place. */

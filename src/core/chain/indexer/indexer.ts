@@ -95,9 +95,10 @@ export interface Indexer {
   onEvent(listener: (event: ChainEvent) => void): () => void;
   /**
    * Called after commit when blocks from `fromBlock` on were dropped and their projected effects undone: anything
-   * derived in memory from the read model must be rebuilt from it. Returns an unsubscribe function.
+   * derived in memory from the read model must be rebuilt from it (awaited before the indexer goes on). Returns an
+   * unsubscribe function.
    */
-  onRewind(listener: (fromBlock: number) => void): () => void;
+  onRewind(listener: (fromBlock: number) => void | Promise<void>): () => void;
 }
 
 const CHECKPOINTS_KEPT = 64;
@@ -157,7 +158,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   );
   const firstBlock = Math.min(...sources.map((s) => s.fromBlock));
   const listeners = new Set<(event: ChainEvent) => void>();
-  const rewindListeners = new Set<(fromBlock: number) => void>();
+  const rewindListeners = new Set<(fromBlock: number) => void | Promise<void>>();
   let undo: Promise<UndoJournal> | undefined;
   const undoJournal = () => {
     undo ??= openUndoJournal(store, name, [...new Set(projections.flatMap((p) => p.tables))]).catch((error) => {
@@ -220,9 +221,10 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       await saveCursor(tx, resumeAt);
     });
     logger.warn({ indexer: name, resumeAt, undone }, `undid ${undone} read-model changes of dropped blocks`);
+    // Awaited before anything newer is indexed, so a rebuild from the read model cannot miss a later event.
     for (const listener of rewindListeners) {
       try {
-        listener(resumeAt);
+        await listener(resumeAt);
       } catch (error) {
         logger.warn({ error: String(error) }, "indexer rewind listener failed");
       }
