@@ -117,6 +117,8 @@ async function assemble(
     registry: didRegistry.address,
   });
   invalidateOnRegistryEvents(resolver, indexer, didRegistry.address);
+  // Dropped blocks may have changed any DID document: forget every cached resolution.
+  indexer.onRewind(() => resolver.clear());
   const dids = new DidService({
     keystore,
     txSender: outbox,

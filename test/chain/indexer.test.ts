@@ -192,7 +192,9 @@ describe("event indexer", () => {
     const index = indexer();
     await index.syncOnce();
     const rewinds: number[] = [];
-    index.onRewind((fromBlock) => rewinds.push(fromBlock));
+    index.onRewind((fromBlock) => {
+      rewinds.push(fromBlock);
+    });
     const base = await recorded();
     const snapshot = (await env.client.request({ method: "evm_snapshot" as never })) as Hex;
     const dropped = Number((await write("record 30", "record", [30n])).blockNumber);
