@@ -3,7 +3,6 @@
 // by the indexer's committed events. The EIDL service asks it who may use a number; other domains see it only through
 // the EidlFacts interface (published.ts).
 import type { Address } from "viem";
-import type { AgentContext } from "../agent/domain.ts";
 import type { ChainEvent } from "../core/chain/indexer/indexer.ts";
 import { formatDid, parseEthrDid } from "../core/identity/didEthr.ts";
 import { GRANT_KINDS, VettingResult } from "./enums.ts";
