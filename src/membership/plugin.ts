@@ -7,10 +7,11 @@ import { MEMBERSHIP_ERRORS } from "./errors.ts";
 import { membershipMigrations } from "./migrations.ts";
 import { membershipProjection } from "./projection.ts";
 import type { MembershipDirectory } from "./published.ts";
+import { MembershipReadModel } from "./readModel.ts";
 import { membershipApiModule } from "./routes.ts";
 import { MembershipService } from "./service.ts";
 
-const services = new WeakMap<object, MembershipService>();
+const services = new WeakMap<object, { service: MembershipService; readModel: MembershipReadModel }>();
 
 export const membershipPlugin: DomainPlugin = {
   name: "membership",
@@ -20,8 +21,9 @@ export const membershipPlugin: DomainPlugin = {
   migrations: membershipMigrations,
   projections: [membershipProjection],
   publish(context) {
+    const readModel = new MembershipReadModel(context.store);
     const service = new MembershipService({
-      db: context.store,
+      readModel,
       chain: context.chain,
       sender: context.outbox,
       accounts: context.keystore,
@@ -29,18 +31,18 @@ export const membershipPlugin: DomainPlugin = {
       memberAccount: context.config.memberAccount,
       syncReadModel: () => context.indexer.syncOnce(),
     });
-    services.set(context, service);
+    services.set(context, { service, readModel });
     const directory: MembershipDirectory = {
-      getMember: (address) => service.getMember(address),
-      ownRoles: async () => (await service.getMember(context.config.memberAccount))?.roles ?? [],
+      getMember: (address) => readModel.findMember(address),
+      ownRoles: async () => (await readModel.findMember(context.config.memberAccount))?.roles ?? [],
       bindAccount: (account) => service.bindAccount(account),
     };
     return { membership: directory };
   },
   api(context) {
-    const service = services.get(context);
-    if (!service) throw new Error("the membership plugin's api() ran before publish()");
-    return membershipApiModule(service);
+    const built = services.get(context);
+    if (!built) throw new Error("the membership plugin's api() ran before publish()");
+    return membershipApiModule(built.service, built.readModel);
   },
   registerCommands: registerMembershipCommands,
 };

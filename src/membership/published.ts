@@ -1,7 +1,11 @@
-// What the membership domain publishes to the other domains: who is a member with which roles, and binding an account
-// (a DID controller) to act for this agent's member. Nothing else of membership is visible outside src/membership/.
+// What the membership domain publishes to the other domains: who is a member with which roles, binding an account
+// (a DID controller) to act for this agent's member, and the consortium's role names (the TypeScript twin of
+// contracts/membership/Roles.sol). Nothing else of membership is visible outside src/membership/.
 import type { Address, Hex } from "viem";
-import type { MemberView } from "./service.ts";
+import type { MemberView } from "./readModel.ts";
+
+export { parseRole, ROLE_NAMES, type RoleName, roleId, roleName } from "./roles.ts";
+export type { MemberView };
 
 export interface MembershipDirectory {
   /** A member as the read model knows it, or undefined. */
