@@ -34,6 +34,7 @@ export const membershipPlugin: DomainPlugin = {
     services.set(context, { service, readModel });
     const directory: MembershipDirectory = {
       getMember: (address) => readModel.findMember(address),
+      allMembers: () => readModel.allMembers(),
       ownRoles: async () => (await readModel.findMember(context.config.memberAccount))?.roles ?? [],
       bindAccount: (account) => service.bindAccount(account),
     };

@@ -10,6 +10,8 @@ export type { MemberView };
 export interface MembershipDirectory {
   /** A member as the read model knows it, or undefined. */
   getMember(address: Address): Promise<MemberView | undefined>;
+  /** Every member ever admitted (active or not) with its roles, in admission order: for an in-memory index. */
+  allMembers(): Promise<MemberView[]>;
   /** The roles of this agent's own member (empty when it is not, or no longer, a member). */
   ownRoles(): Promise<string[]>;
   /** Binds an account to act for this agent's member (a governance-free write of the member itself). */

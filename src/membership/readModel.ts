@@ -97,6 +97,18 @@ export class MembershipReadModel {
     return rows.map(toMemberView);
   }
 
+  /**
+   * Every member ever admitted, in admission order: for another domain that keeps members in memory (EIDL's prefix
+   * index loads them once at agent start, then follows the registry's events). Not an API list: those are paged.
+   */
+  async allMembers(): Promise<MemberView[]> {
+    const rows = await this.#db.query<MemberRow>(
+      `SELECT m.*, (SELECT COUNT(*) FROM membership_accounts a WHERE a.member = m.address) AS account_count
+       FROM membership_members m ORDER BY m.admitted_block, m.address`,
+    );
+    return rows.map(toMemberView);
+  }
+
   /** A member, or undefined when the ledger never admitted it. */
   async findMember(address: Address): Promise<MemberView | undefined> {
     const row = await this.#db.one<MemberRow>(
