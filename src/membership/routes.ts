@@ -2,7 +2,15 @@
 // governance proposals of this member's governors. Schemas in schemas.ts; reads from the read model, writes through
 // the service; errors are the platform's DomainErrors raised there (NOT_FOUND, VALIDATION_FAILED, CHAIN_REVERTED).
 import type { Address } from "viem";
-import { type ApiModule, type CursorKey, pageOfRows, pageRequest, readErrors, writeErrors } from "../core/api/index.ts";
+import {
+  type ApiModule,
+  PageQuerySchema,
+  pageOf,
+  pageOfRows,
+  pageRequest,
+  readErrors,
+  writeErrors,
+} from "../core/api/index.ts";
 import { invalidField } from "../core/errors/index.ts";
 import type { KeysetPage, MembershipReadModel } from "./readModel.ts";
 import {
@@ -13,14 +21,12 @@ import {
   MemberParams,
   MemberSchema,
   MembersQuerySchema,
-  PageQuerySchema,
   ProposalCreatedSchema,
   ProposalDetailSchema,
   ProposalIdParams,
   ProposalSchema,
   ProposalsQuerySchema,
   ProposeBodySchema,
-  pageOf,
   TxResultSchema,
 } from "./schemas.ts";
 import type { MembershipService } from "./service.ts";
@@ -28,12 +34,15 @@ import type { MembershipService } from "./service.ts";
 type KeyKind = "number" | "string";
 
 /** Reads `?limit=&cursor=` for a list whose key has these parts; a cursor of another shape names query.cursor. */
-function keysetPage<K extends CursorKey>(query: { limit?: number; cursor?: string }, kinds: readonly KeyKind[]) {
+function keysetPage<K extends (string | number)[]>(
+  query: { limit?: number; cursor?: string },
+  kinds: readonly KeyKind[],
+): KeysetPage<K> {
   const { limit, after } = pageRequest(query, kinds.length);
   if (after?.some((part, i) => typeof part !== kinds[i])) {
     throw invalidField("query.cursor", "is not a cursor returned by this endpoint");
   }
-  return { limit, after } as KeysetPage<K & (string | number)[]>;
+  return { limit, after: after as K | undefined };
 }
 
 export function membershipApiModule(membership: MembershipService, readModel: MembershipReadModel): ApiModule {

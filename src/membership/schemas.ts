@@ -1,7 +1,7 @@
 // TypeBox schemas of the membership API: members, their bound accounts and history, and governance proposals.
 // Shared identifiers (addresses, transaction hashes, pages) come from src/core/api/schemas.ts.
 import { Type } from "@sinclair/typebox";
-import { AddressSchema, PageQuerySchema, pageOf, strictObject, TxHashSchema } from "../core/api/index.ts";
+import { AddressSchema, PageQuerySchema, strictObject, TxHashSchema } from "../core/api/index.ts";
 import { PROPOSAL_KINDS } from "./projection.ts";
 import { ROLE_NAMES } from "./roles.ts";
 
@@ -84,7 +84,6 @@ export const ProposalsQuerySchema = strictObject({
   state: Type.Optional(ProposalStateSchema),
   ...PageQuerySchema.properties,
 });
-export { PageQuerySchema, pageOf };
 
 export const ProposalIdParams = strictObject({ proposalId: Type.Integer({ minimum: 0 }) });
 export const MemberParams = strictObject({ address: AddressSchema });

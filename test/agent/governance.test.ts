@@ -207,6 +207,20 @@ describe("consortium governance through the agents", () => {
     );
     assert.ok(pages >= whole.body.items.length, "one member per page");
 
+    // The role filter runs in SQL over the stored role names, wildcard characters (TRUST_AUTHORITY) included.
+    for (const [role, expected] of [
+      ["TRUST_AUTHORITY", authority!.agent.config.memberAccount],
+      ["TNSP", consortium.agents.carrier!.agent.config.memberAccount],
+    ] as const) {
+      const r = await mobile!.call<Page>("GET", `/v1/membership/members?role=${role}&limit=1`);
+      assert.deepEqual(
+        r.body.items.map((m) => m.address.toLowerCase()),
+        [expected.toLowerCase()],
+        role,
+      );
+      assert.equal(r.body.nextCursor, null, `${role}: one member holds it`);
+    }
+
     // An executed admission holds the approvals of a majority of the four governors: one per page, each once.
     const executed = await authority!.call<{ items: Array<{ id: number; approvals: number }> }>(
       "GET",
