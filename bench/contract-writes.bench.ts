@@ -72,7 +72,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       if (!rows[0]) throw new Error(`no transaction labelled ${labelPrefix}`);
       return rows[0].hash as Hex;
     };
-    const did = await writer.call<{ did: string }>("POST", "/v1/dids", { label: "gas org" });
+    const did = await writer.call<{ did: string }>("POST", "/v1/identity/dids", { label: "gas org" });
     gasRows.push({
       operation: "DID: publish P-256 key (setAttribute)",
       gas: await gasOf(await lastTx("identity.setAttribute did/pub")),
@@ -88,19 +88,19 @@ export async function run(args: string[]): Promise<BenchResult> {
       gas: await gasOf(await lastTx("membership.bindAccount")),
       note: "",
     });
-    await writer.call("POST", `/v1/dids/${did.body.did}/signing-key/rotate`);
+    await writer.call("POST", `/v1/identity/dids/${did.body.did}/signing-key/rotate`);
     gasRows.push({
       operation: "DID: revoke old key (revokeAttribute)",
       gas: await gasOf(await lastTx("identity.revokeSigningKey")),
       note: "part of key rotation",
     });
-    const vc = await writer.call<{ credentialId: string }>("POST", "/v1/credentials", {
+    const vc = await writer.call<{ credentialId: string }>("POST", "/v1/identity/credentials", {
       issuer: did.body.did,
       type: "VettingStatus",
       credentialSubject: { brandName: "Bench" },
     });
     for (const action of ["suspend", "reinstate", "revoke"] as const) {
-      await writer.call("POST", `/v1/credentials/${vc.body.credentialId}/${action}`, {
+      await writer.call("POST", `/v1/identity/credentials/${vc.body.credentialId}/${action}`, {
         issuer: did.body.did,
         reason: "Unspecified",
       });
@@ -111,7 +111,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       });
     }
     const peer = consortium.agents.peer!;
-    const proposal = await writer.call<{ proposalId: number; txHash: Hex }>("POST", "/v1/proposals", {
+    const proposal = await writer.call<{ proposalId: number; txHash: Hex }>("POST", "/v1/membership/proposals", {
       kind: "admit",
       member: toHex(1, { size: 20 }),
       name: "Gas Member",
@@ -122,7 +122,10 @@ export async function run(args: string[]): Promise<BenchResult> {
       gas: await gasOf(proposal.body.txHash),
       note: "proposer's approval included",
     });
-    const approve = await peer.call<{ txHash: Hex }>("POST", `/v1/proposals/${proposal.body.proposalId}/approve`);
+    const approve = await peer.call<{ txHash: Hex }>(
+      "POST",
+      `/v1/membership/proposals/${proposal.body.proposalId}/approve`,
+    );
     gasRows.push({
       operation: "governance: approve + execute admission",
       gas: await gasOf(approve.body.txHash),

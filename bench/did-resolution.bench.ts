@@ -12,7 +12,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     const agent = consortium.agents.bench!;
     const hosted: string[] = [];
     for (let i = 0; i < dids; i++) {
-      const r = await agent.call<{ did: string }>("POST", "/v1/dids", { label: `bench org ${i}` });
+      const r = await agent.call<{ did: string }>("POST", "/v1/identity/dids", { label: `bench org ${i}` });
       if (r.status !== 201) throw new Error(`DID creation failed: ${JSON.stringify(r.body)}`);
       hosted.push(r.body.did);
     }
@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       ["HTTP, noCache (registry read)", "?noCache=true"],
     ] as const) {
       for (const concurrency of [1, 16]) {
-        const urls = hosted.map((did) => `${agent.url}/v1/dids/${did}${suffix}`);
+        const urls = hosted.map((did) => `${agent.url}/v1/identity/dids/${did}${suffix}`);
         await runLoad({ urls, headers, concurrency, durationMs: 500 });
         const result = await runLoad({ urls, headers, concurrency, durationMs: seconds * 1000 });
         const s = summarize(result.latenciesMs);

@@ -59,16 +59,18 @@ async function refresh() {
     );
   });
   await panel("members-panel", async () =>
-    table((await api("/v1/members")).items, ["name", "address", "roles", "active"]),
+    table((await api("/v1/membership/members")).items, ["name", "address", "roles", "active"]),
   );
   await panel("proposals-panel", async () => {
-    const rows = (await api("/v1/proposals")).items.map((p) => ({
+    const rows = (await api("/v1/membership/proposals")).items.map((p) => ({
       ...p,
       action: p.state === "pending" ? `<button class="approve" data-id="${Number(p.id)}">approve</button>` : "",
     }));
     return table(rows, ["id", "kind", "member", "state", "approvals", "deadline", "action"], ["action"]);
   });
-  await panel("dids-panel", async () => table((await api("/v1/dids")).items, ["label", "did", "serviceEndpoint"]));
+  await panel("dids-panel", async () =>
+    table((await api("/v1/identity/dids")).items, ["label", "did", "serviceEndpoint"]),
+  );
 }
 
 $("#key-form").addEventListener("submit", (event) => {
@@ -82,7 +84,7 @@ $("#proposals-panel").addEventListener("click", async (event) => {
   if (!id) return;
   event.target.disabled = true;
   try {
-    await api(`/v1/proposals/${id}/approve`, { method: "POST" });
+    await api(`/v1/membership/proposals/${id}/approve`, { method: "POST" });
   } catch (error) {
     alert(error.message);
   }
@@ -94,7 +96,10 @@ $("#verify-form").addEventListener("submit", async (event) => {
   const out = $("#verify-panel .body");
   try {
     out.textContent = JSON.stringify(
-      await api("/v1/credentials/verify", { method: "POST", body: JSON.stringify({ jwt: $("#vc-jwt").value.trim() }) }),
+      await api("/v1/identity/credentials/verify", {
+        method: "POST",
+        body: JSON.stringify({ jwt: $("#vc-jwt").value.trim() }),
+      }),
       null,
       2,
     );

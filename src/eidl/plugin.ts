@@ -25,9 +25,9 @@ async function buildFacts(context: AgentContext): Promise<IndexedEidlFacts> {
   const readModel = new EidlReadModel(context.store);
   // A rewind undid what dropped blocks projected into the read model: the index follows by reloading from it.
   context.indexer.onRewind(async () => {
-    facts.reload(await readModel.indexSource(), await context.published.membership.listMembers());
+    facts.reload(await readModel.indexSource(), await context.published.membership.allMembers());
   });
-  facts.load(await readModel.indexSource(), await context.published.membership.listMembers());
+  facts.load(await readModel.indexSource(), await context.published.membership.allMembers());
   return facts;
 }
 

@@ -1,20 +1,36 @@
 // `telco-ledger did ...` and `telco-ledger vc ...`: DIDs and verifiable credentials through a member agent's API.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { callAgent } from "../cli/agentClient.ts";
+import { type AgentTarget, callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
+type Items = { items: Array<Record<string, unknown>> };
+
+/** Every item of a paginated list, following nextCursor (the CLI shows whole lists). */
+async function allItems(target: AgentTarget, path: string): Promise<Items> {
+  const items: Items["items"] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes("?") ? "&" : "?";
+    const page: Items & { nextCursor: string | null } = await callAgent(
+      target,
+      "GET",
+      `${path}${separator}limit=100${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return { items };
+}
+
 export function registerIdentityCommands(program: Command): void {
   const did = program.command("did").description("organisation DIDs (did:ethr) hosted by an agent");
   withClientOptions(did.command("list").description("DIDs this agent hosts")).action(async (o: ClientOptions) => {
-    printResult(
-      await callAgent<{ items: Array<Record<string, unknown>> }>(targetOf(o), "GET", "/v1/dids"),
-      o,
-      (r: { items: Array<Record<string, unknown>> }) =>
-        table(r.items, ["label", "did", "controller", "serviceEndpoint"]),
+    printResult(await allItems(targetOf(o), "/v1/identity/dids"), o, (r: Items) =>
+      table(r.items, ["label", "did", "controller", "serviceEndpoint"]),
     );
   });
   withClientOptions(
@@ -24,26 +40,26 @@ export function registerIdentityCommands(program: Command): void {
     .action(async (label: string, o: ClientOptions & { serviceEndpoint?: string }) => {
       progress(o, "creating the DID and publishing its key and endpoint (waits until mined)");
       const body = { label, ...(o.serviceEndpoint ? { serviceEndpoint: o.serviceEndpoint } : {}) };
-      printResult(await callAgent(targetOf(o), "POST", "/v1/dids", body), o, pretty);
+      printResult(await callAgent(targetOf(o), "POST", "/v1/identity/dids", body), o, pretty);
     });
   withClientOptions(did.command("resolve <did>").description("resolve any DID to its DID document")).action(
     async (value: string, o: ClientOptions) =>
-      printResult(await callAgent(targetOf(o), "GET", `/v1/dids/${value}`), o, pretty),
+      printResult(await callAgent(targetOf(o), "GET", `/v1/identity/dids/${value}`), o, pretty),
   );
   withClientOptions(
     did.command("rotate-key <did>").description("publish a new P-256 signing key, revoke the old"),
   ).action(async (value: string, o: ClientOptions) =>
-    printResult(await callAgent(targetOf(o), "POST", `/v1/dids/${value}/signing-key/rotate`), o, pretty),
+    printResult(await callAgent(targetOf(o), "POST", `/v1/identity/dids/${value}/signing-key/rotate`), o, pretty),
   );
   withClientOptions(did.command("revoke-key <did>").description("revoke the DID's signing key")).action(
     async (value: string, o: ClientOptions) =>
-      printResult(await callAgent(targetOf(o), "DELETE", `/v1/dids/${value}/signing-key`), o, pretty),
+      printResult(await callAgent(targetOf(o), "DELETE", `/v1/identity/dids/${value}/signing-key`), o, pretty),
   );
   withClientOptions(
     did.command("set-endpoint <did> <url>").description("replace the DID's agent service endpoint"),
   ).action(async (value: string, url: string, o: ClientOptions) =>
     printResult(
-      await callAgent(targetOf(o), "PUT", `/v1/dids/${value}/service-endpoint`, { serviceEndpoint: url }),
+      await callAgent(targetOf(o), "PUT", `/v1/identity/dids/${value}/service-endpoint`, { serviceEndpoint: url }),
       o,
       pretty,
     ),
@@ -51,7 +67,7 @@ export function registerIdentityCommands(program: Command): void {
   withClientOptions(
     did.command("rotate-controller <did>").description("move control of the DID to a new account"),
   ).action(async (value: string, o: ClientOptions) =>
-    printResult(await callAgent(targetOf(o), "POST", `/v1/dids/${value}/controller/rotate`), o, pretty),
+    printResult(await callAgent(targetOf(o), "POST", `/v1/identity/dids/${value}/controller/rotate`), o, pretty),
   );
 
   const vc = program.command("vc").description("W3C verifiable credentials (JWT) with on-chain status");
@@ -69,14 +85,14 @@ export function registerIdentityCommands(program: Command): void {
         ...(o.expires ? { expirationDate: o.expires } : {}),
       };
       printResult(
-        await callAgent(targetOf(o), "POST", "/v1/credentials", body),
+        await callAgent(targetOf(o), "POST", "/v1/identity/credentials", body),
         o,
         (r: { jwt: string; credentialId: string }) => `credentialId ${r.credentialId}\n${r.jwt}`,
       );
     });
   withClientOptions(vc.command("verify <jwt>").description("verify signature, expiry and on-chain status")).action(
     async (jwt: string, o: ClientOptions) =>
-      printResult(await callAgent(targetOf(o), "POST", "/v1/credentials/verify", { jwt }), o, pretty),
+      printResult(await callAgent(targetOf(o), "POST", "/v1/identity/credentials/verify", { jwt }), o, pretty),
   );
   for (const action of ["revoke", "suspend", "reinstate"] as const) {
     withClientOptions(vc.command(`${action} <credentialId>`).description(`${action} a credential this member issued`))
@@ -89,7 +105,7 @@ export function registerIdentityCommands(program: Command): void {
       .action(async (id: string, o: ClientOptions & { issuer: string; reason: string }) => {
         progress(o, `${action} (waits until mined)`);
         printResult(
-          await callAgent(targetOf(o), "POST", `/v1/credentials/${id}/${action}`, {
+          await callAgent(targetOf(o), "POST", `/v1/identity/credentials/${id}/${action}`, {
             issuer: o.issuer,
             reason: o.reason,
           }),
@@ -100,11 +116,11 @@ export function registerIdentityCommands(program: Command): void {
   }
   withClientOptions(vc.command("status <credentialId>").description("current status and history of a credential"))
     .requiredOption("--issuer <did>", "issuer DID")
-    .action(async (id: string, o: ClientOptions & { issuer: string }) =>
-      printResult(
-        await callAgent(targetOf(o), "GET", `/v1/credentials/${id}/status?issuer=${encodeURIComponent(o.issuer)}`),
-        o,
-        pretty,
-      ),
-    );
+    .action(async (id: string, o: ClientOptions & { issuer: string }) => {
+      const issuer = encodeURIComponent(o.issuer);
+      const target = targetOf(o);
+      const current = await callAgent<object>(target, "GET", `/v1/identity/credentials/${id}/status?issuer=${issuer}`);
+      const history = await allItems(target, `/v1/identity/credentials/${id}/status/history?issuer=${issuer}`);
+      printResult({ ...current, history: history.items }, o, pretty);
+    });
 }

@@ -17,6 +17,7 @@ export const identityPlugin: DomainPlugin = {
       resolver: context.resolver,
       credentials: context.credentials,
       status: context.credentialStatus,
+      chainId: context.config.chain.chainId,
       didAuth: context.didAuth,
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,

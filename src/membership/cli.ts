@@ -1,10 +1,27 @@
 // `telco-ledger member ...` and `telco-ledger proposal ...`: consortium membership through a member agent's API.
 import type { Command } from "commander";
-import { callAgent } from "../cli/agentClient.ts";
+import { type AgentTarget, callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 
 type Items = { items: Array<Record<string, unknown>> };
+
+/** Every item of a paginated list, following nextCursor (the CLI shows whole lists). */
+async function allItems(target: AgentTarget, path: string): Promise<Items> {
+  const items: Items["items"] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes("?") ? "&" : "?";
+    const page: Items & { nextCursor: string | null } = await callAgent(
+      target,
+      "GET",
+      `${path}${separator}limit=100${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return { items };
+}
 
 export function registerMembershipCommands(program: Command): void {
   const member = program.command("member").description("consortium members and their roles");
@@ -12,21 +29,28 @@ export function registerMembershipCommands(program: Command): void {
     .option("--role <role>", "only members with this role")
     .action(async (o: ClientOptions & { role?: string }) => {
       const query = o.role ? `?role=${encodeURIComponent(o.role)}` : "";
-      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/members${query}`), o, (r: Items) =>
+      printResult(await allItems(targetOf(o), `/v1/membership/members${query}`), o, (r: Items) =>
         table(r.items, ["name", "address", "roles", "active"]),
       );
     });
   withClientOptions(member.command("show <address>").description("one member")).action(
     async (address: string, o: ClientOptions) => {
-      printResult(await callAgent(targetOf(o), "GET", `/v1/members/${address}`), o, (r: object) =>
+      printResult(await callAgent(targetOf(o), "GET", `/v1/membership/members/${address}`), o, (r: object) =>
         JSON.stringify(r, null, 2),
       );
     },
   );
   withClientOptions(member.command("history <address>").description("everything that happened to a member")).action(
     async (address: string, o: ClientOptions) => {
-      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/members/${address}/history`), o, (r: Items) =>
+      printResult(await allItems(targetOf(o), `/v1/membership/members/${address}/history`), o, (r: Items) =>
         table(r.items, ["blockNumber", "kind", "detail", "txHash"]),
+      );
+    },
+  );
+  withClientOptions(member.command("accounts <address>").description("accounts bound to act for a member")).action(
+    async (address: string, o: ClientOptions) => {
+      printResult(await allItems(targetOf(o), `/v1/membership/members/${address}/accounts`), o, (r: Items) =>
+        table(r.items, ["account", "boundBlock"]),
       );
     },
   );
@@ -35,7 +59,7 @@ export function registerMembershipCommands(program: Command): void {
   ).action(async (account: string, o: ClientOptions) => {
     progress(o, "binding (waits until mined)");
     printResult(
-      await callAgent(targetOf(o), "POST", "/v1/member/accounts", { account }),
+      await callAgent(targetOf(o), "POST", "/v1/membership/accounts", { account }),
       o,
       (r: { txHash: string }) => `bound in ${r.txHash}`,
     );
@@ -46,14 +70,21 @@ export function registerMembershipCommands(program: Command): void {
     .option("--state <state>", "pending | executed | canceled | expired")
     .action(async (o: ClientOptions & { state?: string }) => {
       const query = o.state ? `?state=${encodeURIComponent(o.state)}` : "";
-      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/proposals${query}`), o, (r: Items) =>
+      printResult(await allItems(targetOf(o), `/v1/membership/proposals${query}`), o, (r: Items) =>
         table(r.items, ["id", "kind", "member", "state", "approvals", "deadline"]),
       );
     });
   withClientOptions(proposal.command("show <id>").description("one proposal")).action(
     async (id: string, o: ClientOptions) => {
-      printResult(await callAgent(targetOf(o), "GET", `/v1/proposals/${id}`), o, (r: object) =>
+      printResult(await callAgent(targetOf(o), "GET", `/v1/membership/proposals/${id}`), o, (r: object) =>
         JSON.stringify(r, null, 2),
+      );
+    },
+  );
+  withClientOptions(proposal.command("approvals <id>").description("governors whose approval stands")).action(
+    async (id: string, o: ClientOptions) => {
+      printResult(await allItems(targetOf(o), `/v1/membership/proposals/${id}/approvals`), o, (r: Items) =>
+        table(r.items, ["governor", "blockNumber"]),
       );
     },
   );
@@ -80,7 +111,7 @@ export function registerMembershipCommands(program: Command): void {
           ...(o.votingPeriod ? { votingPeriodSeconds: o.votingPeriod } : {}),
         };
         printResult(
-          await callAgent(targetOf(o), "POST", "/v1/proposals", body),
+          await callAgent(targetOf(o), "POST", "/v1/membership/proposals", body),
           o,
           (r: { proposalId: number }) => `proposal #${r.proposalId} open`,
         );
@@ -95,7 +126,7 @@ export function registerMembershipCommands(program: Command): void {
       async (id: string, o: ClientOptions) => {
         progress(o, `${action} (waits until mined)`);
         printResult(
-          await callAgent(targetOf(o), "POST", `/v1/proposals/${id}/${path}`),
+          await callAgent(targetOf(o), "POST", `/v1/membership/proposals/${id}/${path}`),
           o,
           (r: { txHash: string }) => `${action}d in ${r.txHash}`,
         );

@@ -5,15 +5,15 @@ import type { ConsistencyDifference } from "../agent/domain.ts";
 import type { ChainClient } from "../core/chain/client.ts";
 import { ConsortiumRegistry } from "../generated/contracts.ts";
 import { PROPOSAL_KINDS } from "./projection.ts";
+import type { MembershipReadModel, ProposalView } from "./readModel.ts";
 import { roleName } from "./roles.ts";
-import type { MembershipService } from "./service.ts";
 
 // ProposalStatus on chain; a proposal past its deadline is still open for the comparison on both sides (the read model
 // names it "expired" from the clock, the contract when it is next touched).
 const STATUSES = ["pending", "executed", "canceled", "pending"] as const;
 
 export async function membershipDifferences(
-  service: MembershipService,
+  readModel: MembershipReadModel,
   chain: ChainClient,
   registry: Address,
   blockNumber: bigint,
@@ -32,7 +32,7 @@ export async function membershipDifferences(
       differences.push({ table, key, readModel, chain: onChain });
   };
 
-  const members = new Map((await service.listMembers()).map((m) => [m.address.toLowerCase(), m]));
+  const members = new Map((await readModel.allMembers()).map((m) => [m.address.toLowerCase(), m]));
   const addresses = (await read<Address[]>("members")).map((a) => a.toLowerCase());
   for (const address of new Set([...addresses, ...members.keys()])) {
     const local = members.get(address);
@@ -47,7 +47,14 @@ export async function membershipDifferences(
     );
   }
 
-  const proposals = new Map((await service.listProposals()).map((p) => [p.id, p]));
+  const proposals = new Map<number, ProposalView>();
+  for (let after: [number] | undefined; ; ) {
+    const page = await readModel.listProposals({}, { limit: 500, after });
+    for (const p of page.slice(0, 500)) proposals.set(p.id, p);
+    const last = page[499];
+    if (page.length <= 500 || !last) break;
+    after = [last.id];
+  }
   const count = Number(await read<bigint>("proposalCount"));
   for (let id = 1; id <= Math.max(count, ...proposals.keys()); id++) {
     const local = proposals.get(id);

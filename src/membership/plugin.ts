@@ -8,10 +8,11 @@ import { MEMBERSHIP_ERRORS } from "./errors.ts";
 import { membershipMigrations } from "./migrations.ts";
 import { membershipProjection } from "./projection.ts";
 import type { MembershipDirectory } from "./published.ts";
+import { MembershipReadModel } from "./readModel.ts";
 import { membershipApiModule } from "./routes.ts";
 import { MembershipService } from "./service.ts";
 
-const services = new WeakMap<object, MembershipService>();
+const services = new WeakMap<object, { service: MembershipService; readModel: MembershipReadModel }>();
 
 export const membershipPlugin: DomainPlugin = {
   name: "membership",
@@ -21,8 +22,9 @@ export const membershipPlugin: DomainPlugin = {
   migrations: membershipMigrations,
   projections: [membershipProjection],
   publish(context) {
+    const readModel = new MembershipReadModel(context.store);
     const service = new MembershipService({
-      db: context.store,
+      readModel,
       chain: context.chain,
       sender: context.outbox,
       accounts: context.keystore,
@@ -30,24 +32,29 @@ export const membershipPlugin: DomainPlugin = {
       memberAccount: context.config.memberAccount,
       syncReadModel: () => context.indexer.syncOnce(),
     });
-    services.set(context, service);
+    services.set(context, { service, readModel });
     const directory: MembershipDirectory = {
-      getMember: (address) => service.getMember(address),
-      listMembers: () => service.listMembers(),
-      ownRoles: async () => (await service.getMember(context.config.memberAccount))?.roles ?? [],
+      getMember: (address) => readModel.findMember(address),
+      allMembers: () => readModel.allMembers(),
+      ownRoles: async () => (await readModel.findMember(context.config.memberAccount))?.roles ?? [],
       bindAccount: (account) => service.bindAccount(account),
     };
     return { membership: directory };
   },
   api(context) {
-    const service = services.get(context);
-    if (!service) throw new Error("the membership plugin's api() ran before publish()");
-    return membershipApiModule(service);
+    const built = services.get(context);
+    if (!built) throw new Error("the membership plugin's api() ran before publish()");
+    return membershipApiModule(built.service, built.readModel);
   },
   async checkConsistency(context, blockNumber) {
-    const service = services.get(context);
-    if (!service) throw new Error("the membership plugin's checkConsistency() ran before publish()");
-    return membershipDifferences(service, context.chain, context.contractAddress("ConsortiumRegistry"), blockNumber);
+    const built = services.get(context);
+    if (!built) throw new Error("the membership plugin's checkConsistency() ran before publish()");
+    return membershipDifferences(
+      built.readModel,
+      context.chain,
+      context.contractAddress("ConsortiumRegistry"),
+      blockNumber,
+    );
   },
   registerCommands: registerMembershipCommands,
 };

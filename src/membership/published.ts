@@ -1,15 +1,17 @@
-// What the membership domain publishes to the other domains: who is a member with which roles, and binding an account
-// (a DID controller) to act for this agent's member. Nothing else of membership is visible outside src/membership/.
+// What the membership domain publishes to the other domains: who is a member with which roles, binding an account
+// (a DID controller) to act for this agent's member, and the consortium's role names (the TypeScript twin of
+// contracts/membership/Roles.sol). Nothing else of membership is visible outside src/membership/.
 import type { Address, Hex } from "viem";
-import type { MemberView } from "./service.ts";
+import type { MemberView } from "./readModel.ts";
 
-export { ROLE_NAMES, roleName } from "./roles.ts";
+export { parseRole, ROLE_NAMES, type RoleName, roleId, roleName } from "./roles.ts";
+export type { MemberView };
 
 export interface MembershipDirectory {
   /** A member as the read model knows it, or undefined. */
   getMember(address: Address): Promise<MemberView | undefined>;
-  /** Every member the read model knows, active or not (e.g. to build an index of who holds which role). */
-  listMembers(): Promise<MemberView[]>;
+  /** Every member ever admitted (active or not) with its roles, in admission order: for an in-memory index. */
+  allMembers(): Promise<MemberView[]>;
   /** The roles of this agent's own member (empty when it is not, or no longer, a member). */
   ownRoles(): Promise<string[]>;
   /** Binds an account to act for this agent's member (a governance-free write of the member itself). */

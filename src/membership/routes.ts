@@ -1,175 +1,182 @@
-// REST API of consortium membership: members, their history, and governance proposals of this member's governors.
-import { Type } from "@sinclair/typebox";
+// REST API of consortium membership under /v1/membership/: members, their bound accounts and history, and the
+// governance proposals of this member's governors. Schemas in schemas.ts; reads from the read model, writes through
+// the service; errors are the platform's DomainErrors raised there (NOT_FOUND, VALIDATION_FAILED, CHAIN_REVERTED).
 import type { Address } from "viem";
-import { ApiError, type ApiModule, errorResponses, strictObject } from "../core/api/index.ts";
-import { PROPOSAL_KINDS } from "./projection.ts";
-import { ROLE_NAMES } from "./roles.ts";
+import {
+  type ApiModule,
+  PageQuerySchema,
+  pageOf,
+  pageOfRows,
+  pageRequest,
+  readErrors,
+  writeErrors,
+} from "../core/api/index.ts";
+import { invalidField } from "../core/errors/index.ts";
+import type { KeysetPage, MembershipReadModel } from "./readModel.ts";
+import {
+  ApprovalSchema,
+  BindAccountBodySchema,
+  HistoryEntrySchema,
+  MemberAccountSchema,
+  MemberParams,
+  MemberSchema,
+  MembersQuerySchema,
+  ProposalCreatedSchema,
+  ProposalDetailSchema,
+  ProposalIdParams,
+  ProposalSchema,
+  ProposalsQuerySchema,
+  ProposeBodySchema,
+  TxResultSchema,
+} from "./schemas.ts";
 import type { MembershipService } from "./service.ts";
 
-const AddressSchema = Type.String({ pattern: "^0x[0-9a-fA-F]{40}$", description: "Ethereum address" });
-const TxHashSchema = Type.String({ pattern: "^0x[0-9a-f]{64}$" });
-const RoleSchema = Type.String({
-  pattern: `^(${ROLE_NAMES.join("|")}|0x[0-9a-fA-F]{64})$`,
-  description: `A role name (${ROLE_NAMES.join(", ")}) or a 0x-prefixed 32-byte role id`,
-});
-const ProposalStateSchema = Type.Union([
-  Type.Literal("pending"),
-  Type.Literal("executed"),
-  Type.Literal("canceled"),
-  Type.Literal("expired"),
-]);
-const ProposalKindSchema = Type.Union(PROPOSAL_KINDS.map((k) => Type.Literal(k)));
+type KeyKind = "number" | "string";
 
-const MemberSchema = strictObject({
-  address: AddressSchema,
-  name: Type.String(),
-  active: Type.Boolean(),
-  roles: Type.Array(Type.String()),
-  admittedBlock: Type.Integer(),
-  removedBlock: Type.Union([Type.Integer(), Type.Null()]),
-  accounts: Type.Array(AddressSchema, { description: "Accounts bound to act for this member" }),
-});
+/** Reads `?limit=&cursor=` for a list whose key has these parts; a cursor of another shape names query.cursor. */
+function keysetPage<K extends (string | number)[]>(
+  query: { limit?: number; cursor?: string },
+  kinds: readonly KeyKind[],
+): KeysetPage<K> {
+  const { limit, after } = pageRequest(query, kinds.length);
+  if (after?.some((part, i) => typeof part !== kinds[i])) {
+    throw invalidField("query.cursor", "is not a cursor returned by this endpoint");
+  }
+  return { limit, after: after as K | undefined };
+}
 
-const HistoryEntrySchema = strictObject({
-  kind: Type.String({
-    description: "admitted | removed | roles-changed | account-bound | account-unbound | proposal-created",
-  }),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  at: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Block time of the change" }),
-  blockNumber: Type.Integer(),
-  txHash: TxHashSchema,
-});
-
-const ProposalSchema = strictObject({
-  id: Type.Integer(),
-  kind: ProposalKindSchema,
-  proposer: AddressSchema,
-  member: AddressSchema,
-  deadline: Type.String({ format: "date-time" }),
-  state: ProposalStateSchema,
-  approvals: Type.Integer(),
-  approvedBy: Type.Array(AddressSchema),
-  createdBlock: Type.Integer(),
-  closedBlock: Type.Union([Type.Integer(), Type.Null()]),
-});
-const ProposalDetailSchema = strictObject({
-  ...ProposalSchema.properties,
-  name: Type.String(),
-  roles: Type.Array(Type.String()),
-});
-
-const ProposalIdParams = strictObject({ proposalId: Type.Integer({ minimum: 0 }) });
-const MemberParams = strictObject({ address: AddressSchema });
-const TxResult = strictObject({ txHash: TxHashSchema });
-const writeErrors = errorResponses(
-  "VALIDATION_FAILED",
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "CHAIN_REVERTED",
-  "CHAIN_UNAVAILABLE",
-);
-
-export function membershipApiModule(membership: MembershipService): ApiModule {
+export function membershipApiModule(membership: MembershipService, readModel: MembershipReadModel): ApiModule {
   return {
     name: "membership",
     tags: [{ name: "membership", description: "Consortium members, roles and governance proposals" }],
     register(app) {
       app.get(
-        "/v1/members",
+        "/v1/membership/members",
         {
           schema: {
-            summary: "List consortium members (from the read model)",
+            summary: "List consortium members in admission order (from the read model)",
             tags: ["membership"],
             operationId: "listMembers",
-            querystring: strictObject({ role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) }),
-            response: {
-              200: strictObject({ items: Type.Array(MemberSchema) }),
-              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED"),
-            },
-          },
-        },
-        async (request) => ({ items: await membership.listMembers(request.query) }),
-      );
-
-      app.get(
-        "/v1/members/:address",
-        {
-          schema: {
-            summary: "One member with its roles and bound accounts",
-            tags: ["membership"],
-            operationId: "getMember",
-            params: MemberParams,
-            response: { 200: MemberSchema, ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "NOT_FOUND") },
+            querystring: MembersQuerySchema,
+            response: { 200: pageOf(MemberSchema), ...readErrors() },
           },
         },
         async (request) => {
-          const member = await membership.getMember(request.params.address as Address);
-          if (!member) throw new ApiError("NOT_FOUND", `no member ${request.params.address}`);
-          return member;
+          const { role, active, ...pageQuery } = request.query;
+          const page = keysetPage<[number, string]>(pageQuery, ["number", "string"]);
+          const filter = { ...(role === undefined ? {} : { role }), ...(active === undefined ? {} : { active }) };
+          const rows = await membership.listMembers(filter, page);
+          return pageOfRows(rows, page.limit, (m) => [m.admittedBlock, m.address.toLowerCase()]);
         },
       );
 
       app.get(
-        "/v1/members/:address/history",
+        "/v1/membership/members/:address",
+        {
+          schema: {
+            summary: "One member with its roles",
+            tags: ["membership"],
+            operationId: "getMember",
+            params: MemberParams,
+            response: { 200: MemberSchema, ...readErrors() },
+          },
+        },
+        async (request) => readModel.getMember(request.params.address as Address),
+      );
+
+      app.get(
+        "/v1/membership/members/:address/accounts",
+        {
+          schema: {
+            summary: "The accounts bound to act for a member (e.g. its organisation DIDs' controllers)",
+            tags: ["membership"],
+            operationId: "listMemberAccounts",
+            params: MemberParams,
+            querystring: PageQuerySchema,
+            response: { 200: pageOf(MemberAccountSchema), ...readErrors() },
+          },
+        },
+        async (request) => {
+          const page = keysetPage<[string]>(request.query, ["string"]);
+          const rows = await readModel.memberAccounts(request.params.address as Address, page);
+          return pageOfRows(rows, page.limit, (a) => [a.account.toLowerCase()]);
+        },
+      );
+
+      app.get(
+        "/v1/membership/members/:address/history",
         {
           schema: {
             summary: "Everything that happened to a member, oldest first",
             tags: ["membership"],
             operationId: "getMemberHistory",
             params: MemberParams,
-            response: {
-              200: strictObject({ items: Type.Array(HistoryEntrySchema) }),
-              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "NOT_FOUND"),
-            },
+            querystring: PageQuerySchema,
+            response: { 200: pageOf(HistoryEntrySchema), ...readErrors() },
           },
         },
         async (request) => {
-          const items = await membership.memberHistory(request.params.address as Address);
-          if (items.length === 0) throw new ApiError("NOT_FOUND", `no member ${request.params.address}`);
-          return { items };
+          const page = keysetPage<[number, string]>(request.query, ["number", "string"]);
+          const rows = await readModel.memberHistory(request.params.address as Address, page);
+          const { items, nextCursor } = pageOfRows(rows, page.limit, (e) => [e.blockNumber, e.eventKey]);
+          return { items: items.map(({ eventKey: _key, ...entry }) => entry), nextCursor };
         },
       );
 
       app.get(
-        "/v1/proposals",
+        "/v1/membership/proposals",
         {
           schema: {
             summary: "Governance proposals, newest first",
             tags: ["membership"],
             operationId: "listProposals",
-            querystring: strictObject({ state: Type.Optional(ProposalStateSchema) }),
-            response: {
-              200: strictObject({ items: Type.Array(ProposalSchema) }),
-              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED"),
-            },
+            querystring: ProposalsQuerySchema,
+            response: { 200: pageOf(ProposalSchema), ...readErrors() },
           },
         },
-        async (request) => ({ items: await membership.listProposals(request.query) }),
+        async (request) => {
+          const { state, ...pageQuery } = request.query;
+          const page = keysetPage<[number]>(pageQuery, ["number"]);
+          const rows = await readModel.listProposals(state === undefined ? {} : { state }, page);
+          return pageOfRows(rows, page.limit, (p) => [p.id]);
+        },
       );
 
       app.get(
-        "/v1/proposals/:proposalId",
+        "/v1/membership/proposals/:proposalId",
         {
           schema: {
             summary: "One proposal with the proposed name and roles",
             tags: ["membership"],
             operationId: "getProposal",
             params: ProposalIdParams,
-            response: {
-              200: ProposalDetailSchema,
-              ...errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "NOT_FOUND"),
-            },
+            response: { 200: ProposalDetailSchema, ...readErrors() },
+          },
+        },
+        async (request) => membership.getProposal(request.params.proposalId),
+      );
+
+      app.get(
+        "/v1/membership/proposals/:proposalId/approvals",
+        {
+          schema: {
+            summary: "The governors whose approval of a proposal stands, in the order they approved",
+            tags: ["membership"],
+            operationId: "listProposalApprovals",
+            params: ProposalIdParams,
+            querystring: PageQuerySchema,
+            response: { 200: pageOf(ApprovalSchema), ...readErrors() },
           },
         },
         async (request) => {
-          const proposal = await membership.getProposal(request.params.proposalId);
-          if (!proposal) throw new ApiError("NOT_FOUND", `no proposal ${request.params.proposalId}`);
-          return proposal;
+          const page = keysetPage<[number, string]>(request.query, ["number", "string"]);
+          const rows = await readModel.proposalApprovals(request.params.proposalId, page);
+          return pageOfRows(rows, page.limit, (a) => [a.blockNumber, a.governor.toLowerCase()]);
         },
       );
 
       app.post(
-        "/v1/proposals",
+        "/v1/membership/proposals",
         {
           config: { auth: "admin" },
           schema: {
@@ -179,31 +186,12 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
               "`name` and `roles` are required for admit, `roles` for set-roles, neither for remove.",
             tags: ["membership"],
             operationId: "createProposal",
-            body: strictObject({
-              kind: ProposalKindSchema,
-              member: AddressSchema,
-              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-              roles: Type.Optional(Type.Array(RoleSchema, { maxItems: 32, uniqueItems: true })),
-              votingPeriodSeconds: Type.Optional(Type.Integer({ minimum: 3600, maximum: 30 * 24 * 3600 })),
-            }),
-            response: { 201: strictObject({ proposalId: Type.Integer(), txHash: TxHashSchema }), ...writeErrors },
+            body: ProposeBodySchema,
+            response: { 201: ProposalCreatedSchema, ...writeErrors() },
           },
         },
         async (request, reply) => {
-          const body = request.body;
-          if (body.kind === "admit" && !body.name) {
-            throw new ApiError("VALIDATION_FAILED", "an admit proposal needs the member's name", {
-              details: [{ field: "body.name", message: "is required when kind is admit" }],
-            });
-          }
-          if (body.kind === "remove" && (body.name || body.roles)) {
-            throw new ApiError("VALIDATION_FAILED", "a remove proposal takes neither name nor roles", {
-              details: [
-                { field: body.name ? "body.name" : "body.roles", message: "must be absent when kind is remove" },
-              ],
-            });
-          }
-          const created = await membership.propose({ ...body, member: body.member as Address });
+          const created = await membership.propose({ ...request.body, member: request.body.member as Address });
           return reply.code(201).send(created);
         },
       );
@@ -214,7 +202,7 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
         ["cancel", "cancelProposal", "Cancel a pending proposal this member opened"],
       ] as const) {
         app.post(
-          `/v1/proposals/:proposalId/${action}`,
+          `/v1/membership/proposals/:proposalId/${action}`,
           {
             config: { auth: "admin" },
             schema: {
@@ -222,7 +210,7 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
               tags: ["membership"],
               operationId,
               params: ProposalIdParams,
-              response: { 200: TxResult, ...writeErrors },
+              response: { 200: TxResultSchema, ...writeErrors() },
             },
           },
           async (request) => {
@@ -235,7 +223,7 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
       }
 
       app.post(
-        "/v1/member/accounts",
+        "/v1/membership/accounts",
         {
           config: { auth: "admin" },
           schema: {
@@ -244,8 +232,8 @@ export function membershipApiModule(membership: MembershipService): ApiModule {
               "The account consents with an EIP-712 signature made inside the agent; its key never leaves it.",
             tags: ["membership"],
             operationId: "bindMemberAccount",
-            body: strictObject({ account: AddressSchema }),
-            response: { 200: TxResult, ...writeErrors, ...errorResponses("NOT_FOUND") },
+            body: BindAccountBodySchema,
+            response: { 200: TxResultSchema, ...writeErrors() },
           },
         },
         async (request) => membership.bindAccount(request.body.account as Address),

@@ -3,44 +3,11 @@
 import { type Address, encodeFunctionData, getAddress, type Hex, parseEventLogs } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { AccountSource, TxSender } from "../core/chain/types.ts";
-import type { Queryable } from "../core/store/store.ts";
+import { invalidField } from "../core/errors/index.ts";
 import { ConsortiumRegistry } from "../generated/contracts.ts";
 import { PROPOSAL_KINDS, type ProposalKindName } from "./projection.ts";
+import type { KeysetPage, MembershipReadModel, MemberView, ProposalView } from "./readModel.ts";
 import { parseRole, roleName } from "./roles.ts";
-
-export interface MemberView {
-  address: Address;
-  name: string;
-  active: boolean;
-  roles: string[];
-  admittedBlock: number;
-  removedBlock: number | null;
-  accounts: Address[];
-}
-
-export interface MemberHistoryEntry {
-  kind: string;
-  detail: Record<string, unknown>;
-  /** When the change took effect on the ledger (block time). */
-  at: string | null;
-  blockNumber: number;
-  txHash: Hex;
-}
-
-export type ProposalState = "pending" | "executed" | "canceled" | "expired";
-
-export interface ProposalView {
-  id: number;
-  kind: ProposalKindName;
-  proposer: Address;
-  member: Address;
-  deadline: string;
-  state: ProposalState;
-  approvals: number;
-  approvedBy: Address[];
-  createdBlock: number;
-  closedBlock: number | null;
-}
 
 export interface ProposalDetail extends ProposalView {
   name: string;
@@ -56,7 +23,7 @@ export interface ProposeInput {
 }
 
 export interface MembershipServiceOptions {
-  db: Queryable;
+  readModel: MembershipReadModel;
   chain: ChainClient;
   sender: TxSender;
   accounts: AccountSource;
@@ -76,77 +43,30 @@ export class MembershipService {
     this.#o = options;
   }
 
-  async listMembers(filter: { role?: string; active?: boolean } = {}): Promise<MemberView[]> {
-    const rows = await this.#o.db.query<MemberRow>(`SELECT * FROM membership_members ORDER BY admitted_block, address`);
-    const accounts = await this.#o.db.query<{ account: string; member: string }>(
-      `SELECT account, member FROM membership_accounts ORDER BY account`,
-    );
-    return rows
-      .map((row) => toMemberView(row, accounts))
-      .filter((m) => (filter.role ? m.roles.includes(roleName(parseRole(filter.role))) : true))
-      .filter((m) => (filter.active === undefined ? true : m.active === filter.active));
-  }
-
-  async getMember(address: Address): Promise<MemberView | undefined> {
-    const row = await this.#o.db.one<MemberRow>(`SELECT * FROM membership_members WHERE address = $1`, [
-      address.toLowerCase(),
-    ]);
-    if (!row) return undefined;
-    const accounts = await this.#o.db.query<{ account: string; member: string }>(
-      `SELECT account, member FROM membership_accounts WHERE member = $1 ORDER BY account`,
-      [row.address],
-    );
-    return toMemberView(row, accounts);
-  }
-
-  async memberHistory(address: Address): Promise<MemberHistoryEntry[]> {
-    const rows = await this.#o.db.query<{
-      kind: string;
-      detail: string;
-      block_number: number;
-      tx_hash: string;
-      block_time: number | null;
-    }>(
-      `SELECT kind, detail, block_number, tx_hash, block_time FROM membership_history WHERE member = $1
-       ORDER BY block_number, event_key`,
-      [address.toLowerCase()],
-    );
-    return rows.map((r) => ({
-      kind: r.kind,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-      at: r.block_time === null ? null : new Date(Number(r.block_time) * 1000).toISOString(),
-      blockNumber: Number(r.block_number),
-      txHash: r.tx_hash as Hex,
-    }));
-  }
-
-  async listProposals(filter: { state?: ProposalState } = {}): Promise<ProposalView[]> {
-    const rows = await this.#o.db.query<ProposalRow>(`SELECT * FROM membership_proposals ORDER BY id DESC`);
-    const approvals = await this.#o.db.query<{ proposal_id: number; governor: string }>(
-      `SELECT proposal_id, governor FROM membership_approvals ORDER BY block_number, governor`,
-    );
-    return rows.map((r) => toProposalView(r, approvals)).filter((p) => !filter.state || p.state === filter.state);
+  /** Members, in admission order; `filter.role` is a role name or a 0x id. */
+  listMembers(filter: { role?: string; active?: boolean }, page: KeysetPage<[number, string]>): Promise<MemberView[]> {
+    const role = filter.role === undefined ? undefined : roleName(parseRole(filter.role));
+    return this.#o.readModel.listMembers({ ...filter, ...(role === undefined ? {} : { role }) }, page);
   }
 
   /** The read model's view plus the proposed name and roles, which only the contract stores. */
-  async getProposal(id: number): Promise<ProposalDetail | undefined> {
-    const row = await this.#o.db.one<ProposalRow>(`SELECT * FROM membership_proposals WHERE id = $1`, [id]);
-    if (!row) return undefined;
-    const approvals = await this.#o.db.query<{ proposal_id: number; governor: string }>(
-      `SELECT proposal_id, governor FROM membership_approvals WHERE proposal_id = $1 ORDER BY block_number, governor`,
-      [id],
-    );
+  async getProposal(id: number): Promise<ProposalDetail> {
+    const view = await this.#o.readModel.getProposal(id);
     const onChain = await this.#o.chain.readContract({
       address: this.#o.registry,
       abi: ConsortiumRegistry.abi,
       functionName: "proposal",
       args: [BigInt(id)],
     });
-    return { ...toProposalView(row, approvals), name: onChain.name, roles: onChain.roles.map(roleName) };
+    return { ...view, name: onChain.name, roles: onChain.roles.map(roleName) };
   }
 
   /** Opens a proposal from this member's governance account; returns the proposal id once mined. */
   async propose(input: ProposeInput): Promise<{ proposalId: number; txHash: Hex }> {
+    if (input.kind === "admit" && !input.name) throw invalidField("body.name", "is required when kind is admit");
+    if (input.kind === "remove" && (input.name !== undefined || input.roles !== undefined)) {
+      throw invalidField(input.name !== undefined ? "body.name" : "body.roles", "must be absent when kind is remove");
+    }
     const kind = PROPOSAL_KINDS.indexOf(input.kind);
     const data = encodeFunctionData({
       abi: ConsortiumRegistry.abi,
@@ -226,54 +146,4 @@ export class MembershipService {
     await this.#o.syncReadModel?.();
     return receipt;
   }
-}
-
-interface MemberRow {
-  address: string;
-  name: string;
-  active: number;
-  roles: string;
-  admitted_block: number;
-  removed_block: number | null;
-}
-
-interface ProposalRow {
-  id: number;
-  kind: string;
-  proposer: string;
-  member: string;
-  deadline: number;
-  state: string;
-  approvals: number;
-  created_block: number;
-  closed_block: number | null;
-}
-
-function toMemberView(row: MemberRow, accounts: Array<{ account: string; member: string }>): MemberView {
-  return {
-    address: getAddress(row.address),
-    name: row.name,
-    active: Number(row.active) === 1,
-    roles: JSON.parse(row.roles) as string[],
-    admittedBlock: Number(row.admitted_block),
-    removedBlock: row.removed_block === null ? null : Number(row.removed_block),
-    accounts: accounts.filter((a) => a.member === row.address).map((a) => getAddress(a.account)),
-  };
-}
-
-function toProposalView(row: ProposalRow, approvals: Array<{ proposal_id: number; governor: string }>): ProposalView {
-  const deadline = Number(row.deadline);
-  const expired = row.state === "pending" && deadline * 1000 <= Date.now();
-  return {
-    id: Number(row.id),
-    kind: row.kind as ProposalKindName,
-    proposer: getAddress(row.proposer),
-    member: getAddress(row.member),
-    deadline: new Date(deadline * 1000).toISOString(),
-    state: expired ? "expired" : (row.state as ProposalState),
-    approvals: Number(row.approvals),
-    approvedBy: approvals.filter((a) => Number(a.proposal_id) === Number(row.id)).map((a) => getAddress(a.governor)),
-    createdBlock: Number(row.created_block),
-    closedBlock: row.closed_block === null ? null : Number(row.closed_block),
-  };
 }

@@ -241,8 +241,8 @@ async function waitHealthy(agent: SandboxAgentInfo, timeoutMs: number): Promise<
 }
 
 async function ensureOrganisationDid(agent: SandboxAgentInfo): Promise<string> {
-  const list = await expectAgent<{ items: Array<{ did: string }> }>(agent, "GET", "/v1/dids");
+  const list = await expectAgent<{ items: Array<{ did: string }> }>(agent, "GET", "/v1/identity/dids?limit=1");
   const first = list.items[0];
   if (first) return first.did;
-  return (await expectAgent<{ did: string }>(agent, "POST", "/v1/dids", { label: agent.memberName })).did;
+  return (await expectAgent<{ did: string }>(agent, "POST", "/v1/identity/dids", { label: agent.memberName })).did;
 }

@@ -32,30 +32,34 @@ describe("agent API authentication and authorisation", () => {
 
   it("refuses calls without a key, with a malformed key, and with another member's key", async () => {
     for (const key of ["", "not-a-key", beta.adminKey, `${alpha.adminKey}x`]) {
-      const r = await alpha.call<{ code: string; requestId: string }>("GET", "/v1/members", undefined, key);
+      const r = await alpha.call<{ code: string; requestId: string }>("GET", "/v1/membership/members", undefined, key);
       assert.equal(r.status, 401, `key ${JSON.stringify(key.slice(0, 12))}`);
       assert.equal(r.body.code, "UNAUTHENTICATED");
       assert.ok(r.body.requestId);
     }
     // The same key works at its own member's agent.
-    assert.equal((await beta.call("GET", "/v1/members", undefined, beta.adminKey)).status, 200);
+    assert.equal((await beta.call("GET", "/v1/membership/members", undefined, beta.adminKey)).status, 200);
   });
 
   it("lets a read-only key read but not govern, issue or manage keys", async () => {
-    assert.equal((await alpha.call("GET", "/v1/members", undefined, alphaReader)).status, 200);
+    assert.equal((await alpha.call("GET", "/v1/membership/members", undefined, alphaReader)).status, 200);
     assert.equal((await alpha.call("GET", "/v1/agent", undefined, alphaReader)).status, 200);
     const propose = await alpha.call<{ code: string }>(
       "POST",
-      "/v1/proposals",
+      "/v1/membership/proposals",
       { kind: "remove", member: beta.agent.config.memberAccount },
       alphaReader,
     );
     assert.equal(propose.status, 403);
     assert.equal(propose.body.code, "FORBIDDEN");
     assert.equal((await alpha.call("POST", "/v1/api-keys", { userName: "x", role: "admin" }, alphaReader)).status, 403);
-    assert.equal((await alpha.call("POST", "/v1/dids", { label: "x" }, alphaOperator)).status, 403, "DIDs need admin");
+    assert.equal(
+      (await alpha.call("POST", "/v1/identity/dids", { label: "x" }, alphaOperator)).status,
+      403,
+      "DIDs need admin",
+    );
     // Nothing was proposed by the refused calls.
-    const proposals = await alpha.call<{ items: unknown[] }>("GET", "/v1/proposals");
+    const proposals = await alpha.call<{ items: unknown[] }>("GET", "/v1/membership/proposals");
     assert.equal(proposals.body.items.length, 0);
   });
 
@@ -64,46 +68,57 @@ describe("agent API authentication and authorisation", () => {
       userName: "temp",
       role: "operator",
     });
-    assert.equal((await alpha.call("GET", "/v1/members", undefined, created.body.key)).status, 200);
+    assert.equal((await alpha.call("GET", "/v1/membership/members", undefined, created.body.key)).status, 200);
     assert.equal((await alpha.call("DELETE", `/v1/api-keys/${created.body.apiKey.keyId}`)).status, 200);
-    assert.equal((await alpha.call("GET", "/v1/members", undefined, created.body.key)).status, 401);
+    assert.equal((await alpha.call("GET", "/v1/membership/members", undefined, created.body.key)).status, 401);
     const ownId = alpha.adminKey.split("_")[1];
     const selfRevoke = await alpha.call<{ code: string }>("DELETE", `/v1/api-keys/${ownId}`);
     assert.equal(selfRevoke.status, 409, "a key cannot revoke itself");
-    assert.equal((await alpha.call("GET", "/v1/members")).status, 200);
+    assert.equal((await alpha.call("GET", "/v1/membership/members")).status, 200);
   });
 
   it("names every bad field of a proposal and sends nothing to the ledger", async () => {
     const head = await consortium.devnet.headBlock();
-    const r = await alpha.call<{ code: string; details: Array<{ field: string }> }>("POST", "/v1/proposals", {
-      kind: "promote",
-      member: "0x1234",
-      roles: ["KING"],
-      votingPeriodSeconds: 5,
-      extra: true,
-    });
+    const r = await alpha.call<{ code: string; details: Array<{ field: string }> }>(
+      "POST",
+      "/v1/membership/proposals",
+      {
+        kind: "promote",
+        member: "0x1234",
+        roles: ["KING"],
+        votingPeriodSeconds: 5,
+        extra: true,
+      },
+    );
     assert.equal(r.status, 400);
     assert.equal(r.body.code, "VALIDATION_FAILED");
     const fields = r.body.details.map((d) => d.field).sort();
     for (const field of ["body.kind", "body.member", "body.roles[0]", "body.votingPeriodSeconds", "body.extra"]) {
       assert.ok(fields.includes(field), `${field} in ${fields.join(", ")}`);
     }
-    const admitWithoutName = await alpha.call<{ details: Array<{ field: string }> }>("POST", "/v1/proposals", {
-      kind: "admit",
-      member: "0x00000000000000000000000000000000000000aa",
-    });
+    const admitWithoutName = await alpha.call<{ details: Array<{ field: string }> }>(
+      "POST",
+      "/v1/membership/proposals",
+      {
+        kind: "admit",
+        member: "0x00000000000000000000000000000000000000aa",
+      },
+    );
     assert.equal(admitWithoutName.status, 400);
     assert.deepEqual(
       admitWithoutName.body.details.map((d) => d.field),
       ["body.name"],
     );
-    const badPath = await alpha.call<{ details: Array<{ field: string }> }>("GET", "/v1/members/not-an-address");
+    const badPath = await alpha.call<{ details: Array<{ field: string }> }>(
+      "GET",
+      "/v1/membership/members/not-an-address",
+    );
     assert.equal(badPath.status, 400);
     assert.deepEqual(
       badPath.body.details.map((d) => d.field),
       ["params.address"],
     );
-    const badDid = await alpha.call<{ details: Array<{ field: string }> }>("POST", "/v1/credentials", {
+    const badDid = await alpha.call<{ details: Array<{ field: string }> }>("POST", "/v1/identity/credentials", {
       issuer: "did:web:example.com",
       type: "VettingStatus",
       credentialSubject: {},
@@ -112,7 +127,7 @@ describe("agent API authentication and authorisation", () => {
     assert.deepEqual(badDid.body.details.map((d) => d.field).sort(), ["body.credentialSubject", "body.issuer"]);
     const overlong = await alpha.call<{ code: string; details: Array<{ field: string }> }>(
       "GET",
-      `/v1/dids/did:ethr:${"0".repeat(400)}`,
+      `/v1/identity/dids/did:ethr:${"0".repeat(400)}`,
     );
     assert.equal(overlong.status, 400);
     assert.deepEqual([...new Set(overlong.body.details.map((d) => d.field))], ["params.did"]);
@@ -127,11 +142,11 @@ describe("agent API authentication and authorisation", () => {
     const operations = Object.values(doc.paths).flatMap((p) => Object.values(p));
     assert.ok(operations.length >= 20, `${operations.length} operations`);
     for (const path of [
-      "/v1/members",
-      "/v1/proposals",
-      "/v1/dids",
-      "/v1/credentials",
-      "/v1/credentials/verify",
+      "/v1/membership/members",
+      "/v1/membership/proposals",
+      "/v1/identity/dids",
+      "/v1/identity/credentials",
+      "/v1/identity/credentials/verify",
       "/v1/agent",
     ]) {
       assert.ok(doc.paths[path], `${path} documented`);

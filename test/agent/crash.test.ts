@@ -96,7 +96,7 @@ describe("agent crash safety", () => {
 
     let agent = startAgent();
     await waitHealthy();
-    const created = await call("POST", "/v1/dids", { label: "Crash Test Issuer" });
+    const created = await call("POST", "/v1/identity/dids", { label: "Crash Test Issuer" });
     assert.equal(created.status, 201);
     const issuer = created.body.did as string;
 
@@ -110,7 +110,7 @@ describe("agent crash safety", () => {
         const id = `0x${randomBytes(32).toString("hex")}` as Hex;
         attempts++;
         try {
-          const r = await call("POST", `/v1/credentials/${id}/suspend`, { issuer, reason: "Unspecified" });
+          const r = await call("POST", `/v1/identity/credentials/${id}/suspend`, { issuer, reason: "Unspecified" });
           if (r.status === 200) acked.push(id);
         } catch {
           await sleep(50); // the agent is down: retry, as a back office would

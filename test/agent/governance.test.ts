@@ -32,7 +32,7 @@ describe("consortium governance through the agents", () => {
       string,
       NonNullable<TestConsortium["agents"][string]>
     >;
-    const created = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", {
+    const created = await authority!.call<{ proposalId: number }>("POST", "/v1/membership/proposals", {
       kind: "admit",
       member: NEWCOMER,
       name: "Newcomer Telecom",
@@ -45,7 +45,7 @@ describe("consortium governance through the agents", () => {
     const pending = await eventually(async () => {
       const r = await mobile!.call<{ state: string; approvals: number; roles: string[]; name: string }>(
         "GET",
-        `/v1/proposals/${id}`,
+        `/v1/membership/proposals/${id}`,
       );
       assert.equal(r.status, 200);
       return r.body;
@@ -53,20 +53,20 @@ describe("consortium governance through the agents", () => {
     assert.equal(pending.state, "pending");
     assert.equal(pending.approvals, 1);
     assert.deepEqual(pending.roles, ["TNSP", "OSP"]);
-    assert.equal((await mobile!.call("GET", `/v1/members/${NEWCOMER}`)).status, 404);
+    assert.equal((await mobile!.call("GET", `/v1/membership/members/${NEWCOMER}`)).status, 404);
 
     // 2 of 4 is half, not a majority: still pending.
-    assert.equal((await carrier!.call("POST", `/v1/proposals/${id}/approve`)).status, 200);
-    const half = await carrier!.call<{ state: string; approvals: number }>("GET", `/v1/proposals/${id}`);
+    assert.equal((await carrier!.call("POST", `/v1/membership/proposals/${id}/approve`)).status, 200);
+    const half = await carrier!.call<{ state: string; approvals: number }>("GET", `/v1/membership/proposals/${id}`);
     assert.equal(half.body.state, "pending", "carrier's own write is in its read model when the call returns");
     assert.equal(half.body.approvals, 2);
 
     // 3 of 4: executes in the approving transaction.
-    assert.equal((await mobile!.call("POST", `/v1/proposals/${id}/approve`)).status, 200);
+    assert.equal((await mobile!.call("POST", `/v1/membership/proposals/${id}/approve`)).status, 200);
     const member = await eventually(async () => {
       const r = await consortium.agents.vetter!.call<{ active: boolean; roles: string[]; name: string }>(
         "GET",
-        `/v1/members/${NEWCOMER}`,
+        `/v1/membership/members/${NEWCOMER}`,
       );
       assert.equal(r.status, 200);
       return r.body;
@@ -74,60 +74,66 @@ describe("consortium governance through the agents", () => {
     assert.equal(member.active, true);
     assert.equal(member.name, "Newcomer Telecom");
     assert.deepEqual(member.roles, ["TNSP", "OSP"]);
-    const executed = await authority!.call<{ state: string }>("GET", `/v1/proposals/${id}`);
+    const executed = await authority!.call<{ state: string }>("GET", `/v1/membership/proposals/${id}`);
     assert.equal(executed.body.state, "executed");
   });
 
   it("rejects a second approval by the same governor with the contract's reason and changes nothing", async () => {
     const { authority, carrier } = consortium.agents;
-    const created = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", {
+    const created = await authority!.call<{ proposalId: number }>("POST", "/v1/membership/proposals", {
       kind: "set-roles",
       member: NEWCOMER,
       roles: ["TNSP"],
     });
     const id = created.body.proposalId;
-    const again = await authority!.call<{ code: string; message: string }>("POST", `/v1/proposals/${id}/approve`);
+    const again = await authority!.call<{ code: string; message: string }>(
+      "POST",
+      `/v1/membership/proposals/${id}/approve`,
+    );
     assert.equal(again.status, 422);
     assert.equal(again.body.code, "CHAIN_REVERTED");
     assert.match(again.body.message, /AlreadyApproved/);
     const unchanged = await eventually(async () => {
-      const r = await carrier!.call<{ approvals: number; state: string }>("GET", `/v1/proposals/${id}`);
+      const r = await carrier!.call<{ approvals: number; state: string }>("GET", `/v1/membership/proposals/${id}`);
       assert.equal(r.status, 200);
       return r;
     });
     assert.equal(unchanged.body.approvals, 1);
     assert.equal(unchanged.body.state, "pending");
 
-    const cancel = await carrier!.call<{ code: string; message: string }>("POST", `/v1/proposals/${id}/cancel`);
+    const cancel = await carrier!.call<{ code: string; message: string }>(
+      "POST",
+      `/v1/membership/proposals/${id}/cancel`,
+    );
     assert.equal(cancel.status, 422, "only the proposer may cancel");
     assert.match(cancel.body.message, /NotProposer/);
-    assert.equal((await authority!.call("POST", `/v1/proposals/${id}/cancel`)).status, 200);
+    assert.equal((await authority!.call("POST", `/v1/membership/proposals/${id}/cancel`)).status, 200);
     await eventually(async () => {
-      const canceled = await carrier!.call<{ state: string }>("GET", `/v1/proposals/${id}`);
+      const canceled = await carrier!.call<{ state: string }>("GET", `/v1/membership/proposals/${id}`);
       assert.equal(canceled.body.state, "canceled");
     });
   });
 
   it("keeps a member's full history: admission, role change and removal", async () => {
     const { authority, carrier, mobile } = consortium.agents;
-    const roles = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", {
+    const roles = await authority!.call<{ proposalId: number }>("POST", "/v1/membership/proposals", {
       kind: "set-roles",
       member: NEWCOMER,
       roles: ["BPO"],
     });
-    await carrier!.call("POST", `/v1/proposals/${roles.body.proposalId}/approve`);
-    await mobile!.call("POST", `/v1/proposals/${roles.body.proposalId}/approve`);
-    const removal = await authority!.call<{ proposalId: number }>("POST", "/v1/proposals", {
+    await carrier!.call("POST", `/v1/membership/proposals/${roles.body.proposalId}/approve`);
+    await mobile!.call("POST", `/v1/membership/proposals/${roles.body.proposalId}/approve`);
+    const removal = await authority!.call<{ proposalId: number }>("POST", "/v1/membership/proposals", {
       kind: "remove",
       member: NEWCOMER,
     });
-    await carrier!.call("POST", `/v1/proposals/${removal.body.proposalId}/approve`);
-    await mobile!.call("POST", `/v1/proposals/${removal.body.proposalId}/approve`);
+    await carrier!.call("POST", `/v1/membership/proposals/${removal.body.proposalId}/approve`);
+    await mobile!.call("POST", `/v1/membership/proposals/${removal.body.proposalId}/approve`);
 
     const history = await eventually(async () => {
       const r = await mobile!.call<{
         items: Array<{ kind: string; detail: Record<string, unknown>; at: string | null }>;
-      }>("GET", `/v1/members/${NEWCOMER}/history`);
+      }>("GET", `/v1/membership/members/${NEWCOMER}/history`);
       assert.ok(
         r.body.items.some((e) => e.kind === "removed"),
         "removal indexed",
@@ -140,25 +146,116 @@ describe("consortium governance through the agents", () => {
     for (const entry of history) {
       assert.ok(entry.at && Math.abs(Date.parse(entry.at) - Date.now()) < 10 * 60_000, `block time ${entry.at}`);
     }
-    const member = await mobile!.call<{ active: boolean; roles: string[] }>("GET", `/v1/members/${NEWCOMER}`);
+    const member = await mobile!.call<{ active: boolean; roles: string[] }>(
+      "GET",
+      `/v1/membership/members/${NEWCOMER}`,
+    );
     assert.equal(member.body.active, false);
     assert.deepEqual(member.body.roles, []);
-    const active = await mobile!.call<{ items: Array<{ address: string }> }>("GET", "/v1/members?active=true");
+    const active = await mobile!.call<{ items: Array<{ address: string }> }>(
+      "GET",
+      "/v1/membership/members?active=true",
+    );
     assert.ok(!active.body.items.some((m) => m.address.toLowerCase() === NEWCOMER.toLowerCase()));
   });
 
   it("binds each hosted organisation DID's controller to its member", async () => {
     const { vetter, mobile } = consortium.agents;
-    const created = await vetter!.call<{ did: string; controller: string }>("POST", "/v1/dids", {
+    const created = await vetter!.call<{ did: string; controller: string }>("POST", "/v1/identity/dids", {
       label: "Vetter Org",
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const vetterAccount = vetter!.agent.config.memberAccount;
-    const member = await eventually(async () => {
-      const r = await mobile!.call<{ accounts: string[] }>("GET", `/v1/members/${vetterAccount}`);
-      assert.ok(r.body.accounts.includes(created.body.controller));
+    const accounts = await eventually(async () => {
+      const r = await mobile!.call<{ items: Array<{ account: string }>; nextCursor: string | null }>(
+        "GET",
+        `/v1/membership/members/${vetterAccount}/accounts`,
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.items.length, 1);
       return r.body;
     });
-    assert.deepEqual(member.accounts, [created.body.controller]);
+    assert.deepEqual(
+      accounts.items.map((a) => a.account),
+      [created.body.controller],
+    );
+    assert.equal(accounts.nextCursor, null);
+    const member = await mobile!.call<{ accountCount: number }>("GET", `/v1/membership/members/${vetterAccount}`);
+    assert.equal(member.body.accountCount, 1);
+  });
+
+  it("pages every list with limit and cursor: each item once, in order, and a foreign cursor refused", async () => {
+    const { mobile, authority } = consortium.agents;
+    type Page = { items: Array<{ address: string }>; nextCursor: string | null };
+    const whole = await mobile!.call<Page>("GET", "/v1/membership/members?limit=100");
+    assert.equal(whole.body.nextCursor, null);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `limit=1${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const r: { status: number; body: Page } = await mobile!.call<Page>("GET", `/v1/membership/members?${query}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.ok(r.body.items.length <= 1);
+      paged.push(...r.body.items.map((m) => m.address));
+      cursor = r.body.nextCursor;
+      pages += 1;
+    } while (cursor !== null);
+    assert.deepEqual(
+      paged,
+      whole.body.items.map((m) => m.address),
+    );
+    assert.ok(pages >= whole.body.items.length, "one member per page");
+
+    // The role filter runs in SQL over the stored role names, wildcard characters (TRUST_AUTHORITY) included.
+    for (const [role, expected] of [
+      ["TRUST_AUTHORITY", authority!.agent.config.memberAccount],
+      ["TNSP", consortium.agents.carrier!.agent.config.memberAccount],
+    ] as const) {
+      const r = await mobile!.call<Page>("GET", `/v1/membership/members?role=${role}&limit=1`);
+      assert.deepEqual(
+        r.body.items.map((m) => m.address.toLowerCase()),
+        [expected.toLowerCase()],
+        role,
+      );
+      assert.equal(r.body.nextCursor, null, `${role}: one member holds it`);
+    }
+
+    // An executed admission holds the approvals of a majority of the four governors: one per page, each once.
+    const executed = await authority!.call<{ items: Array<{ id: number; approvals: number }> }>(
+      "GET",
+      "/v1/membership/proposals?state=executed",
+    );
+    const proposal = executed.body.items.at(-1);
+    assert.ok(proposal && proposal.approvals >= 3, JSON.stringify(executed.body));
+    const governors: string[] = [];
+    let approvalCursor: string | null = null;
+    do {
+      const query: string = `limit=1${approvalCursor === null ? "" : `&cursor=${encodeURIComponent(approvalCursor)}`}`;
+      const r: { status: number; body: { items: Array<{ governor: string }>; nextCursor: string | null } } =
+        await authority!.call("GET", `/v1/membership/proposals/${proposal.id}/approvals?${query}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      governors.push(...r.body.items.map((a) => a.governor));
+      approvalCursor = r.body.nextCursor;
+    } while (approvalCursor !== null);
+    assert.equal(governors.length, proposal.approvals);
+    assert.equal(new Set(governors).size, governors.length);
+
+    // A cursor of another list (a proposal's key is one number) is refused, naming the field.
+    const proposals = await mobile!.call<{ nextCursor: string | null }>("GET", "/v1/membership/proposals?limit=1");
+    assert.ok(proposals.body.nextCursor, "more than one proposal exists");
+    const foreign = await mobile!.call<{ code: string; details: Array<{ field: string }> }>(
+      "GET",
+      `/v1/membership/members?cursor=${proposals.body.nextCursor}`,
+    );
+    assert.equal(foreign.status, 400);
+    assert.equal(foreign.body.code, "VALIDATION_FAILED");
+    assert.deepEqual(
+      foreign.body.details.map((d) => d.field),
+      ["query.cursor"],
+    );
+    const unknown = await mobile!.call<{ code: string }>("GET", "/v1/membership/proposals/999999");
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.code, "NOT_FOUND");
   });
 });

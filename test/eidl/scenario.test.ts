@@ -118,7 +118,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.equal(seen.type, 2);
     assert.equal(seen.hosted, false);
     // A member cannot host an organisation of a type whose role it lacks: refused before any key or DID exists.
-    const dids = await a.tnr!.call<{ items: unknown[] }>("GET", "/v1/dids");
+    const dids = await a.tnr!.call<{ items: unknown[] }>("GET", "/v1/identity/dids");
     const refused = await a.tnr!.call<{ code: string; details: Json[] }>("POST", "/v1/accounts", {
       name: "Not a TNSP",
       type: 4,
@@ -127,7 +127,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.equal(refused.body.code, "EIDL_ROLE_MISSING");
     assert.match(JSON.stringify(refused.body.details), /body\.type/);
     assert.equal(
-      (await a.tnr!.call<{ items: unknown[] }>("GET", "/v1/dids")).body.items.length,
+      (await a.tnr!.call<{ items: unknown[] }>("GET", "/v1/identity/dids")).body.items.length,
       dids.body.items.length,
     );
     const mine = await a.brand!.call<{ items: Account[] }>("GET", "/v1/eidl/hosted-accounts");
@@ -155,7 +155,9 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.equal(vc.credentialSubject.organisationVettingStatus, "Authorized");
     assert.equal(vc.credentialSubject.brandName, "Big Bank");
     // Any other agent (the OSP) verifies it: signature through the KYC vetter's DID, status on chain.
-    const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/credentials/verify", { jwt: vc.proof.jwt });
+    const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/identity/credentials/verify", {
+      jwt: vc.proof.jwt,
+    });
     assert.equal(verified.body.verified, true, JSON.stringify(verified.body));
 
     const current = await eventually(async () => {
@@ -212,7 +214,7 @@ describe("EIDL: the seed's scenario through the agents", () => {
       ValidStart: (vc.credentialSubject["TN Authorization"] as Json).ValidStart,
       ParentGrant: assignment.body.tnAllocationResponse[0]!.grantId,
     });
-    const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/credentials/verify", {
+    const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/identity/credentials/verify", {
       jwt: delegation.body.tnAllocationResponse[0]!.proof.jws,
     });
     assert.equal(verified.body.verified, true);

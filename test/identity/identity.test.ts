@@ -312,14 +312,14 @@ describe("identity on a real devnet", () => {
     const keysBefore = keystore.list().length;
     const didsBefore = (await dids.list()).length;
     await assert.rejects(dids.createOrganisationDid({ label: "X", serviceEndpoint: "ftp://x" }), {
-      field: "serviceEndpoint",
+      field: "body.serviceEndpoint",
     });
     await assert.rejects(dids.createOrganisationDid({ label: "", serviceEndpoint: "https://x.example" }), {
-      field: "label",
+      field: "body.label",
     });
-    await assert.rejects(dids.rotateSigningKey("did:web:example.com"), { field: "did" });
+    await assert.rejects(dids.rotateSigningKey("did:web:example.com"), { field: "body.did" });
     await assert.rejects(dids.rotateSigningKey("did:ethr:0x1:0x0000000000000000000000000000000000000001"), {
-      field: "did",
+      field: "body.did",
     });
     await assert.rejects(
       dids.rotateSigningKey(`did:ethr:0x${chainId.toString(16)}:0x0000000000000000000000000000000000000001`),
@@ -329,12 +329,12 @@ describe("identity on a real devnet", () => {
     );
     const hosted = (await dids.list())[0];
     assert.ok(hosted);
-    await assert.rejects(status.revoke(hosted.did, `0x${"11".repeat(32)}` as Hex, 99), { field: "reason" });
-    await assert.rejects(status.revoke(hosted.did, "0x1234" as Hex, 1), { field: "credentialId" });
+    await assert.rejects(status.revoke(hosted.did, `0x${"11".repeat(32)}` as Hex, 99), { field: "body.reason" });
+    await assert.rejects(status.revoke(hosted.did, "0x1234" as Hex, 1), { field: "body.credentialId" });
     await assert.rejects(credentials.issue({ issuerDid: hosted.did, type: "X", credentialSubject: {} }), {
-      field: "credentialSubject",
+      field: "body.credentialSubject",
     });
-    await assert.rejects(credentials.verify("not-a-jwt"), { field: "jwt" });
+    await assert.rejects(credentials.verify("not-a-jwt"), { field: "body.jwt" });
     assert.equal(keystore.list().length, keysBefore);
     assert.equal((await dids.list()).length, didsBefore);
   });

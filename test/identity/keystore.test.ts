@@ -109,10 +109,10 @@ describe("keystore", () => {
     assert.notEqual(reopened.info(signing.kid).retiredAt, null);
     await assert.rejects(ks.create({ kind: "rsa" as never, label: "x" }), {
       code: "IDENTITY_INVALID_INPUT",
-      field: "kind",
+      field: "body.kind",
     });
-    await assert.rejects(ks.create({ kind: "p256", label: "" }), { field: "label" });
-    assert.throws(() => ks.account("0x1234"), { field: "address" });
+    await assert.rejects(ks.create({ kind: "p256", label: "" }), { field: "body.label" });
+    assert.throws(() => ks.account("0x1234"), { field: "body.address" });
     assert.throws(() => ks.signEs256("nope", "x"), { code: "KEY_NOT_FOUND" });
     assert.throws(
       () => ks.account(signing.kid as never),
@@ -139,11 +139,11 @@ describe("keystore", () => {
     assert.notDeepEqual(Buffer.from(ks.deriveSharedSecret(mine.kid, other)), expected);
     // Bad peers name the field and change nothing; secp256k1 and retired keys derive nothing.
     const offCurve = { kty: "EC", crv: "P-256", x: peerJwk.x, y: Buffer.alloc(32, 1).toString("base64url") };
-    assert.throws(() => ks.deriveSharedSecret(mine.kid, offCurve), { field: "peerPublicJwk" });
+    assert.throws(() => ks.deriveSharedSecret(mine.kid, offCurve), { field: "body.peerPublicJwk" });
     assert.throws(() => ks.deriveSharedSecret(mine.kid, { kty: "EC", crv: "P-384", x: "a", y: "b" }), {
-      field: "peerPublicJwk",
+      field: "body.peerPublicJwk",
     });
-    assert.throws(() => ks.deriveSharedSecret(mine.kid, null as never), { field: "peerPublicJwk" });
+    assert.throws(() => ks.deriveSharedSecret(mine.kid, null as never), { field: "body.peerPublicJwk" });
     const account = await ks.create({ kind: "secp256k1", label: "a" });
     assert.throws(() => ks.deriveSharedSecret(account.kid, peerJwk), { code: "KEY_KIND_MISMATCH" });
     await ks.retire(mine.kid);

@@ -72,7 +72,7 @@ export async function startRoamingConsortium(
     const op = consortium.agents as Record<OperatorName, TestAgent | TestAgentProcess>;
     const names = Object.keys(NETWORKS) as OperatorName[];
     await Promise.all(
-      names.map((name) => expectOk(op[name].call("POST", "/v1/dids", { label: `${name} operator` }), 201)),
+      names.map((name) => expectOk(op[name].call("POST", "/v1/identity/dids", { label: `${name} operator` }), 201)),
     );
     for (const name of names) {
       const { claimId } = await expectOk<{ claimId: number }>(

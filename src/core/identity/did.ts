@@ -208,8 +208,23 @@ export class DidService {
     return hostedOf(row);
   }
 
+  /** Every hosted DID, oldest first. */
   async list(): Promise<HostedDid[]> {
     const rows = await this.#db.query<Row>("SELECT * FROM identity_hosted_dids ORDER BY created_at, did");
+    return rows.map(hostedOf);
+  }
+
+  /**
+   * One page of hosted DIDs, oldest first: those after the key [createdAt, did] of the previous page's last one, up to
+   * `limit + 1` of them (the extra one only says that another page exists).
+   */
+  async listPage(page: { limit: number; after: readonly [string, string] | undefined }): Promise<HostedDid[]> {
+    const [createdAt, did] = page.after ?? ["", ""];
+    const rows = await this.#db.query<Row>(
+      `SELECT * FROM identity_hosted_dids WHERE created_at > $1 OR (created_at = $1 AND did > $2)
+       ORDER BY created_at, did LIMIT $3`,
+      [createdAt, did, page.limit + 1],
+    );
     return rows.map(hostedOf);
   }
 

@@ -1,0 +1,201 @@
+// Routes of W3C verifiable credentials (/v1/identity/credentials): issue from a hosted DID, verify any credential,
+// change the on-chain status of one this member issued, and read any credential's status and its history.
+import type { Hex } from "viem";
+import {
+  type ApiApp,
+  errorResponses,
+  pageOf,
+  pageOfRows,
+  readErrors,
+  strictObject,
+  writeErrors,
+} from "../core/api/index.ts";
+import type { CredentialStatusRecord, CredentialStatusService } from "../core/identity/credentialStatus.ts";
+import type { CredentialService } from "../core/identity/credentials.ts";
+import { normaliseDid, parseEthrDid } from "../core/identity/didEthr.ts";
+import { IdentityError } from "../core/identity/errors.ts";
+import { keysetPage } from "./routesPaging.ts";
+import {
+  CredentialParams,
+  IssueCredentialBodySchema,
+  IssuedCredentialSchema,
+  IssuerQuerySchema,
+  JwtSchema,
+  StatusChangeBodySchema,
+  StatusChangeSchema,
+  StatusHistoryQuerySchema,
+  StatusRecordSchema,
+  VerificationSchema,
+} from "./schemas.ts";
+
+export interface CredentialRoutesDeps {
+  credentials: CredentialService;
+  status: CredentialStatusService;
+  /** The ledger's chain id: an issuer hosted here is a DID of this chain. */
+  chainId: number;
+}
+
+/** Verification failures answered as `verified: false` (200), not as errors: the credential is the problem. */
+const CREDENTIAL_REFUSALS = new Set([
+  "CREDENTIAL_INVALID",
+  "CREDENTIAL_EXPIRED",
+  "CREDENTIAL_REVOKED",
+  "CREDENTIAL_SUSPENDED",
+]);
+
+function statusView(record: CredentialStatusRecord) {
+  return { status: record.status, reason: record.reason, since: record.since ? record.since.toISOString() : null };
+}
+
+export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps): void {
+  const { credentials, status } = deps;
+  /** The issuer DID of a body in the form this agent stores, or IDENTITY_INVALID_INPUT naming body.issuer. */
+  const hostedIssuer = (issuer: string) => normaliseDid(issuer, deps.chainId, "body.issuer");
+
+  app.post(
+    "/v1/identity/credentials",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Issue a W3C verifiable credential (JWT, ES256) from a DID hosted here",
+        tags: ["credentials"],
+        operationId: "issueCredential",
+        body: IssueCredentialBodySchema,
+        response: {
+          201: IssuedCredentialSchema,
+          ...writeErrors("IDENTITY_INVALID_INPUT", "DID_NOT_HOSTED", "DID_NO_SIGNING_KEY", "KEY_RETIRED"),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { issuer, type, credentialSubject, expirationDate } = request.body;
+      const issued = await credentials.issue({
+        issuerDid: hostedIssuer(issuer),
+        type,
+        credentialSubject,
+        ...(expirationDate ? { expirationDate: new Date(expirationDate) } : {}),
+      });
+      return reply.code(201).send(issued);
+    },
+  );
+
+  app.post(
+    "/v1/identity/credentials/verify",
+    {
+      // A check, not a change: it reads the issuer's DID and the status registry and writes nothing. POST only
+      // because a credential does not fit a URL; so any key of this member may verify, as it may read.
+      config: { auth: "read-only" },
+      schema: {
+        summary: "Verify a credential: signature through the issuer's DID, expiry, and on-chain status",
+        description:
+          "Answers 200 with verified false and the reason when the credential is invalid, expired, revoked or " +
+          "suspended.",
+        tags: ["credentials"],
+        operationId: "verifyCredential",
+        body: strictObject({ jwt: JwtSchema(65536) }),
+        response: {
+          200: VerificationSchema,
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "IDENTITY_INVALID_INPUT",
+            "UNAUTHENTICATED",
+            "CREDENTIAL_STATUS_UNAVAILABLE",
+            "CHAIN_UNAVAILABLE",
+          ),
+        },
+      },
+    },
+    async (request) => {
+      try {
+        const result = await credentials.verify(request.body.jwt);
+        return {
+          verified: true,
+          issuer: result.issuer,
+          id: result.id,
+          credentialId: result.credentialId,
+          status: statusView(result.status),
+          payload: result.verified.payload,
+        };
+      } catch (error) {
+        if (error instanceof IdentityError && CREDENTIAL_REFUSALS.has(error.code)) {
+          return { verified: false, error: { code: error.code, message: error.message } };
+        }
+        throw error;
+      }
+    },
+  );
+
+  for (const action of ["revoke", "suspend", "reinstate"] as const) {
+    app.post(
+      `/v1/identity/credentials/:credentialId/${action}`,
+      {
+        config: { auth: "operator" },
+        schema: {
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a credential this member issued (only its issuer can)`,
+          tags: ["credentials"],
+          operationId: `${action}Credential`,
+          params: CredentialParams,
+          body: StatusChangeBodySchema,
+          response: { 200: StatusRecordSchema, ...writeErrors("IDENTITY_INVALID_INPUT", "DID_NOT_HOSTED") },
+        },
+      },
+      async (request) => {
+        const { issuer, reason } = request.body;
+        return statusView(await status[action](hostedIssuer(issuer), request.params.credentialId as Hex, reason));
+      },
+    );
+  }
+
+  app.get(
+    "/v1/identity/credentials/:credentialId/status",
+    {
+      schema: {
+        summary: "Current status of any issuer's credential (its changes: .../status/history)",
+        tags: ["credentials"],
+        operationId: "getCredentialStatus",
+        params: CredentialParams,
+        querystring: IssuerQuerySchema,
+        response: { 200: StatusRecordSchema, ...readErrors("IDENTITY_INVALID_INPUT") },
+      },
+    },
+    async (request) => {
+      parseEthrDid(request.query.issuer, "query.issuer");
+      return statusView(await status.statusOf(request.query.issuer, request.params.credentialId as Hex));
+    },
+  );
+
+  app.get(
+    "/v1/identity/credentials/:credentialId/status/history",
+    {
+      schema: {
+        summary: "Every status change of any issuer's credential, oldest first",
+        description:
+          "The registry keeps the history on chain and answers it whole; pages are cut from it by position, which " +
+          "never changes since changes are only appended.",
+        tags: ["credentials"],
+        operationId: "getCredentialStatusHistory",
+        params: CredentialParams,
+        querystring: StatusHistoryQuerySchema,
+        response: { 200: pageOf(StatusChangeSchema), ...readErrors("IDENTITY_INVALID_INPUT") },
+      },
+    },
+    async (request) => {
+      const { issuer, ...pageQuery } = request.query;
+      parseEthrDid(issuer, "query.issuer");
+      const page = keysetPage<[number]>(pageQuery, ["number"]);
+      const history = await status.statusHistory(issuer, request.params.credentialId as Hex);
+      const start = page.after ? page.after[0] + 1 : 0;
+      const rows = history.slice(start, start + page.limit + 1).map((change, i) => ({
+        position: start + i,
+        change: {
+          status: change.status,
+          reason: change.reason,
+          at: change.at.toISOString(),
+          blockNumber: Number(change.blockNumber),
+        },
+      }));
+      const { items, nextCursor } = pageOfRows(rows, page.limit, (row) => [row.position]);
+      return { items: items.map((row) => row.change), nextCursor };
+    },
+  );
+}

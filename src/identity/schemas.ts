@@ -1,0 +1,85 @@
+// TypeBox schemas of the identity API (hosted DIDs, credentials and their status, DID-Auth). Shared identifiers
+// (addresses, DIDs, 32-byte values, pages) come from src/core/api/schemas.ts.
+import { Type } from "@sinclair/typebox";
+import { AddressSchema, Bytes32Schema, DidSchema, PageQuerySchema, strictObject } from "../core/api/index.ts";
+import { statusReasons } from "../core/identity/credentialStatus.ts";
+
+export const CredentialIdSchema = { ...Bytes32Schema, description: "keccak256 of the credential's id" };
+export const UrlSchema = Type.String({ pattern: "^https?://[^\\s]+$", maxLength: 2048 });
+export const JwtSchema = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+export const DidParams = strictObject({ did: DidSchema });
+export const CredentialParams = strictObject({ credentialId: CredentialIdSchema });
+
+export const HostedDidSchema = strictObject({
+  did: DidSchema,
+  address: AddressSchema,
+  label: Type.String(),
+  controller: AddressSchema,
+  signingKid: Type.Union([Type.String(), Type.Null()]),
+  serviceEndpoint: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export const CreateDidBodySchema = strictObject({
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  serviceEndpoint: Type.Optional(UrlSchema),
+});
+export const ResolutionSchema = strictObject({
+  didDocument: Type.Unknown(),
+  didDocumentMetadata: Type.Unknown(),
+  didResolutionMetadata: Type.Unknown(),
+});
+
+const CredentialTypeName = Type.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,63}$" });
+export const IssueCredentialBodySchema = strictObject({
+  issuer: DidSchema,
+  type: Type.Union([CredentialTypeName, Type.Array(CredentialTypeName, { minItems: 1, maxItems: 8 })]),
+  credentialSubject: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+    minProperties: 1,
+    maxProperties: 64,
+  }),
+  expirationDate: Type.Optional(Type.String({ format: "date-time" })),
+});
+export const IssuedCredentialSchema = strictObject({
+  jwt: Type.String(),
+  id: Type.String(),
+  credentialId: CredentialIdSchema,
+  kid: Type.String(),
+});
+
+export const ReasonSchema = Type.Union(
+  (Object.keys(statusReasons) as Array<keyof typeof statusReasons>).map((r) => Type.Literal(r)),
+  { description: "Why the status changes" },
+);
+export const StatusSchema = Type.Union([Type.Literal("active"), Type.Literal("suspended"), Type.Literal("revoked")]);
+export const StatusRecordSchema = strictObject({
+  status: StatusSchema,
+  reason: Type.String(),
+  since: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+export const StatusChangeSchema = strictObject({
+  status: StatusSchema,
+  reason: Type.String(),
+  at: Type.String({ format: "date-time" }),
+  blockNumber: Type.Integer(),
+});
+export const StatusChangeBodySchema = strictObject({ issuer: DidSchema, reason: ReasonSchema });
+export const IssuerQuerySchema = strictObject({ issuer: DidSchema });
+export const StatusHistoryQuerySchema = strictObject({ issuer: DidSchema, ...PageQuerySchema.properties });
+
+export const VerificationSchema = strictObject({
+  verified: Type.Boolean(),
+  issuer: Type.Optional(DidSchema),
+  id: Type.Optional(Type.String()),
+  credentialId: Type.Optional(CredentialIdSchema),
+  status: Type.Optional(StatusRecordSchema),
+  payload: Type.Optional(Type.Unknown()),
+  error: Type.Optional(strictObject({ code: Type.String(), message: Type.String() })),
+});
+
+export const ChallengeSchema = strictObject({
+  challenge: Type.String(),
+  audience: Type.String(),
+  expiresAt: Type.String({ format: "date-time" }),
+});
