@@ -14,6 +14,7 @@ import {
 } from "../core/api/index.ts";
 import { RoamingError } from "./errors.ts";
 import type { AnswerPolicy } from "./policy.ts";
+import type { HomeRequestFilter } from "./readModel.ts";
 import type { RoamingRuntime } from "./runtime.ts";
 import {
   ChainOfEventsSchema,
@@ -142,7 +143,8 @@ export function registerHomeRoutes(app: ApiApp, rt: RoamingRuntime, member: Addr
     },
     async (request) => {
       const { limit, after } = keysetPage(request.query, ["number", "string"] as const);
-      const rows = await rt.readModel.homeRequests(member, request.query.state ?? "pending", { limit, after });
+      const state = (request.query.state ?? "pending") as HomeRequestFilter;
+      const rows = await rt.readModel.homeRequests(member, state, { limit, after });
       return pageOfRows(rows, limit, (r) => [r.requestedBlock, r.requestId]);
     },
   );

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { AnswerPayload } from "../payloads.ts";
+import type { Service } from "../subscribers/register.ts";
 import { decideActivation, type OpenedAnswer } from "./decision.ts";
 
 const ID = `0x${"ab".repeat(32)}`;
@@ -20,7 +21,7 @@ const answer = (change: Partial<AnswerPayload> = {}): OpenedAnswer => ({
   },
 });
 
-const decide = (opened: OpenedAnswer | undefined, requested = ["voice", "data", "5g"] as const) =>
+const decide = (opened: OpenedAnswer | undefined, requested: readonly Service[] = ["voice", "data", "5g"]) =>
   decideActivation({ requestId: ID, requested, opened, now: NOW });
 
 describe("visited decision on an answer", () => {
