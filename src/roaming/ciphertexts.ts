@@ -7,7 +7,7 @@ import type { ChainClient } from "../core/chain/client.ts";
 import { hexToUtf8 } from "../core/chain/hexBytes.ts";
 import { eventDecoder } from "../core/chain/indexer/decodeLog.ts";
 import { RoamingExchange } from "../generated/contracts.ts";
-import type { LedgerRequestRow } from "./home.ts";
+import type { LedgerRequestRow } from "./readModel.ts";
 
 export type CiphertextKind = "request" | "answer";
 

@@ -102,10 +102,17 @@ export function registerRoamingCommands(program: Command): void {
     },
   );
 
-  withClientOptions(roaming.command("requests").description("home: requests addressed to us"))
+  withClientOptions(roaming.command("requests").description("home: requests addressed to us, newest first"))
     .option("--state <state>", "pending | answered | all", "pending")
-    .action(async (o: ClientOptions & { state: string }) => {
-      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/roaming/requests?state=${o.state}`), o, (r: Items) =>
+    .option("--limit <n>", "how many (at most 100)", (v) => Number(v), 50)
+    .option("--cursor <cursor>", "the nextCursor of the previous page")
+    .action(async (o: ClientOptions & { state: string; limit: number; cursor?: string }) => {
+      const q = new URLSearchParams({
+        state: o.state,
+        limit: String(o.limit),
+        ...(o.cursor ? { cursor: o.cursor } : {}),
+      });
+      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/roaming/requests?${q}`), o, (r: Items) =>
         table(r.items, ["requestId", "visitedOperator", "ledgerState", "outcome", "answeredAt"]),
       );
     });

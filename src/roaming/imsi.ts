@@ -1,12 +1,13 @@
 // IMSI and PLMN (MCC+MNC) parsing. An IMSI is MCC (3 digits) + MNC (2 or 3) + MSIN, 15 digits at most; which MNC
 // length applies is a property of the network, so the home network is found by matching claimed PLMN prefixes.
+import type { FieldPath } from "../core/errors/index.ts";
 import { invalidRoamingInput } from "./errors.ts";
 
 export const IMSI_PATTERN = "^[0-9]{6,15}$";
 export const PLMN_PATTERN = "^[0-9]{5,6}$";
 
 /** A 15-digit-at-most IMSI, digits only; throws ROAMING_INVALID_INPUT naming `field`. */
-export function parseImsi(value: unknown, field = "imsi"): string {
+export function parseImsi(value: unknown, field: FieldPath): string {
   if (typeof value !== "string" || !/^[0-9]{6,15}$/.test(value)) {
     throw invalidRoamingInput(field, "must be 6 to 15 digits (MCC + MNC + MSIN)");
   }
@@ -14,7 +15,7 @@ export function parseImsi(value: unknown, field = "imsi"): string {
 }
 
 /** A PLMN id: MCC (3 digits) + MNC (2 or 3 digits). */
-export function parsePlmn(value: unknown, field = "plmn"): string {
+export function parsePlmn(value: unknown, field: FieldPath): string {
   if (typeof value !== "string" || !/^[0-9]{5,6}$/.test(value)) {
     throw invalidRoamingInput(field, "must be MCC (3 digits) + MNC (2 or 3 digits)");
   }

@@ -41,6 +41,19 @@ export class OperatorKeys {
     return this.#o.ring.list();
   }
 
+  /** Oldest first: `limit + 1` keys after the key [createdAt, kid] (the caller builds the page). */
+  page(limit: number, after?: readonly [string, string]): EncryptionKeyInfo[] {
+    const byAge = (a: EncryptionKeyInfo, b: EncryptionKeyInfo) =>
+      a.createdAt === b.createdAt ? (a.kid < b.kid ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1;
+    const isAfter = (k: EncryptionKeyInfo) =>
+      !after || k.createdAt > after[0] || (k.createdAt === after[0] && k.kid > after[1]);
+    return this.#o.ring
+      .list()
+      .filter(isAfter)
+      .sort(byAge)
+      .slice(0, limit + 1);
+  }
+
   async #did(didInput?: string): Promise<HostedDid> {
     if (didInput) return this.#o.dids.get(didInput);
     const [first] = await this.#o.dids.list();

@@ -1,73 +1,27 @@
 // Network codes through governance: this operator claims a PLMN (and may declare MSIN ranges); other governors
-// approve through their own agents; the OperatorRegistry executes the claim at a strict majority. Reads come from
-// the read model.
+// approve through their own agents; the OperatorRegistry executes the claim at a strict majority. Reads are the read
+// model's (readModel.ts).
 import { type Address, encodeFunctionData, type Hex, parseEventLogs } from "viem";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
-import type { Queryable } from "../core/store/store.ts";
 import { operatorRegistryAbi } from "./exchange.ts";
 import { parsePlmn, plmnToBytes6 } from "./imsi.ts";
 
-export interface ClaimView {
-  id: number;
-  kind: string;
-  plmn: string;
-  operator: string;
-  proposer: string;
-  deadline: string;
-  msinRanges: Array<{ first: string; last: string }>;
-  state: string;
-  approvals: number;
-}
-
-interface ClaimRow {
-  id: number;
-  kind: string;
-  plmn: string;
-  operator: string;
-  proposer: string;
-  deadline: number;
-  msin_ranges: string;
-  state: string;
-  approvals: number;
-}
-
 export class NetworkClaims {
-  readonly #db: Queryable;
   readonly #outbox: Outbox;
   readonly #me: Address;
   readonly #registry: Address;
   readonly #sync: () => Promise<unknown>;
 
   constructor(options: {
-    db: Queryable;
     outbox: Outbox;
     memberAccount: Address;
     registry: Address;
     sync(): Promise<unknown>;
   }) {
-    this.#db = options.db;
     this.#outbox = options.outbox;
     this.#me = options.memberAccount;
     this.#registry = options.registry;
     this.#sync = options.sync;
-  }
-
-  async list(state?: string): Promise<ClaimView[]> {
-    const rows = await this.#db.query<ClaimRow>(`SELECT * FROM roaming_claims ORDER BY id DESC`);
-    const now = Math.floor(Date.now() / 1000);
-    return rows
-      .map((r) => ({
-        id: Number(r.id),
-        kind: r.kind,
-        plmn: r.plmn,
-        operator: r.operator,
-        proposer: r.proposer,
-        deadline: new Date(Number(r.deadline) * 1000).toISOString(),
-        msinRanges: JSON.parse(r.msin_ranges),
-        state: r.state === "pending" && Number(r.deadline) < now ? "expired" : r.state,
-        approvals: Number(r.approvals),
-      }))
-      .filter((c) => !state || c.state === state);
   }
 
   async claim(input: {

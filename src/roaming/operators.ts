@@ -5,34 +5,20 @@
 import type { Address } from "viem";
 import { formatDid } from "../core/identity/didEthr.ts";
 import type { DidResolver } from "../core/identity/resolver.ts";
-import type { Queryable } from "../core/store/store.ts";
 import { type EncryptionPublicJwk, jwkFromPublicHex } from "./crypto/jwk.ts";
 import { RoamingError } from "./errors.ts";
 import { homePlmnOf, msinOf } from "./imsi.ts";
+import type { NetworkRow, RoamingReadModel } from "./readModel.ts";
 
 export interface HomeNetwork {
   plmn: string;
   operator: Address;
 }
 
-export interface NetworkView {
-  plmn: string;
-  operator: Address;
-  msinRanges: Array<{ first: string; last: string }>;
-  sinceBlock: number;
-}
-
-interface NetworkRow {
-  plmn: string;
-  operator: string;
-  msin_ranges: string;
-  since_block: number;
-}
-
 const CACHE_MS = 1000;
 
 export class OperatorDirectory {
-  readonly #db: Queryable;
+  readonly #readModel: RoamingReadModel;
   readonly #resolver: DidResolver;
   readonly #chainId: number;
   #networks: { at: number; rows: NetworkRow[] } | undefined;
@@ -40,19 +26,10 @@ export class OperatorDirectory {
   // is noticed a second later at most, well inside the old key's grace period.
   readonly #keys = new Map<string, { at: number; keys: EncryptionPublicJwk[] }>();
 
-  constructor(db: Queryable, resolver: DidResolver, chainId: number) {
-    this.#db = db;
+  constructor(readModel: RoamingReadModel, resolver: DidResolver, chainId: number) {
+    this.#readModel = readModel;
     this.#resolver = resolver;
     this.#chainId = chainId;
-  }
-
-  async networks(): Promise<NetworkView[]> {
-    return (await this.#rows(true)).map((r) => ({
-      plmn: r.plmn,
-      operator: r.operator as Address,
-      msinRanges: JSON.parse(r.msin_ranges),
-      sinceBlock: Number(r.since_block),
-    }));
   }
 
   async networksOf(operator: Address): Promise<string[]> {
@@ -78,12 +55,9 @@ export class OperatorDirectory {
 
   /** The operator's DID (from its OperatorIdentitySet), or undefined. */
   async didOf(operator: Address): Promise<string | undefined> {
-    const row = await this.#db.one<{ identity: string }>(
-      `SELECT identity FROM roaming_operator_identities WHERE operator = $1`,
-      [operator.toLowerCase()],
-    );
-    if (!row || /^0x0+$/.test(row.identity)) return undefined;
-    return formatDid(this.#chainId, row.identity as Address);
+    const identity = await this.#readModel.identityOf(operator);
+    if (!identity || /^0x0+$/.test(identity)) return undefined;
+    return formatDid(this.#chainId, identity as Address);
   }
 
   /** Every encryption key the operator publishes, oldest first: the last is the one to encrypt to. */
@@ -132,9 +106,9 @@ export class OperatorDirectory {
     return key;
   }
 
-  async #rows(fresh = false): Promise<NetworkRow[]> {
-    if (!fresh && this.#networks && Date.now() - this.#networks.at < CACHE_MS) return this.#networks.rows;
-    const rows = await this.#db.query<NetworkRow>(`SELECT * FROM roaming_networks ORDER BY plmn`);
+  async #rows(): Promise<NetworkRow[]> {
+    if (this.#networks && Date.now() - this.#networks.at < CACHE_MS) return this.#networks.rows;
+    const rows = await this.#readModel.allNetworks();
     this.#networks = { at: Date.now(), rows };
     return rows;
   }

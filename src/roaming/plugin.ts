@@ -50,7 +50,7 @@ export const roamingPlugin: DomainPlugin = {
   async start(context) {
     const runtime = await roamingRuntime(context);
     return startRoamingWorker({
-      store: context.store,
+      readModel: runtime.readModel,
       indexer: context.indexer,
       logger: context.logger.child({ domain: "roaming" }),
       memberAccount: context.config.memberAccount,

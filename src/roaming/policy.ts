@@ -1,8 +1,8 @@
 // The home operator's answer policy: what it grants a roaming subscriber, decided from its register entry. Pure, so
 // the rule is easy to read and test: refuse unknown, barred and suspended subscribers and those without roaming;
 // otherwise grant each requested service the subscription includes and the policy does not withhold abroad.
-import type { Store } from "../core/store/store.ts";
 import { invalidRoamingInput } from "./errors.ts";
+import type { PolicyRepository } from "./repository.ts";
 import { noServices, SERVICES, type Service, type ServiceFlags, type Subscriber } from "./subscribers/register.ts";
 
 export interface AnswerPolicy {
@@ -75,28 +75,25 @@ export function validatePolicy(input: Partial<AnswerPolicy>, base: AnswerPolicy)
   return policy;
 }
 
+/** The policy in force, cached: it is read for every batch of requests answered. */
 export class PolicyStore {
-  readonly #store: Store;
+  readonly #repository: PolicyRepository;
   #cached: AnswerPolicy | undefined;
 
-  constructor(store: Store) {
-    this.#store = store;
+  constructor(repository: PolicyRepository) {
+    this.#repository = repository;
   }
 
   async get(): Promise<AnswerPolicy> {
     if (this.#cached) return this.#cached;
-    const row = await this.#store.one<{ policy: string }>(`SELECT policy FROM roaming_answer_policy WHERE id = 1`);
-    this.#cached = row ? { ...DEFAULT_POLICY, ...(JSON.parse(row.policy) as Partial<AnswerPolicy>) } : DEFAULT_POLICY;
+    const stored = (await this.#repository.load()) as Partial<AnswerPolicy> | undefined;
+    this.#cached = stored ? { ...DEFAULT_POLICY, ...stored } : DEFAULT_POLICY;
     return this.#cached;
   }
 
   async update(change: Partial<AnswerPolicy>): Promise<AnswerPolicy> {
     const policy = validatePolicy(change, await this.get());
-    await this.#store.exec(
-      `INSERT INTO roaming_answer_policy (id, policy, updated_at) VALUES (1, $1, $2)
-       ON CONFLICT (id) DO UPDATE SET policy = $1, updated_at = $2`,
-      [JSON.stringify(policy), new Date().toISOString()],
-    );
+    await this.#repository.save(policy, new Date().toISOString());
     this.#cached = policy;
     return policy;
   }

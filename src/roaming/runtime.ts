@@ -2,14 +2,16 @@
 import type { AgentContext } from "../agent/domain.ts";
 import { CiphertextSource } from "./ciphertexts.ts";
 import { EncryptionKeyRing } from "./crypto/keyRing.ts";
-import { HomeResponder } from "./home.ts";
+import { HomeResponder } from "./home/index.ts";
 import { OperatorKeys } from "./keys.ts";
 import { NetworkClaims } from "./networks.ts";
 import { OperatorDirectory } from "./operators.ts";
 import { PolicyStore } from "./policy.ts";
 import { OPERATOR_REGISTRY, ROAMING_EXCHANGE } from "./projection.ts";
-import { SqlSubscriberRegister } from "./subscribers/sqlRegister.ts";
-import { VisitedService } from "./visited.ts";
+import { RoamingReadModel } from "./readModel.ts";
+import { PolicyRepository, rememberSelf } from "./repository.ts";
+import { SqlSubscriberRegister } from "./subscribers/repository.ts";
+import { VisitedService } from "./visited/index.ts";
 
 /** Tuning knobs, from the environment so that the sandbox, tests and benchmarks can set them per agent process. */
 export interface RoamingSettings {
@@ -39,6 +41,7 @@ export function roamingSettings(): RoamingSettings {
 
 export interface RoamingRuntime {
   settings: RoamingSettings;
+  readModel: RoamingReadModel;
   keys: OperatorKeys;
   directory: OperatorDirectory;
   claims: NetworkClaims;
@@ -65,17 +68,15 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
   const ring = new EncryptionKeyRing(context.keystore, { graceSeconds: settings.keyGraceSeconds });
   const memberAccount = context.config.memberAccount;
   // From now on the projection keeps only the exchanges this member is a party to.
-  await context.store.exec(
-    "INSERT INTO roaming_self (member) SELECT CAST($1 AS TEXT) WHERE NOT EXISTS (SELECT 1 FROM roaming_self WHERE member = $1)",
-    [memberAccount.toLowerCase()],
-  );
+  await rememberSelf(context.store, memberAccount);
   const exchange = context.contractAddress(ROAMING_EXCHANGE);
   const registry = context.contractAddress(OPERATOR_REGISTRY);
   const sync = () => context.indexer.syncOnce();
   const logger = context.logger.child({ domain: "roaming" });
-  const directory = new OperatorDirectory(context.store, context.resolver, context.config.chain.chainId);
+  const readModel = new RoamingReadModel(context.store);
+  const directory = new OperatorDirectory(readModel, context.resolver, context.config.chain.chainId);
   const register = new SqlSubscriberRegister(context.store);
-  const policy = new PolicyStore(context.store);
+  const policy = new PolicyStore(new PolicyRepository(context.store));
   const ciphertexts = new CiphertextSource(context.chain, exchange);
   const batch = {
     maxSize: settings.batchMaxSize,
@@ -84,6 +85,7 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
   };
   return {
     settings,
+    readModel,
     directory,
     register,
     policy,
@@ -97,7 +99,7 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
       graceSeconds: settings.keyGraceSeconds,
       sync,
     }),
-    claims: new NetworkClaims({ db: context.store, outbox: context.outbox, memberAccount, registry, sync }),
+    claims: new NetworkClaims({ outbox: context.outbox, memberAccount, registry, sync }),
     visited: new VisitedService({
       store: context.store,
       outbox: context.outbox,
@@ -111,6 +113,7 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
     }),
     home: new HomeResponder({
       store: context.store,
+      readModel,
       outbox: context.outbox,
       logger,
       memberAccount,

@@ -6,16 +6,15 @@
 import type { Logger } from "pino";
 import type { Address } from "viem";
 import type { ChainEvent, Indexer } from "../core/chain/indexer/indexer.ts";
-import { queryIn } from "../core/store/index.ts";
-import type { Store } from "../core/store/store.ts";
 import { type CiphertextSource, ciphertextOf, type SealedRow } from "./ciphertexts.ts";
-import type { HomeResponder, LedgerRequestRow } from "./home.ts";
+import type { HomeResponder } from "./home/index.ts";
 import type { OperatorKeys } from "./keys.ts";
 import { ROAMING_EXCHANGE } from "./projection.ts";
-import type { VisitedService } from "./visited.ts";
+import type { RoamingReadModel } from "./readModel.ts";
+import type { VisitedService } from "./visited/index.ts";
 
 export interface RoamingWorkerOptions {
-  store: Store;
+  readModel: RoamingReadModel;
   indexer: Indexer;
   logger: Logger;
   memberAccount: Address;
@@ -28,6 +27,8 @@ export interface RoamingWorkerOptions {
 
 // A request or answer the event pass has not handled for this long is the sweep's to handle.
 const SETTLE_MS = 2000;
+/** Answers the sweep picks up per pass. */
+const SWEEP_LIMIT = 5000;
 
 export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<void> } {
   const me = o.memberAccount.toLowerCase();
@@ -39,11 +40,7 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
   let stopped = false;
 
   const sealedRows = async (ciphertexts: Map<string, string>): Promise<SealedRow[]> => {
-    const rows = await queryIn<LedgerRequestRow>(
-      o.store,
-      (list) => `SELECT * FROM roaming_requests WHERE request_id IN (${list})`,
-      [...ciphertexts.keys()],
-    );
+    const rows = await o.readModel.requests([...ciphertexts.keys()]);
     return rows.map((row) => ({ ...row, ciphertext: ciphertexts.get(row.request_id) as string }));
   };
 
@@ -80,11 +77,10 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
   const sweep = async () => {
     try {
       await o.home.answerPending(SETTLE_MS);
-      const missed = await o.store.query<LedgerRequestRow>(
-        `SELECT r.* FROM roaming_requests r JOIN roaming_sessions s ON s.request_id = r.request_id
-         WHERE r.vpmn = $1 AND r.state = 'answered' AND s.state IN ('queued', 'requested') AND r.answered_seen_at < $2
-         LIMIT 5000`,
-        [me, new Date(Date.now() - SETTLE_MS).toISOString()],
+      const missed = await o.readModel.answeredWhileOpen(
+        o.memberAccount,
+        new Date(Date.now() - SETTLE_MS).toISOString(),
+        SWEEP_LIMIT,
       );
       if (missed.length) await o.visited.handleAnswers(await o.ciphertexts.attach("answer", missed));
       await o.visited.sweepExpired();

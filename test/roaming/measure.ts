@@ -4,7 +4,7 @@
 import { type AbiFunction, type Address, type Hex, toFunctionSelector } from "viem";
 import type { ChainClient } from "../../src/core/chain/client.ts";
 import { RoamingExchange } from "../../src/generated/contracts.ts";
-import type { SessionState, SessionView } from "../../src/roaming/visited.ts";
+import type { SessionState, SessionView } from "../../src/roaming/visited/index.ts";
 import type { TestAgentEndpoint } from "../support/consortium.ts";
 
 export interface OnChainCost {

@@ -16,6 +16,7 @@ import {
   encodeSubmitRequests,
 } from "../../src/roaming/exchange.ts";
 import { OperatorDirectory } from "../../src/roaming/operators.ts";
+import { RoamingReadModel } from "../../src/roaming/readModel.ts";
 import { eventually } from "../support/eventually.ts";
 import {
   expectOk,
@@ -91,7 +92,11 @@ describe("roaming authentication through the agents", () => {
           [session.requestId.toLowerCase()],
         );
         assert.equal(Number(kept?.n), 0);
-        assert.equal((await c.op[third].call("GET", `/v1/roaming/requests/${session.requestId}/events`)).status, 404);
+        const notOurs = await c.op[third].call<{ code: string }>(
+          "GET",
+          `/v1/roaming/requests/${session.requestId}/events`,
+        );
+        assert.deepEqual([notOurs.status, notOurs.body.code], [404, "ROAMING_REQUEST_NOT_FOUND"]);
       }
     }
   });
@@ -194,7 +199,11 @@ describe("roaming authentication through the agents", () => {
         }
       });
       // South (the genuine home operator) answers A with a grant that belongs to B, and B with a damaged JWE.
-      const directory = new OperatorDirectory(c.op.south.agent.store, c.op.south.agent.resolver, c.devnet.chainId);
+      const directory = new OperatorDirectory(
+        new RoamingReadModel(c.op.south.agent.store),
+        c.op.south.agent.resolver,
+        c.devnet.chainId,
+      );
       const northKey = await directory.currentKeyOf(c.op.north.agent.config.memberAccount);
       const grant = {
         v: 1,
@@ -228,7 +237,11 @@ describe("roaming authentication through the agents", () => {
   });
 
   it("a tampered request ciphertext or a forged pseudonym gets a refusal recorded by the home operator", async () => {
-    const directory = new OperatorDirectory(c.op.north.agent.store, c.op.north.agent.resolver, c.devnet.chainId);
+    const directory = new OperatorDirectory(
+      new RoamingReadModel(c.op.north.agent.store),
+      c.op.north.agent.resolver,
+      c.devnet.chainId,
+    );
     const eastMember = c.op.east.agent.config.memberAccount;
     const eastKey = await directory.currentKeyOf(eastMember);
     const northKeys = await expectOk<{ items: Array<{ kid: string }> }>(c.op.north.call("GET", "/v1/roaming/keys"));
@@ -259,7 +272,7 @@ describe("roaming authentication through the agents", () => {
     const outcomes = await eventually(async () => {
       const { items } = await expectOk<{
         items: Array<{ requestId: string; outcome: string | null; answerTx: string | null }>;
-      }>(c.op.east.call("GET", "/v1/roaming/requests?state=all"));
+      }>(c.op.east.call("GET", "/v1/roaming/requests?state=all&limit=100"));
       const mine = ids.map((id) => items.find((r) => r.requestId === id));
       assert.ok(
         mine.every((r) => r?.answerTx),
@@ -271,7 +284,12 @@ describe("roaming authentication through the agents", () => {
   });
 
   it("rejects bad attach input naming the field, and records nothing", async () => {
-    const before = await expectOk<Record<string, number>>(c.op.north.call("GET", "/v1/roaming/sessions/stats"));
+    // Sessions of earlier tests may still change state meanwhile: count them all, whatever their state.
+    const sessionCount = async () =>
+      Object.values(
+        await expectOk<Record<string, number>>(c.op.north.call("GET", "/v1/roaming/sessions/stats")),
+      ).reduce((a, b) => a + b, 0);
+    const before = await sessionCount();
     const bad = await c.op.north.call<{ code: string; details: Array<{ field: string }> }>(
       "POST",
       "/v1/roaming/attach",
@@ -289,14 +307,37 @@ describe("roaming authentication through the agents", () => {
       },
     );
     assert.equal(wrongPlmn.status, 400);
+    assert.equal(wrongPlmn.body.code, "ROAMING_INVALID_INPUT");
     assert.equal(wrongPlmn.body.details[0]?.field, "body.items[1].visitedPlmn");
-    const csv = await c.op.north.call<{ details: Array<{ field: string }> }>("POST", "/v1/roaming/subscribers/import", {
-      csv: "imsi,msisdn,status,roaming_allowed,voice,sms,data,volte,5g\n001010000000777,447900000777,active,1,1,1,1,1,maybe\n",
-    });
-    assert.equal(csv.status, 400);
-    assert.match(csv.body.details[0]!.field, /csv line 2 column 5g/);
-    assert.equal((await c.op.north.call("GET", `/v1/roaming/subscribers/${imsiOf(NETWORKS.north, 777)}`)).status, 404);
-    assert.deepEqual(await expectOk(c.op.north.call("GET", "/v1/roaming/sessions/stats")), before);
+    const csv = await c.op.north.call<{ code: string; details: Array<{ field: string; message: string }> }>(
+      "POST",
+      "/v1/roaming/subscribers/import",
+      {
+        csv: "imsi,msisdn,status,roaming_allowed,voice,sms,data,volte,5g\n001010000000777,447900000777,active,1,1,1,1,1,maybe\n",
+      },
+    );
+    assert.deepEqual(
+      [csv.status, csv.body.code, csv.body.details[0]?.field],
+      [400, "ROAMING_INVALID_INPUT", "body.csv"],
+    );
+    assert.match(csv.body.details[0]!.message, /line 2 column 5g/);
+    const badMsisdn = await c.op.north.call<{ code: string; details: Array<{ field: string }> }>(
+      "PUT",
+      "/v1/roaming/subscribers",
+      { items: [subscriber(imsiOf(NETWORKS.north, 778)), { ...subscriber(imsiOf(NETWORKS.north, 779)), msisdn: "0" }] },
+    );
+    assert.equal(badMsisdn.status, 400);
+    assert.equal(badMsisdn.body.details[0]?.field, "body.items[1].msisdn");
+    for (const n of [777, 778]) {
+      const missing = await c.op.north.call<{ code: string }>(
+        "GET",
+        `/v1/roaming/subscribers/${imsiOf(NETWORKS.north, n)}`,
+      );
+      assert.deepEqual([missing.status, missing.body.code], [404, "ROAMING_SUBSCRIBER_NOT_FOUND"]);
+    }
+    const noSession = await c.op.north.call<{ code: string }>("GET", `/v1/roaming/sessions/0x${"00".repeat(32)}`);
+    assert.deepEqual([noSession.status, noSession.body.code], [404, "ROAMING_SESSION_NOT_FOUND"]);
+    assert.equal(await sessionCount(), before);
   });
 
   it("key rotation on both sides does not break requests in flight", async () => {

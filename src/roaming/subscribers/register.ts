@@ -1,6 +1,6 @@
 // The seam to the home operator's subscriber register (HLR/HSS). The roaming workflow only needs a lookup by IMSI;
 // a production adapter would query the operator's HSS (e.g. over Diameter S6a or its provisioning API) behind the
-// same interface. SqlSubscriberRegister is the built-in implementation in the agent's own store.
+// same interface. SqlSubscriberRegister (repository.ts) is the built-in implementation in the agent's own store.
 
 export const SERVICES = ["voice", "sms", "data", "volte", "5g"] as const;
 export type Service = (typeof SERVICES)[number];

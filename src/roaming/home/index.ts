@@ -2,38 +2,29 @@
 // checks that it is well formed and that its pseudonym matches the IMSI inside (only the genuine VPMN can compute
 // it), looks the subscriber up in the register, applies the answer policy and answers, encrypted to the VPMN, in
 // batches. Whatever goes wrong with a request ends in an answer that grants nothing and says why (inside the JWE).
+// The SQL of its own bookkeeping is in repository.ts; the requests come from the read model.
 
 import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
-import type { Outbox } from "../core/chain/outbox/outbox.ts";
-import { DERIVED_DATA, execIn } from "../core/store/index.ts";
-import type { Store } from "../core/store/store.ts";
-import { Batcher } from "./batcher.ts";
-import type { CiphertextSource, SealedRow } from "./ciphertexts.ts";
-import { JweOpener, sealBatch } from "./crypto/jwe.ts";
-import type { EncryptionPublicJwk } from "./crypto/jwk.ts";
-import type { EncryptionKeyRing } from "./crypto/keyRing.ts";
-import { PairKeyCache, requestTag } from "./crypto/pseudonym.ts";
-import { batchGas, encodeSubmitAnswers } from "./exchange.ts";
-import type { OperatorDirectory } from "./operators.ts";
-import type { AnswerPayload, RequestPayload } from "./payloads.ts";
-import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "./policy.ts";
-import { noServices, SERVICES, type Service, type SubscriberRegister } from "./subscribers/register.ts";
-
-/** A request as the read model keeps it (no ciphertexts: see ciphertexts.ts). */
-export interface LedgerRequestRow {
-  request_id: string;
-  vpmn: string;
-  hpmn: string;
-  pseudonym: string;
-  expires_at: number;
-  state: string;
-  requested_block: number;
-  answered_block: number | null;
-}
+import type { Outbox } from "../../core/chain/outbox/outbox.ts";
+import type { Store } from "../../core/store/store.ts";
+import { Batcher } from "../batcher.ts";
+import type { CiphertextSource, SealedRow } from "../ciphertexts.ts";
+import { JweOpener, sealBatch } from "../crypto/jwe.ts";
+import type { EncryptionPublicJwk } from "../crypto/jwk.ts";
+import type { EncryptionKeyRing } from "../crypto/keyRing.ts";
+import { PairKeyCache, requestTag } from "../crypto/pseudonym.ts";
+import { batchGas, encodeSubmitAnswers } from "../exchange.ts";
+import type { OperatorDirectory } from "../operators.ts";
+import type { AnswerPayload, RequestPayload } from "../payloads.ts";
+import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "../policy.ts";
+import type { LedgerRequestRow, RoamingReadModel } from "../readModel.ts";
+import { noServices, SERVICES, type Service, type SubscriberRegister } from "../subscribers/register.ts";
+import { type HomeRequestRecord, HomeRequestRepository } from "./repository.ts";
 
 export interface HomeResponderOptions {
   store: Store;
+  readModel: RoamingReadModel;
   outbox: Outbox;
   logger: Logger;
   memberAccount: Address;
@@ -54,6 +45,9 @@ interface QueuedAnswer {
   payload: AnswerPayload;
 }
 
+/** Requests the sweep picks up per pass. */
+const SWEEP_LIMIT = 5000;
+
 const maskImsi = (imsi: string) => `${imsi.slice(0, 5)}${"*".repeat(Math.max(0, imsi.length - 7))}${imsi.slice(-2)}`;
 const asFlags = (services: Record<Service, boolean>) =>
   Object.fromEntries(SERVICES.map((s) => [s, services[s] ? 1 : 0])) as Record<Service, 0 | 1>;
@@ -65,9 +59,11 @@ export class HomeResponder {
   readonly #batcher: Batcher<QueuedAnswer>;
   readonly #inProgress = new Set<string>();
   readonly #me: string;
+  readonly #records: HomeRequestRepository;
 
   constructor(options: HomeResponderOptions) {
     this.#o = options;
+    this.#records = new HomeRequestRepository(options.store);
     this.#opener = new JweOpener(options.ring);
     this.#me = options.memberAccount.toLowerCase();
     this.#batcher = new Batcher<QueuedAnswer>({
@@ -81,11 +77,10 @@ export class HomeResponder {
    * Requests seen in the last `settleMs` are left to the event pass that is handling them.
    */
   async answerPending(settleMs: number): Promise<number> {
-    const rows = await this.#o.store.query<LedgerRequestRow>(
-      `SELECT r.* FROM roaming_requests r LEFT JOIN roaming_home_requests h ON h.request_id = r.request_id
-       WHERE r.hpmn = $1 AND r.state = 'pending' AND h.request_id IS NULL AND r.requested_seen_at < $2
-       ORDER BY r.requested_block LIMIT 5000`,
-      [this.#me, new Date(Date.now() - settleMs).toISOString()],
+    const rows = await this.#o.readModel.unanswered(
+      this.#o.memberAccount,
+      new Date(Date.now() - settleMs).toISOString(),
+      SWEEP_LIMIT,
     );
     const now = Date.now();
     const open = rows.filter((r) => !this.#inProgress.has(r.request_id) && Number(r.expires_at) * 1000 > now);
@@ -103,7 +98,7 @@ export class HomeResponder {
       (r) => r.hpmn === this.#me && !this.#inProgress.has(r.request_id) && Number(r.expires_at) * 1000 > now,
     );
     for (const row of mine) this.#inProgress.add(row.request_id);
-    const queued: Array<{ answer: QueuedAnswer; record: unknown[] }> = [];
+    const queued: Array<{ answer: QueuedAnswer; record: HomeRequestRecord }> = [];
     for (const row of mine) {
       try {
         queued.push(await this.#answerFor(row, now));
@@ -113,15 +108,7 @@ export class HomeResponder {
       }
     }
     if (queued.length === 0) return 0;
-    await this.#o.store.transaction(async (tx) => {
-      for (const { record } of queued) {
-        await tx.exec(
-          `INSERT INTO roaming_home_requests (request_id, visited_operator, visited_plmn, imsi_masked, outcome, granted,
-             valid_until, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (request_id) DO NOTHING`,
-          record as never,
-        );
-      }
-    }, DERIVED_DATA);
+    await this.#records.received(queued.map((q) => q.record));
     for (const { answer } of queued) {
       this.#batcher.add("answers", answer).then(
         () => this.#inProgress.delete(answer.requestId),
@@ -134,7 +121,7 @@ export class HomeResponder {
     return queued.length;
   }
 
-  async #answerFor(row: SealedRow, now: number): Promise<{ answer: QueuedAnswer; record: unknown[] }> {
+  async #answerFor(row: SealedRow, now: number): Promise<{ answer: QueuedAnswer; record: HomeRequestRecord }> {
     const vpmn = row.vpmn as Address;
     let request: RequestPayload | undefined;
     let homeKid = "";
@@ -167,16 +154,16 @@ export class HomeResponder {
       services: asFlags(decision.services),
       validUntil,
     };
-    const record = [
-      row.request_id,
-      vpmn,
-      request?.visitedPlmn ?? null,
-      request && decision.outcome !== "invalid-request" ? maskImsi(request.imsi) : null,
-      decision.outcome,
-      JSON.stringify(payload.services),
-      decision.outcome === "granted" ? validUntil : null,
-      new Date(now).toISOString(),
-    ];
+    const record: HomeRequestRecord = {
+      requestId: row.request_id,
+      visitedOperator: vpmn,
+      visitedPlmn: request?.visitedPlmn ?? null,
+      imsiMasked: request && decision.outcome !== "invalid-request" ? maskImsi(request.imsi) : null,
+      outcome: decision.outcome,
+      granted: JSON.stringify(payload.services),
+      validUntil: decision.outcome === "granted" ? validUntil : null,
+      receivedAt: new Date(now).toISOString(),
+    };
     return { answer: { requestId: row.request_id as Hex, recipient, payload }, record };
   }
 
@@ -226,16 +213,10 @@ export class HomeResponder {
       ),
       label: `roaming.submitAnswers x${answers.length}`,
     });
-    const at = new Date().toISOString();
-    await this.#o.store.transaction(
-      (tx) =>
-        execIn(
-          tx,
-          (list) => `UPDATE roaming_home_requests SET answered_at = $1, answer_tx = $2 WHERE request_id IN (${list})`,
-          answers.map((a) => a.requestId),
-          [at, receipt.transactionHash],
-        ),
-      DERIVED_DATA,
+    await this.#records.answered(
+      answers.map((a) => a.requestId),
+      new Date().toISOString(),
+      receipt.transactionHash,
     );
   }
 

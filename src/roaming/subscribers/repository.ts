@@ -1,15 +1,8 @@
-// SubscriberRegister over the agent's store (SQLite or PostgreSQL): the home operator's subscribers as the roaming
-// answer needs them. Writes are validated first and applied in one transaction: a bad row changes nothing.
+// The home subscriber register in the agent's store (SQLite or PostgreSQL): the built-in SubscriberRegister, the
+// HLR/HSS adapter's SQL implementation. SQL only: callers validate first (validation.ts); a call's subscribers are
+// written in one transaction, so a failure changes nothing.
 import type { Store } from "../../core/store/store.ts";
-import { invalidRoamingInput } from "../errors.ts";
-import { parseImsi } from "../imsi.ts";
-import {
-  type ManagedSubscriberRegister,
-  SERVICES,
-  SUBSCRIBER_STATUSES,
-  type Subscriber,
-  type SubscriberInput,
-} from "./register.ts";
+import { type ManagedSubscriberRegister, SERVICES, type Subscriber, type SubscriberInput } from "./register.ts";
 
 interface Row {
   imsi: string;
@@ -20,6 +13,8 @@ interface Row {
   updated_at: string;
 }
 
+const COLUMNS = "imsi, msisdn, status, roaming_allowed, services, updated_at";
+
 const toSubscriber = (r: Row): Subscriber => ({
   imsi: r.imsi,
   msisdn: r.msisdn,
@@ -29,24 +24,6 @@ const toSubscriber = (r: Row): Subscriber => ({
   updatedAt: r.updated_at,
 });
 
-/** Checks one subscriber; `field` prefixes the failing field (e.g. "body.items[3]"). */
-export function validateSubscriber(input: SubscriberInput, field: string): SubscriberInput {
-  parseImsi(input.imsi, `${field}.imsi`);
-  if (typeof input.msisdn !== "string" || !/^[1-9][0-9]{6,14}$/.test(input.msisdn)) {
-    throw invalidRoamingInput(`${field}.msisdn`, "must be an E.164 number without + (7 to 15 digits)");
-  }
-  if (!SUBSCRIBER_STATUSES.includes(input.status)) {
-    throw invalidRoamingInput(`${field}.status`, `must be one of ${SUBSCRIBER_STATUSES.join(", ")}`);
-  }
-  if (typeof input.roamingAllowed !== "boolean")
-    throw invalidRoamingInput(`${field}.roamingAllowed`, "must be a boolean");
-  for (const s of SERVICES) {
-    if (typeof input.services?.[s] !== "boolean")
-      throw invalidRoamingInput(`${field}.services.${s}`, "must be a boolean");
-  }
-  return input;
-}
-
 export class SqlSubscriberRegister implements ManagedSubscriberRegister {
   readonly #store: Store;
 
@@ -55,21 +32,17 @@ export class SqlSubscriberRegister implements ManagedSubscriberRegister {
   }
 
   async lookup(imsi: string): Promise<Subscriber | undefined> {
-    const row = await this.#store.one<Row>(`SELECT * FROM roaming_subscribers WHERE imsi = $1`, [imsi]);
+    const row = await this.#store.one<Row>(`SELECT ${COLUMNS} FROM roaming_subscribers WHERE imsi = $1`, [imsi]);
     return row ? toSubscriber(row) : undefined;
   }
 
   async upsert(subscribers: readonly SubscriberInput[]): Promise<number> {
-    subscribers.forEach((s, i) => {
-      validateSubscriber(s, `items[${i}]`);
-    });
     const now = new Date().toISOString();
     await this.#store.transaction(async (tx) => {
       for (const s of subscribers) {
         const services = JSON.stringify(Object.fromEntries(SERVICES.map((k) => [k, s.services[k]])));
         await tx.exec(
-          `INSERT INTO roaming_subscribers (imsi, msisdn, status, roaming_allowed, services, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO roaming_subscribers (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (imsi) DO UPDATE SET msisdn = $2, status = $3, roaming_allowed = $4, services = $5, updated_at = $6`,
           [s.imsi, s.msisdn, s.status, s.roamingAllowed ? 1 : 0, services, now],
         );
@@ -83,9 +56,10 @@ export class SqlSubscriberRegister implements ManagedSubscriberRegister {
     return changes > 0;
   }
 
+  /** By IMSI, `limit` rows after `after`. */
   async list(page: { limit: number; after?: string }): Promise<Subscriber[]> {
     const rows = await this.#store.query<Row>(
-      `SELECT * FROM roaming_subscribers WHERE imsi > $1 ORDER BY imsi LIMIT $2`,
+      `SELECT ${COLUMNS} FROM roaming_subscribers WHERE imsi > $1 ORDER BY imsi LIMIT $2`,
       [page.after ?? "", page.limit],
     );
     return rows.map(toSubscriber);

@@ -1,0 +1,143 @@
+// The visited side's writes to the RoamingExchange: requests batched per home operator (sealed to its key, one
+// ephemeral key per batch), activations and refusals, and expiries, each batched (batcher.ts) and sent through the
+// outbox; once a batch is mined its sessions are updated in one statement. A refused request batch fails its
+// sessions (recorded, waiters woken) instead of leaving them queued.
+import type { Logger } from "pino";
+import type { Address, Hex } from "viem";
+import type { Outbox } from "../../core/chain/outbox/outbox.ts";
+import { Batcher } from "../batcher.ts";
+import { sealBatch } from "../crypto/jwe.ts";
+import type { EncryptionPublicJwk } from "../crypto/jwk.ts";
+import { batchGas, encodeExpire, encodeRecordActivations, encodeSubmitRequests } from "../exchange.ts";
+import type { RequestPayload } from "../payloads.ts";
+import type { SessionRepository } from "./repository.ts";
+import type { SessionWaiters } from "./waiters.ts";
+
+export interface QueuedRequest {
+  requestId: Hex;
+  recipient: EncryptionPublicJwk;
+  pseudonym: Hex;
+  expiresAt: bigint;
+  payload: RequestPayload;
+}
+
+export interface QueuedActivation {
+  requestId: Hex;
+  activated: boolean;
+  servicesDigest: Hex;
+}
+
+export interface SubmissionOptions {
+  outbox: Outbox;
+  logger: Logger;
+  memberAccount: Address;
+  exchange: Address;
+  sessions: SessionRepository;
+  waiters: SessionWaiters;
+  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number };
+}
+
+export class VisitedSubmission {
+  readonly #o: SubmissionOptions;
+  readonly #requests: Batcher<QueuedRequest>;
+  readonly #activations: Batcher<QueuedActivation>;
+  readonly #expiries: Batcher<Hex>;
+
+  constructor(options: SubmissionOptions) {
+    this.#o = options;
+    this.#requests = new Batcher({ ...options.batch, flush: (hpmn, items) => this.#flushRequests(hpmn, items) });
+    this.#activations = new Batcher({ ...options.batch, flush: (_d, items) => this.#flushActivations(items) });
+    this.#expiries = new Batcher({ ...options.batch, flush: (_d, ids) => this.#flushExpiries(ids) });
+  }
+
+  /** Queues a request for its home operator's next batch; a refused batch is recorded on the sessions. */
+  request(hpmn: Address, item: QueuedRequest): void {
+    this.#requests.add(hpmn, item).catch(() => {
+      // Recorded on the session by #flushRequests.
+    });
+  }
+
+  activation(record: QueuedActivation): void {
+    this.#activations.add("activations", record).catch((error: unknown) => {
+      this.#o.logger.warn({ err: error, requestId: record.requestId }, "roaming: activation batch failed");
+    });
+  }
+
+  /** Only requests that reached the chain can be expired there. */
+  expiry(requestId: Hex): void {
+    this.#expiries.add("expiries", requestId).catch((error: unknown) => {
+      this.#o.logger.warn({ err: error, requestId }, "roaming: expiry batch failed");
+    });
+  }
+
+  async #flushRequests(hpmn: string, items: QueuedRequest[]): Promise<void> {
+    const recipient = (items[0] as QueuedRequest).recipient;
+    const sealed = sealBatch(
+      recipient,
+      items.map((i) => ({ itemId: i.requestId, payload: i.payload })),
+    );
+    const ids = items.map((item) => item.requestId);
+    try {
+      const receipt = await this.#o.outbox.send({
+        from: this.#o.memberAccount,
+        to: this.#o.exchange,
+        data: encodeSubmitRequests(
+          hpmn as Address,
+          items.map((item, i) => ({
+            requestId: item.requestId,
+            pseudonym: item.pseudonym,
+            expiresAt: item.expiresAt,
+            ciphertext: sealed[i] as string,
+          })),
+        ),
+        ...batchGas("request", items.length, sealed as string[]),
+        label: `roaming.submitRequests x${items.length}`,
+      });
+      await this.#o.sessions.submitted(ids, new Date().toISOString(), receipt.transactionHash);
+    } catch (error) {
+      const outcome = `ledger-rejected: ${(error as Error).message}`.slice(0, 300);
+      await this.#o.sessions.failed(ids, outcome, new Date().toISOString());
+      for (const id of ids) this.#o.waiters.wake(id);
+      throw error;
+    }
+  }
+
+  async #flushActivations(items: QueuedActivation[]): Promise<void> {
+    const receipt = await this.#o.outbox.send({
+      from: this.#o.memberAccount,
+      to: this.#o.exchange,
+      data: encodeRecordActivations(items),
+      ...batchGas("activation", items.length),
+      label: `roaming.recordActivations x${items.length}`,
+    });
+    await this.#o.sessions.closed(
+      items.map((i) => i.requestId),
+      new Date().toISOString(),
+      receipt.transactionHash,
+    );
+  }
+
+  async #flushExpiries(ids: Hex[]): Promise<void> {
+    const receipt = await this.#o.outbox.send({
+      from: this.#o.memberAccount,
+      to: this.#o.exchange,
+      data: encodeExpire(ids),
+      ...batchGas("expiry", ids.length),
+      label: `roaming.expire x${ids.length}`,
+    });
+    await this.#o.sessions.closed(ids, new Date().toISOString(), receipt.transactionHash);
+  }
+
+  /** Waits for every queued request, activation and expiry to be sent and mined. */
+  async drain(): Promise<void> {
+    await this.#requests.drain();
+    await this.#activations.drain();
+    await this.#expiries.drain();
+  }
+
+  async close(): Promise<void> {
+    await this.#requests.close();
+    await this.#activations.close();
+    await this.#expiries.close();
+  }
+}
