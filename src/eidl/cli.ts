@@ -6,6 +6,10 @@ import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.t
 import { printResult, progress, table } from "../cli/output.ts";
 
 type Items = { items: Array<Record<string, unknown>> };
+/** An organisation as the API names it beside its DID. */
+type Party = { did: string; name: string; memberAccount: string; memberName: string | null };
+type Custody = { items: Array<Record<string, unknown> & { to: string; fromParty: Party; toParty: Party }> };
+const named = (p: Party) => `${p.name} (${p.memberName ?? p.memberAccount})`;
 const show = (r: object) => JSON.stringify(r, null, 2);
 const enc = encodeURIComponent;
 
@@ -161,8 +165,11 @@ export function registerEidlCommands(program: Command): void {
   );
   withClientOptions(eidl.command("custody <tn>").description("chain of custody of a number")).action(
     async (tn: string, o: ClientOptions) => {
-      printResult(await callAgent<Items>(targetOf(o), "GET", `/v1/tn/${enc(tn)}/custody`), o, (r: Items) =>
-        table(r.items, ["at", "event", "type", "tnId", "from", "to", "reason", "currentStatus"]),
+      printResult(await callAgent<Custody>(targetOf(o), "GET", `/v1/tn/${enc(tn)}/custody`), o, (r: Custody) =>
+        table(
+          r.items.map((e) => ({ ...e, from: named(e.fromParty), to: named(e.toParty), toDid: e.to })),
+          ["at", "event", "type", "tnId", "from", "to", "toDid", "reason", "currentStatus"],
+        ),
       );
     },
   );
@@ -174,7 +181,12 @@ export function registerEidlCommands(program: Command): void {
       printResult(
         await callAgent(targetOf(o), "GET", `/v1/tn/${enc(tn)}/holders?${query}`),
         o,
-        (r: { holders: string[] }) => (r.holders.length ? r.holders.join("\n") : "(nobody)"),
+        (r: { parties: Party[] }) =>
+          r.parties.length
+            ? table(
+                r.parties.map((p) => ({ organisation: p.name, member: p.memberName ?? p.memberAccount, did: p.did })),
+              )
+            : "(nobody)",
       );
     });
 }

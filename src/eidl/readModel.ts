@@ -47,6 +47,28 @@ export interface GrantRow {
   tx_hash: string;
 }
 
+/** An organisation account with the name of the member that hosts it. */
+export interface PartyRow {
+  org: string;
+  name: string;
+  member: string;
+  member_name: string | null;
+}
+
+/** Names the organisation accounts at these addresses (lower-case), each with its hosting member's name. */
+export async function partiesOf(db: Queryable, addresses: readonly string[]): Promise<Map<string, PartyRow>> {
+  const unique = [...new Set(addresses)];
+  if (unique.length === 0) return new Map();
+  const placeholders = unique.map((_, i) => `$${i + 1}`).join(", ");
+  const rows = await db.query<PartyRow>(
+    `SELECT o.org, o.name, o.member, m.name AS member_name
+       FROM eidl_orgs o LEFT JOIN membership_members m ON m.address = o.member
+      WHERE o.org IN (${placeholders})`,
+    unique,
+  );
+  return new Map(rows.map((r) => [r.org, r]));
+}
+
 /** Standing from a Complete vetting (an In Progress record neither grants nor withdraws authorization). */
 export const standingOf = (row: Pick<VettingRow, "result" | "vetter">) => ({
   authorized: Number(row.result) === VettingResult.Authorized,

@@ -172,6 +172,16 @@ export const AllocationResult = strictObject({
   txHash: TxHashSchema,
 });
 
+/** An organisation named beside its DID, with the consortium member that hosts it, so answers read without lookups. */
+export const PartySchema = strictObject({
+  did: DidSchema,
+  name: Type.String({ description: "The organisation account's name" }),
+  memberAccount: Type.String({ description: "The consortium member whose agent controls the account" }),
+  memberName: Type.Union([Type.String(), Type.Null()], {
+    description: "That member's name (null when this agent's read model does not know the member)",
+  }),
+});
+
 export const CustodyEntrySchema = strictObject({
   grantId: Type.String(),
   tnId: Type.String(),
@@ -179,6 +189,8 @@ export const CustodyEntrySchema = strictObject({
   type: Type.String(),
   from: DidSchema,
   to: DidSchema,
+  fromParty: PartySchema,
+  toParty: PartySchema,
   at: Type.String({ format: "date-time", description: "Block time" }),
   credentialHash: Hash32Schema,
   reason: Type.Union([Type.String(), Type.Null()]),
@@ -193,6 +205,7 @@ export const HoldersSchema = strictObject({
   tn: Type.String(),
   at: Type.String({ format: "date-time" }),
   holders: Type.Array(DidSchema, { description: "Allocation holder first, the last delegate last" }),
+  parties: Type.Array(PartySchema, { description: "The holders named, in the same order" }),
   chain: Type.Array(
     strictObject({
       grantId: Type.String(),

@@ -16,7 +16,7 @@ import { GRANT_KINDS, KYC_VETS, OrgType, ROLE_FOR_TYPE, TA_VETS, VettingResult }
 import type { EidlLedger, GrantReason, GrantTermsInput } from "./ledger.ts";
 import { parsePrefix, TnFormatError } from "./prefix.ts";
 import type { PrefixIndex } from "./prefixIndex.ts";
-import { type GrantRow, grantStatusAt, type OrgRow, type VettingRow } from "./readModel.ts";
+import { type GrantRow, grantStatusAt, type OrgRow, type PartyRow, partiesOf, type VettingRow } from "./readModel.ts";
 
 export interface EidlServiceOptions {
   db: Queryable;
@@ -51,6 +51,14 @@ export interface OrgRef {
   type: number;
   createdTS: string;
   updatedTS: string;
+}
+
+/** An organisation named beside its DID, with the member hosting it (see PartySchema). */
+export interface Party {
+  did: string;
+  name: string;
+  memberAccount: string;
+  memberName: string | null;
 }
 
 export interface VettingInput {
@@ -326,8 +334,8 @@ export class EidlService {
     return rows.map((r) => this.#grantOut(r));
   }
 
-  /** Who may use `tn` at `at`, from the in-memory index over the read model. */
-  whoMayUse(tnInput: string, at?: string) {
+  /** Who may use `tn` at `at`, from the in-memory index over the read model; the holders named from it too. */
+  async whoMayUse(tnInput: string, at?: string) {
     const tn = this.#tn(tnInput, "params.tn");
     const when = at ? seconds(at) : Math.floor(Date.now() / 1000);
     const chain = this.#o.index.holdingsOf(tn, when);
@@ -335,6 +343,7 @@ export class EidlService {
       tn,
       at: new Date(when * 1000).toISOString(),
       holders: chain.map((h) => this.#didOf(h.holder)),
+      parties: await this.#parties(chain.map((h) => h.holder)),
       chain: chain.map((h) => ({
         grantId: h.grantId,
         tnId: h.prefix,
@@ -368,6 +377,7 @@ export class EidlService {
       tn,
       at: new Date(when * 1000).toISOString(),
       holders: holders.map((a) => this.#didOf(a)),
+      parties: await this.#parties(holders),
       chain,
       source: "chain",
     };
@@ -390,6 +400,10 @@ export class EidlService {
       tx_hash: string;
     }>(`SELECT * FROM eidl_grant_history WHERE prefix IN (${placeholders}) ORDER BY block_number, event_key`, prefixes);
     const byId = new Map(rows.map((r) => [String(r.id), r]));
+    const parties = await partiesOf(
+      this.#o.db,
+      rows.flatMap((r) => [r.issuer, r.holder]),
+    );
     const now = Math.floor(Date.now() / 1000);
     const entries = history.flatMap((h) => {
       const g = byId.get(String(h.grant_id));
@@ -403,6 +417,8 @@ export class EidlService {
           type: GRANT_KINDS[Number(g.kind)] as string,
           from: this.#didOf(g.issuer),
           to: this.#didOf(g.holder),
+          fromParty: this.#party(g.issuer, parties.get(g.issuer)),
+          toParty: this.#party(g.holder, parties.get(g.holder)),
           at: detail.at,
           credentialHash: g.credential_hash as Hex,
           reason: detail.reason ?? null,
@@ -630,6 +646,22 @@ export class EidlService {
 
   #didOf(address: string): string {
     return formatDid(this.#o.chainId, address as Address);
+  }
+
+  async #parties(addresses: readonly string[]): Promise<Party[]> {
+    const lower = addresses.map((a) => a.toLowerCase());
+    const rows = await partiesOf(this.#o.db, lower);
+    return lower.map((a) => this.#party(a, rows.get(a)));
+  }
+
+  /** A grant's issuer or holder always has an account (the contract requires one); the fallbacks never show. */
+  #party(address: string, row: PartyRow | undefined): Party {
+    return {
+      did: this.#didOf(address),
+      name: row?.name ?? "",
+      memberAccount: row?.member ?? "",
+      memberName: row?.member_name ?? null,
+    };
   }
 
   #orgRef(row: OrgView): OrgRef {

@@ -23,6 +23,7 @@ interface Allocation {
 }
 interface Holders {
   holders: string[];
+  parties: Array<{ did: string; name: string; memberName: string | null }>;
   chain: Array<{ type: string; subjectId: string }>;
   source: string;
 }
@@ -229,6 +230,16 @@ describe("EIDL: the seed's scenario through the agents", () => {
       who.chain.map((c) => c.type),
       ["Allocation", "Assignment", "Delegation", "Delegation"],
     );
+    assert.deepEqual(
+      who.parties.map((p) => [p.did, p.name, p.memberName]),
+      [
+        [org.tnsp!.did, "TNSP1", "tnsp (test)"],
+        [org.tnr!.did, "TNR1", "tnr (test)"],
+        [org.brand!.did, "Big Bank", "brand (test)"],
+        [org.bpo!.did, "Dial Centre", "bpo (test)"],
+      ],
+      "each holder named, with the member hosting it",
+    );
     assert.deepEqual((await holders(a.osp!, TN, "?source=chain")).holders, who.holders, "the chain's view agrees");
     assert.deepEqual((await holders(a.osp!, "12002001999")).holders, [org.tnsp!.did, org.tnr!.did]);
     assert.deepEqual((await holders(a.osp!, "12002009999")).holders, [org.tnsp!.did]);
@@ -236,6 +247,15 @@ describe("EIDL: the seed's scenario through the agents", () => {
 
     const custody = await a.osp!.call<{ items: Array<Json> }>("GET", `/v1/tn/${TN}/custody`);
     assert.equal(custody.status, 200);
+    assert.deepEqual(
+      custody.body.items.map((e) => [(e.fromParty as Json).name, (e.toParty as Json).name]),
+      [
+        ["Numbering Authority", "TNSP1"],
+        ["TNSP1", "TNR1"],
+        ["TNR1", "Big Bank"],
+        ["Big Bank", "Dial Centre"],
+      ],
+    );
     assert.deepEqual(
       custody.body.items.map((e) => [e.event, e.type, e.to, e.currentStatus]),
       [
