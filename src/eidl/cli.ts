@@ -9,7 +9,7 @@ type Items = { items: Array<Record<string, unknown>> };
 /** An organisation as the API names it beside its DID. */
 type Party = { did: string; name: string; memberAccount: string; memberName: string | null };
 type Custody = { items: Array<Record<string, unknown> & { to: string; fromParty: Party; toParty: Party }> };
-const named = (p: Party) => `${p.name} (${p.memberName ?? p.memberAccount})`;
+const member = (p: Party) => p.memberName ?? p.memberAccount;
 const show = (r: object) => JSON.stringify(r, null, 2);
 const enc = encodeURIComponent;
 
@@ -167,8 +167,14 @@ export function registerEidlCommands(program: Command): void {
     async (tn: string, o: ClientOptions) => {
       printResult(await callAgent<Custody>(targetOf(o), "GET", `/v1/tn/${enc(tn)}/custody`), o, (r: Custody) =>
         table(
-          r.items.map((e) => ({ ...e, from: named(e.fromParty), to: named(e.toParty), toDid: e.to })),
-          ["at", "event", "type", "tnId", "from", "to", "toDid", "reason", "currentStatus"],
+          r.items.map((e) => ({
+            ...e,
+            from: e.fromParty.name,
+            to: e.toParty.name,
+            toMember: member(e.toParty),
+            toDid: e.to,
+          })),
+          ["at", "event", "type", "tnId", "from", "to", "toMember", "toDid", "reason", "currentStatus"],
         ),
       );
     },
@@ -183,9 +189,7 @@ export function registerEidlCommands(program: Command): void {
         o,
         (r: { parties: Party[] }) =>
           r.parties.length
-            ? table(
-                r.parties.map((p) => ({ organisation: p.name, member: p.memberName ?? p.memberAccount, did: p.did })),
-              )
+            ? table(r.parties.map((p) => ({ organisation: p.name, member: member(p), did: p.did })))
             : "(nobody)",
       );
     });
