@@ -2,7 +2,7 @@
 // call it makes to the API carries the API key the user types in, kept only in the browser tab's sessionStorage.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { ApiModule } from "../core/api/index.ts";
+import { ApiError, type ApiModule } from "../core/api/index.ts";
 
 const webDir = fileURLToPath(new URL("../../web/", import.meta.url));
 const FILES: Record<string, string> = {
@@ -24,7 +24,7 @@ export function consoleModule(): ApiModule {
         async (request, reply) => {
           const file = request.params.file ?? "";
           const type = FILES[file];
-          if (type === undefined) return reply.code(404).type("text/plain").send("not found");
+          if (type === undefined) throw new ApiError("NOT_FOUND", `the console has no file ${file}`);
           const body = await readFile(`${webDir}${file === "" ? "index.html" : file}`);
           return reply
             .type(type)

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Address } from "viem";
 import { ensureAdminKey } from "../agent/bootstrap.ts";
 import { initAgent } from "../agent/init.ts";
-import { expectAgent } from "../cli/agentClient.ts";
+import { expectAgent, requestAgent } from "../cli/agentClient.ts";
 import { startDevnet } from "../core/chain/devnet/devnet.ts";
 import type { ChainLogger } from "../core/chain/logger.ts";
 import { DOMAINS } from "../domains.ts";
@@ -36,7 +36,13 @@ export interface SandboxAgentInfo {
   docsUrl: string;
   consoleUrl: string;
   apiKey: string;
+  /** The member's own DID (DID-Auth, credentials it issues as a member). */
   did?: string;
+  /**
+   * The organisation accounts this agent hosts (EIDL): other DIDs, the ones that hold vetting, TN grants and sign
+   * PASSporTs. `type` is the Annex A organisation type (0 KYC vetter ... 8 OSP).
+   */
+  organisationDids?: Array<{ name: string; did: string; type: number }>;
   logFile: string;
 }
 
@@ -149,7 +155,8 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
       };
       launch();
     }
-    await Promise.all(agents.map((a) => waitHealthy(a.info, 60_000)));
+    // Twelve agents start at once: on a busy 2-core machine that alone can take a minute or two.
+    await Promise.all(agents.map((a) => waitHealthy(a.info, 180_000)));
 
     progress("ensuring each member's organisation DID");
     for (const agent of agents) agent.info.did = await ensureOrganisationDid(agent.info);
@@ -161,6 +168,8 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
         (m) => progress(`  ${m}`),
       );
     }
+
+    for (const agent of agents) agent.info.organisationDids = await organisationAccounts(agent.info);
 
     const file: SandboxFile = {
       version: 1,
@@ -245,4 +254,16 @@ async function ensureOrganisationDid(agent: SandboxAgentInfo): Promise<string> {
   const first = list.items[0];
   if (first) return first.did;
   return (await expectAgent<{ did: string }>(agent, "POST", "/v1/identity/dids", { label: agent.memberName })).did;
+}
+
+/** The organisation accounts an agent hosts; none in a build without the EIDL domain (no such route). */
+async function organisationAccounts(agent: SandboxAgentInfo): Promise<SandboxAgentInfo["organisationDids"]> {
+  const answer = await requestAgent<{ items: Array<{ did: string; name: string; type: number }> }>(
+    agent,
+    "GET",
+    "/v1/accounts",
+  );
+  if (answer.status === 404) return [];
+  if (answer.status !== 200) throw new Error(`${agent.name}: GET /v1/accounts answered ${answer.status}`);
+  return answer.body.items.map(({ name, did, type }) => ({ name, did, type }));
 }

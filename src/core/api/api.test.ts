@@ -2,6 +2,7 @@
 // domain: authentication, the error shape, validation details, OpenAPI, request ids, redacted logs, metrics, health.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -354,6 +355,96 @@ describe("errors and validation", () => {
     assert.equal(res.statusCode, 500);
     assertErrorShape(res.json(), "INTERNAL");
     assert.doesNotMatch(res.body, /secret stack detail|db\.ts|at /);
+  });
+});
+
+describe("types and requests refused before a route", () => {
+  const orgWith = (fields: Record<string, unknown>) =>
+    app.inject({
+      method: "POST",
+      url: "/v1/orgs",
+      headers: bearer(keys.operator),
+      payload: { orgId: "typed-org", name: "Typed", allocations: [], ...fields },
+    });
+
+  it("refuses a number where the body wants a string, instead of converting it", async () => {
+    const res = await orgWith({ orgId: 12025551500 });
+    assert.equal(res.statusCode, 400);
+    assertErrorShape(res.json(), "VALIDATION_FAILED");
+    assert.deepEqual(res.json().details, [{ field: "body.orgId", message: "must be string" }]);
+    assert.equal(await store.one("SELECT org_id FROM orgs WHERE org_id = '12025551500'"), undefined);
+  });
+
+  it("refuses an array where the body wants one string", async () => {
+    const res = await orgWith({ name: ["Typed"] });
+    assert.equal(res.statusCode, 400);
+    assertErrorShape(res.json(), "VALIDATION_FAILED");
+    assert.deepEqual(res.json().details, [{ field: "body.name", message: "must be string" }]);
+    assert.equal(await store.one("SELECT org_id FROM orgs WHERE org_id = 'typed-org'"), undefined);
+  });
+
+  it("still reads numbers and booleans from the query string", async () => {
+    const page = await app.inject({ method: "GET", url: "/v1/orgs?limit=5", headers: bearer(keys.readOnly) });
+    assert.equal(page.statusCode, 200);
+    const verbose = await app.inject({
+      method: "GET",
+      url: "/v1/orgs/nope?verbose=true",
+      headers: bearer(keys.readOnly),
+    });
+    assert.equal(verbose.statusCode, 404, "the boolean passed validation; the organisation does not exist");
+  });
+
+  it("names an over-long path parameter instead of answering 414", async () => {
+    const res = await app.inject({
+      method: "GET",
+      url: `/v1/orgs/${"a".repeat(5000)}`,
+      headers: bearer(keys.readOnly),
+    });
+    assert.equal(res.statusCode, 400);
+    assertErrorShape(res.json(), "VALIDATION_FAILED");
+    assert.deepEqual(
+      res.json().details.map((d: { field: string }) => d.field),
+      ["params.orgId"],
+    );
+  });
+
+  it("answers bad percent-encoding in the URL as MALFORMED_REQUEST", async () => {
+    const res = await app.inject({ method: "GET", url: "/v1/orgs/%E0%A4%A", headers: bearer(keys.readOnly) });
+    assert.equal(res.statusCode, 400);
+    assertErrorShape(res.json(), "MALFORMED_REQUEST");
+    assert.equal(res.headers["x-request-id"], res.json().requestId);
+  });
+
+  it("answers an over-long URL and raw malformed HTTP in the error shape, on a real socket", async () => {
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    const port = Number(new URL(address).port);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write(request));
+        let answer = "";
+        socket.on("data", (chunk) => {
+          answer += chunk;
+        });
+        socket.on("close", () => resolve(answer));
+        socket.on("error", reject);
+      });
+    const parse = (answer: string) => {
+      const [head = "", body = ""] = answer.split("\r\n\r\n");
+      return { status: Number(head.split(" ")[1]), head, body: JSON.parse(body) as Record<string, unknown> };
+    };
+    try {
+      const longUrl = parse(await raw(`GET /v1/orgs?q=${"x".repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`));
+      assert.equal(longUrl.status, 431);
+      assertErrorShape(longUrl.body, "HEADERS_TOO_LARGE");
+      assert.match(longUrl.head, /content-type: application\/json/i);
+      const garbage = parse(await raw("HELLO THERE\r\n\r\n"));
+      assert.equal(garbage.status, 400);
+      assertErrorShape(garbage.body, "MALFORMED_REQUEST");
+      const health = await fetch(`${address}/health`);
+      assert.equal(health.status, 200, "the server still answers");
+    } finally {
+      await app.server.close();
+    }
   });
 });
 

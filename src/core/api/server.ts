@@ -14,8 +14,10 @@ import { DOCS_PREFIX, installRouteConventions } from "./conventions.ts";
 import { installErrorHandling } from "./error-handler.ts";
 import { HealthChecks, registerHealthRoute } from "./health.ts";
 import { registerMetrics } from "./metrics.ts";
+import { answerClientError, answerRouterError } from "./protocolErrors.ts";
 import { redactPaths } from "./redaction.ts";
 import type { ApiApp, ApiModule, AuthLevel, RouteCatalogEntry } from "./types.ts";
+import { requestValidatorFactory } from "./validators.ts";
 
 export interface ApiServerOptions {
   store: Store;
@@ -42,15 +44,19 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     exposeHeadRoutes: false,
-    // DIDs and other identifiers travel in paths, percent-encoded: room for them, so that an overlong one reaches
-    // schema validation and gets a field-level 400 instead of Fastify's bare 414.
-    routerOptions: { maxParamLength: 512 },
+    // DIDs and other identifiers travel in paths, percent-encoded. The router sets no limit of its own below Node's
+    // 16 KiB for the request line and headers, so an over-long parameter reaches schema validation and gets a
+    // field-level 400 naming it (every path parameter's schema bounds its length).
+    routerOptions: { maxParamLength: 16 * 1024 },
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
     logController: new LogController({ requestIdLogLabel: "requestId" }),
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+    // Bodies are validated as sent (no type coercion); path, query and header text is coerced (validators.ts).
+    schemaController: { compilersFactory: { buildValidator: requestValidatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate("healthChecks", new HealthChecks());

@@ -4,7 +4,7 @@
 // a domain never means editing the platform.
 
 /** HTTP statuses an error may carry. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 422 | 429 | 431 | 500 | 502 | 503;
 
 /** What one error code means outside the process. */
 export interface ErrorSpec {

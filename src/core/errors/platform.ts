@@ -10,7 +10,7 @@ export const PLATFORM_ERRORS = defineErrors("platform", {
   },
   MALFORMED_REQUEST: {
     status: 400,
-    description: "The request could not be read: malformed JSON, empty JSON body, bad URL encoding or HTTP framing.",
+    description: "The request could not be read: malformed HTTP, bad percent-encoding in the URL, malformed JSON.",
   },
   UNAUTHENTICATED: {
     status: 401,
@@ -18,11 +18,16 @@ export const PLATFORM_ERRORS = defineErrors("platform", {
   },
   FORBIDDEN: { status: 403, description: "The API key's role (or the member's) does not allow this operation." },
   NOT_FOUND: { status: 404, description: "No such route, or no such resource for this member." },
+  REQUEST_TIMEOUT: { status: 408, description: "The request did not arrive in full within the server's time limit." },
   CONFLICT: { status: 409, description: "The change conflicts with existing state (duplicate key, wrong state)." },
   PAYLOAD_TOO_LARGE: { status: 413, description: "The body is larger than the server accepts." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body's Content-Type is not application/json." },
   CHAIN_REVERTED: { status: 422, description: "The ledger rejected the transaction; the contract's reason is given." },
   RATE_LIMITED: { status: 429, description: "Too many requests; retry after the Retry-After header." },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    description: "The request line and headers exceed the server's limit (16 KiB): an over-long URL or header.",
+  },
   INTERNAL: { status: 500, description: "An unexpected error; quote the requestId when reporting it." },
   CHAIN_UNAVAILABLE: { status: 503, description: "The ledger node cannot be reached; retry later." },
 } as const);

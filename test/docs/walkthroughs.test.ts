@@ -1,0 +1,135 @@
+// Every walkthrough in README.md and docs/ runs, as written, against one real sandbox (devnet, contracts, 12 member
+// agents, the seeded use cases) in a temporary data directory: a doc cannot drift from what the commands do.
+// The blocks are the fenced `sh walkthrough` blocks (docs/walkthroughs.md), run in file order with bash and
+// `npx telco-ledger`, each command's output held to the `# => text` expectations written beside it.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { markdownFiles, outputsByStep, scriptOf, type Walkthrough, walkthroughsIn } from "./walkthroughBlocks.ts";
+
+const root = new URL("../..", import.meta.url).pathname;
+const bin = join(root, "bin/telco-ledger.mjs");
+const AGENTS = 12;
+
+/** The use-case walkthroughs that must be marked runnable: [file, heading]. */
+const REQUIRED = [
+  ["README.md", "Using it"],
+  ["README.md", "The use cases in the sandbox"],
+  ["docs/eidl.md", "Try it in the sandbox"],
+  ["docs/roaming.md", "In the sandbox"],
+  ["docs/stir.md", "Sandbox walkthrough (after npm start)"],
+] as const;
+
+const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));
+// In file order, except that those which change the seeded state (a number port) come after all the others.
+const walkthroughs = [...found.filter((w) => !w.changesSeed), ...found.filter((w) => w.changesSeed)];
+
+/** A run of consecutive free loopback ports: the devnet's, then one per agent. */
+async function freePortRun(length: number): Promise<number> {
+  const listens = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 20_000 + Math.floor(Math.random() * 30_000);
+    let free = true;
+    for (let port = first; port < first + length && free; port++) free = await listens(port);
+    if (free) return first;
+  }
+  throw new Error(`no run of ${length} free ports found`);
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("doc walkthroughs are marked", () => {
+  it("marks every use-case walkthrough runnable", () => {
+    for (const [file, heading] of REQUIRED) {
+      assert.ok(
+        walkthroughs.some((w) => w.file === file && w.heading === heading && w.steps.length > 0),
+        `${file} "${heading}" has no \`sh walkthrough\` block`,
+      );
+    }
+  });
+});
+
+describe("doc walkthroughs run against a sandbox", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "telco-walkthroughs-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, TELCO_LEDGER_DATA: dataDir, NO_COLOR: "1" };
+  let sandbox: ChildProcess | undefined;
+
+  before(async () => {
+    const rpcPort = await freePortRun(AGENTS + 1);
+    const args = ["sandbox", "up", "--rpc-port", String(rpcPort), "--base-port", String(rpcPort + 1), "--json"];
+    sandbox = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    sandbox.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    sandbox.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const deadline = Date.now() + 300_000;
+    while (!stdout.trim().endsWith("}")) {
+      assert.equal(sandbox.exitCode, null, `sandbox up exited: ${stderr}`);
+      assert.ok(Date.now() < deadline, `sandbox not up within 300 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
+  after(async () => {
+    if (sandbox && sandbox.exitCode === null) {
+      const exited = new Promise((resolve) => sandbox?.once("exit", resolve));
+      sandbox.kill("SIGINT");
+      const timer = setTimeout(() => sandbox?.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const walkthrough of walkthroughs) {
+    it(`${walkthrough.file}:${walkthrough.line} (${walkthrough.heading}) runs as written`, async () => {
+      const result = await run("bash", ["-c", scriptOf(walkthrough)], env);
+      const { outputs, reached } = outputsByStep(result.stdout, walkthrough.steps.length);
+      const where = walkthrough.steps[Math.max(reached, 0)];
+      assert.equal(
+        result.code,
+        0,
+        `exit ${result.code} at ${walkthrough.file}:${where?.line}: ${where?.command}\n${result.stderr}`,
+      );
+      for (const [index, step] of walkthrough.steps.entries()) {
+        const output = outputs[index] ?? "";
+        for (const text of step.expect) {
+          assert.ok(output.includes(text), `${walkthrough.file}:${step.line}: output lacks "${text}":\n${output}`);
+        }
+        for (const text of step.expectNot) {
+          assert.ok(!output.includes(text), `${walkthrough.file}:${step.line}: output has "${text}":\n${output}`);
+        }
+      }
+    });
+  }
+});
