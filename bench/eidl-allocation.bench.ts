@@ -4,7 +4,7 @@
 // accounts in parallel). Reports wall time, transactions and gas per step type from the receipts.
 // Args: [numbers=100000] [delegations=500] [lanes=8]. Full size: 1000000 10000 8.
 import type { Hex } from "viem";
-import { startTestConsortium, type TestAgent } from "../test/support/consortium.ts";
+import { startTestConsortium, type TestAgent } from "../testkit/consortium.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
 const BLOCK_DIGITS = 7; // an 11-digit NANP number has 10,000 numbers under a 7-digit prefix

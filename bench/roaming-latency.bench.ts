@@ -10,7 +10,7 @@ import {
   NETWORKS,
   type OperatorName,
   startRoamingConsortium,
-} from "../test/roaming/fixture.ts";
+} from "../testkit/roaming.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
 interface Session {

@@ -17,14 +17,14 @@ import {
   NETWORKS,
   type OperatorName,
   startRoamingConsortium,
-} from "../test/roaming/fixture.ts";
+} from "../testkit/roaming.ts";
 import {
   type BlockActivity,
   blockActivity,
   onChainCost,
   sessionsSince,
   waitAllRecorded,
-} from "../test/roaming/measure.ts";
+} from "../testkit/roamingMeasure.ts";
 import { type BenchResult, type BenchTable, round, summarize } from "./lib/report.ts";
 
 const PAIRS: Record<string, Array<[OperatorName, OperatorName]>> = {

@@ -196,7 +196,7 @@ function inWorker<T>(data: unknown): Promise<T> {
 }
 
 async function httpEndpoint(seconds: number, concurrency: number) {
-  const { startSignedCallsConsortium } = await import("../test/stir/support/signedCallsConsortium.ts");
+  const { startSignedCallsConsortium } = await import("../testkit/signedCalls.ts");
   const s = await startSignedCallsConsortium();
   try {
     // Enterprise PASSporTs signed just before the run (fresh for 60 s), as the BPO's agent signs them.

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { startDevnet } from "../../src/core/chain/devnet/devnet.ts";
 import { DevnetConfigError, DevnetStateUnrecoverableError } from "../../src/core/chain/errors.ts";
-import { recordingLogger, tempDir } from "./helpers/env.ts";
+import { recordingLogger, tempDir } from "../../testkit/chainEnv.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

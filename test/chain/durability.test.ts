@@ -10,13 +10,13 @@ import { type Address, encodeDeployData, encodeFunctionData, type Hex } from "vi
 import { generatePrivateKey } from "viem/accounts";
 import { checkStateFile } from "../../src/core/chain/devnet/state-files.ts";
 import { createOutbox } from "../../src/core/chain/outbox/outbox.ts";
-import { keyring } from "./helpers/accounts.ts";
-import { type TestChain, testChain } from "./helpers/env.ts";
-import { recorderArtifact } from "./helpers/recorder.ts";
+import { keyring } from "../../testkit/chainAccounts.ts";
+import { type TestChain, testChain } from "../../testkit/chainEnv.ts";
+import { recorderArtifact } from "../../testkit/recorder.ts";
 
 const artifact = recorderArtifact();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const agentScript = join(import.meta.dirname, "helpers", "durability-agent.ts");
+const agentScript = join(import.meta.dirname, "..", "..", "testkit", "durabilityAgent.ts");
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -16,7 +16,7 @@ import {
   encodeSubmitRequests,
 } from "../../src/roaming/exchange.ts";
 import { OperatorDirectory } from "../../src/roaming/operators.ts";
-import { eventually } from "../support/eventually.ts";
+import { eventually } from "../../testkit/eventually.ts";
 import {
   expectOk,
   imsiOf,
@@ -25,7 +25,7 @@ import {
   type RoamingConsortium,
   startRoamingConsortium,
   subscriber,
-} from "./fixture.ts";
+} from "../../testkit/roaming.ts";
 
 process.env.TELCO_ROAMING_REQUEST_TTL = "6";
 const execFileAsync = promisify(execFile);

@@ -5,15 +5,15 @@
 // delegation on chain turns the same call to B; withdrawing the BPO's vetting does too.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { TestAgent } from "../support/consortium.ts";
-import { eventually } from "../support/eventually.ts";
+import type { TestAgent } from "../../testkit/consortium.ts";
+import { eventually } from "../../testkit/eventually.ts";
 import {
   CALLED_TN,
   CALLING_TN,
   ok,
   type SignedCallsConsortium,
   startSignedCallsConsortium,
-} from "./support/signedCallsConsortium.ts";
+} from "../../testkit/signedCalls.ts";
 
 type Body = Record<string, unknown>;
 

@@ -9,14 +9,14 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { eventually } from "../support/eventually.ts";
+import { eventually } from "../../testkit/eventually.ts";
 import {
   CALLED_TN,
   CALLING_TN,
   ok,
   type SignedCallsConsortium,
   startSignedCallsConsortium,
-} from "./support/signedCallsConsortium.ts";
+} from "../../testkit/signedCalls.ts";
 import {
   freeUdpPort,
   headerIn,
@@ -26,7 +26,7 @@ import {
   startKamailio,
   startUas,
   statusCodes,
-} from "./support/sip.ts";
+} from "../../testkit/sip.ts";
 
 type Claims = { attest: string; orig: { tn: string }; dest: { tn: string[] }; origid: string };
 const claimsOf = (identity: string) => {

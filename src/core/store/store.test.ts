@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { startTestPostgres, type TestPostgres } from "../../../test/support/postgres.ts";
+import { startTestPostgres, type TestPostgres } from "../../../testkit/postgres.ts";
 import { StoreError } from "./errors.ts";
 import { openStore } from "./open.ts";
 import { type StoreBackend, storeBehavior } from "./store.behavior.ts";

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-export const SIP_DIR = resolve(import.meta.dirname, "../../../sip");
+export const SIP_DIR = resolve(import.meta.dirname, "../sip");
 export const SCENARIOS = join(SIP_DIR, "scenarios");
 
 /** A UDP port the OS says is free now. */

@@ -10,13 +10,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { type Agent, createAgent } from "../../src/agent/agent.ts";
-import { ensureAdminKey } from "../../src/agent/bootstrap.ts";
-import { initAgent } from "../../src/agent/init.ts";
-import { requestAgent } from "../../src/cli/agentClient.ts";
-import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
-import { silentLogger } from "../../src/core/chain/logger.ts";
-import { deployPlatform } from "../../src/ledger/deployer.ts";
+import { type Agent, createAgent } from "../src/agent/agent.ts";
+import { ensureAdminKey } from "../src/agent/bootstrap.ts";
+import { initAgent } from "../src/agent/init.ts";
+import { requestAgent } from "../src/cli/agentClient.ts";
+import { type Devnet, startDevnet } from "../src/core/chain/devnet/devnet.ts";
+import { silentLogger } from "../src/core/chain/logger.ts";
+import { deployPlatform } from "../src/ledger/deployer.ts";
 
 export interface TestMember {
   name: string;
@@ -81,7 +81,7 @@ export class TestConsortiumError extends Error {
 const TEST_AGENT_SETTINGS = { logLevel: "fatal", pollMs: 50 } as const;
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
-const BIN = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+const BIN = new URL("../bin/telco-ledger.mjs", import.meta.url).pathname;
 
 export function startTestConsortium(
   members: readonly TestMember[],

@@ -3,11 +3,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ChainClient, createChain } from "../../../src/core/chain/client.ts";
-import { type Devnet, type StartDevnetOptions, startDevnet } from "../../../src/core/chain/devnet/devnet.ts";
-import type { ChainLogger } from "../../../src/core/chain/logger.ts";
-import { chainMigrations } from "../../../src/core/chain/migrations.ts";
-import { openStore, type Store } from "../../../src/core/store/index.ts";
+import { type ChainClient, createChain } from "../src/core/chain/client.ts";
+import { type Devnet, type StartDevnetOptions, startDevnet } from "../src/core/chain/devnet/devnet.ts";
+import type { ChainLogger } from "../src/core/chain/logger.ts";
+import { chainMigrations } from "../src/core/chain/migrations.ts";
+import { openStore, type Store } from "../src/core/store/index.ts";
 
 export interface LogEntry {
   level: "info" | "warn" | "error";

@@ -4,8 +4,8 @@
 // to the Brand, which delegates it to its BPO. The authority's agent also runs the sandbox's STI-CA; the OSP holds
 // an STI certificate from it and trusts its root. Shared by the signed-calls, SIP and benchmark code.
 import assert from "node:assert/strict";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../../support/consortium.ts";
-import { eventually } from "../../support/eventually.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "./consortium.ts";
+import { eventually } from "./eventually.ts";
 
 type Body = Record<string, unknown>;
 

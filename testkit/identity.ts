@@ -5,17 +5,17 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Address, encodeDeployData, type Hex } from "viem";
-import { type ChainClient, createChain } from "../../src/core/chain/client.ts";
-import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
-import { createIndexer, type Indexer } from "../../src/core/chain/indexer/indexer.ts";
-import { silentLogger } from "../../src/core/chain/logger.ts";
-import { chainMigrations } from "../../src/core/chain/migrations.ts";
-import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
-import { type Keystore, openKeystore } from "../../src/core/identity/keystore.ts";
-import { identityMigrations } from "../../src/core/identity/migrations.ts";
-import { openStore } from "../../src/core/store/open.ts";
-import type { Store } from "../../src/core/store/store.ts";
-import { CredentialStatusRegistry, EthereumDIDRegistry } from "../../src/generated/contracts.ts";
+import { type ChainClient, createChain } from "../src/core/chain/client.ts";
+import { type Devnet, startDevnet } from "../src/core/chain/devnet/devnet.ts";
+import { createIndexer, type Indexer } from "../src/core/chain/indexer/indexer.ts";
+import { silentLogger } from "../src/core/chain/logger.ts";
+import { chainMigrations } from "../src/core/chain/migrations.ts";
+import { createOutbox, type Outbox } from "../src/core/chain/outbox/outbox.ts";
+import { type Keystore, openKeystore } from "../src/core/identity/keystore.ts";
+import { identityMigrations } from "../src/core/identity/migrations.ts";
+import { openStore } from "../src/core/store/open.ts";
+import type { Store } from "../src/core/store/store.ts";
+import { CredentialStatusRegistry, EthereumDIDRegistry } from "../src/generated/contracts.ts";
 
 export const passphrase = "test passphrase";
 
