@@ -5,20 +5,16 @@
 // an STI certificate from it and trusts its root. Shared by the signed-calls, SIP and benchmark code.
 import assert from "node:assert/strict";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "./consortium.ts";
+import { createOrg, grant, ORG_TYPE, type Org, ok, vet } from "./eidlHierarchy.ts";
 import { eventually } from "./eventually.ts";
 
-type Body = Record<string, unknown>;
+export { type Org, ok } from "./eidlHierarchy.ts";
 
 export const BLOCK = "1215555";
 export const SUB_BLOCK = "12155551";
 /** The number the BPO calls from (delegated Brand -> BPO). */
 export const CALLING_TN = "12155551212";
 export const CALLED_TN = "12125551213";
-
-export interface Org {
-  did: string;
-  name: string;
-}
 
 export interface SignedCallsConsortium {
   consortium: TestConsortium;
@@ -29,12 +25,6 @@ export interface SignedCallsConsortium {
   /** The STI-CA root the OSP's certificate chains to. */
   rootPem: string;
   stop(): Promise<void>;
-}
-
-export async function ok(agent: TestAgent, method: string, path: string, body?: unknown, status = 200) {
-  const r = await agent.call<Body>(method, path, body);
-  assert.equal(r.status, status, `${method} ${path}: ${JSON.stringify(r.body)}`);
-  return r.body;
 }
 
 export async function startSignedCallsConsortium(): Promise<SignedCallsConsortium> {
@@ -50,7 +40,16 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
   ]);
   try {
     const agents = consortium.agents as SignedCallsConsortium["agents"];
-    const types = { ta: 6, na: 7, kyc: 0, tnsp: 4, tnr: 1, brand: 2, bpo: 3, osp: 8 } as const;
+    const types = {
+      ta: ORG_TYPE.TRUST_AUTHORITY,
+      na: ORG_TYPE.NUMBERING_AUTHORITY,
+      kyc: ORG_TYPE.KYC_VETTER,
+      tnsp: ORG_TYPE.TNSP,
+      tnr: ORG_TYPE.TNR,
+      brand: ORG_TYPE.ENTERPRISE,
+      bpo: ORG_TYPE.BPO,
+      osp: ORG_TYPE.OSP,
+    } as const;
     const names = {
       ta: "Trust Authority",
       na: "Numbering Authority",
@@ -61,56 +60,21 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
       bpo: "Contact Centre",
       osp: "Origin Networks",
     };
-    const orgs = {} as SignedCallsConsortium["orgs"];
-    await Promise.all(
-      (Object.keys(types) as Array<keyof typeof types>).map(async (key) => {
-        const created = await agents[key].call<Body>("POST", "/v1/accounts", { name: names[key], type: types[key] });
-        if (created.status === 201) {
-          orgs[key] = { did: created.body.did as string, name: names[key] };
-          return;
-        }
-        // Under heavy load the EIDL agent may answer before its read model shows the mined account (404): the
-        // account exists on chain, so wait for it in the agent's own list instead of creating a second one.
-        assert.equal(created.status, 404, JSON.stringify(created.body));
-        const listed = await eventually(async () => {
-          const items = (await ok(agents[key], "GET", "/v1/accounts")).items as Array<{ did: string; name: string }>;
-          const mine = items.find((i) => i.name === names[key]);
-          assert.ok(mine, `${names[key]} not yet in the read model`);
-          return mine;
-        }, 30_000);
-        orgs[key] = { did: listed.did, name: names[key] };
-      }),
-    );
-    const vet = (key: "ta" | "kyc", subject: Org, brandName?: string) =>
-      ok(
-        agents[key],
-        "POST",
-        `/v1/vetterAuthorization/${subject.did}/vetter/${orgs[key].did}`,
-        { status: 1, result: 0, ...(brandName ? { brandName } : {}) },
-        201,
-      );
-    // Each agent sees the others' organisations only after its indexer caught up.
-    await eventually(() => vet("ta", orgs.kyc));
-    for (const o of [orgs.tnsp, orgs.osp]) await eventually(() => vet("ta", o));
-    await eventually(() => vet("kyc", orgs.tnr));
-    await vet("kyc", orgs.brand, names.brand);
-    await vet("kyc", orgs.bpo);
-    const grant = async (key: keyof typeof types, tnId: string, issuer: Org, subject: Org, extra: Body = {}) =>
-      (
-        (await eventually(() =>
-          ok(
-            agents[key],
-            "POST",
-            "/v1/tnallocation",
-            { tnAllocation: [{ tnId, issuerId: issuer.did, subjectId: subject.did, ...extra }] },
-            201,
-          ),
-        )) as { tnAllocationResponse: Array<{ grantId: string }> }
-      ).tnAllocationResponse[0] as { grantId: string };
-    await grant("na", `${BLOCK}XXXX`, orgs.na, orgs.tnsp);
-    await grant("tnsp", SUB_BLOCK, orgs.tnsp, orgs.tnr);
-    await grant("tnr", CALLING_TN, orgs.tnr, orgs.brand, { callerName: names.brand, purpose: "Customer service" });
-    const { grantId } = await grant("brand", CALLING_TN, orgs.brand, orgs.bpo);
+    const keys = Object.keys(types) as Array<keyof typeof types>;
+    const created = await Promise.all(keys.map((key) => createOrg(agents[key], names[key], types[key])));
+    const orgs = Object.fromEntries(keys.map((key, i) => [key, created[i]])) as SignedCallsConsortium["orgs"];
+    await vet(agents.ta, orgs.kyc, orgs.ta);
+    for (const o of [orgs.tnsp, orgs.osp]) await vet(agents.ta, o, orgs.ta);
+    await vet(agents.kyc, orgs.tnr, orgs.kyc);
+    await vet(agents.kyc, orgs.brand, orgs.kyc, names.brand);
+    await vet(agents.kyc, orgs.bpo, orgs.kyc);
+    await grant(agents.na, [{ tnId: `${BLOCK}XXXX`, issuer: orgs.na, subject: orgs.tnsp }]);
+    await grant(agents.tnsp, [{ tnId: SUB_BLOCK, issuer: orgs.tnsp, subject: orgs.tnr }]);
+    await grant(agents.tnr, [
+      { tnId: CALLING_TN, issuer: orgs.tnr, subject: orgs.brand, callerName: names.brand, purpose: "Customer service" },
+    ]);
+    const [delegated] = await grant(agents.brand, [{ tnId: CALLING_TN, issuer: orgs.brand, subject: orgs.bpo }]);
+    const grantId = delegated!.grantId;
     // The BPO's tnauth names its grant's TN Authorization credential: issuer DID # credential hash.
     const view = await eventually(() => ok(agents.bpo, "GET", `/v1/tnallocation/${grantId}`));
     const delegation = { grantId, tnauth: `${view.issuerId}#${String(view.credentialHash).toLowerCase()}` };
