@@ -14,11 +14,13 @@
 //   roamingMeasure.ts  what a roaming run did, read from the agents' APIs and the chain
 //   identity.ts        a devnet with the identity contracts, a keystore and an indexer, without agents
 //   chainEnv.ts        a devnet, a chain client and a store for the chain layer's tests
+//   chainTime.ts       the devnet's clock: the latest block time, a block at a given time (anvil)
 //   chainAccounts.ts   local signing accounts for the chain layer's tests
 //   recorder.ts        a tiny contract that records ids, compiled with solc-js
 //   durabilityAgent.ts a child process that writes through the outbox (run by test/chain/durability.test.ts)
 export * from "./chainAccounts.ts";
 export * from "./chainEnv.ts";
+export * from "./chainTime.ts";
 export * from "./consortium.ts";
 export * from "./eidlHierarchy.ts";
 export * from "./eventually.ts";
