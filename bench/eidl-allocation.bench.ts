@@ -6,7 +6,7 @@
 // Args: [numbers=100000] [delegations=500] [lanes=8]. Full size: 1000000 10000 8.
 import type { Hex } from "viem";
 import { startTestConsortium, type TestAgent } from "../testkit/consortium.ts";
-import { createOrg, grant, ORG_TYPE, type Org, vet } from "../testkit/eidlHierarchy.ts";
+import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, vet } from "../testkit/eidlHierarchy.ts";
 import { waitUntil } from "../testkit/eventually.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
@@ -24,14 +24,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const delegations = Number(args[1] ?? 500);
   const lanes = Number(args[2] ?? 8);
   const blocks = Math.ceil(numbers / 10 ** (11 - BLOCK_DIGITS));
-  const consortium = await startTestConsortium([
-    { name: "ta", roles: ["TRUST_AUTHORITY"] },
-    { name: "na", roles: ["NUMBERING_AUTHORITY"] },
-    { name: "kyc", roles: ["KYC_VETTER"] },
-    { name: "tnsp", roles: ["TNSP"] },
-    { name: "tnr", roles: ["TNR"] },
-    { name: "brand", roles: ["ENTERPRISE"] },
-  ]);
+  const consortium = await startTestConsortium(eidlMembers("ta", "na", "kyc", "tnsp", "tnr", "brand"));
   const gas = new Map<string, number[]>();
   const txs: Array<{ step: string; hash: Hex }> = [];
   const record = (step: string, hash: Hex) => txs.push({ step, hash });

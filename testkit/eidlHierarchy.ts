@@ -19,6 +19,23 @@ export const ORG_TYPE = {
   OSP: 8,
 } as const;
 
+/** The member role of each EIDL party a set-up names; the agent of party `x` is the consortium member `x`. */
+export const EIDL_PARTY_ROLE = {
+  ta: "TRUST_AUTHORITY",
+  na: "NUMBERING_AUTHORITY",
+  kyc: "KYC_VETTER",
+  tnsp: "TNSP",
+  tnr: "TNR",
+  brand: "ENTERPRISE",
+  bpo: "BPO",
+  osp: "OSP",
+} as const;
+export type EidlParty = keyof typeof EIDL_PARTY_ROLE;
+
+/** Consortium members (for startTestConsortium) for these EIDL parties, one member each. */
+export const eidlMembers = (...parties: EidlParty[]) =>
+  parties.map((name) => ({ name, roles: [EIDL_PARTY_ROLE[name]] }));
+
 export interface Org {
   did: string;
   name: string;

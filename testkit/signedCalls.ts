@@ -5,7 +5,7 @@
 // an STI certificate from it and trusts its root. Shared by the signed-calls, SIP and benchmark code.
 import assert from "node:assert/strict";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "./consortium.ts";
-import { createOrg, grant, ORG_TYPE, type Org, ok, vet } from "./eidlHierarchy.ts";
+import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, ok, vet } from "./eidlHierarchy.ts";
 import { eventually } from "./eventually.ts";
 
 export { type Org, ok } from "./eidlHierarchy.ts";
@@ -28,16 +28,7 @@ export interface SignedCallsConsortium {
 }
 
 export async function startSignedCallsConsortium(): Promise<SignedCallsConsortium> {
-  const consortium = await startTestConsortium([
-    { name: "ta", roles: ["TRUST_AUTHORITY"] },
-    { name: "na", roles: ["NUMBERING_AUTHORITY"] },
-    { name: "kyc", roles: ["KYC_VETTER"] },
-    { name: "tnsp", roles: ["TNSP"] },
-    { name: "tnr", roles: ["TNR"] },
-    { name: "brand", roles: ["ENTERPRISE"] },
-    { name: "bpo", roles: ["BPO"] },
-    { name: "osp", roles: ["OSP"] },
-  ]);
+  const consortium = await startTestConsortium(eidlMembers("ta", "na", "kyc", "tnsp", "tnr", "brand", "bpo", "osp"));
   try {
     const agents = consortium.agents as SignedCallsConsortium["agents"];
     const types = {
