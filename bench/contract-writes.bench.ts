@@ -3,7 +3,7 @@
 import { type Address, encodeFunctionData, type Hex, stringToHex, toHex } from "viem";
 import { attributeName } from "../src/core/identity/erc1056.ts";
 import { EthereumDIDRegistry } from "../src/generated/contracts.ts";
-import { startTestConsortium } from "../test/support/consortium.ts";
+import { startTestConsortium } from "../testkit/consortium.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
 export async function run(args: string[]): Promise<BenchResult> {

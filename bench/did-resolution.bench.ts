@@ -1,6 +1,6 @@
 // DID resolution from a member agent: resolutions per second and latency, from the agent's cache and afresh from
 // the ERC-1056 registry (noCache), over HTTP (what a member's systems see) and in-process (the resolver alone).
-import { startTestConsortium } from "../test/support/consortium.ts";
+import { startTestConsortium } from "../testkit/consortium.ts";
 import { runLoad } from "./lib/load.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 

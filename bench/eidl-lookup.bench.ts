@@ -1,7 +1,10 @@
 // "Who may use number N at time T" from the read model: a read model of `numbers` allocated as 10,000-number blocks
 // (each assigned to a TNR) plus `delegations` single-number delegations is written to SQLite, the agent's prefix
 // index is built from it exactly as at agent start, then lookups run on one core: lookups per second and latency
-// percentiles (timed per lookup). Args: [numbers=1000000] [delegations=10000] [lookups=1000000].
+// percentiles (timed per lookup). Every sampled number's answer is first checked against the holders the written
+// data implies (TNSP, TNR and, when delegated, the Brand; nobody for an unallocated number), and both loops' holder
+// totals must equal the expected total, so a wrong or empty answer fails the run instead of counting as fast.
+// Args: [numbers=1000000] [delegations=10000] [lookups=1000000].
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,18 +61,22 @@ export async function run(args: string[]): Promise<BenchResult> {
       }
       const grant = `INSERT INTO eidl_grants (id, parent_id, prefix, kind, issuer, holder, valid_from, valid_until,
                        allow_redelegation, credential_hash, intended_use, caller_name, purpose, revoked_at, created_block, tx_hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, '0x', '', '', '', 0, 1, '0x')`;
+                     VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, '0x', '', '', '', 0, $7, '0x')`;
+      // Each grant in its own block after its parent's, as on chain: the index is loaded in (block, id) order and
+      // ids are text, so grants sharing one block would load "12" before its parent "8" (and be dropped).
+      const put = (id: string, parent: string | null, prefix: string, kind: number, issuer: string, holder: string) =>
+        tx.exec(grant, [id, parent, prefix, kind, issuer, holder, Number(id)]);
       let id = 0;
       for (let b = 0; b < blocks; b++) {
         const prefix = String(1_200_200 + b * 10); // 1-200-2XX-X: 10,000 numbers each, distinct prefixes
         const alloc = String(++id);
-        await tx.exec(grant, [alloc, null, prefix, 0, org("a1"), org("b1")]);
-        await tx.exec(grant, [String(++id), alloc, prefix, 1, org("b1"), org("c1")]);
+        await put(alloc, null, prefix, 0, org("a1"), org("b1"));
+        await put(String(++id), alloc, prefix, 1, org("b1"), org("c1"));
       }
       for (let d = 0; d < delegations; d++) {
         const b = d % blocks;
         const tn = `${1_200_200 + b * 10}${String(Math.floor(d / blocks)).padStart(4, "0")}`;
-        await tx.exec(grant, [String(++id), String(2 * b + 2), tn, 2, org("c1"), org("c2")]);
+        await put(String(++id), String(2 * b + 2), tn, 2, org("c1"), org("c2"));
       }
     });
     const written = performance.now();
@@ -87,6 +94,23 @@ export async function run(args: string[]): Promise<BenchResult> {
       else sample.push(`1300${String(i).padStart(7, "0")}`);
     }
     const at = Math.floor(Date.now() / 1000);
+    // What the data written above implies: delegation d sits in block d % blocks at suffix floor(d / blocks).
+    const expectedOf = (tn: string): string[] => {
+      if (tn.startsWith("1300")) return [];
+      const block = (Number(tn.slice(0, 7)) - 1_200_200) / 10;
+      const delegated = Number(tn.slice(7)) * blocks + block < delegations;
+      return delegated ? [org("b1"), org("c1"), org("c2")] : [org("b1"), org("c1")];
+    };
+    const expectedCounts = sample.map((tn) => {
+      const expected = expectedOf(tn);
+      const got = index.whoMayUse(tn, at);
+      if (JSON.stringify(got) !== JSON.stringify(expected)) {
+        throw new Error(`who may use ${tn}: got ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+      }
+      return expected.length;
+    });
+    let expectedTotal = 0;
+    for (let i = 0; i < lookups; i++) expectedTotal += expectedCounts[i % sample.length] as number;
     let found = 0;
     for (let i = 0; i < 50_000; i++) found += index.whoMayUse(sample[i % sample.length] as string, at).length; // warm-up
     found = 0;
@@ -99,8 +123,12 @@ export async function run(args: string[]): Promise<BenchResult> {
     }
     const seconds = (performance.now() - started) / 1000;
     const batchStarted = performance.now();
-    for (let i = 0; i < lookups; i++) index.whoMayUse(sample[i % sample.length] as string, at);
+    let foundUntimed = 0;
+    for (let i = 0; i < lookups; i++) foundUntimed += index.whoMayUse(sample[i % sample.length] as string, at).length;
     const untimedSeconds = (performance.now() - batchStarted) / 1000;
+    if (found !== expectedTotal || foundUntimed !== expectedTotal) {
+      throw new Error(`holders found: timed ${found}, untimed ${foundUntimed}, expected ${expectedTotal}`);
+    }
     const lat = summarize(latencies);
     return {
       name: "eidl-lookup",
@@ -118,7 +146,7 @@ export async function run(args: string[]): Promise<BenchResult> {
               "lookups/s (untimed loop)": round(lookups / untimedSeconds, 0),
               "p50 µs": round(lat.p50, 2),
               "p99 µs": round(lat.p99, 2),
-              "holders found": found,
+              "holders found (= expected)": found,
             },
           ],
           note: "Target: at least 100,000 lookups per second per core. Each lookup walks at most one trie node per digit and checks each covering grant's chain (window, revocation, vetting standing).",

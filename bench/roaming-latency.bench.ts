@@ -3,6 +3,8 @@
 // from every visited operator to every other home operator, as devices landing would. Each operator's agent runs in
 // its own process, as deployed; "in-process" (or TELCO_BENCH_IN_PROCESS=1) runs them inside the benchmark process.
 //   npm run bench -- roaming-latency [attaches=60] [ratePerSecond=10] [blockSeconds=1,2] [processes|in-process]
+
+import { eventually } from "../testkit/eventually.ts";
 import {
   benchAgentMode,
   expectOk,
@@ -10,7 +12,7 @@ import {
   NETWORKS,
   type OperatorName,
   startRoamingConsortium,
-} from "../test/roaming/fixture.ts";
+} from "../testkit/roaming.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
 interface Session {
@@ -90,14 +92,18 @@ export async function run(args: string[]): Promise<BenchResult> {
   };
 }
 
-async function eventuallyClosed(
+/** The session once its activation record is mined (no deadline of its own: the run's size sets how long). */
+function eventuallyClosed(
   call: (method: string, path: string) => Promise<{ status: number; body: unknown }>,
   id: string,
 ): Promise<Session> {
-  for (;;) {
-    const r = await call("GET", `/v1/roaming/sessions/${id}`);
-    const s = r.body as Session;
-    if (s.times.closingMinedAt) return s;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return eventually(
+    async () => {
+      const s = (await call("GET", `/v1/roaming/sessions/${id}`)).body as Session;
+      if (!s.times.closingMinedAt) throw new Error(`session ${id}: activation not mined yet`);
+      return s;
+    },
+    Number.POSITIVE_INFINITY,
+    100,
+  );
 }

@@ -1,7 +1,9 @@
 // Sustained roaming authentications per second: one visited/home pair, and three operators authenticating onto each
 // other at once, through the agents' APIs (batch attach every 100 ms, as a VLR front end aggregating an airport's
 // attaches would), on a devnet with interval mining. An authentication counts when the visited side has activated
-// the services and its activation record is mined. Also: on-chain bytes and gas per authentication.
+// the services and its activation record is mined; the rate is those completed authentications over the window from
+// the first attach to the last activation mined (both as the visited agents recorded them), so every counted item's
+// whole time is inside the window. Also: on-chain bytes and gas per authentication.
 // Each operator's agent runs in its own process, as deployed; "in-process" (or TELCO_BENCH_IN_PROCESS=1) runs them
 // inside the benchmark process, the shape measured before, for comparison. Everything is read from outside the
 // agents: their API and the devnet's RPC. The JSON result also holds a per-block table (gas, calls per function);
@@ -17,14 +19,14 @@ import {
   NETWORKS,
   type OperatorName,
   startRoamingConsortium,
-} from "../test/roaming/fixture.ts";
+} from "../testkit/roaming.ts";
 import {
   type BlockActivity,
   blockActivity,
   onChainCost,
   sessionsSince,
   waitAllRecorded,
-} from "../test/roaming/measure.ts";
+} from "../testkit/roamingMeasure.ts";
 import { type BenchResult, type BenchTable, round, summarize } from "./lib/report.ts";
 
 const PAIRS: Record<string, Array<[OperatorName, OperatorName]>> = {
@@ -68,7 +70,8 @@ export async function run(args: string[]): Promise<BenchResult & { blocks: Bench
       const perTick = Math.max(1, Math.round(rate / 10 / pairs.length));
       const ticks = seconds * 10;
       const startedAtMs = Date.now();
-      const since = new Date(startedAtMs - 1000).toISOString();
+      // Attaches are sent after this instant, and the agents stamp them with the same machine clock.
+      const since = new Date(startedAtMs).toISOString();
       const started = performance.now();
       const sends: Array<Promise<unknown>> = [];
       for (let t = 0; t < ticks; t++) {
@@ -86,20 +89,27 @@ export async function run(args: string[]): Promise<BenchResult & { blocks: Bench
       // Done when no session is open and every activation is mined.
       await waitAllRecorded(visitors, since, started + 600_000);
       const done = performance.now();
-      const decided: number[] = [];
-      const latency: number[] = [];
+      let completed = 0;
       let notActive = 0;
-      for (const visitor of visitors) {
-        for (const s of await sessionsSince(visitor, since)) {
-          if (s.state !== "active" || !s.times.decidedAt) notActive++;
-          else {
-            decided.push(Date.parse(s.times.decidedAt));
-            latency.push(Date.parse(s.times.decidedAt) - Date.parse(s.times.attachedAt));
-          }
+      let firstAttach = Number.POSITIVE_INFINITY;
+      let lastMined = Number.NEGATIVE_INFINITY;
+      const latency: number[] = [];
+      const sessions = (await Promise.all(visitors.map((visitor) => sessionsSince(visitor, since)))).flat();
+      for (const s of sessions) {
+        const attached = Date.parse(s.times.attachedAt);
+        firstAttach = Math.min(firstAttach, attached);
+        if (s.state !== "active" || !s.times.closingMinedAt) {
+          notActive++;
+          continue;
         }
+        const mined = Date.parse(s.times.closingMinedAt);
+        completed++;
+        lastMined = Math.max(lastMined, mined);
+        latency.push(mined - attached);
       }
-      decided.sort((a, b) => a - b);
-      const window = ((decided.at(-1) ?? 0) - (decided[0] ?? 0)) / 1000;
+      if (sessions.length !== offered)
+        throw new Error(`${label}: ${sessions.length} sessions found, ${offered} offered`);
+      const window = (lastMined - firstAttach) / 1000;
       const l = summarize(latency);
       const toBlock = await chain.getBlockNumber();
       rows.push({
@@ -108,10 +118,12 @@ export async function run(args: string[]): Promise<BenchResult & { blocks: Bench
         "offered /s": rate,
         authentications: offered,
         "not active": notActive,
-        "sustained auth/s": round((decided.length - 1) / Math.max(window, 0.001), 0),
+        completed,
+        "window s": round(window, 2),
+        "completed auth/s": round(completed / window, 0),
         "all recorded s": round((done - started) / 1000, 2),
-        "latency p50 s": round(l.p50 / 1000, 2),
-        "latency p99 s": round(l.p99 / 1000, 2),
+        "attach -> mined p50 s": round(l.p50 / 1000, 2),
+        "attach -> mined p99 s": round(l.p99 / 1000, 2),
       });
       const cost = await onChainCost(chain, [c.exchange], fromBlock, toBlock);
       costRows.push({
@@ -142,7 +154,9 @@ export async function run(args: string[]): Promise<BenchResult & { blocks: Bench
           `batches of up to ${process.env.TELCO_ROAMING_BATCH_SIZE}, agents: ${mode})`,
         rows,
         note:
-          "sustained = activations per second between the first and the last activation. Target: >= 1000/s. " +
+          "completed auth/s = authentications active with their activation record mined, divided by the window from " +
+          "the first attach to the last activation mined (visited agents' clocks); an item counts only with its " +
+          "whole time inside the window, so the rate cannot exceed the offered rate. Target: >= 1000/s. " +
           "mode = processes: each operator's agent is its own process (as deployed); in-process: all agents share " +
           "the benchmark's thread. The seed: 5 to 15 minutes per roaming authentication today.",
       },

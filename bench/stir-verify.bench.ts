@@ -3,19 +3,20 @@
 // secsipidx verifying the same tokens through its HTTP service (/v1/check, public key file, `concurrency` clients).
 // Args: [seconds=3] [tokens=200] [concurrency=8].
 import { type ChildProcess, spawn } from "node:child_process";
-import { generateKeyPairSync, randomUUID, sign } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { issueCertificate } from "../src/stir/certificates.ts";
 import { formatIdentityHeader } from "../src/stir/identityHeader.ts";
 import { signEs256 } from "../src/stir/jws.ts";
 import { TrustStore } from "../src/stir/trustStore.ts";
 import { ShakenVerifier } from "../src/stir/verifier.ts";
 import { X5uFetcher } from "../src/stir/x5uFetcher.ts";
+import { eventually } from "../testkit/eventually.ts";
+import { listenOnFreePort, reservePort } from "../testkit/ports.ts";
+import { createStiCa, es256Signer } from "../testkit/stiCa.ts";
 import { type BenchResult, round } from "./lib/report.ts";
 
 interface Spec {
@@ -45,38 +46,14 @@ async function verifyLoop(spec: Spec): Promise<{ verified: number; failed: numbe
   return { verified, failed, seconds: (performance.now() - started) / 1000 };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createNetServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 export async function run(args: string[]): Promise<BenchResult> {
   const seconds = Number(args[0] ?? 3);
   const count = Number(args[1] ?? 200);
   const concurrency = Number(args[2] ?? 8);
   const dir = await mkdtemp(join(tmpdir(), "stir-verify-"));
-  const ca = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const sti = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const raw = (key: typeof ca.privateKey) => (data: Uint8Array) =>
-    sign("sha256", data, { key, dsaEncoding: "ieee-p1363" });
-  const common = { issuerPublicKey: ca.publicKey, sign: raw(ca.privateKey), validDays: 30 };
-  const issuer = { commonName: "Bench STI-CA" };
-  const root = issueCertificate({ ...common, subject: issuer, issuer, subjectPublicKey: ca.publicKey, isCa: true });
-  const leaf = issueCertificate({
-    ...common,
-    subject: { commonName: "SHAKEN 1234" },
-    issuer,
-    subjectPublicKey: sti.publicKey,
-    isCa: false,
-    tnAuthList: [{ spc: "1234" }],
-  });
+  const { sti, root, leaf } = createStiCa({ commonName: "Bench STI-CA" });
   const server: Server = createServer((_q, response) => response.end(leaf.toString()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const origin = `http://127.0.0.1:${await listenOnFreePort(server)}`;
   let secsipidx: ChildProcess | undefined;
   try {
     const iat = Math.floor(Date.now() / 1000);
@@ -84,7 +61,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       const token = signEs256(
         { alg: "ES256", ppt: "shaken", typ: "passport", x5u: `${origin}/sti.pem` },
         { attest: "A", dest: { tn: ["12125551213"] }, iat, orig: { tn: "12155551212" }, origid: randomUUID() },
-        (data) => raw(sti.privateKey)(Buffer.from(data)),
+        es256Signer(sti.privateKey),
       );
       return formatIdentityHeader({ token, info: `${origin}/sti.pem`, ppt: "shaken" });
     });
@@ -105,20 +82,12 @@ export async function run(args: string[]): Promise<BenchResult> {
     const oursFailed = ours.reduce((sum, r) => sum + r.failed, 0);
 
     await writeFile(join(dir, "pub.pem"), sti.publicKey.export({ type: "spki", format: "pem" }));
-    const port = await freePort();
+    const port = await reservePort();
     secsipidx = spawn("secsipidx", ["-http-srv", `127.0.0.1:${port}`, "-p", join(dir, "pub.pem"), "-expire", "3600"], {
       stdio: "ignore",
     });
     const url = `http://127.0.0.1:${port}/v1/check`;
-    for (let i = 0; ; i++) {
-      try {
-        await fetch(url, { method: "POST", body: identities[0] });
-        break;
-      } catch {
-        if (i > 100) throw new Error("secsipidx did not start");
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    await eventually(() => fetch(url, { method: "POST", body: identities[0] }), 10_000);
     let theirs = 0;
     let theirsFailed = 0;
     let next = 0;

@@ -2,7 +2,7 @@
 // vetting standing through the trust hierarchy
 // and TN grants from the prefix index, both kept current by chain events. A PASSporT's `tnauth` names the caller's TN
 // Authorization credential as `<issuer DID>#<credentialHash>`: the grant's issuer and the keccak256 of the
-// credential's id that TnAuthority recorded with the grant (GET /v1/tnallocations shows both as issuerId and
+// credential's id that TnAuthority recorded with the grant (GET /v1/eidl/grants shows both as issuerId and
 // credentialHash), so the OSP ties the reference to the grant on chain without seeing the credential.
 import type { PublishedServices } from "../agent/domain.ts";
 import type { LedgerFacts, TnAuthorizationFact, VettingFact } from "./ledgerFacts.ts";

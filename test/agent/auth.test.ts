@@ -3,7 +3,7 @@
 // changes nothing on the ledger.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 
 describe("agent API authentication and authorisation", () => {
   let consortium: TestConsortium;

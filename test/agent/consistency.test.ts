@@ -2,7 +2,7 @@
 // disagrees with the chain, or one the chain does not have, is named with both sides.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestConsortium, type TestConsortium } from "../support/consortium.ts";
+import { startTestConsortium, type TestConsortium } from "../../testkit/consortium.ts";
 
 interface Report {
   blockNumber: number;

@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -18,18 +17,10 @@ import { readManifest } from "../../src/core/chain/manifest.ts";
 import { parseEthrDid } from "../../src/core/identity/didEthr.ts";
 import { CredentialStatusRegistry } from "../../src/generated/contracts.ts";
 import { deployPlatform } from "../../src/ledger/deployer.ts";
+import { reservePort } from "../../testkit/ports.ts";
 
 const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("agent crash safety", () => {
   let dir: string;
@@ -45,12 +36,13 @@ describe("agent crash safety", () => {
     dir = await mkdtemp(join(tmpdir(), "telco-crash-"));
     devnet = await startDevnet({
       dataDir: dir,
+      port: await reservePort(),
       stateIntervalSeconds: 1,
       goodCopyIntervalMs: 1000,
       logger: silentLogger,
     });
     const manifestPath = join(dir, "deployment.json");
-    const port = await freePort();
+    const port = await reservePort();
     const { config, configPath } = await initAgent({
       home: join(dir, "agent"),
       name: "crash",

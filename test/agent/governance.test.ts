@@ -3,9 +3,9 @@
 // the others on SQLite, so the read model is proven on both stores.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestConsortium, type TestConsortium } from "../support/consortium.ts";
-import { eventually } from "../support/eventually.ts";
-import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
+import { startTestConsortium, type TestConsortium } from "../../testkit/consortium.ts";
+import { eventually } from "../../testkit/eventually.ts";
+import { startTestPostgres, type TestPostgres } from "../../testkit/postgres.ts";
 
 const NEWCOMER = "0x00000000000000000000000000000000000c0FFe";
 

@@ -11,7 +11,7 @@ import type { DeploymentManifest } from "../../src/core/chain/manifest.ts";
 import { loadAgentConfig } from "../../src/core/config.ts";
 import { deployPlatform } from "../../src/ledger/deployer.ts";
 import { platformDeploymentPlan } from "../../src/ledger/deploymentPlan.ts";
-import { startTestConsortium, type TestConsortium } from "../support/consortium.ts";
+import { startTestConsortium, type TestConsortium } from "../../testkit/consortium.ts";
 
 describe("remote mode and deployment", () => {
   let consortium: TestConsortium;

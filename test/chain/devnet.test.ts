@@ -6,13 +6,14 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { startDevnet } from "../../src/core/chain/devnet/devnet.ts";
 import { DevnetConfigError, DevnetStateUnrecoverableError } from "../../src/core/chain/errors.ts";
-import { recordingLogger, tempDir } from "./helpers/env.ts";
+import { recordingLogger } from "../../testkit/chainEnv.ts";
+import { tempDir } from "../../testkit/tempDir.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("devnet", () => {
   it("keeps its chain id and chain across a restart, and refuses another chain id for the same data dir", async () => {
-    const dir = await tempDir("devnet-persist");
+    const dir = await tempDir("telco-chain-devnet-persist-");
     try {
       const logger = recordingLogger();
       const first = await startDevnet({ dataDir: dir.path, chainId: 4242, logger, blockTimeSeconds: 1 });
@@ -41,7 +42,7 @@ describe("devnet", () => {
   });
 
   it("refuses to start from a corrupt state without a good copy, unless a fresh chain is allowed", async () => {
-    const dir = await tempDir("devnet-refuse");
+    const dir = await tempDir("telco-chain-devnet-refuse-");
     try {
       const logger = recordingLogger();
       const devnet = await startDevnet({ dataDir: dir.path, logger });

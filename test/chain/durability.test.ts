@@ -10,27 +10,24 @@ import { type Address, encodeDeployData, encodeFunctionData, type Hex } from "vi
 import { generatePrivateKey } from "viem/accounts";
 import { checkStateFile } from "../../src/core/chain/devnet/state-files.ts";
 import { createOutbox } from "../../src/core/chain/outbox/outbox.ts";
-import { keyring } from "./helpers/accounts.ts";
-import { type TestChain, testChain } from "./helpers/env.ts";
-import { recorderArtifact } from "./helpers/recorder.ts";
+import { keyring } from "../../testkit/chainAccounts.ts";
+import { type TestChain, testChain } from "../../testkit/chainEnv.ts";
+import { waitUntil } from "../../testkit/eventually.ts";
+import { recorderArtifact } from "../../testkit/recorder.ts";
 
 const artifact = recorderArtifact();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const agentScript = join(import.meta.dirname, "helpers", "durability-agent.ts");
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const agentScript = join(import.meta.dirname, "..", "..", "testkit", "durabilityAgent.ts");
 
 async function waitForStateDump(env: TestChain, block: number): Promise<void> {
-  await waitFor(`state.json to reach block ${block}`, async () => {
-    const check = await checkStateFile(env.devnet.stateFile);
-    return check?.ok === true && check.blockNumber >= block;
-  });
+  await waitUntil(
+    `state.json to reach block ${block}`,
+    async () => {
+      const check = await checkStateFile(env.devnet.stateFile);
+      return check?.ok === true && check.blockNumber >= block;
+    },
+    30_000,
+    20,
+  );
 }
 
 async function deployRecorder(env: TestChain): Promise<Address> {
@@ -103,12 +100,12 @@ describe("durability of acknowledged writes", () => {
     };
 
     const first = runAgent(0, 300, false);
-    await waitFor("60 acknowledged writes", async () => (await ackedIds(ackFile)).length >= 60);
+    await waitUntil("60 acknowledged writes", async () => (await ackedIds(ackFile)).length >= 60, 30_000, 20);
     const headBeforeKill = await env.devnet.headBlock();
     await env.devnet.kill9ForTest();
     const headAfterRestart = await env.devnet.headBlock();
     const ackedAtDevnetKill = (await ackedIds(ackFile)).length;
-    await waitFor("160 acknowledged writes", async () => (await ackedIds(ackFile)).length >= 160, 60_000);
+    await waitUntil("160 acknowledged writes", async () => (await ackedIds(ackFile)).length >= 160, 60_000, 20);
     first.child.kill("SIGKILL");
     await first.exit;
     const ackedAtAgentKill = (await ackedIds(ackFile)).length;

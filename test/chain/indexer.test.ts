@@ -11,9 +11,9 @@ import { type ChainEvent, createIndexer, journalArgs, type Projection } from "..
 import { chainMigrations } from "../../src/core/chain/migrations.ts";
 import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
 import { openStore, type Store } from "../../src/core/store/index.ts";
-import { keyring } from "./helpers/accounts.ts";
-import { type TestChain, testChain } from "./helpers/env.ts";
-import { recorderArtifact } from "./helpers/recorder.ts";
+import { keyring } from "../../testkit/chainAccounts.ts";
+import { type TestChain, testChain } from "../../testkit/chainEnv.ts";
+import { recorderArtifact } from "../../testkit/recorder.ts";
 
 const artifact = recorderArtifact();
 const readModel = {

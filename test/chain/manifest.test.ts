@@ -15,8 +15,8 @@ import {
 import { type DeploymentManifest, readManifest, verifyManifest } from "../../src/core/chain/manifest.ts";
 import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
 import { CredentialStatusRegistry, EthereumDIDRegistry } from "../../src/generated/contracts.ts";
-import { keyring } from "./helpers/accounts.ts";
-import { type TestChain, testChain } from "./helpers/env.ts";
+import { keyring } from "../../testkit/chainAccounts.ts";
+import { type TestChain, testChain } from "../../testkit/chainEnv.ts";
 
 const artifacts = { EthereumDIDRegistry, CredentialStatusRegistry };
 const plan = [

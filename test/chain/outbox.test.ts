@@ -4,9 +4,9 @@ import { after, before, describe, it } from "node:test";
 import { type Address, decodeEventLog, encodeDeployData, encodeFunctionData, type Hex } from "viem";
 import { TxRevertedError } from "../../src/core/chain/errors.ts";
 import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
-import { keyring } from "./helpers/accounts.ts";
-import { type TestChain, testChain } from "./helpers/env.ts";
-import { recorderArtifact } from "./helpers/recorder.ts";
+import { keyring } from "../../testkit/chainAccounts.ts";
+import { type TestChain, testChain } from "../../testkit/chainEnv.ts";
+import { recorderArtifact } from "../../testkit/recorder.ts";
 
 const artifact = recorderArtifact();
 const record = (id: bigint): Hex => encodeFunctionData({ abi: artifact.abi, functionName: "record", args: [id] });

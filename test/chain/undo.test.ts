@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { openUndoJournal, type UndoJournal } from "../../src/core/chain/indexer/undo.ts";
 import { chainMigrations } from "../../src/core/chain/migrations.ts";
 import { openStore, type Store } from "../../src/core/store/index.ts";
-import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
+import { startTestPostgres, type TestPostgres } from "../../testkit/postgres.ts";
 
 const readModel = {
   id: "9100_test_undo",

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import type { RouteCatalogEntry } from "../../src/core/api/index.ts";
 import { declaredErrors } from "../../src/core/errors/index.ts";
 import { DOMAINS } from "../../src/domains.ts";
-import { startTestConsortium, type TestConsortium } from "../support/consortium.ts";
+import { startTestConsortium, type TestConsortium } from "../../testkit/consortium.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const DOMAIN_NAMES = DOMAINS.map((d) => d.name);

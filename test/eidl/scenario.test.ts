@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
-import { eventually } from "../support/eventually.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { eventually } from "../../testkit/eventually.ts";
 
 type Json = Record<string, unknown>;
 interface Account {

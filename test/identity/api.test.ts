@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
 import { respondToChallenge } from "../../src/core/identity/didAuth.ts";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../support/consortium.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 type Failure = { code: string; details?: Array<{ field: string }> };

@@ -16,7 +16,7 @@ import { IdentityError } from "../../src/core/identity/errors.ts";
 import type { Keystore } from "../../src/core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../../src/core/identity/resolver.ts";
 import { CredentialStatusRegistry } from "../../src/generated/contracts.ts";
-import { type IdentityEnv, passphrase, privateKeysOnDisk, startIdentityEnv } from "./fixture.ts";
+import { type IdentityEnv, passphrase, privateKeysOnDisk, startIdentityEnv } from "../../testkit/identity.ts";
 
 let env: IdentityEnv;
 let chainId: number;

@@ -7,7 +7,8 @@ import { after, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { IdentityError } from "../../src/core/identity/errors.ts";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
-import { privateKeysOnDisk, tempDir } from "./fixture.ts";
+import { privateKeysOnDisk } from "../../testkit/identity.ts";
+import { tempDir } from "../../testkit/tempDir.ts";
 
 const cheap = { N: 2 ** 10 };
 const dirs: { remove(): Promise<void> }[] = [];

@@ -3,9 +3,15 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { createChain } from "../../src/core/chain/client.ts";
-import type { TestAgentProcess } from "../support/consortium.ts";
-import { expectOk, imsiOf, NETWORKS, type RoamingConsortium, startRoamingConsortium } from "./fixture.ts";
-import { blockActivity, onChainCost, openRequests, sessionsSince, waitAllRecorded } from "./measure.ts";
+import type { TestAgentProcess } from "../../testkit/consortium.ts";
+import { expectOk, imsiOf, NETWORKS, type RoamingConsortium, startRoamingConsortium } from "../../testkit/roaming.ts";
+import {
+  blockActivity,
+  onChainCost,
+  openRequests,
+  sessionsSince,
+  waitAllRecorded,
+} from "../../testkit/roamingMeasure.ts";
 
 describe("roaming measurements with agent processes", () => {
   let c: RoamingConsortium<TestAgentProcess> | undefined;

@@ -10,7 +10,14 @@ import { type Hex, hexToBytes, keccak256 } from "viem";
 const keccak_256 = (bytes: Uint8Array) => keccak256(bytes, "bytes");
 
 import { readManifest } from "../../src/core/chain/manifest.ts";
-import { expectOk, imsiOf, NETWORKS, type RoamingConsortium, startRoamingConsortium, subscriber } from "./fixture.ts";
+import {
+  expectOk,
+  imsiOf,
+  NETWORKS,
+  type RoamingConsortium,
+  startRoamingConsortium,
+  subscriber,
+} from "../../testkit/roaming.ts";
 
 const RANGE = 1_000_000;
 

@@ -17,7 +17,8 @@ import {
 } from "../../src/roaming/exchange.ts";
 import { OperatorDirectory } from "../../src/roaming/operators.ts";
 import { RoamingReadModel } from "../../src/roaming/readModel.ts";
-import { eventually } from "../support/eventually.ts";
+import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
+import { eventually } from "../../testkit/eventually.ts";
 import {
   expectOk,
   imsiOf,
@@ -26,9 +27,12 @@ import {
   type RoamingConsortium,
   startRoamingConsortium,
   subscriber,
-} from "./fixture.ts";
+} from "../../testkit/roaming.ts";
 
-process.env.TELCO_ROAMING_REQUEST_TTL = "6";
+// Long enough that no attach of the other tests times out on a loaded machine, short enough for the time-out test to
+// wait for the visited operator's own timer (wall clock, as in production). Set before the agents start.
+const REQUEST_TTL_SECONDS = 20;
+process.env.TELCO_ROAMING_REQUEST_TTL = String(REQUEST_TTL_SECONDS);
 const execFileAsync = promisify(execFile);
 
 interface Session {
@@ -172,7 +176,7 @@ describe("roaming authentication through the agents", () => {
   it("a home operator that does not answer in time: the session times out and the expiry is recorded", async () => {
     await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: true }));
     try {
-      const s = await attach("north", { imsi: imsiOf(NETWORKS.south, 2) });
+      const s = await attach("north", { imsi: imsiOf(NETWORKS.south, 2), waitMs: (REQUEST_TTL_SECONDS + 15) * 1000 });
       assert.equal(s.state, "timed-out", JSON.stringify(s));
       assert.equal(s.outcome, "home-timeout");
       assert.equal(s.activeServices, null);
@@ -428,9 +432,12 @@ describe("roaming authentication through the agents", () => {
         const activations = ids.map((requestId, i) => ({ requestId, activated: i % 2 === 0, servicesDigest: hex32() }));
         await check(north, "activation", encodeRecordActivations(activations), n, []);
       }
-      // Expiries: requests that lapsed unanswered.
+      // Expiries: requests that lapsed unanswered. They expire a few seconds ahead of the chain's clock; then one empty
+      // block at that time puts the chain past it (no sleeping until the wall clock gets there). The chain stays ahead
+      // of the wall clock by at most those seconds, well inside the request TTL of the tests that follow.
       const lapsing = Array.from({ length: BOUNDED_GAS_MIN_BATCH }, hex32);
-      const soon = BigInt(Math.floor(Date.now() / 1000) + 2);
+      const chainNow = Math.max(await latestBlockTimestamp(c.devnet.rpcUrl), Math.floor(Date.now() / 1000));
+      const soon = BigInt(chainNow + 5);
       await north.outbox.send({
         from: north.config.memberAccount,
         to: c.exchange,
@@ -440,7 +447,8 @@ describe("roaming authentication through the agents", () => {
         ),
         label: "test: requests that will lapse",
       });
-      await new Promise((resolve) => setTimeout(resolve, 3500));
+      // Already past on the wall clock (a slow submission): the next block is past it anyway; never move the chain back.
+      if (Date.now() / 1000 < Number(soon)) await mineBlockAt(c.devnet.rpcUrl, Number(soon));
       await check(north, "expiry", encodeExpire(lapsing), lapsing.length, []);
     } finally {
       await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: false }));

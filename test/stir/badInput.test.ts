@@ -2,12 +2,10 @@
 // the real X5uFetcher and a loopback certificate server) and the real OSP attester. Each gets its RFC 8224 code and
 // our reason (or, at the OSP, attestation B/C with the reason); afterwards a valid token still verifies promptly.
 import assert from "node:assert/strict";
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { OspAttester } from "../../src/stir/attestation.ts";
-import { issueCertificate } from "../../src/stir/certificates.ts";
 import { signEnterprisePassport } from "../../src/stir/enterpriseSigner.ts";
 import { StirError } from "../../src/stir/errors.ts";
 import { formatIdentityHeader } from "../../src/stir/identityHeader.ts";
@@ -16,6 +14,8 @@ import type { LedgerFacts } from "../../src/stir/ledgerFacts.ts";
 import { TrustStore } from "../../src/stir/trustStore.ts";
 import { ShakenVerifier, type VerificationResult } from "../../src/stir/verifier.ts";
 import { X5uFetcher } from "../../src/stir/x5uFetcher.ts";
+import { listenOnFreePort } from "../../testkit/ports.ts";
+import { createStiCa, es256Signer as rawSigner } from "../../testkit/stiCa.ts";
 
 const ORIG = "12155551212";
 const DEST = "12155550100";
@@ -24,38 +24,12 @@ const TNAUTH = "did:example:tnsp#0xabc";
 const TIMEOUT_MS = 800;
 const MAX_BYTES = 16_384;
 
-const rawSigner = (key: KeyObject) => (data: string | Uint8Array) =>
-  sign("sha256", typeof data === "string" ? Buffer.from(data) : data, { key, dsaEncoding: "ieee-p1363" });
 const b64 = (value: unknown) =>
   Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
-const listen = async (server: Server) => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as AddressInfo).port;
-};
 
 describe("bad input: STI-VS and OSP answer each hostile input with the right code and stay up", () => {
-  const ca = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const sti = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const { sti, root, leaf } = createStiCa();
   const enterprise = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const root = issueCertificate({
-    subject: { commonName: "Test STI-CA" },
-    issuer: { commonName: "Test STI-CA" },
-    subjectPublicKey: ca.publicKey,
-    issuerPublicKey: ca.publicKey,
-    sign: rawSigner(ca.privateKey),
-    isCa: true,
-    validDays: 30,
-  });
-  const leaf = issueCertificate({
-    subject: { commonName: "SHAKEN 1234" },
-    issuer: { commonName: "Test STI-CA" },
-    subjectPublicKey: sti.publicKey,
-    issuerPublicKey: ca.publicKey,
-    sign: rawSigner(ca.privateKey),
-    isCa: false,
-    tnAuthList: [{ spc: "1234" }],
-    validDays: 30,
-  });
   const hangs: Array<() => void> = [];
   const adminHits: string[] = [];
   let cr: Server;
@@ -133,8 +107,8 @@ describe("bad input: STI-VS and OSP answer each hostile input with the right cod
       adminHits.push(req.url ?? "");
       res.end(`${leaf.toString()}${root.toString()}`);
     });
-    base = `http://127.0.0.1:${await listen(cr)}`;
-    adminPort = await listen(admin);
+    base = `http://127.0.0.1:${await listenOnFreePort(cr)}`;
+    adminPort = await listenOnFreePort(admin);
     const trust = new TrustStore();
     trust.add(root.toString(), "config");
     fetcher = new X5uFetcher({ allowedOrigins: [base], timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES });

@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import type { TestAgent } from "../support/consortium.ts";
+import type { TestAgent } from "../../testkit/consortium.ts";
 import {
   CALLED_TN,
   CALLING_TN,
   type SignedCallsConsortium,
   startSignedCallsConsortium,
-} from "./support/signedCallsConsortium.ts";
+} from "../../testkit/signedCalls.ts";
 
 type Json = Record<string, unknown>;
 const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;

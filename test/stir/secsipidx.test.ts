@@ -2,20 +2,20 @@
 // signs verify with secsipidx, and PASSporTs secsipidx signs verify in this project's STI-VS (x5u served over HTTP).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { generateKeyPairSync, randomUUID, sign } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { issueCertificate } from "../../src/stir/certificates.ts";
 import { formatIdentityHeader } from "../../src/stir/identityHeader.ts";
 import { signEs256 } from "../../src/stir/jws.ts";
 import { TrustStore } from "../../src/stir/trustStore.ts";
 import { ShakenVerifier } from "../../src/stir/verifier.ts";
 import { X5uFetcher } from "../../src/stir/x5uFetcher.ts";
+import { listenOnFreePort } from "../../testkit/ports.ts";
+import { createStiCa, es256Signer } from "../../testkit/stiCa.ts";
 
 const run = promisify(execFile);
 
@@ -24,29 +24,7 @@ describe("interop with secsipidx", () => {
   let server: Server;
   let x5u: string;
   let origin: string;
-  const ca = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const sti = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const raw = (key: typeof ca.privateKey) => (data: Uint8Array) =>
-    sign("sha256", data, { key, dsaEncoding: "ieee-p1363" });
-  const root = issueCertificate({
-    subject: { commonName: "Interop STI-CA" },
-    issuer: { commonName: "Interop STI-CA" },
-    subjectPublicKey: ca.publicKey,
-    issuerPublicKey: ca.publicKey,
-    sign: raw(ca.privateKey),
-    isCa: true,
-    validDays: 30,
-  });
-  const leaf = issueCertificate({
-    subject: { commonName: "SHAKEN 1234" },
-    issuer: { commonName: "Interop STI-CA" },
-    subjectPublicKey: sti.publicKey,
-    issuerPublicKey: ca.publicKey,
-    sign: raw(ca.privateKey),
-    isCa: false,
-    tnAuthList: [{ spc: "1234" }],
-    validDays: 30,
-  });
+  const { sti, root, leaf } = createStiCa({ commonName: "Interop STI-CA" });
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "stir-interop-"));
@@ -57,8 +35,7 @@ describe("interop with secsipidx", () => {
       response.writeHead(200, { "content-type": "application/x-pem-file" });
       response.end(leaf.toString());
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = `http://127.0.0.1:${await listenOnFreePort(server)}`;
     x5u = `${origin}/sti.pem`;
   });
   after(async () => {
@@ -76,11 +53,13 @@ describe("interop with secsipidx", () => {
         orig: { tn: "12155551212" },
         origid: randomUUID(),
       },
-      (data) => raw(sti.privateKey)(Buffer.from(data)),
+      es256Signer(sti.privateKey),
     );
     const identity = formatIdentityHeader({ token, info: x5u, ppt: "shaken" });
     const ok = await run("secsipidx", ["-check", "-identity", identity, "-p", join(dir, "pub.pem")]);
-    assert.match(`${ok.stdout}${ok.stderr}`, /ok|valid/i);
+    // secsipidx -check prints exactly "ok" for a valid token (and exits 0); anything else is a failure.
+    assert.equal(ok.stdout, "ok\n");
+    assert.equal(ok.stderr, "");
     const [h, p, s] = token.split(".");
     const forged = `${h}.${p?.slice(0, -2)}AA.${s}`;
     await assert.rejects(
@@ -91,6 +70,12 @@ describe("interop with secsipidx", () => {
         "-p",
         join(dir, "pub.pem"),
       ]),
+      (error: { code?: number; stdout?: string }) => {
+        // Refused for the signature: a non-zero exit without the "ok" a valid token gets.
+        assert.ok(error.code !== undefined && error.code !== 0, JSON.stringify(error));
+        assert.notEqual(error.stdout, "ok\n");
+        return true;
+      },
     );
   });
 

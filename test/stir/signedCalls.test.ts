@@ -7,15 +7,15 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { issueCertificate } from "../../src/stir/certificates.ts";
-import type { TestAgent } from "../support/consortium.ts";
-import { eventually } from "../support/eventually.ts";
+import type { TestAgent } from "../../testkit/consortium.ts";
+import { eventually } from "../../testkit/eventually.ts";
 import {
   CALLED_TN,
   CALLING_TN,
   ok,
   type SignedCallsConsortium,
   startSignedCallsConsortium,
-} from "./support/signedCallsConsortium.ts";
+} from "../../testkit/signedCalls.ts";
 
 type Body = Record<string, unknown>;
 

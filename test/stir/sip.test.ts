@@ -9,24 +9,16 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { eventually } from "../support/eventually.ts";
+import { eventually } from "../../testkit/eventually.ts";
+import { reservePort } from "../../testkit/ports.ts";
 import {
   CALLED_TN,
   CALLING_TN,
   ok,
   type SignedCallsConsortium,
   startSignedCallsConsortium,
-} from "./support/signedCallsConsortium.ts";
-import {
-  freeUdpPort,
-  headerIn,
-  type Proc,
-  runUac,
-  SIP_DIR,
-  startKamailio,
-  startUas,
-  statusCodes,
-} from "./support/sip.ts";
+} from "../../testkit/signedCalls.ts";
+import { headerIn, type Proc, runUac, SIP_DIR, startKamailio, startUas, statusCodes } from "../../testkit/sip.ts";
 
 type Claims = { attest: string; orig: { tn: string }; dest: { tn: string[] }; origid: string };
 const claimsOf = (identity: string) => {
@@ -65,7 +57,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     if (uas) procs.push(uas);
     const uac = await runUac({
       scenario: options.rejected ? "uac-rejected.xml" : "uac-call.xml",
-      port: await freeUdpPort(),
+      port: await reservePort(),
       target: options.target,
       keys: { orig: CALLING_TN, dest: CALLED_TN, identity: options.identity },
       traceFile: join(dir, `uac-${n}.msg`),
@@ -102,9 +94,9 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     const leaf = new X509Certificate(chainPem.slice(0, chainPem.indexOf("-----END CERTIFICATE-----") + 25));
     await writeFile(join(dir, "sti-pub.pem"), leaf.publicKey.export({ type: "spki", format: "pem" }));
 
-    for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freeUdpPort();
-    uasPort = await freeUdpPort();
-    secsipidUasPort = await freeUdpPort();
+    for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await reservePort();
+    uasPort = await reservePort();
+    secsipidUasPort = await reservePort();
     const script = join(SIP_DIR, "bin", "stir-agent.sh");
     procs.push(
       await startKamailio({

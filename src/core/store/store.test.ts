@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { startTestPostgres, type TestPostgres } from "../../../test/support/postgres.ts";
+import { startTestPostgres, type TestPostgres } from "../../../testkit/postgres.ts";
 import { StoreError } from "./errors.ts";
 import { openStore } from "./open.ts";
 import { type StoreBackend, storeBehavior } from "./store.behavior.ts";
@@ -74,12 +74,21 @@ describe("SQLite store", () => {
         for (let i = 0; i < 300; i++)
           await tx.exec("INSERT INTO blobs (id, body) VALUES ($1, $2)", [i, "x".repeat(10_000)]);
       });
-      let after = before;
-      for (let i = 0; i < 40 && after < before + 2_000_000; i++) {
-        await sleep(50);
+      // From here this thread never returns to its event loop until the file has grown: it sleeps in Atomics.wait and
+      // reads the file size synchronously. node:sqlite runs only when this thread calls it, so nothing on the
+      // committing connection can run meanwhile; the pages that reach the database file were copied by another
+      // connection on another thread.
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const deadline = Date.now() + 15_000;
+      let after = statSync(sqliteFile).size;
+      while (after < before + 2_000_000 && Date.now() < deadline) {
+        Atomics.wait(pause, 0, 0, 50);
         after = statSync(sqliteFile).size;
       }
-      assert.ok(after >= before + 2_000_000, `the database file grew from ${before} to ${after} bytes`);
+      assert.ok(
+        after >= before + 2_000_000,
+        `the database file grew from ${before} to ${after} bytes while the committing thread was blocked`,
+      );
     } finally {
       await store.close();
     }

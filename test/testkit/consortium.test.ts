@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, describe, it } from "node:test";
-import { startTestConsortium, type TestAgentProcess, type TestConsortium } from "./consortium.ts";
+import { startTestConsortium, type TestAgentProcess, type TestConsortium } from "../../testkit/consortium.ts";
 
 const alive = (pid: number) => {
   try {

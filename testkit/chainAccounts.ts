@@ -1,7 +1,7 @@
 // Test AccountSource: fresh private keys, so each test's senders start with zero balance and nonce 0.
 import type { Address, LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import type { AccountSource } from "../../../src/core/chain/types.ts";
+import type { AccountSource } from "../src/core/chain/types.ts";
 
 export function keyring(
   keys: readonly `0x${string}`[] = [generatePrivateKey()],

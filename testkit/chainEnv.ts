@@ -1,13 +1,11 @@
-// Shared setup of the chain tests: a devnet in a temp dir, a client, a SQLite store with the chain tables, and a
-// logger that records what it was told (tests assert on the messages operators would read).
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ChainClient, createChain } from "../../../src/core/chain/client.ts";
-import { type Devnet, type StartDevnetOptions, startDevnet } from "../../../src/core/chain/devnet/devnet.ts";
-import type { ChainLogger } from "../../../src/core/chain/logger.ts";
-import { chainMigrations } from "../../../src/core/chain/migrations.ts";
-import { openStore, type Store } from "../../../src/core/store/index.ts";
+import { type ChainClient, createChain } from "../src/core/chain/client.ts";
+import { type Devnet, type StartDevnetOptions, startDevnet } from "../src/core/chain/devnet/devnet.ts";
+import type { ChainLogger } from "../src/core/chain/logger.ts";
+import { chainMigrations } from "../src/core/chain/migrations.ts";
+import { openStore, type Store } from "../src/core/store/index.ts";
+import { reservePort } from "./ports.ts";
+import { tempDir } from "./tempDir.ts";
 
 export interface LogEntry {
   level: "info" | "warn" | "error";
@@ -30,11 +28,6 @@ export function recordingLogger(): ChainLogger & { entries: LogEntry[]; text(): 
   };
 }
 
-export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), `telco-chain-${prefix}-`));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
-}
-
 export async function openChainStore(file: string): Promise<Store> {
   return openStore({ sqliteFile: file, migrations: chainMigrations });
 }
@@ -49,9 +42,9 @@ export interface TestChain {
 }
 
 export async function testChain(prefix: string, options: Partial<StartDevnetOptions> = {}): Promise<TestChain> {
-  const dir = await tempDir(prefix);
+  const dir = await tempDir(`telco-chain-${prefix}-`);
   const logger = recordingLogger();
-  const devnet = await startDevnet({ dataDir: dir.path, logger, ...options });
+  const devnet = await startDevnet({ dataDir: dir.path, logger, port: await reservePort(), ...options });
   const client = await createChain({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollingIntervalMs: 100 });
   const store = await openChainStore(join(dir.path, "agent.sqlite"));
   return {

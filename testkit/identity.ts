@@ -1,21 +1,22 @@
 // Test fixture for the identity core: the project's own devnet (anvil), outbox, indexer and SQLite store, with the
 // EthereumDIDRegistry and CredentialStatusRegistry deployed through the outbox from a keystore account.
 import { createDecipheriv, scryptSync } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, encodeDeployData, type Hex } from "viem";
-import { type ChainClient, createChain } from "../../src/core/chain/client.ts";
-import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
-import { createIndexer, type Indexer } from "../../src/core/chain/indexer/indexer.ts";
-import { silentLogger } from "../../src/core/chain/logger.ts";
-import { chainMigrations } from "../../src/core/chain/migrations.ts";
-import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
-import { type Keystore, openKeystore } from "../../src/core/identity/keystore.ts";
-import { identityMigrations } from "../../src/core/identity/migrations.ts";
-import { openStore } from "../../src/core/store/open.ts";
-import type { Store } from "../../src/core/store/store.ts";
-import { CredentialStatusRegistry, EthereumDIDRegistry } from "../../src/generated/contracts.ts";
+import { type ChainClient, createChain } from "../src/core/chain/client.ts";
+import { type Devnet, startDevnet } from "../src/core/chain/devnet/devnet.ts";
+import { createIndexer, type Indexer } from "../src/core/chain/indexer/indexer.ts";
+import { silentLogger } from "../src/core/chain/logger.ts";
+import { chainMigrations } from "../src/core/chain/migrations.ts";
+import { createOutbox, type Outbox } from "../src/core/chain/outbox/outbox.ts";
+import { type Keystore, openKeystore } from "../src/core/identity/keystore.ts";
+import { identityMigrations } from "../src/core/identity/migrations.ts";
+import { openStore } from "../src/core/store/open.ts";
+import type { Store } from "../src/core/store/store.ts";
+import { CredentialStatusRegistry, EthereumDIDRegistry } from "../src/generated/contracts.ts";
+import { reservePort } from "./ports.ts";
+import { tempDir } from "./tempDir.ts";
 
 export const passphrase = "test passphrase";
 
@@ -43,7 +44,7 @@ async function deploy(env: Pick<IdentityEnv, "outbox" | "operator">, data: Hex, 
 
 export async function startIdentityEnv(): Promise<IdentityEnv> {
   const dir = await tempDir("telco-identity-");
-  const devnet = await startDevnet({ dataDir: dir.path, logger: silentLogger });
+  const devnet = await startDevnet({ dataDir: dir.path, logger: silentLogger, port: await reservePort() });
   const chain = await createChain({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollingIntervalMs: 50 });
   const store = await openStore({ sqliteFile: ":memory:", migrations: [...chainMigrations, ...identityMigrations] });
   const keystoreDir = join(dir.path, "keys");
@@ -99,11 +100,6 @@ export async function startIdentityEnv(): Promise<IdentityEnv> {
       await dir.remove();
     },
   };
-}
-
-export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
 /** Every private key in a keystore directory, decrypted straight from the files, in the encodings a leak could take. */

@@ -6,17 +6,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { type Agent, createAgent } from "../../src/agent/agent.ts";
-import { ensureAdminKey } from "../../src/agent/bootstrap.ts";
-import { initAgent } from "../../src/agent/init.ts";
-import { requestAgent } from "../../src/cli/agentClient.ts";
-import { type Devnet, startDevnet } from "../../src/core/chain/devnet/devnet.ts";
-import { silentLogger } from "../../src/core/chain/logger.ts";
-import { deployPlatform } from "../../src/ledger/deployer.ts";
+import { type Agent, createAgent } from "../src/agent/agent.ts";
+import { ensureAdminKey } from "../src/agent/bootstrap.ts";
+import { initAgent } from "../src/agent/init.ts";
+import { requestAgent } from "../src/cli/agentClient.ts";
+import { type Devnet, startDevnet } from "../src/core/chain/devnet/devnet.ts";
+import { silentLogger } from "../src/core/chain/logger.ts";
+import { deployPlatform } from "../src/ledger/deployer.ts";
+import { releasePort, reservePort } from "./ports.ts";
 
 export interface TestMember {
   name: string;
@@ -81,7 +81,7 @@ export class TestConsortiumError extends Error {
 const TEST_AGENT_SETTINGS = { logLevel: "fatal", pollMs: 50 } as const;
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
-const BIN = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+const BIN = new URL("../bin/telco-ledger.mjs", import.meta.url).pathname;
 
 export function startTestConsortium(
   members: readonly TestMember[],
@@ -100,8 +100,15 @@ export async function startTestConsortium(
   options: TestConsortiumOptions = {},
 ): Promise<TestConsortium<TestAgent | TestAgentProcess>> {
   const dir = await mkdtemp(join(tmpdir(), "telco-consortium-"));
+  const ports: number[] = [];
+  const reserve = async () => {
+    const port = await reservePort();
+    ports.push(port);
+    return port;
+  };
   const devnet = await startDevnet({
     dataDir: dir,
+    port: await reserve(),
     logger: silentLogger,
     ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
   });
@@ -112,14 +119,16 @@ export async function startTestConsortium(
   const stop = async () => {
     await Promise.allSettled([...running.map((a) => a.stop()), children.stopAll()]);
     await devnet.stop();
+    for (const port of ports) releasePort(port);
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const homes = [];
     for (const member of members) {
       const home = join(dir, "agents", member.name);
-      // A child must know its port before it starts; in process, the agent reports the port it got.
-      const port = options.agentProcesses ? await freePort() : 0;
+      // A child must know its port before it starts (reserved: see testkit/ports.ts); in process, the agent listens
+      // on port 0 and reports the port it got.
+      const port = options.agentProcesses ? await reserve() : 0;
       const { config, configPath } = await initAgent({
         home,
         name: member.name,
@@ -183,18 +192,6 @@ function endpoint(url: string, adminKey: string): TestAgentEndpoint {
     adminKey,
     call: (method, path, body, key = adminKey) => requestAgent({ url, apiKey: key }, method, path, body),
   };
-}
-
-/** A loopback port the OS just handed out; free again when this returns. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Children whose spawn failed (no 'exit' will ever come), with the reason. */

@@ -2,11 +2,11 @@
 // the ack file (fsync'd) only after submit() returned, i.e. once the write is acknowledged.
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { type Address, encodeFunctionData, type Hex } from "viem";
-import { type ChainClient, createChain } from "../../../src/core/chain/client.ts";
-import { TxRevertedError } from "../../../src/core/chain/errors.ts";
-import { createOutbox } from "../../../src/core/chain/outbox/outbox.ts";
-import { keyring } from "./accounts.ts";
-import { openChainStore, recordingLogger } from "./env.ts";
+import { type ChainClient, createChain } from "../src/core/chain/client.ts";
+import { TxRevertedError } from "../src/core/chain/errors.ts";
+import { createOutbox } from "../src/core/chain/outbox/outbox.ts";
+import { keyring } from "./chainAccounts.ts";
+import { openChainStore, recordingLogger } from "./chainEnv.ts";
 import { recorderArtifact } from "./recorder.ts";
 
 interface AgentConfig {

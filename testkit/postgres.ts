@@ -3,11 +3,11 @@
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { releasePort, reservePort } from "./ports.ts";
 
 const run = promisify(execFile);
 
@@ -89,7 +89,7 @@ async function startCluster(): Promise<TestPostgres> {
   };
 
   await exec("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
-  const port = await freePort();
+  const port = await reservePort();
   const serverOptions = `-c listen_addresses=127.0.0.1 -p ${port} -k ${socketDir} -c fsync=off -c full_page_writes=off`;
   const stopSync = () => {
     const args = ["-D", dataDir, "-m", "immediate", "-w", "stop"];
@@ -114,6 +114,7 @@ async function startCluster(): Promise<TestPostgres> {
       stopped = true;
       process.removeListener("exit", stopSync);
       await exec("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]).catch(stopSync);
+      releasePort(port);
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -126,17 +127,4 @@ function postgresUser(): { uid: number; gid: number } {
     throw new Error("running as root, but there is no 'postgres' user to run initdb as (initdb refuses root)");
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }

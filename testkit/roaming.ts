@@ -3,16 +3,16 @@
 // every roaming test and benchmark.
 import assert from "node:assert/strict";
 import type { Address } from "viem";
-import { readManifest } from "../../src/core/chain/manifest.ts";
-import { SERVICES } from "../../src/roaming/subscribers/register.ts";
+import { readManifest } from "../src/core/chain/manifest.ts";
+import { SERVICES } from "../src/roaming/subscribers/register.ts";
 import {
   startTestConsortium,
   type TestAgent,
   type TestAgentEndpoint,
   type TestAgentProcess,
   type TestConsortium,
-} from "../support/consortium.ts";
-import { eventually } from "../support/eventually.ts";
+} from "./consortium.ts";
+import { eventually } from "./eventually.ts";
 
 export const NETWORKS = { north: "00101", south: "00102", east: "001030" } as const;
 export type OperatorName = keyof typeof NETWORKS;

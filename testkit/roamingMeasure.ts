@@ -2,10 +2,10 @@
 // processes): sessions through the agents' API, and what the run put on chain (calldata and log bytes, gas, the
 // functions called per block) from the devnet's blocks and receipts.
 import { type AbiFunction, type Address, type Hex, toFunctionSelector } from "viem";
-import type { ChainClient } from "../../src/core/chain/client.ts";
-import { RoamingExchange } from "../../src/generated/contracts.ts";
-import type { SessionState, SessionView } from "../../src/roaming/visited/index.ts";
-import type { TestAgentEndpoint } from "../support/consortium.ts";
+import type { ChainClient } from "../src/core/chain/client.ts";
+import { RoamingExchange } from "../src/generated/contracts.ts";
+import type { SessionState, SessionView } from "../src/roaming/visited/index.ts";
+import type { TestAgentEndpoint } from "./consortium.ts";
 
 export interface OnChainCost {
   transactions: number;

@@ -1,5 +1,5 @@
 // Real SIP peers for tests: Kamailio proxies (sip/*.cfg) and sipp user agents (sip/scenarios/*.xml) as child
-// processes on free loopback UDP ports, each stopped by its own pid when the test ends.
+// processes on loopback UDP ports reserved with testkit/ports.ts, each stopped by its own pid when the test ends.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { mkdir, readFile } from "node:fs/promises";
@@ -7,17 +7,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-export const SIP_DIR = resolve(import.meta.dirname, "../../../sip");
+export const SIP_DIR = resolve(import.meta.dirname, "../sip");
 export const SCENARIOS = join(SIP_DIR, "scenarios");
-
-/** A UDP port the OS says is free now. */
-export async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((done) => socket.bind(0, "127.0.0.1", done));
-  const { port } = socket.address();
-  await new Promise<void>((done) => socket.close(() => done()));
-  return port;
-}
 
 /** True while something listens on the UDP port (binding it fails). */
 async function udpInUse(port: number): Promise<boolean> {

@@ -2,7 +2,7 @@
 // so a test can count on chain which acknowledged writes arrived.
 import { createRequire } from "node:module";
 import type { Abi, Hex } from "viem";
-import type { ContractArtifact } from "../../../src/core/chain/types.ts";
+import type { ContractArtifact } from "../src/core/chain/types.ts";
 
 const SOURCE = `// SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
