@@ -188,6 +188,13 @@ async function assemble(
   });
 
   const workers: Array<{ stop(): Promise<void> }> = [];
+  const stop = async () => {
+    await app.close();
+    for (const worker of workers.splice(0)) await worker.stop();
+    await indexer.stop();
+    await outbox.stop();
+    await store.close();
+  };
   return {
     config,
     app,
@@ -207,14 +214,25 @@ async function assemble(
         const worker = await domain.start?.(context);
         if (worker) workers.push(worker);
       }
-      return app.listen({ host: config.listen.host, port: config.listen.port });
+      try {
+        return await app.listen({ host: config.listen.host, port: config.listen.port });
+      } catch (error) {
+        // Workers already run: a failed listen stops them too, so the process can exit instead of idling on.
+        await stop();
+        throw new AgentListenError(config.listen.host, config.listen.port, error);
+      }
     },
-    async stop() {
-      await app.close();
-      for (const worker of workers.splice(0)) await worker.stop();
-      await indexer.stop();
-      await outbox.stop();
-      await store.close();
-    },
+    stop,
   };
+}
+
+/** The API could not listen (the port is taken, or the host is not this machine's). */
+export class AgentListenError extends Error {
+  override readonly name = "AgentListenError";
+  readonly code = "AGENT_LISTEN_FAILED";
+  constructor(host: string, port: number, cause: unknown) {
+    const reason = (cause as { code?: string }).code ?? (cause as Error).message;
+    const hint = reason === "EADDRINUSE" ? ": another process holds it; stop it or set listen.port in agent.json" : "";
+    super(`cannot listen on ${host}:${port} (${reason})${hint}`, { cause });
+  }
 }
