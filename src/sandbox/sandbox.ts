@@ -11,11 +11,12 @@ import type { Address } from "viem";
 import { ensureAdminKey } from "../agent/bootstrap.ts";
 import { initAgent } from "../agent/init.ts";
 import { expectAgent } from "../cli/agentClient.ts";
-import { startDevnet } from "../core/chain/devnet/devnet.ts";
+import { type Devnet, startDevnet } from "../core/chain/devnet/devnet.ts";
 import type { ChainLogger } from "../core/chain/logger.ts";
 import { DOMAINS } from "../domains.ts";
 import { deployPlatform } from "../ledger/deployer.ts";
 import { SANDBOX_MEMBERS } from "./consortium.ts";
+import { acquireSandboxLock } from "./lock.ts";
 
 export interface SandboxOptions {
   dataDir: string;
@@ -66,21 +67,30 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
   const manifestPath = join(dataDir, "deployment.json");
   const sandboxPath = join(dataDir, "sandbox.json");
   const previous = readPreviousSandbox(sandboxPath);
+  // Before anything binds a port: a second sandbox on this directory refuses here, naming the first.
+  const lock = acquireSandboxLock(dataDir, progress);
 
   progress(`starting the devnet (data in ${join(dataDir, "devnet")})`);
-  const devnet = await startDevnet({
-    dataDir,
-    chainId: options.chainId,
-    port: options.rpcPort,
-    ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
-    logger: options.logger,
-  });
+  let devnet: Devnet;
+  try {
+    devnet = await startDevnet({
+      dataDir,
+      chainId: options.chainId,
+      port: options.rpcPort,
+      ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
+      logger: options.logger,
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const agents: Array<{ info: SandboxAgentInfo; configPath: string; process?: ChildProcess }> = [];
   let stopping = false;
   const stop = async () => {
     stopping = true;
     await Promise.all(agents.map((a) => stopChild(a.process)));
     await devnet.stop();
+    lock.release();
   };
 
   try {
