@@ -5,6 +5,7 @@ import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
+import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
 import { createIndexer, type Indexer, type TopicFilter } from "../core/chain/indexer/indexer.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
 import { createOutbox, type Outbox } from "../core/chain/outbox/outbox.ts";
@@ -45,6 +46,9 @@ export interface Agent {
   start(): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** Without a new-head subscription, an idle agent's loops back off to one look at the node this often. */
+const IDLE_POLL_MS = 2000;
 
 export interface CreateAgentOptions {
   logger?: Logger;
@@ -95,7 +99,18 @@ async function assemble(
   const didRegistry = address("EthereumDIDRegistry");
   const statusRegistry = address("CredentialStatusRegistry");
 
-  const outbox = createOutbox({ store, chain, accounts: keystore, logger: chainLogger, abis: platformAbis });
+  // New heads pushed by the node: the outbox and indexer wait on them instead of asking every pollMs.
+  const heads = watchHeads({ url: config.chain.wsUrl ?? webSocketUrlOf(config.chain.rpcUrl), logger: chainLogger });
+  const idlePollMs = Math.max(config.chain.pollMs ?? 0, IDLE_POLL_MS);
+  const outbox = createOutbox({
+    store,
+    chain,
+    accounts: keystore,
+    logger: chainLogger,
+    abis: platformAbis,
+    heads,
+    idlePollMs,
+  });
   const logFilters: Record<string, readonly TopicFilter[]> = Object.assign(
     {},
     ...DOMAINS.map((d) => d.logFilters?.(config.memberAccount) ?? {}),
@@ -112,6 +127,8 @@ async function assemble(
     })),
     projections: [membershipProjection, ...DOMAINS.flatMap((d) => d.projections ?? [])],
     ...(config.chain.pollMs ? { pollMs: config.chain.pollMs } : {}),
+    heads,
+    idlePollMs,
     confirmations: config.chain.confirmations ?? 0,
     logger: chainLogger,
   });
@@ -193,6 +210,7 @@ async function assemble(
     for (const worker of workers.splice(0)) await worker.stop();
     await indexer.stop();
     await outbox.stop();
+    heads.close();
     await store.close();
   };
   return {
