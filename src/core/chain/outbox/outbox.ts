@@ -213,9 +213,11 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     // Journalled: from here the write survives any crash. Broadcast failures are retried by the loop.
     const sent = await broadcast(entry);
     if (sent) await journal.markSent(store, entry.id);
-    // A backed-off watch looks now: this entry waits for its receipt.
-    idleWaitMs = pollMs;
-    wake?.();
+    // A watch backed off while idle looks now, for this entry's receipt (once: it then polls every pollMs).
+    if (idleWaitMs > pollMs) {
+      idleWaitMs = pollMs;
+      wake?.();
+    }
     return { id: entry.id, hash: entry.hash, nonce: entry.nonce, status: sent ? "sent" : "journalled" };
   };
 
