@@ -39,10 +39,12 @@ export async function run(args: string[]): Promise<BenchResult> {
       String(basePort),
       "--json",
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    // Its own process group: stopping it before it is ready (when `sandbox up` has no handler yet) must not leave
+    // its devnet and agents running.
+    { stdio: ["ignore", "pipe", "inherit"], detached: true },
   );
   try {
-    const file = await seeded(sandbox, 900_000);
+    const file = await seeded(sandbox, 1_500_000);
     // Seeding leaves work behind (outbox settling, indexers catching up): let it finish first.
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
     const pids = descendants(sandbox.pid ?? 0);
@@ -197,4 +199,8 @@ async function stopSandbox(sandbox: ChildProcess): Promise<void> {
   const timer = setTimeout(() => sandbox.kill("SIGKILL"), 30_000);
   await exited;
   clearTimeout(timer);
+  // Whatever of the group is left (a sandbox interrupted while starting does not stop its children).
+  try {
+    process.kill(-(sandbox.pid as number), "SIGKILL");
+  } catch {}
 }
