@@ -1,10 +1,19 @@
 // `npm test`: the Solidity tests (Hardhat 3, fuzzing with a fixed seed), then every TypeScript test under node:test
 // against real services (anvil devnet, SQLite, a throwaway PostgreSQL cluster). Ends with one line
 // "N passed, N failed" that counts both. Arguments narrow the TypeScript run: `npm test -- test/api`.
+// First the system packages the tests need (scripts/system-packages.ts): installed when running as root, otherwise
+// the run stops before any test with the command that installs them.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureSystemPackages } from "./system-packages.ts";
+
+const missing = ensureSystemPackages();
+if (missing) {
+  console.error(`npm test: ${missing}`);
+  process.exit(1);
+}
 
 const args = process.argv.slice(2);
 const onlyTs = args.length > 0;

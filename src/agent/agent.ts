@@ -5,6 +5,7 @@ import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
+import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
 import { createIndexer, type Indexer, type TopicFilter } from "../core/chain/indexer/indexer.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
 import { createOutbox, type Outbox } from "../core/chain/outbox/outbox.ts";
@@ -41,6 +42,9 @@ export interface Agent {
   start(): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** Without a new-head subscription, an idle agent's loops back off to one look at the node this often. */
+const IDLE_POLL_MS = 2000;
 
 export interface CreateAgentOptions {
   logger?: Logger;
@@ -90,7 +94,18 @@ async function assemble(
   const didRegistry = address("EthereumDIDRegistry");
   const statusRegistry = address("CredentialStatusRegistry");
 
-  const outbox = createOutbox({ store, chain, accounts: keystore, logger: chainLogger, abis: platformAbis });
+  // New heads pushed by the node: the outbox and indexer wait on them instead of asking every pollMs.
+  const heads = watchHeads({ url: config.chain.wsUrl ?? webSocketUrlOf(config.chain.rpcUrl), logger: chainLogger });
+  const idlePollMs = Math.max(config.chain.pollMs ?? 0, IDLE_POLL_MS);
+  const outbox = createOutbox({
+    store,
+    chain,
+    accounts: keystore,
+    logger: chainLogger,
+    abis: platformAbis,
+    heads,
+    idlePollMs,
+  });
   const logFilters: Record<string, readonly TopicFilter[]> = Object.assign(
     {},
     ...DOMAINS.map((d) => d.logFilters?.(config.memberAccount) ?? {}),
@@ -107,6 +122,8 @@ async function assemble(
     })),
     projections: DOMAINS.flatMap((d) => d.projections ?? []),
     ...(config.chain.pollMs ? { pollMs: config.chain.pollMs } : {}),
+    heads,
+    idlePollMs,
     confirmations: config.chain.confirmations ?? 0,
     logger: chainLogger,
   });
@@ -179,6 +196,14 @@ async function assemble(
   });
 
   const workers: Array<{ stop(): Promise<void> }> = [];
+  const stop = async () => {
+    await app.close();
+    for (const worker of workers.splice(0)) await worker.stop();
+    await indexer.stop();
+    await outbox.stop();
+    heads.close();
+    await store.close();
+  };
   return {
     config,
     app,
@@ -197,14 +222,25 @@ async function assemble(
         const worker = await domain.start?.(context);
         if (worker) workers.push(worker);
       }
-      return app.listen({ host: config.listen.host, port: config.listen.port });
+      try {
+        return await app.listen({ host: config.listen.host, port: config.listen.port });
+      } catch (error) {
+        // Workers already run: a failed listen stops them too, so the process can exit instead of idling on.
+        await stop();
+        throw new AgentListenError(config.listen.host, config.listen.port, error);
+      }
     },
-    async stop() {
-      await app.close();
-      for (const worker of workers.splice(0)) await worker.stop();
-      await indexer.stop();
-      await outbox.stop();
-      await store.close();
-    },
+    stop,
   };
+}
+
+/** The API could not listen (the port is taken, or the host is not this machine's). */
+export class AgentListenError extends Error {
+  override readonly name = "AgentListenError";
+  readonly code = "AGENT_LISTEN_FAILED";
+  constructor(host: string, port: number, cause: unknown) {
+    const reason = (cause as { code?: string }).code ?? (cause as Error).message;
+    const hint = reason === "EADDRINUSE" ? ": another process holds it; stop it or set listen.port in agent.json" : "";
+    super(`cannot listen on ${host}:${port} (${reason})${hint}`, { cause });
+  }
 }

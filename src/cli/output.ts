@@ -59,12 +59,38 @@ export class CliError extends Error {
 }
 
 export function printError(error: unknown, options: OutputOptions): void {
-  const err = error as Partial<CliError> & Error;
-  const body = { code: err.code ?? "ERROR", message: err.message, ...(err.details ? { details: err.details } : {}) };
+  const err = (error instanceof Error ? error : new Error(String(error))) as Error & {
+    code?: unknown;
+    details?: unknown;
+  };
+  const code = typeof err.code === "string" ? err.code : "ERROR";
+  const body = { code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
   if (options.json) {
-    console.error(JSON.stringify({ error: body }, null, 2));
+    console.error(JSON.stringify({ error: body }, jsonReplacer, 2));
     return;
   }
-  console.error(`${styleText("red", "error")} ${body.code}: ${body.message}`);
-  for (const d of err.details ?? []) console.error(`  ${d.field}: ${d.message}`);
+  console.error(`${styleText("red", "error")} ${code}: ${err.message}`);
+  for (const line of detailLines(err.details)) console.error(`  ${line}`);
+}
+
+/**
+ * Errors carry details in two shapes: a list of { field, message } (API validation answers, CliError) or a record of
+ * facts (core errors: { file: ... }). Anything else is printed as JSON rather than trusted to have a shape.
+ */
+function detailLines(details: unknown): string[] {
+  if (details === undefined || details === null) return [];
+  if (Array.isArray(details)) {
+    return details.map((d) => {
+      const item = d as { field?: unknown; message?: unknown };
+      return typeof item.field === "string" && typeof item.message === "string"
+        ? `${item.field}: ${item.message}`
+        : JSON.stringify(d, jsonReplacer);
+    });
+  }
+  if (typeof details === "object") {
+    return Object.entries(details).map(
+      ([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value, jsonReplacer)}`,
+    );
+  }
+  return [String(details)];
 }

@@ -35,7 +35,10 @@ export const AgentConfigSchema = Type.Object(
         manifestPath: Type.String({ minLength: 1 }),
         /** Blocks to wait before indexing; 0 on an instant-finality network (QBFT, devnet). */
         confirmations: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
+        /** Base poll interval while no new-head subscription is up (and after activity). */
         pollMs: Type.Optional(Type.Integer({ minimum: 20, maximum: 60000 })),
+        /** WebSocket URL for new-head subscriptions; default: rpcUrl with ws(s):// (anvil serves both on one port). */
+        wsUrl: Type.Optional(Type.String({ pattern: "^wss?://" })),
       },
       { additionalProperties: false },
     ),

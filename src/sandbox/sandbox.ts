@@ -3,7 +3,7 @@
 // What scripts need (URLs, API keys, chain id, contract addresses) is written to <dataDir>/sandbox.json.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,11 +11,13 @@ import type { Address } from "viem";
 import { ensureAdminKey } from "../agent/bootstrap.ts";
 import { initAgent } from "../agent/init.ts";
 import { expectAgent, requestAgent } from "../cli/agentClient.ts";
-import { startDevnet } from "../core/chain/devnet/devnet.ts";
+import { type Devnet, startDevnet } from "../core/chain/devnet/devnet.ts";
 import type { ChainLogger } from "../core/chain/logger.ts";
+import { openRotatingLog, type RotatingLog } from "../core/logFiles.ts";
 import { DOMAINS } from "../domains.ts";
 import { deployPlatform } from "../ledger/deployer.ts";
 import { SANDBOX_MEMBERS } from "./consortium.ts";
+import { acquireSandboxLock } from "./lock.ts";
 
 export interface SandboxOptions {
   dataDir: string;
@@ -64,6 +66,14 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+interface AgentEntry {
+  info: SandboxAgentInfo;
+  configPath: string;
+  /** Its output: agent.log, rotated at 10 MiB, three old files kept. */
+  log: RotatingLog;
+  process?: ChildProcess;
+}
+
 const binPath = fileURLToPath(new URL("../../bin/telco-ledger.mjs", import.meta.url));
 
 export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox> {
@@ -72,21 +82,31 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
   const manifestPath = join(dataDir, "deployment.json");
   const sandboxPath = join(dataDir, "sandbox.json");
   const previous = readPreviousSandbox(sandboxPath);
+  // Before anything binds a port: a second sandbox on this directory refuses here, naming the first.
+  const lock = acquireSandboxLock(dataDir, progress);
 
   progress(`starting the devnet (data in ${join(dataDir, "devnet")})`);
-  const devnet = await startDevnet({
-    dataDir,
-    chainId: options.chainId,
-    port: options.rpcPort,
-    ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
-    logger: options.logger,
-  });
-  const agents: Array<{ info: SandboxAgentInfo; configPath: string; process?: ChildProcess }> = [];
+  let devnet: Devnet;
+  try {
+    devnet = await startDevnet({
+      dataDir,
+      chainId: options.chainId,
+      port: options.rpcPort,
+      ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
+      logger: options.logger,
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const agents: AgentEntry[] = [];
   let stopping = false;
   const stop = async () => {
     stopping = true;
     await Promise.all(agents.map((a) => stopChild(a.process)));
+    for (const agent of agents) agent.log.close();
     await devnet.stop();
+    lock.release();
   };
 
   try {
@@ -103,8 +123,8 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
         rpcUrl: devnet.rpcUrl,
         chainId: devnet.chainId,
         manifestPath,
-        // A roaming attach waits for two blocks to be seen (request, answer): half-second looks would add up to a
-        // second to it. Ten looks a second per agent cost the devnet little.
+        // Agents learn of new blocks from the node's new-head subscription. Without one (it dropped), they poll: every
+        // 100 ms while blocks come (a roaming attach waits for two), backing off to 2 s while the chain is idle.
         pollMs: 100,
       });
       homes.push({ member, configPath, config, home });
@@ -143,10 +163,10 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
         apiKey,
         logFile: join(home, "agent.log"),
       };
-      const entry: { info: SandboxAgentInfo; configPath: string; process?: ChildProcess } = { info, configPath };
+      const entry: AgentEntry = { info, configPath, log: openRotatingLog(info.logFile) };
       agents.push(entry);
       const launch = () => {
-        entry.process = spawnAgent(configPath, info.logFile);
+        entry.process = spawnAgent(configPath, entry.log);
         entry.process.once("exit", (code, signal) => {
           if (stopping) return;
           options.logger.warn({ agent: info.name, code, signal }, `agent ${info.name} exited; restarting in 1 s`);
@@ -213,14 +233,15 @@ async function sandboxSecret(path: string): Promise<string> {
   return secret;
 }
 
-function spawnAgent(configPath: string, logFile: string): ChildProcess {
-  const log = openSync(logFile, "a");
+/** An agent process whose output goes, through this process, to its size-bounded log file. */
+function spawnAgent(configPath: string, log: RotatingLog): ChildProcess {
   const child = spawn(
     process.execPath,
     ["--disable-warning=ExperimentalWarning", binPath, "agent", "start", "--config", configPath],
-    { stdio: ["ignore", log, log] },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
-  closeSync(log);
+  child.stdout?.on("data", (chunk: Buffer) => log.write(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => log.write(chunk));
   return child;
 }
 

@@ -55,10 +55,15 @@ function acquireFileMutex(file: string): { mutex: Mutex; release(): void } {
 export function openSqliteStore(file: string): InternalStore {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  db.exec(`PRAGMA journal_mode = WAL;
+  try {
+    db.exec(`PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     PRAGMA foreign_keys = ON;`);
+  } catch (error) {
+    db.close();
+    throw unusableFile(file, error);
+  }
   // A background thread checkpoints (see checkpointer.ts); commits do it only if the log grows past ~32 MB.
   const checkpointer = file === ":memory:" ? undefined : startCheckpointer(file);
   if (checkpointer) db.exec("PRAGMA wal_autocheckpoint = 8000");
@@ -164,6 +169,22 @@ function plainRow(row: Record<string, unknown>): object {
     out[key] = typeof value === "bigint" ? narrowInteger(value) : value;
   }
   return out;
+}
+
+// SQLite primary result codes of a file that is not, or no longer, a database.
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+
+/** The first statement on a file failed: name the file and what to do, not only SQLite's words. */
+function unusableFile(file: string, error: unknown): Error {
+  const errcode = (error as { errcode?: number }).errcode;
+  if (errcode !== SQLITE_NOTADB && errcode !== SQLITE_CORRUPT) return error as Error;
+  return new StoreError(
+    "STORE_FILE_UNUSABLE",
+    `${resolve(file)} is not a usable SQLite database (${(error as Error).message}): restore it from a backup, or ` +
+      "move it aside to start with an empty one (what only this file held, such as API keys, is then lost)",
+    { cause: error },
+  );
 }
 
 function runMapped<T>(fn: () => T): T {

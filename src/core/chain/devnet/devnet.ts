@@ -5,6 +5,7 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { rotateLogIfFull } from "../../logFiles.ts";
 import { DevnetConfigError, DevnetStartError, DevnetStateUnrecoverableError } from "../errors.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import { anvilBinaryPath } from "./anvil-binary.ts";
@@ -125,8 +126,12 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
       "--state-interval", String(config.stateIntervalSeconds),
       "--gas-limit", String(options.gasLimit ?? DEFAULT_GAS_LIMIT),
       "--color", "never",
+      // Without it anvil logs every RPC method it serves: 300 KiB a minute from an idle sandbox's agents. Fatal
+      // errors (a taken port) are still printed.
+      "--quiet",
     ];
     if (config.blockTimeSeconds !== undefined) args.push("--block-time", String(config.blockTimeSeconds));
+    rotateLogIfFull(join(dir, "anvil.log"));
     const log = openSync(join(dir, "anvil.log"), "a");
     const proc = spawn(anvilBinaryPath(), args, { stdio: ["ignore", log, log] });
     closeSync(log);

@@ -18,6 +18,7 @@ import {
 import { DERIVED_DATA, type Queryable, type Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
 import { ChainError, ChainUnavailableError } from "../errors.ts";
+import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import { type EventDecoder, eventDecoder } from "./decodeLog.ts";
 import { openUndoJournal, type UndoJournal } from "./undo.ts";
@@ -75,6 +76,13 @@ export interface CreateIndexerOptions {
   /** Distinguishes several indexers in one database. Default "main". */
   name?: string;
   pollMs?: number;
+  /**
+   * New heads from the node: the indexer syncs on each one (and every few seconds regardless) instead of every
+   * pollMs. Without a subscription it polls, backing off up to idlePollMs while the head does not move.
+   */
+  heads?: HeadWatcher;
+  /** Longest pause between polls while the chain is idle. Default pollMs (no back-off). */
+  idlePollMs?: number;
   /** Blocks to stay behind the head. Default 0: QBFT blocks are final, and a devnet restore is handled by rewinding. */
   confirmations?: number;
   /** Largest block range per eth_getLogs call. Default 2000. */
@@ -140,6 +148,8 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   const { store, chain, sources, projections } = options;
   const name = options.name ?? "main";
   const pollMs = options.pollMs ?? 500;
+  const idlePollMs = Math.max(pollMs, options.idlePollMs ?? pollMs);
+  const heads = options.heads;
   const confirmations = BigInt(options.confirmations ?? 0);
   const maxRange = options.maxRange ?? 2000;
   const logger = options.logger ?? stderrLogger;
@@ -169,6 +179,9 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   };
   let running = false;
   let loop: Promise<void> | undefined;
+  let interrupt: (() => void) | undefined;
+  /** The head the last sync saw: the polling loop backs off while it stays the same. */
+  let lastHead = -1;
   let syncing: Promise<number> | undefined;
 
   const readCursor = async (): Promise<number> => {
@@ -401,6 +414,7 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   };
   const syncRanges = async (): Promise<number> => {
     const head = await confirmedHead();
+    lastHead = head;
     let cursor = await rewindIfChainChanged(await readCursor());
     if (cursor > head + 1) {
       logger.warn({ indexer: name, cursor, head }, `chain head ${head} is below the indexer cursor: rewinding`);
@@ -461,18 +475,27 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       if (running) return;
       running = true;
       loop = (async () => {
+        let idleWaitMs = pollMs;
         while (running) {
+          const since = heads?.count ?? 0;
+          const headBefore = lastHead;
+          let moved = true;
           try {
             await syncOnce();
+            moved = lastHead !== headBefore;
           } catch (error) {
             logger.warn({ indexer: name, error: String(error).split("\n")[0] }, "indexer sync failed; retrying");
           }
-          await new Promise((resolve) => setTimeout(resolve, pollMs));
+          idleWaitMs = moved ? pollMs : Math.min(idlePollMs, idleWaitMs * 2);
+          const waiting = pause(heads, since, heads?.subscribed ? SUBSCRIBED_LOOK_MS : idleWaitMs);
+          interrupt = waiting.interrupt;
+          await waiting.done;
         }
       })();
     },
     async stop() {
       running = false;
+      interrupt?.();
       await loop;
     },
     async lag() {

@@ -15,6 +15,7 @@ import {
 import type { Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
 import { ChainUnavailableError, TxFailedError, TxRequestInvalidError, TxUnknownError } from "../errors.ts";
+import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { keccak256 } from "../keccak.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import type { AccountSource, TxRequest, TxSender, TxTicket } from "../types.ts";
@@ -34,6 +35,14 @@ export interface CreateOutboxOptions {
   abis?: readonly Abi[];
   /** A transaction not mined after this long is broadcast again. Default 3 s. */
   rebroadcastMs?: number;
+  /**
+   * New heads from the node: receipts can only appear with a new block, so the watch runs on each one (and every
+   * few seconds regardless) instead of every pollMs. Without a subscription it polls, backing off up to idlePollMs
+   * while nothing is waiting to be mined.
+   */
+  heads?: HeadWatcher;
+  /** Longest pause between passes while the journal has nothing unsettled. Default pollMs (no back-off). */
+  idlePollMs?: number;
 }
 
 export interface Outbox extends TxSender {
@@ -55,6 +64,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   const logger = options.logger ?? stderrLogger;
   const pollMs = options.pollMs ?? 250;
   const rebroadcastMs = options.rebroadcastMs ?? 3000;
+  const heads = options.heads;
+  const idlePollMs = Math.max(pollMs, options.idlePollMs ?? pollMs);
   const errorAbi = mergeErrorAbis(options.abis ?? []);
   const chainId = chain.chain.id;
 
@@ -73,6 +84,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   let recovering: Promise<number> | undefined;
   let passesStarted = 0;
   let passesDone = 0;
+  /** The watch's pause while nothing is waiting to be mined (grows while polling; see idlePollMs). */
+  let idleWaitMs = pollMs;
 
   const withSenderLock = <T>(sender: string, fn: () => Promise<T>): Promise<T> => {
     const previous = senderLocks.get(sender) ?? Promise.resolve();
@@ -200,6 +213,11 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     // Journalled: from here the write survives any crash. Broadcast failures are retried by the loop.
     const sent = await broadcast(entry);
     if (sent) await journal.markSent(store, entry.id);
+    // A watch backed off while idle looks now, for this entry's receipt (once: it then polls every pollMs).
+    if (idleWaitMs > pollMs) {
+      idleWaitMs = pollMs;
+      wake?.();
+    }
     return { id: entry.id, hash: entry.hash, nonce: entry.nonce, status: sent ? "sent" : "journalled" };
   };
 
@@ -286,7 +304,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     } catch (error) {
       if (!nodeWasDown) logger.warn({ error: String(error).split("\n")[0] }, "chain node unreachable");
       nodeWasDown = true;
-      return;
+      return 0;
     }
     const entries = await journal.unsettledEntries(store, 2000);
     const settled: StatusUpdate[] = [];
@@ -302,29 +320,38 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       });
       for (const u of settled) notify(u.id);
     }
+    return entries.length - settled.length;
   };
 
   /** Resolves after a whole watch pass that started after the call (the loop's, or one run here). */
   const fullPass = async () => {
-    if (!running) return tick();
+    if (!running) {
+      await tick();
+      return;
+    }
     const target = passesStarted + 1;
+    wake?.();
     while (passesDone < target && running) await new Promise((resolve) => setTimeout(resolve, 10));
   };
 
   const run = async () => {
     while (running) {
       passesStarted++;
+      const since = heads?.count ?? 0;
+      let pending = 1;
       try {
-        await tick();
+        pending = await tick();
       } catch (error) {
         logger.warn({ error: String(error).split("\n")[0] }, "outbox watch failed; retrying");
         nodeWasDown = true;
       }
       passesDone = passesStarted;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, pollMs);
-      });
+      // Unsettled entries: look again soon (on the next head, or pollMs). Nothing waiting: back off while polling.
+      idleWaitMs = pending > 0 || nodeWasDown ? pollMs : Math.min(idlePollMs, idleWaitMs * 2);
+      const waitMs = heads?.subscribed ? (pending > 0 ? rebroadcastMs : SUBSCRIBED_LOOK_MS) : idleWaitMs;
+      const waiting = pause(heads, since, waitMs);
+      wake = waiting.interrupt;
+      await waiting.done;
     }
   };
 
