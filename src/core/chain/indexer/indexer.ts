@@ -476,8 +476,12 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       running = true;
       loop = (async () => {
         let idleWaitMs = pollMs;
+        let seen = heads?.count ?? 0;
         while (running) {
           const since = heads?.count ?? 0;
+          // Woken by an announced head: the node may announce a block a moment before its RPC serves it.
+          const wokenByHead = since > seen;
+          seen = since;
           const headBefore = lastHead;
           let moved = true;
           try {
@@ -487,7 +491,10 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
             logger.warn({ indexer: name, error: String(error).split("\n")[0] }, "indexer sync failed; retrying");
           }
           idleWaitMs = moved ? pollMs : Math.min(idlePollMs, idleWaitMs * 2);
-          const waiting = pause(heads, since, heads?.subscribed ? SUBSCRIBED_LOOK_MS : idleWaitMs);
+          // An announced block the sync did not see yet is looked for again after pollMs, not at the next block.
+          const recheck = wokenByHead && !moved;
+          const waitMs = heads?.subscribed ? (recheck ? pollMs : SUBSCRIBED_LOOK_MS) : idleWaitMs;
+          const waiting = pause(heads, since, waitMs);
           interrupt = waiting.interrupt;
           await waiting.done;
         }

@@ -348,7 +348,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       passesDone = passesStarted;
       // Unsettled entries: look again soon (on the next head, or pollMs). Nothing waiting: back off while polling.
       idleWaitMs = pending > 0 || nodeWasDown ? pollMs : Math.min(idlePollMs, idleWaitMs * 2);
-      const waitMs = heads?.subscribed ? (pending > 0 ? rebroadcastMs : SUBSCRIBED_LOOK_MS) : idleWaitMs;
+      // While something waits to be mined, look every pollMs as well as on each head: a receipt can trail the block's
+      // announcement, and waiting for the next block would add a block time to every write. Idle: heads only.
+      const waitMs = heads?.subscribed ? (pending > 0 ? pollMs : SUBSCRIBED_LOOK_MS) : idleWaitMs;
       const waiting = pause(heads, since, waitMs);
       wake = waiting.interrupt;
       await waiting.done;
