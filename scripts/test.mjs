@@ -47,7 +47,7 @@ const ts = spawnSync(
     "--test-concurrency=2",
     // A test file whose event loop stays alive after its tests finished must not hang the run.
     "--test-force-exit",
-    "--test-timeout=300000",
+    "--test-timeout=900000",
     "--disable-warning=ExperimentalWarning",
     ...patterns,
   ],
