@@ -17,6 +17,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     uint64 public constant MIN_VOTING_PERIOD = 1 hours;
     /// @notice Longest voting period a proposal may ask for, in seconds.
     uint64 public constant MAX_VOTING_PERIOD = 30 days;
+    /// @notice Most accounts one member may have bound at once; bounds the unbinding loop of a removal.
+    uint256 public constant MAX_BOUND_ACCOUNTS = 64;
     /// @notice EIP-712 type an account signs to consent to act for a member.
     bytes32 public constant BIND_ACCOUNT_TYPEHASH = keccak256(
         "BindAccount(address member,address account,uint256 nonce)"
@@ -48,6 +50,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     uint256 private _governorCount;
     mapping(address account => address member) private _boundTo;
     mapping(address account => uint256) private _bindingNonces;
+    // The accounts bound to each member, so that removing the member unbinds them all.
+    mapping(address member => EnumerableSet.AddressSet) private _boundAccounts;
     mapping(uint256 id => ProposalRecord) private _proposals;
     uint256 private _proposalCount;
 
@@ -158,7 +162,10 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(BIND_ACCOUNT_TYPEHASH, msg.sender, account, nonce)));
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
         if (err != ECDSA.RecoverError.NoError || signer != account) revert InvalidAccountSignature(account);
+        EnumerableSet.AddressSet storage bound = _boundAccounts[msg.sender];
+        if (bound.length() >= MAX_BOUND_ACCOUNTS) revert TooManyBoundAccounts(msg.sender, MAX_BOUND_ACCOUNTS);
         _bindingNonces[account] = nonce + 1;
+        bound.add(account);
         _boundTo[account] = msg.sender;
         emit AccountBound(msg.sender, account);
     }
@@ -168,8 +175,12 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
         address holder = _boundTo[account];
         if (holder == address(0)) revert AccountNotBound(account);
         if (msg.sender != holder && msg.sender != account) revert UnbindNotAllowed(account, msg.sender);
-        delete _boundTo[account];
-        emit AccountUnbound(holder, account, msg.sender);
+        _unbind(holder, account);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function boundAccounts(address member) external view returns (address[] memory) {
+        return _boundAccounts[member].values();
     }
 
     // ---------------------------------------------------------------- views
@@ -301,6 +312,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
             emit MemberAdmitted(target, p.name, p.roles);
         } else if (p.kind == ProposalKind.Remove) {
             _setRoles(target, new bytes32[](0));
+            // Re-admission must not silently restore old bindings (e.g. retired DID controller keys).
+            EnumerableSet.AddressSet storage bound = _boundAccounts[target];
+            for (uint256 i = bound.length(); i > 0; --i) _unbind(target, bound.at(i - 1));
             _members[target].active = false;
             _activeMembers.remove(target);
             emit MemberRemoved(target);
@@ -308,6 +322,12 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
             _setRoles(target, p.roles);
             emit RolesChanged(target, p.roles);
         }
+    }
+
+    function _unbind(address holder, address account) private {
+        delete _boundTo[account];
+        _boundAccounts[holder].remove(account);
+        emit AccountUnbound(holder, account, msg.sender);
     }
 
     function _requireApplicable(

@@ -341,6 +341,42 @@ contract ConsortiumRegistryTest is ConsortiumRegistryHarness {
         assertEq(registry.members().length, 3, "only the governors remain");
     }
 
+    function test_remove_unbindsEveryBoundAccount_soReadmissionRestoresNone() public {
+        admitThroughGovernance(newcomer, oneRole(Roles.ENTERPRISE));
+        address first = vm.addr(ACCOUNT_KEY);
+        address second = vm.addr(ACCOUNT_KEY + 1);
+        bindAs(newcomer, ACCOUNT_KEY);
+        bindAs(newcomer, ACCOUNT_KEY + 1);
+        assertEq(registry.boundAccounts(newcomer).length, 2, "two bound");
+        uint256 id = proposeAs(g0, REMOVE, newcomer, noRoles());
+        vm.expectEmit(true, true, true, true);
+        emit IConsortiumRegistry.AccountUnbound(newcomer, second, g1);
+        vm.expectEmit(true, true, true, true);
+        emit IConsortiumRegistry.AccountUnbound(newcomer, first, g1);
+        vm.prank(g1);
+        registry.approve(id);
+        assertTrue(isExecuted(id), "removed");
+        assertEq(registry.boundAccounts(newcomer).length, 0, "nothing bound any more");
+        // Before the fix re-admission silently gave the old (possibly retired) keys the member's authority again.
+        admitThroughGovernance(newcomer, oneRole(Roles.ENTERPRISE));
+        assertEq(registry.memberOf(first), address(0), "old binding not restored");
+        assertFalse(registry.hasRole(second, Roles.ENTERPRISE), "old key has no role");
+        bindAs(newcomer, ACCOUNT_KEY); // a fresh consent binds it again
+        assertEq(registry.memberOf(first), newcomer, "re-bound with fresh consent");
+    }
+
+    function test_bindAccount_isBoundedPerMember() public {
+        uint256 max = registry.MAX_BOUND_ACCOUNTS();
+        for (uint256 i = 0; i < max; i++) bindAs(g1, 0x1000 + i);
+        bytes memory signature = consent(0x2000, g1);
+        vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.TooManyBoundAccounts.selector, g1, max));
+        vm.prank(g1);
+        registry.bindAccount(vm.addr(0x2000), signature);
+        vm.prank(g1);
+        registry.unbindAccount(vm.addr(0x1000));
+        assertEq(registry.boundAccounts(g1).length, max - 1, "unbinding frees a place");
+    }
+
     function test_removingAGovernorLowersTheGovernorCount() public {
         uint256 id = proposeAs(g0, REMOVE, g2, noRoles());
         vm.expectEmit(true, true, true, true);

@@ -114,6 +114,8 @@ interface IConsortiumRegistry {
     error AccountNotBound(address account);
     /// @notice Thrown when `caller` is neither the account nor the member it is bound to.
     error UnbindNotAllowed(address account, address caller);
+    /// @notice Thrown when `member` already has `max` bound accounts; unbind one first.
+    error TooManyBoundAccounts(address member, uint256 max);
 
     /// @notice Opens a proposal; the proposer's call counts as its approval, so with a single governor the proposal
     /// executes at once.
@@ -159,13 +161,17 @@ interface IConsortiumRegistry {
     /// @param signature The account's EIP-712 signature of
     /// `BindAccount(address member,address account,uint256 nonce)` under the domain ("ConsortiumRegistry", "1"),
     /// with `nonce == bindingNonce(account)`; the nonce makes an old consent unusable after an unbind.
-    /// @dev Requirements: the caller is an active member; `account` is non-zero, not a member address, not bound.
-    /// Emits AccountBound.
+    /// @dev Requirements: the caller is an active member with fewer than MAX_BOUND_ACCOUNTS (64) bound accounts;
+    /// `account` is non-zero, not a member address, not bound. Emits AccountBound. Removing the member unbinds every
+    /// account bound to it (AccountUnbound each, `by` the executing governor), so re-admission restores none.
     function bindAccount(address account, bytes calldata signature) external;
 
     /// @notice Releases a bound account. Callable by the member it is bound to or by the account itself.
     /// @dev Requirements: `account` is bound; the caller is its member or the account. Emits AccountUnbound.
     function unbindAccount(address account) external;
+
+    /// @notice The accounts currently bound to `member` (in no particular order).
+    function boundAccounts(address member) external view returns (address[] memory);
 
     /// @notice The active member `account` acts for: a member's own address maps to itself, a bound account to its
     /// member; address(0) when unbound or when the member is no longer active.

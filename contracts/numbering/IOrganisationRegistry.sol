@@ -113,10 +113,13 @@ interface IOrganisationRegistry {
     error VettingNotAllowed(address vetter, OrgType vetterType, address organisation, OrgType subjectType);
     /// @notice Thrown when the vetter is not itself authorized now.
     error VetterNotAuthorized(address vetter);
-    /// @notice Thrown when an organisation tries to vet itself.
+    /// @notice Thrown when an organisation tries to vet itself, or one created by the same member.
     error SelfVetting(address organisation);
     /// @notice Thrown when an organisation already has the maximum number of vetting records (type(uint16).max).
     error VettingHistoryFull(address organisation);
+    /// @notice Thrown when `vetter` would supersede the complete vetting `decidingVetter` recorded for `organisation`:
+    /// only the deciding vetter or a Trust Authority may, unless the deciding vetter is no longer authorized.
+    error NotDecidingVetter(address organisation, address decidingVetter, address vetter);
 
     /// @notice Creates the organisation account of DID identity `identity`.
     /// @dev Requirements:
@@ -132,10 +135,16 @@ interface IOrganisationRegistry {
 
     /// @notice Records a vetting decision of `vetter` about organisation `org`.
     /// @dev Requirements:
-    /// - both accounts exist and differ; the caller controls `vetter` (its ERC-1056 owner, acting for its member);
-    /// - the hierarchy allows it (`canVet`) and `vetter` is authorized now;
+    /// - both accounts exist, differ and belong to different members (no self-vetting through a second role);
+    /// - the caller controls `vetter` (its ERC-1056 owner, acting for its member);
+    /// - the hierarchy allows it (`canVet`; a Trust Authority may also supersede a KYC vetter's complete decision) and
+    ///   `vetter` is authorized now;
+    /// - once `org` has a complete vetting, only its deciding vetter or a Trust Authority supersedes it
+    ///   (NotDecidingVetter), unless the deciding vetter is no longer authorized;
     /// - `org` has fewer than 65535 records.
-    /// The record takes effect now and gets the next version. A Complete record becomes the one `isAuthorized` reads.
+    /// The record takes effect now and gets the next version, except that a trailing InProgress record is replaced
+    /// (keeping its version), so InProgress records never fill the history. A Complete record becomes the one
+    /// `isAuthorized` reads.
     /// Emits VettingRecorded.
     function recordVetting(
         address vetter,

@@ -18,7 +18,11 @@ import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
 /// - the recipient is authorized now (IOrganisationRegistry.isAuthorized) and of a type the step allows;
 /// - the new window lies within the parent's; `validFrom` 0 or in the past means "now", `validUntil` 0 means open;
 ///   windows are [validFrom, validUntil);
-/// - allocations never overlap: no unrevoked allocation may cover the prefix, extend it, or be extended by it.
+/// - allocations never overlap: no unrevoked allocation may cover the prefix, extend it, or be extended by it;
+/// - bounds (issue 11, item 4): no assignment or delegation to the grantor itself (SelfGrant); a chain is at most
+///   MAX_CHAIN_DEPTH (8) grants deep, allocation included (ChainTooDeep); a prefix carries at most
+///   MAX_LIVE_GRANTS_PER_PREFIX (32) unrevoked grants (TooManyGrantsAtPrefix); `whoMayUse` and `mayUse` skip grants
+///   revoked by the time asked about before walking their chain.
 ///
 /// Validity is lazy: grant G is valid at time T iff G was not revoked at or before T, T is within G's window, G's
 /// holder (and, for an allocation, its grantor) is authorized NOW, and G's parent is valid at T. So revoking a grant,
@@ -189,6 +193,14 @@ interface ITnAuthority {
     error ReservedReason(uint16 reason);
     /// @notice Thrown when a constraint string is longer than `max` bytes.
     error ConstraintTooLong(string field, uint256 length, uint256 max);
+    /// @notice Thrown when an assignment or delegation would go from organisation `org` to itself (it would only
+    /// deepen the chain and grow the prefix's list).
+    error SelfGrant(uint256 parentId, address org);
+    /// @notice Thrown when parent `parentId` already sits at the deepest level a chain may reach (`maxDepth`,
+    /// allocation included).
+    error ChainTooDeep(uint256 parentId, uint256 maxDepth);
+    /// @notice Thrown when `prefix` already carries `max` unrevoked grants; revoke one first.
+    error TooManyGrantsAtPrefix(string prefix, uint256 max);
 
     /// @notice Allocates `terms.prefix` from Numbering Authority organisation `numberingAuthority` to a TNSP.
     /// @dev Requirements: the caller controls `numberingAuthority`, a NumberingAuthority organisation authorized now;

@@ -60,29 +60,25 @@ contract OrganisationRegistry is IOrganisationRegistry {
         VettingResult result,
         bytes32 credentialHash
     ) external {
-        Organisation storage vetterAccount = _existing(vetter);
         Organisation storage subject = _existing(org);
-        if (vetter == org) revert SelfVetting(vetter);
-        _requireController(vetter, vetterAccount);
-        if (!canVet(vetterAccount.orgType, subject.orgType)) {
-            revert VettingNotAllowed(vetter, vetterAccount.orgType, org, subject.orgType);
-        }
-        if (!_isAuthorized(vetter)) revert VetterNotAuthorized(vetter);
-        uint16 count = subject.vettingCount;
-        if (count == type(uint16).max) revert VettingHistoryFull(org);
+        _requireMayVet(vetter, org, subject);
 
-        uint16 version_ = count + 1;
+        // A trailing InProgress record is replaced by the next record, so InProgress never fills the history.
+        uint16 count = subject.vettingCount;
+        bool replacesInProgress = count != 0 && _vettings[org][count - 1].status == VettingStatus.InProgress;
+        uint16 version_ = replacesInProgress ? count : count + 1;
+        if (!replacesInProgress && count == type(uint16).max) revert VettingHistoryFull(org);
         uint64 effectiveAt = uint64(block.timestamp);
-        _vettings[org].push(
-            Vetting({
-                status: status,
-                result: result,
-                vetter: vetter,
-                effectiveAt: effectiveAt,
-                version: version_,
-                credentialHash: credentialHash
-            })
-        );
+        Vetting memory record = Vetting({
+            status: status,
+            result: result,
+            vetter: vetter,
+            effectiveAt: effectiveAt,
+            version: version_,
+            credentialHash: credentialHash
+        });
+        if (replacesInProgress) _vettings[org][count - 1] = record;
+        else _vettings[org].push(record);
         subject.vettingCount = version_;
         if (status == VettingStatus.Complete) subject.lastCompleteVersion = version_;
         emit VettingRecorded(org, vetter, status, result, version_, effectiveAt, credentialHash);
@@ -197,6 +193,32 @@ contract OrganisationRegistry is IOrganisationRegistry {
         if (deciding == 0) return false;
         Vetting storage record = _vettings[org][deciding - 1];
         return record.result == VettingResult.Authorized && _isAuthorized(record.vetter);
+    }
+
+    function _requireMayVet(address vetter, address org, Organisation storage subject) private view {
+        Organisation storage vetterAccount = _existing(vetter);
+        if (vetter == org) revert SelfVetting(vetter);
+        // A member holding two roles may not vet its own organisations.
+        if (subject.member == vetterAccount.member) revert SelfVetting(org);
+        _requireController(vetter, vetterAccount);
+        OrgType vetterType = vetterAccount.orgType;
+        uint16 deciding = subject.lastCompleteVersion;
+        bool trustAuthorityOverride =
+            vetterType == OrgType.TrustAuthority && deciding != 0 && canVet(OrgType.KycVetter, subject.orgType);
+        if (!canVet(vetterType, subject.orgType) && !trustAuthorityOverride) {
+            revert VettingNotAllowed(vetter, vetterType, org, subject.orgType);
+        }
+        if (!_isAuthorized(vetter)) revert VetterNotAuthorized(vetter);
+        if (deciding != 0) _requireMaySupersede(vetter, vetterType, org, deciding);
+    }
+
+    // Only the deciding vetter or a Trust Authority supersedes a complete vetting; anyone allowed to vet the type may
+    // once the deciding vetter has itself lost its authorization (otherwise its subjects could never be re-vetted).
+    function _requireMaySupersede(address vetter, OrgType vetterType, address org, uint16 deciding) private view {
+        address decidingVetter = _vettings[org][deciding - 1].vetter;
+        if (decidingVetter == vetter || vetterType == OrgType.TrustAuthority) return;
+        if (!_isAuthorized(decidingVetter)) return;
+        revert NotDecidingVetter(org, decidingVetter, vetter);
     }
 
     function _requireController(address org, Organisation storage account) private view {

@@ -155,11 +155,82 @@ contract OrganisationRegistryTest is NumberingHarness {
     }
 
     function test_recordVetting_rejectsTheTaVettingABrand() public {
+        // A Trust Authority may supersede a KYC vetter's decision (below), not vet a brand in the first place.
+        address brand = newOrgWithAccount();
         vm.expectRevert(
-            abi.encodeWithSelector(IOrganisationRegistry.VettingNotAllowed.selector, TA_ORG, TA, BRAND_ORG, BRAND)
+            abi.encodeWithSelector(IOrganisationRegistry.VettingNotAllowed.selector, TA_ORG, TA, brand, BRAND)
         );
         vm.prank(TA_MEMBER);
-        orgs.recordVetting(TA_ORG, BRAND_ORG, COMPLETE, AUTHORIZED, bytes32(0));
+        orgs.recordVetting(TA_ORG, brand, COMPLETE, AUTHORIZED, bytes32(0));
+    }
+
+    // ------------------------------------------------------------ superseding (issue 11, item 6)
+
+    /// @dev A second KYC vetter, of another member (OSP_MEMBER takes the KYC_VETTER role), vetted by the TA.
+    function secondKycVetter() internal returns (address kyc2) {
+        kyc2 = address(0xD200);
+        bytes32[] memory roles = new bytes32[](1);
+        roles[0] = Roles.KYC_VETTER;
+        setRoles(OSP_MEMBER, roles);
+        createOrg(kyc2, OSP_MEMBER, KYC);
+        vet(TA_ORG, kyc2, AUTHORIZED);
+    }
+
+    function test_recordVetting_onlyTheDecidingVetterOrATrustAuthoritySupersedes() public {
+        address kyc2 = secondKycVetter();
+        vet(KYC_ORG, BRAND_ORG, BLACKLISTED);
+        // Before the fix any authorised KYC vetter could un-blacklist the brand.
+        vm.expectRevert(
+            abi.encodeWithSelector(IOrganisationRegistry.NotDecidingVetter.selector, BRAND_ORG, KYC_ORG, kyc2)
+        );
+        vm.prank(OSP_MEMBER);
+        orgs.recordVetting(kyc2, BRAND_ORG, COMPLETE, AUTHORIZED, bytes32(0));
+        assertFalse(orgs.isAuthorized(BRAND_ORG), "still blacklisted");
+        vm.expectRevert(
+            abi.encodeWithSelector(IOrganisationRegistry.NotDecidingVetter.selector, BRAND_ORG, KYC_ORG, kyc2)
+        );
+        vm.prank(OSP_MEMBER);
+        orgs.recordVetting(kyc2, BRAND_ORG, IN_PROGRESS, AUTHORIZED, bytes32(0));
+        vet(KYC_ORG, BRAND_ORG, AUTHORIZED); // the deciding vetter may change its mind
+        assertTrue(orgs.isAuthorized(BRAND_ORG), "re-vetted by its vetter");
+        vet(TA_ORG, BRAND_ORG, BLACKLISTED); // the Trust Authority overrides
+        assertFalse(orgs.isAuthorized(BRAND_ORG), "blacklisted by the TA");
+        assertEq(orgs.decidingVetting(BRAND_ORG).vetter, TA_ORG, "the TA decides now");
+        // Once the deciding vetter lost its authorization, another vetter may take its subjects over.
+        vet(TA_ORG, KYC_ORG, NOT_AUTHORIZED);
+        vet(kyc2, TNR_ORG, AUTHORIZED);
+        assertTrue(orgs.isAuthorized(TNR_ORG), "re-vetted by the second vetter");
+    }
+
+    function test_recordVetting_rejectsVettingAnOrganisationOfTheSameMember() public {
+        bytes32[] memory roles = new bytes32[](2);
+        roles[0] = Roles.KYC_VETTER;
+        roles[1] = Roles.ENTERPRISE;
+        setRoles(KYC_MEMBER, roles);
+        address ownBrand = address(0xD300);
+        createOrg(ownBrand, KYC_MEMBER, BRAND);
+        vm.expectRevert(abi.encodeWithSelector(IOrganisationRegistry.SelfVetting.selector, ownBrand));
+        vm.prank(KYC_MEMBER);
+        orgs.recordVetting(KYC_ORG, ownBrand, COMPLETE, AUTHORIZED, bytes32(0));
+        assertFalse(orgs.isAuthorized(ownBrand), "not vetted");
+    }
+
+    function test_inProgressRecords_doNotFillTheHistory() public {
+        for (uint256 i = 0; i < 5; i++) {
+            vm.prank(KYC_MEMBER);
+            orgs.recordVetting(KYC_ORG, BRAND_ORG, IN_PROGRESS, AUTHORIZED, bytes32(i));
+        }
+        assertEq(orgs.vettingHistory(BRAND_ORG).length, 2, "one complete and one trailing in-progress record");
+        assertEq(orgs.currentVetting(BRAND_ORG).credentialHash, bytes32(uint256(4)), "the newest in-progress");
+        vm.expectEmit(true, true, false, true);
+        bytes32 hash = keccak256(abi.encode(KYC_ORG, BRAND_ORG, BLACKLISTED));
+        emit VettingRecorded(BRAND_ORG, KYC_ORG, COMPLETE, BLACKLISTED, 2, uint64(block.timestamp), hash);
+        vet(KYC_ORG, BRAND_ORG, BLACKLISTED);
+        IOrganisationRegistry.Vetting[] memory history = orgs.vettingHistory(BRAND_ORG);
+        assertEq(history.length, 2, "the decision replaces the in-progress record");
+        assertEq(orgs.decidingVetting(BRAND_ORG).version, 2, "version 2 decides");
+        vet(KYC_ORG, BRAND_ORG, AUTHORIZED);
+        assertEq(orgs.vettingHistory(BRAND_ORG).length, 3, "complete records do count");
     }
 
     function test_recordVetting_rejectsACallerThatDoesNotControlTheVetter() public {

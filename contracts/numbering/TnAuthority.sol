@@ -15,6 +15,13 @@ contract TnAuthority is ITnAuthority {
     uint256 public constant MAX_CONSTRAINT_LENGTH = 256;
     /// @notice Reason code `port` records on the allocation it replaces (ICredentialStatusRegistry's NumberPort).
     uint16 public constant REASON_NUMBER_PORT = 5;
+    /// @notice Longest chain, allocation included. The standard chain is 4 deep (allocation, assignment, TNR -> Brand,
+    /// Brand -> BPO); 8 leaves four re-delegation steps and bounds every chain walk (`isValid`, `whoMayUse`, `revoke`)
+    /// at 8 steps. The read model uses the same cap.
+    uint256 public constant MAX_CHAIN_DEPTH = 8;
+    /// @notice Most unrevoked grants one prefix may carry at once. A number rarely needs more than a handful (the
+    /// chain plus a few BPOs); 32 keeps `whoMayUse` on a fully loaded number near 1.2M gas.
+    uint256 public constant MAX_LIVE_GRANTS_PER_PREFIX = 32;
 
     // Four slots per grant; strings (prefix text, constraints) live only in events.
     struct StoredGrant {
@@ -30,14 +37,18 @@ contract TnAuthority is ITnAuthority {
         uint64 previousAtPrefix;
         uint40 revokedAt;
         uint16 revokeReason;
+        // 1 for an allocation, parent's + 1 below it; fills the last byte of the third slot.
+        uint8 depth;
         bytes32 credentialHash;
     }
 
     // One slot per prefix. At most one unrevoked allocation sits on a prefix, and it is always the newest there.
+    // `liveGrants` counts the unrevoked grants recorded exactly here (bounded by MAX_LIVE_GRANTS_PER_PREFIX).
     struct PrefixState {
         uint64 latestGrant;
         uint64 latestAllocation;
         uint64 allocationsBelow;
+        uint64 liveGrants;
     }
 
     IConsortiumRegistry private immutable CONSORTIUM;
@@ -206,6 +217,8 @@ contract TnAuthority is ITnAuthority {
         TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
         StoredGrant storage parent = _existingGrant(parentId);
         address grantor = _requireStep(kind, parentId, parent, terms.holder);
+        if (grantor == terms.holder) revert SelfGrant(parentId, grantor);
+        if (parent.depth >= MAX_CHAIN_DEPTH) revert ChainTooDeep(parentId, MAX_CHAIN_DEPTH);
         (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
         _checkConstraints(terms.constraints);
         _requireParentValid(parentId, parent, grantor, validFrom, validUntil);
@@ -258,6 +271,7 @@ contract TnAuthority is ITnAuthority {
         id = ++_grantCount;
         uint64 key = prefix.key();
         PrefixState storage state = _prefixes[key];
+        _admitAtPrefix(state, terms.prefix);
         _grants[id] = StoredGrant({
             grantor: grantor,
             validFrom: validFrom,
@@ -270,6 +284,7 @@ contract TnAuthority is ITnAuthority {
             previousAtPrefix: state.latestGrant,
             revokedAt: 0,
             revokeReason: 0,
+            depth: parentId == 0 ? 1 : _grants[uint64(parentId)].depth + 1,
             credentialHash: terms.credentialHash
         });
         state.latestGrant = id;
@@ -289,11 +304,18 @@ contract TnAuthority is ITnAuthority {
         );
     }
 
+    function _admitAtPrefix(PrefixState storage state, string calldata text) private {
+        uint64 live = state.liveGrants;
+        if (live >= MAX_LIVE_GRANTS_PER_PREFIX) revert TooManyGrantsAtPrefix(text, MAX_LIVE_GRANTS_PER_PREFIX);
+        state.liveGrants = live + 1;
+    }
+
     function _revoke(uint64 grantId, uint16 reason) private {
         StoredGrant storage revoked = _grants[grantId];
         uint40 at = uint40(block.timestamp);
         revoked.revokedAt = at;
         revoked.revokeReason = reason;
+        --_prefixes[revoked.prefix].liveGrants;
         if (revoked.kind == GrantKind.Allocation) {
             for (uint64 k = revoked.prefix / 11; k != 0; k /= 11) --_prefixes[k].allocationsBelow;
         }
@@ -485,6 +507,9 @@ contract TnAuthority is ITnAuthority {
         uint256 count = 0;
         for (uint256 i = 0; i < candidates.length; ++i) {
             uint64 id = candidates[i];
+            // Revoked by then: no chain walk, no registry calls (the revocation sits in the slot the walk just read).
+            uint40 revokedAt = _grants[id].revokedAt;
+            if (revokedAt != 0 && time >= revokedAt) continue;
             if (onlyHolder && _grants[id].holder != holder) continue;
             if (_rootOf(id) != deciding || !_isValid(id, time)) continue;
             usable[count++] = id;

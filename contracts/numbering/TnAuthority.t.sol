@@ -496,6 +496,93 @@ contract TnAuthorityTest is NumberingHarness {
         assertEq(tn.decidingAllocation(NUMBER, now64()), back, "newest decides");
     }
 
+    // ------------------------------------------------------------ bounds (issue 11, item 4)
+
+    function delegateOpen(uint256 parentId, address holder) internal returns (uint256) {
+        ITnAuthority.GrantTerms memory t = terms(holder, NUMBER);
+        t.allowRedelegation = true;
+        vm.prank(dids.identityOwner(tn.grant(parentId).holder));
+        return tn.delegate(parentId, t);
+    }
+
+    function test_passingOn_toTheGrantorItself_isRejected() public {
+        (, uint256 assignment, , ) = seedChain();
+        uint256 open = delegateOpen(assignment, BRAND_ORG);
+        // Before the fix a brand could re-delegate to itself without end, deepening its chain every time.
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.SelfGrant.selector, open, BRAND_ORG));
+        vm.prank(BRAND_MEMBER);
+        tn.delegate(open, terms(BRAND_ORG, NUMBER));
+    }
+
+    function test_chainDepth_isCappedAtMaxChainDepth() public {
+        assertEq(tn.MAX_CHAIN_DEPTH(), 8, "the cap the read model shares");
+        address bpo2 = address(0xD400);
+        createOrg(bpo2, BPO_MEMBER, BPO);
+        vet(KYC_ORG, bpo2, AUTHORIZED);
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        uint256 id = assign(alloc, TNR_ORG, BLOCK); // depth 2
+        id = delegateOpen(id, BRAND_ORG); // 3
+        id = delegateOpen(id, BPO_ORG); // 4
+        id = delegateOpen(id, bpo2); // 5
+        id = delegateOpen(id, BPO_ORG); // 6
+        id = delegateOpen(id, bpo2); // 7
+        uint256 gasBefore = gasleft();
+        id = delegateOpen(id, BPO_ORG); // 8: the deepest allowed
+        uint256 atCap = gasBefore - gasleft();
+        assertEq(tn.chainOf(id).length, 8, "eight grants deep");
+        assertTrue(atCap < 260_000, "delegate at the depth cap stays cheap");
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ChainTooDeep.selector, id, 8));
+        vm.prank(BPO_MEMBER);
+        tn.delegate(id, terms(bpo2, NUMBER));
+        assertHolders(NUMBER, list8(TNSP_ORG, TNR_ORG, BRAND_ORG, BPO_ORG, bpo2, BPO_ORG, bpo2, BPO_ORG));
+    }
+
+    function list8(
+        address a,
+        address b,
+        address c,
+        address d,
+        address e,
+        address f,
+        address g,
+        address h
+    ) internal pure returns (address[] memory out) {
+        out = new address[](8);
+        (out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7]) = (a, b, c, d, e, f, g, h);
+    }
+
+    function assertHolders(string memory number, address[] memory expected) internal view {
+        assertHolders(number, now64(), expected);
+    }
+
+    function test_liveGrantsPerPrefix_areBounded_andWhoMayUseStaysAffordableAtTheBound() public {
+        assertEq(tn.MAX_LIVE_GRANTS_PER_PREFIX(), 32, "the bound");
+        (, uint256 assignment, , ) = seedChain(); // two grants on NUMBER already
+        uint256 last;
+        for (uint256 i = 2; i < 32; i++) last = delegate(assignment, BRAND_ORG, NUMBER);
+        assertEq(tn.grantsAt(NUMBER).length, 32, "full");
+        uint256 gasBefore = gasleft();
+        (address[] memory holders, ) = tn.whoMayUse(NUMBER, now64());
+        uint256 used = gasBefore - gasleft();
+        assertEq(holders.length, 2 + 32, "TNSP, TNR and every live grant on the number");
+        assertTrue(used < 1_500_000, "whoMayUse at the bound (about 1.2M)");
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.TooManyGrantsAtPrefix.selector, NUMBER, 32));
+        vm.prank(TNR_MEMBER);
+        tn.delegate(assignment, terms(BRAND_ORG, NUMBER));
+        revokeAs(TNR_MEMBER, last, 6);
+        delegate(assignment, BRAND_ORG, NUMBER); // a revocation frees a place
+    }
+
+    function test_whoMayUse_skipsRevokedGrants_after300DuplicateDelegations() public {
+        (, uint256 assignment, , ) = seedChain();
+        for (uint256 i = 0; i < 300; i++) revokeAs(TNR_MEMBER, delegate(assignment, BRAND_ORG, NUMBER), 6);
+        uint256 gasBefore = gasleft();
+        (address[] memory holders, ) = tn.whoMayUse(NUMBER, now64());
+        uint256 used = gasBefore - gasleft();
+        assertEq(holders.length, 4, "only the four live grants");
+        assertTrue(used < 550_000, "revoked grants cost one storage read each (738k before the fix)");
+    }
+
     function assertHolders(string memory number, uint64 time, address[] memory expected) internal view {
         (address[] memory holders, ) = tn.whoMayUse(number, time);
         assertEq(holders.length, expected.length, "holders at time");

@@ -35,14 +35,17 @@ interface IRoamingExchange {
         // The activation or refusal was already recorded (activations), or the request is already Expired (expire).
         AlreadyClosed,
         // `expire` named a Pending request whose expiry has not passed.
-        NotYetExpired
+        NotYetExpired,
+        // `submitRequests` named an id already taken (by an earlier request of anyone, or earlier in the batch).
+        RequestIdTaken
     }
 
     /// @notice Which batch function skipped an item, for `ItemSkipped`.
     enum BatchKind {
         Answers,
         Activations,
-        Expiries
+        Expiries,
+        Requests
     }
 
     /// @notice An authentication request from the VPMN.
@@ -118,7 +121,8 @@ interface IRoamingExchange {
     error InvalidBatchSize(uint256 size, uint256 max);
     /// @notice Thrown when the request id at `index` is zero.
     error ZeroRequestId(uint256 index);
-    /// @notice Thrown when the request id at `index` was already used (in this batch or before).
+    /// @notice No longer thrown (kept for ABI stability): a taken id now skips its item with ItemSkipped(Requests,
+    /// RequestIdTaken) instead of reverting the batch.
     error RequestAlreadyExists(uint256 index, bytes32 requestId);
     /// @notice Thrown when the expiry at `index` is not in (now, now + MAX_REQUEST_TTL].
     error InvalidExpiry(uint256 index, bytes32 requestId, uint64 expiresAt, uint64 latest);
@@ -138,9 +142,11 @@ interface IRoamingExchange {
 
     /// @notice Records a batch of authentication requests from the caller's member (the VPMN) to `hpmn`.
     /// @dev Requirements: the caller acts for a MOBILE_OPERATOR member; `hpmn` is another MOBILE_OPERATOR member that
-    /// holds at least one network in the operator registry; 1..MAX_BATCH_SIZE items, each with a fresh non-zero id,
+    /// holds at least one network in the operator registry; 1..MAX_BATCH_SIZE items, each with a non-zero id,
     /// an expiry in (now, now + MAX_REQUEST_TTL] and a ciphertext of 1..MAX_CIPHERTEXT_LENGTH bytes.
-    /// Any violation reverts the whole batch. Emits RequestSubmitted per item.
+    /// Any violation reverts the whole batch. An id already taken (ids are global and public once a batch is in the
+    /// mempool, so a competitor may copy one) skips only that item with ItemSkipped(Requests, RequestIdTaken); the VPMN
+    /// resubmits it under a fresh id. Emits RequestSubmitted per stored item.
     function submitRequests(address hpmn, Request[] calldata requests) external;
 
     /// @notice Records a batch of answers by the caller's member (the HPMN of every request named).

@@ -56,20 +56,27 @@ contract RoamingExchange is IRoamingExchange {
         ) revert InvalidHomeOperator(hpmn);
         uint32 pairId = _pairIdOf(vpmn, hpmn);
         uint64 latest = uint64(block.timestamp) + MAX_REQUEST_TTL;
+        uint256 stored = 0;
         for (uint256 i = 0; i < requests.length; i++) {
             Request calldata r = requests[i];
             bytes32 id = r.requestId;
             if (id == bytes32(0)) revert ZeroRequestId(i);
             Slot storage s = _requests[id];
-            if (s.state != RequestState.None) revert RequestAlreadyExists(i, id);
+            // Request ids are public once a batch is in the mempool: a competitor who copies one must not sink the
+            // whole batch, so a taken id skips just that item (the VPMN resubmits it under a fresh id).
+            if (s.state != RequestState.None) {
+                emit ItemSkipped(id, BatchKind.Requests, i, SkipReason.RequestIdTaken);
+                continue;
+            }
             if (r.expiresAt <= block.timestamp || r.expiresAt > latest) {
                 revert InvalidExpiry(i, id, r.expiresAt, latest);
             }
             _requireCiphertext(i, id, r.ciphertext.length);
             _requests[id] = Slot({expiresAt: r.expiresAt, state: RequestState.Pending, pairId: pairId});
             emit RequestSubmitted(id, vpmn, hpmn, r.pseudonym, r.expiresAt, r.ciphertext);
+            ++stored;
         }
-        _requestCount += requests.length;
+        _requestCount += stored;
     }
 
     /// @inheritdoc IRoamingExchange

@@ -152,18 +152,42 @@ contract RoamingExchangeTest is RoamingHarness {
         }
     }
 
-    function test_submitRequests_rejectsDuplicateIdsInABatchAndAcrossBatches() public {
+    function test_submitRequests_skipsADuplicateIdInTheBatchAndKeepsTheRest() public {
         IRoamingExchange.Request[] memory r = requests(0, 3);
         r[2].requestId = rid(0);
-        vm.expectRevert(abi.encodeWithSelector(IRoamingExchange.RequestAlreadyExists.selector, 2, rid(0)));
+        vm.expectEmit(true, false, false, true);
+        emit IRoamingExchange.ItemSkipped(
+            rid(0),
+            IRoamingExchange.BatchKind.Requests,
+            2,
+            IRoamingExchange.SkipReason.RequestIdTaken
+        );
         vm.prank(op1);
         exchange.submitRequests(op0, r);
-        assertState(0, IRoamingExchange.RequestState.None, "the whole batch reverted");
-        submit(0, 1);
-        // Another VPMN cannot reuse (or overwrite) the id either.
-        vm.expectRevert(abi.encodeWithSelector(IRoamingExchange.RequestAlreadyExists.selector, 0, rid(0)));
+        assertState(0, IRoamingExchange.RequestState.Pending, "the first use stands");
+        assertState(1, IRoamingExchange.RequestState.Pending, "the rest of the batch stands");
+        assertEq(exchange.requestCount(), 2, "the duplicate is not counted");
+    }
+
+    function test_submitRequests_aCompetitorCopyingAnIdCannotSinkTheVictimsBatch() public {
+        grantNetwork(op2, "26201");
+        // The competitor (op2) copies id 5 from op1's pending batch and gets its own request mined first.
         vm.prank(op2);
-        exchange.submitRequests(op0, requests(0, 1));
+        exchange.submitRequests(op0, requests(5, 1));
+        // Before the fix op1's whole batch reverted with RequestAlreadyExists.
+        vm.expectEmit(true, false, false, true);
+        emit IRoamingExchange.ItemSkipped(
+            rid(5),
+            IRoamingExchange.BatchKind.Requests,
+            5,
+            IRoamingExchange.SkipReason.RequestIdTaken
+        );
+        submit(0, 10);
+        for (uint256 n = 0; n < 10; n++) {
+            if (n != 5) assertState(n, IRoamingExchange.RequestState.Pending, "every other item of the victim stands");
+        }
+        assertEq(exchange.request(rid(5)).vpmn, op2, "the copied id keeps its first owner: nothing is overwritten");
+        assertEq(exchange.requestCount(), 10, "one for the competitor, nine for the victim");
     }
 
     function test_submitRequests_rejectsExpiryOutsideTheWindow() public {
