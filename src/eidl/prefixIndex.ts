@@ -56,6 +56,12 @@ const newNode = (): TrieNode => ({ children: new Array(10), grants: [] });
 
 const ROOT_TYPES = new Set([6, 7]);
 
+/**
+ * TnAuthority.MAX_CHAIN_DEPTH: the contract refuses a grant deeper than this (allocation = 1), so the read model never
+ * holds a longer chain and walks no further than the contract would.
+ */
+export const MAX_CHAIN_DEPTH = 8;
+
 export class PrefixIndex {
   #root = newNode();
   readonly #grants = new Map<string, Entry>();
@@ -142,7 +148,7 @@ export class PrefixIndex {
     if (!this.isAuthorized(grant.holder)) return false;
     if (grant.parentId === null) return this.isAuthorized(grant.issuer);
     const parent = this.#grants.get(grant.parentId);
-    return parent !== undefined && depth < 64 && this.isValid(parent, at, depth + 1);
+    return parent !== undefined && depth < MAX_CHAIN_DEPTH && this.isValid(parent, at, depth + 1);
   }
 
   /** The valid grants that let someone use `tn` at `at`, shallowest prefix first (the allocation first). */

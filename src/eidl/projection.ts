@@ -53,6 +53,11 @@ export const eidlProjection: Projection = {
         return;
       }
       case "VettingRecorded": {
+        // A record after an In Progress one replaces it on chain (same version): the read model follows.
+        await tx.exec("DELETE FROM eidl_vettings WHERE org = $1 AND version = $2 AND status = 0", [
+          lower(a.organisation),
+          Number(a.version),
+        ]);
         await tx.exec(
           `INSERT INTO eidl_vettings (event_key, org, vetter, status, result, vetted_at, version, credential_hash, block_number, tx_hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_key) DO NOTHING`,

@@ -11,8 +11,10 @@ export const OPERATOR_REGISTRY = "OperatorRegistry";
 export const ROAMING_EXCHANGE = "RoamingExchange";
 
 const CLAIM_KINDS = ["claim", "release", "transfer"] as const;
-const SKIP_REASONS = ["expired", "already-answered", "already-closed", "not-yet-expired"] as const;
-const BATCH_KINDS = ["answers", "activations", "expiries"] as const;
+const SKIP_REASONS = ["expired", "already-answered", "already-closed", "not-yet-expired", "request-id-taken"] as const;
+const BATCH_KINDS = ["answers", "activations", "expiries", "requests"] as const;
+/** BatchKind.Requests: a request whose id another request already holds was skipped. */
+const REQUESTS_KIND = 3;
 
 const lower = (value: unknown) => String(value).toLowerCase();
 const ranges = (value: unknown) =>
@@ -140,6 +142,9 @@ async function onExchange(event: ChainEvent, tx: Queryable): Promise<void> {
       );
       return;
     case "ItemSkipped":
+      // The id belongs to the request that took it first: the skipped duplicate (its submitter's session times out
+      // and fails with a recorded outcome) must not mark that one.
+      if (Number(a.kind) === REQUESTS_KIND) return;
       await tx.exec(`UPDATE roaming_requests SET skipped = $2 WHERE request_id = $1`, [
         id,
         `${BATCH_KINDS[Number(a.kind)] ?? a.kind}:${SKIP_REASONS[Number(a.reason)] ?? a.reason}`,

@@ -14,6 +14,9 @@ import type { VettingRow } from "../readModel.ts";
 import type { CredentialBookkeeping } from "./issuedCredentials.ts";
 import type { EidlLookup, OrgRef, OrgView } from "./lookup.ts";
 
+/** VettingStatus.InProgress in IOrganisationRegistry. */
+const VETTING_IN_PROGRESS = 0;
+
 export interface VettingInput {
   status: number;
   result: number;
@@ -78,7 +81,12 @@ export class Vetting {
       );
     }
     const previous = await lookup.readModel.latestVetting(org.org);
-    const version = previous ? Number(previous.version) + 1 : 1;
+    // The registry replaces a trailing In Progress record (same version) instead of adding one after it.
+    const version = !previous
+      ? 1
+      : Number(previous.status) === VETTING_IN_PROGRESS
+        ? Number(previous.version)
+        : Number(previous.version) + 1;
     if (input.version !== undefined && input.version !== version) {
       throw new EidlError(
         "EIDL_VETTING_VERSION",
