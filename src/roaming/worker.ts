@@ -27,6 +27,10 @@ export interface RoamingWorkerOptions {
 
 // A request or answer the event pass has not handled for this long is the sweep's to handle.
 const SETTLE_MS = 2000;
+/** No exchange event for this long: the agent is idle for roaming. */
+const QUIET_AFTER_MS = 60_000;
+/** How often an idle agent still sweeps (expiries, pending answers, expired keys). */
+const IDLE_SWEEP_MS = 10_000;
 /** Answers the sweep picks up per pass. */
 const SWEEP_LIMIT = 5000;
 
@@ -63,8 +67,10 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
     running = running.then(() => new Promise<void>((resolve) => setImmediate(() => pass().then(resolve))));
   };
 
+  let lastExchangeEvent = Date.now();
   const unsubscribe = o.indexer.onEvent((event: ChainEvent) => {
     if (event.source !== ROAMING_EXCHANGE) return;
+    lastExchangeEvent = Date.now();
     const id = String(event.args.requestId).toLowerCase();
     if (event.eventName === "RequestSubmitted" && String(event.args.hpmn).toLowerCase() === me) {
       requests.set(id, ciphertextOf(event.args));
@@ -90,7 +96,13 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
     }
   };
   let sweeping: Promise<void> = sweep();
+  let lastSweep = Date.now();
   const timer = setInterval(() => {
+    // Quiet for a while (no exchange event for this member): sweep every IDLE_SWEEP_MS instead, so an idle agent
+    // does not query its database every second; expiries are then found up to that much later.
+    const now = Date.now();
+    if (now - lastExchangeEvent > QUIET_AFTER_MS && now - lastSweep < IDLE_SWEEP_MS) return;
+    lastSweep = now;
     sweeping = sweeping.then(sweep);
   }, o.sweepMs ?? 1000);
 

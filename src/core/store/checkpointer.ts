@@ -13,8 +13,14 @@ process.on("warning", () => {});
 const { DatabaseSync } = require("node:sqlite");
 const db = new DatabaseSync(workerData.file);
 db.exec("PRAGMA busy_timeout = 1000");
+// data_version changes when another connection commits: an idle agent's log has nothing to copy, so skip it.
+const version = db.prepare("PRAGMA data_version");
+let seen;
 const timer = setInterval(() => {
   try {
+    const now = version.get().data_version;
+    if (now === seen) return;
+    seen = now;
     db.exec("PRAGMA wal_checkpoint(PASSIVE)");
   } catch {}
 }, workerData.intervalMs);
