@@ -32,8 +32,13 @@ async function allItems(o: ClientOptions, path: string): Promise<Items> {
 async function namesOf(o: ClientOptions, dids: readonly string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for (const did of new Set(dids)) {
-    const account = await callAgent<{ name: string; type: number }>(targetOf(o), "GET", `/v1/accounts/${enc(did)}`);
-    names.set(did, `${account.name} (${orgTypeName(account.type)})`);
+    // A DID that names no organisation account (none should) stays unnamed rather than failing the whole answer.
+    const account = await callAgent<{ name: string; type: number }>(
+      targetOf(o),
+      "GET",
+      `/v1/accounts/${enc(did)}`,
+    ).catch(() => undefined);
+    if (account) names.set(did, `${account.name} (${orgTypeName(account.type)})`);
   }
   return names;
 }
@@ -185,8 +190,23 @@ export function registerEidlCommands(program: Command): void {
   );
   withClientOptions(eidl.command("custody <tn>").description("chain of custody of a number")).action(
     async (tn: string, o: ClientOptions) => {
-      printResult(await allItems(o, `/v1/eidl/tn/${enc(tn)}/custody`), o, (r: Items) =>
-        table(r.items, ["at", "event", "type", "tnId", "from", "to", "reason", "currentStatus"]),
+      const custody = await allItems(o, `/v1/eidl/tn/${enc(tn)}/custody`);
+      // Organisations by name beside their DIDs (the table only; --json keeps the API's answer as it is).
+      const names = o.json
+        ? new Map<string, string>()
+        : await namesOf(
+            o,
+            custody.items.flatMap((e) => [String(e.from), String(e.to)]),
+          );
+      printResult(custody, o, (r: Items) =>
+        table(
+          r.items.map((e) => ({
+            ...e,
+            fromName: names.get(String(e.from)) ?? "",
+            toName: names.get(String(e.to)) ?? "",
+          })),
+          ["at", "event", "type", "tnId", "fromName", "toName", "to", "reason", "currentStatus"],
+        ),
       );
     },
   );
