@@ -282,9 +282,9 @@ async function organisationAccounts(agent: SandboxAgentInfo): Promise<SandboxAge
   const answer = await requestAgent<{ items: Array<{ did: string; name: string; type: number }> }>(
     agent,
     "GET",
-    "/v1/accounts",
+    "/v1/eidl/hosted-accounts?limit=100",
   );
   if (answer.status === 404) return [];
-  if (answer.status !== 200) throw new Error(`${agent.name}: GET /v1/accounts answered ${answer.status}`);
+  if (answer.status !== 200) throw new Error(`${agent.name}: GET /v1/eidl/hosted-accounts answered ${answer.status}`);
   return answer.body.items.map(({ name, did, type }) => ({ name, did, type }));
 }
