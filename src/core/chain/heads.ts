@@ -19,7 +19,7 @@ export interface HeadWatcher {
 }
 
 /** With a subscription up, loops still look at the chain this often: a lost announcement costs at most this. */
-export const SUBSCRIBED_LOOK_MS = 5000;
+export const SUBSCRIBED_LOOK_MS = 15_000;
 
 /** Waits for the next head (see HeadWatcher.wait), or `ms` without a watcher; `interrupt()` ends the wait early. */
 export function pause(
