@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { defaultDataDir } from "../cli/agentClient.ts";
 import { printResult, progress, table } from "../cli/output.ts";
-import { type SandboxFile, sandboxUp } from "./sandbox.ts";
+import { type RunningSandbox, type SandboxFile, sandboxUp } from "./sandbox.ts";
 
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program.command("sandbox").description("a seeded consortium on this machine: devnet + member agents");
@@ -26,7 +26,9 @@ export function registerSandboxCommands(program: Command): void {
     .option("--json", "print the sandbox file as JSON")
     .action(async (o) => {
       const dataDir = resolve(o.dataDir ?? defaultDataDir());
-      const running = await sandboxUp({
+      // Set once sandboxUp returns; the devnet can only give up after that (it needs a minute of failed restarts).
+      let running: RunningSandbox | undefined;
+      running = await sandboxUp({
         dataDir,
         rpcPort: o.rpcPort,
         basePort: o.basePort,
@@ -38,11 +40,17 @@ export function registerSandboxCommands(program: Command): void {
           error: (_f, m) => progress(o, m),
         },
         progress: (m) => progress(o, m),
+        // Agents without a ledger would answer every write with 503: stop everything and say why.
+        onChainLost: (reason) => {
+          console.error(`sandbox stopping: ${reason}`);
+          void running?.stop().finally(() => process.exit(1));
+        },
       });
-      printResult(running.file, o, (f: SandboxFile) => describe(f, join(dataDir, "sandbox.json")));
+      const started = running;
+      printResult(started.file, o, (f: SandboxFile) => describe(f, join(dataDir, "sandbox.json")));
       const stop = async () => {
         progress(o, "stopping agents and devnet");
-        await running.stop();
+        await started.stop();
         process.exit(0);
       };
       if (o.detachAfterReady) return stop();

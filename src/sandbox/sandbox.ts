@@ -27,6 +27,11 @@ export interface SandboxOptions {
   blockTimeSeconds?: number;
   logger: ChainLogger;
   progress(message: string): void;
+  /**
+   * Called when the devnet supervisor gives up on a node that keeps dying: the sandbox must stop (or say so) rather
+   * than serve agents without a chain.
+   */
+  onChainLost?: (reason: string) => void;
 }
 
 export interface SandboxAgentInfo {
@@ -94,6 +99,7 @@ export async function sandboxUp(options: SandboxOptions): Promise<RunningSandbox
       port: options.rpcPort,
       ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
       logger: options.logger,
+      ...(options.onChainLost ? { onGiveUp: options.onChainLost } : {}),
     });
   } catch (error) {
     lock.release();
