@@ -106,3 +106,23 @@ export async function callAgent<T>(target: AgentTarget, method: string, path: st
   }
   return parsed as T;
 }
+
+/** Every item of a paginated list (`{ items, nextCursor }`), following nextCursor: the CLI shows whole lists. */
+export async function callAgentAllItems<T = Record<string, unknown>>(
+  target: AgentTarget,
+  path: string,
+): Promise<{ items: T[] }> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes("?") ? "&" : "?";
+    const page: { items: T[]; nextCursor: string | null } = await callAgent(
+      target,
+      "GET",
+      `${path}${separator}limit=100${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return { items };
+}

@@ -1,7 +1,7 @@
 // `telco-ledger eidl ...`: organisation accounts, vetting, TN allocation / assignment / delegation, revocation,
 // port, chain of custody and who may use a number, through a member agent's API (the agent holds the keys).
 import type { Command } from "commander";
-import { callAgent } from "../cli/agentClient.ts";
+import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 import { orgTypeName } from "./enums.ts";
@@ -10,23 +10,6 @@ type Row = Record<string, unknown>;
 type Items = { items: Row[] };
 const show = (r: object) => JSON.stringify(r, null, 2);
 const enc = encodeURIComponent;
-
-/** Every item of a paginated list: follows nextCursor to the end, so the CLI never shows a silent first page. */
-async function allItems(o: ClientOptions, path: string): Promise<Items> {
-  const items: Row[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes("?") ? "&" : "?";
-    const page: { items: Row[]; nextCursor: string | null } = await callAgent(
-      targetOf(o),
-      "GET",
-      `${path}${sep}limit=100${cursor === null ? "" : `&cursor=${enc(cursor)}`}`,
-    );
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return { items };
-}
 
 /** Organisation names by DID (the accounts any agent can read), so answers name organisations, not only DIDs. */
 async function namesOf(o: ClientOptions, dids: readonly string[]): Promise<Map<string, string>> {
@@ -63,7 +46,7 @@ export function registerEidlCommands(program: Command): void {
   });
   withClientOptions(account.command("list").description("accounts hosted by this agent")).action(
     async (o: ClientOptions) => {
-      printResult(await allItems(o, "/v1/eidl/hosted-accounts"), o, (r: Items) =>
+      printResult(await callAgentAllItems(targetOf(o), "/v1/eidl/hosted-accounts"), o, (r: Items) =>
         table(r.items, ["did", "name", "type"]),
       );
     },
@@ -104,7 +87,7 @@ export function registerEidlCommands(program: Command): void {
     );
   withClientOptions(eidl.command("vetting <orgDid>").description("current vetting status and history")).action(
     async (org: string, o: ClientOptions) => {
-      const history = await allItems(o, `/v1/vetterAuthorization/${enc(org)}/history`);
+      const history = await callAgentAllItems(targetOf(o), `/v1/vetterAuthorization/${enc(org)}/history`);
       printResult(history, o, (r: Items) =>
         table(
           r.items.map((v) => ({ ...v, vetter: (v.vetter as { name: string }).name })),
@@ -183,14 +166,14 @@ export function registerEidlCommands(program: Command): void {
   });
   withClientOptions(eidl.command("grants <holderDid>").description("grants held by an organisation")).action(
     async (holder: string, o: ClientOptions) => {
-      printResult(await allItems(o, `/v1/eidl/grants?holder=${enc(holder)}`), o, (r: Items) =>
+      printResult(await callAgentAllItems(targetOf(o), `/v1/eidl/grants?holder=${enc(holder)}`), o, (r: Items) =>
         table(r.items, ["grantId", "tnId", "type", "issuerId", "status"]),
       );
     },
   );
   withClientOptions(eidl.command("custody <tn>").description("chain of custody of a number")).action(
     async (tn: string, o: ClientOptions) => {
-      const custody = await allItems(o, `/v1/eidl/tn/${enc(tn)}/custody`);
+      const custody = await callAgentAllItems(targetOf(o), `/v1/eidl/tn/${enc(tn)}/custody`);
       // Organisations by name beside their DIDs (the table only; --json keeps the API's answer as it is).
       const names = o.json
         ? new Map<string, string>()

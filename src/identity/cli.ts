@@ -1,7 +1,7 @@
 // `telco-ledger did ...` and `telco-ledger vc ...`: DIDs and verifiable credentials through a member agent's API.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type AgentTarget, callAgent } from "../cli/agentClient.ts";
+import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 
@@ -9,27 +9,10 @@ const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
 type Items = { items: Array<Record<string, unknown>> };
 
-/** Every item of a paginated list, following nextCursor (the CLI shows whole lists). */
-async function allItems(target: AgentTarget, path: string): Promise<Items> {
-  const items: Items["items"] = [];
-  let cursor: string | null = null;
-  do {
-    const separator = path.includes("?") ? "&" : "?";
-    const page: Items & { nextCursor: string | null } = await callAgent(
-      target,
-      "GET",
-      `${path}${separator}limit=100${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
-    );
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return { items };
-}
-
 export function registerIdentityCommands(program: Command): void {
   const did = program.command("did").description("organisation DIDs (did:ethr) hosted by an agent");
   withClientOptions(did.command("list").description("DIDs this agent hosts")).action(async (o: ClientOptions) => {
-    printResult(await allItems(targetOf(o), "/v1/identity/dids"), o, (r: Items) =>
+    printResult(await callAgentAllItems(targetOf(o), "/v1/identity/dids"), o, (r: Items) =>
       table(r.items, ["label", "did", "controller", "serviceEndpoint"]),
     );
   });
@@ -120,7 +103,7 @@ export function registerIdentityCommands(program: Command): void {
       const issuer = encodeURIComponent(o.issuer);
       const target = targetOf(o);
       const current = await callAgent<object>(target, "GET", `/v1/identity/credentials/${id}/status?issuer=${issuer}`);
-      const history = await allItems(target, `/v1/identity/credentials/${id}/status/history?issuer=${issuer}`);
+      const history = await callAgentAllItems(target, `/v1/identity/credentials/${id}/status/history?issuer=${issuer}`);
       printResult({ ...current, history: history.items }, o, pretty);
     });
 }

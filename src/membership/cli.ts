@@ -1,27 +1,10 @@
 // `telco-ledger member ...` and `telco-ledger proposal ...`: consortium membership through a member agent's API.
 import type { Command } from "commander";
-import { type AgentTarget, callAgent } from "../cli/agentClient.ts";
+import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 
 type Items = { items: Array<Record<string, unknown>> };
-
-/** Every item of a paginated list, following nextCursor (the CLI shows whole lists). */
-async function allItems(target: AgentTarget, path: string): Promise<Items> {
-  const items: Items["items"] = [];
-  let cursor: string | null = null;
-  do {
-    const separator = path.includes("?") ? "&" : "?";
-    const page: Items & { nextCursor: string | null } = await callAgent(
-      target,
-      "GET",
-      `${path}${separator}limit=100${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
-    );
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return { items };
-}
 
 export function registerMembershipCommands(program: Command): void {
   const member = program.command("member").description("consortium members and their roles");
@@ -29,7 +12,7 @@ export function registerMembershipCommands(program: Command): void {
     .option("--role <role>", "only members with this role")
     .action(async (o: ClientOptions & { role?: string }) => {
       const query = o.role ? `?role=${encodeURIComponent(o.role)}` : "";
-      printResult(await allItems(targetOf(o), `/v1/membership/members${query}`), o, (r: Items) =>
+      printResult(await callAgentAllItems(targetOf(o), `/v1/membership/members${query}`), o, (r: Items) =>
         table(r.items, ["name", "address", "roles", "active"]),
       );
     });
@@ -42,14 +25,14 @@ export function registerMembershipCommands(program: Command): void {
   );
   withClientOptions(member.command("history <address>").description("everything that happened to a member")).action(
     async (address: string, o: ClientOptions) => {
-      printResult(await allItems(targetOf(o), `/v1/membership/members/${address}/history`), o, (r: Items) =>
+      printResult(await callAgentAllItems(targetOf(o), `/v1/membership/members/${address}/history`), o, (r: Items) =>
         table(r.items, ["blockNumber", "kind", "detail", "txHash"]),
       );
     },
   );
   withClientOptions(member.command("accounts <address>").description("accounts bound to act for a member")).action(
     async (address: string, o: ClientOptions) => {
-      printResult(await allItems(targetOf(o), `/v1/membership/members/${address}/accounts`), o, (r: Items) =>
+      printResult(await callAgentAllItems(targetOf(o), `/v1/membership/members/${address}/accounts`), o, (r: Items) =>
         table(r.items, ["account", "boundBlock"]),
       );
     },
@@ -70,7 +53,7 @@ export function registerMembershipCommands(program: Command): void {
     .option("--state <state>", "pending | executed | canceled | expired")
     .action(async (o: ClientOptions & { state?: string }) => {
       const query = o.state ? `?state=${encodeURIComponent(o.state)}` : "";
-      printResult(await allItems(targetOf(o), `/v1/membership/proposals${query}`), o, (r: Items) =>
+      printResult(await callAgentAllItems(targetOf(o), `/v1/membership/proposals${query}`), o, (r: Items) =>
         table(r.items, ["id", "kind", "member", "state", "approvals", "deadline"]),
       );
     });
@@ -83,7 +66,7 @@ export function registerMembershipCommands(program: Command): void {
   );
   withClientOptions(proposal.command("approvals <id>").description("governors whose approval stands")).action(
     async (id: string, o: ClientOptions) => {
-      printResult(await allItems(targetOf(o), `/v1/membership/proposals/${id}/approvals`), o, (r: Items) =>
+      printResult(await callAgentAllItems(targetOf(o), `/v1/membership/proposals/${id}/approvals`), o, (r: Items) =>
         table(r.items, ["governor", "blockNumber"]),
       );
     },

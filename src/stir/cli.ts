@@ -2,12 +2,11 @@
 // attestation, verify an Identity header, manage the STI-VS trust roots).
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { callAgent } from "../cli/agentClient.ts";
+import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, table } from "../cli/output.ts";
 
 type Items = { items: Array<Record<string, unknown>> };
-type Page = Items & { nextCursor: string | null };
 type Decision = { attest: string; origid: string; reasons: string[]; identity: string; callerDid?: string | null };
 type Verification = {
   verificationResponse: { verstat: string; attest?: string; reasonCode?: number; reason?: string };
@@ -98,14 +97,7 @@ export function registerStirCommands(program: Command): void {
   const roots = stir.command("trust-root").description("trusted STI-CA roots of this agent's STI-VS");
   withClientOptions(roots.command("list").description("list the trusted roots")).action(async (o: ClientOptions) => {
     // Every page: a root left out would look untrusted to whoever reads the list.
-    const items: Items["items"] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
-      const page: Page = await callAgent<Page>(targetOf(o), "GET", `/v1/stir/trust-roots?limit=100${query}`);
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
+    const { items } = await callAgentAllItems(targetOf(o), "/v1/stir/trust-roots");
     printResult({ items }, o, (r: Items) => table(r.items, ["fingerprint", "subject", "notAfter", "source"]));
   });
   withClientOptions(roots.command("add <pem>").description("trust a root (PEM text or a PEM file)")).action(
