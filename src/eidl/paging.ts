@@ -1,7 +1,7 @@
 // Keyset pages as the EIDL read model returns them, without the API layer: the read model fetches `limit + 1` rows in
 // key order and keeps `limit`; the extra row only says another page exists. The routes turn `nextKey` into the
-// opaque `nextCursor` (encodeCursor). core/api/pagination.ts's pageOfRows does the same but lives in the API layer,
-// which read models may not import (the domain contract): this belongs in a core module both may use.
+// opaque `nextCursor` (encodeCursor). src/core/paging.ts's pageOfRows does the same and may now be imported by read
+// models; this copy predates it and should move onto it.
 
 export type PageKey = readonly (string | number)[];
 

@@ -1,6 +1,6 @@
 // Reads `?limit=&cursor=` for a list whose cursor key has the given parts, so a cursor of another list (or a forged
 // one) is refused naming query.cursor instead of reaching a query with values of the wrong type.
-// (The same few lines live in src/membership/routes.ts: a candidate for src/core/api/pagination.ts.)
+// (The same few lines live in src/membership/routes.ts: a candidate for src/core/paging.ts.)
 import { type CursorKey, pageRequest } from "../core/api/index.ts";
 import { invalidField } from "../core/errors/index.ts";
 

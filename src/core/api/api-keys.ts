@@ -1,9 +1,9 @@
 // API keys: one per user of this member, `tlk_<keyId>_<secret>`, stored as SHA-256 of the secret (the secret is 32
 // random bytes, so a fast hash is enough) and compared in constant time. The plaintext is returned once, at creation.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { decodeCursor, encodeCursor } from "../paging.ts";
 import type { Migration, Queryable } from "../store/index.ts";
 import { ApiError, type ErrorDetail } from "./errors.ts";
-import { decodeCursor, encodeCursor } from "./pagination.ts";
 
 export const ROLES = ["read-only", "operator", "admin"] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,4 +1,14 @@
 // Public surface of the API core: what the agent and the domains' route modules import.
+
+export {
+  type CursorKey,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+  pageOfRows,
+  pageRequest,
+} from "../paging.ts";
 export {
   type ApiKeySummary,
   apiMigrations,
@@ -21,15 +31,6 @@ export {
   invalidField,
 } from "./errors.ts";
 export type { HealthCheck, HealthChecks, HealthResult } from "./health.ts";
-export {
-  type CursorKey,
-  decodeCursor,
-  encodeCursor,
-  type Page,
-  type PageRequest,
-  pageOfRows,
-  pageRequest,
-} from "./pagination.ts";
 export {
   ADDRESS_PATTERN,
   AddressSchema,

@@ -62,33 +62,23 @@ CREATE TABLE chain_block_checkpoints (
     id: "0202_chain_undo",
     // Before-images of read-model rows, per block, for undoing what dropped blocks projected (indexer/undo.ts).
     // chain_undo_context holds a row only inside the indexer's own transaction, while it projects a block.
-    sql: {
-      sqlite: `
-CREATE TABLE chain_undo_log (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  indexer TEXT NOT NULL,
-  block_number BIGINT NOT NULL,
-  table_name TEXT NOT NULL,
-  op TEXT NOT NULL,
-  old_row TEXT,
-  new_row TEXT
-);
-CREATE INDEX chain_undo_block ON chain_undo_log (indexer, block_number);
-CREATE TABLE chain_undo_context (indexer TEXT NOT NULL, block_number BIGINT NOT NULL);
-`,
-      postgres: `
-CREATE TABLE chain_undo_log (
-  seq BIGSERIAL PRIMARY KEY,
-  indexer TEXT NOT NULL,
-  block_number BIGINT NOT NULL,
-  table_name TEXT NOT NULL,
-  op TEXT NOT NULL,
-  old_row TEXT,
-  new_row TEXT
-);
-CREATE INDEX chain_undo_block ON chain_undo_log (indexer, block_number);
-CREATE TABLE chain_undo_context (indexer TEXT NOT NULL, block_number BIGINT NOT NULL);
-`,
-    },
+    sql: { sqlite: undoTables("INTEGER PRIMARY KEY AUTOINCREMENT"), postgres: undoTables("BIGSERIAL PRIMARY KEY") },
   },
 ];
+
+/** The undo tables; only the auto-numbered key is written differently by the two dialects. */
+function undoTables(sequenceKey: string): string {
+  return `
+CREATE TABLE chain_undo_log (
+  seq ${sequenceKey},
+  indexer TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  table_name TEXT NOT NULL,
+  op TEXT NOT NULL,
+  old_row TEXT,
+  new_row TEXT
+);
+CREATE INDEX chain_undo_block ON chain_undo_log (indexer, block_number);
+CREATE TABLE chain_undo_context (indexer TEXT NOT NULL, block_number BIGINT NOT NULL);
+`;
+}
