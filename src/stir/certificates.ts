@@ -83,8 +83,10 @@ export interface IssueCertificateInput {
 export function issueCertificate(input: IssueCertificateInput): X509Certificate {
   const notBefore = input.notBefore ?? new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + input.validDays * 86_400_000);
+  // A positive serial whose first octet is neither 0x00 nor >= 0x80: its DER INTEGER is then minimal as written.
+  // (A leading 0x00 before an octet below 0x80 is illegal padding, which OpenSSL refuses: 1 certificate in 256.)
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const extensions: Extension[] = [
     ext(id_ce_basicConstraints, true, new BasicConstraints(input.isCa ? { cA: true, pathLenConstraint: 1 } : {})),
     ext(
