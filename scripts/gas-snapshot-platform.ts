@@ -45,16 +45,18 @@ export async function measurePlatform(chain: GasRecorder): Promise<void> {
       BindAccount: [
         { name: "member", type: "address" },
         { name: "account", type: "address" },
+        { name: "roles", type: "bytes32[]" },
         { name: "nonce", type: "uint256" },
       ],
     },
     primaryType: "BindAccount",
-    message: { member: newcomer.address, account: bound.address, nonce: 0n },
+    // The common scope: one role (an EIDL organisation controller's).
+    message: { member: newcomer.address, account: bound.address, roles: [TNSP_ROLE], nonce: 0n },
   });
   await chain.measure("ConsortiumRegistry.bindAccount", newcomer, {
     ...onRegistry,
     functionName: "bindAccount",
-    args: [bound.address, signature],
+    args: [bound.address, [TNSP_ROLE], signature],
   });
   await chain.measure("ConsortiumRegistry.unbindAccount", newcomer, {
     ...onRegistry,

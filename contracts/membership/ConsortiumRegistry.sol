@@ -19,9 +19,11 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     uint64 public constant MAX_VOTING_PERIOD = 30 days;
     /// @notice Most accounts one member may have bound at once; bounds the unbinding loop of a removal.
     uint256 public constant MAX_BOUND_ACCOUNTS = 64;
-    /// @notice EIP-712 type an account signs to consent to act for a member.
+    /// @notice Most roles one binding may carry; bounds the scope check in `hasRole`.
+    uint256 public constant MAX_BINDING_ROLES = 8;
+    /// @notice EIP-712 type an account signs to consent to act for a member within `roles`.
     bytes32 public constant BIND_ACCOUNT_TYPEHASH = keccak256(
-        "BindAccount(address member,address account,uint256 nonce)"
+        "BindAccount(address member,address account,bytes32[] roles,uint256 nonce)"
     );
 
     struct MemberRecord {
@@ -52,6 +54,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     mapping(address account => uint256) private _bindingNonces;
     // The accounts bound to each member, so that removing the member unbinds them all.
     mapping(address member => EnumerableSet.AddressSet) private _boundAccounts;
+    // The member roles each bound account may exercise: its scope. Outside it the account only identifies the member.
+    mapping(address account => bytes32[]) private _bindingRoles;
     mapping(uint256 id => ProposalRecord) private _proposals;
     uint256 private _proposalCount;
 
@@ -153,13 +157,16 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     // ---------------------------------------------------------------- bound accounts
 
     /// @inheritdoc IConsortiumRegistry
-    function bindAccount(address account, bytes calldata signature) external {
+    function bindAccount(address account, bytes32[] calldata roles, bytes calldata signature) external {
         if (!_members[msg.sender].active) revert NotAMember(msg.sender);
         if (account == address(0) || _members[account].active) revert InvalidAccount(account);
         address current = _boundTo[account];
         if (current != address(0)) revert AccountAlreadyBound(account, current);
+        _requireBindingRoles(roles);
         uint256 nonce = _bindingNonces[account];
-        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(BIND_ACCOUNT_TYPEHASH, msg.sender, account, nonce)));
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(BIND_ACCOUNT_TYPEHASH, msg.sender, account, keccak256(abi.encodePacked(roles)), nonce))
+        );
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
         if (err != ECDSA.RecoverError.NoError || signer != account) revert InvalidAccountSignature(account);
         EnumerableSet.AddressSet storage bound = _boundAccounts[msg.sender];
@@ -167,7 +174,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
         _bindingNonces[account] = nonce + 1;
         bound.add(account);
         _boundTo[account] = msg.sender;
-        emit AccountBound(msg.sender, account);
+        _bindingRoles[account] = roles;
+        emit AccountBound(msg.sender, account, roles);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -183,6 +191,11 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
         return _boundAccounts[member].values();
     }
 
+    /// @inheritdoc IConsortiumRegistry
+    function bindingRoles(address account) external view returns (bytes32[] memory) {
+        return _bindingRoles[account];
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IConsortiumRegistry
@@ -196,7 +209,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
     /// @inheritdoc IConsortiumRegistry
     function hasRole(address account, bytes32 role) external view returns (bool) {
         address holder = memberOf(account);
-        return holder != address(0) && _members[holder].roles.contains(role);
+        if (holder == address(0) || !_members[holder].roles.contains(role)) return false;
+        return holder == account || _inScope(_bindingRoles[account], role);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -326,8 +340,27 @@ contract ConsortiumRegistry is IConsortiumRegistry, EIP712 {
 
     function _unbind(address holder, address account) private {
         delete _boundTo[account];
+        delete _bindingRoles[account];
         _boundAccounts[holder].remove(account);
         emit AccountUnbound(holder, account, msg.sender);
+    }
+
+    // A binding's scope: at most MAX_BINDING_ROLES distinct roles, never GOVERNOR (governance is the member's own).
+    function _requireBindingRoles(bytes32[] calldata roles) private pure {
+        if (roles.length > MAX_BINDING_ROLES) revert TooManyBindingRoles(roles.length, MAX_BINDING_ROLES);
+        for (uint256 i = 0; i < roles.length; i++) {
+            if (roles[i] == Roles.GOVERNOR) revert BindingRoleNotAllowed(roles[i]);
+            for (uint256 j = 0; j < i; j++) {
+                if (roles[j] == roles[i]) revert DuplicateBindingRole(roles[i]);
+            }
+        }
+    }
+
+    function _inScope(bytes32[] storage scope, bytes32 role) private view returns (bool) {
+        for (uint256 i = 0; i < scope.length; i++) {
+            if (scope[i] == role) return true;
+        }
+        return false;
     }
 
     function _requireApplicable(

@@ -371,7 +371,7 @@ contract ConsortiumRegistryTest is ConsortiumRegistryHarness {
         bytes memory signature = consent(0x2000, g1);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.TooManyBoundAccounts.selector, g1, max));
         vm.prank(g1);
-        registry.bindAccount(vm.addr(0x2000), signature);
+        registry.bindAccount(vm.addr(0x2000), noRoles(), signature);
         vm.prank(g1);
         registry.unbindAccount(vm.addr(0x1000));
         assertEq(registry.boundAccounts(g1).length, max - 1, "unbinding frees a place");
@@ -442,79 +442,109 @@ contract ConsortiumRegistryTest is ConsortiumRegistryHarness {
 
     // ------------------------------------------------------------ bound accounts
 
-    function bindDigest(address member_, address account) internal view returns (bytes32) {
-        bytes32 domain = keccak256(
-            abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256("ConsortiumRegistry"),
-                keccak256("1"),
-                block.chainid,
-                address(registry)
-            )
-        );
-        bytes32 structHash = keccak256(
-            abi.encode(
-                keccak256("BindAccount(address member,address account,uint256 nonce)"),
-                member_,
-                account,
-                registry.bindingNonce(account)
-            )
-        );
-        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
-    }
-
     function consent(uint256 key, address member_) internal view returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, bindDigest(member_, vm.addr(key)));
-        return abi.encodePacked(r, s, v);
+        return consent(key, member_, noRoles());
     }
 
+    function consent(uint256 key, address member_, bytes32[] memory roles) internal view returns (bytes memory) {
+        return bindingConsent(registry, key, member_, roles);
+    }
+
+    // Binds with the scope the member's non-governance roles would need in these tests: ENTERPRISE.
     function bindAs(address member_, uint256 key) internal {
-        bytes memory signature = consent(key, member_);
-        vm.prank(member_);
-        registry.bindAccount(vm.addr(key), signature);
+        bindAs(member_, key, oneRole(Roles.ENTERPRISE));
+    }
+
+    function bindAs(address member_, uint256 key, bytes32[] memory roles) internal {
+        bindWithConsent(registry, member_, key, roles);
     }
 
     function test_bindAccount_withTheAccountsConsentLetsItActForTheMember() public {
         address account = vm.addr(ACCOUNT_KEY);
         assertEq(registry.memberOf(account), address(0), "unbound maps to nobody");
         assertEq(registry.memberOf(g1), g1, "a member maps to itself");
-        bytes memory signature = consent(ACCOUNT_KEY, g1);
+        bytes32[] memory scope = oneRole(Roles.ENTERPRISE);
+        bytes memory signature = consent(ACCOUNT_KEY, g1, scope);
         vm.expectEmit(true, true, true, true);
-        emit IConsortiumRegistry.AccountBound(g1, account);
+        emit IConsortiumRegistry.AccountBound(g1, account, scope);
         vm.prank(g1);
-        registry.bindAccount(account, signature);
+        registry.bindAccount(account, scope, signature);
         assertEq(registry.memberOf(account), g1, "bound");
-        assertTrue(registry.hasRole(account, Roles.GOVERNOR), "acts with the member's roles");
+        assertEq(keccak256(abi.encode(registry.bindingRoles(account))), keccak256(abi.encode(scope)), "its scope");
         assertFalse(registry.isMember(account), "but is not a member");
         assertFalse(registry.isGovernor(account), "and cannot govern");
         assertEq(registry.bindingNonce(account), 1, "consent used up");
     }
 
-    function test_bindAccount_rejectsConsentSignedByAnotherKeyOrForAnotherMember() public {
+    // Before the fix a bound account (e.g. a DID controller) held every role of its member, GOVERNOR included.
+    function test_bindAccount_scopesTheRolesTheAccountMayExercise() public {
+        admitThroughGovernance(newcomer, twoRoles(Roles.ENTERPRISE, Roles.MOBILE_OPERATOR));
+        address identityOnly = vm.addr(ACCOUNT_KEY);
+        address enterprise = vm.addr(ACCOUNT_KEY + 1);
+        bindAs(newcomer, ACCOUNT_KEY, noRoles());
+        bindAs(newcomer, ACCOUNT_KEY + 1, oneRole(Roles.ENTERPRISE));
+        assertEq(registry.memberOf(identityOnly), newcomer, "identifies the member");
+        assertFalse(registry.hasRole(identityOnly, Roles.ENTERPRISE), "no role outside an empty scope");
+        assertFalse(registry.hasRole(identityOnly, Roles.MOBILE_OPERATOR), "no role outside an empty scope");
+        assertTrue(registry.hasRole(enterprise, Roles.ENTERPRISE), "the scoped role");
+        assertFalse(registry.hasRole(enterprise, Roles.MOBILE_OPERATOR), "not the member's other role");
+        bindAs(g1, ACCOUNT_KEY + 2, oneRole(Roles.ENTERPRISE));
+        assertFalse(registry.hasRole(vm.addr(ACCOUNT_KEY + 2), Roles.ENTERPRISE), "a scope never adds a role");
+        assertFalse(registry.hasRole(vm.addr(ACCOUNT_KEY + 2), Roles.GOVERNOR), "nor gives the member's governance");
+    }
+
+    function test_bindAccount_refusesGovernorDuplicateAndOversizedScopes() public {
         address account = vm.addr(ACCOUNT_KEY);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(0xBAD, bindDigest(g1, account));
+        bytes32[] memory governor = oneRole(Roles.GOVERNOR);
+        bytes memory signature = consent(ACCOUNT_KEY, g1, governor);
+        vm.startPrank(g1);
+        vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.BindingRoleNotAllowed.selector, Roles.GOVERNOR));
+        registry.bindAccount(account, governor, signature);
+        bytes32[] memory twice = twoRoles(Roles.ENTERPRISE, Roles.ENTERPRISE);
+        bytes memory forTwice = consent(ACCOUNT_KEY, g1, twice);
+        vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.DuplicateBindingRole.selector, Roles.ENTERPRISE));
+        registry.bindAccount(account, twice, forTwice);
+        bytes32[] memory nine = new bytes32[](9);
+        for (uint256 i = 0; i < 9; i++) nine[i] = bytes32(i + 1);
+        bytes memory forNine = consent(ACCOUNT_KEY, g1, nine);
+        vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.TooManyBindingRoles.selector, 9, 8));
+        registry.bindAccount(account, nine, forNine);
+        vm.stopPrank();
+    }
+
+    function test_bindAccount_consentCoversTheScope() public {
+        address account = vm.addr(ACCOUNT_KEY);
+        bytes memory forNone = consent(ACCOUNT_KEY, g1, noRoles());
         vm.prank(g1);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.InvalidAccountSignature.selector, account));
-        registry.bindAccount(account, abi.encodePacked(r, s, v));
+        registry.bindAccount(account, oneRole(Roles.ENTERPRISE), forNone);
+    }
+
+    function test_bindAccount_rejectsConsentSignedByAnotherKeyOrForAnotherMember() public {
+        address account = vm.addr(ACCOUNT_KEY);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(0xBAD, bindingDigest(registry, g1, account, noRoles()));
+        vm.prank(g1);
+        vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.InvalidAccountSignature.selector, account));
+        registry.bindAccount(account, noRoles(), abi.encodePacked(r, s, v));
         bytes memory forG1 = consent(ACCOUNT_KEY, g1);
         vm.prank(g2);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.InvalidAccountSignature.selector, account));
-        registry.bindAccount(account, forG1);
+        registry.bindAccount(account, noRoles(), forG1);
         vm.prank(g1);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.InvalidAccountSignature.selector, account));
-        registry.bindAccount(account, hex"1234");
+        registry.bindAccount(account, noRoles(), hex"1234");
     }
 
     function test_bindAccount_rejectsReplayOfAnOldConsentAfterUnbind() public {
         address account = vm.addr(ACCOUNT_KEY);
         bytes memory signature = consent(ACCOUNT_KEY, g1);
         vm.prank(g1);
-        registry.bindAccount(account, signature);
+        registry.bindAccount(account, noRoles(), signature);
         vm.prank(account);
         registry.unbindAccount(account);
         vm.prank(g1);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.InvalidAccountSignature.selector, account));
-        registry.bindAccount(account, signature);
+        registry.bindAccount(account, noRoles(), signature);
     }
 
     function test_bindAccount_rejectsNonMemberMemberAddressZeroAndDoubleBinding() public {
@@ -522,18 +552,18 @@ contract ConsortiumRegistryTest is ConsortiumRegistryHarness {
         bytes memory signature = consent(ACCOUNT_KEY, newcomer);
         vm.prank(newcomer);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.NotAMember.selector, newcomer));
-        registry.bindAccount(account, signature);
+        registry.bindAccount(account, noRoles(), signature);
         vm.startPrank(g1);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.InvalidAccount.selector, g2));
-        registry.bindAccount(g2, signature);
+        registry.bindAccount(g2, noRoles(), signature);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.InvalidAccount.selector, address(0)));
-        registry.bindAccount(address(0), signature);
+        registry.bindAccount(address(0), noRoles(), signature);
         vm.stopPrank();
         bindAs(g1, ACCOUNT_KEY);
         bytes memory forG2 = consent(ACCOUNT_KEY, g2);
         vm.prank(g2);
         vm.expectRevert(abi.encodeWithSelector(IConsortiumRegistry.AccountAlreadyBound.selector, account, g1));
-        registry.bindAccount(account, forG2);
+        registry.bindAccount(account, noRoles(), forG2);
     }
 
     function test_unbindAccount_byTheMemberOrTheAccountOnly() public {

@@ -3,11 +3,11 @@ pragma solidity 0.8.30;
 
 // Shared set-up of the ConsortiumRegistry tests: a consortium of N governors with known keys, and shortcuts that run a
 // proposal through to execution the way real governors would.
-import {TestBase} from "../testing/TestBase.sol";
+import {AccountBinding} from "../testing/AccountBinding.sol";
 import {ConsortiumRegistry} from "./ConsortiumRegistry.sol";
 import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
 
-abstract contract ConsortiumRegistryHarness is TestBase {
+abstract contract ConsortiumRegistryHarness is AccountBinding {
     uint64 internal constant PERIOD = 1 days;
     uint256 internal constant FIRST_KEY = 0xA11CE;
 
@@ -36,6 +36,12 @@ abstract contract ConsortiumRegistryHarness is TestBase {
     function oneRole(bytes32 role) internal pure returns (bytes32[] memory roles) {
         roles = new bytes32[](1);
         roles[0] = role;
+    }
+
+    function twoRoles(bytes32 first, bytes32 second) internal pure returns (bytes32[] memory roles) {
+        roles = new bytes32[](2);
+        roles[0] = first;
+        roles[1] = second;
     }
 
     function proposeAs(

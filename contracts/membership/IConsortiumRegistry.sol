@@ -50,7 +50,7 @@ interface IConsortiumRegistry {
     /// @notice Emitted when an executed SetRoles proposal replaces a member's role set.
     event RolesChanged(address indexed member, bytes32[] roles);
     /// @notice Emitted when a member binds an operational account that consented to act for it.
-    event AccountBound(address indexed member, address indexed account);
+    event AccountBound(address indexed member, address indexed account, bytes32[] roles);
     /// @notice Emitted when a bound account is released, by the member or by the account itself (`by`).
     event AccountUnbound(address indexed member, address indexed account, address by);
     /// @notice Emitted when a governor opens a proposal.
@@ -116,6 +116,12 @@ interface IConsortiumRegistry {
     error UnbindNotAllowed(address account, address caller);
     /// @notice Thrown when `member` already has `max` bound accounts; unbind one first.
     error TooManyBoundAccounts(address member, uint256 max);
+    /// @notice A binding names more roles than MAX_BINDING_ROLES.
+    error TooManyBindingRoles(uint256 count, uint256 max);
+    /// @notice A binding may not carry this role (GOVERNOR: governance acts only from the member's own address).
+    error BindingRoleNotAllowed(bytes32 role);
+    /// @notice A binding names the same role twice.
+    error DuplicateBindingRole(bytes32 role);
 
     /// @notice Opens a proposal; the proposer's call counts as its approval, so with a single governor the proposal
     /// executes at once.
@@ -157,14 +163,18 @@ interface IConsortiumRegistry {
     /// Emits ProposalCanceled.
     function cancel(uint256 id) external;
 
-    /// @notice Binds `account` to the calling member, so that it acts for the member in `hasRole` and `memberOf`.
+    /// @notice Binds `account` to the calling member within a scope: `memberOf(account)` names the member, and
+    /// `hasRole(account, role)` holds only for roles both in `roles` and held by the member. An account bound with no
+    /// roles identifies the member (e.g. as a DID controller) but exercises none of its rights.
+    /// @param roles The binding's scope: at most MAX_BINDING_ROLES (8) distinct roles, never GOVERNOR.
     /// @param signature The account's EIP-712 signature of
-    /// `BindAccount(address member,address account,uint256 nonce)` under the domain ("ConsortiumRegistry", "1"),
-    /// with `nonce == bindingNonce(account)`; the nonce makes an old consent unusable after an unbind.
+    /// `BindAccount(address member,address account,bytes32[] roles,uint256 nonce)` under the domain
+    /// ("ConsortiumRegistry", "1"), with `nonce == bindingNonce(account)`; the nonce makes an old consent unusable
+    /// after an unbind, and the account consents to exactly this scope.
     /// @dev Requirements: the caller is an active member with fewer than MAX_BOUND_ACCOUNTS (64) bound accounts;
     /// `account` is non-zero, not a member address, not bound. Emits AccountBound. Removing the member unbinds every
     /// account bound to it (AccountUnbound each, `by` the executing governor), so re-admission restores none.
-    function bindAccount(address account, bytes calldata signature) external;
+    function bindAccount(address account, bytes32[] calldata roles, bytes calldata signature) external;
 
     /// @notice Releases a bound account. Callable by the member it is bound to or by the account itself.
     /// @dev Requirements: `account` is bound; the caller is its member or the account. Emits AccountUnbound.
@@ -173,11 +183,15 @@ interface IConsortiumRegistry {
     /// @notice The accounts currently bound to `member` (in no particular order).
     function boundAccounts(address member) external view returns (address[] memory);
 
+    /// @notice The scope of `account`'s binding: the member roles it may exercise (empty when unbound).
+    function bindingRoles(address account) external view returns (bytes32[] memory);
+
     /// @notice The active member `account` acts for: a member's own address maps to itself, a bound account to its
     /// member; address(0) when unbound or when the member is no longer active.
     function memberOf(address account) external view returns (address member);
 
-    /// @notice Whether `account` (a member or an account bound to one) acts for an active member holding `role`.
+    /// @notice Whether `account` acts for an active member holding `role`: the member's own address, or an account
+    /// bound to it whose binding scope names `role`.
     function hasRole(address account, bytes32 role) external view returns (bool);
 
     /// @notice Whether `account` is an active member's own address.

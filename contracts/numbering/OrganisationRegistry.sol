@@ -36,7 +36,8 @@ contract OrganisationRegistry is IOrganisationRegistry {
         address member = CONSORTIUM.memberOf(msg.sender);
         if (member == address(0)) revert NotAMemberAccount(msg.sender);
         bytes32 role = roleFor(orgType);
-        if (!CONSORTIUM.hasRole(member, role)) revert RoleRequired(msg.sender, orgType, role);
+        // The caller itself must hold the role: a bound account only within its binding's scope.
+        if (!CONSORTIUM.hasRole(msg.sender, role)) revert RoleRequired(msg.sender, orgType, role);
         uint256 nameLength = bytes(name).length;
         if (nameLength == 0 || nameLength > MAX_NAME_LENGTH) revert InvalidName(nameLength, MAX_NAME_LENGTH);
 

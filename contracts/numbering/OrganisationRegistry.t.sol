@@ -5,12 +5,13 @@ pragma solidity 0.8.30;
 // authorization derived at read time (a vetter losing its authorization takes everything it vetted with it).
 import {IEthereumDIDRegistry} from "../identity/IEthereumDIDRegistry.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {AccountBinding} from "../testing/AccountBinding.sol";
 import {Roles} from "../membership/Roles.sol";
 import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
 import {NumberingHarness} from "./NumberingHarness.sol";
 import {OrganisationRegistry} from "./OrganisationRegistry.sol";
 
-contract OrganisationRegistryTest is NumberingHarness {
+contract OrganisationRegistryTest is NumberingHarness, AccountBinding {
     event OrganisationCreated(
         address indexed identity,
         IOrganisationRegistry.OrgType orgType,
@@ -76,6 +77,30 @@ contract OrganisationRegistryTest is NumberingHarness {
         );
         vm.prank(BRAND_MEMBER);
         orgs.createAccount(newOrg, TNSP, "Not a carrier");
+    }
+
+    // Before the fix any account bound to the member created organisations with the member's roles.
+    function test_createAccount_byABoundControllerOnlyWithinItsBindingScope() public {
+        uint256 key = 0xC0FFEE;
+        address identityOnly = bindWithConsent(consortium, BRAND_MEMBER, key, new bytes32[](0));
+        vm.prank(newOrg);
+        dids.changeOwner(newOrg, identityOnly);
+        vm.expectRevert(
+            abi.encodeWithSelector(IOrganisationRegistry.RoleRequired.selector, identityOnly, BRAND, Roles.ENTERPRISE)
+        );
+        vm.prank(identityOnly);
+        orgs.createAccount(newOrg, BRAND, "Acme");
+        address scoped = bindWithConsent(consortium, BRAND_MEMBER, key + 1, scope(Roles.ENTERPRISE));
+        vm.prank(identityOnly);
+        dids.changeOwner(newOrg, scoped);
+        vm.prank(scoped);
+        orgs.createAccount(newOrg, BRAND, "Acme");
+        assertEq(orgs.organisation(newOrg).member, BRAND_MEMBER, "created for the member");
+    }
+
+    function scope(bytes32 role) private pure returns (bytes32[] memory roles) {
+        roles = new bytes32[](1);
+        roles[0] = role;
     }
 
     function test_createAccount_rejectsDuplicatesZeroAndBadNames() public {

@@ -125,7 +125,7 @@ contract OperatorRegistry is IOperatorRegistry {
     /// @inheritdoc IOperatorRegistry
     function cancelClaim(uint256 id) external {
         ClaimRecord storage c = _pending(id);
-        if (CONSORTIUM.memberOf(msg.sender) != c.proposer) revert NotProposer(id, msg.sender);
+        if (!_actsFor(c.proposer)) revert NotProposer(id, msg.sender);
         c.status = ClaimStatus.Canceled;
         emit ClaimCanceled(id);
     }
@@ -135,8 +135,7 @@ contract OperatorRegistry is IOperatorRegistry {
     /// @inheritdoc IOperatorRegistry
     function setMsinRanges(Plmn plmn, MsinRange[] calldata msinRanges) external {
         NetworkRecord storage n = _networks[Plmn.unwrap(plmn)];
-        address caller = CONSORTIUM.memberOf(msg.sender);
-        if (n.operator == address(0) || caller != n.operator) revert NotNetworkOperator(plmn, msg.sender, n.operator);
+        if (n.operator == address(0) || !_actsFor(n.operator)) revert NotNetworkOperator(plmn, msg.sender, n.operator);
         _requireValidRanges(plmn, msinRanges);
         delete n.msinRanges;
         for (uint256 i = 0; i < msinRanges.length; i++) {
@@ -336,12 +335,19 @@ contract OperatorRegistry is IOperatorRegistry {
         return CONSORTIUM.memberOf(account);
     }
 
+    // Whether the caller is `member` itself or an account bound to it with MOBILE_OPERATOR in its binding's scope: a
+    // bound account outside that scope (e.g. a DID controller) only identifies the member and exercises none of this.
+    function _actsFor(address member) private view returns (bool) {
+        if (msg.sender == member) return true;
+        return CONSORTIUM.memberOf(msg.sender) == member && CONSORTIUM.hasRole(msg.sender, Roles.MOBILE_OPERATOR);
+    }
+
     // The network's holder, when the caller acts for it or is a governor.
     function _requireHolderOrGovernor(Plmn plmn) private view returns (address holder) {
         if (!plmn.isValid()) revert InvalidPlmn(plmn);
         holder = _networks[Plmn.unwrap(plmn)].operator;
         if (holder == address(0)) revert NetworkNotAssigned(plmn);
-        if (CONSORTIUM.memberOf(msg.sender) != holder && !CONSORTIUM.isGovernor(msg.sender)) {
+        if (!_actsFor(holder) && !CONSORTIUM.isGovernor(msg.sender)) {
             revert NotNetworkOperator(plmn, msg.sender, holder);
         }
     }

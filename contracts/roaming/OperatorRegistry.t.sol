@@ -5,6 +5,7 @@ pragma solidity 0.8.30;
 // deadline, one operator per network code, unambiguous IMSI routing, MSIN ranges, releases and transfers by
 // governance, and the operator's DID identity.
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {Roles} from "../membership/Roles.sol";
 import {IOperatorRegistry} from "./IOperatorRegistry.sol";
 import {Plmn} from "./Plmn.sol";
 import {RoamingHarness} from "./RoamingHarness.sol";
@@ -340,6 +341,25 @@ contract OperatorRegistryTest is RoamingHarness {
         expectRevertWith(abi.encodeWithSelector(IOperatorRegistry.NotNetworkOperator.selector, p, op1, op0));
         vm.prank(op1);
         operators.setMsinRanges(p, noRanges());
+    }
+
+    // Before the fix any account bound to an operator (e.g. its DID controller) ran the operator's records.
+    function test_boundAccounts_actForTheOperatorOnlyWithMobileOperatorInTheirScope() public {
+        Plmn p = grantNetwork(op0, "23415");
+        address controller = bindWithConsent(consortium, op0, 0xC0FFEE, new bytes32[](0));
+        expectRevertWith(abi.encodeWithSelector(IOperatorRegistry.NotNetworkOperator.selector, p, controller, op0));
+        vm.prank(controller);
+        operators.setMsinRanges(p, oneRange(100, 200));
+        expectRevertWith(abi.encodeWithSelector(IOperatorRegistry.NotAnOperator.selector, controller));
+        vm.prank(controller);
+        operators.setOperatorIdentity(address(0));
+        expectRevertWith(abi.encodeWithSelector(IOperatorRegistry.NotNetworkOperator.selector, p, controller, op0));
+        vm.prank(controller);
+        operators.proposeRelease(p, PERIOD);
+        address deputy = bindWithConsent(consortium, op0, 0xC0FFEF, oneRole(Roles.MOBILE_OPERATOR));
+        vm.prank(deputy);
+        operators.setMsinRanges(p, oneRange(100, 200));
+        assertEq(operators.network(p).msinRanges[0].first, 100, "a deputy in scope runs the records");
     }
 
     // ------------------------------------------------------------ release and transfer

@@ -8,13 +8,13 @@ import {EthereumDIDRegistry} from "../identity/EthereumDIDRegistry.sol";
 import {ConsortiumRegistry} from "../membership/ConsortiumRegistry.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
-import {TestBase} from "../testing/TestBase.sol";
+import {AccountBinding} from "../testing/AccountBinding.sol";
 import {IOperatorRegistry} from "./IOperatorRegistry.sol";
 import {OperatorRegistry} from "./OperatorRegistry.sol";
 import {Plmn} from "./Plmn.sol";
 import {RoamingExchange} from "./RoamingExchange.sol";
 
-abstract contract RoamingHarness is TestBase {
+abstract contract RoamingHarness is AccountBinding {
     uint64 internal constant PERIOD = 1 days;
 
     ConsortiumRegistry internal consortium;

@@ -38,7 +38,7 @@ export function createEidlService(context: AgentContext, facts: IndexedEidlFacts
     dids: context.dids,
     credentials: context.credentials,
     credentialStatus: context.credentialStatus,
-    bindAccount: (account) => context.published.membership.bindAccount(account),
+    bindAccount: (account, roles) => context.published.membership.bindAccount(account, roles),
     memberRoles: () => context.published.membership.ownRoles(),
     ledger: new EidlChainLedger({
       chain: context.chain,

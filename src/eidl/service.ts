@@ -6,6 +6,7 @@
 import type { Address } from "viem";
 import type { CredentialStatusService } from "../core/identity/credentialStatus.ts";
 import type { CredentialService } from "../core/identity/credentials.ts";
+import type { RoleName } from "../membership/published.ts";
 import type { EidlLedger } from "./ledger.ts";
 import type { PrefixIndex } from "./prefixIndex.ts";
 import type { EidlReadModel } from "./readModel.ts";
@@ -23,7 +24,7 @@ export interface EidlServiceOptions {
   dids: HostedDids;
   credentials: CredentialService;
   credentialStatus: CredentialStatusService;
-  bindAccount(account: Address): Promise<unknown>;
+  bindAccount(account: Address, roles: readonly RoleName[]): Promise<unknown>;
   /** This agent's member's current roles (from membership's directory). */
   memberRoles(): Promise<string[]>;
   ledger: EidlLedger;

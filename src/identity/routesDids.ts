@@ -22,7 +22,7 @@ import { CreateDidBodySchema, DidParams, HostedDidSchema, ResolutionSchema, UrlS
 export interface DidRoutesDeps {
   dids: DidService;
   resolver: DidResolver;
-  membership: Pick<MembershipDirectory, "bindAccount">;
+  membership: Pick<MembershipDirectory, "bindAccount" | "rebindAccount">;
   /** Default service endpoint published in new DIDs. */
   publicUrl: string;
 }
@@ -57,7 +57,8 @@ export function registerDidRoutes(app: ApiApp, deps: DidRoutesDeps): void {
         label: request.body.label,
         serviceEndpoint: request.body.serviceEndpoint ?? deps.publicUrl,
       });
-      await membership.bindAccount(created.controller);
+      // Identity only: the controller names the member (e.g. for a roaming identity) but exercises none of its roles.
+      await membership.bindAccount(created.controller, []);
       return reply.code(201).send(hostedView(created));
     },
   );
@@ -159,8 +160,9 @@ export function registerDidRoutes(app: ApiApp, deps: DidRoutesDeps): void {
     "rotateDidController",
     "Move control of the DID to a new keystore account (bound to this member)",
     async (did) => {
+      const previous = (await dids.get(did)).controller;
       const updated = await dids.changeController(did);
-      await membership.bindAccount(updated.controller);
+      await membership.rebindAccount(previous, updated.controller);
       return updated;
     },
   );

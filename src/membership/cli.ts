@@ -33,18 +33,31 @@ export function registerMembershipCommands(program: Command): void {
   withClientOptions(member.command("accounts <address>").description("accounts bound to act for a member")).action(
     async (address: string, o: ClientOptions) => {
       printResult(await callAgentAllItems(targetOf(o), `/v1/membership/members/${address}/accounts`), o, (r: Items) =>
-        table(r.items, ["account", "boundBlock"]),
+        table(r.items, ["account", "boundBlock", "roles"]),
       );
     },
   );
   withClientOptions(
-    member.command("bind-account <account>").description("bind a keystore account to act for this member"),
-  ).action(async (account: string, o: ClientOptions) => {
+    member
+      .command("bind-account <account>")
+      .description("bind a keystore account to act for this member within the roles given (none: identity only)")
+      .option("--role <role...>", "a member role the account may exercise (repeat for several; never GOVERNOR)"),
+  ).action(async (account: string, o: ClientOptions & { role?: string[] }) => {
     progress(o, "binding (waits until mined)");
     printResult(
-      await callAgent(targetOf(o), "POST", "/v1/membership/accounts", { account }),
+      await callAgent(targetOf(o), "POST", "/v1/membership/accounts", { account, roles: o.role ?? [] }),
       o,
       (r: { txHash: string }) => `bound in ${r.txHash}`,
+    );
+  });
+  withClientOptions(
+    member.command("unbind-account <account>").description("release an account bound to this member"),
+  ).action(async (account: string, o: ClientOptions) => {
+    progress(o, "unbinding (waits until mined)");
+    printResult(
+      await callAgent(targetOf(o), "DELETE", `/v1/membership/accounts/${account}`),
+      o,
+      (r: { txHash: string }) => `unbound in ${r.txHash}`,
     );
   });
 

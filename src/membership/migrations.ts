@@ -51,4 +51,9 @@ export const membershipMigrations: Migration[] = [
     // When each change took effect (block time, unix seconds); null for events indexed before this column existed.
     sql: "ALTER TABLE membership_history ADD COLUMN block_time BIGINT",
   },
+  {
+    id: "0102_membership_binding_roles",
+    // The scope of each binding: the member roles the account may exercise, as a JSON array of role names.
+    sql: "ALTER TABLE membership_accounts ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'",
+  },
 ];

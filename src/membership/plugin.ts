@@ -37,7 +37,9 @@ export const membershipPlugin: DomainPlugin = {
       getMember: (address) => readModel.findMember(address),
       allMembers: () => readModel.allMembers(),
       ownRoles: async () => (await readModel.findMember(context.config.memberAccount))?.roles ?? [],
-      bindAccount: (account) => service.bindAccount(account),
+      bindAccount: (account, roles) => service.bindAccount(account, roles),
+      unbindAccount: (account) => service.unbindAccount(account),
+      rebindAccount: (previous, next) => service.rebindAccount(previous, next),
     };
     return { membership: directory };
   },

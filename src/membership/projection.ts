@@ -67,12 +67,13 @@ export const membershipProjection: Projection = {
       }
       case "AccountBound": {
         const member = lower(a.member);
+        const roles = (a.roles as readonly Hex[]).map(roleName);
         await tx.exec(
-          `INSERT INTO membership_accounts (account, member, bound_block) VALUES ($1, $2, $3)
-           ON CONFLICT (account) DO UPDATE SET member = $2, bound_block = $3`,
-          [lower(a.account), member, event.blockNumber],
+          `INSERT INTO membership_accounts (account, member, bound_block, roles) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (account) DO UPDATE SET member = $2, bound_block = $3, roles = $4`,
+          [lower(a.account), member, event.blockNumber, JSON.stringify(roles)],
         );
-        await recordHistory(tx, event, member, "account-bound", { account: lower(a.account) });
+        await recordHistory(tx, event, member, "account-bound", { account: lower(a.account), roles });
         return;
       }
       case "AccountUnbound": {

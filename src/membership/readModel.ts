@@ -20,6 +20,8 @@ export interface MemberView {
 export interface MemberAccountView {
   account: Address;
   boundBlock: number;
+  /** The binding's scope: the member roles this account may exercise (none: it only identifies the member). */
+  roles: string[];
 }
 
 export interface MemberHistoryEntry {
@@ -130,12 +132,16 @@ export class MembershipReadModel {
   async memberAccounts(address: Address, page: KeysetPage<[string]>): Promise<MemberAccountView[]> {
     await this.getMember(address);
     const [after] = page.after ?? [""];
-    const rows = await this.#db.query<{ account: string; bound_block: number }>(
-      `SELECT account, bound_block FROM membership_accounts WHERE member = $1 AND account > $2
+    const rows = await this.#db.query<{ account: string; bound_block: number; roles: string }>(
+      `SELECT account, bound_block, roles FROM membership_accounts WHERE member = $1 AND account > $2
        ORDER BY account LIMIT $3`,
       [address.toLowerCase(), after, page.limit + 1],
     );
-    return rows.map((r) => ({ account: getAddress(r.account), boundBlock: Number(r.bound_block) }));
+    return rows.map((r) => ({
+      account: getAddress(r.account),
+      boundBlock: Number(r.bound_block),
+      roles: JSON.parse(r.roles) as string[],
+    }));
   }
 
   /** Everything that happened to a member, oldest first; key [blockNumber, eventKey]. NOT_FOUND for an unknown member. */

@@ -14,6 +14,7 @@ import {
 import { invalidField } from "../core/errors/index.ts";
 import type { KeysetPage, MembershipReadModel } from "./readModel.ts";
 import {
+  AccountParams,
   ApprovalSchema,
   BindAccountBodySchema,
   HistoryEntrySchema,
@@ -227,16 +228,33 @@ export function membershipApiModule(membership: MembershipService, readModel: Me
         {
           config: { auth: "admin" },
           schema: {
-            summary: "Bind an account of this agent's keystore to act for this member on chain",
+            summary: "Bind an account of this agent's keystore to act for this member on chain, within a role scope",
             description:
-              "The account consents with an EIP-712 signature made inside the agent; its key never leaves it.",
+              "The account consents with an EIP-712 signature made inside the agent; its key never leaves it. It may " +
+              "exercise only the member roles named in `roles` (never GOVERNOR); with none it only identifies the " +
+              "member, e.g. as a DID controller.",
             tags: ["membership"],
             operationId: "bindMemberAccount",
             body: BindAccountBodySchema,
             response: { 200: TxResultSchema, ...writeErrors() },
           },
         },
-        async (request) => membership.bindAccount(request.body.account as Address),
+        async (request) => membership.bindAccount(request.body.account as Address, request.body.roles ?? []),
+      );
+
+      app.delete(
+        "/v1/membership/accounts/:account",
+        {
+          config: { auth: "admin" },
+          schema: {
+            summary: "Unbind an account from this member (e.g. a retired DID controller key)",
+            tags: ["membership"],
+            operationId: "unbindMemberAccount",
+            params: AccountParams,
+            response: { 200: TxResultSchema, ...writeErrors("NOT_FOUND") },
+          },
+        },
+        async (request) => membership.unbindAccount(request.params.account as Address),
       );
     },
   };

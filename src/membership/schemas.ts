@@ -35,7 +35,11 @@ export const MemberSchema = strictObject({
   accountCount: Type.Integer({ description: "Accounts bound to act for this member: GET .../accounts lists them" }),
 });
 
-export const MemberAccountSchema = strictObject({ account: AddressSchema, boundBlock: Type.Integer() });
+export const MemberAccountSchema = strictObject({
+  account: AddressSchema,
+  boundBlock: Type.Integer(),
+  roles: Type.Array(Type.String(), { description: "The binding's scope: the member roles this account may exercise" }),
+});
 
 export const HistoryEntrySchema = strictObject({
   kind: Type.String({
@@ -65,7 +69,20 @@ export const ProposalDetailSchema = strictObject({
 });
 export const ApprovalSchema = strictObject({ governor: AddressSchema, blockNumber: Type.Integer() });
 
-export const BindAccountBodySchema = strictObject({ account: AddressSchema });
+/** Mirrors ConsortiumRegistry.MAX_BINDING_ROLES. */
+export const MAX_BINDING_ROLES = 8;
+export const BindAccountBodySchema = strictObject({
+  account: AddressSchema,
+  roles: Type.Optional(
+    Type.Array(RoleSchema, {
+      maxItems: MAX_BINDING_ROLES,
+      uniqueItems: true,
+      description:
+        "The member roles the account may exercise (never GOVERNOR); none by default: it then only identifies the member",
+    }),
+  ),
+});
+export const AccountParams = strictObject({ account: AddressSchema });
 
 export const ProposeBodySchema = strictObject({
   kind: ProposalKindSchema,

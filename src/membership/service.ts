@@ -3,7 +3,7 @@
 import { type Address, encodeFunctionData, getAddress, type Hex, parseEventLogs } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { AccountSource, TxSender } from "../core/chain/types.ts";
-import { invalidField } from "../core/errors/index.ts";
+import { invalidField, notFound } from "../core/errors/index.ts";
 import { ConsortiumRegistry } from "../generated/contracts.ts";
 import { PROPOSAL_KINDS, type ProposalKindName } from "./projection.ts";
 import type { KeysetPage, MembershipReadModel, MemberView, ProposalView } from "./readModel.ts";
@@ -98,10 +98,16 @@ export class MembershipService {
   }
 
   /**
-   * Binds an account of this agent's keystore (e.g. an organisation's DID controller) to act for this member.
-   * The account consents with an EIP-712 signature; the member sends the transaction.
+   * Binds an account of this agent's keystore (e.g. an organisation's DID controller) to act for this member within
+   * `roles` (none: it only identifies the member). The account consents to exactly that scope with an EIP-712
+   * signature; the member sends the transaction.
    */
-  async bindAccount(account: Address): Promise<{ txHash: Hex }> {
+  async bindAccount(account: Address, roles: readonly string[] = []): Promise<{ txHash: Hex }> {
+    const roleIds = roles.map((role, i) => {
+      const id = parseRole(role);
+      if (roleName(id) === "GOVERNOR") throw invalidField(`body.roles[${i}]`, "GOVERNOR cannot be delegated");
+      return id;
+    });
     const signer = this.#o.accounts.account(account);
     const nonce = await this.#o.chain.readContract({
       address: this.#o.registry,
@@ -120,17 +126,54 @@ export class MembershipService {
         BindAccount: [
           { name: "member", type: "address" },
           { name: "account", type: "address" },
+          { name: "roles", type: "bytes32[]" },
           { name: "nonce", type: "uint256" },
         ],
       },
       primaryType: "BindAccount",
-      message: { member: this.#o.memberAccount, account, nonce },
+      message: { member: this.#o.memberAccount, account, roles: roleIds, nonce },
     });
-    return this.#call("bindAccount", [account, signature], `membership.bindAccount ${account}`);
+    return this.#call("bindAccount", [account, roleIds, signature], `membership.bindAccount ${account}`);
+  }
+
+  /**
+   * Releases an account bound to this member (a retired DID controller, a key that left the agent). NOT_FOUND when
+   * the chain has no binding of it to this member.
+   */
+  async unbindAccount(account: Address): Promise<{ txHash: Hex }> {
+    const holder = await this.#o.chain.readContract({
+      address: this.#o.registry,
+      abi: ConsortiumRegistry.abi,
+      functionName: "memberOf",
+      args: [account],
+    });
+    if (getAddress(holder) !== getAddress(this.#o.memberAccount)) {
+      throw notFound(`${account} is not bound to this member`);
+    }
+    return this.#call("unbindAccount", [account], `membership.unbindAccount ${account}`);
+  }
+
+  /**
+   * Moves a binding to a rotated key: binds `next` with the scope `previous` had, then unbinds `previous`, so a
+   * retired controller key keeps no authority. `previous` not bound to this member: `next` is bound with no roles.
+   */
+  async rebindAccount(previous: Address, next: Address): Promise<{ txHash: Hex }> {
+    const read = <T>(functionName: "memberOf" | "bindingRoles") =>
+      this.#o.chain.readContract({
+        address: this.#o.registry,
+        abi: ConsortiumRegistry.abi,
+        functionName,
+        args: [previous],
+      }) as Promise<T>;
+    const [holder, scope] = await Promise.all([read<Address>("memberOf"), read<readonly Hex[]>("bindingRoles")]);
+    const ours = getAddress(holder) === getAddress(this.#o.memberAccount);
+    const bound = await this.bindAccount(next, ours ? scope.map(roleName) : []);
+    if (!ours) return bound;
+    return this.#call("unbindAccount", [previous], `membership.unbindAccount ${previous} (rotated)`);
   }
 
   async #call(
-    functionName: "approve" | "withdrawApproval" | "cancel" | "bindAccount",
+    functionName: "approve" | "withdrawApproval" | "cancel" | "bindAccount" | "unbindAccount",
     args: readonly unknown[],
     label: string,
   ) {

@@ -184,6 +184,56 @@ describe("consortium governance through the agents", () => {
     assert.equal(member.body.accountCount, 1);
   });
 
+  it("scopes a binding to the roles it names, moves it on controller rotation and unbinds on request", async () => {
+    const { vetter, mobile } = consortium.agents;
+    const vetterAccount = vetter!.agent.config.memberAccount;
+    type Accounts = { items: Array<{ account: string; roles: string[] }> };
+    const boundOf = async () => {
+      const r = await mobile!.call<Accounts>("GET", `/v1/membership/members/${vetterAccount}/accounts?limit=100`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return new Map(r.body.items.map((a) => [a.account, a.roles]));
+    };
+    const created = await vetter!.call<{ did: string; controller: string }>("POST", "/v1/identity/dids", {
+      label: "Scoped Org",
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const first = created.body.controller;
+    // A DID controller identifies the member and exercises none of its roles.
+    await eventually(async () => assert.deepEqual((await boundOf()).get(first), []));
+
+    const governor = await vetter!.call<{ code: string; details: Array<{ field: string }> }>(
+      "POST",
+      "/v1/membership/accounts",
+      { account: first, roles: ["GOVERNOR"] },
+    );
+    assert.equal(governor.status, 400, JSON.stringify(governor.body));
+    assert.equal(governor.body.details[0]?.field, "body.roles[0]", JSON.stringify(governor.body));
+
+    const unbound = await vetter!.call<{ txHash: string }>("DELETE", `/v1/membership/accounts/${first}`);
+    assert.equal(unbound.status, 200, JSON.stringify(unbound.body));
+    await eventually(async () => assert.equal((await boundOf()).has(first), false));
+    const again = await vetter!.call<{ code: string }>("DELETE", `/v1/membership/accounts/${first}`);
+    assert.equal(again.status, 404, JSON.stringify(again.body));
+    const rebound = await vetter!.call("POST", "/v1/membership/accounts", { account: first, roles: ["KYC_VETTER"] });
+    assert.equal(rebound.status, 200, JSON.stringify(rebound.body));
+    await eventually(async () => assert.deepEqual((await boundOf()).get(first), ["KYC_VETTER"]));
+
+    // Rotation binds the new controller with the old one's scope and releases the old key (before the fix it kept
+    // the member's authority for good).
+    const rotated = await vetter!.call<{ controller: string }>(
+      "POST",
+      `/v1/identity/dids/${created.body.did}/controller/rotate`,
+    );
+    assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
+    const second = rotated.body.controller;
+    assert.notEqual(second, first);
+    await eventually(async () => {
+      const bound = await boundOf();
+      assert.equal(bound.has(first), false, "the retired controller is unbound");
+      assert.deepEqual(bound.get(second), ["KYC_VETTER"], "the new controller has the old scope");
+    });
+  });
+
   it("pages every list with limit and cursor: each item once, in order, and a foreign cursor refused", async () => {
     const { mobile, authority } = consortium.agents;
     type Page = { items: Array<{ address: string }>; nextCursor: string | null };

@@ -1,6 +1,7 @@
 // Organisation accounts: an organisation hosted by this agent is created with its DID and keys here, bound to the
 // member and registered on chain; any organisation on the ledger can be read by its DID.
 import type { Address } from "viem";
+import type { RoleName } from "../../membership/published.ts";
 import { ROLE_FOR_TYPE } from "../enums.ts";
 import { EidlError } from "../errors.ts";
 import type { EidlLedger } from "../ledger.ts";
@@ -21,7 +22,8 @@ export interface AccountView {
 export interface AccountsOptions {
   lookup: EidlLookup;
   ledger: EidlLedger;
-  bindAccount(account: Address): Promise<unknown>;
+  /** Binds the organisation's controller within the one role its type needs to be created on chain. */
+  bindAccount(account: Address, roles: readonly RoleName[]): Promise<unknown>;
   /** This agent's member's current roles (from membership's directory). */
   memberRoles(): Promise<string[]>;
   /** This agent's public URL: the service endpoint of new organisation DIDs. */
@@ -49,7 +51,7 @@ export class Accounts {
     }
     const dids = this.#o.lookup.dids;
     const hosted = await dids.createOrganisationDid({ label: input.name, serviceEndpoint: this.#o.publicUrl });
-    await this.#o.bindAccount(hosted.controller);
+    await this.#o.bindAccount(hosted.controller, [role]);
     await this.#o.ledger.createAccount(hosted.controller, hosted.address, input.type, input.name);
     await this.#o.sync();
     return this.get(hosted.did, "body");
