@@ -37,6 +37,11 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     status: 404,
     description: "No open DID-Auth challenge with this id: never issued, already answered, or expired.",
   },
+  DID_AUTH_TOO_MANY_CHALLENGES: {
+    status: 429,
+    description:
+      "Too many open DID-Auth challenges (per API key, or for the whole agent); answer some or wait for them to expire.",
+  },
 });
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
