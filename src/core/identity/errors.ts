@@ -9,6 +9,11 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     description: "The keystore passphrase is wrong (raised when an agent or the CLI opens a keystore, not by routes).",
   },
   KEYSTORE_CORRUPT_FILE: { status: 500, description: "A keystore file cannot be read; the message names it." },
+  KEYSTORE_INSECURE_PERMISSIONS: {
+    status: 500,
+    description:
+      "The keystore directory or a key file is accessible to group or others; the message names it and the chmod to run.",
+  },
   KEY_NOT_FOUND: { status: 404, description: "No key with this id or address in the member's keystore." },
   KEY_RETIRED: { status: 409, description: "The key was retired (rotated away) and no longer signs." },
   KEY_KIND_MISMATCH: { status: 400, description: "The key is of another kind than the operation needs." },
