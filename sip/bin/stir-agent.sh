@@ -4,7 +4,8 @@
 # SIP Identity header arrives in the environment (SIP_HF_IDENTITY, set by the exec module), never through a shell.
 #   stir-agent.sh attest <origTN> <destTN> <direct 0|1>  -> line 1 attest (A/B/C), line 2 SHAKEN Identity header
 #   stir-agent.sh verify <fromTN> <toTN>                 -> line 1 verstat, line 2 SIP code (0 = pass), line 3 attest
-# Environment: STIR_AGENT_URL (e.g. http://127.0.0.1:8080), STIR_API_KEY_FILE (file with an operator API key).
+# Environment: STIR_AGENT_URL (e.g. http://127.0.0.1:8080), STIR_API_KEY_FILE (file with an operator API key, mode
+# 0600, readable only by the user Kamailio runs as).
 # Exit status 1 (nothing printed) when the agent cannot answer: the proxy then fails the call with 500/503.
 set -eu
 
@@ -19,9 +20,13 @@ key=$(cat "${STIR_API_KEY_FILE:?}")
 identity=${SIP_HF_IDENTITY:-}
 if [ "${#identity}" -gt 8192 ] || printf '%s' "$identity" | LC_ALL=C grep -q '[[:cntrl:]]'; then identity='x'; fi
 
+# The API key reaches curl through a here-document on descriptor 3 (`-H @/dev/fd/3`: dash passes it on a pipe, never
+# a file), not on curl's command line, which every local user can read in `ps` or /proc/<pid>/cmdline.
 call() {
-  curl -sS --max-time 2 -H "authorization: Bearer $key" -H 'content-type: application/json' \
-    --data-binary @- "${STIR_AGENT_URL:?}$1"
+  curl -sS --max-time 2 -H @/dev/fd/3 -H 'content-type: application/json' \
+    --data-binary @- "${STIR_AGENT_URL:?}$1" 3<<HEADERS
+authorization: Bearer $key
+HEADERS
 }
 
 case "$mode" in

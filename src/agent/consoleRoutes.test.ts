@@ -48,4 +48,12 @@ describe("console", () => {
     assert.equal(body.requestId, res.headers["x-request-id"]);
     assert.match(body.message, /secrets\.txt/);
   });
+
+  it("answers Object.prototype names (constructor, __proto__, toString, hasOwnProperty) with 404, not 500", async () => {
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) {
+      const res = await app.inject({ method: "GET", url: `/console/${name}` });
+      assert.equal(res.statusCode, 404, name);
+      assert.equal(res.json().code, "NOT_FOUND", name);
+    }
+  });
 });

@@ -5,11 +5,12 @@ import { fileURLToPath } from "node:url";
 import { ApiError, type ApiModule } from "../core/api/index.ts";
 
 const webDir = fileURLToPath(new URL("../../web/", import.meta.url));
-const FILES: Record<string, string> = {
-  "": "text/html; charset=utf-8",
-  "console.js": "text/javascript; charset=utf-8",
-  "console.css": "text/css; charset=utf-8",
-};
+// A Map, not an object literal: a lookup of "constructor" or "__proto__" must miss, not find Object.prototype's.
+const FILES = new Map<string, string>([
+  ["", "text/html; charset=utf-8"],
+  ["console.js", "text/javascript; charset=utf-8"],
+  ["console.css", "text/css; charset=utf-8"],
+]);
 
 export function consoleModule(): ApiModule {
   return {
@@ -23,7 +24,7 @@ export function consoleModule(): ApiModule {
         { config: { auth: "public" }, schema: { hide: true } },
         async (request, reply) => {
           const file = request.params.file ?? "";
-          const type = FILES[file];
+          const type = FILES.get(file);
           if (type === undefined) throw new ApiError("NOT_FOUND", `the console has no file ${file}`);
           const body = await readFile(`${webDir}${file === "" ? "index.html" : file}`);
           return reply

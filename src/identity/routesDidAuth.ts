@@ -1,6 +1,6 @@
 // Routes of DID-Auth (/v1/identity/did-auth): this agent opens a single-use challenge and checks the response, a JWT
 // over the challenge signed by the key listed under `authentication` in the prover's DID document.
-import { type ApiApp, DidSchema, errorResponses, strictObject } from "../core/api/index.ts";
+import { type ApiApp, DidSchema, errorResponses, principalOf, strictObject } from "../core/api/index.ts";
 import type { DidAuth } from "../core/identity/didAuth.ts";
 import { ChallengeSchema, JwtSchema } from "./schemas.ts";
 
@@ -21,11 +21,12 @@ export function registerDidAuthRoutes(app: ApiApp, deps: DidAuthRoutesDeps): voi
         summary: "Open a DID-Auth challenge: the prover signs it with its DID's key",
         tags: ["did-auth"],
         operationId: "createDidAuthChallenge",
-        response: { 201: ChallengeSchema, ...errorResponses("UNAUTHENTICATED") },
+        response: { 201: ChallengeSchema, ...errorResponses("UNAUTHENTICATED", "DID_AUTH_TOO_MANY_CHALLENGES") },
       },
     },
-    async (_request, reply) => {
-      const c = didAuth.createChallenge();
+    async (request, reply) => {
+      // Capped per API key (and for the agent): one key cannot hold the agent's memory, nor starve the others.
+      const c = didAuth.createChallenge(principalOf(request).keyId);
       return reply
         .code(201)
         .send({ challenge: c.challenge, audience: c.audience, expiresAt: c.expiresAt.toISOString() });

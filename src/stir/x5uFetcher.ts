@@ -1,13 +1,24 @@
 // Fetches the certificate chain a SHAKEN PASSporT's x5u names (the STI-CR), defensively: http(s) only, origins on an
 // allow-list (loopback never by default, so a token cannot aim the verifier at an admin port), no redirects, a size
 // cap and a time limit, and a cache with expiry; concurrent misses for one URL share one fetch.
+// With "*" (any origin) a token names the host, so the verifier resolves it, refuses it unless every address is public
+// unicast (publicAddress.ts: no loopback, private, link-local, CGNAT, ULA ... the cloud metadata service at
+// 169.254.169.254 included), and connects to exactly the address it checked: no second DNS lookup a rebinding name
+// could answer differently. Origins the operator lists are trusted as listed (a private CR is listed by its origin).
 import { X509Certificate } from "node:crypto";
-import { isIP } from "node:net";
+import { lookup as lookupHost } from "node:dns/promises";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
 import { splitPem } from "./certificates.ts";
 import { StirError } from "./errors.ts";
+import { specialRangeOf } from "./publicAddress.ts";
 
 export interface X5uFetcherOptions {
-  /** Origins allowed ("https://cr.example.net", "http://127.0.0.1:7409"), or "*" for any non-loopback host. */
+  /**
+   * Origins allowed ("https://cr.example.net", "http://127.0.0.1:7409"), fetched as listed; or "*" for any other
+   * host whose addresses are all public unicast.
+   */
   allowedOrigins: readonly string[];
   maxBytes?: number;
   timeoutMs?: number;
@@ -32,6 +43,45 @@ function isLoopback(hostname: string): boolean {
   if (dotted) return isLoopbackV4(Number(dotted[1]));
   const hex = /^::(?:ffff:)?([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(host);
   return hex ? isLoopbackV4(Number.parseInt(hex[1] as string, 16) >> 8) : false;
+}
+
+/** The address a connection is pinned to: the one the policy checked. */
+interface CheckedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** A net `lookup` that answers only the checked address, whatever name it is asked for. */
+function pinnedLookup(checked: CheckedAddress): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all) callback(null, [checked]);
+    else callback(null, checked.address, checked.family);
+  };
+}
+
+/** One GET without redirects or connection reuse; `checked` pins the TCP connection, the URL's name stays the TLS SNI
+ * and Host. */
+function get(url: URL, checked: CheckedAddress | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(url, {
+      method: "GET",
+      agent: false,
+      signal,
+      headers: { accept: "application/pem-certificate-chain, application/pkix-cert, */*" },
+      ...(checked ? { lookup: pinnedLookup(checked) } : {}),
+    });
+    request.once("response", resolve);
+    request.once("error", reject);
+    request.end();
+  });
+}
+
+/** Rejects when `signal` aborts: bounds a step (a DNS lookup) that takes no signal of its own. */
+function abortion(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
 }
 
 export class X5uFetcher {
@@ -105,31 +155,64 @@ export class X5uFetcher {
     this.#cache.clear();
   }
 
+  /**
+   * For a URL allowed only by "*": resolves its host (every address) and answers the first address if all are public
+   * unicast; otherwise CREDENTIAL_UNAVAILABLE "x5u-loopback" or "x5u-address-not-public" naming the address and its
+   * range, before any connection.
+   */
+  async #checkedAddress(url: URL, signal: AbortSignal): Promise<CheckedAddress> {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    let addresses: CheckedAddress[];
+    const family = isIP(host);
+    if (family === 4 || family === 6) addresses = [{ address: host, family }];
+    else {
+      try {
+        const found = await Promise.race([lookupHost(host, { all: true, verbatim: true }), abortion(signal)]);
+        addresses = found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+      } catch (error) {
+        throw unavailable("x5u-fetch-failed", `x5u host ${host} could not be resolved in ${this.#timeoutMs} ms`, error);
+      }
+    }
+    for (const { address } of addresses) {
+      const range = specialRangeOf(address);
+      if (range === undefined) continue;
+      throw unavailable(
+        range === "loopback" ? "x5u-loopback" : "x5u-address-not-public",
+        `x5u host ${host} is ${address} (${range}): with "*" only public unicast addresses are fetched; ` +
+          "list a CR on a private network by its origin",
+      );
+    }
+    const first = addresses[0];
+    if (!first) throw unavailable("x5u-fetch-failed", `x5u host ${host} resolves to no address`);
+    return first;
+  }
+
   async #download(url: URL): Promise<X509Certificate[]> {
-    this.fetches++;
-    let response: Response;
+    let response: IncomingMessage;
     const signal = AbortSignal.timeout(this.#timeoutMs);
+    const checked = this.#allowed.has(url.origin) ? undefined : await this.#checkedAddress(url, signal);
+    this.fetches++;
     try {
-      response = await fetch(url, { redirect: "manual", signal });
+      response = await get(url, checked, signal);
     } catch (error) {
       throw unavailable("x5u-fetch-failed", `x5u ${url.href} could not be fetched in ${this.#timeoutMs} ms`, error);
     }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      throw unavailable("x5u-status", `x5u ${url.href} answered ${response.status}`);
+    if (response.statusCode !== 200) {
+      response.destroy();
+      throw unavailable("x5u-status", `x5u ${url.href} answered ${response.statusCode}`);
     }
-    const declared = Number(response.headers.get("content-length") ?? "0");
+    const declared = Number(response.headers["content-length"] ?? "0");
     if (declared > this.#maxBytes) {
-      await response.body?.cancel();
+      response.destroy();
       throw unavailable("x5u-too-large", `x5u ${url.href} is larger than ${this.#maxBytes} bytes`);
     }
-    const chunks: Uint8Array[] = [];
+    const chunks: Buffer[] = [];
     let size = 0;
     try {
-      for await (const chunk of response.body ?? []) {
+      for await (const chunk of response as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > this.#maxBytes) {
-          await response.body?.cancel().catch(() => {});
+          response.destroy();
           throw unavailable("x5u-too-large", `x5u ${url.href} is larger than ${this.#maxBytes} bytes`);
         }
         chunks.push(chunk);

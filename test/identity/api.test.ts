@@ -185,6 +185,25 @@ describe("identity API", () => {
     assert.equal(refused.body.code, "DID_AUTH_INVALID");
   });
 
+  it("caps the DID-Auth challenges one API key holds open: the 101st answers 429, another key still opens one", async () => {
+    const keys: string[] = [];
+    for (const userName of ["challenger", "bystander"]) {
+      const created = await issuer.call<{ key: string }>("POST", "/v1/api-keys", { userName, role: "operator" });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      keys.push(created.body.key);
+    }
+    const [challenger, bystander] = keys as [string, string];
+    for (let i = 0; i < 100; i++) {
+      const opened = await issuer.call("POST", "/v1/identity/did-auth/challenges", undefined, challenger);
+      assert.equal(opened.status, 201, `challenge ${i + 1}: ${JSON.stringify(opened.body)}`);
+    }
+    const refused = await issuer.call<Failure>("POST", "/v1/identity/did-auth/challenges", undefined, challenger);
+    assert.equal(refused.status, 429, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, "DID_AUTH_TOO_MANY_CHALLENGES");
+    const other = await issuer.call("POST", "/v1/identity/did-auth/challenges", undefined, bystander);
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+  });
+
   it("lets a read-only key verify credentials but not open DID-Auth challenges or issue", async () => {
     const reader = await issuer.call<{ key: string }>("POST", "/v1/api-keys", { userName: "audit", role: "read-only" });
     assert.equal(reader.status, 201);

@@ -74,10 +74,14 @@ describe("sandbox up", () => {
       assert.match(agent.did ?? "", /^did:ethr:0x[0-9a-f]+:0x[0-9a-f]{40}$/);
       const health = (await (await fetch(`${agent.url}/health`)).json()) as {
         ok: boolean;
-        checks: { chain: { chainId: number } };
+        checks: { chain: { ok: boolean } };
       };
       assert.equal(health.ok, true);
-      assert.equal(health.checks.chain.chainId, first.chain.chainId);
+      assert.deepEqual(health.checks.chain, { ok: true }, "public /health says ok, no details");
+      const info = (await (
+        await fetch(`${agent.url}/v1/agent`, { headers: { authorization: `Bearer ${agent.apiKey}` } })
+      ).json()) as { chain: { chainId: number } };
+      assert.equal(info.chain.chainId, first.chain.chainId);
     }
   });
 

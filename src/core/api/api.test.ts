@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { Type } from "@sinclair/typebox";
+import { createPublicClient, http } from "viem";
+import { reservePort } from "../../../testkit/ports.ts";
 import { openStore, type Store } from "../store/index.ts";
 import {
   ApiError,
@@ -23,12 +25,19 @@ import { createApiServer } from "./server.ts";
 
 const MEMBER = { id: "mno-alpha", name: "Alpha Mobile" };
 let exampleHealthy = true;
+/** When set, the "rpc" check asks a real JSON-RPC client for the head block at a port nobody listens on. */
+let rpcUrlDown: string | undefined;
 
 const exampleModule: ApiModule = {
   name: "orgs",
   tags: [{ name: "orgs", description: "Example domain used by the API core tests" }],
   register(app) {
     app.healthChecks.register("example", async () => ({ ok: exampleHealthy, lag: 0 }));
+    app.healthChecks.register("rpc", async () => {
+      if (rpcUrlDown === undefined) return { ok: true };
+      const client = createPublicClient({ transport: http(rpcUrlDown, { retryCount: 0, timeout: 2_000 }) });
+      return { ok: true, headBlock: Number(await client.getBlockNumber()) };
+    });
     app.post(
       "/v1/orgs",
       {
@@ -537,16 +546,42 @@ describe("OpenAPI, health and metrics", () => {
       ok: true,
       version: "0.1.0-test",
       memberId: MEMBER.id,
-      checks: { store: { ok: true, dialect: "sqlite" }, example: { ok: true, lag: 0 } },
+      checks: { store: { ok: true }, example: { ok: true }, rpc: { ok: true } },
     });
     exampleHealthy = false;
     try {
       const down = await app.inject({ method: "GET", url: "/health" });
       assert.equal(down.statusCode, 503);
       assert.equal(down.json().ok, false);
-      assert.deepEqual(down.json().checks.example, { ok: false, lag: 0 });
+      assert.deepEqual(down.json().checks.example, { ok: false });
     } finally {
       exampleHealthy = true;
+    }
+  });
+
+  it("answers /health with ok per check only: an unreachable chain node's URL, host and error text stay in the log", async () => {
+    const port = await reservePort();
+    rpcUrlDown = `http://127.0.0.1:${port}/rpc-secret-path`;
+    try {
+      const down = await app.inject({ method: "GET", url: "/health" });
+      assert.equal(down.statusCode, 503);
+      assert.deepEqual(down.json().checks, { store: { ok: true }, example: { ok: true }, rpc: { ok: false } });
+      for (const leak of [
+        "127.0.0.1",
+        String(port),
+        "rpc-secret-path",
+        "http",
+        "fetch",
+        "failed",
+        "request",
+        "error",
+      ]) {
+        assert.ok(!down.body.toLowerCase().includes(leak.toLowerCase()), `the public body holds ${leak}: ${down.body}`);
+      }
+      const logged = logLines.filter((line) => line.includes("health check not ok")).join("\n");
+      assert.match(logged, /rpc-secret-path/, "the details reach the operator's log");
+    } finally {
+      rpcUrlDown = undefined;
     }
   });
 

@@ -21,13 +21,24 @@ export interface DidAuthOptions {
   audience: string;
   /** How long a challenge may be answered. Default 2 minutes. */
   ttlMs?: number;
+  /** Open (unexpired, unanswered) challenges one owner (an API key) may hold. Default 100. */
+  maxOpenPerOwner?: number;
+  /** Open challenges the agent holds for all owners together. Default 10 000. */
+  maxOpen?: number;
 }
+
+/** Who opened a challenge when the caller does not say: in-process callers share one allowance. */
+const LOCAL_OWNER = "local";
 
 export class DidAuth {
   readonly #resolver: Resolvable;
   readonly audience: string;
   readonly #ttlMs: number;
-  readonly #open = new Map<string, number>();
+  readonly #maxOpenPerOwner: number;
+  readonly #maxOpen: number;
+  // Insertion order is expiry order (one TTL for all), so expired challenges are always at the front.
+  readonly #open = new Map<string, { expiresAt: number; owner: string }>();
+  readonly #openPerOwner = new Map<string, number>();
 
   constructor(options: DidAuthOptions) {
     if (typeof options.audience !== "string" || options.audience === "") {
@@ -36,14 +47,43 @@ export class DidAuth {
     this.#resolver = options.resolver;
     this.audience = options.audience;
     this.#ttlMs = options.ttlMs ?? 120_000;
+    this.#maxOpenPerOwner = options.maxOpenPerOwner ?? 100;
+    this.#maxOpen = options.maxOpen ?? 10_000;
   }
 
-  createChallenge(): DidAuthChallenge {
+  /**
+   * Opens a challenge for `owner` (the API key asking). Each open challenge holds memory until it is answered or
+   * expires, so an owner may hold at most maxOpenPerOwner and the agent maxOpen: past either,
+   * DID_AUTH_TOO_MANY_CHALLENGES (429) until some are answered or expire.
+   */
+  createChallenge(owner: string = LOCAL_OWNER): DidAuthChallenge {
     this.#sweep();
+    const held = this.#openPerOwner.get(owner) ?? 0;
+    if (held >= this.#maxOpenPerOwner) {
+      throw new IdentityError(
+        "DID_AUTH_TOO_MANY_CHALLENGES",
+        `this API key holds ${held} open DID-Auth challenges, the most allowed; answer some or wait for them to expire`,
+        { details: { limit: this.#maxOpenPerOwner, scope: "key" } },
+      );
+    }
+    if (this.#open.size >= this.#maxOpen) {
+      throw new IdentityError(
+        "DID_AUTH_TOO_MANY_CHALLENGES",
+        `the agent holds ${this.#open.size} open DID-Auth challenges, the most allowed; retry when some expire`,
+        { details: { limit: this.#maxOpen, scope: "agent" } },
+      );
+    }
     const challenge = randomBytes(32).toString("base64url");
     const expiresAt = Date.now() + this.#ttlMs;
-    this.#open.set(challenge, expiresAt);
+    this.#open.set(challenge, { expiresAt, owner });
+    this.#openPerOwner.set(owner, held + 1);
     return { challenge, audience: this.audience, expiresAt: new Date(expiresAt) };
+  }
+
+  /** Open challenges: for one owner, or for all. */
+  openChallenges(owner?: string): number {
+    this.#sweep();
+    return owner === undefined ? this.#open.size : (this.#openPerOwner.get(owner) ?? 0);
   }
 
   /** Verifies a response; the challenge is consumed whether or not the response verifies. Returns the proven DID. */
@@ -55,11 +95,11 @@ export class DidAuth {
     } catch {
       throw invalidInput("jwt", "payload is not JSON");
     }
-    const expiresAt = typeof nonce === "string" ? this.#open.get(nonce) : undefined;
-    if (typeof nonce !== "string" || expiresAt === undefined || expiresAt <= Date.now()) {
+    const open = typeof nonce === "string" ? this.#open.get(nonce) : undefined;
+    if (typeof nonce !== "string" || open === undefined || open.expiresAt <= Date.now()) {
       throw new IdentityError("DID_AUTH_CHALLENGE_UNKNOWN", "the challenge is unknown, already used or expired");
     }
-    this.#open.delete(nonce);
+    this.#close(nonce, open.owner);
     try {
       const result = await verifyJWT(jwt, {
         resolver: this.#resolver,
@@ -76,7 +116,17 @@ export class DidAuth {
 
   #sweep(): void {
     const now = Date.now();
-    for (const [challenge, expiresAt] of this.#open) if (expiresAt <= now) this.#open.delete(challenge);
+    for (const [challenge, { expiresAt, owner }] of this.#open) {
+      if (expiresAt > now) break;
+      this.#close(challenge, owner);
+    }
+  }
+
+  #close(challenge: string, owner: string): void {
+    this.#open.delete(challenge);
+    const held = (this.#openPerOwner.get(owner) ?? 1) - 1;
+    if (held > 0) this.#openPerOwner.set(owner, held);
+    else this.#openPerOwner.delete(owner);
   }
 }
 

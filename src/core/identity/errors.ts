@@ -9,6 +9,11 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     description: "The keystore passphrase is wrong (raised when an agent or the CLI opens a keystore, not by routes).",
   },
   KEYSTORE_CORRUPT_FILE: { status: 500, description: "A keystore file cannot be read; the message names it." },
+  KEYSTORE_INSECURE_PERMISSIONS: {
+    status: 500,
+    description:
+      "The keystore directory or a key file is accessible to group or others; the message names it and the chmod to run.",
+  },
   KEY_NOT_FOUND: { status: 404, description: "No key with this id or address in the member's keystore." },
   KEY_RETIRED: { status: 409, description: "The key was retired (rotated away) and no longer signs." },
   KEY_KIND_MISMATCH: { status: 400, description: "The key is of another kind than the operation needs." },
@@ -36,6 +41,11 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
   DID_AUTH_CHALLENGE_UNKNOWN: {
     status: 404,
     description: "No open DID-Auth challenge with this id: never issued, already answered, or expired.",
+  },
+  DID_AUTH_TOO_MANY_CHALLENGES: {
+    status: 429,
+    description:
+      "Too many open DID-Auth challenges (per API key, or for the whole agent); answer some or wait for them to expire.",
   },
 });
 

@@ -11,7 +11,7 @@ export type KeyKind = "secp256k1" | "p256";
 export const keyKinds: readonly KeyKind[] = ["secp256k1", "p256"];
 
 export interface ScryptCost {
-  /** CPU/memory cost, a power of two. Default 2^15 (about 32 MiB, tens of milliseconds per key). */
+  /** CPU/memory cost, a power of two. Default 2^17 (OWASP; about 128 MiB and a few hundred ms per derivation). */
   N: number;
   r: number;
   p: number;
@@ -43,8 +43,15 @@ export interface SealedKey {
   check: string;
 }
 
+/**
+ * Version 2: the ciphertext's additional data covers label and retiredAt too. Version 1 files (kind, kid and public
+ * key only) still open and are written as version 2 when next written (retire).
+ */
+export type KeyFileVersion = 1 | 2;
+export const currentKeyFileVersion: KeyFileVersion = 2;
+
 export interface KeyFile extends KeyInfo {
-  version: 1;
+  version: KeyFileVersion;
   crypto: SealedKey;
 }
 
@@ -84,7 +91,7 @@ export function parseKeyFile(path: string, text: string): KeyFile {
   const p = c?.kdfparams;
   const hex = /^[0-9a-f]*$/;
   if (
-    f?.version !== 1 ||
+    (f?.version !== 1 && f?.version !== 2) ||
     typeof f.kid !== "string" ||
     !keyKinds.includes(f.kind as KeyKind) ||
     typeof f.label !== "string" ||

@@ -1,6 +1,7 @@
 // Encrypted keystore: one JSON file per key (keyFile.ts; sealed by keySealing.ts with scrypt + AES-256-GCM), decrypted
 // once at open, private keys held only in private fields (keyMaterial.ts). It is the agent's only holder of private
-// keys: chain accounts (secp256k1) and ES256 keys (P-256).
+// keys: chain accounts (secp256k1) and ES256 keys (P-256). Its directory (0700) and files (0600) must be private
+// (keyPermissions.ts), and scrypt runs once per salt and cost, not once per key (keySealing.ts).
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -8,6 +9,8 @@ import { type Address, getAddress, isAddress, type LocalAccount } from "viem";
 import type { AccountSource } from "../chain/types.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
 import {
+  currentKeyFileVersion,
+  fileNameOf,
   infoOf,
   type KeyFile,
   type KeyInfo,
@@ -26,7 +29,17 @@ import {
   secretFrom,
   signEs256,
 } from "./keyMaterial.ts";
-import { defaultCost, sealKey, unsealKey } from "./keySealing.ts";
+import { assertPrivate } from "./keyPermissions.ts";
+import {
+  type DerivedKey,
+  defaultCost,
+  derivationId,
+  deriveKey,
+  deriveKeyOf,
+  type SealedFacts,
+  sealKey,
+  unsealKey,
+} from "./keySealing.ts";
 
 export { type KeyInfo, type KeyKind, keyKinds, type ScryptCost } from "./keyFile.ts";
 
@@ -44,7 +57,10 @@ export type Es256Signer = (data: string | Uint8Array) => Promise<string>;
 export interface OpenKeystoreOptions {
   dir: string;
   passphrase: string;
-  /** Cost for keys created from now on; existing files keep the cost they were written with. */
+  /**
+   * Cost for keys written from now on (default N=2^17, r=8, p=1); existing files open with the cost they record.
+   * Tests lower it to save time; the agent, its CLI and the deployer never set it.
+   */
   scrypt?: Partial<ScryptCost>;
 }
 
@@ -54,8 +70,9 @@ export interface CreateKeyInput {
 }
 
 /**
- * Opens (creating if needed) the keystore directory and decrypts every key once. Rejects with
- * KEYSTORE_WRONG_PASSPHRASE or KEYSTORE_CORRUPT_FILE naming the file at fault.
+ * Opens (creating if needed, mode 0700) the keystore directory and decrypts every key once, deriving one scrypt key
+ * per distinct salt and cost. Rejects with KEYSTORE_INSECURE_PERMISSIONS, KEYSTORE_WRONG_PASSPHRASE or
+ * KEYSTORE_CORRUPT_FILE naming the directory or file at fault.
  */
 export async function openKeystore(options: OpenKeystoreOptions): Promise<Keystore> {
   if (typeof options.dir !== "string" || options.dir === "") throw invalidInput("dir", "must be a directory path");
@@ -67,19 +84,34 @@ export async function openKeystore(options: OpenKeystoreOptions): Promise<Keysto
     throw invalidInput("scrypt.N", "must be a power of two");
   }
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  await assertPrivate(options.dir, "directory");
   const names = (await readdir(options.dir)).filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort();
-  const loaded = await Promise.all(
+  const files = await Promise.all(
     names.map(async (name) => {
       const path = join(options.dir, name);
-      const file = parseKeyFile(path, await readFile(path, "utf8"));
-      return { name, file, secret: await decrypt(path, file, options.passphrase) };
+      await assertPrivate(path, "file");
+      return { path, file: parseKeyFile(path, await readFile(path, "utf8")) };
     }),
   );
-  return new Keystore(options.dir, options.passphrase, cost, loaded);
+  // One derivation per distinct salt and cost (a keystore this version wrote has one), run one after another: at
+  // N=2^17 each takes 128 MiB.
+  const derived = new Map<string, DerivedKey>();
+  for (const { path, file } of files) {
+    const id = derivationId(file.crypto.kdfparams.salt, file.crypto.kdfparams);
+    if (!derived.has(id)) derived.set(id, await deriveKeyOf(path, file, options.passphrase));
+  }
+  const loaded = files.map(({ path, file }) => ({ file, secret: decrypt(path, file, derivedFor(derived, file)) }));
+  return new Keystore(options.dir, options.passphrase, cost, loaded, derived);
 }
 
-async function decrypt(path: string, file: KeyFile, passphrase: string): Promise<Secret> {
-  const plain = await unsealKey(path, file, passphrase);
+function derivedFor(derived: ReadonlyMap<string, DerivedKey>, file: KeyFile): DerivedKey {
+  const key = derived.get(derivationId(file.crypto.kdfparams.salt, file.crypto.kdfparams));
+  if (!key) throw new Error(`no derived key for ${file.kid}`);
+  return key;
+}
+
+function decrypt(path: string, file: KeyFile, key: DerivedKey): Secret {
+  const plain = unsealKey(path, file, key);
   try {
     return secretFrom(file, plain);
   } finally {
@@ -87,26 +119,36 @@ async function decrypt(path: string, file: KeyFile, passphrase: string): Promise
   }
 }
 
+const sameCost = (a: ScryptCost, b: ScryptCost) => a.N === b.N && a.r === b.r && a.p === b.p;
+
 export class Keystore implements AccountSource {
   readonly #dir: string;
   readonly #passphrase: string;
   readonly #cost: ScryptCost;
   readonly #files = new Map<string, KeyFile>();
   readonly #secrets = new Map<string, Secret>();
+  /** Derived scrypt keys by salt and cost: the files' (to re-seal on write) and the one new files are sealed with. */
+  readonly #derived: Map<string, DerivedKey>;
+  #sealing: Promise<DerivedKey> | undefined;
 
   constructor(
     dir: string,
     passphrase: string,
     cost: ScryptCost,
-    loaded: readonly { name: string; file: KeyFile; secret: Secret }[],
+    loaded: readonly { file: KeyFile; secret: Secret }[],
+    derived: ReadonlyMap<string, DerivedKey> = new Map(),
   ) {
     this.#dir = dir;
     this.#passphrase = passphrase;
     this.#cost = cost;
+    this.#derived = new Map(derived);
     for (const { file, secret } of loaded) {
       this.#files.set(file.kid, file);
       this.#secrets.set(file.kid, secret);
     }
+    // New files reuse a derivation at the configured cost when a file already has one: no scrypt run at first write.
+    const current = [...this.#derived.values()].find((d) => sameCost(d.cost, cost));
+    if (current) this.#sealing = Promise.resolve(current);
   }
 
   get dir(): string {
@@ -119,18 +161,22 @@ export class Keystore implements AccountSource {
     if (typeof input.label !== "string" || input.label.trim() === "" || input.label.length > 200) {
       throw invalidInput("label", "must be a non-empty string of at most 200 characters");
     }
+    const sealing = await this.#sealingKey();
     const { plain, kid, publicKeyHex, address, secret } = generateKey(input.kind);
     try {
-      const file: KeyFile = {
-        version: 1,
+      const facts: SealedFacts = {
+        version: currentKeyFileVersion,
         kid,
         kind: input.kind,
         label: input.label,
-        createdAt: new Date().toISOString(),
         retiredAt: null,
         publicKeyHex,
+      };
+      const file: KeyFile = {
+        ...facts,
+        createdAt: new Date().toISOString(),
         ...(address ? { address } : {}),
-        crypto: await sealKey(plain, { kid, kind: input.kind, publicKeyHex }, this.#passphrase, this.#cost),
+        crypto: sealKey(plain, facts, sealing),
       };
       await writeKeyFile(this.#dir, file);
       this.#files.set(kid, file);
@@ -198,14 +244,25 @@ export class Keystore implements AccountSource {
     return { kty: "EC", crv: "P-256", x, y, kid };
   }
 
-  /** Marks a key retired: it stays on disk for the record but signs nothing more. Idempotent. */
+  /**
+   * Marks a key retired: it stays on disk for the record but signs nothing more. Idempotent. retiredAt is part of the
+   * sealed facts, so the key is sealed again (at the current cost and file version: a version 1 file migrates here).
+   */
   async retire(kid: string): Promise<KeyInfo> {
     const file = this.#file(kid);
     if (file.retiredAt !== null) return infoOf(file);
-    const updated: KeyFile = { ...file, retiredAt: new Date().toISOString() };
-    await writeKeyFile(this.#dir, updated);
-    this.#files.set(kid, updated);
-    return infoOf(updated);
+    const sealing = await this.#sealingKey();
+    const path = join(this.#dir, fileNameOf(file.kind, file.kid));
+    const plain = unsealKey(path, file, derivedFor(this.#derived, file));
+    try {
+      const facts: SealedFacts = { ...file, version: currentKeyFileVersion, retiredAt: new Date().toISOString() };
+      const updated: KeyFile = { ...file, ...facts, crypto: sealKey(plain, facts, sealing) };
+      await writeKeyFile(this.#dir, updated);
+      this.#files.set(file.kid, updated);
+      return infoOf(updated);
+    } finally {
+      plain.fill(0);
+    }
   }
 
   toJSON(): { keys: KeyInfo[] } {
@@ -214,6 +271,21 @@ export class Keystore implements AccountSource {
 
   [inspect.custom](): string {
     return `Keystore { dir: ${JSON.stringify(this.#dir)}, keys: ${inspect(this.list())} }`;
+  }
+
+  /** The derived key new files are sealed with: derived once (fresh salt, configured cost) at the first write. */
+  #sealingKey(): Promise<DerivedKey> {
+    this.#sealing ??= deriveKey(this.#passphrase, this.#cost).then(
+      (key) => {
+        this.#derived.set(derivationId(key.salt, key.cost), key);
+        return key;
+      },
+      (error: unknown) => {
+        this.#sealing = undefined;
+        throw error;
+      },
+    );
+    return this.#sealing;
   }
 
   #file(kid: string): KeyFile {
