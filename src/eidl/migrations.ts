@@ -72,4 +72,17 @@ export const eidlMigrations: Migration[] = [
       CREATE INDEX eidl_issued_credentials_subject ON eidl_issued_credentials (subject_kind, subject_ref);
     `,
   },
+  {
+    // Grant ids are content-derived (issue 10) and say nothing about age: grants are ordered by where their
+    // GrantRecorded sits (block, log index). The chain keeps only a salted hash of the caller name and purpose
+    // (issue 11, item 17); the text lives in the TN Authorization credential the hosting agent issued.
+    id: "0301_eidl_grant_order_and_caller_hash",
+    sql: `
+      ALTER TABLE eidl_grants ADD COLUMN created_log INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE eidl_grants ADD COLUMN caller_hash TEXT NOT NULL DEFAULT '';
+      ALTER TABLE eidl_grants DROP COLUMN caller_name;
+      ALTER TABLE eidl_grants DROP COLUMN purpose;
+      CREATE INDEX eidl_grants_order ON eidl_grants (created_block, created_log);
+    `,
+  },
 ];

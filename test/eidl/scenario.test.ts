@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { type Hex, parseEventLogs, stringToHex } from "viem";
+import { callerHashOf } from "../../src/eidl/grantIds.ts";
+import { TnAuthority } from "../../src/generated/contracts.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 import { eventually } from "../../testkit/eventually.ts";
 
@@ -18,6 +21,7 @@ interface Account {
 interface Allocation {
   grantId: string;
   type: string;
+  txHash: Hex;
   verifiableCredential: Json & { credentialSubject: Json; holder: string; issuer: string };
   proof: { jws: string };
 }
@@ -206,14 +210,47 @@ describe("EIDL: the seed's scenario through the agents", () => {
     const vc = delegation.body.tnAllocationResponse[0]!.verifiableCredential;
     assert.deepEqual(vc.type, ["VerifiableCredential", "TNAuthorization"]);
     assert.equal(vc.holder, org.brand!.did);
-    assert.deepEqual(vc.credentialSubject["TN Authorization"], {
+    const tnAuthorization = vc.credentialSubject["TN Authorization"] as Json;
+    assert.match(String(tnAuthorization.CallerSalt), /^0x[0-9a-f]{64}$/);
+    assert.deepEqual(tnAuthorization, {
       TN,
       Type: "Delegation",
       CallerName: "Big Bank",
       Purpose: "Loan Application",
-      ValidStart: (vc.credentialSubject["TN Authorization"] as Json).ValidStart,
+      CallerSalt: tnAuthorization.CallerSalt,
+      ValidStart: tnAuthorization.ValidStart,
       ParentGrant: assignment.body.tnAllocationResponse[0]!.grantId,
     });
+
+    // Issue 11, item 17: the caller name and purpose reach the chain only as their salted hash, and the id the API
+    // acknowledged is the chain's (issue 10).
+    const delegated = delegation.body.tnAllocationResponse[0]!;
+    const chain = a.tnr!.agent.chain;
+    const tx = await chain.getTransaction({ hash: delegated.txHash });
+    const receipt = await chain.getTransactionReceipt({ hash: delegated.txHash });
+    const onChain = [tx.input, ...receipt.logs.flatMap((l) => [l.data, ...l.topics])].join("").toLowerCase();
+    for (const text of ["Big Bank", "Loan Application"]) {
+      assert.ok(!onChain.includes(stringToHex(text).slice(2)), `"${text}" is in the transaction or its logs`);
+    }
+    const [recorded] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "GrantRecorded" });
+    assert.equal(recorded?.args.grantId.toString(), delegated.grantId, "the acknowledged id is the chain's");
+    assert.equal(
+      recorded?.args.constraints.callerHash,
+      callerHashOf(tnAuthorization.CallerSalt as Hex, "Big Bank", "Loan Application"),
+      "the hash the credential's salt and text give",
+    );
+    const asIssuer = await eventually(async () => {
+      const r = await a.tnr!.call<Json>("GET", `/v1/eidl/grants/${delegated.grantId}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    });
+    assert.equal(asIssuer.callerName, "Big Bank", "the issuing agent reads the name from its credential");
+    const asOther = await eventually(async () => {
+      const r = await a.osp!.call<Json>("GET", `/v1/eidl/grants/${delegated.grantId}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    });
+    assert.equal(asOther.callerName, "", "another agent never learns it from the chain");
     const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/identity/credentials/verify", {
       jwt: delegation.body.tnAllocationResponse[0]!.proof.jws,
     });
