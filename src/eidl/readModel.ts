@@ -188,6 +188,15 @@ export class EidlReadModel {
     return sliceOf(rows, page.limit, (r) => [Number(r.block_number), r.event_key]);
   }
 
+  /** Every organisation, every vetting record and every grant (grants in chain order): for the consistency check. */
+  async everything(): Promise<{ orgs: OrgRow[]; vettings: VettingRow[]; grants: GrantRow[] }> {
+    return {
+      orgs: await this.#db.query<OrgRow>(`SELECT * FROM eidl_orgs ORDER BY created_block, org`),
+      vettings: await this.#db.query<VettingRow>(`SELECT * FROM eidl_vettings ORDER BY org, version, block_number`),
+      grants: await this.#db.query<GrantRow>(`SELECT * FROM eidl_grants ORDER BY created_block, created_log`),
+    };
+  }
+
   /** Every organisation, Complete vetting and grant: what the prefix index is built from. */
   async indexSource(): Promise<IndexSource> {
     return {

@@ -606,4 +606,56 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.equal(revoked.status, "revoked");
     assert.deepEqual((await cli(a.tnsp2!, "who", "12002002000")).holders, [org.tnsp2!.did]);
   });
+
+  it("the consistency check finds every EIDL table equal to the chain, and names a corrupted row", async () => {
+    interface Report {
+      checked: string[];
+      differences: Array<{ domain: string; table: string; key: string; readModel: unknown; chain: unknown }>;
+    }
+    const check = async () => {
+      const r = await a.osp!.call<Report>("GET", "/v1/agent/consistency");
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    };
+    const clean = await check();
+    assert.ok(clean.checked.includes("eidl"));
+    assert.deepEqual(
+      clean.differences.filter((d) => d.domain === "eidl"),
+      [],
+      "after the whole scenario, the read model is the chain",
+    );
+
+    const store = a.osp!.agent.store;
+    const victim = (await store.one<{ id: string; holder: string; prefix: string }>(
+      "SELECT id, holder, prefix FROM eidl_grants WHERE prefix = $1 AND kind = 2 ORDER BY created_block LIMIT 1",
+      [TN],
+    )) as { id: string; holder: string; prefix: string };
+    const forged = "0x00000000000000000000000000000000000000aa";
+    const holderName = (
+      (await store.one<{ name: string }>("SELECT name FROM eidl_orgs WHERE org = $1", [victim.holder])) as {
+        name: string;
+      }
+    ).name;
+    await store.exec("UPDATE eidl_grants SET holder = $2 WHERE id = $1", [victim.id, forged]);
+    await store.exec("UPDATE eidl_orgs SET name = 'Forged Name' WHERE org = $1", [victim.holder]);
+    try {
+      const report = await check();
+      const eidl = report.differences.filter((d) => d.domain === "eidl");
+      const grantDiff = eidl.find((d) => d.table === "eidl_grants" && d.key === victim.id);
+      assert.ok(grantDiff, `the corrupted grant is named: ${JSON.stringify(eidl)}`);
+      assert.equal((grantDiff.readModel as { holder: string }).holder, forged);
+      assert.equal((grantDiff.chain as { holder: string }).holder, victim.holder);
+      const orgDiff = eidl.find((d) => d.table === "eidl_orgs" && d.key === victim.holder);
+      assert.equal((orgDiff?.readModel as { name: string } | undefined)?.name, "Forged Name");
+      assert.equal(eidl.length, 2, JSON.stringify(eidl));
+    } finally {
+      await store.exec("UPDATE eidl_grants SET holder = $2 WHERE id = $1", [victim.id, victim.holder]);
+      await store.exec("UPDATE eidl_orgs SET name = $2 WHERE org = $1", [victim.holder, holderName]);
+    }
+    assert.deepEqual(
+      (await check()).differences.filter((d) => d.domain === "eidl"),
+      [],
+      "restored: equal again",
+    );
+  });
 });
