@@ -607,6 +607,43 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.deepEqual((await cli(a.tnsp2!, "who", "12002002000")).holders, [org.tnsp2!.did]);
   });
 
+  it("a grant whose block the chain dropped is replayed from the journal under the id the API acknowledged", async () => {
+    const rpc = (method: string, params: unknown[] = []) =>
+      fetch(consortium.devnet.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      }).then((r) => r.json() as Promise<{ result: unknown }>);
+    const snapshot = (await rpc("evm_snapshot")).result;
+    const made = await grant(a.na!, { tnId: "1500500", issuerId: org.na!.did, subjectId: org.tnsp!.did });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const acknowledged = made.body.tnAllocationResponse[0]!;
+    const onChainId = async () => {
+      const h = await a.osp!.call<{ chain: Array<{ grantId: string }> }>(
+        "GET",
+        "/v1/eidl/tn/15005001234/holders?source=chain",
+      );
+      return h.body.chain?.[0]?.grantId;
+    };
+    assert.equal(await onChainId(), acknowledged.grantId);
+
+    // The devnet goes back to before the grant (as a restore or a reorganisation does): the NA agent's outbox sees
+    // the chain went back and broadcasts the journalled transaction again, with the same salt.
+    assert.equal((await rpc("evm_revert", [snapshot])).result, true);
+    await eventually(
+      async () => assert.equal(await onChainId(), acknowledged.grantId, "same id after the replay"),
+      30_000,
+    );
+    const receipt = await a.na!.agent.chain.getTransactionReceipt({ hash: acknowledged.txHash });
+    assert.equal(receipt.status, "success", "the journalled transaction itself was mined again");
+    const report = await eventually(async () => {
+      const r = await a.osp!.call<{ differences: Array<{ domain: string }> }>("GET", "/v1/agent/consistency");
+      assert.deepEqual(r.body.differences, [], "the read model followed the rewind and the replay");
+      return r.body;
+    }, 30_000);
+    assert.deepEqual(report.differences, []);
+  });
+
   it("the consistency check finds every EIDL table equal to the chain, and names a corrupted row", async () => {
     interface Report {
       checked: string[];
