@@ -60,10 +60,12 @@ export async function run(args: string[]): Promise<BenchResult> {
         await tx.exec(vetting, [`v-${who}`, org(who), org(by), now]);
       }
       const grant = `INSERT INTO eidl_grants (id, parent_id, prefix, kind, issuer, holder, valid_from, valid_until,
-                       allow_redelegation, credential_hash, intended_use, caller_name, purpose, revoked_at, created_block, tx_hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, '0x', '', '', '', 0, $7, '0x')`;
-      // Each grant in its own block after its parent's, as on chain: the index is loaded in (block, id) order and
-      // ids are text, so grants sharing one block would load "12" before its parent "8" (and be dropped).
+                       allow_redelegation, credential_hash, intended_use, caller_hash, revoked_at, created_block,
+                       created_log, tx_hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, '0x', '', '0x', 0, $7, 0, '0x')`;
+      // Each grant in its own block after its parent's, as on chain: the index is loaded in (block, log index)
+      // order, so a child loads after its parent. (Ids here are small numbers for readability; on chain they are
+      // content-derived 64-bit values that say nothing about order.)
       const put = (id: string, parent: string | null, prefix: string, kind: number, issuer: string, holder: string) =>
         tx.exec(grant, [id, parent, prefix, kind, issuer, holder, Number(id)]);
       let id = 0;

@@ -108,6 +108,10 @@ export async function measureNumbering(chain: GasRecorder): Promise<void> {
 }
 
 async function measureGrants(chain: GasRecorder, tn: Address, org: (actor: Actor) => Org): Promise<void> {
+  // A fresh salt per grant, as an agent picks one per write (the grant id derives from it); a hash like the agent's
+  // random salts, so the calldata costs what the agent's does. The caller name and purpose reach the chain only as
+  // their salted hash.
+  let grants = 0;
   const terms = (holder: Actor, prefix: string) => ({
     holder: org(holder).identity,
     prefix,
@@ -115,7 +119,8 @@ async function measureGrants(chain: GasRecorder, tn: Address, org: (actor: Actor
     validUntil: 0n,
     allowRedelegation: false,
     credentialHash: keccak256(stringToHex(`urn:uuid:tn-authorization ${prefix} ${holder}`)),
-    constraints: { intendedUse: "voice", callerName: "Acme", purpose: "customer support" },
+    salt: keccak256(stringToHex(`gas snapshot grant ${++grants}`)),
+    constraints: { intendedUse: "voice", callerHash: keccak256(stringToHex("salted Acme / customer support")) },
   });
   const na = org("numberingAuthority");
   /** Sends a granting call (measured under `name` when given) and returns the id of the grant it recorded. */

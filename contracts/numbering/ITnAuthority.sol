@@ -60,12 +60,16 @@ interface ITnAuthority {
         LeadingZero
     }
 
-    /// @notice Free-text constraints of a grant (the seed's caller name and purpose, plus an intended use). They are
-    /// emitted in GrantRecorded, not stored: the read model and the TN Authorization credential carry them.
+    /// @notice Constraints of a grant. `intendedUse` is free text (e.g. "voice"). The seed's caller name and purpose can
+    /// name a person (a sole trader), so they never reach the chain in clear (issue 11, item 17): `callerHash` is
+    /// keccak256(abi.encode(callerSalt, callerName, purpose)) with `callerSalt` 32 random bytes chosen per grant by the
+    /// issuing agent. The salt and the plaintext live in the TN Authorization credential (credentialSubject
+    /// `CallerName`, `Purpose`, `CallerSalt`) and in the read model of the agent hosting the grantor; whoever is shown
+    /// the credential can check it against this hash, and nobody can test guessed names against it without the salt.
+    /// Zero when the grant has neither. Emitted in GrantRecorded, not stored.
     struct Constraints {
         string intendedUse;
-        string callerName;
-        string purpose;
+        bytes32 callerHash;
     }
 
     /// @notice What the grantor asks for when granting.
@@ -75,6 +79,9 @@ interface ITnAuthority {
     /// @param validUntil End, exclusive; 0 means open.
     /// @param allowRedelegation Lets the holder delegate beyond the standard steps (see `delegate`).
     /// @param credentialHash keccak256 of the id of the TN Authorization verifiable credential proving this step.
+    /// @param salt Chosen by the caller, unique per grant it makes (random, or derived from an idempotency key): with
+    /// the caller and the grant's content it makes the grant's id (see `grantIdOf`), so the caller knows the id before
+    /// the transaction is mined and the id does not depend on the order transactions are mined in.
     struct GrantTerms {
         address holder;
         string prefix;
@@ -82,6 +89,7 @@ interface ITnAuthority {
         uint64 validUntil;
         bool allowRedelegation;
         bytes32 credentialHash;
+        bytes32 salt;
         Constraints constraints;
     }
 
@@ -102,7 +110,7 @@ interface ITnAuthority {
     }
 
     /// @notice Emitted for every new grant (allocation, assignment, delegation, and the allocation a port creates),
-    /// with the effective window.
+    /// with the effective window. `constraints.callerHash` is a salted hash, never the caller name or purpose.
     event GrantRecorded(
         uint256 indexed grantId,
         uint256 indexed parentId,
@@ -191,6 +199,10 @@ interface ITnAuthority {
     error NotRevoker(uint256 grantId, address caller);
     /// @notice Thrown when a reason code is in the reserved range 9..999.
     error ReservedReason(uint16 reason);
+    /// @notice Thrown when the id a new grant derives (see `grantIdOf`) is 0 or already names a grant: the caller
+    /// reused a salt for the same content, or (about one chance in 2^64 per existing grant) two grants collided. The
+    /// caller retries with a fresh salt.
+    error GrantIdTaken(uint256 id);
     /// @notice Thrown when a constraint string is longer than `max` bytes.
     error ConstraintTooLong(string field, uint256 length, uint256 max);
     /// @notice Thrown when an assignment or delegation would go from organisation `org` to itself (it would only
@@ -205,22 +217,26 @@ interface ITnAuthority {
     /// @notice Allocates `terms.prefix` from Numbering Authority organisation `numberingAuthority` to a TNSP.
     /// @dev Requirements: the caller controls `numberingAuthority`, a NumberingAuthority organisation authorized now;
     /// `terms.holder` is an authorized Tnsp; the prefix is well-formed and overlaps no unrevoked allocation;
-    /// the window is well-formed; constraints are at most 256 bytes each. Emits GrantRecorded.
-    /// @return grantId The new grant's id (ids start at 1).
+    /// the window is well-formed; `intendedUse` is at most 256 bytes; the derived id is free (GrantIdTaken).
+    /// Emits GrantRecorded.
+    /// @return grantId The new grant's id: `grantIdOf(msg.sender, terms.salt, Allocation, 0, terms.prefix,
+    /// terms.holder)`.
     function allocate(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId);
 
     /// @notice Assigns `terms.prefix` (equal to or under the allocation's prefix) from the TNSP holding allocation
     /// `parentId` to a TNR or Brand.
     /// @dev Requirements: the parent is an Allocation valid at the new start; the caller controls its holder (a
     /// Tnsp, authorized); `terms.holder` is an authorized Tnr or Brand; prefix covered by the parent and not ported
-    /// out; window within the parent's. Emits GrantRecorded.
+    /// out; window within the parent's; the derived id is free. Emits GrantRecorded.
+    /// @return grantId `grantIdOf(msg.sender, terms.salt, Assignment, parentId, terms.prefix, terms.holder)`.
     function assign(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId);
 
     /// @notice Delegates `terms.prefix` from the holder of assignment or delegation `parentId` to a Brand or BPO.
     /// @dev Requirements: the parent is an Assignment or Delegation valid at the new start; the caller controls its
     /// holder; the step is standard (Tnr -> Brand, Brand -> Bpo) or the parent has `allowRedelegation` (then any
     /// of Tnr, Brand, Bpo -> Brand or Bpo); `terms.holder` is authorized; prefix covered and not ported out; window
-    /// within the parent's. Emits GrantRecorded.
+    /// within the parent's; the derived id is free. Emits GrantRecorded.
+    /// @return grantId `grantIdOf(msg.sender, terms.salt, Delegation, parentId, terms.prefix, terms.holder)`.
     function delegate(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId);
 
     /// @notice Revokes grant `grantId` with `reason`; everything below it stops being valid (lazily). Revoking an
@@ -235,6 +251,7 @@ interface ITnAuthority {
     /// allocation covers the prefix (on it or above it) and none extends it; `terms.holder` is an authorized Tnsp;
     /// window and constraints as for `allocate` (validFrom is always now). Emits GrantRevoked (when the covering allocation sits
     /// exactly on the prefix), GrantRecorded (the new allocation) and NumberPorted.
+    /// @return grantId The new allocation's id, derived as for `allocate`.
     function port(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId);
 
     /// @notice Grant `grantId`.
@@ -277,8 +294,28 @@ interface ITnAuthority {
         string calldata prefix
     ) external view returns (uint256 activeAllocationId, uint256 allocationsBelow);
 
-    /// @notice Number of grants ever made (the highest id).
+    /// @notice Number of grants ever made. Ids are not counted (see `grantIdOf`); the count also orders grants
+    /// internally ("newest allocation") and lets a consistency check compare a read model's size with the chain's.
     function grantCount() external view returns (uint256);
+
+    /// @notice The id a grant made by `caller` with `salt` and this content gets: the low 64 bits of
+    /// keccak256(abi.encode(block.chainid, address(this), caller, salt, kind, parentId, prefix, holder)) (0 for an
+    /// allocation's parentId). It depends on nothing the order of mining changes, so the id an agent computes and
+    /// acknowledges before its transaction is mined is the id on chain after any replay or reorganisation.
+    /// @dev 64 bits keep grant keys and the per-prefix linked lists packed (a prefix's state is four 64-bit fields in
+    /// one slot; a grant's parent and previous-at-prefix links share a slot).
+    /// Griefing: another account cannot take a victim's id by front-running with the same salt, because the
+    /// caller's address is in the preimage; it would have to find its own preimage whose low 64 bits equal the
+    /// victim's id, a search of about 2^64 hashes, infeasible within a block time. An honest collision (birthday
+    /// bound: about even odds only after 2^32 grants) reverts with GrantIdTaken and the caller retries with a new salt.
+    function grantIdOf(
+        address caller,
+        bytes32 salt,
+        GrantKind kind,
+        uint256 parentId,
+        string calldata prefix,
+        address holder
+    ) external view returns (uint256);
 
     /// @notice The organisation registry this contract asks about organisations and their authorization.
     function organisations() external view returns (address);

@@ -57,6 +57,7 @@ abstract contract NumberingHarness is TestBase {
     EthereumDIDRegistry internal dids;
     OrganisationRegistry internal orgs;
     TnAuthority internal tn;
+    uint256 internal saltCounter;
 
     function deployConsortium() internal {
         vm.warp(1_700_000_000);
@@ -131,7 +132,8 @@ abstract contract NumberingHarness is TestBase {
         vet(KYC_ORG, BPO_ORG, AUTHORIZED);
     }
 
-    function terms(address holder, string memory prefix) internal pure returns (ITnAuthority.GrantTerms memory) {
+    /// @dev Terms with a fresh salt each call, as an agent chooses one per write (the grant id derives from it).
+    function terms(address holder, string memory prefix) internal returns (ITnAuthority.GrantTerms memory) {
         return
             ITnAuthority.GrantTerms({
                 holder: holder,
@@ -140,7 +142,8 @@ abstract contract NumberingHarness is TestBase {
                 validUntil: 0,
                 allowRedelegation: false,
                 credentialHash: keccak256(bytes(prefix)),
-                constraints: ITnAuthority.Constraints({intendedUse: "", callerName: "", purpose: ""})
+                salt: bytes32(++saltCounter),
+                constraints: ITnAuthority.Constraints({intendedUse: "", callerHash: bytes32(0)})
             });
     }
 

@@ -11,7 +11,7 @@ import {TnPrefix, TnPrefixLib} from "./TnPrefix.sol";
 contract TnAuthority is ITnAuthority {
     using TnPrefixLib for TnPrefix;
 
-    /// @notice Longest constraint string (intended use, caller name, purpose), in bytes.
+    /// @notice Longest intended-use string, in bytes.
     uint256 public constant MAX_CONSTRAINT_LENGTH = 256;
     /// @notice Reason code `port` records on the allocation it replaces (ICredentialStatusRegistry's NumberPort).
     uint16 public constant REASON_NUMBER_PORT = 5;
@@ -23,7 +23,10 @@ contract TnAuthority is ITnAuthority {
     /// chain plus a few BPOs); 32 keeps `whoMayUse` on a fully loaded number near 1.2M gas.
     uint256 public constant MAX_LIVE_GRANTS_PER_PREFIX = 32;
 
-    // Four slots per grant; strings (prefix text, constraints) live only in events.
+    // Four slots per grant; strings (prefix text, constraints) live only in events. Grants are keyed by their
+    // content-derived 64-bit id (see grantIdOf), which says nothing about age: `sequence` (1, 2, ... in the order
+    // grants were recorded; 0 = no grant under this key) answers "which allocation is newest", in the free bytes of
+    // the second slot.
     struct StoredGrant {
         address grantor;
         uint64 validFrom;
@@ -31,6 +34,7 @@ contract TnAuthority is ITnAuthority {
         bool allowRedelegation;
         address holder;
         uint64 validUntil;
+        uint32 sequence;
         uint64 prefix;
         uint64 parentId;
         // The grant recorded on the same prefix before this one: the per-prefix history is a linked list.
@@ -56,7 +60,7 @@ contract TnAuthority is ITnAuthority {
 
     mapping(uint64 grantId => StoredGrant) private _grants;
     mapping(uint64 prefixKey => PrefixState) private _prefixes;
-    uint64 private _grantCount;
+    uint32 private _grantCount;
 
     constructor(IConsortiumRegistry consortium_, IOrganisationRegistry organisations_) {
         if (address(consortium_) == address(0)) revert ZeroAddress("consortium");
@@ -136,7 +140,7 @@ contract TnAuthority is ITnAuthority {
 
     /// @inheritdoc ITnAuthority
     function isValid(uint256 grantId, uint64 time) external view returns (bool) {
-        if (grantId == 0 || grantId > _grantCount) return false;
+        if (!_exists(grantId)) return false;
         return _isValid(uint64(grantId), time);
     }
 
@@ -196,6 +200,18 @@ contract TnAuthority is ITnAuthority {
     /// @inheritdoc ITnAuthority
     function grantCount() external view returns (uint256) {
         return _grantCount;
+    }
+
+    /// @inheritdoc ITnAuthority
+    function grantIdOf(
+        address caller,
+        bytes32 salt,
+        GrantKind kind,
+        uint256 parentId,
+        string calldata prefix,
+        address holder
+    ) external view returns (uint256) {
+        return _deriveId(caller, salt, kind, parentId, prefix, holder);
     }
 
     /// @inheritdoc ITnAuthority
@@ -268,7 +284,8 @@ contract TnAuthority is ITnAuthority {
         uint64 validUntil,
         GrantTerms calldata terms
     ) private returns (uint64 id) {
-        id = ++_grantCount;
+        id = _deriveId(msg.sender, terms.salt, kind, parentId, terms.prefix, terms.holder);
+        if (id == 0 || _grants[id].sequence != 0) revert GrantIdTaken(id);
         uint64 key = prefix.key();
         PrefixState storage state = _prefixes[key];
         _admitAtPrefix(state, terms.prefix);
@@ -279,6 +296,7 @@ contract TnAuthority is ITnAuthority {
             allowRedelegation: terms.allowRedelegation,
             holder: terms.holder,
             validUntil: validUntil,
+            sequence: ++_grantCount,
             prefix: key,
             parentId: uint64(parentId),
             previousAtPrefix: state.latestGrant,
@@ -326,9 +344,13 @@ contract TnAuthority is ITnAuthority {
     // coming allocation on the path. The newest unrevoked allocation on the path is also the deepest: nesting only
     // ever comes from a later port.
     function _releaseForPort(uint64 key, string calldata text) private returns (uint64 fromId) {
+        uint32 fromSequence = 0;
         for (uint64 k = key; k != 0; k /= 11) {
             uint64 candidate = _prefixes[k].latestAllocation;
-            if (candidate > fromId && _grants[candidate].revokedAt == 0) fromId = candidate;
+            if (candidate == 0) continue;
+            StoredGrant storage stored = _grants[candidate];
+            uint32 sequence = stored.sequence;
+            if (sequence > fromSequence && stored.revokedAt == 0) (fromId, fromSequence) = (candidate, sequence);
         }
         if (fromId == 0) revert NothingToPort(text);
         uint64 below = _prefixes[key].allocationsBelow;
@@ -363,10 +385,13 @@ contract TnAuthority is ITnAuthority {
         TnPrefix parentPrefix = TnPrefix.wrap(parent.prefix);
         if (!parentPrefix.covers(prefix)) revert PrefixNotCovered(text, parentPrefix.toString());
         uint64 rootId = _rootOf(parentId);
-        uint64 rootKey = _grants[rootId].prefix;
+        StoredGrant storage root = _grants[rootId];
+        uint64 rootKey = root.prefix;
+        uint32 rootSequence = root.sequence;
         for (uint64 k = prefix.key(); k != rootKey; k /= 11) {
             uint64 allocation = _prefixes[k].latestAllocation;
-            if (allocation > rootId) revert PrefixPortedOut(text, allocation);
+            if (allocation != 0 && _grants[allocation].sequence > rootSequence)
+                revert PrefixPortedOut(text, allocation);
         }
     }
 
@@ -439,13 +464,27 @@ contract TnAuthority is ITnAuthority {
     }
 
     function _checkConstraints(Constraints calldata constraints) private pure {
-        uint256 max = MAX_CONSTRAINT_LENGTH;
         uint256 length = bytes(constraints.intendedUse).length;
-        if (length > max) revert ConstraintTooLong("intendedUse", length, max);
-        length = bytes(constraints.callerName).length;
-        if (length > max) revert ConstraintTooLong("callerName", length, max);
-        length = bytes(constraints.purpose).length;
-        if (length > max) revert ConstraintTooLong("purpose", length, max);
+        if (length > MAX_CONSTRAINT_LENGTH) revert ConstraintTooLong("intendedUse", length, MAX_CONSTRAINT_LENGTH);
+    }
+
+    // The content-derived id (ITnAuthority.grantIdOf): chain, contract, caller, salt and the grant's key content.
+    function _deriveId(
+        address caller,
+        bytes32 salt,
+        GrantKind kind,
+        uint256 parentId,
+        string calldata prefix,
+        address holder
+    ) private view returns (uint64) {
+        bytes32 digest = keccak256(
+            abi.encode(block.chainid, address(this), caller, salt, kind, parentId, prefix, holder)
+        );
+        return uint64(uint256(digest));
+    }
+
+    function _exists(uint256 grantId) private view returns (bool) {
+        return grantId <= type(uint64).max && _grants[uint64(grantId)].sequence != 0;
     }
 
     // Valid at `time`: unrevoked then, inside its window, holder authorized now, and the same for each ancestor;
@@ -475,9 +514,12 @@ contract TnAuthority is ITnAuthority {
     // The newest started allocation on the number's path: a port nests a newer allocation inside an older one, and a
     // fresh allocation can only cover an old one's prefix once that one was revoked, so newest wins in both cases.
     function _decidingAllocation(TnPrefix number, uint64 time) private view returns (uint64 deciding) {
+        uint32 decidingSequence = 0;
         for (uint64 k = number.key(); k != 0; k /= 11) {
             uint64 started = _startedAllocationAt(k, time);
-            if (started > deciding) deciding = started;
+            if (started == 0) continue;
+            uint32 sequence = _grants[started].sequence;
+            if (sequence > decidingSequence) (deciding, decidingSequence) = (started, sequence);
         }
     }
 
@@ -540,7 +582,7 @@ contract TnAuthority is ITnAuthority {
     }
 
     function _existingGrant(uint256 grantId) private view returns (StoredGrant storage) {
-        if (grantId == 0 || grantId > _grantCount) revert UnknownGrant(grantId);
+        if (!_exists(grantId)) revert UnknownGrant(grantId);
         return _grants[uint64(grantId)];
     }
 }

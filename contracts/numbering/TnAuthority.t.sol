@@ -6,6 +6,12 @@ pragma solidity 0.8.30;
 import {ITnAuthority} from "./ITnAuthority.sol";
 import {NumberingHarness} from "./NumberingHarness.sol";
 
+/// @notice The state snapshot cheatcodes, to mine the same transactions in two orders from one state.
+interface IStateSnapshots {
+    function snapshotState() external returns (uint256);
+    function revertToState(uint256 snapshotId) external returns (bool);
+}
+
 contract TnAuthorityTest is NumberingHarness {
     ITnAuthority.GrantKind internal constant ALLOCATION = ITnAuthority.GrantKind.Allocation;
     ITnAuthority.GrantKind internal constant ASSIGNMENT = ITnAuthority.GrantKind.Assignment;
@@ -35,6 +41,7 @@ contract TnAuthorityTest is NumberingHarness {
 
     string internal constant BLOCK = "1200200"; // NANP thousand-block 1-200-200-0XXX
     string internal constant NUMBER = "12002000123";
+    IStateSnapshots internal constant SNAPSHOTS = IStateSnapshots(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
 
     function setUp() public {
         deployVettedWorld();
@@ -113,10 +120,12 @@ contract TnAuthorityTest is NumberingHarness {
     function test_allocate_emitsEverythingTheReadModelNeeds() public {
         ITnAuthority.GrantTerms memory t = terms(TNSP_ORG, BLOCK);
         t.validUntil = now64() + 365 days;
-        t.constraints = ITnAuthority.Constraints({intendedUse: "voice", callerName: "Acme", purpose: "support"});
+        bytes32 callerHash = keccak256(abi.encode(bytes32("caller salt"), "Acme", "support"));
+        t.constraints = ITnAuthority.Constraints({intendedUse: "voice", callerHash: callerHash});
+        uint256 expectedId = tn.grantIdOf(NA_MEMBER, t.salt, ALLOCATION, 0, BLOCK, TNSP_ORG);
         vm.expectEmit(true, true, true, true);
         emit GrantRecorded(
-            1,
+            expectedId,
             0,
             NA_ORG,
             ALLOCATION,
@@ -129,7 +138,117 @@ contract TnAuthorityTest is NumberingHarness {
             t.constraints
         );
         vm.prank(NA_MEMBER);
+        assertEq(tn.allocate(NA_ORG, t), expectedId, "the id the caller computed");
+    }
+
+    // ------------------------------------------------------------ content-derived ids (issue 10)
+
+    function termsWithSalt(
+        address holder,
+        string memory prefix,
+        bytes32 salt
+    ) internal returns (ITnAuthority.GrantTerms memory t) {
+        t = terms(holder, prefix);
+        t.salt = salt;
+    }
+
+    /// @dev Two callers' transactions, in the order given: the NA allocates "1300300" to TNSP2, and the TNSP assigns
+    /// the block under `alloc` to the TNR.
+    function mineTwoCallers(uint256 alloc, bool naFirst) internal returns (uint256 naId, uint256 tnspId) {
+        ITnAuthority.GrantTerms memory byNa = termsWithSalt(TNSP2_ORG, "1300300", bytes32("na salt"));
+        ITnAuthority.GrantTerms memory byTnsp = termsWithSalt(TNR_ORG, BLOCK, bytes32("tnsp salt"));
+        if (naFirst) {
+            vm.prank(NA_MEMBER);
+            naId = tn.allocate(NA_ORG, byNa);
+        }
+        vm.prank(TNSP_MEMBER);
+        tnspId = tn.assign(alloc, byTnsp);
+        if (!naFirst) {
+            vm.prank(NA_MEMBER);
+            naId = tn.allocate(NA_ORG, byNa);
+        }
+    }
+
+    function test_grantIds_doNotDependOnTheOrderTransactionsAreMinedIn() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        string memory otherBlock = "1300300";
+        uint256 naPredicted = tn.grantIdOf(NA_MEMBER, bytes32("na salt"), ALLOCATION, 0, otherBlock, TNSP2_ORG);
+        uint256 tnspPredicted = tn.grantIdOf(TNSP_MEMBER, bytes32("tnsp salt"), ASSIGNMENT, alloc, BLOCK, TNR_ORG);
+        bytes memory preimage = abi.encode(
+            block.chainid,
+            address(tn),
+            NA_MEMBER,
+            bytes32("na salt"),
+            ALLOCATION,
+            uint256(0),
+            otherBlock,
+            TNSP2_ORG
+        );
+        assertEq(naPredicted, uint64(uint256(keccak256(preimage))), "the documented formula");
+
+        uint256 snapshot = SNAPSHOTS.snapshotState();
+        (uint256 naMinedFirst, uint256 tnspMinedSecond) = mineTwoCallers(alloc, true);
+        assertTrue(SNAPSHOTS.revertToState(snapshot), "back to the state before both");
+        (uint256 naMinedSecond, uint256 tnspMinedFirst) = mineTwoCallers(alloc, false);
+
+        assertEq(naMinedFirst, naPredicted, "NA's id, mined first");
+        assertEq(naMinedSecond, naPredicted, "NA's id, mined second");
+        assertEq(tnspMinedSecond, tnspPredicted, "TNSP's id, mined second");
+        assertEq(tnspMinedFirst, tnspPredicted, "TNSP's id, mined first");
+        assertEq(tn.grant(naPredicted).holder, TNSP2_ORG, "stored under its id");
+        assertEq(tn.grant(tnspPredicted).parentId, alloc, "stored under its id");
+        assertEq(tn.grantCount(), 3, "three grants");
+    }
+
+    function test_aReusedSalt_revertsWithGrantIdTaken() public {
+        ITnAuthority.GrantTerms memory t = termsWithSalt(TNSP_ORG, BLOCK, bytes32("once"));
+        vm.prank(NA_MEMBER);
+        uint256 id = tn.allocate(NA_ORG, t);
+        revokeAs(NA_MEMBER, id, 6); // the prefix is free again: only the id is in the way
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.GrantIdTaken.selector, id));
+        vm.prank(NA_MEMBER);
         tn.allocate(NA_ORG, t);
+
+        t.salt = bytes32("twice");
+        vm.prank(NA_MEMBER);
+        uint256 alloc = tn.allocate(NA_ORG, t);
+        assertTrue(alloc != id, "a fresh salt, a fresh id");
+        ITnAuthority.GrantTerms memory a = termsWithSalt(TNR_ORG, BLOCK, bytes32("assign"));
+        vm.prank(TNSP_MEMBER);
+        uint256 assignment = tn.assign(alloc, a);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.GrantIdTaken.selector, assignment));
+        vm.prank(TNSP_MEMBER);
+        tn.assign(alloc, a);
+        assertEq(tn.grantCount(), 3, "nothing recorded by the refused calls");
+    }
+
+    function test_anotherCallerCannotTakeAVictimsId() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        // The victim's pending transaction shows its salt and content. The attacker front-runs with the same salt.
+        bytes32 salt = bytes32("victim salt");
+        uint256 victimId = tn.grantIdOf(TNSP_MEMBER, salt, ASSIGNMENT, alloc, BLOCK, TNR_ORG);
+        assertTrue(
+            tn.grantIdOf(NA_MEMBER, salt, ASSIGNMENT, alloc, BLOCK, TNR_ORG) != victimId,
+            "the same salt and content from another caller name another id"
+        );
+        // Copying the content too: only the parent's holder may pass it on.
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, TNSP_ORG, OUTSIDER));
+        vm.prank(OUTSIDER);
+        tn.assign(alloc, termsWithSalt(TNR_ORG, BLOCK, salt));
+        // A grant the attacker may make, with the victim's salt, gets its own id.
+        vm.prank(NA_MEMBER);
+        uint256 attackerId = tn.allocate(NA_ORG, termsWithSalt(TNSP2_ORG, "1300300", salt));
+        assertTrue(attackerId != victimId, "the attacker's grant has another id");
+        vm.prank(TNSP_MEMBER);
+        assertEq(tn.assign(alloc, termsWithSalt(TNR_ORG, BLOCK, salt)), victimId, "the victim's id is still free");
+    }
+
+    function test_unknownIds_areNotValid_andNotGrants() public {
+        uint256 alloc = allocate(TNSP_ORG, BLOCK);
+        assertFalse(tn.isValid(alloc ^ 1, now64()), "a neighbouring id is no grant");
+        assertFalse(tn.isValid(alloc | (uint256(1) << 64), now64()), "ids are 64-bit: no aliasing above");
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.UnknownGrant.selector, alloc | (uint256(1) << 64)));
+        tn.grant(alloc | (uint256(1) << 64));
     }
 
     // ------------------------------------------------------------ who may grant
@@ -445,8 +564,9 @@ contract TnAuthorityTest is NumberingHarness {
 
     function test_port_ofTheWholeBlock_endsTheOldChainAndKeepsHistory() public {
         (uint256 alloc, , , ) = seedChain();
+        uint256 expectedId = tn.grantIdOf(NA_MEMBER, bytes32(saltCounter + 1), ALLOCATION, 0, BLOCK, TNSP2_ORG);
         vm.expectEmit(true, true, false, true);
-        emit NumberPorted(5, alloc, BLOCK, TNSP_ORG, TNSP2_ORG);
+        emit NumberPorted(expectedId, alloc, BLOCK, TNSP_ORG, TNSP2_ORG);
         uint256 ported = port(TNSP2_ORG, BLOCK);
         ITnAuthority.Grant memory old = tn.grant(alloc);
         assertEq(old.revokeReason, 5, "old allocation revoked for NumberPort");
@@ -476,7 +596,8 @@ contract TnAuthorityTest is NumberingHarness {
         assertHolders(NUMBER, new address[](0), "nobody until the NA ports it again");
         uint256 again = port(TNSP_ORG, NUMBER);
         assertHolders(NUMBER, list(TNSP_ORG), "ported back: only the fresh chain");
-        assertTrue(again > toBrand, "fresh allocation");
+        assertTrue(again != ported && again != toBrand, "fresh allocation");
+        assertEq(tn.decidingAllocation(NUMBER, now64()), again, "the newest allocation decides");
     }
 
     function test_port_rejections() public {

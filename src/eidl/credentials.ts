@@ -36,6 +36,11 @@ export interface TnAuthorizationClaims {
   kind: number;
   callerName?: string;
   purpose?: string;
+  /**
+   * With a caller name or purpose: the 32-byte salt of their hash on chain (GrantRecorded's `callerHash` is
+   * keccak256(abi.encode(callerSalt, callerName, purpose))), so a verifier shown this credential can check the text.
+   */
+  callerSalt?: Hex;
   intendedUse?: string;
   validStart: string;
   validEnd?: string;
@@ -103,6 +108,7 @@ export async function issueTnAuthorizationCredential(
         Type: GRANT_KINDS[claims.kind],
         ...(claims.callerName ? { CallerName: claims.callerName } : {}),
         ...(claims.purpose ? { Purpose: claims.purpose } : {}),
+        ...(claims.callerSalt ? { CallerSalt: claims.callerSalt } : {}),
         ...(claims.intendedUse ? { IntendedUse: claims.intendedUse } : {}),
         ValidStart: claims.validStart,
         ...(claims.validEnd ? { ValidEnd: claims.validEnd } : {}),

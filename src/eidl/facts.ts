@@ -33,6 +33,8 @@ export function indexedGrantOf(g: GrantRow): IndexedGrant {
     validFrom: Number(g.valid_from),
     validUntil: Number(g.valid_until),
     revokedAt: Number(g.revoked_at),
+    block: Number(g.created_block),
+    logIndex: Number(g.created_log),
   };
 }
 

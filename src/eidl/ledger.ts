@@ -1,13 +1,16 @@
 // The EIDL contracts as the agent uses them: deployment steps, and typed calls that go through the outbox from the
 // acting organisation's DID controller (the contracts check that it controls the organisation and acts for its
 // member). A revert reaches the caller as TxRevertedError with the contract's custom error, before anything is
-// journalled.
+// journalled. A new grant's id is computed before its transaction is sent (grantIds.ts): the salt is in the signed
+// calldata the outbox journals, so a replay after a restore or reorganisation re-sends the same salt and the grant
+// gets the same id; the id on chain is checked against it once mined.
 import { type Address, encodeFunctionData, type Hex, parseEventLogs } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
 import type { ContractArtifact, TxSender } from "../core/chain/types.ts";
 import { type StatusReason, statusReasons } from "../core/identity/credentialStatus.ts";
 import { OrganisationRegistry, TnAuthority } from "../generated/contracts.ts";
+import { freshSalt, grantIdOf } from "./grantIds.ts";
 
 export type GrantReason = StatusReason;
 
@@ -34,8 +37,10 @@ export interface GrantTermsInput {
   allowRedelegation: boolean;
   credentialHash: Hex;
   intendedUse: string;
-  callerName: string;
-  purpose: string;
+  /** callerHashOf(callerSalt, callerName, purpose): the chain never sees the text. */
+  callerHash: Hex;
+  /** The salt the grant's id derives from; a fresh random one when omitted. */
+  salt?: Hex;
 }
 
 export interface EidlLedger {
@@ -58,15 +63,24 @@ export interface EidlLedger {
   whoMayUse(tn: string, at: number): Promise<{ holders: Address[]; grantIds: string[] }>;
 }
 
-const termsOf = (t: GrantTermsInput) => ({
+const termsOf = (t: GrantTermsInput, salt: Hex) => ({
   holder: t.holder,
   prefix: t.prefix,
   validFrom: BigInt(t.validFrom),
   validUntil: BigInt(t.validUntil),
   allowRedelegation: t.allowRedelegation,
   credentialHash: t.credentialHash,
-  constraints: { intendedUse: t.intendedUse, callerName: t.callerName, purpose: t.purpose },
+  salt,
+  constraints: { intendedUse: t.intendedUse, callerHash: t.callerHash },
 });
+
+/** Thrown when a mined grant carries another id than the one computed before sending: the formulas disagree. */
+export class GrantIdMismatchError extends Error {
+  constructor(label: string, expected: string, actual: string, txHash: Hex) {
+    super(`${label}: computed grant id ${expected}, but ${txHash} recorded ${actual}`);
+    this.name = "GrantIdMismatchError";
+  }
+}
 
 export class EidlChainLedger implements EidlLedger {
   readonly #chain: ChainClient;
@@ -116,11 +130,27 @@ export class EidlChainLedger implements EidlLedger {
     return { txHash: receipt.transactionHash, version: Number(event.args.version) };
   }
 
+  /** The id a grant by `from` with `salt` gets (ITnAuthority.grantIdOf). */
+  #idOf(from: Address, salt: Hex, kind: number, parentId: string | null, t: GrantTermsInput): string {
+    return grantIdOf({
+      chainId: this.#chain.chain.id,
+      tnAuthority: this.#tnAuthority,
+      caller: from,
+      salt,
+      kind,
+      parentId,
+      prefix: t.prefix,
+      holder: t.holder,
+    });
+  }
+
   async grant(
     from: Address,
     step: { kind: number; parentId: string | null; grantor: Address; terms: GrantTermsInput },
   ) {
-    const terms = termsOf(step.terms);
+    const salt = step.terms.salt ?? freshSalt();
+    const grantId = this.#idOf(from, salt, step.kind, step.parentId, step.terms);
+    const terms = termsOf(step.terms, salt);
     const data =
       step.kind === 0
         ? encodeFunctionData({ abi: TnAuthority.abi, functionName: "allocate", args: [step.grantor, terms] })
@@ -129,25 +159,32 @@ export class EidlChainLedger implements EidlLedger {
             functionName: step.kind === 1 ? "assign" : "delegate",
             args: [BigInt(step.parentId ?? 0), terms],
           });
-    const label = `eidl.${["allocate", "assign", "delegate"][step.kind]} ${step.terms.prefix} to ${step.terms.holder}`;
+    const verb = ["allocate", "assign", "delegate"][step.kind];
+    const label = `eidl.${verb} #${grantId} ${step.terms.prefix} to ${step.terms.holder}`;
     const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label });
     const [event] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "GrantRecorded" });
     if (!event) throw new Error(`${label}: ${receipt.transactionHash} emitted no GrantRecorded`);
-    return { grantId: event.args.grantId.toString(), txHash: receipt.transactionHash };
+    const recorded = event.args.grantId.toString();
+    if (recorded !== grantId) throw new GrantIdMismatchError(label, grantId, recorded, receipt.transactionHash);
+    return { grantId, txHash: receipt.transactionHash };
   }
 
   async port(from: Address, numberingAuthority: Address, t: GrantTermsInput) {
+    const salt = t.salt ?? freshSalt();
+    const grantId = this.#idOf(from, salt, 0, null, t);
     const data = encodeFunctionData({
       abi: TnAuthority.abi,
       functionName: "port",
-      args: [numberingAuthority, termsOf(t)],
+      args: [numberingAuthority, termsOf(t, salt)],
     });
-    const label = `eidl.port ${t.prefix} to ${t.holder}`;
+    const label = `eidl.port #${grantId} ${t.prefix} to ${t.holder}`;
     const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label });
     const [event] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "NumberPorted" });
     if (!event) throw new Error(`${label}: ${receipt.transactionHash} emitted no NumberPorted`);
+    const recorded = event.args.newAllocationId.toString();
+    if (recorded !== grantId) throw new GrantIdMismatchError(label, grantId, recorded, receipt.transactionHash);
     return {
-      grantId: event.args.newAllocationId.toString(),
+      grantId,
       fromAllocationId: event.args.fromAllocationId.toString(),
       txHash: receipt.transactionHash,
     };

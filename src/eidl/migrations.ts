@@ -2,6 +2,14 @@
 // history, and the credentials this agent issued (the JWTs live only with their issuer; the chain holds their hash).
 import type { Migration } from "../core/store/store.ts";
 
+const GRANT_ORDER_AND_CALLER_HASH = `
+  ALTER TABLE eidl_grants ADD COLUMN created_log INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE eidl_grants ADD COLUMN caller_hash TEXT NOT NULL DEFAULT '';
+  ALTER TABLE eidl_grants DROP COLUMN caller_name;
+  ALTER TABLE eidl_grants DROP COLUMN purpose;
+  CREATE INDEX eidl_grants_order ON eidl_grants (created_block, created_log);
+`;
+
 export const eidlMigrations: Migration[] = [
   {
     id: "0300_eidl_read_model",
@@ -71,5 +79,22 @@ export const eidlMigrations: Migration[] = [
       );
       CREATE INDEX eidl_issued_credentials_subject ON eidl_issued_credentials (subject_kind, subject_ref);
     `,
+  },
+  {
+    // Grant ids are content-derived (issue 10) and say nothing about age: grants are ordered by where their
+    // GrantRecorded sits (block, log index). The chain keeps only a salted hash of the caller name and purpose
+    // (issue 11, item 17); the text lives in the TN Authorization credential the hosting agent issued.
+    id: "0301_eidl_grant_order_and_caller_hash",
+    sql: {
+      // SQLite's undo triggers name every column and would make DROP COLUMN fail; the indexer makes them again at
+      // every start from the table's columns then.
+      sqlite: `
+        DROP TRIGGER IF EXISTS chain_undo_eidl_grants_insert;
+        DROP TRIGGER IF EXISTS chain_undo_eidl_grants_update;
+        DROP TRIGGER IF EXISTS chain_undo_eidl_grants_delete;
+        ${GRANT_ORDER_AND_CALLER_HASH}
+      `,
+      postgres: GRANT_ORDER_AND_CALLER_HASH,
+    },
   },
 ];

@@ -4,6 +4,7 @@
 // published EidlFacts share it.
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { registerEidlCommands } from "./cli.ts";
+import { eidlDifferences } from "./consistency.ts";
 import { EIDL_ERRORS } from "./errors.ts";
 import { IndexedEidlFacts } from "./facts.ts";
 import { EIDL_CONTRACTS, EidlChainLedger, eidlDeployment } from "./ledger.ts";
@@ -81,6 +82,17 @@ export const eidlPlugin: DomainPlugin = {
     const facts = factsOfAgent.get(context);
     if (!facts) throw new Error("the eidl plugin's api() ran before publish()");
     return eidlApiModule(createEidlService(context, facts));
+  },
+  checkConsistency(context, blockNumber) {
+    return eidlDifferences(
+      new EidlReadModel(context.store),
+      context.chain,
+      {
+        organisations: context.contractAddress("OrganisationRegistry"),
+        tnAuthority: context.contractAddress("TnAuthority"),
+      },
+      blockNumber,
+    );
   },
   registerCommands: registerEidlCommands,
   seedSandbox: seedEidlSandbox,

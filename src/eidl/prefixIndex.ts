@@ -25,12 +25,20 @@ export interface IndexedGrant {
   validFrom: number;
   validUntil: number;
   revokedAt: number;
+  /**
+   * Where its GrantRecorded sits on chain: block, then log index in the block. Grant ids are content-derived (issue
+   * 10) and say nothing about age; this order is the contract's "newest allocation" and "oldest first per prefix".
+   */
+  block: number;
+  logIndex: number;
 }
 
 interface Entry extends IndexedGrant {
-  seq: number;
   rootId: string;
 }
+
+/** Chain order: negative when `a` was recorded before `b`. */
+export const chainOrder = (a: IndexedGrant, b: IndexedGrant): number => a.block - b.block || a.logIndex - b.logIndex;
 
 export interface IndexedStanding {
   /** True while the latest Complete vetting says Authorized. */
@@ -82,19 +90,30 @@ export class PrefixIndex {
     this.#members.clear();
   }
 
-  /** Adds a grant (ids are the contract's, increasing); a known id is updated in place. */
+  /** Adds a grant; a known id (the same grant applied again, maybe from another block) is updated in place. */
   putGrant(grant: IndexedGrant): void {
     const existing = this.#grants.get(grant.id);
     if (existing) {
+      const moved = chainOrder(existing, grant) !== 0;
       Object.assign(existing, grant);
+      // The prefix is part of the id's preimage, so the grant stays on its node; only its place there may change.
+      if (moved) this.#nodeOf(existing.prefix).grants.sort(chainOrder);
       return;
     }
     const parent = grant.parentId === null ? undefined : this.#grants.get(grant.parentId);
-    const entry: Entry = { ...grant, seq: Number(grant.id), rootId: parent ? parent.rootId : grant.id };
+    const entry: Entry = { ...grant, rootId: parent ? parent.rootId : grant.id };
     this.#grants.set(entry.id, entry);
+    const node = this.#nodeOf(entry.prefix);
+    // Events arrive in chain order, so this is an append; only an out-of-order arrival pays for a sort.
+    const last = node.grants.at(-1);
+    node.grants.push(entry);
+    if (last && chainOrder(last, entry) > 0) node.grants.sort(chainOrder);
+  }
+
+  #nodeOf(prefix: string): TrieNode {
     let node = this.#root;
-    for (let i = 0; i < entry.prefix.length; i++) {
-      const digit = entry.prefix.charCodeAt(i) - 48;
+    for (let i = 0; i < prefix.length; i++) {
+      const digit = prefix.charCodeAt(i) - 48;
       let next = node.children[digit];
       if (!next) {
         next = newNode();
@@ -102,8 +121,7 @@ export class PrefixIndex {
       }
       node = next;
     }
-    node.grants.push(entry);
-    node.grants.sort((a, b) => a.seq - b.seq);
+    return node;
   }
 
   grant(id: string): IndexedGrant | undefined {
@@ -165,7 +183,7 @@ export class PrefixIndex {
     let deciding: Entry | undefined;
     for (const n of path) {
       for (const g of n.grants) {
-        if (g.kind === 0 && g.validFrom <= at && (!deciding || g.seq > deciding.seq)) deciding = g;
+        if (g.kind === 0 && g.validFrom <= at && (!deciding || chainOrder(g, deciding) > 0)) deciding = g;
       }
     }
     if (!deciding) return [];

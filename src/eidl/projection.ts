@@ -1,5 +1,8 @@
 // Projects OrganisationRegistry and TnAuthority events into the EIDL read model (inside the indexer's transaction,
 // so each event applies exactly once), and the same events into an agent's in-memory prefix index (after commit).
+// Rows are upserts keyed by what the chain keys them by (organisation, grant id, event): an event applied again, e.g.
+// after its transaction was mined again in another block, overwrites the row with what it now says instead of being
+// skipped. Grant ids are content-derived, so a re-mined grant keeps its id; its block and log index may change.
 
 import type { Hex } from "viem";
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
@@ -22,7 +25,9 @@ async function history(
 ) {
   await tx.exec(
     `INSERT INTO eidl_grant_history (event_key, grant_id, prefix, kind, detail, block_number, tx_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_key) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (event_key) DO UPDATE SET grant_id = excluded.grant_id, prefix = excluded.prefix, kind = excluded.kind,
+       detail = excluded.detail, block_number = excluded.block_number, tx_hash = excluded.tx_hash`,
     [
       `${event.txHash}:${event.txLogPosition}`,
       grantId,
@@ -47,7 +52,9 @@ export const eidlProjection: Projection = {
         const now = new Date().toISOString();
         await tx.exec(
           `INSERT INTO eidl_orgs (org, name, org_type, member, controller, created_at, updated_at, created_block)
-             VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (org) DO NOTHING`,
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
+           ON CONFLICT (org) DO UPDATE SET name = excluded.name, org_type = excluded.org_type, member = excluded.member,
+             controller = excluded.controller, created_block = excluded.created_block`,
           [org, String(a.name), Number(a.orgType), lower(a.member), lower(a.controller), now, event.blockNumber],
         );
         return;
@@ -60,7 +67,10 @@ export const eidlProjection: Projection = {
         ]);
         await tx.exec(
           `INSERT INTO eidl_vettings (event_key, org, vetter, status, result, vetted_at, version, credential_hash, block_number, tx_hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_key) DO NOTHING`,
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (event_key) DO UPDATE SET org = excluded.org, vetter = excluded.vetter, status = excluded.status,
+             result = excluded.result, vetted_at = excluded.vetted_at, version = excluded.version,
+             credential_hash = excluded.credential_hash, block_number = excluded.block_number, tx_hash = excluded.tx_hash`,
           [
             `${event.txHash}:${event.txLogPosition}`,
             lower(a.organisation),
@@ -81,13 +91,21 @@ export const eidlProjection: Projection = {
         return;
       }
       case "GrantRecorded": {
-        const c = a.constraints as { intendedUse: string; callerName: string; purpose: string };
+        const c = a.constraints as { intendedUse: string; callerHash: Hex };
         const id = String(a.grantId);
         const parent = BigInt(a.parentId as bigint) === 0n ? null : String(a.parentId);
+        // A grant id is recorded once on chain (GrantIdTaken), so a conflict is this grant applied again: take what
+        // the event says now and keep the revocation, which its own event (or the undo of its block) maintains.
         await tx.exec(
           `INSERT INTO eidl_grants (id, parent_id, prefix, kind, issuer, holder, valid_from, valid_until, allow_redelegation,
-               credential_hash, intended_use, caller_name, purpose, revoked_at, revoke_reason, created_block, tx_hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, NULL, $14, $15) ON CONFLICT (id) DO NOTHING`,
+               credential_hash, intended_use, caller_hash, revoked_at, revoke_reason, created_block, created_log, tx_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, NULL, $13, $14, $15)
+           ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, prefix = excluded.prefix, kind = excluded.kind,
+             issuer = excluded.issuer, holder = excluded.holder, valid_from = excluded.valid_from,
+             valid_until = excluded.valid_until, allow_redelegation = excluded.allow_redelegation,
+             credential_hash = excluded.credential_hash, intended_use = excluded.intended_use,
+             caller_hash = excluded.caller_hash, created_block = excluded.created_block,
+             created_log = excluded.created_log, tx_hash = excluded.tx_hash`,
           [
             id,
             parent,
@@ -100,9 +118,9 @@ export const eidlProjection: Projection = {
             a.allowRedelegation ? 1 : 0,
             lower(a.credentialHash),
             c.intendedUse,
-            c.callerName,
-            c.purpose,
+            lower(c.callerHash),
             event.blockNumber,
+            event.logIndex,
             event.txHash,
           ],
         );
@@ -174,6 +192,8 @@ export function applyToIndex(index: PrefixIndex, event: ChainEvent): void {
         validFrom: Number(a.validFrom),
         validUntil: Number(a.validUntil),
         revokedAt: 0,
+        block: event.blockNumber,
+        logIndex: event.logIndex,
       });
       return;
     case "GrantRevoked":

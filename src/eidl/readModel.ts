@@ -39,12 +39,20 @@ export interface GrantRow {
   allow_redelegation: number;
   credential_hash: string;
   intended_use: string;
-  caller_name: string;
-  purpose: string;
+  /** The salted hash of the caller name and purpose GrantRecorded carried (zero when none). */
+  caller_hash: string;
   revoked_at: number;
   revoke_reason: number | null;
   created_block: number;
+  /** The GrantRecorded's log index in its block: with created_block, the order grants were made in. */
+  created_log: number;
   tx_hash: string;
+}
+
+/** A grant with the caller name and purpose, when this agent issued its credential (they never reach the chain). */
+export interface GrantWithCaller extends GrantRow {
+  /** The TN Authorization credential document this agent issued for the grant, JSON; null when another agent did. */
+  credential_document: string | null;
 }
 
 /** One event in a number's chain of custody, with the grant it happened to. */
@@ -74,6 +82,10 @@ export interface IndexSource {
   completeVettings: VettingRow[];
   grants: GrantRow[];
 }
+
+/** A grant row and the document of the credential this agent issued for it (where the caller name lives). */
+const WITH_CALLER = `g.*, c.document AS credential_document FROM eidl_grants g
+  LEFT JOIN eidl_issued_credentials c ON c.subject_kind = 'grant' AND c.subject_ref = g.id`;
 
 /** `$from, $from+1, ...` for an IN list. */
 const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(", ");
@@ -131,25 +143,25 @@ export class EidlReadModel {
     );
   }
 
-  async grant(id: string): Promise<GrantRow | undefined> {
-    return this.#db.one<GrantRow>(`SELECT * FROM eidl_grants WHERE id = $1`, [id]);
+  async grant(id: string): Promise<GrantWithCaller | undefined> {
+    return this.#db.one<GrantWithCaller>(`SELECT ${WITH_CALLER} WHERE g.id = $1`, [id]);
   }
 
-  /** Grants held by an organisation, newest block first, keyed by (created_block, id) descending. */
-  async grantsHeldBy(holder: string, page: PageAsk): Promise<PageSlice<GrantRow>> {
+  /** Grants held by an organisation, newest first, keyed by (created_block, created_log) descending. */
+  async grantsHeldBy(holder: string, page: PageAsk): Promise<PageSlice<GrantWithCaller>> {
     const params: SqlParam[] = [holder];
     let after = "";
     if (page.after) {
-      params.push(Number(page.after[0]), String(page.after[1]));
-      after = `AND (created_block < $2 OR (created_block = $2 AND id < $3))`;
+      params.push(Number(page.after[0]), Number(page.after[1]));
+      after = `AND (g.created_block < $2 OR (g.created_block = $2 AND g.created_log < $3))`;
     }
     params.push(page.limit + 1);
-    const rows = await this.#db.query<GrantRow>(
-      `SELECT * FROM eidl_grants WHERE holder = $1 ${after}
-       ORDER BY created_block DESC, id DESC LIMIT $${params.length}`,
+    const rows = await this.#db.query<GrantWithCaller>(
+      `SELECT ${WITH_CALLER} WHERE g.holder = $1 ${after}
+       ORDER BY g.created_block DESC, g.created_log DESC LIMIT $${params.length}`,
       params,
     );
-    return sliceOf(rows, page.limit, (r) => [Number(r.created_block), String(r.id)]);
+    return sliceOf(rows, page.limit, (r) => [Number(r.created_block), Number(r.created_log)]);
   }
 
   /**
@@ -176,6 +188,15 @@ export class EidlReadModel {
     return sliceOf(rows, page.limit, (r) => [Number(r.block_number), r.event_key]);
   }
 
+  /** Every organisation, every vetting record and every grant (grants in chain order): for the consistency check. */
+  async everything(): Promise<{ orgs: OrgRow[]; vettings: VettingRow[]; grants: GrantRow[] }> {
+    return {
+      orgs: await this.#db.query<OrgRow>(`SELECT * FROM eidl_orgs ORDER BY created_block, org`),
+      vettings: await this.#db.query<VettingRow>(`SELECT * FROM eidl_vettings ORDER BY org, version, block_number`),
+      grants: await this.#db.query<GrantRow>(`SELECT * FROM eidl_grants ORDER BY created_block, created_log`),
+    };
+  }
+
   /** Every organisation, Complete vetting and grant: what the prefix index is built from. */
   async indexSource(): Promise<IndexSource> {
     return {
@@ -183,7 +204,7 @@ export class EidlReadModel {
       completeVettings: await this.#db.query<VettingRow>(
         `SELECT * FROM eidl_vettings WHERE status = 1 ORDER BY org, version, block_number`,
       ),
-      grants: await this.#db.query<GrantRow>(`SELECT * FROM eidl_grants ORDER BY created_block, id`),
+      grants: await this.#db.query<GrantRow>(`SELECT * FROM eidl_grants ORDER BY created_block, created_log`),
     };
   }
 }

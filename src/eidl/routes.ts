@@ -200,7 +200,9 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
               "`allocatedByOrganisationId`, `allocatedToOrganisationId`, `validStartDate` and `validEndDate` as required " +
               "but defines `issuerId`, `subjectId`, `allocationStartDate` and `allocationEndDate`: we use the defined " +
               "fields, with the start defaulting to now (Annex A says it must be in the future) and no end meaning none. " +
-              "`callerName` and `purpose` come from the seed's delegation credential. Items are made in order; an item " +
+              "`callerName` and `purpose` come from the seed's delegation credential; they go into the TN Authorization " +
+              "credential only, the chain gets their salted hash. `grantId` is computed before the transaction is sent " +
+              "and equals the id on chain whatever order transactions are mined in. Items are made in order; an item " +
               "that fails stops the batch, the ones before it stay made (each is its own transaction).",
             tags: [TAG],
             operationId: "createTnAllocation",

@@ -159,8 +159,11 @@ export const GrantSchema = strictObject({
   credentialHash: Bytes32Schema,
   status: Type.String({ description: "active | revoked" }),
   revokeReason: Type.Union([Type.String(), Type.Null()]),
-  callerName: Type.String({ description: "Empty when none" }),
-  purpose: Type.String({ description: "Empty when none" }),
+  callerName: Type.String({
+    description:
+      "Empty when none, or on an agent that did not issue the grant's credential: the chain keeps only a salted hash",
+  }),
+  purpose: Type.String({ description: "Empty when none, or on an agent that did not issue the grant's credential" }),
   intendedUseOfAllocation: Type.String({ description: "Empty when none" }),
   txHash: TxHashSchema,
 });

@@ -5,6 +5,8 @@ import { describe, it } from "node:test";
 import { parseE164, parsePrefix, TnFormatError } from "../../src/eidl/prefix.ts";
 import { type IndexedGrant, PrefixIndex } from "../../src/eidl/prefixIndex.ts";
 
+/** Each grant made in a later block than the one before, as the contract records them. */
+let blocks = 0;
 const grant = (over: Partial<IndexedGrant> & Pick<IndexedGrant, "id" | "prefix" | "holder">): IndexedGrant => ({
   parentId: null,
   kind: 0,
@@ -12,6 +14,8 @@ const grant = (over: Partial<IndexedGrant> & Pick<IndexedGrant, "id" | "prefix" 
   validFrom: 100,
   validUntil: 0,
   revokedAt: 0,
+  block: ++blocks,
+  logIndex: 0,
   ...over,
 });
 
@@ -82,6 +86,26 @@ describe("prefix index", () => {
     assert.deepEqual(index.whoMayUse("12002001235", 300), ["tnsp", "tnr"], "the rest of the block stays");
     index.markRevoked("5", 400);
     assert.deepEqual(index.whoMayUse("12002001234", 400), [], "a revoked port-in still decides: nobody holds it");
+  });
+
+  it("grant ids say nothing about age: the chain's order decides which allocation is newest", () => {
+    // Content-derived 64-bit ids: the port's id is the smaller one, and both lose precision as JS numbers.
+    const index = scenario();
+    index.putGrant(grant({ id: "18446744073709551615", prefix: "1300300", holder: "tnsp" }));
+    index.putGrant(grant({ id: "18446744073709551614", prefix: "13003001234", holder: "tnsp2", validFrom: 300 }));
+    assert.deepEqual(index.whoMayUse("13003001234", 300), ["tnsp2"], "the later port decides");
+    assert.deepEqual(index.whoMayUse("13003001235", 300), ["tnsp"], "the rest of the block stays");
+  });
+
+  it("a grant applied again from another block moves to its new place in its prefix's order", () => {
+    const index = scenario();
+    const bpo = index.grant("4") as IndexedGrant;
+    index.putGrant({ ...bpo, block: 0 });
+    assert.deepEqual(
+      index.holdingsOf("12002001234", 200).map((h) => h.grantId),
+      ["1", "2", "4", "3"],
+      "oldest first on a prefix, by block then log index",
+    );
   });
 
   it("an organisation that stops being Authorized, or whose vetter does, holds nothing", () => {

@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { type Hex, parseEventLogs, stringToHex } from "viem";
+import { callerHashOf } from "../../src/eidl/grantIds.ts";
+import { TnAuthority } from "../../src/generated/contracts.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 import { eventually } from "../../testkit/eventually.ts";
 
@@ -18,6 +21,7 @@ interface Account {
 interface Allocation {
   grantId: string;
   type: string;
+  txHash: Hex;
   verifiableCredential: Json & { credentialSubject: Json; holder: string; issuer: string };
   proof: { jws: string };
 }
@@ -206,14 +210,47 @@ describe("EIDL: the seed's scenario through the agents", () => {
     const vc = delegation.body.tnAllocationResponse[0]!.verifiableCredential;
     assert.deepEqual(vc.type, ["VerifiableCredential", "TNAuthorization"]);
     assert.equal(vc.holder, org.brand!.did);
-    assert.deepEqual(vc.credentialSubject["TN Authorization"], {
+    const tnAuthorization = vc.credentialSubject["TN Authorization"] as Json;
+    assert.match(String(tnAuthorization.CallerSalt), /^0x[0-9a-f]{64}$/);
+    assert.deepEqual(tnAuthorization, {
       TN,
       Type: "Delegation",
       CallerName: "Big Bank",
       Purpose: "Loan Application",
-      ValidStart: (vc.credentialSubject["TN Authorization"] as Json).ValidStart,
+      CallerSalt: tnAuthorization.CallerSalt,
+      ValidStart: tnAuthorization.ValidStart,
       ParentGrant: assignment.body.tnAllocationResponse[0]!.grantId,
     });
+
+    // Issue 11, item 17: the caller name and purpose reach the chain only as their salted hash, and the id the API
+    // acknowledged is the chain's (issue 10).
+    const delegated = delegation.body.tnAllocationResponse[0]!;
+    const chain = a.tnr!.agent.chain;
+    const tx = await chain.getTransaction({ hash: delegated.txHash });
+    const receipt = await chain.getTransactionReceipt({ hash: delegated.txHash });
+    const onChain = [tx.input, ...receipt.logs.flatMap((l) => [l.data, ...l.topics])].join("").toLowerCase();
+    for (const text of ["Big Bank", "Loan Application"]) {
+      assert.ok(!onChain.includes(stringToHex(text).slice(2)), `"${text}" is in the transaction or its logs`);
+    }
+    const [recorded] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "GrantRecorded" });
+    assert.equal(recorded?.args.grantId.toString(), delegated.grantId, "the acknowledged id is the chain's");
+    assert.equal(
+      recorded?.args.constraints.callerHash,
+      callerHashOf(tnAuthorization.CallerSalt as Hex, "Big Bank", "Loan Application"),
+      "the hash the credential's salt and text give",
+    );
+    const asIssuer = await eventually(async () => {
+      const r = await a.tnr!.call<Json>("GET", `/v1/eidl/grants/${delegated.grantId}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    });
+    assert.equal(asIssuer.callerName, "Big Bank", "the issuing agent reads the name from its credential");
+    const asOther = await eventually(async () => {
+      const r = await a.osp!.call<Json>("GET", `/v1/eidl/grants/${delegated.grantId}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    });
+    assert.equal(asOther.callerName, "", "another agent never learns it from the chain");
     const verified = await a.osp!.call<{ verified: boolean }>("POST", "/v1/identity/credentials/verify", {
       jwt: delegation.body.tnAllocationResponse[0]!.proof.jws,
     });
@@ -568,5 +605,94 @@ describe("EIDL: the seed's scenario through the agents", () => {
     const revoked = await cli(a.tnsp2!, "revoke", made.grantId, "--reason", "Canceled");
     assert.equal(revoked.status, "revoked");
     assert.deepEqual((await cli(a.tnsp2!, "who", "12002002000")).holders, [org.tnsp2!.did]);
+  });
+
+  it("a grant whose block the chain dropped is replayed from the journal under the id the API acknowledged", async () => {
+    const rpc = (method: string, params: unknown[] = []) =>
+      fetch(consortium.devnet.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      }).then((r) => r.json() as Promise<{ result: unknown }>);
+    const snapshot = (await rpc("evm_snapshot")).result;
+    const made = await grant(a.na!, { tnId: "1500500", issuerId: org.na!.did, subjectId: org.tnsp!.did });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const acknowledged = made.body.tnAllocationResponse[0]!;
+    const onChainId = async () => {
+      const h = await a.osp!.call<{ chain: Array<{ grantId: string }> }>(
+        "GET",
+        "/v1/eidl/tn/15005001234/holders?source=chain",
+      );
+      return h.body.chain?.[0]?.grantId;
+    };
+    assert.equal(await onChainId(), acknowledged.grantId);
+
+    // The devnet goes back to before the grant (as a restore or a reorganisation does): the NA agent's outbox sees
+    // the chain went back and broadcasts the journalled transaction again, with the same salt.
+    assert.equal((await rpc("evm_revert", [snapshot])).result, true);
+    await eventually(
+      async () => assert.equal(await onChainId(), acknowledged.grantId, "same id after the replay"),
+      30_000,
+    );
+    const receipt = await a.na!.agent.chain.getTransactionReceipt({ hash: acknowledged.txHash });
+    assert.equal(receipt.status, "success", "the journalled transaction itself was mined again");
+    const report = await eventually(async () => {
+      const r = await a.osp!.call<{ differences: Array<{ domain: string }> }>("GET", "/v1/agent/consistency");
+      assert.deepEqual(r.body.differences, [], "the read model followed the rewind and the replay");
+      return r.body;
+    }, 30_000);
+    assert.deepEqual(report.differences, []);
+  });
+
+  it("the consistency check finds every EIDL table equal to the chain, and names a corrupted row", async () => {
+    interface Report {
+      checked: string[];
+      differences: Array<{ domain: string; table: string; key: string; readModel: unknown; chain: unknown }>;
+    }
+    const check = async () => {
+      const r = await a.osp!.call<Report>("GET", "/v1/agent/consistency");
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    };
+    const clean = await check();
+    assert.ok(clean.checked.includes("eidl"));
+    assert.deepEqual(
+      clean.differences.filter((d) => d.domain === "eidl"),
+      [],
+      "after the whole scenario, the read model is the chain",
+    );
+
+    const store = a.osp!.agent.store;
+    const victim = (await store.one<{ id: string; holder: string; prefix: string }>(
+      "SELECT id, holder, prefix FROM eidl_grants WHERE prefix = $1 AND kind = 2 ORDER BY created_block LIMIT 1",
+      [TN],
+    )) as { id: string; holder: string; prefix: string };
+    const forged = "0x00000000000000000000000000000000000000aa";
+    const holderName = (
+      (await store.one<{ name: string }>("SELECT name FROM eidl_orgs WHERE org = $1", [victim.holder])) as {
+        name: string;
+      }
+    ).name;
+    await store.exec("UPDATE eidl_grants SET holder = $2 WHERE id = $1", [victim.id, forged]);
+    await store.exec("UPDATE eidl_orgs SET name = 'Forged Name' WHERE org = $1", [victim.holder]);
+    try {
+      const report = await check();
+      const eidl = report.differences.filter((d) => d.domain === "eidl");
+      const grantDiff = eidl.find((d) => d.table === "eidl_grants" && d.key === victim.id);
+      assert.ok(grantDiff, `the corrupted grant is named: ${JSON.stringify(eidl)}`);
+      assert.equal((grantDiff.readModel as { holder: string }).holder, forged);
+      assert.equal((grantDiff.chain as { holder: string }).holder, victim.holder);
+      const orgDiff = eidl.find((d) => d.table === "eidl_orgs" && d.key === victim.holder);
+      assert.equal((orgDiff?.readModel as { name: string } | undefined)?.name, "Forged Name");
+      assert.equal(eidl.length, 2, JSON.stringify(eidl));
+    } finally {
+      await store.exec("UPDATE eidl_grants SET holder = $2 WHERE id = $1", [victim.id, victim.holder]);
+      await store.exec("UPDATE eidl_orgs SET name = $2 WHERE org = $1", [victim.holder, holderName]);
+    }
+    assert.deepEqual(
+      (await check()).differences.filter((d) => d.domain === "eidl"),
+      [],
+      "restored: equal again",
+    );
   });
 });

@@ -8,8 +8,9 @@ import type { HostedDid } from "../../core/identity/did.ts";
 import { type IssuedEidlCredential, issueTnAuthorizationCredential } from "../credentials.ts";
 import { GRANT_KINDS, OrgType } from "../enums.ts";
 import { EidlError } from "../errors.ts";
+import { callerHashOf, freshSalt } from "../grantIds.ts";
 import type { EidlLedger, GrantReason, GrantTermsInput } from "../ledger.ts";
-import type { PrefixIndex } from "../prefixIndex.ts";
+import { chainOrder, type PrefixIndex } from "../prefixIndex.ts";
 import type { GrantRow } from "../readModel.ts";
 import type { CredentialBookkeeping } from "./issuedCredentials.ts";
 import { type EidlLookup, nowSeconds, type OrgView, seconds } from "./lookup.ts";
@@ -59,6 +60,8 @@ interface CheckedItem {
   /** 0: now (the contract stamps the block time). */
   validFrom: number;
   validUntil: number;
+  /** Salts the hash of the caller name and purpose on chain; in the credential as `CallerSalt`. */
+  callerSalt: Hex;
 }
 
 export class Grants {
@@ -158,6 +161,7 @@ export class Grants {
       // A start in the past means now on chain; keep it so the credential says what the ledger records.
       validFrom: start > now ? start : 0,
       validUntil,
+      callerSalt: freshSalt(),
     };
   }
 
@@ -167,7 +171,7 @@ export class Grants {
     const parent = index
       .grantsCovering(c.prefix)
       .filter((g) => g.holder === c.issuer.org && index.isValid(g, at))
-      .sort((a, b) => b.prefix.length - a.prefix.length || Number(b.id) - Number(a.id))[0];
+      .sort((a, b) => b.prefix.length - a.prefix.length || chainOrder(b, a))[0];
     if (!parent) {
       throw new EidlError("EIDL_TN_NOT_HELD", `${c.issuer.did} holds no valid grant covering ${c.prefix} to pass on`, {
         field: `${c.field}.tnId`,
@@ -197,8 +201,9 @@ export class Grants {
       allowRedelegation: c.item.allowRedelegation ?? false,
       credentialHash,
       intendedUse: c.item.intendedUseOfAllocation ?? "",
-      callerName: c.item.callerName ?? "",
-      purpose: c.item.purpose ?? "",
+      callerHash: callerHashOf(c.callerSalt, c.item.callerName ?? "", c.item.purpose ?? ""),
+      // A fresh salt per write (the API takes no idempotency key): the id is computed from it before sending.
+      salt: freshSalt(),
     };
   }
 
@@ -210,6 +215,7 @@ export class Grants {
       kind,
       ...(c.item.callerName ? { callerName: c.item.callerName } : {}),
       ...(c.item.purpose ? { purpose: c.item.purpose } : {}),
+      ...(c.item.callerName || c.item.purpose ? { callerSalt: c.callerSalt } : {}),
       ...(c.item.intendedUseOfAllocation ? { intendedUse: c.item.intendedUseOfAllocation } : {}),
       validStart: new Date((c.validFrom || nowSeconds()) * 1000).toISOString(),
       ...(c.validUntil ? { validEnd: new Date(c.validUntil * 1000).toISOString() } : {}),

@@ -7,7 +7,7 @@ import { formatDid, normaliseDid, parseEthrDid } from "../../core/identity/didEt
 import { IdentityError } from "../../core/identity/errors.ts";
 import { EidlError } from "../errors.ts";
 import { parsePrefix, TnFormatError } from "../prefix.ts";
-import type { EidlReadModel, GrantRow, OrgRow } from "../readModel.ts";
+import type { EidlReadModel, GrantWithCaller, OrgRow } from "../readModel.ts";
 
 /** An organisation's row with its DID. */
 export type OrgView = OrgRow & { did: string };
@@ -82,7 +82,7 @@ export class EidlLookup {
     }
   }
 
-  async grant(grantId: string): Promise<GrantRow> {
+  async grant(grantId: string): Promise<GrantWithCaller> {
     const row = await this.readModel.grant(grantId);
     if (!row) throw notFound(`no grant ${grantId}`);
     return row;

@@ -8,7 +8,7 @@ import { EidlError } from "../errors.ts";
 import type { EidlLedger } from "../ledger.ts";
 import { mapSlice, type PageAsk } from "../paging.ts";
 import type { PrefixIndex } from "../prefixIndex.ts";
-import type { CustodyRow, GrantRow } from "../readModel.ts";
+import type { CustodyRow, GrantRow, GrantWithCaller } from "../readModel.ts";
 import { type EidlLookup, nowSeconds, seconds } from "./lookup.ts";
 
 /**
@@ -17,6 +17,20 @@ import { type EidlLookup, nowSeconds, seconds } from "./lookup.ts";
  * more is refused with EIDL_TOO_MANY_HOLDERS (the custody list pages through everything) rather than cut silently.
  */
 export const MAX_HOLDINGS = 64;
+
+/**
+ * The caller name and purpose of a grant, from the TN Authorization credential this agent issued: the chain keeps
+ * only their salted hash (issue 11, item 17), so an agent that did not issue the credential answers "".
+ */
+function callerOf(document: string | null): { callerName: string; purpose: string } {
+  if (document === null) return { callerName: "", purpose: "" };
+  const subject = (JSON.parse(document) as { credentialSubject?: Record<string, unknown> }).credentialSubject;
+  const tnAuthorization = (subject?.["TN Authorization"] ?? {}) as { CallerName?: unknown; Purpose?: unknown };
+  return {
+    callerName: typeof tnAuthorization.CallerName === "string" ? tnAuthorization.CallerName : "",
+    purpose: typeof tnAuthorization.Purpose === "string" ? tnAuthorization.Purpose : "",
+  };
+}
 
 export interface HoldingView {
   grantId: string;
@@ -151,8 +165,9 @@ export class GrantReads {
     }
   }
 
-  #grantOut(row: GrantRow) {
+  #grantOut(row: GrantWithCaller) {
     const { lookup } = this.#o;
+    const caller = callerOf(row.credential_document);
     return {
       grantId: String(row.id),
       parentGrantId: row.parent_id === null ? null : String(row.parent_id),
@@ -165,8 +180,8 @@ export class GrantReads {
       credentialHash: row.credential_hash as Hex,
       status: Number(row.revoked_at) === 0 ? "active" : "revoked",
       revokeReason: row.revoke_reason === null ? null : reasonNameOf(Number(row.revoke_reason)),
-      callerName: row.caller_name,
-      purpose: row.purpose,
+      callerName: caller.callerName,
+      purpose: caller.purpose,
       intendedUseOfAllocation: row.intended_use,
       txHash: row.tx_hash as Hex,
     };
