@@ -1,7 +1,15 @@
 // What travels inside the ciphertexts (never on chain in the clear). Versioned so either side can refuse what it
-// does not understand.
+// does not understand. Each kind is padded to one size before encryption (crypto/padding.ts): every request has the
+// same ciphertext length whatever its services, every answer whatever its outcome.
 import type { AnswerOutcome } from "./policy.ts";
 import type { Service } from "./subscribers/register.ts";
+
+/**
+ * Padded plaintext sizes. The largest request (15-digit IMSI, 6-digit PLMNs, a 43-character kid, all five services)
+ * is 181 bytes and the largest answer (outcome "roaming-not-allowed") 136: both fit with room for a field or two.
+ */
+export const REQUEST_PLAINTEXT_BYTES = 256;
+export const ANSWER_PLAINTEXT_BYTES = 256;
 
 /** VPMN -> HPMN, encrypted to the HPMN's key. */
 // The request id is not repeated inside: it is the JWE's `apv`, bound into the content key, and each side checks it

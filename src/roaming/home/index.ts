@@ -16,7 +16,7 @@ import type { EncryptionKeyRing } from "../crypto/keyRing.ts";
 import { PairKeyCache, requestTag } from "../crypto/pseudonym.ts";
 import { batchGas, encodeSubmitAnswers } from "../exchange.ts";
 import type { OperatorDirectory } from "../operators.ts";
-import type { AnswerPayload, RequestPayload } from "../payloads.ts";
+import { ANSWER_PLAINTEXT_BYTES, type AnswerPayload, type RequestPayload } from "../payloads.ts";
 import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "../policy.ts";
 import type { LedgerRequestRow, RoamingReadModel } from "../readModel.ts";
 import { noServices, SERVICES, type Service, type SubscriberRegister } from "../subscribers/register.ts";
@@ -194,9 +194,10 @@ export class HomeResponder {
     }
     const answers: Array<{ requestId: Hex; ciphertext: string }> = [];
     for (const group of byRecipient.values()) {
-      const sealed = sealBatch(
+      const sealed = await sealBatch(
         (group[0] as QueuedAnswer).recipient,
         group.map((g) => ({ itemId: g.requestId, payload: g.payload })),
+        { paddedBytes: ANSWER_PLAINTEXT_BYTES },
       );
       group.forEach((g, i) => {
         answers.push({ requestId: g.requestId, ciphertext: sealed[i] as string });
