@@ -5,11 +5,13 @@ import type { AnswerOutcome } from "./policy.ts";
 import type { Service } from "./subscribers/register.ts";
 
 /**
- * Padded plaintext sizes. The largest request (15-digit IMSI, 6-digit PLMNs, a 43-character kid, all five services)
- * is 181 bytes and the largest answer (outcome "roaming-not-allowed") 136: both fit with room for a field or two.
+ * Padded plaintext sizes, as small as the largest payload allows (every padded byte is calldata and log data on chain):
+ * the largest request (15-digit IMSI, two 6-digit PLMNs, the 43-character kid, all five services) is 181 bytes, the
+ * largest answer (outcome "roaming-not-allowed") 136. Compact JWEs of 658 and 616 characters. A payload that grows (a
+ * new field) is refused at encryption until its size here grows with it.
  */
-export const REQUEST_PLAINTEXT_BYTES = 256;
-export const ANSWER_PLAINTEXT_BYTES = 256;
+export const REQUEST_PLAINTEXT_BYTES = 192;
+export const ANSWER_PLAINTEXT_BYTES = 160;
 
 /** VPMN -> HPMN, encrypted to the HPMN's key. */
 // The request id is not repeated inside: it is the JWE's `apv`, bound into the content key, and each side checks it

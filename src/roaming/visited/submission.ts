@@ -1,7 +1,7 @@
 // The visited side's writes to the RoamingExchange: requests batched per home operator (each sealed to its key with
-// its own ephemeral key, padded to one size), activations and refusals, and expiries, each batched (batcher.ts) and sent through the
-// outbox; once a batch is mined its sessions are updated in one statement. A refused request batch fails its
-// sessions (recorded, waiters woken) instead of leaving them queued.
+// its own ephemeral key, padded to one size), activations and refusals, and expiries, each batched (batcher.ts) and
+// sent through the outbox; once a batch is mined its sessions are updated in one statement. A refused request batch
+// (or one that cannot be sealed) fails its sessions (recorded, waiters woken) instead of leaving them queued.
 import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
