@@ -32,6 +32,9 @@ export const ANSWER_OUTCOMES = [
   "no-agreement",
   "invalid-request",
   "undecryptable",
+  // Over the per-visited-operator quota (home/quota.ts): decided before the request is opened, so it says nothing
+  // about the subscriber.
+  "throttled",
 ] as const;
 export type AnswerOutcome = (typeof ANSWER_OUTCOMES)[number];
 

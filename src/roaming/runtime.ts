@@ -3,7 +3,9 @@ import type { AgentContext } from "../agent/domain.ts";
 import { CiphertextSource } from "./ciphertexts.ts";
 import { EncryptionKeyRing } from "./crypto/keyRing.ts";
 import { HomeResponder } from "./home/index.ts";
+import { VpmnQuota } from "./home/quota.ts";
 import { OperatorKeys } from "./keys.ts";
+import { RoamingMetrics } from "./metrics.ts";
 import { NetworkClaims } from "./networks.ts";
 import { OperatorDirectory } from "./operators.ts";
 import { PolicyStore } from "./policy.ts";
@@ -20,6 +22,9 @@ export interface RoamingSettings {
   batchMaxDelayMs: number;
   batchMaxInFlight: number;
   keyGraceSeconds: number;
+  /** Requests the home agent answers per visited operator per window; the excess is answered "throttled". */
+  vpmnQuota: number;
+  vpmnQuotaWindowSeconds: number;
 }
 
 const envInt = (name: string, fallback: number) => {
@@ -36,6 +41,9 @@ export function roamingSettings(): RoamingSettings {
     batchMaxDelayMs: envInt("TELCO_ROAMING_BATCH_DELAY_MS", 50),
     batchMaxInFlight: envInt("TELCO_ROAMING_BATCH_IN_FLIGHT", 4),
     keyGraceSeconds: envInt("TELCO_ROAMING_KEY_GRACE", Math.max(600, requestTtlSeconds * 2)),
+    // 1,000 a second sustained from one visited operator: above what the benchmarks offer one pair, far below a flood.
+    vpmnQuota: envInt("TELCO_ROAMING_VPMN_QUOTA", 60_000),
+    vpmnQuotaWindowSeconds: envInt("TELCO_ROAMING_VPMN_QUOTA_WINDOW", 60),
   };
 }
 
@@ -50,6 +58,7 @@ export interface RoamingRuntime {
   visited: VisitedService;
   home: HomeResponder;
   ciphertexts: CiphertextSource;
+  metrics: RoamingMetrics;
 }
 
 const runtimes = new WeakMap<AgentContext, Promise<RoamingRuntime>>();
@@ -78,6 +87,7 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
   const register = new SqlSubscriberRegister(context.store);
   const policy = new PolicyStore(new PolicyRepository(context.store));
   const ciphertexts = new CiphertextSource(context.chain, exchange);
+  const metrics = new RoamingMetrics();
   const batch = {
     maxSize: settings.batchMaxSize,
     maxDelayMs: settings.batchMaxDelayMs,
@@ -124,8 +134,11 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
       policy,
       batch,
       ciphertexts,
+      quota: new VpmnQuota({ limit: settings.vpmnQuota, windowSeconds: settings.vpmnQuotaWindowSeconds }),
+      metrics,
       sync,
     }),
     ciphertexts,
+    metrics,
   };
 }

@@ -1,16 +1,20 @@
 // Operator encryption keys (in a real keystore in a temp dir), JWE to a peer, pairwise tags: real P-256 and jose.
+// Also: fixed ciphertext lengths (issue 11, item 1), one ephemeral key per message and full GCM tags only (item 8).
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { CompactEncrypt, compactDecrypt, importJWK } from "jose";
+import { CompactEncrypt, compactDecrypt, decodeProtectedHeader, importJWK } from "jose";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
 import { JweOpener, sealBatch } from "../../src/roaming/crypto/jwe.ts";
 import { type EncryptionPublicJwk, thumbprintOf } from "../../src/roaming/crypto/jwk.ts";
 import { EncryptionKeyRing } from "../../src/roaming/crypto/keyRing.ts";
 import { derivePairKey, requestTag } from "../../src/roaming/crypto/pseudonym.ts";
+import { ANSWER_PLAINTEXT_BYTES, REQUEST_PLAINTEXT_BYTES } from "../../src/roaming/payloads.ts";
+import { ANSWER_OUTCOMES } from "../../src/roaming/policy.ts";
+import { SERVICES } from "../../src/roaming/subscribers/register.ts";
 
 const dirs: string[] = [];
 after(async () => {
@@ -24,8 +28,16 @@ async function ring(passphrase = "pass") {
 }
 
 async function encryptTo(recipient: EncryptionPublicJwk, payload: unknown) {
-  return sealBatch(recipient, [{ itemId: "0xabc", payload }])[0]!;
+  return (await sealBatch(recipient, [{ itemId: "0xabc", payload }], { paddedBytes: 256 }))[0]!;
 }
+/** A P-256 key pair held by the test (jose needs the private key to open). */
+function testKey() {
+  const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const { x, y } = pair.publicKey.export({ format: "jwk" }) as { x: string; y: string };
+  const jwk: EncryptionPublicJwk = { kty: "EC", crv: "P-256", x, y, kid: thumbprintOf(x, y) };
+  return { privateKey: pair.privateKey, jwk };
+}
+const requestIdOf = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
 async function decryptWith<T>(r: EncryptionKeyRing, jwe: string) {
   return new JweOpener(r).open<T>(jwe);
 }
@@ -33,14 +45,16 @@ async function decryptWith<T>(r: EncryptionKeyRing, jwe: string) {
 describe("roaming crypto", () => {
   it("batch JWEs are standard: jose opens ours and we open jose's", async () => {
     // jose needs a private key to open: seal to a key the test holds, in the very format we send to peers.
-    const peer = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const pj = peer.publicKey.export({ format: "jwk" }) as { x: string; y: string };
-    const peerJwk: EncryptionPublicJwk = { kty: "EC", crv: "P-256", x: pj.x, y: pj.y, kid: thumbprintOf(pj.x, pj.y) };
-    const jwes = sealBatch(peerJwk, [
-      { itemId: `0x${"01".repeat(32)}`, payload: { imsi: "240011234567890" } },
-      { itemId: `0x${"02".repeat(32)}`, payload: { imsi: "240011234567891" } },
-    ]);
-    const { plaintext, protectedHeader } = await compactDecrypt(jwes[1]!, peer.privateKey);
+    const { privateKey, jwk: peerJwk } = testKey();
+    const jwes = await sealBatch(
+      peerJwk,
+      [
+        { itemId: `0x${"01".repeat(32)}`, payload: { imsi: "240011234567890" } },
+        { itemId: `0x${"02".repeat(32)}`, payload: { imsi: "240011234567891" } },
+      ],
+      { paddedBytes: REQUEST_PLAINTEXT_BYTES },
+    );
+    const { plaintext, protectedHeader } = await compactDecrypt(jwes[1]!, privateKey);
     assert.equal(JSON.parse(new TextDecoder().decode(plaintext)).imsi, "240011234567891");
     assert.equal(protectedHeader.kid, peerJwk.kid);
     // And our opener, whose key is in the keystore, opens what jose encrypted to it.
@@ -51,8 +65,98 @@ describe("roaming crypto", () => {
       .setProtectedHeader({ alg: "ECDH-ES", enc: "A256GCM", kid: key.kid })
       .encrypt(await importJWK({ kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, "ECDH-ES"));
     assert.equal(new JweOpener(home).open<{ n: number }>(byJose).payload.n, 7);
-    const ours = sealBatch(jwk, [{ itemId: `0x${"01".repeat(32)}`, payload: { imsi: "240011234567890" } }]);
+    const ours = await sealBatch(jwk, [{ itemId: `0x${"01".repeat(32)}`, payload: { imsi: "240011234567890" } }], {
+      paddedBytes: REQUEST_PLAINTEXT_BYTES,
+    });
     assert.equal(new JweOpener(home).open<{ imsi: string }>(ours[0]!).itemId, `0x${"01".repeat(32)}`);
+    // jose's own apv too (it is what binds a ciphertext to its request).
+    const withApv = await new CompactEncrypt(new TextEncoder().encode('{"n":8}'))
+      .setProtectedHeader({ alg: "ECDH-ES", enc: "A256GCM", kid: key.kid })
+      .setKeyManagementParameters({ apv: Buffer.from("07".repeat(32), "hex") })
+      .encrypt(await importJWK({ kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, "ECDH-ES"));
+    assert.equal(new JweOpener(home).open(withApv).itemId, `0x${"07".repeat(32)}`);
+  });
+
+  it("every message of a batch has its own ephemeral key (RFC 7518 section 4.6)", async () => {
+    const { jwk } = testKey();
+    const jwes = await sealBatch(
+      jwk,
+      Array.from({ length: 50 }, (_, i) => ({ itemId: requestIdOf(i), payload: { n: i } })),
+      { paddedBytes: REQUEST_PLAINTEXT_BYTES },
+    );
+    const epks = jwes.map((j) => {
+      const { epk } = decodeProtectedHeader(j) as { epk: { x: string; y: string } };
+      return `${epk.x}.${epk.y}`;
+    });
+    assert.equal(new Set(epks).size, jwes.length, "one ephemeral key per message");
+  });
+
+  it("refuses a JWE whose GCM tag is cut to 4 bytes, as jose does", async () => {
+    const { ring: home } = await ring();
+    const key = await home.rotate(600);
+    const [jwe] = await sealBatch(home.publicJwk(key.kid), [{ itemId: requestIdOf(1), payload: { n: 1 } }], {
+      paddedBytes: ANSWER_PLAINTEXT_BYTES,
+    });
+    const parts = jwe!.split(".");
+    assert.equal(new JweOpener(home).open<{ n: number }>(jwe!).payload.n, 1);
+    // The first 4 bytes of the genuine tag: a lenient GCM accepts them (and a forger needs only 2^32 tries).
+    parts[4] = Buffer.from(parts[4]!, "base64url").subarray(0, 4).toString("base64url");
+    assert.throws(() => new JweOpener(home).open(parts.join(".")), { code: "ROAMING_DECRYPT_FAILED" });
+    // jose refuses it too.
+    const { privateKey, jwk } = testKey();
+    const [forJose] = await sealBatch(jwk, [{ itemId: requestIdOf(1), payload: { n: 1 } }], { paddedBytes: 256 });
+    const joseParts = forJose!.split(".");
+    joseParts[4] = Buffer.from(joseParts[4]!, "base64url").subarray(0, 4).toString("base64url");
+    await assert.rejects(compactDecrypt(joseParts.join("."), privateKey));
+  });
+
+  it("every answer outcome and every service set seals to one ciphertext length; so does every request", async () => {
+    const { jwk } = testKey();
+    const subsets = Array.from({ length: 2 ** SERVICES.length }, (_, mask) =>
+      SERVICES.filter((_s, i) => (mask >> i) & 1),
+    );
+    const answers = ANSWER_OUTCOMES.flatMap((outcome) =>
+      subsets.map((granted, i) => ({
+        itemId: requestIdOf(i),
+        payload: {
+          v: 1,
+          outcome,
+          services: Object.fromEntries(SERVICES.map((s) => [s, granted.includes(s) ? 1 : 0])),
+          validUntil: new Date(Date.now() + i * 3_600_000).toISOString(),
+        },
+      })),
+    );
+    const answerLengths = new Map<number, string>();
+    for (const [i, jwe] of (await sealBatch(jwk, answers, { paddedBytes: ANSWER_PLAINTEXT_BYTES })).entries()) {
+      answerLengths.set(jwe.length, (answers[i]!.payload as { outcome: string }).outcome);
+    }
+    assert.equal(answerLengths.size, 1, `answer lengths by outcome: ${JSON.stringify([...answerLengths])}`);
+    const requests = subsets.flatMap((services, i) =>
+      ["00101", "001030"].map((homePlmn) => ({
+        itemId: requestIdOf(i),
+        payload: {
+          v: 1,
+          imsi: `${homePlmn}${"1".repeat(15 - homePlmn.length)}`,
+          homePlmn,
+          visitedPlmn: "001030",
+          visitedKid: jwk.kid,
+          services,
+        },
+      })),
+    );
+    const requestLengths = new Map<number, string>();
+    for (const [i, jwe] of (await sealBatch(jwk, requests, { paddedBytes: REQUEST_PLAINTEXT_BYTES })).entries()) {
+      requestLengths.set(jwe.length, JSON.stringify((requests[i]!.payload as { services: string[] }).services));
+    }
+    assert.equal(requestLengths.size, 1, `request lengths by services: ${JSON.stringify([...requestLengths])}`);
+  });
+
+  it("refuses to encrypt a payload over its padded size, naming both sizes", async () => {
+    const { jwk } = testKey();
+    await assert.rejects(
+      sealBatch(jwk, [{ itemId: requestIdOf(1), payload: { pad: "x".repeat(300) } }], { paddedBytes: 256 }),
+      /plaintext of 310 bytes is over its padded size of 256 bytes/,
+    );
   });
 
   it("keys live in the keystore: the kid is the RFC 7638 thumbprint, they decrypt after a reopen, no plain key on disk", async () => {

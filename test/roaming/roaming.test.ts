@@ -16,6 +16,7 @@ import {
   encodeSubmitRequests,
 } from "../../src/roaming/exchange.ts";
 import { OperatorDirectory } from "../../src/roaming/operators.ts";
+import { ANSWER_PLAINTEXT_BYTES, REQUEST_PLAINTEXT_BYTES } from "../../src/roaming/payloads.ts";
 import { RoamingReadModel } from "../../src/roaming/readModel.ts";
 import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
 import { eventually } from "../../testkit/eventually.ts";
@@ -215,7 +216,9 @@ describe("roaming authentication through the agents", () => {
         services: { voice: 1, sms: 1, data: 1, volte: 1, "5g": 1 },
         validUntil: new Date(Date.now() + 3_600_000).toISOString(),
       };
-      const [forB] = sealBatch(northKey, [{ itemId: b.requestId, payload: grant }]);
+      const [forB] = await sealBatch(northKey, [{ itemId: b.requestId, payload: grant }], {
+        paddedBytes: ANSWER_PLAINTEXT_BYTES,
+      });
       const tampered = `${forB!.slice(0, -30)}${forB!.slice(-30, -29) === "A" ? "B" : "A"}${forB!.slice(-29)}`;
       await c.op.south.agent.outbox.send({
         from: c.op.south.agent.config.memberAccount,
@@ -258,9 +261,10 @@ describe("roaming authentication through the agents", () => {
       services: ["voice"],
     });
     const ids = [1, 2].map((n) => `0x${String(n).padStart(2, "0")}${"ab".repeat(31)}` as Hex);
-    const sealed = sealBatch(
+    const sealed = await sealBatch(
       eastKey,
       ids.map((id) => ({ itemId: id, payload: payload(id) })),
+      { paddedBytes: REQUEST_PLAINTEXT_BYTES },
     );
     const flipped = `${sealed[0]!.slice(0, -30)}${sealed[0]!.slice(-30, -29) === "A" ? "B" : "A"}${sealed[0]!.slice(-29)}`;
     const expiresAt = BigInt(Math.floor(Date.now() / 1000) + 60);

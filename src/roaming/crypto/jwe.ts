@@ -1,24 +1,27 @@
 // JWE (RFC 7516 compact, RFC 7518 §4.6 "ECDH-ES" + "A256GCM") to an operator's published P-256 key.
 //
-// Each request and answer is its own JWE, readable by any JOSE library (jose decrypts them, see the tests). What makes
-// thousands per second affordable: all items of one batch share one ephemeral key (`epk`), so the sender does one
-// ECDH per batch, and `apv` carries the item's request id, so the Concat KDF still gives every item its own content
-// key. The recipient caches the ECDH result per (kid, epk). The protected header's `kid` names the recipient key (its
-// RFC 7638 thumbprint), so a recipient that rotated its key still opens requests encrypted to the retired one.
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  diffieHellman,
-  generateKeyPairSync,
-  randomBytes,
-} from "node:crypto";
+// Sealing is jose's: every message gets its own fresh ephemeral key (`epk`), as RFC 7518 §4.6 requires, and `apv`
+// carries the item's request id, which binds the ciphertext to that request. The protected header's `kid` names the
+// recipient key (its RFC 7638 thumbprint), so a recipient that rotated its key still opens requests encrypted to the
+// retired one. Every plaintext is padded to one fixed size per message kind (padding.ts), so the ciphertext length
+// says nothing about what is inside.
+//
+// Opening cannot be jose's: jose needs the recipient's private key, and ours never leaves the keystore, which does the
+// ECDH. So the opener does the rest of RFC 7518 §4.6 itself (Concat KDF, then AES-256-GCM) and is strict where a
+// lenient decoder is attackable: the full 16-byte GCM tag, a 12-byte IV, no `zip`, no `crit`. The tests check it
+// against jose in both directions.
+import { createDecipheriv, createHash } from "node:crypto";
+import { CompactEncrypt, importJWK } from "jose";
 import { RoamingError } from "../errors.ts";
 import type { EncryptionPublicJwk } from "./jwk.ts";
-import { publicKeyObjectOf } from "./jwk.ts";
 import type { EncryptionKeyRing } from "./keyRing.ts";
+import { padPlaintext } from "./padding.ts";
 
-const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
+const ALG = "ECDH-ES";
+const ENC = "A256GCM";
+const GCM_TAG_BYTES = 16;
+const GCM_IV_BYTES = 12;
+
 const lengthPrefixed = (bytes: Uint8Array) => {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(bytes.length);
@@ -44,40 +47,37 @@ const itemIdOf = (apv: Buffer) => (apv.length === 32 ? `0x${apv.toString("hex")}
 
 export interface SealItem {
   /**
-   * Goes into `apv` (Agreement PartyVInfo), as raw bytes when it is 0x-hex: the request id, which makes each item's
-   * content key distinct and binds the ciphertext to that request.
+   * Goes into `apv` (Agreement PartyVInfo), as raw bytes when it is 0x-hex: the request id, which binds the
+   * ciphertext to that request (it is part of the content key's derivation).
    */
   itemId: string;
   payload: unknown;
 }
 
-/** Encrypts every item to `recipient` with one shared ephemeral key; returns compact JWEs in the same order. */
-export function sealBatch(recipient: EncryptionPublicJwk, items: readonly SealItem[]): string[] {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const epk = publicKey.export({ format: "jwk" });
-  const z = diffieHellman({ privateKey, publicKey: publicKeyObjectOf(recipient) });
-  try {
-    return items.map((item) => {
-      const apv = itemIdBytes(item.itemId);
-      const header = {
-        alg: "ECDH-ES",
-        enc: "A256GCM",
-        kid: recipient.kid,
-        epk: { kty: "EC", crv: "P-256", x: epk.x, y: epk.y },
-        apv: b64u(apv),
-      };
-      const protectedB64 = b64u(JSON.stringify(header));
-      const cek = concatKdf(z, "A256GCM", Buffer.alloc(0), apv);
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", cek, iv);
-      cipher.setAAD(Buffer.from(protectedB64, "ascii"));
-      const ciphertext = Buffer.concat([cipher.update(JSON.stringify(item.payload), "utf8"), cipher.final()]);
-      cek.fill(0);
-      return `${protectedB64}..${b64u(iv)}.${b64u(ciphertext)}.${b64u(cipher.getAuthTag())}`;
-    });
-  } finally {
-    z.fill(0);
-  }
+export interface SealOptions {
+  /** The plaintext's padded size in bytes (payloads.ts names one per message kind); a larger payload is refused. */
+  paddedBytes: number;
+}
+
+/**
+ * Encrypts every item to `recipient`, each with its own ephemeral key; returns compact JWEs in the same order. A
+ * payload whose JSON exceeds `paddedBytes` throws before anything is encrypted.
+ */
+export async function sealBatch(
+  recipient: EncryptionPublicJwk,
+  items: readonly SealItem[],
+  options: SealOptions,
+): Promise<string[]> {
+  const plaintexts = items.map((item) => padPlaintext(item.payload, options.paddedBytes));
+  const key = await importJWK({ kty: "EC", crv: "P-256", x: recipient.x, y: recipient.y }, ALG);
+  return Promise.all(
+    items.map((item, i) =>
+      new CompactEncrypt(plaintexts[i] as Uint8Array)
+        .setProtectedHeader({ alg: ALG, enc: ENC, kid: recipient.kid })
+        .setKeyManagementParameters({ apv: itemIdBytes(item.itemId) })
+        .encrypt(key),
+    ),
+  );
 }
 
 export interface Opened<T> {
@@ -87,70 +87,76 @@ export interface Opened<T> {
   payload: T;
 }
 
-/** Opens compact JWEs addressed to keys of `ring`, caching the ECDH per ephemeral key (one per sender batch). */
+interface ProtectedHeader {
+  alg?: unknown;
+  enc?: unknown;
+  kid?: unknown;
+  apv?: unknown;
+  apu?: unknown;
+  zip?: unknown;
+  crit?: unknown;
+  epk?: { kty?: unknown; crv?: unknown; x?: unknown; y?: unknown };
+}
+
+const decryptFailed = (message: string, cause?: unknown) =>
+  new RoamingError("ROAMING_DECRYPT_FAILED", message, cause === undefined ? undefined : { cause });
+
+/** Opens compact JWEs addressed to keys of `ring`; the ECDH runs in the keystore. */
 export class JweOpener {
   readonly #ring: EncryptionKeyRing;
-  readonly #shared = new Map<string, Buffer>();
 
   constructor(ring: EncryptionKeyRing) {
     this.#ring = ring;
   }
 
   /**
-   * Tampering (any changed byte), another recipient, an unknown or dropped key: ROAMING_DECRYPT_FAILED or
-   * ROAMING_KEY_NOT_FOUND, never a partial result.
+   * Tampering (any changed byte), a shortened tag, another recipient, an unknown or dropped key:
+   * ROAMING_DECRYPT_FAILED or ROAMING_KEY_NOT_FOUND, never a partial result.
    */
   open<T>(jwe: string): Opened<T> {
     const parts = jwe.split(".");
-    if (parts.length !== 5 || parts[1] !== "") {
-      throw new RoamingError("ROAMING_DECRYPT_FAILED", "the ciphertext is not a compact ECDH-ES JWE");
-    }
+    if (parts.length !== 5 || parts[1] !== "") throw decryptFailed("the ciphertext is not a compact ECDH-ES JWE");
     const [protectedB64, , ivB64, ctB64, tagB64] = parts as [string, string, string, string, string];
-    let header: {
-      alg?: unknown;
-      enc?: unknown;
-      kid?: unknown;
-      apv?: unknown;
-      apu?: unknown;
-      epk?: { x?: string; y?: string };
-    };
+    let header: ProtectedHeader;
     try {
       header = JSON.parse(Buffer.from(protectedB64, "base64url").toString("utf8"));
     } catch (cause) {
-      throw new RoamingError("ROAMING_DECRYPT_FAILED", "the JWE header is not JSON", { cause });
+      throw decryptFailed("the JWE header is not JSON", cause);
     }
-    if (header.alg !== "ECDH-ES" || header.enc !== "A256GCM" || typeof header.kid !== "string") {
-      throw new RoamingError("ROAMING_DECRYPT_FAILED", "unexpected JWE algorithms or no kid");
+    if (header.alg !== ALG || header.enc !== ENC || typeof header.kid !== "string") {
+      throw decryptFailed("unexpected JWE algorithms or no kid");
     }
-    if (typeof header.epk?.x !== "string" || typeof header.epk?.y !== "string") {
-      throw new RoamingError("ROAMING_DECRYPT_FAILED", "the JWE has no ephemeral key");
+    if (header.zip !== undefined || header.crit !== undefined) throw decryptFailed("the JWE asks for zip or crit");
+    const epk = header.epk;
+    if (epk?.kty !== "EC" || epk.crv !== "P-256" || typeof epk.x !== "string" || typeof epk.y !== "string") {
+      throw decryptFailed("the JWE has no P-256 ephemeral key");
     }
-    // A dropped key opens nothing, even with its ECDH result still cached.
+    const iv = Buffer.from(ivB64, "base64url");
+    const tag = Buffer.from(tagB64, "base64url");
+    // A truncated tag makes forgery cheap (a 4-byte tag is 2^32 guesses): only the full one is accepted.
+    if (iv.length !== GCM_IV_BYTES || tag.length !== GCM_TAG_BYTES) {
+      throw decryptFailed(`the JWE needs a ${GCM_IV_BYTES}-byte IV and a ${GCM_TAG_BYTES}-byte tag`);
+    }
+    // A dropped key opens nothing.
     if (!this.#ring.has(header.kid)) {
       throw new RoamingError("ROAMING_KEY_NOT_FOUND", `no encryption key ${header.kid} (unknown or expired)`);
     }
-    const cacheKey = `${header.kid}|${header.epk.x}|${header.epk.y}`;
     try {
-      let z = this.#shared.get(cacheKey);
-      if (!z) {
-        z = this.#ring.sharedSecret(header.kid, { x: header.epk.x, y: header.epk.y });
-        if (this.#shared.size > 4096) this.#shared.clear();
-        this.#shared.set(cacheKey, z);
-      }
+      const z = this.#ring.sharedSecret(header.kid, { x: epk.x, y: epk.y });
       const apv = Buffer.from(typeof header.apv === "string" ? header.apv : "", "base64url");
       const apu = Buffer.from(typeof header.apu === "string" ? header.apu : "", "base64url");
-      const cek = concatKdf(z, "A256GCM", apu, apv);
-      const decipher = createDecipheriv("aes-256-gcm", cek, Buffer.from(ivB64, "base64url"));
+      const cek = concatKdf(z, ENC, apu, apv);
+      z.fill(0);
+      const decipher = createDecipheriv("aes-256-gcm", cek, iv, { authTagLength: GCM_TAG_BYTES });
       decipher.setAAD(Buffer.from(protectedB64, "ascii"));
-      decipher.setAuthTag(Buffer.from(tagB64, "base64url"));
+      decipher.setAuthTag(tag);
       const plain = Buffer.concat([decipher.update(Buffer.from(ctB64, "base64url")), decipher.final()]);
       cek.fill(0);
+      // Padding is trailing JSON whitespace: JSON.parse ignores it.
       return { kid: header.kid, itemId: itemIdOf(apv), payload: JSON.parse(plain.toString("utf8")) as T };
     } catch (cause) {
       if (cause instanceof RoamingError) throw cause;
-      throw new RoamingError("ROAMING_DECRYPT_FAILED", "the ciphertext does not open (tampered or not for us)", {
-        cause,
-      });
+      throw decryptFailed("the ciphertext does not open (tampered or not for us)", cause);
     }
   }
 }

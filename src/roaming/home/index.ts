@@ -15,11 +15,13 @@ import type { EncryptionPublicJwk } from "../crypto/jwk.ts";
 import type { EncryptionKeyRing } from "../crypto/keyRing.ts";
 import { PairKeyCache, requestTag } from "../crypto/pseudonym.ts";
 import { batchGas, encodeSubmitAnswers } from "../exchange.ts";
+import type { RoamingMetrics } from "../metrics.ts";
 import type { OperatorDirectory } from "../operators.ts";
-import type { AnswerPayload, RequestPayload } from "../payloads.ts";
+import { ANSWER_PLAINTEXT_BYTES, type AnswerPayload, type RequestPayload } from "../payloads.ts";
 import { type AnswerOutcome, type Decision, decide, type PolicyStore } from "../policy.ts";
 import type { LedgerRequestRow, RoamingReadModel } from "../readModel.ts";
 import { noServices, SERVICES, type Service, type SubscriberRegister } from "../subscribers/register.ts";
+import type { VpmnQuota } from "./quota.ts";
 import { type HomeRequestRecord, HomeRequestRepository } from "./repository.ts";
 
 export interface HomeResponderOptions {
@@ -36,6 +38,9 @@ export interface HomeResponderOptions {
   batch: { maxSize: number; maxDelayMs: number; maxInFlight: number };
   /** Reads request ciphertexts back from the chain for requests not met through an event (restart, pause). */
   ciphertexts: CiphertextSource;
+  /** Requests answered per visited operator per window; the excess is answered "throttled". */
+  quota: VpmnQuota;
+  metrics: RoamingMetrics;
   sync(): Promise<unknown>;
 }
 
@@ -44,6 +49,9 @@ interface QueuedAnswer {
   recipient: EncryptionPublicJwk;
   payload: AnswerPayload;
 }
+
+/** Outcomes decided without a readable request: answered to the VPMN's current key. */
+const UNREAD_OUTCOMES: readonly AnswerOutcome[] = ["undecryptable", "invalid-request", "throttled"];
 
 /** Requests the sweep picks up per pass. */
 const SWEEP_LIMIT = 5000;
@@ -127,14 +135,22 @@ export class HomeResponder {
     let homeKid = "";
     let decision: Decision;
     let invalid: AnswerOutcome | undefined;
-    try {
-      const opened = this.#opener.open<RequestPayload>(row.ciphertext);
-      request = opened.payload;
-      homeKid = opened.kid;
-      // The request id is bound into the content key (apv): a ciphertext lifted from another request fails here.
-      invalid = opened.itemId === row.request_id ? await this.#checkRequest(row, request, homeKid) : "invalid-request";
-    } catch {
-      invalid = "undecryptable";
+    // The quota is applied before anything is opened or looked up: a throttled answer is the same for every IMSI.
+    const accepted = this.#o.quota.take(vpmn, now);
+    this.#o.metrics.countHomeRequest(vpmn, accepted ? "accepted" : "throttled");
+    if (!accepted) {
+      invalid = "throttled";
+    } else {
+      try {
+        const opened = this.#opener.open<RequestPayload>(row.ciphertext);
+        request = opened.payload;
+        homeKid = opened.kid;
+        // The request id is bound into the content key (apv): a ciphertext lifted from another request fails here.
+        invalid =
+          opened.itemId === row.request_id ? await this.#checkRequest(row, request, homeKid) : "invalid-request";
+      } catch {
+        invalid = "undecryptable";
+      }
     }
     if (invalid || !request) {
       decision = { outcome: invalid ?? "undecryptable", services: noServices(), validitySeconds: 0 };
@@ -142,9 +158,9 @@ export class HomeResponder {
       const subscriber = await this.#o.register.lookup(request.imsi);
       decision = decide(subscriber, request.services, await this.#o.policy.get(), vpmn);
     }
-    // A well-formed request is answered to the key it names; a broken one to the VPMN's current key.
+    // A well-formed request is answered to the key it names; a broken or throttled one to the VPMN's current key.
     const recipient =
-      request && decision.outcome !== "undecryptable" && decision.outcome !== "invalid-request"
+      request && !UNREAD_OUTCOMES.includes(decision.outcome)
         ? await this.#o.directory.keyOf(vpmn, request.visitedKid)
         : await this.#o.directory.currentKeyOf(vpmn);
     const validUntil = new Date(now + decision.validitySeconds * 1000).toISOString();
@@ -194,9 +210,10 @@ export class HomeResponder {
     }
     const answers: Array<{ requestId: Hex; ciphertext: string }> = [];
     for (const group of byRecipient.values()) {
-      const sealed = sealBatch(
+      const sealed = await sealBatch(
         (group[0] as QueuedAnswer).recipient,
         group.map((g) => ({ itemId: g.requestId, payload: g.payload })),
+        { paddedBytes: ANSWER_PLAINTEXT_BYTES },
       );
       group.forEach((g, i) => {
         answers.push({ requestId: g.requestId, ciphertext: sealed[i] as string });

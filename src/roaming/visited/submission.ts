@@ -1,7 +1,7 @@
-// The visited side's writes to the RoamingExchange: requests batched per home operator (sealed to its key, one
-// ephemeral key per batch), activations and refusals, and expiries, each batched (batcher.ts) and sent through the
-// outbox; once a batch is mined its sessions are updated in one statement. A refused request batch fails its
-// sessions (recorded, waiters woken) instead of leaving them queued.
+// The visited side's writes to the RoamingExchange: requests batched per home operator (each sealed to its key with
+// its own ephemeral key, padded to one size), activations and refusals, and expiries, each batched (batcher.ts) and
+// sent through the outbox; once a batch is mined its sessions are updated in one statement. A refused request batch
+// (or one that cannot be sealed) fails its sessions (recorded, waiters woken) instead of leaving them queued.
 import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
@@ -9,7 +9,7 @@ import { Batcher } from "../batcher.ts";
 import { sealBatch } from "../crypto/jwe.ts";
 import type { EncryptionPublicJwk } from "../crypto/jwk.ts";
 import { batchGas, encodeExpire, encodeRecordActivations, encodeSubmitRequests } from "../exchange.ts";
-import type { RequestPayload } from "../payloads.ts";
+import { REQUEST_PLAINTEXT_BYTES, type RequestPayload } from "../payloads.ts";
 import type { SessionRepository } from "./repository.ts";
 import type { SessionWaiters } from "./waiters.ts";
 
@@ -72,12 +72,13 @@ export class VisitedSubmission {
 
   async #flushRequests(hpmn: string, items: QueuedRequest[]): Promise<void> {
     const recipient = (items[0] as QueuedRequest).recipient;
-    const sealed = sealBatch(
-      recipient,
-      items.map((i) => ({ itemId: i.requestId, payload: i.payload })),
-    );
     const ids = items.map((item) => item.requestId);
     try {
+      const sealed = await sealBatch(
+        recipient,
+        items.map((i) => ({ itemId: i.requestId, payload: i.payload })),
+        { paddedBytes: REQUEST_PLAINTEXT_BYTES },
+      );
       const receipt = await this.#o.outbox.send({
         from: this.#o.memberAccount,
         to: this.#o.exchange,
@@ -90,7 +91,7 @@ export class VisitedSubmission {
             ciphertext: sealed[i] as string,
           })),
         ),
-        ...batchGas("request", items.length, sealed as string[]),
+        ...batchGas("request", items.length, sealed),
         label: `roaming.submitRequests x${items.length}`,
       });
       await this.#o.sessions.submitted(ids, new Date().toISOString(), receipt.transactionHash);
