@@ -1,7 +1,6 @@
 // REST API of roaming, one file per role: the visited operator (routesVisited.ts: attach, sessions), the home
 // operator (routesHome.ts: subscribers, requests addressed to it, answer policy, a request's chain of events) and
 // setup (routesRegistry.ts: network codes through governance, encryption keys). Schemas in schemas.ts; no SQL here.
-import type { Registry } from "prom-client";
 import type { AgentContext } from "../agent/domain.ts";
 import type { ApiModule } from "../core/api/index.ts";
 import { registerHomeRoutes } from "./routesHome.ts";
@@ -14,12 +13,7 @@ export function roamingApiModule(rt: RoamingRuntime, context: AgentContext): Api
     name: "roaming",
     tags: [{ name: "roaming", description: "Roaming subscriber authentication between operators (EEA use case 1A)" }],
     register(app) {
-      // The server's metrics registry is attached to the app only once the server is built, after the modules
-      // register: the roaming counters join it when the agent starts listening.
-      app.addHook("onListen", async function () {
-        const registry = (this as unknown as { metricsRegistry?: Registry }).metricsRegistry;
-        if (registry) rt.metrics.registerIn(registry);
-      });
+      rt.metrics.registerIn(app.metricsRegistry);
       registerVisitedRoutes(app, rt);
       registerHomeRoutes(app, rt, context.config.memberAccount);
       registerRegistryRoutes(app, rt);

@@ -25,6 +25,7 @@ export function registerMetrics(app: ApiApp): Registry {
     );
   });
   app.addHook("onClose", async () => registry.clear());
+  app.decorate("metricsRegistry", registry);
 
   app.get(
     "/metrics",

@@ -6,7 +6,6 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { LogController } from "fastify";
 import type { DestinationStream, LoggerOptions } from "pino";
-import type { Registry } from "prom-client";
 import type { Store } from "../store/index.ts";
 import { apiKeyModule } from "./api-key-routes.ts";
 import { installAuthentication } from "./auth.ts";
@@ -34,7 +33,7 @@ export interface ApiServerOptions {
 /** Accepted incoming x-request-id values; anything else is replaced, so a client cannot inject into logs. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-export async function createApiServer(options: ApiServerOptions): Promise<ApiApp & { metricsRegistry: Registry }> {
+export async function createApiServer(options: ApiServerOptions): Promise<ApiApp> {
   const { store, member, version } = options;
   const logger =
     options.logger === false
@@ -88,7 +87,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
   app.get("/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () => app.swagger());
   // Routes are added after swagger so its onRoute hook sees them.
   registerHealthRoute(app, { version, memberId: member.id });
-  const metricsRegistry = registerMetrics(app);
+  registerMetrics(app);
 
   app.decorate("routeCatalog", [] as RouteCatalogEntry[]);
   for (const module of modules) {
@@ -111,5 +110,5 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     });
   }
   await app.ready();
-  return Object.assign(app, { metricsRegistry });
+  return app;
 }

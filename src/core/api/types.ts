@@ -7,6 +7,7 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from "fastify";
+import type { Registry } from "prom-client";
 import type { Principal, Role } from "./api-keys.ts";
 import type { HealthChecks } from "./health.ts";
 
@@ -55,5 +56,7 @@ declare module "fastify" {
     healthChecks: HealthChecks;
     /** Every route of every module, for the domain contract test and the docs. */
     routeCatalog: RouteCatalogEntry[];
+    /** This server's Prometheus registry (served at /metrics): a module adds its own metrics to it at register time. */
+    metricsRegistry: Registry;
   }
 }
