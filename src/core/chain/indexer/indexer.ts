@@ -16,7 +16,7 @@ import {
   toHex,
 } from "viem";
 import { DERIVED_DATA, type Queryable, type Store } from "../../store/store.ts";
-import type { ChainClient } from "../client.ts";
+import { type ChainClient, isTransportError } from "../client.ts";
 import { ChainError, ChainUnavailableError } from "../errors.ts";
 import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
@@ -521,15 +521,4 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       return () => rewindListeners.delete(listener);
     },
   };
-}
-
-/** viem's errors for a node that could not be reached or did not answer (as opposed to an answer that refused). */
-function isTransportError(error: unknown): boolean {
-  const names = ["HttpRequestError", "TimeoutError", "WebSocketRequestError", "SocketClosedError"];
-  for (let e: unknown = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
-    if (names.includes(e.name)) return true;
-    if ((e as NodeJS.ErrnoException).code === "ECONNREFUSED" || (e as NodeJS.ErrnoException).code === "ECONNRESET")
-      return true;
-  }
-  return false;
 }
