@@ -140,6 +140,8 @@ describe("durability of acknowledged writes through the API, devnet and agents k
     assert.equal(receipts, acks.length, "every acknowledged write has a successful receipt");
     assert.equal(events, acks.length, "every acknowledged write's GrantRecorded event is on chain");
     assert.equal(idsEqual, acks.length, `every acknowledged id is the chain's id: ${wrong.join("; ")}`);
+    const internal = [...refused].filter(([failure]) => /^5\d\d/.test(failure) && !failure.startsWith("503"));
+    assert.deepEqual(internal, [], "an outage is answered 503 CHAIN_UNAVAILABLE, never 500");
     assert.equal(readModelDifferences, 0, `every read model equals the chain: ${JSON.stringify(sample)}`);
   });
 });

@@ -8,6 +8,7 @@ import {
   type Abi,
   type AbiEvent,
   type Address,
+  BlockNotFoundError,
   formatLog,
   type Hex,
   type Log,
@@ -110,6 +111,8 @@ export interface Indexer {
 }
 
 const CHECKPOINTS_KEPT = 64;
+/** Syncs tried in a row while blocks vanish under them before the chain is reported unavailable. */
+const CHAIN_MOVED_ATTEMPTS = 3;
 const JOURNAL_BYTES_MAX = 256;
 
 /**
@@ -405,7 +408,19 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   let range = maxRange;
   const sync = async (): Promise<number> => {
     try {
-      return await syncRanges();
+      // A block the head promised is gone: the node went back (a restore, a reorganisation) while this sync ran. The
+      // next sync reads the new head and rewinds; a chain that keeps moving back is reported as unavailable.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await syncRanges();
+        } catch (error) {
+          if (!(error instanceof BlockNotFoundError)) throw error;
+          logger.warn({ indexer: name, attempt }, `${error.shortMessage}: the chain went back during the sync`);
+          if (attempt === CHAIN_MOVED_ATTEMPTS) {
+            throw new ChainUnavailableError(`the chain kept going back during indexing (${error.shortMessage})`, error);
+          }
+        }
+      }
     } catch (error) {
       // A node that does not answer is an outage, whatever the transport said (callers answer 503, not 500).
       if (error instanceof ChainError || !isTransportError(error)) throw error;
