@@ -50,9 +50,10 @@ describe("identity consistency check", () => {
     const report = await check();
     assert.equal(report.differenceCount, 1);
     const [difference] = report.differences;
-    assert.equal(difference?.domain, "identity");
-    assert.equal(difference?.key, hosted.did);
-    assert.deepEqual(difference?.readModel, { controller: "0x00000000000000000000000000000000000000cc" });
-    assert.match((difference?.chain as { controller: string }).controller, /^0x[0-9a-f]{40}$/);
+    assert.ok(difference);
+    assert.equal(difference.domain, "identity");
+    assert.equal(difference.key, hosted.did);
+    assert.deepEqual(difference.readModel, { controller: "0x00000000000000000000000000000000000000cc" });
+    assert.match((difference.chain as { controller: string }).controller, /^0x[0-9a-f]{40}$/);
   });
 });
