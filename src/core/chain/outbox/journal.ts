@@ -134,14 +134,22 @@ export async function markSent(db: Queryable, id: string): Promise<void> {
   ]);
 }
 
-/** Entries of `sender` below `nonce` the journal holds as mined or reverted: reconciliation checks their receipts. */
-export async function settledBelowNonce(db: Queryable, sender: Address, nonce: number): Promise<JournalEntry[]> {
+/**
+ * The newest `limit` entries of `sender` below `nonce` the journal holds as mined or reverted, in nonce order:
+ * reconciliation checks their receipts.
+ */
+export async function settledBelowNonce(
+  db: Queryable,
+  sender: Address,
+  nonce: number,
+  limit: number,
+): Promise<JournalEntry[]> {
   const rows = await db.query<Row>(
     `SELECT ${COLUMNS} FROM chain_outbox WHERE sender = $1 AND nonce < $2 AND status IN ('mined', 'reverted')
-     ORDER BY nonce`,
-    [sender.toLowerCase(), nonce],
+     ORDER BY nonce DESC LIMIT $3`,
+    [sender.toLowerCase(), nonce, limit],
   );
-  return rows.map(toEntry);
+  return rows.map(toEntry).reverse();
 }
 
 /**

@@ -76,6 +76,11 @@ export interface OutboxStats {
 
 const GAS_MARGIN_PERCENT = 125n;
 const RECONCILE_CONCURRENCY = 16;
+/**
+ * Settled entries per sender whose receipts reconciliation checks, newest first: a restore or a reorganisation loses
+ * the tail of the history, and checking every row a long-lived agent ever sent would hold up each start.
+ */
+const RECONCILE_WINDOW = 5000;
 const FEE_CACHE_MS = 5000;
 
 export function createOutbox(options: CreateOutboxOptions): Outbox {
@@ -330,9 +335,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       await journal.markSent(store, entry.id);
   };
 
-  /** Checks the entries journalled as settled below the chain's nonce: each must still have its receipt. */
+  /** Checks the newest entries journalled as settled below the chain's nonce: each must still have its receipt. */
   const reconcileSettled = async (sender: Address, chainNonce: number): Promise<number> => {
-    const settledEntries = await journal.settledBelowNonce(store, sender, chainNonce);
+    const settledEntries = await journal.settledBelowNonce(store, sender, chainNonce, RECONCILE_WINDOW);
     const lost: journal.JournalEntry[] = [];
     await forEachLimit(settledEntries, RECONCILE_CONCURRENCY, async (entry) => {
       counts.receiptsChecked++;
