@@ -56,6 +56,10 @@ export interface TestConsortium<A extends TestAgentEndpoint = TestAgent> {
   dir: string;
   manifestPath: string;
   agents: Record<string, A>;
+  /** Agent processes only: SIGKILL the member's agent (no clean shutdown) and wait for it to be gone. */
+  killAgent(name: string): Promise<void>;
+  /** Agent processes only: starts the member's agent again from its config; resolves once it answers healthy. */
+  startAgent(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +120,28 @@ export async function startTestConsortium(
   const agents: Record<string, TestAgent | TestAgentProcess> = {};
   const running: Agent[] = [];
   const children = new ChildSet();
+  const processes = new Map<string, { child: ChildProcess; url: string; configPath: string; logFile: string }>();
+  const processOf = (name: string) => {
+    const found = processes.get(name);
+    if (!found) throw new Error(`no agent process named "${name}" (only with agentProcesses: true)`);
+    return found;
+  };
+  const killAgent = async (name: string) => {
+    const { child } = processOf(name);
+    if (exited(child)) return;
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await gone;
+  };
+  const startAgent = async (name: string) => {
+    const found = processOf(name);
+    if (!exited(found.child)) throw new Error(`the agent "${name}" is still running`);
+    const child = children.spawn(found.configPath, found.logFile);
+    processes.set(name, { ...found, child });
+    await waitHealthy(name, found.url, child, found.logFile);
+    const agent = agents[name] as TestAgentProcess;
+    agent.pid = child.pid ?? 0;
+  };
   const stop = async () => {
     await Promise.allSettled([...running.map((a) => a.stop()), children.stopAll()]);
     await devnet.stop();
@@ -169,6 +195,7 @@ export async function startTestConsortium(
       await Promise.all(started.map((s) => waitHealthy(s.member.name, s.url, s.child, s.logFile)));
       for (const { member, child, url, adminKey, configPath, logFile } of started) {
         agents[member.name] = { pid: child.pid ?? 0, configPath, logFile, ...endpoint(url, adminKey) };
+        processes.set(member.name, { child, url, configPath, logFile });
       }
     } else {
       for (const { member, config } of homes) {
@@ -179,7 +206,7 @@ export async function startTestConsortium(
         agents[member.name] = { agent, ...endpoint(url, adminKey) };
       }
     }
-    return { devnet, dir, manifestPath, agents, stop };
+    return { devnet, dir, manifestPath, agents, killAgent, startAgent, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,6 +3,7 @@
 // transaction outbox, the event indexer (read model) and the REST API that the member's back office uses.
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
+import { Gauge } from "prom-client";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
@@ -136,6 +137,11 @@ async function assemble(
   invalidateOnRegistryEvents(resolver, indexer, didRegistry.address);
   // Dropped blocks may have changed any DID document: forget every cached resolution.
   indexer.onRewind(() => resolver.clear());
+  // Dropped blocks may have held this agent's own transactions: each journalled as mined must still have a receipt.
+  // Not awaited: the indexer goes on meanwhile, and whatever is sent again is indexed when mined.
+  indexer.onRewind(() => {
+    outbox.reconcile().catch((error) => chainLogger.warn({ error: String(error) }, "outbox reconciliation failed"));
+  });
   const dids = new DidService({
     keystore,
     txSender: outbox,
@@ -185,6 +191,18 @@ async function assemble(
       ...domainApis,
       consoleModule(),
     ],
+  });
+  new Gauge({
+    name: "outbox_reconciled_entries",
+    help: "Outbox entries journalled as mined that reconciliation checked against a receipt, and those the chain had lost (sent again with the same bytes, or signed again under a new nonce)",
+    labelNames: ["outcome"] as const,
+    registers: [app.metricsRegistry],
+    collect() {
+      const stats = outbox.stats();
+      this.set({ outcome: "checked" }, stats.receiptsChecked);
+      this.set({ outcome: "resent" }, stats.resent);
+      this.set({ outcome: "resigned" }, stats.resigned);
+    },
   });
   app.healthChecks.register("chain", async () => {
     const head = await chain.getBlockNumber();

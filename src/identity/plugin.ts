@@ -4,6 +4,7 @@
 import type { DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
 import { registerIdentityCommands } from "./cli.ts";
+import { identityDifferences } from "./consistency.ts";
 import { identityApiModule } from "./routes.ts";
 
 export const identityPlugin: DomainPlugin = {
@@ -22,6 +23,14 @@ export const identityPlugin: DomainPlugin = {
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,
     });
+  },
+  checkConsistency(context, blockNumber) {
+    return identityDifferences(
+      context.dids,
+      context.chain,
+      context.contractAddress("EthereumDIDRegistry"),
+      blockNumber,
+    );
   },
   registerCommands: registerIdentityCommands,
 };

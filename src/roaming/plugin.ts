@@ -4,6 +4,7 @@ import { type AbiEvent, getAbiItem, pad, toEventSelector } from "viem";
 import type { DomainPlugin } from "../agent/domain.ts";
 import { OperatorRegistry, RoamingExchange } from "../generated/contracts.ts";
 import { registerRoamingCommands } from "./cli.ts";
+import { roamingDifferences } from "./consistency.ts";
 import { ROAMING_ERRORS } from "./errors.ts";
 import { roamingMigrations } from "./migrations.ts";
 import { OPERATOR_REGISTRY, ROAMING_EXCHANGE, roamingProjection } from "./projection.ts";
@@ -59,6 +60,18 @@ export const roamingPlugin: DomainPlugin = {
       keys: runtime.keys,
       ciphertexts: runtime.ciphertexts,
     });
+  },
+  async checkConsistency(context, blockNumber) {
+    const runtime = await roamingRuntime(context);
+    return roamingDifferences(
+      runtime.readModel,
+      context.chain,
+      {
+        operatorRegistry: context.contractAddress(OPERATOR_REGISTRY),
+        consortium: context.contractAddress("ConsortiumRegistry"),
+      },
+      blockNumber,
+    );
   },
   registerCommands: registerRoamingCommands,
   seedSandbox: seedRoamingSandbox,

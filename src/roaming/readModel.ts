@@ -82,7 +82,7 @@ export interface HomeRequestView {
   requestedBlock: number;
 }
 
-interface ClaimRow {
+export interface ClaimRow {
   id: number;
   kind: string;
   plmn: string;
@@ -145,6 +145,18 @@ export class RoamingReadModel {
   allNetworks(): Promise<NetworkRow[]> {
     return this.#db.query<NetworkRow>(
       `SELECT plmn, operator, msin_ranges, since_block FROM roaming_networks ORDER BY plmn`,
+    );
+  }
+
+  /** Every operator identity (operator -> identity address), for the consistency check. */
+  allIdentities(): Promise<Array<{ operator: string; identity: string }>> {
+    return this.#db.query(`SELECT operator, identity FROM roaming_operator_identities ORDER BY operator`);
+  }
+
+  /** Every network proposal as projected, by id, for the consistency check. */
+  allClaims(): Promise<ClaimRow[]> {
+    return this.#db.query<ClaimRow>(
+      `SELECT id, kind, plmn, operator, proposer, deadline, msin_ranges, state, approvals FROM roaming_claims ORDER BY id`,
     );
   }
 

@@ -3,7 +3,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, encodeDeployData, encodeFunctionData, type Hex, HttpRequestError, pad, toHex } from "viem";
+import {
+  type Address,
+  BlockNotFoundError,
+  encodeDeployData,
+  encodeFunctionData,
+  type Hex,
+  HttpRequestError,
+  pad,
+  toHex,
+} from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { checkStateFile } from "../../src/core/chain/devnet/state-files.ts";
 import { ChainError } from "../../src/core/chain/errors.ts";
@@ -248,6 +257,38 @@ describe("event indexer", () => {
       assert.equal(error.code, "CHAIN_UNAVAILABLE");
       return true;
     });
+  });
+
+  it("syncs again when a block the head promised vanished during the sync (the node went back meanwhile)", async () => {
+    const index = indexer();
+    await index.syncOnce();
+    await write("record 40", "record", [40n]);
+    const head = await env.client.getBlockNumber({ cacheTime: 0 });
+    let vanished = 0;
+    const movingBack = new Proxy(env.client, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "getBlock") return value;
+        return async (args: { blockNumber?: bigint }) => {
+          if (args?.blockNumber === head && vanished === 0) {
+            vanished++;
+            throw new BlockNotFoundError({ blockNumber: head });
+          }
+          return value.call(target, args);
+        };
+      },
+    });
+    const moved = createIndexer({
+      store,
+      chain: movingBack,
+      sources: [{ name: "Recorder", address: recorder, abi: artifact.abi, fromBlock: deployBlock }],
+      projections: [projection],
+      logger: env.logger,
+    });
+    assert.equal(await moved.syncOnce(), 1, "40 indexed by the sync that followed");
+    assert.equal(vanished, 1);
+    assert.ok((await recorded()).includes(40));
+    assert.match(env.logger.text(), /could not be found.*: the chain went back during the sync/);
   });
 
   it("journals an event's arguments, recording byte strings over 256 bytes by their size", () => {

@@ -1,6 +1,6 @@
 // Connects to any Ethereum JSON-RPC node (the devnet or a Besu QBFT network) and refuses a node on the wrong chain.
 import { type Chain, createPublicClient, defineChain, http, type PublicClient, type Transport } from "viem";
-import { ChainIdMismatchError, ChainUnavailableError } from "./errors.ts";
+import { ChainError, ChainIdMismatchError, ChainUnavailableError } from "./errors.ts";
 
 export type ChainClient = PublicClient<Transport, Chain>;
 
@@ -37,5 +37,44 @@ export async function createChain(options: CreateChainOptions): Promise<ChainCli
     throw new ChainUnavailableError(`no answer from ${options.rpcUrl}`, error);
   }
   if (actual !== options.chainId) throw new ChainIdMismatchError(options.chainId, actual, `rpcUrl ${options.rpcUrl}`);
-  return client;
+  return outagesAsChainUnavailable(client);
+}
+
+/**
+ * The client whose every call reports a node that cannot be reached as ChainUnavailableError (an outage, answered
+ * 503 by the API) instead of viem's transport error wrapped in whatever the action adds (a contract read's
+ * ContractFunctionExecutionError, answered 500). Answers the node gave, reverts included, pass through unchanged.
+ */
+export function outagesAsChainUnavailable(client: ChainClient): ChainClient {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || property === "extend") return value;
+      let call = wrapped.get(property);
+      if (!call) {
+        call = (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (!(result instanceof Promise)) return result;
+          return result.catch((error: unknown) => {
+            if (error instanceof ChainError || !isTransportError(error)) throw error;
+            throw new ChainUnavailableError(String((error as Error).message ?? error).split("\n")[0] ?? "", error);
+          });
+        };
+        wrapped.set(property, call);
+      }
+      return call;
+    },
+  });
+}
+
+/** viem's errors for a node that could not be reached or did not answer (as opposed to an answer that refused). */
+export function isTransportError(error: unknown): boolean {
+  const names = ["HttpRequestError", "TimeoutError", "WebSocketRequestError", "SocketClosedError"];
+  for (let e: unknown = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    if (names.includes(e.name)) return true;
+    if ((e as NodeJS.ErrnoException).code === "ECONNREFUSED" || (e as NodeJS.ErrnoException).code === "ECONNRESET")
+      return true;
+  }
+  return false;
 }

@@ -8,6 +8,7 @@ import {
   type Abi,
   type AbiEvent,
   type Address,
+  BlockNotFoundError,
   formatLog,
   type Hex,
   type Log,
@@ -16,7 +17,7 @@ import {
   toHex,
 } from "viem";
 import { DERIVED_DATA, type Queryable, type Store } from "../../store/store.ts";
-import type { ChainClient } from "../client.ts";
+import { type ChainClient, isTransportError } from "../client.ts";
 import { ChainError, ChainUnavailableError } from "../errors.ts";
 import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
@@ -110,6 +111,8 @@ export interface Indexer {
 }
 
 const CHECKPOINTS_KEPT = 64;
+/** Syncs tried in a row while blocks vanish under them before the chain is reported unavailable. */
+const CHAIN_MOVED_ATTEMPTS = 3;
 const JOURNAL_BYTES_MAX = 256;
 
 /**
@@ -405,7 +408,19 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   let range = maxRange;
   const sync = async (): Promise<number> => {
     try {
-      return await syncRanges();
+      // A block the head promised is gone: the node went back (a restore, a reorganisation) while this sync ran. The
+      // next sync reads the new head and rewinds; a chain that keeps moving back is reported as unavailable.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await syncRanges();
+        } catch (error) {
+          if (!(error instanceof BlockNotFoundError)) throw error;
+          logger.warn({ indexer: name, attempt }, `${error.shortMessage}: the chain went back during the sync`);
+          if (attempt === CHAIN_MOVED_ATTEMPTS) {
+            throw new ChainUnavailableError(`the chain kept going back during indexing (${error.shortMessage})`, error);
+          }
+        }
+      }
     } catch (error) {
       // A node that does not answer is an outage, whatever the transport said (callers answer 503, not 500).
       if (error instanceof ChainError || !isTransportError(error)) throw error;
@@ -521,15 +536,4 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       return () => rewindListeners.delete(listener);
     },
   };
-}
-
-/** viem's errors for a node that could not be reached or did not answer (as opposed to an answer that refused). */
-function isTransportError(error: unknown): boolean {
-  const names = ["HttpRequestError", "TimeoutError", "WebSocketRequestError", "SocketClosedError"];
-  for (let e: unknown = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
-    if (names.includes(e.name)) return true;
-    if ((e as NodeJS.ErrnoException).code === "ECONNREFUSED" || (e as NodeJS.ErrnoException).code === "ECONNRESET")
-      return true;
-  }
-  return false;
 }

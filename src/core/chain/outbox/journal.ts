@@ -133,3 +133,37 @@ export async function markSent(db: Queryable, id: string): Promise<void> {
     new Date().toISOString(),
   ]);
 }
+
+/**
+ * The newest `limit` entries of `sender` below `nonce` the journal holds as mined or reverted, in nonce order:
+ * reconciliation checks their receipts.
+ */
+export async function settledBelowNonce(
+  db: Queryable,
+  sender: Address,
+  nonce: number,
+  limit: number,
+): Promise<JournalEntry[]> {
+  const rows = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM chain_outbox WHERE sender = $1 AND nonce < $2 AND status IN ('mined', 'reverted')
+     ORDER BY nonce DESC LIMIT $3`,
+    [sender.toLowerCase(), nonce, limit],
+  );
+  return rows.map(toEntry).reverse();
+}
+
+/**
+ * The entry's transaction signed again under a new nonce (its old nonce went to another transaction): same id, so
+ * whoever holds the ticket follows the new hash.
+ */
+export async function replaceSigned(
+  db: Queryable,
+  id: string,
+  signed: { nonce: number; rawTx: Hex; hash: Hex },
+): Promise<void> {
+  await db.exec(
+    `UPDATE chain_outbox SET nonce = $2, raw_tx = $3, tx_hash = $4, status = 'journalled', block_number = NULL,
+       error = NULL, updated_at = $5 WHERE id = $1`,
+    [id, signed.nonce, signed.rawTx, signed.hash, new Date().toISOString()],
+  );
+}

@@ -8,6 +8,7 @@ import {
   type Hex,
   isAddress,
   isHex,
+  parseTransaction,
   type TransactionReceipt,
   TransactionReceiptNotFoundError,
   toHex,
@@ -46,17 +47,40 @@ export interface CreateOutboxOptions {
 }
 
 export interface Outbox extends TxSender {
-  /** Runs recover() and starts the receipt-watch loop. */
+  /** Runs reconcile() and starts the receipt-watch loop. */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Broadcasts again, in nonce order, every journalled tx the chain has not mined; returns how many. */
   recover(): Promise<number>;
+  /**
+   * recover(), then checks every entry journalled as mined or reverted against its receipt: one the chain lost
+   * (a restore, a reorganisation) is broadcast again, or signed again under a new nonce when another transaction
+   * took its nonce. Runs at start and whenever the node went back; returns how many were sent again.
+   */
+  reconcile(): Promise<number>;
+  /** What reconciliation found since the outbox was created. */
+  stats(): OutboxStats;
   /** Resolves when nothing journalled is waiting to be mined. */
   drain(timeoutMs?: number): Promise<void>;
   entry(id: string): Promise<journal.JournalEntry | undefined>;
 }
 
+export interface OutboxStats {
+  /** Entries journalled as mined or reverted whose receipt reconciliation looked up. */
+  receiptsChecked: number;
+  /** Settled entries the chain lost, broadcast again with their journalled bytes (their nonce was still free). */
+  resent: number;
+  /** Settled entries the chain lost whose nonce another transaction took: signed again under a new nonce. */
+  resigned: number;
+}
+
 const GAS_MARGIN_PERCENT = 125n;
+const RECONCILE_CONCURRENCY = 16;
+/**
+ * Settled entries per sender whose receipts reconciliation checks, newest first: a restore or a reorganisation loses
+ * the tail of the history, and checking every row a long-lived agent ever sent would hold up each start.
+ */
+const RECONCILE_WINDOW = 5000;
 const FEE_CACHE_MS = 5000;
 
 export function createOutbox(options: CreateOutboxOptions): Outbox {
@@ -82,6 +106,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   let lastHead: { number: bigint; hash: Hex } | undefined;
   let nodeWasDown = false;
   let recovering: Promise<number> | undefined;
+  const counts: OutboxStats = { receiptsChecked: 0, resent: 0, resigned: 0 };
   let passesStarted = 0;
   let passesDone = 0;
   /** The watch's pause while nothing is waiting to be mined (grows while polling; see idlePollMs). */
@@ -163,6 +188,25 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     }
   };
 
+  const sign = (
+    account: ReturnType<AccountSource["account"]>,
+    feeData: FeeFields,
+    fields: { nonce: number; gas: bigint; to: Address | undefined; data: Hex; value: bigint },
+  ): Promise<Hex> => {
+    const base = { chainId, ...fields };
+    return signTransaction(
+      account,
+      feeData.type === "legacy"
+        ? { ...base, type: "legacy", gasPrice: feeData.gasPrice }
+        : {
+            ...base,
+            type: "eip1559",
+            maxFeePerGas: feeData.maxFeePerGas,
+            maxPriorityFeePerGas: feeData.maxPriorityFeePerGas,
+          },
+    );
+  };
+
   const submit = async (request: TxRequest): Promise<TxTicket> => {
     validate(request);
     const account = accounts.account(request.from);
@@ -183,18 +227,13 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       const fromChain = chainNonce;
       return store.transaction(async (tx) => {
         const nonce = Math.max(fromChain, (await journal.nextJournalNonce(tx, sender)) ?? 0);
-        const base = { chainId, nonce, gas, to: request.to, data: request.data, value: request.value ?? 0n };
-        const rawTx = await signTransaction(
-          account,
-          feeData.type === "legacy"
-            ? { ...base, type: "legacy", gasPrice: feeData.gasPrice }
-            : {
-                ...base,
-                type: "eip1559",
-                maxFeePerGas: feeData.maxFeePerGas,
-                maxPriorityFeePerGas: feeData.maxPriorityFeePerGas,
-              },
-        );
+        const rawTx = await sign(account, feeData, {
+          nonce,
+          gas,
+          to: request.to,
+          data: request.data,
+          value: request.value ?? 0n,
+        });
         const row = {
           id: randomUUID(),
           sender,
@@ -251,8 +290,70 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     return receipt;
   };
 
-  const recover = async (): Promise<number> => {
-    if (recovering) return recovering;
+  /** True when the node has neither a receipt nor a transaction for `hash` (the chain lost it, or never had it). */
+  const chainLost = async (hash: Hex): Promise<boolean> => {
+    try {
+      await chain.getTransactionReceipt({ hash });
+      return false;
+    } catch (error) {
+      if (!(error instanceof TransactionReceiptNotFoundError)) throw error;
+    }
+    // No receipt: a transaction the node still holds is pending, not lost.
+    return (await chain.request({ method: "eth_getTransactionByHash", params: [hash] })) === null;
+  };
+
+  /**
+   * Signs a lost entry's call again under the sender's next free nonce, keeping its id: its old nonce was taken by
+   * another transaction (a state restored ahead of its history, a key used elsewhere), so its bytes can never be mined.
+   */
+  const resign = async (entry: journal.JournalEntry): Promise<void> => {
+    const original = parseTransaction(entry.rawTx);
+    const feeData = await readFeeFields(chain);
+    const account = accounts.account(entry.sender);
+    const signed = await withSenderLock(entry.sender, async () => {
+      const chainNonce = await chain.getTransactionCount({ address: entry.sender, blockTag: "pending" });
+      return store.transaction(async (tx) => {
+        const nonce = Math.max(chainNonce, (await journal.nextJournalNonce(tx, entry.sender)) ?? 0);
+        const rawTx = await sign(account, feeData, {
+          nonce,
+          gas: original.gas ?? 21_000n,
+          to: original.to ?? undefined,
+          data: original.data ?? "0x",
+          value: original.value ?? 0n,
+        });
+        const row = { nonce, rawTx, hash: keccak256(rawTx) };
+        await journal.replaceSigned(tx, entry.id, row);
+        return row;
+      });
+    });
+    nextNonce.delete(entry.sender);
+    logger.warn(
+      { id: entry.id, label: entry.label, oldHash: entry.hash, oldNonce: entry.nonce, hash: signed.hash },
+      `outbox: "${entry.label}" was mined but the chain lost it and its nonce ${entry.nonce} went to another transaction: signed again as nonce ${signed.nonce}`,
+    );
+    if (await broadcast({ id: entry.id, rawTx: signed.rawTx, hash: signed.hash }))
+      await journal.markSent(store, entry.id);
+  };
+
+  /** Checks the newest entries journalled as settled below the chain's nonce: each must still have its receipt. */
+  const reconcileSettled = async (sender: Address, chainNonce: number): Promise<number> => {
+    const settledEntries = await journal.settledBelowNonce(store, sender, chainNonce, RECONCILE_WINDOW);
+    const lost: journal.JournalEntry[] = [];
+    await forEachLimit(settledEntries, RECONCILE_CONCURRENCY, async (entry) => {
+      counts.receiptsChecked++;
+      if (await chainLost(entry.hash)) lost.push(entry);
+    });
+    lost.sort((a, b) => a.nonce - b.nonce);
+    for (const entry of lost) {
+      await resign(entry);
+      counts.resigned++;
+    }
+    return lost.length;
+  };
+
+  const recover = async (reconcileSettledEntries = false): Promise<number> => {
+    // A reconciliation asked for during a plain recovery runs after it: it must not be lost.
+    if (recovering) return reconcileSettledEntries ? recovering.catch(() => 0).then(() => recover(true)) : recovering;
     recovering = (async () => {
       nextNonce.clear();
       let replayed = 0;
@@ -263,6 +364,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
           // A "mined" entry at or above the chain's nonce was lost with a newer state: it is pending again.
           if (entry.status === "mined" || entry.status === "reverted") {
             await journal.setStatus(store, entry.id, "sent", null, null);
+            counts.resent++;
           }
           await broadcast(entry);
           replayed++;
@@ -273,6 +375,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
             `outbox replayed ${entries.length} journalled transactions of ${sender} from nonce ${chainNonce}`,
           );
         }
+        // After the replay, so a re-signed entry takes a nonce after every entry that kept its own.
+        if (reconcileSettledEntries) replayed += await reconcileSettled(sender, chainNonce);
       }
       return replayed;
     })().finally(() => {
@@ -299,7 +403,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       if (wentBack || nodeWasDown) {
         logger.warn({ wentBack, nodeWasDown }, "chain node restarted or rewound: replaying the outbox");
         nodeWasDown = false;
-        await recover();
+        // A node that went back may have lost mined transactions below its nonce too: check their receipts.
+        await recover(wentBack);
       }
     } catch (error) {
       if (!nodeWasDown) logger.warn({ error: String(error).split("\n")[0] }, "chain node unreachable");
@@ -386,11 +491,13 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       const ticket = await submit(request);
       return waitMined(ticket.id);
     },
-    recover,
+    recover: () => recover(),
+    reconcile: () => recover(true),
+    stats: () => ({ ...counts }),
     async start() {
       if (running) return;
       try {
-        await recover();
+        await recover(true);
       } catch (error) {
         // The node may be down at start: the loop replays once it answers.
         logger.warn({ error: String(error).split("\n")[0] }, "outbox recovery deferred: chain node unreachable");
