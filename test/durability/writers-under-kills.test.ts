@@ -135,6 +135,8 @@ describe("durability of acknowledged writes through the API, devnet and agents k
       `durability detail: events=${events} writers=${WRITERS} kills=[${kills.join(", ")}] ` +
         `refused=${JSON.stringify(Object.fromEntries(refused))} checked=[${[...checked].join(", ")}]`,
     );
+    // The grants' own domain must be among those compared, or "zero differences" would say nothing about them.
+    assert.ok(checked.has("eidl"), `the EIDL read model was compared with the chain (checked: ${[...checked]})`);
     assert.ok(acks.length >= 30, `enough acknowledged writes to mean something (${acks.length})`);
     assert.equal(kills.length, 2 * VICTIMS.length);
     assert.equal(receipts, acks.length, "every acknowledged write has a successful receipt");
