@@ -40,7 +40,9 @@ export class NetworkClaims {
       `roaming.claimNetwork ${plmn}`,
     );
     const [opened] = parseEventLogs({ abi: operatorRegistryAbi, eventName: "ClaimOpened", logs: receipt.logs });
-    return { claimId: Number(opened?.args.id ?? 0), txHash: receipt.transactionHash };
+    // A mined claimNetwork always emits ClaimOpened; without it the receipt is not the one sent, and no id is known.
+    if (!opened) throw new Error(`claimNetwork ${plmn} mined in ${receipt.transactionHash} without a ClaimOpened event`);
+    return { claimId: Number(opened.args.id), txHash: receipt.transactionHash };
   }
 
   async approve(id: number): Promise<{ txHash: Hex }> {
