@@ -1,7 +1,8 @@
 // Hardhat 3 compiles and tests the contracts. The compiler is the `solc` npm package (soljson.js), never a download,
-// and the EVM target is one that permissioned engines run (Besu QBFT, geth Clique): shanghai, not solc's newest default.
+// and the EVM target is one that every engine runs (src/core/chain/evm.ts says why: paris, never solc's newest default).
 import { createRequire } from "node:module";
 import { defineConfig } from "hardhat/config";
+import { EVM_VERSION } from "./src/core/chain/evm.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -10,7 +11,7 @@ export default defineConfig({
     version: "0.8.30",
     path: require.resolve("solc/soljson.js"),
     settings: {
-      evmVersion: "shanghai",
+      evmVersion: EVM_VERSION,
       optimizer: { enabled: true, runs: 200 },
     },
   },

@@ -1,4 +1,4 @@
-// The chain the gas snapshot measures on: a throwaway anvil (shanghai, like the consortium network) whose block times
+// The chain the gas snapshot measures on: a throwaway anvil (EVM_VERSION, like every engine) whose block times
 // are fixed, and a recorder that sends each transaction and keeps its receipt's gasUsed. Everything that reaches a
 // transaction's calldata or storage (accounts, addresses, times, ids) is derived from fixed inputs, so the same
 // contracts give the same figures on every run.
@@ -21,6 +21,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
+import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { PROJECT_ROOT } from "./gen-contracts.ts";
 
 /** Genesis time of every measuring chain; each block after it is one second later (anvil's wall clock never counts). */
@@ -39,7 +40,7 @@ export interface Anvil {
 /** Starts anvil on a free loopback port with the fixed clock; the caller must stop it. */
 export async function startAnvil(): Promise<Anvil> {
   const bin = join(PROJECT_ROOT, "node_modules/.bin/anvil");
-  const args = ["--port", "0", "--host", "127.0.0.1", "--hardfork", "shanghai"];
+  const args = ["--port", "0", "--host", "127.0.0.1", "--hardfork", EVM_VERSION];
   args.push("--timestamp", String(GENESIS_TIME), "--gas-limit", String(BLOCK_GAS_LIMIT));
   const child: ChildProcess = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
   const rpcUrl = await new Promise<string>((resolve, reject) => {

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
@@ -41,7 +42,7 @@ export async function measureGas(): Promise<GasSnapshot> {
     }
   }
   return {
-    note: `gasUsed of one transaction per operation, each domain on a fresh anvil (shanghai, fixed clock); regenerate with \`${REGENERATE_COMMAND}\``,
+    note: `gasUsed of one transaction per operation, each domain on a fresh anvil (${EVM_VERSION}, fixed clock); regenerate with \`${REGENERATE_COMMAND}\``,
     operations: sortedByName(operations),
     sizes: sortedByName(sizes),
   };

@@ -100,8 +100,32 @@ function kamailioModuleDirs(): string[] {
   return [...triplets.map((t) => join(lib, t, "kamailio", "modules")), join(lib, "kamailio", "modules")];
 }
 
+/** The network tests build geth 1.13.15 (src/network/gethBinary.ts), which needs Go 1.20 or later (its go.mod). */
+export const GO_MIN_MINOR = 20;
+
+/**
+ * The network tests' toolchain: geth 1.13.15 already built (the project cache or TELCO_LEDGER_GETH), or Go 1.20+ to
+ * build it. Not a Debian package: Debian 12's golang-go is 1.19, too old; so this is reported, never installed.
+ */
+export function missingToolchain(projectRoot: string = join(import.meta.dirname, "..")): string | undefined {
+  const geth = process.env.TELCO_LEDGER_GETH ?? join(projectRoot, ".cache", "geth", "bin", "geth");
+  if (existsSync(geth)) return undefined;
+  for (const go of process.env.GO ? [process.env.GO] : ["go", "/usr/local/go/bin/go"]) {
+    const run = spawnSync(go, ["version"], { encoding: "utf8" });
+    const minor = Number(/go1\.(\d+)/.exec(run.stdout ?? "")?.[1] ?? 0);
+    if (run.status === 0 && minor >= GO_MIN_MINOR) return undefined;
+  }
+  return (
+    `the network tests (test/network) need Go 1.${GO_MIN_MINOR} or later to build geth 1.13.15, and neither Go nor ` +
+    `a built geth is here (Debian 12's golang-go is 1.19, too old): install Go from https://go.dev/dl into ` +
+    "/usr/local/go, or set TELCO_LEDGER_GETH to a geth 1.13.15 binary (docs/network.md)"
+  );
+}
+
 /** Checks, and installs as root; returns a message to stop with, or undefined when everything is there. */
 export function ensureSystemPackages(log: (line: string) => void = console.log): string | undefined {
+  const toolchain = missingToolchain();
+  if (toolchain) return toolchain;
   const missing = missingPackages(SYSTEM_PACKAGES, isPresent);
   const next = plan(missing, {
     root: process.getuid?.() === 0,

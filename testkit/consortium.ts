@@ -213,7 +213,7 @@ export async function startTestConsortium(
   }
 }
 
-function endpoint(url: string, adminKey: string): TestAgentEndpoint {
+export function endpoint(url: string, adminKey: string): TestAgentEndpoint {
   return {
     url,
     adminKey,

@@ -5,6 +5,7 @@
 //   eventually.ts      the one poll loop: `eventually` (until a check stops throwing), `waitUntil` (until true)
 //   tempDir.ts         a temporary directory removed by its owner
 //   consortium.ts      a devnet, the platform contracts and member agents (in process or as processes)
+//   networkMembers.ts  member agents on an external network (a kit network's geth nodes), funded by its faucet
 //   postgres.ts        a throwaway PostgreSQL cluster
 //   eidlHierarchy.ts   EIDL organisation accounts, vettings and TN grants through the agents' APIs
 //   signedCalls.ts     the consortium behind a signed call: the EIDL chain down to a BPO, the STI-CA, the OSP
@@ -25,6 +26,7 @@ export * from "./consortium.ts";
 export * from "./eidlHierarchy.ts";
 export * from "./eventually.ts";
 export * from "./identity.ts";
+export * from "./networkMembers.ts";
 export * from "./ports.ts";
 export * from "./postgres.ts";
 export * from "./recorder.ts";

@@ -2,6 +2,7 @@
 // so a test can count on chain which acknowledged writes arrived.
 import { createRequire } from "node:module";
 import type { Abi, Hex } from "viem";
+import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import type { ContractArtifact } from "../src/core/chain/types.ts";
 
 const SOURCE = `// SPDX-License-Identifier: Apache-2.0
@@ -33,7 +34,7 @@ export function recorderArtifact(): ContractArtifact {
     language: "Solidity",
     sources: { "Recorder.sol": { content: SOURCE } },
     settings: {
-      evmVersion: "shanghai",
+      evmVersion: EVM_VERSION,
       optimizer: { enabled: true, runs: 200 },
       outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } },
     },

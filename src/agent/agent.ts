@@ -148,6 +148,10 @@ async function assemble(
     store,
     chainId: config.chain.chainId,
     registry: didRegistry.address,
+    // The funding policy (config.chain.fundNewAccountsWei): the member account pays each new controller account's gas.
+    ...(config.chain.fundNewAccountsWei
+      ? { funder: { from: config.memberAccount, amount: BigInt(config.chain.fundNewAccountsWei) } }
+      : {}),
   });
   const status = new CredentialStatusService({
     txSender: outbox,

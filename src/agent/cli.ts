@@ -26,6 +26,10 @@ export function registerAgentCommands(program: Command): void {
     .requiredOption("--manifest <file>", "deployment manifest written by `telco-ledger deploy`")
     .option("--public-url <url>", "URL other members reach this agent at (default http://127.0.0.1:<port>)")
     .option("--passphrase-env <name>", "read the keystore passphrase from this environment variable (production)")
+    .option("--confirmations <n>", "blocks before a block is indexed: 0 on QBFT and the devnet, 2+ on Clique", (v) =>
+      Number(v),
+    )
+    .option("--fund-new-accounts <wei>", "on a network with fees: wei the member account gives each new DID account")
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
       const { configPath, config } = await initAgent({
@@ -38,6 +42,8 @@ export function registerAgentCommands(program: Command): void {
         manifestPath: resolve(o.manifest),
         ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
         ...(o.passphraseEnv ? { passphraseEnv: o.passphraseEnv } : {}),
+        ...(o.confirmations !== undefined ? { confirmations: o.confirmations } : {}),
+        ...(o.fundNewAccounts ? { fundNewAccountsWei: o.fundNewAccounts } : {}),
       });
       printResult(
         { configPath, memberAccount: config.memberAccount },

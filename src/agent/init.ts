@@ -25,6 +25,10 @@ export interface InitAgentInput {
   databaseUrl?: string;
   /** How often the indexer looks for new blocks (default 500 ms): each look is one cheap eth_blockNumber. */
   pollMs?: number;
+  /** Blocks the indexer waits before it trusts a block: 0 on instant finality (QBFT, devnet); more on Clique. */
+  confirmations?: number;
+  /** Wei the member account gives each new DID account (networks with fees: docs/network.md). */
+  fundNewAccountsWei?: string;
   /** Default "info". */
   logLevel?: AgentConfig["logLevel"];
 }
@@ -50,8 +54,9 @@ export async function initAgent(input: InitAgentInput): Promise<{ configPath: st
       rpcUrl: input.rpcUrl,
       chainId: input.chainId,
       manifestPath: input.manifestPath,
-      confirmations: 0,
+      confirmations: input.confirmations ?? 0,
       ...(input.pollMs ? { pollMs: input.pollMs } : {}),
+      ...(input.fundNewAccountsWei ? { fundNewAccountsWei: input.fundNewAccountsWei } : {}),
     },
     ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}),
     ...(input.logLevel ? { logLevel: input.logLevel } : {}),

@@ -37,6 +37,12 @@ export const AgentConfigSchema = Type.Object(
         confirmations: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
         /** Base poll interval while no new-head subscription is up (and after activity). */
         pollMs: Type.Optional(Type.Integer({ minimum: 20, maximum: 60000 })),
+        /**
+         * Funding policy on a network with fees (geth Clique: 1 wei per gas): each account this agent creates for a
+         * new DID gets this many wei from the member account before its first transaction. Decimal string, at most
+         * 1 ether (10^18). Absent: no funding (zero-fee networks: the devnet, Besu QBFT with min-gas-price 0).
+         */
+        fundNewAccountsWei: Type.Optional(Type.String({ pattern: "^(1000000000000000000|[1-9][0-9]{0,17})$" })),
         /** WebSocket URL for new-head subscriptions; default: rpcUrl with ws(s):// (anvil serves both on one port). */
         wsUrl: Type.Optional(Type.String({ pattern: "^wss?://" })),
       },

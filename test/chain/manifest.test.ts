@@ -54,6 +54,7 @@ describe("deployment manifest", () => {
     assert.deepEqual(written, manifest);
     assert.equal(written.chainId, env.devnet.chainId);
     assert.equal(written.deployer, deployer);
+    assert.equal(written.evmVersion, "paris", "the manifest records the EVM version every engine runs");
     assert.deepEqual(Object.keys(written.contracts), ["EthereumDIDRegistry", "CredentialStatusRegistry"]);
     await verifyManifest(env.client, written, artifacts);
   });

@@ -1,10 +1,14 @@
 // The preflight `npm test` starts with: which packages count as missing, and what it then does (nothing, install as
 // root, or stop with the exact command). apt itself is not run here.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import {
   isPresent,
   missingPackages,
+  missingToolchain,
   type Probe,
   plan,
   SYSTEM_PACKAGES,
@@ -81,5 +85,23 @@ describe("system packages preflight", () => {
     assert.equal(isPresent({ binary: "node" }), true);
     assert.equal(isPresent({ binary: "telco-ledger-no-such-binary" }), false);
     assert.equal(isPresent({ kamailioModule: "no_such_module" }), false);
+  });
+
+  it("names the Go the network tests need when neither Go nor a built geth is present, and is quiet otherwise", () => {
+    const root = mkdtempSync(join(tmpdir(), "telco-preflight-"));
+    const saved = { GO: process.env.GO, GETH: process.env.TELCO_LEDGER_GETH };
+    try {
+      delete process.env.TELCO_LEDGER_GETH;
+      process.env.GO = join(root, "no-go-here");
+      assert.match(missingToolchain(root) ?? "", /Go 1\.20 or later to build geth 1\.13\.15.*TELCO_LEDGER_GETH/s);
+      process.env.TELCO_LEDGER_GETH = process.execPath; // any existing file stands for a built geth
+      assert.equal(missingToolchain(root), undefined);
+    } finally {
+      for (const [key, value] of Object.entries({ GO: saved.GO, TELCO_LEDGER_GETH: saved.GETH })) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

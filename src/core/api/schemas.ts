@@ -86,6 +86,7 @@ export const writeErrors = (...domainCodes: string[]) =>
     "NOT_FOUND",
     "CONFLICT",
     "CHAIN_REVERTED",
+    "CHAIN_REJECTED",
     "CHAIN_UNAVAILABLE",
     ...domainCodes,
   );

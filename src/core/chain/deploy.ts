@@ -4,6 +4,7 @@ import { access } from "node:fs/promises";
 import { type Address, encodeDeployData, keccak256 } from "viem";
 import type { ChainClient } from "./client.ts";
 import { ChainIdMismatchError, ContractMissingError, TxFailedError } from "./errors.ts";
+import { EVM_VERSION } from "./evm.ts";
 import { type DeploymentManifest, readManifest, verifyContract, writeManifest } from "./manifest.ts";
 import type { ContractArtifact, DeployedContract, TxSender } from "./types.ts";
 
@@ -30,8 +31,10 @@ export async function deployContracts(options: DeployContractsOptions): Promise<
   const chainId = await chain.getChainId();
   const manifest: DeploymentManifest = (await exists(manifestPath))
     ? await readManifest(manifestPath)
-    : { chainId, deployer, createdAt: new Date().toISOString(), contracts: {} };
+    : { chainId, deployer, createdAt: new Date().toISOString(), evmVersion: EVM_VERSION, contracts: {} };
   if (manifest.chainId !== chainId) throw new ChainIdMismatchError(manifest.chainId, chainId, manifestPath);
+  // Contracts deployed from now on are compiled for EVM_VERSION; a manifest from before it was recorded learns it.
+  manifest.evmVersion ??= EVM_VERSION;
 
   for (const step of plan) {
     const recorded = manifest.contracts[step.name];

@@ -11,6 +11,7 @@ export type ChainErrorCode =
   | "TX_FAILED"
   | "TX_UNKNOWN"
   | "TX_REQUEST_INVALID"
+  | "TX_REJECTED"
   | "CHAIN_UNAVAILABLE"
   | "DEVNET_CONFIG_INVALID"
   | "DEVNET_STATE_UNRECOVERABLE"
@@ -114,6 +115,23 @@ export class TxRequestInvalidError extends ChainError {
   constructor(field: string, detail: string) {
     super("TX_REQUEST_INVALID", `invalid transaction request: ${field} ${detail}`);
     this.field = field;
+  }
+}
+
+/**
+ * The node answered and refused the transaction (insufficient funds, invalid opcode, underpriced, over the block gas
+ * limit): nothing was journalled, and retrying unchanged will be refused again.
+ */
+export class TxRejectedError extends ChainError {
+  readonly label: string;
+  /** The node's own words, e.g. "insufficient funds for gas * price + value". */
+  readonly nodeMessage: string;
+  constructor(label: string, nodeMessage: string, cause?: unknown) {
+    super("TX_REJECTED", `the chain node refused transaction "${label}": ${nodeMessage}; nothing was journalled`, {
+      cause,
+    });
+    this.label = label;
+    this.nodeMessage = nodeMessage;
   }
 }
 

@@ -3,6 +3,7 @@ export * from "./client.ts";
 export * from "./deploy.ts";
 export * from "./devnet/devnet.ts";
 export * from "./errors.ts";
+export * from "./evm.ts";
 export * from "./indexer/indexer.ts";
 export * from "./logger.ts";
 export * from "./manifest.ts";

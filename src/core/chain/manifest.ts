@@ -19,6 +19,11 @@ export interface DeploymentManifest {
   deployer: Address;
   /** ISO 8601 time the manifest was first written. */
   createdAt: string;
+  /**
+   * The EVM version the contracts were compiled for (evm.ts), so an operator can check that the network's engine
+   * runs it. Absent in manifests written before it was recorded.
+   */
+  evmVersion?: string;
   contracts: Record<string, DeployedContract>;
 }
 
@@ -87,7 +92,7 @@ export async function verifyContract(
 
 function parseManifest(path: string, value: unknown): DeploymentManifest {
   if (!isObject(value)) throw new ManifestInvalidError(path, "is not a JSON object");
-  const { chainId, deployer, createdAt, contracts } = value;
+  const { chainId, deployer, createdAt, evmVersion, contracts } = value;
   if (typeof chainId !== "number" || !Number.isSafeInteger(chainId) || chainId <= 0) {
     throw new ManifestInvalidError(path, "chainId must be a positive integer");
   }
@@ -96,6 +101,9 @@ function parseManifest(path: string, value: unknown): DeploymentManifest {
   }
   if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt))) {
     throw new ManifestInvalidError(path, "createdAt must be an ISO 8601 time");
+  }
+  if (evmVersion !== undefined && (typeof evmVersion !== "string" || !/^[a-z]+$/.test(evmVersion))) {
+    throw new ManifestInvalidError(path, "evmVersion must be an EVM version name such as paris");
   }
   if (!isObject(contracts)) throw new ManifestInvalidError(path, "contracts must be an object");
   for (const [name, entry] of Object.entries(contracts)) {

@@ -23,6 +23,11 @@ export const PLATFORM_ERRORS = defineErrors("platform", {
   PAYLOAD_TOO_LARGE: { status: 413, description: "The body is larger than the server accepts." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body's Content-Type is not application/json." },
   CHAIN_REVERTED: { status: 422, description: "The ledger rejected the transaction; the contract's reason is given." },
+  CHAIN_REJECTED: {
+    status: 422,
+    description:
+      "The ledger node refused the transaction (e.g. insufficient funds, invalid opcode); its words are given.",
+  },
   RATE_LIMITED: { status: 429, description: "Too many requests; retry after the Retry-After header." },
   HEADERS_TOO_LARGE: {
     status: 431,

@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { rotateLogIfFull } from "../../logFiles.ts";
 import { DevnetConfigError, DevnetStartError, DevnetStateUnrecoverableError } from "../errors.ts";
+import { EVM_VERSION } from "../evm.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import { anvilBinaryPath } from "./anvil-binary.ts";
 import { type DevnetConfig, readDevnetConfig, validateSeconds, writeDevnetConfig } from "./config.ts";
@@ -119,6 +120,8 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
       "--host", "127.0.0.1",
       "--port", String(port),
       "--chain-id", String(config.chainId),
+      // The EVM the contracts are compiled for (evm.ts): code that only a later fork runs fails here as on Clique.
+      "--hardfork", EVM_VERSION,
       "--base-fee", "0",
       "--gas-price", "0",
       "--disable-min-priority-fee",

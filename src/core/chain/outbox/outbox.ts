@@ -15,13 +15,20 @@ import {
 } from "viem";
 import type { Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
-import { ChainUnavailableError, TxFailedError, TxRequestInvalidError, TxUnknownError } from "../errors.ts";
+import {
+  ChainUnavailableError,
+  TxFailedError,
+  TxRejectedError,
+  TxRequestInvalidError,
+  TxUnknownError,
+} from "../errors.ts";
 import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { keccak256 } from "../keccak.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import type { AccountSource, TxRequest, TxSender, TxTicket } from "../types.ts";
 import { type FeeFields, readFeeFields } from "./fees.ts";
 import * as journal from "./journal.ts";
+import { refusalFromError } from "./refusal.ts";
 import { mergeErrorAbis, revertFromError } from "./revert.ts";
 import { signTransaction } from "./sign.ts";
 
@@ -184,6 +191,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     } catch (error) {
       const reverted = revertFromError(error, errorAbi, request.label);
       if (reverted) throw reverted;
+      const refused = refusalFromError(error, request.label);
+      if (refused) throw refused;
       throw new ChainUnavailableError(`gas estimation for "${request.label}" failed`, error);
     }
   };
@@ -207,6 +216,30 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     );
   };
 
+  /**
+   * On a network with fees, an account that cannot pay is refused here, before anything is journalled: the node would
+   * refuse the broadcast, and a journalled transaction that can never be mined would hold its sender's later nonces.
+   * (Simulation does not catch it: nodes estimate gas without charging for it.) Free networks skip the lookup.
+   */
+  const ensureFunds = async (request: TxRequest, gas: bigint, feeData: FeeFields): Promise<void> => {
+    const price = feeData.type === "legacy" ? feeData.gasPrice : feeData.maxFeePerGas;
+    const cost = gas * price + (request.value ?? 0n);
+    if (cost === 0n) return;
+    let balance: bigint;
+    try {
+      balance = await chain.getBalance({ address: request.from, blockTag: "pending" });
+    } catch (error) {
+      throw new ChainUnavailableError("reading the account balance failed", error);
+    }
+    if (balance < cost) {
+      throw new TxRejectedError(
+        request.label,
+        `insufficient funds: ${request.from} holds ${balance} wei and the transaction may cost ${cost} wei ` +
+          `(gas ${gas} at ${price} wei plus value ${request.value ?? 0n}); fund the account (docs/network.md)`,
+      );
+    }
+  };
+
   const submit = async (request: TxRequest): Promise<TxTicket> => {
     validate(request);
     const account = accounts.account(request.from);
@@ -214,6 +247,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     const feeData = await feeFields().catch((error) => {
       throw new ChainUnavailableError("reading fee data failed", error);
     });
+    await ensureFunds(request, gas, feeData);
     const sender = request.from.toLowerCase() as Address;
     const entry = await withSenderLock(sender, async () => {
       let chainNonce = nextNonce.get(sender);

@@ -1,0 +1,122 @@
+// `telco-ledger network init|start|stop|status|fund`: a real multi-node network on this machine (geth Clique, one
+// validator per node, static peers on loopback). docs/network.md takes an operator through it.
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { printResult, progress, table } from "../cli/output.ts";
+import { invalidOption } from "./errors.ts";
+import { DEFAULT_FUND_WEI, fundAccounts } from "./faucet.ts";
+import { ensureGeth } from "./gethBinary.ts";
+import { DEFAULT_BASE_PORT, initNetwork } from "./init.ts";
+import { readSpec } from "./layout.ts";
+import { startNodes, stopNodes } from "./nodes.ts";
+import { networkStatus } from "./status.ts";
+
+const DEFAULT_DIR = "network";
+const DEFAULT_CHAIN_ID = 31_338_001;
+
+const integer = (option: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw invalidOption(option, `must be an integer, got ${JSON.stringify(value)}`);
+  return n;
+};
+
+export function registerNetworkCommands(program: Command): void {
+  const network = program
+    .command("network")
+    .description("a multi-node consortium network on this machine: geth Clique validators (docs/network.md)");
+
+  network
+    .command("init")
+    .description("create N validator nodes: signer keys, Clique genesis with a faucet, static peers, node configs")
+    .option("--engine <engine>", "consensus engine (geth-clique; besu-qbft is not built yet)", "geth-clique")
+    .option("--validators <n>", "number of validator nodes", integer("--validators"), 4)
+    .option("--dir <dir>", "network directory", DEFAULT_DIR)
+    .option("--chain-id <id>", "chain id", integer("--chain-id"), DEFAULT_CHAIN_ID)
+    .option("--period <seconds>", "seconds between blocks", integer("--period"), 1)
+    .option("--gas-limit <gas>", "block gas limit", (v) => BigInt(v))
+    .option(
+      "--base-port <port>",
+      "node i uses base+10i (p2p), +1 (JSON-RPC, HTTP and WS), +2 (authrpc)",
+      integer("--base-port"),
+      DEFAULT_BASE_PORT,
+    )
+    .option("--json", "print the raw JSON result")
+    .action(async (o) => {
+      if (o.engine !== "geth-clique") throw invalidOption("--engine", `${o.engine} is not supported: use geth-clique`);
+      const geth = await ensureGeth((m) => progress(o, m));
+      const spec = await initNetwork({
+        dir: o.dir,
+        geth: geth.path,
+        validators: o.validators,
+        chainId: o.chainId,
+        periodSeconds: o.period,
+        basePort: o.basePort,
+        ...(o.gasLimit ? { gasLimit: o.gasLimit } : {}),
+      });
+      printResult(spec, o, () =>
+        [
+          table(spec.nodes.map((n) => ({ node: n.name, signer: n.signer, rpc: n.rpcUrl, p2p: n.ports.p2p }))),
+          `chain id ${spec.chainId}, a block every ${spec.periodSeconds} s, faucet ${spec.faucet.address}`,
+          `next: telco-ledger network start --dir ${o.dir}`,
+        ].join("\n"),
+      );
+    });
+
+  network
+    .command("start")
+    .description("start the nodes (each a detached geth with a pid file and log in its directory)")
+    .option("--dir <dir>", "network directory", DEFAULT_DIR)
+    .option("--node <name...>", "only these nodes (e.g. to restart one)")
+    .option("--json", "print the raw JSON result")
+    .action(async (o) => {
+      const spec = await readSpec(resolve(o.dir));
+      const geth = await ensureGeth((m) => progress(o, m));
+      const started = await startNodes(spec, geth.path, o.node);
+      printResult(started, o, () => table(started.map((s) => ({ ...s }))));
+    });
+
+  network
+    .command("stop")
+    .description("stop the nodes (SIGTERM, SIGKILL after 20 s)")
+    .option("--dir <dir>", "network directory", DEFAULT_DIR)
+    .option("--node <name...>", "only these nodes")
+    .option("--json", "print the raw JSON result")
+    .action(async (o) => {
+      const stopped = await stopNodes(await readSpec(resolve(o.dir)), o.node);
+      printResult(stopped, o, () => table(stopped.map((s) => ({ ...s }))));
+    });
+
+  network
+    .command("status")
+    .description("each node's process, head, peers and whether it seals")
+    .option("--dir <dir>", "network directory", DEFAULT_DIR)
+    .option("--json", "print the raw JSON result")
+    .action(async (o) => {
+      const status = await networkStatus(await readSpec(resolve(o.dir)));
+      printResult(status, o, () =>
+        table(
+          status.map((s) => ({
+            node: s.name,
+            pid: s.pid ?? "stopped",
+            head: s.head ?? "",
+            hash: s.headHash?.slice(0, 10) ?? "",
+            peers: s.peers ?? "",
+            sealing: s.sealing === undefined ? "" : s.sealing ? "yes" : "no",
+            error: s.error ?? "",
+          })),
+        ),
+      );
+    });
+
+  network
+    .command("fund")
+    .description("pay accounts from the network's faucet (member accounts, a deployer)")
+    .argument("<address...>", "accounts to fund")
+    .option("--dir <dir>", "network directory", DEFAULT_DIR)
+    .option("--amount <wei>", `wei per account (at most 1 ether)`, (v) => BigInt(v), DEFAULT_FUND_WEI)
+    .option("--json", "print the raw JSON result")
+    .action(async (addresses: string[], o) => {
+      const funded = await fundAccounts(await readSpec(resolve(o.dir)), addresses, o.amount);
+      printResult(funded, o, () => table(funded.map((f) => ({ ...f }))));
+    });
+}

@@ -1,0 +1,163 @@
+// `network start` and `network stop`: each node is a geth process of its own (detached: it outlives the command),
+// with its pid in <node>/geth.pid and its output in <node>/geth.log. A pid file is trusted only while that pid is a
+// geth running on this node's directory, so a stale file never makes stop signal an unrelated process.
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { NetworkError } from "./errors.ts";
+import { GAS_PRICE_WEI } from "./init.ts";
+import { configFile, logFile, type NetworkNode, type NetworkSpec, passwordFile, pidFile } from "./layout.ts";
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 20_000;
+
+/** The pid of the node's running geth, or undefined when it is not running. */
+export async function runningPid(node: NetworkNode): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile(node), "utf8")).trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmdline.some((arg) => arg.endsWith("geth")) && cmdline.includes(node.dir) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function gethArgs(spec: NetworkSpec, node: NetworkNode): string[] {
+  // biome-ignore format: flag/value pairs read best one pair per line
+  return [
+    "--datadir", node.dir,
+    "--config", configFile(node.dir),
+    "--networkid", String(spec.chainId),
+    "--syncmode", "full",
+    "--port", String(node.ports.p2p),
+    "--nat", "none",
+    "--nodiscover",
+    "--ipcdisable",
+    "--http", "--http.addr", "127.0.0.1", "--http.port", String(node.ports.rpc),
+    "--http.api", "eth,net,web3,clique,txpool,admin",
+    // The same port as HTTP: geth serves WebSocket there too, as the agent's default wsUrl expects.
+    "--ws", "--ws.addr", "127.0.0.1", "--ws.port", String(node.ports.rpc), "--ws.api", "eth,net,web3",
+    "--authrpc.addr", "127.0.0.1", "--authrpc.port", String(node.ports.authrpc),
+    // Sealing: the node's own signer, unlocked from the password file in its own directory.
+    "--mine", "--miner.etherbase", node.signer,
+    "--unlock", node.signer, "--password", passwordFile(node.dir), "--allow-insecure-unlock",
+    // Legacy 1-wei gas price (genesis.ts says why), and the block gas limit the genesis set (else geth drifts to 30M).
+    "--miner.gasprice", GAS_PRICE_WEI.toString(), "--txpool.pricelimit", GAS_PRICE_WEI.toString(),
+    "--miner.gaslimit", spec.gasLimit,
+    "--verbosity", "3",
+  ];
+}
+
+export interface StartedNode {
+  name: string;
+  pid: number;
+  rpcUrl: string;
+  alreadyRunning: boolean;
+}
+
+/** Starts every node (or the named ones) not running yet; resolves once each answers JSON-RPC. */
+export async function startNodes(spec: NetworkSpec, geth: string, only?: readonly string[]): Promise<StartedNode[]> {
+  const started: StartedNode[] = [];
+  for (const node of selected(spec, only)) {
+    const existing = await runningPid(node);
+    if (existing) {
+      started.push({ name: node.name, pid: existing, rpcUrl: node.rpcUrl, alreadyRunning: true });
+      continue;
+    }
+    const log = openSync(logFile(node), "a");
+    const child = spawn(geth, gethArgs(spec, node), { stdio: ["ignore", log, log], detached: true });
+    closeSync(log);
+    const pid = child.pid;
+    if (pid === undefined) throw new NetworkError("NODE_START_FAILED", `${node.name}: geth did not start`);
+    child.unref();
+    await writeFile(pidFile(node), `${pid}\n`);
+    started.push({ name: node.name, pid, rpcUrl: node.rpcUrl, alreadyRunning: false });
+  }
+  await Promise.all(started.map((s) => waitAnswering(spec, s)));
+  return started;
+}
+
+export interface StoppedNode {
+  name: string;
+  pid: number | undefined;
+  how: "not running" | "SIGTERM" | "SIGKILL";
+}
+
+/** SIGTERM to each node (geth writes its state and exits), SIGKILL after a grace period. */
+export async function stopNodes(spec: NetworkSpec, only?: readonly string[]): Promise<StoppedNode[]> {
+  return Promise.all(
+    selected(spec, only).map(async (node): Promise<StoppedNode> => {
+      const pid = await runningPid(node);
+      if (!pid) {
+        await rm(pidFile(node), { force: true });
+        return { name: node.name, pid: undefined, how: "not running" };
+      }
+      process.kill(pid, "SIGTERM");
+      const deadline = Date.now() + STOP_GRACE_MS;
+      while (Date.now() < deadline && (await runningPid(node))) await sleep(200);
+      let how: StoppedNode["how"] = "SIGTERM";
+      if (await runningPid(node)) {
+        process.kill(pid, "SIGKILL");
+        how = "SIGKILL";
+        while (await runningPid(node)) await sleep(100);
+      }
+      await rm(pidFile(node), { force: true });
+      return { name: node.name, pid, how };
+    }),
+  );
+}
+
+function selected(spec: NetworkSpec, only?: readonly string[]): NetworkNode[] {
+  if (!only || only.length === 0) return spec.nodes;
+  return only.map((name) => {
+    const node = spec.nodes.find((n) => n.name === name);
+    if (!node) {
+      throw new NetworkError(
+        "NETWORK_OPTION_INVALID",
+        `--node ${name} is not a node of this network (${spec.nodes.map((n) => n.name).join(", ")})`,
+      );
+    }
+    return node;
+  });
+}
+
+async function waitAnswering(spec: NetworkSpec, node: StartedNode): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const chainId = await rpc<string>(node.rpcUrl, "eth_chainId", []);
+      if (Number(chainId) === spec.chainId) return;
+      last = `chain id ${Number(chainId)}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    const still = spec.nodes.find((n) => n.name === node.name);
+    if (still && !(await runningPid(still))) {
+      throw new NetworkError("NODE_START_FAILED", `${node.name} exited at start: see ${logFile(still)}`);
+    }
+    await sleep(250);
+  }
+  throw new NetworkError("NODE_START_FAILED", `${node.name} did not answer at ${node.rpcUrl} in time (last: ${last})`);
+}
+
+/** One JSON-RPC call over HTTP; throws with the node's error message when it answers an error. */
+export async function rpc<T>(url: string, method: string, params: readonly unknown[]): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

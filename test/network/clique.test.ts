@@ -1,0 +1,204 @@
+// A real four-validator geth Clique network made by the network kit (`network init` / `start`), with the platform
+// deployed on it (paris bytecode) and two member agents on different nodes: every node seals and agrees on the head,
+// a governance decision and a new DID land through the agents on a fee-paying chain (funded from the faucet and by the
+// agent's funding policy), the chain keeps going with one signer killed -9, and the killed node catches up.
+import assert from "node:assert/strict";
+import { readFile, rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import type { Address } from "viem";
+import { fundAccounts } from "../../src/network/faucet.ts";
+import { ensureGeth } from "../../src/network/gethBinary.ts";
+import { initNetwork } from "../../src/network/init.ts";
+import type { NetworkSpec } from "../../src/network/layout.ts";
+import { rpc, runningPid, startNodes, stopNodes } from "../../src/network/nodes.ts";
+import { networkStatus } from "../../src/network/status.ts";
+import { eventually } from "../../testkit/eventually.ts";
+import { type NetworkMembers, startMembersOnNetwork } from "../../testkit/networkMembers.ts";
+import { releasePort, reservePort } from "../../testkit/ports.ts";
+import { tempDir } from "../../testkit/tempDir.ts";
+
+const VALIDATORS = 4;
+const CHAIN_ID = 31_338_042;
+/** Clique reorganises single blocks: the agents index two blocks behind the head. */
+const CONFIRMATIONS = 2;
+const NEWCOMER = "0x00000000000000000000000000000000000c0FFe";
+
+const head = async (url: string) => Number(await rpc<string>(url, "eth_blockNumber", []));
+const hashAt = async (url: string, n: number) =>
+  (await rpc<{ hash: string } | null>(url, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]))?.hash;
+
+describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let spec: NetworkSpec;
+  let geth: string;
+  let members: NetworkMembers | undefined;
+  const ports: number[] = [];
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+  before(async () => {
+    const binary = await ensureGeth((m) => console.log(`[network] ${m}`));
+    if (binary.buildSeconds > 0) console.log(`[network] geth built in ${binary.buildSeconds} s`);
+    geth = binary.path;
+    dir = await tempDir("telco-network-");
+    const reserve = async () => {
+      const port = await reservePort();
+      ports.push(port);
+      return port;
+    };
+    const nodePorts = [];
+    for (let i = 0; i < VALIDATORS; i++)
+      nodePorts.push({ p2p: await reserve(), rpc: await reserve(), authrpc: await reserve() });
+    // The ports are held (lock files) for the whole test; geth binds them once the locks say they are ours.
+    spec = await initNetwork({ dir: dir.path, geth, validators: VALIDATORS, chainId: CHAIN_ID, ports: nodePorts });
+    await startNodes(spec, geth);
+    console.log(`[network] 4 nodes initialised and started after ${elapsed()}`);
+  });
+
+  after(async () => {
+    await members?.stop();
+    if (spec) await stopNodes(spec);
+    for (const port of ports) releasePort(port);
+    await dir?.remove();
+  });
+
+  it("writes a pre-London Clique genesis naming the four signers, with a prefunded faucet", async () => {
+    const genesis = JSON.parse(await readFile(`${dir.path}/genesis.json`, "utf8"));
+    assert.equal(genesis.config.clique.period, 1);
+    assert.equal(genesis.config.londonBlock, undefined, "pre-London: a legacy gas price, no base fee");
+    for (const node of spec.nodes) assert.ok(genesis.extradata.includes(node.signer.slice(2).toLowerCase()));
+    assert.ok(genesis.alloc[spec.faucet.address.toLowerCase()]);
+  });
+
+  it("every node seals, has its three peers, advances and agrees on the chain", async () => {
+    const status = await eventually(
+      async () => {
+        const s = await networkStatus(spec);
+        for (const node of s) {
+          assert.equal(node.error, undefined, `${node.name}: ${node.error}`);
+          assert.equal(node.peers, VALIDATORS - 1, `${node.name} peers`);
+          assert.equal(node.sealing, true, `${node.name} sealing`);
+          assert.ok((node.head ?? 0) >= 5, `${node.name} head ${node.head}`);
+        }
+        return s;
+      },
+      120_000,
+      500,
+    );
+    const heads = status.map((s) => s.head ?? 0);
+    const common = Math.min(...heads) - 2;
+    const hashes = await Promise.all(spec.nodes.map((n) => hashAt(n.rpcUrl, common)));
+    assert.equal(new Set(hashes).size, 1, `block ${common} differs between nodes: ${hashes.join(" ")}`);
+    // Blocks per second over ten seconds, for the report.
+    const from = await head(spec.nodes[0]!.rpcUrl);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const to = await head(spec.nodes[0]!.rpcUrl);
+    console.log(`[network] heads ${heads.join(", ")}; ${((to - from) / 10).toFixed(2)} blocks/s (period 1 s)`);
+    assert.ok(to - from >= 5, `only ${to - from} blocks in 10 s`);
+  });
+
+  it("deploys the platform (paris) and runs two agents on different nodes: governance and DID writes land", async () => {
+    members = await startMembersOnNetwork(
+      {
+        chainId: CHAIN_ID,
+        rpcUrlFor: (index) => spec.nodes[index % VALIDATORS]!.rpcUrl,
+        fund: async (addresses: readonly Address[]) => {
+          await fundAccounts(spec, addresses);
+        },
+      },
+      [
+        { name: "authority", roles: ["TRUST_AUTHORITY"] },
+        { name: "carrier", roles: ["TNSP"] },
+      ],
+      // 1e15 wei: a thousand million-gas transactions at the network's 1-wei gas price.
+      { confirmations: CONFIRMATIONS, fundNewAccountsWei: "1000000000000000" },
+    );
+    console.log(`[network] platform deployed and agents up after ${elapsed()}`);
+    const manifest = JSON.parse(await readFile(members.manifestPath, "utf8"));
+    assert.equal(manifest.evmVersion, "paris");
+    assert.equal(manifest.chainId, CHAIN_ID);
+
+    const { authority, carrier } = members.agents;
+    const created = await authority!.call<{ proposalId: number }>("POST", "/v1/membership/proposals", {
+      kind: "admit",
+      member: NEWCOMER,
+      name: "Newcomer Telecom",
+      roles: ["TNSP"],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    // The carrier's agent reads node 2: it sees the proposal once node 2 has the block and two confirmations.
+    const id = created.body.proposalId;
+    await eventually(async () => {
+      const r = await carrier!.call("GET", `/v1/membership/proposals/${id}`);
+      assert.equal(r.status, 200);
+    }, 60_000);
+    const approved = await carrier!.call("POST", `/v1/membership/proposals/${id}/approve`);
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    await eventually(async () => {
+      const r = await authority!.call<{ name: string }>("GET", `/v1/membership/members/${NEWCOMER}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }, 60_000);
+
+    // A new DID's controller account starts with nothing: the agent's funding policy pays its gas.
+    const did = await carrier!.call<{ did: string; controller: string }>("POST", "/v1/identity/dids", {
+      label: "Carrier Network Services",
+    });
+    assert.equal(did.status, 201, JSON.stringify(did.body));
+    // Paid by the policy: the controller got 10^15 wei from the member account and spent some of it on gas at 1 wei.
+    const left = BigInt(await rpc<string>(spec.nodes[1]!.rpcUrl, "eth_getBalance", [did.body.controller, "latest"]));
+    assert.ok(left > 0n && left < 10n ** 15n, `controller balance ${left}`);
+    const resolved = await eventually(async () => {
+      const r = await authority!.call<{ didDocument: { verificationMethod: unknown[] } }>(
+        "GET",
+        `/v1/identity/dids/${did.body.did}?noCache=true`,
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.ok(r.body.didDocument.verificationMethod.length >= 2, "the P-256 key is published");
+      return r.body;
+    }, 60_000);
+    assert.ok(resolved.didDocument.verificationMethod.length >= 2);
+    console.log(`[network] governance and DID writes landed after ${elapsed()}`);
+  });
+
+  it("keeps sealing with one of four signers killed -9, a write still lands, and the node catches up on restart", async () => {
+    const victim = spec.nodes[VALIDATORS - 1]!;
+    const pid = await runningPid(victim);
+    assert.ok(pid, "node 4 runs");
+    process.kill(pid, "SIGKILL");
+    await eventually(async () => assert.equal(await runningPid(victim), undefined), 10_000);
+    const killedAt = await head(spec.nodes[0]!.rpcUrl);
+
+    const did = await members!.agents.authority!.call<{ did: string }>("POST", "/v1/identity/dids", {
+      label: "Authority Operations",
+    });
+    assert.equal(did.status, 201, JSON.stringify(did.body));
+    await eventually(async () => {
+      const r = await members!.agents.carrier!.call<{ didDocument: { verificationMethod: unknown[] } }>(
+        "GET",
+        `/v1/identity/dids/${did.body.did}?noCache=true`,
+      );
+      assert.equal(r.status, 200);
+      assert.ok(r.body.didDocument.verificationMethod.length >= 2, "the P-256 key is published");
+    }, 60_000);
+    const after3 = await eventually(async () => {
+      const h = await head(spec.nodes[0]!.rpcUrl);
+      assert.ok(h >= killedAt + 5, `head ${h}, ${killedAt} when node 4 died`);
+      return h;
+    }, 60_000);
+    console.log(`[network] 3 of 4 signers: ${after3 - killedAt} blocks after the kill (${elapsed()})`);
+
+    await rm(`${victim.dir}/geth.pid`, { force: true });
+    await startNodes(spec, geth, [victim.name]);
+    const target = await head(spec.nodes[0]!.rpcUrl);
+    await eventually(
+      async () => {
+        const h = await head(victim.rpcUrl);
+        assert.ok(h >= target, `node 4 at ${h}, the others at ${target}`);
+        assert.equal(await hashAt(victim.rpcUrl, target), await hashAt(spec.nodes[0]!.rpcUrl, target));
+      },
+      120_000,
+      500,
+    );
+    console.log(`[network] node 4 caught up to ${target} (${elapsed()})`);
+  });
+});
