@@ -152,6 +152,29 @@ export async function eidlDifferences(
   // Grants, one by one, then each prefix's list in chain order.
   const grantCount = Number(await authority("grantCount"));
   compare("eidl_grants", "count", grants.length, grantCount);
+  if (grants.length !== grantCount) {
+    // The contract does not enumerate its grants, but its GrantRecorded log does: name each grant one side lacks.
+    const recorded = await chain.getContractEvents({
+      address: contracts.tnAuthority,
+      abi: TnAuthority.abi,
+      eventName: "GrantRecorded",
+      fromBlock: 0n,
+      toBlock: blockNumber,
+    });
+    const local = new Set(grants.map((g) => String(g.id)));
+    const onChain = new Map(recorded.map((e) => [String(e.args.grantId), e]));
+    for (const [id, e] of onChain) {
+      if (!local.has(id)) {
+        compare("eidl_grants", id, undefined, {
+          prefix: e.args.prefix,
+          holder: lower(String(e.args.holder)),
+          block: Number(e.blockNumber),
+          transactionHash: e.transactionHash,
+        });
+      }
+    }
+    for (const id of local) if (!onChain.has(id)) compare("eidl_grants", id, "in the read model", undefined);
+  }
   for (const g of grants) {
     const onChain = (await authority("grant", [BigInt(g.id)])) as ChainGrant | undefined;
     compare("eidl_grants", String(g.id), grantOfRow(g), onChain && grantOfChain(onChain));

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { type Hex, parseEventLogs, stringToHex } from "viem";
+import type { SqlParam } from "../../src/core/store/store.ts";
 import { callerHashOf } from "../../src/eidl/grantIds.ts";
 import { TnAuthority } from "../../src/generated/contracts.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
@@ -694,5 +695,24 @@ describe("EIDL: the seed's scenario through the agents", () => {
       [],
       "restored: equal again",
     );
+
+    // A grant the read model lost altogether is named by its id from the contract's GrantRecorded log.
+    const row = (await store.one<Record<string, SqlParam>>("SELECT * FROM eidl_grants WHERE id = $1", [
+      victim.id,
+    ])) as Record<string, SqlParam>;
+    const columns = Object.keys(row);
+    await store.exec("DELETE FROM eidl_grants WHERE id = $1", [victim.id]);
+    try {
+      const eidl = (await check()).differences.filter((d) => d.domain === "eidl");
+      const lost = eidl.find((d) => d.table === "eidl_grants" && d.key === victim.id);
+      assert.ok(lost, `the lost grant is named: ${JSON.stringify(eidl)}`);
+      assert.equal(lost.readModel ?? null, null, "absent from the read model");
+      assert.equal((lost.chain as { prefix: string }).prefix, victim.prefix);
+    } finally {
+      await store.exec(
+        `INSERT INTO eidl_grants (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`,
+        columns.map((c) => row[c] ?? null),
+      );
+    }
   });
 });
