@@ -41,7 +41,8 @@ export class NetworkClaims {
     );
     const [opened] = parseEventLogs({ abi: operatorRegistryAbi, eventName: "ClaimOpened", logs: receipt.logs });
     // A mined claimNetwork always emits ClaimOpened; without it the receipt is not the one sent, and no id is known.
-    if (!opened) throw new Error(`claimNetwork ${plmn} mined in ${receipt.transactionHash} without a ClaimOpened event`);
+    if (!opened)
+      throw new Error(`claimNetwork ${plmn} mined in ${receipt.transactionHash} without a ClaimOpened event`);
     return { claimId: Number(opened.args.id), txHash: receipt.transactionHash };
   }
 
