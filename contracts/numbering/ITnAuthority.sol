@@ -338,10 +338,7 @@ interface ITnAuthority {
     /// governor the scope is set at once.
     /// @dev Requirements: the caller is a governor; `numberingAuthority` is a NumberingAuthority organisation. Emits
     /// ScopeProposed, ScopeApproved, and NumberingScopeSet at a strict majority.
-    function proposeScope(
-        address numberingAuthority,
-        string[] calldata prefixes
-    ) external returns (uint256 proposalId);
+    function proposeScope(address numberingAuthority, string[] calldata prefixes) external returns (uint256 proposalId);
 
     /// @notice Approves scope proposal `proposalId`; at a strict majority of the governors in office the scope is set.
     /// @dev Requirements: the caller is a governor that has not approved it; the proposal exists, is not executed, and
