@@ -6,7 +6,7 @@
 // Args: [numbers=100000] [delegations=500] [lanes=8]. Full size: 1000000 10000 8.
 import type { Hex } from "viem";
 import { startTestConsortium, type TestAgent } from "../testkit/consortium.ts";
-import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, vet } from "../testkit/eidlHierarchy.ts";
+import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, setNumberingScope, vet } from "../testkit/eidlHierarchy.ts";
 import { waitUntil } from "../testkit/eventually.ts";
 import { type BenchResult, round, summarize } from "./lib/report.ts";
 
@@ -40,6 +40,8 @@ export async function run(args: string[]): Promise<BenchResult> {
     for (let i = 0; i < lanes; i++) tnrOrgs.push(await createOrg(tnr!, `TNR ${i}`, ORG_TYPE.TNR));
     for (const o of [tnspOrg, kycOrg]) record("vetting", (await vet(ta!, o, taOrg)).txHash);
     for (const o of [...tnrOrgs, brandOrg]) record("vetting", (await vet(kyc!, o, kycOrg)).txHash);
+    // The governors (every member) give the Numbering Authority the NANP (country code 1) as its scope.
+    await setNumberingScope(Object.values(consortium.agents), naOrg, ["1"]);
     const setupSeconds = (performance.now() - setup0) / 1000;
 
     // Allocation: one transaction per 10,000-number block.

@@ -104,7 +104,28 @@ export async function measureNumbering(chain: GasRecorder): Promise<void> {
     { abi: TnAuthority.abi, bytecode: TnAuthority.bytecode, args: [consortium, orgRegistry] },
     "TnAuthority.deploy",
   );
+  await setScope(chain, tn, org("numberingAuthority").identity, actors.map(member));
   await measureGrants(chain, tn, org);
+}
+
+/** The Numbering Authority's scope "1" and "9" by governance: proposed, then approved up to a strict majority. */
+async function setScope(chain: GasRecorder, tn: Address, na: Address, governors: Account[]): Promise<void> {
+  const onTn = { address: tn, abi: TnAuthority.abi } as const;
+  const [proposer, ...others] = governors as [Account, ...Account[]];
+  const receipt = await chain.measure("TnAuthority.proposeScope", proposer, {
+    ...onTn,
+    functionName: "proposeScope",
+    args: [na, ["1", "9"]],
+  });
+  const [proposed] = parseEventLogs({ abi: TnAuthority.abi, eventName: "ScopeProposed", logs: receipt.logs });
+  if (!proposed) throw new Error("proposeScope emitted no ScopeProposed");
+  const approve = { ...onTn, functionName: "approveScope", args: [proposed.args.proposalId] } as const;
+  const needed = Math.floor(governors.length / 2); // the proposer's approval counts: 1 + needed is a strict majority
+  for (let i = 0; i < needed - 1; i++) {
+    if (i === 0) await chain.measure("TnAuthority.approveScope", others[i] as Account, approve);
+    else await chain.call(others[i] as Account, approve);
+  }
+  await chain.measure("TnAuthority.approveScope/setsScope", others[needed - 1] as Account, approve);
 }
 
 async function measureGrants(chain: GasRecorder, tn: Address, org: (actor: Actor) => Org): Promise<void> {
@@ -153,9 +174,19 @@ async function measureGrants(chain: GasRecorder, tn: Address, org: (actor: Actor
   ]);
 
   // Ports: a single number out of the neighbouring block, and a whole block sitting exactly on an allocation.
-  await grant("TnAuthority.port/number", na.member, "port", [na.identity, terms("tnsp2", "12002010042")]);
+  // Each port records its authority and the hash of the evidence held off chain.
+  const consent = (what: string) => ({ authority: 0, evidenceHash: keccak256(stringToHex(`port consent ${what}`)) });
+  await grant("TnAuthority.port/number", na.member, "port", [
+    na.identity,
+    terms("tnsp2", "12002010042"),
+    consent("12002010042"),
+  ]);
   await allocate(undefined, "tnsp", "1200202");
-  await grant("TnAuthority.port/block", na.member, "port", [na.identity, terms("tnsp2", "1200202")]);
+  await grant("TnAuthority.port/block", na.member, "port", [
+    na.identity,
+    terms("tnsp2", "1200202"),
+    consent("1200202"),
+  ]);
 
   await chain.measure("TnAuthority.revoke", org("brand").member, {
     address: tn,

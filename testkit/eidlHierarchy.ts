@@ -120,3 +120,33 @@ export async function grant(
   );
   return body.tnAllocationResponse;
 }
+
+/**
+ * Sets Numbering Authority `na`'s numbering-plan scope by governance through the agents: the first governor's agent
+ * proposes (its approval counts), the next ones approve until a strict majority set it. Every test member is a
+ * founder, so every agent here is a governor's. Returns the proposal id.
+ */
+export async function setNumberingScope(
+  governors: readonly TestAgentEndpoint[],
+  na: Org,
+  prefixes: readonly string[],
+): Promise<number> {
+  const [proposer, ...others] = governors;
+  assert.ok(proposer, "setNumberingScope needs at least one governor's agent");
+  // The proposer's agent must have indexed the authority's account first.
+  let outcome = await eventually(() =>
+    ok<{ proposalId: number; executed: boolean }>(
+      proposer,
+      "POST",
+      "/v1/eidl/numbering-scopes",
+      { numberingAuthorityId: na.did, prefixes },
+      201,
+    ),
+  );
+  for (const governor of others) {
+    if (outcome.executed) break;
+    outcome = await ok(governor, "POST", `/v1/eidl/numbering-scopes/${outcome.proposalId}/approve`);
+  }
+  assert.ok(outcome.executed, `scope proposal #${outcome.proposalId} found no majority among ${governors.length}`);
+  return outcome.proposalId;
+}

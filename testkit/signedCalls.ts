@@ -1,11 +1,12 @@
 // A consortium where the whole chain behind a signed call is EIDL, built through the agents' REST APIs only: the
 // Trust Authority vets the TNSP, the KYC vetter and the OSP; the KYC vetter vets the TNR, the Brand and the BPO; the
-// Numbering Authority allocates a block to the TNSP, which assigns a sub-block to the TNR, which delegates a number
-// to the Brand, which delegates it to its BPO. The authority's agent also runs the sandbox's STI-CA; the OSP holds
-// an STI certificate from it and trusts its root. Shared by the signed-calls, SIP and benchmark code.
+// governors give the Numbering Authority the scope "1"; it allocates a block to the TNSP, which assigns a sub-block
+// to the TNR, which delegates a number to the Brand, which delegates it to its BPO. The authority's agent also runs
+// the sandbox's STI-CA; the OSP holds an STI certificate from it and trusts its root. Shared by the signed-calls, SIP
+// and benchmark code.
 import assert from "node:assert/strict";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "./consortium.ts";
-import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, ok, vet } from "./eidlHierarchy.ts";
+import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, ok, setNumberingScope, vet } from "./eidlHierarchy.ts";
 import { eventually } from "./eventually.ts";
 
 export { type Org, ok } from "./eidlHierarchy.ts";
@@ -59,6 +60,8 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
     await vet(agents.kyc, orgs.tnr, orgs.kyc);
     await vet(agents.kyc, orgs.brand, orgs.kyc, names.brand);
     await vet(agents.kyc, orgs.bpo, orgs.kyc);
+    // The governors (every member) give the Numbering Authority the NANP (country code 1) as its scope.
+    await setNumberingScope(Object.values(agents), orgs.na, ["1"]);
     await grant(agents.na, [{ tnId: `${BLOCK}XXXX`, issuer: orgs.na, subject: orgs.tnsp }]);
     await grant(agents.tnsp, [{ tnId: SUB_BLOCK, issuer: orgs.tnsp, subject: orgs.tnr }]);
     await grant(agents.tnr, [

@@ -38,6 +38,15 @@ import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
 /// block stays with the old chain. A port must not swallow an earlier port below it (AllocationOverlapsBelow): the
 /// Numbering Authority ports around it or revokes it first.
 ///
+/// Numbering-plan scope (issue 11, item 2): each Numbering Authority organisation may allocate and port only inside
+/// its scope, a set of at most MAX_SCOPE_PREFIXES (16) E.164 prefixes (country codes or longer) set by governance: a
+/// governor proposes the whole set (`proposeScope`, counting as its approval), governors approve (`approveScope`), and
+/// the set replaces the old one once a strict majority of the consortium's governors in office approve (the
+/// GovernorApprovals rule OperatorRegistry uses). An authority without a scope allocates and ports nothing. A proposal
+/// made before the authority's scope last changed can no longer be executed (ScopeProposalSuperseded). A port records
+/// on what authority it happens: both providers' consent or the Numbering Authority's order, with the hash of the
+/// evidence kept off chain (the signed letter of authorization or the order).
+///
 /// Revocation reason codes are those of ICredentialStatusRegistry so a grant and its credential agree:
 /// 0 Unspecified, 1 KeyCompromise, 2 Superseded, 3 CessationOfOperation, 4 Fraud, 5 NumberPort, 6 Canceled, 7 Expired,
 /// 8 VettingWithdrawn; 9..999 reserved (rejected); >= 1000 domain-specific.
@@ -58,6 +67,30 @@ interface ITnAuthority {
         TooLong,
         NotADigit,
         LeadingZero
+    }
+
+    /// @notice On what authority a port happens: the losing and gaining providers both consented (e.g. a signed letter
+    /// of authorization and the losing provider's confirmation), or the Numbering Authority ordered it (e.g. after a
+    /// dispute or a provider's exit).
+    enum PortAuthority {
+        BothProvidersConsented,
+        NumberingAuthorityOrder
+    }
+
+    /// @notice The authority a port records. `evidenceHash` is the hash of the evidence held off chain (the consents or
+    /// the order); never zero.
+    struct PortConsent {
+        PortAuthority authority;
+        bytes32 evidenceHash;
+    }
+
+    /// @notice A numbering-plan scope proposal as stored.
+    struct ScopeProposal {
+        address numberingAuthority;
+        address proposer;
+        string[] prefixes;
+        bool executed;
+        uint256 approvals;
     }
 
     /// @notice Constraints of a grant. `intendedUse` is free text (e.g. "voice"). The seed's caller name and purpose can
@@ -132,13 +165,32 @@ interface ITnAuthority {
 
     /// @notice Emitted by `port` after the new allocation's GrantRecorded.
     /// @param fromAllocationId The allocation that covered the prefix (revoked if it sat exactly on it).
+    /// @param fromTnsp The losing provider; `toTnsp` the gaining one.
+    /// @param authority Both providers' consent or the Numbering Authority's order.
+    /// @param evidenceHash Hash of the consents or the order, held off chain.
     event NumberPorted(
         uint256 indexed newAllocationId,
         uint256 indexed fromAllocationId,
         string prefix,
         address fromTnsp,
-        address toTnsp
+        address toTnsp,
+        PortAuthority authority,
+        bytes32 evidenceHash
     );
+
+    /// @notice Emitted when governor `proposer` proposes `prefixes` as `numberingAuthority`'s whole scope.
+    event ScopeProposed(
+        uint256 indexed proposalId,
+        address indexed numberingAuthority,
+        address indexed proposer,
+        string[] prefixes
+    );
+
+    /// @notice Emitted for each approval (the proposer's included); `approvals` counts governors in office.
+    event ScopeApproved(uint256 indexed proposalId, address indexed governor, uint256 approvals);
+
+    /// @notice Emitted when a scope proposal reaches a strict majority: `prefixes` is now the authority's whole scope.
+    event NumberingScopeSet(uint256 indexed proposalId, address indexed numberingAuthority, string[] prefixes);
 
     /// @notice Thrown when a constructor argument is the zero address.
     error ZeroAddress(string what);
@@ -213,10 +265,31 @@ interface ITnAuthority {
     error ChainTooDeep(uint256 parentId, uint256 maxDepth);
     /// @notice Thrown when `prefix` already carries `max` unrevoked grants; revoke one first.
     error TooManyGrantsAtPrefix(string prefix, uint256 max);
+    /// @notice Thrown when Numbering Authority `numberingAuthority` allocates or ports `prefix` outside its
+    /// numbering-plan scope (or has none).
+    error OutsideNumberingScope(address numberingAuthority, string prefix);
+    /// @notice Thrown when a port names no evidence (`evidenceHash` zero).
+    error MissingPortEvidence(string prefix);
+    /// @notice Thrown when `account` is not a governor of the consortium now.
+    error NotGovernor(address account);
+    /// @notice Thrown when `org` is not a NumberingAuthority organisation.
+    error NotNumberingAuthority(address org);
+    /// @notice Thrown when a scope proposal names more than `max` prefixes.
+    error TooManyScopePrefixes(uint256 count, uint256 max);
+    /// @notice Thrown when a scope proposal names `prefix` twice.
+    error DuplicateScopePrefix(string prefix);
+    /// @notice Thrown when no scope proposal has this id.
+    error UnknownScopeProposal(uint256 proposalId);
+    /// @notice Thrown when the scope proposal was already executed.
+    error ScopeProposalExecuted(uint256 proposalId);
+    /// @notice Thrown when the authority's scope changed after the proposal was made.
+    error ScopeProposalSuperseded(uint256 proposalId);
+    /// @notice Thrown when `governor` already approved the proposal.
+    error ScopeAlreadyApproved(uint256 proposalId, address governor);
 
     /// @notice Allocates `terms.prefix` from Numbering Authority organisation `numberingAuthority` to a TNSP.
     /// @dev Requirements: the caller controls `numberingAuthority`, a NumberingAuthority organisation authorized now;
-    /// `terms.holder` is an authorized Tnsp; the prefix is well-formed and overlaps no unrevoked allocation;
+    /// the prefix lies inside its numbering-plan scope (OutsideNumberingScope); `terms.holder` is an authorized Tnsp; the prefix is well-formed and overlaps no unrevoked allocation;
     /// the window is well-formed; `intendedUse` is at most 256 bytes; the derived id is free (GrantIdTaken).
     /// Emits GrantRecorded.
     /// @return grantId The new grant's id: `grantIdOf(msg.sender, terms.salt, Allocation, 0, terms.prefix,
@@ -247,12 +320,42 @@ interface ITnAuthority {
 
     /// @notice Ports `terms.prefix` (a block or a single number) to TNSP `terms.holder`, effective now. See the
     /// contract notice for what happens to the old chain.
-    /// @dev Requirements: the caller controls `numberingAuthority` (an authorized NumberingAuthority); an unrevoked
-    /// allocation covers the prefix (on it or above it) and none extends it; `terms.holder` is an authorized Tnsp;
-    /// window and constraints as for `allocate` (validFrom is always now). Emits GrantRevoked (when the covering allocation sits
-    /// exactly on the prefix), GrantRecorded (the new allocation) and NumberPorted.
+    /// @dev Requirements: the caller controls `numberingAuthority` (an authorized NumberingAuthority); the prefix lies
+    /// inside its numbering-plan scope (OutsideNumberingScope), so an authority ports only numbers of its own plan;
+    /// `consent.evidenceHash` is not zero (MissingPortEvidence); an unrevoked allocation covers the prefix (on it or
+    /// above it) and none extends it; `terms.holder` is an authorized Tnsp; window and constraints as for `allocate`
+    /// (validFrom is always now). Emits GrantRevoked (when the covering allocation sits exactly on the prefix),
+    /// GrantRecorded (the new allocation) and NumberPorted (with the consent).
     /// @return grantId The new allocation's id, derived as for `allocate`.
-    function port(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId);
+    function port(
+        address numberingAuthority,
+        GrantTerms calldata terms,
+        PortConsent calldata consent
+    ) external returns (uint256 grantId);
+
+    /// @notice Proposes `prefixes` (at most 16 distinct well-formed prefixes; empty withdraws the scope) as Numbering
+    /// Authority `numberingAuthority`'s whole numbering-plan scope. The proposer's approval is recorded; with a single
+    /// governor the scope is set at once.
+    /// @dev Requirements: the caller is a governor; `numberingAuthority` is a NumberingAuthority organisation. Emits
+    /// ScopeProposed, ScopeApproved, and NumberingScopeSet at a strict majority.
+    function proposeScope(address numberingAuthority, string[] calldata prefixes) external returns (uint256 proposalId);
+
+    /// @notice Approves scope proposal `proposalId`; at a strict majority of the governors in office the scope is set.
+    /// @dev Requirements: the caller is a governor that has not approved it; the proposal exists, is not executed, and
+    /// the authority's scope has not changed since it was made. Emits ScopeApproved, and NumberingScopeSet at a strict
+    /// majority.
+    function approveScope(uint256 proposalId) external;
+
+    /// @notice Scope proposal `proposalId`, with its approvals by governors in office now.
+    /// @dev Requirements: the proposal exists.
+    function scopeProposal(uint256 proposalId) external view returns (ScopeProposal memory);
+
+    /// @notice Numbering Authority `numberingAuthority`'s numbering-plan scope (empty when it has none).
+    function scopeOf(address numberingAuthority) external view returns (string[] memory prefixes);
+
+    /// @notice Whether `prefix` lies inside `numberingAuthority`'s scope (equals or extends one of its prefixes).
+    /// @dev Requirements: `prefix` is well-formed.
+    function inScope(address numberingAuthority, string calldata prefix) external view returns (bool);
 
     /// @notice Grant `grantId`.
     /// @dev Requirements: the grant exists.

@@ -130,6 +130,41 @@ abstract contract NumberingHarness is TestBase {
         vet(KYC_ORG, TNR_ORG, AUTHORIZED);
         vet(KYC_ORG, BRAND_ORG, AUTHORIZED);
         vet(KYC_ORG, BPO_ORG, AUTHORIZED);
+        setScope(NA_ORG, wholePlan());
+    }
+
+    /// @dev Every country-code digit: a scope covering the whole numbering plan.
+    function wholePlan() internal pure returns (string[] memory plan) {
+        plan = new string[](9);
+        for (uint256 i = 0; i < 9; i++) plan[i] = string(abi.encodePacked(bytes1(uint8(0x31 + i))));
+    }
+
+    /// @dev One-prefix list.
+    function only(string memory prefix) internal pure returns (string[] memory list) {
+        list = new string[](1);
+        list[0] = prefix;
+    }
+
+    /// @dev Sets `na`'s numbering-plan scope through governance (every founder governs; a majority approves).
+    function setScope(address na, string[] memory prefixes) internal returns (uint256 id) {
+        vm.prank(TA_MEMBER);
+        id = tn.proposeScope(na, prefixes);
+        address[] memory current = consortium.members();
+        for (uint256 i = 0; i < current.length; i++) {
+            if (tn.scopeProposal(id).executed) break;
+            if (current[i] == TA_MEMBER) continue;
+            vm.prank(current[i]);
+            tn.approveScope(id);
+        }
+    }
+
+    /// @dev A port on the Numbering Authority's order, with evidence held off chain.
+    function ordered(string memory prefix) internal pure returns (ITnAuthority.PortConsent memory) {
+        return
+            ITnAuthority.PortConsent({
+                authority: ITnAuthority.PortAuthority.NumberingAuthorityOrder,
+                evidenceHash: keccak256(abi.encode("order", prefix))
+            });
     }
 
     /// @dev Terms with a fresh salt each call, as an agent chooses one per write (the grant id derives from it).
@@ -164,7 +199,7 @@ abstract contract NumberingHarness is TestBase {
 
     function port(address holder, string memory prefix) internal returns (uint256) {
         vm.prank(NA_MEMBER);
-        return tn.port(NA_ORG, terms(holder, prefix));
+        return tn.port(NA_ORG, terms(holder, prefix), ordered(prefix));
     }
 
     function revokeAs(address caller, uint256 grantId, uint16 reason) internal {

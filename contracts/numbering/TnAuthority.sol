@@ -4,12 +4,14 @@ pragma solidity 0.8.30;
 // Chains of authority over E.164 prefixes (allocation -> assignment -> delegation), checked on every step and
 // evaluated lazily: nothing below a revoked grant or an unvetted organisation is ever touched, it just stops counting.
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {GovernorApprovals} from "../roaming/GovernorApprovals.sol";
 import {IOrganisationRegistry} from "./IOrganisationRegistry.sol";
 import {ITnAuthority} from "./ITnAuthority.sol";
 import {TnPrefix, TnPrefixLib} from "./TnPrefix.sol";
 
 contract TnAuthority is ITnAuthority {
     using TnPrefixLib for TnPrefix;
+    using GovernorApprovals for GovernorApprovals.Set;
 
     /// @notice Longest intended-use string, in bytes.
     uint256 public constant MAX_CONSTRAINT_LENGTH = 256;
@@ -22,6 +24,9 @@ contract TnAuthority is ITnAuthority {
     /// @notice Most unrevoked grants one prefix may carry at once. A number rarely needs more than a handful (the
     /// chain plus a few BPOs); 32 keeps `whoMayUse` on a fully loaded number near 1.2M gas.
     uint256 public constant MAX_LIVE_GRANTS_PER_PREFIX = 32;
+    /// @notice Most prefixes in one Numbering Authority's scope: a national authority needs one country code, a
+    /// regional one a few; 16 bounds the scope walk of every allocation and port and each scope change.
+    uint256 public constant MAX_SCOPE_PREFIXES = 16;
 
     // Four slots per grant; strings (prefix text, constraints) live only in events. Grants are keyed by their
     // content-derived 64-bit id (see grantIdOf), which says nothing about age: `sequence` (1, 2, ... in the order
@@ -55,12 +60,34 @@ contract TnAuthority is ITnAuthority {
         uint64 liveGrants;
     }
 
+    // A numbering-plan scope proposal: `baseVersion` is the authority's scope version when it was made, so a proposal
+    // overtaken by another scope change cannot be executed.
+    struct StoredScopeProposal {
+        address numberingAuthority;
+        uint32 baseVersion;
+        bool executed;
+        address proposer;
+        uint64[] prefixes;
+        GovernorApprovals.Set approvals;
+    }
+
+    // One authority's scope: the prefix keys (for listing and clearing), a membership map for the walk up a prefix,
+    // and a version counting scope changes.
+    struct Scope {
+        uint64[] prefixes;
+        mapping(uint64 prefixKey => bool) covers;
+        uint32 version;
+    }
+
     IConsortiumRegistry private immutable CONSORTIUM;
     IOrganisationRegistry private immutable ORGANISATIONS;
 
     mapping(uint64 grantId => StoredGrant) private _grants;
     mapping(uint64 prefixKey => PrefixState) private _prefixes;
     uint32 private _grantCount;
+    mapping(address numberingAuthority => Scope) private _scopes;
+    mapping(uint256 proposalId => StoredScopeProposal) private _scopeProposals;
+    uint256 private _scopeProposalCount;
 
     constructor(IConsortiumRegistry consortium_, IOrganisationRegistry organisations_) {
         if (address(consortium_) == address(0)) revert ZeroAddress("consortium");
@@ -73,6 +100,7 @@ contract TnAuthority is ITnAuthority {
     function allocate(address numberingAuthority, GrantTerms calldata terms) external returns (uint256) {
         TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
         _requireNumberingAuthority(numberingAuthority);
+        _requireInScope(numberingAuthority, prefix, terms.prefix);
         _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
         (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
         _checkConstraints(terms.constraints);
@@ -106,16 +134,85 @@ contract TnAuthority is ITnAuthority {
     }
 
     /// @inheritdoc ITnAuthority
-    function port(address numberingAuthority, GrantTerms calldata terms) external returns (uint256 grantId) {
+    function port(
+        address numberingAuthority,
+        GrantTerms calldata terms,
+        PortConsent calldata consent
+    ) external returns (uint256 grantId) {
         TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
         _requireNumberingAuthority(numberingAuthority);
+        _requireInScope(numberingAuthority, prefix, terms.prefix);
+        if (consent.evidenceHash == bytes32(0)) revert MissingPortEvidence(terms.prefix);
         _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
         (uint64 validFrom, uint64 validUntil) = _window(0, terms.validUntil);
         _checkConstraints(terms.constraints);
 
         uint64 fromId = _releaseForPort(prefix.key(), terms.prefix);
         grantId = _record(GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
-        emit NumberPorted(grantId, fromId, terms.prefix, _grants[fromId].holder, terms.holder);
+        emit NumberPorted(
+            grantId,
+            fromId,
+            terms.prefix,
+            _grants[fromId].holder,
+            terms.holder,
+            consent.authority,
+            consent.evidenceHash
+        );
+    }
+
+    /// @inheritdoc ITnAuthority
+    function proposeScope(
+        address numberingAuthority,
+        string[] calldata prefixes
+    ) external returns (uint256 proposalId) {
+        _requireGovernor(msg.sender);
+        _requireNumberingAuthorityType(numberingAuthority);
+        uint256 count = prefixes.length;
+        if (count > MAX_SCOPE_PREFIXES) revert TooManyScopePrefixes(count, MAX_SCOPE_PREFIXES);
+        proposalId = ++_scopeProposalCount;
+        StoredScopeProposal storage proposal = _scopeProposals[proposalId];
+        proposal.numberingAuthority = numberingAuthority;
+        proposal.baseVersion = _scopes[numberingAuthority].version;
+        proposal.proposer = msg.sender;
+        for (uint256 i = 0; i < count; ++i) {
+            uint64 key = TnPrefixLib.parse(prefixes[i]).key();
+            for (uint256 j = 0; j < i; ++j) {
+                if (proposal.prefixes[j] == key) revert DuplicateScopePrefix(prefixes[i]);
+            }
+            proposal.prefixes.push(key);
+        }
+        emit ScopeProposed(proposalId, numberingAuthority, msg.sender, prefixes);
+        _approveScope(proposalId, proposal);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function approveScope(uint256 proposalId) external {
+        _requireGovernor(msg.sender);
+        _approveScope(proposalId, _pendingScopeProposal(proposalId));
+    }
+
+    /// @inheritdoc ITnAuthority
+    function scopeProposal(uint256 proposalId) external view returns (ScopeProposal memory) {
+        if (proposalId == 0 || proposalId > _scopeProposalCount) revert UnknownScopeProposal(proposalId);
+        StoredScopeProposal storage proposal = _scopeProposals[proposalId];
+        return
+            ScopeProposal({
+                numberingAuthority: proposal.numberingAuthority,
+                proposer: proposal.proposer,
+                prefixes: _texts(proposal.prefixes),
+                executed: proposal.executed,
+                approvals: proposal.approvals.current(CONSORTIUM)
+            });
+    }
+
+    /// @inheritdoc ITnAuthority
+    function scopeOf(address numberingAuthority) external view returns (string[] memory prefixes) {
+        return _texts(_scopes[numberingAuthority].prefixes);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function inScope(address numberingAuthority, string calldata prefix) external view returns (bool) {
+        return _covers(_scopes[numberingAuthority], TnPrefixLib.parse(prefix).key());
     }
 
     /// @inheritdoc ITnAuthority
@@ -227,6 +324,68 @@ contract TnAuthority is ITnAuthority {
     /// @inheritdoc ITnAuthority
     function version() external pure returns (string memory) {
         return "1.0.0";
+    }
+
+    // Records `msg.sender`'s approval and sets the scope once a strict majority of the governors in office approve.
+    function _approveScope(uint256 proposalId, StoredScopeProposal storage proposal) private {
+        if (!proposal.approvals.add(msg.sender)) revert ScopeAlreadyApproved(proposalId, msg.sender);
+        uint256 approvals = proposal.approvals.current(CONSORTIUM);
+        emit ScopeApproved(proposalId, msg.sender, approvals);
+        if (GovernorApprovals.isMajority(approvals, CONSORTIUM.governorCount())) _setScope(proposalId, proposal);
+    }
+
+    // Replaces the authority's whole scope (at most 16 old and 16 new entries).
+    function _setScope(uint256 proposalId, StoredScopeProposal storage proposal) private {
+        address numberingAuthority = proposal.numberingAuthority;
+        // The organisation may have changed since the proposal was made: re-check before applying.
+        _requireNumberingAuthorityType(numberingAuthority);
+        Scope storage scope = _scopes[numberingAuthority];
+        proposal.executed = true;
+        uint64[] storage old = scope.prefixes;
+        for (uint256 i = 0; i < old.length; ++i) delete scope.covers[old[i]];
+        delete scope.prefixes;
+        uint64[] storage fresh = proposal.prefixes;
+        for (uint256 i = 0; i < fresh.length; ++i) {
+            scope.prefixes.push(fresh[i]);
+            scope.covers[fresh[i]] = true;
+        }
+        ++scope.version;
+        emit NumberingScopeSet(proposalId, numberingAuthority, _texts(fresh));
+    }
+
+    function _pendingScopeProposal(uint256 proposalId) private view returns (StoredScopeProposal storage proposal) {
+        if (proposalId == 0 || proposalId > _scopeProposalCount) revert UnknownScopeProposal(proposalId);
+        proposal = _scopeProposals[proposalId];
+        if (proposal.executed) revert ScopeProposalExecuted(proposalId);
+        if (proposal.baseVersion != _scopes[proposal.numberingAuthority].version) {
+            revert ScopeProposalSuperseded(proposalId);
+        }
+    }
+
+    function _requireInScope(address numberingAuthority, TnPrefix prefix, string calldata text) private view {
+        if (!_covers(_scopes[numberingAuthority], prefix.key())) revert OutsideNumberingScope(numberingAuthority, text);
+    }
+
+    // Whether the prefix or one of its shorter prefixes is in the scope: one lookup per digit.
+    function _covers(Scope storage scope, uint64 key) private view returns (bool) {
+        for (uint64 k = key; k != 0; k /= 11) {
+            if (scope.covers[k]) return true;
+        }
+        return false;
+    }
+
+    function _texts(uint64[] storage keys) private view returns (string[] memory texts) {
+        texts = new string[](keys.length);
+        for (uint256 i = 0; i < keys.length; ++i) texts[i] = TnPrefix.wrap(keys[i]).toString();
+    }
+
+    function _requireGovernor(address account) private view {
+        if (!CONSORTIUM.isGovernor(account)) revert NotGovernor(account);
+    }
+
+    function _requireNumberingAuthorityType(address org) private view {
+        (bool found, IOrganisationRegistry.OrgType orgType) = ORGANISATIONS.typeOf(org);
+        if (!found || orgType != IOrganisationRegistry.OrgType.NumberingAuthority) revert NotNumberingAuthority(org);
     }
 
     function _passOn(GrantKind kind, uint256 parentId, GrantTerms calldata terms) private returns (uint256) {

@@ -36,8 +36,13 @@ contract TnAuthorityTest is NumberingHarness {
         uint256 indexed fromAllocationId,
         string prefix,
         address fromTnsp,
-        address toTnsp
+        address toTnsp,
+        ITnAuthority.PortAuthority authority,
+        bytes32 evidenceHash
     );
+    event NumberingScopeSet(uint256 indexed proposalId, address indexed numberingAuthority, string[] prefixes);
+
+    address internal constant NA2_ORG = address(0xD00A);
 
     string internal constant BLOCK = "1200200"; // NANP thousand-block 1-200-200-0XXX
     string internal constant NUMBER = "12002000123";
@@ -566,7 +571,15 @@ contract TnAuthorityTest is NumberingHarness {
         (uint256 alloc, , , ) = seedChain();
         uint256 expectedId = tn.grantIdOf(NA_MEMBER, bytes32(saltCounter + 1), ALLOCATION, 0, BLOCK, TNSP2_ORG);
         vm.expectEmit(true, true, false, true);
-        emit NumberPorted(expectedId, alloc, BLOCK, TNSP_ORG, TNSP2_ORG);
+        emit NumberPorted(
+            expectedId,
+            alloc,
+            BLOCK,
+            TNSP_ORG,
+            TNSP2_ORG,
+            ITnAuthority.PortAuthority.NumberingAuthorityOrder,
+            keccak256(abi.encode("order", BLOCK))
+        );
         uint256 ported = port(TNSP2_ORG, BLOCK);
         ITnAuthority.Grant memory old = tn.grant(alloc);
         assertEq(old.revokeReason, 5, "old allocation revoked for NumberPort");
@@ -611,10 +624,133 @@ contract TnAuthorityTest is NumberingHarness {
         port(TNR_ORG, NUMBER);
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotOrganisationController.selector, NA_ORG, TNSP_MEMBER));
         vm.prank(TNSP_MEMBER);
-        tn.port(NA_ORG, terms(TNSP_ORG, NUMBER));
+        tn.port(NA_ORG, terms(TNSP_ORG, NUMBER), ordered(NUMBER));
         uint256 back = port(TNSP_ORG, NUMBER); // re-porting the ported number replaces its allocation
         assertEq(tn.grant(single).revokeReason, 5, "previous port-in revoked");
         assertEq(tn.decidingAllocation(NUMBER, now64()), back, "newest decides");
+    }
+
+    // ------------------------------------------------------------ numbering-plan scope (issue 11, item 2)
+
+    /// @dev A second Numbering Authority (organisation NA2_ORG of the OSP member, given the role by governance), with
+    /// scope "44" while NA_ORG's scope narrows to "1".
+    function secondAuthority() internal {
+        bytes32[] memory roles = new bytes32[](2);
+        roles[0] = keccak256("OSP");
+        roles[1] = keccak256("NUMBERING_AUTHORITY");
+        setRoles(OSP_MEMBER, roles);
+        vm.prank(NA2_ORG);
+        dids.changeOwner(NA2_ORG, OSP_MEMBER);
+        vm.prank(OSP_MEMBER);
+        orgs.createAccount(NA2_ORG, NA, "Second NA");
+        setScope(NA_ORG, only("1"));
+        setScope(NA2_ORG, only("44"));
+    }
+
+    function test_scope_aSecondAuthorityCanNeitherAllocateNorPortInAnothersPlan() public {
+        secondAuthority();
+        (uint256 alloc, , , ) = seedChain();
+        vm.prank(OSP_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.OutsideNumberingScope.selector, NA2_ORG, NUMBER));
+        tn.port(NA2_ORG, terms(TNSP2_ORG, NUMBER), ordered(NUMBER));
+        vm.prank(OSP_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.OutsideNumberingScope.selector, NA2_ORG, "1300300"));
+        tn.allocate(NA2_ORG, terms(TNSP2_ORG, "1300300"));
+        assertHolders(NUMBER, list(TNSP_ORG, TNR_ORG, BRAND_ORG, BPO_ORG), "NA1's chain untouched");
+        assertEq(tn.decidingAllocation(NUMBER, now64()), alloc, "NA1's allocation decides");
+        // Inside its own plan the second authority works, and NA1 cannot act there.
+        vm.prank(OSP_MEMBER);
+        uint256 uk = tn.allocate(NA2_ORG, terms(TNSP2_ORG, "442071"));
+        assertEq(tn.grant(uk).grantor, NA2_ORG, "NA2 allocated in 44");
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.OutsideNumberingScope.selector, NA_ORG, "4420710000"));
+        port(TNSP_ORG, "4420710000");
+    }
+
+    function test_scope_anAuthorityWithoutScopeAllocatesNothing() public {
+        secondAuthority();
+        setScope(NA2_ORG, new string[](0));
+        assertEq(tn.scopeOf(NA2_ORG).length, 0, "scope withdrawn");
+        vm.prank(OSP_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.OutsideNumberingScope.selector, NA2_ORG, "442071"));
+        tn.allocate(NA2_ORG, terms(TNSP2_ORG, "442071"));
+    }
+
+    function test_scope_isSetOnlyByAStrictMajorityOfGovernors() public {
+        // Nine governors: the proposer and three more are four, not a majority; the fifth sets the scope.
+        vm.prank(TA_MEMBER);
+        uint256 id = tn.proposeScope(NA_ORG, only("33"));
+        address[4] memory approvers = [KYC_MEMBER, TNSP_MEMBER, TNSP2_MEMBER, TNR_MEMBER];
+        for (uint256 i = 0; i < 3; i++) {
+            vm.prank(approvers[i]);
+            tn.approveScope(id);
+        }
+        assertFalse(tn.scopeProposal(id).executed, "4 of 9 is no majority");
+        assertEq(tn.scopeOf(NA_ORG).length, 9, "old scope in force");
+        assertTrue(tn.inScope(NA_ORG, "1200200"), "still the whole plan");
+        string[] memory set = only("33");
+        vm.expectEmit(true, true, false, true);
+        emit NumberingScopeSet(id, NA_ORG, set);
+        vm.prank(approvers[3]);
+        tn.approveScope(id);
+        assertEq(tn.scopeOf(NA_ORG)[0], "33", "5 of 9 sets it");
+        assertFalse(tn.inScope(NA_ORG, "1200200"), "the old scope is gone");
+        assertTrue(tn.inScope(NA_ORG, "331234"), "the new scope covers longer prefixes");
+        vm.prank(BRAND_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ScopeProposalExecuted.selector, id));
+        tn.approveScope(id);
+    }
+
+    function test_scope_proposalRejections() public {
+        vm.prank(OUTSIDER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotGovernor.selector, OUTSIDER));
+        tn.proposeScope(NA_ORG, only("1"));
+        vm.prank(TA_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotNumberingAuthority.selector, TNSP_ORG));
+        tn.proposeScope(TNSP_ORG, only("1"));
+        string[] memory twice = new string[](2);
+        twice[0] = "44";
+        twice[1] = "44";
+        vm.prank(TA_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.DuplicateScopePrefix.selector, "44"));
+        tn.proposeScope(NA_ORG, twice);
+        vm.prank(TA_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.TooManyScopePrefixes.selector, 17, 16));
+        tn.proposeScope(NA_ORG, new string[](17));
+        vm.prank(TA_MEMBER);
+        uint256 stale = tn.proposeScope(NA_ORG, only("7"));
+        vm.prank(TA_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ScopeAlreadyApproved.selector, stale, TA_MEMBER));
+        tn.approveScope(stale);
+        setScope(NA_ORG, only("1"));
+        vm.prank(KYC_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.ScopeProposalSuperseded.selector, stale));
+        tn.approveScope(stale);
+    }
+
+    function test_port_recordsTheProvidersConsentAndNeedsEvidence() public {
+        allocate(TNSP_ORG, BLOCK);
+        ITnAuthority.PortConsent memory consent = ITnAuthority.PortConsent({
+            authority: ITnAuthority.PortAuthority.BothProvidersConsented,
+            evidenceHash: keccak256("signed LOA + losing provider confirmation")
+        });
+        ITnAuthority.GrantTerms memory t = terms(TNSP2_ORG, NUMBER);
+        uint256 expectedId = tn.grantIdOf(NA_MEMBER, t.salt, ALLOCATION, 0, NUMBER, TNSP2_ORG);
+        vm.expectEmit(true, false, false, true);
+        emit NumberPorted(
+            expectedId,
+            0,
+            NUMBER,
+            TNSP_ORG,
+            TNSP2_ORG,
+            ITnAuthority.PortAuthority.BothProvidersConsented,
+            consent.evidenceHash
+        );
+        vm.prank(NA_MEMBER);
+        tn.port(NA_ORG, t, consent);
+        consent.evidenceHash = bytes32(0);
+        vm.prank(NA_MEMBER);
+        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.MissingPortEvidence.selector, "12002000124"));
+        tn.port(NA_ORG, terms(TNSP2_ORG, "12002000124"), consent);
     }
 
     // ------------------------------------------------------------ bounds (issue 11, item 4)

@@ -88,7 +88,7 @@ contract TnPrefixFuzzTest is NumberingHarness {
             else if (startsWith(activePrefixes[i], prefix)) below = true;
         }
         vm.prank(NA_MEMBER);
-        try tn.port(NA_ORG, terms(holder, prefix)) returns (uint256 id) {
+        try tn.port(NA_ORG, terms(holder, prefix), ordered(prefix)) returns (uint256 id) {
             assertTrue(covered && !below, "ported what the reference refuses");
             if (exact != 0) dropActive(exact - 1);
             recordAllocation(prefix, id);

@@ -4,9 +4,11 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
+import { registerScopeCommands } from "./cliScopes.ts";
 import { orgTypeName } from "./enums.ts";
 
 type Row = Record<string, unknown>;
+type PortOptions = { authority: string; evidence: string };
 type Items = { items: Row[] };
 const show = (r: object) => JSON.stringify(r, null, 2);
 const enc = encodeURIComponent;
@@ -28,6 +30,8 @@ async function namesOf(o: ClientOptions, dids: readonly string[]): Promise<Map<s
 
 export function registerEidlCommands(program: Command): void {
   const eidl = program.command("eidl").description("enterprise identity and TN authority (ATIS EIDL)");
+
+  registerScopeCommands(eidl);
 
   const account = eidl.command("account").description("organisation accounts");
   withClientOptions(
@@ -154,11 +158,19 @@ export function registerEidlCommands(program: Command): void {
       );
     });
   withClientOptions(
-    eidl.command("port <tn> <authorityDid> <newTnspDid>").description("number port by the Numbering Authority"),
-  ).action(async (tn: string, issuerId: string, subjectId: string, o: ClientOptions) => {
+    eidl
+      .command("port <tn> <authorityDid> <newTnspDid>")
+      .description("number port by the Numbering Authority, inside its numbering-plan scope")
+      .requiredOption(
+        "--authority <authority>",
+        "BothProvidersConsented (the losing and gaining providers consented) or NumberingAuthorityOrder",
+      )
+      .requiredOption("--evidence <hash>", "0x + 64 hex: hash of the consents or the order, kept off chain"),
+  ).action(async (tn: string, issuerId: string, subjectId: string, o: ClientOptions & PortOptions) => {
     progress(o, "porting (waits until mined)");
+    const body = { tnId: tn, issuerId, subjectId, portAuthority: o.authority, evidenceHash: o.evidence };
     printResult(
-      await callAgent(targetOf(o), "POST", "/v1/eidl/ports", { tnId: tn, issuerId, subjectId }),
+      await callAgent(targetOf(o), "POST", "/v1/eidl/ports", body),
       o,
       (r: { endedGrantId: string; allocation: { grantId: string } }) =>
         `grant #${r.endedGrantId} ended; new allocation #${r.allocation.grantId}`,

@@ -36,7 +36,19 @@ export const EIDL_ERRORS = defineErrors("eidl", {
   },
   EIDL_NOT_NUMBERING_AUTHORITY: {
     status: 403,
-    description: "Only a Numbering Authority allocates by port: body.issuerId is another kind of organisation.",
+    description:
+      "The organisation must be a Numbering Authority (the issuer of a port, the subject of a numbering-plan scope); " +
+      "details name the field.",
+  },
+  EIDL_OUTSIDE_NUMBERING_SCOPE: {
+    status: 403,
+    description:
+      "The number or block lies outside the Numbering Authority's numbering-plan scope (set by the governors): it " +
+      "may allocate and port only inside it, and without a scope nothing.",
+  },
+  EIDL_NOT_GOVERNOR: {
+    status: 403,
+    description: "This agent's member is not a governor: only governors propose and approve numbering-plan scopes.",
   },
   EIDL_TOO_MANY_HOLDERS: {
     status: 422,

@@ -58,9 +58,29 @@ export interface EidlLedger {
     from: Address,
     numberingAuthority: Address,
     terms: GrantTermsInput,
+    consent: PortConsentInput,
   ): Promise<{ grantId: string; fromAllocationId: string; txHash: Hex }>;
+  /** Whether `prefix` lies inside the Numbering Authority's numbering-plan scope (ITnAuthority.inScope). */
+  inScope(numberingAuthority: Address, prefix: string): Promise<boolean>;
+  /** The Numbering Authority's numbering-plan scope (ITnAuthority.scopeOf). */
+  scopeOf(numberingAuthority: Address): Promise<string[]>;
+  /** Proposes a whole scope as governor `from` (its approval counts); `executed` when that already made a majority. */
+  proposeScope(
+    from: Address,
+    numberingAuthority: Address,
+    prefixes: readonly string[],
+  ): Promise<{ proposalId: number; executed: boolean; txHash: Hex }>;
+  /** Approves scope proposal `proposalId` as governor `from`; `executed` when this approval set the scope. */
+  approveScope(from: Address, proposalId: number): Promise<{ executed: boolean; txHash: Hex }>;
   revoke(from: Address, grantId: string, reason: GrantReason): Promise<Hex>;
   whoMayUse(tn: string, at: number): Promise<{ holders: Address[]; grantIds: string[] }>;
+}
+
+/** On what authority a port happens (ITnAuthority.PortAuthority) and the hash of the evidence held off chain. */
+export interface PortConsentInput {
+  /** 0 both providers consented, 1 the Numbering Authority ordered it. */
+  authority: number;
+  evidenceHash: Hex;
 }
 
 const termsOf = (t: GrantTermsInput, salt: Hex) => ({
@@ -169,13 +189,13 @@ export class EidlChainLedger implements EidlLedger {
     return { grantId, txHash: receipt.transactionHash };
   }
 
-  async port(from: Address, numberingAuthority: Address, t: GrantTermsInput) {
+  async port(from: Address, numberingAuthority: Address, t: GrantTermsInput, consent: PortConsentInput) {
     const salt = t.salt ?? freshSalt();
     const grantId = this.#idOf(from, salt, 0, null, t);
     const data = encodeFunctionData({
       abi: TnAuthority.abi,
       functionName: "port",
-      args: [numberingAuthority, termsOf(t, salt)],
+      args: [numberingAuthority, termsOf(t, salt), consent],
     });
     const label = `eidl.port #${grantId} ${t.prefix} to ${t.holder}`;
     const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label });
@@ -208,5 +228,50 @@ export class EidlChainLedger implements EidlLedger {
       args: [tn, BigInt(at)],
     });
     return { holders: [...holders], grantIds: grantIds.map((id) => id.toString()) };
+  }
+
+  async inScope(numberingAuthority: Address, prefix: string): Promise<boolean> {
+    return this.#chain.readContract({
+      address: this.#tnAuthority,
+      abi: TnAuthority.abi,
+      functionName: "inScope",
+      args: [numberingAuthority, prefix],
+    });
+  }
+
+  async scopeOf(numberingAuthority: Address): Promise<string[]> {
+    const prefixes = await this.#chain.readContract({
+      address: this.#tnAuthority,
+      abi: TnAuthority.abi,
+      functionName: "scopeOf",
+      args: [numberingAuthority],
+    });
+    return [...prefixes];
+  }
+
+  async proposeScope(from: Address, numberingAuthority: Address, prefixes: readonly string[]) {
+    const data = encodeFunctionData({
+      abi: TnAuthority.abi,
+      functionName: "proposeScope",
+      args: [numberingAuthority, [...prefixes]],
+    });
+    const label = `eidl.proposeScope ${numberingAuthority} ${prefixes.join(",")}`;
+    const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label });
+    const [proposed] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "ScopeProposed" });
+    if (!proposed) throw new Error(`${label}: ${receipt.transactionHash} emitted no ScopeProposed`);
+    const set = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "NumberingScopeSet" });
+    return { proposalId: Number(proposed.args.proposalId), executed: set.length > 0, txHash: receipt.transactionHash };
+  }
+
+  async approveScope(from: Address, proposalId: number) {
+    const data = encodeFunctionData({ abi: TnAuthority.abi, functionName: "approveScope", args: [BigInt(proposalId)] });
+    const receipt = await this.#sender.send({
+      from,
+      to: this.#tnAuthority,
+      data,
+      label: `eidl.approveScope #${proposalId}`,
+    });
+    const set = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "NumberingScopeSet" });
+    return { executed: set.length > 0, txHash: receipt.transactionHash };
   }
 }

@@ -41,6 +41,7 @@ export function createEidlService(context: AgentContext, facts: IndexedEidlFacts
     credentialStatus: context.credentialStatus,
     bindAccount: (account, roles) => context.published.membership.bindAccount(account, roles),
     memberRoles: () => context.published.membership.ownRoles(),
+    memberAccount: context.config.memberAccount,
     ledger: new EidlChainLedger({
       chain: context.chain,
       sender: context.outbox,

@@ -15,6 +15,7 @@ import {
 } from "../core/api/index.ts";
 import type { GrantReason } from "./ledger.ts";
 import type { PageSlice } from "./paging.ts";
+import { registerScopeRoutes } from "./routesScopes.ts";
 import {
   AccountPage,
   AccountSchema,
@@ -211,7 +212,7 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
               201: strictObject({
                 tnAllocationResponse: Type.Array(AllocationResult, { maxItems: 100, description: "One per item" }),
               }),
-              ...writeErrors(...ACTING_ERRORS, "EIDL_TN_NOT_HELD"),
+              ...writeErrors(...ACTING_ERRORS, "EIDL_TN_NOT_HELD", "EIDL_OUTSIDE_NUMBERING_SCOPE"),
             },
           },
         },
@@ -275,7 +276,8 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             summary: "Number port: the Numbering Authority moves a number or block to another TNSP",
             description:
               "Ends the allocation covering exactly this number or block (reason NumberPort, credential revoked, every " +
-              "step below it ends) and allocates it to the new TNSP with a new credential. The history is kept.",
+              "step below it ends) and allocates it to the new TNSP with a new credential. The history is kept. Only " +
+              "inside the Numbering Authority's numbering-plan scope; the port records its authority and evidence hash.",
             tags: [TAG],
             operationId: "portTn",
             body: strictObject({
@@ -283,10 +285,20 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
               issuerId: DidSchema,
               subjectId: DidSchema,
               allocationStartDate: Type.Optional(Type.String({ format: "date-time" })),
+              portAuthority: Type.Union(
+                [Type.Literal("BothProvidersConsented"), Type.Literal("NumberingAuthorityOrder")],
+                { description: "On what authority: both providers' consent, or the Numbering Authority's order" },
+              ),
+              evidenceHash: Type.String({
+                pattern: "^0x[0-9a-fA-F]{64}$",
+                description:
+                  "Hash of the evidence held off chain (the signed letter of authorization and the losing provider's " +
+                  "confirmation, or the order); recorded in NumberPorted. Not zero.",
+              }),
             }),
             response: {
               201: strictObject({ endedGrantId: Type.String(), endTxHash: TxHashSchema, allocation: AllocationResult }),
-              ...writeErrors(...ACTING_ERRORS, "EIDL_NOT_NUMBERING_AUTHORITY"),
+              ...writeErrors(...ACTING_ERRORS, "EIDL_NOT_NUMBERING_AUTHORITY", "EIDL_OUTSIDE_NUMBERING_SCOPE"),
             },
           },
         },
@@ -333,6 +345,8 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
             ? eidl.reads.whoMayUseOnChain(request.params.tn, request.query.at)
             : eidl.reads.whoMayUse(request.params.tn, request.query.at),
       );
+
+      registerScopeRoutes(app, eidl);
     },
   };
 }

@@ -1,5 +1,5 @@
-// Sandbox seeding of the EIDL use case: the organisation accounts of the seeded members, the vetting chain, and a
-// demo block allocated, assigned and a number delegated, so the use case can be tried right after `npm start`.
+// Sandbox seeding of the EIDL use case: the organisation accounts of the seeded members, the vetting chain, the
+// Numbering Authority's numbering-plan scope (by the governors), and a demo block allocated, assigned and a number delegated, so the use case can be tried right after `npm start`.
 // Idempotent: every step first asks the agents whether it is already done.
 
 import type { SandboxMemberHandle } from "../agent/domain.ts";
@@ -14,6 +14,8 @@ interface Account {
 export const DEMO_BLOCK = "1202555";
 export const DEMO_SUB_BLOCK = "12025551";
 export const DEMO_TN = "12025551000";
+/** The Sandbox Numbering Authority's numbering-plan scope: the NANP. */
+export const DEMO_SCOPE = "1";
 
 const ORGS: Array<{ member: string; name: string; type: number }> = [
   { member: "trust-authority", name: "Sandbox Trust Authority", type: 6 },
@@ -71,6 +73,9 @@ export async function seedEidlSandbox(members: readonly SandboxMemberHandle[], l
   await vet("kyc-vetter", "acme-brand", "Acme Bank");
   log("eidl: vetting chain recorded (TA -> TNSPs, KYC vetter, OSP; KYC vetter -> TNR, Brand, BPO)");
 
+  await seedScope(members, agent("numbering-authority"), org["numbering-authority"]);
+  log(`eidl: the governors gave the Numbering Authority the numbering-plan scope ${DEMO_SCOPE}`);
+
   const grant = async (issuer: string, subject: string, tnId: string, extra: Record<string, string> = {}) => {
     const i = org[issuer];
     const s = org[subject];
@@ -87,6 +92,32 @@ export async function seedEidlSandbox(members: readonly SandboxMemberHandle[], l
   await grant("tn-reseller", "acme-brand", DEMO_TN, { callerName: "Acme Bank", purpose: "Customer service" });
   await grant("acme-brand", "call-centre", DEMO_TN, { callerName: "Acme Bank", purpose: "Customer service" });
   log(`eidl: block ${DEMO_BLOCK}XXXX allocated to Alpha Telecom; ${DEMO_TN} delegated to Acme Bank and its BPO`);
+}
+
+/**
+ * The Numbering Authority's scope by governance: its own agent proposes (its member governs, like every founder),
+ * the other members' agents approve until a strict majority set it.
+ */
+async function seedScope(members: readonly SandboxMemberHandle[], proposer: SandboxMemberHandle, na?: Account) {
+  if (!na) return;
+  const current = await ok<{ prefixes: string[] }>(proposer, "GET", `/v1/eidl/numbering-scopes/${na.did}`);
+  if (current.prefixes.includes(DEMO_SCOPE)) return;
+  let outcome = await ok<{ proposalId: number; executed: boolean }>(proposer, "POST", "/v1/eidl/numbering-scopes", {
+    numberingAuthorityId: na.did,
+    prefixes: [DEMO_SCOPE],
+  });
+  for (const member of members) {
+    if (outcome.executed) return;
+    if (member === proposer) continue;
+    const approved = await call<typeof outcome>(
+      member,
+      "POST",
+      `/v1/eidl/numbering-scopes/${outcome.proposalId}/approve`,
+    );
+    // A member that is not a governor cannot approve: ask the next one.
+    if (approved.status === 200) outcome = approved.body;
+  }
+  if (!outcome.executed) throw new Error(`scope proposal #${outcome.proposalId} found no majority`);
 }
 
 /** Another agent's account becomes readable once its indexer has seen the creation. */

@@ -16,6 +16,7 @@ import { Grants } from "./service/grants.ts";
 import { CredentialBookkeeping } from "./service/issuedCredentials.ts";
 import { EidlLookup, type HostedDids } from "./service/lookup.ts";
 import { GrantReads } from "./service/reads.ts";
+import { NumberingScopes } from "./service/scopes.ts";
 import { Vetting } from "./service/vetting.ts";
 
 export interface EidlServiceOptions {
@@ -27,6 +28,8 @@ export interface EidlServiceOptions {
   bindAccount(account: Address, roles: readonly RoleName[]): Promise<unknown>;
   /** This agent's member's current roles (from membership's directory). */
   memberRoles(): Promise<string[]>;
+  /** This member's governance account (numbering-plan scope proposals and approvals). */
+  memberAccount: Address;
   ledger: EidlLedger;
   /** The agent's one prefix index (built by the plugin's publish()). */
   index: PrefixIndex;
@@ -42,6 +45,7 @@ export class EidlService {
   readonly vetting: Vetting;
   readonly grants: Grants;
   readonly reads: GrantReads;
+  readonly scopes: NumberingScopes;
 
   constructor(o: EidlServiceOptions) {
     const lookup = new EidlLookup({ readModel: o.readModel, dids: o.dids, chainId: o.chainId });
@@ -60,6 +64,7 @@ export class EidlService {
       index: o.index,
       chainId: o.chainId,
     });
+    this.scopes = new NumberingScopes({ ...common, memberAccount: o.memberAccount, memberRoles: o.memberRoles });
     this.reads = new GrantReads({ lookup, ledger: o.ledger, index: o.index });
     this.grants = new Grants({
       ...common,

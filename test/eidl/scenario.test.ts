@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { type Hex, parseEventLogs, stringToHex } from "viem";
+import { type Hex, keccak256, parseEventLogs, stringToHex } from "viem";
 import type { SqlParam } from "../../src/core/store/store.ts";
 import { callerHashOf } from "../../src/eidl/grantIds.ts";
 import { TnAuthority } from "../../src/generated/contracts.ts";
@@ -186,6 +186,51 @@ describe("EIDL: the seed's scenario through the agents", () => {
       403,
       "EIDL_VETTING_NOT_ALLOWED",
     );
+  });
+
+  it("a Numbering Authority allocates only inside the numbering-plan scope the governors set through their agents", async () => {
+    const item = { tnId: `${BLOCK}XXXX`, issuerId: org.na!.did, subjectId: org.tnsp!.did };
+    // No scope yet: the authority allocates nothing, refused before any transaction.
+    await expectUnchanged(() => grant(a.na!, item), 403, "EIDL_OUTSIDE_NUMBERING_SCOPE");
+    // The TA's agent proposes the NANP (its approval counts); 9 governors: four more approvals make the majority.
+    const proposed = await a.ta!.call<{ proposalId: number; executed: boolean; code?: string }>(
+      "POST",
+      "/v1/eidl/numbering-scopes",
+      { numberingAuthorityId: org.na!.did, prefixes: ["1"] },
+    );
+    assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+    assert.equal(proposed.body.executed, false);
+    const approvers = [a.na!, a.kyc!, a.tnsp!, a.tnsp2!];
+    for (const [i, agent] of approvers.entries()) {
+      const r = await agent.call<{ executed: boolean }>(
+        "POST",
+        `/v1/eidl/numbering-scopes/${proposed.body.proposalId}/approve`,
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.executed, i === approvers.length - 1, `approval ${i + 2} of 9`);
+    }
+    const scope = await a.osp!.call<{ prefixes: string[] }>("GET", `/v1/eidl/numbering-scopes/${org.na!.did}`);
+    assert.deepEqual(scope.body.prefixes, ["1"]);
+    // Outside the scope (country code 44): a named 403 on the item's field, nothing changed.
+    const outside = await expectUnchanged(
+      () => grant(a.na!, { ...item, tnId: "4420710000" }),
+      403,
+      "EIDL_OUTSIDE_NUMBERING_SCOPE",
+    );
+    assert.match(JSON.stringify(outside.details), /body\.tnAllocation\[0\]\.tnId/);
+    // Bad proposals are refused naming the field.
+    const twice = await a.ta!.call<Json>("POST", "/v1/eidl/numbering-scopes", {
+      numberingAuthorityId: org.na!.did,
+      prefixes: ["44", "44"],
+    });
+    assert.equal(twice.status, 400, JSON.stringify(twice.body));
+    assert.match(JSON.stringify(twice.body.details), /body\.prefixes\[1\]/);
+    const notNa = await a.ta!.call<Json>("POST", "/v1/eidl/numbering-scopes", {
+      numberingAuthorityId: org.tnsp!.did,
+      prefixes: ["44"],
+    });
+    assert.equal(notNa.status, 403, JSON.stringify(notNa.body));
+    assert.equal(notNa.body.code, "EIDL_NOT_NUMBERING_AUTHORITY");
   });
 
   it("allocates a block, assigns a sub-block, delegates a number to the Brand and on to the BPO", async () => {
@@ -487,12 +532,31 @@ describe("EIDL: the seed's scenario through the agents", () => {
   });
 
   it("a number port ends the old chain and starts a new one at the new TNSP, keeping the history", async () => {
-    const ported = await a.na!.call<{ endedGrantId: string; allocation: Allocation }>("POST", "/v1/eidl/ports", {
+    const portBody = {
       tnId: BLOCK,
       issuerId: org.na!.did,
       subjectId: org.tnsp2!.did,
+      portAuthority: "BothProvidersConsented",
+      evidenceHash: `0x${"0".repeat(64)}`,
+    };
+    // A port names its evidence: a zero hash is refused on its field, nothing changed.
+    const noEvidence = await expectUnchanged(
+      () => a.na!.call("POST", "/v1/eidl/ports", portBody),
+      400,
+      "VALIDATION_FAILED",
+    );
+    assert.match(JSON.stringify(noEvidence.details), /body\.evidenceHash/);
+    const evidenceHash = keccak256(stringToHex("signed LOA and the losing provider's confirmation"));
+    const ported = await a.na!.call<{ endedGrantId: string; allocation: Allocation }>("POST", "/v1/eidl/ports", {
+      ...portBody,
+      evidenceHash,
     });
     assert.equal(ported.status, 201, JSON.stringify(ported.body));
+    // The port records its authority and evidence on chain.
+    const receipt = await a.na!.agent.chain.getTransactionReceipt({ hash: ported.body.allocation.txHash });
+    const [event] = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "NumberPorted" });
+    assert.equal(event?.args.authority, 0);
+    assert.equal(event?.args.evidenceHash, evidenceHash);
     const who = await eventually(async () => {
       const h = await holders(a.osp!, TN);
       assert.deepEqual(h.holders, [org.tnsp2!.did]);

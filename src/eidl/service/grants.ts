@@ -29,6 +29,19 @@ export interface AllocationInput {
   allowRedelegation?: boolean;
 }
 
+/** On what authority a port happens (ITnAuthority.PortAuthority, in order). */
+export const PORT_AUTHORITIES = ["BothProvidersConsented", "NumberingAuthorityOrder"] as const;
+
+export interface PortInput {
+  tnId: string;
+  issuerId: string;
+  subjectId: string;
+  allocationStartDate?: string;
+  portAuthority: (typeof PORT_AUTHORITIES)[number];
+  /** Hash of the evidence held off chain: the signed letter of authorization and consents, or the order. */
+  evidenceHash: string;
+}
+
 export interface AllocationOutput extends AllocationInput {
   verifiableCredential: Record<string, unknown>;
   proof: { type: string; created: string; proofPurpose: string; verificationMethod: string; jws: string };
@@ -80,7 +93,11 @@ export class Grants {
    */
   async allocate(items: AllocationInput[]): Promise<AllocationOutput[]> {
     const checked: CheckedItem[] = [];
-    for (const [i, item] of items.entries()) checked.push(await this.#checkItem(item, `body.tnAllocation[${i}]`));
+    for (const [i, item] of items.entries()) {
+      const c = await this.#checkItem(item, `body.tnAllocation[${i}]`);
+      if (c.issuerType === OrgType.NumberingAuthority) await this.#requireInScope(c);
+      checked.push(c);
+    }
     const out: AllocationOutput[] = [];
     for (const c of checked) {
       await this.#o.sync();
@@ -110,8 +127,9 @@ export class Grants {
    * (the allocation is revoked with NumberPort when it sits exactly on the prefix) and allocates it to the new TNSP,
    * with a new TN Authorization credential. History is kept.
    */
-  async port(input: { tnId: string; issuerId: string; subjectId: string }) {
-    const c = await this.#checkItem({ ...input, intendedUseOfAllocation: "Number Port" }, "body");
+  async port(input: PortInput) {
+    const { portAuthority, evidenceHash, ...item } = input;
+    const c = await this.#checkItem({ ...item, intendedUseOfAllocation: "Number Port" }, "body");
     if (c.issuerType !== OrgType.NumberingAuthority) {
       throw new EidlError(
         "EIDL_NOT_NUMBERING_AUTHORITY",
@@ -119,11 +137,17 @@ export class Grants {
         { field: "body.issuerId" },
       );
     }
+    await this.#requireInScope(c);
+    if (/^0x0{64}$/.test(evidenceHash)) throw invalidField("body.evidenceHash", "must not be zero");
     const credential = await this.#issueGrantCredential(c, 0, null);
-    const { grantId, fromAllocationId, txHash } = await this.#o.ledger.port(c.controller, c.issuer.org as Address, {
-      ...this.#terms(c, credential.credentialHash),
-      validFrom: 0,
-    });
+    const terms = { ...this.#terms(c, credential.credentialHash), validFrom: 0 };
+    const consent = { authority: PORT_AUTHORITIES.indexOf(portAuthority), evidenceHash: evidenceHash as Hex };
+    const { grantId, fromAllocationId, txHash } = await this.#o.ledger.port(
+      c.controller,
+      c.issuer.org as Address,
+      terms,
+      consent,
+    );
     await this.#o.bookkeeping.remember(credential, "grant", grantId, c.issuer.did);
     await this.#o.sync();
     const ended = await this.#o.lookup.grant(fromAllocationId);
@@ -163,6 +187,16 @@ export class Grants {
       validUntil,
       callerSalt: freshSalt(),
     };
+  }
+
+  /** A Numbering Authority allocates and ports only inside its numbering-plan scope (read from the chain). */
+  async #requireInScope(c: CheckedItem) {
+    if (await this.#o.ledger.inScope(c.issuer.org as Address, c.prefix)) return;
+    throw new EidlError(
+      "EIDL_OUTSIDE_NUMBERING_SCOPE",
+      `${c.prefix} is outside the numbering-plan scope of ${c.issuer.did}`,
+      { field: `${c.field}.tnId` },
+    );
   }
 
   #parentFor(c: CheckedItem) {
