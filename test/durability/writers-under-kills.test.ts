@@ -10,7 +10,7 @@ import { type Abi, type Address, createPublicClient, type Hex, http, parseEventL
 import { readManifest } from "../../src/core/chain/manifest.ts";
 import { allContractArtifacts } from "../../src/ledger/deploymentPlan.ts";
 import { startTestConsortium, type TestAgentProcess, type TestConsortium } from "../../testkit/consortium.ts";
-import { createOrg, eidlMembers, ORG_TYPE, type Org, ok, vet } from "../../testkit/eidlHierarchy.ts";
+import { createOrg, eidlMembers, ORG_TYPE, type Org, ok, setNumberingScope, vet } from "../../testkit/eidlHierarchy.ts";
 import { waitUntil } from "../../testkit/eventually.ts";
 
 const WRITERS = 6;
@@ -49,6 +49,8 @@ describe("durability of acknowledged writes through the API, devnet and agents k
     const naOrg = await createOrg(na, "NA", ORG_TYPE.NUMBERING_AUTHORITY);
     const tnspOrg = await createOrg(tnsp, "TNSP", ORG_TYPE.TNSP);
     await vet(ta, tnspOrg, taOrg);
+    // The governors (every member) give the Numbering Authority the plan the writers allocate from: prefix 2.
+    await setNumberingScope([ta, na, tnsp], naOrg, ["2"]);
     await waitUntil("the NA agent to see the TNSP", async () => {
       return (await na.call("GET", `/v1/accounts/${tnspOrg.did}`)).status === 200;
     });
