@@ -236,6 +236,62 @@ describe("event indexer", () => {
     await outbox.start();
   });
 
+  it("reads a range again when the chain reorganises between its logs and its last header", async () => {
+    const index = indexer();
+    await index.syncOnce();
+    const base = await recorded();
+    const snapshot = (await env.client.request({ method: "evm_snapshot" as never })) as Hex;
+    await write("record 60", "record", [60n]);
+    await write("record 61", "record", [61n]);
+    await outbox.stop();
+    // The node answers the range's logs from the old chain, then is restored and mines another fork of the same
+    // height before the indexer reads the range's last header (as a devnet restore racing a sync did).
+    let forked = false;
+    const racing = new Proxy(env.client, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "request") return value;
+        return async (args: { method: string }) => {
+          const answer = await value.call(target, args);
+          if (args.method === "eth_getLogs" && !forked) {
+            forked = true;
+            await target.request({ method: "evm_revert" as never, params: [snapshot] as never });
+            const fork = createOutbox({
+              store: env.store,
+              chain: target,
+              accounts: keys,
+              logger: env.logger,
+              pollMs: 50,
+            });
+            await fork.start();
+            for (const value of [62n, 63n]) {
+              await fork.send({
+                from: keys.addresses[2] as Address,
+                to: recorder,
+                data: encodeFunctionData({ abi: artifact.abi, functionName: "record", args: [value] }),
+                label: `record ${value} on the fork`,
+              });
+            }
+            await fork.stop();
+          }
+          return answer;
+        };
+      },
+    });
+    const raced = createIndexer({
+      store,
+      chain: racing,
+      sources: [{ name: "Recorder", address: recorder, abi: artifact.abi, fromBlock: deployBlock }],
+      projections: [projection],
+      logger: env.logger,
+    });
+    await raced.syncOnce();
+    assert.ok(forked, "the fork happened during the sync");
+    // Before the fix: 60 and 61 from the dropped blocks, checkpointed under the fork's hash, and 62, 63 never read.
+    assert.deepEqual(await recorded(), [...base, 62, 63], "the range is the fork's");
+    await outbox.start();
+  });
+
   it("reports a node that does not answer as CHAIN_UNAVAILABLE, not as the transport's raw error", async () => {
     const down = new Proxy(env.client, {
       get(target, property, receiver) {

@@ -323,6 +323,10 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
   };
 
   const applyRange = async (from: number, to: number): Promise<ChainEvent[]> => {
+    // The range's last block is read before and after its logs: the same hash both times means every log came from
+    // that one chain (a block's hash commits to all its ancestors). Without the first read, logs of blocks a restore
+    // then dropped were checkpointed under the new chain's hash, and never undone nor read again.
+    const before = await chain.getBlock({ blockNumber: BigInt(to) });
     let logs: Log[];
     try {
       logs = await fetchLogs(from, to);
@@ -331,8 +335,12 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
       if (to > from) throw new RangeTooLargeError(from, to, error);
       throw error;
     }
-    const events = decode(logs);
     const end = await chain.getBlock({ blockNumber: BigInt(to) });
+    if (end.hash !== before.hash || logs.some((log) => Number(log.blockNumber) === to && log.blockHash !== end.hash)) {
+      // Handled like a block that vanished: the sync starts again from the checkpoints, which rewind if needed.
+      throw new BlockNotFoundError({ blockNumber: BigInt(to) });
+    }
+    const events = decode(logs);
     // One header per block that has events: projections record when each change took effect.
     const times = new Map<number, number>([[to, Number(end.timestamp)]]);
     const missing = [...new Set(events.map((e) => e.blockNumber))].filter((n) => !times.has(n));
