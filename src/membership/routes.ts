@@ -239,7 +239,9 @@ export function membershipApiModule(membership: MembershipService, readModel: Me
             response: { 200: TxResultSchema, ...writeErrors() },
           },
         },
-        async (request) => membership.bindAccount(request.body.account as Address, request.body.roles ?? []),
+        // Lower case: the schema admits any hex address, and viem refuses a mixed-case one whose checksum is wrong.
+        async (request) =>
+          membership.bindAccount(request.body.account.toLowerCase() as Address, request.body.roles ?? []),
       );
 
       app.delete(
@@ -254,7 +256,7 @@ export function membershipApiModule(membership: MembershipService, readModel: Me
             response: { 200: TxResultSchema, ...writeErrors("NOT_FOUND") },
           },
         },
-        async (request) => membership.unbindAccount(request.params.account as Address),
+        async (request) => membership.unbindAccount(request.params.account.toLowerCase() as Address),
       );
     },
   };

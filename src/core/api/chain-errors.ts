@@ -27,6 +27,9 @@ export function chainApiError(error: unknown): ApiError | undefined {
     if (error.code === "CHAIN_UNAVAILABLE") return new ApiError("CHAIN_UNAVAILABLE", error.message, { cause: error });
     if (error.code === "TX_REJECTED") return new ApiError("CHAIN_REJECTED", error.message, { cause: error });
     if (error.code === "TX_REQUEST_INVALID") return new ApiError("VALIDATION_FAILED", error.message, { cause: error });
+    // Simulated fine, reverted when mined: another write changed the ledger in between (two requests racing for one
+    // record). The ledger refused it, as a simulated revert would have been refused: not an internal error.
+    if (error.code === "TX_FAILED") return new ApiError("CHAIN_REVERTED", error.message, { cause: error });
   }
   return undefined;
 }
