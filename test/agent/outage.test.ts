@@ -138,7 +138,7 @@ describe("a chain outage on every route", () => {
             route: `${route.method} ${route.url}`,
             status: answer.status,
             code: String(answer.body?.error?.code ?? answer.body?.code ?? ""),
-            message: JSON.stringify(answer.body).slice(0, 300),
+            message: String(JSON.stringify(answer.body ?? null)).slice(0, 300),
           });
         }),
       );
