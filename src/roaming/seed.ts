@@ -54,18 +54,19 @@ export async function seedRoamingSandbox(
       const claimId =
         pending?.id ?? (await call<{ claimId: number }>(operator, "POST", "/v1/roaming/claims", { plmn })).claimId;
       log(`${operator.name} claims network ${plmn} (claim #${claimId})`);
+      // Each governor approves on chain until the claim is executed. The chain answers whether it is still pending:
+      // a governor's read model may not have indexed the claim yet (asking it stopped this loop too early once).
       for (const governor of governors) {
         if (governor.name === operator.name) continue;
-        const { items } = await call<{ items: Array<{ id: number; state: string }> }>(
-          governor,
-          "GET",
-          "/v1/roaming/claims",
+        const executed = await call(governor, "POST", `/v1/roaming/claims/${claimId}/approve`).then(
+          () => false,
+          (error: Error) => {
+            if (/ClaimNotPending/.test(error.message)) return true; // a majority already executed it
+            if (/AlreadyApproved/.test(error.message)) return false; // approved in an earlier run
+            throw error;
+          },
         );
-        if (items.find((c) => c.id === claimId)?.state !== "pending") break;
-        await call(governor, "POST", `/v1/roaming/claims/${claimId}/approve`).catch((error: Error) => {
-          // Already approved by this governor in an earlier run: fine, the next one approves.
-          if (!/AlreadyApproved|ClaimNotPending/.test(error.message)) throw error;
-        });
+        if (executed) break;
       }
     }
     const { items: keys } = await call<{ items: unknown[] }>(operator, "GET", "/v1/roaming/keys");
