@@ -2,16 +2,7 @@
 // of sleeping until the wall clock gets there. Later blocks keep counting from it (anvil keeps the offset), so a test
 // moves the chain only forward and only as far as it needs.
 
-async function rpc<T>(rpcUrl: string, method: string, params: unknown[]): Promise<T> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
+import { rpc } from "../src/core/chain/devnet/rpc.ts";
 
 /** The latest block's timestamp (seconds). */
 export async function latestBlockTimestamp(rpcUrl: string): Promise<number> {

@@ -11,6 +11,7 @@ import { EVM_VERSION } from "../evm.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import { anvilBinaryPath } from "./anvil-binary.ts";
 import { type DevnetConfig, readDevnetConfig, validateSeconds, writeDevnetConfig } from "./config.ts";
+import { rpc } from "./rpc.ts";
 import { prepareState, rotateGoodCopy, statePaths } from "./state-files.ts";
 
 export interface StartDevnetOptions {
@@ -264,17 +265,6 @@ async function waitReady(rpcUrl: string, chainId: number, proc: ChildProcess): P
     }
   }
   throw new DevnetStartError(`anvil did not answer on ${rpcUrl} within 30 s`);
-}
-
-async function rpc<T>(rpcUrl: string, method: string, params: unknown[]): Promise<T> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
 }
 
 function freePort(): Promise<number> {
