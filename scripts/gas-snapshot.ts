@@ -11,6 +11,7 @@ import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
 import { measurePlatform } from "./gas-snapshot-platform.ts";
 import { measureRoaming } from "./gas-snapshot-roaming.ts";
+import { measureSettlement } from "./gas-snapshot-settlement.ts";
 import { PROJECT_ROOT } from "./gen-contracts.ts";
 
 export const GAS_SNAPSHOT_FILE = join(PROJECT_ROOT, "contracts/gas-snapshot.json");
@@ -25,7 +26,7 @@ export interface GasSnapshot {
 }
 
 /** Each domain measures on a fresh chain, so adding an operation to one never moves another's figures. */
-const DOMAINS = [measurePlatform, measureNumbering, measureRoaming] as const;
+const DOMAINS = [measurePlatform, measureNumbering, measureRoaming, measureSettlement] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {
   const operations: Record<string, number> = {};

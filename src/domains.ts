@@ -5,6 +5,7 @@ import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
+import { settlementPlugin } from "./settlement/plugin.ts";
 import { stirPlugin } from "./stir/plugin.ts";
 
 export const DOMAINS: readonly DomainPlugin[] = [
@@ -13,4 +14,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   eidlPlugin,
   stirPlugin,
   roamingPlugin,
+  settlementPlugin,
 ];

@@ -1,0 +1,30 @@
+// The settlement domain as a platform plugin. For now it deploys the consortium's settlement money (one ERC-20 per
+// currency, minted and burned only by SETTLEMENT_BANK members) that every domain moving money takes by manifest name;
+// agreements, TAP import, rating, invoices, netting and channels (docs/settlement.md) build on it.
+import type { DomainPlugin } from "../agent/domain.ts";
+import { SettlementToken } from "../generated/contracts.ts";
+
+/** Manifest name of the settlement token. Other domains read `deployed[SETTLEMENT_TOKEN]` in their deployment. */
+export const SETTLEMENT_TOKEN = "SettlementToken";
+/** The sandbox's settlement currency: ISO 4217 code and its minor units. */
+export const SETTLEMENT_CURRENCY = { code: "EUR", decimals: 2 } as const;
+
+export const settlementPlugin: DomainPlugin = {
+  name: "settlement",
+  description:
+    "Settlement money between members: a fiat-backed ERC-20 per currency minted and burned by settlement banks",
+  doc: "docs/settlement.md",
+  errors: {},
+  contracts: { [SETTLEMENT_TOKEN]: SettlementToken },
+  deployment: [
+    {
+      name: SETTLEMENT_TOKEN,
+      artifact: SettlementToken,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the settlement token");
+        return [consortium.address, SETTLEMENT_CURRENCY.code, SETTLEMENT_CURRENCY.decimals];
+      },
+    },
+  ],
+};
