@@ -54,6 +54,11 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   },
   { name: "sip-tester", why: "sipp places and answers the test calls", provides: [{ binary: "sipp" }] },
   { name: "curl", why: "the Kamailio configs call the agents with curl", provides: [{ binary: "curl" }] },
+  {
+    name: "prometheus",
+    why: "the network kit's monitoring test scrapes agents and geth nodes with a real Prometheus",
+    provides: [{ binary: "prometheus" }, { binary: "promtool" }],
+  },
 ];
 
 /** The packages of which some provided file is absent, in list order. */

@@ -3,7 +3,6 @@
 // transaction outbox, the event indexer (read model) and the REST API that the member's back office uses.
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { Gauge } from "prom-client";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
@@ -27,6 +26,7 @@ import { consoleModule } from "./consoleRoutes.ts";
 import type { AgentContext, PlatformContext, PublishedServices } from "./domain.ts";
 import { agentInfoModule } from "./infoRoutes.ts";
 import { agentMigrations } from "./migrations.ts";
+import { registerChainMonitoring } from "./monitoring.ts";
 import { AGENT_VERSION_TEXT } from "./version.ts";
 
 export interface Agent {
@@ -196,25 +196,13 @@ async function assemble(
       consoleModule(),
     ],
   });
-  new Gauge({
-    name: "outbox_reconciled_entries",
-    help: "Outbox entries journalled as mined that reconciliation checked against a receipt, and those the chain had lost (sent again with the same bytes, or signed again under a new nonce)",
-    labelNames: ["outcome"] as const,
-    registers: [app.metricsRegistry],
-    collect() {
-      const stats = outbox.stats();
-      this.set({ outcome: "checked" }, stats.receiptsChecked);
-      this.set({ outcome: "resent" }, stats.resent);
-      this.set({ outcome: "resigned" }, stats.resigned);
-    },
-  });
-  app.healthChecks.register("chain", async () => {
-    const head = await chain.getBlockNumber();
-    return { ok: true, chainId: config.chain.chainId, headBlock: Number(head) };
-  });
-  app.healthChecks.register("indexer", async () => {
-    const lag = await indexer.lag();
-    return { ok: lag <= 50, lagBlocks: lag };
+  registerChainMonitoring(app, {
+    chainId: config.chain.chainId,
+    chain,
+    outbox,
+    indexer,
+    store,
+    limits: config.chain.health ?? {},
   });
 
   const workers: Array<{ stop(): Promise<void> }> = [];

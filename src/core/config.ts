@@ -43,6 +43,20 @@ export const AgentConfigSchema = Type.Object(
          * 1 ether (10^18). Absent: no funding (zero-fee networks: the devnet, Besu QBFT with min-gas-price 0).
          */
         fundNewAccountsWei: Type.Optional(Type.String({ pattern: "^(1000000000000000000|[1-9][0-9]{0,17})$" })),
+        /**
+         * When /health calls the chain node unhealthy (absent: not checked). A PoA network sets a head age of a few
+         * block periods, the peers every node should see, and whether this member's node is a sealing validator.
+         */
+        health: Type.Optional(
+          Type.Object(
+            {
+              maxHeadAgeSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
+              minPeers: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+              expectSealing: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
         /** WebSocket URL for new-head subscriptions; default: rpcUrl with ws(s):// (anvil serves both on one port). */
         wsUrl: Type.Optional(Type.String({ pattern: "^wss?://" })),
       },

@@ -8,11 +8,20 @@ import { DEFAULT_FUND_WEI, fundAccounts } from "./faucet.ts";
 import { ensureGeth } from "./gethBinary.ts";
 import { DEFAULT_BASE_PORT, initNetwork } from "./init.ts";
 import { readSpec } from "./layout.ts";
+import { type MonitoredAgent, writeMonitoring } from "./monitoring.ts";
 import { startNodes, stopNodes } from "./nodes.ts";
 import { networkStatus } from "./status.ts";
 
 const DEFAULT_DIR = "network";
 const DEFAULT_CHAIN_ID = 31_338_001;
+
+/** `--agent <name>,<url>,<api-key-file>`, repeatable. */
+const agentOption = (value: string, previous: MonitoredAgent[] = []): MonitoredAgent[] => {
+  const [name, url, apiKeyFile, ...rest] = value.split(",");
+  if (!name || !url || !apiKeyFile || rest.length > 0)
+    throw invalidOption("--agent", `expected <name>,<url>,<api-key-file>, got ${JSON.stringify(value)}`);
+  return [...previous, { name, url, apiKeyFile }];
+};
 
 const integer = (option: string) => (value: string) => {
   const n = Number(value);
@@ -36,7 +45,7 @@ export function registerNetworkCommands(program: Command): void {
     .option("--gas-limit <gas>", "block gas limit", (v) => BigInt(v))
     .option(
       "--base-port <port>",
-      "node i uses base+10i (p2p), +1 (JSON-RPC, HTTP and WS), +2 (authrpc)",
+      "node i uses base+10i (p2p), +1 (JSON-RPC, HTTP and WS), +2 (authrpc), +3 (Prometheus metrics)",
       integer("--base-port"),
       DEFAULT_BASE_PORT,
     )
@@ -118,5 +127,41 @@ export function registerNetworkCommands(program: Command): void {
     .action(async (addresses: string[], o) => {
       const funded = await fundAccounts(await readSpec(resolve(o.dir)), addresses, o.amount);
       printResult(funded, o, () => table(funded.map((f) => ({ ...f }))));
+    });
+
+  network
+    .command("monitoring")
+    .description("write a Prometheus config, alert rules and a Grafana dashboard for the nodes and member agents")
+    .option("--dir <dir>", "network directory (files go to <dir>/monitoring/)", DEFAULT_DIR)
+    .option(
+      "--agent <name,url,key-file>",
+      "a member agent to scrape, with a file holding its API key (repeatable)",
+      agentOption,
+    )
+    .option("--scrape-interval <seconds>", "seconds between scrapes", integer("--scrape-interval"), 15)
+    .option(
+      "--alert-after <seconds>",
+      "how long a condition holds before its alert fires",
+      integer("--alert-after"),
+      60,
+    )
+    .option("--json", "print the raw JSON result")
+    .action(async (o) => {
+      const dir = resolve(o.dir);
+      const files = await writeMonitoring(dir, await readSpec(dir), {
+        agents: o.agent ?? [],
+        scrapeIntervalSeconds: o.scrapeInterval,
+        alertAfterSeconds: o.alertAfter,
+      });
+      printResult(files, o, () =>
+        [
+          table([
+            { file: files.prometheusConfig, what: "Prometheus: scrape nodes and agents, load the rules" },
+            { file: files.alertRules, what: "alert rules" },
+            { file: files.dashboard, what: "Grafana dashboard (import, pick the Prometheus data source)" },
+          ]),
+          `run: prometheus --config.file=${files.prometheusConfig}`,
+        ].join("\n"),
+      );
     });
 }

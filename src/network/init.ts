@@ -118,6 +118,7 @@ export function defaultPorts(count: number, basePort: number): NodePorts[] {
     p2p: basePort + 10 * i,
     rpc: basePort + 10 * i + 1,
     authrpc: basePort + 10 * i + 2,
+    metrics: basePort + 10 * i + 3,
   }));
 }
 

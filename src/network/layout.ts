@@ -12,6 +12,8 @@ export interface NodePorts {
   rpc: number;
   /** Engine API port; unused by Clique but bound by geth, so every node needs its own. */
   authrpc: number;
+  /** Prometheus metrics (`/debug/metrics/prometheus`); absent in networks made before monitoring existed. */
+  metrics?: number;
 }
 
 export interface NetworkNode {

@@ -51,6 +51,10 @@ export function gethArgs(spec: NetworkSpec, node: NetworkNode): string[] {
     "--miner.gasprice", GAS_PRICE_WEI.toString(), "--txpool.pricelimit", GAS_PRICE_WEI.toString(),
     "--miner.gaslimit", spec.gasLimit,
     "--verbosity", "3",
+    // Prometheus scrapes the node itself (src/network/monitoring.ts): chain head, peers, txpool, database.
+    ...(node.ports.metrics
+      ? ["--metrics", "--metrics.addr", "127.0.0.1", "--metrics.port", String(node.ports.metrics)]
+      : []),
   ];
 }
 

@@ -3,13 +3,15 @@
 // a governance decision and a new DID land through the agents on a fee-paying chain (funded from the faucet and by the
 // agent's funding policy), the chain keeps going with one signer killed -9, and the killed node catches up.
 import assert from "node:assert/strict";
-import { readFile, rm } from "node:fs/promises";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
 import { fundAccounts } from "../../src/network/faucet.ts";
 import { ensureGeth } from "../../src/network/gethBinary.ts";
 import { initNetwork } from "../../src/network/init.ts";
 import type { NetworkSpec } from "../../src/network/layout.ts";
+import { writeMonitoring } from "../../src/network/monitoring.ts";
 import { rpc, runningPid, startNodes, stopNodes } from "../../src/network/nodes.ts";
 import { networkStatus } from "../../src/network/status.ts";
 import { eventually } from "../../testkit/eventually.ts";
@@ -32,6 +34,7 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
   let spec: NetworkSpec;
   let geth: string;
   let members: NetworkMembers | undefined;
+  let prometheus: { process: ChildProcess; url: string } | undefined;
   const ports: number[] = [];
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -48,7 +51,12 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
     };
     const nodePorts = [];
     for (let i = 0; i < VALIDATORS; i++)
-      nodePorts.push({ p2p: await reserve(), rpc: await reserve(), authrpc: await reserve() });
+      nodePorts.push({
+        p2p: await reserve(),
+        rpc: await reserve(),
+        authrpc: await reserve(),
+        metrics: await reserve(),
+      });
     // The ports are held (lock files) for the whole test; geth binds them once the locks say they are ours.
     spec = await initNetwork({ dir: dir.path, geth, validators: VALIDATORS, chainId: CHAIN_ID, ports: nodePorts });
     await startNodes(spec, geth);
@@ -56,6 +64,7 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
   });
 
   after(async () => {
+    prometheus?.process.kill("SIGKILL");
     await members?.stop();
     if (spec) await stopNodes(spec);
     for (const port of ports) releasePort(port);
@@ -160,6 +169,77 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
     console.log(`[network] governance and DID writes landed after ${elapsed()}`);
   });
 
+  it("a real Prometheus scrapes every node and agent with the kit's config: peers, sealing, heads", async () => {
+    const agents = [];
+    for (const [name, agent] of Object.entries(members!.agents)) {
+      const apiKeyFile = `${dir.path}/${name}.key`;
+      await writeFile(apiKeyFile, agent.adminKey, { mode: 0o600 });
+      agents.push({ name, url: agent.url, apiKeyFile });
+    }
+    const files = await writeMonitoring(dir.path, spec, { agents, scrapeIntervalSeconds: 1, alertAfterSeconds: 1 });
+    const port = await reservePort();
+    ports.push(port);
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(
+      "prometheus",
+      [
+        `--config.file=${files.prometheusConfig}`,
+        `--storage.tsdb.path=${dir.path}/prometheus`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => {
+      stderr = `${stderr}${chunk}`.slice(-4000);
+    });
+    prometheus = { process: child, url };
+    const api = async <T>(path: string): Promise<T> => {
+      const response = await fetch(`${url}${path}`);
+      assert.equal(response.status, 200, `${path}: ${response.status}; prometheus said: ${stderr}`);
+      return ((await response.json()) as { data: T }).data;
+    };
+    const query = async (expr: string) =>
+      (
+        await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+          `/api/v1/query?query=${encodeURIComponent(expr)}`,
+        )
+      ).result;
+    await eventually(
+      async () => {
+        const { activeTargets } = await api<{
+          activeTargets: Array<{ health: string; scrapeUrl: string; lastError: string }>;
+        }>("/api/v1/targets");
+        assert.equal(activeTargets.length, VALIDATORS + agents.length);
+        for (const target of activeTargets)
+          assert.equal(target.health, "up", `${target.scrapeUrl}: ${target.health} ${target.lastError}`);
+      },
+      60_000,
+      500,
+    );
+    // The agents' own view of their nodes, and geth's own metrics, agree: three peers each, every validator sealing.
+    const peers = await query("chain_node_peers");
+    assert.deepEqual(peers.map((r) => [r.metric.agent, r.value[1]]).sort(), agents.map((a) => [a.name, "3"]).sort());
+    const sealing = await query("chain_node_sealing");
+    assert.ok(sealing.length === agents.length && sealing.every((r) => r.value[1] === "1"), JSON.stringify(sealing));
+    const nodePeers = await query('p2p_peers{job="telco-ledger-nodes"}');
+    assert.equal(nodePeers.length, VALIDATORS);
+    assert.ok(
+      nodePeers.every((r) => r.value[1] === "3"),
+      JSON.stringify(nodePeers),
+    );
+    const heads = await query('chain_head_block{job="telco-ledger-nodes"}');
+    assert.ok(
+      heads.every((r) => Number(r.value[1]) > 5),
+      JSON.stringify(heads),
+    );
+    const firing = await api<{ alerts: Array<{ labels: { alertname: string }; state: string }> }>("/api/v1/alerts");
+    assert.deepEqual(
+      firing.alerts.filter((a) => a.state === "firing").map((a) => a.labels.alertname),
+      [],
+    );
+  });
+
   it("keeps sealing with one of four signers killed -9, a write still lands, and the node catches up on restart", async () => {
     const victim = spec.nodes[VALIDATORS - 1]!;
     const pid = await runningPid(victim);
@@ -167,6 +247,22 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
     process.kill(pid, "SIGKILL");
     await eventually(async () => assert.equal(await runningPid(victim), undefined), 10_000);
     const killedAt = await head(spec.nodes[0]!.rpcUrl);
+    if (prometheus) {
+      // The operator hears of it: Prometheus's ValidatorNodeDown fires for node 4 (the kit's rules, 1 s here).
+      await eventually(
+        async () => {
+          const response = await fetch(`${prometheus!.url}/api/v1/alerts`);
+          const { data } = (await response.json()) as {
+            data: { alerts: Array<{ labels: Record<string, string>; state: string }> };
+          };
+          const down = data.alerts.find((a) => a.labels.alertname === "ValidatorNodeDown");
+          assert.equal(down?.labels.node, victim.name, JSON.stringify(data.alerts));
+          assert.equal(down?.state, "firing");
+        },
+        30_000,
+        500,
+      );
+    }
 
     const did = await members!.agents.authority!.call<{ did: string }>("POST", "/v1/identity/dids", {
       label: "Authority Operations",

@@ -33,10 +33,10 @@ describe("network kit: genesis and options", () => {
     assert.deepEqual(genesis.alloc, { [A.toLowerCase()]: { balance: "0xde0b6b3a7640000" } });
   });
 
-  it("gives node i the ports base+10i (p2p), +1 (JSON-RPC), +2 (authrpc)", () => {
+  it("gives node i the ports base+10i (p2p), +1 (JSON-RPC), +2 (authrpc), +3 (metrics)", () => {
     assert.deepEqual(defaultPorts(2, 30300), [
-      { p2p: 30300, rpc: 30301, authrpc: 30302 },
-      { p2p: 30310, rpc: 30311, authrpc: 30312 },
+      { p2p: 30300, rpc: 30301, authrpc: 30302, metrics: 30303 },
+      { p2p: 30310, rpc: 30311, authrpc: 30312, metrics: 30313 },
     ]);
   });
 

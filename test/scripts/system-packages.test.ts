@@ -77,6 +77,7 @@ describe("system packages preflight", () => {
       "kamailio-secsipid-modules",
       "kamailio-utils-modules",
       "postgresql",
+      "prometheus",
       "secsipidx",
       "sip-tester",
     ]);
