@@ -4,12 +4,14 @@ import type { DomainPlugin } from "./agent/domain.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
+import { networkPlugin } from "./network/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
 import { settlementPlugin } from "./settlement/plugin.ts";
 import { stirPlugin } from "./stir/plugin.ts";
 
 export const DOMAINS: readonly DomainPlugin[] = [
   membershipPlugin,
+  networkPlugin,
   identityPlugin,
   eidlPlugin,
   stirPlugin,

@@ -28,6 +28,8 @@ export interface NetworkMembersOptions {
   confirmations: number;
   /** The agents' funding policy for the accounts they create (agent.json chain.fundNewAccountsWei). */
   fundNewAccountsWei?: string;
+  /** Each agent votes governance's validator decisions into its node (agent.json chain.voteValidators). */
+  voteValidators?: boolean;
 }
 
 export interface NetworkMembers {
@@ -65,6 +67,7 @@ export async function startMembersOnNetwork(
         manifestPath,
         confirmations: options.confirmations,
         ...(options.fundNewAccountsWei ? { fundNewAccountsWei: options.fundNewAccountsWei } : {}),
+        ...(options.voteValidators ? { voteValidators: true } : {}),
         logLevel: "fatal",
         pollMs: 100,
       });

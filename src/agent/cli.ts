@@ -30,6 +30,7 @@ export function registerAgentCommands(program: Command): void {
       Number(v),
     )
     .option("--fund-new-accounts <wei>", "on a network with fees: wei the member account gives each new DID account")
+    .option("--vote-validators", "this member's node is a validator: vote governance's validator changes into it")
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
       const { configPath, config } = await initAgent({
@@ -44,6 +45,7 @@ export function registerAgentCommands(program: Command): void {
         ...(o.passphraseEnv ? { passphraseEnv: o.passphraseEnv } : {}),
         ...(o.confirmations !== undefined ? { confirmations: o.confirmations } : {}),
         ...(o.fundNewAccounts ? { fundNewAccountsWei: o.fundNewAccounts } : {}),
+        ...(o.voteValidators ? { voteValidators: true } : {}),
       });
       printResult(
         { configPath, memberAccount: config.memberAccount },

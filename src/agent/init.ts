@@ -29,6 +29,8 @@ export interface InitAgentInput {
   confirmations?: number;
   /** Wei the member account gives each new DID account (networks with fees: docs/network.md). */
   fundNewAccountsWei?: string;
+  /** This member's node is a validator: the agent votes governance's validator decisions into it. */
+  voteValidators?: boolean;
   /** Default "info". */
   logLevel?: AgentConfig["logLevel"];
 }
@@ -57,6 +59,7 @@ export async function initAgent(input: InitAgentInput): Promise<{ configPath: st
       confirmations: input.confirmations ?? 0,
       ...(input.pollMs ? { pollMs: input.pollMs } : {}),
       ...(input.fundNewAccountsWei ? { fundNewAccountsWei: input.fundNewAccountsWei } : {}),
+      ...(input.voteValidators ? { voteValidators: true } : {}),
     },
     ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}),
     ...(input.logLevel ? { logLevel: input.logLevel } : {}),

@@ -4,7 +4,6 @@ import { Command } from "commander";
 import { registerAgentCommands } from "../agent/cli.ts";
 import { DOMAINS } from "../domains.ts";
 import { registerDevnetCommands } from "../ledger/cli.ts";
-import { registerNetworkCommands } from "../network/cli.ts";
 import { registerSandboxCommands } from "../sandbox/cli.ts";
 import { printError } from "./output.ts";
 
@@ -16,7 +15,6 @@ const program = new Command("telco-ledger")
 
 registerSandboxCommands(program);
 registerDevnetCommands(program);
-registerNetworkCommands(program);
 registerAgentCommands(program);
 for (const domain of DOMAINS) domain.registerCommands?.(program);
 

@@ -57,6 +57,11 @@ export const AgentConfigSchema = Type.Object(
             { additionalProperties: false },
           ),
         ),
+        /**
+         * This member's node is a validator: the agent votes every executed ValidatorSet decision into it
+         * (clique_propose / clique_discard; the node must serve the clique API to the agent). docs/network.md.
+         */
+        voteValidators: Type.Optional(Type.Boolean()),
         /** WebSocket URL for new-head subscriptions; default: rpcUrl with ws(s):// (anvil serves both on one port). */
         wsUrl: Type.Optional(Type.String({ pattern: "^wss?://" })),
       },

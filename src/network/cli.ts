@@ -2,6 +2,8 @@
 // validator per node, static peers on loopback). docs/network.md takes an operator through it.
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
+import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 import { invalidOption } from "./errors.ts";
 import { DEFAULT_FUND_WEI, fundAccounts } from "./faucet.ts";
@@ -39,6 +41,12 @@ export function registerNetworkCommands(program: Command): void {
     .description("create N validator nodes: signer keys, Clique genesis with a faucet, static peers, node configs")
     .option("--engine <engine>", "consensus engine (geth-clique; besu-qbft is not built yet)", "geth-clique")
     .option("--validators <n>", "number of validator nodes", integer("--validators"), 4)
+    .option(
+      "--standby <n>",
+      "further nodes whose signers join only when governance votes them in",
+      integer("--standby"),
+      0,
+    )
     .option("--dir <dir>", "network directory", DEFAULT_DIR)
     .option("--chain-id <id>", "chain id", integer("--chain-id"), DEFAULT_CHAIN_ID)
     .option("--period <seconds>", "seconds between blocks", integer("--period"), 1)
@@ -57,6 +65,7 @@ export function registerNetworkCommands(program: Command): void {
         dir: o.dir,
         geth: geth.path,
         validators: o.validators,
+        standby: o.standby,
         chainId: o.chainId,
         periodSeconds: o.period,
         basePort: o.basePort,
@@ -164,4 +173,60 @@ export function registerNetworkCommands(program: Command): void {
         ].join("\n"),
       );
     });
+
+  registerValidatorCommands(network);
+}
+
+type Items = { items: Array<Record<string, unknown>> };
+
+/** `network validators ...`: validator governance through a member agent's API. */
+function registerValidatorCommands(network: Command): void {
+  const validators = network
+    .command("validators")
+    .description("the consortium's validators: governance changes and each node's votes (through an agent)");
+  withClientOptions(validators.command("list").description("validators governance added")).action(
+    async (o: ClientOptions) => {
+      printResult(await callAgentAllItems(targetOf(o), "/v1/network/validators"), o, (r: Items) =>
+        table(r.items, ["signer", "operator", "addedBlock"]),
+      );
+    },
+  );
+  withClientOptions(validators.command("changes").description("validator changes, newest first")).action(
+    async (o: ClientOptions) => {
+      printResult(await callAgentAllItems(targetOf(o), "/v1/network/validator-changes"), o, (r: Items) =>
+        table(r.items, ["id", "kind", "signer", "status", "approvals"]),
+      );
+    },
+  );
+  withClientOptions(
+    validators
+      .command("propose <add|remove> <signer>")
+      .description("propose adding or removing a validator's signer (this member must govern)")
+      .option("--operator <address>", "the member running the node (default: this member)"),
+  ).action(async (kind: string, signer: string, o: ClientOptions & { operator?: string }) => {
+    progress(o, "proposing (waits until mined)");
+    const body = { kind, signer, ...(o.operator ? { operator: o.operator } : {}) };
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/network/validator-changes", body),
+      o,
+      (r: { changeId: string }) => `change ${r.changeId}`,
+    );
+  });
+  withClientOptions(validators.command("approve <changeId>").description("approve a validator change")).action(
+    async (changeId: string, o: ClientOptions) => {
+      progress(o, "approving (waits until mined)");
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/network/validator-changes/${changeId}/approve`),
+        o,
+        (r: { txHash: string }) => `approved in ${r.txHash}`,
+      );
+    },
+  );
+  withClientOptions(
+    validators.command("engine").description("the agent's node: its signer set and its own pending votes"),
+  ).action(async (o: ClientOptions) => {
+    printResult(await callAgent(targetOf(o), "GET", "/v1/network/engine"), o, (r: object) =>
+      JSON.stringify(r, null, 2),
+    );
+  });
 }

@@ -29,6 +29,8 @@ export interface InitNetworkOptions {
   dir: string;
   geth: string;
   validators: number;
+  /** Further nodes whose signers are not in the genesis: they sync, and seal once voted in (docs/network.md). */
+  standby?: number;
   chainId: number;
   periodSeconds?: number;
   gasLimit?: bigint;
@@ -51,7 +53,8 @@ export async function initNetwork(options: InitNetworkOptions): Promise<NetworkS
     throw new NetworkError("NETWORK_EXISTS", `${specPath(dir)} exists: a network was initialised there already`);
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const ports = options.ports ?? defaultPorts(options.validators, options.basePort ?? DEFAULT_BASE_PORT);
+  const nodeCount = options.validators + (options.standby ?? 0);
+  const ports = options.ports ?? defaultPorts(nodeCount, options.basePort ?? DEFAULT_BASE_PORT);
 
   // The faucet is the operator's account that pays for new members' first transactions (docs/network.md).
   const faucetKey = generatePrivateKey();
@@ -77,6 +80,7 @@ export async function initNetwork(options: InitNetworkOptions): Promise<NetworkS
       enode: `enode://${publicKey}@127.0.0.1:${nodePorts.p2p}`,
       ports: nodePorts,
       rpcUrl: `http://127.0.0.1:${nodePorts.rpc}`,
+      ...(index >= options.validators ? { standby: true } : {}),
     });
   }
 
@@ -85,7 +89,7 @@ export async function initNetwork(options: InitNetworkOptions): Promise<NetworkS
   const genesisFile = join(dir, "genesis.json");
   const genesis = cliqueGenesis({
     chainId: options.chainId,
-    signers: nodes.map((n) => n.signer),
+    signers: nodes.filter((n) => !n.standby).map((n) => n.signer),
     periodSeconds,
     gasLimit,
     alloc: { [faucet]: options.faucetWei ?? DEFAULT_FAUCET_WEI },
@@ -175,11 +179,16 @@ function validate(options: InitNetworkOptions): void {
   if (options.gasLimit !== undefined && (options.gasLimit < 5_000_000n || options.gasLimit > 1_000_000_000n)) {
     throw invalidOption("--gas-limit", "must be from 5,000,000 to 1,000,000,000");
   }
-  if (options.ports && options.ports.length !== options.validators) {
-    throw invalidOption("ports", `must give one entry per validator (${options.validators})`);
+  const standby = options.standby ?? 0;
+  if (!Number.isInteger(standby) || standby < 0 || options.validators + standby > 16) {
+    throw invalidOption("--standby", "must be an integer from 0, with validators + standby at most 16");
+  }
+  const nodeCount = options.validators + standby;
+  if (options.ports && options.ports.length !== nodeCount) {
+    throw invalidOption("ports", `must give one entry per node (${nodeCount})`);
   }
   const base = options.basePort ?? DEFAULT_BASE_PORT;
-  if (!Number.isInteger(base) || base < 1024 || base + 10 * options.validators > 65535) {
+  if (!Number.isInteger(base) || base < 1024 || base + 10 * nodeCount > 65535) {
     throw invalidOption("--base-port", "must leave room for 10 ports per validator below 65536");
   }
 }

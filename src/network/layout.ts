@@ -24,6 +24,8 @@ export interface NetworkNode {
   enode: string;
   ports: NodePorts;
   rpcUrl: string;
+  /** A node made to join later: its signer is not in the genesis, and it seals only once governance votes it in. */
+  standby?: boolean;
 }
 
 export interface NetworkSpec {
