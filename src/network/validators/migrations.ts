@@ -4,7 +4,7 @@ import type { Migration } from "../../core/store/store.ts";
 
 export const validatorMigrations: Migration[] = [
   {
-    id: "0800_network_validators",
+    id: "0400_network_validators",
     sql: `
       CREATE TABLE network_validator_changes (
         id TEXT PRIMARY KEY,
