@@ -3,9 +3,8 @@
 // the test process (tests may reach into them) or, with `agentProcesses: true`, each as its own
 // `telco-ledger agent start` process as an operator runs it (benchmarks measure that deployment shape).
 // Either way tests talk to the agents over HTTP exactly as a back office would.
-import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -16,6 +15,7 @@ import { requestAgent } from "../src/cli/agentClient.ts";
 import { type Devnet, startDevnet } from "../src/core/chain/devnet/devnet.ts";
 import { silentLogger } from "../src/core/chain/logger.ts";
 import { deployPlatform } from "../src/ledger/deployer.ts";
+import { ChildSet, exited, waitHealthy } from "./agentProcesses.ts";
 import { releasePort, reservePort } from "./ports.ts";
 
 export interface TestMember {
@@ -70,22 +70,10 @@ export interface TestConsortiumOptions {
   agentProcesses?: boolean;
 }
 
-export type TestConsortiumErrorCode = "AGENT_NOT_HEALTHY";
-
-export class TestConsortiumError extends Error {
-  readonly code: TestConsortiumErrorCode;
-  constructor(code: TestConsortiumErrorCode, message: string) {
-    super(message);
-    this.code = code;
-    this.name = "TestConsortiumError";
-  }
-}
+export { TestConsortiumError } from "./agentProcesses.ts";
 
 /** Settings both agent shapes get in their agent.json: quiet logs, an indexer that notices a block within 50 ms. */
 const TEST_AGENT_SETTINGS = { logLevel: "fatal", pollMs: 50 } as const;
-const HEALTH_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 10_000;
-const BIN = new URL("../bin/telco-ledger.mjs", import.meta.url).pathname;
 
 export function startTestConsortium(
   members: readonly TestMember[],
@@ -219,93 +207,4 @@ export function endpoint(url: string, adminKey: string): TestAgentEndpoint {
     adminKey,
     call: (method, path, body, key = adminKey) => requestAgent({ url, apiKey: key }, method, path, body),
   };
-}
-
-/** Children whose spawn failed (no 'exit' will ever come), with the reason. */
-const spawnFailures = new WeakMap<ChildProcess, Error>();
-const exited = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null || spawnFailures.has(child);
-
-/**
- * The agent processes of one consortium. They never outlive the harness: stop() ends them, and if the test process
- * exits without calling it (an uncaught error, process.exit), they are killed on the way out.
- */
-class ChildSet {
-  readonly #children: ChildProcess[] = [];
-  readonly #killOnExit = () => {
-    for (const child of this.#children) if (!exited(child)) child.kill("SIGKILL");
-  };
-
-  spawn(configPath: string, logFile: string): ChildProcess {
-    if (this.#children.length === 0) process.on("exit", this.#killOnExit);
-    const log = openSync(logFile, "a");
-    try {
-      // Environment inherited: benchmarks tune the agents with TELCO_* variables.
-      const child = spawn(process.execPath, [BIN, "agent", "start", "--config", configPath], {
-        stdio: ["ignore", log, log],
-        env: process.env,
-      });
-      child.once("error", (error) => spawnFailures.set(child, error));
-      this.#children.push(child);
-      return child;
-    } finally {
-      closeSync(log);
-    }
-  }
-
-  /** SIGTERM to every agent (a clean shutdown), SIGKILL to any still running after the grace period. */
-  async stopAll(): Promise<void> {
-    await Promise.all(
-      this.#children.map(async (child) => {
-        if (exited(child)) return;
-        const gone = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        let timer: NodeJS.Timeout | undefined;
-        const graceOver = new Promise((resolve) => {
-          timer = setTimeout(() => resolve("timeout"), STOP_GRACE_MS);
-        });
-        if ((await Promise.race([gone, graceOver])) === "timeout" && !exited(child)) {
-          child.kill("SIGKILL");
-          await gone;
-        }
-        clearTimeout(timer);
-      }),
-    );
-    process.off("exit", this.#killOnExit);
-  }
-}
-
-/** Resolves when the agent answers /health with 200; fails fast if the process exits first. */
-async function waitHealthy(name: string, url: string, child: ChildProcess, logFile: string): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last = "no answer";
-  while (Date.now() < deadline && !exited(child)) {
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-      last = `HTTP ${response.status} ${await response.text()}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const failure = spawnFailures.get(child);
-  const why = failure
-    ? `its process did not start (${failure.message})`
-    : exited(child)
-      ? `its process exited (code ${child.exitCode}, signal ${child.signalCode})`
-      : `no healthy answer within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`;
-  throw new TestConsortiumError(
-    "AGENT_NOT_HEALTHY",
-    `agent "${name}" at ${url} did not become healthy: ${why}; last lines of ${logFile}:\n${await tail(logFile)}`,
-  );
-}
-
-async function tail(file: string, lines = 30): Promise<string> {
-  try {
-    const text = (await readFile(file, "utf8")).trimEnd();
-    return text ? text.split("\n").slice(-lines).join("\n") : "(empty)";
-  } catch (error) {
-    return `(unreadable: ${(error as Error).message})`;
-  }
 }

@@ -1,7 +1,9 @@
 // Member agents on an external network (a kit network's geth nodes, not the testkit's own anvil): each agent is
 // initialised like `agent init` does, pointed at its own node, its member account and the deployer funded from the
 // network's faucet (no anvil_setBalance on a real network), the platform deployed by the real deployer, and the
-// agents run in the test process. Tests talk to them over HTTP as startTestConsortium's agents.
+// agents run in the test process, or (`agentProcesses`) as child processes of the real CLI that a test can kill -9.
+// Tests talk to them over HTTP as startTestConsortium's agents.
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +15,9 @@ import { initAgent } from "../src/agent/init.ts";
 import { silentLogger } from "../src/core/chain/logger.ts";
 import { openKeystore } from "../src/core/identity/keystore.ts";
 import { deployPlatform } from "../src/ledger/deployer.ts";
-import { endpoint, type TestAgent, type TestMember } from "./consortium.ts";
+import { ChildSet, exited, waitHealthy } from "./agentProcesses.ts";
+import { endpoint, type TestAgentEndpoint, type TestMember } from "./consortium.ts";
+import { releasePort, reservePort } from "./ports.ts";
 
 export interface ExternalNetwork {
   chainId: number;
@@ -30,12 +34,18 @@ export interface NetworkMembersOptions {
   fundNewAccountsWei?: string;
   /** Each agent votes governance's validator decisions into its node (agent.json chain.voteValidators). */
   voteValidators?: boolean;
+  /** Each agent a child process of the real CLI (killable), instead of inside the test process. */
+  agentProcesses?: boolean;
 }
 
 export interface NetworkMembers {
   dir: string;
   manifestPath: string;
-  agents: Record<string, TestAgent>;
+  agents: Record<string, TestAgentEndpoint>;
+  /** Agent processes only: SIGKILL the member's agent and wait for it to be gone. */
+  killAgent(name: string): Promise<void>;
+  /** Agent processes only: start the member's agent again; resolves once it answers healthy. */
+  startAgent(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,19 +59,46 @@ export async function startMembersOnNetwork(
   const dir = await mkdtemp(join(tmpdir(), "telco-network-members-"));
   const manifestPath = join(dir, "deployment.json");
   const running: Agent[] = [];
-  const agents: Record<string, TestAgent> = {};
+  const agents: Record<string, TestAgentEndpoint> = {};
+  const children = new ChildSet();
+  const processes = new Map<string, { child: ChildProcess; url: string; configPath: string; logFile: string }>();
+  const ports: number[] = [];
+  const processOf = (name: string) => {
+    const found = processes.get(name);
+    if (!found) throw new Error(`no agent process named "${name}" (only with agentProcesses: true)`);
+    return found;
+  };
+  const killAgent = async (name: string) => {
+    const { child } = processOf(name);
+    if (exited(child)) return;
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await gone;
+  };
+  const startAgent = async (name: string) => {
+    const found = processOf(name);
+    if (!exited(found.child)) throw new Error(`the agent "${name}" is still running`);
+    const child = children.spawn(found.configPath, found.logFile);
+    processes.set(name, { ...found, child });
+    await waitHealthy(name, found.url, child, found.logFile);
+  };
   const stop = async () => {
-    await Promise.allSettled(running.map((a) => a.stop()));
+    await Promise.allSettled([...running.map((a) => a.stop()), children.stopAll()]);
+    for (const port of ports) releasePort(port);
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const homes = [];
     for (const [index, member] of members.entries()) {
-      const { config } = await initAgent({
-        home: join(dir, "agents", member.name),
+      // A child must know its port before it starts (reserved: testkit/ports.ts); in process, port 0 is reported back.
+      const port = options.agentProcesses ? await reservePort() : 0;
+      if (port) ports.push(port);
+      const home = join(dir, "agents", member.name);
+      const { config, configPath } = await initAgent({
+        home,
         name: member.name,
         memberName: `${member.name} (test)`,
-        port: 0,
+        port,
         rpcUrl: network.rpcUrlFor(index),
         chainId: network.chainId,
         manifestPath,
@@ -71,7 +108,7 @@ export async function startMembersOnNetwork(
         logLevel: "fatal",
         pollMs: 100,
       });
-      homes.push({ member, config });
+      homes.push({ member, config, home, configPath });
     }
     // The deployer key is made here, as deployPlatform would, so that the faucet can pay it before it deploys.
     const deployerDir = join(dir, "deployer");
@@ -91,13 +128,22 @@ export async function startMembersOnNetwork(
       passphrase: DEPLOYER_PASSPHRASE,
       logger: silentLogger,
     });
-    for (const { member, config } of homes) {
+    for (const { member, config, home, configPath } of homes) {
       const adminKey = await ensureAdminKey(config);
+      if (options.agentProcesses) {
+        const logFile = join(home, "agent.log");
+        const child = children.spawn(configPath, logFile);
+        const url = `http://127.0.0.1:${config.listen.port}`;
+        await waitHealthy(member.name, url, child, logFile);
+        processes.set(member.name, { child, url, configPath, logFile });
+        agents[member.name] = endpoint(url, adminKey);
+        continue;
+      }
       const agent = await createAgent(config, { logger: pino({ level: "silent" }) });
       running.push(agent);
-      agents[member.name] = { agent, ...endpoint(await agent.start(), adminKey) };
+      agents[member.name] = endpoint(await agent.start(), adminKey);
     }
-    return { dir, manifestPath, agents, stop };
+    return { dir, manifestPath, agents, killAgent, startAgent, stop };
   } catch (error) {
     await stop();
     throw error;
