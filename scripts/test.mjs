@@ -17,6 +17,20 @@ if (missing) {
 
 const args = process.argv.slice(2);
 const onlyTs = args.length > 0;
+
+// The network tests share one geth build: made here, once, before they start two at a time (a cold build takes
+// minutes; two tests building it at once would each pay for it).
+if (!onlyTs || args.some((arg) => /network|durability/.test(arg))) {
+  const { ensureGeth } = await import("../src/network/gethBinary.ts");
+  try {
+    const geth = await ensureGeth((message) => console.log(`npm test: ${message}`));
+    if (geth.buildSeconds > 0) console.log(`npm test: geth built in ${geth.buildSeconds} s`);
+  } catch (error) {
+    console.error(`npm test: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
