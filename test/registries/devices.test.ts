@@ -1,12 +1,14 @@
 // The shared device register end to end on a real devnet with real agents: an operator reports a phone and another
 // operator's agent refuses it within 3 s; the reporter is visible; a non-operator's report and a clear of another
 // operator's report are refused by the contract's named errors with nothing changed; a bulk report is learnt by every
-// agent; bad input names its field; the read model agrees with the chain.
+// agent; bad input names its field; the read model agrees with the chain. South's agent keeps its read model in
+// PostgreSQL, the others in SQLite, so every query runs on both backends.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 import { eventually } from "../../testkit/eventually.ts";
+import { startTestPostgres, type TestPostgres } from "../../testkit/postgres.ts";
 
 interface Check {
   blocked: boolean;
@@ -38,12 +40,14 @@ describe("registries: stolen and lost devices", () => {
   let north: TestAgent;
   let south: TestAgent;
   let authority: TestAgent;
+  let postgres: TestPostgres;
   const key = randomBytes(32).toString("hex");
 
   before(async () => {
+    postgres = await startTestPostgres();
     c = await startTestConsortium([
       { name: "north", roles: ["MOBILE_OPERATOR"] },
-      { name: "south", roles: ["MOBILE_OPERATOR"] },
+      { name: "south", roles: ["MOBILE_OPERATOR"], databaseUrl: postgres.url },
       { name: "authority", roles: ["NUMBERING_AUTHORITY"] },
     ]);
     north = c.agents.north as TestAgent;
@@ -52,6 +56,7 @@ describe("registries: stolen and lost devices", () => {
   });
   after(async () => {
     await c?.stop();
+    await postgres?.stop();
   });
 
   const check = (agent: TestAgent, imei: string) => ok<Check>(agent.call("GET", `/v1/registries/devices/imei/${imei}`));
