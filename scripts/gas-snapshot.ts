@@ -10,6 +10,7 @@ import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chai
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
 import { measurePlatform } from "./gas-snapshot-platform.ts";
+import { measureRegistries } from "./gas-snapshot-registries.ts";
 import { measureRoaming } from "./gas-snapshot-roaming.ts";
 import { PROJECT_ROOT } from "./gen-contracts.ts";
 
@@ -25,7 +26,7 @@ export interface GasSnapshot {
 }
 
 /** Each domain measures on a fresh chain, so adding an operation to one never moves another's figures. */
-const DOMAINS = [measurePlatform, measureNumbering, measureRoaming] as const;
+const DOMAINS = [measurePlatform, measureNumbering, measureRoaming, measureRegistries] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {
   const operations: Record<string, number> = {};
