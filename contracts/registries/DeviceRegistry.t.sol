@@ -73,6 +73,7 @@ contract DeviceRegistryTest is TestBase {
         assertEq(registry.reportCount(), 2, "both listed");
         assertEq(registry.reportIdAt(0), id, "first in mining order");
         assertEq(registry.reportIdAt(1), other, "second in mining order");
+        assertEq(registry.version(), "1.0.0", "version");
     }
 
     function test_sameReportTwiceRefused() public {

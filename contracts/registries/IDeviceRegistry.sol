@@ -108,4 +108,7 @@ interface IDeviceRegistry {
 
     /// @notice Whether the reporter cleared `device` of report `reportId`.
     function isCleared(bytes32 reportId, bytes32 device) external view returns (bool);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }

@@ -118,4 +118,7 @@ interface IPortClearing {
 
     /// @notice The open port holding `number`, or zero.
     function openPortOf(string calldata number) external view returns (bytes32);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }

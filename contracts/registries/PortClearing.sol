@@ -148,6 +148,11 @@ contract PortClearing is IPortClearing {
         return _openPortOf[keccak256(bytes(number))];
     }
 
+    /// @inheritdoc IPortClearing
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
     function _known(bytes32 portId) private view returns (Port storage p) {
         p = _ports[portId];
         if (p.state == PortState.None) revert UnknownPort(portId);

@@ -84,6 +84,7 @@ contract PortClearingTest is TestBase {
         expectState(id, IPortClearing.PortState.Activated);
         assertEq(clearing.portOf(id).activatedAt, T0 + 3600, "activation time");
         assertEq(clearing.openPortOf("12025550100"), bytes32(0), "number free after activation");
+        assertEq(clearing.version(), "1.0.0", "version");
     }
 
     function test_portWithoutConcurrenceRefused() public {
