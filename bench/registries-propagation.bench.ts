@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       TestAgent,
       TestAgent,
     ];
-    const key = randomBytes(32).toString("hex");
+    const key = `0x${randomBytes(32).toString("hex")}`;
     for (const agent of [north, south, east]) await ok(agent.call("PUT", "/v1/registries/key", { key }));
 
     const ack: number[] = [];

@@ -38,7 +38,7 @@ export function registerRegistriesCommands(program: Command): void {
       );
     },
   );
-  withClientOptions(key.command("set <hex>").description("set the consortium key (64 hex digits)")).action(
+  withClientOptions(key.command("set <hex>").description("set the consortium key (0x and 64 hex digits)")).action(
     async (hex: string, o: ClientOptions) => {
       printResult(
         await callAgent(targetOf(o), "PUT", "/v1/registries/key", { key: hex }),

@@ -25,9 +25,9 @@ export class ConsortiumKey {
     return this.#fingerprint ?? null;
   }
 
-  /** Stores `keyHex` (64 hex digits, checked by the route's schema) as the key in use. */
+  /** Stores `keyHex` (0x and 64 hex digits, checked by the route's schema) as the key in use. */
   async set(keyHex: string): Promise<string> {
-    const key = Buffer.from(keyHex, "hex");
+    const key = Buffer.from(keyHex.slice(2), "hex");
     const fingerprint = keyFingerprint(key);
     await this.#repository.save(key.toString("hex"), fingerprint, new Date().toISOString());
     this.#use(key);

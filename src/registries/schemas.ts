@@ -75,7 +75,7 @@ export const DeviceCheckSchema = strictObject({
 });
 
 export const KeyBodySchema = strictObject({
-  key: Type.String({ pattern: "^[0-9a-fA-F]{64}$", description: "The consortium key: 32 bytes as hex" }),
+  key: Type.String({ pattern: "^0x[0-9a-fA-F]{64}$", description: "The consortium key: 32 bytes, 0x-prefixed hex" }),
 });
 export const KeyStateSchema = strictObject({
   fingerprint: Type.Union([Type.String(), Type.Null()], { description: "Public fingerprint; null: no key yet" }),

@@ -18,7 +18,7 @@ export async function seedRegistriesSandbox(
     ),
   );
   if (fingerprints[0] === null || fingerprints.some((f) => f !== fingerprints[0])) {
-    const key = randomBytes(32).toString("hex");
+    const key = `0x${randomBytes(32).toString("hex")}`;
     for (const member of members) await expectAgent(member, "PUT", "/v1/registries/key", { key });
     log(`registries: consortium key set in ${members.length} agents`);
   }
