@@ -163,11 +163,22 @@ function roamingBatchTable(figures: Figures): string {
   return [...header, ...rows, "", ...wrap(budget, 120)].join("\n");
 }
 
+const REGISTRIES_ROWS = [
+  ["DeviceRegistry.deploy", "DeviceRegistry deployment"],
+  ["DeviceRegistry.report/x1", "report (1 device)"],
+  ["DeviceRegistry.report/x1000", "report (1,000 devices)"],
+  ["DeviceRegistry.report/x20000", "report (20,000 devices, the per-transaction limit)"],
+  ["DeviceRegistry.clearDevices/x1", "clearDevices (1 device)"],
+  ["DeviceRegistry.clearDevices/x100", "clearDevices (100 devices)"],
+  ["DeviceRegistry.withdraw", "withdraw"],
+] as const;
+
 export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/contracts.md", id: "platform", render: (f) => operationTable(f, PLATFORM_ROWS) },
   { doc: "docs/eidl-contracts.md", id: "numbering", render: (f) => operationTable(f, NUMBERING_ROWS) },
   { doc: "docs/roaming-contracts.md", id: "roaming", render: (f) => operationTable(f, ROAMING_ROWS) },
   { doc: "docs/roaming-contracts.md", id: "roaming-batches", render: roamingBatchTable },
+  { doc: "docs/registries.md", id: "registries", render: (f) => operationTable(f, REGISTRIES_ROWS) },
 ];
 
 function markers(id: string): { start: string; end: string } {

@@ -11,6 +11,7 @@ import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureNetwork } from "./gas-snapshot-network.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
 import { measurePlatform } from "./gas-snapshot-platform.ts";
+import { measureRegistries } from "./gas-snapshot-registries.ts";
 import { measureRoaming } from "./gas-snapshot-roaming.ts";
 import { measureSettlement } from "./gas-snapshot-settlement.ts";
 import { PROJECT_ROOT } from "./gen-contracts.ts";
@@ -27,7 +28,14 @@ export interface GasSnapshot {
 }
 
 /** Each domain measures on a fresh chain, so adding an operation to one never moves another's figures. */
-const DOMAINS = [measurePlatform, measureNetwork, measureNumbering, measureRoaming, measureSettlement] as const;
+const DOMAINS = [
+  measurePlatform,
+  measureNetwork,
+  measureNumbering,
+  measureRoaming,
+  measureSettlement,
+  measureRegistries,
+] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {
   const operations: Record<string, number> = {};

@@ -5,6 +5,7 @@ import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
 import { networkPlugin } from "./network/plugin.ts";
+import { registriesPlugin } from "./registries/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
 import { settlementPlugin } from "./settlement/plugin.ts";
 import { stirPlugin } from "./stir/plugin.ts";
@@ -17,4 +18,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   stirPlugin,
   roamingPlugin,
   settlementPlugin,
+  registriesPlugin,
 ];

@@ -22,6 +22,7 @@ const REQUIRED = [
   ["docs/eidl.md", "Try it in the sandbox"],
   ["docs/roaming.md", "In the sandbox"],
   ["docs/stir.md", "Sandbox walkthrough (after npm start)"],
+  ["docs/registries.md", "In the sandbox"],
 ] as const;
 
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));

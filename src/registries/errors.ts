@@ -1,0 +1,27 @@
+// Typed errors of the registries domain and its error table. Field paths are absolute (body.imeis[3], params.imei).
+// A contract revert (NotAnOperator, NotReporter, ...) stays the platform's CHAIN_REVERTED naming the contract error.
+import { DomainError, defineErrors, type FieldPath } from "../core/errors/index.ts";
+
+export const REGISTRIES_ERRORS = defineErrors("registries", {
+  REGISTRIES_INVALID_INPUT: {
+    status: 400,
+    description: "An input breaks a rule its schema cannot express (an IMEI's check digit); details name the field.",
+  },
+  REGISTRIES_NO_CONSORTIUM_KEY: {
+    status: 409,
+    description: "This agent holds no consortium key yet, so it cannot keyed-hash an IMEI (set it first).",
+  },
+  REGISTRIES_REPORT_NOT_FOUND: { status: 404, description: "No device report with this id on the ledger." },
+});
+
+export type RegistriesErrorCode = keyof typeof REGISTRIES_ERRORS;
+
+export class RegistriesError extends DomainError<RegistriesErrorCode> {
+  constructor(code: RegistriesErrorCode, message: string, options?: { field?: FieldPath }) {
+    super(code, message, options?.field === undefined ? {} : { field: options.field });
+  }
+}
+
+/** A field breaks a registries rule: the message starts with the field's absolute path. */
+export const invalidRegistriesInput = (field: FieldPath, message: string): RegistriesError =>
+  new RegistriesError("REGISTRIES_INVALID_INPUT", `${field} ${message}`, { field });

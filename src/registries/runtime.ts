@@ -1,0 +1,68 @@
+// One agent's registries services, built once per agent context and shared by its routes and consistency check.
+import type { AgentContext } from "../agent/domain.ts";
+import type { MembershipDirectory } from "../membership/published.ts";
+import { BlockedDevices } from "./blockedDevices.ts";
+import { RegistriesError } from "./errors.ts";
+import { ConsortiumKey } from "./keys.ts";
+import { DEVICE_REGISTRY } from "./projection.ts";
+import { DeviceReadModel, type DeviceReportView } from "./readModel.ts";
+import { ConsortiumKeyRepository } from "./repository.ts";
+import { DeviceService } from "./service.ts";
+
+export interface RegistriesRuntime {
+  readModel: DeviceReadModel;
+  key: ConsortiumKey;
+  blocked: BlockedDevices;
+  devices: DeviceService;
+  members: MembershipDirectory;
+  /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
+  report(reportId: string): Promise<DeviceReportView>;
+}
+
+const runtimes = new WeakMap<AgentContext, Promise<RegistriesRuntime>>();
+
+export function registriesRuntime(context: AgentContext): Promise<RegistriesRuntime> {
+  let runtime = runtimes.get(context);
+  if (!runtime) {
+    runtime = build(context);
+    runtimes.set(context, runtime);
+  }
+  return runtime;
+}
+
+async function build(context: AgentContext): Promise<RegistriesRuntime> {
+  const logger = context.logger.child({ domain: "registries" });
+  const readModel = new DeviceReadModel(context.store);
+  const key = new ConsortiumKey(new ConsortiumKeyRepository(context.store));
+  await key.load();
+  const blocked = new BlockedDevices(readModel, (error) =>
+    logger.error({ err: error }, "the blocked-device index could not follow an event"),
+  );
+  await blocked.follow(context.indexer);
+  const devices = new DeviceService({
+    sender: context.outbox,
+    registry: context.contractAddress(DEVICE_REGISTRY),
+    memberAccount: context.config.memberAccount,
+    chainId: context.config.chain.chainId,
+    readModel,
+    key,
+    blocked,
+    sync: () => context.indexer.syncOnce(),
+  });
+  return {
+    readModel,
+    key,
+    blocked,
+    devices,
+    members: context.published.membership,
+    async report(reportId) {
+      const report = await readModel.report(reportId);
+      if (!report) {
+        throw new RegistriesError("REGISTRIES_REPORT_NOT_FOUND", `no device report ${reportId}`, {
+          field: "params.reportId",
+        });
+      }
+      return report;
+    },
+  };
+}
