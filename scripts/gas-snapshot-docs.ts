@@ -173,7 +173,29 @@ const REGISTRIES_ROWS = [
   ["DeviceRegistry.withdraw", "withdraw"],
 ] as const;
 
+const NETWORK_ROWS = [
+  ["ValidatorSet.deploy", "ValidatorSet deployment"],
+  ["ConsortiumRegistry.deploy/network", "ConsortiumRegistry deployment (4 founding governors, for these figures)"],
+  ["ValidatorSet.proposeChange", "proposeChange (add; the proposer's approval counted)"],
+  ["ValidatorSet.approveChange", "approveChange (not yet a majority)"],
+  ["ValidatorSet.approveChange/executes add", "approveChange reaching the majority: the signer is added"],
+  ["ValidatorSet.proposeChange/remove", "proposeChange (remove)"],
+  ["ValidatorSet.approveChange/remove", "approveChange of the removal (not yet a majority)"],
+  ["ValidatorSet.approveChange/executes remove", "approveChange reaching the majority: the signer is removed"],
+] as const;
+
+const SETTLEMENT_ROWS = [
+  ["SettlementToken.deploy", "SettlementToken deployment (one currency)"],
+  ["ConsortiumRegistry.deploy/settlement", "ConsortiumRegistry deployment (a bank and two operators, for these figures)"],
+  ["SettlementToken.mintOnFiatReceipt", "mintOnFiatReceipt (bank, first mint to a member)"],
+  ["SettlementToken.transfer", "transfer between members"],
+  ["SettlementToken.transfer/to bank", "transfer to the bank for payout"],
+  ["SettlementToken.burnOnPayout", "burnOnPayout (bank)"],
+] as const;
+
 export const GAS_TABLES: readonly GasTable[] = [
+  { doc: "docs/network.md", id: "network", render: (f) => operationTable(f, NETWORK_ROWS) },
+  { doc: "docs/settlement.md", id: "settlement", render: (f) => operationTable(f, SETTLEMENT_ROWS) },
   { doc: "docs/contracts.md", id: "platform", render: (f) => operationTable(f, PLATFORM_ROWS) },
   { doc: "docs/eidl-contracts.md", id: "numbering", render: (f) => operationTable(f, NUMBERING_ROWS) },
   { doc: "docs/roaming-contracts.md", id: "roaming", render: (f) => operationTable(f, ROAMING_ROWS) },
