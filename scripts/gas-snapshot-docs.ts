@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GasSnapshot } from "./gas-snapshot.ts";
+import { contentGasTable } from "./gas-snapshot-content.ts";
 import {
   CIPHERTEXT_BYTES,
   LARGE_CIPHERTEXT_BATCH,
@@ -168,6 +169,7 @@ export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/eidl-contracts.md", id: "numbering", render: (f) => operationTable(f, NUMBERING_ROWS) },
   { doc: "docs/roaming-contracts.md", id: "roaming", render: (f) => operationTable(f, ROAMING_ROWS) },
   { doc: "docs/roaming-contracts.md", id: "roaming-batches", render: roamingBatchTable },
+  { doc: "docs/content.md", id: "content", render: contentGasTable },
 ];
 
 function markers(id: string): { start: string; end: string } {

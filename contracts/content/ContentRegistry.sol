@@ -13,12 +13,15 @@ import {IContentRegistry} from "./IContentRegistry.sol";
 contract ContentRegistry is ERC721, IContentRegistry {
     uint16 private constant WHOLE = 10_000;
 
-    /// @dev One slot per work: what royaltyInfo and the views need. The fingerprint is not stored again: the token id
-    /// commits to it and `_byFingerprint` maps it back.
-    struct Work {
+    uint256 private constant HASH_BITS = 80;
+    uint256 private constant ROYALTY_SHIFT = 80;
+    uint256 private constant REGISTRANT_SHIFT = 96;
+
+    /// @dev The one slot a registration adds besides the token's owner: who registered the fingerprint, with which
+    /// royalty (so the token id can be rebuilt from the fingerprint).
+    struct Registration {
         address registrant;
         uint16 royaltyBps;
-        uint64 registeredAt;
     }
 
     /// @dev Shares sold and the version of the owner set, packed in one slot per work.
@@ -28,8 +31,7 @@ contract ContentRegistry is ERC721, IContentRegistry {
     }
 
     IConsortiumRegistry private immutable CONSORTIUM;
-    mapping(bytes32 fingerprint => uint256 tokenId) private _byFingerprint;
-    mapping(uint256 tokenId => Work) private _works;
+    mapping(bytes32 fingerprint => Registration) private _byFingerprint;
     mapping(uint256 tokenId => Owners) private _owners;
     mapping(uint256 tokenId => mapping(address holder => uint16 bps)) private _shares;
 
@@ -94,20 +96,26 @@ contract ContentRegistry is ERC721, IContentRegistry {
     }
 
     /// @inheritdoc IContentRegistry
-    function tokenIdOf(bytes32 fingerprint, address registrant) public view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.chainid, address(this), fingerprint, registrant)));
+    function tokenIdOf(bytes32 fingerprint, address registrant, uint16 royaltyBps) public view returns (uint256) {
+        uint256 digest = uint256(keccak256(abi.encode(block.chainid, address(this), fingerprint, registrant)));
+        return
+            (uint256(uint160(registrant)) << REGISTRANT_SHIFT) |
+            (uint256(royaltyBps) << ROYALTY_SHIFT) |
+            (digest & ((1 << HASH_BITS) - 1));
     }
 
     /// @inheritdoc IContentRegistry
-    function workOfFingerprint(bytes32 fingerprint) external view returns (uint256) {
-        return _byFingerprint[fingerprint];
+    function workOfFingerprint(bytes32 fingerprint) public view returns (uint256) {
+        Registration memory registered = _byFingerprint[fingerprint];
+        if (registered.registrant == address(0)) return 0;
+        return tokenIdOf(fingerprint, registered.registrant, registered.royaltyBps);
     }
 
     /// @inheritdoc IContentRegistry
-    function work(uint256 tokenId) external view returns (address, uint16, uint64) {
+    function work(uint256 tokenId) public view returns (address registrant, uint16 royaltyBps) {
         _requireOwned(tokenId);
-        Work memory registered = _works[tokenId];
-        return (registered.registrant, registered.royaltyBps, registered.registeredAt);
+        registrant = address(uint160(tokenId >> REGISTRANT_SHIFT));
+        royaltyBps = uint16(tokenId >> ROYALTY_SHIFT);
     }
 
     /// @inheritdoc IContentRegistry
@@ -130,9 +138,8 @@ contract ContentRegistry is ERC721, IContentRegistry {
 
     /// @inheritdoc IERC2981
     function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns (address, uint256) {
-        _requireOwned(tokenId);
-        Work memory registered = _works[tokenId];
-        return (registered.registrant, (salePrice * registered.royaltyBps) / WHOLE);
+        (address registrant, uint16 royaltyBps) = work(tokenId);
+        return (registrant, (salePrice * royaltyBps) / WHOLE);
     }
 
     /// @inheritdoc IContentRegistry
@@ -147,11 +154,11 @@ contract ContentRegistry is ERC721, IContentRegistry {
 
     function _register(bytes32 fingerprint, uint16 royaltyBps, bytes32 metadataHash) private returns (uint256 tokenId) {
         if (fingerprint == bytes32(0)) revert InvalidContentArgument("fingerprint");
-        uint256 existing = _byFingerprint[fingerprint];
-        if (existing != 0) revert FingerprintRegistered(fingerprint, existing);
-        tokenId = tokenIdOf(fingerprint, msg.sender);
-        _byFingerprint[fingerprint] = tokenId;
-        _works[tokenId] = Work({registrant: msg.sender, royaltyBps: royaltyBps, registeredAt: uint64(block.timestamp)});
+        if (_byFingerprint[fingerprint].registrant != address(0)) {
+            revert FingerprintRegistered(fingerprint, workOfFingerprint(fingerprint));
+        }
+        _byFingerprint[fingerprint] = Registration({registrant: msg.sender, royaltyBps: royaltyBps});
+        tokenId = tokenIdOf(fingerprint, msg.sender, royaltyBps);
         _mint(msg.sender, tokenId);
         emit WorkRegistered(tokenId, msg.sender, fingerprint, royaltyBps, metadataHash);
     }

@@ -11,13 +11,13 @@ import {IContentRegistry} from "./IContentRegistry.sol";
 contract ContentRegistryTest is ContentFixture {
     function testRegistersAWorkUnderAnIdDerivedFromFingerprintAndRegistrant() public {
         uint256 tokenId = registerFilm();
-        assertEq(tokenId, works.tokenIdOf(FILM, creator), "id derives from fingerprint and registrant");
+        assertEq(tokenId, works.tokenIdOf(FILM, creator, 500), "id derives from fingerprint and registrant");
         assertEq(works.ownerOf(tokenId), creator, "creator holds the token");
         assertEq(works.workOfFingerprint(FILM), tokenId, "fingerprint maps to the work");
-        (address registrant, uint16 royaltyBps, uint64 registeredAt) = works.work(tokenId);
+        (address registrant, uint16 royaltyBps) = works.work(tokenId);
         assertEq(registrant, creator, "registrant");
         assertEq(royaltyBps, 500, "royalty");
-        assertEq(registeredAt, block.timestamp, "registered at");
+        assertEq(tokenId >> 96, uint160(creator), "the id starts with the registrant");
         assertEq(works.shareOf(tokenId, creator), 10_000, "holder owns the whole work");
     }
 
@@ -52,7 +52,7 @@ contract ContentRegistryTest is ContentFixture {
         uint256[] memory tokenIds = works.registerBatch(fingerprints, 300, metadata);
         assertEq(works.balanceOf(creator), 3, "three works");
         for (uint256 i = 0; i < 3; i++) {
-            assertEq(tokenIds[i], works.tokenIdOf(fingerprints[i], creator), "derived id");
+            assertEq(tokenIds[i], works.tokenIdOf(fingerprints[i], creator, 300), "derived id");
             assertEq(works.ownerOf(tokenIds[i]), creator, "held by the creator");
         }
     }
@@ -66,7 +66,7 @@ contract ContentRegistryTest is ContentFixture {
             abi.encodeWithSelector(
                 IContentRegistry.FingerprintRegistered.selector,
                 FILM,
-                works.tokenIdOf(FILM, creator)
+                works.tokenIdOf(FILM, creator, 0)
             )
         );
         vm.prank(creator);

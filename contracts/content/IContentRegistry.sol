@@ -6,12 +6,15 @@ import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 
 /// @title IContentRegistry
 /// @notice Distributable works (films, music, books, event tickets) as ERC-721 tokens. A work is registered by a
-/// member holding the consortium's CSP (content service provider) role, which the governors vet before granting it;
-/// its token id derives from the work's content fingerprint (a hash of the media; a perceptual fingerprint is
-/// optional off chain) and the registrant, never from a counter, and a fingerprint is registered once. The token's
-/// holder owns the work; part of the ownership can be sold as shares in basis points (e.g. 30% to an aggregator),
-/// the holder keeping the remainder. ERC-2981 signals the creator's resale royalty to marketplaces; royalties for
-/// deliveries settle in ContentRoyalties.
+/// member holding the consortium's CSP (content service provider) role, which the governors vet before granting it
+/// (membership admission with that role). A fingerprint (a hash of the media; a perceptual fingerprint is optional
+/// off chain) is registered once. The token id derives from the fingerprint and the registrant, never from a counter:
+/// its high 160 bits are the registrant's address, the next 16 the resale royalty in basis points, the low 80 the
+/// low bits of keccak256(chain id, this contract, fingerprint, registrant) (`tokenIdOf`). Carrying the registrant and
+/// royalty in the id saves a storage slot per work, which is what makes registration cheaper than a plain
+/// OpenZeppelin mint. The token's holder owns the work; part of the ownership can be sold as shares in basis points
+/// (e.g. 30% to an aggregator), the holder keeping the remainder. ERC-2981 signals the creator's resale royalty to
+/// marketplaces; royalties for deliveries settle in ContentRoyalties.
 interface IContentRegistry is IERC721, IERC2981 {
     /// @notice The caller does not hold the CSP role in the consortium registry, so it may not register works.
     error NotVettedRegistrant(address caller);
@@ -43,7 +46,7 @@ interface IContentRegistry is IERC721, IERC2981 {
         uint64 shareVersion
     );
 
-    /// @notice Registers one work to the caller and returns its token id (`tokenIdOf(fingerprint, caller)`).
+    /// @notice Registers one work to the caller and returns its token id (`tokenIdOf(fingerprint, caller, royaltyBps)`).
     function register(bytes32 fingerprint, uint16 royaltyBps, bytes32 metadataHash) external returns (uint256 tokenId);
 
     /// @notice Registers a catalogue in one transaction, all with the same royalty; ids as for `register`.
@@ -57,14 +60,14 @@ interface IContentRegistry is IERC721, IERC2981 {
     /// share) to `to`. A share moved to the token holder joins its remainder.
     function transferShare(uint256 tokenId, address to, uint16 bps) external;
 
-    /// @notice The token id a registration of `fingerprint` by `registrant` gets.
-    function tokenIdOf(bytes32 fingerprint, address registrant) external view returns (uint256);
+    /// @notice The token id a registration of `fingerprint` by `registrant` with `royaltyBps` gets.
+    function tokenIdOf(bytes32 fingerprint, address registrant, uint16 royaltyBps) external view returns (uint256);
 
     /// @notice The token registered for `fingerprint`, 0 if none.
     function workOfFingerprint(bytes32 fingerprint) external view returns (uint256 tokenId);
 
-    /// @notice The work's registrant (creator), its resale royalty and when it was registered.
-    function work(uint256 tokenId) external view returns (address registrant, uint16 royaltyBps, uint64 registeredAt);
+    /// @notice The work's registrant (creator) and its resale royalty.
+    function work(uint256 tokenId) external view returns (address registrant, uint16 royaltyBps);
 
     /// @notice `holder`'s ownership share of the work in basis points (the token holder: the remainder).
     function shareOf(uint256 tokenId, address holder) external view returns (uint16);
