@@ -2,11 +2,17 @@
 // licences and sub-licences, delivery-metered royalties paid in the settlement token through pull-based splits.
 import type { DomainPlugin } from "../agent/domain.ts";
 import { ContentLicences, ContentRegistry, ContentRoyalties } from "../generated/contracts.ts";
-import { SETTLEMENT_TOKEN } from "../settlement/plugin.ts";
 import { registerContentCommands } from "./cli.ts";
+import { contentDifferences } from "./consistency.ts";
 import { CONTENT_ERRORS } from "./errors.ts";
 import { contentMigrations } from "./migrations.ts";
-import { CONTENT_LICENCES, CONTENT_REGISTRY, CONTENT_ROYALTIES, contentProjection } from "./projection.ts";
+import {
+  CONTENT_LICENCES,
+  CONTENT_REGISTRY,
+  CONTENT_ROYALTIES,
+  contentProjection,
+  SETTLEMENT_TOKEN,
+} from "./projection.ts";
 import { contentApiModule } from "./routes.ts";
 import { contentService } from "./runtime.ts";
 import { seedContentSandbox } from "./seed.ts";
@@ -44,6 +50,19 @@ export const contentPlugin: DomainPlugin = {
   migrations: contentMigrations,
   projections: [contentProjection],
   api: async (context) => contentApiModule(await contentService(context)),
+  async checkConsistency(context, blockNumber) {
+    const service = await contentService(context);
+    return contentDifferences(
+      service.readModel,
+      context.chain,
+      {
+        registry: context.contractAddress(CONTENT_REGISTRY),
+        licences: context.contractAddress(CONTENT_LICENCES),
+        royalties: context.contractAddress(CONTENT_ROYALTIES),
+      },
+      blockNumber,
+    );
+  },
   registerCommands: registerContentCommands,
   seedSandbox: seedContentSandbox,
 };

@@ -8,6 +8,11 @@ import type { Queryable } from "../core/store/store.ts";
 export const CONTENT_REGISTRY = "ContentRegistry";
 export const CONTENT_LICENCES = "ContentLicences";
 export const CONTENT_ROYALTIES = "ContentRoyalties";
+/**
+ * The settlement domain's manifest name of its token (src/settlement/plugin.ts SETTLEMENT_TOKEN). Repeated here
+ * because a domain may import only another's published.ts, and settlement publishes nothing yet.
+ */
+export const SETTLEMENT_TOKEN = "SettlementToken";
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const ZERO_ID = `0x${"00".repeat(32)}`;
 

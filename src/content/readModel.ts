@@ -72,6 +72,16 @@ export class ContentReadModel {
         ]);
   }
 
+  /** Every work, for the consistency check. */
+  allWorks(): Promise<WorkRow[]> {
+    return this.#db.query<WorkRow>(`SELECT * FROM content_works ORDER BY token_id`);
+  }
+
+  /** Every split, for the consistency check. */
+  allSplits(): Promise<SplitRow[]> {
+    return this.#db.query<SplitRow>(`SELECT * FROM content_splits ORDER BY split_id`);
+  }
+
   shares(tokenId: string): Promise<Array<{ holder: string; bps: number }>> {
     return this.#db.query(`SELECT holder, bps FROM content_shares WHERE token_id = $1 ORDER BY holder`, [tokenId]);
   }

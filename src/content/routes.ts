@@ -245,6 +245,8 @@ function registerLicenceRoutes(app: ApiApp, service: ContentService): void {
   app.post(
     "/v1/content/check",
     {
+      // A POST only to carry a body; it changes nothing, so any key may ask.
+      config: { auth: "read-only" },
       schema: {
         summary: "May this operator serve the work under the licence now, in this territory? (the CDN/edge check)",
         tags,

@@ -2,9 +2,8 @@
 // licence index is loaded from the read model, follows each licence event after the indexer commits, and is rebuilt
 // after a rewind.
 import type { AgentContext } from "../agent/domain.ts";
-import { SETTLEMENT_TOKEN } from "../settlement/plugin.ts";
 import { LicenceIndex } from "./licenceIndex.ts";
-import { CONTENT_LICENCES, CONTENT_REGISTRY, CONTENT_ROYALTIES } from "./projection.ts";
+import { CONTENT_LICENCES, CONTENT_REGISTRY, CONTENT_ROYALTIES, SETTLEMENT_TOKEN } from "./projection.ts";
 import { ContentReadModel } from "./readModel.ts";
 import { DeliveryRepository } from "./repository.ts";
 import { ContentService } from "./service.ts";

@@ -280,6 +280,21 @@ describe("content: register, license, deliver, pay and claim", () => {
     assert.equal(check.reason, "revoked");
   });
 
+  it("finds every agent's content read model equal to the contracts' views", async () => {
+    for (const name of ["creator", "operator", "aggregator"] as const) {
+      const report = await ok<{ checked: string[]; differences: Array<{ domain: string }> }>(
+        name,
+        "GET",
+        "/v1/agent/consistency",
+      );
+      assert.ok(report.checked.includes("content"), `${name} checks content`);
+      assert.deepEqual(
+        report.differences.filter((d) => d.domain === "content"),
+        [],
+      );
+    }
+  });
+
   it("refuses bad input naming the field, with nothing changed", async () => {
     const answer = await agent("operator").call<{ code: string; details: Array<{ field: string }> }>(
       "POST",
