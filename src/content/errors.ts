@@ -7,12 +7,6 @@ export const CONTENT_ERRORS = defineErrors("content", {
   CONTENT_WORK_NOT_FOUND: { status: 404, description: "No registered work with this token id in the read model." },
   CONTENT_LICENCE_NOT_FOUND: { status: 404, description: "No licence with this id in the read model." },
   CONTENT_SPLIT_NOT_FOUND: { status: 404, description: "No royalty split with this id in the read model." },
-  CONTENT_DELIVERY_REFUSED: {
-    status: 403,
-    description:
-      "The licence does not allow this delivery now (unknown, revoked, not started, expired, exhausted, another " +
-      "territory, no distribution right, or held by another member); details.reason says which.",
-  },
   CONTENT_NOTHING_TO_ANCHOR: {
     status: 409,
     description: "This agent holds no recorded delivery that is not anchored yet (for the licence asked).",

@@ -175,8 +175,16 @@ export class ContentService {
     return { txHash: receipt.transactionHash };
   }
 
-  check(licenceId: Hex, territory: Territory, at = nowSeconds()): CheckResult {
-    return this.index.check(licenceId.toLowerCase(), territory, at);
+  /**
+   * The CDN check. A licence the index does not know may have been granted a moment ago on another member's agent:
+   * the indexer catches up once before the answer is "unknown-licence" (only unknown ids pay for it).
+   */
+  async check(licenceId: Hex, territory: Territory, at = nowSeconds()): Promise<CheckResult> {
+    const id = licenceId.toLowerCase();
+    const first = this.index.check(id, territory, at);
+    if (first.reason !== "unknown-licence") return first;
+    await this.#catchUp(id);
+    return this.index.check(id, territory, at);
   }
 
   /** Checks each delivery and records the allowed ones; a refused one is answered with its reason, nothing recorded. */
@@ -185,7 +193,7 @@ export class ContentService {
     for (const item of items) {
       const licenceId = item.licenceId.toLowerCase();
       const servedAt = nowSeconds();
-      const checked = this.index.check(licenceId, item.territory, servedAt);
+      const checked = await this.check(licenceId as Hex, item.territory, servedAt);
       if (!checked.allowed) {
         results.push(checked);
         continue;
@@ -353,6 +361,11 @@ export class ContentService {
       const row = await this.readModel.licence(id.toLowerCase());
       if (row) this.index.put(row);
     }
+  }
+
+  async #catchUp(licenceId: string) {
+    await this.#sync();
+    await this.#refresh(licenceId);
   }
 
   async #send(to: Address, data: Hex, label: string) {
