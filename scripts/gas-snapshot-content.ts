@@ -210,6 +210,11 @@ async function measureSplits(
     functionName: "payRoyalties",
     args: [filmLicence, PERIOD],
   });
+  await chain.measure("ContentRoyalties.tip", operator, {
+    ...onRoyalties,
+    functionName: "tip",
+    args: [film, 100n, keccak256(stringToHex("salted user reference"))],
+  });
   await chain.measure("ContentRoyalties.claim/x2", aggregator, {
     ...onRoyalties,
     functionName: "claim",
@@ -318,6 +323,7 @@ export function contentGasTable(figures: { gas(operation: string): number }): st
     ["ContentLicences.anchorDeliveries/firstOfPeriod", "anchorDeliveries (first batch of a period)"],
     ["ContentLicences.anchorDeliveries", "anchorDeliveries (a later batch of the period)"],
     ["ContentRoyalties.payRoyalties", "payRoyalties (a period's deliveries, into a split)"],
+    ["ContentRoyalties.tip", "tip (an operator tips a work for a user it bills)"],
   ];
   for (const [operation, label] of rows) lines.push(`| ${label} | ${gasText(g(operation))} |`);
 

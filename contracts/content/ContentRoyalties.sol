@@ -80,6 +80,19 @@ contract ContentRoyalties is IContentRoyalties {
     }
 
     /// @inheritdoc IContentRoyalties
+    function tip(uint256 tokenId, uint256 amount, bytes32 userRef) external returns (bytes32 splitId) {
+        if (amount == 0) revert InvalidSplitArgument("amount");
+        splitId = _current[tokenId];
+        uint64 shareVersion = REGISTRY.shareVersion(tokenId);
+        if (splitId == bytes32(0) || _splits[splitId].shareVersion != shareVersion) {
+            revert SplitNotDeclared(tokenId, shareVersion);
+        }
+        _splits[splitId].received += amount;
+        emit TipPaid(tokenId, splitId, msg.sender, amount, userRef);
+        TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IContentRoyalties
     function claim(bytes32 splitId) external returns (uint256 amount) {
         Split storage paidInto = _splits[splitId];
         if (paidInto.tokenId == 0) revert UnknownSplit(splitId);

@@ -47,6 +47,17 @@ contract ContentRoyaltiesTest is ContentFixture {
         assertEq(eur.balanceOf(address(royalties)), 0, "all paid out");
     }
 
+    function testATipIsSharedLikeRoyalties() public {
+        bytes32 splitId = declareThreeWaySplit();
+        vm.prank(operator);
+        royalties.tip(film, 10_00, keccak256("salted user"));
+        assertEq(royalties.claimable(splitId, creator), 6_00, "creator 60% of the tip");
+        assertEq(royalties.claimable(splitId, aggregator), 3_00, "aggregator 30% of the tip");
+        vm.expectRevert(abi.encodeWithSelector(IContentRoyalties.InvalidSplitArgument.selector, "amount"));
+        vm.prank(operator);
+        royalties.tip(film, 0, keccak256("salted user"));
+    }
+
     function testADoubleClaimIsRefused() public {
         bytes32 splitId = declareThreeWaySplit();
         vm.prank(operator);

@@ -53,6 +53,15 @@ interface IContentRoyalties {
         uint32 deliveries,
         uint256 amount
     );
+    /// @notice `tipper` paid a tip of `amount` into the work's split for a user (`userRef`: a salted reference only the
+    /// tipper's agent can link to the user).
+    event TipPaid(
+        uint256 indexed tokenId,
+        bytes32 indexed splitId,
+        address indexed tipper,
+        uint256 amount,
+        bytes32 userRef
+    );
     /// @notice `recipient` claimed `amount` from the split.
     event RoyaltiesClaimed(bytes32 indexed splitId, address indexed recipient, uint256 amount);
 
@@ -67,6 +76,10 @@ interface IContentRoyalties {
     /// @notice The licensee pays what the period's anchored deliveries owe, pulling it with transferFrom (approve
     /// this contract on the settlement token first). Returns the amount paid.
     function payRoyalties(bytes32 licenceId, uint32 period) external returns (uint256 amount);
+
+    /// @notice The caller (an operator, for a user it bills) tips the work: `amount` is pulled with transferFrom into
+    /// the work's current split and shared like royalties. Returns the split paid into.
+    function tip(uint256 tokenId, uint256 amount, bytes32 userRef) external returns (bytes32 splitId);
 
     /// @notice The caller claims what it is owed from the split. Returns the amount sent.
     function claim(bytes32 splitId) external returns (uint256 amount);

@@ -110,4 +110,20 @@ export const contentMigrations: Migration[] = [
       CREATE INDEX content_deliveries_pending ON content_deliveries (licence_id, period, records_root);
     `,
   },
+  {
+    id: "1902_content_tips",
+    sql: `
+      CREATE TABLE content_tips (
+        tx_hash TEXT NOT NULL,
+        log_position INTEGER NOT NULL,
+        token_id TEXT NOT NULL,
+        split_id TEXT NOT NULL,
+        tipper TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        user_ref TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (tx_hash, log_position)
+      );
+    `,
+  },
 ];

@@ -200,6 +200,24 @@ async function onRoyalties(event: ChainEvent, tx: Queryable): Promise<void> {
       if (inserted.changes > 0) await addAmount(tx, "content_splits", "received", lower(a.splitId), a.amount as bigint);
       return;
     }
+    case "TipPaid": {
+      const inserted = await tx.exec(
+        `INSERT INTO content_tips (tx_hash, log_position, token_id, split_id, tipper, amount, user_ref, block_number)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tx_hash, log_position) DO NOTHING`,
+        [
+          event.txHash,
+          event.txLogPosition,
+          text(a.tokenId),
+          lower(a.splitId),
+          lower(a.tipper),
+          text(a.amount),
+          lower(a.userRef),
+          event.blockNumber,
+        ],
+      );
+      if (inserted.changes > 0) await addAmount(tx, "content_splits", "received", lower(a.splitId), a.amount as bigint);
+      return;
+    }
     case "RoyaltiesClaimed": {
       const splitId = lower(a.splitId);
       const recipient = lower(a.recipient);
@@ -245,6 +263,7 @@ export const contentProjection: Projection = {
     "content_split_recipients",
     "content_payments",
     "content_claims",
+    "content_tips",
   ],
   async handle(event, tx) {
     if (event.source === CONTENT_REGISTRY) return onRegistry(event, tx);

@@ -41,6 +41,7 @@ import {
   SplitSchema,
   splitRecipientView,
   splitView,
+  TipBody,
   TokenIdParams,
   TokenIdSchema,
   TxResultSchema,
@@ -363,6 +364,25 @@ function registerRoyaltyRoutes(app: ApiApp, service: ContentService): void {
       },
     },
     async (request) => service.payRoyalties(request.body.licenceId as Hex, request.body.period),
+  );
+
+  app.post(
+    "/v1/content/works/:tokenId/tips",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Tip a work for a user this operator bills: paid into the work's split in the settlement token",
+        tags,
+        operationId: "tipContentWork",
+        params: TokenIdParams,
+        body: TipBody,
+        response: {
+          200: strictObject({ splitId: Bytes32Schema, txHash: TxHashSchema }),
+          ...writeErrors("CONTENT_WORK_NOT_FOUND"),
+        },
+      },
+    },
+    async (request) => service.tip(request.params.tokenId, request.body),
   );
 
   app.post(

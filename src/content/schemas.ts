@@ -110,6 +110,11 @@ export const SplitBody = strictObject({
   }),
 });
 
+export const TipBody = strictObject({
+  amount: Type.String({ pattern: "^[1-9][0-9]{0,29}$", description: "Settlement-token minor units, at least 1" }),
+  user: Type.String({ minLength: 1, maxLength: 128, description: "The operator's user id; salted, never sent" }),
+});
+
 export const PayBody = strictObject({ licenceId: Bytes32Schema, period: PeriodSchema });
 
 export const WorkSchema = strictObject({

@@ -316,6 +316,26 @@ export class ContentService {
     return { amount: due.toString(), txHash: receipt.transactionHash };
   }
 
+  /** Tips a work for a user this operator bills: approves the amount, then pays it into the work's current split. */
+  async tip(tokenId: string, input: { amount: string; user: string }) {
+    await this.#work(tokenId);
+    const amount = BigInt(input.amount);
+    // The user is low-entropy: only a salted reference reaches the ledger.
+    const userRef = keccak256(toHex(`${toHex(randomBytes(16))}:${input.user}`));
+    await this.#send(
+      this.#at.settlementToken,
+      encodeFunctionData({ abi: SettlementToken.abi, functionName: "approve", args: [this.#at.royalties, amount] }),
+      `content.approve tip ${amount}`,
+    );
+    const receipt = await this.#send(
+      this.#at.royalties,
+      encodeFunctionData({ abi: ContentRoyalties.abi, functionName: "tip", args: [BigInt(tokenId), amount, userRef] }),
+      `content.tip ${tokenId} ${amount}`,
+    );
+    const [event] = parseEventLogs({ abi: ContentRoyalties.abi, eventName: "TipPaid", logs: receipt.logs });
+    return { splitId: event?.args.splitId ?? ZERO_ID, txHash: receipt.transactionHash };
+  }
+
   async claim(splitId: Hex) {
     const receipt = await this.#send(
       this.#at.royalties,

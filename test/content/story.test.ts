@@ -219,7 +219,7 @@ describe("content: register, license, deliver, pay and claim", () => {
     await refused("operator", "POST", "/v1/content/deliveries/anchor", {}, 409, /CONTENT_NOTHING_TO_ANCHOR/);
   });
 
-  it("pays the period's royalties from the deliveries, and each recipient claims its part once", async () => {
+  it("pays the period's royalties from the deliveries, takes a user's tip, and each recipient claims its part once", async () => {
     const manifest = JSON.parse(readFileSync(consortium.manifestPath, "utf8")) as {
       contracts: Record<string, { address: Address }>;
     };
@@ -248,19 +248,20 @@ describe("content: register, license, deliver, pay and claim", () => {
       409,
       /CONTENT_NOTHING_DUE/,
     );
+    await ok("operator", "POST", `/v1/content/works/${film}/tips`, { amount: "100", user: "user-1" });
     const claim = (name: Name) => ok<{ amount: string }>(name, "POST", `/v1/content/splits/${split}/claim`);
-    assert.equal((await claim("aggregator")).amount, "180");
-    assert.equal((await claim("creator")).amount, "360");
-    assert.equal((await claim("promoter")).amount, "60");
+    assert.equal((await claim("aggregator")).amount, "210", "30% of 6.00 royalties and a 1.00 tip");
+    assert.equal((await claim("creator")).amount, "420");
+    assert.equal((await claim("promoter")).amount, "70");
     await refused("aggregator", "POST", `/v1/content/splits/${split}/claim`, undefined, 422, /AlreadyClaimed/);
     const balance = await ok<{ balance: string }>("aggregator", "GET", "/v1/content/balance");
-    assert.equal(balance.balance, "180");
+    assert.equal(balance.balance, "210");
     const recipients = await ok<{ items: Array<{ claimed: string }> }>(
       "creator",
       "GET",
       `/v1/content/splits/${split}/recipients`,
     );
-    assert.deepEqual(recipients.items.map((r) => r.claimed).sort(), ["180", "360", "60"]);
+    assert.deepEqual(recipients.items.map((r) => r.claimed).sort(), ["210", "420", "70"]);
   });
 
   it("lets the grantor revoke the licence, after which the check says revoked", async () => {
