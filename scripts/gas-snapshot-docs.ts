@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GasSnapshot } from "./gas-snapshot.ts";
+import { contentGasTable } from "./gas-snapshot-content.ts";
 import {
   CIPHERTEXT_BYTES,
   LARGE_CIPHERTEXT_BATCH,
@@ -186,7 +187,10 @@ const NETWORK_ROWS = [
 
 const SETTLEMENT_ROWS = [
   ["SettlementToken.deploy", "SettlementToken deployment (one currency)"],
-  ["ConsortiumRegistry.deploy/settlement", "ConsortiumRegistry deployment (a bank and two operators, for these figures)"],
+  [
+    "ConsortiumRegistry.deploy/settlement",
+    "ConsortiumRegistry deployment (a bank and two operators, for these figures)",
+  ],
   ["SettlementToken.mintOnFiatReceipt", "mintOnFiatReceipt (bank, first mint to a member)"],
   ["SettlementToken.transfer", "transfer between members"],
   ["SettlementToken.transfer/to bank", "transfer to the bank for payout"],
@@ -201,6 +205,7 @@ export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/roaming-contracts.md", id: "roaming", render: (f) => operationTable(f, ROAMING_ROWS) },
   { doc: "docs/roaming-contracts.md", id: "roaming-batches", render: roamingBatchTable },
   { doc: "docs/registries.md", id: "registries", render: (f) => operationTable(f, REGISTRIES_ROWS) },
+  { doc: "docs/content.md", id: "content", render: contentGasTable },
 ];
 
 function markers(id: string): { start: string; end: string } {

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
+import { measureContent } from "./gas-snapshot-content.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureNetwork } from "./gas-snapshot-network.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
@@ -35,6 +36,7 @@ const DOMAINS = [
   measureRoaming,
   measureSettlement,
   measureRegistries,
+  measureContent,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

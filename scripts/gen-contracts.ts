@@ -16,6 +16,10 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/numbering/TnAuthority.sol", name: "TnAuthority" },
   { source: "contracts/settlement/SettlementToken.sol", name: "SettlementToken" },
   { source: "contracts/network/ValidatorSet.sol", name: "ValidatorSet" },
+  { source: "contracts/content/ContentRegistry.sol", name: "ContentRegistry" },
+  { source: "contracts/content/ContentLicences.sol", name: "ContentLicences" },
+  { source: "contracts/content/ContentRoyalties.sol", name: "ContentRoyalties" },
+  { source: "contracts/content/ReferenceErc721.sol", name: "ReferenceErc721" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,6 +1,7 @@
 // The domains this build of the platform runs, in dependency order: a domain may use what the domains before it
 // publish. Add a domain by adding its plugin here (docs/domains.md).
 import type { DomainPlugin } from "./agent/domain.ts";
+import { contentPlugin } from "./content/plugin.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
@@ -19,4 +20,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   roamingPlugin,
   settlementPlugin,
   registriesPlugin,
+  contentPlugin,
 ];
