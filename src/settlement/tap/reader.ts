@@ -142,7 +142,8 @@ async function decodeElement(w: Window, limit: number | null): Promise<TapNode> 
     }
     await w.fill(total);
     if (w.available < total) throw new TapFormatError(at, `the file ends inside an element of ${total} bytes`);
-    return decodeOrThrow(w, w.view().subarray(0, total), at);
+    // A copy of just this element: asn1js works on the whole underlying buffer otherwise.
+    return decodeOrThrow(w, w.view().slice(0, total), at);
   }
   // Indefinite length: asn1js finds the end-of-contents; read more of the stream until it can.
   for (let want = 4096; ; want *= 2) {
