@@ -250,7 +250,13 @@ export async function* exportTap(
     yield ber(encodeRecord(record, tables));
   }
   yield Uint8Array.of(0, 0);
-  yield ber(
+  yield auditControlInfo(count, total);
+  yield Uint8Array.of(0, 0);
+}
+
+/** The AuditControlInfo group closing a batch of `count` records charging `total`. */
+export function auditControlInfo(count: number, total: number): Uint8Array {
+  return ber(
     seq("AuditControlInfo", [
       integer("TotalCharge", total),
       integer("TotalTaxValue", 0),
@@ -258,5 +264,4 @@ export async function* exportTap(
       integer("CallEventDetailsCount", count),
     ]),
   );
-  yield Uint8Array.of(0, 0);
 }
