@@ -1,9 +1,11 @@
 // The settlement domain as a platform plugin. It deploys the consortium's settlement money (one ERC-20 per currency,
 // minted and burned only by SETTLEMENT_BANK members) that every domain moving money takes by manifest name, and the
 // roaming settlement contract (agreements, batch anchors, invoices, disputes, netting paid in that token). TAP import,
-// rating and the usage formats are libraries in src/settlement/{tap,rating,usage}; agent routes are open work.
+// rating and the usage formats are libraries in src/settlement/{tap,rating,usage} with local CLI commands; agent
+// routes are open work.
 import type { DomainPlugin } from "../agent/domain.ts";
 import { RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
+import { registerSettlementCommands } from "./cli.ts";
 
 /** Manifest name of the settlement token. Other domains read `deployed[SETTLEMENT_TOKEN]` in their deployment. */
 export const SETTLEMENT_TOKEN = "SettlementToken";
@@ -18,6 +20,7 @@ export const settlementPlugin: DomainPlugin = {
     "Settlement money between members: a fiat-backed ERC-20 per currency minted and burned by settlement banks",
   doc: "docs/settlement.md",
   errors: {},
+  registerCommands: registerSettlementCommands,
   contracts: { [SETTLEMENT_TOKEN]: SettlementToken, [ROAMING_SETTLEMENT]: RoamingSettlement },
   deployment: [
     {
