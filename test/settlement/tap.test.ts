@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { importTap, newSummary } from "../../src/settlement/tap/import.ts";
+import { readRap } from "../../src/settlement/tap/rap.ts";
 import { bytesSource, readTap } from "../../src/settlement/tap/reader.ts";
 import { decodeTapTree, TapFormatError, type TapNode } from "../../src/settlement/tap/tree.ts";
 import { exportTap, type TapExportBatch } from "../../src/settlement/tap/writer.ts";
@@ -199,5 +200,39 @@ describe("TAP 3.12 export", () => {
         // drain
       }
     }, /UTC offset \+0100 not in the batch/);
+  });
+});
+
+describe("RAP files", () => {
+  it("rap_ack: the acknowledgement's sender, recipient, RAP sequence number and time stamps", async () => {
+    const rap = await readRap(bytesSource(file("rap_ack")));
+    assert.deepEqual(rap, {
+      acknowledgement: {
+        sender: "DGS01",
+        recipient: "XYZ02",
+        rapFileSequenceNumber: "123",
+        created: { local: "20160501222324", utcOffset: "+0002" },
+        available: { local: "20160501232324", utcOffset: "+0002" },
+      },
+    });
+  });
+
+  it("rap_mini: the returned batch's control information", async () => {
+    const rap = await readRap(bytesSource(file("rap_mini")));
+    assert.deepEqual(rap, {
+      returnBatch: {
+        sender: "ABC08",
+        recipient: "DEF15",
+        rapFileSequenceNumber: "00023",
+        created: { local: "20160520101500", utcOffset: "-0200" },
+        available: { local: "20160520101600", utcOffset: "-0200" },
+        tapVersion: "3.12",
+        rapVersion: "1.5",
+      },
+    });
+  });
+
+  it("a TAP file is not a RAP file", async () => {
+    await assert.rejects(readRap(bytesSource(file("tap_notification"))), /a Notification is not a RAP file/);
   });
 });
