@@ -7,6 +7,7 @@ import { finished } from "node:stream/promises";
 import type { Command } from "commander";
 import { PeriodAccumulator, Rater } from "./rating/rate.ts";
 import { SAMPLE_TARIFF, type Tariff } from "./rating/tariff.ts";
+import { discrepanciesCsv, type RatedUsage, reconcile } from "./reconcile/reconcile.ts";
 import { importTap, newSummary } from "./tap/import.ts";
 import { exportTap } from "./tap/writer.ts";
 import { readCsv, readJsonLines, writeCsv, writeJsonLines } from "./usage/formats.ts";
@@ -98,5 +99,27 @@ export function registerSettlementCommands(program: Command): void {
       const acc = new PeriodAccumulator(rater);
       for await (const r of withProgress(readRecords(file), "rated")) acc.add(rater.rate(r));
       process.stdout.write(`${JSON.stringify(acc.finish(), null, 2)}\n`);
+    });
+
+  settlement
+    .command("reconcile <visited> <home>")
+    .description("reconcile the visited operator's charged records with the home operator's own, rated by the tariff")
+    .option("--tariff <file>", "the agreement's tariff as JSON (default: the sample tariff)")
+    .option("--csv", "print the discrepancies as CSV instead of the JSON report")
+    .action(async (visitedFile: string, homeFile: string, o: { tariff?: string; csv?: boolean }) => {
+      const tariff = o.tariff ? (JSON.parse(readFileSync(o.tariff, "utf8")) as Tariff) : SAMPLE_TARIFF;
+      const rater = new Rater(tariff);
+      const visited: RatedUsage[] = [];
+      for await (const record of readRecords(visitedFile)) {
+        if (record.chargeDecimals !== tariff.decimals) {
+          throw new Error(`${record.ref}: charge has ${record.chargeDecimals} decimals, the tariff ${tariff.decimals}`);
+        }
+        visited.push({ record, amount: record.charge });
+      }
+      const home: RatedUsage[] = [];
+      for await (const record of readRecords(homeFile)) home.push({ record, amount: rater.rate(record).amount });
+      const report = reconcile(visited, home);
+      if (o.csv) for (const line of discrepanciesCsv(report)) process.stdout.write(line);
+      else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     });
 }
