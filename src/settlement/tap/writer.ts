@@ -115,7 +115,8 @@ function networkLocation(record: UsageRecord, tables: Tables): asn1js.Constructe
   ]);
 }
 
-/** One canonical record as its TAP call event element. */
+/** One canonical record as its TAP call event element. A wholesale VOICE CDR has no TAP record of its own: it is
+ * written as a mobile originated call (and reads back as MOC). */
 export function encodeRecord(record: UsageRecord, tables: Tables): Node {
   switch (record.kind) {
     case "MOC":
@@ -137,9 +138,7 @@ export function encodeRecord(record: UsageRecord, tables: Tables): Node {
         networkLocation(record, tables),
         seq("BasicServiceUsedList", [
           seq("BasicServiceUsed", [
-            seq("BasicService", [
-              seq("BasicServiceCode", [ascii("TeleServiceCode", record.serviceCode ?? (mo ? "11" : "11"))]),
-            ]),
+            seq("BasicService", [seq("BasicServiceCode", [ascii("TeleServiceCode", record.serviceCode ?? "11")])]),
             chargeInformation(record, "D"),
           ]),
         ]),
