@@ -195,6 +195,19 @@ const SETTLEMENT_ROWS = [
   ["SettlementToken.transfer", "transfer between members"],
   ["SettlementToken.transfer/to bank", "transfer to the bank for payout"],
   ["SettlementToken.burnOnPayout", "burnOnPayout (bank)"],
+  ["RoamingSettlement.deploy", "RoamingSettlement deployment"],
+  ["RoamingSettlement.proposeAgreement", "proposeAgreement (once per agreement version)"],
+  ["RoamingSettlement.approveAgreement", "approveAgreement (the other operator)"],
+  ["RoamingSettlement.anchorBatch", "anchorBatch (per record batch, any size)"],
+  ["RoamingSettlement.confirmBatch", "confirmBatch (home operator's receipt)"],
+  ["RoamingSettlement.issueInvoice", "issueInvoice (per period)"],
+  ["RoamingSettlement.disputeRecord", "disputeRecord (one record with its Merkle proof)"],
+  ["RoamingSettlement.answerDispute/credit note", "answerDispute with a credit note"],
+  ["RoamingSettlement.acceptInvoice", "acceptInvoice"],
+  ["RoamingSettlement.finalizeInvoice", "finalizeInvoice"],
+  ["RoamingSettlement.openNetting", "openNetting (multilateral, per period)"],
+  ["RoamingSettlement.payNet", "payNet (one payment per debtor)"],
+  ["RoamingSettlement.claimNet", "claimNet (per creditor)"],
 ] as const;
 
 export const GAS_TABLES: readonly GasTable[] = [

@@ -1,7 +1,10 @@
-// Gas of the settlement contracts: the settlement token's bank operations and a member's transfer.
-import { type Account, keccak256, stringToHex, toHex } from "viem";
+// Gas of the settlement contracts: the settlement token's bank operations and a member's transfer, and one roaming
+// settlement period (agreement, batch, invoice, a disputed record credited, netting, payment), whose cost does not
+// depend on how many records the batch holds.
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { type Account, type Hex, keccak256, stringToHex, type TransactionReceipt, toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { ConsortiumRegistry, SettlementToken } from "../src/generated/contracts.ts";
+import { ConsortiumRegistry, RoamingSettlement, SettlementToken } from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
 
 const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
@@ -49,4 +52,104 @@ export async function measureSettlement(chain: GasRecorder): Promise<void> {
     functionName: "burnOnPayout",
     args: [operatorB.address, 400_00n, toHex("payout-1", { size: 32 })],
   });
+  await measureRoamingPeriod(chain, registry, token, bank, operatorA, operatorB);
+}
+
+/** The id a RoamingSettlement event carries as its first indexed topic. */
+function firstId(receipt: TransactionReceipt): Hex {
+  const id = receipt.logs[0]?.topics[1];
+  if (!id) throw new Error("the call emitted no id");
+  return id;
+}
+
+async function measureRoamingPeriod(
+  chain: GasRecorder,
+  registry: Hex,
+  token: Hex,
+  bank: Account,
+  visited: Account,
+  home: Account,
+): Promise<void> {
+  const address = await chain.deploy(
+    bank,
+    { abi: RoamingSettlement.abi, bytecode: RoamingSettlement.bytecode, args: [registry] },
+    "RoamingSettlement.deploy",
+  );
+  const on = { address, abi: RoamingSettlement.abi } as const;
+  await chain.call(bank, {
+    address: token,
+    abi: SettlementToken.abi,
+    functionName: "mintOnFiatReceipt",
+    args: [home.address, 1_000_00n, toHex("receipt-home", { size: 32 })],
+  });
+  const validFrom = 1_700_000_000n;
+  const proposed = await chain.measure("RoamingSettlement.proposeAgreement", visited, {
+    ...on,
+    functionName: "proposeAgreement",
+    args: [
+      visited.address,
+      home.address,
+      token,
+      keccak256(stringToHex("terms")),
+      validFrom,
+      validFrom + 10n ** 9n,
+      10n ** 8n,
+      30 * 86_400,
+      toHex(0, { size: 32 }),
+    ],
+  });
+  const agreementId = firstId(proposed);
+  await chain.measure("RoamingSettlement.approveAgreement", home, {
+    ...on,
+    functionName: "approveAgreement",
+    args: [agreementId],
+  });
+  const leaves: Array<[Hex, bigint]> = [1, 2, 3, 4].map((i) => [
+    keccak256(stringToHex(`record ${i}`)),
+    BigInt(i * 100),
+  ]);
+  const tree = StandardMerkleTree.of(leaves, ["bytes32", "uint256"]);
+  const anchored = await chain.measure("RoamingSettlement.anchorBatch", visited, {
+    ...on,
+    functionName: "anchorBatch",
+    args: [agreementId, tree.root as Hex, 4, 1000n, validFrom + 10n, validFrom + 20n],
+  });
+  const batchId = firstId(anchored);
+  await chain.measure("RoamingSettlement.confirmBatch", home, { ...on, functionName: "confirmBatch", args: [batchId] });
+  const issued = await chain.measure("RoamingSettlement.issueInvoice", visited, {
+    ...on,
+    functionName: "issueInvoice",
+    args: [agreementId, 0n, [batchId], 1000n],
+  });
+  const invoiceId = firstId(issued);
+  const [digest, amount] = leaves[1] as [Hex, bigint];
+  const disputed = await chain.measure("RoamingSettlement.disputeRecord", home, {
+    ...on,
+    functionName: "disputeRecord",
+    args: [invoiceId, batchId, digest, amount, tree.getProof(1) as Hex[], 3],
+  });
+  await chain.measure("RoamingSettlement.answerDispute/credit note", visited, {
+    ...on,
+    functionName: "answerDispute",
+    args: [firstId(disputed), 50n],
+  });
+  await chain.measure("RoamingSettlement.acceptInvoice", home, {
+    ...on,
+    functionName: "acceptInvoice",
+    args: [invoiceId],
+  });
+  await chain.measure("RoamingSettlement.finalizeInvoice", home, {
+    ...on,
+    functionName: "finalizeInvoice",
+    args: [invoiceId],
+  });
+  const opened = await chain.measure("RoamingSettlement.openNetting", home, {
+    ...on,
+    functionName: "openNetting",
+    args: [token, 0n, [invoiceId]],
+  });
+  const roundId = firstId(opened);
+  await chain.call(home, { address: token, abi: SettlementToken.abi, functionName: "approve", args: [address, 950n] });
+  await chain.measure("RoamingSettlement.payNet", home, { ...on, functionName: "payNet", args: [roundId] });
+  await chain.measure("RoamingSettlement.claimNet", visited, { ...on, functionName: "claimNet", args: [roundId] });
 }

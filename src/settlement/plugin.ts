@@ -1,11 +1,16 @@
-// The settlement domain as a platform plugin. For now it deploys the consortium's settlement money (one ERC-20 per
-// currency, minted and burned only by SETTLEMENT_BANK members) that every domain moving money takes by manifest name;
-// agreements, TAP import, rating, invoices, netting and channels (docs/settlement.md) build on it.
+// The settlement domain as a platform plugin. It deploys the consortium's settlement money (one ERC-20 per currency,
+// minted and burned only by SETTLEMENT_BANK members) that every domain moving money takes by manifest name, and the
+// roaming settlement contract (agreements, batch anchors, invoices, disputes, netting paid in that token). TAP import,
+// rating and the usage formats are libraries in src/settlement/{tap,rating,usage} with local CLI commands; agent
+// routes are open work.
 import type { DomainPlugin } from "../agent/domain.ts";
-import { SettlementToken } from "../generated/contracts.ts";
+import { RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
+import { registerSettlementCommands } from "./cli.ts";
 
 /** Manifest name of the settlement token. Other domains read `deployed[SETTLEMENT_TOKEN]` in their deployment. */
 export const SETTLEMENT_TOKEN = "SettlementToken";
+/** Manifest name of the roaming and wholesale voice settlement contract (agreements, batches, invoices, netting). */
+export const ROAMING_SETTLEMENT = "RoamingSettlement";
 /** The sandbox's settlement currency: ISO 4217 code and its minor units. */
 export const SETTLEMENT_CURRENCY = { code: "EUR", decimals: 2 } as const;
 
@@ -15,7 +20,8 @@ export const settlementPlugin: DomainPlugin = {
     "Settlement money between members: a fiat-backed ERC-20 per currency minted and burned by settlement banks",
   doc: "docs/settlement.md",
   errors: {},
-  contracts: { [SETTLEMENT_TOKEN]: SettlementToken },
+  registerCommands: registerSettlementCommands,
+  contracts: { [SETTLEMENT_TOKEN]: SettlementToken, [ROAMING_SETTLEMENT]: RoamingSettlement },
   deployment: [
     {
       name: SETTLEMENT_TOKEN,
@@ -24,6 +30,15 @@ export const settlementPlugin: DomainPlugin = {
         const consortium = deployed.ConsortiumRegistry;
         if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the settlement token");
         return [consortium.address, SETTLEMENT_CURRENCY.code, SETTLEMENT_CURRENCY.decimals];
+      },
+    },
+    {
+      name: ROAMING_SETTLEMENT,
+      artifact: RoamingSettlement,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before roaming settlement");
+        return [consortium.address];
       },
     },
   ],

@@ -1,0 +1,230 @@
+// Streams a TAP or RAP file: the root element and the call event list are entered header by header, and every other
+// element (batch control, accounting, network info, each call event record, audit control) is handed whole to asn1js
+// as soon as its bytes have arrived. Only the current element is held in memory, so a file of any number of records
+// is read in constant memory. Definite and indefinite lengths are both accepted, at every level.
+import * as asn1js from "asn1js";
+import { TapFormatError, type TapNode, toTapNode } from "./tree.ts";
+
+/** What the reader yields, in file order. */
+export type TapEvent =
+  | { type: "root"; name: string; tag: number; offset: number }
+  | { type: "group"; node: TapNode }
+  | { type: "record"; node: TapNode; index: number }
+  | { type: "end"; bytes: number; records: number };
+
+const ROOTS = new Map<number, string>([
+  [1, "TransferBatch"],
+  [2, "Notification"],
+  [534, "ReturnBatch"],
+  [535, "Acknowledgement"],
+]);
+const CALL_EVENT_DETAIL_LIST = 3;
+
+interface Header {
+  tagClass: number;
+  constructed: boolean;
+  tag: number;
+  headerLength: number;
+  /** null for the indefinite form. */
+  length: number | null;
+}
+
+/** A byte window over the stream: absolute positions, refilled on demand, consumed bytes dropped. */
+class Window {
+  private buf = new Uint8Array(0);
+  private start = 0; // absolute offset of buf[0]
+  pos = 0; // absolute read position
+  private done = false;
+  private readonly chunks: AsyncIterator<Uint8Array>;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.chunks = source[Symbol.asyncIterator]();
+  }
+
+  get available(): number {
+    return this.start + this.buf.length - this.pos;
+  }
+
+  /** Makes at least n bytes from pos available, or as many as the stream has left. */
+  async fill(n: number): Promise<void> {
+    while (this.available < n && !this.done) {
+      const next = await this.chunks.next();
+      if (next.done) {
+        this.done = true;
+        break;
+      }
+      const keep = this.buf.subarray(this.pos - this.start);
+      const merged = new Uint8Array(keep.length + next.value.length);
+      merged.set(keep, 0);
+      merged.set(next.value, keep.length);
+      this.buf = merged;
+      this.start = this.pos;
+    }
+  }
+
+  get ended(): boolean {
+    return this.done && this.available === 0;
+  }
+
+  byte(i: number): number | undefined {
+    return this.buf[this.pos - this.start + i];
+  }
+
+  view(): Uint8Array {
+    return this.buf.subarray(this.pos - this.start);
+  }
+}
+
+/** Reads the identifier and length octets at the window's position (only to enter the root and the record list). */
+async function peekHeader(w: Window): Promise<Header> {
+  await w.fill(16);
+  const at = w.pos;
+  const first = w.byte(0);
+  if (first === undefined) throw new TapFormatError(at, "the file ends where an element header must be");
+  let i = 1;
+  let tag = first & 0x1f;
+  if (tag === 0x1f) {
+    tag = 0;
+    for (;;) {
+      const b = w.byte(i++);
+      if (b === undefined) throw new TapFormatError(at, "the file ends inside a tag");
+      tag = tag * 128 + (b & 0x7f);
+      if (!(b & 0x80)) break;
+      if (i > 5) throw new TapFormatError(at, "a tag number longer than 4 octets");
+    }
+  }
+  const lengthOctet = w.byte(i++);
+  if (lengthOctet === undefined) throw new TapFormatError(at, "the file ends inside a length");
+  let length: number | null;
+  if (lengthOctet === 0x80) length = null;
+  else if (lengthOctet < 0x80) length = lengthOctet;
+  else {
+    const count = lengthOctet & 0x7f;
+    if (count > 6) throw new TapFormatError(at + i - 1, `a length of ${count} octets`);
+    length = 0;
+    for (let k = 0; k < count; k++) {
+      const b = w.byte(i++);
+      if (b === undefined) throw new TapFormatError(at, "the file ends inside a length");
+      length = length * 256 + b;
+    }
+  }
+  // Class numbered from 1 like asn1js (1 universal, 2 application, 3 context, 4 private).
+  return { tagClass: (first >> 6) + 1, constructed: (first & 0x20) !== 0, tag, headerLength: i, length };
+}
+
+function isEoc(w: Window): boolean {
+  return w.byte(0) === 0 && w.byte(1) === 0;
+}
+
+/** The deepest block asn1js marked as failed, with its file offset, to name where a malformed element goes wrong. */
+function deepestError(block: asn1js.AsnType, offset: number): { offset: number; error: string } | undefined {
+  const value = (block as asn1js.Constructed).valueBlock?.value;
+  if (block.idBlock.isConstructed && Array.isArray(value)) {
+    let childAt = offset + block.idBlock.blockLength + block.lenBlock.blockLength;
+    for (const c of value) {
+      const found = deepestError(c, childAt);
+      if (found) return found;
+      childAt += c.blockLength;
+    }
+  }
+  const error = block.error || block.idBlock.error || block.lenBlock.error || block.valueBlock.error;
+  return error ? { offset, error } : undefined;
+}
+
+/** Decodes one whole element at the window's position with asn1js and moves past it. */
+async function decodeElement(w: Window, limit: number | null): Promise<TapNode> {
+  const header = await peekHeader(w);
+  const at = w.pos;
+  if (header.length !== null) {
+    const total = header.headerLength + header.length;
+    if (limit !== null && at + total > limit) {
+      throw new TapFormatError(at, `an element of ${total} bytes overruns its enclosing element (ends at ${limit})`);
+    }
+    await w.fill(total);
+    if (w.available < total) throw new TapFormatError(at, `the file ends inside an element of ${total} bytes`);
+    // A copy of just this element: asn1js works on the whole underlying buffer otherwise.
+    return decodeOrThrow(w, w.view().slice(0, total), at);
+  }
+  // Indefinite length: asn1js finds the end-of-contents; read more of the stream until it can.
+  for (let want = 4096; ; want *= 2) {
+    await w.fill(want);
+    if (w.available < want) return decodeOrThrow(w, w.view(), at);
+    const decoded = asn1js.fromBER(w.view());
+    if (decoded.offset !== -1) return accept(w, decoded, at);
+  }
+}
+
+function accept(w: Window, decoded: ReturnType<typeof asn1js.fromBER>, at: number): TapNode {
+  const node = toTapNode(decoded.result, at);
+  w.pos += decoded.offset;
+  return node;
+}
+
+function decodeOrThrow(w: Window, bytes: Uint8Array, at: number): TapNode {
+  const decoded = asn1js.fromBER(bytes);
+  if (decoded.offset === -1) {
+    const where = deepestError(decoded.result, at);
+    throw new TapFormatError(where?.offset ?? at, `BER decoding failed: ${where?.error ?? decoded.result.error}`);
+  }
+  return accept(w, decoded, at);
+}
+
+/**
+ * Yields the root, then each top-level group and each call event record as decoded trees, then "end". Throws
+ * TapFormatError naming the byte offset on anything malformed, including bytes after the root element.
+ */
+export async function* readTap(source: AsyncIterable<Uint8Array>): AsyncGenerator<TapEvent> {
+  const w = new Window(source);
+  const root = await peekHeader(w);
+  const rootName = ROOTS.get(root.tag);
+  if (root.tagClass !== 2 || !root.constructed || !rootName) {
+    throw new TapFormatError(
+      0,
+      `the file starts with tag ${root.tag} (class ${root.tagClass}), not a TAP or RAP batch`,
+    );
+  }
+  yield { type: "root", name: rootName, tag: root.tag, offset: 0 };
+  w.pos += root.headerLength;
+  const rootEnd = root.length === null ? null : root.headerLength + root.length;
+  let records = 0;
+  for (;;) {
+    await w.fill(2);
+    if (rootEnd !== null && w.pos === rootEnd) break;
+    if (rootEnd === null && isEoc(w)) {
+      w.pos += 2;
+      break;
+    }
+    if (w.ended) throw new TapFormatError(w.pos, `the file ends inside the ${rootName}`);
+    const header = await peekHeader(w);
+    if (header.tag === CALL_EVENT_DETAIL_LIST && header.tagClass === 2 && root.tag === 1) {
+      const listAt = w.pos;
+      w.pos += header.headerLength;
+      const listEnd = header.length === null ? null : listAt + header.headerLength + header.length;
+      for (;;) {
+        await w.fill(2);
+        if (listEnd !== null && w.pos === listEnd) break;
+        if (listEnd === null && isEoc(w)) {
+          w.pos += 2;
+          break;
+        }
+        if (w.ended) throw new TapFormatError(w.pos, "the file ends inside the CallEventDetailList");
+        const node = await decodeElement(w, listEnd);
+        yield { type: "record", node, index: records++ };
+      }
+      continue;
+    }
+    yield { type: "group", node: await decodeElement(w, rootEnd) };
+  }
+  await w.fill(1);
+  if (!w.ended) {
+    await w.fill(2);
+    const stray = isEoc(w) ? "a stray end-of-contents marker (00 00)" : "bytes";
+    throw new TapFormatError(w.pos, `${stray} after the end of the ${rootName}`);
+  }
+  yield { type: "end", bytes: w.pos, records };
+}
+
+/** A Buffer or byte array as a one-chunk stream (tests, small files). */
+export async function* bytesSource(bytes: Uint8Array, chunkSize = 65536): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+}
