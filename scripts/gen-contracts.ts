@@ -14,6 +14,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/numbering/OrganisationRegistry.sol", name: "OrganisationRegistry" },
   { source: "contracts/numbering/TnAuthority.sol", name: "TnAuthority" },
   { source: "contracts/settlement/SettlementToken.sol", name: "SettlementToken" },
+  { source: "contracts/pki/CertificateLedger.sol", name: "CertificateLedger" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
