@@ -4,6 +4,7 @@ import type { DomainPlugin } from "./agent/domain.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
+import { pkiPlugin } from "./pki/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
 import { settlementPlugin } from "./settlement/plugin.ts";
 import { stirPlugin } from "./stir/plugin.ts";
@@ -15,4 +16,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   stirPlugin,
   roamingPlugin,
   settlementPlugin,
+  pkiPlugin,
 ];
