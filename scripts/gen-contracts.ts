@@ -15,6 +15,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/numbering/TnAuthority.sol", name: "TnAuthority" },
   { source: "contracts/settlement/SettlementToken.sol", name: "SettlementToken" },
   { source: "contracts/pki/CertificateLedger.sol", name: "CertificateLedger" },
+  { source: "contracts/pki/CertificateLog.sol", name: "CertificateLog" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -34,6 +34,26 @@ export const PKI_ERRORS = defineErrors("pki", {
     status: 403,
     description: "This member's agent does not hold the consortium's current issuing CA key.",
   },
+  PKI_LOG_EMPTY: { status: 409, description: "The transparency log has no entry yet: there is nothing to anchor." },
+  PKI_LOG_CHECKPOINT_NOT_FOUND: { status: 404, description: "No checkpoint of this tree size was anchored on chain." },
+  PKI_LOG_ROOT_MISMATCH: {
+    status: 409,
+    description:
+      "The witness's own copy of the log has another root at this size: it refuses to co-sign (a split view).",
+  },
+  PKI_LOG_NOT_INCLUDED: {
+    status: 409,
+    description: "The certificate is not in the log up to the asked (or latest witnessed) checkpoint yet.",
+  },
+  PKI_LOG_VIEW_UNWITNESSED: {
+    status: 409,
+    description:
+      "The log view (tree size and root) is not a checkpoint co-signed on chain by enough witnesses: refused.",
+  },
+  PKI_INCLUSION_PROOF_INVALID: {
+    status: 422,
+    description: "The inclusion proof does not lead from the leaf to the checkpoint's root (RFC 9162 §2.1.3.2).",
+  },
 });
 
 export type PkiErrorCode = keyof typeof PKI_ERRORS;

@@ -1,5 +1,6 @@
 // PKI tables (ids 21xx): the public read model of the CertificateLedger: the issuing CAs, every application with its
-// certificate once issued and its revocation, and who attested or endorsed each one.
+// certificate once issued and its revocation, and who attested or endorsed each one; the transparency log's leaves
+// (every issued certificate, in ledger order) and the CertificateLog's checkpoints and co-signatures.
 import type { Migration } from "../core/store/store.ts";
 
 export const pkiMigrations: Migration[] = [
@@ -45,6 +46,29 @@ export const pkiMigrations: Migration[] = [
         kind TEXT NOT NULL,
         block_number BIGINT NOT NULL,
         PRIMARY KEY (application_id, member)
+      );
+    `,
+  },
+  {
+    id: "2101_pki_log",
+    sql: `
+      CREATE TABLE pki_log_leaves (
+        leaf_index BIGINT PRIMARY KEY,
+        application_id TEXT NOT NULL UNIQUE,
+        leaf_hash TEXT NOT NULL
+      );
+      CREATE TABLE pki_log_checkpoints (
+        tree_size BIGINT PRIMARY KEY,
+        root_hash TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        cosignatures INTEGER NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE TABLE pki_log_cosigns (
+        tree_size BIGINT NOT NULL,
+        witness TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (tree_size, witness)
       );
     `,
   },

@@ -3,14 +3,15 @@
 // CLI and sandbox seeding.
 import { keccak256, toBytes } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
-import { CertificateLedger } from "../generated/contracts.ts";
+import { CertificateLedger, CertificateLog } from "../generated/contracts.ts";
 import { registerPkiCommands } from "./cli.ts";
 import { pkiDifferences } from "./consistency.ts";
 import { PKI_ERRORS } from "./errors.ts";
 import { Http01Validator } from "./http01.ts";
+import { TransparencyLog } from "./log/transparencyLog.ts";
 import { pkiMigrations } from "./migrations.ts";
-import { CERTIFICATE_LEDGER, pkiProjection } from "./projection.ts";
-import { PkiReadModel } from "./readModel.ts";
+import { CERTIFICATE_LEDGER, CERTIFICATE_LOG, pkiProjection } from "./projection.ts";
+import { PkiLogReadModel, PkiReadModel } from "./readModel.ts";
 import { pkiApiModule } from "./routes.ts";
 import { seedPkiSandbox } from "./seed.ts";
 import { PkiService } from "./service.ts";
@@ -23,9 +24,11 @@ export const PKI_POLICY = {
   issuerRole: "TRUST_AUTHORITY",
   vouchingRoles: ["KYC_VETTER", "NUMBERING_AUTHORITY", "TNSP"],
   thresholds: { dv: 2, ov: 1, ev: 2 },
+  /** Co-signatures a log checkpoint needs from members holding a vouching role. */
+  witnessThreshold: 2,
 } as const;
 
-const services = new WeakMap<AgentContext, { service: PkiService; validator: Http01Validator }>();
+const services = new WeakMap<AgentContext, { service: PkiService; validator: Http01Validator; log: TransparencyLog }>();
 function runtime(context: AgentContext) {
   let found = services.get(context);
   if (!found) {
@@ -42,7 +45,16 @@ function runtime(context: AgentContext) {
       chainId: context.config.chain.chainId,
       sync: () => context.indexer.syncOnce(),
     });
-    found = { service, validator };
+    const log = new TransparencyLog({
+      logReadModel: new PkiLogReadModel(context.store),
+      pkiReadModel: readModel,
+      outbox: context.outbox,
+      chain: context.chain,
+      memberAccount: context.config.memberAccount,
+      logAddress: context.contractAddress(CERTIFICATE_LOG),
+      sync: () => context.indexer.syncOnce(),
+    });
+    found = { service, validator, log };
     services.set(context, found);
   }
   return found;
@@ -54,7 +66,7 @@ export const pkiPlugin: DomainPlugin = {
     "Ledger-based PKI (SEM-002): DV/OV/EV X.509 certificates validated and endorsed by members, revocation, status",
   doc: "docs/pki.md",
   errors: PKI_ERRORS,
-  contracts: { [CERTIFICATE_LEDGER]: CertificateLedger },
+  contracts: { [CERTIFICATE_LEDGER]: CertificateLedger, [CERTIFICATE_LOG]: CertificateLog },
   deployment: [
     {
       name: CERTIFICATE_LEDGER,
@@ -66,12 +78,22 @@ export const pkiPlugin: DomainPlugin = {
         return [consortium.address, role(PKI_POLICY.issuerRole), PKI_POLICY.vouchingRoles.map(role), dv, ov, ev];
       },
     },
+    {
+      name: CERTIFICATE_LOG,
+      artifact: CertificateLog,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the CertificateLog");
+        const roles = PKI_POLICY.vouchingRoles.map(role);
+        return [consortium.address, role(PKI_POLICY.issuerRole), roles, PKI_POLICY.witnessThreshold];
+      },
+    },
   ],
   migrations: pkiMigrations,
   projections: [pkiProjection],
   api: (context) => {
-    const { service, validator } = runtime(context);
-    return pkiApiModule(service, validator);
+    const { service, validator, log } = runtime(context);
+    return pkiApiModule(service, validator, log);
   },
   checkConsistency: (context, blockNumber) =>
     pkiDifferences(
@@ -79,6 +101,7 @@ export const pkiPlugin: DomainPlugin = {
       context.chain,
       context.contractAddress(CERTIFICATE_LEDGER),
       blockNumber,
+      { address: context.contractAddress(CERTIFICATE_LOG), readModel: new PkiLogReadModel(context.store) },
     ),
   registerCommands: registerPkiCommands,
   seedSandbox: seedPkiSandbox,

@@ -1,11 +1,13 @@
-// Projects CertificateLedger events into the PKI read model. Every statement is idempotent (an event applied twice
+// Projects CertificateLedger and CertificateLog events into the PKI read model. Every statement is idempotent (an event applied twice
 // leaves one effect); rewinds are the indexer's (the tables are listed).
-import type { Hex } from "viem";
+import { bytesToHex, type Hex, hexToBytes } from "viem";
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
+import { leafHash } from "./log/merkle.ts";
 import { serialOf } from "./serial.ts";
 
 export const CERTIFICATE_LEDGER = "CertificateLedger";
+export const CERTIFICATE_LOG = "CertificateLog";
 export const KINDS = ["DV", "OV", "EV"] as const;
 export type CertificateKind = (typeof KINDS)[number];
 
@@ -70,6 +72,32 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
           event.blockTimestamp,
         ],
       );
+      // The transparency log's next leaf: certificates in the order the ledger recorded them, so every member's agent
+      // builds the same log from the chain alone.
+      await tx.exec(
+        `INSERT INTO pki_log_leaves (leaf_index, application_id, leaf_hash)
+         SELECT (SELECT COUNT(*) FROM pki_log_leaves), CAST($1 AS TEXT), CAST($2 AS TEXT)
+         WHERE NOT EXISTS (SELECT 1 FROM pki_log_leaves WHERE application_id = CAST($1 AS TEXT))`,
+        [lower(a.id), bytesToHex(leafHash(hexToBytes(a.certificate as Hex)))],
+      );
+      return;
+    case "CheckpointAnchored":
+      await tx.exec(
+        `INSERT INTO pki_log_checkpoints (tree_size, root_hash, operator, cosignatures, block_number)
+         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (tree_size) DO NOTHING`,
+        [Number(a.treeSize), lower(a.rootHash), lower(a.operator), event.blockNumber],
+      );
+      return;
+    case "CheckpointCosigned":
+      await tx.exec(
+        `INSERT INTO pki_log_cosigns (tree_size, witness, block_number) VALUES ($1, $2, $3)
+         ON CONFLICT (tree_size, witness) DO NOTHING`,
+        [Number(a.treeSize), lower(a.witness), event.blockNumber],
+      );
+      await tx.exec(`UPDATE pki_log_checkpoints SET cosignatures = $2 WHERE tree_size = $1`, [
+        Number(a.treeSize),
+        Number(a.cosignatures),
+      ]);
       return;
     case "CertificateRevoked":
       await tx.exec(
@@ -83,6 +111,6 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
 
 export const pkiProjection: Projection = {
   name: "pki",
-  tables: ["pki_cas", "pki_applications", "pki_vouches"],
+  tables: ["pki_cas", "pki_applications", "pki_vouches", "pki_log_leaves", "pki_log_checkpoints", "pki_log_cosigns"],
   handle: onEvent,
 };

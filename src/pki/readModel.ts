@@ -201,3 +201,85 @@ const caView = (r: {
   certificate: r.certificate as Hex,
   blockNumber: Number(r.block_number),
 });
+
+export interface CheckpointView {
+  treeSize: number;
+  rootHash: Hex;
+  operator: Address;
+  cosignatures: number;
+  blockNumber: number;
+}
+
+interface CheckpointRow {
+  tree_size: number | string;
+  root_hash: string;
+  operator: string;
+  cosignatures: number;
+  block_number: number | string;
+}
+
+const checkpointView = (r: CheckpointRow): CheckpointView => ({
+  treeSize: Number(r.tree_size),
+  rootHash: r.root_hash as Hex,
+  operator: r.operator as Address,
+  cosignatures: Number(r.cosignatures),
+  blockNumber: Number(r.block_number),
+});
+
+/** Reads of the transparency log's leaves and checkpoints. */
+export class PkiLogReadModel {
+  readonly #db: Queryable;
+
+  constructor(db: Queryable) {
+    this.#db = db;
+  }
+
+  /** Leaf hashes from `fromIndex` on, in log order. */
+  async leavesFrom(fromIndex: number): Promise<Array<{ index: number; leafHash: Hex }>> {
+    const rows = await this.#db.query<{ leaf_index: number | string; leaf_hash: string }>(
+      `SELECT leaf_index, leaf_hash FROM pki_log_leaves WHERE leaf_index >= $1 ORDER BY leaf_index`,
+      [fromIndex],
+    );
+    return rows.map((r) => ({ index: Number(r.leaf_index), leafHash: r.leaf_hash as Hex }));
+  }
+
+  async size(): Promise<number> {
+    const row = await this.#db.one<{ n: number | string }>(`SELECT COUNT(*) AS n FROM pki_log_leaves`);
+    return Number(row?.n ?? 0);
+  }
+
+  async leafOfApplication(applicationId: string): Promise<number | undefined> {
+    const row = await this.#db.one<{ leaf_index: number | string }>(
+      `SELECT leaf_index FROM pki_log_leaves WHERE application_id = $1`,
+      [applicationId.toLowerCase()],
+    );
+    return row ? Number(row.leaf_index) : undefined;
+  }
+
+  async checkpoint(treeSize: number): Promise<CheckpointView | undefined> {
+    const row = await this.#db.one<CheckpointRow>(`SELECT * FROM pki_log_checkpoints WHERE tree_size = $1`, [treeSize]);
+    return row ? checkpointView(row) : undefined;
+  }
+
+  /** The largest checkpoint with at least `threshold` co-signatures. */
+  async latestWitnessed(threshold: number): Promise<CheckpointView | undefined> {
+    const row = await this.#db.one<CheckpointRow>(
+      `SELECT * FROM pki_log_checkpoints WHERE cosignatures >= $1 ORDER BY tree_size DESC LIMIT 1`,
+      [threshold],
+    );
+    return row ? checkpointView(row) : undefined;
+  }
+
+  async latest(): Promise<CheckpointView | undefined> {
+    const row = await this.#db.one<CheckpointRow>(`SELECT * FROM pki_log_checkpoints ORDER BY tree_size DESC LIMIT 1`);
+    return row ? checkpointView(row) : undefined;
+  }
+
+  async witnesses(treeSize: number): Promise<Address[]> {
+    const rows = await this.#db.query<{ witness: string }>(
+      `SELECT witness FROM pki_log_cosigns WHERE tree_size = $1 ORDER BY witness`,
+      [treeSize],
+    );
+    return rows.map((r) => r.witness as Address);
+  }
+}

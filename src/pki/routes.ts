@@ -4,7 +4,9 @@ import { Type } from "@sinclair/typebox";
 import type { ApiApp, ApiModule } from "../core/api/index.ts";
 import { invalidField, pageOf, pageOfRows, pageRequest, readErrors, writeErrors } from "../core/api/index.ts";
 import type { Http01Validator } from "./http01.ts";
+import type { TransparencyLog } from "./log/transparencyLog.ts";
 import type { ApplicationState } from "./readModel.ts";
+import { registerLogRoutes } from "./routesLog.ts";
 import {
   ApplicationDetailSchema,
   ApplicationIdParams,
@@ -28,13 +30,14 @@ import type { ApplyInput, PkiService, RevocationReason } from "./service.ts";
 
 const tags = ["pki"];
 
-export function pkiApiModule(service: PkiService, validator: Http01Validator): ApiModule {
+export function pkiApiModule(service: PkiService, validator: Http01Validator, log: TransparencyLog): ApiModule {
   return {
     name: "pki",
     tags: [{ name: "pki", description: "Ledger-based PKI: DV/OV/EV certificates, revocation, status, verification" }],
     register(app) {
       registerApplicationRoutes(app, service);
       registerCertificateRoutes(app, service, validator);
+      registerLogRoutes(app, log);
     },
   };
 }

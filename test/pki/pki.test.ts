@@ -11,6 +11,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { type Hex, hexToBytes } from "viem";
+import { verifyConsistency, verifyInclusion } from "../../src/pki/log/merkle.ts";
 import { createIssuingCa, issueLeaf } from "../../src/pki/x509.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 
@@ -283,6 +285,108 @@ describe("ledger PKI through the agents", () => {
     assert.match(JSON.stringify(badName.body), /dnsName/);
     const afterwards = await ta.call<{ items: App[] }>("GET", "/v1/pki/applications?limit=100");
     assert.equal(afterwards.body.items.length, before.body.items.length);
+  });
+
+  it("anchors the transparency log, refuses an unwitnessed view and a forged proof, and proves consistency", async () => {
+    interface Checkpoint {
+      treeSize: number;
+      rootHash: Hex;
+      cosignatures: number;
+    }
+    interface Inclusion {
+      leafIndex: number;
+      leafHash: Hex;
+      treeSize: number;
+      rootHash: Hex;
+      proof: Hex[];
+      witnesses: string[];
+    }
+    const anchored = await post<Checkpoint>(ta, "/v1/pki/log/checkpoints");
+    assert.equal(anchored.status, 200, JSON.stringify(anchored.body));
+    assert.equal(anchored.body.treeSize, 2, "the EV and the DV certificate");
+    const dvSha = (
+      await ta.call<{ items: Array<App & { certificate: { sha256: Hex } | null }> }>(
+        "GET",
+        "/v1/pki/applications?state=issued",
+      )
+    ).body.items[0]?.certificate?.sha256;
+    assert.ok(dvSha);
+    const notYet = await brand.call<Failure>("GET", `/v1/pki/log/proofs/inclusion?sha256=${dvSha}&treeSize=2`);
+    assert.equal(notYet.status, 200, "a proof against the anchored checkpoint can be served");
+    const proof = notYet.body as unknown as Inclusion;
+    const body = {
+      leafHash: proof.leafHash,
+      leafIndex: proof.leafIndex,
+      treeSize: 2,
+      rootHash: proof.rootHash,
+      proof: proof.proof,
+    };
+    const unwitnessed = await brand.call<Failure>("POST", "/v1/pki/log/proofs/inclusion/verify", body);
+    assert.equal(unwitnessed.status, 409);
+    assert.equal(unwitnessed.body.code, "PKI_LOG_VIEW_UNWITNESSED", "no witness signed this view yet");
+
+    const notWitness = await post<Failure>(brand, "/v1/pki/log/checkpoints/2/cosign");
+    assert.match(notWitness.body.message, /NotAWitness/);
+    for (const witness of [kyc, alpha]) {
+      const r = await post<Checkpoint>(witness, "/v1/pki/log/checkpoints/2/cosign");
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    const included = await brand.call<{ included: boolean; witnesses: string[] }>(
+      "POST",
+      "/v1/pki/log/proofs/inclusion/verify",
+      body,
+    );
+    assert.equal(included.status, 200, JSON.stringify(included.body));
+    assert.equal(included.body.witnesses.length, 2);
+    assert.ok(
+      verifyInclusion(
+        hexToBytes(proof.leafHash),
+        proof.leafIndex,
+        2,
+        proof.proof.map((p) => hexToBytes(p)),
+        hexToBytes(proof.rootHash),
+      ),
+      "the library verifies the served proof offline",
+    );
+    const forgedPath = proof.proof.map((p, i) => (i === 0 ? (`0x${"ab".repeat(32)}` as Hex) : p));
+    const forged = await brand.call<Failure>("POST", "/v1/pki/log/proofs/inclusion/verify", {
+      ...body,
+      proof: forgedPath,
+    });
+    assert.equal(forged.status, 422);
+    assert.equal(forged.body.code, "PKI_INCLUSION_PROOF_INVALID");
+    const splitView = await brand.call<Failure>("POST", "/v1/pki/log/proofs/inclusion/verify", {
+      ...body,
+      rootHash: `0x${"cd".repeat(32)}`,
+    });
+    assert.equal(splitView.body.code, "PKI_LOG_VIEW_UNWITNESSED", "a root no witness co-signed is refused");
+
+    // One more issuance, a new checkpoint, and the consistency proof from the first.
+    const { application } = await apply(brand, {
+      kind: "OV",
+      dnsName: "api.acme-bank.example",
+      identified: true,
+      organization: "Acme Bank",
+      publicKey: (await newKey()).base64,
+    });
+    await post(kyc, `/v1/pki/applications/${application.id}/endorse`);
+    assert.equal((await post(ta, `/v1/pki/applications/${application.id}/issue`)).status, 200);
+    const second = await post<Checkpoint>(ta, "/v1/pki/log/checkpoints");
+    assert.equal(second.body.treeSize, 3);
+    const consistency = await kyc.call<{ first: Checkpoint; second: Checkpoint; proof: Hex[] }>(
+      "GET",
+      "/v1/pki/log/proofs/consistency?first=2&second=3",
+    );
+    assert.equal(consistency.status, 200, JSON.stringify(consistency.body));
+    assert.ok(
+      verifyConsistency(
+        2,
+        3,
+        consistency.body.proof.map((p) => hexToBytes(p)),
+        hexToBytes(consistency.body.first.rootHash),
+        hexToBytes(consistency.body.second.rootHash),
+      ),
+    );
   });
 
   it("finds every agent's PKI read model equal to the CertificateLedger", async () => {
