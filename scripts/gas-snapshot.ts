@@ -9,6 +9,7 @@ import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
+import { measurePki } from "./gas-snapshot-pki.ts";
 import { measurePlatform } from "./gas-snapshot-platform.ts";
 import { measureRoaming } from "./gas-snapshot-roaming.ts";
 import { measureSettlement } from "./gas-snapshot-settlement.ts";
@@ -26,7 +27,7 @@ export interface GasSnapshot {
 }
 
 /** Each domain measures on a fresh chain, so adding an operation to one never moves another's figures. */
-const DOMAINS = [measurePlatform, measureNumbering, measureRoaming, measureSettlement] as const;
+const DOMAINS = [measurePlatform, measureNumbering, measureRoaming, measureSettlement, measurePki] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {
   const operations: Record<string, number> = {};
