@@ -28,7 +28,13 @@ const write = (name: string, pem: string) => {
 };
 const opensslVerify = (ca: string, leaf: string) => {
   try {
-    return { ok: true, out: execFileSync("openssl", ["verify", "-CAfile", ca, leaf], { encoding: "utf8" }) };
+    return {
+      ok: true,
+      out: execFileSync("openssl", ["verify", "-CAfile", ca, leaf], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    };
   } catch (error) {
     return { ok: false, out: String((error as { stdout?: string }).stdout ?? error) };
   }
