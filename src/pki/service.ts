@@ -18,6 +18,8 @@ import { type Verification, verifyCertificate } from "./verify.ts";
 import { createIssuingCa, type Es256Signer, issueLeaf, parseCertificate, toPem } from "./x509.ts";
 
 const abi = CertificateLedger.abi;
+/** A fully qualified DNS name with an alphabetic top-level label (the API's DnsNameSchema, checked again on chain data). */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export interface PkiServiceOptions {
   outbox: Outbox;
@@ -127,6 +129,17 @@ export class PkiService {
   /** As a validator: fetches the HTTP-01 answer from the name's server and attests on chain only if it matches. */
   async validate(id: string) {
     const app = await this.#filed(id, "DV");
+    // Anyone may file on chain, so the name is checked again here: a validator fetches only fully qualified DNS
+    // names, never an IP literal or a single label that would point it at its own network.
+    if (!DNS_NAME.test(app.dnsName)) {
+      throw new PkiError(
+        "PKI_CHALLENGE_FAILED",
+        `${JSON.stringify(app.dnsName)} is not a DNS name a validator fetches`,
+        {
+          details: { dnsName: app.dnsName, reason: "not-a-dns-name" },
+        },
+      );
+    }
     const challenge = challengeOf(app.id, app.dnsName, app.publicKey);
     const outcome = await this.#o.validator.check(app.dnsName, challenge);
     if (!outcome.ok) {

@@ -5,13 +5,16 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { webcrypto } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Hex, hexToBytes } from "viem";
+import { bytesToHex, createPublicClient, createWalletClient, type Hex, hexToBytes, http, parseEventLogs } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { consortiumChain } from "../../src/core/chain/client.ts";
+import { CertificateLedger } from "../../src/generated/contracts.ts";
 import { verifyConsistency, verifyInclusion } from "../../src/pki/log/merkle.ts";
 import { createIssuingCa, issueLeaf } from "../../src/pki/x509.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
@@ -234,6 +237,39 @@ describe("ledger PKI through the agents", () => {
     assert.equal(detail.body.domainAttestations, 0, "nothing attested");
     const issue = await post<Failure>(ta, `/v1/pki/applications/${application.id}/issue`);
     assert.equal(issue.body.code, "PKI_THRESHOLD_NOT_MET");
+  });
+
+  it("records an anonymous application a non-member sends itself, and never fetches a name that is no DNS name", async () => {
+    const manifest = JSON.parse(readFileSync(c.manifestPath, "utf8")) as {
+      contracts: Record<string, { address: Hex }>;
+    };
+    const ledger = manifest.contracts.CertificateLedger?.address as Hex;
+    const endEntity = privateKeyToAccount(generatePrivateKey());
+    const chain = consortiumChain(c.devnet.chainId, c.devnet.rpcUrl);
+    const wallet = createWalletClient({ account: endEntity, chain, transport: http(c.devnet.rpcUrl) });
+    const reader = createPublicClient({ chain, transport: http(c.devnet.rpcUrl) });
+    const key = await newKey();
+    // The devnet charges no gas, so an account with no balance may send (the consortium network's policy decides).
+    const hash = await wallet.writeContract({
+      address: ledger,
+      abi: CertificateLedger.abi,
+      functionName: "fileApplication",
+      args: [0, false, "169.254.169.254", "", bytesToHex(key.spki), `0x${"42".repeat(32)}`],
+      maxFeePerGas: 0n,
+      maxPriorityFeePerGas: 0n,
+    });
+    const receipt = await reader.waitForTransactionReceipt({ hash });
+    const [filed] = parseEventLogs({ abi: CertificateLedger.abi, eventName: "ApplicationFiled", logs: receipt.logs });
+    assert.ok(filed);
+    await kyc.agent.indexer.syncOnce();
+    const app = await kyc.call<App & { applicant: string }>("GET", `/v1/pki/applications/${filed.args.id}`);
+    assert.equal(app.status, 200, JSON.stringify(app.body));
+    assert.equal(app.body.applicant, endEntity.address.toLowerCase());
+    assert.equal(app.body.identified, false);
+    const refused = await post<Failure>(kyc, `/v1/pki/applications/${filed.args.id}/validate`);
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.code, "PKI_CHALLENGE_FAILED");
+    assert.match(refused.body.message, /not a DNS name/);
   });
 
   it("finds a certificate the ledger never recorded invalid, even with the same issuer name and key type", async () => {
