@@ -11,6 +11,7 @@ import { measureContent } from "./gas-snapshot-content.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureNetwork } from "./gas-snapshot-network.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
+import { measurePki } from "./gas-snapshot-pki.ts";
 import { measurePlatform } from "./gas-snapshot-platform.ts";
 import { measureRegistries } from "./gas-snapshot-registries.ts";
 import { measureRoaming } from "./gas-snapshot-roaming.ts";
@@ -37,6 +38,7 @@ const DOMAINS = [
   measureSettlement,
   measureRegistries,
   measureContent,
+  measurePki,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

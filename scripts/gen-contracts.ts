@@ -21,6 +21,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/content/ContentRoyalties.sol", name: "ContentRoyalties" },
   { source: "contracts/content/ReferenceErc721.sol", name: "ReferenceErc721" },
   { source: "contracts/settlement/RoamingSettlement.sol", name: "RoamingSettlement" },
+  { source: "contracts/pki/CertificateLedger.sol", name: "CertificateLedger" },
+  { source: "contracts/pki/CertificateLog.sol", name: "CertificateLog" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

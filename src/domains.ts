@@ -6,6 +6,7 @@ import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
 import { networkPlugin } from "./network/plugin.ts";
+import { pkiPlugin } from "./pki/plugin.ts";
 import { registriesPlugin } from "./registries/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
 import { settlementPlugin } from "./settlement/plugin.ts";
@@ -21,4 +22,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   settlementPlugin,
   registriesPlugin,
   contentPlugin,
+  pkiPlugin,
 ];

@@ -24,6 +24,7 @@ const REQUIRED = [
   ["docs/stir.md", "Sandbox walkthrough (after npm start)"],
   ["docs/registries.md", "In the sandbox"],
   ["docs/content.md", "In the sandbox"],
+  ["docs/pki.md", "In the sandbox"],
 ] as const;
 
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));

@@ -1,0 +1,75 @@
+// PKI tables (ids 21xx): the public read model of the CertificateLedger: the issuing CAs, every application with its
+// certificate once issued and its revocation, and who attested or endorsed each one; the transparency log's leaves
+// (every issued certificate, in ledger order) and the CertificateLog's checkpoints and co-signatures.
+import type { Migration } from "../core/store/store.ts";
+
+export const pkiMigrations: Migration[] = [
+  {
+    id: "2100_pki_read_model",
+    sql: `
+      CREATE TABLE pki_cas (
+        ca_hash TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        log_index INTEGER NOT NULL
+      );
+      CREATE TABLE pki_applications (
+        id TEXT PRIMARY KEY,
+        applicant TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        identified INTEGER NOT NULL,
+        dns_name TEXT NOT NULL,
+        organization TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        domain_attestations INTEGER NOT NULL,
+        endorsements INTEGER NOT NULL,
+        filed_block BIGINT NOT NULL,
+        filed_tx TEXT NOT NULL,
+        issuer TEXT,
+        serial TEXT,
+        certificate_hash TEXT,
+        ca_hash TEXT,
+        certificate TEXT,
+        issued_block BIGINT,
+        issued_at BIGINT,
+        revoked_by TEXT,
+        revoked_at BIGINT,
+        revocation_reason INTEGER
+      );
+      CREATE INDEX pki_applications_certificate ON pki_applications (certificate_hash);
+      CREATE INDEX pki_applications_serial ON pki_applications (serial);
+      CREATE TABLE pki_vouches (
+        application_id TEXT NOT NULL,
+        member TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (application_id, member)
+      );
+    `,
+  },
+  {
+    id: "2101_pki_log",
+    sql: `
+      CREATE TABLE pki_log_leaves (
+        leaf_index BIGINT PRIMARY KEY,
+        application_id TEXT NOT NULL UNIQUE,
+        leaf_hash TEXT NOT NULL
+      );
+      CREATE TABLE pki_log_checkpoints (
+        tree_size BIGINT PRIMARY KEY,
+        root_hash TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        cosignatures INTEGER NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE TABLE pki_log_cosigns (
+        tree_size BIGINT NOT NULL,
+        witness TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (tree_size, witness)
+      );
+    `,
+  },
+];

@@ -1,0 +1,108 @@
+// The PKI domain (ITU SEM-002) as a platform plugin: the CertificateLedger contract and its deployment, the read
+// model, the API (applications, HTTP-01 validation, endorsement, issuance, revocation, status, verification), the
+// CLI and sandbox seeding.
+import { keccak256, toBytes } from "viem";
+import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { CertificateLedger, CertificateLog } from "../generated/contracts.ts";
+import { registerPkiCommands } from "./cli.ts";
+import { pkiDifferences } from "./consistency.ts";
+import { PKI_ERRORS } from "./errors.ts";
+import { Http01Validator } from "./http01.ts";
+import { TransparencyLog } from "./log/transparencyLog.ts";
+import { pkiMigrations } from "./migrations.ts";
+import { CERTIFICATE_LEDGER, CERTIFICATE_LOG, pkiProjection } from "./projection.ts";
+import { PkiLogReadModel, PkiReadModel } from "./readModel.ts";
+import { pkiApiModule } from "./routes.ts";
+import { seedPkiSandbox } from "./seed.ts";
+import { PkiService } from "./service.ts";
+
+/** A consortium role id: keccak256 of its name (contracts/membership/Roles.sol). */
+const role = (name: string) => keccak256(toBytes(name));
+
+/** Who issues, who vouches, and how many must vouch: the consortium's PKI policy, fixed at deployment. */
+export const PKI_POLICY = {
+  issuerRole: "TRUST_AUTHORITY",
+  vouchingRoles: ["KYC_VETTER", "NUMBERING_AUTHORITY", "TNSP"],
+  thresholds: { dv: 2, ov: 1, ev: 2 },
+  /** Co-signatures a log checkpoint needs from members holding a vouching role. */
+  witnessThreshold: 2,
+} as const;
+
+const services = new WeakMap<AgentContext, { service: PkiService; validator: Http01Validator; log: TransparencyLog }>();
+function runtime(context: AgentContext) {
+  let found = services.get(context);
+  if (!found) {
+    const validator = new Http01Validator();
+    const readModel = new PkiReadModel(context.store);
+    const service = new PkiService({
+      outbox: context.outbox,
+      chain: context.chain,
+      keystore: context.keystore,
+      readModel,
+      validator,
+      memberAccount: context.config.memberAccount,
+      ledger: context.contractAddress(CERTIFICATE_LEDGER),
+      chainId: context.config.chain.chainId,
+      sync: () => context.indexer.syncOnce(),
+    });
+    const log = new TransparencyLog({
+      logReadModel: new PkiLogReadModel(context.store),
+      pkiReadModel: readModel,
+      outbox: context.outbox,
+      chain: context.chain,
+      memberAccount: context.config.memberAccount,
+      logAddress: context.contractAddress(CERTIFICATE_LOG),
+      sync: () => context.indexer.syncOnce(),
+    });
+    found = { service, validator, log };
+    services.set(context, found);
+  }
+  return found;
+}
+
+export const pkiPlugin: DomainPlugin = {
+  name: "pki",
+  description:
+    "Ledger-based PKI (SEM-002): DV/OV/EV X.509 certificates validated and endorsed by members, revocation, status",
+  doc: "docs/pki.md",
+  errors: PKI_ERRORS,
+  contracts: { [CERTIFICATE_LEDGER]: CertificateLedger, [CERTIFICATE_LOG]: CertificateLog },
+  deployment: [
+    {
+      name: CERTIFICATE_LEDGER,
+      artifact: CertificateLedger,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the CertificateLedger");
+        const { dv, ov, ev } = PKI_POLICY.thresholds;
+        return [consortium.address, role(PKI_POLICY.issuerRole), PKI_POLICY.vouchingRoles.map(role), dv, ov, ev];
+      },
+    },
+    {
+      name: CERTIFICATE_LOG,
+      artifact: CertificateLog,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the CertificateLog");
+        const roles = PKI_POLICY.vouchingRoles.map(role);
+        return [consortium.address, role(PKI_POLICY.issuerRole), roles, PKI_POLICY.witnessThreshold];
+      },
+    },
+  ],
+  migrations: pkiMigrations,
+  projections: [pkiProjection],
+  api: (context) => {
+    const { service, validator, log } = runtime(context);
+    return pkiApiModule(service, validator, log);
+  },
+  checkConsistency: (context, blockNumber) =>
+    pkiDifferences(
+      new PkiReadModel(context.store),
+      context.chain,
+      context.contractAddress(CERTIFICATE_LEDGER),
+      blockNumber,
+      { address: context.contractAddress(CERTIFICATE_LOG), readModel: new PkiLogReadModel(context.store) },
+    ),
+  registerCommands: registerPkiCommands,
+  seedSandbox: seedPkiSandbox,
+};
