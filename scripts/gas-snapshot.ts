@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
+import { measureIot } from "./gas-snapshot-iot.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
 import { measurePlatform } from "./gas-snapshot-platform.ts";
 import { measureRoaming } from "./gas-snapshot-roaming.ts";
@@ -25,7 +26,7 @@ export interface GasSnapshot {
 }
 
 /** Each domain measures on a fresh chain, so adding an operation to one never moves another's figures. */
-const DOMAINS = [measurePlatform, measureNumbering, measureRoaming] as const;
+const DOMAINS = [measurePlatform, measureNumbering, measureRoaming, measureIot] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {
   const operations: Record<string, number> = {};

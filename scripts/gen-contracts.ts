@@ -13,6 +13,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/roaming/RoamingExchange.sol", name: "RoamingExchange" },
   { source: "contracts/numbering/OrganisationRegistry.sol", name: "OrganisationRegistry" },
   { source: "contracts/numbering/TnAuthority.sol", name: "TnAuthority" },
+  { source: "contracts/iot/IotRegistry.sol", name: "IotRegistry" },
+  { source: "contracts/iot/IotAttestations.sol", name: "IotAttestations" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
