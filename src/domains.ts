@@ -3,6 +3,7 @@
 import type { DomainPlugin } from "./agent/domain.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
+import { iotPlugin } from "./iot/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
 import { roamingPlugin } from "./roaming/plugin.ts";
 import { stirPlugin } from "./stir/plugin.ts";
@@ -13,4 +14,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   eidlPlugin,
   stirPlugin,
   roamingPlugin,
+  iotPlugin,
 ];
