@@ -1,8 +1,8 @@
 // A batch of off-chain attestations as one Merkle tree over the payload leaves (keccak256(id)), with every leaf's
 // inclusion proof. Pairs are hashed commutatively (keccak256 of the smaller node then the larger), as OpenZeppelin's
 // MerkleProof expects, so the contract verifies these proofs; an unpaired node moves up a level unchanged. Built on
-// byte arrays in one pass per level: OpenZeppelin's SimpleMerkleTree took about 30 s for 20,000 leaves and their
-// proofs on the shared machine, this about 1 s (bench/iot-anchoring.bench.ts). test/iot/batch.test.ts checks the
+// byte arrays in one pass per level: OpenZeppelin's SimpleMerkleTree took about 32 s for 20,000 leaves and their
+// proofs on the loaded shared machine, this about 12 s at a higher load (bench/iot-anchoring.bench.ts). test/iot/batch.test.ts checks the
 // proofs with OpenZeppelin's own verifier.
 import { bytesToHex, type Hex, hexToBytes, keccak256 } from "viem";
 

@@ -25,6 +25,50 @@ export function registerIotCommands(program: Command): void {
   registerPolicyCommands(iot);
   registerDeviceCommands(iot);
   registerGatewayCommands(iot);
+  registerFirmwareCommands(iot);
+}
+
+function registerFirmwareCommands(iot: Command): void {
+  withClientOptions(
+    iot.command("firmware <make> <model> <version>").description("as the OEM, publish a firmware release"),
+  )
+    .requiredOption("--sha256 <hash>", "the image's SHA-256, 0x-prefixed")
+    .requiredOption("--signature <hex>", "the OEM's signature of the image")
+    .action(
+      async (
+        make: string,
+        model: string,
+        version: string,
+        o: ClientOptions & { sha256: string; signature: string },
+      ) => {
+        const body = { make, model, version, sha256: o.sha256, signature: o.signature };
+        printResult(
+          await callAgent(targetOf(o), "POST", "/v1/iot/firmware", body),
+          o,
+          (r: Row) => `firmware ${version} ${r.id} ${r.status}`,
+        );
+      },
+    );
+
+  withClientOptions(iot.command("document <make> <model> <title>").description("as the OEM, publish a document"))
+    .requiredOption("--link <url>", "where to fetch it")
+    .requiredOption("--sha256 <hash>", "its SHA-256, 0x-prefixed")
+    .option("--kind <kind>", "manual, safety notice ...", "manual")
+    .action(
+      async (
+        make: string,
+        model: string,
+        title: string,
+        o: ClientOptions & { link: string; sha256: string; kind: string },
+      ) => {
+        const body = { make, model, title, kind: o.kind, url: o.link, sha256: o.sha256 };
+        printResult(
+          await callAgent(targetOf(o), "POST", "/v1/iot/documents", body),
+          o,
+          (r: Row) => `document "${title}" ${r.id} ${r.status}`,
+        );
+      },
+    );
 }
 
 function registerSchemaCommands(iot: Command): void {
@@ -235,6 +279,40 @@ function registerDeviceCommands(iot: Command): void {
 
 function registerGatewayCommands(iot: Command): void {
   const gateway = iot.command("gateway").description("simulator: a home gateway or an operator's access check");
+  withClientOptions(
+    gateway.command("updates <device>").description("pending firmware and documents for a device (--agent = its OEM)"),
+  )
+    .requiredOption("--running <version>", "the firmware version the device reports running")
+    .action(async (address: string, o: ClientOptions & { running: string }) => {
+      const q = new URLSearchParams({ version: o.running });
+      type Updates = { firmware: Row[]; documents: Row[]; current: string };
+      printResult(
+        await callAgent<Updates>(targetOf(o), "GET", `/v1/iot/devices/${address}/updates?${q}`),
+        o,
+        (r: Updates) =>
+          [
+            `running ${r.current}; pending firmware: ${r.firmware.map((f) => (f.data as Row).version).join(", ") || "none"}`,
+            ...r.firmware.map(
+              (f) => `  ${(f.data as Row).version} sha256 ${(f.data as Row).sha256} in batch ${f.batchId}`,
+            ),
+            ...r.documents.map((d) => `  ${(d.data as Row).kind}: ${(d.data as Row).title} <${(d.data as Row).url}>`),
+          ].join("\n"),
+      );
+    });
+
+  withClientOptions(
+    gateway
+      .command("verify-firmware <device> <sha256>")
+      .description("is this image in the OEM's log for the device's model?"),
+  ).action(async (address: string, sha256: string, o: ClientOptions) => {
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/iot/firmware/check", { device: address, sha256 }),
+      o,
+      (r: Row) =>
+        `in the log: ${(r.data as Row).version} (batch ${r.batchId}, ${(r.proof as unknown[]).length}-step proof)`,
+    );
+  });
+
   withClientOptions(
     gateway
       .command("check <device>")

@@ -21,6 +21,9 @@ import {
   DeviceParams,
   DeviceRegisteredSchema,
   DeviceSchema,
+  DocumentBody,
+  FirmwareBody,
+  FirmwareCheckBody,
   IdParams,
   ImportBody,
   IssueBody,
@@ -37,6 +40,8 @@ import {
   SimBindingSchema,
   SubjectPageQuery,
   SubjectParams,
+  UpdatesQuery,
+  UpdatesSchema,
   VetBody,
   VettedSchema,
 } from "./schemas.ts";
@@ -339,6 +344,66 @@ export function iotApiModule(service: IotService, readModel: IotReadModel): ApiM
             txHash: row.tx_hash,
           };
         },
+      );
+
+      app.post(
+        "/v1/iot/firmware",
+        {
+          schema: {
+            summary: "Publish a firmware release of one of this OEM's models (a leaf of its log once anchored)",
+            tags,
+            operationId: "iotPublishFirmware",
+            body: FirmwareBody,
+            response: { 200: AttestationSchema, ...writeErrors("IOT_UNKNOWN_SCHEMA", "IOT_ATTESTER_NOT_VETTED") },
+          },
+          config: { auth: "operator" },
+        },
+        async (request) => service.publishFirmware(request.body as never),
+      );
+
+      app.post(
+        "/v1/iot/documents",
+        {
+          schema: {
+            summary: "Publish a document (a manual) of one of this OEM's models",
+            tags,
+            operationId: "iotPublishDocument",
+            body: DocumentBody,
+            response: { 200: AttestationSchema, ...writeErrors("IOT_UNKNOWN_SCHEMA", "IOT_ATTESTER_NOT_VETTED") },
+          },
+          config: { auth: "operator" },
+        },
+        async (request) => service.publishDocument(request.body as never),
+      );
+
+      app.get(
+        "/v1/iot/devices/:device/updates",
+        {
+          schema: {
+            summary: "For a gateway: newer firmware for the device's model and its documents, with inclusion proofs",
+            tags,
+            operationId: "iotPendingUpdates",
+            params: DeviceParams,
+            querystring: UpdatesQuery,
+            response: { 200: UpdatesSchema, ...readErrors("IOT_UNKNOWN_DEVICE") },
+          },
+        },
+        async (request) => service.updatesFor(request.params.device as Address, request.query.version),
+      );
+
+      app.post(
+        "/v1/iot/firmware/check",
+        {
+          schema: {
+            summary: "Whether a firmware image's hash is in the device OEM's log for its model",
+            tags,
+            operationId: "iotCheckFirmware",
+            body: FirmwareCheckBody,
+            response: { 200: AttestationSchema, ...writeErrors("IOT_UNKNOWN_DEVICE", "IOT_FIRMWARE_NOT_IN_LOG") },
+          },
+          config: { auth: "read-only" },
+        },
+        async (request) => service.checkFirmware(request.body.device as Address, request.body.sha256 as Hex),
       );
 
       app.put(

@@ -177,3 +177,29 @@ export const DecisionSchema = strictObject({
     { maxItems: 32 },
   ),
 });
+
+export const FirmwareBody = strictObject({
+  make: Type.String({ minLength: 1, maxLength: 64 }),
+  model: Type.String({ minLength: 1, maxLength: 64 }),
+  version: Type.String({ minLength: 1, maxLength: 32 }),
+  sha256: Bytes32Schema,
+  signature: Type.String({ pattern: "^0x[0-9a-fA-F]{2,1024}$", description: "The OEM's signature of the image" }),
+});
+export const DocumentBody = strictObject({
+  make: Type.String({ minLength: 1, maxLength: 64 }),
+  model: Type.String({ minLength: 1, maxLength: 64 }),
+  kind: Type.String({ minLength: 1, maxLength: 32, description: "manual, safety notice ..." }),
+  title: Type.String({ minLength: 1, maxLength: 128 }),
+  sha256: Bytes32Schema,
+  url: Type.String({ minLength: 1, maxLength: 512 }),
+});
+export const UpdatesQuery = strictObject({ version: Type.String({ minLength: 1, maxLength: 32 }) });
+export const UpdatesSchema = strictObject({
+  device: AddressSchema,
+  oem: AddressSchema,
+  modelId: Bytes32Schema,
+  current: Type.String(),
+  firmware: Type.Array(AttestationSchema, { maxItems: 1000 }),
+  documents: Type.Array(AttestationSchema, { maxItems: 1000 }),
+});
+export const FirmwareCheckBody = strictObject({ device: AddressSchema, sha256: Bytes32Schema });

@@ -7,6 +7,7 @@ import { IotAttestations } from "../generated/contracts.ts";
 import { buildBatchTree, proofHolds } from "./batch.ts";
 import { EatError, signAttestation, verifyAttestation } from "./eat.ts";
 import { IotError } from "./errors.ts";
+import { compareVersions, documentSchemaOf, firmwareSchemaOf } from "./firmware.ts";
 import type { AttestationIndex, IndexedAttestation } from "./index.ts";
 import { ATTESTER_KINDS, type AttesterKindName, kindBits } from "./kinds.ts";
 import { batchIdOf, type IotLedger, modelIdOf, schemaIdOf } from "./ledger.ts";
@@ -210,7 +211,10 @@ export class IotService {
     }
     const leaf = leafOfId(signed.id);
     if (input.batchId) {
-      const batch = await this.#o.readModel.batch(input.batchId);
+      // The attester's agent answered once its own node mined the batch; this agent may not have indexed it yet.
+      const batch =
+        (await this.#o.readModel.batch(input.batchId)) ??
+        (await this.#o.sync().then(() => this.#o.readModel.batch(input.batchId as Hex)));
       if (!batch) throw new IotError("IOT_UNKNOWN_BATCH", `no batch ${input.batchId}`, { field: "body.batchId" });
       const ownBatch = batch.attester === signed.payload.attester.toLowerCase();
       if (!ownBatch || !proofHolds(batch.root as Hex, leaf, input.proof ?? [])) {
@@ -219,7 +223,10 @@ export class IotService {
           details: { batchId: input.batchId, leaf, reason: ownBatch ? "PROOF_MISMATCH" : "OTHER_ATTESTERS_BATCH" },
         });
       }
-    } else if (!(await this.#o.readModel.onchain(signed.id))) {
+    } else if (
+      !(await this.#o.readModel.onchain(signed.id)) &&
+      !(await this.#o.sync().then(() => this.#o.readModel.onchain(signed.id)))
+    ) {
       throw new IotError("IOT_NOT_ON_CHAIN", `no on-chain attestation ${signed.id}`, { field: "body.jwt" });
     }
     const form = input.batchId ? "offchain" : "onchain";
@@ -267,6 +274,77 @@ export class IotService {
       .filter((e) => after === undefined || e.id > after)
       .slice(0, limit + 1)
       .map((e) => view(e, undefined, this.#o.index.invalidity(e, now) ?? "valid"));
+  }
+
+  /** Publishes a firmware release of one of this OEM's models: a leaf of its log once the next batch is anchored. */
+  publishFirmware(input: { make: string; model: string; version: string; sha256: Hex; signature: Hex }) {
+    const { make, model, ...data } = input;
+    return this.issue({
+      schemaId: firmwareSchemaOf(this.#me),
+      subject: modelIdOf(this.#me, make, model),
+      data,
+      form: "offchain",
+      hwmodel: model,
+    });
+  }
+
+  /** Publishes a document (a manual) of one of this OEM's models, like a firmware release. */
+  publishDocument(input: { make: string; model: string; kind: string; title: string; sha256: Hex; url: string }) {
+    const { make, model, ...data } = input;
+    return this.issue({
+      schemaId: documentSchemaOf(this.#me),
+      subject: modelIdOf(this.#me, make, model),
+      data,
+      form: "offchain",
+      hwmodel: model,
+    });
+  }
+
+  /**
+   * What a gateway offers a device: its OEM's valid, anchored firmware releases for its model newer than `version`
+   * (newest first), and the model's documents, each with the batch and inclusion proof that put it in the OEM's log.
+   */
+  async updatesFor(device: Address, version: string) {
+    const row = await this.#o.readModel.device(device);
+    if (!row) throw new IotError("IOT_UNKNOWN_DEVICE", `no device ${device}`, { field: "params.device" });
+    const oem = row.oem as Address;
+    const published = await this.#published(row.model_id as Hex, oem);
+    const firmware = published
+      .filter((a) => a.schemaId === firmwareSchemaOf(oem).toLowerCase())
+      .filter((a) => compareVersions(String(a.data?.version), version) > 0)
+      .sort((a, b) => compareVersions(String(b.data?.version), String(a.data?.version)));
+    const documents = published.filter((a) => a.schemaId === documentSchemaOf(oem).toLowerCase());
+    return { device: device.toLowerCase(), oem, modelId: row.model_id, current: version, firmware, documents };
+  }
+
+  /** Whether an image's hash is a release in the device's OEM log for its model: the release, or a named refusal. */
+  async checkFirmware(device: Address, sha256: Hex) {
+    const row = await this.#o.readModel.device(device);
+    if (!row) throw new IotError("IOT_UNKNOWN_DEVICE", `no device ${device}`, { field: "body.device" });
+    const oem = row.oem as Address;
+    const release = (await this.#published(row.model_id as Hex, oem)).find(
+      (a) =>
+        a.schemaId === firmwareSchemaOf(oem).toLowerCase() &&
+        String(a.data?.sha256).toLowerCase() === sha256.toLowerCase(),
+    );
+    if (!release) {
+      throw new IotError("IOT_FIRMWARE_NOT_IN_LOG", `firmware ${sha256} is not in ${oem}'s log for this model`, {
+        field: "body.sha256",
+        details: { device: device.toLowerCase(), oem, modelId: row.model_id, sha256 },
+      });
+    }
+    return release;
+  }
+
+  /** The OEM's valid, anchored attestations about a model, with tokens and proofs. */
+  async #published(modelId: Hex, oem: Address): Promise<AttestationView[]> {
+    const now = this.#now();
+    const views: AttestationView[] = [];
+    for (const entry of this.#o.index.ofSubject(modelId)) {
+      if (entry.attester !== oem.toLowerCase() || this.#o.index.invalidity(entry, now)) continue;
+      views.push(await this.attestation(entry.id));
+    }
+    return views;
   }
 
   async putPolicy(policy: Policy): Promise<Policy> {
