@@ -117,6 +117,20 @@ const ROAMING_ROWS = [
   ["RoamingExchange.submitRequests/x1newPair", "submitRequests (1 item, the pair's first: also registers the pair)"],
 ] as const;
 
+const IOT_ROWS = [
+  ["IotRegistry.deploy", "IotRegistry deployment"],
+  ["IotRegistry.vetAttester", "vetAttester (a TRUST_AUTHORITY member vets an OEM DID)"],
+  ["IotRegistry.registerSchema", "registerSchema (3-field definition)"],
+  ["IotRegistry.registerDevice", "registerDevice (with the device key's signature)"],
+  ["IotRegistry.attestSimKeyBinding", "attestSimKeyBinding (the operator attests a SIM-held key)"],
+  ["IotAttestations.deploy", "IotAttestations deployment"],
+  ["IotAttestations.attest", "attest (one on-chain attestation; EAS: about 200,000)"],
+  ["IotAttestations.attest/second", "attest (another attestation, same attester and subject)"],
+  ["IotAttestations.revoke", "revoke (an on-chain attestation)"],
+  ["IotAttestations.anchorBatch", "anchorBatch (one Merkle root, any number of off-chain attestations)"],
+  ["IotAttestations.revokeOffchain", "revokeOffchain (one off-chain attestation, by its leaf)"],
+] as const;
+
 /** Per batch size: gas per item of each step, and gas and bytes per authentication (request + answer + activation). */
 function roamingBatchTable(figures: Figures): string {
   const header = [
@@ -219,6 +233,7 @@ export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/roaming-contracts.md", id: "roaming-batches", render: roamingBatchTable },
   { doc: "docs/registries.md", id: "registries", render: (f) => operationTable(f, REGISTRIES_ROWS) },
   { doc: "docs/content.md", id: "content", render: contentGasTable },
+  { doc: "docs/iot.md", id: "iot", render: (f) => operationTable(f, IOT_ROWS) },
 ];
 
 function markers(id: string): { start: string; end: string } {

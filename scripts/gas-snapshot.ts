@@ -9,6 +9,7 @@ import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
 import { measureContent } from "./gas-snapshot-content.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
+import { measureIot } from "./gas-snapshot-iot.ts";
 import { measureNetwork } from "./gas-snapshot-network.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
 import { measurePki } from "./gas-snapshot-pki.ts";
@@ -39,6 +40,7 @@ const DOMAINS = [
   measureRegistries,
   measureContent,
   measurePki,
+  measureIot,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

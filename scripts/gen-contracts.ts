@@ -23,6 +23,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/settlement/RoamingSettlement.sol", name: "RoamingSettlement" },
   { source: "contracts/pki/CertificateLedger.sol", name: "CertificateLedger" },
   { source: "contracts/pki/CertificateLog.sol", name: "CertificateLog" },
+  { source: "contracts/iot/IotRegistry.sol", name: "IotRegistry" },
+  { source: "contracts/iot/IotAttestations.sol", name: "IotAttestations" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

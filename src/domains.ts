@@ -4,6 +4,7 @@ import type { DomainPlugin } from "./agent/domain.ts";
 import { contentPlugin } from "./content/plugin.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
+import { iotPlugin } from "./iot/plugin.ts";
 import { membershipPlugin } from "./membership/plugin.ts";
 import { networkPlugin } from "./network/plugin.ts";
 import { pkiPlugin } from "./pki/plugin.ts";
@@ -23,4 +24,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   registriesPlugin,
   contentPlugin,
   pkiPlugin,
+  iotPlugin,
 ];

@@ -25,6 +25,7 @@ const REQUIRED = [
   ["docs/registries.md", "In the sandbox"],
   ["docs/content.md", "In the sandbox"],
   ["docs/pki.md", "In the sandbox"],
+  ["docs/iot.md", "In the sandbox"],
 ] as const;
 
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));
