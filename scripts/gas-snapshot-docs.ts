@@ -224,7 +224,23 @@ const SETTLEMENT_ROWS = [
   ["RoamingSettlement.claimNet", "claimNet (per creditor)"],
 ] as const;
 
+const PKI_ROWS = [
+  ["CertificateLedger.deploy", "CertificateLedger deployment"],
+  ["CertificateLog.deploy", "CertificateLog deployment"],
+  ["ConsortiumRegistry.deploy/pki", "ConsortiumRegistry deployment (for these figures)"],
+  ["CertificateLedger.setIssuingCa", "setIssuingCa"],
+  ["CertificateLedger.fileApplication/EV", "fileApplication (EV)"],
+  ["CertificateLedger.endorse/first", "endorse (first endorser)"],
+  ["CertificateLedger.endorse/second", "endorse (second endorser, threshold reached)"],
+  ["CertificateLedger.recordIssuance", "recordIssuance (494-byte certificate)"],
+  ["CertificateLedger.revoke", "revoke"],
+  ["CertificateLog.anchorCheckpoint", "anchorCheckpoint"],
+  ["CertificateLog.cosignCheckpoint/first", "cosignCheckpoint (first witness)"],
+  ["CertificateLog.cosignCheckpoint/second", "cosignCheckpoint (second witness)"],
+] as const;
+
 export const GAS_TABLES: readonly GasTable[] = [
+  { doc: "docs/pki.md", id: "pki", render: (f) => operationTable(f, PKI_ROWS) },
   { doc: "docs/network.md", id: "network", render: (f) => operationTable(f, NETWORK_ROWS) },
   { doc: "docs/settlement.md", id: "settlement", render: (f) => operationTable(f, SETTLEMENT_ROWS) },
   { doc: "docs/contracts.md", id: "platform", render: (f) => operationTable(f, PLATFORM_ROWS) },
