@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ContentFixture} from "./ContentFixture.sol";
+import {ContentHarness} from "./ContentHarness.sol";
 import {ContentRights} from "./ContentRights.sol";
 import {IContentLicences} from "./IContentLicences.sol";
 
-contract ContentLicencesTest is ContentFixture {
+contract ContentLicencesTest is ContentHarness {
     uint256 internal film;
     bytes32 internal distribution;
 

@@ -5,10 +5,10 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
-import {ContentFixture} from "./ContentFixture.sol";
+import {ContentHarness} from "./ContentHarness.sol";
 import {IContentRegistry} from "./IContentRegistry.sol";
 
-contract ContentRegistryTest is ContentFixture {
+contract ContentRegistryTest is ContentHarness {
     function testRegistersAWorkUnderAnIdDerivedFromFingerprintAndRegistrant() public {
         uint256 tokenId = registerFilm();
         assertEq(tokenId, works.tokenIdOf(FILM, creator, 500), "id derives from fingerprint and registrant");

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ContentFixture} from "./ContentFixture.sol";
+import {ContentHarness} from "./ContentHarness.sol";
 import {IContentRoyalties} from "./IContentRoyalties.sol";
 
-contract ContentRoyaltiesTest is ContentFixture {
+contract ContentRoyaltiesTest is ContentHarness {
     uint32 internal constant PERIOD = 202611;
     uint256 internal film;
     bytes32 internal distribution;

@@ -173,7 +173,7 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
         if (a.status == AgreementStatus.None) revert UnknownId(agreementId);
         _requireCaller(a.visited);
         if (_invoiceOf[agreementId][period] != bytes32(0)) revert AlreadyExists(_invoiceOf[agreementId][period]);
-        uint256 sum;
+        uint256 sum = 0;
         for (uint256 i = 0; i < batchIds.length; i++) {
             Batch storage b = _batches[batchIds[i]];
             if (b.agreementId != agreementId || b.period != period || b.status != BatchStatus.Received) {
@@ -347,7 +347,7 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
             touched[2 * i] = a.visited;
             touched[2 * i + 1] = a.home;
         }
-        uint256 owed;
+        uint256 owed = 0;
         for (uint256 i = 0; i < touched.length; i++) {
             address m = touched[i];
             if (_seenEarlier(touched, i)) continue;

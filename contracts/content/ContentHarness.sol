@@ -12,7 +12,7 @@ import {ContentRights} from "./ContentRights.sol";
 import {ContentRoyalties} from "./ContentRoyalties.sol";
 import {IContentLicences} from "./IContentLicences.sol";
 
-abstract contract ContentFixture is TestBase {
+abstract contract ContentHarness is TestBase {
     ConsortiumRegistry internal consortium;
     ContentRegistry internal works;
     ContentLicences internal licences;
