@@ -297,4 +297,15 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
     );
     console.log(`[network] node 4 caught up to ${target} (${elapsed()})`);
   });
+
+  it("ends with every agent's read model equal to the chain (the consistency checker names no difference)", async () => {
+    for (const [name, agent] of Object.entries(members!.agents)) {
+      await eventually(async () => {
+        const report = await agent.call<{ differences: unknown[]; checked: string[] }>("GET", "/v1/agent/consistency");
+        assert.equal(report.status, 200, JSON.stringify(report.body));
+        assert.ok(report.body.checked.includes("membership") && report.body.checked.includes("identity"));
+        assert.deepEqual(report.body.differences, [], `${name}: ${JSON.stringify(report.body)}`);
+      }, 60_000);
+    }
+  });
 });
