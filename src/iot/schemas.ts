@@ -85,7 +85,13 @@ export const IssueBody = strictObject({
   schemaId: Bytes32Schema,
   subject: SubjectSchema,
   data: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 32 }),
-  expiresAt: Type.Optional(Type.Integer({ minimum: 0, description: "Unix seconds; absent or 0: no expiry" })),
+  expiresAt: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 253_402_300_799,
+      description: "Unix seconds (at most year 9999); absent or 0: no expiry",
+    }),
+  ),
   form: Type.Union([Type.Literal("onchain"), Type.Literal("offchain")]),
   oemid: Type.Optional(Type.String({ maxLength: 64 })),
   hwmodel: Type.Optional(Type.String({ maxLength: 64 })),
