@@ -47,7 +47,8 @@ export async function fundAccounts(
   }
   const results: FundResult[] = [];
   for (const { address, txHash } of sent) {
-    const receipt = await reader.waitForTransactionReceipt({ hash: txHash, timeout: 60_000 });
+    // Three minutes: a network whose nodes share a loaded machine (CI runs two networks at once) seals late.
+    const receipt = await reader.waitForTransactionReceipt({ hash: txHash, timeout: 180_000 });
     if (receipt.status !== "success") throw new NetworkError("FAUCET_FAILED", `funding ${address} failed: ${txHash}`);
     results.push({ address, amountWei, txHash, block: receipt.blockNumber });
   }
