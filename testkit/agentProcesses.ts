@@ -107,3 +107,43 @@ async function tail(file: string, lines = 30): Promise<string> {
     return `(unreadable: ${(error as Error).message})`;
   }
 }
+
+/** Named agent processes that a test can kill -9 and start again from their configs. */
+export class AgentProcessSet {
+  readonly #children = new ChildSet();
+  readonly #processes = new Map<string, { child: ChildProcess; url: string; configPath: string; logFile: string }>();
+
+  /** Starts the member's agent and resolves once it answers healthy. */
+  async launch(name: string, url: string, configPath: string, logFile: string): Promise<ChildProcess> {
+    const child = this.#children.spawn(configPath, logFile);
+    this.#processes.set(name, { child, url, configPath, logFile });
+    await waitHealthy(name, url, child, logFile);
+    return child;
+  }
+
+  /** SIGKILL (no clean shutdown), resolved once the process is gone. */
+  async kill(name: string): Promise<void> {
+    const { child } = this.#of(name);
+    if (exited(child)) return;
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await gone;
+  }
+
+  /** Starts a killed agent again from its config; resolves once it answers healthy. */
+  async restart(name: string): Promise<ChildProcess> {
+    const found = this.#of(name);
+    if (!exited(found.child)) throw new Error(`the agent "${name}" is still running`);
+    return this.launch(name, found.url, found.configPath, found.logFile);
+  }
+
+  stopAll(): Promise<void> {
+    return this.#children.stopAll();
+  }
+
+  #of(name: string) {
+    const found = this.#processes.get(name);
+    if (!found) throw new Error(`no agent process named "${name}" (only with agentProcesses: true)`);
+    return found;
+  }
+}

@@ -3,7 +3,6 @@
 // the test process (tests may reach into them) or, with `agentProcesses: true`, each as its own
 // `telco-ledger agent start` process as an operator runs it (benchmarks measure that deployment shape).
 // Either way tests talk to the agents over HTTP exactly as a back office would.
-import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +14,7 @@ import { requestAgent } from "../src/cli/agentClient.ts";
 import { type Devnet, startDevnet } from "../src/core/chain/devnet/devnet.ts";
 import { silentLogger } from "../src/core/chain/logger.ts";
 import { deployPlatform } from "../src/ledger/deployer.ts";
-import { ChildSet, exited, waitHealthy } from "./agentProcesses.ts";
+import { AgentProcessSet } from "./agentProcesses.ts";
 import { releasePort, reservePort } from "./ports.ts";
 
 export interface TestMember {
@@ -107,31 +106,14 @@ export async function startTestConsortium(
   const manifestPath = join(dir, "deployment.json");
   const agents: Record<string, TestAgent | TestAgentProcess> = {};
   const running: Agent[] = [];
-  const children = new ChildSet();
-  const processes = new Map<string, { child: ChildProcess; url: string; configPath: string; logFile: string }>();
-  const processOf = (name: string) => {
-    const found = processes.get(name);
-    if (!found) throw new Error(`no agent process named "${name}" (only with agentProcesses: true)`);
-    return found;
-  };
-  const killAgent = async (name: string) => {
-    const { child } = processOf(name);
-    if (exited(child)) return;
-    const gone = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await gone;
-  };
+  const processes = new AgentProcessSet();
+  const killAgent = (name: string) => processes.kill(name);
   const startAgent = async (name: string) => {
-    const found = processOf(name);
-    if (!exited(found.child)) throw new Error(`the agent "${name}" is still running`);
-    const child = children.spawn(found.configPath, found.logFile);
-    processes.set(name, { ...found, child });
-    await waitHealthy(name, found.url, child, found.logFile);
-    const agent = agents[name] as TestAgentProcess;
-    agent.pid = child.pid ?? 0;
+    const child = await processes.restart(name);
+    (agents[name] as TestAgentProcess).pid = child.pid ?? 0;
   };
   const stop = async () => {
-    await Promise.allSettled([...running.map((a) => a.stop()), children.stopAll()]);
+    await Promise.allSettled([...running.map((a) => a.stop()), processes.stopAll()]);
     await devnet.stop();
     for (const port of ports) releasePort(port);
     await rm(dir, { recursive: true, force: true });
@@ -175,15 +157,13 @@ export async function startTestConsortium(
         homes.map(async ({ member, home, config, configPath }) => {
           const adminKey = await ensureAdminKey(config);
           const logFile = join(home, "agent.log");
-          const child = children.spawn(configPath, logFile);
           const url = `http://127.0.0.1:${config.listen.port}`;
+          const child = await processes.launch(member.name, url, configPath, logFile);
           return { member, child, url, adminKey, configPath, logFile };
         }),
       );
-      await Promise.all(started.map((s) => waitHealthy(s.member.name, s.url, s.child, s.logFile)));
       for (const { member, child, url, adminKey, configPath, logFile } of started) {
         agents[member.name] = { pid: child.pid ?? 0, configPath, logFile, ...endpoint(url, adminKey) };
-        processes.set(member.name, { child, url, configPath, logFile });
       }
     } else {
       for (const { member, config } of homes) {

@@ -3,7 +3,6 @@
 // network's faucet (no anvil_setBalance on a real network), the platform deployed by the real deployer, and the
 // agents run in the test process, or (`agentProcesses`) as child processes of the real CLI that a test can kill -9.
 // Tests talk to them over HTTP as startTestConsortium's agents.
-import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +14,7 @@ import { initAgent } from "../src/agent/init.ts";
 import { silentLogger } from "../src/core/chain/logger.ts";
 import { openKeystore } from "../src/core/identity/keystore.ts";
 import { deployPlatform } from "../src/ledger/deployer.ts";
-import { ChildSet, exited, waitHealthy } from "./agentProcesses.ts";
+import { AgentProcessSet } from "./agentProcesses.ts";
 import { endpoint, type TestAgentEndpoint, type TestMember } from "./consortium.ts";
 import { releasePort, reservePort } from "./ports.ts";
 
@@ -60,30 +59,14 @@ export async function startMembersOnNetwork(
   const manifestPath = join(dir, "deployment.json");
   const running: Agent[] = [];
   const agents: Record<string, TestAgentEndpoint> = {};
-  const children = new ChildSet();
-  const processes = new Map<string, { child: ChildProcess; url: string; configPath: string; logFile: string }>();
+  const processes = new AgentProcessSet();
   const ports: number[] = [];
-  const processOf = (name: string) => {
-    const found = processes.get(name);
-    if (!found) throw new Error(`no agent process named "${name}" (only with agentProcesses: true)`);
-    return found;
-  };
-  const killAgent = async (name: string) => {
-    const { child } = processOf(name);
-    if (exited(child)) return;
-    const gone = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await gone;
-  };
+  const killAgent = (name: string) => processes.kill(name);
   const startAgent = async (name: string) => {
-    const found = processOf(name);
-    if (!exited(found.child)) throw new Error(`the agent "${name}" is still running`);
-    const child = children.spawn(found.configPath, found.logFile);
-    processes.set(name, { ...found, child });
-    await waitHealthy(name, found.url, child, found.logFile);
+    await processes.restart(name);
   };
   const stop = async () => {
-    await Promise.allSettled([...running.map((a) => a.stop()), children.stopAll()]);
+    await Promise.allSettled([...running.map((a) => a.stop()), processes.stopAll()]);
     for (const port of ports) releasePort(port);
     await rm(dir, { recursive: true, force: true });
   };
@@ -132,10 +115,8 @@ export async function startMembersOnNetwork(
       const adminKey = await ensureAdminKey(config);
       if (options.agentProcesses) {
         const logFile = join(home, "agent.log");
-        const child = children.spawn(configPath, logFile);
         const url = `http://127.0.0.1:${config.listen.port}`;
-        await waitHealthy(member.name, url, child, logFile);
-        processes.set(member.name, { child, url, configPath, logFile });
+        await processes.launch(member.name, url, configPath, logFile);
         agents[member.name] = endpoint(url, adminKey);
         continue;
       }
