@@ -8,6 +8,7 @@ import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
 import { createIndexer, type Indexer, type TopicFilter } from "../core/chain/indexer/indexer.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
+import { feeBumpPolicyOf } from "../core/chain/outbox/feeBump.ts";
 import { createOutbox, type Outbox } from "../core/chain/outbox/outbox.ts";
 import { type AgentConfig, readKeystorePassphrase } from "../core/config.ts";
 import { CredentialStatusService } from "../core/identity/credentialStatus.ts";
@@ -106,6 +107,7 @@ async function assemble(
     abis: platformAbis,
     heads,
     idlePollMs,
+    feeBump: feeBumpPolicyOf(config.chain.feeBump),
   });
   const logFilters: Record<string, readonly TopicFilter[]> = Object.assign(
     {},

@@ -62,6 +62,25 @@ export const AgentConfigSchema = Type.Object(
          * (clique_propose / clique_discard; the node must serve the clique API to the agent). docs/network.md.
          */
         voteValidators: Type.Optional(Type.Boolean()),
+        /**
+         * Fee bumping on a network with fees: a transaction unmined after afterMs is signed again at its nonce paying
+         * percent more, at most maxBumps times and never above maxFeeWei (decimal string). Absent: 30 s, 25%, 5
+         * bumps, no ceiling; false: never. Free networks never bump. src/core/chain/outbox/feeBump.ts.
+         */
+        feeBump: Type.Optional(
+          Type.Union([
+            Type.Literal(false),
+            Type.Object(
+              {
+                afterMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+                percent: Type.Optional(Type.Integer({ minimum: 10, maximum: 1000 })),
+                maxBumps: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+                maxFeeWei: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,30}$" })),
+              },
+              { additionalProperties: false },
+            ),
+          ]),
+        ),
         /** WebSocket URL for new-head subscriptions; default: rpcUrl with ws(s):// (anvil serves both on one port). */
         wsUrl: Type.Optional(Type.String({ pattern: "^wss?://" })),
       },

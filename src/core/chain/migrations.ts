@@ -64,6 +64,19 @@ CREATE TABLE chain_block_checkpoints (
     // chain_undo_context holds a row only inside the indexer's own transaction, while it projects a block.
     sql: { sqlite: undoTables("INTEGER PRIMARY KEY AUTOINCREMENT"), postgres: undoTables("BIGSERIAL PRIMARY KEY") },
   },
+  {
+    id: "0203_chain_outbox_replaced",
+    // Earlier signatures of fee-bumped outbox entries (same nonce, lower fee): any of them may be the one mined.
+    sql: `
+CREATE TABLE chain_outbox_replaced (
+  tx_hash TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
+  raw_tx TEXT NOT NULL,
+  replaced_at TEXT NOT NULL
+);
+CREATE INDEX chain_outbox_replaced_id ON chain_outbox_replaced (id);
+`,
+  },
 ];
 
 /** The undo tables; only the auto-numbered key is written differently by the two dialects. */

@@ -167,3 +167,55 @@ export async function replaceSigned(
     [id, signed.nonce, signed.rawTx, signed.hash, new Date().toISOString()],
   );
 }
+
+/**
+ * An entry signed again at the same nonce with a higher fee (a fee bump): the row takes the new bytes, and the old
+ * signature is kept, because either may be the one the chain mines (the old one can win where the replacement had not
+ * reached the sealing node yet).
+ */
+export async function bumpSigned(
+  db: Queryable,
+  id: string,
+  previous: { rawTx: Hex; hash: Hex },
+  signed: { rawTx: Hex; hash: Hex },
+): Promise<void> {
+  const now = new Date().toISOString();
+  await db.exec(
+    "INSERT INTO chain_outbox_replaced (tx_hash, id, raw_tx, replaced_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tx_hash) DO NOTHING",
+    [previous.hash, id, previous.rawTx, now],
+  );
+  await db.exec("UPDATE chain_outbox SET raw_tx = $2, tx_hash = $3, updated_at = $4 WHERE id = $1", [
+    id,
+    signed.rawTx,
+    signed.hash,
+    now,
+  ]);
+}
+
+/** The earlier signatures of an entry that was fee-bumped, oldest first. */
+export async function replacedSignatures(db: Queryable, id: string): Promise<{ rawTx: Hex; hash: Hex }[]> {
+  const rows = await db.query<{ raw_tx: string; tx_hash: string }>(
+    "SELECT raw_tx, tx_hash FROM chain_outbox_replaced WHERE id = $1 ORDER BY replaced_at, tx_hash",
+    [id],
+  );
+  return rows.map((r) => ({ rawTx: r.raw_tx as Hex, hash: r.tx_hash as Hex }));
+}
+
+/** Unsettled entries that were fee-bumped at least once (their earlier signatures may be the ones mined). */
+export async function unsettledBumpedIds(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT DISTINCT r.id AS id FROM chain_outbox_replaced r JOIN chain_outbox o ON o.id = r.id
+     WHERE o.status IN ('journalled', 'sent')`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The mined signature of a bumped entry was an earlier one: the row takes those bytes back (same nonce). */
+export async function restoreSignature(db: Queryable, id: string, signed: { rawTx: Hex; hash: Hex }): Promise<void> {
+  await db.exec("UPDATE chain_outbox SET raw_tx = $2, tx_hash = $3, updated_at = $4 WHERE id = $1", [
+    id,
+    signed.rawTx,
+    signed.hash,
+    new Date().toISOString(),
+  ]);
+}

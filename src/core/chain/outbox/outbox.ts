@@ -26,6 +26,7 @@ import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { keccak256 } from "../keccak.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import type { AccountSource, TxRequest, TxSender, TxTicket } from "../types.ts";
+import { bumpedFees, DEFAULT_FEE_BUMP, type FeeBumpPolicy, feeCeilingOf, feesOfTransaction } from "./feeBump.ts";
 import { type FeeFields, readFeeFields } from "./fees.ts";
 import * as journal from "./journal.ts";
 import { refusalFromError } from "./refusal.ts";
@@ -51,6 +52,11 @@ export interface CreateOutboxOptions {
   heads?: HeadWatcher;
   /** Longest pause between passes while the journal has nothing unsettled. Default pollMs (no back-off). */
   idlePollMs?: number;
+  /**
+   * Replacing a transaction that waits too long with a higher fee, same nonce (feeBump.ts). Default DEFAULT_FEE_BUMP;
+   * false: never. Free networks never bump (nothing to outbid).
+   */
+  feeBump?: FeeBumpPolicy | false;
 }
 
 export interface Outbox extends TxSender {
@@ -79,6 +85,8 @@ export interface OutboxStats {
   resent: number;
   /** Settled entries the chain lost whose nonce another transaction took: signed again under a new nonce. */
   resigned: number;
+  /** Waiting entries signed again at their nonce with a higher fee. */
+  feeBumps: number;
 }
 
 const GAS_MARGIN_PERCENT = 125n;
@@ -113,7 +121,14 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   let lastHead: { number: bigint; hash: Hex } | undefined;
   let nodeWasDown = false;
   let recovering: Promise<number> | undefined;
-  const counts: OutboxStats = { receiptsChecked: 0, resent: 0, resigned: 0 };
+  const counts: OutboxStats = { receiptsChecked: 0, resent: 0, resigned: 0, feeBumps: 0 };
+  const feeBump = options.feeBump === false ? undefined : (options.feeBump ?? DEFAULT_FEE_BUMP);
+  /** When each waiting entry was last signed, as this process saw it: a fee bump waits feeBump.afterMs from here. */
+  const signedAt = new Map<string, number>();
+  /** Unsettled entries with earlier signatures at the same nonce: any of those may be the one mined. */
+  const bumped = new Set<string>();
+  /** Entries whose bumps are exhausted (warned once). */
+  const bumpsExhausted = new Set<string>();
   let passesStarted = 0;
   let passesDone = 0;
   /** The watch's pause while nothing is waiting to be mined (grows while polling; see idlePollMs). */
@@ -283,6 +298,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       });
     });
     nextNonce.set(sender, entry.nonce + 1);
+    signedAt.set(entry.id, Date.now());
     // Journalled: from here the write survives any crash. Broadcast failures are retried by the loop.
     const sent = await broadcast(entry);
     if (sent) await journal.markSent(store, entry.id);
@@ -304,15 +320,13 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     entry: journal.JournalEntry,
     batch?: StatusUpdate[],
   ): Promise<TransactionReceipt | undefined> => {
-    let receipt: TransactionReceipt;
-    try {
-      receipt = await chain.getTransactionReceipt({ hash: entry.hash });
-    } catch (error) {
-      if (error instanceof TransactionReceiptNotFoundError) return undefined;
-      throw error;
-    }
+    const receipt = (await receiptOf(entry.hash)) ?? (await minedEarlierSignature(entry));
+    if (!receipt) return undefined;
     const status = receipt.status === "success" ? "mined" : "reverted";
     lastBroadcast.delete(entry.id);
+    signedAt.delete(entry.id);
+    bumped.delete(entry.id);
+    bumpsExhausted.delete(entry.id);
     if (entry.status !== status || entry.blockNumber !== Number(receipt.blockNumber)) {
       if (batch) {
         batch.push({ id: entry.id, status, blockNumber: Number(receipt.blockNumber) });
@@ -322,6 +336,113 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     }
     notify(entry.id);
     return receipt;
+  };
+
+  const receiptOf = async (hash: Hex): Promise<TransactionReceipt | undefined> => {
+    try {
+      return await chain.getTransactionReceipt({ hash });
+    } catch (error) {
+      if (error instanceof TransactionReceiptNotFoundError) return undefined;
+      throw error;
+    }
+  };
+
+  /**
+   * A fee-bumped entry whose earlier signature was mined (it reached the sealer before its replacement): the journal
+   * takes those bytes back, so the entry's hash is the one on chain and a later replay broadcasts what was mined.
+   */
+  const minedEarlierSignature = async (entry: journal.JournalEntry): Promise<TransactionReceipt | undefined> => {
+    if (!bumped.has(entry.id)) return undefined;
+    for (const earlier of await journal.replacedSignatures(store, entry.id)) {
+      const receipt = await receiptOf(earlier.hash);
+      if (!receipt) continue;
+      await journal.restoreSignature(store, entry.id, earlier);
+      entry.rawTx = earlier.rawTx;
+      entry.hash = earlier.hash;
+      bumped.delete(entry.id);
+      return receipt;
+    }
+    return undefined;
+  };
+
+  /**
+   * Signs a waiting entry again at its nonce with a higher fee when it has waited feeBump.afterMs and either pays less
+   * than the market fee now or holds up its sender's later nonces. Returns true when a replacement went out.
+   */
+  const bumpFee = async (entry: journal.JournalEntry, blocksSender: boolean): Promise<boolean> => {
+    if (!feeBump) return false;
+    const since = signedAt.get(entry.id);
+    if (since === undefined) {
+      // First sight in this process (after a restart): the wait starts now.
+      signedAt.set(entry.id, Date.now());
+      return false;
+    }
+    if (Date.now() - since < feeBump.afterMs) return false;
+    const original = parseTransaction(entry.rawTx);
+    const previous = feesOfTransaction(original);
+    if (feeCeilingOf(previous) === 0n) return false;
+    if (!blocksSender && feeCeilingOf(previous) >= feeCeilingOf(await feeFields())) return false;
+    // A fresh read for the replacement itself: a cached fee from before a jump would waste the bump.
+    const market = await readFeeFields(chain);
+    fees = { fields: market, at: Date.now() };
+    const earlier = await journal.replacedSignatures(store, entry.id);
+    const next = earlier.length < feeBump.maxBumps ? bumpedFees(previous, market, feeBump) : undefined;
+    if (!next) {
+      if (!bumpsExhausted.has(entry.id)) {
+        bumpsExhausted.add(entry.id);
+        logger.warn(
+          {
+            id: entry.id,
+            label: entry.label,
+            hash: entry.hash,
+            bumps: earlier.length,
+            fee: String(feeCeilingOf(previous)),
+          },
+          `outbox: "${entry.label}" still waits to be mined and may not be bumped again (maxBumps or maxFeeWei)`,
+        );
+      }
+      return false;
+    }
+    const account = accounts.account(entry.sender);
+    const replacement = await withSenderLock(entry.sender, async () => {
+      // Re-read under the lock: a receipt or a re-sign may have changed the entry since this pass listed it.
+      const current = await journal.getEntry(store, entry.id);
+      if (!current || current.hash !== entry.hash || (current.status !== "journalled" && current.status !== "sent")) {
+        return undefined;
+      }
+      const rawTx = await sign(account, next, {
+        nonce: entry.nonce,
+        gas: original.gas ?? 21_000n,
+        to: original.to ?? undefined,
+        data: original.data ?? "0x",
+        value: original.value ?? 0n,
+      });
+      const signed = { rawTx, hash: keccak256(rawTx) };
+      await store.transaction((tx) =>
+        journal.bumpSigned(tx, entry.id, { rawTx: entry.rawTx, hash: entry.hash }, signed),
+      );
+      return signed;
+    });
+    if (!replacement) return false;
+    bumped.add(entry.id);
+    signedAt.set(entry.id, Date.now());
+    counts.feeBumps++;
+    logger.warn(
+      {
+        id: entry.id,
+        label: entry.label,
+        nonce: entry.nonce,
+        oldHash: entry.hash,
+        hash: replacement.hash,
+        fee: String(feeCeilingOf(next)),
+        bump: earlier.length + 1,
+      },
+      `outbox: "${entry.label}" waited ${Date.now() - since} ms unmined: signed again at nonce ${entry.nonce} with a higher fee`,
+    );
+    entry.rawTx = replacement.rawTx;
+    entry.hash = replacement.hash;
+    if (await broadcast({ id: entry.id, ...replacement })) await journal.markSent(store, entry.id);
+    return true;
   };
 
   /** True when the node has neither a receipt nor a transaction for `hash` (the chain lost it, or never had it). */
@@ -361,6 +482,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       });
     });
     nextNonce.delete(entry.sender);
+    signedAt.set(entry.id, Date.now());
     logger.warn(
       { id: entry.id, label: entry.label, oldHash: entry.hash, oldNonce: entry.nonce, hash: signed.hash },
       `outbox: "${entry.label}" was mined but the chain lost it and its nonce ${entry.nonce} went to another transaction: signed again as nonce ${signed.nonce}`,
@@ -390,6 +512,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     if (recovering) return reconcileSettledEntries ? recovering.catch(() => 0).then(() => recover(true)) : recovering;
     recovering = (async () => {
       nextNonce.clear();
+      for (const id of await journal.unsettledBumpedIds(store)) bumped.add(id);
       let replayed = 0;
       for (const sender of await journal.senders(store)) {
         const chainNonce = await chain.getTransactionCount({ address: sender, blockTag: "latest" });
@@ -447,9 +570,12 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     }
     const entries = await journal.unsettledEntries(store, 2000);
     const settled: StatusUpdate[] = [];
+    // Entries come in (sender, nonce) order: the first of each sender is the one its later nonces wait for.
+    const blocking = new Set(entries.filter((e, i) => i === 0 || entries[i - 1]?.sender !== e.sender).map((e) => e.id));
     await forEachLimit(entries, 32, async (entry) => {
       const receipt = await settle(entry, settled);
       if (receipt) return;
+      if (await bumpFee(entry, blocking.has(entry.id))) return;
       if (Date.now() - (lastBroadcast.get(entry.id) ?? 0) < rebroadcastMs) return;
       if (await broadcast(entry)) await journal.markSent(store, entry.id);
     });
