@@ -67,6 +67,38 @@ export function batchGasLimit(kind: BatchKind, items: number, ciphertexts: reado
   return BATCH_BASE_GAS + BigInt(items) * PER_ITEM_GAS[kind] + BigInt(bytes) * PER_CIPHERTEXT_BYTE_GAS;
 }
 
+/**
+ * Upper bound on a compact JWE's length for a plaintext padded to `paddedBytes` (payloads.ts): the base64url
+ * ciphertext, plus the protected header (alg, enc, kid and the ephemeral P-256 key), IV and tag, which stay under
+ * 600 bytes (test/roaming/crypto.test.ts checks a real one against this bound).
+ */
+export function sealedBytesBound(paddedBytes: number): number {
+  return Math.ceil(paddedBytes / 3) * 4 + 600;
+}
+
+/**
+ * Share of the node's block gas limit one batch may use: a batch must fit a block (a node refuses a transaction over
+ * the block gas limit), and leaving half of each block to other writers keeps one busy member from filling them.
+ */
+export const BATCH_SHARE_OF_BLOCK_GAS = 2n;
+
+/**
+ * The largest batch of `kind` whose gas bound fits a block of `blockGasLimit`, capped at `configured` (at least 1):
+ * batch sizes follow the chain, so a 30M-gas network gets smaller batches than the 150M devnet.
+ */
+export function batchSizeWithin(
+  kind: BatchKind,
+  configured: number,
+  blockGasLimit: bigint | undefined,
+  sealedBytesPerItem = 0,
+): number {
+  if (blockGasLimit === undefined) return configured;
+  const budget = blockGasLimit / BATCH_SHARE_OF_BLOCK_GAS - BATCH_BASE_GAS;
+  const perItem = PER_ITEM_GAS[kind] + BigInt(sealedBytesPerItem) * PER_CIPHERTEXT_BYTE_GAS;
+  const fits = budget > 0n ? Number(budget / perItem) : 0;
+  return Math.max(1, Math.min(configured, fits));
+}
+
 /** The `gas` field for an outbox request: a bound for large batches, none (node estimate) for small ones. */
 export function batchGas(kind: BatchKind, items: number, ciphertexts: readonly string[] = []): { gas?: bigint } {
   return items >= BOUNDED_GAS_MIN_BATCH ? { gas: batchGasLimit(kind, items, ciphertexts) } : {};

@@ -88,7 +88,14 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
   const policy = new PolicyStore(new PolicyRepository(context.store));
   const ciphertexts = new CiphertextSource(context.chain, exchange);
   const metrics = new RoamingMetrics();
+  // Batches must fit the chain's blocks: each kind's size is capped from the node's block gas limit (exchange.ts).
+  // A node that does not answer now leaves the configured sizes (the devnet's 150M-gas blocks take them all).
+  const blockGasLimit = await context.chain.getBlock({ blockTag: "latest" }).then(
+    (block) => block.gasLimit,
+    () => undefined,
+  );
   const batch = {
+    blockGasLimit,
     maxSize: settings.batchMaxSize,
     maxDelayMs: settings.batchMaxDelayMs,
     maxInFlight: settings.batchMaxInFlight,

@@ -14,7 +14,7 @@ import { JweOpener, sealBatch } from "../crypto/jwe.ts";
 import type { EncryptionPublicJwk } from "../crypto/jwk.ts";
 import type { EncryptionKeyRing } from "../crypto/keyRing.ts";
 import { PairKeyCache, requestTag } from "../crypto/pseudonym.ts";
-import { batchGas, encodeSubmitAnswers } from "../exchange.ts";
+import { batchGas, batchSizeWithin, encodeSubmitAnswers, sealedBytesBound } from "../exchange.ts";
 import type { RoamingMetrics } from "../metrics.ts";
 import type { OperatorDirectory } from "../operators.ts";
 import { ANSWER_PLAINTEXT_BYTES, type AnswerPayload, type RequestPayload } from "../payloads.ts";
@@ -35,7 +35,8 @@ export interface HomeResponderOptions {
   directory: OperatorDirectory;
   register: SubscriberRegister;
   policy: PolicyStore;
-  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number };
+  /** Batch tuning; `blockGasLimit` (read from the chain) caps the batch size (exchange.ts batchSizeWithin). */
+  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number; blockGasLimit?: bigint };
   /** Reads request ciphertexts back from the chain for requests not met through an event (restart, pause). */
   ciphertexts: CiphertextSource;
   /** Requests answered per visited operator per window; the excess is answered "throttled". */
@@ -74,8 +75,10 @@ export class HomeResponder {
     this.#records = new HomeRequestRepository(options.store);
     this.#opener = new JweOpener(options.ring);
     this.#me = options.memberAccount.toLowerCase();
+    const { blockGasLimit, ...batch } = options.batch;
     this.#batcher = new Batcher<QueuedAnswer>({
-      ...options.batch,
+      ...batch,
+      maxSize: batchSizeWithin("answer", batch.maxSize, blockGasLimit, sealedBytesBound(ANSWER_PLAINTEXT_BYTES)),
       flush: (_destination, items) => this.#flush(items),
     });
   }

@@ -38,7 +38,8 @@ export interface VisitedServiceOptions {
   directory: OperatorDirectory;
   /** Request lifetime: after it the HPMN may no longer answer and the session times out. */
   requestTtlSeconds: number;
-  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number };
+  /** Batch tuning; `blockGasLimit` (read from the chain) caps the batch size (exchange.ts batchSizeWithin). */
+  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number; blockGasLimit?: bigint };
 }
 
 const ZERO32 = `0x${"0".repeat(64)}` as Hex;

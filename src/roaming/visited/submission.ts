@@ -8,7 +8,15 @@ import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { Batcher } from "../batcher.ts";
 import { sealBatch } from "../crypto/jwe.ts";
 import type { EncryptionPublicJwk } from "../crypto/jwk.ts";
-import { batchGas, encodeExpire, encodeRecordActivations, encodeSubmitRequests } from "../exchange.ts";
+import {
+  type BatchKind,
+  batchGas,
+  batchSizeWithin,
+  encodeExpire,
+  encodeRecordActivations,
+  encodeSubmitRequests,
+  sealedBytesBound,
+} from "../exchange.ts";
 import { REQUEST_PLAINTEXT_BYTES, type RequestPayload } from "../payloads.ts";
 import type { SessionRepository } from "./repository.ts";
 import type { SessionWaiters } from "./waiters.ts";
@@ -34,7 +42,8 @@ export interface SubmissionOptions {
   exchange: Address;
   sessions: SessionRepository;
   waiters: SessionWaiters;
-  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number };
+  /** Batch tuning; `blockGasLimit` (read from the chain) caps each kind's batch size (exchange.ts batchSizeWithin). */
+  batch: { maxSize: number; maxDelayMs: number; maxInFlight: number; blockGasLimit?: bigint };
 }
 
 export class VisitedSubmission {
@@ -45,9 +54,17 @@ export class VisitedSubmission {
 
   constructor(options: SubmissionOptions) {
     this.#o = options;
-    this.#requests = new Batcher({ ...options.batch, flush: (hpmn, items) => this.#flushRequests(hpmn, items) });
-    this.#activations = new Batcher({ ...options.batch, flush: (_d, items) => this.#flushActivations(items) });
-    this.#expiries = new Batcher({ ...options.batch, flush: (_d, ids) => this.#flushExpiries(ids) });
+    const { blockGasLimit, ...batch } = options.batch;
+    const sized = (kind: BatchKind, sealedBytes = 0) => ({
+      ...batch,
+      maxSize: batchSizeWithin(kind, batch.maxSize, blockGasLimit, sealedBytes),
+    });
+    this.#requests = new Batcher({
+      ...sized("request", sealedBytesBound(REQUEST_PLAINTEXT_BYTES)),
+      flush: (hpmn, items) => this.#flushRequests(hpmn, items),
+    });
+    this.#activations = new Batcher({ ...sized("activation"), flush: (_d, items) => this.#flushActivations(items) });
+    this.#expiries = new Batcher({ ...sized("expiry"), flush: (_d, ids) => this.#flushExpiries(ids) });
   }
 
   /** Queues a request for its home operator's next batch; a refused batch is recorded on the sessions. */
