@@ -5,6 +5,8 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
+import { initBesuNetwork } from "./besu/init.ts";
+import { addContractModeTransition } from "./besu/transition.ts";
 import { invalidOption } from "./errors.ts";
 import { DEFAULT_FUND_WEI, fundAccounts } from "./faucet.ts";
 import { ensureGeth } from "./gethBinary.ts";
@@ -39,7 +41,11 @@ export function registerNetworkCommands(program: Command): void {
   network
     .command("init")
     .description("create N validator nodes: signer keys, Clique genesis with a faucet, static peers, node configs")
-    .option("--engine <engine>", "consensus engine (geth-clique; besu-qbft is not built yet)", "geth-clique")
+    .option(
+      "--engine <engine>",
+      "geth-clique (built and run here) or besu-qbft (files only: Besu is not obtainable here)",
+      "geth-clique",
+    )
     .option("--validators <n>", "number of validator nodes", integer("--validators"), 4)
     .option(
       "--standby <n>",
@@ -59,7 +65,28 @@ export function registerNetworkCommands(program: Command): void {
     )
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
-      if (o.engine !== "geth-clique") throw invalidOption("--engine", `${o.engine} is not supported: use geth-clique`);
+      if (o.engine === "besu-qbft") {
+        if (o.standby) throw invalidOption("--standby", "is for geth-clique; on QBFT validators join by contract");
+        const besu = await initBesuNetwork({
+          dir: o.dir,
+          validators: o.validators,
+          chainId: o.chainId,
+          blockPeriodSeconds: o.period,
+          basePort: o.basePort,
+          ...(o.gasLimit ? { gasLimit: o.gasLimit } : {}),
+        });
+        printResult(besu, o, () =>
+          [
+            table(besu.nodes.map((n) => ({ node: n.name, validator: n.validator, rpc: n.rpcUrl, p2p: n.ports.p2p }))),
+            `chain id ${besu.chainId}, QBFT, a block every ${besu.blockPeriodSeconds} s, zero gas price`,
+            `next, on each node's host: besu --config-file=${o.dir}/node1/config.toml (docs/network.md "Besu QBFT")`,
+          ].join("\n"),
+        );
+        return;
+      }
+      if (o.engine !== "geth-clique") {
+        throw invalidOption("--engine", `${o.engine} is not supported: use geth-clique or besu-qbft`);
+      }
       const geth = await ensureGeth((m) => progress(o, m));
       const spec = await initNetwork({
         dir: o.dir,
@@ -77,6 +104,27 @@ export function registerNetworkCommands(program: Command): void {
           `chain id ${spec.chainId}, a block every ${spec.periodSeconds} s, faucet ${spec.faucet.address}`,
           `next: telco-ledger network start --dir ${o.dir}`,
         ].join("\n"),
+      );
+    });
+
+  network
+    .command("qbft-contract-mode")
+    .description("Besu QBFT: from --block on, read the validators from the ValidatorSet contract (genesis transition)")
+    .requiredOption(
+      "--block <n>",
+      "first block in contract mode (every node must restart with the new genesis before it)",
+      integer("--block"),
+    )
+    .requiredOption("--contract <address>", "the ValidatorSet address from the deployment manifest")
+    .option("--dir <dir>", "network directory", DEFAULT_DIR)
+    .option("--json", "print the raw JSON result")
+    .action(async (o) => {
+      const genesisFile = await addContractModeTransition(resolve(o.dir), o.block, o.contract);
+      printResult(
+        { genesisFile, block: o.block, contract: o.contract },
+        o,
+        () =>
+          `${genesisFile}: validators from ${o.contract} from block ${o.block}; copy it to every node and restart each`,
       );
     });
 
