@@ -9,7 +9,7 @@ import { createApiKey, listApiKeys, ROLES, type Role } from "../core/api/api-key
 import { loadAgentConfig } from "../core/config.ts";
 import { createAgent } from "./agent.ts";
 import { openAgentStore } from "./bootstrap.ts";
-import { initAgent } from "./init.ts";
+import { confirmationsForNode, initAgent } from "./init.ts";
 
 export function registerAgentCommands(program: Command): void {
   const agent = program.command("agent").description("run and administer a member agent");
@@ -26,13 +26,17 @@ export function registerAgentCommands(program: Command): void {
     .requiredOption("--manifest <file>", "deployment manifest written by `telco-ledger deploy`")
     .option("--public-url <url>", "URL other members reach this agent at (default http://127.0.0.1:<port>)")
     .option("--passphrase-env <name>", "read the keystore passphrase from this environment variable (production)")
-    .option("--confirmations <n>", "blocks before a block is indexed: 0 on QBFT and the devnet, 2+ on Clique", (v) =>
-      Number(v),
+    .option(
+      "--confirmations <n>",
+      "blocks before a block is indexed (default: from the node's engine, 2 on Clique, 0 on QBFT and the devnet)",
+      (v) => Number(v),
     )
     .option("--fund-new-accounts <wei>", "on a network with fees: wei the member account gives each new DID account")
     .option("--vote-validators", "this member's node is a validator: vote governance's validator changes into it")
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      // Without --confirmations, the node's engine decides: 2 on Clique (it reorganises single blocks), else 0.
+      const confirmations = o.confirmations ?? (await confirmationsForNode(o.rpcUrl, o.chainId));
       const { configPath, config } = await initAgent({
         home: resolve(o.home),
         name: o.name,
@@ -43,15 +47,15 @@ export function registerAgentCommands(program: Command): void {
         manifestPath: resolve(o.manifest),
         ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
         ...(o.passphraseEnv ? { passphraseEnv: o.passphraseEnv } : {}),
-        ...(o.confirmations !== undefined ? { confirmations: o.confirmations } : {}),
+        confirmations,
         ...(o.fundNewAccounts ? { fundNewAccountsWei: o.fundNewAccounts } : {}),
         ...(o.voteValidators ? { voteValidators: true } : {}),
       });
       printResult(
-        { configPath, memberAccount: config.memberAccount },
+        { configPath, memberAccount: config.memberAccount, confirmations },
         o,
         (r: { configPath: string; memberAccount: string }) =>
-          `agent home ready: ${r.configPath}\nmember account (name it as a founder or propose its admission): ${r.memberAccount}`,
+          `agent home ready: ${r.configPath} (confirmations ${confirmations})\nmember account (name it as a founder or propose its admission): ${r.memberAccount}`,
       );
     });
 

@@ -6,6 +6,9 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
+import { createChain } from "../core/chain/client.ts";
+import { ChainIdMismatchError } from "../core/chain/errors.ts";
+import { defaultConfirmations, detectEngine } from "../core/chain/finality.ts";
 import { type AgentConfig, loadAgentConfig, readKeystorePassphrase } from "../core/config.ts";
 import { openKeystore } from "../core/identity/keystore.ts";
 
@@ -78,4 +81,17 @@ export async function initAgent(input: InitAgentInput): Promise<{ configPath: st
   draft.memberAccount = member.address;
   await writeFile(configPath, `${JSON.stringify(draft, null, 2)}\n`, { mode: 0o600 });
   return { configPath, config: loadAgentConfig(configPath) };
+}
+
+/**
+ * Confirmations for a new agent from its node's consensus engine (src/core/chain/finality.ts). A node that does not
+ * answer yet gets 0, the value for instant-finality networks; the operator sees it in the init output.
+ */
+export async function confirmationsForNode(rpcUrl: string, chainId: number): Promise<number> {
+  try {
+    return defaultConfirmations(await detectEngine(await createChain({ rpcUrl, chainId })));
+  } catch (error) {
+    if (error instanceof ChainIdMismatchError) throw error;
+    return 0;
+  }
 }

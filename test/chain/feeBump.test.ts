@@ -9,6 +9,7 @@ import { type Address, type Hex, parseTransaction, toHex } from "viem";
 import { type ChainClient, createChain } from "../../src/core/chain/client.ts";
 import { anvilBinaryPath } from "../../src/core/chain/devnet/anvil-binary.ts";
 import { EVM_VERSION } from "../../src/core/chain/evm.ts";
+import { defaultConfirmations, detectEngine } from "../../src/core/chain/finality.ts";
 import { silentLogger } from "../../src/core/chain/logger.ts";
 import { bumpedFees, DEFAULT_FEE_BUMP } from "../../src/core/chain/outbox/feeBump.ts";
 import { createOutbox, type Outbox } from "../../src/core/chain/outbox/outbox.ts";
@@ -126,6 +127,9 @@ describe("fee bumps: a stuck transaction is replaced at its nonce (real anvil wi
       }
     }
     await rpc("anvil_setBalance", [sender, toHex(10n ** 21n)]);
+    // anvil is neither Clique nor QBFT: an agent on it defaults to 0 confirmations.
+    assert.equal(await detectEngine(chain), "other");
+    assert.equal(defaultConfirmations(await detectEngine(chain)), 0);
     store = await openChainStore(join(dir.path, "agent.sqlite"));
   });
 

@@ -7,6 +7,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
+import { confirmationsForNode } from "../../src/agent/init.ts";
+import { createChain } from "../../src/core/chain/client.ts";
+import { detectEngine } from "../../src/core/chain/finality.ts";
 import { fundAccounts } from "../../src/network/faucet.ts";
 import { ensureGeth } from "../../src/network/gethBinary.ts";
 import { initNetwork } from "../../src/network/init.ts";
@@ -104,6 +107,10 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
     const to = await head(spec.nodes[0]!.rpcUrl);
     console.log(`[network] heads ${heads.join(", ")}; ${((to - from) / 10).toFixed(2)} blocks/s (period 1 s)`);
     assert.ok(to - from >= 5, `only ${to - from} blocks in 10 s`);
+    // An agent initialised on this node without --confirmations waits for two: the engine is recognised as Clique.
+    const chain = await createChain({ rpcUrl: spec.nodes[1]!.rpcUrl, chainId: spec.chainId });
+    assert.equal(await detectEngine(chain), "clique");
+    assert.equal(await confirmationsForNode(spec.nodes[1]!.rpcUrl, spec.chainId), 2);
   });
 
   it("deploys the platform (paris) and runs two agents on different nodes: governance and DID writes land", async () => {
