@@ -77,20 +77,20 @@ export class PortService {
 
   /** A step without arguments: concur (losing), activate or cancel (gaining), resolveConflict (losing). */
   async step(portId: Hex, step: PortStep): Promise<PortOutcome> {
-    await this.port(portId);
-    if (step === "activate") await this.#awaitDue(await this.port(portId));
+    const port = await this.#current(portId);
+    if (step === "activate") await this.#awaitDue(port);
     return this.#send(portId, step, [portId]);
   }
 
   /** The losing side refuses (Requested) or disputes (Concurred, Scheduled) with a reason code. */
   async withReason(portId: Hex, step: "refuse" | "conflict", reason: number): Promise<PortOutcome> {
-    await this.port(portId);
+    await this.#current(portId);
     return this.#send(portId, step, [portId, reason]);
   }
 
   /** The gaining side schedules activation at `activateAt` (ISO 8601); absent: now, by the chain's clock. */
   async schedule(portId: Hex, activateAt?: string): Promise<PortOutcome> {
-    await this.port(portId);
+    await this.#current(portId);
     let at: number;
     if (activateAt === undefined) {
       const chainNow = Number((await this.#o.chain.getBlock({ blockTag: "latest" })).timestamp);
@@ -151,6 +151,12 @@ export class PortService {
         [BigInt(this.#o.chainId), this.#o.clearing, this.#o.memberAccount, losing, digest, salt],
       ),
     );
+  }
+
+  // The port as the chain has it now: the other provider's last step may have been mined a moment ago.
+  async #current(portId: Hex): Promise<PortView> {
+    await this.#o.sync();
+    return this.port(portId);
   }
 
   // The chain's clock must reach the scheduled time before activation (the contract refuses it earlier): wait for
