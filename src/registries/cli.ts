@@ -1,11 +1,11 @@
-// `telco-ledger registries ...`: the shared device register (and `registries port ...`, portCli.ts) through a member
+// `telco-ledger registries ...`: the shared device register (and `registries port ...`, ports/cli.ts) through a member
 // agent's API.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, progress, table } from "../cli/output.ts";
-import { registerPortCommands } from "./portCli.ts";
+import { registerPortCommands } from "./ports/cli.ts";
 
 interface Check {
   blocked: boolean;

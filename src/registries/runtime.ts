@@ -4,10 +4,10 @@ import type { MembershipDirectory } from "../membership/published.ts";
 import { BlockedDevices } from "./blockedDevices.ts";
 import { RegistriesError } from "./errors.ts";
 import { ConsortiumKey } from "./keys.ts";
-import { PortExecutor } from "./portExecutor.ts";
-import { PORT_CLEARING } from "./portProjection.ts";
-import { PortReadModel } from "./portReadModel.ts";
-import { PortService } from "./portService.ts";
+import { PortExecutor } from "./ports/executor.ts";
+import { PORT_CLEARING } from "./ports/projection.ts";
+import { PortReadModel } from "./ports/readModel.ts";
+import { PortService } from "./ports/service.ts";
 import { DEVICE_REGISTRY } from "./projection.ts";
 import { DeviceReadModel, type DeviceReportView } from "./readModel.ts";
 import { ConsortiumKeyRepository } from "./repository.ts";
@@ -21,7 +21,7 @@ export interface RegistriesRuntime {
   members: MembershipDirectory;
   ports: PortService;
   portReadModel: PortReadModel;
-  /** Executes the EIDL port of activated ports on the agent hosting the Numbering Authority (portExecutor.ts). */
+  /** Executes the EIDL port of activated ports on the agent hosting the Numbering Authority (ports/executor.ts). */
   portExecutor: PortExecutor;
   /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
   report(reportId: string): Promise<DeviceReportView>;

@@ -3,15 +3,15 @@
 // a refusal is the contract's named error and nothing is journalled); the contract checks which provider may take
 // each step and in which state. A port id is computed before sending from content and creator and checked against
 // the mined event. Activation answers once the EIDL ledger shows the numbers at the gaining provider (the Numbering
-// Authority's agent executes the EIDL port on seeing PortActivated: portExecutor.ts), or when the wait runs out.
+// Authority's agent executes the EIDL port on seeing PortActivated: executor.ts), or when the wait runs out.
 import { randomBytes } from "node:crypto";
 import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256, parseEventLogs } from "viem";
-import type { ChainClient } from "../core/chain/client.ts";
-import type { TxSender } from "../core/chain/types.ts";
-import type { EidlFacts, EidlPorts } from "../eidl/published.ts";
-import { PortClearing } from "../generated/contracts.ts";
-import { invalidRegistriesInput, RegistriesError } from "./errors.ts";
-import type { PortReadModel, PortView } from "./portReadModel.ts";
+import type { ChainClient } from "../../core/chain/client.ts";
+import type { TxSender } from "../../core/chain/types.ts";
+import type { EidlFacts, EidlPorts } from "../../eidl/published.ts";
+import { PortClearing } from "../../generated/contracts.ts";
+import { invalidRegistriesInput, RegistriesError } from "../errors.ts";
+import type { PortReadModel, PortView } from "./readModel.ts";
 
 /** PortClearing.MAX_NUMBERS_PER_PORT: a bulk port (numbers and ranges) is one request. */
 export const MAX_NUMBERS_PER_PORT = 1000;

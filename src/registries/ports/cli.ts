@@ -1,8 +1,8 @@
 // `telco-ledger registries port ...`: number-port clearing through a member agent's API.
 import type { Command } from "commander";
-import { callAgent } from "../cli/agentClient.ts";
-import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
-import { printResult, table } from "../cli/output.ts";
+import { callAgent } from "../../cli/agentClient.ts";
+import { type ClientOptions, targetOf, withClientOptions } from "../../cli/common.ts";
+import { printResult, table } from "../../cli/output.ts";
 
 interface Port {
   portId: string;

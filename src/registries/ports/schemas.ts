@@ -1,7 +1,7 @@
 // TypeBox schemas of the number-port clearing API. Shared identifiers (addresses, tx hashes, bytes32) from the core.
 import { Type } from "@sinclair/typebox";
-import { AddressSchema, Bytes32Schema, PageQuerySchema, strictObject, TxHashSchema } from "../core/api/index.ts";
-import { MAX_CONCUR_WINDOW, MAX_NUMBERS_PER_PORT, MIN_CONCUR_WINDOW } from "./portService.ts";
+import { AddressSchema, Bytes32Schema, PageQuerySchema, strictObject, TxHashSchema } from "../../core/api/index.ts";
+import { MAX_CONCUR_WINDOW, MAX_NUMBERS_PER_PORT, MIN_CONCUR_WINDOW } from "./service.ts";
 
 export const E164Schema = Type.String({
   pattern: "^[1-9][0-9]{0,14}$",

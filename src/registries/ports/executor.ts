@@ -5,10 +5,10 @@
 // resumes with the activated ports not yet handled (the EIDL side answers a port it already made, e.g. before a crash,
 // without porting again). Agents hosting no such authority record the number as not theirs (no grant, no error).
 import type { Hex } from "viem";
-import type { ChainEvent, Indexer } from "../core/chain/indexer/indexer.ts";
-import type { EidlPorts } from "../eidl/published.ts";
-import { PORT_CLEARING } from "./portProjection.ts";
-import type { PortReadModel, PortView } from "./portReadModel.ts";
+import type { ChainEvent, Indexer } from "../../core/chain/indexer/indexer.ts";
+import type { EidlPorts } from "../../eidl/published.ts";
+import { PORT_CLEARING } from "./projection.ts";
+import type { PortReadModel, PortView } from "./readModel.ts";
 
 const BATCH = 100;
 
@@ -58,7 +58,7 @@ export class PortExecutor {
   }
 
   async #execute(port: PortView): Promise<void> {
-    const done = new Set((await this.#o.readModel.executionsOf(port.portId)).map((e) => e.number));
+    const done = await this.#o.readModel.executedNumbers(port.portId);
     for (const number of port.numbers) {
       if (done.has(number) || this.#stopped) continue;
       const record = { portId: port.portId, number };

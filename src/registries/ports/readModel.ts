@@ -1,7 +1,7 @@
 // Reads of the port read model (the tables portsProjection writes) and the record of EIDL ports this agent executed
-// for activated ports (off chain, written by portExecutor.ts through `recordExecution`). Lists are keyset-paginated.
+// for activated ports (off chain, written by executor.ts through `recordExecution`). Lists are keyset-paginated.
 import type { Address, Hex } from "viem";
-import type { Queryable } from "../core/store/store.ts";
+import type { Queryable } from "../../core/store/store.ts";
 
 export interface PortView {
   portId: Hex;
@@ -141,7 +141,17 @@ export class PortReadModel {
     return Promise.all(rows.map(async (r) => view(r, await this.numbersOf(r.port_id))));
   }
 
-  async executionsOf(portId: string): Promise<PortExecution[]> {
+  /** The numbers of a port this agent has an execution record for. */
+  async executedNumbers(portId: string): Promise<Set<string>> {
+    const rows = await this.#db.query<{ number: string }>(
+      `SELECT number FROM registries_port_executions WHERE port_id = $1`,
+      [portId.toLowerCase()],
+    );
+    return new Set(rows.map((r) => r.number));
+  }
+
+  /** A port's execution records by number; `after` is the last number of the previous page. */
+  async executionsOf(portId: string, page: { limit: number; after?: string }): Promise<PortExecution[]> {
     const rows = await this.#db.query<{
       port_id: string;
       number: string;
@@ -149,7 +159,11 @@ export class PortReadModel {
       tx_hash: string | null;
       error: string | null;
       executed_at: string;
-    }>(`SELECT * FROM registries_port_executions WHERE port_id = $1 ORDER BY number`, [portId.toLowerCase()]);
+    }>(
+      `SELECT * FROM registries_port_executions WHERE port_id = $1 ${page.after ? "AND number > $2" : ""}
+       ORDER BY number LIMIT ${page.limit + 1}`,
+      page.after ? [portId.toLowerCase(), page.after] : [portId.toLowerCase()],
+    );
     return rows.map((r) => ({
       portId: r.port_id as Hex,
       number: r.number,

@@ -1,19 +1,20 @@
 // REST API of number-port clearing: the gaining provider requests, schedules, activates and cancels; the losing
-// provider concurs, refuses, disputes and resolves; anyone with a key reads ports. Schemas in portSchemas.ts; no SQL.
-import { Type } from "@sinclair/typebox";
+// provider concurs, refuses, disputes and resolves; anyone with a key reads ports. Schemas in schemas.ts; no SQL.
 import type { Address, Hex } from "viem";
 import {
   type ApiApp,
   Bytes32Schema,
   invalidField,
+  PageQuerySchema,
   pageOf,
   pageOfRows,
   pageRequest,
   readErrors,
   strictObject,
   writeErrors,
-} from "../core/api/index.ts";
-import type { PortView } from "./portReadModel.ts";
+} from "../../core/api/index.ts";
+import type { RegistriesRuntime } from "../runtime.ts";
+import type { PortView } from "./readModel.ts";
 import {
   ActivateBodySchema,
   PortExecutionSchema,
@@ -23,9 +24,8 @@ import {
   PortSchema,
   ReasonBodySchema,
   ScheduleBodySchema,
-} from "./portSchemas.ts";
-import { ACTIVATION_WINDOW, type PortStep } from "./portService.ts";
-import type { RegistriesRuntime } from "./runtime.ts";
+} from "./schemas.ts";
+import { ACTIVATION_WINDOW, type PortStep } from "./service.ts";
 
 const tags = ["registries"];
 const PortIdParams = strictObject({ portId: Bytes32Schema });
@@ -127,16 +127,22 @@ export function registerPortRoutes(app: ApiApp, rt: RegistriesRuntime): void {
         tags,
         operationId: "getPortExecutions",
         params: PortIdParams,
-        response: {
-          200: strictObject({ items: Type.Array(PortExecutionSchema, { maxItems: 1000 }) }),
-          ...readErrors("REGISTRIES_PORT_NOT_FOUND"),
-        },
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(PortExecutionSchema), ...readErrors("REGISTRIES_PORT_NOT_FOUND") },
       },
     },
     async (request) => {
       await rt.ports.port(request.params.portId);
       await rt.portExecutor.settled();
-      return { items: await rt.portReadModel.executionsOf(request.params.portId) };
+      const { limit, after } = pageRequest(request.query, 1);
+      if (after !== undefined && typeof after[0] !== "string") {
+        throw invalidField("query.cursor", "is not a cursor returned by this endpoint");
+      }
+      const rows = await rt.portReadModel.executionsOf(request.params.portId, {
+        limit,
+        ...(after ? { after: String(after[0]) } : {}),
+      });
+      return pageOfRows(rows, limit, (r) => [r.number]);
     },
   );
 

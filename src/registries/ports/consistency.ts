@@ -2,11 +2,11 @@
 // chain's PortRequested logs name must be in the read model with the chain's providers, state, reason, count, digest
 // and timers (portOf), its numbers hashing to the digest; a port in the read model that the chain lacks is named too.
 import { type Address, getAddress, type Hex } from "viem";
-import type { ConsistencyDifference } from "../agent/domain.ts";
-import type { ChainClient } from "../core/chain/client.ts";
-import { PortClearing } from "../generated/contracts.ts";
-import { numbersDigestOf, PORT_STATES } from "./portProjection.ts";
-import type { PortReadModel, PortView } from "./portReadModel.ts";
+import type { ConsistencyDifference } from "../../agent/domain.ts";
+import type { ChainClient } from "../../core/chain/client.ts";
+import { PortClearing } from "../../generated/contracts.ts";
+import { numbersDigestOf, PORT_STATES } from "./projection.ts";
+import type { PortReadModel, PortView } from "./readModel.ts";
 
 const PAGE = 100;
 const seconds = (iso: string | null) => (iso === null ? 0 : Math.floor(Date.parse(iso) / 1000));

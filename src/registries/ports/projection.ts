@@ -2,8 +2,8 @@
 // numbers by position. Idempotent: a request's rows are keyed by port id and position; every later step sets the
 // port's state and timers to what the event says, so applying an event again changes nothing.
 import { encodeAbiParameters, keccak256 } from "viem";
-import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
-import type { Queryable } from "../core/store/store.ts";
+import type { ChainEvent, Projection } from "../../core/chain/indexer/indexer.ts";
+import type { Queryable } from "../../core/store/store.ts";
 
 export const PORT_CLEARING = "PortClearing";
 
