@@ -186,6 +186,18 @@ const REGISTRIES_ROWS = [
   ["DeviceRegistry.clearDevices/x1", "clearDevices (1 device)"],
   ["DeviceRegistry.clearDevices/x100", "clearDevices (100 devices)"],
   ["DeviceRegistry.withdraw", "withdraw"],
+  ["PortClearing.deploy", "PortClearing deployment"],
+  ["PortClearing.request/x1", "port request (1 number)"],
+  ["PortClearing.request/x100", "port request (100 numbers or ranges)"],
+  ["PortClearing.request/x1000", "port request (1,000, the per-request limit)"],
+  ["PortClearing.concur", "concur"],
+  ["PortClearing.schedule", "schedule"],
+  ["PortClearing.activate/x1", "activate (1 number)"],
+  ["PortClearing.activate/x1000", "activate (1,000 numbers)"],
+  ["PortClearing.refuse/x100", "refuse (100 numbers freed)"],
+  ["PortClearing.conflict", "conflict"],
+  ["PortClearing.resolveConflict", "resolveConflict"],
+  ["PortClearing.cancel/x1", "cancel (1 number)"],
 ] as const;
 
 const NETWORK_ROWS = [

@@ -1,7 +1,8 @@
 // Gas of the device register (DeviceRegistry): reports of 1, 1,000 and 20,000 (the per-transaction limit) keyed
-// hashes, clears of 1 and 100 devices, and a withdrawal, on a consortium of two mobile operators.
+// hashes, clears of 1 and 100 devices, and a withdrawal, on a consortium of two mobile operators; and of number-port
+// clearing (PortClearing): requests of 1, 100 and 1,000 (the limit) numbers and each step of a port's life.
 import { type Account, type Hex, keccak256, parseEventLogs, stringToHex } from "viem";
-import { ConsortiumRegistry, DeviceRegistry } from "../src/generated/contracts.ts";
+import { ConsortiumRegistry, DeviceRegistry, PortClearing } from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
 
 export const DEVICE_REPORT_SIZES = [1, 1000, 20_000] as const;
@@ -11,7 +12,88 @@ export const DEVICE_CLEAR_SIZES = [1, 100] as const;
 const packed = (from: number, count: number): Hex =>
   `0x${Array.from({ length: count }, (_, i) => keccak256(stringToHex(`device ${from + i}`)).slice(2)).join("")}`;
 
+export const PORT_REQUEST_SIZES = [1, 100, 1000] as const;
+
 export async function measureRegistries(chain: GasRecorder): Promise<void> {
+  await measureDevices(chain);
+  await measurePorts(chain);
+}
+
+/** `count` distinct 11-digit E.164 numbers from `from`. */
+const numbers = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => String(13125000000 + from + i));
+
+async function measurePorts(chain: GasRecorder): Promise<void> {
+  const alpha: Account = await chain.account("ports alpha");
+  const beta: Account = await chain.account("ports beta");
+  const tnsp = keccak256(stringToHex("TNSP"));
+  const consortium = await chain.deploy(alpha, {
+    abi: ConsortiumRegistry.abi,
+    bytecode: ConsortiumRegistry.bytecode,
+    args: [
+      [alpha.address, beta.address],
+      ["Alpha Telecom", "Beta Networks"],
+      [[tnsp], [tnsp]],
+    ],
+  });
+  const clearing = await chain.deploy(
+    alpha,
+    { abi: PortClearing.abi, bytecode: PortClearing.bytecode, args: [consortium] },
+    "PortClearing.deploy",
+  );
+  const on = { address: clearing, abi: PortClearing.abi } as const;
+  const ids: Hex[] = [];
+  let next = 0;
+  for (const size of PORT_REQUEST_SIZES) {
+    const receipt = await chain.measure(
+      `PortClearing.request/x${size}`,
+      beta,
+      {
+        ...on,
+        functionName: "request",
+        args: [alpha.address, numbers(next, size), 3600n, keccak256(stringToHex(`port salt ${size}`))],
+      },
+      { sizes: true },
+    );
+    next += size;
+    const [event] = parseEventLogs({ abi: PortClearing.abi, eventName: "PortRequested", logs: receipt.logs });
+    if (!event) throw new Error(`request of ${size} emitted no PortRequested`);
+    ids.push(event.args.portId);
+  }
+  const [single, hundred, thousand] = ids as [Hex, Hex, Hex];
+  await chain.measure("PortClearing.concur", alpha, { ...on, functionName: "concur", args: [single] });
+  const at = (await chain.now()) + 10n;
+  await chain.measure("PortClearing.schedule", beta, { ...on, functionName: "schedule", args: [single, at] });
+  await chain.setNextBlockTime(at);
+  await chain.measure("PortClearing.activate/x1", beta, { ...on, functionName: "activate", args: [single] });
+  await chain.call(alpha, { ...on, functionName: "concur", args: [thousand] });
+  const later = (await chain.now()) + 10n;
+  await chain.call(beta, { ...on, functionName: "schedule", args: [thousand, later] });
+  await chain.setNextBlockTime(later);
+  await chain.measure("PortClearing.activate/x1000", beta, { ...on, functionName: "activate", args: [thousand] });
+  await chain.measure("PortClearing.refuse/x100", alpha, { ...on, functionName: "refuse", args: [hundred, 7] });
+  const again = await chain.call(beta, {
+    ...on,
+    functionName: "request",
+    args: [alpha.address, numbers(next, 1), 3600n, keccak256(stringToHex("port salt cancel"))],
+  });
+  const [cancelled] = parseEventLogs({ abi: PortClearing.abi, eventName: "PortRequested", logs: again.logs });
+  if (!cancelled) throw new Error("request emitted no PortRequested");
+  await chain.call(alpha, { ...on, functionName: "concur", args: [cancelled.args.portId] });
+  await chain.measure("PortClearing.conflict", alpha, {
+    ...on,
+    functionName: "conflict",
+    args: [cancelled.args.portId, 3],
+  });
+  await chain.measure("PortClearing.resolveConflict", alpha, {
+    ...on,
+    functionName: "resolveConflict",
+    args: [cancelled.args.portId],
+  });
+  await chain.measure("PortClearing.cancel/x1", beta, { ...on, functionName: "cancel", args: [cancelled.args.portId] });
+}
+
+async function measureDevices(chain: GasRecorder): Promise<void> {
   const north: Account = await chain.account("registries north");
   const south: Account = await chain.account("registries south");
   const operatorRole = keccak256(stringToHex("MOBILE_OPERATOR"));

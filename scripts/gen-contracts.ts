@@ -12,6 +12,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/roaming/OperatorRegistry.sol", name: "OperatorRegistry" },
   { source: "contracts/roaming/RoamingExchange.sol", name: "RoamingExchange" },
   { source: "contracts/registries/DeviceRegistry.sol", name: "DeviceRegistry" },
+  { source: "contracts/registries/PortClearing.sol", name: "PortClearing" },
   { source: "contracts/numbering/OrganisationRegistry.sol", name: "OrganisationRegistry" },
   { source: "contracts/numbering/TnAuthority.sol", name: "TnAuthority" },
   { source: "contracts/settlement/SettlementToken.sol", name: "SettlementToken" },

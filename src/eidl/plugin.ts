@@ -2,7 +2,11 @@
 // publish() builds the agent's one prefix index (with the facts other domains read) from the read model and
 // membership's directory, and keeps it current from the indexer's committed events; the EIDL service and the
 // published EidlFacts share it.
+
+import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { formatDid } from "../core/identity/didEthr.ts";
+import { ClearedPorts } from "./clearedPorts.ts";
 import { registerEidlCommands } from "./cli.ts";
 import { eidlDifferences } from "./consistency.ts";
 import { EIDL_ERRORS } from "./errors.ts";
@@ -32,6 +36,32 @@ async function buildFacts(context: AgentContext): Promise<IndexedEidlFacts> {
   return facts;
 }
 
+function ledgerOf(context: AgentContext): EidlChainLedger {
+  return new EidlChainLedger({
+    chain: context.chain,
+    sender: context.outbox,
+    organisations: context.contractAddress("OrganisationRegistry"),
+    tnAuthority: context.contractAddress("TnAuthority"),
+  });
+}
+
+/** What other domains use to execute a port they cleared (the registries' PortClearing): see clearedPorts.ts. */
+function clearedPortsOf(context: AgentContext, facts: IndexedEidlFacts): ClearedPorts {
+  let service: EidlService | undefined;
+  const ledger = ledgerOf(context);
+  return new ClearedPorts({
+    readModel: new EidlReadModel(context.store),
+    facts,
+    hostedDids: () => context.dids.list(),
+    service: () => {
+      service ??= createEidlService(context, facts);
+      return service;
+    },
+    inScope: (authority, prefix) => ledger.inScope(authority, prefix),
+    didOf: (address) => formatDid(Number(context.config.chain.chainId), address as Address),
+  });
+}
+
 export function createEidlService(context: AgentContext, facts: IndexedEidlFacts): EidlService {
   return new EidlService({
     readModel: new EidlReadModel(context.store),
@@ -42,12 +72,7 @@ export function createEidlService(context: AgentContext, facts: IndexedEidlFacts
     bindAccount: (account, roles) => context.published.membership.bindAccount(account, roles),
     memberRoles: () => context.published.membership.ownRoles(),
     memberAccount: context.config.memberAccount,
-    ledger: new EidlChainLedger({
-      chain: context.chain,
-      sender: context.outbox,
-      organisations: context.contractAddress("OrganisationRegistry"),
-      tnAuthority: context.contractAddress("TnAuthority"),
-    }),
+    ledger: ledgerOf(context),
     index: facts.index,
     chainId: context.config.chain.chainId,
     publicUrl: context.config.publicUrl,
@@ -77,7 +102,7 @@ export const eidlPlugin: DomainPlugin = {
   async publish(context) {
     const facts = await buildFacts(context);
     factsOfAgent.set(context, facts);
-    return { eidl: facts };
+    return { eidl: facts, eidlPorts: clearedPortsOf(context, facts) };
   },
   api(context) {
     const facts = factsOfAgent.get(context);

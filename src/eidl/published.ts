@@ -35,8 +35,32 @@ export interface EidlFacts {
   isGrantValid(grantId: string, at: number): boolean;
 }
 
+/** A port cleared elsewhere (e.g. by the registries' PortClearing contract), executed in the EIDL ledger. */
+export interface ClearedPort {
+  /** The number or block (E.164 prefix) ported. */
+  prefix: string;
+  /** The gaining provider's member account: the number goes to that member's (oldest) TNSP organisation. */
+  toMember: string;
+  /** The clearing's evidence on chain (e.g. the port id), recorded as the port's evidence hash; never zero. */
+  evidenceHash: string;
+}
+
+export interface EidlPorts {
+  /** DID of member `member`'s (oldest) TNSP organisation account, or undefined when it has none. */
+  providerOrganisationOf(member: string): Promise<string | undefined>;
+  /**
+   * Executes a cleared port as `ITnAuthority.port` with BothProvidersConsented, by a Numbering Authority
+   * organisation this agent hosts whose numbering-plan scope covers the prefix. Undefined when this agent hosts none
+   * (another member's agent executes it). When the gaining organisation already holds an allocation exactly on the
+   * prefix made by that authority (the port was executed before), answers it with `txHash` null and ports nothing.
+   * Throws the EIDL domain's errors (or the contract's) when the port fails.
+   */
+  executeClearedPort(port: ClearedPort): Promise<{ grantId: string; txHash: string | null } | undefined>;
+}
+
 declare module "../agent/domain.ts" {
   interface PublishedServices {
     eidl: EidlFacts;
+    eidlPorts: EidlPorts;
   }
 }

@@ -101,6 +101,14 @@ export class EidlReadModel {
     return this.#db.one<OrgRow>(`SELECT * FROM eidl_orgs WHERE org = $1`, [address.toLowerCase()]);
   }
 
+  /** The oldest organisation of `orgType` that member `member` registered (e.g. its TNSP account), if any. */
+  async oldestOrganisationOf(member: string, orgType: number): Promise<OrgRow | undefined> {
+    return this.#db.one<OrgRow>(
+      `SELECT * FROM eidl_orgs WHERE member = $1 AND org_type = $2 ORDER BY created_block, org LIMIT 1`,
+      [member.toLowerCase(), orgType],
+    );
+  }
+
   /** The organisations among `addresses` (lower-case), oldest first, keyed by (created_block, org). */
   async organisationsAmong(addresses: readonly string[], page: PageAsk): Promise<PageSlice<OrgRow>> {
     if (addresses.length === 0) return { items: [], nextKey: null };

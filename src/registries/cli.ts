@@ -1,9 +1,11 @@
-// `telco-ledger registries ...`: the shared device register through a member agent's API.
+// `telco-ledger registries ...`: the shared device register (and `registries port ...`, ports/cli.ts) through a member
+// agent's API.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, progress, table } from "../cli/output.ts";
+import { registerPortCommands } from "./ports/cli.ts";
 
 interface Check {
   blocked: boolean;
@@ -28,7 +30,10 @@ const describeCheck = (r: Check) =>
     : "not blocked";
 
 export function registerRegistriesCommands(program: Command): void {
-  const registries = program.command("registries").description("shared telecom registries: stolen and lost devices");
+  const registries = program
+    .command("registries")
+    .description("shared telecom registries: stolen and lost devices, number-port clearing");
+  registerPortCommands(registries);
 
   const key = registries.command("key").description("the consortium key IMEIs are keyed-hashed with");
   withClientOptions(key.command("show").description("the key's fingerprint (never the key)")).action(

@@ -1,5 +1,5 @@
 // Typed errors of the registries domain and its error table. Field paths are absolute (body.imeis[3], params.imei).
-// A contract revert (NotAnOperator, NotReporter, ...) stays the platform's CHAIN_REVERTED naming the contract error.
+// A contract revert (NotAnOperator, NotReporter, NotTheProvider, InvalidPortState, ...) stays the platform's CHAIN_REVERTED naming the contract error.
 import { DomainError, defineErrors, type FieldPath } from "../core/errors/index.ts";
 
 export const REGISTRIES_ERRORS = defineErrors("registries", {
@@ -12,6 +12,7 @@ export const REGISTRIES_ERRORS = defineErrors("registries", {
     description: "This agent holds no consortium key yet, so it cannot keyed-hash an IMEI (set it first).",
   },
   REGISTRIES_REPORT_NOT_FOUND: { status: 404, description: "No device report with this id on the ledger." },
+  REGISTRIES_PORT_NOT_FOUND: { status: 404, description: "No number port with this id on the ledger." },
 });
 
 export type RegistriesErrorCode = keyof typeof REGISTRIES_ERRORS;

@@ -1,11 +1,14 @@
-// The registries domain (issue 22): shared telecom registries on the ledger. Today the stolen/lost device register:
-// the DeviceRegistry contract and its deployment, the read model and in-memory index, the API, CLI and sandbox seed.
+// The registries domain (issue 22): shared telecom registries on the ledger. The stolen/lost device register
+// (DeviceRegistry, read model and in-memory index) and number-port clearing (PortClearing, its read model, and the
+// EIDL port executed at activation); their API, CLI and sandbox seed.
 import type { DomainPlugin } from "../agent/domain.ts";
-import { DeviceRegistry } from "../generated/contracts.ts";
+import { DeviceRegistry, PortClearing } from "../generated/contracts.ts";
 import { registerRegistriesCommands } from "./cli.ts";
 import { registriesDifferences } from "./consistency.ts";
 import { REGISTRIES_ERRORS } from "./errors.ts";
 import { registriesMigrations } from "./migrations.ts";
+import { portDifferences } from "./ports/consistency.ts";
+import { PORT_CLEARING, portsProjection } from "./ports/projection.ts";
 import { DEVICE_REGISTRY, registriesProjection } from "./projection.ts";
 import { registriesApiModule } from "./routes.ts";
 import { registriesRuntime } from "./runtime.ts";
@@ -13,10 +16,11 @@ import { seedRegistriesSandbox } from "./seed.ts";
 
 export const registriesPlugin: DomainPlugin = {
   name: "registries",
-  description: "Shared telecom registries: stolen, lost, fraudulent and blocked devices reported by mobile operators",
+  description:
+    "Shared telecom registries: stolen, lost, fraudulent and blocked devices; number-port clearing between providers",
   doc: "docs/registries.md",
   errors: REGISTRIES_ERRORS,
-  contracts: { [DEVICE_REGISTRY]: DeviceRegistry },
+  contracts: { [DEVICE_REGISTRY]: DeviceRegistry, [PORT_CLEARING]: PortClearing },
   deployment: [
     {
       name: DEVICE_REGISTRY,
@@ -27,22 +31,42 @@ export const registriesPlugin: DomainPlugin = {
         return [consortium.address];
       },
     },
+    {
+      name: PORT_CLEARING,
+      artifact: PortClearing,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before PortClearing");
+        return [consortium.address];
+      },
+    },
   ],
   migrations: registriesMigrations,
-  projections: [registriesProjection],
+  projections: [registriesProjection, portsProjection],
   api: async (context) => registriesApiModule(await registriesRuntime(context)),
-  // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup.
+  // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
+  // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere).
   async start(context) {
-    await registriesRuntime(context);
-    return undefined;
+    const runtime = await registriesRuntime(context);
+    runtime.portExecutor.follow(context.indexer);
+    return { stop: () => runtime.portExecutor.stop() };
   },
   async checkConsistency(context, blockNumber) {
-    return registriesDifferences(
-      (await registriesRuntime(context)).readModel,
-      context.chain,
-      context.contractAddress(DEVICE_REGISTRY),
-      blockNumber,
-    );
+    const runtime = await registriesRuntime(context);
+    return [
+      ...(await registriesDifferences(
+        runtime.readModel,
+        context.chain,
+        context.contractAddress(DEVICE_REGISTRY),
+        blockNumber,
+      )),
+      ...(await portDifferences(
+        runtime.portReadModel,
+        context.chain,
+        context.contractAddress(PORT_CLEARING),
+        blockNumber,
+      )),
+    ];
   },
   registerCommands: registerRegistriesCommands,
   seedSandbox: seedRegistriesSandbox,

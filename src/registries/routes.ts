@@ -1,5 +1,6 @@
 // REST API of the device register: the consortium key (admin), reports (operator writes, anyone with a key reads),
-// and "is this device blocked?" by IMEI or keyed hash. Schemas in schemas.ts; no SQL, no rules here.
+// and "is this device blocked?" by IMEI or keyed hash; and number-port clearing (ports/routes.ts). Schemas in
+// schemas.ts and ports/schemas.ts; no SQL, no rules here.
 import type { Address, Hex } from "viem";
 import {
   type ApiModule,
@@ -12,6 +13,7 @@ import {
   strictObject,
   writeErrors,
 } from "../core/api/index.ts";
+import { registerPortRoutes } from "./ports/routes.ts";
 import type { RegistriesRuntime } from "./runtime.ts";
 import {
   BULK_BODY_LIMIT,
@@ -43,8 +45,11 @@ export function registriesApiModule(rt: RegistriesRuntime): ApiModule {
 
   return {
     name: "registries",
-    tags: [{ name: "registries", description: "Shared telecom registries: stolen, lost and blocked devices" }],
+    tags: [
+      { name: "registries", description: "Shared telecom registries: stolen, lost and blocked devices; number ports" },
+    ],
     register(app) {
+      registerPortRoutes(app, rt);
       app.get(
         "/v1/registries/key",
         {

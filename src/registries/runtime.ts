@@ -4,6 +4,10 @@ import type { MembershipDirectory } from "../membership/published.ts";
 import { BlockedDevices } from "./blockedDevices.ts";
 import { RegistriesError } from "./errors.ts";
 import { ConsortiumKey } from "./keys.ts";
+import { PortExecutor } from "./ports/executor.ts";
+import { PORT_CLEARING } from "./ports/projection.ts";
+import { PortReadModel } from "./ports/readModel.ts";
+import { PortService } from "./ports/service.ts";
 import { DEVICE_REGISTRY } from "./projection.ts";
 import { DeviceReadModel, type DeviceReportView } from "./readModel.ts";
 import { ConsortiumKeyRepository } from "./repository.ts";
@@ -15,6 +19,10 @@ export interface RegistriesRuntime {
   blocked: BlockedDevices;
   devices: DeviceService;
   members: MembershipDirectory;
+  ports: PortService;
+  portReadModel: PortReadModel;
+  /** Executes the EIDL port of activated ports on the agent hosting the Numbering Authority (ports/executor.ts). */
+  portExecutor: PortExecutor;
   /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
   report(reportId: string): Promise<DeviceReportView>;
 }
@@ -49,8 +57,29 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     blocked,
     sync: () => context.indexer.syncOnce(),
   });
+  const portReadModel = new PortReadModel(context.store);
+  const ports = new PortService({
+    sender: context.outbox,
+    chain: context.chain,
+    clearing: context.contractAddress(PORT_CLEARING),
+    memberAccount: context.config.memberAccount,
+    chainId: context.config.chain.chainId,
+    readModel: portReadModel,
+    eidl: context.published.eidl,
+    eidlPorts: context.published.eidlPorts,
+    sync: () => context.indexer.syncOnce(),
+  });
+  const portExecutor = new PortExecutor({
+    readModel: portReadModel,
+    eidlPorts: context.published.eidlPorts,
+    onError: (error, port, number) =>
+      logger.error({ err: error, portId: port.portId, number }, "the EIDL port of an activated port failed"),
+  });
   return {
     readModel,
+    ports,
+    portReadModel,
+    portExecutor,
     key,
     blocked,
     devices,

@@ -1,0 +1,191 @@
+// Number-port clearing logic (PortClearing): the gaining provider requests, the losing provider concurs, refuses or
+// disputes, the gaining provider schedules, activates or cancels. Writes go through the outbox (simulated first, so
+// a refusal is the contract's named error and nothing is journalled); the contract checks which provider may take
+// each step and in which state. A port id is computed before sending from content and creator and checked against
+// the mined event. Activation answers once the EIDL ledger shows the numbers at the gaining provider (the Numbering
+// Authority's agent executes the EIDL port on seeing PortActivated: executor.ts), or when the wait runs out.
+import { randomBytes } from "node:crypto";
+import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256, parseEventLogs } from "viem";
+import type { ChainClient } from "../../core/chain/client.ts";
+import type { TxSender } from "../../core/chain/types.ts";
+import type { EidlFacts, EidlPorts } from "../../eidl/published.ts";
+import { PortClearing } from "../../generated/contracts.ts";
+import { invalidRegistriesInput, RegistriesError } from "../errors.ts";
+import type { PortReadModel, PortView } from "./readModel.ts";
+
+/** PortClearing.MAX_NUMBERS_PER_PORT: a bulk port (numbers and ranges) is one request. */
+export const MAX_NUMBERS_PER_PORT = 1000;
+/** PortClearing's concurrence window bounds (seconds) and the default the API uses. */
+export const MIN_CONCUR_WINDOW = 3600;
+export const MAX_CONCUR_WINDOW = 10 * 24 * 3600;
+export const DEFAULT_CONCUR_WINDOW = 24 * 3600;
+/** PortClearing.ACTIVATION_WINDOW: how long after its scheduled time a port may still be activated. */
+export const ACTIVATION_WINDOW = 24 * 3600;
+/** A schedule "now" is this many seconds ahead of the chain's clock, so the scheduling block is not already past it. */
+const SCHEDULE_LEAD_SECONDS = 2;
+
+export type PortStep = "concur" | "activate" | "cancel" | "resolveConflict";
+
+export interface PortServiceOptions {
+  sender: TxSender;
+  chain: ChainClient;
+  clearing: Address;
+  memberAccount: Address;
+  chainId: number;
+  readModel: PortReadModel;
+  eidl: EidlFacts;
+  eidlPorts: EidlPorts;
+  sync(): Promise<unknown>;
+}
+
+export interface PortOutcome {
+  port: PortView;
+  txHash: Hex;
+}
+
+export class PortService {
+  readonly #o: PortServiceOptions;
+
+  constructor(options: PortServiceOptions) {
+    this.#o = options;
+  }
+
+  /** The gaining side (this member) requests the port of `numbers` (E.164 numbers or prefixes) from `losing`. */
+  async request(input: { losing: Address; numbers: string[]; concurWindowSeconds?: number }): Promise<PortOutcome> {
+    const numbers = input.numbers;
+    const seen = numbers.findIndex((n, i) => numbers.indexOf(n) !== i);
+    if (seen !== -1) throw invalidRegistriesInput(`body.numbers[${seen}]`, `${numbers[seen]} is named twice`);
+    const window = input.concurWindowSeconds ?? DEFAULT_CONCUR_WINDOW;
+    const salt = `0x${randomBytes(32).toString("hex")}` as Hex;
+    const portId = this.portIdOf(input.losing, numbers, salt);
+    const receipt = await this.#o.sender.send({
+      from: this.#o.memberAccount,
+      to: this.#o.clearing,
+      data: encodeFunctionData({
+        abi: PortClearing.abi,
+        functionName: "request",
+        args: [input.losing, numbers, BigInt(window), salt],
+      }),
+      label: `registries.port request ${numbers.length} numbers from ${input.losing}`,
+    });
+    const [event] = parseEventLogs({ abi: PortClearing.abi, eventName: "PortRequested", logs: receipt.logs });
+    if (event?.args.portId.toLowerCase() !== portId.toLowerCase()) {
+      throw new Error(`${receipt.transactionHash} mined without PortRequested for port ${portId}`);
+    }
+    return { port: await this.#synced(portId), txHash: receipt.transactionHash };
+  }
+
+  /** A step without arguments: concur (losing), activate or cancel (gaining), resolveConflict (losing). */
+  async step(portId: Hex, step: PortStep): Promise<PortOutcome> {
+    const port = await this.#current(portId);
+    if (step === "activate") await this.#awaitDue(port);
+    return this.#send(portId, step, [portId]);
+  }
+
+  /** The losing side refuses (Requested) or disputes (Concurred, Scheduled) with a reason code. */
+  async withReason(portId: Hex, step: "refuse" | "conflict", reason: number): Promise<PortOutcome> {
+    await this.#current(portId);
+    return this.#send(portId, step, [portId, reason]);
+  }
+
+  /** The gaining side schedules activation at `activateAt` (ISO 8601); absent: now, by the chain's clock. */
+  async schedule(portId: Hex, activateAt?: string): Promise<PortOutcome> {
+    await this.#current(portId);
+    let at: number;
+    if (activateAt === undefined) {
+      const chainNow = Number((await this.#o.chain.getBlock({ blockTag: "latest" })).timestamp);
+      at = Math.max(chainNow, Math.floor(Date.now() / 1000)) + SCHEDULE_LEAD_SECONDS;
+    } else {
+      at = Math.floor(new Date(activateAt).getTime() / 1000);
+      if (!Number.isFinite(at)) throw invalidRegistriesInput("body.activateAt", "is not a date-time");
+    }
+    return this.#send(portId, "schedule", [portId, BigInt(at)]);
+  }
+
+  /**
+   * Whether the EIDL ledger (this agent's EIDL facts) shows every number of an activated port held by the gaining
+   * provider's TNSP organisation through an allocation exactly on it: the EIDL port is done.
+   */
+  async eidlPorted(port: PortView): Promise<boolean> {
+    if (port.state !== "activated") return false;
+    const gaining = await this.#o.eidlPorts.providerOrganisationOf(port.gaining);
+    if (gaining === undefined) return false;
+    const now = Math.floor(Date.now() / 1000);
+    return port.numbers.every((n) => {
+      const fact = this.#o.eidl.grantForUse(n, gaining, now);
+      return fact?.kind === "Allocation" && fact.prefix === n;
+    });
+  }
+
+  /** Waits up to `seconds` for the EIDL port of an activated port (polling this agent's facts). */
+  async awaitEidlPort(portId: Hex, seconds: number): Promise<boolean> {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      await this.#o.sync();
+      if (await this.eidlPorted(await this.port(portId))) return true;
+      if (Date.now() >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** A port from the read model, or REGISTRIES_PORT_NOT_FOUND naming params.portId. */
+  async port(portId: string): Promise<PortView> {
+    const port = await this.#o.readModel.port(portId);
+    if (!port) throw new RegistriesError("REGISTRIES_PORT_NOT_FOUND", `no port ${portId}`, { field: "params.portId" });
+    return port;
+  }
+
+  /** `PortClearing`'s port id for a request by this member, computed locally. */
+  portIdOf(losing: Address, numbers: readonly string[], salt: Hex): Hex {
+    const digest = keccak256(encodeAbiParameters([{ type: "string[]" }], [numbers]));
+    return keccak256(
+      encodeAbiParameters(
+        [
+          { type: "uint256" },
+          { type: "address" },
+          { type: "address" },
+          { type: "address" },
+          { type: "bytes32" },
+          { type: "bytes32" },
+        ],
+        [BigInt(this.#o.chainId), this.#o.clearing, this.#o.memberAccount, losing, digest, salt],
+      ),
+    );
+  }
+
+  // The port as the chain has it now: the other provider's last step may have been mined a moment ago.
+  async #current(portId: Hex): Promise<PortView> {
+    await this.#o.sync();
+    return this.port(portId);
+  }
+
+  // The chain's clock must reach the scheduled time before activation (the contract refuses it earlier): wait for
+  // it when it is near (a schedule "now"), so that a schedule-then-activate does not fail on a second.
+  async #awaitDue(port: PortView): Promise<void> {
+    if (port.state !== "scheduled" || port.activateAt === null) return;
+    const due = new Date(port.activateAt).getTime();
+    const wait = due - Date.now();
+    if (wait > 0 && wait <= 10_000) await new Promise((resolve) => setTimeout(resolve, wait + 100));
+  }
+
+  async #send(
+    portId: Hex,
+    functionName: PortStep | "refuse" | "conflict" | "schedule",
+    args: readonly unknown[],
+  ): Promise<PortOutcome> {
+    const receipt = await this.#o.sender.send({
+      from: this.#o.memberAccount,
+      to: this.#o.clearing,
+      data: encodeFunctionData({ abi: PortClearing.abi, functionName, args } as Parameters<
+        typeof encodeFunctionData
+      >[0]),
+      label: `registries.port ${functionName} ${portId}`,
+    });
+    return { port: await this.#synced(portId), txHash: receipt.transactionHash };
+  }
+
+  async #synced(portId: Hex): Promise<PortView> {
+    await this.#o.sync();
+    return this.port(portId);
+  }
+}
