@@ -129,6 +129,8 @@ const IOT_ROWS = [
   ["IotAttestations.revoke", "revoke (an on-chain attestation)"],
   ["IotAttestations.anchorBatch", "anchorBatch (one Merkle root, any number of off-chain attestations)"],
   ["IotAttestations.revokeOffchain", "revokeOffchain (one off-chain attestation, by its leaf)"],
+  ["IotAttestations.anchorPeerBatch", "anchorPeerBatch (a gateway operator relays devices' peer attestations)"],
+  ["IotAttestations.revokeOffchainSigned", "revokeOffchainSigned (a device's signed revocation, relayed)"],
 ] as const;
 
 /** Per batch size: gas per item of each step, and gas and bytes per authentication (request + answer + activation). */

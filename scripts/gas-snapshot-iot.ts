@@ -1,6 +1,7 @@
 // Gas of the IoT trust contracts (docs/iot.md): vetting, schemas, device registration with the device's own signature,
 // the operator's SIM key binding, one on-chain attestation (to compare with EAS's ~200k), its revocation, and the
-// anchoring of a batch of off-chain attestations (one root, whatever the batch size) and an off-chain revocation.
+// anchoring of a batch of off-chain attestations (one root, whatever the batch size) and an off-chain revocation, and
+// the same for devices' peer attestations relayed by a gateway operator (anchorPeerBatch, revokeOffchainSigned).
 import { type Account, type Address, type Hex, keccak256, parseEventLogs, stringToHex } from "viem";
 import { ConsortiumRegistry, EthereumDIDRegistry, IotAttestations, IotRegistry } from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
@@ -62,6 +63,35 @@ export async function measureIot(chain: GasRecorder): Promise<void> {
     args: [lock.address, operator.address],
   });
   await measureAttestations(chain, attestations, certifier, schemaId, lock.address);
+  await measurePeerAttestations(chain, attestations, operator, lock);
+}
+
+/** A gateway operator relays devices' peer attestations under one root; a device revokes one by a signed message. */
+async function measurePeerAttestations(
+  chain: GasRecorder,
+  attestations: Address,
+  operator: Account,
+  device: Account,
+): Promise<void> {
+  const on = { address: attestations, abi: IotAttestations.abi } as const;
+  await chain.measure("IotAttestations.anchorPeerBatch", operator, {
+    ...on,
+    functionName: "anchorPeerBatch",
+    args: [operator.address, keccak256(stringToHex("a peer batch root")), IOT_BATCH_SIZE],
+  });
+  const leaf = keccak256(stringToHex("a peer leaf"));
+  const digest = await chain.publicClient.readContract({
+    ...on,
+    functionName: "revocationDigest",
+    args: [device.address, leaf],
+  });
+  if (!device.signMessage) throw new Error("the device account cannot sign");
+  const signature = await device.signMessage({ message: { raw: digest } });
+  await chain.measure("IotAttestations.revokeOffchainSigned", operator, {
+    ...on,
+    functionName: "revokeOffchainSigned",
+    args: [device.address, leaf, signature],
+  });
 }
 
 async function registerDevice(chain: GasRecorder, registry: Address, oem: Account, device: Account): Promise<void> {

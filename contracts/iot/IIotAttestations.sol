@@ -27,7 +27,8 @@ interface IIotAttestations {
         Revoked,
         Expired,
         AttesterNotVetted,
-        ProofMismatch
+        ProofMismatch,
+        SignatureMismatch
     }
 
     /// @notice An on-chain attestation as stored (subject and data hash are in the Attested event and the id). One
@@ -60,6 +61,9 @@ interface IIotAttestations {
     event Revoked(bytes32 indexed id, address indexed attester, uint64 at);
     /// @notice Emitted when an attester anchors a batch of `count` off-chain attestations under `root`.
     event BatchAnchored(bytes32 indexed batchId, address indexed attester, bytes32 root, uint32 count);
+    /// @notice Emitted when a relayer (a vetted gateway operator) anchors `count` peer attestations, each signed by the
+    /// device named as its attester, under `root`.
+    event PeerBatchAnchored(bytes32 indexed batchId, address indexed relayer, bytes32 root, uint32 count);
     /// @notice Emitted when an attester revokes one of its off-chain attestations by its Merkle leaf.
     event OffchainRevoked(bytes32 indexed leaf, address indexed attester, uint64 at);
 
@@ -85,6 +89,10 @@ interface IIotAttestations {
     error EmptyBatch();
     /// @notice Thrown when the same attester anchors the same root twice.
     error BatchExists(bytes32 batchId);
+    /// @notice Thrown when a relayer of peer attestations is not vetted as an OEM, operator or third party.
+    error RelayerNotVetted(address relayer, uint8 kind);
+    /// @notice Thrown when a signed revocation is not signed by the current owner of the attester's DID.
+    error BadRevocationSignature(address attester, address signer, address owner);
     /// @notice Thrown when a zero address is given for a constructor dependency.
     error ZeroDependency();
 
@@ -108,6 +116,21 @@ interface IIotAttestations {
     /// @dev Requirements: caller owns `attester`'s DID; the leaf is not revoked by it already. Emits OffchainRevoked.
     function revokeOffchain(address attester, bytes32 leaf) external;
 
+    /// @notice Anchors a batch of `count` peer attestations: off-chain attestations whose attesters are devices (which
+    /// hold no funds), collected and relayed by `relayer`. Each leaf is a payload naming its device as attester; the
+    /// device's signature of peerAttestationDigest(id) travels with the leaf and is checked by verifyPeerOffchain, so
+    /// a relayer cannot anchor an attestation the device did not sign. Batch id:
+    /// keccak256(abi.encode(PEER_BATCH_TAG, relayer, root)), never equal to an attester's own batch id.
+    /// @dev Requirements: caller owns `relayer`'s DID; the relayer is vetted as OEM, operator or third party; root
+    /// non-zero and count > 0; the batch is new. Emits PeerBatchAnchored.
+    function anchorPeerBatch(address relayer, bytes32 root, uint32 count) external returns (bytes32 batchId);
+
+    /// @notice Revokes an off-chain attestation by its leaf on the attester's signed instruction, sent by anyone (a
+    /// gateway relaying for a device): the same revocation as revokeOffchain, recorded under the attester.
+    /// @dev Requirements: `signature` (EIP-191 over revocationDigest(attester, leaf)) recovers the current owner of
+    /// `attester`'s DID; the leaf is not revoked by it already. Emits OffchainRevoked.
+    function revokeOffchainSigned(address attester, bytes32 leaf, bytes calldata signature) external;
+
     /// @notice Status of an on-chain attestation now.
     function statusOf(bytes32 id) external view returns (Status);
 
@@ -119,6 +142,27 @@ interface IIotAttestations {
         Payload calldata payload,
         bytes32[] calldata proof
     ) external view returns (Status);
+
+    /// @notice Verifies a peer attestation: the proof must bind exactly `payload` to the peer batch's root, `signature`
+    /// (EIP-191 over peerAttestationDigest(id)) must recover the current owner of the attester's DID
+    /// (SignatureMismatch otherwise), and then as verifyOffchain: revocation, expiry, attester accepted by the schema.
+    function verifyPeerOffchain(
+        bytes32 batchId,
+        Payload calldata payload,
+        bytes calldata signature,
+        bytes32[] calldata proof
+    ) external view returns (Status);
+
+    /// @notice The anchored peer batch with `batchId` (its `attester` is the relayer; zero when unknown).
+    function peerBatch(bytes32 batchId) external view returns (Batch memory);
+
+    /// @notice The digest a device signs (EIP-191) to make the attestation `id` its own:
+    /// keccak256(abi.encode(keccak256("telco-ledger.iot.peer-attestation"), id)).
+    function peerAttestationDigest(bytes32 id) external pure returns (bytes32);
+
+    /// @notice The digest an attester signs (EIP-191) to revoke `leaf` through revokeOffchainSigned:
+    /// keccak256(abi.encode(keccak256("telco-ledger.iot.revoke-offchain"), chain id, this contract, attester, leaf)).
+    function revocationDigest(address attester, bytes32 leaf) external view returns (bytes32);
 
     /// @notice The on-chain attestation with `id` (attester zero when unknown).
     function attestation(bytes32 id) external view returns (Record memory);

@@ -6,7 +6,8 @@ import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, table } from "../cli/output.ts";
-import { createDeviceKey, readDeviceKey, signBinding } from "./simulator.ts";
+import { subjectOf } from "./service.ts";
+import { createDeviceKey, readDeviceKey, signBinding, signPeerAttestation } from "./simulator.ts";
 
 type Row = Record<string, unknown>;
 const json = (r: object) => JSON.stringify(r, null, 2);
@@ -132,15 +133,16 @@ function registerAttestationCommands(iot: Command): void {
       },
     );
 
-  withClientOptions(iot.command("anchor").description("anchor this member's pending off-chain attestations")).action(
-    async (o: ClientOptions) => {
+  withClientOptions(iot.command("anchor").description("anchor this member's pending off-chain attestations"))
+    .option("--peers", "anchor the devices' peer attestations this member relays instead")
+    .action(async (o: ClientOptions & { peers?: boolean }) => {
       printResult(
-        await callAgent(targetOf(o), "POST", "/v1/iot/batches", {}),
+        await callAgent(targetOf(o), "POST", o.peers ? "/v1/iot/peer-batches" : "/v1/iot/batches", {}),
         o,
-        (r: Row) => `batch ${r.batchId}: ${r.count} attestations under root ${r.root}`,
+        (r: Row) =>
+          `${r.kind === "peer" ? "peer batch" : "batch"} ${r.batchId}: ${r.count} attestations under root ${r.root}`,
       );
-    },
-  );
+    });
 
   withClientOptions(iot.command("show <id>").description("one attestation with its status and proof")).action(
     async (id: string, o: ClientOptions) => {
@@ -190,6 +192,7 @@ function registerAttestationCommands(iot: Command): void {
         jwt: shown.jwt,
         ...(shown.batchId ? { batchId: shown.batchId } : {}),
         ...(o.proof !== undefined ? { proof: list(o.proof) } : shown.proof ? { proof: shown.proof } : {}),
+        ...(shown.peerSignature ? { peerSignature: shown.peerSignature } : {}),
       };
       printResult(
         await callAgent(targetOf(o), "POST", "/v1/iot/attestations/import", body),
@@ -259,6 +262,62 @@ function registerDeviceCommands(iot: Command): void {
         (r: Row) => `device ${r.device} registered, model ${r.modelId}`,
       );
     });
+
+  withClientOptions(
+    device
+      .command("attest <keyFile> <subject>")
+      .description("as the device, attest about a neighbour off chain and hand it to a gateway (--agent) to relay"),
+  )
+    .requiredOption("--schema <id>", "schema id (one that accepts peers)")
+    .requiredOption("--data <json>", "the attested claims, a JSON object")
+    .option("--expires-in <seconds>", "expiry, seconds from now", (v) => Number(v))
+    .action(
+      async (
+        keyFile: string,
+        subject: string,
+        o: ClientOptions & { schema: string; data: string; expiresIn?: number },
+      ) => {
+        const now = Math.floor(Date.now() / 1000);
+        const peer = await signPeerAttestation(
+          readDeviceKey(keyFile),
+          {
+            schemaId: o.schema.toLowerCase() as `0x${string}`,
+            subject: subjectOf(subject, "subject"),
+            expiresAt: o.expiresIn ? now + o.expiresIn : 0,
+          },
+          JSON.parse(o.data) as Row,
+          now,
+        );
+        printResult(
+          await callAgent(targetOf(o), "POST", "/v1/iot/peer-attestations", {
+            jwt: peer.jwt,
+            signature: peer.signature,
+          }),
+          o,
+          (r: Row) => `${r.id} peer attestation by ${r.attester} ${r.status}`,
+        );
+      },
+    );
+
+  withClientOptions(
+    device
+      .command("revoke <keyFile> <id>")
+      .description("as the device, revoke one of its off-chain attestations through a gateway (--agent)"),
+  ).action(async (keyFile: string, id: string, o: ClientOptions) => {
+    const key = readDeviceKey(keyFile);
+    const target = targetOf(o);
+    const { digest } = await callAgent<{ digest: `0x${string}` }>(
+      target,
+      "GET",
+      `/v1/iot/attestations/${id}/revocation-digest`,
+    );
+    const signature = await signBinding(key, digest);
+    printResult(
+      await callAgent(target, "POST", `/v1/iot/attestations/${id}/revoke-signed`, { signature }),
+      o,
+      (r: Row) => `revoked ${r.id}`,
+    );
+  });
 
   withClientOptions(device.command("show <address>").description("a device as the ledger knows it")).action(
     async (address: string, o: ClientOptions) => {

@@ -1,6 +1,6 @@
 // Compares the IoT read model with the contracts' own views at one block: every vetted attester's kind, every
 // device's OEM, model and SIM operator, every on-chain attestation's attester, expiry and revocation, every batch's
-// root and count, every off-chain revocation. Names each difference.
+// root and count (and every peer batch's relayer, root and count), every off-chain revocation. Names each difference.
 import type { Address, Hex } from "viem";
 import type { ConsistencyDifference } from "../agent/domain.ts";
 import type { ChainClient } from "../core/chain/client.ts";
@@ -67,6 +67,20 @@ export async function iotDifferences(
       b.batch_id,
       { root: b.root, count: Number(b.leaf_count) },
       { root: r.root.toLowerCase(), count: Number(r.count) },
+    );
+  }
+  for (const b of source.peerBatches) {
+    const r = await read<{ attester: Address; root: Hex; count: number }>(
+      contracts.attestations,
+      IotAttestations.abi,
+      "peerBatch",
+      [b.batch_id],
+    );
+    compare(
+      "iot_peer_batches",
+      b.batch_id,
+      { relayer: b.relayer, root: b.root, count: Number(b.leaf_count) },
+      { relayer: r.attester.toLowerCase(), root: r.root.toLowerCase(), count: Number(r.count) },
     );
   }
   for (const v of source.revocations) {

@@ -28,7 +28,8 @@ export const IOT_ERRORS = defineErrors("iot", {
     status: 422,
     description:
       "The attestation token is malformed, of another profile, not signed by the owner of its attester's DID, or " +
-      "its jti is not the id of its payload; details name the reason.",
+      "its jti is not the id of its payload; for a device's peer attestation, the device's signature of the payload " +
+      "id is not the owner's, or it has expired; details name the reason.",
   },
   IOT_PROOF_MISMATCH: {
     status: 422,
@@ -40,7 +41,11 @@ export const IOT_ERRORS = defineErrors("iot", {
     status: 409,
     description: "An on-chain token whose attestation id the ledger does not hold (yet).",
   },
-  IOT_NOT_ATTESTER: { status: 403, description: "Only the attester's own agent revokes its attestations." },
+  IOT_NOT_ATTESTER: {
+    status: 403,
+    description:
+      "Only the attester revokes its attestations: its own agent, or (for a device) a revocation the device signed.",
+  },
   IOT_NOTHING_TO_ANCHOR: { status: 409, description: "This agent holds no off-chain attestation waiting for a batch." },
   IOT_FIRMWARE_NOT_IN_LOG: {
     status: 422,

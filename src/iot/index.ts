@@ -37,6 +37,8 @@ export interface HeldToken {
   data: Record<string, unknown>;
   leaf: Hex;
   batchId: Hex | null;
+  /** For a device's peer attestation: the gateway operator whose peer batch carries it (null otherwise). */
+  relayer: Address | null;
 }
 
 export interface IndexSource {
@@ -53,6 +55,7 @@ export interface IndexSource {
     blockTime: number;
   }[];
   batches: { batchId: Hex; attester: Address }[];
+  peerBatches: { batchId: Hex; relayer: Address }[];
   offchainRevocations: { attester: Address; leaf: Hex; revokedAt: number }[];
   tokens: HeldToken[];
 }
@@ -68,6 +71,8 @@ export class AttestationIndex {
   readonly #byId = new Map<Hex, IndexedAttestation>();
   /** Anchored batches by id (their attester). */
   readonly #batches = new Map<Hex, Address>();
+  /** Anchored peer batches by id (their relayer). */
+  readonly #peerBatches = new Map<Hex, Address>();
   /** Off-chain tokens whose batch is not anchored (indexed) yet, by batch id. */
   readonly #awaitingBatch = new Map<Hex, HeldToken[]>();
   /** Tokens of on-chain attestations whose Attested event is not indexed yet, by id. */
@@ -83,6 +88,7 @@ export class AttestationIndex {
     for (const a of source.attesters) this.#attesterKinds.set(lower(a.attester), a.kind);
     for (const d of source.devices) this.#devices.add(lower(d));
     for (const b of source.batches) this.#batches.set(lower(b.batchId), lower(b.attester));
+    for (const b of source.peerBatches) this.#peerBatches.set(lower(b.batchId), lower(b.relayer));
     for (const r of source.offchainRevocations) {
       this.#offchainRevocations.set(`${lower(r.attester)}:${lower(r.leaf)}`, r.revokedAt);
     }
@@ -122,14 +128,16 @@ export class AttestationIndex {
     }
     if (!token.batchId) return;
     const batchId = lower<Hex>(token.batchId);
-    const batchAttester = this.#batches.get(batchId);
-    if (batchAttester === undefined) {
+    // An attester's own token counts under its own batch; a device's peer token under its relayer's peer batch
+    // (the device's signature was checked when the token was accepted or imported).
+    const anchoredBy = token.relayer ? this.#peerBatches.get(batchId) : this.#batches.get(batchId);
+    if (anchoredBy === undefined) {
       const waiting = this.#awaitingBatch.get(batchId) ?? [];
       waiting.push(token);
       this.#awaitingBatch.set(batchId, waiting);
       return;
     }
-    if (batchAttester !== lower(token.attester)) return;
+    if (anchoredBy !== lower(token.relayer ?? token.attester)) return;
     const leaf = lower<Hex>(token.leaf);
     this.#add({
       id,
@@ -189,9 +197,11 @@ export class AttestationIndex {
         if (entry && entry.form === "onchain") entry.revokedAt = Number(a.at);
         return;
       }
-      case "BatchAnchored": {
+      case "BatchAnchored":
+      case "PeerBatchAnchored": {
         const batchId = lower<Hex>(a.batchId);
-        this.#batches.set(batchId, lower(a.attester));
+        if (event.eventName === "BatchAnchored") this.#batches.set(batchId, lower(a.attester));
+        else this.#peerBatches.set(batchId, lower(a.relayer));
         const waiting = this.#awaitingBatch.get(batchId) ?? [];
         this.#awaitingBatch.delete(batchId);
         for (const token of waiting) this.addToken(token);
@@ -325,6 +335,7 @@ export class AttestationIndex {
     this.#byId.clear();
     this.#offchainByLeaf.clear();
     this.#batches.clear();
+    this.#peerBatches.clear();
     this.#awaitingBatch.clear();
     this.#awaitingChain.clear();
     this.#offchainRevocations.clear();

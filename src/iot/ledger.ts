@@ -1,6 +1,6 @@
 // Calls of the IoT contracts for this agent: writes go through the outbox from the member account (which owns its
 // own did:ethr, so it acts as that attester), reads straight from the node. Deployment steps live here too.
-import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256 } from "viem";
+import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256, stringToHex } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
 import type { TxSender } from "../core/chain/types.ts";
@@ -51,6 +51,18 @@ export function batchIdOf(attester: Address, root: Hex): Hex {
   return keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [attester, root]));
 }
 
+const PEER_BATCH_TAG = keccak256(stringToHex("telco-ledger.iot.peer-batch"));
+
+/** The batch id of a relayer's peer batch (IIotAttestations.anchorPeerBatch): never equal to an own batch's id. */
+export function peerBatchIdOf(relayer: Address, root: Hex): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: "bytes32" }, { type: "address" }, { type: "bytes32" }],
+      [PEER_BATCH_TAG, relayer, root],
+    ),
+  );
+}
+
 const payloadArg = (p: AttestationPayload) => ({ ...p, expiresAt: BigInt(p.expiresAt) });
 
 export interface IotLedgerOptions {
@@ -98,6 +110,40 @@ export class IotLedger {
 
   anchorBatch(root: Hex, count: number) {
     return this.#attestations("anchorBatch", [this.#o.from, root, count], `iot.anchorBatch ${count}`);
+  }
+
+  anchorPeerBatch(root: Hex, count: number) {
+    return this.#attestations("anchorPeerBatch", [this.#o.from, root, count], `iot.anchorPeerBatch ${count}`);
+  }
+
+  /** Relays a device's signed revocation of one of its off-chain (peer) attestations. */
+  revokeOffchainSigned(attester: Address, leaf: Hex, signature: Hex) {
+    return this.#attestations(
+      "revokeOffchainSigned",
+      [attester, leaf, signature],
+      `iot.revokeOffchainSigned ${attester} ${leaf}`,
+    );
+  }
+
+  /** Whether the ledger holds this batch now (of this agent: its own, or a peer batch it relayed). */
+  async batchExists(batchId: Hex, kind: "own" | "peer"): Promise<boolean> {
+    const batch = await this.#o.chain.readContract({
+      address: this.#o.attestations,
+      abi: IotAttestations.abi,
+      functionName: kind === "own" ? "batch" : "peerBatch",
+      args: [batchId],
+    });
+    return batch.attester !== "0x0000000000000000000000000000000000000000";
+  }
+
+  /** The digest an attester (a device) signs to revoke `leaf` through any relay. */
+  revocationDigest(attester: Address, leaf: Hex): Promise<Hex> {
+    return this.#o.chain.readContract({
+      address: this.#o.attestations,
+      abi: IotAttestations.abi,
+      functionName: "revocationDigest",
+      args: [attester, leaf],
+    });
   }
 
   revokeOffchain(leaf: Hex) {

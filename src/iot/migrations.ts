@@ -85,4 +85,26 @@ export const iotMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Peer attestations (devices attesting each other, relayed by a gateway operator) and the anchoring timer. Projected:
+    // the relayers' peer batches. Kept: for a peer token, the relayer whose batch carries it and the device's
+    // signature of the payload id; for every token, when it was put in a batch (a batch assigned but not anchored
+    // after a crash is sent again by the timer).
+    id: "2001_iot_peer",
+    sql: `
+      CREATE TABLE iot_peer_batches (
+        batch_id TEXT PRIMARY KEY,
+        relayer TEXT NOT NULL,
+        root TEXT NOT NULL,
+        leaf_count BIGINT NOT NULL,
+        anchored_at BIGINT NOT NULL,
+        block_number BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      ALTER TABLE iot_tokens ADD COLUMN relayer TEXT;
+      ALTER TABLE iot_tokens ADD COLUMN peer_signature TEXT;
+      ALTER TABLE iot_tokens ADD COLUMN assigned_at TEXT;
+      CREATE INDEX iot_tokens_relayed ON iot_tokens (relayer, batch_id);
+    `,
+  },
 ];

@@ -60,3 +60,10 @@ export function canonicalJson(value: unknown): string {
 export function dataHashOf(claims: Record<string, unknown>): Hex {
   return keccak256(stringToHex(canonicalJson(claims)));
 }
+
+const PEER_ATTESTATION_TAG = keccak256(stringToHex("telco-ledger.iot.peer-attestation"));
+
+/** What a device signs (EIP-191) to make an attestation its own (IIotAttestations.peerAttestationDigest). */
+export function peerAttestationDigest(id: Hex): Hex {
+  return keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }], [PEER_ATTESTATION_TAG, id]));
+}

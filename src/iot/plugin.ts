@@ -2,6 +2,7 @@
 // deployment, the read model and its projection, the in-memory decision index (loaded from the read model, kept
 // current from committed events, reloaded after a rewind), the API, the CLI and sandbox seeding.
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { anchorSettings, startAnchorer } from "./anchorer.ts";
 import { registerIotCommands } from "./cli.ts";
 import { iotDifferences } from "./consistency.ts";
 import { IOT_ERRORS } from "./errors.ts";
@@ -39,7 +40,19 @@ async function buildIndex(context: AgentContext): Promise<AttestationIndex> {
   return index;
 }
 
-export async function createIotService(context: AgentContext): Promise<IotService> {
+/** Each agent's service, built once: the API and the anchoring timer share it (and its one-anchoring-at-a-time lock). */
+const serviceOfAgent = new WeakMap<AgentContext, Promise<IotService>>();
+
+export function createIotService(context: AgentContext): Promise<IotService> {
+  let service = serviceOfAgent.get(context);
+  if (!service) {
+    service = buildService(context);
+    serviceOfAgent.set(context, service);
+  }
+  return service;
+}
+
+async function buildService(context: AgentContext): Promise<IotService> {
   return new IotService({
     ledger: new IotLedger({
       chain: context.chain,
@@ -77,6 +90,10 @@ export const iotPlugin: DomainPlugin = {
       { registry: context.contractAddress(IOT_REGISTRY), attestations: context.contractAddress(IOT_ATTESTATIONS) },
       blockNumber,
     );
+  },
+  // The anchoring timer (docs/iot.md, "Anchoring"): configured per agent process by TELCO_IOT_ANCHOR_MAX_DELAY.
+  async start(context) {
+    return startAnchorer(await createIotService(context), anchorSettings(), context.logger.child({ domain: "iot" }));
   },
   registerCommands: registerIotCommands,
   seedSandbox: seedIotSandbox,

@@ -1,5 +1,6 @@
 // Projects IotRegistry and IotAttestations events into the public IoT read model: schemas, vetted attesters, devices,
-// on-chain attestations (their status fields), anchored batches and off-chain revocations. Idempotent: every insert
+// on-chain attestations (their status fields), anchored batches (attesters' own and relayers' peer batches) and
+// off-chain revocations. Idempotent: every insert
 // is keyed by the record's content-derived id and ignores a second application; updates set absolute values.
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
@@ -88,6 +89,21 @@ async function onAttestations(event: ChainEvent, tx: Queryable): Promise<void> {
         ],
       );
       return;
+    case "PeerBatchAnchored":
+      await tx.exec(
+        `INSERT INTO iot_peer_batches (batch_id, relayer, root, leaf_count, anchored_at, block_number, tx_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (batch_id) DO NOTHING`,
+        [
+          lower(a.batchId),
+          lower(a.relayer),
+          lower(a.root),
+          Number(a.count),
+          event.blockTimestamp,
+          event.blockNumber,
+          event.txHash,
+        ],
+      );
+      return;
     case "OffchainRevoked":
       await tx.exec(
         `INSERT INTO iot_offchain_revocations (attester, leaf, revoked_at) VALUES ($1, $2, $3)
@@ -100,7 +116,15 @@ async function onAttestations(event: ChainEvent, tx: Queryable): Promise<void> {
 
 export const iotProjection: Projection = {
   name: "iot",
-  tables: ["iot_schemas", "iot_attesters", "iot_devices", "iot_onchain", "iot_batches", "iot_offchain_revocations"],
+  tables: [
+    "iot_schemas",
+    "iot_attesters",
+    "iot_devices",
+    "iot_onchain",
+    "iot_batches",
+    "iot_offchain_revocations",
+    "iot_peer_batches",
+  ],
   async handle(event, tx) {
     if (event.source === IOT_REGISTRY) return onRegistry(event, tx);
     if (event.source === IOT_ATTESTATIONS) return onAttestations(event, tx);

@@ -43,6 +43,16 @@ export interface BatchRow {
   tx_hash: string;
 }
 
+export interface PeerBatchRow {
+  batch_id: string;
+  relayer: string;
+  root: string;
+  leaf_count: number;
+  anchored_at: number;
+  block_number: number;
+  tx_hash: string;
+}
+
 export interface OnchainRow {
   id: string;
   schema_id: string;
@@ -66,6 +76,7 @@ interface TokenRow {
   issued_at: number;
   leaf: string;
   batch_id: string | null;
+  relayer: string | null;
 }
 
 /** The attested claims of a stored token (its `claims` claim). */
@@ -108,13 +119,17 @@ export class IotReadModel {
     return this.#db.one<BatchRow>(`SELECT * FROM iot_batches WHERE batch_id = $1`, [batchId.toLowerCase()]);
   }
 
+  peerBatch(batchId: Hex): Promise<PeerBatchRow | undefined> {
+    return this.#db.one<PeerBatchRow>(`SELECT * FROM iot_peer_batches WHERE batch_id = $1`, [batchId.toLowerCase()]);
+  }
+
   onchain(id: Hex): Promise<OnchainRow | undefined> {
     return this.#db.one<OnchainRow>(`SELECT * FROM iot_onchain WHERE id = $1`, [id.toLowerCase()]);
   }
 
   /** Every projected record the consistency check compares with the contracts. */
   async consistencySource() {
-    const [attesters, devices, onchain, batches, revocations] = await Promise.all([
+    const [attesters, devices, onchain, batches, revocations, peerBatches] = await Promise.all([
       this.#db.query<AttesterRow>(`SELECT * FROM iot_attesters ORDER BY attester`),
       this.#db.query<DeviceRow>(`SELECT * FROM iot_devices ORDER BY device`),
       this.#db.query<OnchainRow>(`SELECT * FROM iot_onchain ORDER BY id`),
@@ -122,13 +137,14 @@ export class IotReadModel {
       this.#db.query<{ attester: string; leaf: string; revoked_at: number }>(
         `SELECT attester, leaf, revoked_at FROM iot_offchain_revocations ORDER BY attester, leaf`,
       ),
+      this.#db.query<PeerBatchRow>(`SELECT * FROM iot_peer_batches ORDER BY batch_id`),
     ]);
-    return { attesters, devices, onchain, batches, revocations };
+    return { attesters, devices, onchain, batches, revocations, peerBatches };
   }
 
   /** Every projected record and held token the decision index needs. */
   async indexSource(): Promise<IndexSource> {
-    const [schemas, attesters, devices, onchain, batches, revocations, tokens] = await Promise.all([
+    const [schemas, attesters, devices, onchain, batches, revocations, tokens, peerBatches] = await Promise.all([
       this.#db.query<SchemaRow>(`SELECT * FROM iot_schemas`),
       this.#db.query<AttesterRow>(`SELECT * FROM iot_attesters`),
       this.#db.query<{ device: string }>(`SELECT device FROM iot_devices`),
@@ -138,8 +154,10 @@ export class IotReadModel {
         `SELECT attester, leaf, revoked_at FROM iot_offchain_revocations`,
       ),
       this.#db.query<TokenRow>(
-        `SELECT id, form, jwt, schema_id, subject, attester, expires_at, issued_at, leaf, batch_id FROM iot_tokens`,
+        `SELECT id, form, jwt, schema_id, subject, attester, expires_at, issued_at, leaf, batch_id, relayer
+         FROM iot_tokens`,
       ),
+      this.#db.query<PeerBatchRow>(`SELECT * FROM iot_peer_batches`),
     ]);
     return {
       schemas: schemas.map((s) => ({
@@ -159,6 +177,7 @@ export class IotReadModel {
         blockTime: Number(o.block_time),
       })),
       batches: batches.map((b) => ({ batchId: b.batch_id as Hex, attester: b.attester as Address })),
+      peerBatches: peerBatches.map((b) => ({ batchId: b.batch_id as Hex, relayer: b.relayer as Address })),
       offchainRevocations: revocations.map((r) => ({
         attester: r.attester as Address,
         leaf: r.leaf as Hex,
@@ -181,5 +200,6 @@ export function heldToken(t: TokenRow): HeldToken {
     data: claimsOfJwt(t.jwt),
     leaf: t.leaf as Hex,
     batchId: (t.batch_id as Hex | null) ?? null,
+    relayer: (t.relayer as Address | null) ?? null,
   };
 }

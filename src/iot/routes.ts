@@ -27,16 +27,19 @@ import {
   IdParams,
   ImportBody,
   IssueBody,
+  PeerAttestationBody,
   PolicyBody,
   PolicyParams,
   PolicyQuery,
   PolicySchema,
   RegisterDeviceBody,
   RegisterSchemaBody,
+  RevocationDigestSchema,
   RevokedSchema,
   SchemaCreatedSchema,
   SchemaParams,
   SchemaSchema,
+  SignedRevocationBody,
   SimBindingSchema,
   SubjectPageQuery,
   SubjectParams,
@@ -249,7 +252,42 @@ export function iotApiModule(service: IotService, readModel: IotReadModel): ApiM
             jwt: request.body.jwt,
             ...(request.body.batchId ? { batchId: request.body.batchId as Hex } : {}),
             ...(request.body.proof ? { proof: request.body.proof as Hex[] } : {}),
+            ...(request.body.peerSignature ? { peerSignature: request.body.peerSignature as Hex } : {}),
           }),
+      );
+
+      app.post(
+        "/v1/iot/peer-attestations",
+        {
+          schema: {
+            summary:
+              "Accept a device's peer attestation (its token and its signature of the payload id) to relay it in this member's next peer batch",
+            tags,
+            operationId: "iotAcceptPeerAttestation",
+            body: PeerAttestationBody,
+            response: {
+              200: AttestationSchema,
+              ...writeErrors("IOT_TOKEN_INVALID", "IOT_ATTESTER_NOT_VETTED", "IOT_UNKNOWN_SCHEMA"),
+            },
+          },
+          config: { auth: "operator" },
+        },
+        async (request) => service.acceptPeer({ jwt: request.body.jwt, signature: request.body.signature as Hex }),
+      );
+
+      app.post(
+        "/v1/iot/peer-batches",
+        {
+          schema: {
+            summary: "Anchor the devices' peer attestations this member relays under one Merkle root",
+            tags,
+            operationId: "iotAnchorPeerBatch",
+            body: AnchorBody,
+            response: { 200: AnchoredSchema, ...writeErrors("IOT_NOTHING_TO_ANCHOR", "IOT_ATTESTER_NOT_VETTED") },
+          },
+          config: { auth: "operator" },
+        },
+        async (request) => service.anchor(request.body.max, "peer"),
       );
 
       app.get(
@@ -279,6 +317,37 @@ export function iotApiModule(service: IotService, readModel: IotReadModel): ApiM
           config: { auth: "operator" },
         },
         async (request) => service.revoke(request.params.id as Hex),
+      );
+
+      app.get(
+        "/v1/iot/attestations/:id/revocation-digest",
+        {
+          schema: {
+            summary: "What the attester of an off-chain attestation (a device) signs to have it revoked by any relay",
+            tags,
+            operationId: "iotRevocationDigest",
+            params: IdParams,
+            response: { 200: RevocationDigestSchema, ...readErrors("IOT_UNKNOWN_ATTESTATION") },
+          },
+        },
+        async (request) => service.revocationDigest(request.params.id as Hex),
+      );
+
+      app.post(
+        "/v1/iot/attestations/:id/revoke-signed",
+        {
+          schema: {
+            summary:
+              "Relay the attester's signed revocation of an off-chain attestation (a device revoking its peer attestation)",
+            tags,
+            operationId: "iotRevokeSigned",
+            params: IdParams,
+            body: SignedRevocationBody,
+            response: { 200: RevokedSchema, ...writeErrors("IOT_UNKNOWN_ATTESTATION", "IOT_NOT_ATTESTER") },
+          },
+          config: { auth: "operator" },
+        },
+        async (request) => service.revokeSigned(request.params.id as Hex, request.body.signature as Hex),
       );
 
       app.get(

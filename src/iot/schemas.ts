@@ -15,6 +15,10 @@ const SubjectSchema = Type.String({
 });
 const ClaimValueSchema = Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]);
 const NullableHex = Type.Union([Bytes32Schema, Type.Null()]);
+const SignatureSchema = Type.String({
+  pattern: "^0x[0-9a-fA-F]{130}$",
+  description: "A 65-byte secp256k1 signature (r, s, v), EIP-191",
+});
 
 export const IdParams = strictObject({ id: Bytes32Schema });
 export const SchemaParams = strictObject({ schemaId: Bytes32Schema });
@@ -100,6 +104,18 @@ export const ImportBody = strictObject({
   jwt: Type.String({ minLength: 10, maxLength: 16_384 }),
   batchId: Type.Optional(Bytes32Schema),
   proof: Type.Optional(Type.Array(Bytes32Schema, { maxItems: 64 })),
+  peerSignature: Type.Optional(SignatureSchema),
+});
+export const PeerAttestationBody = strictObject({
+  jwt: Type.String({ minLength: 10, maxLength: 16_384, description: "The device's signed token (ES256K-R eat+jwt)" }),
+  signature: SignatureSchema,
+});
+export const SignedRevocationBody = strictObject({ signature: SignatureSchema });
+export const RevocationDigestSchema = strictObject({
+  id: Bytes32Schema,
+  attester: AddressSchema,
+  leaf: Bytes32Schema,
+  digest: Bytes32Schema,
 });
 export const AttestationSchema = strictObject({
   id: Bytes32Schema,
@@ -118,6 +134,8 @@ export const AttestationSchema = strictObject({
   leaf: NullableHex,
   batchId: NullableHex,
   proof: Type.Union([Type.Array(Bytes32Schema, { maxItems: 64 }), Type.Null()]),
+  relayer: Type.Union([AddressSchema, Type.Null()]),
+  peerSignature: Type.Union([SignatureSchema, Type.Null()]),
 });
 export const RevokedSchema = strictObject({ id: Bytes32Schema, txHash: TxHashSchema });
 
@@ -127,6 +145,7 @@ export const AnchoredSchema = strictObject({
   root: Bytes32Schema,
   count: Type.Integer(),
   txHash: TxHashSchema,
+  kind: Type.Union([Type.Literal("own"), Type.Literal("peer")]),
 });
 export const BatchSchema = strictObject({
   batchId: Bytes32Schema,

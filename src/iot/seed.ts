@@ -24,6 +24,7 @@ export const SANDBOX_SCHEMAS: Record<string, { name: string; definition: string;
   "mno-north": [
     { name: "security-assessment", definition: "uint8 level,uint32 lifetimeDays", kinds: ["operator"] },
     { name: "malicious-activity", definition: "string kind,string evidence", kinds: ["operator", "third-party"] },
+    { name: "peer-reading", definition: "string quantity,string range", kinds: ["peer"] },
   ],
 };
 

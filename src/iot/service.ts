@@ -1,7 +1,7 @@
 // IoT domain logic: schemas, vetting, devices, attestations on chain or off (signed tokens, batched under Merkle roots
 // this agent anchors), imports of tokens other agents issued (checked against the ledger before they count),
 // revocation, and relying-party decisions from the in-memory index. No HTTP, no SQL.
-import { type Address, type Hex, isAddress, type LocalAccount, parseEventLogs } from "viem";
+import { type Address, type Hex, isAddress, type LocalAccount, parseEventLogs, recoverMessageAddress } from "viem";
 import { invalidField } from "../core/errors/index.ts";
 import { IotAttestations } from "../generated/contracts.ts";
 import { buildBatchTree, proofHolds } from "./batch.ts";
@@ -10,11 +10,11 @@ import { IotError } from "./errors.ts";
 import { compareVersions, documentSchemaOf, firmwareSchemaOf } from "./firmware.ts";
 import type { AttestationIndex, IndexedAttestation } from "./index.ts";
 import { ATTESTER_KINDS, type AttesterKindName, kindBits } from "./kinds.ts";
-import { batchIdOf, type IotLedger, modelIdOf, schemaIdOf } from "./ledger.ts";
-import { type AttestationPayload, deviceSubject, leafOfId } from "./payload.ts";
+import { batchIdOf, type IotLedger, modelIdOf, peerBatchIdOf, schemaIdOf } from "./ledger.ts";
+import { type AttestationPayload, deviceSubject, leafOfId, peerAttestationDigest } from "./payload.ts";
 import type { Decision, NotCountedReason, Policy } from "./policy.ts";
 import { heldToken, type IotReadModel } from "./readModel.ts";
-import type { IotRepository, TokenRecord } from "./repository.ts";
+import type { BatchKind, IotRepository, TokenRecord } from "./repository.ts";
 
 /** The most off-chain attestations one anchoring transaction covers: 1,000,000 attestations take 50 transactions. */
 export const MAX_BATCH = 20_000;
@@ -58,6 +58,17 @@ export interface AttestationView {
   leaf: Hex | null;
   batchId: Hex | null;
   proof: Hex[] | null;
+  /** A device's peer attestation: the gateway operator whose peer batch carries it, and the device's signature. */
+  relayer: Address | null;
+  peerSignature: Hex | null;
+}
+
+export interface AnchoredBatch {
+  batchId: Hex;
+  root: Hex;
+  count: number;
+  txHash: Hex;
+  kind: BatchKind;
 }
 
 /** A subject given as a device address (left-padded) or as 32 bytes (a model id). */
@@ -177,23 +188,176 @@ export class IotService {
     return this.attestation(signed.id);
   }
 
-  /** Anchors this agent's pending off-chain attestations (up to MAX_BATCH) under one Merkle root. */
-  async anchor(max = MAX_BATCH) {
-    const pending = await this.#o.repository.pending(this.#me, Math.min(max, MAX_BATCH));
-    if (pending.length === 0) throw new IotError("IOT_NOTHING_TO_ANCHOR", "no off-chain attestation is waiting");
-    const tree = buildBatchTree(pending.map((t) => t.id));
-    const batchId = batchIdOf(this.#me, tree.root);
-    // The proofs are stored before the transaction is sent: the batch id derives from the root, so a retry after a
-    // crash anchors the same root under the same id.
-    await this.#o.repository.assignBatch(batchId, tree.proofs);
-    const receipt = await this.#o.ledger.anchorBatch(tree.root, pending.length);
-    for (const t of pending) this.#o.index.addToken({ ...heldToken(tokenRow(t)), batchId });
-    await this.#o.sync();
-    const [anchored] = parseEventLogs({ abi: IotAttestations.abi, eventName: "BatchAnchored", logs: receipt.logs });
-    if (anchored && anchored.args.batchId.toLowerCase() !== batchId) {
-      throw new Error(`anchorBatch mined batch ${anchored.args.batchId}, not the computed ${batchId}`);
+  /**
+   * Anchors this agent's pending off-chain attestations (up to MAX_BATCH) under one Merkle root: its own (`own`), or
+   * the devices' peer attestations it relays (`peer`). One anchoring at a time per agent (the API and the timer).
+   */
+  anchor(max = MAX_BATCH, kind: BatchKind = "own"): Promise<AnchoredBatch> {
+    return this.#exclusive(async () => {
+      if (kind === "peer") this.#requireRelayer();
+      const pending = await this.#o.repository.pending(this.#me, Math.min(max, MAX_BATCH), kind);
+      if (pending.length === 0) {
+        throw new IotError("IOT_NOTHING_TO_ANCHOR", `no ${kind === "peer" ? "peer" : "off-chain"} attestation waits`);
+      }
+      const tree = buildBatchTree(pending.map((t) => t.id));
+      const batchId = this.#batchIdOf(kind, tree.root);
+      // The proofs are stored before the transaction is sent: the batch id derives from the root, so a retry after a
+      // crash anchors the same root under the same id (recoverStranded).
+      await this.#o.repository.assignBatch(batchId, tree.proofs);
+      return this.#sendBatch(kind, batchId, tree.root, pending);
+    });
+  }
+
+  /** When the longest-waiting unanchored token of this kind arrived (ISO time), undefined when none waits. */
+  oldestPending(kind: BatchKind): Promise<string | undefined> {
+    return this.#o.repository.oldestPending(this.#me, kind);
+  }
+
+  /** Whether this member may relay peer attestations (vetted as OEM, operator or third party). */
+  get mayRelay(): boolean {
+    const kind = this.#o.index.attesterKind(this.#me);
+    return kind !== 0 && kind !== ATTESTER_KINDS.peer;
+  }
+
+  /**
+   * Sends again the batches this agent assigned before `before` (ISO time) that the ledger does not hold: the agent
+   * stopped (or the send failed) between storing the proofs and the anchoring. The tree is rebuilt from the stored
+   * tokens in the order it was built, so the root and the batch id are the ones already handed out. Looks once after
+   * start and after a failed send, until no assigned batch is left unanchored (a recent one may still be mining).
+   */
+  recoverStranded(kind: BatchKind, before: string): Promise<AnchoredBatch[]> {
+    return this.#exclusive(async () => {
+      const sent: AnchoredBatch[] = [];
+      if (!this.#mayBeStranded.has(kind)) return sent;
+      await this.#o.sync();
+      const unanchored = await this.#o.repository.unanchoredBatches(this.#me, kind);
+      let waiting = 0;
+      for (const { batchId, assignedAt } of unanchored) {
+        if (await this.#o.ledger.batchExists(batchId, kind)) continue;
+        if (assignedAt >= before) {
+          waiting++;
+          continue;
+        }
+        const tokens = await this.#o.repository.tokensOfBatch(batchId);
+        const tree = buildBatchTree(tokens.map((t) => t.id));
+        if (this.#batchIdOf(kind, tree.root) !== batchId.toLowerCase()) {
+          throw new Error(`stranded batch ${batchId} does not rebuild to its root (its tokens changed)`);
+        }
+        sent.push(await this.#sendBatch(kind, batchId, tree.root, tokens));
+      }
+      if (waiting === 0) this.#mayBeStranded.delete(kind);
+      return sent;
+    });
+  }
+
+  /** Kinds of batch that may have been assigned and not anchored: both at start, and one whose send failed. */
+  readonly #mayBeStranded = new Set<BatchKind>(["own", "peer"]);
+
+  #batchIdOf(kind: BatchKind, root: Hex): Hex {
+    return kind === "own" ? batchIdOf(this.#me, root) : peerBatchIdOf(this.#me, root);
+  }
+
+  async #sendBatch(kind: BatchKind, batchId: Hex, root: Hex, tokens: TokenRecord[]): Promise<AnchoredBatch> {
+    let receipt: Awaited<ReturnType<IotLedger["anchorBatch"]>>;
+    try {
+      receipt =
+        kind === "own"
+          ? await this.#o.ledger.anchorBatch(root, tokens.length)
+          : await this.#o.ledger.anchorPeerBatch(root, tokens.length);
+    } catch (error) {
+      this.#mayBeStranded.add(kind);
+      throw error;
     }
-    return { batchId, root: tree.root, count: pending.length, txHash: receipt.transactionHash };
+    for (const t of tokens) this.#o.index.addToken({ ...heldToken(tokenRow(t)), batchId });
+    await this.#o.sync();
+    const eventName = kind === "own" ? "BatchAnchored" : "PeerBatchAnchored";
+    const [anchored] = parseEventLogs({ abi: IotAttestations.abi, eventName, logs: receipt.logs });
+    if (anchored && anchored.args.batchId.toLowerCase() !== batchId) {
+      throw new Error(`${eventName} mined batch ${anchored.args.batchId}, not the computed ${batchId}`);
+    }
+    return { batchId, root, count: tokens.length, txHash: receipt.transactionHash, kind };
+  }
+
+  #anchoring: Promise<unknown> = Promise.resolve();
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#anchoring.then(work, work);
+    this.#anchoring = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Accepts a device's peer attestation as its relayer (a gateway operator): the token must be signed by the owner of
+   * the device's DID, the device registered (a peer attester), the schema accept peers, and `signature` be the
+   * device's EIP-191 signature of peerAttestationDigest(id), which the contract checks for every leaf of a peer
+   * batch. Held as PENDING_ANCHOR until this agent anchors its next peer batch.
+   */
+  async acceptPeer(input: { jwt: string; signature: Hex }): Promise<AttestationView> {
+    this.#requireRelayer();
+    const signed = await this.#verifyToken(input.jwt);
+    const device = signed.payload.attester.toLowerCase() as Address;
+    if (this.#o.index.attesterKind(device) !== ATTESTER_KINDS.peer) {
+      throw new IotError("IOT_ATTESTER_NOT_VETTED", `attester ${device} is not a registered device`, {
+        field: "body.jwt",
+        details: { attester: device, needed: "peer" },
+      });
+    }
+    const schema = this.#o.index.schema(signed.payload.schemaId);
+    if (!schema)
+      throw new IotError("IOT_UNKNOWN_SCHEMA", `no schema ${signed.payload.schemaId}`, { field: "body.jwt" });
+    if ((schema.attesterKinds & ATTESTER_KINDS.peer) === 0) {
+      throw new IotError("IOT_ATTESTER_NOT_VETTED", `schema ${signed.payload.schemaId} does not accept peers`, {
+        field: "body.jwt",
+        details: { attester: device, acceptedKinds: schema.attesterKinds },
+      });
+    }
+    if (signed.payload.expiresAt !== 0 && signed.payload.expiresAt <= this.#now()) {
+      throw new IotError("IOT_TOKEN_INVALID", "the attestation has expired", {
+        field: "body.jwt",
+        details: { reason: "EXPIRED" },
+      });
+    }
+    await this.#requirePeerSignature(signed.id, device, input.signature);
+    const record = this.#record(signed.jwt, signed.id, signed.payload, "offchain", signed.claims.iat, null, null, {
+      relayer: this.#me,
+      peerSignature: input.signature,
+    });
+    await this.#o.repository.putToken(record);
+    return this.attestation(signed.id);
+  }
+
+  async #requirePeerSignature(id: Hex, device: Address, signature: Hex): Promise<void> {
+    const signer = await recoverMessageAddress({ message: { raw: peerAttestationDigest(id) }, signature }).catch(
+      () => undefined,
+    );
+    const owner = await this.#o.ledger.didOwner(device);
+    if (signer?.toLowerCase() !== owner.toLowerCase()) {
+      throw new IotError("IOT_TOKEN_INVALID", `the peer signature is not by the owner of ${device}'s DID`, {
+        field: "body.signature",
+        details: { reason: "BAD_PEER_SIGNATURE" },
+      });
+    }
+  }
+
+  #requireRelayer(): void {
+    if (!this.mayRelay) {
+      throw new IotError(
+        "IOT_ATTESTER_NOT_VETTED",
+        `this member (${this.#me}) is not vetted to relay peer attestations`,
+        {
+          details: { attester: this.#me, needed: "oem, operator or third-party" },
+        },
+      );
+    }
+  }
+
+  async #verifyToken(jwt: string) {
+    try {
+      return await verifyAttestation(jwt, (attester) => this.#o.ledger.didOwner(attester));
+    } catch (error) {
+      if (!(error instanceof EatError)) throw error;
+      throw new IotError("IOT_TOKEN_INVALID", error.message, { field: "body.jwt", details: { reason: error.reason } });
+    }
   }
 
   /**
@@ -201,15 +365,15 @@ export class IotService {
    * DID and its jti be its payload's id; an off-chain one needs a proof binding exactly that payload to an anchored
    * batch of that attester (IOT_PROOF_MISMATCH otherwise), an on-chain one an attestation with its id on the ledger.
    */
-  async importToken(input: { jwt: string; batchId?: Hex; proof?: Hex[] }): Promise<AttestationView> {
-    let signed: Awaited<ReturnType<typeof verifyAttestation>>;
-    try {
-      signed = await verifyAttestation(input.jwt, (attester) => this.#o.ledger.didOwner(attester));
-    } catch (error) {
-      if (!(error instanceof EatError)) throw error;
-      throw new IotError("IOT_TOKEN_INVALID", error.message, { field: "body.jwt", details: { reason: error.reason } });
-    }
+  async importToken(input: {
+    jwt: string;
+    batchId?: Hex;
+    proof?: Hex[];
+    peerSignature?: Hex;
+  }): Promise<AttestationView> {
+    const signed = await this.#verifyToken(input.jwt);
     const leaf = leafOfId(signed.id);
+    if (input.peerSignature) return this.#importPeer(signed, input.batchId, input.proof ?? [], input.peerSignature);
     if (input.batchId) {
       // The attester's agent answered once its own node mined the batch; this agent may not have indexed it yet.
       const batch =
@@ -244,6 +408,41 @@ export class IotService {
     return this.attestation(signed.id);
   }
 
+  /** A device's peer attestation relayed by another agent: its signature, and its proof under that peer batch. */
+  async #importPeer(
+    signed: Awaited<ReturnType<typeof verifyAttestation>>,
+    batchId: Hex | undefined,
+    proof: Hex[],
+    peerSignature: Hex,
+  ): Promise<AttestationView> {
+    if (!batchId) throw invalidField("body.batchId", "a peer attestation is imported with its peer batch");
+    const batch =
+      (await this.#o.readModel.peerBatch(batchId)) ??
+      (await this.#o.sync().then(() => this.#o.readModel.peerBatch(batchId)));
+    if (!batch) throw new IotError("IOT_UNKNOWN_BATCH", `no peer batch ${batchId}`, { field: "body.batchId" });
+    const leaf = leafOfId(signed.id);
+    if (!proofHolds(batch.root as Hex, leaf, proof)) {
+      throw new IotError("IOT_PROOF_MISMATCH", "the proof does not bind this payload to the peer batch's root", {
+        field: "body.proof",
+        details: { batchId, leaf, reason: "PROOF_MISMATCH" },
+      });
+    }
+    await this.#requirePeerSignature(signed.id, signed.payload.attester, peerSignature);
+    const record = this.#record(
+      signed.jwt,
+      signed.id,
+      signed.payload,
+      "offchain",
+      signed.claims.iat,
+      batchId.toLowerCase() as Hex,
+      proof,
+      { relayer: batch.relayer as Address, peerSignature },
+    );
+    await this.#o.repository.putToken(record);
+    this.#o.index.addToken(heldToken(tokenRow(record)));
+    return this.attestation(signed.id);
+  }
+
   async revoke(id: Hex) {
     const token = await this.#o.repository.token(id);
     const entry = this.#o.index.get(id);
@@ -255,6 +454,43 @@ export class IotService {
     const form = token?.form ?? entry?.form;
     const receipt =
       form === "onchain" ? await this.#o.ledger.revoke(id) : await this.#o.ledger.revokeOffchain(leafOfId(id));
+    await this.#o.sync();
+    return { id: id.toLowerCase(), txHash: receipt.transactionHash };
+  }
+
+  /** What the attester of an off-chain attestation (a device) signs to have it revoked by any relay. */
+  async revocationDigest(id: Hex) {
+    const entry = this.#o.index.get(id);
+    const token = await this.#o.repository.token(id);
+    const attester = (token?.attester ?? entry?.attester)?.toLowerCase() as Address | undefined;
+    if (!attester || (token?.form ?? entry?.form) !== "offchain") {
+      throw new IotError("IOT_UNKNOWN_ATTESTATION", `no off-chain attestation ${id}`, { field: "params.id" });
+    }
+    const leaf = leafOfId(id);
+    return {
+      id: id.toLowerCase() as Hex,
+      attester,
+      leaf,
+      digest: await this.#o.ledger.revocationDigest(attester, leaf),
+    };
+  }
+
+  /**
+   * Relays the attester's signed revocation of an off-chain attestation (a device revoking its peer attestation): the
+   * same revocation by leaf as the attester's own, checked by the contract; refused here first when the signature is
+   * not by the owner of the attester's DID.
+   */
+  async revokeSigned(id: Hex, signature: Hex) {
+    const { attester, leaf, digest } = await this.revocationDigest(id);
+    const signer = await recoverMessageAddress({ message: { raw: digest }, signature }).catch(() => undefined);
+    const owner = await this.#o.ledger.didOwner(attester);
+    if (signer?.toLowerCase() !== owner.toLowerCase()) {
+      throw new IotError("IOT_NOT_ATTESTER", `the revocation is not signed by the owner of ${attester}'s DID`, {
+        field: "body.signature",
+        details: { attester, signer: signer?.toLowerCase() ?? null },
+      });
+    }
+    const receipt = await this.#o.ledger.revokeOffchainSigned(attester, leaf, signature);
     await this.#o.sync();
     return { id: id.toLowerCase(), txHash: receipt.transactionHash };
   }
@@ -396,6 +632,7 @@ export class IotService {
     issuedAt: number,
     batchId: Hex | null | undefined,
     proof: Hex[] | null,
+    peer?: { relayer: Address; peerSignature: Hex },
   ): TokenRecord {
     return {
       id,
@@ -410,6 +647,8 @@ export class IotService {
       leaf: leafOfId(id),
       batchId: batchId ?? null,
       proof,
+      relayer: (peer?.relayer.toLowerCase() as Address | undefined) ?? null,
+      peerSignature: peer?.peerSignature ?? null,
     };
   }
 }
@@ -426,6 +665,7 @@ function tokenRow(t: TokenRecord) {
     issued_at: t.issuedAt,
     leaf: t.leaf,
     batch_id: t.batchId,
+    relayer: t.relayer,
   };
 }
 
@@ -451,5 +691,7 @@ function view(
     leaf: entry?.leaf && entry.leaf !== "0x" ? entry.leaf : (token?.leaf ?? null),
     batchId: token?.batchId ?? entry?.batchId ?? null,
     proof: token?.proof ?? null,
+    relayer: token?.relayer ?? null,
+    peerSignature: token?.peerSignature ?? null,
   };
 }

@@ -59,6 +59,7 @@ function freshIndex(): AttestationIndex {
     onchain: [],
     batches: [],
     offchainRevocations: [],
+    peerBatches: [],
     tokens: [],
   });
   return index;
@@ -108,6 +109,7 @@ describe("IoT decision index", () => {
       data: { verifiedBoot: false },
       leaf: keccak256(id("boot")),
       batchId: null,
+      relayer: null,
     });
     assert.deepEqual(criterion(index, "boot").notCounted, [{ id: id("boot"), reason: "DATA_MISMATCH" }]);
     index.apply(attested("old malice", schema.malice, operator, NOW - 100 * DAY));
@@ -149,6 +151,7 @@ describe("IoT decision index", () => {
       data: {},
       leaf: keccak256(id("peer off")),
       batchId: id("batch"),
+      relayer: null,
     };
     index.addToken(token);
     assert.equal(index.size, 0, "not anchored yet");
@@ -160,5 +163,38 @@ describe("IoT decision index", () => {
     other.apply(event("BatchAnchored", { batchId: id("batch"), attester: peers[1], root: id("r"), count: 1 }));
     other.addToken(token);
     assert.equal(other.size, 0, "a batch of another attester does not vouch for the token");
+  });
+
+  it("indexes a device's peer token only under its relayer's peer batch", () => {
+    const relayer = "0x00000000000000000000000000000000000000ee" as Address;
+    const token = {
+      id: id("peer relayed"),
+      form: "offchain" as const,
+      schemaId: schema.peer,
+      subject,
+      attester: peers[0] as Address,
+      expiresAt: 0,
+      issuedAt: NOW - DAY,
+      data: {},
+      leaf: keccak256(id("peer relayed")),
+      batchId: id("peer batch"),
+      relayer,
+    };
+    const ownBatch = freshIndex();
+    ownBatch.apply(event("BatchAnchored", { batchId: id("peer batch"), attester: peers[0], root: id("r"), count: 1 }));
+    ownBatch.addToken(token);
+    assert.equal(ownBatch.size, 0, "an attester's own batch does not carry a relayed peer token");
+    const otherRelayer = freshIndex();
+    otherRelayer.addToken(token);
+    otherRelayer.apply(
+      event("PeerBatchAnchored", { batchId: id("peer batch"), relayer: peers[1], root: id("r"), count: 1 }),
+    );
+    assert.equal(otherRelayer.size, 0, "another relayer's peer batch does not vouch for it");
+    const index = freshIndex();
+    index.addToken(token);
+    assert.equal(index.size, 0, "waits for its peer batch");
+    index.apply(event("PeerBatchAnchored", { batchId: id("peer batch"), relayer, root: id("r"), count: 1 }));
+    assert.equal(index.size, 1);
+    assert.deepEqual(criterion(index, "two peers").counted, [token.id]);
   });
 });

@@ -1,8 +1,10 @@
 // IoT trust attestations through the member agents' APIs on a real devnet: vetting by the trust authority, schemas,
 // a device registered with its own key, attestations on chain and off (signed tokens anchored in a batch), a relying
 // party importing them and deciding under a versioned policy; and the negative cases, each refused or reported with
-// a named reason: an unvetted attester, a proof replayed for another payload, a revoked and an expired attestation.
+// a named reason: an unvetted attester, a proof replayed for another payload, a revoked and an expired attestation, a
+// firmware image whose hash is not in the OEM's log.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -265,5 +267,28 @@ describe("IoT: attestations and relying-party decisions through the agents", () 
       const a = await ok<Attestation>(oem, "GET", `/v1/iot/attestations/${short.id}`);
       assert.equal(a.status, "EXPIRED");
     }, 10_000);
+  });
+
+  it("refuses a firmware image whose hash is not in the OEM's log, and one whose release is not anchored yet", async () => {
+    await registerSchema(oem, "firmware-release", "string version,bytes32 sha256,bytes signature", ["oem"]);
+    const sha = (text: string) => `0x${createHash("sha256").update(text).digest("hex")}`;
+    const release = {
+      make: "Acme",
+      model: "SmartLock 2",
+      version: "1.1.0",
+      sha256: sha("image 1.1.0"),
+      signature: "0x5167",
+    };
+    await ok(oem, "POST", "/v1/iot/firmware", release);
+    const pendingCheck = { device: lock.address, sha256: release.sha256 };
+    const pending = await refused(oem, "POST", "/v1/iot/firmware/check", pendingCheck, 422, "IOT_FIRMWARE_NOT_IN_LOG");
+    assert.equal((pending.facts as Json).sha256, release.sha256, "not in the log until its batch is anchored");
+    await ok(oem, "POST", "/v1/iot/batches", {});
+    const inLog = await ok<Attestation & { data: Json }>(oem, "POST", "/v1/iot/firmware/check", pendingCheck);
+    assert.equal(inLog.data.version, "1.1.0");
+    assert.ok(inLog.batchId && inLog.proof, "the release carries its batch and inclusion proof");
+    const tampered = { device: lock.address, sha256: sha("tampered image") };
+    const error = await refused(oem, "POST", "/v1/iot/firmware/check", tampered, 422, "IOT_FIRMWARE_NOT_IN_LOG");
+    assert.equal((error.facts as Json).oem, account(oem).toLowerCase());
   });
 });

@@ -1,0 +1,79 @@
+// Runs the sandbox walkthroughs of docs/iot.md under one heading, exactly as written, against a small consortium of
+// the five sandbox members they use (seeded by the IoT sandbox seed), through the CLI's device and gateway simulator.
+// The full sandbox runs them too (test/docs/walkthroughs.test.ts); these tests need no sandbox start. One test file
+// per heading, so each stays within the per-file time limit on a loaded machine.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { seedIotSandbox } from "../../src/iot/seed.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { outputsByStep, scriptOf, walkthroughsIn } from "../docs/walkthroughBlocks.ts";
+
+const root = new URL("../..", import.meta.url).pathname;
+const MEMBERS = [
+  { name: "trust-authority", roles: ["TRUST_AUTHORITY"] },
+  { name: "acme-brand", roles: ["ENTERPRISE"] },
+  { name: "kyc-vetter", roles: ["KYC_VETTER"] },
+  { name: "mno-north", roles: ["MOBILE_OPERATOR"] },
+  { name: "mno-south", roles: ["MOBILE_OPERATOR"] },
+];
+
+function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["-c", script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+export function describeIotWalkthroughs(heading: string): void {
+  describe(`docs/iot.md walkthroughs under "${heading}" against the five members they use`, () => {
+    let consortium: TestConsortium;
+    const dataDir = mkdtempSync(join(tmpdir(), "iot-walkthrough-"));
+
+    before(async () => {
+      consortium = await startTestConsortium(MEMBERS);
+      const agents = MEMBERS.map((m) => {
+        const agent = consortium.agents[m.name] as TestAgent;
+        return { ...m, url: agent.url, apiKey: agent.adminKey, memberAccount: agent.agent.config.memberAccount };
+      });
+      await seedIotSandbox(agents, () => {});
+      writeFileSync(
+        join(dataDir, "sandbox.json"),
+        JSON.stringify({ agents: agents.map((a) => ({ name: a.name, url: a.url, apiKey: a.apiKey })) }),
+      );
+    });
+    after(async () => {
+      await consortium?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    const walkthroughs = walkthroughsIn(root, "docs/iot.md").filter((w) => w.heading === heading);
+    it("finds the walkthroughs", () => assert.ok(walkthroughs.length > 0, `no walkthrough under "${heading}"`));
+    for (const walkthrough of walkthroughs) {
+      it(`${walkthrough.heading} (line ${walkthrough.line})`, async () => {
+        const env = { ...process.env, TELCO_LEDGER_DATA: dataDir, NO_COLOR: "1" };
+        const result = await bash(scriptOf(walkthrough), env);
+        const { outputs, reached } = outputsByStep(result.stdout, walkthrough.steps.length);
+        const failed = walkthrough.steps[reached];
+        assert.equal(result.code, 0, `step at line ${failed?.line} failed: ${failed?.command}\n${result.stderr}`);
+        walkthrough.steps.forEach((step, i) => {
+          for (const text of step.expect)
+            assert.ok(outputs[i]?.includes(text), `line ${step.line}: expected "${text}" in\n${outputs[i]}`);
+          for (const text of step.expectNot)
+            assert.ok(!outputs[i]?.includes(text), `line ${step.line}: "${text}" must not appear`);
+        });
+      });
+    }
+  });
+}
