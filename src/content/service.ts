@@ -18,7 +18,9 @@ import { ContentLicences, ContentRegistry, ContentRoyalties, SettlementToken } f
 import { ContentError } from "./errors.ts";
 import type { CheckResult, LicenceIndex } from "./licenceIndex.ts";
 import type { ContentReadModel } from "./readModel.ts";
+import type { ReconciliationReport } from "./reconciliation.ts";
 import type { DeliveryRecord, DeliveryRepository } from "./repository.ts";
+import type { ContentRewards } from "./rewards.ts";
 import { periodOf, type Right, rightsToBits, type Territory, territoriesToBits } from "./terms.ts";
 
 export interface ContentAddresses {
@@ -63,6 +65,10 @@ export class ContentService {
   readonly readModel: ContentReadModel;
   readonly deliveries: DeliveryRepository;
   readonly index: LicenceIndex;
+  /** Promoter fees, credit reward batches and claims across works (rewards.ts). */
+  readonly rewards: ContentRewards;
+  /** The period's reconciliation report of this member (reconciliation.ts). */
+  readonly reconcile: (period: number) => Promise<ReconciliationReport>;
 
   constructor(options: {
     outbox: Outbox;
@@ -73,6 +79,8 @@ export class ContentService {
     readModel: ContentReadModel;
     deliveries: DeliveryRepository;
     index: LicenceIndex;
+    rewards: ContentRewards;
+    reconcile(period: number): Promise<ReconciliationReport>;
   }) {
     this.#outbox = options.outbox;
     this.#chain = options.chain;
@@ -82,6 +90,8 @@ export class ContentService {
     this.readModel = options.readModel;
     this.deliveries = options.deliveries;
     this.index = options.index;
+    this.rewards = options.rewards;
+    this.reconcile = options.reconcile;
   }
 
   async register(input: { fingerprint: Hex; royaltyBps: number; metadataHash: Hex }) {
