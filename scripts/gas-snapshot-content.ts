@@ -8,6 +8,7 @@ import {
   ContentLicences,
   ContentRegistry,
   ContentRoyalties,
+  ContentTickets,
   ReferenceErc721,
   SettlementToken,
 } from "../src/generated/contracts.ts";
@@ -100,6 +101,17 @@ export async function measureContent(chain: GasRecorder): Promise<void> {
   });
   await measureSplits(chain, { works, licences, royalties }, parties, licenceIds.root, film);
   await measureCredits(chain, consortium, operator);
+  const tickets = await chain.deploy(
+    creator,
+    { abi: ContentTickets.abi, bytecode: ContentTickets.bytecode, args: [consortium] },
+    "ContentTickets.deploy",
+  );
+  await chain.measure("ContentTickets.registerClass", creator, {
+    address: tickets,
+    abi: ContentTickets.abi,
+    functionName: "registerClass",
+    args: [fingerprint("concert tickets"), 5_000n, 1_000, keccak256(stringToHex("concert metadata"))],
+  });
 }
 
 /** Reward batches of 10 and 100 accounts (an operator issuing credits) and one holder redeeming. */
@@ -380,6 +392,8 @@ export function contentGasTable(figures: { gas(operation: string): number }): st
     ["ContentRoyalties.claimMany/x3", "claimMany (one recipient's part of 3 works' splits, one transfer)"],
     ["ContentCredits.deploy", "ContentCredits deployment"],
     ["ContentCredits.redeem", "redeem (a holder spends credits)"],
+    ["ContentTickets.deploy", "ContentTickets deployment"],
+    ["ContentTickets.registerClass", "registerClass (5,000 ERC-1155 tickets of one event, to the creator)"],
   ];
   for (const [operation, label] of rows) lines.push(`| ${label} | ${gasText(g(operation))} |`);
 

@@ -250,6 +250,28 @@ function registerRewardCommands(content: Command): void {
       printResult(await callAgent(targetOf(o), "GET", `/v1/content/credits/${account}`), o, json);
     },
   );
+  const tickets = content.command("tickets").description("event tickets and editions as ERC-1155 units");
+  withClientOptions(tickets.command("register").description("register a class of tickets (this member must hold CSP)"))
+    .requiredOption("--fingerprint <bytes32>", "hash of the event's or edition's defining data")
+    .requiredOption("--metadata-hash <bytes32>", "hash of the class's off-chain metadata")
+    .requiredOption("--supply <n>", "units minted to this member")
+    .option("--royalty-bps <n>", "resale royalty signalled by ERC-2981, basis points", (v) => Number(v), 500)
+    .action(
+      async (o: ClientOptions & { fingerprint: string; metadataHash: string; supply: string; royaltyBps: number }) => {
+        const body = {
+          fingerprint: o.fingerprint,
+          metadataHash: o.metadataHash,
+          supply: o.supply,
+          royaltyBps: o.royaltyBps,
+        };
+        printResult(await callAgent(targetOf(o), "POST", "/v1/content/tickets", body), o, (r: Row) => `class ${r.id}`);
+      },
+    );
+  withClientOptions(
+    tickets.command("show <id> <account>").description("a class's supply and an account's units"),
+  ).action(async (id: string, account: string, o: ClientOptions) => {
+    printResult(await callAgent(targetOf(o), "GET", `/v1/content/tickets/${id}/holders/${account}`), o, json);
+  });
   withClientOptions(content.command("reconcile").description("this member's reconciliation report of a period"))
     .requiredOption("--period <yyyymm>", "the period", (v) => Number(v))
     .action(async (o: ClientOptions & { period: number }) => {

@@ -2,7 +2,13 @@
 // licences and sub-licences, delivery-metered royalties paid in the settlement token through pull-based splits,
 // promoter fees, and consumer credits issued in reward batches.
 import type { DomainPlugin } from "../agent/domain.ts";
-import { ContentCredits, ContentLicences, ContentRegistry, ContentRoyalties } from "../generated/contracts.ts";
+import {
+  ContentCredits,
+  ContentLicences,
+  ContentRegistry,
+  ContentRoyalties,
+  ContentTickets,
+} from "../generated/contracts.ts";
 import { registerContentCommands } from "./cli.ts";
 import { contentDifferences } from "./consistency.ts";
 import { CONTENT_ERRORS } from "./errors.ts";
@@ -12,6 +18,7 @@ import {
   CONTENT_LICENCES,
   CONTENT_REGISTRY,
   CONTENT_ROYALTIES,
+  CONTENT_TICKETS,
   contentProjection,
   SETTLEMENT_TOKEN,
 } from "./projection.ts";
@@ -36,6 +43,7 @@ export const contentPlugin: DomainPlugin = {
     [CONTENT_LICENCES]: ContentLicences,
     [CONTENT_ROYALTIES]: ContentRoyalties,
     [CONTENT_CREDITS]: ContentCredits,
+    [CONTENT_TICKETS]: ContentTickets,
   },
   deployment: [
     { name: CONTENT_REGISTRY, artifact: ContentRegistry, args: (d) => [required(d, "ConsortiumRegistry")] },
@@ -50,6 +58,7 @@ export const contentPlugin: DomainPlugin = {
       args: (d) => [required(d, CONTENT_REGISTRY), required(d, CONTENT_LICENCES), required(d, SETTLEMENT_TOKEN)],
     },
     { name: CONTENT_CREDITS, artifact: ContentCredits, args: (d) => [required(d, "ConsortiumRegistry")] },
+    { name: CONTENT_TICKETS, artifact: ContentTickets, args: (d) => [required(d, "ConsortiumRegistry")] },
   ],
   migrations: contentMigrations,
   projections: [contentProjection],

@@ -10,6 +10,8 @@ export const CONTENT_REGISTRY = "ContentRegistry";
 export const CONTENT_LICENCES = "ContentLicences";
 export const CONTENT_ROYALTIES = "ContentRoyalties";
 export const CONTENT_CREDITS = "ContentCredits";
+/** Event tickets and editions as ERC-1155 classes (not projected: the API answers from the receipt and the contract). */
+export const CONTENT_TICKETS = "ContentTickets";
 /** ContentCredits.RewardKind, in the enum's order. */
 export const REWARD_KINDS = ["view", "attention", "survey", "promotion", "bonus"] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];

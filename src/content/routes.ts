@@ -50,6 +50,9 @@ import {
   SplitSchema,
   splitRecipientView,
   splitView,
+  TicketBalanceSchema,
+  TicketClassBody,
+  TicketIdParams,
   TipBody,
   TokenIdParams,
   TokenIdSchema,
@@ -112,6 +115,35 @@ function registerWorkRoutes(app: ApiApp, service: ContentService): void {
       },
     },
     async (request, reply) => reply.code(201).send(await service.registerBatch(request.body as never)),
+  );
+
+  app.post(
+    "/v1/content/tickets",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Register a class of identical tickets or editions as ERC-1155 units (this member must hold CSP)",
+        tags,
+        operationId: "registerContentTicketClass",
+        body: TicketClassBody,
+        response: { 201: strictObject({ id: TokenIdSchema, txHash: TxHashSchema }), ...writeErrors() },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.registerTicketClass(request.body as never)),
+  );
+
+  app.get(
+    "/v1/content/tickets/:id/holders/:account",
+    {
+      schema: {
+        summary: "A ticket class's supply and an account's units of it (ERC-1155 balanceOf)",
+        tags,
+        operationId: "getContentTicketBalance",
+        params: TicketIdParams,
+        response: { 200: TicketBalanceSchema, ...readErrors() },
+      },
+    },
+    async (request) => service.ticketBalance(request.params.id, request.params.account as Hex),
   );
 
   app.get(

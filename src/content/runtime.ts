@@ -8,6 +8,7 @@ import {
   CONTENT_LICENCES,
   CONTENT_REGISTRY,
   CONTENT_ROYALTIES,
+  CONTENT_TICKETS,
   SETTLEMENT_TOKEN,
 } from "./projection.ts";
 import { ContentReadModel } from "./readModel.ts";
@@ -84,6 +85,7 @@ async function build(context: AgentContext): Promise<ContentService> {
       licences: context.contractAddress(CONTENT_LICENCES),
       royalties: context.contractAddress(CONTENT_ROYALTIES),
       settlementToken: context.contractAddress(SETTLEMENT_TOKEN),
+      tickets: context.contractAddress(CONTENT_TICKETS),
     },
     sync,
     readModel,

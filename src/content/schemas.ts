@@ -313,3 +313,17 @@ export const ReconciliationSchema = strictObject({
   mismatches: Type.Array(Type.String(), { maxItems: 200_000 }),
   balanced: Type.Boolean(),
 });
+
+export const TicketClassBody = strictObject({
+  fingerprint: Bytes32Schema,
+  supply: Type.String({ pattern: "^[1-9][0-9]{0,17}$", description: "Units (tickets, editions), at least 1" }),
+  royaltyBps: Type.Integer({ minimum: 0, maximum: 10_000, description: "Resale royalty signalled by ERC-2981" }),
+  metadataHash: Bytes32Schema,
+});
+export const TicketIdParams = strictObject({ id: TokenIdSchema, account: AddressSchema });
+export const TicketBalanceSchema = strictObject({
+  id: TokenIdSchema,
+  account: AddressSchema,
+  supply: AmountSchema,
+  balance: AmountSchema,
+});

@@ -107,6 +107,25 @@ describe("content: register, license, deliver, pay and claim", () => {
     await refused("creator", "POST", "/v1/content/works", again, 422, /FingerprintRegistered/);
   });
 
+  it("registers an event's tickets as ERC-1155 units, only by a vetted creator", async () => {
+    const concert = {
+      fingerprint: keccak256(stringToHex("concert")),
+      supply: "500",
+      royaltyBps: 1000,
+      metadataHash: META,
+    };
+    await refused("outsider", "POST", "/v1/content/tickets", concert, 422, /NotVettedIssuer/);
+    const { id } = await ok<{ id: string }>("creator", "POST", "/v1/content/tickets", concert, 201);
+    assert.equal(BigInt(id) >> 96n, BigInt(account("creator")), "the id starts with the registrant");
+    const held = await ok<{ supply: string; balance: string }>(
+      "aggregator",
+      "GET",
+      `/v1/content/tickets/${id}/holders/${account("creator")}`,
+    );
+    assert.deepEqual([held.supply, held.balance], ["500", "500"]);
+    await refused("creator", "POST", "/v1/content/tickets", concert, 422, /TicketClassTaken/);
+  });
+
   it("sells 30% of the film to the aggregator", async () => {
     await ok("creator", "POST", `/v1/content/works/${film}/shares`, { to: account("aggregator"), bps: 3000 });
     const work = await ok<{ holderBps: number; shares: Array<{ holder: string; bps: number }> }>(
