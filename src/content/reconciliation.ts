@@ -8,7 +8,7 @@ import type { ChainClient } from "../core/chain/client.ts";
 import { SettlementToken } from "../generated/contracts.ts";
 import type { ContentReadModel } from "./readModel.ts";
 import type { DeliveryRepository } from "./repository.ts";
-import type { RewardRecordRepository } from "./rewardRecords.ts";
+import type { RewardRecordRepository } from "./repositoryRewards.ts";
 
 export interface ReconciliationSources {
   readModel: ContentReadModel;

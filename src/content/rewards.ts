@@ -20,7 +20,7 @@ import { ContentError } from "./errors.ts";
 import { REWARD_KINDS, type RewardKind } from "./projection.ts";
 import type { ContentReadModel } from "./readModel.ts";
 import type { DeliveryRepository } from "./repository.ts";
-import type { RewardRecord, RewardRecordRepository } from "./rewardRecords.ts";
+import type { RewardRecord, RewardRecordRepository } from "./repositoryRewards.ts";
 
 /**
  * Credits per unit of each kind: a view, a minute of attention, a survey answer, a delivery attributed to a

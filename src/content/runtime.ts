@@ -14,7 +14,7 @@ import {
 import { ContentReadModel } from "./readModel.ts";
 import { reconciliationReport } from "./reconciliation.ts";
 import { DeliveryRepository } from "./repository.ts";
-import { RewardRecordRepository } from "./rewardRecords.ts";
+import { RewardRecordRepository } from "./repositoryRewards.ts";
 import { ContentRewards } from "./rewards.ts";
 import { ContentService } from "./service.ts";
 
