@@ -316,7 +316,7 @@ export const ReconciliationSchema = strictObject({
 
 export const TicketClassBody = strictObject({
   fingerprint: Bytes32Schema,
-  supply: Type.String({ pattern: "^[1-9][0-9]{0,17}$", description: "Units (tickets, editions), at least 1" }),
+  supply: Type.String({ pattern: "^[1-9][0-9]{0,29}$", description: "Units (tickets, editions), at least 1" }),
   royaltyBps: Type.Integer({ minimum: 0, maximum: 10_000, description: "Resale royalty signalled by ERC-2981" }),
   metadataHash: Bytes32Schema,
 });
