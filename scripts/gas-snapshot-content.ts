@@ -4,9 +4,11 @@
 import { type Account, type Address, getAddress, type Hex, keccak256, parseEventLogs, stringToHex, toHex } from "viem";
 import {
   ConsortiumRegistry,
+  ContentCredits,
   ContentLicences,
   ContentRegistry,
   ContentRoyalties,
+  ContentTickets,
   ReferenceErc721,
   SettlementToken,
 } from "../src/generated/contracts.ts";
@@ -16,6 +18,8 @@ export const CONTENT_BATCH_SIZES = [10, 100] as const;
 export const SPLIT_SIZES = [2, 100, 1000] as const;
 /** Deliveries per anchored batch the cost-per-1,000 table assumes (the gas of one batch does not depend on it). */
 export const DELIVERY_BATCH_SIZES = [100, 1000, 10_000] as const;
+/** Accounts per credit reward batch measured (the per-account cost is what matters). */
+export const REWARD_BATCH_SIZES = [10, 100] as const;
 const DISTRIBUTION_AND_SUBLICENSE = 1 | 2 | 8;
 const role = (name: string) => keccak256(stringToHex(name));
 const DAY = 86_400n;
@@ -96,6 +100,46 @@ export async function measureContent(chain: GasRecorder): Promise<void> {
     args: [royalties, 2n ** 255n],
   });
   await measureSplits(chain, { works, licences, royalties }, parties, licenceIds.root, film);
+  await measureCredits(chain, consortium, operator);
+  const tickets = await chain.deploy(
+    creator,
+    { abi: ContentTickets.abi, bytecode: ContentTickets.bytecode, args: [consortium] },
+    "ContentTickets.deploy",
+  );
+  await chain.measure("ContentTickets.registerClass", creator, {
+    address: tickets,
+    abi: ContentTickets.abi,
+    functionName: "registerClass",
+    args: [fingerprint("concert tickets"), 5_000n, 1_000, keccak256(stringToHex("concert metadata"))],
+  });
+}
+
+/** Reward batches of 10 and 100 accounts (an operator issuing credits) and one holder redeeming. */
+async function measureCredits(chain: GasRecorder, consortium: Address, operator: Account): Promise<void> {
+  const credits = await chain.deploy(
+    operator,
+    { abi: ContentCredits.abi, bytecode: ContentCredits.bytecode, args: [consortium] },
+    "ContentCredits.deploy",
+  );
+  const onCredits = { address: credits, abi: ContentCredits.abi } as const;
+  for (const size of REWARD_BATCH_SIZES) {
+    const accounts = Array.from({ length: size }, (_, i) => recipient(-size, i));
+    await chain.measure(`ContentCredits.issueRewards/x${size}`, operator, {
+      ...onCredits,
+      functionName: "issueRewards",
+      args: [PERIOD, 0, accounts, accounts.map(() => 5n), keccak256(stringToHex(`view records ${size}`))],
+    });
+  }
+  await chain.call(operator, {
+    ...onCredits,
+    functionName: "issueRewards",
+    args: [PERIOD, 4, [operator.address], [10n], keccak256(stringToHex("bonus records"))],
+  });
+  await chain.measure("ContentCredits.redeem", operator, {
+    ...onCredits,
+    functionName: "redeem",
+    args: [4n, keccak256(stringToHex("salted order"))],
+  });
 }
 
 /** OpenZeppelin's wizard ERC-721: the second mint (the counter slot is already non-zero), without and with a URI. */
@@ -220,6 +264,12 @@ async function measureSplits(
     functionName: "claim",
     args: [filmSplit],
   });
+  await chain.measure("ContentRoyalties.payPromoterFees", operator, {
+    ...onRoyalties,
+    functionName: "payPromoterFees",
+    args: [filmLicence, PERIOD, parties.bank.address, 1, 50n],
+  });
+  const splits: Array<[bigint, Hex]> = [[film, filmSplit]];
   for (const size of SPLIT_SIZES.filter((s) => s !== 2)) {
     const work = await register(chain, addresses.works, creator, undefined, `split work ${size}`);
     const licence = await grantAndDeliver(chain, addresses.licences, work, parties, size);
@@ -239,7 +289,21 @@ async function measureSplits(
       functionName: "claim",
       args: [splitId],
     });
+    splits.push([work, splitId]);
   }
+  // Royalties aggregated across works: one tip into each of the three splits, then one claim of all three.
+  for (const [work] of splits) {
+    await chain.call(operator, {
+      ...onRoyalties,
+      functionName: "tip",
+      args: [work, 10_000n, keccak256(stringToHex("salted user reference"))],
+    });
+  }
+  await chain.measure(`ContentRoyalties.claimMany/x${splits.length}`, aggregator, {
+    ...onRoyalties,
+    functionName: "claimMany",
+    args: [splits.map(([, splitId]) => splitId)],
+  });
 }
 
 async function grantAndDeliver(chain: GasRecorder, licences: Address, work: bigint, parties: Parties, size: number) {
@@ -324,6 +388,12 @@ export function contentGasTable(figures: { gas(operation: string): number }): st
     ["ContentLicences.anchorDeliveries", "anchorDeliveries (a later batch of the period)"],
     ["ContentRoyalties.payRoyalties", "payRoyalties (a period's deliveries, into a split)"],
     ["ContentRoyalties.tip", "tip (an operator tips a work for a user it bills)"],
+    ["ContentRoyalties.payPromoterFees", "payPromoterFees (a promoter's attributed deliveries of a period)"],
+    ["ContentRoyalties.claimMany/x3", "claimMany (one recipient's part of 3 works' splits, one transfer)"],
+    ["ContentCredits.deploy", "ContentCredits deployment"],
+    ["ContentCredits.redeem", "redeem (a holder spends credits)"],
+    ["ContentTickets.deploy", "ContentTickets deployment"],
+    ["ContentTickets.registerClass", "registerClass (5,000 ERC-1155 tickets of one event, to the creator)"],
   ];
   for (const [operation, label] of rows) lines.push(`| ${label} | ${gasText(g(operation))} |`);
 
@@ -352,6 +422,12 @@ export function contentGasTable(figures: { gas(operation: string): number }): st
     lines.push(
       `| ${gasText(size)} | ${gasText(g(`ContentRoyalties.declareSplit/x${size}`))} | ${gasText(g(`ContentRoyalties.claim/x${size}`))} |`,
     );
+  }
+
+  lines.push("", "| credit reward batch | issueRewards gas | gas per account |", "| ---: | ---: | ---: |");
+  for (const size of REWARD_BATCH_SIZES) {
+    const gas = g(`ContentCredits.issueRewards/x${size}`);
+    lines.push(`| ${gasText(size)} accounts | ${gasText(gas)} | ${gasText(gas / size)} |`);
   }
   return lines.join("\n");
 }

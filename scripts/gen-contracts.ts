@@ -20,6 +20,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/content/ContentRegistry.sol", name: "ContentRegistry" },
   { source: "contracts/content/ContentLicences.sol", name: "ContentLicences" },
   { source: "contracts/content/ContentRoyalties.sol", name: "ContentRoyalties" },
+  { source: "contracts/content/ContentCredits.sol", name: "ContentCredits" },
+  { source: "contracts/content/ContentTickets.sol", name: "ContentTickets" },
   { source: "contracts/content/ReferenceErc721.sol", name: "ReferenceErc721" },
   { source: "contracts/settlement/RoamingSettlement.sol", name: "RoamingSettlement" },
   { source: "contracts/pki/CertificateLedger.sol", name: "CertificateLedger" },

@@ -6,6 +6,7 @@ import {ConsortiumRegistry} from "../membership/ConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
 import {SettlementToken} from "../settlement/SettlementToken.sol";
 import {TestBase} from "../testing/TestBase.sol";
+import {ContentCredits} from "./ContentCredits.sol";
 import {ContentLicences} from "./ContentLicences.sol";
 import {ContentRegistry} from "./ContentRegistry.sol";
 import {ContentRights} from "./ContentRights.sol";
@@ -18,6 +19,7 @@ abstract contract ContentHarness is TestBase {
     ContentLicences internal licences;
     ContentRoyalties internal royalties;
     SettlementToken internal eur;
+    ContentCredits internal credits;
 
     address internal creator = address(0xC0);
     address internal aggregator = address(0xA6);
@@ -56,6 +58,7 @@ abstract contract ContentHarness is TestBase {
         licences = new ContentLicences(consortium, works);
         eur = new SettlementToken(consortium, "EUR", 2);
         royalties = new ContentRoyalties(works, licences, eur);
+        credits = new ContentCredits(consortium);
         vm.warp(1_800_000_000);
         start = uint64(block.timestamp);
     }

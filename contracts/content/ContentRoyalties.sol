@@ -14,6 +14,8 @@ contract ContentRoyalties is IContentRoyalties {
     uint16 private constant WHOLE = 10_000;
     /// @notice The most recipients one split may list (declaring is linear in them, claiming is not).
     uint256 public constant MAX_RECIPIENTS = 2_000;
+    /// @notice The most splits one claimMany may take (bounds the call's gas).
+    uint256 public constant MAX_CLAIMS_AT_ONCE = 200;
 
     struct Split {
         uint256 tokenId;
@@ -29,6 +31,7 @@ contract ContentRoyalties is IContentRoyalties {
     mapping(bytes32 splitId => mapping(address recipient => uint256 amount)) private _claimed;
     mapping(uint256 tokenId => bytes32 splitId) private _current;
     mapping(bytes32 licenceId => mapping(uint32 period => uint256 amount)) private _paid;
+    mapping(bytes32 licenceId => mapping(uint32 period => uint32 deliveries)) private _attributed;
 
     /// @param registry_ The works.
     /// @param licences_ The licences whose anchored deliveries are paid for.
@@ -94,16 +97,47 @@ contract ContentRoyalties is IContentRoyalties {
 
     /// @inheritdoc IContentRoyalties
     function claim(bytes32 splitId) external returns (uint256 amount) {
-        Split storage paidInto = _splits[splitId];
-        if (paidInto.tokenId == 0) revert UnknownSplit(splitId);
-        uint16 share = _bps[splitId][msg.sender];
-        if (share == 0) revert NotARecipient(splitId, msg.sender);
-        uint256 claimed = _claimed[splitId][msg.sender];
-        amount = (paidInto.received * share) / WHOLE - claimed;
-        if (amount == 0) revert AlreadyClaimed(splitId, msg.sender, claimed);
-        _claimed[splitId][msg.sender] = claimed + amount;
-        emit RoyaltiesClaimed(splitId, msg.sender, amount);
+        amount = _take(splitId);
+        if (amount == 0) revert AlreadyClaimed(splitId, msg.sender, _claimed[splitId][msg.sender]);
         TOKEN.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IContentRoyalties
+    function claimMany(bytes32[] calldata splitIds) external returns (uint256 amount) {
+        uint256 count = splitIds.length;
+        if (count == 0 || count > MAX_CLAIMS_AT_ONCE) revert InvalidSplitArgument("splitIds");
+        for (uint256 i = 0; i < count; ++i) amount += _take(splitIds[i]);
+        if (amount == 0) revert AlreadyClaimed(splitIds[0], msg.sender, _claimed[splitIds[0]][msg.sender]);
+        TOKEN.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IContentRoyalties
+    function payPromoterFees(
+        bytes32 licenceId,
+        uint32 period,
+        address promoter,
+        uint32 deliveries,
+        uint256 feePerDelivery
+    ) external returns (uint256 amount) {
+        IContentLicences.Licence memory paidFor = LICENCES.licence(licenceId);
+        if (paidFor.licensee != msg.sender) revert NotPayer(msg.sender, licenceId);
+        if (promoter == address(0) || promoter == msg.sender) revert InvalidSplitArgument("promoter");
+        if (deliveries == 0) revert InvalidSplitArgument("deliveries");
+        if (feePerDelivery == 0) revert InvalidSplitArgument("feePerDelivery");
+        uint32 anchored = LICENCES.deliveries(licenceId, period);
+        uint32 already = _attributed[licenceId][period];
+        if (uint256(already) + deliveries > anchored) {
+            revert AttributionExceedsDeliveries(licenceId, period, already, deliveries, anchored);
+        }
+        _attributed[licenceId][period] = already + deliveries;
+        amount = uint256(deliveries) * feePerDelivery;
+        emit PromoterFeePaid(licenceId, period, promoter, deliveries, feePerDelivery, amount);
+        TOKEN.safeTransferFrom(msg.sender, promoter, amount);
+    }
+
+    /// @inheritdoc IContentRoyalties
+    function attributed(bytes32 licenceId, uint32 period) external view returns (uint32) {
+        return _attributed[licenceId][period];
     }
 
     /// @inheritdoc IContentRoyalties
@@ -147,6 +181,20 @@ contract ContentRoyalties is IContentRoyalties {
     /// @inheritdoc IContentRoyalties
     function version() external pure returns (string memory) {
         return "1.0.0";
+    }
+
+    /// @dev Books what the caller is owed from one split as claimed and returns it (0 if nothing new); the caller
+    /// transfers. A fixed number of slots per split whatever its recipient count.
+    function _take(bytes32 splitId) private returns (uint256 amount) {
+        Split storage paidInto = _splits[splitId];
+        if (paidInto.tokenId == 0) revert UnknownSplit(splitId);
+        uint16 share = _bps[splitId][msg.sender];
+        if (share == 0) revert NotARecipient(splitId, msg.sender);
+        uint256 claimed = _claimed[splitId][msg.sender];
+        amount = (paidInto.received * share) / WHOLE - claimed;
+        if (amount == 0) return 0;
+        _claimed[splitId][msg.sender] = claimed + amount;
+        emit RoyaltiesClaimed(splitId, msg.sender, amount);
     }
 
     /// @dev Checks the split (whole, ordered, every other owner paid at least its share) and stores each recipient's

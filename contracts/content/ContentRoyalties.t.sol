@@ -149,4 +149,62 @@ contract ContentRoyaltiesTest is ContentHarness {
         vm.prank(unvetted);
         royalties.claim(splitId);
     }
+
+    function testPromoterFeesPayAttributedDeliveriesAndNeverMoreThanAnchored() public {
+        vm.prank(operator);
+        licences.anchorDeliveries(distribution, PERIOD, 3, keccak256("records"));
+        uint256 operatorBefore = eur.balanceOf(operator);
+        vm.prank(operator);
+        assertEq(royalties.payPromoterFees(distribution, PERIOD, promoter, 2, 50), 1_00, "2 deliveries at 0.50 EUR");
+        assertEq(eur.balanceOf(promoter), 1_00, "paid straight to the promoter");
+        assertEq(operatorBefore - eur.balanceOf(operator), 1_00, "conservation: what the operator paid, no more");
+        assertEq(eur.balanceOf(address(royalties)), 0, "the contract keeps nothing");
+        assertEq(royalties.attributed(distribution, PERIOD), 2, "attributed counted");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContentRoyalties.AttributionExceedsDeliveries.selector,
+                distribution,
+                PERIOD,
+                2,
+                2,
+                3
+            )
+        );
+        vm.prank(operator);
+        royalties.payPromoterFees(distribution, PERIOD, aggregator, 2, 50);
+        vm.expectRevert(abi.encodeWithSelector(IContentRoyalties.NotPayer.selector, creator, distribution));
+        vm.prank(creator);
+        royalties.payPromoterFees(distribution, PERIOD, promoter, 1, 50);
+    }
+
+    function testClaimManyTakesEveryWorksPartInOneTransfer() public {
+        bytes32 filmSplit = declareThreeWaySplit();
+        vm.prank(creator);
+        uint256 second = works.register(keccak256("second film"), 0, keccak256("meta"));
+        address[] memory recipients = new address[](2);
+        uint16[] memory bps = new uint16[](2);
+        (recipients[0], bps[0]) = (aggregator, 5_000);
+        (recipients[1], bps[1]) = (creator, 5_000);
+        vm.prank(creator);
+        bytes32 secondSplit = royalties.declareSplit(second, recipients, bps);
+        vm.prank(operator);
+        licences.anchorDeliveries(distribution, PERIOD, 3, keccak256("records"));
+        vm.prank(operator);
+        royalties.payRoyalties(distribution, PERIOD);
+        vm.prank(operator);
+        royalties.tip(second, 4_00, keccak256("salted user"));
+        bytes32[] memory both = new bytes32[](2);
+        (both[0], both[1]) = (filmSplit, secondSplit);
+        vm.prank(aggregator);
+        assertEq(royalties.claimMany(both), 1_80 + 2_00, "30% of 6.00 and 50% of 4.00");
+        vm.expectRevert(abi.encodeWithSelector(IContentRoyalties.AlreadyClaimed.selector, filmSplit, aggregator, 1_80));
+        vm.prank(aggregator);
+        royalties.claimMany(both);
+        vm.prank(creator);
+        royalties.claimMany(both);
+        vm.prank(operator);
+        royalties.claim(filmSplit);
+        assertEq(eur.balanceOf(address(royalties)), 0, "conservation: 10.00 in, 10.00 out");
+        assertEq(eur.balanceOf(aggregator) + eur.balanceOf(creator) + eur.balanceOf(operator), 100_00, "money kept");
+    }
 }

@@ -33,6 +33,15 @@ interface IContentRoyalties {
     error NothingDue(bytes32 licenceId, uint32 period);
     /// @notice The caller is not the licence's licensee.
     error NotPayer(address caller, bytes32 licenceId);
+    /// @notice The promoter fees would attribute more deliveries of the period than the licensee anchored:
+    /// `attributed` so far plus `batch` exceeds `anchored`.
+    error AttributionExceedsDeliveries(
+        bytes32 licenceId,
+        uint32 period,
+        uint32 attributed,
+        uint32 batch,
+        uint32 anchored
+    );
     /// @notice More recipients than MAX_RECIPIENTS, none, or mismatched arrays; names the argument.
     error InvalidSplitArgument(string what);
 
@@ -62,6 +71,16 @@ interface IContentRoyalties {
         uint256 amount,
         bytes32 userRef
     );
+    /// @notice The licensee paid `promoter` `amount` (`deliveries` attributed deliveries of `period` at
+    /// `feePerDelivery`) directly from its own balance.
+    event PromoterFeePaid(
+        bytes32 indexed licenceId,
+        uint32 indexed period,
+        address indexed promoter,
+        uint32 deliveries,
+        uint256 feePerDelivery,
+        uint256 amount
+    );
     /// @notice `recipient` claimed `amount` from the split.
     event RoyaltiesClaimed(bytes32 indexed splitId, address indexed recipient, uint256 amount);
 
@@ -83,6 +102,25 @@ interface IContentRoyalties {
 
     /// @notice The caller claims what it is owed from the split. Returns the amount sent.
     function claim(bytes32 splitId) external returns (uint256 amount);
+
+    /// @notice The caller claims from many splits (of many works) at once, in one transfer: splits with nothing new
+    /// for it are skipped, and the call is refused (AlreadyClaimed on the first split) only if none owes it anything.
+    /// At most MAX_CLAIMS_AT_ONCE splits; the cost per split is fixed whatever each split's recipient count.
+    function claimMany(bytes32[] calldata splitIds) external returns (uint256 amount);
+
+    /// @notice The licensee pays a promoter (or influencer) a fee for `deliveries` deliveries of `period` attributed
+    /// to it, at `feePerDelivery`, pulled with transferFrom from the caller straight to the promoter. The deliveries
+    /// attributed under a licence and period, to all promoters together, never exceed those anchored.
+    function payPromoterFees(
+        bytes32 licenceId,
+        uint32 period,
+        address promoter,
+        uint32 deliveries,
+        uint256 feePerDelivery
+    ) external returns (uint256 amount);
+
+    /// @notice Deliveries of the licence and period already attributed to promoters with a fee paid.
+    function attributed(bytes32 licenceId, uint32 period) external view returns (uint32);
 
     /// @notice The work's current split id (0 if none declared under its current owners).
     function currentSplit(uint256 tokenId) external view returns (bytes32);

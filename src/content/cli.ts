@@ -21,6 +21,7 @@ export function registerContentCommands(program: Command): void {
   registerLicenceCommands(content);
   registerDeliveryCommands(content);
   registerRoyaltyCommands(content);
+  registerRewardCommands(content);
 }
 
 function registerWorkCommands(content: Command): void {
@@ -202,4 +203,78 @@ function registerRoyaltyCommands(content: Command): void {
       );
     },
   );
+}
+
+function registerRewardCommands(content: Command): void {
+  const royalties = content.commands.find((c) => c.name() === "royalties") as Command;
+  withClientOptions(
+    royalties.command("claim-all").description("claim this member's part of every split that owes it, at once"),
+  ).action(async (o: ClientOptions) => {
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/content/royalties/claim"),
+      o,
+      (r: Row) => `claimed ${r.amount}`,
+    );
+  });
+  const promoters = content.command("promoters").description("fees to promoters for attributed deliveries");
+  withClientOptions(promoters.command("pay <licenceId>").description("pay promoters for a period's deliveries"))
+    .requiredOption("--period <yyyymm>", "the period", (v) => Number(v))
+    .requiredOption("--fee <minorUnits>", "fee per attributed delivery, settlement-token minor units")
+    .action(async (id: string, o: ClientOptions & { period: number; fee: string }) => {
+      const body = { licenceId: id, period: o.period, feePerDelivery: o.fee };
+      printResult(
+        await callAgent<{ payments: Row[] }>(targetOf(o), "POST", "/v1/content/promoters/fees", body),
+        o,
+        (r: { payments: Row[] }) => table(r.payments, ["promoter", "deliveries", "amount"]),
+      );
+    });
+  const credits = content.command("credits").description("consumer credits issued by operators");
+  withClientOptions(credits.command("reward").description("issue credits for a user's views, attention, answers..."))
+    .requiredOption("--period <yyyymm>", "the period", (v) => Number(v))
+    .requiredOption("--user <id>", "the operator's user id (salted, never sent)")
+    .requiredOption("--account <address>", "the user's wallet")
+    .requiredOption("--kind <kind>", "view | attention | survey | promotion | bonus")
+    .requiredOption("--units <n>", "views, minutes, answers, deliveries or bonus credits", (v) => Number(v))
+    .action(
+      async (o: ClientOptions & { period: number; user: string; account: string; kind: string; units: number }) => {
+        const body = { period: o.period, items: [{ user: o.user, account: o.account, kind: o.kind, units: o.units }] };
+        printResult(
+          await callAgent<{ batches: Row[] }>(targetOf(o), "POST", "/v1/content/rewards", body),
+          o,
+          (r: { batches: Row[] }) => table(r.batches, ["kind", "accounts", "credits", "batchId"]),
+        );
+      },
+    );
+  withClientOptions(credits.command("show <account>").description("an account's credits")).action(
+    async (account: string, o: ClientOptions) => {
+      printResult(await callAgent(targetOf(o), "GET", `/v1/content/credits/${account}`), o, json);
+    },
+  );
+  const tickets = content.command("tickets").description("event tickets and editions as ERC-1155 units");
+  withClientOptions(tickets.command("register").description("register a class of tickets (this member must hold CSP)"))
+    .requiredOption("--fingerprint <bytes32>", "hash of the event's or edition's defining data")
+    .requiredOption("--metadata-hash <bytes32>", "hash of the class's off-chain metadata")
+    .requiredOption("--supply <n>", "units minted to this member")
+    .option("--royalty-bps <n>", "resale royalty signalled by ERC-2981, basis points", (v) => Number(v), 500)
+    .action(
+      async (o: ClientOptions & { fingerprint: string; metadataHash: string; supply: string; royaltyBps: number }) => {
+        const body = {
+          fingerprint: o.fingerprint,
+          metadataHash: o.metadataHash,
+          supply: o.supply,
+          royaltyBps: o.royaltyBps,
+        };
+        printResult(await callAgent(targetOf(o), "POST", "/v1/content/tickets", body), o, (r: Row) => `class ${r.id}`);
+      },
+    );
+  withClientOptions(
+    tickets.command("show <id> <account>").description("a class's supply and an account's units"),
+  ).action(async (id: string, account: string, o: ClientOptions) => {
+    printResult(await callAgent(targetOf(o), "GET", `/v1/content/tickets/${id}/holders/${account}`), o, json);
+  });
+  withClientOptions(content.command("reconcile").description("this member's reconciliation report of a period"))
+    .requiredOption("--period <yyyymm>", "the period", (v) => Number(v))
+    .action(async (o: ClientOptions & { period: number }) => {
+      printResult(await callAgent(targetOf(o), "GET", `/v1/content/reconciliation?period=${o.period}`), o, json);
+    });
 }

@@ -1,17 +1,18 @@
 // The content read model against the contracts' own views, at the block the read model is indexed to: every work
-// (holder, shares sold, owners' version), every licence (licensee, counters, revocation) and every split (what it
-// received). Records the read model lacks entirely are not discoverable from these views (they are keyed by hashes);
-// the indexer's journal is what guards against a lost event.
+// (holder, shares sold, owners' version), every licence (licensee, counters, revocation), every split (what it
+// received), the deliveries attributed to promoters per licence and period, and every credit reward batch. Records
+// the read model lacks entirely are not discoverable from these views (they are keyed by hashes); the indexer's
+// journal is what guards against a lost event.
 import type { Address } from "viem";
 import type { ConsistencyDifference } from "../agent/domain.ts";
 import type { ChainClient } from "../core/chain/client.ts";
-import { ContentLicences, ContentRegistry, ContentRoyalties } from "../generated/contracts.ts";
+import { ContentCredits, ContentLicences, ContentRegistry, ContentRoyalties } from "../generated/contracts.ts";
 import type { ContentReadModel } from "./readModel.ts";
 
 export async function contentDifferences(
   readModel: ContentReadModel,
   chain: ChainClient,
-  contracts: { registry: Address; licences: Address; royalties: Address },
+  contracts: { registry: Address; licences: Address; royalties: Address; credits: Address },
   blockNumber: bigint,
 ): Promise<ConsistencyDifference[]> {
   const read = <T>(address: Address, abi: unknown, functionName: string, args: readonly unknown[]) =>
@@ -68,6 +69,22 @@ export async function contentDifferences(
       split.split_id,
     ]);
     compare("content_splits", split.split_id, { received: split.received }, { received: received.toString() });
+  }
+  for (const fees of await readModel.allPromoterAttributions()) {
+    const attributed = await read<number>(contracts.royalties, ContentRoyalties.abi, "attributed", [
+      fees.licence_id,
+      Number(fees.period),
+    ]);
+    compare(
+      "content_promoter_fees",
+      `${fees.licence_id}/${fees.period}`,
+      { attributed: Number(fees.deliveries) },
+      { attributed: Number(attributed) },
+    );
+  }
+  for (const batch of await readModel.allRewardBatchIds()) {
+    const issued = await read<boolean>(contracts.credits, ContentCredits.abi, "batchIssued", [batch.batch_id]);
+    compare("content_reward_batches", batch.batch_id, { issued: true }, { issued });
   }
   return differences;
 }

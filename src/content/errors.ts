@@ -15,6 +15,14 @@ export const CONTENT_ERRORS = defineErrors("content", {
     status: 409,
     description: "The licence's anchored deliveries of the period are paid for already, or there are none.",
   },
+  CONTENT_NOTHING_TO_CLAIM: {
+    status: 409,
+    description: "No split this member is a recipient of owes it anything now.",
+  },
+  CONTENT_NO_ATTRIBUTED_DELIVERIES: {
+    status: 409,
+    description: "No anchored delivery of this licence and period attributed to a promoter waits for its fee.",
+  },
 });
 
 export type ContentErrorCode = keyof typeof CONTENT_ERRORS;

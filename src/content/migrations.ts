@@ -126,4 +126,55 @@ export const contentMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Promoter fees and credit reward batches (projected), and the records behind this agent's reward batches (never
+    // on chain but by their Merkle root; the user only as a salted reference).
+    id: "1903_content_rewards",
+    sql: `
+      CREATE TABLE content_promoter_fees (
+        tx_hash TEXT NOT NULL,
+        log_position INTEGER NOT NULL,
+        licence_id TEXT NOT NULL,
+        period INTEGER NOT NULL,
+        promoter TEXT NOT NULL,
+        deliveries BIGINT NOT NULL,
+        fee_per_delivery TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (tx_hash, log_position)
+      );
+      CREATE INDEX content_promoter_fees_licence ON content_promoter_fees (licence_id, period);
+      CREATE TABLE content_reward_batches (
+        batch_id TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        period INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        recipients BIGINT NOT NULL,
+        total TEXT NOT NULL,
+        records_root TEXT NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE INDEX content_reward_batches_issuer ON content_reward_batches (issuer, period);
+      CREATE TABLE content_credit_redemptions (
+        tx_hash TEXT NOT NULL,
+        log_position INTEGER NOT NULL,
+        holder TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (tx_hash, log_position)
+      );
+      CREATE TABLE content_reward_records (
+        record_id TEXT PRIMARY KEY,
+        batch_id TEXT NOT NULL,
+        period INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        user_ref TEXT NOT NULL,
+        account TEXT NOT NULL,
+        units BIGINT NOT NULL,
+        credits BIGINT NOT NULL
+      );
+      CREATE INDEX content_reward_records_batch ON content_reward_records (batch_id);
+    `,
+  },
 ];

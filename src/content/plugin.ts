@@ -1,15 +1,24 @@
 // The content domain (EEA use case 4, issue 19) as a platform plugin: works as ERC-721 tokens, ownership shares,
-// licences and sub-licences, delivery-metered royalties paid in the settlement token through pull-based splits.
+// licences and sub-licences, delivery-metered royalties paid in the settlement token through pull-based splits,
+// promoter fees, and consumer credits issued in reward batches.
 import type { DomainPlugin } from "../agent/domain.ts";
-import { ContentLicences, ContentRegistry, ContentRoyalties } from "../generated/contracts.ts";
+import {
+  ContentCredits,
+  ContentLicences,
+  ContentRegistry,
+  ContentRoyalties,
+  ContentTickets,
+} from "../generated/contracts.ts";
 import { registerContentCommands } from "./cli.ts";
 import { contentDifferences } from "./consistency.ts";
 import { CONTENT_ERRORS } from "./errors.ts";
 import { contentMigrations } from "./migrations.ts";
 import {
+  CONTENT_CREDITS,
   CONTENT_LICENCES,
   CONTENT_REGISTRY,
   CONTENT_ROYALTIES,
+  CONTENT_TICKETS,
   contentProjection,
   SETTLEMENT_TOKEN,
 } from "./projection.ts";
@@ -33,6 +42,8 @@ export const contentPlugin: DomainPlugin = {
     [CONTENT_REGISTRY]: ContentRegistry,
     [CONTENT_LICENCES]: ContentLicences,
     [CONTENT_ROYALTIES]: ContentRoyalties,
+    [CONTENT_CREDITS]: ContentCredits,
+    [CONTENT_TICKETS]: ContentTickets,
   },
   deployment: [
     { name: CONTENT_REGISTRY, artifact: ContentRegistry, args: (d) => [required(d, "ConsortiumRegistry")] },
@@ -46,6 +57,8 @@ export const contentPlugin: DomainPlugin = {
       artifact: ContentRoyalties,
       args: (d) => [required(d, CONTENT_REGISTRY), required(d, CONTENT_LICENCES), required(d, SETTLEMENT_TOKEN)],
     },
+    { name: CONTENT_CREDITS, artifact: ContentCredits, args: (d) => [required(d, "ConsortiumRegistry")] },
+    { name: CONTENT_TICKETS, artifact: ContentTickets, args: (d) => [required(d, "ConsortiumRegistry")] },
   ],
   migrations: contentMigrations,
   projections: [contentProjection],
@@ -59,6 +72,7 @@ export const contentPlugin: DomainPlugin = {
         registry: context.contractAddress(CONTENT_REGISTRY),
         licences: context.contractAddress(CONTENT_LICENCES),
         royalties: context.contractAddress(CONTENT_ROYALTIES),
+        credits: context.contractAddress(CONTENT_CREDITS),
       },
       blockNumber,
     );

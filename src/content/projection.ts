@@ -1,13 +1,20 @@
-// Projects ContentRegistry, ContentLicences and ContentRoyalties events into the content read model: works and
-// their holders, ownership shares, licences with their live counters, anchored delivery batches, splits, payments and
-// claims. Every statement is idempotent per event (upserts keyed by the record, or by the log's identity), and every
-// table is listed, so a rewind undoes what dropped blocks projected.
+// Projects ContentRegistry, ContentLicences, ContentRoyalties and ContentCredits events into the content read model:
+// works and their holders, ownership shares, licences with their live counters, anchored delivery batches, splits,
+// payments, claims, promoter fees and credit reward batches. Every statement is idempotent per event (upserts keyed
+// by the record, or by the log's identity), and every table is listed, so a rewind undoes what dropped blocks
+// projected.
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
 
 export const CONTENT_REGISTRY = "ContentRegistry";
 export const CONTENT_LICENCES = "ContentLicences";
 export const CONTENT_ROYALTIES = "ContentRoyalties";
+export const CONTENT_CREDITS = "ContentCredits";
+/** Event tickets and editions as ERC-1155 classes (not projected: the API answers from the receipt and the contract). */
+export const CONTENT_TICKETS = "ContentTickets";
+/** ContentCredits.RewardKind, in the enum's order. */
+export const REWARD_KINDS = ["view", "attention", "survey", "promotion", "bonus"] as const;
+export type RewardKind = (typeof REWARD_KINDS)[number];
 /**
  * The settlement domain's manifest name of its token (src/settlement/plugin.ts SETTLEMENT_TOKEN). Repeated here
  * because a domain may import only another's published.ts, and settlement publishes nothing yet.
@@ -218,6 +225,24 @@ async function onRoyalties(event: ChainEvent, tx: Queryable): Promise<void> {
       if (inserted.changes > 0) await addAmount(tx, "content_splits", "received", lower(a.splitId), a.amount as bigint);
       return;
     }
+    case "PromoterFeePaid":
+      await tx.exec(
+        `INSERT INTO content_promoter_fees (tx_hash, log_position, licence_id, period, promoter, deliveries,
+           fee_per_delivery, amount, block_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (tx_hash, log_position) DO NOTHING`,
+        [
+          event.txHash,
+          event.txLogPosition,
+          lower(a.licenceId),
+          Number(a.period),
+          lower(a.promoter),
+          Number(a.deliveries),
+          text(a.feePerDelivery),
+          text(a.amount),
+          event.blockNumber,
+        ],
+      );
+      return;
     case "RoyaltiesClaimed": {
       const splitId = lower(a.splitId);
       const recipient = lower(a.recipient);
@@ -239,6 +264,35 @@ async function onRoyalties(event: ChainEvent, tx: Queryable): Promise<void> {
       ]);
       return;
     }
+  }
+}
+
+async function onCredits(event: ChainEvent, tx: Queryable): Promise<void> {
+  const a = event.args;
+  switch (event.eventName) {
+    case "RewardsIssued":
+      await tx.exec(
+        `INSERT INTO content_reward_batches (batch_id, issuer, period, kind, recipients, total, records_root,
+           block_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (batch_id) DO NOTHING`,
+        [
+          lower(a.batchId),
+          lower(a.issuer),
+          Number(a.period),
+          REWARD_KINDS[Number(a.kind)] ?? text(a.kind),
+          Number(a.recipients),
+          text(a.total),
+          lower(a.recordsRoot),
+          event.blockNumber,
+        ],
+      );
+      return;
+    case "CreditsRedeemed":
+      await tx.exec(
+        `INSERT INTO content_credit_redemptions (tx_hash, log_position, holder, amount, ref, block_number)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tx_hash, log_position) DO NOTHING`,
+        [event.txHash, event.txLogPosition, lower(a.holder), text(a.amount), lower(a.ref), event.blockNumber],
+      );
+      return;
   }
 }
 
@@ -264,10 +318,14 @@ export const contentProjection: Projection = {
     "content_payments",
     "content_claims",
     "content_tips",
+    "content_promoter_fees",
+    "content_reward_batches",
+    "content_credit_redemptions",
   ],
   async handle(event, tx) {
     if (event.source === CONTENT_REGISTRY) return onRegistry(event, tx);
     if (event.source === CONTENT_LICENCES) return onLicences(event, tx);
     if (event.source === CONTENT_ROYALTIES) return onRoyalties(event, tx);
+    if (event.source === CONTENT_CREDITS) return onCredits(event, tx);
   },
 };

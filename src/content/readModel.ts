@@ -148,4 +148,79 @@ export class ContentReadModel {
     );
     return rows.reduce((sum, row) => sum + BigInt(row.amount), 0n);
   }
+
+  /** Deliveries of a licence and period a fee was paid to `promoter` for. */
+  async promoterFeeDeliveries(licenceId: string, period: number, promoter: string): Promise<number> {
+    const row = await this.#db.one<{ total: number | null }>(
+      `SELECT SUM(deliveries) AS total FROM content_promoter_fees WHERE licence_id = $1 AND period = $2
+       AND promoter = $3`,
+      [licenceId, period, promoter],
+    );
+    return Number(row?.total ?? 0);
+  }
+
+  /** Promoter fees paid under a licence in a period (rows, for the reconciliation report). */
+  promoterFees(
+    licenceId: string,
+    period: number,
+  ): Promise<Array<{ promoter: string; deliveries: number; amount: string }>> {
+    return this.#db.query(
+      `SELECT promoter, deliveries, amount FROM content_promoter_fees WHERE licence_id = $1 AND period = $2
+       ORDER BY block_number, log_position`,
+      [licenceId, period],
+    );
+  }
+
+  /** Licences `licensee` holds with anchored deliveries in the period. */
+  licencesDeliveredIn(licensee: string, period: number): Promise<LicenceRow[]> {
+    return this.#db.query<LicenceRow>(
+      `SELECT * FROM content_licences WHERE licensee = $1 AND licence_id IN
+         (SELECT licence_id FROM content_delivery_batches WHERE period = $2) ORDER BY licence_id`,
+      [licensee, period],
+    );
+  }
+
+  /** Every split `recipient` has a share of, with what it received and what the recipient claimed. */
+  recipientSplits(recipient: string): Promise<Array<SplitRow & { bps: number; claimed: string }>> {
+    return this.#db.query(
+      `SELECT s.*, r.bps, r.claimed FROM content_splits s JOIN content_split_recipients r ON r.split_id = s.split_id
+       WHERE r.recipient = $1 ORDER BY s.split_id`,
+      [recipient],
+    );
+  }
+
+  /** Everything paid into splits and everything claimed from them (the royalties contract must hold the difference). */
+  async splitTotals(): Promise<{ received: bigint; claimed: bigint }> {
+    const received = await this.#db.query<{ received: string }>(`SELECT received FROM content_splits`);
+    const claimed = await this.#db.query<{ amount: string }>(`SELECT amount FROM content_claims`);
+    return {
+      received: received.reduce((sum, r) => sum + BigInt(r.received), 0n),
+      claimed: claimed.reduce((sum, r) => sum + BigInt(r.amount), 0n),
+    };
+  }
+
+  /** Credit reward batches `issuer` issued in the period. */
+  rewardBatches(
+    issuer: string,
+    period: number,
+  ): Promise<Array<{ batch_id: string; kind: string; recipients: number; total: string }>> {
+    return this.#db.query(
+      `SELECT batch_id, kind, recipients, total FROM content_reward_batches WHERE issuer = $1 AND period = $2
+       ORDER BY block_number, batch_id`,
+      [issuer, period],
+    );
+  }
+
+  /** Deliveries attributed to promoters with a fee paid, per licence and period, for the consistency check. */
+  allPromoterAttributions(): Promise<Array<{ licence_id: string; period: number; deliveries: number }>> {
+    return this.#db.query(
+      `SELECT licence_id, period, SUM(deliveries) AS deliveries FROM content_promoter_fees
+       GROUP BY licence_id, period ORDER BY licence_id, period`,
+    );
+  }
+
+  /** Every credit reward batch id, for the consistency check. */
+  allRewardBatchIds(): Promise<Array<{ batch_id: string }>> {
+    return this.#db.query(`SELECT batch_id FROM content_reward_batches ORDER BY batch_id`);
+  }
 }

@@ -65,4 +65,23 @@ export class DeliveryRepository {
       ]);
     }
   }
+
+  /** Anchored deliveries of a licence and period attributed to each promoter. */
+  anchoredByPromoter(licenceId: string, period: number): Promise<Array<{ promoter: string; count: number }>> {
+    return this.#db.query(
+      `SELECT promoter, COUNT(*) AS count FROM content_deliveries
+       WHERE licence_id = $1 AND period = $2 AND promoter IS NOT NULL AND records_root IS NOT NULL
+       GROUP BY promoter ORDER BY promoter`,
+      [licenceId, period],
+    );
+  }
+
+  /** Deliveries this agent recorded in a period, per licence, and how many of them are anchored. */
+  periodCounts(period: number): Promise<Array<{ licence_id: string; recorded: number; anchored: number }>> {
+    return this.#db.query(
+      `SELECT licence_id, COUNT(*) AS recorded, COUNT(records_root) AS anchored FROM content_deliveries
+       WHERE period = $1 GROUP BY licence_id ORDER BY licence_id`,
+      [period],
+    );
+  }
 }

@@ -19,11 +19,14 @@ import {
 } from "../core/api/index.ts";
 import { ContentError } from "./errors.ts";
 import {
+  AccountParams,
   AmountSchema,
   AnchorBody,
   AnchorResultSchema,
   CheckBody,
   CheckResultSchema,
+  ClaimAllResultSchema,
+  CreditsSchema,
   DeliveriesBody,
   DeliveryResultSchema,
   LicenceBody,
@@ -32,8 +35,14 @@ import {
   licenceView,
   MAX_DELIVERIES_PER_CALL,
   PayBody,
+  PromoterFeesBody,
+  PromoterFeesResultSchema,
+  ReconciliationQuery,
+  ReconciliationSchema,
   RegisterBatchBody,
   RegisterBody,
+  RewardsBody,
+  RewardsResultSchema,
   ShareBody,
   SplitBody,
   SplitIdParams,
@@ -41,6 +50,9 @@ import {
   SplitSchema,
   splitRecipientView,
   splitView,
+  TicketBalanceSchema,
+  TicketClassBody,
+  TicketIdParams,
   TipBody,
   TokenIdParams,
   TokenIdSchema,
@@ -62,6 +74,7 @@ export function contentApiModule(service: ContentService): ApiModule {
       registerWorkRoutes(app, service);
       registerLicenceRoutes(app, service);
       registerRoyaltyRoutes(app, service);
+      registerRewardRoutes(app, service);
     },
   };
 }
@@ -102,6 +115,35 @@ function registerWorkRoutes(app: ApiApp, service: ContentService): void {
       },
     },
     async (request, reply) => reply.code(201).send(await service.registerBatch(request.body as never)),
+  );
+
+  app.post(
+    "/v1/content/tickets",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Register a class of identical tickets or editions as ERC-1155 units (this member must hold CSP)",
+        tags,
+        operationId: "registerContentTicketClass",
+        body: TicketClassBody,
+        response: { 201: strictObject({ id: TokenIdSchema, txHash: TxHashSchema }), ...writeErrors() },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.registerTicketClass(request.body as never)),
+  );
+
+  app.get(
+    "/v1/content/tickets/:id/holders/:account",
+    {
+      schema: {
+        summary: "A ticket class's supply and an account's units of it (ERC-1155 balanceOf)",
+        tags,
+        operationId: "getContentTicketBalance",
+        params: TicketIdParams,
+        response: { 200: TicketBalanceSchema, ...readErrors() },
+      },
+    },
+    async (request) => service.ticketBalance(request.params.id, request.params.account as Hex),
   );
 
   app.get(
@@ -414,6 +456,90 @@ function registerRoyaltyRoutes(app: ApiApp, service: ContentService): void {
       },
     },
     async () => ({ balance: await service.balance() }),
+  );
+}
+
+function registerRewardRoutes(app: ApiApp, service: ContentService): void {
+  app.post(
+    "/v1/content/royalties/claim",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Claim this member's part of every split (of any work) that owes it something, in one transaction",
+        tags,
+        operationId: "claimAllContentRoyalties",
+        response: { 200: ClaimAllResultSchema, ...writeErrors("CONTENT_NOTHING_TO_CLAIM") },
+      },
+    },
+    async () => service.rewards.claimAll(),
+  );
+
+  app.post(
+    "/v1/content/promoters/fees",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Pay each promoter a fee for the period's anchored deliveries attributed to it, not paid yet",
+        tags,
+        operationId: "payContentPromoterFees",
+        body: PromoterFeesBody,
+        response: {
+          200: PromoterFeesResultSchema,
+          ...writeErrors("CONTENT_LICENCE_NOT_FOUND", "CONTENT_NO_ATTRIBUTED_DELIVERIES"),
+        },
+      },
+    },
+    async (request) =>
+      service.rewards.payPromoterFees(
+        request.body.licenceId as Hex,
+        request.body.period,
+        BigInt(request.body.feePerDelivery),
+      ),
+  );
+
+  app.post(
+    "/v1/content/rewards",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Issue credits for reported rewards (views, attention, survey answers, promotions, bonuses)",
+        description: "One reward batch per kind; the records stay with this agent under the batch's Merkle root.",
+        tags,
+        operationId: "issueContentRewards",
+        body: RewardsBody,
+        response: { 201: RewardsResultSchema, ...writeErrors() },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.rewards.issueRewards(request.body.period, request.body.items as never)),
+  );
+
+  app.get(
+    "/v1/content/credits/:account",
+    {
+      schema: {
+        summary: "An account's credits, and the credits it issued (an operator)",
+        tags,
+        operationId: "getContentCredits",
+        params: AccountParams,
+        response: { 200: CreditsSchema, ...readErrors() },
+      },
+    },
+    async (request) => service.rewards.credits(request.params.account as Hex),
+  );
+
+  app.get(
+    "/v1/content/reconciliation",
+    {
+      schema: {
+        summary: "This member's reconciliation report of a period: deliveries, royalties, fees, splits, credits",
+        tags,
+        operationId: "getContentReconciliation",
+        querystring: ReconciliationQuery,
+        response: { 200: ReconciliationSchema, ...readErrors() },
+      },
+    },
+    async (request) => service.reconcile(request.query.period),
   );
 }
 

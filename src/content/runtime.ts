@@ -3,9 +3,19 @@
 // after a rewind.
 import type { AgentContext } from "../agent/domain.ts";
 import { LicenceIndex } from "./licenceIndex.ts";
-import { CONTENT_LICENCES, CONTENT_REGISTRY, CONTENT_ROYALTIES, SETTLEMENT_TOKEN } from "./projection.ts";
+import {
+  CONTENT_CREDITS,
+  CONTENT_LICENCES,
+  CONTENT_REGISTRY,
+  CONTENT_ROYALTIES,
+  CONTENT_TICKETS,
+  SETTLEMENT_TOKEN,
+} from "./projection.ts";
 import { ContentReadModel } from "./readModel.ts";
+import { reconciliationReport } from "./reconciliation.ts";
 import { DeliveryRepository } from "./repository.ts";
+import { RewardRecordRepository } from "./repositoryRewards.ts";
+import { ContentRewards } from "./rewards.ts";
 import { ContentService } from "./service.ts";
 
 const services = new WeakMap<AgentContext, Promise<ContentService>>();
@@ -36,6 +46,36 @@ async function build(context: AgentContext): Promise<ContentService> {
     );
   });
   context.indexer.onRewind(reload);
+  const records = new RewardRecordRepository(context.store);
+  const sync = () => context.indexer.syncOnce();
+  const money = {
+    royalties: context.contractAddress(CONTENT_ROYALTIES),
+    settlementToken: context.contractAddress(SETTLEMENT_TOKEN),
+  };
+  const rewards = new ContentRewards({
+    outbox: context.outbox,
+    chain: context.chain,
+    memberAccount: context.config.memberAccount,
+    addresses: { ...money, credits: context.contractAddress(CONTENT_CREDITS) },
+    sync,
+    readModel,
+    deliveries,
+    records,
+  });
+  const reconcile = async (period: number) => {
+    await sync();
+    return reconciliationReport(
+      {
+        readModel,
+        deliveries,
+        records,
+        chain: context.chain,
+        memberAccount: context.config.memberAccount,
+        addresses: money,
+      },
+      period,
+    );
+  };
   return new ContentService({
     outbox: context.outbox,
     chain: context.chain,
@@ -45,10 +85,13 @@ async function build(context: AgentContext): Promise<ContentService> {
       licences: context.contractAddress(CONTENT_LICENCES),
       royalties: context.contractAddress(CONTENT_ROYALTIES),
       settlementToken: context.contractAddress(SETTLEMENT_TOKEN),
+      tickets: context.contractAddress(CONTENT_TICKETS),
     },
-    sync: () => context.indexer.syncOnce(),
+    sync,
     readModel,
     deliveries,
     index,
+    rewards,
+    reconcile,
   });
 }

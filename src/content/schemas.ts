@@ -212,3 +212,118 @@ export const splitRecipientView = (row: SplitRecipientRow) => ({
   bps: Number(row.bps),
   claimed: row.claimed,
 });
+
+export const MAX_REWARD_ITEMS = 500;
+export const RewardKindSchema = literals(["view", "attention", "survey", "promotion", "bonus"]);
+
+export const PromoterFeesBody = strictObject({
+  licenceId: Bytes32Schema,
+  period: PeriodSchema,
+  feePerDelivery: Type.String({
+    pattern: "^[1-9][0-9]{0,29}$",
+    description: "Settlement-token minor units paid per attributed delivery, at least 1",
+  }),
+});
+
+export const PromoterFeesResultSchema = strictObject({
+  payments: Type.Array(
+    strictObject({ promoter: AddressSchema, deliveries: Type.Integer(), amount: AmountSchema, txHash: TxHashSchema }),
+    { maxItems: MAX_DELIVERIES_PER_CALL },
+  ),
+});
+
+export const RewardsBody = strictObject({
+  period: PeriodSchema,
+  items: Type.Array(
+    strictObject({
+      user: Type.String({ minLength: 1, maxLength: 128, description: "The operator's user id; salted, never sent" }),
+      account: AddressSchema,
+      kind: RewardKindSchema,
+      units: Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description: "Views, minutes of attention, survey answers, attributed deliveries, or bonus credits",
+      }),
+    }),
+    { minItems: 1, maxItems: MAX_REWARD_ITEMS },
+  ),
+});
+
+export const RewardsResultSchema = strictObject({
+  batches: Type.Array(
+    strictObject({
+      batchId: Bytes32Schema,
+      kind: RewardKindSchema,
+      accounts: Type.Integer(),
+      credits: AmountSchema,
+      recordsRoot: Bytes32Schema,
+      txHash: TxHashSchema,
+      gasUsed: Type.String(),
+    }),
+    { maxItems: 5 },
+  ),
+});
+
+export const ClaimAllResultSchema = strictObject({
+  amount: AmountSchema,
+  splits: Type.Array(strictObject({ splitId: Bytes32Schema, amount: AmountSchema }), { maxItems: 200 }),
+  txHash: TxHashSchema,
+  gasUsed: Type.String(),
+});
+
+export const AccountParams = strictObject({ account: AddressSchema });
+export const CreditsSchema = strictObject({ account: AddressSchema, credits: AmountSchema, issuedBy: AmountSchema });
+
+export const ReconciliationQuery = strictObject({ period: PeriodSchema });
+
+export const ReconciliationSchema = strictObject({
+  period: Type.Integer(),
+  member: AddressSchema,
+  licences: Type.Array(
+    strictObject({
+      licenceId: Bytes32Schema,
+      tokenId: Type.Union([TokenIdSchema, Type.Null()]),
+      recorded: Type.Integer({ description: "Deliveries this agent recorded in the period" }),
+      recordedAnchored: Type.Integer({ description: "Of those, anchored by this agent" }),
+      anchoredOnChain: Type.Integer(),
+      royaltiesOwed: AmountSchema,
+      royaltiesPaid: AmountSchema,
+      promoterDeliveries: Type.Integer(),
+      promoterFees: AmountSchema,
+    }),
+    { maxItems: 100_000 },
+  ),
+  splits: Type.Array(
+    strictObject({
+      splitId: Bytes32Schema,
+      tokenId: TokenIdSchema,
+      bps: Type.Integer(),
+      received: AmountSchema,
+      entitled: AmountSchema,
+      claimed: AmountSchema,
+      claimable: AmountSchema,
+    }),
+    { maxItems: 100_000 },
+  ),
+  credits: Type.Array(
+    strictObject({ kind: Type.String(), records: Type.Integer(), recorded: AmountSchema, issued: AmountSchema }),
+    { maxItems: 5 },
+  ),
+  custody: strictObject({ paidIntoSplits: AmountSchema, claimed: AmountSchema, held: AmountSchema }),
+  mismatches: Type.Array(Type.String(), { maxItems: 200_000 }),
+  balanced: Type.Boolean(),
+});
+
+export const TicketClassBody = strictObject({
+  fingerprint: Bytes32Schema,
+  supply: Type.String({ pattern: "^[1-9][0-9]{0,29}$", description: "Units (tickets, editions), at least 1" }),
+  royaltyBps: Type.Integer({ minimum: 0, maximum: 10_000, description: "Resale royalty signalled by ERC-2981" }),
+  metadataHash: Bytes32Schema,
+});
+export const TicketIdParams = strictObject({ id: TokenIdSchema, account: AddressSchema });
+export const TicketBalanceSchema = strictObject({
+  id: TokenIdSchema,
+  account: AddressSchema,
+  supply: AmountSchema,
+  balance: AmountSchema,
+});

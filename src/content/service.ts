@@ -14,11 +14,19 @@ import {
 } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
-import { ContentLicences, ContentRegistry, ContentRoyalties, SettlementToken } from "../generated/contracts.ts";
+import {
+  ContentLicences,
+  ContentRegistry,
+  ContentRoyalties,
+  ContentTickets,
+  SettlementToken,
+} from "../generated/contracts.ts";
 import { ContentError } from "./errors.ts";
 import type { CheckResult, LicenceIndex } from "./licenceIndex.ts";
 import type { ContentReadModel } from "./readModel.ts";
+import type { ReconciliationReport } from "./reconciliation.ts";
 import type { DeliveryRecord, DeliveryRepository } from "./repository.ts";
+import type { ContentRewards } from "./rewards.ts";
 import { periodOf, type Right, rightsToBits, type Territory, territoriesToBits } from "./terms.ts";
 
 export interface ContentAddresses {
@@ -26,6 +34,7 @@ export interface ContentAddresses {
   licences: Address;
   royalties: Address;
   settlementToken: Address;
+  tickets: Address;
 }
 
 export interface LicenceInput {
@@ -63,6 +72,10 @@ export class ContentService {
   readonly readModel: ContentReadModel;
   readonly deliveries: DeliveryRepository;
   readonly index: LicenceIndex;
+  /** Promoter fees, credit reward batches and claims across works (rewards.ts). */
+  readonly rewards: ContentRewards;
+  /** The period's reconciliation report of this member (reconciliation.ts). */
+  readonly reconcile: (period: number) => Promise<ReconciliationReport>;
 
   constructor(options: {
     outbox: Outbox;
@@ -73,6 +86,8 @@ export class ContentService {
     readModel: ContentReadModel;
     deliveries: DeliveryRepository;
     index: LicenceIndex;
+    rewards: ContentRewards;
+    reconcile(period: number): Promise<ReconciliationReport>;
   }) {
     this.#outbox = options.outbox;
     this.#chain = options.chain;
@@ -82,6 +97,8 @@ export class ContentService {
     this.readModel = options.readModel;
     this.deliveries = options.deliveries;
     this.index = options.index;
+    this.rewards = options.rewards;
+    this.reconcile = options.reconcile;
   }
 
   async register(input: { fingerprint: Hex; royaltyBps: number; metadataHash: Hex }) {
@@ -348,6 +365,36 @@ export class ContentService {
       txHash: receipt.transactionHash,
       gasUsed: receipt.gasUsed.toString(),
     };
+  }
+
+  /** Registers a class of identical tickets (or editions) as ERC-1155 units minted to this member. */
+  async registerTicketClass(input: { fingerprint: Hex; supply: string; royaltyBps: number; metadataHash: Hex }) {
+    const receipt = await this.#send(
+      this.#at.tickets,
+      encodeFunctionData({
+        abi: ContentTickets.abi,
+        functionName: "registerClass",
+        args: [input.fingerprint, BigInt(input.supply), input.royaltyBps, input.metadataHash],
+      }),
+      `content.registerClass ${input.fingerprint}`,
+    );
+    const [event] = parseEventLogs({ abi: ContentTickets.abi, eventName: "TicketClassRegistered", logs: receipt.logs });
+    if (!event) throw new Error(`registerClass mined in ${receipt.transactionHash} without TicketClassRegistered`);
+    return { id: event.args.id.toString(), txHash: receipt.transactionHash };
+  }
+
+  /** A ticket class's supply and an account's units of it, from the contract. */
+  async ticketBalance(id: string, account: Address) {
+    const read = <T>(functionName: "supplyOf" | "balanceOf", args: readonly unknown[]) =>
+      this.#chain.readContract({
+        address: this.#at.tickets,
+        abi: ContentTickets.abi,
+        functionName,
+        args,
+      } as never) as Promise<T>;
+    const supply = await read<bigint>("supplyOf", [BigInt(id)]);
+    const balance = await read<bigint>("balanceOf", [account, BigInt(id)]);
+    return { id, account, supply: supply.toString(), balance: balance.toString() };
   }
 
   async balance(): Promise<string> {

@@ -29,8 +29,11 @@ describe("content: register, license, deliver, pay and claim", () => {
   const account = (name: Name): Address => agent(name).agent.config.memberAccount;
   const now = () => Math.floor(Date.now() / 1000);
   let film: string;
+  let episodes: string[];
   let licence: string;
+  let brief: string;
   let split: string;
+  const period = Number(new Date().toISOString().slice(0, 7).replace("-", ""));
 
   const ok = async <T = Record<string, unknown>>(
     name: Name,
@@ -99,8 +102,28 @@ describe("content: register, license, deliver, pay and claim", () => {
       201,
     );
     assert.equal(batch.tokenIds.length, 3);
+    episodes = batch.tokenIds;
     const again = { fingerprint: FILM, metadataHash: META, royaltyBps: 0 };
     await refused("creator", "POST", "/v1/content/works", again, 422, /FingerprintRegistered/);
+  });
+
+  it("registers an event's tickets as ERC-1155 units, only by a vetted creator", async () => {
+    const concert = {
+      fingerprint: keccak256(stringToHex("concert")),
+      supply: "500",
+      royaltyBps: 1000,
+      metadataHash: META,
+    };
+    await refused("outsider", "POST", "/v1/content/tickets", concert, 422, /NotVettedIssuer/);
+    const { id } = await ok<{ id: string }>("creator", "POST", "/v1/content/tickets", concert, 201);
+    assert.equal(BigInt(id) >> 96n, BigInt(account("creator")), "the id starts with the registrant");
+    const held = await ok<{ supply: string; balance: string }>(
+      "aggregator",
+      "GET",
+      `/v1/content/tickets/${id}/holders/${account("creator")}`,
+    );
+    assert.deepEqual([held.supply, held.balance], ["500", "500"]);
+    await refused("creator", "POST", "/v1/content/tickets", concert, 422, /TicketClassTaken/);
   });
 
   it("sells 30% of the film to the aggregator", async () => {
@@ -173,13 +196,15 @@ describe("content: register, license, deliver, pay and claim", () => {
   });
 
   it("refuses a delivery after the licence's time ran out", async () => {
-    const { licenceId: brief } = await ok<{ licenceId: string }>(
+    // Long enough for the grant to be mined on a loaded machine before the first delivery; then wait it out.
+    const end = now() + 20;
+    ({ licenceId: brief } = await ok<{ licenceId: string }>(
       "creator",
       "POST",
       "/v1/content/licences",
-      licenceTerms({ end: now() + 2, maxAccesses: 10 }),
+      licenceTerms({ end, maxAccesses: 10 }),
       201,
-    );
+    ));
     const item = { licenceId: brief, territory: "JP", user: "user-9" };
     const before = await ok<{ results: Array<{ reason: string }> }>(
       "operator",
@@ -189,7 +214,7 @@ describe("content: register, license, deliver, pay and claim", () => {
       201,
     );
     assert.equal(before.results[0]?.reason, "allowed");
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, end + 1 - now()) * 1000));
     const afterExpiry = await ok<{ results: Array<{ allowed: boolean; reason: string }> }>(
       "operator",
       "POST",
@@ -234,7 +259,6 @@ describe("content: register, license, deliver, pay and claim", () => {
       }),
       label: "test: bank mints EUR for the operator",
     });
-    const period = Number(new Date().toISOString().slice(0, 7).replace("-", ""));
     const paid = await ok<{ amount: string }>("operator", "POST", "/v1/content/royalties/pay", {
       licenceId: licence,
       period,
@@ -262,6 +286,117 @@ describe("content: register, license, deliver, pay and claim", () => {
       `/v1/content/splits/${split}/recipients`,
     );
     assert.deepEqual(recipients.items.map((r) => r.claimed).sort(), ["210", "420", "70"]);
+  });
+
+  it("pays the promoter a fee per delivery attributed to it, never twice for the same deliveries", async () => {
+    const fees = await ok<{ payments: Array<{ promoter: string; deliveries: number; amount: string }> }>(
+      "operator",
+      "POST",
+      "/v1/content/promoters/fees",
+      { licenceId: licence, period, feePerDelivery: "50" },
+    );
+    assert.deepEqual(
+      fees.payments.map((p) => [p.promoter.toLowerCase(), p.deliveries, p.amount]),
+      [[account("promoter").toLowerCase(), 3, "150"]],
+      "3 attributed deliveries at 0.50 EUR",
+    );
+    const body = { licenceId: licence, period, feePerDelivery: "50" };
+    await refused("operator", "POST", "/v1/content/promoters/fees", body, 409, /CONTENT_NO_ATTRIBUTED_DELIVERIES/);
+    const balance = await ok<{ balance: string }>("promoter", "GET", "/v1/content/balance");
+    assert.equal(balance.balance, "220", "70 from the split and 150 in fees");
+  });
+
+  it("aggregates royalties across works: one claim takes every split that owes the member", async () => {
+    const [episode] = episodes;
+    const body = {
+      tokenId: episode,
+      recipients: [
+        { account: account("creator"), bps: 5000 },
+        { account: account("aggregator"), bps: 5000 },
+      ],
+    };
+    await ok("creator", "POST", "/v1/content/splits", body, 201);
+    await ok("operator", "POST", `/v1/content/works/${film}/tips`, { amount: "100", user: "user-2" });
+    await ok("operator", "POST", `/v1/content/works/${episode}/tips`, { amount: "200", user: "user-3" });
+    const all = await ok<{ amount: string; splits: Array<{ amount: string }> }>(
+      "aggregator",
+      "POST",
+      "/v1/content/royalties/claim",
+    );
+    assert.equal(all.amount, "130", "30% of the film's 1.00 tip and 50% of the episode's 2.00");
+    assert.equal(all.splits.length, 2);
+    await refused("aggregator", "POST", "/v1/content/royalties/claim", undefined, 409, /CONTENT_NOTHING_TO_CLAIM/);
+  });
+
+  it("issues credits for views, attention, survey answers, promotion and a bonus, only by an operator", async () => {
+    const viewer = "0x0000000000000000000000000000000000001001";
+    const surveyed = "0x0000000000000000000000000000000000001002";
+    const influencer = "0x0000000000000000000000000000000000001003";
+    const items = [
+      { user: "user-1", account: viewer, kind: "view", units: 3 },
+      { user: "user-1", account: viewer, kind: "attention", units: 12 },
+      { user: "user-2", account: surveyed, kind: "survey", units: 2 },
+      { user: "user-3", account: influencer, kind: "promotion", units: 3 },
+      { user: "user-2", account: surveyed, kind: "bonus", units: 5 },
+    ];
+    await refused("creator", "POST", "/v1/content/rewards", { period, items }, 422, /NotCreditIssuer/);
+    const issued = await ok<{ batches: Array<{ kind: string; credits: string }> }>(
+      "operator",
+      "POST",
+      "/v1/content/rewards",
+      { period, items },
+      201,
+    );
+    assert.deepEqual(
+      issued.batches.map((b) => [b.kind, b.credits]),
+      [
+        ["view", "3"],
+        ["attention", "12"],
+        ["survey", "20"],
+        ["promotion", "6"],
+        ["bonus", "5"],
+      ],
+    );
+    const credits = (address: string) =>
+      ok<{ credits: string; issuedBy: string }>("aggregator", "GET", `/v1/content/credits/${address}`);
+    assert.equal((await credits(viewer)).credits, "15");
+    assert.equal((await credits(surveyed)).credits, "25");
+    assert.equal((await credits(influencer)).credits, "6");
+    assert.equal((await credits(account("operator"))).issuedBy, "46");
+  });
+
+  it("reports the period reconciled, and names what is not: the short licence's unpaid royalties", async () => {
+    type Report = {
+      balanced: boolean;
+      mismatches: string[];
+      licences: Array<{
+        licenceId: string;
+        recorded: number;
+        anchoredOnChain: number;
+        royaltiesPaid: string;
+        promoterFees: string;
+      }>;
+      credits: Array<{ kind: string; recorded: string; issued: string }>;
+      custody: { paidIntoSplits: string; claimed: string; held: string };
+    };
+    const report = () => ok<Report>("operator", "GET", `/v1/content/reconciliation?period=${period}`);
+    const before = await report();
+    assert.equal(before.balanced, false);
+    assert.deepEqual(before.mismatches, [`licence ${brief.toLowerCase()}: royalties owed 200, paid 0`]);
+    const film = before.licences.find((l) => l.licenceId === licence.toLowerCase());
+    assert.deepEqual(
+      [film?.recorded, film?.anchoredOnChain, film?.royaltiesPaid, film?.promoterFees],
+      [3, 3, "600", "150"],
+    );
+    assert.equal(before.credits.length, 5);
+    assert.ok(before.credits.every((c) => c.recorded === c.issued));
+    await ok("operator", "POST", "/v1/content/royalties/pay", { licenceId: brief, period });
+    const after = await report();
+    assert.deepEqual(after.mismatches, []);
+    assert.equal(after.balanced, true);
+    const { paidIntoSplits, claimed, held } = after.custody;
+    assert.equal(BigInt(held), BigInt(paidIntoSplits) - BigInt(claimed), "the contract holds what is unclaimed");
+    assert.equal(paidIntoSplits, "1200", "6.00 + 2.00 royalties, 1.00 + 1.00 + 2.00 tips");
   });
 
   it("lets the grantor revoke the licence, after which the check says revoked", async () => {
@@ -307,6 +442,18 @@ describe("content: register, license, deliver, pay and claim", () => {
     assert.ok(
       answer.body.details.some((d) => d.field.startsWith("body.territory")),
       JSON.stringify(answer.body),
+    );
+    const reward = await agent("operator").call<{ code: string; details: Array<{ field: string }> }>(
+      "POST",
+      "/v1/content/rewards",
+      { period, items: [{ user: "u", account: account("promoter"), kind: "likes", units: 1 }] },
+    );
+    assert.equal(reward.status, 400);
+    assert.ok(
+      reward.body.details.some(
+        (d) => d.field.startsWith("body.items.0.kind") || d.field.startsWith("body.items[0].kind"),
+      ),
+      JSON.stringify(reward.body),
     );
     const missing = `0x${"ab".repeat(32)}` as Hex;
     await refused("operator", "GET", `/v1/content/licences/${missing}`, undefined, 404, /CONTENT_LICENCE_NOT_FOUND/);
