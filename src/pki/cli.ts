@@ -7,6 +7,7 @@ import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.t
 import { printResult, table } from "../cli/output.ts";
 import { registerLogCommands } from "./cliLog.ts";
 import { registerTimestampCommands } from "./cliTimestamps.ts";
+import { registerTriggerCommands } from "./cliTriggers.ts";
 
 type App = Record<string, unknown> & { id: string; state: string; kind: string; dnsName: string };
 type Written = { application: App; txHash: string; certificate?: string };
@@ -18,6 +19,7 @@ export function registerPkiCommands(program: Command): void {
   const pki = program.command("pki").description("ledger-based PKI: DV/OV/EV certificates, revocation, verification");
   registerLogCommands(pki);
   registerTimestampCommands(pki);
+  registerTriggerCommands(pki);
 
   const ca = pki.command("ca").description("the consortium's issuing CA");
   withClientOptions(ca.command("setup").description("issuing member: create the CA key and register the CA"))

@@ -3,18 +3,19 @@
 // CLI and sandbox seeding.
 import { keccak256, toBytes } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
-import { CertificateLedger, CertificateLog, TimestampLedger } from "../generated/contracts.ts";
+import { CertificateLedger, CertificateLog, FactTriggers, TimestampLedger } from "../generated/contracts.ts";
 import { registerPkiCommands } from "./cli.ts";
 import { pkiDifferences } from "./consistency.ts";
 import { PKI_ERRORS } from "./errors.ts";
 import { Http01Validator } from "./http01.ts";
 import { TransparencyLog } from "./log/transparencyLog.ts";
 import { pkiMigrations } from "./migrations.ts";
-import { CERTIFICATE_LEDGER, CERTIFICATE_LOG, pkiProjection, TIMESTAMP_LEDGER } from "./projection.ts";
+import { CERTIFICATE_LEDGER, CERTIFICATE_LOG, FACT_TRIGGERS, pkiProjection, TIMESTAMP_LEDGER } from "./projection.ts";
 import { PkiLogReadModel, PkiReadModel } from "./readModel.ts";
 import { pkiApiModule } from "./routes.ts";
 import { seedPkiSandbox } from "./seed.ts";
 import { PkiService } from "./service.ts";
+import { TriggerService } from "./triggers/service.ts";
 import { TimestampAnchoring } from "./tsa/anchoring.ts";
 import { TimeStampAuthority } from "./tsa/authority.ts";
 import { TimestampRepository } from "./tsa/repository.ts";
@@ -37,6 +38,7 @@ interface PkiRuntime {
   log: TransparencyLog;
   anchoring: TimestampAnchoring;
   tsa: TimeStampAuthority;
+  triggers: TriggerService;
 }
 const services = new WeakMap<AgentContext, PkiRuntime>();
 function runtime(context: AgentContext) {
@@ -73,7 +75,13 @@ function runtime(context: AgentContext) {
       repository,
     });
     const tsa = new TimeStampAuthority({ keystore: context.keystore, readModel, repository, anchoring });
-    found = { service, validator, log, anchoring, tsa };
+    const triggers = new TriggerService({
+      outbox: context.outbox,
+      chain: context.chain,
+      memberAccount: context.config.memberAccount,
+      address: context.contractAddress(FACT_TRIGGERS),
+    });
+    found = { service, validator, log, anchoring, tsa, triggers };
     services.set(context, found);
   }
   return found;
@@ -90,6 +98,7 @@ export const pkiPlugin: DomainPlugin = {
     [CERTIFICATE_LEDGER]: CertificateLedger,
     [CERTIFICATE_LOG]: CertificateLog,
     [TIMESTAMP_LEDGER]: TimestampLedger,
+    [FACT_TRIGGERS]: FactTriggers,
   },
   deployment: [
     {
@@ -121,12 +130,21 @@ export const pkiPlugin: DomainPlugin = {
         return [consortium.address];
       },
     },
+    {
+      name: FACT_TRIGGERS,
+      artifact: FactTriggers,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the FactTriggers");
+        return [consortium.address];
+      },
+    },
   ],
   migrations: pkiMigrations,
   projections: [pkiProjection],
   api: (context) => {
-    const { service, validator, log, anchoring, tsa } = runtime(context);
-    return pkiApiModule(service, validator, log, { anchoring, tsa });
+    const { service, validator, log, anchoring, tsa, triggers } = runtime(context);
+    return pkiApiModule(service, validator, log, { anchoring, tsa, triggers });
   },
   checkConsistency: (context, blockNumber) =>
     pkiDifferences(

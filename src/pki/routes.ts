@@ -8,6 +8,7 @@ import type { TransparencyLog } from "./log/transparencyLog.ts";
 import type { ApplicationState } from "./readModel.ts";
 import { registerLogRoutes } from "./routesLog.ts";
 import { registerTimestampRoutes } from "./routesTimestamps.ts";
+import { registerTriggerRoutes } from "./routesTriggers.ts";
 import {
   ApplicationDetailSchema,
   ApplicationIdParams,
@@ -28,6 +29,7 @@ import {
   WriteResultSchema,
 } from "./schemas.ts";
 import type { ApplyInput, PkiService, RevocationReason } from "./service.ts";
+import type { TriggerService } from "./triggers/service.ts";
 import type { TimestampAnchoring } from "./tsa/anchoring.ts";
 import type { TimeStampAuthority } from "./tsa/authority.ts";
 
@@ -36,6 +38,7 @@ const tags = ["pki"];
 export interface PkiTimestamping {
   anchoring: TimestampAnchoring;
   tsa: TimeStampAuthority;
+  triggers: TriggerService;
 }
 
 export function pkiApiModule(
@@ -52,6 +55,7 @@ export function pkiApiModule(
       registerCertificateRoutes(app, service, validator);
       registerLogRoutes(app, log);
       registerTimestampRoutes(app, timestamping.anchoring, timestamping.tsa);
+      registerTriggerRoutes(app, timestamping.triggers);
     },
   };
 }
