@@ -251,6 +251,19 @@ const PKI_ROWS = [
   ["CertificateLog.anchorCheckpoint", "anchorCheckpoint"],
   ["CertificateLog.cosignCheckpoint/first", "cosignCheckpoint (first witness)"],
   ["CertificateLog.cosignCheckpoint/second", "cosignCheckpoint (second witness)"],
+  ["TimestampLedger.deploy", "TimestampLedger deployment"],
+  ["TimestampLedger.anchorRoot", "anchorRoot (one Merkle root, any number of files)"],
+  ["DataOffers.deploy", "DataOffers deployment"],
+  ["DataOffers.requestData/callForOffers", "requestData (no free dataset: call for offers)"],
+  ["DataOffers.makeOffer", "makeOffer"],
+  ["DataOffers.pay", "pay (settlement token transfer)"],
+  ["DataOffers.grantAccess", "grantAccess"],
+  ["FactTriggers.deploy", "FactTriggers deployment"],
+  ["FactTriggers.registerAsset", "registerAsset"],
+  ["FactTriggers.createTrigger/3reporters", "createTrigger (3 reporters, threshold 2)"],
+  ["FactTriggers.report/first", "report (first reporter)"],
+  ["FactTriggers.report/second", "report (second reporter: armed)"],
+  ["FactTriggers.execute", "execute (asset moved after the dispute window)"],
 ] as const;
 
 export const GAS_TABLES: readonly GasTable[] = [

@@ -2,7 +2,15 @@
 // and a transparency-log checkpoint anchored and co-signed on the CertificateLog.
 import { type Account, bytesToHex, keccak256, parseEventLogs, stringToHex, toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { CertificateLedger, CertificateLog, ConsortiumRegistry } from "../src/generated/contracts.ts";
+import {
+  CertificateLedger,
+  CertificateLog,
+  ConsortiumRegistry,
+  DataOffers,
+  FactTriggers,
+  SettlementToken,
+  TimestampLedger,
+} from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
 
 const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
@@ -25,7 +33,13 @@ export async function measurePki(chain: GasRecorder): Promise<void> {
       args: [
         [ta.address, kyc.address, numbering.address, brand.address],
         ["Trust Authority", "KYC Vetter", "Numbering Authority", "Acme Bank"],
-        [[role("TRUST_AUTHORITY")], [role("KYC_VETTER")], [role("NUMBERING_AUTHORITY")], [role("ENTERPRISE")]],
+        // The trust authority also holds SETTLEMENT_BANK here, to mint the test euros data offers are paid in.
+        [
+          [role("TRUST_AUTHORITY"), role("SETTLEMENT_BANK")],
+          [role("KYC_VETTER")],
+          [role("NUMBERING_AUTHORITY")],
+          [role("ENTERPRISE")],
+        ],
       ],
     },
     "ConsortiumRegistry.deploy/pki",
@@ -102,4 +116,112 @@ export async function measurePki(chain: GasRecorder): Promise<void> {
     functionName: "cosignCheckpoint",
     args: [1000n, root],
   });
+  await measureProofOfExistence(chain, registry, { ta, kyc, numbering, brand });
+}
+
+/** Timestamps anchored, a data offer paid and accessed, a fact reported by 2 of 3 reporters moving an asset. */
+async function measureProofOfExistence(
+  chain: GasRecorder,
+  registry: `0x${string}`,
+  who: { ta: Account; kyc: Account; numbering: Account; brand: Account },
+): Promise<void> {
+  const { ta, kyc, numbering, brand } = who;
+  const timestamps = await chain.deploy(
+    ta,
+    { abi: TimestampLedger.abi, bytecode: TimestampLedger.bytecode, args: [registry] },
+    "TimestampLedger.deploy",
+  );
+  const dataRoot = keccak256(stringToHex("batch of 1,000 tile digests"));
+  await chain.measure("TimestampLedger.anchorRoot", kyc, {
+    address: timestamps,
+    abi: TimestampLedger.abi,
+    functionName: "anchorRoot",
+    args: [dataRoot, 1000],
+  });
+  const eur = await chain.deploy(ta, {
+    abi: SettlementToken.abi,
+    bytecode: SettlementToken.bytecode,
+    args: [registry, "EUR", 2],
+  });
+  const offers = await chain.deploy(
+    ta,
+    { abi: DataOffers.abi, bytecode: DataOffers.bytecode, args: [registry, timestamps, eur] },
+    "DataOffers.deploy",
+  );
+  await chain.call(ta, {
+    address: eur,
+    abi: SettlementToken.abi,
+    functionName: "mintOnFiatReceipt",
+    args: [brand.address, 100_000n, keccak256(stringToHex("wire"))],
+  });
+  await chain.call(brand, {
+    address: eur,
+    abi: SettlementToken.abi,
+    functionName: "approve",
+    args: [offers, 100_000n],
+  });
+  const onOffers = { address: offers, abi: DataOffers.abi } as const;
+  const query = keccak256(stringToHex("tile:31UDQ:2026-11-30"));
+  const requested = await chain.measure("DataOffers.requestData/callForOffers", brand, {
+    ...onOffers,
+    functionName: "requestData",
+    args: [query, toHex("request-1", { size: 32 })],
+  });
+  const [call] = parseEventLogs({ abi: DataOffers.abi, eventName: "CallForOffers", logs: requested.logs });
+  if (!call) throw new Error("requestData emitted no CallForOffers");
+  const offered = await chain.measure("DataOffers.makeOffer", kyc, {
+    ...onOffers,
+    functionName: "makeOffer",
+    args: [call.args.requestId, 2_500n, dataRoot],
+  });
+  const [made] = parseEventLogs({ abi: DataOffers.abi, eventName: "OfferMade", logs: offered.logs });
+  if (!made) throw new Error("makeOffer emitted no OfferMade");
+  await chain.measure("DataOffers.pay", brand, { ...onOffers, functionName: "pay", args: [made.args.offerId] });
+  await chain.measure("DataOffers.grantAccess", kyc, {
+    ...onOffers,
+    functionName: "grantAccess",
+    args: [made.args.offerId, keccak256(stringToHex("grant"))],
+  });
+
+  const triggers = await chain.deploy(
+    ta,
+    { abi: FactTriggers.abi, bytecode: FactTriggers.bytecode, args: [registry] },
+    "FactTriggers.deploy",
+  );
+  const onTriggers = { address: triggers, abi: FactTriggers.abi } as const;
+  const registered = await chain.measure("FactTriggers.registerAsset", brand, {
+    ...onTriggers,
+    functionName: "registerAsset",
+    args: [toHex("field-17", { size: 32 })],
+  });
+  const [asset] = parseEventLogs({ abi: FactTriggers.abi, eventName: "AssetRegistered", logs: registered.logs });
+  if (!asset) throw new Error("registerAsset emitted no AssetRegistered");
+  const flooded = keccak256(stringToHex("flooded"));
+  // The buyer needs no membership; the three reporters are members other than the holder and the buyer.
+  const buyer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 9 }).address;
+  const created = await chain.measure("FactTriggers.createTrigger/3reporters", brand, {
+    ...onTriggers,
+    functionName: "createTrigger",
+    args: [
+      asset.args.assetId,
+      keccak256(stringToHex("field-17 2026-11")),
+      flooded,
+      buyer,
+      [kyc.address, numbering.address, ta.address],
+      2,
+      60,
+      toHex("trigger-1", { size: 32 }),
+    ],
+  });
+  const [trigger] = parseEventLogs({ abi: FactTriggers.abi, eventName: "TriggerCreated", logs: created.logs });
+  if (!trigger) throw new Error("createTrigger emitted no TriggerCreated");
+  const id = trigger.args.triggerId;
+  await chain.measure("FactTriggers.report/first", kyc, { ...onTriggers, functionName: "report", args: [id, flooded] });
+  await chain.measure("FactTriggers.report/second", numbering, {
+    ...onTriggers,
+    functionName: "report",
+    args: [id, flooded],
+  });
+  await chain.setNextBlockTime((await chain.now()) + 61n);
+  await chain.measure("FactTriggers.execute", ta, { ...onTriggers, functionName: "execute", args: [id] });
 }

@@ -26,6 +26,9 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/settlement/RoamingSettlement.sol", name: "RoamingSettlement" },
   { source: "contracts/pki/CertificateLedger.sol", name: "CertificateLedger" },
   { source: "contracts/pki/CertificateLog.sol", name: "CertificateLog" },
+  { source: "contracts/pki/TimestampLedger.sol", name: "TimestampLedger" },
+  { source: "contracts/pki/FactTriggers.sol", name: "FactTriggers" },
+  { source: "contracts/pki/DataOffers.sol", name: "DataOffers" },
   { source: "contracts/iot/IotRegistry.sol", name: "IotRegistry" },
   { source: "contracts/iot/IotAttestations.sol", name: "IotAttestations" },
 ] as const;

@@ -6,6 +6,8 @@ import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, table } from "../cli/output.ts";
 import { registerLogCommands } from "./cliLog.ts";
+import { registerTimestampCommands } from "./cliTimestamps.ts";
+import { registerTriggerCommands } from "./cliTriggers.ts";
 
 type App = Record<string, unknown> & { id: string; state: string; kind: string; dnsName: string };
 type Written = { application: App; txHash: string; certificate?: string };
@@ -16,6 +18,8 @@ const line = (a: App) =>
 export function registerPkiCommands(program: Command): void {
   const pki = program.command("pki").description("ledger-based PKI: DV/OV/EV certificates, revocation, verification");
   registerLogCommands(pki);
+  registerTimestampCommands(pki);
+  registerTriggerCommands(pki);
 
   const ca = pki.command("ca").description("the consortium's issuing CA");
   withClientOptions(ca.command("setup").description("issuing member: create the CA key and register the CA"))

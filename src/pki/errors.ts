@@ -54,6 +54,16 @@ export const PKI_ERRORS = defineErrors("pki", {
     status: 422,
     description: "The inclusion proof does not lead from the leaf to the checkpoint's root (RFC 9162 §2.1.3.2).",
   },
+  PKI_TRIGGER_NOT_FOUND: { status: 404, description: "No asset or trigger with this id on the FactTriggers ledger." },
+  PKI_TIMESTAMP_NOT_FOUND: { status: 404, description: "This agent anchored no file with this SHA-256 digest." },
+  PKI_TIMESTAMP_NOT_ANCHORED: {
+    status: 409,
+    description: "The proof's root was never anchored on the TimestampLedger: the file's existence is not proven.",
+  },
+  PKI_TIMESTAMP_PROOF_INVALID: {
+    status: 422,
+    description: "The timestamp proof does not lead from the file's digest to its root (or names another file).",
+  },
 });
 
 export type PkiErrorCode = keyof typeof PKI_ERRORS;

@@ -72,4 +72,29 @@ export const pkiMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // This agent's own timestamps (not projected: the chain holds only the roots, the proofs are the submitter's) and
+    // its time-stamping authority's certificate.
+    id: "2102_pki_timestamps",
+    sql: `
+      CREATE TABLE pki_timestamps (
+        root TEXT NOT NULL,
+        leaf_index INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        tree_size INTEGER NOT NULL,
+        proof TEXT NOT NULL,
+        submitter TEXT NOT NULL,
+        anchored_at BIGINT NOT NULL,
+        block_number BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL,
+        PRIMARY KEY (root, leaf_index)
+      );
+      CREATE INDEX pki_timestamps_digest ON pki_timestamps (digest);
+      CREATE TABLE pki_tsa_certificates (
+        kid TEXT PRIMARY KEY,
+        ca_hash TEXT NOT NULL,
+        certificate TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -3,18 +3,22 @@
 // CLI and sandbox seeding.
 import { keccak256, toBytes } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
-import { CertificateLedger, CertificateLog } from "../generated/contracts.ts";
+import { CertificateLedger, CertificateLog, FactTriggers, TimestampLedger } from "../generated/contracts.ts";
 import { registerPkiCommands } from "./cli.ts";
 import { pkiDifferences } from "./consistency.ts";
 import { PKI_ERRORS } from "./errors.ts";
 import { Http01Validator } from "./http01.ts";
 import { TransparencyLog } from "./log/transparencyLog.ts";
 import { pkiMigrations } from "./migrations.ts";
-import { CERTIFICATE_LEDGER, CERTIFICATE_LOG, pkiProjection } from "./projection.ts";
+import { CERTIFICATE_LEDGER, CERTIFICATE_LOG, FACT_TRIGGERS, pkiProjection, TIMESTAMP_LEDGER } from "./projection.ts";
 import { PkiLogReadModel, PkiReadModel } from "./readModel.ts";
 import { pkiApiModule } from "./routes.ts";
 import { seedPkiSandbox } from "./seed.ts";
 import { PkiService } from "./service.ts";
+import { TriggerService } from "./triggers/service.ts";
+import { TimestampAnchoring } from "./tsa/anchoring.ts";
+import { TimeStampAuthority } from "./tsa/authority.ts";
+import { TimestampRepository } from "./tsa/repository.ts";
 
 /** A consortium role id: keccak256 of its name (contracts/membership/Roles.sol). */
 const role = (name: string) => keccak256(toBytes(name));
@@ -28,7 +32,15 @@ export const PKI_POLICY = {
   witnessThreshold: 2,
 } as const;
 
-const services = new WeakMap<AgentContext, { service: PkiService; validator: Http01Validator; log: TransparencyLog }>();
+interface PkiRuntime {
+  service: PkiService;
+  validator: Http01Validator;
+  log: TransparencyLog;
+  anchoring: TimestampAnchoring;
+  tsa: TimeStampAuthority;
+  triggers: TriggerService;
+}
+const services = new WeakMap<AgentContext, PkiRuntime>();
 function runtime(context: AgentContext) {
   let found = services.get(context);
   if (!found) {
@@ -54,7 +66,22 @@ function runtime(context: AgentContext) {
       logAddress: context.contractAddress(CERTIFICATE_LOG),
       sync: () => context.indexer.syncOnce(),
     });
-    found = { service, validator, log };
+    const repository = new TimestampRepository(context.store);
+    const anchoring = new TimestampAnchoring({
+      outbox: context.outbox,
+      chain: context.chain,
+      memberAccount: context.config.memberAccount,
+      ledger: context.contractAddress(TIMESTAMP_LEDGER),
+      repository,
+    });
+    const tsa = new TimeStampAuthority({ keystore: context.keystore, readModel, repository, anchoring });
+    const triggers = new TriggerService({
+      outbox: context.outbox,
+      chain: context.chain,
+      memberAccount: context.config.memberAccount,
+      address: context.contractAddress(FACT_TRIGGERS),
+    });
+    found = { service, validator, log, anchoring, tsa, triggers };
     services.set(context, found);
   }
   return found;
@@ -63,10 +90,16 @@ function runtime(context: AgentContext) {
 export const pkiPlugin: DomainPlugin = {
   name: "pki",
   description:
-    "Ledger-based PKI (SEM-002): DV/OV/EV X.509 certificates validated and endorsed by members, revocation, status",
+    "Ledger-based PKI (SEM-002): DV/OV/EV X.509 certificates validated and endorsed by members, revocation, status; " +
+    "proof of existence and RFC 3161 time-stamping (ENT-001)",
   doc: "docs/pki.md",
   errors: PKI_ERRORS,
-  contracts: { [CERTIFICATE_LEDGER]: CertificateLedger, [CERTIFICATE_LOG]: CertificateLog },
+  contracts: {
+    [CERTIFICATE_LEDGER]: CertificateLedger,
+    [CERTIFICATE_LOG]: CertificateLog,
+    [TIMESTAMP_LEDGER]: TimestampLedger,
+    [FACT_TRIGGERS]: FactTriggers,
+  },
   deployment: [
     {
       name: CERTIFICATE_LEDGER,
@@ -88,12 +121,30 @@ export const pkiPlugin: DomainPlugin = {
         return [consortium.address, role(PKI_POLICY.issuerRole), roles, PKI_POLICY.witnessThreshold];
       },
     },
+    {
+      name: TIMESTAMP_LEDGER,
+      artifact: TimestampLedger,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the TimestampLedger");
+        return [consortium.address];
+      },
+    },
+    {
+      name: FACT_TRIGGERS,
+      artifact: FactTriggers,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the FactTriggers");
+        return [consortium.address];
+      },
+    },
   ],
   migrations: pkiMigrations,
   projections: [pkiProjection],
   api: (context) => {
-    const { service, validator, log } = runtime(context);
-    return pkiApiModule(service, validator, log);
+    const { service, validator, log, anchoring, tsa, triggers } = runtime(context);
+    return pkiApiModule(service, validator, log, { anchoring, tsa, triggers });
   },
   checkConsistency: (context, blockNumber) =>
     pkiDifferences(

@@ -8,6 +8,8 @@ import { serialOf } from "./serial.ts";
 
 export const CERTIFICATE_LEDGER = "CertificateLedger";
 export const CERTIFICATE_LOG = "CertificateLog";
+export const TIMESTAMP_LEDGER = "TimestampLedger";
+export const FACT_TRIGGERS = "FactTriggers";
 export const KINDS = ["DV", "OV", "EV"] as const;
 export type CertificateKind = (typeof KINDS)[number];
 

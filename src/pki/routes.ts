@@ -7,6 +7,8 @@ import type { Http01Validator } from "./http01.ts";
 import type { TransparencyLog } from "./log/transparencyLog.ts";
 import type { ApplicationState } from "./readModel.ts";
 import { registerLogRoutes } from "./routesLog.ts";
+import { registerTimestampRoutes } from "./routesTimestamps.ts";
+import { registerTriggerRoutes } from "./routesTriggers.ts";
 import {
   ApplicationDetailSchema,
   ApplicationIdParams,
@@ -27,10 +29,24 @@ import {
   WriteResultSchema,
 } from "./schemas.ts";
 import type { ApplyInput, PkiService, RevocationReason } from "./service.ts";
+import type { TriggerService } from "./triggers/service.ts";
+import type { TimestampAnchoring } from "./tsa/anchoring.ts";
+import type { TimeStampAuthority } from "./tsa/authority.ts";
 
 const tags = ["pki"];
 
-export function pkiApiModule(service: PkiService, validator: Http01Validator, log: TransparencyLog): ApiModule {
+export interface PkiTimestamping {
+  anchoring: TimestampAnchoring;
+  tsa: TimeStampAuthority;
+  triggers: TriggerService;
+}
+
+export function pkiApiModule(
+  service: PkiService,
+  validator: Http01Validator,
+  log: TransparencyLog,
+  timestamping: PkiTimestamping,
+): ApiModule {
   return {
     name: "pki",
     tags: [{ name: "pki", description: "Ledger-based PKI: DV/OV/EV certificates, revocation, status, verification" }],
@@ -38,6 +54,8 @@ export function pkiApiModule(service: PkiService, validator: Http01Validator, lo
       registerApplicationRoutes(app, service);
       registerCertificateRoutes(app, service, validator);
       registerLogRoutes(app, log);
+      registerTimestampRoutes(app, timestamping.anchoring, timestamping.tsa);
+      registerTriggerRoutes(app, timestamping.triggers);
     },
   };
 }

@@ -128,3 +128,44 @@ export function parseCertificate(input: string | Uint8Array): x509.X509Certifica
   if (input.includes("-----BEGIN")) return new x509.X509Certificate(input);
   return new x509.X509Certificate(Buffer.from(input, "base64"));
 }
+
+/**
+ * The time-stamping authority's certificate (RFC 3161 §2.3), issued by the consortium's CA: the only extended key
+ * usage is timeStamping and it is critical, as the RFC requires and `openssl ts -verify` checks. Its validity starts
+ * an hour back so a token whose time is a block's (a devnet clock may lag the wall clock) is inside it.
+ */
+export async function issueTsaCertificate(
+  caSigner: Es256Signer,
+  ca: x509.X509Certificate,
+  tsaSpki: Uint8Array,
+  commonName: string,
+  now = new Date(),
+) {
+  const { crypto, key } = signingCrypto(caSigner);
+  const publicKey = new x509.PublicKey(tsaSpki);
+  const notBefore = new Date(now.getTime() - 3_600_000);
+  const notAfter = new Date(now);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + 1);
+  const serial = new Uint8Array(await crypto.subtle.digest("SHA-256", tsaSpki)).slice(0, 16);
+  serial[0] = 0x40 | ((serial[0] ?? 0) & 0x3f);
+  return x509.X509CertificateGenerator.create(
+    {
+      serialNumber: Buffer.from(serial).toString("hex"),
+      subject: `CN=${escapeRdn(commonName)}, O=Telco Ledger Consortium`,
+      issuer: ca.subject,
+      notBefore,
+      notAfter,
+      publicKey,
+      signingKey: key,
+      signingAlgorithm: ECDSA_SHA256,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.timeStamping], true),
+        await x509.AuthorityKeyIdentifierExtension.create(ca, false, crypto),
+        await x509.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
+      ],
+    },
+    crypto,
+  );
+}
