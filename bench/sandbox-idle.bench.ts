@@ -6,7 +6,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { SANDBOX_MEMBERS } from "../src/sandbox/consortium.ts";
 import type { SandboxFile } from "../src/sandbox/sandbox.ts";
+import { reservePortRun } from "../testkit/ports.ts";
 import { type BenchResult, round } from "./lib/report.ts";
 
 const BIN = new URL("../bin/telco-ledger.mjs", import.meta.url).pathname;
@@ -24,7 +26,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   const windowSeconds = Number(args[0] ?? 10);
   const settleSeconds = Number(args[1] ?? 20);
   const dataDir = mkdtempSync(join(tmpdir(), "telco-idle-"));
-  const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+  // The devnet's port (basePort - 1), then one per member agent, reserved so a test running beside cannot take them.
+  const basePort = (await reservePortRun(SANDBOX_MEMBERS.length + 1)) + 1;
   const sandbox = spawn(
     process.execPath,
     [

@@ -17,3 +17,17 @@ export async function mineBlockAt(rpcUrl: string, timestamp: number): Promise<vo
   const mined = await latestBlockTimestamp(rpcUrl);
   if (mined !== timestamp) throw new Error(`asked for a block at ${timestamp}, the devnet mined one at ${mined}`);
 }
+
+/**
+ * Runs `body` with every new block exactly `seconds` after the one before, whatever the wall clock does (anvil), then
+ * gives the clock back to the wall. A deadline a few blocks ahead then cannot pass while a loaded machine is slow to
+ * get a transaction mined.
+ */
+export async function withBlockStep<T>(rpcUrl: string, seconds: number, body: () => Promise<T>): Promise<T> {
+  await rpc(rpcUrl, "anvil_setBlockTimestampInterval", [seconds]);
+  try {
+    return await body();
+  } finally {
+    await rpc(rpcUrl, "anvil_removeBlockTimestampInterval", []);
+  }
+}

@@ -61,6 +61,28 @@ export async function reserveFirstFree(candidates: Iterable<number>): Promise<nu
   throw new Error(`no free port among the candidates in ${RESERVED_RANGE.from}-${RESERVED_RANGE.to}`);
 }
 
+/**
+ * `count` consecutive loopback ports, each reserved as by `reservePort`; returns the first. For a child that is
+ * given one base port and counts up from it (a sandbox: its devnet, then one port per agent).
+ */
+export async function reservePortRun(count: number): Promise<number> {
+  const firsts = RESERVED_RANGE.to - RESERVED_RANGE.from + 2 - count;
+  if (!Number.isInteger(count) || count < 1 || firsts < 1) throw new Error(`cannot reserve a run of ${count} ports`);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const first = RESERVED_RANGE.from + Math.floor(Math.random() * firsts);
+    const taken: number[] = [];
+    for (let port = first; port < first + count; port++) {
+      const got = await reserveFirstFree([port]).catch(() => undefined);
+      if (got === undefined) break;
+      taken.push(got);
+    }
+    if (taken.length === count) return first;
+    // Part of the run is held elsewhere: hand back what was taken and try another place.
+    for (const port of taken) releasePort(port);
+  }
+  throw new Error(`no run of ${count} free ports in ${RESERVED_RANGE.from}-${RESERVED_RANGE.to}`);
+}
+
 function* randomCandidates(): Generator<number> {
   const size = RESERVED_RANGE.to - RESERVED_RANGE.from + 1;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) yield RESERVED_RANGE.from + Math.floor(Math.random() * size);

@@ -1,36 +1,31 @@
 // Prints "<rpcPort> <basePort>": a free port for the sandbox's devnet and the first of a run of free consecutive ports
 // for its agents, so the checkers' sandbox never collides with a developer's own sandbox on the default ports.
+// The ports are drawn from 30000-32767: below Linux's ephemeral range (32768-60999), so no outgoing connection or
+// listen(0) is handed one meanwhile, and above the test harness's reserved range (testkit/ports.ts, 20000-29999), so a
+// test running beside the checkers cannot be given the same ports between this check and the sandbox's bind.
 // Usage: node scripts/checks/free-ports.ts [agentPorts=16]
 import { createServer } from "node:net";
 
-function tryListen(port: number): Promise<number | undefined> {
+const RANGE = { from: 30_000, to: 32_767 } as const;
+
+function listens(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", () => resolve(undefined));
-    server.listen(port, "127.0.0.1", () => {
-      const bound = (server.address() as { port: number }).port;
-      server.close(() => resolve(bound));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
-export async function freePort(): Promise<number> {
-  const port = await tryListen(0);
-  if (port === undefined) throw new Error("the OS gave no free port");
-  return port;
-}
-
-/** First port of `count` consecutive free ports in the unprivileged, non-ephemeral range. */
-export async function freePortRun(count: number, exclude: number[] = [], attempts = 50): Promise<number> {
-  for (let i = 0; i < attempts; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
+/** First port of `count` consecutive free ports in RANGE. */
+export async function freePortRun(count: number, attempts = 50): Promise<number> {
+  const firsts = RANGE.to - RANGE.from + 2 - count;
+  for (let i = 0; i < attempts && firsts > 0; i++) {
+    const base = RANGE.from + Math.floor(Math.random() * firsts);
     let ok = true;
-    for (let port = base; port < base + count && ok; port++) {
-      ok = !exclude.includes(port) && (await tryListen(port)) === port;
-    }
+    for (let port = base; port < base + count && ok; port++) ok = await listens(port);
     if (ok) return base;
   }
-  throw new Error(`no run of ${count} free consecutive ports found`);
+  throw new Error(`no run of ${count} free consecutive ports in ${RANGE.from}-${RANGE.to}`);
 }
 
 if (import.meta.main) {
@@ -39,6 +34,7 @@ if (import.meta.main) {
     console.error("usage: free-ports.ts [agentPorts]");
     process.exit(2);
   }
-  const rpc = await freePort();
-  console.log(`${rpc} ${await freePortRun(count, [rpc])}`);
+  // One run: the devnet's port, then the agents'.
+  const rpc = await freePortRun(count + 1);
+  console.log(`${rpc} ${rpc + 1}`);
 }

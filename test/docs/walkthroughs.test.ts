@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { reservePortRun } from "../../testkit/ports.ts";
 import { markdownFiles, outputsByStep, scriptOf, type Walkthrough, walkthroughsIn } from "./walkthroughBlocks.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -31,23 +31,6 @@ const REQUIRED = [
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));
 // In file order, except that those which change the seeded state (a number port) come after all the others.
 const walkthroughs = [...found.filter((w) => !w.changesSeed), ...found.filter((w) => w.changesSeed)];
-
-/** A run of consecutive free loopback ports: the devnet's, then one per agent. */
-async function freePortRun(length: number): Promise<number> {
-  const listens = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const first = 20_000 + Math.floor(Math.random() * 30_000);
-    let free = true;
-    for (let port = first; port < first + length && free; port++) free = await listens(port);
-    if (free) return first;
-  }
-  throw new Error(`no run of ${length} free ports found`);
-}
 
 function run(
   command: string,
@@ -85,7 +68,8 @@ describe("doc walkthroughs run against a sandbox", () => {
   let sandbox: ChildProcess | undefined;
 
   before(async () => {
-    const rpcPort = await freePortRun(AGENTS + 1);
+    // Reserved (lock files) so a test file running at the same time cannot be handed the same ports.
+    const rpcPort = await reservePortRun(AGENTS + 1);
     const args = ["sandbox", "up", "--rpc-port", String(rpcPort), "--base-port", String(rpcPort + 1), "--json"];
     sandbox = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

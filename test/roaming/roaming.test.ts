@@ -18,7 +18,7 @@ import {
 import { OperatorDirectory } from "../../src/roaming/operators.ts";
 import { ANSWER_PLAINTEXT_BYTES, REQUEST_PLAINTEXT_BYTES } from "../../src/roaming/payloads.ts";
 import { RoamingReadModel } from "../../src/roaming/readModel.ts";
-import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
+import { latestBlockTimestamp, mineBlockAt, withBlockStep } from "../../testkit/chainTime.ts";
 import { eventually } from "../../testkit/eventually.ts";
 import {
   expectOk,
@@ -436,23 +436,32 @@ describe("roaming authentication through the agents", () => {
         const activations = ids.map((requestId, i) => ({ requestId, activated: i % 2 === 0, servicesDigest: hex32() }));
         await check(north, "activation", encodeRecordActivations(activations), n, []);
       }
-      // Expiries: requests that lapsed unanswered. They expire a few seconds ahead of the chain's clock; then one empty
-      // block at that time puts the chain past it (no sleeping until the wall clock gets there). The chain stays ahead
-      // of the wall clock by at most those seconds, well inside the request TTL of the tests that follow.
+      // Expiries: requests that lapsed unanswered. They expire five blocks ahead of the chain's clock, mined while the
+      // chain steps one second a block whatever the wall clock does (a loaded machine can take longer than five seconds
+      // to get them mined: on the wall clock they would then be expired on arrival and the batch reverts); then one
+      // empty block at their expiry puts the chain past it (no sleeping until the wall clock gets there). The chain
+      // stays ahead of the wall clock by at most those seconds, well inside the request TTL of the tests that follow.
       const lapsing = Array.from({ length: BOUNDED_GAS_MIN_BATCH }, hex32);
-      const chainNow = Math.max(await latestBlockTimestamp(c.devnet.rpcUrl), Math.floor(Date.now() / 1000));
-      const soon = BigInt(chainNow + 5);
-      await north.outbox.send({
-        from: north.config.memberAccount,
-        to: c.exchange,
-        data: encodeSubmitRequests(
-          south.config.memberAccount,
-          lapsing.map((requestId, i) => ({ requestId, pseudonym: hex32(), expiresAt: soon, ciphertext: text(420, i) })),
-        ),
-        label: "test: requests that will lapse",
+      const soon = await withBlockStep(c.devnet.rpcUrl, 1, async () => {
+        const expiry = BigInt((await latestBlockTimestamp(c.devnet.rpcUrl)) + 5);
+        await north.outbox.send({
+          from: north.config.memberAccount,
+          to: c.exchange,
+          data: encodeSubmitRequests(
+            south.config.memberAccount,
+            lapsing.map((requestId, i) => ({
+              requestId,
+              pseudonym: hex32(),
+              expiresAt: expiry,
+              ciphertext: text(420, i),
+            })),
+          ),
+          label: "test: requests that will lapse",
+        });
+        return Number(expiry);
       });
-      // Already past on the wall clock (a slow submission): the next block is past it anyway; never move the chain back.
-      if (Date.now() / 1000 < Number(soon)) await mineBlockAt(c.devnet.rpcUrl, Number(soon));
+      // Already past (the wall clock took over beyond it): the next block is past it anyway; never move the chain back.
+      if ((await latestBlockTimestamp(c.devnet.rpcUrl)) < soon) await mineBlockAt(c.devnet.rpcUrl, soon);
       await check(north, "expiry", encodeExpire(lapsing), lapsing.length, []);
     } finally {
       await expectOk(c.op.south.call("PUT", "/v1/roaming/policy", { paused: false }));

@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { SANDBOX_MEMBERS } from "../../src/sandbox/consortium.ts";
 import { acquireSandboxLock, SandboxRunningError } from "../../src/sandbox/lock.ts";
+import { reservePortRun } from "../../testkit/ports.ts";
 
 const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 
@@ -66,7 +68,8 @@ describe("sandbox lock", () => {
   });
 
   it("refuses a second sandbox on the same data directory, naming the first; takes over after kill -9", async () => {
-    const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+    // The devnet's port (basePort - 1), then one per member agent, reserved so another test file cannot take them.
+    const basePort = (await reservePortRun(SANDBOX_MEMBERS.length + 1)) + 1;
     const first = sandboxUp(dataDir, basePort);
     groups.push(first);
     await until("the first sandbox's lock", () => existsSync(join(dataDir, "sandbox.lock")), 60_000);

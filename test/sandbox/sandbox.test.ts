@@ -8,12 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { platformDeploymentPlan } from "../../src/ledger/deploymentPlan.ts";
+import { SANDBOX_MEMBERS } from "../../src/sandbox/consortium.ts";
 import type { SandboxFile } from "../../src/sandbox/sandbox.ts";
+import { reservePortRun } from "../../testkit/ports.ts";
 
 const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), "telco-sandbox-"));
-const basePort = 20_000 + Math.floor(Math.random() * 20_000);
-const rpcPort = basePort - 1;
+// The devnet's port, then one per member agent, reserved (lock files) so another test file cannot be handed them.
+const rpcPort = await reservePortRun(SANDBOX_MEMBERS.length + 1);
+const basePort = rpcPort + 1;
 const args = ["sandbox", "up", "--data-dir", dataDir, "--rpc-port", String(rpcPort), "--base-port", String(basePort)];
 
 function cli(...command: string[]): unknown {
