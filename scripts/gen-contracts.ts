@@ -25,6 +25,9 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/pki/CertificateLog.sol", name: "CertificateLog" },
   { source: "contracts/iot/IotRegistry.sol", name: "IotRegistry" },
   { source: "contracts/iot/IotAttestations.sol", name: "IotAttestations" },
+  { source: "contracts/auditing/OutcomeCourt.sol", name: "OutcomeCourt" },
+  { source: "contracts/auditing/ServiceEscrow.sol", name: "ServiceEscrow" },
+  { source: "contracts/auditing/MemberBeacon.sol", name: "MemberBeacon" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
