@@ -13,6 +13,7 @@ import {
   toHex,
 } from "viem";
 import {
+  BankMultisig,
   ConsortiumRegistry,
   MemberBeacon,
   OutcomeCourt,
@@ -31,6 +32,7 @@ const REJECT = 2;
 
 interface Court {
   chain: GasRecorder;
+  registry: Address;
   bank: Account;
   governor: Account;
   provider: Account;
@@ -80,6 +82,31 @@ export async function measureAuditing(chain: GasRecorder): Promise<void> {
   const first = c.accounts.get("auditor 0");
   if (!first) throw new Error("no auditor 0");
   await c.chain.measure("OutcomeCourt.withdrawStake", first, courtCall(c, "withdrawStake", [50_00n]));
+  await measureBankMultisig(c);
+}
+
+/** A 2-of-3 bank the governors admit as a SETTLEMENT_BANK member: one signature, then the one that mints. */
+async function measureBankMultisig(c: Court): Promise<void> {
+  const signers = await Promise.all([1, 2, 3].map((i) => c.chain.account(`auditing bank signer ${i}`)));
+  const [s1, s2] = signers as [Account, Account, Account];
+  const multisig = await c.chain.deploy(
+    c.governor,
+    { abi: BankMultisig.abi, bytecode: BankMultisig.bytecode, args: [c.token, signers.map((s) => s.address), 2n] },
+    "BankMultisig.deploy (2 of 3)",
+  );
+  const onRegistry = (functionName: string, args: readonly unknown[]) =>
+    ({ address: c.registry, abi: ConsortiumRegistry.abi, functionName, args }) as never;
+  const proposed = await c.chain.call(
+    c.governor,
+    onRegistry("propose", [0, multisig, "Clearing bank (2 of 3)", [role("SETTLEMENT_BANK")], 86_400n]),
+  );
+  const proposalId = BigInt(proposed.logs[0]?.topics[1] ?? "0x0");
+  await c.chain.call(c.bank, onRegistry("approve", [proposalId]));
+  await c.chain.call(c.provider, onRegistry("approve", [proposalId]));
+  const mint = { address: multisig, abi: BankMultisig.abi, functionName: "approveMint" } as const;
+  const args = [c.recipient.address, 500_00n, toHex("multisig receipt 1", { size: 32 })];
+  await c.chain.measure("BankMultisig.approveMint/first signature", s1, { ...mint, args } as never);
+  await c.chain.measure("BankMultisig.approveMint/second signature, mints", s2, { ...mint, args } as never);
 }
 
 function courtCall(c: Court, functionName: string, args: readonly unknown[]) {
@@ -144,6 +171,7 @@ async function deploy(chain: GasRecorder): Promise<Court> {
   const accounts = new Map<string, Account>();
   const c: Court = {
     chain,
+    registry,
     bank,
     governor,
     provider,
@@ -311,6 +339,9 @@ const AUDITING_ROWS: ReadonlyArray<[string, string]> = [
   ],
   ["OutcomeCourt.finalize/unobjected verdict, settles", "settle: finalize an unobjected verdict"],
   ["OutcomeCourt.withdrawStake", "withdrawStake"],
+  ["BankMultisig.deploy (2 of 3)", "BankMultisig deployment (2 of 3 signers)"],
+  ["BankMultisig.approveMint/first signature", "BankMultisig.approveMint (first signature)"],
+  ["BankMultisig.approveMint/second signature, mints", "BankMultisig.approveMint (second signature, mints)"],
 ];
 
 /** The doc's gas table (docs/auditing.md). */

@@ -28,6 +28,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/auditing/OutcomeCourt.sol", name: "OutcomeCourt" },
   { source: "contracts/auditing/ServiceEscrow.sol", name: "ServiceEscrow" },
   { source: "contracts/auditing/MemberBeacon.sol", name: "MemberBeacon" },
+  { source: "contracts/auditing/BankMultisig.sol", name: "BankMultisig" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
