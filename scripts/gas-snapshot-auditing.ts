@@ -30,7 +30,7 @@ const STAKE = 100_00n;
 const UPHOLD = 1;
 const REJECT = 2;
 
-interface Court {
+export interface Court {
   chain: GasRecorder;
   registry: Address;
   bank: Account;
@@ -109,7 +109,7 @@ async function measureBankMultisig(c: Court): Promise<void> {
   await c.chain.measure("BankMultisig.approveMint/second signature, mints", s2, { ...mint, args } as never);
 }
 
-function courtCall(c: Court, functionName: string, args: readonly unknown[]) {
+export function courtCall(c: Court, functionName: string, args: readonly unknown[]) {
   return { address: c.court, abi: OutcomeCourt.abi, functionName, args } as never;
 }
 
@@ -117,7 +117,7 @@ function tokenCall(c: Court, functionName: string, args: readonly unknown[]) {
   return { address: c.token, abi: SettlementToken.abi, functionName, args } as never;
 }
 
-async function deploy(chain: GasRecorder): Promise<Court> {
+export async function deploy(chain: GasRecorder): Promise<Court> {
   const [governor, bank, provider, recipient] = (await Promise.all(
     ["auditing governor", "auditing bank", "auditing provider", "auditing recipient"].map((l) => chain.account(l)),
   )) as [Account, Account, Account, Account];
@@ -195,11 +195,17 @@ async function fund(c: Court, to: Address, amount: bigint): Promise<void> {
   );
 }
 
-async function atEpoch(c: Court, epoch: number): Promise<void> {
+export async function atEpoch(c: Court, epoch: number): Promise<void> {
   await c.chain.setNextBlockTime(c.genesis + BigInt(epoch) * EPOCH + 1n);
 }
 
-async function signalAuditors(c: Court, from: number, count: number, epochs: number, record: boolean): Promise<void> {
+export async function signalAuditors(
+  c: Court,
+  from: number,
+  count: number,
+  epochs: number,
+  record: boolean,
+): Promise<void> {
   for (let i = from; i < from + count; i++) {
     const auditor = await c.chain.account(`auditing auditor ${i}`);
     c.accounts.set(`auditor ${i}`, auditor);
@@ -216,7 +222,7 @@ async function signalAuditors(c: Court, from: number, count: number, epochs: num
   }
 }
 
-async function completedTask(c: Court, ref: string, record: boolean): Promise<Hex> {
+export async function completedTask(c: Court, ref: string, record: boolean): Promise<Hex> {
   const escrow = (functionName: string, args: readonly unknown[]) =>
     ({ address: c.escrow, abi: ServiceEscrow.abi, functionName, args }) as const;
   const step = (name: string, account: Account, call: ReturnType<typeof escrow>) =>
@@ -248,7 +254,7 @@ async function completedTask(c: Court, ref: string, record: boolean): Promise<He
   return taskId;
 }
 
-async function complain(c: Court, taskId: Hex, recordAs?: string): Promise<Hex> {
+export async function complain(c: Court, taskId: Hex, recordAs?: string): Promise<Hex> {
   await c.chain.call(c.recipient, tokenCall(c, "approve", [c.court, FEE / 10n]));
   const call = courtCall(c, "complain", [taskId, keccak256(stringToHex("evidence"))]);
   if (recordAs) await c.chain.measure(recordAs, c.recipient, call);
@@ -265,7 +271,7 @@ async function read<T>(c: Court, functionName: string, args: readonly unknown[])
   } as never)) as T;
 }
 
-async function runBeacon(c: Court, caseId: Hex, record: boolean): Promise<void> {
+export async function runBeacon(c: Court, caseId: Hex, record: boolean): Promise<void> {
   const { beaconKey } = await read<{ beaconKey: Hex }>(c, "getCase", [caseId]);
   const secret = keccak256(stringToHex(`secret ${caseId}`));
   const commitment = keccak256(

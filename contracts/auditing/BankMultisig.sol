@@ -78,7 +78,8 @@ contract BankMultisig is IBankMultisig {
     function _setSigners(address[] memory signers_, uint256 threshold_) private {
         if (signers_.length == 0 || signers_.length > MAX_SIGNERS) revert InvalidSigners("count");
         if (threshold_ == 0 || threshold_ > signers_.length) revert InvalidSigners("threshold");
-        for (uint256 i = 0; i < _signers.length; i++) _isSigner[_signers[i]] = false;
+        uint256 previous = _signers.length;
+        for (uint256 i = 0; i < previous; i++) _isSigner[_signers[i]] = false;
         for (uint256 i = 0; i < signers_.length; i++) {
             if (signers_[i] == address(0) || _isSigner[signers_[i]]) revert InvalidSigners("duplicate or zero");
             _isSigner[signers_[i]] = true;

@@ -161,7 +161,7 @@ interface IOutcomeCourt {
 
     /// @notice Proposes new parameters; executes at once when the proposer alone is a majority of governors.
     /// @dev Only governors. The id is keccak256(chainid, this, proposer, params). Emits ParamsProposed.
-    function proposeParams(Params calldata params) external returns (bytes32 id);
+    function proposeParams(Params calldata proposed) external returns (bytes32 id);
 
     /// @notice Approves a parameter proposal; it takes effect when a strict majority of governors in office approved.
     function approveParams(bytes32 id) external;
@@ -171,11 +171,11 @@ interface IOutcomeCourt {
 
     // ---- auditors ----
 
-    /// @notice A KYC vetter vouches for `auditor`'s DID and affiliation; `vetQuorum` vetters make it an auditor.
-    function vetAuditor(address auditor, bytes32 didHash, address affiliation) external;
+    /// @notice A KYC vetter vouches for `account`'s DID and affiliation; `vetQuorum` vetters make it an auditor.
+    function vetAuditor(address account, bytes32 didHash, address affiliation) external;
 
-    /// @notice A KYC vetter records that `auditor` now works for `affiliation` (address(0): independent).
-    function declareAffiliation(address auditor, address affiliation) external;
+    /// @notice A KYC vetter records that `account` now works for `affiliation` (address(0): independent).
+    function declareAffiliation(address account, address affiliation) external;
 
     /// @notice A vetted auditor stakes `amount` more (pull) and signals for the next `epochs` epochs, validating at
     /// most `capacity` outcomes per epoch; it stays bonded through the last of them, then unbonds automatically.

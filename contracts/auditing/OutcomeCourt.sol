@@ -81,14 +81,14 @@ contract OutcomeCourt is IOutcomeCourt {
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IOutcomeCourt
-    function proposeParams(Params calldata p) external returns (bytes32 id) {
+    function proposeParams(Params calldata proposed) external returns (bytes32 id) {
         if (!CONSORTIUM.isGovernor(msg.sender)) revert NotGovernor(msg.sender);
-        _checkParams(p);
-        id = keccak256(abi.encode(block.chainid, address(this), msg.sender, p));
+        _checkParams(proposed);
+        id = keccak256(abi.encode(block.chainid, address(this), msg.sender, proposed));
         ParamsProposal storage proposal = _proposals[id];
         if (proposal.approvals.contains(msg.sender)) revert AlreadyApproved(id, msg.sender);
-        proposal.params = p;
-        emit ParamsProposed(id, msg.sender, p);
+        proposal.params = proposed;
+        emit ParamsProposed(id, msg.sender, proposed);
         _approve(id, proposal);
     }
 

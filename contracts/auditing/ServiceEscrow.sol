@@ -20,6 +20,7 @@ contract ServiceEscrow is IServiceEscrow {
     mapping(bytes32 id => Task) private _tasks;
 
     constructor(IConsortiumRegistry consortium_, IERC20 token_, address court_) {
+        if (court_ == address(0)) revert NotCourt(court_);
         CONSORTIUM = consortium_;
         TOKEN = token_;
         COURT = court_;
