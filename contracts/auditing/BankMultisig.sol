@@ -31,7 +31,10 @@ contract BankMultisig is IBankMultisig {
         bytes32 bankRef,
         bytes32 signersHash
     ) public view returns (bytes32) {
-        return keccak256(abi.encode(block.chainid, address(this), _generation, kind, member, amount, bankRef, signersHash));
+        return
+            keccak256(
+                abi.encode(block.chainid, address(this), _generation, kind, member, amount, bankRef, signersHash)
+            );
     }
 
     /// @inheritdoc IBankMultisig

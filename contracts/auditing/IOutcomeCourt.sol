@@ -140,7 +140,13 @@ interface IOutcomeCourt {
     event ParamsChanged(bytes32 indexed id, Params params);
     event AuditorVetted(address indexed auditor, address indexed vetter, bytes32 didHash, address affiliation);
     event AffiliationDeclared(address indexed auditor, address indexed vetter, address affiliation);
-    event AuditorSignalled(address indexed auditor, uint64 firstEpoch, uint64 lastEpoch, uint16 capacity, uint256 bonded);
+    event AuditorSignalled(
+        address indexed auditor,
+        uint64 firstEpoch,
+        uint64 lastEpoch,
+        uint16 capacity,
+        uint256 bonded
+    );
     event StakeWithdrawn(address indexed auditor, uint256 amount);
     event ComplaintFiled(bytes32 indexed caseId, bytes32 indexed taskId, address indexed requester, uint256 stake);
     event DrawScheduled(bytes32 indexed caseId, uint8 round, uint8 attempt, bytes32 beaconKey, uint64 beaconStart);

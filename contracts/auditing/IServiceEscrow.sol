@@ -82,7 +82,13 @@ interface IServiceEscrow {
     );
     event AgreementAccepted(bytes32 indexed agreementId, address indexed provider);
     event TaskOrdered(bytes32 indexed taskId, bytes32 indexed agreementId, bytes32 taskRef, uint256 fee);
-    event TaskCompleted(bytes32 indexed taskId, bytes32 providerReport, uint256 paidNow, uint256 escrowed, uint64 dueAt);
+    event TaskCompleted(
+        bytes32 indexed taskId,
+        bytes32 providerReport,
+        uint256 paidNow,
+        uint256 escrowed,
+        uint64 dueAt
+    );
     event MeasurementAnchored(bytes32 indexed taskId, address indexed recipient, bytes32 recipientReport);
     event TaskDisputed(bytes32 indexed taskId, address indexed requester);
     event EscrowReleased(bytes32 indexed taskId, address indexed to, uint256 amount);

@@ -36,7 +36,6 @@ contract OutcomeCourt is IOutcomeCourt {
     Params private _params;
     mapping(bytes32 id => ParamsProposal) private _proposals;
 
-
     mapping(address account => Auditor) private _auditors;
     mapping(bytes32 didHash => address auditor) private _didOwner;
     mapping(address auditor => mapping(address vetter => bool)) private _vettedBy;
@@ -248,7 +247,13 @@ contract OutcomeCourt is IOutcomeCourt {
 
     /// @dev Tries at most size x drawTriesPerSeat random positions of this epoch's pool: the cost depends on the jury
     /// size, never on how many auditors signalled.
-    function _seat(bytes32 caseId, Case storage c, bytes32 key, bytes32 seed, uint8 size) private returns (uint8 seated) {
+    function _seat(
+        bytes32 caseId,
+        Case storage c,
+        bytes32 key,
+        bytes32 seed,
+        uint8 size
+    ) private returns (uint8 seated) {
         uint64 epoch = currentEpoch();
         address[] storage pool = _pool[epoch];
         uint256 n = pool.length;
@@ -446,10 +451,7 @@ contract OutcomeCourt is IOutcomeCourt {
 
     /// @dev Closes a panel whose revealed jurors are still locked: those that voted `winning` keep their deposit and
     /// are returned as winners; the others forfeit theirs into the returned pot.
-    function _closePanel(
-        bytes32 key,
-        uint8 winning
-    ) private returns (address[] memory winners, uint256 forfeited) {
+    function _closePanel(bytes32 key, uint8 winning) private returns (address[] memory winners, uint256 forfeited) {
         address[] storage js = _panelJurors[key];
         winners = new address[](js.length);
         uint256 w = 0;
@@ -483,9 +485,10 @@ contract OutcomeCourt is IOutcomeCourt {
         }
         uint8 winning = finalVerdict == Verdict.Upheld ? UPHOLD : REJECT;
         // What the requester's stake owes the majority: the validation fee if upheld, all of it if rejected.
-        uint256 toJurors = finalVerdict == Verdict.Upheld
-            ? (uint256(c.requesterStake) * _params.validationFeeBps) / BPS
-            : c.requesterStake;
+        uint256 toJurors =
+            finalVerdict == Verdict.Upheld
+                ? (uint256(c.requesterStake) * _params.validationFeeBps) / BPS
+                : c.requesterStake;
         _pay(caseId, c.requester, c.requesterStake - toJurors, PayReason.RequesterStake);
         bytes32 firstKey = _panelKeys[caseId][0];
         if (c.objector == address(0) || c.attempt >= _params.maxAttempts) {

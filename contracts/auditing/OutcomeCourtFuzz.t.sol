@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 // Properties of the court over fuzzed juror behaviour (fixed seed in hardhat.config.ts): token conservation on every
 // payout, slash and objection path, liveness (every case closes within a bounded number of epochs with no stake left
 // locked), the honest-majority payoff, and a draw whose gas does not grow with the number of signalling auditors.
+// solhint-disable-next-line no-console
 import {console} from "hardhat/console.sol";
 import {IOutcomeCourt} from "./IOutcomeCourt.sol";
 import {AuditingHarness} from "./AuditingHarness.sol";
@@ -71,9 +72,11 @@ contract OutcomeCourtFuzzTest is AuditingHarness {
 
     /// @dev A dishonest minority of a jury of 3 or 5 votes against the truth, the honest majority with it: every
     /// honest juror ends richer than it started, every dishonest one poorer (it loses its deposit).
-    function testFuzz_honestMajorityOutearnsADishonestMinority(uint8 dishonestSeed, bool truthUpholds, bool five)
-        public
-    {
+    function testFuzz_honestMajorityOutearnsADishonestMinority(
+        uint8 dishonestSeed,
+        bool truthUpholds,
+        bool five
+    ) public {
         if (five) useJurySize(5);
         uint256 size = five ? 5 : 3;
         uint256 dishonest = bound(dishonestSeed, 0, (size - 1) / 2);
@@ -122,6 +125,7 @@ contract OutcomeCourtFuzzTest is AuditingHarness {
             court.draw(caseId);
             gasUsed[k] = before - gasleft();
             assertEq(court.jurors(caseId, 0).length, 3, "jury drawn");
+            // solhint-disable-next-line no-console
             console.log("draw gas with stakers:", sizes[k], gasUsed[k]);
         }
         for (uint256 k = 1; k < 3; k++) {
