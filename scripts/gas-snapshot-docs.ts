@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GasSnapshot } from "./gas-snapshot.ts";
+import { auditingGasTable } from "./gas-snapshot-auditing.ts";
 import { contentGasTable } from "./gas-snapshot-content.ts";
 import {
   CIPHERTEXT_BYTES,
@@ -277,6 +278,7 @@ export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/registries.md", id: "registries", render: (f) => operationTable(f, REGISTRIES_ROWS) },
   { doc: "docs/content.md", id: "content", render: contentGasTable },
   { doc: "docs/iot.md", id: "iot", render: (f) => operationTable(f, IOT_ROWS) },
+  { doc: "docs/auditing.md", id: "auditing", render: auditingGasTable },
 ];
 
 function markers(id: string): { start: string; end: string } {

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EVM_VERSION } from "../src/core/chain/evm.ts";
+import { measureAuditing } from "./gas-snapshot-auditing.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
 import { measureContent } from "./gas-snapshot-content.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
@@ -41,6 +42,7 @@ const DOMAINS = [
   measureContent,
   measurePki,
   measureIot,
+  measureAuditing,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

@@ -31,6 +31,10 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/pki/DataOffers.sol", name: "DataOffers" },
   { source: "contracts/iot/IotRegistry.sol", name: "IotRegistry" },
   { source: "contracts/iot/IotAttestations.sol", name: "IotAttestations" },
+  { source: "contracts/auditing/OutcomeCourt.sol", name: "OutcomeCourt" },
+  { source: "contracts/auditing/ServiceEscrow.sol", name: "ServiceEscrow" },
+  { source: "contracts/auditing/MemberBeacon.sol", name: "MemberBeacon" },
+  { source: "contracts/auditing/BankMultisig.sol", name: "BankMultisig" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

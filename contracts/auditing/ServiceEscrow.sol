@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+// Escrowed service fees (see IServiceEscrow); disputes belong to the court that deployed it.
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {IServiceEscrow} from "./IServiceEscrow.sol";
+
+contract ServiceEscrow is IServiceEscrow {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant BPS = 10_000;
+
+    IConsortiumRegistry private immutable CONSORTIUM;
+    IERC20 private immutable TOKEN;
+    address private immutable COURT;
+
+    mapping(bytes32 id => Agreement) private _agreements;
+    mapping(bytes32 id => Task) private _tasks;
+
+    constructor(IConsortiumRegistry consortium_, IERC20 token_, address court_) {
+        if (court_ == address(0)) revert NotCourt(court_);
+        CONSORTIUM = consortium_;
+        TOKEN = token_;
+        COURT = court_;
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function proposeAgreement(
+        address provider,
+        uint128 fee,
+        uint16 upfrontBps,
+        uint32 escrowSeconds,
+        bytes32 termsHash,
+        bytes32 salt
+    ) external returns (bytes32 agreementId) {
+        address recipientMember = CONSORTIUM.memberOf(msg.sender);
+        if (recipientMember == address(0)) revert PartyNotMember(msg.sender);
+        address providerMember = CONSORTIUM.memberOf(provider);
+        if (providerMember == address(0) || providerMember == recipientMember) revert PartyNotMember(provider);
+        if (fee == 0) revert InvalidTerms("fee");
+        if (upfrontBps > BPS) revert InvalidTerms("upfrontBps");
+        agreementId = keccak256(
+            abi.encode(
+                block.chainid,
+                address(this),
+                msg.sender,
+                provider,
+                fee,
+                upfrontBps,
+                escrowSeconds,
+                termsHash,
+                salt
+            )
+        );
+        Agreement storage a = _agreements[agreementId];
+        if (a.provider != address(0)) revert AgreementExists(agreementId);
+        a.provider = provider;
+        a.recipient = msg.sender;
+        a.providerMember = providerMember;
+        a.recipientMember = recipientMember;
+        a.fee = fee;
+        a.upfrontBps = upfrontBps;
+        a.escrowSeconds = escrowSeconds;
+        a.termsHash = termsHash;
+        emit AgreementProposed(agreementId, msg.sender, provider, fee, upfrontBps, escrowSeconds, termsHash);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function acceptAgreement(bytes32 agreementId) external {
+        Agreement storage a = _agreementOf(agreementId);
+        if (msg.sender != a.provider) revert NotParty(agreementId, msg.sender);
+        a.accepted = true;
+        emit AgreementAccepted(agreementId, msg.sender);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function orderTask(bytes32 agreementId, bytes32 taskRef) external returns (bytes32 taskId) {
+        Agreement storage a = _agreementOf(agreementId);
+        if (msg.sender != a.recipient) revert NotParty(agreementId, msg.sender);
+        if (!a.accepted) revert AgreementNotAccepted(agreementId);
+        taskId = keccak256(abi.encode(agreementId, taskRef));
+        Task storage t = _tasks[taskId];
+        if (t.status != TaskStatus.None) revert TaskExists(taskId);
+        t.agreementId = agreementId;
+        t.status = TaskStatus.Ordered;
+        emit TaskOrdered(taskId, agreementId, taskRef, a.fee);
+        TOKEN.safeTransferFrom(msg.sender, address(this), a.fee);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function reportCompletion(bytes32 taskId, bytes32 providerReport) external {
+        Task storage t = _taskOf(taskId);
+        Agreement storage a = _agreements[t.agreementId];
+        if (msg.sender != a.provider) revert NotParty(taskId, msg.sender);
+        if (t.status != TaskStatus.Ordered) revert WrongTaskStatus(taskId, t.status);
+        uint128 paidNow = uint128((uint256(a.fee) * a.upfrontBps) / BPS);
+        uint128 escrowed = a.fee - paidNow;
+        t.status = TaskStatus.Completed;
+        t.completedAt = uint64(block.timestamp);
+        t.escrowed = escrowed;
+        t.providerReport = providerReport;
+        emit TaskCompleted(taskId, providerReport, paidNow, escrowed, uint64(block.timestamp) + a.escrowSeconds);
+        if (paidNow > 0) TOKEN.safeTransfer(a.provider, paidNow);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function anchorMeasurement(bytes32 taskId, bytes32 recipientReport) external {
+        Task storage t = _taskOf(taskId);
+        if (msg.sender != _agreements[t.agreementId].recipient) revert NotParty(taskId, msg.sender);
+        if (t.status != TaskStatus.Completed && t.status != TaskStatus.Ordered) {
+            revert WrongTaskStatus(taskId, t.status);
+        }
+        t.recipientReport = recipientReport;
+        emit MeasurementAnchored(taskId, msg.sender, recipientReport);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function releaseEscrow(bytes32 taskId) external {
+        Task storage t = _taskOf(taskId);
+        if (t.status != TaskStatus.Completed) revert WrongTaskStatus(taskId, t.status);
+        uint64 dueAt = t.completedAt + _agreements[t.agreementId].escrowSeconds;
+        if (block.timestamp < dueAt) revert EscrowNotDue(taskId, dueAt);
+        _payEscrow(taskId, t, true);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function openDispute(bytes32 taskId, address requester) external returns (Parties memory) {
+        if (msg.sender != COURT) revert NotCourt(msg.sender);
+        Task storage t = _taskOf(taskId);
+        Agreement storage a = _agreements[t.agreementId];
+        if (requester != a.recipient) revert NotParty(taskId, requester);
+        if (t.status != TaskStatus.Completed) revert WrongTaskStatus(taskId, t.status);
+        uint64 dueAt = t.completedAt + a.escrowSeconds;
+        if (block.timestamp >= dueAt) revert EscrowPeriodOver(taskId, dueAt);
+        t.status = TaskStatus.Disputed;
+        emit TaskDisputed(taskId, requester);
+        return parties(taskId);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function settleDispute(bytes32 taskId, bool toProvider) external {
+        if (msg.sender != COURT) revert NotCourt(msg.sender);
+        Task storage t = _taskOf(taskId);
+        if (t.status != TaskStatus.Disputed) revert WrongTaskStatus(taskId, t.status);
+        _payEscrow(taskId, t, toProvider);
+    }
+
+    function _payEscrow(bytes32 taskId, Task storage t, bool toProvider) private {
+        Agreement storage a = _agreements[t.agreementId];
+        uint128 amount = t.escrowed;
+        t.escrowed = 0;
+        address to = toProvider ? a.provider : a.recipient;
+        if (toProvider) {
+            t.status = TaskStatus.Released;
+            emit EscrowReleased(taskId, to, amount);
+        } else {
+            t.status = TaskStatus.Refunded;
+            emit EscrowRefunded(taskId, to, amount);
+        }
+        if (amount > 0) TOKEN.safeTransfer(to, amount);
+    }
+
+    function _agreementOf(bytes32 id) private view returns (Agreement storage a) {
+        a = _agreements[id];
+        if (a.provider == address(0)) revert UnknownAgreement(id);
+    }
+
+    function _taskOf(bytes32 id) private view returns (Task storage t) {
+        t = _tasks[id];
+        if (t.status == TaskStatus.None) revert UnknownTask(id);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function court() external view returns (address) {
+        return COURT;
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function agreement(bytes32 agreementId) external view returns (Agreement memory) {
+        return _agreements[agreementId];
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function task(bytes32 taskId) external view returns (Task memory) {
+        return _tasks[taskId];
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function parties(bytes32 taskId) public view returns (Parties memory p) {
+        Task storage t = _tasks[taskId];
+        Agreement storage a = _agreements[t.agreementId];
+        p = Parties(a.provider, a.recipient, a.providerMember, a.recipientMember, a.fee, t.escrowed);
+    }
+}
