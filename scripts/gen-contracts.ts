@@ -25,6 +25,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/pki/CertificateLog.sol", name: "CertificateLog" },
   { source: "contracts/iot/IotRegistry.sol", name: "IotRegistry" },
   { source: "contracts/iot/IotAttestations.sol", name: "IotAttestations" },
+  { source: "contracts/datausage/DataUsage.sol", name: "DataUsage" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
