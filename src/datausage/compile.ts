@@ -101,16 +101,38 @@ function compileRule(
   return rule;
 }
 
-/** Why `rule` does not hold for `request` now, ignoring its delay; undefined when it holds. */
-function failure(rule: CompiledRule, request: DecisionRequest): string | undefined {
-  if (rule.action !== request.action) return "action";
-  if (rule.purposes && !rule.purposes.has(request.purpose)) return `purpose ${request.purpose} not allowed`;
-  if (rule.recipients && (request.recipient === undefined || !rule.recipients.has(request.recipient)))
-    return `recipient ${request.recipient ?? "(none)"} not allowed`;
-  if (request.at < rule.notBefore || request.at >= rule.notAfter) return "outside the policy's dateTime window";
+// Why a rule does not hold for a request now, ignoring its delay, as a code (no string built per rule: the reason text
+// is made once, for the answer).
+const HOLDS = 0;
+const ACTION = 1;
+const PURPOSE = 2;
+const RECIPIENT = 3;
+const DATE_WINDOW = 4;
+const HOUR_WINDOW = 5;
+
+function failure(rule: CompiledRule, request: DecisionRequest): number {
+  if (rule.action !== request.action) return ACTION;
+  if (rule.purposes && !rule.purposes.has(request.purpose)) return PURPOSE;
+  if (rule.recipients && (request.recipient === undefined || !rule.recipients.has(request.recipient))) return RECIPIENT;
+  if (request.at < rule.notBefore || request.at >= rule.notAfter) return DATE_WINDOW;
   const hour = Math.floor((request.at % 86_400) / 3_600);
-  if (hour < rule.hourFrom || hour >= rule.hourTo) return `hour ${hour} UTC outside the daily window`;
-  return undefined;
+  if (hour < rule.hourFrom || hour >= rule.hourTo) return HOUR_WINDOW;
+  return HOLDS;
+}
+
+function reasonOf(code: number, request: DecisionRequest): string {
+  switch (code) {
+    case PURPOSE:
+      return `purpose ${request.purpose} not allowed`;
+    case RECIPIENT:
+      return `recipient ${request.recipient ?? "(none)"} not allowed`;
+    case DATE_WINDOW:
+      return "outside the policy's dateTime window";
+    case HOUR_WINDOW:
+      return `hour ${Math.floor((request.at % 86_400) / 3_600)} UTC outside the daily window`;
+    default:
+      return `no permission for ${request.action}`;
+  }
 }
 
 export function compilePolicy(policy: OdrlPolicy): CompiledPolicy {
@@ -126,13 +148,14 @@ export function compilePolicy(policy: OdrlPolicy): CompiledPolicy {
   return (request, clock) => {
     if (clock.revokedAncestor !== undefined) return deny(`the subject revoked contract ${clock.revokedAncestor}`);
     for (const p of prohibitions)
-      if (failure(p, request) === undefined) return deny(`prohibited: ${request.action} for ${request.purpose}`);
+      if (failure(p, request) === HOLDS) return deny(`prohibited: ${request.action} for ${request.purpose}`);
     let delayedUntil = Number.POSITIVE_INFINITY;
-    let reason = `no permission for ${request.action}`;
+    // The most telling reason: a rule that matched the purpose but failed later beats a purpose mismatch.
+    let worst = ACTION;
     for (const p of permissions) {
       const failed = failure(p, request);
-      if (failed !== undefined) {
-        if (failed !== "action") reason = failed;
+      if (failed !== HOLDS) {
+        if (failed > worst) worst = failed;
         continue;
       }
       const ready = clock.createdAt + p.delay;
@@ -157,7 +180,7 @@ export function compilePolicy(policy: OdrlPolicy): CompiledPolicy {
         obligations: NONE,
         notBefore: delayedUntil,
       };
-    return deny(reason);
+    return deny(reasonOf(worst, request));
   };
 }
 

@@ -7,6 +7,7 @@ import { type CompiledPolicy, compilePolicy, type Decision, type DecisionRequest
 import type { OdrlPolicy } from "./odrl.ts";
 
 interface Node {
+  id: string;
   parent: string | null;
   createdAt: number;
   revoked: boolean;
@@ -19,7 +20,12 @@ export class DecisionIndex {
   load(rows: readonly { id: string; parent: string | null; created_at: number; revoked_at: number }[]): void {
     const nodes = new Map<string, Node>();
     for (const r of rows)
-      nodes.set(r.id, { parent: r.parent, createdAt: Number(r.created_at), revoked: Number(r.revoked_at) !== 0 });
+      nodes.set(r.id, {
+        id: r.id,
+        parent: r.parent,
+        createdAt: Number(r.created_at),
+        revoked: Number(r.revoked_at) !== 0,
+      });
     this.#nodes = nodes;
   }
 
@@ -35,22 +41,28 @@ export class DecisionIndex {
     const a = event.args;
     const id = String(a.id ?? "").toLowerCase();
     if (event.eventName === "ContractCreated" && !this.#nodes.has(id))
-      this.#nodes.set(id, { parent: null, createdAt: event.blockTimestamp, revoked: false });
+      this.#nodes.set(id, { id, parent: null, createdAt: event.blockTimestamp, revoked: false });
     else if (event.eventName === "ContractTransferred" && !this.#nodes.has(id))
-      this.#nodes.set(id, { parent: String(a.parent).toLowerCase(), createdAt: event.blockTimestamp, revoked: false });
+      this.#nodes.set(id, {
+        id,
+        parent: String(a.parent).toLowerCase(),
+        createdAt: event.blockTimestamp,
+        revoked: false,
+      });
     else if (event.eventName === "ContractRevoked") {
       const node = this.#nodes.get(id);
       if (node) node.revoked = true;
     }
   }
 
-  known(contractId: string): boolean {
-    return this.#nodes.has(contractId.toLowerCase());
+  /** Ids are lower case throughout the index, as the read model keeps them. */
+  known(id: string): boolean {
+    return this.#nodes.has(id);
   }
 
   /** The revoked contract nearest up the chain from `contractId`, undefined while none is. */
   revokedAncestor(contractId: string): string | undefined {
-    let current: string | null = contractId.toLowerCase();
+    let current: string | null = contractId;
     while (current !== null) {
       const node = this.#nodes.get(current);
       if (!node) return undefined;
@@ -60,12 +72,19 @@ export class DecisionIndex {
     return undefined;
   }
 
-  /** The policy's answer for a held contract; undefined when the contract is unknown or its policy not held here. */
-  decide(contractId: string, request: DecisionRequest): Decision | undefined {
-    const id = contractId.toLowerCase();
+  #revokedFrom(node: Node): string | undefined {
+    if (!node.revoked && node.parent === null) return undefined;
+    return this.revokedAncestor(node.id);
+  }
+
+  /**
+   * The policy's answer for a held contract (its id in lower case, as the read model keeps it); undefined when the
+   * contract is unknown or its policy not held here.
+   */
+  decide(id: string, request: DecisionRequest): Decision | undefined {
     const node = this.#nodes.get(id);
     const policy = this.#policies.get(id);
     if (!node || !policy) return undefined;
-    return policy(request, { createdAt: node.createdAt, revokedAncestor: this.revokedAncestor(id) });
+    return policy(request, { createdAt: node.createdAt, revokedAncestor: this.#revokedFrom(node) });
   }
 }

@@ -133,7 +133,8 @@ export class DataUsageService {
   }
 
   /** The decision for an action now, after syncing the read model with the chain (a mined revocation is seen). */
-  async decide(contractId: Hex, action: UsageAction, purpose: string, recipient?: Address): Promise<Decision> {
+  async decide(anyCase: Hex, action: UsageAction, purpose: string, recipient?: Address): Promise<Decision> {
+    const contractId = anyCase.toLowerCase();
     await this.#o.sync();
     if (!this.#o.index.known(contractId))
       throw new DataUsageError("DATAUSAGE_UNKNOWN_CONTRACT", `no data usage contract ${contractId}`, {
@@ -169,7 +170,8 @@ export class DataUsageService {
   }
 
   /** An internal use: decided, the data handed out as the policy says (modified where it says so), consultation journalled. */
-  async use(contractId: Hex, purpose: string, activity: string) {
+  async use(anyCase: Hex, purpose: string, activity: string) {
+    const contractId = anyCase.toLowerCase() as Hex;
     const decision = await this.decide(contractId, "use", purpose);
     if (decision.verdict === "deny" || decision.verdict === "delay") this.#refuse(contractId, decision);
     const holding = await this.#held(contractId);
@@ -186,7 +188,8 @@ export class DataUsageService {
   }
 
   /** A transfer to a processor: decided by the policy (and again by the contract), creating the processor's contract. */
-  async transfer(contractId: Hex, processor: Address, purpose: string) {
+  async transfer(anyCase: Hex, processor: Address, purpose: string) {
+    const contractId = anyCase.toLowerCase() as Hex;
     const decision = await this.decide(contractId, "transfer", purpose, processor);
     if (decision.verdict === "deny" || decision.verdict === "delay") this.#refuse(contractId, decision);
     const holding = await this.#held(contractId);
