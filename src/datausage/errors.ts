@@ -12,11 +12,11 @@ export const DATAUSAGE_ERRORS = defineErrors("datausage", {
     status: 403,
     description:
       "The contract's policy denies this use or transfer: the subject revoked it (or a contract up the chain), a " +
-      "prohibition matches, or no permission holds (purpose, recipient, time window); details.reason says which.",
+      "prohibition matches, or no permission holds (purpose, recipient, time window); facts.reason says which.",
   },
   DATAUSAGE_DELAYED: {
     status: 409,
-    description: "The policy permits this only after its delay period; details.notBefore is the first second it may.",
+    description: "The policy permits this only after its delay period; facts.notBefore is the first second it may.",
   },
   DATAUSAGE_BAD_SECRET: {
     status: 403,
