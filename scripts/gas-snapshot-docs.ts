@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GasSnapshot } from "./gas-snapshot.ts";
 import { contentGasTable } from "./gas-snapshot-content.ts";
+import { dataUsageGasTable } from "./gas-snapshot-datausage.ts";
 import {
   CIPHERTEXT_BYTES,
   LARGE_CIPHERTEXT_BATCH,
@@ -250,6 +251,7 @@ export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/registries.md", id: "registries", render: (f) => operationTable(f, REGISTRIES_ROWS) },
   { doc: "docs/content.md", id: "content", render: contentGasTable },
   { doc: "docs/iot.md", id: "iot", render: (f) => operationTable(f, IOT_ROWS) },
+  { doc: "docs/datausage.md", id: "datausage", render: dataUsageGasTable },
 ];
 
 function markers(id: string): { start: string; end: string } {

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
 import { measureContent } from "./gas-snapshot-content.ts";
+import { measureDataUsage } from "./gas-snapshot-datausage.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureIot } from "./gas-snapshot-iot.ts";
 import { measureNetwork } from "./gas-snapshot-network.ts";
@@ -41,6 +42,7 @@ const DOMAINS = [
   measureContent,
   measurePki,
   measureIot,
+  measureDataUsage,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

@@ -28,7 +28,8 @@ function dataOf(text: string): Record<string, string | number> {
     const at = pair.indexOf("=");
     if (at <= 0) throw new CliError(`--data: "${pair}" is not key=value`, "BAD_OPTION");
     const value = pair.slice(at + 1);
-    data[pair.slice(0, at)] = value !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
+    // Only plain decimals become numbers: "+4477..." stays a string (a phone number is not a quantity).
+    data[pair.slice(0, at)] = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(value) ? Number(value) : value;
   }
   return data;
 }
