@@ -97,7 +97,14 @@ contract DataUsage is IDataUsage {
             revocationCommitment: terms.revocationCommitment
         });
         emit ContractTransferred(
-            id, parent, root, msg.sender, processor, depth, terms.dataFingerprint, terms.policyFingerprint
+            id,
+            parent,
+            root,
+            msg.sender,
+            processor,
+            depth,
+            terms.dataFingerprint,
+            terms.policyFingerprint
         );
     }
 
@@ -117,8 +124,12 @@ contract DataUsage is IDataUsage {
         if (root == bytes32(0) || count == 0) revert EmptyBatch();
         batchId = keccak256(abi.encode(msg.sender, root));
         if (_batches[batchId].recorder != address(0)) revert BatchExists(batchId);
-        _batches[batchId] =
-            ConsultationBatch({recorder: msg.sender, count: count, anchoredAt: uint64(block.timestamp), root: root});
+        _batches[batchId] = ConsultationBatch({
+            recorder: msg.sender,
+            count: count,
+            anchoredAt: uint64(block.timestamp),
+            root: root
+        });
         emit ConsultationsRecorded(batchId, msg.sender, root, count);
     }
 
@@ -159,11 +170,12 @@ contract DataUsage is IDataUsage {
     }
 
     /// @inheritdoc IDataUsage
-    function childIdOf(address controller, bytes32 parent, address processor, Terms calldata terms)
-        public
-        view
-        returns (bytes32)
-    {
+    function childIdOf(
+        address controller,
+        bytes32 parent,
+        address processor,
+        Terms calldata terms
+    ) public view returns (bytes32) {
         return keccak256(abi.encode(block.chainid, address(this), controller, parent, processor, terms));
     }
 

@@ -36,15 +36,16 @@ contract DataUsageTest is TestBase {
     }
 
     function terms(bytes32 nonce) internal pure returns (IDataUsage.Terms memory) {
-        return IDataUsage.Terms({
-            nonce: nonce,
-            subjectFingerprint: keccak256(abi.encode(nonce, "subject")),
-            dataFingerprint: keccak256(abi.encode(nonce, "data")),
-            policyFingerprint: keccak256(abi.encode(nonce, "policy")),
-            policyStructure: keccak256("structure"),
-            consentHash: keccak256(abi.encode(nonce, "consent")),
-            revocationCommitment: keccak256(abi.encode(SECRET))
-        });
+        return
+            IDataUsage.Terms({
+                nonce: nonce,
+                subjectFingerprint: keccak256(abi.encode(nonce, "subject")),
+                dataFingerprint: keccak256(abi.encode(nonce, "data")),
+                policyFingerprint: keccak256(abi.encode(nonce, "policy")),
+                policyStructure: keccak256("structure"),
+                consentHash: keccak256(abi.encode(nonce, "consent")),
+                revocationCommitment: keccak256(abi.encode(SECRET))
+            });
     }
 
     function both() internal view returns (address[] memory r) {

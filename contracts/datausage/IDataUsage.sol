@@ -137,8 +137,10 @@ interface IDataUsage {
     function contractIdOf(address controller, Terms calldata terms) external view returns (bytes32);
 
     /// @notice The id `transfer` gives for these arguments.
-    function childIdOf(address controller, bytes32 parent, address processor, Terms calldata terms)
-        external
-        view
-        returns (bytes32);
+    function childIdOf(
+        address controller,
+        bytes32 parent,
+        address processor,
+        Terms calldata terms
+    ) external view returns (bytes32);
 }
