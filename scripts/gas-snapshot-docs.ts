@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { GasSnapshot } from "./gas-snapshot.ts";
 import { auditingGasTable } from "./gas-snapshot-auditing.ts";
 import { contentGasTable } from "./gas-snapshot-content.ts";
+import { dataUsageGasTable } from "./gas-snapshot-datausage.ts";
 import {
   CIPHERTEXT_BYTES,
   LARGE_CIPHERTEXT_BATCH,
@@ -279,6 +280,7 @@ export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/content.md", id: "content", render: contentGasTable },
   { doc: "docs/iot.md", id: "iot", render: (f) => operationTable(f, IOT_ROWS) },
   { doc: "docs/auditing.md", id: "auditing", render: auditingGasTable },
+  { doc: "docs/datausage.md", id: "datausage", render: dataUsageGasTable },
 ];
 
 function markers(id: string): { start: string; end: string } {

@@ -9,6 +9,7 @@ import { EVM_VERSION } from "../src/core/chain/evm.ts";
 import { measureAuditing } from "./gas-snapshot-auditing.ts";
 import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chain.ts";
 import { measureContent } from "./gas-snapshot-content.ts";
+import { measureDataUsage } from "./gas-snapshot-datausage.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
 import { measureIot } from "./gas-snapshot-iot.ts";
 import { measureNetwork } from "./gas-snapshot-network.ts";
@@ -43,6 +44,7 @@ const DOMAINS = [
   measurePki,
   measureIot,
   measureAuditing,
+  measureDataUsage,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

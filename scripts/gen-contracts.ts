@@ -35,6 +35,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/auditing/ServiceEscrow.sol", name: "ServiceEscrow" },
   { source: "contracts/auditing/MemberBeacon.sol", name: "MemberBeacon" },
   { source: "contracts/auditing/BankMultisig.sol", name: "BankMultisig" },
+  { source: "contracts/datausage/DataUsage.sol", name: "DataUsage" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -2,6 +2,7 @@
 // publish. Add a domain by adding its plugin here (docs/domains.md).
 import type { DomainPlugin } from "./agent/domain.ts";
 import { contentPlugin } from "./content/plugin.ts";
+import { dataUsagePlugin } from "./datausage/plugin.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
 import { identityPlugin } from "./identity/plugin.ts";
 import { iotPlugin } from "./iot/plugin.ts";
@@ -25,4 +26,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   contentPlugin,
   pkiPlugin,
   iotPlugin,
+  dataUsagePlugin,
 ];

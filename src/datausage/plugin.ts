@@ -1,0 +1,84 @@
+// The data-usage domain (ITU DTM-001, EEA use case 3 part one) as a platform plugin: the DataUsage contract and its
+// deployment, the read model and its projection, the decision index (loaded from the read model and this agent's
+// held policies, kept current from committed events, reloaded after a rewind), the API, the CLI and sandbox seeding.
+import type { Address } from "viem";
+import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { registerDataUsageCommands } from "./cli.ts";
+import { dataUsageDifferences } from "./consistency.ts";
+import { DecisionIndex } from "./decisionIndex.ts";
+import { DATAUSAGE_ERRORS } from "./errors.ts";
+import { DATAUSAGE_CONTRACTS, DataUsageLedger, dataUsageDeployment } from "./ledger.ts";
+import { dataUsageMigrations } from "./migrations.ts";
+import { DATA_USAGE, dataUsageProjection } from "./projection.ts";
+import { DataUsageReadModel } from "./readModel.ts";
+import { DataUsageRepository } from "./repository.ts";
+import { dataUsageApiModule } from "./routes.ts";
+import { seedDataUsageSandbox } from "./seed.ts";
+import { DataUsageService } from "./service.ts";
+
+const indexOfAgent = new WeakMap<AgentContext, Promise<DecisionIndex>>();
+
+function indexOf(context: AgentContext): Promise<DecisionIndex> {
+  let index = indexOfAgent.get(context);
+  if (!index) {
+    index = buildIndex(context);
+    indexOfAgent.set(context, index);
+  }
+  return index;
+}
+
+async function buildIndex(context: AgentContext): Promise<DecisionIndex> {
+  const index = new DecisionIndex();
+  const readModel = new DataUsageReadModel(context.store);
+  // Listen first, then load: an event committed during the load is applied twice, which the index tolerates.
+  context.indexer.onEvent((event) => {
+    if (event.source === DATA_USAGE) index.apply(event);
+  });
+  context.indexer.onRewind(async () => index.load(await readModel.indexSource()));
+  index.load(await readModel.indexSource());
+  index.loadPolicies(await new DataUsageRepository(context.store).policies());
+  return index;
+}
+
+export const dataUsagePlugin: DomainPlugin = {
+  name: "datausage",
+  description:
+    "Data usage contracts (ITU DTM-001): salted fingerprints on chain, ODRL usage control decided by the agents, processor chains, subject revocation, batched consultation records and consent receipts",
+  doc: "docs/datausage.md",
+  errors: DATAUSAGE_ERRORS,
+  contracts: DATAUSAGE_CONTRACTS,
+  deployment: dataUsageDeployment,
+  migrations: dataUsageMigrations,
+  projections: [dataUsageProjection],
+  async api(context) {
+    const index = await indexOf(context);
+    const readModel = new DataUsageReadModel(context.store);
+    const repository = new DataUsageRepository(context.store);
+    const service = new DataUsageService({
+      ledger: new DataUsageLedger({
+        chain: context.chain,
+        sender: context.outbox,
+        from: context.config.memberAccount,
+        address: context.contractAddress(DATA_USAGE),
+      }),
+      readModel,
+      repository,
+      index,
+      chainId: context.chain.chain.id,
+      me: context.config.memberAccount.toLowerCase() as Address,
+      memberName: async (address) => (await context.published.membership.getMember(address))?.name,
+      sync: () => context.indexer.syncOnce(),
+    });
+    return dataUsageApiModule({ service, readModel, repository, index });
+  },
+  checkConsistency(context, blockNumber) {
+    return dataUsageDifferences(
+      new DataUsageReadModel(context.store),
+      context.chain,
+      context.contractAddress(DATA_USAGE),
+      blockNumber,
+    );
+  },
+  registerCommands: registerDataUsageCommands,
+  seedSandbox: seedDataUsageSandbox,
+};
