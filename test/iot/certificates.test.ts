@@ -3,12 +3,13 @@
 // two broken ones are also given to `openssl verify`, so an independent verifier agrees with the agent.
 import "reflect-metadata";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import type { webcrypto } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import {
   BasicConstraintsExtension,
   KeyUsageFlags,
@@ -208,6 +209,23 @@ describe("IoT: device certificate chains against OEM certificates attested on th
     await attest(shortRoot, Math.floor(Date.now() / 1000) + 3);
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     await refusedWith([sensor, shortModel, shortRoot], "OEM_ATTESTATION_EXPIRED", 2);
+  });
+
+  it("checks a chain from the CLI, one file holding model and root certificates", async () => {
+    const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+    const deviceFile = join(dir, "cli-device.pem");
+    const restFile = join(dir, "cli-rest.pem");
+    writeFileSync(deviceFile, pem(device));
+    writeFileSync(restFile, `${pem(model)}\n${pem(oemRoot)}\n`);
+    // Asynchronous: the agents run in this process and must keep answering while the CLI waits.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, "iot", "verify-chain", deviceFile, restFile, "--url", op.url, "--api-key", op.adminKey, "--json"],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    const answer = JSON.parse(stdout) as Json;
+    assert.equal(answer.trusted, true);
+    assert.equal((answer.anchor as Json).index, 2);
   });
 
   it("refuses a malformed PEM naming the field", async () => {
