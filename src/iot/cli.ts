@@ -27,6 +27,46 @@ export function registerIotCommands(program: Command): void {
   registerDeviceCommands(iot);
   registerGatewayCommands(iot);
   registerFirmwareCommands(iot);
+  registerCertificateCommands(iot);
+}
+
+/** The PEM certificates of the files, in order (a file may hold several, as a chain file does). */
+function pemsOf(files: readonly string[]): string[] {
+  return files.flatMap(
+    (file) => readFileSync(file, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [],
+  );
+}
+
+function registerCertificateCommands(iot: Command): void {
+  withClientOptions(
+    iot.command("oem-certificate <pem-file>").description("as the OEM, attest its root or intermediate certificate"),
+  )
+    .option("--expires-at <unix>", "when the attestation expires (unix seconds)", Number)
+    .action(async (file: string, o: ClientOptions & { expiresAt?: number }) => {
+      const [pem] = pemsOf([file]);
+      if (!pem) throw new Error(`${file} holds no PEM certificate`);
+      const body = { pem, ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}) };
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/iot/oem-certificates", body),
+        o,
+        (r: Row) => `OEM certificate ${r.subject} attested: ${r.id} ${r.status}`,
+      );
+    });
+
+  withClientOptions(
+    iot
+      .command("verify-chain <pem-files...>")
+      .description("does a device's certificate chain (device certificate first) reach an OEM-attested certificate?"),
+  ).action(async (files: string[], o: ClientOptions) => {
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/iot/certificate-chains/verify", { chain: pemsOf(files) }),
+      o,
+      (r: Row) => {
+        const anchor = r.anchor as Row;
+        return `trusted: chains to certificate ${anchor.index} (${anchor.sha256}), attested by OEM ${anchor.oem}`;
+      },
+    );
+  });
 }
 
 function registerFirmwareCommands(iot: Command): void {

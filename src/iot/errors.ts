@@ -51,6 +51,13 @@ export const IOT_ERRORS = defineErrors("iot", {
     status: 422,
     description: "The firmware image's hash is not in the OEM's transparency log under an anchored root.",
   },
+  IOT_CERT_CHAIN_INVALID: {
+    status: 422,
+    description:
+      "The device's certificate chain does not reach a certificate attested by a vetted OEM with valid signatures, " +
+      "validity periods and CA issuers; details name the reason (UNTRUSTED_ROOT, OEM_ATTESTATION_REVOKED, " +
+      "OEM_ATTESTATION_EXPIRED, OEM_NOT_VETTED, SIGNATURE, EXPIRED, NOT_YET_VALID, NOT_A_CA) and the certificate's index.",
+  },
 });
 
 export type IotErrorCode = keyof typeof IOT_ERRORS;

@@ -16,6 +16,7 @@ import {
   BatchSchema,
   BindingQuery,
   BindingSchema,
+  CertificateChainBody,
   DecisionQuery,
   DecisionSchema,
   DeviceParams,
@@ -27,6 +28,7 @@ import {
   IdParams,
   ImportBody,
   IssueBody,
+  OemCertificateBody,
   PeerAttestationBody,
   PolicyBody,
   PolicyParams,
@@ -43,6 +45,7 @@ import {
   SimBindingSchema,
   SubjectPageQuery,
   SubjectParams,
+  TrustedChainSchema,
   UpdatesQuery,
   UpdatesSchema,
   VetBody,
@@ -473,6 +476,39 @@ export function iotApiModule(service: IotService, readModel: IotReadModel): ApiM
           config: { auth: "read-only" },
         },
         async (request) => service.checkFirmware(request.body.device as Address, request.body.sha256 as Hex),
+      );
+
+      app.post(
+        "/v1/iot/oem-certificates",
+        {
+          schema: {
+            summary: "As the OEM, attest its root or intermediate certificate (subject its SHA-256 fingerprint)",
+            tags,
+            operationId: "iotAttestOemCertificate",
+            body: OemCertificateBody,
+            response: {
+              200: AttestationSchema,
+              ...writeErrors("IOT_UNKNOWN_SCHEMA", "IOT_ATTESTER_NOT_VETTED"),
+            },
+          },
+          config: { auth: "operator" },
+        },
+        async (request) => service.attestOemCertificate(request.body),
+      );
+
+      app.post(
+        "/v1/iot/certificate-chains/verify",
+        {
+          schema: {
+            summary: "Whether a device's certificate chain reaches an OEM certificate attested on the ledger",
+            tags,
+            operationId: "iotVerifyCertificateChain",
+            body: CertificateChainBody,
+            response: { 200: TrustedChainSchema, ...writeErrors("IOT_CERT_CHAIN_INVALID") },
+          },
+          config: { auth: "read-only" },
+        },
+        async (request) => service.verifyCertificateChain(request.body.chain),
       );
 
       app.put(

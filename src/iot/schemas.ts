@@ -228,3 +228,32 @@ export const UpdatesSchema = strictObject({
   documents: Type.Array(AttestationSchema, { maxItems: 1000 }),
 });
 export const FirmwareCheckBody = strictObject({ device: AddressSchema, sha256: Bytes32Schema });
+
+export const CertificateChainBody = strictObject({
+  chain: Type.Array(Type.String({ minLength: 1, maxLength: 16_384, description: "One PEM certificate" }), {
+    minItems: 1,
+    maxItems: 8,
+    description: "The device's certificate chain, device certificate first, up to the OEM's certificate",
+  }),
+});
+const ChainLinkSchema = strictObject({
+  subject: Type.String(),
+  issuer: Type.String(),
+  sha256: Bytes32Schema,
+  notBefore: Type.String(),
+  notAfter: Type.String(),
+});
+export const TrustedChainSchema = strictObject({
+  trusted: Type.Literal(true),
+  chain: Type.Array(ChainLinkSchema, { maxItems: 8 }),
+  anchor: strictObject({
+    index: Type.Integer({ minimum: 0 }),
+    sha256: Bytes32Schema,
+    attestationId: Bytes32Schema,
+    oem: AddressSchema,
+  }),
+});
+export const OemCertificateBody = strictObject({
+  pem: Type.String({ minLength: 1, maxLength: 16_384, description: "The OEM's root or intermediate certificate" }),
+  expiresAt: Type.Optional(Type.Integer({ minimum: 0, description: "Unix seconds; 0 or absent: no expiry" })),
+});

@@ -5,6 +5,14 @@ import { type Address, type Hex, isAddress, type LocalAccount, parseEventLogs, r
 import { invalidField } from "../core/errors/index.ts";
 import { IotAttestations } from "../generated/contracts.ts";
 import { buildBatchTree, proofHolds } from "./batch.ts";
+import {
+  fingerprintOf,
+  OEM_CERTIFICATE_SCHEMA,
+  oemCertificateSchemaOf,
+  parseChain,
+  type TrustedChain,
+  verifyChain,
+} from "./certificates.ts";
 import { EatError, signAttestation, verifyAttestation } from "./eat.ts";
 import { IotError } from "./errors.ts";
 import { compareVersions, documentSchemaOf, firmwareSchemaOf } from "./firmware.ts";
@@ -570,6 +578,42 @@ export class IotService {
       });
     }
     return release;
+  }
+
+  /** As the OEM, attests its root or intermediate certificate on chain: subject its SHA-256 fingerprint. */
+  async attestOemCertificate(input: { pem: string; expiresAt?: number }): Promise<AttestationView> {
+    const [certificate] = parseChain([input.pem]);
+    if (!certificate) throw invalidField("body.pem", "must be one PEM-encoded X.509 certificate");
+    const sha256 = await fingerprintOf(certificate);
+    // The OEM's own schema, registered on first use: only an OEM's own `oem-certificate` schema counts in a check.
+    if (!this.#o.index.schema(oemCertificateSchemaOf(this.#me))) {
+      this.#requireKind("oem");
+      await this.registerSchema({ ...OEM_CERTIFICATE_SCHEMA, revocable: true, attesterKinds: ["oem"] });
+    }
+    return this.issue({
+      schemaId: oemCertificateSchemaOf(this.#me),
+      subject: sha256,
+      data: { sha256, subjectName: certificate.subject },
+      form: "onchain",
+      ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+    });
+  }
+
+  /**
+   * Whether a device's certificate chain (PEM, device certificate first) reaches a certificate its OEM attested on the
+   * ledger (`oem-certificate`, subject the SHA-256 fingerprint), or IOT_CERT_CHAIN_INVALID naming the reason.
+   */
+  verifyCertificateChain(pems: readonly string[]): Promise<TrustedChain> {
+    const now = this.#now();
+    return verifyChain(
+      parseChain(pems),
+      (sha256) =>
+        this.#o.index
+          .ofSubject(sha256.toLowerCase() as Hex)
+          .filter((e) => e.schemaId === oemCertificateSchemaOf(e.attester).toLowerCase())
+          .map((e) => ({ id: e.id, oem: e.attester, invalidity: this.#o.index.invalidity(e, now) })),
+      new Date(now * 1000),
+    );
   }
 
   /** The OEM's valid, anchored attestations about a model, with tokens and proofs. */
