@@ -46,6 +46,17 @@ function registerWorkCommands(content: Command): void {
       printResult(await callAgent(targetOf(o), "GET", `/v1/content/works/${tokenId}`), o, json);
     },
   );
+  withClientOptions(works.command("tip <tokenId>").description("tip a work for a user: paid into its current split"))
+    .requiredOption("--amount <minorUnits>", "settlement-token minor units, at least 1")
+    .requiredOption("--user <id>", "the operator's user id (salted, never sent)")
+    .action(async (tokenId: string, o: ClientOptions & { amount: string; user: string }) => {
+      const body = { amount: o.amount, user: o.user };
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/content/works/${tokenId}/tips`, body),
+        o,
+        (r: Row) => `tipped ${o.amount} into split ${r.splitId}`,
+      );
+    });
   withClientOptions(works.command("share <tokenId>").description("transfer part of this member's ownership"))
     .requiredOption("--to <address>", "the new owner's account")
     .requiredOption("--bps <n>", "basis points to transfer (3000 = 30%)", (v) => Number(v))

@@ -13,7 +13,7 @@ export const SANDBOX_MEMBERS: readonly SandboxMember[] = [
   { name: "tnsp-alpha", memberName: "Alpha Telecom (TNSP)", roles: ["TNSP", "OSP"] },
   { name: "tnsp-beta", memberName: "Beta Networks (TNSP)", roles: ["TNSP", "OSP"] },
   { name: "tn-reseller", memberName: "Numbers Resold Inc (TNR)", roles: ["TNR"] },
-  { name: "acme-brand", memberName: "Acme Bank (Brand)", roles: ["ENTERPRISE"] },
+  { name: "acme-brand", memberName: "Acme Bank (Brand)", roles: ["ENTERPRISE", "SETTLEMENT_BANK"] },
   { name: "call-centre", memberName: "Contact Centre Ltd (BPO)", roles: ["BPO"] },
   { name: "osp", memberName: "Origin Voice (OSP)", roles: ["OSP", "CSP"] },
   { name: "mno-north", memberName: "North Mobile", roles: ["MOBILE_OPERATOR"] },

@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
+import { registerSettlementMoneyCommands } from "./cliMoney.ts";
 import { PeriodAccumulator, Rater } from "./rating/rate.ts";
 import { SAMPLE_TARIFF, type Tariff } from "./rating/tariff.ts";
 import { discrepanciesCsv, type RatedUsage, reconcile } from "./reconcile/reconcile.ts";
@@ -42,7 +43,8 @@ async function writeAll(lines: AsyncIterable<string | Uint8Array>, out: Writable
 }
 
 export function registerSettlementCommands(program: Command): void {
-  const settlement = program.command("settlement").description("usage files and rating for roaming settlement");
+  const settlement = program.command("settlement").description("settlement money, usage files and rating");
+  registerSettlementMoneyCommands(settlement);
 
   settlement
     .command("tap-decode <file>")

@@ -1,11 +1,14 @@
 // The settlement domain as a platform plugin. It deploys the consortium's settlement money (one ERC-20 per currency,
 // minted and burned only by SETTLEMENT_BANK members) that every domain moving money takes by manifest name, and the
 // roaming settlement contract (agreements, batch anchors, invoices, disputes, netting paid in that token). TAP import,
-// rating and the usage formats are libraries in src/settlement/{tap,rating,usage} with local CLI commands; agent
-// routes are open work.
+// rating and the usage formats are libraries in src/settlement/{tap,rating,usage} with local CLI commands. Its agent
+// routes move the money: a settlement bank mints and burns, anyone reads a balance (money.ts, routes.ts).
 import type { DomainPlugin } from "../agent/domain.ts";
 import { RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
 import { registerSettlementCommands } from "./cli.ts";
+import { SETTLEMENT_ERRORS } from "./errors.ts";
+import { SettlementMoney } from "./money.ts";
+import { settlementApiModule } from "./routes.ts";
 
 /** Manifest name of the settlement token. Other domains read `deployed[SETTLEMENT_TOKEN]` in their deployment. */
 export const SETTLEMENT_TOKEN = "SettlementToken";
@@ -19,8 +22,19 @@ export const settlementPlugin: DomainPlugin = {
   description:
     "Settlement money between members: a fiat-backed ERC-20 per currency minted and burned by settlement banks",
   doc: "docs/settlement.md",
-  errors: {},
+  errors: SETTLEMENT_ERRORS,
   registerCommands: registerSettlementCommands,
+  api: (context) =>
+    settlementApiModule(
+      new SettlementMoney({
+        outbox: context.outbox,
+        chain: context.chain,
+        memberAccount: context.config.memberAccount,
+        token: context.contractAddress(SETTLEMENT_TOKEN),
+        membership: context.published.membership,
+        currency: SETTLEMENT_CURRENCY,
+      }),
+    ),
   contracts: { [SETTLEMENT_TOKEN]: SettlementToken, [ROAMING_SETTLEMENT]: RoamingSettlement },
   deployment: [
     {

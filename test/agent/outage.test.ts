@@ -32,6 +32,7 @@ function patternValues(member: string, chainId: number): Record<string, string> 
     "^\\+?[1-9][0-9]{0,14}[xX]*$": "+1202555xx",
     "^[0-9]{1,78}$": "1",
     "^\\+?[1-9][0-9]{0,14}$": "+12025550100",
+    "^[1-9][0-9]{0,14}$": "12025550100",
     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$": randomUUID(),
     "^[0-9a-f]{16}\\.pem$": "0123456789abcdef.pem",
     "^[0-9A-F]{2}(:[0-9A-F]{2}){31}$": Array.from({ length: 32 }, () => "AB").join(":"),

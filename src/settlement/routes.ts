@@ -1,0 +1,99 @@
+// The settlement money API: a settlement bank mints against fiat received and burns against fiat paid out; anyone
+// reads an account's balance. Schemas and a call into SettlementMoney; no logic.
+import { Type } from "@sinclair/typebox";
+import type { Address } from "viem";
+import {
+  AddressSchema,
+  type ApiModule,
+  Bytes32Schema,
+  readErrors,
+  strictObject,
+  TxHashSchema,
+  writeErrors,
+} from "../core/api/index.ts";
+import type { SettlementMoney } from "./money.ts";
+
+const tags = ["settlement"];
+
+const AmountSchema = Type.String({
+  pattern: "^[0-9]{1,30}$",
+  description: "Settlement-token minor units, a decimal string (1250 = 12.50 EUR)",
+});
+const MovementBody = strictObject({
+  to: AddressSchema,
+  amount: AmountSchema,
+  bankRef: Type.String({
+    minLength: 1,
+    maxLength: 128,
+    description: "The bank's reference of the fiat movement: 0x bytes32, or text hashed with a domain separator",
+  }),
+});
+const BalanceSchema = strictObject({
+  account: AddressSchema,
+  balance: AmountSchema,
+  currency: Type.String({ description: "ISO 4217 code" }),
+  decimals: Type.Integer({ description: "Minor units of the currency" }),
+});
+const MovementResult = strictObject({
+  txHash: TxHashSchema,
+  bankRef: Bytes32Schema,
+  account: AddressSchema,
+  balance: AmountSchema,
+  currency: Type.String(),
+  decimals: Type.Integer(),
+});
+const movementErrors = writeErrors("SETTLEMENT_NOT_BANK", "SETTLEMENT_BANK_REF_USED");
+
+export function settlementApiModule(money: SettlementMoney): ApiModule {
+  return {
+    name: "settlement",
+    tags: [{ name: "settlement", description: "Settlement money: minted and burned by settlement banks" }],
+    register(app) {
+      app.post(
+        "/v1/settlement/mint",
+        {
+          config: { auth: "operator" },
+          schema: {
+            summary: "Mint settlement money to a member against fiat received (this member must be SETTLEMENT_BANK)",
+            tags,
+            operationId: "mintSettlement",
+            body: MovementBody,
+            response: { 201: MovementResult, ...movementErrors },
+          },
+        },
+        async (request, reply) => reply.code(201).send(await money.mint(request.body as never)),
+      );
+      app.post(
+        "/v1/settlement/burn",
+        {
+          config: { auth: "operator" },
+          schema: {
+            summary:
+              "Burn tokens handed back to this bank against fiat paid out to `to` (this member must be SETTLEMENT_BANK)",
+            tags,
+            operationId: "burnSettlement",
+            body: MovementBody,
+            response: {
+              201: MovementResult,
+              ...writeErrors("SETTLEMENT_NOT_BANK", "SETTLEMENT_BANK_REF_USED", "SETTLEMENT_BALANCE_TOO_LOW"),
+            },
+          },
+        },
+        async (request, reply) => reply.code(201).send(await money.burn(request.body as never)),
+      );
+      app.get(
+        "/v1/settlement/balances/:account",
+        {
+          schema: {
+            summary: "An account's settlement-money balance, in minor units",
+            tags,
+            operationId: "getSettlementBalance",
+            params: strictObject({ account: AddressSchema }),
+            response: { 200: BalanceSchema, ...readErrors() },
+          },
+        },
+        async (request) => money.balance((request.params as { account: Address }).account),
+      );
+    },
+  };
+}
