@@ -127,7 +127,15 @@ export function registerTimestampRoutes(app: ApiApp, anchoring: TimestampAnchori
           "application/timestamp-reply. Only the member holding the issuing CA runs the TSA.",
         tags,
         operationId: "pkiTsa",
-        response: writeErrors("PKI_NOT_ISSUER"),
+        response: {
+          // Granted or not, the answer is a DER TimeStampResp: RFC 3161 carries a refusal (a malformed query, an
+          // unknown policy) as a rejection status inside a 200, which is what standard clients read.
+          200: {
+            description: "DER TimeStampResp (granted, or rejection naming the failure)",
+            content: { "application/timestamp-reply": { schema: { type: "string", format: "binary" } } },
+          },
+          ...writeErrors("PKI_NOT_ISSUER"),
+        },
       },
     },
     async (request, reply) => {
