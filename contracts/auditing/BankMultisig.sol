@@ -107,4 +107,9 @@ contract BankMultisig is IBankMultisig {
     function approvals(bytes32 id) external view returns (uint256) {
         return _approvals[id];
     }
+
+    /// @inheritdoc IBankMultisig
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
 }

@@ -50,4 +50,7 @@ interface IBankMultisig {
     function threshold() external view returns (uint256);
 
     function approvals(bytes32 id) external view returns (uint256);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }

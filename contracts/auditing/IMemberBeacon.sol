@@ -82,4 +82,7 @@ interface IMemberBeacon {
 
     /// @notice The round's value; reverts WrongPhase unless the round is Ready.
     function value(bytes32 key) external view returns (bytes32);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }

@@ -234,4 +234,7 @@ interface IOutcomeCourt {
     function panel(bytes32 caseId, uint8 round) external view returns (Panel memory);
     function jurors(bytes32 caseId, uint8 round) external view returns (address[] memory);
     function ballot(bytes32 caseId, uint8 round, address juror) external view returns (Ballot memory);
+
+    /// @notice The contract's version, "1.0.0" (left-aligned bytes32).
+    function version() external view returns (bytes32);
 }

@@ -135,4 +135,7 @@ interface IServiceEscrow {
 
     /// @notice The parties and amounts of `taskId`.
     function parties(bytes32 taskId) external view returns (Parties memory);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }

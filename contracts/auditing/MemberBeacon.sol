@@ -88,4 +88,9 @@ contract MemberBeacon is IMemberBeacon {
         if (p != Phase.Ready) revert WrongPhase(key, p);
         return keccak256(abi.encode(_rounds[key].accumulator, key));
     }
+
+    /// @inheritdoc IMemberBeacon
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
 }

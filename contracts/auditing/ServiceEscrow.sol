@@ -193,4 +193,9 @@ contract ServiceEscrow is IServiceEscrow {
         Agreement storage a = _agreements[t.agreementId];
         p = Parties(a.provider, a.recipient, a.providerMember, a.recipientMember, a.fee, t.escrowed);
     }
+
+    /// @inheritdoc IServiceEscrow
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
 }

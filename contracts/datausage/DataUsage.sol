@@ -205,4 +205,9 @@ contract DataUsage is IDataUsage {
             if (terms.consentHash == bytes32(0)) revert EmptyFingerprint("consentHash");
         }
     }
+
+    /// @inheritdoc IDataUsage
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
 }

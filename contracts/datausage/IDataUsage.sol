@@ -143,4 +143,7 @@ interface IDataUsage {
         address processor,
         Terms calldata terms
     ) external view returns (bytes32);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }
