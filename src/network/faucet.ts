@@ -2,16 +2,28 @@
 // the ether their transactions need at the network's 1-wei gas price. Bounded: at most MAX_FUND_WEI per address and
 // call, so a typo cannot drain the faucet.
 import { readFile } from "node:fs/promises";
-import { type Address, createPublicClient, createWalletClient, type Hex, http, isAddress } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  type Hex,
+  http,
+  isAddress,
+  type PublicClient,
+  type TransactionReceipt,
+  WaitForTransactionReceiptTimeoutError,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { consortiumChain } from "../core/chain/client.ts";
 import { invalidOption, NetworkError } from "./errors.ts";
 import type { NetworkSpec } from "./layout.ts";
+import { rpc } from "./rpc.ts";
 
 /** 1 ether: at 1 wei per gas, a billion gas; far beyond what any member account needs. */
 export const MAX_FUND_WEI = 10n ** 18n;
 /** 0.01 ether: ten million 1-million-gas transactions at 1 wei. */
 export const DEFAULT_FUND_WEI = 10n ** 16n;
+const RECEIPT_TIMEOUT_MS = 180_000;
+const REBROADCAST_MS = 30_000;
 
 export interface FundResult {
   address: Address;
@@ -35,22 +47,66 @@ export async function fundAccounts(
   const key = (await readFile(spec.faucet.keyFile, "utf8")).trim() as Hex;
   const account = privateKeyToAccount(key);
   const chain = consortiumChain(spec.chainId, node.rpcUrl);
-  const wallet = createWalletClient({ account, chain, transport: http(node.rpcUrl) });
   const reader = createPublicClient({ chain, transport: http(node.rpcUrl), pollingInterval: 250 });
   const gasPrice = BigInt(spec.gasPriceWei);
   let nonce = await reader.getTransactionCount({ address: account.address, blockTag: "pending" });
-  const sent: Array<{ address: Address; txHash: Hex }> = [];
+  const sent: Array<{ address: Address; txHash: Hex; raw: Hex }> = [];
   for (const address of new Set(addresses.map((a) => a as Address))) {
-    const txHash = await wallet.sendTransaction({ to: address, value: amountWei, gas: 21_000n, gasPrice, nonce });
+    const raw = await account.signTransaction({
+      to: address,
+      value: amountWei,
+      gas: 21_000n,
+      gasPrice,
+      nonce,
+      chainId: spec.chainId,
+      type: "legacy",
+    });
     nonce++;
-    sent.push({ address, txHash });
+    const txHash = await reader.sendRawTransaction({ serializedTransaction: raw });
+    sent.push({ address, txHash, raw });
   }
   const results: FundResult[] = [];
-  for (const { address, txHash } of sent) {
-    // Three minutes: a network whose nodes share a loaded machine (CI runs two networks at once) seals late.
-    const receipt = await reader.waitForTransactionReceipt({ hash: txHash, timeout: 180_000 });
+  for (const { address, txHash, raw } of sent) {
+    const receipt = await receiptOrRebroadcast(spec, reader, txHash, raw);
     if (receipt.status !== "success") throw new NetworkError("FAUCET_FAILED", `funding ${address} failed: ${txHash}`);
     results.push({ address, amountWei, txHash, block: receipt.blockNumber });
   }
   return results;
+}
+
+/**
+ * Waits for the receipt; every REBROADCAST_MS without one, hands the signed transaction to every node again (a node
+ * restarted or briefly cut off from its peers may have dropped it from its pool). Three minutes in all: a network
+ * whose nodes share a loaded machine (CI runs two networks at once) seals late. On timeout the error names each
+ * node's head and peers, which is what an operator looks at first.
+ */
+async function receiptOrRebroadcast(
+  spec: NetworkSpec,
+  reader: PublicClient,
+  txHash: Hex,
+  raw: Hex,
+): Promise<TransactionReceipt> {
+  const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
+  for (;;) {
+    const wait = Math.min(REBROADCAST_MS, deadline - Date.now());
+    try {
+      return await reader.waitForTransactionReceipt({ hash: txHash, timeout: Math.max(wait, 1) });
+    } catch (error) {
+      if (!(error instanceof WaitForTransactionReceiptTimeoutError)) throw error;
+    }
+    if (Date.now() >= deadline) {
+      const heads = await Promise.all(
+        spec.nodes.map(async (n) => {
+          const head = await rpc<string>(n.rpcUrl, "eth_blockNumber", []).catch(() => undefined);
+          const peers = await rpc<string>(n.rpcUrl, "net_peerCount", []).catch(() => undefined);
+          return `${n.name} head ${head === undefined ? "?" : Number(head)} peers ${peers === undefined ? "?" : Number(peers)}`;
+        }),
+      );
+      throw new NetworkError(
+        "FAUCET_FAILED",
+        `funding transaction ${txHash} not mined within ${RECEIPT_TIMEOUT_MS / 1000} s (${heads.join("; ")})`,
+      );
+    }
+    await Promise.all(spec.nodes.map((n) => rpc(n.rpcUrl, "eth_sendRawTransaction", [raw]).catch(() => undefined)));
+  }
 }

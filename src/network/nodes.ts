@@ -7,8 +7,13 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { NetworkError } from "./errors.ts";
 import { GAS_PRICE_WEI } from "./init.ts";
 import { configFile, logFile, type NetworkNode, type NetworkSpec, passwordFile, pidFile } from "./layout.ts";
+import { rpc } from "./rpc.ts";
+import { startSealing } from "./sealing.ts";
+
+export { rpc } from "./rpc.ts";
 
 const READY_TIMEOUT_MS = 60_000;
+const PEERING_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 20_000;
 
 /** The pid of the node's running geth, or undefined when it is not running. */
@@ -40,12 +45,13 @@ export function gethArgs(spec: NetworkSpec, node: NetworkNode): string[] {
     "--nodiscover",
     "--ipcdisable",
     "--http", "--http.addr", "127.0.0.1", "--http.port", String(node.ports.rpc),
-    "--http.api", "eth,net,web3,clique,txpool,admin",
+    // miner: sealing starts by miner_start once the node is peered (startNodes says why); loopback only.
+    "--http.api", "eth,net,web3,clique,txpool,admin,miner",
     // The same port as HTTP: geth serves WebSocket there too, as the agent's default wsUrl expects.
     "--ws", "--ws.addr", "127.0.0.1", "--ws.port", String(node.ports.rpc), "--ws.api", "eth,net,web3",
     "--authrpc.addr", "127.0.0.1", "--authrpc.port", String(node.ports.authrpc),
-    // Sealing: the node's own signer, unlocked from the password file in its own directory.
-    "--mine", "--miner.etherbase", node.signer,
+    // Sealing: the node's own signer, unlocked from the password file in its own directory. No --mine: see startNodes.
+    "--miner.etherbase", node.signer,
     "--unlock", node.signer, "--password", passwordFile(node.dir), "--allow-insecure-unlock",
     // Legacy 1-wei gas price (genesis.ts says why), and the block gas limit the genesis set (else geth drifts to 30M).
     "--miner.gasprice", GAS_PRICE_WEI.toString(), "--txpool.pricelimit", GAS_PRICE_WEI.toString(),
@@ -65,7 +71,7 @@ export interface StartedNode {
   alreadyRunning: boolean;
 }
 
-/** Starts every node (or the named ones) not running yet; resolves once each answers JSON-RPC. */
+/** Starts every node (or the named ones) not running yet; resolves once each answers, is peered and seals. */
 export async function startNodes(spec: NetworkSpec, geth: string, only?: readonly string[]): Promise<StartedNode[]> {
   const started: StartedNode[] = [];
   for (const node of selected(spec, only)) {
@@ -84,7 +90,36 @@ export async function startNodes(spec: NetworkSpec, geth: string, only?: readonl
     started.push({ name: node.name, pid, rpcUrl: node.rpcUrl, alreadyRunning: false });
   }
   await Promise.all(started.map((s) => waitAnswering(spec, s)));
+  await waitPeered(spec, started);
+  // Sealing starts only once every node speaks eth with every other (sealing.ts says why).
+  await startSealing(started);
   return started;
+}
+
+/** Resolves once every started node speaks eth with every other running node, or names the nodes that do not. */
+async function waitPeered(spec: NetworkSpec, started: readonly StartedNode[]): Promise<void> {
+  const running = (await Promise.all(spec.nodes.map(async (n) => ((await runningPid(n)) ? n : undefined)))).filter(
+    (n) => n !== undefined,
+  );
+  const wanted = running.length - 1;
+  if (wanted <= 0) return;
+  const deadline = Date.now() + PEERING_TIMEOUT_MS;
+  // Peers whose eth handshake is done (admin_peers shows "handshake" until then): a block sealed before it is never
+  // announced to that peer, and a peer that missed a block learns of it only from the next one.
+  const peersOf = async (node: StartedNode) => {
+    const peers = await rpc<Array<{ protocols?: { eth?: unknown } }>>(node.rpcUrl, "admin_peers", []).catch(() => []);
+    return peers.filter((p) => typeof p.protocols?.eth === "object" && p.protocols.eth !== null).length;
+  };
+  for (;;) {
+    const counts = await Promise.all(started.map(async (node) => ({ node, peers: await peersOf(node) })));
+    const short = counts.filter((c) => c.peers < wanted);
+    if (short.length === 0) return;
+    if (Date.now() > deadline) {
+      const which = short.map((c) => `${c.node.name} has ${c.peers} of ${wanted}`).join(", ");
+      throw new NetworkError("NODE_START_FAILED", `nodes did not connect to their static peers in time: ${which}`);
+    }
+    await sleep(250);
+  }
 }
 
 export interface StoppedNode {
@@ -149,19 +184,6 @@ async function waitAnswering(spec: NetworkSpec, node: StartedNode): Promise<void
     await sleep(250);
   }
   throw new NetworkError("NODE_START_FAILED", `${node.name} did not answer at ${node.rpcUrl} in time (last: ${last})`);
-}
-
-/** One JSON-RPC call over HTTP; throws with the node's error message when it answers an error. */
-export async function rpc<T>(url: string, method: string, params: readonly unknown[]): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    signal: AbortSignal.timeout(5_000),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
