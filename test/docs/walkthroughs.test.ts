@@ -32,7 +32,9 @@ const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsI
 // In file order, except that those which change the seeded state (a number port) come after all the others.
 const ordered = [...found.filter((w) => !w.changesSeed), ...found.filter((w) => w.changesSeed)];
 // WALKTHROUGHS=docs/pki.md,README.md runs only those files' blocks (while writing a doc); CI runs them all.
-const only = process.env.WALKTHROUGHS?.split(",").map((file) => file.trim()).filter(Boolean);
+const only = process.env.WALKTHROUGHS?.split(",")
+  .map((file) => file.trim())
+  .filter(Boolean);
 const walkthroughs = only ? ordered.filter((w) => only.includes(w.file)) : ordered;
 
 function run(
