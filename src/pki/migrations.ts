@@ -157,4 +157,38 @@ export const pkiMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Triggers from external data (FactTriggers.sol), projected: assets and their holders, triggers, reports.
+    id: "2104_pki_fact_triggers",
+    sql: `
+      CREATE TABLE pki_trigger_assets (
+        asset_id TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        registrant TEXT NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE TABLE pki_triggers (
+        trigger_id TEXT PRIMARY KEY,
+        asset_id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        new_holder TEXT NOT NULL,
+        fact_key TEXT NOT NULL,
+        expected_value TEXT NOT NULL,
+        threshold INTEGER NOT NULL,
+        matching INTEGER NOT NULL,
+        dispute_window INTEGER NOT NULL,
+        fires_at BIGINT NOT NULL,
+        state TEXT NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE INDEX pki_triggers_asset ON pki_triggers (asset_id);
+      CREATE TABLE pki_trigger_reports (
+        trigger_id TEXT NOT NULL,
+        reporter TEXT NOT NULL,
+        value TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (trigger_id, reporter)
+      );
+    `,
+  },
 ];

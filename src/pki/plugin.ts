@@ -33,6 +33,9 @@ import { PkiLogReadModel, PkiReadModel } from "./readModel.ts";
 import { pkiApiModule } from "./routes.ts";
 import { seedPkiSandbox } from "./seed.ts";
 import { PkiService } from "./service.ts";
+import { triggerDifferences } from "./triggers/consistency.ts";
+import { factTriggersProjection } from "./triggers/projection.ts";
+import { TriggerReadModel } from "./triggers/readModel.ts";
 import { TriggerService } from "./triggers/service.ts";
 import { TimestampAnchoring } from "./tsa/anchoring.ts";
 import { TimeStampAuthority } from "./tsa/authority.ts";
@@ -99,6 +102,8 @@ function runtime(context: AgentContext) {
       chain: context.chain,
       memberAccount: context.config.memberAccount,
       address: context.contractAddress(FACT_TRIGGERS),
+      readModel: new TriggerReadModel(context.store),
+      sync: () => context.indexer.syncOnce(),
     });
     const dataOffers = new DataOfferService({
       outbox: context.outbox,
@@ -187,7 +192,7 @@ export const pkiPlugin: DomainPlugin = {
     },
   ],
   migrations: pkiMigrations,
-  projections: [pkiProjection, dataOffersProjection],
+  projections: [pkiProjection, dataOffersProjection, factTriggersProjection],
   api: (context) => {
     const { service, validator, log, anchoring, tsa, triggers, dataOffers } = runtime(context);
     return pkiApiModule(service, validator, log, { anchoring, tsa, triggers, dataOffers });
@@ -204,6 +209,12 @@ export const pkiPlugin: DomainPlugin = {
       new DataOffersReadModel(context.store),
       context.chain,
       context.contractAddress(DATA_OFFERS),
+      blockNumber,
+    )),
+    ...(await triggerDifferences(
+      new TriggerReadModel(context.store),
+      context.chain,
+      context.contractAddress(FACT_TRIGGERS),
       blockNumber,
     )),
   ],
