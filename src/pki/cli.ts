@@ -6,6 +6,7 @@ import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, table } from "../cli/output.ts";
 import { registerLogCommands } from "./cliLog.ts";
+import { registerOfferCommands } from "./cliOffers.ts";
 import { registerTimestampCommands } from "./cliTimestamps.ts";
 import { registerTriggerCommands } from "./cliTriggers.ts";
 
@@ -20,6 +21,7 @@ export function registerPkiCommands(program: Command): void {
   registerLogCommands(pki);
   registerTimestampCommands(pki);
   registerTriggerCommands(pki);
+  registerOfferCommands(pki);
 
   const ca = pki.command("ca").description("the consortium's issuing CA");
   withClientOptions(ca.command("setup").description("issuing member: create the CA key and register the CA"))

@@ -64,6 +64,53 @@ export const PKI_ERRORS = defineErrors("pki", {
     status: 422,
     description: "The timestamp proof does not lead from the file's digest to its root (or names another file).",
   },
+  PKI_DATA_REQUEST_NOT_FOUND: { status: 404, description: "No data request with this id on the DataOffers ledger." },
+  PKI_DATA_OFFER_NOT_FOUND: { status: 404, description: "No data offer with this id on the DataOffers ledger." },
+  PKI_DATA_FILE_NOT_FOUND: { status: 404, description: "This agent holds no data file with this SHA-256 digest." },
+  PKI_DATA_NOT_TIMESTAMPED: {
+    status: 409,
+    description:
+      "The data root was never anchored on the TimestampLedger, or the data's digest is not under it: offering or " +
+      "publishing untimestamped data is refused.",
+  },
+  PKI_DATA_REQUEST_NOT_OPEN: {
+    status: 409,
+    description: "The data request is not open for offers or payment (served from a free dataset, or paid).",
+  },
+  PKI_DATA_ALREADY_PAID: {
+    status: 409,
+    description:
+      "The data request was paid already (the contract's AlreadyPaid): a replayed or second payment; nothing moved.",
+  },
+  PKI_DATA_BALANCE_TOO_LOW: {
+    status: 409,
+    description: "The client's settlement-token balance is below the offer's price; nothing moved.",
+  },
+  PKI_DATA_NOT_CLIENT: { status: 403, description: "Only the member that made the data request pays or fetches." },
+  PKI_DATA_NOT_PROVIDER: {
+    status: 403,
+    description: "Only the offering provider grants access; a member does not offer on its own request.",
+  },
+  PKI_DATA_ACCESS_NOT_DUE: {
+    status: 409,
+    description: "Access is granted only for the paid offer of a request, once: not before payment, not twice.",
+  },
+  PKI_DATA_ACCESS_DENIED: {
+    status: 403,
+    description:
+      "The provider's data API refuses: the signature is not the requesting member's or expired, the request is " +
+      "not paid to this provider, or access was not granted yet.",
+  },
+  PKI_DATA_PROOF_INVALID: {
+    status: 422,
+    description:
+      "The data fetched does not match its digest, or its timestamp proof does not lead to the root the ledger " +
+      "records for the offer.",
+  },
+  PKI_DATA_FETCH_FAILED: {
+    status: 502,
+    description: "The provider's data API could not be reached or answered badly.",
+  },
 });
 
 export type PkiErrorCode = keyof typeof PKI_ERRORS;

@@ -97,4 +97,98 @@ export const pkiMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Paid data offers (DataOffers.sol), projected: free datasets, requests, offers, payments and access grants. Then
+    // this agent's own data (not projected: the chain holds only digests' roots): the datasets it serves as a
+    // provider and which of them each of its offers sells.
+    id: "2103_pki_data_offers",
+    sql: `
+      CREATE TABLE pki_data_datasets (
+        dataset_id TEXT PRIMARY KEY,
+        query TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        data_root TEXT NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE TABLE pki_data_requests (
+        request_id TEXT PRIMARY KEY,
+        client TEXT NOT NULL,
+        query TEXT NOT NULL,
+        state TEXT NOT NULL,
+        dataset_id TEXT,
+        paid_offer TEXT,
+        block_number BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      CREATE TABLE pki_data_offers (
+        offer_id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        price TEXT NOT NULL,
+        data_root TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        log_index INTEGER NOT NULL
+      );
+      CREATE INDEX pki_data_offers_request ON pki_data_offers (request_id);
+      CREATE TABLE pki_data_payments (
+        request_id TEXT PRIMARY KEY,
+        offer_id TEXT NOT NULL,
+        client TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        price TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      CREATE TABLE pki_data_access (
+        offer_id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        access_ref TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      CREATE TABLE pki_data_files (
+        digest TEXT PRIMARY KEY,
+        media_type TEXT NOT NULL,
+        content TEXT NOT NULL
+      );
+      CREATE TABLE pki_data_offer_files (
+        offer_id TEXT PRIMARY KEY,
+        digest TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    // Triggers from external data (FactTriggers.sol), projected: assets and their holders, triggers, reports.
+    id: "2104_pki_fact_triggers",
+    sql: `
+      CREATE TABLE pki_trigger_assets (
+        asset_id TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        registrant TEXT NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE TABLE pki_triggers (
+        trigger_id TEXT PRIMARY KEY,
+        asset_id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        new_holder TEXT NOT NULL,
+        fact_key TEXT NOT NULL,
+        expected_value TEXT NOT NULL,
+        threshold INTEGER NOT NULL,
+        matching INTEGER NOT NULL,
+        dispute_window INTEGER NOT NULL,
+        fires_at BIGINT NOT NULL,
+        state TEXT NOT NULL,
+        block_number BIGINT NOT NULL
+      );
+      CREATE INDEX pki_triggers_asset ON pki_triggers (asset_id);
+      CREATE TABLE pki_trigger_reports (
+        trigger_id TEXT NOT NULL,
+        reporter TEXT NOT NULL,
+        value TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (trigger_id, reporter)
+      );
+    `,
+  },
 ];

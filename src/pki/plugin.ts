@@ -3,18 +3,39 @@
 // CLI and sandbox seeding.
 import { keccak256, toBytes } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
-import { CertificateLedger, CertificateLog, FactTriggers, TimestampLedger } from "../generated/contracts.ts";
+import {
+  CertificateLedger,
+  CertificateLog,
+  DataOffers,
+  FactTriggers,
+  TimestampLedger,
+} from "../generated/contracts.ts";
 import { registerPkiCommands } from "./cli.ts";
 import { pkiDifferences } from "./consistency.ts";
 import { PKI_ERRORS } from "./errors.ts";
 import { Http01Validator } from "./http01.ts";
 import { TransparencyLog } from "./log/transparencyLog.ts";
 import { pkiMigrations } from "./migrations.ts";
-import { CERTIFICATE_LEDGER, CERTIFICATE_LOG, FACT_TRIGGERS, pkiProjection, TIMESTAMP_LEDGER } from "./projection.ts";
+import { dataOfferDifferences } from "./offers/consistency.ts";
+import { dataOffersProjection } from "./offers/projection.ts";
+import { DataOffersReadModel } from "./offers/readModel.ts";
+import { DataOfferService } from "./offers/service.ts";
+import {
+  CERTIFICATE_LEDGER,
+  CERTIFICATE_LOG,
+  DATA_OFFERS,
+  FACT_TRIGGERS,
+  pkiProjection,
+  SETTLEMENT_TOKEN,
+  TIMESTAMP_LEDGER,
+} from "./projection.ts";
 import { PkiLogReadModel, PkiReadModel } from "./readModel.ts";
 import { pkiApiModule } from "./routes.ts";
 import { seedPkiSandbox } from "./seed.ts";
 import { PkiService } from "./service.ts";
+import { triggerDifferences } from "./triggers/consistency.ts";
+import { factTriggersProjection } from "./triggers/projection.ts";
+import { TriggerReadModel } from "./triggers/readModel.ts";
 import { TriggerService } from "./triggers/service.ts";
 import { TimestampAnchoring } from "./tsa/anchoring.ts";
 import { TimeStampAuthority } from "./tsa/authority.ts";
@@ -39,6 +60,7 @@ interface PkiRuntime {
   anchoring: TimestampAnchoring;
   tsa: TimeStampAuthority;
   triggers: TriggerService;
+  dataOffers: DataOfferService;
 }
 const services = new WeakMap<AgentContext, PkiRuntime>();
 function runtime(context: AgentContext) {
@@ -80,8 +102,22 @@ function runtime(context: AgentContext) {
       chain: context.chain,
       memberAccount: context.config.memberAccount,
       address: context.contractAddress(FACT_TRIGGERS),
+      readModel: new TriggerReadModel(context.store),
+      sync: () => context.indexer.syncOnce(),
     });
-    found = { service, validator, log, anchoring, tsa, triggers };
+    const dataOffers = new DataOfferService({
+      outbox: context.outbox,
+      chain: context.chain,
+      memberAccount: context.config.memberAccount,
+      signer: context.keystore.account(context.config.memberAccount),
+      address: context.contractAddress(DATA_OFFERS),
+      token: context.contractAddress(SETTLEMENT_TOKEN),
+      chainId: context.config.chain.chainId,
+      readModel: new DataOffersReadModel(context.store),
+      anchoring,
+      sync: () => context.indexer.syncOnce(),
+    });
+    found = { service, validator, log, anchoring, tsa, triggers, dataOffers };
     services.set(context, found);
   }
   return found;
@@ -99,6 +135,7 @@ export const pkiPlugin: DomainPlugin = {
     [CERTIFICATE_LOG]: CertificateLog,
     [TIMESTAMP_LEDGER]: TimestampLedger,
     [FACT_TRIGGERS]: FactTriggers,
+    [DATA_OFFERS]: DataOffers,
   },
   deployment: [
     {
@@ -139,21 +176,48 @@ export const pkiPlugin: DomainPlugin = {
         return [consortium.address];
       },
     },
+    {
+      // Paid data offers: roots anchored on the TimestampLedger above, payments in the settlement domain's token.
+      name: DATA_OFFERS,
+      artifact: DataOffers,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        const timestamps = deployed[TIMESTAMP_LEDGER];
+        const token = deployed[SETTLEMENT_TOKEN];
+        if (!consortium || !timestamps || !token) {
+          throw new Error("ConsortiumRegistry, TimestampLedger and SettlementToken must be deployed before DataOffers");
+        }
+        return [consortium.address, timestamps.address, token.address];
+      },
+    },
   ],
   migrations: pkiMigrations,
-  projections: [pkiProjection],
+  projections: [pkiProjection, dataOffersProjection, factTriggersProjection],
   api: (context) => {
-    const { service, validator, log, anchoring, tsa, triggers } = runtime(context);
-    return pkiApiModule(service, validator, log, { anchoring, tsa, triggers });
+    const { service, validator, log, anchoring, tsa, triggers, dataOffers } = runtime(context);
+    return pkiApiModule(service, validator, log, { anchoring, tsa, triggers, dataOffers });
   },
-  checkConsistency: (context, blockNumber) =>
-    pkiDifferences(
+  checkConsistency: async (context, blockNumber) => [
+    ...(await pkiDifferences(
       new PkiReadModel(context.store),
       context.chain,
       context.contractAddress(CERTIFICATE_LEDGER),
       blockNumber,
       { address: context.contractAddress(CERTIFICATE_LOG), readModel: new PkiLogReadModel(context.store) },
-    ),
+    )),
+    ...(await dataOfferDifferences(
+      new DataOffersReadModel(context.store),
+      context.chain,
+      context.contractAddress(DATA_OFFERS),
+      blockNumber,
+    )),
+    ...(await triggerDifferences(
+      new TriggerReadModel(context.store),
+      context.chain,
+      context.contractAddress(FACT_TRIGGERS),
+      blockNumber,
+    )),
+  ],
   registerCommands: registerPkiCommands,
   seedSandbox: seedPkiSandbox,
 };

@@ -10,6 +10,9 @@ export const CERTIFICATE_LEDGER = "CertificateLedger";
 export const CERTIFICATE_LOG = "CertificateLog";
 export const TIMESTAMP_LEDGER = "TimestampLedger";
 export const FACT_TRIGGERS = "FactTriggers";
+export const DATA_OFFERS = "DataOffers";
+/** The settlement domain's manifest name of its token (src/settlement/plugin.ts), repeated to keep domains apart. */
+export const SETTLEMENT_TOKEN = "SettlementToken";
 export const KINDS = ["DV", "OV", "EV"] as const;
 export type CertificateKind = (typeof KINDS)[number];
 

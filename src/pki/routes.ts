@@ -5,7 +5,9 @@ import type { ApiApp, ApiModule } from "../core/api/index.ts";
 import { invalidField, pageOf, pageOfRows, pageRequest, readErrors, writeErrors } from "../core/api/index.ts";
 import type { Http01Validator } from "./http01.ts";
 import type { TransparencyLog } from "./log/transparencyLog.ts";
+import type { DataOfferService } from "./offers/service.ts";
 import type { ApplicationState } from "./readModel.ts";
+import { registerDataOfferRoutes } from "./routesDataOffers.ts";
 import { registerLogRoutes } from "./routesLog.ts";
 import { registerTimestampRoutes } from "./routesTimestamps.ts";
 import { registerTriggerRoutes } from "./routesTriggers.ts";
@@ -39,6 +41,7 @@ export interface PkiTimestamping {
   anchoring: TimestampAnchoring;
   tsa: TimeStampAuthority;
   triggers: TriggerService;
+  dataOffers: DataOfferService;
 }
 
 export function pkiApiModule(
@@ -56,6 +59,7 @@ export function pkiApiModule(
       registerLogRoutes(app, log);
       registerTimestampRoutes(app, timestamping.anchoring, timestamping.tsa);
       registerTriggerRoutes(app, timestamping.triggers);
+      registerDataOfferRoutes(app, timestamping.dataOffers);
     },
   };
 }

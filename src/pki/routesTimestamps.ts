@@ -23,7 +23,7 @@ const MAX_STAMPS = 100;
 const MAX_QUERY_BYTES = 4096;
 
 const Proof = Type.Array(Bytes32Schema, { maxItems: MAX_PROOF });
-const StampSchema = strictObject({
+export const StampSchema = strictObject({
   digest: Bytes32Schema,
   root: Bytes32Schema,
   leafIndex: Type.Integer(),

@@ -6,11 +6,17 @@ import type { ApiApp } from "../core/api/index.ts";
 import {
   AddressSchema,
   Bytes32Schema,
+  invalidField,
+  PageQuerySchema,
+  pageOf,
+  pageOfRows,
+  pageRequest,
   readErrors,
   strictObject,
   TxHashSchema,
   writeErrors,
 } from "../core/api/index.ts";
+import type { TriggerState } from "./triggers/readModel.ts";
 import type { CreateTriggerInput, TriggerService } from "./triggers/service.ts";
 
 const tags = ["pki"];
@@ -87,6 +93,37 @@ export function registerTriggerRoutes(app: ApiApp, triggers: TriggerService): vo
       },
     },
     async (request, reply) => reply.code(201).send(await triggers.create(request.body as CreateTriggerInput, salt())),
+  );
+
+  app.get(
+    "/v1/pki/triggers",
+    {
+      schema: {
+        summary: "Triggers on the ledger in ledger order (projected), optionally on one asset or in one state",
+        tags,
+        operationId: "pkiTriggers",
+        querystring: strictObject({
+          ...PageQuerySchema.properties,
+          state: Type.Optional(Type.Union(["open", "armed", "disputed", "executed"].map((s) => Type.Literal(s)))),
+          assetId: Type.Optional(Bytes32Schema),
+        }),
+        response: { 200: pageOf(TriggerSchema), ...readErrors() },
+      },
+    },
+    async (request) => {
+      const { limit, after } = pageRequest(request.query, 2);
+      if (after && (typeof after[0] !== "number" || typeof after[1] !== "string")) {
+        throw invalidField("query.cursor", "is not a cursor returned by this endpoint");
+      }
+      const { state, assetId } = request.query;
+      const filter = {
+        ...(state ? { state: state as TriggerState } : {}),
+        ...(assetId ? { assetId: assetId as `0x${string}` } : {}),
+      };
+      const rows = await triggers.list(filter, limit, after as [number, string] | undefined);
+      const page = pageOfRows(rows, limit, (t) => [t.blockNumber, t.triggerId]);
+      return { ...page, items: page.items.map(({ blockNumber: _, ...t }) => t) };
+    },
   );
 
   app.get(

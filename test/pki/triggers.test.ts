@@ -131,4 +131,31 @@ describe("triggers from external data through the agents", () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.body.code, "PKI_TRIGGER_NOT_FOUND");
   });
+
+  it("lists the projected triggers by state and asset, and keeps them consistent with the chain", async () => {
+    const all = await outsider.call<{ items: Trigger[]; nextCursor: string | null }>("GET", "/v1/pki/triggers?limit=1");
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    assert.equal(all.body.items.length, 1);
+    assert.ok(all.body.nextCursor, "two triggers: a second page");
+    const next = await outsider.call<{ items: Trigger[] }>(
+      "GET",
+      `/v1/pki/triggers?limit=1&cursor=${all.body.nextCursor}`,
+    );
+    assert.equal(next.body.items.length, 1);
+    assert.notEqual(next.body.items[0]?.triggerId, all.body.items[0]?.triggerId);
+    const executed = await outsider.call<{ items: Trigger[] }>("GET", "/v1/pki/triggers?state=executed");
+    assert.equal(executed.body.items.length, 1);
+    assert.equal(executed.body.items[0]?.assetHolder, account(outsider).toLowerCase(), "the projected holder moved");
+    assert.equal(executed.body.items[0]?.matching, 2);
+    const disputed = await holder.call<{ items: Trigger[] }>("GET", "/v1/pki/triggers?state=disputed");
+    assert.equal(disputed.body.items.length, 1);
+    const bad = await holder.call<Failure>("GET", "/v1/pki/triggers?state=fired");
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.details?.[0]?.field, "query.state");
+    for (const agent of [holder, outsider, ...reporters]) {
+      const report = await agent.call<{ differences: unknown[] }>("GET", "/v1/agent/consistency");
+      assert.equal(report.status, 200, JSON.stringify(report.body));
+      assert.deepEqual(report.body.differences, [], JSON.stringify(report.body));
+    }
+  });
 });

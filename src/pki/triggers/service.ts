@@ -15,6 +15,7 @@ import type { ChainClient } from "../../core/chain/client.ts";
 import type { TxSender } from "../../core/chain/types.ts";
 import { FactTriggers } from "../../generated/contracts.ts";
 import { PkiError } from "../errors.ts";
+import type { TriggerReadModel, TriggerState } from "./readModel.ts";
 
 const abi = FactTriggers.abi;
 const STATES = ["none", "open", "armed", "disputed", "executed"] as const;
@@ -24,6 +25,9 @@ export interface TriggerOptions {
   chain: Pick<ChainClient, "readContract">;
   memberAccount: Address;
   address: Address;
+  /** The projected triggers (lists); single triggers are read from the chain. */
+  readModel: TriggerReadModel;
+  sync: () => Promise<unknown>;
 }
 
 export interface CreateTriggerInput {
@@ -116,6 +120,12 @@ export class TriggerService {
       firesAt: Number(t.firesAt),
       assetHolder: asset.holder,
     };
+  }
+
+  /** Triggers in ledger order from the read model (brought up to the chain's head first); `limit + 1` rows. */
+  async list(filter: { state?: TriggerState; assetId?: Hex }, limit: number, after?: readonly [number, string]) {
+    await this.#o.sync();
+    return this.#o.readModel.list(filter, limit, after);
   }
 
   #read(functionName: string, args: readonly unknown[]): Promise<unknown> {
