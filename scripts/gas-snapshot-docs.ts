@@ -205,7 +205,7 @@ const REGISTRIES_ROWS = [
   ["Traceback.deploy", "Traceback deployment"],
   ["Traceback.open", "traceback open (first hop asked)"],
   ["Traceback.answer/upstream", "traceback answer naming the upstream carrier (asked next)"],
-  ["Traceback.answer/origin", "traceback answer \"originated here\" (completes the trace)"],
+  ["Traceback.answer/origin", "traceback answer: originated here (completes the trace)"],
   ["Traceback.markUnanswered", "markUnanswered (a carrier past its deadline)"],
   ["FraudSignals.deploy", "FraudSignals deployment"],
   ["FraudSignals.report", "fraud signal report"],

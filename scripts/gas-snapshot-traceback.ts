@@ -75,5 +75,9 @@ export async function measureTraceback(chain: GasRecorder): Promise<void> {
     functionName: "challenge",
     args: [signal.args.signalId, evidence],
   });
-  await chain.measure("FraudSignals.clear", north, { ...onSignals, functionName: "clear", args: [signal.args.signalId] });
+  await chain.measure("FraudSignals.clear", north, {
+    ...onSignals,
+    functionName: "clear",
+    args: [signal.args.signalId],
+  });
 }

@@ -85,8 +85,7 @@ contract FraudSignals is IFraudSignals {
     /// @inheritdoc IFraudSignals
     function isLive(bytes32 signalId) external view returns (bool) {
         Signal storage s = _signals[signalId];
-        return
-            (s.state == SignalState.Active || s.state == SignalState.Challenged) && block.timestamp < s.expiresAt;
+        return (s.state == SignalState.Active || s.state == SignalState.Challenged) && block.timestamp < s.expiresAt;
     }
 
     /// @inheritdoc IFraudSignals

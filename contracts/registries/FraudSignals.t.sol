@@ -35,7 +35,12 @@ contract FraudSignalsTest is TestBase {
         for (uint256 i = 0; i < 4; i++) {
             names[i] = "member";
             roles[i] = new bytes32[](1);
-            roles[i][0] = i == 0 ? Roles.MOBILE_OPERATOR : i == 3 ? Roles.KYC_VETTER : Roles.TNSP;
+            roles[i][0] =
+                i == 0
+                    ? Roles.MOBILE_OPERATOR
+                    : i == 3
+                        ? Roles.KYC_VETTER
+                        : Roles.TNSP;
         }
         consortium = new ConsortiumRegistry(founders, names, roles);
         signals = new FraudSignals(consortium);
@@ -44,7 +49,15 @@ contract FraudSignalsTest is TestBase {
 
     function reported() internal returns (bytes32 id) {
         vm.prank(north);
-        id = signals.report(SUBJECT, IFraudSignals.SignalKind.Wangiri, 80, EVIDENCE, EXPIRES, alpha, bytes32(uint256(3)));
+        id = signals.report(
+            SUBJECT,
+            IFraudSignals.SignalKind.Wangiri,
+            80,
+            EVIDENCE,
+            EXPIRES,
+            alpha,
+            bytes32(uint256(3))
+        );
     }
 
     function expectState(bytes32 id, IFraudSignals.SignalState state) internal view {
@@ -114,7 +127,11 @@ contract FraudSignalsTest is TestBase {
         signals.challenge(open, bytes32(0));
         vm.prank(beta);
         vm.expectRevert(
-            abi.encodeWithSelector(IFraudSignals.InvalidSignalState.selector, open, IFraudSignals.SignalState.Challenged)
+            abi.encodeWithSelector(
+                IFraudSignals.InvalidSignalState.selector,
+                open,
+                IFraudSignals.SignalState.Challenged
+            )
         );
         signals.challenge(open, bytes32(0));
     }

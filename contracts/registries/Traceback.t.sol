@@ -39,7 +39,14 @@ contract TracebackTest is TestBase {
         for (uint256 i = 0; i < 6; i++) {
             names[i] = "member";
             roles[i] = new bytes32[](1);
-            roles[i][0] = i == 0 ? Roles.MOBILE_OPERATOR : i == 3 ? Roles.OSP : i == 5 ? Roles.KYC_VETTER : Roles.TNSP;
+            roles[i][0] =
+                i == 0
+                    ? Roles.MOBILE_OPERATOR
+                    : i == 3
+                        ? Roles.OSP
+                        : i == 5
+                            ? Roles.KYC_VETTER
+                            : Roles.TNSP;
         }
         consortium = new ConsortiumRegistry(founders, names, roles);
         traceback = new Traceback(consortium);
@@ -82,9 +89,7 @@ contract TracebackTest is TestBase {
         assertEq(path[2], alpha, "hop 2");
         assertEq(path[3], origin, "hop 3");
         vm.prank(origin);
-        vm.expectRevert(
-            abi.encodeWithSelector(ITraceback.TraceNotOpen.selector, id, ITraceback.TraceState.Completed)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.TraceNotOpen.selector, id, ITraceback.TraceState.Completed));
         traceback.answer(id, address(0), bytes32(0));
         assertEq(traceback.version(), "1.0.0", "version");
     }
