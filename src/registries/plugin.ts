@@ -13,6 +13,7 @@ import { DEVICE_REGISTRY, registriesProjection } from "./projection.ts";
 import { registriesApiModule } from "./routes.ts";
 import { registriesRuntime } from "./runtime.ts";
 import { seedRegistriesSandbox } from "./seed.ts";
+import { tracebackDifferences } from "./traceback/consistency.ts";
 import { FRAUD_SIGNALS, TRACEBACK, tracebackProjection } from "./traceback/projection.ts";
 
 type DeploymentArgs = NonNullable<DomainPlugin["deployment"]>[number]["args"];
@@ -83,6 +84,12 @@ export const registriesPlugin: DomainPlugin = {
         runtime.portReadModel,
         context.chain,
         context.contractAddress(PORT_CLEARING),
+        blockNumber,
+      )),
+      ...(await tracebackDifferences(
+        runtime.tracebackReadModel,
+        context.chain,
+        { traceback: context.contractAddress(TRACEBACK), signals: context.contractAddress(FRAUD_SIGNALS) },
         blockNumber,
       )),
     ];

@@ -296,4 +296,16 @@ describe("registries: robocall traceback and fraud signals", () => {
     const after = await ok<{ items: Trace[] }>(north.call("GET", "/v1/registries/traces"));
     assert.equal(after.items.length, before.items.length, "nothing sent");
   });
+
+  it("every agent's traceback and signal read models agree with the chain", async () => {
+    for (const agent of all) {
+      await eventually(async () => {
+        const r = await ok<{ differences: Array<{ domain: string }> }>(agent.call("GET", "/v1/agent/consistency"));
+        assert.deepEqual(
+          r.differences.filter((d) => d.domain === "registries"),
+          [],
+        );
+      });
+    }
+  });
 });
