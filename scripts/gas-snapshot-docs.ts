@@ -202,6 +202,15 @@ const REGISTRIES_ROWS = [
   ["PortClearing.conflict", "conflict"],
   ["PortClearing.resolveConflict", "resolveConflict"],
   ["PortClearing.cancel/x1", "cancel (1 number)"],
+  ["Traceback.deploy", "Traceback deployment"],
+  ["Traceback.open", "traceback open (first hop asked)"],
+  ["Traceback.answer/upstream", "traceback answer naming the upstream carrier (asked next)"],
+  ["Traceback.answer/origin", "traceback answer: originated here (completes the trace)"],
+  ["Traceback.markUnanswered", "markUnanswered (a carrier past its deadline)"],
+  ["FraudSignals.deploy", "FraudSignals deployment"],
+  ["FraudSignals.report", "fraud signal report"],
+  ["FraudSignals.challenge", "fraud signal challenge (by the holder's operator)"],
+  ["FraudSignals.clear", "fraud signal clear (by its reporter)"],
 ] as const;
 
 const NETWORK_ROWS = [

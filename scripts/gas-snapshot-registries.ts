@@ -1,9 +1,11 @@
 // Gas of the device register (DeviceRegistry): reports of 1, 1,000 and 20,000 (the per-transaction limit) keyed
 // hashes, clears of 1 and 100 devices, and a withdrawal, on a consortium of two mobile operators; and of number-port
-// clearing (PortClearing): requests of 1, 100 and 1,000 (the limit) numbers and each step of a port's life.
+// clearing (PortClearing): requests of 1, 100 and 1,000 (the limit) numbers and each step of a port's life; and of
+// traceback and fraud signals (gas-snapshot-traceback.ts).
 import { type Account, type Hex, keccak256, parseEventLogs, stringToHex } from "viem";
 import { ConsortiumRegistry, DeviceRegistry, PortClearing } from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
+import { measureTraceback } from "./gas-snapshot-traceback.ts";
 
 export const DEVICE_REPORT_SIZES = [1, 1000, 20_000] as const;
 export const DEVICE_CLEAR_SIZES = [1, 100] as const;
@@ -17,6 +19,7 @@ export const PORT_REQUEST_SIZES = [1, 100, 1000] as const;
 export async function measureRegistries(chain: GasRecorder): Promise<void> {
   await measureDevices(chain);
   await measurePorts(chain);
+  await measureTraceback(chain);
 }
 
 /** `count` distinct 11-digit E.164 numbers from `from`. */

@@ -13,6 +13,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/roaming/RoamingExchange.sol", name: "RoamingExchange" },
   { source: "contracts/registries/DeviceRegistry.sol", name: "DeviceRegistry" },
   { source: "contracts/registries/PortClearing.sol", name: "PortClearing" },
+  { source: "contracts/registries/Traceback.sol", name: "Traceback" },
+  { source: "contracts/registries/FraudSignals.sol", name: "FraudSignals" },
   { source: "contracts/numbering/OrganisationRegistry.sol", name: "OrganisationRegistry" },
   { source: "contracts/numbering/TnAuthority.sol", name: "TnAuthority" },
   { source: "contracts/settlement/SettlementToken.sol", name: "SettlementToken" },

@@ -6,6 +6,7 @@ import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, progress, table } from "../cli/output.ts";
 import { registerPortCommands } from "./ports/cli.ts";
+import { registerTracebackCommands } from "./traceback/cli.ts";
 
 interface Check {
   blocked: boolean;
@@ -34,6 +35,7 @@ export function registerRegistriesCommands(program: Command): void {
     .command("registries")
     .description("shared telecom registries: stolen and lost devices, number-port clearing");
   registerPortCommands(registries);
+  registerTracebackCommands(registries);
 
   const key = registries.command("key").description("the consortium key IMEIs are keyed-hashed with");
   withClientOptions(key.command("show").description("the key's fingerprint (never the key)")).action(

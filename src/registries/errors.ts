@@ -1,5 +1,6 @@
 // Typed errors of the registries domain and its error table. Field paths are absolute (body.imeis[3], params.imei).
-// A contract revert (NotAnOperator, NotReporter, NotTheProvider, InvalidPortState, ...) stays the platform's CHAIN_REVERTED naming the contract error.
+// A contract revert (NotAnOperator, NotReporter, NotTheProvider, InvalidPortState, NotInPath, NotAskedCarrier, ...)
+// stays the platform's CHAIN_REVERTED naming the contract error.
 import { DomainError, defineErrors, type FieldPath } from "../core/errors/index.ts";
 
 export const REGISTRIES_ERRORS = defineErrors("registries", {
@@ -13,6 +14,8 @@ export const REGISTRIES_ERRORS = defineErrors("registries", {
   },
   REGISTRIES_REPORT_NOT_FOUND: { status: 404, description: "No device report with this id on the ledger." },
   REGISTRIES_PORT_NOT_FOUND: { status: 404, description: "No number port with this id on the ledger." },
+  REGISTRIES_TRACE_NOT_FOUND: { status: 404, description: "No traceback with this id on the ledger." },
+  REGISTRIES_SIGNAL_NOT_FOUND: { status: 404, description: "No fraud signal with this id on the ledger." },
 });
 
 export type RegistriesErrorCode = keyof typeof REGISTRIES_ERRORS;

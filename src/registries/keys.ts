@@ -1,10 +1,17 @@
 // The consortium key in use: loaded once, replaced through the API (PUT /v1/registries/key). Every member's agent
 // must hold the same key to find the same devices; the fingerprint lets members compare without showing the key.
+import { createHmac } from "node:crypto";
 import type { Hex } from "viem";
 import type { FieldPath } from "../core/errors/index.ts";
 import { RegistriesError } from "./errors.ts";
 import { imeiDigits, keyedDeviceHash, keyFingerprint } from "./imei.ts";
 import type { ConsortiumKeyRepository } from "./repository.ts";
+
+const noKey = () =>
+  new RegistriesError(
+    "REGISTRIES_NO_CONSORTIUM_KEY",
+    "this agent holds no consortium key: set it with PUT /v1/registries/key (telco-ledger registries key set)",
+  );
 
 export class ConsortiumKey {
   readonly #repository: ConsortiumKeyRepository;
@@ -37,13 +44,26 @@ export class ConsortiumKey {
   /** The keyed hash of an IMEI (validated, naming `field`). */
   hashImei(imei: string, field: FieldPath): Hex {
     const digits = imeiDigits(imei, field);
-    if (!this.#key) {
-      throw new RegistriesError(
-        "REGISTRIES_NO_CONSORTIUM_KEY",
-        "this agent holds no consortium key: set it with PUT /v1/registries/key (telco-ledger registries key set)",
-      );
-    }
+    if (!this.#key) throw noKey();
     return keyedDeviceHash(this.#key, digits);
+  }
+
+  /**
+   * The keyed digest of a call (traceback): its PASSporT origid, calling and called numbers and time, so the chain
+   * names a call without showing its numbers.
+   */
+  hashCall(call: { origid: string; orig: string; dest: string; iat: number }): Hex {
+    return this.#hmac(`call:${call.origid.toLowerCase()}|${call.orig}|${call.dest}|${call.iat}`);
+  }
+
+  /** The keyed digest of an E.164 number (a fraud signal's subject). */
+  hashNumber(number: string): Hex {
+    return this.#hmac(`tn:${number}`);
+  }
+
+  #hmac(message: string): Hex {
+    if (!this.#key) throw noKey();
+    return `0x${createHmac("sha256", this.#key).update(message).digest("hex")}`;
   }
 
   #use(key: Uint8Array): void {

@@ -1,7 +1,8 @@
 // Registries tables (ids 08xx): the public read model of the DeviceRegistry (reports, and each report's devices in
 // the order the report listed them, so that their digest can be checked against the chain), and the consortium key
 // this agent keyed-hashes IMEIs with (off chain, never projected); the public read model of PortClearing (ports and
-// their numbers) and, on a Numbering Authority's agent, the EIDL ports it executed for activated ports (off chain).
+// their numbers) and, on a Numbering Authority's agent, the EIDL ports it executed for activated ports (off chain);
+// the public read models of Traceback (traces and their hops) and FraudSignals (signals by keyed subject).
 import type { Migration } from "../core/store/store.ts";
 
 export const registriesMigrations: Migration[] = [
@@ -75,6 +76,61 @@ export const registriesMigrations: Migration[] = [
         executed_at TEXT NOT NULL,
         PRIMARY KEY (port_id, number)
       );
+    `,
+  },
+  {
+    id: "0802_registries_traceback_signals",
+    sql: `
+      CREATE TABLE registries_traces (
+        trace_id TEXT PRIMARY KEY,
+        requester TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attestation INTEGER NOT NULL,
+        call_digest TEXT NOT NULL,
+        hop_window INTEGER NOT NULL,
+        asked TEXT NOT NULL,
+        asked_at BIGINT NOT NULL,
+        opened_at BIGINT NOT NULL,
+        opened_block BIGINT NOT NULL,
+        opened_tx TEXT NOT NULL,
+        updated_block BIGINT NOT NULL,
+        updated_tx TEXT NOT NULL
+      );
+      CREATE INDEX registries_traces_requester ON registries_traces (requester, trace_id);
+      CREATE INDEX registries_traces_asked ON registries_traces (asked, trace_id);
+      CREATE INDEX registries_traces_call ON registries_traces (call_digest);
+      CREATE TABLE registries_trace_hops (
+        trace_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        carrier TEXT NOT NULL,
+        upstream TEXT,
+        outcome TEXT NOT NULL,
+        evidence TEXT,
+        asked_at BIGINT NOT NULL,
+        answered_at BIGINT,
+        answered_tx TEXT,
+        PRIMARY KEY (trace_id, position)
+      );
+      CREATE TABLE registries_signals (
+        signal_id TEXT PRIMARY KEY,
+        reporter TEXT NOT NULL,
+        holder TEXT,
+        subject TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        confidence INTEGER NOT NULL,
+        evidence TEXT NOT NULL,
+        challenger TEXT,
+        challenge_evidence TEXT,
+        reported_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        reported_block BIGINT NOT NULL,
+        reported_tx TEXT NOT NULL,
+        updated_block BIGINT NOT NULL,
+        updated_tx TEXT NOT NULL
+      );
+      CREATE INDEX registries_signals_subject ON registries_signals (subject, signal_id);
+      CREATE INDEX registries_signals_reporter ON registries_signals (reporter, signal_id);
     `,
   },
 ];

@@ -2,7 +2,7 @@
 // (DeviceRegistry, read model and in-memory index) and number-port clearing (PortClearing, its read model, and the
 // EIDL port executed at activation); their API, CLI and sandbox seed.
 import type { DomainPlugin } from "../agent/domain.ts";
-import { DeviceRegistry, PortClearing } from "../generated/contracts.ts";
+import { DeviceRegistry, FraudSignals, PortClearing, Traceback } from "../generated/contracts.ts";
 import { registerRegistriesCommands } from "./cli.ts";
 import { registriesDifferences } from "./consistency.ts";
 import { REGISTRIES_ERRORS } from "./errors.ts";
@@ -13,14 +13,32 @@ import { DEVICE_REGISTRY, registriesProjection } from "./projection.ts";
 import { registriesApiModule } from "./routes.ts";
 import { registriesRuntime } from "./runtime.ts";
 import { seedRegistriesSandbox } from "./seed.ts";
+import { tracebackDifferences } from "./traceback/consistency.ts";
+import { FRAUD_SIGNALS, TRACEBACK, tracebackProjection } from "./traceback/projection.ts";
+
+type DeploymentArgs = NonNullable<DomainPlugin["deployment"]>[number]["args"];
+
+/** Deployment args of a contract that takes only the ConsortiumRegistry's address. */
+const consortiumArgs =
+  (name: string): DeploymentArgs =>
+  (deployed) => {
+    const consortium = deployed.ConsortiumRegistry;
+    if (!consortium) throw new Error(`ConsortiumRegistry must be deployed before ${name}`);
+    return [consortium.address];
+  };
 
 export const registriesPlugin: DomainPlugin = {
   name: "registries",
   description:
-    "Shared telecom registries: stolen, lost, fraudulent and blocked devices; number-port clearing between providers",
+    "Shared telecom registries: stolen, lost, fraudulent and blocked devices; number-port clearing between providers; robocall traceback and fraud signals",
   doc: "docs/registries.md",
   errors: REGISTRIES_ERRORS,
-  contracts: { [DEVICE_REGISTRY]: DeviceRegistry, [PORT_CLEARING]: PortClearing },
+  contracts: {
+    [DEVICE_REGISTRY]: DeviceRegistry,
+    [PORT_CLEARING]: PortClearing,
+    [TRACEBACK]: Traceback,
+    [FRAUD_SIGNALS]: FraudSignals,
+  },
   deployment: [
     {
       name: DEVICE_REGISTRY,
@@ -40,9 +58,11 @@ export const registriesPlugin: DomainPlugin = {
         return [consortium.address];
       },
     },
+    { name: TRACEBACK, artifact: Traceback, args: consortiumArgs(TRACEBACK) },
+    { name: FRAUD_SIGNALS, artifact: FraudSignals, args: consortiumArgs(FRAUD_SIGNALS) },
   ],
   migrations: registriesMigrations,
-  projections: [registriesProjection, portsProjection],
+  projections: [registriesProjection, portsProjection, tracebackProjection],
   api: async (context) => registriesApiModule(await registriesRuntime(context)),
   // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
   // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere).
@@ -64,6 +84,12 @@ export const registriesPlugin: DomainPlugin = {
         runtime.portReadModel,
         context.chain,
         context.contractAddress(PORT_CLEARING),
+        blockNumber,
+      )),
+      ...(await tracebackDifferences(
+        runtime.tracebackReadModel,
+        context.chain,
+        { traceback: context.contractAddress(TRACEBACK), signals: context.contractAddress(FRAUD_SIGNALS) },
         blockNumber,
       )),
     ];

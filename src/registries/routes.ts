@@ -28,6 +28,7 @@ import {
   ReportSchema,
   TxResultSchema,
 } from "./schemas.ts";
+import { registerTracebackRoutes } from "./traceback/routes.ts";
 
 const tags = ["registries"];
 const ReportIdParams = strictObject({ reportId: Bytes32Schema });
@@ -50,6 +51,7 @@ export function registriesApiModule(rt: RegistriesRuntime): ApiModule {
     ],
     register(app) {
       registerPortRoutes(app, rt);
+      registerTracebackRoutes(app, rt);
       app.get(
         "/v1/registries/key",
         {

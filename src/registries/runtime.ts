@@ -12,6 +12,10 @@ import { DEVICE_REGISTRY } from "./projection.ts";
 import { DeviceReadModel, type DeviceReportView } from "./readModel.ts";
 import { ConsortiumKeyRepository } from "./repository.ts";
 import { DeviceService } from "./service.ts";
+import { FRAUD_SIGNALS, TRACEBACK } from "./traceback/projection.ts";
+import { TracebackReadModel } from "./traceback/readModel.ts";
+import { TracebackService } from "./traceback/service.ts";
+import { SignalService } from "./traceback/signals.ts";
 
 export interface RegistriesRuntime {
   readModel: DeviceReadModel;
@@ -23,6 +27,9 @@ export interface RegistriesRuntime {
   portReadModel: PortReadModel;
   /** Executes the EIDL port of activated ports on the agent hosting the Numbering Authority (ports/executor.ts). */
   portExecutor: PortExecutor;
+  traceback: TracebackService;
+  signals: SignalService;
+  tracebackReadModel: TracebackReadModel;
   /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
   report(reportId: string): Promise<DeviceReportView>;
 }
@@ -75,8 +82,26 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     onError: (error, port, number) =>
       logger.error({ err: error, portId: port.portId, number }, "the EIDL port of an activated port failed"),
   });
+  const tracebackReadModel = new TracebackReadModel(context.store);
+  const shared = {
+    sender: context.outbox,
+    memberAccount: context.config.memberAccount,
+    chainId: context.config.chain.chainId,
+    readModel: tracebackReadModel,
+    key,
+    sync: () => context.indexer.syncOnce(),
+  };
+  const traceback = new TracebackService({ ...shared, traceback: context.contractAddress(TRACEBACK) });
+  const signals = new SignalService({
+    ...shared,
+    chain: context.chain,
+    signals: context.contractAddress(FRAUD_SIGNALS),
+  });
   return {
     readModel,
+    traceback,
+    signals,
+    tracebackReadModel,
     ports,
     portReadModel,
     portExecutor,

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+/// @title ITraceback
+/// @notice Robocall traceback on the ledger, hop by hop. An operator (a member holding TNSP, OSP or MOBILE_OPERATOR;
+/// usually the terminating carrier) opens a trace about one call, naming the carrier it received the call from. The
+/// carrier asked answers with the carrier it received the call from (its upstream hop), which is then asked in turn,
+/// or with "originated here" (upstream zero), which ends the trace at the origin. Only the carrier currently asked
+/// may answer, each within its hop window; a carrier that lets its deadline pass is recorded as not answering and the
+/// trace stops there, visibly.
+/// @dev The call is named by `callDigest`: a keyed hash (the consortium key, HMAC-SHA256) of its identifiers (the
+/// PASSporT's origid, calling and called numbers, time); numbers are low entropy and never hashed bare, so the chain
+/// shows which carriers were in the path, not which numbers called. Ids derive from content and requester.
+interface ITraceback {
+    /// @notice Where a trace stands. `None` is never stored for a trace that exists.
+    enum TraceState {
+        None,
+        Open,
+        Completed,
+        Unanswered
+    }
+
+    /// @notice A trace as stored. `asked` is the carrier asked now (Open), the origin (Completed) or the carrier that
+    /// did not answer in time (Unanswered).
+    struct Trace {
+        address requester;
+        TraceState state;
+        uint8 attestation;
+        uint8 hops;
+        uint32 hopWindow;
+        uint64 openedAt;
+        uint64 askedAt;
+        address asked;
+        bytes32 callDigest;
+    }
+
+    /// @notice `requester` opened a trace of the call `callDigest` and asks `firstHop` by `deadline`.
+    event TraceOpened(
+        bytes32 indexed traceId,
+        address indexed requester,
+        address indexed firstHop,
+        bytes32 callDigest,
+        uint8 attestation,
+        uint32 hopWindow,
+        uint64 deadline
+    );
+    /// @notice `carrier` answered: it received the call from `upstream` (zero: originated here), with `evidence` (a
+    /// hash of its own records). A non-zero upstream is asked next, by `nextDeadline`.
+    event HopAnswered(
+        bytes32 indexed traceId,
+        address indexed carrier,
+        address indexed upstream,
+        bytes32 evidence,
+        uint64 nextDeadline
+    );
+    /// @notice The trace reached the carrier where the call originated.
+    event TraceCompleted(bytes32 indexed traceId, address indexed origin);
+    /// @notice `carrier` did not answer by `deadline`: the trace stops there.
+    event HopUnanswered(bytes32 indexed traceId, address indexed carrier, uint64 deadline);
+
+    /// @notice A constructor address is zero.
+    error ZeroAddress();
+    /// @notice `account` does not act for a member holding an operator role (TNSP, OSP, MOBILE_OPERATOR).
+    error NotAnOperator(address account);
+    /// @notice `carrier`, named as a hop, is not a member holding an operator role.
+    error NotACarrier(address carrier);
+    /// @notice The call digest is zero.
+    error EmptyCallDigest();
+    /// @notice `attestation` is not 0 (none), 1 (A), 2 (B) or 3 (C).
+    error InvalidAttestation(uint8 attestation);
+    /// @notice The hop window is outside [min, max] seconds.
+    error HopWindowOutOfRange(uint32 window, uint32 min, uint32 max);
+    /// @notice A trace with this id exists: choose another salt.
+    error TraceIdTaken(bytes32 traceId);
+    /// @notice No trace has this id.
+    error UnknownTrace(bytes32 traceId);
+    /// @notice The trace is in `state`, no longer open.
+    error TraceNotOpen(bytes32 traceId, TraceState state);
+    /// @notice `caller` acts for no carrier in the trace's path.
+    error NotInPath(bytes32 traceId, address caller);
+    /// @notice `caller` is in the path but the carrier asked now is `asked`.
+    error NotAskedCarrier(bytes32 traceId, address caller, address asked);
+    /// @notice `carrier` answers after its deadline.
+    error HopDeadlinePassed(bytes32 traceId, address carrier, uint64 deadline);
+    /// @notice The carrier asked still has until `deadline` to answer.
+    error HopNotOverdue(bytes32 traceId, address carrier, uint64 deadline);
+    /// @notice `upstream` is already in the path (a loop).
+    error AlreadyInPath(bytes32 traceId, address upstream);
+    /// @notice The path reached `max` carriers.
+    error TooManyHops(bytes32 traceId, uint256 max);
+
+    /// @notice Opens a trace of the call `callDigest` (attestation 0 none, 1 A, 2 B, 3 C, from its PASSporT) and asks
+    /// `firstHop`, the carrier the caller's member received the call from. Each hop has `hopWindow` seconds.
+    /// @return traceId keccak256(abi.encode(chainid, this, requester, callDigest, salt)).
+    function open(
+        bytes32 callDigest,
+        uint8 attestation,
+        address firstHop,
+        uint32 hopWindow,
+        bytes32 salt
+    ) external returns (bytes32 traceId);
+
+    /// @notice The carrier asked now answers: it received the call from `upstream` (an operator member not yet in the
+    /// path, asked next), or zero when the call originated on its network (the trace is completed).
+    function answer(bytes32 traceId, address upstream, bytes32 evidence) external;
+
+    /// @notice Records that the carrier asked let its deadline pass (any operator may record it, after the deadline).
+    function markUnanswered(bytes32 traceId) external;
+
+    /// @notice Trace `traceId`; reverts UnknownTrace when there is none.
+    function traceOf(bytes32 traceId) external view returns (Trace memory);
+
+    /// @notice The trace's path: the requester, then each carrier asked, in order.
+    function pathOf(bytes32 traceId) external view returns (address[] memory);
+
+    /// @notice The id `requester` gets for a trace of `callDigest` with `salt`.
+    function traceIdOf(address requester, bytes32 callDigest, bytes32 salt) external view returns (bytes32);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
+}
