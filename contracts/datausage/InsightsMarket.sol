@@ -92,10 +92,10 @@ contract InsightsMarket is IInsightsMarket {
         uint256 price = i.price;
         uint256 brokerAmount = 0;
         if (broker != address(0)) {
-            Listing storage l = _listings[insightId][broker];
-            if (!l.listed) revert NotListed(insightId, broker);
-            price = l.price;
-            brokerAmount = (price * l.brokerShareBps) / MAX_SHARE_BPS;
+            Listing storage brokered = _listings[insightId][broker];
+            if (!brokered.listed) revert NotListed(insightId, broker);
+            price = brokered.price;
+            brokerAmount = (price * brokered.brokerShareBps) / MAX_SHARE_BPS;
         }
         if (price > maxPrice) revert PriceAboveLimit(price, maxPrice);
         _purchases[purchaseId] = Purchase({
