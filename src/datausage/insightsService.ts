@@ -20,8 +20,8 @@ import {
   sealForBuyer,
 } from "./insightsCrypto.ts";
 import { type InsightsLedger, insightIdOf, purchaseIdOf } from "./insightsLedger.ts";
-import type { InsightRow, InsightsReadModel } from "./insightsReadModel.ts";
-import type { InsightsRepository } from "./insightsRepository.ts";
+import type { InsightRow, InsightsReadModel } from "./readModelInsights.ts";
+import type { InsightsRepository } from "./repositoryInsights.ts";
 
 /** The purpose a subject's policy must permit (action use) for the controller to offer insights drawn from the data. */
 export const INSIGHTS_PURPOSE = "insights";
@@ -273,20 +273,16 @@ export class InsightsService {
       });
     const certificate = JSON.parse(kept.certificate) as { insights: Hex[] };
     const digest = documentHash(certificate);
-    const onChain = await Promise.all(
-      certificate.insights.map(async (id) => {
-        const i = await this.#o.ledger.insight(id);
-        return { insightId: id, erasedAt: Number(i.erasedAt), erasureDigest: i.erasureDigest.toLowerCase() };
-      }),
-    );
-    const valid = digest === kept.digest && onChain.every((i) => i.erasedAt > 0 && i.erasureDigest === digest);
+    const onChain = await Promise.all(certificate.insights.map((id) => this.#o.ledger.insight(id)));
+    const erasedOnChain = onChain.filter((i) => i.erasedAt > 0n && i.erasureDigest.toLowerCase() === digest).length;
     return {
       consentId,
       certificate,
       erasureDigest: kept.digest,
       subjectKeyHeld: (await this.#o.repository.subjectKey(consentId)) !== undefined,
-      onChain,
-      valid,
+      insights: certificate.insights.length,
+      erasedOnChain,
+      valid: digest === kept.digest && erasedOnChain === certificate.insights.length,
     };
   }
 

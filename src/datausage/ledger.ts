@@ -5,8 +5,8 @@ import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
 import type { TxSender } from "../core/chain/types.ts";
 import { DataUsage, InsightsMarket } from "../generated/contracts.ts";
-import { INSIGHTS_MARKET } from "./insightsProjection.ts";
 import { DATA_USAGE } from "./projection.ts";
+import { INSIGHTS_MARKET } from "./projectionInsights.ts";
 
 /** The settlement domain's manifest name of its token (src/settlement/plugin.ts SETTLEMENT_TOKEN), deployed before. */
 export const SETTLEMENT_TOKEN = "SettlementToken";

@@ -1,7 +1,7 @@
 // REST API of the data-usage domain under /v1/datausage/: contracts (create, read, list), decisions, uses and
 // transfers, processor imports, subject revocations, consultation batches and consent receipts; the insights market
-// (insightsRoutes.ts). Schemas in
-// schemas.ts; reads from the read model or through the service; writes through the service.
+// (routesInsights.ts). Schemas in schemas.ts; reads from the read model or through the service; writes through the
+// service.
 import type { Address, Hex } from "viem";
 import {
   type ApiModule,
@@ -14,13 +14,13 @@ import {
 } from "../core/api/index.ts";
 import type { DecisionIndex } from "./decisionIndex.ts";
 import { DataUsageError } from "./errors.ts";
-import type { InsightsReadModel } from "./insightsReadModel.ts";
-import { registerInsightRoutes } from "./insightsRoutes.ts";
 import type { InsightsService } from "./insightsService.ts";
 import type { DataRecord } from "./modify.ts";
 import type { OdrlPolicy } from "./odrl.ts";
 import type { ContractRow, DataUsageReadModel } from "./readModel.ts";
+import type { InsightsReadModel } from "./readModelInsights.ts";
 import type { DataUsageRepository } from "./repository.ts";
+import { registerInsightRoutes } from "./routesInsights.ts";
 import {
   AnchoredSchema,
   ConsultationSchema,

@@ -271,6 +271,14 @@ describe("datausage: the insights market and the provable right to be forgotten"
       sealed,
     );
     assert.deepEqual(opened.payload, INSIGHT);
+    const sales = await ok<{ items: Json[] }>(agents.broker, "GET", `/v1/datausage/insights/${insight}/purchases`);
+    assert.deepEqual(
+      sales.items.map((p) => [p.buyer, p.broker, p.price, p.brokerAmount]).sort(),
+      [
+        [account(agents.alpha), account(agents.broker), "800", "200"],
+        [account(agents.south), null, "500", "0"],
+      ].sort(),
+    );
   });
 
   it("erases on the subject's request: key destroyed, erasure on chain, then no purchase, delivery nor opening", async () => {
@@ -288,14 +296,14 @@ describe("datausage: the insights market and the provable right to be forgotten"
       404,
       "DATAUSAGE_NOTHING_TO_ERASE",
     );
-    const own = await ok<{ valid: boolean; subjectKeyHeld: boolean; onChain: Array<{ erasureDigest: Hex }> }>(
+    const own = await ok<{ valid: boolean; subjectKeyHeld: boolean; insights: number; erasedOnChain: number }>(
       agents.north,
       "GET",
       `/v1/datausage/erasures/${consent}`,
     );
     assert.equal(own.valid, true);
     assert.equal(own.subjectKeyHeld, false);
-    assert.equal(own.onChain[0]?.erasureDigest, erased.erasureDigest);
+    assert.deepEqual([own.insights, own.erasedOnChain], [1, 1], "the chain shows the certificate's digest");
     const row = await ok<Json>(agents.broker, "GET", `/v1/datausage/insights/${insight}`);
     assert.ok(Number(row.erasedAt) > 0);
     const before = await balances();

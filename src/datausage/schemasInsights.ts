@@ -103,14 +103,19 @@ export const ErasureSchema = strictObject({
   certificate: Type.Unknown(),
   erasureDigest: Bytes32Schema,
   subjectKeyHeld: Type.Boolean(),
-  onChain: Type.Array(
-    strictObject({ insightId: Bytes32Schema, erasedAt: Type.Integer(), erasureDigest: Bytes32Schema }),
-  ),
+  insights: Type.Integer({ description: "How many insights the certificate names" }),
+  erasedOnChain: Type.Integer({
+    description: "How many of them the chain shows erased with this certificate's digest",
+  }),
   valid: Type.Boolean(),
 });
 
-const ListingSchema = strictObject({ broker: AddressSchema, price: Type.String(), brokerShareBps: Type.Integer() });
-const PurchaseSchema = strictObject({
+export const ListingSchema = strictObject({
+  broker: AddressSchema,
+  price: Type.String(),
+  brokerShareBps: Type.Integer(),
+});
+export const PurchaseSchema = strictObject({
   purchaseId: Bytes32Schema,
   buyer: AddressSchema,
   broker: Nullable(AddressSchema),
@@ -129,9 +134,9 @@ export const InsightSchema = strictObject({
   offeredAt: Type.Integer(),
   erasedAt: Type.Integer(),
   erasureDigest: Nullable(Bytes32Schema),
-  listings: Type.Array(ListingSchema),
-  purchases: Type.Array(PurchaseSchema),
 });
+
+export const InsightPageQuery = strictObject({ ...PageQuerySchema.properties });
 
 export const InsightsQuery = strictObject({
   ...PageQuerySchema.properties,

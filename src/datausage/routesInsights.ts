@@ -1,9 +1,10 @@
 // REST API of the insights market under /v1/datausage/: offers, broker listings, purchases, deliveries sealed to the
-// buyer's key and their opening, erasures and their certificates. Schemas in insightsSchemas.ts.
+// buyer's key and their opening, erasures and their certificates. Schemas in schemasInsights.ts.
 import type { Address, Hex } from "viem";
 import { type ApiApp, pageOf, pageOfRows, pageRequest, readErrors, writeErrors } from "../core/api/index.ts";
 import { DataUsageError } from "./errors.ts";
-import type { InsightRow, InsightsReadModel } from "./insightsReadModel.ts";
+import type { InsightsService, Payload } from "./insightsService.ts";
+import type { InsightRow, InsightsReadModel } from "./readModelInsights.ts";
 import {
   ConsentParams,
   DeliverySchema,
@@ -11,24 +12,26 @@ import {
   EraseBody,
   ErasedSchema,
   ErasureSchema,
+  InsightPageQuery,
   InsightParams,
   InsightSchema,
   InsightsQuery,
   ListBody,
   ListedSchema,
+  ListingSchema,
   OfferBody,
   OfferedSchema,
   OpenedSchema,
   PurchaseBody,
   PurchasedSchema,
   PurchaseParams,
-} from "./insightsSchemas.ts";
-import type { InsightsService, Payload } from "./insightsService.ts";
+  PurchaseSchema,
+} from "./schemasInsights.ts";
 
 const tags = ["datausage"];
 
 export function registerInsightRoutes(app: ApiApp, service: InsightsService, readModel: InsightsReadModel): void {
-  const view = async (r: InsightRow) => ({
+  const view = (r: InsightRow) => ({
     id: r.id,
     controller: r.controller,
     consentId: r.consent_id,
@@ -37,21 +40,12 @@ export function registerInsightRoutes(app: ApiApp, service: InsightsService, rea
     offeredAt: Number(r.offered_at),
     erasedAt: Number(r.erased_at),
     erasureDigest: r.erasure_digest,
-    listings: (await readModel.listings(r.id)).map((l) => ({
-      broker: l.broker,
-      price: l.price,
-      brokerShareBps: Number(l.share_bps),
-    })),
-    purchases: (await readModel.purchases(r.id)).map((p) => ({
-      purchaseId: p.purchase_id,
-      buyer: p.buyer,
-      broker: p.broker,
-      price: p.price,
-      brokerAmount: p.broker_amount,
-      purchasedAt: Number(p.purchased_at),
-      txHash: p.tx_hash,
-    })),
   });
+  const known = async (id: string) => {
+    const row = await readModel.insight(id);
+    if (!row) throw new DataUsageError("DATAUSAGE_UNKNOWN_INSIGHT", `no insight ${id}`, { field: "params.id" });
+    return row;
+  };
 
   app.post(
     "/v1/datausage/insights",
@@ -92,7 +86,7 @@ export function registerInsightRoutes(app: ApiApp, service: InsightsService, rea
       const after = page.after?.[0] === undefined ? undefined : String(page.after[0]);
       const rows = await readModel.insights(page.limit, after, request.query.controller);
       const result = pageOfRows(rows, page.limit, (r) => [r.id]);
-      return { items: await Promise.all(result.items.map(view)), nextCursor: result.nextCursor };
+      return { items: result.items.map(view), nextCursor: result.nextCursor };
     },
   );
 
@@ -107,13 +101,64 @@ export function registerInsightRoutes(app: ApiApp, service: InsightsService, rea
         response: { 200: InsightSchema, ...readErrors("DATAUSAGE_UNKNOWN_INSIGHT") },
       },
     },
+    async (request) => view(await known(request.params.id)),
+  );
+
+  app.get(
+    "/v1/datausage/insights/:id/listings",
+    {
+      schema: {
+        summary: "An insight's broker listings in broker order: price and the broker's share",
+        tags,
+        operationId: "datausageInsightListings",
+        params: InsightParams,
+        querystring: InsightPageQuery,
+        response: { 200: pageOf(ListingSchema), ...readErrors("DATAUSAGE_UNKNOWN_INSIGHT") },
+      },
+    },
     async (request) => {
-      const row = await readModel.insight(request.params.id);
-      if (!row)
-        throw new DataUsageError("DATAUSAGE_UNKNOWN_INSIGHT", `no insight ${request.params.id}`, {
-          field: "params.id",
-        });
-      return view(row);
+      await known(request.params.id);
+      const page = pageRequest(request.query, 1);
+      const after = page.after?.[0] === undefined ? undefined : String(page.after[0]);
+      const rows = await readModel.listings(request.params.id, page.limit, after);
+      const result = pageOfRows(rows, page.limit, (r) => [r.broker]);
+      return {
+        items: result.items.map((l) => ({ broker: l.broker, price: l.price, brokerShareBps: Number(l.share_bps) })),
+        nextCursor: result.nextCursor,
+      };
+    },
+  );
+
+  app.get(
+    "/v1/datausage/insights/:id/purchases",
+    {
+      schema: {
+        summary: "An insight's purchases in id order: buyer, broker, price and the broker's amount",
+        tags,
+        operationId: "datausageInsightPurchases",
+        params: InsightParams,
+        querystring: InsightPageQuery,
+        response: { 200: pageOf(PurchaseSchema), ...readErrors("DATAUSAGE_UNKNOWN_INSIGHT") },
+      },
+    },
+    async (request) => {
+      await known(request.params.id);
+      const page = pageRequest(request.query, 1);
+      const after = page.after?.[0] === undefined ? undefined : String(page.after[0]);
+      const rows = await readModel.purchases(request.params.id, page.limit, after);
+      const result = pageOfRows(rows, page.limit, (r) => [r.purchase_id]);
+      return {
+        items: result.items.map((p) => ({
+          purchaseId: p.purchase_id,
+          buyer: p.buyer,
+          broker: p.broker,
+          price: p.price,
+          brokerAmount: p.broker_amount,
+          purchasedAt: Number(p.purchased_at),
+          txHash: p.tx_hash,
+        })),
+        nextCursor: result.nextCursor,
+      };
     },
   );
 

@@ -63,10 +63,11 @@ export class InsightsReadModel {
     ]);
   }
 
-  listings(insightId: string): Promise<ListingRow[]> {
+  /** An insight's broker listings in broker order after `after`; limit + 1 rows for keyset paging. */
+  listings(insightId: string, limit: number, after = ""): Promise<ListingRow[]> {
     return this.#store.query<ListingRow>(
-      `SELECT * FROM datausage_insight_listings WHERE insight_id = $1 ORDER BY broker`,
-      [insightId.toLowerCase()],
+      `SELECT * FROM datausage_insight_listings WHERE insight_id = $1 AND broker > $2 ORDER BY broker LIMIT $3`,
+      [insightId.toLowerCase(), after, limit + 1],
     );
   }
 
@@ -83,10 +84,12 @@ export class InsightsReadModel {
     ]);
   }
 
-  purchases(insightId: string): Promise<PurchaseRow[]> {
+  /** An insight's purchases in id order after `after`; limit + 1 rows for keyset paging. */
+  purchases(insightId: string, limit: number, after = ""): Promise<PurchaseRow[]> {
     return this.#store.query<PurchaseRow>(
-      `SELECT * FROM datausage_insight_purchases WHERE insight_id = $1 ORDER BY purchase_id`,
-      [insightId.toLowerCase()],
+      `SELECT * FROM datausage_insight_purchases WHERE insight_id = $1 AND purchase_id > $2 ORDER BY purchase_id
+       LIMIT $3`,
+      [insightId.toLowerCase(), after, limit + 1],
     );
   }
 }
