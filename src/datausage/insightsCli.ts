@@ -2,7 +2,7 @@
 // agents' APIs. `fetch` is the one command that talks to two agents: the controller's (the delivery sealed to the
 // purchase's key) and this member's (which opens it).
 import type { Command } from "commander";
-import { callAgent, resolveAgentTarget } from "../cli/agentClient.ts";
+import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult } from "../cli/output.ts";
 import { dataOf, memberAccount } from "./cli.ts";
@@ -29,13 +29,15 @@ export function registerInsightCommands(du: Command): void {
 
   withClientOptions(du.command("insight <id>").description("one insight: price, listings, purchases, erasure")).action(
     async (id: string, o: ClientOptions) => {
-      printResult(await callAgent(targetOf(o), "GET", `/v1/datausage/insights/${id}`), o, (r: Row) =>
+      const target = targetOf(o);
+      const insight = await callAgent<Row>(target, "GET", `/v1/datausage/insights/${id}`);
+      const listings = (await callAgentAllItems<Row>(target, `/v1/datausage/insights/${id}/listings`)).items;
+      const purchases = (await callAgentAllItems<Row>(target, `/v1/datausage/insights/${id}/purchases`)).items;
+      printResult({ ...insight, listings, purchases }, o, (r: Row) =>
         [
           `insight ${r.id} controller ${r.controller} price ${r.price} ${Number(r.erasedAt) > 0 ? `ERASED at ${r.erasedAt} (digest ${r.erasureDigest})` : "available"}`,
-          ...(r.listings as Row[]).map(
-            (l) => `listed with ${l.broker} at ${l.price}, broker share ${l.brokerShareBps} bps`,
-          ),
-          ...(r.purchases as Row[]).map(
+          ...listings.map((l) => `listed with ${l.broker} at ${l.price}, broker share ${l.brokerShareBps} bps`),
+          ...purchases.map(
             (p) =>
               `bought by ${p.buyer} for ${p.price}${p.broker ? ` through ${p.broker} (${p.brokerAmount} to it)` : ""}`,
           ),
@@ -112,7 +114,7 @@ export function registerInsightCommands(du: Command): void {
       await callAgent(targetOf(o), "GET", `/v1/datausage/erasures/${consentId}`),
       o,
       (r: Row) =>
-        `${r.valid ? "valid" : "INVALID"} erasure certificate ${r.erasureDigest}; subject key ${r.subjectKeyHeld ? "STILL HELD" : "destroyed"}; ${(r.onChain as Row[]).map((i) => `${i.insightId} erased at ${i.erasedAt}`).join(", ")}`,
+        `${r.valid ? "valid" : "INVALID"} erasure certificate ${r.erasureDigest}; subject key ${r.subjectKeyHeld ? "STILL HELD" : "destroyed"}; ${r.erasedOnChain} of ${r.insights} insight(s) erased on chain with its digest`,
     );
   });
 }
