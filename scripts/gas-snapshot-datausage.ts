@@ -1,8 +1,10 @@
-// Gas of the data-usage contract (docs/datausage.md): a subject's contract with two allowed processors, a transfer to
+// Gas of the data-usage contracts (docs/datausage.md): a subject's contract with two allowed processors, a transfer to
 // the first processor and on to the second, the subject's revocation, and one consultation batch, whose gas is the
-// same for any batch size (one root), so the per-1,000 figure divides it by the batch size.
-import { type Hex, keccak256, stringToHex } from "viem";
-import { ConsortiumRegistry, DataUsage } from "../src/generated/contracts.ts";
+// same for any batch size (one root), so the per-1,000 figure divides it by the batch size; then the insights market
+// under the subject's contract: an offer, a direct purchase, a broker listing, a purchase through the broker and the
+// erasure of the insight.
+import { type Account, type Address, type Hex, keccak256, stringToHex, toHex } from "viem";
+import { ConsortiumRegistry, DataUsage, InsightsMarket, SettlementToken } from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
 
 /** The consultations one batch stands for in the per-1,000 row (the agent's MAX_BATCH). */
@@ -23,13 +25,14 @@ export async function measureDataUsage(chain: GasRecorder): Promise<void> {
   const controller = await chain.account("datausage controller");
   const first = await chain.account("datausage processor 1");
   const second = await chain.account("datausage processor 2");
+  const bank = await chain.account("datausage bank");
   const consortium = await chain.deploy(controller, {
     abi: ConsortiumRegistry.abi,
     bytecode: ConsortiumRegistry.bytecode,
     args: [
-      [controller.address, first.address, second.address],
-      ["Controller", "Processor 1", "Processor 2"],
-      [[], [], []],
+      [controller.address, first.address, second.address, bank.address],
+      ["Controller", "Processor 1", "Processor 2", "Bank"],
+      [[], [], [], [h("SETTLEMENT_BANK")]],
     ],
   });
   const usage = await chain.deploy(
@@ -71,13 +74,84 @@ export async function measureDataUsage(chain: GasRecorder): Promise<void> {
     functionName: "recordConsultations",
     args: [h("consultation root"), DATAUSAGE_BATCH_SIZE],
   });
+  await measureInsights(chain, { consortium, usage, consentId: rootId, controller, first, second, bank });
   await chain.measure("DataUsage.revoke", controller, { ...on, functionName: "revoke", args: [rootId, secret] });
+}
+
+async function measureInsights(
+  chain: GasRecorder,
+  at: {
+    consortium: Address;
+    usage: Address;
+    consentId: Hex;
+    controller: Account;
+    first: Account;
+    second: Account;
+    bank: Account;
+  },
+): Promise<void> {
+  const token = await chain.deploy(at.bank, {
+    abi: SettlementToken.abi,
+    bytecode: SettlementToken.bytecode,
+    args: [at.consortium, "EUR", 2],
+  });
+  const market = await chain.deploy(
+    at.controller,
+    { abi: InsightsMarket.abi, bytecode: InsightsMarket.bytecode, args: [at.consortium, at.usage, token] },
+    "InsightsMarket.deploy",
+  );
+  const onToken = { address: token, abi: SettlementToken.abi } as const;
+  for (const [buyer, ref] of [
+    [at.first, "gas-1"],
+    [at.second, "gas-2"],
+  ] as const) {
+    await chain.call(at.bank, {
+      ...onToken,
+      functionName: "mintOnFiatReceipt",
+      args: [buyer.address, 100_00n, toHex(ref, { size: 32 })],
+    });
+    await chain.call(buyer, { ...onToken, functionName: "approve", args: [market, 100_00n] });
+  }
+  const on = { address: market, abi: InsightsMarket.abi } as const;
+  const digest = h("salted insight digest");
+  await chain.measure("InsightsMarket.offer", at.controller, {
+    ...on,
+    functionName: "offer",
+    args: [at.consentId, h("insight nonce"), digest, 5_00n],
+  });
+  const insightId = await chain.publicClient.readContract({
+    ...on,
+    functionName: "insightIdOf",
+    args: [at.controller.address, at.consentId, h("insight nonce"), digest],
+  });
+  const deliveryKey = `0x04${"ab".repeat(64)}` as Hex;
+  await chain.measure("InsightsMarket.purchase", at.first, {
+    ...on,
+    functionName: "purchase",
+    args: [insightId, "0x0000000000000000000000000000000000000000", 5_00n, deliveryKey],
+  });
+  await chain.measure("InsightsMarket.list", at.controller, {
+    ...on,
+    functionName: "list",
+    args: [insightId, at.first.address, 8_00n, 2_500],
+  });
+  await chain.measure("InsightsMarket.purchase/broker", at.second, {
+    ...on,
+    functionName: "purchase",
+    args: [insightId, at.first.address, 8_00n, deliveryKey],
+  });
+  await chain.measure("InsightsMarket.erase", at.controller, {
+    ...on,
+    functionName: "erase",
+    args: [[insightId], h("erasure certificate")],
+  });
 }
 
 /** docs/datausage.md's gas table (`gas` marks each operation used). */
 export function dataUsageGasTable(figures: { gas(operation: string): number }): string {
   const n = (value: number) => Math.round(value).toLocaleString("en-US");
-  const rows: Array<[string, string]> = [
+  const row = ([op, label]: [string, string]) => `| ${label} | ${n(figures.gas(op))} |`;
+  const usage: Array<[string, string]> = [
     ["DataUsage.deploy", "DataUsage deployment"],
     ["DataUsage.create", "create (a subject's contract, two allowed processors)"],
     ["DataUsage.transfer", "transfer (controller to the first processor)"],
@@ -85,15 +159,21 @@ export function dataUsageGasTable(figures: { gas(operation: string): number }): 
     ["DataUsage.revoke", "revoke (the subject's secret)"],
     ["DataUsage.recordConsultations", "recordConsultations (one batch, any size)"],
   ];
-  const lines = [
-    "| operation | gas |",
-    "| --- | ---: |",
-    ...rows.map(([op, label]) => `| ${label} | ${n(figures.gas(op))} |`),
+  const insights: Array<[string, string]> = [
+    ["InsightsMarket.deploy", "InsightsMarket deployment"],
+    ["InsightsMarket.offer", "offer (an insight under a live subject contract)"],
+    ["InsightsMarket.purchase", "purchase (direct: the price to the controller)"],
+    ["InsightsMarket.list", "list (with a broker, its share)"],
+    ["InsightsMarket.purchase/broker", "purchase through the broker (two payments split on chain)"],
+    ["InsightsMarket.erase", "erase (one insight, the certificate's digest)"],
   ];
   const batch = figures.gas("DataUsage.recordConsultations");
-  lines.push(
+  return [
+    "| operation | gas |",
+    "| --- | ---: |",
+    ...usage.map(row),
     `| per 1,000 consultations in batches of ${n(DATAUSAGE_BATCH_SIZE)} | ${n(batch / (DATAUSAGE_BATCH_SIZE / 1000))} |`,
     `| per 1,000 consultations in batches of 1,000 | ${n(batch)} |`,
-  );
-  return lines.join("\n");
+    ...insights.map(row),
+  ].join("\n");
 }

@@ -38,6 +38,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/auditing/MemberBeacon.sol", name: "MemberBeacon" },
   { source: "contracts/auditing/BankMultisig.sol", name: "BankMultisig" },
   { source: "contracts/datausage/DataUsage.sol", name: "DataUsage" },
+  { source: "contracts/datausage/InsightsMarket.sol", name: "InsightsMarket" },
 ] as const;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

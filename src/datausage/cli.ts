@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, table } from "../cli/output.ts";
+import { registerInsightCommands } from "./insightsCli.ts";
 
 type Row = Record<string, unknown>;
 const list = (v: string) =>
@@ -14,7 +15,7 @@ const list = (v: string) =>
     .filter(Boolean);
 
 /** A member's account from its address or its sandbox agent's name. */
-async function memberAccount(nameOrAddress: string, o: ClientOptions): Promise<string> {
+export async function memberAccount(nameOrAddress: string, o: ClientOptions): Promise<string> {
   if (/^0x[0-9a-fA-F]{40}$/.test(nameOrAddress)) return nameOrAddress;
   const target = resolveAgentTarget({ agent: nameOrAddress, dataDir: o.dataDir });
   const info = await callAgent<{ memberAccount: string }>(target, "GET", "/v1/agent");
@@ -22,7 +23,7 @@ async function memberAccount(nameOrAddress: string, o: ClientOptions): Promise<s
 }
 
 /** key=value,key=value; values that are numbers stay numbers. */
-function dataOf(text: string): Record<string, string | number> {
+export function dataOf(text: string): Record<string, string | number> {
   const data: Record<string, string | number> = {};
   for (const pair of list(text)) {
     const at = pair.indexOf("=");
@@ -187,4 +188,6 @@ export function registerDataUsageCommands(program: Command): void {
       (r: Row) => `${r.valid ? "valid" : "INVALID"}: ${r.reason}; contract ${r.active ? "active" : "not active"}`,
     );
   });
+
+  registerInsightCommands(du);
 }

@@ -37,6 +37,43 @@ export const DATAUSAGE_ERRORS = defineErrors("datausage", {
     status: 409,
     description: "This agent holds no consultation record waiting for a batch.",
   },
+  DATAUSAGE_UNKNOWN_INSIGHT: { status: 404, description: "No insight with this id on the ledger (yet)." },
+  DATAUSAGE_UNKNOWN_PURCHASE: { status: 404, description: "No purchase with this id on the ledger (yet)." },
+  DATAUSAGE_NOT_INSIGHT_CONTROLLER: {
+    status: 403,
+    description:
+      "Only the controller that offered the insight (and holds the subject's key) may list, deliver or erase it.",
+  },
+  DATAUSAGE_NOT_BUYER: {
+    status: 403,
+    description: "This member did not make the purchase, so it holds no delivery key for it.",
+  },
+  DATAUSAGE_INSIGHT_ERASED: {
+    status: 410,
+    description:
+      "The insight was erased on the subject's request: its key is destroyed and the erasure is on chain; it can be " +
+      "neither bought nor delivered, and no delivery of it is opened any more.",
+  },
+  DATAUSAGE_PURCHASE_REPLAYED: {
+    status: 409,
+    description:
+      "This member bought this insight already (a purchase id derives from insight and buyer); nothing moved.",
+  },
+  DATAUSAGE_NOT_LISTED: { status: 404, description: "The insight's controller has not listed it with this broker." },
+  DATAUSAGE_PRICE_ABOVE_LIMIT: { status: 409, description: "The insight costs more than body.maxPrice; facts.price." },
+  DATAUSAGE_INSUFFICIENT_FUNDS: {
+    status: 409,
+    description: "This member's settlement-token balance is below the price; facts.balance, facts.price.",
+  },
+  DATAUSAGE_SELF_PURCHASE: { status: 409, description: "A controller cannot buy its own insight." },
+  DATAUSAGE_DELIVERY_MISMATCH: {
+    status: 422,
+    description: "A delivery does not open with this purchase's key or its content differs from the digest on chain.",
+  },
+  DATAUSAGE_NOTHING_TO_ERASE: {
+    status: 404,
+    description: "This agent holds no subject key and no unerased insight under this contract.",
+  },
 });
 
 export type DataUsageErrorCode = keyof typeof DATAUSAGE_ERRORS;

@@ -4,10 +4,14 @@ import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak
 import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
 import type { TxSender } from "../core/chain/types.ts";
-import { DataUsage } from "../generated/contracts.ts";
+import { DataUsage, InsightsMarket } from "../generated/contracts.ts";
 import { DATA_USAGE } from "./projection.ts";
+import { INSIGHTS_MARKET } from "./projectionInsights.ts";
 
-export const DATAUSAGE_CONTRACTS = { [DATA_USAGE]: DataUsage };
+/** The settlement domain's manifest name of its token (src/settlement/plugin.ts SETTLEMENT_TOKEN), deployed before. */
+export const SETTLEMENT_TOKEN = "SettlementToken";
+
+export const DATAUSAGE_CONTRACTS = { [DATA_USAGE]: DataUsage, [INSIGHTS_MARKET]: InsightsMarket };
 
 export const dataUsageDeployment: DeploymentStep[] = [
   {
@@ -17,6 +21,18 @@ export const dataUsageDeployment: DeploymentStep[] = [
       const consortium = d.ConsortiumRegistry;
       if (!consortium) throw new Error("ConsortiumRegistry must be deployed before DataUsage");
       return [consortium.address];
+    },
+  },
+  {
+    name: INSIGHTS_MARKET,
+    artifact: InsightsMarket,
+    args: (d) => {
+      const consortium = d.ConsortiumRegistry;
+      const usage = d[DATA_USAGE];
+      const token = d[SETTLEMENT_TOKEN];
+      if (!consortium || !usage || !token)
+        throw new Error("ConsortiumRegistry, DataUsage and SettlementToken must be deployed before InsightsMarket");
+      return [consortium.address, usage.address, token.address];
     },
   },
 ];

@@ -1,5 +1,5 @@
-// The data-usage domain (ITU DTM-001, EEA use case 3 part one) as a platform plugin: the DataUsage contract and its
-// deployment, the read model and its projection, the decision index (loaded from the read model and this agent's
+// The data-usage domain (ITU DTM-001, EEA use case 3) as a platform plugin: the DataUsage and InsightsMarket contracts
+// and their deployment, the read model and its projection, the decision index (loaded from the read model and this agent's
 // held policies, kept current from committed events, reloaded after a rewind), the API, the CLI and sandbox seeding.
 import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
@@ -7,11 +7,16 @@ import { registerDataUsageCommands } from "./cli.ts";
 import { dataUsageDifferences } from "./consistency.ts";
 import { DecisionIndex } from "./decisionIndex.ts";
 import { DATAUSAGE_ERRORS } from "./errors.ts";
-import { DATAUSAGE_CONTRACTS, DataUsageLedger, dataUsageDeployment } from "./ledger.ts";
+import { InsightsLedger } from "./insightsLedger.ts";
+import { InsightsService } from "./insightsService.ts";
+import { DATAUSAGE_CONTRACTS, DataUsageLedger, dataUsageDeployment, SETTLEMENT_TOKEN } from "./ledger.ts";
 import { dataUsageMigrations } from "./migrations.ts";
 import { DATA_USAGE, dataUsageProjection } from "./projection.ts";
+import { INSIGHTS_MARKET, insightsProjection } from "./projectionInsights.ts";
 import { DataUsageReadModel } from "./readModel.ts";
+import { InsightsReadModel } from "./readModelInsights.ts";
 import { DataUsageRepository } from "./repository.ts";
+import { InsightsRepository } from "./repositoryInsights.ts";
 import { dataUsageApiModule } from "./routes.ts";
 import { seedDataUsageSandbox } from "./seed.ts";
 import { DataUsageService } from "./service.ts";
@@ -49,7 +54,7 @@ export const dataUsagePlugin: DomainPlugin = {
   contracts: DATAUSAGE_CONTRACTS,
   deployment: dataUsageDeployment,
   migrations: dataUsageMigrations,
-  projections: [dataUsageProjection],
+  projections: [dataUsageProjection, insightsProjection],
   async api(context) {
     const index = await indexOf(context);
     const readModel = new DataUsageReadModel(context.store);
@@ -69,7 +74,25 @@ export const dataUsagePlugin: DomainPlugin = {
       memberName: async (address) => (await context.published.membership.getMember(address))?.name,
       sync: () => context.indexer.syncOnce(),
     });
-    return dataUsageApiModule({ service, readModel, repository, index });
+    const me = context.config.memberAccount.toLowerCase() as Address;
+    const insightsReadModel = new InsightsReadModel(context.store);
+    const insights = new InsightsService({
+      ledger: new InsightsLedger({
+        chain: context.chain,
+        sender: context.outbox,
+        from: context.config.memberAccount,
+        market: context.contractAddress(INSIGHTS_MARKET),
+        token: context.contractAddress(SETTLEMENT_TOKEN),
+      }),
+      readModel: insightsReadModel,
+      repository: new InsightsRepository(context.store),
+      chainId: context.chain.chain.id,
+      me,
+      consentController: async (id) => (await readModel.contract(id))?.controller,
+      decide: (id, purpose) => service.decide(id, "use", purpose),
+      sync: () => context.indexer.syncOnce(),
+    });
+    return dataUsageApiModule({ service, readModel, repository, index, insights, insightsReadModel });
   },
   checkConsistency(context, blockNumber) {
     return dataUsageDifferences(

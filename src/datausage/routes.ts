@@ -1,6 +1,7 @@
 // REST API of the data-usage domain under /v1/datausage/: contracts (create, read, list), decisions, uses and
-// transfers, processor imports, subject revocations, consultation batches and consent receipts. Schemas in
-// schemas.ts; reads from the read model or through the service; writes through the service.
+// transfers, processor imports, subject revocations, consultation batches and consent receipts; the insights market
+// (routesInsights.ts). Schemas in schemas.ts; reads from the read model or through the service; writes through the
+// service.
 import type { Address, Hex } from "viem";
 import {
   type ApiModule,
@@ -13,10 +14,13 @@ import {
 } from "../core/api/index.ts";
 import type { DecisionIndex } from "./decisionIndex.ts";
 import { DataUsageError } from "./errors.ts";
+import type { InsightsService } from "./insightsService.ts";
 import type { DataRecord } from "./modify.ts";
 import type { OdrlPolicy } from "./odrl.ts";
 import type { ContractRow, DataUsageReadModel } from "./readModel.ts";
+import type { InsightsReadModel } from "./readModelInsights.ts";
 import type { DataUsageRepository } from "./repository.ts";
+import { registerInsightRoutes } from "./routesInsights.ts";
 import {
   AnchoredSchema,
   ConsultationSchema,
@@ -47,9 +51,18 @@ export interface DataUsageApiDeps {
   readModel: DataUsageReadModel;
   repository: DataUsageRepository;
   index: DecisionIndex;
+  insights: InsightsService;
+  insightsReadModel: InsightsReadModel;
 }
 
-export function dataUsageApiModule({ service, readModel, repository, index }: DataUsageApiDeps): ApiModule {
+export function dataUsageApiModule({
+  service,
+  readModel,
+  repository,
+  index,
+  insights,
+  insightsReadModel,
+}: DataUsageApiDeps): ApiModule {
   const view = async (r: ContractRow) => {
     const revoked = index.revokedAncestor(r.id) ?? null;
     return {
@@ -319,6 +332,8 @@ export function dataUsageApiModule({ service, readModel, repository, index }: Da
         },
         async (request) => service.verifyReceipt(request.body as unknown as ConsentReceipt),
       );
+
+      registerInsightRoutes(app, insights, insightsReadModel);
     },
   };
 }

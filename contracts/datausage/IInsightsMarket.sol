@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+/// @title The subscriber insights market (EEA use case 3) with provable erasure.
+/// @notice A controller (a member holding a subject's data under a live DataUsage contract, the "consent") offers an
+///         insight drawn from that data: the chain holds only the consent's id, a salted digest of the insight and its
+///         price. Members buy it in the settlement token, straight from the controller or through a broker the
+///         controller lists it with (the broker's share is split off by this contract, both paid straight from the
+///         buyer's allowance). A purchase's id derives from the insight and the buyer, so a replayed purchase is
+///         refused and moves nothing. The payload stays off chain, encrypted under a per-subject key the controller's
+///         agent holds; each buyer registers a delivery key with its purchase. On the subject's request the controller
+///         destroys the key and records the erasure here with the digest of its erasure certificate: from that block on
+///         the insight can be neither bought nor delivered (docs/datausage.md).
+interface IInsightsMarket {
+    /// @notice What the chain knows of one insight.
+    struct Insight {
+        address controller; // the member that offered it (holds the subject's data and key); 0 when unknown
+        uint64 offeredAt;
+        uint64 erasedAt; // 0 until erased
+        bytes32 consentId; // the DataUsage contract the insight is drawn under
+        bytes32 contentDigest; // keccak256(random salt || payload); salt off chain, destroyed with the key
+        bytes32 erasureDigest; // keccak256 of the controller's erasure certificate (0 until erased)
+        uint256 price; // in the settlement token's smallest unit, for a direct purchase
+    }
+
+    /// @notice A broker's listing of an insight, set by its controller.
+    struct Listing {
+        uint256 price; // what a buyer pays through this broker
+        uint16 brokerShareBps; // the broker's part of that price, in basis points
+        bool listed;
+    }
+
+    /// @notice One purchase.
+    struct Purchase {
+        address buyer; // 0 when unknown
+        address broker; // 0 for a direct purchase
+        uint64 purchasedAt;
+        bytes32 insightId;
+        bytes32 deliveryKeyHash; // keccak256 of the buyer's delivery public key (the key itself is in the event)
+        uint256 price;
+        uint256 brokerAmount;
+    }
+
+    /// @notice Emitted when a controller offers an insight.
+    event InsightOffered(
+        bytes32 indexed insightId,
+        address indexed controller,
+        bytes32 indexed consentId,
+        bytes32 contentDigest,
+        uint256 price
+    );
+    /// @notice Emitted when a controller lists an insight with a broker (or changes the listing).
+    event InsightListed(bytes32 indexed insightId, address indexed broker, uint256 price, uint16 brokerShareBps);
+    /// @notice Emitted when a member buys an insight; the controller receives price - brokerAmount.
+    event InsightPurchased(
+        bytes32 indexed purchaseId,
+        bytes32 indexed insightId,
+        address indexed buyer,
+        address broker,
+        uint256 price,
+        uint256 brokerAmount,
+        bytes deliveryKey
+    );
+    /// @notice Emitted when the controller erases an insight (its key destroyed off chain).
+    event ErasureRecorded(bytes32 indexed insightId, address indexed controller, bytes32 erasureDigest, uint64 at);
+
+    error NotMember(address account);
+    error ZeroDependency();
+    error EmptyDigest(string field);
+    error ConsentNotHeld(bytes32 consentId, address caller);
+    error ConsentInactive(bytes32 consentId);
+    error InsightExists(bytes32 insightId);
+    error UnknownInsight(bytes32 insightId);
+    error NotController(bytes32 insightId, address caller);
+    error InsightErased(bytes32 insightId, uint64 erasedAt);
+    error BrokerShareTooHigh(uint256 shareBps, uint256 max);
+    error BadBroker(address broker);
+    error NotListed(bytes32 insightId, address broker);
+    error PurchaseReplayed(bytes32 purchaseId);
+    error PriceAboveLimit(uint256 price, uint256 maxPrice);
+    error SelfPurchase(address buyer);
+    error BadDeliveryKey(uint256 length);
+    error TooManyInsights(uint256 count, uint256 max);
+
+    /// @notice Offers an insight drawn from the data the caller holds under `consentId`. Members only; the caller must
+    ///         be the consent's controller and the consent (and every contract up its chain) must be unrevoked.
+    /// @param consentId The caller's DataUsage contract with the subject.
+    /// @param nonce Random per insight.
+    /// @param contentDigest keccak256(salt || payload), salt random and kept off chain.
+    /// @param price The direct price in the settlement token (0: shared for free).
+    /// @return insightId keccak256(abi.encode(chainid, this, caller, consentId, nonce, contentDigest)).
+    function offer(
+        bytes32 consentId,
+        bytes32 nonce,
+        bytes32 contentDigest,
+        uint256 price
+    ) external returns (bytes32 insightId);
+
+    /// @notice Lists an insight with `broker` at `price`, `brokerShareBps` of which go to the broker. Only the
+    ///         insight's controller, never for an erased insight; the broker must be a member other than the caller.
+    function list(bytes32 insightId, address broker, uint256 price, uint16 brokerShareBps) external;
+
+    /// @notice Buys an insight, directly (`broker` 0, at its price) or through a listed broker (at the listing's
+    ///         price, the broker's share paid to the broker). Pulls the price from the caller's allowance to this
+    ///         contract. Refused for an erased insight, a revoked consent, a price above `maxPrice`, the controller
+    ///         itself, or a second purchase by the same buyer (the id derives from insight and buyer).
+    /// @param deliveryKey The buyer's uncompressed P-256 public key (65 bytes) the payload is to be encrypted to.
+    /// @return purchaseId keccak256(abi.encode(insightId, caller)).
+    function purchase(
+        bytes32 insightId,
+        address broker,
+        uint256 maxPrice,
+        bytes calldata deliveryKey
+    ) external returns (bytes32 purchaseId);
+
+    /// @notice Records that the caller erased these insights (destroyed their key and payload off chain). Only their
+    ///         controller; each at most once; at most MAX_ERASE per call.
+    /// @param erasureDigest keccak256 of the erasure certificate the controller keeps for the subject and regulators.
+    function erase(bytes32[] calldata insightIds, bytes32 erasureDigest) external;
+
+    /// @notice One insight; controller 0 when unknown.
+    function insight(bytes32 insightId) external view returns (Insight memory);
+
+    /// @notice A broker's listing of an insight.
+    function listing(bytes32 insightId, address broker) external view returns (Listing memory);
+
+    /// @notice One purchase; buyer 0 when unknown.
+    function purchaseOf(bytes32 purchaseId) external view returns (Purchase memory);
+
+    /// @notice The purchase a delivery is for, when the insight may still be delivered: reverts UnknownInsight for no
+    ///         such purchase and InsightErased once its insight is erased.
+    function accessOf(bytes32 purchaseId) external view returns (Purchase memory);
+
+    /// @notice The id `offer` gives.
+    function insightIdOf(
+        address controller,
+        bytes32 consentId,
+        bytes32 nonce,
+        bytes32 contentDigest
+    ) external view returns (bytes32);
+
+    /// @notice The id `purchase` gives.
+    function purchaseIdOf(bytes32 insightId, address buyer) external pure returns (bytes32);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external pure returns (string memory);
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+// The subscriber insights market: offers under a live consent, direct and brokered purchases in the settlement token,
+// replay-proof purchase ids, and erasure records after crypto-shredding (docs/datausage.md).
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {IDataUsage} from "./IDataUsage.sol";
+import {IInsightsMarket} from "./IInsightsMarket.sol";
+
+contract InsightsMarket is IInsightsMarket {
+    using SafeERC20 for IERC20;
+
+    /// @dev 100% in basis points: a broker's share can never exceed the price.
+    uint16 public constant MAX_SHARE_BPS = 10_000;
+    /// @dev Bounds one erasure call, so its gas stays bounded.
+    uint256 public constant MAX_ERASE = 64;
+    /// @dev An uncompressed SEC1 P-256 public key: 0x04 || x || y.
+    uint256 private constant DELIVERY_KEY_LENGTH = 65;
+
+    IConsortiumRegistry private immutable CONSORTIUM;
+    IDataUsage private immutable USAGE;
+    IERC20 private immutable TOKEN;
+
+    mapping(bytes32 insightId => Insight) private _insights;
+    mapping(bytes32 insightId => mapping(address broker => Listing)) private _listings;
+    mapping(bytes32 purchaseId => Purchase) private _purchases;
+
+    constructor(IConsortiumRegistry consortium_, IDataUsage usage_, IERC20 token_) {
+        if (address(consortium_) == address(0) || address(usage_) == address(0) || address(token_) == address(0)) {
+            revert ZeroDependency();
+        }
+        CONSORTIUM = consortium_;
+        USAGE = usage_;
+        TOKEN = token_;
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function offer(
+        bytes32 consentId,
+        bytes32 nonce,
+        bytes32 contentDigest,
+        uint256 price
+    ) external returns (bytes32 insightId) {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        if (nonce == bytes32(0)) revert EmptyDigest("nonce");
+        if (contentDigest == bytes32(0)) revert EmptyDigest("contentDigest");
+        if (USAGE.usageContract(consentId).controller != msg.sender) revert ConsentNotHeld(consentId, msg.sender);
+        if (!USAGE.isActive(consentId)) revert ConsentInactive(consentId);
+        insightId = insightIdOf(msg.sender, consentId, nonce, contentDigest);
+        if (_insights[insightId].controller != address(0)) revert InsightExists(insightId);
+        _insights[insightId] = Insight({
+            controller: msg.sender,
+            offeredAt: uint64(block.timestamp),
+            erasedAt: 0,
+            consentId: consentId,
+            contentDigest: contentDigest,
+            erasureDigest: bytes32(0),
+            price: price
+        });
+        emit InsightOffered(insightId, msg.sender, consentId, contentDigest, price);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function list(bytes32 insightId, address broker, uint256 price, uint16 brokerShareBps) external {
+        Insight storage i = _controlled(insightId);
+        if (brokerShareBps > MAX_SHARE_BPS) revert BrokerShareTooHigh(brokerShareBps, MAX_SHARE_BPS);
+        if (broker == address(0) || broker == msg.sender || !CONSORTIUM.isMember(broker)) revert BadBroker(broker);
+        if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        _listings[insightId][broker] = Listing({price: price, brokerShareBps: brokerShareBps, listed: true});
+        emit InsightListed(insightId, broker, price, brokerShareBps);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function purchase(
+        bytes32 insightId,
+        address broker,
+        uint256 maxPrice,
+        bytes calldata deliveryKey
+    ) external returns (bytes32 purchaseId) {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        Insight storage i = _insights[insightId];
+        address controller = i.controller;
+        if (controller == address(0)) revert UnknownInsight(insightId);
+        if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        if (controller == msg.sender) revert SelfPurchase(msg.sender);
+        if (!USAGE.isActive(i.consentId)) revert ConsentInactive(i.consentId);
+        if (deliveryKey.length != DELIVERY_KEY_LENGTH) revert BadDeliveryKey(deliveryKey.length);
+        purchaseId = purchaseIdOf(insightId, msg.sender);
+        if (_purchases[purchaseId].buyer != address(0)) revert PurchaseReplayed(purchaseId);
+        uint256 price = i.price;
+        uint256 brokerAmount = 0;
+        if (broker != address(0)) {
+            Listing storage brokered = _listings[insightId][broker];
+            if (!brokered.listed) revert NotListed(insightId, broker);
+            price = brokered.price;
+            brokerAmount = (price * brokered.brokerShareBps) / MAX_SHARE_BPS;
+        }
+        if (price > maxPrice) revert PriceAboveLimit(price, maxPrice);
+        _purchases[purchaseId] = Purchase({
+            buyer: msg.sender,
+            broker: broker,
+            purchasedAt: uint64(block.timestamp),
+            insightId: insightId,
+            deliveryKeyHash: keccak256(deliveryKey),
+            price: price,
+            brokerAmount: brokerAmount
+        });
+        emit InsightPurchased(purchaseId, insightId, msg.sender, broker, price, brokerAmount, deliveryKey);
+        // Effects first, then the token: straight from the buyer's allowance to the payees, nothing held here.
+        if (brokerAmount != 0) TOKEN.safeTransferFrom(msg.sender, broker, brokerAmount);
+        if (price - brokerAmount != 0) TOKEN.safeTransferFrom(msg.sender, controller, price - brokerAmount);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function erase(bytes32[] calldata insightIds, bytes32 erasureDigest) external {
+        if (insightIds.length == 0 || erasureDigest == bytes32(0)) revert EmptyDigest("erasure");
+        if (insightIds.length > MAX_ERASE) revert TooManyInsights(insightIds.length, MAX_ERASE);
+        for (uint256 k = 0; k < insightIds.length; ++k) {
+            Insight storage i = _controlled(insightIds[k]);
+            if (i.erasedAt != 0) revert InsightErased(insightIds[k], i.erasedAt);
+            i.erasedAt = uint64(block.timestamp);
+            i.erasureDigest = erasureDigest;
+            emit ErasureRecorded(insightIds[k], msg.sender, erasureDigest, uint64(block.timestamp));
+        }
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function insight(bytes32 insightId) external view returns (Insight memory) {
+        return _insights[insightId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function listing(bytes32 insightId, address broker) external view returns (Listing memory) {
+        return _listings[insightId][broker];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function purchaseOf(bytes32 purchaseId) external view returns (Purchase memory) {
+        return _purchases[purchaseId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function accessOf(bytes32 purchaseId) external view returns (Purchase memory p) {
+        p = _purchases[purchaseId];
+        if (p.buyer == address(0)) revert UnknownInsight(purchaseId);
+        uint64 erasedAt = _insights[p.insightId].erasedAt;
+        if (erasedAt != 0) revert InsightErased(p.insightId, erasedAt);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function insightIdOf(
+        address controller,
+        bytes32 consentId,
+        bytes32 nonce,
+        bytes32 contentDigest
+    ) public view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), controller, consentId, nonce, contentDigest));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function purchaseIdOf(bytes32 insightId, address buyer) public pure returns (bytes32) {
+        return keccak256(abi.encode(insightId, buyer));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    function _controlled(bytes32 insightId) private view returns (Insight storage i) {
+        i = _insights[insightId];
+        if (i.controller == address(0)) revert UnknownInsight(insightId);
+        if (i.controller != msg.sender) revert NotController(insightId, msg.sender);
+    }
+}

@@ -1,0 +1,103 @@
+// Calls of the InsightsMarket contract (and the settlement token's approve before a purchase) for this agent: writes
+// through the outbox from the member account, reads straight from the node; ids computed before sending.
+import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256 } from "viem";
+import type { ChainClient } from "../core/chain/client.ts";
+import type { TxSender } from "../core/chain/types.ts";
+import { InsightsMarket, SettlementToken } from "../generated/contracts.ts";
+
+/** IInsightsMarket.insightIdOf. */
+export const insightIdOf = (
+  chainId: number,
+  market: Address,
+  controller: Address,
+  consentId: Hex,
+  nonce: Hex,
+  contentDigest: Hex,
+): Hex =>
+  keccak256(
+    encodeAbiParameters(
+      [
+        { type: "uint256" },
+        { type: "address" },
+        { type: "address" },
+        { type: "bytes32" },
+        { type: "bytes32" },
+        { type: "bytes32" },
+      ],
+      [BigInt(chainId), market, controller, consentId, nonce, contentDigest],
+    ),
+  );
+
+/** IInsightsMarket.purchaseIdOf: one purchase per insight and buyer. */
+export const purchaseIdOf = (insightId: Hex, buyer: Address): Hex =>
+  keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "address" }], [insightId, buyer]));
+
+export interface InsightsLedgerOptions {
+  chain: ChainClient;
+  sender: TxSender;
+  from: Address;
+  market: Address;
+  token: Address;
+}
+
+export class InsightsLedger {
+  readonly #o: InsightsLedgerOptions;
+
+  constructor(options: InsightsLedgerOptions) {
+    this.#o = options;
+  }
+
+  get market(): Address {
+    return this.#o.market;
+  }
+
+  offer(consentId: Hex, nonce: Hex, contentDigest: Hex, price: bigint) {
+    return this.#send("offer", [consentId, nonce, contentDigest, price], `datausage.offer ${consentId.slice(0, 10)}`);
+  }
+
+  list(insightId: Hex, broker: Address, price: bigint, shareBps: number) {
+    return this.#send("list", [insightId, broker, price, shareBps], `datausage.list ${insightId.slice(0, 10)}`);
+  }
+
+  /** Approves exactly the price to the market, then buys (the market pulls it from this member's allowance). */
+  async purchase(insightId: Hex, broker: Address, price: bigint, deliveryKey: Hex) {
+    const data = encodeFunctionData({
+      abi: SettlementToken.abi,
+      functionName: "approve",
+      args: [this.#o.market, price],
+    });
+    await this.#o.sender.send({ from: this.#o.from, to: this.#o.token, data, label: `datausage.approve ${price}` });
+    return this.#send(
+      "purchase",
+      [insightId, broker, price, deliveryKey],
+      `datausage.purchase ${insightId.slice(0, 10)}`,
+    );
+  }
+
+  erase(insightIds: readonly Hex[], erasureDigest: Hex) {
+    return this.#send("erase", [[...insightIds], erasureDigest], `datausage.erase x${insightIds.length}`);
+  }
+
+  balanceOf(account: Address): Promise<bigint> {
+    return this.#o.chain.readContract({
+      address: this.#o.token,
+      abi: SettlementToken.abi,
+      functionName: "balanceOf",
+      args: [account],
+    });
+  }
+
+  insight(insightId: Hex) {
+    return this.#o.chain.readContract({
+      address: this.#o.market,
+      abi: InsightsMarket.abi,
+      functionName: "insight",
+      args: [insightId],
+    });
+  }
+
+  async #send(functionName: string, args: readonly unknown[], label: string) {
+    const data = encodeFunctionData({ abi: InsightsMarket.abi, functionName, args } as never);
+    return this.#o.sender.send({ from: this.#o.from, to: this.#o.market, data, label });
+  }
+}

@@ -1,0 +1,123 @@
+// Records this agent keeps itself for the insights market: the per-subject keys (one per subject contract it
+// controls; deleting one is the erasure), the payloads sealed under them with their digest salts, the private delivery
+// keys of its own purchases, and its erasure certificates. SQL only; the service decides.
+import type { Hex } from "viem";
+import type { Queryable, Store } from "../core/store/store.ts";
+import type { Sealed } from "./insightsCrypto.ts";
+
+export interface StoredPayload extends Sealed {
+  insightId: Hex;
+  consentId: Hex;
+  salt: Hex;
+}
+
+export interface ErasureRow {
+  consent_id: string;
+  digest: string;
+  certificate: string;
+  tx_hash: string | null;
+}
+
+export class InsightsRepository {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async subjectKey(consentId: string): Promise<Hex | undefined> {
+    const row = await this.#store.one<{ subject_key: string }>(
+      `SELECT subject_key FROM datausage_subject_keys WHERE consent_id = $1`,
+      [consentId.toLowerCase()],
+    );
+    return row?.subject_key as Hex | undefined;
+  }
+
+  /** Keeps `key` as the subject's key unless one exists; answers the one kept. */
+  async keepSubjectKey(consentId: string, key: Hex): Promise<Hex> {
+    await this.#store.exec(
+      `INSERT INTO datausage_subject_keys (consent_id, subject_key, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (consent_id) DO NOTHING`,
+      [consentId.toLowerCase(), key, new Date().toISOString()],
+    );
+    return (await this.subjectKey(consentId)) as Hex;
+  }
+
+  async keepPayload(p: StoredPayload): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO datausage_insight_payloads (insight_id, consent_id, salt, iv, ciphertext, tag)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (insight_id) DO NOTHING`,
+      [p.insightId.toLowerCase(), p.consentId.toLowerCase(), p.salt, p.iv, p.ciphertext, p.tag],
+    );
+  }
+
+  async payload(insightId: string): Promise<StoredPayload | undefined> {
+    const row = await this.#store.one<{
+      insight_id: string;
+      consent_id: string;
+      salt: string;
+      iv: string;
+      ciphertext: string;
+      tag: string;
+    }>(`SELECT * FROM datausage_insight_payloads WHERE insight_id = $1`, [insightId.toLowerCase()]);
+    if (!row) return undefined;
+    return {
+      insightId: row.insight_id as Hex,
+      consentId: row.consent_id as Hex,
+      salt: row.salt as Hex,
+      iv: row.iv as Hex,
+      ciphertext: row.ciphertext as Hex,
+      tag: row.tag as Hex,
+    };
+  }
+
+  /**
+   * Crypto-shredding: deletes the subject's key and every payload sealed under it, and keeps the erasure
+   * certificate, in one transaction.
+   */
+  async shred(consentId: string, digest: Hex, certificate: unknown): Promise<void> {
+    const id = consentId.toLowerCase();
+    await this.#store.transaction(async (tx: Queryable) => {
+      await tx.exec(`DELETE FROM datausage_subject_keys WHERE consent_id = $1`, [id]);
+      await tx.exec(`DELETE FROM datausage_insight_payloads WHERE consent_id = $1`, [id]);
+      await tx.exec(
+        `INSERT INTO datausage_erasures (consent_id, digest, certificate, tx_hash) VALUES ($1, $2, $3, NULL)
+         ON CONFLICT (consent_id) DO NOTHING`,
+        [id, digest, JSON.stringify(certificate)],
+      );
+    });
+  }
+
+  async erasureRecorded(consentId: string, txHash: Hex): Promise<void> {
+    await this.#store.exec(`UPDATE datausage_erasures SET tx_hash = $2 WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+      txHash,
+    ]);
+  }
+
+  erasure(consentId: string): Promise<ErasureRow | undefined> {
+    return this.#store.one<ErasureRow>(`SELECT * FROM datausage_erasures WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+    ]);
+  }
+
+  async keepDeliveryKey(purchaseId: string, publicKey: Hex, privateKey: Hex): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO datausage_delivery_keys (purchase_id, public_key, private_key) VALUES ($1, $2, $3)
+       ON CONFLICT (purchase_id) DO NOTHING`,
+      [purchaseId.toLowerCase(), publicKey, privateKey],
+    );
+  }
+
+  async deliveryKey(purchaseId: string): Promise<{ publicKey: Hex; privateKey: Hex } | undefined> {
+    const row = await this.#store.one<{ public_key: string; private_key: string }>(
+      `SELECT public_key, private_key FROM datausage_delivery_keys WHERE purchase_id = $1`,
+      [purchaseId.toLowerCase()],
+    );
+    return row ? { publicKey: row.public_key as Hex, privateKey: row.private_key as Hex } : undefined;
+  }
+
+  async forgetDeliveryKey(purchaseId: string): Promise<void> {
+    await this.#store.exec(`DELETE FROM datausage_delivery_keys WHERE purchase_id = $1`, [purchaseId.toLowerCase()]);
+  }
+}
