@@ -34,6 +34,7 @@ if (!onlyTs || args.some((arg) => /network|durability/.test(arg))) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let anvilOnly = 0;
 
 if (!onlyTs) {
   const sol = spawnSync("hardhat", ["test", "solidity"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -75,6 +76,9 @@ try {
   failed += counts.failed;
   skipped += counts.skipped + counts.todo;
   if (counts.failures.length) console.log(`\nfailed:\n  ${counts.failures.join("\n  ")}`);
+  // Only on a network run (TELCO_TEST_NETWORK): tests that need the anvil devnet, each named with its reason.
+  anvilOnly = counts.anvilOnly?.length ?? 0;
+  if (anvilOnly) console.log(`\nanvil only, not run here:\n  ${counts.anvilOnly.join("\n  ")}`);
   if (ts.status !== 0 && counts.failed === 0) failed += 1;
 } catch {
   failed += 1;
@@ -82,5 +86,5 @@ try {
 }
 // Skipped tests count as failures: a skip must never hide a missing dependency.
 failed += skipped;
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${anvilOnly ? `, ${anvilOnly} anvil-only not run` : ""}`);
 process.exit(failed === 0 ? 0 : 1);

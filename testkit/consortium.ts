@@ -2,7 +2,9 @@
 // deployer, and member agents with their own keystore and database, listening on loopback ports. The agents run in
 // the test process (tests may reach into them) or, with `agentProcesses: true`, each as its own
 // `telco-ledger agent start` process as an operator runs it (benchmarks measure that deployment shape).
-// Either way tests talk to the agents over HTTP exactly as a back office would.
+// Either way tests talk to the agents over HTTP exactly as a back office would. With TELCO_TEST_NETWORK=geth the
+// consortium runs on a four-signer geth network instead of anvil (testkit/testNetwork.ts), each member's agent on the
+// next node, funded by the network's faucet.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +17,15 @@ import { type Devnet, startDevnet } from "../src/core/chain/devnet/devnet.ts";
 import { silentLogger } from "../src/core/chain/logger.ts";
 import { deployPlatform } from "../src/ledger/deployer.ts";
 import { AgentProcessSet } from "./agentProcesses.ts";
+import { startMembersOnNetwork } from "./networkMembers.ts";
 import { releasePort, reservePort } from "./ports.ts";
+import {
+  networkAsDevnet,
+  onNetwork,
+  startTestNetwork,
+  TEST_FUND_NEW_ACCOUNTS_WEI,
+  type TestNetwork,
+} from "./testNetwork.ts";
 
 export interface TestMember {
   name: string;
@@ -51,7 +61,10 @@ export interface TestAgentProcess extends TestAgentEndpoint {
 }
 
 export interface TestConsortium<A extends TestAgentEndpoint = TestAgent> {
+  /** The chain: the anvil devnet, or on a network (TELCO_TEST_NETWORK) node 1 of it, where anvil's hooks fail. */
   devnet: Devnet;
+  /** The geth network when TELCO_TEST_NETWORK=geth, else undefined. */
+  network?: TestNetwork;
   dir: string;
   manifestPath: string;
   agents: Record<string, A>;
@@ -90,6 +103,7 @@ export async function startTestConsortium(
   members: readonly TestMember[],
   options: TestConsortiumOptions = {},
 ): Promise<TestConsortium<TestAgent | TestAgentProcess>> {
+  if (onNetwork()) return startConsortiumOnNetwork(members, options);
   const dir = await mkdtemp(join(tmpdir(), "telco-consortium-"));
   const ports: number[] = [];
   const reserve = async () => {
@@ -177,6 +191,38 @@ export async function startTestConsortium(
     return { devnet, dir, manifestPath, agents, killAgent, startAgent, stop };
   } catch (error) {
     await stop();
+    throw error;
+  }
+}
+
+/** The same consortium on a fresh geth network (its period replaces blockTimeSeconds); stop() stops both. */
+async function startConsortiumOnNetwork(
+  members: readonly TestMember[],
+  options: TestConsortiumOptions,
+): Promise<TestConsortium<TestAgent | TestAgentProcess>> {
+  const network = await startTestNetwork();
+  try {
+    const started = await startMembersOnNetwork(network, members, {
+      confirmations: network.confirmations,
+      fundNewAccountsWei: TEST_FUND_NEW_ACCOUNTS_WEI,
+      agentProcesses: options.agentProcesses ?? false,
+      pollMs: TEST_AGENT_SETTINGS.pollMs,
+    });
+    return {
+      devnet: networkAsDevnet(network),
+      network,
+      dir: started.dir,
+      manifestPath: started.manifestPath,
+      agents: started.agents,
+      killAgent: started.killAgent,
+      startAgent: started.startAgent,
+      stop: async () => {
+        await started.stop();
+        await network.stop();
+      },
+    };
+  } catch (error) {
+    await network.stop();
     throw error;
   }
 }

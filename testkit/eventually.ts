@@ -1,9 +1,12 @@
 // Polling until something holds: the read models of other agents follow the chain a few milliseconds behind, and a
 // child process or a state file gets somewhere in its own time. The one poll loop of the tests and benchmarks.
+// On a network (TELCO_TEST_NETWORK) every time-out is stretched by networkWaitFactor(): blocks come once a period and
+// the read models wait for confirmations.
+import { networkWaitFactor } from "./testNetwork.ts";
 
 /** Retries `check` until it returns without throwing; after `timeoutMs`, throws its last error. */
 export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + timeoutMs * networkWaitFactor();
   for (;;) {
     try {
       return await check();
@@ -23,7 +26,9 @@ export async function waitUntil(
 ): Promise<void> {
   await eventually(
     async () => {
-      if (!(await condition())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      if (!(await condition())) {
+        throw new Error(`timed out after ${timeoutMs * networkWaitFactor()} ms waiting for ${what}`);
+      }
     },
     timeoutMs,
     intervalMs,

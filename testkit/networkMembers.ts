@@ -1,8 +1,8 @@
 // Member agents on an external network (a kit network's geth nodes, not the testkit's own anvil): each agent is
 // initialised like `agent init` does, pointed at its own node, its member account and the deployer funded from the
 // network's faucet (no anvil_setBalance on a real network), the platform deployed by the real deployer, and the
-// agents run in the test process, or (`agentProcesses`) as child processes of the real CLI that a test can kill -9.
-// Tests talk to them over HTTP as startTestConsortium's agents.
+// agents run in the test process, or (`agentProcesses`, all or the named ones) as child processes of the real CLI that
+// a test can kill -9. Tests talk to them over HTTP as startTestConsortium's agents (and reach into the in-process ones).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ import { silentLogger } from "../src/core/chain/logger.ts";
 import { openKeystore } from "../src/core/identity/keystore.ts";
 import { deployPlatform } from "../src/ledger/deployer.ts";
 import { AgentProcessSet } from "./agentProcesses.ts";
-import { endpoint, type TestAgentEndpoint, type TestMember } from "./consortium.ts";
+import { endpoint, type TestAgent, type TestAgentProcess, type TestMember } from "./consortium.ts";
 import { releasePort, reservePort } from "./ports.ts";
 
 export interface ExternalNetwork {
@@ -33,14 +33,19 @@ export interface NetworkMembersOptions {
   fundNewAccountsWei?: string;
   /** Each agent votes governance's validator decisions into its node (agent.json chain.voteValidators). */
   voteValidators?: boolean;
-  /** Each agent a child process of the real CLI (killable), instead of inside the test process. */
-  agentProcesses?: boolean;
+  /**
+   * Each agent (true) or the named members' agents a child process of the real CLI (killable); the others run inside
+   * the test process.
+   */
+  agentProcesses?: boolean | readonly string[];
+  /** The indexer's poll interval (agent.json); 100 ms unless given. */
+  pollMs?: number;
 }
 
 export interface NetworkMembers {
   dir: string;
   manifestPath: string;
-  agents: Record<string, TestAgentEndpoint>;
+  agents: Record<string, TestAgent | TestAgentProcess>;
   /** Agent processes only: SIGKILL the member's agent and wait for it to be gone. */
   killAgent(name: string): Promise<void>;
   /** Agent processes only: start the member's agent again; resolves once it answers healthy. */
@@ -58,12 +63,15 @@ export async function startMembersOnNetwork(
   const dir = await mkdtemp(join(tmpdir(), "telco-network-members-"));
   const manifestPath = join(dir, "deployment.json");
   const running: Agent[] = [];
-  const agents: Record<string, TestAgentEndpoint> = {};
+  const agents: Record<string, TestAgent | TestAgentProcess> = {};
   const processes = new AgentProcessSet();
   const ports: number[] = [];
+  const asProcess = (name: string) =>
+    options.agentProcesses === true || (Array.isArray(options.agentProcesses) && options.agentProcesses.includes(name));
   const killAgent = (name: string) => processes.kill(name);
   const startAgent = async (name: string) => {
-    await processes.restart(name);
+    const child = await processes.restart(name);
+    (agents[name] as TestAgentProcess).pid = child.pid ?? 0;
   };
   const stop = async () => {
     await Promise.allSettled([...running.map((a) => a.stop()), processes.stopAll()]);
@@ -74,7 +82,7 @@ export async function startMembersOnNetwork(
     const homes = [];
     for (const [index, member] of members.entries()) {
       // A child must know its port before it starts (reserved: testkit/ports.ts); in process, port 0 is reported back.
-      const port = options.agentProcesses ? await reservePort() : 0;
+      const port = asProcess(member.name) ? await reservePort() : 0;
       if (port) ports.push(port);
       const home = join(dir, "agents", member.name);
       const { config, configPath } = await initAgent({
@@ -86,10 +94,11 @@ export async function startMembersOnNetwork(
         chainId: network.chainId,
         manifestPath,
         confirmations: options.confirmations,
+        ...(member.databaseUrl ? { databaseUrl: member.databaseUrl } : {}),
         ...(options.fundNewAccountsWei ? { fundNewAccountsWei: options.fundNewAccountsWei } : {}),
         ...(options.voteValidators ? { voteValidators: true } : {}),
         logLevel: "fatal",
-        pollMs: 100,
+        pollMs: options.pollMs ?? 100,
       });
       homes.push({ member, config, home, configPath });
     }
@@ -111,18 +120,27 @@ export async function startMembersOnNetwork(
       passphrase: DEPLOYER_PASSPHRASE,
       logger: silentLogger,
     });
-    for (const { member, config, home, configPath } of homes) {
-      const adminKey = await ensureAdminKey(config);
-      if (options.agentProcesses) {
-        const logFile = join(home, "agent.log");
-        const url = `http://127.0.0.1:${config.listen.port}`;
-        await processes.launch(member.name, url, configPath, logFile);
-        agents[member.name] = endpoint(url, adminKey);
-        continue;
+    // The processes boot together (each on its own); the in-process agents start one after the other meanwhile.
+    const launched = Promise.all(
+      homes
+        .filter(({ member }) => asProcess(member.name))
+        .map(async ({ member, config, home, configPath }) => {
+          const adminKey = await ensureAdminKey(config);
+          const logFile = join(home, "agent.log");
+          const url = `http://127.0.0.1:${config.listen.port}`;
+          const child = await processes.launch(member.name, url, configPath, logFile);
+          agents[member.name] = { pid: child.pid ?? 0, configPath, logFile, ...endpoint(url, adminKey) };
+        }),
+    );
+    try {
+      for (const { member, config } of homes.filter(({ member }) => !asProcess(member.name))) {
+        const adminKey = await ensureAdminKey(config);
+        const agent = await createAgent(config, { logger: pino({ level: "silent" }) });
+        running.push(agent);
+        agents[member.name] = { agent, ...endpoint(await agent.start(), adminKey) };
       }
-      const agent = await createAgent(config, { logger: pino({ level: "silent" }) });
-      running.push(agent);
-      agents[member.name] = endpoint(await agent.start(), adminKey);
+    } finally {
+      await launched;
     }
     return { dir, manifestPath, agents, killAgent, startAgent, stop };
   } catch (error) {

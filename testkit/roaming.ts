@@ -49,6 +49,11 @@ export interface RoamingConsortiumOptions {
   agentProcesses?: boolean;
 }
 
+export const ROAMING_MEMBERS = (Object.keys(NETWORKS) as OperatorName[]).map((name) => ({
+  name,
+  roles: ["MOBILE_OPERATOR"],
+}));
+
 export function startRoamingConsortium(
   options?: RoamingConsortiumOptions & { agentProcesses?: false },
 ): Promise<RoamingConsortium<TestAgent>>;
@@ -61,51 +66,75 @@ export function startRoamingConsortium(
 export async function startRoamingConsortium(
   options: RoamingConsortiumOptions = {},
 ): Promise<RoamingConsortium<TestAgent | TestAgentProcess>> {
-  const consortium = await startTestConsortium(
-    (Object.keys(NETWORKS) as OperatorName[]).map((name) => ({ name, roles: ["MOBILE_OPERATOR"] })),
-    {
-      ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
-      agentProcesses: options.agentProcesses ?? false,
-    },
-  );
+  const consortium = await startTestConsortium(ROAMING_MEMBERS, {
+    ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
+    agentProcesses: options.agentProcesses ?? false,
+  });
   try {
     const op = consortium.agents as Record<OperatorName, TestAgent | TestAgentProcess>;
-    const names = Object.keys(NETWORKS) as OperatorName[];
-    await Promise.all(
-      names.map((name) => expectOk(op[name].call("POST", "/v1/identity/dids", { label: `${name} operator` }), 201)),
-    );
-    for (const name of names) {
-      const { claimId } = await expectOk<{ claimId: number }>(
-        op[name].call("POST", "/v1/roaming/claims", { plmn: NETWORKS[name] }),
-        201,
-      );
-      // Two of three governors (the others) make the majority; the claimant may not vote.
-      for (const other of names.filter((n) => n !== name)) {
-        await expectOk(op[other].call("POST", `/v1/roaming/claims/${claimId}/approve`));
-      }
-    }
-    await Promise.all(names.map((name) => expectOk(op[name].call("POST", "/v1/roaming/keys/publish", {}))));
-    for (const name of names) {
-      const count = options.subscribers ?? 10;
-      const items = Array.from({ length: count }, (_, i) => subscriber(imsiOf(NETWORKS[name], i + 1)));
-      for (let i = 0; i < items.length; i += 5_000) {
-        await expectOk(op[name].call("PUT", "/v1/roaming/subscribers", { items: items.slice(i, i + 5_000) }));
-      }
-    }
-    // Every agent's read model knows every network before anyone attaches.
-    for (const name of names) {
-      await eventually(async () => {
-        const { items } = await expectOk<{ items: unknown[] }>(op[name].call("GET", "/v1/roaming/networks"));
-        assert.equal(items.length, 3);
-      });
-    }
-    const manifest = await readManifest(consortium.manifestPath);
-    const exchange = manifest.contracts.RoamingExchange?.address as Address;
+    const exchange = await setUpRoaming(op, consortium.manifestPath, options.subscribers ?? 10);
     return { ...consortium, op, exchange };
   } catch (error) {
     await consortium.stop();
     throw error;
   }
+}
+
+/**
+ * Each operator's organisation DID, its network claimed through governance, its published key and `subscribers`
+ * demo subscribers, through the operators' agents' APIs; answers the RoamingExchange address.
+ */
+export async function setUpRoaming(
+  op: Record<OperatorName, TestAgentEndpoint>,
+  manifestPath: string,
+  subscribers: number,
+): Promise<Address> {
+  const names = Object.keys(NETWORKS) as OperatorName[];
+  const dids = await Promise.all(
+    names.map((name) =>
+      expectOk<{ did: string }>(op[name].call("POST", "/v1/identity/dids", { label: `${name} operator` }), 201),
+    ),
+  );
+  for (const name of names) {
+    const { claimId } = await expectOk<{ claimId: number }>(
+      op[name].call("POST", "/v1/roaming/claims", { plmn: NETWORKS[name] }),
+      201,
+    );
+    // Two of three governors (the others) make the majority; the claimant may not vote. On a network a governor's
+    // node may not hold the claim's block yet (the node refuses with UnknownClaim): asked again until it does.
+    for (const other of names.filter((n) => n !== name)) {
+      await eventually(() => expectOk(op[other].call("POST", `/v1/roaming/claims/${claimId}/approve`)));
+    }
+  }
+  await Promise.all(names.map((name) => expectOk(op[name].call("POST", "/v1/roaming/keys/publish", {}))));
+  // Every operator resolves every other's published key (on a network, once its node holds and its indexer confirmed
+  // the block; at once on the devnet).
+  for (const [i, name] of names.entries()) {
+    for (const [j, other] of dids.entries()) {
+      if (i === j) continue;
+      await eventually(async () => {
+        const { didDocument } = await expectOk<{ didDocument: { keyAgreement?: unknown[] } }>(
+          op[name].call("GET", `/v1/identity/dids/${other.did}?noCache=true`),
+        );
+        assert.ok((didDocument.keyAgreement ?? []).length > 0, `${name} sees no published key of ${other.did} yet`);
+      });
+    }
+  }
+  for (const name of names) {
+    const items = Array.from({ length: subscribers }, (_, i) => subscriber(imsiOf(NETWORKS[name], i + 1)));
+    for (let i = 0; i < items.length; i += 5_000) {
+      await expectOk(op[name].call("PUT", "/v1/roaming/subscribers", { items: items.slice(i, i + 5_000) }));
+    }
+  }
+  // Every agent's read model knows every network before anyone attaches.
+  for (const name of names) {
+    await eventually(async () => {
+      const { items } = await expectOk<{ items: unknown[] }>(op[name].call("GET", "/v1/roaming/networks"));
+      assert.equal(items.length, 3);
+    });
+  }
+  const manifest = await readManifest(manifestPath);
+  return manifest.contracts.RoamingExchange?.address as Address;
 }
 
 export type AgentMode = "processes" | "in-process";

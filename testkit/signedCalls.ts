@@ -5,7 +5,7 @@
 // the sandbox's STI-CA; the OSP holds an STI certificate from it and trusts its root. Shared by the signed-calls, SIP
 // and benchmark code.
 import assert from "node:assert/strict";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "./consortium.ts";
+import { startTestConsortium, type TestAgent, type TestAgentEndpoint, type TestConsortium } from "./consortium.ts";
 import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, ok, setNumberingScope, vet } from "./eidlHierarchy.ts";
 import { eventually } from "./eventually.ts";
 
@@ -28,68 +28,79 @@ export interface SignedCallsConsortium {
   stop(): Promise<void>;
 }
 
+export type SignedCallsParty = "ta" | "na" | "kyc" | "tnsp" | "tnr" | "brand" | "bpo" | "osp";
+export const SIGNED_CALLS_MEMBERS = eidlMembers("ta", "na", "kyc", "tnsp", "tnr", "brand", "bpo", "osp");
+
 export async function startSignedCallsConsortium(): Promise<SignedCallsConsortium> {
-  const consortium = await startTestConsortium(eidlMembers("ta", "na", "kyc", "tnsp", "tnr", "brand", "bpo", "osp"));
+  const consortium = await startTestConsortium(SIGNED_CALLS_MEMBERS);
   try {
     const agents = consortium.agents as SignedCallsConsortium["agents"];
-    const types = {
-      ta: ORG_TYPE.TRUST_AUTHORITY,
-      na: ORG_TYPE.NUMBERING_AUTHORITY,
-      kyc: ORG_TYPE.KYC_VETTER,
-      tnsp: ORG_TYPE.TNSP,
-      tnr: ORG_TYPE.TNR,
-      brand: ORG_TYPE.ENTERPRISE,
-      bpo: ORG_TYPE.BPO,
-      osp: ORG_TYPE.OSP,
-    } as const;
-    const names = {
-      ta: "Trust Authority",
-      na: "Numbering Authority",
-      kyc: "KYC Vetter",
-      tnsp: "Alpha Telecom",
-      tnr: "Numbers Resold",
-      brand: "Acme Bank",
-      bpo: "Contact Centre",
-      osp: "Origin Networks",
-    };
-    const keys = Object.keys(types) as Array<keyof typeof types>;
-    const created = await Promise.all(keys.map((key) => createOrg(agents[key], names[key], types[key])));
-    const orgs = Object.fromEntries(keys.map((key, i) => [key, created[i]])) as SignedCallsConsortium["orgs"];
-    await vet(agents.ta, orgs.kyc, orgs.ta);
-    for (const o of [orgs.tnsp, orgs.osp]) await vet(agents.ta, o, orgs.ta);
-    await vet(agents.kyc, orgs.tnr, orgs.kyc);
-    await vet(agents.kyc, orgs.brand, orgs.kyc, names.brand);
-    await vet(agents.kyc, orgs.bpo, orgs.kyc);
-    // The governors (every member) give the Numbering Authority the NANP (country code 1) as its scope.
-    await setNumberingScope(Object.values(agents), orgs.na, ["1"]);
-    await grant(agents.na, [{ tnId: `${BLOCK}XXXX`, issuer: orgs.na, subject: orgs.tnsp }]);
-    await grant(agents.tnsp, [{ tnId: SUB_BLOCK, issuer: orgs.tnsp, subject: orgs.tnr }]);
-    await grant(agents.tnr, [
-      { tnId: CALLING_TN, issuer: orgs.tnr, subject: orgs.brand, callerName: names.brand, purpose: "Customer service" },
-    ]);
-    const [delegated] = await grant(agents.brand, [{ tnId: CALLING_TN, issuer: orgs.brand, subject: orgs.bpo }]);
-    const grantId = delegated!.grantId;
-    // The BPO's tnauth names its grant's TN Authorization credential: issuer DID # credential hash.
-    const view = await eventually(() => ok(agents.bpo, "GET", `/v1/eidl/grants/${grantId}`));
-    const delegation = { grantId, tnauth: `${view.issuerId}#${String(view.credentialHash).toLowerCase()}` };
-    // The OSP's STI certificate from the STI-CA on the authority's agent; test agents listen on port 0, so the OSP
-    // is told its real URL (x5u base, and the origin its own STI-VS may fetch from).
-    const osp = agents.osp;
-    await ok(osp, "PUT", "/v1/stir/settings", { x5uBaseUrl: osp.url, x5uAllowedOrigins: [osp.url] });
-    const rootPem = (await ok(agents.ta, "POST", "/v1/stir/ca", { commonName: "Sandbox STI-CA" }))
-      .certificatePem as string;
-    const { publicKeyPem } = await ok(osp, "POST", "/v1/stir/sti/key", { spc: "1234" });
-    const { chainPem } = await ok(agents.ta, "POST", "/v1/stir/ca/certificates", { publicKeyPem, spc: "1234" });
-    await ok(osp, "PUT", "/v1/stir/sti/certificate", { chainPem });
-    await ok(osp, "POST", "/v1/stir/trust-roots", { pem: rootPem }, 201);
-    // The OSP's read model holds the whole chain before any call is placed.
-    await eventually(async () => {
-      const h = await ok(osp, "GET", `/v1/eidl/tn/${CALLING_TN}/holders`);
-      assert.deepEqual(h.holders, [orgs.tnsp.did, orgs.tnr.did, orgs.brand.did, orgs.bpo.did]);
-    });
-    return { consortium, agents, orgs, delegation, rootPem, stop: () => consortium.stop() };
+    const ready = await setUpSignedCalls(agents);
+    return { consortium, agents, ...ready, stop: () => consortium.stop() };
   } catch (error) {
     await consortium.stop();
     throw error;
   }
+}
+
+/** The EIDL chain behind a signed call and the OSP's STI certificate, built through the parties' agents' APIs. */
+export async function setUpSignedCalls(
+  agents: Record<SignedCallsParty, TestAgentEndpoint>,
+): Promise<Pick<SignedCallsConsortium, "orgs" | "delegation" | "rootPem">> {
+  const types = {
+    ta: ORG_TYPE.TRUST_AUTHORITY,
+    na: ORG_TYPE.NUMBERING_AUTHORITY,
+    kyc: ORG_TYPE.KYC_VETTER,
+    tnsp: ORG_TYPE.TNSP,
+    tnr: ORG_TYPE.TNR,
+    brand: ORG_TYPE.ENTERPRISE,
+    bpo: ORG_TYPE.BPO,
+    osp: ORG_TYPE.OSP,
+  } as const;
+  const names = {
+    ta: "Trust Authority",
+    na: "Numbering Authority",
+    kyc: "KYC Vetter",
+    tnsp: "Alpha Telecom",
+    tnr: "Numbers Resold",
+    brand: "Acme Bank",
+    bpo: "Contact Centre",
+    osp: "Origin Networks",
+  };
+  const keys = Object.keys(types) as Array<keyof typeof types>;
+  const created = await Promise.all(keys.map((key) => createOrg(agents[key], names[key], types[key])));
+  const orgs = Object.fromEntries(keys.map((key, i) => [key, created[i]])) as SignedCallsConsortium["orgs"];
+  await vet(agents.ta, orgs.kyc, orgs.ta);
+  for (const o of [orgs.tnsp, orgs.osp]) await vet(agents.ta, o, orgs.ta);
+  await vet(agents.kyc, orgs.tnr, orgs.kyc);
+  await vet(agents.kyc, orgs.brand, orgs.kyc, names.brand);
+  await vet(agents.kyc, orgs.bpo, orgs.kyc);
+  // The governors (every member) give the Numbering Authority the NANP (country code 1) as its scope.
+  await setNumberingScope(Object.values(agents), orgs.na, ["1"]);
+  await grant(agents.na, [{ tnId: `${BLOCK}XXXX`, issuer: orgs.na, subject: orgs.tnsp }]);
+  await grant(agents.tnsp, [{ tnId: SUB_BLOCK, issuer: orgs.tnsp, subject: orgs.tnr }]);
+  await grant(agents.tnr, [
+    { tnId: CALLING_TN, issuer: orgs.tnr, subject: orgs.brand, callerName: names.brand, purpose: "Customer service" },
+  ]);
+  const [delegated] = await grant(agents.brand, [{ tnId: CALLING_TN, issuer: orgs.brand, subject: orgs.bpo }]);
+  const grantId = delegated!.grantId;
+  // The BPO's tnauth names its grant's TN Authorization credential: issuer DID # credential hash.
+  const view = await eventually(() => ok(agents.bpo, "GET", `/v1/eidl/grants/${grantId}`));
+  const delegation = { grantId, tnauth: `${view.issuerId}#${String(view.credentialHash).toLowerCase()}` };
+  // The OSP's STI certificate from the STI-CA on the authority's agent; test agents listen on port 0, so the OSP
+  // is told its real URL (x5u base, and the origin its own STI-VS may fetch from).
+  const osp = agents.osp;
+  await ok(osp, "PUT", "/v1/stir/settings", { x5uBaseUrl: osp.url, x5uAllowedOrigins: [osp.url] });
+  const rootPem = (await ok(agents.ta, "POST", "/v1/stir/ca", { commonName: "Sandbox STI-CA" }))
+    .certificatePem as string;
+  const { publicKeyPem } = await ok(osp, "POST", "/v1/stir/sti/key", { spc: "1234" });
+  const { chainPem } = await ok(agents.ta, "POST", "/v1/stir/ca/certificates", { publicKeyPem, spc: "1234" });
+  await ok(osp, "PUT", "/v1/stir/sti/certificate", { chainPem });
+  await ok(osp, "POST", "/v1/stir/trust-roots", { pem: rootPem }, 201);
+  // The OSP's read model holds the whole chain before any call is placed.
+  await eventually(async () => {
+    const h = await ok(osp, "GET", `/v1/eidl/tn/${CALLING_TN}/holders`);
+    assert.deepEqual(h.holders, [orgs.tnsp.did, orgs.tnr.did, orgs.brand.did, orgs.bpo.did]);
+  });
+  return { orgs, delegation, rootPem };
 }
