@@ -1,5 +1,5 @@
-// The Debian packages the tests need (PostgreSQL for the store tests, Kamailio, sipp, secsipidx and curl for the
-// signed-call tests), checked by what each one puts on disk. `npm test` and `.ci/run` start here: as root the missing
+// The Debian packages the tests need (PostgreSQL for the store tests, Kamailio with its http_client, jansson and
+// secsipid modules, sipp and secsipidx for the signed-call tests), checked by what each one puts on disk. `npm test` and `.ci/run` start here: as root the missing
 // packages are installed; otherwise the run stops before any test, printing the one command that installs them.
 //   node scripts/system-packages.ts        (also: npm run system-packages)
 import { spawnSync } from "node:child_process";
@@ -42,18 +42,20 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   },
   {
     name: "kamailio-utils-modules",
-    why: "Kamailio's http_client module",
+    why: "Kamailio's http_client module: the SIP proxies call the agents with it (sip/*.cfg)",
     provides: [{ kamailioModule: "http_client" }],
   },
-  { name: "kamailio-extra-modules", why: "Kamailio's jansson module", provides: [{ kamailioModule: "jansson" }] },
-  { name: "kamailio-json-modules", why: "Kamailio's json module", provides: [{ kamailioModule: "json" }] },
+  {
+    name: "kamailio-extra-modules",
+    why: "Kamailio's jansson module: the SIP proxies read the agents' JSON answers with it",
+    provides: [{ kamailioModule: "jansson" }],
+  },
   {
     name: "secsipidx",
     why: "interop with an independent STIR/SHAKEN implementation",
     provides: [{ binary: "secsipidx" }],
   },
   { name: "sip-tester", why: "sipp places and answers the test calls", provides: [{ binary: "sipp" }] },
-  { name: "curl", why: "the Kamailio configs call the agents with curl", provides: [{ binary: "curl" }] },
   {
     name: "prometheus",
     why: "the network kit's monitoring test scrapes agents and geth nodes with a real Prometheus",

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { randomUUID, X509Certificate } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -18,7 +19,7 @@ import {
   type SignedCallsConsortium,
   startSignedCallsConsortium,
 } from "../../testkit/signedCalls.ts";
-import { headerIn, type Proc, runUac, SIP_DIR, startKamailio, startUas, statusCodes } from "../../testkit/sip.ts";
+import { headerIn, type Proc, runUac, startKamailio, startUas, statusCodes } from "../../testkit/sip.ts";
 
 type Claims = { attest: string; orig: { tn: string }; dest: { tn: string[] }; origid: string };
 const claimsOf = (identity: string) => {
@@ -77,8 +78,6 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     // The edge attests (operator); the terminating proxy only verifies, which a read-only key may do.
     const ospKey = await ok(s.agents.osp, "POST", "/v1/api-keys", { userName: "osp-edge", role: "operator" }, 201);
     const tspKey = await ok(tsp, "POST", "/v1/api-keys", { userName: "terminating", role: "read-only" }, 201);
-    await writeFile(join(dir, "osp.key"), String(ospKey.key), { mode: 0o600 });
-    await writeFile(join(dir, "tsp.key"), String(tspKey.key), { mode: 0o600 });
     // The OSP's STI public key, from the certificate its x5u serves, for secsipid's key-file check.
     const probe = await ok(s.agents.osp, "POST", "/stir/v1/signing", {
       signingRequest: {
@@ -97,16 +96,14 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await reservePort();
     uasPort = await reservePort();
     secsipidUasPort = await reservePort();
-    const script = join(SIP_DIR, "bin", "stir-agent.sh");
     procs.push(
       await startKamailio({
         config: "terminating.cfg",
         port: ports.term,
         runtimeDir: join(dir, "run-term"),
         env: {
-          STIR_AGENT_SCRIPT: script,
           STIR_AGENT_URL: tsp.url,
-          STIR_API_KEY_FILE: join(dir, "tsp.key"),
+          STIR_API_KEY: String(tspKey.key),
           STIR_NEXT_HOP: `sip:127.0.0.1:${uasPort}`,
         },
       }),
@@ -115,9 +112,8 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
         port: ports.edge,
         runtimeDir: join(dir, "run-edge"),
         env: {
-          STIR_AGENT_SCRIPT: script,
           STIR_AGENT_URL: s.agents.osp.url,
-          STIR_API_KEY_FILE: join(dir, "osp.key"),
+          STIR_API_KEY: String(ospKey.key),
           STIR_NEXT_HOP: `sip:127.0.0.1:${ports.term}`,
           STIR_DIRECT_CUSTOMER_IP: "127.0.0.1",
         },
@@ -128,9 +124,8 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
         runtimeDir: join(dir, "run-secsipid"),
         defines: ["WITH_SECSIPID"],
         env: {
-          STIR_AGENT_SCRIPT: script,
           STIR_AGENT_URL: tsp.url,
-          STIR_API_KEY_FILE: join(dir, "tsp.key"),
+          STIR_API_KEY: String(tspKey.key),
           STIR_NEXT_HOP: `sip:127.0.0.1:${secsipidUasPort}`,
           STIR_SECSIPID_KEY: join(dir, "sti-pub.pem"),
         },
@@ -189,6 +184,54 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     const forged = [`${h}.${p}.${(sig as string).slice(0, -4)}AAAA`, ...params].join(";");
     const bad = await call({ identity: forged, target: ports.secsipid, rejected: true });
     assert.equal(statusCodes(bad.trace).at(-1), 438);
+  });
+
+  it("an agent that is down or never answers fails the call at once with 503 and a Reason, at both proxies", async () => {
+    // "Down": a port nobody listens on. "Slow": a server that accepts the connection and never answers.
+    const downPort = await reservePort();
+    const held: Socket[] = [];
+    const slow: Server = createServer((socket) => held.push(socket));
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    try {
+      const cases = [
+        { config: "osp-edge.cfg", agent: `http://127.0.0.1:${downPort}`, reason: "Attestation Unavailable" },
+        { config: "osp-edge.cfg", agent: slowUrl, reason: "Attestation Unavailable" },
+        { config: "terminating.cfg", agent: `http://127.0.0.1:${downPort}`, reason: "Verification Unavailable" },
+        { config: "terminating.cfg", agent: slowUrl, reason: "Verification Unavailable" },
+      ];
+      for (const [i, c] of cases.entries()) {
+        const port = await reservePort();
+        const proxy = await startKamailio({
+          config: c.config,
+          port,
+          runtimeDir: join(dir, `run-unavailable-${i}`),
+          env: {
+            STIR_AGENT_URL: c.agent,
+            STIR_API_KEY: "tlk_unused",
+            STIR_NEXT_HOP: `sip:127.0.0.1:${uasPort}`,
+            STIR_DIRECT_CUSTOMER_IP: "127.0.0.1",
+          },
+        });
+        procs.push(proxy);
+        const started = Date.now();
+        const result = await call({ identity: await enterpriseIdentity(), target: port, rejected: true });
+        const elapsed = Date.now() - started;
+        await proxy.stop();
+        assert.equal(result.status, 0, `${c.config} -> ${c.agent}: ${result.trace}`);
+        assert.deepEqual(statusCodes(result.trace).at(-1), 503, result.trace);
+        assert.match(result.trace, new RegExp(`^SIP/2\\.0 503 ${c.reason}`, "m"));
+        assert.match(
+          headerIn(result.trace, "Reason") ?? "",
+          /^SIP;cause=503;text="STIR agent (unreachable or timed out)"/,
+        );
+        // libcurl's 2 s limit, not sipp's 15 s timeout, ended the wait.
+        assert.ok(elapsed < 6000, `${c.config} -> ${c.agent} took ${elapsed} ms`);
+      }
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((r) => slow.close(r));
+    }
   });
 
   it("after the delegation is revoked on chain, the same call gets B", async () => {
