@@ -57,6 +57,11 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   },
   { name: "sip-tester", why: "sipp places and answers the test calls", provides: [{ binary: "sipp" }] },
   {
+    name: "jq",
+    why: "the doc walkthroughs read JSON answers with jq, as a reader following them would",
+    provides: [{ binary: "jq" }],
+  },
+  {
     name: "prometheus",
     why: "the network kit's monitoring test scrapes agents and geth nodes with a real Prometheus",
     provides: [{ binary: "prometheus" }, { binary: "promtool" }],
