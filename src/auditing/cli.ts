@@ -82,6 +82,15 @@ export function registerAuditingCommands(program: Command): void {
         (r: Row) => `${r.account} bonded ${eur(r.bonded)}, holds ${eur(r.balance)}`,
       );
     });
+  withClientOptions(au.command("epoch").description("the court's current epoch and when the next starts")).action(
+    async (o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "GET", "/v1/auditing/epoch"),
+        o,
+        (r: Row) => `epoch ${r.epoch}: started ${r.startedAt}, next at ${r.endsAt} (now ${r.now})`,
+      );
+    },
+  );
   withClientOptions(au.command("auditors").description("vetted auditors")).action(async (o: Opts) => {
     printResult(await callAgentAllItems<Row>(targetOf(o), "/v1/auditing/auditors"), o, (r: { items: Row[] }) =>
       table(r.items, ["account", "affiliation", "capacity", "firstEpoch", "lastEpoch"]),
@@ -225,7 +234,7 @@ export function registerAuditingCommands(program: Command): void {
       for (const who of list(o.of as string)) named.set(await memberAccount(who, o), who);
       if (o.auditors) {
         const auditors = await callAgentAllItems<Row>(targetOf(o), "/v1/auditing/auditors");
-        for (const a of auditors.items) named.set(String(a.account), `auditor ${String(a.account).slice(0, 8)}`);
+        for (const a of auditors.items) named.set(String(a.account), `auditor ${String(a.account).slice(0, 10)}`);
       }
       const result = await callAgent<{ accounts: Row[] }>(
         targetOf(o),
@@ -233,15 +242,13 @@ export function registerAuditingCommands(program: Command): void {
         `/v1/auditing/balances?accounts=${[...named.keys()].join(",")}`,
       );
       printResult(result, o, (r: { accounts: Row[] }) =>
-        table(
-          r.accounts.map((a) => ({
-            who: a.role ?? named.get(String(a.account)) ?? a.account,
-            balance: eur(a.balance),
-            bonded: eur(a.bonded),
-            locked: eur(a.locked),
-          })),
-          ["who", "balance", "bonded", "locked"],
-        ),
+        r.accounts
+          .map((a) => {
+            const who = a.role ?? named.get(String(a.account)) ?? a.account;
+            const stake = a.bonded === "0" ? "" : ` (stake ${eur(a.bonded)}, locked ${eur(a.locked)})`;
+            return `${who}: ${eur(a.balance)}${stake}`;
+          })
+          .join("\n"),
       );
     });
 }

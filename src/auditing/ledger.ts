@@ -18,11 +18,11 @@ export const AUDITING_CONTRACTS: Record<string, ContractArtifact> = {
 
 /**
  * The platform's deployment values, chosen so that a sandbox case runs in minutes of devnet time: one-hour epochs,
- * one-minute beacon phases, ten-minute commit and reveal periods. A production consortium deploys with 30-day epochs
+ * ten-minute beacon phases and ten-minute commit and reveal periods. A production consortium deploys with 30-day epochs
  * and one-day periods (the Solidity tests' values); governance changes every parameter but the epoch length.
  */
 export const EPOCH_SECONDS = 3_600n;
-export const BEACON_PHASE_SECONDS = 60n;
+export const BEACON_PHASE_SECONDS = 600n;
 export const BEACON_MIN_REVEALS = 1;
 
 export function initialParams(slashSink: Address) {

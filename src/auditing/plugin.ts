@@ -49,6 +49,7 @@ function serviceOf(context: AgentContext): AuditingService {
         args: [account],
       }) as Promise<Address>,
     didOf: (account) => formatDid(chainId, account),
+    now: async () => (await context.chain.getBlock({ blockTag: "latest" })).timestamp,
     sync: () => context.indexer.syncOnce(),
   });
 }

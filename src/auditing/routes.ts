@@ -32,6 +32,7 @@ import {
   ComplaintBody,
   CreateAuditorBody,
   CreatedAuditorSchema,
+  EpochSchema,
   OrderBody,
   OrderedSchema,
   ProposeBody,
@@ -602,6 +603,18 @@ export function auditingApiModule({ service, readModel, repository }: AuditingAp
             .code(201)
             .send(await service.reveal((request.params as { caseId: Hex }).caseId, b.juror, b.salt));
         },
+      );
+      app.get(
+        "/v1/auditing/epoch",
+        {
+          schema: {
+            summary: "The court's current epoch, when it started and when the next one starts (chain time)",
+            tags,
+            operationId: "getEpoch",
+            response: { 200: EpochSchema, ...readErrors() },
+          },
+        },
+        async () => service.epoch(),
       );
       app.get(
         "/v1/auditing/balances",

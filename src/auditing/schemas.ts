@@ -194,3 +194,10 @@ export const BalancesSchema = strictObject({
     { maxItems: 34 },
   ),
 });
+export const EpochSchema = strictObject({
+  epoch: Type.Integer({ description: "The court's current epoch" }),
+  startedAt: Type.Integer({ description: "Its first second (unix, chain time)" }),
+  endsAt: Type.Integer({ description: "The first second of the next epoch" }),
+  epochSeconds: Type.Integer(),
+  now: Type.Integer({ description: "The latest block's timestamp" }),
+});

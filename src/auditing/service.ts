@@ -11,6 +11,7 @@ import {
   agreementIdOf,
   beaconCommitmentOf,
   caseIdOf,
+  EPOCH_SECONDS,
   taskIdOf,
   voteCommitmentOf,
 } from "./ledger.ts";
@@ -37,6 +38,8 @@ export interface AuditingServiceOptions {
   /** The member an account acts for, per the consortium registry (zero address: none). */
   memberOf(account: Address): Promise<Address>;
   didOf(account: Address): string;
+  /** The latest block's timestamp. */
+  now(): Promise<bigint>;
   /** Waits until the read model has indexed what is mined so far. */
   sync(): Promise<unknown>;
 }
@@ -441,6 +444,30 @@ export class AuditingService {
       });
     }
     return { accounts: rows };
+  }
+
+  /**
+   * The court's current epoch and when it started and ends, in chain time (the court numbers epochs from its
+   * deployment block; the next epoch's first second is found with its own epochOf, twelve reads for an hour).
+   */
+  async epoch() {
+    const now = await this.#o.now();
+    const epoch = await this.#o.ledger.read<bigint>("court", "epochOf", [now]);
+    // The first second whose epoch is the next one lies within one epoch length after now.
+    let low = now + 1n;
+    let high = now + EPOCH_SECONDS;
+    while (low < high) {
+      const mid = (low + high) / 2n;
+      if ((await this.#o.ledger.read<bigint>("court", "epochOf", [mid])) > epoch) high = mid;
+      else low = mid + 1n;
+    }
+    return {
+      epoch: Number(epoch),
+      startedAt: Number(low - EPOCH_SECONDS),
+      endsAt: Number(low),
+      epochSeconds: Number(EPOCH_SECONDS),
+      now: Number(now),
+    };
   }
 
   // ---------------------------------------------------------------- internals

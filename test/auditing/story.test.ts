@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Hex } from "viem";
-import { EPOCH_SECONDS } from "../../src/auditing/ledger.ts";
+import { BEACON_PHASE_SECONDS } from "../../src/auditing/ledger.ts";
 import {
   eventually,
   latestBlockTimestamp,
@@ -21,7 +21,7 @@ import {
 } from "../../testkit/index.ts";
 
 type Json = Record<string, unknown>;
-const EPOCH = Number(EPOCH_SECONDS);
+const PHASE = Number(BEACON_PHASE_SECONDS);
 
 describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 5, through the agents", () => {
   let consortium: TestConsortium;
@@ -59,6 +59,12 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   const account = (agent: TestAgent) => agent.agent.config.memberAccount.toLowerCase();
   const advance = async (seconds: number) =>
     mineBlockAt(consortium.devnet.rpcUrl, (await latestBlockTimestamp(consortium.devnet.rpcUrl)) + seconds);
+  /** Mines a block at the first second of the court's next epoch. */
+  const nextEpoch = async () => {
+    const epoch = await ok<{ epoch: number; endsAt: number }>(vetter, "GET", "/v1/auditing/epoch");
+    await mineBlockAt(consortium.devnet.rpcUrl, epoch.endsAt);
+    assert.equal((await ok<{ epoch: number }>(vetter, "GET", "/v1/auditing/epoch")).epoch, epoch.epoch + 1);
+  };
   const balances = async (...accounts: string[]) => {
     const r = await ok<{
       accounts: Array<{ account: string; role?: string; balance: string; bonded: string; locked: string }>;
@@ -95,11 +101,11 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       "AUDITING_BEACON_NOT_READY",
       "BeaconNotReady",
     );
-    await advance(60);
+    await advance(PHASE);
     for (const id of ids) {
       for (const member of [bank, vetter]) await ok(member, "POST", `/v1/auditing/cases/${id}/beacon/reveal`);
     }
-    await advance(60);
+    await advance(PHASE);
     for (const id of ids) {
       const drawn = await ok<Json>(acme, "POST", `/v1/auditing/cases/${id}/draw`);
       assert.equal(drawn.status, "voting", JSON.stringify(drawn));
@@ -224,7 +230,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   });
 
   it("pays 60% at completion and escrows 40%; a complaint stakes 10% of the fee", async () => {
-    await advance(EPOCH);
+    await nextEpoch();
     const ids: Hex[] = [];
     for (const ref of ["install-42", "install-43"]) {
       const proposed = await ok<{ agreementId: Hex }>(acme, "POST", "/v1/auditing/agreements", {
@@ -401,7 +407,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
     // Three more auditors signal for the next epoch, so the objection jury has enough fresh candidates.
     for (const a of auditors.slice(7))
       await ok(guild, "POST", `/v1/auditing/auditors/${a}/signal`, { amount: "10000", capacity: 2, epochs: 1 });
-    await advance(EPOCH);
+    await nextEpoch();
     const northBefore = await balanceOf(account(north));
     const objected = await ok<{ stake: string }>(north, "POST", `/v1/auditing/cases/${caseA}/objection`);
     assert.equal(objected.stake, "8000", "20% of the 400.00 at risk");
@@ -439,7 +445,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   });
 
   it("refuses an objection after its window, then finalizes the unobjected verdict", async () => {
-    await advance(EPOCH);
+    await nextEpoch();
     const before = await caseView(vetter, caseB);
     await refused(
       north,

@@ -26,13 +26,16 @@ const REQUIRED = [
   ["docs/content.md", "In the sandbox"],
   ["docs/pki.md", "In the sandbox"],
   ["docs/iot.md", "In the sandbox"],
+  ["docs/auditing.md", "In the sandbox"],
 ] as const;
 
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));
 // In file order, except that those which change the seeded state (a number port) come after all the others.
 const ordered = [...found.filter((w) => !w.changesSeed), ...found.filter((w) => w.changesSeed)];
 // WALKTHROUGHS=docs/pki.md,README.md runs only those files' blocks (while writing a doc); CI runs them all.
-const only = process.env.WALKTHROUGHS?.split(",").map((file) => file.trim()).filter(Boolean);
+const only = process.env.WALKTHROUGHS?.split(",")
+  .map((file) => file.trim())
+  .filter(Boolean);
 const walkthroughs = only ? ordered.filter((w) => only.includes(w.file)) : ordered;
 
 function run(
