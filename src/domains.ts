@@ -1,6 +1,7 @@
 // The domains this build of the platform runs, in dependency order: a domain may use what the domains before it
 // publish. Add a domain by adding its plugin here (docs/domains.md).
 import type { DomainPlugin } from "./agent/domain.ts";
+import { auditingPlugin } from "./auditing/plugin.ts";
 import { contentPlugin } from "./content/plugin.ts";
 import { dataUsagePlugin } from "./datausage/plugin.ts";
 import { eidlPlugin } from "./eidl/plugin.ts";
@@ -27,4 +28,5 @@ export const DOMAINS: readonly DomainPlugin[] = [
   pkiPlugin,
   iotPlugin,
   dataUsagePlugin,
+  auditingPlugin,
 ];

@@ -1,0 +1,254 @@
+// `telco-ledger auditing ...`: service outcomes through a member agent's API. Members are named by their sandbox agent
+// name (looked up through that agent's GET /v1/agent) or by address; amounts are settlement-token minor units
+// (10000 = 100.00 EUR) and are printed in EUR.
+import type { Command } from "commander";
+import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentClient.ts";
+import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
+import { printResult, table } from "../cli/output.ts";
+
+type Row = Record<string, unknown>;
+type Opts = ClientOptions & Record<string, string | undefined>;
+const eur = (minor: unknown) => (Number(minor) / 100).toFixed(2);
+const list = (v: string) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** A member's account from its address or its sandbox agent's name. */
+async function memberAccount(nameOrAddress: string, o: ClientOptions): Promise<string> {
+  if (/^0x[0-9a-fA-F]{40}$/.test(nameOrAddress)) return nameOrAddress.toLowerCase();
+  const target = resolveAgentTarget({ agent: nameOrAddress, dataDir: o.dataDir });
+  const info = await callAgent<{ memberAccount: string }>(target, "GET", "/v1/agent");
+  return info.memberAccount.toLowerCase();
+}
+
+const caseStep = (r: Row) => `case ${r.caseId}: ${r.status} (round ${r.round}, attempt ${r.attempt})`;
+
+export function registerAuditingCommands(program: Command): void {
+  const au = program
+    .command("auditing")
+    .description("Service outcomes: escrowed fees, staked auditor juries, commit-reveal votes, objections");
+
+  const auditor = au.command("auditor").description("auditor accounts hosted by a member's agent");
+  withClientOptions(auditor.command("create").description("create an auditor account bound to this member"))
+    .requiredOption("--label <text>", "what the auditor is called at this member")
+    .action(async (o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/auditors", { label: o.label }),
+        o,
+        (r: Row) => `auditor ${r.account} (${r.did}) bound to ${r.member}`,
+      );
+    });
+  withClientOptions(auditor.command("vet <account>").description("as KYC vetter: vet an auditor under its DID"))
+    .requiredOption("--did <did>", "the auditor's did:ethr")
+    .action(async (account: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/auditors/${account}/vet`, { did: o.did }),
+        o,
+        (r: Row) => `vetted ${r.account}, affiliated with ${r.affiliation}`,
+      );
+    });
+  withClientOptions(
+    auditor.command("affiliate <account>").description("as KYC vetter: record whom an auditor works for"),
+  )
+    .requiredOption("--member <member>", "agent name or address")
+    .action(async (account: string, o: Opts) => {
+      const member = await memberAccount(o.member as string, o);
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/auditors/${account}/affiliation`, { member }),
+        o,
+        (r: Row) => `${r.account} now affiliated with ${r.affiliation}`,
+      );
+    });
+  withClientOptions(auditor.command("signal <account>").description("stake and signal for epochs from the next one"))
+    .requiredOption("--amount <minor>", "stake added, in minor units (10000 = 100.00)")
+    .option("--capacity <n>", "outcomes per epoch", "2")
+    .option("--epochs <n>", "epochs to stay bonded for", "2")
+    .action(async (account: string, o: Opts) => {
+      const body = { amount: o.amount, capacity: Number(o.capacity), epochs: Number(o.epochs) };
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/auditors/${account}/signal`, body),
+        o,
+        (r: Row) => `${r.account} bonded ${eur(r.bonded)} through epoch ${r.lastEpoch}`,
+      );
+    });
+  withClientOptions(auditor.command("withdraw <account>").description("withdraw free stake (refused while bonded)"))
+    .requiredOption("--amount <minor>", "in minor units")
+    .action(async (account: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/auditors/${account}/withdrawals`, { amount: o.amount }),
+        o,
+        (r: Row) => `${r.account} bonded ${eur(r.bonded)}, holds ${eur(r.balance)}`,
+      );
+    });
+  withClientOptions(au.command("epoch").description("the court's current epoch and when the next starts")).action(
+    async (o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "GET", "/v1/auditing/epoch"),
+        o,
+        (r: Row) => `epoch ${r.epoch}: started ${r.startedAt}, next at ${r.endsAt} (now ${r.now})`,
+      );
+    },
+  );
+  withClientOptions(au.command("auditors").description("vetted auditors")).action(async (o: Opts) => {
+    printResult(await callAgentAllItems<Row>(targetOf(o), "/v1/auditing/auditors"), o, (r: { items: Row[] }) =>
+      table(r.items, ["account", "affiliation", "capacity", "firstEpoch", "lastEpoch"]),
+    );
+  });
+
+  const agreement = au.command("agreement").description("service agreements");
+  withClientOptions(agreement.command("propose").description("as recipient: propose an agreement to a provider"))
+    .requiredOption("--provider <member>", "agent name or address")
+    .requiredOption("--fee <minor>", "fee Z in minor units")
+    .requiredOption("--upfront-bps <bps>", "X: basis points paid at completion")
+    .requiredOption("--escrow-seconds <s>", "A: how long Y% stays escrowed")
+    .requiredOption("--terms <text>", "the agreed outcome and KPIs (digest on chain)")
+    .action(async (o: Opts) => {
+      const body = {
+        provider: await memberAccount(o.provider as string, o),
+        fee: o.fee,
+        upfrontBps: Number(o.upfrontBps),
+        escrowSeconds: Number(o.escrowSeconds),
+        terms: o.terms,
+      };
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/agreements", body),
+        o,
+        (r: Row) => `agreement ${r.agreementId} proposed`,
+      );
+    });
+  withClientOptions(agreement.command("accept <agreementId>").description("as provider: accept")).action(
+    async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/agreements/${id}/accept`),
+        o,
+        (r: Row) => `agreement ${r.agreementId} accepted`,
+      );
+    },
+  );
+
+  const task = au.command("task").description("tasks under agreements");
+  const taskLine = (r: Row) => `task ${r.taskId}: ${r.status}, escrowed ${eur(r.escrowed)}`;
+  withClientOptions(task.command("order").description("as recipient: order a task, paying the fee into escrow"))
+    .requiredOption("--agreement <id>", "the accepted agreement")
+    .requiredOption("--ref <text>", "the recipient's reference of the task")
+    .action(async (o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/tasks", { agreementId: o.agreement, reference: o.ref }),
+        o,
+        (r: Row) => `task ${r.taskId} ordered, ${eur(r.fee)} paid into escrow`,
+      );
+    });
+  withClientOptions(task.command("complete <taskId>").description("as provider: report completion"))
+    .requiredOption("--report <text>", "the completion report (digest on chain)")
+    .action(async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/tasks/${id}/completion`, { report: o.report }),
+        o,
+        taskLine,
+      );
+    });
+  withClientOptions(task.command("show <taskId>").description("a task as the escrow holds it")).action(
+    async (id: string, o: Opts) => {
+      printResult(await callAgent(targetOf(o), "GET", `/v1/auditing/tasks/${id}`), o, taskLine);
+    },
+  );
+  withClientOptions(au.command("complain <taskId>").description("as recipient: complain about a completed task"))
+    .requiredOption("--evidence <text>", "what fell short (digest on chain)")
+    .action(async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/tasks/${id}/complaints`, { evidence: o.evidence }),
+        o,
+        (r: Row) => `case ${r.caseId} opened, stake ${eur(r.stake)}`,
+      );
+    });
+
+  const beacon = au.command("beacon").description("this member's part in a case's jury beacon");
+  for (const step of ["commit", "reveal"] as const) {
+    withClientOptions(beacon.command(`${step} <caseId>`).description(`${step} this member's beacon secret`)).action(
+      async (id: string, o: Opts) => {
+        printResult(
+          await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/beacon/${step}`),
+          o,
+          (r: Row) => `beacon ${r.beaconKey}: ${step === "commit" ? "committed" : "revealed"}`,
+        );
+      },
+    );
+  }
+  for (const [verb, path, what] of [
+    ["draw", "draw", "draw the case's jury"],
+    ["tally", "tally", "count the revealed votes"],
+    ["finalize", "finalize", "close an unobjected verdict after its window"],
+  ] as const) {
+    withClientOptions(au.command(`${verb} <caseId>`).description(what)).action(async (id: string, o: Opts) => {
+      printResult(await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/${path}`), o, caseStep);
+    });
+  }
+  withClientOptions(au.command("object <caseId>").description("as a party: object to the first verdict")).action(
+    async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/objection`),
+        o,
+        (r: Row) => `objection to ${r.caseId}, stake ${eur(r.stake)}`,
+      );
+    },
+  );
+  withClientOptions(au.command("vote <caseId>").description("a hosted juror commits its vote (salt kept here)"))
+    .requiredOption("--juror <account>", "the juror's account")
+    .requiredOption("--vote <vote>", "uphold | reject")
+    .action(async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/votes`, { juror: o.juror, vote: o.vote }),
+        o,
+        (r: Row) => `${r.juror} committed on round ${r.round}`,
+      );
+    });
+  withClientOptions(au.command("reveal <caseId>").description("a hosted juror reveals its kept vote"))
+    .requiredOption("--juror <account>", "the juror's account")
+    .action(async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/reveals`, { juror: o.juror }),
+        o,
+        (r: Row) => `${r.juror} revealed ${r.vote}`,
+      );
+    });
+  withClientOptions(au.command("case <caseId>").description("a case: juries, ballots, verdicts, payments")).action(
+    async (id: string, o: Opts) => {
+      printResult(await callAgent(targetOf(o), "GET", `/v1/auditing/cases/${id}`), o, (r: Row) =>
+        [
+          `case ${r.caseId}: ${r.status}, first verdict ${r.firstVerdict ?? "-"}, final ${r.finalVerdict ?? "-"}`,
+          ...(r.juries as Row[]).map(
+            (j) => `jury round ${j.round}: ${(j.jurors as Row[]).map((x) => `${x.juror} ${x.vote}`).join(", ")}`,
+          ),
+          ...(r.payments as Row[]).map((p) => `paid ${eur(p.amount)} to ${p.to} (${p.reason})`),
+        ].join("\n"),
+      );
+    },
+  );
+  withClientOptions(au.command("balances").description("settlement-money balances and auditor stakes"))
+    .requiredOption("--of <list>", "agent names or addresses, comma separated")
+    .option("--auditors", "also every vetted auditor")
+    .action(async (o: Opts & { auditors?: boolean }) => {
+      const named = new Map<string, string>();
+      for (const who of list(o.of as string)) named.set(await memberAccount(who, o), who);
+      if (o.auditors) {
+        const auditors = await callAgentAllItems<Row>(targetOf(o), "/v1/auditing/auditors");
+        for (const a of auditors.items) named.set(String(a.account), `auditor ${String(a.account).slice(0, 10)}`);
+      }
+      const result = await callAgent<{ accounts: Row[] }>(
+        targetOf(o),
+        "GET",
+        `/v1/auditing/balances?accounts=${[...named.keys()].join(",")}`,
+      );
+      printResult(result, o, (r: { accounts: Row[] }) =>
+        r.accounts
+          .map((a) => {
+            const who = a.role ?? named.get(String(a.account)) ?? a.account;
+            const stake = a.bonded === "0" ? "" : ` (stake ${eur(a.bonded)}, locked ${eur(a.locked)})`;
+            return `${who}: ${eur(a.balance)}${stake}`;
+          })
+          .join("\n"),
+      );
+    });
+}

@@ -1,0 +1,127 @@
+// The auditing domain's error table: the refusals a client acts on by code. A contract refusal the agent foresees
+// maps to one of these codes, with the contract's own error name and arguments in details (`revert`, `args`); a
+// revert not listed here stays the platform's CHAIN_REVERTED. Field paths are absolute. docs/auditing.md lists them.
+import { DomainError, type DomainErrorOptions, defineErrors } from "../core/errors/index.ts";
+
+export const AUDITING_ERRORS = defineErrors("auditing", {
+  AUDITING_UNKNOWN_CASE: { status: 404, description: "No case with this id on the ledger (yet)." },
+  AUDITING_UNKNOWN_TASK: { status: 404, description: "No task (or agreement) with this id in the escrow." },
+  AUDITING_UNKNOWN_AUDITOR: {
+    status: 404,
+    description: "No auditor account with this address: not hosted by this agent, or never vetted.",
+  },
+  AUDITING_NOT_PARTY: {
+    status: 403,
+    description:
+      "This member is not the party the step needs (only the recipient orders and complains, only the provider accepts and completes, only the parties object).",
+  },
+  AUDITING_NOT_VETTER: { status: 403, description: "Only a member holding KYC_VETTER vets auditors." },
+  AUDITING_DID_TAKEN: { status: 409, description: "Another auditor was vetted under this DID." },
+  AUDITING_NOT_VETTED: { status: 409, description: "The auditor is not vetted yet: it cannot signal." },
+  AUDITING_STAKE_REFUSED: {
+    status: 409,
+    description:
+      "The stake does not reach minAuditorStake, the epochs are outside 1..maxSignalEpochs, or the free stake is too small.",
+  },
+  AUDITING_STAKE_BONDED: {
+    status: 409,
+    description:
+      "The stake is bonded: through the last epoch the auditor signalled for (StakeBondedUntil) or while it sits on an undecided case (StakeInOpenValidation).",
+  },
+  AUDITING_WRONG_STATUS: {
+    status: 409,
+    description:
+      "The task or case is not in the state this step needs (e.g. a draw before the complaint, a complaint after the escrow period).",
+  },
+  AUDITING_CASE_EXISTS: { status: 409, description: "This requester complained about this task already." },
+  AUDITING_BEACON_PHASE: {
+    status: 409,
+    description: "The members' beacon round is not in the phase this step needs (commit, then reveal, then ready).",
+  },
+  AUDITING_BEACON_NOT_READY: { status: 409, description: "The draw waits for the beacon's reveal phase to end." },
+  AUDITING_NOT_A_JUROR: { status: 403, description: "The account is not seated on the case's current jury." },
+  AUDITING_AFFILIATED_JUROR: {
+    status: 403,
+    description:
+      "The juror is affiliated with a party (vetted as working for, or bound to, a party's member): it may not vote.",
+  },
+  AUDITING_ALREADY_VOTED: {
+    status: 409,
+    description: "The juror committed (or revealed) its vote on this jury already: a vote is cast once.",
+  },
+  AUDITING_COMMIT_CLOSED: { status: 409, description: "The jury's commit period is over." },
+  AUDITING_REVEAL_NOT_OPEN: { status: 409, description: "The reveal period opens when the commit period ends." },
+  AUDITING_REVEAL_CLOSED: {
+    status: 409,
+    description: "The reveal period is over: the juror's deposit is lost at the tally.",
+  },
+  AUDITING_NO_COMMITMENT: {
+    status: 409,
+    description: "This agent holds no committed vote of this juror on the case's current jury.",
+  },
+  AUDITING_COMMITMENT_MISMATCH: {
+    status: 422,
+    description: "The vote and salt do not open the juror's commitment (a wrong salt).",
+  },
+  AUDITING_VOTING_NOT_OVER: { status: 409, description: "The tally waits for the reveal period to end." },
+  AUDITING_OBJECTION_WINDOW_CLOSED: {
+    status: 409,
+    description: "Objections are open during the verdict's epoch and the next one only.",
+  },
+  AUDITING_OBJECTION_WINDOW_OPEN: {
+    status: 409,
+    description: "An unobjected verdict is final only after the objection window (the verdict's epoch and the next).",
+  },
+  AUDITING_BALANCE_TOO_LOW: {
+    status: 409,
+    description: "The paying account holds less settlement money than the fee or stake this step takes.",
+  },
+});
+
+export type AuditingErrorCode = keyof typeof AUDITING_ERRORS;
+
+export class AuditingError extends DomainError<AuditingErrorCode> {
+  constructor(code: AuditingErrorCode, message: string, options?: DomainErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** The contracts' custom errors the agent foresees, by name. */
+export const REVERT_CODES: Record<string, AuditingErrorCode> = {
+  UnknownCase: "AUDITING_UNKNOWN_CASE",
+  UnknownTask: "AUDITING_UNKNOWN_TASK",
+  UnknownAgreement: "AUDITING_UNKNOWN_TASK",
+  NotParty: "AUDITING_NOT_PARTY",
+  PartyNotMember: "AUDITING_NOT_PARTY",
+  NotVetter: "AUDITING_NOT_VETTER",
+  DidTaken: "AUDITING_DID_TAKEN",
+  AlreadyVetted: "AUDITING_DID_TAKEN",
+  AuditorNotVetted: "AUDITING_NOT_VETTED",
+  StakeTooLow: "AUDITING_STAKE_REFUSED",
+  SignalOutOfRange: "AUDITING_STAKE_REFUSED",
+  InsufficientFreeStake: "AUDITING_STAKE_REFUSED",
+  StakeBondedUntil: "AUDITING_STAKE_BONDED",
+  StakeInOpenValidation: "AUDITING_STAKE_BONDED",
+  WrongCaseStatus: "AUDITING_WRONG_STATUS",
+  WrongTaskStatus: "AUDITING_WRONG_STATUS",
+  AgreementNotAccepted: "AUDITING_WRONG_STATUS",
+  EscrowPeriodOver: "AUDITING_WRONG_STATUS",
+  EscrowNotDue: "AUDITING_WRONG_STATUS",
+  CaseExists: "AUDITING_CASE_EXISTS",
+  WrongPhase: "AUDITING_BEACON_PHASE",
+  NothingToReveal: "AUDITING_BEACON_PHASE",
+  BeaconNotReady: "AUDITING_BEACON_NOT_READY",
+  NotAJuror: "AUDITING_NOT_A_JUROR",
+  AffiliatedJuror: "AUDITING_AFFILIATED_JUROR",
+  AlreadyCommitted: "AUDITING_ALREADY_VOTED",
+  AlreadyRevealed: "AUDITING_ALREADY_VOTED",
+  CommitClosed: "AUDITING_COMMIT_CLOSED",
+  RevealNotOpen: "AUDITING_REVEAL_NOT_OPEN",
+  RevealClosed: "AUDITING_REVEAL_CLOSED",
+  NotCommitted: "AUDITING_NO_COMMITMENT",
+  CommitmentMismatch: "AUDITING_COMMITMENT_MISMATCH",
+  VotingNotOver: "AUDITING_VOTING_NOT_OVER",
+  ObjectionWindowClosed: "AUDITING_OBJECTION_WINDOW_CLOSED",
+  ObjectionWindowOpen: "AUDITING_OBJECTION_WINDOW_OPEN",
+  ERC20InsufficientBalance: "AUDITING_BALANCE_TOO_LOW",
+};

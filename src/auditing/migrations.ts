@@ -1,0 +1,90 @@
+// Auditing tables (ids 29xx). Projected from OutcomeCourt (the indexer writes them, undone on a rewind): auditors,
+// cases, jurors with their ballots, and payments. Kept by this agent (repository.ts): the auditor accounts it hosts
+// (keys in its keystore), its jurors' vote salts and its member's beacon secrets, each kept until revealed.
+import type { Migration } from "../core/store/store.ts";
+
+export const auditingMigrations: Migration[] = [
+  {
+    id: "2900_auditing",
+    sql: `
+      CREATE TABLE auditing_auditors (
+        account TEXT PRIMARY KEY,
+        did_hash TEXT NOT NULL,
+        affiliation TEXT NOT NULL,
+        capacity INTEGER NOT NULL,
+        first_epoch BIGINT NOT NULL,
+        last_epoch BIGINT NOT NULL
+      );
+      CREATE TABLE auditing_vettings (
+        account TEXT NOT NULL,
+        vetter TEXT NOT NULL,
+        PRIMARY KEY (account, vetter)
+      );
+      CREATE TABLE auditing_cases (
+        case_id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        requester_stake TEXT NOT NULL,
+        status TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        beacon_key TEXT NOT NULL,
+        first_verdict TEXT,
+        final_verdict TEXT,
+        objector TEXT,
+        objection_stake TEXT,
+        filed_at BIGINT NOT NULL
+      );
+      CREATE TABLE auditing_jurors (
+        case_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        juror TEXT NOT NULL,
+        deposit TEXT NOT NULL,
+        committed INTEGER NOT NULL,
+        vote INTEGER NOT NULL,
+        slashed TEXT NOT NULL,
+        PRIMARY KEY (case_id, round, attempt, juror)
+      );
+      CREATE TABLE auditing_panels (
+        case_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        commit_end BIGINT NOT NULL,
+        reveal_end BIGINT NOT NULL,
+        PRIMARY KEY (case_id, round, attempt)
+      );
+      CREATE TABLE auditing_payments (
+        tx_hash TEXT NOT NULL,
+        log_position INTEGER NOT NULL,
+        case_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (tx_hash, log_position)
+      );
+      CREATE INDEX auditing_payments_case ON auditing_payments (case_id);
+      CREATE TABLE auditing_hosted_auditors (
+        account TEXT PRIMARY KEY,
+        did TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE auditing_vote_salts (
+        case_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        juror TEXT NOT NULL,
+        vote INTEGER NOT NULL,
+        salt TEXT NOT NULL,
+        revealed INTEGER NOT NULL,
+        PRIMARY KEY (case_id, round, attempt, juror)
+      );
+      CREATE TABLE auditing_beacon_secrets (
+        beacon_key TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        revealed INTEGER NOT NULL
+      );
+    `,
+  },
+];

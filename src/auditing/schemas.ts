@@ -1,0 +1,203 @@
+// TypeBox schemas of the auditing API. Amounts are settlement-token minor units as decimal strings (1250 = 12.50
+// EUR). Shared identifiers (addresses, hashes, pages) come from src/core/api/schemas.ts.
+import { Type } from "@sinclair/typebox";
+import { AddressSchema, Bytes32Schema, DidSchema, strictObject, TxHashSchema } from "../core/api/index.ts";
+
+export const AmountSchema = Type.String({
+  pattern: "^[0-9]{1,30}$",
+  description: "Settlement-token minor units, a decimal string (1250 = 12.50 EUR)",
+});
+const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const AccountParams = strictObject({ account: AddressSchema });
+export const CaseParams = strictObject({ caseId: Bytes32Schema });
+export const TaskParams = strictObject({ taskId: Bytes32Schema });
+export const AgreementParams = strictObject({ agreementId: Bytes32Schema });
+
+export const CreateAuditorBody = strictObject({ label: Text(100, "What the auditor is called at this member") });
+export const VetBody = strictObject({ did: DidSchema });
+export const AffiliationBody = strictObject({
+  member: Type.Union([AddressSchema], { description: "The member the auditor works for (zero address: independent)" }),
+});
+export const SignalBody = strictObject({
+  amount: AmountSchema,
+  capacity: Type.Integer({ minimum: 1, maximum: 1000, description: "Outcomes per epoch the auditor validates" }),
+  epochs: Type.Integer({ minimum: 1, maximum: 255, description: "Epochs it signals for, from the next one" }),
+});
+export const WithdrawBody = strictObject({ amount: AmountSchema });
+export const ProposeBody = strictObject({
+  provider: AddressSchema,
+  fee: AmountSchema,
+  upfrontBps: Type.Integer({ minimum: 0, maximum: 10_000, description: "X: share of the fee paid at completion" }),
+  escrowSeconds: Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: "A: how long Y% stays escrowed" }),
+  terms: Text(4000, "The agreed outcome and KPIs (only their digest goes on chain)"),
+});
+export const OrderBody = strictObject({
+  agreementId: Bytes32Schema,
+  reference: Text(200, "The recipient's reference of the task (hashed into the task id)"),
+});
+export const ReportBody = strictObject({ report: Text(4000, "The provider's completion report (digest on chain)") });
+export const ComplaintBody = strictObject({ evidence: Text(4000, "What fell short (digest on chain)") });
+export const VoteBody = strictObject({
+  juror: AddressSchema,
+  vote: Type.Union([Type.Literal("uphold"), Type.Literal("reject")], {
+    description: "uphold: the outcome fell short (the complaint holds); reject: it did not",
+  }),
+});
+export const RevealBody = strictObject({
+  juror: AddressSchema,
+  salt: Type.Optional(Bytes32Schema),
+});
+export const BalancesQuery = strictObject({
+  accounts: Type.String({
+    pattern: "^(0x[0-9a-fA-F]{40})(,0x[0-9a-fA-F]{40}){0,31}$",
+    description: "Up to 32 comma-separated addresses",
+  }),
+});
+
+export const AuditorSchema = strictObject({
+  account: AddressSchema,
+  didHash: Bytes32Schema,
+  affiliation: AddressSchema,
+  vetters: Type.Integer(),
+  capacity: Type.Integer(),
+  firstEpoch: Type.Integer(),
+  lastEpoch: Type.Integer(),
+});
+export const StakeFields = {
+  bonded: AmountSchema,
+  locked: AmountSchema,
+  lastEpoch: Type.Integer(),
+  balance: AmountSchema,
+};
+export const AuditorDetailSchema = strictObject({
+  account: AddressSchema,
+  vetted: Nullable(AuditorSchema),
+  hosted: Nullable(strictObject({ did: DidSchema, label: Type.String(), createdAt: Type.String() })),
+  ...StakeFields,
+});
+export const CreatedAuditorSchema = strictObject({
+  account: AddressSchema,
+  did: DidSchema,
+  didHash: Bytes32Schema,
+  member: AddressSchema,
+  label: Type.String(),
+});
+export const VettedSchema = strictObject({
+  account: AddressSchema,
+  didHash: Bytes32Schema,
+  affiliation: AddressSchema,
+  txHash: TxHashSchema,
+});
+export const AffiliatedSchema = strictObject({
+  account: AddressSchema,
+  affiliation: AddressSchema,
+  txHash: TxHashSchema,
+});
+export const StakeSchema = strictObject({ account: AddressSchema, ...StakeFields, txHash: TxHashSchema });
+export const ProposedSchema = strictObject({ agreementId: Bytes32Schema, termsHash: Bytes32Schema });
+export const AcceptedSchema = strictObject({ agreementId: Bytes32Schema, txHash: TxHashSchema });
+export const OrderedSchema = strictObject({
+  taskId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  taskRef: Bytes32Schema,
+  fee: AmountSchema,
+});
+const TaskFields = {
+  taskId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  status: Type.String({ description: "ordered, completed, disputed, released or refunded" }),
+  completedAt: Type.Integer(),
+  escrowed: AmountSchema,
+};
+export const TaskSchema = strictObject(TaskFields);
+export const TaskWrittenSchema = strictObject({ ...TaskFields, txHash: TxHashSchema });
+export const ComplainedSchema = strictObject({ caseId: Bytes32Schema, taskId: Bytes32Schema, stake: AmountSchema });
+export const StepSchema = strictObject({
+  caseId: Bytes32Schema,
+  status: Type.String({ description: "drawing, voting, provisional or closed" }),
+  round: Type.Integer({ description: "0: the first jury; 1: the objection jury" }),
+  attempt: Type.Integer(),
+});
+export const BeaconStepSchema = strictObject({
+  caseId: Bytes32Schema,
+  beaconKey: Bytes32Schema,
+  committed: Type.Optional(Type.Boolean()),
+  revealed: Type.Optional(Type.Boolean()),
+});
+export const VotedSchema = strictObject({
+  caseId: Bytes32Schema,
+  juror: AddressSchema,
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  committed: Type.Boolean(),
+});
+export const RevealedSchema = strictObject({
+  caseId: Bytes32Schema,
+  juror: AddressSchema,
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  vote: Type.String(),
+});
+const JurorSchema = strictObject({
+  juror: AddressSchema,
+  deposit: AmountSchema,
+  committed: Type.Boolean(),
+  vote: Type.String({ description: "none until revealed, then uphold or reject" }),
+  slashed: AmountSchema,
+});
+const JurySchema = strictObject({
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  commitEnd: Nullable(Type.Integer()),
+  revealEnd: Nullable(Type.Integer()),
+  jurors: Type.Array(JurorSchema, { maxItems: 255 }),
+});
+export const CaseSchema = strictObject({
+  caseId: Bytes32Schema,
+  taskId: Bytes32Schema,
+  requester: AddressSchema,
+  requesterStake: AmountSchema,
+  status: Type.String({ description: "drawing, voting, provisional or closed" }),
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  beaconKey: Type.String(),
+  firstVerdict: Nullable(Type.String()),
+  finalVerdict: Nullable(Type.String()),
+  objector: Nullable(AddressSchema),
+  objectionStake: Nullable(AmountSchema),
+  filedAt: Type.Integer(),
+  juries: Type.Array(JurySchema, { maxItems: 16 }),
+  payments: Type.Array(strictObject({ to: AddressSchema, amount: AmountSchema, reason: Type.String() }), {
+    maxItems: 64,
+  }),
+});
+export const CaseSummarySchema = strictObject({
+  caseId: Bytes32Schema,
+  taskId: Bytes32Schema,
+  requester: AddressSchema,
+  status: Type.String(),
+  round: Type.Integer(),
+  firstVerdict: Nullable(Type.String()),
+  finalVerdict: Nullable(Type.String()),
+});
+export const BalancesSchema = strictObject({
+  accounts: Type.Array(
+    strictObject({
+      account: AddressSchema,
+      role: Type.Optional(Type.String({ description: "court or escrow" })),
+      balance: AmountSchema,
+      bonded: AmountSchema,
+      locked: AmountSchema,
+    }),
+    { maxItems: 34 },
+  ),
+});
+export const EpochSchema = strictObject({
+  epoch: Type.Integer({ description: "The court's current epoch" }),
+  startedAt: Type.Integer({ description: "Its first second (unix, chain time)" }),
+  endsAt: Type.Integer({ description: "The first second of the next epoch" }),
+  epochSeconds: Type.Integer(),
+  now: Type.Integer({ description: "The latest block's timestamp" }),
+});
