@@ -21,6 +21,8 @@ export interface Walkthrough {
   line: number;
   /** `sh walkthrough changes-seed`: it changes the seeded state others rely on, so it runs after all the others. */
   changesSeed: boolean;
+  /** `sh walkthrough moves-clock`: it moves the devnet's clock forward, so it runs last of all. */
+  movesClock: boolean;
   steps: WalkthroughStep[];
 }
 
@@ -51,7 +53,8 @@ export function walkthroughsIn(root: string, file: string): Walkthrough[] {
     for (i++; i < lines.length && !close.test(lines[i] ?? ""); i++) body.push(lines[i] ?? "");
     if (info[0] === "sh" && info.includes("walkthrough")) {
       const changesSeed = info.includes("changes-seed");
-      found.push({ file, heading, line: start + 1, changesSeed, steps: stepsOf(body, start + 2) });
+      const movesClock = info.includes("moves-clock");
+      found.push({ file, heading, line: start + 1, changesSeed, movesClock, steps: stepsOf(body, start + 2) });
     }
   }
   return found;

@@ -30,8 +30,11 @@ const REQUIRED = [
 ] as const;
 
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));
-// In file order, except that those which change the seeded state (a number port) come after all the others.
-const ordered = [...found.filter((w) => !w.changesSeed), ...found.filter((w) => w.changesSeed)];
+// In file order, except that those which change the seeded state (a number port) come after all the others, and
+// those which move the clock after those.
+// A block that moves the devnet's clock runs after every other (deadlines others compute from the wall clock hold).
+const rank = (w: Walkthrough) => (w.movesClock ? 2 : w.changesSeed ? 1 : 0);
+const ordered = [0, 1, 2].flatMap((r) => found.filter((w) => rank(w) === r));
 // WALKTHROUGHS=docs/pki.md,README.md runs only those files' blocks (while writing a doc); CI runs them all.
 const only = process.env.WALKTHROUGHS?.split(",")
   .map((file) => file.trim())
