@@ -45,8 +45,8 @@ export function gethArgs(spec: NetworkSpec, node: NetworkNode): string[] {
     "--nodiscover",
     "--ipcdisable",
     "--http", "--http.addr", "127.0.0.1", "--http.port", String(node.ports.rpc),
-    // miner: sealing starts by miner_start once the node is peered (startNodes says why); loopback only.
-    "--http.api", "eth,net,web3,clique,txpool,admin,miner",
+    // miner and debug: sealing starts by miner_start once peered, a stalled fresh chain is rewound (sealing.ts).
+    "--http.api", "eth,net,web3,clique,txpool,admin,miner,debug",
     // The same port as HTTP: geth serves WebSocket there too, as the agent's default wsUrl expects.
     "--ws", "--ws.addr", "127.0.0.1", "--ws.port", String(node.ports.rpc), "--ws.api", "eth,net,web3",
     "--authrpc.addr", "127.0.0.1", "--authrpc.port", String(node.ports.authrpc),
@@ -92,7 +92,7 @@ export async function startNodes(spec: NetworkSpec, geth: string, only?: readonl
   await Promise.all(started.map((s) => waitAnswering(spec, s)));
   await waitPeered(spec, started);
   // Sealing starts only once every node speaks eth with every other (sealing.ts says why).
-  await startSealing(started);
+  await startSealing(spec, started);
   return started;
 }
 
