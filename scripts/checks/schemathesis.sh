@@ -5,7 +5,7 @@
 # Usage: bash scripts/checks/schemathesis.sh <agentUrl> <apiKey>
 # Environment (optional): SCHEMATHESIS_MAX_EXAMPLES (default 20), SCHEMATHESIS_SEED (default 20250101),
 #   SCHEMATHESIS_PHASES (default examples,coverage,fuzzing,stateful), SCHEMATHESIS_TIME_LIMIT seconds per pass
-#   (default 300), SCHEMATHESIS_WORKERS (default 1), SCHEMATHESIS_REPORT_DIR (default .tmp/checkers/schemathesis),
+#   (default 900), SCHEMATHESIS_WORKERS (default 1), SCHEMATHESIS_REPORT_DIR (default .tmp/checkers/schemathesis),
 #   SCHEMATHESIS_LAST_OPERATIONS (default revokeApiKey; see below).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,7 +28,7 @@ mkdir -p "$report_dir"
 # schemathesis keeps its caches (.schemathesis/ crash files for `st replay`, .hypothesis/) in the working directory:
 # run it in the report directory so they stay out of the repository.
 cd "$report_dir"
-time_limit="${SCHEMATHESIS_TIME_LIMIT:-300}"
+time_limit="${SCHEMATHESIS_TIME_LIMIT:-900}"
 
 # Operations that can revoke the credential the run itself uses (the fuzzer lists API keys, then revokes what it
 # found, its own key included: every later request would get 401 and test nothing). They run last, each in a pass

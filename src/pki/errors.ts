@@ -108,8 +108,10 @@ export const PKI_ERRORS = defineErrors("pki", {
       "records for the offer.",
   },
   PKI_DATA_FETCH_FAILED: {
-    status: 502,
-    description: "The provider's data API could not be reached or answered badly.",
+    // 422, not 502 (as STIR's x5u fetch): the provider's URL is the caller's input, and a 5xx would say this agent
+    // failed. The message names the URL and what went wrong; nothing is recorded or paid by a failed fetch.
+    status: 422,
+    description: "The provider's data API at the URL given could not be reached or answered badly.",
   },
 });
 
