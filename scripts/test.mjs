@@ -62,9 +62,9 @@ const ts = spawnSync(
     "--test-concurrency=2",
     // A test file whose event loop stays alive after its tests finished must not hang the run.
     "--test-force-exit",
-    // 30 minutes: the doc walkthroughs run every domain's blocks against one sandbox in one file (about 16 minutes
-    // on a loaded 2-core machine with eleven domains); a hung test still ends the run well inside CI's hour.
-    "--test-timeout=1800000",
+    // 40 minutes: the doc walkthroughs run every domain's blocks against one sandbox in one file (23 minutes on a
+    // quiet 2-core machine with 25 blocks on 2026-11-30); a hung test still ends the run inside CI's hour.
+    "--test-timeout=2400000",
     "--disable-warning=ExperimentalWarning",
     ...patterns,
   ],
