@@ -55,6 +55,8 @@ function patternValues(member: string, chainId: number): Record<string, string> 
     "^[a-z0-9][a-z0-9-]{1,62}$": "outage-test",
     "^[a-z0-9][a-z0-9._-]{0,63}$": "outage-test",
     "^\\+[1-9][0-9]{6,14}$": "+12025550100",
+    "^[a-z]+/[a-zA-Z0-9.+-]+$": "application/json",
+    "^https?://[^\\s/?#]+/?$": "https://example.test",
   };
 }
 
@@ -98,7 +100,13 @@ function sample(schema: Schema | undefined, patterns: Record<string, string>, na
       return false;
     case "string": {
       if (typeof schema.pattern === "string") {
-        const value = patterns[schema.pattern];
+        // The table's value for this pattern, else the first of the table's values (or a few more) it accepts.
+        const regex = new RegExp(schema.pattern, "u");
+        const value =
+          patterns[schema.pattern] ??
+          [...Object.values(patterns), "1", "0x", "wss://example.test", "postgresql://example.test/db"].find((v) =>
+            regex.test(v),
+          );
         assert.ok(value !== undefined, `a sample for the pattern ${schema.pattern} of "${name}"`);
         return value;
       }
