@@ -133,4 +133,11 @@ export const roamingMigrations: Migration[] = [
       CREATE INDEX roaming_sessions_state_attached ON roaming_sessions (state, attached_at, request_id);
     `,
   },
+  {
+    // Sessions whose request or closing record this agent has not seen mined: what the reconciliation with the chain
+    // reads (RoamingReadModel.sessionsBehindChain).
+    id: "0505_roaming_sessions_unrecorded",
+    sql: `CREATE INDEX roaming_sessions_unrecorded ON roaming_sessions (state)
+      WHERE request_tx IS NULL OR closing_tx IS NULL`,
+  },
 ];

@@ -23,6 +23,21 @@ export interface LedgerRequestRow {
   answered_block: number | null;
 }
 
+/** A session of ours the chain may be ahead of (or that may never have reached it), with what the chain holds. */
+export interface SessionChainRow {
+  request_id: string;
+  session_state: string;
+  expires_at: number;
+  /** The transactions the session's row names (null: none recorded). */
+  session_request_tx: string | null;
+  session_closing_tx: string | null;
+  /** Null: the request is not on chain (as far as this agent has indexed). */
+  requested_tx: string | null;
+  requested_seen_at: string | null;
+  closed_tx: string | null;
+  closed_seen_at: string | null;
+}
+
 export interface NetworkRow {
   plmn: string;
   operator: string;
@@ -298,6 +313,24 @@ export class RoamingReadModel {
       (list) => `SELECT request_id, vpmn, hpmn, pseudonym, expires_at, state, requested_block, answered_block
        FROM roaming_requests WHERE request_id IN (${list})`,
       ids,
+    );
+  }
+
+  /**
+   * Sessions of `vpmn` whose row may lag the chain: still queued, or with a request on chain and no request
+   * transaction recorded, or decided or timed out with no closing transaction recorded. With the request and closing
+   * record as indexed, if any.
+   */
+  sessionsBehindChain(vpmn: Address, limit: number): Promise<SessionChainRow[]> {
+    return this.#db.query<SessionChainRow>(
+      `SELECT s.request_id, s.state AS session_state, s.expires_at, s.request_tx AS session_request_tx,
+         s.closing_tx AS session_closing_tx, r.requested_tx, r.requested_seen_at, r.closed_tx, r.closed_seen_at
+       FROM roaming_sessions s LEFT JOIN roaming_requests r ON r.request_id = s.request_id AND r.vpmn = $1
+       WHERE s.state = 'queued'
+          OR (r.request_id IS NOT NULL AND s.state IN ('requested', 'active', 'refused', 'timed-out')
+              AND (s.request_tx IS NULL OR (s.closing_tx IS NULL AND s.state <> 'requested')))
+       LIMIT $2`,
+      [vpmn.toLowerCase(), limit],
     );
   }
 

@@ -1,7 +1,7 @@
 // The roaming background work of one agent: reacts to exchange events addressed to this member (the indexer calls
 // after each commit), in micro-batches so a block of a thousand requests is one pass, opening the ciphertexts the
 // events carry; and every second answers anything pending that was missed (restart, unpause; its ciphertexts read
-// back from the chain), closes timed-out sessions and drops expired keys.
+// back from the chain), closes timed-out sessions, reconciles session rows with the chain and drops expired keys.
 
 import type { Logger } from "pino";
 import type { Address } from "viem";
@@ -33,6 +33,9 @@ const QUIET_AFTER_MS = 60_000;
 const IDLE_SWEEP_MS = 10_000;
 /** Answers the sweep picks up per pass. */
 const SWEEP_LIMIT = 5000;
+/** How often session rows are reconciled with the chain (VisitedService.reconcile), and how many a pass. */
+const RECONCILE_EVERY_MS = 15_000;
+const RECONCILE_LIMIT = 2000;
 
 export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<void> } {
   const me = o.memberAccount.toLowerCase();
@@ -80,6 +83,16 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
     schedule();
   });
 
+  // The first pass once the indexer has caught up after start (what a killed agent left behind), then every
+  // RECONCILE_EVERY_MS (a batch whose session update failed). Not while the indexer lags: records mined but not yet
+  // indexed would be sent again.
+  let lastReconcile = 0;
+  const reconcile = async () => {
+    if (Date.now() - lastReconcile < RECONCILE_EVERY_MS || (await o.indexer.lag()) > 1) return;
+    lastReconcile = Date.now();
+    await o.visited.reconcile(await o.readModel.sessionsBehindChain(o.memberAccount, RECONCILE_LIMIT));
+  };
+
   const sweep = async () => {
     try {
       await o.home.answerPending(SETTLE_MS);
@@ -90,6 +103,7 @@ export function startRoamingWorker(o: RoamingWorkerOptions): { stop(): Promise<v
       );
       if (missed.length) await o.visited.handleAnswers(await o.ciphertexts.attach("answer", missed));
       await o.visited.sweepExpired();
+      await reconcile();
       await o.keys.dropExpired().catch(() => []);
     } catch (error) {
       o.logger.warn({ err: error }, "roaming: sweep failed");

@@ -19,9 +19,16 @@ import { RoamingError } from "../errors.ts";
 import { parseImsi } from "../imsi.ts";
 import type { OperatorDirectory } from "../operators.ts";
 import type { AnswerPayload } from "../payloads.ts";
+import type { SessionChainRow } from "../readModel.ts";
 import { SERVICES, type ServiceFlags } from "../subscribers/register.ts";
 import { decideActivation, type OpenedAnswer } from "./decision.ts";
-import { type DecidedSession, type NewSession, SessionRepository, type StoredSession } from "./repository.ts";
+import {
+  type DecidedSession,
+  type NewSession,
+  type ResendableSession,
+  SessionRepository,
+  type StoredSession,
+} from "./repository.ts";
 import { type QueuedActivation, type QueuedRequest, VisitedSubmission } from "./submission.ts";
 import { type AttachInput, OPEN_STATES, type SessionState, type SessionView } from "./types.ts";
 import { SessionWaiters } from "./waiters.ts";
@@ -43,6 +50,19 @@ export interface VisitedServiceOptions {
 }
 
 const ZERO32 = `0x${"0".repeat(64)}` as Hex;
+/** A request sent again must still have this long to live, or the home operator could not answer it in time. */
+const RESEND_MIN_TTL_SECONDS = 10;
+
+/** States whose session ends with a record on chain (activation, refusal or expiry) once its request is there. */
+const CLOSABLE_STATES: readonly string[] = ["active", "refused", "timed-out"];
+
+/** What a reconciliation pass did. */
+export interface ReconcileReport {
+  /** Rows that caught up with a request or closing record found on chain. */
+  adopted: number;
+  /** Requests, activations and expiries queued again: on chain nowhere, and in no batch of this process. */
+  resent: number;
+}
 
 export class VisitedService {
   readonly #o: VisitedServiceOptions;
@@ -258,6 +278,92 @@ export class VisitedService {
     }
   }
 
+  /**
+   * Brings session rows in line with the chain after a restart. A kill -9 can fall between a batch being mined and
+   * its sessions' update (which commits relaxed), or between an acknowledged attach and its batch reaching the outbox
+   * (batches wait in memory). From the read model's view of each session (`rows`, RoamingReadModel
+   * .sessionsBehindChain): a request or closing record on chain is adopted into the row; a request, activation or
+   * expiry on chain nowhere and in no batch of this process is queued again. If an old transaction carrying it is
+   * still to be mined, the exchange skips the second one (request-id-taken, already-closed), so nothing is recorded
+   * twice. Call it only when the indexer has caught up, or records mined but not yet indexed get sent again.
+   */
+  async reconcile(
+    rows: readonly SessionChainRow[],
+    nowSeconds = Math.floor(Date.now() / 1000),
+  ): Promise<ReconcileReport> {
+    const report: ReconcileReport = { adopted: 0, resent: 0 };
+    const idle = rows.filter((r) => !this.#submission.isPending(r.request_id));
+    const queued = idle.filter((r) => r.session_state === "queued");
+    const closable = idle.filter((r) => CLOSABLE_STATES.includes(r.session_state) && !r.session_closing_tx);
+    // Requests mined while the row named none (a queued row becomes requested); closing records likewise.
+    const requestMined = idle.filter((r) => !r.session_request_tx && r.requested_tx);
+    for (const [tx, group] of groupBy(requestMined, (r) => r.requested_tx as string)) {
+      await this.#sessions.submitted(ids(group), group[0]?.requested_seen_at ?? new Date().toISOString(), tx);
+      report.adopted += group.length;
+    }
+    for (const [tx, group] of groupBy(
+      closable.filter((r) => r.closed_tx),
+      (r) => r.closed_tx as string,
+    )) {
+      await this.#sessions.closed(ids(group), group[0]?.closed_seen_at ?? new Date().toISOString(), tx);
+      report.adopted += group.length;
+    }
+    const resend = [
+      ...queued.filter((r) => !r.requested_tx && Number(r.expires_at) - nowSeconds >= RESEND_MIN_TTL_SECONDS),
+      ...closable.filter((r) => r.requested_tx && !r.closed_tx),
+    ];
+    if (resend.length === 0) return report;
+    for (const session of await this.#sessions.resendable(ids(resend))) {
+      if (await this.#resend(session)) report.resent++;
+    }
+    if (report.resent) this.#o.logger.info(report, "roaming: sent again what a restart left off the chain");
+    return report;
+  }
+
+  async #resend(session: ResendableSession): Promise<boolean> {
+    const id = session.requestId as Hex;
+    if (session.state === "timed-out") {
+      this.#submission.expiry(id);
+      return true;
+    }
+    if (session.state === "active" || session.state === "refused") {
+      const activated = session.state === "active" && session.activeServices !== null;
+      this.#submission.activation({
+        requestId: id,
+        activated,
+        servicesDigest: activated ? await this.#digest(session, session.activeServices as ServiceFlags) : ZERO32,
+      });
+      return true;
+    }
+    // Queued: seal the request again to the key it was meant for (the pseudonym and expiry are the stored ones).
+    if (!session.homeOperator || !session.homePlmn || !session.homeKid || !session.visitedKid || !session.pseudonym) {
+      return false;
+    }
+    let recipient: EncryptionPublicJwk;
+    try {
+      recipient = await this.#o.directory.keyOf(session.homeOperator as Address, session.homeKid);
+    } catch (error) {
+      // The key is gone: the session times out at its expiry (sweepExpired) instead.
+      this.#o.logger.warn({ err: error, requestId: id }, "roaming: cannot send a request again, its home key is gone");
+      return false;
+    }
+    this.#submission.request(session.homeOperator as Address, {
+      requestId: id,
+      recipient,
+      pseudonym: session.pseudonym as Hex,
+      expiresAt: BigInt(session.expiresAt),
+      payload: {
+        v: 1,
+        imsi: session.imsi,
+        homePlmn: session.homePlmn,
+        visitedPlmn: session.visitedPlmn,
+        visitedKid: session.visitedKid,
+        services: session.requestedServices,
+      },
+    });
+    return true;
+  }
+
   /** Closes open sessions whose request expired unanswered; records the expiry on chain. Returns how many. */
   async sweepExpired(now = Date.now()): Promise<number> {
     const expired = await this.#sessions.expiredOpen(Math.floor(now / 1000));
@@ -281,4 +387,12 @@ export class VisitedService {
   close(): Promise<void> {
     return this.#submission.close();
   }
+}
+
+const ids = (rows: readonly { request_id: string }[]) => rows.map((r) => r.request_id);
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }

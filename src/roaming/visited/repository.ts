@@ -37,6 +37,15 @@ export interface StoredSession {
   requestedServices: Service[];
 }
 
+/** A session with everything needed to send its request, activation or expiry again. */
+export interface ResendableSession extends StoredSession {
+  imsi: string;
+  pseudonym: string | null;
+  /** Unix seconds. */
+  expiresAt: number;
+  activeServices: ServiceFlags | null;
+}
+
 /** The outcome of an answer, as recorded. */
 export interface DecidedSession {
   requestId: string;
@@ -169,6 +178,29 @@ export class SessionRepository {
       homeKid: r.home_kid,
       visitedKid: r.visited_kid,
       requestedServices: JSON.parse(r.requested_services),
+    }));
+  }
+
+  /** The sessions with these ids, with what sending their records again needs. */
+  async resendable(ids: readonly string[]): Promise<ResendableSession[]> {
+    const rows = await queryIn<SessionRow & { pseudonym: string | null }>(
+      this.#store,
+      (list) => `SELECT ${VIEW_COLUMNS}, pseudonym FROM roaming_sessions WHERE request_id IN (${list})`,
+      ids,
+    );
+    return rows.map((r) => ({
+      requestId: r.request_id,
+      state: r.state as SessionState,
+      imsi: r.imsi,
+      visitedPlmn: r.visited_plmn,
+      homePlmn: r.home_plmn,
+      homeOperator: r.home_operator,
+      homeKid: r.home_kid,
+      visitedKid: r.visited_kid,
+      pseudonym: r.pseudonym,
+      requestedServices: JSON.parse(r.requested_services),
+      expiresAt: Number(r.expires_at),
+      activeServices: r.activated ? JSON.parse(r.activated) : null,
     }));
   }
 

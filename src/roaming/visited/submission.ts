@@ -51,6 +51,8 @@ export class VisitedSubmission {
   readonly #requests: Batcher<QueuedRequest>;
   readonly #activations: Batcher<QueuedActivation>;
   readonly #expiries: Batcher<Hex>;
+  /** Request ids with a request, activation or expiry in this process's batches, until its session row is updated. */
+  readonly #pending = new Set<string>();
 
   constructor(options: SubmissionOptions) {
     this.#o = options;
@@ -67,24 +69,36 @@ export class VisitedSubmission {
     this.#expiries = new Batcher({ ...sized("expiry"), flush: (_d, ids) => this.#flushExpiries(ids) });
   }
 
+  /** Whether this process still has a record of this session on its way to the chain. */
+  isPending(requestId: string): boolean {
+    return this.#pending.has(requestId.toLowerCase());
+  }
+
   /** Queues a request for its home operator's next batch; a refused batch is recorded on the sessions. */
   request(hpmn: Address, item: QueuedRequest): void {
-    this.#requests.add(hpmn, item).catch(() => {
+    this.#track(item.requestId, this.#requests.add(hpmn, item)).catch(() => {
       // Recorded on the session by #flushRequests.
     });
   }
 
   activation(record: QueuedActivation): void {
-    this.#activations.add("activations", record).catch((error: unknown) => {
+    this.#track(record.requestId, this.#activations.add("activations", record)).catch((error: unknown) => {
       this.#o.logger.warn({ err: error, requestId: record.requestId }, "roaming: activation batch failed");
     });
   }
 
   /** Only requests that reached the chain can be expired there. */
   expiry(requestId: Hex): void {
-    this.#expiries.add("expiries", requestId).catch((error: unknown) => {
+    this.#track(requestId, this.#expiries.add("expiries", requestId)).catch((error: unknown) => {
       this.#o.logger.warn({ err: error, requestId }, "roaming: expiry batch failed");
     });
+  }
+
+  /** Pending from queueing until the flush that carried it (mined and recorded, or failed) is over. */
+  #track(requestId: string, flushed: Promise<void>): Promise<void> {
+    const id = requestId.toLowerCase();
+    this.#pending.add(id);
+    return flushed.finally(() => this.#pending.delete(id));
   }
 
   async #flushRequests(hpmn: string, items: QueuedRequest[]): Promise<void> {
