@@ -1,26 +1,15 @@
 #!/usr/bin/env bash
 # The independent checkers CI runs before `npm test` (.ci/run): slither over the contracts, then schemathesis against
-# one member agent of a throwaway sandbox (devnet + agents in a temp data dir), which is stopped afterwards.
+# one member agent of a throwaway sandbox (devnet + agents in a temp data dir, started before slither so that it comes
+# up meanwhile), which is stopped afterwards.
 # Exits non-zero on an unjustified slither finding or a schemathesis failure. Details: docs/checkers.md
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CHECKS_ROOT"
 checks_require_node
 
-echo "== checkers: self-test (solc wrapper, slither input and triage, sandbox wait)"
-"$CHECKS_NODE" --test --test-reporter=dot --disable-warning=ExperimentalWarning scripts/checks/*.test.ts
-
-echo "== checkers: slither"
-bash scripts/checks/slither.sh
-
-echo "== checkers: schemathesis"
+# The sandbox that schemathesis tests starts first, in the background: it takes minutes to come up, slither meanwhile.
 cli=("$CHECKS_NODE" --disable-warning=ExperimentalWarning bin/telco-ledger.mjs)
-if ! "${cli[@]}" sandbox up --help >/dev/null 2>&1; then
-  # The sandbox command is being built; until it loads, there is no agent to test.
-  echo "schemathesis: not run: \`telco-ledger sandbox up\` is not available yet"
-  exit 0
-fi
-
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/telco-checkers.XXXXXX")"
 log_dir="$CHECKS_ROOT/.tmp/checkers"
 mkdir -p "$log_dir"
@@ -58,6 +47,14 @@ base_port="${ports#* }"
 TELCO_LEDGER_DATA="$data_dir" TELCO_LEDGER_RPC_PORT="$rpc_port" TELCO_LEDGER_BASE_PORT="$base_port" setsid "${cli[@]}" sandbox up >"$data_dir/sandbox.log" 2>&1 </dev/null &
 sandbox_pid=$!
 echo "checkers: sandbox starting (pid $sandbox_pid, data $data_dir, devnet port $rpc_port, agents from $base_port)"
+
+echo "== $(date -u +%T) checkers: self-test (solc wrapper, slither input and triage, sandbox wait)"
+"$CHECKS_NODE" --test --test-reporter=dot --disable-warning=ExperimentalWarning scripts/checks/*.test.ts
+
+echo "== $(date -u +%T) checkers: slither"
+bash scripts/checks/slither.sh
+
+echo "== $(date -u +%T) checkers: schemathesis"
 
 agent="$("$CHECKS_NODE" --disable-warning=ExperimentalWarning scripts/checks/wait-agent.ts \
   "$data_dir" "$sandbox_pid" "${CHECKERS_SANDBOX_TIMEOUT:-180}" ${CHECKERS_AGENT:+"$CHECKERS_AGENT"})"
