@@ -111,6 +111,19 @@ function sessionView(r: SessionRow): SessionView {
   };
 }
 
+function storedSession(r: Omit<SessionRow, "imsi">): StoredSession {
+  return {
+    requestId: r.request_id,
+    state: r.state as SessionState,
+    visitedPlmn: r.visited_plmn,
+    homePlmn: r.home_plmn,
+    homeOperator: r.home_operator,
+    homeKid: r.home_kid,
+    visitedKid: r.visited_kid,
+    requestedServices: JSON.parse(r.requested_services),
+  };
+}
+
 export class SessionRepository {
   readonly #store: Store;
 
@@ -169,16 +182,7 @@ export class SessionRepository {
          requested_services FROM roaming_sessions WHERE request_id IN (${list})`,
       ids,
     );
-    return rows.map((r) => ({
-      requestId: r.request_id,
-      state: r.state as SessionState,
-      visitedPlmn: r.visited_plmn,
-      homePlmn: r.home_plmn,
-      homeOperator: r.home_operator,
-      homeKid: r.home_kid,
-      visitedKid: r.visited_kid,
-      requestedServices: JSON.parse(r.requested_services),
-    }));
+    return rows.map(storedSession);
   }
 
   /** The sessions with these ids, with what sending their records again needs. */
@@ -189,16 +193,9 @@ export class SessionRepository {
       ids,
     );
     return rows.map((r) => ({
-      requestId: r.request_id,
-      state: r.state as SessionState,
+      ...storedSession(r),
       imsi: r.imsi,
-      visitedPlmn: r.visited_plmn,
-      homePlmn: r.home_plmn,
-      homeOperator: r.home_operator,
-      homeKid: r.home_kid,
-      visitedKid: r.visited_kid,
       pseudonym: r.pseudonym,
-      requestedServices: JSON.parse(r.requested_services),
       expiresAt: Number(r.expires_at),
       activeServices: r.activated ? JSON.parse(r.activated) : null,
     }));
