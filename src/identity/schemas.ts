@@ -78,6 +78,11 @@ export const VerificationSchema = strictObject({
   error: Type.Optional(strictObject({ code: Type.String(), message: Type.String() })),
 });
 
+export const ChallengeQuerySchema = strictObject({
+  ttlSeconds: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 600, description: "How long the challenge may be answered; default 120" }),
+  ),
+});
 export const ChallengeSchema = strictObject({
   challenge: Type.String(),
   audience: Type.String(),

@@ -1,11 +1,19 @@
-// DID-Auth challenges hold agent memory until answered or expired: an owner (API key) and the agent may each hold only
-// so many open ones, and expired ones free their place. No chain is needed: opening a challenge resolves nothing.
+// DID-Auth challenges hold a row (in the agent's SQL store, or in memory) until answered or expired: an owner (API key)
+// and the agent may each hold only so many open ones, and expired ones free their place. Run on both stores. No chain
+// is needed: opening a challenge resolves nothing.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Resolver } from "did-resolver";
-import { DidAuth } from "../../src/core/identity/didAuth.ts";
+import { DidAuth, type DidAuthOptions } from "../../src/core/identity/didAuth.ts";
+import {
+  type ChallengeStore,
+  MemoryChallengeStore,
+  SqlChallengeStore,
+} from "../../src/core/identity/didAuthChallenges.ts";
 import { IdentityError } from "../../src/core/identity/errors.ts";
+import { identityMigrations } from "../../src/core/identity/migrations.ts";
+import { openStore } from "../../src/core/store/open.ts";
 
 const tooMany = (scope: "key" | "agent") => (error: unknown) => {
   assert.ok(error instanceof IdentityError);
@@ -15,53 +23,65 @@ const tooMany = (scope: "key" | "agent") => (error: unknown) => {
   return true;
 };
 
-describe("DID-Auth challenge limits", () => {
-  it("refuses an API key's challenge past its cap with DID_AUTH_TOO_MANY_CHALLENGES, other keys unaffected", () => {
-    const auth = new DidAuth({ resolver: new Resolver({}), audience: "https://agent.example", maxOpenPerOwner: 3 });
-    for (let i = 0; i < 3; i++) auth.createChallenge("key-a");
-    assert.throws(() => auth.createChallenge("key-a"), tooMany("key"));
-    assert.equal(auth.openChallenges("key-a"), 3);
-    auth.createChallenge("key-b");
-    assert.equal(auth.openChallenges(), 4);
-  });
+const stores: Array<[string, () => Promise<ChallengeStore>]> = [
+  ["memory", async () => new MemoryChallengeStore()],
+  [
+    "SQLite",
+    async () => new SqlChallengeStore(await openStore({ sqliteFile: ":memory:", migrations: identityMigrations })),
+  ],
+];
 
-  it("refuses any challenge past the agent's cap, whoever asks", () => {
-    const auth = new DidAuth({
-      resolver: new Resolver({}),
-      audience: "https://agent.example",
-      maxOpenPerOwner: 10,
-      maxOpen: 5,
+for (const [storeName, makeStore] of stores)
+  describe(`DID-Auth challenge limits (${storeName})`, () => {
+    const newAuth = async (options: Omit<DidAuthOptions, "challenges">) =>
+      new DidAuth({ ...options, challenges: await makeStore() });
+
+    it("refuses an API key's challenge past its cap with DID_AUTH_TOO_MANY_CHALLENGES, other keys unaffected", async () => {
+      const auth = await newAuth({ resolver: new Resolver({}), audience: "https://agent.example", maxOpenPerOwner: 3 });
+      for (let i = 0; i < 3; i++) await auth.createChallenge("key-a");
+      await assert.rejects(auth.createChallenge("key-a"), tooMany("key"));
+      assert.equal(await auth.openChallenges("key-a"), 3);
+      await auth.createChallenge("key-b");
+      assert.equal(await auth.openChallenges(), 4);
     });
-    for (const owner of ["a", "b", "c", "d", "e"]) auth.createChallenge(owner);
-    assert.throws(() => auth.createChallenge("f"), tooMany("agent"));
-  });
 
-  it("frees the places of expired challenges", async () => {
-    const auth = new DidAuth({
-      resolver: new Resolver({}),
-      audience: "https://agent.example",
-      ttlMs: 100,
-      maxOpenPerOwner: 2,
-      maxOpen: 3,
+    it("refuses any challenge past the agent's cap, whoever asks", async () => {
+      const auth = await newAuth({
+        resolver: new Resolver({}),
+        audience: "https://agent.example",
+        maxOpenPerOwner: 10,
+        maxOpen: 5,
+      });
+      for (const owner of ["a", "b", "c", "d", "e"]) await auth.createChallenge(owner);
+      await assert.rejects(auth.createChallenge("f"), tooMany("agent"));
     });
-    auth.createChallenge("a");
-    auth.createChallenge("a");
-    auth.createChallenge("b");
-    assert.throws(() => auth.createChallenge("a"), tooMany("key"));
-    assert.throws(() => auth.createChallenge("c"), tooMany("agent"));
-    await sleep(150);
-    auth.createChallenge("a");
-    auth.createChallenge("a");
-    auth.createChallenge("c");
-    assert.equal(auth.openChallenges(), 3);
-  });
 
-  it("frees an answered challenge's place, even when the answer does not verify", async () => {
-    const auth = new DidAuth({ resolver: new Resolver({}), audience: "https://agent.example", maxOpenPerOwner: 1 });
-    const { challenge } = auth.createChallenge("a");
-    assert.throws(() => auth.createChallenge("a"), tooMany("key"));
-    const payload = Buffer.from(JSON.stringify({ nonce: challenge })).toString("base64url");
-    await assert.rejects(auth.verifyResponse(`e30.${payload}.AAAA`), { code: "DID_AUTH_INVALID" });
-    auth.createChallenge("a");
+    it("frees the places of expired challenges", async () => {
+      const auth = await newAuth({
+        resolver: new Resolver({}),
+        audience: "https://agent.example",
+        ttlMs: 100,
+        maxOpenPerOwner: 2,
+        maxOpen: 3,
+      });
+      await auth.createChallenge("a");
+      await auth.createChallenge("a");
+      await auth.createChallenge("b");
+      await assert.rejects(auth.createChallenge("a"), tooMany("key"));
+      await assert.rejects(auth.createChallenge("c"), tooMany("agent"));
+      await sleep(150);
+      await auth.createChallenge("a");
+      await auth.createChallenge("a");
+      await auth.createChallenge("c");
+      assert.equal(await auth.openChallenges(), 3);
+    });
+
+    it("frees an answered challenge's place, even when the answer does not verify", async () => {
+      const auth = await newAuth({ resolver: new Resolver({}), audience: "https://agent.example", maxOpenPerOwner: 1 });
+      const { challenge } = await auth.createChallenge("a");
+      await assert.rejects(auth.createChallenge("a"), tooMany("key"));
+      const payload = Buffer.from(JSON.stringify({ nonce: challenge })).toString("base64url");
+      await assert.rejects(auth.verifyResponse(`e30.${payload}.AAAA`), { code: "DID_AUTH_INVALID" });
+      await auth.createChallenge("a");
+    });
   });
-});

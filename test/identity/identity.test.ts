@@ -286,12 +286,12 @@ describe("identity on a real devnet", () => {
       resolver,
       audience: `did:ethr:0x${chainId.toString(16)}:0x0000000000000000000000000000000000000001`,
     });
-    const challenge = auth.createChallenge();
+    const challenge = await auth.createChallenge();
     const response = await respondToChallenge(keystore, hosted, challenge);
     assert.deepEqual(await auth.verifyResponse(response), { did: hosted.did });
-    await assert.rejects(auth.verifyResponse(response), { code: "DID_AUTH_CHALLENGE_UNKNOWN" });
+    await assert.rejects(auth.verifyResponse(response), { code: "DID_AUTH_CHALLENGE_USED" });
 
-    const other = auth.createChallenge();
+    const other = await auth.createChallenge();
     const wrongAudience = await respondToChallenge(keystore, hosted, {
       ...other,
       audience: "https://elsewhere.example",
@@ -299,7 +299,7 @@ describe("identity on a real devnet", () => {
     await assert.rejects(auth.verifyResponse(wrongAudience), { code: "DID_AUTH_INVALID" });
 
     // A response claiming someone else's DID but signed by our controller fails.
-    const third = auth.createChallenge();
+    const third = await auth.createChallenge();
     const forged = await respondToChallenge(
       keystore,
       { did: (await dids.list())[0]?.did as string, controller: hosted.controller },
