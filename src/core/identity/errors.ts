@@ -36,7 +36,8 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
   CREDENTIAL_SUSPENDED: { status: 422, description: "The credential's issuer suspended it; facts give the reason." },
   CREDENTIAL_STATUS_UNAVAILABLE: {
     status: 503,
-    description: "The credential's on-chain status cannot be read now (ledger node unreachable); retry later.",
+    description:
+      "Kept for clients: verification no longer raises it (a status it cannot read is answered as status unknown).",
   },
   DID_AUTH_INVALID: {
     status: 422,
