@@ -84,6 +84,23 @@ describe("DID-Auth challenges persisted", () => {
     assert.equal(unknown.body.code, "DID_AUTH_CHALLENGE_UNKNOWN");
   });
 
+  it("shows the DID-Auth routes in OpenAPI with their query, body and refusals", async () => {
+    type Operation = { parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown> };
+    const spec = await api.call<{ paths: Record<string, Record<string, Operation>> }>("GET", "/openapi.json");
+    assert.equal(spec.status, 200);
+    const open = spec.body.paths["/v1/identity/did-auth/challenges"]?.post;
+    assert.deepEqual(
+      open?.parameters?.map((p) => [p.in, p.name]),
+      [["query", "ttlSeconds"]],
+    );
+    const answer = spec.body.paths["/v1/identity/did-auth/responses"]?.post;
+    for (const status of ["200", "404", "409", "410", "422"]) {
+      assert.ok(answer?.responses[status], `responses ${status} of POST /v1/identity/did-auth/responses`);
+    }
+    const verify = spec.body.paths["/v1/identity/credentials/verify"]?.post;
+    assert.ok(JSON.stringify(verify?.responses["200"]).includes("statusListCredential"));
+  });
+
   it("validates every input: ttlSeconds in range, a compact JWT with a nonce", async () => {
     for (const bad of ["0", "601", "abc"]) {
       const r = await api.call<Failure>("POST", `/v1/identity/did-auth/challenges?ttlSeconds=${bad}`);
