@@ -1,8 +1,9 @@
 // DID-Auth challenges hold a row (in the agent's SQL store, or in memory) until answered or expired: an owner (API key)
-// and the agent may each hold only so many open ones, and expired ones free their place. Run on both stores. No chain
+// and the agent may each hold only so many open ones, and expired ones free their place; a challenge is consumed once.
+// Run on each store: memory, SQLite, PostgreSQL (a cluster of the test kit, or TEST_DATABASE_URL). No chain
 // is needed: opening a challenge resolves nothing.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Resolver } from "did-resolver";
 import { DidAuth, type DidAuthOptions } from "../../src/core/identity/didAuth.ts";
@@ -14,6 +15,8 @@ import {
 import { IdentityError } from "../../src/core/identity/errors.ts";
 import { identityMigrations } from "../../src/core/identity/migrations.ts";
 import { openStore } from "../../src/core/store/open.ts";
+import type { Store } from "../../src/core/store/store.ts";
+import { startTestPostgres, type TestPostgres } from "../../testkit/postgres.ts";
 
 const tooMany = (scope: "key" | "agent") => (error: unknown) => {
   assert.ok(error instanceof IdentityError);
@@ -23,11 +26,33 @@ const tooMany = (scope: "key" | "agent") => (error: unknown) => {
   return true;
 };
 
+let postgres: TestPostgres | undefined;
+const opened: Store[] = [];
+after(async () => {
+  for (const store of opened.splice(0)) await store.close();
+  await postgres?.stop();
+});
+
 const stores: Array<[string, () => Promise<ChallengeStore>]> = [
   ["memory", async () => new MemoryChallengeStore()],
   [
     "SQLite",
-    async () => new SqlChallengeStore(await openStore({ sqliteFile: ":memory:", migrations: identityMigrations })),
+    async () => {
+      const store = await openStore({ sqliteFile: ":memory:", migrations: identityMigrations });
+      opened.push(store);
+      return new SqlChallengeStore(store);
+    },
+  ],
+  [
+    "PostgreSQL",
+    async () => {
+      postgres ??= await startTestPostgres();
+      const store = await openStore({ databaseUrl: postgres.url, migrations: identityMigrations });
+      // One database for the suite: each test starts from an empty table.
+      await store.exec("DELETE FROM identity_did_auth_challenges");
+      opened.push(store);
+      return new SqlChallengeStore(store);
+    },
   ],
 ];
 
@@ -83,5 +108,16 @@ for (const [storeName, makeStore] of stores)
       const payload = Buffer.from(JSON.stringify({ nonce: challenge })).toString("base64url");
       await assert.rejects(auth.verifyResponse(`e30.${payload}.AAAA`), { code: "DID_AUTH_INVALID" });
       await auth.createChallenge("a");
+    });
+
+    it("consumes a challenge once when answers arrive together", async () => {
+      const challenges = await makeStore();
+      const now = new Date();
+      await challenges.open(
+        { challenge: "c1", owner: "a", audience: "x", createdAt: now, expiresAt: new Date(now.getTime() + 60_000) },
+        { perOwner: 10, total: 10 },
+      );
+      const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => challenges.consume("c1", new Date())));
+      assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ["consumed", "used", "used", "used", "used"]);
     });
   });
