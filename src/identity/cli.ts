@@ -73,9 +73,10 @@ export function registerIdentityCommands(program: Command): void {
         (r: { jwt: string; credentialId: string }) => `credentialId ${r.credentialId}\n${r.jwt}`,
       );
     });
-  withClientOptions(vc.command("verify <jwt>").description("verify signature, expiry and on-chain status")).action(
-    async (jwt: string, o: ClientOptions) =>
-      printResult(await callAgent(targetOf(o), "POST", "/v1/identity/credentials/verify", { jwt }), o, pretty),
+  withClientOptions(
+    vc.command("verify <jwt>").description("verify any W3C JWT credential: signature, validity period, status"),
+  ).action(async (jwt: string, o: ClientOptions) =>
+    printResult(await callAgent(targetOf(o), "POST", "/v1/identity/credentials/verify", { jwt }), o, pretty),
   );
   for (const action of ["revoke", "suspend", "reinstate"] as const) {
     withClientOptions(vc.command(`${action} <credentialId>`).description(`${action} a credential this member issued`))

@@ -11,7 +11,7 @@ import {
   writeErrors,
 } from "../core/api/index.ts";
 import type { CredentialStatusRecord, CredentialStatusService } from "../core/identity/credentialStatus.ts";
-import type { CredentialService } from "../core/identity/credentials.ts";
+import type { CredentialService, StatusCheck } from "../core/identity/credentials.ts";
 import { normaliseDid, parseEthrDid } from "../core/identity/didEthr.ts";
 import { IdentityError } from "../core/identity/errors.ts";
 import { keysetPage } from "./routesPaging.ts";
@@ -27,18 +27,22 @@ import {
   StatusRecordSchema,
   VerificationSchema,
 } from "./schemas.ts";
+import { allowListedStatusLists } from "./statusListSource.ts";
 
 export interface CredentialRoutesDeps {
   credentials: CredentialService;
   status: CredentialStatusService;
   /** The ledger's chain id: an issuer hosted here is a DID of this chain. */
   chainId: number;
+  /** This agent's public URL: the one address it reads Bitstring status lists from today. */
+  publicUrl: string;
 }
 
 /** Verification failures answered as `verified: false` (200), not as errors: the credential is the problem. */
 const CREDENTIAL_REFUSALS = new Set([
   "CREDENTIAL_INVALID",
   "CREDENTIAL_EXPIRED",
+  "CREDENTIAL_NOT_YET_VALID",
   "CREDENTIAL_REVOKED",
   "CREDENTIAL_SUSPENDED",
 ]);
@@ -47,8 +51,16 @@ function statusView(record: CredentialStatusRecord) {
   return { status: record.status, reason: record.reason, since: record.since ? record.since.toISOString() : null };
 }
 
+function statusCheckView(check: StatusCheck) {
+  if (check.method !== null && "since" in check) return { method: check.method, ...statusView(check) };
+  return check;
+}
+
+const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
+
 export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps): void {
   const { credentials, status } = deps;
+  const statusLists = allowListedStatusLists([deps.publicUrl]);
   /** The issuer DID of a body in the form this agent stores, or IDENTITY_INVALID_INPUT naming body.issuer. */
   const hostedIssuer = (issuer: string) => normaliseDid(issuer, deps.chainId, "body.issuer");
 
@@ -86,9 +98,12 @@ export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps
       // because a credential does not fit a URL; so any key of this member may verify, as it may read.
       config: { auth: "read-only" },
       schema: {
-        summary: "Verify a credential: signature through the issuer's DID, expiry, and on-chain status",
+        summary: "Verify any W3C credential (JWT-VC 1.1 or vc+jwt 2.0) whose issuer DID resolves here",
         description:
-          "Answers 200 with verified false and the reason when the credential is invalid, expired, revoked or " +
+          "Signature through the issuer's DID and the validity period always; status when the credential names a " +
+          "method this agent knows (TelcoLedgerStatusRegistry2026, BitstringStatusListEntry), else status.method " +
+          "null with a note. A status that cannot be read here is status unknown with the reason. Answers 200 " +
+          "with verified false and the reason when the credential is invalid, expired, not yet valid, revoked or " +
           "suspended.",
         tags: ["credentials"],
         operationId: "verifyCredential",
@@ -107,14 +122,17 @@ export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps
     },
     async (request) => {
       try {
-        const result = await credentials.verify(request.body.jwt);
+        const result = await credentials.verify(request.body.jwt, { statusLists });
         return {
           verified: true,
+          format: result.format,
           issuer: result.issuer,
           id: result.id,
           credentialId: result.credentialId,
-          status: statusView(result.status),
-          payload: result.verified.payload,
+          validFrom: isoOrNull(result.validFrom),
+          validUntil: isoOrNull(result.validUntil),
+          status: statusCheckView(result.status),
+          payload: result.payload,
         };
       } catch (error) {
         if (error instanceof IdentityError && CREDENTIAL_REFUSALS.has(error.code)) {

@@ -68,16 +68,43 @@ export const StatusChangeBodySchema = strictObject({ issuer: DidSchema, reason: 
 export const IssuerQuerySchema = strictObject({ issuer: DidSchema });
 export const StatusHistoryQuerySchema = strictObject({ issuer: DidSchema, ...PageQuerySchema.properties });
 
+export const StatusCheckSchema = strictObject(
+  {
+    method: Type.Union([Type.String(), Type.Null()], {
+      description: "TelcoLedgerStatusRegistry2026, BitstringStatusListEntry, or null: no status method known here",
+    }),
+    status: Type.Optional(
+      Type.Union(
+        ["active", "suspended", "revoked", "set", "unset", "unknown"].map((s) => Type.Literal(s)),
+        { description: "unknown: the status cannot be read here (reason says why)" },
+      ),
+    ),
+    reason: Type.Optional(Type.String({ description: "The registry's reason, or why the status is unknown" })),
+    since: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
+    purpose: Type.Optional(Type.String({ description: "A Bitstring Status List entry's statusPurpose" })),
+    statusListCredential: Type.Optional(Type.String()),
+    note: Type.Optional(Type.String({ description: 'With method null: "no status method", or the unknown ones' })),
+  },
+  { description: "What the credential's status is, by which method" },
+);
 export const VerificationSchema = strictObject({
   verified: Type.Boolean(),
-  issuer: Type.Optional(DidSchema),
-  id: Type.Optional(Type.String()),
-  credentialId: Type.Optional(CredentialIdSchema),
-  status: Type.Optional(StatusRecordSchema),
+  format: Type.Optional(Type.Union([Type.Literal("jwt-vc-1.1"), Type.Literal("vc+jwt-2.0")])),
+  issuer: Type.Optional(Type.String({ description: "The issuer's DID" })),
+  id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  credentialId: Type.Optional(Type.Union([CredentialIdSchema, Type.Null()])),
+  validFrom: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
+  validUntil: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
+  status: Type.Optional(StatusCheckSchema),
   payload: Type.Optional(Type.Unknown()),
   error: Type.Optional(strictObject({ code: Type.String(), message: Type.String() })),
 });
 
+export const ChallengeQuerySchema = strictObject({
+  ttlSeconds: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 600, description: "How long the challenge may be answered; default 120" }),
+  ),
+});
 export const ChallengeSchema = strictObject({
   challenge: Type.String(),
   audience: Type.String(),

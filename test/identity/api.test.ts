@@ -167,8 +167,8 @@ describe("identity API", () => {
     assert.equal(proven.body.did, hosted[1]!.did);
 
     const replayed = await issuer.call<Failure>("POST", "/v1/identity/did-auth/responses", { jwt: response });
-    assert.equal(replayed.status, 404);
-    assert.equal(replayed.body.code, "DID_AUTH_CHALLENGE_UNKNOWN");
+    assert.equal(replayed.status, 409);
+    assert.equal(replayed.body.code, "DID_AUTH_CHALLENGE_USED");
 
     // Signed by another DID's controller while claiming this one: the challenge is known, the proof is not.
     const second = await issuer.call<{ challenge: string; audience: string }>(

@@ -1,14 +1,18 @@
-// W3C verifiable credentials in JWT form: issued with did-jwt-vc, signed ES256 by the issuer DID's current P-256 key,
-// carrying a credentialStatus entry that points at the on-chain registry; verified by signature, expiry, then status.
+// W3C verifiable credentials in JWT form: issued with did-jwt-vc (VC 1.1 JWT-VC), signed ES256 by the issuer DID's
+// current P-256 key, carrying a credentialStatus entry that points at the on-chain registry. Verified, whoever issued
+// them and in either JWT format (credentialFormats.ts), by signature, validity period, then status when it names a
+// method this verifier knows (ours, or a W3C Bitstring Status List: bitstringStatus.ts).
 import { randomUUID } from "node:crypto";
-import {
-  createVerifiableCredentialJwt,
-  type JwtCredentialPayload,
-  type VerifiedCredential,
-  verifyCredential,
-} from "did-jwt-vc";
+import { createVerifiableCredentialJwt, type JwtCredentialPayload } from "did-jwt-vc";
 import type { Resolvable } from "did-resolver";
 import { type Address, getAddress, type Hex, isAddress } from "viem";
+import {
+  type BitstringStatusCheck,
+  bitstringEntryType,
+  checkBitstringEntry,
+  type StatusListSource,
+} from "./bitstringStatus.ts";
+import { type VerifiedJwtCredential, verifyJwtCredential } from "./credentialFormats.ts";
 import { type CredentialStatusRecord, type CredentialStatusService, credentialIdOf } from "./credentialStatus.ts";
 import type { DidService } from "./did.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
@@ -45,12 +49,46 @@ export interface IssuedCredential {
   kid: string;
 }
 
-export interface VerifiedTelcoCredential {
-  verified: VerifiedCredential;
-  issuer: string;
-  id: string;
-  credentialId: Hex;
-  status: CredentialStatusRecord;
+/** What a verification found about status: one of the known methods, or none. */
+export type StatusCheck =
+  | ({ method: typeof statusEntryType } & CredentialStatusRecord)
+  | { method: typeof statusEntryType; status: "unknown"; reason: string }
+  | BitstringStatusCheck
+  | { method: null; note: string };
+
+export interface CheckedCredential extends VerifiedJwtCredential {
+  /** The credential's `id`, when it has one. */
+  id: string | null;
+  /** keccak256 of the id (the key of our status registry), when it has one. */
+  credentialId: Hex | null;
+  status: StatusCheck;
+}
+
+export interface VerifyOptions {
+  now?: Date;
+  /** Where Bitstring status lists may be obtained; without one, their status is unknown. */
+  statusLists?: StatusListSource;
+}
+
+/** Throws the refusal a withdrawn status means: revoked or suspended, by either method. */
+function refuseIfWithdrawn(check: StatusCheck, id: string | null, credentialId: Hex | null): void {
+  if (check.method === null || (check.status !== "revoked" && check.status !== "suspended")) return;
+  const reason = "reason" in check ? check.reason : undefined;
+  const since = "since" in check ? check.since?.toISOString() : undefined;
+  throw new IdentityError(
+    check.status === "revoked" ? "CREDENTIAL_REVOKED" : "CREDENTIAL_SUSPENDED",
+    `credential ${id ?? "(no id)"} is ${check.status}${reason ? ` (reason ${reason})` : ""} per its ${check.method}`,
+    {
+      details: {
+        id,
+        credentialId,
+        method: check.method,
+        status: check.status,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(since !== undefined ? { since } : {}),
+      },
+    },
+  );
 }
 
 export interface CredentialServiceOptions {
@@ -149,34 +187,68 @@ export class CredentialService {
   }
 
   /**
-   * Verifies signature (through the resolver), validity period, then on-chain status. Fails with CREDENTIAL_INVALID,
-   * CREDENTIAL_EXPIRED, CREDENTIAL_REVOKED or CREDENTIAL_SUSPENDED (details name status and reason).
+   * Verifies any W3C credential in JWT form (VC 1.1 JWT-VC or VC 2.0 vc+jwt) whose issuer DID resolves here:
+   * signature and validity period always; status when the credential names a status method this verifier knows
+   * (TelcoLedgerStatusRegistry2026 on chain, or BitstringStatusListEntry through `statusLists`), otherwise the answer
+   * says there is none. Fails with CREDENTIAL_INVALID, CREDENTIAL_EXPIRED, CREDENTIAL_NOT_YET_VALID,
+   * CREDENTIAL_REVOKED or CREDENTIAL_SUSPENDED (details name status and reason). A status that cannot be read here
+   * (another ledger's registry, a status list not available) is answered as `unknown` with the reason.
    */
-  async verify(jwt: string, options: { now?: Date } = {}): Promise<VerifiedTelcoCredential> {
+  async verify(jwt: string, options: VerifyOptions = {}): Promise<CheckedCredential> {
     if (typeof jwt !== "string" || jwt.split(".").length !== 3) throw invalidInput("jwt", "must be a compact JWT");
-    const nowSeconds = options.now ? Math.floor(options.now.getTime() / 1000) : undefined;
-    let verified: VerifiedCredential;
-    try {
-      // did-jwt-vc pins an older did-resolver whose types differ only in @context typing; the runtime shape is the same.
-      const resolver = this.#resolver as unknown as Parameters<typeof verifyCredential>[1];
-      verified = await verifyCredential(jwt, resolver, {
-        ...(nowSeconds !== undefined ? { policies: { now: nowSeconds } } : {}),
-      });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const code = message.includes("JWT has expired") ? "CREDENTIAL_EXPIRED" : "CREDENTIAL_INVALID";
-      throw new IdentityError(code, `credential ${code === "CREDENTIAL_EXPIRED" ? "expired" : "invalid"}: ${message}`, {
-        cause: error,
-      });
+    const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
+    const checked = await verifyJwtCredential(jwt, this.#resolver, nowSeconds);
+    const id = typeof checked.credential.id === "string" ? checked.credential.id : null;
+    const credentialId = id === null ? null : credentialIdOf(id);
+    const raw = checked.credential.credentialStatus;
+    const entries = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) as unknown[];
+    if (entries.some((e) => e === null || typeof e !== "object" || Array.isArray(e))) {
+      throw new IdentityError("CREDENTIAL_INVALID", "credential invalid: credentialStatus must be objects");
     }
-    const vc = verified.verifiableCredential;
-    const issuer = verified.issuer;
-    const id = vc.id;
-    if (typeof id !== "string") throw new IdentityError("CREDENTIAL_INVALID", "credential has no id");
-    const entry = vc.credentialStatus as Partial<TelcoLedgerStatusEntry> | undefined;
-    const credentialId = credentialIdOf(id);
-    if (!entry || entry.type !== statusEntryType) {
-      throw new IdentityError("CREDENTIAL_INVALID", `credential has no ${statusEntryType} status entry`);
+    const known = (entries as Record<string, unknown>[]).filter(
+      (e) => e.type === statusEntryType || e.type === bitstringEntryType,
+    );
+    let status: StatusCheck;
+    if (entries.length === 0) status = { method: null, note: "no status method" };
+    else if (known.length === 0) {
+      const types = (entries as Record<string, unknown>[]).map((e) => String(e.type)).join(", ");
+      status = { method: null, note: `no status method this verifier knows (the credential names ${types})` };
+    } else {
+      // Every known entry is checked (a list may carry revocation and suspension); the first is the one answered.
+      const checks: StatusCheck[] = [];
+      for (const entry of known) {
+        const check =
+          entry.type === statusEntryType
+            ? await this.#registryStatus(entry, checked.issuer, id, credentialId)
+            : await checkBitstringEntry(entry, checked.issuer, options.statusLists, (list) =>
+                verifyJwtCredential(list, this.#resolver, nowSeconds),
+              );
+        refuseIfWithdrawn(check, id, credentialId);
+        checks.push(check);
+      }
+      status = checks[0] as StatusCheck;
+    }
+    return { ...checked, id, credentialId, status };
+  }
+
+  /** Our on-chain status entry: read from this ledger's registry, or unknown when it names another. */
+  async #registryStatus(
+    entry: Partial<TelcoLedgerStatusEntry>,
+    issuer: string,
+    id: string | null,
+    credentialId: Hex | null,
+  ): Promise<StatusCheck> {
+    if (id === null || credentialId === null) {
+      throw new IdentityError(
+        "CREDENTIAL_INVALID",
+        `credential invalid: a ${statusEntryType} entry needs the credential's id`,
+      );
+    }
+    if (!issuer.startsWith("did:ethr:")) {
+      throw new IdentityError(
+        "CREDENTIAL_INVALID",
+        `credential invalid: ${statusEntryType} keys issuers by did:ethr, not ${issuer}`,
+      );
     }
     if (
       entry.chainId !== this.#chainId ||
@@ -184,32 +256,17 @@ export class CredentialService {
       !isAddress(entry.registry, { strict: false }) ||
       getAddress(entry.registry) !== getAddress(this.#status.registry)
     ) {
-      throw new IdentityError(
-        "CREDENTIAL_STATUS_UNAVAILABLE",
-        `credential status lives in registry ${entry.registry} on chain ${entry.chainId}, not this ledger's`,
-        { details: { chainId: entry.chainId, registry: entry.registry } },
-      );
+      return {
+        method: statusEntryType,
+        status: "unknown",
+        reason: `the status lives in registry ${String(entry.registry)} on chain ${String(entry.chainId)}, not this ledger's`,
+      };
     }
-    if (entry.credentialId?.toLowerCase() !== credentialId) {
+    if (typeof entry.credentialId !== "string" || entry.credentialId.toLowerCase() !== credentialId) {
       throw new IdentityError("CREDENTIAL_INVALID", "credentialStatus.credentialId does not match keccak256 of the id");
     }
-    const status = await this.#status.statusOf(issuer, credentialId);
-    if (status.status !== "active") {
-      throw new IdentityError(
-        status.status === "revoked" ? "CREDENTIAL_REVOKED" : "CREDENTIAL_SUSPENDED",
-        `credential ${id} is ${status.status} (reason ${status.reason})`,
-        {
-          details: {
-            id,
-            credentialId,
-            status: status.status,
-            reason: status.reason,
-            since: status.since?.toISOString(),
-          },
-        },
-      );
-    }
-    return { verified, issuer, id, credentialId, status };
+    const record = await this.#status.statusOf(issuer, credentialId);
+    return { method: statusEntryType, ...record };
   }
 
   /**

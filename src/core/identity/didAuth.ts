@@ -1,4 +1,5 @@
-// DID-Auth: a peer proves control of its DID by signing our single-use challenge. The response is a short-lived JWT
+// DID-Auth: a peer proves control of its DID by signing our single-use challenge (kept in the agent's store, so it
+// survives a restart, and consumed atomically, so a replayed response is refused). The response is a short-lived JWT
 // (iss = the DID, aud = us, nonce = the challenge) signed with a key listed under `authentication` in its DID document;
 // for did:ethr that is the controller account (#controller, ES256K), which is what respondToChallenge signs with.
 import { createHash, randomBytes } from "node:crypto";
@@ -6,6 +7,7 @@ import { createJWT, verifyJWT } from "did-jwt";
 import type { Resolvable } from "did-resolver";
 import { bytesToHex } from "viem";
 import type { HostedDid } from "./did.ts";
+import { type ChallengeLimits, type ChallengeStore, MemoryChallengeStore } from "./didAuthChallenges.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
 import type { Keystore } from "./keystore.ts";
 
@@ -19,6 +21,8 @@ export interface DidAuthOptions {
   resolver: Resolvable;
   /** Who the responses must be addressed to: this agent's DID or URL. */
   audience: string;
+  /** Where open challenges live: the agent's SQL store in an agent (they survive a restart); memory by default. */
+  challenges?: ChallengeStore;
   /** How long a challenge may be answered. Default 2 minutes. */
   ttlMs?: number;
   /** Open (unexpired, unanswered) challenges one owner (an API key) may hold. Default 100. */
@@ -29,16 +33,15 @@ export interface DidAuthOptions {
 
 /** Who opened a challenge when the caller does not say: in-process callers share one allowance. */
 const LOCAL_OWNER = "local";
+/** The longest a caller may ask a challenge to stay open. */
+export const MAX_CHALLENGE_TTL_MS = 600_000;
 
 export class DidAuth {
   readonly #resolver: Resolvable;
   readonly audience: string;
+  readonly #challenges: ChallengeStore;
   readonly #ttlMs: number;
-  readonly #maxOpenPerOwner: number;
-  readonly #maxOpen: number;
-  // Insertion order is expiry order (one TTL for all), so expired challenges are always at the front.
-  readonly #open = new Map<string, { expiresAt: number; owner: string }>();
-  readonly #openPerOwner = new Map<string, number>();
+  readonly #limits: ChallengeLimits;
 
   constructor(options: DidAuthOptions) {
     if (typeof options.audience !== "string" || options.audience === "") {
@@ -46,47 +49,54 @@ export class DidAuth {
     }
     this.#resolver = options.resolver;
     this.audience = options.audience;
+    this.#challenges = options.challenges ?? new MemoryChallengeStore();
     this.#ttlMs = options.ttlMs ?? 120_000;
-    this.#maxOpenPerOwner = options.maxOpenPerOwner ?? 100;
-    this.#maxOpen = options.maxOpen ?? 10_000;
+    this.#limits = { perOwner: options.maxOpenPerOwner ?? 100, total: options.maxOpen ?? 10_000 };
   }
 
   /**
-   * Opens a challenge for `owner` (the API key asking). Each open challenge holds memory until it is answered or
-   * expires, so an owner may hold at most maxOpenPerOwner and the agent maxOpen: past either,
-   * DID_AUTH_TOO_MANY_CHALLENGES (429) until some are answered or expire.
+   * Opens a challenge for `owner` (the API key asking), answerable for `ttlMs` (default the agent's). Each open
+   * challenge holds a row until it is answered or expires, so an owner may hold at most maxOpenPerOwner and the agent
+   * maxOpen: past either, DID_AUTH_TOO_MANY_CHALLENGES (429) until some are answered or expire.
    */
-  createChallenge(owner: string = LOCAL_OWNER): DidAuthChallenge {
-    this.#sweep();
-    const held = this.#openPerOwner.get(owner) ?? 0;
-    if (held >= this.#maxOpenPerOwner) {
-      throw new IdentityError(
-        "DID_AUTH_TOO_MANY_CHALLENGES",
-        `this API key holds ${held} open DID-Auth challenges, the most allowed; answer some or wait for them to expire`,
-        { details: { limit: this.#maxOpenPerOwner, scope: "key" } },
-      );
-    }
-    if (this.#open.size >= this.#maxOpen) {
-      throw new IdentityError(
-        "DID_AUTH_TOO_MANY_CHALLENGES",
-        `the agent holds ${this.#open.size} open DID-Auth challenges, the most allowed; retry when some expire`,
-        { details: { limit: this.#maxOpen, scope: "agent" } },
-      );
+  async createChallenge(owner: string = LOCAL_OWNER, ttlMs?: number): Promise<DidAuthChallenge> {
+    if (ttlMs !== undefined && (!Number.isInteger(ttlMs) || ttlMs < 1000 || ttlMs > MAX_CHALLENGE_TTL_MS)) {
+      throw invalidInput("query.ttlSeconds", `must be 1 to ${MAX_CHALLENGE_TTL_MS / 1000} seconds`);
     }
     const challenge = randomBytes(32).toString("base64url");
-    const expiresAt = Date.now() + this.#ttlMs;
-    this.#open.set(challenge, { expiresAt, owner });
-    this.#openPerOwner.set(owner, held + 1);
-    return { challenge, audience: this.audience, expiresAt: new Date(expiresAt) };
+    const createdAt = new Date();
+    const expiresAt = new Date(createdAt.getTime() + (ttlMs ?? this.#ttlMs));
+    const refused = await this.#challenges.open(
+      { challenge, owner, audience: this.audience, createdAt, expiresAt },
+      this.#limits,
+    );
+    if (refused?.scope === "key") {
+      throw new IdentityError(
+        "DID_AUTH_TOO_MANY_CHALLENGES",
+        `this API key holds ${refused.held} open DID-Auth challenges, the most allowed; answer some or wait for them to expire`,
+        { details: { limit: refused.limit, scope: "key" } },
+      );
+    }
+    if (refused?.scope === "agent") {
+      throw new IdentityError(
+        "DID_AUTH_TOO_MANY_CHALLENGES",
+        `the agent holds ${refused.held} open DID-Auth challenges, the most allowed; retry when some expire`,
+        { details: { limit: refused.limit, scope: "agent" } },
+      );
+    }
+    return { challenge, audience: this.audience, expiresAt };
   }
 
   /** Open challenges: for one owner, or for all. */
-  openChallenges(owner?: string): number {
-    this.#sweep();
-    return owner === undefined ? this.#open.size : (this.#openPerOwner.get(owner) ?? 0);
+  openChallenges(owner?: string): Promise<number> {
+    return this.#challenges.countOpen(new Date(), owner);
   }
 
-  /** Verifies a response; the challenge is consumed whether or not the response verifies. Returns the proven DID. */
+  /**
+   * Verifies a response; the challenge is consumed (atomically, once) whether or not the response verifies, so a
+   * response can never be tried twice. Returns the proven DID. The audience checked is the one the challenge was
+   * opened for.
+   */
   async verifyResponse(jwt: string): Promise<{ did: string }> {
     if (typeof jwt !== "string" || jwt.split(".").length !== 3) throw invalidInput("jwt", "must be a compact JWT");
     let nonce: unknown;
@@ -95,15 +105,30 @@ export class DidAuth {
     } catch {
       throw invalidInput("jwt", "payload is not JSON");
     }
-    const open = typeof nonce === "string" ? this.#open.get(nonce) : undefined;
-    if (typeof nonce !== "string" || open === undefined || open.expiresAt <= Date.now()) {
-      throw new IdentityError("DID_AUTH_CHALLENGE_UNKNOWN", "the challenge is unknown, already used or expired");
+    if (typeof nonce !== "string" || nonce === "") {
+      throw invalidInput("jwt", "payload has no nonce (the challenge answered)");
     }
-    this.#close(nonce, open.owner);
+    const consumed = await this.#challenges.consume(nonce, new Date());
+    switch (consumed.outcome) {
+      case "unknown":
+        throw new IdentityError("DID_AUTH_CHALLENGE_UNKNOWN", "the challenge was not opened by this agent");
+      case "used":
+        throw new IdentityError(
+          "DID_AUTH_CHALLENGE_USED",
+          `the challenge was already answered at ${consumed.usedAt.toISOString()}: a response is accepted once`,
+          { details: { usedAt: consumed.usedAt.toISOString() } },
+        );
+      case "expired":
+        throw new IdentityError(
+          "DID_AUTH_CHALLENGE_EXPIRED",
+          `the challenge expired at ${consumed.expiredAt.toISOString()}; open a new one`,
+          { details: { expiredAt: consumed.expiredAt.toISOString() } },
+        );
+    }
     try {
       const result = await verifyJWT(jwt, {
         resolver: this.#resolver,
-        audience: this.audience,
+        audience: consumed.audience,
         proofPurpose: "authentication",
       });
       if (!result.payload.exp) throw new Error("response has no exp");
@@ -112,21 +137,6 @@ export class DidAuth {
       const message = error instanceof Error ? error.message : String(error);
       throw new IdentityError("DID_AUTH_INVALID", `DID-Auth response rejected: ${message}`, { cause: error });
     }
-  }
-
-  #sweep(): void {
-    const now = Date.now();
-    for (const [challenge, { expiresAt, owner }] of this.#open) {
-      if (expiresAt > now) break;
-      this.#close(challenge, owner);
-    }
-  }
-
-  #close(challenge: string, owner: string): void {
-    this.#open.delete(challenge);
-    const held = (this.#openPerOwner.get(owner) ?? 1) - 1;
-    if (held > 0) this.#openPerOwner.set(owner, held);
-    else this.#openPerOwner.delete(owner);
   }
 }
 

@@ -27,12 +27,17 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     status: 422,
     description: "The credential is well-formed JSON but fails verification: signature, issuer, format or dates.",
   },
-  CREDENTIAL_EXPIRED: { status: 422, description: "The credential is past its expiration date." },
+  CREDENTIAL_EXPIRED: { status: 422, description: "The credential is past its expiration date (validUntil, exp)." },
+  CREDENTIAL_NOT_YET_VALID: {
+    status: 422,
+    description: "The credential's validity period has not begun (validFrom, nbf in the future).",
+  },
   CREDENTIAL_REVOKED: { status: 422, description: "The credential's issuer revoked it; facts give the reason." },
   CREDENTIAL_SUSPENDED: { status: 422, description: "The credential's issuer suspended it; facts give the reason." },
   CREDENTIAL_STATUS_UNAVAILABLE: {
     status: 503,
-    description: "The credential's on-chain status cannot be read now (ledger node unreachable); retry later.",
+    description:
+      "Kept for clients: verification no longer raises it (a status it cannot read is answered as status unknown).",
   },
   DID_AUTH_INVALID: {
     status: 422,
@@ -40,7 +45,15 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
   },
   DID_AUTH_CHALLENGE_UNKNOWN: {
     status: 404,
-    description: "No open DID-Auth challenge with this id: never issued, already answered, or expired.",
+    description: "The answered DID-Auth challenge was never opened by this agent (or closed over a day ago).",
+  },
+  DID_AUTH_CHALLENGE_USED: {
+    status: 409,
+    description: "The DID-Auth challenge was already answered: a replayed response; each challenge is accepted once.",
+  },
+  DID_AUTH_CHALLENGE_EXPIRED: {
+    status: 410,
+    description: "The DID-Auth challenge expired before it was answered; open a new one.",
   },
   DID_AUTH_TOO_MANY_CHALLENGES: {
     status: 429,

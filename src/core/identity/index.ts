@@ -1,6 +1,12 @@
 // Public surface of the identity core: keystore, hosted DIDs, resolver, credentials and their status, DID-Auth.
 
 export {
+  type BitstringStatusCheck,
+  bitstringEntryType,
+  type StatusListSource,
+} from "./bitstringStatus.ts";
+export { type CredentialFormat, type VerifiedJwtCredential, verifyJwtCredential } from "./credentialFormats.ts";
+export {
   type CredentialStatusChange,
   type CredentialStatusName,
   type CredentialStatusRecord,
@@ -10,12 +16,14 @@ export {
   statusReasons,
 } from "./credentialStatus.ts";
 export {
+  type CheckedCredential,
   CredentialService,
   type IssueCredentialInput,
   type IssuedCredential,
+  type StatusCheck,
   statusEntryType,
   type TelcoLedgerStatusEntry,
-  type VerifiedTelcoCredential,
+  type VerifyOptions,
 } from "./credentials.ts";
 export { type CreateOrganisationDidInput, DidService, type DidServiceOptions, type HostedDid } from "./did.ts";
 export { DidAuth, type DidAuthChallenge, respondToChallenge } from "./didAuth.ts";

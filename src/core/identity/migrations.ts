@@ -1,4 +1,5 @@
-// Schema of the identity core: the DIDs this agent hosts (whose controller and signing keys are in its keystore).
+// Schema of the identity core (ids 02x0; 0201..0203 are the chain journal's): the DIDs this agent hosts (whose
+// controller and signing keys are in its keystore), and the DID-Auth challenges it opened (persisted, single use).
 import type { Migration } from "../store/store.ts";
 
 export const identityMigrations: readonly Migration[] = [
@@ -14,5 +15,21 @@ export const identityMigrations: readonly Migration[] = [
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 )`,
+  },
+  {
+    // Keyed by the SHA-256 of the challenge: the table never holds an answerable challenge in clear.
+    id: "0210_identity_did_auth_challenges",
+    sql: `
+      CREATE TABLE identity_did_auth_challenges (
+        challenge_hash TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+      );
+      CREATE INDEX identity_did_auth_challenges_owner ON identity_did_auth_challenges (owner, expires_at);
+      CREATE INDEX identity_did_auth_challenges_expiry ON identity_did_auth_challenges (expires_at);
+    `,
   },
 ];
