@@ -15,6 +15,7 @@ import { CredentialStatusService } from "../core/identity/credentialStatus.ts";
 import { CredentialService } from "../core/identity/credentials.ts";
 import { DidService } from "../core/identity/did.ts";
 import { DidAuth } from "../core/identity/didAuth.ts";
+import { SqlChallengeStore } from "../core/identity/didAuthChallenges.ts";
 import { type Keystore, openKeystore } from "../core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../core/identity/resolver.ts";
 import { openStore, type Store } from "../core/store/index.ts";
@@ -162,7 +163,8 @@ async function assemble(
     dids,
   });
   const credentials = new CredentialService({ keystore, dids, resolver, status, chainId: config.chain.chainId });
-  const didAuth = new DidAuth({ resolver, audience: config.publicUrl });
+  // Open DID-Auth challenges live in the agent's store: single use, and they survive a restart.
+  const didAuth = new DidAuth({ resolver, audience: config.publicUrl, challenges: new SqlChallengeStore(store) });
 
   const platform: PlatformContext = {
     config,

@@ -2,8 +2,6 @@
 // did:ethr DIDs on the ERC-1056 registry, verifiable credentials with on-chain status, DID-Auth). The core services
 // live in the platform because every domain signs and verifies with them; this domain exposes them to members.
 import type { DomainPlugin } from "../agent/domain.ts";
-import { DidAuth } from "../core/identity/didAuth.ts";
-import { SqlChallengeStore } from "../core/identity/didAuthChallenges.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
@@ -21,13 +19,7 @@ export const identityPlugin: DomainPlugin = {
       credentials: context.credentials,
       status: context.credentialStatus,
       chainId: context.config.chain.chainId,
-      // DID-Auth over the agent's store, so open challenges survive a restart. (The platform's context.didAuth keeps
-      // them in memory; when the agent passes it a SqlChallengeStore this one can go.)
-      didAuth: new DidAuth({
-        resolver: context.resolver,
-        audience: context.didAuth.audience,
-        challenges: new SqlChallengeStore(context.store),
-      }),
+      didAuth: context.didAuth,
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,
     });
