@@ -6,10 +6,9 @@ import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 import { createApiKey, listApiKeys, ROLES, type Role } from "../core/api/api-keys.ts";
-import { loadAgentConfig } from "../core/config.ts";
-import { createAgent } from "./agent.ts";
-import { openAgentStore } from "./bootstrap.ts";
-import { confirmationsForNode, initAgent } from "./init.ts";
+
+// The config loader, the agent, its store and init load thousands of modules (the chain libraries, Fastify, every
+// domain); they are imported inside the actions that use them, so `telco-ledger <anything> --help` stays fast.
 
 export function registerAgentCommands(program: Command): void {
   const agent = program.command("agent").description("run and administer a member agent");
@@ -35,6 +34,7 @@ export function registerAgentCommands(program: Command): void {
     .option("--vote-validators", "this member's node is a validator: vote governance's validator changes into it")
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      const { confirmationsForNode, initAgent } = await import("./init.ts");
       // Without --confirmations, the node's engine decides: 2 on Clique (it reorganises single blocks), else 0.
       const confirmations = o.confirmations ?? (await confirmationsForNode(o.rpcUrl, o.chainId));
       const { configPath, config } = await initAgent({
@@ -64,6 +64,8 @@ export function registerAgentCommands(program: Command): void {
     .description("run the agent in the foreground (Ctrl-C stops it)")
     .requiredOption("--config <file>", "agent config file (agent.json)")
     .action(async (o) => {
+      const { loadAgentConfig } = await import("../core/config.ts");
+      const { createAgent } = await import("./agent.ts");
       const config = loadAgentConfig(o.config);
       const running = await createAgent(config);
       const url = await running.start();
@@ -87,6 +89,8 @@ export function registerAgentCommands(program: Command): void {
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
       if (!ROLES.includes(o.role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
+      const { loadAgentConfig } = await import("../core/config.ts");
+      const { openAgentStore } = await import("./bootstrap.ts");
       const config = loadAgentConfig(o.config);
       const store = await openAgentStore(config);
       try {
@@ -111,6 +115,8 @@ export function registerAgentCommands(program: Command): void {
     .requiredOption("--config <file>", "agent config file")
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      const { loadAgentConfig } = await import("../core/config.ts");
+      const { openAgentStore } = await import("./bootstrap.ts");
       const config = loadAgentConfig(o.config);
       const store = await openAgentStore(config);
       try {

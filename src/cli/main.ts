@@ -2,9 +2,9 @@
 // Every command has --help and --json; errors print as "error CODE: message" (or JSON) with a non-zero exit.
 import { Command } from "commander";
 import { registerAgentCommands } from "../agent/cli.ts";
-import { DOMAINS } from "../domains.ts";
 import { registerDevnetCommands } from "../ledger/cli.ts";
 import { registerSandboxCommands } from "../sandbox/cli.ts";
+import { DOMAIN_COMMANDS } from "./commands.ts";
 import { printError } from "./output.ts";
 
 const program = new Command("telco-ledger")
@@ -16,7 +16,7 @@ const program = new Command("telco-ledger")
 registerSandboxCommands(program);
 registerDevnetCommands(program);
 registerAgentCommands(program);
-for (const domain of DOMAINS) domain.registerCommands?.(program);
+for (const registerCommands of DOMAIN_COMMANDS) registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

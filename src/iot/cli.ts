@@ -6,8 +6,9 @@ import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, table } from "../cli/output.ts";
-import { subjectOf } from "./service.ts";
-import { createDeviceKey, readDeviceKey, signBinding, signPeerAttestation } from "./simulator.ts";
+
+// The device simulator and the service (for subjectOf) load the chain and JWT libraries: the `iot device` actions
+// import them when they run, so that registering these commands (done by every `telco-ledger` command) stays cheap.
 
 type Row = Record<string, unknown>;
 const json = (r: object) => JSON.stringify(r, null, 2);
@@ -279,7 +280,8 @@ function registerDeviceCommands(iot: Command): void {
     .command("keygen <file>")
     .description("create a device key file")
     .option("--json", "print JSON")
-    .action((file: string, o: { json?: boolean }) => {
+    .action(async (file: string, o: { json?: boolean }) => {
+      const { createDeviceKey } = await import("./simulator.ts");
       const key = createDeviceKey(file);
       printResult({ address: key.address }, o, (r: Row) => `device ${r.address}`);
     });
@@ -290,6 +292,7 @@ function registerDeviceCommands(iot: Command): void {
     .requiredOption("--make <make>", "make")
     .requiredOption("--model <model>", "model")
     .action(async (keyFile: string, o: ClientOptions & { make: string; model: string }) => {
+      const { readDeviceKey, signBinding } = await import("./simulator.ts");
       const key = readDeviceKey(keyFile);
       const target = targetOf(o);
       const q = new URLSearchParams({ device: key.address, make: o.make, model: o.model });
@@ -317,6 +320,8 @@ function registerDeviceCommands(iot: Command): void {
         subject: string,
         o: ClientOptions & { schema: string; data: string; expiresIn?: number },
       ) => {
+        const { readDeviceKey, signPeerAttestation } = await import("./simulator.ts");
+        const { subjectOf } = await import("./service.ts");
         const now = Math.floor(Date.now() / 1000);
         const peer = await signPeerAttestation(
           readDeviceKey(keyFile),
@@ -344,6 +349,7 @@ function registerDeviceCommands(iot: Command): void {
       .command("revoke <keyFile> <id>")
       .description("as the device, revoke one of its off-chain attestations through a gateway (--agent)"),
   ).action(async (keyFile: string, id: string, o: ClientOptions) => {
+    const { readDeviceKey, signBinding } = await import("./simulator.ts");
     const key = readDeviceKey(keyFile);
     const target = targetOf(o);
     const { digest } = await callAgent<{ digest: `0x${string}` }>(

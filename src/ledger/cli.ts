@@ -6,9 +6,10 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { defaultDataDir } from "../cli/agentClient.ts";
 import { printResult, progress, table } from "../cli/output.ts";
-import { startDevnet } from "../core/chain/devnet/devnet.ts";
-import { deployPlatform } from "./deployer.ts";
 import type { FoundingMember } from "./deploymentPlan.ts";
+
+// The devnet and the deployer load the chain libraries and every domain plugin: imported inside their actions, so
+// that registering these commands (done by every `telco-ledger` command) stays cheap.
 
 export function registerDevnetCommands(program: Command): void {
   const devnet = program.command("devnet").description("the embedded ledger node (anvil, supervised, durable state)");
@@ -24,6 +25,7 @@ export function registerDevnetCommands(program: Command): void {
     .action(async (o) => {
       const dataDir = resolve(o.dataDir ?? defaultDataDir());
       progress(o, `starting the devnet in ${dataDir}/devnet`);
+      const { startDevnet } = await import("../core/chain/devnet/devnet.ts");
       const node = await startDevnet({
         dataDir,
         port: o.port,
@@ -64,6 +66,7 @@ export function registerDevnetCommands(program: Command): void {
       if (!passphrase) throw new Error(`set ${o.passphraseEnv} to the deployer keystore passphrase`);
       const founders = JSON.parse(readFileSync(o.founders, "utf8")) as FoundingMember[];
       const steps: Array<{ contract: string; outcome: string; address: string }> = [];
+      const { deployPlatform } = await import("./deployer.ts");
       const manifest = await deployPlatform({
         rpcUrl: o.rpcUrl,
         chainId: o.chainId,

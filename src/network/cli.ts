@@ -5,16 +5,13 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
-import { initBesuNetwork } from "./besu/init.ts";
-import { addContractModeTransition } from "./besu/transition.ts";
+import { DEFAULT_BASE_PORT, DEFAULT_FUND_WEI } from "./defaults.ts";
 import { invalidOption } from "./errors.ts";
-import { DEFAULT_FUND_WEI, fundAccounts } from "./faucet.ts";
-import { ensureGeth } from "./gethBinary.ts";
-import { DEFAULT_BASE_PORT, initNetwork } from "./init.ts";
 import { readSpec } from "./layout.ts";
-import { type MonitoredAgent, writeMonitoring } from "./monitoring.ts";
-import { startNodes, stopNodes } from "./nodes.ts";
-import { networkStatus } from "./status.ts";
+import type { MonitoredAgent } from "./monitoring.ts";
+
+// The network kit (geth build, genesis, nodes, faucet, monitoring) loads the chain libraries: each action imports
+// what it uses, so that registering these commands (done by every `telco-ledger` command) stays cheap.
 
 const DEFAULT_DIR = "network";
 const DEFAULT_CHAIN_ID = 31_338_001;
@@ -67,6 +64,7 @@ export function registerNetworkCommands(program: Command): void {
     .action(async (o) => {
       if (o.engine === "besu-qbft") {
         if (o.standby) throw invalidOption("--standby", "is for geth-clique; on QBFT validators join by contract");
+        const { initBesuNetwork } = await import("./besu/init.ts");
         const besu = await initBesuNetwork({
           dir: o.dir,
           validators: o.validators,
@@ -87,6 +85,8 @@ export function registerNetworkCommands(program: Command): void {
       if (o.engine !== "geth-clique") {
         throw invalidOption("--engine", `${o.engine} is not supported: use geth-clique or besu-qbft`);
       }
+      const { ensureGeth } = await import("./gethBinary.ts");
+      const { initNetwork } = await import("./init.ts");
       const geth = await ensureGeth((m) => progress(o, m));
       const spec = await initNetwork({
         dir: o.dir,
@@ -119,6 +119,7 @@ export function registerNetworkCommands(program: Command): void {
     .option("--dir <dir>", "network directory", DEFAULT_DIR)
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      const { addContractModeTransition } = await import("./besu/transition.ts");
       const genesisFile = await addContractModeTransition(resolve(o.dir), o.block, o.contract);
       printResult(
         { genesisFile, block: o.block, contract: o.contract },
@@ -135,6 +136,8 @@ export function registerNetworkCommands(program: Command): void {
     .option("--node <name...>", "only these nodes (e.g. to restart one)")
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      const { ensureGeth } = await import("./gethBinary.ts");
+      const { startNodes } = await import("./nodes.ts");
       const spec = await readSpec(resolve(o.dir));
       const geth = await ensureGeth((m) => progress(o, m));
       const started = await startNodes(spec, geth.path, o.node);
@@ -148,6 +151,7 @@ export function registerNetworkCommands(program: Command): void {
     .option("--node <name...>", "only these nodes")
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      const { stopNodes } = await import("./nodes.ts");
       const stopped = await stopNodes(await readSpec(resolve(o.dir)), o.node);
       printResult(stopped, o, () => table(stopped.map((s) => ({ ...s }))));
     });
@@ -158,6 +162,7 @@ export function registerNetworkCommands(program: Command): void {
     .option("--dir <dir>", "network directory", DEFAULT_DIR)
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      const { networkStatus } = await import("./status.ts");
       const status = await networkStatus(await readSpec(resolve(o.dir)));
       printResult(status, o, () =>
         table(
@@ -182,6 +187,7 @@ export function registerNetworkCommands(program: Command): void {
     .option("--amount <wei>", `wei per account (at most 1 ether)`, (v) => BigInt(v), DEFAULT_FUND_WEI)
     .option("--json", "print the raw JSON result")
     .action(async (addresses: string[], o) => {
+      const { fundAccounts } = await import("./faucet.ts");
       const funded = await fundAccounts(await readSpec(resolve(o.dir)), addresses, o.amount);
       printResult(funded, o, () => table(funded.map((f) => ({ ...f }))));
     });
@@ -204,6 +210,7 @@ export function registerNetworkCommands(program: Command): void {
     )
     .option("--json", "print the raw JSON result")
     .action(async (o) => {
+      const { writeMonitoring } = await import("./monitoring.ts");
       const dir = resolve(o.dir);
       const files = await writeMonitoring(dir, await readSpec(dir), {
         agents: o.agent ?? [],

@@ -14,14 +14,13 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { consortiumChain } from "../core/chain/client.ts";
+import { DEFAULT_FUND_WEI } from "./defaults.ts";
 import { invalidOption, NetworkError } from "./errors.ts";
 import type { NetworkSpec } from "./layout.ts";
 import { rpc } from "./rpc.ts";
 
 /** 1 ether: at 1 wei per gas, a billion gas; far beyond what any member account needs. */
 export const MAX_FUND_WEI = 10n ** 18n;
-/** 0.01 ether: ten million 1-million-gas transactions at 1 wei. */
-export const DEFAULT_FUND_WEI = 10n ** 16n;
 const RECEIPT_TIMEOUT_MS = 180_000;
 const REBROADCAST_MS = 30_000;
 

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { type Address, getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { DEFAULT_BASE_PORT } from "./defaults.ts";
 import { invalidOption, NetworkError } from "./errors.ts";
 import { cliqueGenesis } from "./genesis.ts";
 import { GETH_VERSION } from "./gethBinary.ts";
@@ -41,7 +42,6 @@ export interface InitNetworkOptions {
   faucetWei?: bigint;
 }
 
-export const DEFAULT_BASE_PORT = 30300;
 const DEFAULT_GAS_LIMIT = 100_000_000n;
 const DEFAULT_FAUCET_WEI = 10n ** 27n;
 export const GAS_PRICE_WEI = 1n;

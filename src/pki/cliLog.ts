@@ -3,12 +3,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type Hex, hexToBytes } from "viem";
+import type { Hex } from "viem";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult } from "../cli/output.ts";
-import { verifyInclusion } from "./log/merkle.ts";
-import { parseCertificate } from "./x509.ts";
+
+// viem, the Merkle code and the X.509 parser load hundreds of modules: `log prove` imports them when it runs, so that
+// registering these commands (done by every `telco-ledger` command) stays cheap.
 
 type Checkpoint = { treeSize: number; rootHash: Hex; cosignatures: number };
 type Proof = { leafIndex: number; leafHash: Hex; treeSize: number; rootHash: Hex; proof: Hex[]; witnesses: string[] };
@@ -52,6 +53,9 @@ export function registerLogCommands(pki: Command): void {
       .command("prove <certificate>")
       .description("inclusion of a certificate (PEM file) in the latest witnessed checkpoint"),
   ).action(async (file: string, o: ClientOptions) => {
+    const { hexToBytes } = await import("viem");
+    const { verifyInclusion } = await import("./log/merkle.ts");
+    const { parseCertificate } = await import("./x509.ts");
     const der = new Uint8Array(parseCertificate(readFileSync(file, "utf8")).rawData);
     const sha256 = `0x${createHash("sha256").update(der).digest("hex")}`;
     const target = targetOf(o);

@@ -8,9 +8,10 @@ import type { Hex } from "viem";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult } from "../cli/output.ts";
-import { verifyStampPath } from "./tsa/anchoring.ts";
 import type { Stamp } from "./tsa/repository.ts";
-import { readTimeStampResponse } from "./tsa/rfc3161.ts";
+
+// The proof checks and the RFC 3161 parser load hundreds of modules (the chain and ASN.1 libraries): imported inside
+// the actions that use them, so that registering these commands (done by every `telco-ledger` command) stays cheap.
 
 const digestOf = (file: string): Hex => `0x${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
 type Anchor = { submitter: string; anchoredAt: number; blockNumber: number; count: number };
@@ -41,9 +42,10 @@ export function registerTimestampCommands(pki: Command): void {
       .description("check a file against a proof (JSON) or an RFC 3161 token (.tsr) and the chain; exit 3 when not"),
   ).action(async (file: string, evidenceFile: string, o: ClientOptions) => {
     const digest = digestOf(file);
-    const evidence = readEvidence(readFileSync(evidenceFile));
+    const evidence = await readEvidence(readFileSync(evidenceFile));
     const problems: string[] = [];
     if (evidence.digest.toLowerCase() !== digest) problems.push("the evidence is for another file");
+    const { verifyStampPath } = await import("./tsa/anchoring.ts");
     const offline = verifyStampPath({ ...evidence, digest });
     if (!offline) problems.push("the path does not lead from this file's digest to the root");
     let anchor: Anchor | undefined;
@@ -96,6 +98,7 @@ export function registerTimestampCommands(pki: Command): void {
         throw new CliError(err.message ?? `HTTP ${response.status}`, err.code ?? `HTTP_${response.status}`);
       }
       writeFileSync(o.out, bytes);
+      const { readTimeStampResponse } = await import("./tsa/rfc3161.ts");
       const view = readTimeStampResponse(bytes);
       printResult({ ...view, out: o.out }, o, () =>
         view.status === 0
@@ -114,11 +117,12 @@ export function registerTimestampCommands(pki: Command): void {
 }
 
 /** A proof (JSON, as `timestamp stamp --out` writes it) or an RFC 3161 reply/token (DER). */
-function readEvidence(bytes: Buffer): Evidence {
+async function readEvidence(bytes: Buffer): Promise<Evidence> {
   if (bytes[0] === 0x7b) {
     const s = JSON.parse(bytes.toString("utf8")) as Stamp;
     return { root: s.root, leafIndex: s.leafIndex, treeSize: s.treeSize, proof: s.proof, digest: s.digest };
   }
+  const { readTimeStampResponse } = await import("./tsa/rfc3161.ts");
   const view = readTimeStampResponse(new Uint8Array(bytes));
   if (!view.ledger || !view.digest) throw new CliError("the token carries no ledger proof", "PKI_INVALID_INPUT");
   return { ...view.ledger, digest: view.digest, ...(view.genTime ? { genTime: view.genTime } : {}) };

@@ -5,7 +5,10 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { defaultDataDir } from "../cli/agentClient.ts";
 import { printResult, progress, table } from "../cli/output.ts";
-import { type RunningSandbox, type SandboxFile, sandboxUp } from "./sandbox.ts";
+import type { RunningSandbox, SandboxFile } from "./sandbox.ts";
+
+// sandbox.ts starts the devnet and every agent (thousands of modules): imported inside `sandbox up` only, so that
+// registering these commands (done by every `telco-ledger` command) stays cheap.
 
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program.command("sandbox").description("a seeded consortium on this machine: devnet + member agents");
@@ -26,6 +29,7 @@ export function registerSandboxCommands(program: Command): void {
     .option("--json", "print the sandbox file as JSON")
     .action(async (o) => {
       const dataDir = resolve(o.dataDir ?? defaultDataDir());
+      const { sandboxUp } = await import("./sandbox.ts");
       // Set once sandboxUp returns; the devnet can only give up after that (it needs a minute of failed restarts).
       let running: RunningSandbox | undefined;
       running = await sandboxUp({
