@@ -1,7 +1,7 @@
 // `telco-ledger network init|start|stop|status|fund`: a real multi-node network on this machine (geth Clique, one
 // validator per node, static peers on loopback). docs/network.md takes an operator through it.
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
@@ -184,7 +184,12 @@ export function registerNetworkCommands(program: Command): void {
     .description("pay accounts from the network's faucet (member accounts, a deployer)")
     .argument("<address...>", "accounts to fund")
     .option("--dir <dir>", "network directory", DEFAULT_DIR)
-    .option("--amount <wei>", `wei per account (at most 1 ether)`, (v) => BigInt(v), DEFAULT_FUND_WEI)
+    .addOption(
+      // The default is described as text: commander prints defaults with JSON.stringify, which refuses a BigInt.
+      new Option("--amount <wei>", "wei per account (at most 1 ether)")
+        .argParser(parseWei)
+        .default(DEFAULT_FUND_WEI, DEFAULT_FUND_WEI.toString()),
+    )
     .option("--json", "print the raw JSON result")
     .action(async (addresses: string[], o) => {
       const { fundAccounts } = await import("./faucet.ts");
@@ -284,4 +289,9 @@ function registerValidatorCommands(network: Command): void {
       JSON.stringify(r, null, 2),
     );
   });
+}
+
+function parseWei(value: string): bigint {
+  if (!/^[0-9]{1,78}$/.test(value)) throw new InvalidArgumentError("must be a whole number of wei");
+  return BigInt(value);
 }
