@@ -16,6 +16,38 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     status: 409,
     description: "The account holds less settlement money than the payout asks to burn.",
   },
+  SETTLEMENT_NOT_OPERATOR: {
+    status: 403,
+    description:
+      "This agent's member (or the counterpart named) does not hold MOBILE_OPERATOR: only operators settle roaming.",
+  },
+  SETTLEMENT_NOT_PARTY: {
+    status: 403,
+    description:
+      "This agent's member is not the party of the agreement that takes this step (e.g. approving its own proposal).",
+  },
+  SETTLEMENT_AGREEMENT_NOT_FOUND: {
+    status: 404,
+    description: "No such roaming agreement in this agent's read model.",
+  },
+  SETTLEMENT_WRONG_STATE: {
+    status: 409,
+    description:
+      "The agreement, batch or invoice is not in the state this step needs (e.g. approving an active agreement).",
+  },
+  SETTLEMENT_ALREADY_EXISTS: {
+    status: 409,
+    description: "A record with the same content and creator exists already (its id is derived from them).",
+  },
+  SETTLEMENT_TERMS_MISMATCH: {
+    status: 422,
+    description:
+      "The agreement terms given do not hash to the termsHash on chain, or disagree with its on-chain values.",
+  },
+  SETTLEMENT_TERMS_UNKNOWN: {
+    status: 409,
+    description: "This agent does not hold the agreement's terms (off chain): propose or approve it here first.",
+  },
 });
 
 export type SettlementErrorCode = keyof typeof SETTLEMENT_ERRORS;

@@ -1,0 +1,31 @@
+// Roaming settlement tables (ids 14xx, after issue 14): the public read model of the agreements projected from
+// RoamingSettlement's events (projection.ts only writes it), and the agreement terms this agent's member holds off
+// chain (repository.ts: tariffs are between the two operators; only their hash is on chain).
+import type { Migration } from "../../core/store/store.ts";
+
+export const roamingSettlementMigrations: Migration[] = [
+  {
+    id: "1400_settlement_agreements",
+    sql: `
+      CREATE TABLE settlement_agreements (
+        agreement_id TEXT PRIMARY KEY,
+        visited TEXT NOT NULL,
+        home TEXT NOT NULL,
+        terms_hash TEXT NOT NULL,
+        previous TEXT NOT NULL,
+        proposer TEXT NOT NULL,
+        status TEXT NOT NULL,
+        approver TEXT,
+        superseded_by TEXT,
+        proposed_block BIGINT NOT NULL,
+        proposed_at BIGINT NOT NULL
+      );
+      CREATE INDEX settlement_agreements_visited ON settlement_agreements (visited, agreement_id);
+      CREATE INDEX settlement_agreements_home ON settlement_agreements (home, agreement_id);
+      CREATE TABLE settlement_terms (
+        terms_hash TEXT PRIMARY KEY,
+        terms_json TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,45 @@
+// Reads of the roaming settlement read model (settlement_agreements, written by projection.ts only).
+import type { Queryable } from "../../core/store/store.ts";
+
+export interface AgreementRow {
+  agreement_id: string;
+  visited: string;
+  home: string;
+  terms_hash: string;
+  previous: string;
+  proposer: string;
+  status: "proposed" | "active" | "superseded";
+  approver: string | null;
+  superseded_by: string | null;
+  proposed_block: number;
+  proposed_at: number;
+}
+
+export class RoamingSettlementReadModel {
+  readonly #db: Queryable;
+
+  constructor(db: Queryable) {
+    this.#db = db;
+  }
+
+  agreement(id: string): Promise<AgreementRow | undefined> {
+    return this.#db.one<AgreementRow>(`SELECT * FROM settlement_agreements WHERE agreement_id = $1`, [
+      id.toLowerCase(),
+    ]);
+  }
+
+  /** The agreements `member` is a party to, in id order, `limit + 1` rows after the cursor's id (keyset). */
+  agreementsOf(member: string, page: { limit: number; after?: string | undefined }): Promise<AgreementRow[]> {
+    const party = member.toLowerCase();
+    return page.after === undefined
+      ? this.#db.query<AgreementRow>(
+          `SELECT * FROM settlement_agreements WHERE (visited = $1 OR home = $1) ORDER BY agreement_id LIMIT $2`,
+          [party, page.limit + 1],
+        )
+      : this.#db.query<AgreementRow>(
+          `SELECT * FROM settlement_agreements WHERE (visited = $1 OR home = $1) AND agreement_id > $2
+           ORDER BY agreement_id LIMIT $3`,
+          [party, page.after, page.limit + 1],
+        );
+  }
+}

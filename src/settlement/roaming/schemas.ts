@@ -1,0 +1,114 @@
+// TypeBox schemas of the roaming settlement API: agreement terms (with the tariff as rating/tariff.ts defines it) and
+// the agreement views. Semantic checks (tariff classes exist, tiers ascend, currency is the token's) are the service's.
+import { Type } from "@sinclair/typebox";
+import { AddressSchema, Bytes32Schema, strictObject, TxHashSchema } from "../../core/api/index.ts";
+
+const Rate = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: "Minor units of the currency" });
+const Seconds = Type.Integer({ minimum: 1, maximum: 86_400 });
+const IncrementSchema = strictObject(
+  { first: Seconds, next: Seconds },
+  { description: "Charging increment first/next seconds: 1/1, 30/30, 60/60, 60/1 ..." },
+);
+const VoiceRateSchema = strictObject({
+  perMinute: Rate,
+  increment: IncrementSchema,
+});
+const ClassName = Type.String({ pattern: "^[A-Za-z0-9_-]{1,32}$", description: "Destination class" });
+
+export const TariffSchema = strictObject(
+  {
+    currency: Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code: the settlement token's" }),
+    decimals: Type.Integer({ minimum: 0, maximum: 6, description: "Minor units: the settlement token's" }),
+    rounding: Type.Union([Type.Literal("up"), Type.Literal("down"), Type.Literal("half-up")]),
+    outgoing: Type.Record(ClassName, VoiceRateSchema, {
+      description: "Outgoing calls (MOC, wholesale VOICE) per destination class",
+    }),
+    destinationPrefixes: Type.Record(Type.String({ pattern: "^[0-9]{1,8}$" }), ClassName, {
+      description: "Called-number prefix -> destination class; the longest prefix wins",
+    }),
+    defaultClass: ClassName,
+    incoming: VoiceRateSchema,
+    smsMo: Rate,
+    smsMt: Rate,
+    supplementary: Rate,
+    data: strictObject({
+      unitBytes: Type.Integer({ minimum: 1, maximum: 1_073_741_824 }),
+      incrementBytes: Type.Integer({ minimum: 1, maximum: 1_073_741_824 }),
+      tiers: Type.Array(strictObject({ fromUnits: Type.Integer({ minimum: 0 }), perUnit: Rate }), {
+        minItems: 1,
+        maxItems: 16,
+      }),
+    }),
+  },
+  { description: "Inter-operator tariff: integer rates in minor units, increments, rounding, data tiers" },
+);
+
+const UnixSeconds = Type.Integer({ minimum: 0, maximum: 2 ** 40, description: "Unix seconds" });
+
+export const TermsSchema = strictObject(
+  {
+    visited: Object.assign({}, AddressSchema, { description: "The visited (charging) operator" }),
+    home: Object.assign({}, AddressSchema, { description: "The home (paying) operator" }),
+    validFrom: UnixSeconds,
+    validTo: UnixSeconds,
+    periodSeconds: Type.Integer({ minimum: 1, maximum: 4_294_967_295, description: "Settlement period length" }),
+    disputeWindowSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 4_294_967_295,
+      description: "How long after an invoice the home operator may dispute records (the RAP deadline)",
+    }),
+    previous: Type.Optional(Object.assign({}, Bytes32Schema, { description: "The version this one replaces" })),
+    tariff: TariffSchema,
+  },
+  { description: "Agreement terms: only their hash goes on chain" },
+);
+
+export const ApproveBody = strictObject({
+  terms: TermsSchema,
+});
+
+export const AgreementParams = strictObject({ agreementId: Bytes32Schema });
+
+const StatusSchema = Type.Union([Type.Literal("proposed"), Type.Literal("active"), Type.Literal("superseded")]);
+
+const StoredTermsSchema = strictObject({
+  visited: AddressSchema,
+  home: AddressSchema,
+  token: AddressSchema,
+  validFrom: UnixSeconds,
+  validTo: UnixSeconds,
+  periodSeconds: Type.Integer(),
+  disputeWindowSeconds: Type.Integer(),
+  previous: Bytes32Schema,
+  tariff: TariffSchema,
+});
+
+export const AgreementSchema = strictObject({
+  agreementId: Bytes32Schema,
+  visited: AddressSchema,
+  home: AddressSchema,
+  termsHash: Bytes32Schema,
+  previous: Bytes32Schema,
+  proposer: AddressSchema,
+  approver: Type.Union([AddressSchema, Type.Null()]),
+  status: StatusSchema,
+  supersededBy: Type.Union([Bytes32Schema, Type.Null()]),
+  proposedBlock: Type.Integer(),
+  proposedAt: Type.Integer({ description: "Block time, unix seconds" }),
+  terms: Type.Union([StoredTermsSchema, Type.Null()], {
+    description: "The off-chain terms, when this agent holds them (it proposed or approved the agreement)",
+  }),
+});
+
+export const ProposeResult = strictObject({
+  agreementId: Bytes32Schema,
+  termsHash: Bytes32Schema,
+  txHash: TxHashSchema,
+  status: Type.Literal("proposed"),
+});
+
+export const ApproveResult = strictObject({
+  agreementId: Bytes32Schema,
+  txHash: TxHashSchema,
+  status: Type.Literal("active"),
+});
