@@ -44,6 +44,25 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     description:
       "The agreement terms given do not hash to the termsHash on chain, or disagree with its on-chain values.",
   },
+  SETTLEMENT_BATCH_NOT_FOUND: {
+    status: 404,
+    description: "No such usage record batch in this agent's read model.",
+  },
+  SETTLEMENT_OUTSIDE_AGREEMENT: {
+    status: 422,
+    description:
+      "A usage record lies outside the agreement's validity, or the batch spans more than one settlement period.",
+  },
+  SETTLEMENT_BATCH_MISMATCH: {
+    status: 422,
+    description:
+      "The records handed over do not give the batch's anchored Merkle root, count or total: the batch is not confirmed.",
+  },
+  SETTLEMENT_RECORDS_UNKNOWN: {
+    status: 409,
+    description:
+      "This agent does not hold the batch's records (only the two operators' agents do, once sent or received).",
+  },
   SETTLEMENT_TERMS_UNKNOWN: {
     status: 409,
     description: "This agent does not hold the agreement's terms (off chain): propose or approve it here first.",

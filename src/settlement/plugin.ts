@@ -9,11 +9,9 @@ import { RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
 import { registerSettlementCommands } from "./cli.ts";
 import { SETTLEMENT_ERRORS } from "./errors.ts";
 import { SettlementMoney } from "./money.ts";
-import { RoamingAgreements } from "./roaming/agreements.ts";
 import { roamingSettlementMigrations } from "./roaming/migrations.ts";
 import { roamingSettlementProjection } from "./roaming/projection.ts";
-import { RoamingSettlementReadModel } from "./roaming/readModel.ts";
-import { RoamingSettlementRepository } from "./roaming/repository.ts";
+import { roamingServices } from "./roaming/runtime.ts";
 import { settlementApiModule } from "./routes.ts";
 
 /** Manifest name of the settlement token. Other domains read `deployed[SETTLEMENT_TOKEN]` in their deployment. */
@@ -42,16 +40,10 @@ export const settlementPlugin: DomainPlugin = {
         membership: context.published.membership,
         currency: SETTLEMENT_CURRENCY,
       }),
-      new RoamingAgreements({
-        outbox: context.outbox,
-        memberAccount: context.config.memberAccount,
+      roamingServices(context, {
         address: context.contractAddress(ROAMING_SETTLEMENT),
         token: context.contractAddress(SETTLEMENT_TOKEN),
         currency: SETTLEMENT_CURRENCY,
-        membership: context.published.membership,
-        readModel: new RoamingSettlementReadModel(context.store),
-        repository: new RoamingSettlementRepository(context.store),
-        sync: () => context.indexer.syncOnce(),
       }),
     ),
   contracts: { [SETTLEMENT_TOKEN]: SettlementToken, [ROAMING_SETTLEMENT]: RoamingSettlement },

@@ -13,6 +13,7 @@ import {
 } from "../core/api/index.ts";
 import type { SettlementMoney } from "./money.ts";
 import type { RoamingAgreements } from "./roaming/agreements.ts";
+import type { RoamingBatches } from "./roaming/batches.ts";
 import { registerRoamingRoutes } from "./roaming/routes.ts";
 
 const tags = ["settlement"];
@@ -46,7 +47,10 @@ const MovementResult = strictObject({
 });
 const movementErrors = writeErrors("SETTLEMENT_NOT_BANK", "SETTLEMENT_BANK_REF_USED");
 
-export function settlementApiModule(money: SettlementMoney, agreements: RoamingAgreements): ApiModule {
+export function settlementApiModule(
+  money: SettlementMoney,
+  roaming: { agreements: RoamingAgreements; batches: RoamingBatches },
+): ApiModule {
   return {
     name: "settlement",
     tags: [
@@ -56,7 +60,7 @@ export function settlementApiModule(money: SettlementMoney, agreements: RoamingA
       },
     ],
     register(app) {
-      registerRoamingRoutes(app, agreements);
+      registerRoamingRoutes(app, roaming.agreements, roaming.batches);
       app.post(
         "/v1/settlement/mint",
         {

@@ -28,4 +28,30 @@ export const roamingSettlementMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Batches anchored on chain (projected), and the records behind the batches this agent sent or received with the
+    // batch's salt (never on chain but by the Merkle root; the subscriber stays between the two operators).
+    id: "1401_settlement_batches",
+    sql: `
+      CREATE TABLE settlement_batches (
+        batch_id TEXT PRIMARY KEY,
+        agreement_id TEXT NOT NULL,
+        period BIGINT NOT NULL,
+        merkle_root TEXT NOT NULL,
+        record_count BIGINT NOT NULL,
+        total TEXT NOT NULL,
+        status TEXT NOT NULL,
+        anchored_block BIGINT NOT NULL,
+        anchored_at BIGINT NOT NULL,
+        received_at BIGINT
+      );
+      CREATE INDEX settlement_batches_agreement ON settlement_batches (agreement_id, batch_id);
+      CREATE TABLE settlement_batch_records (
+        batch_id TEXT PRIMARY KEY,
+        salt TEXT NOT NULL,
+        records_json TEXT NOT NULL,
+        amounts_json TEXT NOT NULL
+      );
+    `,
+  },
 ];

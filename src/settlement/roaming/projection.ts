@@ -1,4 +1,4 @@
-// Projects RoamingSettlement's agreement events into settlement_agreements. Each statement is idempotent per event
+// Projects RoamingSettlement's agreement and batch events into settlement_agreements and settlement_batches. Each statement is idempotent per event
 // (insert-or-ignore keyed by the agreement id; status updates that set the same value again), and the table is
 // listed, so a rewind undoes what dropped blocks projected.
 import type { ChainEvent, Projection } from "../../core/chain/indexer/indexer.ts";
@@ -42,12 +42,35 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
         [lower(a.id), lower(a.by)],
       );
       return;
+    case "BatchAnchored":
+      await tx.exec(
+        `INSERT INTO settlement_batches (batch_id, agreement_id, period, merkle_root, record_count, total, status,
+           anchored_block, anchored_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'anchored', $7, $8) ON CONFLICT (batch_id) DO NOTHING`,
+        [
+          lower(a.batchId),
+          lower(a.agreementId),
+          Number(a.period),
+          lower(a.merkleRoot),
+          Number(a.count),
+          String(a.total),
+          event.blockNumber,
+          event.blockTimestamp,
+        ],
+      );
+      return;
+    case "BatchReceived":
+      await tx.exec(
+        `UPDATE settlement_batches SET status = 'received', received_at = $2 WHERE batch_id = $1 AND status = 'anchored'`,
+        [lower(a.batchId), event.blockTimestamp],
+      );
+      return;
   }
 }
 
 export const roamingSettlementProjection: Projection = {
   name: "settlement",
-  tables: ["settlement_agreements"],
+  tables: ["settlement_agreements", "settlement_batches"],
   async handle(event, tx) {
     if (event.source === ROAMING_SETTLEMENT_SOURCE) await onEvent(event, tx);
   },

@@ -15,6 +15,19 @@ export interface AgreementRow {
   proposed_at: number;
 }
 
+export interface BatchRow {
+  batch_id: string;
+  agreement_id: string;
+  period: number;
+  merkle_root: string;
+  record_count: number;
+  total: string;
+  status: "anchored" | "received";
+  anchored_block: number;
+  anchored_at: number;
+  received_at: number | null;
+}
+
 export class RoamingSettlementReadModel {
   readonly #db: Queryable;
 
@@ -40,6 +53,24 @@ export class RoamingSettlementReadModel {
           `SELECT * FROM settlement_agreements WHERE (visited = $1 OR home = $1) AND agreement_id > $2
            ORDER BY agreement_id LIMIT $3`,
           [party, page.after, page.limit + 1],
+        );
+  }
+
+  batch(id: string): Promise<BatchRow | undefined> {
+    return this.#db.one<BatchRow>(`SELECT * FROM settlement_batches WHERE batch_id = $1`, [id.toLowerCase()]);
+  }
+
+  /** An agreement's batches in id order, `limit + 1` rows after the cursor's id (keyset). */
+  batchesOf(agreementId: string, page: { limit: number; after?: string | undefined }): Promise<BatchRow[]> {
+    const id = agreementId.toLowerCase();
+    return page.after === undefined
+      ? this.#db.query<BatchRow>(
+          `SELECT * FROM settlement_batches WHERE agreement_id = $1 ORDER BY batch_id LIMIT $2`,
+          [id, page.limit + 1],
+        )
+      : this.#db.query<BatchRow>(
+          `SELECT * FROM settlement_batches WHERE agreement_id = $1 AND batch_id > $2 ORDER BY batch_id LIMIT $3`,
+          [id, page.after, page.limit + 1],
         );
   }
 }

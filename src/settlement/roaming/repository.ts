@@ -1,5 +1,6 @@
 // What this agent keeps off chain for roaming settlement: the agreement terms its member proposed or approved, keyed
-// by their hash (the hash is on chain; the tariff stays between the two operators). SQL only, no logic.
+// by their hash (the hash is on chain; the tariff stays between the two operators), and the usage records of the
+// batches it anchored or confirmed, with their salt. SQL only, no logic.
 import type { Queryable } from "../../core/store/store.ts";
 
 export class RoamingSettlementRepository {
@@ -24,5 +25,20 @@ export class RoamingSettlementRepository {
       [termsHash.toLowerCase()],
     );
     return row?.terms_json;
+  }
+
+  /** Keeps a batch's records with its salt and the rated amounts; the same batch again changes nothing. */
+  async keepBatchRecords(batchId: string, salt: string, recordsJson: string, amountsJson: string): Promise<void> {
+    await this.#db.exec(
+      `INSERT INTO settlement_batch_records (batch_id, salt, records_json, amounts_json) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (batch_id) DO NOTHING`,
+      [batchId.toLowerCase(), salt, recordsJson, amountsJson],
+    );
+  }
+
+  batchRecords(batchId: string): Promise<{ salt: string; records_json: string; amounts_json: string } | undefined> {
+    return this.#db.one(`SELECT salt, records_json, amounts_json FROM settlement_batch_records WHERE batch_id = $1`, [
+      batchId.toLowerCase(),
+    ]);
   }
 }

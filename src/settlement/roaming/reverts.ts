@@ -10,6 +10,7 @@ const CODES: Record<string, SettlementErrorCode> = {
   NotAnOperator: "SETTLEMENT_NOT_OPERATOR",
   AlreadyExists: "SETTLEMENT_ALREADY_EXISTS",
   WrongState: "SETTLEMENT_WRONG_STATE",
+  OutsideAgreement: "SETTLEMENT_OUTSIDE_AGREEMENT",
 };
 
 /** InvalidArgument(what): the contract's argument name -> the API field. */
@@ -21,6 +22,9 @@ const FIELDS: Record<string, FieldPath> = {
   periodSeconds: "body.periodSeconds",
   disputeWindow: "body.disputeWindowSeconds",
   previous: "body.previous",
+  merkleRoot: "body.records",
+  count: "body.records",
+  lastEventAt: "body.records",
 };
 
 /** The API error for a RoamingSettlement revert, or the error itself when it is not one. */

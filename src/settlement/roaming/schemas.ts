@@ -112,3 +112,57 @@ export const ApproveResult = strictObject({
   txHash: TxHashSchema,
   status: Type.Literal("active"),
 });
+
+const RecordValue = Type.Union([Type.String({ maxLength: 256 }), Type.Integer(), Type.Null()]);
+/** A canonical usage record (usage/record.ts); each field is checked by the service, which names the faulty one. */
+const UsageRecordSchema = Type.Record(Type.String({ maxLength: 64 }), RecordValue, {
+  description: "A canonical usage record (ref, kind, sender, recipient, imsi, msisdn, startLocal, ... currency)",
+});
+const RecordsSchema = Type.Array(UsageRecordSchema, { minItems: 1, maxItems: 10_000 });
+
+export const AnchorBody = strictObject({ records: RecordsSchema });
+export const ConfirmBody = strictObject({
+  salt: Object.assign({}, Bytes32Schema, { description: "The batch's salt, handed over with its records" }),
+  records: RecordsSchema,
+});
+export const BatchParams = strictObject({ batchId: Bytes32Schema });
+
+const Amount = Type.String({ pattern: "^[0-9]{1,78}$", description: "Minor units of the settlement token" });
+
+export const AnchorResult = strictObject({
+  batchId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  period: Type.Integer({ description: "Settlement period index from the agreement's validFrom" }),
+  merkleRoot: Bytes32Schema,
+  count: Type.Integer(),
+  total: Amount,
+  txHash: TxHashSchema,
+});
+
+export const ConfirmResult = strictObject({
+  batchId: Bytes32Schema,
+  txHash: TxHashSchema,
+  status: Type.Literal("received"),
+});
+
+export const BatchSchema = strictObject({
+  batchId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  period: Type.Integer(),
+  merkleRoot: Bytes32Schema,
+  count: Type.Integer(),
+  total: Amount,
+  status: Type.Union([Type.Literal("anchored"), Type.Literal("received")]),
+  anchoredBlock: Type.Integer(),
+  anchoredAt: Type.Integer({ description: "Block time, unix seconds" }),
+  receivedAt: Type.Union([Type.Integer(), Type.Null()]),
+  recordsHeld: Type.Boolean({ description: "Whether this agent holds the batch's records and salt" }),
+});
+
+export const BatchRecordsSchema = strictObject({
+  batchId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  salt: Bytes32Schema,
+  records: Type.Array(UsageRecordSchema),
+  amounts: Type.Array(Amount, { description: "The rated amount of each record, in order" }),
+});
