@@ -63,6 +63,24 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     description:
       "This agent does not hold the batch's records (only the two operators' agents do, once sent or received).",
   },
+  SETTLEMENT_INVOICE_NOT_FOUND: {
+    status: 404,
+    description: "No such invoice in this agent's read model.",
+  },
+  SETTLEMENT_DISPUTE_NOT_FOUND: {
+    status: 404,
+    description: "No such dispute in this agent's read model.",
+  },
+  SETTLEMENT_INVOICE_MISMATCH: {
+    status: 409,
+    description:
+      "The invoice does not cover exactly the period's confirmed batches or their total (the ledger's InvoiceMismatch).",
+  },
+  SETTLEMENT_WINDOW: {
+    status: 409,
+    description:
+      "The dispute (or answer) window has closed, or the invoice's dispute window is still open for finalising without acceptance.",
+  },
   SETTLEMENT_TERMS_UNKNOWN: {
     status: 409,
     description: "This agent does not hold the agreement's terms (off chain): propose or approve it here first.",

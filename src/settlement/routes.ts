@@ -14,7 +14,9 @@ import {
 import type { SettlementMoney } from "./money.ts";
 import type { RoamingAgreements } from "./roaming/agreements.ts";
 import type { RoamingBatches } from "./roaming/batches.ts";
+import type { RoamingInvoices } from "./roaming/invoices.ts";
 import { registerRoamingRoutes } from "./roaming/routes.ts";
+import { registerInvoiceRoutes } from "./roaming/routesInvoices.ts";
 
 const tags = ["settlement"];
 
@@ -49,7 +51,7 @@ const movementErrors = writeErrors("SETTLEMENT_NOT_BANK", "SETTLEMENT_BANK_REF_U
 
 export function settlementApiModule(
   money: SettlementMoney,
-  roaming: { agreements: RoamingAgreements; batches: RoamingBatches },
+  roaming: { agreements: RoamingAgreements; batches: RoamingBatches; invoices: RoamingInvoices },
 ): ApiModule {
   return {
     name: "settlement",
@@ -61,6 +63,7 @@ export function settlementApiModule(
     ],
     register(app) {
       registerRoamingRoutes(app, roaming.agreements, roaming.batches);
+      registerInvoiceRoutes(app, roaming.invoices);
       app.post(
         "/v1/settlement/mint",
         {

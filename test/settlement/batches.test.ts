@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Address, Hex } from "viem";
 import { Rater } from "../../src/settlement/rating/rate.ts";
-import { SAMPLE_TARIFF } from "../../src/settlement/rating/tariff.ts";
 import { batchIdOf } from "../../src/settlement/roaming/batches.ts";
 import { buildBatch } from "../../src/settlement/usage/canonical.ts";
 import type { UsageRecord } from "../../src/settlement/usage/record.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { PERIOD, RECORDS, record, TARIFF, VALID_FROM, VALID_TO } from "./roamingFixtures.ts";
 
 const MEMBERS = [
   { name: "north", roles: ["MOBILE_OPERATOR"] },
@@ -26,74 +26,6 @@ type Answer = {
   nextCursor?: string | null;
   [k: string]: unknown;
 };
-
-const TARIFF = { ...SAMPLE_TARIFF, decimals: 2 };
-const VALID_FROM = Date.UTC(2026, 0, 1) / 1000;
-const VALID_TO = Date.UTC(2027, 0, 1) / 1000;
-const PERIOD = 31 * 86_400;
-
-const record = (ref: string, overrides: Partial<UsageRecord> = {}): UsageRecord => ({
-  ref,
-  kind: "MOC",
-  sender: "NORTH",
-  recipient: "SOUTH",
-  imsi: "262011234567890",
-  msisdn: null,
-  startLocal: "20260301120000",
-  utcOffset: "+0100",
-  startUtc: "2026-03-01T11:00:00Z",
-  durationSeconds: 61,
-  volumeIncomingBytes: 0,
-  volumeOutgoingBytes: 0,
-  calledNumber: "4412345678",
-  serviceCode: "11",
-  apn: null,
-  recEntityId: "msc-1",
-  locationArea: 1001,
-  cellId: 17,
-  charge: 240,
-  chargeDecimals: 3,
-  currency: "EUR",
-  ...overrides,
-});
-
-// The walkthrough's four records: a 61-second call to the EU (240 under 60/60 at 120 a minute), 153 seconds incoming
-// (26), 1 MiB of data (2), an SMS (8): 276 in all.
-const RECORDS: UsageRecord[] = [
-  record("n-1"),
-  record("n-2", {
-    kind: "MTC",
-    startLocal: "20260301121500",
-    startUtc: "2026-03-01T11:15:00Z",
-    durationSeconds: 153,
-    calledNumber: null,
-    charge: 26,
-  }),
-  record("n-3", {
-    kind: "GPRS",
-    imsi: "262011234567891",
-    startLocal: "20260301130000",
-    startUtc: "2026-03-01T12:00:00Z",
-    durationSeconds: 600,
-    volumeIncomingBytes: 1_048_576,
-    calledNumber: null,
-    serviceCode: null,
-    apn: "internet",
-    cellId: 18,
-    charge: 2,
-  }),
-  record("n-4", {
-    kind: "SMS_MO",
-    imsi: "262011234567891",
-    startLocal: "20260301131000",
-    startUtc: "2026-03-01T12:10:00Z",
-    durationSeconds: 0,
-    calledNumber: null,
-    serviceCode: "22",
-    cellId: 18,
-    charge: 8,
-  }),
-];
 
 describe("settlement: usage record batches through the operators' agents", () => {
   let consortium: TestConsortium<TestAgent>;

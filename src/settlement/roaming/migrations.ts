@@ -54,4 +54,36 @@ export const roamingSettlementMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Invoices per agreement and period and the disputes on their records (projected).
+    id: "1402_settlement_invoices",
+    sql: `
+      CREATE TABLE settlement_invoices (
+        invoice_id TEXT PRIMARY KEY,
+        agreement_id TEXT NOT NULL,
+        period BIGINT NOT NULL,
+        amount TEXT NOT NULL,
+        status TEXT NOT NULL,
+        amount_due TEXT,
+        credited TEXT,
+        escalated TEXT,
+        issued_block BIGINT NOT NULL,
+        issued_at BIGINT NOT NULL
+      );
+      CREATE INDEX settlement_invoices_agreement ON settlement_invoices (agreement_id, invoice_id);
+      CREATE TABLE settlement_disputes (
+        dispute_id TEXT PRIMARY KEY,
+        invoice_id TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        record_digest TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        credit TEXT NOT NULL,
+        by_rule INTEGER NOT NULL,
+        disputed_block BIGINT NOT NULL
+      );
+      CREATE INDEX settlement_disputes_invoice ON settlement_disputes (invoice_id, dispute_id);
+    `,
+  },
 ];

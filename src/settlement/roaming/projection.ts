@@ -1,4 +1,4 @@
-// Projects RoamingSettlement's agreement and batch events into settlement_agreements and settlement_batches. Each statement is idempotent per event
+// Projects RoamingSettlement's agreement, batch, invoice and dispute events into the settlement_* tables. Each statement is idempotent per event
 // (insert-or-ignore keyed by the agreement id; status updates that set the same value again), and the table is
 // listed, so a rewind undoes what dropped blocks projected.
 import type { ChainEvent, Projection } from "../../core/chain/indexer/indexer.ts";
@@ -8,6 +8,16 @@ import type { Queryable } from "../../core/store/store.ts";
 export const ROAMING_SETTLEMENT_SOURCE = "RoamingSettlement";
 
 const lower = (value: unknown) => String(value).toLowerCase();
+/** IRoamingSettlement.DisputeReason, in the enum's order. */
+export const DISPUTE_REASONS = [
+  "None",
+  "Duplicate",
+  "OutsideAgreement",
+  "WrongRate",
+  "MissingData",
+  "NotOurSubscriber",
+  "Other",
+] as const;
 
 async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
   const a = event.args;
@@ -65,12 +75,71 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
         [lower(a.batchId), event.blockTimestamp],
       );
       return;
+    case "InvoiceIssued":
+      await tx.exec(
+        `INSERT INTO settlement_invoices (invoice_id, agreement_id, period, amount, status, issued_block, issued_at)
+         VALUES ($1, $2, $3, $4, 'issued', $5, $6) ON CONFLICT (invoice_id) DO NOTHING`,
+        [
+          lower(a.invoiceId),
+          lower(a.agreementId),
+          Number(a.period),
+          String(a.amount),
+          event.blockNumber,
+          event.blockTimestamp,
+        ],
+      );
+      // The contract invoices exactly the period's received batches.
+      await tx.exec(
+        `UPDATE settlement_batches SET status = 'invoiced' WHERE agreement_id = $1 AND period = $2 AND status = 'received'`,
+        [lower(a.agreementId), Number(a.period)],
+      );
+      return;
+    case "InvoiceAccepted":
+      await tx.exec(`UPDATE settlement_invoices SET status = 'accepted' WHERE invoice_id = $1 AND status = 'issued'`, [
+        lower(a.invoiceId),
+      ]);
+      return;
+    case "InvoiceFinal":
+      await tx.exec(
+        `UPDATE settlement_invoices SET status = 'final', amount_due = $2, credited = $3, escalated = $4
+         WHERE invoice_id = $1`,
+        [lower(a.invoiceId), String(a.amountDue), String(a.credited), String(a.escalated)],
+      );
+      return;
+    case "RecordDisputed":
+      await tx.exec(
+        `INSERT INTO settlement_disputes (dispute_id, invoice_id, batch_id, record_digest, amount, reason, status, credit,
+           by_rule, disputed_block)
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', '0', 0, $7) ON CONFLICT (dispute_id) DO NOTHING`,
+        [
+          lower(a.disputeId),
+          lower(a.invoiceId),
+          lower(a.batchId),
+          lower(a.recordDigest),
+          String(a.amount),
+          DISPUTE_REASONS[Number(a.reason)] ?? String(a.reason),
+          event.blockNumber,
+        ],
+      );
+      return;
+    case "DisputeCredited":
+      await tx.exec(
+        `UPDATE settlement_disputes SET status = 'credited', credit = $2, by_rule = $3 WHERE dispute_id = $1`,
+        [lower(a.disputeId), String(a.credit), a.byRule ? 1 : 0],
+      );
+      return;
+    case "DisputeUpheld":
+      await tx.exec(`UPDATE settlement_disputes SET status = 'upheld' WHERE dispute_id = $1`, [lower(a.disputeId)]);
+      return;
+    case "DisputeEscalated":
+      await tx.exec(`UPDATE settlement_disputes SET status = 'escalated' WHERE dispute_id = $1`, [lower(a.disputeId)]);
+      return;
   }
 }
 
 export const roamingSettlementProjection: Projection = {
   name: "settlement",
-  tables: ["settlement_agreements", "settlement_batches"],
+  tables: ["settlement_agreements", "settlement_batches", "settlement_invoices", "settlement_disputes"],
   async handle(event, tx) {
     if (event.source === ROAMING_SETTLEMENT_SOURCE) await onEvent(event, tx);
   },

@@ -22,10 +22,36 @@ export interface BatchRow {
   merkle_root: string;
   record_count: number;
   total: string;
-  status: "anchored" | "received";
+  status: "anchored" | "received" | "invoiced";
   anchored_block: number;
   anchored_at: number;
   received_at: number | null;
+}
+
+export interface InvoiceRow {
+  invoice_id: string;
+  agreement_id: string;
+  period: number;
+  amount: string;
+  status: "issued" | "accepted" | "final";
+  amount_due: string | null;
+  credited: string | null;
+  escalated: string | null;
+  issued_block: number;
+  issued_at: number;
+}
+
+export interface DisputeRow {
+  dispute_id: string;
+  invoice_id: string;
+  batch_id: string;
+  record_digest: string;
+  amount: string;
+  reason: string;
+  status: "open" | "credited" | "upheld" | "escalated";
+  credit: string;
+  by_rule: number;
+  disputed_block: number;
 }
 
 export class RoamingSettlementReadModel {
@@ -70,6 +96,50 @@ export class RoamingSettlementReadModel {
         )
       : this.#db.query<BatchRow>(
           `SELECT * FROM settlement_batches WHERE agreement_id = $1 AND batch_id > $2 ORDER BY batch_id LIMIT $3`,
+          [id, page.after, page.limit + 1],
+        );
+  }
+
+  /** An agreement's received batches of one period (what its invoice must cover), in id order. */
+  receivedBatches(agreementId: string, period: number): Promise<BatchRow[]> {
+    return this.#db.query<BatchRow>(
+      `SELECT * FROM settlement_batches WHERE agreement_id = $1 AND period = $2 AND status = 'received' ORDER BY batch_id`,
+      [agreementId.toLowerCase(), period],
+    );
+  }
+
+  invoice(id: string): Promise<InvoiceRow | undefined> {
+    return this.#db.one<InvoiceRow>(`SELECT * FROM settlement_invoices WHERE invoice_id = $1`, [id.toLowerCase()]);
+  }
+
+  /** An agreement's invoices in id order, `limit + 1` rows after the cursor's id (keyset). */
+  invoicesOf(agreementId: string, page: { limit: number; after?: string | undefined }): Promise<InvoiceRow[]> {
+    const id = agreementId.toLowerCase();
+    return page.after === undefined
+      ? this.#db.query<InvoiceRow>(
+          `SELECT * FROM settlement_invoices WHERE agreement_id = $1 ORDER BY invoice_id LIMIT $2`,
+          [id, page.limit + 1],
+        )
+      : this.#db.query<InvoiceRow>(
+          `SELECT * FROM settlement_invoices WHERE agreement_id = $1 AND invoice_id > $2 ORDER BY invoice_id LIMIT $3`,
+          [id, page.after, page.limit + 1],
+        );
+  }
+
+  dispute(id: string): Promise<DisputeRow | undefined> {
+    return this.#db.one<DisputeRow>(`SELECT * FROM settlement_disputes WHERE dispute_id = $1`, [id.toLowerCase()]);
+  }
+
+  /** An invoice's disputes in id order, `limit + 1` rows after the cursor's id (keyset). */
+  disputesOf(invoiceId: string, page: { limit: number; after?: string | undefined }): Promise<DisputeRow[]> {
+    const id = invoiceId.toLowerCase();
+    return page.after === undefined
+      ? this.#db.query<DisputeRow>(
+          `SELECT * FROM settlement_disputes WHERE invoice_id = $1 ORDER BY dispute_id LIMIT $2`,
+          [id, page.limit + 1],
+        )
+      : this.#db.query<DisputeRow>(
+          `SELECT * FROM settlement_disputes WHERE invoice_id = $1 AND dispute_id > $2 ORDER BY dispute_id LIMIT $3`,
           [id, page.after, page.limit + 1],
         );
   }

@@ -11,6 +11,11 @@ const CODES: Record<string, SettlementErrorCode> = {
   AlreadyExists: "SETTLEMENT_ALREADY_EXISTS",
   WrongState: "SETTLEMENT_WRONG_STATE",
   OutsideAgreement: "SETTLEMENT_OUTSIDE_AGREEMENT",
+  InvoiceMismatch: "SETTLEMENT_INVOICE_MISMATCH",
+  InvalidRecordProof: "SETTLEMENT_BATCH_MISMATCH",
+  AlreadyDisputed: "SETTLEMENT_ALREADY_EXISTS",
+  WindowClosed: "SETTLEMENT_WINDOW",
+  WindowOpen: "SETTLEMENT_WINDOW",
 };
 
 /** InvalidArgument(what): the contract's argument name -> the API field. */
@@ -25,6 +30,9 @@ const FIELDS: Record<string, FieldPath> = {
   merkleRoot: "body.records",
   count: "body.records",
   lastEventAt: "body.records",
+  reason: "body.reason",
+  amount: "body.recordRef",
+  credit: "body.credit",
 };
 
 /** The API error for a RoamingSettlement revert, or the error itself when it is not one. */

@@ -1,8 +1,9 @@
-// One agent's roaming settlement services over one read model and repository: agreements and the batches under them.
+// One agent's roaming settlement services over one read model and repository: agreements, the batches under them, invoices and disputes.
 import type { Address } from "viem";
 import type { AgentContext } from "../../agent/domain.ts";
 import { RoamingAgreements } from "./agreements.ts";
 import { RoamingBatches } from "./batches.ts";
+import { RoamingInvoices } from "./invoices.ts";
 import { RoamingSettlementReadModel } from "./readModel.ts";
 import { RoamingSettlementRepository } from "./repository.ts";
 
@@ -24,5 +25,6 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
     membership: context.published.membership,
   });
   const batches = new RoamingBatches({ ...common, address: deployment.address, agreements });
-  return { agreements, batches };
+  const invoices = new RoamingInvoices({ ...common, address: deployment.address, agreements });
+  return { agreements, batches, invoices };
 }

@@ -152,7 +152,7 @@ export const BatchSchema = strictObject({
   merkleRoot: Bytes32Schema,
   count: Type.Integer(),
   total: Amount,
-  status: Type.Union([Type.Literal("anchored"), Type.Literal("received")]),
+  status: Type.Union([Type.Literal("anchored"), Type.Literal("received"), Type.Literal("invoiced")]),
   anchoredBlock: Type.Integer(),
   anchoredAt: Type.Integer({ description: "Block time, unix seconds" }),
   receivedAt: Type.Union([Type.Integer(), Type.Null()]),
@@ -165,4 +165,80 @@ export const BatchRecordsSchema = strictObject({
   salt: Bytes32Schema,
   records: Type.Array(UsageRecordSchema),
   amounts: Type.Array(Amount, { description: "The rated amount of each record, in order" }),
+});
+
+export const InvoiceParams = strictObject({ invoiceId: Bytes32Schema });
+export const DisputeParams = strictObject({ disputeId: Bytes32Schema });
+export const IssueBody = strictObject({
+  period: Type.Integer({ minimum: 0, maximum: 1_000_000, description: "Settlement period index from validFrom" }),
+});
+export const DisputeBody = strictObject({
+  batchId: Bytes32Schema,
+  recordRef: Type.String({ minLength: 1, maxLength: 256, description: "The disputed record's ref in the batch" }),
+  reason: Type.Union(
+    ["Duplicate", "OutsideAgreement", "WrongRate", "MissingData", "NotOurSubscriber", "Other"].map((r) =>
+      Type.Literal(r),
+    ),
+    { description: "After the RAP error classes" },
+  ),
+});
+export const AnswerBody = strictObject({
+  credit: Object.assign({}, Amount, { description: "Credit note in minor units; 0 upholds the charge" }),
+});
+
+export const IssueResult = strictObject({
+  invoiceId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  period: Type.Integer(),
+  batchIds: Type.Array(Bytes32Schema, { maxItems: 10_000 }),
+  amount: Amount,
+  txHash: TxHashSchema,
+});
+const InvoiceFields = {
+  invoiceId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  period: Type.Integer(),
+  amount: Amount,
+  status: Type.Union([Type.Literal("issued"), Type.Literal("accepted"), Type.Literal("final")]),
+  amountDue: Type.Union([Amount, Type.Null()], { description: "Once final: amount less credits and escalations" }),
+  credited: Type.Union([Amount, Type.Null()]),
+  escalated: Type.Union([Amount, Type.Null()]),
+  issuedBlock: Type.Integer(),
+  issuedAt: Type.Integer({ description: "Block time, unix seconds" }),
+};
+export const InvoiceSchema = strictObject(InvoiceFields);
+export const FinalizeResult = strictObject({ ...InvoiceFields, txHash: TxHashSchema });
+export const AcceptResult = strictObject({
+  invoiceId: Bytes32Schema,
+  txHash: TxHashSchema,
+  status: Type.Literal("accepted"),
+});
+export const DisputeResult = strictObject({
+  disputeId: Bytes32Schema,
+  invoiceId: Bytes32Schema,
+  recordDigest: Bytes32Schema,
+  amount: Amount,
+  txHash: TxHashSchema,
+});
+export const AnswerResult = strictObject({
+  disputeId: Bytes32Schema,
+  invoiceId: Bytes32Schema,
+  status: Type.Union([Type.Literal("credited"), Type.Literal("upheld")]),
+  txHash: TxHashSchema,
+});
+export const DisputeSchema = strictObject({
+  disputeId: Bytes32Schema,
+  invoiceId: Bytes32Schema,
+  batchId: Bytes32Schema,
+  recordDigest: Bytes32Schema,
+  amount: Amount,
+  reason: Type.String(),
+  status: Type.Union([
+    Type.Literal("open"),
+    Type.Literal("credited"),
+    Type.Literal("upheld"),
+    Type.Literal("escalated"),
+  ]),
+  credit: Amount,
+  byRule: Type.Boolean({ description: "Credited by rule: left unanswered past the answer window" }),
 });

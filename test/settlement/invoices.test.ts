@@ -1,0 +1,158 @@
+// Invoices and disputes through the operators' agents on a real devnet: mno-north (visited) invoices a period over
+// exactly the batches mno-south (home) confirmed; south disputes one record (its agent builds the Merkle proof the
+// contract verifies), north answers with a credit note, south accepts and the invoice is final for the amount less
+// the credit. Steps by the wrong operator, unknown records, a credit above the record and a batch confirmed after
+// the invoice are refused with clear errors.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { PERIOD, RECORDS, record, TARIFF, VALID_FROM, VALID_TO } from "./roamingFixtures.ts";
+
+const MEMBERS = [
+  { name: "north", roles: ["MOBILE_OPERATOR"] },
+  { name: "south", roles: ["MOBILE_OPERATOR"] },
+] as const;
+type Name = (typeof MEMBERS)[number]["name"];
+type Answer = {
+  code?: string;
+  message?: string;
+  details?: Array<{ field: string }>;
+  items?: Array<Record<string, unknown>>;
+  [k: string]: unknown;
+};
+
+describe("settlement: invoices and disputes through the operators' agents", () => {
+  let consortium: TestConsortium<TestAgent>;
+  const agent = (name: Name) => consortium.agents[name] as TestAgent;
+  const account = (name: Name): Address => agent(name).agent.config.memberAccount;
+  const call = async (name: Name, method: string, path: string, body?: unknown) =>
+    agent(name).call<Answer>(method, path, body);
+  const ok = async (name: Name, method: string, path: string, body?: unknown) => {
+    const answer = await call(name, method, path, body);
+    assert.ok(answer.status === 200 || answer.status === 201, `${path}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const refused = async (name: Name, path: string, body: unknown, status: number, code: string, field?: string) => {
+    const answer = await call(name, "POST", path, body);
+    assert.equal(answer.status, status, `${path}: ${JSON.stringify(answer.body)}`);
+    assert.equal(answer.body.code, code, JSON.stringify(answer.body));
+    if (field) assert.equal(answer.body.details?.[0]?.field, field, JSON.stringify(answer.body));
+  };
+  let agreementId: Hex;
+  let confirmedBatch: Hex;
+  let lateBatch: { batchId: Hex; salt: Hex; records: unknown[] };
+  let invoiceId: Hex;
+  let disputeId: Hex;
+
+  before(async () => {
+    consortium = await startTestConsortium(MEMBERS.map((m) => ({ name: m.name, roles: [...m.roles] })));
+    const terms = {
+      visited: account("north"),
+      home: account("south"),
+      validFrom: VALID_FROM,
+      validTo: VALID_TO,
+      periodSeconds: PERIOD,
+      disputeWindowSeconds: 7 * 86_400,
+      tariff: TARIFF,
+    };
+    agreementId = (await ok("north", "POST", "/v1/settlement/agreements", terms)).agreementId as Hex;
+    await ok("south", "POST", `/v1/settlement/agreements/${agreementId}/approve`, { terms });
+    const anchor = async (records: unknown[]) => {
+      const { batchId } = await ok("north", "POST", `/v1/settlement/agreements/${agreementId}/batches`, { records });
+      const held = await ok("north", "GET", `/v1/settlement/batches/${batchId}/records`);
+      return { batchId: batchId as Hex, salt: held.salt as Hex, records: held.records as unknown[] };
+    };
+    const first = await anchor(RECORDS);
+    confirmedBatch = first.batchId;
+    await ok("south", "POST", `/v1/settlement/batches/${confirmedBatch}/confirm`, {
+      salt: first.salt,
+      records: first.records,
+    });
+    lateBatch = await anchor([record("n-5", { startLocal: "20260302120000", startUtc: "2026-03-02T11:00:00Z" })]);
+  });
+  after(async () => {
+    await consortium?.stop();
+  });
+
+  it("invoices a period over exactly its confirmed batches, under the id the contract derives", async () => {
+    const path = `/v1/settlement/agreements/${agreementId}/invoices`;
+    await refused("south", path, { period: 1 }, 403, "SETTLEMENT_NOT_PARTY");
+    await refused("north", path, { period: 5 }, 400, "VALIDATION_FAILED", "body.period");
+    await refused("north", path, { period: -1 }, 400, "VALIDATION_FAILED", "body.period");
+
+    const issued = await ok("north", "POST", path, { period: 1 });
+    invoiceId = issued.invoiceId as Hex;
+    assert.equal(
+      invoiceId,
+      keccak256(
+        encodeAbiParameters(
+          [{ type: "bytes32" }, { type: "uint64" }, { type: "address" }],
+          [agreementId, 1n, account("north")],
+        ),
+      ),
+    );
+    // The batch south has not confirmed is not invoiced, and cannot be confirmed into an invoiced period any more.
+    assert.deepEqual(issued.batchIds, [confirmedBatch]);
+    assert.equal(issued.amount, "276");
+    await refused("north", path, { period: 1 }, 409, "SETTLEMENT_ALREADY_EXISTS", "body.period");
+    await refused(
+      "south",
+      `/v1/settlement/batches/${lateBatch.batchId}/confirm`,
+      { salt: lateBatch.salt, records: lateBatch.records },
+      409,
+      "SETTLEMENT_WRONG_STATE",
+    );
+    assert.equal((await ok("south", "GET", `/v1/settlement/batches/${confirmedBatch}`)).status, "invoiced");
+    const atSouth = await ok("south", "GET", `/v1/settlement/invoices/${invoiceId}`);
+    assert.equal(atSouth.status, "issued");
+    assert.equal(atSouth.amount, "276");
+  });
+
+  it("disputes one record with the Merkle proof its agent builds, and refuses what is not in the invoice", async () => {
+    const path = `/v1/settlement/invoices/${invoiceId}/disputes`;
+    const body = { batchId: confirmedBatch, recordRef: "n-1", reason: "WrongRate" };
+    await refused("north", path, body, 403, "SETTLEMENT_NOT_PARTY");
+    await refused("south", path, { ...body, recordRef: "n-9" }, 400, "VALIDATION_FAILED", "body.recordRef");
+    await refused("south", path, { ...body, batchId: lateBatch.batchId }, 400, "VALIDATION_FAILED", "body.batchId");
+    await refused("south", path, { ...body, reason: "Grumpy" }, 400, "VALIDATION_FAILED", "body.reason");
+
+    const disputed = await ok("south", "POST", path, body);
+    disputeId = disputed.disputeId as Hex;
+    assert.equal(disputed.amount, "240");
+    await refused("south", path, body, 409, "SETTLEMENT_ALREADY_EXISTS", "body.recordRef");
+    // An open dispute keeps the invoice from becoming final (the ledger's WrongState, decoded).
+    await refused("north", `/v1/settlement/invoices/${invoiceId}/finalize`, undefined, 409, "SETTLEMENT_WRONG_STATE");
+    const listed = await ok("north", "GET", path);
+    assert.equal(listed.items?.length, 1);
+    assert.equal(listed.items?.[0]?.reason, "WrongRate");
+    assert.equal(listed.items?.[0]?.status, "open");
+  });
+
+  it("settles the dispute by credit note and finalises the invoice for the amount less the credit", async () => {
+    const path = `/v1/settlement/disputes/${disputeId}/answer`;
+    await refused("south", path, { credit: "10" }, 403, "SETTLEMENT_NOT_PARTY");
+    await refused("north", path, { credit: "241" }, 400, "VALIDATION_FAILED", "body.credit");
+    await refused("north", path, { credit: "-1" }, 400, "VALIDATION_FAILED", "body.credit");
+    const answered = await ok("north", "POST", path, { credit: "10" });
+    assert.equal(answered.status, "credited");
+    await refused("north", path, { credit: "10" }, 409, "SETTLEMENT_WRONG_STATE");
+
+    await refused("north", `/v1/settlement/invoices/${invoiceId}/accept`, undefined, 403, "SETTLEMENT_NOT_PARTY");
+    assert.equal((await ok("south", "POST", `/v1/settlement/invoices/${invoiceId}/accept`)).status, "accepted");
+    const final = await ok("north", "POST", `/v1/settlement/invoices/${invoiceId}/finalize`);
+    assert.equal(final.status, "final");
+    assert.equal(final.amountDue, "266");
+    assert.equal(final.credited, "10");
+    assert.equal(final.escalated, "0");
+    await agent("south").agent.indexer.syncOnce();
+    const disputes = await ok("south", "GET", `/v1/settlement/invoices/${invoiceId}/disputes`);
+    assert.equal(disputes.items?.[0]?.status, "credited");
+    assert.equal(disputes.items?.[0]?.credit, "10");
+    const invoices = await ok("south", "GET", `/v1/settlement/agreements/${agreementId}/invoices`);
+    assert.deepEqual(
+      invoices.items?.map((i) => [i.invoiceId, i.status, i.amountDue]),
+      [[invoiceId, "final", "266"]],
+    );
+  });
+});
