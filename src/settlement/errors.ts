@@ -81,6 +81,18 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     description:
       "The dispute (or answer) window has closed, or the invoice's dispute window is still open for finalising without acceptance.",
   },
+  SETTLEMENT_ROUND_NOT_FOUND: {
+    status: 404,
+    description: "No such netting round in this agent's read model.",
+  },
+  SETTLEMENT_ALREADY_SETTLED: {
+    status: 409,
+    description: "This member already paid (or claimed) its net position in the round: nothing is paid twice.",
+  },
+  SETTLEMENT_ROUND_NOT_FUNDED: {
+    status: 409,
+    description: "Not every net debtor of the round has paid yet: creditors claim once it is funded.",
+  },
   SETTLEMENT_TERMS_UNKNOWN: {
     status: 409,
     description: "This agent does not hold the agreement's terms (off chain): propose or approve it here first.",

@@ -15,8 +15,10 @@ import type { SettlementMoney } from "./money.ts";
 import type { RoamingAgreements } from "./roaming/agreements.ts";
 import type { RoamingBatches } from "./roaming/batches.ts";
 import type { RoamingInvoices } from "./roaming/invoices.ts";
+import type { RoamingNetting } from "./roaming/netting.ts";
 import { registerRoamingRoutes } from "./roaming/routes.ts";
 import { registerInvoiceRoutes } from "./roaming/routesInvoices.ts";
+import { registerNettingRoutes } from "./roaming/routesNetting.ts";
 
 const tags = ["settlement"];
 
@@ -51,7 +53,12 @@ const movementErrors = writeErrors("SETTLEMENT_NOT_BANK", "SETTLEMENT_BANK_REF_U
 
 export function settlementApiModule(
   money: SettlementMoney,
-  roaming: { agreements: RoamingAgreements; batches: RoamingBatches; invoices: RoamingInvoices },
+  roaming: {
+    agreements: RoamingAgreements;
+    batches: RoamingBatches;
+    invoices: RoamingInvoices;
+    netting: RoamingNetting;
+  },
 ): ApiModule {
   return {
     name: "settlement",
@@ -64,6 +71,7 @@ export function settlementApiModule(
     register(app) {
       registerRoamingRoutes(app, roaming.agreements, roaming.batches);
       registerInvoiceRoutes(app, roaming.invoices);
+      registerNettingRoutes(app, roaming.netting);
       app.post(
         "/v1/settlement/mint",
         {

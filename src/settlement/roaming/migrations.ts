@@ -86,4 +86,24 @@ export const roamingSettlementMigrations: Migration[] = [
       CREATE INDEX settlement_disputes_invoice ON settlement_disputes (invoice_id, dispute_id);
     `,
   },
+  {
+    // Netting rounds per token and period and each member's net position in them (projected).
+    id: "1403_settlement_netting",
+    sql: `
+      CREATE TABLE settlement_rounds (
+        round_id TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        period BIGINT NOT NULL,
+        invoices BIGINT NOT NULL,
+        opened_block BIGINT NOT NULL
+      );
+      CREATE TABLE settlement_positions (
+        round_id TEXT NOT NULL,
+        member TEXT NOT NULL,
+        net TEXT NOT NULL,
+        settled TEXT,
+        PRIMARY KEY (round_id, member)
+      );
+    `,
+  },
 ];

@@ -131,6 +131,28 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
     case "DisputeUpheld":
       await tx.exec(`UPDATE settlement_disputes SET status = 'upheld' WHERE dispute_id = $1`, [lower(a.disputeId)]);
       return;
+    case "NettingOpened":
+      await tx.exec(
+        `INSERT INTO settlement_rounds (round_id, token, period, invoices, opened_block) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (round_id) DO NOTHING`,
+        [lower(a.roundId), lower(a.token), Number(a.period), Number(a.invoices), event.blockNumber],
+      );
+      return;
+    case "NetPosition":
+      await tx.exec(
+        `INSERT INTO settlement_positions (round_id, member, net) VALUES ($1, $2, $3)
+         ON CONFLICT (round_id, member) DO NOTHING`,
+        [lower(a.roundId), lower(a.member), String(a.net)],
+      );
+      return;
+    case "NetPaid":
+    case "NetClaimed":
+      await tx.exec(`UPDATE settlement_positions SET settled = $3 WHERE round_id = $1 AND member = $2`, [
+        lower(a.roundId),
+        lower(a.member),
+        event.eventName === "NetPaid" ? "paid" : "claimed",
+      ]);
+      return;
     case "DisputeEscalated":
       await tx.exec(`UPDATE settlement_disputes SET status = 'escalated' WHERE dispute_id = $1`, [lower(a.disputeId)]);
       return;
@@ -139,7 +161,14 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
 
 export const roamingSettlementProjection: Projection = {
   name: "settlement",
-  tables: ["settlement_agreements", "settlement_batches", "settlement_invoices", "settlement_disputes"],
+  tables: [
+    "settlement_agreements",
+    "settlement_batches",
+    "settlement_invoices",
+    "settlement_disputes",
+    "settlement_rounds",
+    "settlement_positions",
+  ],
   async handle(event, tx) {
     if (event.source === ROAMING_SETTLEMENT_SOURCE) await onEvent(event, tx);
   },

@@ -54,6 +54,20 @@ export interface DisputeRow {
   disputed_block: number;
 }
 
+export interface RoundRow {
+  round_id: string;
+  token: string;
+  period: number;
+  invoices: number;
+  opened_block: number;
+}
+
+export interface PositionRow {
+  member: string;
+  net: string;
+  settled: "paid" | "claimed" | null;
+}
+
 export class RoamingSettlementReadModel {
   readonly #db: Queryable;
 
@@ -142,5 +156,17 @@ export class RoamingSettlementReadModel {
           `SELECT * FROM settlement_disputes WHERE invoice_id = $1 AND dispute_id > $2 ORDER BY dispute_id LIMIT $3`,
           [id, page.after, page.limit + 1],
         );
+  }
+
+  round(id: string): Promise<RoundRow | undefined> {
+    return this.#db.one<RoundRow>(`SELECT * FROM settlement_rounds WHERE round_id = $1`, [id.toLowerCase()]);
+  }
+
+  /** A round's positions: one per member its invoices touch (bounded by twice its invoices). */
+  positions(roundId: string): Promise<PositionRow[]> {
+    return this.#db.query<PositionRow>(
+      `SELECT member, net, settled FROM settlement_positions WHERE round_id = $1 ORDER BY member`,
+      [roundId.toLowerCase()],
+    );
   }
 }

@@ -16,6 +16,9 @@ const CODES: Record<string, SettlementErrorCode> = {
   AlreadyDisputed: "SETTLEMENT_ALREADY_EXISTS",
   WindowClosed: "SETTLEMENT_WINDOW",
   WindowOpen: "SETTLEMENT_WINDOW",
+  AlreadySettled: "SETTLEMENT_ALREADY_SETTLED",
+  RoundNotFunded: "SETTLEMENT_ROUND_NOT_FUNDED",
+  RoundExists: "SETTLEMENT_ALREADY_EXISTS",
 };
 
 /** InvalidArgument(what): the contract's argument name -> the API field. */
@@ -33,6 +36,7 @@ const FIELDS: Record<string, FieldPath> = {
   reason: "body.reason",
   amount: "body.recordRef",
   credit: "body.credit",
+  invoiceIds: "body.invoiceIds",
 };
 
 /** The API error for a RoamingSettlement revert, or the error itself when it is not one. */

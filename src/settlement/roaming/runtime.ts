@@ -1,9 +1,10 @@
-// One agent's roaming settlement services over one read model and repository: agreements, the batches under them, invoices and disputes.
+// One agent's roaming settlement services over one read model and repository: agreements, the batches under them, invoices and disputes, netting.
 import type { Address } from "viem";
 import type { AgentContext } from "../../agent/domain.ts";
 import { RoamingAgreements } from "./agreements.ts";
 import { RoamingBatches } from "./batches.ts";
 import { RoamingInvoices } from "./invoices.ts";
+import { RoamingNetting } from "./netting.ts";
 import { RoamingSettlementReadModel } from "./readModel.ts";
 import { RoamingSettlementRepository } from "./repository.ts";
 
@@ -26,5 +27,13 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
   });
   const batches = new RoamingBatches({ ...common, address: deployment.address, agreements });
   const invoices = new RoamingInvoices({ ...common, address: deployment.address, agreements });
-  return { agreements, batches, invoices };
+  const netting = new RoamingNetting({
+    outbox: context.outbox,
+    memberAccount: context.config.memberAccount,
+    address: deployment.address,
+    token: deployment.token,
+    readModel,
+    sync,
+  });
+  return { agreements, batches, invoices, netting };
 }

@@ -242,3 +242,26 @@ export const DisputeSchema = strictObject({
   credit: Amount,
   byRule: Type.Boolean({ description: "Credited by rule: left unanswered past the answer window" }),
 });
+
+export const RoundParams = strictObject({ roundId: Bytes32Schema });
+export const OpenNettingBody = strictObject({
+  period: Type.Integer({ minimum: 0, maximum: 1_000_000, description: "The round's settlement period" }),
+  invoiceIds: Type.Array(Bytes32Schema, { minItems: 1, maxItems: 500, description: "Final invoices to net" }),
+});
+const RoundFields = {
+  roundId: Bytes32Schema,
+  token: AddressSchema,
+  period: Type.Integer(),
+  invoices: Type.Integer(),
+  positions: Type.Array(
+    strictObject({
+      member: AddressSchema,
+      net: Type.String({ pattern: "^-?[0-9]{1,78}$", description: "Net position: positive receives, negative pays" }),
+      settled: Type.Union([Type.Literal("paid"), Type.Literal("claimed"), Type.Null()]),
+    }),
+    { maxItems: 1000, description: "One per member the round's invoices touch" },
+  ),
+};
+export const RoundSchema = strictObject(RoundFields);
+export const RoundResult = strictObject({ ...RoundFields, txHash: TxHashSchema });
+export const NetMoveResult = strictObject({ roundId: Bytes32Schema, amount: Amount, txHash: TxHashSchema });

@@ -2,7 +2,8 @@
 // exactly the batches mno-south (home) confirmed; south disputes one record (its agent builds the Merkle proof the
 // contract verifies), north answers with a credit note, south accepts and the invoice is final for the amount less
 // the credit. Steps by the wrong operator, unknown records, a credit above the record and a batch confirmed after
-// the invoice are refused with clear errors.
+// the invoice are refused with clear errors. The final invoice is netted into one payment south makes and north
+// claims, each once.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
@@ -12,6 +13,7 @@ import { PERIOD, RECORDS, record, TARIFF, VALID_FROM, VALID_TO } from "./roaming
 const MEMBERS = [
   { name: "north", roles: ["MOBILE_OPERATOR"] },
   { name: "south", roles: ["MOBILE_OPERATOR"] },
+  { name: "bank", roles: ["SETTLEMENT_BANK"] },
 ] as const;
 type Name = (typeof MEMBERS)[number]["name"];
 type Answer = {
@@ -22,7 +24,7 @@ type Answer = {
   [k: string]: unknown;
 };
 
-describe("settlement: invoices and disputes through the operators' agents", () => {
+describe("settlement: invoices, disputes and netting through the operators' agents", () => {
   let consortium: TestConsortium<TestAgent>;
   const agent = (name: Name) => consortium.agents[name] as TestAgent;
   const account = (name: Name): Address => agent(name).agent.config.memberAccount;
@@ -154,5 +156,69 @@ describe("settlement: invoices and disputes through the operators' agents", () =
       invoices.items?.map((i) => [i.invoiceId, i.status, i.amountDue]),
       [[invoiceId, "final", "266"]],
     );
+  });
+
+  it("nets the final invoice into one payment the home operator makes and the visited claims, each once", async () => {
+    const balance = async (name: Name) =>
+      (await ok("bank", "GET", `/v1/settlement/balances/${account(name)}`)).balance as string;
+    await refused(
+      "south",
+      "/v1/settlement/netting",
+      { period: 1, invoiceIds: [] },
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds",
+    );
+    await refused(
+      "south",
+      "/v1/settlement/netting",
+      { period: 1, invoiceIds: [`0x${"ee".repeat(32)}`] },
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds[0]",
+    );
+    await refused(
+      "south",
+      "/v1/settlement/netting",
+      { period: 0, invoiceIds: [invoiceId] },
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds[0]",
+    );
+    const round = await ok("south", "POST", "/v1/settlement/netting", { period: 1, invoiceIds: [invoiceId] });
+    const roundId = round.roundId as Hex;
+    assert.deepEqual(
+      round.positions,
+      [
+        { member: account("north").toLowerCase(), net: "266", settled: null },
+        { member: account("south").toLowerCase(), net: "-266", settled: null },
+      ].sort((a, b) => (a.member < b.member ? -1 : 1)),
+    );
+    // One round per token and period (the ledger's RoundExists, decoded).
+    await refused(
+      "north",
+      "/v1/settlement/netting",
+      { period: 1, invoiceIds: [invoiceId] },
+      409,
+      "SETTLEMENT_ALREADY_EXISTS",
+    );
+
+    await refused("north", `/v1/settlement/netting/${roundId}/claim`, undefined, 409, "SETTLEMENT_ROUND_NOT_FUNDED");
+    await refused("north", `/v1/settlement/netting/${roundId}/pay`, undefined, 409, "SETTLEMENT_WRONG_STATE");
+    await ok("bank", "POST", "/v1/settlement/mint", { to: account("south"), amount: "266", bankRef: "SEPA-NET-1" });
+
+    const paid = await ok("south", "POST", `/v1/settlement/netting/${roundId}/pay`);
+    assert.equal(paid.amount, "266");
+    assert.equal(await balance("south"), "0");
+    await refused("south", `/v1/settlement/netting/${roundId}/pay`, undefined, 409, "SETTLEMENT_ALREADY_SETTLED");
+    const claimed = await ok("north", "POST", `/v1/settlement/netting/${roundId}/claim`);
+    assert.equal(claimed.amount, "266");
+    assert.equal(await balance("north"), "266");
+    await refused("north", `/v1/settlement/netting/${roundId}/claim`, undefined, 409, "SETTLEMENT_ALREADY_SETTLED");
+    const settled = await ok("south", "GET", `/v1/settlement/netting/${roundId}`);
+    assert.deepEqual((settled.positions as Array<{ settled: string }>).map((p) => p.settled).sort(), [
+      "claimed",
+      "paid",
+    ]);
   });
 });
