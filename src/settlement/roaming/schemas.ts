@@ -163,8 +163,8 @@ export const BatchRecordsSchema = strictObject({
   batchId: Bytes32Schema,
   agreementId: Bytes32Schema,
   salt: Bytes32Schema,
-  records: Type.Array(UsageRecordSchema),
-  amounts: Type.Array(Amount, { description: "The rated amount of each record, in order" }),
+  records: Type.Array(UsageRecordSchema, { maxItems: 10_000, description: "A batch holds at most 10,000 records" }),
+  amounts: Type.Array(Amount, { maxItems: 10_000, description: "The rated amount of each record, in order" }),
 });
 
 export const InvoiceParams = strictObject({ invoiceId: Bytes32Schema });
