@@ -9,8 +9,10 @@ import { RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
 import { registerSettlementCommands } from "./cli.ts";
 import { SETTLEMENT_ERRORS } from "./errors.ts";
 import { SettlementMoney } from "./money.ts";
+import { roamingSettlementDifferences } from "./roaming/consistency.ts";
 import { roamingSettlementMigrations } from "./roaming/migrations.ts";
 import { roamingSettlementProjection } from "./roaming/projection.ts";
+import { RoamingSettlementReadModel } from "./roaming/readModel.ts";
 import { roamingServices } from "./roaming/runtime.ts";
 import { settlementApiModule } from "./routes.ts";
 
@@ -30,6 +32,13 @@ export const settlementPlugin: DomainPlugin = {
   registerCommands: registerSettlementCommands,
   migrations: roamingSettlementMigrations,
   projections: [roamingSettlementProjection],
+  checkConsistency: (context, blockNumber) =>
+    roamingSettlementDifferences(
+      new RoamingSettlementReadModel(context.store),
+      context.chain,
+      context.contractAddress(ROAMING_SETTLEMENT),
+      blockNumber,
+    ),
   api: (context) =>
     settlementApiModule(
       new SettlementMoney({

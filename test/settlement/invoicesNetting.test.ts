@@ -221,4 +221,12 @@ describe("settlement: invoices, disputes and netting through the operators' agen
       "paid",
     ]);
   });
+
+  it("leaves every agent's read model equal to the contract's views", async () => {
+    for (const name of ["north", "south", "bank"] as const) {
+      const report = await ok(name, "GET", "/v1/agent/consistency");
+      const ours = (report.differences as Array<{ domain: string }>).filter((d) => d.domain === "settlement");
+      assert.deepEqual(ours, [], `${name}: ${JSON.stringify(ours)}`);
+    }
+  });
 });

@@ -169,4 +169,25 @@ export class RoamingSettlementReadModel {
       [roundId.toLowerCase()],
     );
   }
+
+  // Every record, for the consistency check (consistency.ts): scans, never served by the API.
+  allAgreements(): Promise<AgreementRow[]> {
+    return this.#db.query<AgreementRow>(`SELECT * FROM settlement_agreements ORDER BY agreement_id`);
+  }
+
+  allBatches(): Promise<BatchRow[]> {
+    return this.#db.query<BatchRow>(`SELECT * FROM settlement_batches ORDER BY batch_id`);
+  }
+
+  allInvoices(): Promise<InvoiceRow[]> {
+    return this.#db.query<InvoiceRow>(`SELECT * FROM settlement_invoices ORDER BY invoice_id`);
+  }
+
+  allDisputes(): Promise<DisputeRow[]> {
+    return this.#db.query<DisputeRow>(`SELECT * FROM settlement_disputes ORDER BY dispute_id`);
+  }
+
+  allPositions(): Promise<Array<PositionRow & { round_id: string }>> {
+    return this.#db.query(`SELECT round_id, member, net, settled FROM settlement_positions ORDER BY round_id, member`);
+  }
 }
