@@ -1,7 +1,7 @@
 // Invoices and disputes through the operators' agents on a real devnet: mno-north (visited) invoices a period over
 // exactly the batches mno-south (home) confirmed; south disputes one record (its agent builds the Merkle proof the
-// contract verifies), north answers with a credit note, south accepts and the invoice is final for the amount less
-// the credit. Steps by the wrong operator, unknown records, a credit above the record and a batch confirmed after
+// contract verifies), north answers with a credit note; a second disputed record is upheld and escalated; south
+// accepts and the invoice is final for the amount less the credit and the escalated record. Steps by the wrong operator, unknown records, a credit above the record and a batch confirmed after
 // the invoice are refused with clear errors. The final invoice is netted into one payment south makes and north
 // claims, each once.
 import assert from "node:assert/strict";
@@ -131,7 +131,7 @@ describe("settlement: invoices, disputes and netting through the operators' agen
     assert.equal(listed.items?.[0]?.status, "open");
   });
 
-  it("settles the dispute by credit note and finalises the invoice for the amount less the credit", async () => {
+  it("settles one dispute by credit note, escalates another and finalises the invoice for the rest", async () => {
     const path = `/v1/settlement/disputes/${disputeId}/answer`;
     await refused("south", path, { credit: "10" }, 403, "SETTLEMENT_NOT_PARTY");
     await refused("north", path, { credit: "241" }, 400, "VALIDATION_FAILED", "body.credit");
@@ -140,21 +140,38 @@ describe("settlement: invoices, disputes and netting through the operators' agen
     assert.equal(answered.status, "credited");
     await refused("north", path, { credit: "10" }, 409, "SETTLEMENT_WRONG_STATE");
 
+    // A second record: the visited operator upholds its charge and the home operator escalates, holding 26 out.
+    const second = await ok("south", "POST", `/v1/settlement/invoices/${invoiceId}/disputes`, {
+      batchId: confirmedBatch,
+      recordRef: "n-2",
+      reason: "Duplicate",
+    });
+    const escalate = `/v1/settlement/disputes/${second.disputeId}/escalate`;
+    await refused("south", escalate, undefined, 409, "SETTLEMENT_WRONG_STATE");
+    assert.equal(
+      (await ok("north", "POST", `/v1/settlement/disputes/${second.disputeId}/answer`, { credit: "0" })).status,
+      "upheld",
+    );
+    await refused("north", escalate, undefined, 403, "SETTLEMENT_NOT_PARTY");
+    assert.equal((await ok("south", "POST", escalate)).status, "escalated");
+    await refused("south", escalate, undefined, 409, "SETTLEMENT_WRONG_STATE");
+
     await refused("north", `/v1/settlement/invoices/${invoiceId}/accept`, undefined, 403, "SETTLEMENT_NOT_PARTY");
     assert.equal((await ok("south", "POST", `/v1/settlement/invoices/${invoiceId}/accept`)).status, "accepted");
     const final = await ok("north", "POST", `/v1/settlement/invoices/${invoiceId}/finalize`);
     assert.equal(final.status, "final");
-    assert.equal(final.amountDue, "266");
+    assert.equal(final.amountDue, "240");
     assert.equal(final.credited, "10");
-    assert.equal(final.escalated, "0");
+    assert.equal(final.escalated, "26");
     await agent("south").agent.indexer.syncOnce();
     const disputes = await ok("south", "GET", `/v1/settlement/invoices/${invoiceId}/disputes`);
-    assert.equal(disputes.items?.[0]?.status, "credited");
-    assert.equal(disputes.items?.[0]?.credit, "10");
+    const byId = new Map((disputes.items ?? []).map((d) => [d.disputeId, d]));
+    assert.deepEqual([byId.get(disputeId)?.status, byId.get(disputeId)?.credit], ["credited", "10"]);
+    assert.deepEqual([byId.get(second.disputeId)?.status, byId.get(second.disputeId)?.credit], ["escalated", "0"]);
     const invoices = await ok("south", "GET", `/v1/settlement/agreements/${agreementId}/invoices`);
     assert.deepEqual(
       invoices.items?.map((i) => [i.invoiceId, i.status, i.amountDue]),
-      [[invoiceId, "final", "266"]],
+      [[invoiceId, "final", "240"]],
     );
   });
 
@@ -190,8 +207,8 @@ describe("settlement: invoices, disputes and netting through the operators' agen
     assert.deepEqual(
       round.positions,
       [
-        { member: account("north").toLowerCase(), net: "266", settled: null },
-        { member: account("south").toLowerCase(), net: "-266", settled: null },
+        { member: account("north").toLowerCase(), net: "240", settled: null },
+        { member: account("south").toLowerCase(), net: "-240", settled: null },
       ].sort((a, b) => (a.member < b.member ? -1 : 1)),
     );
     // One round per token and period (the ledger's RoundExists, decoded).
@@ -205,15 +222,15 @@ describe("settlement: invoices, disputes and netting through the operators' agen
 
     await refused("north", `/v1/settlement/netting/${roundId}/claim`, undefined, 409, "SETTLEMENT_ROUND_NOT_FUNDED");
     await refused("north", `/v1/settlement/netting/${roundId}/pay`, undefined, 409, "SETTLEMENT_WRONG_STATE");
-    await ok("bank", "POST", "/v1/settlement/mint", { to: account("south"), amount: "266", bankRef: "SEPA-NET-1" });
+    await ok("bank", "POST", "/v1/settlement/mint", { to: account("south"), amount: "240", bankRef: "SEPA-NET-1" });
 
     const paid = await ok("south", "POST", `/v1/settlement/netting/${roundId}/pay`);
-    assert.equal(paid.amount, "266");
+    assert.equal(paid.amount, "240");
     assert.equal(await balance("south"), "0");
     await refused("south", `/v1/settlement/netting/${roundId}/pay`, undefined, 409, "SETTLEMENT_ALREADY_SETTLED");
     const claimed = await ok("north", "POST", `/v1/settlement/netting/${roundId}/claim`);
-    assert.equal(claimed.amount, "266");
-    assert.equal(await balance("north"), "266");
+    assert.equal(claimed.amount, "240");
+    assert.equal(await balance("north"), "240");
     await refused("north", `/v1/settlement/netting/${roundId}/claim`, undefined, 409, "SETTLEMENT_ALREADY_SETTLED");
     const settled = await ok("south", "GET", `/v1/settlement/netting/${roundId}`);
     assert.deepEqual((settled.positions as Array<{ settled: string }>).map((p) => p.settled).sort(), [

@@ -29,7 +29,13 @@ export interface InvoiceOptions {
   sync(): Promise<unknown>;
 }
 
-type Write = "issueInvoice" | "acceptInvoice" | "disputeRecord" | "answerDispute" | "finalizeInvoice";
+type Write =
+  | "issueInvoice"
+  | "acceptInvoice"
+  | "disputeRecord"
+  | "answerDispute"
+  | "escalateDispute"
+  | "finalizeInvoice";
 
 export class RoamingInvoices {
   readonly #o: InvoiceOptions;
@@ -163,6 +169,26 @@ export class RoamingInvoices {
       disputeId: dispute.dispute_id as Hex,
       invoiceId: invoice.invoice_id as Hex,
       status: BigInt(credit) === 0n ? ("upheld" as const) : ("credited" as const),
+      txHash: receipt.transactionHash,
+    };
+  }
+
+  /** The home operator escalates a dispute whose charge the visited operator upheld: its amount is held out. */
+  async escalate(disputeId: Hex) {
+    const dispute = await this.#dispute(disputeId);
+    const { invoice, agreement } = await this.#invoice(dispute.invoice_id as Hex);
+    this.#requireSide(agreement, "home", "escalates disputes");
+    this.#requireStatus(dispute.dispute_id, dispute.status, "upheld");
+    const receipt = await this.#send(
+      "escalateDispute",
+      [dispute.dispute_id],
+      `settlement.escalateDispute ${dispute.dispute_id}`,
+    );
+    await this.#o.sync();
+    return {
+      disputeId: dispute.dispute_id as Hex,
+      invoiceId: invoice.invoice_id as Hex,
+      status: "escalated" as const,
       txHash: receipt.transactionHash,
     };
   }

@@ -178,6 +178,20 @@ export function registerInvoiceRoutes(app: ApiApp, invoices: RoamingInvoices): v
       invoices.answer((request.params as { disputeId: Hex }).disputeId, (request.body as { credit: string }).credit),
   );
   app.post(
+    "/v1/settlement/disputes/:disputeId/escalate",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "The home operator escalates a dispute whose charge was upheld: its amount is held out of settlement",
+        tags,
+        operationId: "escalateSettlementDispute",
+        params: DisputeParams,
+        response: { 200: AnswerResult, ...writeErrors("SETTLEMENT_DISPUTE_NOT_FOUND", ...states) },
+      },
+    },
+    async (request) => invoices.escalate((request.params as { disputeId: Hex }).disputeId),
+  );
+  app.post(
     "/v1/settlement/invoices/:invoiceId/finalize",
     {
       config: { auth: "operator" },

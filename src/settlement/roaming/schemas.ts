@@ -223,7 +223,7 @@ export const DisputeResult = strictObject({
 export const AnswerResult = strictObject({
   disputeId: Bytes32Schema,
   invoiceId: Bytes32Schema,
-  status: Type.Union([Type.Literal("credited"), Type.Literal("upheld")]),
+  status: Type.Union([Type.Literal("credited"), Type.Literal("upheld"), Type.Literal("escalated")]),
   txHash: TxHashSchema,
 });
 export const DisputeSchema = strictObject({
