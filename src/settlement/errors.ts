@@ -16,6 +16,87 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     status: 409,
     description: "The account holds less settlement money than the payout asks to burn.",
   },
+  SETTLEMENT_NOT_OPERATOR: {
+    status: 403,
+    description:
+      "This agent's member (or the counterpart named) does not hold MOBILE_OPERATOR: only operators settle roaming.",
+  },
+  SETTLEMENT_NOT_PARTY: {
+    status: 403,
+    description:
+      "This agent's member is not the party of the agreement that takes this step (e.g. approving its own proposal).",
+  },
+  SETTLEMENT_AGREEMENT_NOT_FOUND: {
+    status: 404,
+    description: "No such roaming agreement in this agent's read model.",
+  },
+  SETTLEMENT_WRONG_STATE: {
+    status: 409,
+    description:
+      "The agreement, batch or invoice is not in the state this step needs (e.g. approving an active agreement).",
+  },
+  SETTLEMENT_ALREADY_EXISTS: {
+    status: 409,
+    description: "A record with the same content and creator exists already (its id is derived from them).",
+  },
+  SETTLEMENT_TERMS_MISMATCH: {
+    status: 422,
+    description:
+      "The agreement terms given do not hash to the termsHash on chain, or disagree with its on-chain values.",
+  },
+  SETTLEMENT_BATCH_NOT_FOUND: {
+    status: 404,
+    description: "No such usage record batch in this agent's read model.",
+  },
+  SETTLEMENT_OUTSIDE_AGREEMENT: {
+    status: 422,
+    description:
+      "A usage record lies outside the agreement's validity, or the batch spans more than one settlement period.",
+  },
+  SETTLEMENT_BATCH_MISMATCH: {
+    status: 422,
+    description:
+      "The records handed over do not give the batch's anchored Merkle root, count or total: the batch is not confirmed.",
+  },
+  SETTLEMENT_RECORDS_UNKNOWN: {
+    status: 409,
+    description:
+      "This agent does not hold the batch's records (only the two operators' agents do, once sent or received).",
+  },
+  SETTLEMENT_INVOICE_NOT_FOUND: {
+    status: 404,
+    description: "No such invoice in this agent's read model.",
+  },
+  SETTLEMENT_DISPUTE_NOT_FOUND: {
+    status: 404,
+    description: "No such dispute in this agent's read model.",
+  },
+  SETTLEMENT_INVOICE_MISMATCH: {
+    status: 409,
+    description:
+      "The invoice does not cover exactly the period's confirmed batches or their total (the ledger's InvoiceMismatch).",
+  },
+  SETTLEMENT_WINDOW: {
+    status: 409,
+    description:
+      "The dispute (or answer) window has closed, or the invoice's dispute window is still open for finalising without acceptance.",
+  },
+  SETTLEMENT_ROUND_NOT_FOUND: {
+    status: 404,
+    description: "No such netting round in this agent's read model.",
+  },
+  SETTLEMENT_ALREADY_SETTLED: {
+    status: 409,
+    description: "This member already paid (or claimed) its net position in the round: nothing is paid twice.",
+  },
+  SETTLEMENT_ROUND_NOT_FUNDED: {
+    status: 409,
+    description: "Not every net debtor of the round has paid yet: creditors claim once it is funded.",
+  },
+  SETTLEMENT_TERMS_UNKNOWN: {
+    status: 409,
+    description: "This agent does not hold the agreement's terms (off chain): propose or approve it here first.",
+  },
 });
 
 export type SettlementErrorCode = keyof typeof SETTLEMENT_ERRORS;

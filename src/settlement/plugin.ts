@@ -2,12 +2,18 @@
 // minted and burned only by SETTLEMENT_BANK members) that every domain moving money takes by manifest name, and the
 // roaming settlement contract (agreements, batch anchors, invoices, disputes, netting paid in that token). TAP import,
 // rating and the usage formats are libraries in src/settlement/{tap,rating,usage} with local CLI commands. Its agent
-// routes move the money: a settlement bank mints and burns, anyone reads a balance (money.ts, routes.ts).
+// routes move the money: a settlement bank mints and burns, anyone reads a balance (money.ts, routes.ts); operators'
+// agents propose and approve roaming agreements, projected from the contract's events (roaming/).
 import type { DomainPlugin } from "../agent/domain.ts";
 import { RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
 import { registerSettlementCommands } from "./cli.ts";
 import { SETTLEMENT_ERRORS } from "./errors.ts";
 import { SettlementMoney } from "./money.ts";
+import { roamingSettlementDifferences } from "./roaming/consistency.ts";
+import { roamingSettlementMigrations } from "./roaming/migrations.ts";
+import { roamingSettlementProjection } from "./roaming/projection.ts";
+import { RoamingSettlementReadModel } from "./roaming/readModel.ts";
+import { roamingServices } from "./roaming/runtime.ts";
 import { settlementApiModule } from "./routes.ts";
 
 /** Manifest name of the settlement token. Other domains read `deployed[SETTLEMENT_TOKEN]` in their deployment. */
@@ -24,6 +30,15 @@ export const settlementPlugin: DomainPlugin = {
   doc: "docs/settlement.md",
   errors: SETTLEMENT_ERRORS,
   registerCommands: registerSettlementCommands,
+  migrations: roamingSettlementMigrations,
+  projections: [roamingSettlementProjection],
+  checkConsistency: (context, blockNumber) =>
+    roamingSettlementDifferences(
+      new RoamingSettlementReadModel(context.store),
+      context.chain,
+      context.contractAddress(ROAMING_SETTLEMENT),
+      blockNumber,
+    ),
   api: (context) =>
     settlementApiModule(
       new SettlementMoney({
@@ -32,6 +47,11 @@ export const settlementPlugin: DomainPlugin = {
         memberAccount: context.config.memberAccount,
         token: context.contractAddress(SETTLEMENT_TOKEN),
         membership: context.published.membership,
+        currency: SETTLEMENT_CURRENCY,
+      }),
+      roamingServices(context, {
+        address: context.contractAddress(ROAMING_SETTLEMENT),
+        token: context.contractAddress(SETTLEMENT_TOKEN),
         currency: SETTLEMENT_CURRENCY,
       }),
     ),

@@ -1,5 +1,5 @@
-// The settlement money API: a settlement bank mints against fiat received and burns against fiat paid out; anyone
-// reads an account's balance. Schemas and a call into SettlementMoney; no logic.
+// The settlement API: a settlement bank mints against fiat received and burns against fiat paid out; anyone reads an
+// account's balance; operators drive roaming settlement (roaming/routes.ts). Schemas and a call into the services.
 import { Type } from "@sinclair/typebox";
 import type { Address } from "viem";
 import {
@@ -12,6 +12,13 @@ import {
   writeErrors,
 } from "../core/api/index.ts";
 import type { SettlementMoney } from "./money.ts";
+import type { RoamingAgreements } from "./roaming/agreements.ts";
+import type { RoamingBatches } from "./roaming/batches.ts";
+import type { RoamingInvoices } from "./roaming/invoices.ts";
+import type { RoamingNetting } from "./roaming/netting.ts";
+import { registerRoamingRoutes } from "./roaming/routes.ts";
+import { registerInvoiceRoutes } from "./roaming/routesInvoices.ts";
+import { registerNettingRoutes } from "./roaming/routesNetting.ts";
 
 const tags = ["settlement"];
 
@@ -44,11 +51,27 @@ const MovementResult = strictObject({
 });
 const movementErrors = writeErrors("SETTLEMENT_NOT_BANK", "SETTLEMENT_BANK_REF_USED");
 
-export function settlementApiModule(money: SettlementMoney): ApiModule {
+export function settlementApiModule(
+  money: SettlementMoney,
+  roaming: {
+    agreements: RoamingAgreements;
+    batches: RoamingBatches;
+    invoices: RoamingInvoices;
+    netting: RoamingNetting;
+  },
+): ApiModule {
   return {
     name: "settlement",
-    tags: [{ name: "settlement", description: "Settlement money: minted and burned by settlement banks" }],
+    tags: [
+      {
+        name: "settlement",
+        description: "Settlement money minted and burned by settlement banks; roaming settlement between operators",
+      },
+    ],
     register(app) {
+      registerRoamingRoutes(app, roaming.agreements, roaming.batches);
+      registerInvoiceRoutes(app, roaming.invoices);
+      registerNettingRoutes(app, roaming.netting);
       app.post(
         "/v1/settlement/mint",
         {

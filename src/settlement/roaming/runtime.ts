@@ -1,0 +1,39 @@
+// One agent's roaming settlement services over one read model and repository: agreements, the batches under them, invoices and disputes, netting.
+import type { Address } from "viem";
+import type { AgentContext } from "../../agent/domain.ts";
+import { RoamingAgreements } from "./agreements.ts";
+import { RoamingBatches } from "./batches.ts";
+import { RoamingInvoices } from "./invoices.ts";
+import { RoamingNetting } from "./netting.ts";
+import { RoamingSettlementReadModel } from "./readModel.ts";
+import { RoamingSettlementRepository } from "./repository.ts";
+
+export interface RoamingDeployment {
+  /** RoamingSettlement's and the settlement token's addresses, and the token's currency. */
+  address: Address;
+  token: Address;
+  currency: { code: string; decimals: number };
+}
+
+export function roamingServices(context: AgentContext, deployment: RoamingDeployment) {
+  const readModel = new RoamingSettlementReadModel(context.store);
+  const repository = new RoamingSettlementRepository(context.store);
+  const sync = () => context.indexer.syncOnce();
+  const common = { outbox: context.outbox, memberAccount: context.config.memberAccount, readModel, repository, sync };
+  const agreements = new RoamingAgreements({
+    ...common,
+    ...deployment,
+    membership: context.published.membership,
+  });
+  const batches = new RoamingBatches({ ...common, address: deployment.address, agreements });
+  const invoices = new RoamingInvoices({ ...common, address: deployment.address, agreements });
+  const netting = new RoamingNetting({
+    outbox: context.outbox,
+    memberAccount: context.config.memberAccount,
+    address: deployment.address,
+    token: deployment.token,
+    readModel,
+    sync,
+  });
+  return { agreements, batches, invoices, netting };
+}

@@ -1,0 +1,249 @@
+// Invoices and disputes through the operators' agents on a real devnet: mno-north (visited) invoices a period over
+// exactly the batches mno-south (home) confirmed; south disputes one record (its agent builds the Merkle proof the
+// contract verifies), north answers with a credit note; a second disputed record is upheld and escalated; south
+// accepts and the invoice is final for the amount less the credit and the escalated record. Steps by the wrong operator, unknown records, a credit above the record and a batch confirmed after
+// the invoice are refused with clear errors. The final invoice is netted into one payment south makes and north
+// claims, each once.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { PERIOD, RECORDS, record, TARIFF, VALID_FROM, VALID_TO } from "./roamingFixtures.ts";
+
+const MEMBERS = [
+  { name: "north", roles: ["MOBILE_OPERATOR"] },
+  { name: "south", roles: ["MOBILE_OPERATOR"] },
+  { name: "bank", roles: ["SETTLEMENT_BANK"] },
+] as const;
+type Name = (typeof MEMBERS)[number]["name"];
+type Answer = {
+  code?: string;
+  message?: string;
+  details?: Array<{ field: string }>;
+  items?: Array<Record<string, unknown>>;
+  [k: string]: unknown;
+};
+
+describe("settlement: invoices, disputes and netting through the operators' agents", () => {
+  let consortium: TestConsortium<TestAgent>;
+  const agent = (name: Name) => consortium.agents[name] as TestAgent;
+  const account = (name: Name): Address => agent(name).agent.config.memberAccount;
+  const call = async (name: Name, method: string, path: string, body?: unknown) =>
+    agent(name).call<Answer>(method, path, body);
+  const ok = async (name: Name, method: string, path: string, body?: unknown) => {
+    const answer = await call(name, method, path, body);
+    assert.ok(answer.status === 200 || answer.status === 201, `${path}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const refused = async (name: Name, path: string, body: unknown, status: number, code: string, field?: string) => {
+    const answer = await call(name, "POST", path, body);
+    assert.equal(answer.status, status, `${path}: ${JSON.stringify(answer.body)}`);
+    assert.equal(answer.body.code, code, JSON.stringify(answer.body));
+    if (field) assert.equal(answer.body.details?.[0]?.field, field, JSON.stringify(answer.body));
+  };
+  let agreementId: Hex;
+  let confirmedBatch: Hex;
+  let lateBatch: { batchId: Hex; salt: Hex; records: unknown[] };
+  let invoiceId: Hex;
+  let disputeId: Hex;
+
+  before(async () => {
+    consortium = await startTestConsortium(MEMBERS.map((m) => ({ name: m.name, roles: [...m.roles] })));
+    const terms = {
+      visited: account("north"),
+      home: account("south"),
+      validFrom: VALID_FROM,
+      validTo: VALID_TO,
+      periodSeconds: PERIOD,
+      disputeWindowSeconds: 7 * 86_400,
+      tariff: TARIFF,
+    };
+    agreementId = (await ok("north", "POST", "/v1/settlement/agreements", terms)).agreementId as Hex;
+    await ok("south", "POST", `/v1/settlement/agreements/${agreementId}/approve`, { terms });
+    const anchor = async (records: unknown[]) => {
+      const { batchId } = await ok("north", "POST", `/v1/settlement/agreements/${agreementId}/batches`, { records });
+      const held = await ok("north", "GET", `/v1/settlement/batches/${batchId}/records`);
+      return { batchId: batchId as Hex, salt: held.salt as Hex, records: held.records as unknown[] };
+    };
+    const first = await anchor(RECORDS);
+    confirmedBatch = first.batchId;
+    await ok("south", "POST", `/v1/settlement/batches/${confirmedBatch}/confirm`, {
+      salt: first.salt,
+      records: first.records,
+    });
+    lateBatch = await anchor([record("n-5", { startLocal: "20260302120000", startUtc: "2026-03-02T11:00:00Z" })]);
+  });
+  after(async () => {
+    await consortium?.stop();
+  });
+
+  it("invoices a period over exactly its confirmed batches, under the id the contract derives", async () => {
+    const path = `/v1/settlement/agreements/${agreementId}/invoices`;
+    await refused("south", path, { period: 1 }, 403, "SETTLEMENT_NOT_PARTY");
+    await refused("north", path, { period: 5 }, 400, "VALIDATION_FAILED", "body.period");
+    await refused("north", path, { period: -1 }, 400, "VALIDATION_FAILED", "body.period");
+
+    const issued = await ok("north", "POST", path, { period: 1 });
+    invoiceId = issued.invoiceId as Hex;
+    assert.equal(
+      invoiceId,
+      keccak256(
+        encodeAbiParameters(
+          [{ type: "bytes32" }, { type: "uint64" }, { type: "address" }],
+          [agreementId, 1n, account("north")],
+        ),
+      ),
+    );
+    // The batch south has not confirmed is not invoiced, and cannot be confirmed into an invoiced period any more.
+    assert.deepEqual(issued.batchIds, [confirmedBatch]);
+    assert.equal(issued.amount, "276");
+    await refused("north", path, { period: 1 }, 409, "SETTLEMENT_ALREADY_EXISTS", "body.period");
+    await refused(
+      "south",
+      `/v1/settlement/batches/${lateBatch.batchId}/confirm`,
+      { salt: lateBatch.salt, records: lateBatch.records },
+      409,
+      "SETTLEMENT_WRONG_STATE",
+    );
+    assert.equal((await ok("south", "GET", `/v1/settlement/batches/${confirmedBatch}`)).status, "invoiced");
+    const atSouth = await ok("south", "GET", `/v1/settlement/invoices/${invoiceId}`);
+    assert.equal(atSouth.status, "issued");
+    assert.equal(atSouth.amount, "276");
+  });
+
+  it("disputes one record with the Merkle proof its agent builds, and refuses what is not in the invoice", async () => {
+    const path = `/v1/settlement/invoices/${invoiceId}/disputes`;
+    const body = { batchId: confirmedBatch, recordRef: "n-1", reason: "WrongRate" };
+    await refused("north", path, body, 403, "SETTLEMENT_NOT_PARTY");
+    await refused("south", path, { ...body, recordRef: "n-9" }, 400, "VALIDATION_FAILED", "body.recordRef");
+    await refused("south", path, { ...body, batchId: lateBatch.batchId }, 400, "VALIDATION_FAILED", "body.batchId");
+    await refused("south", path, { ...body, reason: "Grumpy" }, 400, "VALIDATION_FAILED", "body.reason");
+
+    const disputed = await ok("south", "POST", path, body);
+    disputeId = disputed.disputeId as Hex;
+    assert.equal(disputed.amount, "240");
+    await refused("south", path, body, 409, "SETTLEMENT_ALREADY_EXISTS", "body.recordRef");
+    // An open dispute keeps the invoice from becoming final (the ledger's WrongState, decoded).
+    await refused("north", `/v1/settlement/invoices/${invoiceId}/finalize`, undefined, 409, "SETTLEMENT_WRONG_STATE");
+    const listed = await ok("north", "GET", path);
+    assert.equal(listed.items?.length, 1);
+    assert.equal(listed.items?.[0]?.reason, "WrongRate");
+    assert.equal(listed.items?.[0]?.status, "open");
+  });
+
+  it("settles one dispute by credit note, escalates another and finalises the invoice for the rest", async () => {
+    const path = `/v1/settlement/disputes/${disputeId}/answer`;
+    await refused("south", path, { credit: "10" }, 403, "SETTLEMENT_NOT_PARTY");
+    await refused("north", path, { credit: "241" }, 400, "VALIDATION_FAILED", "body.credit");
+    await refused("north", path, { credit: "-1" }, 400, "VALIDATION_FAILED", "body.credit");
+    const answered = await ok("north", "POST", path, { credit: "10" });
+    assert.equal(answered.status, "credited");
+    await refused("north", path, { credit: "10" }, 409, "SETTLEMENT_WRONG_STATE");
+
+    // A second record: the visited operator upholds its charge and the home operator escalates, holding 26 out.
+    const second = await ok("south", "POST", `/v1/settlement/invoices/${invoiceId}/disputes`, {
+      batchId: confirmedBatch,
+      recordRef: "n-2",
+      reason: "Duplicate",
+    });
+    const escalate = `/v1/settlement/disputes/${second.disputeId}/escalate`;
+    await refused("south", escalate, undefined, 409, "SETTLEMENT_WRONG_STATE");
+    assert.equal(
+      (await ok("north", "POST", `/v1/settlement/disputes/${second.disputeId}/answer`, { credit: "0" })).status,
+      "upheld",
+    );
+    await refused("north", escalate, undefined, 403, "SETTLEMENT_NOT_PARTY");
+    assert.equal((await ok("south", "POST", escalate)).status, "escalated");
+    await refused("south", escalate, undefined, 409, "SETTLEMENT_WRONG_STATE");
+
+    await refused("north", `/v1/settlement/invoices/${invoiceId}/accept`, undefined, 403, "SETTLEMENT_NOT_PARTY");
+    assert.equal((await ok("south", "POST", `/v1/settlement/invoices/${invoiceId}/accept`)).status, "accepted");
+    const final = await ok("north", "POST", `/v1/settlement/invoices/${invoiceId}/finalize`);
+    assert.equal(final.status, "final");
+    assert.equal(final.amountDue, "240");
+    assert.equal(final.credited, "10");
+    assert.equal(final.escalated, "26");
+    await agent("south").agent.indexer.syncOnce();
+    const disputes = await ok("south", "GET", `/v1/settlement/invoices/${invoiceId}/disputes`);
+    const byId = new Map((disputes.items ?? []).map((d) => [d.disputeId, d]));
+    assert.deepEqual([byId.get(disputeId)?.status, byId.get(disputeId)?.credit], ["credited", "10"]);
+    assert.deepEqual([byId.get(second.disputeId)?.status, byId.get(second.disputeId)?.credit], ["escalated", "0"]);
+    const invoices = await ok("south", "GET", `/v1/settlement/agreements/${agreementId}/invoices`);
+    assert.deepEqual(
+      invoices.items?.map((i) => [i.invoiceId, i.status, i.amountDue]),
+      [[invoiceId, "final", "240"]],
+    );
+  });
+
+  it("nets the final invoice into one payment the home operator makes and the visited claims, each once", async () => {
+    const balance = async (name: Name) =>
+      (await ok("bank", "GET", `/v1/settlement/balances/${account(name)}`)).balance as string;
+    await refused(
+      "south",
+      "/v1/settlement/netting",
+      { period: 1, invoiceIds: [] },
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds",
+    );
+    await refused(
+      "south",
+      "/v1/settlement/netting",
+      { period: 1, invoiceIds: [`0x${"ee".repeat(32)}`] },
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds[0]",
+    );
+    await refused(
+      "south",
+      "/v1/settlement/netting",
+      { period: 0, invoiceIds: [invoiceId] },
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds[0]",
+    );
+    const round = await ok("south", "POST", "/v1/settlement/netting", { period: 1, invoiceIds: [invoiceId] });
+    const roundId = round.roundId as Hex;
+    assert.deepEqual(
+      round.positions,
+      [
+        { member: account("north").toLowerCase(), net: "240", settled: null },
+        { member: account("south").toLowerCase(), net: "-240", settled: null },
+      ].sort((a, b) => (a.member < b.member ? -1 : 1)),
+    );
+    // One round per token and period (the ledger's RoundExists, decoded).
+    await refused(
+      "north",
+      "/v1/settlement/netting",
+      { period: 1, invoiceIds: [invoiceId] },
+      409,
+      "SETTLEMENT_ALREADY_EXISTS",
+    );
+
+    await refused("north", `/v1/settlement/netting/${roundId}/claim`, undefined, 409, "SETTLEMENT_ROUND_NOT_FUNDED");
+    await refused("north", `/v1/settlement/netting/${roundId}/pay`, undefined, 409, "SETTLEMENT_WRONG_STATE");
+    await ok("bank", "POST", "/v1/settlement/mint", { to: account("south"), amount: "240", bankRef: "SEPA-NET-1" });
+
+    const paid = await ok("south", "POST", `/v1/settlement/netting/${roundId}/pay`);
+    assert.equal(paid.amount, "240");
+    assert.equal(await balance("south"), "0");
+    await refused("south", `/v1/settlement/netting/${roundId}/pay`, undefined, 409, "SETTLEMENT_ALREADY_SETTLED");
+    const claimed = await ok("north", "POST", `/v1/settlement/netting/${roundId}/claim`);
+    assert.equal(claimed.amount, "240");
+    assert.equal(await balance("north"), "240");
+    await refused("north", `/v1/settlement/netting/${roundId}/claim`, undefined, 409, "SETTLEMENT_ALREADY_SETTLED");
+    const settled = await ok("south", "GET", `/v1/settlement/netting/${roundId}`);
+    assert.deepEqual((settled.positions as Array<{ settled: string }>).map((p) => p.settled).sort(), [
+      "claimed",
+      "paid",
+    ]);
+  });
+
+  it("leaves every agent's read model equal to the contract's views", async () => {
+    for (const name of ["north", "south", "bank"] as const) {
+      const report = await ok(name, "GET", "/v1/agent/consistency");
+      const ours = (report.differences as Array<{ domain: string }>).filter((d) => d.domain === "settlement");
+      assert.deepEqual(ours, [], `${name}: ${JSON.stringify(ours)}`);
+    }
+  });
+});
