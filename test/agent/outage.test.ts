@@ -104,8 +104,8 @@ function sample(schema: Schema | undefined, patterns: Record<string, string>, na
         const regex = new RegExp(schema.pattern, "u");
         const value =
           patterns[schema.pattern] ??
-          [...Object.values(patterns), "1", "0x", "wss://example.test", "postgresql://example.test/db"].find((v) =>
-            regex.test(v),
+          [...Object.values(patterns), "1", "0x", "EUR", "wss://example.test", "postgresql://example.test/db"].find(
+            (v) => regex.test(v),
           );
         assert.ok(value !== undefined, `a sample for the pattern ${schema.pattern} of "${name}"`);
         return value;
