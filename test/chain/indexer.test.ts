@@ -48,6 +48,24 @@ describe("event indexer", () => {
       await tx.exec("INSERT INTO test_recorded (id, tx) VALUES ($1, $2)", [String(event.args.id), event.txHash]);
     },
   };
+  // A writer on a competing fork keeps its own journal: an outbox reconciles every sender of its journal at start, so one
+  // sharing this journal would send the writes the fork dropped (journalled here as mined) again on the fork.
+  let forks = 0;
+  const forkWriter = async (chain: TestChain["client"]) => {
+    const journal = await openStore({
+      sqliteFile: join(env.dir, `fork-${++forks}.sqlite`),
+      migrations: chainMigrations,
+    });
+    const writer = createOutbox({ store: journal, chain, accounts: keys, logger: env.logger, pollMs: 50 });
+    await writer.start();
+    return {
+      send: writer.send,
+      async stop() {
+        await writer.stop();
+        await journal.close();
+      },
+    };
+  };
   const indexer = () =>
     createIndexer({
       store,
@@ -210,13 +228,12 @@ describe("event indexer", () => {
     await write("record 31", "record", [31n]);
     assert.equal(await index.syncOnce(), 2);
     assert.deepEqual(await recorded(), [...base, 30, 31]);
-    // The fork: the blocks of 30 and 31 are replaced by others holding only 32 (the outbox's own journal is not
-    // involved: evm_revert drops the blocks as a competing fork would).
+    // The fork: the blocks of 30 and 31 are replaced by others holding only 32 and 33, written by another writer with
+    // its own journal (evm_revert drops the blocks as a competing fork would; this outbox, stopped, sends nothing).
     await env.client.request({ method: "evm_revert" as never, params: [snapshot] as never });
     await outbox.stop();
     const forker = keys.addresses[2] as Address;
-    const fork = createOutbox({ store: env.store, chain: env.client, accounts: keys, logger: env.logger, pollMs: 50 });
-    await fork.start();
+    const fork = await forkWriter(env.client);
     await fork.send({
       from: forker,
       to: recorder,
@@ -256,14 +273,7 @@ describe("event indexer", () => {
           if (args.method === "eth_getLogs" && !forked) {
             forked = true;
             await target.request({ method: "evm_revert" as never, params: [snapshot] as never });
-            const fork = createOutbox({
-              store: env.store,
-              chain: target,
-              accounts: keys,
-              logger: env.logger,
-              pollMs: 50,
-            });
-            await fork.start();
+            const fork = await forkWriter(target);
             for (const value of [62n, 63n]) {
               await fork.send({
                 from: keys.addresses[2] as Address,

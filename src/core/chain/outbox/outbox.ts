@@ -68,7 +68,8 @@ export interface Outbox extends TxSender {
   /**
    * recover(), then checks every entry journalled as mined or reverted against its receipt: one the chain lost
    * (a restore, a reorganisation) is broadcast again, or signed again under a new nonce when another transaction
-   * took its nonce. Runs at start and whenever the node went back; returns how many were sent again.
+   * took its nonce. Runs at start and whenever the node went back; returns how many were sent again. Does nothing
+   * (0) while the outbox is not running: start() reconciles.
    */
   reconcile(): Promise<number>;
   /** What reconciliation found since the outbox was created. */
@@ -652,7 +653,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       return waitMined(ticket.id);
     },
     recover: () => recover(),
-    reconcile: () => recover(true),
+    // Only while running: a stopped outbox leaves its journal alone (its next start reconciles it). A rewind noticed
+    // while an outbox is being replaced would otherwise reconcile beside the new instance, signing a lost write twice.
+    reconcile: () => (running ? recover(true) : Promise.resolve(0)),
     stats: () => ({ ...counts }),
     async start() {
       if (running) return;
