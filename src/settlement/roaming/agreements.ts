@@ -4,7 +4,7 @@
 // derives it and sends the proposal through the outbox. Approving: the other operator's agent is handed the terms by
 // its caller and approves only if they hash to the termsHash on chain and, with the proposer, derive the agreement's
 // id (so validity, period, window, token and previous on chain are the ones in the terms). No HTTP, no SQL.
-import { type Address, encodeFunctionData, type Hex, parseEventLogs } from "viem";
+import { type Address, type Hex, parseEventLogs } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { invalidField } from "../../core/errors/index.ts";
 import { RoamingSettlement } from "../../generated/contracts.ts";
@@ -13,10 +13,11 @@ import { SettlementError } from "../errors.ts";
 import { checkTariff, type Tariff } from "../rating/tariff.ts";
 import type { AgreementRow, RoamingSettlementReadModel } from "./readModel.ts";
 import type { RoamingSettlementRepository } from "./repository.ts";
-import { settlementRevert } from "./reverts.ts";
 import { type AgreementTerms, agreementIdOf, normalTerms, termsHashOf, ZERO_ID } from "./terms.ts";
 
 /** The terms as the API takes them: the token is the agent's settlement token, `previous` optional. */
+import { readAfterSync, sendSettlement } from "./write.ts";
+
 export interface TermsInput {
   visited: Address;
   home: Address;
@@ -85,7 +86,8 @@ export class RoamingAgreements {
     }
     // Kept before sending: once the proposal is mined, this agent must be able to show its terms.
     await this.#o.repository.keepTerms(termsHash, JSON.stringify(terms));
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "proposeAgreement",
       [
         terms.visited,
@@ -140,7 +142,8 @@ export class RoamingAgreements {
       );
     }
     await this.#o.repository.keepTerms(termsHash, JSON.stringify(terms));
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "approveAgreement",
       [row.agreement_id],
       `settlement.approveAgreement ${row.agreement_id}`,
@@ -194,12 +197,11 @@ export class RoamingAgreements {
   }
 
   async #row(agreementId: Hex): Promise<AgreementRow> {
-    let row = await this.#o.readModel.agreement(agreementId);
-    if (!row) {
-      // Proposed a moment ago through another agent: catch up once before answering that it does not exist.
-      await this.#o.sync();
-      row = await this.#o.readModel.agreement(agreementId);
-    }
+    // Proposed a moment ago through another agent: catch up once before answering that it does not exist.
+    const row = await readAfterSync(
+      () => this.#o.readModel.agreement(agreementId),
+      () => this.#o.sync(),
+    );
     if (!row) {
       throw new SettlementError("SETTLEMENT_AGREEMENT_NOT_FOUND", `no agreement ${agreementId}`, {
         field: "params.agreementId",
@@ -256,19 +258,6 @@ export class RoamingAgreements {
           details: { status: prior.status },
         },
       );
-    }
-  }
-
-  async #send(functionName: "proposeAgreement" | "approveAgreement", args: readonly unknown[], label: string) {
-    try {
-      return await this.#o.outbox.send({
-        from: this.#o.memberAccount,
-        to: this.#o.address,
-        data: encodeFunctionData({ abi: RoamingSettlement.abi, functionName, args } as never),
-        label,
-      });
-    } catch (error) {
-      throw settlementRevert(error);
     }
   }
 }

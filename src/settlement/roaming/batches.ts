@@ -4,10 +4,9 @@
 // home operator's agent confirms a batch only after rating the records it was handed with its own copy of the terms
 // and recomputing the root, count and total: a tampered, missing or re-rated record is refused and never confirmed.
 // For this slice the API caller hands the records and salt from one agent to the other (docs/settlement.md says why).
-import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256 } from "viem";
+import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { invalidField } from "../../core/errors/index.ts";
-import { RoamingSettlement } from "../../generated/contracts.ts";
 import { SettlementError } from "../errors.ts";
 import { Rater } from "../rating/rate.ts";
 import { buildBatch, newBatchSalt } from "../usage/canonical.ts";
@@ -16,8 +15,9 @@ import { toRecord, UsageRecordError } from "../usage/validate.ts";
 import type { RoamingAgreements } from "./agreements.ts";
 import type { AgreementRow, BatchRow, RoamingSettlementReadModel } from "./readModel.ts";
 import type { RoamingSettlementRepository } from "./repository.ts";
-import { settlementRevert } from "./reverts.ts";
 import type { AgreementTerms } from "./terms.ts";
+
+import { readAfterSync, sendSettlement } from "./write.ts";
 
 export interface BatchView {
   batchId: Hex;
@@ -86,7 +86,8 @@ export class RoamingBatches {
     const batchId = batchIdOf(agreement.agreement_id as Hex, batch.root, batch.count, batch.total, this.#me);
     // Kept before sending: once anchored, this agent must be able to hand the records over.
     await this.#o.repository.keepBatchRecords(batchId, salt, JSON.stringify(records), JSON.stringify(amounts));
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "anchorBatch",
       [
         agreement.agreement_id,
@@ -170,7 +171,12 @@ export class RoamingBatches {
       JSON.stringify(records),
       JSON.stringify(amounts),
     );
-    const receipt = await this.#send("confirmBatch", [batch.batch_id], `settlement.confirmBatch ${batch.batch_id}`);
+    const receipt = await sendSettlement(
+      this.#o,
+      "confirmBatch",
+      [batch.batch_id],
+      `settlement.confirmBatch ${batch.batch_id}`,
+    );
     await this.#o.sync();
     return { batchId: batch.batch_id as Hex, txHash: receipt.transactionHash, status: "received" as const };
   }
@@ -206,12 +212,11 @@ export class RoamingBatches {
   }
 
   async #batch(batchId: Hex): Promise<{ batch: BatchRow; agreement: AgreementRow }> {
-    let batch = await this.#o.readModel.batch(batchId);
-    if (!batch) {
-      // Anchored a moment ago through the other operator's agent: catch up once before answering it does not exist.
-      await this.#o.sync();
-      batch = await this.#o.readModel.batch(batchId);
-    }
+    // Anchored a moment ago through the other operator's agent: catch up once before answering it does not exist.
+    const batch = await readAfterSync(
+      () => this.#o.readModel.batch(batchId),
+      () => this.#o.sync(),
+    );
     if (!batch) {
       throw new SettlementError("SETTLEMENT_BATCH_NOT_FOUND", `no batch ${batchId}`, { field: "params.batchId" });
     }
@@ -235,19 +240,6 @@ export class RoamingBatches {
         "SETTLEMENT_NOT_PARTY",
         `only the ${side} operator ${agreement[side]} of agreement ${agreement.agreement_id} ${what} (this member is ${this.#me})`,
       );
-    }
-  }
-
-  async #send(functionName: "anchorBatch" | "confirmBatch", args: readonly unknown[], label: string) {
-    try {
-      return await this.#o.outbox.send({
-        from: this.#o.memberAccount,
-        to: this.#o.address,
-        data: encodeFunctionData({ abi: RoamingSettlement.abi, functionName, args } as never),
-        label,
-      });
-    } catch (error) {
-      throw settlementRevert(error);
     }
   }
 }

@@ -4,10 +4,9 @@
 // holds, rebuilds the batch's tree and sends the record's digest, amount and Merkle proof with a RAP-like reason. The
 // visited operator answers with a credit note (or 0 to uphold), and an invoice with no dispute open is finalised.
 // No HTTP, no SQL.
-import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256 } from "viem";
+import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { invalidField } from "../../core/errors/index.ts";
-import { RoamingSettlement } from "../../generated/contracts.ts";
 import { SettlementError } from "../errors.ts";
 import { buildBatch, proofOf } from "../usage/canonical.ts";
 import type { UsageRecord } from "../usage/record.ts";
@@ -15,7 +14,8 @@ import type { RoamingAgreements } from "./agreements.ts";
 import { DISPUTE_REASONS } from "./projection.ts";
 import type { AgreementRow, DisputeRow, InvoiceRow, RoamingSettlementReadModel } from "./readModel.ts";
 import type { RoamingSettlementRepository } from "./repository.ts";
-import { settlementRevert } from "./reverts.ts";
+
+import { readAfterSync, sendSettlement } from "./write.ts";
 
 export type DisputeReason = Exclude<(typeof DISPUTE_REASONS)[number], "None">;
 
@@ -28,14 +28,6 @@ export interface InvoiceOptions {
   repository: RoamingSettlementRepository;
   sync(): Promise<unknown>;
 }
-
-type Write =
-  | "issueInvoice"
-  | "acceptInvoice"
-  | "disputeRecord"
-  | "answerDispute"
-  | "escalateDispute"
-  | "finalizeInvoice";
 
 export class RoamingInvoices {
   readonly #o: InvoiceOptions;
@@ -69,7 +61,8 @@ export class RoamingInvoices {
     }
     const batchIds = batches.map((b) => b.batch_id as Hex);
     const amount = batches.reduce((sum, b) => sum + BigInt(b.total), 0n);
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "issueInvoice",
       [agreement.agreement_id, BigInt(period), batchIds, amount],
       `settlement.issueInvoice ${invoiceId}`,
@@ -89,7 +82,12 @@ export class RoamingInvoices {
     const { invoice, agreement } = await this.#invoice(invoiceId);
     this.#requireSide(agreement, "home", "accepts its invoices");
     this.#requireStatus(invoice.invoice_id, invoice.status, "issued");
-    const receipt = await this.#send("acceptInvoice", [invoice.invoice_id], `settlement.acceptInvoice ${invoiceId}`);
+    const receipt = await sendSettlement(
+      this.#o,
+      "acceptInvoice",
+      [invoice.invoice_id],
+      `settlement.acceptInvoice ${invoiceId}`,
+    );
     await this.#o.sync();
     return { invoiceId: invoice.invoice_id as Hex, txHash: receipt.transactionHash, status: "accepted" as const };
   }
@@ -135,7 +133,8 @@ export class RoamingInvoices {
         details: { disputeId },
       });
     }
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "disputeRecord",
       [invoice.invoice_id, batch.batch_id, digest, amount, proof, DISPUTE_REASONS.indexOf(input.reason)],
       `settlement.disputeRecord ${disputeId}`,
@@ -159,7 +158,8 @@ export class RoamingInvoices {
     if (BigInt(credit) > BigInt(dispute.amount)) {
       throw invalidField("body.credit", `must be at most the disputed record's amount ${dispute.amount}`);
     }
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "answerDispute",
       [dispute.dispute_id, BigInt(credit)],
       `settlement.answerDispute ${dispute.dispute_id}`,
@@ -179,7 +179,8 @@ export class RoamingInvoices {
     const { invoice, agreement } = await this.#invoice(dispute.invoice_id as Hex);
     this.#requireSide(agreement, "home", "escalates disputes");
     this.#requireStatus(dispute.dispute_id, dispute.status, "upheld");
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "escalateDispute",
       [dispute.dispute_id],
       `settlement.escalateDispute ${dispute.dispute_id}`,
@@ -198,7 +199,8 @@ export class RoamingInvoices {
     const { invoice, agreement } = await this.#invoice(invoiceId);
     this.#requireParty(agreement);
     if (invoice.status === "final") this.#requireStatus(invoice.invoice_id, invoice.status, "issued or accepted");
-    const receipt = await this.#send(
+    const receipt = await sendSettlement(
+      this.#o,
       "finalizeInvoice",
       [invoice.invoice_id],
       `settlement.finalizeInvoice ${invoiceId}`,
@@ -226,11 +228,10 @@ export class RoamingInvoices {
   }
 
   async #invoice(invoiceId: Hex): Promise<{ invoice: InvoiceRow; agreement: AgreementRow }> {
-    let invoice = await this.#o.readModel.invoice(invoiceId);
-    if (!invoice) {
-      await this.#o.sync();
-      invoice = await this.#o.readModel.invoice(invoiceId);
-    }
+    const invoice = await readAfterSync(
+      () => this.#o.readModel.invoice(invoiceId),
+      () => this.#o.sync(),
+    );
     if (!invoice) {
       throw new SettlementError("SETTLEMENT_INVOICE_NOT_FOUND", `no invoice ${invoiceId}`, {
         field: "params.invoiceId",
@@ -240,11 +241,10 @@ export class RoamingInvoices {
   }
 
   async #dispute(disputeId: Hex): Promise<DisputeRow> {
-    let dispute = await this.#o.readModel.dispute(disputeId);
-    if (!dispute) {
-      await this.#o.sync();
-      dispute = await this.#o.readModel.dispute(disputeId);
-    }
+    const dispute = await readAfterSync(
+      () => this.#o.readModel.dispute(disputeId),
+      () => this.#o.sync(),
+    );
     if (!dispute) {
       throw new SettlementError("SETTLEMENT_DISPUTE_NOT_FOUND", `no dispute ${disputeId}`, {
         field: "params.disputeId",
@@ -274,19 +274,6 @@ export class RoamingInvoices {
         "SETTLEMENT_NOT_PARTY",
         `only the ${side} operator ${agreement[side]} of agreement ${agreement.agreement_id} ${what} (this member is ${this.#me})`,
       );
-    }
-  }
-
-  async #send(functionName: Write, args: readonly unknown[], label: string) {
-    try {
-      return await this.#o.outbox.send({
-        from: this.#o.memberAccount,
-        to: this.#o.address,
-        data: encodeFunctionData({ abi: RoamingSettlement.abi, functionName, args } as never),
-        label,
-      });
-    } catch (error) {
-      throw settlementRevert(error);
     }
   }
 }

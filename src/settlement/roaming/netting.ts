@@ -11,6 +11,8 @@ import { SettlementError } from "../errors.ts";
 import type { RoamingSettlementReadModel } from "./readModel.ts";
 import { settlementRevert } from "./reverts.ts";
 
+import { readAfterSync } from "./write.ts";
+
 export interface NettingOptions {
   outbox: Outbox;
   memberAccount: Address;
@@ -102,11 +104,10 @@ export class RoamingNetting {
   }
 
   async get(roundId: Hex) {
-    let round = await this.#o.readModel.round(roundId);
-    if (!round) {
-      await this.#o.sync();
-      round = await this.#o.readModel.round(roundId);
-    }
+    const round = await readAfterSync(
+      () => this.#o.readModel.round(roundId),
+      () => this.#o.sync(),
+    );
     if (!round) {
       throw new SettlementError("SETTLEMENT_ROUND_NOT_FOUND", `no netting round ${roundId}`, {
         field: "params.roundId",
