@@ -5,35 +5,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Address, Hex } from "viem";
-import { SAMPLE_TARIFF } from "../../src/settlement/rating/tariff.ts";
 import { agreementIdOf, normalTerms, termsHashOf, ZERO_ID } from "../../src/settlement/roaming/terms.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
-
-const MEMBERS = [
-  { name: "north", roles: ["MOBILE_OPERATOR"] },
-  { name: "south", roles: ["MOBILE_OPERATOR"] },
-  { name: "bank", roles: ["SETTLEMENT_BANK"] },
-] as const;
-type Name = (typeof MEMBERS)[number]["name"];
-type Answer = {
-  code?: string;
-  message?: string;
-  details?: Array<{ field: string }>;
-  items?: Array<Record<string, unknown>>;
-  nextCursor?: string | null;
-  [k: string]: unknown;
-};
-
-const TARIFF = { ...SAMPLE_TARIFF, decimals: 2 };
-const VALID_FROM = Date.UTC(2026, 0, 1) / 1000;
-const VALID_TO = Date.UTC(2027, 0, 1) / 1000;
+import { type MemberName, membersOf, OPERATORS_AND_BANK, TARIFF, VALID_FROM, VALID_TO } from "./roamingFixtures.ts";
 
 describe("settlement: roaming agreements through the operators' agents", () => {
   let consortium: TestConsortium<TestAgent>;
-  const agent = (name: Name) => consortium.agents[name] as TestAgent;
-  const account = (name: Name): Address => agent(name).agent.config.memberAccount;
-  const call = (name: Name, method: string, path: string, body?: unknown) =>
-    agent(name).call<Answer>(method, path, body);
+  const { agent, account, call } = membersOf(() => consortium);
   const terms = (overrides: Record<string, unknown> = {}) => ({
     visited: account("north"),
     home: account("south"),
@@ -44,7 +22,7 @@ describe("settlement: roaming agreements through the operators' agents", () => {
     tariff: TARIFF,
     ...overrides,
   });
-  const listed = async (name: Name) => {
+  const listed = async (name: MemberName) => {
     const answer = await call(name, "GET", "/v1/settlement/agreements?limit=100");
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     return answer.body.items ?? [];
@@ -52,14 +30,14 @@ describe("settlement: roaming agreements through the operators' agents", () => {
   let first: Hex;
 
   before(async () => {
-    consortium = await startTestConsortium(MEMBERS.map((m) => ({ name: m.name, roles: [...m.roles] })));
+    consortium = await startTestConsortium(OPERATORS_AND_BANK);
   });
   after(async () => {
     await consortium?.stop();
   });
 
   it("refuses bad terms naming the field, with nothing proposed", async () => {
-    const cases: Array<[Name, Record<string, unknown>, number, string, string]> = [
+    const cases: Array<[MemberName, Record<string, unknown>, number, string, string]> = [
       ["north", terms({ validTo: VALID_FROM }), 400, "VALIDATION_FAILED", "body.validTo"],
       ["north", terms({ home: account("north") }), 400, "VALIDATION_FAILED", "body.home"],
       ["north", terms({ tariff: { ...TARIFF, currency: "USD" } }), 400, "VALIDATION_FAILED", "body.tariff.currency"],

@@ -11,28 +11,21 @@ import { batchIdOf } from "../../src/settlement/roaming/batches.ts";
 import { buildBatch } from "../../src/settlement/usage/canonical.ts";
 import type { UsageRecord } from "../../src/settlement/usage/record.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
-import { PERIOD, RECORDS, record, TARIFF, VALID_FROM, VALID_TO } from "./roamingFixtures.ts";
-
-const MEMBERS = [
-  { name: "north", roles: ["MOBILE_OPERATOR"] },
-  { name: "south", roles: ["MOBILE_OPERATOR"] },
-] as const;
-type Name = (typeof MEMBERS)[number]["name"];
-type Answer = {
-  code?: string;
-  message?: string;
-  details?: Array<{ field: string }>;
-  items?: Array<Record<string, unknown>>;
-  nextCursor?: string | null;
-  [k: string]: unknown;
-};
+import {
+  type MemberName,
+  membersOf,
+  OPERATORS,
+  PERIOD,
+  RECORDS,
+  record,
+  TARIFF,
+  VALID_FROM,
+  VALID_TO,
+} from "./roamingFixtures.ts";
 
 describe("settlement: usage record batches through the operators' agents", () => {
   let consortium: TestConsortium<TestAgent>;
-  const agent = (name: Name) => consortium.agents[name] as TestAgent;
-  const account = (name: Name): Address => agent(name).agent.config.memberAccount;
-  const call = (name: Name, method: string, path: string, body?: unknown) =>
-    agent(name).call<Answer>(method, path, body);
+  const { agent, account, call } = membersOf(() => consortium);
   const terms = {
     visited: "" as Address,
     home: "" as Address,
@@ -45,15 +38,15 @@ describe("settlement: usage record batches through the operators' agents", () =>
   let agreementId: Hex;
   let batchId: Hex;
   let handed: { salt: Hex; records: UsageRecord[] };
-  const batches = async (name: Name) => {
+  const batches = async (name: MemberName) => {
     const answer = await call(name, "GET", `/v1/settlement/agreements/${agreementId}/batches`);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     return answer.body.items ?? [];
   };
-  const status = async (name: Name) => (await call(name, "GET", `/v1/settlement/batches/${batchId}`)).body.status;
+  const status = async (name: MemberName) => (await call(name, "GET", `/v1/settlement/batches/${batchId}`)).body.status;
 
   before(async () => {
-    consortium = await startTestConsortium(MEMBERS.map((m) => ({ name: m.name, roles: [...m.roles] })));
+    consortium = await startTestConsortium(OPERATORS);
     terms.visited = account("north");
     terms.home = account("south");
     const proposed = await call("north", "POST", "/v1/settlement/agreements", terms);
@@ -76,7 +69,7 @@ describe("settlement: usage record batches through the operators' agents", () =>
   });
 
   it("refuses records outside the agreement or malformed, naming the record and field, with nothing anchored", async () => {
-    const cases: Array<[Name, UsageRecord[] | unknown[], number, string, string | undefined]> = [
+    const cases: Array<[MemberName, UsageRecord[] | unknown[], number, string, string | undefined]> = [
       [
         "north",
         [record("late", { startLocal: "20270105120000", startUtc: "2027-01-05T11:00:00Z" })],
@@ -164,7 +157,8 @@ describe("settlement: usage record batches through the operators' agents", () =>
   });
 
   it("lets the home operator confirm only the records that give the anchored root, count and total", async () => {
-    const confirm = (who: Name, body: unknown) => call(who, "POST", `/v1/settlement/batches/${batchId}/confirm`, body);
+    const confirm = (who: MemberName, body: unknown) =>
+      call(who, "POST", `/v1/settlement/batches/${batchId}/confirm`, body);
     const longer = handed.records.map((r, i) => (i === 0 ? { ...r, durationSeconds: 121 } : r));
     const renamed = handed.records.map((r, i) => (i === 1 ? { ...r, imsi: "262019999999999" } : r));
     const tampered: Array<[string, unknown, RegExp]> = [

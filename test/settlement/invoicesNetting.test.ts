@@ -6,36 +6,36 @@
 // claims, each once.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
+import { encodeAbiParameters, type Hex, keccak256 } from "viem";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
-import { PERIOD, RECORDS, record, TARIFF, VALID_FROM, VALID_TO } from "./roamingFixtures.ts";
-
-const MEMBERS = [
-  { name: "north", roles: ["MOBILE_OPERATOR"] },
-  { name: "south", roles: ["MOBILE_OPERATOR"] },
-  { name: "bank", roles: ["SETTLEMENT_BANK"] },
-] as const;
-type Name = (typeof MEMBERS)[number]["name"];
-type Answer = {
-  code?: string;
-  message?: string;
-  details?: Array<{ field: string }>;
-  items?: Array<Record<string, unknown>>;
-  [k: string]: unknown;
-};
+import {
+  type MemberName,
+  membersOf,
+  OPERATORS_AND_BANK,
+  PERIOD,
+  RECORDS,
+  record,
+  TARIFF,
+  VALID_FROM,
+  VALID_TO,
+} from "./roamingFixtures.ts";
 
 describe("settlement: invoices, disputes and netting through the operators' agents", () => {
   let consortium: TestConsortium<TestAgent>;
-  const agent = (name: Name) => consortium.agents[name] as TestAgent;
-  const account = (name: Name): Address => agent(name).agent.config.memberAccount;
-  const call = async (name: Name, method: string, path: string, body?: unknown) =>
-    agent(name).call<Answer>(method, path, body);
-  const ok = async (name: Name, method: string, path: string, body?: unknown) => {
+  const { agent, account, call } = membersOf(() => consortium);
+  const ok = async (name: MemberName, method: string, path: string, body?: unknown) => {
     const answer = await call(name, method, path, body);
     assert.ok(answer.status === 200 || answer.status === 201, `${path}: ${JSON.stringify(answer.body)}`);
     return answer.body;
   };
-  const refused = async (name: Name, path: string, body: unknown, status: number, code: string, field?: string) => {
+  const refused = async (
+    name: MemberName,
+    path: string,
+    body: unknown,
+    status: number,
+    code: string,
+    field?: string,
+  ) => {
     const answer = await call(name, "POST", path, body);
     assert.equal(answer.status, status, `${path}: ${JSON.stringify(answer.body)}`);
     assert.equal(answer.body.code, code, JSON.stringify(answer.body));
@@ -48,7 +48,7 @@ describe("settlement: invoices, disputes and netting through the operators' agen
   let disputeId: Hex;
 
   before(async () => {
-    consortium = await startTestConsortium(MEMBERS.map((m) => ({ name: m.name, roles: [...m.roles] })));
+    consortium = await startTestConsortium(OPERATORS_AND_BANK);
     const terms = {
       visited: account("north"),
       home: account("south"),
@@ -176,7 +176,7 @@ describe("settlement: invoices, disputes and netting through the operators' agen
   });
 
   it("nets the final invoice into one payment the home operator makes and the visited claims, each once", async () => {
-    const balance = async (name: Name) =>
+    const balance = async (name: MemberName) =>
       (await ok("bank", "GET", `/v1/settlement/balances/${account(name)}`)).balance as string;
     await refused(
       "south",

@@ -1,8 +1,40 @@
-// Shared fixtures of the roaming settlement API tests: an agreement's tariff and validity, and the walkthrough's four
-// usage records (a 61-second call to the EU, 240 under 60/60 at 120 a minute; 153 seconds incoming, 26; 1 MiB of
+// Shared fixtures of the roaming settlement API tests: the members they start, their agents' answers, an agreement's
+// tariff and validity, and the walkthrough's four usage records (a 61-second call to the EU, 240 under 60/60 at 120 a minute; 153 seconds incoming, 26; 1 MiB of
 // data, 2; an SMS, 8: 276 in all).
+import type { Address } from "viem";
 import { SAMPLE_TARIFF } from "../../src/settlement/rating/tariff.ts";
 import type { UsageRecord } from "../../src/settlement/usage/record.ts";
+import type { TestAgent, TestConsortium } from "../../testkit/consortium.ts";
+
+/** The two operators of an agreement. */
+export const OPERATORS = [
+  { name: "north", roles: ["MOBILE_OPERATOR"] },
+  { name: "south", roles: ["MOBILE_OPERATOR"] },
+];
+/** The operators and the settlement bank that mints what they pay with. */
+export const OPERATORS_AND_BANK = [...OPERATORS, { name: "bank", roles: ["SETTLEMENT_BANK"] }];
+export type MemberName = "north" | "south" | "bank";
+
+/** An agent's JSON answer, as far as these tests read it. */
+export type Answer = {
+  code?: string;
+  message?: string;
+  details?: Array<{ field: string }>;
+  items?: Array<Record<string, unknown>>;
+  nextCursor?: string | null;
+  [k: string]: unknown;
+};
+
+/** Each member's agent, account and API, once `consortium()` has started. */
+export function membersOf(consortium: () => TestConsortium) {
+  const agent = (name: MemberName) => consortium().agents[name] as TestAgent;
+  return {
+    agent,
+    account: (name: MemberName): Address => agent(name).agent.config.memberAccount,
+    call: (name: MemberName, method: string, path: string, body?: unknown) =>
+      agent(name).call<Answer>(method, path, body),
+  };
+}
 
 export const TARIFF = { ...SAMPLE_TARIFF, decimals: 2 };
 export const VALID_FROM = Date.UTC(2026, 0, 1) / 1000;
