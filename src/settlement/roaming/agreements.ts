@@ -5,18 +5,17 @@
 // its caller and approves only if they hash to the termsHash on chain and, with the proposer, derive the agreement's
 // id (so validity, period, window, token and previous on chain are the ones in the terms). No HTTP, no SQL.
 import { type Address, type Hex, parseEventLogs } from "viem";
-import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { invalidField } from "../../core/errors/index.ts";
 import { RoamingSettlement } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
 import { checkTariff, type Tariff } from "../rating/tariff.ts";
-import type { AgreementRow, RoamingSettlementReadModel } from "./readModel.ts";
+import type { AgreementRow } from "./readModel.ts";
 import type { RoamingSettlementRepository } from "./repository.ts";
 import { type AgreementTerms, agreementIdOf, normalTerms, termsHashOf, ZERO_ID } from "./terms.ts";
 
 /** The terms as the API takes them: the token is the agent's settlement token, `previous` optional. */
-import { readAfterSync, sendSettlement } from "./write.ts";
+import { readAfterSync, type SettlementLedger, sendSettlement } from "./write.ts";
 
 export interface TermsInput {
   visited: Address;
@@ -45,17 +44,11 @@ export interface AgreementView {
   terms: AgreementTerms | null;
 }
 
-export interface AgreementOptions {
-  outbox: Outbox;
-  memberAccount: Address;
-  /** RoamingSettlement's address. */
-  address: Address;
+export interface AgreementOptions extends SettlementLedger {
   token: Address;
   currency: { code: string; decimals: number };
   membership: MembershipDirectory;
-  readModel: RoamingSettlementReadModel;
   repository: RoamingSettlementRepository;
-  sync(): Promise<unknown>;
 }
 
 export class RoamingAgreements {

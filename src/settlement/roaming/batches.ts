@@ -5,7 +5,6 @@
 // and recomputing the root, count and total: a tampered, missing or re-rated record is refused and never confirmed.
 // For this slice the API caller hands the records and salt from one agent to the other (docs/settlement.md says why).
 import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
-import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { invalidField } from "../../core/errors/index.ts";
 import { SettlementError } from "../errors.ts";
 import { Rater } from "../rating/rate.ts";
@@ -13,11 +12,11 @@ import { buildBatch, newBatchSalt } from "../usage/canonical.ts";
 import type { UsageRecord } from "../usage/record.ts";
 import { toRecord, UsageRecordError } from "../usage/validate.ts";
 import type { RoamingAgreements } from "./agreements.ts";
-import type { AgreementRow, BatchRow, RoamingSettlementReadModel } from "./readModel.ts";
+import type { AgreementRow, BatchRow } from "./readModel.ts";
 import type { RoamingSettlementRepository } from "./repository.ts";
 import type { AgreementTerms } from "./terms.ts";
 
-import { readAfterSync, sendSettlement } from "./write.ts";
+import { readAfterSync, type SettlementLedger, sendSettlement } from "./write.ts";
 
 export interface BatchView {
   batchId: Hex;
@@ -34,14 +33,9 @@ export interface BatchView {
   recordsHeld: boolean;
 }
 
-export interface BatchOptions {
-  outbox: Outbox;
-  memberAccount: Address;
-  address: Address;
+export interface BatchOptions extends SettlementLedger {
   agreements: RoamingAgreements;
-  readModel: RoamingSettlementReadModel;
   repository: RoamingSettlementRepository;
-  sync(): Promise<unknown>;
 }
 
 /** RoamingSettlement.anchorBatch's id: keccak256(abi.encode(agreement, root, count, total, visited member)). */

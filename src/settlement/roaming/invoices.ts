@@ -5,28 +5,22 @@
 // visited operator answers with a credit note (or 0 to uphold), and an invoice with no dispute open is finalised.
 // No HTTP, no SQL.
 import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
-import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { invalidField } from "../../core/errors/index.ts";
 import { SettlementError } from "../errors.ts";
 import { buildBatch, proofOf } from "../usage/canonical.ts";
 import type { UsageRecord } from "../usage/record.ts";
 import type { RoamingAgreements } from "./agreements.ts";
 import { DISPUTE_REASONS } from "./projection.ts";
-import type { AgreementRow, DisputeRow, InvoiceRow, RoamingSettlementReadModel } from "./readModel.ts";
+import type { AgreementRow, DisputeRow, InvoiceRow } from "./readModel.ts";
 import type { RoamingSettlementRepository } from "./repository.ts";
 
-import { readAfterSync, sendSettlement } from "./write.ts";
+import { readAfterSync, type SettlementLedger, sendSettlement } from "./write.ts";
 
 export type DisputeReason = Exclude<(typeof DISPUTE_REASONS)[number], "None">;
 
-export interface InvoiceOptions {
-  outbox: Outbox;
-  memberAccount: Address;
-  address: Address;
+export interface InvoiceOptions extends SettlementLedger {
   agreements: RoamingAgreements;
-  readModel: RoamingSettlementReadModel;
   repository: RoamingSettlementRepository;
-  sync(): Promise<unknown>;
 }
 
 export class RoamingInvoices {

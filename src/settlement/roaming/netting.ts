@@ -4,22 +4,15 @@
 // claims once the round is funded. Positions come from the read model projected from NetPosition events. The contract
 // refuses a second payment or claim (AlreadySettled), and so does the agent before sending. No HTTP, no SQL.
 import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256 } from "viem";
-import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { invalidField } from "../../core/errors/index.ts";
 import { RoamingSettlement, SettlementToken } from "../../generated/contracts.ts";
 import { SettlementError } from "../errors.ts";
-import type { RoamingSettlementReadModel } from "./readModel.ts";
 import { settlementRevert } from "./reverts.ts";
 
-import { readAfterSync } from "./write.ts";
+import { readAfterSync, type SettlementLedger } from "./write.ts";
 
-export interface NettingOptions {
-  outbox: Outbox;
-  memberAccount: Address;
-  address: Address;
+export interface NettingOptions extends SettlementLedger {
   token: Address;
-  readModel: RoamingSettlementReadModel;
-  sync(): Promise<unknown>;
 }
 
 export class RoamingNetting {

@@ -4,6 +4,7 @@
 import { type Address, type ContractFunctionName, encodeFunctionData } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { RoamingSettlement } from "../../generated/contracts.ts";
+import type { RoamingSettlementReadModel } from "./readModel.ts";
 import { settlementRevert } from "./reverts.ts";
 
 /** A RoamingSettlement function that writes. */
@@ -14,6 +15,13 @@ export interface SettlementWriter {
   memberAccount: Address;
   /** RoamingSettlement's address. */
   address: Address;
+}
+
+/** What every part of the domain works with: the writer, the read model and a way to catch it up with the chain. */
+export interface SettlementLedger extends SettlementWriter {
+  readModel: RoamingSettlementReadModel;
+  /** Indexes up to the chain's head now. */
+  sync(): Promise<unknown>;
 }
 
 /** Sends one RoamingSettlement call and waits until it is mined; a revert comes back as a settlement error. */
