@@ -1,7 +1,7 @@
 // Calls of the roaming contracts, encoded for the outbox: the OperatorRegistry (network claims, operator identity)
 // and the RoamingExchange (batched requests, answers, activations, expiries). Ciphertexts travel as the UTF-8 bytes
 // of the compact JWE.
-import { type Address, encodeFunctionData, type Hex, stringToHex } from "viem";
+import { type Address, encodeFunctionData, type Hex, type Log, parseEventLogs, stringToHex } from "viem";
 import { OperatorRegistry, RoamingExchange } from "../generated/contracts.ts";
 
 export const operatorRegistryAbi = OperatorRegistry.abi;
@@ -43,6 +43,20 @@ export function encodeSubmitAnswers(items: readonly AnswerItem[]): Hex {
 
 export function encodeRecordActivations(items: readonly ActivationItem[]): Hex {
   return encodeFunctionData({ abi: roamingExchangeAbi, functionName: "recordActivations", args: [[...items]] });
+}
+
+/**
+ * The request ids a mined batch skipped (each with an `ItemSkipped` event of that exchange), lower-cased. A skipped
+ * item was not recorded by this transaction: its session row must not name it (the reconciliation adopts the
+ * transaction that did record it, or sends the item again).
+ */
+export function skippedItems(logs: readonly Log[], exchange: Address): Set<string> {
+  const events = parseEventLogs({ abi: roamingExchangeAbi, eventName: "ItemSkipped", logs: [...logs] });
+  return new Set(
+    events
+      .filter((event) => event.address.toLowerCase() === exchange.toLowerCase())
+      .map((event) => event.args.requestId.toLowerCase()),
+  );
 }
 
 export function encodeExpire(requestIds: readonly Hex[]): Hex {

@@ -3,7 +3,7 @@
 // sent through the outbox; once a batch is mined its sessions are updated in one statement. A refused request batch
 // (or one that cannot be sealed) fails its sessions (recorded, waiters woken) instead of leaving them queued.
 import type { Logger } from "pino";
-import type { Address, Hex } from "viem";
+import type { Address, Hex, Log } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { Batcher } from "../batcher.ts";
 import { sealBatch } from "../crypto/jwe.ts";
@@ -16,6 +16,7 @@ import {
   encodeRecordActivations,
   encodeSubmitRequests,
   sealedBytesBound,
+  skippedItems,
 } from "../exchange.ts";
 import { REQUEST_PLAINTEXT_BYTES, type RequestPayload } from "../payloads.ts";
 import type { SessionRepository } from "./repository.ts";
@@ -125,7 +126,7 @@ export class VisitedSubmission {
         ...batchGas("request", items.length, sealed),
         label: `roaming.submitRequests x${items.length}`,
       });
-      await this.#o.sessions.submitted(ids, new Date().toISOString(), receipt.transactionHash);
+      await this.#o.sessions.submitted(this.#recorded(ids, receipt), new Date().toISOString(), receipt.transactionHash);
     } catch (error) {
       const outcome = `ledger-rejected: ${(error as Error).message}`.slice(0, 300);
       await this.#o.sessions.failed(ids, outcome, new Date().toISOString());
@@ -143,7 +144,10 @@ export class VisitedSubmission {
       label: `roaming.recordActivations x${items.length}`,
     });
     await this.#o.sessions.closed(
-      items.map((i) => i.requestId),
+      this.#recorded(
+        items.map((i) => i.requestId),
+        receipt,
+      ),
       new Date().toISOString(),
       receipt.transactionHash,
     );
@@ -157,7 +161,19 @@ export class VisitedSubmission {
       ...batchGas("expiry", ids.length),
       label: `roaming.expire x${ids.length}`,
     });
-    await this.#o.sessions.closed(ids, new Date().toISOString(), receipt.transactionHash);
+    await this.#o.sessions.closed(this.#recorded(ids, receipt), new Date().toISOString(), receipt.transactionHash);
+  }
+
+  /**
+   * The ids of a mined batch that it recorded, without those the exchange skipped (a request id already taken, a
+   * session already closed, an expiry the block clock does not yet allow). Their rows stay as they were, for the
+   * reconciliation: it adopts the transaction that did record them, or sends them again.
+   */
+  #recorded<T extends string>(ids: readonly T[], receipt: { logs: readonly Log[] }): T[] {
+    const skipped = skippedItems(receipt.logs, this.#o.exchange);
+    if (skipped.size === 0) return [...ids];
+    this.#o.logger.info({ skipped: skipped.size, of: ids.length }, "roaming: the exchange skipped items of a batch");
+    return ids.filter((id) => !skipped.has(id.toLowerCase()));
   }
 
   /** Waits for every queued request, activation and expiry to be sent and mined. */
