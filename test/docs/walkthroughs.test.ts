@@ -80,7 +80,20 @@ describe("doc walkthroughs run against a sandbox", () => {
     // Reserved (lock files) so a test file running at the same time cannot be handed the same ports.
     const rpcPort = await reservePortRun(AGENTS + 1);
     const args = ["sandbox", "up", "--rpc-port", String(rpcPort), "--base-port", String(rpcPort + 1), "--json"];
-    sandbox = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group (detached), killed whole when this process ends any way but through `after`: the runner
+    // ends a file that passes its time limit with SIGTERM, and `after` never runs then, which used to leave the
+    // devnet and twelve agents running.
+    sandbox = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    process.once("exit", killSandboxGroup);
+    process.once("SIGTERM", () => {
+      killSandboxGroup();
+      process.exit(143);
+    });
     let stdout = "";
     let stderr = "";
     sandbox.stdout?.on("data", (chunk) => {
@@ -98,11 +111,21 @@ describe("doc walkthroughs run against a sandbox", () => {
     }
   });
 
+  function killSandboxGroup(): void {
+    // The whole group, even when its leader has exited: an agent it failed to stop goes too.
+    if (!sandbox?.pid) return;
+    try {
+      process.kill(-sandbox.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+
   after(async () => {
     if (sandbox && sandbox.exitCode === null) {
       const exited = new Promise((resolve) => sandbox?.once("exit", resolve));
       sandbox.kill("SIGINT");
-      const timer = setTimeout(() => sandbox?.kill("SIGKILL"), 20_000);
+      const timer = setTimeout(killSandboxGroup, 20_000);
       await exited;
       clearTimeout(timer);
     }
