@@ -24,6 +24,19 @@ const agentOption = (value: string, previous: MonitoredAgent[] = []): MonitoredA
   return [...previous, { name, url, apiKeyFile }];
 };
 
+/** `--keystore <node>=<keystore dir>,<passphrase file>`, repeatable: keep that node's validator key there. */
+const keystoreOption = (
+  value: string,
+  previous: Record<string, { dir: string; passphraseFile: string }> = {},
+): Record<string, { dir: string; passphraseFile: string }> => {
+  const match = /^(node\d+)=([^,]+),([^,]+)$/.exec(value);
+  if (!match) {
+    throw invalidOption("--keystore", `expected <node>=<keystore dir>,<passphrase file>, got ${JSON.stringify(value)}`);
+  }
+  const [, node, dir, passphraseFile] = match as unknown as [string, string, string, string];
+  return { ...previous, [node]: { dir: resolve(dir), passphraseFile: resolve(passphraseFile) } };
+};
+
 const integer = (option: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw invalidOption(option, `must be an integer, got ${JSON.stringify(value)}`);
@@ -51,6 +64,12 @@ export function registerNetworkCommands(program: Command): void {
       0,
     )
     .option("--dir <dir>", "network directory", DEFAULT_DIR)
+    .option(
+      "--keystore <node=dir,passphrase-file>",
+      "keep this node's validator key in a member's own keystore (e.g. its agent's keystore/ and keystore.passphrase)" +
+        " instead of one in the node's directory; repeatable",
+      keystoreOption,
+    )
     .option("--chain-id <id>", "chain id", integer("--chain-id"), DEFAULT_CHAIN_ID)
     .option("--period <seconds>", "seconds between blocks", integer("--period"), 1)
     .option("--gas-limit <gas>", "block gas limit", (v) => BigInt(v))
@@ -64,6 +83,8 @@ export function registerNetworkCommands(program: Command): void {
     .action(async (o) => {
       if (o.engine === "besu-qbft") {
         if (o.standby) throw invalidOption("--standby", "is for geth-clique; on QBFT validators join by contract");
+        if (o.keystore)
+          throw invalidOption("--keystore", "is for geth-clique: Besu keeps its node key in its own files");
         const { initBesuNetwork } = await import("./besu/init.ts");
         const besu = await initBesuNetwork({
           dir: o.dir,
@@ -97,6 +118,7 @@ export function registerNetworkCommands(program: Command): void {
         periodSeconds: o.period,
         basePort: o.basePort,
         ...(o.gasLimit ? { gasLimit: o.gasLimit } : {}),
+        ...(o.keystore ? { keystores: o.keystore } : {}),
       });
       printResult(spec, o, () =>
         [
@@ -169,6 +191,7 @@ export function registerNetworkCommands(program: Command): void {
           status.map((s) => ({
             node: s.name,
             pid: s.pid ?? "stopped",
+            signer: s.signerPid ?? "stopped",
             head: s.head ?? "",
             hash: s.headHash?.slice(0, 10) ?? "",
             peers: s.peers ?? "",

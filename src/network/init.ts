@@ -1,14 +1,13 @@
-// `network init`: N validator nodes of a geth Clique network in one directory. Each node's signer key is made by
-// geth inside that node's directory (its keystore, with a random password file beside it, mode 0600); the genesis
+// `network init`: N validator nodes of a geth Clique network in one directory. Each node's signer key is made in the
+// project's encrypted keystore (signer/validatorKey.ts: the node's own, or a member's keystore named by `keystores`),
+// never in geth's: geth asks the node's signer process for each seal (signer/sealerServer.ts). The genesis
 // names those signers and prefunds a faucet account; each node's TOML config lists every other node as a static peer
 // on loopback. Nothing is started: `network start` runs the nodes.
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { type Address, getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { DEFAULT_BASE_PORT } from "./defaults.ts";
 import { invalidOption, NetworkError } from "./errors.ts";
@@ -16,13 +15,15 @@ import { cliqueGenesis } from "./genesis.ts";
 import { GETH_VERSION } from "./gethBinary.ts";
 import {
   configFile,
+  MAX_SOCKET_PATH,
   type NetworkNode,
   type NetworkSpec,
   type NodePorts,
-  passwordFile,
+  signerSocket,
   specPath,
   writeSpec,
 } from "./layout.ts";
+import { createValidatorKey, type ValidatorKeystore } from "./signer/validatorKey.ts";
 
 const run = promisify(execFile);
 
@@ -40,6 +41,11 @@ export interface InitNetworkOptions {
   basePort?: number;
   /** Balance of the faucet account in the genesis, in wei. */
   faucetWei?: bigint;
+  /**
+   * Per node name, the keystore to keep its validator key in (e.g. the member agent's `<home>/keystore` with its
+   * `keystore.passphrase`); other nodes get a keystore of their own in their directory.
+   */
+  keystores?: Readonly<Record<string, ValidatorKeystore>>;
 }
 
 const DEFAULT_GAS_LIMIT = 100_000_000n;
@@ -67,8 +73,11 @@ export async function initNetwork(options: InitNetworkOptions): Promise<NetworkS
     const name = `node${index + 1}`;
     const nodeDir = join(dir, name);
     await mkdir(join(nodeDir, "geth"), { recursive: true, mode: 0o700 });
-    await writeFile(passwordFile(nodeDir), `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
-    const signer = await newSignerAccount(options.geth, nodeDir);
+    const validatorKeystore = options.keystores?.[name] ?? {
+      dir: join(nodeDir, "validator-keystore"),
+      passphraseFile: join(nodeDir, "validator-keystore.passphrase"),
+    };
+    const signer = await createValidatorKey(validatorKeystore);
     // The p2p identity: the enode URL every other node dials. Written where geth looks for it.
     const nodeKey = generatePrivateKey();
     await writeFile(join(nodeDir, "geth", "nodekey"), nodeKey.slice(2), { mode: 0o600 });
@@ -81,6 +90,7 @@ export async function initNetwork(options: InitNetworkOptions): Promise<NetworkS
       ports: nodePorts,
       rpcUrl: `http://127.0.0.1:${nodePorts.rpc}`,
       ...(index >= options.validators ? { standby: true } : {}),
+      validatorKeystore,
     });
   }
 
@@ -137,22 +147,6 @@ function nodeConfigToml(peers: readonly string[]): string {
   ].join("\n");
 }
 
-async function newSignerAccount(geth: string, nodeDir: string): Promise<Address> {
-  // --lightkdf: a loopback test network; an operator's production node would use the standard scrypt cost.
-  const out = await gethCommand(geth, [
-    "account",
-    "new",
-    "--datadir",
-    nodeDir,
-    "--password",
-    passwordFile(nodeDir),
-    "--lightkdf",
-  ]);
-  const match = /Public address of the key:\s+(0x[0-9a-fA-F]{40})/.exec(out);
-  if (!match?.[1]) throw new NetworkError("GETH_COMMAND_FAILED", `geth account new printed no address: ${out}`);
-  return getAddress(match[1]);
-}
-
 async function gethCommand(geth: string, args: readonly string[]): Promise<string> {
   try {
     const { stdout, stderr } = await run(geth, args, { timeout: 120_000 });
@@ -166,6 +160,16 @@ async function gethCommand(geth: string, args: readonly string[]): Promise<strin
 }
 
 function validate(options: InitNetworkOptions): void {
+  const socket = signerSocket(join(resolve(options.dir), "node16"));
+  if (socket.length > MAX_SOCKET_PATH) {
+    throw invalidOption(
+      "--dir",
+      `is too long: a node's signer socket (${socket}) must stay under ${MAX_SOCKET_PATH} bytes`,
+    );
+  }
+  for (const name of Object.keys(options.keystores ?? {})) {
+    if (!/^node([1-9]|1[0-6])$/.test(name)) throw invalidOption("--keystore", `names no node: ${name}`);
+  }
   if (!Number.isInteger(options.validators) || options.validators < 1 || options.validators > 16) {
     throw invalidOption("--validators", "must be an integer from 1 to 16");
   }

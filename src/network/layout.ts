@@ -1,10 +1,12 @@
 // <dir>/network.json: what `network init` made (nodes, ports, signers, faucet), read by start, stop, status and fund.
-// Each node's own directory (<dir>/<node>) holds its geth database, its signer keystore and password, its p2p node
-// key, its TOML config, pid file and log: a validator key never leaves its node's directory.
+// Each node's own directory (<dir>/<node>) holds its geth database, its p2p node key, its TOML config, pid files and
+// logs, and (unless `network init --keystore` named a member's own keystore) the encrypted keystore of its validator
+// key, which only the node's signer process opens (signer/): geth never holds the key.
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { NetworkError } from "./errors.ts";
+import type { ValidatorKeystore } from "./signer/validatorKey.ts";
 
 export interface NodePorts {
   p2p: number;
@@ -26,6 +28,11 @@ export interface NetworkNode {
   rpcUrl: string;
   /** A node made to join later: its signer is not in the genesis, and it seals only once governance votes it in. */
   standby?: boolean;
+  /**
+   * Where the validator key is kept (the project's encrypted keystore), served to geth by the node's signer process.
+   * Absent in networks made before 2026-11-30, whose signer key is in geth's own keystore, unlocked by geth.
+   */
+  validatorKeystore?: ValidatorKeystore;
 }
 
 export interface NetworkSpec {
@@ -50,6 +57,12 @@ export const pidFile = (node: NetworkNode): string => join(node.dir, "geth.pid")
 export const logFile = (node: NetworkNode): string => join(node.dir, "geth.log");
 export const passwordFile = (nodeDir: string): string => join(nodeDir, "password");
 export const configFile = (nodeDir: string): string => join(nodeDir, "config.toml");
+/** The signer's Unix socket, which geth dials (`--signer`). */
+export const signerSocket = (nodeDir: string): string => join(nodeDir, "signer.ipc");
+export const signerPidFile = (node: NetworkNode): string => join(node.dir, "signer.pid");
+export const signerLogFile = (node: NetworkNode): string => join(node.dir, "signer.log");
+/** Unix socket paths are limited to 108 bytes on Linux (104 on macOS). */
+export const MAX_SOCKET_PATH = 100;
 
 export async function readSpec(dir: string): Promise<NetworkSpec> {
   let text: string;

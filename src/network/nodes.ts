@@ -6,9 +6,18 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { NetworkError } from "./errors.ts";
 import { GAS_PRICE_WEI } from "./init.ts";
-import { configFile, logFile, type NetworkNode, type NetworkSpec, passwordFile, pidFile } from "./layout.ts";
+import {
+  configFile,
+  logFile,
+  type NetworkNode,
+  type NetworkSpec,
+  passwordFile,
+  pidFile,
+  signerSocket,
+} from "./layout.ts";
 import { rpc } from "./rpc.ts";
 import { startSealing } from "./sealing.ts";
+import { ensureSigner, stopSigner } from "./signer/process.ts";
 
 export { rpc } from "./rpc.ts";
 
@@ -50,9 +59,13 @@ export function gethArgs(spec: NetworkSpec, node: NetworkNode): string[] {
     // The same port as HTTP: geth serves WebSocket there too, as the agent's default wsUrl expects.
     "--ws", "--ws.addr", "127.0.0.1", "--ws.port", String(node.ports.rpc), "--ws.api", "eth,net,web3",
     "--authrpc.addr", "127.0.0.1", "--authrpc.port", String(node.ports.authrpc),
-    // Sealing: the node's own signer, unlocked from the password file in its own directory. No --mine: see startNodes.
+    // Sealing: the node's signer process holds the key and seals each header geth hands it (signer/); a network
+    // made before it keeps geth's keystore, unlocked from the password file in the node's directory. No --mine: see
+    // startNodes.
     "--miner.etherbase", node.signer,
-    "--unlock", node.signer, "--password", passwordFile(node.dir), "--allow-insecure-unlock",
+    ...(node.validatorKeystore
+      ? ["--signer", signerSocket(node.dir)]
+      : ["--unlock", node.signer, "--password", passwordFile(node.dir), "--allow-insecure-unlock"]),
     // Legacy 1-wei gas price (genesis.ts says why), and the block gas limit the genesis set (else geth drifts to 30M).
     "--miner.gasprice", GAS_PRICE_WEI.toString(), "--txpool.pricelimit", GAS_PRICE_WEI.toString(),
     "--miner.gaslimit", spec.gasLimit,
@@ -75,8 +88,16 @@ export interface StartedNode {
 export async function startNodes(spec: NetworkSpec, geth: string, only?: readonly string[]): Promise<StartedNode[]> {
   const started: StartedNode[] = [];
   for (const node of selected(spec, only)) {
+    // Its signer first, even beside a running geth: a signer that died is restarted, and geth dials it again.
+    const signerRestarted = await ensureSigner(node);
     const existing = await runningPid(node);
     if (existing) {
+      // A seal that failed while the signer was down is not retried until new work comes (a new head or a new
+      // transaction), which on a network needing this signer never comes: restarting the miner makes new work now.
+      if (signerRestarted) {
+        await rpc<null>(node.rpcUrl, "miner_stop", []);
+        await rpc<null>(node.rpcUrl, "miner_start", []);
+      }
       started.push({ name: node.name, pid: existing, rpcUrl: node.rpcUrl, alreadyRunning: true });
       continue;
     }
@@ -128,28 +149,34 @@ export interface StoppedNode {
   how: "not running" | "SIGTERM" | "SIGKILL";
 }
 
-/** SIGTERM to each node (geth writes its state and exits), SIGKILL after a grace period. */
+/** SIGTERM to each node (geth writes its state and exits), SIGKILL after a grace period; then its signer. */
 export async function stopNodes(spec: NetworkSpec, only?: readonly string[]): Promise<StoppedNode[]> {
   return Promise.all(
-    selected(spec, only).map(async (node): Promise<StoppedNode> => {
-      const pid = await runningPid(node);
-      if (!pid) {
-        await rm(pidFile(node), { force: true });
-        return { name: node.name, pid: undefined, how: "not running" };
-      }
-      process.kill(pid, "SIGTERM");
-      const deadline = Date.now() + STOP_GRACE_MS;
-      while (Date.now() < deadline && (await runningPid(node))) await sleep(200);
-      let how: StoppedNode["how"] = "SIGTERM";
-      if (await runningPid(node)) {
-        process.kill(pid, "SIGKILL");
-        how = "SIGKILL";
-        while (await runningPid(node)) await sleep(100);
-      }
-      await rm(pidFile(node), { force: true });
-      return { name: node.name, pid, how };
+    selected(spec, only).map(async (node) => {
+      const stopped = await stopGeth(node);
+      await stopSigner(node);
+      return stopped;
     }),
   );
+}
+
+async function stopGeth(node: NetworkNode): Promise<StoppedNode> {
+  const pid = await runningPid(node);
+  if (!pid) {
+    await rm(pidFile(node), { force: true });
+    return { name: node.name, pid: undefined, how: "not running" };
+  }
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (Date.now() < deadline && (await runningPid(node))) await sleep(200);
+  let how: StoppedNode["how"] = "SIGTERM";
+  if (await runningPid(node)) {
+    process.kill(pid, "SIGKILL");
+    how = "SIGKILL";
+    while (await runningPid(node)) await sleep(100);
+  }
+  await rm(pidFile(node), { force: true });
+  return { name: node.name, pid, how };
 }
 
 function selected(spec: NetworkSpec, only?: readonly string[]): NetworkNode[] {

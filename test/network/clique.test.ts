@@ -1,10 +1,12 @@
 // A real four-validator geth Clique network made by the network kit (`network init` / `start`), with the platform
 // deployed on it (paris bytecode) and two member agents on different nodes: every node seals and agrees on the head,
 // a governance decision and a new DID land through the agents on a fee-paying chain (funded from the faucet and by the
-// agent's funding policy), the chain keeps going with one signer killed -9, and the killed node catches up.
+// agent's funding policy), the chain keeps going with one signer killed -9, and the killed node catches up; each
+// validator key is held by the node's signer process (not geth), and a dead signer stops only that node's seals.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
 import { confirmationsForNode } from "../../src/agent/init.ts";
@@ -16,6 +18,7 @@ import { initNetwork } from "../../src/network/init.ts";
 import type { NetworkSpec } from "../../src/network/layout.ts";
 import { writeMonitoring } from "../../src/network/monitoring.ts";
 import { rpc, runningPid, startNodes, stopNodes } from "../../src/network/nodes.ts";
+import { runningSignerPid } from "../../src/network/signer/process.ts";
 import { networkStatus } from "../../src/network/status.ts";
 import { eventually } from "../../testkit/eventually.ts";
 import { type NetworkMembers, startMembersOnNetwork } from "../../testkit/networkMembers.ts";
@@ -303,6 +306,46 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
       500,
     );
     console.log(`[network] node 4 caught up to ${target} (${elapsed()})`);
+  });
+
+  it("holds each validator key in a signer process, never in geth: a dead signer stops only its seals", async () => {
+    for (const node of spec.nodes) {
+      // geth's own keystore is empty; the key is in the project's encrypted keystore, one file.
+      assert.deepEqual(await readdir(join(node.dir, "keystore")).catch(() => []), [], `${node.name}: geth holds a key`);
+      assert.equal((await readdir(node.validatorKeystore!.dir)).length, 1, `${node.name}: validator keystore`);
+    }
+    const victim = spec.nodes[2]!;
+    const signerOf = (n: number) => rpc<string>(spec.nodes[0]!.rpcUrl, "clique_getSigner", [`0x${n.toString(16)}`]);
+    const sealedBy = async (from: number, to: number) => {
+      const signers = await Promise.all(Array.from({ length: to - from + 1 }, (_, i) => signerOf(from + i)));
+      return signers.filter((s) => s.toLowerCase() === victim.signer.toLowerCase()).length;
+    };
+    process.kill((await runningSignerPid(victim))!, "SIGKILL");
+    await eventually(async () => assert.equal(await runningSignerPid(victim), undefined), 10_000);
+    const killedAt = await head(spec.nodes[0]!.rpcUrl);
+    const later = await eventually(async () => {
+      const h = await head(spec.nodes[0]!.rpcUrl);
+      assert.ok(h >= killedAt + 10, `head ${h}`);
+      return h;
+    }, 60_000);
+    // The block in flight at the kill may carry its seal; none after it does, and the other three keep the chain.
+    assert.equal(await sealedBy(killedAt + 2, later), 0, "sealed without its signer");
+    const status = (await networkStatus(spec)).find((s) => s.name === victim.name);
+    assert.equal(status?.signerPid, undefined);
+    assert.equal(status?.sealing, false);
+
+    await startNodes(spec, geth, [victim.name]);
+    const restartedAt = await head(spec.nodes[0]!.rpcUrl);
+    await eventually(
+      async () => {
+        const h = await head(spec.nodes[0]!.rpcUrl);
+        assert.ok((await sealedBy(restartedAt + 1, h)) > 0, `no block sealed by ${victim.name} since ${restartedAt}`);
+      },
+      60_000,
+      1000,
+    );
+    assert.equal((await networkStatus(spec)).find((s) => s.name === victim.name)?.sealing, true);
+    console.log(`[network] ${victim.name}'s signer killed at ${killedAt}, sealing again after ${restartedAt}`);
   });
 
   it("ends with every agent's read model equal to the chain (the consistency checker names no difference)", async () => {

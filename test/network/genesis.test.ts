@@ -55,6 +55,8 @@ describe("network kit: genesis and options", () => {
       await refused({ periodSeconds: 0 }, /^--period /);
       await refused({ gasLimit: 1n }, /^--gas-limit /);
       await refused({ basePort: 65530 }, /^--base-port /);
+      await refused({ keystores: { node99: { dir: dir.path, passphraseFile: join(dir.path, "p") } } }, /^--keystore /);
+      await refused({ dir: join(dir.path, "x".repeat(120)) }, /^--dir .*signer socket/);
       assert.equal(existsSync(target), false);
     } finally {
       await dir.remove();
