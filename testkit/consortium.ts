@@ -22,9 +22,9 @@ import { releasePort, reservePort } from "./ports.ts";
 import {
   networkAsDevnet,
   onNetwork,
-  startTestNetwork,
   TEST_FUND_NEW_ACCOUNTS_WEI,
   type TestNetwork,
+  testNetworkForConsortium,
 } from "./testNetwork.ts";
 
 export interface TestMember {
@@ -195,12 +195,15 @@ export async function startTestConsortium(
   }
 }
 
-/** The same consortium on a fresh geth network (its period replaces blockTimeSeconds); stop() stops both. */
+/**
+ * The same consortium on a fresh geth network, or on the external one (its period replaces blockTimeSeconds); stop()
+ * stops the agents and a network it started.
+ */
 async function startConsortiumOnNetwork(
   members: readonly TestMember[],
   options: TestConsortiumOptions,
 ): Promise<TestConsortium<TestAgent | TestAgentProcess>> {
-  const network = await startTestNetwork();
+  const network = await testNetworkForConsortium();
   try {
     const started = await startMembersOnNetwork(network, members, {
       confirmations: network.confirmations,

@@ -16,13 +16,19 @@ import { privateKeyToAccount } from "viem/accounts";
 import { consortiumChain } from "../core/chain/client.ts";
 import { DEFAULT_FUND_WEI } from "./defaults.ts";
 import { invalidOption, NetworkError } from "./errors.ts";
-import type { NetworkSpec } from "./layout.ts";
+import type { NetworkNode, NetworkSpec } from "./layout.ts";
 import { rpc } from "./rpc.ts";
 
 /** 1 ether: at 1 wei per gas, a billion gas; far beyond what any member account needs. */
 export const MAX_FUND_WEI = 10n ** 18n;
 const RECEIPT_TIMEOUT_MS = 180_000;
 const REBROADCAST_MS = 30_000;
+const NONCE_ATTEMPTS = 5;
+
+/** What paying from a faucet needs of a network: a kit network's spec, or an external network's nodes and faucet. */
+export type FaucetNetwork = Pick<NetworkSpec, "chainId" | "gasPriceWei" | "faucet"> & {
+  nodes: ReadonlyArray<Pick<NetworkNode, "name" | "rpcUrl">>;
+};
 
 export interface FundResult {
   address: Address;
@@ -32,7 +38,7 @@ export interface FundResult {
 }
 
 export async function fundAccounts(
-  spec: NetworkSpec,
+  spec: FaucetNetwork,
   addresses: readonly string[],
   amountWei: bigint = DEFAULT_FUND_WEI,
   nodeName?: string,
@@ -51,18 +57,29 @@ export async function fundAccounts(
   let nonce = await reader.getTransactionCount({ address: account.address, blockTag: "pending" });
   const sent: Array<{ address: Address; txHash: Hex; raw: Hex }> = [];
   for (const address of new Set(addresses.map((a) => a as Address))) {
-    const raw = await account.signTransaction({
-      to: address,
-      value: amountWei,
-      gas: 21_000n,
-      gasPrice,
-      nonce,
-      chainId: spec.chainId,
-      type: "legacy",
-    });
-    nonce++;
-    const txHash = await reader.sendRawTransaction({ serializedTransaction: raw });
-    sent.push({ address, txHash, raw });
+    // Another process paying from the same faucet (two test files at once) may take a nonce between our read and our
+    // send: the node then refuses ours as too low or as an underpriced replacement; read the nonce again and re-sign.
+    for (let attempt = 1; ; attempt++) {
+      const raw = await account.signTransaction({
+        to: address,
+        value: amountWei,
+        gas: 21_000n,
+        gasPrice,
+        nonce,
+        chainId: spec.chainId,
+        type: "legacy",
+      });
+      try {
+        const txHash = await reader.sendRawTransaction({ serializedTransaction: raw });
+        sent.push({ address, txHash, raw });
+        nonce++;
+        break;
+      } catch (error) {
+        const taken = /nonce too low|replacement transaction underpriced/i.test(String(error));
+        if (!taken || attempt === NONCE_ATTEMPTS) throw error;
+        nonce = await reader.getTransactionCount({ address: account.address, blockTag: "pending" });
+      }
+    }
   }
   const results: FundResult[] = [];
   for (const { address, txHash, raw } of sent) {
@@ -80,7 +97,7 @@ export async function fundAccounts(
  * node's head and peers, which is what an operator looks at first.
  */
 async function receiptOrRebroadcast(
-  spec: NetworkSpec,
+  spec: FaucetNetwork,
   reader: PublicClient,
   txHash: Hex,
   raw: Hex,
