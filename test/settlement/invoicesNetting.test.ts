@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { skipOnNetwork } from "../../testkit/testNetwork.ts";
 import {
   type MemberName,
   membersOf,
@@ -41,6 +42,12 @@ describe("settlement: invoices, disputes and netting through the operators' agen
     assert.equal(answer.body.code, code, JSON.stringify(answer.body));
     if (field) assert.equal(answer.body.details?.[0]?.field, field, JSON.stringify(answer.body));
   };
+  const chainRpc = (method: string, params: unknown[]) =>
+    fetch(consortium.devnet.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    }).then((r) => r.json());
   let agreementId: Hex;
   let confirmedBatch: Hex;
   let lateBatch: { batchId: Hex; salt: Hex; records: unknown[] };
@@ -238,6 +245,64 @@ describe("settlement: invoices, disputes and netting through the operators' agen
       "paid",
     ]);
   });
+
+  it(
+    "credits by rule a dispute left unanswered for a second window, and finalises that invoice by rule",
+    skipOnNetwork("steps the chain's clock past the answer window (evm_increaseTime, evm_mine)"),
+    async () => {
+      // Period 2 of the agreement (its periods are 31 days from 1 January): one record on 10 March.
+      const records = [record("p2-1", { startLocal: "20260310120000", startUtc: "2026-03-10T11:00:00Z" })];
+      const { batchId } = await ok("north", "POST", `/v1/settlement/agreements/${agreementId}/batches`, { records });
+      const held = await ok("north", "GET", `/v1/settlement/batches/${batchId}/records`);
+      await ok("south", "POST", `/v1/settlement/batches/${batchId}/confirm`, {
+        salt: held.salt,
+        records: held.records,
+      });
+      const issued = await ok("north", "POST", `/v1/settlement/agreements/${agreementId}/invoices`, { period: 2 });
+      const invoice2 = issued.invoiceId as Hex;
+      const disputed = await ok("south", "POST", `/v1/settlement/invoices/${invoice2}/disputes`, {
+        batchId,
+        recordRef: "p2-1",
+        reason: "NotOurSubscriber",
+      });
+      const path = `/v1/settlement/disputes/${disputed.disputeId}/credit-unanswered`;
+      // The visited operator still has its answer window: the rule does not apply yet (the ledger's WindowOpen).
+      await refused("south", path, undefined, 409, "SETTLEMENT_WINDOW");
+      await refused(
+        "north",
+        `/v1/settlement/disputes/${"0x".padEnd(66, "e")}/credit-unanswered`,
+        undefined,
+        404,
+        "SETTLEMENT_DISPUTE_NOT_FOUND",
+      );
+
+      // Two dispute windows later (7 days each), unanswered: either party applies the rule.
+      await chainRpc("evm_increaseTime", [2 * 7 * 86_400 + 1]);
+      await chainRpc("evm_mine", []);
+      const credited = await ok("south", "POST", path);
+      assert.equal(credited.status, "credited");
+      await refused("north", path, undefined, 409, "SETTLEMENT_WRONG_STATE");
+      // Credited by rule, it cannot be answered any more.
+      await refused(
+        "north",
+        `/v1/settlement/disputes/${disputed.disputeId}/answer`,
+        { credit: "0" },
+        409,
+        "SETTLEMENT_WRONG_STATE",
+      );
+      await agent("north").agent.indexer.syncOnce();
+      const listed = await ok("north", "GET", `/v1/settlement/invoices/${invoice2}/disputes`);
+      assert.deepEqual(
+        listed.items?.map((d) => [d.status, d.credit, d.byRule]),
+        [["credited", disputed.amount, true]],
+      );
+      // Not accepted, but its dispute window passed with no dispute open: final for nothing due.
+      const final = await ok("north", "POST", `/v1/settlement/invoices/${invoice2}/finalize`);
+      assert.equal(final.status, "final");
+      assert.equal(final.credited, disputed.amount);
+      assert.equal(final.amountDue, "0");
+    },
+  );
 
   it("leaves every agent's read model equal to the contract's views", async () => {
     for (const name of ["north", "south", "bank"] as const) {

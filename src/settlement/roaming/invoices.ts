@@ -188,6 +188,31 @@ export class RoamingInvoices {
     };
   }
 
+  /**
+   * Either operator applies the rule for a dispute the visited operator left unanswered for a second window (the
+   * invoice's issue time plus twice the dispute window): the record's whole amount is credited. Before that the
+   * ledger refuses it (SETTLEMENT_WINDOW, naming the time it opens).
+   */
+  async creditUnanswered(disputeId: Hex) {
+    const dispute = await this.#dispute(disputeId);
+    const { invoice, agreement } = await this.#invoice(dispute.invoice_id as Hex);
+    this.#requireParty(agreement);
+    this.#requireStatus(dispute.dispute_id, dispute.status, "open");
+    const receipt = await sendSettlement(
+      this.#o,
+      "creditUnanswered",
+      [dispute.dispute_id],
+      `settlement.creditUnanswered ${dispute.dispute_id}`,
+    );
+    await this.#o.sync();
+    return {
+      disputeId: dispute.dispute_id as Hex,
+      invoiceId: invoice.invoice_id as Hex,
+      status: "credited" as const,
+      txHash: receipt.transactionHash,
+    };
+  }
+
   /** Either operator finalises an invoice with no dispute open, once accepted or past its dispute window. */
   async finalize(invoiceId: Hex) {
     const { invoice, agreement } = await this.#invoice(invoiceId);

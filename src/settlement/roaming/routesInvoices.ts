@@ -192,6 +192,22 @@ export function registerInvoiceRoutes(app: ApiApp, invoices: RoamingInvoices): v
     async (request) => invoices.escalate((request.params as { disputeId: Hex }).disputeId),
   );
   app.post(
+    "/v1/settlement/disputes/:disputeId/credit-unanswered",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary:
+          "Either operator credits, by rule, the whole amount of a dispute the visited operator left unanswered for a " +
+          "second dispute window",
+        tags,
+        operationId: "creditUnansweredSettlementDispute",
+        params: DisputeParams,
+        response: { 200: AnswerResult, ...writeErrors("SETTLEMENT_DISPUTE_NOT_FOUND", ...states) },
+      },
+    },
+    async (request) => invoices.creditUnanswered((request.params as { disputeId: Hex }).disputeId),
+  );
+  app.post(
     "/v1/settlement/invoices/:invoiceId/finalize",
     {
       config: { auth: "operator" },
