@@ -207,6 +207,7 @@ async function assemble(
     indexer,
     store,
     limits: config.chain.health ?? {},
+    memberAccount: config.memberAccount,
   });
 
   const workers: Array<{ stop(): Promise<void> }> = [];

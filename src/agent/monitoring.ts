@@ -1,7 +1,9 @@
 // What an agent tells its operator about the chain side, on /metrics (Prometheus) and /health: the node it writes
-// through (head, head age, peers, sync lag, whether its validator seals), the indexer's lag and the outbox's backlog.
+// through (head, head age, peers, sync lag, whether its validator seals), the indexer's lag, the outbox's backlog and,
+// on a network that charges fees, what the member account has left to pay them with.
 // The alert rules in the network kit's monitoring files (src/network/monitoring.ts) are written against these names.
 import { Gauge } from "prom-client";
+import type { Address } from "viem";
 import type { ApiApp } from "../core/api/index.ts";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { Indexer } from "../core/chain/indexer/indexer.ts";
@@ -20,6 +22,8 @@ export interface ChainMonitoringOptions {
   indexer: Indexer;
   store: Store;
   limits: NodeHealthLimits;
+  /** The member's account, which pays for the agent's transactions. */
+  memberAccount: Address;
 }
 
 export function registerChainMonitoring(app: ApiApp, options: ChainMonitoringOptions): void {
@@ -57,6 +61,18 @@ export function registerChainMonitoring(app: ApiApp, options: ChainMonitoringOpt
     "1 when the node's validator is a signer and sealing, 0 when not (absent: the engine has no Clique signers)",
     (h) => (h.sealing === null ? null : Number(h.sealing)),
   );
+  new Gauge({
+    name: "chain_member_account_balance_wei",
+    help:
+      "Wei the member account holds (at the latest block): what pays the agent's transactions on a network with fees;" +
+      " no automatic top-up, the operator funds it (`network fund`) when the MemberAccountLow alert fires",
+    registers,
+    async collect() {
+      const balance = await chain.getBalance({ address: options.memberAccount }).catch(() => undefined);
+      if (balance === undefined) this.reset();
+      else this.set(Number(balance));
+    },
+  });
   new Gauge({
     name: "indexer_lag_blocks",
     help: "Blocks between the chain head (less the confirmations) and the block the read model is indexed to",

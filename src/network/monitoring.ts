@@ -55,6 +55,8 @@ export function monitoringThresholds(spec: NetworkSpec, options: MonitoringOptio
     minPeers: spec.nodes.length - 1,
     indexerLag: options.maxIndexerLagBlocks ?? 50,
     outboxBacklog: options.maxOutboxBacklog ?? 500,
+    // A thousand of the costliest writes (a single-number delegation, about 300,000 gas) at the network's gas price.
+    lowBalanceWei: BigInt(spec.gasPriceWei) * 300_000n * 1_000n,
   };
 }
 
@@ -150,6 +152,13 @@ export function alertRules(spec: NetworkSpec, options: MonitoringOptions): Alert
       alert: "IndexerLagging",
       expr: `indexer_lag_blocks{${agents}} > ${t.indexerLag}`,
       summary: `agent {{ $labels.agent }}'s read model is more than ${t.indexerLag} blocks behind the chain`,
+      severity: "warning",
+    },
+    {
+      alert: "MemberAccountLow",
+      // On a network without fees (QBFT's zero gas price) the threshold is 0 and the alert never fires.
+      expr: `chain_member_account_balance_wei{${agents}} < ${t.lowBalanceWei}`,
+      summary: `agent {{ $labels.agent }}'s member account holds less than ${t.lowBalanceWei} wei: fund it (network fund)`,
       severity: "warning",
     },
     {

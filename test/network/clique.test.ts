@@ -232,6 +232,13 @@ describe("network kit: four geth Clique validators", { timeout: 1_800_000 }, () 
     assert.deepEqual(peers.map((r) => [r.metric.agent, r.value[1]]).sort(), agents.map((a) => [a.name, "3"]).sort());
     const sealing = await query("chain_node_sealing");
     assert.ok(sealing.length === agents.length && sealing.every((r) => r.value[1] === "1"), JSON.stringify(sealing));
+    // What each member account holds to pay fees: funded by the faucet, far above the MemberAccountLow threshold.
+    const balances = await query("chain_member_account_balance_wei");
+    assert.equal(balances.length, agents.length, JSON.stringify(balances));
+    assert.ok(
+      balances.every((r) => Number(r.value[1]) > 3e8),
+      JSON.stringify(balances),
+    );
     const nodePeers = await query('p2p_peers{job="telco-ledger-nodes"}');
     assert.equal(nodePeers.length, VALIDATORS);
     assert.ok(

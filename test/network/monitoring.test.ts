@@ -55,7 +55,7 @@ describe("network monitoring files", () => {
   it("writes a config and rules that Prometheus's promtool accepts, scraping every node and agent", async () => {
     const config = await run("promtool", ["check", "config", files.prometheusConfig]);
     assert.match(config.stdout, /SUCCESS/);
-    assert.match(config.stdout, /8 rules found/);
+    assert.match(config.stdout, /9 rules found/);
     const text = await readFile(files.prometheusConfig, "utf8");
     for (const node of spec.nodes) assert.ok(text.includes(`127.0.0.1:${node.ports.metrics}`), node.name);
     assert.ok(text.includes(`"${AGENTS_JOB}-north"`) && text.includes(`"${AGENTS_JOB}-south"`));
@@ -103,6 +103,9 @@ describe("network monitoring files", () => {
       agent("indexer_lag_blocks", "south", "0+20x10"),
       agent("outbox_unsettled_transactions", "north", "0x10"),
       agent("outbox_unsettled_transactions", "south", "0+100x10"),
+      // north's account pays 10^8 wei a minute from 10^9: it falls under the kit's 3 x 10^8 threshold at 1 wei gas.
+      agent("chain_member_account_balance_wei", "north", "1000000000-100000000x10"),
+      agent("chain_member_account_balance_wei", "south", "1000000000x10"),
     ];
     const stalled = [
       agent("chain_node_head_age_seconds", "north", "1 1 1 60+60x7"),
@@ -162,6 +165,12 @@ describe("network monitoring files", () => {
               eval_time: "9m",
               alertname: "OutboxBacklog",
               exp_alerts: [fired("OutboxBacklog", { role: AGENTS_JOB, agent: "south" }, "warning")],
+            },
+            { eval_time: "4m", alertname: "MemberAccountLow", exp_alerts: [] },
+            {
+              eval_time: "9m",
+              alertname: "MemberAccountLow",
+              exp_alerts: [fired("MemberAccountLow", { role: AGENTS_JOB, agent: "north" }, "warning")],
             },
             { eval_time: "9m", alertname: "ChainStalled", exp_alerts: [] },
           ],
