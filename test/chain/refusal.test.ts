@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Address, toHex } from "viem";
+import { generatePrivateKey } from "viem/accounts";
 import { chainApiError } from "../../src/core/api/chain-errors.ts";
 import { type ChainClient, createChain } from "../../src/core/chain/client.ts";
 import { anvilBinaryPath } from "../../src/core/chain/devnet/anvil-binary.ts";
@@ -30,7 +31,7 @@ describe("outbox: a node's refusal is named as such, an outage as an outage", ()
   let chain: ChainClient;
   let store: Store;
   let outbox: Outbox;
-  const keys = keyring();
+  const keys = keyring([generatePrivateKey(), generatePrivateKey()]);
   const unfunded = keys.addresses[0] as Address;
 
   const journalRows = async () =>
@@ -100,6 +101,36 @@ describe("outbox: a node's refusal is named as such, an outage as an outage", ()
   it("sends once funded (the fee-paying path works end to end)", async () => {
     const receipt = await outbox.send({ from: unfunded, to: unfunded, data: "0x", value: 1n, label: "test.transfer" });
     assert.equal(receipt.status, "success");
+  });
+
+  it("refuses the write that would overspend what the same account's unmined writes already committed", async () => {
+    const payer = keys.addresses[1] as Address;
+    const ether = 10n ** 18n;
+    // Nothing mines while the three are submitted at once: each saw the whole balance before commitments counted.
+    await chain.request({ method: "evm_setAutomine" as never, params: [false] as never });
+    await chain.request({ method: "anvil_setBalance" as never, params: [payer, toHex((5n * ether) / 2n)] as never });
+    const transfer = () => outbox.submit({ from: payer, to: unfunded, data: "0x", value: ether, label: "test.pay" });
+    const results = await Promise.allSettled([transfer(), transfer(), transfer()]);
+    const refused = results.filter((r) => r.status === "rejected");
+    assert.equal(refused.length, 1, JSON.stringify(results.map((r) => r.status)));
+    const error = (refused[0] as PromiseRejectedResult).reason;
+    assert.ok(error instanceof TxRejectedError, String(error));
+    assert.match(
+      error.message,
+      /insufficient funds: .* of which \d+ wei are committed to its 2 transactions not yet mined/,
+    );
+    const journalled = await store.query<{ n: number }>("SELECT COUNT(*) AS n FROM chain_outbox WHERE sender = $1", [
+      payer.toLowerCase(),
+    ]);
+    assert.equal(Number(journalled[0]?.n), 2, "the refused one is not journalled");
+
+    // Once mined, the two are settled and the balance left (about half an ether) pays a smaller write.
+    await chain.request({ method: "evm_setAutomine" as never, params: [true] as never });
+    await chain.request({ method: "evm_mine" as never, params: [] as never });
+    for (const r of results)
+      if (r.status === "fulfilled") assert.equal((await outbox.waitMined(r.value.id)).status, "success");
+    const small = await outbox.send({ from: payer, to: unfunded, data: "0x", value: ether / 4n, label: "test.pay" });
+    assert.equal(small.status, "success");
   });
 
   it("names an unreachable node CHAIN_UNAVAILABLE, not a refusal", async () => {

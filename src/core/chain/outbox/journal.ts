@@ -89,6 +89,15 @@ export async function unsettledEntries(db: Queryable, limit: number): Promise<Jo
   return rows.map(toEntry);
 }
 
+/** The entries of one sender not yet mined or reverted (what its balance must still pay for). */
+export async function unsettledOf(db: Queryable, sender: Address): Promise<JournalEntry[]> {
+  const rows = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM chain_outbox WHERE sender = $1 AND status IN ('journalled', 'sent') ORDER BY nonce`,
+    [sender.toLowerCase()],
+  );
+  return rows.map(toEntry);
+}
+
 export async function countUnsettled(db: Queryable): Promise<number> {
   const row = await db.one<{ n: number | string }>(
     "SELECT COUNT(*) AS n FROM chain_outbox WHERE status IN ('journalled', 'sent')",

@@ -26,6 +26,7 @@ import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { keccak256 } from "../keccak.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import type { AccountSource, TxRequest, TxSender, TxTicket } from "../types.ts";
+import { Commitments } from "./commitments.ts";
 import { bumpedFees, DEFAULT_FEE_BUMP, type FeeBumpPolicy, feeCeilingOf, feesOfTransaction } from "./feeBump.ts";
 import { type FeeFields, readFeeFields } from "./fees.ts";
 import * as journal from "./journal.ts";
@@ -113,6 +114,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   // Next nonce per sender once this process has journalled for it: saves a node round trip inside the sender lock
   // (the lock makes the journal the only writer). Cleared by recover(), which re-reads the chain.
   const nextNonce = new Map<string, number>();
+  // On a network with fees: what each sender's unsettled entries may still cost (commitments.ts). Cleared by recover().
+  const commitments = new Commitments();
   const waiters = new Map<string, Set<() => void>>();
   const lastBroadcast = new Map<string, number>();
   let fees: { fields: FeeFields; at: number } | undefined;
@@ -235,22 +238,28 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   /**
    * On a network with fees, an account that cannot pay is refused here, before anything is journalled: the node would
    * refuse the broadcast, and a journalled transaction that can never be mined would hold its sender's later nonces.
-   * (Simulation does not catch it: nodes estimate gas without charging for it.) Free networks skip the lookup.
+   * (Simulation does not catch it: nodes estimate gas without charging for it.) The balance must cover this
+   * transaction on top of everything the sender has journalled and not yet seen mined, so concurrent writes cannot
+   * overspend it together; called under the sender's lock. Free networks skip the lookup.
    */
-  const ensureFunds = async (request: TxRequest, gas: bigint, feeData: FeeFields): Promise<void> => {
-    const price = feeData.type === "legacy" ? feeData.gasPrice : feeData.maxFeePerGas;
-    const cost = gas * price + (request.value ?? 0n);
-    if (cost === 0n) return;
+  const ensureFunds = async (request: TxRequest, gas: bigint, price: bigint, cost: bigint): Promise<void> => {
+    const sender = request.from.toLowerCase();
+    if (!commitments.isLoaded(sender)) commitments.load(sender, await journal.unsettledOf(store, request.from));
+    const committed = commitments.of(sender);
     let balance: bigint;
     try {
-      balance = await chain.getBalance({ address: request.from, blockTag: "pending" });
+      balance = await chain.getBalance({ address: request.from, blockTag: "latest" });
     } catch (error) {
       throw new ChainUnavailableError("reading the account balance failed", error);
     }
-    if (balance < cost) {
+    if (balance < committed.wei + cost) {
+      const open =
+        committed.count > 0
+          ? `, of which ${committed.wei} wei are committed to its ${committed.count} transactions not yet mined,`
+          : "";
       throw new TxRejectedError(
         request.label,
-        `insufficient funds: ${request.from} holds ${balance} wei and the transaction may cost ${cost} wei ` +
+        `insufficient funds: ${request.from} holds ${balance} wei${open} and the transaction may cost ${cost} wei ` +
           `(gas ${gas} at ${price} wei plus value ${request.value ?? 0n}); fund the account (docs/network.md)`,
       );
     }
@@ -263,9 +272,11 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     const feeData = await feeFields().catch((error) => {
       throw new ChainUnavailableError("reading fee data failed", error);
     });
-    await ensureFunds(request, gas, feeData);
+    const price = feeData.type === "legacy" ? feeData.gasPrice : feeData.maxFeePerGas;
+    const cost = gas * price + (request.value ?? 0n);
     const sender = request.from.toLowerCase() as Address;
     const entry = await withSenderLock(sender, async () => {
+      if (cost > 0n) await ensureFunds(request, gas, price, cost);
       let chainNonce = nextNonce.get(sender);
       if (chainNonce === undefined) {
         try {
@@ -275,7 +286,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
         }
       }
       const fromChain = chainNonce;
-      return store.transaction(async (tx) => {
+      const journalled = await store.transaction(async (tx) => {
         const nonce = Math.max(fromChain, (await journal.nextJournalNonce(tx, sender)) ?? 0);
         const rawTx = await sign(account, feeData, {
           nonce,
@@ -297,6 +308,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
         await journal.insertEntry(tx, row);
         return row;
       });
+      if (cost > 0n) commitments.record(sender, journalled.id, journalled.rawTx);
+      return journalled;
     });
     nextNonce.set(sender, entry.nonce + 1);
     signedAt.set(entry.id, Date.now());
@@ -324,6 +337,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     const receipt = (await receiptOf(entry.hash)) ?? (await minedEarlierSignature(entry));
     if (!receipt) return undefined;
     const status = receipt.status === "success" ? "mined" : "reverted";
+    commitments.release(entry.sender, entry.id);
     lastBroadcast.delete(entry.id);
     signedAt.delete(entry.id);
     bumped.delete(entry.id);
@@ -425,6 +439,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       return signed;
     });
     if (!replacement) return false;
+    if (commitments.isLoaded(entry.sender)) commitments.record(entry.sender, entry.id, replacement.rawTx);
     bumped.add(entry.id);
     signedAt.set(entry.id, Date.now());
     counts.feeBumps++;
@@ -483,6 +498,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       });
     });
     nextNonce.delete(entry.sender);
+    if (commitments.isLoaded(entry.sender)) commitments.record(entry.sender, entry.id, signed.rawTx);
     signedAt.set(entry.id, Date.now());
     logger.warn(
       { id: entry.id, label: entry.label, oldHash: entry.hash, oldNonce: entry.nonce, hash: signed.hash },
@@ -513,6 +529,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     if (recovering) return reconcileSettledEntries ? recovering.catch(() => 0).then(() => recover(true)) : recovering;
     recovering = (async () => {
       nextNonce.clear();
+      // Entries the recovery finds lost become open again: each sender's commitments are read again from the journal.
+      commitments.clear();
       for (const id of await journal.unsettledBumpedIds(store)) bumped.add(id);
       let replayed = 0;
       for (const sender of await journal.senders(store)) {
