@@ -7,9 +7,14 @@
 // key (the operator answering for the subscriber), a second registration or answer, an expired answer, a declined
 // insight listed or bought, a reading by another key, a reading of an insight stored elsewhere, and after erasure.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import { type Hex, keccak256 } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { fingerprint } from "../../src/datausage/fingerprints.ts";
@@ -340,6 +345,51 @@ describe("datausage: the subscriber accepts or declines insights with its own ke
       409,
       "DATAUSAGE_NOT_ACCEPTED",
     );
+  });
+
+  it("drives the subscriber's side from the CLI: its key stays in its file, the agents only submit and store", async () => {
+    const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+    // Asynchronous: the agents run in this process and must keep answering while the CLI waits.
+    const cli = async (agent: TestAgent, ...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [bin, "datausage", ...args, "--url", agent.url, "--api-key", agent.adminKey, "--json"],
+        { encoding: "utf8", timeout: 120_000 },
+      );
+      return JSON.parse(stdout) as Json;
+    };
+    const own = (
+      await ok<{ contractId: Hex }>(north, "POST", "/v1/datausage/contracts", {
+        subject: "+447700900778",
+        data: { plan: "family" },
+        policy: POLICY,
+        purposes: ["insights"],
+        notice: "Insights you accept or decline.",
+        recipients: [],
+        maxDepth: 0,
+      })
+    ).contractId;
+    const insightId = (
+      await ok<{ insightId: Hex }>(north, "POST", "/v1/datausage/insights", {
+        consentId: own,
+        payload: { segment: "gamer" },
+        price: "100",
+      })
+    ).insightId;
+    const keyFile = join(mkdtempSync(join(tmpdir(), "datausage-subscriber-")), "key.json");
+    const made = await cli(north, "new-subscriber-key", "--out", keyFile);
+    assert.match(String(made.address), /^0x[0-9a-f]{40}$/);
+    const registered = await cli(south, "register-key", own, "--key-file", keyFile);
+    assert.equal(registered.subscriberKey, made.address);
+    const answered = await cli(north, "answer", insightId, "accept", "--key-file", keyFile);
+    assert.equal(answered.accepted, true);
+    assert.equal(answered.storedAt, "agent");
+    const read = await cli(north, "read", insightId, "--key-file", keyFile);
+    assert.deepEqual(read.payload, { segment: "gamer" });
+    assert.equal(read.digestMatches, true);
+    const readings = (await cli(south, "readings", insightId)) as { readings: Json[]; answer: Json };
+    assert.equal(readings.readings.length, 1);
+    assert.equal(readings.answer.subscriberKey, made.address);
   });
 
   it("after the subject's erasure, an accepted insight is no longer read", async () => {
