@@ -8,20 +8,21 @@
 // insight listed or bought, a reading by another key, a reading of an insight stored elsewhere, and after erasure.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { type Hex, keccak256 } from "viem";
+import { type Address, type Hex, keccak256 } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { fingerprint } from "../../src/datausage/fingerprints.ts";
 import { type Envelope, openAsSubscriber } from "../../src/datausage/insightsCrypto.ts";
 import { DATAUSAGE_PROFILE } from "../../src/datausage/odrl.ts";
 import { readerFingerprintOf } from "../../src/datausage/subscriberService.ts";
 import { locationDigestOf, type SigningDomain, subscriberWallet } from "../../src/datausage/subscriberSigning.ts";
+import { InsightsMarket } from "../../src/generated/contracts.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 
 type Json = Record<string, unknown>;
@@ -232,6 +233,21 @@ describe("datausage: the subscriber accepts or declines insights with its own ke
       await answerBody(wallet, accepted, true),
       403,
       "DATAUSAGE_NOT_INSIGHT_CONTROLLER",
+    );
+    // The contract refuses it too, sent by the controller past its agent's check.
+    const forged = await answerBody(operator, accepted, true);
+    const manifest = JSON.parse(readFileSync(consortium.manifestPath, "utf8")) as {
+      contracts: Record<string, { address: Address }>;
+    };
+    await assert.rejects(
+      north.agent.chain.simulateContract({
+        account: north.agent.config.memberAccount,
+        address: manifest.contracts.InsightsMarket?.address as Address,
+        abi: InsightsMarket.abi,
+        functionName: "answer",
+        args: [accepted, true, locationDigestOf("agent"), BigInt(forged.deadline), forged.signature],
+      }),
+      /BadSubscriberSignature/,
     );
     await refused(north, "GET", `/v1/datausage/insights/${accepted}/answer`, undefined, 404, "DATAUSAGE_NOT_ANSWERED");
   });
