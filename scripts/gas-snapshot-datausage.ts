@@ -2,8 +2,9 @@
 // the first processor and on to the second, the subject's revocation, and one consultation batch, whose gas is the
 // same for any batch size (one root), so the per-1,000 figure divides it by the batch size; then the insights market
 // under the subject's contract: an offer, a direct purchase, a broker listing, a purchase through the broker and the
-// erasure of the insight.
+// erasure of the insight; and the subscriber's side: its key's registration, its signed accept and a recorded reading.
 import { type Account, type Address, type Hex, keccak256, stringToHex, toHex } from "viem";
+import { locationDigestOf, signingDomain, subscriberWallet } from "../src/datausage/subscriberSigning.ts";
 import { ConsortiumRegistry, DataUsage, InsightsMarket, SettlementToken } from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
 
@@ -124,6 +125,25 @@ async function measureInsights(
     functionName: "insightIdOf",
     args: [at.controller.address, at.consentId, h("insight nonce"), digest],
   });
+  // The subscriber (a fixed wallet key, no member) registers its key, accepts the insight and reads it once.
+  const wallet = subscriberWallet(h("datausage gas subscriber key"));
+  const domain = signingDomain(await chain.publicClient.getChainId(), market);
+  await chain.measure("InsightsMarket.registerSubscriberKey", at.first, {
+    ...on,
+    functionName: "registerSubscriberKey",
+    args: [at.consentId, wallet.publicKey, await wallet.signKey(domain, at.consentId)],
+  });
+  const answer = { insightId, accepted: true, locationDigest: locationDigestOf("agent"), deadline: 2n ** 40n };
+  await chain.measure("InsightsMarket.answer", at.controller, {
+    ...on,
+    functionName: "answer",
+    args: [insightId, true, answer.locationDigest, answer.deadline, await wallet.signAnswer(domain, answer)],
+  });
+  await chain.measure("InsightsMarket.recordReading", at.controller, {
+    ...on,
+    functionName: "recordReading",
+    args: [insightId, h("reader fingerprint")],
+  });
   const deliveryKey = `0x04${"ab".repeat(64)}` as Hex;
   await chain.measure("InsightsMarket.purchase", at.first, {
     ...on,
@@ -166,6 +186,9 @@ export function dataUsageGasTable(figures: { gas(operation: string): number }): 
     ["InsightsMarket.list", "list (with a broker, its share)"],
     ["InsightsMarket.purchase/broker", "purchase through the broker (two payments split on chain)"],
     ["InsightsMarket.erase", "erase (one insight, the certificate's digest)"],
+    ["InsightsMarket.registerSubscriberKey", "registerSubscriberKey (the subscriber's key, its signature checked)"],
+    ["InsightsMarket.answer", "answer (the subscriber's signed accept, checked against its key)"],
+    ["InsightsMarket.recordReading", "recordReading (one reading: the reader's fingerprint)"],
   ];
   const batch = figures.gas("DataUsage.recordConsultations");
   return [

@@ -61,6 +61,30 @@ interface IInsightsMarket {
         uint256 brokerAmount,
         bytes deliveryKey
     );
+    /// @notice The subscriber's own answer to an insight offered about them (answeredAt 0: no answer yet).
+    struct Answer {
+        bool accepted;
+        uint64 answeredAt;
+        bytes32 locationDigest; // keccak256 of the storage location the subscriber named (the location stays off chain)
+    }
+
+    /// @notice Emitted when a subscriber's key is registered for a consent (the public key the insights are sealed to).
+    event SubscriberKeyRegistered(
+        bytes32 indexed consentId,
+        address indexed subscriberKey,
+        bytes publicKey,
+        address submittedBy
+    );
+    /// @notice Emitted when the subscriber's signed accept or decline of an insight is recorded.
+    event InsightAnswered(
+        bytes32 indexed insightId,
+        bytes32 indexed consentId,
+        address indexed subscriberKey,
+        bool accepted,
+        bytes32 locationDigest
+    );
+    /// @notice Emitted when the store of an accepted insight serves it to a reader (a fingerprint, never content).
+    event InsightRead(bytes32 indexed insightId, bytes32 readerFingerprint, address indexed recordedBy, uint64 at);
     /// @notice Emitted when the controller erases an insight (its key destroyed off chain).
     event ErasureRecorded(bytes32 indexed insightId, address indexed controller, bytes32 erasureDigest, uint64 at);
 
@@ -81,6 +105,15 @@ interface IInsightsMarket {
     error SelfPurchase(address buyer);
     error BadDeliveryKey(uint256 length);
     error TooManyInsights(uint256 count, uint256 max);
+    error BadPublicKey(uint256 length);
+    error MemberKey(address key);
+    error SubscriberKeyExists(bytes32 consentId, address key);
+    error NoSubscriberKey(bytes32 consentId);
+    error BadSubscriberSignature(address recovered, address expected);
+    error SignatureExpired(uint256 deadline, uint256 now);
+    error AlreadyAnswered(bytes32 insightId, bool accepted);
+    error InsightDeclined(bytes32 insightId);
+    error NotAccepted(bytes32 insightId);
 
     /// @notice Offers an insight drawn from the data the caller holds under `consentId`. Members only; the caller must
     ///         be the consent's controller and the consent (and every contract up its chain) must be unrevoked.
@@ -118,6 +151,44 @@ interface IInsightsMarket {
     /// @param erasureDigest keccak256 of the erasure certificate the controller keeps for the subject and regulators.
     function erase(bytes32[] calldata insightIds, bytes32 erasureDigest) external;
 
+    /// @notice Registers the subscriber's key for a consent, once: the subscriber (no member, no account) signs the
+    ///         EIP-712 `SubscriberKey(bytes32 consentId)` with the key (proof of possession) and any member submits it.
+    ///         The consent must be live; a member's own account is refused as a subscriber key.
+    /// @param publicKey The uncompressed secp256k1 public key (65 bytes); its address is the registered key.
+    function registerSubscriberKey(bytes32 consentId, bytes calldata publicKey, bytes calldata signature) external;
+
+    /// @notice Records the subscriber's accept or decline of an insight, signed by the consent's registered key
+    ///         (EIP-712 `InsightAnswer(bytes32 insightId,bool accepted,bytes32 locationDigest,uint256 deadline)`), so the
+    ///         operator cannot answer for the subscriber. Only the insight's controller submits; once per insight; never
+    ///         for an erased one. A declined insight can be neither listed nor bought.
+    function answer(
+        bytes32 insightId,
+        bool accepted,
+        bytes32 locationDigest,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice Records that the controller's store served an accepted, unerased insight to a reader.
+    function recordReading(bytes32 insightId, bytes32 readerFingerprint) external;
+
+    /// @notice The subscriber key registered for a consent (0: none).
+    function subscriberKeyOf(bytes32 consentId) external view returns (address);
+
+    /// @notice The subscriber's answer to an insight.
+    function answerOf(bytes32 insightId) external view returns (Answer memory);
+
+    /// @notice The EIP-712 digest the subscriber signs to register its key for a consent.
+    function subscriberKeyDigest(bytes32 consentId) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest the subscriber signs to answer an insight.
+    function answerDigest(
+        bytes32 insightId,
+        bool accepted,
+        bytes32 locationDigest,
+        uint256 deadline
+    ) external view returns (bytes32);
+
     /// @notice One insight; controller 0 when unknown.
     function insight(bytes32 insightId) external view returns (Insight memory);
 
@@ -142,6 +213,6 @@ interface IInsightsMarket {
     /// @notice The id `purchase` gives.
     function purchaseIdOf(bytes32 insightId, address buyer) external pure returns (bytes32);
 
-    /// @notice The contract's version, "1.0.0".
+    /// @notice The contract's version, "1.1.0".
     function version() external pure returns (string memory);
 }

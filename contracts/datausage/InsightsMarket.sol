@@ -5,11 +5,13 @@ pragma solidity 0.8.30;
 // replay-proof purchase ids, and erasure records after crypto-shredding (docs/datausage.md).
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
 import {IDataUsage} from "./IDataUsage.sol";
 import {IInsightsMarket} from "./IInsightsMarket.sol";
 
-contract InsightsMarket is IInsightsMarket {
+contract InsightsMarket is IInsightsMarket, EIP712 {
     using SafeERC20 for IERC20;
 
     /// @dev 100% in basis points: a broker's share can never exceed the price.
@@ -18,6 +20,10 @@ contract InsightsMarket is IInsightsMarket {
     uint256 public constant MAX_ERASE = 64;
     /// @dev An uncompressed SEC1 P-256 public key: 0x04 || x || y.
     uint256 private constant DELIVERY_KEY_LENGTH = 65;
+    bytes32 private constant SUBSCRIBER_KEY_TYPEHASH = keccak256("SubscriberKey(bytes32 consentId)");
+    bytes32 private constant ANSWER_TYPEHASH = keccak256(
+        "InsightAnswer(bytes32 insightId,bool accepted,bytes32 locationDigest,uint256 deadline)"
+    );
 
     IConsortiumRegistry private immutable CONSORTIUM;
     IDataUsage private immutable USAGE;
@@ -26,8 +32,14 @@ contract InsightsMarket is IInsightsMarket {
     mapping(bytes32 insightId => Insight) private _insights;
     mapping(bytes32 insightId => mapping(address broker => Listing)) private _listings;
     mapping(bytes32 purchaseId => Purchase) private _purchases;
+    mapping(bytes32 consentId => address) private _subscriberKeys;
+    mapping(bytes32 insightId => Answer) private _answers;
 
-    constructor(IConsortiumRegistry consortium_, IDataUsage usage_, IERC20 token_) {
+    constructor(
+        IConsortiumRegistry consortium_,
+        IDataUsage usage_,
+        IERC20 token_
+    ) EIP712("telco-ledger InsightsMarket", "1") {
         if (address(consortium_) == address(0) || address(usage_) == address(0) || address(token_) == address(0)) {
             revert ZeroDependency();
         }
@@ -68,6 +80,7 @@ contract InsightsMarket is IInsightsMarket {
         if (brokerShareBps > MAX_SHARE_BPS) revert BrokerShareTooHigh(brokerShareBps, MAX_SHARE_BPS);
         if (broker == address(0) || broker == msg.sender || !CONSORTIUM.isMember(broker)) revert BadBroker(broker);
         if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        _notDeclined(insightId);
         _listings[insightId][broker] = Listing({price: price, brokerShareBps: brokerShareBps, listed: true});
         emit InsightListed(insightId, broker, price, brokerShareBps);
     }
@@ -85,6 +98,7 @@ contract InsightsMarket is IInsightsMarket {
         if (controller == address(0)) revert UnknownInsight(insightId);
         if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
         if (controller == msg.sender) revert SelfPurchase(msg.sender);
+        _notDeclined(insightId);
         if (!USAGE.isActive(i.consentId)) revert ConsentInactive(i.consentId);
         if (deliveryKey.length != DELIVERY_KEY_LENGTH) revert BadDeliveryKey(deliveryKey.length);
         purchaseId = purchaseIdOf(insightId, msg.sender);
@@ -127,6 +141,82 @@ contract InsightsMarket is IInsightsMarket {
     }
 
     /// @inheritdoc IInsightsMarket
+    function registerSubscriberKey(bytes32 consentId, bytes calldata publicKey, bytes calldata signature) external {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        if (USAGE.usageContract(consentId).controller == address(0) || !USAGE.isActive(consentId)) {
+            revert ConsentInactive(consentId);
+        }
+        if (publicKey.length != DELIVERY_KEY_LENGTH || publicKey[0] != 0x04) revert BadPublicKey(publicKey.length);
+        address key = address(uint160(uint256(keccak256(publicKey[1:]))));
+        if (CONSORTIUM.isMember(key)) revert MemberKey(key);
+        address existing = _subscriberKeys[consentId];
+        if (existing != address(0)) revert SubscriberKeyExists(consentId, existing);
+        (address signer, , ) = ECDSA.tryRecover(subscriberKeyDigest(consentId), signature);
+        if (signer != key) revert BadSubscriberSignature(signer, key);
+        _subscriberKeys[consentId] = key;
+        emit SubscriberKeyRegistered(consentId, key, publicKey, msg.sender);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function answer(
+        bytes32 insightId,
+        bool accepted,
+        bytes32 locationDigest,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        Insight storage i = _controlled(insightId);
+        if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        // solhint-disable-next-line not-rely-on-time
+        if (deadline < block.timestamp) revert SignatureExpired(deadline, block.timestamp);
+        address key = _subscriberKeys[i.consentId];
+        if (key == address(0)) revert NoSubscriberKey(i.consentId);
+        Answer storage a = _answers[insightId];
+        if (a.answeredAt != 0) revert AlreadyAnswered(insightId, a.accepted);
+        bytes32 digest = answerDigest(insightId, accepted, locationDigest, deadline);
+        (address signer, , ) = ECDSA.tryRecover(digest, signature);
+        if (signer != key) revert BadSubscriberSignature(signer, key);
+        a.accepted = accepted;
+        a.answeredAt = uint64(block.timestamp);
+        a.locationDigest = locationDigest;
+        emit InsightAnswered(insightId, i.consentId, key, accepted, locationDigest);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function recordReading(bytes32 insightId, bytes32 readerFingerprint) external {
+        Insight storage i = _controlled(insightId);
+        if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        if (!_answers[insightId].accepted) revert NotAccepted(insightId);
+        if (readerFingerprint == bytes32(0)) revert EmptyDigest("readerFingerprint");
+        emit InsightRead(insightId, readerFingerprint, msg.sender, uint64(block.timestamp));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function subscriberKeyOf(bytes32 consentId) external view returns (address) {
+        return _subscriberKeys[consentId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function answerOf(bytes32 insightId) external view returns (Answer memory) {
+        return _answers[insightId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function subscriberKeyDigest(bytes32 consentId) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SUBSCRIBER_KEY_TYPEHASH, consentId)));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function answerDigest(
+        bytes32 insightId,
+        bool accepted,
+        bytes32 locationDigest,
+        uint256 deadline
+    ) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, insightId, accepted, locationDigest, deadline)));
+    }
+
+    /// @inheritdoc IInsightsMarket
     function insight(bytes32 insightId) external view returns (Insight memory) {
         return _insights[insightId];
     }
@@ -166,7 +256,12 @@ contract InsightsMarket is IInsightsMarket {
 
     /// @inheritdoc IInsightsMarket
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
+    }
+
+    function _notDeclined(bytes32 insightId) private view {
+        Answer storage a = _answers[insightId];
+        if (a.answeredAt != 0 && !a.accepted) revert InsightDeclined(insightId);
     }
 
     function _controlled(bytes32 insightId) private view returns (Insight storage i) {

@@ -166,4 +166,106 @@ contract InsightsMarketTest is TestBase {
         market.list(id, broker, 800, 2_500);
         assertEq(eur.balanceOf(broker), 0, "nothing moved");
     }
+
+    // The subscriber's key: private key 1, whose public key is the curve's generator G (no cheatcode needed for it).
+    uint256 internal constant SUBSCRIBER_PK = 1;
+    uint256 internal constant OTHER_PK = 2;
+    bytes internal constant SUBSCRIBER_PUB =
+        hex"0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8";
+
+    function signed(uint256 pk, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function registered() internal {
+        bytes memory signature = signed(SUBSCRIBER_PK, market.subscriberKeyDigest(consent));
+        vm.prank(buyer);
+        market.registerSubscriberKey(consent, SUBSCRIBER_PUB, signature);
+    }
+
+    function test_registerSubscriberKey_onlyWithTheKeysOwnSignatureAndOnce() public {
+        bytes memory forged = signed(OTHER_PK, market.subscriberKeyDigest(consent));
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsightsMarket.BadSubscriberSignature.selector, vm.addr(OTHER_PK), vm.addr(1))
+        );
+        vm.prank(controller);
+        market.registerSubscriberKey(consent, SUBSCRIBER_PUB, forged);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadPublicKey.selector, 3));
+        vm.prank(controller);
+        market.registerSubscriberKey(consent, hex"040101", forged);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotMember.selector, outsider));
+        vm.prank(outsider);
+        market.registerSubscriberKey(consent, SUBSCRIBER_PUB, forged);
+        registered();
+        assertEq(market.subscriberKeyOf(consent), vm.addr(SUBSCRIBER_PK), "the key's address");
+        bytes memory again = signed(SUBSCRIBER_PK, market.subscriberKeyDigest(consent));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.SubscriberKeyExists.selector, consent, vm.addr(1)));
+        vm.prank(controller);
+        market.registerSubscriberKey(consent, SUBSCRIBER_PUB, again);
+    }
+
+    function test_answer_onlyTheSubscribersSignatureCountsAndOnce() public {
+        bytes32 id = offered();
+        bytes32 location = keccak256("agent");
+        uint256 deadline = block.timestamp + 600;
+        bytes32 digest = market.answerDigest(id, true, location, deadline);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NoSubscriberKey.selector, consent));
+        vm.prank(controller);
+        market.answer(id, true, location, deadline, signed(SUBSCRIBER_PK, digest));
+        registered();
+        // The operator signing for the subscriber (any key but the registered one) is refused.
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsightsMarket.BadSubscriberSignature.selector, vm.addr(OTHER_PK), vm.addr(1))
+        );
+        vm.prank(controller);
+        market.answer(id, true, location, deadline, signed(OTHER_PK, digest));
+        // A signature for "decline" does not accept.
+        bytes memory declineSig = signed(SUBSCRIBER_PK, market.answerDigest(id, false, location, deadline));
+        vm.prank(controller);
+        try market.answer(id, true, location, deadline, declineSig) {
+            assertTrue(false, "a decline's signature cannot accept");
+        } catch {
+            assertEq(market.answerOf(id).answeredAt, 0, "no answer recorded");
+        }
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotController.selector, id, buyer));
+        vm.prank(buyer);
+        market.answer(id, true, location, deadline, signed(SUBSCRIBER_PK, digest));
+        vm.prank(controller);
+        market.answer(id, true, location, deadline, signed(SUBSCRIBER_PK, digest));
+        assertTrue(market.answerOf(id).accepted, "accepted");
+        assertEq(market.answerOf(id).locationDigest, location, "location");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.AlreadyAnswered.selector, id, true));
+        vm.prank(controller);
+        market.answer(id, false, location, deadline, declineSig);
+        vm.prank(controller);
+        market.recordReading(id, keccak256("reader"));
+    }
+
+    function test_answer_expiredRefusedAndADeclinedInsightIsNeitherListedNorSoldNorRead() public {
+        bytes32 id = offered();
+        registered();
+        vm.warp(10_000);
+        bytes32 location = keccak256("agent");
+        bytes memory expired = signed(SUBSCRIBER_PK, market.answerDigest(id, false, location, 9_999));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.SignatureExpired.selector, 9_999, 10_000));
+        vm.prank(controller);
+        market.answer(id, false, location, 9_999, expired);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotAccepted.selector, id));
+        vm.prank(controller);
+        market.recordReading(id, keccak256("reader"));
+        bytes memory decline = signed(SUBSCRIBER_PK, market.answerDigest(id, false, location, 10_000));
+        vm.prank(controller);
+        market.answer(id, false, location, 10_000, decline);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.InsightDeclined.selector, id));
+        vm.prank(buyer);
+        market.purchase(id, address(0), 500, deliveryKey);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.InsightDeclined.selector, id));
+        vm.prank(controller);
+        market.list(id, broker, 800, 2_500);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotAccepted.selector, id));
+        vm.prank(controller);
+        market.recordReading(id, keccak256("reader"));
+        assertEq(eur.balanceOf(buyer), 10_000, "nothing moved");
+    }
 }

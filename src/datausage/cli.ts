@@ -6,6 +6,7 @@ import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentCl
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, table } from "../cli/output.ts";
 import { registerInsightCommands } from "./insightsCli.ts";
+import { registerSubscriberCommands } from "./subscriberCli.ts";
 
 type Row = Record<string, unknown>;
 const list = (v: string) =>
@@ -190,4 +191,5 @@ export function registerDataUsageCommands(program: Command): void {
   });
 
   registerInsightCommands(du);
+  registerSubscriberCommands(du);
 }

@@ -74,6 +74,41 @@ export const DATAUSAGE_ERRORS = defineErrors("datausage", {
     status: 404,
     description: "This agent holds no subject key and no unerased insight under this contract.",
   },
+  DATAUSAGE_SUBSCRIBER_KEY_EXISTS: {
+    status: 409,
+    description: "A subscriber key is registered for this contract already (once per contract); facts.subscriberKey.",
+  },
+  DATAUSAGE_NO_SUBSCRIBER_KEY: {
+    status: 409,
+    description: "The subscriber of this contract registered no key yet, so no answer of theirs can be checked.",
+  },
+  DATAUSAGE_BAD_SUBSCRIBER_SIGNATURE: {
+    status: 403,
+    description:
+      "The signature is not made by the subscriber's registered key (an operator cannot answer for the subscriber); " +
+      "facts.signer, facts.subscriberKey. Nothing sent.",
+  },
+  DATAUSAGE_SIGNATURE_EXPIRED: {
+    status: 409,
+    description: "The subscriber's signed answer is past its deadline, or a reading request is too far from now.",
+  },
+  DATAUSAGE_ALREADY_ANSWERED: {
+    status: 409,
+    description: "The subscriber answered this insight already (once per insight); facts.accepted.",
+  },
+  DATAUSAGE_NOT_ANSWERED: { status: 404, description: "The subscriber has not answered this insight (yet)." },
+  DATAUSAGE_NOT_ACCEPTED: {
+    status: 409,
+    description: "The subscriber has not accepted this insight, so there is nothing delivered to read.",
+  },
+  DATAUSAGE_NOT_STORED_HERE: {
+    status: 404,
+    description: "The accepted insight is stored where the subscriber named, not in this agent; facts.storedAt.",
+  },
+  DATAUSAGE_INSIGHT_DECLINED: {
+    status: 409,
+    description: "The subscriber declined this insight: it can be neither listed nor bought.",
+  },
 });
 
 export type DataUsageErrorCode = keyof typeof DATAUSAGE_ERRORS;

@@ -1,12 +1,16 @@
 // The insight payload's cryptography, all node:crypto. At rest: AES-256-GCM under the subject's key (one random key
 // per subject contract, held by the controller's agent), the insight id as associated data; destroying the key is the
 // erasure (crypto-shredding). In transit: ECIES on P-256 to the delivery key the buyer registered with its purchase on
-// chain (an ephemeral ECDH key, HKDF-SHA-256, AES-256-GCM), so only the buyer's agent can open a delivery.
+// chain (an ephemeral ECDH key, HKDF-SHA-256, AES-256-GCM), so only the buyer's agent can open a delivery. To the
+// subscriber: the same ECIES on secp256k1 to the public key the subscriber registered on chain (a wallet key), bound to
+// the insight id, so only the subscriber's wallet opens it.
 import { createCipheriv, createDecipheriv, createECDH, hkdfSync, randomBytes } from "node:crypto";
 import { bytesToHex, type Hex, hexToBytes } from "viem";
 
 const CURVE = "prime256v1";
+const SUBSCRIBER_CURVE = "secp256k1";
 const DELIVERY_INFO = Buffer.from("telco-ledger insight delivery v1");
+const SUBSCRIBER_INFO = Buffer.from("telco-ledger insight to subscriber v1");
 
 /** A ciphertext with its GCM nonce and tag, hex-encoded. */
 export interface Sealed {
@@ -51,31 +55,48 @@ export function newDeliveryKey(): { publicKey: Hex; privateKey: Hex } {
   return { publicKey: bytesToHex(ecdh.getPublicKey()), privateKey: bytesToHex(ecdh.getPrivateKey()) };
 }
 
-function deliveryKey(shared: Buffer, ephemeral: Uint8Array, recipient: Uint8Array, purchaseId: Hex): Uint8Array {
+function deliveryKey(
+  shared: Buffer,
+  ephemeral: Uint8Array,
+  recipient: Uint8Array,
+  boundTo: Hex,
+  info: Uint8Array = DELIVERY_INFO,
+): Uint8Array {
   const salt = Buffer.concat([ephemeral, recipient]);
-  const info = Buffer.concat([DELIVERY_INFO, hexToBytes(purchaseId)]);
-  return new Uint8Array(hkdfSync("sha256", shared, salt, info, 32));
+  return new Uint8Array(hkdfSync("sha256", shared, salt, Buffer.concat([info, hexToBytes(boundTo)]), 32));
 }
 
-/** Seals a plaintext to a buyer's delivery key for one purchase (the purchase id is bound in as associated data). */
-export function sealForBuyer(recipientPublicKey: Hex, purchaseId: Hex, plaintext: string): Envelope {
-  const ecdh = createECDH(CURVE);
+function sealTo(curve: string, info: Uint8Array, recipientPublicKey: Hex, boundTo: Hex, plaintext: string): Envelope {
+  const ecdh = createECDH(curve);
   const ephemeral = ecdh.generateKeys();
   const recipient = hexToBytes(recipientPublicKey);
-  const shared = ecdh.computeSecret(recipient);
-  const key = deliveryKey(shared, ephemeral, recipient, purchaseId);
+  const key = deliveryKey(ecdh.computeSecret(recipient), ephemeral, recipient, boundTo, info);
   return {
     ephemeralPublicKey: bytesToHex(ephemeral),
-    ...seal(key, Buffer.from(plaintext, "utf8"), hexToBytes(purchaseId)),
+    ...seal(key, Buffer.from(plaintext, "utf8"), hexToBytes(boundTo)),
   };
 }
 
-/** Opens a delivery with the buyer's private key; throws when anything was altered or it was sealed to another key. */
-export function openAsBuyer(privateKey: Hex, purchaseId: Hex, envelope: Envelope): string {
-  const ecdh = createECDH(CURVE);
+function openWith(curve: string, info: Uint8Array, privateKey: Hex, boundTo: Hex, envelope: Envelope): string {
+  const ecdh = createECDH(curve);
   ecdh.setPrivateKey(hexToBytes(privateKey));
   const ephemeral = hexToBytes(envelope.ephemeralPublicKey);
-  const shared = ecdh.computeSecret(ephemeral);
-  const key = deliveryKey(shared, ephemeral, ecdh.getPublicKey(), purchaseId);
-  return open(key, envelope, hexToBytes(purchaseId)).toString("utf8");
+  const key = deliveryKey(ecdh.computeSecret(ephemeral), ephemeral, ecdh.getPublicKey(), boundTo, info);
+  return open(key, envelope, hexToBytes(boundTo)).toString("utf8");
 }
+
+/** Seals a plaintext to a buyer's delivery key for one purchase (the purchase id is bound in as associated data). */
+export const sealForBuyer = (recipientPublicKey: Hex, purchaseId: Hex, plaintext: string): Envelope =>
+  sealTo(CURVE, DELIVERY_INFO, recipientPublicKey, purchaseId, plaintext);
+
+/** Opens a delivery with the buyer's private key; throws when anything was altered or it was sealed to another key. */
+export const openAsBuyer = (privateKey: Hex, purchaseId: Hex, envelope: Envelope): string =>
+  openWith(CURVE, DELIVERY_INFO, privateKey, purchaseId, envelope);
+
+/** Seals an accepted insight to the subscriber's registered secp256k1 key (uncompressed), bound to the insight id. */
+export const sealForSubscriber = (subscriberPublicKey: Hex, insightId: Hex, plaintext: string): Envelope =>
+  sealTo(SUBSCRIBER_CURVE, SUBSCRIBER_INFO, subscriberPublicKey, insightId, plaintext);
+
+/** Opens an insight with the subscriber's wallet key (done by the subscriber, never by an agent). */
+export const openAsSubscriber = (privateKey: Hex, insightId: Hex, envelope: Envelope): string =>
+  openWith(SUBSCRIBER_CURVE, SUBSCRIBER_INFO, privateKey, insightId, envelope);

@@ -78,6 +78,26 @@ export class InsightsLedger {
     return this.#send("erase", [[...insightIds], erasureDigest], `datausage.erase x${insightIds.length}`);
   }
 
+  registerSubscriberKey(consentId: Hex, publicKey: Hex, signature: Hex) {
+    return this.#send(
+      "registerSubscriberKey",
+      [consentId, publicKey, signature],
+      `datausage.subscriberKey ${consentId.slice(0, 10)}`,
+    );
+  }
+
+  answer(insightId: Hex, accepted: boolean, locationDigest: Hex, deadline: bigint, signature: Hex) {
+    return this.#send(
+      "answer",
+      [insightId, accepted, locationDigest, deadline, signature],
+      `datausage.answer ${insightId.slice(0, 10)} ${accepted ? "accept" : "decline"}`,
+    );
+  }
+
+  recordReading(insightId: Hex, readerFingerprint: Hex) {
+    return this.#send("recordReading", [insightId, readerFingerprint], `datausage.reading ${insightId.slice(0, 10)}`);
+  }
+
   balanceOf(account: Address): Promise<bigint> {
     return this.#o.chain.readContract({
       address: this.#o.token,

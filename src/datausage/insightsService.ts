@@ -94,6 +94,7 @@ export class InsightsService {
   /** Lists one of this controller's insights with a broker at a price, the broker's share in basis points. */
   async list(anyCase: Hex, input: { broker: Address; price: string; brokerShareBps: number }) {
     const insight = await this.#controlled(anyCase, "params.id");
+    await this.#notDeclined(insight);
     const broker = input.broker.toLowerCase() as Address;
     if (broker === this.#o.me)
       throw new DataUsageError("DATAUSAGE_NOT_LISTED", "a controller cannot be its own broker", {
@@ -115,6 +116,7 @@ export class InsightsService {
     await this.#o.sync();
     const insight = await this.#insight(anyCase, "params.id");
     this.#notErased(insight);
+    await this.#notDeclined(insight);
     if (insight.controller === this.#o.me)
       throw new DataUsageError("DATAUSAGE_SELF_PURCHASE", "a controller cannot buy its own insight", {
         field: "params.id",
@@ -295,6 +297,16 @@ export class InsightsService {
 
   #notErased(insight: InsightRow, field: FieldPath = "params.id"): void {
     if (Number(insight.erased_at) !== 0) throw this.#erased(insight, field);
+  }
+
+  /** The subscriber's decline (their signed answer on chain) stops every listing and sale. */
+  async #notDeclined(insight: InsightRow): Promise<void> {
+    const answer = await this.#o.readModel.answer(insight.id);
+    if (answer && Number(answer.accepted) !== 1)
+      throw new DataUsageError("DATAUSAGE_INSIGHT_DECLINED", `the subscriber declined insight ${insight.id}`, {
+        field: "params.id",
+        details: { answeredAt: Number(answer.answered_at) },
+      });
   }
 
   async #insight(anyCase: Hex, field: FieldPath): Promise<InsightRow> {

@@ -67,3 +67,47 @@ export const insightsMigration: Migration = {
     );
   `,
 };
+
+/**
+ * The subscriber's side of the market (id 2602). Projected: the subscriber keys registered per consent, the
+ * subscriber's answers to insights and the readings recorded. Kept by this agent: the insights it delivered to a
+ * subscriber's key in its own store (deleted with the subject's key on erasure).
+ */
+export const subscriberMigration: Migration = {
+  id: "2602_datausage_subscribers",
+  sql: `
+    CREATE TABLE datausage_subscriber_keys (
+      consent_id TEXT PRIMARY KEY,
+      key_address TEXT NOT NULL,
+      public_key TEXT NOT NULL,
+      submitted_by TEXT NOT NULL,
+      block_number BIGINT NOT NULL
+    );
+    CREATE TABLE datausage_insight_answers (
+      insight_id TEXT PRIMARY KEY,
+      consent_id TEXT NOT NULL,
+      subscriber_key TEXT NOT NULL,
+      accepted INTEGER NOT NULL,
+      location_digest TEXT NOT NULL,
+      answered_at BIGINT NOT NULL,
+      tx_hash TEXT NOT NULL
+    );
+    CREATE TABLE datausage_insight_readings (
+      tx_hash TEXT NOT NULL,
+      log_position INTEGER NOT NULL,
+      insight_id TEXT NOT NULL,
+      reader_fingerprint TEXT NOT NULL,
+      recorded_by TEXT NOT NULL,
+      read_at BIGINT NOT NULL,
+      PRIMARY KEY (tx_hash, log_position)
+    );
+    CREATE INDEX datausage_insight_readings_insight ON datausage_insight_readings (insight_id, tx_hash, log_position);
+    CREATE TABLE datausage_subscriber_deliveries (
+      insight_id TEXT PRIMARY KEY,
+      consent_id TEXT NOT NULL,
+      location TEXT NOT NULL,
+      envelope TEXT,
+      stored_at TEXT NOT NULL
+    );
+  `,
+};

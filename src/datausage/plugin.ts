@@ -20,6 +20,7 @@ import { InsightsRepository } from "./repositoryInsights.ts";
 import { dataUsageApiModule } from "./routes.ts";
 import { seedDataUsageSandbox } from "./seed.ts";
 import { DataUsageService } from "./service.ts";
+import { SubscriberService } from "./subscriberService.ts";
 
 const indexOfAgent = new WeakMap<AgentContext, Promise<DecisionIndex>>();
 
@@ -76,23 +77,37 @@ export const dataUsagePlugin: DomainPlugin = {
     });
     const me = context.config.memberAccount.toLowerCase() as Address;
     const insightsReadModel = new InsightsReadModel(context.store);
+    const insightsLedger = new InsightsLedger({
+      chain: context.chain,
+      sender: context.outbox,
+      from: context.config.memberAccount,
+      market: context.contractAddress(INSIGHTS_MARKET),
+      token: context.contractAddress(SETTLEMENT_TOKEN),
+    });
+    const insightsRepository = new InsightsRepository(context.store);
     const insights = new InsightsService({
-      ledger: new InsightsLedger({
-        chain: context.chain,
-        sender: context.outbox,
-        from: context.config.memberAccount,
-        market: context.contractAddress(INSIGHTS_MARKET),
-        token: context.contractAddress(SETTLEMENT_TOKEN),
-      }),
+      ledger: insightsLedger,
       readModel: insightsReadModel,
-      repository: new InsightsRepository(context.store),
+      repository: insightsRepository,
       chainId: context.chain.chain.id,
       me,
       consentController: async (id) => (await readModel.contract(id))?.controller,
       decide: (id, purpose) => service.decide(id, "use", purpose),
       sync: () => context.indexer.syncOnce(),
     });
-    return dataUsageApiModule({ service, readModel, repository, index, insights, insightsReadModel });
+    const subscribers = new SubscriberService({
+      ledger: insightsLedger,
+      readModel: insightsReadModel,
+      repository: insightsRepository,
+      chainId: context.chain.chain.id,
+      me,
+      consentRevoked: async (id) => {
+        const row = await readModel.contract(id);
+        return row === undefined ? undefined : Number(row.revoked_at) !== 0;
+      },
+      sync: () => context.indexer.syncOnce(),
+    });
+    return dataUsageApiModule({ service, readModel, repository, index, insights, insightsReadModel, subscribers });
   },
   checkConsistency(context, blockNumber) {
     return dataUsageDifferences(

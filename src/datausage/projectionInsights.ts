@@ -1,4 +1,5 @@
-// Projects InsightsMarket events into the read model: offers, broker listings, purchases and erasures. Idempotent:
+// Projects InsightsMarket events into the read model: offers, broker listings, purchases, erasures, subscriber keys,
+// the subscriber's answers and recorded readings. Idempotent:
 // inserts keyed by content-derived ids ignore a second application; a listing and an erasure set absolute values.
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
@@ -55,6 +56,44 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
       );
       return;
     }
+    case "SubscriberKeyRegistered":
+      await tx.exec(
+        `INSERT INTO datausage_subscriber_keys (consent_id, key_address, public_key, submitted_by, block_number)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consent_id) DO NOTHING`,
+        [lower(a.consentId), lower(a.subscriberKey), lower(a.publicKey), lower(a.submittedBy), event.blockNumber],
+      );
+      return;
+    case "InsightAnswered":
+      await tx.exec(
+        `INSERT INTO datausage_insight_answers (insight_id, consent_id, subscriber_key, accepted, location_digest,
+           answered_at, tx_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (insight_id) DO NOTHING`,
+        [
+          lower(a.insightId),
+          lower(a.consentId),
+          lower(a.subscriberKey),
+          a.accepted ? 1 : 0,
+          lower(a.locationDigest),
+          event.blockTimestamp,
+          event.txHash,
+        ],
+      );
+      return;
+    case "InsightRead":
+      await tx.exec(
+        `INSERT INTO datausage_insight_readings (tx_hash, log_position, insight_id, reader_fingerprint, recorded_by,
+           read_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tx_hash, log_position) DO NOTHING`,
+        [
+          event.txHash,
+          event.txLogPosition,
+          lower(a.insightId),
+          lower(a.readerFingerprint),
+          lower(a.recordedBy),
+          Number(a.at),
+        ],
+      );
+      return;
     case "ErasureRecorded":
       await tx.exec(`UPDATE datausage_insights SET erased_at = $2, erasure_digest = $3 WHERE id = $1`, [
         lower(a.insightId),
@@ -67,7 +106,14 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
 
 export const insightsProjection: Projection = {
   name: "datausage-insights",
-  tables: ["datausage_insights", "datausage_insight_listings", "datausage_insight_purchases"],
+  tables: [
+    "datausage_insights",
+    "datausage_insight_listings",
+    "datausage_insight_purchases",
+    "datausage_subscriber_keys",
+    "datausage_insight_answers",
+    "datausage_insight_readings",
+  ],
   async handle(event, tx) {
     if (event.source === INSIGHTS_MARKET) return onEvent(event, tx);
   },

@@ -33,6 +33,33 @@ export interface PurchaseRow {
   tx_hash: string;
 }
 
+export interface SubscriberKeyRow {
+  consent_id: string;
+  key_address: string;
+  public_key: string;
+  submitted_by: string;
+  block_number: number;
+}
+
+export interface AnswerRow {
+  insight_id: string;
+  consent_id: string;
+  subscriber_key: string;
+  accepted: number;
+  location_digest: string;
+  answered_at: number;
+  tx_hash: string;
+}
+
+export interface ReadingRow {
+  tx_hash: string;
+  log_position: number;
+  insight_id: string;
+  reader_fingerprint: string;
+  recorded_by: string;
+  read_at: number;
+}
+
 export class InsightsReadModel {
   readonly #store: Store;
 
@@ -90,6 +117,28 @@ export class InsightsReadModel {
       `SELECT * FROM datausage_insight_purchases WHERE insight_id = $1 AND purchase_id > $2 ORDER BY purchase_id
        LIMIT $3`,
       [insightId.toLowerCase(), after, limit + 1],
+    );
+  }
+
+  subscriberKey(consentId: string): Promise<SubscriberKeyRow | undefined> {
+    return this.#store.one<SubscriberKeyRow>(`SELECT * FROM datausage_subscriber_keys WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+    ]);
+  }
+
+  answer(insightId: string): Promise<AnswerRow | undefined> {
+    return this.#store.one<AnswerRow>(`SELECT * FROM datausage_insight_answers WHERE insight_id = $1`, [
+      insightId.toLowerCase(),
+    ]);
+  }
+
+  /** An insight's recorded readings in (tx, position) order after a cursor; limit + 1 rows for keyset paging. */
+  readings(insightId: string, limit: number, after?: { txHash: string; position: number }): Promise<ReadingRow[]> {
+    return this.#store.query<ReadingRow>(
+      `SELECT * FROM datausage_insight_readings
+       WHERE insight_id = $1 AND (tx_hash > $2 OR (tx_hash = $2 AND log_position > $3))
+       ORDER BY tx_hash, log_position LIMIT $4`,
+      [insightId.toLowerCase(), after?.txHash ?? "", after?.position ?? -1, limit + 1],
     );
   }
 }

@@ -1,9 +1,9 @@
 // Records this agent keeps itself for the insights market: the per-subject keys (one per subject contract it
 // controls; deleting one is the erasure), the payloads sealed under them with their digest salts, the private delivery
-// keys of its own purchases, and its erasure certificates. SQL only; the service decides.
+// keys of its own purchases, its erasure certificates, and the insights it delivered to subscribers' keys. SQL only; the service decides.
 import type { Hex } from "viem";
 import type { Queryable, Store } from "../core/store/store.ts";
-import type { Sealed } from "./insightsCrypto.ts";
+import type { Envelope, Sealed } from "./insightsCrypto.ts";
 
 export interface StoredPayload extends Sealed {
   insightId: Hex;
@@ -80,6 +80,7 @@ export class InsightsRepository {
     await this.#store.transaction(async (tx: Queryable) => {
       await tx.exec(`DELETE FROM datausage_subject_keys WHERE consent_id = $1`, [id]);
       await tx.exec(`DELETE FROM datausage_insight_payloads WHERE consent_id = $1`, [id]);
+      await tx.exec(`DELETE FROM datausage_subscriber_deliveries WHERE consent_id = $1`, [id]);
       await tx.exec(
         `INSERT INTO datausage_erasures (consent_id, digest, certificate, tx_hash) VALUES ($1, $2, $3, NULL)
          ON CONFLICT (consent_id) DO NOTHING`,
@@ -119,5 +120,40 @@ export class InsightsRepository {
 
   async forgetDeliveryKey(purchaseId: string): Promise<void> {
     await this.#store.exec(`DELETE FROM datausage_delivery_keys WHERE purchase_id = $1`, [purchaseId.toLowerCase()]);
+  }
+
+  /** Keeps what was delivered to the subscriber: the envelope when stored here, else only where it went. */
+  async keepSubscriberDelivery(d: {
+    insightId: string;
+    consentId: string;
+    location: string;
+    envelope: Envelope | null;
+  }): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO datausage_subscriber_deliveries (insight_id, consent_id, location, envelope, stored_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (insight_id) DO NOTHING`,
+      [
+        d.insightId.toLowerCase(),
+        d.consentId.toLowerCase(),
+        d.location,
+        d.envelope ? JSON.stringify(d.envelope) : null,
+        new Date().toISOString(),
+      ],
+    );
+  }
+
+  async subscriberDelivery(
+    insightId: string,
+  ): Promise<{ location: string; envelope: Envelope | null; storedAt: string } | undefined> {
+    const row = await this.#store.one<{ location: string; envelope: string | null; stored_at: string }>(
+      `SELECT location, envelope, stored_at FROM datausage_subscriber_deliveries WHERE insight_id = $1`,
+      [insightId.toLowerCase()],
+    );
+    if (!row) return undefined;
+    return {
+      location: row.location,
+      envelope: row.envelope ? (JSON.parse(row.envelope) as Envelope) : null,
+      storedAt: row.stored_at,
+    };
   }
 }

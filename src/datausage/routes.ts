@@ -21,6 +21,7 @@ import type { ContractRow, DataUsageReadModel } from "./readModel.ts";
 import type { InsightsReadModel } from "./readModelInsights.ts";
 import type { DataUsageRepository } from "./repository.ts";
 import { registerInsightRoutes } from "./routesInsights.ts";
+import { registerSubscriberRoutes } from "./routesSubscriber.ts";
 import {
   AnchoredSchema,
   ConsultationSchema,
@@ -43,6 +44,7 @@ import {
   UsedSchema,
 } from "./schemas.ts";
 import type { ConsentReceipt, DataUsageService, TransferPackage } from "./service.ts";
+import type { SubscriberService } from "./subscriberService.ts";
 
 const tags = ["datausage"];
 
@@ -53,6 +55,7 @@ export interface DataUsageApiDeps {
   index: DecisionIndex;
   insights: InsightsService;
   insightsReadModel: InsightsReadModel;
+  subscribers: SubscriberService;
 }
 
 export function dataUsageApiModule({
@@ -62,6 +65,7 @@ export function dataUsageApiModule({
   index,
   insights,
   insightsReadModel,
+  subscribers,
 }: DataUsageApiDeps): ApiModule {
   const view = async (r: ContractRow) => {
     const revoked = index.revokedAncestor(r.id) ?? null;
@@ -334,6 +338,7 @@ export function dataUsageApiModule({
       );
 
       registerInsightRoutes(app, insights, insightsReadModel);
+      registerSubscriberRoutes(app, subscribers, insightsReadModel);
     },
   };
 }

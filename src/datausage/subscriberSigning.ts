@@ -1,0 +1,90 @@
+// The subscriber's EIP-712 messages to the InsightsMarket (IInsightsMarket.sol): the registration of its key for a
+// consent (proof of possession), its accept or decline of an insight, and its request to read an accepted insight from
+// an agent's store. The subscriber signs with its own wallet key (no member account); the agents and the contract
+// recover the signer and compare it with the key registered on chain.
+import { type Address, type Hex, keccak256, recoverTypedDataAddress, stringToHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+export interface SigningDomain {
+  name: string;
+  version: string;
+  chainId: number;
+  verifyingContract: Address;
+}
+
+/** InsightsMarket's EIP712("telco-ledger InsightsMarket", "1"). */
+export const signingDomain = (chainId: number, market: Address): SigningDomain => ({
+  name: "telco-ledger InsightsMarket",
+  version: "1",
+  chainId,
+  verifyingContract: market,
+});
+
+/** Where the subscriber's accepted insights go unless it names another location. */
+export const AGENT_STORE = "agent";
+
+/** The location's digest in the signed answer and on chain; the location itself stays off chain. */
+export const locationDigestOf = (location: string): Hex => keccak256(stringToHex(location));
+
+const SUBSCRIBER_KEY_TYPES = { SubscriberKey: [{ name: "consentId", type: "bytes32" }] } as const;
+const ANSWER_TYPES = {
+  InsightAnswer: [
+    { name: "insightId", type: "bytes32" },
+    { name: "accepted", type: "bool" },
+    { name: "locationDigest", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+const READING_TYPES = {
+  InsightReading: [
+    { name: "insightId", type: "bytes32" },
+    { name: "issuedAt", type: "uint256" },
+  ],
+} as const;
+
+export interface AnswerMessage {
+  insightId: Hex;
+  accepted: boolean;
+  locationDigest: Hex;
+  deadline: bigint;
+}
+
+export interface ReadingMessage {
+  insightId: Hex;
+  issuedAt: bigint;
+}
+
+export const recoverSubscriberKeySigner = (domain: SigningDomain, consentId: Hex, signature: Hex) =>
+  recoverTypedDataAddress({
+    domain,
+    types: SUBSCRIBER_KEY_TYPES,
+    primaryType: "SubscriberKey",
+    message: { consentId },
+    signature,
+  });
+
+export const recoverAnswerSigner = (domain: SigningDomain, message: AnswerMessage, signature: Hex) =>
+  recoverTypedDataAddress({ domain, types: ANSWER_TYPES, primaryType: "InsightAnswer", message, signature });
+
+export const recoverReadingSigner = (domain: SigningDomain, message: ReadingMessage, signature: Hex) =>
+  recoverTypedDataAddress({ domain, types: READING_TYPES, primaryType: "InsightReading", message, signature });
+
+/** The subscriber's side (its wallet; the CLI and the tests): its public key and the three signatures. */
+export function subscriberWallet(privateKey: Hex) {
+  const account = privateKeyToAccount(privateKey);
+  return {
+    address: account.address.toLowerCase() as Address,
+    publicKey: account.publicKey,
+    signKey: (domain: SigningDomain, consentId: Hex) =>
+      account.signTypedData({
+        domain,
+        types: SUBSCRIBER_KEY_TYPES,
+        primaryType: "SubscriberKey",
+        message: { consentId },
+      }),
+    signAnswer: (domain: SigningDomain, message: AnswerMessage) =>
+      account.signTypedData({ domain, types: ANSWER_TYPES, primaryType: "InsightAnswer", message }),
+    signReading: (domain: SigningDomain, message: ReadingMessage) =>
+      account.signTypedData({ domain, types: READING_TYPES, primaryType: "InsightReading", message }),
+  };
+}
