@@ -164,6 +164,74 @@ export function registerAuditingCommands(program: Command): void {
       );
     });
 
+  const evidence = au.command("evidence").description("evidence encrypted to a case's drawn jurors only");
+  withClientOptions(
+    evidence
+      .command("share <caseId>")
+      .description("as a party, after the draw: encrypt evidence to the jury and anchor its digest per juror"),
+  )
+    .option("--cdr <text>", "CDR samples")
+    .option("--kpi <text>", "a KPI log")
+    .option("--measurements <text>", "SLA measurements")
+    .option("--report <text>", "a report")
+    .option("--other <text>", "anything else")
+    .action(async (id: string, o: Opts) => {
+      const kinds = [
+        ["cdr", "cdr-samples"],
+        ["kpi", "kpi-log"],
+        ["measurements", "measurements"],
+        ["report", "report"],
+        ["other", "other"],
+      ] as const;
+      const items = kinds.flatMap(([flag, kind]) => (o[flag] ? [{ kind, content: o[flag] }] : []));
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/evidence`, { items }),
+        o,
+        (r: Row) => `envelope ${r.envelopeHash} encrypted to ${(r.jurors as string[]).join(", ")}, anchored per juror`,
+      );
+    });
+  withClientOptions(
+    evidence.command("list <caseId>").description("the envelopes this member shared on a case (ciphertext)"),
+  ).action(async (id: string, o: Opts) => {
+    printResult(await callAgent(targetOf(o), "GET", `/v1/auditing/cases/${id}/evidence`), o, (r: Row) =>
+      (r.envelopes as Row[])
+        .map((e) => `${e.envelopeHash} round ${e.round}: to ${(e.jurors as string[]).join(", ")}`)
+        .join("\n"),
+    );
+  });
+  withClientOptions(
+    evidence
+      .command("open <caseId>")
+      .description("as host of a drawn juror: open a party's envelope for it (fetched from the party's agent)"),
+  )
+    .requiredOption("--juror <account>", "the drawn juror's account")
+    .requiredOption("--from <agent>", "the sandbox agent of the party that shared the envelope")
+    .action(async (id: string, o: Opts) => {
+      const from = resolveAgentTarget({ agent: o.from as string, dataDir: o.dataDir });
+      const shared = await callAgent<{ envelopes: Array<{ envelope: string; jurors: string[] }> }>(
+        from,
+        "GET",
+        `/v1/auditing/cases/${id}/evidence`,
+      );
+      const juror = String(o.juror).toLowerCase();
+      // The envelope naming the juror; failing that the latest one, so the juror's agent itself says why it cannot
+      // open it (nothing anchored for this juror).
+      const mine = shared.envelopes.filter((e) => e.jurors.includes(juror)).at(-1) ?? shared.envelopes.at(-1);
+      if (!mine) throw new Error(`${o.from} shared no evidence on case ${id}`);
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/evidence/open`, {
+          juror,
+          envelope: mine.envelope,
+        }),
+        o,
+        (r: Row) =>
+          [
+            `evidence ${r.envelopeHash} from ${r.sharedBy}, opened for ${r.juror}:`,
+            ...(r.items as Row[]).map((i) => `  ${i.kind}: ${i.content}`),
+          ].join("\n"),
+      );
+    });
+
   const beacon = au.command("beacon").description("this member's part in a case's jury beacon");
   for (const step of ["commit", "reveal"] as const) {
     withClientOptions(beacon.command(`${step} <caseId>`).description(`${step} this member's beacon secret`)).action(

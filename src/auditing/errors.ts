@@ -76,6 +76,25 @@ export const AUDITING_ERRORS = defineErrors("auditing", {
     status: 409,
     description: "The paying account holds less settlement money than the fee or stake this step takes.",
   },
+  AUDITING_NO_EVIDENCE_KEY: {
+    status: 409,
+    description:
+      "A drawn juror registered no usable P-256 evidence key with its signal: the evidence cannot be encrypted to it.",
+  },
+  AUDITING_NOT_RECIPIENT: {
+    status: 403,
+    description: "The evidence envelope is not encrypted to this juror (only the case's drawn jurors receive it).",
+  },
+  AUDITING_EVIDENCE_NOT_ANCHORED: {
+    status: 409,
+    description:
+      "The envelope's digest was not anchored on chain for this juror by a party of the case (altered, or not shared with it).",
+  },
+  AUDITING_EVIDENCE_UNREADABLE: {
+    status: 422,
+    description:
+      "The evidence envelope does not decrypt with the juror's key (tampered, malformed, or for another key).",
+  },
 });
 
 export type AuditingErrorCode = keyof typeof AUDITING_ERRORS;

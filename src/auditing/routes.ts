@@ -1,6 +1,7 @@
 // REST API of the auditing domain under /v1/auditing/: auditor accounts (created, vetted, signalling, withdrawing),
 // agreements and tasks with escrow, complaints, the members' beacon, draws, votes, tallies, objections, cases and
-// balances. Schemas in schemas.ts; reads from the read model or through the service; writes through the service.
+// balances (the evidence routes are in evidenceRoutes.ts). Schemas in schemas.ts; reads from the read model or
+// through the service; writes through the service.
 import type { Address, Hex } from "viem";
 import {
   type ApiModule,
@@ -12,6 +13,8 @@ import {
   writeErrors,
 } from "../core/api/index.ts";
 import { AuditingError } from "./errors.ts";
+import { registerEvidenceRoutes } from "./evidenceRoutes.ts";
+import type { AuditingEvidence } from "./evidenceService.ts";
 import type { AuditingReadModel, AuditorRow, CaseRow } from "./readModel.ts";
 import type { AuditingRepository } from "./repository.ts";
 import {
@@ -59,6 +62,7 @@ const VOTE_NAMES = ["none", "uphold", "reject"];
 
 export interface AuditingApiDeps {
   service: AuditingService;
+  evidence: AuditingEvidence;
   readModel: AuditingReadModel;
   repository: AuditingRepository;
 }
@@ -83,7 +87,7 @@ const summaryView = (r: CaseRow) => ({
   finalVerdict: r.final_verdict,
 });
 
-export function auditingApiModule({ service, readModel, repository }: AuditingApiDeps): ApiModule {
+export function auditingApiModule({ service, evidence, readModel, repository }: AuditingApiDeps): ApiModule {
   const caseView = async (caseId: string) => {
     const r = await readModel.case(caseId);
     if (!r) throw new AuditingError("AUDITING_UNKNOWN_CASE", `no case ${caseId} in the read model (yet)`);
@@ -633,6 +637,8 @@ export function auditingApiModule({ service, readModel, repository }: AuditingAp
             (request.query as { accounts: string }).accounts.split(",").map((a) => a.toLowerCase() as Address),
           ),
       );
+
+      registerEvidenceRoutes(app, evidence);
     },
   };
 }

@@ -38,6 +38,11 @@ export interface AuditingServiceOptions {
   /** The member an account acts for, per the consortium registry (zero address: none). */
   memberOf(account: Address): Promise<Address>;
   didOf(account: Address): string;
+  /**
+   * The x coordinate of the hosted auditor's P-256 evidence key, created in this agent's keystore on first use (the
+   * private key never leaves it): what the auditor registers with its signal, so evidence can be encrypted to it.
+   */
+  evidenceKeyOf(account: Address): Promise<Hex>;
   /** The latest block's timestamp. */
   now(): Promise<bigint>;
   /** Waits until the read model has indexed what is mined so far. */
@@ -148,12 +153,11 @@ export class AuditingService {
       await this.#write(this.#o.me, "token", "transfer", [account, amount], `fund auditor ${account}`);
       await this.#write(account, "token", "approve", [this.#o.ledger.court, amount], `auditor approves ${amount}`);
     }
-    // No evidence key yet: the encryption of evidence to jurors is not built (docs/auditing.md, "Not done").
     const receipt = await this.#write(
       account,
       "court",
       "signal",
-      [amount, capacity, BigInt(epochs), `0x${"0".repeat(64)}`],
+      [amount, capacity, BigInt(epochs), await this.#o.evidenceKeyOf(account)],
       `signal ${account}`,
     );
     return { account: account.toLowerCase(), ...(await this.stake(account)), txHash: receipt.transactionHash };

@@ -1,7 +1,8 @@
 // Service-outcome auditing through the member agents' APIs on a real devnet: Acme Enterprise orders an installation
 // from North Mobile (fee 1,000.00, 60% at completion, 400.00 escrowed); seven auditors hosted by the Auditors' Guild
 // (accounts bound to it, keys in its agent) signal, and so does one auditor North hosts (affiliated, never drawn).
-// Acme complains about two tasks; juries of 3 are drawn from the members' beacon, commit, reveal and tally; North
+// Acme complains about two tasks; juries of 3 are drawn from the members' beacon; Acme's evidence is encrypted to the
+// drawn jurors only (their agent opens it, a non-drawn auditor's cannot); the jurors commit, reveal and tally; North
 // objects to the first verdict in the next epoch, a fresh jury of 5 overturns it and the tally pays everyone; the
 // second verdict is finalized after its window. Negative cases, each refused with a named error and nothing changed:
 // unbond during the epoch, affiliated juror, double vote, wrong salt, late reveal, objection out of window. Every
@@ -289,6 +290,81 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       for (const j of jury) assert.ok(auditors.slice(0, 7).includes(j.juror), `${j.juror} is one of the guild's seven`);
       assert.ok(!jury.some((j) => j.juror === northAuditor), "the provider's own auditor is never drawn");
     }
+  });
+
+  it("encrypts the complainant's evidence to the drawn jurors only: a juror's agent opens it, no other auditor can", async () => {
+    const jury = currentJury(await caseView(vetter, caseA)).map((j) => j.juror);
+    const items = [
+      { kind: "cdr-samples", content: "2026-11-02T10:04Z +4930123 -> +4930999 setup failed (cause 38)" },
+      { kind: "kpi-log", content: "line down 2026-11-02T09:12Z to 2026-11-05T10:40Z: MTTR 73h, agreed 4h" },
+    ];
+    // Only a party shares, and only once a jury is seated.
+    await refused(guild, "POST", `/v1/auditing/cases/${caseA}/evidence`, { items }, 403, "AUDITING_NOT_PARTY");
+    const shared = await ok<{ envelopeHash: Hex; jurors: string[]; txHashes: string[] }>(
+      acme,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence`,
+      { items },
+    );
+    assert.deepEqual([...shared.jurors].sort(), [...jury].sort());
+    assert.equal(shared.txHashes.length, 3);
+    // The party's agent answers its envelopes to anyone: ciphertext that names no evidence.
+    const listed = await ok<{ envelopes: Array<{ envelope: string; envelopeHash: Hex }> }>(
+      north,
+      "GET",
+      `/v1/auditing/cases/${caseA}/evidence`,
+    );
+    assert.equal(listed.envelopes.length, 0, "North shared nothing");
+    const fromAcme = await ok<{ envelopes: Array<{ envelope: string; envelopeHash: Hex }> }>(
+      acme,
+      "GET",
+      `/v1/auditing/cases/${caseA}/evidence`,
+    );
+    const envelope = fromAcme.envelopes[0]?.envelope as string;
+    assert.equal(fromAcme.envelopes[0]?.envelopeHash, shared.envelopeHash);
+    assert.ok(!envelope.includes("MTTR") && !envelope.includes("+4930123"), "the envelope is ciphertext");
+    // Every drawn juror's agent opens it with the juror's key.
+    for (const juror of jury) {
+      const opened = await ok<{ items: unknown; sharedBy: string }>(
+        guild,
+        "POST",
+        `/v1/auditing/cases/${caseA}/evidence/open`,
+        { juror, envelope },
+      );
+      assert.deepEqual(opened.items, items);
+      assert.equal(opened.sharedBy, account(acme));
+    }
+    // A guild auditor that signalled but was not drawn: nothing anchored for it, and no entry in the envelope.
+    const notDrawn = auditors.slice(0, 7).find((a) => !jury.includes(a)) as string;
+    await refused(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror: notDrawn, envelope },
+      409,
+      "AUDITING_EVIDENCE_NOT_ANCHORED",
+    );
+    // North's own auditor, in North's agent: the same.
+    await refused(
+      north,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror: northAuditor, envelope },
+      409,
+      "AUDITING_EVIDENCE_NOT_ANCHORED",
+    );
+    // A changed envelope is not the anchored one.
+    const jwe = JSON.parse(envelope);
+    const ct = String(jwe.ciphertext);
+    const tampered = JSON.stringify({ ...jwe, ciphertext: `${ct.startsWith("A") ? "B" : "A"}${ct.slice(1)}` });
+    await refused(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror: jury[0], envelope: tampered },
+      409,
+      "AUDITING_EVIDENCE_NOT_ANCHORED",
+    );
   });
 
   it("refuses an affiliated juror, a double vote, a wrong salt and a late reveal, each changing nothing", async () => {
