@@ -232,6 +232,83 @@ export function registerAuditingCommands(program: Command): void {
       );
     });
 
+  const params = au.command("params").description("the court's governed parameters");
+  withClientOptions(params.command("show").description("the current parameters")).action(async (o: Opts) => {
+    printResult(await callAgent(targetOf(o), "GET", "/v1/auditing/params"), o, (r: Row) =>
+      Object.entries(r)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n"),
+    );
+  });
+  withClientOptions(
+    params.command("propose").description("as governor: propose the current parameters with some changed"),
+  )
+    .requiredOption("--set <field=value,...>", "the changes, e.g. slashSink=0x...,jurorDeposit=1500")
+    .action(async (o: Opts) => {
+      const changes: Record<string, string | number> = {};
+      for (const pair of list(o.set as string)) {
+        const [field, value] = pair.split("=") as [string, string | undefined];
+        if (value === undefined) throw new Error(`--set: ${pair} is not field=value`);
+        changes[field] = /^[0-9]+$/.test(value) && !/(Seconds|Stake|Deposit)$/.test(field) ? Number(value) : value;
+      }
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/params/proposals", { changes }),
+        o,
+        (r: Row) => `proposal ${r.proposalId}; slashSink now ${(r.current as Row).slashSink}`,
+      );
+    });
+  withClientOptions(
+    params.command("approve <proposalId>").description("as governor: approve a parameter proposal"),
+  ).action(async (id: string, o: Opts) => {
+    printResult(
+      await callAgent(targetOf(o), "POST", `/v1/auditing/params/proposals/${id}/approve`),
+      o,
+      (r: Row) => `approved ${r.proposalId}; slashSink now ${(r.current as Row).slashSink}`,
+    );
+  });
+
+  const bank = au.command("bank").description("the multi-signature settlement bank");
+  withClientOptions(bank.command("deploy").description("deploy an M-of-N multi-signature bank"))
+    .requiredOption("--signers <list>", "signer members: agent names or addresses, comma separated")
+    .requiredOption("--threshold <n>", "approvals that execute an operation")
+    .action(async (o: Opts) => {
+      const signers = [];
+      for (const who of list(o.signers as string)) signers.push(await memberAccount(who, o));
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/banks", { signers, threshold: Number(o.threshold) }),
+        o,
+        (r: Row) => `bank ${r.bank}: ${r.threshold} of ${(r.signers as string[]).length} signers`,
+      );
+    });
+  withClientOptions(bank.command("show <bank>").description("a bank's signers, threshold and balance")).action(
+    async (address: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "GET", `/v1/auditing/banks/${address}`),
+        o,
+        (r: Row) =>
+          `bank ${r.bank}: ${r.threshold} of ${(r.signers as string[]).length}, balance ${eur(r.balance)}${r.isSlashSink ? ", the court's slashSink" : ""}`,
+      );
+    },
+  );
+  withClientOptions(bank.command("approve <bank>").description("as a signer: approve a mint or a burn"))
+    .requiredOption("--kind <kind>", "mint | burn")
+    .requiredOption("--member <who>", "the member (agent name or address; for a burn, whom the fiat is paid to)")
+    .requiredOption("--amount <minor>", "settlement-token minor units")
+    .requiredOption("--bank-ref <text>", "the bank's reference of the fiat movement")
+    .action(async (address: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/banks/${address}/approvals`, {
+          kind: o.kind,
+          member: await memberAccount(o.member as string, o),
+          amount: o.amount,
+          bankRef: o.bankRef,
+        }),
+        o,
+        (r: Row) =>
+          `${r.kind} ${eur(r.amount)}: ${r.approvals} of ${r.threshold} approvals${r.executed ? ", executed" : ""}`,
+      );
+    });
+
   const beacon = au.command("beacon").description("this member's part in a case's jury beacon");
   for (const step of ["commit", "reveal"] as const) {
     withClientOptions(beacon.command(`${step} <caseId>`).description(`${step} this member's beacon secret`)).action(

@@ -4,11 +4,12 @@
 import type { Address, Hex } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { formatDid } from "../core/identity/didEthr.ts";
-import { ConsortiumRegistry } from "../generated/contracts.ts";
+import { BankMultisig, ConsortiumRegistry } from "../generated/contracts.ts";
 
 // The settlement domain deploys the token under this manifest name (src/settlement/plugin.ts).
 const SETTLEMENT_TOKEN = "SettlementToken";
 
+import { AuditingGovernance } from "./bank.ts";
 import { registerAuditingCommands } from "./cli.ts";
 import { auditingDifferences } from "./consistency.ts";
 import { AUDITING_ERRORS } from "./errors.ts";
@@ -51,6 +52,7 @@ function serviceOf(context: AgentContext): AuditingService {
     readModel: new AuditingReadModel(context.store),
     repository,
     evidenceKeyOf: (account) => evidenceKeyOf(context, repository, account),
+    signTypedData: (typed) => context.keystore.account(context.config.memberAccount).signTypedData(typed),
     chainId,
     me: context.config.memberAccount.toLowerCase() as Address,
     newAccount: async (label) => {
@@ -85,6 +87,18 @@ export const auditingPlugin: DomainPlugin = {
   api(context) {
     return auditingApiModule({
       service: serviceOf(context),
+      governance: new AuditingGovernance({
+        ledger: ledgerOf(context),
+        sender: context.outbox,
+        me: context.config.memberAccount.toLowerCase() as Address,
+        readBank: (bank, functionName, args = []) =>
+          context.chain.readContract({
+            address: bank,
+            abi: BankMultisig.abi,
+            functionName,
+            args,
+          } as never) as Promise<never>,
+      }),
       evidence: new AuditingEvidence({
         ledger: ledgerOf(context),
         repository: new AuditingRepository(context.store),

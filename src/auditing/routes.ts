@@ -1,6 +1,7 @@
 // REST API of the auditing domain under /v1/auditing/: auditor accounts (created, vetted, signalling, withdrawing),
 // agreements and tasks with escrow, complaints, the members' beacon, draws, votes, tallies, objections, cases and
-// balances (the evidence routes are in evidenceRoutes.ts). Schemas in schemas.ts; reads from the read model or
+// balances (evidence, parameters and the bank, slice measurements: evidenceRoutes.ts, bankRoutes.ts,
+// measurementRoutes.ts). Schemas in schemas.ts; reads from the read model or
 // through the service; writes through the service.
 import type { Address, Hex } from "viem";
 import {
@@ -12,9 +13,13 @@ import {
   readErrors,
   writeErrors,
 } from "../core/api/index.ts";
+import type { AuditingGovernance } from "./bank.ts";
+import { registerBankRoutes } from "./bankRoutes.ts";
 import { AuditingError } from "./errors.ts";
 import { registerEvidenceRoutes } from "./evidenceRoutes.ts";
 import type { AuditingEvidence } from "./evidenceService.ts";
+import { registerMeasurementRoutes } from "./measurementRoutes.ts";
+import type { Measurement } from "./measurements.ts";
 import type { AuditingReadModel, AuditorRow, CaseRow } from "./readModel.ts";
 import type { AuditingRepository } from "./repository.ts";
 import {
@@ -63,6 +68,7 @@ const VOTE_NAMES = ["none", "uphold", "reject"];
 export interface AuditingApiDeps {
   service: AuditingService;
   evidence: AuditingEvidence;
+  governance: AuditingGovernance;
   readModel: AuditingReadModel;
   repository: AuditingRepository;
 }
@@ -87,7 +93,13 @@ const summaryView = (r: CaseRow) => ({
   finalVerdict: r.final_verdict,
 });
 
-export function auditingApiModule({ service, evidence, readModel, repository }: AuditingApiDeps): ApiModule {
+export function auditingApiModule({
+  service,
+  evidence,
+  governance,
+  readModel,
+  repository,
+}: AuditingApiDeps): ApiModule {
   const caseView = async (caseId: string) => {
     const r = await readModel.case(caseId);
     if (!r) throw new AuditingError("AUDITING_UNKNOWN_CASE", `no case ${caseId} in the read model (yet)`);
@@ -433,6 +445,8 @@ export function auditingApiModule({ service, evidence, readModel, repository }: 
                 "AUDITING_WRONG_STATUS",
                 "AUDITING_CASE_EXISTS",
                 "AUDITING_BALANCE_TOO_LOW",
+                "AUDITING_MEASUREMENT_WRONG_SIGNER",
+                "AUDITING_MEASUREMENT_TAMPERED",
               ),
             },
           },
@@ -444,6 +458,7 @@ export function auditingApiModule({ service, evidence, readModel, repository }: 
               await service.complain(
                 (request.params as { taskId: Hex }).taskId,
                 (request.body as { evidence: string }).evidence,
+                (request.body as { measurements?: Array<{ measurement: Measurement; signature: Hex }> }).measurements,
               ),
             ),
       );
@@ -639,6 +654,8 @@ export function auditingApiModule({ service, evidence, readModel, repository }: 
       );
 
       registerEvidenceRoutes(app, evidence);
+      registerBankRoutes(app, governance);
+      registerMeasurementRoutes(app, service);
     },
   };
 }
