@@ -164,6 +164,46 @@ export function registerAuditingCommands(program: Command): void {
       );
     });
 
+  const slice = au
+    .command("measurement")
+    .description("slice SLA measurements signed by each side, anchored per period");
+  withClientOptions(
+    slice
+      .command("sign <taskId>")
+      .description("as a party: sign this member's measurement of the period and anchor it"),
+  )
+    .requiredOption("--latency-p95-ms <n>", "95th-percentile latency, ms")
+    .requiredOption("--availability-bps <n>", "availability, basis points (9995 = 99.95%)")
+    .requiredOption("--throughput-mbps <n>", "delivered throughput, Mbit/s")
+    .action(async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/tasks/${id}/measurements`, {
+          latencyP95Ms: Number(o.latencyP95Ms),
+          availabilityBps: Number(o.availabilityBps),
+          throughputMbps: Number(o.throughputMbps),
+        }),
+        o,
+        (r: Row) => `${(r.measurement as Row).side} measurement signed and anchored: ${r.digest}`,
+      );
+    });
+  withClientOptions(
+    slice
+      .command("verify")
+      .description("check a signed measurement (JSON from `measurement sign --json`) against the chain"),
+  )
+    .requiredOption("--signed <json>", "the signed measurement: {measurement, signature}")
+    .action(async (o: Opts) => {
+      const signed = JSON.parse(o.signed as string) as { measurement: unknown; signature: string };
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/measurements/verify", {
+          measurement: signed.measurement,
+          signature: signed.signature,
+        }),
+        o,
+        (r: Row) => `valid ${r.side} measurement signed by ${r.signer}`,
+      );
+    });
+
   const evidence = au.command("evidence").description("evidence encrypted to a case's drawn jurors only");
   withClientOptions(
     evidence

@@ -101,7 +101,7 @@ export const AUDITING_ERRORS = defineErrors("auditing", {
   },
   AUDITING_MEASUREMENT_WRONG_SIGNER: {
     status: 422,
-    description: "The slice measurement's signature does not recover to the party of the side it claims.",
+    description: "The slice measurement names another signer than the party of the side it claims.",
   },
   AUDITING_MEASUREMENT_TAMPERED: {
     status: 422,

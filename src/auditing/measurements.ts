@@ -65,9 +65,11 @@ export interface AnchoredReports {
 }
 
 /**
- * Checks a signed measurement against the chain; answers its digest. Named reasons: the signature does not recover to
- * the side's party (AUDITING_MEASUREMENT_WRONG_SIGNER), or the digest is not the one anchored for that side
- * (AUDITING_MEASUREMENT_TAMPERED: any changed figure, or a measurement never anchored).
+ * Checks a signed measurement against the chain; answers its digest. Named reasons: the measurement names another
+ * signer than the side's party (AUDITING_MEASUREMENT_WRONG_SIGNER, reason wrong-signer); the signature does not
+ * recover to that party, i.e. a figure changed after signing (AUDITING_MEASUREMENT_TAMPERED, reason
+ * signature-mismatch); the digest is not the one anchored for that side, e.g. superseded or never anchored
+ * (AUDITING_MEASUREMENT_TAMPERED, reason digest-not-anchored).
  */
 export async function verifyMeasurement(
   chainId: number,
@@ -87,11 +89,19 @@ export async function verifyMeasurement(
       cause,
     });
   }
-  if (recovered !== party || m.signer.toLowerCase() !== party) {
+  if (m.signer.toLowerCase() !== party) {
     throw new AuditingError(
       "AUDITING_MEASUREMENT_WRONG_SIGNER",
-      `the ${m.side}'s measurement must be signed by ${party}, not ${recovered}`,
-      { details: { reason: "wrong-signer", expected: party, recovered } },
+      `the ${m.side}'s measurement must be signed by ${party}, not ${m.signer.toLowerCase()}`,
+      { details: { reason: "wrong-signer", expected: party, signer: m.signer.toLowerCase() } },
+    );
+  }
+  if (recovered !== party) {
+    // The named signer did not sign these figures: something was changed after signing.
+    throw new AuditingError(
+      "AUDITING_MEASUREMENT_TAMPERED",
+      `the ${m.side}'s measurement is not what ${party} signed (the signature recovers to ${recovered})`,
+      { details: { reason: "signature-mismatch", expected: party, recovered } },
     );
   }
   const digest = measurementDigest(chainId, escrow, m);
