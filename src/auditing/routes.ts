@@ -1,7 +1,7 @@
 // REST API of the auditing domain under /v1/auditing/: auditor accounts (created, vetted, signalling, withdrawing),
 // agreements and tasks with escrow, complaints, the members' beacon, draws, votes, tallies, objections, cases and
-// balances (evidence, parameters and the bank, slice measurements: evidenceRoutes.ts, bankRoutes.ts,
-// measurementRoutes.ts). Schemas in schemas.ts; reads from the read model or
+// balances (evidence, parameters and the bank, slice measurements: routesEvidence.ts, routesBank.ts,
+// routesMeasurements.ts). Schemas in schemas.ts; reads from the read model or
 // through the service; writes through the service.
 import type { Address, Hex } from "viem";
 import {
@@ -14,14 +14,14 @@ import {
   writeErrors,
 } from "../core/api/index.ts";
 import type { AuditingGovernance } from "./bank.ts";
-import { registerBankRoutes } from "./bankRoutes.ts";
 import { AuditingError } from "./errors.ts";
-import { registerEvidenceRoutes } from "./evidenceRoutes.ts";
 import type { AuditingEvidence } from "./evidenceService.ts";
-import { registerMeasurementRoutes } from "./measurementRoutes.ts";
 import type { Measurement } from "./measurements.ts";
 import type { AuditingReadModel, AuditorRow, CaseRow } from "./readModel.ts";
 import type { AuditingRepository } from "./repository.ts";
+import { registerBankRoutes } from "./routesBank.ts";
+import { registerEvidenceRoutes } from "./routesEvidence.ts";
+import { registerMeasurementRoutes } from "./routesMeasurements.ts";
 import {
   AcceptedSchema,
   AccountParams,

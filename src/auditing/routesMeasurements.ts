@@ -45,6 +45,8 @@ export function registerMeasurementRoutes(app: ApiApp, service: AuditingService)
   app.post(
     "/v1/auditing/measurements/verify",
     {
+      // Changes nothing: a check any caller may run.
+      config: { auth: "read-only" as const },
       schema: {
         summary:
           "Check a signed slice measurement: signed by its side's party, and exactly the digest anchored for that side",
