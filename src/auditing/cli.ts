@@ -164,6 +164,191 @@ export function registerAuditingCommands(program: Command): void {
       );
     });
 
+  const slice = au
+    .command("measurement")
+    .description("slice SLA measurements signed by each side, anchored per period");
+  withClientOptions(
+    slice
+      .command("sign <taskId>")
+      .description("as a party: sign this member's measurement of the period and anchor it"),
+  )
+    .requiredOption("--latency-p95-ms <n>", "95th-percentile latency, ms")
+    .requiredOption("--availability-bps <n>", "availability, basis points (9995 = 99.95%)")
+    .requiredOption("--throughput-mbps <n>", "delivered throughput, Mbit/s")
+    .action(async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/tasks/${id}/measurements`, {
+          latencyP95Ms: Number(o.latencyP95Ms),
+          availabilityBps: Number(o.availabilityBps),
+          throughputMbps: Number(o.throughputMbps),
+        }),
+        o,
+        (r: Row) => `${(r.measurement as Row).side} measurement signed and anchored: ${r.digest}`,
+      );
+    });
+  withClientOptions(
+    slice
+      .command("verify")
+      .description("check a signed measurement (JSON from `measurement sign --json`) against the chain"),
+  )
+    .requiredOption("--signed <json>", "the signed measurement: {measurement, signature}")
+    .action(async (o: Opts) => {
+      const signed = JSON.parse(o.signed as string) as { measurement: unknown; signature: string };
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/measurements/verify", {
+          measurement: signed.measurement,
+          signature: signed.signature,
+        }),
+        o,
+        (r: Row) => `valid ${r.side} measurement signed by ${r.signer}`,
+      );
+    });
+
+  const evidence = au.command("evidence").description("evidence encrypted to a case's drawn jurors only");
+  withClientOptions(
+    evidence
+      .command("share <caseId>")
+      .description("as a party, after the draw: encrypt evidence to the jury and anchor its digest per juror"),
+  )
+    .option("--cdr <text>", "CDR samples")
+    .option("--kpi <text>", "a KPI log")
+    .option("--measurements <text>", "SLA measurements")
+    .option("--report <text>", "a report")
+    .option("--other <text>", "anything else")
+    .action(async (id: string, o: Opts) => {
+      const kinds = [
+        ["cdr", "cdr-samples"],
+        ["kpi", "kpi-log"],
+        ["measurements", "measurements"],
+        ["report", "report"],
+        ["other", "other"],
+      ] as const;
+      const items = kinds.flatMap(([flag, kind]) => (o[flag] ? [{ kind, content: o[flag] }] : []));
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/evidence`, { items }),
+        o,
+        (r: Row) => `envelope ${r.envelopeHash} encrypted to ${(r.jurors as string[]).join(", ")}, anchored per juror`,
+      );
+    });
+  withClientOptions(
+    evidence.command("list <caseId>").description("the envelopes this member shared on a case (ciphertext)"),
+  ).action(async (id: string, o: Opts) => {
+    printResult(await callAgent(targetOf(o), "GET", `/v1/auditing/cases/${id}/evidence`), o, (r: Row) =>
+      (r.envelopes as Row[])
+        .map((e) => `${e.envelopeHash} round ${e.round}: to ${(e.jurors as string[]).join(", ")}`)
+        .join("\n"),
+    );
+  });
+  withClientOptions(
+    evidence
+      .command("open <caseId>")
+      .description("as host of a drawn juror: open a party's envelope for it (fetched from the party's agent)"),
+  )
+    .requiredOption("--juror <account>", "the drawn juror's account")
+    .requiredOption("--from <agent>", "the sandbox agent of the party that shared the envelope")
+    .action(async (id: string, o: Opts) => {
+      const from = resolveAgentTarget({ agent: o.from as string, dataDir: o.dataDir });
+      const shared = await callAgent<{ envelopes: Array<{ envelope: string; jurors: string[] }> }>(
+        from,
+        "GET",
+        `/v1/auditing/cases/${id}/evidence`,
+      );
+      const juror = String(o.juror).toLowerCase();
+      // The envelope naming the juror; failing that the latest one, so the juror's agent itself says why it cannot
+      // open it (nothing anchored for this juror).
+      const mine = shared.envelopes.filter((e) => e.jurors.includes(juror)).at(-1) ?? shared.envelopes.at(-1);
+      if (!mine) throw new Error(`${o.from} shared no evidence on case ${id}`);
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/evidence/open`, {
+          juror,
+          envelope: mine.envelope,
+        }),
+        o,
+        (r: Row) =>
+          [
+            `evidence ${r.envelopeHash} from ${r.sharedBy}, opened for ${r.juror}:`,
+            ...(r.items as Row[]).map((i) => `  ${i.kind}: ${i.content}`),
+          ].join("\n"),
+      );
+    });
+
+  const params = au.command("params").description("the court's governed parameters");
+  withClientOptions(params.command("show").description("the current parameters")).action(async (o: Opts) => {
+    printResult(await callAgent(targetOf(o), "GET", "/v1/auditing/params"), o, (r: Row) =>
+      Object.entries(r)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n"),
+    );
+  });
+  withClientOptions(
+    params.command("propose").description("as governor: propose the current parameters with some changed"),
+  )
+    .requiredOption("--set <field=value,...>", "the changes, e.g. slashSink=0x...,jurorDeposit=1500")
+    .action(async (o: Opts) => {
+      const changes: Record<string, string | number> = {};
+      for (const pair of list(o.set as string)) {
+        const [field, value] = pair.split("=") as [string, string | undefined];
+        if (value === undefined) throw new Error(`--set: ${pair} is not field=value`);
+        changes[field] = /^[0-9]+$/.test(value) && !/(Seconds|Stake|Deposit)$/.test(field) ? Number(value) : value;
+      }
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/params/proposals", { changes }),
+        o,
+        (r: Row) => `proposal ${r.proposalId}; slashSink now ${(r.current as Row).slashSink}`,
+      );
+    });
+  withClientOptions(
+    params.command("approve <proposalId>").description("as governor: approve a parameter proposal"),
+  ).action(async (id: string, o: Opts) => {
+    printResult(
+      await callAgent(targetOf(o), "POST", `/v1/auditing/params/proposals/${id}/approve`),
+      o,
+      (r: Row) => `approved ${r.proposalId}; slashSink now ${(r.current as Row).slashSink}`,
+    );
+  });
+
+  const bank = au.command("bank").description("the multi-signature settlement bank");
+  withClientOptions(bank.command("deploy").description("deploy an M-of-N multi-signature bank"))
+    .requiredOption("--signers <list>", "signer members: agent names or addresses, comma separated")
+    .requiredOption("--threshold <n>", "approvals that execute an operation")
+    .action(async (o: Opts) => {
+      const signers = [];
+      for (const who of list(o.signers as string)) signers.push(await memberAccount(who, o));
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/auditing/banks", { signers, threshold: Number(o.threshold) }),
+        o,
+        (r: Row) => `bank ${r.bank}: ${r.threshold} of ${(r.signers as string[]).length} signers`,
+      );
+    });
+  withClientOptions(bank.command("show <bank>").description("a bank's signers, threshold and balance")).action(
+    async (address: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "GET", `/v1/auditing/banks/${address}`),
+        o,
+        (r: Row) =>
+          `bank ${r.bank}: ${r.threshold} of ${(r.signers as string[]).length}, balance ${eur(r.balance)}${r.isSlashSink ? ", the court's slashSink" : ""}`,
+      );
+    },
+  );
+  withClientOptions(bank.command("approve <bank>").description("as a signer: approve a mint or a burn"))
+    .requiredOption("--kind <kind>", "mint | burn")
+    .requiredOption("--member <who>", "the member (agent name or address; for a burn, whom the fiat is paid to)")
+    .requiredOption("--amount <minor>", "settlement-token minor units")
+    .requiredOption("--bank-ref <text>", "the bank's reference of the fiat movement")
+    .action(async (address: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/banks/${address}/approvals`, {
+          kind: o.kind,
+          member: await memberAccount(o.member as string, o),
+          amount: o.amount,
+          bankRef: o.bankRef,
+        }),
+        o,
+        (r: Row) =>
+          `${r.kind} ${eur(r.amount)}: ${r.approvals} of ${r.threshold} approvals${r.executed ? ", executed" : ""}`,
+      );
+    });
+
   const beacon = au.command("beacon").description("this member's part in a case's jury beacon");
   for (const step of ["commit", "reveal"] as const) {
     withClientOptions(beacon.command(`${step} <caseId>`).description(`${step} this member's beacon secret`)).action(

@@ -76,6 +76,57 @@ export const AUDITING_ERRORS = defineErrors("auditing", {
     status: 409,
     description: "The paying account holds less settlement money than the fee or stake this step takes.",
   },
+  AUDITING_NOT_GOVERNOR: { status: 403, description: "Only a consortium governor proposes or approves parameters." },
+  AUDITING_UNKNOWN_PROPOSAL: {
+    status: 404,
+    description: "No open parameter proposal with this id (unknown, or executed already).",
+  },
+  AUDITING_INVALID_PARAMS: {
+    status: 422,
+    description: "The proposed parameters break a rule of the court (the field is named in details.args).",
+  },
+  AUDITING_UNKNOWN_BANK: { status: 404, description: "No multi-signature bank (BankMultisig) at this address." },
+  AUDITING_NOT_SIGNER: { status: 403, description: "This member is not a signer of the multi-signature bank." },
+  AUDITING_INVALID_SIGNERS: {
+    status: 422,
+    description: "The bank's signers must be distinct non-zero accounts, at most 16, with 1 <= threshold <= signers.",
+  },
+  AUDITING_ALREADY_APPROVED: {
+    status: 409,
+    description: "This governor or signer approved this proposal or operation already.",
+  },
+  AUDITING_OPERATION_DONE: {
+    status: 409,
+    description: "The bank executed this operation already (same kind, member, amount and bank reference).",
+  },
+  AUDITING_MEASUREMENT_WRONG_SIGNER: {
+    status: 422,
+    description: "The slice measurement names another signer than the party of the side it claims.",
+  },
+  AUDITING_MEASUREMENT_TAMPERED: {
+    status: 422,
+    description:
+      "The slice measurement's EIP-712 digest is not the one anchored on chain for its side (a changed figure, or never anchored).",
+  },
+  AUDITING_NO_EVIDENCE_KEY: {
+    status: 409,
+    description:
+      "A drawn juror registered no usable P-256 evidence key with its signal: the evidence cannot be encrypted to it.",
+  },
+  AUDITING_NOT_RECIPIENT: {
+    status: 403,
+    description: "The evidence envelope is not encrypted to this juror (only the case's drawn jurors receive it).",
+  },
+  AUDITING_EVIDENCE_NOT_ANCHORED: {
+    status: 409,
+    description:
+      "The envelope's digest was not anchored on chain for this juror by a party of the case (altered, or not shared with it).",
+  },
+  AUDITING_EVIDENCE_UNREADABLE: {
+    status: 422,
+    description:
+      "The evidence envelope does not decrypt with the juror's key (tampered, malformed, or for another key).",
+  },
 });
 
 export type AuditingErrorCode = keyof typeof AUDITING_ERRORS;
@@ -124,4 +175,11 @@ export const REVERT_CODES: Record<string, AuditingErrorCode> = {
   ObjectionWindowClosed: "AUDITING_OBJECTION_WINDOW_CLOSED",
   ObjectionWindowOpen: "AUDITING_OBJECTION_WINDOW_OPEN",
   ERC20InsufficientBalance: "AUDITING_BALANCE_TOO_LOW",
+  NotGovernor: "AUDITING_NOT_GOVERNOR",
+  UnknownProposal: "AUDITING_UNKNOWN_PROPOSAL",
+  InvalidParams: "AUDITING_INVALID_PARAMS",
+  NotSigner: "AUDITING_NOT_SIGNER",
+  InvalidSigners: "AUDITING_INVALID_SIGNERS",
+  AlreadyApproved: "AUDITING_ALREADY_APPROVED",
+  OperationDone: "AUDITING_OPERATION_DONE",
 };

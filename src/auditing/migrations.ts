@@ -87,4 +87,25 @@ export const auditingMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Kept by this agent: which keystore key each hosted auditor registered as its evidence key (the private key stays
+    // in the keystore), and the evidence envelopes this member shared as a party (ciphertext only).
+    id: "2901_auditing_evidence",
+    sql: `
+      CREATE TABLE auditing_evidence_keys (
+        account TEXT PRIMARY KEY,
+        kid TEXT NOT NULL
+      );
+      CREATE TABLE auditing_evidence_envelopes (
+        envelope_hash TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        jurors TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX auditing_evidence_envelopes_case ON auditing_evidence_envelopes (case_id);
+    `,
+  },
 ];

@@ -1,17 +1,19 @@
 // The auditing domain (EEA use case 5, service outcomes) as a platform plugin: the members' beacon and the court (which
 // deploys its escrow), the read model and its projection, the consistency check, the API, the CLI and sandbox seeding.
 // Auditor accounts are keys of this agent's keystore bound to its member, so the agent signs for them.
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { formatDid } from "../core/identity/didEthr.ts";
-import { ConsortiumRegistry } from "../generated/contracts.ts";
+import { BankMultisig, ConsortiumRegistry } from "../generated/contracts.ts";
 
 // The settlement domain deploys the token under this manifest name (src/settlement/plugin.ts).
 const SETTLEMENT_TOKEN = "SettlementToken";
 
+import { AuditingGovernance } from "./bank.ts";
 import { registerAuditingCommands } from "./cli.ts";
 import { auditingDifferences } from "./consistency.ts";
 import { AUDITING_ERRORS } from "./errors.ts";
+import { AuditingEvidence } from "./evidenceService.ts";
 import { AUDITING_CONTRACTS, AuditingLedger, auditingDeployment, MEMBER_BEACON, OUTCOME_COURT } from "./ledger.ts";
 import { auditingMigrations } from "./migrations.ts";
 import { auditingProjection } from "./projection.ts";
@@ -20,19 +22,37 @@ import { AuditingRepository } from "./repository.ts";
 import { auditingApiModule } from "./routes.ts";
 import { AuditingService } from "./service.ts";
 
+function ledgerOf(context: AgentContext): AuditingLedger {
+  return new AuditingLedger({
+    chain: context.chain,
+    sender: context.outbox,
+    court: context.contractAddress(OUTCOME_COURT),
+    beacon: context.contractAddress(MEMBER_BEACON),
+    token: context.contractAddress(SETTLEMENT_TOKEN),
+  });
+}
+
+/** A hosted auditor's evidence key: a P-256 key of this agent's keystore, created once; answers its x coordinate. */
+async function evidenceKeyOf(context: AgentContext, repository: AuditingRepository, account: Address): Promise<Hex> {
+  let kid = await repository.evidenceKey(account);
+  if (!kid) {
+    kid = (await context.keystore.create({ kind: "p256", label: `auditing evidence ${account.toLowerCase()}` })).kid;
+    await repository.saveEvidenceKey(account, kid);
+  }
+  // publicKeyHex is the uncompressed point 0x04 || x || y.
+  return `0x${context.keystore.info(kid).publicKeyHex.slice(4, 68)}` as Hex;
+}
+
 function serviceOf(context: AgentContext): AuditingService {
   const chainId = context.chain.chain.id;
   const registry = context.contractAddress("ConsortiumRegistry");
+  const repository = new AuditingRepository(context.store);
   return new AuditingService({
-    ledger: new AuditingLedger({
-      chain: context.chain,
-      sender: context.outbox,
-      court: context.contractAddress(OUTCOME_COURT),
-      beacon: context.contractAddress(MEMBER_BEACON),
-      token: context.contractAddress(SETTLEMENT_TOKEN),
-    }),
+    ledger: ledgerOf(context),
     readModel: new AuditingReadModel(context.store),
-    repository: new AuditingRepository(context.store),
+    repository,
+    evidenceKeyOf: (account) => evidenceKeyOf(context, repository, account),
+    signTypedData: (typed) => context.keystore.account(context.config.memberAccount).signTypedData(typed),
     chainId,
     me: context.config.memberAccount.toLowerCase() as Address,
     newAccount: async (label) => {
@@ -67,6 +87,25 @@ export const auditingPlugin: DomainPlugin = {
   api(context) {
     return auditingApiModule({
       service: serviceOf(context),
+      governance: new AuditingGovernance({
+        ledger: ledgerOf(context),
+        sender: context.outbox,
+        me: context.config.memberAccount.toLowerCase() as Address,
+        readBank: (bank, functionName, args = []) =>
+          context.chain.readContract({
+            address: bank,
+            abi: BankMultisig.abi,
+            functionName,
+            args,
+          } as never) as Promise<never>,
+      }),
+      evidence: new AuditingEvidence({
+        ledger: ledgerOf(context),
+        repository: new AuditingRepository(context.store),
+        chain: context.chain,
+        me: context.config.memberAccount.toLowerCase() as Address,
+        sharedSecret: (kid, peer) => context.keystore.deriveSharedSecret(kid, peer),
+      }),
       readModel: new AuditingReadModel(context.store),
       repository: new AuditingRepository(context.store),
     });

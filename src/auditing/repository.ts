@@ -1,7 +1,8 @@
 // What this agent keeps itself for auditing (SQL, no logic): the auditor accounts it hosts (their keys are in the
 // keystore, never here), its jurors' vote salts and its member's beacon secrets. A salt or secret is written before
 // its commitment is sent, so a crash after the commitment is mined cannot lose what opens it; it leaves the agent only
-// in the reveal transaction.
+// in the reveal transaction. Also which keystore key each hosted auditor registered for evidence, and the evidence
+// envelopes this member shared as a party.
 import type { Store } from "../core/store/store.ts";
 
 export interface HostedAuditor {
@@ -15,6 +16,17 @@ export interface VoteSalt {
   vote: number;
   salt: string;
   revealed: number;
+}
+
+export interface EvidenceEnvelopeRow {
+  envelope_hash: string;
+  case_id: string;
+  round: number;
+  attempt: number;
+  /** The jurors it is encrypted to, comma separated. */
+  jurors: string;
+  envelope: string;
+  created_at: string;
 }
 
 export interface BallotKey {
@@ -115,5 +127,45 @@ export class AuditingRepository {
     await this.#store.exec(`UPDATE auditing_beacon_secrets SET revealed = 1 WHERE beacon_key = $1`, [
       beaconKey.toLowerCase(),
     ]);
+  }
+
+  /** The keystore kid of a hosted auditor's evidence key, if it registered one. */
+  async evidenceKey(account: string): Promise<string | undefined> {
+    const row = await this.#store.one<{ kid: string }>(`SELECT kid FROM auditing_evidence_keys WHERE account = $1`, [
+      account.toLowerCase(),
+    ]);
+    return row?.kid;
+  }
+
+  async saveEvidenceKey(account: string, kid: string): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO auditing_evidence_keys (account, kid) VALUES ($1, $2) ON CONFLICT (account) DO NOTHING`,
+      [account.toLowerCase(), kid],
+    );
+  }
+
+  async saveEnvelope(row: Omit<EvidenceEnvelopeRow, "created_at">): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO auditing_evidence_envelopes (envelope_hash, case_id, round, attempt, jurors, envelope, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (envelope_hash) DO NOTHING`,
+      [
+        row.envelope_hash,
+        row.case_id.toLowerCase(),
+        row.round,
+        row.attempt,
+        row.jurors,
+        row.envelope,
+        new Date().toISOString(),
+      ],
+    );
+  }
+
+  /** The envelopes this member shared on a case, oldest first (at most a few per jury). */
+  envelopes(caseId: string): Promise<EvidenceEnvelopeRow[]> {
+    return this.#store.query<EvidenceEnvelopeRow>(
+      `SELECT envelope_hash, case_id, round, attempt, jurors, envelope, created_at FROM auditing_evidence_envelopes
+       WHERE case_id = $1 ORDER BY created_at, envelope_hash LIMIT 64`,
+      [caseId.toLowerCase()],
+    );
   }
 }

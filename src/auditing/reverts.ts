@@ -1,9 +1,10 @@
 // Turns the contracts' foreseen refusals into the domain's named errors, with the contract's error and arguments in
 // details. The escrow is deployed by the court and is not in the manifest, so the outbox cannot decode its errors
-// (they reach it nested in the court's complaint): they are decoded here with its ABI.
+// (they reach it nested in the court's complaint): they are decoded here with its ABI, and so are those of a
+// multi-signature bank a member deployed (not in the manifest either).
 import { decodeErrorResult } from "viem";
 import { TxRevertedError } from "../core/chain/errors.ts";
-import { ServiceEscrow } from "../generated/contracts.ts";
+import { BankMultisig, ServiceEscrow } from "../generated/contracts.ts";
 import { AuditingError, REVERT_CODES } from "./errors.ts";
 
 const jsonSafe = (value: unknown): unknown => (typeof value === "bigint" ? value.toString() : value);
@@ -11,12 +12,15 @@ const jsonSafe = (value: unknown): unknown => (typeof value === "bigint" ? value
 function decoded(error: TxRevertedError): { name: string; args: readonly unknown[] } | undefined {
   if (error.errorName) return { name: error.errorName, args: error.errorArgs };
   if (!error.data) return undefined;
-  try {
-    const r = decodeErrorResult({ abi: ServiceEscrow.abi, data: error.data });
-    return { name: r.errorName, args: (r.args ?? []) as readonly unknown[] };
-  } catch {
-    return undefined;
+  for (const abi of [ServiceEscrow.abi, BankMultisig.abi]) {
+    try {
+      const r = decodeErrorResult({ abi, data: error.data });
+      return { name: r.errorName, args: (r.args ?? []) as readonly unknown[] };
+    } catch {
+      // not this contract's error
+    }
   }
+  return undefined;
 }
 
 /** The error to throw for a failed write: a named AuditingError where the revert is foreseen, else the error itself. */

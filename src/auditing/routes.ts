@@ -1,6 +1,8 @@
 // REST API of the auditing domain under /v1/auditing/: auditor accounts (created, vetted, signalling, withdrawing),
 // agreements and tasks with escrow, complaints, the members' beacon, draws, votes, tallies, objections, cases and
-// balances. Schemas in schemas.ts; reads from the read model or through the service; writes through the service.
+// balances (evidence, parameters and the bank, slice measurements: routesEvidence.ts, routesBank.ts,
+// routesMeasurements.ts). Schemas in schemas.ts; reads from the read model or
+// through the service; writes through the service.
 import type { Address, Hex } from "viem";
 import {
   type ApiModule,
@@ -11,9 +13,15 @@ import {
   readErrors,
   writeErrors,
 } from "../core/api/index.ts";
+import type { AuditingGovernance } from "./bank.ts";
 import { AuditingError } from "./errors.ts";
+import type { AuditingEvidence } from "./evidenceService.ts";
+import type { Measurement } from "./measurements.ts";
 import type { AuditingReadModel, AuditorRow, CaseRow } from "./readModel.ts";
 import type { AuditingRepository } from "./repository.ts";
+import { registerBankRoutes } from "./routesBank.ts";
+import { registerEvidenceRoutes } from "./routesEvidence.ts";
+import { registerMeasurementRoutes } from "./routesMeasurements.ts";
 import {
   AcceptedSchema,
   AccountParams,
@@ -59,6 +67,8 @@ const VOTE_NAMES = ["none", "uphold", "reject"];
 
 export interface AuditingApiDeps {
   service: AuditingService;
+  evidence: AuditingEvidence;
+  governance: AuditingGovernance;
   readModel: AuditingReadModel;
   repository: AuditingRepository;
 }
@@ -83,7 +93,13 @@ const summaryView = (r: CaseRow) => ({
   finalVerdict: r.final_verdict,
 });
 
-export function auditingApiModule({ service, readModel, repository }: AuditingApiDeps): ApiModule {
+export function auditingApiModule({
+  service,
+  evidence,
+  governance,
+  readModel,
+  repository,
+}: AuditingApiDeps): ApiModule {
   const caseView = async (caseId: string) => {
     const r = await readModel.case(caseId);
     if (!r) throw new AuditingError("AUDITING_UNKNOWN_CASE", `no case ${caseId} in the read model (yet)`);
@@ -429,6 +445,8 @@ export function auditingApiModule({ service, readModel, repository }: AuditingAp
                 "AUDITING_WRONG_STATUS",
                 "AUDITING_CASE_EXISTS",
                 "AUDITING_BALANCE_TOO_LOW",
+                "AUDITING_MEASUREMENT_WRONG_SIGNER",
+                "AUDITING_MEASUREMENT_TAMPERED",
               ),
             },
           },
@@ -440,6 +458,7 @@ export function auditingApiModule({ service, readModel, repository }: AuditingAp
               await service.complain(
                 (request.params as { taskId: Hex }).taskId,
                 (request.body as { evidence: string }).evidence,
+                (request.body as { measurements?: Array<{ measurement: Measurement; signature: Hex }> }).measurements,
               ),
             ),
       );
@@ -633,6 +652,10 @@ export function auditingApiModule({ service, readModel, repository }: AuditingAp
             (request.query as { accounts: string }).accounts.split(",").map((a) => a.toLowerCase() as Address),
           ),
       );
+
+      registerEvidenceRoutes(app, evidence);
+      registerBankRoutes(app, governance);
+      registerMeasurementRoutes(app, service);
     },
   };
 }

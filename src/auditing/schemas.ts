@@ -38,7 +38,7 @@ export const OrderBody = strictObject({
   reference: Text(200, "The recipient's reference of the task (hashed into the task id)"),
 });
 export const ReportBody = strictObject({ report: Text(4000, "The provider's completion report (digest on chain)") });
-export const ComplaintBody = strictObject({ evidence: Text(4000, "What fell short (digest on chain)") });
+
 export const VoteBody = strictObject({
   juror: AddressSchema,
   vote: Type.Union([Type.Literal("uphold"), Type.Literal("reject")], {
@@ -200,4 +200,190 @@ export const EpochSchema = strictObject({
   endsAt: Type.Integer({ description: "The first second of the next epoch" }),
   epochSeconds: Type.Integer(),
   now: Type.Integer({ description: "The latest block's timestamp" }),
+});
+
+// ---- evidence to the drawn jurors only
+const EvidenceItemSchema = strictObject({
+  kind: Type.Union(
+    [
+      Type.Literal("cdr-samples"),
+      Type.Literal("kpi-log"),
+      Type.Literal("measurements"),
+      Type.Literal("report"),
+      Type.Literal("other"),
+    ],
+    { description: "What the item is: call detail record samples, a KPI log, SLA measurements, a report" },
+  ),
+  content: Text(16_000, "The item itself (encrypted to the jurors; never on chain)"),
+});
+export const ShareEvidenceBody = strictObject({
+  items: Type.Array(EvidenceItemSchema, { minItems: 1, maxItems: 16 }),
+});
+export const EvidenceSharedSchema = strictObject({
+  caseId: Bytes32Schema,
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  envelopeHash: Bytes32Schema,
+  jurors: Type.Array(AddressSchema, { maxItems: 255, description: "The drawn jurors it is encrypted to" }),
+  txHashes: Type.Array(TxHashSchema, { maxItems: 255, description: "One shareEvidence anchor per juror" }),
+});
+const EnvelopeText = Type.String({
+  minLength: 2,
+  maxLength: 600_000,
+  description: "The envelope: a JWE in general JSON serialization, as the party's agent answers it",
+});
+export const EnvelopesSchema = strictObject({
+  caseId: Bytes32Schema,
+  envelopes: Type.Array(
+    strictObject({
+      envelopeHash: Bytes32Schema,
+      round: Type.Integer(),
+      attempt: Type.Integer(),
+      jurors: Type.Array(AddressSchema, { maxItems: 255 }),
+      envelope: EnvelopeText,
+    }),
+    { maxItems: 64 },
+  ),
+});
+export const OpenEvidenceBody = strictObject({ juror: AddressSchema, envelope: EnvelopeText });
+export const OpenedEvidenceSchema = strictObject({
+  caseId: Bytes32Schema,
+  juror: AddressSchema,
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  envelopeHash: Bytes32Schema,
+  sharedBy: AddressSchema,
+  items: Type.Array(EvidenceItemSchema, { maxItems: 16 }),
+});
+
+// ---- governed parameters and the multi-signature bank
+const Count = (description: string) => Type.Integer({ minimum: 0, maximum: 255, description });
+const Bps = (description: string) => Type.Integer({ minimum: 0, maximum: 10_000, description });
+const Seconds = (description: string) => Type.String({ pattern: "^[0-9]{1,19}$", description });
+const paramFields = {
+  commitSeconds: Seconds("Jurors' commit period after a draw, seconds"),
+  revealSeconds: Seconds("Jurors' reveal period after the commit period, seconds"),
+  minAuditorStake: AmountSchema,
+  jurorDeposit: AmountSchema,
+  complaintStakeBps: Bps("Requester's stake, of the task fee"),
+  validationFeeBps: Bps("Of the requester's stake, to the majority when the complaint is upheld"),
+  objectionStakeBps: Bps("Objector's stake, of the escrow at risk"),
+  objectorShareBps: Bps("Objector's share of what a contradicted first majority forfeits"),
+  firstJurySize: Count("Odd"),
+  objectionJurySize: Count("Odd"),
+  maxAttempts: Count("Draws per round before it ends unresolved"),
+  drawTriesPerSeat: Count("Random positions tried per seat"),
+  vetQuorum: Count("KYC vetters that must vet an auditor"),
+  maxSignalEpochs: Count("Epochs one signal may cover"),
+  slashSink: AddressSchema,
+};
+export const ParamsSchema = strictObject(paramFields);
+export const ProposeParamsBody = strictObject({
+  changes: Type.Object(
+    {
+      commitSeconds: Type.Optional(paramFields.commitSeconds),
+      revealSeconds: Type.Optional(paramFields.revealSeconds),
+      minAuditorStake: Type.Optional(paramFields.minAuditorStake),
+      jurorDeposit: Type.Optional(paramFields.jurorDeposit),
+      complaintStakeBps: Type.Optional(paramFields.complaintStakeBps),
+      validationFeeBps: Type.Optional(paramFields.validationFeeBps),
+      objectionStakeBps: Type.Optional(paramFields.objectionStakeBps),
+      objectorShareBps: Type.Optional(paramFields.objectorShareBps),
+      firstJurySize: Type.Optional(paramFields.firstJurySize),
+      objectionJurySize: Type.Optional(paramFields.objectionJurySize),
+      maxAttempts: Type.Optional(paramFields.maxAttempts),
+      drawTriesPerSeat: Type.Optional(paramFields.drawTriesPerSeat),
+      vetQuorum: Type.Optional(paramFields.vetQuorum),
+      maxSignalEpochs: Type.Optional(paramFields.maxSignalEpochs),
+      slashSink: Type.Optional(paramFields.slashSink),
+    },
+    {
+      additionalProperties: false,
+      minProperties: 1,
+      description: "The fields to change; the others keep their current values",
+    },
+  ),
+});
+export const ProposalParams = strictObject({ proposalId: Bytes32Schema });
+export const ParamsProposalSchema = strictObject({
+  proposalId: Bytes32Schema,
+  params: Type.Optional(ParamsSchema),
+  txHash: TxHashSchema,
+  current: ParamsSchema,
+});
+export const BankParams = strictObject({ bank: AddressSchema });
+export const DeployBankBody = strictObject({
+  signers: Type.Array(AddressSchema, { minItems: 1, maxItems: 16, description: "The signers' member accounts" }),
+  threshold: Type.Integer({ minimum: 1, maximum: 16, description: "Approvals that execute an operation" }),
+});
+export const BankDeployedSchema = strictObject({
+  bank: AddressSchema,
+  signers: Type.Array(AddressSchema, { maxItems: 16 }),
+  threshold: Type.Integer(),
+  txHash: TxHashSchema,
+});
+export const BankSchema = strictObject({
+  bank: AddressSchema,
+  signers: Type.Array(AddressSchema, { maxItems: 16 }),
+  threshold: Type.Integer(),
+  balance: AmountSchema,
+  isSlashSink: Type.Boolean({ description: "Whether the court sends slashed deposits here" }),
+});
+export const BankApprovalBody = strictObject({
+  kind: Type.Union([Type.Literal("mint"), Type.Literal("burn")], {
+    description: "mint: against fiat received for the member; burn: of the bank's own balance, against fiat paid out",
+  }),
+  member: AddressSchema,
+  amount: AmountSchema,
+  bankRef: Text(200, "The bank's reference of the fiat movement (hashed; one use per token)"),
+});
+export const BankApprovedSchema = strictObject({
+  bank: AddressSchema,
+  operationId: Bytes32Schema,
+  kind: Type.String(),
+  member: AddressSchema,
+  amount: AmountSchema,
+  bankRef: Bytes32Schema,
+  approvals: Type.Integer(),
+  threshold: Type.Integer(),
+  executed: Type.Boolean(),
+  txHash: TxHashSchema,
+});
+
+// ---- slice SLA measurements
+const SignatureSchema = Type.String({ pattern: "^0x[0-9a-fA-F]{130}$", description: "65-byte EIP-712 signature" });
+const figures = {
+  latencyP95Ms: Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: "95th-percentile latency, ms" }),
+  availabilityBps: Type.Integer({ minimum: 0, maximum: 10_000, description: "Availability in basis points" }),
+  throughputMbps: Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: "Delivered throughput, Mbit/s" }),
+};
+export const MeasureBody = strictObject(figures);
+export const MeasurementSchema = strictObject({
+  taskId: Bytes32Schema,
+  side: Type.Union([Type.Literal("provider"), Type.Literal("recipient")]),
+  ...figures,
+  signer: AddressSchema,
+});
+export const SignedMeasurementSchema = strictObject({ measurement: MeasurementSchema, signature: SignatureSchema });
+export const MeasuredSchema = strictObject({
+  measurement: MeasurementSchema,
+  signature: SignatureSchema,
+  digest: Bytes32Schema,
+  txHash: TxHashSchema,
+});
+export const MeasurementVerifiedSchema = strictObject({
+  valid: Type.Boolean(),
+  side: Type.String(),
+  signer: AddressSchema,
+  digest: Bytes32Schema,
+});
+export const ComplaintBody = strictObject({
+  evidence: Text(4000, "What fell short (digest on chain)"),
+  measurements: Type.Optional(
+    Type.Array(SignedMeasurementSchema, {
+      maxItems: 2,
+      description:
+        "A breach claim on a slice period: the signed measurements it relies on, checked against the chain first",
+    }),
+  ),
 });

@@ -15,6 +15,7 @@ import {
   taskIdOf,
   voteCommitmentOf,
 } from "./ledger.ts";
+import { type Measurement, measurementDigest, type Side, typedMeasurement, verifyMeasurement } from "./measurements.ts";
 import type { AuditingReadModel } from "./readModel.ts";
 import type { AuditingRepository, BallotKey } from "./repository.ts";
 import { refusalOf } from "./reverts.ts";
@@ -38,6 +39,13 @@ export interface AuditingServiceOptions {
   /** The member an account acts for, per the consortium registry (zero address: none). */
   memberOf(account: Address): Promise<Address>;
   didOf(account: Address): string;
+  /**
+   * The x coordinate of the hosted auditor's P-256 evidence key, created in this agent's keystore on first use (the
+   * private key never leaves it): what the auditor registers with its signal, so evidence can be encrypted to it.
+   */
+  evidenceKeyOf(account: Address): Promise<Hex>;
+  /** Signs EIP-712 typed data with the member's account key (inside the keystore). */
+  signTypedData(typed: ReturnType<typeof typedMeasurement>): Promise<Hex>;
   /** The latest block's timestamp. */
   now(): Promise<bigint>;
   /** Waits until the read model has indexed what is mined so far. */
@@ -148,12 +156,11 @@ export class AuditingService {
       await this.#write(this.#o.me, "token", "transfer", [account, amount], `fund auditor ${account}`);
       await this.#write(account, "token", "approve", [this.#o.ledger.court, amount], `auditor approves ${amount}`);
     }
-    // No evidence key yet: the encryption of evidence to jurors is not built (docs/auditing.md, "Not done").
     const receipt = await this.#write(
       account,
       "court",
       "signal",
-      [amount, capacity, BigInt(epochs), `0x${"0".repeat(64)}`],
+      [amount, capacity, BigInt(epochs), await this.#o.evidenceKeyOf(account)],
       `signal ${account}`,
     );
     return { account: account.toLowerCase(), ...(await this.stake(account)), txHash: receipt.transactionHash };
@@ -282,10 +289,84 @@ export class AuditingService {
     };
   }
 
+  // ---------------------------------------------------------------- slice SLA measurements
+
+  /**
+   * As either party of a slice period (a task): signs this member's measurement of the period (EIP-712, the member's
+   * key) and anchors its digest: the provider's with reportCompletion (paying the period), the recipient's with
+   * anchorMeasurement. Answers the signed measurement for the other side and the jury.
+   */
+  async measure(taskId: Hex, figures: { latencyP95Ms: number; availabilityBps: number; throughputMbps: number }) {
+    const { side } = await this.#sideOf(taskId);
+    const escrow = await this.#o.ledger.escrow();
+    const measurement: Measurement = { taskId, side, ...figures, signer: this.#o.me };
+    const signature = await this.#o.signTypedData(typedMeasurement(this.#o.chainId, escrow, measurement));
+    const digest = measurementDigest(this.#o.chainId, escrow, measurement);
+    const receipt = await this.#write(
+      this.#o.me,
+      "escrow",
+      side === "provider" ? "reportCompletion" : "anchorMeasurement",
+      [taskId, digest],
+      `${side} measurement ${taskId.slice(0, 10)}`,
+    );
+    return { measurement, signature, digest, txHash: receipt.transactionHash };
+  }
+
+  /** Checks a signed measurement against the chain: its side's party signed it and its digest is the anchored one. */
+  async verifyMeasurement(measurement: Measurement, signature: Hex) {
+    const t = await this.#o.ledger.read<{
+      agreementId: Hex;
+      status: number;
+      providerReport: Hex;
+      recipientReport: Hex;
+    }>("escrow", "task", [measurement.taskId]);
+    if (t.status === 0) {
+      throw new AuditingError("AUDITING_UNKNOWN_TASK", `no task ${measurement.taskId} in the escrow`, {
+        field: "body.measurement.taskId",
+        problem: "no such task",
+      });
+    }
+    const a = await this.#o.ledger.read<{ provider: Address; recipient: Address }>("escrow", "agreement", [
+      t.agreementId,
+    ]);
+    const digest = await verifyMeasurement(this.#o.chainId, await this.#o.ledger.escrow(), measurement, signature, {
+      provider: a.provider,
+      recipient: a.recipient,
+      providerReport: t.providerReport,
+      recipientReport: t.recipientReport,
+    });
+    return { valid: true, side: measurement.side, signer: measurement.signer.toLowerCase(), digest };
+  }
+
+  async #sideOf(taskId: Hex): Promise<{ side: Side }> {
+    const t = await this.#o.ledger.read<{ agreementId: Hex; status: number }>("escrow", "task", [taskId]);
+    if (t.status === 0) throw new AuditingError("AUDITING_UNKNOWN_TASK", `no task ${taskId} in the escrow`);
+    const a = await this.#o.ledger.read<{ provider: Address; recipient: Address }>("escrow", "agreement", [
+      t.agreementId,
+    ]);
+    const me = this.#o.me.toLowerCase();
+    if (a.provider.toLowerCase() === me) return { side: "provider" };
+    if (a.recipient.toLowerCase() === me) return { side: "recipient" };
+    throw new AuditingError("AUDITING_NOT_PARTY", `${me} is not a party of task ${taskId}`, {
+      details: { revert: "NotParty" },
+    });
+  }
+
   // ---------------------------------------------------------------- cases
 
   /** As recipient: complains about a completed task, staking complaintStakeBps of the fee; opens the beacon round. */
-  async complain(taskId: Hex, evidence: string) {
+  async complain(
+    taskId: Hex,
+    evidence: string,
+    measurements: ReadonlyArray<{ measurement: Measurement; signature: Hex }> = [],
+  ) {
+    // A breach claim on a slice period: every signed measurement it relies on must be the anchored one, before any stake.
+    for (const [i, m] of measurements.entries()) {
+      if (m.measurement.taskId.toLowerCase() !== taskId.toLowerCase()) {
+        throw invalidField(`body.measurements.${i}.measurement.taskId`, "must be the task complained about");
+      }
+      await this.verifyMeasurement(m.measurement, m.signature);
+    }
     const parties = await this.#o.ledger.read<{ fee: bigint }>("escrow", "parties", [taskId]);
     const stake = (parties.fee * BigInt((await this.#params()).complaintStakeBps)) / BPS;
     const caseId = caseIdOf(taskId, this.#o.me);

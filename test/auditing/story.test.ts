@@ -1,7 +1,8 @@
 // Service-outcome auditing through the member agents' APIs on a real devnet: Acme Enterprise orders an installation
 // from North Mobile (fee 1,000.00, 60% at completion, 400.00 escrowed); seven auditors hosted by the Auditors' Guild
 // (accounts bound to it, keys in its agent) signal, and so does one auditor North hosts (affiliated, never drawn).
-// Acme complains about two tasks; juries of 3 are drawn from the members' beacon, commit, reveal and tally; North
+// Acme complains about two tasks; juries of 3 are drawn from the members' beacon; Acme's evidence is encrypted to the
+// drawn jurors only (their agent opens it, a non-drawn auditor's cannot); the jurors commit, reveal and tally; North
 // objects to the first verdict in the next epoch, a fresh jury of 5 overturns it and the tally pays everyone; the
 // second verdict is finalized after its window. Negative cases, each refused with a named error and nothing changed:
 // unbond during the epoch, affiliated juror, double vote, wrong salt, late reveal, objection out of window. Every
@@ -35,6 +36,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   let caseA: Hex;
   let caseB: Hex;
   let tokenAddress: string;
+  let multisig: string;
 
   const ok = async <T = Json>(agent: TestAgent, method: string, path: string, body?: unknown): Promise<T> => {
     const r = await agent.call<T>(method, path, body);
@@ -142,6 +144,91 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   });
   after(async () => {
     await consortium?.stop();
+  });
+
+  it("makes a 2-of-3 multi-signature bank the court's slashSink by governance; it mints only with two signatures", async () => {
+    const deployed = await ok<{ bank: string; threshold: number }>(bank, "POST", "/v1/auditing/banks", {
+      signers: [account(bank), account(vetter), account(acme)],
+      threshold: 2,
+    });
+    multisig = deployed.bank;
+    // The governors admit it as a member holding SETTLEMENT_BANK (3 of the 5 founding governors).
+    const admit = await ok<{ proposalId: number }>(bank, "POST", "/v1/membership/proposals", {
+      kind: "admit",
+      member: multisig,
+      name: "Clearing bank (2 of 3)",
+      roles: ["SETTLEMENT_BANK"],
+    });
+    for (const governor of [vetter, north]) {
+      await ok(governor, "POST", `/v1/membership/proposals/${admit.proposalId}/approve`);
+    }
+    // ... and name it the court's slashSink, so slashed deposits are burned, not parked at the token's address.
+    const before = await ok<{ slashSink: string; jurorDeposit: string }>(acme, "GET", "/v1/auditing/params");
+    assert.equal(before.slashSink, tokenAddress);
+    const proposed = await ok<{ proposalId: Hex; current: { slashSink: string } }>(
+      acme,
+      "POST",
+      "/v1/auditing/params/proposals",
+      { changes: { slashSink: multisig } },
+    );
+    assert.equal(proposed.current.slashSink, tokenAddress, "one governor's approval changes nothing");
+    await refused(
+      acme,
+      "POST",
+      `/v1/auditing/params/proposals/${proposed.proposalId}/approve`,
+      undefined,
+      409,
+      "AUDITING_ALREADY_APPROVED",
+      "AlreadyApproved",
+    );
+    await ok(north, "POST", `/v1/auditing/params/proposals/${proposed.proposalId}/approve`);
+    const done = await ok<{ current: { slashSink: string; jurorDeposit: string } }>(
+      vetter,
+      "POST",
+      `/v1/auditing/params/proposals/${proposed.proposalId}/approve`,
+    );
+    assert.deepEqual(done.current, { ...before, slashSink: multisig }, "only slashSink changed");
+    await refused(
+      acme,
+      "POST",
+      "/v1/auditing/params/proposals",
+      { changes: { firstJurySize: 4 } },
+      422,
+      "AUDITING_INVALID_PARAMS",
+      "InvalidParams",
+    );
+    // Mints need two signers: a non-signer is refused, one approval mints nothing, the second mints.
+    const northBefore = await balanceOf(account(north));
+    const mint = { kind: "mint", member: account(north), amount: "5000", bankRef: "multisig fiat 1" };
+    await refused(
+      north,
+      "POST",
+      `/v1/auditing/banks/${multisig}/approvals`,
+      mint,
+      403,
+      "AUDITING_NOT_SIGNER",
+      "NotSigner",
+    );
+    const first = await ok<{ executed: boolean; approvals: number }>(
+      bank,
+      "POST",
+      `/v1/auditing/banks/${multisig}/approvals`,
+      mint,
+    );
+    assert.deepEqual([first.executed, first.approvals], [false, 1]);
+    assert.equal(await balanceOf(account(north)), northBefore);
+    const second = await ok<{ executed: boolean }>(vetter, "POST", `/v1/auditing/banks/${multisig}/approvals`, mint);
+    assert.equal(second.executed, true);
+    assert.equal(await balanceOf(account(north)), northBefore + 5_000n);
+    await refused(
+      acme,
+      "POST",
+      `/v1/auditing/banks/${multisig}/approvals`,
+      mint,
+      409,
+      "AUDITING_OPERATION_DONE",
+      "OperationDone",
+    );
   });
 
   it("hosts auditors as accounts bound to their members, vetted under their own DIDs, signalling from the next epoch", async () => {
@@ -291,6 +378,81 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
     }
   });
 
+  it("encrypts the complainant's evidence to the drawn jurors only: a juror's agent opens it, no other auditor can", async () => {
+    const jury = currentJury(await caseView(vetter, caseA)).map((j) => j.juror);
+    const items = [
+      { kind: "cdr-samples", content: "2026-11-02T10:04Z +4930123 -> +4930999 setup failed (cause 38)" },
+      { kind: "kpi-log", content: "line down 2026-11-02T09:12Z to 2026-11-05T10:40Z: MTTR 73h, agreed 4h" },
+    ];
+    // Only a party shares, and only once a jury is seated.
+    await refused(guild, "POST", `/v1/auditing/cases/${caseA}/evidence`, { items }, 403, "AUDITING_NOT_PARTY");
+    const shared = await ok<{ envelopeHash: Hex; jurors: string[]; txHashes: string[] }>(
+      acme,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence`,
+      { items },
+    );
+    assert.deepEqual([...shared.jurors].sort(), [...jury].sort());
+    assert.equal(shared.txHashes.length, 3);
+    // The party's agent answers its envelopes to anyone: ciphertext that names no evidence.
+    const listed = await ok<{ envelopes: Array<{ envelope: string; envelopeHash: Hex }> }>(
+      north,
+      "GET",
+      `/v1/auditing/cases/${caseA}/evidence`,
+    );
+    assert.equal(listed.envelopes.length, 0, "North shared nothing");
+    const fromAcme = await ok<{ envelopes: Array<{ envelope: string; envelopeHash: Hex }> }>(
+      acme,
+      "GET",
+      `/v1/auditing/cases/${caseA}/evidence`,
+    );
+    const envelope = fromAcme.envelopes[0]?.envelope as string;
+    assert.equal(fromAcme.envelopes[0]?.envelopeHash, shared.envelopeHash);
+    assert.ok(!envelope.includes("MTTR") && !envelope.includes("+4930123"), "the envelope is ciphertext");
+    // Every drawn juror's agent opens it with the juror's key.
+    for (const juror of jury) {
+      const opened = await ok<{ items: unknown; sharedBy: string }>(
+        guild,
+        "POST",
+        `/v1/auditing/cases/${caseA}/evidence/open`,
+        { juror, envelope },
+      );
+      assert.deepEqual(opened.items, items);
+      assert.equal(opened.sharedBy, account(acme));
+    }
+    // A guild auditor that signalled but was not drawn: nothing anchored for it, and no entry in the envelope.
+    const notDrawn = auditors.slice(0, 7).find((a) => !jury.includes(a)) as string;
+    await refused(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror: notDrawn, envelope },
+      409,
+      "AUDITING_EVIDENCE_NOT_ANCHORED",
+    );
+    // North's own auditor, in North's agent: the same.
+    await refused(
+      north,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror: northAuditor, envelope },
+      409,
+      "AUDITING_EVIDENCE_NOT_ANCHORED",
+    );
+    // A changed envelope is not the anchored one.
+    const jwe = JSON.parse(envelope);
+    const ct = String(jwe.ciphertext);
+    const tampered = JSON.stringify({ ...jwe, ciphertext: `${ct.startsWith("A") ? "B" : "A"}${ct.slice(1)}` });
+    await refused(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror: jury[0], envelope: tampered },
+      409,
+      "AUDITING_EVIDENCE_NOT_ANCHORED",
+    );
+  });
+
   it("refuses an affiliated juror, a double vote, a wrong salt and a late reveal, each changing nothing", async () => {
     const [j0, j1, j2] = currentJury(await caseView(vetter, caseA)).map((j) => j.juror) as [string, string, string];
     // Affiliated after the draw: the vetter records j0 as working for North; its vote is refused and nothing is kept.
@@ -387,7 +549,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   });
 
   it("tallies both first juries: A upheld 2-0 with the silent juror slashed, B rejected 3-0", async () => {
-    const sinkBefore = await balanceOf(tokenAddress);
+    const sinkBefore = await balanceOf(multisig);
     assert.equal((await ok<Json>(acme, "POST", `/v1/auditing/cases/${caseA}/tally`)).status, "provisional");
     assert.equal((await ok<Json>(acme, "POST", `/v1/auditing/cases/${caseB}/tally`)).status, "provisional");
     const a = await caseIn(caseA, "provisional");
@@ -399,7 +561,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       "9000",
       "the silent juror lost its 10.00 deposit",
     );
-    assert.equal(await balanceOf(tokenAddress), sinkBefore + 1_000n);
+    assert.equal(await balanceOf(multisig), sinkBefore + 1_000n, "slashed into the multi-signature bank, to be burned");
     assert.equal((await caseIn(caseB, "provisional")).firstVerdict, "rejected");
   });
 
@@ -471,10 +633,28 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       ...auditors,
       northAuditor,
       tokenAddress,
+      multisig,
     ];
     const all = await balances(...everyone);
     const total = [...all.values()].reduce((s, a) => s + BigInt(a.balance), 0n);
-    assert.equal(total, 300_000n + 20_000n + 120_000n);
+    // Minted: 440,000 by the bank member, 5,000 by the multi-signature bank; nothing burned yet.
+    assert.equal(total, 300_000n + 20_000n + 120_000n + 5_000n);
+    // Every slashed deposit went to the multi-signature bank (none to the token's address); two signers burn it.
+    assert.equal(all.get(tokenAddress)?.balance, "0");
+    const slashed = BigInt(all.get(multisig)?.balance ?? "0");
+    assert.ok(slashed >= 1_000n, `the silent juror's 10.00 deposit was slashed into the bank (${slashed})`);
+    const burn = { kind: "burn", member: multisig, amount: slashed.toString(), bankRef: "slashed deposits, period 1" };
+    await ok(acme, "POST", `/v1/auditing/banks/${multisig}/approvals`, burn);
+    const burned = await ok<{ executed: boolean }>(bank, "POST", `/v1/auditing/banks/${multisig}/approvals`, burn);
+    assert.equal(burned.executed, true);
+    const afterBurn = await ok<{ balance: string; isSlashSink: boolean }>(
+      vetter,
+      "GET",
+      `/v1/auditing/banks/${multisig}`,
+    );
+    assert.deepEqual([afterBurn.balance, afterBurn.isSlashSink], ["0", true]);
+    const remaining = [...(await balances(...everyone)).values()].reduce((s, a) => s + BigInt(a.balance), 0n);
+    assert.equal(remaining, total - slashed, "the burn took exactly the slashed deposits out of existence");
     const bonded = [...all.values()].reduce((s, a) => s + BigInt(a.bonded), 0n);
     assert.equal(BigInt(all.get("court")?.balance ?? 0), bonded, "the court holds exactly the bonded stakes");
     assert.equal(all.get("escrow")?.balance, "0");
