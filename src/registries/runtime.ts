@@ -91,7 +91,11 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     key,
     sync: () => context.indexer.syncOnce(),
   };
-  const traceback = new TracebackService({ ...shared, traceback: context.contractAddress(TRACEBACK) });
+  const traceback = new TracebackService({
+    ...shared,
+    traceback: context.contractAddress(TRACEBACK),
+    stir: context.published.stir,
+  });
   const signals = new SignalService({
     ...shared,
     chain: context.chain,
