@@ -21,6 +21,7 @@ export const REGISTRIES_ERRORS = defineErrors("registries", {
     description:
       "The call's SHAKEN PASSporT does not verify (signature, certificate chain, validity at its iat, TNAuthList); the message names the STI-VS reason. Nothing was sent.",
   },
+  REGISTRIES_CALL_NOT_FOUND: { status: 404, description: "No call with this digest in this member's call log." },
   REGISTRIES_SPC_NOT_FOUND: { status: 404, description: "No member registered this Service Provider Code." },
 });
 

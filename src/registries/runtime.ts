@@ -12,8 +12,10 @@ import { DEVICE_REGISTRY } from "./projection.ts";
 import { DeviceReadModel, type DeviceReportView } from "./readModel.ts";
 import { ConsortiumKeyRepository } from "./repository.ts";
 import { DeviceService } from "./service.ts";
+import { CallLog } from "./traceback/callLog.ts";
 import { FRAUD_SIGNALS, TRACEBACK } from "./traceback/projection.ts";
 import { TracebackReadModel } from "./traceback/readModel.ts";
+import { TraceResponder } from "./traceback/responder.ts";
 import { TracebackService } from "./traceback/service.ts";
 import { SignalService } from "./traceback/signals.ts";
 
@@ -30,6 +32,9 @@ export interface RegistriesRuntime {
   traceback: TracebackService;
   signals: SignalService;
   tracebackReadModel: TracebackReadModel;
+  /** This member's call log, and the agent answering traces from it (traceback/responder.ts). */
+  callLog: CallLog;
+  traceResponder: TraceResponder;
   /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
   report(reportId: string): Promise<DeviceReportView>;
 }
@@ -96,6 +101,14 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     traceback: context.contractAddress(TRACEBACK),
     stir: context.published.stir,
   });
+  const callLog = new CallLog(context.store);
+  const traceResponder = new TraceResponder({
+    log: callLog,
+    traceback,
+    memberAccount: context.config.memberAccount,
+    onError: (error, pending) =>
+      logger.warn({ err: error, traceId: pending.traceId }, "the automatic traceback answer was refused"),
+  });
   const signals = new SignalService({
     ...shared,
     chain: context.chain,
@@ -106,6 +119,8 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     traceback,
     signals,
     tracebackReadModel,
+    callLog,
+    traceResponder,
     ports,
     portReadModel,
     portExecutor,

@@ -418,6 +418,71 @@ describe("registries: robocall traceback and fraud signals", () => {
     assert.equal(claimed.trace.passport?.originMatchesPath, false);
   });
 
+  it("carriers answer from their own call records: a robocall traced through three carriers with no answer typed", async () => {
+    const robocall = { ...call, origid: randomUUID() };
+    const record = (agent: TestAgent, upstream: string | null, c = robocall) =>
+      agent.call<ErrorBody>("POST", "/v1/registries/calls", { calls: [{ call: c, upstream }] });
+    // Each carrier's CDRs: Beta received the call from Alpha, Alpha from Origin Voice, where it originated.
+    await ok(record(beta, member(alpha)));
+    await ok(record(alpha, member(origin)));
+    const originRecord = await ok<{ calls: Array<{ callDigest: string; upstream: string | null; evidence: string }> }>(
+      record(origin, null),
+    );
+    const self = await record(alpha, member(alpha));
+    assert.equal(self.status, 400);
+    assert.equal(self.body.details?.[0]?.field, "body.calls[0].upstream");
+
+    const opened = await ok<TraceOutcome>(
+      north.call("POST", "/v1/registries/traces", { call: robocall, firstHop: member(beta), attestation: "C" }),
+      201,
+    );
+    assert.equal(originRecord.calls[0]?.callDigest, opened.trace.callDigest, "the log holds the same keyed digest");
+    const id = opened.trace.traceId;
+    const done = await eventually(async () => {
+      const t = await traceOn(north, id);
+      assert.equal(t.state, "completed");
+      return t;
+    }, 30_000);
+    assert.deepEqual(
+      done.hops.map((h) => [h.carrier, h.outcome, h.upstream]),
+      [
+        [member(north), "requester", member(beta)],
+        [member(beta), "forwarded", member(alpha)],
+        [member(alpha), "forwarded", member(origin)],
+        [member(origin), "originated", null],
+      ],
+    );
+    assert.equal(done.hops[3]?.evidence, originRecord.calls[0]?.evidence, "the record's evidence hash on chain");
+    const response = await ok<{ txHash: string | null; error: string | null }>(
+      beta.call("GET", `/v1/registries/traces/${id}/response`),
+    );
+    assert.match(response.txHash ?? "", /^0x[0-9a-f]{64}$/);
+    assert.equal(response.error, null);
+    // North was never asked: it sent no answer by itself.
+    assert.equal((await north.call<ErrorBody>("GET", `/v1/registries/traces/${id}/response`)).status, 404);
+
+    // A log naming a member that is no carrier: the contract refuses the agent's answer by name, the refusal is
+    // recorded, and the trace still asks Beta (its deadline shows if nobody answers by hand).
+    const odd = { ...call, origid: randomUUID() };
+    await ok(record(beta, member(vetter), odd));
+    const stuck = await ok<TraceOutcome>(
+      north.call("POST", "/v1/registries/traces", { call: odd, firstHop: member(beta) }),
+      201,
+    );
+    const refusal = await eventually(
+      () =>
+        ok<{ txHash: string | null; error: string | null }>(
+          beta.call("GET", `/v1/registries/traces/${stuck.trace.traceId}/response`),
+        ),
+      30_000,
+    );
+    assert.equal(refusal.txHash, null);
+    assert.match(refusal.error ?? "", /NotACarrier\(/);
+    const still = await traceOn(north, stuck.trace.traceId);
+    assert.equal(still.state, "open");
+    assert.equal(still.asked, member(beta));
+  });
+
   it("every agent's traceback and signal read models agree with the chain", async () => {
     for (const agent of all) {
       await eventually(async () => {

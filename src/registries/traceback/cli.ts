@@ -90,7 +90,44 @@ const withTx =
 export function registerTracebackCommands(registries: Command): void {
   registerTraceCommands(registries);
   registerSpcCommands(registries);
+  registerCallCommands(registries);
   registerSignalCommands(registries);
+}
+
+function registerCallCommands(registries: Command): void {
+  const call = registries
+    .command("call")
+    .description("this member's call log: its agent answers the traces that ask about a call in it");
+  withClientOptions(call.command("record").description("record a call this member carried (from its CDR)"))
+    .requiredOption("--origid <uuid>", "the PASSporT's origid")
+    .requiredOption("--orig <e164>", "the calling number")
+    .requiredOption("--dest <e164>", "the called number")
+    .requiredOption("--iat <seconds>", "the PASSporT's iat (unix seconds)", Number)
+    .option("--upstream <address>", "the member account of the carrier this member received the call from")
+    .option("--originated", "the call originated on this member's network")
+    .action(
+      async (
+        o: ClientOptions & {
+          origid: string;
+          orig: string;
+          dest: string;
+          iat: number;
+          upstream?: string;
+          originated?: boolean;
+        },
+      ) => {
+        if (Boolean(o.upstream) === Boolean(o.originated)) {
+          throw new CliError("give exactly one of --upstream <address> and --originated");
+        }
+        const body = {
+          calls: [{ call: { origid: o.origid, orig: o.orig, dest: o.dest, iat: o.iat }, upstream: o.upstream ?? null }],
+        };
+        printResult(await callAgent(targetOf(o), "POST", "/v1/registries/calls", body), o, (r) => {
+          const [c] = (r as { calls: Array<{ callDigest: string; upstream: string | null }> }).calls;
+          return `call ${c?.callDigest} recorded: ${c?.upstream ? `received from ${c.upstream}` : "originated here"}`;
+        });
+      },
+    );
 }
 
 function registerSpcCommands(registries: Command): void {
@@ -155,6 +192,16 @@ function registerTraceCommands(registries: Command): void {
         printResult(await callAgent(targetOf(o), "POST", "/v1/registries/traces", body), o, shown);
       },
     );
+
+  withClientOptions(
+    trace.command("response <traceId>").description("the answer this member's agent sent by itself from its call log"),
+  ).action(async (traceId: string, o: ClientOptions) =>
+    printResult(await callAgent(targetOf(o), "GET", `/v1/registries/traces/${traceId}/response`), o, (r) => {
+      const v = r as { upstream: string | null; txHash: string | null; error: string | null };
+      const what = v.upstream ? `received the call from ${v.upstream}` : "originated here";
+      return v.txHash ? `answered ${what}\n  tx ${v.txHash}` : `answer (${what}) refused: ${v.error}`;
+    }),
+  );
 
   withClientOptions(trace.command("answer <traceId>").description("answer as the carrier asked"))
     .option("--upstream <address>", "the member account of the carrier this member received the call from")

@@ -16,6 +16,7 @@ import {
 import { invalidRegistriesInput } from "../errors.ts";
 import { E164Schema } from "../ports/schemas.ts";
 import type { RegistriesRuntime } from "../runtime.ts";
+import { registerCallRoutes } from "./callRoutes.ts";
 import type { SignalView, TraceView } from "./readModel.ts";
 import {
   AnswerBodySchema,
@@ -119,6 +120,7 @@ export function registerTracebackRoutes(app: ApiApp, rt: RegistriesRuntime): voi
   );
 
   registerSpcRoutes(app, rt, nameOf);
+  registerCallRoutes(app, rt, rt.traceback.memberAccount);
 
   app.get(
     "/v1/registries/traces",

@@ -69,6 +69,11 @@ export class TracebackService {
     this.#o = options;
   }
 
+  /** The member account this agent answers for. */
+  get memberAccount(): Address {
+    return this.#o.memberAccount;
+  }
+
   /** The keyed digest naming a call on chain (needs the consortium key). */
   callDigest(call: CallIdentifiers): Hex {
     return this.#o.key.hashCall(call);
