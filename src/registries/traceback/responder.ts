@@ -2,7 +2,8 @@
 // and when one asks this member about a call its call log holds, it answers by itself with the carrier the log names
 // (or "originated here"), the record's evidence hash on chain. Each answer, sent or refused by the contract (e.g. an
 // upstream that is not a carrier), is recorded once, so a restart resumes with the traces not yet handled and a
-// refusal is not retried forever (the carrier can still answer by hand; its deadline shows if nobody does).
+// refusal is not retried forever (the carrier can still answer by hand; its deadline shows if nobody does). Up to
+// 100 traces are answered at once.
 import type { Address } from "viem";
 import type { ChainEvent, Indexer } from "../../core/chain/indexer/indexer.ts";
 import type { CallLog, PendingAnswer } from "./callLog.ts";
@@ -56,10 +57,8 @@ export class TraceResponder {
     while (!this.#stopped) {
       const pending = await this.#o.log.pending(this.#o.memberAccount, BATCH);
       if (pending.length === 0) return;
-      for (const p of pending) {
-        if (this.#stopped) return;
-        await this.#answer(p);
-      }
+      // The traces are independent: their answers go out together (the outbox orders the nonces).
+      await Promise.all(pending.map((p) => this.#answer(p)));
     }
   }
 
