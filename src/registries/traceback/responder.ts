@@ -6,8 +6,8 @@
 // 100 traces are answered at once.
 import type { Address } from "viem";
 import type { ChainEvent, Indexer } from "../../core/chain/indexer/indexer.ts";
-import type { CallLog, PendingAnswer } from "./callLog.ts";
 import { TRACEBACK } from "./projection.ts";
+import type { CallLog, PendingAnswer } from "./repositoryCallLog.ts";
 import type { TracebackService } from "./service.ts";
 
 const BATCH = 100;

@@ -16,8 +16,9 @@ import {
 import { invalidRegistriesInput } from "../errors.ts";
 import { E164Schema } from "../ports/schemas.ts";
 import type { RegistriesRuntime } from "../runtime.ts";
-import { registerCallRoutes } from "./callRoutes.ts";
 import type { SignalView, TraceView } from "./readModel.ts";
+import { registerCallRoutes } from "./routesCalls.ts";
+import { registerSpcRoutes } from "./routesSpcs.ts";
 import {
   AnswerBodySchema,
   ChallengeBodySchema,
@@ -31,7 +32,6 @@ import {
   TracePageQuery,
   TraceSchema,
 } from "./schemas.ts";
-import { registerSpcRoutes } from "./spcRoutes.ts";
 
 const tags = ["registries"];
 const TraceIdParams = strictObject({ traceId: Bytes32Schema });
