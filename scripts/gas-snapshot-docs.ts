@@ -207,6 +207,8 @@ const REGISTRIES_ROWS = [
   ["Traceback.answer/upstream", "traceback answer naming the upstream carrier (asked next)"],
   ["Traceback.answer/origin", "traceback answer: originated here (completes the trace)"],
   ["Traceback.markUnanswered", "markUnanswered (a carrier past its deadline)"],
+  ["Traceback.registerSpc", "register a Service Provider Code"],
+  ["Traceback.openCertified", "traceback open from a verified PASSporT (origid, SPC, certificate)"],
   ["FraudSignals.deploy", "FraudSignals deployment"],
   ["FraudSignals.report", "fraud signal report"],
   ["FraudSignals.challenge", "fraud signal challenge (by the holder's operator)"],

@@ -1,6 +1,6 @@
 // Gas of robocall traceback (Traceback: open, an answer naming the upstream carrier, an answer ending the trace at
-// the origin, a carrier recorded as not answering) and of fraud signals (FraudSignals: report, challenge, clear), on
-// a consortium of four carriers.
+// the origin, a carrier recorded as not answering, an SPC registered, a trace opened from a PASSporT) and of fraud
+// signals (FraudSignals: report, challenge, clear), on a consortium of four carriers.
 import { type Account, type Hex, keccak256, parseEventLogs, stringToHex, zeroAddress } from "viem";
 import { ConsortiumRegistry, FraudSignals, Traceback } from "../src/generated/contracts.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
@@ -51,6 +51,27 @@ export async function measureTraceback(chain: GasRecorder): Promise<void> {
     ...on,
     functionName: "answer",
     args: [traced, zeroAddress, evidence],
+  });
+  await chain.measure("Traceback.registerSpc", origin, {
+    ...on,
+    functionName: "registerSpc",
+    args: [stringToHex("ORIG1", { size: 32 })],
+  });
+  await chain.measure("Traceback.openCertified", north, {
+    ...on,
+    functionName: "openCertified",
+    args: [
+      keccak256(stringToHex("call")),
+      3,
+      beta.address,
+      HOP_WINDOW,
+      keccak256(stringToHex("certified")),
+      {
+        origid: "0x5f2c1b1e0c4a4a7e9a513f1d2a6b7c80",
+        spc: stringToHex("ORIG1", { size: 32 }),
+        certificate: keccak256(stringToHex("STI certificate")),
+      },
+    ],
   });
   const silent = await open("trace 2");
   await chain.setNextBlockTime((await chain.now()) + BigInt(HOP_WINDOW + 10));

@@ -58,6 +58,43 @@ interface ITraceback {
     /// @notice `carrier` did not answer by `deadline`: the trace stops there.
     event HopUnanswered(bytes32 indexed traceId, address indexed carrier, uint64 deadline);
 
+    /// @notice What the terminating carrier's agent read from the call's verified SHAKEN PASSporT: its `origid` (a
+    /// random UUID the originating provider assigned; no personal data), the SPC of the TNAuthList in the STI
+    /// certificate that signed it, and the SHA-256 of that certificate (DER). `originProvider` is the member that
+    /// registered the SPC (zero when no member did), resolved by this contract, not asserted by the requester.
+    struct PassportFacts {
+        bytes16 origid;
+        bytes32 spc;
+        bytes32 certificate;
+    }
+
+    /// @notice A trace's PASSporT facts as stored, with the originating provider the SPC names.
+    struct Certification {
+        bytes16 origid;
+        bytes32 spc;
+        bytes32 certificate;
+        address originProvider;
+    }
+
+    /// @notice `member` registered the Service Provider Code `spc` (ASCII, right-padded with zero bytes).
+    event SpcRegistered(bytes32 indexed spc, address indexed member);
+    /// @notice The trace `traceId` was opened from a verified PASSporT: its certificate names `spc`, which
+    /// `originProvider` registered (zero: no member did).
+    event TraceCertified(
+        bytes32 indexed traceId,
+        bytes32 indexed spc,
+        address indexed originProvider,
+        bytes16 origid,
+        bytes32 certificate
+    );
+
+    /// @notice The SPC is zero.
+    error EmptySpc();
+    /// @notice `holder`, another member, registered `spc` first.
+    error SpcTaken(bytes32 spc, address holder);
+    /// @notice A PASSporT fact is zero, or the attestation is none: a trace from a PASSporT needs all of them.
+    error IncompletePassport(bytes16 origid, bytes32 spc, bytes32 certificate, uint8 attestation);
+
     /// @notice A constructor address is zero.
     error ZeroAddress();
     /// @notice `account` does not act for a member holding an operator role (TNSP, OSP, MOBILE_OPERATOR).
@@ -100,6 +137,30 @@ interface ITraceback {
         bytes32 salt
     ) external returns (bytes32 traceId);
 
+    /// @notice Like `open`, for a call whose SHAKEN PASSporT the caller's agent verified: records its `origid`, the
+    /// SPC and hash of the certificate that signed it, and the originating provider (the member that registered the
+    /// SPC), so the path the carriers answer can be compared with the provider that signed the call.
+    function openCertified(
+        bytes32 callDigest,
+        uint8 attestation,
+        address firstHop,
+        uint32 hopWindow,
+        bytes32 salt,
+        PassportFacts calldata passport
+    ) external returns (bytes32 traceId);
+
+    /// @notice The caller's member (an operator) registers its Service Provider Code, the SPC its STI certificates'
+    /// TNAuthList carries. First come: an SPC another member holds is refused SpcTaken; registering one's own again
+    /// changes nothing. Trade-off: nothing on chain checks the STI-CA issued that SPC to this member (the certificate
+    /// is off chain); a false claim is attributable to its member.
+    function registerSpc(bytes32 spc) external;
+
+    /// @notice The member that registered `spc`, or zero.
+    function spcHolderOf(bytes32 spc) external view returns (address);
+
+    /// @notice The PASSporT facts of trace `traceId` (all zero for a trace opened without one); reverts UnknownTrace.
+    function certificationOf(bytes32 traceId) external view returns (Certification memory);
+
     /// @notice The carrier asked now answers: it received the call from `upstream` (an operator member not yet in the
     /// path, asked next), or zero when the call originated on its network (the trace is completed).
     function answer(bytes32 traceId, address upstream, bytes32 evidence) external;
@@ -116,6 +177,6 @@ interface ITraceback {
     /// @notice The id `requester` gets for a trace of `callDigest` with `salt`.
     function traceIdOf(address requester, bytes32 callDigest, bytes32 salt) external view returns (bytes32);
 
-    /// @notice The contract's version, "1.0.0".
+    /// @notice The contract's version, "1.1.0".
     function version() external view returns (string memory);
 }

@@ -19,6 +19,8 @@ contract Traceback is ITraceback {
     mapping(bytes32 traceId => Trace) private _traces;
     mapping(bytes32 traceId => address[]) private _paths;
     mapping(bytes32 traceId => mapping(address carrier => bool)) private _inPath;
+    mapping(bytes32 traceId => Certification) private _certifications;
+    mapping(bytes32 spc => address member) private _spcHolders;
 
     constructor(IConsortiumRegistry consortium_) {
         if (address(consortium_) == address(0)) revert ZeroAddress();
@@ -33,6 +35,61 @@ contract Traceback is ITraceback {
         uint32 hopWindow,
         bytes32 salt
     ) external returns (bytes32 traceId) {
+        traceId = _openTrace(callDigest, attestation, firstHop, hopWindow, salt);
+    }
+
+    /// @inheritdoc ITraceback
+    function openCertified(
+        bytes32 callDigest,
+        uint8 attestation,
+        address firstHop,
+        uint32 hopWindow,
+        bytes32 salt,
+        PassportFacts calldata passport
+    ) external returns (bytes32 traceId) {
+        if (
+            passport.origid == bytes16(0) ||
+            passport.spc == bytes32(0) ||
+            passport.certificate == bytes32(0) ||
+            attestation == 0
+        ) {
+            revert IncompletePassport(passport.origid, passport.spc, passport.certificate, attestation);
+        }
+        traceId = _openTrace(callDigest, attestation, firstHop, hopWindow, salt);
+        address originProvider = _spcHolders[passport.spc];
+        _certifications[traceId] = Certification(passport.origid, passport.spc, passport.certificate, originProvider);
+        emit TraceCertified(traceId, passport.spc, originProvider, passport.origid, passport.certificate);
+    }
+
+    /// @inheritdoc ITraceback
+    function registerSpc(bytes32 spc) external {
+        address member = _operatorOf(msg.sender);
+        if (spc == bytes32(0)) revert EmptySpc();
+        address holder = _spcHolders[spc];
+        if (holder == member) return;
+        if (holder != address(0)) revert SpcTaken(spc, holder);
+        _spcHolders[spc] = member;
+        emit SpcRegistered(spc, member);
+    }
+
+    /// @inheritdoc ITraceback
+    function spcHolderOf(bytes32 spc) external view returns (address) {
+        return _spcHolders[spc];
+    }
+
+    /// @inheritdoc ITraceback
+    function certificationOf(bytes32 traceId) external view returns (Certification memory) {
+        _known(traceId);
+        return _certifications[traceId];
+    }
+
+    function _openTrace(
+        bytes32 callDigest,
+        uint8 attestation,
+        address firstHop,
+        uint32 hopWindow,
+        bytes32 salt
+    ) private returns (bytes32 traceId) {
         address requester = _operatorOf(msg.sender);
         if (callDigest == bytes32(0)) revert EmptyCallDigest();
         if (attestation > 3) revert InvalidAttestation(attestation);
@@ -104,7 +161,7 @@ contract Traceback is ITraceback {
 
     /// @inheritdoc ITraceback
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     function _traceIdOf(address requester, bytes32 callDigest, bytes32 salt) private view returns (bytes32) {

@@ -91,7 +91,7 @@ contract TracebackTest is TestBase {
         vm.prank(origin);
         vm.expectRevert(abi.encodeWithSelector(ITraceback.TraceNotOpen.selector, id, ITraceback.TraceState.Completed));
         traceback.answer(id, address(0), bytes32(0));
-        assertEq(traceback.version(), "1.0.0", "version");
+        assertEq(traceback.version(), "1.1.0", "version");
     }
 
     function test_onlyTheAskedCarrierAnswers() public {
@@ -168,5 +168,73 @@ contract TracebackTest is TestBase {
         bytes32 none = bytes32(uint256(1));
         vm.expectRevert(abi.encodeWithSelector(ITraceback.UnknownTrace.selector, none));
         traceback.traceOf(none);
+    }
+
+    function passport(bytes32 spc) internal pure returns (ITraceback.PassportFacts memory) {
+        return ITraceback.PassportFacts(bytes16(keccak256("origid")), spc, keccak256("STI certificate DER"));
+    }
+
+    function test_certifiedTraceNamesTheSpcHolder() public {
+        bytes32 spc = bytes32("OSP1");
+        vm.prank(vetter);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.NotAnOperator.selector, vetter));
+        traceback.registerSpc(spc);
+        vm.prank(origin);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.EmptySpc.selector));
+        traceback.registerSpc(bytes32(0));
+        vm.prank(origin);
+        traceback.registerSpc(spc);
+        vm.prank(origin);
+        traceback.registerSpc(spc); // its own again: nothing changes
+        vm.prank(alpha);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.SpcTaken.selector, spc, origin));
+        traceback.registerSpc(spc);
+        assertEq(traceback.spcHolderOf(spc), origin, "first come");
+
+        vm.prank(north);
+        bytes32 id = traceback.openCertified(CALL, 3, beta, WINDOW, bytes32(uint256(9)), passport(spc));
+        ITraceback.Certification memory c = traceback.certificationOf(id);
+        assertEq(c.originProvider, origin, "the SPC's member, resolved on chain");
+        assertEq(c.spc, spc, "spc");
+        assertEq(c.certificate, keccak256("STI certificate DER"), "certificate");
+        assertTrue(c.origid == bytes16(keccak256("origid")), "origid");
+        assertEq(traceback.traceOf(id).asked, beta, "asks the first hop like open");
+
+        // An SPC no member registered: recorded, with no originating member.
+        vm.prank(north);
+        bytes32 other = traceback.openCertified(
+            CALL,
+            1,
+            beta,
+            WINDOW,
+            bytes32(uint256(10)),
+            passport(bytes32("NOBODY"))
+        );
+        assertEq(traceback.certificationOf(other).originProvider, address(0), "no member");
+        assertEq(traceback.certificationOf(opened()).spc, bytes32(0), "a trace without a PASSporT");
+    }
+
+    function test_certifiedTraceNeedsEveryPassportFact() public {
+        ITraceback.PassportFacts memory p = passport(bytes32("OSP1"));
+        vm.startPrank(north);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITraceback.IncompletePassport.selector, p.origid, p.spc, p.certificate, uint8(0))
+        );
+        traceback.openCertified(CALL, 0, beta, WINDOW, bytes32(0), p);
+        p.spc = bytes32(0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITraceback.IncompletePassport.selector,
+                p.origid,
+                bytes32(0),
+                p.certificate,
+                uint8(1)
+            )
+        );
+        traceback.openCertified(CALL, 1, beta, WINDOW, bytes32(0), p);
+        vm.stopPrank();
+        vm.prank(vetter);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.NotAnOperator.selector, vetter));
+        traceback.openCertified(CALL, 1, beta, WINDOW, bytes32(0), passport(bytes32("OSP1")));
     }
 }

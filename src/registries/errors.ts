@@ -16,6 +16,13 @@ export const REGISTRIES_ERRORS = defineErrors("registries", {
   REGISTRIES_PORT_NOT_FOUND: { status: 404, description: "No number port with this id on the ledger." },
   REGISTRIES_TRACE_NOT_FOUND: { status: 404, description: "No traceback with this id on the ledger." },
   REGISTRIES_SIGNAL_NOT_FOUND: { status: 404, description: "No fraud signal with this id on the ledger." },
+  REGISTRIES_PASSPORT_INVALID: {
+    status: 422,
+    description:
+      "The call's SHAKEN PASSporT does not verify (signature, certificate chain, validity at its iat, TNAuthList); the message names the STI-VS reason. Nothing was sent.",
+  },
+  REGISTRIES_CALL_NOT_FOUND: { status: 404, description: "No call with this digest in this member's call log." },
+  REGISTRIES_SPC_NOT_FOUND: { status: 404, description: "No member registered this Service Provider Code." },
 });
 
 export type RegistriesErrorCode = keyof typeof REGISTRIES_ERRORS;

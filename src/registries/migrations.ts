@@ -4,6 +4,7 @@
 // their numbers) and, on a Numbering Authority's agent, the EIDL ports it executed for activated ports (off chain);
 // the public read models of Traceback (traces and their hops) and FraudSignals (signals by keyed subject).
 import type { Migration } from "../core/store/store.ts";
+import { tracebackMigrations } from "./traceback/migrations.ts";
 
 export const registriesMigrations: Migration[] = [
   {
@@ -133,4 +134,5 @@ export const registriesMigrations: Migration[] = [
       CREATE INDEX registries_signals_reporter ON registries_signals (reporter, signal_id);
     `,
   },
+  ...tracebackMigrations,
 ];

@@ -65,11 +65,13 @@ export const registriesPlugin: DomainPlugin = {
   projections: [registriesProjection, portsProjection, tracebackProjection],
   api: async (context) => registriesApiModule(await registriesRuntime(context)),
   // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
-  // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere).
+  // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere) and
+  // answering the traces that ask this member about a call in its call log.
   async start(context) {
     const runtime = await registriesRuntime(context);
     runtime.portExecutor.follow(context.indexer);
-    return { stop: () => runtime.portExecutor.stop() };
+    runtime.traceResponder.follow(context.indexer);
+    return { stop: async () => void (await Promise.all([runtime.portExecutor.stop(), runtime.traceResponder.stop()])) };
   },
   async checkConsistency(context, blockNumber) {
     const runtime = await registriesRuntime(context);

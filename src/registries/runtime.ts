@@ -14,6 +14,8 @@ import { ConsortiumKeyRepository } from "./repository.ts";
 import { DeviceService } from "./service.ts";
 import { FRAUD_SIGNALS, TRACEBACK } from "./traceback/projection.ts";
 import { TracebackReadModel } from "./traceback/readModel.ts";
+import { CallLog } from "./traceback/repositoryCallLog.ts";
+import { TraceResponder } from "./traceback/responder.ts";
 import { TracebackService } from "./traceback/service.ts";
 import { SignalService } from "./traceback/signals.ts";
 
@@ -30,6 +32,9 @@ export interface RegistriesRuntime {
   traceback: TracebackService;
   signals: SignalService;
   tracebackReadModel: TracebackReadModel;
+  /** This member's call log, and the agent answering traces from it (traceback/responder.ts). */
+  callLog: CallLog;
+  traceResponder: TraceResponder;
   /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
   report(reportId: string): Promise<DeviceReportView>;
 }
@@ -91,7 +96,19 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     key,
     sync: () => context.indexer.syncOnce(),
   };
-  const traceback = new TracebackService({ ...shared, traceback: context.contractAddress(TRACEBACK) });
+  const traceback = new TracebackService({
+    ...shared,
+    traceback: context.contractAddress(TRACEBACK),
+    stir: context.published.stir,
+  });
+  const callLog = new CallLog(context.store);
+  const traceResponder = new TraceResponder({
+    log: callLog,
+    traceback,
+    memberAccount: context.config.memberAccount,
+    onError: (error, pending) =>
+      logger.warn({ err: error, traceId: pending.traceId }, "the automatic traceback answer was refused"),
+  });
   const signals = new SignalService({
     ...shared,
     chain: context.chain,
@@ -102,6 +119,8 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     traceback,
     signals,
     tracebackReadModel,
+    callLog,
+    traceResponder,
     ports,
     portReadModel,
     portExecutor,

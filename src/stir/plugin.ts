@@ -6,6 +6,7 @@ import { registerStirCommands } from "./cli.ts";
 import { EidlLedgerFacts } from "./eidlFacts.ts";
 import { STIR_ERRORS, StirError } from "./errors.ts";
 import { stirMigrations } from "./migrations.ts";
+import { publishedStir } from "./published.ts";
 import { StirRepository } from "./repository.ts";
 import { ATIS_1000082_PATHS, stirApiModule } from "./routes.ts";
 import { seedStirSandbox } from "./sandbox.ts";
@@ -51,6 +52,10 @@ export const stirPlugin: DomainPlugin = {
     standard: "ATIS-1000082 (SHAKEN APIs for a centralized signing and signature validation server)",
   })),
   migrations: stirMigrations,
+  async publish(context) {
+    const { service } = await stirRuntime(context);
+    return { stir: publishedStir(service) };
+  },
   async api(context) {
     const { service } = await stirRuntime(context);
     return stirApiModule(service);

@@ -32,7 +32,16 @@ interface Trace {
   overdue: boolean;
   origin: string | null;
   originName: string | null;
+  passport: TracePassport | null;
   hops: Hop[];
+}
+interface TracePassport {
+  origid: string;
+  spc: string;
+  certificate: string;
+  originProvider: string | null;
+  originProviderName: string | null;
+  originMatchesPath: boolean | null;
 }
 interface TraceOutcome {
   trace: Trace;
@@ -295,6 +304,183 @@ describe("registries: robocall traceback and fraud signals", () => {
     assert.equal(noSignal.body.code, "REGISTRIES_SIGNAL_NOT_FOUND");
     const after = await ok<{ items: Trace[] }>(north.call("GET", "/v1/registries/traces"));
     assert.equal(after.items.length, before.items.length, "nothing sent");
+  });
+
+  it("a trace opened from the call's PASSporT records its origid and the originating provider its certificate names", async () => {
+    // The vetter's agent is the STI-CA; Origin Voice gets an STI certificate with TNAuthList { SPC ORIG1 } and signs
+    // the robocall's PASSporT; North Mobile trusts the CA and fetches x5u from Origin Voice's agent.
+    const { certificatePem: rootPem } = await ok<{ certificatePem: string }>(
+      vetter.call("POST", "/v1/stir/ca", { commonName: "Traceback test STI-CA" }),
+    );
+    const { publicKeyPem } = await ok<{ publicKeyPem: string }>(
+      origin.call("POST", "/v1/stir/sti/key", { spc: "ORIG1" }),
+    );
+    const { chainPem } = await ok<{ chainPem: string }>(
+      vetter.call("POST", "/v1/stir/ca/certificates", { publicKeyPem, spc: "ORIG1" }),
+    );
+    await ok(origin.call("PUT", "/v1/stir/sti/certificate", { chainPem }));
+    // In-process agents listen on a port chosen at start: Origin Voice is told its real URL for its x5u.
+    await ok(origin.call("PUT", "/v1/stir/settings", { x5uBaseUrl: origin.url }));
+    await ok(north.call("POST", "/v1/stir/trust-roots", { pem: rootPem }), 201);
+    await ok(north.call("PUT", "/v1/stir/settings", { x5uAllowedOrigins: [origin.url] }));
+    const origid = randomUUID();
+    const iat = Math.floor(Date.now() / 1000);
+    const { identity } = (
+      await ok<{ signingResponse: { identity: string } }>(
+        origin.call("POST", "/stir/v1/signing", {
+          signingRequest: { attest: "C", orig: { tn: ROBOCALLER }, dest: { tn: [CALLED] }, iat, origid },
+        }),
+      )
+    ).signingResponse;
+    const token = identity.split(";")[0] as string;
+
+    // The SPC register: first come, the member's own again changes nothing, another member's refused by name.
+    const registered = await ok<{ spc: string; member: string }>(
+      origin.call("POST", "/v1/registries/spcs", { spc: "ORIG1" }),
+    );
+    assert.equal(registered.member, member(origin));
+    await ok(origin.call("POST", "/v1/registries/spcs", { spc: "ORIG1" }));
+    await refused(alpha.call("POST", "/v1/registries/spcs", { spc: "ORIG1" }), /SpcTaken\(/);
+    await refused(vetter.call("POST", "/v1/registries/spcs", { spc: "VET1" }), /NotAnOperator\(/);
+    const badSpc = await vetter.call<ErrorBody>("POST", "/v1/registries/spcs", { spc: "no spaces" });
+    assert.equal(badSpc.status, 400);
+    assert.equal(badSpc.body.details?.[0]?.field, "body.spc");
+    const held = await eventually(() => ok<{ memberName: string }>(beta.call("GET", "/v1/registries/spcs/ORIG1")));
+    assert.equal(held.memberName, "origin (test)");
+    assert.equal(
+      (await beta.call<ErrorBody>("GET", "/v1/registries/spcs/NOBODY")).body.code,
+      "REGISTRIES_SPC_NOT_FOUND",
+    );
+
+    // A PASSporT that fails verification (its signature altered) opens nothing, with the STI-VS reason.
+    const before = (
+      await ok<{ items: Trace[] }>(north.call("GET", `/v1/registries/traces?requester=${member(north)}&limit=100`))
+    ).items.length;
+    const forged = `${token.slice(0, -4)}${token.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`;
+    for (const passport of [forged, "not a passport"]) {
+      const r = await north.call<ErrorBody>("POST", "/v1/registries/traces", { passport, firstHop: member(beta) });
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.code, "REGISTRIES_PASSPORT_INVALID");
+      assert.equal(r.body.details?.[0]?.field, "body.passport");
+    }
+    const both = await north.call<ErrorBody>("POST", "/v1/registries/traces", {
+      passport: token,
+      call,
+      firstHop: member(beta),
+    });
+    assert.equal(both.status, 400);
+    assert.equal(both.body.details?.[0]?.field, "body.call");
+    const after = (
+      await ok<{ items: Trace[] }>(north.call("GET", `/v1/registries/traces?requester=${member(north)}&limit=100`))
+    ).items.length;
+    assert.equal(after, before, "nothing opened");
+
+    // The compact JWS and the Identity header both open a trace naming Origin Voice as the originating provider.
+    const opened = await ok<TraceOutcome>(
+      north.call("POST", "/v1/registries/traces", { passport: identity, firstHop: member(beta) }),
+      201,
+    );
+    assert.equal(opened.trace.attestation, "C", "attest from the PASSporT");
+    assert.deepEqual(
+      { ...opened.trace.passport, certificate: undefined },
+      {
+        origid,
+        spc: "ORIG1",
+        certificate: undefined,
+        originProvider: member(origin),
+        originProviderName: "origin (test)",
+        originMatchesPath: null,
+      },
+    );
+    assert.match(opened.trace.passport?.certificate ?? "", /^0x[0-9a-f]{64}$/);
+    const byToken = await ok<TraceOutcome>(
+      north.call("POST", "/v1/registries/traces", { passport: token, firstHop: member(beta) }),
+      201,
+    );
+    assert.equal(byToken.trace.callDigest, opened.trace.callDigest, "the same call");
+    const tx = await north.agent.chain.getTransaction({ hash: opened.txHash });
+    for (const digits of [ROBOCALLER, CALLED]) {
+      assert.ok(!tx.input.includes(Buffer.from(digits).toString("hex")), "no number on chain");
+    }
+    const id = opened.trace.traceId;
+    await ok<TraceOutcome>(answer(beta, id, member(alpha)));
+    await ok<TraceOutcome>(answer(alpha, id, member(origin)));
+    await ok<TraceOutcome>(answer(origin, id, null));
+    const done = await eventually(async () => {
+      const t = await traceOn(beta, id);
+      assert.equal(t.state, "completed");
+      return t;
+    });
+    assert.equal(done.passport?.originMatchesPath, true, "the path ends at the provider that signed the call");
+    // The path of the second trace ends elsewhere: Alpha claims the call originated with it; the trace shows it.
+    await ok<TraceOutcome>(answer(beta, byToken.trace.traceId, member(alpha)));
+    const claimed = await ok<TraceOutcome>(answer(alpha, byToken.trace.traceId, null));
+    assert.equal(claimed.trace.passport?.originMatchesPath, false);
+  });
+
+  it("carriers answer from their own call records: a robocall traced through three carriers with no answer typed", async () => {
+    const robocall = { ...call, origid: randomUUID() };
+    const record = (agent: TestAgent, upstream: string | null, c = robocall) =>
+      agent.call<ErrorBody>("POST", "/v1/registries/calls", { calls: [{ call: c, upstream }] });
+    // Each carrier's CDRs: Beta received the call from Alpha, Alpha from Origin Voice, where it originated.
+    await ok(record(beta, member(alpha)));
+    await ok(record(alpha, member(origin)));
+    const originRecord = await ok<{ calls: Array<{ callDigest: string; upstream: string | null; evidence: string }> }>(
+      record(origin, null),
+    );
+    const self = await record(alpha, member(alpha));
+    assert.equal(self.status, 400);
+    assert.equal(self.body.details?.[0]?.field, "body.calls[0].upstream");
+
+    const opened = await ok<TraceOutcome>(
+      north.call("POST", "/v1/registries/traces", { call: robocall, firstHop: member(beta), attestation: "C" }),
+      201,
+    );
+    assert.equal(originRecord.calls[0]?.callDigest, opened.trace.callDigest, "the log holds the same keyed digest");
+    const id = opened.trace.traceId;
+    const done = await eventually(async () => {
+      const t = await traceOn(north, id);
+      assert.equal(t.state, "completed");
+      return t;
+    }, 30_000);
+    assert.deepEqual(
+      done.hops.map((h) => [h.carrier, h.outcome, h.upstream]),
+      [
+        [member(north), "requester", member(beta)],
+        [member(beta), "forwarded", member(alpha)],
+        [member(alpha), "forwarded", member(origin)],
+        [member(origin), "originated", null],
+      ],
+    );
+    assert.equal(done.hops[3]?.evidence, originRecord.calls[0]?.evidence, "the record's evidence hash on chain");
+    const response = await ok<{ txHash: string | null; error: string | null }>(
+      beta.call("GET", `/v1/registries/traces/${id}/response`),
+    );
+    assert.match(response.txHash ?? "", /^0x[0-9a-f]{64}$/);
+    assert.equal(response.error, null);
+    // North was never asked: it sent no answer by itself.
+    assert.equal((await north.call<ErrorBody>("GET", `/v1/registries/traces/${id}/response`)).status, 404);
+
+    // A log naming a member that is no carrier: the contract refuses the agent's answer by name, the refusal is
+    // recorded, and the trace still asks Beta (its deadline shows if nobody answers by hand).
+    const odd = { ...call, origid: randomUUID() };
+    await ok(record(beta, member(vetter), odd));
+    const stuck = await ok<TraceOutcome>(
+      north.call("POST", "/v1/registries/traces", { call: odd, firstHop: member(beta) }),
+      201,
+    );
+    const refusal = await eventually(
+      () =>
+        ok<{ txHash: string | null; error: string | null }>(
+          beta.call("GET", `/v1/registries/traces/${stuck.trace.traceId}/response`),
+        ),
+      30_000,
+    );
+    assert.equal(refusal.txHash, null);
+    assert.match(refusal.error ?? "", /NotACarrier\(/);
+    const still = await traceOn(north, stuck.trace.traceId);
+    assert.equal(still.state, "open");
+    assert.equal(still.asked, member(beta));
   });
 
   it("every agent's traceback and signal read models agree with the chain", async () => {

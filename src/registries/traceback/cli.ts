@@ -22,6 +22,13 @@ interface Trace {
   overdue: boolean;
   originName: string | null;
   origin: string | null;
+  passport: {
+    origid: string;
+    spc: string;
+    originProvider: string | null;
+    originProviderName: string | null;
+    originMatchesPath: boolean | null;
+  } | null;
   hops: Hop[];
 }
 interface Signal {
@@ -58,9 +65,14 @@ const hopLine = (h: Hop, hops: Hop[]) => {
       return `  ${h.position}. ${name}: asked`;
   }
 };
+const passportLine = (p: NonNullable<Trace["passport"]>) =>
+  `  PASSporT origid ${p.origid} signed under SPC ${p.spc}: originating provider ` +
+  `${p.originProvider ? (p.originProviderName ?? p.originProvider) : "no member (SPC not registered)"}` +
+  (p.originMatchesPath === null ? "" : p.originMatchesPath ? " (the path agrees)" : " (the path names another origin)");
 const describeTrace = (t: Trace) =>
   [
     `trace ${t.traceId}: ${t.state}${t.attestation ? ` (attestation ${t.attestation})` : ""}`,
+    ...(t.passport ? [passportLine(t.passport)] : []),
     ...(t.state === "completed" ? [`  origin ${t.originName ?? t.origin}`] : []),
     ...(t.state === "open"
       ? [`  asked ${t.askedName ?? t.asked} by ${t.deadline}${t.overdue ? " (overdue)" : ""}`]
@@ -77,21 +89,22 @@ const withTx =
 
 export function registerTracebackCommands(registries: Command): void {
   registerTraceCommands(registries);
+  registerSpcCommands(registries);
+  registerCallCommands(registries);
   registerSignalCommands(registries);
 }
 
-function registerTraceCommands(registries: Command): void {
-  const trace = registries.command("trace").description("robocall traceback hop by hop");
-  const shown = withTx(describeTrace, "trace");
-
-  withClientOptions(trace.command("open").description("open a traceback of a call, asking the carrier it came from"))
+function registerCallCommands(registries: Command): void {
+  const call = registries
+    .command("call")
+    .description("this member's call log: its agent answers the traces that ask about a call in it");
+  withClientOptions(call.command("record").description("record a call this member carried (from its CDR)"))
     .requiredOption("--origid <uuid>", "the PASSporT's origid")
     .requiredOption("--orig <e164>", "the calling number")
     .requiredOption("--dest <e164>", "the called number")
     .requiredOption("--iat <seconds>", "the PASSporT's iat (unix seconds)", Number)
-    .requiredOption("--first-hop <address>", "the member account of the carrier this member received the call from")
-    .option("--attestation <A|B|C>", "the PASSporT's attestation")
-    .option("--hop-window <seconds>", "how long each carrier has to answer (default 3600)", Number)
+    .option("--upstream <address>", "the member account of the carrier this member received the call from")
+    .option("--originated", "the call originated on this member's network")
     .action(
       async (
         o: ClientOptions & {
@@ -99,13 +112,79 @@ function registerTraceCommands(registries: Command): void {
           orig: string;
           dest: string;
           iat: number;
+          upstream?: string;
+          originated?: boolean;
+        },
+      ) => {
+        if (Boolean(o.upstream) === Boolean(o.originated)) {
+          throw new CliError("give exactly one of --upstream <address> and --originated");
+        }
+        const body = {
+          calls: [{ call: { origid: o.origid, orig: o.orig, dest: o.dest, iat: o.iat }, upstream: o.upstream ?? null }],
+        };
+        printResult(await callAgent(targetOf(o), "POST", "/v1/registries/calls", body), o, (r) => {
+          const [c] = (r as { calls: Array<{ callDigest: string; upstream: string | null }> }).calls;
+          return `call ${c?.callDigest} recorded: ${c?.upstream ? `received from ${c.upstream}` : "originated here"}`;
+        });
+      },
+    );
+}
+
+function registerSpcCommands(registries: Command): void {
+  const spc = registries.command("spc").description("the Service Provider Codes members' STI certificates carry");
+  const describeSpc = (o: Record<string, unknown>) =>
+    `SPC ${String(o.spc)}: ${String(o.memberName ?? o.member)}${o.txHash ? `\n  tx ${String(o.txHash)}` : ""}`;
+  withClientOptions(spc.command("register <spc>").description("register this member's SPC on chain")).action(
+    async (code: string, o: ClientOptions) =>
+      printResult(await callAgent(targetOf(o), "POST", "/v1/registries/spcs", { spc: code }), o, describeSpc),
+  );
+  withClientOptions(spc.command("show <spc>").description("the member that registered an SPC")).action(
+    async (code: string, o: ClientOptions) =>
+      printResult(
+        await callAgent(targetOf(o), "GET", `/v1/registries/spcs/${encodeURIComponent(code)}`),
+        o,
+        describeSpc,
+      ),
+  );
+}
+
+function registerTraceCommands(registries: Command): void {
+  const trace = registries.command("trace").description("robocall traceback hop by hop");
+  const shown = withTx(describeTrace, "trace");
+
+  withClientOptions(trace.command("open").description("open a traceback of a call, asking the carrier it came from"))
+    .option(
+      "--passport <jws>",
+      "the call's SHAKEN PASSporT (compact JWS or Identity header), instead of the four below",
+    )
+    .option("--origid <uuid>", "the PASSporT's origid")
+    .option("--orig <e164>", "the calling number")
+    .option("--dest <e164>", "the called number")
+    .option("--iat <seconds>", "the PASSporT's iat (unix seconds)", Number)
+    .requiredOption("--first-hop <address>", "the member account of the carrier this member received the call from")
+    .option("--attestation <A|B|C>", "the PASSporT's attestation (with --origid ...)")
+    .option("--hop-window <seconds>", "how long each carrier has to answer (default 3600)", Number)
+    .action(
+      async (
+        o: ClientOptions & {
+          passport?: string;
+          origid?: string;
+          orig?: string;
+          dest?: string;
+          iat?: number;
           firstHop: string;
           attestation?: string;
           hopWindow?: number;
         },
       ) => {
+        const identifiers = [o.origid, o.orig, o.dest, o.iat];
+        if (o.passport ? identifiers.some((v) => v !== undefined) : identifiers.some((v) => v === undefined)) {
+          throw new CliError("give either --passport <jws> or all of --origid, --orig, --dest and --iat");
+        }
         const body = {
-          call: { origid: o.origid, orig: o.orig, dest: o.dest, iat: o.iat },
+          ...(o.passport
+            ? { passport: o.passport }
+            : { call: { origid: o.origid, orig: o.orig, dest: o.dest, iat: o.iat } }),
           firstHop: o.firstHop,
           ...(o.attestation ? { attestation: o.attestation } : {}),
           ...(o.hopWindow !== undefined ? { hopWindowSeconds: o.hopWindow } : {}),
@@ -113,6 +192,16 @@ function registerTraceCommands(registries: Command): void {
         printResult(await callAgent(targetOf(o), "POST", "/v1/registries/traces", body), o, shown);
       },
     );
+
+  withClientOptions(
+    trace.command("response <traceId>").description("the answer this member's agent sent by itself from its call log"),
+  ).action(async (traceId: string, o: ClientOptions) =>
+    printResult(await callAgent(targetOf(o), "GET", `/v1/registries/traces/${traceId}/response`), o, (r) => {
+      const v = r as { upstream: string | null; txHash: string | null; error: string | null };
+      const what = v.upstream ? `received the call from ${v.upstream}` : "originated here";
+      return v.txHash ? `answered ${what}\n  tx ${v.txHash}` : `answer (${what}) refused: ${v.error}`;
+    }),
+  );
 
   withClientOptions(trace.command("answer <traceId>").description("answer as the carrier asked"))
     .option("--upstream <address>", "the member account of the carrier this member received the call from")

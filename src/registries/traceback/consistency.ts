@@ -1,13 +1,15 @@
 // The traceback and fraud-signal read models against the contracts' own views, at the block the read model is
 // indexed to: every trace the chain's TraceOpened logs name must be in the read model with the chain's requester,
-// state, carrier asked, timers and path (traceOf, pathOf); every signal the SignalReported logs name with the chain's
-// reporter, holder, kind, state, confidence, expiry and hashes (signalOf); a row the chain lacks is named too.
-import { type Address, getAddress, type Hex, zeroAddress } from "viem";
+// state, carrier asked, timers, path and PASSporT facts (traceOf, pathOf, certificationOf); every signal the
+// SignalReported logs name with the chain's reporter, holder, kind, state, confidence, expiry and hashes
+// (signalOf); a row the chain lacks is named too.
+import { type Address, getAddress, type Hex, zeroAddress, zeroHash } from "viem";
 import type { ConsistencyDifference } from "../../agent/domain.ts";
 import type { ChainClient } from "../../core/chain/client.ts";
 import { FraudSignals, Traceback } from "../../generated/contracts.ts";
 import { SIGNAL_KINDS } from "./projection.ts";
 import type { SignalView, TracebackReadModel, TraceView } from "./readModel.ts";
+import { spcBytes } from "./service.ts";
 
 const PAGE = 100;
 const TRACE_STATES = ["none", "open", "completed", "unanswered"] as const;
@@ -24,6 +26,12 @@ const traceSummary = (t: TraceView) => ({
   asked: t.asked.toLowerCase(),
   askedAt: seconds(t.askedAt),
   path: t.hops.map((h) => h.carrier.toLowerCase()),
+  passport: t.passport && {
+    origid: `0x${t.passport.origid.replaceAll("-", "")}`,
+    spc: spcBytes(t.passport.spc),
+    certificate: t.passport.certificate.toLowerCase(),
+    originProvider: t.passport.originProvider?.toLowerCase() ?? zeroAddress,
+  },
 });
 
 const signalSummary = (s: SignalView) => ({
@@ -84,6 +92,7 @@ export async function tracebackDifferences(
     const on = { address: contracts.traceback, abi: Traceback.abi, args: [id as Hex], blockNumber } as const;
     const t = await chain.readContract({ ...on, functionName: "traceOf" });
     const path = await chain.readContract({ ...on, functionName: "pathOf" });
+    const c = await chain.readContract({ ...on, functionName: "certificationOf" });
     const mine = traces.get(id);
     compare(differences, "registries_traces", id, mine ? traceSummary(mine) : undefined, {
       requester: lower(t.requester),
@@ -94,6 +103,15 @@ export async function tracebackDifferences(
       asked: lower(t.asked),
       askedAt: Number(t.askedAt),
       path: path.map(lower),
+      passport:
+        c.spc === zeroHash
+          ? null
+          : {
+              origid: c.origid.toLowerCase(),
+              spc: c.spc.toLowerCase(),
+              certificate: c.certificate.toLowerCase(),
+              originProvider: lower(c.originProvider),
+            },
     });
   }
   for (const [id, t] of traces) {

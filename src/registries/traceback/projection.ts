@@ -1,6 +1,7 @@
 // Projects Traceback and FraudSignals events into their read models: each trace (state, carrier asked, timers) and
-// its hops in path order (position 0 the requester), and each fraud signal by its keyed subject. Idempotent: rows
-// are keyed by id and position and inserted once; every later event sets the columns to what it says.
+// its hops in path order (position 0 the requester) with its PASSporT facts when it has them, the SPC register, and
+// each fraud signal by its keyed subject. Idempotent: rows are keyed by id and position and inserted once; every
+// later event sets the columns to what it says.
 import type { ChainEvent, Projection } from "../../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../../core/store/store.ts";
 
@@ -13,6 +14,11 @@ export type SignalKindName = (typeof SIGNAL_KINDS)[number];
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const lower = (value: unknown) => String(value).toLowerCase();
+
+/** An SPC as Traceback stores it (ASCII, right-padded with zero bytes in a bytes32) back to its text. */
+export function spcText(value: unknown): string {
+  return Buffer.from(String(value).slice(2), "hex").toString("latin1").replace(/\0+$/, "");
+}
 
 async function onTraceEvent(event: ChainEvent, tx: Queryable): Promise<void> {
   const a = event.args;
@@ -92,6 +98,22 @@ async function onTraceEvent(event: ChainEvent, tx: Queryable): Promise<void> {
       }
       return;
     }
+    case "TraceCertified": {
+      const provider = lower(a.originProvider);
+      await tx.exec(
+        `UPDATE registries_traces SET origid = $2, origin_spc = $3, certificate = $4, origin_provider = $5
+         WHERE trace_id = $1`,
+        [traceId, lower(a.origid), spcText(a.spc), lower(a.certificate), provider === ZERO ? null : provider],
+      );
+      return;
+    }
+    case "SpcRegistered":
+      await tx.exec(
+        `INSERT INTO registries_spcs (spc, member, registered_block, registered_tx) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (spc) DO NOTHING`,
+        [spcText(a.spc), lower(a.member), event.blockNumber, event.txHash],
+      );
+      return;
     case "TraceCompleted":
       await tx.exec(`UPDATE registries_traces SET state = 'completed' WHERE trace_id = $1`, [traceId]);
       return;
@@ -158,7 +180,7 @@ async function onSignalEvent(event: ChainEvent, tx: Queryable): Promise<void> {
 
 export const tracebackProjection: Projection = {
   name: "registries-traceback",
-  tables: ["registries_traces", "registries_trace_hops", "registries_signals"],
+  tables: ["registries_traces", "registries_trace_hops", "registries_signals", "registries_spcs"],
   async handle(event, tx) {
     if (event.source === TRACEBACK) await onTraceEvent(event, tx);
     else if (event.source === FRAUD_SIGNALS) await onSignalEvent(event, tx);

@@ -20,6 +20,18 @@ export interface TraceHopView {
   answeredTx: Hex | null;
 }
 
+/** What the requester's agent read from the call's verified PASSporT, as the chain recorded it. */
+export interface TracePassportView {
+  /** The PASSporT's origid (a UUID). */
+  origid: string;
+  /** The Service Provider Code in the signing STI certificate's TNAuthList. */
+  spc: string;
+  /** SHA-256 of the signing certificate (DER). */
+  certificate: Hex;
+  /** The member that registered the SPC on chain (the originating provider), or null when none did. */
+  originProvider: Address | null;
+}
+
 export interface TraceView {
   traceId: Hex;
   requester: Address;
@@ -34,6 +46,8 @@ export interface TraceView {
   /** When the carrier asked must answer by (the contract refuses a later answer). */
   deadline: string;
   openedAt: string;
+  /** The call's PASSporT facts; null for a trace opened from call identifiers alone. */
+  passport: TracePassportView | null;
   hops: TraceHopView[];
   openedBlock: number;
   txHash: Hex;
@@ -55,6 +69,25 @@ interface TraceRow {
   opened_tx: string;
   updated_block: number;
   updated_tx: string;
+  origid: string | null;
+  origin_spc: string | null;
+  certificate: string | null;
+  origin_provider: string | null;
+}
+
+/** A registered Service Provider Code. */
+export interface SpcView {
+  spc: string;
+  member: Address;
+  registeredBlock: number;
+  txHash: Hex;
+}
+
+interface SpcRow {
+  spc: string;
+  member: string;
+  registered_block: number;
+  registered_tx: string;
 }
 
 interface HopRow {
@@ -122,6 +155,29 @@ const hopView = (r: HopRow): TraceHopView => ({
   answeredTx: r.answered_tx as Hex | null,
 });
 
+/** bytes16 hex (as Traceback stores an origid) to the UUID's text form. */
+const uuidOf = (hex: string) => {
+  const h = hex.slice(2);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+const passportView = (r: TraceRow): TracePassportView | null =>
+  r.origid === null || r.origin_spc === null || r.certificate === null
+    ? null
+    : {
+        origid: uuidOf(r.origid),
+        spc: r.origin_spc,
+        certificate: r.certificate as Hex,
+        originProvider: r.origin_provider as Address | null,
+      };
+
+const spcView = (r: SpcRow): SpcView => ({
+  spc: r.spc,
+  member: r.member as Address,
+  registeredBlock: Number(r.registered_block),
+  txHash: r.registered_tx as Hex,
+});
+
 const traceView = (r: TraceRow, hops: TraceHopView[]): TraceView => ({
   traceId: r.trace_id as Hex,
   requester: r.requester as Address,
@@ -133,6 +189,7 @@ const traceView = (r: TraceRow, hops: TraceHopView[]): TraceView => ({
   askedAt: iso(r.asked_at),
   deadline: iso(Number(r.asked_at) + Number(r.hop_window)),
   openedAt: iso(r.opened_at),
+  passport: passportView(r),
   hops,
   openedBlock: Number(r.opened_block),
   txHash: r.opened_tx as Hex,
@@ -203,6 +260,20 @@ export class TracebackReadModel {
       params,
     );
     return Promise.all(rows.map(async (r) => traceView(r, await this.hopsOf(r.trace_id))));
+  }
+
+  /** The member that registered `spc`, or undefined. */
+  async spc(spc: string): Promise<SpcView | undefined> {
+    const row = await this.#db.one<SpcRow>(`SELECT * FROM registries_spcs WHERE spc = $1`, [spc]);
+    return row ? spcView(row) : undefined;
+  }
+
+  /** The SPCs `member` registered, by SPC. */
+  async spcsOf(member: string): Promise<SpcView[]> {
+    const rows = await this.#db.query<SpcRow>(`SELECT * FROM registries_spcs WHERE member = $1 ORDER BY spc`, [
+      member.toLowerCase(),
+    ]);
+    return rows.map(spcView);
   }
 
   async signal(signalId: string): Promise<SignalView | undefined> {

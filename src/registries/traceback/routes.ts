@@ -13,9 +13,12 @@ import {
   strictObject,
   writeErrors,
 } from "../../core/api/index.ts";
+import { invalidRegistriesInput } from "../errors.ts";
 import { E164Schema } from "../ports/schemas.ts";
 import type { RegistriesRuntime } from "../runtime.ts";
 import type { SignalView, TraceView } from "./readModel.ts";
+import { registerCallRoutes } from "./routesCalls.ts";
+import { registerSpcRoutes } from "./routesSpcs.ts";
 import {
   AnswerBodySchema,
   ChallengeBodySchema,
@@ -48,8 +51,14 @@ export function registerTracebackRoutes(app: ApiApp, rt: RegistriesRuntime): voi
     address === null ? null : ((await rt.members.getMember(address))?.name ?? null);
   const shownTrace = async (t: TraceView) => {
     const origin = t.state === "completed" ? t.asked : null;
+    const passport = t.passport && {
+      ...t.passport,
+      originProviderName: await nameOf(t.passport.originProvider),
+      originMatchesPath: origin === null ? null : origin === t.passport.originProvider,
+    };
     return {
       ...t,
+      passport,
       requesterName: await nameOf(t.requester),
       askedName: await nameOf(t.asked),
       overdue: t.state === "open" && Date.now() > Date.parse(t.deadline),
@@ -77,27 +86,41 @@ export function registerTracebackRoutes(app: ApiApp, rt: RegistriesRuntime): voi
     {
       config: { auth: "operator" },
       schema: {
-        summary: "Open a traceback of a call, asking the carrier this member received it from",
+        summary:
+          "Open a traceback of a call (by its identifiers, or its SHAKEN PASSporT), asking the carrier this member received it from",
         tags,
         operationId: "openTrace",
         body: OpenTraceBodySchema,
         response: {
           201: TraceOutcomeSchema,
-          ...writeErrors("REGISTRIES_INVALID_INPUT", "REGISTRIES_NO_CONSORTIUM_KEY"),
+          ...writeErrors("REGISTRIES_INVALID_INPUT", "REGISTRIES_NO_CONSORTIUM_KEY", "REGISTRIES_PASSPORT_INVALID"),
         },
       },
     },
     async (request, reply) => {
-      const { call, firstHop, attestation, hopWindowSeconds } = request.body;
+      const { call, passport, firstHop, attestation, hopWindowSeconds } = request.body;
+      const window = hopWindowSeconds !== undefined ? { hopWindowSeconds } : {};
+      if (passport !== undefined) {
+        if (call !== undefined) throw invalidRegistriesInput("body.call", "must be left out with body.passport");
+        if (attestation !== undefined) {
+          throw invalidRegistriesInput("body.attestation", "comes from body.passport's attest claim");
+        }
+        const opened = await rt.traceback.openFromPassport({ passport, firstHop: firstHop as Address, ...window });
+        return reply.code(201).send(await traceOutcome(opened));
+      }
+      if (call === undefined) throw invalidRegistriesInput("body.call", "or body.passport is required");
       const opened = await rt.traceback.open({
         call,
         firstHop: firstHop as Address,
         ...(attestation !== undefined ? { attestation } : {}),
-        ...(hopWindowSeconds !== undefined ? { hopWindowSeconds } : {}),
+        ...window,
       });
       return reply.code(201).send(await traceOutcome(opened));
     },
   );
+
+  registerSpcRoutes(app, rt, nameOf);
+  registerCallRoutes(app, rt, rt.traceback.memberAccount);
 
   app.get(
     "/v1/registries/traces",

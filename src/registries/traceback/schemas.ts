@@ -27,7 +27,15 @@ export const CallSchema = strictObject(
 );
 
 export const OpenTraceBodySchema = strictObject({
-  call: CallSchema,
+  call: Type.Optional(CallSchema),
+  passport: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 12288,
+      description:
+        "The call's SHAKEN PASSporT (compact JWS, or the SIP Identity header value) instead of `call`: verified, its origid, attest and signing certificate's SPC recorded on chain",
+    }),
+  ),
   firstHop: AddressSchema,
   attestation: Type.Optional(AttestationSchema),
   hopWindowSeconds: Type.Optional(
@@ -56,6 +64,31 @@ const TraceHopSchema = strictObject({
   answeredAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   answeredTx: Type.Union([TxHashSchema, Type.Null()]),
 });
+const TracePassportSchema = strictObject(
+  {
+    origid: Type.String({ description: "The PASSporT's origid" }),
+    spc: Type.String({ description: "The SPC in the signing STI certificate's TNAuthList" }),
+    certificate: Bytes32Schema,
+    originProvider: NullableAddress,
+    originProviderName: NullableName,
+    originMatchesPath: Type.Union([Type.Boolean(), Type.Null()], {
+      description: "Completed traces: whether the carrier that answered 'originated here' is the originating provider",
+    }),
+  },
+  { description: "What the requester's agent read from the call's verified PASSporT, as recorded on chain" },
+);
+export const SpcBodySchema = strictObject({
+  spc: Type.String({ pattern: "^[0-9A-Za-z]{1,12}$", description: "Service Provider Code (TNAuthList)" }),
+});
+export const SpcSchema = strictObject({
+  spc: Type.String(),
+  member: AddressSchema,
+  memberName: NullableName,
+  registeredBlock: Type.Integer(),
+  txHash: TxHashSchema,
+});
+export const SpcOutcomeSchema = strictObject({ spc: Type.String(), member: AddressSchema, txHash: TxHashSchema });
+
 export const TraceSchema = strictObject({
   traceId: Bytes32Schema,
   requester: AddressSchema,
@@ -72,6 +105,7 @@ export const TraceSchema = strictObject({
   origin: NullableAddress,
   originName: NullableName,
   openedAt: Type.String({ format: "date-time" }),
+  passport: Type.Union([TracePassportSchema, Type.Null()]),
   hops: Type.Array(TraceHopSchema, { maxItems: 16 }),
   openedBlock: Type.Integer(),
   txHash: TxHashSchema,

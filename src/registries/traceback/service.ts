@@ -16,7 +16,8 @@ import {
 } from "viem";
 import type { TxSender } from "../../core/chain/types.ts";
 import { Traceback } from "../../generated/contracts.ts";
-import { RegistriesError } from "../errors.ts";
+import type { StirPublished } from "../../stir/published.ts";
+import { invalidRegistriesInput, RegistriesError } from "../errors.ts";
 import type { ConsortiumKey } from "../keys.ts";
 import { ATTESTATIONS, type Attestation, type TracebackReadModel, type TraceView } from "./readModel.ts";
 
@@ -43,7 +44,17 @@ export interface TracebackServiceOptions {
   chainId: number;
   readModel: TracebackReadModel;
   key: ConsortiumKey;
+  /** The signed-calls domain's published verification; undefined on an agent without it. */
+  stir: StirPublished | undefined;
   sync(): Promise<unknown>;
+}
+
+/** A Service Provider Code as STI certificates carry it (ATIS-1000080; the signed-calls domain's rule). */
+export const SPC_PATTERN = /^[0-9A-Za-z]{1,12}$/;
+
+/** An SPC as Traceback stores it: its ASCII bytes, right-padded with zeros to 32 bytes. */
+export function spcBytes(spc: string): Hex {
+  return `0x${Buffer.from(spc, "latin1").toString("hex").padEnd(64, "0")}` as Hex;
 }
 
 export interface TraceOutcome {
@@ -58,6 +69,11 @@ export class TracebackService {
     this.#o = options;
   }
 
+  /** The member account this agent answers for. */
+  get memberAccount(): Address {
+    return this.#o.memberAccount;
+  }
+
   /** The keyed digest naming a call on chain (needs the consortium key). */
   callDigest(call: CallIdentifiers): Hex {
     return this.#o.key.hashCall(call);
@@ -70,21 +86,60 @@ export class TracebackService {
     attestation?: Attestation;
     hopWindowSeconds?: number;
   }): Promise<TraceOutcome> {
-    const callDigest = this.callDigest(input.call);
-    const salt = `0x${randomBytes(32).toString("hex")}` as Hex;
-    const traceId = this.traceIdOf(callDigest, salt);
     const attestation = input.attestation === undefined ? 0 : ATTESTATIONS.indexOf(input.attestation);
-    const window = input.hopWindowSeconds ?? DEFAULT_HOP_WINDOW;
-    const receipt = await this.#send(
-      "open",
-      [callDigest, attestation, input.firstHop, window, salt],
-      `registries.traceback open asking ${input.firstHop}`,
-    );
-    const [event] = parseEventLogs({ abi: Traceback.abi, eventName: "TraceOpened", logs: receipt.logs });
-    if (event?.args.traceId.toLowerCase() !== traceId.toLowerCase()) {
-      throw new Error(`${receipt.transactionHash} mined without TraceOpened for trace ${traceId}`);
+    return this.#openTrace(input.call, input.firstHop, attestation, input.hopWindowSeconds, undefined);
+  }
+
+  /**
+   * Opens a trace from the call's SHAKEN PASSporT (a compact JWS or an Identity header value): verifies it through
+   * the signed-calls domain as of the call's time, names the call by the keyed digest of its origid, orig, first
+   * dest and iat, and records on chain its origid, attestation, and the SPC and hash of the certificate that signed
+   * it; the chain resolves the SPC to the originating provider (the member that registered it).
+   * REGISTRIES_PASSPORT_INVALID naming body.passport when it does not verify; nothing is sent then.
+   */
+  async openFromPassport(input: {
+    passport: string;
+    firstHop: Address;
+    hopWindowSeconds?: number;
+  }): Promise<TraceOutcome> {
+    if (!this.#o.stir) {
+      throw new RegistriesError("REGISTRIES_PASSPORT_INVALID", "this agent does not run the signed-calls domain", {
+        field: "body.passport",
+      });
     }
-    return { trace: await this.#synced(traceId), txHash: receipt.transactionHash };
+    const check = await this.#o.stir.verifyCallPassport(input.passport);
+    if (!check.verified) {
+      throw new RegistriesError("REGISTRIES_PASSPORT_INVALID", `body.passport ${check.reason}: ${check.message}`, {
+        field: "body.passport",
+      });
+    }
+    const p = check.passport;
+    const spc = p.spcs.find((s) => SPC_PATTERN.test(s));
+    const dest = p.dest[0];
+    if (!spc || !dest) {
+      throw new RegistriesError(
+        "REGISTRIES_PASSPORT_INVALID",
+        `body.passport ${spc ? "has no dest" : "was signed by a certificate whose TNAuthList names no SPC"}`,
+        { field: "body.passport" },
+      );
+    }
+    const call = { origid: p.origid, orig: p.orig, dest, iat: p.iat };
+    const facts = {
+      origid: `0x${p.origid.replaceAll("-", "").toLowerCase()}` as Hex,
+      spc: spcBytes(spc),
+      certificate: p.certificateSha256 as Hex,
+    };
+    return this.#openTrace(call, input.firstHop, ATTESTATIONS.indexOf(p.attest), input.hopWindowSeconds, facts);
+  }
+
+  /** Registers this member's Service Provider Code on chain (first come; its own again changes nothing). */
+  async registerSpc(spc: string): Promise<{ spc: string; member: Address; txHash: Hex }> {
+    if (!SPC_PATTERN.test(spc)) throw invalidRegistriesInput("body.spc", "must be 1 to 12 letters or digits");
+    const receipt = await this.#send("registerSpc", [spcBytes(spc)], `registries.traceback register SPC ${spc}`);
+    await this.#o.sync();
+    const registered = await this.#o.readModel.spc(spc);
+    if (!registered) throw new Error(`${receipt.transactionHash} mined but SPC ${spc} is not in the read model`);
+    return { spc, member: registered.member, txHash: receipt.transactionHash };
   }
 
   /** This member, the carrier asked, answers: `upstream` sent it the call, or null when it originated here. */
@@ -124,7 +179,40 @@ export class TracebackService {
     );
   }
 
-  async #send(functionName: "open" | "answer" | "markUnanswered", args: readonly unknown[], label: string) {
+  async #openTrace(
+    call: CallIdentifiers,
+    firstHop: Address,
+    attestation: number,
+    hopWindowSeconds: number | undefined,
+    passport: { origid: Hex; spc: Hex; certificate: Hex } | undefined,
+  ): Promise<TraceOutcome> {
+    const callDigest = this.callDigest(call);
+    const salt = `0x${randomBytes(32).toString("hex")}` as Hex;
+    const traceId = this.traceIdOf(callDigest, salt);
+    const window = hopWindowSeconds ?? DEFAULT_HOP_WINDOW;
+    const receipt = passport
+      ? await this.#send(
+          "openCertified",
+          [callDigest, attestation, firstHop, window, salt, passport],
+          `registries.traceback open from a PASSporT asking ${firstHop}`,
+        )
+      : await this.#send(
+          "open",
+          [callDigest, attestation, firstHop, window, salt],
+          `registries.traceback open asking ${firstHop}`,
+        );
+    const [event] = parseEventLogs({ abi: Traceback.abi, eventName: "TraceOpened", logs: receipt.logs });
+    if (event?.args.traceId.toLowerCase() !== traceId.toLowerCase()) {
+      throw new Error(`${receipt.transactionHash} mined without TraceOpened for trace ${traceId}`);
+    }
+    return { trace: await this.#synced(traceId), txHash: receipt.transactionHash };
+  }
+
+  async #send(
+    functionName: "open" | "openCertified" | "registerSpc" | "answer" | "markUnanswered",
+    args: readonly unknown[],
+    label: string,
+  ) {
     return this.#o.sender.send({
       from: this.#o.memberAccount,
       to: this.#o.traceback,
