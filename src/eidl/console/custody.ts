@@ -50,21 +50,21 @@ export function nameOf(did: string, names: ReadonlyMap<string, string>): string 
 /** Arranges organisations under their vetters; an organisation whose vetter is not in the list is a root. */
 export function vettingTree(orgs: readonly VettedOrg[]): TreeNode[] {
   const nodes = new Map(orgs.map((org) => [org.did.toLowerCase(), { org, children: [] as TreeNode[] }]));
+  const parentOf = new Map<TreeNode, TreeNode>();
   const roots: TreeNode[] = [];
   for (const node of nodes.values()) {
     const parent = node.org.vetter ? nodes.get(node.org.vetter.toLowerCase()) : undefined;
-    // A vetting cycle would make every member of it a child: cut it at the node that closes it.
-    if (parent && parent !== node && !isBelow(parent, node, nodes)) parent.children.push(node);
-    else roots.push(node);
+    // A vetting cycle would hang every member of it below another: the node that would close it stays a root.
+    if (parent && !reaches(parent, node, parentOf)) {
+      parent.children.push(node);
+      parentOf.set(node, parent);
+    } else roots.push(node);
   }
   return roots;
 }
 
-function isBelow(candidate: TreeNode, ancestor: TreeNode, nodes: Map<string, TreeNode>): boolean {
-  let vetter = candidate.org.vetter?.toLowerCase();
-  for (let hops = 0; vetter && hops < nodes.size; hops++) {
-    if (vetter === ancestor.org.did.toLowerCase()) return true;
-    vetter = nodes.get(vetter)?.org.vetter?.toLowerCase();
-  }
+/** Whether walking up from `from` through the attachments made so far reaches `target`. */
+function reaches(from: TreeNode, target: TreeNode, parentOf: ReadonlyMap<TreeNode, TreeNode>): boolean {
+  for (let at: TreeNode | undefined = from; at; at = parentOf.get(at)) if (at === target) return true;
   return false;
 }
