@@ -197,6 +197,24 @@ describe("operator console, end to end in Chromium", () => {
     await checkPage(osp, "calls-b");
   });
 
+  it("serves the live events only with an API key, starting with `event: ready`", async () => {
+    const url = `${s.agents.osp.url}/v1/agent/events`;
+    const refused = await fetch(url);
+    assert.equal(refused.status, 401);
+    assert.equal(((await refused.json()) as { code: string }).code, "UNAUTHENTICATED");
+    const controller = new AbortController();
+    const stream = await fetch(url, {
+      headers: { authorization: `Bearer ${s.agents.osp.adminKey}` },
+      signal: controller.signal,
+    });
+    assert.equal(stream.status, 200);
+    assert.match(String(stream.headers.get("content-type")), /^text\/event-stream/);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    assert.match(first, /^event: ready\n/);
+    controller.abort();
+  });
+
   it("keeps the CSP (nothing refused) and within its budgets", async () => {
     const reported = pageProblems.flat();
     assert.deepEqual(reported, [], "the pages reported CSP refusals or errors");
