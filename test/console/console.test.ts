@@ -139,15 +139,28 @@ describe("operator console, end to end in Chromium", () => {
     await eventually(async () =>
       assert.match(await text(tree), /Trust Authority[\s\S]*KYC Vetter[\s\S]*Contact Centre/),
     );
-    const pageMs = Number(/in (\d+) ms/.exec(await text(osp.getByTestId("search-ms")))?.[1]);
-    // The budget: submit to the custody and organisation names answered, timed in the browser (the page shows it).
-    // Click to timeline also counts the driver's round trips to Chromium on a shared machine: printed, not judged.
+    const searched = async () => {
+      await eventually(async () =>
+        assert.ok(await osp.getByRole("button", { name: "Search", exact: true }).isEnabled()),
+      );
+      return Number(/in (\d+) ms/.exec(await text(osp.getByTestId("search-ms")))?.[1]);
+    };
+    const coldMs = await searched();
+    // The budget: a search answered (custody and organisation names), timed in the browser (the page shows it), the
+    // median of three once the page knows the names. The first search, which also looks up every organisation, and
+    // the click to timeline (the driver's round trips to Chromium too) are printed for information.
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await osp.getByRole("button", { name: "Search", exact: true }).click();
+      warm.push(await searched());
+    }
     budgets.push({
-      what: "numbering search answered (in the browser)",
-      measured: pageMs,
+      what: "numbering search answered (browser, median of 3)",
+      measured: warm.sort((a, b) => a - b)[1] ?? Number.NaN,
       unit: "ms",
       limit: SEARCH_LIMIT_MS,
     });
+    budgets.push({ what: "numbering search, first (names looked up)", measured: coldMs, unit: "ms" });
     budgets.push({ what: "numbering search, click to timeline (driver)", measured: searchMs, unit: "ms" });
     // A block searches too: its own grants only.
     await osp.getByLabel("Number or block").fill("1215555XXXX");
@@ -195,6 +208,38 @@ describe("operator console, end to end in Chromium", () => {
     assert.ok((await text(osp.getByTestId("reasons"))).length > 0);
     assert.ok((await osp.locator("ol.checks li.failed").count()) > 0);
     await checkPage(osp, "calls-b");
+  });
+
+  it("shows the OSP's DIDs on the Identity page, checks a credential it issued and revokes it from there", async () => {
+    const { jwt } = await ok<{ jwt: string }>(
+      s.agents.osp,
+      "POST",
+      "/v1/identity/credentials",
+      { issuer: s.orgs.osp.did, type: "VettingStatus", credentialSubject: { level: "console" } },
+      201,
+    );
+    await osp.goto(`${s.agents.osp.url}/console/#/identity`);
+    const dids = osp.getByRole("region", { name: "Hosted DIDs" });
+    await eventually(async () => assert.match(await text(dids), new RegExp(s.orgs.osp.did)));
+    await osp.getByLabel("Credential (JWT)").fill(jwt);
+    await osp.getByRole("button", { name: "Verify", exact: true }).click();
+    try {
+      await eventually(async () => assert.match(await text(osp.getByTestId("credential-status")), /active/));
+    } catch (error) {
+      await screenshot(osp, "identity-failed");
+      throw error;
+    }
+    await osp.getByLabel("Reason").selectOption("Fraud");
+    await osp.getByRole("button", { name: "Revoke credential" }).click();
+    // The revocation is acknowledged once journalled and takes effect when mined: verify again until the registry says.
+    await eventually(async () => {
+      await osp.getByRole("button", { name: "Verify", exact: true }).click();
+      await osp.getByRole("button", { name: "Verify", exact: true }).isEnabled();
+      assert.match(await text(osp.getByTestId("credential")), /not valid[\s\S]*revoked/i);
+    }, 30_000);
+    assert.equal(await osp.getByRole("button", { name: "Revoke credential" }).count(), 0);
+    await checkPage(osp, "identity");
+    await visit(osp, s.agents.osp.url, "identity", "#vc-jwt");
   });
 
   it("serves the live events only with an API key, starting with `event: ready`", async () => {
