@@ -1,5 +1,5 @@
 // The Debian packages the tests need (PostgreSQL for the store tests, Kamailio with its http_client, jansson and
-// secsipid modules, sipp and secsipidx for the signed-call tests), checked by what each one puts on disk. `npm test` and `.ci/run` start here: as root the missing
+// secsipid modules, sipp and secsipidx for the signed-call tests, Chromium for the console's), checked by what each one puts on disk. `npm test` and `.ci/run` start here: as root the missing
 // packages are installed; otherwise the run stops before any test, printing the one command that installs them.
 //   node scripts/system-packages.ts        (also: npm run system-packages)
 import { spawnSync } from "node:child_process";
@@ -56,6 +56,11 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
     provides: [{ binary: "secsipidx" }],
   },
   { name: "sip-tester", why: "sipp places and answers the test calls", provides: [{ binary: "sipp" }] },
+  {
+    name: "chromium",
+    why: "the console's end-to-end tests drive it headless with playwright-core (test/console/)",
+    provides: [{ binary: "chromium" }],
+  },
   {
     name: "jq",
     why: "the doc walkthroughs read JSON answers with jq, as a reader following them would",

@@ -1,6 +1,7 @@
 // `npm test`: the Solidity tests (Hardhat 3, fuzzing with a fixed seed), then every TypeScript test under node:test
 // against real services (anvil devnet, SQLite, a throwaway PostgreSQL cluster). Ends with one line
-// "N passed, N failed" that counts both. Arguments narrow the TypeScript run: `npm test -- test/api`.
+// "N passed, N failed" that counts both, with the console's component tests (Vitest, *.test.tsx). Arguments narrow
+// the run: `npm test -- test/api` (node:test), `npm test -- src/eidl/console/numbering.test.tsx` (Vitest).
 // First the system packages the tests need (scripts/system-packages.ts): installed when running as root, otherwise
 // the run stops before any test with the command that installs them.
 import { spawnSync } from "node:child_process";
@@ -15,8 +16,11 @@ if (missing) {
   process.exit(1);
 }
 
-const args = process.argv.slice(2);
-const onlyTs = args.length > 0;
+const allArgs = process.argv.slice(2);
+const onlyTs = allArgs.length > 0;
+// The console's component tests run under Vitest (JSX, a DOM); every other test under node:test.
+const vitestArgs = allArgs.filter((arg) => arg.endsWith(".tsx"));
+const args = allArgs.filter((arg) => !arg.endsWith(".tsx"));
 
 // The network tests share one geth build: made here, once, before they start two at a time (a cold build takes
 // minutes; two tests building it at once would each pay for it).
@@ -49,40 +53,73 @@ if (!onlyTs) {
   if (sol.status !== 0 && solFailed === 0) failed += 1;
 }
 
+if (!onlyTs || vitestArgs.length > 0) {
+  const vitestFile = join(mkdtempSync(join(tmpdir(), "telco-vitest-")), "vitest.json");
+  const vitest = spawnSync(
+    process.execPath,
+    [
+      "node_modules/vitest/vitest.mjs",
+      "run",
+      "--config",
+      "console/vitest.config.ts",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${vitestFile}`,
+      ...vitestArgs,
+    ],
+    { stdio: "inherit", env: { ...process.env, TELCO_LEDGER_TEST: "1" } },
+  );
+  try {
+    const counts = JSON.parse(readFileSync(vitestFile, "utf8"));
+    passed += counts.numPassedTests;
+    failed += counts.numFailedTests;
+    skipped += counts.numPendingTests + counts.numTodoTests;
+    if (vitest.status !== 0 && counts.numFailedTests === 0) failed += 1;
+  } catch {
+    failed += 1;
+    console.log("the Vitest run produced no counts");
+  }
+}
+
 const countsFile = join(mkdtempSync(join(tmpdir(), "telco-test-")), "counts.json");
 const patterns = onlyTs ? args : ["src/**/*.test.ts", "test/**/*.test.ts"];
-const ts = spawnSync(
-  process.execPath,
-  [
-    "--test",
-    "--test-reporter=spec",
-    "--test-reporter-destination=stdout",
-    "--test-reporter=./scripts/count-reporter.mjs",
-    `--test-reporter-destination=${countsFile}`,
-    "--test-concurrency=2",
-    // A test file whose event loop stays alive after its tests finished must not hang the run.
-    "--test-force-exit",
-    // 40 minutes: the doc walkthroughs run every domain's blocks against one sandbox in one file (23 minutes on a
-    // quiet 2-core machine with 25 blocks on 2026-11-30); a hung test still ends the run inside CI's hour.
-    "--test-timeout=2400000",
-    "--disable-warning=ExperimentalWarning",
-    ...patterns,
-  ],
-  { stdio: "inherit", env: { ...process.env, TELCO_LEDGER_TEST: "1" } },
-);
-try {
-  const counts = JSON.parse(readFileSync(countsFile, "utf8"));
-  passed += counts.passed;
-  failed += counts.failed;
-  skipped += counts.skipped + counts.todo;
-  if (counts.failures.length) console.log(`\nfailed:\n  ${counts.failures.join("\n  ")}`);
-  // Only on a network run (TELCO_TEST_NETWORK): tests that need the anvil devnet, each named with its reason.
-  anvilOnly = counts.anvilOnly?.length ?? 0;
-  if (anvilOnly) console.log(`\nanvil only, not run here:\n  ${counts.anvilOnly.join("\n  ")}`);
-  if (ts.status !== 0 && counts.failed === 0) failed += 1;
-} catch {
-  failed += 1;
-  console.log("the TypeScript test run produced no counts");
+const ts = !onlyTs || args.length > 0 ? runNodeTests() : undefined;
+function runNodeTests() {
+  return spawnSync(
+    process.execPath,
+    [
+      "--test",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=./scripts/count-reporter.mjs",
+      `--test-reporter-destination=${countsFile}`,
+      "--test-concurrency=2",
+      // A test file whose event loop stays alive after its tests finished must not hang the run.
+      "--test-force-exit",
+      // 40 minutes: the doc walkthroughs run every domain's blocks against one sandbox in one file (23 minutes on a
+      // quiet 2-core machine with 25 blocks on 2026-11-30); a hung test still ends the run inside CI's hour.
+      "--test-timeout=2400000",
+      "--disable-warning=ExperimentalWarning",
+      ...patterns,
+    ],
+    { stdio: "inherit", env: { ...process.env, TELCO_LEDGER_TEST: "1" } },
+  );
+}
+if (ts) {
+  try {
+    const counts = JSON.parse(readFileSync(countsFile, "utf8"));
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped + counts.todo;
+    if (counts.failures.length) console.log(`\nfailed:\n  ${counts.failures.join("\n  ")}`);
+    // Only on a network run (TELCO_TEST_NETWORK): tests that need the anvil devnet, each named with its reason.
+    anvilOnly = counts.anvilOnly?.length ?? 0;
+    if (anvilOnly) console.log(`\nanvil only, not run here:\n  ${counts.anvilOnly.join("\n  ")}`);
+    if (ts.status !== 0 && counts.failed === 0) failed += 1;
+  } catch {
+    failed += 1;
+    console.log("the TypeScript test run produced no counts");
+  }
 }
 // Skipped tests count as failures: a skip must never hide a missing dependency.
 failed += skipped;

@@ -24,6 +24,7 @@ import { allContractArtifacts, platformAbis } from "../ledger/deploymentPlan.ts"
 import { openAgentStore } from "./bootstrap.ts";
 import { checkConsistency } from "./consistency.ts";
 import { consistencyModule } from "./consistencyRoutes.ts";
+import { consoleLiveModule } from "./consoleLive.ts";
 import { consoleModule } from "./consoleRoutes.ts";
 import type { AgentContext, PlatformContext, PublishedServices } from "./domain.ts";
 import { agentInfoModule } from "./infoRoutes.ts";
@@ -197,6 +198,7 @@ async function assemble(
       agentInfoModule({ config, manifest, keystore }),
       consistencyModule(() => checkConsistency(context, DOMAINS)),
       ...domainApis,
+      consoleLiveModule({ chain, indexer }),
       consoleModule(),
     ],
   });

@@ -101,6 +101,7 @@ function describe(file: SandboxFile, path: string, health?: string[]): string {
     "",
     table(rows),
     "",
-    `API docs: <agent url>/docs   console: <agent url>/console/   all of this: ${path}`,
+    `console: open ${file.agents[0]?.url ?? "<agent url>"}/ in a browser (every agent's URL leads to its member's console; sign in with that agent's apiKey)`,
+    `API docs: <agent url>/docs   all of this: ${path}`,
   ].join("\n");
 }

@@ -1,0 +1,54 @@
+// What the Identity page shows of a credential: POST /v1/identity/credentials/verify's answer, and whether this
+// agent may revoke it (only the issuer can, and only while it is not revoked).
+
+export interface StatusCheck {
+  method: string | null;
+  status?: string;
+  reason?: string;
+  since?: string | null;
+  note?: string;
+}
+
+export interface Verification {
+  verified: boolean;
+  format?: string;
+  issuer?: string;
+  id?: string | null;
+  credentialId?: string | null;
+  validFrom?: string | null;
+  validUntil?: string | null;
+  status?: StatusCheck;
+  error?: { code: string; message: string };
+}
+
+export interface HostedDid {
+  did: string;
+  label: string;
+  signingKid: string | null;
+  serviceEndpoint: string | null;
+  createdAt: string;
+}
+
+/** The reasons the credential-status registry records (src/core/identity/credentialStatus.ts). */
+export const REVOCATION_REASONS = [
+  "Unspecified",
+  "KeyCompromise",
+  "Superseded",
+  "CessationOfOperation",
+  "Fraud",
+  "NumberPort",
+  "Canceled",
+  "Expired",
+  "VettingWithdrawn",
+] as const;
+
+/** Whether this agent can revoke it: it hosts the issuer, the credential has an id on the status registry, not revoked. */
+export function revocableHere(v: Verification, hosted: ReadonlySet<string>): boolean {
+  return (
+    v.issuer !== undefined &&
+    hosted.has(v.issuer.toLowerCase()) &&
+    typeof v.credentialId === "string" &&
+    v.status?.method === "TelcoLedgerStatusRegistry2026" &&
+    v.status.status !== "revoked"
+  );
+}

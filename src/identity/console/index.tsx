@@ -1,0 +1,5 @@
+// Identity's console pages (discovered by the console shell: docs/console.md).
+import type { ConsolePage } from "../../../console/src/kit.ts";
+import { identityPage } from "./IdentityPage.tsx";
+
+export const consolePages: readonly ConsolePage[] = [identityPage];
