@@ -174,11 +174,21 @@ export class PortReadModel {
     }));
   }
 
-  async recordExecution(e: Omit<PortExecution, "executedAt">): Promise<void> {
-    await this.#db.exec(
-      `INSERT INTO registries_port_executions (port_id, number, grant_id, tx_hash, error, executed_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (port_id, number) DO NOTHING`,
-      [e.portId.toLowerCase(), e.number, e.grantId, e.txHash, e.error, new Date().toISOString()],
-    );
+  /** One outcome for several numbers of a port (a whole block ported as one EIDL prefix grant). */
+  async recordExecutions(
+    portId: string,
+    numbers: readonly string[],
+    e: Pick<PortExecution, "grantId" | "txHash" | "error">,
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    for (let from = 0; from < numbers.length; from += 200) {
+      const chunk = numbers.slice(from, from + 200);
+      const values = chunk.map((_, i) => `($1, $${i + 6}, $2, $3, $4, $5)`).join(", ");
+      await this.#db.exec(
+        `INSERT INTO registries_port_executions (port_id, number, grant_id, tx_hash, error, executed_at)
+         VALUES ${values} ON CONFLICT (port_id, number) DO NOTHING`,
+        [portId.toLowerCase(), e.grantId, e.txHash, e.error, at, ...chunk],
+      );
+    }
   }
 }
