@@ -101,7 +101,7 @@ async function measurePorts(chain: GasRecorder): Promise<void> {
     await chain.call(alpha, { ...on, functionName: "concur", args: [e.args.portId] });
   }
   next += PORT_BATCH_SIZE;
-  const batchAt = (await chain.now()) + 10n;
+  const batchAt = (await chain.now()) + BigInt(10 * PORT_BATCH_SIZE); // each schedule is a block: leave them time
   for (const id of batch) await chain.call(beta, { ...on, functionName: "schedule", args: [id, batchAt] });
   await chain.setNextBlockTime(batchAt);
   await chain.measure(`PortClearing.activateBatch/x${PORT_BATCH_SIZE}`, beta, {
