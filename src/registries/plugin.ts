@@ -65,11 +65,15 @@ export const registriesPlugin: DomainPlugin = {
   projections: [registriesProjection, portsProjection, tracebackProjection],
   api: async (context) => registriesApiModule(await registriesRuntime(context)),
   // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
-  // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere).
+  // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere) and
+  // publishing the port-out fraud signals of the ports this member lost.
   async start(context) {
     const runtime = await registriesRuntime(context);
     runtime.portExecutor.follow(context.indexer);
-    return { stop: () => runtime.portExecutor.stop() };
+    runtime.portOutSignals.follow(context.indexer);
+    return {
+      stop: async () => Promise.all([runtime.portExecutor.stop(), runtime.portOutSignals.stop()]).then(() => {}),
+    };
   },
   async checkConsistency(context, blockNumber) {
     const runtime = await registriesRuntime(context);

@@ -75,6 +75,9 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
     await vet(ta, org.alpha, org.ta);
     await vet(ta, org.beta, org.ta);
     await setNumberingScope([ta, na, alpha, beta, mno], org.na, ["1"]);
+    // One consortium key in every agent: a port-out signal names its number by keyed hash.
+    const key = `0x${"5a".repeat(32)}`;
+    for (const agent of [ta, na, alpha, beta, mno]) await ok(agent, "PUT", "/v1/registries/key", { key });
     for (const tnId of [NUMBER, RANGE, REFUSED_NUMBER, BATCH_BLOCK, BATCH_NUMBER]) {
       await grant(na, [{ tnId, issuer: org.na, subject: org.alpha }]);
     }
@@ -190,6 +193,26 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
     );
     assert.equal(new Set(executions.items.map((e) => e.grantId)).size, 2, "no second EIDL port");
     assert.deepEqual(await holdersOf(beta, NUMBER), [org.beta?.did]);
+  });
+
+  it("Alpha's agent publishes a port-out fraud signal for each number it lost, seen by every agent", async () => {
+    type Signals = {
+      flagged: boolean;
+      signals: Array<{ kind: string; reporter: string; holder: string | null; evidence: string; confidence: number }>;
+    };
+    for (const number of [NUMBER, `${RANGE}9`]) {
+      const seen = await eventually(async () => {
+        const r = await ok<Signals>(mno, "GET", `/v1/registries/signals/number/${number}`);
+        assert.equal(r.flagged, true, `${number} flagged`);
+        return r;
+      }, 60_000);
+      assert.deepEqual(
+        seen.signals.map((x) => [x.kind, x.reporter.toLowerCase(), x.holder?.toLowerCase(), x.evidence, x.confidence]),
+        [["port-out", alphaMember.toLowerCase(), beta.agent.config.memberAccount.toLowerCase(), portId, 100]],
+      );
+    }
+    // A number never ported is not flagged.
+    assert.equal((await ok<Signals>(mno, "GET", `/v1/registries/signals/number/${REFUSED_NUMBER}`)).flagged, false);
   });
 
   it("Alpha refuses a port with a reason; its number is free for a new request", async () => {
