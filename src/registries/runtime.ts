@@ -101,7 +101,6 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     signals: context.contractAddress(FRAUD_SIGNALS),
   });
   const portOutSignals = new PortOutSignals({
-    db: context.store,
     readModel: portReadModel,
     signals,
     key,

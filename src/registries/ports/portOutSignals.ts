@@ -6,7 +6,6 @@
 // (the number must be keyed-hashed), and the next activation or restart tries again.
 import type { Address, Hex } from "viem";
 import type { ChainEvent, Indexer } from "../../core/chain/indexer/indexer.ts";
-import type { Queryable } from "../../core/store/store.ts";
 import type { ConsortiumKey } from "../keys.ts";
 import type { SignalService } from "../traceback/signals.ts";
 import { PORT_CLEARING } from "./projection.ts";
@@ -17,7 +16,6 @@ export const PORT_OUT_SIGNAL_TTL = 30 * 24 * 3600;
 const BATCH = 50;
 
 export interface PortOutSignalsOptions {
-  db: Queryable;
   readModel: PortReadModel;
   signals: Pick<SignalService, "report">;
   key: Pick<ConsortiumKey, "fingerprint">;
@@ -58,34 +56,14 @@ export class PortOutSignals {
   async #drain(): Promise<void> {
     if (this.#o.key.fingerprint === null) return;
     while (!this.#stopped) {
-      const ports = await this.#pending();
+      const ports = await this.#o.readModel.lostWithoutPortOut(this.#o.memberAccount, BATCH);
       if (ports.length === 0) return;
       for (const port of ports) await this.#publish(port);
     }
   }
 
-  // Ports this member lost by an activation, with a number not yet signalled here.
-  async #pending(): Promise<PortView[]> {
-    const rows = await this.#o.db.query<{ port_id: string }>(
-      `SELECT p.port_id FROM registries_ports p WHERE p.state = 'activated' AND p.losing = $1 AND EXISTS (
-         SELECT 1 FROM registries_port_numbers n WHERE n.port_id = p.port_id AND NOT EXISTS (
-           SELECT 1 FROM registries_port_out_signals s WHERE s.port_id = n.port_id AND s.number = n.number))
-       ORDER BY p.activated_at, p.port_id LIMIT ${BATCH}`,
-      [this.#o.memberAccount.toLowerCase()],
-    );
-    const ports = await Promise.all(rows.map((r) => this.#o.readModel.port(r.port_id)));
-    return ports.filter((p): p is PortView => p !== undefined);
-  }
-
   async #publish(port: PortView): Promise<void> {
-    const done = new Set(
-      (
-        await this.#o.db.query<{ number: string }>(
-          `SELECT number FROM registries_port_out_signals WHERE port_id = $1`,
-          [port.portId.toLowerCase()],
-        )
-      ).map((r) => r.number),
-    );
+    const done = await this.#o.readModel.portOutNumbers(port.portId);
     for (const number of port.numbers) {
       if (done.has(number) || this.#stopped) continue;
       let signalId: Hex | null = null;
@@ -104,11 +82,7 @@ export class PortOutSignals {
         this.#o.onError(e, port, number);
         error = e instanceof Error ? e.message : String(e);
       }
-      await this.#o.db.exec(
-        `INSERT INTO registries_port_out_signals (port_id, number, signal_id, error, published_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (port_id, number) DO NOTHING`,
-        [port.portId.toLowerCase(), number, signalId, error, new Date().toISOString()],
-      );
+      await this.#o.readModel.recordPortOut(port.portId, number, signalId, error);
     }
   }
 }

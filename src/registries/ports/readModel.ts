@@ -191,4 +191,33 @@ export class PortReadModel {
       );
     }
   }
+
+  /** Activated ports `member` lost, oldest first, with a number this agent has not yet published a port-out for. */
+  async lostWithoutPortOut(member: string, limit: number): Promise<PortView[]> {
+    const rows = await this.#db.query<PortRow>(
+      `SELECT p.* FROM registries_ports p WHERE p.state = 'activated' AND p.losing = $1 AND EXISTS (
+         SELECT 1 FROM registries_port_numbers n WHERE n.port_id = p.port_id AND NOT EXISTS (
+           SELECT 1 FROM registries_port_out_signals s WHERE s.port_id = n.port_id AND s.number = n.number))
+       ORDER BY p.activated_at, p.port_id LIMIT ${limit}`,
+      [member.toLowerCase()],
+    );
+    return Promise.all(rows.map(async (r) => view(r, await this.numbersOf(r.port_id))));
+  }
+
+  /** The numbers of a port this agent published a port-out signal for (or tried). */
+  async portOutNumbers(portId: string): Promise<Set<string>> {
+    const rows = await this.#db.query<{ number: string }>(
+      `SELECT number FROM registries_port_out_signals WHERE port_id = $1`,
+      [portId.toLowerCase()],
+    );
+    return new Set(rows.map((r) => r.number));
+  }
+
+  async recordPortOut(portId: string, number: string, signalId: string | null, error: string | null): Promise<void> {
+    await this.#db.exec(
+      `INSERT INTO registries_port_out_signals (port_id, number, signal_id, error, published_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (port_id, number) DO NOTHING`,
+      [portId.toLowerCase(), number, signalId, error, new Date().toISOString()],
+    );
+  }
 }
