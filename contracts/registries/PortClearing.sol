@@ -113,7 +113,7 @@ contract PortClearing is IPortClearing {
     function activateBatch(bytes32[] calldata portIds) external {
         if (portIds.length == 0 || portIds.length > MAX_BATCH) revert BadBatchSize(portIds.length, MAX_BATCH);
         // The caller's standing is asked of the registry once per gaining provider in a row, not once per port.
-        address checked;
+        address checked = address(0);
         for (uint256 i = 0; i < portIds.length; i++) {
             bytes32 portId = portIds[i];
             Port storage p = _ports[portId];
