@@ -15,6 +15,7 @@ const packed = (from: number, count: number): Hex =>
   `0x${Array.from({ length: count }, (_, i) => keccak256(stringToHex(`device ${from + i}`)).slice(2)).join("")}`;
 
 export const PORT_REQUEST_SIZES = [1, 100, 1000] as const;
+export const PORT_BATCH_SIZE = 100;
 
 export async function measureRegistries(chain: GasRecorder): Promise<void> {
   await measureDevices(chain);
@@ -22,9 +23,9 @@ export async function measureRegistries(chain: GasRecorder): Promise<void> {
   await measureTraceback(chain);
 }
 
-/** `count` distinct 11-digit E.164 numbers from `from`. */
+/** `count` distinct 11-digit E.164 numbers from `from`, spread out (never consecutive) as a list port names them. */
 const numbers = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => String(13125000000 + from + i));
+  Array.from({ length: count }, (_, i) => 13125000000n + BigInt((from + i) * 7));
 
 async function measurePorts(chain: GasRecorder): Promise<void> {
   const alpha: Account = await chain.account("ports alpha");
@@ -64,6 +65,18 @@ async function measurePorts(chain: GasRecorder): Promise<void> {
     ids.push(event.args.portId);
   }
   const [single, hundred, thousand] = ids as [Hex, Hex, Hex];
+  const range = await chain.measure(
+    "PortClearing.requestRange/x1000",
+    beta,
+    {
+      ...on,
+      functionName: "requestRange",
+      args: [alpha.address, 14155000000n, 1000, 1n, 3600n, keccak256(stringToHex("port salt range"))],
+    },
+    { sizes: true },
+  );
+  const [ranged] = parseEventLogs({ abi: PortClearing.abi, eventName: "PortRangeRequested", logs: range.logs });
+  if (!ranged) throw new Error("range request emitted no PortRangeRequested");
   await chain.measure("PortClearing.concur", alpha, { ...on, functionName: "concur", args: [single] });
   const at = (await chain.now()) + 10n;
   await chain.measure("PortClearing.schedule", beta, { ...on, functionName: "schedule", args: [single, at] });
@@ -74,6 +87,28 @@ async function measurePorts(chain: GasRecorder): Promise<void> {
   await chain.call(beta, { ...on, functionName: "schedule", args: [thousand, later] });
   await chain.setNextBlockTime(later);
   await chain.measure("PortClearing.activate/x1000", beta, { ...on, functionName: "activate", args: [thousand] });
+  // A batch of 100 single-number ports of one gaining provider, each concurred and scheduled.
+  const batch: Hex[] = [];
+  for (let i = 0; i < PORT_BATCH_SIZE; i++) {
+    const r = await chain.call(beta, {
+      ...on,
+      functionName: "request",
+      args: [alpha.address, numbers(next + i, 1), 3600n, keccak256(stringToHex(`port salt batch ${i}`))],
+    });
+    const [e] = parseEventLogs({ abi: PortClearing.abi, eventName: "PortRequested", logs: r.logs });
+    if (!e) throw new Error("request emitted no PortRequested");
+    batch.push(e.args.portId);
+    await chain.call(alpha, { ...on, functionName: "concur", args: [e.args.portId] });
+  }
+  next += PORT_BATCH_SIZE;
+  const batchAt = (await chain.now()) + BigInt(10 * PORT_BATCH_SIZE); // each schedule is a block: leave them time
+  for (const id of batch) await chain.call(beta, { ...on, functionName: "schedule", args: [id, batchAt] });
+  await chain.setNextBlockTime(batchAt);
+  await chain.measure(`PortClearing.activateBatch/x${PORT_BATCH_SIZE}`, beta, {
+    ...on,
+    functionName: "activateBatch",
+    args: [batch],
+  });
   await chain.measure("PortClearing.refuse/x100", alpha, { ...on, functionName: "refuse", args: [hundred, 7] });
   const again = await chain.call(beta, {
     ...on,

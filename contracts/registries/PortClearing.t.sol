@@ -40,15 +40,15 @@ contract PortClearingTest is TestBase {
         vm.warp(T0);
     }
 
-    function numbers(string memory a, string memory b) internal pure returns (string[] memory list) {
-        list = new string[](2);
+    function numbers(uint64 a, uint64 b) internal pure returns (uint64[] memory list) {
+        list = new uint64[](2);
         list[0] = a;
         list[1] = b;
     }
 
     function requested() internal returns (bytes32 id) {
         vm.prank(alpha);
-        id = clearing.request(beta, numbers("12025550100", "1202555020"), WINDOW, bytes32(uint256(1)));
+        id = clearing.request(beta, numbers(12025550100, 12025550200), WINDOW, bytes32(uint256(1)));
     }
 
     function scheduled(uint64 at) internal returns (bytes32 id) {
@@ -64,13 +64,20 @@ contract PortClearingTest is TestBase {
     }
 
     function test_fullPortWithDerivedId() public {
-        string[] memory list = numbers("12025550100", "1202555020");
+        uint64[] memory list = numbers(12025550100, 12025550200);
         bytes32 expected = keccak256(
-            abi.encode(block.chainid, address(clearing), alpha, beta, keccak256(abi.encode(list)), bytes32(uint256(1)))
+            abi.encode(
+                block.chainid,
+                address(clearing),
+                alpha,
+                beta,
+                keccak256(abi.encodePacked(list)),
+                bytes32(uint256(1))
+            )
         );
         bytes32 id = requested();
         assertEq(id, expected, "id from content and creator");
-        assertEq(clearing.openPortOf("12025550100"), id, "number held by the open port");
+        assertEq(clearing.openPortOf(12025550100), id, "number held by the open port");
         assertEq(clearing.portOf(id).concurBy, T0 + WINDOW, "concurrence timer");
         vm.prank(beta);
         clearing.concur(id);
@@ -83,8 +90,8 @@ contract PortClearingTest is TestBase {
         clearing.activate(id);
         expectState(id, IPortClearing.PortState.Activated);
         assertEq(clearing.portOf(id).activatedAt, T0 + 3600, "activation time");
-        assertEq(clearing.openPortOf("12025550100"), bytes32(0), "number free after activation");
-        assertEq(clearing.version(), "1.0.0", "version");
+        assertEq(clearing.openPortOf(12025550100), bytes32(0), "number free after activation");
+        assertEq(clearing.version(), "2.0.0", "version");
     }
 
     function test_portWithoutConcurrenceRefused() public {
@@ -123,7 +130,7 @@ contract PortClearingTest is TestBase {
         clearing.refuse(id, 4);
         expectState(id, IPortClearing.PortState.Refused);
         assertEq(uint256(clearing.portOf(id).reason), 4, "reason");
-        assertEq(clearing.openPortOf("1202555020"), bytes32(0), "numbers free");
+        assertEq(clearing.openPortOf(12025550200), bytes32(0), "numbers free");
         vm.prank(beta);
         vm.expectRevert(
             abi.encodeWithSelector(IPortClearing.InvalidPortState.selector, id, IPortClearing.PortState.Refused)
@@ -143,7 +150,7 @@ contract PortClearingTest is TestBase {
 
         vm.warp(T0);
         vm.prank(alpha);
-        bytes32 late = clearing.request(beta, numbers("12025550100", "1202555020"), WINDOW, bytes32(uint256(2)));
+        bytes32 late = clearing.request(beta, numbers(12025550100, 12025550200), WINDOW, bytes32(uint256(2)));
         vm.prank(beta);
         clearing.concur(late);
         vm.prank(alpha);
@@ -182,20 +189,20 @@ contract PortClearingTest is TestBase {
     function test_numberInOnePortAtATime() public {
         bytes32 id = requested();
         vm.prank(gamma);
-        vm.expectRevert(abi.encodeWithSelector(IPortClearing.NumberInOpenPort.selector, "1202555020", id));
-        clearing.request(beta, numbers("13125550100", "1202555020"), WINDOW, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.NumberInOpenPort.selector, 12025550200, id));
+        clearing.request(beta, numbers(13125550100, 12025550200), WINDOW, bytes32(0));
     }
 
     function test_onlyProvidersPortAndOnlyTheirOwnSteps() public {
         vm.prank(authority);
         vm.expectRevert(abi.encodeWithSelector(IPortClearing.NotAProvider.selector, authority));
-        clearing.request(beta, numbers("12025550100", "1202555020"), WINDOW, bytes32(0));
+        clearing.request(beta, numbers(12025550100, 12025550200), WINDOW, bytes32(0));
         vm.prank(alpha);
         vm.expectRevert(abi.encodeWithSelector(IPortClearing.NotAProvider.selector, authority));
-        clearing.request(authority, numbers("12025550100", "1202555020"), WINDOW, bytes32(0));
+        clearing.request(authority, numbers(12025550100, 12025550200), WINDOW, bytes32(0));
         vm.prank(alpha);
         vm.expectRevert(abi.encodeWithSelector(IPortClearing.SameProvider.selector, alpha));
-        clearing.request(alpha, numbers("12025550100", "1202555020"), WINDOW, bytes32(0));
+        clearing.request(alpha, numbers(12025550100, 12025550200), WINDOW, bytes32(0));
         bytes32 id = requested();
         vm.prank(gamma);
         vm.expectRevert(abi.encodeWithSelector(IPortClearing.NotTheProvider.selector, id, gamma, beta));
@@ -207,20 +214,164 @@ contract PortClearingTest is TestBase {
 
     function test_inputRules() public {
         vm.prank(alpha);
-        vm.expectRevert(abi.encodeWithSelector(IPortClearing.MalformedNumber.selector, "0202"));
-        clearing.request(beta, numbers("12025550100", "0202"), WINDOW, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.MalformedNumber.selector, 0));
+        clearing.request(beta, numbers(12025550100, 0), WINDOW, bytes32(0));
         vm.prank(alpha);
-        vm.expectRevert(abi.encodeWithSelector(IPortClearing.MalformedNumber.selector, "1202-555"));
-        clearing.request(beta, numbers("1202-555", "1202"), WINDOW, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.MalformedNumber.selector, 1e15));
+        clearing.request(beta, numbers(1e15, 1202), WINDOW, bytes32(0));
         vm.prank(alpha);
         vm.expectRevert(abi.encodeWithSelector(IPortClearing.BadNumberCount.selector, 0, 1000));
-        clearing.request(beta, new string[](0), WINDOW, bytes32(0));
+        clearing.request(beta, new uint64[](0), WINDOW, bytes32(0));
         vm.prank(alpha);
         vm.expectRevert(abi.encodeWithSelector(IPortClearing.ConcurrenceWindowOutOfRange.selector, 60, 3600, 864000));
-        clearing.request(beta, numbers("12025550100", "1202555020"), 60, bytes32(0));
+        clearing.request(beta, numbers(12025550100, 12025550200), 60, bytes32(0));
         bytes32 id = requested();
         vm.prank(alpha);
         vm.expectRevert(abi.encodeWithSelector(IPortClearing.PortIdTaken.selector, id));
-        clearing.request(beta, numbers("12025550100", "1202555020"), WINDOW, bytes32(uint256(1)));
+        clearing.request(beta, numbers(12025550100, 12025550200), WINDOW, bytes32(uint256(1)));
+    }
+
+    function scheduledRange(uint64 start, uint32 count, bytes32 salt, uint64 at) internal returns (bytes32 id) {
+        vm.prank(alpha);
+        id = clearing.requestRange(beta, start, count, 1, WINDOW, salt);
+        vm.prank(beta);
+        clearing.concur(id);
+        vm.prank(alpha);
+        clearing.schedule(id, at);
+    }
+
+    function test_rangeIsItsNumbers() public {
+        vm.prank(alpha);
+        bytes32 id = clearing.requestRange(beta, 13125550200, 10, 1, WINDOW, bytes32(uint256(7)));
+        uint64[] memory list = new uint64[](10);
+        for (uint256 i = 0; i < 10; i++) list[i] = uint64(13125550200 + i);
+        assertEq(clearing.portOf(id).numbersDigest, keccak256(abi.encodePacked(list)), "digest of the numbers");
+        assertEq(uint256(clearing.portOf(id).count), 10, "count");
+        assertEq(clearing.openPortOf(13125550209), id, "last number held");
+        // A number inside the range, and a range overlapping it, conflict with it (the rule: a range is its numbers).
+        vm.prank(gamma);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.NumberInOpenPort.selector, 13125550205, id));
+        clearing.request(beta, numbers(13125550300, 13125550205), WINDOW, bytes32(0));
+        vm.prank(gamma);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.NumberInOpenPort.selector, 13125550200, id));
+        clearing.requestRange(beta, 13125550190, 20, 1, WINDOW, bytes32(0));
+        // The same list as a range has the same id: a second request of it is refused.
+        vm.prank(alpha);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.PortIdTaken.selector, id));
+        clearing.request(beta, list, WINDOW, bytes32(uint256(7)));
+        // Cancelled: every number free at once, no write per number.
+        vm.prank(alpha);
+        clearing.cancel(id);
+        assertEq(clearing.openPortOf(13125550205), bytes32(0), "free after cancel");
+        vm.prank(gamma);
+        clearing.request(beta, numbers(13125550300, 13125550205), WINDOW, bytes32(0));
+    }
+
+    function test_numberNamedTwiceRefused() public {
+        vm.prank(alpha);
+        bytes32 id = keccak256(
+            abi.encode(
+                block.chainid,
+                address(clearing),
+                alpha,
+                beta,
+                keccak256(abi.encodePacked(numbers(12025550100, 12025550100))),
+                bytes32(0)
+            )
+        );
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.NumberInOpenPort.selector, 12025550100, id));
+        clearing.request(beta, numbers(12025550100, 12025550100), WINDOW, bytes32(0));
+    }
+
+    function test_rangeTooLargeForATransaction() public {
+        uint256 max = clearing.MAX_NUMBERS_PER_PORT();
+        vm.prank(alpha);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.RangeTooLarge.selector, max + 1, max));
+        clearing.requestRange(beta, 13125550000, uint32(max + 1), 1, WINDOW, bytes32(0));
+        vm.prank(alpha);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.RangeTooLarge.selector, 0, max));
+        clearing.requestRange(beta, 13125550000, 0, 1, WINDOW, bytes32(0));
+        vm.prank(alpha);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.BadRangeStep.selector, 0));
+        clearing.requestRange(beta, 13125550000, 2, 0, WINDOW, bytes32(0));
+        vm.prank(alpha);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.MalformedNumber.selector, 1e15 + 1));
+        clearing.requestRange(beta, 1e15 - 1, 2, 2, WINDOW, bytes32(0));
+        // A full-size range fits one transaction.
+        vm.prank(alpha);
+        bytes32 id = clearing.requestRange(beta, 13125550000, uint32(max), 1, WINDOW, bytes32(0));
+        assertEq(uint256(clearing.portOf(id).count), max, "full range");
+    }
+
+    function expectItemRefused(uint256 index, bytes32 id, bytes memory reason) internal {
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.BatchItemRefused.selector, index, id, reason));
+    }
+
+    function test_batchActivation() public {
+        bytes32[] memory ids = new bytes32[](3);
+        ids[0] = scheduledRange(14155550000, 100, bytes32(uint256(1)), uint64(T0));
+        ids[1] = scheduledRange(14155550100, 100, bytes32(uint256(2)), uint64(T0));
+        ids[2] = scheduled(uint64(T0));
+        vm.prank(alpha);
+        clearing.activateBatch(ids);
+        for (uint256 i = 0; i < 3; i++) expectState(ids[i], IPortClearing.PortState.Activated);
+        assertEq(clearing.openPortOf(14155550199), bytes32(0), "a bulk port's numbers all activated");
+        // Again: the first item is refused by index and reason; a double activation is refused.
+        vm.prank(alpha);
+        expectItemRefused(
+            0,
+            ids[0],
+            abi.encodeWithSelector(IPortClearing.InvalidPortState.selector, ids[0], IPortClearing.PortState.Activated)
+        );
+        clearing.activateBatch(ids);
+    }
+
+    function test_badBatchItemRefusesTheWholeBatch() public {
+        bytes32[] memory ids = new bytes32[](4);
+        ids[0] = scheduledRange(14155550000, 10, bytes32(uint256(1)), uint64(T0));
+        vm.prank(alpha);
+        ids[1] = clearing.requestRange(beta, 14155550100, 10, 1, WINDOW, bytes32(uint256(2)));
+        ids[2] = scheduledRange(14155550200, 10, bytes32(uint256(3)), uint64(T0 + 100));
+        ids[3] = bytes32(uint256(99));
+        bytes32[] memory two = new bytes32[](2);
+        two[0] = ids[0];
+        // Without concurrence (item 1): named by index and reason, nothing activated.
+        two[1] = ids[1];
+        vm.prank(alpha);
+        expectItemRefused(
+            1,
+            ids[1],
+            abi.encodeWithSelector(IPortClearing.InvalidPortState.selector, ids[1], IPortClearing.PortState.Requested)
+        );
+        clearing.activateBatch(two);
+        expectState(ids[0], IPortClearing.PortState.Scheduled);
+        // Not yet due; unknown; the same port twice; another provider's port.
+        two[1] = ids[2];
+        vm.prank(alpha);
+        expectItemRefused(1, ids[2], abi.encodeWithSelector(IPortClearing.NotYetDue.selector, ids[2], T0 + 100));
+        clearing.activateBatch(two);
+        two[1] = ids[3];
+        vm.prank(alpha);
+        expectItemRefused(1, ids[3], abi.encodeWithSelector(IPortClearing.UnknownPort.selector, ids[3]));
+        clearing.activateBatch(two);
+        two[1] = ids[0];
+        vm.prank(alpha);
+        expectItemRefused(
+            1,
+            ids[0],
+            abi.encodeWithSelector(IPortClearing.InvalidPortState.selector, ids[0], IPortClearing.PortState.Activated)
+        );
+        clearing.activateBatch(two);
+        vm.prank(beta);
+        expectItemRefused(
+            0,
+            ids[0],
+            abi.encodeWithSelector(IPortClearing.NotTheProvider.selector, ids[0], beta, alpha)
+        );
+        clearing.activateBatch(two);
+        vm.prank(alpha);
+        vm.expectRevert(abi.encodeWithSelector(IPortClearing.BadBatchSize.selector, 0, 500));
+        clearing.activateBatch(new bytes32[](0));
+        expectState(ids[0], IPortClearing.PortState.Scheduled);
     }
 }

@@ -134,5 +134,20 @@ export const registriesMigrations: Migration[] = [
       CREATE INDEX registries_signals_reporter ON registries_signals (reporter, signal_id);
     `,
   },
+  {
+    // Off chain, on the losing provider's agent: the port-out fraud signal it published for each number of a port it
+    // lost (ports/portOutSignals.ts), so a restart resumes.
+    id: "0803_registries_port_out_signals",
+    sql: `
+      CREATE TABLE registries_port_out_signals (
+        port_id TEXT NOT NULL,
+        number TEXT NOT NULL,
+        signal_id TEXT,
+        error TEXT,
+        published_at TEXT NOT NULL,
+        PRIMARY KEY (port_id, number)
+      );
+    `,
+  },
   ...tracebackMigrations,
 ];

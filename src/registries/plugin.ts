@@ -66,12 +66,19 @@ export const registriesPlugin: DomainPlugin = {
   api: async (context) => registriesApiModule(await registriesRuntime(context)),
   // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
   // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere) and
-  // answering the traces that ask this member about a call in its call log.
+  // answering the traces that ask this member about a call in its call log, and publishing the port-out fraud signals
+  // of the ports this member lost.
   async start(context) {
     const runtime = await registriesRuntime(context);
     runtime.portExecutor.follow(context.indexer);
     runtime.traceResponder.follow(context.indexer);
-    return { stop: async () => void (await Promise.all([runtime.portExecutor.stop(), runtime.traceResponder.stop()])) };
+    runtime.portOutSignals.follow(context.indexer);
+    return {
+      stop: async () =>
+        Promise.all([runtime.portExecutor.stop(), runtime.traceResponder.stop(), runtime.portOutSignals.stop()]).then(
+          () => {},
+        ),
+    };
   },
   async checkConsistency(context, blockNumber) {
     const runtime = await registriesRuntime(context);

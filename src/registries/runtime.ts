@@ -5,6 +5,7 @@ import { BlockedDevices } from "./blockedDevices.ts";
 import { RegistriesError } from "./errors.ts";
 import { ConsortiumKey } from "./keys.ts";
 import { PortExecutor } from "./ports/executor.ts";
+import { PortOutSignals } from "./ports/portOutSignals.ts";
 import { PORT_CLEARING } from "./ports/projection.ts";
 import { PortReadModel } from "./ports/readModel.ts";
 import { PortService } from "./ports/service.ts";
@@ -29,6 +30,8 @@ export interface RegistriesRuntime {
   portReadModel: PortReadModel;
   /** Executes the EIDL port of activated ports on the agent hosting the Numbering Authority (ports/executor.ts). */
   portExecutor: PortExecutor;
+  /** Publishes a port-out fraud signal for each number of a port this member lost (ports/portOutSignals.ts). */
+  portOutSignals: PortOutSignals;
   traceback: TracebackService;
   signals: SignalService;
   tracebackReadModel: TracebackReadModel;
@@ -114,9 +117,18 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     chain: context.chain,
     signals: context.contractAddress(FRAUD_SIGNALS),
   });
+  const portOutSignals = new PortOutSignals({
+    readModel: portReadModel,
+    signals,
+    key,
+    memberAccount: context.config.memberAccount,
+    onError: (error, port, number) =>
+      logger.error({ err: error, portId: port.portId, number }, "the port-out signal of a lost number failed"),
+  });
   return {
     readModel,
     traceback,
+    portOutSignals,
     signals,
     tracebackReadModel,
     callLog,

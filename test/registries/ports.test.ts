@@ -35,8 +35,11 @@ interface ErrorBody {
 }
 
 const NUMBER = "13125550142";
-const RANGE = "1312555020"; // 1-312-555-020X: ten numbers
+const RANGE = "1312555020"; // 1-312-555-020X: ten numbers, a whole block granted in EIDL as one prefix
+const RANGE_NUMBERS = Array.from({ length: 10 }, (_, i) => `${RANGE}${i}`);
 const REFUSED_NUMBER = "13125550143";
+const BATCH_BLOCK = "1312555030"; // a block ported by a range request, activated in a batch
+const BATCH_NUMBER = "13125550144";
 
 describe("registries: number-port clearing with the EIDL port at activation", () => {
   let c: TestConsortium;
@@ -72,7 +75,10 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
     await vet(ta, org.alpha, org.ta);
     await vet(ta, org.beta, org.ta);
     await setNumberingScope([ta, na, alpha, beta, mno], org.na, ["1"]);
-    for (const tnId of [NUMBER, RANGE, REFUSED_NUMBER]) {
+    // One consortium key in every agent: a port-out signal names its number by keyed hash.
+    const key = `0x${"5a".repeat(32)}`;
+    for (const agent of [ta, na, alpha, beta, mno]) await ok(agent, "PUT", "/v1/registries/key", { key });
+    for (const tnId of [NUMBER, RANGE, REFUSED_NUMBER, BATCH_BLOCK, BATCH_NUMBER]) {
       await grant(na, [{ tnId, issuer: org.na, subject: org.alpha }]);
     }
   });
@@ -95,23 +101,23 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
     assert.equal((await ok<{ items: Port[] }>(alpha, "GET", "/v1/registries/ports")).items.length, 0);
   });
 
-  it("Beta requests a bulk port (a number and a range) from Alpha; every agent sees it requested", async () => {
+  it("Beta requests a bulk port (a number and a block of ten) from Alpha; every agent sees it requested", async () => {
     const requested = await ok<Outcome>(
       beta,
       "POST",
       "/v1/registries/ports",
-      { losing: alphaMember, numbers: [NUMBER, RANGE], concurWindowSeconds: 3600 },
+      { losing: alphaMember, numbers: [NUMBER, ...RANGE_NUMBERS], concurWindowSeconds: 3600 },
       201,
     );
     portId = requested.port.portId;
     assert.equal(requested.port.state, "requested");
     assert.match(requested.port.gainingName ?? "", /beta/);
-    assert.deepEqual(requested.port.numbers, [NUMBER, RANGE]);
+    assert.deepEqual(requested.port.numbers, [NUMBER, ...RANGE_NUMBERS]);
     assert.ok(requested.port.deadline, "a requested port has its concurrence deadline");
     assert.equal(requested.port.overdue, false);
     const seen = await eventually(() => ok<Port>(alpha, "GET", `/v1/registries/ports/${portId}`));
     assert.equal(seen.state, "requested");
-    const listed = await ok<{ items: Port[] }>(alpha, "GET", `/v1/registries/ports?number=${RANGE}`);
+    const listed = await ok<{ items: Port[] }>(alpha, "GET", `/v1/registries/ports?number=${RANGE}7`);
     assert.deepEqual(
       listed.items.map((p) => p.portId),
       [portId],
@@ -126,6 +132,11 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
     await refused(
       beta.call("POST", "/v1/registries/ports", { losing: alphaMember, numbers: [NUMBER] }),
       /NumberInOpenPort\(/,
+    );
+    // A range overlapping the open port's block conflicts with it: a range is its numbers.
+    await refused(
+      beta.call("POST", "/v1/registries/ports", { losing: alphaMember, range: { start: `${RANGE}5`, count: 20 } }),
+      new RegExp(`NumberInOpenPort\\(${RANGE}5, ${portId}\\)`),
     );
     assert.equal((await ok<Port>(beta, "GET", `/v1/registries/ports/${portId}`)).state, "requested");
     assert.deepEqual(await holdersOf(beta, NUMBER), [org.alpha?.did]);
@@ -146,17 +157,23 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
     const elapsed = Date.now() - started;
     assert.deepEqual(await holdersOf(beta, NUMBER), [org.beta?.did]);
     assert.deepEqual(await holdersOf(beta, `${RANGE}7`), [org.beta?.did], "the whole range moved");
-    // The Numbering Authority's agent executed one EIDL port per number or range, with the port id as evidence.
+    // The Numbering Authority's agent executed one EIDL port for the number and one for the whole block (its ten
+    // numbers share one grant), with the port id as evidence.
     const executions = await ok<{ items: Array<{ number: string; grantId: string | null; error: string | null }> }>(
       na,
       "GET",
       `/v1/registries/ports/${portId}/executions`,
     );
-    assert.deepEqual(executions.items.map((e) => [e.number, e.error]).sort(), [
-      [NUMBER, null],
-      [RANGE, null],
-    ]);
+    assert.deepEqual(
+      executions.items.map((e) => [e.number, e.error]),
+      [NUMBER, ...RANGE_NUMBERS].sort().map((n) => [n, null]),
+    );
     assert.ok(executions.items.every((e) => e.grantId !== null));
+    assert.equal(
+      new Set(executions.items.map((e) => e.grantId)).size,
+      2,
+      "one grant for the number, one for the block",
+    );
     // Other agents host no Numbering Authority: they record the numbers as not theirs, with no grant.
     const elsewhere = await ok<{ items: Array<{ grantId: string | null }> }>(
       alpha,
@@ -169,9 +186,33 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
 
   it("refuses a second activation (InvalidPortState), nothing changed", async () => {
     await refused(beta.call("POST", `/v1/registries/ports/${portId}/activate`, {}), /InvalidPortState\(/);
-    const executions = await ok<{ items: unknown[] }>(na, "GET", `/v1/registries/ports/${portId}/executions`);
-    assert.equal(executions.items.length, 2, "no second EIDL port");
+    const executions = await ok<{ items: Array<{ grantId: string }> }>(
+      na,
+      "GET",
+      `/v1/registries/ports/${portId}/executions`,
+    );
+    assert.equal(new Set(executions.items.map((e) => e.grantId)).size, 2, "no second EIDL port");
     assert.deepEqual(await holdersOf(beta, NUMBER), [org.beta?.did]);
+  });
+
+  it("Alpha's agent publishes a port-out fraud signal for each number it lost, seen by every agent", async () => {
+    type Signals = {
+      flagged: boolean;
+      signals: Array<{ kind: string; reporter: string; holder: string | null; evidence: string; confidence: number }>;
+    };
+    for (const number of [NUMBER, `${RANGE}9`]) {
+      const seen = await eventually(async () => {
+        const r = await ok<Signals>(mno, "GET", `/v1/registries/signals/number/${number}`);
+        assert.equal(r.flagged, true, `${number} flagged`);
+        return r;
+      }, 60_000);
+      assert.deepEqual(
+        seen.signals.map((x) => [x.kind, x.reporter.toLowerCase(), x.holder?.toLowerCase(), x.evidence, x.confidence]),
+        [["port-out", alphaMember.toLowerCase(), beta.agent.config.memberAccount.toLowerCase(), portId, 100]],
+      );
+    }
+    // A number never ported is not flagged.
+    assert.equal((await ok<Signals>(mno, "GET", `/v1/registries/signals/number/${REFUSED_NUMBER}`)).flagged, false);
   });
 
   it("Alpha refuses a port with a reason; its number is free for a new request", async () => {
@@ -204,6 +245,11 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
       [{ losing: "0x12", numbers: [NUMBER] }, "body.losing"],
       [{ losing: alphaMember, numbers: [] }, "body.numbers"],
       [{ losing: alphaMember, numbers: [NUMBER], concurWindowSeconds: 60 }, "body.concurWindowSeconds"],
+      [{ losing: alphaMember, numbers: [NUMBER], range: { start: NUMBER, count: 2 } }, "body.range"],
+      [{ losing: alphaMember }, "body.numbers"],
+      [{ losing: alphaMember, range: { start: NUMBER, count: 1001 } }, "body.range.count"],
+      [{ losing: alphaMember, range: { start: "999999999999999", count: 2 } }, "body.range.count"],
+      [{ losing: alphaMember, range: { start: "0123", count: 2 } }, "body.range.start"],
     ];
     for (const [body, field] of cases) {
       const r = await beta.call<ErrorBody>("POST", "/v1/registries/ports", body);
@@ -218,6 +264,63 @@ describe("registries: number-port clearing with the EIDL port at activation", ()
     assert.equal(unknown.body.code, "REGISTRIES_PORT_NOT_FOUND");
     const ports = await ok<{ items: Port[] }>(beta, "GET", "/v1/registries/ports");
     assert.equal(ports.items.length, 3);
+  });
+
+  it("Beta activates a range port of a block and a number port in one batch; a bad item is named by index", async () => {
+    const requestOf = async (body: Record<string, unknown>) =>
+      (await ok<Outcome>(beta, "POST", "/v1/registries/ports", { losing: alphaMember, ...body }, 201)).port.portId;
+    const block = await requestOf({ range: { start: `${BATCH_BLOCK}0`, count: 10 } });
+    const single = await requestOf({ numbers: [BATCH_NUMBER] });
+    for (const id of [block, single]) {
+      await eventually(() => ok<Port>(alpha, "GET", `/v1/registries/ports/${id}`));
+      await ok<Outcome>(alpha, "POST", `/v1/registries/ports/${id}/concur`);
+    }
+    await eventually(async () =>
+      assert.equal((await ok<Port>(beta, "GET", `/v1/registries/ports/${single}`)).state, "concurred"),
+    );
+    await ok<Outcome>(beta, "POST", `/v1/registries/ports/${block}/schedule`, {});
+    // The number port is not scheduled yet: the batch is refused whole, naming item 1 and its reason.
+    const bad = await beta.call<ErrorBody>("POST", "/v1/registries/ports/activate", { portIds: [block, single] });
+    assert.equal(bad.status, 422, JSON.stringify(bad.body));
+    assert.match(
+      bad.body.message,
+      new RegExp(`BatchItemRefused\\(1, ${single}, InvalidPortState\\(${single}, 2\\)\\)`),
+    );
+    assert.equal(
+      (await ok<Port>(beta, "GET", `/v1/registries/ports/${block}`)).state,
+      "scheduled",
+      "nothing activated",
+    );
+    const twice = await beta.call<ErrorBody>("POST", "/v1/registries/ports/activate", { portIds: [block, block] });
+    assert.equal(twice.status, 400);
+    assert.ok(twice.body.details?.some((d) => d.field === "body.portIds[1]"));
+    await ok<Outcome>(beta, "POST", `/v1/registries/ports/${single}/schedule`, {});
+    const started = Date.now();
+    const done = await ok<{ ports: Port[]; txHash: string }>(beta, "POST", "/v1/registries/ports/activate", {
+      portIds: [block, single],
+      waitSeconds: 30,
+    });
+    assert.deepEqual(
+      done.ports.map((p) => [p.state, p.eidlPorted]),
+      [
+        ["activated", true],
+        ["activated", true],
+      ],
+    );
+    assert.deepEqual(await holdersOf(beta, `${BATCH_BLOCK}3`), [org.beta?.did], "the whole block moved");
+    assert.deepEqual(await holdersOf(beta, BATCH_NUMBER), [org.beta?.did]);
+    const executions = await ok<{ items: Array<{ grantId: string }> }>(
+      na,
+      "GET",
+      `/v1/registries/ports/${block}/executions`,
+    );
+    assert.equal(executions.items.length, 10);
+    assert.equal(new Set(executions.items.map((e) => e.grantId)).size, 1, "a block is one EIDL prefix grant");
+    console.log(`batch activation to EIDL ports seen by the gaining agent: ${Date.now() - started} ms`);
+    await refused(
+      beta.call("POST", "/v1/registries/ports/activate", { portIds: [single] }),
+      /BatchItemRefused\(0, .*InvalidPortState\(/,
+    );
   });
 
   it("every agent's port read model agrees with the chain", async () => {

@@ -22,7 +22,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const describe = (p: Port) =>
   [
     `port ${p.portId}: ${p.state}${p.reason ? ` (reason ${p.reason})` : ""}`,
-    `  ${p.losingName ?? p.losing} -> ${p.gainingName ?? p.gaining}: ${p.numbers.join(", ")}`,
+    `  ${p.losingName ?? p.losing} -> ${p.gainingName ?? p.gaining}: ${
+      p.numbers.length > 6
+        ? `${p.numbers.slice(0, 3).join(", ")}, ... ${p.numbers.at(-1)} (${p.numbers.length} numbers)`
+        : p.numbers.join(", ")
+    }`,
     ...(p.deadline ? [`  deadline ${p.deadline}`] : []),
     ...(p.state === "activated" ? [`  EIDL port ${p.eidlPorted ? "done" : "not yet seen"}`] : []),
   ].join("\n");
@@ -31,18 +35,35 @@ const describeOutcome = (o: Outcome) => `${describe(o.port)}\n  tx ${o.txHash}`;
 export function registerPortCommands(registries: Command): void {
   const port = registries.command("port").description("number-port clearing between providers");
 
-  withClientOptions(port.command("request").description("request a port of numbers or ranges to this member"))
+  withClientOptions(port.command("request").description("request a port of numbers (a list or a range) to this member"))
     .requiredOption("--losing <address>", "the losing provider's member account")
-    .requiredOption("--number <e164>", "a number, or a prefix for a range (repeat for a bulk port)", collect)
+    .option("--number <e164>", "a number (repeat for a bulk port)", collect)
+    .option("--range <start>", "the first number of a range port (with --count)")
+    .option("--count <n>", "how many numbers the range holds", Number)
+    .option("--step <n>", "between the range's numbers (default 1)", Number)
     .option("--concur-window <seconds>", "how long the losing provider has to answer (default one day)", Number)
-    .action(async (o: ClientOptions & { losing: string; number: string[]; concurWindow?: number }) => {
-      const body = {
-        losing: o.losing,
-        numbers: o.number,
-        ...(o.concurWindow !== undefined ? { concurWindowSeconds: o.concurWindow } : {}),
-      };
-      printResult(await callAgent(targetOf(o), "POST", "/v1/registries/ports", body), o, describeOutcome);
-    });
+    .action(
+      async (
+        o: ClientOptions & {
+          losing: string;
+          number?: string[];
+          range?: string;
+          count?: number;
+          step?: number;
+          concurWindow?: number;
+        },
+      ) => {
+        const body = {
+          losing: o.losing,
+          ...(o.number ? { numbers: o.number } : {}),
+          ...(o.range !== undefined
+            ? { range: { start: o.range, count: o.count ?? 1, ...(o.step !== undefined ? { step: o.step } : {}) } }
+            : {}),
+          ...(o.concurWindow !== undefined ? { concurWindowSeconds: o.concurWindow } : {}),
+        };
+        printResult(await callAgent(targetOf(o), "POST", "/v1/registries/ports", body), o, describeOutcome);
+      },
+    );
 
   withClientOptions(port.command("show <portId>").description("one port")).action(
     async (portId: string, o: ClientOptions) => {
@@ -125,6 +146,20 @@ export function registerPortCommands(registries: Command): void {
         await callAgent(targetOf(o), "POST", `/v1/registries/ports/${portId}/activate`, { waitSeconds: o.wait }),
         o,
         describeOutcome,
+      );
+    });
+
+  withClientOptions(
+    port
+      .command("activate-batch <portId...>")
+      .description("the gaining provider activates several scheduled ports in one transaction, all or nothing"),
+  )
+    .option("--wait <seconds>", "wait up to this long for the EIDL ports (0..60)", Number, 30)
+    .action(async (portIds: string[], o: ClientOptions & { wait: number }) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/registries/ports/activate", { portIds, waitSeconds: o.wait }),
+        o,
+        (r: { ports: Port[]; txHash: string }) => `${r.ports.map(describe).join("\n")}\n  tx ${r.txHash}`,
       );
     });
 }

@@ -1,11 +1,12 @@
 // The port read model against PortClearing's own views, at the block the read model is indexed to: every port the
-// chain's PortRequested logs name must be in the read model with the chain's providers, state, reason, count, digest
+// chain's PortRequested and PortRangeRequested logs name must be in the read model with the chain's providers, state, reason, count, digest
 // and timers (portOf), its numbers hashing to the digest; a port in the read model that the chain lacks is named too.
 import { type Address, getAddress, type Hex } from "viem";
 import type { ConsistencyDifference } from "../../agent/domain.ts";
 import type { ChainClient } from "../../core/chain/client.ts";
 import { PortClearing } from "../../generated/contracts.ts";
-import { numbersDigestOf, PORT_STATES } from "./projection.ts";
+import { numbersDigestOf } from "./numbers.ts";
+import { PORT_STATES } from "./projection.ts";
 import type { PortReadModel, PortView } from "./readModel.ts";
 
 const PAGE = 100;
@@ -37,13 +38,18 @@ export async function portDifferences(
     if (page.length <= PAGE) break;
     after = page[PAGE - 1]?.portId;
   }
-  const requested = await chain.getContractEvents({
-    address: clearing,
-    abi: PortClearing.abi,
-    eventName: "PortRequested",
-    fromBlock: 0n,
-    toBlock: blockNumber,
-  });
+  const requested = [];
+  for (const eventName of ["PortRequested", "PortRangeRequested"] as const) {
+    requested.push(
+      ...(await chain.getContractEvents({
+        address: clearing,
+        abi: PortClearing.abi,
+        eventName,
+        fromBlock: 0n,
+        toBlock: blockNumber,
+      })),
+    );
+  }
   const onChain = new Set<string>();
   for (const log of requested) {
     const id = (log.args.portId as Hex).toLowerCase();

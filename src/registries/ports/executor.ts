@@ -4,9 +4,12 @@
 // attestation of its calls follow the port at once. Each number's outcome is recorded here (off chain), so a restart
 // resumes with the activated ports not yet handled (the EIDL side answers a port it already made, e.g. before a crash,
 // without porting again). Agents hosting no such authority record the number as not theirs (no grant, no error).
+// A whole block of numbers in one port (10^k consecutive numbers under one prefix, e.g. a range port of a block) is
+// one EIDL prefix port, one grant; its outcome is recorded for each of its numbers.
 import type { Hex } from "viem";
 import type { ChainEvent, Indexer } from "../../core/chain/indexer/indexer.ts";
 import type { EidlPorts } from "../../eidl/published.ts";
+import { blocksOf } from "./numbers.ts";
 import { PORT_CLEARING } from "./projection.ts";
 import type { PortReadModel, PortView } from "./readModel.ts";
 
@@ -59,26 +62,21 @@ export class PortExecutor {
 
   async #execute(port: PortView): Promise<void> {
     const done = await this.#o.readModel.executedNumbers(port.portId);
-    for (const number of port.numbers) {
-      if (done.has(number) || this.#stopped) continue;
-      const record = { portId: port.portId, number };
+    for (const block of blocksOf(port.numbers.filter((n) => !done.has(n)))) {
+      if (this.#stopped) return;
+      let outcome: { grantId: string | null; txHash: Hex | null; error: string | null };
       try {
         const ported = await this.#o.eidlPorts.executeClearedPort({
-          prefix: number,
+          prefix: block.prefix,
           toMember: port.gaining,
           evidenceHash: port.portId,
         });
-        await this.#o.readModel.recordExecution({
-          ...record,
-          grantId: ported?.grantId ?? null,
-          txHash: (ported?.txHash ?? null) as Hex | null,
-          error: null,
-        });
+        outcome = { grantId: ported?.grantId ?? null, txHash: (ported?.txHash ?? null) as Hex | null, error: null };
       } catch (error) {
-        this.#o.onError(error, port, number);
-        const message = error instanceof Error ? error.message : String(error);
-        await this.#o.readModel.recordExecution({ ...record, grantId: null, txHash: null, error: message });
+        this.#o.onError(error, port, block.prefix);
+        outcome = { grantId: null, txHash: null, error: error instanceof Error ? error.message : String(error) };
       }
+      await this.#o.readModel.recordExecutions(port.portId, block.numbers, outcome);
     }
   }
 }

@@ -1,9 +1,10 @@
 // Projects PortClearing events into the port read model: each port (providers, state, reason, timers) and its
-// numbers by position. Idempotent: a request's rows are keyed by port id and position; every later step sets the
+// numbers by position, learnt from the request's event (a list, or a range expanded here): the chain stores only
+// their digest. Idempotent: a request's rows are keyed by port id and position; every later step sets the
 // port's state and timers to what the event says, so applying an event again changes nothing.
-import { encodeAbiParameters, keccak256 } from "viem";
 import type { ChainEvent, Projection } from "../../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../../core/store/store.ts";
+import { expandRange, numbersDigestOf } from "./numbers.ts";
 
 export const PORT_CLEARING = "PortClearing";
 
@@ -19,10 +20,6 @@ export const PORT_STATES = [
   "conflict",
 ] as const;
 export type PortStateName = Exclude<(typeof PORT_STATES)[number], "none">;
-
-/** The contract's numbers digest: keccak256(abi.encode(numbers)). */
-export const numbersDigestOf = (numbers: readonly string[]): string =>
-  keccak256(encodeAbiParameters([{ type: "string[]" }], [numbers])).toLowerCase();
 
 /** Rows per INSERT (a request carries at most 1,000 numbers). */
 const ROWS_PER_STATEMENT = 500;
@@ -65,8 +62,11 @@ function stepOf(event: ChainEvent): { state: PortStateName; set: Record<string, 
 async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
   const a = event.args;
   const portId = String(a.portId).toLowerCase();
-  if (event.eventName === "PortRequested") {
-    const numbers = (a.numbers as readonly string[]).map(String);
+  if (event.eventName === "PortRequested" || event.eventName === "PortRangeRequested") {
+    const numbers =
+      event.eventName === "PortRequested"
+        ? (a.numbers as readonly bigint[]).map(String)
+        : expandRange({ start: String(a.start), count: Number(a.count), step: Number(a.step) });
     const inserted = await tx.exec(
       `INSERT INTO registries_ports (port_id, gaining, losing, state, reason, number_count, digest, requested_at,
          concur_by, activate_at, activated_at, requested_block, requested_tx, updated_block, updated_tx)

@@ -174,11 +174,50 @@ export class PortReadModel {
     }));
   }
 
-  async recordExecution(e: Omit<PortExecution, "executedAt">): Promise<void> {
+  /** One outcome for several numbers of a port (a whole block ported as one EIDL prefix grant). */
+  async recordExecutions(
+    portId: string,
+    numbers: readonly string[],
+    e: Pick<PortExecution, "grantId" | "txHash" | "error">,
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    for (let from = 0; from < numbers.length; from += 200) {
+      const chunk = numbers.slice(from, from + 200);
+      const values = chunk.map((_, i) => `($1, $${i + 6}, $2, $3, $4, $5)`).join(", ");
+      await this.#db.exec(
+        `INSERT INTO registries_port_executions (port_id, number, grant_id, tx_hash, error, executed_at)
+         VALUES ${values} ON CONFLICT (port_id, number) DO NOTHING`,
+        [portId.toLowerCase(), e.grantId, e.txHash, e.error, at, ...chunk],
+      );
+    }
+  }
+
+  /** Activated ports `member` lost, oldest first, with a number this agent has not yet published a port-out for. */
+  async lostWithoutPortOut(member: string, limit: number): Promise<PortView[]> {
+    const rows = await this.#db.query<PortRow>(
+      `SELECT p.* FROM registries_ports p WHERE p.state = 'activated' AND p.losing = $1 AND EXISTS (
+         SELECT 1 FROM registries_port_numbers n WHERE n.port_id = p.port_id AND NOT EXISTS (
+           SELECT 1 FROM registries_port_out_signals s WHERE s.port_id = n.port_id AND s.number = n.number))
+       ORDER BY p.activated_at, p.port_id LIMIT ${limit}`,
+      [member.toLowerCase()],
+    );
+    return Promise.all(rows.map(async (r) => view(r, await this.numbersOf(r.port_id))));
+  }
+
+  /** The numbers of a port this agent published a port-out signal for (or tried). */
+  async portOutNumbers(portId: string): Promise<Set<string>> {
+    const rows = await this.#db.query<{ number: string }>(
+      `SELECT number FROM registries_port_out_signals WHERE port_id = $1`,
+      [portId.toLowerCase()],
+    );
+    return new Set(rows.map((r) => r.number));
+  }
+
+  async recordPortOut(portId: string, number: string, signalId: string | null, error: string | null): Promise<void> {
     await this.#db.exec(
-      `INSERT INTO registries_port_executions (port_id, number, grant_id, tx_hash, error, executed_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (port_id, number) DO NOTHING`,
-      [e.portId.toLowerCase(), e.number, e.grantId, e.txHash, e.error, new Date().toISOString()],
+      `INSERT INTO registries_port_out_signals (port_id, number, signal_id, error, published_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (port_id, number) DO NOTHING`,
+      [portId.toLowerCase(), number, signalId, error, new Date().toISOString()],
     );
   }
 }

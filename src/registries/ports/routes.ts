@@ -17,6 +17,8 @@ import type { RegistriesRuntime } from "../runtime.ts";
 import type { PortView } from "./readModel.ts";
 import {
   ActivateBodySchema,
+  BatchActivateBodySchema,
+  BatchOutcomeSchema,
   PortExecutionSchema,
   PortOutcomeSchema,
   PortPageQuery,
@@ -58,7 +60,7 @@ export function registerPortRoutes(app: ApiApp, rt: RegistriesRuntime): void {
     {
       config: { auth: "operator" },
       schema: {
-        summary: "Request a port of numbers or ranges from the losing provider to this member (a TNSP)",
+        summary: "Request a port of numbers (a list or a range) from the losing provider to this member (a TNSP)",
         tags,
         operationId: "requestPort",
         body: PortRequestBodySchema,
@@ -70,7 +72,16 @@ export function registerPortRoutes(app: ApiApp, rt: RegistriesRuntime): void {
         await outcome(
           await rt.ports.request({
             losing: request.body.losing as Address,
-            numbers: request.body.numbers,
+            ...(request.body.numbers ? { numbers: request.body.numbers } : {}),
+            ...(request.body.range
+              ? {
+                  range: {
+                    start: request.body.range.start,
+                    count: request.body.range.count,
+                    step: request.body.range.step ?? 1,
+                  },
+                }
+              : {}),
             ...(request.body.concurWindowSeconds !== undefined
               ? { concurWindowSeconds: request.body.concurWindowSeconds }
               : {}),
@@ -243,6 +254,34 @@ export function registerPortRoutes(app: ApiApp, rt: RegistriesRuntime): void {
       const activated = await rt.ports.step(request.params.portId as Hex, "activate");
       await rt.ports.awaitEidlPort(activated.port.portId, request.body.waitSeconds ?? DEFAULT_ACTIVATION_WAIT_SECONDS);
       return outcome({ port: await rt.ports.port(activated.port.portId), txHash: activated.txHash });
+    },
+  );
+
+  app.post(
+    "/v1/registries/ports/activate",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary:
+          "The gaining provider activates several scheduled ports in one transaction, all or nothing (a refused item is named by its index); answers once the EIDL ports show (or the wait ends)",
+        tags,
+        operationId: "activatePorts",
+        body: BatchActivateBodySchema,
+        response: {
+          200: BatchOutcomeSchema,
+          ...writeErrors("REGISTRIES_INVALID_INPUT", "REGISTRIES_PORT_NOT_FOUND"),
+        },
+      },
+    },
+    async (request) => {
+      const activated = await rt.ports.activateBatch(request.body.portIds as Hex[]);
+      const wait = request.body.waitSeconds ?? DEFAULT_ACTIVATION_WAIT_SECONDS;
+      const until = Date.now() + wait * 1000;
+      for (const port of activated.ports) {
+        await rt.ports.awaitEidlPort(port.portId, Math.max(0, (until - Date.now()) / 1000));
+      }
+      const ports = await Promise.all(activated.ports.map((p) => rt.ports.port(p.portId)));
+      return { ports: await Promise.all(ports.map(shown)), txHash: activated.txHash };
     },
   );
 }

@@ -5,16 +5,28 @@
 // the mined event. Activation answers once the EIDL ledger shows the numbers at the gaining provider (the Numbering
 // Authority's agent executes the EIDL port on seeing PortActivated: executor.ts), or when the wait runs out.
 import { randomBytes } from "node:crypto";
-import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256, parseEventLogs } from "viem";
+import {
+  type Address,
+  decodeErrorResult,
+  encodeAbiParameters,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  parseEventLogs,
+} from "viem";
 import type { ChainClient } from "../../core/chain/client.ts";
+import { TxRevertedError } from "../../core/chain/errors.ts";
 import type { TxSender } from "../../core/chain/types.ts";
 import type { EidlFacts, EidlPorts } from "../../eidl/published.ts";
 import { PortClearing } from "../../generated/contracts.ts";
 import { invalidRegistriesInput, RegistriesError } from "../errors.ts";
+import { E164_LIMIT, expandRange, numbersDigestOf, type PortRange, wholeBlocksOf } from "./numbers.ts";
 import type { PortReadModel, PortView } from "./readModel.ts";
 
-/** PortClearing.MAX_NUMBERS_PER_PORT: a bulk port (numbers and ranges) is one request. */
+/** PortClearing.MAX_NUMBERS_PER_PORT: a bulk port (a list or a range) is one request. */
 export const MAX_NUMBERS_PER_PORT = 1000;
+/** PortClearing.MAX_BATCH: most ports one batch activation carries. */
+export const MAX_BATCH = 500;
 /** PortClearing's concurrence window bounds (seconds) and the default the API uses. */
 export const MIN_CONCUR_WINDOW = 3600;
 export const MAX_CONCUR_WINDOW = 10 * 24 * 3600;
@@ -50,29 +62,93 @@ export class PortService {
     this.#o = options;
   }
 
-  /** The gaining side (this member) requests the port of `numbers` (E.164 numbers or prefixes) from `losing`. */
-  async request(input: { losing: Address; numbers: string[]; concurWindowSeconds?: number }): Promise<PortOutcome> {
-    const numbers = input.numbers;
-    const seen = numbers.findIndex((n, i) => numbers.indexOf(n) !== i);
-    if (seen !== -1) throw invalidRegistriesInput(`body.numbers[${seen}]`, `${numbers[seen]} is named twice`);
-    const window = input.concurWindowSeconds ?? DEFAULT_CONCUR_WINDOW;
+  /**
+   * The gaining side (this member) requests the port of `numbers` (E.164 numbers), or of `range`, from `losing`.
+   * Exactly one of the two; a number named twice, or a range leaving E.164, names its field.
+   */
+  async request(input: {
+    losing: Address;
+    numbers?: string[];
+    range?: PortRange;
+    concurWindowSeconds?: number;
+  }): Promise<PortOutcome> {
+    const { numbers, range } = input;
+    if ((numbers === undefined) === (range === undefined)) {
+      throw invalidRegistriesInput(numbers ? "body.range" : "body.numbers", "give either numbers or range, not both");
+    }
+    let listed: string[];
+    if (numbers) {
+      const seen = numbers.findIndex((n, i) => numbers.indexOf(n) !== i);
+      if (seen !== -1) throw invalidRegistriesInput(`body.numbers[${seen}]`, `${numbers[seen]} is named twice`);
+      listed = numbers;
+    } else {
+      const r = range as PortRange;
+      const last = BigInt(r.start) + BigInt(r.count - 1) * BigInt(r.step);
+      if (last >= E164_LIMIT) throw invalidRegistriesInput("body.range.count", `runs past 15 digits (to ${last})`);
+      listed = expandRange(r);
+    }
+    const window = BigInt(input.concurWindowSeconds ?? DEFAULT_CONCUR_WINDOW);
     const salt = `0x${randomBytes(32).toString("hex")}` as Hex;
-    const portId = this.portIdOf(input.losing, numbers, salt);
+    const portId = this.portIdOf(input.losing, listed, salt);
+    const data = range
+      ? encodeFunctionData({
+          abi: PortClearing.abi,
+          functionName: "requestRange",
+          args: [input.losing, BigInt(range.start), range.count, BigInt(range.step), window, salt],
+        })
+      : encodeFunctionData({
+          abi: PortClearing.abi,
+          functionName: "request",
+          args: [input.losing, listed.map(BigInt), window, salt],
+        });
     const receipt = await this.#o.sender.send({
       from: this.#o.memberAccount,
       to: this.#o.clearing,
-      data: encodeFunctionData({
-        abi: PortClearing.abi,
-        functionName: "request",
-        args: [input.losing, numbers, BigInt(window), salt],
-      }),
-      label: `registries.port request ${numbers.length} numbers from ${input.losing}`,
+      data,
+      label: `registries.port request ${listed.length} numbers from ${input.losing}`,
     });
-    const [event] = parseEventLogs({ abi: PortClearing.abi, eventName: "PortRequested", logs: receipt.logs });
+    const [event] = parseEventLogs({
+      abi: PortClearing.abi,
+      eventName: range ? "PortRangeRequested" : "PortRequested",
+      logs: receipt.logs,
+    });
     if (event?.args.portId.toLowerCase() !== portId.toLowerCase()) {
-      throw new Error(`${receipt.transactionHash} mined without PortRequested for port ${portId}`);
+      throw new Error(`${receipt.transactionHash} mined without the request event of port ${portId}`);
     }
     return { port: await this.#synced(portId), txHash: receipt.transactionHash };
+  }
+
+  /**
+   * The gaining side activates several scheduled ports in one transaction (PortClearing.activateBatch), all or
+   * nothing: a refused item answers CHAIN_REVERTED `BatchItemRefused(index, portId, <the item's own error>)`.
+   */
+  async activateBatch(portIds: Hex[]): Promise<{ ports: PortView[]; txHash: Hex }> {
+    const seen = portIds.findIndex((id, i) => portIds.findIndex((o) => o.toLowerCase() === id.toLowerCase()) !== i);
+    if (seen !== -1) throw invalidRegistriesInput(`body.portIds[${seen}]`, `${portIds[seen]} is named twice`);
+    await this.#o.sync();
+    for (const [i, id] of portIds.entries()) {
+      const port = await this.#o.readModel.port(id);
+      if (!port)
+        throw new RegistriesError("REGISTRIES_PORT_NOT_FOUND", `no port ${id}`, { field: `body.portIds[${i}]` });
+      await this.#awaitDue(port);
+    }
+    const label = `registries.port activateBatch ${portIds.length} ports`;
+    let receipt: Awaited<ReturnType<TxSender["send"]>>;
+    try {
+      receipt = await this.#o.sender.send({
+        from: this.#o.memberAccount,
+        to: this.#o.clearing,
+        data: encodeFunctionData({ abi: PortClearing.abi, functionName: "activateBatch", args: [portIds] }),
+        label,
+      });
+    } catch (error) {
+      throw batchItemNamed(error, label);
+    }
+    await this.#o.sync();
+    return {
+      ports: await Promise.all(portIds.map((id) => this.port(id))),
+      txHash: receipt.transactionHash,
+    };
   }
 
   /** A step without arguments: concur (losing), activate or cancel (gaining), resolveConflict (losing). */
@@ -103,15 +179,16 @@ export class PortService {
   }
 
   /**
-   * Whether the EIDL ledger (this agent's EIDL facts) shows every number of an activated port held by the gaining
-   * provider's TNSP organisation through an allocation exactly on it: the EIDL port is done.
+   * Whether the EIDL ledger (this agent's EIDL facts) shows every number (every whole block, as the executor ports
+   * them) of an activated port held by the gaining provider's TNSP organisation through an allocation exactly on it:
+   * the EIDL port is done.
    */
   async eidlPorted(port: PortView): Promise<boolean> {
     if (port.state !== "activated") return false;
     const gaining = await this.#o.eidlPorts.providerOrganisationOf(port.gaining);
     if (gaining === undefined) return false;
     const now = Math.floor(Date.now() / 1000);
-    return port.numbers.every((n) => {
+    return wholeBlocksOf(port.numbers).every((n) => {
       const fact = this.#o.eidl.grantForUse(n, gaining, now);
       return fact?.kind === "Allocation" && fact.prefix === n;
     });
@@ -137,7 +214,7 @@ export class PortService {
 
   /** `PortClearing`'s port id for a request by this member, computed locally. */
   portIdOf(losing: Address, numbers: readonly string[], salt: Hex): Hex {
-    const digest = keccak256(encodeAbiParameters([{ type: "string[]" }], [numbers]));
+    const digest = numbersDigestOf(numbers);
     return keccak256(
       encodeAbiParameters(
         [
@@ -188,4 +265,18 @@ export class PortService {
     await this.#o.sync();
     return this.port(portId);
   }
+}
+
+// A refused batch item names the item's own error (decoded), not only its ABI-encoded bytes.
+function batchItemNamed(error: unknown, label: string): unknown {
+  if (!(error instanceof TxRevertedError) || error.errorName !== "BatchItemRefused") return error;
+  const [index, portId, reason] = error.errorArgs as [bigint, Hex, Hex];
+  let inner = reason;
+  try {
+    const decoded = decodeErrorResult({ abi: PortClearing.abi, data: reason });
+    inner = `${decoded.errorName}(${(decoded.args ?? []).map(String).join(", ")})` as Hex;
+  } catch {
+    // left as the raw bytes
+  }
+  return new TxRevertedError(label, "BatchItemRefused", [index, portId, inner], error.data);
 }
