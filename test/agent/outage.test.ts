@@ -17,6 +17,9 @@ type Schema = Record<string, unknown> & {
   allOf?: Schema[];
 };
 
+/** Operations that answer a stream that stays open (text/event-stream). */
+const STREAMS = ["streamAgentEvents"];
+
 /** A value for each string pattern the routes declare: well-formed, so the request reaches its handler. */
 function patternValues(member: string, chainId: number): Record<string, string> {
   return {
@@ -44,6 +47,7 @@ function patternValues(member: string, chainId: number): Record<string, string> 
     "^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$": "www.example.test",
     "^0x([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$": member,
     "^0x[0-9a-fA-F]{130}$": `0x${"11".repeat(65)}`,
+    "^0x04[0-9a-fA-F]{128}$": `0x04${"11".repeat(64)}`,
     "^0x[0-9a-fA-F]{2,1024}$": "0x1234",
     "^[0-9]{1,30}$": "1",
     "^[0-9a-fA-F]{2,40}$": "abcd",
@@ -143,7 +147,10 @@ describe("a chain outage on every route", () => {
   });
 
   it("answers no route with 500 while the devnet is down: chain-dependent ones say 503 CHAIN_UNAVAILABLE", async () => {
-    const routes = agent.agent.app.routeCatalog.filter((r) => !r.schema.hide);
+    // A stream (server-sent events) never ends by design: it is tested by the console's tests, not waited for here.
+    const routes = agent.agent.app.routeCatalog.filter(
+      (r) => !r.schema.hide && !STREAMS.includes(String(r.schema.operationId)),
+    );
     const patterns = patternValues(agent.agent.config.memberAccount, consortium.devnet.chainId);
     await consortium.devnet.kill9ForTest({ superviseRestart: false });
 
