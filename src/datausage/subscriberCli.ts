@@ -5,13 +5,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Hex } from "viem";
-import { generatePrivateKey } from "viem/accounts";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult } from "../cli/output.ts";
-import { fingerprint } from "./fingerprints.ts";
-import { type Envelope, openAsSubscriber } from "./insightsCrypto.ts";
-import { AGENT_STORE, locationDigestOf, type SigningDomain, subscriberWallet } from "./subscriberSigning.ts";
+import type { Envelope } from "./insightsCrypto.ts";
+import { AGENT_STORE } from "./subscriberLocations.ts";
+import type { SigningDomain } from "./subscriberSigning.ts";
+
+// Registering these commands runs on every `telco-ledger` command: the signing and sealing code (viem's accounts, the
+// ECIES opener) loads inside the actions that use it.
+const signing = () => import("./subscriberSigning.ts");
 
 type Row = Record<string, unknown>;
 
@@ -26,7 +29,9 @@ export function registerSubscriberCommands(du: Command): void {
     du.command("new-subscriber-key").description("as subscriber, make a wallet key (secp256k1) in a local file"),
   )
     .requiredOption("--out <file>", "where to write the key (mode 0600)")
-    .action((o: ClientOptions & { out: string }) => {
+    .action(async (o: ClientOptions & { out: string }) => {
+      const { generatePrivateKey } = await import("viem/accounts");
+      const { subscriberWallet } = await signing();
       const privateKey = generatePrivateKey();
       writeFileSync(o.out, JSON.stringify({ privateKey }), { mode: 0o600, flag: "wx" });
       const wallet = subscriberWallet(privateKey);
@@ -45,6 +50,7 @@ export function registerSubscriberCommands(du: Command): void {
     .requiredOption("--key-file <file>", "the subscriber's key file")
     .action(async (consentId: string, o: ClientOptions & { keyFile: string }) => {
       const target = targetOf(o);
+      const { subscriberWallet } = await signing();
       const wallet = subscriberWallet(keyOf(o.keyFile));
       const domain = await callAgent<SigningDomain>(target, "GET", "/v1/datausage/signing-domain");
       const body = {
@@ -78,6 +84,7 @@ export function registerSubscriberCommands(du: Command): void {
         if (decision !== "accept" && decision !== "decline")
           throw new Error(`decision must be accept or decline, not ${decision}`);
         const target = targetOf(o);
+        const { subscriberWallet, locationDigestOf } = await signing();
         const wallet = subscriberWallet(keyOf(o.keyFile));
         const domain = await callAgent<SigningDomain>(target, "GET", "/v1/datausage/signing-domain");
         const accepted = decision === "accept";
@@ -114,6 +121,11 @@ export function registerSubscriberCommands(du: Command): void {
     .action(async (insightId: string, o: ClientOptions & { keyFile: string; envelope?: string }) => {
       const target = targetOf(o);
       const privateKey = keyOf(o.keyFile);
+      const [{ subscriberWallet }, { openAsSubscriber }, { fingerprint }] = await Promise.all([
+        signing(),
+        import("./insightsCrypto.ts"),
+        import("./fingerprints.ts"),
+      ]);
       const wallet = subscriberWallet(privateKey);
       let envelope: Envelope & { readerFingerprint?: string };
       if (o.envelope) envelope = JSON.parse(readFileSync(o.envelope, "utf8")) as Envelope;

@@ -21,7 +21,7 @@ export const signingDomain = (chainId: number, market: Address): SigningDomain =
 });
 
 /** Where the subscriber's accepted insights go unless it names another location. */
-export const AGENT_STORE = "agent";
+export { AGENT_STORE } from "./subscriberLocations.ts";
 
 /** The location's digest in the signed answer and on chain; the location itself stays off chain. */
 export const locationDigestOf = (location: string): Hex => keccak256(stringToHex(location));
