@@ -70,6 +70,7 @@ describe("system packages preflight", () => {
 
   it("lists every package the tests and the Kamailio configs need, each found by a file", () => {
     assert.deepEqual(SYSTEM_PACKAGES.map((p) => p.name).sort(), [
+      "chromium",
       "jq",
       "kamailio",
       "kamailio-extra-modules",
