@@ -60,6 +60,30 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     description:
       "Too many open DID-Auth challenges (per API key, or for the whole agent); answer some or wait for them to expire.",
   },
+  MESSAGE_INVALID: {
+    status: 422,
+    description:
+      "An attestation message does not fit its type's JSON Schema (or names no known type); details name the field.",
+  },
+  MESSAGE_UNDECRYPTABLE: {
+    status: 422,
+    description: "An encrypted message does not open: not for one of our keys, tampered, or not a JWE of a signed JWT.",
+  },
+  MESSAGE_SIGNATURE_INVALID: {
+    status: 422,
+    description: "A message's signature does not verify against its sender's DID document (or the token is malformed).",
+  },
+  MESSAGE_WRONG_RECIPIENT: { status: 422, description: "A message is addressed (aud) to another DID." },
+  MESSAGE_EXPIRED: { status: 422, description: "A message is past its exp, or claims a lifetime longer than allowed." },
+  MESSAGE_NOT_ENCRYPTED: {
+    status: 422,
+    description: "A message type that carries personal data arrived in clear; it must be encrypted to the recipient.",
+  },
+  MESSAGE_REPLAYED: { status: 409, description: "A message (sender and jti) was already received: a replay." },
+  MESSAGE_RECIPIENT_NO_KEY: {
+    status: 422,
+    description: "The recipient's DID document lists no P-256 keyAgreement key to encrypt a message to.",
+  },
 });
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;

@@ -32,4 +32,15 @@ export const identityMigrations: readonly Migration[] = [
       CREATE INDEX identity_did_auth_challenges_expiry ON identity_did_auth_challenges (expires_at);
     `,
   },
+  {
+    // Attestation messages received (sender + jti), kept until they expire: a replay is refused (messages/replayGuard.ts).
+    id: "0211_identity_received_messages",
+    sql: `
+      CREATE TABLE identity_received_messages (
+        message_key TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX identity_received_messages_expiry ON identity_received_messages (expires_at);
+    `,
+  },
 ];
