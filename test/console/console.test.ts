@@ -173,6 +173,23 @@ describe("operator console, end to end in Chromium", () => {
     await visit(osp, s.agents.osp.url, "numbering", "#tn-search");
   });
 
+  it("delegates a range of numbers in bulk from the TNR's console (tablet width), a number it does not hold refused with its code", async () => {
+    await signIn(brand, s.agents.tnr.url, s.agents.tnr.adminKey);
+    await brand.goto(`${s.agents.tnr.url}/console/#/numbering`);
+    await brand.getByLabel("Delegate from").selectOption({ label: "Numbers Resold" });
+    await brand.getByLabel("To organisation (DID)").fill(s.orgs.brand.did);
+    await brand.getByLabel(/^Numbers \(one per line/).fill("12155551300-12155551304\n12155559999");
+    await brand.getByRole("button", { name: "Delegate" }).click();
+    const summary = brand.getByTestId("bulk-summary");
+    await eventually(async () => assert.equal(await text(summary), "5 of 6 delegated, 1 refused"), 60_000);
+    assert.equal(await brand.locator("#bulk-bar").getAttribute("value"), "6");
+    assert.match(await text(brand.getByTestId("bulk-errors")), /^12155559999 EIDL_TN_NOT_HELD .*12155559999/);
+    // The ledger agrees: the Brand holds one of them now, from the TNR.
+    const custody = await ok<{ items: Array<{ to: string }> }>(s.agents.tnr, "GET", "/v1/eidl/tn/12155551303/custody");
+    assert.equal(custody.items.at(-1)?.to.toLowerCase(), s.orgs.brand.did.toLowerCase());
+    await checkPage(brand, "numbering-bulk-tablet");
+  });
+
   it("generates the BPO's test call in its console (a number it holds) and attests it A at the OSP, each check passed", async () => {
     // The BPO's console (tablet width) signs a test call from the number delegated to it.
     await signIn(brand, s.agents.bpo.url, s.agents.bpo.adminKey);
