@@ -91,7 +91,10 @@ export async function runBulk(
           tn: numbers[named] ?? "",
           state: "failed",
           code: failure.code,
-          message: detail?.message ? `${failure.message}: ${detail.message}` : failure.message,
+          message:
+            detail?.message && detail.message !== failure.message
+              ? `${failure.message}: ${detail.message}`
+              : failure.message,
         };
         // The items before it may have been made (or refused at the check, before anything was made).
         const before = batch.slice(0, at);
