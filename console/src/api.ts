@@ -9,6 +9,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
+    /** The fields the agent named (absolute paths such as body.items[3].tn), with what is wrong with each. */
+    readonly details: readonly { field: string; message?: string }[] = [],
   ) {
     super(message);
   }
@@ -66,11 +68,15 @@ export async function readAnswer(response: Response): Promise<unknown> {
     body = null;
   }
   if (response.ok) return body;
-  const error = (body ?? {}) as { code?: unknown; message?: unknown; requestId?: unknown };
+  const error = (body ?? {}) as { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown };
+  const details = Array.isArray(error.details)
+    ? error.details.filter((d): d is { field: string; message?: string } => typeof d?.field === "string")
+    : [];
   throw new ApiFailure(
     response.status,
     typeof error.code === "string" ? error.code : `HTTP_${response.status}`,
     typeof error.message === "string" ? error.message : text.slice(0, 200) || response.statusText,
     typeof error.requestId === "string" ? error.requestId : undefined,
+    details,
   );
 }

@@ -85,8 +85,8 @@ export interface Budget {
   limit?: number;
 }
 
-/** Prints the budgets as a table and writes them to reports/console/budgets.json. */
-export function reportBudgets(budgets: readonly Budget[]): void {
+/** Prints the budgets as a table and writes them to reports/console/<file>.json (budgets.json by default). */
+export function reportBudgets(budgets: readonly Budget[], file = "budgets"): void {
   const rows = budgets.map((b) => [
     b.what,
     `${b.measured} ${b.unit}`,
@@ -99,7 +99,7 @@ export function reportBudgets(budgets: readonly Budget[]): void {
   const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
   console.log(["", line(["budget", "measured", "limit", ""]), ...rows.map(line)].join("\n"));
   writeFileSync(
-    join(REPORTS, "budgets.json"),
+    join(REPORTS, `${file}.json`),
     `${JSON.stringify({ measuredAt: new Date().toISOString(), budgets }, null, 2)}\n`,
   );
 }

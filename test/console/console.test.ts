@@ -1,8 +1,8 @@
 // The operator console end to end: Debian's Chromium (headless, playwright-core) against real member agents on a
 // devnet, the whole EIDL chain behind a signed call built through their APIs (testkit/signedCalls.ts). Signs in, reads
 // the Overview (members, health, chain head, a ledger event arriving live), finds a number's chain of custody with
-// organisation names and the vetting tree, attests a call A, revokes the delegation from the Brand's console and sees
-// the next call turn to B. Asserts what is visible; a screenshot per page in reports/console/; axe-core finds no
+// organisation names and the vetting tree, generates a test call in the BPO's console and attests it A at the OSP,
+// revokes the delegation from the Brand's console and sees the next call turn to B. Asserts what is visible; a screenshot per page in reports/console/; axe-core finds no
 // serious violation on any page; the budgets (bundle, page interactive, numbering search) are printed and checked.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -173,8 +173,42 @@ describe("operator console, end to end in Chromium", () => {
     await visit(osp, s.agents.osp.url, "numbering", "#tn-search");
   });
 
-  it("attests the BPO's call A on the Calls page, each check passed", async () => {
-    const letter = await attestInConsole(await enterpriseIdentity());
+  it("delegates a range of numbers in bulk from the TNR's console (tablet width), a number it does not hold refused with its code", async () => {
+    await signIn(brand, s.agents.tnr.url, s.agents.tnr.adminKey);
+    await brand.goto(`${s.agents.tnr.url}/console/#/numbering`);
+    await brand.getByLabel("Delegate from").selectOption({ label: "Numbers Resold" });
+    await brand.getByLabel("To organisation (DID)").fill(s.orgs.brand.did);
+    await brand.getByLabel(/^Numbers \(one per line/).fill("12155551300-12155551304\n12155559999");
+    await brand.getByRole("button", { name: "Delegate" }).click();
+    const summary = brand.getByTestId("bulk-summary");
+    await eventually(async () => assert.equal(await text(summary), "5 of 6 delegated, 1 refused"), 60_000);
+    assert.equal(await brand.locator("#bulk-bar").getAttribute("value"), "6");
+    assert.match(await text(brand.getByTestId("bulk-errors")), /^12155559999 EIDL_TN_NOT_HELD .*12155559999/);
+    // The ledger agrees: the Brand holds one of them now, from the TNR.
+    const custody = await ok<{ items: Array<{ to: string }> }>(s.agents.tnr, "GET", "/v1/eidl/tn/12155551303/custody");
+    assert.equal(custody.items.at(-1)?.to.toLowerCase(), s.orgs.brand.did.toLowerCase());
+    await checkPage(brand, "numbering-bulk-tablet");
+  });
+
+  it("generates the BPO's test call in its console (a number it holds) and attests it A at the OSP, each check passed", async () => {
+    // The BPO's console (tablet width) signs a test call from the number delegated to it.
+    await signIn(brand, s.agents.bpo.url, s.agents.bpo.adminKey);
+    await brand.goto(`${s.agents.bpo.url}/console/#/calls`);
+    const held = brand.getByLabel("Number held");
+    await held.waitFor();
+    assert.match(await text(held), new RegExp(`\\+${CALLING_TN} \\(Contact Centre\\)`));
+    await brand.getByLabel("Number to call").fill(CALLED_TN);
+    await brand.getByRole("button", { name: "Sign test call" }).click();
+    const signed = brand.getByTestId("test-call");
+    await signed.waitFor();
+    assert.match(await text(signed), new RegExp(`Contact Centre[\\s\\S]*\\+${CALLING_TN}[\\s\\S]*\\+${CALLED_TN}`));
+    assert.ok((await text(signed)).includes(s.delegation.tnauth), "the tnauth reference is shown");
+    // The call is now in the Call form, for the OSP: the header pasted into the OSP's console.
+    assert.equal(await brand.getByLabel("Calling number").inputValue(), `+${CALLING_TN}`);
+    const identity = await brand.getByLabel("Identity header").inputValue();
+    assert.match(identity, /^eyJ[\w-]+\.[\w-]+\.[\w-]+;/);
+    await checkPage(brand, "calls-test-call");
+    const letter = await attestInConsole(identity);
     assert.equal(await text(letter), "A");
     assert.equal(await osp.locator("ol.checks li.failed").count(), 0);
     assert.ok((await osp.locator("ol.checks li.passed").count()) > 0);

@@ -1,7 +1,8 @@
 // Numbering: search a number or a block, see its chain of custody with organisation names (revoked steps marked,
-// revocable from the issuer's own agent), and the vetting tree above every organisation in it.
+// revocable from the issuer's own agent), and the vetting tree above every organisation in it; bulk delegation.
 import { type FormEvent, useRef, useState } from "react";
 import { type ApiClient, ApiFailure, type ConsolePageProps, ErrorView, Panel } from "../../../console/src/kit.ts";
+import { BulkDelegation } from "./BulkDelegation.tsx";
 import { CustodyTimeline } from "./CustodyTimeline.tsx";
 import { type CustodyEntry, searchPrefix, type VettedOrg } from "./custody.ts";
 import { VettingTree } from "./VettingTree.tsx";
@@ -170,6 +171,9 @@ function NumberingPage({ api }: ConsolePageProps) {
           </Panel>
         </>
       ) : null}
+      <Panel title="Bulk delegation" wide>
+        <BulkDelegation api={api} />
+      </Panel>
     </div>
   );
 }

@@ -1,9 +1,11 @@
-// Calls: paste the Identity header of a call (an Enterprise PASSporT from the caller, or a SHAKEN one), and see the
-// OSP's attestation decision (each check, the letter, the reasons) or the STI-VS verification of a SHAKEN header.
+// Calls: paste the Identity header of a call (an Enterprise PASSporT from the caller, or a SHAKEN one), or generate a
+// test call from a number this member holds, and see the OSP's attestation decision (each check, the letter, the
+// reasons) or the STI-VS verification of a SHAKEN header.
 import { type FormEvent, useState } from "react";
 import { type ConsolePageProps, ErrorView, Panel } from "../../../console/src/kit.ts";
 import { CheckList } from "./CheckList.tsx";
 import { type Decision, tnDigits, type Verification } from "./decision.ts";
+import { type GeneratedCall, TestCall } from "./TestCall.tsx";
 
 function CallsPage({ api }: ConsolePageProps) {
   const [orig, setOrig] = useState("");
@@ -46,6 +48,14 @@ function CallsPage({ api }: ConsolePageProps) {
       setBusy(false);
     }
   };
+  const generated = (call: GeneratedCall) => {
+    setOrig(`+${call.orig}`);
+    setDest(call.dest);
+    setIdentity(call.identity);
+    setDecision(undefined);
+    setVerification(undefined);
+    setError(undefined);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void run("attest");
@@ -53,6 +63,9 @@ function CallsPage({ api }: ConsolePageProps) {
 
   return (
     <div className="grid">
+      <Panel title="Generate a test call">
+        <TestCall api={api} onGenerated={generated} />
+      </Panel>
       <Panel title="Call">
         <form onSubmit={submit}>
           <p>
