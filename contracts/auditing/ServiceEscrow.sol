@@ -74,7 +74,8 @@ contract ServiceEscrow is IServiceEscrow {
         bytes32 salt
     ) private view returns (bytes32) {
         bytes memory terms = abi.encode(provider, fee, upfrontBps, escrowSeconds, auditBps);
-        return keccak256(abi.encodePacked(abi.encode(block.chainid, address(this), msg.sender), terms, termsHash, salt));
+        return
+            keccak256(abi.encodePacked(abi.encode(block.chainid, address(this), msg.sender), terms, termsHash, salt));
     }
 
     /// @inheritdoc IServiceEscrow
