@@ -1,7 +1,7 @@
 // Gas of service-outcome auditing: an escrowed task, auditors vetted and signalling, a complaint, the members' beacon,
 // the jury draw at 7 and at 70 signalling auditors (the draw tries a bounded number of random pool positions, so its
 // cost follows the jury size, not the pool), commit, reveal, tally, an objection with a jury of 5 that settles the case,
-// and an unobjected case finalized after its window.
+// an unobjected case finalized after its window, and a task its agreement's random-audit lottery selects.
 import {
   type Account,
   type Address,
@@ -65,6 +65,7 @@ export async function measureAuditing(chain: GasRecorder): Promise<void> {
   await c.chain.measure("OutcomeCourt.draw/jury of 3 of 70 signalling", c.governor, courtCall(c, "draw", [caseB]));
   await voteAll(c, caseB, 0, REJECT, false);
   await c.chain.call(c.governor, courtCall(c, "tally", [caseB]));
+  await measureRandomAudit(c);
   // The provider objects to case A in epoch E+1; a fresh jury of 5 overturns it and the tally pays everyone.
   await fund(c, c.provider.address, 80_00n);
   await c.chain.call(c.provider, tokenCall(c, "approve", [c.court, 80_00n]));
@@ -83,6 +84,24 @@ export async function measureAuditing(chain: GasRecorder): Promise<void> {
   if (!first) throw new Error("no auditor 0");
   await c.chain.measure("OutcomeCourt.withdrawStake", first, courtCall(c, "withdrawStake", [50_00n]));
   await measureBankMultisig(c);
+}
+
+/** A task whose agreement audits every completed task: completion opens the lottery, the draw opens the case. */
+async function measureRandomAudit(c: Court): Promise<void> {
+  const taskId = await completedTask(c, "audited-44", false, 10_000, "ServiceEscrow.reportCompletion/with lottery");
+  const task = (await c.chain.publicClient.readContract({
+    address: c.escrow,
+    abi: ServiceEscrow.abi,
+    functionName: "task",
+    args: [taskId],
+  })) as { auditBeacon: Hex };
+  await runBeaconRound(c, task.auditBeacon, false, taskId);
+  await c.chain.measure("ServiceEscrow.drawAudit/selected, opens the case", c.governor, {
+    address: c.escrow,
+    abi: ServiceEscrow.abi,
+    functionName: "drawAudit",
+    args: [taskId],
+  } as never);
 }
 
 /** A 2-of-3 bank the governors admit as a SETTLEMENT_BANK member: one signature, then the one that mints. */
@@ -165,7 +184,7 @@ export async function deploy(chain: GasRecorder): Promise<Court> {
   // The court deploys its own escrow in its constructor; a standalone one (same code) gives the escrow's own cost.
   await chain.deploy(
     governor,
-    { abi: ServiceEscrow.abi, bytecode: ServiceEscrow.bytecode, args: [registry, token, governor.address] },
+    { abi: ServiceEscrow.abi, bytecode: ServiceEscrow.bytecode, args: [registry, token, governor.address, beacon] },
     "ServiceEscrow.deploy",
   );
   const escrow = (await chain.publicClient.readContract({
@@ -228,7 +247,13 @@ export async function signalAuditors(
   }
 }
 
-export async function completedTask(c: Court, ref: string, record: boolean): Promise<Hex> {
+export async function completedTask(
+  c: Court,
+  ref: string,
+  record: boolean,
+  auditBps = 0,
+  recordCompletionAs?: string,
+): Promise<Hex> {
   const escrow = (functionName: string, args: readonly unknown[]) =>
     ({ address: c.escrow, abi: ServiceEscrow.abi, functionName, args }) as const;
   const step = (name: string, account: Account, call: ReturnType<typeof escrow>) =>
@@ -237,7 +262,15 @@ export async function completedTask(c: Court, ref: string, record: boolean): Pro
   const proposed = await step(
     "ServiceEscrow.proposeAgreement",
     c.recipient,
-    escrow("proposeAgreement", [c.provider.address, FEE, 6_000, 90 * 86_400, keccak256(stringToHex("MTTR<=4h")), salt]),
+    escrow("proposeAgreement", [
+      c.provider.address,
+      FEE,
+      6_000,
+      90 * 86_400,
+      auditBps,
+      keccak256(stringToHex("MTTR<=4h")),
+      salt,
+    ]),
   );
   const agreementId = proposed.logs[0]?.topics[1];
   if (!agreementId) throw new Error("proposeAgreement emitted no id");
@@ -252,11 +285,9 @@ export async function completedTask(c: Court, ref: string, record: boolean): Pro
   const taskRef = keccak256(stringToHex(`${ref} task`));
   await step("ServiceEscrow.orderTask", c.recipient, escrow("orderTask", [agreementId, taskRef]));
   const taskId = keccak256(encodeAbiParameters(parseAbiParameters("bytes32, bytes32"), [agreementId, taskRef]));
-  await step(
-    "ServiceEscrow.reportCompletion",
-    c.provider,
-    escrow("reportCompletion", [taskId, keccak256(stringToHex("done"))]),
-  );
+  const completion = escrow("reportCompletion", [taskId, keccak256(stringToHex("done"))]);
+  if (recordCompletionAs) await c.chain.measure(recordCompletionAs, c.provider, completion as never);
+  else await step("ServiceEscrow.reportCompletion", c.provider, completion);
   return taskId;
 }
 
@@ -279,7 +310,12 @@ async function read<T>(c: Court, functionName: string, args: readonly unknown[])
 
 export async function runBeacon(c: Court, caseId: Hex, record: boolean): Promise<void> {
   const { beaconKey } = await read<{ beaconKey: Hex }>(c, "getCase", [caseId]);
-  const secret = keccak256(stringToHex(`secret ${caseId}`));
+  await runBeaconRound(c, beaconKey, record, caseId);
+}
+
+/** One member commits and reveals a secret for round `beaconKey`; the next block falls after its reveal phase. */
+async function runBeaconRound(c: Court, beaconKey: Hex, record: boolean, seed: Hex): Promise<void> {
+  const secret = keccak256(stringToHex(`secret ${seed}`));
   const commitment = keccak256(
     encodeAbiParameters(parseAbiParameters("bytes32, address, bytes32"), [beaconKey, c.governor.address, secret]),
   );
@@ -334,6 +370,11 @@ const AUDITING_ROWS: ReadonlyArray<[string, string]> = [
   ["ServiceEscrow.acceptAgreement", "acceptAgreement"],
   ["ServiceEscrow.orderTask", "orderTask (fee paid in)"],
   ["ServiceEscrow.reportCompletion", "reportCompletion (X% paid, Y% escrowed)"],
+  [
+    "ServiceEscrow.reportCompletion/with lottery",
+    "reportCompletion with random audits agreed (opens the lottery's beacon round)",
+  ],
+  ["ServiceEscrow.drawAudit/selected, opens the case", "drawAudit: selected, opens the case (no requester stake)"],
   ["OutcomeCourt.vetAuditor", "vetAuditor"],
   ["OutcomeCourt.signal", "signal (stake, 2 epochs)"],
   ["OutcomeCourt.complain", "complain (stake, opens the beacon round)"],

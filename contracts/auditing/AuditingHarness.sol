@@ -127,7 +127,7 @@ abstract contract AuditingHarness is TestBase {
     /// @dev An accepted agreement (60% now, 40% escrowed 90 days), a completed task and the recipient's complaint.
     function openCase(bytes32 ref) internal returns (bytes32 caseId, bytes32 taskId) {
         vm.prank(recipient);
-        bytes32 agreementId = escrow.proposeAgreement(provider, FEE, 6_000, 90 days, keccak256("MTTR<=4h"), ref);
+        bytes32 agreementId = escrow.proposeAgreement(provider, FEE, 6_000, 90 days, 0, keccak256("MTTR<=4h"), ref);
         vm.prank(provider);
         escrow.acceptAgreement(agreementId);
         fund(recipient, FEE + FEE / 10);

@@ -69,7 +69,7 @@ interface IOutcomeCourt {
         uint16 capacity; // outcomes per epoch it accepts
         uint16 openCases;
         uint8 vetCount;
-        bytes32 encryptionKey; // X25519 public key evidence is encrypted to
+        bytes32 encryptionKey; // x coordinate of the P-256 public key evidence is encrypted to (ECDH-ES)
     }
 
     struct Case {
@@ -194,7 +194,8 @@ interface IOutcomeCourt {
 
     /// @notice The recipient complains about a completed task before its escrow is due, with a stake (pull) of
     /// `complaintStakeBps` of the fee; the escrow holds the task. Opens the case's beacon round. Case id:
-    /// keccak256(taskId, requester).
+    /// keccak256(taskId, requester). The escrow itself calls it, with no stake, for a task its random-audit lottery
+    /// selected (the requester is then the escrow).
     function complain(bytes32 taskId, bytes32 evidenceHash) external returns (bytes32 caseId);
 
     /// @notice Anyone draws the jury once the beacon round is ready (cost bounded by jury size x tries, independent

@@ -9,7 +9,9 @@ pragma solidity 0.8.30;
 /// A seconds, then anyone releases it to the provider, unless the recipient complained to the court (the contract that
 /// deployed this escrow), which then decides who gets it. Slice SLAs are agreements whose tasks are measurement
 /// periods: the provider reports its signed measurements' digest on completion and the recipient anchors its own; a
-/// breach claim is a complaint on that period.
+/// breach claim is a complaint on that period. An agreement may also agree a random-audit rate: each completed task is
+/// then selected for validation with that probability, by the members' commit-reveal beacon (never block data), and a
+/// selected task goes to the court as a case with no requester stake (the escrow itself is the requester).
 interface IServiceEscrow {
     /// @notice A task's life: ordered (fee paid in), completed (upfront paid, rest escrowed), disputed (a case runs),
     /// released (escrow paid to the provider) or refunded (escrow returned to the recipient).
@@ -22,6 +24,15 @@ interface IServiceEscrow {
         Refunded
     }
 
+    /// @notice A completed task's random-audit lottery: none agreed, waiting for its beacon round, selected (a case was
+    /// opened, or a complaint already covers it), or not selected.
+    enum AuditState {
+        None,
+        Pending,
+        Selected,
+        Skipped
+    }
+
     struct Agreement {
         address provider;
         address recipient;
@@ -30,6 +41,7 @@ interface IServiceEscrow {
         uint128 fee;
         uint16 upfrontBps;
         uint32 escrowSeconds;
+        uint16 auditBps; // chance (of 10 000) that a completed task is audited at random; 0: no random audits
         bool accepted;
         bytes32 termsHash;
     }
@@ -41,6 +53,9 @@ interface IServiceEscrow {
         uint128 escrowed;
         bytes32 providerReport; // digest of the provider's signed completion report / measurements
         bytes32 recipientReport; // digest of the recipient's signed measurements (slice SLAs)
+        AuditState audit;
+        uint8 auditAttempt; // beacon rounds tried for the lottery (a failed round opens the next)
+        bytes32 auditBeacon; // the lottery's current beacon round key
     }
 
     /// @notice Who a disputed task involves and what is at stake, as the court needs it.
@@ -70,6 +85,12 @@ interface IServiceEscrow {
     error EscrowNotDue(bytes32 taskId, uint64 dueAt);
     /// @notice Only the court that deployed the escrow opens and settles disputes.
     error NotCourt(address caller);
+    /// @notice The task's agreement agreed no random audits, or its lottery was drawn already.
+    error NoAuditPending(bytes32 taskId, AuditState state);
+    /// @notice The lottery's beacon round has no value yet (it is in its commit or reveal phase).
+    error AuditBeaconNotReady(bytes32 taskId, bytes32 beaconKey);
+    /// @notice The escrow waits for the task's random-audit lottery to be drawn.
+    error AuditPending(bytes32 taskId);
 
     event AgreementProposed(
         bytes32 indexed agreementId,
@@ -78,6 +99,7 @@ interface IServiceEscrow {
         uint256 fee,
         uint16 upfrontBps,
         uint32 escrowSeconds,
+        uint16 auditBps,
         bytes32 termsHash
     );
     event AgreementAccepted(bytes32 indexed agreementId, address indexed provider);
@@ -93,14 +115,20 @@ interface IServiceEscrow {
     event TaskDisputed(bytes32 indexed taskId, address indexed requester);
     event EscrowReleased(bytes32 indexed taskId, address indexed to, uint256 amount);
     event EscrowRefunded(bytes32 indexed taskId, address indexed to, uint256 amount);
+    /// @notice The task's random-audit lottery waits for beacon round `beaconKey` (attempt `attempt`).
+    event AuditScheduled(bytes32 indexed taskId, uint8 attempt, bytes32 beaconKey);
+    /// @notice The lottery drew `roll` (0..9 999) against the agreed `auditBps`: `selected` when roll < auditBps.
+    event AuditDrawn(bytes32 indexed taskId, uint16 roll, uint16 auditBps, bool selected);
 
-    /// @notice The recipient (caller) proposes an agreement with `provider`. Id: keccak256(chainid, this, recipient,
-    /// provider, fee, upfrontBps, escrowSeconds, termsHash, salt). Both parties must act for different members.
+    /// @notice The recipient (caller) proposes an agreement with `provider`, `auditBps` of its completed tasks to be
+    /// audited at random (0: none). Id: keccak256(chainid, this, recipient, provider, fee, upfrontBps, escrowSeconds,
+    /// auditBps, termsHash, salt). Both parties must act for different members.
     function proposeAgreement(
         address provider,
         uint128 fee,
         uint16 upfrontBps,
         uint32 escrowSeconds,
+        uint16 auditBps,
         bytes32 termsHash,
         bytes32 salt
     ) external returns (bytes32 agreementId);
@@ -111,16 +139,26 @@ interface IServiceEscrow {
     /// @notice The recipient orders a task and pays the fee in (pull). Id: keccak256(agreementId, taskRef).
     function orderTask(bytes32 agreementId, bytes32 taskRef) external returns (bytes32 taskId);
 
-    /// @notice The provider reports completion: `upfrontBps` of the fee is paid to it, the rest escrowed.
+    /// @notice The provider reports completion: `upfrontBps` of the fee is paid to it, the rest escrowed. When the
+    /// agreement agreed random audits, opens the task's lottery round in the members' beacon (AuditScheduled).
     function reportCompletion(bytes32 taskId, bytes32 providerReport) external;
 
     /// @notice The recipient anchors its own signed measurements' digest for the task (slice SLA periods).
     function anchorMeasurement(bytes32 taskId, bytes32 recipientReport) external;
 
-    /// @notice Anyone pays the escrow to the provider once the escrow period is over and no complaint is open.
+    /// @notice Anyone pays the escrow to the provider once the escrow period is over, no complaint is open and the
+    /// task's random-audit lottery (if agreed) was drawn (AuditPending before).
     function releaseEscrow(bytes32 taskId) external;
 
-    /// @notice The court marks the task disputed for `requester` (its recipient) before the escrow is due.
+    /// @notice Anyone draws the task's random-audit lottery once its beacon round is over: selected when
+    /// uint256(keccak256(beacon value, taskId)) % 10 000 < auditBps, in which case the escrow complains to the court
+    /// for the task (a case with no requester stake: jury drawn, commit, reveal, payout as for a complaint). A failed
+    /// beacon round opens the next one, at most 3; after that the lottery ends unselected. The caller cannot steer
+    /// the result: the value was fixed by the members' reveals.
+    function drawAudit(bytes32 taskId) external returns (bool selected);
+
+    /// @notice The court marks the task disputed for `requester`: its recipient before the escrow is due, or this
+    /// escrow itself for a task its lottery selected.
     function openDispute(bytes32 taskId, address requester) external returns (Parties memory);
 
     /// @notice The court pays a disputed task's escrow to the provider (`toProvider`) or back to the recipient.

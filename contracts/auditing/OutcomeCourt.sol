@@ -72,7 +72,7 @@ contract OutcomeCourt is IOutcomeCourt {
         GENESIS = uint64(block.timestamp);
         EPOCH_SECONDS = epochSeconds;
         // The escrow answers to this court alone, so the court is fixed when the escrow comes to exist.
-        ESCROW = new ServiceEscrow(consortium_, token_, address(this));
+        ESCROW = new ServiceEscrow(consortium_, token_, address(this), beacon_);
         _checkParams(initial);
         _params = initial;
     }
@@ -207,7 +207,8 @@ contract OutcomeCourt is IOutcomeCourt {
         if (c.status != CaseStatus.None) revert CaseExists(caseId);
         IServiceEscrow.Parties memory p = ESCROW.openDispute(taskId, msg.sender);
         _parties[caseId] = p;
-        uint128 stake = uint128((uint256(p.fee) * _params.complaintStakeBps) / BPS);
+        // A random audit the escrow's lottery selected is an agreed audit event: no requester stake.
+        uint128 stake = msg.sender == address(ESCROW) ? 0 : uint128((uint256(p.fee) * _params.complaintStakeBps) / BPS);
         c.taskId = taskId;
         c.requester = msg.sender;
         c.requesterStake = stake;

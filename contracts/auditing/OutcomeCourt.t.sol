@@ -15,7 +15,7 @@ contract OutcomeCourtTest is AuditingHarness {
 
     function testCompletionPaysUpfrontAndEscrowReleasesAfterThePeriod() public {
         vm.prank(recipient);
-        bytes32 agreementId = escrow.proposeAgreement(provider, FEE, 6_000, 90 days, keccak256("terms"), "a1");
+        bytes32 agreementId = escrow.proposeAgreement(provider, FEE, 6_000, 90 days, 0, keccak256("terms"), "a1");
         vm.prank(provider);
         escrow.acceptAgreement(agreementId);
         fund(recipient, FEE);

@@ -5,25 +5,31 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {IMemberBeacon} from "./IMemberBeacon.sol";
+import {IOutcomeCourt} from "./IOutcomeCourt.sol";
 import {IServiceEscrow} from "./IServiceEscrow.sol";
 
 contract ServiceEscrow is IServiceEscrow {
     using SafeERC20 for IERC20;
 
     uint256 private constant BPS = 10_000;
+    /// Beacon rounds a random-audit lottery tries before it ends unselected (members withholding every reveal).
+    uint8 private constant AUDIT_ATTEMPTS = 3;
 
     IConsortiumRegistry private immutable CONSORTIUM;
     IERC20 private immutable TOKEN;
     address private immutable COURT;
+    IMemberBeacon private immutable BEACON;
 
     mapping(bytes32 id => Agreement) private _agreements;
     mapping(bytes32 id => Task) private _tasks;
 
-    constructor(IConsortiumRegistry consortium_, IERC20 token_, address court_) {
+    constructor(IConsortiumRegistry consortium_, IERC20 token_, address court_, IMemberBeacon beacon_) {
         if (court_ == address(0)) revert NotCourt(court_);
         CONSORTIUM = consortium_;
         TOKEN = token_;
         COURT = court_;
+        BEACON = beacon_;
     }
 
     /// @inheritdoc IServiceEscrow
@@ -32,6 +38,7 @@ contract ServiceEscrow is IServiceEscrow {
         uint128 fee,
         uint16 upfrontBps,
         uint32 escrowSeconds,
+        uint16 auditBps,
         bytes32 termsHash,
         bytes32 salt
     ) external returns (bytes32 agreementId) {
@@ -41,19 +48,8 @@ contract ServiceEscrow is IServiceEscrow {
         if (providerMember == address(0) || providerMember == recipientMember) revert PartyNotMember(provider);
         if (fee == 0) revert InvalidTerms("fee");
         if (upfrontBps > BPS) revert InvalidTerms("upfrontBps");
-        agreementId = keccak256(
-            abi.encode(
-                block.chainid,
-                address(this),
-                msg.sender,
-                provider,
-                fee,
-                upfrontBps,
-                escrowSeconds,
-                termsHash,
-                salt
-            )
-        );
+        if (auditBps > BPS) revert InvalidTerms("auditBps");
+        agreementId = _agreementId(provider, fee, upfrontBps, escrowSeconds, auditBps, termsHash, salt);
         Agreement storage a = _agreements[agreementId];
         if (a.provider != address(0)) revert AgreementExists(agreementId);
         a.provider = provider;
@@ -63,8 +59,23 @@ contract ServiceEscrow is IServiceEscrow {
         a.fee = fee;
         a.upfrontBps = upfrontBps;
         a.escrowSeconds = escrowSeconds;
+        a.auditBps = auditBps;
         a.termsHash = termsHash;
-        emit AgreementProposed(agreementId, msg.sender, provider, fee, upfrontBps, escrowSeconds, termsHash);
+        emit AgreementProposed(agreementId, msg.sender, provider, fee, upfrontBps, escrowSeconds, auditBps, termsHash);
+    }
+
+    function _agreementId(
+        address provider,
+        uint128 fee,
+        uint16 upfrontBps,
+        uint32 escrowSeconds,
+        uint16 auditBps,
+        bytes32 termsHash,
+        bytes32 salt
+    ) private view returns (bytes32) {
+        bytes memory terms = abi.encode(provider, fee, upfrontBps, escrowSeconds, auditBps);
+        return
+            keccak256(abi.encodePacked(abi.encode(block.chainid, address(this), msg.sender), terms, termsHash, salt));
     }
 
     /// @inheritdoc IServiceEscrow
@@ -102,7 +113,40 @@ contract ServiceEscrow is IServiceEscrow {
         t.escrowed = escrowed;
         t.providerReport = providerReport;
         emit TaskCompleted(taskId, providerReport, paidNow, escrowed, uint64(block.timestamp) + a.escrowSeconds);
+        if (a.auditBps > 0) _scheduleAudit(taskId, t);
         if (paidNow > 0) TOKEN.safeTransfer(a.provider, paidNow);
+    }
+
+    /// @dev Opens the lottery's next beacon round, commits from now (rounds are namespaced by this escrow).
+    function _scheduleAudit(bytes32 taskId, Task storage t) private {
+        t.audit = AuditState.Pending;
+        t.auditBeacon = BEACON.open(keccak256(abi.encode(taskId, t.auditAttempt)), uint64(block.timestamp));
+        emit AuditScheduled(taskId, t.auditAttempt, t.auditBeacon);
+    }
+
+    /// @inheritdoc IServiceEscrow
+    function drawAudit(bytes32 taskId) external returns (bool selected) {
+        Task storage t = _taskOf(taskId);
+        if (t.audit != AuditState.Pending) revert NoAuditPending(taskId, t.audit);
+        IMemberBeacon.Phase phase = BEACON.phase(t.auditBeacon);
+        uint16 rate = _agreements[t.agreementId].auditBps;
+        if (phase == IMemberBeacon.Phase.Failed) {
+            t.auditAttempt += 1;
+            if (t.auditAttempt < AUDIT_ATTEMPTS) {
+                _scheduleAudit(taskId, t);
+            } else {
+                t.audit = AuditState.Skipped;
+                emit AuditDrawn(taskId, uint16(BPS), rate, false);
+            }
+            return false;
+        }
+        if (phase != IMemberBeacon.Phase.Ready) revert AuditBeaconNotReady(taskId, t.auditBeacon);
+        uint16 roll = uint16(uint256(keccak256(abi.encode(BEACON.value(t.auditBeacon), taskId))) % BPS);
+        selected = roll < rate;
+        t.audit = selected ? AuditState.Selected : AuditState.Skipped;
+        emit AuditDrawn(taskId, roll, rate, selected);
+        // A task a complaint already disputes is being validated: the selection opens no second case.
+        if (selected && t.status == TaskStatus.Completed) IOutcomeCourt(COURT).complain(taskId, t.providerReport);
     }
 
     /// @inheritdoc IServiceEscrow
@@ -122,6 +166,7 @@ contract ServiceEscrow is IServiceEscrow {
         if (t.status != TaskStatus.Completed) revert WrongTaskStatus(taskId, t.status);
         uint64 dueAt = t.completedAt + _agreements[t.agreementId].escrowSeconds;
         if (block.timestamp < dueAt) revert EscrowNotDue(taskId, dueAt);
+        if (t.audit == AuditState.Pending) revert AuditPending(taskId);
         _payEscrow(taskId, t, true);
     }
 
@@ -130,10 +175,15 @@ contract ServiceEscrow is IServiceEscrow {
         if (msg.sender != COURT) revert NotCourt(msg.sender);
         Task storage t = _taskOf(taskId);
         Agreement storage a = _agreements[t.agreementId];
-        if (requester != a.recipient) revert NotParty(taskId, requester);
         if (t.status != TaskStatus.Completed) revert WrongTaskStatus(taskId, t.status);
-        uint64 dueAt = t.completedAt + a.escrowSeconds;
-        if (block.timestamp >= dueAt) revert EscrowPeriodOver(taskId, dueAt);
+        if (requester == address(this)) {
+            // The escrow complains only for a task its lottery selected; the release waited for the lottery.
+            if (t.audit != AuditState.Selected) revert NotParty(taskId, requester);
+        } else {
+            if (requester != a.recipient) revert NotParty(taskId, requester);
+            uint64 dueAt = t.completedAt + a.escrowSeconds;
+            if (block.timestamp >= dueAt) revert EscrowPeriodOver(taskId, dueAt);
+        }
         t.status = TaskStatus.Disputed;
         emit TaskDisputed(taskId, requester);
         return parties(taskId);

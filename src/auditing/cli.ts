@@ -103,6 +103,7 @@ export function registerAuditingCommands(program: Command): void {
     .requiredOption("--fee <minor>", "fee Z in minor units")
     .requiredOption("--upfront-bps <bps>", "X: basis points paid at completion")
     .requiredOption("--escrow-seconds <s>", "A: how long Y% stays escrowed")
+    .option("--audit-bps <bps>", "chance (of 10000) that each completed task is audited at random", "0")
     .requiredOption("--terms <text>", "the agreed outcome and KPIs (digest on chain)")
     .action(async (o: Opts) => {
       const body = {
@@ -110,6 +111,7 @@ export function registerAuditingCommands(program: Command): void {
         fee: o.fee,
         upfrontBps: Number(o.upfrontBps),
         escrowSeconds: Number(o.escrowSeconds),
+        auditBps: Number(o.auditBps),
         terms: o.terms,
       };
       printResult(
@@ -129,7 +131,9 @@ export function registerAuditingCommands(program: Command): void {
   );
 
   const task = au.command("task").description("tasks under agreements");
-  const taskLine = (r: Row) => `task ${r.taskId}: ${r.status}, escrowed ${eur(r.escrowed)}`;
+  const taskLine = (r: Row) =>
+    `task ${r.taskId}: ${r.status}, escrowed ${eur(r.escrowed)}` +
+    (r.audit === "none" ? "" : `, random audit ${r.audit}${r.auditCaseId ? ` (case ${r.auditCaseId})` : ""}`);
   withClientOptions(task.command("order").description("as recipient: order a task, paying the fee into escrow"))
     .requiredOption("--agreement <id>", "the accepted agreement")
     .requiredOption("--ref <text>", "the recipient's reference of the task")
@@ -349,6 +353,28 @@ export function registerAuditingCommands(program: Command): void {
       );
     });
 
+  const audit = au.command("audit").description("a task's random-audit lottery (agreed in its agreement)");
+  for (const step of ["commit", "reveal"] as const) {
+    withClientOptions(
+      audit.command(`${step} <taskId>`).description(`${step} this member's secret to the lottery's beacon round`),
+    ).action(async (id: string, o: Opts) => {
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/tasks/${id}/audit/beacon/${step}`),
+        o,
+        (r: Row) => `lottery beacon ${r.beaconKey}: ${step === "commit" ? "committed" : "revealed"}`,
+      );
+    });
+  }
+  withClientOptions(
+    audit.command("draw <taskId>").description("anyone: draw the lottery once its beacon is over"),
+  ).action(async (id: string, o: Opts) => {
+    printResult(await callAgent(targetOf(o), "POST", `/v1/auditing/tasks/${id}/audit/draw`), o, (r: Row) =>
+      r.selected
+        ? `task ${r.taskId} selected for audit (roll ${r.roll} < ${r.auditBps}): case ${r.caseId}`
+        : `task ${r.taskId} ${r.audit}${r.roll === null ? "" : ` (roll ${r.roll} >= ${r.auditBps})`}`,
+    );
+  });
+
   const beacon = au.command("beacon").description("this member's part in a case's jury beacon");
   for (const step of ["commit", "reveal"] as const) {
     withClientOptions(beacon.command(`${step} <caseId>`).description(`${step} this member's beacon secret`)).action(
@@ -398,11 +424,16 @@ export function registerAuditingCommands(program: Command): void {
         (r: Row) => `${r.juror} revealed ${r.vote}`,
       );
     });
+  withClientOptions(au.command("cases").description("cases on the ledger, by id")).action(async (o: Opts) => {
+    printResult(await callAgentAllItems<Row>(targetOf(o), "/v1/auditing/cases"), o, (r: { items: Row[] }) =>
+      r.items.map((c) => `case ${c.caseId} (${c.trigger}) on task ${c.taskId}: ${c.status}`).join("\n"),
+    );
+  });
   withClientOptions(au.command("case <caseId>").description("a case: juries, ballots, verdicts, payments")).action(
     async (id: string, o: Opts) => {
       printResult(await callAgent(targetOf(o), "GET", `/v1/auditing/cases/${id}`), o, (r: Row) =>
         [
-          `case ${r.caseId}: ${r.status}, first verdict ${r.firstVerdict ?? "-"}, final ${r.finalVerdict ?? "-"}`,
+          `case ${r.caseId} (${r.trigger}): ${r.status}, first verdict ${r.firstVerdict ?? "-"}, final ${r.finalVerdict ?? "-"}`,
           ...(r.juries as Row[]).map(
             (j) => `jury round ${j.round}: ${(j.jurors as Row[]).map((x) => `${x.juror} ${x.vote}`).join(", ")}`,
           ),

@@ -39,6 +39,11 @@ export const AUDITING_ERRORS = defineErrors("auditing", {
     description: "The members' beacon round is not in the phase this step needs (commit, then reveal, then ready).",
   },
   AUDITING_BEACON_NOT_READY: { status: 409, description: "The draw waits for the beacon's reveal phase to end." },
+  AUDITING_AUDIT_PENDING: {
+    status: 409,
+    description:
+      "The task's agreement agreed random audits: its escrow is released only after its lottery was drawn (POST .../audit/draw).",
+  },
   AUDITING_NOT_A_JUROR: { status: 403, description: "The account is not seated on the case's current jury." },
   AUDITING_AFFILIATED_JUROR: {
     status: 403,
@@ -162,6 +167,9 @@ export const REVERT_CODES: Record<string, AuditingErrorCode> = {
   WrongPhase: "AUDITING_BEACON_PHASE",
   NothingToReveal: "AUDITING_BEACON_PHASE",
   BeaconNotReady: "AUDITING_BEACON_NOT_READY",
+  AuditBeaconNotReady: "AUDITING_BEACON_NOT_READY",
+  NoAuditPending: "AUDITING_WRONG_STATUS",
+  AuditPending: "AUDITING_AUDIT_PENDING",
   NotAJuror: "AUDITING_NOT_A_JUROR",
   AffiliatedJuror: "AUDITING_AFFILIATED_JUROR",
   AlreadyCommitted: "AUDITING_ALREADY_VOTED",

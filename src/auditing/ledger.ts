@@ -80,10 +80,18 @@ export function agreementIdOf(
   chainId: number,
   escrow: Address,
   recipient: Address,
-  terms: { provider: Address; fee: bigint; upfrontBps: number; escrowSeconds: number; termsHash: Hex; salt: Hex },
+  terms: {
+    provider: Address;
+    fee: bigint;
+    upfrontBps: number;
+    escrowSeconds: number;
+    auditBps: number;
+    termsHash: Hex;
+    salt: Hex;
+  },
 ): Hex {
   return encode(
-    ["uint256", "address", "address", "address", "uint128", "uint16", "uint32", "bytes32", "bytes32"],
+    ["uint256", "address", "address", "address", "uint128", "uint16", "uint32", "uint16", "bytes32", "bytes32"],
     [
       BigInt(chainId),
       escrow,
@@ -92,6 +100,7 @@ export function agreementIdOf(
       terms.fee,
       terms.upfrontBps,
       terms.escrowSeconds,
+      terms.auditBps,
       terms.termsHash,
       terms.salt,
     ],

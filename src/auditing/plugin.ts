@@ -20,6 +20,7 @@ import { auditingProjection } from "./projection.ts";
 import { AuditingReadModel } from "./readModel.ts";
 import { AuditingRepository } from "./repository.ts";
 import { auditingApiModule } from "./routes.ts";
+import { seedAuditingSandbox } from "./seed.ts";
 import { AuditingService } from "./service.ts";
 
 function ledgerOf(context: AgentContext): AuditingLedger {
@@ -119,4 +120,5 @@ export const auditingPlugin: DomainPlugin = {
     );
   },
   registerCommands: registerAuditingCommands,
+  seedSandbox: seedAuditingSandbox,
 };

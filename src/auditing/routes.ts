@@ -19,6 +19,7 @@ import type { AuditingEvidence } from "./evidenceService.ts";
 import type { Measurement } from "./measurements.ts";
 import type { AuditingReadModel, AuditorRow, CaseRow } from "./readModel.ts";
 import type { AuditingRepository } from "./repository.ts";
+import { registerAuditRoutes } from "./routesAudits.ts";
 import { registerBankRoutes } from "./routesBank.ts";
 import { registerEvidenceRoutes } from "./routesEvidence.ts";
 import { registerMeasurementRoutes } from "./routesMeasurements.ts";
@@ -83,9 +84,14 @@ const auditorView = (r: AuditorRow) => ({
   lastEpoch: Number(r.last_epoch),
 });
 
-const summaryView = (r: CaseRow) => ({
+/** A case the escrow requested was opened by its agreement's random-audit lottery, not by a complaint. */
+const triggerOf = (r: CaseRow, escrow: string) =>
+  r.requester.toLowerCase() === escrow ? ("random-audit" as const) : ("complaint" as const);
+
+const summaryView = (r: CaseRow, escrow: string) => ({
   caseId: r.case_id,
   taskId: r.task_id,
+  trigger: triggerOf(r, escrow),
   requester: r.requester,
   status: r.status,
   round: Number(r.round),
@@ -109,6 +115,7 @@ export function auditingApiModule({
     return {
       caseId: r.case_id,
       taskId: r.task_id,
+      trigger: triggerOf(r, await service.escrowAddress()),
       requester: r.requester,
       requesterStake: r.requester_stake,
       status: r.status,
@@ -331,6 +338,7 @@ export function auditingApiModule({
             fee: string;
             upfrontBps: number;
             escrowSeconds: number;
+            auditBps?: number;
             terms: string;
           };
           return reply.code(201).send(await service.proposeAgreement({ ...b, fee: BigInt(b.fee) }));
@@ -417,11 +425,12 @@ export function auditingApiModule({
         {
           ...write,
           schema: {
-            summary: "Anyone: release a task's escrow to the provider once its escrow period is over",
+            summary:
+              "Anyone: release a task's escrow to the provider once its escrow period is over (and its random-audit lottery, if agreed, was drawn)",
             tags,
             operationId: "releaseEscrow",
             params: TaskParams,
-            response: { 201: TaskWrittenSchema, ...writeErrors("AUDITING_WRONG_STATUS") },
+            response: { 201: TaskWrittenSchema, ...writeErrors("AUDITING_WRONG_STATUS", "AUDITING_AUDIT_PENDING") },
           },
         },
         async (request, reply) =>
@@ -478,7 +487,12 @@ export function auditingApiModule({
         async (request) => {
           const page = pageRequest(request.query as { limit?: number; cursor?: string }, 1);
           const rows = await readModel.cases(page.limit, String(page.after?.[0] ?? ""));
-          return pageOfRows(rows.map(summaryView), page.limit, (c) => [c.caseId]);
+          const escrow = await service.escrowAddress();
+          return pageOfRows(
+            rows.map((r) => summaryView(r, escrow)),
+            page.limit,
+            (c) => [c.caseId],
+          );
         },
       );
       app.get(
@@ -656,6 +670,7 @@ export function auditingApiModule({
       registerEvidenceRoutes(app, evidence);
       registerBankRoutes(app, governance);
       registerMeasurementRoutes(app, service);
+      registerAuditRoutes(app, service);
     },
   };
 }

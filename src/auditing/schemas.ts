@@ -31,6 +31,14 @@ export const ProposeBody = strictObject({
   fee: AmountSchema,
   upfrontBps: Type.Integer({ minimum: 0, maximum: 10_000, description: "X: share of the fee paid at completion" }),
   escrowSeconds: Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: "A: how long Y% stays escrowed" }),
+  auditBps: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      description:
+        "Chance (of 10 000) that each completed task is audited at random; 0 (the default): no random audits",
+    }),
+  ),
   terms: Text(4000, "The agreed outcome and KPIs (only their digest goes on chain)"),
 });
 export const OrderBody = strictObject({
@@ -110,10 +118,33 @@ const TaskFields = {
   status: Type.String({ description: "ordered, completed, disputed, released or refunded" }),
   completedAt: Type.Integer(),
   escrowed: AmountSchema,
+  auditBps: Type.Integer({ description: "The agreement's random-audit rate, of 10 000 (0: none)" }),
+  audit: Type.String({
+    description:
+      "The task's random-audit lottery: none (not agreed), pending (waiting for its beacon round), selected or skipped",
+  }),
+  auditAttempt: Type.Integer({ description: "Beacon rounds the lottery tried (a failed round opens the next)" }),
+  auditBeaconKey: Nullable(Bytes32Schema),
+  auditCaseId: Nullable(Bytes32Schema),
 };
 export const TaskSchema = strictObject(TaskFields);
 export const TaskWrittenSchema = strictObject({ ...TaskFields, txHash: TxHashSchema });
 export const ComplainedSchema = strictObject({ caseId: Bytes32Schema, taskId: Bytes32Schema, stake: AmountSchema });
+export const AuditBeaconStepSchema = strictObject({
+  taskId: Bytes32Schema,
+  beaconKey: Bytes32Schema,
+  committed: Type.Optional(Type.Boolean()),
+  revealed: Type.Optional(Type.Boolean()),
+});
+export const AuditDrawnSchema = strictObject({
+  taskId: Bytes32Schema,
+  selected: Type.Boolean(),
+  roll: Nullable(Type.Integer({ description: "The lottery's roll, 0..9 999: selected when below auditBps" })),
+  auditBps: Type.Integer(),
+  audit: Type.String({ description: "selected, skipped, or pending (a failed beacon round opened the next)" }),
+  caseId: Nullable(Bytes32Schema),
+  txHash: TxHashSchema,
+});
 export const StepSchema = strictObject({
   caseId: Bytes32Schema,
   status: Type.String({ description: "drawing, voting, provisional or closed" }),
@@ -157,6 +188,10 @@ const JurySchema = strictObject({
 export const CaseSchema = strictObject({
   caseId: Bytes32Schema,
   taskId: Bytes32Schema,
+  trigger: Type.Union([Type.Literal("complaint"), Type.Literal("random-audit")], {
+    description:
+      "complaint: the recipient staked and complained; random-audit: the agreement's lottery selected the task",
+  }),
   requester: AddressSchema,
   requesterStake: AmountSchema,
   status: Type.String({ description: "drawing, voting, provisional or closed" }),
@@ -176,6 +211,10 @@ export const CaseSchema = strictObject({
 export const CaseSummarySchema = strictObject({
   caseId: Bytes32Schema,
   taskId: Bytes32Schema,
+  trigger: Type.Union([Type.Literal("complaint"), Type.Literal("random-audit")], {
+    description:
+      "complaint: the recipient staked and complained; random-audit: the agreement's lottery selected the task",
+  }),
   requester: AddressSchema,
   status: Type.String(),
   round: Type.Integer(),

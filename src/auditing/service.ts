@@ -3,8 +3,9 @@
 // keystore and bound to the member; they stake, vote and withdraw from those accounts, so no auditor key leaves the
 // agent). A juror's salt and the member's beacon secret are generated and kept here, and leave only in the reveal.
 import { randomBytes } from "node:crypto";
-import { type Address, type Hex, keccak256, toHex } from "viem";
+import { type Address, type Hex, keccak256, parseEventLogs, toHex } from "viem";
 import { invalidField } from "../core/errors/index.ts";
+import { ServiceEscrow } from "../generated/contracts.ts";
 import { AuditingError } from "./errors.ts";
 import {
   type AuditingLedger,
@@ -24,6 +25,8 @@ const BPS = 10_000n;
 const fresh = (): Hex => toHex(randomBytes(32));
 const digest = (text: string): Hex => keccak256(toHex(text));
 export const VOTES = { uphold: 1, reject: 2 } as const;
+/** IServiceEscrow.AuditState, by value. */
+const AUDIT_STATES = ["none", "pending", "selected", "skipped"];
 export type VoteName = keyof typeof VOTES;
 
 export interface AuditingServiceOptions {
@@ -196,15 +199,16 @@ export class AuditingService {
     fee: bigint;
     upfrontBps: number;
     escrowSeconds: number;
+    auditBps?: number;
     terms: string;
   }) {
-    const terms = { ...input, termsHash: digest(input.terms), salt: fresh() };
+    const terms = { ...input, auditBps: input.auditBps ?? 0, termsHash: digest(input.terms), salt: fresh() };
     const agreementId = agreementIdOf(this.#o.chainId, await this.#o.ledger.escrow(), this.#o.me, terms);
     await this.#write(
       this.#o.me,
       "escrow",
       "proposeAgreement",
-      [terms.provider, terms.fee, terms.upfrontBps, terms.escrowSeconds, terms.termsHash, terms.salt],
+      [terms.provider, terms.fee, terms.upfrontBps, terms.escrowSeconds, terms.auditBps, terms.termsHash, terms.salt],
       `propose agreement ${agreementId.slice(0, 10)}`,
     );
     return { agreementId, termsHash: terms.termsHash };
@@ -273,20 +277,86 @@ export class AuditingService {
   }
 
   async task(taskId: Hex) {
-    const t = await this.#o.ledger.read<{ agreementId: Hex; status: number; completedAt: bigint; escrowed: bigint }>(
-      "escrow",
-      "task",
-      [taskId],
-    );
+    const t = await this.#o.ledger.read<{
+      agreementId: Hex;
+      status: number;
+      completedAt: bigint;
+      escrowed: bigint;
+      audit: number;
+      auditAttempt: number;
+      auditBeacon: Hex;
+    }>("escrow", "task", [taskId]);
     if (t.status === 0) throw new AuditingError("AUDITING_UNKNOWN_TASK", `no task ${taskId} in the escrow`);
+    const a = await this.#o.ledger.read<{ auditBps: number }>("escrow", "agreement", [t.agreementId]);
     const statuses = ["none", "ordered", "completed", "disputed", "released", "refunded"];
+    const audit = AUDIT_STATES[t.audit] ?? String(t.audit);
     return {
       taskId,
       agreementId: t.agreementId,
       status: statuses[t.status] ?? String(t.status),
       completedAt: Number(t.completedAt),
       escrowed: t.escrowed.toString(),
+      auditBps: Number(a.auditBps),
+      audit,
+      auditAttempt: Number(t.auditAttempt),
+      auditBeaconKey: BigInt(t.auditBeacon) === 0n ? null : t.auditBeacon,
+      // The escrow is the requester of the case its lottery opens (a complaint may have covered the task instead).
+      auditCaseId: audit === "selected" ? caseIdOf(taskId, await this.#o.ledger.escrow()) : null,
     };
+  }
+
+  // ---------------------------------------------------------------- random audits
+
+  /** The escrow's address: the requester of every case a random-audit lottery opened. */
+  async escrowAddress(): Promise<string> {
+    return (await this.#o.ledger.escrow()).toLowerCase();
+  }
+
+  /** The member commits a fresh secret to the task's random-audit lottery round (kept here until it reveals it). */
+  async auditBeaconCommit(taskId: Hex) {
+    const { auditBeaconKey } = await this.#pendingAudit(taskId);
+    await this.#commitBeacon(auditBeaconKey);
+    return { taskId, beaconKey: auditBeaconKey, committed: true };
+  }
+
+  async auditBeaconReveal(taskId: Hex) {
+    const { auditBeaconKey } = await this.#pendingAudit(taskId);
+    await this.#revealBeacon(auditBeaconKey);
+    return { taskId, beaconKey: auditBeaconKey, revealed: true };
+  }
+
+  /**
+   * Anyone: draws the task's lottery once its beacon round is over. Selected when the roll is below the agreed rate:
+   * the escrow then complains to the court itself (no stake) and the case runs like a complaint.
+   */
+  async drawAudit(taskId: Hex) {
+    await this.#pendingAudit(taskId);
+    const receipt = await this.#write(this.#o.me, "escrow", "drawAudit", [taskId], `draw audit ${taskId.slice(0, 10)}`);
+    const escrow = await this.#o.ledger.escrow();
+    const drawn = parseEventLogs({ abi: ServiceEscrow.abi, eventName: "AuditDrawn", logs: receipt.logs }).find(
+      (l) => l.address.toLowerCase() === escrow.toLowerCase(),
+    );
+    const after = await this.task(taskId);
+    return {
+      taskId,
+      selected: after.audit === "selected",
+      // No AuditDrawn on a failed beacon round that opened the next one; roll 10 000 marks the lottery given up.
+      roll: drawn && drawn.args.roll < 10_000 ? drawn.args.roll : null,
+      auditBps: after.auditBps,
+      audit: after.audit,
+      caseId: after.status === "disputed" ? after.auditCaseId : null,
+      txHash: receipt.transactionHash,
+    };
+  }
+
+  async #pendingAudit(taskId: Hex) {
+    const t = await this.task(taskId);
+    if (t.audit !== "pending" || !t.auditBeaconKey) {
+      throw new AuditingError("AUDITING_WRONG_STATUS", `task ${taskId} has no random-audit lottery pending`, {
+        details: { revert: "NoAuditPending", args: [taskId, t.audit] },
+      });
+    }
+    return { ...t, auditBeaconKey: t.auditBeaconKey };
   }
 
   // ---------------------------------------------------------------- slice SLA measurements
@@ -423,6 +493,17 @@ export class AuditingService {
   /** The member commits a fresh secret to the case's current beacon round (kept here until it reveals it). */
   async beaconCommit(caseId: Hex) {
     const { beaconKey } = await this.#case(caseId);
+    await this.#commitBeacon(beaconKey);
+    return { caseId, beaconKey, committed: true };
+  }
+
+  async beaconReveal(caseId: Hex) {
+    const { beaconKey } = await this.#case(caseId);
+    await this.#revealBeacon(beaconKey);
+    return { caseId, beaconKey, revealed: true };
+  }
+
+  async #commitBeacon(beaconKey: Hex) {
     const secret = fresh();
     if (!(await this.#o.repository.saveBeaconSecret(beaconKey, secret))) {
       throw new AuditingError("AUDITING_BEACON_PHASE", `this member committed to beacon round ${beaconKey} already`, {
@@ -441,11 +522,9 @@ export class AuditingService {
       await this.#o.repository.dropBeaconSecret(beaconKey);
       throw error;
     }
-    return { caseId, beaconKey, committed: true };
   }
 
-  async beaconReveal(caseId: Hex) {
-    const { beaconKey } = await this.#case(caseId);
+  async #revealBeacon(beaconKey: Hex) {
     const kept = await this.#o.repository.beaconSecret(beaconKey);
     if (!kept)
       throw new AuditingError("AUDITING_BEACON_PHASE", `this member holds no secret for beacon round ${beaconKey}`, {
@@ -459,7 +538,6 @@ export class AuditingService {
       `beacon reveal ${beaconKey.slice(0, 10)}`,
     );
     await this.#o.repository.markBeaconRevealed(beaconKey);
-    return { caseId, beaconKey, revealed: true };
   }
 
   /** A hosted juror commits its vote; the salt is generated and kept here, so only this agent can open it. */
