@@ -12,6 +12,14 @@ type Verification = {
   verificationResponse: { verstat: string; attest?: string; reasonCode?: number; reason?: string };
 };
 
+type Diverted = {
+  verstat: string;
+  attest?: string;
+  reasonCode?: number;
+  reason?: string;
+  steps: Array<{ ppt: string; div?: string; dest: string[]; divertingDid?: string; passed: boolean; reason?: string }>;
+};
+
 const list = (value: string) =>
   value
     .split(",")
@@ -74,10 +82,48 @@ export function registerStirCommands(program: Command): void {
     });
 
   withClientOptions(
-    stir.command("verify <from> <to> <identity>").description("verify a SHAKEN Identity header (STI-VS)"),
+    stir
+      .command("divert <identity> <div> <dest>")
+      .description("ask this agent (the OSP) to sign a div PASSporT: the call to <div> is forwarded to <dest>"),
+  )
+    .requiredOption("--diverting-did <did>", "the organisation forwarding the call (this OSP's customer)")
+    .action(async (identity: string, div: string, dest: string, o: ClientOptions & { divertingDid: string }) => {
+      const body = { identity, div: { tn: div }, dest: { tn: list(dest) }, divertingDid: o.divertingDid };
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/stir/osp/diversions", body),
+        o,
+        (r: { identity: string }) => r.identity,
+      );
+    });
+
+  withClientOptions(
+    stir
+      .command("verify <from> <to> <identity...>")
+      .description("verify a call's Identity headers (STI-VS): one SHAKEN, or SHAKEN and div PASSporTs"),
   )
     .option("--time <seconds>", "verify as at this Unix time", (v) => Number(v))
-    .action(async (from: string, to: string, identity: string, o: ClientOptions & { time?: number }) => {
+    .action(async (from: string, to: string, identities: string[], o: ClientOptions & { time?: number }) => {
+      if (identities.length > 1) {
+        const body = {
+          from: { tn: from },
+          to: { tn: list(to) },
+          identities,
+          ...(o.time !== undefined ? { time: o.time } : {}),
+        };
+        printResult(await callAgent(targetOf(o), "POST", "/v1/stir/verifications", body), o, (r: Diverted) =>
+          [
+            r.reasonCode
+              ? `${r.verstat}: ${r.reasonCode} ${r.reason ?? ""}`.trim()
+              : `${r.verstat} (attest ${r.attest})`,
+            ...r.steps.map(
+              (s) =>
+                `  ${s.ppt}${s.div ? ` from ${s.div}` : ""} -> ${s.dest.join(",")}${s.divertingDid ? ` by ${s.divertingDid}` : ""}: ${s.passed ? "ok" : s.reason}`,
+            ),
+          ].join("\n"),
+        );
+        return;
+      }
+      const identity = identities[0] as string;
       const body = {
         verificationRequest: {
           from: { tn: from },

@@ -35,6 +35,18 @@ export class EidlLedgerFacts implements LedgerFacts {
     return this.#eidl.grantForUse(tn, did, at) !== undefined;
   }
 
+  authorizationForUse(tn: string, did: string, at: number): TnAuthorizationFact | undefined {
+    const grant = this.#eidl.grantForUse(tn, did, at);
+    if (!grant) return undefined;
+    return {
+      ref: tnAuthReference(grant.issuerDid, grant.credentialHash),
+      issuer: grant.issuerDid,
+      holder: grant.holderDid,
+      tnPrefix: grant.prefix,
+      valid: true,
+    };
+  }
+
   tnAuthorization(ref: string, at: number): TnAuthorizationFact | undefined {
     const match = REF.exec(ref);
     if (!match) return undefined;

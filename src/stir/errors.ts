@@ -48,6 +48,15 @@ export const STIR_ERRORS = defineErrors("stir", {
     description: "The signature does not verify, or orig/dest do not match the call.",
     sip: { code: 438, reason: "Invalid Identity Header" },
   },
+  STIR_DIVERSION_REFUSED: {
+    // 403: the request is well formed, but the ledger does not let the diverting party divert from this number (it
+    // may not use it at the time, or is not vetted Authorized), so signing a div PASSporT for it is refused. At the
+    // STI-VS the same facts make a div PASSporT an unsupported credential for its diverting number (437).
+    status: 403,
+    description:
+      "A div PASSporT (RFC 8946) is refused: the diverting party may not use the diverting number at the time.",
+    sip: { code: 437, reason: "Unsupported Credential" },
+  },
   STIR_NOT_CONFIGURED: {
     // 409: the agent's state (no STI certificate, no STI key, not an STI-CA, no signing key) refuses the operation
     // until an administrator configures it; retrying the same request cannot help before that.

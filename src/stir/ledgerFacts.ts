@@ -26,6 +26,8 @@ export interface LedgerFacts {
   vettingOf(did: string, at: number): VettingFact | undefined;
   /** True when `tn` is authorised to `did` at `at` through a valid chain up to the numbering authority. */
   mayUse(tn: string, did: string, at: number): boolean;
+  /** The valid authorization through which `did` may use `tn` at `at` (its `tnauth` reference), or undefined. */
+  authorizationForUse(tn: string, did: string, at: number): TnAuthorizationFact | undefined;
   /** A TN authorization by its reference, or undefined when unknown. */
   tnAuthorization(ref: string, at: number): TnAuthorizationFact | undefined;
 }

@@ -33,12 +33,13 @@ export interface ShakenPassport extends CallClaims {
 }
 
 export const MAX_DEST_TNS = 32;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const unsupported = (reason: string, message: string) => new StirError("STIR_IDENTITY_UNSUPPORTED", reason, message);
 const malformed = (reason: string, message: string) => new StirError("STIR_IDENTITY_MALFORMED", reason, message);
 
-function checkHeader(header: JsonObject, ppt: string | undefined): void {
+/** alg ES256, typ passport and exactly the expected ppt (none for a base PASSporT). */
+export function checkHeader(header: JsonObject, ppt: string | undefined): void {
   if (header.alg !== "ES256") throw unsupported("alg-not-es256", `PASSporT alg ${String(header.alg)} is not ES256`);
   if (header.typ !== "passport")
     throw unsupported("typ-not-passport", `PASSporT typ ${String(header.typ)} is not passport`);

@@ -13,6 +13,10 @@ import {
   CertificatePemSchema,
   CreateCaRequestSchema,
   DecisionSchema,
+  DiversionRequestSchema,
+  DiversionSchema,
+  DivertedVerificationRequestSchema,
+  DivertedVerificationSchema,
   EnterprisePassportRequestSchema,
   EnterprisePassportSchema,
   InstallCertificateRequestSchema,
@@ -38,6 +42,17 @@ export const ATIS_1000082_PATHS = ["/stir/v1/signing", "/stir/v1/verification"] 
 const [SIGNING_PATH, VERIFICATION_PATH] = ATIS_1000082_PATHS;
 
 const signErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "STIR_NOT_CONFIGURED");
+const divertErrors = errorResponses(
+  "VALIDATION_FAILED",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "STIR_NOT_CONFIGURED",
+  "STIR_DIVERSION_REFUSED",
+  "STIR_IDENTITY_MISSING",
+  "STIR_IDENTITY_MALFORMED",
+  "STIR_IDENTITY_UNSUPPORTED",
+  "STIR_IDENTITY_STALE",
+);
 const readErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED");
 const adminErrors = errorResponses("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "STIR_NOT_CONFIGURED");
 const tags = ["stir"];
@@ -132,6 +147,74 @@ export function stirApiModule(service: StirService): ApiModule {
             identity: b.identity,
             directCustomer: b.directCustomer,
           });
+        },
+      );
+
+      app.post(
+        "/v1/stir/osp/diversions",
+        {
+          // Operator: it signs a div PASSporT with the OSP's STI key, on behalf of the customer forwarding the call.
+          config: { auth: "operator" },
+          schema: {
+            summary:
+              "OSP: sign a div PASSporT (RFC 8946) for a customer's diversion, if the ledger lets it use the number",
+            description:
+              "403 STIR_DIVERSION_REFUSED (facts.reason div-tn-not-authorised or diverting-party-not-vetted) when the " +
+              "EIDL facts do not let the diverting party use the div number now.",
+            tags,
+            operationId: "stirSignDiversion",
+            body: DiversionRequestSchema,
+            response: { 200: DiversionSchema, ...divertErrors },
+          },
+        },
+        async (request) => {
+          const b = request.body;
+          return service.signDiversion({
+            identity: b.identity,
+            div: b.div.tn,
+            dest: b.dest.tn,
+            divertingDid: b.divertingDid,
+          });
+        },
+      );
+
+      app.post(
+        "/v1/stir/verifications",
+        {
+          // Read-only, as the ATIS verification: it changes nothing.
+          config: { auth: "read-only" },
+          schema: {
+            summary: "STI-VS: verify every Identity header of a call (SHAKEN and div PASSporTs) as one diversion chain",
+            description:
+              "Answers 200 with a verstat and each step of the chain; on failure also the RFC 8224 SIP code and reason.",
+            tags,
+            operationId: "stirVerifyDiverted",
+            body: DivertedVerificationRequestSchema,
+            response: { 200: DivertedVerificationSchema, ...readErrors },
+          },
+        },
+        async (request) => {
+          const b = request.body;
+          const result = await service.verifyDiverted({
+            identities: b.identities,
+            from: b.from.tn,
+            to: b.to.tn,
+            time: b.time,
+          });
+          return {
+            verstat: result.verstat,
+            ...(result.attest ? { attest: result.attest } : {}),
+            ...(result.origid ? { origid: result.origid } : {}),
+            steps: result.steps,
+            ...(result.sipCode
+              ? {
+                  reasonCode: result.sipCode,
+                  reasonText: result.sipReason,
+                  reason: result.reason,
+                  message: result.message,
+                }
+              : {}),
+          };
         },
       );
 

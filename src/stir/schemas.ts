@@ -3,6 +3,7 @@
 // (DIDs, pages) come from src/core/api/schemas.ts.
 import { Type } from "@sinclair/typebox";
 import { DidSchema, pageOf, strictObject } from "../core/api/index.ts";
+import { MAX_IDENTITIES } from "./divVerifier.ts";
 import { MAX_IDENTITY_HEADER_LENGTH } from "./identityHeader.ts";
 import { MAX_DEST_TNS } from "./passport.ts";
 
@@ -135,4 +136,61 @@ export const SettingsChangeSchema = strictObject({
   freshnessSeconds: Type.Optional(SettingsSchema.properties.freshnessSeconds),
   x5uAllowedOrigins: Type.Optional(SettingsSchema.properties.x5uAllowedOrigins),
   x5uBaseUrl: Type.Optional(SettingsSchema.properties.x5uBaseUrl),
+});
+
+// Diverted calls (RFC 8946): the OSP signs a div PASSporT; the STI-VS verifies the chain of a call's PASSporTs.
+
+export const DiversionRequestSchema = strictObject({
+  identity: Type.String({
+    minLength: 1,
+    maxLength: MAX_IDENTITY_HEADER_LENGTH,
+    description: "Identity header of the PASSporT the call arrived with (its SHAKEN one, or the latest div)",
+  }),
+  div: strictObject({ tn: TnSchema }, { description: "The number the call is diverted from (one of that dest)" }),
+  dest: strictObject({ tn: TnsSchema }, { description: "The new target" }),
+  /** The organisation forwarding the call: this OSP's customer on whose behalf it signs. */
+  divertingDid: DidSchema,
+});
+export const DiversionSchema = strictObject({
+  identity: Type.String({ description: "The div PASSporT's Identity header, to add beside the call's others" }),
+  orig: Type.String(),
+  dest: Type.Array(Type.String(), { maxItems: MAX_DEST_TNS }),
+  div: Type.String(),
+  origid: Type.String(),
+  iat: Type.Integer(),
+  tnauth: Type.String({ description: "The authorization (issuer DID # credential hash) for the div number" }),
+  divertingDid: Type.String(),
+});
+
+export const DivertedVerificationRequestSchema = strictObject({
+  from: strictObject({ tn: TnSchema }),
+  to: strictObject({ tn: TnsSchema }),
+  identities: Type.Array(IdentitySchema, {
+    minItems: 1,
+    maxItems: MAX_IDENTITIES,
+    description: "Every Identity header of the call: one SHAKEN PASSporT and its div PASSporTs, in any order",
+  }),
+  time: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 40 })),
+});
+const StepSchema = strictObject({
+  index: Type.Integer({ description: "Position of the header in identities" }),
+  ppt: Type.Union([Type.Literal("shaken"), Type.Literal("div")]),
+  orig: Type.String(),
+  dest: Type.Array(Type.String(), { maxItems: MAX_DEST_TNS }),
+  div: Type.Optional(Type.String()),
+  divertingDid: Type.Optional(Type.String()),
+  iat: Type.Integer(),
+  x5u: Type.String(),
+  passed: Type.Boolean(),
+  reason: Type.Optional(Type.String()),
+});
+export const DivertedVerificationSchema = strictObject({
+  verstat: VerificationResponseSchema.properties.verificationResponse.properties.verstat,
+  attest: Type.Optional(AttestSchema),
+  origid: Type.Optional(Type.String()),
+  steps: Type.Array(StepSchema, { maxItems: MAX_IDENTITIES, description: "The chain, SHAKEN first" }),
+  reasonCode: Type.Optional(Type.Integer({ description: "RFC 8224 SIP response code on failure" })),
+  reasonText: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String({ description: "Machine-readable reason" })),
+  message: Type.Optional(Type.String()),
 });

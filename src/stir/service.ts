@@ -9,6 +9,8 @@ import { invalidField, notFound } from "../core/errors/index.ts";
 import type { Keystore } from "../core/identity/keystore.ts";
 import { type AttestationDecision, type CallToAttest, OspAttester } from "./attestation.ts";
 import { p256PublicKeyFromHex } from "./certificates.ts";
+import { DiversionSigner, type DiversionToSign, type SignedDiversion } from "./diversion.ts";
+import { type DiversionVerificationResult, DiversionVerifier } from "./divVerifier.ts";
 import { signEnterprisePassport } from "./enterpriseSigner.ts";
 import { StirError } from "./errors.ts";
 import { formatIdentityHeader } from "./identityHeader.ts";
@@ -46,6 +48,8 @@ export class StirService {
   readonly fetcher: X5uFetcher;
   readonly #verifier: ShakenVerifier;
   readonly #attester: OspAttester;
+  readonly #diversions: DiversionSigner;
+  readonly #divVerifier: DiversionVerifier;
   readonly #o: StirServiceOptions;
   readonly #keys = new Map<string, KeyObject>();
   settings: StirSettings;
@@ -68,6 +72,16 @@ export class StirService {
       facts: options.facts,
       keysOf: (did) => this.#keysOf(did),
       signer: () => this.sti.signer(),
+      freshnessSeconds: () => this.settings.freshnessSeconds,
+    });
+    this.#diversions = new DiversionSigner({
+      facts: options.facts,
+      signer: () => this.sti.signer(),
+      freshnessSeconds: () => this.settings.freshnessSeconds,
+    });
+    this.#divVerifier = new DiversionVerifier({
+      shaken: this.#verifier,
+      facts: options.facts,
       freshnessSeconds: () => this.settings.freshnessSeconds,
     });
   }
@@ -176,6 +190,30 @@ export class StirService {
     time?: number;
   }): Promise<VerificationResult> {
     return this.#verifier.verify(input);
+  }
+
+  /** OSP: signs the div PASSporT of a customer's diversion, if the ledger lets it use the diverting number. */
+  signDiversion(input: DiversionToSign): SignedDiversion {
+    return this.#diversions.sign({
+      ...input,
+      div: canonicalTn(input.div, "body.div.tn"),
+      dest: input.dest.map((tn, i) => canonicalTn(tn, `body.dest.tn[${i}]`)),
+    });
+  }
+
+  /** STI-VS: a call's SHAKEN PASSporT and its div PASSporTs, as one chain from the original dest to the To TN. */
+  verifyDiverted(input: {
+    identities: string[];
+    from: string;
+    to: string[];
+    time?: number | undefined;
+  }): Promise<DiversionVerificationResult> {
+    return this.#divVerifier.verify({
+      identities: input.identities,
+      from: canonicalTn(input.from, "body.from.tn"),
+      to: input.to.map((tn, i) => canonicalTn(tn, `body.to.tn[${i}]`)),
+      ...(input.time !== undefined ? { time: input.time } : {}),
+    });
   }
 
   /** Takes checked settings into use (settingsProblem found none). */

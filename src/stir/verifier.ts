@@ -6,7 +6,7 @@ import type { X509Certificate } from "node:crypto";
 import { tnAuthListDerOf } from "./certificates.ts";
 import { StirError } from "./errors.ts";
 import { parseIdentityHeader } from "./identityHeader.ts";
-import { verifyEs256 } from "./jws.ts";
+import { type DecodedJws, verifyEs256 } from "./jws.ts";
 import { type Attestation, checkFreshness, readShakenPassport } from "./passport.ts";
 import { decodeTnAuthList } from "./tnAuthList.ts";
 import type { TrustStore } from "./trustStore.ts";
@@ -86,12 +86,20 @@ export class ShakenVerifier {
         `dest ${passport.dest.join(",")} is not the To TN`,
       );
     }
+    await this.checkSignature(passport, now);
+    return { verstat: "TN-Validation-Passed", attest: passport.attest, origid: passport.origid, x5u: passport.x5u };
+  }
+
+  /**
+   * Fetches x5u, validates its chain to a trusted STI-CA (validity at `now`, TNAuthList) and verifies the PASSporT's
+   * signature with the leaf; throws the StirError of the first failure. Shared by the SHAKEN and div checks.
+   */
+  async checkSignature(passport: { x5u: string; jws: DecodedJws }, now: number): Promise<void> {
     const chain = await this.#o.fetcher.fetch(passport.x5u);
     const leaf = this.#validateChain(chain, now);
     if (!verifyEs256(passport.jws, leaf.publicKey)) {
       throw new StirError("STIR_SIGNATURE_INVALID", "signature-invalid", "the PASSporT signature does not verify");
     }
-    return { verstat: "TN-Validation-Passed", attest: passport.attest, origid: passport.origid, x5u: passport.x5u };
   }
 
   /** Leaf, intermediates, then a trusted root; each within its validity; the leaf carries a TNAuthList. */

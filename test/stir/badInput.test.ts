@@ -116,6 +116,7 @@ describe("bad input: STI-VS and OSP answer each hostile input with the right cod
     const facts: LedgerFacts = {
       vettingOf: (did) => (did === DID ? { authorized: true, vetter: "did:example:kyc" } : undefined),
       mayUse: (tn, did) => tn === ORIG && did === DID,
+      authorizationForUse: () => undefined,
       tnAuthorization: (ref) =>
         ref === TNAUTH ? { ref, issuer: "did:example:tnsp", holder: DID, tnPrefix: ORIG, valid: true } : undefined,
     };

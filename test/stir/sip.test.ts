@@ -17,6 +17,7 @@ import {
   CALLING_TN,
   ok,
   type SignedCallsConsortium,
+  SUB_BLOCK,
   startSignedCallsConsortium,
 } from "../../testkit/signedCalls.ts";
 import { headerIn, type Proc, runUac, startKamailio, startUas, statusCodes } from "../../testkit/sip.ts";
@@ -116,6 +117,8 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
           STIR_API_KEY: String(ospKey.key),
           STIR_NEXT_HOP: `sip:127.0.0.1:${ports.term}`,
           STIR_DIRECT_CUSTOMER_IP: "127.0.0.1",
+          // The trunk's customer, in whose name its forwarded calls get a div PASSporT: the reseller here.
+          STIR_DIVERTING_DID: s.orgs.tnr.did,
         },
       }),
       await startKamailio({
@@ -232,6 +235,67 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
       for (const socket of held) socket.destroy();
       await new Promise((r) => slow.close(r));
     }
+  });
+
+  it("a call the TNR forwards gets a div PASSporT at the edge; the terminating proxy verifies the chain", async () => {
+    // The BPO calls the reseller's number; the OSP attests it A; the reseller's PBX forwards it to a new target.
+    const diverting = `${SUB_BLOCK}300`;
+    const target = "12125550100";
+    const enterprise = await ok(s.agents.bpo, "POST", "/v1/stir/enterprise/passports", {
+      did: s.orgs.bpo.did,
+      orig: { tn: CALLING_TN },
+      dest: { tn: [diverting] },
+      tnauth: s.delegation.tnauth,
+    });
+    const attested = async (dest: string, identity?: string) =>
+      (
+        await ok(s.agents.osp, "POST", "/v1/stir/osp/attestations", {
+          orig: { tn: CALLING_TN },
+          dest: { tn: [dest] },
+          directCustomer: true,
+          ...(identity ? { identity } : {}),
+        })
+      ).identity as string;
+    const shaken = await attested(diverting, enterprise.identity as string);
+    const n = ++calls;
+    const uasTrace = join(dir, `uas-${n}.msg`);
+    const uas = await startUas(uasPort, uasTrace);
+    procs.push(uas);
+    const result = await runUac({
+      scenario: "uac-diverted.xml",
+      port: await reservePort(),
+      target: ports.edge,
+      keys: { orig: CALLING_TN, dest: target, div: diverting, identity: shaken },
+      traceFile: join(dir, `uac-${n}.msg`),
+    });
+    await Promise.race([uas.done, new Promise((r) => setTimeout(r, 5000))]);
+    assert.equal(result.status, 0, result.trace);
+    const received = await readFile(uasTrace, "utf8");
+    const identities = [...received.matchAll(/^Identity:\s*(.+?)\r?$/gim)].map((m) => m[1] as string);
+    assert.equal(identities.length, 2, received);
+    assert.equal(identities[0], shaken);
+    const div = claimsOf(identities[1] as string) as unknown as {
+      header: Record<string, string>;
+      claims: { div: { tn: string }; dest: { tn: string[] }; orig: { tn: string }; origid: string };
+    };
+    assert.equal(div.header.ppt, "div");
+    assert.deepEqual([div.claims.div.tn, div.claims.dest.tn, div.claims.orig.tn], [diverting, [target], CALLING_TN]);
+    assert.equal(div.claims.origid, claimsOf(shaken).claims.origid);
+    assert.match(headerIn(received, "P-Asserted-Identity") ?? "", /verstat=TN-Validation-Passed/);
+
+    // Forwarding a call to a number the reseller does not hold: the ledger refuses the div, the edge answers 403.
+    const other = await attested(CALLED_TN);
+    const refused = await runUac({
+      scenario: "uac-diverted-rejected.xml",
+      port: await reservePort(),
+      target: ports.edge,
+      keys: { orig: CALLING_TN, dest: target, div: CALLED_TN, identity: other },
+      traceFile: join(dir, `uac-${++calls}.msg`),
+    });
+    assert.equal(refused.status, 0, refused.trace);
+    assert.deepEqual(statusCodes(refused.trace).at(-1), 403);
+    assert.match(refused.trace, /^SIP\/2\.0 403 Diversion Not Authorised/m);
+    assert.equal(headerIn(refused.trace, "Reason"), 'SIP;cause=403;text="div-tn-not-authorised"');
   });
 
   it("after the delegation is revoked on chain, the same call gets B", async () => {
