@@ -55,7 +55,15 @@ const HealthBody = strictObject({
   ok: Type.Boolean(),
   version: Type.String(),
   memberId: Type.String(),
-  checks: Type.Record(Type.String(), strictObject({ ok: Type.Boolean() })),
+  checks: Type.Record(
+    Type.String(),
+    strictObject({
+      ok: Type.Boolean(),
+      // The "replica" check of an agent with replicas (docs/scaling.md): which process answered, and its role.
+      replicaId: Type.Optional(Type.String()),
+      role: Type.Optional(Type.Union([Type.Literal("leader"), Type.Literal("follower")])),
+    }),
+  ),
 });
 
 export function registerHealthRoute(app: ApiApp, info: { version: string; memberId: string }): void {
@@ -73,7 +81,13 @@ export function registerHealthRoute(app: ApiApp, info: { version: string; member
     async (request, reply) => {
       const { ok, checks } = await app.healthChecks.run();
       if (!ok) request.log.warn({ checks }, "health check not ok");
-      const answers = Object.fromEntries(Object.entries(checks).map(([name, result]) => [name, { ok: result.ok }]));
+      // Only ok is public, and the replica's name and role (which one of a member's load-balanced processes answered).
+      const answers = Object.fromEntries(
+        Object.entries(checks).map(([name, result]) => [
+          name,
+          name === "replica" ? { ok: result.ok, replicaId: result.replicaId, role: result.role } : { ok: result.ok },
+        ]),
+      );
       return reply.code(ok ? 200 : 503).send({ ok, version: info.version, memberId: info.memberId, checks: answers });
     },
   );
