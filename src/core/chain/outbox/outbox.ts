@@ -627,7 +627,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
 
   const tick = async () => {
     if (!leads()) return followerTick();
-    if (!ledLastPass) {
+    if (leadership && !ledLastPass) {
       // First pass as the leader (at start, or taking over from a leader that died): whatever the journal holds
       // unsettled, from any replica, is broadcast again in nonce order, and settled entries are checked.
       lastHead = undefined;
