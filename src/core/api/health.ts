@@ -66,6 +66,13 @@ const HealthBody = strictObject({
   ),
 });
 
+type PublicAnswer = { ok: boolean; replicaId?: string; role?: "leader" | "follower" };
+
+function publicAnswer(name: string, result: HealthResult): PublicAnswer {
+  if (name !== "replica") return { ok: result.ok };
+  return { ok: result.ok, replicaId: String(result.replicaId), role: result.role === "leader" ? "leader" : "follower" };
+}
+
 export function registerHealthRoute(app: ApiApp, info: { version: string; memberId: string }): void {
   app.get(
     "/health",
@@ -83,10 +90,7 @@ export function registerHealthRoute(app: ApiApp, info: { version: string; member
       if (!ok) request.log.warn({ checks }, "health check not ok");
       // Only ok is public, and the replica's name and role (which one of a member's load-balanced processes answered).
       const answers = Object.fromEntries(
-        Object.entries(checks).map(([name, result]) => [
-          name,
-          name === "replica" ? { ok: result.ok, replicaId: result.replicaId, role: result.role } : { ok: result.ok },
-        ]),
+        Object.entries(checks).map(([name, result]) => [name, publicAnswer(name, result)]),
       );
       return reply.code(ok ? 200 : 503).send({ ok, version: info.version, memberId: info.memberId, checks: answers });
     },
