@@ -1,12 +1,14 @@
 // The member agent: one process per member organisation. It opens the member's encrypted keystore and database,
 // refuses to run against a chain whose id or contract code differs from the deployment manifest, then runs the
 // transaction outbox, the event indexer (read model) and the REST API that the member's back office uses.
+import { hostname } from "node:os";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
 import { createIndexer, type Indexer, type TopicFilter } from "../core/chain/indexer/indexer.ts";
+import { electLeader, type Leadership } from "../core/chain/leader.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
 import { feeBumpPolicyOf } from "../core/chain/outbox/feeBump.ts";
 import { createOutbox, type Outbox } from "../core/chain/outbox/outbox.ts";
@@ -42,6 +44,8 @@ export interface Agent {
   keystore: Keystore;
   dids: DidService;
   resolver: DidResolver;
+  /** With config.replication: this process's place in the election among the member's replicas. */
+  leadership?: Leadership;
   /** Starts the outbox (recovering anything journalled), the indexer and the HTTP listener; returns the URL. */
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -54,6 +58,11 @@ export interface CreateAgentOptions {
   logger?: Logger;
   /** Overrides DATABASE_URL / config.databaseUrl (tests). */
   databaseUrl?: string;
+  /**
+   * With config.replication, when this replica led and lost its lock connection (another may lead already). Default:
+   * log and exit the process, so its supervisor starts it again as a follower.
+   */
+  onLeadershipLost?: (error: Error) => void;
 }
 
 export async function createAgent(config: AgentConfig, options: CreateAgentOptions = {}): Promise<Agent> {
@@ -70,19 +79,47 @@ export async function createAgent(config: AgentConfig, options: CreateAgentOptio
   const store = options.databaseUrl
     ? await openStore({ databaseUrl: options.databaseUrl, migrations: agentMigrations })
     : await openAgentStore(config);
+  let leadership: Leadership | undefined;
   try {
-    return await assemble(config, { logger, keystore, store });
+    leadership = await joinElection(config, logger, options);
+    return await assemble(config, { logger, keystore, store, leadership });
   } catch (error) {
+    await leadership?.stop();
     await store.close();
     throw error;
   }
 }
 
+/** With config.replication: the election among the member's agent processes on one PostgreSQL database. */
+async function joinElection(
+  config: AgentConfig,
+  logger: Logger,
+  options: CreateAgentOptions,
+): Promise<Leadership | undefined> {
+  if (!config.replication) return undefined;
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? config.databaseUrl;
+  if (!databaseUrl) {
+    throw new Error("replication needs PostgreSQL: set databaseUrl (or DATABASE_URL), shared by every replica");
+  }
+  return electLeader({
+    databaseUrl,
+    scope: config.memberAccount,
+    replicaId: config.replication.replicaId ?? `${hostname()}-${process.pid}`,
+    logger: logger.child({ component: "replication" }),
+    onLost:
+      options.onLeadershipLost ??
+      ((error) => {
+        logger.fatal({ error: error.message }, "leadership lost: exiting so that this replica restarts as a follower");
+        process.exit(75);
+      }),
+  });
+}
+
 async function assemble(
   config: AgentConfig,
-  deps: { logger: Logger; keystore: Keystore; store: Store },
+  deps: { logger: Logger; keystore: Keystore; store: Store; leadership: Leadership | undefined },
 ): Promise<Agent> {
-  const { logger, keystore, store } = deps;
+  const { logger, keystore, store, leadership } = deps;
   const chainLogger = logger.child({ component: "chain" });
   const chain = await createChain({ rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId });
   const manifest = await readManifest(config.chain.manifestPath);
@@ -110,7 +147,9 @@ async function assemble(
     heads,
     idlePollMs,
     feeBump: feeBumpPolicyOf(config.chain.feeBump),
+    ...(leadership ? { leadership } : {}),
   });
+  leadership?.onJournalled(() => outbox.nudge());
   const logFilters: Record<string, readonly TopicFilter[]> = Object.assign(
     {},
     ...DOMAINS.map((d) => d.logFilters?.(config.memberAccount) ?? {}),
@@ -131,6 +170,7 @@ async function assemble(
     idlePollMs,
     confirmations: config.chain.confirmations ?? 0,
     logger: chainLogger,
+    ...(leadership ? { leadership } : {}),
   });
 
   const resolver = new DidResolver({
@@ -210,14 +250,32 @@ async function assemble(
     store,
     limits: config.chain.health ?? {},
     memberAccount: config.memberAccount,
+    ...(leadership ? { leadership } : {}),
   });
 
   const workers: Array<{ stop(): Promise<void> }> = [];
+  let workersStarted = false;
+  // The domains' background workers react to the chain and may write to it: with replicas, only the leader runs them.
+  const startWorkers = async () => {
+    if (workersStarted || (leadership && !leadership.isLeader())) return;
+    workersStarted = true;
+    for (const domain of DOMAINS) {
+      const worker = await domain.start?.(context);
+      if (worker) workers.push(worker);
+    }
+  };
+  const stopPromotion = leadership?.onChange((leader) => {
+    if (!leader) return;
+    outbox.nudge();
+    startWorkers().catch((error) => logger.error({ error: String(error) }, "starting the workers failed"));
+  });
   const stop = async () => {
+    stopPromotion?.();
     await app.close();
     for (const worker of workers.splice(0)) await worker.stop();
     await indexer.stop();
     await outbox.stop();
+    await leadership?.stop();
     heads.close();
     await store.close();
   };
@@ -231,14 +289,12 @@ async function assemble(
     keystore,
     dids,
     resolver,
+    ...(leadership ? { leadership } : {}),
     async start() {
       await outbox.start();
       await indexer.syncOnce();
       await indexer.start();
-      for (const domain of DOMAINS) {
-        const worker = await domain.start?.(context);
-        if (worker) workers.push(worker);
-      }
+      await startWorkers();
       try {
         return await app.listen({ host: config.listen.host, port: config.listen.port });
       } catch (error) {

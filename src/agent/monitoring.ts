@@ -7,6 +7,7 @@ import type { Address } from "viem";
 import type { ApiApp } from "../core/api/index.ts";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { Indexer } from "../core/chain/indexer/indexer.ts";
+import type { Leadership } from "../core/chain/leader.ts";
 import { type NodeHealthLimits, NodeHealthProbe, nodeProblems } from "../core/chain/nodeHealth.ts";
 import { countUnsettled } from "../core/chain/outbox/journal.ts";
 import type { Outbox } from "../core/chain/outbox/outbox.ts";
@@ -24,6 +25,8 @@ export interface ChainMonitoringOptions {
   limits: NodeHealthLimits;
   /** The member's account, which pays for the agent's transactions. */
   memberAccount: Address;
+  /** With replicas: which one this process is, and whether it leads (sends the member's chain writes). */
+  leadership?: Pick<Leadership, "replicaId" | "isLeader">;
 }
 
 export function registerChainMonitoring(app: ApiApp, options: ChainMonitoringOptions): void {
@@ -107,6 +110,24 @@ export function registerChainMonitoring(app: ApiApp, options: ChainMonitoringOpt
     const problems = nodeProblems(health, limits);
     return { ok: problems.length === 0, chainId: options.chainId, ...health, problems };
   });
+  const { leadership } = options;
+  if (leadership) {
+    new Gauge({
+      name: "agent_replica_leader",
+      help: "1 on the replica that leads (sends the member's chain writes and indexes), 0 on a follower",
+      labelNames: ["replica"] as const,
+      registers,
+      collect() {
+        this.set({ replica: leadership.replicaId }, leadership.isLeader() ? 1 : 0);
+      },
+    });
+    // Both roles are healthy: a follower serves reads and journals writes; the health says which one answered.
+    app.healthChecks.register("replica", async () => ({
+      ok: true,
+      replicaId: leadership.replicaId,
+      role: leadership.isLeader() ? "leader" : "follower",
+    }));
+  }
   app.healthChecks.register("indexer", async () => {
     const lag = await indexer.lag();
     return { ok: lag <= INDEXER_LAG_LIMIT, lagBlocks: lag };

@@ -88,6 +88,16 @@ export const AgentConfigSchema = Type.Object(
     ),
     /** PostgreSQL URL; when absent the agent uses SQLite in dataDir. The DATABASE_URL environment variable wins. */
     databaseUrl: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+    /**
+     * Several agent processes of this member share the PostgreSQL database (docs/scaling.md): one leads and writes to
+     * the chain, the others follow. replicaId names this process (default: host name and process id).
+     */
+    replication: Type.Optional(
+      Type.Object(
+        { replicaId: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" })) },
+        { additionalProperties: false },
+      ),
+    ),
     keystore: Type.Object(
       {
         /** Environment variable holding the passphrase (production). */

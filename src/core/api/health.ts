@@ -55,8 +55,23 @@ const HealthBody = strictObject({
   ok: Type.Boolean(),
   version: Type.String(),
   memberId: Type.String(),
-  checks: Type.Record(Type.String(), strictObject({ ok: Type.Boolean() })),
+  checks: Type.Record(
+    Type.String(),
+    strictObject({
+      ok: Type.Boolean(),
+      // The "replica" check of an agent with replicas (docs/scaling.md): which process answered, and its role.
+      replicaId: Type.Optional(Type.String()),
+      role: Type.Optional(Type.Union([Type.Literal("leader"), Type.Literal("follower")])),
+    }),
+  ),
 });
+
+type PublicAnswer = { ok: boolean; replicaId?: string; role?: "leader" | "follower" };
+
+function publicAnswer(name: string, result: HealthResult): PublicAnswer {
+  if (name !== "replica") return { ok: result.ok };
+  return { ok: result.ok, replicaId: String(result.replicaId), role: result.role === "leader" ? "leader" : "follower" };
+}
 
 export function registerHealthRoute(app: ApiApp, info: { version: string; memberId: string }): void {
   app.get(
@@ -73,7 +88,10 @@ export function registerHealthRoute(app: ApiApp, info: { version: string; member
     async (request, reply) => {
       const { ok, checks } = await app.healthChecks.run();
       if (!ok) request.log.warn({ checks }, "health check not ok");
-      const answers = Object.fromEntries(Object.entries(checks).map(([name, result]) => [name, { ok: result.ok }]));
+      // Only ok is public, and the replica's name and role (which one of a member's load-balanced processes answered).
+      const answers = Object.fromEntries(
+        Object.entries(checks).map(([name, result]) => [name, publicAnswer(name, result)]),
+      );
       return reply.code(ok ? 200 : 503).send({ ok, version: info.version, memberId: info.memberId, checks: answers });
     },
   );

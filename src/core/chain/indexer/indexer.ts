@@ -20,6 +20,7 @@ import { DERIVED_DATA, type Queryable, type Store } from "../../store/store.ts";
 import { type ChainClient, isTransportError } from "../client.ts";
 import { ChainError, ChainUnavailableError } from "../errors.ts";
 import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
+import type { Leadership } from "../leader.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import { type EventDecoder, eventDecoder } from "./decodeLog.ts";
 import { openUndoJournal, type UndoJournal } from "./undo.ts";
@@ -89,7 +90,17 @@ export interface CreateIndexerOptions {
   /** Largest block range per eth_getLogs call. Default 2000. */
   maxRange?: number;
   logger?: ChainLogger;
+  /**
+   * Several agent processes of one member share the database (../leader.ts): only the leader indexes into the shared
+   * read model. A follower reads it, and rebuilds what it derives in memory (its rewind listeners) whenever the
+   * leader's cursor moved; it emits no events (the reactions to events, which may write to the chain, run once, on
+   * the leader).
+   */
+  leadership?: Pick<Leadership, "isLeader">;
 }
+
+/** How long a follower's syncOnce waits for the leader's indexer to reach the head it saw. */
+const FOLLOWER_SYNC_WAIT_MS = 10_000;
 
 export interface Indexer {
   start(): Promise<void>;
@@ -472,8 +483,32 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
     return count;
   };
 
+  /** The leader's cursor as this follower last rebuilt from it. */
+  let followedCursor: number | undefined;
+  const followShared = async (waitForHead: boolean): Promise<number> => {
+    let cursor = await readCursor();
+    if (waitForHead) {
+      // A caller reading its own write: the leader's indexer must have reached the head as it is now.
+      const head = await confirmedHead();
+      const deadline = Date.now() + FOLLOWER_SYNC_WAIT_MS;
+      while (cursor <= head && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        cursor = await readCursor();
+      }
+    }
+    lastHead = cursor - 1;
+    if (cursor === followedCursor) return 0;
+    const from = Math.min(followedCursor ?? cursor, cursor);
+    followedCursor = cursor;
+    for (const listener of rewindListeners) await listener(from);
+    return 0;
+  };
+
   let queued: Promise<number> | undefined;
   const syncOnce = (): Promise<number> => {
+    if (options.leadership && !options.leadership.isLeader()) return followShared(true);
+    // Leading now: the next time this process follows, it rebuilds first.
+    followedCursor = undefined;
     // One sync at a time: the loop and a caller must not index the same range concurrently.
     if (!syncing) {
       syncing = sync().finally(() => {
@@ -508,7 +543,8 @@ export function createIndexer(options: CreateIndexerOptions): Indexer {
           const headBefore = lastHead;
           let moved = true;
           try {
-            await syncOnce();
+            if (options.leadership && !options.leadership.isLeader()) await followShared(false);
+            else await syncOnce();
             moved = lastHead !== headBefore;
           } catch (error) {
             logger.warn({ indexer: name, error: String(error).split("\n")[0] }, "indexer sync failed; retrying");

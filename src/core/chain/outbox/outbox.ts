@@ -13,7 +13,7 @@ import {
   TransactionReceiptNotFoundError,
   toHex,
 } from "viem";
-import type { Store } from "../../store/store.ts";
+import type { Queryable, Store } from "../../store/store.ts";
 import type { ChainClient } from "../client.ts";
 import {
   ChainUnavailableError,
@@ -24,6 +24,7 @@ import {
 } from "../errors.ts";
 import { type HeadWatcher, pause, SUBSCRIBED_LOOK_MS } from "../heads.ts";
 import { keccak256 } from "../keccak.ts";
+import { type Leadership, OUTBOX_JOURNALLED_CHANNEL } from "../leader.ts";
 import { type ChainLogger, stderrLogger } from "../logger.ts";
 import type { AccountSource, TxRequest, TxSender, TxTicket } from "../types.ts";
 import { Commitments } from "./commitments.ts";
@@ -58,6 +59,11 @@ export interface CreateOutboxOptions {
    * false: never. Free networks never bump (nothing to outbid).
    */
   feeBump?: FeeBumpPolicy | false;
+  /**
+   * Several agent processes of one member share this journal (PostgreSQL, ../leader.ts): every one journals writes,
+   * only the leader sends, settles, bumps and recovers them. Nonces are taken under a database lock per sender.
+   */
+  leadership?: Pick<Leadership, "isLeader">;
 }
 
 export interface Outbox extends TxSender {
@@ -77,6 +83,8 @@ export interface Outbox extends TxSender {
   stats(): OutboxStats;
   /** Resolves when nothing journalled is waiting to be mined. */
   drain(timeoutMs?: number): Promise<void>;
+  /** Another replica journalled a write: the watch looks now instead of after its idle pause. */
+  nudge(): void;
   entry(id: string): Promise<journal.JournalEntry | undefined>;
 }
 
@@ -109,6 +117,10 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   const idlePollMs = Math.max(pollMs, options.idlePollMs ?? pollMs);
   const errorAbi = mergeErrorAbis(options.abis ?? []);
   const chainId = chain.chain.id;
+  const leadership = options.leadership;
+  const leads = () => leadership?.isLeader() ?? true;
+  /** Whether the last watch pass ran as the leader: a follower that becomes leader recovers the journal first. */
+  let ledLastPass = false;
 
   const senderLocks = new Map<string, Promise<unknown>>();
   // Next nonce per sender once this process has journalled for it: saves a node round trip inside the sender lock
@@ -147,6 +159,16 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       if (senderLocks.get(sender) === tail) senderLocks.delete(sender);
     });
     return run;
+  };
+
+  /**
+   * With replicas, the in-process sender lock is not enough: each transaction that takes or changes a sender's nonce
+   * first takes a transaction-scoped advisory lock on the sender, so two processes cannot journal the same nonce (the
+   * UNIQUE (sender, nonce) constraint would refuse the second) nor re-sign one entry twice.
+   */
+  const lockSenderInDatabase = async (tx: Queryable, sender: string): Promise<void> => {
+    if (!leadership || tx.dialect !== "postgres") return;
+    await tx.one("SELECT pg_advisory_xact_lock(hashtext($1)) AS locked", [`telco-ledger outbox ${sender}`]);
   };
 
   const feeFields = async (): Promise<FeeFields> => {
@@ -244,7 +266,10 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
    */
   const ensureFunds = async (request: TxRequest, gas: bigint, price: bigint, cost: bigint): Promise<void> => {
     const sender = request.from.toLowerCase();
-    if (!commitments.isLoaded(sender)) commitments.load(sender, await journal.unsettledOf(store, request.from));
+    // Replicas journal for the same sender: what the others committed is read again from the shared journal.
+    if (leadership || !commitments.isLoaded(sender)) {
+      commitments.load(sender, await journal.unsettledOf(store, request.from));
+    }
     const committed = commitments.of(sender);
     let balance: bigint;
     try {
@@ -287,6 +312,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       }
       const fromChain = chainNonce;
       const journalled = await store.transaction(async (tx) => {
+        await lockSenderInDatabase(tx, sender);
         const nonce = Math.max(fromChain, (await journal.nextJournalNonce(tx, sender)) ?? 0);
         const rawTx = await sign(account, feeData, {
           nonce,
@@ -306,6 +332,10 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
           status: "journalled" as const,
         };
         await journal.insertEntry(tx, row);
+        // Delivered at commit: the leader's outbox sends the entry without waiting for its next pass.
+        if (leadership && tx.dialect === "postgres") {
+          await tx.one("SELECT pg_notify($1, $2) AS notified", [OUTBOX_JOURNALLED_CHANNEL, row.id]);
+        }
         return row;
       });
       if (cost > 0n) commitments.record(sender, journalled.id, journalled.rawTx);
@@ -313,7 +343,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     });
     nextNonce.set(sender, entry.nonce + 1);
     signedAt.set(entry.id, Date.now());
-    // Journalled: from here the write survives any crash. Broadcast failures are retried by the loop.
+    // Journalled: from here the write survives any crash. Broadcast failures are retried by the loop. A follower
+    // never sends: the leader does, having been notified.
+    if (!leads()) return { id: entry.id, hash: entry.hash, nonce: entry.nonce, status: "journalled" };
     const sent = await broadcast(entry);
     if (sent) await journal.markSent(store, entry.id);
     // A watch backed off while idle looks now, for this entry's receipt (once: it then polls every pollMs).
@@ -419,25 +451,27 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       return false;
     }
     const account = accounts.account(entry.sender);
-    const replacement = await withSenderLock(entry.sender, async () => {
-      // Re-read under the lock: a receipt or a re-sign may have changed the entry since this pass listed it.
-      const current = await journal.getEntry(store, entry.id);
-      if (!current || current.hash !== entry.hash || (current.status !== "journalled" && current.status !== "sent")) {
-        return undefined;
-      }
-      const rawTx = await sign(account, next, {
-        nonce: entry.nonce,
-        gas: original.gas ?? 21_000n,
-        to: original.to ?? undefined,
-        data: original.data ?? "0x",
-        value: original.value ?? 0n,
-      });
-      const signed = { rawTx, hash: keccak256(rawTx) };
-      await store.transaction((tx) =>
-        journal.bumpSigned(tx, entry.id, { rawTx: entry.rawTx, hash: entry.hash }, signed),
-      );
-      return signed;
-    });
+    const replacement = await withSenderLock(entry.sender, () =>
+      store.transaction(async (tx) => {
+        await lockSenderInDatabase(tx, entry.sender);
+        // Re-read under the lock: a receipt or a re-sign (here or, with replicas, by a former leader) may have
+        // changed the entry since this pass listed it.
+        const current = await journal.getEntry(tx, entry.id);
+        if (!current || current.hash !== entry.hash || (current.status !== "journalled" && current.status !== "sent")) {
+          return undefined;
+        }
+        const rawTx = await sign(account, next, {
+          nonce: entry.nonce,
+          gas: original.gas ?? 21_000n,
+          to: original.to ?? undefined,
+          data: original.data ?? "0x",
+          value: original.value ?? 0n,
+        });
+        const signed = { rawTx, hash: keccak256(rawTx) };
+        await journal.bumpSigned(tx, entry.id, { rawTx: entry.rawTx, hash: entry.hash }, signed);
+        return signed;
+      }),
+    );
     if (!replacement) return false;
     if (commitments.isLoaded(entry.sender)) commitments.record(entry.sender, entry.id, replacement.rawTx);
     bumped.add(entry.id);
@@ -477,13 +511,17 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
    * Signs a lost entry's call again under the sender's next free nonce, keeping its id: its old nonce was taken by
    * another transaction (a state restored ahead of its history, a key used elsewhere), so its bytes can never be mined.
    */
-  const resign = async (entry: journal.JournalEntry): Promise<void> => {
+  const resign = async (entry: journal.JournalEntry): Promise<boolean> => {
     const original = parseTransaction(entry.rawTx);
     const feeData = await readFeeFields(chain);
     const account = accounts.account(entry.sender);
     const signed = await withSenderLock(entry.sender, async () => {
       const chainNonce = await chain.getTransactionCount({ address: entry.sender, blockTag: "pending" });
       return store.transaction(async (tx) => {
+        await lockSenderInDatabase(tx, entry.sender);
+        // Signed again already (by a former leader, with replicas): never a second new nonce for one write.
+        const current = await journal.getEntry(tx, entry.id);
+        if (current?.hash !== entry.hash) return undefined;
         const nonce = Math.max(chainNonce, (await journal.nextJournalNonce(tx, entry.sender)) ?? 0);
         const rawTx = await sign(account, feeData, {
           nonce,
@@ -498,6 +536,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       });
     });
     nextNonce.delete(entry.sender);
+    if (!signed) return false;
     if (commitments.isLoaded(entry.sender)) commitments.record(entry.sender, entry.id, signed.rawTx);
     signedAt.set(entry.id, Date.now());
     logger.warn(
@@ -506,6 +545,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     );
     if (await broadcast({ id: entry.id, rawTx: signed.rawTx, hash: signed.hash }))
       await journal.markSent(store, entry.id);
+    return true;
   };
 
   /** Checks the newest entries journalled as settled below the chain's nonce: each must still have its receipt. */
@@ -517,11 +557,13 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       if (await chainLost(entry.hash)) lost.push(entry);
     });
     lost.sort((a, b) => a.nonce - b.nonce);
+    let resigned = 0;
     for (const entry of lost) {
-      await resign(entry);
+      if (!(await resign(entry))) continue;
       counts.resigned++;
+      resigned++;
     }
-    return lost.length;
+    return resigned;
   };
 
   const recover = async (reconcileSettledEntries = false): Promise<number> => {
@@ -573,7 +615,25 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     return then?.hash !== previous.hash;
   };
 
+  /** A follower's pass: it sends nothing, and wakes its own callers whose entries the leader saw settled. */
+  const followerTick = async () => {
+    ledLastPass = false;
+    for (const id of [...waiters.keys()]) {
+      const entry = await journal.getEntry(store, id);
+      if (entry && entry.status !== "journalled" && entry.status !== "sent") notify(id);
+    }
+    return waiters.size;
+  };
+
   const tick = async () => {
+    if (!leads()) return followerTick();
+    if (leadership && !ledLastPass) {
+      // First pass as the leader (at start, or taking over from a leader that died): whatever the journal holds
+      // unsettled, from any replica, is broadcast again in nonce order, and settled entries are checked.
+      lastHead = undefined;
+      await recover(true);
+      ledLastPass = true;
+    }
     try {
       const wentBack = await nodeWentBack();
       if (wentBack || nodeWasDown) {
@@ -673,12 +733,14 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     recover: () => recover(),
     // Only while running: a stopped outbox leaves its journal alone (its next start reconciles it). A rewind noticed
     // while an outbox is being replaced would otherwise reconcile beside the new instance, signing a lost write twice.
-    reconcile: () => (running ? recover(true) : Promise.resolve(0)),
+    reconcile: () => (running && leads() ? recover(true) : Promise.resolve(0)),
     stats: () => ({ ...counts }),
     async start() {
       if (running) return;
       try {
-        await recover(true);
+        // A follower leaves the journal to the leader; it recovers in its first pass as the leader.
+        if (leads()) await recover(true);
+        ledLastPass = leads();
       } catch (error) {
         // The node may be down at start: the loop replays once it answers.
         logger.warn({ error: String(error).split("\n")[0] }, "outbox recovery deferred: chain node unreachable");
@@ -704,6 +766,10 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       }
     },
     entry: (id) => journal.getEntry(store, id),
+    nudge() {
+      idleWaitMs = pollMs;
+      wake?.();
+    },
   };
 }
 
