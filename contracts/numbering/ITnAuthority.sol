@@ -289,9 +289,13 @@ interface ITnAuthority {
     /// @notice Thrown when item `index` (0-based) of a batch is refused: `reason` is the custom error the single call
     /// would have reverted with (empty when the item ran out of gas). Nothing of the batch is recorded.
     error BatchItemRefused(uint256 index, bytes reason);
+    /// @notice Thrown when a batch of `count` items ran out of gas (the caller splits it: see docs/eidl.md); nothing of
+    /// it is recorded.
+    error BatchOutOfGas(uint256 count);
     /// @notice Thrown when a batch is empty or has more than MAX_BATCH_ITEMS items.
     error BatchSizeOutOfRange(uint256 count, uint256 max);
-    /// @notice Thrown when `batchGrant` or `batchRevoke` is called by anyone but the contract itself.
+    /// @notice Thrown when `batchGrant`, `batchRevoke`, `runGrantBatch` or `runRevokeBatch` is called by anyone but
+    /// the contract itself.
     error NotBatchSelfCall(address caller);
 
     /// @notice Allocates `terms.prefix` from Numbering Authority organisation `numberingAuthority` to a TNSP.
@@ -321,7 +325,7 @@ interface ITnAuthority {
 
     /// @notice Allocates each of `terms` from `numberingAuthority`, in order, by the same rules as `allocate`.
     /// @dev Batches (issue 12): all or nothing. An item that `allocate` would refuse refuses the whole batch with
-    /// BatchItemRefused(index, the item's custom error); an empty batch or one of more than MAX_BATCH_ITEMS items
+    /// BatchItemRefused(index, the item's custom error); a batch that runs out of gas reverts BatchOutOfGas; an empty batch or one of more than MAX_BATCH_ITEMS items
     /// reverts BatchSizeOutOfRange. Each item's id is derived exactly as for the single call, with `msg.sender` as
     /// the caller, so a batch and single calls with the same salts give the same ids. One GrantRecorded per item.
     /// @return grantIds The new grants' ids, in the order of `terms`.
@@ -357,6 +361,19 @@ interface ITnAuthority {
         uint256 parentOrAuthority,
         GrantTerms calldata terms
     ) external returns (uint256 grantId);
+
+    /// @notice A whole grant batch, run by the contract itself with the batch call's arguments followed by the kind
+    /// (1 byte) and the original caller (20 bytes), as ERC-2771 forwarders append the sender. Later items with the
+    /// first item's holder and start skip the checks the first item passed (caller, parent, recipient, parent valid).
+    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
+    function runGrantBatch(
+        uint256 parentOrAuthority,
+        GrantTerms[] calldata terms
+    ) external returns (uint256[] memory grantIds);
+
+    /// @notice A whole `revokeBatch`, run by the contract itself as `runGrantBatch`.
+    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
+    function runRevokeBatch(uint256[] calldata grantIds, uint16 reason) external;
 
     /// @notice One item of `revokeBatch`: `revoke` as `caller`.
     /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.

@@ -106,12 +106,12 @@ contract TnAuthority is ITnAuthority {
 
     /// @inheritdoc ITnAuthority
     function assign(uint256 parentId, GrantTerms calldata terms) external returns (uint256) {
-        return _passOn(msg.sender, GrantKind.Assignment, parentId, terms);
+        return _passOn(msg.sender, GrantKind.Assignment, parentId, terms, false);
     }
 
     /// @inheritdoc ITnAuthority
     function delegate(uint256 parentId, GrantTerms calldata terms) external returns (uint256) {
-        return _passOn(msg.sender, GrantKind.Delegation, parentId, terms);
+        return _passOn(msg.sender, GrantKind.Delegation, parentId, terms, false);
     }
 
     /// @inheritdoc ITnAuthority
@@ -141,11 +141,48 @@ contract TnAuthority is ITnAuthority {
     function revokeBatch(uint256[] calldata grantIds, uint16 reason) external {
         uint256 count = grantIds.length;
         _requireBatchSize(count);
+        (bool ok, bytes memory refusal) = _forward(this.runRevokeBatch.selector, GrantKind.Allocation);
+        if (ok) return;
+        if (refusal.length == 0) revert BatchOutOfGas(count);
+        // Refused: run the items one by one to name the first one refused (this frame reverts either way).
         for (uint256 i = 0; i < count; ++i) {
-            try this.batchRevoke(msg.sender, grantIds[i], reason) {} catch (bytes memory refusal) {
-                revert BatchItemRefused(i, refusal);
+            try this.batchRevoke(msg.sender, grantIds[i], reason) {} catch (bytes memory itemRefusal) {
+                if (itemRefusal.length == 0) revert BatchOutOfGas(count);
+                revert BatchItemRefused(i, itemRefusal);
             }
         }
+        _bubble(refusal);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function runGrantBatch(
+        uint256 parentOrAuthority,
+        GrantTerms[] calldata terms
+    ) external returns (uint256[] memory grantIds) {
+        (GrantKind kind, address caller) = _forwarded();
+        uint256 count = terms.length;
+        grantIds = new uint256[](count);
+        if (kind == GrantKind.Allocation) {
+            address numberingAuthority = address(uint160(parentOrAuthority));
+            for (uint256 i = 0; i < count; ++i) grantIds[i] = _allocate(caller, numberingAuthority, terms[i]);
+            return grantIds;
+        }
+        // The checks that depend only on the caller, the parent, the holder and the start ran for the first item;
+        // later items with the same holder and start skip them (nothing in a batch changes their answer).
+        address holder = terms[0].holder;
+        uint64 start = _startOf(terms[0].validFrom);
+        grantIds[0] = _passOn(caller, kind, parentOrAuthority, terms[0], false);
+        for (uint256 i = 1; i < count; ++i) {
+            GrantTerms calldata item = terms[i];
+            bool checked = item.holder == holder && _startOf(item.validFrom) == start;
+            grantIds[i] = _passOn(caller, kind, parentOrAuthority, item, checked);
+        }
+    }
+
+    /// @inheritdoc ITnAuthority
+    function runRevokeBatch(uint256[] calldata grantIds, uint16 reason) external {
+        (, address caller) = _forwarded();
+        for (uint256 i = 0; i < grantIds.length; ++i) _revokeAs(caller, grantIds[i], reason);
     }
 
     /// @inheritdoc ITnAuthority
@@ -157,7 +194,7 @@ contract TnAuthority is ITnAuthority {
     ) external returns (uint256) {
         if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
         if (kind == GrantKind.Allocation) return _allocate(caller, address(uint160(parentOrAuthority)), terms);
-        return _passOn(caller, kind, parentOrAuthority, terms);
+        return _passOn(caller, kind, parentOrAuthority, terms, false);
     }
 
     /// @inheritdoc ITnAuthority
@@ -435,27 +472,32 @@ contract TnAuthority is ITnAuthority {
         return _record(caller, GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
     }
 
+    // `checked`: a later item of a batch with the first item's holder and start, whose caller, parent, recipient and
+    // parent-validity checks the first item passed.
     function _passOn(
         address caller,
         GrantKind kind,
         uint256 parentId,
-        GrantTerms calldata terms
+        GrantTerms calldata terms,
+        bool checked
     ) private returns (uint256) {
         TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
         StoredGrant storage parent = _existingGrant(parentId);
-        address grantor = _requireStep(caller, kind, parentId, parent, terms.holder);
+        address grantor = checked ? parent.holder : _requireStep(caller, kind, parentId, parent, terms.holder);
         if (grantor == terms.holder) revert SelfGrant(parentId, grantor);
-        if (_depthOf(uint64(parentId)) >= MAX_CHAIN_DEPTH) revert ChainTooDeep(parentId, MAX_CHAIN_DEPTH);
+        if (!checked && _depthOf(uint64(parentId)) >= MAX_CHAIN_DEPTH) revert ChainTooDeep(parentId, MAX_CHAIN_DEPTH);
         (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
         _checkConstraints(terms.constraints);
-        _requireParentValid(parentId, parent, grantor, validFrom, validUntil);
+        if (checked) _requireWithinParent(parentId, parent, validFrom, validUntil);
+        else _requireParentValid(parentId, parent, grantor, validFrom, validUntil);
         _requireCovered(prefix, terms.prefix, parent, uint64(parentId));
         return _record(caller, kind, parentId, grantor, prefix, validFrom, validUntil, terms);
     }
 
-    // Each item through an external self-call, so that a refusal can be caught and named by its index; the whole
-    // batch is refused then (nothing of it stays). Every item is checked by the same code as a single call, with the
-    // original caller, so a batch and single calls give the same ids.
+    // The whole batch runs in one self-call (runGrantBatch, with this call's arguments and the caller appended), so
+    // that a refusal can be caught; only then are the items run one by one, to name the first one refused. Every
+    // item is checked by the same code as a single call, with the original caller, so a batch and single calls give
+    // the same ids.
     function _grantBatch(
         GrantKind kind,
         uint256 parentOrAuthority,
@@ -463,14 +505,40 @@ contract TnAuthority is ITnAuthority {
     ) private returns (uint256[] memory grantIds) {
         uint256 count = terms.length;
         _requireBatchSize(count);
-        grantIds = new uint256[](count);
+        (bool ok, bytes memory result) = _forward(this.runGrantBatch.selector, kind);
+        if (ok) return abi.decode(result, (uint256[]));
+        if (result.length == 0) revert BatchOutOfGas(count);
         for (uint256 i = 0; i < count; ++i) {
-            try this.batchGrant(msg.sender, kind, parentOrAuthority, terms[i]) returns (uint256 id) {
-                grantIds[i] = id;
-            } catch (bytes memory refusal) {
+            try this.batchGrant(msg.sender, kind, parentOrAuthority, terms[i]) {} catch (bytes memory refusal) {
+                if (refusal.length == 0) revert BatchOutOfGas(count);
                 revert BatchItemRefused(i, refusal);
             }
         }
+        _bubble(result);
+    }
+
+    // Calls `selector` on this contract with this call's own arguments (same layout), then the kind and the caller:
+    // the trailing 21 bytes are read back by _forwarded, as ERC-2771 forwarders append the sender.
+    function _forward(bytes4 selector, GrantKind kind) private returns (bool ok, bytes memory result) {
+        // slither-disable-next-line low-level-calls
+        (ok, result) = address(this).call(bytes.concat(selector, msg.data[4:], bytes1(uint8(kind)), bytes20(msg.sender)));
+    }
+
+    function _forwarded() private view returns (GrantKind kind, address caller) {
+        if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
+        uint256 end = msg.data.length;
+        kind = GrantKind(uint8(bytes1(msg.data[end - 21:end - 20])));
+        caller = address(bytes20(msg.data[end - 20:end]));
+    }
+
+    function _bubble(bytes memory reason) private pure {
+        assembly ("memory-safe") {
+            revert(add(reason, 32), mload(reason))
+        }
+    }
+
+    function _startOf(uint64 validFrom) private view returns (uint64) {
+        return validFrom < block.timestamp ? uint64(block.timestamp) : validFrom;
     }
 
     function _requireBatchSize(uint256 count) private pure {
@@ -722,7 +790,7 @@ contract TnAuthority is ITnAuthority {
     }
 
     function _window(uint64 validFrom, uint64 validUntil) private view returns (uint64, uint64) {
-        uint64 start = validFrom < block.timestamp ? uint64(block.timestamp) : validFrom;
+        uint64 start = _startOf(validFrom);
         if (validUntil != 0 && validUntil <= start) revert InvalidWindow(start, validUntil);
         // Stored in 40 bits: both ends before the year 36812.
         if (start > type(uint40).max || validUntil > type(uint40).max) revert InvalidWindow(start, validUntil);

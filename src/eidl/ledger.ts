@@ -6,8 +6,8 @@
 // gets the same id; the id on chain is checked against it once mined.
 import { type Address, decodeErrorResult, encodeFunctionData, type Hex, parseEventLogs } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
-import { TxRevertedError } from "../core/chain/errors.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
+import { TxRevertedError } from "../core/chain/errors.ts";
 import type { ContractArtifact, TxSender } from "../core/chain/types.ts";
 import { type StatusReason, statusReasons } from "../core/identity/credentialStatus.ts";
 import { OrganisationRegistry, TnAuthority } from "../generated/contracts.ts";

@@ -228,7 +228,8 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
           config: { auth: "operator" },
           bodyLimit: 4 * 1024 * 1024,
           schema: {
-            summary: "Bulk numbering: pass on up to 10,000 numbers (a list or a range with a step) in batched transactions",
+            summary:
+              "Bulk numbering: pass on up to 10,000 numbers (a list or a range with a step) in batched transactions",
             description:
               "The issuer (hosted here) allocates, assigns or delegates each number to the subject, the step and parent " +
               "chosen per number as for /v1/tnallocation. Each number gets its own TN Authorization credential, signed " +
