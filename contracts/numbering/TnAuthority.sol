@@ -218,7 +218,16 @@ contract TnAuthority is ITnAuthority {
         _checkConstraints(terms.constraints);
 
         uint64 fromId = _releaseForPort(prefix.key(), terms.prefix);
-        grantId = _record(msg.sender, GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
+        grantId = _record(
+            msg.sender,
+            GrantKind.Allocation,
+            0,
+            numberingAuthority,
+            prefix,
+            validFrom,
+            validUntil,
+            terms
+        );
         emit NumberPorted(
             grantId,
             fromId,
@@ -520,8 +529,12 @@ contract TnAuthority is ITnAuthority {
     // Calls `selector` on this contract with this call's own arguments (same layout), then the kind and the caller:
     // the trailing 21 bytes are read back by _forwarded, as ERC-2771 forwarders append the sender.
     function _forward(bytes4 selector, GrantKind kind) private returns (bool ok, bytes memory result) {
+        // A call to this contract itself, whose outcome is checked by every caller of _forward.
         // slither-disable-next-line low-level-calls
-        (ok, result) = address(this).call(bytes.concat(selector, msg.data[4:], bytes1(uint8(kind)), bytes20(msg.sender)));
+        // solhint-disable-next-line avoid-low-level-calls
+        (ok, result) = address(this).call(
+            bytes.concat(selector, msg.data[4:], bytes1(uint8(kind)), bytes20(msg.sender))
+        );
     }
 
     function _forwarded() private view returns (GrantKind kind, address caller) {
@@ -531,7 +544,9 @@ contract TnAuthority is ITnAuthority {
         caller = address(bytes20(msg.data[end - 20:end]));
     }
 
+    // Re-raises a revert's data as it is (Solidity has no statement for raw revert data).
     function _bubble(bytes memory reason) private pure {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             revert(add(reason, 32), mload(reason))
         }

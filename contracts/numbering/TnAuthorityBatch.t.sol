@@ -13,8 +13,7 @@ interface IBatchStateSnapshots {
 }
 
 contract TnAuthorityBatchTest is NumberingHarness {
-    IBatchStateSnapshots internal constant SNAPSHOTS =
-        IBatchStateSnapshots(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
+    IBatchStateSnapshots internal constant SNAPSHOTS = IBatchStateSnapshots(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
 
     ITnAuthority.GrantKind internal constant DELEGATION = ITnAuthority.GrantKind.Delegation;
     ITnAuthority.GrantKind internal constant ASSIGNMENT = ITnAuthority.GrantKind.Assignment;
@@ -114,11 +113,7 @@ contract TnAuthorityBatchTest is NumberingHarness {
         ITnAuthority.GrantTerms[] memory list = numbers(0, 4);
         list[2] = terms(BRAND_ORG, "12003000001"); // outside the TNR's block
         uint256 before = tn.grantCount();
-        bytes memory reason = abi.encodeWithSelector(
-            ITnAuthority.PrefixNotCovered.selector,
-            "12003000001",
-            BLOCK
-        );
+        bytes memory reason = abi.encodeWithSelector(ITnAuthority.PrefixNotCovered.selector, "12003000001", BLOCK);
         vm.expectRevert(refusal(2, reason));
         delegateBatchAsTnr(list);
         assertEq(tn.grantCount(), before, "nothing of the batch recorded");
@@ -212,5 +207,4 @@ contract TnAuthorityBatchTest is NumberingHarness {
         // Measured 99,566 (two grant slots and the number's prefix slot are 66.3k of it; the event about 6.5k).
         assertTrue(perItem < 101_000, "execution gas per delegation inside a batch");
     }
-
 }
