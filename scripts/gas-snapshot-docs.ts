@@ -103,6 +103,10 @@ const NUMBERING_ROWS = [
   ["TnAuthority.port/number", "port (one number out of an allocated block, with the consent's evidence hash)"],
   ["TnAuthority.port/block", "port (a whole block sitting exactly on an allocation)"],
   ["TnAuthority.revoke", "revoke (the Brand revokes its delegation to the BPO)"],
+  ["TnAuthority.delegateBatch/x100", "delegateBatch (a TNR delegates 100 single numbers to a Brand, one transaction)"],
+  ["TnAuthority.delegateBatch/perDelegation", "delegateBatch, per delegation (the transaction above / 100)"],
+  ["TnAuthority.revokeBatch/x100", "revokeBatch (the TNR revokes those 100 delegations, one transaction)"],
+  ["TnAuthority.revokeBatch/perRevocation", "revokeBatch, per revocation (the transaction above / 100)"],
 ] as const;
 
 const ROAMING_ROWS = [

@@ -194,4 +194,37 @@ async function measureGrants(chain: GasRecorder, tn: Address, org: (actor: Actor
     functionName: "revoke",
     args: [toBpo, CANCELED],
   });
+
+  await measureBatches(chain, tn, org("tnr").member, assignment, (i) => terms("brand", `1200200${1000 + i}`));
+}
+
+// Bulk numbering (issue 12): a TNR delegates 100 single numbers to a brand in one transaction, then revokes them in
+// one. The per-delegation figure is the whole transaction (base cost and calldata included) divided by 100.
+const BATCH = 100;
+
+async function measureBatches(
+  chain: GasRecorder,
+  tn: Address,
+  tnr: Account,
+  assignment: bigint,
+  termsAt: (i: number) => unknown,
+): Promise<void> {
+  const list = Array.from({ length: BATCH }, (_, i) => termsAt(i));
+  const call = { address: tn, abi: TnAuthority.abi } as const;
+  const receipt = await chain.measure(`TnAuthority.delegateBatch/x${BATCH}`, tnr, {
+    ...call,
+    functionName: "delegateBatch",
+    args: [assignment, list],
+  });
+  chain.operations["TnAuthority.delegateBatch/perDelegation"] = Math.round(Number(receipt.gasUsed) / BATCH);
+  const ids = parseEventLogs({ abi: TnAuthority.abi, eventName: "GrantRecorded", logs: receipt.logs }).map(
+    (event) => event.args.grantId,
+  );
+  if (ids.length !== BATCH) throw new Error(`delegateBatch recorded ${ids.length} grants, not ${BATCH}`);
+  const revoked = await chain.measure(`TnAuthority.revokeBatch/x${BATCH}`, tnr, {
+    ...call,
+    functionName: "revokeBatch",
+    args: [ids, CANCELED],
+  });
+  chain.operations["TnAuthority.revokeBatch/perRevocation"] = Math.round(Number(revoked.gasUsed) / BATCH);
 }

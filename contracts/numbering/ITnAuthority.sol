@@ -126,7 +126,8 @@ interface ITnAuthority {
         Constraints constraints;
     }
 
-    /// @notice A grant as stored. `parentId` is 0 for allocations; `revokedAt` 0 while not revoked.
+    /// @notice A grant as stored. `parentId` is 0 for allocations; `revokedAt` 0 while not revoked. The credential's hash
+    /// is not stored (issue 12: two storage slots per grant): it is in the grant's GrantRecorded event.
     struct Grant {
         uint256 id;
         GrantKind kind;
@@ -137,7 +138,6 @@ interface ITnAuthority {
         uint64 validFrom;
         uint64 validUntil;
         bool allowRedelegation;
-        bytes32 credentialHash;
         uint64 revokedAt;
         uint16 revokeReason;
     }
@@ -286,6 +286,17 @@ interface ITnAuthority {
     error ScopeProposalSuperseded(uint256 proposalId);
     /// @notice Thrown when `governor` already approved the proposal.
     error ScopeAlreadyApproved(uint256 proposalId, address governor);
+    /// @notice Thrown when item `index` (0-based) of a batch is refused: `reason` is the custom error the single call
+    /// would have reverted with (empty when the item ran out of gas). Nothing of the batch is recorded.
+    error BatchItemRefused(uint256 index, bytes reason);
+    /// @notice Thrown when a batch of `count` items ran out of gas (the caller splits it: see docs/eidl.md); nothing of
+    /// it is recorded.
+    error BatchOutOfGas(uint256 count);
+    /// @notice Thrown when a batch is empty or has more than MAX_BATCH_ITEMS items.
+    error BatchSizeOutOfRange(uint256 count, uint256 max);
+    /// @notice Thrown when `batchGrant`, `batchRevoke`, `runGrantBatch` or `runRevokeBatch` is called by anyone but
+    /// the contract itself.
+    error NotBatchSelfCall(address caller);
 
     /// @notice Allocates `terms.prefix` from Numbering Authority organisation `numberingAuthority` to a TNSP.
     /// @dev Requirements: the caller controls `numberingAuthority`, a NumberingAuthority organisation authorized now;
@@ -311,6 +322,62 @@ interface ITnAuthority {
     /// within the parent's; the derived id is free. Emits GrantRecorded.
     /// @return grantId `grantIdOf(msg.sender, terms.salt, Delegation, parentId, terms.prefix, terms.holder)`.
     function delegate(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId);
+
+    /// @notice Allocates each of `terms` from `numberingAuthority`, in order, by the same rules as `allocate`.
+    /// @dev Batches (issue 12): all or nothing. An item that `allocate` would refuse refuses the whole batch with
+    /// BatchItemRefused(index, the item's custom error); a batch that runs out of gas reverts BatchOutOfGas; an empty batch or one of more than MAX_BATCH_ITEMS items
+    /// reverts BatchSizeOutOfRange. Each item's id is derived exactly as for the single call, with `msg.sender` as
+    /// the caller, so a batch and single calls with the same salts give the same ids. One GrantRecorded per item.
+    /// @return grantIds The new grants' ids, in the order of `terms`.
+    function allocateBatch(
+        address numberingAuthority,
+        GrantTerms[] calldata terms
+    ) external returns (uint256[] memory grantIds);
+
+    /// @notice Assigns each of `terms` under allocation `parentId`, in order, by the same rules as `assign`.
+    /// @dev All or nothing, as `allocateBatch`.
+    /// @return grantIds The new grants' ids, in the order of `terms`.
+    function assignBatch(uint256 parentId, GrantTerms[] calldata terms) external returns (uint256[] memory grantIds);
+
+    /// @notice Delegates each of `terms` under assignment or delegation `parentId`, in order, by the same rules as
+    /// `delegate`: a reseller's thousands of numbers in a few transactions.
+    /// @dev All or nothing, as `allocateBatch`.
+    /// @return grantIds The new grants' ids, in the order of `terms`.
+    function delegateBatch(uint256 parentId, GrantTerms[] calldata terms) external returns (uint256[] memory grantIds);
+
+    /// @notice Revokes each of `grantIds` with `reason`, in order, by the same rules as `revoke`.
+    /// @dev All or nothing: a grant `revoke` would refuse (unknown, already revoked, also earlier in the same batch,
+    /// caller not its revoker) refuses the whole batch with BatchItemRefused(index, reason). Emits GrantRevoked per
+    /// grant.
+    function revokeBatch(uint256[] calldata grantIds, uint16 reason) external;
+
+    /// @notice One item of a batch, run by the contract itself on behalf of `caller` so that a refusal can be caught
+    /// and named by its index: `allocate` (kind Allocation; `parentOrAuthority` is the Numbering Authority's address),
+    /// `assign` or `delegate` as `caller`.
+    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
+    function batchGrant(
+        address caller,
+        GrantKind kind,
+        uint256 parentOrAuthority,
+        GrantTerms calldata terms
+    ) external returns (uint256 grantId);
+
+    /// @notice A whole grant batch, run by the contract itself with the batch call's arguments followed by the kind
+    /// (1 byte) and the original caller (20 bytes), as ERC-2771 forwarders append the sender. Later items with the
+    /// first item's holder and start skip the checks the first item passed (caller, parent, recipient, parent valid).
+    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
+    function runGrantBatch(
+        uint256 parentOrAuthority,
+        GrantTerms[] calldata terms
+    ) external returns (uint256[] memory grantIds);
+
+    /// @notice A whole `revokeBatch`, run by the contract itself as `runGrantBatch`.
+    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
+    function runRevokeBatch(uint256[] calldata grantIds, uint16 reason) external;
+
+    /// @notice One item of `revokeBatch`: `revoke` as `caller`.
+    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
+    function batchRevoke(address caller, uint256 grantId, uint16 reason) external;
 
     /// @notice Revokes grant `grantId` with `reason`; everything below it stops being valid (lazily). Revoking an
     /// allocation frees its prefix for a new allocation.

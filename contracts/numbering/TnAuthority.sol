@@ -27,28 +27,29 @@ contract TnAuthority is ITnAuthority {
     /// @notice Most prefixes in one Numbering Authority's scope: a national authority needs one country code, a
     /// regional one a few; 16 bounds the scope walk of every allocation and port and each scope change.
     uint256 public constant MAX_SCOPE_PREFIXES = 16;
+    /// @notice Most items in one batch call (`allocateBatch`, `assignBatch`, `delegateBatch`, `revokeBatch`): bounds
+    /// the calldata; the block gas limit bounds a batch further (a delegation inside a batch costs about 90k gas).
+    uint256 public constant MAX_BATCH_ITEMS = 1000;
 
-    // Four slots per grant; strings (prefix text, constraints) live only in events. Grants are keyed by their
-    // content-derived 64-bit id (see grantIdOf), which says nothing about age: `sequence` (1, 2, ... in the order
-    // grants were recorded; 0 = no grant under this key) answers "which allocation is newest", in the free bytes of
-    // the second slot.
+    // Two slots per grant (issue 12: a delegation inside a batch must cost at most 100k gas, and every fresh slot costs
+    // 22.1k). Strings (prefix text, constraints) and the credential's hash live only in GrantRecorded; the grantor
+    // is the parent's holder below an allocation and in `_allocationGrantors` for an allocation; the revocation
+    // reason is in `_revokeReasons` (written only when a grant is revoked); the depth is counted up the chain (at
+    // most MAX_CHAIN_DEPTH steps). Times fit 40 bits (year 36812); a prefix key fits 56 bits (11^15 < 2^52).
+    // Grants are keyed by their content-derived 64-bit id (see grantIdOf), which says nothing about age: `sequence`
+    // (1, 2, ... in the order grants were recorded; 0 = no grant under this key) answers "which allocation is newest".
     struct StoredGrant {
-        address grantor;
-        uint64 validFrom;
+        address holder;
+        uint40 validFrom;
+        uint40 validUntil;
         GrantKind kind;
         bool allowRedelegation;
-        address holder;
-        uint64 validUntil;
         uint32 sequence;
-        uint64 prefix;
+        uint56 prefix;
         uint64 parentId;
         // The grant recorded on the same prefix before this one: the per-prefix history is a linked list.
         uint64 previousAtPrefix;
         uint40 revokedAt;
-        uint16 revokeReason;
-        // 1 for an allocation, parent's + 1 below it; fills the last byte of the third slot.
-        uint8 depth;
-        bytes32 credentialHash;
     }
 
     // One slot per prefix. At most one unrevoked allocation sits on a prefix, and it is always the newest there.
@@ -83,6 +84,8 @@ contract TnAuthority is ITnAuthority {
     IOrganisationRegistry private immutable ORGANISATIONS;
 
     mapping(uint64 grantId => StoredGrant) private _grants;
+    mapping(uint64 allocationId => address numberingAuthority) private _allocationGrantors;
+    mapping(uint64 grantId => uint16 reason) private _revokeReasons;
     mapping(uint64 prefixKey => PrefixState) private _prefixes;
     uint32 private _grantCount;
     mapping(address numberingAuthority => Scope) private _scopes;
@@ -98,39 +101,106 @@ contract TnAuthority is ITnAuthority {
 
     /// @inheritdoc ITnAuthority
     function allocate(address numberingAuthority, GrantTerms calldata terms) external returns (uint256) {
-        TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
-        _requireNumberingAuthority(numberingAuthority);
-        _requireInScope(numberingAuthority, prefix, terms.prefix);
-        _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
-        (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
-        _checkConstraints(terms.constraints);
-        _reserveAllocation(prefix, terms.prefix);
-        return _record(GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
+        return _allocate(msg.sender, numberingAuthority, terms);
     }
 
     /// @inheritdoc ITnAuthority
     function assign(uint256 parentId, GrantTerms calldata terms) external returns (uint256) {
-        return _passOn(GrantKind.Assignment, parentId, terms);
+        return _passOn(msg.sender, GrantKind.Assignment, parentId, terms, false);
     }
 
     /// @inheritdoc ITnAuthority
     function delegate(uint256 parentId, GrantTerms calldata terms) external returns (uint256) {
-        return _passOn(GrantKind.Delegation, parentId, terms);
+        return _passOn(msg.sender, GrantKind.Delegation, parentId, terms, false);
     }
 
     /// @inheritdoc ITnAuthority
     function revoke(uint256 grantId, uint16 reason) external {
-        StoredGrant storage revoked = _existingGrant(grantId);
-        if (revoked.revokedAt != 0) revert AlreadyRevoked(grantId, revoked.revokedAt);
-        if (reason > 8 && reason < 1000) revert ReservedReason(reason);
-        if (!ORGANISATIONS.isController(revoked.grantor, msg.sender)) {
-            // The Numbering Authority behind the chain may stop any step of it (e.g. for fraud).
-            uint64 root = _rootOf(uint64(grantId));
-            if (root == grantId || !ORGANISATIONS.isController(_grants[root].grantor, msg.sender)) {
-                revert NotRevoker(grantId, msg.sender);
+        _revokeAs(msg.sender, grantId, reason);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function allocateBatch(
+        address numberingAuthority,
+        GrantTerms[] calldata terms
+    ) external returns (uint256[] memory grantIds) {
+        return _grantBatch(GrantKind.Allocation, uint256(uint160(numberingAuthority)), terms);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function assignBatch(uint256 parentId, GrantTerms[] calldata terms) external returns (uint256[] memory grantIds) {
+        return _grantBatch(GrantKind.Assignment, parentId, terms);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function delegateBatch(uint256 parentId, GrantTerms[] calldata terms) external returns (uint256[] memory grantIds) {
+        return _grantBatch(GrantKind.Delegation, parentId, terms);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function revokeBatch(uint256[] calldata grantIds, uint16 reason) external {
+        uint256 count = grantIds.length;
+        _requireBatchSize(count);
+        (bool ok, bytes memory refusal) = _forward(this.runRevokeBatch.selector, GrantKind.Allocation);
+        if (ok) return;
+        if (refusal.length == 0) revert BatchOutOfGas(count);
+        // Refused: run the items one by one to name the first one refused (this frame reverts either way).
+        for (uint256 i = 0; i < count; ++i) {
+            try this.batchRevoke(msg.sender, grantIds[i], reason) {} catch (bytes memory itemRefusal) {
+                if (itemRefusal.length == 0) revert BatchOutOfGas(count);
+                revert BatchItemRefused(i, itemRefusal);
             }
         }
-        _revoke(uint64(grantId), reason);
+        _bubble(refusal);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function runGrantBatch(
+        uint256 parentOrAuthority,
+        GrantTerms[] calldata terms
+    ) external returns (uint256[] memory grantIds) {
+        (GrantKind kind, address caller) = _forwarded();
+        uint256 count = terms.length;
+        grantIds = new uint256[](count);
+        if (kind == GrantKind.Allocation) {
+            address numberingAuthority = address(uint160(parentOrAuthority));
+            for (uint256 i = 0; i < count; ++i) grantIds[i] = _allocate(caller, numberingAuthority, terms[i]);
+            return grantIds;
+        }
+        // The checks that depend only on the caller, the parent, the holder and the start ran for the first item;
+        // later items with the same holder and start skip them (nothing in a batch changes their answer).
+        address holder = terms[0].holder;
+        uint64 start = _startOf(terms[0].validFrom);
+        grantIds[0] = _passOn(caller, kind, parentOrAuthority, terms[0], false);
+        for (uint256 i = 1; i < count; ++i) {
+            GrantTerms calldata item = terms[i];
+            bool checked = item.holder == holder && _startOf(item.validFrom) == start;
+            grantIds[i] = _passOn(caller, kind, parentOrAuthority, item, checked);
+        }
+    }
+
+    /// @inheritdoc ITnAuthority
+    function runRevokeBatch(uint256[] calldata grantIds, uint16 reason) external {
+        (, address caller) = _forwarded();
+        for (uint256 i = 0; i < grantIds.length; ++i) _revokeAs(caller, grantIds[i], reason);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function batchGrant(
+        address caller,
+        GrantKind kind,
+        uint256 parentOrAuthority,
+        GrantTerms calldata terms
+    ) external returns (uint256) {
+        if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
+        if (kind == GrantKind.Allocation) return _allocate(caller, address(uint160(parentOrAuthority)), terms);
+        return _passOn(caller, kind, parentOrAuthority, terms, false);
+    }
+
+    /// @inheritdoc ITnAuthority
+    function batchRevoke(address caller, uint256 grantId, uint16 reason) external {
+        if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
+        _revokeAs(caller, grantId, reason);
     }
 
     /// @inheritdoc ITnAuthority
@@ -140,7 +210,7 @@ contract TnAuthority is ITnAuthority {
         PortConsent calldata consent
     ) external returns (uint256 grantId) {
         TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
-        _requireNumberingAuthority(numberingAuthority);
+        _requireNumberingAuthority(msg.sender, numberingAuthority);
         _requireInScope(numberingAuthority, prefix, terms.prefix);
         if (consent.evidenceHash == bytes32(0)) revert MissingPortEvidence(terms.prefix);
         _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
@@ -148,7 +218,16 @@ contract TnAuthority is ITnAuthority {
         _checkConstraints(terms.constraints);
 
         uint64 fromId = _releaseForPort(prefix.key(), terms.prefix);
-        grantId = _record(GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
+        grantId = _record(
+            msg.sender,
+            GrantKind.Allocation,
+            0,
+            numberingAuthority,
+            prefix,
+            validFrom,
+            validUntil,
+            terms
+        );
         emit NumberPorted(
             grantId,
             fromId,
@@ -223,15 +302,14 @@ contract TnAuthority is ITnAuthority {
                 id: grantId,
                 kind: stored.kind,
                 parentId: stored.parentId,
-                grantor: stored.grantor,
+                grantor: _grantorOf(uint64(grantId)),
                 holder: stored.holder,
-                prefix: TnPrefix.wrap(stored.prefix).toString(),
+                prefix: TnPrefix.wrap(uint64(stored.prefix)).toString(),
                 validFrom: stored.validFrom,
                 validUntil: stored.validUntil,
                 allowRedelegation: stored.allowRedelegation,
-                credentialHash: stored.credentialHash,
                 revokedAt: stored.revokedAt,
-                revokeReason: stored.revokeReason
+                revokeReason: _revokeReasons[uint64(grantId)]
             });
     }
 
@@ -388,22 +466,130 @@ contract TnAuthority is ITnAuthority {
         if (!found || orgType != IOrganisationRegistry.OrgType.NumberingAuthority) revert NotNumberingAuthority(org);
     }
 
-    function _passOn(GrantKind kind, uint256 parentId, GrantTerms calldata terms) private returns (uint256) {
+    function _allocate(
+        address caller,
+        address numberingAuthority,
+        GrantTerms calldata terms
+    ) private returns (uint256) {
         TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
-        StoredGrant storage parent = _existingGrant(parentId);
-        address grantor = _requireStep(kind, parentId, parent, terms.holder);
-        if (grantor == terms.holder) revert SelfGrant(parentId, grantor);
-        if (parent.depth >= MAX_CHAIN_DEPTH) revert ChainTooDeep(parentId, MAX_CHAIN_DEPTH);
+        _requireNumberingAuthority(caller, numberingAuthority);
+        _requireInScope(numberingAuthority, prefix, terms.prefix);
+        _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
         (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
         _checkConstraints(terms.constraints);
-        _requireParentValid(parentId, parent, grantor, validFrom, validUntil);
+        _reserveAllocation(prefix, terms.prefix);
+        return _record(caller, GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
+    }
+
+    // `checked`: a later item of a batch with the first item's holder and start, whose caller, parent, recipient and
+    // parent-validity checks the first item passed.
+    function _passOn(
+        address caller,
+        GrantKind kind,
+        uint256 parentId,
+        GrantTerms calldata terms,
+        bool checked
+    ) private returns (uint256) {
+        TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
+        StoredGrant storage parent = _existingGrant(parentId);
+        address grantor = checked ? parent.holder : _requireStep(caller, kind, parentId, parent, terms.holder);
+        if (grantor == terms.holder) revert SelfGrant(parentId, grantor);
+        if (!checked && _depthOf(uint64(parentId)) >= MAX_CHAIN_DEPTH) revert ChainTooDeep(parentId, MAX_CHAIN_DEPTH);
+        (uint64 validFrom, uint64 validUntil) = _window(terms.validFrom, terms.validUntil);
+        _checkConstraints(terms.constraints);
+        if (checked) _requireWithinParent(parentId, parent, validFrom, validUntil);
+        else _requireParentValid(parentId, parent, grantor, validFrom, validUntil);
         _requireCovered(prefix, terms.prefix, parent, uint64(parentId));
-        return _record(kind, parentId, grantor, prefix, validFrom, validUntil, terms);
+        return _record(caller, kind, parentId, grantor, prefix, validFrom, validUntil, terms);
+    }
+
+    // The whole batch runs in one self-call (runGrantBatch, with this call's arguments and the caller appended), so
+    // that a refusal can be caught; only then are the items run one by one, to name the first one refused. Every
+    // item is checked by the same code as a single call, with the original caller, so a batch and single calls give
+    // the same ids.
+    function _grantBatch(
+        GrantKind kind,
+        uint256 parentOrAuthority,
+        GrantTerms[] calldata terms
+    ) private returns (uint256[] memory grantIds) {
+        uint256 count = terms.length;
+        _requireBatchSize(count);
+        (bool ok, bytes memory result) = _forward(this.runGrantBatch.selector, kind);
+        if (ok) return abi.decode(result, (uint256[]));
+        if (result.length == 0) revert BatchOutOfGas(count);
+        for (uint256 i = 0; i < count; ++i) {
+            try this.batchGrant(msg.sender, kind, parentOrAuthority, terms[i]) {} catch (bytes memory refusal) {
+                if (refusal.length == 0) revert BatchOutOfGas(count);
+                revert BatchItemRefused(i, refusal);
+            }
+        }
+        _bubble(result);
+    }
+
+    // Calls `selector` on this contract with this call's own arguments (same layout), then the kind and the caller:
+    // the trailing 21 bytes are read back by _forwarded, as ERC-2771 forwarders append the sender.
+    function _forward(bytes4 selector, GrantKind kind) private returns (bool ok, bytes memory result) {
+        // A call to this contract itself, whose outcome is checked by every caller of _forward.
+        // slither-disable-next-line low-level-calls
+        // solhint-disable-next-line avoid-low-level-calls
+        (ok, result) = address(this).call(
+            bytes.concat(selector, msg.data[4:], bytes1(uint8(kind)), bytes20(msg.sender))
+        );
+    }
+
+    function _forwarded() private view returns (GrantKind kind, address caller) {
+        if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
+        uint256 end = msg.data.length;
+        kind = GrantKind(uint8(bytes1(msg.data[end - 21:end - 20])));
+        caller = address(bytes20(msg.data[end - 20:end]));
+    }
+
+    // Re-raises a revert's data as it is (Solidity has no statement for raw revert data).
+    function _bubble(bytes memory reason) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            revert(add(reason, 32), mload(reason))
+        }
+    }
+
+    function _startOf(uint64 validFrom) private view returns (uint64) {
+        return validFrom < block.timestamp ? uint64(block.timestamp) : validFrom;
+    }
+
+    function _requireBatchSize(uint256 count) private pure {
+        if (count == 0 || count > MAX_BATCH_ITEMS) revert BatchSizeOutOfRange(count, MAX_BATCH_ITEMS);
+    }
+
+    function _revokeAs(address caller, uint256 grantId, uint16 reason) private {
+        StoredGrant storage revoked = _existingGrant(grantId);
+        if (revoked.revokedAt != 0) revert AlreadyRevoked(grantId, revoked.revokedAt);
+        if (reason > 8 && reason < 1000) revert ReservedReason(reason);
+        if (!ORGANISATIONS.isController(_grantorOf(uint64(grantId)), caller)) {
+            // The Numbering Authority behind the chain may stop any step of it (e.g. for fraud).
+            uint64 root = _rootOf(uint64(grantId));
+            if (root == grantId || !ORGANISATIONS.isController(_allocationGrantors[root], caller)) {
+                revert NotRevoker(grantId, caller);
+            }
+        }
+        _revoke(caller, uint64(grantId), reason);
+    }
+
+    // Who granted `grantId`: the Numbering Authority for an allocation, the parent's holder below it.
+    function _grantorOf(uint64 grantId) private view returns (address) {
+        StoredGrant storage stored = _grants[grantId];
+        if (stored.kind == GrantKind.Allocation) return _allocationGrantors[grantId];
+        return _grants[stored.parentId].holder;
+    }
+
+    // Grants in the chain ending at `grantId`, allocation included (at most MAX_CHAIN_DEPTH).
+    function _depthOf(uint64 grantId) private view returns (uint256 depth) {
+        for (uint64 id = grantId; id != 0; id = _grants[id].parentId) ++depth;
     }
 
     // Who passes on to whom: the parent's kind fits the step, the caller controls the parent's holder (the grantor),
     // and the recipient may take this step.
     function _requireStep(
+        address caller,
         GrantKind kind,
         uint256 parentId,
         StoredGrant storage parent,
@@ -414,7 +600,7 @@ contract TnAuthority is ITnAuthority {
             kind == GrantKind.Assignment ? parentKind == GrantKind.Allocation : parentKind != GrantKind.Allocation;
         if (!parentFits) revert WrongParentKind(parentId, parentKind, kind);
         grantor = parent.holder;
-        if (!ORGANISATIONS.isController(grantor, msg.sender)) revert NotOrganisationController(grantor, msg.sender);
+        if (!ORGANISATIONS.isController(grantor, caller)) revert NotOrganisationController(grantor, caller);
         (, IOrganisationRegistry.OrgType grantorType) = ORGANISATIONS.typeOf(grantor);
         _requireRecipient(kind, grantorType, holder, parent.allowRedelegation);
     }
@@ -427,7 +613,9 @@ contract TnAuthority is ITnAuthority {
         uint64 validUntil
     ) private view {
         _requireWithinParent(parentId, parent, validFrom, validUntil);
-        if (parent.revokedAt != 0) revert ParentRevoked(parentId, parent.revokeReason, parent.revokedAt);
+        if (parent.revokedAt != 0) {
+            revert ParentRevoked(parentId, _revokeReasons[uint64(parentId)], parent.revokedAt);
+        }
         if (!_isValid(uint64(parentId), validFrom)) {
             if (!ORGANISATIONS.isAuthorized(grantor)) revert GrantorNotAuthorized(grantor);
             revert ParentNotValid(parentId, validFrom);
@@ -435,6 +623,7 @@ contract TnAuthority is ITnAuthority {
     }
 
     function _record(
+        address caller,
         GrantKind kind,
         uint256 parentId,
         address grantor,
@@ -443,29 +632,28 @@ contract TnAuthority is ITnAuthority {
         uint64 validUntil,
         GrantTerms calldata terms
     ) private returns (uint64 id) {
-        id = _deriveId(msg.sender, terms.salt, kind, parentId, terms.prefix, terms.holder);
+        id = _deriveId(caller, terms.salt, kind, parentId, terms.prefix, terms.holder);
         if (id == 0 || _grants[id].sequence != 0) revert GrantIdTaken(id);
         uint64 key = prefix.key();
         PrefixState storage state = _prefixes[key];
         _admitAtPrefix(state, terms.prefix);
         _grants[id] = StoredGrant({
-            grantor: grantor,
-            validFrom: validFrom,
+            holder: terms.holder,
+            validFrom: uint40(validFrom),
+            validUntil: uint40(validUntil),
             kind: kind,
             allowRedelegation: terms.allowRedelegation,
-            holder: terms.holder,
-            validUntil: validUntil,
             sequence: ++_grantCount,
-            prefix: key,
+            prefix: uint56(key),
             parentId: uint64(parentId),
             previousAtPrefix: state.latestGrant,
-            revokedAt: 0,
-            revokeReason: 0,
-            depth: parentId == 0 ? 1 : _grants[uint64(parentId)].depth + 1,
-            credentialHash: terms.credentialHash
+            revokedAt: 0
         });
         state.latestGrant = id;
-        if (kind == GrantKind.Allocation) state.latestAllocation = id;
+        if (kind == GrantKind.Allocation) {
+            state.latestAllocation = id;
+            _allocationGrantors[id] = grantor;
+        }
         emit GrantRecorded(
             id,
             parentId,
@@ -487,16 +675,16 @@ contract TnAuthority is ITnAuthority {
         state.liveGrants = live + 1;
     }
 
-    function _revoke(uint64 grantId, uint16 reason) private {
+    function _revoke(address by, uint64 grantId, uint16 reason) private {
         StoredGrant storage revoked = _grants[grantId];
         uint40 at = uint40(block.timestamp);
         revoked.revokedAt = at;
-        revoked.revokeReason = reason;
+        if (reason != 0) _revokeReasons[grantId] = reason;
         --_prefixes[revoked.prefix].liveGrants;
         if (revoked.kind == GrantKind.Allocation) {
             for (uint64 k = revoked.prefix / 11; k != 0; k /= 11) --_prefixes[k].allocationsBelow;
         }
-        emit GrantRevoked(grantId, msg.sender, reason, at);
+        emit GrantRevoked(grantId, by, reason, at);
     }
 
     // Finds the allocation a port takes the prefix from, revokes it when it sits exactly on the prefix, and counts the
@@ -514,7 +702,7 @@ contract TnAuthority is ITnAuthority {
         if (fromId == 0) revert NothingToPort(text);
         uint64 below = _prefixes[key].allocationsBelow;
         if (below != 0) revert AllocationOverlapsBelow(text, below);
-        if (_grants[fromId].prefix == key) _revoke(fromId, REASON_NUMBER_PORT);
+        if (_grants[fromId].prefix == key) _revoke(msg.sender, fromId, REASON_NUMBER_PORT);
         for (uint64 k = key / 11; k != 0; k /= 11) ++_prefixes[k].allocationsBelow;
     }
 
@@ -541,7 +729,7 @@ contract TnAuthority is ITnAuthority {
         StoredGrant storage parent,
         uint64 parentId
     ) private view {
-        TnPrefix parentPrefix = TnPrefix.wrap(parent.prefix);
+        TnPrefix parentPrefix = TnPrefix.wrap(uint64(parent.prefix));
         if (!parentPrefix.covers(prefix)) revert PrefixNotCovered(text, parentPrefix.toString());
         uint64 rootId = _rootOf(parentId);
         StoredGrant storage root = _grants[rootId];
@@ -569,14 +757,14 @@ contract TnAuthority is ITnAuthority {
         }
     }
 
-    function _requireNumberingAuthority(address numberingAuthority) private view {
+    function _requireNumberingAuthority(address caller, address numberingAuthority) private view {
         (bool found, IOrganisationRegistry.OrgType orgType) = ORGANISATIONS.typeOf(numberingAuthority);
         if (!found) revert UnknownOrganisation(numberingAuthority);
         if (orgType != IOrganisationRegistry.OrgType.NumberingAuthority) {
             revert GrantorTypeNotAllowed(GrantKind.Allocation, numberingAuthority, orgType);
         }
-        if (!ORGANISATIONS.isController(numberingAuthority, msg.sender)) {
-            revert NotOrganisationController(numberingAuthority, msg.sender);
+        if (!ORGANISATIONS.isController(numberingAuthority, caller)) {
+            revert NotOrganisationController(numberingAuthority, caller);
         }
         if (!ORGANISATIONS.isAuthorized(numberingAuthority)) revert GrantorNotAuthorized(numberingAuthority);
     }
@@ -617,8 +805,10 @@ contract TnAuthority is ITnAuthority {
     }
 
     function _window(uint64 validFrom, uint64 validUntil) private view returns (uint64, uint64) {
-        uint64 start = validFrom < block.timestamp ? uint64(block.timestamp) : validFrom;
+        uint64 start = _startOf(validFrom);
         if (validUntil != 0 && validUntil <= start) revert InvalidWindow(start, validUntil);
+        // Stored in 40 bits: both ends before the year 36812.
+        if (start > type(uint40).max || validUntil > type(uint40).max) revert InvalidWindow(start, validUntil);
         return (start, validUntil);
     }
 
@@ -659,7 +849,7 @@ contract TnAuthority is ITnAuthority {
             if (validUntil != 0 && time >= validUntil) return false;
             if (!ORGANISATIONS.isAuthorized(current.holder)) return false;
             uint64 parentId = current.parentId;
-            if (parentId == 0) return ORGANISATIONS.isAuthorized(current.grantor);
+            if (parentId == 0) return ORGANISATIONS.isAuthorized(_allocationGrantors[id]);
             id = parentId;
         }
         return false;

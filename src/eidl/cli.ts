@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
+import { registerBulkCommands } from "./cliBulk.ts";
 import { registerScopeCommands } from "./cliScopes.ts";
 import { orgTypeName } from "./enums.ts";
 
@@ -31,6 +32,7 @@ async function namesOf(o: ClientOptions, dids: readonly string[]): Promise<Map<s
 export function registerEidlCommands(program: Command): void {
   const eidl = program.command("eidl").description("enterprise identity and TN authority (ATIS EIDL)");
 
+  registerBulkCommands(eidl);
   registerScopeCommands(eidl);
 
   const account = eidl.command("account").description("organisation accounts");

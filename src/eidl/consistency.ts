@@ -40,7 +40,6 @@ interface ChainGrant {
   validFrom: bigint;
   validUntil: bigint;
   allowRedelegation: boolean;
-  credentialHash: string;
   revokedAt: bigint;
   revokeReason: number;
 }
@@ -60,6 +59,8 @@ const vettingOf = (v: { status: number; result: number; vetter: string; at: numb
   credentialHash: lower(v.credentialHash),
 });
 
+// A grant's credential hash is only in its GrantRecorded event (TnAuthority keeps two slots per grant), which the
+// projection copies: there is no view to compare it with.
 const grantOfRow = (g: GrantRow) => ({
   kind: Number(g.kind),
   parentId: g.parent_id === null ? null : String(g.parent_id),
@@ -69,7 +70,6 @@ const grantOfRow = (g: GrantRow) => ({
   validFrom: Number(g.valid_from),
   validUntil: Number(g.valid_until),
   allowRedelegation: Number(g.allow_redelegation) === 1,
-  credentialHash: lower(g.credential_hash),
   revokedAt: Number(g.revoked_at),
   revokeReason: g.revoke_reason === null ? 0 : Number(g.revoke_reason),
 });
@@ -83,7 +83,6 @@ const grantOfChain = (g: ChainGrant) => ({
   validFrom: Number(g.validFrom),
   validUntil: Number(g.validUntil),
   allowRedelegation: g.allowRedelegation,
-  credentialHash: lower(g.credentialHash),
   revokedAt: Number(g.revokedAt),
   revokeReason: Number(g.revokeReason),
 });

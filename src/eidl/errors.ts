@@ -50,6 +50,12 @@ export const EIDL_ERRORS = defineErrors("eidl", {
     status: 403,
     description: "This agent's member is not a governor: only governors propose and approve numbering-plan scopes.",
   },
+  EIDL_BULK_ITEM_REFUSED: {
+    status: 422,
+    description:
+      "The ledger refused one item of a bulk request (ITnAuthority.BatchItemRefused): details name the item's field " +
+      "(body.numbers[i]) and the message the contract's reason. Its batch recorded nothing; earlier batches stay made.",
+  },
   EIDL_TOO_MANY_HOLDERS: {
     status: 422,
     description:

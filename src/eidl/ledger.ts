@@ -4,9 +4,10 @@
 // journalled. A new grant's id is computed before its transaction is sent (grantIds.ts): the salt is in the signed
 // calldata the outbox journals, so a replay after a restore or reorganisation re-sends the same salt and the grant
 // gets the same id; the id on chain is checked against it once mined.
-import { type Address, encodeFunctionData, type Hex, parseEventLogs } from "viem";
+import { type Address, decodeErrorResult, encodeFunctionData, type Hex, parseEventLogs } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
+import { TxRevertedError } from "../core/chain/errors.ts";
 import type { ContractArtifact, TxSender } from "../core/chain/types.ts";
 import { type StatusReason, statusReasons } from "../core/identity/credentialStatus.ts";
 import { OrganisationRegistry, TnAuthority } from "../generated/contracts.ts";
@@ -54,6 +55,15 @@ export interface EidlLedger {
     from: Address,
     step: { kind: number; parentId: string | null; grantor: Address; terms: GrantTermsInput },
   ): Promise<{ grantId: string; txHash: Hex }>;
+  /**
+   * Many grants of one kind under one parent (or, kind 0, from one Numbering Authority) in one transaction
+   * (ITnAuthority.allocateBatch / assignBatch / delegateBatch): all or nothing; a refused item rejects with
+   * BatchItemRefusedError naming its index in `terms`. `gas` bounds the transaction (no node estimate).
+   */
+  grantBatch(
+    from: Address,
+    step: { kind: number; parentId: string | null; grantor: Address; terms: readonly GrantTermsInput[]; gas?: bigint },
+  ): Promise<{ grantIds: string[]; txHash: Hex }>;
   port(
     from: Address,
     numberingAuthority: Address,
@@ -93,6 +103,33 @@ const termsOf = (t: GrantTermsInput, salt: Hex) => ({
   salt,
   constraints: { intendedUse: t.intendedUse, callerHash: t.callerHash },
 });
+
+/** A batch refused by the contract (ITnAuthority.BatchItemRefused): item `index`, with the single call's error. */
+export class BatchItemRefusedError extends Error {
+  readonly index: number;
+  /** The item's decoded custom error ("PrefixNotCovered"), or undefined when it ran out of gas or is unknown. */
+  readonly errorName: string | undefined;
+  readonly errorArgs: readonly unknown[];
+  constructor(label: string, index: number, errorName: string | undefined, errorArgs: readonly unknown[]) {
+    super(`${label}: item ${index} refused: ${errorName ?? "out of gas or undecodable"}(${errorArgs.join(", ")})`);
+    this.name = "BatchItemRefusedError";
+    this.index = index;
+    this.errorName = errorName;
+    this.errorArgs = errorArgs;
+  }
+}
+
+/** Turns a batch's BatchItemRefused revert into BatchItemRefusedError; anything else is rethrown as it is. */
+export function batchRefusal(error: unknown, label: string): unknown {
+  if (!(error instanceof TxRevertedError) || error.errorName !== "BatchItemRefused") return error;
+  const [index, reason] = error.errorArgs as [bigint, Hex];
+  try {
+    const inner = decodeErrorResult({ abi: TnAuthority.abi, data: reason });
+    return new BatchItemRefusedError(label, Number(index), inner.errorName, inner.args ?? []);
+  } catch {
+    return new BatchItemRefusedError(label, Number(index), undefined, []);
+  }
+}
 
 /** Thrown when a mined grant carries another id than the one computed before sending: the formulas disagree. */
 export class GrantIdMismatchError extends Error {
@@ -187,6 +224,40 @@ export class EidlChainLedger implements EidlLedger {
     const recorded = event.args.grantId.toString();
     if (recorded !== grantId) throw new GrantIdMismatchError(label, grantId, recorded, receipt.transactionHash);
     return { grantId, txHash: receipt.transactionHash };
+  }
+
+  async grantBatch(
+    from: Address,
+    step: { kind: number; parentId: string | null; grantor: Address; terms: readonly GrantTermsInput[]; gas?: bigint },
+  ) {
+    const salted = step.terms.map((t) => ({ t, salt: t.salt ?? freshSalt() }));
+    const grantIds = salted.map(({ t, salt }) => this.#idOf(from, salt, step.kind, step.parentId, t));
+    const list = salted.map(({ t, salt }) => termsOf(t, salt));
+    const data =
+      step.kind === 0
+        ? encodeFunctionData({ abi: TnAuthority.abi, functionName: "allocateBatch", args: [step.grantor, list] })
+        : encodeFunctionData({
+            abi: TnAuthority.abi,
+            functionName: step.kind === 1 ? "assignBatch" : "delegateBatch",
+            args: [BigInt(step.parentId ?? 0), list],
+          });
+    const verb = ["allocateBatch", "assignBatch", "delegateBatch"][step.kind];
+    const first = step.terms[0]?.prefix ?? "";
+    const label = `eidl.${verb} x${list.length} from ${first} under #${step.parentId ?? step.grantor}`;
+    const receipt = await this.#sender
+      .send({ from, to: this.#tnAuthority, data, label, ...(step.gas ? { gas: step.gas } : {}) })
+      .catch((error: unknown) => {
+        throw batchRefusal(error, label);
+      });
+    const recorded = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "GrantRecorded" }).map(
+      (event) => event.args.grantId.toString(),
+    );
+    for (const [i, id] of grantIds.entries()) {
+      if (recorded[i] !== id) {
+        throw new GrantIdMismatchError(`${label} item ${i}`, id, recorded[i] ?? "none", receipt.transactionHash);
+      }
+    }
+    return { grantIds, txHash: receipt.transactionHash };
   }
 
   async port(from: Address, numberingAuthority: Address, t: GrantTermsInput, consent: PortConsentInput) {

@@ -77,6 +77,12 @@ export function createEidlService(context: AgentContext, facts: IndexedEidlFacts
     chainId: context.config.chain.chainId,
     publicUrl: context.config.publicUrl,
     sync: () => context.indexer.syncOnce(),
+    // Bulk batches must fit the chain's blocks (a node refuses a transaction over the block gas limit).
+    blockGasLimit: () =>
+      context.chain.getBlock({ blockTag: "latest" }).then(
+        (block) => block.gasLimit,
+        () => undefined,
+      ),
   });
 }
 

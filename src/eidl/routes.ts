@@ -21,6 +21,8 @@ import {
   AccountSchema,
   AllocationItem,
   AllocationResult,
+  BulkGrantBody,
+  BulkGrantResult,
   CreateAccountBody,
   CustodyPage,
   GrantPage,
@@ -218,6 +220,33 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
         },
         async (request, reply) =>
           reply.code(201).send({ tnAllocationResponse: await eidl.grants.allocate(request.body.tnAllocation) }),
+      );
+
+      app.post(
+        "/v1/eidl/grants/bulk",
+        {
+          config: { auth: "operator" },
+          bodyLimit: 4 * 1024 * 1024,
+          schema: {
+            summary:
+              "Bulk numbering: pass on up to 10,000 numbers (a list or a range with a step) in batched transactions",
+            description:
+              "The issuer (hosted here) allocates, assigns or delegates each number to the subject, the step and parent " +
+              "chosen per number as for /v1/tnallocation. Each number gets its own TN Authorization credential, signed " +
+              "here; the grants go in batch transactions (allocateBatch / assignBatch / delegateBatch) sized from the " +
+              "node's block gas limit. Every item is checked first (a bad one is named as body.numbers[i] and nothing " +
+              "is sent). A batch the ledger refuses records nothing and the request fails with EIDL_BULK_ITEM_REFUSED " +
+              "naming the item; batches before it stay made. Results are per item, by index.",
+            tags: [TAG],
+            operationId: "createTnGrantsInBulk",
+            body: BulkGrantBody,
+            response: {
+              201: BulkGrantResult,
+              ...writeErrors(...ACTING_ERRORS, "EIDL_TN_NOT_HELD", "EIDL_BULK_ITEM_REFUSED"),
+            },
+          },
+        },
+        async (request, reply) => reply.code(201).send(await eidl.bulk.grant(request.body)),
       );
 
       app.get(

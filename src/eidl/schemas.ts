@@ -147,6 +147,52 @@ export const AllocationItem = strictObject({
   ),
 });
 
+/** Bulk numbering (issue 12): many numbers from one issuer to one subject, in batched transactions. */
+export const BulkGrantBody = strictObject({
+  issuerId: DidSchema,
+  subjectId: DidSchema,
+  numbers: Type.Optional(
+    Type.Array(TnOrBlockSchema, {
+      minItems: 1,
+      maxItems: 10_000,
+      description: "The numbers (or blocks) to pass on; give this or range",
+    }),
+  ),
+  range: Type.Optional(
+    strictObject(
+      {
+        start: TnSchema,
+        count: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        step: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+      },
+      { description: "`count` numbers from `start`, `step` apart (all of start's length); give this or numbers" },
+    ),
+  ),
+  intendedUseOfAllocation: Type.Optional(Type.String({ maxLength: 200 })),
+  allocationStartDate: Type.Optional(Type.String({ format: "date-time", description: "Default: now" })),
+  allocationEndDate: Type.Optional(
+    Type.String({ format: "date-time", description: "Must be after the start; none means no end date" }),
+  ),
+  allowRedelegation: Type.Optional(Type.Boolean()),
+});
+
+export const BulkGrantResult = strictObject({
+  results: Type.Array(
+    strictObject({
+      index: Type.Integer({ description: "The item's position in numbers (or in the range)" }),
+      tnId: Type.String(),
+      grantId: Type.String(),
+      parentGrantId: Type.Union([Type.String(), Type.Null()]),
+      type: Type.String({ description: "Allocation | Assignment | Delegation" }),
+      credentialId: Type.String({ description: "The item's own TN Authorization credential (urn:uuid)" }),
+      credentialHash: Bytes32Schema,
+      txHash: TxHashSchema,
+    }),
+    { maxItems: 10_000, description: "One per item, by index" },
+  ),
+  transactions: Type.Array(TxHashSchema, { maxItems: 10_000, description: "The batch transactions, in order" }),
+});
+
 export const GrantSchema = strictObject({
   grantId: Type.String(),
   parentGrantId: Type.Union([Type.String(), Type.Null()]),

@@ -12,6 +12,7 @@ import type { PrefixIndex } from "./prefixIndex.ts";
 import type { EidlReadModel } from "./readModel.ts";
 import type { IssuedCredentials } from "./repository.ts";
 import { Accounts } from "./service/accounts.ts";
+import { BulkGrants } from "./service/bulkGrants.ts";
 import { Grants } from "./service/grants.ts";
 import { CredentialBookkeeping } from "./service/issuedCredentials.ts";
 import { EidlLookup, type HostedDids } from "./service/lookup.ts";
@@ -38,12 +39,15 @@ export interface EidlServiceOptions {
   publicUrl: string;
   /** Brings the read model (and so the index) up to the chain head. */
   sync(): Promise<unknown>;
+  /** The node's block gas limit (bulk batches are sized from it). */
+  blockGasLimit(): Promise<bigint | undefined>;
 }
 
 export class EidlService {
   readonly accounts: Accounts;
   readonly vetting: Vetting;
   readonly grants: Grants;
+  readonly bulk: BulkGrants;
   readonly reads: GrantReads;
   readonly scopes: NumberingScopes;
 
@@ -72,6 +76,13 @@ export class EidlService {
       bookkeeping,
       index: o.index,
       reads: this.reads,
+    });
+    this.bulk = new BulkGrants({
+      ...common,
+      credentials: o.credentials,
+      bookkeeping,
+      index: o.index,
+      blockGasLimit: o.blockGasLimit,
     });
   }
 }

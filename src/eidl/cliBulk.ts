@@ -1,0 +1,61 @@
+// `telco-ledger eidl bulk ...`: bulk numbering (issue 12): pass on a list of numbers or a range with a step from one
+// issuer to one subject in batched transactions, through the issuer's agent.
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { callAgent } from "../cli/agentClient.ts";
+import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
+import { printResult, progress } from "../cli/output.ts";
+
+type BulkOptions = ClientOptions & {
+  numbers?: string;
+  from?: string;
+  count?: string;
+  step?: string;
+  intendedUse?: string;
+  end?: string;
+};
+type BulkAnswer = { results: { index: number; tnId: string; grantId: string; type: string }[]; transactions: string[] };
+
+/** The numbers of a file: one a line (or separated by commas or spaces); empty lines and # comments skipped. */
+async function numbersOf(path: string): Promise<string[]> {
+  const text = await readFile(path, "utf8");
+  return text
+    .split("\n")
+    .map((line) => line.replace(/#.*/, ""))
+    .flatMap((line) => line.split(/[\s,]+/))
+    .filter((tn) => tn !== "");
+}
+
+export function registerBulkCommands(eidl: Command): void {
+  withClientOptions(
+    eidl
+      .command("bulk <issuerDid> <subjectDid>")
+      .description("pass on many numbers at once: --numbers <file>, or --from <tn> --count <n> [--step <k>]"),
+  )
+    .option("--numbers <file>", "file of numbers, one a line")
+    .option("--from <tn>", "first number of a range")
+    .option("--count <n>", "numbers in the range (at most 10000)")
+    .option("--step <k>", "distance between numbers of the range", "1")
+    .option("--intended-use <text>", "intended use of the numbers")
+    .option("--end <iso>", "valid until (default: no end)")
+    .action(async (issuerId: string, subjectId: string, o: BulkOptions) => {
+      const items = o.numbers
+        ? { numbers: await numbersOf(o.numbers) }
+        : { range: { start: o.from ?? "", count: Number(o.count), step: Number(o.step) } };
+      progress(o, "granting in batches (waits until mined)");
+      const body = {
+        issuerId,
+        subjectId,
+        ...items,
+        ...(o.intendedUse ? { intendedUseOfAllocation: o.intendedUse } : {}),
+        ...(o.end ? { allocationEndDate: o.end } : {}),
+      };
+      printResult(
+        await callAgent<BulkAnswer>(targetOf(o), "POST", "/v1/eidl/grants/bulk", body),
+        o,
+        (r: BulkAnswer) =>
+          `${r.results.length} grants in ${r.transactions.length} transactions` +
+          (r.results[0] ? ` (${r.results[0].type} #${r.results[0].grantId} for ${r.results[0].tnId} first)` : ""),
+      );
+    });
+}
