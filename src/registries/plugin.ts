@@ -63,6 +63,13 @@ export const registriesPlugin: DomainPlugin = {
   ],
   migrations: registriesMigrations,
   projections: [registriesProjection, portsProjection, tracebackProjection],
+  // Recent fraud signals about a number, for the identity flows (built lazily: the runtime needs every domain).
+  publish: (context) => ({
+    fraudSignals: {
+      recentSignals: async (number, withinSeconds, kinds) =>
+        (await registriesRuntime(context)).recentSignals.recentSignals(number, withinSeconds, kinds),
+    },
+  }),
   api: async (context) => registriesApiModule(await registriesRuntime(context)),
   // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
   // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere) and

@@ -15,6 +15,7 @@ import { ConsortiumKeyRepository } from "./repository.ts";
 import { DeviceService } from "./service.ts";
 import { FRAUD_SIGNALS, TRACEBACK } from "./traceback/projection.ts";
 import { TracebackReadModel } from "./traceback/readModel.ts";
+import { RecentSignals } from "./traceback/recentSignals.ts";
 import { CallLog } from "./traceback/repositoryCallLog.ts";
 import { TraceResponder } from "./traceback/responder.ts";
 import { TracebackService } from "./traceback/service.ts";
@@ -34,6 +35,8 @@ export interface RegistriesRuntime {
   portOutSignals: PortOutSignals;
   traceback: TracebackService;
   signals: SignalService;
+  /** The published "recent signals about this number" (published.ts). */
+  recentSignals: RecentSignals;
   tracebackReadModel: TracebackReadModel;
   /** This member's call log, and the agent answering traces from it (traceback/responder.ts). */
   callLog: CallLog;
@@ -111,6 +114,7 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     memberAccount: context.config.memberAccount,
     onError: (error, pending) =>
       logger.warn({ err: error, traceId: pending.traceId }, "the automatic traceback answer was refused"),
+    onDrainError: (error) => logger.error({ err: error }, "looking for traces to answer failed"),
   });
   const signals = new SignalService({
     ...shared,
@@ -124,12 +128,14 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     memberAccount: context.config.memberAccount,
     onError: (error, port, number) =>
       logger.error({ err: error, portId: port.portId, number }, "the port-out signal of a lost number failed"),
+    onDrainError: (error) => logger.error({ err: error }, "looking for port-out signals to publish failed"),
   });
   return {
     readModel,
     traceback,
     portOutSignals,
     signals,
+    recentSignals: new RecentSignals(key, tracebackReadModel),
     tracebackReadModel,
     callLog,
     traceResponder,
