@@ -14,6 +14,7 @@ import { registriesApiModule } from "./routes.ts";
 import { registriesRuntime } from "./runtime.ts";
 import { seedRegistriesSandbox } from "./seed.ts";
 import { tracebackDifferences } from "./traceback/consistency.ts";
+import { vetterFlagDifferences } from "./traceback/consistencyFlags.ts";
 import { FRAUD_SIGNALS, TRACEBACK, tracebackProjection } from "./traceback/projection.ts";
 
 type DeploymentArgs = NonNullable<DomainPlugin["deployment"]>[number]["args"];
@@ -106,6 +107,12 @@ export const registriesPlugin: DomainPlugin = {
         runtime.tracebackReadModel,
         context.chain,
         { traceback: context.contractAddress(TRACEBACK), signals: context.contractAddress(FRAUD_SIGNALS) },
+        blockNumber,
+      )),
+      ...(await vetterFlagDifferences(
+        runtime.vetterFlagReadModel,
+        context.chain,
+        context.contractAddress(TRACEBACK),
         blockNumber,
       )),
     ];

@@ -13,6 +13,7 @@ import { DEVICE_REGISTRY } from "./projection.ts";
 import { DeviceReadModel, type DeviceReportView } from "./readModel.ts";
 import { ConsortiumKeyRepository } from "./repository.ts";
 import { DeviceService } from "./service.ts";
+import { VetterFlagReadModel } from "./traceback/flagsReadModel.ts";
 import { FRAUD_SIGNALS, TRACEBACK } from "./traceback/projection.ts";
 import { TracebackReadModel } from "./traceback/readModel.ts";
 import { RecentSignals } from "./traceback/recentSignals.ts";
@@ -20,6 +21,7 @@ import { CallLog } from "./traceback/repositoryCallLog.ts";
 import { TraceResponder } from "./traceback/responder.ts";
 import { TracebackService } from "./traceback/service.ts";
 import { SignalService } from "./traceback/signals.ts";
+import { VetterFlagService } from "./traceback/vetterFlags.ts";
 
 export interface RegistriesRuntime {
   readModel: DeviceReadModel;
@@ -41,6 +43,10 @@ export interface RegistriesRuntime {
   /** This member's call log, and the agent answering traces from it (traceback/responder.ts). */
   callLog: CallLog;
   traceResponder: TraceResponder;
+  /** Numbers of confirmed robocall campaigns flagged to their holder's vetter (traceback/vetterFlags.ts). */
+  vetterFlags: VetterFlagService;
+  vetterFlagReadModel: VetterFlagReadModel;
+  chainId: number;
   /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
   report(reportId: string): Promise<DeviceReportView>;
 }
@@ -121,6 +127,18 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     chain: context.chain,
     signals: context.contractAddress(FRAUD_SIGNALS),
   });
+  const vetterFlagReadModel = new VetterFlagReadModel(context.store);
+  const vetterFlags = new VetterFlagService({
+    sender: context.outbox,
+    traceback: context.contractAddress(TRACEBACK),
+    memberAccount: context.config.memberAccount,
+    chainId: context.config.chain.chainId,
+    readModel: vetterFlagReadModel,
+    eidl: context.published.eidl,
+    key,
+    trace: (traceId) => traceback.trace(traceId),
+    sync: () => context.indexer.syncOnce(),
+  });
   const portOutSignals = new PortOutSignals({
     readModel: portReadModel,
     signals,
@@ -139,6 +157,9 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     tracebackReadModel,
     callLog,
     traceResponder,
+    vetterFlags,
+    vetterFlagReadModel,
+    chainId: context.config.chain.chainId,
     ports,
     portReadModel,
     portExecutor,
