@@ -5,7 +5,7 @@ import { type Address, getAddress, type Hex } from "viem";
 import type { ConsistencyDifference } from "../../agent/domain.ts";
 import type { ChainClient } from "../../core/chain/client.ts";
 import { Traceback } from "../../generated/contracts.ts";
-import type { VetterFlagReadModel, VetterFlagView } from "./flagsReadModel.ts";
+import type { VetterFlagReadModel, VetterFlagView } from "./readModelFlags.ts";
 
 const PAGE = 100;
 const TABLE = "registries_vetter_flags";

@@ -13,7 +13,7 @@ import {
 } from "../../core/api/index.ts";
 import { formatDid, parseEthrDid } from "../../core/identity/didEthr.ts";
 import type { RegistriesRuntime } from "../runtime.ts";
-import type { VetterFlagView } from "./flagsReadModel.ts";
+import type { VetterFlagView } from "./readModelFlags.ts";
 import { FlagBodySchema, FlagOutcomeSchema, FlagPageQuery, VetterFlagSchema } from "./schemasFlags.ts";
 
 const tags = ["registries"];

@@ -11,8 +11,8 @@ import type { EidlFacts } from "../../eidl/published.ts";
 import { Traceback } from "../../generated/contracts.ts";
 import { RegistriesError } from "../errors.ts";
 import type { ConsortiumKey } from "../keys.ts";
-import type { VetterFlagReadModel, VetterFlagView } from "./flagsReadModel.ts";
 import type { TraceView } from "./readModel.ts";
+import type { VetterFlagReadModel, VetterFlagView } from "./readModelFlags.ts";
 
 export interface VetterFlagServiceOptions {
   sender: TxSender;
