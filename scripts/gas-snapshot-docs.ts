@@ -213,6 +213,8 @@ const REGISTRIES_ROWS = [
   ["Traceback.answer/upstream", "traceback answer naming the upstream carrier (asked next)"],
   ["Traceback.answer/origin", "traceback answer: originated here (completes the trace)"],
   ["Traceback.markUnanswered", "markUnanswered (a carrier past its deadline)"],
+  ["Traceback.flagToVetter", "flag a completed trace's number to its holder's vetter"],
+  ["Traceback.acknowledgeFlag", "the vetter acknowledges a flag"],
   ["Traceback.registerSpc", "register a Service Provider Code"],
   ["Traceback.openCertified", "traceback open from a verified PASSporT (origid, SPC, certificate)"],
   ["FraudSignals.deploy", "FraudSignals deployment"],

@@ -52,6 +52,19 @@ export async function measureTraceback(chain: GasRecorder): Promise<void> {
     functionName: "answer",
     args: [traced, zeroAddress, evidence],
   });
+  // The completed trace's number flagged to its holder's vetter (beta's member stands for the vetter), acknowledged.
+  const flagged = await chain.measure("Traceback.flagToVetter", north, {
+    ...on,
+    functionName: "flagToVetter",
+    args: [traced, keccak256(stringToHex("keyed number")), alpha.address, beta.address, beta.address, evidence],
+  });
+  const [flag] = parseEventLogs({ abi: Traceback.abi, eventName: "VetterFlagged", logs: flagged.logs });
+  if (!flag) throw new Error("flagToVetter mined without VetterFlagged");
+  await chain.measure("Traceback.acknowledgeFlag", beta, {
+    ...on,
+    functionName: "acknowledgeFlag",
+    args: [flag.args.flagId],
+  });
   await chain.measure("Traceback.registerSpc", origin, {
     ...on,
     functionName: "registerSpc",

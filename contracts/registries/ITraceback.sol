@@ -58,6 +58,37 @@ interface ITraceback {
     /// @notice `carrier` did not answer by `deadline`: the trace stops there.
     event HopUnanswered(bytes32 indexed traceId, address indexed carrier, uint64 deadline);
 
+    /// @notice A number of a confirmed robocall campaign flagged to its holder's vetter. The number is named by its
+    /// keyed hash (`subject`, HMAC-SHA256 under the consortium key, "tn:" + number); the holder and the vetter are
+    /// EIDL organisations (identity addresses), the vetter's member is the one that acknowledges. No personal data.
+    struct VetterFlag {
+        bytes32 traceId;
+        address flagger;
+        bytes32 subject;
+        address holder;
+        address vetter;
+        address vetterMember;
+        bytes32 evidence;
+        uint64 flaggedAt;
+        uint64 acknowledgedAt;
+    }
+
+    /// @notice `flagger` (the trace's requester or its origin) flagged number `subject`, held by organisation
+    /// `holder`, to that organisation's vetter `vetter` (acknowledged by member `vetterMember`), after trace `traceId`
+    /// completed.
+    event VetterFlagged(
+        bytes32 indexed flagId,
+        bytes32 indexed traceId,
+        address indexed vetterMember,
+        address flagger,
+        bytes32 subject,
+        address holder,
+        address vetter,
+        bytes32 evidence
+    );
+    /// @notice The vetter's member acknowledged the flag.
+    event VetterFlagAcknowledged(bytes32 indexed flagId, address indexed vetterMember);
+
     /// @notice What the terminating carrier's agent read from the call's verified SHAKEN PASSporT: its `origid` (a
     /// random UUID the originating provider assigned; no personal data), the SPC of the TNAuthList in the STI
     /// certificate that signed it, and the SHA-256 of that certificate (DER). `originProvider` is the member that
@@ -125,6 +156,20 @@ interface ITraceback {
     error AlreadyInPath(bytes32 traceId, address upstream);
     /// @notice The path reached `max` carriers.
     error TooManyHops(bytes32 traceId, uint256 max);
+    /// @notice A number can be flagged to its vetter only once its trace completed (the campaign's origin confirmed).
+    error TraceNotCompleted(bytes32 traceId, TraceState state);
+    /// @notice Only the trace's requester or its origin carrier may flag a number of it.
+    error NotTraceParty(bytes32 traceId, address caller);
+    /// @notice A flag needs a subject, a holder, a vetter and the vetter's member (a consortium member).
+    error IncompleteFlag(bytes32 subject, address holder, address vetter, address vetterMember);
+    /// @notice This flagger already flagged this number of this trace to this vetter.
+    error FlagExists(bytes32 flagId);
+    /// @notice No flag with this id.
+    error UnknownFlag(bytes32 flagId);
+    /// @notice Only the member of the vetter flagged acknowledges.
+    error NotFlagVetter(bytes32 flagId, address caller, address vetterMember);
+    /// @notice The flag was already acknowledged.
+    error FlagAlreadyAcknowledged(bytes32 flagId);
 
     /// @notice Opens a trace of the call `callDigest` (attestation 0 none, 1 A, 2 B, 3 C, from its PASSporT) and asks
     /// `firstHop`, the carrier the caller's member received the call from. Each hop has `hopWindow` seconds.
@@ -177,6 +222,37 @@ interface ITraceback {
     /// @notice The id `requester` gets for a trace of `callDigest` with `salt`.
     function traceIdOf(address requester, bytes32 callDigest, bytes32 salt) external view returns (bytes32);
 
-    /// @notice The contract's version, "1.1.0".
+    /// @notice The contract's version, "1.2.0".
+    /// @notice Flags number `subject` of completed trace `traceId` to `vetter`, the vetter of its holder organisation
+    /// `holder`, acknowledged by `vetterMember`. Only the trace's requester or origin (acting for its member, with an
+    /// operator role). Reverts `UnknownTrace`, `TraceNotCompleted`, `NotTraceParty`, `IncompleteFlag` (a zero field, or
+    /// a vetter member that is no consortium member), `FlagExists`.
+    /// @dev Id: keccak256(abi.encode(chainId, this, flagger member, traceId, subject, vetter)), see `flagIdOf`.
+    /// Trade-off: the contract cannot check that `holder` holds the number or `vetter` vetted it (the number and the
+    /// EIDL records are not read here); the flag is attributable to its flagger.
+    function flagToVetter(
+        bytes32 traceId,
+        bytes32 subject,
+        address holder,
+        address vetter,
+        address vetterMember,
+        bytes32 evidence
+    ) external returns (bytes32 flagId);
+
+    /// @notice The vetter's member acknowledges a flag. Reverts `UnknownFlag`, `NotFlagVetter`,
+    /// `FlagAlreadyAcknowledged`.
+    function acknowledgeFlag(bytes32 flagId) external;
+
+    /// @notice A flag; reverts `UnknownFlag`.
+    function flagOf(bytes32 flagId) external view returns (VetterFlag memory);
+
+    /// @notice The id a flag by `flagger` (a member) would get.
+    function flagIdOf(
+        address flagger,
+        bytes32 traceId,
+        bytes32 subject,
+        address vetter
+    ) external view returns (bytes32);
+
     function version() external view returns (string memory);
 }

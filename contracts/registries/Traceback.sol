@@ -21,6 +21,7 @@ contract Traceback is ITraceback {
     mapping(bytes32 traceId => mapping(address carrier => bool)) private _inPath;
     mapping(bytes32 traceId => Certification) private _certifications;
     mapping(bytes32 spc => address member) private _spcHolders;
+    mapping(bytes32 flagId => VetterFlag) private _flags;
 
     constructor(IConsortiumRegistry consortium_) {
         if (address(consortium_) == address(0)) revert ZeroAddress();
@@ -144,6 +145,68 @@ contract Traceback is ITraceback {
     }
 
     /// @inheritdoc ITraceback
+    function flagToVetter(
+        bytes32 traceId,
+        bytes32 subject,
+        address holder,
+        address vetter,
+        address vetterMember,
+        bytes32 evidence
+    ) external returns (bytes32 flagId) {
+        Trace storage t = _known(traceId);
+        if (t.state != TraceState.Completed) revert TraceNotCompleted(traceId, t.state);
+        address flagger = CONSORTIUM.memberOf(msg.sender);
+        if (flagger == address(0) || (flagger != t.requester && flagger != t.asked) || !_isOperator(msg.sender)) {
+            revert NotTraceParty(traceId, msg.sender);
+        }
+        if (
+            subject == bytes32(0) ||
+            holder == address(0) ||
+            vetter == address(0) ||
+            vetterMember == address(0) ||
+            CONSORTIUM.memberOf(vetterMember) != vetterMember
+        ) {
+            revert IncompleteFlag(subject, holder, vetter, vetterMember);
+        }
+        flagId = _flagIdOf(flagger, traceId, subject, vetter);
+        VetterFlag storage f = _flags[flagId];
+        if (f.flaggedAt != 0) revert FlagExists(flagId);
+        f.traceId = traceId;
+        f.flagger = flagger;
+        f.subject = subject;
+        f.holder = holder;
+        f.vetter = vetter;
+        f.vetterMember = vetterMember;
+        f.evidence = evidence;
+        f.flaggedAt = uint64(block.timestamp);
+        emit VetterFlagged(flagId, traceId, vetterMember, flagger, subject, holder, vetter, evidence);
+    }
+
+    /// @inheritdoc ITraceback
+    function acknowledgeFlag(bytes32 flagId) external {
+        VetterFlag storage f = _knownFlag(flagId);
+        if (CONSORTIUM.memberOf(msg.sender) != f.vetterMember) revert NotFlagVetter(flagId, msg.sender, f.vetterMember);
+        if (f.acknowledgedAt != 0) revert FlagAlreadyAcknowledged(flagId);
+        f.acknowledgedAt = uint64(block.timestamp);
+        emit VetterFlagAcknowledged(flagId, f.vetterMember);
+    }
+
+    /// @inheritdoc ITraceback
+    function flagOf(bytes32 flagId) external view returns (VetterFlag memory) {
+        return _knownFlag(flagId);
+    }
+
+    /// @inheritdoc ITraceback
+    function flagIdOf(
+        address flagger,
+        bytes32 traceId,
+        bytes32 subject,
+        address vetter
+    ) external view returns (bytes32) {
+        return _flagIdOf(flagger, traceId, subject, vetter);
+    }
+
+    /// @inheritdoc ITraceback
     function traceOf(bytes32 traceId) external view returns (Trace memory) {
         return _known(traceId);
     }
@@ -161,11 +224,25 @@ contract Traceback is ITraceback {
 
     /// @inheritdoc ITraceback
     function version() external pure returns (string memory) {
-        return "1.1.0";
+        return "1.2.0";
     }
 
     function _traceIdOf(address requester, bytes32 callDigest, bytes32 salt) private view returns (bytes32) {
         return keccak256(abi.encode(block.chainid, address(this), requester, callDigest, salt));
+    }
+
+    function _flagIdOf(
+        address flagger,
+        bytes32 traceId,
+        bytes32 subject,
+        address vetter
+    ) private view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), flagger, traceId, subject, vetter));
+    }
+
+    function _knownFlag(bytes32 flagId) private view returns (VetterFlag storage f) {
+        f = _flags[flagId];
+        if (f.flaggedAt == 0) revert UnknownFlag(flagId);
     }
 
     function _known(bytes32 traceId) private view returns (Trace storage t) {

@@ -91,7 +91,7 @@ contract TracebackTest is TestBase {
         vm.prank(origin);
         vm.expectRevert(abi.encodeWithSelector(ITraceback.TraceNotOpen.selector, id, ITraceback.TraceState.Completed));
         traceback.answer(id, address(0), bytes32(0));
-        assertEq(traceback.version(), "1.1.0", "version");
+        assertEq(traceback.version(), "1.2.0", "version");
     }
 
     function test_onlyTheAskedCarrierAnswers() public {
@@ -236,5 +236,81 @@ contract TracebackTest is TestBase {
         vm.prank(vetter);
         vm.expectRevert(abi.encodeWithSelector(ITraceback.NotAnOperator.selector, vetter));
         traceback.openCertified(CALL, 1, beta, WINDOW, bytes32(0), passport(bytes32("OSP1")));
+    }
+
+    bytes32 internal constant SUBJECT = keccak256("keyed number");
+    address internal constant HOLDER_ORG = address(0xC1);
+    address internal constant VETTER_ORG = address(0xC2);
+
+    function completed() internal returns (bytes32 id) {
+        id = opened();
+        complete(id);
+    }
+
+    function complete(bytes32 id) internal {
+        vm.prank(beta);
+        traceback.answer(id, origin, bytes32(0));
+        vm.prank(origin);
+        traceback.answer(id, address(0), bytes32(0));
+    }
+
+    // The number of a completed trace flagged to its holder's vetter: only the requester or the origin, only once the
+    // trace completed, once per flagger, number and vetter.
+    function test_flagToVetter() public {
+        bytes32 id = opened();
+        vm.prank(north);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.TraceNotCompleted.selector, id, ITraceback.TraceState.Open));
+        traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, vetter, bytes32(0));
+        complete(id);
+        // beta was in the path but is neither requester nor origin; the vetter holds no operator role.
+        vm.prank(beta);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.NotTraceParty.selector, id, beta));
+        traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, vetter, bytes32(0));
+        vm.prank(vetter);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.NotTraceParty.selector, id, vetter));
+        traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, vetter, bytes32(0));
+        vm.prank(north);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITraceback.IncompleteFlag.selector, SUBJECT, HOLDER_ORG, VETTER_ORG, address(0xDEAD))
+        );
+        traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, address(0xDEAD), bytes32(0));
+
+        vm.prank(north);
+        bytes32 flagId = traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, vetter, keccak256("campaign"));
+        assertEq(
+            flagId,
+            keccak256(abi.encode(block.chainid, address(traceback), north, id, SUBJECT, VETTER_ORG)),
+            "id from content and flagger"
+        );
+        assertEq(traceback.flagIdOf(north, id, SUBJECT, VETTER_ORG), flagId, "flagIdOf");
+        vm.prank(north);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.FlagExists.selector, flagId));
+        traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, vetter, bytes32(0));
+        vm.prank(origin);
+        bytes32 byOrigin = traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, vetter, bytes32(0));
+        assertTrue(byOrigin != flagId, "the origin's flag is its own");
+    }
+
+    // Only the vetter's member acknowledges a flag, once.
+    function test_acknowledgeFlag() public {
+        bytes32 id = completed();
+        vm.prank(north);
+        bytes32 flagId = traceback.flagToVetter(id, SUBJECT, HOLDER_ORG, VETTER_ORG, vetter, bytes32(0));
+        vm.prank(north);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.NotFlagVetter.selector, flagId, north, vetter));
+        traceback.acknowledgeFlag(flagId);
+        vm.warp(T0 + 90);
+        vm.prank(vetter);
+        traceback.acknowledgeFlag(flagId);
+        ITraceback.VetterFlag memory f = traceback.flagOf(flagId);
+        assertEq(f.flagger, north, "flagger");
+        assertEq(f.holder, HOLDER_ORG, "holder");
+        assertEq(f.vetter, VETTER_ORG, "vetter");
+        assertEq(f.acknowledgedAt, T0 + 90, "acknowledged");
+        vm.prank(vetter);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.FlagAlreadyAcknowledged.selector, flagId));
+        traceback.acknowledgeFlag(flagId);
+        vm.expectRevert(abi.encodeWithSelector(ITraceback.UnknownFlag.selector, bytes32(uint256(1))));
+        traceback.flagOf(bytes32(uint256(1)));
     }
 }

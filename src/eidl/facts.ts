@@ -56,6 +56,7 @@ export class IndexedEidlFacts implements EidlFacts {
   readonly #credentialOfGrant = new Map<string, string>();
   readonly #vetterOf = new Map<string, string>();
   readonly #orgs = new Set<string>();
+  readonly #memberOfOrg = new Map<string, string>();
   readonly #addressOfDid = new Map<string, string | null>();
   readonly #didOfOrg = new Map<string, string>();
 
@@ -68,7 +69,10 @@ export class IndexedEidlFacts implements EidlFacts {
     fillIndex(this.index, source, members);
     for (const g of source.grants) this.#rememberCredential(String(g.id), g.credential_hash);
     for (const v of source.completeVettings) this.#vetterOf.set(v.org, v.vetter);
-    for (const o of source.orgs) this.#orgs.add(o.org);
+    for (const o of source.orgs) {
+      this.#orgs.add(o.org);
+      this.#memberOfOrg.set(o.org, lower(o.member));
+    }
   }
 
   /**
@@ -81,6 +85,7 @@ export class IndexedEidlFacts implements EidlFacts {
     this.#credentialOfGrant.clear();
     this.#vetterOf.clear();
     this.#orgs.clear();
+    this.#memberOfOrg.clear();
     this.load(source, members);
   }
 
@@ -91,6 +96,7 @@ export class IndexedEidlFacts implements EidlFacts {
       this.#rememberCredential(String(event.args.grantId), lower(event.args.credentialHash));
     } else if (event.source === "OrganisationRegistry" && event.eventName === "OrganisationCreated") {
       this.#orgs.add(lower(event.args.identity));
+      this.#memberOfOrg.set(lower(event.args.identity), lower(event.args.member));
     } else if (
       event.source === "OrganisationRegistry" &&
       event.eventName === "VettingRecorded" &&
@@ -119,6 +125,16 @@ export class IndexedEidlFacts implements EidlFacts {
       .filter((h) => h.holder === org)
       .at(-1);
     return holding ? this.#fact(holding.grantId) : undefined;
+  }
+
+  holderOf(tn: string, at: number): EidlGrantFact | undefined {
+    const holding = this.index.holdingsOf(tn, at).at(-1);
+    return holding ? this.#fact(holding.grantId) : undefined;
+  }
+
+  memberOf(did: string): string | undefined {
+    const org = this.#orgOf(did);
+    return org === null ? undefined : this.#memberOfOrg.get(org);
   }
 
   grantByCredential(credentialHash: string): EidlGrantFact | undefined {

@@ -33,6 +33,10 @@ export interface EidlFacts {
   grantByCredential(credentialHash: string): EidlGrantFact | undefined;
   /** Whether a grant is in force at `at`: its chain is valid and it belongs to the deciding allocation of its prefix. */
   isGrantValid(grantId: string, at: number): boolean;
+  /** Who holds `tn` at `at`: the deepest valid grant of its deciding allocation, or undefined when nobody does. */
+  holderOf(tn: string, at: number): EidlGrantFact | undefined;
+  /** The consortium member operating organisation `did`, or undefined when the DID names no organisation. */
+  memberOf(did: string): string | undefined;
 }
 
 /** A port cleared elsewhere (e.g. by the registries' PortClearing contract), executed in the EIDL ledger. */

@@ -23,6 +23,16 @@ export const REGISTRIES_ERRORS = defineErrors("registries", {
   },
   REGISTRIES_CALL_NOT_FOUND: { status: 404, description: "No call with this digest in this member's call log." },
   REGISTRIES_SPC_NOT_FOUND: { status: 404, description: "No member registered this Service Provider Code." },
+  REGISTRIES_FLAG_NOT_FOUND: { status: 404, description: "No vetter flag with this id on the ledger." },
+  REGISTRIES_NUMBER_NOT_HELD: {
+    status: 404,
+    description: "No organisation holds this number in EIDL now, so there is no holder's vetter to flag it to.",
+  },
+  REGISTRIES_NO_VETTER: {
+    status: 409,
+    description:
+      "The number's holder has no vetter in EIDL (a root organisation, or never vetted), so it cannot be flagged to one.",
+  },
 });
 
 export type RegistriesErrorCode = keyof typeof REGISTRIES_ERRORS;

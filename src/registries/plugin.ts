@@ -14,6 +14,7 @@ import { registriesApiModule } from "./routes.ts";
 import { registriesRuntime } from "./runtime.ts";
 import { seedRegistriesSandbox } from "./seed.ts";
 import { tracebackDifferences } from "./traceback/consistency.ts";
+import { vetterFlagDifferences } from "./traceback/consistencyFlags.ts";
 import { FRAUD_SIGNALS, TRACEBACK, tracebackProjection } from "./traceback/projection.ts";
 
 type DeploymentArgs = NonNullable<DomainPlugin["deployment"]>[number]["args"];
@@ -63,6 +64,13 @@ export const registriesPlugin: DomainPlugin = {
   ],
   migrations: registriesMigrations,
   projections: [registriesProjection, portsProjection, tracebackProjection],
+  // Recent fraud signals about a number, for the identity flows (built lazily: the runtime needs every domain).
+  publish: (context) => ({
+    fraudSignals: {
+      recentSignals: async (number, withinSeconds, kinds) =>
+        (await registriesRuntime(context)).recentSignals.recentSignals(number, withinSeconds, kinds),
+    },
+  }),
   api: async (context) => registriesApiModule(await registriesRuntime(context)),
   // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
   // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere) and
@@ -99,6 +107,12 @@ export const registriesPlugin: DomainPlugin = {
         runtime.tracebackReadModel,
         context.chain,
         { traceback: context.contractAddress(TRACEBACK), signals: context.contractAddress(FRAUD_SIGNALS) },
+        blockNumber,
+      )),
+      ...(await vetterFlagDifferences(
+        runtime.vetterFlagReadModel,
+        context.chain,
+        context.contractAddress(TRACEBACK),
         blockNumber,
       )),
     ];

@@ -15,10 +15,13 @@ import { ConsortiumKeyRepository } from "./repository.ts";
 import { DeviceService } from "./service.ts";
 import { FRAUD_SIGNALS, TRACEBACK } from "./traceback/projection.ts";
 import { TracebackReadModel } from "./traceback/readModel.ts";
+import { VetterFlagReadModel } from "./traceback/readModelFlags.ts";
+import { RecentSignals } from "./traceback/recentSignals.ts";
 import { CallLog } from "./traceback/repositoryCallLog.ts";
 import { TraceResponder } from "./traceback/responder.ts";
 import { TracebackService } from "./traceback/service.ts";
 import { SignalService } from "./traceback/signals.ts";
+import { VetterFlagService } from "./traceback/vetterFlags.ts";
 
 export interface RegistriesRuntime {
   readModel: DeviceReadModel;
@@ -34,10 +37,16 @@ export interface RegistriesRuntime {
   portOutSignals: PortOutSignals;
   traceback: TracebackService;
   signals: SignalService;
+  /** The published "recent signals about this number" (published.ts). */
+  recentSignals: RecentSignals;
   tracebackReadModel: TracebackReadModel;
   /** This member's call log, and the agent answering traces from it (traceback/responder.ts). */
   callLog: CallLog;
   traceResponder: TraceResponder;
+  /** Numbers of confirmed robocall campaigns flagged to their holder's vetter (traceback/vetterFlags.ts). */
+  vetterFlags: VetterFlagService;
+  vetterFlagReadModel: VetterFlagReadModel;
+  chainId: number;
   /** A report from the read model, or REGISTRIES_REPORT_NOT_FOUND naming params.reportId. */
   report(reportId: string): Promise<DeviceReportView>;
 }
@@ -111,11 +120,24 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     memberAccount: context.config.memberAccount,
     onError: (error, pending) =>
       logger.warn({ err: error, traceId: pending.traceId }, "the automatic traceback answer was refused"),
+    onDrainError: (error) => logger.error({ err: error }, "looking for traces to answer failed"),
   });
   const signals = new SignalService({
     ...shared,
     chain: context.chain,
     signals: context.contractAddress(FRAUD_SIGNALS),
+  });
+  const vetterFlagReadModel = new VetterFlagReadModel(context.store);
+  const vetterFlags = new VetterFlagService({
+    sender: context.outbox,
+    traceback: context.contractAddress(TRACEBACK),
+    memberAccount: context.config.memberAccount,
+    chainId: context.config.chain.chainId,
+    readModel: vetterFlagReadModel,
+    eidl: context.published.eidl,
+    key,
+    trace: (traceId) => traceback.trace(traceId),
+    sync: () => context.indexer.syncOnce(),
   });
   const portOutSignals = new PortOutSignals({
     readModel: portReadModel,
@@ -124,15 +146,20 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     memberAccount: context.config.memberAccount,
     onError: (error, port, number) =>
       logger.error({ err: error, portId: port.portId, number }, "the port-out signal of a lost number failed"),
+    onDrainError: (error) => logger.error({ err: error }, "looking for port-out signals to publish failed"),
   });
   return {
     readModel,
     traceback,
     portOutSignals,
     signals,
+    recentSignals: new RecentSignals(key, tracebackReadModel),
     tracebackReadModel,
     callLog,
     traceResponder,
+    vetterFlags,
+    vetterFlagReadModel,
+    chainId: context.config.chain.chainId,
     ports,
     portReadModel,
     portExecutor,

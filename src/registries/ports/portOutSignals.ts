@@ -6,6 +6,7 @@
 // (the number must be keyed-hashed), and the next activation or restart tries again.
 import type { Address, Hex } from "viem";
 import type { ChainEvent, Indexer } from "../../core/chain/indexer/indexer.ts";
+import { CoalescingDrain } from "../drain.ts";
 import type { ConsortiumKey } from "../keys.ts";
 import type { SignalService } from "../traceback/signals.ts";
 import { PORT_CLEARING } from "./projection.ts";
@@ -21,36 +22,35 @@ export interface PortOutSignalsOptions {
   key: Pick<ConsortiumKey, "fingerprint">;
   memberAccount: Address;
   onError(error: unknown, port: PortView, number: string): void;
+  /** A read-model query that failed (the next activation or restart tries again). */
+  onDrainError(error: unknown): void;
 }
 
 export class PortOutSignals {
   readonly #o: PortOutSignalsOptions;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #drainer: CoalescingDrain;
   #stopped = false;
 
   constructor(options: PortOutSignalsOptions) {
     this.#o = options;
+    this.#drainer = new CoalescingDrain(() => this.#drain(), options.onDrainError);
   }
 
   follow(indexer: Indexer): void {
     indexer.onEvent((event: ChainEvent) => {
-      if (event.source === PORT_CLEARING && event.eventName === "PortActivated") this.#enqueue();
+      if (event.source === PORT_CLEARING && event.eventName === "PortActivated") this.#drainer.poke();
     });
-    this.#enqueue();
+    this.#drainer.poke();
   }
 
   /** Resolves once every activation seen so far is handled. */
   settled(): Promise<void> {
-    return this.#queue;
+    return this.#drainer.settled();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.#queue;
-  }
-
-  #enqueue(): void {
-    this.#queue = this.#queue.then(() => this.#drain());
+    await this.#drainer.settled();
   }
 
   async #drain(): Promise<void> {

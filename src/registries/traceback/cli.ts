@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { callAgent } from "../../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../../cli/common.ts";
 import { CliError, printResult, table } from "../../cli/output.ts";
+import { registerFlagCommands } from "./cliFlags.ts";
 
 interface Hop {
   position: number;
@@ -92,6 +93,7 @@ export function registerTracebackCommands(registries: Command): void {
   registerSpcCommands(registries);
   registerCallCommands(registries);
   registerSignalCommands(registries);
+  registerFlagCommands(registries);
 }
 
 function registerCallCommands(registries: Command): void {

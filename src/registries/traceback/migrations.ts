@@ -42,4 +42,29 @@ export const tracebackMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Numbers of confirmed robocall campaigns flagged to their holder's vetter (Traceback.flagToVetter): the number by
+    // keyed hash, the holder and vetter organisations, the vetter's member, and its acknowledgement.
+    id: "0812_registries_vetter_flags",
+    sql: `
+      CREATE TABLE registries_vetter_flags (
+        flag_id TEXT PRIMARY KEY,
+        trace_id TEXT NOT NULL,
+        flagger TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        vetter TEXT NOT NULL,
+        vetter_member TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        flagged_at BIGINT NOT NULL,
+        flagged_block BIGINT NOT NULL,
+        flagged_tx TEXT NOT NULL,
+        acknowledged_at BIGINT,
+        acknowledged_tx TEXT
+      );
+      CREATE INDEX registries_vetter_flags_member ON registries_vetter_flags (vetter_member, flag_id);
+      CREATE INDEX registries_vetter_flags_vetter ON registries_vetter_flags (vetter, flag_id);
+      CREATE INDEX registries_vetter_flags_trace ON registries_vetter_flags (trace_id, flag_id);
+    `,
+  },
 ];

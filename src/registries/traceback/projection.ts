@@ -117,6 +117,32 @@ async function onTraceEvent(event: ChainEvent, tx: Queryable): Promise<void> {
     case "TraceCompleted":
       await tx.exec(`UPDATE registries_traces SET state = 'completed' WHERE trace_id = $1`, [traceId]);
       return;
+    case "VetterFlagged":
+      await tx.exec(
+        `INSERT INTO registries_vetter_flags (flag_id, trace_id, flagger, subject, holder, vetter, vetter_member,
+           evidence, flagged_at, flagged_block, flagged_tx) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (flag_id) DO NOTHING`,
+        [
+          lower(a.flagId),
+          traceId,
+          lower(a.flagger),
+          lower(a.subject),
+          lower(a.holder),
+          lower(a.vetter),
+          lower(a.vetterMember),
+          lower(a.evidence),
+          at,
+          event.blockNumber,
+          event.txHash,
+        ],
+      );
+      return;
+    case "VetterFlagAcknowledged":
+      await tx.exec(
+        `UPDATE registries_vetter_flags SET acknowledged_at = $2, acknowledged_tx = $3 WHERE flag_id = $1`,
+        [lower(a.flagId), at, event.txHash],
+      );
+      return;
     case "HopUnanswered":
       await tx.exec(`UPDATE registries_trace_hops SET outcome = 'unanswered' WHERE trace_id = $1 AND carrier = $2`, [
         traceId,
@@ -180,7 +206,13 @@ async function onSignalEvent(event: ChainEvent, tx: Queryable): Promise<void> {
 
 export const tracebackProjection: Projection = {
   name: "registries-traceback",
-  tables: ["registries_traces", "registries_trace_hops", "registries_signals", "registries_spcs"],
+  tables: [
+    "registries_traces",
+    "registries_trace_hops",
+    "registries_signals",
+    "registries_spcs",
+    "registries_vetter_flags",
+  ],
   async handle(event, tx) {
     if (event.source === TRACEBACK) await onTraceEvent(event, tx);
     else if (event.source === FRAUD_SIGNALS) await onSignalEvent(event, tx);

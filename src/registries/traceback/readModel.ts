@@ -306,6 +306,27 @@ export class TracebackReadModel {
     return rows.map(signalView);
   }
 
+  /** The signals about one keyed subject reported at or after `sinceSeconds` and not cleared, newest first. */
+  async recentSignalsOf(
+    subject: string,
+    sinceSeconds: number,
+    kinds: readonly string[],
+    limit: number,
+  ): Promise<SignalView[]> {
+    const params: (string | number)[] = [subject.toLowerCase(), sinceSeconds];
+    const kindIn = kinds.map((kind) => {
+      params.push(kind);
+      return `$${params.length}`;
+    });
+    const rows = await this.#db.query<SignalRow>(
+      `SELECT * FROM registries_signals WHERE subject = $1 AND state <> 'cleared' AND reported_at >= $2
+       ${kindIn.length ? `AND kind IN (${kindIn.join(", ")})` : ""}
+       ORDER BY reported_at DESC, signal_id LIMIT ${limit}`,
+      params,
+    );
+    return rows.map(signalView);
+  }
+
   /** The live signals (not cleared, not expired at `nowSeconds`) about one keyed subject, newest first. */
   async liveSignalsOf(subject: string, nowSeconds: number, limit: number): Promise<SignalView[]> {
     const rows = await this.#db.query<SignalRow>(

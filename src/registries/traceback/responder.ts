@@ -6,6 +6,7 @@
 // 100 traces are answered at once.
 import type { Address } from "viem";
 import type { ChainEvent, Indexer } from "../../core/chain/indexer/indexer.ts";
+import { CoalescingDrain } from "../drain.ts";
 import { TRACEBACK } from "./projection.ts";
 import type { CallLog, PendingAnswer } from "./repositoryCallLog.ts";
 import type { TracebackService } from "./service.ts";
@@ -17,15 +18,18 @@ export interface TraceResponderOptions {
   traceback: TracebackService;
   memberAccount: Address;
   onError(error: unknown, pending: PendingAnswer): void;
+  /** A call-log query that failed (the next trace event or poke tries again). */
+  onDrainError(error: unknown): void;
 }
 
 export class TraceResponder {
   readonly #o: TraceResponderOptions;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #drainer: CoalescingDrain;
   #stopped = false;
 
   constructor(options: TraceResponderOptions) {
     this.#o = options;
+    this.#drainer = new CoalescingDrain(() => this.#drain(), options.onDrainError);
   }
 
   /** Answers the traces the read model already holds, then each trace that asks a carrier after it is committed. */
@@ -40,17 +44,17 @@ export class TraceResponder {
 
   /** Looks again for traces to answer (e.g. after calls were added to the log). */
   poke(): void {
-    this.#queue = this.#queue.then(() => this.#drain());
+    this.#drainer.poke();
   }
 
   /** Resolves once every trace seen so far is handled. */
   settled(): Promise<void> {
-    return this.#queue;
+    return this.#drainer.settled();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.#queue;
+    await this.#drainer.settled();
   }
 
   async #drain(): Promise<void> {

@@ -18,6 +18,7 @@ import { E164Schema } from "../ports/schemas.ts";
 import type { RegistriesRuntime } from "../runtime.ts";
 import type { SignalView, TraceView } from "./readModel.ts";
 import { registerCallRoutes } from "./routesCalls.ts";
+import { registerFlagRoutes } from "./routesFlags.ts";
 import { registerSpcRoutes } from "./routesSpcs.ts";
 import {
   AnswerBodySchema,
@@ -121,6 +122,7 @@ export function registerTracebackRoutes(app: ApiApp, rt: RegistriesRuntime): voi
 
   registerSpcRoutes(app, rt, nameOf);
   registerCallRoutes(app, rt, rt.traceback.memberAccount);
+  registerFlagRoutes(app, rt, afterOf);
 
   app.get(
     "/v1/registries/traces",
