@@ -27,6 +27,7 @@ const REQUIRED = [
   ["docs/pki.md", "In the sandbox"],
   ["docs/iot.md", "In the sandbox"],
   ["docs/auditing.md", "In the sandbox"],
+  ["docs/settlement.md", "In the sandbox"],
 ] as const;
 
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));
