@@ -148,7 +148,9 @@ async function measureRoamingPeriod(
     functionName: "openNetting",
     args: [token, 0n, [invoiceId]],
   });
-  const roundId = firstId(opened);
+  // openNetting emits InvoiceNetted per invoice first; NettingOpened (the round's id) comes last.
+  const roundId = opened.logs.at(-1)?.topics[1];
+  if (!roundId) throw new Error("openNetting emitted no round id");
   await chain.call(home, { address: token, abi: SettlementToken.abi, functionName: "approve", args: [address, 950n] });
   await chain.measure("RoamingSettlement.payNet", home, { ...on, functionName: "payNet", args: [roundId] });
   await chain.measure("RoamingSettlement.claimNet", visited, { ...on, functionName: "claimNet", args: [roundId] });

@@ -176,6 +176,9 @@ interface IRoamingSettlement {
     event DisputeEscalated(bytes32 indexed disputeId);
     event InvoiceFinal(bytes32 indexed invoiceId, uint256 amountDue, uint256 credited, uint256 escalated);
     event NettingOpened(bytes32 indexed roundId, address indexed token, uint64 indexed period, uint256 invoices);
+    /// @notice An invoice entered a netting round (one event per invoice of the round, before NettingOpened): it is
+    /// Netted and settles only through that round.
+    event InvoiceNetted(bytes32 indexed invoiceId, bytes32 indexed roundId);
     event NetPosition(bytes32 indexed roundId, address indexed member, int256 net);
     event NetPaid(bytes32 indexed roundId, address indexed member, uint256 amount);
     event NetClaimed(bytes32 indexed roundId, address indexed member, uint256 amount);

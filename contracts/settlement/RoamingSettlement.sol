@@ -341,6 +341,7 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
             if (a.token != token || inv.period > period) revert InvalidArgument("invoiceIds");
             inv.status = InvoiceStatus.Netted; // an invoice enters one round only
             inv.nettingRound = roundId;
+            emit InvoiceNetted(invoiceIds[i], roundId);
             int256 due = int256(_amountDue(inv));
             _net[roundId][a.visited] += due;
             _net[roundId][a.home] -= due;

@@ -373,8 +373,16 @@ contract RoamingSettlementTest is TestBase {
         invoices[0] = _settledInvoice(north, south, 1000);
         invoices[1] = _settledInvoice(south, east, 600);
         invoices[2] = _settledInvoice(east, north, 300);
+        bytes32 expectedRound = keccak256(abi.encode(address(eur), uint64(0), invoices));
+        // Each invoice is named as it enters the round, so a read model can show it netted.
+        for (uint256 i = 0; i < invoices.length; i++) {
+            vm.expectEmit(true, true, true, true);
+            emit IRoamingSettlement.InvoiceNetted(invoices[i], expectedRound);
+        }
         vm.prank(east);
         bytes32 roundId = settlement.openNetting(address(eur), 0, invoices);
+        assertEq(roundId, expectedRound, "round id from token, period and invoices");
+        assertEq(settlement.invoice(invoices[1]).nettingRound, roundId, "invoice knows its round");
         (int256 n, ) = settlement.netPosition(roundId, north);
         (int256 s, ) = settlement.netPosition(roundId, south);
         (int256 e, ) = settlement.netPosition(roundId, east);

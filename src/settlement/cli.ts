@@ -2,16 +2,19 @@
 // canonical records (CSV or JSON Lines), encode records back into TAP, and rate records with an agreement's tariff.
 // Each streams, so a file of millions of records runs in constant memory; progress goes to stderr.
 import { createReadStream, createWriteStream, readFileSync } from "node:fs";
-import type { Readable, Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
+import { registerRoamingSettlementCommands } from "./cliAgreements.ts";
+import { registerSettlementPeriodCommands } from "./cliInvoices.ts";
 import { registerSettlementMoneyCommands } from "./cliMoney.ts";
 import { PeriodAccumulator, Rater } from "./rating/rate.ts";
 import { SAMPLE_TARIFF, type Tariff } from "./rating/tariff.ts";
 import { discrepanciesCsv, type RatedUsage, reconcile } from "./reconcile/reconcile.ts";
 import { importTap, newSummary } from "./tap/import.ts";
 import { exportTap } from "./tap/writer.ts";
-import { readCsv, readJsonLines, writeCsv, writeJsonLines } from "./usage/formats.ts";
+import { readRecordsFile } from "./usage/files.ts";
+import { writeCsv, writeJsonLines } from "./usage/formats.ts";
 import type { UsageRecord } from "./usage/record.ts";
 
 const PROGRESS_EVERY = 100_000;
@@ -24,13 +27,7 @@ async function* withProgress(records: AsyncIterable<UsageRecord>, label: string)
   }
 }
 
-function readRecords(file: string): AsyncIterable<UsageRecord> {
-  const input: Readable = file === "-" ? process.stdin : createReadStream(file);
-  if (file.endsWith(".csv")) return readCsv(input);
-  if (file.endsWith(".jsonl") || file.endsWith(".json") || file === "-") return readJsonLines(input);
-  if (file.endsWith(".tap") || file.endsWith(".ber")) return importTap(input);
-  throw new Error(`${file}: records must be .csv, .jsonl, .tap or .ber`);
-}
+const readRecords = readRecordsFile;
 
 async function writeAll(lines: AsyncIterable<string | Uint8Array>, out: Writable): Promise<void> {
   for await (const chunk of lines) {
@@ -45,6 +42,8 @@ async function writeAll(lines: AsyncIterable<string | Uint8Array>, out: Writable
 export function registerSettlementCommands(program: Command): void {
   const settlement = program.command("settlement").description("settlement money, usage files and rating");
   registerSettlementMoneyCommands(settlement);
+  registerRoamingSettlementCommands(settlement);
+  registerSettlementPeriodCommands(settlement);
 
   settlement
     .command("tap-decode <file>")

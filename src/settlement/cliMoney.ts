@@ -16,7 +16,7 @@ interface Balance {
 }
 
 /** An address as given, or the member account of the sandbox agent so named. */
-async function accountOf(accountOrMember: string, o: ClientOptions): Promise<string> {
+export async function accountOf(accountOrMember: string, o: ClientOptions): Promise<string> {
   if (ADDRESS.test(accountOrMember)) return accountOrMember;
   const info = await callAgent<{ memberAccount: string }>(
     targetOf({ agent: accountOrMember, ...(o.dataDir ? { dataDir: o.dataDir } : {}) }),

@@ -16,9 +16,11 @@ import type { RoamingAgreements } from "./roaming/agreements.ts";
 import type { RoamingBatches } from "./roaming/batches.ts";
 import type { RoamingInvoices } from "./roaming/invoices.ts";
 import type { RoamingNetting } from "./roaming/netting.ts";
+import type { RoamingReports } from "./roaming/reports.ts";
 import { registerRoamingRoutes } from "./roaming/routes.ts";
 import { registerInvoiceRoutes } from "./roaming/routesInvoices.ts";
 import { registerNettingRoutes } from "./roaming/routesNetting.ts";
+import { registerReportRoutes } from "./roaming/routesReports.ts";
 
 const tags = ["settlement"];
 
@@ -58,6 +60,7 @@ export function settlementApiModule(
     batches: RoamingBatches;
     invoices: RoamingInvoices;
     netting: RoamingNetting;
+    reports: RoamingReports;
   },
 ): ApiModule {
   return {
@@ -72,6 +75,7 @@ export function settlementApiModule(
       registerRoamingRoutes(app, roaming.agreements, roaming.batches);
       registerInvoiceRoutes(app, roaming.invoices);
       registerNettingRoutes(app, roaming.netting);
+      registerReportRoutes(app, roaming.reports);
       app.post(
         "/v1/settlement/mint",
         {

@@ -28,6 +28,7 @@ const REQUIRED = [
   ["docs/iot.md", "In the sandbox"],
   ["docs/auditing.md", "In the sandbox"],
   ["docs/console.md", "In the sandbox"],
+  ["docs/settlement.md", "In the sandbox"],
 ] as const;
 
 const found: Walkthrough[] = markdownFiles(root).flatMap((file) => walkthroughsIn(root, file));

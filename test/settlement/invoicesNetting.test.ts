@@ -218,13 +218,30 @@ describe("settlement: invoices, disputes and netting through the operators' agen
         { member: account("south").toLowerCase(), net: "-240", settled: null },
       ].sort((a, b) => (a.member < b.member ? -1 : 1)),
     );
-    // One round per token and period (the ledger's RoundExists, decoded).
+    // The round names its invoices (InvoiceNetted): the read model shows the invoice netted, in this round, and it
+    // can be neither finalised again nor netted in another round.
+    for (const name of ["north", "south"] as const) {
+      await agent(name).agent.indexer.syncOnce();
+      const netted = await ok(name, "GET", `/v1/settlement/invoices/${invoiceId}`);
+      assert.deepEqual([netted.status, netted.nettingRound, netted.amountDue], ["netted", roundId, "240"], name);
+    }
+    await refused("north", `/v1/settlement/invoices/${invoiceId}/finalize`, undefined, 409, "SETTLEMENT_WRONG_STATE");
+    await refused(
+      "south",
+      "/v1/settlement/netting",
+      { period: 2, invoiceIds: [invoiceId] },
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds[0]",
+    );
+    // The same round again: the agent sees the invoice netted before the ledger would answer RoundExists.
     await refused(
       "north",
       "/v1/settlement/netting",
       { period: 1, invoiceIds: [invoiceId] },
-      409,
-      "SETTLEMENT_ALREADY_EXISTS",
+      400,
+      "VALIDATION_FAILED",
+      "body.invoiceIds[0]",
     );
 
     await refused("north", `/v1/settlement/netting/${roundId}/claim`, undefined, 409, "SETTLEMENT_ROUND_NOT_FUNDED");
@@ -244,6 +261,65 @@ describe("settlement: invoices, disputes and netting through the operators' agen
       "claimed",
       "paid",
     ]);
+  });
+
+  it("reports the period per record: matched, disputed, adjusted, uninvoiced, with totals, as JSON and CSV", async () => {
+    const path = `/v1/settlement/agreements/${agreementId}/periods/1/report`;
+    // North holds its two batches' records: the invoiced one and the one south never confirmed.
+    const north = await ok("north", "GET", path);
+    assert.deepEqual(north.batches, { total: 2, recordsHeld: 2, invoiced: 1 });
+    assert.deepEqual(north.totals, {
+      records: 5,
+      amount: "516",
+      matched: { records: 2, amount: "10" },
+      disputed: { records: 1, amount: "26" },
+      adjusted: { records: 1, amount: "240", credited: "10" },
+      uninvoiced: { records: 1, amount: "240" },
+      escalated: "26",
+      due: "240",
+    });
+    const rows = north.records as Array<Record<string, unknown>>;
+    assert.deepEqual(rows.map((r) => [r.ref, r.outcome, r.reason, r.disputeStatus, r.credit, r.due]).sort(), [
+      ["n-1", "adjusted", "WrongRate", "credited", "10", "230"],
+      ["n-2", "disputed", "Duplicate", "escalated", "0", "0"],
+      ["n-3", "matched", null, null, "0", "2"],
+      ["n-4", "matched", null, null, "0", "8"],
+      ["n-5", "uninvoiced", null, null, "0", "0"],
+    ]);
+    assert.deepEqual(north.invoice, { ...(north.invoice as object), status: "netted", amountDue: "240" });
+    // South reconciles from its own copies (rated by itself; it kept the late batch's records it was handed, though
+    // the ledger refused their confirmation): the same figures, record by record.
+    const south = await ok("south", "GET", path);
+    assert.deepEqual(south.batches, { total: 2, recordsHeld: 2, invoiced: 1 });
+    assert.deepEqual(south.totals, north.totals);
+    assert.deepEqual(south.records, north.records);
+    assert.equal((south.invoice as { status: string }).status, "netted");
+
+    const csv = await fetch(new URL(`${path}?format=csv`, agent("south").url), {
+      headers: { authorization: `Bearer ${agent("south").adminKey}` },
+    });
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
+    const lines = (await csv.text()).trim().split("\n");
+    assert.equal(lines[0], "batchId,ref,kind,startUtc,amount,outcome,reason,disputeStatus,credit,due");
+    assert.equal(lines.length, 6); // the header and five records
+    assert.ok(lines.includes(`${confirmedBatch},n-1,MOC,2026-03-01T11:00:00Z,240,adjusted,WrongRate,credited,10,230`));
+
+    const refusedRead = async (name: MemberName, p: string, status: number, code: string, field?: string) => {
+      const answer = await call(name, "GET", p);
+      assert.equal(answer.status, status, JSON.stringify(answer.body));
+      assert.equal(answer.body.code, code);
+      if (field) assert.equal(answer.body.details?.[0]?.field, field, JSON.stringify(answer.body));
+    };
+    await refusedRead("bank", path, 403, "SETTLEMENT_NOT_PARTY");
+    await refusedRead("north", `${path}?format=xml`, 400, "VALIDATION_FAILED", "query.format");
+    await refusedRead("north", path.replace("/1/", "/-1/"), 400, "VALIDATION_FAILED", "params.period");
+    await refusedRead(
+      "north",
+      path.replace(agreementId, `0x${"ee".repeat(32)}`),
+      404,
+      "SETTLEMENT_AGREEMENT_NOT_FOUND",
+    );
   });
 
   it(

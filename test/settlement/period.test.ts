@@ -15,6 +15,7 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
+  encodeAbiParameters,
   type Hex,
   http,
   keccak256,
@@ -235,7 +236,12 @@ describe("settling a period between mno-north, mno-south and mno-east", () => {
     // Multilateral netting: three bilateral debts become one payment (east to north); south's debt and claim cancel.
     const all = ["north", "south", "east"] as const;
     const before = await Promise.all(all.map(balance));
-    const roundId = await onSettlement("east", "openNetting", [token, 0n, invoices]);
+    // The first event is an invoice's InvoiceNetted; the round's id is derived from token, period and invoices.
+    const netted = await onSettlement("east", "openNetting", [token, 0n, invoices]);
+    assert.equal(netted, invoices[0]);
+    const roundId = keccak256(
+      encodeAbiParameters([{ type: "address" }, { type: "uint64" }, { type: "bytes32[]" }], [token, 0n, invoices]),
+    );
     const position = async (who: Name) =>
       (
         (await publicClient.readContract({

@@ -11,8 +11,7 @@ import type { RoamingSettlementReadModel } from "./readModel.ts";
 
 const AGREEMENT = ["none", "proposed", "active", "superseded"];
 const BATCH = ["none", "anchored", "received", "invoiced"];
-// The read model keeps a netted invoice "final": NettingOpened does not name its invoices.
-const INVOICE = ["none", "issued", "accepted", "final", "final"];
+const INVOICE = ["none", "issued", "accepted", "final", "netted"];
 const DISPUTE = ["none", "open", "credited", "upheld", "escalated"];
 const ZERO_ID = `0x${"00".repeat(32)}`;
 
@@ -77,19 +76,30 @@ export async function roamingSettlementDifferences(
     );
   }
   for (const i of await readModel.allInvoices()) {
-    const c = await read<{ amount: bigint; credited: bigint; escalated: bigint; status: number }>("invoice", [
-      i.invoice_id,
-    ]);
-    const final = i.status === "final";
+    const c = await read<{
+      amount: bigint;
+      credited: bigint;
+      escalated: bigint;
+      status: number;
+      nettingRound: string;
+    }>("invoice", [i.invoice_id]);
+    const final = i.status === "final" || i.status === "netted";
     compare(
       "settlement_invoices",
       i.invoice_id,
-      { amount: i.amount, status: i.status, credited: i.credited, escalated: i.escalated },
+      {
+        amount: i.amount,
+        status: i.status,
+        credited: i.credited,
+        escalated: i.escalated,
+        nettingRound: i.netting_round ?? null,
+      },
       {
         amount: c.amount.toString(),
         status: INVOICE[c.status],
         credited: final ? c.credited.toString() : null,
         escalated: final ? c.escalated.toString() : null,
+        nettingRound: c.nettingRound === ZERO_ID ? null : c.nettingRound.toLowerCase(),
       },
     );
   }

@@ -217,7 +217,8 @@ export class RoamingInvoices {
   async finalize(invoiceId: Hex) {
     const { invoice, agreement } = await this.#invoice(invoiceId);
     this.#requireParty(agreement);
-    if (invoice.status === "final") this.#requireStatus(invoice.invoice_id, invoice.status, "issued or accepted");
+    if (invoice.status === "final" || invoice.status === "netted")
+      this.#requireStatus(invoice.invoice_id, invoice.status, "issued or accepted");
     const receipt = await sendSettlement(
       this.#o,
       "finalizeInvoice",
@@ -307,6 +308,7 @@ export function invoiceView(row: InvoiceRow) {
     amountDue: row.amount_due,
     credited: row.credited,
     escalated: row.escalated,
+    nettingRound: (row.netting_round ?? null) as Hex | null,
     issuedBlock: Number(row.issued_block),
     issuedAt: Number(row.issued_at),
   };

@@ -106,4 +106,9 @@ export const roamingSettlementMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // The round an invoice was netted in (InvoiceNetted): its status becomes "netted".
+    id: "1404_settlement_invoice_netting",
+    sql: `ALTER TABLE settlement_invoices ADD COLUMN netting_round TEXT;`,
+  },
 ];

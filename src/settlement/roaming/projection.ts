@@ -131,6 +131,12 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
     case "DisputeUpheld":
       await tx.exec(`UPDATE settlement_disputes SET status = 'upheld' WHERE dispute_id = $1`, [lower(a.disputeId)]);
       return;
+    case "InvoiceNetted":
+      await tx.exec(`UPDATE settlement_invoices SET status = 'netted', netting_round = $2 WHERE invoice_id = $1`, [
+        lower(a.invoiceId),
+        lower(a.roundId),
+      ]);
+      return;
     case "NettingOpened":
       await tx.exec(
         `INSERT INTO settlement_rounds (round_id, token, period, invoices, opened_block) VALUES ($1, $2, $3, $4, $5)

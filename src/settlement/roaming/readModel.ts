@@ -33,10 +33,11 @@ export interface InvoiceRow {
   agreement_id: string;
   period: number;
   amount: string;
-  status: "issued" | "accepted" | "final";
+  status: "issued" | "accepted" | "final" | "netted";
   amount_due: string | null;
   credited: string | null;
   escalated: string | null;
+  netting_round: string | null;
   issued_block: number;
   issued_at: number;
 }
@@ -120,6 +121,29 @@ export class RoamingSettlementReadModel {
       `SELECT * FROM settlement_batches WHERE agreement_id = $1 AND period = $2 AND status = 'received' ORDER BY batch_id`,
       [agreementId.toLowerCase(), period],
     );
+  }
+
+  /** An agreement's batches of one period, whatever their state, in id order (a period's report). */
+  batchesOfPeriod(agreementId: string, period: number): Promise<BatchRow[]> {
+    return this.#db.query<BatchRow>(
+      `SELECT * FROM settlement_batches WHERE agreement_id = $1 AND period = $2 ORDER BY batch_id`,
+      [agreementId.toLowerCase(), period],
+    );
+  }
+
+  /** The invoice of an agreement's period, if issued (one per period). */
+  invoiceOfPeriod(agreementId: string, period: number): Promise<InvoiceRow | undefined> {
+    return this.#db.one<InvoiceRow>(`SELECT * FROM settlement_invoices WHERE agreement_id = $1 AND period = $2`, [
+      agreementId.toLowerCase(),
+      period,
+    ]);
+  }
+
+  /** Every dispute of an invoice (at most one per record of its batches). */
+  disputesOfInvoice(invoiceId: string): Promise<DisputeRow[]> {
+    return this.#db.query<DisputeRow>(`SELECT * FROM settlement_disputes WHERE invoice_id = $1 ORDER BY dispute_id`, [
+      invoiceId.toLowerCase(),
+    ]);
   }
 
   invoice(id: string): Promise<InvoiceRow | undefined> {

@@ -6,6 +6,7 @@ import { RoamingBatches } from "./batches.ts";
 import { RoamingInvoices } from "./invoices.ts";
 import { RoamingNetting } from "./netting.ts";
 import { RoamingSettlementReadModel } from "./readModel.ts";
+import { RoamingReports } from "./reports.ts";
 import { RoamingSettlementRepository } from "./repository.ts";
 
 export interface RoamingDeployment {
@@ -35,5 +36,6 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
     readModel,
     sync,
   });
-  return { agreements, batches, invoices, netting };
+  const reports = new RoamingReports({ agreements, readModel, repository, sync });
+  return { agreements, batches, invoices, netting, reports };
 }

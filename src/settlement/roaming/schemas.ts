@@ -199,10 +199,11 @@ const InvoiceFields = {
   agreementId: Bytes32Schema,
   period: Type.Integer(),
   amount: Amount,
-  status: Type.Union([Type.Literal("issued"), Type.Literal("accepted"), Type.Literal("final")]),
+  status: Type.Union([Type.Literal("issued"), Type.Literal("accepted"), Type.Literal("final"), Type.Literal("netted")]),
   amountDue: Type.Union([Amount, Type.Null()], { description: "Once final: amount less credits and escalations" }),
   credited: Type.Union([Amount, Type.Null()]),
   escalated: Type.Union([Amount, Type.Null()]),
+  nettingRound: Type.Union([Bytes32Schema, Type.Null()], { description: "Once netted: the round that settles it" }),
   issuedBlock: Type.Integer(),
   issuedAt: Type.Integer({ description: "Block time, unix seconds" }),
 };

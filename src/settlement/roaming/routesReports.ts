@@ -1,0 +1,99 @@
+// The reconciliation report of a period (periodReport.ts) for an agreement's two operators: JSON with the totals per
+// outcome and a line per record, or the records as CSV (`?format=csv`). Schemas and a call into RoamingReports.
+import { Type } from "@sinclair/typebox";
+import type { Hex } from "viem";
+import { type ApiApp, Bytes32Schema, readErrors, strictObject } from "../../core/api/index.ts";
+import { periodReportCsv } from "./periodReport.ts";
+import type { RoamingReports } from "./reports.ts";
+
+const tags = ["settlement"];
+const Amount = Type.String({ pattern: "^[0-9]{1,78}$", description: "Minor units of the settlement token" });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const ClassTotal = strictObject({ records: Type.Integer(), amount: Amount });
+
+const ReportParams = strictObject({
+  agreementId: Bytes32Schema,
+  period: Type.Integer({ minimum: 0, maximum: 1_000_000, description: "Settlement period index from validFrom" }),
+});
+const ReportQuery = strictObject({
+  format: Type.Optional(
+    Type.Union([Type.Literal("json"), Type.Literal("csv")], { description: "json (default) or csv" }),
+  ),
+});
+const Outcome = Type.Union(
+  ["matched", "disputed", "adjusted", "uninvoiced"].map((o) => Type.Literal(o)),
+  {
+    description:
+      "matched: invoiced, never disputed; disputed: dispute open, upheld or escalated; adjusted: credited; uninvoiced: its batch is not in the invoice",
+  },
+);
+export const PeriodReportSchema = strictObject({
+  agreementId: Bytes32Schema,
+  period: Type.Integer(),
+  invoice: Nullable(
+    strictObject({
+      invoiceId: Bytes32Schema,
+      status: Type.String(),
+      amount: Amount,
+      amountDue: Nullable(Amount),
+      nettingRound: Nullable(Bytes32Schema),
+    }),
+  ),
+  batches: strictObject({
+    total: Type.Integer(),
+    recordsHeld: Type.Integer({ description: "Batches whose records this agent holds (only those are reported)" }),
+    invoiced: Type.Integer(),
+  }),
+  totals: strictObject({
+    records: Type.Integer(),
+    amount: Amount,
+    matched: ClassTotal,
+    disputed: ClassTotal,
+    adjusted: strictObject({ records: Type.Integer(), amount: Amount, credited: Amount }),
+    uninvoiced: ClassTotal,
+    escalated: Object.assign({}, Amount, { description: "Held out of settlement by escalated disputes" }),
+    due: Object.assign({}, Amount, { description: "Invoiced amounts less credits and escalations" }),
+  }),
+  records: Type.Array(
+    strictObject({
+      batchId: Bytes32Schema,
+      ref: Type.String(),
+      kind: Type.String(),
+      startUtc: Type.String(),
+      amount: Amount,
+      outcome: Outcome,
+      reason: Nullable(Type.String()),
+      disputeStatus: Nullable(Type.String()),
+      credit: Amount,
+      due: Amount,
+    }),
+    { description: "One per record of the period's batches this agent holds" },
+  ),
+});
+
+export function registerReportRoutes(app: ApiApp, reports: RoamingReports): void {
+  app.get(
+    "/v1/settlement/agreements/:agreementId/periods/:period/report",
+    {
+      schema: {
+        summary:
+          "The reconciliation report of a period: each record this agent holds as matched, disputed, adjusted or uninvoiced, with totals (JSON, or CSV with ?format=csv)",
+        tags,
+        operationId: "getSettlementPeriodReport",
+        params: ReportParams,
+        querystring: ReportQuery,
+        response: {
+          200: PeriodReportSchema,
+          ...readErrors("SETTLEMENT_AGREEMENT_NOT_FOUND", "SETTLEMENT_NOT_PARTY"),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { agreementId, period } = request.params as { agreementId: Hex; period: number };
+      const report = await reports.period(agreementId, period);
+      if ((request.query as { format?: string }).format !== "csv") return report;
+      // The CSV form is text, outside the JSON response schema (the serializer passes a string with its own type).
+      return reply.type("text/csv; charset=utf-8").send(periodReportCsv(report) as never);
+    },
+  );
+}
