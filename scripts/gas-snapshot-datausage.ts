@@ -2,7 +2,8 @@
 // the first processor and on to the second, the subject's revocation, and one consultation batch, whose gas is the
 // same for any batch size (one root), so the per-1,000 figure divides it by the batch size; then the insights market
 // under the subject's contract: an offer, a direct purchase, a broker listing, a purchase through the broker and the
-// erasure of the insight; and the subscriber's side: its key's registration, its signed accept and a recorded reading.
+// erasure of the insight; and the subscriber's side: its key's registration, its signed accept and a recorded reading; and the broker: an
+// entrustment, a bundle and its purchase.
 import { type Account, type Address, type Hex, keccak256, stringToHex, toHex } from "viem";
 import { locationDigestOf, signingDomain, subscriberWallet } from "../src/datausage/subscriberSigning.ts";
 import { ConsortiumRegistry, DataUsage, InsightsMarket, SettlementToken } from "../src/generated/contracts.ts";
@@ -27,13 +28,14 @@ export async function measureDataUsage(chain: GasRecorder): Promise<void> {
   const first = await chain.account("datausage processor 1");
   const second = await chain.account("datausage processor 2");
   const bank = await chain.account("datausage bank");
+  const buyer = await chain.account("datausage bundle buyer");
   const consortium = await chain.deploy(controller, {
     abi: ConsortiumRegistry.abi,
     bytecode: ConsortiumRegistry.bytecode,
     args: [
-      [controller.address, first.address, second.address, bank.address],
-      ["Controller", "Processor 1", "Processor 2", "Bank"],
-      [[], [], [], [h("SETTLEMENT_BANK")]],
+      [controller.address, first.address, second.address, bank.address, buyer.address],
+      ["Controller", "Processor 1", "Processor 2", "Bank", "Bundle buyer"],
+      [[], [], [], [h("SETTLEMENT_BANK")], []],
     ],
   });
   const usage = await chain.deploy(
@@ -75,7 +77,7 @@ export async function measureDataUsage(chain: GasRecorder): Promise<void> {
     functionName: "recordConsultations",
     args: [h("consultation root"), DATAUSAGE_BATCH_SIZE],
   });
-  await measureInsights(chain, { consortium, usage, consentId: rootId, controller, first, second, bank });
+  await measureInsights(chain, { consortium, usage, consentId: rootId, controller, first, second, bank, buyer });
   await chain.measure("DataUsage.revoke", controller, { ...on, functionName: "revoke", args: [rootId, secret] });
 }
 
@@ -89,6 +91,7 @@ async function measureInsights(
     first: Account;
     second: Account;
     bank: Account;
+    buyer: Account;
   },
 ): Promise<void> {
   const token = await chain.deploy(at.bank, {
@@ -105,6 +108,7 @@ async function measureInsights(
   for (const [buyer, ref] of [
     [at.first, "gas-1"],
     [at.second, "gas-2"],
+    [at.buyer, "gas-3"],
   ] as const) {
     await chain.call(at.bank, {
       ...onToken,
@@ -160,6 +164,29 @@ async function measureInsights(
     functionName: "purchase",
     args: [insightId, at.first.address, 8_00n, deliveryKey],
   });
+  // The subscriber entrusts the insight to a broker (the second member) with 70%; the broker bundles it; a third
+  // member buys the bundle: the contract pays the subscriber's key and the broker.
+  const entrustment = { insightId, broker: at.second.address, subscriberShareBps: 7_000, deadline: 2n ** 40n };
+  await chain.measure("InsightsMarket.entrust", at.second, {
+    ...on,
+    functionName: "entrust",
+    args: [insightId, at.second.address, 7_000, entrustment.deadline, await wallet.signEntrust(domain, entrustment)],
+  });
+  await chain.measure("InsightsMarket.createBundle", at.second, {
+    ...on,
+    functionName: "createBundle",
+    args: [h("bundle nonce"), [insightId], 10_00n],
+  });
+  const bundleId = await chain.publicClient.readContract({
+    ...on,
+    functionName: "bundleIdOf",
+    args: [at.second.address, h("bundle nonce"), [insightId]],
+  });
+  await chain.measure("InsightsMarket.purchaseBundle", at.buyer, {
+    ...on,
+    functionName: "purchaseBundle",
+    args: [bundleId, 10_00n, deliveryKey],
+  });
   await chain.measure("InsightsMarket.erase", at.controller, {
     ...on,
     functionName: "erase",
@@ -189,6 +216,9 @@ export function dataUsageGasTable(figures: { gas(operation: string): number }): 
     ["InsightsMarket.registerSubscriberKey", "registerSubscriberKey (the subscriber's key, its signature checked)"],
     ["InsightsMarket.answer", "answer (the subscriber's signed accept, checked against its key)"],
     ["InsightsMarket.recordReading", "recordReading (one reading: the reader's fingerprint)"],
+    ["InsightsMarket.entrust", "entrust (the subscriber's signed entrustment to a broker)"],
+    ["InsightsMarket.createBundle", "createBundle (one entrusted insight)"],
+    ["InsightsMarket.purchaseBundle", "purchaseBundle (one insight: the subscriber's key and the broker paid)"],
   ];
   const batch = figures.gas("DataUsage.recordConsultations");
   return [

@@ -51,7 +51,31 @@ interface IInsightsMarket {
     );
     /// @notice Emitted when a controller lists an insight with a broker (or changes the listing).
     event InsightListed(bytes32 indexed insightId, address indexed broker, uint256 price, uint16 brokerShareBps);
-    /// @notice Emitted when a member buys an insight; the controller receives price - brokerAmount.
+    /// @notice A subscriber's entrustment of an insight it accepted to a broker, who may bundle it.
+    struct Entrustment {
+        uint16 subscriberShareBps; // the subscriber's part of the insight's portion of a bundle's price
+        uint64 entrustedAt; // 0: not entrusted
+    }
+
+    /// @notice A broker's bundle of insights entrusted to it, sold at one price.
+    struct Bundle {
+        address broker; // 0 when unknown
+        uint64 createdAt;
+        uint256 price;
+        bytes32[] insightIds; // ascending
+    }
+
+    /// @notice One purchase of a bundle (each insight in it also gets its own Purchase, for its delivery).
+    struct BundlePurchase {
+        address buyer; // 0 when unknown
+        uint64 purchasedAt;
+        bytes32 bundleId;
+        uint256 price;
+        uint256 brokerAmount; // what the broker kept: the price less every subscriber's share
+    }
+
+    /// @notice Emitted when a member buys an insight; the controller (for an insight bought in a bundle: the
+    ///         subscriber, see SubscriberPaid) receives price - brokerAmount.
     event InsightPurchased(
         bytes32 indexed purchaseId,
         bytes32 indexed insightId,
@@ -88,6 +112,32 @@ interface IInsightsMarket {
     /// @notice Emitted when the controller erases an insight (its key destroyed off chain).
     event ErasureRecorded(bytes32 indexed insightId, address indexed controller, bytes32 erasureDigest, uint64 at);
 
+    /// @notice Emitted when the subscriber's signed entrustment of an insight to a broker is recorded.
+    event InsightEntrusted(
+        bytes32 indexed insightId,
+        address indexed broker,
+        address indexed subscriberKey,
+        uint16 subscriberShareBps
+    );
+    /// @notice Emitted when a broker bundles insights entrusted to it.
+    event BundleCreated(bytes32 indexed bundleId, address indexed broker, uint256 price, bytes32[] insightIds);
+    /// @notice Emitted when a member buys a bundle (one InsightPurchased and one SubscriberPaid per insight follow).
+    event BundlePurchased(
+        bytes32 indexed bundlePurchaseId,
+        bytes32 indexed bundleId,
+        address indexed buyer,
+        uint256 price,
+        uint256 brokerAmount
+    );
+    /// @notice Emitted for each insight of a bought bundle: the amount this contract moved from the buyer to the
+    ///         subscriber's registered key.
+    event SubscriberPaid(
+        bytes32 indexed bundlePurchaseId,
+        bytes32 indexed insightId,
+        address indexed subscriberKey,
+        uint256 amount
+    );
+
     error NotMember(address account);
     error ZeroDependency();
     error EmptyDigest(string field);
@@ -114,6 +164,13 @@ interface IInsightsMarket {
     error AlreadyAnswered(bytes32 insightId, bool accepted);
     error InsightDeclined(bytes32 insightId);
     error NotAccepted(bytes32 insightId);
+    error ShareTooHigh(uint256 shareBps, uint256 max);
+    error AlreadyEntrusted(bytes32 insightId, address broker);
+    error NotEntrusted(bytes32 insightId, address broker);
+    error BundleSize(uint256 count, uint256 max);
+    error InsightsNotAscending(uint256 index);
+    error BundleExists(bytes32 bundleId);
+    error UnknownBundle(bytes32 bundleId);
 
     /// @notice Offers an insight drawn from the data the caller holds under `consentId`. Members only; the caller must
     ///         be the consent's controller and the consent (and every contract up its chain) must be unrevoked.
@@ -172,6 +229,67 @@ interface IInsightsMarket {
     /// @notice Records that the controller's store served an accepted, unerased insight to a reader.
     function recordReading(bytes32 insightId, bytes32 readerFingerprint) external;
 
+    /// @notice Records the subscriber's entrustment of an insight it accepted to `broker`, signed by the consent's
+    ///         registered key (EIP-712 `Entrustment(bytes32 insightId,address broker,uint16 subscriberShareBps,uint256
+    ///         deadline)`). Any member submits; once per insight and broker; never for an erased insight.
+    /// @param subscriberShareBps The subscriber's part, in basis points, of the portion of a bundle's price this insight
+    ///        stands for; paid by this contract to the subscriber's key on every sale of a bundle holding it.
+    function entrust(
+        bytes32 insightId,
+        address broker,
+        uint16 subscriberShareBps,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice Bundles insights entrusted to the caller (the broker), 1 to MAX_BUNDLE of them in ascending id order,
+    ///         none erased, to be sold together at `price`.
+    /// @return bundleId keccak256(abi.encode(chainid, this, caller, nonce, insightIds)).
+    function createBundle(
+        bytes32 nonce,
+        bytes32[] calldata insightIds,
+        uint256 price
+    ) external returns (bytes32 bundleId);
+
+    /// @notice Buys a bundle at its price, pulled from the caller's allowance: each insight's portion is price / n
+    ///         (rounded down); the subscriber of each insight receives portion * its share / 10,000 (rounded down)
+    ///         straight to its registered key; the broker receives the rest (rounding remainders included). Each
+    ///         insight gets its own purchase (id purchaseIdOf(insightId, caller)) delivered with `deliveryKey`. Refused
+    ///         for the broker itself, a price above `maxPrice`, an erased insight or revoked consent in the bundle, or
+    ///         any earlier purchase of the bundle or of one of its insights by the caller (nothing moves).
+    /// @return bundlePurchaseId keccak256(abi.encode(bundleId, caller)).
+    function purchaseBundle(
+        bytes32 bundleId,
+        uint256 maxPrice,
+        bytes calldata deliveryKey
+    ) external returns (bytes32 bundlePurchaseId);
+
+    /// @notice A subscriber's entrustment of an insight to a broker (entrustedAt 0: none).
+    function entrustmentOf(bytes32 insightId, address broker) external view returns (Entrustment memory);
+
+    /// @notice One bundle; broker 0 when unknown.
+    function bundleOf(bytes32 bundleId) external view returns (Bundle memory);
+
+    /// @notice One bundle purchase; buyer 0 when unknown.
+    function bundlePurchaseOf(bytes32 bundlePurchaseId) external view returns (BundlePurchase memory);
+
+    /// @notice What the subscriber of `insightId` was paid in bundle purchase `bundlePurchaseId`.
+    function subscriberPaidOf(bytes32 bundlePurchaseId, bytes32 insightId) external view returns (uint256);
+
+    /// @notice The EIP-712 digest the subscriber signs to entrust an insight to a broker.
+    function entrustDigest(
+        bytes32 insightId,
+        address broker,
+        uint16 subscriberShareBps,
+        uint256 deadline
+    ) external view returns (bytes32);
+
+    /// @notice The id `createBundle` gives.
+    function bundleIdOf(address broker, bytes32 nonce, bytes32[] calldata insightIds) external view returns (bytes32);
+
+    /// @notice The id `purchaseBundle` gives.
+    function bundlePurchaseIdOf(bytes32 bundleId, address buyer) external pure returns (bytes32);
+
     /// @notice The subscriber key registered for a consent (0: none).
     function subscriberKeyOf(bytes32 consentId) external view returns (address);
 
@@ -213,6 +331,6 @@ interface IInsightsMarket {
     /// @notice The id `purchase` gives.
     function purchaseIdOf(bytes32 insightId, address buyer) external pure returns (bytes32);
 
-    /// @notice The contract's version, "1.1.0".
+    /// @notice The contract's version, "1.2.0".
     function version() external pure returns (string memory);
 }

@@ -21,6 +21,11 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
     /// @dev An uncompressed SEC1 P-256 public key: 0x04 || x || y.
     uint256 private constant DELIVERY_KEY_LENGTH = 65;
     bytes32 private constant SUBSCRIBER_KEY_TYPEHASH = keccak256("SubscriberKey(bytes32 consentId)");
+    /// @dev Bounds one bundle, so a bundle purchase's gas stays bounded.
+    uint256 public constant MAX_BUNDLE = 16;
+    bytes32 private constant ENTRUST_TYPEHASH = keccak256(
+        "Entrustment(bytes32 insightId,address broker,uint16 subscriberShareBps,uint256 deadline)"
+    );
     bytes32 private constant ANSWER_TYPEHASH = keccak256(
         "InsightAnswer(bytes32 insightId,bool accepted,bytes32 locationDigest,uint256 deadline)"
     );
@@ -34,6 +39,10 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
     mapping(bytes32 purchaseId => Purchase) private _purchases;
     mapping(bytes32 consentId => address) private _subscriberKeys;
     mapping(bytes32 insightId => Answer) private _answers;
+    mapping(bytes32 insightId => mapping(address broker => Entrustment)) private _entrustments;
+    mapping(bytes32 bundleId => Bundle) private _bundles;
+    mapping(bytes32 bundlePurchaseId => BundlePurchase) private _bundlePurchases;
+    mapping(bytes32 bundlePurchaseId => mapping(bytes32 insightId => uint256 amount)) private _subscriberPaid;
 
     constructor(
         IConsortiumRegistry consortium_,
@@ -192,6 +201,145 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
     }
 
     /// @inheritdoc IInsightsMarket
+    function entrust(
+        bytes32 insightId,
+        address broker,
+        uint16 subscriberShareBps,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        Insight storage i = _insights[insightId];
+        if (i.controller == address(0)) revert UnknownInsight(insightId);
+        if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        if (!_answers[insightId].accepted) revert NotAccepted(insightId);
+        if (broker == address(0) || !CONSORTIUM.isMember(broker)) revert BadBroker(broker);
+        if (subscriberShareBps > MAX_SHARE_BPS) revert ShareTooHigh(subscriberShareBps, MAX_SHARE_BPS);
+        // solhint-disable-next-line not-rely-on-time
+        if (deadline < block.timestamp) revert SignatureExpired(deadline, block.timestamp);
+        Entrustment storage e = _entrustments[insightId][broker];
+        if (e.entrustedAt != 0) revert AlreadyEntrusted(insightId, broker);
+        address key = _subscriberKeys[i.consentId];
+        (address signer, , ) = ECDSA.tryRecover(
+            entrustDigest(insightId, broker, subscriberShareBps, deadline),
+            signature
+        );
+        if (signer != key) revert BadSubscriberSignature(signer, key);
+        e.subscriberShareBps = subscriberShareBps;
+        e.entrustedAt = uint64(block.timestamp);
+        emit InsightEntrusted(insightId, broker, key, subscriberShareBps);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function createBundle(
+        bytes32 nonce,
+        bytes32[] calldata insightIds,
+        uint256 price
+    ) external returns (bytes32 bundleId) {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        if (nonce == bytes32(0)) revert EmptyDigest("nonce");
+        if (insightIds.length == 0 || insightIds.length > MAX_BUNDLE) revert BundleSize(insightIds.length, MAX_BUNDLE);
+        for (uint256 k = 0; k < insightIds.length; ++k) {
+            // Ascending ids: no insight twice, checked in one pass.
+            if (k != 0 && insightIds[k] <= insightIds[k - 1]) revert InsightsNotAscending(k);
+            if (_entrustments[insightIds[k]][msg.sender].entrustedAt == 0) {
+                revert NotEntrusted(insightIds[k], msg.sender);
+            }
+            uint64 erasedAt = _insights[insightIds[k]].erasedAt;
+            if (erasedAt != 0) revert InsightErased(insightIds[k], erasedAt);
+        }
+        bundleId = bundleIdOf(msg.sender, nonce, insightIds);
+        if (_bundles[bundleId].broker != address(0)) revert BundleExists(bundleId);
+        Bundle storage b = _bundles[bundleId];
+        b.broker = msg.sender;
+        b.createdAt = uint64(block.timestamp);
+        b.price = price;
+        b.insightIds = insightIds;
+        emit BundleCreated(bundleId, msg.sender, price, insightIds);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function purchaseBundle(
+        bytes32 bundleId,
+        uint256 maxPrice,
+        bytes calldata deliveryKey
+    ) external returns (bytes32 bundlePurchaseId) {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        Bundle storage b = _bundles[bundleId];
+        address broker = b.broker;
+        if (broker == address(0)) revert UnknownBundle(bundleId);
+        if (broker == msg.sender) revert SelfPurchase(msg.sender);
+        uint256 price = b.price;
+        if (price > maxPrice) revert PriceAboveLimit(price, maxPrice);
+        if (deliveryKey.length != DELIVERY_KEY_LENGTH) revert BadDeliveryKey(deliveryKey.length);
+        bundlePurchaseId = bundlePurchaseIdOf(bundleId, msg.sender);
+        if (_bundlePurchases[bundlePurchaseId].buyer != address(0)) revert PurchaseReplayed(bundlePurchaseId);
+        (address[] memory payees, uint256[] memory amounts, uint256 paidToSubscribers) = _sellAll(
+            b.insightIds,
+            bundlePurchaseId,
+            broker,
+            price / b.insightIds.length,
+            deliveryKey
+        );
+        uint256 brokerAmount = price - paidToSubscribers;
+        _bundlePurchases[bundlePurchaseId] = BundlePurchase({
+            buyer: msg.sender,
+            purchasedAt: uint64(block.timestamp),
+            bundleId: bundleId,
+            price: price,
+            brokerAmount: brokerAmount
+        });
+        emit BundlePurchased(bundlePurchaseId, bundleId, msg.sender, price, brokerAmount);
+        // Effects first, then the token: each share straight from the buyer's allowance to its payee (SafeERC20
+        // checks every transfer), nothing held here.
+        for (uint256 k = 0; k < payees.length; ++k) {
+            if (amounts[k] != 0) TOKEN.safeTransferFrom(msg.sender, payees[k], amounts[k]);
+        }
+        if (brokerAmount != 0) TOKEN.safeTransferFrom(msg.sender, broker, brokerAmount);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function entrustmentOf(bytes32 insightId, address broker) external view returns (Entrustment memory) {
+        return _entrustments[insightId][broker];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function bundleOf(bytes32 bundleId) external view returns (Bundle memory) {
+        return _bundles[bundleId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function bundlePurchaseOf(bytes32 bundlePurchaseId) external view returns (BundlePurchase memory) {
+        return _bundlePurchases[bundlePurchaseId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function subscriberPaidOf(bytes32 bundlePurchaseId, bytes32 insightId) external view returns (uint256) {
+        return _subscriberPaid[bundlePurchaseId][insightId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function entrustDigest(
+        bytes32 insightId,
+        address broker,
+        uint16 subscriberShareBps,
+        uint256 deadline
+    ) public view returns (bytes32) {
+        return
+            _hashTypedDataV4(keccak256(abi.encode(ENTRUST_TYPEHASH, insightId, broker, subscriberShareBps, deadline)));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function bundleIdOf(address broker, bytes32 nonce, bytes32[] calldata insightIds) public view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), broker, nonce, insightIds));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function bundlePurchaseIdOf(bytes32 bundleId, address buyer) public pure returns (bytes32) {
+        return keccak256(abi.encode(bundleId, buyer));
+    }
+
+    /// @inheritdoc IInsightsMarket
     function subscriberKeyOf(bytes32 consentId) external view returns (address) {
         return _subscriberKeys[consentId];
     }
@@ -256,7 +404,53 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
 
     /// @inheritdoc IInsightsMarket
     function version() external pure returns (string memory) {
-        return "1.1.0";
+        return "1.2.0";
+    }
+
+    /// @dev Every insight of a bundle being bought, each at `portion`: the subscribers' keys and shares, and their sum.
+    function _sellAll(
+        bytes32[] storage insightIds,
+        bytes32 bundlePurchaseId,
+        address broker,
+        uint256 portion,
+        bytes calldata deliveryKey
+    ) private returns (address[] memory payees, uint256[] memory amounts, uint256 paid) {
+        payees = new address[](insightIds.length);
+        amounts = new uint256[](insightIds.length);
+        for (uint256 k = 0; k < insightIds.length; ++k) {
+            (payees[k], amounts[k]) = _sellInBundle(bundlePurchaseId, insightIds[k], broker, portion, deliveryKey);
+            paid += amounts[k];
+        }
+    }
+
+    /// @dev One insight of a bundle being bought: checks it is still sellable, records the buyer's purchase of it (for
+    ///      its delivery) and the subscriber's share; answers the subscriber's key and that share.
+    function _sellInBundle(
+        bytes32 bundlePurchaseId,
+        bytes32 insightId,
+        address broker,
+        uint256 portion,
+        bytes calldata deliveryKey
+    ) private returns (address key, uint256 amount) {
+        Insight storage i = _insights[insightId];
+        if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        if (!USAGE.isActive(i.consentId)) revert ConsentInactive(i.consentId);
+        bytes32 purchaseId = purchaseIdOf(insightId, msg.sender);
+        if (_purchases[purchaseId].buyer != address(0)) revert PurchaseReplayed(purchaseId);
+        key = _subscriberKeys[i.consentId];
+        amount = (portion * _entrustments[insightId][broker].subscriberShareBps) / MAX_SHARE_BPS;
+        _purchases[purchaseId] = Purchase({
+            buyer: msg.sender,
+            broker: broker,
+            purchasedAt: uint64(block.timestamp),
+            insightId: insightId,
+            deliveryKeyHash: keccak256(deliveryKey),
+            price: portion,
+            brokerAmount: portion - amount
+        });
+        _subscriberPaid[bundlePurchaseId][insightId] = amount;
+        emit InsightPurchased(purchaseId, insightId, msg.sender, broker, portion, portion - amount, deliveryKey);
+        emit SubscriberPaid(bundlePurchaseId, insightId, key, amount);
     }
 
     function _notDeclined(bytes32 insightId) private view {

@@ -268,4 +268,154 @@ contract InsightsMarketTest is TestBase {
         market.recordReading(id, keccak256("reader"));
         assertEq(eur.balanceOf(buyer), 10_000, "nothing moved");
     }
+
+    // The broker: subscribers entrust insights they accepted, a broker bundles them, and a bundle's sale pays each
+    // subscriber's key its share straight from the buyer's allowance.
+    uint256 internal constant SECOND_PK = 2;
+    uint256 internal constant FORGER_PK = 3;
+    bytes internal constant SECOND_PUB =
+        hex"04c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee51ae168fea63dc339a3c58419466ceaeef7f632653266d0e1236431a950cfe52a";
+
+    /// An insight offered under a fresh consent, its subscriber's key (pk) registered, accepted by that key.
+    function acceptedInsight(uint256 pk, bytes memory pub, bytes32 tag) internal returns (bytes32 id) {
+        IDataUsage.Terms memory t = IDataUsage.Terms({
+            nonce: tag,
+            subjectFingerprint: keccak256(abi.encode("subject", tag)),
+            dataFingerprint: keccak256("data"),
+            policyFingerprint: keccak256("policy"),
+            policyStructure: keccak256("structure"),
+            consentHash: keccak256("consent"),
+            revocationCommitment: keccak256(abi.encode(SECRET))
+        });
+        vm.prank(controller);
+        bytes32 c = usage.create(t, 0, new address[](0));
+        bytes memory proof = signed(pk, market.subscriberKeyDigest(c));
+        vm.prank(buyer);
+        market.registerSubscriberKey(c, pub, proof);
+        vm.prank(controller);
+        id = market.offer(c, tag, keccak256(abi.encode("digest", tag)), 500);
+        uint256 deadline = block.timestamp + 600;
+        bytes memory yes = signed(pk, market.answerDigest(id, true, keccak256("agent"), deadline));
+        vm.prank(controller);
+        market.answer(id, true, keccak256("agent"), deadline, yes);
+    }
+
+    function entrusted(uint256 pk, bytes32 id, uint16 shareBps) internal {
+        uint256 deadline = block.timestamp + 600;
+        bytes memory sig = signed(pk, market.entrustDigest(id, broker, shareBps, deadline));
+        vm.prank(broker);
+        market.entrust(id, broker, shareBps, deadline, sig);
+    }
+
+    function ascending(bytes32 a, bytes32 b) internal pure returns (bytes32[] memory ids) {
+        ids = new bytes32[](2);
+        (ids[0], ids[1]) = a < b ? (a, b) : (b, a);
+    }
+
+    function test_bundle_paysEachSubscriberItsShareAndTheBrokerTheRestAndAReplayMovesNothing() public {
+        bytes32 first = acceptedInsight(SUBSCRIBER_PK, SUBSCRIBER_PUB, "first");
+        bytes32 second = acceptedInsight(SECOND_PK, SECOND_PUB, "second");
+        entrusted(SUBSCRIBER_PK, first, 7_000);
+        entrusted(SECOND_PK, second, 5_000);
+        assertEq(market.entrustmentOf(first, broker).subscriberShareBps, 7_000, "share recorded");
+        bytes32[] memory ids = ascending(first, second);
+        vm.prank(broker);
+        bytes32 bundleId = market.createBundle(keccak256("bundle"), ids, 1_001);
+        assertEq(bundleId, market.bundleIdOf(broker, keccak256("bundle"), ids), "bundle id from content and broker");
+        assertEq(market.bundleOf(bundleId).insightIds.length, 2, "two insights");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BundleExists.selector, bundleId));
+        vm.prank(broker);
+        market.createBundle(keccak256("bundle"), ids, 1_001);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.PriceAboveLimit.selector, 1_001, 1_000));
+        vm.prank(buyer);
+        market.purchaseBundle(bundleId, 1_000, deliveryKey);
+        vm.prank(buyer);
+        bytes32 bought = market.purchaseBundle(bundleId, 1_001, deliveryKey);
+        assertEq(bought, market.bundlePurchaseIdOf(bundleId, buyer), "purchase id from bundle and buyer");
+        // portion = 1001 / 2 = 500 (rounded down); 70% of it and 50% of it to the subscribers; the rest (401) to the
+        // broker, the rounding remainder included; nothing to the controller, nothing held by the market.
+        assertEq(eur.balanceOf(vm.addr(SUBSCRIBER_PK)), 350, "first subscriber's 70% of 500");
+        assertEq(eur.balanceOf(vm.addr(SECOND_PK)), 250, "second subscriber's 50% of 500");
+        assertEq(eur.balanceOf(broker), 401, "the broker keeps the rest");
+        assertEq(eur.balanceOf(controller), 0, "the controller is not paid for a bundle");
+        assertEq(eur.balanceOf(address(market)), 0, "nothing held");
+        assertEq(eur.balanceOf(buyer), 10_000 - 1_001, "the buyer paid the price");
+        assertEq(market.subscriberPaidOf(bought, first), 350, "share recorded");
+        assertEq(market.bundlePurchaseOf(bought).brokerAmount, 401, "broker amount recorded");
+        bytes32 perInsight = market.purchaseIdOf(first, buyer);
+        assertEq(market.accessOf(perInsight).deliveryKeyHash, keccak256(deliveryKey), "each insight deliverable");
+        assertEq(market.accessOf(perInsight).brokerAmount, 150, "its portion less the subscriber's share");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.PurchaseReplayed.selector, bought));
+        vm.prank(buyer);
+        market.purchaseBundle(bundleId, 1_001, deliveryKey);
+        assertEq(eur.balanceOf(buyer), 10_000 - 1_001, "nothing moved by the replay");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.SelfPurchase.selector, broker));
+        vm.prank(broker);
+        market.purchaseBundle(bundleId, 1_001, deliveryKey);
+    }
+
+    function test_bundle_refusesAnInsightTheSubscriberDidNotEntrustToThisBroker() public {
+        bytes32 first = acceptedInsight(SUBSCRIBER_PK, SUBSCRIBER_PUB, "first");
+        bytes32 second = acceptedInsight(SECOND_PK, SECOND_PUB, "second");
+        entrusted(SUBSCRIBER_PK, first, 7_000);
+        bytes32[] memory ids = ascending(first, second);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotEntrusted.selector, second, broker));
+        vm.prank(broker);
+        market.createBundle(keccak256("bundle"), ids, 1_000);
+        // The broker (or the operator) signing for the subscriber: refused.
+        uint256 deadline = block.timestamp + 600;
+        bytes memory forged = signed(FORGER_PK, market.entrustDigest(second, broker, 0, deadline));
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsightsMarket.BadSubscriberSignature.selector, vm.addr(FORGER_PK), vm.addr(2))
+        );
+        vm.prank(broker);
+        market.entrust(second, broker, 0, deadline, forged);
+        // Entrusted to one broker is not entrusted to another.
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotEntrusted.selector, ids[0], controller));
+        vm.prank(controller);
+        market.createBundle(keccak256("bundle"), ids, 1_000);
+        bytes memory again = signed(SUBSCRIBER_PK, market.entrustDigest(first, broker, 7_000, deadline));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.AlreadyEntrusted.selector, first, broker));
+        vm.prank(broker);
+        market.entrust(first, broker, 7_000, deadline, again);
+        bytes memory tooMuch = signed(SECOND_PK, market.entrustDigest(second, broker, 10_001, deadline));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.ShareTooHigh.selector, 10_001, 10_000));
+        vm.prank(broker);
+        market.entrust(second, broker, 10_001, deadline, tooMuch);
+        bytes32[] memory reversed = new bytes32[](2);
+        (reversed[0], reversed[1]) = (ids[1], ids[0]);
+        entrusted(SECOND_PK, second, 5_000);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.InsightsNotAscending.selector, 1));
+        vm.prank(broker);
+        market.createBundle(keccak256("bundle"), reversed, 1_000);
+        // An insight the subscriber has not accepted cannot be entrusted.
+        bytes32 unanswered = offered();
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotAccepted.selector, unanswered));
+        vm.prank(broker);
+        market.entrust(unanswered, broker, 0, deadline, forged);
+    }
+
+    function test_bundle_anErasedInsightOrAnInsightBoughtBeforeStopsTheSaleMovingNothing() public {
+        bytes32 first = acceptedInsight(SUBSCRIBER_PK, SUBSCRIBER_PUB, "first");
+        bytes32 second = acceptedInsight(SECOND_PK, SECOND_PUB, "second");
+        entrusted(SUBSCRIBER_PK, first, 7_000);
+        entrusted(SECOND_PK, second, 5_000);
+        vm.prank(broker);
+        bytes32 bundleId = market.createBundle(keccak256("bundle"), ascending(first, second), 1_000);
+        vm.prank(buyer);
+        market.purchase(first, address(0), 500, deliveryKey);
+        bytes32 earlier = market.purchaseIdOf(first, buyer);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.PurchaseReplayed.selector, earlier));
+        vm.prank(buyer);
+        market.purchaseBundle(bundleId, 1_000, deliveryKey);
+        bytes32[] memory gone = new bytes32[](1);
+        gone[0] = second;
+        vm.warp(2_000);
+        vm.prank(controller);
+        market.erase(gone, keccak256("certificate"));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.InsightErased.selector, second, uint64(2_000)));
+        vm.prank(bank);
+        market.purchaseBundle(bundleId, 1_000, deliveryKey);
+        assertEq(eur.balanceOf(vm.addr(SECOND_PK)), 0, "nothing paid");
+    }
 }

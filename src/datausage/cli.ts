@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, table } from "../cli/output.ts";
+import { registerBrokerCommands } from "./brokerCli.ts";
 import { registerInsightCommands } from "./insightsCli.ts";
 import { registerSubscriberCommands } from "./subscriberCli.ts";
 
@@ -192,4 +193,5 @@ export function registerDataUsageCommands(program: Command): void {
 
   registerInsightCommands(du);
   registerSubscriberCommands(du);
+  registerBrokerCommands(du);
 }

@@ -109,6 +109,17 @@ export const DATAUSAGE_ERRORS = defineErrors("datausage", {
     status: 409,
     description: "The subscriber declined this insight: it can be neither listed nor bought.",
   },
+  DATAUSAGE_NOT_ENTRUSTED: {
+    status: 409,
+    description:
+      "The subscriber did not entrust this insight to this broker (its signed entrustment is not on chain), so the " +
+      "broker cannot bundle it; facts.insightId.",
+  },
+  DATAUSAGE_ALREADY_ENTRUSTED: {
+    status: 409,
+    description: "The subscriber entrusted this insight to this broker already (once per insight and broker).",
+  },
+  DATAUSAGE_UNKNOWN_BUNDLE: { status: 404, description: "No bundle with this id on the ledger (yet)." },
 });
 
 export type DataUsageErrorCode = keyof typeof DATAUSAGE_ERRORS;

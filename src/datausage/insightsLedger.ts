@@ -32,6 +32,19 @@ export const insightIdOf = (
 export const purchaseIdOf = (insightId: Hex, buyer: Address): Hex =>
   keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "address" }], [insightId, buyer]));
 
+/** IInsightsMarket.bundleIdOf (the ids ascending). */
+export const bundleIdOf = (chainId: number, market: Address, broker: Address, nonce: Hex, insightIds: readonly Hex[]) =>
+  keccak256(
+    encodeAbiParameters(
+      [{ type: "uint256" }, { type: "address" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32[]" }],
+      [BigInt(chainId), market, broker, nonce, [...insightIds]],
+    ),
+  );
+
+/** IInsightsMarket.bundlePurchaseIdOf: one purchase per bundle and buyer. */
+export const bundlePurchaseIdOf = (bundleId: Hex, buyer: Address): Hex =>
+  keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "address" }], [bundleId, buyer]));
+
 export interface InsightsLedgerOptions {
   chain: ChainClient;
   sender: TxSender;
@@ -71,6 +84,33 @@ export class InsightsLedger {
       "purchase",
       [insightId, broker, price, deliveryKey],
       `datausage.purchase ${insightId.slice(0, 10)}`,
+    );
+  }
+
+  entrust(insightId: Hex, broker: Address, shareBps: number, deadline: bigint, signature: Hex) {
+    return this.#send(
+      "entrust",
+      [insightId, broker, shareBps, deadline, signature],
+      `datausage.entrust ${insightId.slice(0, 10)}`,
+    );
+  }
+
+  createBundle(nonce: Hex, insightIds: readonly Hex[], price: bigint) {
+    return this.#send("createBundle", [nonce, [...insightIds], price], `datausage.bundle x${insightIds.length}`);
+  }
+
+  /** Approves exactly the bundle's price to the market, then buys it (the market pulls every share from it). */
+  async purchaseBundle(bundleId: Hex, price: bigint, deliveryKey: Hex) {
+    const data = encodeFunctionData({
+      abi: SettlementToken.abi,
+      functionName: "approve",
+      args: [this.#o.market, price],
+    });
+    await this.#o.sender.send({ from: this.#o.from, to: this.#o.token, data, label: `datausage.approve ${price}` });
+    return this.#send(
+      "purchaseBundle",
+      [bundleId, price, deliveryKey],
+      `datausage.purchaseBundle ${bundleId.slice(0, 10)}`,
     );
   }
 

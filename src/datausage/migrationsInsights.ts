@@ -111,3 +111,47 @@ export const subscriberMigration: Migration = {
     );
   `,
 };
+
+/**
+ * The broker's bundles (id 2603), all projected: the subscribers' entrustments of insights to brokers with their
+ * shares, the brokers' bundles, their purchases and what each purchase paid each subscriber's key.
+ */
+export const bundlesMigration: Migration = {
+  id: "2603_datausage_bundles",
+  sql: `
+    CREATE TABLE datausage_entrustments (
+      insight_id TEXT NOT NULL,
+      broker TEXT NOT NULL,
+      subscriber_key TEXT NOT NULL,
+      share_bps INTEGER NOT NULL,
+      entrusted_at BIGINT NOT NULL,
+      tx_hash TEXT NOT NULL,
+      PRIMARY KEY (insight_id, broker)
+    );
+    CREATE TABLE datausage_bundles (
+      id TEXT PRIMARY KEY,
+      broker TEXT NOT NULL,
+      price TEXT NOT NULL,
+      insight_ids TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      tx_hash TEXT NOT NULL
+    );
+    CREATE TABLE datausage_bundle_purchases (
+      id TEXT PRIMARY KEY,
+      bundle_id TEXT NOT NULL,
+      buyer TEXT NOT NULL,
+      price TEXT NOT NULL,
+      broker_amount TEXT NOT NULL,
+      purchased_at BIGINT NOT NULL,
+      tx_hash TEXT NOT NULL
+    );
+    CREATE INDEX datausage_bundle_purchases_bundle ON datausage_bundle_purchases (bundle_id, id);
+    CREATE TABLE datausage_subscriber_payments (
+      bundle_purchase_id TEXT NOT NULL,
+      insight_id TEXT NOT NULL,
+      subscriber_key TEXT NOT NULL,
+      amount TEXT NOT NULL,
+      PRIMARY KEY (bundle_purchase_id, insight_id)
+    );
+  `,
+};

@@ -3,6 +3,7 @@
 // held policies, kept current from committed events, reloaded after a rewind), the API, the CLI and sandbox seeding.
 import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { BrokerService } from "./brokerService.ts";
 import { registerDataUsageCommands } from "./cli.ts";
 import { dataUsageDifferences } from "./consistency.ts";
 import { DecisionIndex } from "./decisionIndex.ts";
@@ -107,7 +108,24 @@ export const dataUsagePlugin: DomainPlugin = {
       },
       sync: () => context.indexer.syncOnce(),
     });
-    return dataUsageApiModule({ service, readModel, repository, index, insights, insightsReadModel, subscribers });
+    const brokers = new BrokerService({
+      ledger: insightsLedger,
+      readModel: insightsReadModel,
+      repository: insightsRepository,
+      chainId: context.chain.chain.id,
+      me,
+      sync: () => context.indexer.syncOnce(),
+    });
+    return dataUsageApiModule({
+      service,
+      readModel,
+      repository,
+      index,
+      insights,
+      insightsReadModel,
+      subscribers,
+      brokers,
+    });
   },
   checkConsistency(context, blockNumber) {
     return dataUsageDifferences(

@@ -1,5 +1,6 @@
 // Projects InsightsMarket events into the read model: offers, broker listings, purchases, erasures, subscriber keys,
-// the subscriber's answers and recorded readings. Idempotent:
+// the subscriber's answers and recorded readings,
+// entrustments to brokers, bundles, bundle purchases and the subscribers' payments. Idempotent:
 // inserts keyed by content-derived ids ignore a second application; a listing and an erasure set absolute values.
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
@@ -94,6 +95,56 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
         ],
       );
       return;
+    case "InsightEntrusted":
+      await tx.exec(
+        `INSERT INTO datausage_entrustments (insight_id, broker, subscriber_key, share_bps, entrusted_at, tx_hash)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (insight_id, broker) DO NOTHING`,
+        [
+          lower(a.insightId),
+          lower(a.broker),
+          lower(a.subscriberKey),
+          Number(a.subscriberShareBps),
+          event.blockTimestamp,
+          event.txHash,
+        ],
+      );
+      return;
+    case "BundleCreated":
+      await tx.exec(
+        `INSERT INTO datausage_bundles (id, broker, price, insight_ids, created_at, tx_hash)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+        [
+          lower(a.bundleId),
+          lower(a.broker),
+          String(a.price),
+          JSON.stringify((a.insightIds as string[]).map(lower)),
+          event.blockTimestamp,
+          event.txHash,
+        ],
+      );
+      return;
+    case "BundlePurchased":
+      await tx.exec(
+        `INSERT INTO datausage_bundle_purchases (id, bundle_id, buyer, price, broker_amount, purchased_at, tx_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+        [
+          lower(a.bundlePurchaseId),
+          lower(a.bundleId),
+          lower(a.buyer),
+          String(a.price),
+          String(a.brokerAmount),
+          event.blockTimestamp,
+          event.txHash,
+        ],
+      );
+      return;
+    case "SubscriberPaid":
+      await tx.exec(
+        `INSERT INTO datausage_subscriber_payments (bundle_purchase_id, insight_id, subscriber_key, amount)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (bundle_purchase_id, insight_id) DO NOTHING`,
+        [lower(a.bundlePurchaseId), lower(a.insightId), lower(a.subscriberKey), String(a.amount)],
+      );
+      return;
     case "ErasureRecorded":
       await tx.exec(`UPDATE datausage_insights SET erased_at = $2, erasure_digest = $3 WHERE id = $1`, [
         lower(a.insightId),
@@ -113,6 +164,10 @@ export const insightsProjection: Projection = {
     "datausage_subscriber_keys",
     "datausage_insight_answers",
     "datausage_insight_readings",
+    "datausage_entrustments",
+    "datausage_bundles",
+    "datausage_bundle_purchases",
+    "datausage_subscriber_payments",
   ],
   async handle(event, tx) {
     if (event.source === INSIGHTS_MARKET) return onEvent(event, tx);

@@ -60,6 +60,41 @@ export interface ReadingRow {
   read_at: number;
 }
 
+export interface EntrustmentRow {
+  insight_id: string;
+  broker: string;
+  subscriber_key: string;
+  share_bps: number;
+  entrusted_at: number;
+  tx_hash: string;
+}
+
+export interface BundleRow {
+  id: string;
+  broker: string;
+  price: string;
+  insight_ids: string;
+  created_at: number;
+  tx_hash: string;
+}
+
+export interface BundlePurchaseRow {
+  id: string;
+  bundle_id: string;
+  buyer: string;
+  price: string;
+  broker_amount: string;
+  purchased_at: number;
+  tx_hash: string;
+}
+
+export interface SubscriberPaymentRow {
+  bundle_purchase_id: string;
+  insight_id: string;
+  subscriber_key: string;
+  amount: string;
+}
+
 export class InsightsReadModel {
   readonly #store: Store;
 
@@ -139,6 +174,38 @@ export class InsightsReadModel {
        WHERE insight_id = $1 AND (tx_hash > $2 OR (tx_hash = $2 AND log_position > $3))
        ORDER BY tx_hash, log_position LIMIT $4`,
       [insightId.toLowerCase(), after?.txHash ?? "", after?.position ?? -1, limit + 1],
+    );
+  }
+
+  entrustment(insightId: string, broker: string): Promise<EntrustmentRow | undefined> {
+    return this.#store.one<EntrustmentRow>(
+      `SELECT * FROM datausage_entrustments WHERE insight_id = $1 AND broker = $2`,
+      [insightId.toLowerCase(), broker.toLowerCase()],
+    );
+  }
+
+  bundle(bundleId: string): Promise<BundleRow | undefined> {
+    return this.#store.one<BundleRow>(`SELECT * FROM datausage_bundles WHERE id = $1`, [bundleId.toLowerCase()]);
+  }
+
+  bundlePurchase(bundlePurchaseId: string): Promise<BundlePurchaseRow | undefined> {
+    return this.#store.one<BundlePurchaseRow>(`SELECT * FROM datausage_bundle_purchases WHERE id = $1`, [
+      bundlePurchaseId.toLowerCase(),
+    ]);
+  }
+
+  /** A bundle's purchases in id order (a bundle has at most one per member). */
+  bundlePurchases(bundleId: string): Promise<BundlePurchaseRow[]> {
+    return this.#store.query<BundlePurchaseRow>(
+      `SELECT * FROM datausage_bundle_purchases WHERE bundle_id = $1 ORDER BY id`,
+      [bundleId.toLowerCase()],
+    );
+  }
+
+  subscriberPayments(bundlePurchaseId: string): Promise<SubscriberPaymentRow[]> {
+    return this.#store.query<SubscriberPaymentRow>(
+      `SELECT * FROM datausage_subscriber_payments WHERE bundle_purchase_id = $1 ORDER BY insight_id`,
+      [bundlePurchaseId.toLowerCase()],
     );
   }
 }

@@ -12,6 +12,7 @@ import {
   readErrors,
   writeErrors,
 } from "../core/api/index.ts";
+import type { BrokerService } from "./brokerService.ts";
 import type { DecisionIndex } from "./decisionIndex.ts";
 import { DataUsageError } from "./errors.ts";
 import type { InsightsService } from "./insightsService.ts";
@@ -20,6 +21,7 @@ import type { OdrlPolicy } from "./odrl.ts";
 import type { ContractRow, DataUsageReadModel } from "./readModel.ts";
 import type { InsightsReadModel } from "./readModelInsights.ts";
 import type { DataUsageRepository } from "./repository.ts";
+import { registerBrokerRoutes } from "./routesBroker.ts";
 import { registerInsightRoutes } from "./routesInsights.ts";
 import { registerSubscriberRoutes } from "./routesSubscriber.ts";
 import {
@@ -56,6 +58,7 @@ export interface DataUsageApiDeps {
   insights: InsightsService;
   insightsReadModel: InsightsReadModel;
   subscribers: SubscriberService;
+  brokers: BrokerService;
 }
 
 export function dataUsageApiModule({
@@ -66,6 +69,7 @@ export function dataUsageApiModule({
   insights,
   insightsReadModel,
   subscribers,
+  brokers,
 }: DataUsageApiDeps): ApiModule {
   const view = async (r: ContractRow) => {
     const revoked = index.revokedAncestor(r.id) ?? null;
@@ -339,6 +343,7 @@ export function dataUsageApiModule({
 
       registerInsightRoutes(app, insights, insightsReadModel);
       registerSubscriberRoutes(app, subscribers, insightsReadModel);
+      registerBrokerRoutes(app, brokers);
     },
   };
 }

@@ -18,7 +18,7 @@ const signing = () => import("./subscriberSigning.ts");
 
 type Row = Record<string, unknown>;
 
-function keyOf(file: string): Hex {
+export function keyOf(file: string): Hex {
   const { privateKey } = JSON.parse(readFileSync(file, "utf8")) as { privateKey?: string };
   if (!privateKey || !/^0x[0-9a-fA-F]{64}$/.test(privateKey)) throw new Error(`${file}: no privateKey in it`);
   return privateKey as Hex;

@@ -42,6 +42,23 @@ const READING_TYPES = {
   ],
 } as const;
 
+const ENTRUST_TYPES = {
+  Entrustment: [
+    { name: "insightId", type: "bytes32" },
+    { name: "broker", type: "address" },
+    { name: "subscriberShareBps", type: "uint16" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/** The subscriber's entrustment of an insight it accepted to a broker, with its share of each bundle sale. */
+export interface EntrustMessage {
+  insightId: Hex;
+  broker: Address;
+  subscriberShareBps: number;
+  deadline: bigint;
+}
+
 export interface AnswerMessage {
   insightId: Hex;
   accepted: boolean;
@@ -66,10 +83,13 @@ export const recoverSubscriberKeySigner = (domain: SigningDomain, consentId: Hex
 export const recoverAnswerSigner = (domain: SigningDomain, message: AnswerMessage, signature: Hex) =>
   recoverTypedDataAddress({ domain, types: ANSWER_TYPES, primaryType: "InsightAnswer", message, signature });
 
+export const recoverEntrustSigner = (domain: SigningDomain, message: EntrustMessage, signature: Hex) =>
+  recoverTypedDataAddress({ domain, types: ENTRUST_TYPES, primaryType: "Entrustment", message, signature });
+
 export const recoverReadingSigner = (domain: SigningDomain, message: ReadingMessage, signature: Hex) =>
   recoverTypedDataAddress({ domain, types: READING_TYPES, primaryType: "InsightReading", message, signature });
 
-/** The subscriber's side (its wallet; the CLI and the tests): its public key and the three signatures. */
+/** The subscriber's side (its wallet; the CLI and the tests): its public key and its signatures. */
 export function subscriberWallet(privateKey: Hex) {
   const account = privateKeyToAccount(privateKey);
   return {
@@ -84,6 +104,8 @@ export function subscriberWallet(privateKey: Hex) {
       }),
     signAnswer: (domain: SigningDomain, message: AnswerMessage) =>
       account.signTypedData({ domain, types: ANSWER_TYPES, primaryType: "InsightAnswer", message }),
+    signEntrust: (domain: SigningDomain, message: EntrustMessage) =>
+      account.signTypedData({ domain, types: ENTRUST_TYPES, primaryType: "Entrustment", message }),
     signReading: (domain: SigningDomain, message: ReadingMessage) =>
       account.signTypedData({ domain, types: READING_TYPES, primaryType: "InsightReading", message }),
   };
