@@ -14,6 +14,9 @@ import type { InsightsRepository } from "./repositoryInsights.ts";
 import { recoverEntrustSigner, type SigningDomain, signingDomain } from "./subscriberSigning.ts";
 
 /** InsightsMarket.MAX_BUNDLE. */
+/** A bundle's view lists its latest purchases only: a bundle can be bought by every member once. */
+export const BUNDLE_PURCHASES_SHOWN = 100;
+
 export const MAX_BUNDLE = 16;
 /** 100% in basis points. */
 const ALL_BPS = 10_000n;
@@ -208,7 +211,7 @@ export class BrokerService {
     };
   }
 
-  /** A bundle: its insights with each subscriber's share, and its purchases with what each subscriber was paid. */
+  /** A bundle: its insights (at most 16, the contract's limit) with each subscriber's share, and its purchases with what each subscriber was paid. */
   async bundle(anyCase: Hex) {
     const bundle = await this.#bundle(anyCase);
     const ids = JSON.parse(bundle.insight_ids) as Hex[];
@@ -226,7 +229,7 @@ export class BrokerService {
       }),
     );
     const purchases = await Promise.all(
-      (await this.#o.readModel.bundlePurchases(bundle.id)).map(async (p) => ({
+      (await this.#o.readModel.bundlePurchases(bundle.id, BUNDLE_PURCHASES_SHOWN)).map(async (p) => ({
         bundlePurchaseId: p.id,
         buyer: p.buyer,
         price: p.price,
@@ -247,6 +250,7 @@ export class BrokerService {
       createdAt: Number(bundle.created_at),
       txHash: bundle.tx_hash,
       insights,
+      purchaseCount: await this.#o.readModel.bundlePurchaseCount(bundle.id),
       purchases,
     };
   }

@@ -194,12 +194,20 @@ export class InsightsReadModel {
     ]);
   }
 
-  /** A bundle's purchases in id order (a bundle has at most one per member). */
-  bundlePurchases(bundleId: string): Promise<BundlePurchaseRow[]> {
+  /** A bundle's latest `limit` purchases, newest first (a bundle has at most one per member). */
+  bundlePurchases(bundleId: string, limit: number): Promise<BundlePurchaseRow[]> {
     return this.#store.query<BundlePurchaseRow>(
-      `SELECT * FROM datausage_bundle_purchases WHERE bundle_id = $1 ORDER BY id`,
+      `SELECT * FROM datausage_bundle_purchases WHERE bundle_id = $1 ORDER BY purchased_at DESC, id LIMIT $2`,
+      [bundleId.toLowerCase(), limit],
+    );
+  }
+
+  async bundlePurchaseCount(bundleId: string): Promise<number> {
+    const row = await this.#store.one<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM datausage_bundle_purchases WHERE bundle_id = $1`,
       [bundleId.toLowerCase()],
     );
+    return Number(row?.n ?? 0);
   }
 
   subscriberPayments(bundlePurchaseId: string): Promise<SubscriberPaymentRow[]> {

@@ -83,7 +83,9 @@ export const BundleSchema = strictObject({
       subscriberShareBps: Type.Integer(),
       erasedAt: Type.Integer(),
     }),
+    { maxItems: 16, description: "The bundle's insights (a bundle holds 1 to 16)" },
   ),
+  purchaseCount: Type.Integer({ description: "How many times the bundle was bought" }),
   purchases: Type.Array(
     strictObject({
       bundlePurchaseId: Bytes32Schema,
@@ -94,7 +96,9 @@ export const BundleSchema = strictObject({
       txHash: TxHashSchema,
       subscriberPayments: Type.Array(
         strictObject({ insightId: Bytes32Schema, subscriberKey: AddressSchema, amount: Type.String() }),
+        { maxItems: 16 },
       ),
     }),
+    { maxItems: 100, description: "The latest 100 purchases, newest first (purchaseCount gives them all)" },
   ),
 });

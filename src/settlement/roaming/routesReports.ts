@@ -6,6 +6,9 @@ import { type ApiApp, Bytes32Schema, readErrors, strictObject } from "../../core
 import { periodReportCsv } from "./periodReport.ts";
 import type { RoamingReports } from "./reports.ts";
 
+/** The JSON report lists at most this many records (a period can hold many batches); the CSV form lists them all. */
+const REPORT_JSON_RECORDS = 10_000;
+
 const tags = ["settlement"];
 const Amount = Type.String({ pattern: "^[0-9]{1,78}$", description: "Minor units of the settlement token" });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -54,6 +57,7 @@ export const PeriodReportSchema = strictObject({
     escalated: Object.assign({}, Amount, { description: "Held out of settlement by escalated disputes" }),
     due: Object.assign({}, Amount, { description: "Invoiced amounts less credits and escalations" }),
   }),
+  recordsListed: Type.Integer({ description: "How many records `records` lists (totals.records counts them all)" }),
   records: Type.Array(
     strictObject({
       batchId: Bytes32Schema,
@@ -67,7 +71,10 @@ export const PeriodReportSchema = strictObject({
       credit: Amount,
       due: Amount,
     }),
-    { description: "One per record of the period's batches this agent holds" },
+    {
+      maxItems: REPORT_JSON_RECORDS,
+      description: `One per record of the period's batches this agent holds, the first ${REPORT_JSON_RECORDS} (recordsListed); ?format=csv lists them all`,
+    },
   ),
 });
 
@@ -91,7 +98,10 @@ export function registerReportRoutes(app: ApiApp, reports: RoamingReports): void
     async (request, reply) => {
       const { agreementId, period } = request.params as { agreementId: Hex; period: number };
       const report = await reports.period(agreementId, period);
-      if ((request.query as { format?: string }).format !== "csv") return report;
+      if ((request.query as { format?: string }).format !== "csv") {
+        const records = report.records.slice(0, REPORT_JSON_RECORDS);
+        return { ...report, recordsListed: records.length, records };
+      }
       // The CSV form is text, outside the JSON response schema (the serializer passes a string with its own type).
       return reply.type("text/csv; charset=utf-8").send(periodReportCsv(report) as never);
     },
