@@ -1,6 +1,7 @@
-// The identity API under /v1/identity/ as a client sees it, on a real devnet and agent: hosted DIDs and credential
-// status history are paged with limit and cursor; each identity error answers the status of its error table
-// (src/core/identity/errors.ts) with absolute field paths; DID-Auth works over HTTP; route auth levels hold.
+// The identity API under /v1/identity/ as a client sees it, on a real devnet and agent: hosted DIDs, issued credentials
+// (with their status) and credential status history are paged with limit and cursor; each identity error answers the
+// status of its error table (src/core/identity/errors.ts) with absolute field paths; DID-Auth works over HTTP; route
+// auth levels hold.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
@@ -115,6 +116,66 @@ describe("identity API", () => {
     assert.equal(verified.status, 200);
     assert.equal(verified.body.verified, false);
     assert.equal(verified.body.error?.code, "CREDENTIAL_REVOKED");
+  });
+
+  it("lists the credentials its hosted DIDs issued, newest first, each with its status now", async () => {
+    const issued: string[] = [];
+    for (const [i, did] of [hosted[1]!.did, hosted[2]!.did].entries()) {
+      const vc = await issuer.call<{ credentialId: string }>("POST", "/v1/identity/credentials", {
+        issuer: did,
+        type: ["VettingStatus", "TestCredential"],
+        credentialSubject: { id: hosted[0]!.did, level: `level-${i}` },
+        expirationDate: "2099-01-01T00:00:00.000Z",
+      });
+      assert.equal(vc.status, 201, JSON.stringify(vc.body));
+      issued.push(vc.body.credentialId);
+    }
+    const suspended = await issuer.call("POST", `/v1/identity/credentials/${issued[0]}/suspend`, {
+      issuer: hosted[1]!.did,
+      reason: "VettingWithdrawn",
+    });
+    assert.equal(suspended.status, 200, JSON.stringify(suspended.body));
+
+    type Listed = { credentialId: string; issuer: string; subject: string | null; types: string[]; status: string };
+    type ListedFull = Listed & { reason: string; expiresAt: string | null; issuedAt: string };
+    const whole = await issuer.call<Page<ListedFull>>("GET", "/v1/identity/credentials?role=issued");
+    assert.equal(whole.status, 200, JSON.stringify(whole.body));
+    const [newest, second] = whole.body.items;
+    assert.equal(newest?.credentialId, issued[1]);
+    assert.deepEqual(
+      [newest?.issuer, newest?.subject, newest?.types, newest?.status, newest?.expiresAt],
+      [hosted[2]!.did, hosted[0]!.did, ["VettingStatus", "TestCredential"], "active", "2099-01-01T00:00:00.000Z"],
+    );
+    assert.deepEqual(
+      [second?.credentialId, second?.status, second?.reason],
+      [issued[0], "suspended", "VettingWithdrawn"],
+    );
+    // The earlier test's credential (revoked, no subject) is listed too, older than these.
+    const older = whole.body.items.slice(2);
+    assert.ok(
+      older.some((c) => c.status === "revoked" && c.subject === null),
+      JSON.stringify(older),
+    );
+
+    const paged = await walk<Listed>(issuer, "/v1/identity/credentials", 1);
+    assert.deepEqual(
+      paged.items.map((c) => c.credentialId),
+      whole.body.items.map((c) => c.credentialId),
+    );
+    assert.equal(paged.pages, whole.body.items.length);
+
+    const held = await issuer.call<Failure>("GET", "/v1/identity/credentials?role=held");
+    assert.equal(held.status, 400);
+    assert.deepEqual(
+      held.body.details?.map((d) => d.field),
+      ["query.role"],
+    );
+    const forged = await issuer.call<Failure>("GET", "/v1/identity/credentials?cursor=WzFd");
+    assert.equal(forged.status, 400, JSON.stringify(forged.body));
+    assert.deepEqual(
+      forged.body.details?.map((d) => d.field),
+      ["query.cursor"],
+    );
   });
 
   it("answers identity errors with the status of the error table and an absolute field path", async () => {
