@@ -3,11 +3,14 @@
 // status of its error table (src/core/identity/errors.ts) with absolute field paths; DID-Auth works over HTTP; route
 // auth levels hold.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { Address } from "viem";
 import { respondToChallenge } from "../../src/core/identity/didAuth.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 
+const cliBin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 type Page<T> = { items: T[]; nextCursor: string | null };
 type Failure = { code: string; details?: Array<{ field: string }> };
 type Hosted = { did: string; controller: Address; createdAt: string };
@@ -118,7 +121,7 @@ describe("identity API", () => {
     assert.equal(verified.body.error?.code, "CREDENTIAL_REVOKED");
   });
 
-  it("lists the credentials its hosted DIDs issued, newest first, each with its status now", async () => {
+  it("lists the credentials its hosted DIDs issued, newest first, each with its status now (API and CLI)", async () => {
     const issued: string[] = [];
     for (const [i, did] of [hosted[1]!.did, hosted[2]!.did].entries()) {
       const vc = await issuer.call<{ credentialId: string }>("POST", "/v1/identity/credentials", {
@@ -163,6 +166,17 @@ describe("identity API", () => {
       whole.body.items.map((c) => c.credentialId),
     );
     assert.equal(paged.pages, whole.body.items.length);
+
+    // The CLI lists the same, every page (run asynchronously: the agent lives in this process).
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cliBin, "vc", "list", "--url", issuer.url, "--api-key", issuer.adminKey, "--json"],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    assert.deepEqual(
+      (JSON.parse(stdout) as Page<Listed>).items.map((c) => [c.credentialId, c.status]),
+      whole.body.items.map((c) => [c.credentialId, c.status]),
+    );
 
     const held = await issuer.call<Failure>("GET", "/v1/identity/credentials?role=held");
     assert.equal(held.status, 400);
@@ -265,12 +279,13 @@ describe("identity API", () => {
     assert.equal(other.status, 201, JSON.stringify(other.body));
   });
 
-  it("lets a read-only key verify credentials but not open DID-Auth challenges or issue", async () => {
+  it("lets a read-only key list and verify credentials but not open DID-Auth challenges or issue", async () => {
     const reader = await issuer.call<{ key: string }>("POST", "/v1/api-keys", { userName: "audit", role: "read-only" });
     assert.equal(reader.status, 201);
     const key = reader.body.key;
     const verify = await issuer.call("POST", "/v1/identity/credentials/verify", { jwt: "e30.e30.AAAA" }, key);
     assert.equal(verify.status, 200);
+    assert.equal((await issuer.call("GET", "/v1/identity/credentials", undefined, key)).status, 200);
     assert.equal((await issuer.call("POST", "/v1/identity/did-auth/challenges", undefined, key)).status, 403);
     const issue = await issuer.call(
       "POST",
