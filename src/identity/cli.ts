@@ -74,6 +74,13 @@ export function registerIdentityCommands(program: Command): void {
       );
     });
   withClientOptions(
+    vc.command("list").description("credentials this agent's DIDs issued, newest first, with their status now"),
+  ).action(async (o: ClientOptions) => {
+    printResult(await callAgentAllItems(targetOf(o), "/v1/identity/credentials?role=issued"), o, (r: Items) =>
+      table(r.items, ["credentialId", "types", "subject", "issuedAt", "status", "reason"]),
+    );
+  });
+  withClientOptions(
     vc.command("verify <jwt>").description("verify any W3C JWT credential: signature, validity period, status"),
   ).action(async (jwt: string, o: ClientOptions) =>
     printResult(await callAgent(targetOf(o), "POST", "/v1/identity/credentials/verify", { jwt }), o, pretty),

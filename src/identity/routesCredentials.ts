@@ -16,11 +16,13 @@ import { normaliseDid, parseEthrDid } from "../core/identity/didEthr.ts";
 import { IdentityError } from "../core/identity/errors.ts";
 import { keysetPage } from "./routesPaging.ts";
 import {
+  CredentialListQuerySchema,
   CredentialParams,
   IssueCredentialBodySchema,
   IssuedCredentialSchema,
   IssuerQuerySchema,
   JwtSchema,
+  ListedCredentialSchema,
   StatusChangeBodySchema,
   StatusChangeSchema,
   StatusHistoryQuerySchema,
@@ -88,6 +90,32 @@ export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps
         ...(expirationDate ? { expirationDate: new Date(expirationDate) } : {}),
       });
       return reply.code(201).send(issued);
+    },
+  );
+
+  app.get(
+    "/v1/identity/credentials",
+    {
+      schema: {
+        summary: "Credentials this member's hosted DIDs issued, newest first, each with its current on-chain status",
+        description:
+          "Recorded when issued (by this API or by a domain, e.g. EIDL's vetting and TN Authorization credentials); " +
+          "the status is read from the registry when listed. The agent keeps no credentials issued to its DIDs by " +
+          "others, so role=issued is the only list.",
+        tags: ["credentials"],
+        operationId: "listCredentials",
+        querystring: CredentialListQuerySchema,
+        response: { 200: pageOf(ListedCredentialSchema), ...readErrors() },
+      },
+    },
+    async (request) => {
+      const page = keysetPage<[string, string]>(request.query, ["string", "string"]);
+      const rows = await credentials.issued.listPage(page);
+      const { items, nextCursor } = pageOfRows(rows, page.limit, (c) => [c.issuedAt, c.credentialId]);
+      const listed = await Promise.all(
+        items.map(async (c) => ({ ...c, ...statusView(await status.statusOf(c.issuer, c.credentialId)) })),
+      );
+      return { items: listed, nextCursor };
     },
   );
 

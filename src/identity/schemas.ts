@@ -64,6 +64,28 @@ export const StatusChangeSchema = strictObject({
   at: Type.String({ format: "date-time" }),
   blockNumber: Type.Integer(),
 });
+export const CredentialListQuerySchema = strictObject({
+  role: Type.Optional(
+    Type.Literal("issued", {
+      description:
+        "issued (the default): the credentials this member's hosted DIDs issued. Credentials held (issued to its " +
+        "DIDs by others) are not kept by the agent, so there is no held list.",
+    }),
+  ),
+  ...PageQuerySchema.properties,
+});
+export const ListedCredentialSchema = strictObject({
+  credentialId: CredentialIdSchema,
+  id: Type.String({ description: "The credential's id (urn:uuid:)" }),
+  issuer: DidSchema,
+  subject: Type.Union([Type.String(), Type.Null()], { description: "The holder's DID, when the credential names one" }),
+  types: Type.Array(Type.String(), { description: 'The types after "VerifiableCredential"' }),
+  issuedAt: Type.String({ format: "date-time" }),
+  expiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  status: StatusSchema,
+  reason: Type.String(),
+  since: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
 export const StatusChangeBodySchema = strictObject({ issuer: DidSchema, reason: ReasonSchema });
 export const IssuerQuerySchema = strictObject({ issuer: DidSchema });
 export const StatusHistoryQuerySchema = strictObject({ issuer: DidSchema, ...PageQuerySchema.properties });

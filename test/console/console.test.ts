@@ -2,7 +2,8 @@
 // devnet, the whole EIDL chain behind a signed call built through their APIs (testkit/signedCalls.ts). Signs in, reads
 // the Overview (members, health, chain head, a ledger event arriving live), finds a number's chain of custody with
 // organisation names and the vetting tree, generates a test call in the BPO's console and attests it A at the OSP,
-// revokes the delegation from the Brand's console and sees the next call turn to B. Asserts what is visible; a screenshot per page in reports/console/; axe-core finds no
+// revokes the delegation from the Brand's console and sees the next call turn to B, suspends and reinstates a
+// credential from the Identity page's list. Asserts what is visible; a screenshot per page in reports/console/; axe-core finds no
 // serious violation on any page; the budgets (bundle, page interactive, numbering search) are printed and checked.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -274,6 +275,44 @@ describe("operator console, end to end in Chromium", () => {
     assert.equal(await osp.getByRole("button", { name: "Revoke credential" }).count(), 0);
     await checkPage(osp, "identity");
     await visit(osp, s.agents.osp.url, "identity", "#vc-jwt");
+  });
+
+  it("lists the credentials the OSP issued with their status; suspends one from the list and reinstates it", async () => {
+    const { credentialId } = await ok<{ credentialId: string }>(
+      s.agents.osp,
+      "POST",
+      "/v1/identity/credentials",
+      {
+        issuer: s.orgs.osp.did,
+        type: "VettingStatus",
+        credentialSubject: { id: s.orgs.osp.did, level: "console list" },
+      },
+      201,
+    );
+    await visit(osp, s.agents.osp.url, "identity", "#vc-jwt");
+    const row = osp.getByTestId(`issued-${credentialId}`);
+    const status = row.getByTestId("issued-status");
+    await eventually(async () => assert.equal(await text(status), "active"));
+    assert.match(await text(row), /VettingStatus/);
+    // The credential the previous step revoked is listed too, with no change left to make.
+    assert.ok((await osp.getByTestId("issued-credentials").getByText("revoked", { exact: true }).count()) > 0);
+
+    await row.getByRole("button", { name: /^Suspend/ }).click();
+    await osp.getByLabel("Status change reason").selectOption("VettingWithdrawn");
+    await osp.getByRole("button", { name: "Confirm suspend" }).click();
+    try {
+      await eventually(async () => assert.equal(await text(status), "suspended"), 30_000);
+    } catch (error) {
+      await screenshot(osp, "identity-credentials-failed");
+      throw error;
+    }
+    assert.match(await text(row), /VettingWithdrawn/);
+    await checkPage(osp, "identity-credentials");
+
+    await row.getByRole("button", { name: /^Reinstate/ }).click();
+    await osp.getByRole("button", { name: "Confirm reinstate" }).click();
+    await eventually(async () => assert.equal(await text(status), "active"), 30_000);
+    assert.equal(await row.getByRole("button", { name: /^Reinstate/ }).count(), 0);
   });
 
   it("serves the live events only with an API key, starting with `event: ready`", async () => {

@@ -1,12 +1,16 @@
-// The identity API under /v1/identity/ as a client sees it, on a real devnet and agent: hosted DIDs and credential
-// status history are paged with limit and cursor; each identity error answers the status of its error table
-// (src/core/identity/errors.ts) with absolute field paths; DID-Auth works over HTTP; route auth levels hold.
+// The identity API under /v1/identity/ as a client sees it, on a real devnet and agent: hosted DIDs, issued credentials
+// (with their status) and credential status history are paged with limit and cursor; each identity error answers the
+// status of its error table (src/core/identity/errors.ts) with absolute field paths; DID-Auth works over HTTP; route
+// auth levels hold.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { Address } from "viem";
 import { respondToChallenge } from "../../src/core/identity/didAuth.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 
+const cliBin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 type Page<T> = { items: T[]; nextCursor: string | null };
 type Failure = { code: string; details?: Array<{ field: string }> };
 type Hosted = { did: string; controller: Address; createdAt: string };
@@ -117,6 +121,77 @@ describe("identity API", () => {
     assert.equal(verified.body.error?.code, "CREDENTIAL_REVOKED");
   });
 
+  it("lists the credentials its hosted DIDs issued, newest first, each with its status now (API and CLI)", async () => {
+    const issued: string[] = [];
+    for (const [i, did] of [hosted[1]!.did, hosted[2]!.did].entries()) {
+      const vc = await issuer.call<{ credentialId: string }>("POST", "/v1/identity/credentials", {
+        issuer: did,
+        type: ["VettingStatus", "TestCredential"],
+        credentialSubject: { id: hosted[0]!.did, level: `level-${i}` },
+        expirationDate: "2099-01-01T00:00:00.000Z",
+      });
+      assert.equal(vc.status, 201, JSON.stringify(vc.body));
+      issued.push(vc.body.credentialId);
+    }
+    const suspended = await issuer.call("POST", `/v1/identity/credentials/${issued[0]}/suspend`, {
+      issuer: hosted[1]!.did,
+      reason: "VettingWithdrawn",
+    });
+    assert.equal(suspended.status, 200, JSON.stringify(suspended.body));
+
+    type Listed = { credentialId: string; issuer: string; subject: string | null; types: string[]; status: string };
+    type ListedFull = Listed & { reason: string; expiresAt: string | null; issuedAt: string };
+    const whole = await issuer.call<Page<ListedFull>>("GET", "/v1/identity/credentials?role=issued");
+    assert.equal(whole.status, 200, JSON.stringify(whole.body));
+    const [newest, second] = whole.body.items;
+    assert.equal(newest?.credentialId, issued[1]);
+    assert.deepEqual(
+      [newest?.issuer, newest?.subject, newest?.types, newest?.status, newest?.expiresAt],
+      [hosted[2]!.did, hosted[0]!.did, ["VettingStatus", "TestCredential"], "active", "2099-01-01T00:00:00.000Z"],
+    );
+    assert.deepEqual(
+      [second?.credentialId, second?.status, second?.reason],
+      [issued[0], "suspended", "VettingWithdrawn"],
+    );
+    // The earlier test's credential (revoked, no subject) is listed too, older than these.
+    const older = whole.body.items.slice(2);
+    assert.ok(
+      older.some((c) => c.status === "revoked" && c.subject === null),
+      JSON.stringify(older),
+    );
+
+    const paged = await walk<Listed>(issuer, "/v1/identity/credentials", 1);
+    assert.deepEqual(
+      paged.items.map((c) => c.credentialId),
+      whole.body.items.map((c) => c.credentialId),
+    );
+    assert.equal(paged.pages, whole.body.items.length);
+
+    // The CLI lists the same, every page (run asynchronously: the agent lives in this process).
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cliBin, "vc", "list", "--url", issuer.url, "--api-key", issuer.adminKey, "--json"],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    assert.deepEqual(
+      (JSON.parse(stdout) as Page<Listed>).items.map((c) => [c.credentialId, c.status]),
+      whole.body.items.map((c) => [c.credentialId, c.status]),
+    );
+
+    const held = await issuer.call<Failure>("GET", "/v1/identity/credentials?role=held");
+    assert.equal(held.status, 400);
+    assert.deepEqual(
+      held.body.details?.map((d) => d.field),
+      ["query.role"],
+    );
+    const forged = await issuer.call<Failure>("GET", "/v1/identity/credentials?cursor=WzFd");
+    assert.equal(forged.status, 400, JSON.stringify(forged.body));
+    assert.deepEqual(
+      forged.body.details?.map((d) => d.field),
+      ["query.cursor"],
+    );
+  });
+
   it("answers identity errors with the status of the error table and an absolute field path", async () => {
     const stranger = `did:ethr:${chainHex}:0x00000000000000000000000000000000000000aa`;
     const notHosted = await issuer.call<Failure>("POST", `/v1/identity/dids/${stranger}/signing-key/rotate`);
@@ -204,12 +279,13 @@ describe("identity API", () => {
     assert.equal(other.status, 201, JSON.stringify(other.body));
   });
 
-  it("lets a read-only key verify credentials but not open DID-Auth challenges or issue", async () => {
+  it("lets a read-only key list and verify credentials but not open DID-Auth challenges or issue", async () => {
     const reader = await issuer.call<{ key: string }>("POST", "/v1/api-keys", { userName: "audit", role: "read-only" });
     assert.equal(reader.status, 201);
     const key = reader.body.key;
     const verify = await issuer.call("POST", "/v1/identity/credentials/verify", { jwt: "e30.e30.AAAA" }, key);
     assert.equal(verify.status, 200);
+    assert.equal((await issuer.call("GET", "/v1/identity/credentials", undefined, key)).status, 200);
     assert.equal((await issuer.call("POST", "/v1/identity/did-auth/challenges", undefined, key)).status, 403);
     const issue = await issuer.call(
       "POST",

@@ -13,6 +13,7 @@ import { type CheckedCredential, CredentialService } from "../../src/core/identi
 import { DidService } from "../../src/core/identity/did.ts";
 import { DidAuth, respondToChallenge } from "../../src/core/identity/didAuth.ts";
 import { IdentityError } from "../../src/core/identity/errors.ts";
+import { IssuedCredentialLog } from "../../src/core/identity/issuedCredentials.ts";
 import type { Keystore } from "../../src/core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../../src/core/identity/resolver.ts";
 import { CredentialStatusRegistry } from "../../src/generated/contracts.ts";
@@ -59,7 +60,14 @@ before(async () => {
     registry: registries.statusRegistry,
     dids,
   });
-  credentials = new CredentialService({ keystore, dids, resolver, status, chainId });
+  credentials = new CredentialService({
+    keystore,
+    dids,
+    resolver,
+    status,
+    chainId,
+    issued: new IssuedCredentialLog(env.store),
+  });
   stock = new Resolver(
     getResolver({ networks: [{ chainId, rpcUrl: env.devnet.rpcUrl, registry: registries.didRegistry }] }),
   );

@@ -16,6 +16,7 @@ import { type VerifiedJwtCredential, verifyJwtCredential } from "./credentialFor
 import { type CredentialStatusRecord, type CredentialStatusService, credentialIdOf } from "./credentialStatus.ts";
 import type { DidService } from "./did.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
+import type { IssuedCredentialLog } from "./issuedCredentials.ts";
 import type { Keystore } from "./keystore.ts";
 
 export const statusEntryType = "TelcoLedgerStatusRegistry2026";
@@ -97,6 +98,8 @@ export interface CredentialServiceOptions {
   resolver: Resolvable & { invalidate?(address: string): void };
   status: CredentialStatusService;
   chainId: number;
+  /** Where each issued credential is recorded, so the member can list them (GET /v1/identity/credentials). */
+  issued: IssuedCredentialLog;
 }
 
 const vcContext = "https://www.w3.org/2018/credentials/v1";
@@ -107,6 +110,7 @@ export class CredentialService {
   readonly #resolver: Resolvable & { invalidate?(address: string): void };
   readonly #status: CredentialStatusService;
   readonly #chainId: number;
+  readonly #issued: IssuedCredentialLog;
 
   constructor(options: CredentialServiceOptions) {
     this.#keystore = options.keystore;
@@ -114,6 +118,12 @@ export class CredentialService {
     this.#resolver = options.resolver;
     this.#status = options.status;
     this.#chainId = options.chainId;
+    this.#issued = options.issued;
+  }
+
+  /** The credentials the hosted DIDs issued, newest first (see IssuedCredentialLog.listPage). */
+  get issued(): Pick<IssuedCredentialLog, "listPage"> {
+    return this.#issued;
   }
 
   async issue(input: IssueCredentialInput): Promise<IssuedCredential> {
@@ -183,6 +193,15 @@ export class CredentialService {
       { did: hosted.did, signer: this.#keystore.es256Signer(hosted.signingKid), alg: "ES256" },
       { header: { alg: "ES256", kid } },
     );
+    await this.#issued.record({
+      credentialId,
+      id,
+      issuer: hosted.did,
+      subject: subjectId ?? null,
+      types,
+      issuedAt: now.toISOString(),
+      expiresAt: expirationDate ? expirationDate.toISOString() : null,
+    });
     return { jwt, id, credentialId, kid };
   }
 

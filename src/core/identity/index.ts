@@ -30,6 +30,7 @@ export { DidAuth, type DidAuthChallenge, respondToChallenge } from "./didAuth.ts
 export { formatDid, networkIdOf, normaliseDid, parseEthrDid } from "./didEthr.ts";
 export { agentServiceAttribute, attributeValiditySeconds, signingKeyAttribute } from "./erc1056.ts";
 export { IDENTITY_ERRORS, IdentityError, type IdentityErrorCode } from "./errors.ts";
+export { IssuedCredentialLog, type IssuedCredentialRecord } from "./issuedCredentials.ts";
 export { type KeyInfo, type KeyKind, Keystore, openKeystore, type PublicJwk } from "./keystore.ts";
 export { identityMigrations } from "./migrations.ts";
 export {

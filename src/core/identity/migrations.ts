@@ -1,5 +1,6 @@
 // Schema of the identity core (ids 02x0; 0201..0203 are the chain journal's): the DIDs this agent hosts (whose
-// controller and signing keys are in its keystore), and the DID-Auth challenges it opened (persisted, single use).
+// controller and signing keys are in its keystore), the DID-Auth challenges it opened (persisted, single use), and the
+// credentials its DIDs issued.
 import type { Migration } from "../store/store.ts";
 
 export const identityMigrations: readonly Migration[] = [
@@ -41,6 +42,22 @@ export const identityMigrations: readonly Migration[] = [
         expires_at BIGINT NOT NULL
       );
       CREATE INDEX identity_received_messages_expiry ON identity_received_messages (expires_at);
+    `,
+  },
+  {
+    // The credentials the hosted DIDs issued (issuedCredentials.ts), listed newest first with their on-chain status.
+    id: "0212_identity_issued_credentials",
+    sql: `
+      CREATE TABLE identity_issued_credentials (
+        credential_id TEXT PRIMARY KEY,
+        vc_id TEXT NOT NULL UNIQUE,
+        issuer TEXT NOT NULL,
+        subject TEXT,
+        types TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        expires_at TEXT
+      );
+      CREATE INDEX identity_issued_credentials_order ON identity_issued_credentials (issued_at, credential_id);
     `,
   },
 ];

@@ -1,9 +1,12 @@
-// Identity: the DIDs this agent hosts (signing key, service endpoint), and a credential check: paste a JWT
-// credential to see its issuer, validity and status now; revoke it here when this member issued it.
+// Identity: the DIDs this agent hosts (signing key, service endpoint), the credentials they issued with their status
+// (suspend, reinstate, revoke from the list), and a credential check: paste a JWT credential to see its issuer,
+// validity and status now; revoke it here when this member issued it. The agent keeps no credentials issued to its
+// DIDs by others, so there is no list of credentials held.
 import { type FormEvent, useState } from "react";
 import { type ConsolePageProps, ErrorView, Panel, useResource } from "../../../console/src/kit.ts";
 import { CredentialCard } from "./CredentialCard.tsx";
-import type { HostedDid, Verification } from "./credential.ts";
+import type { HostedDid, ListedCredential, StatusAction, Verification } from "./credential.ts";
+import { IssuedCredentials } from "./IssuedCredentials.tsx";
 
 interface Page<T> {
   items: T[];
@@ -13,6 +16,31 @@ interface Page<T> {
 function IdentityPage({ api }: ConsolePageProps) {
   const dids = useResource(() => api.get<Page<HostedDid>>("/v1/identity/dids?limit=100"), [api]);
   const hosted = new Set((dids.value?.items ?? []).map((d) => d.did.toLowerCase()));
+  const issued = useResource(
+    () => api.get<Page<ListedCredential>>("/v1/identity/credentials?role=issued&limit=20"),
+    [api],
+  );
+  // Pages after the first, loaded on demand; a status change reloads the first page and drops them.
+  const [later, setLater] = useState<{ items: ListedCredential[]; nextCursor: string | null }>();
+  const [laterError, setLaterError] = useState<unknown>();
+  const nextCursor = later ? later.nextCursor : (issued.value?.nextCursor ?? null);
+  const loadMore = async () => {
+    if (nextCursor === null) return;
+    setLaterError(undefined);
+    try {
+      const page = await api.get<Page<ListedCredential>>(
+        `/v1/identity/credentials?role=issued&limit=20&cursor=${encodeURIComponent(nextCursor)}`,
+      );
+      setLater({ items: [...(later?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+    } catch (e) {
+      setLaterError(e);
+    }
+  };
+  const changeStatus = async (c: ListedCredential, action: StatusAction, reason: string) => {
+    await api.call("POST", `/v1/identity/credentials/${c.credentialId}/${action}`, { issuer: c.issuer, reason });
+    setLater(undefined);
+    issued.reload();
+  };
   const [jwt, setJwt] = useState("");
   const [verification, setVerification] = useState<Verification>();
   const [error, setError] = useState<unknown>();
@@ -39,6 +67,7 @@ function IdentityPage({ api }: ConsolePageProps) {
         reason,
       });
       await verify();
+      issued.reload();
     } catch (e) {
       setError(e);
     }
@@ -73,6 +102,23 @@ function IdentityPage({ api }: ConsolePageProps) {
             </tbody>
           </table>
         ) : null}
+      </Panel>
+      <Panel title="Credentials issued" error={issued.error ?? laterError} loading={issued.loading} wide>
+        {issued.value ? (
+          <>
+            <IssuedCredentials credentials={[...issued.value.items, ...(later?.items ?? [])]} onChange={changeStatus} />
+            {nextCursor !== null ? (
+              <button type="button" onClick={() => void loadMore()}>
+                More credentials
+              </button>
+            ) : null}
+          </>
+        ) : null}
+      </Panel>
+      <Panel title="Credentials held">
+        <p className="muted">
+          The agent keeps no credentials issued to this member's DIDs by others: check one by pasting it below.
+        </p>
       </Panel>
       <Panel title="Check a credential">
         <form onSubmit={(e) => void verify(e)}>

@@ -1,5 +1,6 @@
 // What the Identity page shows of a credential: POST /v1/identity/credentials/verify's answer, and whether this
-// agent may revoke it (only the issuer can, and only while it is not revoked).
+// agent may revoke it (only the issuer can, and only while it is not revoked); GET /v1/identity/credentials' items
+// and the status changes each allows.
 
 export interface StatusCheck {
   method: string | null;
@@ -51,4 +52,27 @@ export function revocableHere(v: Verification, hosted: ReadonlySet<string>): boo
     v.status?.method === "TelcoLedgerStatusRegistry2026" &&
     v.status.status !== "revoked"
   );
+}
+
+/** One of the credentials this member's DIDs issued (GET /v1/identity/credentials), with its status now. */
+export interface ListedCredential {
+  credentialId: string;
+  id: string;
+  issuer: string;
+  subject: string | null;
+  types: string[];
+  issuedAt: string;
+  expiresAt: string | null;
+  status: "active" | "suspended" | "revoked";
+  reason: string;
+  since: string | null;
+}
+
+export type StatusAction = "suspend" | "reinstate" | "revoke";
+
+/** What the registry lets its issuer do next: a revoked credential stays revoked. */
+export function actionsFor(status: ListedCredential["status"]): StatusAction[] {
+  if (status === "active") return ["suspend", "revoke"];
+  if (status === "suspended") return ["reinstate", "revoke"];
+  return [];
 }
