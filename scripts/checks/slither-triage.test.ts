@@ -40,6 +40,29 @@ describe("slither triage", () => {
     assert.equal(result.stale.length, 1);
   });
 
+  it("matches a timestamp finding whose comparisons are any subset of the reviewed ones, and no unreviewed one", () => {
+    const reviewed = "A.f() uses timestamp for comparisons Dangerous comparisons: - i < n - t >= r - h != x";
+    const entries = parseTriage(JSON.stringify({ findings: [{ detector: "timestamp", finding: reviewed, why }] }));
+    const variant = (comparisons: string) =>
+      finding(
+        "timestamp",
+        `A.f() (contracts/A.sol#1-9) uses timestamp for comparisons\n\tDangerous comparisons:\n${comparisons}`,
+      );
+    const subset = triage([variant("\t- t >= r (contracts/A.sol#3)\n\t- h != x (contracts/A.sol#4)")], entries);
+    assert.equal(subset.justified.length, 1);
+    assert.equal(subset.stale.length, 0);
+    assert.equal(
+      triage([variant("\t- t >= r (contracts/A.sol#3)\n\t- t < deadline (contracts/A.sol#5)")], entries).unjustified
+        .length,
+      1,
+    );
+    const otherFunction = finding(
+      "timestamp",
+      "A.g() (contracts/A.sol#1) uses timestamp for comparisons\n\tDangerous comparisons:\n\t- t >= r",
+    );
+    assert.equal(triage([otherFunction], entries).unjustified.length, 1);
+  });
+
   it("does not let an entry for one detector justify another detector's finding", () => {
     const entries = parseTriage(JSON.stringify({ findings: [{ detector: "costly-loop", finding: "A.f()", why }] }));
     assert.equal(triage([finding("timestamp", "A.f()")], entries).unjustified.length, 1);
