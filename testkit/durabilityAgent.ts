@@ -1,12 +1,9 @@
-// A child-process "agent" for the durability test: writes a burst of ids through the outbox and appends each id to
-// the ack file (fsync'd) only after submit() returned, i.e. once the write is acknowledged.
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
-import { type Address, encodeFunctionData, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { type ChainClient, createChain } from "../src/core/chain/client.ts";
-import { TxRevertedError } from "../src/core/chain/errors.ts";
 import { createOutbox } from "../src/core/chain/outbox/outbox.ts";
 import { keyring } from "./chainAccounts.ts";
 import { openChainStore, recordingLogger } from "./chainEnv.ts";
+import { runRecordBurst } from "./recordBurst.ts";
 import { recorderArtifact } from "./recorder.ts";
 
 interface AgentConfig {
@@ -40,33 +37,16 @@ const abi = recorderArtifact().abi;
 const outbox = createOutbox({ store, chain: client, accounts, logger, pollMs: 100, abis: [abi], rebroadcastMs: 1000 });
 await outbox.start();
 
-const ack = openSync(config.ackFile, "a");
-let retries = 0;
-let next = config.firstId;
-const end = config.firstId + config.count;
-
-async function worker(): Promise<void> {
-  while (next < end) {
-    const id = next++;
-    const data = encodeFunctionData({ abi, functionName: "record", args: [BigInt(id)] });
-    for (;;) {
-      try {
-        await outbox.submit({ from, to: config.recorder, data, label: `record ${id}` });
-        break;
-      } catch (error) {
-        // Already on chain: a retried submit whose first attempt was journalled before its caller saw an error.
-        if (error instanceof TxRevertedError && error.errorName === "AlreadyRecorded") break;
-        retries++;
-        await sleep(100);
-      }
-    }
-    writeSync(ack, `${id}\n`);
-    fsyncSync(ack);
-  }
-}
-
-await Promise.all(Array.from({ length: config.concurrency }, worker));
-closeSync(ack);
+const { retries } = await runRecordBurst({
+  outbox,
+  abi,
+  from,
+  recorder: config.recorder,
+  firstId: config.firstId,
+  count: config.count,
+  concurrency: config.concurrency,
+  ackFile: config.ackFile,
+});
 if (config.drain) await outbox.drain(60_000);
 await outbox.stop();
 await store.close();

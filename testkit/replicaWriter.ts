@@ -3,16 +3,16 @@
 // burst of ids. An id goes to the ack file (fsync'd) only once submit() returned, i.e. once the write is
 // acknowledged; each change of role goes to the role file. After its burst the replica stays up (a follower journals,
 // the leader sends) until SIGTERM.
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, writeSync } from "node:fs";
-import { type Address, encodeFunctionData, type Hex } from "viem";
+import { appendFileSync, existsSync } from "node:fs";
+import type { Address, Hex } from "viem";
 import { type ChainClient, createChain } from "../src/core/chain/client.ts";
-import { TxRevertedError } from "../src/core/chain/errors.ts";
 import { electLeader } from "../src/core/chain/leader.ts";
 import { chainMigrations } from "../src/core/chain/migrations.ts";
 import { createOutbox } from "../src/core/chain/outbox/outbox.ts";
 import { openStore } from "../src/core/store/index.ts";
 import { keyring } from "./chainAccounts.ts";
 import { recordingLogger } from "./chainEnv.ts";
+import { runRecordBurst } from "./recordBurst.ts";
 import { recorderArtifact } from "./recorder.ts";
 
 export interface ReplicaWriterConfig {
@@ -78,31 +78,14 @@ process.once("SIGTERM", async () => {
 });
 
 while (!existsSync(config.startFile)) await sleep(20);
-const ack = openSync(config.ackFile, "a");
-let retries = 0;
-let next = config.firstId;
-const end = config.firstId + config.count;
-
-async function worker(): Promise<void> {
-  while (next < end) {
-    const id = next++;
-    const data = encodeFunctionData({ abi, functionName: "record", args: [BigInt(id)] });
-    for (;;) {
-      try {
-        await outbox.submit({ from, to: config.recorder, data, label: `record ${id}` });
-        break;
-      } catch (error) {
-        // Already on chain: a retried submit whose first attempt was journalled before its caller saw an error.
-        if (error instanceof TxRevertedError && error.errorName === "AlreadyRecorded") break;
-        retries++;
-        await sleep(100);
-      }
-    }
-    writeSync(ack, `${id}\n`);
-    fsyncSync(ack);
-  }
-}
-
-await Promise.all(Array.from({ length: config.concurrency }, worker));
-closeSync(ack);
+const { retries } = await runRecordBurst({
+  outbox,
+  abi,
+  from,
+  recorder: config.recorder,
+  firstId: config.firstId,
+  count: config.count,
+  concurrency: config.concurrency,
+  ackFile: config.ackFile,
+});
 process.stdout.write(`${JSON.stringify({ replica: config.replicaId, submitted: config.count, retries })}\n`);
