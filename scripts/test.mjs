@@ -87,22 +87,11 @@ const ts = !onlyTs || args.length > 0 ? runNodeTests() : undefined;
 function runNodeTests() {
   return spawnSync(
     process.execPath,
-    [
-      "--test",
-      "--test-reporter=spec",
-      "--test-reporter-destination=stdout",
-      "--test-reporter=./scripts/count-reporter.mjs",
-      `--test-reporter-destination=${countsFile}`,
-      "--test-concurrency=2",
-      // A test file whose event loop stays alive after its tests finished must not hang the run.
-      "--test-force-exit",
-      // 40 minutes: the doc walkthroughs run every domain's blocks against one sandbox in one file (23 minutes on a
-      // quiet 2-core machine with 25 blocks on 2026-11-30); a hung test still ends the run inside CI's hour.
-      "--test-timeout=2400000",
-      "--disable-warning=ExperimentalWarning",
-      ...patterns,
-    ],
-    { stdio: "inherit", env: { ...process.env, TELCO_LEDGER_TEST: "1" } },
+    ["--disable-warning=ExperimentalWarning", "scripts/node-tests.mjs", countsFile, ...patterns],
+    {
+      stdio: "inherit",
+      env: { ...process.env, TELCO_LEDGER_TEST: "1" },
+    },
   );
 }
 if (ts) {
