@@ -18,6 +18,7 @@ import { CredentialService } from "../core/identity/credentials.ts";
 import { DidService } from "../core/identity/did.ts";
 import { DidAuth } from "../core/identity/didAuth.ts";
 import { SqlChallengeStore } from "../core/identity/didAuthChallenges.ts";
+import { HeldCredentialStore } from "../core/identity/heldCredentials.ts";
 import { IssuedCredentialLog } from "../core/identity/issuedCredentials.ts";
 import { type Keystore, openKeystore } from "../core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../core/identity/resolver.ts";
@@ -204,14 +205,14 @@ async function assemble(
     registry: statusRegistry.address,
     dids,
   });
-  const issued = new IssuedCredentialLog(store);
   const credentials = new CredentialService({
     keystore,
     dids,
     resolver,
     status,
     chainId: config.chain.chainId,
-    issued,
+    issued: new IssuedCredentialLog(store),
+    held: new HeldCredentialStore(store),
   });
   // Open DID-Auth challenges live in the agent's store: single use, and they survive a restart.
   const didAuth = new DidAuth({ resolver, audience: config.publicUrl, challenges: new SqlChallengeStore(store) });

@@ -81,6 +81,24 @@ export function registerIdentityCommands(program: Command): void {
     );
   });
   withClientOptions(
+    vc.command("receive <jwt>").description("keep a credential issued to a DID hosted here (verified first)"),
+  ).action(async (jwt: string, o: ClientOptions) => {
+    const credential = jwt.startsWith("@") ? readFileSync(jwt.slice(1), "utf8").trim() : jwt;
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/identity/credentials/held", { jwt: credential }),
+      o,
+      (r: { stored: boolean; credential: { digest: string; status: string } }) =>
+        `${r.stored ? "held" : "already held"} ${r.credential.digest} (${r.credential.status})`,
+    );
+  });
+  withClientOptions(
+    vc.command("held").description("credentials this agent's DIDs hold, newest received first, with their status now"),
+  ).action(async (o: ClientOptions) => {
+    printResult(await callAgentAllItems(targetOf(o), "/v1/identity/credentials/held"), o, (r: Items) =>
+      table(r.items, ["digest", "types", "issuer", "subject", "receivedAt", "status"]),
+    );
+  });
+  withClientOptions(
     vc.command("verify <jwt>").description("verify any W3C JWT credential: signature, validity period, status"),
   ).action(async (jwt: string, o: ClientOptions) =>
     printResult(await callAgent(targetOf(o), "POST", "/v1/identity/credentials/verify", { jwt }), o, pretty),

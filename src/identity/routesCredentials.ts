@@ -14,6 +14,7 @@ import type { CredentialStatusRecord, CredentialStatusService } from "../core/id
 import type { CredentialService, StatusCheck } from "../core/identity/credentials.ts";
 import { normaliseDid, parseEthrDid } from "../core/identity/didEthr.ts";
 import { IdentityError } from "../core/identity/errors.ts";
+import { registerHeldCredentialRoutes } from "./routesHeld.ts";
 import { keysetPage } from "./routesPaging.ts";
 import {
   CredentialListQuerySchema,
@@ -63,6 +64,7 @@ const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
 export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps): void {
   const { credentials, status } = deps;
   const statusLists = allowListedStatusLists([deps.publicUrl]);
+  registerHeldCredentialRoutes(app, deps, statusLists);
   /** The issuer DID of a body in the form this agent stores, or IDENTITY_INVALID_INPUT naming body.issuer. */
   const hostedIssuer = (issuer: string) => normaliseDid(issuer, deps.chainId, "body.issuer");
 
@@ -100,8 +102,8 @@ export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps
         summary: "Credentials this member's hosted DIDs issued, newest first, each with its current on-chain status",
         description:
           "Recorded when issued (by this API or by a domain, e.g. EIDL's vetting and TN Authorization credentials); " +
-          "the status is read from the registry when listed. The agent keeps no credentials issued to its DIDs by " +
-          "others, so role=issued is the only list.",
+          "the status is read from the registry when listed. The credentials issued to its DIDs by others are the " +
+          "wallet's: GET /v1/identity/credentials/held.",
         tags: ["credentials"],
         operationId: "listCredentials",
         querystring: CredentialListQuerySchema,

@@ -69,7 +69,7 @@ export const CredentialListQuerySchema = strictObject({
     Type.Literal("issued", {
       description:
         "issued (the default): the credentials this member's hosted DIDs issued. Credentials held (issued to its " +
-        "DIDs by others) are not kept by the agent, so there is no held list.",
+        "DIDs by others) are listed by GET /v1/identity/credentials/held.",
     }),
   ),
   ...PageQuerySchema.properties,
@@ -131,4 +131,37 @@ export const ChallengeSchema = strictObject({
   challenge: Type.String(),
   audience: Type.String(),
   expiresAt: Type.String({ format: "date-time" }),
+});
+
+export const HeldDigestSchema = {
+  ...Bytes32Schema,
+  description: "keccak256 of the credential's JWT: its key in the wallet",
+};
+export const HeldParams = strictObject({ digest: HeldDigestSchema });
+export const ReceiveCredentialBodySchema = strictObject({
+  jwt: Type.String({ minLength: 1, maxLength: 65536, description: "The credential (JWT) issued to a DID hosted here" }),
+});
+export const HeldCredentialSchema = strictObject({
+  digest: HeldDigestSchema,
+  id: Type.Union([Type.String(), Type.Null()], { description: "The credential's id, when it has one" }),
+  credentialId: Type.Union([CredentialIdSchema, Type.Null()]),
+  issuer: Type.String({ description: "The issuer's DID" }),
+  subject: DidSchema,
+  types: Type.Array(Type.String(), { maxItems: 16, description: 'The types after "VerifiableCredential"' }),
+  validFrom: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  validUntil: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  receivedAt: Type.String({ format: "date-time" }),
+  status: Type.Union([StatusSchema, Type.Literal("unknown")], {
+    description: "Read from this ledger's status registry now; unknown when the credential's status lives elsewhere",
+  }),
+  reason: Type.String(),
+  since: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+export const ReceivedCredentialSchema = strictObject({
+  stored: Type.Boolean({ description: "false when the wallet already held this credential" }),
+  credential: HeldCredentialSchema,
+});
+export const HeldCredentialWithJwtSchema = strictObject({
+  ...HeldCredentialSchema.properties,
+  jwt: Type.String({ description: "The credential as received, to present" }),
 });

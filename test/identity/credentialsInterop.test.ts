@@ -17,6 +17,7 @@ import type { DeploymentManifest } from "../../src/core/chain/manifest.ts";
 import { encodeList } from "../../src/core/identity/bitstringStatus.ts";
 import { CredentialStatusService } from "../../src/core/identity/credentialStatus.ts";
 import { CredentialService } from "../../src/core/identity/credentials.ts";
+import { HeldCredentialStore } from "../../src/core/identity/heldCredentials.ts";
 import { IssuedCredentialLog } from "../../src/core/identity/issuedCredentials.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 
@@ -207,6 +208,7 @@ describe("credentials that interoperate", () => {
       }),
       chainId: agent.config.chain.chainId,
       issued: new IssuedCredentialLog(agent.store),
+      held: new HeldCredentialStore(agent.store),
     });
     const bits = Buffer.alloc(16 * 1024);
     bits[0] = 0b0000_0100; // index 5 set

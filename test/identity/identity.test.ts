@@ -13,6 +13,7 @@ import { type CheckedCredential, CredentialService } from "../../src/core/identi
 import { DidService } from "../../src/core/identity/did.ts";
 import { DidAuth, respondToChallenge } from "../../src/core/identity/didAuth.ts";
 import { IdentityError } from "../../src/core/identity/errors.ts";
+import { HeldCredentialStore } from "../../src/core/identity/heldCredentials.ts";
 import { IssuedCredentialLog } from "../../src/core/identity/issuedCredentials.ts";
 import type { Keystore } from "../../src/core/identity/keystore.ts";
 import { DidResolver, invalidateOnRegistryEvents } from "../../src/core/identity/resolver.ts";
@@ -67,6 +68,7 @@ before(async () => {
     status,
     chainId,
     issued: new IssuedCredentialLog(env.store),
+    held: new HeldCredentialStore(env.store),
   });
   stock = new Resolver(
     getResolver({ networks: [{ chainId, rpcUrl: env.devnet.rpcUrl, registry: registries.didRegistry }] }),

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createVerifiableCredentialJwt, type JwtCredentialPayload } from "did-jwt-vc";
 import type { Resolvable } from "did-resolver";
-import { type Address, getAddress, type Hex, isAddress } from "viem";
+import { type Address, getAddress, type Hex, isAddress, keccak256, toBytes } from "viem";
 import {
   type BitstringStatusCheck,
   bitstringEntryType,
@@ -16,6 +16,7 @@ import { type VerifiedJwtCredential, verifyJwtCredential } from "./credentialFor
 import { type CredentialStatusRecord, type CredentialStatusService, credentialIdOf } from "./credentialStatus.ts";
 import type { DidService } from "./did.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
+import type { HeldCredentialRecord, HeldCredentialStore } from "./heldCredentials.ts";
 import type { IssuedCredentialLog } from "./issuedCredentials.ts";
 import type { Keystore } from "./keystore.ts";
 
@@ -100,6 +101,8 @@ export interface CredentialServiceOptions {
   chainId: number;
   /** Where each issued credential is recorded, so the member can list them (GET /v1/identity/credentials). */
   issued: IssuedCredentialLog;
+  /** The wallet: credentials issued to the hosted DIDs (GET /v1/identity/credentials/held). */
+  held: HeldCredentialStore;
 }
 
 const vcContext = "https://www.w3.org/2018/credentials/v1";
@@ -111,6 +114,7 @@ export class CredentialService {
   readonly #status: CredentialStatusService;
   readonly #chainId: number;
   readonly #issued: IssuedCredentialLog;
+  readonly #held: HeldCredentialStore;
 
   constructor(options: CredentialServiceOptions) {
     this.#keystore = options.keystore;
@@ -119,11 +123,59 @@ export class CredentialService {
     this.#status = options.status;
     this.#chainId = options.chainId;
     this.#issued = options.issued;
+    this.#held = options.held;
   }
 
   /** The credentials the hosted DIDs issued, newest first (see IssuedCredentialLog.listPage). */
   get issued(): Pick<IssuedCredentialLog, "listPage"> {
     return this.#issued;
+  }
+
+  /** The credentials the hosted DIDs hold (see HeldCredentialStore). */
+  get held(): Pick<HeldCredentialStore, "listPage" | "get" | "remove"> {
+    return this.#held;
+  }
+
+  /**
+   * Receives a credential issued to one of the hosted DIDs into the wallet, after verifying it as `verify` does (a
+   * credential that is invalid, expired, not yet valid, revoked or suspended is refused by that error and not
+   * stored). Its subject must be a DID hosted here (DID_NOT_HOSTED otherwise). Receiving the same JWT again stores
+   * nothing and answers `stored: false`.
+   */
+  async receive(
+    jwt: string,
+    options: VerifyOptions = {},
+  ): Promise<{ record: HeldCredentialRecord; stored: boolean; check: CheckedCredential }> {
+    const check = await this.verify(jwt, options);
+    const subjects = check.credential.credentialSubject;
+    const subject = (Array.isArray(subjects) ? subjects : [subjects]).map((s) =>
+      s !== null && typeof s === "object" ? (s as { id?: unknown }).id : undefined,
+    );
+    if (subject.length !== 1 || typeof subject[0] !== "string") {
+      throw invalidInput("jwt", "the credential must name exactly one subject DID (credentialSubject.id) to be held");
+    }
+    const holder = await this.#dids.get(subject[0]);
+    const types = check.credential.type;
+    const named = (Array.isArray(types) ? types : [types]).map(String).filter((t) => t !== "VerifiableCredential");
+    if (named.length > 16) throw invalidInput("jwt", `the credential names ${named.length} types; a wallet keeps 16`);
+    const record: HeldCredentialRecord = {
+      digest: keccak256(toBytes(jwt)),
+      id: check.id,
+      credentialId: check.credentialId,
+      issuer: check.issuer,
+      subject: holder.did,
+      types: named,
+      // Listed with its status only when that status is this ledger's registry (read again at every listing).
+      statusMethod:
+        check.status.method === statusEntryType && "status" in check.status && check.status.status !== "unknown"
+          ? statusEntryType
+          : null,
+      validFrom: check.validFrom?.toISOString() ?? null,
+      validUntil: check.validUntil?.toISOString() ?? null,
+      receivedAt: new Date().toISOString(),
+    };
+    const stored = await this.#held.add(record, jwt);
+    return { record: stored ? record : ((await this.#held.get(record.digest)) ?? record), stored, check };
   }
 
   async issue(input: IssueCredentialInput): Promise<IssuedCredential> {

@@ -1,6 +1,6 @@
 // Schema of the identity core (ids 02x0; 0201..0203 are the chain journal's): the DIDs this agent hosts (whose
 // controller and signing keys are in its keystore), the DID-Auth challenges it opened (persisted, single use), and the
-// credentials its DIDs issued.
+// credentials its DIDs issued and those it holds.
 import type { Migration } from "../store/store.ts";
 
 export const identityMigrations: readonly Migration[] = [
@@ -58,6 +58,26 @@ export const identityMigrations: readonly Migration[] = [
         expires_at TEXT
       );
       CREATE INDEX identity_issued_credentials_order ON identity_issued_credentials (issued_at, credential_id);
+    `,
+  },
+  {
+    // The wallet: credentials issued to the hosted DIDs by others, kept whole (JWT) for the holder to present.
+    id: "0213_identity_held_credentials",
+    sql: `
+      CREATE TABLE identity_held_credentials (
+        digest TEXT PRIMARY KEY,
+        vc_id TEXT,
+        credential_id TEXT,
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        types TEXT NOT NULL,
+        status_method TEXT,
+        valid_from TEXT,
+        valid_until TEXT,
+        received_at TEXT NOT NULL,
+        jwt TEXT NOT NULL
+      );
+      CREATE INDEX identity_held_credentials_order ON identity_held_credentials (received_at, digest);
     `,
   },
 ];

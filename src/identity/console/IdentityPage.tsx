@@ -1,11 +1,12 @@
 // Identity: the DIDs this agent hosts (signing key, service endpoint), the credentials they issued with their status
 // (suspend, reinstate, revoke from the list), and a credential check: paste a JWT credential to see its issuer,
-// validity and status now; revoke it here when this member issued it. The agent keeps no credentials issued to its
-// DIDs by others, so there is no list of credentials held.
+// validity and status now; revoke it here when this member issued it. The wallet lists the credentials issued to its
+// DIDs by others, with their status now, and receives new ones.
 import { type FormEvent, useState } from "react";
 import { type ConsolePageProps, ErrorView, Panel, useResource } from "../../../console/src/kit.ts";
 import { CredentialCard } from "./CredentialCard.tsx";
-import type { HostedDid, ListedCredential, StatusAction, Verification } from "./credential.ts";
+import type { HeldCredential, HostedDid, ListedCredential, StatusAction, Verification } from "./credential.ts";
+import { HeldCredentials } from "./HeldCredentials.tsx";
 import { IssuedCredentials } from "./IssuedCredentials.tsx";
 
 interface Page<T> {
@@ -40,6 +41,11 @@ function IdentityPage({ api }: ConsolePageProps) {
     await api.call("POST", `/v1/identity/credentials/${c.credentialId}/${action}`, { issuer: c.issuer, reason });
     setLater(undefined);
     issued.reload();
+  };
+  const held = useResource(() => api.get<Page<HeldCredential>>("/v1/identity/credentials/held?limit=50"), [api]);
+  const receive = async (credential: string) => {
+    await api.call("POST", "/v1/identity/credentials/held", { jwt: credential });
+    held.reload();
   };
   const [jwt, setJwt] = useState("");
   const [verification, setVerification] = useState<Verification>();
@@ -115,10 +121,15 @@ function IdentityPage({ api }: ConsolePageProps) {
           </>
         ) : null}
       </Panel>
-      <Panel title="Credentials held">
-        <p className="muted">
-          The agent keeps no credentials issued to this member's DIDs by others: check one by pasting it below.
-        </p>
+      <Panel title="Credentials held" error={held.error} loading={held.loading} wide>
+        {held.value ? (
+          <>
+            <HeldCredentials credentials={held.value.items} onReceive={receive} />
+            {held.value.nextCursor !== null ? (
+              <p className="muted">the newest 50 are shown; `telco-ledger vc held` lists them all</p>
+            ) : null}
+          </>
+        ) : null}
       </Panel>
       <Panel title="Check a credential">
         <form onSubmit={(e) => void verify(e)}>

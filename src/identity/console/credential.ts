@@ -76,3 +76,20 @@ export function actionsFor(status: ListedCredential["status"]): StatusAction[] {
   if (status === "suspended") return ["reinstate", "revoke"];
   return [];
 }
+
+/** One of the credentials this member's DIDs hold (GET /v1/identity/credentials/held), with its status now. */
+export interface HeldCredential {
+  digest: string;
+  id: string | null;
+  credentialId: string | null;
+  issuer: string;
+  subject: string;
+  types: string[];
+  validFrom: string | null;
+  validUntil: string | null;
+  receivedAt: string;
+  /** unknown: the status lives elsewhere than this ledger's registry (checked when the credential is presented). */
+  status: "active" | "suspended" | "revoked" | "unknown";
+  reason: string;
+  since: string | null;
+}
