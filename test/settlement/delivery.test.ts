@@ -76,7 +76,7 @@ describe("settlement: batches delivered agent to agent, sealed to the home opera
   }
   const held = async (batchId: Hex) => {
     const { agreementId, salt, records } = await ok("north", "GET", `/v1/settlement/batches/${batchId}/records`);
-    return { batchId, agreementId, salt, records };
+    return { batchId, agreementId, salt, records: records as Array<Record<string, unknown>> };
   };
   const inbox = (to: Name, envelope: unknown) => call(to, "POST", "/v1/settlement/inbox", { envelope });
   /** Nothing changed at south: the batch is anchored and south holds none of its records. */
@@ -176,7 +176,7 @@ describe("settlement: batches delivered agent to agent, sealed to the home opera
 
   it("refuses records that do not give the anchored root even when north signed them (SETTLEMENT_BATCH_MISMATCH)", async () => {
     const handed = await held(batch.b3);
-    const longer = handed.records.map((r: Record<string, unknown>) => ({ ...r, durationSeconds: 121 }));
+    const longer = handed.records.map((r) => ({ ...r, durationSeconds: 121 }));
     const answer = await inbox("south", await seal("north", "south", { ...handed, records: longer }));
     refused(answer, 422, "SETTLEMENT_BATCH_MISMATCH");
     assert.equal(answer.body.details?.[0]?.field, "body.envelope.msg.records");

@@ -7,6 +7,7 @@
 // checks the signer is the DID the batch's visited operator names on chain, and confirms exactly as `.../confirm` does.
 import { Value } from "@sinclair/typebox/value";
 import type { Address, Hex } from "viem";
+import { invalidField } from "../../core/errors/index.ts";
 import { verificationMethodOf } from "../../core/identity/credentials.ts";
 import type { DidService } from "../../core/identity/did.ts";
 import { IdentityError } from "../../core/identity/errors.ts";
@@ -18,7 +19,6 @@ import {
   sealEnvelope,
 } from "../../core/identity/messages/index.ts";
 import type { DidResolver } from "../../core/identity/resolver.ts";
-import { invalidField } from "../../core/errors/index.ts";
 import type { RoamingOperatorKeys } from "../../roaming/published.ts";
 import { SettlementError } from "../errors.ts";
 import type { RoamingBatches } from "./batches.ts";

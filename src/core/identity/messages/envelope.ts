@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { createJWT, verifyJWT } from "did-jwt";
 import type { DIDDocument, Resolvable, VerificationMethod } from "did-resolver";
-import { type JweRecipient, JweOpenError, openJwe, type SharedSecretOf, sealJwe } from "../ecdhJwe.ts";
+import { JweOpenError, type JweRecipient, openJwe, type SharedSecretOf, sealJwe } from "../ecdhJwe.ts";
 import { IdentityError, type IdentityErrorCode } from "../errors.ts";
 import type { Es256Signer } from "../keystore.ts";
 import type { ReplayGuard } from "./replayGuard.ts";
