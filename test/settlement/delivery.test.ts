@@ -12,17 +12,19 @@ import { verificationMethodOf } from "../../src/core/identity/credentials.ts";
 import { keyAgreementOf, sealEnvelope } from "../../src/core/identity/messages/index.ts";
 import { thumbprintOf } from "../../src/roaming/crypto/jwk.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
-import { PERIOD, RECORDS, record, TARIFF, VALID_FROM, VALID_TO } from "./roamingFixtures.ts";
+import {
+  type Answer as FixtureAnswer,
+  PERIOD,
+  RECORDS,
+  record,
+  TARIFF,
+  VALID_FROM,
+  VALID_TO,
+} from "./roamingFixtures.ts";
 
 const MEMBERS = ["north", "south", "east"].map((name) => ({ name, roles: ["MOBILE_OPERATOR"] }));
 type Name = "north" | "south" | "east";
-type Answer = {
-  code?: string;
-  message?: string;
-  details?: Array<{ field: string }>;
-  facts?: Record<string, unknown>;
-  [k: string]: unknown;
-};
+type Answer = FixtureAnswer & { facts?: Record<string, unknown> };
 
 describe("settlement: batches delivered agent to agent, sealed to the home operator", () => {
   let consortium: TestConsortium<TestAgent>;
