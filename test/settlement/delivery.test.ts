@@ -146,7 +146,7 @@ describe("settlement: batches delivered agent to agent, sealed to the home opera
     refused(again, 409, "SETTLEMENT_WRONG_STATE");
   });
 
-  it("refuses a tampered envelope (MESSAGE_UNDECRYPTABLE) and a malformed one (naming body.envelope)", async () => {
+  it("refuses a tampered envelope (MESSAGE_UNDECRYPTABLE), a malformed one (naming body.envelope) and an oversized one", async () => {
     const envelope = await seal("north", "south", await held(batch.b3));
     const parts = envelope.split(".");
     const ciphertext = parts[3] as string;
@@ -155,6 +155,8 @@ describe("settlement: batches delivered agent to agent, sealed to the home opera
     const malformed = await inbox("south", "not an envelope");
     refused(malformed, 400, "VALIDATION_FAILED");
     assert.equal(malformed.body.details?.[0]?.field, "body.envelope");
+    // Over the inbox's size bound (12 MiB, 10,000 records with room to spare): refused before it is parsed.
+    refused(await inbox("south", `${"A".repeat(13 * 1024 * 1024)}.A.A.A.A`), 413, "PAYLOAD_TOO_LARGE");
     await unchanged(batch.b3);
   });
 
