@@ -8,6 +8,7 @@ import { roamingDifferences } from "./consistency.ts";
 import { ROAMING_ERRORS } from "./errors.ts";
 import { roamingMigrations } from "./migrations.ts";
 import { OPERATOR_REGISTRY, ROAMING_EXCHANGE, roamingProjection } from "./projection.ts";
+import { publishedRoaming } from "./published.ts";
 import { roamingApiModule } from "./routes.ts";
 import { roamingRuntime } from "./runtime.ts";
 import { seedRoamingSandbox } from "./seed.ts";
@@ -47,6 +48,7 @@ export const roamingPlugin: DomainPlugin = {
     const skipped = toEventSelector(getAbiItem({ abi: RoamingExchange.abi, name: "ItemSkipped" }) as AbiEvent);
     return { [ROAMING_EXCHANGE]: [[null, null, me], [null, null, null, me], [skipped]] };
   },
+  publish: (context) => ({ roaming: publishedRoaming(() => roamingRuntime(context)) }),
   api: async (context) => roamingApiModule(await roamingRuntime(context), context),
   async start(context) {
     const runtime = await roamingRuntime(context);

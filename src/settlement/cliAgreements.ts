@@ -130,6 +130,19 @@ function registerBatchCommands(settlement: Command): void {
   });
   withClientOptions(
     batch
+      .command("deliver <batchId>")
+      .description(
+        "visited: this agent seals the batch's records to the home operator's agent, which confirms (no records pass through the CLI)",
+      ),
+  ).action(async (id: string, o: ClientOptions) => {
+    printResult(
+      await callAgent<Row>(targetOf(o), "POST", `/v1/settlement/batches/${id}/deliver`),
+      o,
+      (r: Row) => `${r.batchId}: ${r.status} by ${r.homeDid} at ${r.deliveredTo}, tx ${r.txHash}`,
+    );
+  });
+  withClientOptions(
+    batch
       .command("send <batchId>")
       .description("hand a batch's records and salt from this (visited) agent to the home agent, which confirms"),
   )

@@ -93,6 +93,21 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     status: 409,
     description: "Not every net debtor of the round has paid yet: creditors claim once it is funded.",
   },
+  SETTLEMENT_SENDER_NOT_VISITED: {
+    status: 403,
+    description:
+      "A delivered batch is signed by a DID other than the one the batch's visited operator names in the OperatorRegistry.",
+  },
+  SETTLEMENT_PEER_UNKNOWN: {
+    status: 409,
+    description:
+      "An operator of the batch names no DID in the OperatorRegistry, publishes no encryption key, or its DID names no agent endpoint: publish them first (POST /v1/roaming/keys/publish).",
+  },
+  SETTLEMENT_DELIVERY_FAILED: {
+    status: 502,
+    description:
+      "The home operator's agent could not be reached, or refused the delivered batch (its status, code and message are in details).",
+  },
   SETTLEMENT_TERMS_UNKNOWN: {
     status: 409,
     description: "This agent does not hold the agreement's terms (off chain): propose or approve it here first.",

@@ -14,10 +14,12 @@ import {
 import type { SettlementMoney } from "./money.ts";
 import type { RoamingAgreements } from "./roaming/agreements.ts";
 import type { RoamingBatches } from "./roaming/batches.ts";
+import type { BatchDelivery } from "./roaming/delivery.ts";
 import type { RoamingInvoices } from "./roaming/invoices.ts";
 import type { RoamingNetting } from "./roaming/netting.ts";
 import type { RoamingReports } from "./roaming/reports.ts";
 import { registerRoamingRoutes } from "./roaming/routes.ts";
+import { registerDeliveryRoutes } from "./roaming/routesDelivery.ts";
 import { registerInvoiceRoutes } from "./roaming/routesInvoices.ts";
 import { registerNettingRoutes } from "./roaming/routesNetting.ts";
 import { registerReportRoutes } from "./roaming/routesReports.ts";
@@ -58,6 +60,7 @@ export function settlementApiModule(
   roaming: {
     agreements: RoamingAgreements;
     batches: RoamingBatches;
+    delivery: BatchDelivery;
     invoices: RoamingInvoices;
     netting: RoamingNetting;
     reports: RoamingReports;
@@ -73,6 +76,7 @@ export function settlementApiModule(
     ],
     register(app) {
       registerRoamingRoutes(app, roaming.agreements, roaming.batches);
+      registerDeliveryRoutes(app, roaming.delivery);
       registerInvoiceRoutes(app, roaming.invoices);
       registerNettingRoutes(app, roaming.netting);
       registerReportRoutes(app, roaming.reports);

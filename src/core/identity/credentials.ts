@@ -213,7 +213,8 @@ export class CredentialService {
         details: { did: hosted.did },
       });
     }
-    const kid = await this.#verificationMethodOf(
+    const kid = await verificationMethodOf(
+      this.#resolver,
       hosted.did,
       hosted.address,
       this.#keystore.info(hosted.signingKid).publicKeyHex,
@@ -339,26 +340,31 @@ export class CredentialService {
     const record = await this.#status.statusOf(issuer, credentialId);
     return { method: statusEntryType, ...record };
   }
+}
 
-  /**
-   * The id of the verification method holding this public key in the issuer's DID document. Re-resolves once past
-   * the cache, since the key may have been published after the cached document was read.
-   */
-  async #verificationMethodOf(did: string, address: Address, publicKeyHex: Hex): Promise<string> {
-    const wanted = publicKeyHex.slice(2).toLowerCase();
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const result = await this.#resolver.resolve(did, { accept: "application/did+json" });
-      const method = result.didDocument?.verificationMethod?.find(
-        (vm) =>
-          vm.type === "JsonWebKey2020" && (vm as { publicKeyHex?: string }).publicKeyHex?.toLowerCase() === wanted,
-      );
-      if (method) return method.id;
-      this.#resolver.invalidate?.(address);
-    }
-    throw new IdentityError(
-      "DID_NO_SIGNING_KEY",
-      `the signing key of ${did} is not in its resolved DID document (not yet published?)`,
-      { details: { did } },
+/**
+ * The id of the verification method holding this public key in `did`'s document (a hosted DID's signing key: the
+ * `kid` its JWTs name). Re-resolves once past the cache, since the key may have been published after the cached
+ * document was read.
+ */
+export async function verificationMethodOf(
+  resolver: Resolvable & { invalidate?(address: string): void },
+  did: string,
+  address: Address,
+  publicKeyHex: Hex,
+): Promise<string> {
+  const wanted = publicKeyHex.slice(2).toLowerCase();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const result = await resolver.resolve(did, { accept: "application/did+json" });
+    const method = result.didDocument?.verificationMethod?.find(
+      (vm) => vm.type === "JsonWebKey2020" && (vm as { publicKeyHex?: string }).publicKeyHex?.toLowerCase() === wanted,
     );
+    if (method) return method.id;
+    resolver.invalidate?.(address);
   }
+  throw new IdentityError(
+    "DID_NO_SIGNING_KEY",
+    `the signing key of ${did} is not in its resolved DID document (not yet published?)`,
+    { details: { did } },
+  );
 }

@@ -3,9 +3,10 @@
 // Merkle tree (usage/canonical.ts), keeps records, salt and amounts off chain and anchors root, count and total. The
 // home operator's agent confirms a batch only after rating the records it was handed with its own copy of the terms
 // and recomputing the root, count and total: a tampered, missing or re-rated record is refused and never confirmed.
-// For this slice the API caller hands the records and salt from one agent to the other (docs/settlement.md says why).
+// The records reach the home agent either sealed agent to agent (delivery.ts) or handed over by the API caller
+// (`.../confirm`); both end in confirm() here, with the same checks.
 import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
-import { invalidField } from "../../core/errors/index.ts";
+import { type FieldPath, invalidField } from "../../core/errors/index.ts";
 import { SettlementError } from "../errors.ts";
 import { Rater } from "../rating/rate.ts";
 import { buildBatch, newBatchSalt } from "../usage/canonical.ts";
@@ -72,7 +73,7 @@ export class RoamingBatches {
       );
     }
     const terms = await this.#terms(agreement);
-    const records = checkedRecords(input);
+    const records = checkedRecords(input, "body.records");
     const period = checkPeriod(records, terms);
     const amounts = rate(records, terms);
     const salt = newBatchSalt();
@@ -130,8 +131,27 @@ export class RoamingBatches {
     };
   }
 
-  /** The home operator confirms receipt once the records it was handed give the anchored root, count and total. */
-  async confirm(batchId: Hex, input: { salt: Hex; records: Array<Record<string, unknown>> }) {
+  /** A batch's two operators and state: who may deliver it to whom (delivery.ts). */
+  async partiesOf(batchId: Hex) {
+    const { batch, agreement } = await this.#batch(batchId);
+    return {
+      batchId: batch.batch_id as Hex,
+      agreementId: batch.agreement_id as Hex,
+      visited: agreement.visited as Address,
+      home: agreement.home as Address,
+      status: batch.status,
+    };
+  }
+
+  /**
+   * The home operator confirms receipt once the records it was handed give the anchored root, count and total.
+   * `records` names where the records came from in errors: the request body, or a delivered envelope's message.
+   */
+  async confirm(
+    batchId: Hex,
+    input: { salt: Hex; records: Array<Record<string, unknown>> },
+    records: FieldPath = "body.records",
+  ) {
     const { batch, agreement } = await this.#batch(batchId);
     this.#requireParty(agreement, "home", "confirms receipt of a batch");
     if (batch.status !== "anchored") {
@@ -140,10 +160,10 @@ export class RoamingBatches {
       });
     }
     const terms = await this.#terms(agreement);
-    const records = checkedRecords(input.records);
+    const checked = checkedRecords(input.records, records);
     // Rated here with this operator's own copy of the agreed tariff: the visited side's amounts are not trusted.
-    const amounts = rate(records, terms);
-    const rebuilt = buildBatch(records, amounts, input.salt);
+    const amounts = rate(checked, terms);
+    const rebuilt = buildBatch(checked, amounts, input.salt);
     const differs = [
       rebuilt.count !== Number(batch.record_count) ? `count ${rebuilt.count} (anchored ${batch.record_count})` : "",
       rebuilt.total.toString() !== batch.total ? `total ${rebuilt.total} (anchored ${batch.total})` : "",
@@ -155,14 +175,14 @@ export class RoamingBatches {
       throw new SettlementError(
         "SETTLEMENT_BATCH_MISMATCH",
         `the records handed over give ${differs.join(", ")}: batch ${batch.batch_id} is not confirmed`,
-        { field: "body.records", details: { differs } },
+        { field: records, details: { differs } },
       );
     }
     // Kept before sending: they give the anchored root, so they are the batch's records whatever happens next.
     await this.#o.repository.keepBatchRecords(
       batch.batch_id,
       input.salt,
-      JSON.stringify(records),
+      JSON.stringify(checked),
       JSON.stringify(amounts),
     );
     const receipt = await sendSettlement(
@@ -238,14 +258,14 @@ export class RoamingBatches {
   }
 }
 
-/** The records checked field by field; the first fault names body.records[i].<field>, nothing half-accepted. */
-function checkedRecords(input: Array<Record<string, unknown>>): UsageRecord[] {
+/** The records checked field by field; the first fault names <where>[i].<field>, nothing half-accepted. */
+function checkedRecords(input: Array<Record<string, unknown>>, where: FieldPath): UsageRecord[] {
   return input.map((raw, i) => {
     try {
-      return toRecord(raw, `body.records[${i}]`);
+      return toRecord(raw, `${where}[${i}]`);
     } catch (error) {
       if (!(error instanceof UsageRecordError)) throw error;
-      throw invalidField(`body.records[${i}].${error.field}`, error.message.replace(/^.*?: /, ""));
+      throw invalidField(`${where}[${i}].${error.field}`, error.message.replace(/^.*?: /, ""));
     }
   });
 }

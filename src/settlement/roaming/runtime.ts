@@ -1,8 +1,11 @@
-// One agent's roaming settlement services over one read model and repository: agreements, the batches under them, invoices and disputes, netting.
+// One agent's roaming settlement services over one read model and repository: agreements, the batches under them and
+// their delivery between the operators' agents, invoices and disputes, netting.
 import type { Address } from "viem";
 import type { AgentContext } from "../../agent/domain.ts";
+import { SqlReplayGuard } from "../../core/identity/messages/index.ts";
 import { RoamingAgreements } from "./agreements.ts";
 import { RoamingBatches } from "./batches.ts";
+import { BatchDelivery } from "./delivery.ts";
 import { RoamingInvoices } from "./invoices.ts";
 import { RoamingNetting } from "./netting.ts";
 import { RoamingSettlementReadModel } from "./readModel.ts";
@@ -27,6 +30,15 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
     membership: context.published.membership,
   });
   const batches = new RoamingBatches({ ...common, address: deployment.address, agreements });
+  const delivery = new BatchDelivery({
+    batches,
+    memberAccount: context.config.memberAccount,
+    roaming: context.published.roaming,
+    dids: context.dids,
+    keystore: context.keystore,
+    resolver: context.resolver,
+    replay: new SqlReplayGuard(context.store),
+  });
   const invoices = new RoamingInvoices({ ...common, address: deployment.address, agreements });
   const netting = new RoamingNetting({
     outbox: context.outbox,
@@ -37,5 +49,5 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
     sync,
   });
   const reports = new RoamingReports({ agreements, readModel, repository, sync });
-  return { agreements, batches, invoices, netting, reports };
+  return { agreements, batches, delivery, invoices, netting, reports };
 }

@@ -127,6 +127,37 @@ export const ConfirmBody = strictObject({
 });
 export const BatchParams = strictObject({ batchId: Bytes32Schema });
 
+/** What the visited operator's agent seals to the home operator's agent (the envelope's `msg`; delivery.ts). */
+export const DELIVERY_TYPE = "SettlementBatchDelivery";
+export const DeliveryMessage = strictObject({
+  type: Type.Literal(DELIVERY_TYPE),
+  batchId: Bytes32Schema,
+  agreementId: Bytes32Schema,
+  salt: Bytes32Schema,
+  records: RecordsSchema,
+});
+/**
+ * A sealed delivery's size bound: 10,000 records of about 450 characters, base64url twice (the signed JWT, then the
+ * JWE around it), with room to spare. The inbox's body limit follows it.
+ */
+export const MAX_ENVELOPE_CHARS = 12 * 1024 * 1024;
+export const InboxBody = strictObject({
+  envelope: Type.String({
+    minLength: 16,
+    maxLength: MAX_ENVELOPE_CHARS,
+    pattern: "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){4}$",
+    description:
+      "A compact JWE (ECDH-ES, A256GCM) to the home operator's encryption key, holding a JWT signed (ES256) by the visited operator's DID whose `msg` is the batch's records and salt",
+  }),
+});
+export const DeliverResult = strictObject({
+  batchId: Bytes32Schema,
+  txHash: TxHashSchema,
+  status: Type.Literal("received"),
+  homeDid: Type.String({ maxLength: 256, description: "The home operator's DID, named in the OperatorRegistry" }),
+  deliveredTo: Type.String({ maxLength: 2048, description: "The home agent's endpoint, from that DID's document" }),
+});
+
 const Amount = Type.String({ pattern: "^[0-9]{1,78}$", description: "Minor units of the settlement token" });
 
 export const AnchorResult = strictObject({

@@ -7,11 +7,12 @@
 //
 // Opening checks, in this order, and refuses with a named code: the JWE opens for one of our keys; the signature
 // verifies against the sender's DID document; the token is for us and not expired; the message fits its schema;
-// personal data came encrypted; the jti was not seen before (replay).
+// personal data came encrypted; the jti was not seen before (replay). sealEnvelope/openEnvelope are the same envelope
+// for any message object, validated by the caller (settlement's batch deliveries between operators' agents use it).
 import { randomBytes } from "node:crypto";
 import { createJWT, verifyJWT } from "did-jwt";
 import type { DIDDocument, Resolvable, VerificationMethod } from "did-resolver";
-import { JweOpenError, openJwe, type SharedSecretOf, sealJwe } from "../ecdhJwe.ts";
+import { JweOpenError, type JweRecipient, openJwe, type SharedSecretOf, sealJwe } from "../ecdhJwe.ts";
 import { IdentityError, type IdentityErrorCode } from "../errors.ts";
 import type { Es256Signer } from "../keystore.ts";
 import type { ReplayGuard } from "./replayGuard.ts";
@@ -103,6 +104,28 @@ export async function sealMessage(
   options: SealMessageOptions = {},
 ): Promise<string> {
   validateMessage(message, "message");
+  const encrypt = options.encrypt || PERSONAL_DATA_TYPES.has(message["@type"]);
+  return sealEnvelope(
+    message,
+    sender,
+    recipientDid,
+    encrypt ? await keyAgreementOf(resolver, recipientDid) : undefined,
+    options,
+  );
+}
+
+/**
+ * The envelope itself, for any message object (attestation messages above; other domains' agent-to-agent payloads,
+ * e.g. settlement's batch deliveries): `msg` signed as `sender` for `recipientDid`, and encrypted to `encryptTo` when
+ * given (the caller finds the recipient's key the way its protocol publishes it). The caller validates `msg`.
+ */
+export async function sealEnvelope(
+  msg: unknown,
+  sender: MessageSender,
+  recipientDid: string,
+  encryptTo: JweRecipient | undefined,
+  options: Pick<SealMessageOptions, "ttlSeconds" | "now"> = {},
+): Promise<string> {
   const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_MESSAGE_TTL_SECONDS) {
     throw new IdentityError("IDENTITY_INVALID_INPUT", `ttlSeconds: must be 1 to ${MAX_MESSAGE_TTL_SECONDS} seconds`, {
@@ -111,13 +134,12 @@ export async function sealMessage(
   }
   const iat = options.now ?? Math.floor(Date.now() / 1000);
   const jwt = await createJWT(
-    { aud: recipientDid, iat, exp: iat + ttl, jti: randomBytes(16).toString("base64url"), msg: message },
+    { aud: recipientDid, iat, exp: iat + ttl, jti: randomBytes(16).toString("base64url"), msg },
     { issuer: sender.did, signer: sender.sign },
     { alg: "ES256", kid: sender.kid },
   );
-  if (!(options.encrypt || PERSONAL_DATA_TYPES.has(message["@type"]))) return jwt;
-  const recipient = await keyAgreementOf(resolver, recipientDid);
-  return sealJwe(Buffer.from(jwt, "utf8"), recipient, { cty: "JWT" });
+  if (!encryptTo) return jwt;
+  return sealJwe(Buffer.from(jwt, "utf8"), encryptTo, { cty: "JWT" });
 }
 
 export interface OpenMessageOptions {
@@ -132,6 +154,25 @@ export interface OpenMessageOptions {
 
 /** Opens and checks a message (see the module comment for the order); any failure is a named IdentityError. */
 export async function openMessage(token: string, options: OpenMessageOptions): Promise<OpenedMessage> {
+  return openEnvelope(token, {
+    ...options,
+    validate: (msg) => validateMessage(msg, "msg"),
+    clearRefusal: (message) =>
+      PERSONAL_DATA_TYPES.has(message["@type"])
+        ? `${message["@type"]} carries personal data and must arrive encrypted to the recipient (JWE)`
+        : undefined,
+  });
+}
+
+export interface OpenEnvelopeOptions<M> extends OpenMessageOptions {
+  /** `msg` as the message type the recipient expects; throws (a named error) when it is not one. */
+  validate(msg: unknown): M;
+  /** Why this message may not travel in clear (MESSAGE_NOT_ENCRYPTED), or undefined when it may. */
+  clearRefusal(message: M): string | undefined;
+}
+
+/** Opens and checks any envelope sealEnvelope made, in the module comment's order, with the caller's validation. */
+export async function openEnvelope<M>(token: string, options: OpenEnvelopeOptions<M>): Promise<OpenedMessage<M>> {
   const parts = typeof token === "string" ? token.split(".") : [];
   let jwt = token;
   const encrypted = parts.length === 5;
@@ -177,13 +218,9 @@ export async function openMessage(token: string, options: OpenMessageOptions): P
     throw messageError("MESSAGE_EXPIRED", `a message may live ${MAX_MESSAGE_TTL_SECONDS} s from a past iat`);
   }
   if (exp <= now) throw messageError("MESSAGE_EXPIRED", `the message expired at ${new Date(exp * 1000).toISOString()}`);
-  const message = validateMessage((payload as { msg?: unknown }).msg, "msg");
-  if (!encrypted && PERSONAL_DATA_TYPES.has(message["@type"])) {
-    throw messageError(
-      "MESSAGE_NOT_ENCRYPTED",
-      `${message["@type"]} carries personal data and must arrive encrypted to the recipient (JWE)`,
-    );
-  }
+  const message = options.validate((payload as { msg?: unknown }).msg);
+  const refusal = encrypted ? undefined : options.clearRefusal(message);
+  if (refusal !== undefined) throw messageError("MESSAGE_NOT_ENCRYPTED", refusal);
   if (!(await options.replay.consume(`${issuer}\n${jti}`, exp))) {
     throw messageError("MESSAGE_REPLAYED", `message ${jti} from ${issuer} was already received`);
   }

@@ -4,10 +4,13 @@ export {
   keyAgreementOf,
   MAX_MESSAGE_TTL_SECONDS,
   type MessageSender,
+  type OpenEnvelopeOptions,
   type OpenedMessage,
   type OpenMessageOptions,
+  openEnvelope,
   openMessage,
   type SealMessageOptions,
+  sealEnvelope,
   sealMessage,
 } from "./envelope.ts";
 export { MemoryReplayGuard, type ReplayGuard, SqlReplayGuard } from "./replayGuard.ts";
