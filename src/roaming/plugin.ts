@@ -11,6 +11,7 @@ import { OPERATOR_REGISTRY, ROAMING_EXCHANGE, roamingProjection } from "./projec
 import { roamingApiModule } from "./routes.ts";
 import { roamingRuntime } from "./runtime.ts";
 import { seedRoamingSandbox } from "./seed.ts";
+import { simSwapJournal } from "./subscribers/simSwaps.ts";
 import { startRoamingWorker } from "./worker.ts";
 
 const required = (deployed: Record<string, { address: string }>, name: string) => {
@@ -42,6 +43,9 @@ export const roamingPlugin: DomainPlugin = {
   projections: [roamingProjection],
   // Every exchange event names its two operators in topics 2 (VPMN) and 3 (HPMN): an agent fetches the exchanges of
   // its own member only, so a busy pair costs a third operator nothing. ItemSkipped names no party; it is rare.
+  // The SIM swaps of the home subscriber register, journalled with each store change, for the registries domain to
+  // publish as fraud signals (published.ts).
+  publish: (context) => ({ simSwaps: simSwapJournal(context.store) }),
   logFilters(memberAccount) {
     const me = pad(memberAccount.toLowerCase() as `0x${string}`);
     const skipped = toEventSelector(getAbiItem({ abi: RoamingExchange.abi, name: "ItemSkipped" }) as AbiEvent);
