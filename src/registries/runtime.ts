@@ -36,7 +36,7 @@ export interface RegistriesRuntime {
   portExecutor: PortExecutor;
   /** Publishes a port-out fraud signal for each number of a port this member lost (ports/portOutSignals.ts). */
   portOutSignals: PortOutSignals;
-  /** Publishes a sim-swap fraud signal for each SIM swap of this operator's subscriber register (traceback/simSwapSignals.ts). */
+  /** Publishes a sim-swap fraud signal for each SIM swap of this member's subscriber register (simSwapSignals.ts). */
   simSwapSignals: SimSwapSignals;
   traceback: TracebackService;
   signals: SignalService;

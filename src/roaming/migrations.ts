@@ -142,8 +142,8 @@ export const roamingMigrations: Migration[] = [
   },
   {
     // SIM swaps: the register re-binding an MSISDN to another IMSI journals the swap in the same transaction (an
-    // outbox), so the fraud signal it owes is published once after any crash (subscribers/simSwaps.ts). The index on
-    // msisdn finds the SIM a number is bound to.
+    // outbox), so the fraud signal it owes is published once after any crash (subscribers/repositorySimSwaps.ts).
+    // The index on msisdn finds the SIMs a number is bound to.
     id: "0506_roaming_sim_swaps",
     sql: `
       CREATE INDEX roaming_subscribers_msisdn ON roaming_subscribers (msisdn);

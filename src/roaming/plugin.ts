@@ -11,7 +11,7 @@ import { OPERATOR_REGISTRY, ROAMING_EXCHANGE, roamingProjection } from "./projec
 import { roamingApiModule } from "./routes.ts";
 import { roamingRuntime } from "./runtime.ts";
 import { seedRoamingSandbox } from "./seed.ts";
-import { simSwapJournal } from "./subscribers/simSwaps.ts";
+import { simSwapJournal } from "./subscribers/repositorySimSwaps.ts";
 import { startRoamingWorker } from "./worker.ts";
 
 const required = (deployed: Record<string, { address: string }>, name: string) => {

@@ -5,7 +5,7 @@ import type { Hex } from "viem";
 
 /** A journalled SIM swap not yet published. */
 export interface SimSwapEvent {
-  /** 32 random bytes chosen when the swap was journalled: stable across restarts (a publisher may derive ids from it). */
+  /** 32 random bytes chosen when the swap was journalled, stable across restarts (a publisher derives ids from it). */
   swapId: Hex;
   /** The number (E.164 without +) now bound to another SIM. */
   msisdn: string;

@@ -13,7 +13,7 @@ import { OPERATOR_REGISTRY, ROAMING_EXCHANGE } from "./projection.ts";
 import { RoamingReadModel } from "./readModel.ts";
 import { PolicyRepository, rememberSelf } from "./repository.ts";
 import { SqlSubscriberRegister } from "./subscribers/repository.ts";
-import { simSwapJournal } from "./subscribers/simSwaps.ts";
+import { simSwapJournal } from "./subscribers/repositorySimSwaps.ts";
 import { VisitedService } from "./visited/index.ts";
 
 /** Tuning knobs, from the environment so that the sandbox, tests and benchmarks can set them per agent process. */

@@ -1,7 +1,7 @@
 // The home subscriber register in the agent's store (SQLite or PostgreSQL): the built-in SubscriberRegister, the
 // HLR/HSS adapter's SQL implementation. SQL only: callers validate first (validation.ts); a call's subscribers are
 // written in one transaction, so a failure changes nothing. A write that re-binds a number to another SIM journals
-// the SIM swap in that same transaction (simSwaps.ts), and the journal's listeners hear of it after the commit.
+// the SIM swap in that same transaction (repositorySimSwaps.ts); the journal's listeners hear of it after the commit.
 import type { Queryable, Store } from "../../core/store/store.ts";
 import {
   type ManagedSubscriberRegister,
@@ -10,7 +10,7 @@ import {
   type Subscriber,
   type SubscriberInput,
 } from "./register.ts";
-import { journalSwap, type SqlSimSwapJournal } from "./simSwaps.ts";
+import { journalSwap, type SqlSimSwapJournal } from "./repositorySimSwaps.ts";
 
 interface Row {
   imsi: string;
