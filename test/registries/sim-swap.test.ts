@@ -124,6 +124,17 @@ describe("registries: SIM swaps in the home register published as fraud signals"
     );
     return check.signals.filter((s) => s.kind === "sim-swap");
   };
+  /** The one sim-swap signal about `number` South's agent answers, once it answers one (fails on two). */
+  const oneSimSwapSeenBySouth = (number: string) =>
+    eventually(
+      async () => {
+        const signals = await simSwapsSeenBySouth(number);
+        assert.equal(signals.length, 1, JSON.stringify(signals));
+        return signals[0] as Signal;
+      },
+      60_000,
+      250,
+    );
   /** North's sim-swap signals on chain, as South's read model lists them. */
   const northSimSwapSignals = async () =>
     (
@@ -180,15 +191,7 @@ describe("registries: SIM swaps in the home register published as fraud signals"
     await c.killAgent("north");
     await c.startAgent("north");
     await expectOk(north.call("PUT", "/v1/registries/key", { key: KEY }));
-    const seen = await eventually(
-      async () => {
-        const signals = await simSwapsSeenBySouth(X);
-        assert.equal(signals.length, 1, JSON.stringify(signals));
-        return signals[0] as Signal;
-      },
-      60_000,
-      250,
-    );
+    const seen = await oneSimSwapSeenBySouth(X);
     assert.equal(seen.reporter.toLowerCase(), northMember.toLowerCase());
     assert.equal(seen.holder?.toLowerCase(), northMember.toLowerCase(), "North, the number's operator, is the holder");
     assert.deepEqual([seen.confidence, seen.state, seen.evidence], [100, "active", row.evidence]);
@@ -228,15 +231,7 @@ describe("registries: SIM swaps in the home register published as fraud signals"
     const started = Date.now();
     await expectOk(north.call("PUT", "/v1/roaming/subscribers", { items: [subscriber(SIM.d, { msisdn: Y })] }));
     const answeredMs = Date.now() - started;
-    const seen = await eventually(
-      async () => {
-        const signals = await simSwapsSeenBySouth(Y);
-        assert.equal(signals.length, 1, JSON.stringify(signals));
-        return signals[0] as Signal;
-      },
-      60_000,
-      250,
-    );
+    const seen = await oneSimSwapSeenBySouth(Y);
     assert.equal(seen.reporter.toLowerCase(), northMember.toLowerCase());
     // The published interface an identity flow calls, as South's agent answers it (its key, its read model).
     const key = new ConsortiumKey(new ConsortiumKeyRepository(southStore));
@@ -265,7 +260,7 @@ describe("registries: SIM swaps in the home register published as fraud signals"
     // Then a real swap of Z: once its signal is seen, anything journalled before it was published before it.
     const zSwap = await expectOk<Binding>(bind(Z, { imsi: SIM.f }));
     assert.equal(zSwap.swapped, true);
-    await eventually(async () => assert.equal((await simSwapsSeenBySouth(Z)).length, 1), 60_000, 250);
+    await oneSimSwapSeenBySouth(Z);
     await eventually(async () => assert.ok((await swaps()).every((r) => r.published_at)));
     assert.deepEqual(
       (await swaps()).map((r) => r.msisdn).sort(),
