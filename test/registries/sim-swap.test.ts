@@ -7,9 +7,11 @@
 // reports once, and a kill between the mined report and the journal's update does not report twice; bad input is
 // refused naming its field, with nothing changed.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { Address } from "viem";
 import { openStore, type Store } from "../../src/core/store/index.ts";
 import { ConsortiumKey } from "../../src/registries/keys.ts";
@@ -50,6 +52,8 @@ interface SwapRow {
   published_at: string | null;
 }
 
+const run = promisify(execFile);
+const cliBin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 const KEY = `0x${"3c".repeat(32)}`;
 // North's SIMs (PLMN 00101) and the numbers on them.
 const SIM = {
@@ -250,6 +254,13 @@ describe("registries: SIM swaps in the home register published as fraud signals"
   it("binding the SIM a number is on already publishes nothing", async () => {
     const again = await expectOk<Binding>(bind(X, { imsi: SIM.b }));
     assert.deepEqual([again.swapped, again.swapId], [false, null]);
+    // The same through the CLI a back office would script.
+    const { stdout } = await run(
+      process.execPath,
+      [cliBin, "roaming", "subscribers", "bind-sim", X, SIM.b, "--url", north.url, "--api-key", north.adminKey],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    assert.match(stdout, /is on SIM 001010000000002 already: nothing changed/);
     await expectOk(north.call("PUT", "/v1/roaming/subscribers", { items: [subscriber(SIM.d, { msisdn: Y })] }));
     // A first binding is not a swap either: a new number on a new SIM.
     await expectOk(
