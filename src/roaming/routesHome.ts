@@ -104,7 +104,7 @@ export function registerHomeRoutes(app: ApiApp, rt: RoamingRuntime, member: Addr
           "The number's subscription (status, roaming, services) moves onto the SIM `imsi` and the previous SIM " +
           "leaves the register, in one transaction that also journals the swap; the agent then publishes a " +
           "`sim-swap` fraud signal for the number in the background (it does not wait for the chain). Binding the " +
-          "SIM the number is on already changes nothing and publishes nothing.",
+          "SIM the number is on already publishes nothing (it only drops any other SIM still holding the number).",
         tags,
         operationId: "bindRoamingSubscriberSim",
         params: MsisdnParams,
