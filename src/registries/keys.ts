@@ -15,6 +15,7 @@ const noKey = () =>
 
 export class ConsortiumKey {
   readonly #repository: ConsortiumKeyRepository;
+  readonly #listeners: Array<() => void> = [];
   #key: Uint8Array | undefined;
   #fingerprint: string | undefined;
 
@@ -38,7 +39,13 @@ export class ConsortiumKey {
     const fingerprint = keyFingerprint(key);
     await this.#repository.save(key.toString("hex"), fingerprint, new Date().toISOString());
     this.#use(key);
+    for (const listener of this.#listeners) listener();
     return fingerprint;
+  }
+
+  /** `listener` runs after each `set` (work waiting for a key can start). */
+  onSet(listener: () => void): void {
+    this.#listeners.push(listener);
   }
 
   /** The keyed hash of an IMEI (validated, naming `field`). */

@@ -75,17 +75,21 @@ export const registriesPlugin: DomainPlugin = {
   // Builds the runtime at start, so the in-memory index is loaded and following before the first lookup, and starts
   // executing the EIDL port of activated ports (on the agent hosting the Numbering Authority; a no-op elsewhere) and
   // answering the traces that ask this member about a call in its call log, and publishing the port-out fraud signals
-  // of the ports this member lost.
+  // of the ports this member lost and the sim-swap fraud signals of its subscriber register's SIM swaps.
   async start(context) {
     const runtime = await registriesRuntime(context);
     runtime.portExecutor.follow(context.indexer);
     runtime.traceResponder.follow(context.indexer);
     runtime.portOutSignals.follow(context.indexer);
+    runtime.simSwapSignals.follow();
     return {
       stop: async () =>
-        Promise.all([runtime.portExecutor.stop(), runtime.traceResponder.stop(), runtime.portOutSignals.stop()]).then(
-          () => {},
-        ),
+        Promise.all([
+          runtime.portExecutor.stop(),
+          runtime.traceResponder.stop(),
+          runtime.portOutSignals.stop(),
+          runtime.simSwapSignals.stop(),
+        ]).then(() => {}),
     };
   },
   async checkConsistency(context, blockNumber) {

@@ -21,6 +21,7 @@ import { CallLog } from "./traceback/repositoryCallLog.ts";
 import { TraceResponder } from "./traceback/responder.ts";
 import { TracebackService } from "./traceback/service.ts";
 import { SignalService } from "./traceback/signals.ts";
+import { SimSwapSignals } from "./traceback/simSwapSignals.ts";
 import { VetterFlagService } from "./traceback/vetterFlags.ts";
 
 export interface RegistriesRuntime {
@@ -35,6 +36,8 @@ export interface RegistriesRuntime {
   portExecutor: PortExecutor;
   /** Publishes a port-out fraud signal for each number of a port this member lost (ports/portOutSignals.ts). */
   portOutSignals: PortOutSignals;
+  /** Publishes a sim-swap fraud signal for each SIM swap of this member's subscriber register (simSwapSignals.ts). */
+  simSwapSignals: SimSwapSignals;
   traceback: TracebackService;
   signals: SignalService;
   /** The published "recent signals about this number" (published.ts). */
@@ -148,10 +151,21 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
       logger.error({ err: error, portId: port.portId, number }, "the port-out signal of a lost number failed"),
     onDrainError: (error) => logger.error({ err: error }, "looking for port-out signals to publish failed"),
   });
+  const simSwapSignals = new SimSwapSignals({
+    swaps: context.published.simSwaps,
+    signals,
+    key,
+    memberAccount: context.config.memberAccount,
+    onError: (error, swap) =>
+      logger.error({ err: error, swapId: swap.swapId }, "the sim-swap signal of a SIM swap failed (retried later)"),
+    onDrainError: (error) => logger.error({ err: error }, "looking for SIM swaps to publish failed"),
+  });
+  key.onSet(() => simSwapSignals.poke());
   return {
     readModel,
     traceback,
     portOutSignals,
+    simSwapSignals,
     signals,
     recentSignals: new RecentSignals(key, tracebackReadModel),
     tracebackReadModel,

@@ -95,6 +95,20 @@ export function registerRoamingCommands(program: Command): void {
       );
     },
   );
+  withClientOptions(
+    subscribers
+      .command("bind-sim <msisdn> <imsi>")
+      .description("move a number to another SIM (a SIM swap: published as a sim-swap fraud signal)"),
+  ).action(async (msisdn: string, imsi: string, o: ClientOptions) => {
+    printResult(
+      await callAgent(targetOf(o), "PUT", `/v1/roaming/subscribers/msisdn/${msisdn}/sim`, { imsi }),
+      o,
+      (r: { swapped: boolean; previousImsi: string | null; swapId: string | null }) =>
+        r.swapped
+          ? `${msisdn} moved from SIM ${r.previousImsi} to ${imsi} (SIM swap ${r.swapId}, published as a fraud signal)`
+          : `${msisdn} is on SIM ${imsi} already: nothing changed`,
+    );
+  });
   withClientOptions(subscribers.command("remove <imsi>").description("remove a subscriber")).action(
     async (imsi: string, o: ClientOptions) => {
       await callAgent(targetOf(o), "DELETE", `/v1/roaming/subscribers/${imsi}`);

@@ -23,7 +23,14 @@ export const ROAMING_ERRORS = defineErrors("roaming", {
     status: 422,
     description: "A ciphertext addressed to this member cannot be decrypted (wrong key, tampered, malformed).",
   },
-  ROAMING_SUBSCRIBER_NOT_FOUND: { status: 404, description: "No subscriber with this IMSI in the home register." },
+  ROAMING_SUBSCRIBER_NOT_FOUND: {
+    status: 404,
+    description: "No subscriber with this IMSI (for a SIM binding: with this MSISDN) in the home register.",
+  },
+  ROAMING_SIM_IN_USE: {
+    status: 409,
+    description: "The SIM (IMSI) a number is to be bound to holds another number in the home register.",
+  },
   ROAMING_SESSION_NOT_FOUND: { status: 404, description: "No roaming session (visited side) with this request id." },
   ROAMING_REQUEST_NOT_FOUND: {
     status: 404,

@@ -140,4 +140,28 @@ export const roamingMigrations: Migration[] = [
     sql: `CREATE INDEX roaming_sessions_unrecorded ON roaming_sessions (state)
       WHERE request_tx IS NULL OR closing_tx IS NULL`,
   },
+  {
+    // SIM swaps: the register re-binding an MSISDN to another IMSI journals the swap in the same transaction (an
+    // outbox), so the fraud signal it owes is published once after any crash (subscribers/repositorySimSwaps.ts).
+    // The index on msisdn finds the SIMs a number is bound to.
+    id: "0506_roaming_sim_swaps",
+    sql: `
+      CREATE INDEX roaming_subscribers_msisdn ON roaming_subscribers (msisdn);
+      CREATE TABLE roaming_sim_swaps (
+        swap_id TEXT PRIMARY KEY,
+        msisdn TEXT NOT NULL,
+        previous_imsi TEXT NOT NULL,
+        imsi TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        swapped_at TEXT NOT NULL,
+        published_ref TEXT,
+        published_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_at TEXT
+      );
+      CREATE INDEX roaming_sim_swaps_unpublished ON roaming_sim_swaps (swapped_at, swap_id) WHERE published_at IS NULL;
+    `,
+  },
 ];

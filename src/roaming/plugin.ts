@@ -12,6 +12,7 @@ import { publishedRoaming } from "./published.ts";
 import { roamingApiModule } from "./routes.ts";
 import { roamingRuntime } from "./runtime.ts";
 import { seedRoamingSandbox } from "./seed.ts";
+import { simSwapJournal } from "./subscribers/repositorySimSwaps.ts";
 import { startRoamingWorker } from "./worker.ts";
 
 const required = (deployed: Record<string, { address: string }>, name: string) => {
@@ -48,7 +49,12 @@ export const roamingPlugin: DomainPlugin = {
     const skipped = toEventSelector(getAbiItem({ abi: RoamingExchange.abi, name: "ItemSkipped" }) as AbiEvent);
     return { [ROAMING_EXCHANGE]: [[null, null, me], [null, null, null, me], [skipped]] };
   },
-  publish: (context) => ({ roaming: publishedRoaming(() => roamingRuntime(context)) }),
+  // The operator keys (for settlement's delivery), and the SIM swaps of the home subscriber register, journalled with
+  // each store change, for the registries domain to publish as fraud signals (published.ts).
+  publish: (context) => ({
+    roaming: publishedRoaming(() => roamingRuntime(context)),
+    simSwaps: simSwapJournal(context.store),
+  }),
   api: async (context) => roamingApiModule(await roamingRuntime(context), context),
   async start(context) {
     const runtime = await roamingRuntime(context);

@@ -22,8 +22,11 @@ import {
   HomeRequestSchema,
   ImsiParams,
   keysetPage,
+  MsisdnParams,
   PolicySchema,
   RequestIdParams,
+  SimBindingResultSchema,
+  SimBindingSchema,
   SubscriberSchema,
   SubscriberViewSchema,
 } from "./schemas.ts";
@@ -89,6 +92,54 @@ export function registerHomeRoutes(app: ApiApp, rt: RoamingRuntime, member: Addr
       },
     },
     async (request) => ({ upserted: await rt.register.upsert(parseSubscribersCsv(request.body.csv)) }),
+  );
+
+  app.put(
+    "/v1/roaming/subscribers/msisdn/:msisdn/sim",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Bind a number to a SIM: a SIM swap when the number moves from another SIM",
+        description:
+          "The number's subscription (status, roaming, services) moves onto the SIM `imsi` and the previous SIM " +
+          "leaves the register, in one transaction that also journals the swap; the agent then publishes a " +
+          "`sim-swap` fraud signal for the number in the background (it does not wait for the chain). Binding the " +
+          "SIM the number is on already publishes nothing (it only drops any other SIM still holding the number).",
+        tags,
+        operationId: "bindRoamingSubscriberSim",
+        params: MsisdnParams,
+        body: SimBindingSchema,
+        response: {
+          200: SimBindingResultSchema,
+          ...writeErrors("ROAMING_SUBSCRIBER_NOT_FOUND", "ROAMING_SIM_IN_USE"),
+        },
+      },
+    },
+    async (request) => {
+      const { msisdn } = request.params;
+      const { imsi } = request.body;
+      const result = await rt.register.bindSim(msisdn, imsi);
+      switch (result.outcome) {
+        case "no-subscriber":
+          throw new RoamingError("ROAMING_SUBSCRIBER_NOT_FOUND", `no SIM holds ${msisdn} in the home register`, {
+            field: "params.msisdn",
+          });
+        case "sim-in-use":
+          throw new RoamingError("ROAMING_SIM_IN_USE", `body.imsi ${imsi} holds another number in the register`, {
+            field: "body.imsi",
+          });
+        case "unchanged":
+          return { subscriber: result.subscriber, swapped: false, previousImsi: null, swapId: null, swappedAt: null };
+        case "swapped":
+          return {
+            subscriber: result.subscriber,
+            swapped: true,
+            previousImsi: result.previousImsi,
+            swapId: result.swapId,
+            swappedAt: result.swappedAt,
+          };
+      }
+    },
   );
 
   app.get(

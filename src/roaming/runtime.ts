@@ -13,6 +13,7 @@ import { OPERATOR_REGISTRY, ROAMING_EXCHANGE } from "./projection.ts";
 import { RoamingReadModel } from "./readModel.ts";
 import { PolicyRepository, rememberSelf } from "./repository.ts";
 import { SqlSubscriberRegister } from "./subscribers/repository.ts";
+import { simSwapJournal } from "./subscribers/repositorySimSwaps.ts";
 import { VisitedService } from "./visited/index.ts";
 
 /** Tuning knobs, from the environment so that the sandbox, tests and benchmarks can set them per agent process. */
@@ -84,7 +85,7 @@ async function build(context: AgentContext): Promise<RoamingRuntime> {
   const logger = context.logger.child({ domain: "roaming" });
   const readModel = new RoamingReadModel(context.store);
   const directory = new OperatorDirectory(readModel, context.resolver, context.config.chain.chainId);
-  const register = new SqlSubscriberRegister(context.store);
+  const register = new SqlSubscriberRegister(context.store, simSwapJournal(context.store));
   const policy = new PolicyStore(new PolicyRepository(context.store));
   const ciphertexts = new CiphertextSource(context.chain, exchange);
   const metrics = new RoamingMetrics();

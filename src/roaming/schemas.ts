@@ -32,6 +32,9 @@ export const MAX_MSIN_RANGES = 64;
 
 export const RequestIdParams = strictObject({ requestId: Bytes32Schema });
 export const ImsiParams = strictObject({ imsi: ImsiSchema });
+export const MsisdnSchema = Type.String({ pattern: "^[1-9][0-9]{6,14}$", description: "E.164 without +" });
+export const MsisdnParams = strictObject({ msisdn: MsisdnSchema });
+export const SimBindingSchema = strictObject({ imsi: ImsiSchema });
 export const TxResultSchema = strictObject({ txHash: TxHashSchema });
 export const WaitMsSchema = Type.Integer({
   minimum: 0,
@@ -97,7 +100,7 @@ export const ChainOfEventsSchema = strictObject({
 
 export const SubscriberSchema = strictObject({
   imsi: ImsiSchema,
-  msisdn: Type.String({ pattern: "^[1-9][0-9]{6,14}$", description: "E.164 without +" }),
+  msisdn: MsisdnSchema,
   status: literals(SUBSCRIBER_STATUSES),
   roamingAllowed: Type.Boolean(),
   services: ServiceFlagsSchema,
@@ -105,6 +108,16 @@ export const SubscriberSchema = strictObject({
 export const SubscriberViewSchema = strictObject({
   ...SubscriberSchema.properties,
   updatedAt: Type.String({ format: "date-time" }),
+});
+
+export const SimBindingResultSchema = strictObject({
+  subscriber: SubscriberViewSchema,
+  swapped: Type.Boolean({
+    description: "true: the number moved to this SIM (a SIM swap, published as a fraud signal)",
+  }),
+  previousImsi: Nullable(ImsiSchema),
+  swapId: Nullable(Bytes32Schema),
+  swappedAt: Nullable(Type.String({ format: "date-time" })),
 });
 
 export const PolicySchema = strictObject({

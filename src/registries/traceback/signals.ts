@@ -66,10 +66,15 @@ export class SignalService {
     evidence: Hex;
     expiresInSeconds?: number;
     holder?: Address;
+    /**
+     * The id's salt; random when absent. A caller that must not report twice (a journalled SIM swap) passes a
+     * salt of its own: a second report of the same signal then reverts `SignalIdTaken` instead of adding one.
+     */
+    salt?: Hex;
   }): Promise<SignalOutcome> {
     const subject = this.#o.key.hashNumber(input.number);
     const kind = SIGNAL_KINDS.indexOf(input.kind);
-    const salt = `0x${randomBytes(32).toString("hex")}` as Hex;
+    const salt = input.salt ?? (`0x${randomBytes(32).toString("hex")}` as Hex);
     const signalId = this.signalIdOf(subject, kind, input.evidence, salt);
     const chainNow = Number((await this.#o.chain.getBlock({ blockTag: "latest" })).timestamp);
     const expiresAt =
@@ -116,6 +121,21 @@ export class SignalService {
       });
     }
     return signal;
+  }
+
+  /** Whether FraudSignals holds a signal with this id (any state); false when the chain says none or cannot say. */
+  async onChain(signalId: Hex): Promise<boolean> {
+    try {
+      await this.#o.chain.readContract({
+        address: this.#o.signals,
+        abi: FraudSignals.abi,
+        functionName: "signalOf",
+        args: [signalId],
+      });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** FraudSignals' id for a signal by this member, computed locally. */
