@@ -7,6 +7,7 @@ import { RoamingInvoices } from "./invoices.ts";
 import { RoamingNetting } from "./netting.ts";
 import { RoamingSettlementReadModel } from "./readModel.ts";
 import { RoamingReports } from "./reports.ts";
+import { RoamingReturns } from "./returns.ts";
 import { RoamingSettlementRepository } from "./repository.ts";
 
 export interface RoamingDeployment {
@@ -37,5 +38,12 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
     sync,
   });
   const reports = new RoamingReports({ agreements, readModel, repository, sync });
-  return { agreements, batches, invoices, netting, reports };
+  const returns = new RoamingReturns({
+    agreements,
+    readModel,
+    repository,
+    sync,
+    memberAccount: context.config.memberAccount,
+  });
+  return { agreements, batches, invoices, netting, reports, returns };
 }
