@@ -237,14 +237,15 @@ async function devnetRound(n: number, invoices: NettingInvoice[]) {
     const opened = await send(
       opener,
       settlement,
-      encodeFunctionData({ abi: RoamingSettlement.abi as Abi, functionName: "openNetting", args: [token, 0n, roundIds] }),
+      encodeFunctionData({
+        abi: RoamingSettlement.abi as Abi,
+        functionName: "openNetting",
+        args: [token, 0n, roundIds],
+      }),
       gasNeeded + gasNeeded / 10n > blockGasLimit ? blockGasLimit : gasNeeded + gasNeeded / 10n,
     );
     const roundId = keccak256(
-      encodeAbiParameters(
-        [{ type: "address" }, { type: "uint64" }, { type: "bytes32[]" }],
-        [token, 0n, roundIds],
-      ),
+      encodeAbiParameters([{ type: "address" }, { type: "uint64" }, { type: "bytes32[]" }], [token, 0n, roundIds]),
     );
     // The contract's positions against the computed ones.
     let mismatches = 0;
@@ -333,7 +334,11 @@ export async function run(args: string[]): Promise<BenchResult> {
   const dev = await devnetRound(n, subset);
   const eur = (v: bigint) => (Number(v) / 100).toFixed(2);
   const mean = (xs: bigint[]) => (xs.length ? Math.round(Number(xs.reduce((s, x) => s + x, 0n)) / xs.length) : 0);
-  const max = (xs: bigint[]) => (xs.length ? Number(xs.reduce((s, x) => (x > s ? x : s), 0n)) : 0);
+  const max = (xs: bigint[]) => {
+    let top = 0n;
+    for (const x of xs) if (x > top) top = x;
+    return Number(top);
+  };
   const roundDebtors = dev.expected.filter((v) => v < 0n).length;
   const roundCreditors = dev.expected.filter((v) => v > 0n).length;
   const limit = Number(dev.blockGasLimit).toLocaleString("en");

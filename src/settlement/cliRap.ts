@@ -63,7 +63,8 @@ export function registerRapCommands(settlement: Command): void {
       const { bytesSource } = await import("./tap/reader.ts");
       const { rapAcknowledgement, tapTimeUtc } = await import("./tap/rapWriter.ts");
       const rap = await readRap(bytesSource(readFileSync(file)));
-      if (!("returnBatch" in rap)) throw new CliError(`${file} is an acknowledgement, not a return batch`, "RAP_NOT_RETURN_BATCH");
+      if (!("returnBatch" in rap))
+        throw new CliError(`${file} is an acknowledgement, not a return batch`, "RAP_NOT_RETURN_BATCH");
       const now = tapTimeUtc(new Date());
       const ack = rapAcknowledgement({
         sender: rap.returnBatch.recipient,

@@ -7,12 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
-import { skipOnNetwork } from "../../testkit/testNetwork.ts";
 import { type RapReturnBatch, readRap } from "../../src/settlement/tap/rap.ts";
 import { rapAcknowledgement } from "../../src/settlement/tap/rapWriter.ts";
 import { bytesSource } from "../../src/settlement/tap/reader.ts";
 import type { UsageRecord } from "../../src/settlement/usage/record.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { skipOnNetwork } from "../../testkit/testNetwork.ts";
 import {
   type MemberName,
   membersOf,
@@ -357,7 +357,12 @@ describe("settlement: invoices, disputes and netting through the operators' agen
     const byRef = new Map(held.records.map((r) => [r.ref, r]));
     const returned = [...rap.returns].sort((a, b) => a.record.ref.localeCompare(b.record.ref));
     assert.deepEqual(
-      returned.map((r) => [r.record.ref, r.reason, r.errors[0]?.errorCode, r.notes.filter((n) => n.startsWith("status:"))]),
+      returned.map((r) => [
+        r.record.ref,
+        r.reason,
+        r.errors[0]?.errorCode,
+        r.notes.filter((n) => n.startsWith("status:")),
+      ]),
       [
         ["n-1", "WrongRate", 200, ["status:credited"]],
         ["n-2", "Duplicate", 201, ["status:escalated"]],
@@ -379,10 +384,10 @@ describe("settlement: invoices, disputes and netting through the operators' agen
       createdOffset: "+0000",
     });
     const read = await readRap(bytesSource(ack));
-    assert.deepEqual("acknowledgement" in read && [read.acknowledgement.sender, read.acknowledgement.rapFileSequenceNumber], [
-      "NORTH",
-      "00002",
-    ]);
+    assert.deepEqual(
+      "acknowledgement" in read && [read.acknowledgement.sender, read.acknowledgement.rapFileSequenceNumber],
+      ["NORTH", "00002"],
+    );
 
     const sequenced = await get("south", `${path}?sequence=00007`);
     const rap7 = (await readRap(bytesSource(new Uint8Array(await sequenced.arrayBuffer())))) as RapReturnBatch;

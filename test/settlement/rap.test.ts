@@ -140,7 +140,8 @@ describe("RAP return batches", () => {
 
   it("points the error context at the element in error: the Charge for a wrong rate, the IMSI for another subscriber", async () => {
     const rap = (await readRap(bytesSource(await written()))) as RapReturnBatch;
-    const path = (i: number) => rap.returns[i]?.errors[0]?.context.map((c) => `${c.level}:${c.item}:${c.occurrence ?? ""}`);
+    const path = (i: number) =>
+      rap.returns[i]?.errors[0]?.context.map((c) => `${c.level}:${c.item}:${c.occurrence ?? ""}`);
     // Duplicate on the MOC that was record 3 (index 2) of TAP file 00007: the call event.
     assert.deepEqual(path(0), ["1:TransferBatch:", "2:CallEventDetailList:", "3:MobileOriginatedCall:3"]);
     // WrongRate on the GPRS call that was record 1 of TAP file 00008: down to its Charge.

@@ -3,11 +3,11 @@
 // are the home agent's own copies of the batches it confirmed, tied to the disputes by their salted digest as the
 // contract knows them. Only the agreement's home operator writes it. No HTTP, no SQL.
 import type { Hex } from "viem";
+import { SettlementError } from "../errors.ts";
 import { RETURN_REASONS, type ReturnReason } from "../tap/rapCodes.ts";
 import { collect, exportRap, type RapReturn, tapTimeUtc } from "../tap/rapWriter.ts";
 import { recordDigest } from "../usage/canonical.ts";
 import type { UsageRecord } from "../usage/record.ts";
-import { SettlementError } from "../errors.ts";
 import type { RoamingAgreements } from "./agreements.ts";
 import type { RoamingSettlementReadModel } from "./readModel.ts";
 import type { RoamingSettlementRepository } from "./repository.ts";

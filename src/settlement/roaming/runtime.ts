@@ -7,8 +7,8 @@ import { RoamingInvoices } from "./invoices.ts";
 import { RoamingNetting } from "./netting.ts";
 import { RoamingSettlementReadModel } from "./readModel.ts";
 import { RoamingReports } from "./reports.ts";
-import { RoamingReturns } from "./returns.ts";
 import { RoamingSettlementRepository } from "./repository.ts";
+import { RoamingReturns } from "./returns.ts";
 
 export interface RoamingDeployment {
   /** RoamingSettlement's and the settlement token's addresses, and the token's currency. */

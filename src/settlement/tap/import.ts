@@ -105,7 +105,10 @@ function totalCharge(node: TapNode | undefined): number {
   return sum;
 }
 
-function timestamp(node: TapNode | undefined, ctx: TapRecordContext): { local: string; offset: string; utc: string } | null {
+function timestamp(
+  node: TapNode | undefined,
+  ctx: TapRecordContext,
+): { local: string; offset: string; utc: string } | null {
   if (!node) return null;
   const local = text(child(node, "LocalTimeStamp"));
   const codeNode = child(node, "UtcTimeOffsetCode");

@@ -2,13 +2,14 @@
 // event as a canonical usage record, the error context and code, and the audit totals) and a RAP acknowledgement,
 // which the sender of a RAP file receives to confirm its returns arrived. Decoded with the same streaming reader as
 // TAP: the return list is read one return at a time.
+
+import type { UsageRecord } from "../usage/record.ts";
 import { newSummary, type TapRecordContext, toUsageRecord } from "./import.ts";
 import { type ReturnReason, reasonOfReturn } from "./rapCodes.ts";
 import { parseTablesSpec } from "./rapWriter.ts";
 import { readTap } from "./reader.ts";
 import { tagInfo } from "./tags.ts";
 import { all, child, TapFormatError, type TapNode } from "./tree.ts";
-import type { UsageRecord } from "../usage/record.ts";
 
 export interface RapTimeStamp {
   local: string;
@@ -112,7 +113,7 @@ function batchControl(control: TapNode): RapBatchControl {
 }
 
 /** A SevereReturn's parts; the call event is its one element that is neither of the RAP items around it. */
-function severeReturn(node: TapNode, control: RapBatchControl, ctx: TapRecordContext): RapSevereReturn {
+function severeReturn(node: TapNode, ctx: TapRecordContext): RapSevereReturn {
   const fileSequenceNumber = required(node, "FileSequenceNumber", node.offset);
   const framing = new Set(["FileSequenceNumber", "ErrorDetailList", "OperatorSpecList"]);
   const event = node.children?.find((c) => !framing.has(c.name));
@@ -129,7 +130,11 @@ function severeReturn(node: TapNode, control: RapBatchControl, ctx: TapRecordCon
   const spec = specLines(node);
   const named = spec.find((s) => s.startsWith("ref:"))?.slice("ref:".length);
   ctx.batch.fileSequenceNumber = fileSequenceNumber;
-  const decoded = toUsageRecord(event, Math.max(0, ((errors[0]?.context ?? []).find((c) => c.level === 3)?.occurrence ?? 1) - 1), ctx);
+  const decoded = toUsageRecord(
+    event,
+    Math.max(0, ((errors[0]?.context ?? []).find((c) => c.level === 3)?.occurrence ?? 1) - 1),
+    ctx,
+  );
   return {
     offset: node.offset,
     fileSequenceNumber,
@@ -175,7 +180,7 @@ export async function readRap(
         continue;
       }
       if (!control || !ctx) throw new TapFormatError(event.node.offset, "a return before the RapBatchControlInfo");
-      returns.push(severeReturn(event.node, control, ctx));
+      returns.push(severeReturn(event.node, ctx));
     }
   }
   // An Acknowledgement's items sit directly under the root; wrap them to read them like a group.

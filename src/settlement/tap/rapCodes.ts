@@ -31,7 +31,8 @@ export const RAP_RETURN_CODES: Readonly<Record<ReturnReason, RapReturnCode>> = {
   OutsideAgreement: {
     element: null,
     errorCode: 261,
-    basis: "a call event outside what the bilateral agreement allows (older than it permits), as RAP generators report it",
+    basis:
+      "a call event outside what the bilateral agreement allows (older than it permits), as RAP generators report it",
   },
   MissingData: {
     element: null,
