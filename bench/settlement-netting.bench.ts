@@ -126,7 +126,11 @@ async function devnetRound(n: number, invoices: NettingInvoice[]) {
         nonce,
         ...NO_FEES,
       } as never);
-      const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      const receipt = await pub
+        .waitForTransactionReceipt({ hash, pollingInterval: 20, timeout: 300_000 })
+        .catch((e) => {
+          throw new Error(`transaction ${hash} from ${from.address} (nonce ${nonce}, gas ${gas}) not mined: ${e}`);
+        });
       if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
       return receipt;
     }
@@ -227,9 +231,13 @@ async function devnetRound(n: number, invoices: NettingInvoice[]) {
       }
       return lo;
     };
+    console.error(
+      `openNetting estimates: ${estimates.map((e) => `${e.invoices}: ${e.gas ?? "over the limit"}`).join(", ")}`,
+    );
     const fitsBlock = await largestUnder(blockGasLimit);
     const fits30M = await largestUnder(30_000_000n);
 
+    console.error(`largest round: ${fitsBlock} invoices in ${blockGasLimit} gas, ${fits30M} in 30M`);
     // The round: every invoice if one block takes it, else the largest prefix that fits.
     const roundIds = invoiceIds.slice(0, fitsBlock);
     const expected = netPositions(invoices.slice(0, fitsBlock), n);

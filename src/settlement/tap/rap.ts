@@ -130,11 +130,9 @@ function severeReturn(node: TapNode, ctx: TapRecordContext): RapSevereReturn {
   const spec = specLines(node);
   const named = spec.find((s) => s.startsWith("ref:"))?.slice("ref:".length);
   ctx.batch.fileSequenceNumber = fileSequenceNumber;
-  const decoded = toUsageRecord(
-    event,
-    Math.max(0, ((errors[0]?.context ?? []).find((c) => c.level === 3)?.occurrence ?? 1) - 1),
-    ctx,
-  );
+  // Without a `ref:` line the reference is derived like the TAP importer's, from the event's position in its file.
+  const occurrence = errors[0]?.context.find((c) => c.level === 3)?.occurrence ?? 1;
+  const decoded = toUsageRecord(event, Math.max(0, occurrence - 1), ctx);
   return {
     offset: node.offset,
     fileSequenceNumber,
