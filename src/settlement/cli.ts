@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { registerRoamingSettlementCommands } from "./cliAgreements.ts";
 import { registerSettlementPeriodCommands } from "./cliInvoices.ts";
 import { registerSettlementMoneyCommands } from "./cliMoney.ts";
+import { registerRapCommands } from "./cliRap.ts";
 import { PeriodAccumulator, Rater } from "./rating/rate.ts";
 import { SAMPLE_TARIFF, type Tariff } from "./rating/tariff.ts";
 import { discrepanciesCsv, type RatedUsage, reconcile } from "./reconcile/reconcile.ts";
@@ -44,6 +45,7 @@ export function registerSettlementCommands(program: Command): void {
   registerSettlementMoneyCommands(settlement);
   registerRoamingSettlementCommands(settlement);
   registerSettlementPeriodCommands(settlement);
+  registerRapCommands(settlement);
 
   settlement
     .command("tap-decode <file>")

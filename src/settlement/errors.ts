@@ -35,6 +35,11 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     description:
       "The agreement, batch or invoice is not in the state this step needs (e.g. approving an active agreement).",
   },
+  SETTLEMENT_NO_RETURNS: {
+    status: 409,
+    description:
+      "The period has no disputed record to return in a RAP file (no invoice for the period, or no dispute on it).",
+  },
   SETTLEMENT_ALREADY_EXISTS: {
     status: 409,
     description: "A record with the same content and creator exists already (its id is derived from them).",

@@ -18,11 +18,13 @@ import type { BatchDelivery } from "./roaming/delivery.ts";
 import type { RoamingInvoices } from "./roaming/invoices.ts";
 import type { RoamingNetting } from "./roaming/netting.ts";
 import type { RoamingReports } from "./roaming/reports.ts";
+import type { RoamingReturns } from "./roaming/returns.ts";
 import { registerRoamingRoutes } from "./roaming/routes.ts";
 import { registerDeliveryRoutes } from "./roaming/routesDelivery.ts";
 import { registerInvoiceRoutes } from "./roaming/routesInvoices.ts";
 import { registerNettingRoutes } from "./roaming/routesNetting.ts";
 import { registerReportRoutes } from "./roaming/routesReports.ts";
+import { registerReturnRoutes } from "./roaming/routesReturns.ts";
 
 const tags = ["settlement"];
 
@@ -64,6 +66,7 @@ export function settlementApiModule(
     invoices: RoamingInvoices;
     netting: RoamingNetting;
     reports: RoamingReports;
+    returns: RoamingReturns;
   },
 ): ApiModule {
   return {
@@ -80,6 +83,7 @@ export function settlementApiModule(
       registerInvoiceRoutes(app, roaming.invoices);
       registerNettingRoutes(app, roaming.netting);
       registerReportRoutes(app, roaming.reports);
+      registerReturnRoutes(app, roaming.returns);
       app.post(
         "/v1/settlement/mint",
         {

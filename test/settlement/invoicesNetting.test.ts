@@ -3,10 +3,14 @@
 // contract verifies), north answers with a credit note; a second disputed record is upheld and escalated; south
 // accepts and the invoice is final for the amount less the credit and the escalated record. Steps by the wrong operator, unknown records, a credit above the record and a batch confirmed after
 // the invoice are refused with clear errors. The final invoice is netted into one payment south makes and north
-// claims, each once.
+// claims, each once. South's RAP file of the period returns the two disputed records with their RAP error codes.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
+import { type RapReturnBatch, readRap } from "../../src/settlement/tap/rap.ts";
+import { rapAcknowledgement } from "../../src/settlement/tap/rapWriter.ts";
+import { bytesSource } from "../../src/settlement/tap/reader.ts";
+import type { UsageRecord } from "../../src/settlement/usage/record.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 import { skipOnNetwork } from "../../testkit/testNetwork.ts";
 import {
@@ -320,6 +324,85 @@ describe("settlement: invoices, disputes and netting through the operators' agen
       404,
       "SETTLEMENT_AGREEMENT_NOT_FOUND",
     );
+  });
+
+  it("writes the home operator's RAP file of the period: each disputed record returned with its RAP error code", async () => {
+    const path = `/v1/settlement/agreements/${agreementId}/periods/1/rap`;
+    const get = (name: MemberName, p: string) =>
+      fetch(new URL(p, agent(name).url), { headers: { authorization: `Bearer ${agent(name).adminKey}` } });
+    const answer = await get("south", path);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get("content-type"), "application/octet-stream");
+    assert.equal(answer.headers.get("content-disposition"), 'attachment; filename="RCSOUTHNORTH00002"');
+    const rap = (await readRap(bytesSource(new Uint8Array(await answer.arrayBuffer())))) as RapReturnBatch;
+    assert.deepEqual(
+      { ...rap.returnBatch, created: null, available: null },
+      {
+        sender: "SOUTH",
+        recipient: "NORTH",
+        rapFileSequenceNumber: "00002",
+        created: null,
+        available: null,
+        tapVersion: "3.12",
+        rapVersion: "1.5",
+        tapDecimalPlaces: 3,
+        tapCurrency: "EUR",
+        operatorSpec: ["tables:utc=+0100;rec=msc-1"],
+      },
+    );
+    // South's own copies of the records it disputed, as it holds them, come back field for field.
+    const held = (await ok("south", "GET", `/v1/settlement/batches/${confirmedBatch}/records`)) as {
+      records: UsageRecord[];
+    };
+    const byRef = new Map(held.records.map((r) => [r.ref, r]));
+    const returned = [...rap.returns].sort((a, b) => a.record.ref.localeCompare(b.record.ref));
+    assert.deepEqual(
+      returned.map((r) => [
+        r.record.ref,
+        r.reason,
+        r.errors[0]?.errorCode,
+        r.notes.filter((n) => n.startsWith("status:")),
+      ]),
+      [
+        ["n-1", "WrongRate", 200, ["status:credited"]],
+        ["n-2", "Duplicate", 201, ["status:escalated"]],
+      ],
+    );
+    for (const r of returned) assert.deepEqual(r.record, byRef.get(r.record.ref));
+    assert.ok(returned[0]?.notes.includes(`dispute:${disputeId.toLowerCase()}`), JSON.stringify(returned[0]?.notes));
+    assert.deepEqual(rap.audit, {
+      totalSevereReturnValue: returned.reduce((s, r) => s + r.record.charge, 0),
+      returnDetailsCount: 2,
+    });
+
+    // The visited operator acknowledges what it received.
+    const ack = rapAcknowledgement({
+      sender: rap.returnBatch.recipient,
+      recipient: rap.returnBatch.sender,
+      rapFileSequenceNumber: rap.returnBatch.rapFileSequenceNumber,
+      createdLocal: "20260420120000",
+      createdOffset: "+0000",
+    });
+    const read = await readRap(bytesSource(ack));
+    assert.deepEqual(
+      "acknowledgement" in read && [read.acknowledgement.sender, read.acknowledgement.rapFileSequenceNumber],
+      ["NORTH", "00002"],
+    );
+
+    const sequenced = await get("south", `${path}?sequence=00007`);
+    const rap7 = (await readRap(bytesSource(new Uint8Array(await sequenced.arrayBuffer())))) as RapReturnBatch;
+    assert.equal(rap7.returnBatch.rapFileSequenceNumber, "00007");
+
+    const refusedRead = async (name: MemberName, p: string, status: number, code: string, field?: string) => {
+      const r = await call(name, "GET", p);
+      assert.equal(r.status, status, JSON.stringify(r.body));
+      assert.equal(r.body.code, code);
+      if (field) assert.equal(r.body.details?.[0]?.field, field, JSON.stringify(r.body));
+    };
+    await refusedRead("north", path, 403, "SETTLEMENT_NOT_PARTY"); // the visited operator returns nothing
+    await refusedRead("bank", path, 403, "SETTLEMENT_NOT_PARTY");
+    await refusedRead("south", `${path}?sequence=7`, 400, "VALIDATION_FAILED", "query.sequence");
+    await refusedRead("south", path.replace("/1/", "/9/"), 409, "SETTLEMENT_NO_RETURNS", "params.period");
   });
 
   it(

@@ -228,7 +228,13 @@ describe("RAP files", () => {
         available: { local: "20160520101600", utcOffset: "-0200" },
         tapVersion: "3.12",
         rapVersion: "1.5",
+        tapDecimalPlaces: null,
+        tapCurrency: null,
+        operatorSpec: [],
       },
+      returns: [],
+      otherReturns: [],
+      audit: null,
     });
   });
 

@@ -11,6 +11,7 @@ import { RoamingNetting } from "./netting.ts";
 import { RoamingSettlementReadModel } from "./readModel.ts";
 import { RoamingReports } from "./reports.ts";
 import { RoamingSettlementRepository } from "./repository.ts";
+import { RoamingReturns } from "./returns.ts";
 
 export interface RoamingDeployment {
   /** RoamingSettlement's and the settlement token's addresses, and the token's currency. */
@@ -49,5 +50,12 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
     sync,
   });
   const reports = new RoamingReports({ agreements, readModel, repository, sync });
-  return { agreements, batches, delivery, invoices, netting, reports };
+  const returns = new RoamingReturns({
+    agreements,
+    readModel,
+    repository,
+    sync,
+    memberAccount: context.config.memberAccount,
+  });
+  return { agreements, batches, delivery, invoices, netting, reports, returns };
 }

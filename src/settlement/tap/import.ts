@@ -28,7 +28,8 @@ export interface TapImportSummary {
   auditDiscrepancies: string[];
 }
 
-interface Context {
+/** What converting a call event needs from its batch: the code tables and the batch's parties and currency. */
+export interface TapRecordContext {
   offsets: Map<number, string>;
   entities: Map<number, string>;
   batch: TapBatchInfo;
@@ -49,7 +50,7 @@ function unsigned(node: TapNode | undefined, fallback = 0): number {
   return value;
 }
 
-function readNetworkInfo(node: TapNode, ctx: Context): void {
+function readNetworkInfo(node: TapNode, ctx: TapRecordContext): void {
   for (const info of all(child(node, "UtcTimeOffsetInfoList"), "UtcTimeOffsetInfo")) {
     const code = int(child(info, "UtcTimeOffsetCode"));
     const offset = text(child(info, "UtcTimeOffset"));
@@ -62,7 +63,7 @@ function readNetworkInfo(node: TapNode, ctx: Context): void {
   }
 }
 
-function readGroup(node: TapNode, ctx: Context): void {
+function readGroup(node: TapNode, ctx: TapRecordContext): void {
   const b = ctx.batch;
   switch (node.name) {
     case "BatchControlInfo":
@@ -104,7 +105,10 @@ function totalCharge(node: TapNode | undefined): number {
   return sum;
 }
 
-function timestamp(node: TapNode | undefined, ctx: Context): { local: string; offset: string; utc: string } | null {
+function timestamp(
+  node: TapNode | undefined,
+  ctx: TapRecordContext,
+): { local: string; offset: string; utc: string } | null {
   if (!node) return null;
   const local = text(child(node, "LocalTimeStamp"));
   const codeNode = child(node, "UtcTimeOffsetCode");
@@ -124,7 +128,7 @@ function subscriber(node: TapNode | undefined): { imsi: string | null; msisdn: s
   return { imsi: text(child(sim, "Imsi")), msisdn: text(child(sim, "Msisdn")) };
 }
 
-function location(node: TapNode | undefined, ctx: Context) {
+function location(node: TapNode | undefined, ctx: TapRecordContext) {
   const code = int(child(node, "RecEntityCode")) ?? int(at(node, "RecEntityCodeList", "RecEntityCode"));
   return {
     recEntityId: code === null ? null : (ctx.entities.get(code) ?? String(code)),
@@ -138,7 +142,7 @@ function serviceCode(node: TapNode): string | null {
   return text(child(code, "TeleServiceCode")) ?? text(child(code, "BearerServiceCode"));
 }
 
-function base(ctx: Context, index: number) {
+function base(ctx: TapRecordContext, index: number) {
   const b = ctx.batch;
   return {
     ref: `${b.sender ?? "?"}-${b.recipient ?? "?"}-${b.fileSequenceNumber ?? "?"}-${index}`,
@@ -164,7 +168,7 @@ const EMPTY = {
 };
 
 /** One decoded call event record as a canonical usage record. */
-export function toUsageRecord(node: TapNode, index: number, ctx: Context): UsageRecord {
+export function toUsageRecord(node: TapNode, index: number, ctx: TapRecordContext): UsageRecord {
   const common = base(ctx, index);
   const requireTime = (ts: ReturnType<typeof timestamp>) => {
     if (!ts) throw new TapFormatError(node.offset, `${node.name} has no start time stamp`);
@@ -237,7 +241,7 @@ export async function* importTap(
   source: AsyncIterable<Uint8Array>,
   summary: TapImportSummary & { skipped?: number } = newSummary(),
 ): AsyncGenerator<UsageRecord> {
-  const ctx: Context = { offsets: new Map(), entities: new Map(), batch: summary.batch };
+  const ctx: TapRecordContext = { offsets: new Map(), entities: new Map(), batch: summary.batch };
   summary.skipped = 0;
   for await (const event of readTap(source)) {
     if (event.type === "root") summary.batch.root = event.name;

@@ -1,5 +1,5 @@
-// Streams a TAP or RAP file: the root element and the call event list are entered header by header, and every other
-// element (batch control, accounting, network info, each call event record, audit control) is handed whole to asn1js
+// Streams a TAP or RAP file: the root element and the call event list (a RAP's return list) are entered header by
+// header, and every other element (batch control, accounting, network info, each record, audit control) is handed whole to asn1js
 // as soon as its bytes have arrived. Only the current element is held in memory, so a file of any number of records
 // is read in constant memory. Definite and indefinite lengths are both accepted, at every level.
 import * as asn1js from "asn1js";
@@ -18,7 +18,11 @@ const ROOTS = new Map<number, string>([
   [534, "ReturnBatch"],
   [535, "Acknowledgement"],
 ]);
-const CALL_EVENT_DETAIL_LIST = 3;
+/** The list whose items are yielded one by one, per root: a TransferBatch's call events, a ReturnBatch's returns. */
+const RECORD_LISTS = new Map<number, { tag: number; name: string }>([
+  [1, { tag: 3, name: "CallEventDetailList" }],
+  [534, { tag: 536, name: "ReturnDetailList" }],
+]);
 
 interface Header {
   tagClass: number;
@@ -196,7 +200,8 @@ export async function* readTap(source: AsyncIterable<Uint8Array>): AsyncGenerato
     }
     if (w.ended) throw new TapFormatError(w.pos, `the file ends inside the ${rootName}`);
     const header = await peekHeader(w);
-    if (header.tag === CALL_EVENT_DETAIL_LIST && header.tagClass === 2 && root.tag === 1) {
+    const list = RECORD_LISTS.get(root.tag);
+    if (list && header.tag === list.tag && header.tagClass === 2) {
       const listAt = w.pos;
       w.pos += header.headerLength;
       const listEnd = header.length === null ? null : listAt + header.headerLength + header.length;
@@ -207,7 +212,7 @@ export async function* readTap(source: AsyncIterable<Uint8Array>): AsyncGenerato
           w.pos += 2;
           break;
         }
-        if (w.ended) throw new TapFormatError(w.pos, "the file ends inside the CallEventDetailList");
+        if (w.ended) throw new TapFormatError(w.pos, `the file ends inside the ${list.name}`);
         const node = await decodeElement(w, listEnd);
         yield { type: "record", node, index: records++ };
       }

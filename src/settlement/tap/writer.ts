@@ -20,13 +20,13 @@ export interface TapExportBatch {
   createdOffset: string;
 }
 
-type Node = asn1js.Constructed | asn1js.Primitive;
+export type Node = asn1js.Constructed | asn1js.Primitive;
 
 function app(name: string) {
   return { tagClass: 2, tagNumber: tagOf(name) };
 }
 
-function seq(name: string, children: Array<Node | null>, indefinite = false): asn1js.Constructed {
+export function seq(name: string, children: Array<Node | null>, indefinite = false): asn1js.Constructed {
   return new asn1js.Constructed({
     idBlock: app(name),
     lenBlock: { isIndefiniteForm: indefinite },
@@ -34,12 +34,12 @@ function seq(name: string, children: Array<Node | null>, indefinite = false): as
   });
 }
 
-function ascii(name: string, value: string | null): asn1js.Primitive | null {
+export function ascii(name: string, value: string | null): asn1js.Primitive | null {
   if (value === null) return null;
   return new asn1js.Primitive({ idBlock: app(name), valueHex: new Uint8Array(Buffer.from(value, "latin1")) });
 }
 
-function integer(name: string, value: number | null): asn1js.Primitive | null {
+export function integer(name: string, value: number | null): asn1js.Primitive | null {
   if (value === null) return null;
   if (!Number.isSafeInteger(value)) throw new Error(`${name} ${value} is not an integer`);
   const bytes: number[] = [];
@@ -58,15 +58,15 @@ function bcd(name: string, digits: string | null): asn1js.Primitive | null {
   return new asn1js.Primitive({ idBlock: app(name), valueHex: new Uint8Array(Buffer.from(padded, "hex")) });
 }
 
-function longTime(name: string, local: string, offset: string): asn1js.Constructed {
+export function longTime(name: string, local: string, offset: string): asn1js.Constructed {
   return seq(name, [ascii("LocalTimeStamp", local), ascii("UtcTimeOffset", offset)]);
 }
 
-/** The encoder's view of a batch's code tables. */
-class Tables {
+/** The encoder's view of a batch's code tables (the RAP writer builds its own from the returned records). */
+export class Tables {
   private readonly offsets: Map<string, number>;
   private readonly entities: Map<string, number>;
-  constructor(batch: TapExportBatch) {
+  constructor(batch: Pick<TapExportBatch, "utcOffsets" | "recEntities">) {
     this.offsets = new Map(batch.utcOffsets.map((o, i) => [o, i + 1]));
     this.entities = new Map(batch.recEntities.map((e, i) => [e, i + 1]));
   }
@@ -187,7 +187,7 @@ export function encodeRecord(record: UsageRecord, tables: Tables): Node {
   }
 }
 
-function ber(node: Node): Uint8Array {
+export function ber(node: Node): Uint8Array {
   return new Uint8Array(node.toBER());
 }
 
