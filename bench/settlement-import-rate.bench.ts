@@ -47,7 +47,7 @@ function sampleRecord(i: number): UsageRecord {
 
 const DISTINCT = 1000;
 
-async function writeFile(path: string, records: number): Promise<number> {
+export async function writeFile(path: string, records: number): Promise<number> {
   const chunks: Uint8Array[] = [];
   const templates = Array.from({ length: DISTINCT }, (_, i) => sampleRecord(i));
   for await (const c of exportTap(templates, {
