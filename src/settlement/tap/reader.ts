@@ -62,6 +62,11 @@ class Window {
     }
   }
 
+  /** The stream has delivered its last chunk: what is available is all there is. */
+  get exhausted(): boolean {
+    return this.done;
+  }
+
   get ended(): boolean {
     return this.done && this.available === 0;
   }
@@ -78,6 +83,11 @@ class Window {
 /** Reads the identifier and length octets at the window's position (only to enter the root and the record list). */
 async function peekHeader(w: Window): Promise<Header> {
   await w.fill(16);
+  return readHeader(w);
+}
+
+/** As peekHeader, on bytes already in the window: at least 16 of them, or all the stream has left. */
+function readHeader(w: Window): Header {
   const at = w.pos;
   const first = w.byte(0);
   if (first === undefined) throw new TapFormatError(at, "the file ends where an element header must be");
@@ -116,36 +126,47 @@ function isEoc(w: Window): boolean {
   return w.byte(0) === 0 && w.byte(1) === 0;
 }
 
-/** Decodes one whole element at the window's position and moves past it. */
-async function decodeElement(w: Window, limit: number | null): Promise<TapNode> {
-  const header = await peekHeader(w);
+/**
+ * Decodes the element at the window's position and moves past it if all its bytes are in the window; otherwise returns
+ * how many bytes from the position to have before trying again. Once the stream is exhausted, too few bytes is an error.
+ */
+function decodeBuffered(w: Window, limit: number | null): TapNode | number {
+  if (w.available < 16 && !w.exhausted) return 16;
+  const header = readHeader(w);
   const at = w.pos;
   if (header.length !== null) {
     const total = header.headerLength + header.length;
     if (limit !== null && at + total > limit) {
       throw new TapFormatError(at, `an element of ${total} bytes overruns its enclosing element (ends at ${limit})`);
     }
-    await w.fill(total);
-    if (w.available < total) throw new TapFormatError(at, `the file ends inside an element of ${total} bytes`);
+    if (w.available < total) {
+      if (w.exhausted) throw new TapFormatError(at, `the file ends inside an element of ${total} bytes`);
+      return total;
+    }
     // Exactly this element's bytes: a child that claims more than its parent holds is an error, not a read past it.
     const decoded = decodeTapElement(w.view().subarray(0, total), at) as { node: TapNode; size: number };
     w.pos += total;
     return decoded.node;
   }
   // Indefinite length: the decoder finds the end-of-contents; read more of the stream while it runs out of bytes.
-  for (let want = 4096; ; want *= 2) {
-    await w.fill(want);
-    const decoded = decodeTapElement(w.view(), at, w.available >= want);
-    if (decoded) {
-      if (limit !== null && at + decoded.size > limit) {
-        throw new TapFormatError(
-          at,
-          `an element of ${decoded.size} bytes overruns its enclosing element (ends at ${limit})`,
-        );
-      }
-      w.pos += decoded.size;
-      return decoded.node;
-    }
+  const decoded = decodeTapElement(w.view(), at, !w.exhausted);
+  if (!decoded) return Math.max(4096, w.available * 2);
+  if (limit !== null && at + decoded.size > limit) {
+    throw new TapFormatError(
+      at,
+      `an element of ${decoded.size} bytes overruns its enclosing element (ends at ${limit})`,
+    );
+  }
+  w.pos += decoded.size;
+  return decoded.node;
+}
+
+/** Decodes one whole element at the window's position and moves past it, reading the stream as far as it needs. */
+async function decodeElement(w: Window, limit: number | null): Promise<TapNode> {
+  for (;;) {
+    const decoded = decodeBuffered(w, limit);
+    if (typeof decoded !== "number") return decoded;
+    await w.fill(decoded);
   }
 }
 
@@ -181,14 +202,16 @@ export async function* readTap(source: AsyncIterable<Uint8Array>): AsyncGenerato
       w.pos += header.headerLength;
       const listEnd = header.length === null ? null : listAt + header.headerLength + header.length;
       for (;;) {
-        await w.fill(2);
+        if (w.available < 2) await w.fill(2);
         if (listEnd !== null && w.pos === listEnd) break;
         if (listEnd === null && isEoc(w)) {
           w.pos += 2;
           break;
         }
         if (w.ended) throw new TapFormatError(w.pos, "the file ends inside the CallEventDetailList");
-        const node = await decodeElement(w, listEnd);
+        // Synchronously while the window holds the record (almost always): no promise per record.
+        const buffered = decodeBuffered(w, listEnd);
+        const node = typeof buffered === "number" ? await decodeElement(w, listEnd) : buffered;
         yield { type: "record", node, index: records++ };
       }
       continue;
