@@ -129,7 +129,8 @@ function toTapNode(element: ASN1, buf: Buffer, base: number): TapNode {
 function fileOffsets(message: string, base: number): string {
   return message
     .replace(/\b(offset|position) (\d+)/g, (_, word: string, n: string) => `${word} ${base + Number(n)}`)
-    .replace(/on a stream of length (\d+)/g, (_, n: string) => `past the bytes available (up to ${base + Number(n)})`);
+    .replace(/on a stream of length (\d+)/g, (_, n: string) => `past the bytes available (up to ${base + Number(n)})`)
+    .replace("which is past the end of the stream", "which runs past the end of its enclosing element");
 }
 
 /** The library's messages when the bytes end before the element does (as opposed to BER that is wrong). */
