@@ -161,7 +161,10 @@ export function decodeTapElement(
 
 /** The first child of a node with the given name. */
 export function child(node: TapNode | undefined, name: string): TapNode | undefined {
-  return node?.children?.find((c) => c.name === name);
+  const children = node?.children;
+  if (!children) return undefined;
+  for (let i = 0; i < children.length; i++) if ((children[i] as TapNode).name === name) return children[i];
+  return undefined;
 }
 
 /** Follows a path of names from a node. */
