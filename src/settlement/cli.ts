@@ -12,9 +12,6 @@ import { registerRapCommands } from "./cliRap.ts";
 import { PeriodAccumulator, Rater } from "./rating/rate.ts";
 import { SAMPLE_TARIFF, type Tariff } from "./rating/tariff.ts";
 import { discrepanciesCsv, type RatedUsage, reconcile } from "./reconcile/reconcile.ts";
-import { importTap, newSummary } from "./tap/import.ts";
-import { exportTap } from "./tap/writer.ts";
-import { readRecordsFile } from "./usage/files.ts";
 import { writeCsv, writeJsonLines } from "./usage/formats.ts";
 import type { UsageRecord } from "./usage/record.ts";
 
@@ -28,7 +25,11 @@ async function* withProgress(records: AsyncIterable<UsageRecord>, label: string)
   }
 }
 
-const readRecords = readRecordsFile;
+// The BER decoder and encoder (@lapo/asn1js, asn1js) are loaded by the commands that use them, not for `--help`.
+async function* readRecords(file: string): AsyncGenerator<UsageRecord> {
+  const { readRecordsFile } = await import("./usage/files.ts");
+  yield* readRecordsFile(file);
+}
 
 async function writeAll(lines: AsyncIterable<string | Uint8Array>, out: Writable): Promise<void> {
   for await (const chunk of lines) {
@@ -53,6 +54,7 @@ export function registerSettlementCommands(program: Command): void {
     .option("--format <format>", "csv or jsonl", "jsonl")
     .option("--out <file>", "write here instead of stdout")
     .action(async (file: string, o: { format: string; out?: string }) => {
+      const { importTap, newSummary } = await import("./tap/import.ts");
       const summary = newSummary();
       const records = withProgress(importTap(createReadStream(file), summary), "decoded");
       const lines = o.format === "csv" ? writeCsv(records) : writeJsonLines(records);
@@ -78,6 +80,7 @@ export function registerSettlementCommands(program: Command): void {
         if (r.recEntityId !== null) entities.add(r.recEntityId);
       }
       const now = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+      const { exportTap } = await import("./tap/writer.ts");
       const bytes = exportTap(withProgress(readRecords(file), "encoded"), {
         sender: String(o.sender),
         recipient: String(o.recipient),

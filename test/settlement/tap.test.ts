@@ -44,9 +44,10 @@ async function collect(source: AsyncIterable<Uint8Array>): Promise<UsageRecord[]
   return out;
 }
 
-async function rejection(bytes: Uint8Array): Promise<TapFormatError> {
+async function rejection(bytes: Uint8Array | AsyncIterable<Uint8Array>): Promise<TapFormatError> {
   try {
-    for await (const _ of importTap(bytesSource(bytes, 3))) {
+    const source = bytes instanceof Uint8Array ? bytesSource(bytes, 3) : bytes;
+    for await (const _ of importTap(source)) {
       // draining: the error comes from the stream
     }
   } catch (error) {
@@ -164,6 +165,98 @@ describe("TAP 3.12 import: invalid files are rejected with the byte offset and t
   it("a file that is not a batch is refused at byte 0", async () => {
     const error = await rejection(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05));
     assert.equal(error.offset, 0);
+  });
+});
+
+/** The identifier octets of the element at `at` (tag numbers above 30 take several). */
+function identifierLength(bytes: Uint8Array, at: number): number {
+  if (((bytes[at] ?? 0) & 0x1f) !== 0x1f) return 1;
+  let i = at + 1;
+  while ((bytes[i] ?? 0) & 0x80) i++;
+  return i - at + 1;
+}
+
+/** Re-encodes a decoded element with the indefinite length form on every constructed element, at every depth. */
+function indefiniteEverywhere(bytes: Uint8Array, node: TapNode): Buffer {
+  const end = node.offset + node.headerLength + node.length;
+  if (!node.children) return Buffer.from(bytes.subarray(node.offset, end));
+  const id = bytes.subarray(node.offset, node.offset + identifierLength(bytes, node.offset));
+  const inner = node.children.map((c) => indefiniteEverywhere(bytes, c));
+  return Buffer.concat([id, Uint8Array.of(0x80), ...inner, Uint8Array.of(0, 0)]);
+}
+
+/** A stream that counts how many chunks were pulled from it: the given bytes, then filler without end. */
+function endless(bytes: Uint8Array, pulled: { chunks: number }): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      pulled.chunks++;
+      yield bytes;
+      for (;;) {
+        pulled.chunks++;
+        yield new Uint8Array(65536).fill(0x5f);
+      }
+    },
+  };
+}
+
+describe("TAP 3.12 import: indefinite lengths inside the records", () => {
+  const definite = file("tap_3_12_valid");
+  const all = indefiniteEverywhere(definite, decodeTapTree(definite));
+
+  it("every constructed element in the indefinite form (records, groups, their children) gives the same records", async () => {
+    assert.ok(all.length > definite.length, "the re-encoded file is longer: two end-of-contents octets per element");
+    const expected = await collect(bytesSource(definite));
+    for (const chunk of [1, 3, 64, 65536])
+      assert.deepEqual(await collect(bytesSource(all, chunk)), expected, `chunk ${chunk}`);
+    const tree = decodeTapTree(all);
+    assert.equal(tree.indefinite, true);
+    const list = tree.children?.find((c) => c.name === "CallEventDetailList");
+    assert.deepEqual(
+      list?.children?.map((r) => [r.name, r.indefinite, r.children?.every((c) => c.indefinite)]),
+      [
+        ["MobileTerminatedCall", true, true],
+        ["MobileOriginatedCall", true, true],
+        ["GprsCall", true, true],
+        ["SupplServiceEvent", true, true],
+      ],
+    );
+  });
+
+  it("streamed, an indefinite record's elements carry their offsets in the re-encoded file", async () => {
+    const tree = decodeTapTree(all);
+    const records: TapNode[] = [];
+    for await (const e of readTap(bytesSource(all, 7))) if (e.type === "record") records.push(e.node);
+    const list = tree.children?.find((c) => c.name === "CallEventDetailList");
+    assert.deepEqual(records, list?.children);
+    // Each record starts right after the previous one and its end-of-contents marker.
+    for (let i = 1; i < records.length; i++) {
+      const prev = records[i - 1] as TapNode;
+      assert.equal((records[i] as TapNode).offset, prev.offset + prev.headerLength + prev.length + 2);
+    }
+  });
+
+  it("a malformed indefinite record is refused at once, without reading the rest of the stream", async () => {
+    const tree = decodeTapTree(all);
+    const first = tree.children?.find((c) => c.name === "CallEventDetailList")?.children?.[0] as TapNode;
+    // Its first primitive (an IMSI, deep inside) given the indefinite form, which BER forbids for a primitive.
+    let leaf = first;
+    while (leaf.children?.[0]) leaf = leaf.children[0];
+    const bad = Buffer.from(all);
+    const lengthAt = leaf.offset + identifierLength(bad, leaf.offset);
+    bad[lengthAt] = 0x80;
+    const pulled = { chunks: 0 };
+    const error = await rejection(endless(bad.subarray(0, first.offset + 300), pulled));
+    assert.equal(error.offset, first.offset);
+    assert.match(error.message, /BER decoding failed: .*undefined length/);
+    assert.ok(pulled.chunks <= 2, `pulled ${pulled.chunks} chunks`);
+  });
+
+  it("BER errors name offsets in the file, not in the record's bytes", async () => {
+    const bytes = definite.slice();
+    bytes[388] = 0x7f; // MoBasicCallInformation at 385 (7f 81 13, content from 389): length 50 -> 127, past the record
+    const error = await rejection(bytes);
+    assert.equal(error.offset, 383);
+    assert.match(error.message, /Element at offset 389 has a length of 127, which runs past the end of its enclosing/);
   });
 });
 

@@ -123,18 +123,9 @@ function timestamp(
   return { local, offset, utc };
 }
 
-function subscriber(node: TapNode | undefined): { imsi: string | null; msisdn: string | null } {
-  const sim = child(node, "SimChargeableSubscriber") ?? child(node, "GsmChargeableSubscriber");
-  return { imsi: text(child(sim, "Imsi")), msisdn: text(child(sim, "Msisdn")) };
-}
-
-function location(node: TapNode | undefined, ctx: TapRecordContext) {
-  const code = int(child(node, "RecEntityCode")) ?? int(at(node, "RecEntityCodeList", "RecEntityCode"));
-  return {
-    recEntityId: code === null ? null : (ctx.entities.get(code) ?? String(code)),
-    locationArea: int(child(node, "LocationArea")),
-    cellId: int(child(node, "CellId")),
-  };
+/** The SIM (or GSM) chargeable subscriber under a ChargeableSubscriber. */
+function sim(node: TapNode | undefined): TapNode | undefined {
+  return child(node, "SimChargeableSubscriber") ?? child(node, "GsmChargeableSubscriber");
 }
 
 function serviceCode(node: TapNode): string | null {
@@ -142,38 +133,52 @@ function serviceCode(node: TapNode): string | null {
   return text(child(code, "TeleServiceCode")) ?? text(child(code, "BearerServiceCode"));
 }
 
-function base(ctx: TapRecordContext, index: number) {
+/**
+ * A canonical record with the fields every kind has (subscriber, start time, location, batch) and the others zero or
+ * null, built as one object literal (the same shape for every record): the callers then set the kind's own fields.
+ */
+function usage(
+  ctx: TapRecordContext,
+  index: number,
+  kind: ServiceKind,
+  subscriber: TapNode | undefined,
+  time: { local: string; offset: string; utc: string },
+  place: TapNode | undefined,
+): UsageRecord {
   const b = ctx.batch;
+  const code = int(child(place, "RecEntityCode")) ?? int(at(place, "RecEntityCodeList", "RecEntityCode"));
   return {
     ref: `${b.sender ?? "?"}-${b.recipient ?? "?"}-${b.fileSequenceNumber ?? "?"}-${index}`,
+    kind,
     sender: b.sender ?? "",
     recipient: b.recipient ?? "",
+    imsi: text(child(subscriber, "Imsi")),
+    msisdn: text(child(subscriber, "Msisdn")),
+    startLocal: time.local,
+    utcOffset: time.offset,
+    startUtc: time.utc,
+    durationSeconds: 0,
+    volumeIncomingBytes: 0,
+    volumeOutgoingBytes: 0,
+    calledNumber: null,
+    serviceCode: null,
+    apn: null,
+    recEntityId: code === null ? null : (ctx.entities.get(code) ?? String(code)),
+    locationArea: int(child(place, "LocationArea")),
+    cellId: int(child(place, "CellId")),
+    charge: 0,
     chargeDecimals: b.tapDecimalPlaces ?? 0,
     currency: b.currency ?? "",
   };
 }
 
-const EMPTY = {
-  imsi: null,
-  msisdn: null,
-  durationSeconds: 0,
-  volumeIncomingBytes: 0,
-  volumeOutgoingBytes: 0,
-  calledNumber: null,
-  serviceCode: null,
-  apn: null,
-  recEntityId: null,
-  locationArea: null,
-  cellId: null,
-};
-
 /** One decoded call event record as a canonical usage record. */
 export function toUsageRecord(node: TapNode, index: number, ctx: TapRecordContext): UsageRecord {
-  const common = base(ctx, index);
   const requireTime = (ts: ReturnType<typeof timestamp>) => {
     if (!ts) throw new TapFormatError(node.offset, `${node.name} has no start time stamp`);
-    return { startLocal: ts.local, utcOffset: ts.offset, startUtc: ts.utc };
+    return ts;
   };
+  // Checks run in a fixed order (time, then duration and volumes, then charges): the first problem is the one named.
   switch (node.name) {
     case "MobileOriginatedCall":
     case "MobileTerminatedCall": {
@@ -182,51 +187,39 @@ export function toUsageRecord(node: TapNode, index: number, ctx: TapRecordContex
       const service = serviceCode(node);
       const sms = service === "20" || service === "21" || service === "22";
       const kind: ServiceKind = sms ? (mo ? "SMS_MO" : "SMS_MT") : mo ? "MOC" : "MTC";
-      const called = mo
+      const time = requireTime(timestamp(child(info, "CallEventStartTimeStamp"), ctx));
+      const place = at(node, "LocationInformation", "NetworkLocation");
+      const record = usage(ctx, index, kind, sim(child(info, "ChargeableSubscriber")), time, place);
+      record.durationSeconds = unsigned(child(info, "TotalCallEventDuration"));
+      record.calledNumber = mo
         ? text(at(info, "Destination", "CalledNumber"))
         : text(at(info, "CallOriginator", "CallingNumber"));
-      return {
-        ...EMPTY,
-        ...common,
-        kind,
-        ...subscriber(child(info, "ChargeableSubscriber")),
-        ...requireTime(timestamp(child(info, "CallEventStartTimeStamp"), ctx)),
-        durationSeconds: unsigned(child(info, "TotalCallEventDuration")),
-        calledNumber: called,
-        serviceCode: service,
-        ...location(at(node, "LocationInformation", "NetworkLocation"), ctx),
-        charge: totalCharge(child(node, "BasicServiceUsedList")),
-      };
+      record.serviceCode = service;
+      record.charge = totalCharge(child(node, "BasicServiceUsedList"));
+      return record;
     }
     case "GprsCall": {
       const info = child(node, "GprsBasicCallInformation");
       const used = child(node, "GprsServiceUsed");
-      return {
-        ...EMPTY,
-        ...common,
-        kind: "GPRS",
-        ...subscriber(at(info, "GprsChargeableSubscriber", "ChargeableSubscriber")),
-        ...requireTime(timestamp(child(info, "CallEventStartTimeStamp"), ctx)),
-        durationSeconds: unsigned(child(info, "TotalCallEventDuration")),
-        volumeIncomingBytes: unsigned(child(used, "DataVolumeIncoming")),
-        volumeOutgoingBytes: unsigned(child(used, "DataVolumeOutgoing")),
-        apn: text(at(info, "GprsDestination", "AccessPointNameNI")),
-        ...location(at(node, "GprsLocationInformation", "GprsNetworkLocation"), ctx),
-        charge: totalCharge(used),
-      };
+      const time = requireTime(timestamp(child(info, "CallEventStartTimeStamp"), ctx));
+      const place = at(node, "GprsLocationInformation", "GprsNetworkLocation");
+      const subscriber = sim(at(info, "GprsChargeableSubscriber", "ChargeableSubscriber"));
+      const record = usage(ctx, index, "GPRS", subscriber, time, place);
+      record.durationSeconds = unsigned(child(info, "TotalCallEventDuration"));
+      record.volumeIncomingBytes = unsigned(child(used, "DataVolumeIncoming"));
+      record.volumeOutgoingBytes = unsigned(child(used, "DataVolumeOutgoing"));
+      record.apn = text(at(info, "GprsDestination", "AccessPointNameNI"));
+      record.charge = totalCharge(used);
+      return record;
     }
     case "SupplServiceEvent": {
       const used = child(node, "SupplServiceUsed");
-      return {
-        ...EMPTY,
-        ...common,
-        kind: "SUPPL",
-        ...subscriber(child(node, "ChargeableSubscriber")),
-        ...requireTime(timestamp(child(used, "ChargingTimeStamp"), ctx)),
-        serviceCode: text(child(used, "SupplServiceCode")),
-        ...location(at(node, "LocationInformation", "NetworkLocation"), ctx),
-        charge: totalCharge(used),
-      };
+      const time = requireTime(timestamp(child(used, "ChargingTimeStamp"), ctx));
+      const place = at(node, "LocationInformation", "NetworkLocation");
+      const record = usage(ctx, index, "SUPPL", sim(child(node, "ChargeableSubscriber")), time, place);
+      record.serviceCode = text(child(used, "SupplServiceCode"));
+      record.charge = totalCharge(used);
+      return record;
     }
     default:
       throw new TapFormatError(node.offset, `${node.name} records are not supported by this importer`);

@@ -1,9 +1,9 @@
 // Streams a TAP or RAP file: the root element and the call event list (a RAP's return list) are entered header by
-// header, and every other element (batch control, accounting, network info, each record, audit control) is handed whole to asn1js
-// as soon as its bytes have arrived. Only the current element is held in memory, so a file of any number of records
-// is read in constant memory. Definite and indefinite lengths are both accepted, at every level.
-import * as asn1js from "asn1js";
-import { TapFormatError, type TapNode, toTapNode } from "./tree.ts";
+// header, and every other element (batch control, accounting, network info, each record, audit control) is handed
+// whole to the BER decoder (@lapo/asn1js, working in place on the window's bytes) as soon as its bytes have arrived.
+// Only the current element is held in memory, so a file of any number of records is read in constant memory.
+// Definite and indefinite lengths are both accepted, at every level.
+import { decodeTapElement, TapFormatError, type TapNode } from "./tree.ts";
 
 /** What the reader yields, in file order. */
 export type TapEvent =
@@ -66,6 +66,11 @@ class Window {
     }
   }
 
+  /** The stream has delivered its last chunk: what is available is all there is. */
+  get exhausted(): boolean {
+    return this.done;
+  }
+
   get ended(): boolean {
     return this.done && this.available === 0;
   }
@@ -82,6 +87,11 @@ class Window {
 /** Reads the identifier and length octets at the window's position (only to enter the root and the record list). */
 async function peekHeader(w: Window): Promise<Header> {
   await w.fill(16);
+  return readHeader(w);
+}
+
+/** As peekHeader, on bytes already in the window: at least 16 of them, or all the stream has left. */
+function readHeader(w: Window): Header {
   const at = w.pos;
   const first = w.byte(0);
   if (first === undefined) throw new TapFormatError(at, "the file ends where an element header must be");
@@ -112,7 +122,7 @@ async function peekHeader(w: Window): Promise<Header> {
       length = length * 256 + b;
     }
   }
-  // Class numbered from 1 like asn1js (1 universal, 2 application, 3 context, 4 private).
+  // Class numbered from 1 (1 universal, 2 application, 3 context, 4 private), as in the messages of tree.ts.
   return { tagClass: (first >> 6) + 1, constructed: (first & 0x20) !== 0, tag, headerLength: i, length };
 }
 
@@ -120,57 +130,48 @@ function isEoc(w: Window): boolean {
   return w.byte(0) === 0 && w.byte(1) === 0;
 }
 
-/** The deepest block asn1js marked as failed, with its file offset, to name where a malformed element goes wrong. */
-function deepestError(block: asn1js.AsnType, offset: number): { offset: number; error: string } | undefined {
-  const value = (block as asn1js.Constructed).valueBlock?.value;
-  if (block.idBlock.isConstructed && Array.isArray(value)) {
-    let childAt = offset + block.idBlock.blockLength + block.lenBlock.blockLength;
-    for (const c of value) {
-      const found = deepestError(c, childAt);
-      if (found) return found;
-      childAt += c.blockLength;
-    }
-  }
-  const error = block.error || block.idBlock.error || block.lenBlock.error || block.valueBlock.error;
-  return error ? { offset, error } : undefined;
-}
-
-/** Decodes one whole element at the window's position with asn1js and moves past it. */
-async function decodeElement(w: Window, limit: number | null): Promise<TapNode> {
-  const header = await peekHeader(w);
+/**
+ * Decodes the element at the window's position and moves past it if all its bytes are in the window; otherwise returns
+ * how many bytes from the position to have before trying again. Once the stream is exhausted, too few bytes is an error.
+ */
+function decodeBuffered(w: Window, limit: number | null): TapNode | number {
+  if (w.available < 16 && !w.exhausted) return 16;
+  const header = readHeader(w);
   const at = w.pos;
   if (header.length !== null) {
     const total = header.headerLength + header.length;
     if (limit !== null && at + total > limit) {
       throw new TapFormatError(at, `an element of ${total} bytes overruns its enclosing element (ends at ${limit})`);
     }
-    await w.fill(total);
-    if (w.available < total) throw new TapFormatError(at, `the file ends inside an element of ${total} bytes`);
-    // A copy of just this element: asn1js works on the whole underlying buffer otherwise.
-    return decodeOrThrow(w, w.view().slice(0, total), at);
+    if (w.available < total) {
+      if (w.exhausted) throw new TapFormatError(at, `the file ends inside an element of ${total} bytes`);
+      return total;
+    }
+    // Exactly this element's bytes: a child that claims more than its parent holds is an error, not a read past it.
+    const decoded = decodeTapElement(w.view().subarray(0, total), at) as { node: TapNode; size: number };
+    w.pos += total;
+    return decoded.node;
   }
-  // Indefinite length: asn1js finds the end-of-contents; read more of the stream until it can.
-  for (let want = 4096; ; want *= 2) {
-    await w.fill(want);
-    if (w.available < want) return decodeOrThrow(w, w.view(), at);
-    const decoded = asn1js.fromBER(w.view());
-    if (decoded.offset !== -1) return accept(w, decoded, at);
+  // Indefinite length: the decoder finds the end-of-contents; read more of the stream while it runs out of bytes.
+  const decoded = decodeTapElement(w.view(), at, !w.exhausted);
+  if (!decoded) return Math.max(4096, w.available * 2);
+  if (limit !== null && at + decoded.size > limit) {
+    throw new TapFormatError(
+      at,
+      `an element of ${decoded.size} bytes overruns its enclosing element (ends at ${limit})`,
+    );
   }
+  w.pos += decoded.size;
+  return decoded.node;
 }
 
-function accept(w: Window, decoded: ReturnType<typeof asn1js.fromBER>, at: number): TapNode {
-  const node = toTapNode(decoded.result, at);
-  w.pos += decoded.offset;
-  return node;
-}
-
-function decodeOrThrow(w: Window, bytes: Uint8Array, at: number): TapNode {
-  const decoded = asn1js.fromBER(bytes);
-  if (decoded.offset === -1) {
-    const where = deepestError(decoded.result, at);
-    throw new TapFormatError(where?.offset ?? at, `BER decoding failed: ${where?.error ?? decoded.result.error}`);
+/** Decodes one whole element at the window's position and moves past it, reading the stream as far as it needs. */
+async function decodeElement(w: Window, limit: number | null): Promise<TapNode> {
+  for (;;) {
+    const decoded = decodeBuffered(w, limit);
+    if (typeof decoded !== "number") return decoded;
+    await w.fill(decoded);
   }
-  return accept(w, decoded, at);
 }
 
 /**
@@ -206,14 +207,16 @@ export async function* readTap(source: AsyncIterable<Uint8Array>): AsyncGenerato
       w.pos += header.headerLength;
       const listEnd = header.length === null ? null : listAt + header.headerLength + header.length;
       for (;;) {
-        await w.fill(2);
+        if (w.available < 2) await w.fill(2);
         if (listEnd !== null && w.pos === listEnd) break;
         if (listEnd === null && isEoc(w)) {
           w.pos += 2;
           break;
         }
         if (w.ended) throw new TapFormatError(w.pos, `the file ends inside the ${list.name}`);
-        const node = await decodeElement(w, listEnd);
+        // Synchronously while the window holds the record (almost always): no promise per record.
+        const buffered = decodeBuffered(w, listEnd);
+        const node = typeof buffered === "number" ? await decodeElement(w, listEnd) : buffered;
         yield { type: "record", node, index: records++ };
       }
       continue;
