@@ -11,6 +11,8 @@ import {
   TxHashSchema,
   writeErrors,
 } from "../core/api/index.ts";
+import { registerChannelRoutes } from "./channels/routes.ts";
+import type { ChannelService } from "./channels/service.ts";
 import type { SettlementMoney } from "./money.ts";
 import type { RoamingAgreements } from "./roaming/agreements.ts";
 import type { RoamingBatches } from "./roaming/batches.ts";
@@ -62,6 +64,7 @@ export function settlementApiModule(
     netting: RoamingNetting;
     reports: RoamingReports;
   },
+  channels: ChannelService,
 ): ApiModule {
   return {
     name: "settlement",
@@ -76,6 +79,7 @@ export function settlementApiModule(
       registerInvoiceRoutes(app, roaming.invoices);
       registerNettingRoutes(app, roaming.netting);
       registerReportRoutes(app, roaming.reports);
+      registerChannelRoutes(app, channels);
       app.post(
         "/v1/settlement/mint",
         {
