@@ -3,14 +3,15 @@
 // roaming settlement contract (agreements, batch anchors, invoices, disputes, netting paid in that token). TAP import,
 // rating and the usage formats are libraries in src/settlement/{tap,rating,usage} with local CLI commands. Its agent
 // routes move the money: a settlement bank mints and burns, anyone reads a balance (money.ts, routes.ts); operators'
-// agents propose and approve roaming agreements, projected from the contract's events (roaming/).
+// agents propose and approve roaming agreements, projected from the contract's events (roaming/); and they keep
+// real-time balances in payment channels per operator pair, co-signed agent to agent, with a watchtower (channels/).
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { PaymentChannels, RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
-import { registerSettlementCommands } from "./cli.ts";
 import { channelMigrations } from "./channels/migrations.ts";
 import { channelProjection } from "./channels/projection.ts";
 import { channelService } from "./channels/runtime.ts";
 import { startWatchtower } from "./channels/watchtower.ts";
+import { registerSettlementCommands } from "./cli.ts";
 import { SETTLEMENT_ERRORS } from "./errors.ts";
 import { SettlementMoney } from "./money.ts";
 import { roamingSettlementDifferences } from "./roaming/consistency.ts";

@@ -9,9 +9,9 @@ import { encodeFunctionData, type Hex, recoverAddress } from "viem";
 import { PaymentChannels } from "../../src/generated/contracts.ts";
 import { type StateJson, stateFromJson } from "../../src/settlement/channels/service.ts";
 import { channelIdOf, stateDigest, typedState } from "../../src/settlement/channels/state.ts";
+import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
 import { eventually } from "../../testkit/eventually.ts";
-import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
 import { type Answer, type MemberName, membersOf, OPERATORS_AND_BANK } from "./roamingFixtures.ts";
 
 describe("settlement: payment channels between two operators' agents", () => {

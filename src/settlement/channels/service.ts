@@ -109,7 +109,7 @@ export class ChannelService {
 
   async open(params: OpenChannelParams): Promise<ChannelView & { txHash: Hex }> {
     const other = await this.#o.membership.getMember(params.counterparty);
-    if (!other || !other.roles.includes("MOBILE_OPERATOR")) {
+    if (!other?.roles.includes("MOBILE_OPERATOR")) {
       throw new SettlementError("SETTLEMENT_NOT_OPERATOR", `${params.counterparty} is not an operator`, {
         field: "body.counterparty",
       });
@@ -259,7 +259,7 @@ export class ChannelService {
   async answerStaleClose(channelId: Hex): Promise<{ txHash: Hex; version: number } | undefined> {
     return this.#locked(channelId, async () => {
       const row = await this.#o.readModel.channel(channelId);
-      if (!row || row.status !== "closing" || !this.#isMember(row)) return undefined;
+      if (row?.status !== "closing" || !this.#isMember(row)) return undefined;
       const latest = await this.#o.repository.latestState(channelId);
       if (!latest || latest.state.version <= BigInt(row.version)) return undefined;
       const receipt = await this.#send(
