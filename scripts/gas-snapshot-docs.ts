@@ -257,6 +257,14 @@ const SETTLEMENT_ROWS = [
   ["RoamingSettlement.openNetting", "openNetting (multilateral, per period)"],
   ["RoamingSettlement.payNet", "payNet (one payment per debtor)"],
   ["RoamingSettlement.claimNet", "claimNet (per creditor)"],
+  ["PaymentChannels.deploy", "PaymentChannels deployment"],
+  ["PaymentChannels.openChannel", "openChannel (per operator pair and salt)"],
+  ["PaymentChannels.deposit/first", "deposit (the opener's first)"],
+  ["PaymentChannels.deposit/counterparty", "deposit (the counterparty's first)"],
+  ["PaymentChannels.closeCooperatively", "closeCooperatively (final co-signed state, pays both)"],
+  ["PaymentChannels.startClose", "startClose (unilateral, a co-signed state)"],
+  ["PaymentChannels.challenge", "challenge (a newer co-signed state, the watchtower's answer)"],
+  ["PaymentChannels.settle", "settle (after the challenge period, pays both)"],
 ] as const;
 
 const PKI_ROWS = [

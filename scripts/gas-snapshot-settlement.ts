@@ -4,7 +4,8 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { type Account, type Hex, keccak256, stringToHex, type TransactionReceipt, toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { ConsortiumRegistry, RoamingSettlement, SettlementToken } from "../src/generated/contracts.ts";
+import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../src/generated/contracts.ts";
+import { type ChannelState, typedState } from "../src/settlement/channels/state.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
 
 const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
@@ -53,6 +54,86 @@ export async function measureSettlement(chain: GasRecorder): Promise<void> {
     args: [operatorB.address, 400_00n, toHex("payout-1", { size: 32 })],
   });
   await measureRoamingPeriod(chain, registry, token, bank, operatorA, operatorB);
+  await measureChannels(chain, registry, token, bank, operatorA, operatorB);
+}
+
+/**
+ * One payment channel's life on chain: open, both deposit, a stale unilateral close answered by a challenge, settle;
+ * and a second channel closed cooperatively. Off-chain updates cost nothing here, however many there are.
+ */
+async function measureChannels(
+  chain: GasRecorder,
+  registry: Hex,
+  token: Hex,
+  bank: Account,
+  a: Account,
+  b: Account,
+): Promise<void> {
+  const onToken = { address: token, abi: SettlementToken.abi } as const;
+  for (const [who, ref] of [
+    [a, "channel-a"],
+    [b, "channel-b"],
+  ] as const) {
+    await chain.call(bank, {
+      ...onToken,
+      functionName: "mintOnFiatReceipt",
+      args: [who.address, 10_000n, toHex(ref, { size: 32 })],
+    });
+  }
+  const address = await chain.deploy(
+    bank,
+    { abi: PaymentChannels.abi, bytecode: PaymentChannels.bytecode, args: [registry] },
+    "PaymentChannels.deploy",
+  );
+  const on = { address, abi: PaymentChannels.abi } as const;
+  for (const who of [a, b]) {
+    await chain.call(who, { ...onToken, functionName: "approve", args: [address, 10_000n] });
+  }
+  const chainId = await chain.publicClient.getChainId();
+  const sign = async (who: Account, state: ChannelState) => {
+    if (!who.signTypedData) throw new Error("the account cannot sign typed data");
+    return who.signTypedData(typedState(chainId, address, state));
+  };
+  const both = async (state: ChannelState) => [state, await sign(a, state), await sign(b, state)] as const;
+  const open = async (salt: string, label?: string) => {
+    const args = [b.address, token, toHex(salt, { size: 32 }), 3600] as const;
+    const receipt = label
+      ? await chain.measure(label, a, { ...on, functionName: "openChannel", args })
+      : await chain.call(a, { ...on, functionName: "openChannel", args });
+    return firstId(receipt);
+  };
+  const state = (channelId: Hex, version: bigint, balanceA: bigint, isFinal = false): ChannelState => ({
+    channelId,
+    version,
+    balanceA,
+    balanceB: 1500n - balanceA,
+    depositA: 1000n,
+    depositB: 500n,
+    isFinal,
+  });
+  const id = await open("channel-1", "PaymentChannels.openChannel");
+  await chain.measure("PaymentChannels.deposit/first", a, { ...on, functionName: "deposit", args: [id, 1000n] });
+  await chain.measure("PaymentChannels.deposit/counterparty", b, { ...on, functionName: "deposit", args: [id, 500n] });
+  await chain.measure("PaymentChannels.startClose", a, {
+    ...on,
+    functionName: "startClose",
+    args: await both(state(id, 3n, 900n)),
+  });
+  await chain.measure("PaymentChannels.challenge", b, {
+    ...on,
+    functionName: "challenge",
+    args: await both(state(id, 9n, 700n)),
+  });
+  await chain.setNextBlockTime((await chain.now()) + 3601n);
+  await chain.measure("PaymentChannels.settle", b, { ...on, functionName: "settle", args: [id] });
+  const second = await open("channel-2");
+  await chain.call(a, { ...on, functionName: "deposit", args: [second, 1000n] });
+  await chain.call(b, { ...on, functionName: "deposit", args: [second, 500n] });
+  await chain.measure("PaymentChannels.closeCooperatively", b, {
+    ...on,
+    functionName: "closeCooperatively",
+    args: await both(state(second, 42n, 600n, true)),
+  });
 }
 
 /** The id a RoamingSettlement event carries as its first indexed topic. */

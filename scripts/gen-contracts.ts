@@ -26,6 +26,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/content/ContentTickets.sol", name: "ContentTickets" },
   { source: "contracts/content/ReferenceErc721.sol", name: "ReferenceErc721" },
   { source: "contracts/settlement/RoamingSettlement.sol", name: "RoamingSettlement" },
+  { source: "contracts/settlement/PaymentChannels.sol", name: "PaymentChannels" },
   { source: "contracts/pki/CertificateLedger.sol", name: "CertificateLedger" },
   { source: "contracts/pki/CertificateLog.sol", name: "CertificateLog" },
   { source: "contracts/pki/TimestampLedger.sol", name: "TimestampLedger" },

@@ -6,6 +6,7 @@ import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
 import { registerRoamingSettlementCommands } from "./cliAgreements.ts";
+import { registerChannelCommands } from "./cliChannels.ts";
 import { registerSettlementPeriodCommands } from "./cliInvoices.ts";
 import { registerSettlementMoneyCommands } from "./cliMoney.ts";
 import { registerRapCommands } from "./cliRap.ts";
@@ -44,6 +45,7 @@ async function writeAll(lines: AsyncIterable<string | Uint8Array>, out: Writable
 export function registerSettlementCommands(program: Command): void {
   const settlement = program.command("settlement").description("settlement money, usage files and rating");
   registerSettlementMoneyCommands(settlement);
+  registerChannelCommands(settlement);
   registerRoamingSettlementCommands(settlement);
   registerSettlementPeriodCommands(settlement);
   registerRapCommands(settlement);

@@ -117,6 +117,28 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     status: 409,
     description: "This agent does not hold the agreement's terms (off chain): propose or approve it here first.",
   },
+  SETTLEMENT_CHANNEL_NOT_FOUND: {
+    status: 404,
+    description: "No such payment channel in this agent's read model, or this member is not one of its two members.",
+  },
+  SETTLEMENT_CHANNEL_STATE_REFUSED: {
+    status: 422,
+    description:
+      "A proposed channel state this agent will not co-sign: not the counterparty's signature, an old version, balances that do not sum to the deposits, or a payment to the proposer.",
+  },
+  SETTLEMENT_CHANNEL_FUNDS: {
+    status: 409,
+    description: "The payment is more than this member's balance in the channel.",
+  },
+  SETTLEMENT_CHANNEL_NO_PEER: {
+    status: 409,
+    description: "This agent does not know how to reach the counterparty's agent for the channel (set its peer first).",
+  },
+  SETTLEMENT_CHANNEL_PEER: {
+    status: 502,
+    description:
+      "The counterparty's agent could not be reached, refused to co-sign, or answered a signature not its member's.",
+  },
 });
 
 export type SettlementErrorCode = keyof typeof SETTLEMENT_ERRORS;

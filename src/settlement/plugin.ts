@@ -3,9 +3,14 @@
 // roaming settlement contract (agreements, batch anchors, invoices, disputes, netting paid in that token). TAP import,
 // rating and the usage formats are libraries in src/settlement/{tap,rating,usage} with local CLI commands. Its agent
 // routes move the money: a settlement bank mints and burns, anyone reads a balance (money.ts, routes.ts); operators'
-// agents propose and approve roaming agreements, projected from the contract's events (roaming/).
-import type { DomainPlugin } from "../agent/domain.ts";
-import { RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
+// agents propose and approve roaming agreements, projected from the contract's events (roaming/); and they keep
+// real-time balances in payment channels per operator pair, co-signed agent to agent, with a watchtower (channels/).
+import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { PaymentChannels, RoamingSettlement, SettlementToken } from "../generated/contracts.ts";
+import { channelMigrations } from "./channels/migrations.ts";
+import { channelProjection } from "./channels/projection.ts";
+import { channelService } from "./channels/runtime.ts";
+import { startWatchtower } from "./channels/watchtower.ts";
 import { registerSettlementCommands } from "./cli.ts";
 import { SETTLEMENT_ERRORS } from "./errors.ts";
 import { SettlementMoney } from "./money.ts";
@@ -20,8 +25,17 @@ import { settlementApiModule } from "./routes.ts";
 export const SETTLEMENT_TOKEN = "SettlementToken";
 /** Manifest name of the roaming and wholesale voice settlement contract (agreements, batches, invoices, netting). */
 export const ROAMING_SETTLEMENT = "RoamingSettlement";
+/** Manifest name of the state channels per operator pair (real-time balances in the settlement token). */
+export const PAYMENT_CHANNELS = "PaymentChannels";
 /** The sandbox's settlement currency: ISO 4217 code and its minor units. */
 export const SETTLEMENT_CURRENCY = { code: "EUR", decimals: 2 } as const;
+
+const channels = (context: AgentContext) =>
+  channelService(context, {
+    address: context.contractAddress(PAYMENT_CHANNELS),
+    token: context.contractAddress(SETTLEMENT_TOKEN),
+    consortium: context.contractAddress("ConsortiumRegistry"),
+  });
 
 export const settlementPlugin: DomainPlugin = {
   name: "settlement",
@@ -30,8 +44,8 @@ export const settlementPlugin: DomainPlugin = {
   doc: "docs/settlement.md",
   errors: SETTLEMENT_ERRORS,
   registerCommands: registerSettlementCommands,
-  migrations: roamingSettlementMigrations,
-  projections: [roamingSettlementProjection],
+  migrations: [...roamingSettlementMigrations, ...channelMigrations],
+  projections: [roamingSettlementProjection, channelProjection],
   checkConsistency: (context, blockNumber) =>
     roamingSettlementDifferences(
       new RoamingSettlementReadModel(context.store),
@@ -54,8 +68,20 @@ export const settlementPlugin: DomainPlugin = {
         token: context.contractAddress(SETTLEMENT_TOKEN),
         currency: SETTLEMENT_CURRENCY,
       }),
+      channels(context),
     ),
-  contracts: { [SETTLEMENT_TOKEN]: SettlementToken, [ROAMING_SETTLEMENT]: RoamingSettlement },
+  async start(context) {
+    return startWatchtower({
+      channels: channels(context),
+      indexer: context.indexer,
+      logger: context.logger.child({ domain: "settlement", part: "watchtower" }),
+    });
+  },
+  contracts: {
+    [SETTLEMENT_TOKEN]: SettlementToken,
+    [ROAMING_SETTLEMENT]: RoamingSettlement,
+    [PAYMENT_CHANNELS]: PaymentChannels,
+  },
   deployment: [
     {
       name: SETTLEMENT_TOKEN,
@@ -72,6 +98,15 @@ export const settlementPlugin: DomainPlugin = {
       args: (deployed) => {
         const consortium = deployed.ConsortiumRegistry;
         if (!consortium) throw new Error("ConsortiumRegistry must be deployed before roaming settlement");
+        return [consortium.address];
+      },
+    },
+    {
+      name: PAYMENT_CHANNELS,
+      artifact: PaymentChannels,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the payment channels");
         return [consortium.address];
       },
     },

@@ -11,6 +11,8 @@ import {
   TxHashSchema,
   writeErrors,
 } from "../core/api/index.ts";
+import { registerChannelRoutes } from "./channels/routes.ts";
+import type { ChannelService } from "./channels/service.ts";
 import type { SettlementMoney } from "./money.ts";
 import type { RoamingAgreements } from "./roaming/agreements.ts";
 import type { RoamingBatches } from "./roaming/batches.ts";
@@ -68,6 +70,7 @@ export function settlementApiModule(
     reports: RoamingReports;
     returns: RoamingReturns;
   },
+  channels: ChannelService,
 ): ApiModule {
   return {
     name: "settlement",
@@ -84,6 +87,7 @@ export function settlementApiModule(
       registerNettingRoutes(app, roaming.netting);
       registerReportRoutes(app, roaming.reports);
       registerReturnRoutes(app, roaming.returns);
+      registerChannelRoutes(app, channels);
       app.post(
         "/v1/settlement/mint",
         {

@@ -1,0 +1,70 @@
+// TypeBox schemas of the payment channel API.
+import { Type } from "@sinclair/typebox";
+import { AddressSchema, Bytes32Schema, strictObject, TxHashSchema } from "../../core/api/index.ts";
+
+const Amount = Type.String({ pattern: "^[0-9]{1,30}$", description: "Settlement-token minor units, a decimal string" });
+const PositiveAmount = Type.String({
+  pattern: "^[0-9]{0,29}[1-9][0-9]{0,29}$",
+  maxLength: 30,
+  description: "Settlement-token minor units, a positive decimal string",
+});
+const Signature = Type.String({ pattern: "^0x[0-9a-fA-F]{130}$", description: "65-byte ECDSA signature (r, s, v)" });
+
+export const PeerSchema = strictObject({
+  url: Type.String({ pattern: "^https?://", maxLength: 500, description: "The counterparty agent's base URL" }),
+  apiKey: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: "An operator API key the counterparty's agent issued to this member",
+  }),
+});
+
+export const OpenChannelBody = strictObject({
+  counterparty: AddressSchema,
+  challengePeriodSeconds: Type.Integer({ minimum: 60, maximum: 30 * 86_400 }),
+  salt: Type.Optional(Bytes32Schema),
+  deposit: Type.Optional(Amount),
+  peer: Type.Optional(PeerSchema),
+});
+
+export const AmountBody = strictObject({ amount: PositiveAmount });
+
+export const StateSchema = strictObject({
+  channelId: Bytes32Schema,
+  version: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  balanceA: Amount,
+  balanceB: Amount,
+  depositA: Amount,
+  depositB: Amount,
+  isFinal: Type.Boolean(),
+});
+
+export const CosignBody = strictObject({ state: StateSchema, signature: Signature });
+export const CosignResult = strictObject({ signature: Signature });
+export const SignedStateSchema = strictObject({ state: StateSchema, sigA: Signature, sigB: Signature });
+
+export const ChannelParams = strictObject({ channelId: Bytes32Schema });
+
+export const ChannelSchema = strictObject({
+  channelId: Bytes32Schema,
+  memberA: AddressSchema,
+  memberB: AddressSchema,
+  side: Type.Union([Type.Literal("a"), Type.Literal("b")]),
+  token: AddressSchema,
+  challengePeriodSeconds: Type.Integer(),
+  status: Type.Union([Type.Literal("open"), Type.Literal("closing"), Type.Literal("closed")]),
+  depositA: Amount,
+  depositB: Amount,
+  onChain: strictObject({
+    version: Type.Integer(),
+    balanceA: Amount,
+    balanceB: Amount,
+    closesAt: Type.Union([Type.Integer(), Type.Null()]),
+    closer: Type.Union([AddressSchema, Type.Null()]),
+  }),
+  payout: Type.Union([strictObject({ a: Amount, b: Amount }), Type.Null()]),
+  latest: Type.Union([StateSchema, Type.Null()]),
+  peer: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ChannelTxResult = strictObject({ ...ChannelSchema.properties, txHash: TxHashSchema });

@@ -1,0 +1,518 @@
+// Payment channels through a member's agent: open a channel with another operator, deposit, pay the counterparty by
+// co-signing a new balance state with its agent, close cooperatively or unilaterally, settle, resume. The counterparty
+// agent co-signs over HTTP (its route /v1/settlement/channels/{id}/cosign, with the API key it issued to this member);
+// each side signs with its own member account, so keys never leave an agent. No HTTP types, no SQL.
+import { randomBytes } from "node:crypto";
+import { type Address, encodeFunctionData, type Hex, isAddressEqual } from "viem";
+import type { Outbox } from "../../core/chain/outbox/outbox.ts";
+import { invalidField } from "../../core/errors/index.ts";
+import { ConsortiumRegistry, PaymentChannels, SettlementToken } from "../../generated/contracts.ts";
+import type { MembershipDirectory } from "../../membership/published.ts";
+import { SettlementError } from "../errors.ts";
+import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
+import type { ChannelRepository } from "./repository.ts";
+import { channelRevert } from "./reverts.ts";
+import { type ChannelState, channelIdOf, refusalOf, type SignedState, signerOf, typedState } from "./state.ts";
+
+export interface StateJson {
+  channelId: Hex;
+  version: number;
+  balanceA: string;
+  balanceB: string;
+  depositA: string;
+  depositB: string;
+  isFinal: boolean;
+}
+
+export const stateToJson = (s: ChannelState): StateJson => ({
+  channelId: s.channelId,
+  version: Number(s.version),
+  balanceA: s.balanceA.toString(),
+  balanceB: s.balanceB.toString(),
+  depositA: s.depositA.toString(),
+  depositB: s.depositB.toString(),
+  isFinal: s.isFinal,
+});
+
+export const stateFromJson = (s: StateJson): ChannelState => ({
+  channelId: s.channelId.toLowerCase() as Hex,
+  version: BigInt(s.version),
+  balanceA: BigInt(s.balanceA),
+  balanceB: BigInt(s.balanceB),
+  depositA: BigInt(s.depositA),
+  depositB: BigInt(s.depositB),
+  isFinal: s.isFinal,
+});
+
+export interface ChannelServiceOptions {
+  outbox: Outbox;
+  /** This agent's member account: it sends the transactions and signs the states. */
+  memberAccount: Address;
+  chainId: number;
+  address: Address;
+  token: Address;
+  consortium: Address;
+  readContract: (args: { address: Address; abi: unknown; functionName: string; args: unknown[] }) => Promise<unknown>;
+  membership: MembershipDirectory;
+  readModel: ChannelReadModel;
+  repository: ChannelRepository;
+  sync(): Promise<unknown>;
+  signTypedData(typed: ReturnType<typeof typedState>): Promise<Hex>;
+  fetch?: typeof fetch;
+}
+
+export interface PeerLink {
+  url: string;
+  apiKey: string;
+}
+
+export interface OpenChannelParams {
+  counterparty: Address;
+  challengePeriodSeconds: number;
+  salt?: Hex;
+  deposit?: bigint;
+  peer?: PeerLink;
+}
+
+/** The channel as this member sees it: its side, the projected on-chain record, and the newest co-signed state. */
+export interface ChannelView {
+  channelId: Hex;
+  memberA: Address;
+  memberB: Address;
+  side: "a" | "b";
+  token: Address;
+  challengePeriodSeconds: number;
+  status: ChannelRow["status"];
+  depositA: string;
+  depositB: string;
+  onChain: { version: number; balanceA: string; balanceB: string; closesAt: number | null; closer: Address | null };
+  payout: { a: string; b: string } | null;
+  latest: StateJson | null;
+  peer: string | null;
+}
+
+export class ChannelService {
+  readonly #o: ChannelServiceOptions;
+  readonly #me: Address;
+  /** One co-signing at a time per channel, so two updates never get the same version. */
+  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #memberOf = new Map<string, Address>();
+
+  constructor(options: ChannelServiceOptions) {
+    this.#o = options;
+    this.#me = options.memberAccount.toLowerCase() as Address;
+  }
+
+  get memberAccount(): Address {
+    return this.#me;
+  }
+
+  async open(params: OpenChannelParams): Promise<ChannelView & { txHash: Hex }> {
+    const other = await this.#o.membership.getMember(params.counterparty);
+    if (!other?.roles.includes("MOBILE_OPERATOR")) {
+      throw new SettlementError("SETTLEMENT_NOT_OPERATOR", `${params.counterparty} is not an operator`, {
+        field: "body.counterparty",
+      });
+    }
+    if (isAddressEqual(params.counterparty, this.#me)) throw invalidField("body.counterparty", "is this member");
+    const salt = params.salt ?? (`0x${randomBytes(32).toString("hex")}` as Hex);
+    const channelId = channelIdOf(
+      this.#o.chainId,
+      this.#o.address,
+      this.#me,
+      params.counterparty.toLowerCase() as Address,
+      this.#o.token,
+      salt,
+    );
+    if (await this.#o.readModel.channel(channelId)) {
+      throw new SettlementError("SETTLEMENT_ALREADY_EXISTS", `channel ${channelId} exists (salt used)`, {
+        field: "body.salt",
+      });
+    }
+    const receipt = await this.#send(
+      this.#o.address,
+      encodeFunctionData({
+        abi: PaymentChannels.abi,
+        functionName: "openChannel",
+        args: [params.counterparty, this.#o.token, salt, params.challengePeriodSeconds],
+      }),
+      `settlement.openChannel ${channelId}`,
+    );
+    if (params.peer) await this.#o.repository.setPeer(channelId, params.peer.url, params.peer.apiKey);
+    await this.#o.sync();
+    if (params.deposit && params.deposit > 0n) await this.deposit(channelId, params.deposit);
+    return { ...(await this.get(channelId)), txHash: receipt.transactionHash };
+  }
+
+  async setPeer(channelId: Hex, peer: PeerLink): Promise<ChannelView> {
+    await this.#channel(channelId);
+    await this.#o.repository.setPeer(channelId, peer.url, peer.apiKey);
+    return this.get(channelId);
+  }
+
+  async deposit(channelId: Hex, amount: bigint): Promise<ChannelView & { txHash: Hex }> {
+    const row = await this.#channel(channelId);
+    if (row.status !== "open") throw this.#wrongStatus(row);
+    if (amount <= 0n) throw invalidField("body.amount", "must be a positive number of minor units");
+    await this.#send(
+      this.#o.token,
+      encodeFunctionData({ abi: SettlementToken.abi, functionName: "approve", args: [this.#o.address, amount] }),
+      `settlement.approve channel ${channelId}`,
+    );
+    const receipt = await this.#send(
+      this.#o.address,
+      encodeFunctionData({ abi: PaymentChannels.abi, functionName: "deposit", args: [channelId, amount] }),
+      `settlement.deposit ${channelId}`,
+    );
+    await this.#o.sync();
+    return { ...(await this.get(channelId)), txHash: receipt.transactionHash };
+  }
+
+  /** This member pays `amount` to the counterparty: a new state both sign, nothing on chain. */
+  async pay(channelId: Hex, amount: bigint): Promise<StateJson> {
+    if (amount <= 0n) throw invalidField("body.amount", "must be a positive number of minor units");
+    const signed = await this.#propose(channelId, false, amount);
+    return stateToJson(signed.state);
+  }
+
+  /** The counterparty's agent proposes `state`, signed by its member: co-sign it when it only pays this member. */
+  async cosign(channelId: Hex, json: StateJson, signature: Hex): Promise<{ signature: Hex }> {
+    const state = stateFromJson(json);
+    if (state.channelId !== channelId.toLowerCase()) throw invalidField("body.state.channelId", "is another channel");
+    return this.#locked(channelId, async () => {
+      let row = await this.#channel(channelId, "SETTLEMENT_CHANNEL_STATE_REFUSED");
+      if (row.status !== "open") throw this.#wrongStatus(row);
+      const side = this.#side(row);
+      const proposer = side === "a" ? row.member_b : row.member_a;
+      const signer = await signerOf(this.#o.chainId, this.#o.address, state, signature).catch(() => undefined);
+      if (!signer || !(await this.#actsFor(signer, proposer as Address))) {
+        throw this.#refused("body.signature", `is not by the counterparty ${proposer}`);
+      }
+      const previous = await this.#previous(row);
+      if (previous.isFinal) throw this.#refused("body.state.version", "the channel's newest state is final");
+      const why = refusalOf(previous, state, side === "a" ? "b" : "a");
+      if (why) throw this.#refused(`body.state.${why.split(":")[0]}` as `body.${string}`, why);
+      if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
+        await this.#o.sync();
+        row = await this.#channel(channelId);
+        if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
+          throw this.#refused("body.state.depositA", "accounts for more than was deposited on chain");
+        }
+      }
+      const own = await this.#o.signTypedData(typedState(this.#o.chainId, this.#o.address, state));
+      await this.#o.repository.saveState(
+        side === "a" ? { state, sigA: own, sigB: signature } : { state, sigA: signature, sigB: own },
+      );
+      return { signature: own };
+    });
+  }
+
+  /** A final state both sign, then closeCooperatively: paid out at once. */
+  async closeCooperatively(channelId: Hex): Promise<ChannelView & { txHash: Hex }> {
+    const signed = await this.#propose(channelId, true, 0n);
+    const receipt = await this.#send(
+      this.#o.address,
+      encodeFunctionData({
+        abi: PaymentChannels.abi,
+        functionName: "closeCooperatively",
+        args: [signed.state, signed.sigA, signed.sigB],
+      }),
+      `settlement.closeCooperatively ${channelId}`,
+    );
+    await this.#o.sync();
+    return { ...(await this.get(channelId)), txHash: receipt.transactionHash };
+  }
+
+  /** Registers this agent's newest co-signed state on chain (or the deposits, when none) and starts the challenge period. */
+  async startClose(channelId: Hex): Promise<ChannelView & { txHash: Hex }> {
+    const row = await this.#channel(channelId);
+    if (row.status !== "open") throw this.#wrongStatus(row);
+    const latest = await this.#o.repository.latestState(channelId);
+    const args = latest
+      ? [latest.state, latest.sigA, latest.sigB]
+      : [
+          {
+            channelId,
+            version: 0n,
+            balanceA: BigInt(row.deposit_a),
+            balanceB: BigInt(row.deposit_b),
+            depositA: BigInt(row.deposit_a),
+            depositB: BigInt(row.deposit_b),
+            isFinal: false,
+          },
+          "0x",
+          "0x",
+        ];
+    const receipt = await this.#send(
+      this.#o.address,
+      encodeFunctionData({ abi: PaymentChannels.abi, functionName: "startClose", args } as never),
+      `settlement.startClose ${channelId}`,
+    );
+    await this.#o.sync();
+    return { ...(await this.get(channelId)), txHash: receipt.transactionHash };
+  }
+
+  /**
+   * The watchtower's answer: when the registered state of a closing channel is older than this agent's newest
+   * co-signed one, challenge with it. Answers the transaction, or undefined when there is nothing to answer.
+   */
+  async answerStaleClose(channelId: Hex): Promise<{ txHash: Hex; version: number } | undefined> {
+    return this.#locked(channelId, async () => {
+      const row = await this.#o.readModel.channel(channelId);
+      if (row?.status !== "closing" || !this.#isMember(row)) return undefined;
+      const latest = await this.#o.repository.latestState(channelId);
+      if (!latest || latest.state.version <= BigInt(row.version)) return undefined;
+      const receipt = await this.#send(
+        this.#o.address,
+        encodeFunctionData({
+          abi: PaymentChannels.abi,
+          functionName: "challenge",
+          args: [latest.state, latest.sigA, latest.sigB],
+        }),
+        `settlement.challenge ${channelId} v${latest.state.version}`,
+      );
+      return { txHash: receipt.transactionHash, version: Number(latest.state.version) };
+    });
+  }
+
+  async settle(channelId: Hex): Promise<ChannelView & { txHash: Hex }> {
+    const row = await this.#channel(channelId);
+    if (row.status !== "closing") throw this.#wrongStatus(row);
+    const receipt = await this.#send(
+      this.#o.address,
+      encodeFunctionData({ abi: PaymentChannels.abi, functionName: "settle", args: [channelId] }),
+      `settlement.settleChannel ${channelId}`,
+    );
+    await this.#o.sync();
+    return { ...(await this.get(channelId)), txHash: receipt.transactionHash };
+  }
+
+  async resume(channelId: Hex): Promise<ChannelView & { txHash: Hex }> {
+    const row = await this.#channel(channelId);
+    if (row.status !== "closing") throw this.#wrongStatus(row);
+    const receipt = await this.#send(
+      this.#o.address,
+      encodeFunctionData({ abi: PaymentChannels.abi, functionName: "resume", args: [channelId] }),
+      `settlement.resumeChannel ${channelId}`,
+    );
+    await this.#o.sync();
+    return { ...(await this.get(channelId)), txHash: receipt.transactionHash };
+  }
+
+  async get(channelId: Hex): Promise<ChannelView> {
+    return this.#view(await this.#channel(channelId));
+  }
+
+  async list(page: { limit: number; after?: string | undefined }): Promise<ChannelView[]> {
+    const rows = await this.#o.readModel.channelsOf(this.#me, page);
+    return Promise.all(rows.map((row) => this.#view(row)));
+  }
+
+  /** The newest co-signed state with both signatures (this member's evidence for a close or a challenge). */
+  async latest(channelId: Hex): Promise<{ state: StateJson; sigA: Hex; sigB: Hex }> {
+    await this.#channel(channelId);
+    const latest = await this.#o.repository.latestState(channelId);
+    if (!latest) throw new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${channelId} has no co-signed state yet`);
+    return { state: stateToJson(latest.state), sigA: latest.sigA, sigB: latest.sigB };
+  }
+
+  /** The channels of this member being closed by the other member (the watchtower's catch-up at start). */
+  async closingAgainstMe(): Promise<Hex[]> {
+    return (await this.#o.readModel.closingAgainst(this.#me)).map((r) => r.channel_id as Hex);
+  }
+
+  // ---- internals ----
+
+  /** Builds the next state (this member paying `amount`, or a final copy), signs it, has the peer co-sign it. */
+  async #propose(channelId: Hex, isFinal: boolean, amount: bigint): Promise<SignedState> {
+    return this.#locked(channelId, async () => {
+      const row = await this.#channel(channelId);
+      if (row.status !== "open") throw this.#wrongStatus(row);
+      const side = this.#side(row);
+      const previous = await this.#previous(row);
+      if (previous.isFinal) throw new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${channelId} is final`);
+      const depositA = BigInt(row.deposit_a);
+      const depositB = BigInt(row.deposit_b);
+      let balanceA = previous.balanceA + (depositA - previous.depositA);
+      let balanceB = previous.balanceB + (depositB - previous.depositB);
+      const mine = side === "a" ? balanceA : balanceB;
+      if (amount > mine) {
+        throw new SettlementError("SETTLEMENT_CHANNEL_FUNDS", `paying ${amount} of a balance of ${mine}`, {
+          field: "body.amount",
+        });
+      }
+      if (side === "a") {
+        balanceA -= amount;
+        balanceB += amount;
+      } else {
+        balanceB -= amount;
+        balanceA += amount;
+      }
+      const state: ChannelState = {
+        channelId: channelId.toLowerCase() as Hex,
+        version: previous.version + 1n,
+        balanceA,
+        balanceB,
+        depositA,
+        depositB,
+        isFinal,
+      };
+      const own = await this.#o.signTypedData(typedState(this.#o.chainId, this.#o.address, state));
+      const theirs = await this.#peerCosign(channelId, state, own);
+      const counterparty = (side === "a" ? row.member_b : row.member_a) as Address;
+      const signer = await signerOf(this.#o.chainId, this.#o.address, state, theirs).catch(() => undefined);
+      if (!signer || !(await this.#actsFor(signer, counterparty))) {
+        throw new SettlementError("SETTLEMENT_CHANNEL_PEER", `the peer answered a signature not by ${counterparty}`);
+      }
+      const signed = side === "a" ? { state, sigA: own, sigB: theirs } : { state, sigA: theirs, sigB: own };
+      await this.#o.repository.saveState(signed);
+      return signed;
+    });
+  }
+
+  async #peerCosign(channelId: Hex, state: ChannelState, signature: Hex): Promise<Hex> {
+    const peer = await this.#o.repository.peer(channelId);
+    if (!peer) {
+      throw new SettlementError("SETTLEMENT_CHANNEL_NO_PEER", `no peer agent set for channel ${channelId}`);
+    }
+    let response: Response;
+    try {
+      response = await (this.#o.fetch ?? fetch)(`${peer.url}/v1/settlement/channels/${channelId}/cosign`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${peer.api_key}` },
+        body: JSON.stringify({ state: stateToJson(state), signature }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      throw new SettlementError("SETTLEMENT_CHANNEL_PEER", `the peer agent is unreachable: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    const body = (await response.json().catch(() => ({}))) as { signature?: Hex; code?: string; message?: string };
+    if (response.status !== 200 || typeof body.signature !== "string") {
+      throw new SettlementError(
+        "SETTLEMENT_CHANNEL_PEER",
+        `the peer agent refused to co-sign: ${response.status} ${body.code ?? ""} ${body.message ?? ""}`.trim(),
+        { details: { peerStatus: response.status, peerCode: body.code } },
+      );
+    }
+    return body.signature;
+  }
+
+  /** The newest co-signed state, or the empty state before any (version 0, nothing deposited yet). */
+  async #previous(row: ChannelRow): Promise<ChannelState> {
+    const latest = await this.#o.repository.latestState(row.channel_id);
+    if (latest) return latest.state;
+    const onChainVersion = BigInt(row.version);
+    return {
+      channelId: row.channel_id as Hex,
+      version: onChainVersion,
+      balanceA: 0n,
+      balanceB: 0n,
+      depositA: 0n,
+      depositB: 0n,
+      isFinal: false,
+    };
+  }
+
+  /** Whether `signer` is `member` or an account bound to it (ConsortiumRegistry.memberOf, remembered). */
+  async #actsFor(signer: Address, member: Address): Promise<boolean> {
+    if (isAddressEqual(signer, member)) return true;
+    const key = signer.toLowerCase();
+    let bound = this.#memberOf.get(key);
+    if (!bound) {
+      bound = (await this.#o.readContract({
+        address: this.#o.consortium,
+        abi: ConsortiumRegistry.abi,
+        functionName: "memberOf",
+        args: [signer],
+      })) as Address;
+      this.#memberOf.set(key, bound);
+    }
+    return isAddressEqual(bound, member);
+  }
+
+  async #locked<T>(channelId: string, body: () => Promise<T>): Promise<T> {
+    const key = channelId.toLowerCase();
+    const before = this.#locks.get(key) ?? Promise.resolve();
+    const run = before.then(body, body);
+    const tail = run.catch(() => undefined);
+    this.#locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    }
+  }
+
+  async #channel(
+    channelId: Hex,
+    notMine: "SETTLEMENT_CHANNEL_NOT_FOUND" | "SETTLEMENT_CHANNEL_STATE_REFUSED" = "SETTLEMENT_CHANNEL_NOT_FOUND",
+  ): Promise<ChannelRow> {
+    let row = await this.#o.readModel.channel(channelId);
+    if (!row) {
+      await this.#o.sync();
+      row = await this.#o.readModel.channel(channelId);
+    }
+    if (!row || !this.#isMember(row)) {
+      throw new SettlementError(
+        row ? notMine : "SETTLEMENT_CHANNEL_NOT_FOUND",
+        `no channel ${channelId} of this member`,
+        { field: "params.channelId" },
+      );
+    }
+    return row;
+  }
+
+  #isMember(row: ChannelRow): boolean {
+    return row.member_a === this.#me || row.member_b === this.#me;
+  }
+
+  #side(row: ChannelRow): "a" | "b" {
+    return row.member_a === this.#me ? "a" : "b";
+  }
+
+  #refused(field: `body${string}`, why: string) {
+    return new SettlementError("SETTLEMENT_CHANNEL_STATE_REFUSED", `not co-signed: ${why}`, { field });
+  }
+
+  #wrongStatus(row: ChannelRow) {
+    return new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${row.channel_id} is ${row.status}`, {
+      field: "params.channelId",
+    });
+  }
+
+  async #view(row: ChannelRow): Promise<ChannelView> {
+    const latest = await this.#o.repository.latestState(row.channel_id);
+    const peer = await this.#o.repository.peer(row.channel_id);
+    return {
+      channelId: row.channel_id as Hex,
+      memberA: row.member_a as Address,
+      memberB: row.member_b as Address,
+      side: this.#side(row),
+      token: row.token as Address,
+      challengePeriodSeconds: Number(row.challenge_period),
+      status: row.status,
+      depositA: row.deposit_a,
+      depositB: row.deposit_b,
+      onChain: {
+        version: Number(row.version),
+        balanceA: row.balance_a,
+        balanceB: row.balance_b,
+        closesAt: row.closes_at === null ? null : Number(row.closes_at),
+        closer: row.closer as Address | null,
+      },
+      payout: row.payout_a === null ? null : { a: row.payout_a, b: row.payout_b ?? "0" },
+      latest: latest ? stateToJson(latest.state) : null,
+      peer: peer?.url ?? null,
+    };
+  }
+
+  async #send(to: Address, data: Hex, label: string) {
+    try {
+      return await this.#o.outbox.send({ from: this.#o.memberAccount, to, data, label });
+    } catch (error) {
+      throw channelRevert(error);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// A channel's balance state as both members sign it: the EIP-712 typed data of PaymentChannels' ChannelState, its
+// digest, and the rule by which one member may move the balance (it pays the other; deposits add to their maker).
+import { type Address, encodeAbiParameters, type Hex, hashTypedData, keccak256, recoverAddress } from "viem";
+
+export interface ChannelState {
+  channelId: Hex;
+  version: bigint;
+  balanceA: bigint;
+  balanceB: bigint;
+  depositA: bigint;
+  depositB: bigint;
+  isFinal: boolean;
+}
+
+export interface SignedState {
+  state: ChannelState;
+  sigA: Hex;
+  sigB: Hex;
+}
+
+export const CHANNEL_STATE_TYPES = {
+  ChannelState: [
+    { name: "channelId", type: "bytes32" },
+    { name: "version", type: "uint64" },
+    { name: "balanceA", type: "uint256" },
+    { name: "balanceB", type: "uint256" },
+    { name: "depositA", type: "uint256" },
+    { name: "depositB", type: "uint256" },
+    { name: "isFinal", type: "bool" },
+  ],
+} as const;
+
+/** The EIP-712 domain of a PaymentChannels deployment. */
+export function channelDomain(chainId: number, verifyingContract: Address) {
+  return { name: "PaymentChannels", version: "1", chainId, verifyingContract } as const;
+}
+
+/** What a member's account signs: the typed data of `state` in the deployment's domain. */
+export function typedState(chainId: number, contract: Address, state: ChannelState) {
+  return {
+    domain: channelDomain(chainId, contract),
+    types: CHANNEL_STATE_TYPES,
+    primaryType: "ChannelState" as const,
+    message: state,
+  };
+}
+
+export function stateDigest(chainId: number, contract: Address, state: ChannelState): Hex {
+  return hashTypedData(typedState(chainId, contract, state));
+}
+
+export async function signerOf(chainId: number, contract: Address, state: ChannelState, signature: Hex) {
+  return recoverAddress({ hash: stateDigest(chainId, contract, state), signature });
+}
+
+/** PaymentChannels.channelIdOf: keccak256(chainId, contract, memberA, memberB, token, salt). */
+export function channelIdOf(
+  chainId: number,
+  contract: Address,
+  memberA: Address,
+  memberB: Address,
+  token: Address,
+  salt: Hex,
+): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "uint256" },
+        { type: "address" },
+        { type: "address" },
+        { type: "address" },
+        { type: "address" },
+        { type: "bytes32" },
+      ],
+      [BigInt(chainId), contract, memberA, memberB, token, salt],
+    ),
+  );
+}
+
+/**
+ * Why `next` may not follow `previous` when `payer` ("a" or "b") proposes it, or undefined when it may: the version
+ * goes up, balances sum to the deposits the state accounts for, deposits never shrink, and the receiver's balance
+ * does not fall below what it had plus what it deposited since.
+ */
+export function refusalOf(previous: ChannelState, next: ChannelState, payer: "a" | "b"): string | undefined {
+  if (next.channelId.toLowerCase() !== previous.channelId.toLowerCase()) return "channelId: another channel";
+  if (next.version <= previous.version) return `version: ${next.version} is not above ${previous.version}`;
+  if (next.balanceA + next.balanceB !== next.depositA + next.depositB) {
+    return `balanceA + balanceB (${next.balanceA + next.balanceB}) must equal depositA + depositB (${next.depositA + next.depositB})`;
+  }
+  if (next.depositA < previous.depositA || next.depositB < previous.depositB) return "depositA/depositB: decreased";
+  if (payer === "a") {
+    if (next.balanceB < previous.balanceB + (next.depositB - previous.depositB))
+      return "balanceB: the payee's balance falls";
+  } else if (next.balanceA < previous.balanceA + (next.depositA - previous.depositA)) {
+    return "balanceA: the payee's balance falls";
+  }
+  return undefined;
+}

@@ -1,0 +1,244 @@
+// Payment channels between two operators' agents on a real devnet: north opens a channel with south, both deposit,
+// usage payments are co-signed agent to agent over HTTP (each agent calls the other's cosign route with the API key
+// the other issued to it), a cooperative close pays out at once; in a second channel north closes with a stale
+// co-signed state and south's watchtower answers by itself with its newer one, which is what is paid. Refusals name
+// the field and change nothing.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { encodeFunctionData, type Hex, recoverAddress } from "viem";
+import { PaymentChannels } from "../../src/generated/contracts.ts";
+import { type StateJson, stateFromJson } from "../../src/settlement/channels/service.ts";
+import { channelIdOf, stateDigest, typedState } from "../../src/settlement/channels/state.ts";
+import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
+import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { eventually } from "../../testkit/eventually.ts";
+import { type Answer, type MemberName, membersOf, OPERATORS_AND_BANK } from "./roamingFixtures.ts";
+
+describe("settlement: payment channels between two operators' agents", () => {
+  let consortium: TestConsortium<TestAgent>;
+  const { agent, account, call } = membersOf(() => consortium);
+  const ok = async (name: MemberName, method: string, path: string, body?: unknown, status = 200) => {
+    const answer = await call(name, method, path, body);
+    assert.equal(answer.status, status, `${method} ${path}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const balance = async (name: MemberName) =>
+    BigInt((await ok("bank", "GET", `/v1/settlement/balances/${account(name)}`)).balance as string);
+  /** An operator API key `issuer`'s agent gives to `holder`'s agent for co-signing. */
+  const peerOf = async (issuer: MemberName, holder: MemberName) => {
+    const created = await ok(issuer, "POST", "/v1/api-keys", { userName: `peer ${holder}`, role: "operator" }, 201);
+    return { url: agent(issuer).url, apiKey: created.key as string };
+  };
+  const contract = () => channelsAt;
+  let channelsAt: Hex;
+  let tokenAt: Hex;
+  let chainId: number;
+
+  before(async () => {
+    consortium = await startTestConsortium(OPERATORS_AND_BANK);
+    const { readFile } = await import("node:fs/promises");
+    const manifest = JSON.parse(await readFile(consortium.manifestPath, "utf8")) as {
+      contracts: Record<string, { address: Hex }>;
+    };
+    channelsAt = manifest.contracts.PaymentChannels?.address as Hex;
+    tokenAt = manifest.contracts.SettlementToken?.address as Hex;
+    assert.ok(channelsAt, "PaymentChannels deployed");
+    chainId = agent("north").agent.chain.chain.id;
+    await ok("bank", "POST", "/v1/settlement/mint", { to: account("north"), amount: "5000", bankRef: "CH-N" }, 201);
+    await ok("bank", "POST", "/v1/settlement/mint", { to: account("south"), amount: "5000", bankRef: "CH-S" }, 201);
+  });
+  after(async () => {
+    await consortium?.stop();
+  });
+
+  let channelId: Hex;
+
+  it("opens a channel under the id derived from both members, the token and the salt, and both deposit", async () => {
+    const salt = `0x${"11".repeat(32)}` as Hex;
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        salt,
+        deposit: "1000",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    channelId = channelIdOf(chainId, contract(), account("north"), account("south"), tokenAt, salt);
+    assert.equal(opened.channelId, channelId);
+    assert.equal(opened.side, "a");
+    assert.equal(opened.depositA, "1000");
+    const seen = await ok("south", "GET", `/v1/settlement/channels/${channelId}`);
+    assert.equal(seen.side, "b");
+    await ok("south", "PUT", `/v1/settlement/channels/${channelId}/peer`, await peerOf("north", "south"));
+    const deposited = await ok("south", "POST", `/v1/settlement/channels/${channelId}/deposit`, { amount: "500" });
+    assert.equal(deposited.depositB, "500");
+    assert.equal(await balance("north"), 4000n);
+    assert.equal(await balance("south"), 4500n);
+    const listed = await ok("north", "GET", "/v1/settlement/channels?limit=10");
+    assert.deepEqual(
+      (listed.items ?? []).map((c) => c.channelId),
+      [channelId],
+    );
+    const bystander = await call("bank", "GET", `/v1/settlement/channels/${channelId}`);
+    assert.equal(bystander.status, 404, JSON.stringify(bystander.body));
+    assert.equal(bystander.body.code, "SETTLEMENT_CHANNEL_NOT_FOUND");
+  });
+
+  it("co-signs usage payments agent to agent; both hold the same doubly signed newest state", async () => {
+    for (const amount of ["120", "80", "26"]) {
+      await ok("north", "POST", `/v1/settlement/channels/${channelId}/pay`, { amount });
+    }
+    const back = await ok("south", "POST", `/v1/settlement/channels/${channelId}/pay`, { amount: "6" });
+    assert.equal(back.version, 4);
+    assert.equal(back.balanceA, String(1000 - 226 + 6));
+    assert.equal(back.balanceB, String(500 + 226 - 6));
+    const atNorth = await ok("north", "GET", `/v1/settlement/channels/${channelId}/state`);
+    const atSouth = await ok("south", "GET", `/v1/settlement/channels/${channelId}/state`);
+    assert.deepEqual(atNorth, atSouth);
+    const digest = stateDigest(chainId, contract(), stateFromJson(atNorth.state as StateJson));
+    const signer = async (signature: unknown) =>
+      (await recoverAddress({ hash: digest, signature: signature as Hex })).toLowerCase();
+    assert.equal(await signer(atNorth.sigA), account("north").toLowerCase());
+    assert.equal(await signer(atNorth.sigB), account("south").toLowerCase());
+  });
+
+  it("refuses an overdraft, a state paying the proposer, a forged signature and an old version, naming the field", async () => {
+    const over = await call("north", "POST", `/v1/settlement/channels/${channelId}/pay`, { amount: "100000" });
+    assert.equal(over.status, 409, JSON.stringify(over.body));
+    assert.equal(over.body.code, "SETTLEMENT_CHANNEL_FUNDS");
+    const zero = await call("north", "POST", `/v1/settlement/channels/${channelId}/pay`, { amount: "0" });
+    assert.equal(zero.status, 400, JSON.stringify(zero.body));
+    const latest = (await ok("north", "GET", `/v1/settlement/channels/${channelId}/state`)).state as StateJson;
+    const signedBy = (name: MemberName, state: StateJson) =>
+      agent(name)
+        .agent.keystore.account(account(name))
+        .signTypedData(typedState(chainId, contract(), stateFromJson(state)));
+    const cosign = async (state: StateJson, signature: Hex) =>
+      call("south", "POST", `/v1/settlement/channels/${channelId}/cosign`, { state, signature });
+    const moved = (by: number, version = latest.version + 1): StateJson => ({
+      ...latest,
+      version,
+      balanceA: String(Number(latest.balanceA) + by),
+      balanceB: String(Number(latest.balanceB) - by),
+    });
+    // north's agent asks south's to co-sign a state that moves money from south to north
+    const greedy = moved(100);
+    const refused = await cosign(greedy, await signedBy("north", greedy));
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, "SETTLEMENT_CHANNEL_STATE_REFUSED");
+    assert.ok(
+      refused.body.details?.some((d) => d.field === "body.state.balanceB"),
+      JSON.stringify(refused.body),
+    );
+    // a fair payment to south, but signed by the bank's account, not north's
+    const fair = moved(-1);
+    const forged = await cosign(fair, await signedBy("bank", fair));
+    assert.equal(forged.status, 422, JSON.stringify(forged.body));
+    assert.ok(
+      forged.body.details?.some((d) => d.field === "body.signature"),
+      JSON.stringify(forged.body),
+    );
+    // an old version
+    const old = moved(-1, 2);
+    const stale = await cosign(old, await signedBy("north", old));
+    assert.equal(stale.status, 422, JSON.stringify(stale.body));
+    assert.ok(
+      stale.body.details?.some((d) => d.field === "body.state.version"),
+      JSON.stringify(stale.body),
+    );
+    const after = await ok("south", "GET", `/v1/settlement/channels/${channelId}/state`);
+    assert.equal((after.state as StateJson).version, 4, "nothing co-signed");
+  });
+
+  it("closes cooperatively: the final state both signed is paid out at once, and only once", async () => {
+    const closed = await ok("south", "POST", `/v1/settlement/channels/${channelId}/close`);
+    assert.equal(closed.status, "closed");
+    assert.deepEqual(closed.payout, { a: "780", b: "720" });
+    assert.equal(await balance("north"), 4780n);
+    assert.equal(await balance("south"), 5220n);
+    const again = await call("north", "POST", `/v1/settlement/channels/${channelId}/close`);
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.equal(again.body.code, "SETTLEMENT_WRONG_STATE");
+  });
+
+  it("answers a stale unilateral close by itself (watchtower): the newer co-signed state is what is paid", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "1000",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    await ok("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "100" });
+    const stale = await ok("north", "GET", `/v1/settlement/channels/${id}/state`);
+    await ok("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "300" });
+    // north's member closes with its version-1 state, going around its own agent's service (a modified agent)
+    await agent("north").agent.outbox.send({
+      from: account("north"),
+      to: contract(),
+      data: encodeFunctionData({
+        abi: PaymentChannels.abi,
+        functionName: "startClose",
+        args: [stateFromJson(stale.state as StateJson), stale.sigA as Hex, stale.sigB as Hex],
+      }),
+      label: "test: stale close",
+    });
+    const answered = await eventually(async () => {
+      const seen = await ok("south", "GET", `/v1/settlement/channels/${id}`);
+      assert.equal((seen.onChain as Answer).version, 2, "the watchtower registered version 2");
+      return seen;
+    }, 30_000);
+    assert.equal(answered.status, "closing");
+    assert.equal((answered.onChain as Answer).balanceB, "400");
+    const early = await call("north", "POST", `/v1/settlement/channels/${id}/settle`);
+    assert.equal(early.status, 409, JSON.stringify(early.body));
+    assert.equal(early.body.code, "SETTLEMENT_WINDOW");
+    const rpcUrl = consortium.devnet.rpcUrl;
+    await mineBlockAt(rpcUrl, (await latestBlockTimestamp(rpcUrl)) + 601);
+    const before = await balance("south");
+    const settled = await ok("north", "POST", `/v1/settlement/channels/${id}/settle`);
+    assert.deepEqual(settled.payout, { a: "600", b: "400" });
+    assert.equal(await balance("south"), before + 400n);
+    const twice = await call("south", "POST", `/v1/settlement/channels/${id}/settle`);
+    assert.equal(twice.status, 409, JSON.stringify(twice.body));
+  });
+
+  it("resumes a disputed channel when both ask, from the state the dispute ended on", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "200",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    await ok("south", "PUT", `/v1/settlement/channels/${id}/peer`, await peerOf("north", "south"));
+    await ok("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "50" });
+    const closing = await ok("south", "POST", `/v1/settlement/channels/${id}/close-unilateral`);
+    assert.equal(closing.status, "closing");
+    await ok("north", "POST", `/v1/settlement/channels/${id}/resume`);
+    const resumed = await ok("south", "POST", `/v1/settlement/channels/${id}/resume`);
+    assert.equal(resumed.status, "open");
+    assert.equal((resumed.onChain as Answer).version, 1);
+    const next = await ok("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "25" });
+    assert.equal(next.version, 2);
+    const closed = await ok("north", "POST", `/v1/settlement/channels/${id}/close`);
+    assert.deepEqual(closed.payout, { a: "125", b: "75" });
+  });
+});
