@@ -340,10 +340,7 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
         if (friendKey == holder) revert SelfShare(friendKey);
         // solhint-disable-next-line not-rely-on-time
         if (deadline < block.timestamp) revert SignatureExpired(deadline, block.timestamp);
-        (address signer, , ) = ECDSA.tryRecover(
-            shareDigest(insightId, friendKey, envelopeDigest, deadline),
-            signature
-        );
+        (address signer, , ) = ECDSA.tryRecover(shareDigest(insightId, friendKey, envelopeDigest, deadline), signature);
         if (signer != holder) revert BadSubscriberSignature(signer, holder);
         shareId = shareIdOf(insightId, friendKey);
         if (_shares[shareId].from != address(0)) revert ShareExists(shareId);
@@ -437,8 +434,7 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
         bytes32 envelopeDigest,
         uint256 deadline
     ) public view returns (bytes32) {
-        return
-            _hashTypedDataV4(keccak256(abi.encode(SHARE_TYPEHASH, insightId, friendKey, envelopeDigest, deadline)));
+        return _hashTypedDataV4(keccak256(abi.encode(SHARE_TYPEHASH, insightId, friendKey, envelopeDigest, deadline)));
     }
 
     /// @inheritdoc IInsightsMarket
