@@ -6,8 +6,12 @@
 // of the subject's key with a threshold of two; on erasure each custodian's agent destroys what it holds and attests by
 // itself, and the erasure is Attested with who and when; a non-custodian and a second attestation are refused.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { fingerprint } from "../../src/datausage/fingerprints.ts";
@@ -240,6 +244,51 @@ describe("datausage: a subscriber shares an insight with a friend; custodians at
       409,
       "DATAUSAGE_SHARE_EXISTS",
     );
+  });
+
+  it("drives the share from the CLI: both keys stay in their files, the friend opens the original", async () => {
+    const bin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+    // Asynchronous: the agents run in this process and must keep answering while the CLI waits.
+    const cli = async (agent: TestAgent, ...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [bin, "datausage", ...args, "--url", agent.url, "--api-key", agent.adminKey, "--json"],
+        { encoding: "utf8", timeout: 120_000 },
+      );
+      return JSON.parse(stdout) as Json;
+    };
+    const dir = mkdtempSync(join(tmpdir(), "datausage-share-"));
+    const own = (
+      await ok<{ contractId: Hex }>(north, "POST", "/v1/datausage/contracts", {
+        subject: "+447700900883",
+        data: { plan: "family" },
+        policy: POLICY,
+        purposes: ["insights"],
+        notice: "North Mobile offers you insights drawn from your usage.",
+        recipients: [],
+        maxDepth: 0,
+      })
+    ).contractId;
+    const id = (
+      await ok<{ insightId: Hex }>(north, "POST", "/v1/datausage/insights", {
+        consentId: own,
+        payload: { segment: "commuter" },
+        price: "100",
+      })
+    ).insightId;
+    const mine = join(dir, "subscriber.json");
+    const theirs = join(dir, "friend.json");
+    await cli(north, "new-subscriber-key", "--out", mine);
+    const made = await cli(north, "new-subscriber-key", "--out", theirs);
+    await cli(south, "register-key", own, "--key-file", mine);
+    await cli(north, "answer", id, "accept", "--key-file", mine);
+    const registered = await cli(east, "register-friend-key", "--key-file", theirs);
+    assert.equal(registered.friendKey, made.address);
+    const shared = await cli(north, "share", id, "--friend", String(made.address), "--key-file", mine);
+    assert.equal(shared.shareId, shareIdOf(id, made.address as Address));
+    const opened = await cli(north, "open-share", String(shared.shareId), "--key-file", theirs);
+    assert.deepEqual(opened.payload, { segment: "commuter" });
+    assert.equal(opened.digestMatches, true);
   });
 
   it("names the key's custodians only as its controller, within bounds, once", async () => {
