@@ -187,10 +187,47 @@ async function measureInsights(
     functionName: "purchaseBundle",
     args: [bundleId, 10_00n, deliveryKey],
   });
+  // The subscriber shares the insight with a friend's registered key (the envelope stays off chain).
+  const friend = subscriberWallet(h("datausage gas friend key"));
+  await chain.measure("InsightsMarket.registerFriendKey", at.first, {
+    ...on,
+    functionName: "registerFriendKey",
+    args: [friend.publicKey, await friend.signFriendKey(domain)],
+  });
+  const shared = { insightId, friendKey: friend.address, envelopeDigest: h("envelope"), deadline: 2n ** 40n };
+  await chain.measure("InsightsMarket.share", at.first, {
+    ...on,
+    functionName: "share",
+    args: [insightId, friend.address, shared.envelopeDigest, shared.deadline, await wallet.signShare(domain, shared)],
+  });
+  // Three custodians of the subject's key, two of which must attest its destruction.
+  const custodians = [at.controller, at.first, at.second].sort((a, b) =>
+    a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1,
+  );
+  await chain.measure("InsightsMarket.nameCustodians", at.controller, {
+    ...on,
+    functionName: "nameCustodians",
+    args: [at.consentId, custodians.map((c) => c.address), 2],
+  });
   await chain.measure("InsightsMarket.erase", at.controller, {
     ...on,
     functionName: "erase",
     args: [[insightId], h("erasure certificate")],
+  });
+  await chain.measure("InsightsMarket.requestErasure", at.controller, {
+    ...on,
+    functionName: "requestErasure",
+    args: [at.consentId],
+  });
+  await chain.measure("InsightsMarket.attestErasure", custodians[0] as Account, {
+    ...on,
+    functionName: "attestErasure",
+    args: [at.consentId, h("first destruction")],
+  });
+  await chain.measure("InsightsMarket.attestErasure/threshold", custodians[1] as Account, {
+    ...on,
+    functionName: "attestErasure",
+    args: [at.consentId, h("second destruction")],
   });
 }
 
@@ -219,6 +256,12 @@ export function dataUsageGasTable(figures: { gas(operation: string): number }): 
     ["InsightsMarket.entrust", "entrust (the subscriber's signed entrustment to a broker)"],
     ["InsightsMarket.createBundle", "createBundle (one entrusted insight)"],
     ["InsightsMarket.purchaseBundle", "purchaseBundle (one insight: the subscriber's key and the broker paid)"],
+    ["InsightsMarket.registerFriendKey", "registerFriendKey (a friend's key, its signature checked)"],
+    ["InsightsMarket.share", "share (the holder's signed share with a friend's key)"],
+    ["InsightsMarket.nameCustodians", "nameCustodians (three custodians, threshold two)"],
+    ["InsightsMarket.requestErasure", "requestErasure (opens the custodians' attestation)"],
+    ["InsightsMarket.attestErasure", "attestErasure (one custodian, below the threshold)"],
+    ["InsightsMarket.attestErasure/threshold", "attestErasure (the custodian reaching the threshold: Attested)"],
   ];
   const batch = figures.gas("DataUsage.recordConsultations");
   return [

@@ -138,6 +138,90 @@ interface IInsightsMarket {
         uint256 amount
     );
 
+    /// @notice One share of an insight by its subscriber with a friend.
+    struct Share {
+        address from; // the subscriber's key that signed it; 0 when unknown
+        address friendKey;
+        uint64 sharedAt;
+        bytes32 insightId;
+        bytes32 envelopeDigest; // keccak256 of the envelope sealed to the friend (the envelope stays off chain)
+    }
+
+    /// @notice The custodians of a consent's subject key and the threshold of their attestations.
+    struct Custody {
+        address[] custodians; // ascending
+        uint8 threshold;
+    }
+
+    /// @notice Where a consent's key erasure stands.
+    enum ErasureStatus {
+        None,
+        Requested,
+        Attested
+    }
+
+    /// @notice A consent's key erasure: requested by its controller, attested by its custodians.
+    struct KeyErasure {
+        ErasureStatus status;
+        uint8 attestations; // distinct custodians so far
+        uint64 requestedAt;
+        uint64 attestedAt; // the block time the threshold was reached (0 until then)
+        address[] attestedBy; // in the order they attested
+    }
+
+    /// @notice Emitted when a friend's key is registered (the public key a subscriber seals a share to).
+    event FriendKeyRegistered(address indexed friendKey, bytes publicKey, address submittedBy);
+    /// @notice Emitted when a subscriber shares an insight with a friend's key.
+    event InsightShared(
+        bytes32 indexed shareId,
+        bytes32 indexed insightId,
+        address indexed friendKey,
+        address subscriberKey,
+        bytes32 envelopeDigest,
+        address submittedBy
+    );
+    /// @notice Emitted when a controller names the custodians of a consent's key.
+    event CustodiansNamed(bytes32 indexed consentId, address indexed controller, address[] custodians, uint8 threshold);
+    /// @notice Emitted when a controller opens the erasure of a consent's key.
+    event ErasureRequested(bytes32 indexed consentId, address indexed controller, uint64 at);
+    /// @notice Emitted when a custodian attests that it destroyed its copy of a consent's key.
+    event CustodianAttested(
+        bytes32 indexed consentId,
+        address indexed custodian,
+        bytes32 destructionDigest,
+        uint8 attestations,
+        uint64 at
+    );
+    /// @notice Emitted when `threshold` distinct custodians attested: the key erasure is `Attested`.
+    event ErasureAttested(bytes32 indexed consentId, uint8 attestations, uint64 at);
+
+    /// @notice Thrown when a friend key is registered a second time.
+    error FriendKeyExists(address key);
+    /// @notice Thrown when a share names a key no friend registered.
+    error FriendKeyNotRegistered(address key);
+    /// @notice Thrown when the subscriber shares an insight with its own key.
+    error SelfShare(address key);
+    /// @notice Thrown when this insight was shared with this friend already.
+    error ShareExists(bytes32 shareId);
+    /// @notice Thrown when custodians are named a second time for a consent.
+    error CustodiansExist(bytes32 consentId);
+    /// @notice Thrown when the custodians or threshold are out of bounds (1 <= threshold <= count <= max).
+    error BadCustody(uint256 count, uint8 threshold, uint256 max);
+    /// @notice Thrown when the custodians are not members in ascending order; `index` is the first offending one.
+    error BadCustodian(uint256 index, address custodian);
+    /// @notice Thrown when a consent has no named custodians.
+    error NoCustodians(bytes32 consentId);
+    /// @notice Thrown when an erasure is requested twice.
+    error ErasureAlreadyRequested(bytes32 consentId, uint64 requestedAt);
+    /// @notice Thrown when a custodian attests before any erasure is requested.
+    error ErasureNotRequested(bytes32 consentId);
+    /// @notice Thrown when the caller is not one of the consent's custodians.
+    error NotCustodian(bytes32 consentId, address caller);
+    /// @notice Thrown when a custodian attests twice.
+    error AlreadyAttested(bytes32 consentId, address custodian, uint64 attestedAt);
+    /// @notice Thrown when an attestation comes after the threshold was reached.
+    error ErasureComplete(bytes32 consentId, uint64 attestedAt);
+
     error NotMember(address account);
     error ZeroDependency();
     error EmptyDigest(string field);
@@ -331,6 +415,92 @@ interface IInsightsMarket {
     /// @notice The id `purchase` gives.
     function purchaseIdOf(bytes32 insightId, address buyer) external pure returns (bytes32);
 
-    /// @notice The contract's version, "1.2.0".
+    /// @notice Registers a friend's wallet key, once: the friend (no member, no account) signs the EIP-712
+    ///         `FriendKey(address key)` with the key (proof of possession) and any member submits it.
+    ///
+    /// Requirements: the caller is a member; `publicKey` is an uncompressed secp256k1 key (65 bytes, 0x04 first) that
+    /// is no member's account; `signature` is the key's own; the key is not registered yet.
+    ///
+    /// Emits a {FriendKeyRegistered} event (with the public key, which a subscriber seals a share to).
+    function registerFriendKey(bytes calldata publicKey, bytes calldata signature) external;
+
+    /// @notice Records that the subscriber holding an accepted insight shared it with a friend's registered key. The
+    ///         subscriber's own client opened the insight with its key and sealed it to the friend's public key; the
+    ///         envelope stays off chain (its keccak256 is `envelopeDigest`). The subscriber signs the EIP-712
+    ///         `InsightShare(bytes32 insightId,address friendKey,bytes32 envelopeDigest,uint256 deadline)` with the
+    ///         consent's registered key, so only the insight's holder shares it; any member submits.
+    ///
+    /// Requirements: the caller is a member; the insight is known, not erased, accepted by its subscriber and its
+    /// consent live; `friendKey` is registered and not the subscriber's own key; `envelopeDigest` is not 0; `deadline`
+    /// has not passed; the signature recovers to the consent's subscriber key; no earlier share of this insight with
+    /// this friend (the id derives from both).
+    ///
+    /// Emits an {InsightShared} event.
+    /// @return shareId keccak256(abi.encode(insightId, friendKey)).
+    function share(
+        bytes32 insightId,
+        address friendKey,
+        bytes32 envelopeDigest,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (bytes32 shareId);
+
+    /// @notice Names the custodians of a consent's subject key (each holds a copy or share of it) and how many of
+    ///         them must attest its destruction, once per consent.
+    ///
+    /// Requirements: the caller is the consent's controller (a DataUsage contract it created); 1 <= threshold <= n <=
+    /// MAX_CUSTODIANS custodians, members, in ascending address order (so none twice); none named for it before.
+    ///
+    /// Emits a {CustodiansNamed} event.
+    function nameCustodians(bytes32 consentId, address[] calldata custodians, uint8 threshold) external;
+
+    /// @notice Opens the erasure of a consent's subject key on the subject's request: from this block on each
+    ///         custodian's agent destroys its copy and attests it.
+    ///
+    /// Requirements: the caller is the consent's controller; custodians are named; no erasure requested before.
+    ///
+    /// Emits an {ErasureRequested} event.
+    function requestErasure(bytes32 consentId) external;
+
+    /// @notice A custodian co-signs that it destroyed its copy of the consent's subject key. At `threshold` distinct
+    ///         custodians the erasure becomes `Attested`, with the block's time.
+    ///
+    /// Requirements: the caller is a named custodian of the consent that has not attested before (refused by name
+    /// even after completion); an erasure is requested and not yet attested; `destructionDigest` (keccak256 of the custodian's own destruction record)
+    /// is not 0.
+    ///
+    /// Emits a {CustodianAttested} event, and an {ErasureAttested} event at the threshold.
+    function attestErasure(bytes32 consentId, bytes32 destructionDigest) external;
+
+    /// @notice Whether a friend key is registered.
+    function isFriendKey(address key) external view returns (bool);
+
+    /// @notice One share; `from` 0 when unknown.
+    function shareOf(bytes32 shareId) external view returns (Share memory);
+
+    /// @notice The id `share` gives.
+    function shareIdOf(bytes32 insightId, address friendKey) external pure returns (bytes32);
+
+    /// @notice The EIP-712 digest a friend signs to register its key.
+    function friendKeyDigest(address key) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest the subscriber signs to share an insight.
+    function shareDigest(
+        bytes32 insightId,
+        address friendKey,
+        bytes32 envelopeDigest,
+        uint256 deadline
+    ) external view returns (bytes32);
+
+    /// @notice A consent's custodians and threshold (none: an empty list).
+    function custodyOf(bytes32 consentId) external view returns (Custody memory);
+
+    /// @notice The state of a consent's key erasure: when requested, by whom attested so far, when attested.
+    function keyErasureOf(bytes32 consentId) external view returns (KeyErasure memory);
+
+    /// @notice When `custodian` attested the destruction of its copy of the consent's key (0: not yet).
+    function attestedAt(bytes32 consentId, address custodian) external view returns (uint64);
+
+    /// @notice The contract's version, "1.3.0".
     function version() external pure returns (string memory);
 }

@@ -30,6 +30,13 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
         "InsightAnswer(bytes32 insightId,bool accepted,bytes32 locationDigest,uint256 deadline)"
     );
 
+    bytes32 private constant FRIEND_KEY_TYPEHASH = keccak256("FriendKey(address key)");
+    bytes32 private constant SHARE_TYPEHASH = keccak256(
+        "InsightShare(bytes32 insightId,address friendKey,bytes32 envelopeDigest,uint256 deadline)"
+    );
+    /// @dev Bounds a consent's custodians, so their checks stay cheap.
+    uint256 public constant MAX_CUSTODIANS = 16;
+
     IConsortiumRegistry private immutable CONSORTIUM;
     IDataUsage private immutable USAGE;
     IERC20 private immutable TOKEN;
@@ -43,6 +50,12 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
     mapping(bytes32 bundleId => Bundle) private _bundles;
     mapping(bytes32 bundlePurchaseId => BundlePurchase) private _bundlePurchases;
     mapping(bytes32 bundlePurchaseId => mapping(bytes32 insightId => uint256 amount)) private _subscriberPaid;
+    mapping(address key => bool) private _friendKeys;
+    mapping(bytes32 shareId => Share) private _shares;
+    mapping(bytes32 consentId => Custody) private _custody;
+    mapping(bytes32 consentId => mapping(address custodian => bool)) private _isCustodian;
+    mapping(bytes32 consentId => KeyErasure) private _keyErasures;
+    mapping(bytes32 consentId => mapping(address custodian => uint64 at)) private _attestedAt;
 
     constructor(
         IConsortiumRegistry consortium_,
@@ -155,9 +168,7 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
         if (USAGE.usageContract(consentId).controller == address(0) || !USAGE.isActive(consentId)) {
             revert ConsentInactive(consentId);
         }
-        if (publicKey.length != DELIVERY_KEY_LENGTH || publicKey[0] != 0x04) revert BadPublicKey(publicKey.length);
-        address key = address(uint160(uint256(keccak256(publicKey[1:]))));
-        if (CONSORTIUM.isMember(key)) revert MemberKey(key);
+        address key = _keyAddress(publicKey);
         address existing = _subscriberKeys[consentId];
         if (existing != address(0)) revert SubscriberKeyExists(consentId, existing);
         (address signer, , ) = ECDSA.tryRecover(subscriberKeyDigest(consentId), signature);
@@ -299,6 +310,149 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
     }
 
     /// @inheritdoc IInsightsMarket
+    function registerFriendKey(bytes calldata publicKey, bytes calldata signature) external {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        address key = _keyAddress(publicKey);
+        if (_friendKeys[key]) revert FriendKeyExists(key);
+        (address signer, , ) = ECDSA.tryRecover(friendKeyDigest(key), signature);
+        if (signer != key) revert BadSubscriberSignature(signer, key);
+        _friendKeys[key] = true;
+        emit FriendKeyRegistered(key, publicKey, msg.sender);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function share(
+        bytes32 insightId,
+        address friendKey,
+        bytes32 envelopeDigest,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (bytes32 shareId) {
+        if (!CONSORTIUM.isMember(msg.sender)) revert NotMember(msg.sender);
+        Insight storage i = _insights[insightId];
+        if (i.controller == address(0)) revert UnknownInsight(insightId);
+        if (i.erasedAt != 0) revert InsightErased(insightId, i.erasedAt);
+        if (!_answers[insightId].accepted) revert NotAccepted(insightId);
+        if (!USAGE.isActive(i.consentId)) revert ConsentInactive(i.consentId);
+        if (envelopeDigest == bytes32(0)) revert EmptyDigest("envelopeDigest");
+        if (!_friendKeys[friendKey]) revert FriendKeyNotRegistered(friendKey);
+        address holder = _subscriberKeys[i.consentId];
+        if (friendKey == holder) revert SelfShare(friendKey);
+        // solhint-disable-next-line not-rely-on-time
+        if (deadline < block.timestamp) revert SignatureExpired(deadline, block.timestamp);
+        (address signer, , ) = ECDSA.tryRecover(shareDigest(insightId, friendKey, envelopeDigest, deadline), signature);
+        if (signer != holder) revert BadSubscriberSignature(signer, holder);
+        shareId = shareIdOf(insightId, friendKey);
+        if (_shares[shareId].from != address(0)) revert ShareExists(shareId);
+        _shares[shareId] = Share({
+            from: holder,
+            friendKey: friendKey,
+            sharedAt: uint64(block.timestamp),
+            insightId: insightId,
+            envelopeDigest: envelopeDigest
+        });
+        emit InsightShared(shareId, insightId, friendKey, holder, envelopeDigest, msg.sender);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function nameCustodians(bytes32 consentId, address[] calldata custodians, uint8 threshold) external {
+        if (USAGE.usageContract(consentId).controller != msg.sender) revert ConsentNotHeld(consentId, msg.sender);
+        Custody storage c = _custody[consentId];
+        if (c.threshold != 0) revert CustodiansExist(consentId);
+        uint256 n = custodians.length;
+        if (threshold == 0 || threshold > n || n > MAX_CUSTODIANS) revert BadCustody(n, threshold, MAX_CUSTODIANS);
+        for (uint256 k = 0; k < n; ++k) {
+            address custodian = custodians[k];
+            // Ascending addresses: no custodian twice, checked in one pass.
+            if ((k != 0 && custodian <= custodians[k - 1]) || !CONSORTIUM.isMember(custodian)) {
+                revert BadCustodian(k, custodian);
+            }
+            _isCustodian[consentId][custodian] = true;
+        }
+        c.custodians = custodians;
+        c.threshold = threshold;
+        emit CustodiansNamed(consentId, msg.sender, custodians, threshold);
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function requestErasure(bytes32 consentId) external {
+        if (USAGE.usageContract(consentId).controller != msg.sender) revert ConsentNotHeld(consentId, msg.sender);
+        if (_custody[consentId].threshold == 0) revert NoCustodians(consentId);
+        KeyErasure storage e = _keyErasures[consentId];
+        if (e.status != ErasureStatus.None) revert ErasureAlreadyRequested(consentId, e.requestedAt);
+        e.status = ErasureStatus.Requested;
+        e.requestedAt = uint64(block.timestamp);
+        emit ErasureRequested(consentId, msg.sender, uint64(block.timestamp));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function attestErasure(bytes32 consentId, bytes32 destructionDigest) external {
+        if (!_isCustodian[consentId][msg.sender]) revert NotCustodian(consentId, msg.sender);
+        uint64 earlier = _attestedAt[consentId][msg.sender];
+        if (earlier != 0) revert AlreadyAttested(consentId, msg.sender, earlier);
+        KeyErasure storage e = _keyErasures[consentId];
+        if (e.status == ErasureStatus.None) revert ErasureNotRequested(consentId);
+        if (e.status == ErasureStatus.Attested) revert ErasureComplete(consentId, e.attestedAt);
+        if (destructionDigest == bytes32(0)) revert EmptyDigest("destructionDigest");
+        uint64 at = uint64(block.timestamp);
+        _attestedAt[consentId][msg.sender] = at;
+        e.attestedBy.push(msg.sender);
+        uint8 count = e.attestations + 1;
+        e.attestations = count;
+        emit CustodianAttested(consentId, msg.sender, destructionDigest, count, at);
+        if (count >= _custody[consentId].threshold) {
+            e.status = ErasureStatus.Attested;
+            e.attestedAt = at;
+            emit ErasureAttested(consentId, count, at);
+        }
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function isFriendKey(address key) external view returns (bool) {
+        return _friendKeys[key];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function shareOf(bytes32 shareId) external view returns (Share memory) {
+        return _shares[shareId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function shareIdOf(bytes32 insightId, address friendKey) public pure returns (bytes32) {
+        return keccak256(abi.encode(insightId, friendKey));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function friendKeyDigest(address key) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(FRIEND_KEY_TYPEHASH, key)));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function shareDigest(
+        bytes32 insightId,
+        address friendKey,
+        bytes32 envelopeDigest,
+        uint256 deadline
+    ) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SHARE_TYPEHASH, insightId, friendKey, envelopeDigest, deadline)));
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function custodyOf(bytes32 consentId) external view returns (Custody memory) {
+        return _custody[consentId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function keyErasureOf(bytes32 consentId) external view returns (KeyErasure memory) {
+        return _keyErasures[consentId];
+    }
+
+    /// @inheritdoc IInsightsMarket
+    function attestedAt(bytes32 consentId, address custodian) external view returns (uint64) {
+        return _attestedAt[consentId][custodian];
+    }
+
+    /// @inheritdoc IInsightsMarket
     function entrustmentOf(bytes32 insightId, address broker) external view returns (Entrustment memory) {
         return _entrustments[insightId][broker];
     }
@@ -404,7 +558,7 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
 
     /// @inheritdoc IInsightsMarket
     function version() external pure returns (string memory) {
-        return "1.2.0";
+        return "1.3.0";
     }
 
     /// @dev Every insight of a bundle being bought, each at `portion`: the subscribers' keys and shares, and their sum.
@@ -451,6 +605,13 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
         _subscriberPaid[bundlePurchaseId][insightId] = amount;
         emit InsightPurchased(purchaseId, insightId, msg.sender, broker, portion, portion - amount, deliveryKey);
         emit SubscriberPaid(bundlePurchaseId, insightId, key, amount);
+    }
+
+    /// @dev The address of an uncompressed secp256k1 public key, refused when malformed or a member's own account.
+    function _keyAddress(bytes calldata publicKey) private view returns (address key) {
+        if (publicKey.length != DELIVERY_KEY_LENGTH || publicKey[0] != 0x04) revert BadPublicKey(publicKey.length);
+        key = address(uint160(uint256(keccak256(publicKey[1:]))));
+        if (CONSORTIUM.isMember(key)) revert MemberKey(key);
     }
 
     function _notDeclined(bytes32 insightId) private view {

@@ -418,4 +418,169 @@ contract InsightsMarketTest is TestBase {
         market.purchaseBundle(bundleId, 1_000, deliveryKey);
         assertEq(eur.balanceOf(vm.addr(SECOND_PK)), 0, "nothing paid");
     }
+
+    // Sharing with a friend: the friend's key registered by its own signature, the share signed by the holder's key.
+    uint256 internal constant FRIEND_PK = 4;
+
+    function friendPub() internal pure returns (bytes memory) {
+        // 4 * G, uncompressed.
+        return
+            hex"04e493dbf1c10d80f3581e4904930b1404cc6c13900ee0758474fa94abe8c4cd1351ed993ea0d455b75642e2098ea51448d967ae33bfbdfe40cfe97bdc47739922";
+    }
+
+    function friendRegistered() internal {
+        bytes memory proof = signed(FRIEND_PK, market.friendKeyDigest(vm.addr(FRIEND_PK)));
+        vm.prank(broker);
+        market.registerFriendKey(friendPub(), proof);
+    }
+
+    function shareSigned(uint256 pk, bytes32 id, uint256 deadline) internal view returns (bytes memory) {
+        return signed(pk, market.shareDigest(id, vm.addr(FRIEND_PK), keccak256("envelope"), deadline));
+    }
+
+    function test_registerFriendKey_onlyWithTheKeysOwnSignatureAndOnce() public {
+        address friend = vm.addr(FRIEND_PK);
+        bytes memory forged = signed(OTHER_PK, market.friendKeyDigest(friend));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadSubscriberSignature.selector, vm.addr(2), friend));
+        vm.prank(broker);
+        market.registerFriendKey(friendPub(), forged);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotMember.selector, outsider));
+        vm.prank(outsider);
+        market.registerFriendKey(friendPub(), forged);
+        friendRegistered();
+        assertTrue(market.isFriendKey(friend), "registered");
+        bytes memory again = signed(FRIEND_PK, market.friendKeyDigest(friend));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.FriendKeyExists.selector, friend));
+        vm.prank(broker);
+        market.registerFriendKey(friendPub(), again);
+    }
+
+    function test_share_onlyTheHoldersSignatureToARegisteredFriendOnce() public {
+        bytes32 id = acceptedInsight(SUBSCRIBER_PK, SUBSCRIBER_PUB, "shared");
+        address friend = vm.addr(FRIEND_PK);
+        bytes32 envelope = keccak256("envelope");
+        uint256 deadline = block.timestamp + 600;
+        bytes memory holders = shareSigned(SUBSCRIBER_PK, id, deadline);
+        bytes memory others = shareSigned(OTHER_PK, id, deadline);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.FriendKeyNotRegistered.selector, friend));
+        vm.prank(buyer);
+        market.share(id, friend, envelope, deadline, holders);
+        friendRegistered();
+        // A non-holder (any key but the consent's registered one, the operator's included) cannot share.
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsightsMarket.BadSubscriberSignature.selector, vm.addr(OTHER_PK), vm.addr(1))
+        );
+        vm.prank(controller);
+        market.share(id, friend, envelope, deadline, others);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotMember.selector, outsider));
+        vm.prank(outsider);
+        market.share(id, friend, envelope, deadline, holders);
+        vm.prank(buyer);
+        bytes32 shareId = market.share(id, friend, envelope, deadline, holders);
+        assertEq(shareId, market.shareIdOf(id, friend), "id from insight and friend");
+        assertEq(market.shareOf(shareId).from, vm.addr(SUBSCRIBER_PK), "from the holder");
+        assertEq(market.shareOf(shareId).envelopeDigest, envelope, "envelope digest");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.ShareExists.selector, shareId));
+        vm.prank(buyer);
+        market.share(id, friend, envelope, deadline, holders);
+    }
+
+    function test_share_refusedForAnErasedOrUnacceptedInsight() public {
+        friendRegistered();
+        bytes32 id = acceptedInsight(SUBSCRIBER_PK, SUBSCRIBER_PUB, "erased");
+        uint256 deadline = block.timestamp + 600;
+        bytes32[] memory ids = new bytes32[](1);
+        ids[0] = id;
+        vm.warp(3_000);
+        vm.prank(controller);
+        market.erase(ids, keccak256("certificate"));
+        bytes memory sig = shareSigned(SUBSCRIBER_PK, id, deadline);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.InsightErased.selector, id, uint64(3_000)));
+        vm.prank(buyer);
+        market.share(id, vm.addr(FRIEND_PK), keccak256("envelope"), deadline, sig);
+        bytes32 unanswered = offered();
+        sig = shareSigned(SUBSCRIBER_PK, unanswered, deadline);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotAccepted.selector, unanswered));
+        vm.prank(buyer);
+        market.share(unanswered, vm.addr(FRIEND_PK), keccak256("envelope"), deadline, sig);
+    }
+
+    // The m-of-n attestation of a key's destruction by its custodians.
+    function custodians() internal view returns (address[] memory c) {
+        c = new address[](3);
+        (c[0], c[1], c[2]) = (buyer, broker, controller); // 0xB0 < 0xB2 < 0xC0
+    }
+
+    function test_nameCustodians_onlyTheControllerOnceWithinBounds() public {
+        address[] memory c = custodians();
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.ConsentNotHeld.selector, consent, buyer));
+        vm.prank(buyer);
+        market.nameCustodians(consent, c, 2);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadCustody.selector, 3, 4, 16));
+        vm.prank(controller);
+        market.nameCustodians(consent, c, 4);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadCustody.selector, 3, 0, 16));
+        vm.prank(controller);
+        market.nameCustodians(consent, c, 0);
+        (c[0], c[1]) = (c[1], c[0]);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadCustodian.selector, 1, buyer));
+        vm.prank(controller);
+        market.nameCustodians(consent, c, 2);
+        c[0] = outsider;
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadCustodian.selector, 0, outsider));
+        vm.prank(controller);
+        market.nameCustodians(consent, c, 2);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NoCustodians.selector, consent));
+        vm.prank(controller);
+        market.requestErasure(consent);
+        vm.prank(controller);
+        market.nameCustodians(consent, custodians(), 2);
+        assertEq(market.custodyOf(consent).custodians.length, 3, "three custodians");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.CustodiansExist.selector, consent));
+        vm.prank(controller);
+        market.nameCustodians(consent, custodians(), 1);
+    }
+
+    function test_attestErasure_mOfNDistinctCustodiansEachOnceNothingAfter() public {
+        vm.prank(controller);
+        market.nameCustodians(consent, custodians(), 2);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.ErasureNotRequested.selector, consent));
+        vm.prank(buyer);
+        market.attestErasure(consent, keccak256("destroyed"));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.ConsentNotHeld.selector, consent, buyer));
+        vm.prank(buyer);
+        market.requestErasure(consent);
+        vm.warp(5_000);
+        vm.prank(controller);
+        market.requestErasure(consent);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.ErasureAlreadyRequested.selector, consent, 5_000));
+        vm.prank(controller);
+        market.requestErasure(consent);
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NotCustodian.selector, consent, bank));
+        vm.prank(bank);
+        market.attestErasure(consent, keccak256("destroyed"));
+        vm.warp(5_010);
+        vm.prank(broker);
+        market.attestErasure(consent, keccak256("broker destroyed"));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.AlreadyAttested.selector, consent, broker, 5_010));
+        vm.prank(broker);
+        market.attestErasure(consent, keccak256("again"));
+        IInsightsMarket.KeyErasure memory e = market.keyErasureOf(consent);
+        assertEq(uint8(e.status), uint8(IInsightsMarket.ErasureStatus.Requested), "one of two: still requested");
+        vm.warp(5_020);
+        vm.prank(controller);
+        market.attestErasure(consent, keccak256("controller destroyed"));
+        e = market.keyErasureOf(consent);
+        assertEq(uint8(e.status), uint8(IInsightsMarket.ErasureStatus.Attested), "two of three: attested");
+        assertEq(e.attestedAt, 5_020, "when");
+        assertEq(e.attestedBy[0], broker, "by whom, first");
+        assertEq(e.attestedBy[1], controller, "by whom, second");
+        assertEq(market.attestedAt(consent, broker), 5_010, "each custodian's time");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.ErasureComplete.selector, consent, 5_020));
+        vm.prank(buyer);
+        market.attestErasure(consent, keccak256("late"));
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.AlreadyAttested.selector, consent, controller, 5_020));
+        vm.prank(controller);
+        market.attestErasure(consent, keccak256("again, after completion"));
+    }
 }

@@ -7,6 +7,7 @@ import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.t
 import { CliError, printResult, table } from "../cli/output.ts";
 import { registerBrokerCommands } from "./brokerCli.ts";
 import { registerInsightCommands } from "./insightsCli.ts";
+import { registerShareCommands } from "./shareCli.ts";
 import { registerSubscriberCommands } from "./subscriberCli.ts";
 
 type Row = Record<string, unknown>;
@@ -194,4 +195,5 @@ export function registerDataUsageCommands(program: Command): void {
   registerInsightCommands(du);
   registerSubscriberCommands(du);
   registerBrokerCommands(du);
+  registerShareCommands(du);
 }

@@ -120,6 +120,24 @@ export const DATAUSAGE_ERRORS = defineErrors("datausage", {
     description: "The subscriber entrusted this insight to this broker already (once per insight and broker).",
   },
   DATAUSAGE_UNKNOWN_BUNDLE: { status: 404, description: "No bundle with this id on the ledger (yet)." },
+  DATAUSAGE_FRIEND_KEY_EXISTS: { status: 409, description: "This friend key is registered already." },
+  DATAUSAGE_UNKNOWN_FRIEND_KEY: {
+    status: 409,
+    description: "No friend registered this key (its own signature on chain), so nothing can be shared with it.",
+  },
+  DATAUSAGE_SHARE_EXISTS: {
+    status: 409,
+    description: "The subscriber shared this insight with this friend already (once per insight and friend).",
+  },
+  DATAUSAGE_SELF_SHARE: { status: 409, description: "The subscriber cannot share an insight with its own key." },
+  DATAUSAGE_UNKNOWN_SHARE: { status: 404, description: "No share with this id on the ledger (yet)." },
+  DATAUSAGE_BAD_CUSTODY: {
+    status: 400,
+    description:
+      "The custodians or threshold are out of bounds (1 <= threshold <= custodians <= 16, each a member, none twice).",
+  },
+  DATAUSAGE_CUSTODIANS_EXIST: { status: 409, description: "The contract's key has custodians already (named once)." },
+  DATAUSAGE_NO_CUSTODIANS: { status: 404, description: "The contract's key has no custodians named on chain." },
 });
 
 export type DataUsageErrorCode = keyof typeof DATAUSAGE_ERRORS;

@@ -11,6 +11,7 @@ const CURVE = "prime256v1";
 const SUBSCRIBER_CURVE = "secp256k1";
 const DELIVERY_INFO = Buffer.from("telco-ledger insight delivery v1");
 const SUBSCRIBER_INFO = Buffer.from("telco-ledger insight to subscriber v1");
+const FRIEND_INFO = Buffer.from("telco-ledger insight shared with a friend v1");
 
 /** A ciphertext with its GCM nonce and tag, hex-encoded. */
 export interface Sealed {
@@ -100,3 +101,14 @@ export const sealForSubscriber = (subscriberPublicKey: Hex, insightId: Hex, plai
 /** Opens an insight with the subscriber's wallet key (done by the subscriber, never by an agent). */
 export const openAsSubscriber = (privateKey: Hex, insightId: Hex, envelope: Envelope): string =>
   openWith(SUBSCRIBER_CURVE, SUBSCRIBER_INFO, privateKey, insightId, envelope);
+
+/**
+ * Re-encryption on the subscriber's side: its own client (never an agent) opened the insight with its key and seals it
+ * here to a friend's registered secp256k1 key under a fresh content key, bound to the share id.
+ */
+export const sealForFriend = (friendPublicKey: Hex, shareId: Hex, plaintext: string): Envelope =>
+  sealTo(SUBSCRIBER_CURVE, FRIEND_INFO, friendPublicKey, shareId, plaintext);
+
+/** Opens a shared insight with the friend's wallet key (done by the friend, never by an agent). */
+export const openAsFriend = (privateKey: Hex, shareId: Hex, envelope: Envelope): string =>
+  openWith(SUBSCRIBER_CURVE, FRIEND_INFO, privateKey, shareId, envelope);

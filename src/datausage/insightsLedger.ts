@@ -45,6 +45,10 @@ export const bundleIdOf = (chainId: number, market: Address, broker: Address, no
 export const bundlePurchaseIdOf = (bundleId: Hex, buyer: Address): Hex =>
   keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "address" }], [bundleId, buyer]));
 
+/** IInsightsMarket.shareIdOf: one share per insight and friend key. */
+export const shareIdOf = (insightId: Hex, friendKey: Address): Hex =>
+  keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "address" }], [insightId, friendKey]));
+
 export interface InsightsLedgerOptions {
   chain: ChainClient;
   sender: TxSender;
@@ -136,6 +140,38 @@ export class InsightsLedger {
 
   recordReading(insightId: Hex, readerFingerprint: Hex) {
     return this.#send("recordReading", [insightId, readerFingerprint], `datausage.reading ${insightId.slice(0, 10)}`);
+  }
+
+  registerFriendKey(publicKey: Hex, signature: Hex) {
+    return this.#send("registerFriendKey", [publicKey, signature], `datausage.friendKey ${publicKey.slice(0, 12)}`);
+  }
+
+  share(insightId: Hex, friendKey: Address, envelopeDigest: Hex, deadline: bigint, signature: Hex) {
+    return this.#send(
+      "share",
+      [insightId, friendKey, envelopeDigest, deadline, signature],
+      `datausage.share ${insightId.slice(0, 10)}`,
+    );
+  }
+
+  nameCustodians(consentId: Hex, custodians: readonly Address[], threshold: number) {
+    return this.#send(
+      "nameCustodians",
+      [consentId, [...custodians], threshold],
+      `datausage.custodians ${consentId.slice(0, 10)}`,
+    );
+  }
+
+  requestErasure(consentId: Hex) {
+    return this.#send("requestErasure", [consentId], `datausage.requestErasure ${consentId.slice(0, 10)}`);
+  }
+
+  attestErasure(consentId: Hex, destructionDigest: Hex) {
+    return this.#send(
+      "attestErasure",
+      [consentId, destructionDigest],
+      `datausage.attestErasure ${consentId.slice(0, 10)}`,
+    );
   }
 
   balanceOf(account: Address): Promise<bigint> {

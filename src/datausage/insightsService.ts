@@ -40,6 +40,8 @@ export interface InsightsServiceOptions {
   consentController: (consentId: Hex) => Promise<string | undefined>;
   /** The data-usage policy's decision for a use of the contract's data now (synced with the chain). */
   decide: (consentId: Hex, purpose: string) => Promise<Decision>;
+  /** After this agent's own erasure: opens the key's erasure for its custodians when it has some (custodyService). */
+  afterErasure?: (consentId: Hex) => Promise<{ status: "none" | "requested" | "attested"; txHash: Hex | null }>;
   sync: () => Promise<unknown>;
   now?: () => number;
 }
@@ -262,7 +264,14 @@ export class InsightsService {
     }
     if (txHash) await this.#o.repository.erasureRecorded(consentId, txHash);
     await this.#o.sync();
-    return { consentId, erased: pending.map((i) => i.id), erasureDigest: digest, txHash };
+    const custody = this.#o.afterErasure ? await this.#o.afterErasure(consentId) : undefined;
+    return {
+      consentId,
+      erased: pending.map((i) => i.id),
+      erasureDigest: digest,
+      txHash,
+      keyErasure: custody?.status ?? ("none" as const),
+    };
   }
 
   /** The erasure certificate a subject or regulator checks: its digest against every insight's record on chain. */

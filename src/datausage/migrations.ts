@@ -3,7 +3,7 @@
 // (repository.ts): the data it holds under a contract with its policy and salts, the consent record it issued,
 // transfer secrets, consultation records with their proofs once anchored, and obligations after use.
 import type { Migration } from "../core/store/store.ts";
-import { bundlesMigration, insightsMigration, subscriberMigration } from "./migrationsInsights.ts";
+import { bundlesMigration, insightsMigration, sharesMigration, subscriberMigration } from "./migrationsInsights.ts";
 
 export const dataUsageMigrations: Migration[] = [
   {
@@ -77,4 +77,5 @@ export const dataUsageMigrations: Migration[] = [
   insightsMigration,
   subscriberMigration,
   bundlesMigration,
+  sharesMigration,
 ];

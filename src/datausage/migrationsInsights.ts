@@ -155,3 +155,66 @@ export const bundlesMigration: Migration = {
     );
   `,
 };
+
+/**
+ * Shares with friends and the custodians' attestation of a key's erasure (id 2604). Projected: the friends' keys, the
+ * shares, each consent's custodians, its key erasure and each custodian's attestation. Kept by this agent: the share
+ * envelopes it stores (sealed to the friend) and, as custodian, the record of each destruction it attested.
+ */
+export const sharesMigration: Migration = {
+  id: "2604_datausage_shares_custody",
+  sql: `
+    CREATE TABLE datausage_friend_keys (
+      key_address TEXT PRIMARY KEY,
+      public_key TEXT NOT NULL,
+      submitted_by TEXT NOT NULL,
+      block_number BIGINT NOT NULL
+    );
+    CREATE TABLE datausage_insight_shares (
+      share_id TEXT PRIMARY KEY,
+      insight_id TEXT NOT NULL,
+      friend_key TEXT NOT NULL,
+      subscriber_key TEXT NOT NULL,
+      envelope_digest TEXT NOT NULL,
+      submitted_by TEXT NOT NULL,
+      shared_at BIGINT NOT NULL,
+      tx_hash TEXT NOT NULL
+    );
+    CREATE INDEX datausage_insight_shares_insight ON datausage_insight_shares (insight_id, share_id);
+    CREATE TABLE datausage_share_envelopes (
+      share_id TEXT PRIMARY KEY,
+      insight_id TEXT NOT NULL,
+      envelope TEXT NOT NULL,
+      stored_at TEXT NOT NULL
+    );
+    CREATE TABLE datausage_custodians (
+      consent_id TEXT PRIMARY KEY,
+      controller TEXT NOT NULL,
+      custodians TEXT NOT NULL,
+      threshold INTEGER NOT NULL,
+      tx_hash TEXT NOT NULL
+    );
+    CREATE TABLE datausage_key_erasures (
+      consent_id TEXT PRIMARY KEY,
+      controller TEXT NOT NULL,
+      requested_at BIGINT NOT NULL,
+      attested_at BIGINT NOT NULL,
+      tx_hash TEXT NOT NULL
+    );
+    CREATE TABLE datausage_erasure_attestations (
+      consent_id TEXT NOT NULL,
+      custodian TEXT NOT NULL,
+      destruction_digest TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      attested_at BIGINT NOT NULL,
+      tx_hash TEXT NOT NULL,
+      PRIMARY KEY (consent_id, custodian)
+    );
+    CREATE TABLE datausage_custody_destructions (
+      consent_id TEXT PRIMARY KEY,
+      digest TEXT NOT NULL,
+      record TEXT NOT NULL,
+      tx_hash TEXT
+    );
+  `,
+};

@@ -6,6 +6,7 @@ import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { BrokerService } from "./brokerService.ts";
 import { registerDataUsageCommands } from "./cli.ts";
 import { dataUsageDifferences } from "./consistency.ts";
+import { CustodyService, startCustodian } from "./custodyService.ts";
 import { DecisionIndex } from "./decisionIndex.ts";
 import { DATAUSAGE_ERRORS } from "./errors.ts";
 import { InsightsLedger } from "./insightsLedger.ts";
@@ -21,6 +22,7 @@ import { InsightsRepository } from "./repositoryInsights.ts";
 import { dataUsageApiModule } from "./routes.ts";
 import { seedDataUsageSandbox } from "./seed.ts";
 import { DataUsageService } from "./service.ts";
+import { ShareService } from "./shareService.ts";
 import { SubscriberService } from "./subscriberService.ts";
 
 const indexOfAgent = new WeakMap<AgentContext, Promise<DecisionIndex>>();
@@ -45,6 +47,25 @@ async function buildIndex(context: AgentContext): Promise<DecisionIndex> {
   index.load(await readModel.indexSource());
   index.loadPolicies(await new DataUsageRepository(context.store).policies());
   return index;
+}
+
+/** The custodian's side of a key erasure, for this agent's API and its background attestation. */
+function custodyOf(context: AgentContext): CustodyService {
+  return new CustodyService({
+    ledger: new InsightsLedger({
+      chain: context.chain,
+      sender: context.outbox,
+      from: context.config.memberAccount,
+      market: context.contractAddress(INSIGHTS_MARKET),
+      token: context.contractAddress(SETTLEMENT_TOKEN),
+    }),
+    readModel: new InsightsReadModel(context.store),
+    repository: new InsightsRepository(context.store),
+    me: context.config.memberAccount.toLowerCase() as Address,
+    consentController: async (id) => (await new DataUsageReadModel(context.store).contract(id))?.controller,
+    isMember: async (account) => (await context.published.membership.getMember(account))?.active === true,
+    sync: () => context.indexer.syncOnce(),
+  });
 }
 
 export const dataUsagePlugin: DomainPlugin = {
@@ -86,6 +107,7 @@ export const dataUsagePlugin: DomainPlugin = {
       token: context.contractAddress(SETTLEMENT_TOKEN),
     });
     const insightsRepository = new InsightsRepository(context.store);
+    const custody = custodyOf(context);
     const insights = new InsightsService({
       ledger: insightsLedger,
       readModel: insightsReadModel,
@@ -94,18 +116,28 @@ export const dataUsagePlugin: DomainPlugin = {
       me,
       consentController: async (id) => (await readModel.contract(id))?.controller,
       decide: (id, purpose) => service.decide(id, "use", purpose),
+      afterErasure: (id) => custody.requestAfterErasure(id),
       sync: () => context.indexer.syncOnce(),
     });
+    const consentRevoked = async (id: string) => {
+      const row = await readModel.contract(id);
+      return row === undefined ? undefined : Number(row.revoked_at) !== 0;
+    };
     const subscribers = new SubscriberService({
       ledger: insightsLedger,
       readModel: insightsReadModel,
       repository: insightsRepository,
       chainId: context.chain.chain.id,
       me,
-      consentRevoked: async (id) => {
-        const row = await readModel.contract(id);
-        return row === undefined ? undefined : Number(row.revoked_at) !== 0;
-      },
+      consentRevoked,
+      sync: () => context.indexer.syncOnce(),
+    });
+    const shares = new ShareService({
+      ledger: insightsLedger,
+      readModel: insightsReadModel,
+      repository: insightsRepository,
+      chainId: context.chain.chain.id,
+      consentRevoked,
       sync: () => context.indexer.syncOnce(),
     });
     const brokers = new BrokerService({
@@ -125,7 +157,19 @@ export const dataUsagePlugin: DomainPlugin = {
       insightsReadModel,
       subscribers,
       brokers,
+      shares,
+      custody,
     });
+  },
+  async start(context) {
+    return startCustodian(
+      custodyOf(context),
+      (listener) =>
+        context.indexer.onEvent((event) => {
+          if (event.source === INSIGHTS_MARKET) listener(event);
+        }),
+      context.logger.child({ domain: "datausage" }),
+    );
   },
   checkConsistency(context, blockNumber) {
     return dataUsageDifferences(

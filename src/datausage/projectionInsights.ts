@@ -1,6 +1,7 @@
 // Projects InsightsMarket events into the read model: offers, broker listings, purchases, erasures, subscriber keys,
 // the subscriber's answers and recorded readings,
-// entrustments to brokers, bundles, bundle purchases and the subscribers' payments. Idempotent:
+// entrustments to brokers, bundles, bundle purchases and the subscribers' payments, friends' keys and shares, and the
+// custodians of subject keys with their attestations of an erasure. Idempotent:
 // inserts keyed by content-derived ids ignore a second application; a listing and an erasure set absolute values.
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
 import type { Queryable } from "../core/store/store.ts";
@@ -145,6 +146,71 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
         [lower(a.bundlePurchaseId), lower(a.insightId), lower(a.subscriberKey), String(a.amount)],
       );
       return;
+    case "FriendKeyRegistered":
+      await tx.exec(
+        `INSERT INTO datausage_friend_keys (key_address, public_key, submitted_by, block_number)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (key_address) DO NOTHING`,
+        [lower(a.friendKey), lower(a.publicKey), lower(a.submittedBy), event.blockNumber],
+      );
+      return;
+    case "InsightShared":
+      await tx.exec(
+        `INSERT INTO datausage_insight_shares (share_id, insight_id, friend_key, subscriber_key, envelope_digest,
+           submitted_by, shared_at, tx_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (share_id) DO NOTHING`,
+        [
+          lower(a.shareId),
+          lower(a.insightId),
+          lower(a.friendKey),
+          lower(a.subscriberKey),
+          lower(a.envelopeDigest),
+          lower(a.submittedBy),
+          event.blockTimestamp,
+          event.txHash,
+        ],
+      );
+      return;
+    case "CustodiansNamed":
+      await tx.exec(
+        `INSERT INTO datausage_custodians (consent_id, controller, custodians, threshold, tx_hash)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consent_id) DO NOTHING`,
+        [
+          lower(a.consentId),
+          lower(a.controller),
+          JSON.stringify((a.custodians as string[]).map(lower)),
+          Number(a.threshold),
+          event.txHash,
+        ],
+      );
+      return;
+    case "ErasureRequested":
+      await tx.exec(
+        `INSERT INTO datausage_key_erasures (consent_id, controller, requested_at, attested_at, tx_hash)
+         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (consent_id) DO NOTHING`,
+        [lower(a.consentId), lower(a.controller), Number(a.at), event.txHash],
+      );
+      return;
+    case "CustodianAttested":
+      await tx.exec(
+        `INSERT INTO datausage_erasure_attestations (consent_id, custodian, destruction_digest, position, attested_at,
+           tx_hash)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consent_id, custodian) DO NOTHING`,
+        [
+          lower(a.consentId),
+          lower(a.custodian),
+          lower(a.destructionDigest),
+          Number(a.attestations),
+          Number(a.at),
+          event.txHash,
+        ],
+      );
+      return;
+    case "ErasureAttested":
+      await tx.exec(`UPDATE datausage_key_erasures SET attested_at = $2 WHERE consent_id = $1`, [
+        lower(a.consentId),
+        Number(a.at),
+      ]);
+      return;
     case "ErasureRecorded":
       await tx.exec(`UPDATE datausage_insights SET erased_at = $2, erasure_digest = $3 WHERE id = $1`, [
         lower(a.insightId),
@@ -168,6 +234,11 @@ export const insightsProjection: Projection = {
     "datausage_bundles",
     "datausage_bundle_purchases",
     "datausage_subscriber_payments",
+    "datausage_friend_keys",
+    "datausage_insight_shares",
+    "datausage_custodians",
+    "datausage_key_erasures",
+    "datausage_erasure_attestations",
   ],
   async handle(event, tx) {
     if (event.source === INSIGHTS_MARKET) return onEvent(event, tx);

@@ -95,6 +95,49 @@ export interface SubscriberPaymentRow {
   amount: string;
 }
 
+export interface FriendKeyRow {
+  key_address: string;
+  public_key: string;
+  submitted_by: string;
+  block_number: number;
+}
+
+export interface ShareRow {
+  share_id: string;
+  insight_id: string;
+  friend_key: string;
+  subscriber_key: string;
+  envelope_digest: string;
+  submitted_by: string;
+  shared_at: number;
+  tx_hash: string;
+}
+
+export interface CustodyRow {
+  consent_id: string;
+  controller: string;
+  custodians: string;
+  threshold: number;
+  tx_hash: string;
+}
+
+export interface KeyErasureRow {
+  consent_id: string;
+  controller: string;
+  requested_at: number;
+  attested_at: number;
+  tx_hash: string;
+}
+
+export interface AttestationRow {
+  consent_id: string;
+  custodian: string;
+  destruction_digest: string;
+  position: number;
+  attested_at: number;
+  tx_hash: string;
+}
+
 export class InsightsReadModel {
   readonly #store: Store;
 
@@ -214,6 +257,59 @@ export class InsightsReadModel {
     return this.#store.query<SubscriberPaymentRow>(
       `SELECT * FROM datausage_subscriber_payments WHERE bundle_purchase_id = $1 ORDER BY insight_id`,
       [bundlePurchaseId.toLowerCase()],
+    );
+  }
+
+  friendKey(key: string): Promise<FriendKeyRow | undefined> {
+    return this.#store.one<FriendKeyRow>(`SELECT * FROM datausage_friend_keys WHERE key_address = $1`, [
+      key.toLowerCase(),
+    ]);
+  }
+
+  share(shareId: string): Promise<ShareRow | undefined> {
+    return this.#store.one<ShareRow>(`SELECT * FROM datausage_insight_shares WHERE share_id = $1`, [
+      shareId.toLowerCase(),
+    ]);
+  }
+
+  /** An insight's shares in id order after `after`; limit + 1 rows for keyset paging. */
+  shares(insightId: string, limit: number, after = ""): Promise<ShareRow[]> {
+    return this.#store.query<ShareRow>(
+      `SELECT * FROM datausage_insight_shares WHERE insight_id = $1 AND share_id > $2 ORDER BY share_id LIMIT $3`,
+      [insightId.toLowerCase(), after, limit + 1],
+    );
+  }
+
+  custody(consentId: string): Promise<CustodyRow | undefined> {
+    return this.#store.one<CustodyRow>(`SELECT * FROM datausage_custodians WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+    ]);
+  }
+
+  keyErasure(consentId: string): Promise<KeyErasureRow | undefined> {
+    return this.#store.one<KeyErasureRow>(`SELECT * FROM datausage_key_erasures WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+    ]);
+  }
+
+  /** A consent's attestations in the order the custodians gave them (at most the custodians named: 16). */
+  attestations(consentId: string): Promise<AttestationRow[]> {
+    return this.#store.query<AttestationRow>(
+      `SELECT * FROM datausage_erasure_attestations WHERE consent_id = $1 ORDER BY position`,
+      [consentId.toLowerCase()],
+    );
+  }
+
+  /** Erasures requested of consents `custodian` guards that it has not attested yet (its agent's work list). */
+  erasuresAwaiting(custodian: string): Promise<Array<{ consent_id: string; custodians: string }>> {
+    return this.#store.query(
+      `SELECT e.consent_id, c.custodians FROM datausage_key_erasures e
+         JOIN datausage_custodians c ON c.consent_id = e.consent_id
+        WHERE e.attested_at = 0
+          AND NOT EXISTS (SELECT 1 FROM datausage_erasure_attestations a
+                           WHERE a.consent_id = e.consent_id AND a.custodian = $1)
+        ORDER BY e.consent_id`,
+      [custodian.toLowerCase()],
     );
   }
 }

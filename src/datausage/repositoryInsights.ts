@@ -1,6 +1,7 @@
 // Records this agent keeps itself for the insights market: the per-subject keys (one per subject contract it
 // controls; deleting one is the erasure), the payloads sealed under them with their digest salts, the private delivery
-// keys of its own purchases, its erasure certificates, and the insights it delivered to subscribers' keys. SQL only; the service decides.
+// keys of its own purchases, its erasure certificates, the insights it delivered to subscribers' keys, the envelopes of
+// shares it submitted, and as custodian the records of the destructions it attested. SQL only; the service decides.
 import type { Hex } from "viem";
 import type { Queryable, Store } from "../core/store/store.ts";
 import type { Envelope, Sealed } from "./insightsCrypto.ts";
@@ -155,5 +156,54 @@ export class InsightsRepository {
       envelope: row.envelope ? (JSON.parse(row.envelope) as Envelope) : null,
       storedAt: row.stored_at,
     };
+  }
+
+  /** Keeps a share's envelope (sealed to the friend; this agent cannot open it). */
+  async keepShareEnvelope(shareId: string, insightId: string, envelope: Envelope): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO datausage_share_envelopes (share_id, insight_id, envelope, stored_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (share_id) DO NOTHING`,
+      [shareId.toLowerCase(), insightId.toLowerCase(), JSON.stringify(envelope), new Date().toISOString()],
+    );
+  }
+
+  async shareEnvelope(shareId: string): Promise<Envelope | undefined> {
+    const row = await this.#store.one<{ envelope: string }>(
+      `SELECT envelope FROM datausage_share_envelopes WHERE share_id = $1`,
+      [shareId.toLowerCase()],
+    );
+    return row ? (JSON.parse(row.envelope) as Envelope) : undefined;
+  }
+
+  /** As custodian: the record of the destruction this agent attested (or is about to), if it made one. */
+  custodyDestruction(consentId: string): Promise<{ digest: Hex; record: string; tx_hash: Hex | null } | undefined> {
+    return this.#store.one(`SELECT digest, record, tx_hash FROM datausage_custody_destructions WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+    ]);
+  }
+
+  /**
+   * As custodian: destroys what this agent holds of the consent's subject key (the key, its payloads and deliveries,
+   * as `shred` does) and keeps the record of the destruction, in one transaction.
+   */
+  async destroyCustody(consentId: string, digest: Hex, record: unknown): Promise<void> {
+    const id = consentId.toLowerCase();
+    await this.#store.transaction(async (tx: Queryable) => {
+      await tx.exec(`DELETE FROM datausage_subject_keys WHERE consent_id = $1`, [id]);
+      await tx.exec(`DELETE FROM datausage_insight_payloads WHERE consent_id = $1`, [id]);
+      await tx.exec(`DELETE FROM datausage_subscriber_deliveries WHERE consent_id = $1`, [id]);
+      await tx.exec(
+        `INSERT INTO datausage_custody_destructions (consent_id, digest, record) VALUES ($1, $2, $3)
+         ON CONFLICT (consent_id) DO NOTHING`,
+        [id, digest, JSON.stringify(record)],
+      );
+    });
+  }
+
+  async custodyAttested(consentId: string, txHash: Hex): Promise<void> {
+    await this.#store.exec(`UPDATE datausage_custody_destructions SET tx_hash = $2 WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+      txHash,
+    ]);
   }
 }

@@ -13,6 +13,7 @@ import {
   writeErrors,
 } from "../core/api/index.ts";
 import type { BrokerService } from "./brokerService.ts";
+import type { CustodyService } from "./custodyService.ts";
 import type { DecisionIndex } from "./decisionIndex.ts";
 import { DataUsageError } from "./errors.ts";
 import type { InsightsService } from "./insightsService.ts";
@@ -23,6 +24,7 @@ import type { InsightsReadModel } from "./readModelInsights.ts";
 import type { DataUsageRepository } from "./repository.ts";
 import { registerBrokerRoutes } from "./routesBroker.ts";
 import { registerInsightRoutes } from "./routesInsights.ts";
+import { registerCustodyRoutes, registerShareRoutes } from "./routesShare.ts";
 import { registerSubscriberRoutes } from "./routesSubscriber.ts";
 import {
   AnchoredSchema,
@@ -46,6 +48,7 @@ import {
   UsedSchema,
 } from "./schemas.ts";
 import type { ConsentReceipt, DataUsageService, TransferPackage } from "./service.ts";
+import type { ShareService } from "./shareService.ts";
 import type { SubscriberService } from "./subscriberService.ts";
 
 const tags = ["datausage"];
@@ -59,6 +62,8 @@ export interface DataUsageApiDeps {
   insightsReadModel: InsightsReadModel;
   subscribers: SubscriberService;
   brokers: BrokerService;
+  shares: ShareService;
+  custody: CustodyService;
 }
 
 export function dataUsageApiModule({
@@ -70,6 +75,8 @@ export function dataUsageApiModule({
   insightsReadModel,
   subscribers,
   brokers,
+  shares,
+  custody,
 }: DataUsageApiDeps): ApiModule {
   const view = async (r: ContractRow) => {
     const revoked = index.revokedAncestor(r.id) ?? null;
@@ -344,6 +351,8 @@ export function dataUsageApiModule({
       registerInsightRoutes(app, insights, insightsReadModel);
       registerSubscriberRoutes(app, subscribers, insightsReadModel);
       registerBrokerRoutes(app, brokers);
+      registerShareRoutes(app, shares, insightsReadModel);
+      registerCustodyRoutes(app, custody);
     },
   };
 }

@@ -96,6 +96,9 @@ export const ErasedSchema = strictObject({
   erased: Type.Array(Bytes32Schema),
   erasureDigest: Bytes32Schema,
   txHash: Nullable(TxHashSchema),
+  keyErasure: Type.Union([Type.Literal("none"), Type.Literal("requested"), Type.Literal("attested")], {
+    description: "The custodians' attestation of the key's destruction: none (no custodians), requested or attested",
+  }),
 });
 
 export const ErasureSchema = strictObject({

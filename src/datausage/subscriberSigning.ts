@@ -51,6 +51,24 @@ const ENTRUST_TYPES = {
   ],
 } as const;
 
+const FRIEND_KEY_TYPES = { FriendKey: [{ name: "key", type: "address" }] } as const;
+const SHARE_TYPES = {
+  InsightShare: [
+    { name: "insightId", type: "bytes32" },
+    { name: "friendKey", type: "address" },
+    { name: "envelopeDigest", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/** The subscriber's share of an insight it holds with a friend's registered key. */
+export interface ShareMessage {
+  insightId: Hex;
+  friendKey: Address;
+  envelopeDigest: Hex;
+  deadline: bigint;
+}
+
 /** The subscriber's entrustment of an insight it accepted to a broker, with its share of each bundle sale. */
 export interface EntrustMessage {
   insightId: Hex;
@@ -86,6 +104,12 @@ export const recoverAnswerSigner = (domain: SigningDomain, message: AnswerMessag
 export const recoverEntrustSigner = (domain: SigningDomain, message: EntrustMessage, signature: Hex) =>
   recoverTypedDataAddress({ domain, types: ENTRUST_TYPES, primaryType: "Entrustment", message, signature });
 
+export const recoverFriendKeySigner = (domain: SigningDomain, key: Address, signature: Hex) =>
+  recoverTypedDataAddress({ domain, types: FRIEND_KEY_TYPES, primaryType: "FriendKey", message: { key }, signature });
+
+export const recoverShareSigner = (domain: SigningDomain, message: ShareMessage, signature: Hex) =>
+  recoverTypedDataAddress({ domain, types: SHARE_TYPES, primaryType: "InsightShare", message, signature });
+
 export const recoverReadingSigner = (domain: SigningDomain, message: ReadingMessage, signature: Hex) =>
   recoverTypedDataAddress({ domain, types: READING_TYPES, primaryType: "InsightReading", message, signature });
 
@@ -106,6 +130,15 @@ export function subscriberWallet(privateKey: Hex) {
       account.signTypedData({ domain, types: ANSWER_TYPES, primaryType: "InsightAnswer", message }),
     signEntrust: (domain: SigningDomain, message: EntrustMessage) =>
       account.signTypedData({ domain, types: ENTRUST_TYPES, primaryType: "Entrustment", message }),
+    signFriendKey: (domain: SigningDomain) =>
+      account.signTypedData({
+        domain,
+        types: FRIEND_KEY_TYPES,
+        primaryType: "FriendKey",
+        message: { key: account.address },
+      }),
+    signShare: (domain: SigningDomain, message: ShareMessage) =>
+      account.signTypedData({ domain, types: SHARE_TYPES, primaryType: "InsightShare", message }),
     signReading: (domain: SigningDomain, message: ReadingMessage) =>
       account.signTypedData({ domain, types: READING_TYPES, primaryType: "InsightReading", message }),
   };
