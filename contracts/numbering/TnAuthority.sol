@@ -28,8 +28,8 @@ contract TnAuthority is ITnAuthority {
     /// regional one a few; 16 bounds the scope walk of every allocation and port and each scope change.
     uint256 public constant MAX_SCOPE_PREFIXES = 16;
     /// @notice Most items in one batch call (`allocateBatch`, `assignBatch`, `delegateBatch`, `revokeBatch`,
-    /// `portBatch`): bounds
-    /// the calldata; the block gas limit bounds a batch further (a delegation inside a batch costs about 90k gas).
+    /// `portBatch`): bounds the calldata; the block gas limit bounds a batch further (a delegation inside a batch costs
+    /// about 100k gas, a port about 144k).
     uint256 public constant MAX_BATCH_ITEMS = 1000;
 
     // Two slots per grant (issue 12: a delegation inside a batch must cost at most 100k gas, and every fresh slot costs
@@ -139,6 +139,8 @@ contract TnAuthority is ITnAuthority {
     }
 
     /// @inheritdoc ITnAuthority
+    // The arguments reach runRevokeBatch in this call's own calldata (_runBatch forwards msg.data).
+    // solhint-disable-next-line no-unused-vars
     function revokeBatch(uint256[] calldata grantIds, uint16 reason) external {
         _runBatch(this.runRevokeBatch.selector, GrantKind.Allocation, grantIds.length);
     }
@@ -186,7 +188,9 @@ contract TnAuthority is ITnAuthority {
     }
 
     /// @inheritdoc ITnAuthority
+    // The arguments reach runPortBatch in this call's own calldata (_runBatch forwards msg.data).
     function portBatch(
+        // solhint-disable-next-line no-unused-vars
         address numberingAuthority,
         GrantTerms[] calldata terms,
         PortConsent[] calldata consents
@@ -447,9 +451,9 @@ contract TnAuthority is ITnAuthority {
         return _record(caller, GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
     }
 
-    // The ports of a batch in order, or (`only` = i + 1) item i alone. The caller's control of the authority (and its standing) is checked for the first
-    // item, and so are the recipient checks of the first item's holder: later items with that holder skip them
-    // (nothing a port changes alters their answers within the batch).
+    // The ports of a batch in order, or (`only` = i + 1) item i alone. The caller's control of the authority (and its
+    // standing) is checked for the first item, and so are the recipient checks of the first item's holder: later items
+    // with that holder skip them (nothing a port changes alters their answers within the batch).
     function _portEach(
         address caller,
         address numberingAuthority,
@@ -528,8 +532,10 @@ contract TnAuthority is ITnAuthority {
         return _record(caller, kind, parentId, grantor, prefix, validFrom, validUntil, terms);
     }
 
+    // The arguments reach runGrantBatch in the batch call's own calldata (_runBatch forwards msg.data).
     function _grantBatch(
         GrantKind kind,
+        // solhint-disable-next-line no-unused-vars
         uint256 parentOrAuthority,
         GrantTerms[] calldata terms
     ) private returns (uint256[] memory grantIds) {
