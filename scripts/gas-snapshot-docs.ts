@@ -102,6 +102,11 @@ const NUMBERING_ROWS = [
   ["TnAuthority.delegate/brandToBpo", "delegate (Brand -> BPO, the same number)"],
   ["TnAuthority.port/number", "port (one number out of an allocated block, with the consent's evidence hash)"],
   ["TnAuthority.port/block", "port (a whole block sitting exactly on an allocation)"],
+  [
+    "TnAuthority.portBatch/x100",
+    "portBatch (100 single numbers out of one block, each with its consent, one transaction)",
+  ],
+  ["TnAuthority.portBatch/perPort", "portBatch, per port (the transaction above / 100)"],
   ["TnAuthority.revoke", "revoke (the Brand revokes its delegation to the BPO)"],
   ["TnAuthority.delegateBatch/x100", "delegateBatch (a TNR delegates 100 single numbers to a Brand, one transaction)"],
   ["TnAuthority.delegateBatch/perDelegation", "delegateBatch, per delegation (the transaction above / 100)"],

@@ -188,6 +188,18 @@ async function measureGrants(chain: GasRecorder, tn: Address, org: (actor: Actor
     consent("1200202"),
   ]);
 
+  // A batch of 100 single-number ports out of one block (issue 22: the EIDL side of a clearinghouse's batch
+  // activation), each with its own consent; the per-port figure is the whole transaction divided by 100.
+  await allocate(undefined, "tnsp", "1200203");
+  const numbers = Array.from({ length: BATCH }, (_, i) => `1200203${String(i).padStart(4, "0")}`);
+  const ported = await chain.measure(`TnAuthority.portBatch/x${BATCH}`, na.member, {
+    address: tn,
+    abi: TnAuthority.abi,
+    functionName: "portBatch",
+    args: [na.identity, numbers.map((n) => terms("tnsp2", n)), numbers.map((n) => consent(n))],
+  });
+  chain.operations["TnAuthority.portBatch/perPort"] = Math.round(Number(ported.gasUsed) / BATCH);
+
   await chain.measure("TnAuthority.revoke", org("brand").member, {
     address: tn,
     abi: TnAuthority.abi,

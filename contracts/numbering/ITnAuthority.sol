@@ -294,9 +294,10 @@ interface ITnAuthority {
     error BatchOutOfGas(uint256 count);
     /// @notice Thrown when a batch is empty or has more than MAX_BATCH_ITEMS items.
     error BatchSizeOutOfRange(uint256 count, uint256 max);
-    /// @notice Thrown when `batchGrant`, `batchRevoke`, `runGrantBatch` or `runRevokeBatch` is called by anyone but
-    /// the contract itself.
+    /// @notice Thrown when `runGrantBatch`, `runRevokeBatch` or `runPortBatch` is called by anyone but the contract itself.
     error NotBatchSelfCall(address caller);
+    /// @notice Thrown when `portBatch` gets `consents` consents for `count` ports (one consent per port).
+    error BatchLengthMismatch(uint256 count, uint256 consents);
 
     /// @notice Allocates `terms.prefix` from Numbering Authority organisation `numberingAuthority` to a TNSP.
     /// @dev Requirements: the caller controls `numberingAuthority`, a NumberingAuthority organisation authorized now;
@@ -351,33 +352,21 @@ interface ITnAuthority {
     /// grant.
     function revokeBatch(uint256[] calldata grantIds, uint16 reason) external;
 
-    /// @notice One item of a batch, run by the contract itself on behalf of `caller` so that a refusal can be caught
-    /// and named by its index: `allocate` (kind Allocation; `parentOrAuthority` is the Numbering Authority's address),
-    /// `assign` or `delegate` as `caller`.
-    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
-    function batchGrant(
-        address caller,
-        GrantKind kind,
-        uint256 parentOrAuthority,
-        GrantTerms calldata terms
-    ) external returns (uint256 grantId);
-
-    /// @notice A whole grant batch, run by the contract itself with the batch call's arguments followed by the kind
-    /// (1 byte) and the original caller (20 bytes), as ERC-2771 forwarders append the sender. Later items with the
-    /// first item's holder and start skip the checks the first item passed (caller, parent, recipient, parent valid).
+    /// @notice A whole grant batch, or one item of it, run by the contract itself with the batch call's arguments
+    /// followed by the kind (1 byte), which item to run (2 bytes: 0 every item; i + 1 item i alone, with every check
+    /// of the single call, run only to name the first refused item) and the original caller (20 bytes), as ERC-2771
+    /// forwarders append the sender. In a whole run, later items with the first item's holder and start skip the
+    /// checks the first item passed (caller, parent, recipient, parent valid).
     /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
     function runGrantBatch(
         uint256 parentOrAuthority,
         GrantTerms[] calldata terms
     ) external returns (uint256[] memory grantIds);
 
-    /// @notice A whole `revokeBatch`, run by the contract itself as `runGrantBatch`.
+    /// @notice A whole `revokeBatch`, or one item of it, run by the contract itself as `runGrantBatch` (the kind byte
+    /// unused).
     /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
     function runRevokeBatch(uint256[] calldata grantIds, uint16 reason) external;
-
-    /// @notice One item of `revokeBatch`: `revoke` as `caller`.
-    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
-    function batchRevoke(address caller, uint256 grantId, uint16 reason) external;
 
     /// @notice Revokes grant `grantId` with `reason`; everything below it stops being valid (lazily). Revoking an
     /// allocation frees its prefix for a new allocation.
@@ -399,6 +388,36 @@ interface ITnAuthority {
         GrantTerms calldata terms,
         PortConsent calldata consent
     ) external returns (uint256 grantId);
+
+    /// @notice Ports each of `terms` from `numberingAuthority`, in order, by the same rules as `port`, item `i` on the
+    /// authority of `consents[i]`: the Numbering Authority's side of many cleared ports (e.g. a clearinghouse's batch
+    /// activation) in one transaction.
+    /// @dev Requirements: `consents` has one consent per item (BatchLengthMismatch); 1 to MAX_BATCH_ITEMS items
+    /// (BatchSizeOutOfRange); each item passes every check of `port` with `msg.sender` as the caller (the caller
+    /// controls `numberingAuthority`, an authorized NumberingAuthority; the prefix is inside its scope; the evidence
+    /// is not zero; an unrevoked allocation covers the prefix and none extends it; the holder is an authorized Tnsp;
+    /// window and constraints). Later items see the earlier items' effects, as consecutive single calls would (so
+    /// the same prefix twice ports it twice, and a block after a number inside it is refused AllocationOverlapsBelow).
+    /// All or nothing: an item `port` would refuse refuses the whole batch with BatchItemRefused(index, the item's
+    /// custom error); a batch that runs out of gas reverts BatchOutOfGas. Later items with the first item's holder
+    /// skip the authority and recipient checks the first item passed (nothing in a batch changes their answer).
+    /// Emits, per item and in order, exactly what `port` emits: GrantRevoked (when the covering allocation sits on
+    /// the prefix, `by` the caller), GrantRecorded and NumberPorted.
+    /// @return grantIds The new allocations' ids, each derived as for `port`, in the order of `terms`.
+    function portBatch(
+        address numberingAuthority,
+        GrantTerms[] calldata terms,
+        PortConsent[] calldata consents
+    ) external returns (uint256[] memory grantIds);
+
+    /// @notice A whole `portBatch`, or one item of it, run by the contract itself as `runGrantBatch` (the kind byte
+    /// unused).
+    /// @dev Reverts NotBatchSelfCall for any other caller than the contract itself.
+    function runPortBatch(
+        address numberingAuthority,
+        GrantTerms[] calldata terms,
+        PortConsent[] calldata consents
+    ) external returns (uint256[] memory grantIds);
 
     /// @notice Proposes `prefixes` (at most 16 distinct well-formed prefixes; empty withdraws the scope) as Numbering
     /// Authority `numberingAuthority`'s whole numbering-plan scope. The proposer's approval is recorded; with a single

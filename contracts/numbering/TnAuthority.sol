@@ -27,8 +27,9 @@ contract TnAuthority is ITnAuthority {
     /// @notice Most prefixes in one Numbering Authority's scope: a national authority needs one country code, a
     /// regional one a few; 16 bounds the scope walk of every allocation and port and each scope change.
     uint256 public constant MAX_SCOPE_PREFIXES = 16;
-    /// @notice Most items in one batch call (`allocateBatch`, `assignBatch`, `delegateBatch`, `revokeBatch`): bounds
-    /// the calldata; the block gas limit bounds a batch further (a delegation inside a batch costs about 90k gas).
+    /// @notice Most items in one batch call (`allocateBatch`, `assignBatch`, `delegateBatch`, `revokeBatch`,
+    /// `portBatch`): bounds the calldata; the block gas limit bounds a batch further (a delegation inside a batch costs
+    /// about 100k gas, a port about 144k).
     uint256 public constant MAX_BATCH_ITEMS = 1000;
 
     // Two slots per grant (issue 12: a delegation inside a batch must cost at most 100k gas, and every fresh slot costs
@@ -138,20 +139,10 @@ contract TnAuthority is ITnAuthority {
     }
 
     /// @inheritdoc ITnAuthority
+    // The arguments reach runRevokeBatch in this call's own calldata (_runBatch forwards msg.data).
+    // solhint-disable-next-line no-unused-vars
     function revokeBatch(uint256[] calldata grantIds, uint16 reason) external {
-        uint256 count = grantIds.length;
-        _requireBatchSize(count);
-        (bool ok, bytes memory refusal) = _forward(this.runRevokeBatch.selector, GrantKind.Allocation);
-        if (ok) return;
-        if (refusal.length == 0) revert BatchOutOfGas(count);
-        // Refused: run the items one by one to name the first one refused (this frame reverts either way).
-        for (uint256 i = 0; i < count; ++i) {
-            try this.batchRevoke(msg.sender, grantIds[i], reason) {} catch (bytes memory itemRefusal) {
-                if (itemRefusal.length == 0) revert BatchOutOfGas(count);
-                revert BatchItemRefused(i, itemRefusal);
-            }
-        }
-        _bubble(refusal);
+        _runBatch(this.runRevokeBatch.selector, GrantKind.Allocation, grantIds.length);
     }
 
     /// @inheritdoc ITnAuthority
@@ -159,7 +150,8 @@ contract TnAuthority is ITnAuthority {
         uint256 parentOrAuthority,
         GrantTerms[] calldata terms
     ) external returns (uint256[] memory grantIds) {
-        (GrantKind kind, address caller) = _forwarded();
+        (GrantKind kind, uint256 only, address caller) = _forwarded();
+        if (only != 0) return _grantOne(caller, kind, parentOrAuthority, terms[only - 1]);
         uint256 count = terms.length;
         grantIds = new uint256[](count);
         if (kind == GrantKind.Allocation) {
@@ -181,26 +173,9 @@ contract TnAuthority is ITnAuthority {
 
     /// @inheritdoc ITnAuthority
     function runRevokeBatch(uint256[] calldata grantIds, uint16 reason) external {
-        (, address caller) = _forwarded();
+        (, uint256 only, address caller) = _forwarded();
+        if (only != 0) return _revokeAs(caller, grantIds[only - 1], reason);
         for (uint256 i = 0; i < grantIds.length; ++i) _revokeAs(caller, grantIds[i], reason);
-    }
-
-    /// @inheritdoc ITnAuthority
-    function batchGrant(
-        address caller,
-        GrantKind kind,
-        uint256 parentOrAuthority,
-        GrantTerms calldata terms
-    ) external returns (uint256) {
-        if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
-        if (kind == GrantKind.Allocation) return _allocate(caller, address(uint160(parentOrAuthority)), terms);
-        return _passOn(caller, kind, parentOrAuthority, terms, false);
-    }
-
-    /// @inheritdoc ITnAuthority
-    function batchRevoke(address caller, uint256 grantId, uint16 reason) external {
-        if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
-        _revokeAs(caller, grantId, reason);
     }
 
     /// @inheritdoc ITnAuthority
@@ -208,35 +183,30 @@ contract TnAuthority is ITnAuthority {
         address numberingAuthority,
         GrantTerms calldata terms,
         PortConsent calldata consent
-    ) external returns (uint256 grantId) {
-        TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
-        _requireNumberingAuthority(msg.sender, numberingAuthority);
-        _requireInScope(numberingAuthority, prefix, terms.prefix);
-        if (consent.evidenceHash == bytes32(0)) revert MissingPortEvidence(terms.prefix);
-        _requireRecipient(GrantKind.Allocation, IOrganisationRegistry.OrgType.NumberingAuthority, terms.holder, false);
-        (uint64 validFrom, uint64 validUntil) = _window(0, terms.validUntil);
-        _checkConstraints(terms.constraints);
+    ) external returns (uint256) {
+        return _port(msg.sender, numberingAuthority, terms, consent, false);
+    }
 
-        uint64 fromId = _releaseForPort(prefix.key(), terms.prefix);
-        grantId = _record(
-            msg.sender,
-            GrantKind.Allocation,
-            0,
-            numberingAuthority,
-            prefix,
-            validFrom,
-            validUntil,
-            terms
-        );
-        emit NumberPorted(
-            grantId,
-            fromId,
-            terms.prefix,
-            _grants[fromId].holder,
-            terms.holder,
-            consent.authority,
-            consent.evidenceHash
-        );
+    /// @inheritdoc ITnAuthority
+    // The arguments reach runPortBatch in this call's own calldata (_runBatch forwards msg.data).
+    function portBatch(
+        // solhint-disable-next-line no-unused-vars
+        address numberingAuthority,
+        GrantTerms[] calldata terms,
+        PortConsent[] calldata consents
+    ) external returns (uint256[] memory grantIds) {
+        if (consents.length != terms.length) revert BatchLengthMismatch(terms.length, consents.length);
+        return abi.decode(_runBatch(this.runPortBatch.selector, GrantKind.Allocation, terms.length), (uint256[]));
+    }
+
+    /// @inheritdoc ITnAuthority
+    function runPortBatch(
+        address numberingAuthority,
+        GrantTerms[] calldata terms,
+        PortConsent[] calldata consents
+    ) external returns (uint256[] memory) {
+        (, uint256 only, address caller) = _forwarded();
+        return _portEach(caller, numberingAuthority, terms, consents, only);
     }
 
     /// @inheritdoc ITnAuthority
@@ -481,6 +451,65 @@ contract TnAuthority is ITnAuthority {
         return _record(caller, GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
     }
 
+    // The ports of a batch in order, or (`only` = i + 1) item i alone. The caller's control of the authority (and its
+    // standing) is checked for the first item, and so are the recipient checks of the first item's holder: later items
+    // with that holder skip them (nothing a port changes alters their answers within the batch).
+    function _portEach(
+        address caller,
+        address numberingAuthority,
+        GrantTerms[] calldata terms,
+        PortConsent[] calldata consents,
+        uint256 only
+    ) private returns (uint256[] memory grantIds) {
+        if (only != 0) {
+            grantIds = new uint256[](1);
+            grantIds[0] = _port(caller, numberingAuthority, terms[only - 1], consents[only - 1], false);
+            return grantIds;
+        }
+        grantIds = new uint256[](terms.length);
+        address holder = terms[0].holder;
+        for (uint256 i = 0; i < grantIds.length; ++i) {
+            grantIds[i] = _port(caller, numberingAuthority, terms[i], consents[i], i != 0 && terms[i].holder == holder);
+        }
+    }
+
+    // `checked`: a later item of a port batch with the first item's holder, whose authority and recipient checks the
+    // first item passed. Every other check runs for every item.
+    function _port(
+        address caller,
+        address numberingAuthority,
+        GrantTerms calldata terms,
+        PortConsent calldata consent,
+        bool checked
+    ) private returns (uint256 grantId) {
+        TnPrefix prefix = TnPrefixLib.parse(terms.prefix);
+        if (!checked) _requireNumberingAuthority(caller, numberingAuthority);
+        _requireInScope(numberingAuthority, prefix, terms.prefix);
+        if (consent.evidenceHash == bytes32(0)) revert MissingPortEvidence(terms.prefix);
+        if (!checked) {
+            _requireRecipient(
+                GrantKind.Allocation,
+                IOrganisationRegistry.OrgType.NumberingAuthority,
+                terms.holder,
+                false
+            );
+        }
+        (uint64 validFrom, uint64 validUntil) = _window(0, terms.validUntil);
+        _checkConstraints(terms.constraints);
+
+        uint64 fromId = _releaseForPort(caller, prefix.key(), terms.prefix);
+        grantId = _record(caller, GrantKind.Allocation, 0, numberingAuthority, prefix, validFrom, validUntil, terms);
+        emit NumberPorted(
+            grantId,
+            fromId,
+            terms.prefix,
+            _grants[fromId].holder,
+            terms.holder,
+            consent.authority,
+            consent.evidenceHash
+        );
+    }
+
     // `checked`: a later item of a batch with the first item's holder and start, whose caller, parent, recipient and
     // parent-validity checks the first item passed.
     function _passOn(
@@ -503,44 +532,68 @@ contract TnAuthority is ITnAuthority {
         return _record(caller, kind, parentId, grantor, prefix, validFrom, validUntil, terms);
     }
 
-    // The whole batch runs in one self-call (runGrantBatch, with this call's arguments and the caller appended), so
-    // that a refusal can be caught; only then are the items run one by one, to name the first one refused. Every
-    // item is checked by the same code as a single call, with the original caller, so a batch and single calls give
-    // the same ids.
+    // The arguments reach runGrantBatch in the batch call's own calldata (_runBatch forwards msg.data).
     function _grantBatch(
         GrantKind kind,
+        // solhint-disable-next-line no-unused-vars
         uint256 parentOrAuthority,
         GrantTerms[] calldata terms
     ) private returns (uint256[] memory grantIds) {
-        uint256 count = terms.length;
+        return abi.decode(_runBatch(this.runGrantBatch.selector, kind, terms.length), (uint256[]));
+    }
+
+    // One item of a grant batch, run alone (to name the first refused item): the single call's checks, all of them.
+    function _grantOne(
+        address caller,
+        GrantKind kind,
+        uint256 parentOrAuthority,
+        GrantTerms calldata terms
+    ) private returns (uint256[] memory grantIds) {
+        grantIds = new uint256[](1);
+        grantIds[0] =
+            kind == GrantKind.Allocation
+                ? _allocate(caller, address(uint160(parentOrAuthority)), terms)
+                : _passOn(caller, kind, parentOrAuthority, terms, false);
+    }
+
+    // Every batch (grants, revocations, ports) runs whole in one call of this contract to itself (`selector`: the
+    // batch's run function, with this call's own arguments followed by the kind, which item to run (0: all; i + 1:
+    // item i alone) and the caller, as ERC-2771 forwarders append the sender), so that a refusal can be caught; only
+    // then are the items run one by one, each on the state the earlier ones left, to name the first one refused (this
+    // frame reverts either way). Every item is checked by the same code as a single call, with the original caller,
+    // so a batch and single calls give the same ids. One buffer serves every self-call.
+    function _runBatch(bytes4 selector, GrantKind kind, uint256 count) private returns (bytes memory result) {
         _requireBatchSize(count);
-        (bool ok, bytes memory result) = _forward(this.runGrantBatch.selector, kind);
-        if (ok) return abi.decode(result, (uint256[]));
+        bytes memory data = bytes.concat(selector, msg.data[4:], bytes1(uint8(kind)), bytes2(0), bytes20(msg.sender));
+        bool ok;
+        (ok, result) = _selfCall(data);
+        if (ok) return result;
         if (result.length == 0) revert BatchOutOfGas(count);
-        for (uint256 i = 0; i < count; ++i) {
-            try this.batchGrant(msg.sender, kind, parentOrAuthority, terms[i]) {} catch (bytes memory refusal) {
-                if (refusal.length == 0) revert BatchOutOfGas(count);
-                revert BatchItemRefused(i, refusal);
-            }
+        uint256 at = data.length - 22;
+        for (uint256 item = 1; item <= count; ++item) {
+            data[at] = bytes1(uint8(item >> 8));
+            data[at + 1] = bytes1(uint8(item));
+            (bool itemOk, bytes memory refusal) = _selfCall(data);
+            if (itemOk) continue;
+            if (refusal.length == 0) revert BatchOutOfGas(count);
+            revert BatchItemRefused(item - 1, refusal);
         }
         _bubble(result);
     }
 
-    // Calls `selector` on this contract with this call's own arguments (same layout), then the kind and the caller:
-    // the trailing 21 bytes are read back by _forwarded, as ERC-2771 forwarders append the sender.
-    function _forward(bytes4 selector, GrantKind kind) private returns (bool ok, bytes memory result) {
-        // A call to this contract itself, whose outcome is checked by every caller of _forward.
+    // A call to this contract itself (a batch run), whose outcome _runBatch checks.
+    function _selfCall(bytes memory data) private returns (bool ok, bytes memory result) {
         // slither-disable-next-line low-level-calls
         // solhint-disable-next-line avoid-low-level-calls
-        (ok, result) = address(this).call(
-            bytes.concat(selector, msg.data[4:], bytes1(uint8(kind)), bytes20(msg.sender))
-        );
+        (ok, result) = address(this).call(data);
     }
 
-    function _forwarded() private view returns (GrantKind kind, address caller) {
+    // The trailer _runBatch appends: the kind, which item to run (0: all) and the original caller.
+    function _forwarded() private view returns (GrantKind kind, uint256 only, address caller) {
         if (msg.sender != address(this)) revert NotBatchSelfCall(msg.sender);
         uint256 end = msg.data.length;
-        kind = GrantKind(uint8(bytes1(msg.data[end - 21:end - 20])));
+        kind = GrantKind(uint8(bytes1(msg.data[end - 23:end - 22])));
+        only = uint16(bytes2(msg.data[end - 22:end - 20]));
         caller = address(bytes20(msg.data[end - 20:end]));
     }
 
@@ -690,7 +743,7 @@ contract TnAuthority is ITnAuthority {
     // Finds the allocation a port takes the prefix from, revokes it when it sits exactly on the prefix, and counts the
     // coming allocation on the path. The newest unrevoked allocation on the path is also the deepest: nesting only
     // ever comes from a later port.
-    function _releaseForPort(uint64 key, string calldata text) private returns (uint64 fromId) {
+    function _releaseForPort(address caller, uint64 key, string calldata text) private returns (uint64 fromId) {
         uint32 fromSequence = 0;
         for (uint64 k = key; k != 0; k /= 11) {
             uint64 candidate = _prefixes[k].latestAllocation;
@@ -702,7 +755,7 @@ contract TnAuthority is ITnAuthority {
         if (fromId == 0) revert NothingToPort(text);
         uint64 below = _prefixes[key].allocationsBelow;
         if (below != 0) revert AllocationOverlapsBelow(text, below);
-        if (_grants[fromId].prefix == key) _revoke(msg.sender, fromId, REASON_NUMBER_PORT);
+        if (_grants[fromId].prefix == key) _revoke(caller, fromId, REASON_NUMBER_PORT);
         for (uint64 k = key / 11; k != 0; k /= 11) ++_prefixes[k].allocationsBelow;
     }
 

@@ -155,12 +155,9 @@ contract TnAuthorityBatchTest is NumberingHarness {
     function test_batchSize_isBounded_andTheItemEntryPointsAreTheContractsOwn() public {
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.BatchSizeOutOfRange.selector, 0, 1000));
         delegateBatchAsTnr(new ITnAuthority.GrantTerms[](0));
-        vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotBatchSelfCall.selector, TNR_MEMBER));
-        vm.prank(TNR_MEMBER);
-        tn.batchGrant(TNR_MEMBER, DELEGATION, assignment, terms(BRAND_ORG, numberAt(1)));
         vm.expectRevert(abi.encodeWithSelector(ITnAuthority.NotBatchSelfCall.selector, OUTSIDER));
         vm.prank(OUTSIDER);
-        tn.batchRevoke(TNR_MEMBER, assignment, 6);
+        tn.runRevokeBatch(new uint256[](1), 6);
     }
 
     // ------------------------------------------------------------ gas

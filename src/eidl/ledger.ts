@@ -70,6 +70,15 @@ export interface EidlLedger {
     terms: GrantTermsInput,
     consent: PortConsentInput,
   ): Promise<{ grantId: string; fromAllocationId: string; txHash: Hex }>;
+  /**
+   * Many ports by one Numbering Authority in one transaction (ITnAuthority.portBatch), item i on the authority of
+   * its own consent: all or nothing; a refused item rejects with BatchItemRefusedError naming its index.
+   */
+  portBatch(
+    from: Address,
+    numberingAuthority: Address,
+    items: readonly { terms: GrantTermsInput; consent: PortConsentInput }[],
+  ): Promise<{ ports: { grantId: string; fromAllocationId: string }[]; txHash: Hex }>;
   /** Whether `prefix` lies inside the Numbering Authority's numbering-plan scope (ITnAuthority.inScope). */
   inScope(numberingAuthority: Address, prefix: string): Promise<boolean>;
   /** The Numbering Authority's numbering-plan scope (ITnAuthority.scopeOf). */
@@ -279,6 +288,38 @@ export class EidlChainLedger implements EidlLedger {
       fromAllocationId: event.args.fromAllocationId.toString(),
       txHash: receipt.transactionHash,
     };
+  }
+
+  async portBatch(
+    from: Address,
+    numberingAuthority: Address,
+    items: readonly { terms: GrantTermsInput; consent: PortConsentInput }[],
+  ) {
+    const salted = items.map(({ terms, consent }) => ({ terms, consent, salt: terms.salt ?? freshSalt() }));
+    const grantIds = salted.map(({ terms, salt }) => this.#idOf(from, salt, 0, null, terms));
+    const data = encodeFunctionData({
+      abi: TnAuthority.abi,
+      functionName: "portBatch",
+      args: [
+        numberingAuthority,
+        salted.map(({ terms, salt }) => termsOf(terms, salt)),
+        salted.map(({ consent }) => consent),
+      ],
+    });
+    const label = `eidl.portBatch x${items.length} from ${items[0]?.terms.prefix ?? ""}`;
+    const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label }).catch((error: unknown) => {
+      throw batchRefusal(error, label);
+    });
+    const ported = parseEventLogs({ abi: TnAuthority.abi, logs: receipt.logs, eventName: "NumberPorted" });
+    const ports = grantIds.map((grantId, i) => {
+      const event = ported[i];
+      const recorded = event?.args.newAllocationId.toString() ?? "none";
+      if (recorded !== grantId) {
+        throw new GrantIdMismatchError(`${label} item ${i}`, grantId, recorded, receipt.transactionHash);
+      }
+      return { grantId, fromAllocationId: (event?.args.fromAllocationId ?? 0n).toString() };
+    });
+    return { ports, txHash: receipt.transactionHash };
   }
 
   async revoke(from: Address, grantId: string, reason: GrantReason): Promise<Hex> {

@@ -49,6 +49,9 @@ export interface ClearedPort {
   evidenceHash: string;
 }
 
+/** A cleared port executed here (`txHash` null: the gaining organisation already held it), or undefined: not ours. */
+export type ClearedPortOutcome = { grantId: string; txHash: string | null } | undefined;
+
 export interface EidlPorts {
   /** DID of member `member`'s (oldest) TNSP organisation account, or undefined when it has none. */
   providerOrganisationOf(member: string): Promise<string | undefined>;
@@ -59,7 +62,16 @@ export interface EidlPorts {
    * prefix made by that authority (the port was executed before), answers it with `txHash` null and ports nothing.
    * Throws the EIDL domain's errors (or the contract's) when the port fails.
    */
-  executeClearedPort(port: ClearedPort): Promise<{ grantId: string; txHash: string | null } | undefined>;
+  executeClearedPort(port: ClearedPort): Promise<ClearedPortOutcome>;
+  /**
+   * Executes many cleared ports as `executeClearedPort` does each, in order, with every port made by the same hosted
+   * authority sent as ONE `ITnAuthority.portBatch` (up to 100 ports a transaction): the same checks, a new TN
+   * Authorization credential per port and the ended allocation's revoked. Answers an outcome per port, by index.
+   * A transaction is all or nothing: when the ledger refuses one of its ports this throws (the ledger's
+   * BatchItemRefusedError names the port's index within that transaction), and the ports of earlier transactions
+   * stay made (executing them again answers them as held). The caller then executes the rest one by one.
+   */
+  executeClearedPorts(ports: readonly ClearedPort[]): Promise<ClearedPortOutcome[]>;
 }
 
 declare module "../agent/domain.ts" {

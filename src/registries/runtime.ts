@@ -101,6 +101,9 @@ async function build(context: AgentContext): Promise<RegistriesRuntime> {
     eidlPorts: context.published.eidlPorts,
     onError: (error, port, number) =>
       logger.error({ err: error, portId: port.portId, number }, "the EIDL port of an activated port failed"),
+    onBatchRefused: (error, count) =>
+      logger.warn({ err: error, count }, "a batch of EIDL ports was refused: executing its ports one by one"),
+    onDrainError: (error) => logger.error({ err: error }, "looking for activated ports to execute failed"),
   });
   const tracebackReadModel = new TracebackReadModel(context.store);
   const shared = {

@@ -42,6 +42,13 @@ export interface PortInput {
   evidenceHash: string;
 }
 
+/** A port made: the allocation it ended (revoked when it sat exactly on the prefix) and the new one. */
+export interface PortOutput {
+  endedGrantId: string;
+  endTxHash: Hex;
+  allocation: AllocationOutput;
+}
+
 export interface AllocationOutput extends AllocationInput {
   verifiableCredential: Record<string, unknown>;
   proof: { type: string; created: string; proofPurpose: string; verificationMethod: string; jws: string };
@@ -127,36 +134,86 @@ export class Grants {
    * (the allocation is revoked with NumberPort when it sits exactly on the prefix) and allocates it to the new TNSP,
    * with a new TN Authorization credential. History is kept.
    */
-  async port(input: PortInput) {
-    const { portAuthority, evidenceHash, ...item } = input;
-    const c = await this.#checkItem({ ...item, intendedUseOfAllocation: "Number Port" }, "body");
-    if (c.issuerType !== OrgType.NumberingAuthority) {
-      throw new EidlError(
-        "EIDL_NOT_NUMBERING_AUTHORITY",
-        `${c.issuer.did} is not a Numbering Authority: only one ports numbers`,
-        { field: "body.issuerId" },
-      );
+  async port(input: PortInput): Promise<PortOutput> {
+    const [ported] = await this.#ports([input], "body", false);
+    return ported as PortOutput;
+  }
+
+  /**
+   * Many ports by one Numbering Authority hosted here in ONE transaction (ITnAuthority.portBatch), with the same
+   * checks and bookkeeping per item as a single port: each gets a new TN Authorization credential, and the allocation
+   * it ends is revoked with its credential. All or nothing: a refused item rejects with the ledger's
+   * BatchItemRefusedError naming its index, and nothing of the batch is recorded. Fields are named under `field`
+   * (`body` for one port, `${field}[i]` for a list).
+   */
+  portBatch(inputs: readonly PortInput[], field: FieldPath = "body.ports"): Promise<PortOutput[]> {
+    return this.#ports(inputs, field, true);
+  }
+
+  /** One port through `port` (`batch` false: the contract's own error on a refusal), or many through `portBatch`. */
+  async #ports(inputs: readonly PortInput[], field: FieldPath, batch: boolean): Promise<PortOutput[]> {
+    const single = !batch;
+    const checked: { c: CheckedItem; consent: { authority: number; evidenceHash: Hex } }[] = [];
+    for (const [i, input] of inputs.entries()) {
+      const at: FieldPath = single ? field : `${field}[${i}]`;
+      const { portAuthority, evidenceHash, ...item } = input;
+      const c = await this.#checkItem({ ...item, intendedUseOfAllocation: "Number Port" }, at);
+      if (c.issuerType !== OrgType.NumberingAuthority) {
+        throw new EidlError(
+          "EIDL_NOT_NUMBERING_AUTHORITY",
+          `${c.issuer.did} is not a Numbering Authority: only one ports numbers`,
+          { field: `${at}.issuerId` },
+        );
+      }
+      const first = checked[0]?.c;
+      if (first && first.issuer.org !== c.issuer.org) {
+        throw invalidField(`${at}.issuerId`, "every port of a batch is made by the same Numbering Authority");
+      }
+      await this.#requireInScope(c);
+      if (/^0x0{64}$/.test(evidenceHash)) throw invalidField(`${at}.evidenceHash`, "must not be zero");
+      checked.push({
+        c,
+        consent: { authority: PORT_AUTHORITIES.indexOf(portAuthority), evidenceHash: evidenceHash as Hex },
+      });
     }
-    await this.#requireInScope(c);
-    if (/^0x0{64}$/.test(evidenceHash)) throw invalidField("body.evidenceHash", "must not be zero");
-    const credential = await this.#issueGrantCredential(c, 0, null);
-    const terms = { ...this.#terms(c, credential.credentialHash), validFrom: 0 };
-    const consent = { authority: PORT_AUTHORITIES.indexOf(portAuthority), evidenceHash: evidenceHash as Hex };
-    const { grantId, fromAllocationId, txHash } = await this.#o.ledger.port(
-      c.controller,
-      c.issuer.org as Address,
-      terms,
+    const first = checked[0]?.c;
+    if (!first) return [];
+    const credentials = await Promise.all(checked.map(({ c }) => this.#issueGrantCredential(c, 0, null)));
+    const items = checked.map(({ c, consent }, i) => ({
+      terms: { ...this.#terms(c, (credentials[i] as IssuedEidlCredential).credentialHash), validFrom: 0 },
       consent,
-    );
-    await this.#o.bookkeeping.remember(credential, "grant", grantId, c.issuer.did);
+    }));
+    const authority = first.issuer.org as Address;
+    const { ports, txHash } = batch
+      ? await this.#o.ledger.portBatch(first.controller, authority, items)
+      : await this.#o.ledger
+          .port(
+            first.controller,
+            authority,
+            (items[0] as (typeof items)[number]).terms,
+            (items[0] as (typeof items)[number]).consent,
+          )
+          .then(({ grantId, fromAllocationId, txHash }) => ({ ports: [{ grantId, fromAllocationId }], txHash }));
+    for (const [i, { grantId }] of ports.entries()) {
+      await this.#o.bookkeeping.remember(credentials[i] as IssuedEidlCredential, "grant", grantId, first.issuer.did);
+    }
     await this.#o.sync();
-    const ended = await this.#o.lookup.grant(fromAllocationId);
-    if (Number(ended.revoked_at) !== 0) await this.#o.bookkeeping.revokeGrantCredential(fromAllocationId, "NumberPort");
-    return {
-      endedGrantId: fromAllocationId,
-      endTxHash: txHash,
-      allocation: this.#allocationOut(c, credential, grantId, null, 0, txHash),
-    };
+    const ended = new Set<string>();
+    for (const { fromAllocationId } of ports) {
+      if (ended.has(fromAllocationId)) continue;
+      ended.add(fromAllocationId);
+      const grant = await this.#o.lookup.grant(fromAllocationId);
+      if (Number(grant.revoked_at) !== 0)
+        await this.#o.bookkeeping.revokeGrantCredential(fromAllocationId, "NumberPort");
+    }
+    return ports.map(({ grantId, fromAllocationId }, i) => {
+      const { c } = checked[i] as (typeof checked)[number];
+      return {
+        endedGrantId: fromAllocationId,
+        endTxHash: txHash,
+        allocation: this.#allocationOut(c, credentials[i] as IssuedEidlCredential, grantId, null, 0, txHash),
+      };
+    });
   }
 
   async #checkItem(item: AllocationInput, field: FieldPath): Promise<CheckedItem> {
