@@ -244,6 +244,7 @@ async function assemble(
     member: { id: config.memberAccount.toLowerCase(), name: config.memberName },
     version: AGENT_VERSION_TEXT,
     logger: { level: config.logLevel ?? "info", base: { agent: config.name } },
+    ...(config.accessLogSampleEvery ? { accessLogSampleEvery: config.accessLogSampleEvery } : {}),
     modules: [
       agentInfoModule({ config, manifest, keystore }),
       consistencyModule(() => checkConsistency(context, DOMAINS)),

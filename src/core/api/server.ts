@@ -28,10 +28,17 @@ export interface ApiServerOptions {
   modules: ApiModule[];
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Access log: one "request completed" line for every answer >= 400, and for one in `accessLogSampleEvery` of the
+   * others (default 100; 1 logs every request). The sampled lines carry `sampledOneIn`, so counts scale back.
+   */
+  accessLogSampleEvery?: number;
 }
 
 /** Accepted incoming x-request-id values; anything else is replaced, so a client cannot inject into logs. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export const DEFAULT_ACCESS_LOG_SAMPLE_EVERY = 100;
 
 export async function createApiServer(options: ApiServerOptions): Promise<ApiApp> {
   const { store, member, version } = options;
@@ -39,8 +46,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     options.logger === false
       ? false
       : { level: "info", ...options.logger, redact: { paths: redactPaths(), censor: "[redacted]" } };
+  const sampleEvery = options.accessLogSampleEvery ?? DEFAULT_ACCESS_LOG_SAMPLE_EVERY;
+  if (!Number.isInteger(sampleEvery) || sampleEvery < 1) throw new Error("accessLogSampleEvery must be an integer >= 1");
   const app = Fastify({
     logger,
+    // Fastify's own two lines per request (incoming, completed), each serialised and redacted, cost more than an
+    // attestation's signature: the access log below writes one line per error and a sample of the rest.
+    disableRequestLogging: true,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     exposeHeadRoutes: false,
     // DIDs and other identifiers travel in paths, percent-encoded. The router sets no limit of its own below Node's
@@ -69,6 +81,21 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     reply.header("x-request-id", request.id);
   });
   installAuthentication(app, store, member.id);
+  let answered = 0;
+  app.addHook("onResponse", async (request, reply) => {
+    const failed = reply.statusCode >= 400;
+    // The first success is logged, then one in sampleEvery: an idle agent's rare requests still show.
+    if (!failed && answered++ % sampleEvery !== 0) return;
+    request.log.info(
+      {
+        req: request,
+        res: reply,
+        responseTime: reply.elapsedTime,
+        ...(failed || sampleEvery === 1 ? {} : { sampledOneIn: sampleEvery }),
+      },
+      "request completed",
+    );
+  });
   // JSON only: Fastify's default text/plain parser would let a wrong content type reach validation instead of 415.
   app.removeContentTypeParser("text/plain");
 
