@@ -60,7 +60,9 @@ export async function run(args: string[]): Promise<BenchResult> {
           tnauth: s.delegation.tnauth,
         });
         const identity = r.identity as string;
-        bodies.push(JSON.stringify({ orig: { tn: CALLING_TN }, dest: { tn: [CALLED_TN] }, identity, directCustomer: true }));
+        bodies.push(
+          JSON.stringify({ orig: { tn: CALLING_TN }, dest: { tn: [CALLED_TN] }, identity, directCustomer: true }),
+        );
       }
       return bodies;
     };

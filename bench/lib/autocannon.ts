@@ -43,7 +43,8 @@ export async function autocannonLoad(spec: CannonSpec): Promise<CannonResult> {
         process.execPath,
         [fileURLToPath(import.meta.url), specFile],
         { maxBuffer: 16 * 1024 * 1024, timeout: (spec.seconds + 60) * 1000 },
-        (error, out, err) => (error ? reject(new Error(`autocannon child failed: ${error.message}\n${err}`)) : resolve(out)),
+        (error, out, err) =>
+          error ? reject(new Error(`autocannon child failed: ${error.message}\n${err}`)) : resolve(out),
       );
     });
     return JSON.parse(stdout) as CannonResult;

@@ -51,7 +51,12 @@ export function busyWindows(profile: Profile): Array<{ from: number; to: number;
     if (!busy && start >= 0) {
       if (i - start >= 5) {
         // Leave out each stretch's first and last second (the load generator starting and stopping).
-        windows.push({ from: buckets[start + 1]?.first ?? 0, to: buckets[i - 1]?.first ?? 0, startS: start + 1, endS: i - 1 });
+        windows.push({
+          from: buckets[start + 1]?.first ?? 0,
+          to: buckets[i - 1]?.first ?? 0,
+          startS: start + 1,
+          endS: i - 1,
+        });
       }
       start = -1;
     }

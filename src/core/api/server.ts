@@ -8,6 +8,7 @@ import Fastify, { LogController } from "fastify";
 import type { DestinationStream, LoggerOptions } from "pino";
 import type { Store } from "../store/index.ts";
 import { apiKeyModule } from "./api-key-routes.ts";
+import { ApiKeyCache } from "./api-keys.ts";
 import { installAuthentication } from "./auth.ts";
 import { DOCS_PREFIX, installRouteConventions } from "./conventions.ts";
 import { installErrorHandling } from "./error-handler.ts";
@@ -33,6 +34,11 @@ export interface ApiServerOptions {
    * others (default 100; 1 logs every request). The sampled lines carry `sampledOneIn`, so counts scale back.
    */
   accessLogSampleEvery?: number;
+  /**
+   * API keys known to this process (api-keys.ts). Default: live with SQLite (one process owns the file); with
+   * PostgreSQL off unless the caller keeps it live with listenForRevocations (other replicas may revoke).
+   */
+  apiKeyCache?: ApiKeyCache;
 }
 
 /** Accepted incoming x-request-id values; anything else is replaced, so a client cannot inject into logs. */
@@ -47,12 +53,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
       ? false
       : { level: "info", ...options.logger, redact: { paths: redactPaths(), censor: "[redacted]" } };
   const sampleEvery = options.accessLogSampleEvery ?? DEFAULT_ACCESS_LOG_SAMPLE_EVERY;
-  if (!Number.isInteger(sampleEvery) || sampleEvery < 1) throw new Error("accessLogSampleEvery must be an integer >= 1");
+  if (!Number.isInteger(sampleEvery) || sampleEvery < 1)
+    throw new Error("accessLogSampleEvery must be an integer >= 1");
   const app = Fastify({
     logger,
-    // Fastify's own two lines per request (incoming, completed), each serialised and redacted, cost more than an
-    // attestation's signature: the access log below writes one line per error and a sample of the rest.
-    disableRequestLogging: true,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     exposeHeadRoutes: false,
     // DIDs and other identifiers travel in paths, percent-encoded. The router sets no limit of its own below Node's
@@ -61,7 +65,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     routerOptions: { maxParamLength: 16 * 1024 },
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerClientError,
-    logController: new LogController({ requestIdLogLabel: "requestId" }),
+    // Fastify's own two lines per request (incoming, completed), each serialised and redacted, cost more than an
+    // attestation's signature: the access log below writes one line per error and a sample of the rest.
+    logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -80,7 +86,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  installAuthentication(app, store, member.id);
+  const apiKeys = options.apiKeyCache ?? new ApiKeyCache({ live: store.dialect === "sqlite" });
+  installAuthentication(app, store, member.id, apiKeys);
   let answered = 0;
   app.addHook("onResponse", async (request, reply) => {
     const failed = reply.statusCode >= 400;
@@ -99,7 +106,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
   // JSON only: Fastify's default text/plain parser would let a wrong content type reach validation instead of 415.
   app.removeContentTypeParser("text/plain");
 
-  const modules = [apiKeyModule(store), ...options.modules];
+  const modules = [apiKeyModule(store, apiKeys), ...options.modules];
   await app.register(swagger, {
     openapi: {
       openapi: "3.0.3",
