@@ -4,11 +4,11 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
+import { ApiKeyCache, listenForRevocations } from "../core/api/api-keys.ts";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
 import { createIndexer, type Indexer, type TopicFilter } from "../core/chain/indexer/indexer.ts";
-import { ApiKeyCache, listenForRevocations } from "../core/api/api-keys.ts";
 import { electLeader, type Leadership } from "../core/chain/leader.ts";
 import { readManifest, verifyManifest } from "../core/chain/manifest.ts";
 import { feeBumpPolicyOf } from "../core/chain/outbox/feeBump.ts";
