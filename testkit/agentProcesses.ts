@@ -40,8 +40,10 @@ export class ChildSet {
     if (this.#children.length === 0) process.on("exit", this.#killOnExit);
     const log = openSync(logFile, "a");
     try {
-      // Environment inherited: benchmarks tune the agents with TELCO_* variables.
-      const child = spawn(process.execPath, [BIN, "agent", "start", "--config", configPath], {
+      // Environment inherited: benchmarks tune the agents with TELCO_* variables. TELCO_AGENT_NODE_ARGS adds Node
+      // flags NODE_OPTIONS refuses (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile each agent).
+      const nodeArgs = process.env.TELCO_AGENT_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+      const child = spawn(process.execPath, [...nodeArgs, BIN, "agent", "start", "--config", configPath], {
         stdio: ["ignore", log, log],
         env: process.env,
       });

@@ -80,6 +80,8 @@ export interface TestConsortiumOptions {
   blockTimeSeconds?: number;
   /** Each member's agent as a child process started by the real CLI, instead of inside the test process. */
   agentProcesses?: boolean;
+  /** Every agent's log level (default "fatal"); benchmarks set "info", an agent's default, to measure its logging. */
+  logLevel?: "fatal" | "error" | "warn" | "info" | "debug";
 }
 
 export { TestConsortiumError } from "./agentProcesses.ts";
@@ -149,6 +151,7 @@ export async function startTestConsortium(
         manifestPath,
         ...(member.databaseUrl ? { databaseUrl: member.databaseUrl } : {}),
         ...TEST_AGENT_SETTINGS,
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       });
       homes.push({ member, home, config, configPath });
     }

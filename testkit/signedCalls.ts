@@ -5,7 +5,14 @@
 // the sandbox's STI-CA; the OSP holds an STI certificate from it and trusts its root. Shared by the signed-calls, SIP
 // and benchmark code.
 import assert from "node:assert/strict";
-import { startTestConsortium, type TestAgent, type TestAgentEndpoint, type TestConsortium } from "./consortium.ts";
+import {
+  startTestConsortium,
+  type TestAgent,
+  type TestAgentEndpoint,
+  type TestAgentProcess,
+  type TestConsortium,
+  type TestConsortiumOptions,
+} from "./consortium.ts";
 import { createOrg, eidlMembers, grant, ORG_TYPE, type Org, ok, setNumberingScope, vet } from "./eidlHierarchy.ts";
 import { eventually } from "./eventually.ts";
 
@@ -35,6 +42,24 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
   const consortium = await startTestConsortium(SIGNED_CALLS_MEMBERS);
   try {
     const agents = consortium.agents as SignedCallsConsortium["agents"];
+    const ready = await setUpSignedCalls(agents);
+    return { consortium, agents, ...ready, stop: () => consortium.stop() };
+  } catch (error) {
+    await consortium.stop();
+    throw error;
+  }
+}
+
+/** The same consortium with each member's agent in its own process (the real CLI), e.g. for HTTP benchmarks. */
+export async function startSignedCallsProcesses(options: Omit<TestConsortiumOptions, "agentProcesses"> = {}): Promise<
+  Omit<SignedCallsConsortium, "consortium" | "agents"> & {
+    consortium: TestConsortium<TestAgentProcess>;
+    agents: Record<SignedCallsParty, TestAgentProcess>;
+  }
+> {
+  const consortium = await startTestConsortium(SIGNED_CALLS_MEMBERS, { ...options, agentProcesses: true });
+  try {
+    const agents = consortium.agents as Record<SignedCallsParty, TestAgentProcess>;
     const ready = await setUpSignedCalls(agents);
     return { consortium, agents, ...ready, stop: () => consortium.stop() };
   } catch (error) {

@@ -4,6 +4,7 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
+import { ApiKeyCache, listenForRevocations } from "../core/api/api-keys.ts";
 import { type ApiApp, type ApiModule, createApiServer } from "../core/api/index.ts";
 import { type ChainClient, createChain } from "../core/chain/client.ts";
 import { watchHeads, webSocketUrlOf } from "../core/chain/heads.ts";
@@ -84,7 +85,8 @@ export async function createAgent(config: AgentConfig, options: CreateAgentOptio
   let leadership: Leadership | undefined;
   try {
     leadership = await joinElection(config, logger, options);
-    return await assemble(config, { logger, keystore, store, leadership });
+    const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? config.databaseUrl;
+    return await assemble(config, { logger, keystore, store, leadership, databaseUrl });
   } catch (error) {
     await leadership?.stop();
     await store.close();
@@ -119,7 +121,13 @@ async function joinElection(
 
 async function assemble(
   config: AgentConfig,
-  deps: { logger: Logger; keystore: Keystore; store: Store; leadership: Leadership | undefined },
+  deps: {
+    logger: Logger;
+    keystore: Keystore;
+    store: Store;
+    leadership: Leadership | undefined;
+    databaseUrl: string | undefined;
+  },
 ): Promise<Agent> {
   const { logger, keystore, store, leadership } = deps;
   const chainLogger = logger.child({ component: "chain" });
@@ -239,11 +247,22 @@ async function assemble(
   for (const domain of DOMAINS) Object.assign(published, await domain.publish?.(context));
   const domainApis: ApiModule[] = [];
   for (const domain of DOMAINS) if (domain.api) domainApis.push(await domain.api(context));
+  // API keys are cached; with PostgreSQL only while this process hears other replicas' revocations (api-keys.ts).
+  const apiKeyCache = new ApiKeyCache({ live: store.dialect === "sqlite" });
+  const revocations =
+    store.dialect === "postgres" && deps.databaseUrl
+      ? await listenForRevocations(deps.databaseUrl, apiKeyCache, {
+          onError: (error) =>
+            logger.warn({ error: error.message }, "API key revocation listener down: keys are read per request"),
+        })
+      : undefined;
   const app = await createApiServer({
+    apiKeyCache,
     store,
     member: { id: config.memberAccount.toLowerCase(), name: config.memberName },
     version: AGENT_VERSION_TEXT,
     logger: { level: config.logLevel ?? "info", base: { agent: config.name } },
+    ...(config.accessLogSampleEvery ? { accessLogSampleEvery: config.accessLogSampleEvery } : {}),
     modules: [
       agentInfoModule({ config, manifest, keystore }),
       consistencyModule(() => checkConsistency(context, DOMAINS)),
@@ -282,6 +301,7 @@ async function assemble(
   const stop = async () => {
     stopPromotion?.();
     await app.close();
+    await revocations?.stop();
     for (const worker of workers.splice(0)) await worker.stop();
     await indexer.stop();
     await outbox.stop();

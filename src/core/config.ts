@@ -116,6 +116,8 @@ export const AgentConfigSchema = Type.Object(
         Type.Literal("debug"),
       ]),
     ),
+    /** Access log: every answer >= 400, and one in N of the others (default 100; 1 logs every request). */
+    accessLogSampleEvery: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   },
   { additionalProperties: false },
 );

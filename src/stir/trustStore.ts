@@ -14,6 +14,12 @@ export interface TrustedRoot {
 
 export class TrustStore {
   readonly #roots = new Map<string, { certificate: X509Certificate; source: "config" | "api" }>();
+  #version = 0;
+
+  /** Changes whenever a root is added or removed: a chain validated under another version must be validated again. */
+  get version(): number {
+    return this.#version;
+  }
 
   /** Adds every certificate of a PEM bundle; each must be a self-signed CA certificate. */
   add(pem: string, source: "config" | "api"): TrustedRoot[] {
@@ -29,6 +35,7 @@ export class TrustStore {
         throw invalidField("body.pem", `${certificate.subject} is not a self-signed CA certificate`);
       }
     }
+    this.#version++;
     return certificates.map((certificate) => {
       this.#roots.set(certificate.fingerprint256, { certificate, source });
       return viewOf(certificate, source);
@@ -36,6 +43,7 @@ export class TrustStore {
   }
 
   remove(fingerprint: string): boolean {
+    this.#version++;
     return this.#roots.delete(fingerprint);
   }
 

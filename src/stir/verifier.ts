@@ -2,7 +2,7 @@
 // Identity header, checks iat freshness and orig/dest against the SIP From/To, fetches x5u, validates the chain to a
 // trusted STI-CA root with validity dates and TNAuthList, then the signature. Answers a verstat and, on failure, the
 // RFC 8224 SIP response; it never throws for bad input.
-import type { X509Certificate } from "node:crypto";
+import type { KeyObject, X509Certificate } from "node:crypto";
 import { tnAuthListDerOf } from "./certificates.ts";
 import { StirError } from "./errors.ts";
 import { parseIdentityHeader } from "./identityHeader.ts";
@@ -41,10 +41,27 @@ export interface VerifierOptions {
   freshnessSeconds: () => number;
 }
 
+/**
+ * A chain that validated: the leaf's key, the trust store version it validated under, and the time span in which
+ * every certificate of it (the root included) is valid. Outside that span, or after a root is added or removed, the
+ * chain is validated again from scratch.
+ */
+interface ValidatedChain {
+  trustVersion: number;
+  fromMs: number;
+  toMs: number;
+  leafKey: KeyObject;
+}
+
 const digits = (tn: string) => tn.replace(/^\+/, "").replace(/[\s().-]/g, "");
 
 export class ShakenVerifier {
   readonly #o: VerifierOptions;
+  /**
+   * Chains validated, keyed by the fetcher's cached chain (one array per fetch, so a re-fetched x5u is validated
+   * anew). Parsing the certificates (TNAuthList) and checking their signatures cost more than the PASSporT itself.
+   */
+  readonly #validated = new WeakMap<X509Certificate[], ValidatedChain>();
   constructor(options: VerifierOptions) {
     this.#o = options;
   }
@@ -96,14 +113,26 @@ export class ShakenVerifier {
    */
   async checkSignature(passport: { x5u: string; jws: DecodedJws }, now: number): Promise<void> {
     const chain = await this.#o.fetcher.fetch(passport.x5u);
-    const leaf = this.#validateChain(chain, now);
-    if (!verifyEs256(passport.jws, leaf.publicKey)) {
+    const nowMs = now * 1000;
+    let valid = this.#validated.get(chain);
+    if (!valid || valid.trustVersion !== this.#o.trust.version || nowMs < valid.fromMs || nowMs > valid.toMs) {
+      const trustVersion = this.#o.trust.version;
+      const { leaf, root } = this.#validateChain(chain, now);
+      valid = {
+        trustVersion,
+        fromMs: Math.max(...chain.map((c) => Date.parse(c.validFrom))),
+        toMs: Math.min(...[...chain, root].map((c) => Date.parse(c.validTo))),
+        leafKey: leaf.publicKey,
+      };
+      this.#validated.set(chain, valid);
+    }
+    if (!verifyEs256(passport.jws, valid.leafKey)) {
       throw new StirError("STIR_SIGNATURE_INVALID", "signature-invalid", "the PASSporT signature does not verify");
     }
   }
 
   /** Leaf, intermediates, then a trusted root; each within its validity; the leaf carries a TNAuthList. */
-  #validateChain(chain: X509Certificate[], now: number): X509Certificate {
+  #validateChain(chain: X509Certificate[], now: number): { leaf: X509Certificate; root: X509Certificate } {
     const untrusted = (reason: string, message: string) => new StirError("STIR_CREDENTIAL_UNTRUSTED", reason, message);
     const nowMs = now * 1000;
     for (const certificate of chain) {
@@ -121,7 +150,7 @@ export class ShakenVerifier {
       const root = this.#o.trust.issuerOf(current);
       if (root) {
         if (Date.parse(root.validTo) < nowMs) throw untrusted("certificate-expired", "the STI-CA root has expired");
-        return leaf;
+        return { leaf, root };
       }
       const parent = chain.find((c) => c !== current && c.ca && current.checkIssued(c) && current.verify(c.publicKey));
       if (!parent) break;

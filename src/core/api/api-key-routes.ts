@@ -1,7 +1,7 @@
 // Admin routes that manage this member's API keys: create (the plaintext key is in the response, once), list, revoke.
 import { Type } from "@sinclair/typebox";
 import type { Queryable } from "../store/index.ts";
-import { createApiKey, KEY_ID_PATTERN, listApiKeys, ROLES, revokeApiKey } from "./api-keys.ts";
+import { type ApiKeyCache, createApiKey, KEY_ID_PATTERN, listApiKeys, ROLES, revokeApiKey } from "./api-keys.ts";
 import { principalOf } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponses, PageQuerySchema, pageOf, strictObject } from "./schemas.ts";
@@ -21,7 +21,7 @@ const ApiKeySummarySchema = strictObject({
   lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
 
-export function apiKeyModule(store: Queryable): ApiModule {
+export function apiKeyModule(store: Queryable & { dialect?: string }, cache?: ApiKeyCache): ApiModule {
   return {
     name: "api-keys",
     tags: [{ name: "api-keys", description: "API keys of this member's users" }],
@@ -87,10 +87,11 @@ export function apiKeyModule(store: Queryable): ApiModule {
           if (principal.keyId === request.params.keyId) {
             throw new ApiError("CONFLICT", "an API key cannot revoke itself; use another admin key");
           }
-          const revoked = await revokeApiKey(store, {
-            memberId: principal.memberId,
-            keyId: request.params.keyId,
-          });
+          const revoked = await revokeApiKey(
+            store,
+            { memberId: principal.memberId, keyId: request.params.keyId },
+            cache,
+          );
           request.log.info({ keyId: revoked.keyId }, "API key revoked");
           return revoked;
         },

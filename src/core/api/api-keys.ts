@@ -1,6 +1,7 @@
 // API keys: one per user of this member, `tlk_<keyId>_<secret>`, stored as SHA-256 of the secret (the secret is 32
 // random bytes, so a fast hash is enough) and compared in constant time. The plaintext is returned once, at creation.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import pg from "pg";
 import { decodeCursor, encodeCursor } from "../paging.ts";
 import type { Migration, Queryable } from "../store/index.ts";
 import { ApiError, type ErrorDetail } from "./errors.ts";
@@ -111,16 +112,133 @@ export async function createApiKey(
   };
 }
 
+/** The PostgreSQL channel a revocation is announced on, so every replica drops the key from its cache at once. */
+export const API_KEY_REVOKED_CHANNEL = "telco_ledger_api_key_revoked";
+
+const CACHE_MAX_KEYS = 10_000;
+
+/**
+ * The api_keys rows of known keys, so an authenticated request costs no database query. The presented secret is still
+ * hashed and compared with the row's hash on every request, and the revocation, member and role checks run as before.
+ * A revocation drops the key at once: in this process directly, in other replicas sharing PostgreSQL through
+ * NOTIFY on API_KEY_REVOKED_CHANNEL. Only while `live` is the cache used: with PostgreSQL that is while the
+ * LISTEN connection is up (a notification missed while it was down could leave a revoked key cached).
+ */
+export class ApiKeyCache {
+  readonly #rows = new Map<string, ApiKeyRow>();
+  /** Bumped by every invalidation: a row read before one is not cached after it. */
+  #generation = 0;
+  #live: boolean;
+
+  constructor(options: { live: boolean }) {
+    this.#live = options.live;
+  }
+
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** Turns the cache on or off; either way what it held is dropped. */
+  setLive(live: boolean): void {
+    this.#live = live;
+    this.invalidateAll();
+  }
+
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  invalidate(keyId: string): void {
+    this.#generation++;
+    this.#rows.delete(keyId);
+  }
+
+  invalidateAll(): void {
+    this.#generation++;
+    this.#rows.clear();
+  }
+
+  /** The row of a key: from the cache, or read and (unless invalidated meanwhile) kept. */
+  async row(store: Queryable, keyId: string): Promise<ApiKeyRow | undefined> {
+    if (this.#live) {
+      const cached = this.#rows.get(keyId);
+      if (cached) return cached;
+    }
+    const generation = this.#generation;
+    const row = await store.one<ApiKeyRow>("SELECT * FROM api_keys WHERE key_id = $1", [keyId]);
+    // Unknown key ids are not kept: a client cannot fill the cache with made-up ids.
+    if (row && this.#live && generation === this.#generation) {
+      if (this.#rows.size >= CACHE_MAX_KEYS) this.#rows.delete(this.#rows.keys().next().value as string);
+      this.#rows.set(keyId, row);
+    }
+    return row;
+  }
+}
+
+/**
+ * Keeps a cache live while a PostgreSQL connection LISTENs on API_KEY_REVOKED_CHANNEL, dropping each announced key;
+ * when the connection breaks the cache is switched off (every request reads the database) until it is back.
+ */
+export async function listenForRevocations(
+  databaseUrl: string,
+  cache: ApiKeyCache,
+  options: { retryMs?: number; onError?: (error: Error) => void } = {},
+): Promise<{ stop(): Promise<void> }> {
+  const retryMs = options.retryMs ?? 1000;
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const broken = (error: Error) => {
+    cache.setLive(false);
+    if (stopped) return;
+    options.onError?.(error);
+    const old = client;
+    client = undefined;
+    old?.end().catch(() => undefined);
+    retry ??= setTimeout(() => {
+      retry = undefined;
+      connect().catch(broken);
+    }, retryMs);
+  };
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
+    next.on("error", broken);
+    next.on("end", () => broken(new Error("the API key revocation listener's connection ended")));
+    next.on("notification", (message) => {
+      if (message.channel === API_KEY_REVOKED_CHANNEL && message.payload) cache.invalidate(message.payload);
+    });
+    client = next;
+    await next.connect();
+    await next.query(`LISTEN ${API_KEY_REVOKED_CHANNEL}`);
+    if (stopped) return;
+    cache.setLive(true);
+  };
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      cache.setLive(false);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
 /** Revokes a key of this member (idempotent); NOT_FOUND when the member has no such key. */
 export async function revokeApiKey(
-  store: Queryable,
+  store: Queryable & { dialect?: string },
   params: { memberId: string; keyId: string },
+  cache?: ApiKeyCache,
 ): Promise<ApiKeySummary> {
   await store.exec("UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND member_id = $3 AND revoked_at IS NULL", [
     new Date().toISOString(),
     params.keyId,
     params.memberId,
   ]);
+  cache?.invalidate(params.keyId);
+  if (store.dialect === "postgres") {
+    await store.exec("SELECT pg_notify($1, $2)", [API_KEY_REVOKED_CHANNEL, params.keyId]);
+  }
   const row = await store.one<ApiKeyRow>("SELECT * FROM api_keys WHERE key_id = $1 AND member_id = $2", [
     params.keyId,
     params.memberId,
@@ -162,11 +280,14 @@ export async function verifyApiKey(
   store: Queryable,
   memberId: string,
   presented: string,
+  cache?: ApiKeyCache,
 ): Promise<{ ok: true; principal: Principal } | { ok: false; reason: KeyRejection; keyId?: string }> {
   const match = API_KEY.exec(presented);
   if (!match) return { ok: false, reason: "malformed" };
   const [, keyId = "", secret = ""] = match;
-  const row = await store.one<ApiKeyRow>("SELECT * FROM api_keys WHERE key_id = $1", [keyId]);
+  const row = cache
+    ? await cache.row(store, keyId)
+    : await store.one<ApiKeyRow>("SELECT * FROM api_keys WHERE key_id = $1", [keyId]);
   const expected = row ? Buffer.from(row.secret_hash, "hex") : Buffer.alloc(32);
   const secretMatches = timingSafeEqual(hashSecret(secret), expected.length === 32 ? expected : Buffer.alloc(32));
   if (!row) return { ok: false, reason: "unknown", keyId };

@@ -2,7 +2,7 @@
 // its `config.auth` ("read-only" by default), unless it is declared "public". Runs first, before the body is parsed.
 import type { FastifyRequest } from "fastify";
 import type { Queryable } from "../store/index.ts";
-import { lastUsedRecorder, type Principal, roleAllows, verifyApiKey } from "./api-keys.ts";
+import { type ApiKeyCache, lastUsedRecorder, type Principal, roleAllows, verifyApiKey } from "./api-keys.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiApp, AuthLevel } from "./types.ts";
 
@@ -15,7 +15,7 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export function installAuthentication(app: ApiApp, store: Queryable, memberId: string): void {
+export function installAuthentication(app: ApiApp, store: Queryable, memberId: string, cache?: ApiKeyCache): void {
   app.decorateRequest("principal", undefined);
   const recordUse = lastUsedRecorder(store);
   app.addHook("onRequest", async (request) => {
@@ -27,7 +27,7 @@ export function installAuthentication(app: ApiApp, store: Queryable, memberId: s
     if (scheme?.toLowerCase() !== "bearer" || !presented || extra !== undefined) {
       throw new ApiError("UNAUTHENTICATED", "the Authorization header must be: Bearer <API key>");
     }
-    const result = await verifyApiKey(store, memberId, presented);
+    const result = await verifyApiKey(store, memberId, presented, cache);
     if (!result.ok) {
       request.log.info({ keyId: result.keyId, reason: result.reason }, "API key refused");
       throw new ApiError("UNAUTHENTICATED", "invalid or revoked API key");

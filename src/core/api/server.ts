@@ -8,6 +8,7 @@ import Fastify, { LogController } from "fastify";
 import type { DestinationStream, LoggerOptions } from "pino";
 import type { Store } from "../store/index.ts";
 import { apiKeyModule } from "./api-key-routes.ts";
+import { ApiKeyCache } from "./api-keys.ts";
 import { installAuthentication } from "./auth.ts";
 import { DOCS_PREFIX, installRouteConventions } from "./conventions.ts";
 import { installErrorHandling } from "./error-handler.ts";
@@ -28,10 +29,22 @@ export interface ApiServerOptions {
   modules: ApiModule[];
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Access log: one "request completed" line for every answer >= 400, and for one in `accessLogSampleEvery` of the
+   * others (default 100; 1 logs every request). The sampled lines carry `sampledOneIn`, so counts scale back.
+   */
+  accessLogSampleEvery?: number;
+  /**
+   * API keys known to this process (api-keys.ts). Default: live with SQLite (one process owns the file); with
+   * PostgreSQL off unless the caller keeps it live with listenForRevocations (other replicas may revoke).
+   */
+  apiKeyCache?: ApiKeyCache;
 }
 
 /** Accepted incoming x-request-id values; anything else is replaced, so a client cannot inject into logs. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export const DEFAULT_ACCESS_LOG_SAMPLE_EVERY = 100;
 
 export async function createApiServer(options: ApiServerOptions): Promise<ApiApp> {
   const { store, member, version } = options;
@@ -39,6 +52,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     options.logger === false
       ? false
       : { level: "info", ...options.logger, redact: { paths: redactPaths(), censor: "[redacted]" } };
+  const sampleEvery = options.accessLogSampleEvery ?? DEFAULT_ACCESS_LOG_SAMPLE_EVERY;
+  if (!Number.isInteger(sampleEvery) || sampleEvery < 1)
+    throw new Error("accessLogSampleEvery must be an integer >= 1");
   const app = Fastify({
     logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -49,7 +65,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     routerOptions: { maxParamLength: 16 * 1024 },
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerClientError,
-    logController: new LogController({ requestIdLogLabel: "requestId" }),
+    // Fastify's own two lines per request (incoming, completed), each serialised and redacted, cost more than an
+    // attestation's signature: the access log below writes one line per error and a sample of the rest.
+    logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -68,11 +86,27 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  installAuthentication(app, store, member.id);
+  const apiKeys = options.apiKeyCache ?? new ApiKeyCache({ live: store.dialect === "sqlite" });
+  installAuthentication(app, store, member.id, apiKeys);
+  let answered = 0;
+  app.addHook("onResponse", async (request, reply) => {
+    const failed = reply.statusCode >= 400;
+    // The first success is logged, then one in sampleEvery: an idle agent's rare requests still show.
+    if (!failed && answered++ % sampleEvery !== 0) return;
+    request.log.info(
+      {
+        req: request,
+        res: reply,
+        responseTime: reply.elapsedTime,
+        ...(failed || sampleEvery === 1 ? {} : { sampledOneIn: sampleEvery }),
+      },
+      "request completed",
+    );
+  });
   // JSON only: Fastify's default text/plain parser would let a wrong content type reach validation instead of 415.
   app.removeContentTypeParser("text/plain");
 
-  const modules = [apiKeyModule(store), ...options.modules];
+  const modules = [apiKeyModule(store, apiKeys), ...options.modules];
   await app.register(swagger, {
     openapi: {
       openapi: "3.0.3",
