@@ -1,7 +1,7 @@
 // Settlement (roaming): the balance matrix between operators as a heat map for a chosen period, the invoices of every
-// agreement this member is a party to, and their disputes. The agent answers only its own member's agreements, so
-// the matrix is this member's view: its row and its column. Netting rounds are read by id only (the API has no list)
-// and there are no payment channels in the API: neither is shown.
+// agreement this member is a party to, their disputes, and this member's payment channels with their states. The
+// agent answers only its own member's agreements, so the matrix is this member's view: its row and its column.
+// Netting rounds are read by id only (the API has no list): they are not shown.
 import { useState } from "react";
 import { type ApiClient, type ConsolePageProps, Panel, useResource } from "../../../console/src/kit.ts";
 import { BalanceHeatMap } from "./BalanceHeatMap.tsx";
@@ -15,6 +15,8 @@ import {
   invoiceRows,
   periodsOf,
 } from "./balances.ts";
+import { ChannelStates } from "./ChannelStates.tsx";
+import type { Channel } from "./channels.ts";
 
 interface Page<T> {
   items: T[];
@@ -45,6 +47,16 @@ async function all<T>(api: ApiClient, path: string): Promise<T[]> {
   return items;
 }
 
+/** This member's channels, and the settlement money's decimals (read from this member's own balance). */
+async function loadChannels(api: ApiClient): Promise<{ channels: Channel[]; decimals: number; currency: string }> {
+  const channels = await all<Channel>(api, "/v1/settlement/channels");
+  const first = channels[0];
+  if (!first) return { channels, decimals: 2, currency: "" };
+  const us = first.side === "a" ? first.memberA : first.memberB;
+  const money = await api.get<{ decimals: number; currency: string }>(`/v1/settlement/balances/${us}`);
+  return { channels, decimals: money.decimals, currency: money.currency };
+}
+
 async function loadLedger(api: ApiClient): Promise<Ledger> {
   const [agreements, members] = await Promise.all([
     all<Agreement>(api, "/v1/settlement/agreements"),
@@ -67,6 +79,7 @@ const short = (id: string) => `${id.slice(0, 10)}…`;
 
 function SettlementPage({ api }: ConsolePageProps) {
   const ledger = useResource(() => loadLedger(api), [api]);
+  const channels = useResource(() => loadChannels(api), [api]);
   const [chosen, setChosen] = useState<string>();
   const rows = ledger.value?.rows ?? [];
   const periods = periodsOf(rows);
@@ -179,6 +192,16 @@ function SettlementPage({ api }: ConsolePageProps) {
         ) : (
           <p className="muted">no disputes</p>
         )}
+      </Panel>
+      <Panel
+        title={`Payment channels${channels.value?.currency ? ` (${channels.value.currency})` : ""}`}
+        error={channels.error}
+        loading={channels.loading}
+        wide
+      >
+        {channels.value ? (
+          <ChannelStates channels={channels.value.channels} decimals={channels.value.decimals} nameOf={nameOf} />
+        ) : null}
       </Panel>
     </div>
   );
