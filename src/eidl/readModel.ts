@@ -128,6 +128,30 @@ export class EidlReadModel {
     return sliceOf(rows, page.limit, (r) => [Number(r.created_block), r.org]);
   }
 
+  /**
+   * Every organisation on the ledger, oldest first, keyed by (created_block, org), each with its latest vetting decision
+   * (vetter and result; null for one never vetted, the trust hierarchy's roots): the whole vetting tree, a page at a time.
+   */
+  async organisationsWithVetting(
+    page: PageAsk,
+  ): Promise<PageSlice<OrgRow & { vetter: string | null; result: number | null }>> {
+    const params: SqlParam[] = [];
+    let after = "";
+    if (page.after) {
+      params.push(Number(page.after[0]), String(page.after[1]));
+      after = "WHERE (o.created_block > $1 OR (o.created_block = $1 AND o.org > $2))";
+    }
+    params.push(page.limit + 1);
+    const rows = await this.#db.query<OrgRow & { vetter: string | null; result: number | null }>(
+      `SELECT o.*, v.vetter, v.result FROM eidl_orgs o
+       LEFT JOIN eidl_vettings v ON v.event_key = (
+         SELECT event_key FROM eidl_vettings WHERE org = o.org ORDER BY version DESC, block_number DESC LIMIT 1)
+       ${after} ORDER BY o.created_block, o.org LIMIT $${params.length}`,
+      params,
+    );
+    return sliceOf(rows, page.limit, (r) => [Number(r.created_block), r.org]);
+  }
+
   /** An organisation's vetting decisions, oldest first, keyed by (version, event_key). */
   async vettings(org: string, page: PageAsk): Promise<PageSlice<VettingRow>> {
     const params: SqlParam[] = [org];

@@ -31,6 +31,7 @@ import {
   ReasonSchema,
   TnOrBlockSchema,
   TnSchema,
+  VettedAccountPage,
   VettingBody,
   VettingHistoryPage,
   VettingQuery,
@@ -116,6 +117,23 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
           },
         },
         async (request) => toPage(await eidl.accounts.hosted(pageRequest(request.query, KEY_PARTS))),
+      );
+
+      app.get(
+        "/v1/eidl/organisations",
+        {
+          schema: {
+            summary: "Every organisation account on the ledger, oldest first, with its latest vetting decision",
+            description:
+              "The whole vetting tree a page at a time: each organisation's vetter (the parent in the tree) and " +
+              "result; the Trust Authority and other never-vetted organisations have null (the roots).",
+            tags: [TAG],
+            operationId: "listOrganisations",
+            querystring: PageQuerySchema,
+            response: { 200: VettedAccountPage, ...readErrors() },
+          },
+        },
+        async (request) => toPage(await eidl.accounts.all(pageRequest(request.query, KEY_PARTS))),
       );
 
       app.post(

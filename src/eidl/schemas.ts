@@ -269,4 +269,15 @@ export const HoldersSchema = strictObject({
 
 export const GrantPage = pageOf(GrantSchema);
 export const AccountPage = pageOf(AccountSchema);
+export const VettedAccountPage = pageOf(
+  strictObject({
+    ...AccountSchema.properties,
+    vetter: Type.Union([DidSchema, Type.Null()], {
+      description: "The vetter of its latest vetting decision; null when never vetted (a root of the trust hierarchy)",
+    }),
+    result: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      description: "That decision's result (0 Authorized); null when never vetted",
+    }),
+  }),
+);
 export const CustodyPage = strictObject({ tn: Type.String(), ...pageOf(CustodyEntrySchema).properties });

@@ -174,6 +174,36 @@ describe("EIDL: the seed's scenario through the agents", () => {
     assert.equal(current.status, 1);
     assert.equal(current.version, 1);
     assert.equal((current.vetter as Account).did, org.kyc!.did);
+
+    // The whole tree, as any member reads it (GET /v1/eidl/organisations, pages of two): each organisation under the
+    // vetter of its latest decision, the TA a root.
+    const tree = await eventually(async () => {
+      const listed: Array<Account & { vetter: string | null; result: number | null }> = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const r = await a.osp!.call<{ items: typeof listed; nextCursor: string | null }>(
+          "GET",
+          `/v1/eidl/organisations?limit=2${query}`,
+        );
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.ok(r.body.items.length <= 2);
+        listed.push(...r.body.items);
+        cursor = r.body.nextCursor;
+      } while (cursor);
+      const bpo = listed.find((o) => o.did === org.bpo!.did);
+      assert.equal(bpo?.vetter, org.kyc!.did, "the BPO's vetting is indexed");
+      return new Map(listed.map((o) => [o.did, o]));
+    });
+    assert.equal(tree.get(org.ta!.did)?.vetter, null);
+    assert.equal(tree.get(org.ta!.did)?.result, null);
+    for (const o of [org.tnsp!, org.tnsp2!, org.kyc!, org.osp!]) {
+      assert.deepEqual([tree.get(o.did)?.vetter, tree.get(o.did)?.result], [org.ta!.did, 0]);
+    }
+    for (const o of [org.tnr!, org.brand!, org.bpo!]) {
+      assert.deepEqual([tree.get(o.did)?.vetter, tree.get(o.did)?.result], [org.kyc!.did, 0]);
+    }
+    assert.equal(tree.get(org.brand!.did)?.name, org.brand!.name);
   });
 
   it("rejects a vetting outside the hierarchy: a KYC vetter cannot vet a TNSP", async () => {

@@ -1,8 +1,10 @@
 // Numbering: search a number or a block, see its chain of custody with organisation names (revoked steps marked,
-// revocable from the issuer's own agent), and the vetting tree above every organisation in it; bulk delegation.
+// revocable from the issuer's own agent), and the vetting tree above every organisation in it; bulk delegation; the
+// whole consortium's vetting tree.
 import { type FormEvent, useRef, useState } from "react";
 import { type ApiClient, ApiFailure, type ConsolePageProps, ErrorView, Panel } from "../../../console/src/kit.ts";
 import { BulkDelegation } from "./BulkDelegation.tsx";
+import { ConsortiumVettingTree } from "./ConsortiumVettingTree.tsx";
 import { CustodyTimeline } from "./CustodyTimeline.tsx";
 import { type CustodyEntry, searchPrefix, type VettedOrg } from "./custody.ts";
 import { VettingTree } from "./VettingTree.tsx";
@@ -174,6 +176,7 @@ function NumberingPage({ api }: ConsolePageProps) {
       <Panel title="Bulk delegation" wide>
         <BulkDelegation api={api} />
       </Panel>
+      <ConsortiumVettingTree api={api} />
     </div>
   );
 }

@@ -69,6 +69,17 @@ export class Accounts {
     return mapSlice(rows, (r) => this.#view({ ...r, did: lookup.didOf(r.org) }));
   }
 
+  /** Every organisation on the ledger, oldest first, with its latest vetting (the whole vetting tree, paged). */
+  async all(page: PageAsk): Promise<PageSlice<AccountView & { vetter: string | null; result: number | null }>> {
+    const { lookup } = this.#o;
+    const rows = await lookup.readModel.organisationsWithVetting(page);
+    return mapSlice(rows, async (r) => ({
+      ...(await this.#view({ ...r, did: lookup.didOf(r.org) })),
+      vetter: r.vetter === null ? null : lookup.didOf(r.vetter),
+      result: r.result === null ? null : Number(r.result),
+    }));
+  }
+
   async #view(row: OrgView): Promise<AccountView> {
     return {
       did: row.did,
