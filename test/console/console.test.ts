@@ -136,10 +136,17 @@ describe("operator console, end to end in Chromium", () => {
     assert.match(steps[0] ?? "", /Allocation of 1215555: Numbering Authority → Alpha Telecom/);
     assert.match(steps[3] ?? "", /Acme Bank → Contact Centre/);
     for (const step of steps) assert.match(step, /status now: valid/);
-    const tree = osp.getByRole("list", { name: "Vetting tree" });
+    const tree = osp.getByRole("list", { name: "Vetting tree", exact: true });
     await eventually(async () =>
       assert.match(await text(tree), /Trust Authority[\s\S]*KYC Vetter[\s\S]*Contact Centre/),
     );
+    // The whole consortium's tree: every organisation, the OSP itself under the Trust Authority beside the KYC vetter.
+    const consortiumTree = osp.getByRole("list", { name: "Consortium vetting tree" });
+    await eventually(async () => {
+      const whole = await text(consortiumTree);
+      assert.match(whole, /Trust Authority[\s\S]*KYC Vetter[\s\S]*Contact Centre/);
+      assert.match(whole, /Alpha Telecom/);
+    });
     const searched = async () => {
       await eventually(async () =>
         assert.ok(await osp.getByRole("button", { name: "Search", exact: true }).isEnabled()),

@@ -45,7 +45,7 @@ export function ConsortiumVettingTree({ api }: { api: ApiClient }) {
     <Panel title="Consortium vetting tree" error={tree.error} loading={tree.loading} wide>
       {tree.value ? (
         <>
-          <VettingTree orgs={tree.value.orgs} names={tree.value.names} />
+          <VettingTree orgs={tree.value.orgs} names={tree.value.names} label="Consortium vetting tree" />
           {tree.value.more ? <p className="muted">the first {MAX_ORGS} organisations are shown</p> : null}
         </>
       ) : null}

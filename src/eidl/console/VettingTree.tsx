@@ -18,11 +18,20 @@ function Node({ node, names }: { node: TreeNode; names: ReadonlyMap<string, stri
   );
 }
 
-export function VettingTree({ orgs, names }: { orgs: readonly VettedOrg[]; names: ReadonlyMap<string, string> }) {
+export function VettingTree({
+  orgs,
+  names,
+  label = "Vetting tree",
+}: {
+  orgs: readonly VettedOrg[];
+  names: ReadonlyMap<string, string>;
+  /** The list's accessible name (two trees on one page must differ). */
+  label?: string;
+}) {
   const roots = vettingTree(orgs);
   if (roots.length === 0) return <p className="muted">no organisations</p>;
   return (
-    <ul className="tree" aria-label="Vetting tree">
+    <ul className="tree" aria-label={label}>
       {roots.map((root) => (
         <Node key={root.org.did} node={root} names={names} />
       ))}
