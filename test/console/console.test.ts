@@ -322,6 +322,47 @@ describe("operator console, end to end in Chromium", () => {
     assert.equal(await row.getByRole("button", { name: /^Reinstate/ }).count(), 0);
   });
 
+  it("keeps a credential the KYC vetter issued to the OSP in the OSP's wallet, listed with its status", async () => {
+    const { jwt, credentialId } = await ok<{ jwt: string; credentialId: string }>(
+      s.agents.kyc,
+      "POST",
+      "/v1/identity/credentials",
+      {
+        issuer: s.orgs.kyc.did,
+        type: "VettingStatus",
+        credentialSubject: { id: s.orgs.osp.did, level: "wallet" },
+      },
+      201,
+    );
+    await osp.goto(`${s.agents.osp.url}/console/#/identity`);
+    const wallet = osp.getByTestId("held-credentials");
+    await wallet.waitFor();
+    await osp.getByLabel("Credential issued to one of this member's DIDs (JWT)").fill(jwt);
+    await osp.getByRole("button", { name: "Keep in wallet" }).click();
+    const row = wallet.getByRole("row").filter({ hasText: new RegExp(s.orgs.kyc.did, "i") });
+    try {
+      await eventually(async () => {
+        assert.equal(await row.count(), 1);
+        assert.equal(await text(row.getByTestId("held-status")), "active");
+      }, 30_000);
+    } catch (error) {
+      await screenshot(osp, "identity-held-failed");
+      throw error;
+    }
+    assert.match(await text(row), /VettingStatus/);
+    // The issuer suspends it: the holder's list reads the registry again at the next load.
+    await ok(s.agents.kyc, "POST", `/v1/identity/credentials/${credentialId}/suspend`, {
+      issuer: s.orgs.kyc.did,
+      reason: "VettingWithdrawn",
+    });
+    await eventually(async () => {
+      await osp.reload();
+      await wallet.waitFor();
+      assert.equal(await text(row.getByTestId("held-status")), "suspended");
+    }, 30_000);
+    await checkPage(osp, "identity-held");
+  });
+
   it("serves the live events only with an API key, starting with `event: ready`", async () => {
     const url = `${s.agents.osp.url}/v1/agent/events`;
     const refused = await fetch(url);
