@@ -241,4 +241,171 @@ describe("settlement: payment channels between two operators' agents", () => {
     const closed = await ok("north", "POST", `/v1/settlement/channels/${id}/close`);
     assert.deepEqual(closed.payout, { a: "125", b: "75" });
   });
+
+  /** `name`'s member signature of `state` made natively in its keystore (OpenSSL point multiplication, v derived). */
+  const nativelySigned = (name: MemberName, state: StateJson) => {
+    const digest = stateDigest(chainId, contract(), stateFromJson(state));
+    const rs = agent(name)
+      .agent.keystore.digestSigner(account(name))
+      .sign(Buffer.from(digest.slice(2), "hex"));
+    return `0x${Buffer.from(rs).toString("hex")}` as Hex;
+  };
+
+  it("signs natively (OpenSSL point multiplication, low s): such a state is accepted by the contract's close", async () => {
+    const state: StateJson = {
+      channelId: `0x${"ab".repeat(32)}`,
+      version: 7,
+      balanceA: "1",
+      balanceB: "2",
+      depositA: "3",
+      depositB: "0",
+      isFinal: false,
+    };
+    const digest = stateDigest(chainId, contract(), stateFromJson(state));
+    const one = nativelySigned("north", state);
+    const two = nativelySigned("north", state);
+    assert.notEqual(one.slice(0, 66), two.slice(0, 66), "OpenSSL's random nonce, not viem's deterministic one");
+    const half = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+    for (const sig of [one, two]) {
+      assert.ok(BigInt(`0x${sig.slice(66, 130)}`) <= half, "low s");
+      assert.equal(
+        (await recoverAddress({ hash: digest, signature: sig })).toLowerCase(),
+        account("north").toLowerCase(),
+        "v derived from the nonce point: recovers to north as it is",
+      );
+    }
+    // on chain: a channel whose states north and south sign natively; south registers the newest with startClose
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "300",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    const first: StateJson = {
+      channelId: id,
+      version: 1,
+      balanceA: "290",
+      balanceB: "10",
+      depositA: "300",
+      depositB: "0",
+      isFinal: false,
+    };
+    const answer = await ok("south", "POST", `/v1/settlement/channels/${id}/cosign`, {
+      state: first,
+      signature: nativelySigned("north", first),
+    });
+    assert.match(answer.signature as string, /^0x[0-9a-f]{128}1[bc]$/, "south co-signs");
+    const closing = await ok("south", "POST", `/v1/settlement/channels/${id}/close-unilateral`);
+    assert.equal(closing.status, "closing");
+    assert.deepEqual(closing.onChain, { ...(closing.onChain as Answer), version: 1, balanceA: "290", balanceB: "10" });
+  });
+
+  it("co-signs a batch of consecutive states in one exchange; a bad item is refused by its index, nothing after it signed", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "300",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    const stateAt = (version: number, paid: number): StateJson => ({
+      channelId: id,
+      version,
+      balanceA: String(300 - paid),
+      balanceB: String(paid),
+      depositA: "300",
+      depositB: "0",
+      isFinal: false,
+    });
+    const item = (state: StateJson, by: MemberName = "north") => ({ state, signature: nativelySigned(by, state) });
+    const batch = (items: unknown[]) => call("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, { items });
+    // a bad first item: the error itself, nothing co-signed
+    const forged = await batch([item(stateAt(1, 10), "bank"), item(stateAt(2, 20))]);
+    assert.equal(forged.status, 422, JSON.stringify(forged.body));
+    assert.ok(
+      forged.body.details?.some((d) => d.field === "body.items[0].signature"),
+      JSON.stringify(forged.body),
+    );
+    // the third item pays north back (south's balance falls): the first two co-signed, the third and fourth not
+    const answer = await batch([item(stateAt(1, 10)), item(stateAt(2, 20)), item(stateAt(3, 5)), item(stateAt(4, 40))]);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal((answer.body.signatures as string[]).length, 2);
+    assert.deepEqual(
+      { ...(answer.body.refused as Answer), message: undefined },
+      { index: 2, code: "SETTLEMENT_CHANNEL_STATE_REFUSED", field: "body.items[2].state.balanceB", message: undefined },
+    );
+    const atSouth = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
+    assert.equal((atSouth.state as StateJson).version, 2, "nothing after the refused item");
+    assert.equal((atSouth.state as StateJson).balanceB, "20");
+    // versions must follow one another inside a batch
+    const gap = await batch([item(stateAt(3, 30)), item(stateAt(5, 50))]);
+    assert.equal(gap.status, 200, JSON.stringify(gap.body));
+    assert.equal((gap.body.refused as Answer).field, "body.items[1].state.version");
+    const digest = stateDigest(chainId, contract(), stateFromJson(stateAt(3, 30)));
+    const sig = (gap.body.signatures as Hex[])[0] as Hex;
+    assert.equal(
+      (await recoverAddress({ hash: digest, signature: sig })).toLowerCase(),
+      account("south").toLowerCase(),
+      "each item's own co-signature",
+    );
+    // the handed-out evidence carries the derived v: both signatures recover as they are
+    const evidence = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
+    assert.equal((evidence.state as StateJson).version, 3);
+    assert.equal(
+      (await recoverAddress({ hash: digest, signature: evidence.sigA as Hex })).toLowerCase(),
+      account("north").toLowerCase(),
+    );
+    assert.equal(
+      (await recoverAddress({ hash: digest, signature: evidence.sigB as Hex })).toLowerCase(),
+      account("south").toLowerCase(),
+    );
+  });
+
+  it("pipelines concurrent payments of one channel: each its own co-signed state, both agents agree", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "100",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    const paid = await Promise.all(
+      Array.from({ length: 30 }, () => ok("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "3" })),
+    );
+    assert.deepEqual(
+      paid.map((p) => p.version).sort((a, b) => Number(a) - Number(b)),
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+    // an overdraft among concurrent payments is refused alone
+    const more = await Promise.all(
+      Array.from({ length: 5 }, () => call("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "3" })),
+    );
+    assert.deepEqual(more.map((m) => m.status).sort(), [200, 200, 200, 409, 409]);
+    const atNorth = await ok("north", "GET", `/v1/settlement/channels/${id}/state`);
+    const atSouth = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
+    assert.deepEqual(atNorth, atSouth);
+    assert.equal((atNorth.state as StateJson).version, 33);
+    assert.equal((atNorth.state as StateJson).balanceB, "99");
+    const closed = await ok("north", "POST", `/v1/settlement/channels/${id}/close`);
+    assert.deepEqual(closed.payout, { a: "1", b: "99" });
+  });
 });
