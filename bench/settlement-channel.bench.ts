@@ -208,7 +208,9 @@ export async function run(args: string[]): Promise<BenchResult> {
           ],
           note: `Every update: a POST /pay to north's agent; north signs, south checks north's signature, signs and stores, north checks south's signature and stores (payments of one channel asked for during an exchange share the next one). Both agents end with the same doubly signed newest state per channel. Load average (1, 5, 15 min) before: ${loadBefore
             .map((l) => l.toFixed(1))
-            .join(", ")}; after the updates: ${loadDuring.map((l) => l.toFixed(1)).join(", ")}; ${cpus().length} cores.`,
+            .join(
+              ", ",
+            )}; after the updates: ${loadDuring.map((l) => l.toFixed(1)).join(", ")}; ${cpus().length} cores.`,
         },
         {
           title: "ECDSA floor of one update on one core, native (keystore signer, check against a known key)",
