@@ -222,7 +222,7 @@ export async function run(args: string[]): Promise<BenchResult> {
               "check ms": round(native.checkMs, 3),
             },
           ],
-          note: "Two signatures (OpenSSL nonce point, s in BigInt) and two checks (two OpenSSL scalar multiplications, one BigInt point addition) per update, each with its typed-data digest.",
+          note: "Two signatures (OpenSSL nonce point, s in BigInt) and two checks (three OpenSSL scalar multiplications, one BigInt point addition) per update, each with its typed-data digest.",
         },
         {
           title: "ECDSA floor of one update on one core (viem / @noble/curves, no HTTP, no database)",

@@ -139,8 +139,8 @@ export type DigestVerifier = (digest: Hex, signature: Hex) => boolean;
 
 /**
  * Native ECDSA verification against a known public key Q (uncompressed SEC1 hex): x(u1 G + u2 Q) == r, computed as
- * x(u2 (w G + Q)) with w = u1 / u2, so that both scalar multiplications are OpenSSL's (ECDH on secp256k1) and only
- * one affine point addition is BigInt. Node's crypto.verify cannot be used: it hashes the message again for EC keys.
+ * x(u2 (w G + Q)) with w = u1 / u2, so that the scalar multiplications are OpenSSL's (ECDH on secp256k1; three, as
+ * setPrivateKey always computes a public key) and only one affine point addition is BigInt. Node's crypto.verify cannot be used: it hashes the message again for EC keys.
  * High s is refused (OZ ECDSA refuses it); the degenerate case w G = +-Q answers false, leaving the slow path.
  */
 export function digestVerifier(publicKey: Hex): DigestVerifier {
