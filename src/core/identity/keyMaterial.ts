@@ -3,7 +3,6 @@
 // signatures, P-256 ECDH and native secp256k1 digest signatures. Private keys live only inside viem accounts,
 // KeyObjects and the digest signer's closure.
 import {
-  createECDH,
   createHash,
   createPrivateKey,
   createPublicKey,
@@ -11,67 +10,16 @@ import {
   diffieHellman,
   generateKeyPairSync,
   type KeyObject,
-  randomBytes,
 } from "node:crypto";
 import type { Address, Hex, LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { invalidInput } from "./errors.ts";
 import type { KeyFile, KeyKind } from "./keyFile.ts";
+import { secp256k1DigestSigner } from "./secp256k1Digest.ts";
 
 export type Secret =
   | { kind: "secp256k1"; account: LocalAccount; signDigest: (digest: Uint8Array) => Uint8Array }
   | { kind: "p256"; key: KeyObject };
-
-/** secp256k1's group order n: Ethereum (OZ ECDSA) accepts only s <= n / 2. */
-export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const HALF_N = SECP256K1_N >> 1n;
-
-export const bigOf = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString("hex") || "0"}`);
-export const bytes32Of = (value: bigint): Buffer => Buffer.from(value.toString(16).padStart(64, "0"), "hex");
-
-/** a^-1 mod m (extended Euclid; a and m coprime). */
-export function modInverse(a: bigint, m: bigint): bigint {
-  let [r0, r1, s0, s1] = [m, ((a % m) + m) % m, 0n, 1n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  return ((s0 % m) + m) % m;
-}
-
-/**
- * Native ECDSA over a 32-byte digest as Ethereum signs (no hashing: Node's crypto.sign always hashes for EC keys):
- * the nonce point R = k*G comes from OpenSSL (ECDH on secp256k1, k from the CSPRNG), s = k^-1 (z + r d) mod n in
- * BigInt, s normalised to the low half (s > n/2 -> n - s, flipping R's parity) as the contracts' OZ ECDSA requires;
- * R's y parity gives v (27 or 28) at no further cost. Answers r || s || v, 65 bytes. The private scalar stays in this
- * closure.
- */
-function secp256k1DigestSigner(plain: Buffer): (digest: Uint8Array) => Uint8Array {
-  const d = bigOf(plain);
-  const ecdh = createECDH("secp256k1");
-  return (digest) => {
-    const z = bigOf(digest) % SECP256K1_N;
-    for (;;) {
-      const kBytes = randomBytes(32);
-      const k = bigOf(kBytes);
-      if (k === 0n || k >= SECP256K1_N) continue;
-      ecdh.setPrivateKey(kBytes);
-      const point = ecdh.getPublicKey();
-      const x = bigOf(point.subarray(1, 33));
-      if (x >= SECP256K1_N) continue; // r would need the overflow recovery id (probability ~2^-128)
-      const r = x;
-      let s = (modInverse(k, SECP256K1_N) * (z + r * d)) % SECP256K1_N;
-      if (r === 0n || s === 0n) continue;
-      let parity = (point[64] ?? 0) & 1;
-      if (s > HALF_N) {
-        s = SECP256K1_N - s;
-        parity ^= 1;
-      }
-      return new Uint8Array(Buffer.concat([bytes32Of(r), bytes32Of(s), Buffer.from([27 + parity])]));
-    }
-  };
-}
 
 /** A key just generated: its private bytes (to seal, then zero), its public facts and its in-memory form. */
 export interface GeneratedKey {
