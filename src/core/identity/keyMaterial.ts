@@ -1,7 +1,6 @@
 // Key material in memory: generating secp256k1 and P-256 keys, rebuilding them from their private bytes (checked
 // against the public facts on file), and what the keystore does with them without letting them out: ES256
-// signatures, P-256 ECDH and native secp256k1 digest signatures. Private keys live only inside viem accounts,
-// KeyObjects and the digest signer's closure.
+// signatures and P-256 ECDH. Private keys live only inside viem accounts and KeyObjects.
 import {
   createHash,
   createPrivateKey,
@@ -15,11 +14,8 @@ import type { Address, Hex, LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { invalidInput } from "./errors.ts";
 import type { KeyFile, KeyKind } from "./keyFile.ts";
-import { secp256k1DigestSigner } from "./secp256k1Digest.ts";
 
-export type Secret =
-  | { kind: "secp256k1"; account: LocalAccount; signDigest: (digest: Uint8Array) => Uint8Array }
-  | { kind: "p256"; key: KeyObject };
+export type Secret = { kind: "secp256k1"; account: LocalAccount } | { kind: "p256"; key: KeyObject };
 
 /** A key just generated: its private bytes (to seal, then zero), its public facts and its in-memory form. */
 export interface GeneratedKey {
@@ -58,11 +54,7 @@ export function generateKey(kind: KeyKind): GeneratedKey {
       kid: account.address,
       address: account.address,
       publicKeyHex: account.publicKey,
-      secret: {
-        kind: "secp256k1",
-        account,
-        signDigest: secp256k1DigestSigner(Buffer.from(privateKey.slice(2), "hex")),
-      },
+      secret: { kind: "secp256k1", account },
     };
   }
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -84,7 +76,7 @@ export function secretFrom(file: KeyFile, plain: Buffer): Secret {
     if (account.address !== file.kid || account.publicKey !== file.publicKeyHex) {
       throw new Error("private key does not match the recorded address");
     }
-    return { kind: "secp256k1", account, signDigest: secp256k1DigestSigner(plain) };
+    return { kind: "secp256k1", account };
   }
   const jwkPublic = publicJwkFromHex(file.publicKeyHex);
   const key = createPrivateKey({

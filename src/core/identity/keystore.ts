@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { type Address, getAddress, type Hex, isAddress, type LocalAccount } from "viem";
+import { type Address, getAddress, isAddress, type LocalAccount } from "viem";
 import type { AccountSource } from "../chain/types.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
 import {
@@ -49,14 +49,6 @@ export interface PublicJwk {
   x: string;
   y: string;
   kid: string;
-}
-
-/** Native secp256k1 signing for one account over a 32-byte digest: r || s || v (65 bytes, low s, v 27 or 28). */
-export interface DigestSigner {
-  address: Address;
-  /** Uncompressed SEC1 public key (0x04 || x || y). */
-  publicKey: Hex;
-  sign(digest: Uint8Array): Uint8Array;
 }
 
 /** The did-jwt `Signer` shape: returns the base64url JOSE signature (raw r || s). */
@@ -213,29 +205,6 @@ export class Keystore implements AccountSource {
     const secret = this.#usable(getAddress(address), "secp256k1");
     if (secret.kind !== "secp256k1") throw new Error("unreachable");
     return secret.account;
-  }
-
-  /**
-   * A native (OpenSSL point multiplication) signer for a secp256k1 account, built once when the key was loaded; the
-   * private scalar never leaves the keystore. Each call checks the key is still usable (not retired).
-   */
-  digestSigner(address: Address): DigestSigner {
-    if (typeof address !== "string" || !isAddress(address, { strict: false })) {
-      throw invalidInput("address", "must be a 0x-prefixed 20-byte address");
-    }
-    const kid = getAddress(address);
-    const secret = this.#usable(kid, "secp256k1");
-    if (secret.kind !== "secp256k1") throw new Error("unreachable");
-    return {
-      address: kid,
-      publicKey: this.#file(kid).publicKeyHex,
-      sign: (digest) => {
-        if (!(digest instanceof Uint8Array) || digest.length !== 32) throw invalidInput("digest", "must be 32 bytes");
-        const current = this.#usable(kid, "secp256k1");
-        if (current.kind !== "secp256k1") throw new Error("unreachable");
-        return current.signDigest(digest);
-      },
-    };
   }
 
   /** A did-jwt compatible ES256 signer bound to a P-256 key. */
