@@ -3,17 +3,13 @@
 // signature, the version and the balances, signs, stores; north checks south's signature and stores). Several
 // channels run at once, each with `inFlight` payments outstanding: north's agent pipelines the payments of one channel
 // (those asked for while an exchange is under way go together in the next one, each its own co-signed state). Also
-// the floor this puts on one core: the two signatures and two checks of one update in this process, natively (the
-// keystore's OpenSSL signer, the service's native check against a known key) and with viem (@noble/curves, pure JS),
-// no HTTP or database. The issue's target is 5,000 co-signed updates/s.
+// the floor this puts on one core: the two signatures and two recoveries of one update in this process with viem
+// (@noble/curves, pure JS), no HTTP or database. The issue's target is 5,000 co-signed updates/s.
 //   npm run bench -- settlement-channel [channels=8] [updatesPerChannel=100] [inFlight=32]
-import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus, loadavg } from "node:os";
 import { type Hex, hashTypedData, recoverAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { openKeystore } from "../src/core/identity/keystore.ts";
-import { type ChannelState, digestVerifier, stateDigest, typedState } from "../src/settlement/channels/state.ts";
+import { type ChannelState, typedState } from "../src/settlement/channels/state.ts";
 import { startTestConsortium } from "../testkit/consortium.ts";
 import { type BenchResult, percentile, round } from "./lib/report.ts";
 
@@ -72,59 +68,12 @@ async function cryptoFloor(iterations: number) {
   return iterations / ((performance.now() - started) / 1000);
 }
 
-/** The same floor natively: the keystore's signer (OpenSSL nonce point) and the check against a known key. */
-async function nativeFloor(iterations: number) {
-  const dir = await mkdtemp(join(tmpdir(), "bench-channel-"));
-  try {
-    const keystore = await openKeystore({ dir, passphrase: "bench", scrypt: { N: 1024 } });
-    const [a, b] = await Promise.all(["a", "b"].map((label) => keystore.create({ kind: "secp256k1", label })));
-    if (!a?.address || !b?.address) throw new Error("no address");
-    const signA = keystore.digestSigner(a.address);
-    const signB = keystore.digestSigner(b.address);
-    const checkA = digestVerifier(signA.publicKey);
-    const checkB = digestVerifier(signB.publicKey);
-    const contract = "0x00000000000000000000000000000000000000c4" as const;
-    const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}` as Hex;
-    const started = performance.now();
-    let signMs = 0;
-    let checkMs = 0;
-    for (let i = 0; i < iterations; i++) {
-      const state: ChannelState = {
-        channelId: `0x${"ab".repeat(32)}`,
-        version: BigInt(i + 1),
-        balanceA: 1_000_000n - BigInt(i),
-        balanceB: BigInt(i),
-        depositA: 1_000_000n,
-        depositB: 0n,
-        isFinal: false,
-      };
-      const digest = stateDigest(31337, contract, state);
-      const bytes = Buffer.from(digest.slice(2), "hex");
-      const t0 = performance.now();
-      const sigA = hex(signA.sign(bytes));
-      const t1 = performance.now();
-      if (!checkA(digest, sigA)) throw new Error("check A");
-      const t2 = performance.now();
-      const sigB = hex(signB.sign(bytes));
-      const t3 = performance.now();
-      if (!checkB(digest, sigB)) throw new Error("check B");
-      signMs += t1 - t0 + (t3 - t2);
-      checkMs += t2 - t1 + (performance.now() - t3);
-    }
-    const perSecond = iterations / ((performance.now() - started) / 1000);
-    return { perSecond, signMs: signMs / (2 * iterations), checkMs: checkMs / (2 * iterations) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 export async function run(args: string[]): Promise<BenchResult> {
   const channels = Number(args[0] ?? 8);
   const perChannel = Number(args[1] ?? 100);
   const inFlight = Number(args[2] ?? 32);
   const loadBefore = loadavg();
   const floor = await cryptoFloor(300);
-  const native = await nativeFloor(300);
   const parts = await cryptoParts();
   const c = await startTestConsortium(
     [
@@ -211,18 +160,6 @@ export async function run(args: string[]): Promise<BenchResult> {
             .join(
               ", ",
             )}; after the updates: ${loadDuring.map((l) => l.toFixed(1)).join(", ")}; ${cpus().length} cores.`,
-        },
-        {
-          title: "ECDSA floor of one update on one core, native (keystore signer, check against a known key)",
-          rows: [
-            {
-              "updates/s": Math.round(native.perSecond),
-              "ms per update": round(1000 / native.perSecond, 2),
-              "sign ms": round(native.signMs, 3),
-              "check ms": round(native.checkMs, 3),
-            },
-          ],
-          note: "Two signatures (OpenSSL nonce point, s in BigInt) and two checks (three OpenSSL scalar multiplications, one BigInt point addition) per update, each with its typed-data digest.",
         },
         {
           title: "ECDSA floor of one update on one core (viem / @noble/curves, no HTTP, no database)",

@@ -242,39 +242,13 @@ describe("settlement: payment channels between two operators' agents", () => {
     assert.deepEqual(closed.payout, { a: "125", b: "75" });
   });
 
-  /** `name`'s member signature of `state` made natively in its keystore (OpenSSL point multiplication, v derived). */
-  const nativelySigned = (name: MemberName, state: StateJson) => {
-    const digest = stateDigest(chainId, contract(), stateFromJson(state));
-    const rs = agent(name)
-      .agent.keystore.digestSigner(account(name))
-      .sign(Buffer.from(digest.slice(2), "hex"));
-    return `0x${Buffer.from(rs).toString("hex")}` as Hex;
-  };
+  /** `name`'s member signature of `state`, by its keystore account (viem, EIP-712). */
+  const memberSigned = (name: MemberName, state: StateJson) =>
+    agent(name)
+      .agent.keystore.account(account(name))
+      .signTypedData(typedState(chainId, contract(), stateFromJson(state)));
 
-  it("signs natively (OpenSSL point multiplication, low s): such a state is accepted by the contract's close", async () => {
-    const state: StateJson = {
-      channelId: `0x${"ab".repeat(32)}`,
-      version: 7,
-      balanceA: "1",
-      balanceB: "2",
-      depositA: "3",
-      depositB: "0",
-      isFinal: false,
-    };
-    const digest = stateDigest(chainId, contract(), stateFromJson(state));
-    const one = nativelySigned("north", state);
-    const two = nativelySigned("north", state);
-    assert.notEqual(one.slice(0, 66), two.slice(0, 66), "OpenSSL's random nonce, not viem's deterministic one");
-    const half = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
-    for (const sig of [one, two]) {
-      assert.ok(BigInt(`0x${sig.slice(66, 130)}`) <= half, "low s");
-      assert.equal(
-        (await recoverAddress({ hash: digest, signature: sig })).toLowerCase(),
-        account("north").toLowerCase(),
-        "v derived from the nonce point: recovers to north as it is",
-      );
-    }
-    // on chain: a channel whose states north and south sign natively; south registers the newest with startClose
+  it("a state both members co-signed in a batch is accepted by the contract's close-unilateral", async () => {
     const opened = await ok(
       "north",
       "POST",
@@ -288,23 +262,53 @@ describe("settlement: payment channels between two operators' agents", () => {
       201,
     );
     const id = opened.channelId as Hex;
-    const first: StateJson = {
+    const stateAt = (version: number, paid: number): StateJson => ({
       channelId: id,
-      version: 1,
-      balanceA: "290",
-      balanceB: "10",
+      version,
+      balanceA: String(300 - paid),
+      balanceB: String(paid),
       depositA: "300",
       depositB: "0",
       isFinal: false,
-    };
-    const answer = await ok("south", "POST", `/v1/settlement/channels/${id}/cosign`, {
-      state: first,
-      signature: nativelySigned("north", first),
     });
-    assert.match(answer.signature as string, /^0x[0-9a-f]{128}1[bc]$/, "south co-signs");
+    const states = [stateAt(1, 10), stateAt(2, 25), stateAt(3, 40)];
+    const items = await Promise.all(
+      states.map(async (state) => ({ state, signature: await memberSigned("north", state) })),
+    );
+    // the same signature made high-s (n - s, other v) still recovers to north, but the contract would refuse it
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const sig = items[0]?.signature as Hex;
+    const highS = `${sig.slice(0, 66)}${(n - BigInt(`0x${sig.slice(66, 130)}`)).toString(16).padStart(64, "0")}${
+      sig.slice(130) === "1b" ? "1c" : "1b"
+    }` as Hex;
+    const digest1 = stateDigest(chainId, contract(), stateFromJson(states[0] as StateJson));
+    assert.equal(
+      (await recoverAddress({ hash: digest1, signature: highS })).toLowerCase(),
+      account("north").toLowerCase(),
+    );
+    const malleated = await call("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, {
+      items: [{ ...items[0], signature: highS }],
+    });
+    assert.equal(malleated.status, 422, JSON.stringify(malleated.body));
+    assert.ok(
+      malleated.body.details?.some((d) => d.field === "body.items[0].signature"),
+      JSON.stringify(malleated.body),
+    );
+    const answer = await ok("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, { items });
+    assert.equal(answer.refused, undefined, JSON.stringify(answer));
+    assert.equal((answer.signatures as Hex[]).length, 3);
+    for (const [k, state] of states.entries()) {
+      const digest = stateDigest(chainId, contract(), stateFromJson(state));
+      assert.equal(
+        (await recoverAddress({ hash: digest, signature: (answer.signatures as Hex[])[k] as Hex })).toLowerCase(),
+        account("south").toLowerCase(),
+        `south's co-signature of item ${k}`,
+      );
+    }
+    // south registers the newest co-signed state on chain: the contract checks both signatures
     const closing = await ok("south", "POST", `/v1/settlement/channels/${id}/close-unilateral`);
     assert.equal(closing.status, "closing");
-    assert.deepEqual(closing.onChain, { ...(closing.onChain as Answer), version: 1, balanceA: "290", balanceB: "10" });
+    assert.deepEqual(closing.onChain, { ...(closing.onChain as Answer), version: 3, balanceA: "260", balanceB: "40" });
   });
 
   it("co-signs a batch of consecutive states in one exchange; a bad item is refused by its index, nothing after it signed", async () => {
@@ -330,8 +334,12 @@ describe("settlement: payment channels between two operators' agents", () => {
       depositB: "0",
       isFinal: false,
     });
-    const item = (state: StateJson, by: MemberName = "north") => ({ state, signature: nativelySigned(by, state) });
-    const batch = (items: unknown[]) => call("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, { items });
+    const item = async (state: StateJson, by: MemberName = "north") => ({
+      state,
+      signature: await memberSigned(by, state),
+    });
+    const batch = async (items: Promise<unknown>[]) =>
+      call("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, { items: await Promise.all(items) });
     // a bad first item: the error itself, nothing co-signed
     const forged = await batch([item(stateAt(1, 10), "bank"), item(stateAt(2, 20))]);
     assert.equal(forged.status, 422, JSON.stringify(forged.body));
@@ -361,7 +369,7 @@ describe("settlement: payment channels between two operators' agents", () => {
       account("south").toLowerCase(),
       "each item's own co-signature",
     );
-    // the handed-out evidence carries the derived v: both signatures recover as they are
+    // the handed-out evidence: both signatures recover as they are
     const evidence = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
     assert.equal((evidence.state as StateJson).version, 3);
     assert.equal(

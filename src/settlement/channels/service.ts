@@ -3,7 +3,7 @@
 // agent co-signs over HTTP (its route /v1/settlement/channels/{id}/cosign, with the API key it issued to this member);
 // each side signs with its own member account, so keys never leave an agent. No HTTP types, no SQL.
 import { randomBytes } from "node:crypto";
-import { type Address, encodeFunctionData, type Hex, isAddressEqual } from "viem";
+import { type Address, encodeFunctionData, type Hex, isAddressEqual, recoverAddress } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { DomainError, invalidField } from "../../core/errors/index.ts";
 import { ConsortiumRegistry, PaymentChannels, SettlementToken } from "../../generated/contracts.ts";
@@ -14,13 +14,12 @@ import type { ChannelRepository } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
 import {
   type ChannelState,
-  candidatesOf,
   channelIdOf,
-  type DigestVerifier,
-  digestVerifier,
+  isContractForm,
   refusalOf,
   type SignedState,
   stateDigest,
+  typedState,
 } from "./state.ts";
 
 /** At most this many proposed states go to the counterparty's agent in one exchange (the batch route's maxItems). */
@@ -88,8 +87,7 @@ export interface ChannelServiceOptions {
   readModel: ChannelReadModel;
   repository: ChannelRepository;
   sync(): Promise<unknown>;
-  /** Native signature of a 32-byte digest by the member account: r || s || v (65 bytes, low s). */
-  signDigest(digest: Uint8Array): Uint8Array;
+  signTypedData(typed: ReturnType<typeof typedState>): Promise<Hex>;
   fetch?: typeof fetch;
 }
 
@@ -129,8 +127,6 @@ export class ChannelService {
   /** One co-signing at a time per channel, so two updates never get the same version. */
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #memberOf = new Map<string, Address>();
-  /** Per channel, the counterparty's signing key once one of its signatures was recovered and checked. */
-  readonly #peerKeys = new Map<string, DigestVerifier>();
   /** Payments waiting for this agent's next exchange with the counterparty's agent, per channel. */
   readonly #queues = new Map<string, Pending[]>();
   readonly #draining = new Set<string>();
@@ -266,7 +262,7 @@ export class ChannelService {
           if (state.channelId !== channelId.toLowerCase())
             throw invalidField(`${p}.state.channelId`, "is another channel");
           const digest = stateDigest(this.#o.chainId, this.#o.address, state);
-          if (!(await this.#signedBy(channelId, proposer, digest, item.signature))) {
+          if (!(await this.#signedBy(proposer, digest, item.signature))) {
             throw this.#refused(`${p}.signature`, `is not by the counterparty ${proposer}`);
           }
           if (previous.isFinal) throw this.#refused(`${p}.state.version`, "the channel's newest state is final");
@@ -282,7 +278,7 @@ export class ChannelService {
               throw this.#refused(`${p}.state.depositA`, "accounts for more than was deposited on chain");
             }
           }
-          const own = this.#sign(digest);
+          const own = await this.#sign(state);
           saved.push(
             side === "a" ? { state, sigA: own, sigB: item.signature } : { state, sigA: item.signature, sigB: own },
           );
@@ -306,7 +302,7 @@ export class ChannelService {
       encodeFunctionData({
         abi: PaymentChannels.abi,
         functionName: "closeCooperatively",
-        args: await this.#evidence(signed),
+        args: [signed.state, signed.sigA, signed.sigB],
       }),
       `settlement.closeCooperatively ${channelId}`,
     );
@@ -320,7 +316,7 @@ export class ChannelService {
     if (row.status !== "open") throw this.#wrongStatus(row);
     const latest = await this.#o.repository.latestState(channelId);
     const args = latest
-      ? await this.#evidence(latest)
+      ? [latest.state, latest.sigA, latest.sigB]
       : [
           {
             channelId,
@@ -358,7 +354,7 @@ export class ChannelService {
         encodeFunctionData({
           abi: PaymentChannels.abi,
           functionName: "challenge",
-          args: await this.#evidence(latest),
+          args: [latest.state, latest.sigA, latest.sigB],
         }),
         `settlement.challenge ${channelId} v${latest.state.version}`,
       );
@@ -404,8 +400,7 @@ export class ChannelService {
     await this.#channel(channelId);
     const latest = await this.#o.repository.latestState(channelId);
     if (!latest) throw new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${channelId} has no co-signed state yet`);
-    const [state, sigA, sigB] = await this.#evidence(latest);
-    return { state: stateToJson(state), sigA, sigB };
+    return { state: stateToJson(latest.state), sigA: latest.sigA, sigB: latest.sigB };
   }
 
   /** The channels of this member being closed by the other member (the watchtower's catch-up at start). */
@@ -491,7 +486,7 @@ export class ChannelService {
         isFinal: pending.isFinal,
       };
       const digest = stateDigest(this.#o.chainId, this.#o.address, state);
-      proposed.push({ pending, state, digest, own: this.#sign(digest) });
+      proposed.push({ pending, state, digest, own: await this.#sign(state) });
       previous = state;
     }
     if (proposed.length === 0) return;
@@ -513,7 +508,7 @@ export class ChannelService {
         );
         break;
       }
-      if (!(await this.#signedBy(channelId, counterparty, p.digest, theirs))) {
+      if (!(await this.#signedBy(counterparty, p.digest, theirs))) {
         failure = new SettlementError(
           "SETTLEMENT_CHANNEL_PEER",
           `the peer answered a signature not by ${counterparty}`,
@@ -571,48 +566,19 @@ export class ChannelService {
     return { signatures, ...(body.refused ? { refused: body.refused } : {}) };
   }
 
-  /** This member's native signature of a state digest (r, s, v). */
-  #sign(digest: Hex): Hex {
-    return `0x${Buffer.from(this.#o.signDigest(Buffer.from(digest.slice(2), "hex"))).toString("hex")}` as Hex;
+  /** This member's signature of a state (EIP-712, by its keystore account through viem). */
+  #sign(state: ChannelState): Promise<Hex> {
+    return this.#o.signTypedData(typedState(this.#o.chainId, this.#o.address, state));
   }
 
   /**
-   * Whether `signature` over `digest` is by `member` or an account bound to it. The first time per channel its
-   * public key is recovered (trying both recovery ids) and kept; after that a native check against that key.
+   * Whether `signature` over `digest` is by `member` or an account bound to it (viem's recoverAddress), in the form
+   * the contract accepts (low s, v 27 or 28), so that a state kept as evidence is one the contract takes.
    */
-  async #signedBy(channelId: Hex, member: Address, digest: Hex, signature: Hex): Promise<boolean> {
-    const key = `${channelId.toLowerCase()}:${member.toLowerCase()}`;
-    const known = this.#peerKeys.get(key);
-    if (known?.(digest, signature)) return true;
-    for (const candidate of await candidatesOf(digest, signature)) {
-      if (await this.#actsFor(candidate.address, member)) {
-        this.#peerKeys.set(key, digestVerifier(candidate.publicKey));
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * A stored state as the contract takes it: each signature with the recovery id under which it recovers to its
-   * member (or an account bound to it). Per update only r and s of the counterparty's signature are checked (natively,
-   * against its known key), so its v is checked here, when a state goes on chain or is handed out, and corrected if
-   * the counterparty sent the other one.
-   */
-  async #evidence(signed: SignedState): Promise<[ChannelState, Hex, Hex]> {
-    const row = await this.#channel(signed.state.channelId);
-    const digest = stateDigest(this.#o.chainId, this.#o.address, signed.state);
-    const withV = async (signature: Hex, member: Address) => {
-      for (const candidate of await candidatesOf(digest, signature)) {
-        if (await this.#actsFor(candidate.address, member)) return candidate.signature;
-      }
-      return signature;
-    };
-    return [
-      signed.state,
-      await withV(signed.sigA, row.member_a as Address),
-      await withV(signed.sigB, row.member_b as Address),
-    ];
+  async #signedBy(member: Address, digest: Hex, signature: Hex): Promise<boolean> {
+    if (!isContractForm(signature)) return false;
+    const signer = await recoverAddress({ hash: digest, signature }).catch(() => undefined);
+    return signer !== undefined && (await this.#actsFor(signer, member));
   }
 
   /** The newest co-signed state, or the empty state before any (version 0, nothing deposited yet). */

@@ -1,18 +1,6 @@
 // A channel's balance state as both members sign it: the EIP-712 typed data of PaymentChannels' ChannelState, its
 // digest, and the rule by which one member may move the balance (it pays the other; deposits add to their maker).
-import {
-  type Address,
-  encodeAbiParameters,
-  type Hex,
-  hashTypedData,
-  keccak256,
-  recoverAddress,
-  recoverPublicKey,
-} from "viem";
-import { publicKeyToAddress } from "viem/accounts";
-import { isLowS } from "../../core/identity/secp256k1Digest.ts";
-
-export { type DigestVerifier, digestVerifier, isLowS } from "../../core/identity/secp256k1Digest.ts";
+import { type Address, encodeAbiParameters, type Hex, hashTypedData, keccak256, recoverAddress } from "viem";
 
 export interface ChannelState {
   channelId: Hex;
@@ -110,21 +98,17 @@ export function refusalOf(previous: ChannelState, next: ChannelState, payer: "a"
   return undefined;
 }
 
-/** The same r, s with the other recovery id (27 <-> 28). */
-export function otherV(signature: Hex): Hex {
-  return `${signature.slice(0, 130)}${signature.slice(130) === "1b" ? "1c" : "1b"}` as Hex;
-}
+/** secp256k1's group order n, halved: OZ ECDSA (the contract) accepts only s <= n / 2. */
+const HALF_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n >> 1n;
 
-/** The public keys and addresses `signature` recovers to under both recovery ids (the given one first). */
-export async function candidatesOf(
-  digest: Hex,
-  signature: Hex,
-): Promise<{ signature: Hex; publicKey: Hex; address: Address }[]> {
-  const out: { signature: Hex; publicKey: Hex; address: Address }[] = [];
-  if (!isLowS(signature)) return out;
-  for (const sig of [signature, otherV(signature)]) {
-    const publicKey = await recoverPublicKey({ hash: digest, signature: sig }).catch(() => undefined);
-    if (publicKey) out.push({ signature: sig, publicKey, address: publicKeyToAddress(publicKey) });
-  }
-  return out;
+/**
+ * Whether a 65-byte signature (hex) has the form the contract's OZ ECDSA accepts: s in the low half and v 27 or 28
+ * (viem's recoverAddress also takes v 0/1 and high s, which the contract would refuse).
+ */
+export function isContractForm(signature: Hex): boolean {
+  return (
+    signature.length === 132 &&
+    BigInt(`0x${signature.slice(66, 130)}`) <= HALF_N &&
+    ["1b", "1c"].includes(signature.slice(130).toLowerCase())
+  );
 }
