@@ -241,4 +241,179 @@ describe("settlement: payment channels between two operators' agents", () => {
     const closed = await ok("north", "POST", `/v1/settlement/channels/${id}/close`);
     assert.deepEqual(closed.payout, { a: "125", b: "75" });
   });
+
+  /** `name`'s member signature of `state`, by its keystore account (viem, EIP-712). */
+  const memberSigned = (name: MemberName, state: StateJson) =>
+    agent(name)
+      .agent.keystore.account(account(name))
+      .signTypedData(typedState(chainId, contract(), stateFromJson(state)));
+
+  it("a state both members co-signed in a batch is accepted by the contract's close-unilateral", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "300",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    const stateAt = (version: number, paid: number): StateJson => ({
+      channelId: id,
+      version,
+      balanceA: String(300 - paid),
+      balanceB: String(paid),
+      depositA: "300",
+      depositB: "0",
+      isFinal: false,
+    });
+    const states = [stateAt(1, 10), stateAt(2, 25), stateAt(3, 40)];
+    const items = await Promise.all(
+      states.map(async (state) => ({ state, signature: await memberSigned("north", state) })),
+    );
+    // the same signature made high-s (n - s, other v) still recovers to north, but the contract would refuse it
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const sig = items[0]?.signature as Hex;
+    const highS = `${sig.slice(0, 66)}${(n - BigInt(`0x${sig.slice(66, 130)}`)).toString(16).padStart(64, "0")}${
+      sig.slice(130) === "1b" ? "1c" : "1b"
+    }` as Hex;
+    const digest1 = stateDigest(chainId, contract(), stateFromJson(states[0] as StateJson));
+    assert.equal(
+      (await recoverAddress({ hash: digest1, signature: highS })).toLowerCase(),
+      account("north").toLowerCase(),
+    );
+    const malleated = await call("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, {
+      items: [{ ...items[0], signature: highS }],
+    });
+    assert.equal(malleated.status, 422, JSON.stringify(malleated.body));
+    assert.ok(
+      malleated.body.details?.some((d) => d.field === "body.items[0].signature"),
+      JSON.stringify(malleated.body),
+    );
+    const answer = await ok("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, { items });
+    assert.equal(answer.refused, undefined, JSON.stringify(answer));
+    assert.equal((answer.signatures as Hex[]).length, 3);
+    for (const [k, state] of states.entries()) {
+      const digest = stateDigest(chainId, contract(), stateFromJson(state));
+      assert.equal(
+        (await recoverAddress({ hash: digest, signature: (answer.signatures as Hex[])[k] as Hex })).toLowerCase(),
+        account("south").toLowerCase(),
+        `south's co-signature of item ${k}`,
+      );
+    }
+    // south registers the newest co-signed state on chain: the contract checks both signatures
+    const closing = await ok("south", "POST", `/v1/settlement/channels/${id}/close-unilateral`);
+    assert.equal(closing.status, "closing");
+    assert.deepEqual(closing.onChain, { ...(closing.onChain as Answer), version: 3, balanceA: "260", balanceB: "40" });
+  });
+
+  it("co-signs a batch of consecutive states in one exchange; a bad item is refused by its index, nothing after it signed", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "300",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    const stateAt = (version: number, paid: number): StateJson => ({
+      channelId: id,
+      version,
+      balanceA: String(300 - paid),
+      balanceB: String(paid),
+      depositA: "300",
+      depositB: "0",
+      isFinal: false,
+    });
+    const item = async (state: StateJson, by: MemberName = "north") => ({
+      state,
+      signature: await memberSigned(by, state),
+    });
+    const batch = async (items: Promise<unknown>[]) =>
+      call("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, { items: await Promise.all(items) });
+    // a bad first item: the error itself, nothing co-signed
+    const forged = await batch([item(stateAt(1, 10), "bank"), item(stateAt(2, 20))]);
+    assert.equal(forged.status, 422, JSON.stringify(forged.body));
+    assert.ok(
+      forged.body.details?.some((d) => d.field === "body.items[0].signature"),
+      JSON.stringify(forged.body),
+    );
+    // the third item pays north back (south's balance falls): the first two co-signed, the third and fourth not
+    const answer = await batch([item(stateAt(1, 10)), item(stateAt(2, 20)), item(stateAt(3, 5)), item(stateAt(4, 40))]);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal((answer.body.signatures as string[]).length, 2);
+    assert.deepEqual(
+      { ...(answer.body.refused as Answer), message: undefined },
+      { index: 2, code: "SETTLEMENT_CHANNEL_STATE_REFUSED", field: "body.items[2].state.balanceB", message: undefined },
+    );
+    const atSouth = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
+    assert.equal((atSouth.state as StateJson).version, 2, "nothing after the refused item");
+    assert.equal((atSouth.state as StateJson).balanceB, "20");
+    // versions must follow one another inside a batch
+    const gap = await batch([item(stateAt(3, 30)), item(stateAt(5, 50))]);
+    assert.equal(gap.status, 200, JSON.stringify(gap.body));
+    assert.equal((gap.body.refused as Answer).field, "body.items[1].state.version");
+    const digest = stateDigest(chainId, contract(), stateFromJson(stateAt(3, 30)));
+    const sig = (gap.body.signatures as Hex[])[0] as Hex;
+    assert.equal(
+      (await recoverAddress({ hash: digest, signature: sig })).toLowerCase(),
+      account("south").toLowerCase(),
+      "each item's own co-signature",
+    );
+    // the handed-out evidence: both signatures recover as they are
+    const evidence = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
+    assert.equal((evidence.state as StateJson).version, 3);
+    assert.equal(
+      (await recoverAddress({ hash: digest, signature: evidence.sigA as Hex })).toLowerCase(),
+      account("north").toLowerCase(),
+    );
+    assert.equal(
+      (await recoverAddress({ hash: digest, signature: evidence.sigB as Hex })).toLowerCase(),
+      account("south").toLowerCase(),
+    );
+  });
+
+  it("pipelines concurrent payments of one channel: each its own co-signed state, both agents agree", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "100",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    const paid = await Promise.all(
+      Array.from({ length: 30 }, () => ok("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "3" })),
+    );
+    assert.deepEqual(
+      paid.map((p) => p.version).sort((a, b) => Number(a) - Number(b)),
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+    // an overdraft among concurrent payments is refused alone
+    const more = await Promise.all(
+      Array.from({ length: 5 }, () => call("north", "POST", `/v1/settlement/channels/${id}/pay`, { amount: "3" })),
+    );
+    assert.deepEqual(more.map((m) => m.status).sort(), [200, 200, 200, 409, 409]);
+    const atNorth = await ok("north", "GET", `/v1/settlement/channels/${id}/state`);
+    const atSouth = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
+    assert.deepEqual(atNorth, atSouth);
+    assert.equal((atNorth.state as StateJson).version, 33);
+    assert.equal((atNorth.state as StateJson).balanceB, "99");
+    const closed = await ok("north", "POST", `/v1/settlement/channels/${id}/close`);
+    assert.deepEqual(closed.payout, { a: "1", b: "99" });
+  });
 });

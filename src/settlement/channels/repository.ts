@@ -1,7 +1,7 @@
 // What this agent keeps off chain about its channels: every state both members signed (the newest is what the
 // watchtower answers a stale close with), and the counterparty agent's URL and the API key that agent issued to this
 // member. SQL only.
-import type { Queryable } from "../../core/store/store.ts";
+import type { Queryable, SqlParam } from "../../core/store/store.ts";
 import type { SignedState } from "./state.ts";
 
 interface StateRow {
@@ -37,14 +37,16 @@ export class ChannelRepository {
     this.#db = db;
   }
 
-  /** Keeps a co-signed state; the same version twice keeps the first (both are signed by both, so equal). */
-  async saveState(signed: SignedState): Promise<void> {
-    const s = signed.state;
-    await this.#db.exec(
-      `INSERT INTO settlement_channel_states (channel_id, version, balance_a, balance_b, deposit_a, deposit_b,
-         is_final, sig_a, sig_b) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (channel_id, version) DO NOTHING`,
-      [
+  /**
+   * Keeps co-signed states in one statement; the same version twice keeps the first (both are signed by both, so
+   * equal).
+   */
+  async saveStates(states: readonly SignedState[]): Promise<void> {
+    if (states.length === 0) return;
+    const values: SqlParam[] = [];
+    const rows = states.map((signed, i) => {
+      const s = signed.state;
+      values.push(
         s.channelId.toLowerCase(),
         Number(s.version),
         s.balanceA.toString(),
@@ -54,7 +56,14 @@ export class ChannelRepository {
         s.isFinal ? 1 : 0,
         signed.sigA,
         signed.sigB,
-      ],
+      );
+      return `(${Array.from({ length: 9 }, (_, k) => `$${i * 9 + k + 1}`).join(", ")})`;
+    });
+    await this.#db.exec(
+      `INSERT INTO settlement_channel_states (channel_id, version, balance_a, balance_b, deposit_a, deposit_b,
+         is_final, sig_a, sig_b) VALUES ${rows.join(", ")}
+       ON CONFLICT (channel_id, version) DO NOTHING`,
+      values,
     );
   }
 

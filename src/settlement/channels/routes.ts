@@ -8,6 +8,8 @@ import {
   ChannelParams,
   ChannelSchema,
   ChannelTxResult,
+  CosignBatchBody,
+  CosignBatchResult,
   CosignBody,
   CosignResult,
   OpenChannelBody,
@@ -15,7 +17,7 @@ import {
   SignedStateSchema,
   StateSchema,
 } from "./schemas.ts";
-import type { ChannelService, ChannelView, PeerLink, StateJson } from "./service.ts";
+import type { ChannelService, ChannelView, CosignItem, PeerLink, StateJson } from "./service.ts";
 
 const tags = ["settlement"];
 type Params = { channelId: Hex };
@@ -177,6 +179,26 @@ export function registerChannelRoutes(app: ApiApp, channels: ChannelService): vo
       const body = request.body as { state: StateJson; signature: Hex };
       return channels.cosign((request.params as Params).channelId, body.state, body.signature);
     },
+  );
+  app.post(
+    "/v1/settlement/channels/:channelId/cosign-batch",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary:
+          "Called by the counterparty's agent: co-sign consecutive proposed states in order, up to the first refused one",
+        tags,
+        operationId: "cosignSettlementChannelBatch",
+        params: ChannelParams,
+        body: CosignBatchBody,
+        response: {
+          200: CosignBatchResult,
+          ...writeErrors(notFound, "SETTLEMENT_WRONG_STATE", "SETTLEMENT_CHANNEL_STATE_REFUSED"),
+        },
+      },
+    },
+    async (request) =>
+      channels.cosignBatch((request.params as Params).channelId, (request.body as { items: CosignItem[] }).items),
   );
   const txRoute = (
     path: string,

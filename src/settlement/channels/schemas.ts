@@ -41,6 +41,20 @@ export const StateSchema = strictObject({
 
 export const CosignBody = strictObject({ state: StateSchema, signature: Signature });
 export const CosignResult = strictObject({ signature: Signature });
+export const CosignBatchBody = strictObject({
+  items: Type.Array(strictObject({ state: StateSchema, signature: Signature }), { minItems: 1, maxItems: 256 }),
+});
+export const CosignBatchResult = strictObject({
+  signatures: Type.Array(Signature, { maxItems: 256 }),
+  refused: Type.Optional(
+    strictObject({
+      index: Type.Integer({ minimum: 1 }),
+      code: Type.String(),
+      field: Type.Optional(Type.String()),
+      message: Type.String(),
+    }),
+  ),
+});
 export const SignedStateSchema = strictObject({ state: StateSchema, sigA: Signature, sigB: Signature });
 
 export const ChannelParams = strictObject({ channelId: Bytes32Schema });

@@ -3,16 +3,46 @@
 // agent co-signs over HTTP (its route /v1/settlement/channels/{id}/cosign, with the API key it issued to this member);
 // each side signs with its own member account, so keys never leave an agent. No HTTP types, no SQL.
 import { randomBytes } from "node:crypto";
-import { type Address, encodeFunctionData, type Hex, isAddressEqual } from "viem";
+import { type Address, encodeFunctionData, type Hex, isAddressEqual, recoverAddress } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
-import { invalidField } from "../../core/errors/index.ts";
+import { DomainError, invalidField } from "../../core/errors/index.ts";
 import { ConsortiumRegistry, PaymentChannels, SettlementToken } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
 import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
 import type { ChannelRepository } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
-import { type ChannelState, channelIdOf, refusalOf, type SignedState, signerOf, typedState } from "./state.ts";
+import {
+  type ChannelState,
+  channelIdOf,
+  isContractForm,
+  refusalOf,
+  type SignedState,
+  stateDigest,
+  typedState,
+} from "./state.ts";
+
+/** At most this many proposed states go to the counterparty's agent in one exchange (the batch route's maxItems). */
+export const MAX_COSIGN_BATCH = 256;
+
+/** One proposed state with its proposer's signature, as the co-signing routes take it. */
+export interface CosignItem {
+  state: StateJson;
+  signature: Hex;
+}
+
+/** The answer to a batch: the co-signatures of the leading items accepted, and why the next one was refused. */
+export interface CosignBatchResult {
+  signatures: Hex[];
+  refused?: { index: number; code: string; field?: string; message: string };
+}
+
+interface Pending {
+  isFinal: boolean;
+  amount: bigint;
+  resolve(signed: SignedState): void;
+  reject(error: unknown): void;
+}
 
 export interface StateJson {
   channelId: Hex;
@@ -97,6 +127,9 @@ export class ChannelService {
   /** One co-signing at a time per channel, so two updates never get the same version. */
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #memberOf = new Map<string, Address>();
+  /** Payments waiting for this agent's next exchange with the counterparty's agent, per channel. */
+  readonly #queues = new Map<string, Pending[]>();
+  readonly #draining = new Set<string>();
 
   constructor(options: ChannelServiceOptions) {
     this.#o = options;
@@ -177,33 +210,87 @@ export class ChannelService {
 
   /** The counterparty's agent proposes `state`, signed by its member: co-sign it when it only pays this member. */
   async cosign(channelId: Hex, json: StateJson, signature: Hex): Promise<{ signature: Hex }> {
-    const state = stateFromJson(json);
-    if (state.channelId !== channelId.toLowerCase()) throw invalidField("body.state.channelId", "is another channel");
+    const out = await this.#cosignItems(channelId, [{ state: json, signature }], () => "body");
+    const [own] = out.signatures;
+    if (out.error || !own) throw out.error;
+    return { signature: own };
+  }
+
+  /**
+   * Consecutive proposed states in one exchange, each checked as by `cosign` (the first against this agent's newest
+   * state, each next one exactly one version above the one before): co-signs and stores them in order up to the first
+   * refused one, and nothing after it. A refused first item is the error itself (nothing changed); a later one is
+   * answered in `refused` with its index, code and field, beside the co-signatures of the items before it.
+   */
+  async cosignBatch(channelId: Hex, items: CosignItem[]): Promise<CosignBatchResult> {
+    if (items.length === 0 || items.length > MAX_COSIGN_BATCH) {
+      throw invalidField("body.items", `must hold 1 to ${MAX_COSIGN_BATCH} states`);
+    }
+    const out = await this.#cosignItems(channelId, items, (i) => `body.items[${i}]`);
+    if (!out.error) return { signatures: out.signatures };
+    if (out.signatures.length === 0 || !(out.error instanceof DomainError)) throw out.error;
+    const refused = out.error;
+    return {
+      signatures: out.signatures,
+      refused: {
+        index: out.signatures.length,
+        code: refused.code,
+        message: refused.message,
+        ...(refused.field ? { field: String(refused.field) } : {}),
+      },
+    };
+  }
+
+  async #cosignItems(
+    channelId: Hex,
+    items: CosignItem[],
+    at: (index: number) => string,
+  ): Promise<{ signatures: Hex[]; error?: unknown }> {
     return this.#locked(channelId, async () => {
       let row = await this.#channel(channelId, "SETTLEMENT_CHANNEL_STATE_REFUSED");
       if (row.status !== "open") throw this.#wrongStatus(row);
       const side = this.#side(row);
-      const proposer = side === "a" ? row.member_b : row.member_a;
-      const signer = await signerOf(this.#o.chainId, this.#o.address, state, signature).catch(() => undefined);
-      if (!signer || !(await this.#actsFor(signer, proposer as Address))) {
-        throw this.#refused("body.signature", `is not by the counterparty ${proposer}`);
-      }
-      const previous = await this.#previous(row);
-      if (previous.isFinal) throw this.#refused("body.state.version", "the channel's newest state is final");
-      const why = refusalOf(previous, state, side === "a" ? "b" : "a");
-      if (why) throw this.#refused(`body.state.${why.split(":")[0]}` as `body.${string}`, why);
-      if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
-        await this.#o.sync();
-        row = await this.#channel(channelId);
-        if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
-          throw this.#refused("body.state.depositA", "accounts for more than was deposited on chain");
+      const proposer = (side === "a" ? row.member_b : row.member_a) as Address;
+      let previous = await this.#previous(row);
+      const saved: SignedState[] = [];
+      const signatures: Hex[] = [];
+      let error: unknown;
+      for (const [i, item] of items.entries()) {
+        const p = at(i) as `body${string}`;
+        try {
+          const state = stateFromJson(item.state);
+          if (state.channelId !== channelId.toLowerCase())
+            throw invalidField(`${p}.state.channelId`, "is another channel");
+          const digest = stateDigest(this.#o.chainId, this.#o.address, state);
+          if (!(await this.#signedBy(proposer, digest, item.signature))) {
+            throw this.#refused(`${p}.signature`, `is not by the counterparty ${proposer}`);
+          }
+          if (previous.isFinal) throw this.#refused(`${p}.state.version`, "the channel's newest state is final");
+          if (i > 0 && state.version !== previous.version + 1n) {
+            throw this.#refused(`${p}.state.version`, `version: ${state.version} is not ${previous.version + 1n}`);
+          }
+          const why = refusalOf(previous, state, side === "a" ? "b" : "a");
+          if (why) throw this.#refused(`${p}.state.${why.split(":")[0]}` as `body${string}`, why);
+          if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
+            await this.#o.sync();
+            row = await this.#channel(channelId);
+            if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
+              throw this.#refused(`${p}.state.depositA`, "accounts for more than was deposited on chain");
+            }
+          }
+          const own = await this.#sign(state);
+          saved.push(
+            side === "a" ? { state, sigA: own, sigB: item.signature } : { state, sigA: item.signature, sigB: own },
+          );
+          signatures.push(own);
+          previous = state;
+        } catch (e) {
+          error = e;
+          break;
         }
       }
-      const own = await this.#o.signTypedData(typedState(this.#o.chainId, this.#o.address, state));
-      await this.#o.repository.saveState(
-        side === "a" ? { state, sigA: own, sigB: signature } : { state, sigA: signature, sigB: own },
-      );
-      return { signature: own };
+      if (saved.length > 0) await this.#o.repository.saveStates(saved);
+      return error === undefined ? { signatures } : { signatures, error };
     });
   }
 
@@ -323,30 +410,71 @@ export class ChannelService {
 
   // ---- internals ----
 
-  /** Builds the next state (this member paying `amount`, or a final copy), signs it, has the peer co-sign it. */
-  async #propose(channelId: Hex, isFinal: boolean, amount: bigint): Promise<SignedState> {
-    return this.#locked(channelId, async () => {
-      const row = await this.#channel(channelId);
-      if (row.status !== "open") throw this.#wrongStatus(row);
-      const side = this.#side(row);
-      const previous = await this.#previous(row);
-      if (previous.isFinal) throw new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${channelId} is final`);
-      const depositA = BigInt(row.deposit_a);
-      const depositB = BigInt(row.deposit_b);
+  /**
+   * The next state (this member paying `amount`, or a final copy), signed and co-signed by the peer. Payments of one
+   * channel asked for while an exchange with the peer is under way wait for the next one, which carries them all
+   * (up to MAX_COSIGN_BATCH): each is still its own state, one version above the one before, separately co-signed.
+   */
+  #propose(channelId: Hex, isFinal: boolean, amount: bigint): Promise<SignedState> {
+    const key = channelId.toLowerCase();
+    return new Promise<SignedState>((resolve, reject) => {
+      const queue = this.#queues.get(key) ?? [];
+      queue.push({ isFinal, amount, resolve, reject });
+      this.#queues.set(key, queue);
+      if (!this.#draining.has(key)) {
+        this.#draining.add(key);
+        void this.#drain(channelId);
+      }
+    });
+  }
+
+  async #drain(channelId: Hex): Promise<void> {
+    const key = channelId.toLowerCase();
+    try {
+      for (;;) {
+        const queue = this.#queues.get(key);
+        if (!queue || queue.length === 0) break;
+        const batch = queue.splice(0, MAX_COSIGN_BATCH);
+        await this.#locked(channelId, () => this.#proposeBatch(channelId, batch)).catch((error: unknown) => {
+          for (const p of batch) p.reject(error);
+        });
+      }
+    } finally {
+      this.#queues.delete(key);
+      this.#draining.delete(key);
+    }
+  }
+
+  async #proposeBatch(channelId: Hex, batch: Pending[]): Promise<void> {
+    const row = await this.#channel(channelId);
+    if (row.status !== "open") throw this.#wrongStatus(row);
+    const side = this.#side(row);
+    let previous = await this.#previous(row);
+    const depositA = BigInt(row.deposit_a);
+    const depositB = BigInt(row.deposit_b);
+    const proposed: { pending: Pending; state: ChannelState; digest: Hex; own: Hex }[] = [];
+    for (const pending of batch) {
+      if (previous.isFinal) {
+        pending.reject(new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${channelId} is final`));
+        continue;
+      }
       let balanceA = previous.balanceA + (depositA - previous.depositA);
       let balanceB = previous.balanceB + (depositB - previous.depositB);
       const mine = side === "a" ? balanceA : balanceB;
-      if (amount > mine) {
-        throw new SettlementError("SETTLEMENT_CHANNEL_FUNDS", `paying ${amount} of a balance of ${mine}`, {
-          field: "body.amount",
-        });
+      if (pending.amount > mine) {
+        pending.reject(
+          new SettlementError("SETTLEMENT_CHANNEL_FUNDS", `paying ${pending.amount} of a balance of ${mine}`, {
+            field: "body.amount",
+          }),
+        );
+        continue;
       }
       if (side === "a") {
-        balanceA -= amount;
-        balanceB += amount;
+        balanceA -= pending.amount;
+        balanceB += pending.amount;
       } else {
-        balanceB -= amount;
-        balanceA += amount;
+        balanceB -= pending.amount;
+        balanceA += pending.amount;
       }
       const state: ChannelState = {
         channelId: channelId.toLowerCase() as Hex,
@@ -355,48 +483,102 @@ export class ChannelService {
         balanceB,
         depositA,
         depositB,
-        isFinal,
+        isFinal: pending.isFinal,
       };
-      const own = await this.#o.signTypedData(typedState(this.#o.chainId, this.#o.address, state));
-      const theirs = await this.#peerCosign(channelId, state, own);
-      const counterparty = (side === "a" ? row.member_b : row.member_a) as Address;
-      const signer = await signerOf(this.#o.chainId, this.#o.address, state, theirs).catch(() => undefined);
-      if (!signer || !(await this.#actsFor(signer, counterparty))) {
-        throw new SettlementError("SETTLEMENT_CHANNEL_PEER", `the peer answered a signature not by ${counterparty}`);
+      const digest = stateDigest(this.#o.chainId, this.#o.address, state);
+      proposed.push({ pending, state, digest, own: await this.#sign(state) });
+      previous = state;
+    }
+    if (proposed.length === 0) return;
+    const answer = await this.#peerCosign(
+      channelId,
+      proposed.map((p) => ({ state: stateToJson(p.state), signature: p.own })),
+    );
+    const counterparty = (side === "a" ? row.member_b : row.member_a) as Address;
+    const saved: SignedState[] = [];
+    let failure: SettlementError | undefined;
+    for (const [i, p] of proposed.entries()) {
+      const theirs = answer.signatures[i];
+      if (theirs === undefined) {
+        const refused = answer.refused;
+        failure = new SettlementError(
+          "SETTLEMENT_CHANNEL_PEER",
+          `the peer agent refused to co-sign: ${refused?.code ?? ""} ${refused?.message ?? ""}`.trim(),
+          { details: { peerStatus: 200, peerCode: refused?.code, peerIndex: refused?.index } },
+        );
+        break;
       }
-      const signed = side === "a" ? { state, sigA: own, sigB: theirs } : { state, sigA: theirs, sigB: own };
-      await this.#o.repository.saveState(signed);
-      return signed;
-    });
+      if (!(await this.#signedBy(counterparty, p.digest, theirs))) {
+        failure = new SettlementError(
+          "SETTLEMENT_CHANNEL_PEER",
+          `the peer answered a signature not by ${counterparty}`,
+        );
+        break;
+      }
+      saved.push(
+        side === "a" ? { state: p.state, sigA: p.own, sigB: theirs } : { state: p.state, sigA: theirs, sigB: p.own },
+      );
+    }
+    if (saved.length > 0) await this.#o.repository.saveStates(saved);
+    for (const [i, p] of proposed.entries()) {
+      const signed = saved[i];
+      if (signed) p.pending.resolve(signed);
+      else p.pending.reject(failure);
+    }
   }
 
-  async #peerCosign(channelId: Hex, state: ChannelState, signature: Hex): Promise<Hex> {
+  /** One exchange with the peer agent: its single-state route for one state, its batch route for several. */
+  async #peerCosign(channelId: Hex, items: CosignItem[]): Promise<CosignBatchResult> {
     const peer = await this.#o.repository.peer(channelId);
     if (!peer) {
       throw new SettlementError("SETTLEMENT_CHANNEL_NO_PEER", `no peer agent set for channel ${channelId}`);
     }
+    const single = items.length === 1 && items[0] ? items[0] : undefined;
     let response: Response;
     try {
-      response = await (this.#o.fetch ?? fetch)(`${peer.url}/v1/settlement/channels/${channelId}/cosign`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${peer.api_key}` },
-        body: JSON.stringify({ state: stateToJson(state), signature }),
-        signal: AbortSignal.timeout(10_000),
-      });
+      response = await (this.#o.fetch ?? fetch)(
+        `${peer.url}/v1/settlement/channels/${channelId}/${single ? "cosign" : "cosign-batch"}`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${peer.api_key}` },
+          body: JSON.stringify(single ?? { items }),
+          signal: AbortSignal.timeout(10_000),
+        },
+      );
     } catch (error) {
       throw new SettlementError("SETTLEMENT_CHANNEL_PEER", `the peer agent is unreachable: ${String(error)}`, {
         cause: error,
       });
     }
-    const body = (await response.json().catch(() => ({}))) as { signature?: Hex; code?: string; message?: string };
-    if (response.status !== 200 || typeof body.signature !== "string") {
+    const body = (await response.json().catch(() => ({}))) as Partial<CosignBatchResult> & {
+      signature?: Hex;
+      code?: string;
+      message?: string;
+    };
+    const signatures = single ? (typeof body.signature === "string" ? [body.signature] : undefined) : body.signatures;
+    if (response.status !== 200 || !Array.isArray(signatures)) {
       throw new SettlementError(
         "SETTLEMENT_CHANNEL_PEER",
         `the peer agent refused to co-sign: ${response.status} ${body.code ?? ""} ${body.message ?? ""}`.trim(),
         { details: { peerStatus: response.status, peerCode: body.code } },
       );
     }
-    return body.signature;
+    return { signatures, ...(body.refused ? { refused: body.refused } : {}) };
+  }
+
+  /** This member's signature of a state (EIP-712, by its keystore account through viem). */
+  #sign(state: ChannelState): Promise<Hex> {
+    return this.#o.signTypedData(typedState(this.#o.chainId, this.#o.address, state));
+  }
+
+  /**
+   * Whether `signature` over `digest` is by `member` or an account bound to it (viem's recoverAddress), in the form
+   * the contract accepts (low s, v 27 or 28), so that a state kept as evidence is one the contract takes.
+   */
+  async #signedBy(member: Address, digest: Hex, signature: Hex): Promise<boolean> {
+    if (!isContractForm(signature)) return false;
+    const signer = await recoverAddress({ hash: digest, signature }).catch(() => undefined);
+    return signer !== undefined && (await this.#actsFor(signer, member));
   }
 
   /** The newest co-signed state, or the empty state before any (version 0, nothing deposited yet). */

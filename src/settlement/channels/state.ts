@@ -97,3 +97,18 @@ export function refusalOf(previous: ChannelState, next: ChannelState, payer: "a"
   }
   return undefined;
 }
+
+/** secp256k1's group order n, halved: OZ ECDSA (the contract) accepts only s <= n / 2. */
+const HALF_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n >> 1n;
+
+/**
+ * Whether a 65-byte signature (hex) has the form the contract's OZ ECDSA accepts: s in the low half and v 27 or 28
+ * (viem's recoverAddress also takes v 0/1 and high s, which the contract would refuse).
+ */
+export function isContractForm(signature: Hex): boolean {
+  return (
+    signature.length === 132 &&
+    BigInt(`0x${signature.slice(66, 130)}`) <= HALF_N &&
+    ["1b", "1c"].includes(signature.slice(130).toLowerCase())
+  );
+}
