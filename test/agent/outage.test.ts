@@ -61,6 +61,9 @@ function patternValues(member: string, chainId: number): Record<string, string> 
     "^\\+[1-9][0-9]{6,14}$": "+12025550100",
     "^[a-z]+/[a-zA-Z0-9.+-]+$": "application/json",
     "^https?://[^\\s/?#]+/?$": "https://example.test",
+    // A compact JWE (five parts, the encrypted key empty as in ECDH-ES): the settlement inbox's envelope.
+    "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){4}$": "eyJhbGciOiJFQ0RILUVTIn0..aXY.Y3Q.dGFn",
+    "^[0-9]{0,29}[1-9][0-9]{0,29}$": "1",
   };
 }
 
