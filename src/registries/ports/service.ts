@@ -55,6 +55,9 @@ export interface PortOutcome {
   txHash: Hex;
 }
 
+/** How long an activation waits for a near scheduled time to be reached by the chain's clock. */
+const DUE_WAIT_MS = 15_000;
+
 export class PortService {
   readonly #o: PortServiceOptions;
 
@@ -236,13 +239,29 @@ export class PortService {
     return this.port(portId);
   }
 
-  // The chain's clock must reach the scheduled time before activation (the contract refuses it earlier): wait for
-  // it when it is near (a schedule "now"), so that a schedule-then-activate does not fail on a second.
+  // The chain's clock must reach the scheduled time before activation (the contract compares block.timestamp and
+  // refuses it earlier): when it is near (a schedule "now"), wait until the latest block's timestamp has reached it,
+  // so the activation's block cannot be earlier. The wall clock alone is not enough: a devnet's block timestamps may
+  // run behind it (seen in CI: NotYetDue by a second).
   async #awaitDue(port: PortView): Promise<void> {
     if (port.state !== "scheduled" || port.activateAt === null) return;
-    const due = new Date(port.activateAt).getTime();
-    const wait = due - Date.now();
-    if (wait > 0 && wait <= 10_000) await new Promise((resolve) => setTimeout(resolve, wait + 100));
+    const due = Math.floor(new Date(port.activateAt).getTime() / 1000);
+    if (due * 1000 - Date.now() > DUE_WAIT_MS) return;
+    const giveUp = Date.now() + DUE_WAIT_MS;
+    let latest = await this.#o.chain.getBlock({ blockTag: "latest" });
+    let seenAt = Date.now();
+    while (Number(latest.timestamp) < due && Date.now() < giveUp) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const next = await this.#o.chain.getBlock({ blockTag: "latest" });
+      if (next.number !== latest.number) {
+        latest = next;
+        seenAt = Date.now();
+      } else if (Date.now() - seenAt > 1_500 && Date.now() >= due * 1000) {
+        // No block for a while: the chain mines on demand (automine), and the activation's own block takes the
+        // wall clock, which has reached the scheduled time.
+        return;
+      }
+    }
   }
 
   async #send(

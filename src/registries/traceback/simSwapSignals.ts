@@ -7,7 +7,7 @@
 // the report and the journal's update, or the outbox replaying it) reverts SignalIdTaken, the chain is asked, and
 // the swap is marked published with that id. A failure is retried with back-off; without a consortium key nothing is
 // sent until one is set (the number is named by keyed hash).
-import type { Address, Hex } from "viem";
+import type { Address } from "viem";
 import type { SimSwapEvent, SimSwapJournal } from "../../roaming/published.ts";
 import { CoalescingDrain } from "../drain.ts";
 import type { ConsortiumKey } from "../keys.ts";
