@@ -28,6 +28,7 @@ describe("operator console: roaming and settlement, end to end in Chromium", () 
   let browser: Browser;
   let page: Page;
   let problems: string[] = [];
+  let channel = "";
   const interactive: Record<string, number> = {};
   const text = async (locator: Locator) => (await locator.textContent()) ?? "";
   const ok = async <T = Record<string, unknown>>(agent: TestAgent, method: string, path: string, body?: unknown) => {
@@ -88,6 +89,12 @@ describe("operator console: roaming and settlement, end to end in Chromium", () 
       recordRef: "n-1",
       reason: "WrongRate",
     });
+    // A payment channel north opened to south (no deposit yet): the Settlement page lists its state.
+    const { channelId } = await ok<{ channelId: string }>(north, "POST", "/v1/settlement/channels", {
+      counterparty: r.op.south.agent.config.memberAccount,
+      challengePeriodSeconds: 3600,
+    });
+    channel = channelId;
     browser = await launchBrowser();
     const opened = await openPage(browser);
     page = opened.page;
@@ -164,6 +171,11 @@ describe("operator console: roaming and settlement, end to end in Chromium", () 
     const dispute = page.getByTestId("dispute");
     assert.equal(await dispute.count(), 1);
     assert.match(await text(dispute), /2\.40\s*WrongRate\s*open/);
+    const channelRow = page.getByTestId("channel");
+    await channelRow.first().waitFor();
+    assert.equal(await channelRow.count(), 1);
+    assert.match(await text(channelRow), /south \(test\)\s*open\s*0\s*0\.00\s*0\.00\s*0\.00/);
+    assert.equal(await channelRow.locator("code").getAttribute("title"), channel);
     await checkPage("settlement");
     await visit("settlement", "[data-testid=balance-cell]");
   });
