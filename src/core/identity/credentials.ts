@@ -174,8 +174,10 @@ export class CredentialService {
       validUntil: check.validUntil?.toISOString() ?? null,
       receivedAt: new Date().toISOString(),
     };
-    const stored = await this.#held.add(record, jwt);
-    return { record: stored ? record : ((await this.#held.get(record.digest)) ?? record), stored, check };
+    if (await this.#held.add(record, jwt)) return { record, stored: true, check };
+    // Held already: answer the wallet's record (its first receivedAt), without the JWT the caller just sent.
+    const { jwt: _, ...held } = (await this.#held.get(record.digest)) ?? { ...record, jwt };
+    return { record: held, stored: false, check };
   }
 
   async issue(input: IssueCredentialInput): Promise<IssuedCredential> {
