@@ -5,13 +5,15 @@ import type { DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
+import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
 import { identityApiModule } from "./routes.ts";
 
 export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
-  errors: IDENTITY_ERRORS,
+  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS },
+  migrations: HUB_MIGRATIONS,
   api(context) {
     return identityApiModule({
       dids: context.dids,
@@ -22,6 +24,7 @@ export const identityPlugin: DomainPlugin = {
       didAuth: context.didAuth,
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,
+      store: context.store,
     });
   },
   checkConsistency(context, blockNumber) {

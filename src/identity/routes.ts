@@ -2,11 +2,13 @@
 // resolution, verifiable credentials with on-chain status, and DID-Auth. One file per part; errors are the identity
 // core's table (src/core/identity/errors.ts), raised there.
 import type { ApiModule } from "../core/api/index.ts";
+import type { Store } from "../core/store/index.ts";
+import { registerIdentityHubs } from "./hub/index.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
 
-export type IdentityApiDeps = DidRoutesDeps & CredentialRoutesDeps & DidAuthRoutesDeps;
+export type IdentityApiDeps = DidRoutesDeps & CredentialRoutesDeps & DidAuthRoutesDeps & { store: Store };
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
   return {
@@ -15,11 +17,16 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       { name: "dids", description: "Organisation DIDs (did:ethr) hosted by this agent, and DID resolution" },
       { name: "credentials", description: "W3C verifiable credentials (JWT) with on-chain status" },
       { name: "did-auth", description: "Proving control of a DID" },
+      {
+        name: "identity-hubs",
+        description: "A person's identity hub: sealed items synced across their devices, and relayed messages",
+      },
     ],
     register(app) {
       registerDidRoutes(app, deps);
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
+      registerIdentityHubs(app, deps.store);
     },
   };
 }
