@@ -5,6 +5,7 @@ import { type ApiApp, PageQuerySchema, pageOf, readErrors, writeErrors } from ".
 import { pageOfRows, pageRequest } from "../../core/paging.ts";
 import {
   AmountBody,
+  AmountsBody,
   ChannelParams,
   ChannelSchema,
   ChannelTxResult,
@@ -13,6 +14,7 @@ import {
   CosignBody,
   CosignResult,
   OpenChannelBody,
+  PaymentsResult,
   PeerSchema,
   SignedStateSchema,
   StateSchema,
@@ -157,6 +159,35 @@ export function registerChannelRoutes(app: ApiApp, channels: ChannelService): vo
     },
     async (request) =>
       channels.pay((request.params as Params).channelId, BigInt((request.body as { amount: string }).amount)),
+  );
+  app.post(
+    "/v1/settlement/channels/:channelId/payments",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary:
+          "Several payments to the counterparty in one call (1 to 256, in order): each its own co-signed state, each answered on its own",
+        tags,
+        operationId: "paySettlementChannelMany",
+        params: ChannelParams,
+        body: AmountsBody,
+        response: {
+          200: PaymentsResult,
+          ...writeErrors(
+            notFound,
+            "SETTLEMENT_WRONG_STATE",
+            "SETTLEMENT_CHANNEL_FUNDS",
+            "SETTLEMENT_CHANNEL_NO_PEER",
+            "SETTLEMENT_CHANNEL_PEER",
+          ),
+        },
+      },
+    },
+    async (request) =>
+      channels.payMany(
+        (request.params as Params).channelId,
+        (request.body as { amounts: string[] }).amounts.map((a) => BigInt(a)),
+      ),
   );
   app.post(
     "/v1/settlement/channels/:channelId/cosign",

@@ -28,6 +28,7 @@ export const OpenChannelBody = strictObject({
 });
 
 export const AmountBody = strictObject({ amount: PositiveAmount });
+export const AmountsBody = strictObject({ amounts: Type.Array(PositiveAmount, { minItems: 1, maxItems: 256 }) });
 
 export const StateSchema = strictObject({
   channelId: Bytes32Schema,
@@ -54,6 +55,12 @@ export const CosignBatchResult = strictObject({
       message: Type.String(),
     }),
   ),
+});
+export const PaymentsResult = strictObject({
+  states: Type.Array(Type.Union([StateSchema, Type.Null()]), { maxItems: 256 }),
+  errors: Type.Array(strictObject({ index: Type.Integer({ minimum: 0 }), code: Type.String(), message: Type.String() }), {
+    maxItems: 256,
+  }),
 });
 export const SignedStateSchema = strictObject({ state: StateSchema, sigA: Signature, sigB: Signature });
 
