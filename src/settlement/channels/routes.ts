@@ -6,6 +6,7 @@ import { pageOfRows, pageRequest } from "../../core/paging.ts";
 import {
   AmountBody,
   AmountsBody,
+  BatchParams,
   ChannelParams,
   ChannelSchema,
   ChannelTxResult,
@@ -18,6 +19,7 @@ import {
   PeerSchema,
   SignedStateSchema,
   StateSchema,
+  UsagePaymentSchema,
 } from "./schemas.ts";
 import type { ChannelService, ChannelView, CosignItem, PeerLink, StateJson } from "./service.ts";
 
@@ -103,6 +105,20 @@ export function registerChannelRoutes(app: ApiApp, channels: ChannelService): vo
       },
     },
     async (request) => channels.latest((request.params as Params).channelId),
+  );
+  app.get(
+    "/v1/settlement/batches/:batchId/channel-payment",
+    {
+      schema: {
+        summary:
+          "Home operator: how a batch it confirmed was paid through the channel with the visited operator (usage-driven update)",
+        tags,
+        operationId: "getSettlementBatchChannelPayment",
+        params: BatchParams,
+        response: { 200: UsagePaymentSchema, ...readErrors("SETTLEMENT_CHANNEL_USAGE_UNKNOWN") },
+      },
+    },
+    async (request) => channels.usagePayment((request.params as { batchId: Hex }).batchId),
   );
   app.put(
     "/v1/settlement/channels/:channelId/peer",

@@ -65,6 +65,17 @@ export const PaymentsResult = strictObject({
 export const SignedStateSchema = strictObject({ state: StateSchema, sigA: Signature, sigB: Signature });
 
 export const ChannelParams = strictObject({ channelId: Bytes32Schema });
+export const BatchParams = strictObject({ batchId: Bytes32Schema });
+
+export const UsagePaymentSchema = strictObject({
+  batchId: Bytes32Schema,
+  counterparty: AddressSchema,
+  amount: Amount,
+  status: Type.Union([Type.Literal("pending"), Type.Literal("paid"), Type.Literal("refused"), Type.Literal("no-channel")]),
+  channelId: Type.Union([Bytes32Schema, Type.Null()]),
+  version: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const ChannelSchema = strictObject({
   channelId: Bytes32Schema,

@@ -12,7 +12,7 @@ import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
 import { ChannelDigester } from "./digest.ts";
 import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
-import type { ChannelRepository } from "./repository.ts";
+import type { ChannelRepository, UsageRow } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
 import {
   type ChannelState,
@@ -42,6 +42,8 @@ export interface CosignBatchResult {
 interface Pending {
   isFinal: boolean;
   amount: bigint;
+  /** The batch a usage-driven payment pays for: a channel state carrying it already is the answer, nothing moves. */
+  usageRef?: string;
   resolve(signed: SignedState): void;
   reject(error: unknown): void;
 }
@@ -93,6 +95,27 @@ export interface ChannelServiceOptions {
   digestSigner(): Promise<DigestSigner>;
   fetch?: typeof fetch;
 }
+
+/** A confirmed batch's payment through the channel with its visited operator, as the home agent keeps it. */
+export interface UsagePayment {
+  batchId: Hex;
+  counterparty: Address;
+  amount: string;
+  status: UsageRow["status"];
+  channelId: Hex | null;
+  version: number | null;
+  error: string | null;
+}
+
+const usageOf = (row: UsageRow): UsagePayment => ({
+  batchId: row.batch_id as Hex,
+  counterparty: row.counterparty as Address,
+  amount: row.amount,
+  status: row.status,
+  channelId: row.channel_id as Hex | null,
+  version: row.version === null ? null : Number(row.version),
+  error: row.error,
+});
 
 export interface PeerLink {
   url: string;
@@ -242,6 +265,65 @@ export class ChannelService {
     });
     if (errors.length === amounts.length && settled[0]?.status === "rejected") throw settled[0].reason;
     return { states, errors };
+  }
+
+  /**
+   * Usage-driven update: the home operator's agent has confirmed a batch of `counterparty`'s (the visited operator's)
+   * rated usage, `amount` in total; it pays that amount through the open channel of the pair, as one co-signed state
+   * per batch. Recorded first (settlement_channel_usage), so that a payment that cannot be made now (the peer agent
+   * unreachable) is made at the agent's next start; the state carries the batch id in the same row, and a state
+   * already carrying it is the answer: a batch never moves the balance twice, whatever restarts happen in between.
+   */
+  async payUsage(batchId: Hex, counterparty: Address, amount: bigint): Promise<UsagePayment> {
+    await this.#o.repository.addUsage(batchId, counterparty, amount);
+    return this.#settleUsage(batchId);
+  }
+
+  /** A batch's channel payment as this agent keeps it. */
+  async usagePayment(batchId: Hex): Promise<UsagePayment> {
+    const row = await this.#o.repository.usage(batchId);
+    if (!row) {
+      throw new SettlementError("SETTLEMENT_CHANNEL_USAGE_UNKNOWN", `no channel payment for batch ${batchId}`, {
+        field: "params.batchId",
+      });
+    }
+    return usageOf(row);
+  }
+
+  /** The batches still to pay through a channel (pending), tried again in order; at agent start. */
+  async payPendingUsage(): Promise<UsagePayment[]> {
+    const done: UsagePayment[] = [];
+    for (const row of await this.#o.repository.pendingUsage(1000)) done.push(await this.#settleUsage(row.batch_id as Hex));
+    return done;
+  }
+
+  async #settleUsage(batchId: Hex): Promise<UsagePayment> {
+    const row = await this.#o.repository.usage(batchId);
+    if (!row) throw new Error(`no usage row for ${batchId}`);
+    if (row.status !== "pending") return usageOf(row);
+    const amount = BigInt(row.amount);
+    const channel = await this.#o.readModel.openBetween(this.#me, row.counterparty, this.#o.token);
+    if (!channel) {
+      await this.#o.repository.setUsage(batchId, { status: "no-channel" });
+    } else if (amount === 0n) {
+      await this.#o.repository.setUsage(batchId, { status: "paid", channelId: channel.channel_id });
+    } else {
+      const channelId = channel.channel_id as Hex;
+      try {
+        const [paid] = this.#proposeMany(channelId, [{ amount, usageRef: batchId.toLowerCase() }]);
+        const signed = await (paid as Promise<SignedState>);
+        await this.#o.repository.setUsage(batchId, { status: "paid", channelId, version: signed.state.version });
+      } catch (error) {
+        const code = error instanceof DomainError ? error.code : undefined;
+        const final = code === "SETTLEMENT_CHANNEL_FUNDS" || code === "SETTLEMENT_WRONG_STATE";
+        await this.#o.repository.setUsage(batchId, {
+          status: final ? "refused" : "pending",
+          channelId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return usageOf((await this.#o.repository.usage(batchId)) as UsageRow);
   }
 
   /** The counterparty's agent proposes `state`, signed by its member: co-sign it when it only pays this member. */
@@ -456,13 +538,22 @@ export class ChannelService {
   }
 
   /** Queues several payments of one channel at once (so that they share the next exchange), in order. */
-  #proposeMany(channelId: Hex, asks: readonly { amount: bigint; isFinal?: boolean }[]): Promise<SignedState>[] {
+  #proposeMany(
+    channelId: Hex,
+    asks: readonly { amount: bigint; isFinal?: boolean; usageRef?: string }[],
+  ): Promise<SignedState>[] {
     const key = channelId.toLowerCase();
     const queue = this.#queues.get(key) ?? [];
     const promises = asks.map(
       (ask) =>
         new Promise<SignedState>((resolve, reject) => {
-          queue.push({ isFinal: ask.isFinal ?? false, amount: ask.amount, resolve, reject });
+          queue.push({
+            isFinal: ask.isFinal ?? false,
+            amount: ask.amount,
+            resolve,
+            reject,
+            ...(ask.usageRef ? { usageRef: ask.usageRef } : {}),
+          });
         }),
     );
     this.#queues.set(key, queue);
@@ -498,7 +589,30 @@ export class ChannelService {
     const depositA = BigInt(row.deposit_a);
     const depositB = BigInt(row.deposit_b);
     const proposed: { pending: Pending; state: ChannelState; digest: Uint8Array; own: Hex }[] = [];
+    const usageRefs = new Map<string, Pending>();
     for (const pending of batch) {
+      if (pending.usageRef) {
+        const paid = await this.#o.repository.stateByUsage(channelId, pending.usageRef);
+        if (paid) {
+          pending.resolve(paid);
+          continue;
+        }
+        const first = usageRefs.get(pending.usageRef);
+        if (first) {
+          // the same batch twice in one exchange: one state, both answered with it
+          const { resolve, reject } = first;
+          first.resolve = (signed) => {
+            resolve(signed);
+            pending.resolve(signed);
+          };
+          first.reject = (error) => {
+            reject(error);
+            pending.reject(error);
+          };
+          continue;
+        }
+        usageRefs.set(pending.usageRef, pending);
+      }
       if (previous.isFinal) {
         pending.reject(new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${channelId} is final`));
         continue;
@@ -540,7 +654,7 @@ export class ChannelService {
       proposed.map((p) => ({ state: stateToJson(p.state), signature: p.own })),
     );
     const counterparty = (side === "a" ? row.member_b : row.member_a) as Address;
-    const saved: SignedState[] = [];
+    const saved: (SignedState & { usageRef?: string })[] = [];
     let failure: SettlementError | undefined;
     for (const [i, p] of proposed.entries()) {
       const theirs = answer.signatures[i];
@@ -560,8 +674,11 @@ export class ChannelService {
         );
         break;
       }
+      const usage = p.pending.usageRef ? { usageRef: p.pending.usageRef } : {};
       saved.push(
-        side === "a" ? { state: p.state, sigA: p.own, sigB: theirs } : { state: p.state, sigA: theirs, sigB: p.own },
+        side === "a"
+          ? { state: p.state, sigA: p.own, sigB: theirs, ...usage }
+          : { state: p.state, sigA: theirs, sigB: p.own, ...usage },
       );
     }
     if (saved.length > 0) await this.#o.repository.saveStates(saved);
