@@ -9,9 +9,9 @@
 // co-signed updates/s. With perCall > 1 each client call is a POST /payments of perCall amounts instead of a POST /pay.
 //   npm run bench -- settlement-channel [channels=8] [updatesPerChannel=100] [inFlight=32] [perCall=1]
 import { cpus, loadavg } from "node:os";
+import { recover, signRecoverable, verify } from "tiny-secp256k1";
 import { type Hex, hashTypedData, recoverAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { recover, signRecoverable, verify } from "tiny-secp256k1";
 import { ChannelDigester } from "../src/settlement/channels/digest.ts";
 import { type ChannelState, typedState } from "../src/settlement/channels/state.ts";
 import { startTestConsortium } from "../testkit/consortium.ts";
@@ -109,7 +109,10 @@ function secpParts(iterations: number) {
   return {
     "updates/s": Math.round(perSecond),
     "ms per update": round(1000 / perSecond, 3),
-    "digest ms": round(time(2000, (i) => digester.digest(stateAt(i))), 4),
+    "digest ms": round(
+      time(2000, (i) => digester.digest(stateAt(i))),
+      4,
+    ),
     "signRecoverable ms": round(
       time(2000, () => signRecoverable(digest, keyA)),
       4,

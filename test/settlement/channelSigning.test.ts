@@ -5,8 +5,8 @@
 // channels.test.ts.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { inspect } from "node:util";
 import { after, describe, it } from "node:test";
+import { inspect } from "node:util";
 import { type Address, type Hex, hashTypedData, recoverAddress } from "viem";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
 import { ChannelDigester } from "../../src/settlement/channels/digest.ts";
@@ -42,7 +42,10 @@ describe("settlement: channel state digest and libsecp256k1 signing", () => {
       const chainId = i === 0 ? 1 : 1 + Math.floor(Math.random() * 2 ** 40);
       const contract = hex(20) as Address;
       const digester = new ChannelDigester(chainId, contract);
-      const state = i === 1 ? { ...randomState(), version: 0n, balanceA: 0n, balanceB: 0n, depositA: 0n, depositB: 0n } : randomState();
+      const state =
+        i === 1
+          ? { ...randomState(), version: 0n, balanceA: 0n, balanceB: 0n, depositA: 0n, depositB: 0n }
+          : randomState();
       assert.equal(digester.digestHex(state), hashTypedData(typedState(chainId, contract, state)), `state ${i}`);
     }
     // the same digester for many states: the cached domain is not disturbed by earlier digests

@@ -58,9 +58,12 @@ export const CosignBatchResult = strictObject({
 });
 export const PaymentsResult = strictObject({
   states: Type.Array(Type.Union([StateSchema, Type.Null()]), { maxItems: 256 }),
-  errors: Type.Array(strictObject({ index: Type.Integer({ minimum: 0 }), code: Type.String(), message: Type.String() }), {
-    maxItems: 256,
-  }),
+  errors: Type.Array(
+    strictObject({ index: Type.Integer({ minimum: 0 }), code: Type.String(), message: Type.String() }),
+    {
+      maxItems: 256,
+    },
+  ),
 });
 export const SignedStateSchema = strictObject({ state: StateSchema, sigA: Signature, sigB: Signature });
 
@@ -71,7 +74,12 @@ export const UsagePaymentSchema = strictObject({
   batchId: Bytes32Schema,
   counterparty: AddressSchema,
   amount: Amount,
-  status: Type.Union([Type.Literal("pending"), Type.Literal("paid"), Type.Literal("refused"), Type.Literal("no-channel")]),
+  status: Type.Union([
+    Type.Literal("pending"),
+    Type.Literal("paid"),
+    Type.Literal("refused"),
+    Type.Literal("no-channel"),
+  ]),
   channelId: Type.Union([Bytes32Schema, Type.Null()]),
   version: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),

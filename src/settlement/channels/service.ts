@@ -6,21 +6,15 @@ import { randomBytes } from "node:crypto";
 import { type Address, encodeFunctionData, type Hex, isAddressEqual, keccak256 } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { DomainError, invalidField } from "../../core/errors/index.ts";
-import { ConsortiumRegistry, PaymentChannels, SettlementToken } from "../../generated/contracts.ts";
 import type { DigestSigner } from "../../core/identity/keystore.ts";
+import { ConsortiumRegistry, PaymentChannels, SettlementToken } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
 import { ChannelDigester } from "./digest.ts";
 import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
 import type { ChannelRepository, UsageRow } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
-import {
-  type ChannelState,
-  channelIdOf,
-  isContractForm,
-  refusalOf,
-  type SignedState,
-} from "./state.ts";
+import { type ChannelState, channelIdOf, isContractForm, refusalOf, type SignedState } from "./state.ts";
 
 type Secp = typeof import("tiny-secp256k1");
 
@@ -255,7 +249,12 @@ export class ChannelService {
     for (const [i, amount] of amounts.entries()) {
       if (amount <= 0n) throw invalidField(`body.amounts[${i}]`, "must be a positive number of minor units");
     }
-    const settled = await Promise.allSettled(this.#proposeMany(channelId, amounts.map((amount) => ({ amount }))));
+    const settled = await Promise.allSettled(
+      this.#proposeMany(
+        channelId,
+        amounts.map((amount) => ({ amount })),
+      ),
+    );
     const errors: { index: number; code: string; message: string }[] = [];
     const states = settled.map((r, index) => {
       if (r.status === "fulfilled") return stateToJson(r.value.state);
@@ -293,7 +292,8 @@ export class ChannelService {
   /** The batches still to pay through a channel (pending), tried again in order; at agent start. */
   async payPendingUsage(): Promise<UsagePayment[]> {
     const done: UsagePayment[] = [];
-    for (const row of await this.#o.repository.pendingUsage(1000)) done.push(await this.#settleUsage(row.batch_id as Hex));
+    for (const row of await this.#o.repository.pendingUsage(1000))
+      done.push(await this.#settleUsage(row.batch_id as Hex));
     return done;
   }
 
