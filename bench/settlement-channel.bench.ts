@@ -47,21 +47,24 @@ async function cryptoParts() {
   };
 }
 
+/** The i-th state of the floor loops: north pays one unit more each version. */
+const stateAt = (i: number): ChannelState => ({
+  channelId: `0x${"ab".repeat(32)}`,
+  version: BigInt(i + 1),
+  balanceA: 1_000_000n - BigInt(i),
+  balanceB: BigInt(i),
+  depositA: 1_000_000n,
+  depositB: 0n,
+  isFinal: false,
+});
+
 async function cryptoFloor(iterations: number) {
   const a = privateKeyToAccount(generatePrivateKey());
   const b = privateKeyToAccount(generatePrivateKey());
   const contract = "0x00000000000000000000000000000000000000c4" as const;
   const started = performance.now();
   for (let i = 0; i < iterations; i++) {
-    const state: ChannelState = {
-      channelId: `0x${"ab".repeat(32)}`,
-      version: BigInt(i + 1),
-      balanceA: 1_000_000n - BigInt(i),
-      balanceB: BigInt(i),
-      depositA: 1_000_000n,
-      depositB: 0n,
-      isFinal: false,
-    };
+    const state = stateAt(i);
     const typed = typedState(31337, contract, state);
     const hash = hashTypedData(typed);
     const sigA = await a.signTypedData(typed);
@@ -77,15 +80,6 @@ function secpParts(iterations: number) {
   const keyA = Buffer.from(generatePrivateKey().slice(2), "hex");
   const keyB = Buffer.from(generatePrivateKey().slice(2), "hex");
   const digester = new ChannelDigester(31337, "0x00000000000000000000000000000000000000c4");
-  const stateAt = (i: number): ChannelState => ({
-    channelId: `0x${"ab".repeat(32)}`,
-    version: BigInt(i + 1),
-    balanceA: 1_000_000n - BigInt(i),
-    balanceB: BigInt(i),
-    depositA: 1_000_000n,
-    depositB: 0n,
-    isFinal: false,
-  });
   const time = (n: number, f: (i: number) => unknown) => {
     for (let i = 0; i < 50; i++) f(i);
     const started = performance.now();
