@@ -130,6 +130,10 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     status: 409,
     description: "The payment is more than this member's balance in the channel.",
   },
+  SETTLEMENT_CHANNEL_USAGE_UNKNOWN: {
+    status: 404,
+    description: "This agent has no channel payment for that batch (it is not a batch this member confirmed as home).",
+  },
   SETTLEMENT_CHANNEL_NO_PEER: {
     status: 409,
     description: "This agent does not know how to reach the counterparty's agent for the channel (set its peer first).",

@@ -63,19 +63,41 @@ export const settlementPlugin: DomainPlugin = {
         membership: context.published.membership,
         currency: SETTLEMENT_CURRENCY,
       }),
-      roamingServices(context, {
-        address: context.contractAddress(ROAMING_SETTLEMENT),
-        token: context.contractAddress(SETTLEMENT_TOKEN),
-        currency: SETTLEMENT_CURRENCY,
-      }),
+      roamingServices(
+        context,
+        {
+          address: context.contractAddress(ROAMING_SETTLEMENT),
+          token: context.contractAddress(SETTLEMENT_TOKEN),
+          currency: SETTLEMENT_CURRENCY,
+        },
+        {
+          // usage-driven channel updates: a confirmed batch moves the pair's channel balance (never fails the confirm)
+          onConfirmed: async ({ batchId, visited, total }) => {
+            const paid = await channels(context)
+              .payUsage(batchId, visited, total)
+              .catch((error: unknown) => ({ status: "pending", error: String(error) }));
+            context.logger.info({ domain: "settlement", batchId, ...paid }, "batch usage paid through the channel");
+          },
+        },
+      ),
       channels(context),
     ),
   async start(context) {
-    return startWatchtower({
-      channels: channels(context),
-      indexer: context.indexer,
-      logger: context.logger.child({ domain: "settlement", part: "watchtower" }),
-    });
+    const logger = context.logger.child({ domain: "settlement", part: "watchtower" });
+    const watchtower = await startWatchtower({ channels: channels(context), indexer: context.indexer, logger });
+    // confirmed batches whose channel payment could not be made before (peer down, agent stopped): paid now, once
+    const catchUp = channels(context)
+      .payPendingUsage()
+      .then((done) => {
+        if (done.length > 0) logger.info({ usage: done }, "pending batch usage paid through channels");
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, "pending batch usage not paid through channels"));
+    return {
+      async stop() {
+        await catchUp;
+        await watchtower.stop();
+      },
+    };
   },
   contracts: {
     [SETTLEMENT_TOKEN]: SettlementToken,

@@ -4,9 +4,11 @@
 // co-signed state and south's watchtower answers by itself with its newer one, which is what is paid. Refusals name
 // the field and change nothing.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { encodeFunctionData, type Hex, recoverAddress } from "viem";
 import { PaymentChannels } from "../../src/generated/contracts.ts";
+import { ChannelDigester } from "../../src/settlement/channels/digest.ts";
 import { type StateJson, stateFromJson } from "../../src/settlement/channels/service.ts";
 import { channelIdOf, stateDigest, typedState } from "../../src/settlement/channels/state.ts";
 import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
@@ -105,6 +107,25 @@ describe("settlement: payment channels between two operators' agents", () => {
       (await recoverAddress({ hash: digest, signature: signature as Hex })).toLowerCase();
     assert.equal(await signer(atNorth.sigA), account("north").toLowerCase());
     assert.equal(await signer(atNorth.sigB), account("south").toLowerCase());
+    // the agents' own digest (cached domain separator, libsecp256k1 signatures) is the contract's, for random states
+    const digester = new ChannelDigester(chainId, contract());
+    for (let i = 0; i < 5; i++) {
+      const random = BigInt(`0x${randomBytes(16).toString("hex")}`);
+      const state = {
+        ...stateFromJson(atNorth.state as StateJson),
+        version: BigInt(i * 977 + 1),
+        balanceA: random,
+        depositA: random * 3n,
+        isFinal: i % 2 === 0,
+      };
+      const onChain = await agent("north").agent.chain.readContract({
+        address: contract(),
+        abi: PaymentChannels.abi,
+        functionName: "stateDigest",
+        args: [state],
+      });
+      assert.equal(digester.digestHex(state), onChain);
+    }
   });
 
   it("refuses an overdraft, a state paying the proposer, a forged signature and an old version, naming the field", async () => {
@@ -142,6 +163,16 @@ describe("settlement: payment channels between two operators' agents", () => {
     assert.ok(
       forged.body.details?.some((d) => d.field === "body.signature"),
       JSON.stringify(forged.body),
+    );
+    // north's own signature with the other v: low s and v 27/28 as the contract wants, but it recovers another account
+    // (south has north's key cached from the payments above: the check is by recovery with this v, not verify())
+    const good = await signedBy("north", fair);
+    const flipped = `${good.slice(0, 130)}${good.endsWith("1b") ? "1c" : "1b"}` as Hex;
+    const wrongV = await cosign(fair, flipped);
+    assert.equal(wrongV.status, 422, JSON.stringify(wrongV.body));
+    assert.ok(
+      wrongV.body.details?.some((d) => d.field === "body.signature"),
+      JSON.stringify(wrongV.body),
     );
     // an old version
     const old = moved(-1, 2);
@@ -415,5 +446,42 @@ describe("settlement: payment channels between two operators' agents", () => {
     assert.equal((atNorth.state as StateJson).balanceB, "99");
     const closed = await ok("north", "POST", `/v1/settlement/channels/${id}/close`);
     assert.deepEqual(closed.payout, { a: "1", b: "99" });
+  });
+
+  it("pays a list of amounts in one call: each its own co-signed state, an overdraft refused alone by its index", async () => {
+    const opened = await ok(
+      "north",
+      "POST",
+      "/v1/settlement/channels",
+      {
+        counterparty: account("south"),
+        challengePeriodSeconds: 600,
+        deposit: "50",
+        peer: await peerOf("south", "north"),
+      },
+      201,
+    );
+    const id = opened.channelId as Hex;
+    const bad = await call("north", "POST", `/v1/settlement/channels/${id}/payments`, { amounts: ["5", "0"] });
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+    const none = await call("north", "POST", `/v1/settlement/channels/${id}/payments`, { amounts: [] });
+    assert.equal(none.status, 400, JSON.stringify(none.body));
+    const answer = await ok("north", "POST", `/v1/settlement/channels/${id}/payments`, {
+      amounts: ["10", "20", "30", "15"],
+    });
+    const states = answer.states as (StateJson | null)[];
+    assert.deepEqual(
+      states.map((s) => s && [s.version, s.balanceA, s.balanceB]),
+      [[1, "40", "10"], [2, "20", "30"], null, [3, "5", "45"]],
+    );
+    assert.deepEqual(
+      (answer.errors as { index: number; code: string }[]).map((e) => [e.index, e.code]),
+      [[2, "SETTLEMENT_CHANNEL_FUNDS"]],
+    );
+    const atSouth = await ok("south", "GET", `/v1/settlement/channels/${id}/state`);
+    assert.deepEqual(atSouth.state, states[3]);
+    const all = await call("north", "POST", `/v1/settlement/channels/${id}/payments`, { amounts: ["6"] });
+    assert.equal(all.status, 409, JSON.stringify(all.body));
+    assert.equal(all.body.code, "SETTLEMENT_CHANNEL_FUNDS");
   });
 });

@@ -1,6 +1,7 @@
 // Key material in memory: generating secp256k1 and P-256 keys, rebuilding them from their private bytes (checked
 // against the public facts on file), and what the keystore does with them without letting them out: ES256
-// signatures and P-256 ECDH. Private keys live only inside viem accounts and KeyObjects.
+// signatures and P-256 ECDH. Private keys live only inside viem accounts, KeyObjects and (for secp256k1 digest
+// signing with libsecp256k1, keystore.digestSigner) a private copy of the 32 bytes in the Secret, never returned.
 import {
   createHash,
   createPrivateKey,
@@ -15,7 +16,9 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { invalidInput } from "./errors.ts";
 import type { KeyFile, KeyKind } from "./keyFile.ts";
 
-export type Secret = { kind: "secp256k1"; account: LocalAccount } | { kind: "p256"; key: KeyObject };
+export type Secret =
+  | { kind: "secp256k1"; account: LocalAccount; privateKey: Uint8Array }
+  | { kind: "p256"; key: KeyObject };
 
 /** A key just generated: its private bytes (to seal, then zero), its public facts and its in-memory form. */
 export interface GeneratedKey {
@@ -54,7 +57,7 @@ export function generateKey(kind: KeyKind): GeneratedKey {
       kid: account.address,
       address: account.address,
       publicKeyHex: account.publicKey,
-      secret: { kind: "secp256k1", account },
+      secret: { kind: "secp256k1", account, privateKey: new Uint8Array(Buffer.from(privateKey.slice(2), "hex")) },
     };
   }
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -76,7 +79,7 @@ export function secretFrom(file: KeyFile, plain: Buffer): Secret {
     if (account.address !== file.kid || account.publicKey !== file.publicKeyHex) {
       throw new Error("private key does not match the recorded address");
     }
-    return { kind: "secp256k1", account };
+    return { kind: "secp256k1", account, privateKey: new Uint8Array(plain) };
   }
   const jwkPublic = publicJwkFromHex(file.publicKeyHex);
   const key = createPrivateKey({

@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { type Address, getAddress, isAddress, type LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, isAddress, type LocalAccount } from "viem";
 import type { AccountSource } from "../chain/types.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
 import {
@@ -50,6 +50,13 @@ export interface PublicJwk {
   y: string;
   kid: string;
 }
+
+/**
+ * Signs a 32-byte digest with a secp256k1 key (libsecp256k1 in WASM, RFC 6979 nonce): the 65-byte r || s || v
+ * signature as hex, s in the low half (libsecp256k1 always normalises) and v = 27 + recovery id, the form OZ ECDSA
+ * and ecrecover take.
+ */
+export type DigestSigner = (digest: Uint8Array) => Hex;
 
 /** The did-jwt `Signer` shape: returns the base64url JOSE signature (raw r || s). */
 export type Es256Signer = (data: string | Uint8Array) => Promise<string>;
@@ -205,6 +212,27 @@ export class Keystore implements AccountSource {
     const secret = this.#usable(getAddress(address), "secp256k1");
     if (secret.kind !== "secp256k1") throw new Error("unreachable");
     return secret.account;
+  }
+
+  /**
+   * A digest signer for a secp256k1 key that signs inside the keystore with libsecp256k1 (tiny-secp256k1, loaded on
+   * first use): the raw key is never handed out. About 30 times faster than the viem account's pure-JS signing, for
+   * hot paths such as payment channel states. Retiring the key later does not revoke a signer already handed out.
+   */
+  async digestSigner(address: Address): Promise<DigestSigner> {
+    if (typeof address !== "string" || !isAddress(address, { strict: false })) {
+      throw invalidInput("address", "must be a 0x-prefixed 20-byte address");
+    }
+    const secret = this.#usable(getAddress(address), "secp256k1");
+    if (secret.kind !== "secp256k1") throw new Error("unreachable");
+    const { signRecoverable } = await import("tiny-secp256k1");
+    const key = secret.privateKey;
+    return (digest) => {
+      if (!(digest instanceof Uint8Array) || digest.length !== 32) throw invalidInput("digest", "must be 32 bytes");
+      const { signature, recoveryId } = signRecoverable(digest, key);
+      if (recoveryId > 1) throw new Error("recovery id above 1: the signature has no ecrecover form");
+      return `0x${Buffer.from(signature).toString("hex")}${(27 + recoveryId).toString(16)}` as Hex;
+    };
   }
 
   /** A did-jwt compatible ES256 signer bound to a P-256 key. */

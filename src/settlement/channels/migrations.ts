@@ -46,4 +46,26 @@ export const channelMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Usage-driven updates: the batch a co-signed state pays for (at most one state per batch and channel, stored in
+    // the same row as the state, so a batch never moves a balance twice), and the home agent's list of confirmed
+    // batches to pay through the channel with the visited operator (retried at start while pending).
+    id: "1411_settlement_channel_usage",
+    sql: `
+      ALTER TABLE settlement_channel_states ADD COLUMN usage_ref TEXT;
+      CREATE UNIQUE INDEX settlement_channel_states_usage ON settlement_channel_states (channel_id, usage_ref)
+        WHERE usage_ref IS NOT NULL;
+      CREATE TABLE settlement_channel_usage (
+        batch_id TEXT PRIMARY KEY,
+        counterparty TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        status TEXT NOT NULL,
+        channel_id TEXT,
+        version BIGINT,
+        error TEXT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX settlement_channel_usage_pending ON settlement_channel_usage (status, batch_id);
+    `,
+  },
 ];

@@ -41,6 +41,16 @@ export class ChannelReadModel {
     );
   }
 
+  /** The oldest open channel of the two members in `token` (either may be A), if any. */
+  openBetween(member: string, other: string, token: string): Promise<ChannelRow | undefined> {
+    return this.#db.one<ChannelRow>(
+      `SELECT * FROM settlement_channels WHERE status = 'open' AND token = $3
+       AND ((member_a = $1 AND member_b = $2) OR (member_a = $2 AND member_b = $1))
+       ORDER BY opened_block, channel_id LIMIT 1`,
+      [member.toLowerCase(), other.toLowerCase(), token.toLowerCase()],
+    );
+  }
+
   /** This member's channels being closed by the other member (what the watchtower looks at). */
   closingAgainst(member: string): Promise<ChannelRow[]> {
     const m = member.toLowerCase();

@@ -30,6 +30,18 @@ const toState = (row: StateRow): SignedState => ({
   sigB: row.sig_b as `0x${string}`,
 });
 
+export interface UsageRow {
+  batch_id: string;
+  counterparty: string;
+  amount: string;
+  /** pending: to pay (retried); paid: a co-signed state carries it; refused: not payable (funds); no-channel: none open. */
+  status: "pending" | "paid" | "refused" | "no-channel";
+  channel_id: string | null;
+  version: number | string | null;
+  error: string | null;
+  created_at: number | string;
+}
+
 export class ChannelRepository {
   readonly #db: Queryable;
 
@@ -41,7 +53,7 @@ export class ChannelRepository {
    * Keeps co-signed states in one statement; the same version twice keeps the first (both are signed by both, so
    * equal).
    */
-  async saveStates(states: readonly SignedState[]): Promise<void> {
+  async saveStates(states: readonly (SignedState & { usageRef?: string })[]): Promise<void> {
     if (states.length === 0) return;
     const values: SqlParam[] = [];
     const rows = states.map((signed, i) => {
@@ -56,12 +68,13 @@ export class ChannelRepository {
         s.isFinal ? 1 : 0,
         signed.sigA,
         signed.sigB,
+        signed.usageRef ?? null,
       );
-      return `(${Array.from({ length: 9 }, (_, k) => `$${i * 9 + k + 1}`).join(", ")})`;
+      return `(${Array.from({ length: 10 }, (_, k) => `$${i * 10 + k + 1}`).join(", ")})`;
     });
     await this.#db.exec(
       `INSERT INTO settlement_channel_states (channel_id, version, balance_a, balance_b, deposit_a, deposit_b,
-         is_final, sig_a, sig_b) VALUES ${rows.join(", ")}
+         is_final, sig_a, sig_b, usage_ref) VALUES ${rows.join(", ")}
        ON CONFLICT (channel_id, version) DO NOTHING`,
       values,
     );
@@ -81,6 +94,53 @@ export class ChannelRepository {
       [channelId.toLowerCase(), version],
     );
     return row ? toState(row) : undefined;
+  }
+
+  /** The co-signed state of a channel that paid for `usageRef` (a batch id), if any. */
+  async stateByUsage(channelId: string, usageRef: string): Promise<SignedState | undefined> {
+    const row = await this.#db.one<StateRow>(
+      `SELECT * FROM settlement_channel_states WHERE channel_id = $1 AND usage_ref = $2`,
+      [channelId.toLowerCase(), usageRef.toLowerCase()],
+    );
+    return row ? toState(row) : undefined;
+  }
+
+  /** Records a confirmed batch to pay through the channel with `counterparty` (once: a second call changes nothing). */
+  async addUsage(batchId: string, counterparty: string, amount: bigint): Promise<void> {
+    await this.#db.exec(
+      `INSERT INTO settlement_channel_usage (batch_id, counterparty, amount, status, created_at)
+       VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT (batch_id) DO NOTHING`,
+      [batchId.toLowerCase(), counterparty.toLowerCase(), amount.toString(), Math.floor(Date.now() / 1000)],
+    );
+  }
+
+  usage(batchId: string): Promise<UsageRow | undefined> {
+    return this.#db.one<UsageRow>(`SELECT * FROM settlement_channel_usage WHERE batch_id = $1`, [
+      batchId.toLowerCase(),
+    ]);
+  }
+
+  pendingUsage(limit: number): Promise<UsageRow[]> {
+    return this.#db.query<UsageRow>(
+      `SELECT * FROM settlement_channel_usage WHERE status = 'pending' ORDER BY batch_id LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async setUsage(
+    batchId: string,
+    outcome: { status: UsageRow["status"]; channelId?: string; version?: bigint; error?: string },
+  ): Promise<void> {
+    await this.#db.exec(
+      `UPDATE settlement_channel_usage SET status = $2, channel_id = $3, version = $4, error = $5 WHERE batch_id = $1`,
+      [
+        batchId.toLowerCase(),
+        outcome.status,
+        outcome.channelId?.toLowerCase() ?? null,
+        outcome.version === undefined ? null : Number(outcome.version),
+        outcome.error ?? null,
+      ],
+    );
   }
 
   async setPeer(channelId: string, url: string, apiKey: string): Promise<void> {

@@ -5,6 +5,8 @@ import { type ApiApp, PageQuerySchema, pageOf, readErrors, writeErrors } from ".
 import { pageOfRows, pageRequest } from "../../core/paging.ts";
 import {
   AmountBody,
+  AmountsBody,
+  BatchParams,
   ChannelParams,
   ChannelSchema,
   ChannelTxResult,
@@ -13,9 +15,11 @@ import {
   CosignBody,
   CosignResult,
   OpenChannelBody,
+  PaymentsResult,
   PeerSchema,
   SignedStateSchema,
   StateSchema,
+  UsagePaymentSchema,
 } from "./schemas.ts";
 import type { ChannelService, ChannelView, CosignItem, PeerLink, StateJson } from "./service.ts";
 
@@ -102,6 +106,20 @@ export function registerChannelRoutes(app: ApiApp, channels: ChannelService): vo
     },
     async (request) => channels.latest((request.params as Params).channelId),
   );
+  app.get(
+    "/v1/settlement/batches/:batchId/channel-payment",
+    {
+      schema: {
+        summary:
+          "Home operator: how a batch it confirmed was paid through the channel with the visited operator (usage-driven update)",
+        tags,
+        operationId: "getSettlementBatchChannelPayment",
+        params: BatchParams,
+        response: { 200: UsagePaymentSchema, ...readErrors("SETTLEMENT_CHANNEL_USAGE_UNKNOWN") },
+      },
+    },
+    async (request) => channels.usagePayment((request.params as { batchId: Hex }).batchId),
+  );
   app.put(
     "/v1/settlement/channels/:channelId/peer",
     {
@@ -157,6 +175,35 @@ export function registerChannelRoutes(app: ApiApp, channels: ChannelService): vo
     },
     async (request) =>
       channels.pay((request.params as Params).channelId, BigInt((request.body as { amount: string }).amount)),
+  );
+  app.post(
+    "/v1/settlement/channels/:channelId/payments",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary:
+          "Several payments to the counterparty in one call (1 to 256, in order): each its own co-signed state, each answered on its own",
+        tags,
+        operationId: "paySettlementChannelMany",
+        params: ChannelParams,
+        body: AmountsBody,
+        response: {
+          200: PaymentsResult,
+          ...writeErrors(
+            notFound,
+            "SETTLEMENT_WRONG_STATE",
+            "SETTLEMENT_CHANNEL_FUNDS",
+            "SETTLEMENT_CHANNEL_NO_PEER",
+            "SETTLEMENT_CHANNEL_PEER",
+          ),
+        },
+      },
+    },
+    async (request) =>
+      channels.payMany(
+        (request.params as Params).channelId,
+        (request.body as { amounts: string[] }).amounts.map((a) => BigInt(a)),
+      ),
   );
   app.post(
     "/v1/settlement/channels/:channelId/cosign",

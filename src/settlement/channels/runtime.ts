@@ -1,6 +1,6 @@
 // One agent's payment channel service, built once per agent context and shared by the routes and the watchtower (so
 // that one lock per channel orders their co-signing and challenges).
-import type { Address, Hex } from "viem";
+import type { Address } from "viem";
 import type { AgentContext } from "../../agent/domain.ts";
 import { ChannelReadModel } from "./readModel.ts";
 import { ChannelRepository } from "./repository.ts";
@@ -14,7 +14,6 @@ export function channelService(
 ): ChannelService {
   let service = services.get(context);
   if (!service) {
-    const account = context.keystore.account(context.config.memberAccount);
     service = new ChannelService({
       outbox: context.outbox,
       memberAccount: context.config.memberAccount,
@@ -25,7 +24,7 @@ export function channelService(
       readModel: new ChannelReadModel(context.store),
       repository: new ChannelRepository(context.store),
       sync: () => context.indexer.syncOnce(),
-      signTypedData: (typed) => account.signTypedData(typed) as Promise<Hex>,
+      digestSigner: () => context.keystore.digestSigner(context.config.memberAccount),
     });
     services.set(context, service);
   }

@@ -28,6 +28,7 @@ export const OpenChannelBody = strictObject({
 });
 
 export const AmountBody = strictObject({ amount: PositiveAmount });
+export const AmountsBody = strictObject({ amounts: Type.Array(PositiveAmount, { minItems: 1, maxItems: 256 }) });
 
 export const StateSchema = strictObject({
   channelId: Bytes32Schema,
@@ -55,9 +56,34 @@ export const CosignBatchResult = strictObject({
     }),
   ),
 });
+export const PaymentsResult = strictObject({
+  states: Type.Array(Type.Union([StateSchema, Type.Null()]), { maxItems: 256 }),
+  errors: Type.Array(
+    strictObject({ index: Type.Integer({ minimum: 0 }), code: Type.String(), message: Type.String() }),
+    {
+      maxItems: 256,
+    },
+  ),
+});
 export const SignedStateSchema = strictObject({ state: StateSchema, sigA: Signature, sigB: Signature });
 
 export const ChannelParams = strictObject({ channelId: Bytes32Schema });
+export const BatchParams = strictObject({ batchId: Bytes32Schema });
+
+export const UsagePaymentSchema = strictObject({
+  batchId: Bytes32Schema,
+  counterparty: AddressSchema,
+  amount: Amount,
+  status: Type.Union([
+    Type.Literal("pending"),
+    Type.Literal("paid"),
+    Type.Literal("refused"),
+    Type.Literal("no-channel"),
+  ]),
+  channelId: Type.Union([Bytes32Schema, Type.Null()]),
+  version: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const ChannelSchema = strictObject({
   channelId: Bytes32Schema,

@@ -3,24 +3,20 @@
 // agent co-signs over HTTP (its route /v1/settlement/channels/{id}/cosign, with the API key it issued to this member);
 // each side signs with its own member account, so keys never leave an agent. No HTTP types, no SQL.
 import { randomBytes } from "node:crypto";
-import { type Address, encodeFunctionData, type Hex, isAddressEqual, recoverAddress } from "viem";
+import { type Address, encodeFunctionData, type Hex, isAddressEqual, keccak256 } from "viem";
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { DomainError, invalidField } from "../../core/errors/index.ts";
+import type { DigestSigner } from "../../core/identity/keystore.ts";
 import { ConsortiumRegistry, PaymentChannels, SettlementToken } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
+import { ChannelDigester } from "./digest.ts";
 import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
-import type { ChannelRepository } from "./repository.ts";
+import type { ChannelRepository, UsageRow } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
-import {
-  type ChannelState,
-  channelIdOf,
-  isContractForm,
-  refusalOf,
-  type SignedState,
-  stateDigest,
-  typedState,
-} from "./state.ts";
+import { type ChannelState, channelIdOf, isContractForm, refusalOf, type SignedState } from "./state.ts";
+
+type Secp = typeof import("tiny-secp256k1");
 
 /** At most this many proposed states go to the counterparty's agent in one exchange (the batch route's maxItems). */
 export const MAX_COSIGN_BATCH = 256;
@@ -40,6 +36,8 @@ export interface CosignBatchResult {
 interface Pending {
   isFinal: boolean;
   amount: bigint;
+  /** The batch a usage-driven payment pays for: a channel state carrying it already is the answer, nothing moves. */
+  usageRef?: string;
   resolve(signed: SignedState): void;
   reject(error: unknown): void;
 }
@@ -87,9 +85,31 @@ export interface ChannelServiceOptions {
   readModel: ChannelReadModel;
   repository: ChannelRepository;
   sync(): Promise<unknown>;
-  signTypedData(typed: ReturnType<typeof typedState>): Promise<Hex>;
+  /** This member's digest signer (keystore.digestSigner: libsecp256k1, the key stays in the keystore), asked once. */
+  digestSigner(): Promise<DigestSigner>;
   fetch?: typeof fetch;
 }
+
+/** A confirmed batch's payment through the channel with its visited operator, as the home agent keeps it. */
+export interface UsagePayment {
+  batchId: Hex;
+  counterparty: Address;
+  amount: string;
+  status: UsageRow["status"];
+  channelId: Hex | null;
+  version: number | null;
+  error: string | null;
+}
+
+const usageOf = (row: UsageRow): UsagePayment => ({
+  batchId: row.batch_id as Hex,
+  counterparty: row.counterparty as Address,
+  amount: row.amount,
+  status: row.status,
+  channelId: row.channel_id as Hex | null,
+  version: row.version === null ? null : Number(row.version),
+  error: row.error,
+});
 
 export interface PeerLink {
   url: string;
@@ -130,10 +150,16 @@ export class ChannelService {
   /** Payments waiting for this agent's next exchange with the counterparty's agent, per channel. */
   readonly #queues = new Map<string, Pending[]>();
   readonly #draining = new Set<string>();
+  readonly #digester: ChannelDigester;
+  #signer: Promise<DigestSigner> | undefined;
+  #secp: Promise<Secp> | undefined;
+  /** Public keys (uncompressed) already seen signing for a member, per channel: checked by recovery and comparison. */
+  readonly #keysOf = new Map<string, Uint8Array[]>();
 
   constructor(options: ChannelServiceOptions) {
     this.#o = options;
     this.#me = options.memberAccount.toLowerCase() as Address;
+    this.#digester = new ChannelDigester(options.chainId, options.address);
   }
 
   get memberAccount(): Address {
@@ -208,6 +234,98 @@ export class ChannelService {
     return stateToJson(signed.state);
   }
 
+  /**
+   * Several payments in one call (1 to MAX_COSIGN_BATCH, in order): each its own state, one version above the one
+   * before, co-signed in the same exchange with the peer's agent. Each payment is answered on its own: its state, or
+   * the error that refused it (an overdraft refuses that payment and lets the smaller ones after it through).
+   */
+  async payMany(
+    channelId: Hex,
+    amounts: readonly bigint[],
+  ): Promise<{ states: (StateJson | null)[]; errors: { index: number; code: string; message: string }[] }> {
+    if (amounts.length === 0 || amounts.length > MAX_COSIGN_BATCH) {
+      throw invalidField("body.amounts", `must hold 1 to ${MAX_COSIGN_BATCH} amounts`);
+    }
+    for (const [i, amount] of amounts.entries()) {
+      if (amount <= 0n) throw invalidField(`body.amounts[${i}]`, "must be a positive number of minor units");
+    }
+    const settled = await Promise.allSettled(
+      this.#proposeMany(
+        channelId,
+        amounts.map((amount) => ({ amount })),
+      ),
+    );
+    const errors: { index: number; code: string; message: string }[] = [];
+    const states = settled.map((r, index) => {
+      if (r.status === "fulfilled") return stateToJson(r.value.state);
+      const e = r.reason as { code?: unknown; message?: unknown };
+      errors.push({ index, code: typeof e?.code === "string" ? e.code : "INTERNAL", message: String(e?.message ?? e) });
+      return null;
+    });
+    if (errors.length === amounts.length && settled[0]?.status === "rejected") throw settled[0].reason;
+    return { states, errors };
+  }
+
+  /**
+   * Usage-driven update: the home operator's agent has confirmed a batch of `counterparty`'s (the visited operator's)
+   * rated usage, `amount` in total; it pays that amount through the open channel of the pair, as one co-signed state
+   * per batch. Recorded first (settlement_channel_usage), so that a payment that cannot be made now (the peer agent
+   * unreachable) is made at the agent's next start; the state carries the batch id in the same row, and a state
+   * already carrying it is the answer: a batch never moves the balance twice, whatever restarts happen in between.
+   */
+  async payUsage(batchId: Hex, counterparty: Address, amount: bigint): Promise<UsagePayment> {
+    await this.#o.repository.addUsage(batchId, counterparty, amount);
+    return this.#settleUsage(batchId);
+  }
+
+  /** A batch's channel payment as this agent keeps it. */
+  async usagePayment(batchId: Hex): Promise<UsagePayment> {
+    const row = await this.#o.repository.usage(batchId);
+    if (!row) {
+      throw new SettlementError("SETTLEMENT_CHANNEL_USAGE_UNKNOWN", `no channel payment for batch ${batchId}`, {
+        field: "params.batchId",
+      });
+    }
+    return usageOf(row);
+  }
+
+  /** The batches still to pay through a channel (pending), tried again in order; at agent start. */
+  async payPendingUsage(): Promise<UsagePayment[]> {
+    const done: UsagePayment[] = [];
+    for (const row of await this.#o.repository.pendingUsage(1000))
+      done.push(await this.#settleUsage(row.batch_id as Hex));
+    return done;
+  }
+
+  async #settleUsage(batchId: Hex): Promise<UsagePayment> {
+    const row = await this.#o.repository.usage(batchId);
+    if (!row) throw new Error(`no usage row for ${batchId}`);
+    if (row.status !== "pending") return usageOf(row);
+    const amount = BigInt(row.amount);
+    const channel = await this.#o.readModel.openBetween(this.#me, row.counterparty, this.#o.token);
+    if (!channel) {
+      await this.#o.repository.setUsage(batchId, { status: "no-channel" });
+    } else if (amount === 0n) {
+      await this.#o.repository.setUsage(batchId, { status: "paid", channelId: channel.channel_id });
+    } else {
+      const channelId = channel.channel_id as Hex;
+      try {
+        const [paid] = this.#proposeMany(channelId, [{ amount, usageRef: batchId.toLowerCase() }]);
+        const signed = await (paid as Promise<SignedState>);
+        await this.#o.repository.setUsage(batchId, { status: "paid", channelId, version: signed.state.version });
+      } catch (error) {
+        const code = error instanceof DomainError ? error.code : undefined;
+        const final = code === "SETTLEMENT_CHANNEL_FUNDS" || code === "SETTLEMENT_WRONG_STATE";
+        await this.#o.repository.setUsage(batchId, {
+          status: final ? "refused" : "pending",
+          channelId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return usageOf((await this.#o.repository.usage(batchId)) as UsageRow);
+  }
+
   /** The counterparty's agent proposes `state`, signed by its member: co-sign it when it only pays this member. */
   async cosign(channelId: Hex, json: StateJson, signature: Hex): Promise<{ signature: Hex }> {
     const out = await this.#cosignItems(channelId, [{ state: json, signature }], () => "body");
@@ -261,8 +379,8 @@ export class ChannelService {
           const state = stateFromJson(item.state);
           if (state.channelId !== channelId.toLowerCase())
             throw invalidField(`${p}.state.channelId`, "is another channel");
-          const digest = stateDigest(this.#o.chainId, this.#o.address, state);
-          if (!(await this.#signedBy(proposer, digest, item.signature))) {
+          const digest = this.#digester.digest(state);
+          if (!(await this.#signedBy(channelId, proposer, digest, item.signature))) {
             throw this.#refused(`${p}.signature`, `is not by the counterparty ${proposer}`);
           }
           if (previous.isFinal) throw this.#refused(`${p}.state.version`, "the channel's newest state is final");
@@ -278,7 +396,7 @@ export class ChannelService {
               throw this.#refused(`${p}.state.depositA`, "accounts for more than was deposited on chain");
             }
           }
-          const own = await this.#sign(state);
+          const own = await this.#sign(digest);
           saved.push(
             side === "a" ? { state, sigA: own, sigB: item.signature } : { state, sigA: item.signature, sigB: own },
           );
@@ -416,16 +534,34 @@ export class ChannelService {
    * (up to MAX_COSIGN_BATCH): each is still its own state, one version above the one before, separately co-signed.
    */
   #propose(channelId: Hex, isFinal: boolean, amount: bigint): Promise<SignedState> {
+    return this.#proposeMany(channelId, [{ amount, isFinal }])[0] as Promise<SignedState>;
+  }
+
+  /** Queues several payments of one channel at once (so that they share the next exchange), in order. */
+  #proposeMany(
+    channelId: Hex,
+    asks: readonly { amount: bigint; isFinal?: boolean; usageRef?: string }[],
+  ): Promise<SignedState>[] {
     const key = channelId.toLowerCase();
-    return new Promise<SignedState>((resolve, reject) => {
-      const queue = this.#queues.get(key) ?? [];
-      queue.push({ isFinal, amount, resolve, reject });
-      this.#queues.set(key, queue);
-      if (!this.#draining.has(key)) {
-        this.#draining.add(key);
-        void this.#drain(channelId);
-      }
-    });
+    const queue = this.#queues.get(key) ?? [];
+    const promises = asks.map(
+      (ask) =>
+        new Promise<SignedState>((resolve, reject) => {
+          queue.push({
+            isFinal: ask.isFinal ?? false,
+            amount: ask.amount,
+            resolve,
+            reject,
+            ...(ask.usageRef ? { usageRef: ask.usageRef } : {}),
+          });
+        }),
+    );
+    this.#queues.set(key, queue);
+    if (!this.#draining.has(key)) {
+      this.#draining.add(key);
+      void this.#drain(channelId);
+    }
+    return promises;
   }
 
   async #drain(channelId: Hex): Promise<void> {
@@ -452,8 +588,31 @@ export class ChannelService {
     let previous = await this.#previous(row);
     const depositA = BigInt(row.deposit_a);
     const depositB = BigInt(row.deposit_b);
-    const proposed: { pending: Pending; state: ChannelState; digest: Hex; own: Hex }[] = [];
+    const proposed: { pending: Pending; state: ChannelState; digest: Uint8Array; own: Hex }[] = [];
+    const usageRefs = new Map<string, Pending>();
     for (const pending of batch) {
+      if (pending.usageRef) {
+        const paid = await this.#o.repository.stateByUsage(channelId, pending.usageRef);
+        if (paid) {
+          pending.resolve(paid);
+          continue;
+        }
+        const first = usageRefs.get(pending.usageRef);
+        if (first) {
+          // the same batch twice in one exchange: one state, both answered with it
+          const { resolve, reject } = first;
+          first.resolve = (signed) => {
+            resolve(signed);
+            pending.resolve(signed);
+          };
+          first.reject = (error) => {
+            reject(error);
+            pending.reject(error);
+          };
+          continue;
+        }
+        usageRefs.set(pending.usageRef, pending);
+      }
       if (previous.isFinal) {
         pending.reject(new SettlementError("SETTLEMENT_WRONG_STATE", `channel ${channelId} is final`));
         continue;
@@ -485,8 +644,8 @@ export class ChannelService {
         depositB,
         isFinal: pending.isFinal,
       };
-      const digest = stateDigest(this.#o.chainId, this.#o.address, state);
-      proposed.push({ pending, state, digest, own: await this.#sign(state) });
+      const digest = this.#digester.digest(state);
+      proposed.push({ pending, state, digest, own: await this.#sign(digest) });
       previous = state;
     }
     if (proposed.length === 0) return;
@@ -495,7 +654,7 @@ export class ChannelService {
       proposed.map((p) => ({ state: stateToJson(p.state), signature: p.own })),
     );
     const counterparty = (side === "a" ? row.member_b : row.member_a) as Address;
-    const saved: SignedState[] = [];
+    const saved: (SignedState & { usageRef?: string })[] = [];
     let failure: SettlementError | undefined;
     for (const [i, p] of proposed.entries()) {
       const theirs = answer.signatures[i];
@@ -508,15 +667,18 @@ export class ChannelService {
         );
         break;
       }
-      if (!(await this.#signedBy(counterparty, p.digest, theirs))) {
+      if (!(await this.#signedBy(channelId, counterparty, p.digest, theirs))) {
         failure = new SettlementError(
           "SETTLEMENT_CHANNEL_PEER",
           `the peer answered a signature not by ${counterparty}`,
         );
         break;
       }
+      const usage = p.pending.usageRef ? { usageRef: p.pending.usageRef } : {};
       saved.push(
-        side === "a" ? { state: p.state, sigA: p.own, sigB: theirs } : { state: p.state, sigA: theirs, sigB: p.own },
+        side === "a"
+          ? { state: p.state, sigA: p.own, sigB: theirs, ...usage }
+          : { state: p.state, sigA: theirs, sigB: p.own, ...usage },
       );
     }
     if (saved.length > 0) await this.#o.repository.saveStates(saved);
@@ -566,19 +728,35 @@ export class ChannelService {
     return { signatures, ...(body.refused ? { refused: body.refused } : {}) };
   }
 
-  /** This member's signature of a state (EIP-712, by its keystore account through viem). */
-  #sign(state: ChannelState): Promise<Hex> {
-    return this.#o.signTypedData(typedState(this.#o.chainId, this.#o.address, state));
+  /** This member's signature of a state's EIP-712 digest (libsecp256k1 inside the keystore). */
+  async #sign(digest: Uint8Array): Promise<Hex> {
+    this.#signer ??= this.#o.digestSigner();
+    return (await this.#signer)(digest);
   }
 
   /**
-   * Whether `signature` over `digest` is by `member` or an account bound to it (viem's recoverAddress), in the form
-   * the contract accepts (low s, v 27 or 28), so that a state kept as evidence is one the contract takes.
+   * Whether `signature` over `digest` is by `member` or an account bound to it, in the form the contract accepts (low
+   * s, v 27 or 28), so that a state kept as evidence is one the contract takes. The public key is recovered with
+   * libsecp256k1 using the signature's own v, exactly as the contract's ecrecover will: a key seen before for this
+   * channel and member is accepted by comparing bytes; a new one is turned into its address and checked once (the
+   * member itself or ConsortiumRegistry.memberOf). A plain verify() against the cached key would be cheaper but
+   * ignores v: a payer could then hand over signatures with the wrong v, valid to verify() and refused on chain.
    */
-  async #signedBy(member: Address, digest: Hex, signature: Hex): Promise<boolean> {
+  async #signedBy(channelId: Hex, member: Address, digest: Uint8Array, signature: Hex): Promise<boolean> {
     if (!isContractForm(signature)) return false;
-    const signer = await recoverAddress({ hash: digest, signature }).catch(() => undefined);
-    return signer !== undefined && (await this.#actsFor(signer, member));
+    this.#secp ??= import("tiny-secp256k1");
+    const secp = await this.#secp;
+    const bytes = Buffer.from(signature.slice(2), "hex");
+    const recovered = secp.recover(digest, bytes.subarray(0, 64), ((bytes[64] ?? 27) - 27) as 0 | 1, false);
+    if (!recovered) return false;
+    const key = `${channelId.toLowerCase()}:${member.toLowerCase()}`;
+    const known = this.#keysOf.get(key) ?? [];
+    if (known.some((k) => Buffer.compare(k, recovered) === 0)) return true;
+    const signer = `0x${keccak256(recovered.subarray(1), "hex").slice(-40)}` as Address;
+    if (!(await this.#actsFor(signer, member))) return false;
+    known.push(recovered);
+    this.#keysOf.set(key, known);
+    return true;
   }
 
   /** The newest co-signed state, or the empty state before any (version 0, nothing deposited yet). */

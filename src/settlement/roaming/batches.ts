@@ -37,6 +37,11 @@ export interface BatchView {
 export interface BatchOptions extends SettlementLedger {
   agreements: RoamingAgreements;
   repository: RoamingSettlementRepository;
+  /**
+   * Called once this agent (the home operator) has confirmed a batch on chain: the visited operator and the total
+   * it rated with its own copy of the tariff (the payment channel's usage-driven update; its errors are its own).
+   */
+  onConfirmed?: (batch: { batchId: Hex; visited: Address; total: bigint }) => Promise<unknown>;
 }
 
 /** RoamingSettlement.anchorBatch's id: keccak256(abi.encode(agreement, root, count, total, visited member)). */
@@ -192,6 +197,11 @@ export class RoamingBatches {
       `settlement.confirmBatch ${batch.batch_id}`,
     );
     await this.#o.sync();
+    await this.#o.onConfirmed?.({
+      batchId: batch.batch_id as Hex,
+      visited: agreement.visited as Address,
+      total: rebuilt.total,
+    });
     return { batchId: batch.batch_id as Hex, txHash: receipt.transactionHash, status: "received" as const };
   }
 

@@ -4,7 +4,7 @@ import type { Address } from "viem";
 import type { AgentContext } from "../../agent/domain.ts";
 import { SqlReplayGuard } from "../../core/identity/messages/index.ts";
 import { RoamingAgreements } from "./agreements.ts";
-import { RoamingBatches } from "./batches.ts";
+import { type BatchOptions, RoamingBatches } from "./batches.ts";
 import { BatchDelivery } from "./delivery.ts";
 import { RoamingInvoices } from "./invoices.ts";
 import { RoamingNetting } from "./netting.ts";
@@ -20,7 +20,11 @@ export interface RoamingDeployment {
   currency: { code: string; decimals: number };
 }
 
-export function roamingServices(context: AgentContext, deployment: RoamingDeployment) {
+export function roamingServices(
+  context: AgentContext,
+  deployment: RoamingDeployment,
+  hooks: Pick<BatchOptions, "onConfirmed"> = {},
+) {
   const readModel = new RoamingSettlementReadModel(context.store);
   const repository = new RoamingSettlementRepository(context.store);
   const sync = () => context.indexer.syncOnce();
@@ -30,7 +34,7 @@ export function roamingServices(context: AgentContext, deployment: RoamingDeploy
     ...deployment,
     membership: context.published.membership,
   });
-  const batches = new RoamingBatches({ ...common, address: deployment.address, agreements });
+  const batches = new RoamingBatches({ ...common, address: deployment.address, agreements, ...hooks });
   const delivery = new BatchDelivery({
     batches,
     memberAccount: context.config.memberAccount,
