@@ -70,15 +70,20 @@ export const settlementPlugin: DomainPlugin = {
           token: context.contractAddress(SETTLEMENT_TOKEN),
           currency: SETTLEMENT_CURRENCY,
         },
-        {
-          // usage-driven channel updates: a confirmed batch moves the pair's channel balance (never fails the confirm)
-          onConfirmed: async ({ batchId, visited, total }) => {
-            const paid = await channels(context)
-              .payUsage(batchId, visited, total)
-              .catch((error: unknown) => ({ status: "pending", error: String(error) }));
-            context.logger.info({ domain: "settlement", batchId, ...paid }, "batch usage paid through the channel");
-          },
-        },
+        // Usage-driven channel updates: a confirmed batch moves the pair's channel balance (never fails the confirm).
+        // Off unless TELCO_SETTLEMENT_CHANNEL_USAGE=on: RoamingSettlement requires every received batch in the
+        // period's invoice, so a batch paid through the channel would be charged again by the period's settlement
+        // until the contract learns which batches a channel paid (docs/settlement.md, "not done").
+        process.env.TELCO_SETTLEMENT_CHANNEL_USAGE !== "on"
+          ? {}
+          : {
+              onConfirmed: async ({ batchId, visited, total }) => {
+                const paid = await channels(context)
+                  .payUsage(batchId, visited, total)
+                  .catch((error: unknown) => ({ status: "pending", error: String(error) }));
+                context.logger.info({ domain: "settlement", batchId, ...paid }, "batch usage paid through the channel");
+              },
+            },
       ),
       channels(context),
     ),
