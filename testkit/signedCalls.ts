@@ -50,14 +50,26 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
   }
 }
 
-/** The same consortium with each member's agent in its own process (the real CLI), e.g. for HTTP benchmarks. */
-export async function startSignedCallsProcesses(options: Omit<TestConsortiumOptions, "agentProcesses"> = {}): Promise<
+/**
+ * The same consortium with each member's agent in its own process (the real CLI), e.g. for HTTP benchmarks.
+ * `databaseUrls` puts the named parties' agents on PostgreSQL (e.g. to run replicas of the OSP beside it).
+ */
+export async function startSignedCallsProcesses(
+  options: Omit<TestConsortiumOptions, "agentProcesses"> & {
+    databaseUrls?: Partial<Record<SignedCallsParty, string>>;
+  } = {},
+): Promise<
   Omit<SignedCallsConsortium, "consortium" | "agents"> & {
     consortium: TestConsortium<TestAgentProcess>;
     agents: Record<SignedCallsParty, TestAgentProcess>;
   }
 > {
-  const consortium = await startTestConsortium(SIGNED_CALLS_MEMBERS, { ...options, agentProcesses: true });
+  const { databaseUrls = {}, ...consortiumOptions } = options;
+  const members = SIGNED_CALLS_MEMBERS.map((m) => {
+    const databaseUrl = databaseUrls[m.name as SignedCallsParty];
+    return databaseUrl ? { ...m, databaseUrl } : m;
+  });
+  const consortium = await startTestConsortium(members, { ...consortiumOptions, agentProcesses: true });
   try {
     const agents = consortium.agents as Record<SignedCallsParty, TestAgentProcess>;
     const ready = await setUpSignedCalls(agents);
