@@ -32,6 +32,7 @@ import { round } from "./lib/report.ts";
 import { opensslSpeed } from "./stir-attestation.bench.ts";
 
 const TOKENS = 200;
+const IDLE_SECONDS = 5;
 const CLK_TCK = 100; // Linux's USER_HZ on every architecture Node runs on
 
 /** CPU seconds (user + system) a process has used so far. */
@@ -184,6 +185,7 @@ export async function run(args: string[]): Promise<BenchResult> {
 
     const rows: Record<string, string | number>[] = [];
     const theirsRows: Record<string, string | number>[] = [];
+    const idleRows: Record<string, string | number>[] = [];
     const firstBad: string[] = [];
     const row = (n: number, load: string, path: string, w: Window, limitPerCore: number) => {
       const r = w.result;
@@ -226,6 +228,18 @@ export async function run(args: string[]): Promise<BenchResult> {
       }, 30_000);
       const pids = active.map((r) => r.child.pid as number);
       const urls = active.map((r) => r.url);
+      // What the replicas spend with no load (timers, the followers' watch of the leader's cursor): part of every
+      // window's agent CPU below.
+      const idle0 = pids.map(cpuSeconds);
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+      idleRows.push({
+        replicas: n,
+        "agent cores busy with no load (sum)": round(
+          pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - (idle0[i] as number), 0) / IDLE_SECONDS,
+          3,
+        ),
+        "over s": IDLE_SECONDS,
+      });
       balancer = await startBalancer(active.map((r) => r.port));
       // Fresh SHAKEN PASSporTs for this N's verification windows, attested through the balancer.
       const identities: string[] = [];
@@ -327,6 +341,7 @@ export async function run(args: string[]): Promise<BenchResult> {
             (firstBad.length ? ` First bad answers: ${firstBad.join(" | ").slice(0, 2000)}` : ""),
         },
         { title: "secsipidx HTTP /v1/check on the tokens of each N (same connections and window)", rows: theirsRows },
+        { title: "The active replicas with no load, just before each N's windows", rows: idleRows },
       ],
     };
   } finally {
