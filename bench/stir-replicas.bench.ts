@@ -24,7 +24,13 @@ import { endpoint } from "../testkit/consortium.ts";
 import { eventually } from "../testkit/eventually.ts";
 import { releasePort, reservePort } from "../testkit/ports.ts";
 import { startTestPostgres, type TestPostgres } from "../testkit/postgres.ts";
-import { CALLED_TN, CALLING_TN, ok, startSignedCallsProcesses } from "../testkit/signedCalls.ts";
+import {
+  CALLED_TN,
+  CALLING_TN,
+  enterpriseAttestationBodies,
+  ok,
+  startSignedCallsProcesses,
+} from "../testkit/signedCalls.ts";
 import { autocannonLoad, type CannonResult } from "./lib/autocannon.ts";
 import { type Balancer, startBalancer } from "./lib/balancer.ts";
 import type { BenchResult } from "./lib/report.ts";
@@ -119,23 +125,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     const osp = s.agents.osp;
     const auth = { authorization: `Bearer ${osp.adminKey}`, "content-type": "application/json" };
     await ok(osp, "PUT", "/v1/stir/settings", { freshnessSeconds: 600 });
-    const attestBodies: string[] = [];
-    for (let i = 0; i < 32; i++) {
-      const r = await ok(s.agents.bpo, "POST", "/v1/stir/enterprise/passports", {
-        did: s.orgs.bpo.did,
-        orig: { tn: CALLING_TN },
-        dest: { tn: [CALLED_TN] },
-        tnauth: s.delegation.tnauth,
-      });
-      attestBodies.push(
-        JSON.stringify({
-          orig: { tn: CALLING_TN },
-          dest: { tn: [CALLED_TN] },
-          identity: r.identity,
-          directCustomer: true,
-        }),
-      );
-    }
+    const attestBodies = await enterpriseAttestationBodies(s, 32);
 
     // The consortium's OSP process makes way for its replicas: replica 1 takes its port (the x5u URL in the
     // certificate the OSP serves names it), the others get their own.

@@ -141,3 +141,31 @@ export async function setUpSignedCalls(
   });
   return { orgs, delegation, rootPem };
 }
+
+/**
+ * `count` bodies of POST /v1/stir/osp/attestations for the OSP, each carrying its own Enterprise PASSporT signed by
+ * the BPO's agent for CALLING_TN -> CALLED_TN (a direct customer): for load generators.
+ */
+export async function enterpriseAttestationBodies(
+  s: { agents: Record<"bpo", TestAgentEndpoint>; orgs: Record<"bpo", Org>; delegation: { tnauth: string } },
+  count: number,
+): Promise<string[]> {
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await ok(s.agents.bpo, "POST", "/v1/stir/enterprise/passports", {
+      did: s.orgs.bpo.did,
+      orig: { tn: CALLING_TN },
+      dest: { tn: [CALLED_TN] },
+      tnauth: s.delegation.tnauth,
+    });
+    bodies.push(
+      JSON.stringify({
+        orig: { tn: CALLING_TN },
+        dest: { tn: [CALLED_TN] },
+        identity: r.identity,
+        directCustomer: true,
+      }),
+    );
+  }
+  return bodies;
+}
