@@ -17,7 +17,13 @@ import { join } from "node:path";
 import { parseIdentityHeader } from "../src/stir/identityHeader.ts";
 import { eventually } from "../testkit/eventually.ts";
 import { reservePort } from "../testkit/ports.ts";
-import { CALLED_TN, CALLING_TN, ok, startSignedCallsProcesses } from "../testkit/signedCalls.ts";
+import {
+  CALLED_TN,
+  CALLING_TN,
+  enterpriseAttestationBodies,
+  ok,
+  startSignedCallsProcesses,
+} from "../testkit/signedCalls.ts";
 import { autocannonLoad, type CannonResult } from "./lib/autocannon.ts";
 import { type BenchResult, round } from "./lib/report.ts";
 import { opensslSpeed } from "./stir-attestation.bench.ts";
@@ -50,22 +56,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     console.error(`OSP agent pid ${osp.pid}`);
     const auth = { authorization: `Bearer ${osp.adminKey}`, "content-type": "application/json" };
     await ok(osp, "PUT", "/v1/stir/settings", { freshnessSeconds: 600 });
-    const enterprise = async () => {
-      const bodies: string[] = [];
-      for (let i = 0; i < 32; i++) {
-        const r = await ok(s.agents.bpo, "POST", "/v1/stir/enterprise/passports", {
-          did: s.orgs.bpo.did,
-          orig: { tn: CALLING_TN },
-          dest: { tn: [CALLED_TN] },
-          tnauth: s.delegation.tnauth,
-        });
-        const identity = r.identity as string;
-        bodies.push(
-          JSON.stringify({ orig: { tn: CALLING_TN }, dest: { tn: [CALLED_TN] }, identity, directCustomer: true }),
-        );
-      }
-      return bodies;
-    };
+    const enterprise = () => enterpriseAttestationBodies(s, 32);
     // SHAKEN PASSporTs attested by the OSP, each with its own origid.
     const attestBodies = await enterprise();
     const identities: string[] = [];

@@ -50,14 +50,26 @@ export async function startSignedCallsConsortium(): Promise<SignedCallsConsortiu
   }
 }
 
-/** The same consortium with each member's agent in its own process (the real CLI), e.g. for HTTP benchmarks. */
-export async function startSignedCallsProcesses(options: Omit<TestConsortiumOptions, "agentProcesses"> = {}): Promise<
+/**
+ * The same consortium with each member's agent in its own process (the real CLI), e.g. for HTTP benchmarks.
+ * `databaseUrls` puts the named parties' agents on PostgreSQL (e.g. to run replicas of the OSP beside it).
+ */
+export async function startSignedCallsProcesses(
+  options: Omit<TestConsortiumOptions, "agentProcesses"> & {
+    databaseUrls?: Partial<Record<SignedCallsParty, string>>;
+  } = {},
+): Promise<
   Omit<SignedCallsConsortium, "consortium" | "agents"> & {
     consortium: TestConsortium<TestAgentProcess>;
     agents: Record<SignedCallsParty, TestAgentProcess>;
   }
 > {
-  const consortium = await startTestConsortium(SIGNED_CALLS_MEMBERS, { ...options, agentProcesses: true });
+  const { databaseUrls = {}, ...consortiumOptions } = options;
+  const members = SIGNED_CALLS_MEMBERS.map((m) => {
+    const databaseUrl = databaseUrls[m.name as SignedCallsParty];
+    return databaseUrl ? { ...m, databaseUrl } : m;
+  });
+  const consortium = await startTestConsortium(members, { ...consortiumOptions, agentProcesses: true });
   try {
     const agents = consortium.agents as Record<SignedCallsParty, TestAgentProcess>;
     const ready = await setUpSignedCalls(agents);
@@ -128,4 +140,32 @@ export async function setUpSignedCalls(
     assert.deepEqual(h.holders, [orgs.tnsp.did, orgs.tnr.did, orgs.brand.did, orgs.bpo.did]);
   });
   return { orgs, delegation, rootPem };
+}
+
+/**
+ * `count` bodies of POST /v1/stir/osp/attestations for the OSP, each carrying its own Enterprise PASSporT signed by
+ * the BPO's agent for CALLING_TN -> CALLED_TN (a direct customer): for load generators.
+ */
+export async function enterpriseAttestationBodies(
+  s: { agents: Record<"bpo", TestAgentEndpoint>; orgs: Record<"bpo", Org>; delegation: { tnauth: string } },
+  count: number,
+): Promise<string[]> {
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await ok(s.agents.bpo, "POST", "/v1/stir/enterprise/passports", {
+      did: s.orgs.bpo.did,
+      orig: { tn: CALLING_TN },
+      dest: { tn: [CALLED_TN] },
+      tnauth: s.delegation.tnauth,
+    });
+    bodies.push(
+      JSON.stringify({
+        orig: { tn: CALLING_TN },
+        dest: { tn: [CALLED_TN] },
+        identity: r.identity,
+        directCustomer: true,
+      }),
+    );
+  }
+  return bodies;
 }

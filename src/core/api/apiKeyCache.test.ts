@@ -145,10 +145,15 @@ describe("access log", () => {
     for (let i = 0; i < 25; i++) {
       assert.equal((await app.inject({ method: "GET", url: "/metrics", headers: bearer(key) })).statusCode, 200);
     }
+    const failedIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      assert.equal((await app.inject({ method: "GET", url: "/metrics", headers: bearer("tlk_bad") })).statusCode, 401);
+      const refused = await app.inject({ method: "GET", url: "/metrics", headers: bearer("tlk_bad") });
+      assert.equal(refused.statusCode, 401);
+      failedIds.push(String(refused.headers["x-request-id"]));
     }
-    assert.equal((await app.inject({ method: "GET", url: "/no/such/route" })).statusCode, 404);
+    const unknown = await app.inject({ method: "GET", url: "/no/such/route" });
+    assert.equal(unknown.statusCode, 404);
+    failedIds.push(String(unknown.headers["x-request-id"]));
     const completed = lines.map((l) => JSON.parse(l)).filter((e) => e.msg === "request completed");
     const ok = completed.filter((e) => e.res.statusCode === 200);
     const failed = completed.filter((e) => e.res.statusCode >= 400);
@@ -157,6 +162,11 @@ describe("access log", () => {
     assert.deepEqual(
       failed.map((e) => e.res.statusCode),
       [401, 401, 401, 404],
+    );
+    // Each line carries the id of its own request (the request's logger is made on its first line: requestLogger.ts).
+    assert.deepEqual(
+      failed.map((e) => e.requestId),
+      failedIds,
     );
     for (const e of failed) {
       assert.equal(e.sampledOneIn, undefined);

@@ -16,6 +16,7 @@ import { HealthChecks, registerHealthRoute } from "./health.ts";
 import { registerMetrics } from "./metrics.ts";
 import { answerClientError, answerRouterError } from "./protocolErrors.ts";
 import { redactPaths } from "./redaction.ts";
+import { lazyRequestLogger } from "./requestLogger.ts";
 import type { ApiApp, ApiModule, AuthLevel, RouteCatalogEntry } from "./types.ts";
 import { requestValidatorFactory } from "./validators.ts";
 
@@ -68,6 +69,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
     // Fastify's own two lines per request (incoming, completed), each serialised and redacted, cost more than an
     // attestation's signature: the access log below writes one line per error and a sample of the rest.
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
+    // The request's child logger is made on its first log line, not for every request (requestLogger.ts).
+    childLoggerFactory: lazyRequestLogger,
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
