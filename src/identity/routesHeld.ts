@@ -22,8 +22,8 @@ import {
   HeldCredentialSchema,
   HeldCredentialWithJwtSchema,
   HeldParams,
-  ReceiveCredentialBodySchema,
   PresentSdJwtBodySchema,
+  ReceiveCredentialBodySchema,
   ReceivedCredentialSchema,
   SdJwtPresentationSchema,
 } from "./schemas.ts";

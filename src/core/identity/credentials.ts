@@ -7,6 +7,7 @@ import { createJWS } from "did-jwt";
 import { createVerifiableCredentialJwt, type JwtCredentialPayload } from "did-jwt-vc";
 import type { Resolvable } from "did-resolver";
 import { type Address, getAddress, type Hex, isAddress, keccak256, toBytes } from "viem";
+import { notFound } from "../errors/index.ts";
 import {
   type BitstringStatusCheck,
   bitstringEntryType,
@@ -20,7 +21,6 @@ import {
   verifyJwtCredential,
 } from "./credentialFormats.ts";
 import { type CredentialStatusRecord, type CredentialStatusService, credentialIdOf } from "./credentialStatus.ts";
-import { notFound } from "../errors/index.ts";
 import type { DidService } from "./did.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
 import type { HeldCredentialRecord, HeldCredentialStore } from "./heldCredentials.ts";

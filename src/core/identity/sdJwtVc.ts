@@ -11,8 +11,8 @@ import { decodeJWT, verifyJWS } from "did-jwt";
 import type { Resolvable, VerificationMethod } from "did-resolver";
 import { assertionMethodsOf, CLOCK_SKEW_SECONDS } from "./credentialFormats.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
-import type { Keystore } from "./keystore.ts";
 import { publicJwkFromHex } from "./keyMaterial.ts";
+import type { Keystore } from "./keystore.ts";
 
 /** The header `typ` this agent issues (the draft's current one); `vc+sd-jwt` (earlier drafts) is verified too. */
 export const SD_JWT_VC_TYP = "dc+sd-jwt";
