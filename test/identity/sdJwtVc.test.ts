@@ -6,8 +6,10 @@
 // disclosures, a missing or wrong key binding, an expired credential and a revoked one are refused with their reason.
 // Also VC Data Model 2.0 issuance (`vc+jwt`) beside 1.1, checked with jose.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify as verifySignature } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import { type DisclosureFrame, issueSDJWT, verifySDJWT } from "@meeco/sd-jwt";
 import { ES256KSigner } from "did-jwt";
 import { compactVerify, decodeProtectedHeader, importJWK } from "jose";
@@ -32,6 +34,12 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("bas
 const sha256b64 = (data: string) => createHash("sha256").update(data).digest("base64url");
 const now = () => Math.floor(Date.now() / 1000);
 const AUDIENCE = "https://verifier.example/login";
+const cliBin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
+const cli = async (args: string[]) =>
+  JSON.parse(
+    (await promisify(execFile)(process.execPath, [cliBin, ...args, "--json"], { encoding: "utf8", timeout: 120_000 }))
+      .stdout,
+  );
 
 /** A key-binding JWT by a raw P-256 key (node:crypto), as any holder's wallet makes one. */
 function keyBindingJwt(
@@ -269,6 +277,9 @@ describe("SD-JWT VC: issuance, wallet presentation, verification and interop", (
   });
 
   it("refuses bad issuance input by name, and changes nothing", async () => {
+    const issuedCount = async () =>
+      (await issuer.call<{ items: unknown[] }>("GET", "/v1/identity/credentials?limit=100")).body.items.length;
+    const before = await issuedCount();
     const unknownAttribute = await issuer.call<{ code: string; message: string }>(
       "POST",
       "/v1/identity/credentials/sd-jwt",
@@ -294,6 +305,7 @@ describe("SD-JWT VC: issuance, wallet presentation, verification and interop", (
     );
     assert.equal(noKeyHolder.status, 400, JSON.stringify(noKeyHolder.body));
     assert.match(noKeyHolder.body.message, /holder: .* lists no P-256 key/);
+    assert.equal(await issuedCount(), before);
   });
 
   it("verifies an SD-JWT issued with @meeco/sd-jwt by an external did:ethr key and presented by an external key; refuses it expired", async () => {
@@ -374,6 +386,48 @@ describe("SD-JWT VC: issuance, wallet presentation, verification and interop", (
     );
     assert.equal(late.verified, false);
     assert.equal(late.error?.code, "CREDENTIAL_EXPIRED");
+  });
+
+  it("the CLI issues, presents and verifies an SD-JWT VC (vc issue-sd-jwt, vc receive, vc present, vc verify-sd-jwt)", async () => {
+    const at = (agent: TestAgent) => ["--url", agent.url, "--api-key", agent.adminKey];
+    const issued = await cli([
+      "vc",
+      "issue-sd-jwt",
+      ...at(issuer),
+      "--issuer",
+      issuerDid,
+      "--holder",
+      holderDid,
+      "--claims",
+      JSON.stringify({ given_name: "Katherine", age_over_21: true }),
+    ]);
+    const received = await cli(["vc", "receive", issued.sdJwt, ...at(wallet)]);
+    assert.equal(received.stored, true);
+    const nonce = "cli-nonce-0001";
+    const presented = await cli([
+      "vc",
+      "present",
+      received.credential.digest,
+      ...at(wallet),
+      "--disclose",
+      "age_over_21",
+      "--nonce",
+      nonce,
+      "--audience",
+      AUDIENCE,
+    ]);
+    const answer = await cli([
+      "vc",
+      "verify-sd-jwt",
+      presented.presentation,
+      ...at(issuer),
+      "--nonce",
+      nonce,
+      "--audience",
+      AUDIENCE,
+    ]);
+    assert.equal(answer.verified, true, JSON.stringify(answer));
+    assert.deepEqual(answer.claims, { age_over_21: true });
   });
 
   it("issues VC Data Model 2.0 (vc+jwt) beside 1.1: verified here, and by jose with the issuer's key", async () => {
