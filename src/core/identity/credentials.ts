@@ -28,6 +28,7 @@ import type { IssuedCredentialLog } from "./issuedCredentials.ts";
 import type { Keystore } from "./keystore.ts";
 import {
   holderJwkOf,
+  IDENTITY_VCT,
   type IdentityClaims,
   issueSdJwtVc,
   newCredentialUrn,
@@ -151,6 +152,14 @@ export interface CredentialServiceOptions {
 }
 
 const vcContext = "https://www.w3.org/2018/credentials/v1";
+
+/** An expiration date given as input: undefined, or a valid date after `now` (else IDENTITY_INVALID_INPUT). */
+function futureDate(date: Date | undefined, now: Date): Date | undefined {
+  if (date !== undefined && (!(date instanceof Date) || Number.isNaN(date.getTime()) || date <= now)) {
+    throw invalidInput("expirationDate", "must be a date in the future");
+  }
+  return date;
+}
 const iso = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
 
 export class CredentialService {
@@ -202,13 +211,23 @@ export class CredentialService {
     const types = check.credential.type;
     const named = (Array.isArray(types) ? types : [types]).map(String).filter((t) => t !== "VerifiableCredential");
     if (named.length > 16) throw invalidInput("jwt", `the credential names ${named.length} types; a wallet keeps 16`);
+    return this.#hold(jwt, check, holder.did, named);
+  }
+
+  /** Stores a credential in the wallet, or answers the one held already (its first receivedAt, without its JWT). */
+  async #hold(
+    jwt: string,
+    check: Pick<CheckedCredential, "id" | "credentialId" | "issuer" | "status" | "validFrom" | "validUntil">,
+    subject: string,
+    types: string[],
+  ): Promise<{ record: HeldCredentialRecord; stored: boolean }> {
     const record: HeldCredentialRecord = {
       digest: keccak256(toBytes(jwt)),
       id: check.id,
       credentialId: check.credentialId,
       issuer: check.issuer,
-      subject: holder.did,
-      types: named,
+      subject,
+      types,
       // Listed with its status only when that status is this ledger's registry (read again at every listing).
       statusMethod:
         check.status.method === statusEntryType && "status" in check.status && check.status.status !== "unknown"
@@ -218,11 +237,6 @@ export class CredentialService {
       validUntil: check.validUntil?.toISOString() ?? null,
       receivedAt: new Date().toISOString(),
     };
-    return this.#hold(record, jwt);
-  }
-
-  /** Stores a record in the wallet, or answers the one held already (its first receivedAt, without its JWT). */
-  async #hold(record: HeldCredentialRecord, jwt: string): Promise<{ record: HeldCredentialRecord; stored: boolean }> {
     if (await this.#held.add(record, jwt)) return { record, stored: true };
     const { jwt: _, ...held } = (await this.#held.get(record.digest)) ?? { ...record, jwt };
     return { record: held, stored: false };
@@ -235,22 +249,7 @@ export class CredentialService {
       throw invalidInput("jwt", "the SD-JWT must name its holder's DID (sub) to be held");
     }
     const holder = await this.#dids.get(check.subject);
-    const record: HeldCredentialRecord = {
-      digest: keccak256(toBytes(sdJwt)),
-      id: check.id,
-      credentialId: check.credentialId,
-      issuer: check.issuer,
-      subject: holder.did,
-      types: [check.vct],
-      statusMethod:
-        check.status.method === statusEntryType && "status" in check.status && check.status.status !== "unknown"
-          ? statusEntryType
-          : null,
-      validFrom: check.validFrom?.toISOString() ?? null,
-      validUntil: check.validUntil?.toISOString() ?? null,
-      receivedAt: new Date().toISOString(),
-    };
-    return this.#hold(record, sdJwt);
+    return this.#hold(sdJwt, check, holder.did, [check.vct]);
   }
 
   async issue(input: IssueCredentialInput): Promise<IssuedCredential> {
@@ -271,13 +270,7 @@ export class CredentialService {
       throw invalidInput("credentialSubject.id", "must be a DID");
     }
     const now = new Date();
-    const expirationDate = input.expirationDate;
-    if (
-      expirationDate !== undefined &&
-      (!(expirationDate instanceof Date) || Number.isNaN(expirationDate.getTime()) || expirationDate <= now)
-    ) {
-      throw invalidInput("expirationDate", "must be a date in the future");
-    }
+    const expirationDate = futureDate(input.expirationDate, now);
     const context = input.context ?? [];
     if (!Array.isArray(context) || context.some((c) => typeof c !== "string")) {
       throw invalidInput("context", "must be a list of URLs");
@@ -375,13 +368,7 @@ export class CredentialService {
       throw invalidInput("vct", "must be a non-empty string of at most 256 characters (a URI)");
     }
     const now = new Date();
-    const expirationDate = input.expirationDate;
-    if (
-      expirationDate !== undefined &&
-      (!(expirationDate instanceof Date) || Number.isNaN(expirationDate.getTime()) || expirationDate <= now)
-    ) {
-      throw invalidInput("expirationDate", "must be a date in the future");
-    }
+    const expirationDate = futureDate(input.expirationDate, now);
     const { hosted, signingKid, kid } = await this.#issuerKey(input.issuerDid);
     const holderJwk = await holderJwkOf(this.#resolver, input.holderDid);
     const id = newCredentialUrn();
@@ -404,7 +391,7 @@ export class CredentialService {
       id,
       now,
     });
-    const issuedVct = vct ?? "urn:telco-ledger:vct:identity:1";
+    const issuedVct = vct ?? IDENTITY_VCT;
     await this.#issued.record({
       credentialId,
       id,

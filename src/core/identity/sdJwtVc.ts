@@ -39,7 +39,7 @@ export const IDENTITY_CLAIMS = {
 export const ADDRESS_MEMBERS = ["street_address", "locality", "region", "postal_code", "country"] as const;
 /** Claims of the signed payload that are never disclosures: not answered as disclosed claims. */
 const REGISTERED = new Set(["iss", "sub", "iat", "nbf", "exp", "cnf", "vct", "vct#integrity", "status", "jti"]);
-/** The JWT claims the verifier answers (besides the disclosed ones). */
+/** The longest value of a string attribute. */
 const MAX_CLAIM_LENGTH = 512;
 
 export type IdentityClaims = Partial<Record<keyof typeof IDENTITY_CLAIMS, unknown>>;
