@@ -148,7 +148,7 @@ export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps
         description:
           "The issuer's signature through its DID (ES256 or ES256K), each disclosure against the digests the issuer " +
           "signed, the validity period, the key-binding JWT (required: signed by the credential's cnf key over the " +
-          "presented disclosures, this nonce and audience, iat within 5 minutes), then status (this ledger's " +
+          "presented disclosures, this nonce and audience, iat within 5 minutes plus 5 of clock skew), then status (this ledger's " +
           "registry entry; others reported). Answers exactly the disclosed claims; 200 with verified false and the " +
           "reason when refused.",
         tags: ["credentials"],
