@@ -59,18 +59,85 @@ export function registerIdentityCommands(program: Command): void {
     .requiredOption("--type <types>", "comma-separated credential types, e.g. VettingStatus")
     .requiredOption("--subject <json>", "credentialSubject as JSON, or @file.json")
     .option("--expires <date>", "expirationDate (ISO 8601)")
-    .action(async (o: ClientOptions & { issuer: string; type: string; subject: string; expires?: string }) => {
-      const subject = JSON.parse(o.subject.startsWith("@") ? readFileSync(o.subject.slice(1), "utf8") : o.subject);
-      const body = {
-        issuer: o.issuer,
-        type: o.type.split(",").map((t) => t.trim()),
-        credentialSubject: subject,
-        ...(o.expires ? { expirationDate: o.expires } : {}),
-      };
+    .option("--format <format>", "jwt-vc-1.1 (default) or vc+jwt-2.0 (VC Data Model 2.0 secured as JOSE)")
+    .action(
+      async (
+        o: ClientOptions & { issuer: string; type: string; subject: string; expires?: string; format?: string },
+      ) => {
+        const subject = JSON.parse(o.subject.startsWith("@") ? readFileSync(o.subject.slice(1), "utf8") : o.subject);
+        const body = {
+          issuer: o.issuer,
+          type: o.type.split(",").map((t) => t.trim()),
+          credentialSubject: subject,
+          ...(o.expires ? { expirationDate: o.expires } : {}),
+          ...(o.format ? { format: o.format } : {}),
+        };
+        printResult(
+          await callAgent(targetOf(o), "POST", "/v1/identity/credentials", body),
+          o,
+          (r: { jwt: string; credentialId: string }) => `credentialId ${r.credentialId}\n${r.jwt}`,
+        );
+      },
+    );
+  withClientOptions(
+    vc.command("issue-sd-jwt").description("issue an SD-JWT VC of identity attributes, each selectively disclosable"),
+  )
+    .requiredOption("--issuer <did>", "issuer DID (hosted by this agent)")
+    .requiredOption("--holder <did>", "holder DID (the credential is bound to its P-256 key)")
+    .requiredOption("--claims <json>", "identity attributes as JSON (given_name, birthdate, address...), or @file.json")
+    .option("--vct <type>", "credential type (default urn:telco-ledger:vct:identity:1)")
+    .option("--expires <date>", "expirationDate (ISO 8601)")
+    .action(
+      async (o: ClientOptions & { issuer: string; holder: string; claims: string; vct?: string; expires?: string }) => {
+        const claims = JSON.parse(o.claims.startsWith("@") ? readFileSync(o.claims.slice(1), "utf8") : o.claims);
+        const body = {
+          issuer: o.issuer,
+          holder: o.holder,
+          claims,
+          ...(o.vct ? { vct: o.vct } : {}),
+          ...(o.expires ? { expirationDate: o.expires } : {}),
+        };
+        printResult(
+          await callAgent(targetOf(o), "POST", "/v1/identity/credentials/sd-jwt", body),
+          o,
+          (r: { sdJwt: string; credentialId: string }) => `credentialId ${r.credentialId}\n${r.sdJwt}`,
+        );
+      },
+    );
+  withClientOptions(
+    vc.command("present <digest>").description("present a held SD-JWT VC: only the chosen claims, key-bound"),
+  )
+    .requiredOption(
+      "--disclose <claims>",
+      "comma-separated claims to show, e.g. given_name,age_over_18,address.locality",
+    )
+    .requiredOption("--nonce <nonce>", "the verifier's nonce")
+    .requiredOption("--audience <aud>", "the verifier's identifier (DID or URL)")
+    .action(async (digest: string, o: ClientOptions & { disclose: string; nonce: string; audience: string }) => {
+      const body = { disclose: o.disclose.split(",").map((c) => c.trim()), nonce: o.nonce, audience: o.audience };
       printResult(
-        await callAgent(targetOf(o), "POST", "/v1/identity/credentials", body),
+        await callAgent(targetOf(o), "POST", `/v1/identity/credentials/held/${digest}/present`, body),
         o,
-        (r: { jwt: string; credentialId: string }) => `credentialId ${r.credentialId}\n${r.jwt}`,
+        (r: { presentation: string }) => r.presentation,
+      );
+    });
+  withClientOptions(
+    vc
+      .command("verify-sd-jwt <presentation>")
+      .description("verify an SD-JWT VC presentation: issuer, disclosures, key binding, status"),
+  )
+    .requiredOption("--nonce <nonce>", "the nonce the verifier gave the holder")
+    .requiredOption("--audience <aud>", "the verifier's identifier the holder bound to")
+    .action(async (presentation: string, o: ClientOptions & { nonce: string; audience: string }) => {
+      const value = presentation.startsWith("@") ? readFileSync(presentation.slice(1), "utf8").trim() : presentation;
+      printResult(
+        await callAgent(targetOf(o), "POST", "/v1/identity/credentials/verify-sd-jwt", {
+          presentation: value,
+          nonce: o.nonce,
+          audience: o.audience,
+        }),
+        o,
+        pretty,
       );
     });
   withClientOptions(
@@ -81,7 +148,9 @@ export function registerIdentityCommands(program: Command): void {
     );
   });
   withClientOptions(
-    vc.command("receive <jwt>").description("keep a credential issued to a DID hosted here (verified first)"),
+    vc
+      .command("receive <jwt>")
+      .description("keep a credential (JWT or SD-JWT VC) issued to a DID hosted here (verified first)"),
   ).action(async (jwt: string, o: ClientOptions) => {
     const credential = jwt.startsWith("@") ? readFileSync(jwt.slice(1), "utf8").trim() : jwt;
     printResult(

@@ -21,14 +21,18 @@ import {
   CredentialParams,
   IssueCredentialBodySchema,
   IssuedCredentialSchema,
+  IssuedSdJwtSchema,
   IssuerQuerySchema,
+  IssueSdJwtBodySchema,
   JwtSchema,
   ListedCredentialSchema,
+  SdJwtVerificationSchema,
   StatusChangeBodySchema,
   StatusChangeSchema,
   StatusHistoryQuerySchema,
   StatusRecordSchema,
   VerificationSchema,
+  VerifySdJwtBodySchema,
 } from "./schemas.ts";
 import { allowListedStatusLists } from "./statusListSource.ts";
 
@@ -48,6 +52,7 @@ const CREDENTIAL_REFUSALS = new Set([
   "CREDENTIAL_NOT_YET_VALID",
   "CREDENTIAL_REVOKED",
   "CREDENTIAL_SUSPENDED",
+  "PRESENTATION_INVALID",
 ]);
 
 function statusView(record: CredentialStatusRecord) {
@@ -84,14 +89,103 @@ export function registerCredentialRoutes(app: ApiApp, deps: CredentialRoutesDeps
       },
     },
     async (request, reply) => {
-      const { issuer, type, credentialSubject, expirationDate } = request.body;
+      const { issuer, type, credentialSubject, expirationDate, format } = request.body;
       const issued = await credentials.issue({
         issuerDid: hostedIssuer(issuer),
         type,
         credentialSubject,
         ...(expirationDate ? { expirationDate: new Date(expirationDate) } : {}),
+        ...(format ? { format } : {}),
       });
       return reply.code(201).send(issued);
+    },
+  );
+
+  app.post(
+    "/v1/identity/credentials/sd-jwt",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Issue an SD-JWT VC of identity attributes (each selectively disclosable) to a holder DID",
+        description:
+          "Signed ES256 by the issuer DID's signing key (in the keystore), typ dc+sd-jwt, bound (cnf.jwk) to the " +
+          "holder DID's P-256 key, its status an entry of this ledger's status registry (revoke it as any other " +
+          "credential this member issued). The answer carries every disclosure: it is the holder's copy.",
+        tags: ["credentials"],
+        operationId: "issueSdJwtCredential",
+        body: IssueSdJwtBodySchema,
+        response: {
+          201: IssuedSdJwtSchema,
+          ...writeErrors(
+            "IDENTITY_INVALID_INPUT",
+            "DID_NOT_HOSTED",
+            "DID_NO_SIGNING_KEY",
+            "DID_RESOLUTION_FAILED",
+            "KEY_RETIRED",
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { issuer, holder, claims, vct, expirationDate } = request.body;
+      const issued = await credentials.issueSdJwt({
+        issuerDid: hostedIssuer(issuer),
+        holderDid: holder,
+        claims,
+        ...(vct ? { vct } : {}),
+        ...(expirationDate ? { expirationDate: new Date(expirationDate) } : {}),
+      });
+      return reply.code(201).send(issued);
+    },
+  );
+
+  app.post(
+    "/v1/identity/credentials/verify-sd-jwt",
+    {
+      config: { auth: "read-only" },
+      schema: {
+        summary: "Verify an SD-JWT VC presentation: issuer, disclosures, key binding to nonce and audience, status",
+        description:
+          "The issuer's signature through its DID (ES256 or ES256K), each disclosure against the digests the issuer " +
+          "signed, the validity period, the key-binding JWT (required: signed by the credential's cnf key over the " +
+          "presented disclosures, this nonce and audience, iat within 5 minutes plus 5 of clock skew), then status (this ledger's " +
+          "registry entry; others reported). Answers exactly the disclosed claims; 200 with verified false and the " +
+          "reason when refused.",
+        tags: ["credentials"],
+        operationId: "verifySdJwtPresentation",
+        body: VerifySdJwtBodySchema,
+        response: {
+          200: SdJwtVerificationSchema,
+          ...errorResponses("VALIDATION_FAILED", "IDENTITY_INVALID_INPUT", "UNAUTHENTICATED", "CHAIN_UNAVAILABLE"),
+        },
+      },
+    },
+    async (request) => {
+      const { presentation, nonce, audience } = request.body;
+      try {
+        const result = await credentials.verifySdJwt(presentation, { nonce, audience });
+        return {
+          verified: true,
+          format: "dc+sd-jwt" as const,
+          issuer: result.issuer,
+          vct: result.vct,
+          subject: result.subject,
+          id: result.id,
+          credentialId: result.credentialId,
+          validFrom: isoOrNull(result.validFrom),
+          validUntil: isoOrNull(result.validUntil),
+          claims: result.claims,
+          ...(result.keyBinding
+            ? { keyBinding: { ...result.keyBinding, issuedAt: result.keyBinding.issuedAt.toISOString() } }
+            : {}),
+          status: statusCheckView(result.status),
+        };
+      } catch (error) {
+        if (error instanceof IdentityError && CREDENTIAL_REFUSALS.has(error.code)) {
+          return { verified: false, error: { code: error.code, message: error.message } };
+        }
+        throw error;
+      }
     },
   );
 

@@ -22,8 +22,10 @@ import {
   HeldCredentialSchema,
   HeldCredentialWithJwtSchema,
   HeldParams,
+  PresentSdJwtBodySchema,
   ReceiveCredentialBodySchema,
   ReceivedCredentialSchema,
+  SdJwtPresentationSchema,
 } from "./schemas.ts";
 
 export interface HeldRoutesDeps {
@@ -51,7 +53,7 @@ export function registerHeldCredentialRoutes(app: ApiApp, deps: HeldRoutesDeps, 
     {
       config: { auth: "operator" },
       schema: {
-        summary: "Receive a credential issued to a DID hosted here into this member's wallet",
+        summary: "Receive a credential (JWT, or SD-JWT VC) issued to a DID hosted here into this member's wallet",
         description:
           "Verified first (signature, validity period, status) as by POST /v1/identity/credentials/verify; a " +
           "credential that fails is refused with that error and not stored. Its subject (credentialSubject.id) must " +
@@ -71,6 +73,7 @@ export function registerHeldCredentialRoutes(app: ApiApp, deps: HeldRoutesDeps, 
             "CREDENTIAL_REVOKED",
             "CREDENTIAL_SUSPENDED",
             "CREDENTIAL_STATUS_UNAVAILABLE",
+            "DID_RESOLUTION_FAILED",
           ),
         },
       },
@@ -117,6 +120,28 @@ export function registerHeldCredentialRoutes(app: ApiApp, deps: HeldRoutesDeps, 
       const { jwt, ...record } = held;
       return { ...(await withStatus(record)), jwt };
     },
+  );
+
+  app.post(
+    "/v1/identity/credentials/held/:digest/present",
+    {
+      config: { auth: "operator" },
+      schema: {
+        summary: "Present a held SD-JWT VC: only the chosen claims, key-bound to the verifier's nonce and audience",
+        description:
+          "The key-binding JWT is signed by the holder DID's signing key (the key the credential is bound to). " +
+          "Claims not named in disclose stay hidden; address members are named address.<member>.",
+        tags: ["credentials"],
+        operationId: "presentHeldCredential",
+        params: HeldParams,
+        body: PresentSdJwtBodySchema,
+        response: {
+          200: SdJwtPresentationSchema,
+          ...writeErrors("IDENTITY_INVALID_INPUT", "NOT_FOUND", "DID_NOT_HOSTED", "DID_NO_SIGNING_KEY", "KEY_RETIRED"),
+        },
+      },
+    },
+    async (request) => credentials.presentHeld(request.params.digest as Hex, request.body),
   );
 
   app.delete(

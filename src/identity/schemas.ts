@@ -40,6 +40,13 @@ export const IssueCredentialBodySchema = strictObject({
     maxProperties: 64,
   }),
   expirationDate: Type.Optional(Type.String({ format: "date-time" })),
+  format: Type.Optional(
+    Type.Union([Type.Literal("jwt-vc-1.1"), Type.Literal("vc+jwt-2.0")], {
+      description:
+        "jwt-vc-1.1 (the default: the vc claim, nbf/exp) or vc+jwt-2.0 (VC Data Model 2.0 secured as JOSE: typ " +
+        "vc+jwt, @context v2, validFrom/validUntil)",
+    }),
+  ),
 });
 export const IssuedCredentialSchema = strictObject({
   jwt: Type.String(),
@@ -164,4 +171,97 @@ export const ReceivedCredentialSchema = strictObject({
 export const HeldCredentialWithJwtSchema = strictObject({
   ...HeldCredentialSchema.properties,
   jwt: Type.String({ description: "The credential as received, to present" }),
+});
+
+const ClaimString = Type.String({ minLength: 1, maxLength: 512 });
+export const IdentityClaimsSchema = strictObject(
+  {
+    given_name: Type.Optional(ClaimString),
+    family_name: Type.Optional(ClaimString),
+    birthdate: Type.Optional(Type.String({ format: "date", description: "YYYY-MM-DD" })),
+    age_over_18: Type.Optional(Type.Boolean()),
+    age_over_21: Type.Optional(Type.Boolean()),
+    nationality: Type.Optional(ClaimString),
+    email: Type.Optional(ClaimString),
+    phone_number: Type.Optional(ClaimString),
+    address: Type.Optional(
+      strictObject(
+        {
+          street_address: Type.Optional(ClaimString),
+          locality: Type.Optional(ClaimString),
+          region: Type.Optional(ClaimString),
+          postal_code: Type.Optional(ClaimString),
+          country: Type.Optional(ClaimString),
+        },
+        { minProperties: 1, description: "Each member selectively disclosable on its own" },
+      ),
+    ),
+  },
+  { minProperties: 1, description: "The identity profile: each attribute selectively disclosable" },
+);
+export const IssueSdJwtBodySchema = strictObject({
+  issuer: DidSchema,
+  holder: Type.String({
+    minLength: 5,
+    maxLength: 512,
+    description: "The holder's DID; the credential is bound (cnf.jwk) to its P-256 key",
+  }),
+  claims: IdentityClaimsSchema,
+  vct: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: "Credential type; default urn:telco-ledger:vct:identity:1",
+    }),
+  ),
+  expirationDate: Type.Optional(Type.String({ format: "date-time" })),
+});
+export const IssuedSdJwtSchema = strictObject({
+  sdJwt: Type.String({ description: "The SD-JWT with every disclosure: the holder's copy" }),
+  id: Type.String(),
+  credentialId: CredentialIdSchema,
+  kid: Type.String(),
+  vct: Type.String(),
+});
+const NonceSchema = Type.String({ minLength: 8, maxLength: 256, description: "The verifier's nonce (single use)" });
+const AudienceSchema = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  description: "The verifier's identifier (DID or URL)",
+});
+export const PresentSdJwtBodySchema = strictObject({
+  disclose: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+    maxItems: 32,
+    description: "Claims to disclose: given_name, age_over_18, address.locality... (nothing else is shown)",
+  }),
+  nonce: NonceSchema,
+  audience: AudienceSchema,
+});
+export const SdJwtPresentationSchema = strictObject({
+  presentation: Type.String({ description: "<issuer JWT>~<chosen disclosures>~<key-binding JWT>" }),
+  disclosed: Type.Array(Type.String(), { maxItems: 32 }),
+});
+export const VerifySdJwtBodySchema = strictObject({
+  presentation: Type.String({ minLength: 1, maxLength: 65536 }),
+  nonce: NonceSchema,
+  audience: AudienceSchema,
+});
+export const SdJwtVerificationSchema = strictObject({
+  verified: Type.Boolean(),
+  format: Type.Optional(Type.Literal("dc+sd-jwt")),
+  issuer: Type.Optional(Type.String({ description: "The issuer's DID" })),
+  vct: Type.Optional(Type.String()),
+  subject: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  credentialId: Type.Optional(Type.Union([CredentialIdSchema, Type.Null()])),
+  validFrom: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
+  validUntil: Type.Optional(Type.Union([Type.String({ format: "date-time" }), Type.Null()])),
+  claims: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), { description: "Exactly the claims the holder disclosed" }),
+  ),
+  keyBinding: Type.Optional(
+    strictObject({ audience: Type.String(), nonce: Type.String(), issuedAt: Type.String({ format: "date-time" }) }),
+  ),
+  status: Type.Optional(StatusCheckSchema),
+  error: Type.Optional(strictObject({ code: Type.String(), message: Type.String() })),
 });

@@ -163,7 +163,7 @@ function secondsOf(value: unknown, field: string): Date | null {
 }
 
 /** The issuer's verification methods listed under assertionMethod (by reference or embedded). */
-async function assertionMethodsOf(issuer: string, resolver: Resolvable): Promise<VerificationMethod[]> {
+export async function assertionMethodsOf(issuer: string, resolver: Resolvable): Promise<VerificationMethod[]> {
   const result = await resolver.resolve(issuer, { accept: "application/did+json" });
   const doc: DIDDocument | null = result.didDocument;
   if (!doc || result.didResolutionMetadata.error) {

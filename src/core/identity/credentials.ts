@@ -3,22 +3,42 @@
 // them and in either JWT format (credentialFormats.ts), by signature, validity period, then status when it names a
 // method this verifier knows (ours, or a W3C Bitstring Status List: bitstringStatus.ts).
 import { randomUUID } from "node:crypto";
+import { createJWS } from "did-jwt";
 import { createVerifiableCredentialJwt, type JwtCredentialPayload } from "did-jwt-vc";
 import type { Resolvable } from "did-resolver";
 import { type Address, getAddress, type Hex, isAddress, keccak256, toBytes } from "viem";
+import { notFound } from "../errors/index.ts";
 import {
   type BitstringStatusCheck,
   bitstringEntryType,
   checkBitstringEntry,
   type StatusListSource,
 } from "./bitstringStatus.ts";
-import { type VerifiedJwtCredential, verifyJwtCredential } from "./credentialFormats.ts";
+import {
+  type CredentialFormat,
+  VC_V2_CONTEXT,
+  type VerifiedJwtCredential,
+  verifyJwtCredential,
+} from "./credentialFormats.ts";
 import { type CredentialStatusRecord, type CredentialStatusService, credentialIdOf } from "./credentialStatus.ts";
 import type { DidService } from "./did.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
 import type { HeldCredentialRecord, HeldCredentialStore } from "./heldCredentials.ts";
 import type { IssuedCredentialLog } from "./issuedCredentials.ts";
 import type { Keystore } from "./keystore.ts";
+import {
+  holderJwkOf,
+  IDENTITY_VCT,
+  type IdentityClaims,
+  issueSdJwtVc,
+  newCredentialUrn,
+  presentSdJwtVc,
+  SD_JWT_STATUS_ENTRY,
+  type SdJwtStatusEntry,
+  type VerifiedSdJwt,
+  validIdentityClaims,
+  verifySdJwtVc,
+} from "./sdJwtVc.ts";
 
 export const statusEntryType = "TelcoLedgerStatusRegistry2026";
 
@@ -38,8 +58,34 @@ export interface IssueCredentialInput {
   /** The claims; `id` is the holder's DID when there is one. */
   credentialSubject: Record<string, unknown> & { id?: string };
   expirationDate?: Date;
-  /** Extra JSON-LD contexts after the W3C v1 context. */
+  /** Extra JSON-LD contexts after the W3C context (v1, or v2 for vc+jwt-2.0). */
   context?: string[];
+  /** jwt-vc-1.1 (the default: stock did-jwt-vc verifies it) or vc+jwt-2.0 (VC Data Model 2.0 secured as JOSE). */
+  format?: CredentialFormat;
+}
+
+export interface IssueSdJwtVcInput {
+  issuerDid: string;
+  /** The holder's DID: the credential is bound (cnf) to its P-256 key. */
+  holderDid: string;
+  /** Identity attributes of the profile (sdJwtVc.ts IDENTITY_CLAIMS), each selectively disclosable. */
+  claims: IdentityClaims;
+  vct?: string;
+  expirationDate?: Date;
+}
+
+export interface IssuedSdJwtVc {
+  /** The SD-JWT with every disclosure: the holder's copy. */
+  sdJwt: string;
+  id: string;
+  credentialId: Hex;
+  kid: string;
+  vct: string;
+}
+
+export interface CheckedSdJwt extends VerifiedSdJwt {
+  credentialId: Hex | null;
+  status: StatusCheck;
 }
 
 export interface IssuedCredential {
@@ -107,6 +153,15 @@ export interface CredentialServiceOptions {
 
 const vcContext = "https://www.w3.org/2018/credentials/v1";
 
+/** An expiration date given as input: undefined, or a valid date after `now` (else IDENTITY_INVALID_INPUT). */
+function futureDate(date: Date | undefined, now: Date): Date | undefined {
+  if (date !== undefined && (!(date instanceof Date) || Number.isNaN(date.getTime()) || date <= now)) {
+    throw invalidInput("expirationDate", "must be a date in the future");
+  }
+  return date;
+}
+const iso = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
+
 export class CredentialService {
   readonly #keystore: Keystore;
   readonly #dids: Pick<DidService, "get">;
@@ -142,10 +197,8 @@ export class CredentialService {
    * stored). Its subject must be a DID hosted here (DID_NOT_HOSTED otherwise). Receiving the same JWT again stores
    * nothing and answers `stored: false`.
    */
-  async receive(
-    jwt: string,
-    options: VerifyOptions = {},
-  ): Promise<{ record: HeldCredentialRecord; stored: boolean; check: CheckedCredential }> {
+  async receive(jwt: string, options: VerifyOptions = {}): Promise<{ record: HeldCredentialRecord; stored: boolean }> {
+    if (typeof jwt === "string" && jwt.includes("~")) return this.#receiveSdJwt(jwt);
     const check = await this.verify(jwt, options);
     const subjects = check.credential.credentialSubject;
     const subject = (Array.isArray(subjects) ? subjects : [subjects]).map((s) =>
@@ -158,13 +211,23 @@ export class CredentialService {
     const types = check.credential.type;
     const named = (Array.isArray(types) ? types : [types]).map(String).filter((t) => t !== "VerifiableCredential");
     if (named.length > 16) throw invalidInput("jwt", `the credential names ${named.length} types; a wallet keeps 16`);
+    return this.#hold(jwt, check, holder.did, named);
+  }
+
+  /** Stores a credential in the wallet, or answers the one held already (its first receivedAt, without its JWT). */
+  async #hold(
+    jwt: string,
+    check: Pick<CheckedCredential, "id" | "credentialId" | "issuer" | "status" | "validFrom" | "validUntil">,
+    subject: string,
+    types: string[],
+  ): Promise<{ record: HeldCredentialRecord; stored: boolean }> {
     const record: HeldCredentialRecord = {
       digest: keccak256(toBytes(jwt)),
       id: check.id,
       credentialId: check.credentialId,
       issuer: check.issuer,
-      subject: holder.did,
-      types: named,
+      subject,
+      types,
       // Listed with its status only when that status is this ledger's registry (read again at every listing).
       statusMethod:
         check.status.method === statusEntryType && "status" in check.status && check.status.status !== "unknown"
@@ -174,10 +237,19 @@ export class CredentialService {
       validUntil: check.validUntil?.toISOString() ?? null,
       receivedAt: new Date().toISOString(),
     };
-    if (await this.#held.add(record, jwt)) return { record, stored: true, check };
-    // Held already: answer the wallet's record (its first receivedAt), without the JWT the caller just sent.
+    if (await this.#held.add(record, jwt)) return { record, stored: true };
     const { jwt: _, ...held } = (await this.#held.get(record.digest)) ?? { ...record, jwt };
-    return { record: held, stored: false, check };
+    return { record: held, stored: false };
+  }
+
+  /** An SD-JWT VC into the wallet: verified (no key binding: it is the issuance), its holder (sub) hosted here. */
+  async #receiveSdJwt(sdJwt: string): Promise<{ record: HeldCredentialRecord; stored: boolean }> {
+    const check = await this.verifySdJwt(sdJwt);
+    if (check.subject === null) {
+      throw invalidInput("jwt", "the SD-JWT must name its holder's DID (sub) to be held");
+    }
+    const holder = await this.#dids.get(check.subject);
+    return this.#hold(sdJwt, check, holder.did, [check.vct]);
   }
 
   async issue(input: IssueCredentialInput): Promise<IssuedCredential> {
@@ -198,29 +270,16 @@ export class CredentialService {
       throw invalidInput("credentialSubject.id", "must be a DID");
     }
     const now = new Date();
-    const expirationDate = input.expirationDate;
-    if (
-      expirationDate !== undefined &&
-      (!(expirationDate instanceof Date) || Number.isNaN(expirationDate.getTime()) || expirationDate <= now)
-    ) {
-      throw invalidInput("expirationDate", "must be a date in the future");
-    }
+    const expirationDate = futureDate(input.expirationDate, now);
     const context = input.context ?? [];
     if (!Array.isArray(context) || context.some((c) => typeof c !== "string")) {
       throw invalidInput("context", "must be a list of URLs");
     }
-    const hosted = await this.#dids.get(input.issuerDid);
-    if (hosted.signingKid === null) {
-      throw new IdentityError("DID_NO_SIGNING_KEY", `${hosted.did} has no signing key`, {
-        details: { did: hosted.did },
-      });
+    const format = input.format ?? "jwt-vc-1.1";
+    if (format !== "jwt-vc-1.1" && format !== "vc+jwt-2.0") {
+      throw invalidInput("format", "must be jwt-vc-1.1 or vc+jwt-2.0");
     }
-    const kid = await verificationMethodOf(
-      this.#resolver,
-      hosted.did,
-      hosted.address,
-      this.#keystore.info(hosted.signingKid).publicKeyHex,
-    );
+    const { hosted, signingKid, kid } = await this.#issuerKey(input.issuerDid);
     const id = `urn:uuid:${randomUUID()}`;
     const credentialId = credentialIdOf(id);
     const statusEntry: TelcoLedgerStatusEntry = {
@@ -231,6 +290,18 @@ export class CredentialService {
       credentialId,
     };
     const { id: subjectId, ...claims } = subject;
+    const signer = this.#keystore.es256Signer(signingKid);
+    // VC Data Model 2.0 secured as JOSE: the payload is the credential itself, its dates validFrom/validUntil.
+    const v2 = {
+      "@context": [VC_V2_CONTEXT, ...context],
+      id,
+      type: ["VerifiableCredential", ...types],
+      issuer: hosted.did,
+      validFrom: iso(now),
+      ...(expirationDate ? { validUntil: iso(expirationDate) } : {}),
+      credentialSubject: subject,
+      credentialStatus: statusEntry,
+    };
     const payload: JwtCredentialPayload = {
       ...(subjectId ? { sub: subjectId } : {}),
       jti: id,
@@ -243,11 +314,17 @@ export class CredentialService {
         credentialStatus: statusEntry,
       },
     };
-    const jwt = await createVerifiableCredentialJwt(
-      payload,
-      { did: hosted.did, signer: this.#keystore.es256Signer(hosted.signingKid), alg: "ES256" },
-      { header: { alg: "ES256", kid } },
-    );
+    const jwt =
+      format === "vc+jwt-2.0"
+        ? // did-jwt types `typ` as "JWT"; VC-JOSE-COSE names it vc+jwt.
+          await createJWS(v2, signer, { alg: "ES256", typ: "vc+jwt", kid } as unknown as Parameters<
+            typeof createJWS
+          >[2])
+        : await createVerifiableCredentialJwt(
+            payload,
+            { did: hosted.did, signer, alg: "ES256" },
+            { header: { alg: "ES256", kid } },
+          );
     await this.#issued.record({
       credentialId,
       id,
@@ -258,6 +335,126 @@ export class CredentialService {
       expiresAt: expirationDate ? expirationDate.toISOString() : null,
     });
     return { jwt, id, credentialId, kid };
+  }
+
+  /** A hosted issuer DID's signing key and the verification method that names it (the JWT kid). */
+  async #issuerKey(issuerDid: string) {
+    const hosted = await this.#dids.get(issuerDid);
+    if (hosted.signingKid === null) {
+      throw new IdentityError("DID_NO_SIGNING_KEY", `${hosted.did} has no signing key`, {
+        details: { did: hosted.did },
+      });
+    }
+    const kid = await verificationMethodOf(
+      this.#resolver,
+      hosted.did,
+      hosted.address,
+      this.#keystore.info(hosted.signingKid).publicKeyHex,
+    );
+    return { hosted, signingKid: hosted.signingKid, kid };
+  }
+
+  /**
+   * Issues an SD-JWT VC of identity attributes from a hosted DID to a holder DID (bound to the holder's P-256 key),
+   * every attribute selectively disclosable, its status an entry of our on-chain registry; recorded in the issued log.
+   */
+  async issueSdJwt(input: IssueSdJwtVcInput): Promise<IssuedSdJwtVc> {
+    const claims = validIdentityClaims(input?.claims);
+    if (typeof input.holderDid !== "string" || !input.holderDid.startsWith("did:")) {
+      throw invalidInput("holder", "must be a DID");
+    }
+    const vct = input.vct ?? undefined;
+    if (vct !== undefined && (typeof vct !== "string" || vct === "" || vct.length > 256)) {
+      throw invalidInput("vct", "must be a non-empty string of at most 256 characters (a URI)");
+    }
+    const now = new Date();
+    const expirationDate = futureDate(input.expirationDate, now);
+    const { hosted, signingKid, kid } = await this.#issuerKey(input.issuerDid);
+    const holderJwk = await holderJwkOf(this.#resolver, input.holderDid);
+    const id = newCredentialUrn();
+    const credentialId = credentialIdOf(id);
+    const status: SdJwtStatusEntry = {
+      chainId: this.#chainId,
+      registry: this.#status.registry,
+      credential_id: credentialId,
+    };
+    const sdJwt = await issueSdJwtVc(this.#keystore, {
+      issuerDid: hosted.did,
+      signingKid,
+      kid,
+      holderDid: input.holderDid,
+      holderJwk,
+      claims,
+      ...(vct !== undefined ? { vct } : {}),
+      ...(expirationDate ? { expirationDate } : {}),
+      status,
+      id,
+      now,
+    });
+    const issuedVct = vct ?? IDENTITY_VCT;
+    await this.#issued.record({
+      credentialId,
+      id,
+      issuer: hosted.did,
+      subject: input.holderDid,
+      types: [issuedVct],
+      issuedAt: now.toISOString(),
+      expiresAt: expirationDate ? expirationDate.toISOString() : null,
+    });
+    return { sdJwt, id, credentialId, kid, vct: issuedVct };
+  }
+
+  /**
+   * Verifies an SD-JWT VC presentation as a verifier: issuer signature (its DID), disclosures, validity period, key
+   * binding over `nonce` and `audience` (required when given), and status (our registry entry; a token status list
+   * is reported unknown, not read here). Answers exactly the disclosed claims.
+   */
+  async verifySdJwt(presentation: string, options: { nonce?: string; audience?: string; now?: Date } = {}) {
+    if (typeof presentation !== "string" || !presentation.includes("~")) {
+      throw invalidInput("presentation", "must be an SD-JWT (<issuer JWT>~<disclosures>~<key-binding JWT>)");
+    }
+    const verified = await verifySdJwtVc(presentation, this.#resolver, options);
+    const credentialId = verified.id === null ? null : credentialIdOf(verified.id);
+    const raw = verified.status;
+    let status: StatusCheck;
+    if (raw === undefined) status = { method: null, note: "no status method" };
+    else if (raw !== null && typeof raw === "object" && SD_JWT_STATUS_ENTRY in raw) {
+      const entry = (raw as Record<string, Partial<SdJwtStatusEntry>>)[SD_JWT_STATUS_ENTRY] ?? {};
+      status = await this.#registryStatus(
+        { chainId: entry.chainId, registry: entry.registry as Address, credentialId: entry.credential_id as Hex },
+        verified.issuer,
+        verified.id,
+        credentialId,
+      );
+      refuseIfWithdrawn(status, verified.id, credentialId);
+    } else {
+      const names = raw !== null && typeof raw === "object" ? Object.keys(raw).join(", ") : String(raw);
+      status = { method: null, note: `no status method this verifier reads (the credential names ${names})` };
+    }
+    return { ...verified, credentialId, status } satisfies CheckedSdJwt;
+  }
+
+  /**
+   * Makes a presentation of an SD-JWT VC the wallet holds: only the `disclose`d claims, with a key-binding JWT over
+   * the verifier's nonce and audience signed by the holder DID's signing key (the key the credential is bound to).
+   */
+  async presentHeld(
+    digest: Hex,
+    input: { disclose: string[]; nonce: string; audience: string },
+  ): Promise<{ presentation: string; disclosed: string[] }> {
+    const held = await this.#held.get(digest);
+    if (!held) throw notFound(`this wallet holds no credential ${digest}`);
+    if (!held.jwt.includes("~")) {
+      throw invalidInput("params.digest", "the credential is a JWT-VC, not an SD-JWT: present it whole");
+    }
+    const holder = await this.#dids.get(held.subject);
+    if (holder.signingKid === null) {
+      throw new IdentityError("DID_NO_SIGNING_KEY", `${holder.did} has no signing key`, {
+        details: { did: holder.did },
+      });
+    }
+    const presentation = await presentSdJwtVc(this.#keystore, holder.signingKid, held.jwt, input);
+    return { presentation, disclosed: [...new Set(input.disclose)] };
   }
 
   /**

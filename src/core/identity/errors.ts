@@ -39,6 +39,12 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     description:
       "Kept for clients: verification no longer raises it (a status it cannot read is answered as status unknown).",
   },
+  PRESENTATION_INVALID: {
+    status: 422,
+    description:
+      "An SD-JWT presentation's key binding fails: no key-binding JWT, another nonce or audience than the verifier's, " +
+      "a stale iat, or not signed by the credential's cnf key over the presented disclosures.",
+  },
   DID_AUTH_INVALID: {
     status: 422,
     description: "The DID-Auth response does not verify: signature, audience, challenge or DID mismatch.",
