@@ -58,7 +58,12 @@ interface ISocialRecovery {
     /// @notice Emitted when the controller cancels every open recovery of `identity` (round `round` ends).
     event RecoveriesCancelled(address indexed identity, address controller, uint64 round);
     /// @notice Emitted when recovery `recoveryId` makes `newController` the ERC-1056 owner of `identity`.
-    event RecoveryExecuted(address indexed identity, bytes32 indexed recoveryId, address newController, address executor);
+    event RecoveryExecuted(
+        address indexed identity,
+        bytes32 indexed recoveryId,
+        address newController,
+        address executor
+    );
     /// @notice Emitted when the operator records a SIM swap of `identity`'s number; its approvals wait `coolDownEnds`.
     event SimSwapRecorded(address indexed identity, address operator, uint64 swappedAt, uint64 coolDownEnds);
     /// @notice Emitted when the controller hands `identity` out of custody to `owner`.
@@ -102,6 +107,8 @@ interface ISocialRecovery {
     error ThresholdNotMet(bytes32 recoveryId, uint8 approvals, uint8 threshold);
     /// @notice Thrown when `recoveryId`'s delay runs until `readyAt`.
     error RecoveryDelayRunning(bytes32 recoveryId, uint64 readyAt);
+    /// @notice Thrown when a signed request does not recover to `signer` (`recovered` is what it recovered to).
+    error BadSignature(address signer, address recovered);
 
     /// @notice Names `guardians`, `threshold`, `delay` (seconds) and the optional `operator` guardian for `identity`,
     /// with the caller as controller. Ends every open recovery.
@@ -114,6 +121,20 @@ interface ISocialRecovery {
         uint8 threshold,
         uint32 delay,
         address operator
+    ) external;
+
+    /// @notice `enrol` on behalf of `signer`, relayed by anyone (the person's agent): an EIP-712 signature
+    /// (domain "SocialRecovery" "1") over Enrol(identity, guardians (keccak of the packed array), threshold, delay,
+    /// operator, nonce) with the signer's current nonce.
+    /// @dev Requirements: as `enrol` with `signer` as the caller; a valid signature. Emits Enrolled.
+    function enrolSigned(
+        address identity,
+        address[] calldata guardians,
+        uint8 threshold,
+        uint32 delay,
+        address operator,
+        address signer,
+        bytes calldata signature
     ) external;
 
     /// @notice Opens a recovery of `identity` to `newController`, counting the caller's approval; returns its id.
@@ -130,6 +151,13 @@ interface ISocialRecovery {
     /// @notice Cancels every open recovery of `identity`.
     /// @dev Requirements: the caller is the controller. Emits RecoveriesCancelled.
     function cancel(address identity) external;
+
+    /// @notice `cancel` on behalf of `signer`: an EIP-712 signature over Cancel(identity, nonce).
+    /// @dev Requirements: `signer` is the controller; a valid signature. Emits RecoveriesCancelled.
+    function cancelSigned(address identity, address signer, bytes calldata signature) external;
+
+    /// @notice The next nonce of `signer`'s signed requests.
+    function nonceOf(address signer) external view returns (uint256);
 
     /// @notice Makes the recovery's new controller the ERC-1056 owner of `identity` (custody ends).
     /// @dev Requirements: custody; an open recovery with m valid approvals whose delay has passed. Anyone may call.

@@ -3,10 +3,13 @@ pragma solidity 0.8.30;
 
 // Social recovery of did:ethr identities held in custody: m-of-n guardians, a delay the person can cancel in, and an
 // operator guardian whose approvals wait out a cool-down after a SIM swap of the person's number.
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IEthereumDIDRegistry} from "./IEthereumDIDRegistry.sol";
 import {ISocialRecovery} from "./ISocialRecovery.sol";
 
-contract SocialRecovery is ISocialRecovery {
+contract SocialRecovery is ISocialRecovery, EIP712, Nonces {
     struct Guardianship {
         address controller;
         uint8 threshold;
@@ -19,6 +22,10 @@ contract SocialRecovery is ISocialRecovery {
 
     /// @inheritdoc ISocialRecovery
     uint256 public constant MAX_GUARDIANS = 10;
+    bytes32 private constant ENROL_TYPEHASH = keccak256(
+        "Enrol(address identity,address[] guardians,uint8 threshold,uint32 delay,address operator,uint256 nonce)"
+    );
+    bytes32 private constant CANCEL_TYPEHASH = keccak256("Cancel(address identity,uint256 nonce)");
     /// @inheritdoc ISocialRecovery
     uint32 public immutable SIM_SWAP_COOL_DOWN;
     /// @inheritdoc ISocialRecovery
@@ -29,7 +36,11 @@ contract SocialRecovery is ISocialRecovery {
     mapping(bytes32 recoveryId => Recovery) private _recoveries;
     mapping(bytes32 recoveryId => mapping(address guardian => bool)) private _approved;
 
-    constructor(IEthereumDIDRegistry didRegistry_, uint32 simSwapCoolDown, uint32 minDelay) {
+    constructor(
+        IEthereumDIDRegistry didRegistry_,
+        uint32 simSwapCoolDown,
+        uint32 minDelay
+    ) EIP712("SocialRecovery", "1") {
         if (address(didRegistry_) == address(0)) revert ZeroDidRegistry();
         DID_REGISTRY = didRegistry_;
         SIM_SWAP_COOL_DOWN = simSwapCoolDown;
@@ -44,33 +55,48 @@ contract SocialRecovery is ISocialRecovery {
         uint32 delay,
         address operator
     ) external {
-        Guardianship storage g = _guardianships[identity];
-        address owner = DID_REGISTRY.identityOwner(identity);
-        bool controls = owner == address(this) ? g.controller == msg.sender : owner == msg.sender;
-        if (!controls) revert NotController(identity, msg.sender);
-        uint256 n = guardians.length;
-        if (n == 0 || n > MAX_GUARDIANS) revert GuardianCount(n, MAX_GUARDIANS);
-        if (threshold == 0 || threshold > n || (n >= 2 && threshold < 2)) revert InvalidThreshold(threshold, n);
-        if (delay < MIN_DELAY) revert DelayTooShort(delay, MIN_DELAY);
-        bool operatorNamed = operator == address(0);
-        for (uint256 i = 0; i < n; ++i) {
-            address guardian = guardians[i];
-            if (guardian == address(0) || guardian == identity || guardian == msg.sender) {
-                revert InvalidGuardian(guardian);
-            }
-            for (uint256 j = 0; j < i; ++j) {
-                if (guardians[j] == guardian) revert DuplicateGuardian(guardian);
-            }
-            if (guardian == operator) operatorNamed = true;
-        }
-        if (!operatorNamed) revert OperatorNotGuardian(operator);
-        g.controller = msg.sender;
-        g.threshold = threshold;
-        g.delay = delay;
-        g.operator = operator;
-        g.guardians = guardians;
-        uint64 round = ++g.round;
-        emit Enrolled(identity, msg.sender, guardians, threshold, delay, operator, round);
+        _enrol(msg.sender, identity, guardians, threshold, delay, operator);
+    }
+
+    /// @inheritdoc ISocialRecovery
+    function enrolSigned(
+        address identity,
+        address[] calldata guardians,
+        uint8 threshold,
+        uint32 delay,
+        address operator,
+        address signer,
+        bytes calldata signature
+    ) external {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                ENROL_TYPEHASH,
+                identity,
+                keccak256(abi.encodePacked(guardians)),
+                threshold,
+                delay,
+                operator,
+                _useNonce(signer)
+            )
+        );
+        _requireSignature(signer, structHash, signature);
+        _enrol(signer, identity, guardians, threshold, delay, operator);
+    }
+
+    /// @inheritdoc ISocialRecovery
+    function cancel(address identity) external {
+        _cancel(msg.sender, identity);
+    }
+
+    /// @inheritdoc ISocialRecovery
+    function cancelSigned(address identity, address signer, bytes calldata signature) external {
+        _requireSignature(signer, keccak256(abi.encode(CANCEL_TYPEHASH, identity, _useNonce(signer))), signature);
+        _cancel(signer, identity);
+    }
+
+    /// @inheritdoc ISocialRecovery
+    function nonceOf(address signer) external view returns (uint256) {
+        return nonces(signer);
     }
 
     /// @inheritdoc ISocialRecovery
@@ -96,15 +122,6 @@ contract SocialRecovery is ISocialRecovery {
         _requireGuardian(g, identity, msg.sender);
         Recovery storage r = _open(g, identity, recoveryId);
         _approve(g, r, identity, recoveryId);
-    }
-
-    /// @inheritdoc ISocialRecovery
-    function cancel(address identity) external {
-        Guardianship storage g = _guardianships[identity];
-        if (g.controller == address(0)) revert NotEnrolled(identity);
-        if (g.controller != msg.sender) revert NotController(identity, msg.sender);
-        uint64 ended = g.round++;
-        emit RecoveriesCancelled(identity, msg.sender, ended);
     }
 
     /// @inheritdoc ISocialRecovery
@@ -216,6 +233,56 @@ contract SocialRecovery is ISocialRecovery {
         return "1.0.0";
     }
 
+    function _enrol(
+        address actor,
+        address identity,
+        address[] calldata guardians,
+        uint8 threshold,
+        uint32 delay,
+        address operator
+    ) private {
+        Guardianship storage g = _guardianships[identity];
+        address owner = DID_REGISTRY.identityOwner(identity);
+        bool controls = owner == address(this) ? g.controller == actor : owner == actor;
+        if (!controls) revert NotController(identity, actor);
+        uint256 n = guardians.length;
+        if (n == 0 || n > MAX_GUARDIANS) revert GuardianCount(n, MAX_GUARDIANS);
+        if (threshold == 0 || threshold > n || (n >= 2 && threshold < 2)) revert InvalidThreshold(threshold, n);
+        if (delay < MIN_DELAY) revert DelayTooShort(delay, MIN_DELAY);
+        bool operatorNamed = operator == address(0);
+        for (uint256 i = 0; i < n; ++i) {
+            address guardian = guardians[i];
+            if (guardian == address(0) || guardian == identity || guardian == actor) {
+                revert InvalidGuardian(guardian);
+            }
+            for (uint256 j = 0; j < i; ++j) {
+                if (guardians[j] == guardian) revert DuplicateGuardian(guardian);
+            }
+            if (guardian == operator) operatorNamed = true;
+        }
+        if (!operatorNamed) revert OperatorNotGuardian(operator);
+        g.controller = actor;
+        g.threshold = threshold;
+        g.delay = delay;
+        g.operator = operator;
+        g.guardians = guardians;
+        uint64 round = ++g.round;
+        emit Enrolled(identity, actor, guardians, threshold, delay, operator, round);
+    }
+
+    function _cancel(address actor, address identity) private {
+        Guardianship storage g = _guardianships[identity];
+        if (g.controller == address(0)) revert NotEnrolled(identity);
+        if (g.controller != actor) revert NotController(identity, actor);
+        uint64 ended = g.round++;
+        emit RecoveriesCancelled(identity, actor, ended);
+    }
+
+    function _requireSignature(address signer, bytes32 structHash, bytes calldata signature) private view {
+        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecover(_hashTypedDataV4(structHash), signature);
+        if (err != ECDSA.RecoverError.NoError || recovered != signer) revert BadSignature(signer, recovered);
+    }
+
     function _approve(Guardianship storage g, Recovery storage r, address identity, bytes32 recoveryId) private {
         uint8 before = _validApprovals(g, r);
         if (msg.sender == g.operator) {
@@ -237,7 +304,10 @@ contract SocialRecovery is ISocialRecovery {
         }
     }
 
-    function _status(Guardianship storage g, Recovery storage r) private view returns (uint8 approvals, uint64 readyAt) {
+    function _status(
+        Guardianship storage g,
+        Recovery storage r
+    ) private view returns (uint8 approvals, uint64 readyAt) {
         approvals = _validApprovals(g, r);
         if (approvals < g.threshold || r.thresholdReachedAt == 0) return (approvals, 0);
         uint64 from = r.thresholdReachedAt;

@@ -245,6 +245,64 @@ contract SocialRecoveryTest is TestBase {
         recovery.approve(person, id);
     }
 
+    function typedDigest(bytes32 structHash) internal view returns (bytes32) {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("SocialRecovery"),
+                keccak256("1"),
+                block.chainid,
+                address(recovery)
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    function signed(uint256 key, bytes32 structHash) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, typedDigest(structHash));
+        return abi.encodePacked(r, s, v);
+    }
+
+    function enrolHashOf(address me, address[] memory g, uint256 nonce) internal view returns (bytes32) {
+        bytes32 typeHash = keccak256(
+            "Enrol(address identity,address[] guardians,uint8 threshold,uint32 delay,address operator,uint256 nonce)"
+        );
+        return keccak256(abi.encode(typeHash, me, keccak256(abi.encodePacked(g)), uint8(2), DELAY, operator, nonce));
+    }
+
+    function cancelHashOf(address me, uint256 nonce) internal pure returns (bytes32) {
+        return keccak256(abi.encode(keccak256("Cancel(address identity,uint256 nonce)"), me, nonce));
+    }
+
+    function test_signedEnrol_isRelayedOnceForTheSigner() public {
+        uint256 key = 0xA11;
+        address me = vm.addr(key);
+        bytes memory sig = signed(key, enrolHashOf(me, guardians3(), 0));
+        vm.prank(thief); // a relayer
+        recovery.enrolSigned(me, guardians3(), 2, DELAY, operator, me, sig);
+        (address controller, , uint8 threshold, , , ) = recovery.guardianshipOf(me);
+        assertEq(controller, me, "controller is the signer");
+        assertEq(threshold, 2, "threshold");
+        assertEq(recovery.nonceOf(me), 1, "nonce used");
+        // A replay: the nonce moved on, so the same signature now recovers to some other address.
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, typedDigest(enrolHashOf(me, guardians3(), 0)));
+        address other = ecrecover(typedDigest(enrolHashOf(me, guardians3(), 1)), v, r, s);
+        vm.expectRevert(abi.encodeWithSelector(ISocialRecovery.BadSignature.selector, me, other));
+        recovery.enrolSigned(me, guardians3(), 2, DELAY, operator, me, sig);
+    }
+
+    function test_signedCancel_needsTheControllersSignature() public {
+        uint256 key = 0xA11;
+        address me = vm.addr(key);
+        vm.prank(me);
+        recovery.enrol(me, guardians3(), 2, DELAY, operator);
+        vm.expectRevert(abi.encodeWithSelector(ISocialRecovery.BadSignature.selector, me, vm.addr(0xBAD)));
+        recovery.cancelSigned(me, me, signed(0xBAD, cancelHashOf(me, 0)));
+        vm.expectEmit(true, true, true, true);
+        emit ISocialRecovery.RecoveriesCancelled(me, me, 1);
+        recovery.cancelSigned(me, me, signed(key, cancelHashOf(me, 0)));
+    }
+
     /// Fuzz: for any n in 2..10 and any valid m, m - 1 distinct guardians never execute, m do after the delay.
     function testFuzz_thresholdIsExact(uint8 nSeed, uint8 mSeed) public {
         uint256 n = bound(nSeed, 2, 10);

@@ -3,8 +3,15 @@
 // live in the platform because every domain signs and verifies with them; this domain exposes them to members.
 import type { DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
+import { SocialRecovery } from "../generated/contracts.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
+import {
+  MIN_RECOVERY_DELAY_SECONDS,
+  RecoveryService,
+  SIM_SWAP_COOL_DOWN_SECONDS,
+  SOCIAL_RECOVERY,
+} from "./recovery/service.ts";
 import { identityApiModule } from "./routes.ts";
 
 export const identityPlugin: DomainPlugin = {
@@ -12,6 +19,18 @@ export const identityPlugin: DomainPlugin = {
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
   errors: IDENTITY_ERRORS,
+  contracts: { [SOCIAL_RECOVERY]: SocialRecovery },
+  deployment: [
+    {
+      name: SOCIAL_RECOVERY,
+      artifact: SocialRecovery,
+      args: (deployed) => {
+        const didRegistry = deployed.EthereumDIDRegistry;
+        if (!didRegistry) throw new Error("EthereumDIDRegistry must be deployed before SocialRecovery");
+        return [didRegistry.address, SIM_SWAP_COOL_DOWN_SECONDS, MIN_RECOVERY_DELAY_SECONDS];
+      },
+    },
+  ],
   api(context) {
     return identityApiModule({
       dids: context.dids,
@@ -22,6 +41,13 @@ export const identityPlugin: DomainPlugin = {
       didAuth: context.didAuth,
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,
+      recovery: new RecoveryService({
+        chain: context.chain,
+        outbox: context.outbox,
+        memberAccount: context.config.memberAccount,
+        recovery: context.contractAddress(SOCIAL_RECOVERY),
+        didRegistry: context.contractAddress("EthereumDIDRegistry"),
+      }),
     });
   },
   checkConsistency(context, blockNumber) {
