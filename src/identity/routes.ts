@@ -2,9 +2,9 @@
 // resolution, verifiable credentials with on-chain status, and DID-Auth. One file per part; errors are the identity
 // core's table (src/core/identity/errors.ts), raised there.
 import type { ApiModule } from "../core/api/index.ts";
+import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
-import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
 
 export type IdentityApiDeps = DidRoutesDeps & CredentialRoutesDeps & DidAuthRoutesDeps & RecoveryRoutesDeps;

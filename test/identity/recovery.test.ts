@@ -137,9 +137,7 @@ describe("social recovery through the agents", () => {
 
     const forged = await alice.call<Failure>("POST", `${base}/cancellation`, {
       signer: identity,
-      signature: await newKey.signTypedData(
-        cancelTypedData(contract, chainId, { identity, nonce: 1n }),
-      ),
+      signature: await newKey.signTypedData(cancelTypedData(contract, chainId, { identity, nonce: 1n })),
     });
     assert.equal(forged.status, 403, "only the controller cancels");
     const cancelled = await bob.call("POST", `${base}/cancellation`, {

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IdentityError, invalidInput } from "./errors.ts";
 import { fileNameOf, type KeyFile, parseKeyFile, type ScryptCost, writeKeyFile } from "./keyFile.ts";
-import { openKeystore } from "./keystore.ts";
 import { defaultCost, deriveKey } from "./keySealing.ts";
+import { openKeystore } from "./keystore.ts";
 
 export const BACKUP_FORMAT = "telco-ledger keystore backup v1";
 

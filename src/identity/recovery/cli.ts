@@ -76,7 +76,7 @@ export function registerRecoveryCommands(did: Command): void {
         const operator = (o.operator ?? null) as `0x${string}` | null;
         const chainId = g.chainId;
         const request = {
-            identity,
+          identity,
           guardians,
           threshold: o.threshold,
           delaySeconds: o.delay,
