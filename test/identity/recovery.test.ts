@@ -3,7 +3,11 @@
 // (2 of 3), one of them its operator. A minority cannot execute, the person cancels, the operator is refused during
 // the SIM-swap cool-down, and m approvals after the delay make the new key the DID's ERC-1056 owner.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
@@ -14,7 +18,10 @@ import {
 } from "../../src/identity/recovery/service.ts";
 import { latestBlockTimestamp, mineBlockAt } from "../../testkit/chainTime.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { tempDir } from "../../testkit/tempDir.ts";
 import { skipOnNetwork } from "../../testkit/testNetwork.ts";
+
+const cliBin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 
 type Guardianship = {
   controller: Address;
@@ -190,4 +197,75 @@ describe("social recovery through the agents", () => {
       );
     },
   );
+
+  it("enrols, shows and cancels through the CLI, signing with the person's wallet keystore; backs the wallet up", async () => {
+    const dir = await tempDir("telco-recovery-cli-");
+    try {
+      const { openKeystore } = await import("../../src/core/identity/keystore.ts");
+      const walletDir = join(dir.path, "wallet");
+      const wallet = await openKeystore({ dir: walletDir, passphrase: "wallet pass", scrypt: { N: 2 ** 10 } });
+      const key = await wallet.create({ kind: "secp256k1", label: "phone" });
+      const who = key.address as Address;
+      const env = {
+        ...process.env,
+        TELCO_WALLET_PASSPHRASE: "wallet pass",
+        TELCO_BACKUP_PASSPHRASE: "backup pass phrase",
+      };
+      const cli = async (...args: string[]) =>
+        (
+          await promisify(execFile)(process.execPath, [cliBin, ...args], {
+            encoding: "utf8",
+            timeout: 180_000,
+            env,
+          })
+        ).stdout;
+      const agent = ["--url", bob.url, "--api-key", bob.adminKey, "--json"];
+      const guardians = [account(alice), account(bob), account(operator)].join(",");
+      await cli(
+        "did",
+        "recovery",
+        "enrol",
+        who,
+        "--keystore",
+        walletDir,
+        "--guardians",
+        guardians,
+        "--threshold",
+        "2",
+        "--delay",
+        "7200",
+        "--operator",
+        account(operator),
+        ...agent,
+      );
+      const shown = JSON.parse(await cli("did", "recovery", "show", who, ...agent)) as Guardianship;
+      assert.equal(shown.controller, who);
+      assert.equal(shown.inCustody, true, "enrol also hands the identity over");
+      assert.equal(shown.threshold, 2);
+
+      const proposed = await alice.call<{ recoveryId: Hex }>("POST", `/v1/identity/recovery/${who}/recoveries`, {
+        newController: newKey.address,
+      });
+      assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+      await cli("did", "recovery", "cancel", who, "--keystore", walletDir, ...agent);
+      const status = JSON.parse(
+        await cli("did", "recovery", "status", who, proposed.body.recoveryId, ...agent),
+      ) as Recovery;
+      assert.equal(status.open, false, "the person's cancellation ended it");
+
+      const backupFile = join(dir.path, "wallet.backup.json");
+      await cli("did", "backup", "export", "--keystore", walletDir, "--out", backupFile);
+      const restored = join(dir.path, "restored");
+      const out = await cli("did", "backup", "import", backupFile, "--keystore", restored);
+      assert.match(out, new RegExp(who.slice(2), "i"));
+      const reopened = await openKeystore({ dir: restored, passphrase: "wallet pass" });
+      assert.deepEqual(reopened.list(), wallet.list());
+      await writeFile(join(dir.path, "junk.json"), "{}");
+      await assert.rejects(
+        cli("did", "backup", "import", join(dir.path, "junk.json"), "--keystore", join(dir.path, "x")),
+      );
+    } finally {
+      await dir.remove();
+    }
+  });
 });
