@@ -6,6 +6,7 @@ import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
 import { SocialRecovery } from "../generated/contracts.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
+import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
 import {
   MIN_RECOVERY_DELAY_SECONDS,
   RecoveryService,
@@ -18,7 +19,8 @@ export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
-  errors: IDENTITY_ERRORS,
+  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS },
+  migrations: HUB_MIGRATIONS,
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery },
   deployment: [
     {
@@ -48,6 +50,7 @@ export const identityPlugin: DomainPlugin = {
         recovery: context.contractAddress(SOCIAL_RECOVERY),
         didRegistry: context.contractAddress("EthereumDIDRegistry"),
       }),
+      store: context.store,
     });
   },
   checkConsistency(context, blockNumber) {

@@ -64,6 +64,11 @@ function patternValues(member: string, chainId: number): Record<string, string> 
     // A compact JWE (five parts, the encrypted key empty as in ECDH-ES): the settlement inbox's envelope.
     "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){4}$": "eyJhbGciOiJFQ0RILUVTIn0..aXY.Y3Q.dGFn",
     "^[0-9]{0,29}[1-9][0-9]{0,29}$": "1",
+    // The identity hubs: a P-256 did:key, a sealed message (JWS or JWE), an item id and kind.
+    "^did:key:zDn[1-9A-HJ-NP-Za-km-z]{40,52}$": "did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv",
+    "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){2}$|^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){4}$": "eyJhbGciOiJFUzI1NiJ9.e30.c2ln",
+    "^[A-Za-z0-9_-]{1,64}$": "outage-item",
+    "^[A-Za-z][A-Za-z0-9_.-]{0,63}$": "note",
   };
 }
 
