@@ -16,6 +16,7 @@ import { measureNetwork } from "./gas-snapshot-network.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
 import { measurePki } from "./gas-snapshot-pki.ts";
 import { measurePlatform } from "./gas-snapshot-platform.ts";
+import { measureRecovery } from "./gas-snapshot-recovery.ts";
 import { measureRegistries } from "./gas-snapshot-registries.ts";
 import { measureRoaming } from "./gas-snapshot-roaming.ts";
 import { measureSettlement } from "./gas-snapshot-settlement.ts";
@@ -45,6 +46,7 @@ const DOMAINS = [
   measureIot,
   measureAuditing,
   measureDataUsage,
+  measureRecovery,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
+import { registerRecoveryCommands } from "./recovery/cli.ts";
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
@@ -52,6 +53,7 @@ export function registerIdentityCommands(program: Command): void {
   ).action(async (value: string, o: ClientOptions) =>
     printResult(await callAgent(targetOf(o), "POST", `/v1/identity/dids/${value}/controller/rotate`), o, pretty),
   );
+  registerRecoveryCommands(did);
 
   const vc = program.command("vc").description("W3C verifiable credentials (JWT) with on-chain status");
   withClientOptions(vc.command("issue").description("issue a credential from a DID this agent hosts"))

@@ -3,9 +3,16 @@
 // live in the platform because every domain signs and verifies with them; this domain exposes them to members.
 import type { DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
+import { SocialRecovery } from "../generated/contracts.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
+import {
+  MIN_RECOVERY_DELAY_SECONDS,
+  RecoveryService,
+  SIM_SWAP_COOL_DOWN_SECONDS,
+  SOCIAL_RECOVERY,
+} from "./recovery/service.ts";
 import { identityApiModule } from "./routes.ts";
 
 export const identityPlugin: DomainPlugin = {
@@ -14,6 +21,18 @@ export const identityPlugin: DomainPlugin = {
   doc: "docs/identity.md",
   errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS },
   migrations: HUB_MIGRATIONS,
+  contracts: { [SOCIAL_RECOVERY]: SocialRecovery },
+  deployment: [
+    {
+      name: SOCIAL_RECOVERY,
+      artifact: SocialRecovery,
+      args: (deployed) => {
+        const didRegistry = deployed.EthereumDIDRegistry;
+        if (!didRegistry) throw new Error("EthereumDIDRegistry must be deployed before SocialRecovery");
+        return [didRegistry.address, SIM_SWAP_COOL_DOWN_SECONDS, MIN_RECOVERY_DELAY_SECONDS];
+      },
+    },
+  ],
   api(context) {
     return identityApiModule({
       dids: context.dids,
@@ -24,6 +43,13 @@ export const identityPlugin: DomainPlugin = {
       didAuth: context.didAuth,
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,
+      recovery: new RecoveryService({
+        chain: context.chain,
+        outbox: context.outbox,
+        memberAccount: context.config.memberAccount,
+        recovery: context.contractAddress(SOCIAL_RECOVERY),
+        didRegistry: context.contractAddress("EthereumDIDRegistry"),
+      }),
       store: context.store,
     });
   },

@@ -4,11 +4,15 @@
 import type { ApiModule } from "../core/api/index.ts";
 import type { Store } from "../core/store/index.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
+import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
 
-export type IdentityApiDeps = DidRoutesDeps & CredentialRoutesDeps & DidAuthRoutesDeps & { store: Store };
+export type IdentityApiDeps = DidRoutesDeps &
+  CredentialRoutesDeps &
+  DidAuthRoutesDeps &
+  RecoveryRoutesDeps & { store: Store };
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
   return {
@@ -17,6 +21,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       { name: "dids", description: "Organisation DIDs (did:ethr) hosted by this agent, and DID resolution" },
       { name: "credentials", description: "W3C verifiable credentials (JWT) with on-chain status" },
       { name: "did-auth", description: "Proving control of a DID" },
+      { name: "recovery", description: "Social recovery of a did:ethr identity by guardians (SocialRecovery)" },
       {
         name: "identity-hubs",
         description: "A person's identity hub: sealed items synced across their devices, and relayed messages",
@@ -26,6 +31,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerDidRoutes(app, deps);
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
+      registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store);
     },
   };

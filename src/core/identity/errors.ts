@@ -90,6 +90,40 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     status: 422,
     description: "The recipient's DID document lists no P-256 keyAgreement key to encrypt a message to.",
   },
+  RECOVERY_NOT_ENROLLED: {
+    status: 404,
+    description: "The identity has no guardians enrolled with the SocialRecovery contract (or is not in its custody).",
+  },
+  RECOVERY_REFUSED: {
+    status: 403,
+    description:
+      "The SocialRecovery contract refuses the caller: not a guardian, not the operator guardian, or not the controller.",
+  },
+  RECOVERY_OPERATOR_COOLING_DOWN: {
+    status: 409,
+    description:
+      "The operator guardian's approval is refused until the SIM-swap cool-down ends; facts give coolDownEndsAt.",
+  },
+  RECOVERY_THRESHOLD_NOT_MET: {
+    status: 409,
+    description: "The recovery has fewer valid guardian approvals than the threshold; facts give both.",
+  },
+  RECOVERY_DELAY_RUNNING: {
+    status: 409,
+    description: "The recovery's delay (the person's time to cancel) has not passed; facts give readyAt.",
+  },
+  RECOVERY_UNKNOWN: {
+    status: 404,
+    description: "No open recovery with this id: never proposed, cancelled, executed or ended by a re-enrolment.",
+  },
+  RECOVERY_CONFLICT: {
+    status: 409,
+    description: "The recovery already exists, or this guardian already approved it.",
+  },
+  BACKUP_UNREADABLE: {
+    status: 422,
+    description: "A wallet backup does not open: wrong passphrase, tampered, or not a telco-ledger backup.",
+  },
 });
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
