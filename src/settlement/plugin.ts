@@ -14,6 +14,7 @@ import { startWatchtower } from "./channels/watchtower.ts";
 import { registerSettlementCommands } from "./cli.ts";
 import { SETTLEMENT_ERRORS } from "./errors.ts";
 import { SettlementMoney } from "./money.ts";
+import { startAutoDelivery } from "./roaming/autoDelivery.ts";
 import { roamingSettlementDifferences } from "./roaming/consistency.ts";
 import { roamingSettlementMigrations } from "./roaming/migrations.ts";
 import { roamingSettlementProjection } from "./roaming/projection.ts";
@@ -29,6 +30,27 @@ export const ROAMING_SETTLEMENT = "RoamingSettlement";
 export const PAYMENT_CHANNELS = "PaymentChannels";
 /** The sandbox's settlement currency: ISO 4217 code and its minor units. */
 export const SETTLEMENT_CURRENCY = { code: "EUR", decimals: 2 } as const;
+
+/** One set of roaming services per agent: the API and the automatic delivery share one BatchDelivery. */
+const roamingOf = new WeakMap<AgentContext, ReturnType<typeof roamingServices>>();
+const roaming = (context: AgentContext) => {
+  let services = roamingOf.get(context);
+  if (!services) {
+    services = roamingServices(context, {
+      address: context.contractAddress(ROAMING_SETTLEMENT),
+      token: context.contractAddress(SETTLEMENT_TOKEN),
+      currency: SETTLEMENT_CURRENCY,
+    });
+    roamingOf.set(context, services);
+  }
+  return services;
+};
+
+/**
+ * TELCO_LEDGER_SETTLEMENT_AUTO_DELIVERY=off turns the automatic delivery of anchored batches off (tests of the
+ * delivery's refusals, which need a batch to stay anchored; `POST .../deliver` still works).
+ */
+const autoDelivery = () => process.env.TELCO_LEDGER_SETTLEMENT_AUTO_DELIVERY !== "off";
 
 const channels = (context: AgentContext) =>
   channelService(context, {
@@ -63,19 +85,29 @@ export const settlementPlugin: DomainPlugin = {
         membership: context.published.membership,
         currency: SETTLEMENT_CURRENCY,
       }),
-      roamingServices(context, {
-        address: context.contractAddress(ROAMING_SETTLEMENT),
-        token: context.contractAddress(SETTLEMENT_TOKEN),
-        currency: SETTLEMENT_CURRENCY,
-      }),
+      roaming(context),
       channels(context),
     ),
   async start(context) {
-    return startWatchtower({
+    const watchtower = await startWatchtower({
       channels: channels(context),
       indexer: context.indexer,
       logger: context.logger.child({ domain: "settlement", part: "watchtower" }),
     });
+    const delivery = autoDelivery()
+      ? await startAutoDelivery({
+          delivery: roaming(context).delivery,
+          db: context.store,
+          memberAccount: context.config.memberAccount,
+          indexer: context.indexer,
+          logger: context.logger.child({ domain: "settlement", part: "delivery" }),
+        })
+      : undefined;
+    return {
+      async stop() {
+        await Promise.all([watchtower.stop(), delivery?.stop()]);
+      },
+    };
   },
   contracts: {
     [SETTLEMENT_TOKEN]: SettlementToken,

@@ -1,15 +1,15 @@
 // TAP import in worker threads (src/settlement/tap/parallel.ts) against the single-thread importer: the same records,
 // summary and errors (message and absolute byte offset) on every sample file (test/fixtures/tap3, or TAP3_TESTDATA)
 // and on a generated file of 30,000 records, intact, with a record broken in the middle and truncated; the ratings
-// the workers compute equal the main thread's.
+// the workers compute (per record, and as the period's totals from rateTapParallel) equal the main thread's.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { Rater } from "../../src/settlement/rating/rate.ts";
+import { PeriodAccumulator, Rater } from "../../src/settlement/rating/rate.ts";
 import { SAMPLE_TARIFF } from "../../src/settlement/rating/tariff.ts";
 import { importTap, newSummary } from "../../src/settlement/tap/import.ts";
-import { importTapParallel, type ParallelImportOptions } from "../../src/settlement/tap/parallel.ts";
+import { importTapParallel, type ParallelImportOptions, rateTapParallel } from "../../src/settlement/tap/parallel.ts";
 import { bytesSource, readTap } from "../../src/settlement/tap/reader.ts";
 import { TapFormatError } from "../../src/settlement/tap/tree.ts";
 import { exportTap } from "../../src/settlement/tap/writer.ts";
@@ -144,6 +144,16 @@ describe("TAP import in worker threads", () => {
     assert.equal(rated, 30_000);
     assert.deepEqual(records, expected.records);
     assert.deepEqual(summary, expected.summary);
+
+    // Ratings only (typed arrays back): the period's totals as the main thread's accumulator gives them.
+    const accumulator = new PeriodAccumulator(rater);
+    for (const r of expected.records) accumulator.add(rater.rate(r));
+    const totals = accumulator.finish();
+    assert.ok(totals.amount > 0 && totals.tierAdjustment !== 0, "data tiers take part");
+    const compactSummary = newSummary();
+    const got = await rateTapParallel(bytesSource(bytes, 65536), SAMPLE_TARIFF, compactSummary, { threads: 2 });
+    assert.deepEqual(got, totals);
+    assert.deepEqual(compactSummary, expected.summary);
   });
 
   it("a record broken in the middle of a large file, and the file cut short: the same error at the same offset", async () => {

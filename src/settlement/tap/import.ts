@@ -249,7 +249,7 @@ export async function* importTap(
       summary.records++;
       summary.totalCharge += record.charge;
       yield record;
-    } else summary.bytes = event.bytes;
+    } else if (event.type === "end") summary.bytes = event.bytes;
   }
   checkAudit(summary);
 }

@@ -5,7 +5,7 @@
 import { parentPort } from "node:worker_threads";
 import { Rater } from "../rating/rate.ts";
 import type { RatedRecord } from "../rating/rate.ts";
-import type { Tariff } from "../rating/tariff.ts";
+import { RATED_KINDS, type Tariff } from "../rating/tariff.ts";
 import type { UsageRecord } from "../usage/record.ts";
 import { type TapBatchInfo, toUsageRecord } from "./import.ts";
 import { decodeTapElement, TapFormatError, type TapNode } from "./tree.ts";
@@ -22,6 +22,16 @@ export interface ImportJob {
   utcOffsets: Array<[number, string]>;
   entities: Array<[number, string]>;
   tariff: Tariff | null;
+  /** With a tariff: answer only each record's rating in typed arrays (`compact`), not the records. */
+  compact: boolean;
+}
+
+/** Per record, in order: its kind (index in RATED_KINDS), amount, charged bytes (data) and TAP charge. */
+export interface CompactRatings {
+  kinds: Uint8Array;
+  amounts: Float64Array;
+  chargedBytes: Float64Array;
+  charges: Float64Array;
 }
 
 export interface ImportJobResult {
@@ -29,6 +39,8 @@ export interface ImportJobResult {
   records: UsageRecord[];
   /** With a tariff: one per record, in the same order. */
   rated: RatedRecord[] | null;
+  /** Compact jobs: the ratings only (records and rated empty). */
+  compact: CompactRatings | null;
   /** Records with no content (skipped, as importTap does). */
   skipped: number;
   error: { offset: number; problem: string } | { message: string } | null;
@@ -45,10 +57,22 @@ function raterFor(tariff: Tariff): Rater {
 export function runJob(job: ImportJob): ImportJobResult {
   const ctx = { offsets: new Map(job.utcOffsets), entities: new Map(job.entities), batch: job.batch };
   const records: UsageRecord[] = [];
-  const rated: RatedRecord[] | null = job.tariff ? [] : null;
+  const rated: RatedRecord[] | null = job.tariff && !job.compact ? [] : null;
   const r = job.tariff ? raterFor(job.tariff) : null;
+  const n = job.lengths.length;
+  const full: CompactRatings | null = job.compact
+    ? { kinds: new Uint8Array(n), amounts: new Float64Array(n), chargedBytes: new Float64Array(n), charges: new Float64Array(n) }
+    : null;
+  let count = 0;
   let skipped = 0;
   let start = 0;
+  const compact = () =>
+    full && {
+      kinds: full.kinds.slice(0, count),
+      amounts: full.amounts.slice(0, count),
+      chargedBytes: full.chargedBytes.slice(0, count),
+      charges: full.charges.slice(0, count),
+    };
   try {
     for (let i = 0; i < job.lengths.length; i++) {
       const length = job.lengths[i] as number;
@@ -60,14 +84,30 @@ export function runJob(job: ImportJob): ImportJobResult {
         continue;
       }
       const record = toUsageRecord(decoded.node, job.indexes[i] as number, ctx);
+      if (full && r) {
+        const x = r.rate(record);
+        full.kinds[count] = RATED_KINDS.indexOf(x.kind);
+        full.amounts[count] = x.amount;
+        full.chargedBytes[count] = x.chargedBytes;
+        full.charges[count] = record.charge;
+        count++;
+        continue;
+      }
       records.push(record);
       if (r && rated) rated.push(r.rate(record));
     }
   } catch (error) {
     const e = error instanceof TapFormatError ? { offset: error.offset, problem: error.problem } : null;
-    return { id: job.id, records, rated, skipped, error: e ?? { message: (error as Error).message } };
+    return {
+      id: job.id,
+      records,
+      rated,
+      compact: compact(),
+      skipped,
+      error: e ?? { message: (error as Error).message },
+    };
   }
-  return { id: job.id, records, rated, skipped, error: null };
+  return { id: job.id, records, rated, compact: compact(), skipped, error: null };
 }
 
 parentPort?.on("message", (job: ImportJob) => {

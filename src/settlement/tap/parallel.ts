@@ -6,11 +6,11 @@
 // offset) as the single-thread importTap: test/settlement/tapParallel.test.ts.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { RatedRecord } from "../rating/rate.ts";
-import type { Tariff } from "../rating/tariff.ts";
-import type { UsageRecord } from "../usage/record.ts";
+import { type PeriodTotals, PeriodAccumulator, type RatedRecord, Rater } from "../rating/rate.ts";
+import { RATED_KINDS, type Tariff } from "../rating/tariff.ts";
+import type { ServiceKind, UsageRecord } from "../usage/record.ts";
 import { checkAudit, newSummary, readGroup, type TapBatchInfo, type TapImportSummary, type TapRecordContext } from "./import.ts";
-import type { ImportJob, ImportJobResult } from "./importWorker.ts";
+import type { CompactRatings, ImportJob, ImportJobResult } from "./importWorker.ts";
 import { readTap } from "./reader.ts";
 import { TapFormatError } from "./tree.ts";
 
@@ -73,6 +73,49 @@ export async function* importTapParallel(
   summary: TapImportSummary & { skipped?: number } = newSummary(),
   options: ParallelImportOptions = {},
 ): AsyncGenerator<ImportedRecord> {
+  for await (const result of jobResults(source, summary, options, false)) {
+    const records = result.records;
+    for (let i = 0; i < records.length; i++) {
+      yield { record: records[i] as UsageRecord, rated: result.rated?.[i] ?? null };
+    }
+  }
+}
+
+/**
+ * Imports and rates a TAP file in worker threads into the period's totals, as PeriodAccumulator over importTap and
+ * Rater.rate would give them. Only each record's kind, amount, charged bytes and charge come back from the workers
+ * (typed arrays, not objects): the main thread does not rebuild a million records it does not need.
+ */
+export async function rateTapParallel(
+  source: AsyncIterable<Uint8Array>,
+  tariff: Tariff,
+  summary: TapImportSummary & { skipped?: number } = newSummary(),
+  options: Omit<ParallelImportOptions, "tariff"> = {},
+): Promise<PeriodTotals> {
+  const acc = new PeriodAccumulator(new Rater(tariff));
+  for await (const result of jobResults(source, summary, { ...options, tariff }, true)) {
+    const c = result.compact as CompactRatings;
+    for (let i = 0; i < c.amounts.length; i++) {
+      acc.add({
+        ref: "",
+        kind: RATED_KINDS[c.kinds[i] as number] as ServiceKind,
+        units: 0,
+        chargedBytes: c.chargedBytes[i] as number,
+        destinationClass: null,
+        amount: c.amounts[i] as number,
+      });
+    }
+  }
+  return acc.finish();
+}
+
+/** Each job's result in file order, the summary kept as importTap keeps it; a job's error thrown after its result. */
+async function* jobResults(
+  source: AsyncIterable<Uint8Array>,
+  summary: TapImportSummary & { skipped?: number },
+  options: ParallelImportOptions,
+  compact: boolean,
+): AsyncGenerator<ImportJobResult> {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const jobRecords = options.jobRecords ?? 2000;
   // The reader runs ahead of the results: what it reads goes to its own copy of the batch info, copied into the
@@ -113,6 +156,7 @@ export async function* importTapParallel(
       utcOffsets: [...ctx.offsets],
       entities: [...ctx.entities],
       tariff: options.tariff ?? null,
+      compact,
     };
     const result = pool.run(job);
     result.catch(() => {}); // awaited in order below; not an unhandled rejection meanwhile
@@ -122,7 +166,7 @@ export async function* importTapParallel(
   };
 
   // The next job's results, in file order: its records, then its error if it stopped at one.
-  async function* drainOne(): AsyncGenerator<ImportedRecord> {
+  async function* drainOne(): AsyncGenerator<ImportJobResult> {
     const job = inFlight.shift() as { result: Promise<ImportJobResult>; batch: TapBatchInfo };
     Object.assign(summary.batch, job.batch);
     const result = await job.result.catch((error: unknown) => {
@@ -130,12 +174,14 @@ export async function* importTapParallel(
       throw error;
     });
     summary.skipped = (summary.skipped ?? 0) + result.skipped;
-    for (let i = 0; i < result.records.length; i++) {
-      const record = result.records[i] as UsageRecord;
-      summary.records++;
-      summary.totalCharge += record.charge;
-      yield { record, rated: result.rated?.[i] ?? null };
+    if (result.compact) {
+      summary.records += result.compact.charges.length;
+      for (const charge of result.compact.charges) summary.totalCharge += charge;
+    } else {
+      summary.records += result.records.length;
+      for (const record of result.records) summary.totalCharge += record.charge;
     }
+    yield result;
     if (result.error) {
       drainFailed = true;
       if ("offset" in result.error) throw new TapFormatError(result.error.offset, result.error.problem);
