@@ -109,7 +109,11 @@ export async function run(args: string[]): Promise<BenchResult> {
       amount: number;
       audit: string;
     }> = [];
-    const modes = ["single thread", `${threads} worker threads, records back`, `${threads} worker threads, ratings only`];
+    const modes = [
+      "single thread",
+      `${threads} worker threads, records back`,
+      `${threads} worker threads, ratings only`,
+    ];
     for (const mode of modes) {
       global.gc?.();
       const summary = newSummary();

@@ -3,8 +3,8 @@
 // every job carries the batch context, so any worker takes any job. A TapFormatError ends the job at that record: the
 // records before it are answered with the error (its offset is already absolute in the file).
 import { parentPort } from "node:worker_threads";
-import { Rater } from "../rating/rate.ts";
 import type { RatedRecord } from "../rating/rate.ts";
+import { Rater } from "../rating/rate.ts";
 import { RATED_KINDS, type Tariff } from "../rating/tariff.ts";
 import type { UsageRecord } from "../usage/record.ts";
 import { type TapBatchInfo, toUsageRecord } from "./import.ts";
@@ -61,7 +61,12 @@ export function runJob(job: ImportJob): ImportJobResult {
   const r = job.tariff ? raterFor(job.tariff) : null;
   const n = job.lengths.length;
   const full: CompactRatings | null = job.compact
-    ? { kinds: new Uint8Array(n), amounts: new Float64Array(n), chargedBytes: new Float64Array(n), charges: new Float64Array(n) }
+    ? {
+        kinds: new Uint8Array(n),
+        amounts: new Float64Array(n),
+        chargedBytes: new Float64Array(n),
+        charges: new Float64Array(n),
+      }
     : null;
   let count = 0;
   let skipped = 0;

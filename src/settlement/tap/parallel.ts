@@ -6,10 +6,17 @@
 // offset) as the single-thread importTap: test/settlement/tapParallel.test.ts.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { type PeriodTotals, PeriodAccumulator, type RatedRecord, Rater } from "../rating/rate.ts";
+import { PeriodAccumulator, type PeriodTotals, type RatedRecord, Rater } from "../rating/rate.ts";
 import { RATED_KINDS, type Tariff } from "../rating/tariff.ts";
 import type { ServiceKind, UsageRecord } from "../usage/record.ts";
-import { checkAudit, newSummary, readGroup, type TapBatchInfo, type TapImportSummary, type TapRecordContext } from "./import.ts";
+import {
+  checkAudit,
+  newSummary,
+  readGroup,
+  type TapBatchInfo,
+  type TapImportSummary,
+  type TapRecordContext,
+} from "./import.ts";
 import type { CompactRatings, ImportJob, ImportJobResult } from "./importWorker.ts";
 import { readTap } from "./reader.ts";
 import { TapFormatError } from "./tree.ts";
