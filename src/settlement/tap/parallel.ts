@@ -126,7 +126,8 @@ async function* jobResults(
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const jobRecords = options.jobRecords ?? 2000;
   // The reader runs ahead of the results: what it reads goes to its own copy of the batch info, copied into the
-  // summary as the results it precedes are yielded (so the summary is importTap's at every point, errors included).
+  // summary as the results it precedes are yielded (so the summary is importTap's at the end and where an error
+  // stops the import; in between it counts a job's records when the job's results arrive).
   const ctx: TapRecordContext = { offsets: new Map(), entities: new Map(), batch: { ...summary.batch } };
   let bytesRead = 0;
   summary.skipped = 0;
