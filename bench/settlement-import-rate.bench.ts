@@ -1,5 +1,7 @@
 // TAP import and rating throughput (issue 14): a TAP 3.12 file of N records is streamed from disk through the importer
-// (BER decoded by @lapo/asn1js) into the rater and the period accumulator, sampling memory every tenth of the file to show it stays flat;
+// (BER decoded by @lapo/asn1js) into the rater and the period accumulator, sampling memory every tenth of the file to
+// show it stays flat, first on the main thread alone, then decoded and rated in a pool of worker threads (one per
+// available core, src/settlement/tap/parallel.ts);
 // then the rater alone over N canonical records already in memory. The file is built from 1,000 distinct records
 // (MOC, MTC, SMS, GPRS, supplementary) encoded once and repeated: the importer still decodes every record.
 //   npm run bench -- settlement-import-rate [records=1000000] [importRecords=records]
@@ -7,9 +9,10 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PeriodAccumulator, Rater } from "../src/settlement/rating/rate.ts";
+import { PeriodAccumulator, type RatedRecord, Rater } from "../src/settlement/rating/rate.ts";
 import { SAMPLE_TARIFF } from "../src/settlement/rating/tariff.ts";
 import { importTap, newSummary } from "../src/settlement/tap/import.ts";
+import { importTapParallel, rateTapParallel } from "../src/settlement/tap/parallel.ts";
 import { auditControlInfo, exportTap } from "../src/settlement/tap/writer.ts";
 import type { ServiceKind, UsageRecord } from "../src/settlement/usage/record.ts";
 import { type BenchResult, round } from "./lib/report.ts";
@@ -94,28 +97,81 @@ export async function run(args: string[]): Promise<BenchResult> {
     const size = await writeFile(path, importRecords);
     global.gc?.();
     const memory: Array<Record<string, string | number>> = [];
-    const summary = newSummary();
-    const acc = new PeriodAccumulator(rater);
-    const started = performance.now();
-    const cpuStarted = process.cpuUsage();
-    let n = 0;
-    for await (const record of importTap(createReadStream(path, { highWaterMark: 1 << 20 }), summary)) {
-      acc.add(rater.rate(record));
-      if (++n % (importRecords / 10) === 0) {
+    const threads = os.availableParallelism();
+    // Single thread first, then the worker pool, over the same file; each with its own wall and CPU time (process-wide:
+    // all threads) and its highest resident memory sampled every tenth of the file.
+    const runs: Array<{
+      step: string;
+      records: number;
+      seconds: number;
+      cpuSeconds: number;
+      peakRssMiB: number;
+      amount: number;
+      audit: string;
+    }> = [];
+    const modes = [
+      "single thread",
+      `${threads} worker threads, records back`,
+      `${threads} worker threads, ratings only`,
+    ];
+    for (const mode of modes) {
+      global.gc?.();
+      const summary = newSummary();
+      const acc = new PeriodAccumulator(rater);
+      const started = performance.now();
+      const cpuStarted = process.cpuUsage();
+      let peak = process.memoryUsage().rss;
+      let n = 0;
+      let amount = 0;
+      const sample = () => {
         const m = process.memoryUsage();
+        peak = Math.max(peak, m.rss);
         memory.push({
+          mode,
           "records read": n,
           "seconds so far": round((performance.now() - started) / 1000, 1),
           "rss MiB": mib(m.rss),
           "heap used MiB": mib(m.heapUsed),
         });
+      };
+      const source = createReadStream(path, { highWaterMark: 1 << 20 });
+      if (mode === modes[0]) {
+        for await (const record of importTap(source, summary)) {
+          acc.add(rater.rate(record));
+          if (++n % (importRecords / 10) === 0) sample();
+        }
+        amount = acc.finish().amount;
+      } else if (mode === modes[1]) {
+        for await (const item of importTapParallel(source, summary, { threads, tariff: SAMPLE_TARIFF })) {
+          acc.add(item.rated as RatedRecord);
+          if (++n % (importRecords / 10) === 0) sample();
+        }
+        amount = acc.finish().amount;
+      } else {
+        // Memory sampled every 100 ms: this mode hands no record to the caller.
+        const timer = setInterval(() => {
+          n = summary.records;
+          sample();
+        }, 100);
+        try {
+          amount = (await rateTapParallel(source, SAMPLE_TARIFF, summary, { threads })).amount;
+        } finally {
+          clearInterval(timer);
+        }
+        n = summary.records;
       }
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuStarted);
+      runs.push({
+        step: `import + rate (streamed), ${mode}`,
+        records: n,
+        seconds,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        peakRssMiB: mib(peak),
+        amount,
+        audit: summary.auditDiscrepancies.join("; ") || "count and total match",
+      });
     }
-    const importSeconds = (performance.now() - started) / 1000;
-    // CPU time of this process (all its threads): on a shared machine the wall time also counts waiting for a core.
-    const cpu = process.cpuUsage(cpuStarted);
-    const importCpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const totals = acc.finish();
 
     const canonical = Array.from({ length: records }, (_, i) => sampleRecord(i));
     // Twice: the first pass includes the JIT compiling the rater, the second is the steady state.
@@ -136,21 +192,23 @@ export async function run(args: string[]): Promise<BenchResult> {
         {
           title: "TAP import (BER decoded by @lapo/asn1js, streamed from disk) and rating",
           rows: [
-            {
-              step: "import + rate (streamed)",
-              records: n,
+            ...runs.map((r) => ({
+              step: r.step,
+              records: r.records,
               "file MiB": mib(size),
-              seconds: round(importSeconds, 2),
-              "cpu seconds": round(importCpuSeconds, 2),
-              "records/s": Math.round(n / importSeconds),
-              "period amount": totals.amount,
-            },
+              seconds: round(r.seconds, 2),
+              "cpu seconds": round(r.cpuSeconds, 2),
+              "peak rss MiB": r.peakRssMiB,
+              "records/s": Math.round(r.records / r.seconds),
+              "period amount": r.amount,
+            })),
             ...ratingPasses.map(({ pass, seconds, cpuSeconds, amount }) => ({
               step: `rating alone (in memory), pass ${pass}${pass === 1 ? " (cold JIT)" : ""}`,
               records,
               "file MiB": "-",
               seconds: round(seconds, 3),
               "cpu seconds": round(cpuSeconds, 3),
+              "peak rss MiB": "-",
               "records/s": Math.round(records / seconds),
               "period amount": amount,
             })),
@@ -163,7 +221,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         {
           title: "Memory while importing (must stay flat in the number of records)",
           rows: memory,
-          note: `audit check of the generated file: ${summary.auditDiscrepancies.join("; ") || "count and total match"}`,
+          note: `audit check of the generated file: ${runs.map((r) => `${r.step}: ${r.audit}`).join("; ")}`,
         },
       ],
     };

@@ -14,6 +14,7 @@ import { startWatchtower } from "./channels/watchtower.ts";
 import { registerSettlementCommands } from "./cli.ts";
 import { SETTLEMENT_ERRORS } from "./errors.ts";
 import { SettlementMoney } from "./money.ts";
+import { startAutoDelivery } from "./roaming/autoDelivery.ts";
 import { roamingSettlementDifferences } from "./roaming/consistency.ts";
 import { roamingSettlementMigrations } from "./roaming/migrations.ts";
 import { roamingSettlementProjection } from "./roaming/projection.ts";
@@ -29,6 +30,48 @@ export const ROAMING_SETTLEMENT = "RoamingSettlement";
 export const PAYMENT_CHANNELS = "PaymentChannels";
 /** The sandbox's settlement currency: ISO 4217 code and its minor units. */
 export const SETTLEMENT_CURRENCY = { code: "EUR", decimals: 2 } as const;
+
+/** One set of roaming services per agent: the API and the automatic delivery share one BatchDelivery. */
+const roamingOf = new WeakMap<AgentContext, ReturnType<typeof roamingServices>>();
+const roaming = (context: AgentContext) => {
+  let services = roamingOf.get(context);
+  if (!services) {
+    services = roamingServices(
+      context,
+      {
+        address: context.contractAddress(ROAMING_SETTLEMENT),
+        token: context.contractAddress(SETTLEMENT_TOKEN),
+        currency: SETTLEMENT_CURRENCY,
+      },
+      channelUsage()
+        ? {
+            // a confirmed batch moves the pair's channel balance (never fails the confirm)
+            onConfirmed: async ({ batchId, visited, total }) => {
+              const paid = await channels(context)
+                .payUsage(batchId, visited, total)
+                .catch((error: unknown) => ({ status: "pending", error: String(error) }));
+              context.logger.info({ domain: "settlement", batchId, ...paid }, "batch usage paid through the channel");
+            },
+          }
+        : {},
+    );
+    roamingOf.set(context, services);
+  }
+  return services;
+};
+
+/**
+ * TELCO_LEDGER_SETTLEMENT_AUTO_DELIVERY=off turns the automatic delivery of anchored batches off (tests of the
+ * delivery's refusals, which need a batch to stay anchored; `POST .../deliver` still works).
+ */
+const autoDelivery = () => process.env.TELCO_LEDGER_SETTLEMENT_AUTO_DELIVERY !== "off";
+
+/**
+ * Usage-driven channel updates are off unless TELCO_LEDGER_SETTLEMENT_CHANNEL_USAGE=on: RoamingSettlement requires
+ * every received batch in the period's invoice, so a batch paid through the channel would be charged again by the
+ * period's settlement until the contract learns which batches a channel paid (docs/settlement.md, "not done").
+ */
+const channelUsage = () => process.env.TELCO_LEDGER_SETTLEMENT_CHANNEL_USAGE === "on";
 
 const channels = (context: AgentContext) =>
   channelService(context, {
@@ -63,44 +106,35 @@ export const settlementPlugin: DomainPlugin = {
         membership: context.published.membership,
         currency: SETTLEMENT_CURRENCY,
       }),
-      roamingServices(
-        context,
-        {
-          address: context.contractAddress(ROAMING_SETTLEMENT),
-          token: context.contractAddress(SETTLEMENT_TOKEN),
-          currency: SETTLEMENT_CURRENCY,
-        },
-        // Usage-driven channel updates: a confirmed batch moves the pair's channel balance (never fails the confirm).
-        // Off unless TELCO_SETTLEMENT_CHANNEL_USAGE=on: RoamingSettlement requires every received batch in the
-        // period's invoice, so a batch paid through the channel would be charged again by the period's settlement
-        // until the contract learns which batches a channel paid (docs/settlement.md, "not done").
-        process.env.TELCO_SETTLEMENT_CHANNEL_USAGE !== "on"
-          ? {}
-          : {
-              onConfirmed: async ({ batchId, visited, total }) => {
-                const paid = await channels(context)
-                  .payUsage(batchId, visited, total)
-                  .catch((error: unknown) => ({ status: "pending", error: String(error) }));
-                context.logger.info({ domain: "settlement", batchId, ...paid }, "batch usage paid through the channel");
-              },
-            },
-      ),
+      roaming(context),
       channels(context),
     ),
   async start(context) {
-    const logger = context.logger.child({ domain: "settlement", part: "watchtower" });
-    const watchtower = await startWatchtower({ channels: channels(context), indexer: context.indexer, logger });
+    const watchtower = await startWatchtower({
+      channels: channels(context),
+      indexer: context.indexer,
+      logger: context.logger.child({ domain: "settlement", part: "watchtower" }),
+    });
     // confirmed batches whose channel payment could not be made before (peer down, agent stopped): paid now, once
     const catchUp = channels(context)
       .payPendingUsage()
       .then((done) => {
-        if (done.length > 0) logger.info({ usage: done }, "pending batch usage paid through channels");
+        if (done.length > 0) context.logger.info({ usage: done }, "pending batch usage paid through channels");
       })
-      .catch((error: unknown) => logger.warn({ err: error }, "pending batch usage not paid through channels"));
+      .catch((error: unknown) => context.logger.warn({ err: error }, "pending batch usage not paid through channels"));
+    const delivery = autoDelivery()
+      ? await startAutoDelivery({
+          delivery: roaming(context).delivery,
+          db: context.store,
+          memberAccount: context.config.memberAccount,
+          indexer: context.indexer,
+          logger: context.logger.child({ domain: "settlement", part: "delivery" }),
+        })
+      : undefined;
     return {
       async stop() {
         await catchUp;
-        await watchtower.stop();
+        await Promise.all([watchtower.stop(), delivery?.stop()]);
       },
     };
   },

@@ -22,7 +22,7 @@ import {
 } from "./roamingFixtures.ts";
 
 // The agents are child processes: they inherit the switch that turns usage-driven channel updates on (plugin.ts).
-process.env.TELCO_SETTLEMENT_CHANNEL_USAGE = "on";
+process.env.TELCO_LEDGER_SETTLEMENT_CHANNEL_USAGE = "on";
 
 describe("settlement: usage-driven payment channel updates between two agent processes", () => {
   let c: TestConsortium<TestAgentProcess>;

@@ -22,6 +22,10 @@ import {
   VALID_TO,
 } from "./roamingFixtures.ts";
 
+// This file asks for each delivery itself (and needs batches to stay anchored for the refusals): the agents' automatic
+// delivery is off here; test/settlement/autoDelivery.test.ts tests it with agent processes.
+process.env.TELCO_LEDGER_SETTLEMENT_AUTO_DELIVERY = "off";
+
 const MEMBERS = ["north", "south", "east"].map((name) => ({ name, roles: ["MOBILE_OPERATOR"] }));
 type Name = "north" | "south" | "east";
 type Answer = FixtureAnswer & { facts?: Record<string, unknown> };
@@ -192,7 +196,21 @@ describe("settlement: batches delivered agent to agent, sealed to the home opera
     const first = await inbox("south", envelope);
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.equal(first.body.status, "received");
+    assert.equal(first.body.duplicate, false);
     refused(await inbox("south", envelope), 409, "MESSAGE_REPLAYED");
     assert.equal((await ok("south", "GET", `/v1/settlement/batches/${batch.b3}`)).status, "received");
+  });
+
+  it("answers a fresh copy of a confirmed delivery as a duplicate, confirming nothing again; another salt is refused", async () => {
+    // What the visited agent sends when it retries after losing the home agent's answer: a new envelope, same batch.
+    const handed = await held(batch.b3);
+    const copy = await inbox("south", await seal("north", "south", handed));
+    assert.equal(copy.status, 200, JSON.stringify(copy.body));
+    assert.deepEqual(copy.body, { batchId: batch.b3, txHash: null, status: "received", duplicate: true });
+    const kept = await ok("south", "GET", `/v1/settlement/batches/${batch.b3}/records`);
+    assert.equal(kept.salt, handed.salt);
+    const otherSalt = `0x${"ab".repeat(32)}`;
+    const refusedCopy = await inbox("south", await seal("north", "south", { ...handed, salt: otherSalt }));
+    refused(refusedCopy, 409, "SETTLEMENT_WRONG_STATE");
   });
 });

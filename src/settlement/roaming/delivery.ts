@@ -51,10 +51,20 @@ export interface BatchDeliveryOptions {
 
 export interface DeliveryResult {
   batchId: Hex;
-  txHash: Hex;
+  /** The home agent's confirmBatch transaction; null when the home agent had it confirmed already (a duplicate). */
+  txHash: Hex | null;
   status: "received";
   homeDid: string;
   deliveredTo: string;
+}
+
+/** The home agent's answer to a delivery: confirmed now, or (`duplicate`) confirmed by an earlier copy. */
+export interface ReceiveResult {
+  batchId: Hex;
+  /** The confirmBatch transaction; null for a duplicate. */
+  txHash: Hex | null;
+  status: "received";
+  duplicate: boolean;
 }
 
 const peerUnknown = (message: string) => new SettlementError("SETTLEMENT_PEER_UNKNOWN", message);
@@ -62,6 +72,10 @@ const peerUnknown = (message: string) => new SettlementError("SETTLEMENT_PEER_UN
 export class BatchDelivery {
   readonly #o: BatchDeliveryOptions;
   readonly #me: Address;
+  /** Deliveries under way, per batch: a second request (the API's or the automatic one) waits for the same answer. */
+  readonly #delivering = new Map<string, Promise<DeliveryResult>>();
+  /** Receptions per batch, one after the other: a retry arriving while the first is confirmed sees it received. */
+  readonly #receiving = new Map<string, Promise<unknown>>();
 
   constructor(options: BatchDeliveryOptions) {
     this.#o = options;
@@ -69,7 +83,16 @@ export class BatchDelivery {
   }
 
   /** Visited: seals the batch's records and salt to the home operator and posts them to its agent's inbox. */
-  async deliver(batchId: Hex): Promise<DeliveryResult> {
+  deliver(batchId: Hex): Promise<DeliveryResult> {
+    const key = batchId.toLowerCase();
+    const running = this.#delivering.get(key);
+    if (running) return running;
+    const run = this.#deliver(batchId).finally(() => this.#delivering.delete(key));
+    this.#delivering.set(key, run);
+    return run;
+  }
+
+  async #deliver(batchId: Hex): Promise<DeliveryResult> {
     const parties = await this.#o.batches.partiesOf(batchId);
     if (parties.visited !== this.#me) {
       throw new SettlementError(
@@ -132,7 +155,7 @@ export class BatchDelivery {
     }
     return {
       batchId: parties.batchId,
-      txHash: answer.txHash as Hex,
+      txHash: (answer.txHash ?? null) as Hex | null,
       status: "received",
       homeDid,
       deliveredTo: url,
@@ -144,7 +167,7 @@ export class BatchDelivery {
    * this member is the batch's home operator and the signer the DID its visited operator names on chain, then
    * confirms as `.../confirm` does. Any refusal is named and changes nothing but the replay guard's record.
    */
-  async receive(envelope: string) {
+  async receive(envelope: string): Promise<ReceiveResult> {
     const myDid = await this.#operatorDid(this.#me, "this member");
     const opened = await openEnvelope<DeliveryMessageBody>(envelope, {
       resolver: this.#o.resolver,
@@ -174,7 +197,30 @@ export class BatchDelivery {
     if (msg.agreementId.toLowerCase() !== parties.agreementId) {
       throw invalidField("body.envelope.msg.agreementId", `is not batch ${parties.batchId}'s agreement`);
     }
-    return this.#o.batches.confirm(parties.batchId, msg, "body.envelope.msg.records");
+    // One reception per batch at a time: the visited agent retries until it hears the answer, so the same batch may
+    // arrive again while (or after) it is confirmed. It is confirmed once; a later copy is answered as received.
+    const key = parties.batchId.toLowerCase();
+    const before = this.#receiving.get(key) ?? Promise.resolve();
+    const run = before.catch(() => {}).then(() => this.#confirmOnce(parties.batchId, msg));
+    this.#receiving.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#receiving.get(key) === run) this.#receiving.delete(key);
+    }
+  }
+
+  /** Confirms a delivered batch, or answers `duplicate` when it is received already with the same salt held here. */
+  async #confirmOnce(batchId: Hex, msg: DeliveryMessageBody): Promise<ReceiveResult> {
+    const { status } = await this.#o.batches.partiesOf(batchId);
+    if (status !== "anchored") {
+      const held = await this.#o.batches.records(batchId).catch(() => undefined);
+      if (held && held.salt.toLowerCase() === msg.salt.toLowerCase()) {
+        return { batchId: held.batchId, txHash: null, status: "received", duplicate: true };
+      }
+    }
+    const confirmed = await this.#o.batches.confirm(batchId, msg, "body.envelope.msg.records");
+    return { ...confirmed, duplicate: false };
   }
 
   async #operatorDid(operator: Address, who: string): Promise<string> {

@@ -111,4 +111,18 @@ export const roamingSettlementMigrations: Migration[] = [
     id: "1404_settlement_invoice_netting",
     sql: `ALTER TABLE settlement_invoices ADD COLUMN netting_round TEXT;`,
   },
+  {
+    // The visited agent's automatic deliveries (autoDelivery.ts): attempts, when the next is due (ms since the epoch),
+    // the last failure, and when the home agent acknowledged. Off chain, this agent's own bookkeeping.
+    id: "1405_settlement_deliveries",
+    sql: `
+      CREATE TABLE settlement_deliveries (
+        batch_id TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        last_error TEXT,
+        delivered_at BIGINT
+      );
+    `,
+  },
 ];

@@ -5,7 +5,7 @@
 import type { Hex } from "viem";
 import { type ApiApp, writeErrors } from "../../core/api/index.ts";
 import { type BatchDelivery, INBOX_PATH } from "./delivery.ts";
-import { BatchParams, ConfirmResult, DeliverResult, InboxBody, MAX_ENVELOPE_CHARS } from "./schemas.ts";
+import { BatchParams, DeliverResult, InboxBody, MAX_ENVELOPE_CHARS, ReceiveResult } from "./schemas.ts";
 
 const tags = ["settlement"];
 const ENVELOPE_ERRORS = [
@@ -58,7 +58,7 @@ export function registerDeliveryRoutes(app: ApiApp, delivery: BatchDelivery): vo
         operationId: "receiveSettlementBatch",
         body: InboxBody,
         response: {
-          200: ConfirmResult,
+          200: ReceiveResult,
           ...writeErrors(
             ...ENVELOPE_ERRORS,
             "SETTLEMENT_BATCH_NOT_FOUND",

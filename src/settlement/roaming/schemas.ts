@@ -152,7 +152,9 @@ export const InboxBody = strictObject({
 });
 export const DeliverResult = strictObject({
   batchId: Bytes32Schema,
-  txHash: TxHashSchema,
+  txHash: Type.Union([TxHashSchema, Type.Null()], {
+    description: "The home agent's confirmBatch transaction; null when an earlier copy had confirmed it",
+  }),
   status: Type.Literal("received"),
   homeDid: Type.String({ maxLength: 256, description: "The home operator's DID, named in the OperatorRegistry" }),
   deliveredTo: Type.String({ maxLength: 2048, description: "The home agent's endpoint, from that DID's document" }),
@@ -174,6 +176,14 @@ export const ConfirmResult = strictObject({
   batchId: Bytes32Schema,
   txHash: TxHashSchema,
   status: Type.Literal("received"),
+});
+
+/** The inbox's answer: confirmed now, or `duplicate` (an earlier copy of the delivery confirmed it; txHash null). */
+export const ReceiveResult = strictObject({
+  batchId: Bytes32Schema,
+  txHash: Type.Union([TxHashSchema, Type.Null()]),
+  status: Type.Literal("received"),
+  duplicate: Type.Boolean(),
 });
 
 export const BatchSchema = strictObject({

@@ -63,7 +63,8 @@ function readNetworkInfo(node: TapNode, ctx: TapRecordContext): void {
   }
 }
 
-function readGroup(node: TapNode, ctx: TapRecordContext): void {
+/** Reads a group that precedes (or follows) the call event list into the batch info and code tables. */
+export function readGroup(node: TapNode, ctx: TapRecordContext): void {
   const b = ctx.batch;
   switch (node.name) {
     case "BatchControlInfo":
@@ -248,10 +249,15 @@ export async function* importTap(
       summary.records++;
       summary.totalCharge += record.charge;
       yield record;
-    } else summary.bytes = event.bytes;
+    } else if (event.type === "end") summary.bytes = event.bytes;
   }
+  checkAudit(summary);
+}
+
+/** Compares the audit control totals with the records read, into summary.auditDiscrepancies. */
+export function checkAudit(summary: TapImportSummary & { skipped?: number }): void {
   const b = summary.batch;
-  if (b.auditCount !== null && b.auditCount !== summary.records + summary.skipped) {
+  if (b.auditCount !== null && b.auditCount !== summary.records + (summary.skipped ?? 0)) {
     summary.auditDiscrepancies.push(`CallEventDetailsCount ${b.auditCount} but ${summary.records} records`);
   }
   if (b.auditTotalCharge !== null && b.auditTotalCharge !== summary.totalCharge) {

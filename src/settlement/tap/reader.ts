@@ -10,6 +10,8 @@ export type TapEvent =
   | { type: "root"; name: string; tag: number; offset: number }
   | { type: "group"; node: TapNode }
   | { type: "record"; node: TapNode; index: number }
+  /** With `rawRecords`: a record's undecoded bytes (a view, valid until the next event) and its offset in the file. */
+  | { type: "raw"; bytes: Uint8Array; offset: number; index: number }
   | { type: "end"; bytes: number; records: number };
 
 const ROOTS = new Map<number, string>([
@@ -130,11 +132,21 @@ function isEoc(w: Window): boolean {
   return w.byte(0) === 0 && w.byte(1) === 0;
 }
 
+/** An element's bytes, undecoded, and its offset in the file. */
+interface RawElement {
+  bytes: Uint8Array;
+  offset: number;
+}
+
 /**
- * Decodes the element at the window's position and moves past it if all its bytes are in the window; otherwise returns
- * how many bytes from the position to have before trying again. Once the stream is exhausted, too few bytes is an error.
+ * Decodes the element at the window's position (or with `raw`, only delimits it) and moves past it if all its bytes
+ * are in the window; otherwise returns how many bytes from the position to have before trying again. Once the stream
+ * is exhausted, too few bytes is an error. An indefinite-length element is decoded even when `raw`: the decoder finds
+ * its end-of-contents (and refuses it here, at its offset, when malformed).
  */
-function decodeBuffered(w: Window, limit: number | null): TapNode | number {
+function decodeBuffered(w: Window, limit: number | null): TapNode | number;
+function decodeBuffered(w: Window, limit: number | null, raw: true): RawElement | number;
+function decodeBuffered(w: Window, limit: number | null, raw = false): TapNode | RawElement | number {
   if (w.available < 16 && !w.exhausted) return 16;
   const header = readHeader(w);
   const at = w.pos;
@@ -148,9 +160,10 @@ function decodeBuffered(w: Window, limit: number | null): TapNode | number {
       return total;
     }
     // Exactly this element's bytes: a child that claims more than its parent holds is an error, not a read past it.
-    const decoded = decodeTapElement(w.view().subarray(0, total), at) as { node: TapNode; size: number };
+    const bytes = w.view().subarray(0, total);
     w.pos += total;
-    return decoded.node;
+    if (raw) return { bytes, offset: at };
+    return (decodeTapElement(bytes, at) as { node: TapNode; size: number }).node;
   }
   // Indefinite length: the decoder finds the end-of-contents; read more of the stream while it runs out of bytes.
   const decoded = decodeTapElement(w.view(), at, !w.exhausted);
@@ -161,8 +174,9 @@ function decodeBuffered(w: Window, limit: number | null): TapNode | number {
       `an element of ${decoded.size} bytes overruns its enclosing element (ends at ${limit})`,
     );
   }
+  const bytes = w.view().subarray(0, decoded.size);
   w.pos += decoded.size;
-  return decoded.node;
+  return raw ? { bytes, offset: at } : decoded.node;
 }
 
 /** Decodes one whole element at the window's position and moves past it, reading the stream as far as it needs. */
@@ -174,11 +188,27 @@ async function decodeElement(w: Window, limit: number | null): Promise<TapNode> 
   }
 }
 
+/** As decodeElement, but only delimits the element: its bytes are decoded elsewhere (a worker thread). */
+async function rawElement(w: Window, limit: number | null): Promise<RawElement> {
+  for (;;) {
+    const element = decodeBuffered(w, limit, true);
+    if (typeof element !== "number") return element;
+    await w.fill(element);
+  }
+}
+
+export interface ReadTapOptions {
+  /** Yield each record's bytes undecoded ("raw" events) instead of its decoded tree, for decoding elsewhere. */
+  rawRecords?: boolean;
+}
 /**
  * Yields the root, then each top-level group and each call event record as decoded trees, then "end". Throws
  * TapFormatError naming the byte offset on anything malformed, including bytes after the root element.
  */
-export async function* readTap(source: AsyncIterable<Uint8Array>): AsyncGenerator<TapEvent> {
+export async function* readTap(
+  source: AsyncIterable<Uint8Array>,
+  options: ReadTapOptions = {},
+): AsyncGenerator<TapEvent> {
   const w = new Window(source);
   const root = await peekHeader(w);
   const rootName = ROOTS.get(root.tag);
@@ -214,6 +244,12 @@ export async function* readTap(source: AsyncIterable<Uint8Array>): AsyncGenerato
           break;
         }
         if (w.ended) throw new TapFormatError(w.pos, `the file ends inside the ${list.name}`);
+        if (options.rawRecords) {
+          const buffered = decodeBuffered(w, listEnd, true);
+          const raw = typeof buffered === "number" ? await rawElement(w, listEnd) : buffered;
+          yield { type: "raw", bytes: raw.bytes, offset: raw.offset, index: records++ };
+          continue;
+        }
         // Synchronously while the window holds the record (almost always): no promise per record.
         const buffered = decodeBuffered(w, listEnd);
         const node = typeof buffered === "number" ? await decodeElement(w, listEnd) : buffered;
