@@ -33,7 +33,7 @@ import { KeyShareMessage } from "./schemasShare.ts";
 export const CUSTODY_KEY_LABEL = "datausage-custody";
 export const CUSTODY_KEY_PATH = "/v1/datausage/custody-key";
 export const KEY_SHARE_INBOX_PATH = "/v1/datausage/custody/inbox";
-const KEY_SHARE_TYPE = "telco-ledger subject key share v1";
+export const KEY_SHARE_TYPE = "telco-ledger subject key share v1" as const;
 const PEER_TIMEOUT_MS = 30_000;
 
 /** An agent's custody key as it publishes it. */
@@ -209,12 +209,7 @@ export class KeyShareService {
         keyDigest,
         controllerKey: { member: me.member, did: me.did, proof: me.proof },
       };
-      const { x, y } = p256JwkOfDidKey(peer.did);
-      const envelope = await sealEnvelope(msg, sender, peer.did, {
-        x,
-        y,
-        kid: `${peer.did}#${peer.did.slice("did:key:".length)}`,
-      });
+      const envelope = await sealKeyShare(msg, sender, peer.did);
       const url = new URL(KEY_SHARE_INBOX_PATH, endpointOf.get(custodian)).toString();
       const answer = await this.#peer(custodian, url, {
         method: "POST",
@@ -348,12 +343,25 @@ export class KeyShareService {
   }
 }
 
+/** A key share sealed as `sender` (its custody key) to the custodian's custody key `recipientDid` (a P-256 did:key). */
+export function sealKeyShare(msg: KeyShareMessageBody, sender: MessageSender, recipientDid: string): Promise<string> {
+  const { x, y } = p256JwkOfDidKey(recipientDid);
+  return sealEnvelope(msg, sender, recipientDid, {
+    x,
+    y,
+    kid: `${recipientDid}#${recipientDid.slice("did:key:".length)}`,
+  });
+}
+
 /** The envelope's `msg` as a key share, or VALIDATION_FAILED naming the first wrong field under body.envelope.msg. */
 function validShare(msg: unknown): KeyShareMessageBody {
   const first = Value.Errors(KeyShareMessage, msg).First();
   if (first) {
     const path = first.path.split("/").filter(Boolean);
-    throw invalidField(`body.envelope.msg${path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`, first.message);
+    throw invalidField(
+      `body.envelope.msg${path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`,
+      first.message,
+    );
   }
   return msg as KeyShareMessageBody;
 }

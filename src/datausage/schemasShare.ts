@@ -186,7 +186,10 @@ export const KeyShareMessage = strictObject({
   index: Type.Integer({ minimum: 1, maximum: 16 }),
   count: Type.Integer({ minimum: 1, maximum: 16 }),
   threshold: Type.Integer({ minimum: 1, maximum: 16 }),
-  share: Type.String({ pattern: "^0x([0-9a-fA-F]{64}|[0-9a-fA-F]{66})$", description: "The Shamir share (or the key when m = 1)" }),
+  share: Type.String({
+    pattern: "^0x([0-9a-fA-F]{64}|[0-9a-fA-F]{66})$",
+    description: "The Shamir share (or the key when m = 1)",
+  }),
   keyDigest: Bytes32Schema,
   controllerKey: CustodyKeySchema,
 });
