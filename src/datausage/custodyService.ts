@@ -22,7 +22,8 @@ export interface CustodyServiceOptions {
   me: Address;
   /** The consent's controller in the data-usage read model (lower case): undefined when unknown. */
   consentController: (consentId: Hex) => Promise<string | undefined>;
-  isMember: (account: Address) => Promise<boolean>;
+  /** Whether the account is an active member holding the consortium's KEY_CUSTODIAN role (granted by governance). */
+  isApprovedCustodian: (account: Address) => Promise<boolean>;
   sync: () => Promise<unknown>;
   now?: () => number;
 }
@@ -67,10 +68,12 @@ export class CustodyService {
         { field: "body.threshold" },
       );
     for (const [index, custodian] of input.custodians.entries())
-      if (!(await this.#o.isMember(custodian)))
-        throw new DataUsageError("DATAUSAGE_BAD_CUSTODY", `custodian ${custodian} is no member`, {
-          field: `body.custodians[${index}]`,
-        });
+      if (!(await this.#o.isApprovedCustodian(custodian)))
+        throw new DataUsageError(
+          "DATAUSAGE_BAD_CUSTODY",
+          `custodian ${custodian} is not a member the consortium approved as a key custodian (role KEY_CUSTODIAN)`,
+          { field: `body.custodians[${index}]` },
+        );
     const receipt = await this.#o.ledger.nameCustodians(consentId, custodians, input.threshold);
     await this.#o.sync();
     return { consentId, custodians, threshold: input.threshold, txHash: receipt.transactionHash };

@@ -182,8 +182,11 @@ export class KeyShareService {
         field: "body.agents",
       });
     // Every custodian's key is checked before anything is split or sent.
-    const keys = new Map<string, CustodyKey>();
-    for (const custodian of custodians) keys.set(custodian, await this.#peerKey(custodian, endpointOf.get(custodian)!));
+    const peers: Array<{ custodian: Address; endpoint: string; key: CustodyKey }> = [];
+    for (const custodian of custodians) {
+      const endpoint = endpointOf.get(custodian) ?? "";
+      peers.push({ custodian, endpoint, key: await this.#peerKey(custodian, endpoint) });
+    }
     const shares = await splitKey(key, custodians.length, threshold);
     const splitId = bytesToHex(randomBytes(16));
     const keyDigest = keccak256(key);
@@ -194,8 +197,9 @@ export class KeyShareService {
       sign: this.#o.keystore.es256Signer(me.keyId),
     };
     const deliveries = [];
-    for (const [i, custodian] of custodians.entries()) {
-      const peer = keys.get(custodian)!;
+    for (const [i, { custodian, endpoint, key: peer }] of peers.entries()) {
+      const share = shares[i];
+      if (share === undefined) throw new Error(`unreachable: no share ${i + 1} of ${shares.length}`);
       const msg: KeyShareMessageBody = {
         type: KEY_SHARE_TYPE,
         consentId,
@@ -205,12 +209,12 @@ export class KeyShareService {
         index: i + 1,
         count: custodians.length,
         threshold,
-        share: shares[i]!,
+        share,
         keyDigest,
         controllerKey: { member: me.member, did: me.did, proof: me.proof },
       };
       const envelope = await sealKeyShare(msg, sender, peer.did);
-      const url = new URL(KEY_SHARE_INBOX_PATH, endpointOf.get(custodian)).toString();
+      const url = new URL(KEY_SHARE_INBOX_PATH, endpoint).toString();
       const answer = await this.#peer(custodian, url, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -65,7 +65,10 @@ function custodyOf(context: AgentContext): CustodyService {
     repository: new InsightsRepository(context.store),
     me: context.config.memberAccount.toLowerCase() as Address,
     consentController: async (id) => (await new DataUsageReadModel(context.store).contract(id))?.controller,
-    isMember: async (account) => (await context.published.membership.getMember(account))?.active === true,
+    isApprovedCustodian: async (account) => {
+      const member = await context.published.membership.getMember(account);
+      return member?.active === true && member.roles.includes("KEY_CUSTODIAN");
+    },
     sync: () => context.indexer.syncOnce(),
   });
 }

@@ -14,10 +14,10 @@ import {
 } from "../core/api/index.ts";
 import type { BrokerService } from "./brokerService.ts";
 import type { CustodyService } from "./custodyService.ts";
-import type { KeyShareService } from "./keyShares.ts";
 import type { DecisionIndex } from "./decisionIndex.ts";
 import { DataUsageError } from "./errors.ts";
 import type { InsightsService } from "./insightsService.ts";
+import type { KeyShareService } from "./keyShares.ts";
 import type { DataRecord } from "./modify.ts";
 import type { OdrlPolicy } from "./odrl.ts";
 import type { ContractRow, DataUsageReadModel } from "./readModel.ts";

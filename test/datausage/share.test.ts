@@ -3,6 +3,7 @@
 // seals it to a friend's registered key and signs the share; South Mobile's agent only submits and stores the envelope;
 // the friend opens it with its key and gets the original. A share signed by any key but the holder's, to an unregistered
 // friend, twice, or of an erased insight is refused by name with nothing recorded. North Mobile names three custodians
+// the consortium approved (KEY_CUSTODIAN; the third by the governors' vote, refused before it by agent and contract)
 // of the subject's key with a threshold of two and splits the key among their agents (Shamir shares sealed member to
 // member): any two shares rebuild it, one does not, and a share not sent by the controller is refused; on erasure each
 // custodian's agent refuses to hand out its share, destroys it and attests by itself (heldKey true), and the erasure is
@@ -109,8 +110,10 @@ describe("datausage: a subscriber shares an insight with a friend; custodians at
 
   before(async () => {
     consortium = await startTestConsortium([
-      { name: "north", roles: ["MOBILE_OPERATOR"] },
-      { name: "south", roles: ["MOBILE_OPERATOR"] },
+      // North and South are approved key custodians from the consortium's founding; East is approved later by the
+      // governors' vote (below).
+      { name: "north", roles: ["MOBILE_OPERATOR", "KEY_CUSTODIAN"] },
+      { name: "south", roles: ["MOBILE_OPERATOR", "KEY_CUSTODIAN"] },
       { name: "east", roles: ["MOBILE_OPERATOR"] },
     ]);
     north = consortium.agents.north as TestAgent;
@@ -316,6 +319,29 @@ describe("datausage: a subscriber shares an insight with a friend; custodians at
       404,
       "DATAUSAGE_NO_CUSTODIANS",
     );
+    // East is a member the consortium has not approved as a key custodian: refused by the agent and by the contract.
+    const unapproved = await refused(
+      north,
+      "POST",
+      path,
+      { custodians: all, threshold: 2 },
+      400,
+      "DATAUSAGE_BAD_CUSTODY",
+    );
+    assert.match(JSON.stringify(unapproved), /KEY_CUSTODIAN/);
+    assert.match(JSON.stringify(unapproved), /body\.custodians\[2\]/);
+    await assert.rejects(simulate(north, "nameCustodians", [consent, [...all].sort(), 2]), /BadCustodian/);
+    // The governors approve East (a set-roles proposal: North proposes, South's approval is the majority of three).
+    const eastView = await ok<{ roles: string[] }>(north, "GET", `/v1/membership/members/${account(east)}`);
+    const { proposalId } = await ok<{ proposalId: number }>(north, "POST", "/v1/membership/proposals", {
+      kind: "set-roles",
+      member: account(east),
+      roles: [...eastView.roles, "KEY_CUSTODIAN"],
+    });
+    await ok(south, "POST", `/v1/membership/proposals/${proposalId}/approve`);
+    for (const a of [north, east]) await a.agent.indexer.syncOnce();
+    const approved = await ok<{ roles: string[] }>(north, "GET", `/v1/membership/members/${account(east)}`);
+    assert.ok(approved.roles.includes("KEY_CUSTODIAN"), JSON.stringify(approved));
     const named = await ok<Json>(north, "POST", path, { custodians: all, threshold: 2 });
     assert.deepEqual(named.custodians, [...all].sort());
     const status = await ok<Json>(east, "GET", `/v1/datausage/erasures/${consent}/attestations`);
