@@ -35,7 +35,8 @@ export async function measureDataUsage(chain: GasRecorder): Promise<void> {
     args: [
       [controller.address, first.address, second.address, bank.address, buyer.address],
       ["Controller", "Processor 1", "Processor 2", "Bank", "Bundle buyer"],
-      [[], [], [], [h("SETTLEMENT_BANK")], []],
+      // The consortium approved the three custodians of the subject's key below (KEY_CUSTODIAN).
+      [[h("KEY_CUSTODIAN")], [h("KEY_CUSTODIAN")], [h("KEY_CUSTODIAN")], [h("SETTLEMENT_BANK")], []],
     ],
   });
   const usage = await chain.deploy(

@@ -207,7 +207,8 @@ interface IInsightsMarket {
     error CustodiansExist(bytes32 consentId);
     /// @notice Thrown when the custodians or threshold are out of bounds (1 <= threshold <= count <= max).
     error BadCustody(uint256 count, uint8 threshold, uint256 max);
-    /// @notice Thrown when the custodians are not members in ascending order; `index` is the first offending one.
+    /// @notice Thrown when the custodians are not KEY_CUSTODIAN members in ascending order; `index` is the first
+    ///         offending one.
     error BadCustodian(uint256 index, address custodian);
     /// @notice Thrown when a consent has no named custodians.
     error NoCustodians(bytes32 consentId);
@@ -449,7 +450,8 @@ interface IInsightsMarket {
     ///         them must attest its destruction, once per consent.
     ///
     /// Requirements: the caller is the consent's controller (a DataUsage contract it created); 1 <= threshold <= n <=
-    /// MAX_CUSTODIANS custodians, members, in ascending address order (so none twice); none named for it before.
+    /// MAX_CUSTODIANS custodians, each a member holding the consortium's KEY_CUSTODIAN role (granted by governance: a
+    /// strict majority of the governors), in ascending address order (so none twice); none named for it before.
     ///
     /// Emits a {CustodiansNamed} event.
     function nameCustodians(bytes32 consentId, address[] calldata custodians, uint8 threshold) external;
@@ -501,6 +503,6 @@ interface IInsightsMarket {
     /// @notice When `custodian` attested the destruction of its copy of the consent's key (0: not yet).
     function attestedAt(bytes32 consentId, address custodian) external view returns (uint64);
 
-    /// @notice The contract's version, "1.3.0".
+    /// @notice The contract's version, "1.4.0".
     function version() external pure returns (string memory);
 }

@@ -8,6 +8,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
+import {Roles} from "../membership/Roles.sol";
 import {IDataUsage} from "./IDataUsage.sol";
 import {IInsightsMarket} from "./IInsightsMarket.sol";
 
@@ -363,8 +364,9 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
         if (threshold == 0 || threshold > n || n > MAX_CUSTODIANS) revert BadCustody(n, threshold, MAX_CUSTODIANS);
         for (uint256 k = 0; k < n; ++k) {
             address custodian = custodians[k];
-            // Ascending addresses: no custodian twice, checked in one pass.
-            if ((k != 0 && custodian <= custodians[k - 1]) || !CONSORTIUM.isMember(custodian)) {
+            // Ascending addresses: no custodian twice, checked in one pass. Only members the consortium approved as key
+            // custodians (the KEY_CUSTODIAN role, granted by a governors' majority) guard a key.
+            if ((k != 0 && custodian <= custodians[k - 1]) || !CONSORTIUM.hasRole(custodian, Roles.KEY_CUSTODIAN)) {
                 revert BadCustodian(k, custodian);
             }
             _isCustodian[consentId][custodian] = true;
@@ -558,7 +560,7 @@ contract InsightsMarket is IInsightsMarket, EIP712 {
 
     /// @inheritdoc IInsightsMarket
     function version() external pure returns (string memory) {
-        return "1.3.0";
+        return "1.4.0";
     }
 
     /// @dev Every insight of a bundle being bought, each at `portion`: the subscribers' keys and shares, and their sum.

@@ -34,8 +34,10 @@ contract InsightsMarketTest is TestBase {
         bytes32[][] memory roles = new bytes32[][](4);
         for (uint256 k = 0; k < 4; k++) {
             names[k] = "member";
-            roles[k] = new bytes32[](1);
+            roles[k] = new bytes32[](k == 3 ? 1 : 2);
             roles[k][0] = k == 3 ? Roles.SETTLEMENT_BANK : Roles.ENTERPRISE;
+            // The consortium approved the three others as key custodians; the bank is a member but no custodian.
+            if (k != 3) roles[k][1] = Roles.KEY_CUSTODIAN;
         }
         ConsortiumRegistry consortium = new ConsortiumRegistry(founders, names, roles);
         usage = new DataUsage(consortium);
@@ -530,6 +532,13 @@ contract InsightsMarketTest is TestBase {
         vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadCustodian.selector, 0, outsider));
         vm.prank(controller);
         market.nameCustodians(consent, c, 2);
+        // A member the consortium did not approve as a key custodian is refused.
+        address[] memory withBank = new address[](2);
+        (withBank[0], withBank[1]) = (buyer, bank);
+        assertTrue(buyer < bank, "ascending");
+        vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.BadCustodian.selector, 1, bank));
+        vm.prank(controller);
+        market.nameCustodians(consent, withBank, 1);
         vm.expectRevert(abi.encodeWithSelector(IInsightsMarket.NoCustodians.selector, consent));
         vm.prank(controller);
         market.requestErasure(consent);

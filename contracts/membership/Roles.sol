@@ -31,4 +31,6 @@ library Roles {
     bytes32 internal constant AUDITOR = keccak256("AUDITOR");
     /// @notice Bank that settles balances between members.
     bytes32 internal constant SETTLEMENT_BANK = keccak256("SETTLEMENT_BANK");
+    /// @notice Approved by the consortium to hold a share of a subject's key and attest its destruction (datausage).
+    bytes32 internal constant KEY_CUSTODIAN = keccak256("KEY_CUSTODIAN");
 }

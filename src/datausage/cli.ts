@@ -6,6 +6,7 @@ import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentCl
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { CliError, printResult, table } from "../cli/output.ts";
 import { registerBrokerCommands } from "./brokerCli.ts";
+import { registerCustodyCommands } from "./custodyCli.ts";
 import { registerInsightCommands } from "./insightsCli.ts";
 import { registerShareCommands } from "./shareCli.ts";
 import { registerSubscriberCommands } from "./subscriberCli.ts";
@@ -196,4 +197,5 @@ export function registerDataUsageCommands(program: Command): void {
   registerSubscriberCommands(du);
   registerBrokerCommands(du);
   registerShareCommands(du);
+  registerCustodyCommands(du, memberAccount);
 }

@@ -1,8 +1,8 @@
 // The m-of-n attestation of a subject key's erasure. The controller names the key's custodians (members, each holding
 // the key or a copy of it) and a threshold; on the subject's erasure request the controller shreds its key and opens
-// the erasure on chain; each custodian's agent then destroys what it holds of the key by itself, keeps a record of the
-// destruction and attests it on chain with the record's digest. At `threshold` distinct custodians the erasure is
-// `Attested`; anyone reads when and by whom. Restart-safe: the work list comes from the read model (requested, not yet
+// the erasure on chain; each custodian's agent then destroys what it holds of the key (its copy, or its Shamir share:
+// keyShares.ts) by itself, keeps a record of the destruction and attests it on chain with the record's digest. At
+// `threshold` distinct custodians the erasure is `Attested`; anyone reads when and by whom. Restart-safe: the work list comes from the read model (requested, not yet
 // attested by this member) and the destruction record is kept before the attestation is sent, so a restarted agent
 // attests the same record.
 import type { Address, Hex } from "viem";
@@ -22,7 +22,8 @@ export interface CustodyServiceOptions {
   me: Address;
   /** The consent's controller in the data-usage read model (lower case): undefined when unknown. */
   consentController: (consentId: Hex) => Promise<string | undefined>;
-  isMember: (account: Address) => Promise<boolean>;
+  /** Whether the account is an active member holding the consortium's KEY_CUSTODIAN role (granted by governance). */
+  isApprovedCustodian: (account: Address) => Promise<boolean>;
   sync: () => Promise<unknown>;
   now?: () => number;
 }
@@ -67,10 +68,12 @@ export class CustodyService {
         { field: "body.threshold" },
       );
     for (const [index, custodian] of input.custodians.entries())
-      if (!(await this.#o.isMember(custodian)))
-        throw new DataUsageError("DATAUSAGE_BAD_CUSTODY", `custodian ${custodian} is no member`, {
-          field: `body.custodians[${index}]`,
-        });
+      if (!(await this.#o.isApprovedCustodian(custodian)))
+        throw new DataUsageError(
+          "DATAUSAGE_BAD_CUSTODY",
+          `custodian ${custodian} is not a member the consortium approved as a key custodian (role KEY_CUSTODIAN)`,
+          { field: `body.custodians[${index}]` },
+        );
     const receipt = await this.#o.ledger.nameCustodians(consentId, custodians, input.threshold);
     await this.#o.sync();
     return { consentId, custodians, threshold: input.threshold, txHash: receipt.transactionHash };
@@ -104,16 +107,21 @@ export class CustodyService {
       const consentId = row.consent_id as Hex;
       let kept = await this.#o.repository.custodyDestruction(consentId);
       if (!kept) {
-        const heldKey = (await this.#o.repository.subjectKey(consentId)) !== undefined;
+        const wholeKey = (await this.#o.repository.subjectKey(consentId)) !== undefined;
+        const share = await this.#o.repository.keyShare(consentId);
+        const heldKey = wholeKey || share !== undefined;
         const record = {
           type: "telco-ledger subject key destruction",
           consentId,
           custodian: this.#o.me,
           heldKey,
+          ...(share ? { share: { splitId: share.split_id, index: Number(share.share_index) } } : {}),
           destroyedAt: new Date(this.#now() * 1000).toISOString(),
-          method: heldKey
+          method: wholeKey
             ? "AES-256-GCM subject key deleted with every payload sealed under it"
-            : "no copy of the key held here at the request (shredded before, or never received)",
+            : share
+              ? `Shamir share ${share.share_index} of the subject key (threshold ${share.threshold}) deleted`
+              : "no copy or share of the key held here at the request (shredded before, or never received)",
         };
         await this.#o.repository.destroyCustody(consentId, documentHash(record), record);
         kept = await this.#o.repository.custodyDestruction(consentId);
@@ -123,6 +131,8 @@ export class CustodyService {
       await this.#o.repository.custodyAttested(consentId, receipt.transactionHash);
       attested.push(consentId);
     }
+    // A share of a key whose erasure completed before this custodian attested is destroyed all the same.
+    await this.#o.repository.shredErasedShares();
     if (attested.length > 0) await this.#o.sync();
     return attested;
   }

@@ -138,6 +138,28 @@ export const DATAUSAGE_ERRORS = defineErrors("datausage", {
   },
   DATAUSAGE_CUSTODIANS_EXIST: { status: 409, description: "The contract's key has custodians already (named once)." },
   DATAUSAGE_NO_CUSTODIANS: { status: 404, description: "The contract's key has no custodians named on chain." },
+  DATAUSAGE_KEY_ERASED: {
+    status: 410,
+    description:
+      "The subject key's erasure is requested on chain: no share of it is split, received or handed out any more.",
+  },
+  DATAUSAGE_NO_KEY_SHARE: {
+    status: 404,
+    description: "This agent holds no share of the contract's subject key (never received, or destroyed).",
+  },
+  DATAUSAGE_BAD_KEY_SHARE: {
+    status: 403,
+    description:
+      "A delivered key share is refused: its sender is not the consent's controller on chain (the controller's " +
+      "account must sign its custody key), or it is not addressed to this member as a named custodian, or its " +
+      "count and threshold differ from the chain's; facts name which. Nothing is stored.",
+  },
+  DATAUSAGE_CUSTODIAN_UNREACHABLE: {
+    status: 502,
+    description:
+      "A custodian's agent could not be reached, refused the share, or its custody key is not signed by the " +
+      "custodian's account; facts.custodian and facts.endpoint say which. Shares delivered before stay valid.",
+  },
 });
 
 export type DataUsageErrorCode = keyof typeof DATAUSAGE_ERRORS;

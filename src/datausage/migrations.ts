@@ -3,7 +3,13 @@
 // (repository.ts): the data it holds under a contract with its policy and salts, the consent record it issued,
 // transfer secrets, consultation records with their proofs once anchored, and obligations after use.
 import type { Migration } from "../core/store/store.ts";
-import { bundlesMigration, insightsMigration, sharesMigration, subscriberMigration } from "./migrationsInsights.ts";
+import {
+  bundlesMigration,
+  insightsMigration,
+  keySharesMigration,
+  sharesMigration,
+  subscriberMigration,
+} from "./migrationsInsights.ts";
 
 export const dataUsageMigrations: Migration[] = [
   {
@@ -78,4 +84,5 @@ export const dataUsageMigrations: Migration[] = [
   subscriberMigration,
   bundlesMigration,
   sharesMigration,
+  keySharesMigration,
 ];

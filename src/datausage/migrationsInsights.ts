@@ -218,3 +218,23 @@ export const sharesMigration: Migration = {
     );
   `,
 };
+
+/**
+ * A custodian's share of a subject's key (id 2605): one Shamir share per consent, delivered sealed by the consent's
+ * controller (keyShares.ts), deleted when the key's erasure is requested. Kept by this agent, never projected.
+ */
+export const keySharesMigration: Migration = {
+  id: "2605_datausage_key_shares",
+  sql: `
+    CREATE TABLE datausage_key_shares (
+      consent_id TEXT PRIMARY KEY,
+      controller TEXT NOT NULL,
+      split_id TEXT NOT NULL,
+      share_index INTEGER NOT NULL,
+      share TEXT NOT NULL,
+      threshold INTEGER NOT NULL,
+      key_digest TEXT NOT NULL,
+      received_at TEXT NOT NULL
+    );
+  `,
+};

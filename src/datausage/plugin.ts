@@ -3,6 +3,7 @@
 // held policies, kept current from committed events, reloaded after a rewind), the API, the CLI and sandbox seeding.
 import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { SqlReplayGuard } from "../core/identity/messages/index.ts";
 import { BrokerService } from "./brokerService.ts";
 import { registerDataUsageCommands } from "./cli.ts";
 import { dataUsageDifferences } from "./consistency.ts";
@@ -11,6 +12,7 @@ import { DecisionIndex } from "./decisionIndex.ts";
 import { DATAUSAGE_ERRORS } from "./errors.ts";
 import { InsightsLedger } from "./insightsLedger.ts";
 import { InsightsService } from "./insightsService.ts";
+import { KeyShareService } from "./keyShares.ts";
 import { DATAUSAGE_CONTRACTS, DataUsageLedger, dataUsageDeployment, SETTLEMENT_TOKEN } from "./ledger.ts";
 import { dataUsageMigrations } from "./migrations.ts";
 import { DATA_USAGE, dataUsageProjection } from "./projection.ts";
@@ -63,7 +65,10 @@ function custodyOf(context: AgentContext): CustodyService {
     repository: new InsightsRepository(context.store),
     me: context.config.memberAccount.toLowerCase() as Address,
     consentController: async (id) => (await new DataUsageReadModel(context.store).contract(id))?.controller,
-    isMember: async (account) => (await context.published.membership.getMember(account))?.active === true,
+    isApprovedCustodian: async (account) => {
+      const member = await context.published.membership.getMember(account);
+      return member?.active === true && member.roles.includes("KEY_CUSTODIAN");
+    },
     sync: () => context.indexer.syncOnce(),
   });
 }
@@ -159,6 +164,15 @@ export const dataUsagePlugin: DomainPlugin = {
       brokers,
       shares,
       custody,
+      keyShares: new KeyShareService({
+        keystore: context.keystore,
+        account: context.keystore.account(context.config.memberAccount),
+        me,
+        readModel: insightsReadModel,
+        repository: insightsRepository,
+        replay: new SqlReplayGuard(context.store),
+        sync: () => context.indexer.syncOnce(),
+      }),
     });
   },
   async start(context) {

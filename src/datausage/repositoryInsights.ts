@@ -192,6 +192,7 @@ export class InsightsRepository {
       await tx.exec(`DELETE FROM datausage_subject_keys WHERE consent_id = $1`, [id]);
       await tx.exec(`DELETE FROM datausage_insight_payloads WHERE consent_id = $1`, [id]);
       await tx.exec(`DELETE FROM datausage_subscriber_deliveries WHERE consent_id = $1`, [id]);
+      await tx.exec(`DELETE FROM datausage_key_shares WHERE consent_id = $1`, [id]);
       await tx.exec(
         `INSERT INTO datausage_custody_destructions (consent_id, digest, record) VALUES ($1, $2, $3)
          ON CONFLICT (consent_id) DO NOTHING`,
@@ -206,4 +207,51 @@ export class InsightsRepository {
       txHash,
     ]);
   }
+
+  /** As custodian: keeps (or replaces, on a new split) its share of a consent's subject key. */
+  async keepKeyShare(k: KeyShareRow): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO datausage_key_shares
+         (consent_id, controller, split_id, share_index, share, threshold, key_digest, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (consent_id) DO UPDATE SET controller = $2, split_id = $3, share_index = $4, share = $5,
+         threshold = $6, key_digest = $7, received_at = $8`,
+      [
+        k.consent_id.toLowerCase(),
+        k.controller,
+        k.split_id,
+        k.share_index,
+        k.share,
+        k.threshold,
+        k.key_digest,
+        k.received_at,
+      ],
+    );
+  }
+
+  keyShare(consentId: string): Promise<KeyShareRow | undefined> {
+    return this.#store.one<KeyShareRow>(`SELECT * FROM datausage_key_shares WHERE consent_id = $1`, [
+      consentId.toLowerCase(),
+    ]);
+  }
+
+  /** As custodian: deletes every share whose key's erasure is requested on chain (attested or not); answers how many. */
+  async shredErasedShares(): Promise<number> {
+    const deleted = await this.#store.exec(
+      `DELETE FROM datausage_key_shares WHERE consent_id IN (SELECT consent_id FROM datausage_key_erasures)`,
+    );
+    return deleted.changes;
+  }
+}
+
+/** A custodian's share of a subject key as kept (table datausage_key_shares). */
+export interface KeyShareRow {
+  consent_id: string;
+  controller: string;
+  split_id: string;
+  share_index: number;
+  share: string;
+  threshold: number;
+  key_digest: string;
+  received_at: string;
 }

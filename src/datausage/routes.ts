@@ -17,6 +17,7 @@ import type { CustodyService } from "./custodyService.ts";
 import type { DecisionIndex } from "./decisionIndex.ts";
 import { DataUsageError } from "./errors.ts";
 import type { InsightsService } from "./insightsService.ts";
+import type { KeyShareService } from "./keyShares.ts";
 import type { DataRecord } from "./modify.ts";
 import type { OdrlPolicy } from "./odrl.ts";
 import type { ContractRow, DataUsageReadModel } from "./readModel.ts";
@@ -24,7 +25,7 @@ import type { InsightsReadModel } from "./readModelInsights.ts";
 import type { DataUsageRepository } from "./repository.ts";
 import { registerBrokerRoutes } from "./routesBroker.ts";
 import { registerInsightRoutes } from "./routesInsights.ts";
-import { registerCustodyRoutes, registerShareRoutes } from "./routesShare.ts";
+import { registerCustodyRoutes, registerKeyShareRoutes, registerShareRoutes } from "./routesShare.ts";
 import { registerSubscriberRoutes } from "./routesSubscriber.ts";
 import {
   AnchoredSchema,
@@ -64,6 +65,7 @@ export interface DataUsageApiDeps {
   brokers: BrokerService;
   shares: ShareService;
   custody: CustodyService;
+  keyShares: KeyShareService;
 }
 
 export function dataUsageApiModule({
@@ -77,6 +79,7 @@ export function dataUsageApiModule({
   brokers,
   shares,
   custody,
+  keyShares,
 }: DataUsageApiDeps): ApiModule {
   const view = async (r: ContractRow) => {
     const revoked = index.revokedAncestor(r.id) ?? null;
@@ -353,6 +356,7 @@ export function dataUsageApiModule({
       registerBrokerRoutes(app, brokers);
       registerShareRoutes(app, shares, insightsReadModel);
       registerCustodyRoutes(app, custody);
+      registerKeyShareRoutes(app, keyShares);
     },
   };
 }

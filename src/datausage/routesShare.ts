@@ -6,15 +6,22 @@ import type { Address, Hex } from "viem";
 import { type ApiApp, pageOf, pageOfRows, pageRequest, readErrors, writeErrors } from "../core/api/index.ts";
 import type { CustodyService } from "./custodyService.ts";
 import { DataUsageError } from "./errors.ts";
+import { CUSTODY_KEY_PATH, KEY_SHARE_INBOX_PATH, type KeyShareService } from "./keyShares.ts";
 import type { InsightsReadModel } from "./readModelInsights.ts";
 import { IdParams } from "./schemas.ts";
 import { ConsentParams, InsightParams } from "./schemasInsights.ts";
 import {
   CustodiansBody,
   CustodiansNamedSchema,
+  CustodyKeySchema,
   FriendKeyParams,
   FriendKeySchema,
   KeyErasureSchema,
+  KeyShareInboxBody,
+  KeyShareReceivedSchema,
+  KeyShareSchema,
+  KeySharesBody,
+  KeySharesDistributedSchema,
   RegisteredFriendKeySchema,
   RegisterFriendKeyBody,
   ShareBody,
@@ -71,6 +78,105 @@ export function registerCustodyRoutes(app: ApiApp, custody: CustodyService): voi
       },
     },
     async (request) => custody.keyErasure(request.params.consentId as Hex),
+  );
+}
+
+const ENVELOPE_ERRORS = [
+  "MESSAGE_UNDECRYPTABLE",
+  "MESSAGE_SIGNATURE_INVALID",
+  "MESSAGE_WRONG_RECIPIENT",
+  "MESSAGE_EXPIRED",
+  "MESSAGE_REPLAYED",
+  "DID_RESOLUTION_FAILED",
+];
+
+/** The subject key's shares: the controller splits and delivers, each custodian's agent receives, keeps and releases. */
+export function registerKeyShareRoutes(app: ApiApp, keyShares: KeyShareService): void {
+  app.get(
+    CUSTODY_KEY_PATH,
+    {
+      // No API key: the answer is public and self-certifying (the member account's signature binds the key).
+      config: { auth: "public" },
+      schema: {
+        summary:
+          "This agent's custody key (a P-256 did:key) bound to its member by the member account's signature: a controller seals key shares to it",
+        tags,
+        operationId: "datausageCustodyKey",
+        response: { 200: CustodyKeySchema, ...readErrors() },
+      },
+    },
+    async () => keyShares.custodyKey(),
+  );
+
+  app.post(
+    "/v1/datausage/contracts/:id/key-shares",
+    {
+      schema: {
+        summary:
+          "As controller, split the subject key among its custodians (Shamir, any threshold of them rebuild it) and deliver each its share, sealed to its agent's custody key",
+        tags,
+        operationId: "datausageDistributeKeyShares",
+        params: IdParams,
+        body: KeySharesBody,
+        response: {
+          200: KeySharesDistributedSchema,
+          ...writeErrors(
+            "DATAUSAGE_NO_CUSTODIANS",
+            "DATAUSAGE_NOT_HELD",
+            "DATAUSAGE_BAD_CUSTODY",
+            "DATAUSAGE_KEY_ERASED",
+            "DATAUSAGE_CUSTODIAN_UNREACHABLE",
+          ),
+        },
+      },
+      config: { auth: "operator" },
+    },
+    async (request) =>
+      keyShares.distribute(
+        request.params.id as Hex,
+        request.body.agents.map((a) => ({ custodian: a.custodian as Address, endpoint: a.endpoint })),
+      ),
+  );
+
+  app.post(
+    KEY_SHARE_INBOX_PATH,
+    {
+      // No API key: the envelope is signed by the consent's controller's custody key, checked before anything is kept.
+      config: { auth: "public" },
+      schema: {
+        summary:
+          "Custodian's inbox: a share of a subject key from the consent's controller, opened and checked (sender bound to the controller on chain, addressed to this member as a named custodian, unexpired, first use) and kept",
+        tags,
+        operationId: "datausageReceiveKeyShare",
+        body: KeyShareInboxBody,
+        response: {
+          200: KeyShareReceivedSchema,
+          ...writeErrors(
+            ...ENVELOPE_ERRORS,
+            "DATAUSAGE_NO_CUSTODIANS",
+            "DATAUSAGE_BAD_KEY_SHARE",
+            "DATAUSAGE_KEY_ERASED",
+          ),
+        },
+      },
+    },
+    async (request) => keyShares.receive(request.body.envelope),
+  );
+
+  app.get(
+    "/v1/datausage/custody/shares/:consentId",
+    {
+      schema: {
+        summary:
+          "As custodian, to this member's own operator: the share of the subject key it holds, refused from the key's erasure request on",
+        tags,
+        operationId: "datausageKeyShare",
+        params: ConsentParams,
+        response: { 200: KeyShareSchema, ...readErrors("DATAUSAGE_NO_KEY_SHARE", "DATAUSAGE_KEY_ERASED") },
+      },
+      config: { auth: "operator" },
+    },
+    async (request) => keyShares.release(request.params.consentId as Hex),
   );
 }
 

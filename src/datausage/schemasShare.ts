@@ -125,3 +125,101 @@ export const KeyErasureSchema = strictObject({
     { maxItems: 16, description: "Who attested, in order, with the digest of its destruction record" },
   ),
 });
+
+// --- Shares of a subject key with its custodians (keyShares.ts) ---
+
+const HexOf = (bytes: number, description: string) =>
+  Type.String({ pattern: `^0x[0-9a-fA-F]{${bytes * 2}}$`, description });
+const DidKey = Type.String({
+  pattern: "^did:key:z[1-9A-HJ-NP-Za-km-z]{40,60}$",
+  description: "The agent's custody key as a P-256 did:key",
+});
+
+/** An agent's custody key, bound to its member by the member account's signature (EIP-191). */
+export const CustodyKeySchema = strictObject({
+  member: AddressSchema,
+  did: DidKey,
+  proof: Type.String({
+    pattern: "^0x[0-9a-fA-F]{130}$",
+    description: "The member account's EIP-191 signature of the custody key statement (custodyKeyStatement)",
+  }),
+});
+
+export const KeySharesBody = strictObject({
+  agents: Type.Array(
+    strictObject({
+      custodian: AddressSchema,
+      endpoint: Type.String({
+        pattern: "^https?://[^\\s]+$",
+        maxLength: 2048,
+        description: "The custodian member's agent (base URL)",
+      }),
+    }),
+    { minItems: 1, maxItems: 16, description: "Every named custodian once, with its agent's URL" },
+  ),
+});
+
+export const KeySharesDistributedSchema = strictObject({
+  consentId: Bytes32Schema,
+  splitId: HexOf(16, "This split's random id: shares of different splits do not combine"),
+  count: Type.Integer(),
+  threshold: Type.Integer(),
+  keyDigest: Bytes32Schema,
+  deliveries: Type.Array(
+    strictObject({
+      custodian: AddressSchema,
+      index: Type.Integer(),
+      deliveredTo: Type.String(),
+      receivedAt: Type.String(),
+    }),
+    { maxItems: 16 },
+  ),
+});
+
+/** The `msg` of a key share's envelope (signed by the controller's custody key, encrypted to the custodian's). */
+export const KeyShareMessage = strictObject({
+  type: Type.Literal("telco-ledger subject key share v1"),
+  consentId: Bytes32Schema,
+  controller: AddressSchema,
+  custodian: AddressSchema,
+  splitId: HexOf(16, "The split's id"),
+  index: Type.Integer({ minimum: 1, maximum: 16 }),
+  count: Type.Integer({ minimum: 1, maximum: 16 }),
+  threshold: Type.Integer({ minimum: 1, maximum: 16 }),
+  share: Type.String({
+    pattern: "^0x([0-9a-fA-F]{64}|[0-9a-fA-F]{66})$",
+    description: "The Shamir share (or the key when m = 1)",
+  }),
+  keyDigest: Bytes32Schema,
+  controllerKey: CustodyKeySchema,
+});
+
+export const KeyShareInboxBody = strictObject({
+  envelope: Type.String({
+    minLength: 16,
+    maxLength: 16_384,
+    pattern: "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){4}$",
+    description:
+      "A compact JWE (ECDH-ES, A256GCM) to this agent's custody key, holding a JWT signed (ES256) by the controller's custody key whose `msg` is the share",
+  }),
+});
+
+export const KeyShareReceivedSchema = strictObject({
+  consentId: Bytes32Schema,
+  custodian: AddressSchema,
+  index: Type.Integer(),
+  splitId: Type.String(),
+  receivedAt: Type.String(),
+});
+
+export const KeyShareSchema = strictObject({
+  consentId: Bytes32Schema,
+  custodian: AddressSchema,
+  controller: AddressSchema,
+  splitId: Type.String(),
+  index: Type.Integer(),
+  threshold: Type.Integer(),
+  share: Type.String(),
+  keyDigest: Bytes32Schema,
+  receivedAt: Type.String(),
+});

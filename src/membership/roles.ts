@@ -16,6 +16,7 @@ export const ROLE_NAMES = [
   "MOBILE_OPERATOR",
   "AUDITOR",
   "SETTLEMENT_BANK",
+  "KEY_CUSTODIAN",
 ] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];

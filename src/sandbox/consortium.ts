@@ -1,5 +1,6 @@
 // The seeded sandbox consortium: one member agent per organisation of the platform's use cases, each on its own
-// loopback port. Every founder is a governor (the registry makes it so); the other roles say what each may do.
+// loopback port. Every founder is a governor (the registry makes it so); the other roles say what each may do (the
+// three mobile operators are the consortium's approved key custodians, KEY_CUSTODIAN: docs/datausage.md).
 export interface SandboxMember {
   name: string;
   memberName: string;
@@ -16,7 +17,7 @@ export const SANDBOX_MEMBERS: readonly SandboxMember[] = [
   { name: "acme-brand", memberName: "Acme Bank (Brand)", roles: ["ENTERPRISE", "SETTLEMENT_BANK"] },
   { name: "call-centre", memberName: "Contact Centre Ltd (BPO)", roles: ["BPO"] },
   { name: "osp", memberName: "Origin Voice (OSP)", roles: ["OSP", "CSP"] },
-  { name: "mno-north", memberName: "North Mobile", roles: ["MOBILE_OPERATOR"] },
-  { name: "mno-south", memberName: "South Mobile", roles: ["MOBILE_OPERATOR"] },
-  { name: "mno-east", memberName: "East Mobile", roles: ["MOBILE_OPERATOR"] },
+  { name: "mno-north", memberName: "North Mobile", roles: ["MOBILE_OPERATOR", "KEY_CUSTODIAN"] },
+  { name: "mno-south", memberName: "South Mobile", roles: ["MOBILE_OPERATOR", "KEY_CUSTODIAN"] },
+  { name: "mno-east", memberName: "East Mobile", roles: ["MOBILE_OPERATOR", "KEY_CUSTODIAN"] },
 ];

@@ -3,8 +3,11 @@
 // seals it to a friend's registered key and signs the share; South Mobile's agent only submits and stores the envelope;
 // the friend opens it with its key and gets the original. A share signed by any key but the holder's, to an unregistered
 // friend, twice, or of an erased insight is refused by name with nothing recorded. North Mobile names three custodians
-// of the subject's key with a threshold of two; on erasure each custodian's agent destroys what it holds and attests by
-// itself, and the erasure is Attested with who and when; a non-custodian and a second attestation are refused.
+// the consortium approved (KEY_CUSTODIAN; the third by the governors' vote, refused before it by agent and contract)
+// of the subject's key with a threshold of two and splits the key among their agents (Shamir shares sealed member to
+// member): any two shares rebuild it, one does not, and a share not sent by the controller is refused; on erasure each
+// custodian's agent refuses to hand out its share, destroys it and attests by itself (heldKey true), and the erasure is
+// Attested with who and when; a non-custodian and a second attestation are refused.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -12,12 +15,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import type { Address, Hex } from "viem";
+import { type Address, type Hex, keccak256 } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { fingerprint } from "../../src/datausage/fingerprints.ts";
 import { type Envelope, openAsFriend, openAsSubscriber, sealForFriend } from "../../src/datausage/insightsCrypto.ts";
 import { shareIdOf } from "../../src/datausage/insightsLedger.ts";
+import { CUSTODY_KEY_LABEL, KEY_SHARE_TYPE, rebuildKey, sealKeyShare } from "../../src/datausage/keyShares.ts";
 import { DATAUSAGE_PROFILE } from "../../src/datausage/odrl.ts";
+import { InsightsRepository } from "../../src/datausage/repositoryInsights.ts";
 import { envelopeDigestOf } from "../../src/datausage/shareService.ts";
 import { locationDigestOf, type SigningDomain, subscriberWallet } from "../../src/datausage/subscriberSigning.ts";
 import { InsightsMarket } from "../../src/generated/contracts.ts";
@@ -105,8 +110,10 @@ describe("datausage: a subscriber shares an insight with a friend; custodians at
 
   before(async () => {
     consortium = await startTestConsortium([
-      { name: "north", roles: ["MOBILE_OPERATOR"] },
-      { name: "south", roles: ["MOBILE_OPERATOR"] },
+      // North and South are approved key custodians from the consortium's founding; East is approved later by the
+      // governors' vote (below).
+      { name: "north", roles: ["MOBILE_OPERATOR", "KEY_CUSTODIAN"] },
+      { name: "south", roles: ["MOBILE_OPERATOR", "KEY_CUSTODIAN"] },
       { name: "east", roles: ["MOBILE_OPERATOR"] },
     ]);
     north = consortium.agents.north as TestAgent;
@@ -312,12 +319,140 @@ describe("datausage: a subscriber shares an insight with a friend; custodians at
       404,
       "DATAUSAGE_NO_CUSTODIANS",
     );
+    // East is a member the consortium has not approved as a key custodian: refused by the agent and by the contract.
+    const unapproved = await refused(
+      north,
+      "POST",
+      path,
+      { custodians: all, threshold: 2 },
+      400,
+      "DATAUSAGE_BAD_CUSTODY",
+    );
+    assert.match(JSON.stringify(unapproved), /KEY_CUSTODIAN/);
+    assert.match(JSON.stringify(unapproved), /body\.custodians\[2\]/);
+    await assert.rejects(simulate(north, "nameCustodians", [consent, [...all].sort(), 2]), /BadCustodian/);
+    // The governors approve East (a set-roles proposal: North proposes, South's approval is the majority of three).
+    const eastView = await ok<{ roles: string[] }>(north, "GET", `/v1/membership/members/${account(east)}`);
+    const { proposalId } = await ok<{ proposalId: number }>(north, "POST", "/v1/membership/proposals", {
+      kind: "set-roles",
+      member: account(east),
+      roles: [...eastView.roles, "KEY_CUSTODIAN"],
+    });
+    await ok(south, "POST", `/v1/membership/proposals/${proposalId}/approve`);
+    for (const a of [north, east]) await a.agent.indexer.syncOnce();
+    const approved = await ok<{ roles: string[] }>(north, "GET", `/v1/membership/members/${account(east)}`);
+    assert.ok(approved.roles.includes("KEY_CUSTODIAN"), JSON.stringify(approved));
     const named = await ok<Json>(north, "POST", path, { custodians: all, threshold: 2 });
     assert.deepEqual(named.custodians, [...all].sort());
     const status = await ok<Json>(east, "GET", `/v1/datausage/erasures/${consent}/attestations`);
     assert.equal(status.status, "none");
     assert.equal(status.threshold, 2);
     await refused(north, "POST", path, { custodians: all, threshold: 1 }, 409, "DATAUSAGE_CUSTODIANS_EXIST");
+  });
+
+  it("splits the subject key among the custodians' agents: any two shares rebuild it, one does not", async () => {
+    const path = `/v1/datausage/contracts/${consent}/key-shares`;
+    const agents = [north, south, east].map((a) => ({ custodian: account(a), endpoint: a.url }));
+    // Only the controller splits, and only with every named custodian's agent, each once.
+    await refused(south, "POST", path, { agents }, 404, "DATAUSAGE_NOT_HELD");
+    const partial = await refused(north, "POST", path, { agents: agents.slice(0, 2) }, 400, "DATAUSAGE_BAD_CUSTODY");
+    assert.match(JSON.stringify(partial), /body\.agents/);
+    await refused(north, "POST", path, { agents: [...agents, agents[0]] }, 400, "DATAUSAGE_BAD_CUSTODY");
+    // A custodian's agent whose custody key is not its member's (east's agent named for south) is refused unsent.
+    const swapped = agents.map((a) => (a.custodian === account(south) ? { ...a, endpoint: east.url } : a));
+    await refused(north, "POST", path, { agents: swapped }, 502, "DATAUSAGE_CUSTODIAN_UNREACHABLE");
+    for (const a of [south, east]) {
+      await refused(a, "GET", `/v1/datausage/custody/shares/${consent}`, undefined, 404, "DATAUSAGE_NO_KEY_SHARE");
+    }
+
+    const split = await ok<Json & { deliveries: Array<{ custodian: string; index: number }> }>(north, "POST", path, {
+      agents,
+    });
+    assert.equal(split.count, 3);
+    assert.equal(split.threshold, 2);
+    assert.deepEqual(
+      split.deliveries.map((d) => d.custodian),
+      [...agents.map((a) => a.custodian)].sort(),
+    );
+    const shares = [];
+    for (const a of [north, south, east]) {
+      const held = await ok<{ share: Hex; index: number; splitId: string; keyDigest: Hex; custodian: string }>(
+        a,
+        "GET",
+        `/v1/datausage/custody/shares/${consent}`,
+      );
+      assert.equal(held.custodian, account(a));
+      assert.equal(held.splitId, split.splitId);
+      shares.push(held);
+    }
+    // A custodian hands its share to its own operator only.
+    const foreign = await south.call("GET", `/v1/datausage/custody/shares/${consent}`, undefined, "not-a-key");
+    assert.ok(foreign.status === 401 || foreign.status === 403, JSON.stringify(foreign.body));
+    const key = (await new InsightsRepository(north.agent.store).subjectKey(consent)) as Hex;
+    assert.match(key, /^0x[0-9a-f]{64}$/);
+    assert.equal(split.keyDigest, keccak256(key));
+    assert.equal(new Set(shares.map((s) => s.share)).size, 3, "three distinct shares");
+    for (const s of shares) assert.notEqual(s.share.slice(0, 66), key, "no share is the key");
+    // Any two of the three rebuild the controller's key; any one alone does not.
+    for (const [i, j] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
+      assert.equal(await rebuildKey([shares[i]!.share, shares[j]!.share], 2), key);
+    }
+    for (const s of shares) {
+      const alone = await rebuildKey([s.share], 2).catch(() => undefined);
+      assert.notEqual(alone, key);
+    }
+    // Shares of two different splits do not rebuild it (the digest tells).
+    const again = await ok<Json>(north, "POST", path, { agents });
+    assert.notEqual(again.splitId, split.splitId);
+    const renewed = await ok<{ share: Hex }>(south, "GET", `/v1/datausage/custody/shares/${consent}`);
+    assert.notEqual(renewed.share, shares[1]!.share);
+    assert.notEqual(keccak256(await rebuildKey([shares[0]!.share, renewed.share], 2)), again.keyDigest);
+  });
+
+  it("a custodian's agent takes a share only from the consent's controller, sealed to it, once", async () => {
+    const eastKey = await ok<{ member: Address; did: string; proof: Hex }>(east, "GET", "/v1/datausage/custody-key");
+    const southKey = await ok<{ did: string }>(south, "GET", "/v1/datausage/custody-key");
+    const custodyInfo = east.agent.keystore.list().find((k) => k.label === CUSTODY_KEY_LABEL);
+    assert.ok(custodyInfo);
+    const sender = {
+      did: eastKey.did,
+      kid: `${eastKey.did}#${eastKey.did.slice("did:key:".length)}`,
+      sign: east.agent.keystore.es256Signer(custodyInfo.kid),
+    };
+    const custodians = [account(north), account(south), account(east)].sort();
+    const forged = {
+      type: KEY_SHARE_TYPE,
+      consentId: consent,
+      controller: account(east),
+      custodian: account(south),
+      splitId: `0x${"ab".repeat(16)}` as Hex,
+      index: custodians.indexOf(account(south)) + 1,
+      count: 3,
+      threshold: 2,
+      share: `0x${"cd".repeat(33)}` as Hex,
+      keyDigest: `0x${"ef".repeat(32)}` as Hex,
+      controllerKey: eastKey,
+    };
+    const before = await ok<{ share: Hex }>(south, "GET", `/v1/datausage/custody/shares/${consent}`);
+    const inbox = "/v1/datausage/custody/inbox";
+    // East is a custodian, not the controller: its share is refused.
+    const byEast = await sealKeyShare(forged, sender, southKey.did);
+    await refused(south, "POST", inbox, { envelope: byEast }, 403, "DATAUSAGE_BAD_KEY_SHARE");
+    // The same envelope again is a replay.
+    await refused(south, "POST", inbox, { envelope: byEast }, 409, "MESSAGE_REPLAYED");
+    // Claiming to be North with a key North's account did not sign is refused too.
+    const posing = await sealKeyShare({ ...forged, controller: account(north) }, sender, southKey.did);
+    await refused(south, "POST", inbox, { envelope: posing }, 403, "DATAUSAGE_BAD_KEY_SHARE");
+    // Sealed to another agent's key, it does not open here.
+    const elsewhere = await sealKeyShare(forged, sender, eastKey.did);
+    const undecryptable = await south.call<{ code: string }>("POST", inbox, { envelope: elsewhere });
+    assert.equal(undecryptable.body.code, "MESSAGE_UNDECRYPTABLE", JSON.stringify(undecryptable.body));
+    const after = await ok<{ share: Hex }>(south, "GET", `/v1/datausage/custody/shares/${consent}`);
+    assert.equal(after.share, before.share, "nothing stored");
   });
 
   it("on erasure each custodian's agent attests by itself; Attested at two of three, with who and when", async () => {
@@ -337,6 +472,29 @@ describe("datausage: a subscriber shares an insight with a friend; custodians at
     for (const custodian of by) assert.ok((status.custodians as string[]).includes(custodian));
     assert.equal(status.attestedAt, status.attestations[1]?.attestedAt, "attested when the second custodian signed");
     assert.ok(Number(status.requestedAt) <= Number(status.attestedAt));
+    // No custodian hands out a share any more; each destroys it (the one that did not attest too), and each that
+    // attested recorded that it held a share of the key.
+    for (const a of [north, south, east]) {
+      await refused(a, "GET", `/v1/datausage/custody/shares/${consent}`, undefined, 410, "DATAUSAGE_KEY_ERASED");
+      const repository = new InsightsRepository(a.agent.store);
+      for (let tries = 0; tries < 120 && (await repository.keyShare(consent)) !== undefined; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      assert.equal(await repository.keyShare(consent), undefined, `${account(a)} destroyed its share`);
+      if (by.includes(account(a))) {
+        const kept = await repository.custodyDestruction(consent);
+        const record = JSON.parse(String(kept?.record)) as { heldKey: boolean; share?: { index: number } };
+        assert.equal(record.heldKey, true, JSON.stringify(record));
+      }
+    }
+    await refused(
+      north,
+      "POST",
+      `/v1/datausage/contracts/${consent}/key-shares`,
+      { agents: [north, south, east].map((a) => ({ custodian: account(a), endpoint: a.url })) },
+      410,
+      "DATAUSAGE_KEY_ERASED",
+    );
     // A second attestation by a custodian that attested is refused by name, even after completion.
     const first = [north, south, east].find((a) => account(a) === by[0]) as TestAgent;
     await assert.rejects(simulate(first, "attestErasure", [consent, `0x${"11".repeat(32)}`]), /AlreadyAttested/);
