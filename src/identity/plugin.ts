@@ -5,6 +5,7 @@ import type { DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
+import { AttestationMessaging } from "./messaging.ts";
 import { identityApiModule } from "./routes.ts";
 
 export const identityPlugin: DomainPlugin = {
@@ -22,6 +23,11 @@ export const identityPlugin: DomainPlugin = {
       didAuth: context.didAuth,
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,
+      messaging: new AttestationMessaging({
+        store: context.store,
+        keystore: context.keystore,
+        resolver: context.resolver,
+      }),
     });
   },
   checkConsistency(context, blockNumber) {

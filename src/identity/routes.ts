@@ -5,8 +5,9 @@ import type { ApiModule } from "../core/api/index.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
+import { type MessageRoutesDeps, registerMessageRoutes } from "./routesMessages.ts";
 
-export type IdentityApiDeps = DidRoutesDeps & CredentialRoutesDeps & DidAuthRoutesDeps;
+export type IdentityApiDeps = DidRoutesDeps & CredentialRoutesDeps & DidAuthRoutesDeps & MessageRoutesDeps;
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
   return {
@@ -15,11 +16,13 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       { name: "dids", description: "Organisation DIDs (did:ethr) hosted by this agent, and DID resolution" },
       { name: "credentials", description: "W3C verifiable credentials (JWT) with on-chain status" },
       { name: "did-auth", description: "Proving control of a DID" },
+      { name: "messages", description: "Attestation messages with other agents and user agents (EEA use case 6)" },
     ],
     register(app) {
       registerDidRoutes(app, deps);
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
+      registerMessageRoutes(app, deps);
     },
   };
 }

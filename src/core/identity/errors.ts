@@ -84,6 +84,10 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     status: 422,
     description: "The recipient's DID document lists no P-256 keyAgreement key to encrypt a message to.",
   },
+  MESSAGE_DELIVERY_FAILED: {
+    status: 502,
+    description: "The recipient's agent could not be reached, or refused the message; details give its answer.",
+  },
 });
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
