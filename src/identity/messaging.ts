@@ -13,8 +13,8 @@ import { Resolver } from "did-resolver";
 import { invalidField } from "../core/errors/index.ts";
 import { didKeyOfP256, didKeyResolver } from "../core/identity/didKey.ts";
 import { sealJwe } from "../core/identity/ecdhJwe.ts";
-import { IdentityError } from "../core/identity/errors.ts";
 import type { Keystore } from "../core/identity/keystore.ts";
+import { callPeer } from "../core/identity/messages/http.ts";
 import {
   type AttestationMessage,
   keyAgreementOf,
@@ -36,7 +36,6 @@ export type { Conversation, StoredMessage } from "./repositoryMessages.ts";
 export const MESSAGE_INBOX_PATH = "/v1/identity/messages/inbox";
 /** The most characters a sealed message may have (a JWE of a JWT carrying an attestation of up to 64 KiB). */
 export const MAX_SEALED_MESSAGE_CHARS = 200_000;
-const DELIVERY_TIMEOUT_MS = 30_000;
 const KEY_LABEL = "attestation messaging key (did:key)";
 
 /** did:key resolved locally (pairwise DIDs of user agents), every other method by the agent's resolver. */
@@ -147,36 +146,7 @@ export class AttestationMessaging {
       ? await sealJwe(Buffer.from(jws, "utf8"), await keyAgreementOf(this.#resolver, input.to), { cty: "JWT" })
       : jws;
     const jti = jtiOf(jws);
-    let response: Response;
-    try {
-      response = await this.#fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ message: token }),
-        redirect: "error",
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      });
-    } catch (cause) {
-      throw new IdentityError("MESSAGE_DELIVERY_FAILED", `${url.origin} could not be reached: ${String(cause)}`, {
-        details: { endpoint: url.toString() },
-        cause,
-      });
-    }
-    const answer = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!response.ok) {
-      throw new IdentityError(
-        "MESSAGE_DELIVERY_FAILED",
-        `the recipient refused the message: ${String(answer?.code ?? response.status)} ${String(answer?.message ?? "")}`.trim(),
-        {
-          details: {
-            endpoint: url.toString(),
-            peerStatus: response.status,
-            peerCode: answer?.code ?? null,
-            peerMessage: answer?.message ?? null,
-          },
-        },
-      );
-    }
+    const answer = await callPeer(this.#fetch, "POST", url, { message: token });
     const sent = await this.#record("out", sender.did, input.to, jti, message, encrypted);
     return { sent, answer };
   }

@@ -6,8 +6,9 @@
 // an agent seals to it with the same checks the agent makes.
 import { Resolver } from "did-resolver";
 import { didKeyOfP256, didKeyResolver } from "../core/identity/didKey.ts";
-import { IdentityError, invalidInput } from "../core/identity/errors.ts";
+import { invalidInput } from "../core/identity/errors.ts";
 import { type Keystore, openKeystore, type ScryptCost } from "../core/identity/keystore.ts";
+import { callPeer } from "../core/identity/messages/http.ts";
 import {
   type AttestationMessage,
   MemoryReplayGuard,
@@ -20,7 +21,6 @@ import {
 
 /** Keystore label of a relationship's key: the peer's DID follows the prefix. */
 const PAIRWISE_PREFIX = "pairwise did:key for ";
-const HTTP_TIMEOUT_MS = 30_000;
 
 export interface OpenWalletOptions {
   /** The wallet's directory on the device (created 0700). */
@@ -143,37 +143,7 @@ export class UserAgentWallet {
   }
 
   async #http(method: "GET" | "POST", url: URL, body?: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await this.#fetch(url, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        redirect: "error",
-        signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-      });
-    } catch (cause) {
-      throw new IdentityError("MESSAGE_DELIVERY_FAILED", `${url.origin} could not be reached: ${String(cause)}`, {
-        details: { endpoint: url.toString() },
-        cause,
-      });
-    }
-    const answer = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!response.ok) {
-      throw new IdentityError(
-        "MESSAGE_DELIVERY_FAILED",
-        `${url.toString()} answered ${String(answer?.code ?? response.status)} ${String(answer?.message ?? "")}`.trim(),
-        {
-          details: {
-            endpoint: url.toString(),
-            peerStatus: response.status,
-            peerCode: answer?.code ?? null,
-            peerMessage: answer?.message ?? null,
-          },
-        },
-      );
-    }
-    return answer;
+    return callPeer(this.#fetch, method, url, body);
   }
 }
 
