@@ -7,6 +7,7 @@ import { SocialRecovery } from "../generated/contracts.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
+import { AttestationMessaging } from "./messaging.ts";
 import {
   MIN_RECOVERY_DELAY_SECONDS,
   RecoveryService,
@@ -51,6 +52,11 @@ export const identityPlugin: DomainPlugin = {
         didRegistry: context.contractAddress("EthereumDIDRegistry"),
       }),
       store: context.store,
+      messaging: new AttestationMessaging({
+        store: context.store,
+        keystore: context.keystore,
+        resolver: context.resolver,
+      }),
     });
   },
   checkConsistency(context, blockNumber) {

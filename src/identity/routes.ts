@@ -8,11 +8,13 @@ import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/rout
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
+import { type MessageRoutesDeps, registerMessageRoutes } from "./routesMessages.ts";
 
 export type IdentityApiDeps = DidRoutesDeps &
   CredentialRoutesDeps &
   DidAuthRoutesDeps &
-  RecoveryRoutesDeps & { store: Store };
+  RecoveryRoutesDeps &
+  MessageRoutesDeps & { store: Store };
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
   return {
@@ -26,6 +28,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
         name: "identity-hubs",
         description: "A person's identity hub: sealed items synced across their devices, and relayed messages",
       },
+      { name: "messages", description: "Attestation messages with other agents and user agents (EEA use case 6)" },
     ],
     register(app) {
       registerDidRoutes(app, deps);
@@ -33,6 +36,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerDidAuthRoutes(app, deps);
       registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store);
+      registerMessageRoutes(app, deps);
     },
   };
 }

@@ -124,6 +124,10 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     status: 422,
     description: "A wallet backup does not open: wrong passphrase, tampered, or not a telco-ledger backup.",
   },
+  MESSAGE_DELIVERY_FAILED: {
+    status: 502,
+    description: "The recipient's agent could not be reached, or refused the message; details give its answer.",
+  },
 });
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;

@@ -80,4 +80,31 @@ export const identityMigrations: readonly Migration[] = [
       CREATE INDEX identity_held_credentials_order ON identity_held_credentials (received_at, digest);
     `,
   },
+  {
+    // Attestation messages exchanged with agents and user agents (src/identity/messaging.ts), sent and received, in
+    // conversations (thread_id: the identifier of the message that opened it); and the agent's messaging key.
+    id: "0214_identity_conversations",
+    sql: `
+      CREATE TABLE identity_messages (
+        direction TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        identifier TEXT NOT NULL,
+        reply_to TEXT,
+        thread_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        encrypted INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (direction, sender, jti)
+      );
+      CREATE INDEX identity_messages_thread ON identity_messages (thread_id, at, jti);
+      CREATE INDEX identity_messages_identifier ON identity_messages (identifier);
+      CREATE TABLE identity_messaging_key (
+        slot INTEGER PRIMARY KEY,
+        kid TEXT NOT NULL
+      );
+    `,
+  },
 ];
