@@ -6,7 +6,7 @@ import { type Address, encodeFunctionData, encodePacked, type Hex, hexToSignatur
 import type { ChainClient } from "../../core/chain/client.ts";
 import { TxRevertedError } from "../../core/chain/errors.ts";
 import type { Outbox } from "../../core/chain/index.ts";
-import { IdentityError, type IdentityErrorCode } from "../../core/identity/errors.ts";
+import { IdentityError, type IdentityErrorCode, invalidInput } from "../../core/identity/errors.ts";
 import { EthereumDIDRegistry, SocialRecovery } from "../../generated/contracts.ts";
 
 export const SOCIAL_RECOVERY = "SocialRecovery";
@@ -179,7 +179,13 @@ export class RecoveryService {
 
   /** Relays the person's ERC-1056 signature handing the identity to the contract (changeOwnerSigned). */
   async relayCustody(identity: Address, signature: Hex): Promise<RecoveryReceipt> {
-    const { r, s, v, yParity } = hexToSignature(signature);
+    let parts: ReturnType<typeof hexToSignature>;
+    try {
+      parts = hexToSignature(signature);
+    } catch {
+      throw invalidInput("body.signature", "is not a 65-byte signature (r, s and v 27 or 28)");
+    }
+    const { r, s, v, yParity } = parts;
     const data = encodeFunctionData({
       abi: EthereumDIDRegistry.abi,
       functionName: "changeOwnerSigned",

@@ -12,6 +12,7 @@ import type { Queryable } from "../../core/store/store.ts";
 import { SettlementError } from "../errors.ts";
 import type { BatchDelivery } from "./delivery.ts";
 import { ROAMING_SETTLEMENT_SOURCE } from "./projection.ts";
+import { type DueDelivery, deliveriesDue, recordDelivery } from "./repositoryDeliveries.ts";
 
 export interface AutoDeliveryOptions {
   delivery: Pick<BatchDelivery, "deliver">;
@@ -33,11 +34,6 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number): numb
   return Math.round(delay * (1 + Math.random() * 0.1));
 }
 
-interface DueRow {
-  batch_id: string;
-  attempts: number | string | null;
-}
-
 export async function startAutoDelivery(o: AutoDeliveryOptions): Promise<{ stop(): Promise<void> }> {
   const me = o.memberAccount.toLowerCase();
   const base = o.baseDelayMs ?? 1000;
@@ -47,28 +43,11 @@ export async function startAutoDelivery(o: AutoDeliveryOptions): Promise<{ stop(
   let running: Promise<void> | null = null;
   let again = false;
 
-  const due = () =>
-    o.db.query<DueRow>(
-      `SELECT b.batch_id, d.attempts FROM settlement_batches b
-         JOIN settlement_agreements a ON a.agreement_id = b.agreement_id
-         JOIN settlement_batch_records r ON r.batch_id = b.batch_id
-         LEFT JOIN settlement_deliveries d ON d.batch_id = b.batch_id
-       WHERE b.status = 'anchored' AND a.visited = $1 AND d.delivered_at IS NULL
-         AND (d.batch_id IS NULL OR d.next_attempt_at <= $2)
-       ORDER BY b.anchored_block, b.batch_id LIMIT 50`,
-      [me, now()],
-    );
-
+  const due = () => deliveriesDue(o.db, me, now());
   const record = (batchId: string, attempts: number, next: number, error: string | null, deliveredAt: number | null) =>
-    o.db.exec(
-      `INSERT INTO settlement_deliveries (batch_id, attempts, next_attempt_at, last_error, delivered_at)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (batch_id) DO UPDATE SET attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at,
-         last_error = excluded.last_error, delivered_at = excluded.delivered_at`,
-      [batchId, attempts, next, error, deliveredAt],
-    );
+    recordDelivery(o.db, batchId, attempts, next, error, deliveredAt);
 
-  async function attempt(row: DueRow): Promise<void> {
+  async function attempt(row: DueDelivery): Promise<void> {
     const attempts = Number(row.attempts ?? 0) + 1;
     try {
       const result = await o.delivery.deliver(row.batch_id as Hex);
