@@ -2,11 +2,16 @@
 // resolution, verifiable credentials with on-chain status, and DID-Auth. One file per part; errors are the identity
 // core's table (src/core/identity/errors.ts), raised there.
 import type { ApiModule } from "../core/api/index.ts";
+import type { MembershipDirectory } from "../membership/published.ts";
+import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
+import type { AssuranceService } from "./assurance/service.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
 
-export type IdentityApiDeps = DidRoutesDeps & CredentialRoutesDeps & DidAuthRoutesDeps;
+export type IdentityApiDeps = DidRoutesDeps &
+  CredentialRoutesDeps &
+  DidAuthRoutesDeps & { assurance: AssuranceService; members: Pick<MembershipDirectory, "getMember"> };
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
   return {
@@ -15,11 +20,13 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       { name: "dids", description: "Organisation DIDs (did:ethr) hosted by this agent, and DID resolution" },
       { name: "credentials", description: "W3C verifiable credentials (JWT) with on-chain status" },
       { name: "did-auth", description: "Proving control of a DID" },
+      ASSURANCE_TAG,
     ],
     register(app) {
       registerDidRoutes(app, deps);
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
+      registerAssuranceRoutes(app, deps.assurance, deps.members);
     },
   };
 }
