@@ -137,6 +137,9 @@ export function registerAssuranceRoutes(
   app.post(
     "/v1/identity/assurance/check",
     {
+      // A check, not a change: it reads the read model and writes nothing. POST only because an ID file (with its
+      // scans) does not fit a URL; so any key of this member may check, as it may read.
+      config: { auth: "read-only" },
       schema: {
         summary: "Check an ID file against the ledger: its fingerprint, who vouched, valid or revoked",
         tags,
