@@ -167,6 +167,11 @@ contract IdentityAssuranceTest is TestBase {
         vm.prank(north);
         vm.expectRevert(abi.encodeWithSelector(IIdentityAssurance.BadSignature.selector, alice, bob));
         assurance.attestFor(alice, carol, keccak256("other"), forged);
+    }
+
+    function test_withdrawalRules() public {
+        vm.prank(alice);
+        bytes32 id = assurance.attest(carol, CLAIM);
         // Only the attester withdraws; withdrawal is final.
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IIdentityAssurance.NotTheAttester.selector, id, bob));

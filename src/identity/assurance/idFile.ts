@@ -14,6 +14,9 @@ import {
   recoverMessageAddress,
   toBytes,
 } from "viem";
+import { canonicalJson } from "../../core/canonicalJson.ts";
+
+export { canonicalJson };
 
 export interface IdDocument {
   /** What the scan is ("passport", "utility-bill" ...). */
@@ -32,18 +35,6 @@ export interface IdFile {
   /** Structured data (names, date of birth, document numbers ...): strings only. */
   data: Record<string, string>;
   documents: IdDocument[];
-}
-
-/** JSON with keys sorted at every level and no whitespace: one byte string per value. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** keccak256(salt || canonical file without its salt). */
