@@ -144,6 +144,17 @@ const IOT_ROWS = [
   ["IotAttestations.revokeOffchainSigned", "revokeOffchainSigned (a device's signed revocation, relayed)"],
 ] as const;
 
+const IDENTITY_ROWS = [
+  ["IdentityAssurance.deploy", "IdentityAssurance deployment"],
+  ["IdentityAssurance.vouch", "vouch (a member vouches for an ID file's salted fingerprint)"],
+  ["IdentityAssurance.vouch/second", "vouch (a second member, same fingerprint)"],
+  ["IdentityAssurance.revokeVouching", "revokeVouching"],
+  ["IdentityAssurance.attest/person", "attest (a person, from its own address)"],
+  ["IdentityAssurance.attestFor", "attestFor (a member relays a person's signed attestation)"],
+  ["IdentityAssurance.attest/organisation", "attest (a member, as a vetted organisation)"],
+  ["IdentityAssurance.withdraw", "withdraw (an attestation)"],
+] as const;
+
 /** Per batch size: gas per item of each step, and gas and bytes per authentication (request + answer + activation). */
 function roamingBatchTable(figures: Figures): string {
   const header = [
@@ -311,6 +322,7 @@ export const GAS_TABLES: readonly GasTable[] = [
   { doc: "docs/registries.md", id: "registries", render: (f) => operationTable(f, REGISTRIES_ROWS) },
   { doc: "docs/content.md", id: "content", render: contentGasTable },
   { doc: "docs/iot.md", id: "iot", render: (f) => operationTable(f, IOT_ROWS) },
+  { doc: "docs/identity.md", id: "identity", render: (f) => operationTable(f, IDENTITY_ROWS) },
   { doc: "docs/auditing.md", id: "auditing", render: auditingGasTable },
   { doc: "docs/datausage.md", id: "datausage", render: dataUsageGasTable },
 ];

@@ -11,6 +11,7 @@ import { GasRecorder, type OperationSize, startAnvil } from "./gas-snapshot-chai
 import { measureContent } from "./gas-snapshot-content.ts";
 import { measureDataUsage } from "./gas-snapshot-datausage.ts";
 import { staleDocs, writeDocs } from "./gas-snapshot-docs.ts";
+import { measureIdentity } from "./gas-snapshot-identity.ts";
 import { measureIot } from "./gas-snapshot-iot.ts";
 import { measureNetwork } from "./gas-snapshot-network.ts";
 import { measureNumbering } from "./gas-snapshot-numbering.ts";
@@ -47,6 +48,7 @@ const DOMAINS = [
   measureAuditing,
   measureDataUsage,
   measureRecovery,
+  measureIdentity,
 ] as const;
 
 export async function measureGas(): Promise<GasSnapshot> {

@@ -10,6 +10,7 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/identity/EthereumDIDRegistry.sol", name: "EthereumDIDRegistry" },
   { source: "contracts/identity/CredentialStatusRegistry.sol", name: "CredentialStatusRegistry" },
   { source: "contracts/identity/SocialRecovery.sol", name: "SocialRecovery" },
+  { source: "contracts/identity/IdentityAssurance.sol", name: "IdentityAssurance" },
   { source: "contracts/roaming/OperatorRegistry.sol", name: "OperatorRegistry" },
   { source: "contracts/roaming/RoamingExchange.sol", name: "RoamingExchange" },
   { source: "contracts/registries/DeviceRegistry.sol", name: "DeviceRegistry" },

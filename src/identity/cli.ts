@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
+import { registerAssuranceCommands } from "./assurance/cli.ts";
 import { registerRecoveryCommands } from "./recovery/cli.ts";
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
@@ -11,6 +12,7 @@ const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 type Items = { items: Array<Record<string, unknown>> };
 
 export function registerIdentityCommands(program: Command): void {
+  registerAssuranceCommands(program);
   const did = program.command("did").description("organisation DIDs (did:ethr) hosted by an agent");
   withClientOptions(did.command("list").description("DIDs this agent hosts")).action(async (o: ClientOptions) => {
     printResult(await callAgentAllItems(targetOf(o), "/v1/identity/dids"), o, (r: Items) =>

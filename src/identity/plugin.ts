@@ -1,9 +1,15 @@
 // The identity domain as a plugin: the API and CLI over the platform's identity core (src/core/identity: keystore,
 // did:ethr DIDs on the ERC-1056 registry, verifiable credentials with on-chain status, DID-Auth). The core services
 // live in the platform because every domain signs and verifies with them; this domain exposes them to members.
-import type { DomainPlugin } from "../agent/domain.ts";
+import type { Address } from "viem";
+import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
-import { SocialRecovery } from "../generated/contracts.ts";
+import { ConsortiumRegistry, IdentityAssurance, SocialRecovery } from "../generated/contracts.ts";
+import { ASSURANCE_ERRORS } from "./assurance/errors.ts";
+import { assuranceMigrations } from "./assurance/migrations.ts";
+import { assuranceProjection, IDENTITY_ASSURANCE } from "./assurance/projection.ts";
+import { AssuranceReadModel } from "./assurance/readModel.ts";
+import { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
@@ -16,13 +22,48 @@ import {
 } from "./recovery/service.ts";
 import { identityApiModule } from "./routes.ts";
 
+const assurance = new WeakMap<AgentContext, AssuranceService>();
+/** The identity-assurance service of an agent (IDM-002, IDM-004), built once per context. */
+function assuranceService(context: AgentContext): AssuranceService {
+  let found = assurance.get(context);
+  if (!found) {
+    let member: Promise<Address> | undefined;
+    found = new AssuranceService({
+      outbox: context.outbox,
+      chain: context.chain,
+      readModel: new AssuranceReadModel(context.store),
+      memberAccount: context.config.memberAccount,
+      member: () => {
+        // The member the agent's account acts for; an account not (yet) bound is asked again next time.
+        member ??= (
+          context.chain.readContract({
+            address: context.contractAddress("ConsortiumRegistry"),
+            abi: ConsortiumRegistry.abi,
+            functionName: "memberOf",
+            args: [context.config.memberAccount],
+          }) as Promise<Address>
+        ).then((m) => {
+          if (/^0x0{40}$/.test(m)) member = undefined;
+          return m;
+        });
+        return member;
+      },
+      address: context.contractAddress(IDENTITY_ASSURANCE),
+      sync: () => context.indexer.syncOnce(),
+    });
+    assurance.set(context, found);
+  }
+  return found;
+}
+
 export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
-  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS },
-  migrations: HUB_MIGRATIONS,
-  contracts: { [SOCIAL_RECOVERY]: SocialRecovery },
+  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...ASSURANCE_ERRORS },
+  migrations: [...HUB_MIGRATIONS, ...assuranceMigrations],
+  projections: [assuranceProjection],
+  contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
   deployment: [
     {
       name: SOCIAL_RECOVERY,
@@ -31,6 +72,15 @@ export const identityPlugin: DomainPlugin = {
         const didRegistry = deployed.EthereumDIDRegistry;
         if (!didRegistry) throw new Error("EthereumDIDRegistry must be deployed before SocialRecovery");
         return [didRegistry.address, SIM_SWAP_COOL_DOWN_SECONDS, MIN_RECOVERY_DELAY_SECONDS];
+      },
+    },
+    {
+      name: IDENTITY_ASSURANCE,
+      artifact: IdentityAssurance,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before IdentityAssurance");
+        return [consortium.address];
       },
     },
   ],
@@ -57,6 +107,8 @@ export const identityPlugin: DomainPlugin = {
         keystore: context.keystore,
         resolver: context.resolver,
       }),
+      assurance: assuranceService(context),
+      members: context.published.membership,
     });
   },
   checkConsistency(context, blockNumber) {

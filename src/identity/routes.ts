@@ -3,6 +3,9 @@
 // core's table (src/core/identity/errors.ts), raised there.
 import type { ApiModule } from "../core/api/index.ts";
 import type { Store } from "../core/store/index.ts";
+import type { MembershipDirectory } from "../membership/published.ts";
+import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
+import type { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
@@ -14,7 +17,11 @@ export type IdentityApiDeps = DidRoutesDeps &
   CredentialRoutesDeps &
   DidAuthRoutesDeps &
   RecoveryRoutesDeps &
-  MessageRoutesDeps & { store: Store };
+  MessageRoutesDeps & {
+    store: Store;
+    assurance: AssuranceService;
+    members: Pick<MembershipDirectory, "getMember">;
+  };
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
   return {
@@ -29,6 +36,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
         description: "A person's identity hub: sealed items synced across their devices, and relayed messages",
       },
       { name: "messages", description: "Attestation messages with other agents and user agents (EEA use case 6)" },
+      ASSURANCE_TAG,
     ],
     register(app) {
       registerDidRoutes(app, deps);
@@ -37,6 +45,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store);
       registerMessageRoutes(app, deps);
+      registerAssuranceRoutes(app, deps.assurance, deps.members);
     },
   };
 }
