@@ -4,15 +4,11 @@
 // so that re-serialisation on the way cannot break it), the hub (`aud`: the owner's DID), a short life and a single-use
 // `jti`. No API key: a member hosts the hub, but the person is who acts on it.
 import { createHash } from "node:crypto";
-import canonicalizeCjs from "canonicalize";
 import { verifyJWT } from "did-jwt";
 import type { Resolvable } from "did-resolver";
+import { canonicalJson } from "../../core/canonicalJson.ts";
 import type { ReplayGuard } from "../../core/identity/messages/index.ts";
 import { HubError } from "./errors.ts";
-
-// RFC 8785 (JCS) by its author. The package is CommonJS typed as an ES module: at run time the default import is the
-// function itself.
-const canonicalize = canonicalizeCjs as unknown as (input: unknown) => string | undefined;
 
 /** The longest a signed request may live (exp - iat): long enough for a phone on a slow link, short for a thief. */
 export const MAX_REQUEST_LIFETIME_SECONDS = 120;
@@ -30,7 +26,7 @@ export interface HubRequestClaims {
 
 /** SHA-256 (base64url) of a JSON body in canonical form; of the empty string when there is none. */
 export function bodyHash(body: unknown): string {
-  const canonical = body === undefined || body === null ? "" : (canonicalize(body) ?? "");
+  const canonical = body === undefined || body === null ? "" : canonicalJson(body);
   return createHash("sha256").update(canonical, "utf8").digest("base64url");
 }
 
