@@ -6,6 +6,7 @@ import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.t
 import { printResult, progress, table } from "../cli/output.ts";
 import { registerAssuranceCommands } from "./assurance/cli.ts";
 import { registerRecoveryCommands } from "./recovery/cli.ts";
+import { registerWalletCommands } from "./walletCli.ts";
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
@@ -13,6 +14,7 @@ type Items = { items: Array<Record<string, unknown>> };
 
 export function registerIdentityCommands(program: Command): void {
   registerAssuranceCommands(program);
+  registerWalletCommands(program);
   const did = program.command("did").description("organisation DIDs (did:ethr) hosted by an agent");
   withClientOptions(did.command("list").description("DIDs this agent hosts")).action(async (o: ClientOptions) => {
     printResult(await callAgentAllItems(targetOf(o), "/v1/identity/dids"), o, (r: Items) =>
