@@ -153,6 +153,14 @@ const IDENTITY_ROWS = [
   ["IdentityAssurance.attestFor", "attestFor (a member relays a person's signed attestation)"],
   ["IdentityAssurance.attest/organisation", "attest (a member, as a vetted organisation)"],
   ["IdentityAssurance.withdraw", "withdraw (an attestation)"],
+  ["SocialRecovery.deploy", "SocialRecovery deployment"],
+  ["SocialRecovery.enrol/3 guardians", "enrol (3 guardians, threshold 2)"],
+  ["SocialRecovery.propose", "propose (a guardian; its approval counted)"],
+  ["SocialRecovery.approve/operator", "approve (the operator guardian)"],
+  ["SocialRecovery.approve/threshold reached", "approve (reaching the threshold, starting the delay)"],
+  ["SocialRecovery.recordSimSwap", "recordSimSwap (the operator guardian)"],
+  ["SocialRecovery.cancel", "cancel (the controller)"],
+  ["SocialRecovery.execute", "execute (after the delay: the new controller owns the DID)"],
 ] as const;
 
 /** Per batch size: gas per item of each step, and gas and bytes per authentication (request + answer + activation). */

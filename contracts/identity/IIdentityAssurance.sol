@@ -126,4 +126,7 @@ interface IIdentityAssurance {
         address subject,
         bytes32 claim
     ) external view returns (uint32 people, uint32 organisations, uint8 confidence);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }

@@ -135,6 +135,11 @@ contract IdentityAssurance is IIdentityAssurance {
     }
 
     /// @inheritdoc IIdentityAssurance
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    /// @inheritdoc IIdentityAssurance
     function confidenceOf(
         address subject,
         bytes32 claim
