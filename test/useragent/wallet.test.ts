@@ -4,8 +4,6 @@
 // encrypted answer, posted by its outbox to the user agent's endpoint, opened by the wallet once (the replay refused).
 import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -13,6 +11,7 @@ import { IdentityError } from "../../src/core/identity/errors.ts";
 import { MESSAGE_CONTEXT } from "../../src/core/identity/messages/index.ts";
 import { openWallet } from "../../src/useragent/wallet.ts";
 import { startTestConsortium, type TestAgentProcess, type TestConsortium } from "../../testkit/consortium.ts";
+import { type PhoneEndpoint, startPhoneEndpoint } from "./phoneEndpoint.ts";
 
 const cheap = { N: 1024 };
 const id = () => `msg-${crypto.randomUUID()}`;
@@ -21,27 +20,14 @@ describe("user agent wallet against an enterprise agent process", () => {
   let consortium: TestConsortium<TestAgentProcess>;
   let isp: TestAgentProcess;
   let dir: string;
-  let phone: Server;
-  let phoneUrl: string;
-  const delivered: string[] = [];
+  let phone: PhoneEndpoint;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "wallet-"));
     consortium = await startTestConsortium([{ name: "isp", roles: ["TNSP"] }], { agentProcesses: true });
     isp = consortium.agents.isp!;
     // The user agent's endpoint (a phone's relay): keeps what an agent posts, for the wallet to open.
-    phone = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => {
-        body += c;
-      });
-      req.on("end", () => {
-        delivered.push((JSON.parse(body) as { message: string }).message);
-        res.writeHead(202, { "content-type": "application/json" }).end("{}");
-      });
-    });
-    await new Promise<void>((resolve) => phone.listen(0, "127.0.0.1", resolve));
-    phoneUrl = `http://127.0.0.1:${(phone.address() as AddressInfo).port}/inbox`;
+    phone = await startPhoneEndpoint();
   });
   after(async () => {
     phone?.close();
@@ -95,7 +81,7 @@ describe("user agent wallet against an enterprise agent process", () => {
 
     const offer = await isp.call<{ sent: { threadId: string } }>("POST", "/v1/identity/messages/outbox", {
       to: contact.did,
-      endpoint: phoneUrl,
+      endpoint: phone.url,
       message: {
         "@context": MESSAGE_CONTEXT,
         "@type": "DeliverAttestation",
@@ -108,7 +94,7 @@ describe("user agent wallet against an enterprise agent process", () => {
     });
     assert.equal(offer.status, 201, JSON.stringify(offer.body));
     assert.equal(offer.body.sent.threadId, requestId, "the agent's reply joins the person's request");
-    const token = delivered.at(-1) as string;
+    const token = phone.delivered.at(-1) as string;
     assert.equal(token.split(".").length, 5, "personal data reached the phone encrypted");
     const opened = await wallet.open(token, contact.agentDid);
     assert.deepEqual(

@@ -6,14 +6,13 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { MESSAGE_CONTEXT } from "../../src/core/identity/messages/index.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { type PhoneEndpoint, startPhoneEndpoint } from "./phoneEndpoint.ts";
 
 const cliBin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 const PASSPHRASE = "alice's phone, from the CLI";
@@ -22,9 +21,7 @@ describe("telco-ledger wallet: the user agent on the command line", () => {
   let consortium: TestConsortium;
   let isp: TestAgent;
   let dir: string;
-  let phone: Server;
-  let phoneUrl: string;
-  const delivered: string[] = [];
+  let phone: PhoneEndpoint;
 
   const wallet = async (args: string[], passphrase: string | null = PASSPHRASE) => {
     const env = { ...process.env };
@@ -55,18 +52,8 @@ describe("telco-ledger wallet: the user agent on the command line", () => {
     dir = await mkdtemp(join(tmpdir(), "wallet-cli-"));
     consortium = (await startTestConsortium([{ name: "isp", roles: ["TNSP"] }])) as TestConsortium;
     isp = consortium.agents.isp as TestAgent;
-    phone = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => {
-        body += c;
-      });
-      req.on("end", () => {
-        delivered.push((JSON.parse(body) as { message: string }).message);
-        res.writeHead(202, { "content-type": "application/json" }).end("{}");
-      });
-    });
-    await new Promise<void>((resolve) => phone.listen(0, "127.0.0.1", resolve));
-    phoneUrl = `http://127.0.0.1:${(phone.address() as AddressInfo).port}/inbox`;
+    // The user agent's endpoint (a phone's relay): keeps what an agent posts, for the wallet to open.
+    phone = await startPhoneEndpoint();
   });
   after(async () => {
     phone?.close();
@@ -111,7 +98,7 @@ describe("telco-ledger wallet: the user agent on the command line", () => {
 
     const offer = await isp.call("POST", "/v1/identity/messages/outbox", {
       to: contact.did,
-      endpoint: phoneUrl,
+      endpoint: phone.url,
       message: {
         "@context": MESSAGE_CONTEXT,
         "@type": "DeliverAttestation",
@@ -124,7 +111,7 @@ describe("telco-ledger wallet: the user agent on the command line", () => {
     });
     assert.equal(offer.status, 201, JSON.stringify(offer.body));
     const tokenFile = join(dir, "delivery.jwe");
-    await writeFile(tokenFile, delivered.at(-1) as string);
+    await writeFile(tokenFile, phone.delivered.at(-1) as string);
     const opened = await wallet(["open", contact.agentDid, tokenFile]);
     assert.ok(opened.ok, opened.ok ? "" : opened.stderr);
     const message = opened.out as unknown as {
