@@ -18,9 +18,12 @@ import {
   type ReplayGuard,
   sealMessage,
 } from "../core/identity/messages/index.ts";
+import { HubClient, openItem } from "../identity/hub/client.ts";
 
 /** Keystore label of a relationship's key: the peer's DID follows the prefix. */
 const PAIRWISE_PREFIX = "pairwise did:key for ";
+/** Keystore label of the key behind the person's identity-hub owner DID (one per wallet). */
+const HUB_OWNER_LABEL = "identity hub owner did:key";
 
 export interface OpenWalletOptions {
   /** The wallet's directory on the device (created 0700). */
@@ -135,6 +138,34 @@ export class UserAgentWallet {
         wanted === sender.kid ? this.#keystore.deriveSharedSecret(kid, { kty: "EC", crv: "P-256", ...epk }) : undefined,
       replay: this.#replay,
     });
+  }
+
+  /** The person's identity-hub owner DID (a P-256 did:key), generated and sealed here the first time. */
+  async hubOwner(): Promise<string> {
+    const existing = this.#keystore
+      .list()
+      .find((k) => k.kind === "p256" && k.retiredAt === null && k.label === HUB_OWNER_LABEL)?.kid;
+    const kid = existing ?? (await this.#keystore.create({ kind: "p256", label: HUB_OWNER_LABEL })).kid;
+    return didKeyOfP256(this.#keystore.publicJwk(kid));
+  }
+
+  /**
+   * The person's hub at `agentUrl` (which its operator created for `hubOwner()`): a client signing as the owner key,
+   * and `open` for the items, sealed to that key, which this device holds.
+   */
+  async hub(agentUrl: string): Promise<{ owner: string; client: HubClient; open<T>(jwe: string): T }> {
+    const owner = await this.hubOwner();
+    const kid = this.#keystore.list().find((k) => k.label === HUB_OWNER_LABEL && k.retiredAt === null)?.kid as string;
+    const keyId = `${owner}#${owner.slice("did:key:".length)}`;
+    const client = new HubClient(httpUrl(agentUrl, "agentUrl").toString(), owner, {
+      did: owner,
+      sign: this.#keystore.es256Signer(kid),
+    });
+    const open = <T>(jwe: string): T =>
+      openItem<T>(jwe, (wanted, epk) =>
+        wanted === keyId ? this.#keystore.deriveSharedSecret(kid, { kty: "EC", crv: "P-256", ...epk }) : undefined,
+      );
+    return { owner, client, open };
   }
 
   /** A JWT signed by the pairwise DID for `peer` (e.g. a DID-Auth response), ES256 with the did:key's key id. */

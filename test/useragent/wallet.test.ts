@@ -110,4 +110,20 @@ describe("user agent wallet against an enterprise agent process", () => {
       (e: unknown) => e instanceof IdentityError && e.code === "IDENTITY_INVALID_INPUT",
     );
   });
+
+  it("keeps the person's records in their identity hub, sealed on the device and opened there", async () => {
+    const wallet = await openWallet({ dir, passphrase: "alice's phone", scrypt: cheap });
+    const owner = await wallet.hubOwner();
+    assert.equal(await wallet.hubOwner(), owner, "one owner DID per wallet");
+    assert.ok(!wallet.relationships().some((r) => r.did === owner), "the owner DID is no relationship");
+    const created = await isp.call("POST", "/v1/identity/hubs", { owner });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const hub = await wallet.hub(isp.url);
+    const record = { type: "IspAccount", plan: "unlimited" };
+    const stored = await hub.client.put("isp-account", "attestation", record, 0);
+    assert.ok(!(stored.jwe ?? "").includes("unlimited"));
+    const [change] = await hub.client.changes(0);
+    assert.equal(change?.seq, stored.seq);
+    assert.deepEqual(hub.open(change?.jwe ?? ""), record);
+  });
 });
