@@ -52,9 +52,19 @@ export interface AttestationMessagingOptions {
   keystore: Keystore;
   resolver: Resolvable;
   replay?: ReplayGuard;
+  /** Told of a flow handler's failure (the plugin logs it). */
+  onFlowError?: (error: unknown, received: StoredMessage) => void;
   /** Posts a sealed message; fetch by default (tests and relays may replace it). */
   fetch?: typeof fetch;
 }
+
+/**
+ * What a flow does with a message the inbox took (after it was opened, checked and recorded). Handlers run in the
+ * order registered, before the inbox answers. One that throws does not undo the record nor fail the delivery (the
+ * sender's message was taken and its jti is spent): the error goes to `onFlowError`, and the flow's own state says
+ * what is left to do.
+ */
+export type ReceivedMessageHandler = (received: StoredMessage) => Promise<void>;
 
 export interface SendInput {
   to: string;
@@ -71,6 +81,8 @@ export class AttestationMessaging {
   readonly #replay: ReplayGuard;
   readonly #fetch: typeof fetch;
   #kid: Promise<string> | undefined;
+  readonly #handlers = new Map<string, ReceivedMessageHandler[]>();
+  readonly #onFlowError: (error: unknown, received: StoredMessage) => void;
 
   constructor(options: AttestationMessagingOptions) {
     this.#repo = new MessageRepository(options.store);
@@ -78,6 +90,7 @@ export class AttestationMessaging {
     this.#resolver = withDidKey(options.resolver);
     this.#replay = options.replay ?? new SqlReplayGuard(options.store);
     this.#fetch = options.fetch ?? fetch;
+    this.#onFlowError = options.onFlowError ?? reportFlowError;
   }
 
   /** The keystore kid of the messaging key, made (and recorded) on first use; replicas agree on the first recorded. */
@@ -117,7 +130,20 @@ export class AttestationMessaging {
         wanted === kid ? this.#keystore.deriveSharedSecret(keyId, { kty: "EC", crv: "P-256", ...epk }) : undefined,
       replay: this.#replay,
     });
-    return this.#record("in", opened.sender, did, opened.jti, opened.message, opened.encrypted);
+    const stored = await this.#record("in", opened.sender, did, opened.jti, opened.message, opened.encrypted);
+    for (const handle of this.#handlers.get(stored.type) ?? []) {
+      try {
+        await handle(stored);
+      } catch (error) {
+        this.#onFlowError(error, stored);
+      }
+    }
+    return stored;
+  }
+
+  /** Lets a flow act on every message of `type` the inbox takes (flows 2.1-2.4 register here). */
+  onReceived(type: AttestationMessage["@type"], handler: ReceivedMessageHandler): void {
+    this.#handlers.set(type, [...(this.#handlers.get(type) ?? []), handler]);
   }
 
   /**
@@ -192,6 +218,14 @@ export class AttestationMessaging {
   received(type: string, limit: number): Promise<StoredMessage[]> {
     return this.#repo.received(type, limit);
   }
+}
+
+/** The default report of a failed flow handler: one JSON line on stderr, where the agent's logs go. */
+function reportFlowError(error: unknown, received: StoredMessage): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `${JSON.stringify({ level: 50, msg: "attestation flow failed", type: received.type, identifier: received.identifier, reason })}\n`,
+  );
 }
 
 /** The keyset of a conversation page's row. */
