@@ -73,7 +73,7 @@ test("the core's RFC 8785 canonical JSON equals the domains' former hand-written
 test("and on edge cases: key order by UTF-16 code units, escapes, lone surrogates, numbers, undefined members", () => {
   const cases: unknown[] = [
     { b: 1, a: 2, A: 3, é: 4, "€": 5, "😀": 6, "\ufb01": 7 },
-    { text: "\u0000\u001f\"\\/\u2028\u2029\ud800\udfff" },
+    { text: '\u0000\u001f"\\/\u2028\u2029\ud800\udfff' },
     [1e21, 1e-7, 0.1, -0, 5e-324, 1.7976931348623157e308, 123456789012345680000],
     { nested: { z: [{ y: null, x: true }], a: undefined } },
     "plain",
