@@ -148,10 +148,12 @@ export class HubService {
     const candidates = addresseesOf(message);
     const recipient = candidates.includes(owner)
       ? owner
-      : (await this.#store.aliasesAmong(
-          owner,
-          candidates.filter((did) => did.startsWith("did:key:")),
-        ))[0];
+      : (
+          await this.#store.aliasesAmong(
+            owner,
+            candidates.filter((did) => did.startsWith("did:key:")),
+          )
+        )[0];
     if (recipient === undefined) {
       throw new HubError("HUB_MESSAGE_NOT_FOR_OWNER", `the message is not addressed to ${owner} nor to its aliases`, {
         field: "body.message",

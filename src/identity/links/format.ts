@@ -74,8 +74,11 @@ export function parseLinkOffer(text: string): LinkOffer {
     throw new LinkFormatError("url", "is neither an https link nor a telco-ledger://link deep link");
   }
   const deep = url.protocol === "telco-ledger:" && url.host === "link";
-  const web = (url.protocol === "https:" || url.protocol === "http:") && /\/v1\/identity\/links\/[^/]+\/offer$/.test(url.pathname);
-  if (!deep && !web) throw new LinkFormatError("url", "is neither an https link offer nor a telco-ledger://link deep link");
+  const web =
+    (url.protocol === "https:" || url.protocol === "http:") &&
+    /\/v1\/identity\/links\/[^/]+\/offer$/.test(url.pathname);
+  if (!deep && !web)
+    throw new LinkFormatError("url", "is neither an https link offer nor a telco-ledger://link deep link");
   const q = url.searchParams;
   const need = (name: string, pattern?: RegExp): string => {
     const value = q.get(name);

@@ -36,10 +36,17 @@ export function validateLinkMessage(msg: unknown): LinkMessage {
   if (typeof m.expiresAt !== "number" || !Number.isInteger(m.expiresAt)) fail("msg.expiresAt");
   if (m["@type"] === "LinkCode") {
     if (typeof m.code !== "string" || !new RegExp(`^[0-9]{${LINK_CODE_DIGITS}}$`).test(m.code)) fail("msg.code");
-    return { "@type": "LinkCode", linkId: m.linkId as string, code: m.code as string, expiresAt: m.expiresAt as number, ...label };
+    return {
+      "@type": "LinkCode",
+      linkId: m.linkId as string,
+      code: m.code as string,
+      expiresAt: m.expiresAt as number,
+      ...label,
+    };
   }
   if (m["@type"] === "LinkChallenge") {
-    for (const field of ["agentDid", "challenge", "audience", "responseUrl"]) if (!isString(m[field])) fail(`msg.${field}`);
+    for (const field of ["agentDid", "challenge", "audience", "responseUrl"])
+      if (!isString(m[field])) fail(`msg.${field}`);
     return {
       "@type": "LinkChallenge",
       linkId: m.linkId as string,

@@ -69,10 +69,9 @@ export class LinkStore {
   }
 
   async insert(link: LinkRecord): Promise<void> {
-    await this.#db.exec(
-      "DELETE FROM identity_links WHERE status <> 'linked' AND expires_at < $1",
-      [new Date(Date.parse(link.createdAt) - KEEP_UNLINKED_MS).toISOString()],
-    );
+    await this.#db.exec("DELETE FROM identity_links WHERE status <> 'linked' AND expires_at < $1", [
+      new Date(Date.parse(link.createdAt) - KEEP_UNLINKED_MS).toISOString(),
+    ]);
     await this.#db.exec(
       `INSERT INTO identity_links (link_id, mode, label, created_by, challenge_hash, requested_did, hub, code_salt,
          code_hash, code_attempts, status, did, linked_at, created_at, expires_at)
@@ -110,10 +109,9 @@ export class LinkStore {
            ORDER BY created_at DESC, link_id DESC LIMIT $3`,
           [after[0], after[1], limit + 1],
         )
-      : await this.#db.query<LinkRow>(
-          "SELECT * FROM identity_links ORDER BY created_at DESC, link_id DESC LIMIT $1",
-          [limit + 1],
-        );
+      : await this.#db.query<LinkRow>("SELECT * FROM identity_links ORDER BY created_at DESC, link_id DESC LIMIT $1", [
+          limit + 1,
+        ]);
     return rows.map(recordOf);
   }
 

@@ -30,7 +30,8 @@ export function registerLinkRoutes(app: ApiApp, links: LinkService): void {
       // A link is the site's step (this member's operations) and holds a DID-Auth challenge until it expires.
       config: { auth: "operator" },
       schema: {
-        summary: "Open a link: a QR code / deep link for the person's user agent, or a challenge or code sent to their hub",
+        summary:
+          "Open a link: a QR code / deep link for the person's user agent, or a challenge or code sent to their hub",
         tags,
         operationId: "createLink",
         body: CreateLinkBody,

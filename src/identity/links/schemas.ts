@@ -27,7 +27,11 @@ export const CreateLinkBody = strictObject({
     Type.String({ pattern: "^[^\\p{C}]+$", maxLength: 200, description: "Shown by the wallet: who asks" }),
   ),
   ttlSeconds: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: LINK_MAX_TTL_SECONDS, description: "How long the link may be answered (default 300)" }),
+    Type.Integer({
+      minimum: 1,
+      maximum: LINK_MAX_TTL_SECONDS,
+      description: "How long the link may be answered (default 300)",
+    }),
   ),
   did: Type.Optional({ ...DidKeySchema, description: "hub and code: the pairwise DID the person disclosed" }),
   hub: Type.Optional(HubInbox),
@@ -78,7 +82,7 @@ export const CreatedLinkSchema = strictObject({
           png: Type.String({ description: "The QR code of `url`, as a PNG data URL" }),
         }),
       },
-      { description: "qr: the link to show (docs/identity.md, \"The link format\")" },
+      { description: 'qr: the link to show (docs/identity.md, "The link format")' },
     ),
   ),
 });

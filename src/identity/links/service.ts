@@ -86,7 +86,10 @@ export class LinkService {
   async create(input: CreateLinkInput, createdBy: string): Promise<CreatedLink> {
     const mode: LinkMode = input.mode ?? (input.did === undefined ? "qr" : "hub");
     if (mode === "qr" && (input.did !== undefined || input.hub !== undefined)) {
-      throw invalidInput(input.did !== undefined ? "body.did" : "body.hub", "a QR link names no DID nor hub: the wallet brings them; use mode hub or code");
+      throw invalidInput(
+        input.did !== undefined ? "body.did" : "body.hub",
+        "a QR link names no DID nor hub: the wallet brings them; use mode hub or code",
+      );
     }
     if (mode !== "qr") {
       if (input.did === undefined) throw invalidInput("body.did", `is required for a ${mode} link`);
@@ -102,8 +105,7 @@ export class LinkService {
       );
     }
     // The person's key is looked up before anything is written: a DID without a P-256 key-agreement key is refused.
-    const recipient =
-      mode === "qr" ? undefined : await keyAgreementOf(this.#options.resolver, input.did as string);
+    const recipient = mode === "qr" ? undefined : await keyAgreementOf(this.#options.resolver, input.did as string);
     const linkId = randomBytes(16).toString("base64url");
     const agent = await this.#options.messaging.identity();
     const record: LinkRecord = {
