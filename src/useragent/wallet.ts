@@ -27,6 +27,7 @@ import { HubClient, openItem } from "../identity/hub/client.ts";
 import { LinkError } from "../identity/links/errors.ts";
 import { LinkFormatError, parseLinkOffer } from "../identity/links/format.ts";
 import { LINK_MESSAGE_TYPES, type LinkMessage, validateLinkMessage } from "../identity/links/messages.ts";
+import { PersonalIdentity } from "./personalIdentity.ts";
 
 /** Keystore label of a relationship's key: the peer's DID follows the prefix. */
 const PAIRWISE_PREFIX = "pairwise did:key for ";
@@ -111,6 +112,11 @@ export class UserAgentWallet {
     this.#keystore = keystore;
     this.#fetch = fetchImpl;
     this.#dir = dir;
+  }
+
+  /** The person's public did:ethr identity (ID files, KYC-reuse consents, their own attestations). */
+  personal(): PersonalIdentity {
+    return new PersonalIdentity(this.#keystore);
   }
 
   /** The relationships this wallet holds a pairwise DID for, oldest first. */
