@@ -280,7 +280,7 @@ describe("flow 2.1: linking a person's pairwise DID to an enterprise agent", () 
     assert.deepEqual([mismatch.status, mismatch.body.code], [409, "LINK_MODE_MISMATCH"]);
   });
 
-  it("the CLI: the site opens and shows a link (identity link), the person answers it (wallet link)", async () => {
+  it("the CLI: the site opens, shows and completes links (identity link), the person answers them (wallet use-hub, link, inbox)", async () => {
     const run = async (args: string[]) => {
       const { stdout } = await promisify(execFile)(process.execPath, [cliBin, ...args, "--json"], {
         encoding: "utf8",
@@ -290,11 +290,34 @@ describe("flow 2.1: linking a person's pairwise DID to an enterprise agent", () 
       return JSON.parse(stdout) as Record<string, unknown>;
     };
     const site = ["--url", isp.url, "--api-key", isp.adminKey];
+    const keystore = ["--keystore", join(dir, "cli-wallet")];
+    const used = await run(["wallet", "use-hub", isp.url, ...keystore]);
+    const hub = await isp.call("POST", "/v1/identity/hubs", { owner: used.owner });
+    assert.equal(hub.status, 201, JSON.stringify(hub.body));
     const created = (await run(["identity", "link", "create", "--label", "Example ISP", ...site])) as unknown as Link;
     assert.equal(created.status, "pending");
-    const answered = await run(["wallet", "link", (created.offer as Offer).url, "--keystore", join(dir, "cli-wallet")]);
+    const answered = await run(["wallet", "link", (created.offer as Offer).url, ...keystore]);
     assert.match(String(answered.did), /^did:key:zDn/);
     const shown = (await run(["identity", "link", "show", created.linkId, ...site])) as unknown as Link;
     assert.deepEqual([shown.status, shown.did], ["linked", answered.did]);
+    assert.match(String(shown.hub), /\/inbox$/, "the wallet told the site where its hub is");
+
+    // The 2FA variant on the command line: the code the wallet prints, typed in by the site.
+    const coded = (await run([
+      "identity",
+      "link",
+      "create",
+      "--did",
+      String(answered.did),
+      "--hub",
+      String(shown.hub),
+      "--code",
+      ...site,
+    ])) as unknown as Link;
+    const inbox = (await run(["wallet", "inbox", ...keystore])) as unknown as Array<{ kind: string; code?: string }>;
+    const printed = inbox.find((e) => e.kind === "link-code")?.code;
+    assert.match(String(printed), /^[0-9]{6}$/, JSON.stringify(inbox));
+    const typed = (await run(["identity", "link", "code", coded.linkId, String(printed), ...site])) as unknown as Link;
+    assert.deepEqual([typed.status, typed.did], ["linked", answered.did]);
   });
 });
