@@ -12,7 +12,10 @@ import { AssuranceReadModel } from "./assurance/readModel.ts";
 import { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
-import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
+import { AccessFlow } from "./flows/access.ts";
+import { ACCESS_ERRORS } from "./flows/accessErrors.ts";
+import { ACCESS_MIGRATIONS } from "./flows/accessMigrations.ts";
+import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
 import { AttestationMessaging } from "./messaging.ts";
 import {
   MIN_RECOVERY_DELAY_SECONDS,
@@ -60,8 +63,8 @@ export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
-  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...ASSURANCE_ERRORS },
-  migrations: [...HUB_MIGRATIONS, ...assuranceMigrations],
+  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...HUB_PERMISSION_ERRORS, ...ACCESS_ERRORS, ...ASSURANCE_ERRORS },
+  migrations: [...HUB_MIGRATIONS, ...assuranceMigrations, ...ACCESS_MIGRATIONS],
   projections: [assuranceProjection],
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
   deployment: [
@@ -85,6 +88,18 @@ export const identityPlugin: DomainPlugin = {
     },
   ],
   api(context) {
+    const messaging = new AttestationMessaging({
+      store: context.store,
+      keystore: context.keystore,
+      resolver: context.resolver,
+    });
+    // The flows act on what the inbox takes (onReceived): they share the one messaging instance the routes use.
+    const access = new AccessFlow({
+      store: context.store,
+      keystore: context.keystore,
+      messaging,
+      resolver: context.resolver,
+    });
     return identityApiModule({
       dids: context.dids,
       resolver: context.resolver,
@@ -102,11 +117,8 @@ export const identityPlugin: DomainPlugin = {
         didRegistry: context.contractAddress("EthereumDIDRegistry"),
       }),
       store: context.store,
-      messaging: new AttestationMessaging({
-        store: context.store,
-        keystore: context.keystore,
-        resolver: context.resolver,
-      }),
+      messaging,
+      access,
       assurance: assuranceService(context),
       members: context.published.membership,
     });

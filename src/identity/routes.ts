@@ -6,11 +6,14 @@ import type { Store } from "../core/store/index.ts";
 import type { MembershipDirectory } from "../membership/published.ts";
 import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
 import type { AssuranceService } from "./assurance/service.ts";
+import type { AccessFlow } from "./flows/access.ts";
+import { registerAccessRoutes } from "./flows/accessRoutes.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
+import { withDidKey } from "./messaging.ts";
 import { type MessageRoutesDeps, registerMessageRoutes } from "./routesMessages.ts";
 
 export type IdentityApiDeps = DidRoutesDeps &
@@ -19,6 +22,8 @@ export type IdentityApiDeps = DidRoutesDeps &
   RecoveryRoutesDeps &
   MessageRoutesDeps & {
     store: Store;
+    /** The enterprise agent's access permissions (flows/access.ts); its routes are mounted when given. */
+    access?: AccessFlow;
     assurance: AssuranceService;
     members: Pick<MembershipDirectory, "getMember">;
   };
@@ -43,8 +48,9 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
       registerRecoveryRoutes(app, deps);
-      registerIdentityHubs(app, deps.store);
+      registerIdentityHubs(app, deps.store, withDidKey(deps.resolver));
       registerMessageRoutes(app, deps);
+      if (deps.access) registerAccessRoutes(app, deps.access);
       registerAssuranceRoutes(app, deps.assurance, deps.members);
     },
   };
