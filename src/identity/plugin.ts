@@ -4,6 +4,7 @@
 import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
+import { SqlReplayGuard } from "../core/identity/messages/index.ts";
 import { ConsortiumRegistry, IdentityAssurance, SocialRecovery } from "../generated/contracts.ts";
 import { ASSURANCE_ERRORS } from "./assurance/errors.ts";
 import { assuranceMigrations } from "./assurance/migrations.ts";
@@ -13,6 +14,7 @@ import { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
 import { AccessFlow } from "./flows/access.ts";
+import { DiscountFlow } from "./flows/accessDiscount.ts";
 import { ACCESS_ERRORS } from "./flows/accessErrors.ts";
 import { ACCESS_MIGRATIONS } from "./flows/accessMigrations.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
@@ -100,6 +102,15 @@ export const identityPlugin: DomainPlugin = {
       messaging,
       resolver: context.resolver,
     });
+    const discounts = new DiscountFlow({
+      access,
+      messaging,
+      credentials: context.credentials,
+      status: context.credentialStatus,
+      dids: context.dids,
+      resolver: context.resolver,
+      nonces: new SqlReplayGuard(context.store),
+    });
     return identityApiModule({
       dids: context.dids,
       resolver: context.resolver,
@@ -119,6 +130,7 @@ export const identityPlugin: DomainPlugin = {
       store: context.store,
       messaging,
       access,
+      discounts,
       assurance: assuranceService(context),
       members: context.published.membership,
     });

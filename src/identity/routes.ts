@@ -7,6 +7,8 @@ import type { MembershipDirectory } from "../membership/published.ts";
 import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
 import type { AssuranceService } from "./assurance/service.ts";
 import type { AccessFlow } from "./flows/access.ts";
+import type { DiscountFlow } from "./flows/accessDiscount.ts";
+import { registerDiscountRoutes } from "./flows/accessDiscountRoutes.ts";
 import { registerAccessRoutes } from "./flows/accessRoutes.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
@@ -24,6 +26,8 @@ export type IdentityApiDeps = DidRoutesDeps &
     store: Store;
     /** The enterprise agent's access permissions (flows/access.ts); its routes are mounted when given. */
     access?: AccessFlow;
+    /** Flow 2.4's discounts (flows/accessDiscount.ts); mounted when given. */
+    discounts?: DiscountFlow;
     assurance: AssuranceService;
     members: Pick<MembershipDirectory, "getMember">;
   };
@@ -51,6 +55,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerIdentityHubs(app, deps.store, withDidKey(deps.resolver));
       registerMessageRoutes(app, deps);
       if (deps.access) registerAccessRoutes(app, deps.access);
+      if (deps.discounts) registerDiscountRoutes(app, deps.discounts);
       registerAssuranceRoutes(app, deps.assurance, deps.members);
     },
   };

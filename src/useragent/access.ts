@@ -146,4 +146,51 @@ export class WalletAccess {
     const { client } = await this.#wallet.hub(hubUrl);
     return permissionsAtHub(client, hubUrl);
   }
+
+  /**
+   * A holder-bound presentation (flows/presentation.ts) of credentials the wallet holds for the relationship with
+   * `holderPeer` (signed by that pairwise DID, the credentials' subject), for one verifier and one request: the copy a
+   * grant seals for flow 2.4 (audience: the grantee, nonce: the RequestAccess identifier), or what a
+   * PresentAttestation carries (nonce: the RequestAttestation identifier).
+   */
+  async presentation(input: {
+    holderPeer: string;
+    credentials: string[];
+    audience: string;
+    nonce: string;
+  }): Promise<{ format: "jwt_vp"; payload: string }> {
+    const { createPresentation } = await import("../identity/flows/presentation.ts");
+    const presented = await createPresentation({
+      holder: this.#wallet.signerFor(input.holderPeer),
+      credentials: input.credentials,
+      audience: input.audience,
+      nonce: input.nonce,
+    });
+    return { format: "jwt_vp", payload: presented.payload };
+  }
+
+  /** Answers an agent's RequestAttestation with a PresentAttestation of held credentials issued to this relationship. */
+  async present(input: {
+    contact: AgentContact;
+    request: MessageOf<"RequestAttestation">;
+    credentials: string[];
+    description?: string;
+  }): Promise<{ identifier: string; answer: Record<string, unknown> }> {
+    const object = await this.presentation({
+      holderPeer: input.contact.agentDid,
+      credentials: input.credentials,
+      audience: input.contact.agentDid,
+      nonce: input.request.identifier,
+    });
+    const identifier = `present-${randomUUID()}`;
+    const answer = await this.#wallet.send(input.contact, {
+      "@context": MESSAGE_CONTEXT,
+      "@type": "PresentAttestation",
+      identifier,
+      replyTo: input.request.identifier,
+      object,
+      description: input.description ?? input.request.description,
+    });
+    return { identifier, answer };
+  }
 }

@@ -20,6 +20,8 @@ export const statusReasons = {
   Canceled: 6,
   Expired: 7,
   VettingWithdrawn: 8,
+  /** A single-use attestation was used (flow 2.4's discount, spent once). */
+  Spent: 9,
 } as const;
 export type StatusReason = keyof typeof statusReasons;
 const reasonNames = Object.keys(statusReasons) as StatusReason[];

@@ -11,6 +11,7 @@ import { openJwe } from "../../core/identity/ecdhJwe.ts";
 import { IdentityError, invalidInput } from "../../core/identity/errors.ts";
 import type { Keystore } from "../../core/identity/keystore.ts";
 import {
+  ATTESTATION_FORMATS,
   MESSAGE_CONTEXT,
   type MessageOf,
   type MessageSender,
@@ -49,7 +50,7 @@ function isCopyContent(value: unknown): value is CopyContent {
   return (
     Object.keys(v).every((k) => k === "attestationType" || k === "format" || k === "payload") &&
     typeof v.attestationType === "string" &&
-    (v.format === "jwt_vc" || v.format === "vc+jwt" || v.format === "vc+sd-jwt") &&
+    (ATTESTATION_FORMATS as readonly unknown[]).includes(v.format) &&
     typeof v.payload === "string" &&
     v.payload.length >= 16
   );

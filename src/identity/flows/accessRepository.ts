@@ -184,4 +184,23 @@ export class AccessRepository {
       }
     );
   }
+
+  /** A message this agent exchanged (identity_messages, migration 0214): `in` from `peer`, or `out` to it. */
+  async exchanged(
+    direction: "in" | "out",
+    identifier: string,
+    type: string,
+  ): Promise<{ peer: string; message: Record<string, unknown> } | undefined> {
+    const row = await this.#db.one<{ sender: string; recipient: string; message: string }>(
+      `SELECT sender, recipient, message FROM identity_messages
+       WHERE direction = $1 AND identifier = $2 AND type = $3 ORDER BY at LIMIT 1`,
+      [direction, identifier, type],
+    );
+    return (
+      row && {
+        peer: direction === "in" ? row.sender : row.recipient,
+        message: JSON.parse(row.message) as Record<string, unknown>,
+      }
+    );
+  }
 }

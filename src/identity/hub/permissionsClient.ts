@@ -1,6 +1,7 @@
 // Both sides of access permissions over HTTP: the person's device grants, lists and retracts at their hub (each
 // request signed by a HubClient), and a grantee posts its RetrieveAttestations message and gets the sealed copies.
 import { sealJwe } from "../../core/identity/ecdhJwe.ts";
+import type { ATTESTATION_FORMATS } from "../../core/identity/messages/index.ts";
 import type { HubClient } from "./client.ts";
 import { HubRequestError } from "./client.ts";
 import type { Retrieved } from "./permissions.ts";
@@ -17,7 +18,7 @@ export interface PermissionObject {
 /** What a copy holds once the grantee opens it: the attestation as it travels in messages. */
 export interface CopyContent {
   attestationType: string;
-  format: "jwt_vc" | "vc+jwt" | "vc+sd-jwt";
+  format: (typeof ATTESTATION_FORMATS)[number];
   payload: string;
 }
 
