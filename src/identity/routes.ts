@@ -11,11 +11,11 @@ import type { DiscountFlow } from "./flows/accessDiscount.ts";
 import { registerDiscountRoutes } from "./flows/accessDiscountRoutes.ts";
 import { registerAccessRoutes } from "./flows/accessRoutes.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
+import { withDidKey } from "./messaging.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
-import { withDidKey } from "./messaging.ts";
 import { type MessageRoutesDeps, registerMessageRoutes } from "./routesMessages.ts";
 
 export type IdentityApiDeps = DidRoutesDeps &

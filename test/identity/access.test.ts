@@ -141,7 +141,9 @@ describe("access permissions enforced by the person's hub, asked and retrieved b
       {},
     );
     assert.equal(retrieved.status, 200, JSON.stringify(retrieved.body));
-    assert.deepEqual(retrieved.body.attestations, [{ attestationType: "IspAccount", format: "jwt_vc", payload: ACCOUNT }]);
+    assert.deepEqual(retrieved.body.attestations, [
+      { attestationType: "IspAccount", format: "jwt_vc", payload: ACCOUNT },
+    ]);
     const again = await partner.call("POST", `/v1/identity/access/${permission.id}/retrieve`, {});
     assert.equal(again.status, 200, "each retrieval is a new single-use message");
     const [counted] = await access.list(isp.url);
@@ -196,14 +198,21 @@ describe("access permissions enforced by the person's hub, asked and retrieved b
       `/v1/identity/access/${second.object.id}/retrieve`,
       {},
     );
-    assert.deepEqual([local.status, local.body.code, local.body.facts.status], [409, "ACCESS_NOT_GRANTED", "retracted"]);
+    assert.deepEqual(
+      [local.status, local.body.code, local.body.facts.status],
+      [409, "ACCESS_NOT_GRANTED", "retracted"],
+    );
   });
 
   it("a denial is recorded, and a permission never granted is not retrieved", async () => {
     const request = await ask();
     await access.deny({ contact, request, purpose: "not now" });
     assert.equal(await statusOf(request.object.id as string), "denied");
-    const refused = await partner.call<{ code: string }>("POST", `/v1/identity/access/${request.object.id}/retrieve`, {});
+    const refused = await partner.call<{ code: string }>(
+      "POST",
+      `/v1/identity/access/${request.object.id}/retrieve`,
+      {},
+    );
     assert.deepEqual([refused.status, refused.body.code], [409, "ACCESS_NOT_GRANTED"]);
     const listed = await partner.call<{ items: Array<{ status: string }> }>("GET", "/v1/identity/access?status=denied");
     assert.equal(listed.status, 200);

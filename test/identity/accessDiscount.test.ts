@@ -52,7 +52,12 @@ describe("flow 2.4: an ISP account attestation used at a partner for a discount 
       audience: request.object.grantee,
       nonce: request.identifier,
     });
-    await access.grant({ hubUrl: isp.url, contact: atPartner, request, copies: [{ attestationType: "IspAccount", ...copy }] });
+    await access.grant({
+      hubUrl: isp.url,
+      contact: atPartner,
+      request,
+      copies: [{ attestationType: "IspAccount", ...copy }],
+    });
     return asked.body.permissionId;
   }
 

@@ -17,13 +17,13 @@ import {
   type MessageSender,
   sealMessage,
 } from "../../core/identity/messages/index.ts";
+import type { Store } from "../../core/store/index.ts";
 import { HubRequestError } from "../hub/client.ts";
 import { type CopyContent, retrieveFromHub } from "../hub/permissionsClient.ts";
 import type { AttestationMessaging, StoredMessage } from "../messaging.ts";
 import { withDidKey } from "../messaging.ts";
 import { AccessError } from "./accessErrors.ts";
 import { type AccessRecord, AccessRepository, type AccessStatus } from "./accessRepository.ts";
-import type { Store } from "../../core/store/index.ts";
 
 export type { AccessRecord, AccessStatus } from "./accessRepository.ts";
 
@@ -152,7 +152,10 @@ export class AccessFlow {
    * the messaging DID to the hub's owner, posted to the hub; the copies opened with the messaging key. The hub's
    * refusal is MESSAGE_DELIVERY_FAILED with its status and code (HUB_ACCESS_RETRACTED, HUB_ACCESS_EXPIRED, ...).
    */
-  async retrieve(permissionId: string, attestationTypes?: string[]): Promise<{ record: AccessRecord; attestations: CopyContent[] }> {
+  async retrieve(
+    permissionId: string,
+    attestationTypes?: string[],
+  ): Promise<{ record: AccessRecord; attestations: CopyContent[] }> {
     const record = await this.get(permissionId);
     if (record.status !== "granted") {
       throw new AccessError("ACCESS_NOT_GRANTED", `permission ${permissionId} is ${record.status}, not granted`, {
@@ -202,9 +205,13 @@ export class AccessFlow {
         });
       }
       if (!isCopyContent(content) || content.attestationType !== copy.attestationType) {
-        throw new AccessError("ATTESTATION_NOT_ACCEPTED", `copy ${i} is not an attestation of ${copy.attestationType}`, {
-          details: { problem: "copy-shape", index: i },
-        });
+        throw new AccessError(
+          "ATTESTATION_NOT_ACCEPTED",
+          `copy ${i} is not an attestation of ${copy.attestationType}`,
+          {
+            details: { problem: "copy-shape", index: i },
+          },
+        );
       }
       return content;
     });

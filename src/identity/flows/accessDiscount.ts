@@ -11,16 +11,16 @@
 import { randomUUID } from "node:crypto";
 import { decodeJWT } from "did-jwt";
 import type { Resolvable } from "did-resolver";
-import type { CredentialService } from "../../core/identity/credentials.ts";
 import { type CredentialStatusService, credentialIdOf } from "../../core/identity/credentialStatus.ts";
+import type { CredentialService } from "../../core/identity/credentials.ts";
 import type { DidService } from "../../core/identity/did.ts";
 import { invalidInput } from "../../core/identity/errors.ts";
 import { MESSAGE_CONTEXT, type MessageOf, type ReplayGuard } from "../../core/identity/messages/index.ts";
 import type { AttestationMessaging, StoredMessage } from "../messaging.ts";
-import { type VerifiedPresentation, verifyPresentation } from "./presentation.ts";
 import type { AccessFlow } from "./access.ts";
 import { AccessError } from "./accessErrors.ts";
 import type { AccessRepository, SpentRecord } from "./accessRepository.ts";
+import { type VerifiedPresentation, verifyPresentation } from "./presentation.ts";
 
 export const DISCOUNT_TYPE = "DiscountAttestation";
 export const ACCOUNT_TYPE = "IspAccount";
@@ -152,7 +152,10 @@ export class DiscountFlow {
     const presented = received.message as MessageOf<"PresentAttestation">;
     const request = presented.replyTo && (await this.#repo.exchanged("out", presented.replyTo, "RequestAttestation"));
     if (!request || request.peer !== received.peer) {
-      throw refused("not-requested", `PresentAttestation ${presentationId} answers no RequestAttestation sent to its sender`);
+      throw refused(
+        "not-requested",
+        `PresentAttestation ${presentationId} answers no RequestAttestation sent to its sender`,
+      );
     }
     // Named before verification: a discount spent here is revoked on chain, which verification would report instead.
     for (const credentialId of credentialIdsIn(presented.object.payload)) {

@@ -15,7 +15,8 @@ export const ACCESS_ERRORS = defineErrors("identity", {
   },
   ATTESTATION_SPENT: {
     status: 409,
-    description: "A single-use attestation (a discount) was spent already; details give when and by which presentation.",
+    description:
+      "A single-use attestation (a discount) was spent already; details give when and by which presentation.",
   },
 });
 

@@ -9,12 +9,7 @@
 import type { Resolvable } from "did-resolver";
 import { jweKid } from "../../core/identity/ecdhJwe.ts";
 import { invalidInput } from "../../core/identity/errors.ts";
-import {
-  keyAgreementOf,
-  type MessageOf,
-  openMessage,
-  type ReplayGuard,
-} from "../../core/identity/messages/index.ts";
+import { keyAgreementOf, type MessageOf, openMessage, type ReplayGuard } from "../../core/identity/messages/index.ts";
 import { HubError } from "./errors.ts";
 import { HubPermissionError } from "./permissionsErrors.ts";
 import type { HubPermission, HubPermissionStore, SealedCopy } from "./permissionsRepository.ts";
@@ -71,9 +66,13 @@ export class HubPermissions {
         throw invalidInput(`body.copies.${i}.attestationType`, "is not one of the permission's attestationTypes");
       }
       if (copy.jwe.split(".").length !== 5 || jweKid(copy.jwe) !== recipient.kid) {
-        throw new HubError("HUB_ITEM_NOT_SEALED", `copy ${i} is not a compact JWE to the grantee's key ${recipient.kid}`, {
-          field: `body.copies.${i}.jwe`,
-        });
+        throw new HubError(
+          "HUB_ITEM_NOT_SEALED",
+          `copy ${i} is not a compact JWE to the grantee's key ${recipient.kid}`,
+          {
+            field: `body.copies.${i}.jwe`,
+          },
+        );
       }
     });
     await this.#store.pruneRetracted(

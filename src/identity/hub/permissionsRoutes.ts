@@ -3,7 +3,15 @@
 // a RetrieveAttestations message signed by its own DID. No API key: the signatures are the credentials.
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
-import { type ApiApp, PageQuerySchema, pageOf, pageOfRows, readErrors, strictObject, writeErrors } from "../../core/api/index.ts";
+import {
+  type ApiApp,
+  PageQuerySchema,
+  pageOf,
+  pageOfRows,
+  readErrors,
+  strictObject,
+  writeErrors,
+} from "../../core/api/index.ts";
 import { keysetPage } from "../routesPaging.ts";
 import type { HubPermissions } from "./permissions.ts";
 import { PERMISSION_LIMITS } from "./permissions.ts";
