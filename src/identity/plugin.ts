@@ -16,7 +16,7 @@ import { identityDifferences } from "./consistency.ts";
 import { AccessFlow } from "./flows/access.ts";
 import { DiscountFlow } from "./flows/accessDiscount.ts";
 import { ACCESS_ERRORS } from "./flows/accessErrors.ts";
-import { ACCESS_MIGRATIONS } from "./flows/accessMigrations.ts";
+import { ACCESS_MIGRATIONS } from "./flows/migrationsAccess.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
 import { AttestationMessaging } from "./messaging.ts";
 import {

@@ -16,7 +16,7 @@ import {
   retractAtHub,
   sealCopy,
 } from "../identity/hub/permissionsClient.ts";
-import type { HubPermission } from "../identity/hub/permissionsRepository.ts";
+import type { HubPermission } from "../identity/hub/repositoryPermissions.ts";
 import type { AgentContact, UserAgentWallet } from "./wallet.ts";
 
 export type { CopyContent } from "../identity/hub/permissionsClient.ts";

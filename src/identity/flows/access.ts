@@ -23,9 +23,9 @@ import { type CopyContent, retrieveFromHub } from "../hub/permissionsClient.ts";
 import type { AttestationMessaging, StoredMessage } from "../messaging.ts";
 import { withDidKey } from "../messaging.ts";
 import { AccessError } from "./accessErrors.ts";
-import { type AccessRecord, AccessRepository, type AccessStatus } from "./accessRepository.ts";
+import { type AccessRecord, AccessRepository, type AccessStatus } from "./repositoryAccess.ts";
 
-export type { AccessRecord, AccessStatus } from "./accessRepository.ts";
+export type { AccessRecord, AccessStatus } from "./repositoryAccess.ts";
 
 /** How long a RetrieveAttestations message lives: one round trip to the hub (which accepts at most 120 s). */
 const RETRIEVE_TTL_SECONDS = 60;

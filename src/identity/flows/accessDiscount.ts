@@ -19,8 +19,8 @@ import { MESSAGE_CONTEXT, type MessageOf, type ReplayGuard } from "../../core/id
 import type { AttestationMessaging, StoredMessage } from "../messaging.ts";
 import type { AccessFlow } from "./access.ts";
 import { AccessError } from "./accessErrors.ts";
-import type { AccessRepository, SpentRecord } from "./accessRepository.ts";
 import { type VerifiedPresentation, verifyPresentation } from "./presentation.ts";
+import type { AccessRepository, SpentRecord } from "./repositoryAccess.ts";
 
 export const DISCOUNT_TYPE = "DiscountAttestation";
 export const ACCOUNT_TYPE = "IspAccount";

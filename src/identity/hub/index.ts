@@ -1,6 +1,6 @@
 // The identity hubs as the identity plugin mounts them: migrations, errors, and the routes (routes.ts).
 import { HUB_MIGRATIONS as HUB_BASE_MIGRATIONS } from "./migrations.ts";
-import { HUB_PERMISSION_MIGRATIONS } from "./permissionsMigrations.ts";
+import { HUB_PERMISSION_MIGRATIONS } from "./migrationsPermissions.ts";
 
 export { HUB_ERRORS } from "./errors.ts";
 export { HUB_PERMISSION_ERRORS } from "./permissionsErrors.ts";

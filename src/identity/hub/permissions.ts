@@ -12,7 +12,7 @@ import { invalidInput } from "../../core/identity/errors.ts";
 import { keyAgreementOf, type MessageOf, openMessage, type ReplayGuard } from "../../core/identity/messages/index.ts";
 import { HubError } from "./errors.ts";
 import { HubPermissionError } from "./permissionsErrors.ts";
-import type { HubPermission, HubPermissionStore, SealedCopy } from "./permissionsRepository.ts";
+import type { HubPermission, HubPermissionStore, SealedCopy } from "./repositoryPermissions.ts";
 import { MAX_REQUEST_LIFETIME_SECONDS } from "./requestAuth.ts";
 import type { HubService, SignedRequest } from "./service.ts";
 

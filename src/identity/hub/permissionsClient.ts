@@ -5,7 +5,7 @@ import type { ATTESTATION_FORMATS } from "../../core/identity/messages/index.ts"
 import type { HubClient } from "./client.ts";
 import { HubRequestError } from "./client.ts";
 import type { Retrieved } from "./permissions.ts";
-import type { HubPermission, SealedCopy } from "./permissionsRepository.ts";
+import type { HubPermission, SealedCopy } from "./repositoryPermissions.ts";
 
 export interface PermissionObject {
   id: string;

@@ -11,9 +11,9 @@ import { SqlReplayGuard } from "../../core/identity/messages/index.ts";
 import { pageOfRows, pageRequest } from "../../core/paging.ts";
 import type { Store } from "../../core/store/index.ts";
 import { HubPermissions } from "./permissions.ts";
-import { HubPermissionStore } from "./permissionsRepository.ts";
-import { registerHubPermissionRoutes } from "./permissionsRoutes.ts";
 import { HubStore } from "./repository.ts";
+import { HubPermissionStore } from "./repositoryPermissions.ts";
+import { registerHubPermissionRoutes } from "./routesPermissions.ts";
 import {
   AddDeviceBody,
   ChangesQuery,
