@@ -122,19 +122,17 @@ export function registerWalletAccessCommands(wallet: Command): void {
       .description("retract a permission at the hub (immediate), then send the agent a RetractAccess notice")
       .requiredOption("--hub <agentUrl>", "the agent hosting this person's identity hub")
       .option("--purpose <text>", "why, for the agent"),
-  ).action(
-    async (agentUrl: string, permissionId: string, o: WalletCliOptions & { hub: string; purpose?: string }) => {
-      const { w, access } = await accessOf(o);
-      const contact = await w.connect(agentUrl);
-      const { permission } = await access.retract({
-        hubUrl: o.hub,
-        contact,
-        permissionId,
-        ...(o.purpose === undefined ? {} : { purpose: o.purpose }),
-      });
-      printResult(permission, o, pretty);
-    },
-  );
+  ).action(async (agentUrl: string, permissionId: string, o: WalletCliOptions & { hub: string; purpose?: string }) => {
+    const { w, access } = await accessOf(o);
+    const contact = await w.connect(agentUrl);
+    const { permission } = await access.retract({
+      hubUrl: o.hub,
+      contact,
+      permissionId,
+      ...(o.purpose === undefined ? {} : { purpose: o.purpose }),
+    });
+    printResult(permission, o, pretty);
+  });
   withWallet(
     cmd
       .command("list")
