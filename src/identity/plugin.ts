@@ -4,6 +4,7 @@
 import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
+import { SqlReplayGuard } from "../core/identity/messages/index.ts";
 import { ConsortiumRegistry, IdentityAssurance, SocialRecovery } from "../generated/contracts.ts";
 import { ASSURANCE_ERRORS } from "./assurance/errors.ts";
 import { assuranceMigrations } from "./assurance/migrations.ts";
@@ -12,7 +13,11 @@ import { AssuranceReadModel } from "./assurance/readModel.ts";
 import { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
-import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
+import { AccessFlow } from "./flows/access.ts";
+import { DiscountFlow } from "./flows/accessDiscount.ts";
+import { ACCESS_ERRORS } from "./flows/accessErrors.ts";
+import { ACCESS_MIGRATIONS } from "./flows/migrationsAccess.ts";
+import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
 import { LINK_ERRORS, LINK_MIGRATIONS, LinkService } from "./links/index.ts";
 import { AttestationMessaging, withDidKey } from "./messaging.ts";
 import {
@@ -61,8 +66,15 @@ export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
-  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...LINK_ERRORS, ...ASSURANCE_ERRORS },
-  migrations: [...HUB_MIGRATIONS, ...LINK_MIGRATIONS, ...assuranceMigrations],
+  errors: {
+    ...IDENTITY_ERRORS,
+    ...HUB_ERRORS,
+    ...HUB_PERMISSION_ERRORS,
+    ...LINK_ERRORS,
+    ...ACCESS_ERRORS,
+    ...ASSURANCE_ERRORS,
+  },
+  migrations: [...HUB_MIGRATIONS, ...LINK_MIGRATIONS, ...assuranceMigrations, ...ACCESS_MIGRATIONS],
   projections: [assuranceProjection],
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
   deployment: [
@@ -91,6 +103,22 @@ export const identityPlugin: DomainPlugin = {
       keystore: context.keystore,
       resolver: context.resolver,
     });
+    // The flows act on what the inbox takes (onReceived): they share the one messaging instance the routes use.
+    const access = new AccessFlow({
+      store: context.store,
+      keystore: context.keystore,
+      messaging,
+      resolver: context.resolver,
+    });
+    const discounts = new DiscountFlow({
+      access,
+      messaging,
+      credentials: context.credentials,
+      status: context.credentialStatus,
+      dids: context.dids,
+      resolver: context.resolver,
+      nonces: new SqlReplayGuard(context.store),
+    });
     return identityApiModule({
       dids: context.dids,
       resolver: context.resolver,
@@ -117,6 +145,8 @@ export const identityPlugin: DomainPlugin = {
         resolver: withDidKey(context.resolver),
         publicUrl: context.config.publicUrl,
       }),
+      access,
+      discounts,
       assurance: assuranceService(context),
       members: context.published.membership,
     });

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { CliError, printResult, table } from "../cli/output.ts";
+import { registerWalletAccessCommands } from "../useragent/accessCli.ts";
 import { registerWalletIdentityCommands } from "./walletIdentityCli.ts";
 
 export interface WalletCliOptions {
@@ -29,7 +30,7 @@ export async function wallet(o: WalletCliOptions) {
 }
 
 /** A JSON file's content, or standard input for "-"; the error names the file. */
-function readInput(path: string, what: string): string {
+export function readInput(path: string, what: string): string {
   try {
     return readFileSync(path === "-" ? 0 : path, "utf8").trim();
   } catch (error) {
@@ -121,4 +122,5 @@ export function registerWalletCommands(program: Command): void {
     ),
   );
   registerWalletIdentityCommands(cmd);
+  registerWalletAccessCommands(cmd);
 }

@@ -45,6 +45,11 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
       "An SD-JWT presentation's key binding fails: no key-binding JWT, another nonce or audience than the verifier's, " +
       "a stale iat, or not signed by the credential's cnf key over the presented disclosures.",
   },
+  PRESENTATION_REPLAYED: {
+    status: 409,
+    description:
+      "A presentation for this nonce (the request's identifier) was already accepted: each request is answered once.",
+  },
   DID_AUTH_INVALID: {
     status: 422,
     description: "The DID-Auth response does not verify: signature, audience, challenge or DID mismatch.",

@@ -3,14 +3,17 @@
 // these routes are "public" to the API-key layer and authenticated here, per request, before anything is read. The
 // inbox takes messages from anyone (agents relaying to the person), addressed to the owner and bounded in number.
 import { Type } from "@sinclair/typebox";
-import { Resolver } from "did-resolver";
+import { type Resolvable, Resolver } from "did-resolver";
 import type { FastifyRequest } from "fastify";
 import { type ApiApp, principalOf, readErrors, writeErrors } from "../../core/api/index.ts";
 import { didKeyResolver } from "../../core/identity/didKey.ts";
 import { SqlReplayGuard } from "../../core/identity/messages/index.ts";
 import { pageOfRows, pageRequest } from "../../core/paging.ts";
 import type { Store } from "../../core/store/index.ts";
+import { HubPermissions } from "./permissions.ts";
 import { HubStore } from "./repository.ts";
+import { HubPermissionStore } from "./repositoryPermissions.ts";
+import { registerHubPermissionRoutes } from "./routesPermissions.ts";
 import {
   AddAliasBody,
   AddDeviceBody,
@@ -325,8 +328,14 @@ export function registerHubRoutes(app: ApiApp, hubs: HubService): void {
   );
 }
 
-/** Mounts the hubs on the agent's store (did:key resolution only: owners and devices are P-256 did:keys). */
-export function registerIdentityHubs(app: ApiApp, store: Store): void {
-  const service = new HubService(new HubStore(store), new Resolver(didKeyResolver()), new SqlReplayGuard(store));
+/**
+ * Mounts the hubs on the agent's store (did:key resolution only: owners and devices are P-256 did:keys) and their
+ * access permissions (a grantee's DID resolved by `grantees`, did:key included; did:key only when not given).
+ */
+export function registerIdentityHubs(app: ApiApp, store: Store, grantees?: Resolvable): void {
+  const replay = new SqlReplayGuard(store);
+  const service = new HubService(new HubStore(store), new Resolver(didKeyResolver()), replay);
   registerHubRoutes(app, service);
+  const resolver = grantees ?? new Resolver(didKeyResolver());
+  registerHubPermissionRoutes(app, new HubPermissions(service, new HubPermissionStore(store), resolver, replay));
 }

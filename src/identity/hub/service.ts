@@ -214,6 +214,18 @@ export class HubService {
     );
   }
 
+  /** For the hub's other parts (permissions.ts): a request signed by the owner or one of its devices. */
+  async authorise(owner: string, request: SignedRequest): Promise<{ hub: HubRecord; signer: string }> {
+    return this.#authorise(owner, request, "any");
+  }
+
+  /** The hub of `owner`, or HUB_NOT_FOUND. */
+  async hubOf(owner: string): Promise<HubRecord> {
+    const hub = await this.#store.hub(owner);
+    if (!hub) throw notFound(owner);
+    return hub;
+  }
+
   /** Verifies the signed request and that its signer may act: the owner, or (for "any") one of its devices. */
   async #authorise(
     owner: string,

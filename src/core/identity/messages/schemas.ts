@@ -27,10 +27,14 @@ const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
   description: "Tag strings describing the attestation",
 });
 
-export const ATTESTATION_FORMATS = ["jwt_vc", "vc+jwt", "vc+sd-jwt"] as const;
+export const ATTESTATION_FORMATS = ["jwt_vc", "vc+jwt", "vc+sd-jwt", "jwt_vp"] as const;
 const Format = Type.Union(
   ATTESTATION_FORMATS.map((f) => Type.Literal(f)),
-  { description: "jwt_vc: VC 1.1 as a JWT; vc+jwt: VC 2.0 secured with JOSE; vc+sd-jwt: SD-JWT VC" },
+  {
+    description:
+      "jwt_vc: VC 1.1 as a JWT; vc+jwt: VC 2.0 secured with JOSE; vc+sd-jwt: SD-JWT VC (with its key-binding JWT when " +
+      "presented); jwt_vp: a W3C presentation as a JWT signed by the holder DID, bound to the verifier (aud) and request (nonce)",
+  },
 );
 
 /** An attestation as it travels: its proof format and the compact token. */
@@ -45,7 +49,7 @@ const AttestationDescriptor = strict(
     attestationType: Text("Type of attestation, e.g. IdentityAttestation, IspAccount", 128),
     description: Text("Human-readable description for the user agent to show"),
     tags: Type.Optional(Tags),
-    formats: Type.Array(Format, { minItems: 1, maxItems: 3, uniqueItems: true }),
+    formats: Type.Array(Format, { minItems: 1, maxItems: 4, uniqueItems: true }),
     issuers: Type.Optional(
       Type.Array(Did, { maxItems: 32, description: "Issuers whose attestation is accepted (any when absent)" }),
     ),
