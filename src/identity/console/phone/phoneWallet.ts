@@ -6,7 +6,7 @@ import { readAnswer } from "../../../../console/src/kit.ts";
 import { invalidInput } from "../../../core/identity/errors.ts";
 import { MemoryReplayGuard } from "../../../core/identity/messages/replayGuard.ts";
 import type { AttestationMessage } from "../../../core/identity/messages/schemas.ts";
-import { generateDeviceKey } from "./deviceCrypto.ts";
+import { generateDeviceKey, randomId } from "./deviceCrypto.ts";
 import { type OpenedMessage, openMessage, sealMessage } from "./envelope.ts";
 import { BrowserHubClient, type HubMessage } from "./hubClient.ts";
 import type { StoredKey, WalletStore } from "./walletStore.ts";
@@ -23,6 +23,18 @@ export interface AgentContact {
   inbox: string;
   /** The person's pairwise DID for this agent. */
   did: string;
+}
+
+/** An attestation the person keeps in their hub (an item of kind "attestation", sealed to the owner). */
+export interface HeldAttestation {
+  itemId: string;
+  /** The hub revision of the item. */
+  seq: number;
+  description: string;
+  format: string;
+  payload: string;
+  from: string;
+  deliveredAt: number;
 }
 
 /** A hub message as the page shows it: opened and checked, or refused with the code the agent would answer. */
@@ -142,5 +154,38 @@ export class PhoneWallet {
       entries.push(entry);
     }
     return entries;
+  }
+
+  /** The attestations held in the hub: its change feed folded to the live items, each opened on the device. */
+  async heldAttestations(): Promise<HeldAttestation[]> {
+    const hub = this.hub();
+    const live = new Map<string, { seq: number; kind: string; jwe: string | null }>();
+    for (const change of await hub.changes(0)) live.set(change.itemId, change);
+    const held: HeldAttestation[] = [];
+    for (const [itemId, item] of live) {
+      if (item.kind !== "attestation" || item.jwe === null) continue;
+      held.push({ ...(await hub.open<Omit<HeldAttestation, "itemId" | "seq">>(item.jwe)), itemId, seq: item.seq });
+    }
+    return held.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Keeps a delivered attestation: sealed into the hub as a new item, then taken from the inbox. */
+  async keep(entry: InboxEntry): Promise<void> {
+    if (!("opened" in entry) || entry.opened.message["@type"] !== "DeliverAttestation") {
+      throw invalidInput("message", "only a DeliverAttestation that opened is kept");
+    }
+    const m = entry.opened.message;
+    const held: Omit<HeldAttestation, "itemId" | "seq"> = {
+      description: m.description,
+      format: m.object.format,
+      payload: m.object.payload,
+      from: entry.opened.sender,
+      deliveredAt: m.deliveredAt,
+    };
+    const hub = this.hub();
+    // A hub item id is shorter and plainer than a message identifier: a fresh one.
+    await hub.put(`att-${randomId()}`, "attestation", held, 0);
+    await hub.acknowledge(entry.seq);
+    this.#opened.delete(entry.seq);
   }
 }
