@@ -148,4 +148,4 @@ function PhoneWalletPage({ api }: ConsolePageProps) {
   );
 }
 
-export const phoneWalletPage = { id: "phone-wallet", title: "Phone wallet", order: 6, component: PhoneWalletPage };
+export default PhoneWalletPage;
