@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { MESSAGE_CONTEXT } from "../../src/core/identity/messages/schemas.ts";
 import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
