@@ -1,10 +1,11 @@
 // The console's Phone wallet page end to end: Debian's Chromium (headless, playwright-core) against a member agent on
 // a devnet. The page makes the person's keys in the browser (WebCrypto, kept in IndexedDB: the same DIDs after a
-// reload), connects to the agent (a pairwise did:key for its messaging DID), has the member host the person's hub
-// (the one call made with the member's API key), and opens on the device what the agent sent through its outbox to
-// the hub's inbox: an encrypted DeliverAttestation and a RequestAccess, shown by type; the attestation kept is sealed
-// into the hub and listed as held. axe-core, no CSP refusal, a screenshot reports/console/phone-wallet.png, and the
-// bundle's size against the console's budget (reports/console/budgets-phone-wallet.json).
+// reload), connects to the agent (a pairwise did:key for its messaging DID) and asks it for an attestation (an
+// encrypted RequestAttestation the agent's inbox takes into a conversation with that DID), has the member host the
+// person's hub (the one call made with the member's API key), and opens on the device what the agent sent through its
+// outbox to the hub's inbox: an encrypted DeliverAttestation and a RequestAccess, shown by type; the attestation kept
+// is sealed into the hub and listed as held. axe-core, no CSP refusal, a screenshot reports/console/phone-wallet.png,
+// and the bundle's size against the console's budget (reports/console/budgets-phone-wallet.json).
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,8 +40,9 @@ describe("console Phone wallet page, end to end in Chromium", () => {
 
   const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? "";
   const open = async () => {
-    const started = performance.now();
     await page.goto(`${isp.url}/console/#/phone-wallet`);
+    // Interactive: a fresh load until the main control is visible (the wallet chunk loaded, IndexedDB read).
+    const started = performance.now();
     await page.reload();
     await page.getByRole("heading", { name: "This page is a phone" }).waitFor();
     await page.getByRole("button", { name: /Create wallet|New wallet/ }).waitFor();
@@ -79,6 +81,20 @@ describe("console Phone wallet page, end to end in Chromium", () => {
     const pairwise = contact.match(/my DID for it (did:key:\S+)/)?.[1] ?? "";
     assert.match(pairwise, /^did:key:zDn/);
     assert.notEqual(pairwise, owner, "the relationship has its own DID, not the hub owner's");
+
+    // The person asks the agent for an attestation: sealed by the pairwise DID on the page, taken by the agent's inbox.
+    await page.getByLabel("What for (shown to the agent)").fill("My ISP account attestation");
+    await page.getByRole("button", { name: "Ask for the attestation" }).click();
+    await page.getByTestId("request-sent").waitFor();
+    assert.match(await text("request-sent"), /taken by the agent, encrypted: thread req-/);
+    const threads = await isp.call<{ items: { peer: string; lastType: string }[] }>(
+      "GET",
+      "/v1/identity/conversations",
+    );
+    assert.ok(
+      threads.body.items.some((t) => t.peer === pairwise && t.lastType === "RequestAttestation"),
+      JSON.stringify(threads.body),
+    );
 
     await page.getByRole("button", { name: "Host my hub here" }).click();
     await page.getByTestId("hub-status").waitFor();

@@ -4,9 +4,12 @@
 // person's hub at this agent (a member decides whom it serves). Keys in a browser are a demo, not a secure element.
 import { useEffect, useState } from "react";
 import { ApiFailure, type ConsolePageProps, Panel } from "../../../../console/src/kit.ts";
+import { MESSAGE_CONTEXT } from "../../../core/identity/messages/schemas.ts";
+import { randomId } from "./deviceCrypto.ts";
 import { HeldAttestations } from "./HeldAttestations.tsx";
 import { InboxMessages } from "./InboxMessages.tsx";
 import { type AgentContact, type HeldAttestation, type InboxEntry, PhoneWallet } from "./phoneWallet.ts";
+import { RequestForm } from "./RequestForm.tsx";
 import { WalletDids } from "./WalletDids.tsx";
 import { IndexedDbWalletStore } from "./walletStore.ts";
 
@@ -109,9 +112,24 @@ function PhoneWalletPage({ api }: ConsolePageProps) {
               Connect to this agent
             </button>
             {contact ? (
-              <p data-testid="agent-contact">
-                agent <code>{contact.agentDid}</code>, my DID for it <code>{contact.did}</code>
-              </p>
+              <>
+                <p data-testid="agent-contact">
+                  agent <code>{contact.agentDid}</code>, my DID for it <code>{contact.did}</code>
+                </p>
+                <RequestForm
+                  onSend={(attestationType, description) =>
+                    wallet.send(contact, {
+                      "@context": MESSAGE_CONTEXT,
+                      "@type": "RequestAttestation",
+                      identifier: `req-${randomId()}`,
+                      attestationType,
+                      for: [contact.did],
+                      format: "jwt_vc",
+                      description,
+                    })
+                  }
+                />
+              </>
             ) : null}
           </Panel>
           <Panel title="Identity hub" error={hubAction.error}>

@@ -89,7 +89,7 @@ const invalid = invalidInput;
 /** 128 random bits, base64url: a jti. */
 export const randomId = (): string => base64url.encode(globalThis.crypto.getRandomValues(new Uint8Array(16)));
 
-/** An ES256 JWT signed by `key` (header `kid` = the key's DID URL, `typ` JWT, `iss` = the DID), as did-jwt makes them. */
+/** An ES256 JWT signed by `key` (header `kid` = its DID URL, `typ` JWT, `iss` = the DID), as did-jwt makes them. */
 export async function signJwt(key: DeviceKey, claims: Record<string, unknown>): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "ES256", typ: "JWT", kid: key.kid })

@@ -1,7 +1,8 @@
 // The phone wallet page's parts: the inbox shows each opened message by type with what it says (a request, the
 // preconditions asked, a delivered attestation, an access request), an encrypted badge, a refused one with its code;
 // only a delivered attestation can be kept, and a failure to keep it is shown with its code. The DIDs list and the
-// held attestations show what the wallet holds.
+// held attestations show what the wallet holds. The request form sends what was typed, trimmed, and shows the agent's
+// thread, or its refusal with the code.
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiFailure } from "../../../../console/src/kit.ts";
@@ -9,6 +10,7 @@ import { type AttestationMessage, MESSAGE_CONTEXT } from "../../../core/identity
 import { HeldAttestations } from "./HeldAttestations.tsx";
 import { InboxMessages } from "./InboxMessages.tsx";
 import type { InboxEntry } from "./phoneWallet.ts";
+import { RequestForm } from "./RequestForm.tsx";
 import { WalletDids } from "./WalletDids.tsx";
 
 afterEach(cleanup);
@@ -141,5 +143,23 @@ describe("WalletDids and HeldAttestations", () => {
     expect(within(row).getByText("Your ISP account attestation")).toBeTruthy();
     expect(within(row).getByText("7")).toBeTruthy();
     expect(within(row).getByText("2025-12-01 02:00:00")).toBeTruthy();
+  });
+});
+
+describe("RequestForm", () => {
+  it("sends the type and purpose typed, trimmed, and shows the agent's thread or its refusal", async () => {
+    const onSend = vi
+      .fn()
+      .mockRejectedValueOnce(new ApiFailure(502, "MESSAGE_DELIVERY_FAILED", "the agent refused"))
+      .mockResolvedValueOnce({ threadId: "req-abc", encrypted: true });
+    render(<RequestForm onSend={onSend} />);
+    fireEvent.change(screen.getByLabelText("Attestation type"), { target: { value: " IspAccount " } });
+    fireEvent.change(screen.getByLabelText("What for (shown to the agent)"), { target: { value: " my account " } });
+    fireEvent.click(screen.getByRole("button", { name: "Ask for the attestation" }));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("MESSAGE_DELIVERY_FAILED"));
+    expect(onSend).toHaveBeenCalledWith("IspAccount", "my account");
+    fireEvent.click(screen.getByRole("button", { name: "Ask for the attestation" }));
+    await waitFor(() => expect(screen.getByTestId("request-sent").textContent).toContain("encrypted: thread req-abc"));
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 });
