@@ -7,6 +7,8 @@
 // resolver: senders are did:key DIDs (an agent's messaging DID is one); another method is refused by name.
 import { base64url, compactVerify, importJWK } from "jose";
 import { IdentityError, type IdentityErrorCode, invalidInput } from "../../../core/identity/errors.ts";
+// A type only (erased from the bundle): the agent's envelope module needs Node.
+import type { OpenedMessage } from "../../../core/identity/messages/envelope.ts";
 import type { ReplayGuard } from "../../../core/identity/messages/replayGuard.ts";
 import { type AttestationMessage, PERSONAL_DATA_TYPES } from "../../../core/identity/messages/schemas.ts";
 import { validateMessage } from "../../../core/identity/messages/validate.ts";
@@ -25,15 +27,7 @@ import {
 export const MAX_MESSAGE_TTL_SECONDS = 3600;
 const DEFAULT_TTL_SECONDS = 300;
 
-export interface OpenedMessage {
-  message: AttestationMessage;
-  sender: string;
-  recipient: string;
-  jti: string;
-  issuedAt: number;
-  expiresAt: number;
-  encrypted: boolean;
-}
+export type { OpenedMessage };
 
 type MessageErrorCode = Extract<IdentityErrorCode, `MESSAGE_${string}`>;
 const refuse = (code: MessageErrorCode, message: string) => new IdentityError(code, message);
