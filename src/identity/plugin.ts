@@ -13,7 +13,8 @@ import { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
-import { AttestationMessaging } from "./messaging.ts";
+import { LINK_ERRORS, LINK_MIGRATIONS, LinkService } from "./links/index.ts";
+import { AttestationMessaging, withDidKey } from "./messaging.ts";
 import {
   MIN_RECOVERY_DELAY_SECONDS,
   RecoveryService,
@@ -60,8 +61,8 @@ export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
-  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...ASSURANCE_ERRORS },
-  migrations: [...HUB_MIGRATIONS, ...assuranceMigrations],
+  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...LINK_ERRORS, ...ASSURANCE_ERRORS },
+  migrations: [...HUB_MIGRATIONS, ...LINK_MIGRATIONS, ...assuranceMigrations],
   projections: [assuranceProjection],
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
   deployment: [
@@ -85,6 +86,11 @@ export const identityPlugin: DomainPlugin = {
     },
   ],
   api(context) {
+    const messaging = new AttestationMessaging({
+      store: context.store,
+      keystore: context.keystore,
+      resolver: context.resolver,
+    });
     return identityApiModule({
       dids: context.dids,
       resolver: context.resolver,
@@ -102,10 +108,14 @@ export const identityPlugin: DomainPlugin = {
         didRegistry: context.contractAddress("EthereumDIDRegistry"),
       }),
       store: context.store,
-      messaging: new AttestationMessaging({
+      messaging,
+      links: new LinkService({
         store: context.store,
+        didAuth: context.didAuth,
+        messaging,
         keystore: context.keystore,
-        resolver: context.resolver,
+        resolver: withDidKey(context.resolver),
+        publicUrl: context.config.publicUrl,
       }),
       assurance: assuranceService(context),
       members: context.published.membership,

@@ -7,6 +7,7 @@ import type { MembershipDirectory } from "../membership/published.ts";
 import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
 import type { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
+import { LINKS_TAG, type LinkService, registerLinkRoutes } from "./links/index.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
@@ -21,6 +22,7 @@ export type IdentityApiDeps = DidRoutesDeps &
     store: Store;
     assurance: AssuranceService;
     members: Pick<MembershipDirectory, "getMember">;
+    links: LinkService;
   };
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
@@ -36,6 +38,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
         description: "A person's identity hub: sealed items synced across their devices, and relayed messages",
       },
       { name: "messages", description: "Attestation messages with other agents and user agents (EEA use case 6)" },
+      LINKS_TAG,
       ASSURANCE_TAG,
     ],
     register(app) {
@@ -45,6 +48,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store);
       registerMessageRoutes(app, deps);
+      registerLinkRoutes(app, deps.links);
       registerAssuranceRoutes(app, deps.assurance, deps.members);
     },
   };

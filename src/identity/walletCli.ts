@@ -83,4 +83,40 @@ export function registerWalletCommands(program: Command): void {
     const token = readInput(tokenFile, "message token");
     printResult(await (await wallet(o)).open(token, peerDid), o, pretty);
   });
+  withWallet(
+    cmd
+      .command("use-hub <agentUrl>")
+      .description("name the agent hosting this person's identity hub: new pairwise DIDs are registered there"),
+  ).action(async (agentUrl: string, o: WalletCliOptions) => {
+    const w = await wallet(o);
+    await w.useHub(agentUrl);
+    printResult({ hub: w.hubUrl, owner: await w.hubOwner() }, o, pretty);
+  });
+  withWallet(
+    cmd
+      .command("link <url>")
+      .description("flow 2.1: answer a site's link (https URL or telco-ledger://link deep link) with the pairwise DID"),
+  ).action(async (url: string, o: WalletCliOptions) => printResult(await (await wallet(o)).link(url), o, pretty));
+  withWallet(
+    cmd
+      .command("inbox")
+      .description("read the person's hub: answer link challenges, show link codes (to type into the site)"),
+  ).action(async (o: WalletCliOptions) =>
+    printResult(
+      await (await wallet(o)).inbox(),
+      o,
+      (entries: Array<Record<string, unknown>>) =>
+        entries
+          .map((e) =>
+            e.kind === "link-code"
+              ? `code ${String(e.code)} for ${String(e.label ?? e.linkId)} (from ${String(e.from)})`
+              : e.kind === "link-challenge"
+                ? `answered the link ${String(e.label ?? e.linkId)} as ${String(e.for)}`
+                : e.kind === "refused"
+                  ? `refused message ${String(e.seq)}: ${String(e.code)} ${String(e.reason)}`
+                  : `message ${String(e.seq)} (${String(e.type)}) left waiting`,
+          )
+          .join("\n") || "no messages",
+    ),
+  );
 }

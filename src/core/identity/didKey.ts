@@ -3,7 +3,14 @@
 // but the key; its document is derived, never fetched. The one key serves authentication, assertion and key agreement
 // (what the method specifies for P-256), so a peer can both verify the holder's messages and encrypt to it.
 import { createPublicKey } from "node:crypto";
-import type { DIDDocument, DIDResolutionResult, DIDResolver, VerificationMethod } from "did-resolver";
+import {
+  type DIDDocument,
+  type DIDResolutionResult,
+  type DIDResolver,
+  type Resolvable,
+  Resolver,
+  type VerificationMethod,
+} from "did-resolver";
 import { compressedP256OfDidKey, compressP256, didKeyOfCompressedP256 } from "./didKeyCodec.ts";
 import { invalidInput } from "./errors.ts";
 
@@ -82,5 +89,14 @@ export function didKeyResolver(): Record<string, DIDResolver> {
         };
       }
     },
+  };
+}
+
+/** did:key resolved locally (people's pairwise DIDs), every other method by `resolver` (the agent's did:ethr). */
+export function withDidKey(resolver: Resolvable): Resolvable {
+  const keys = new Resolver(didKeyResolver());
+  return {
+    resolve: (did: string, options?: object): Promise<DIDResolutionResult> =>
+      did.startsWith("did:key:") ? keys.resolve(did) : resolver.resolve(did, options),
   };
 }
