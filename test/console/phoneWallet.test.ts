@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { MESSAGE_CONTEXT } from "../../src/core/identity/messages/schemas.ts";
-import { startTestConsortium, type TestAgent, type TestConsortium } from "../../testkit/consortium.ts";
+import { startTestConsortium, type TestAgentProcess, type TestConsortium } from "../../testkit/consortium.ts";
 import {
   type Budget,
   buildConsole,
@@ -30,12 +30,14 @@ const INTERACTIVE_LIMIT_MS = 1000;
 const id = () => `msg-${crypto.randomUUID()}`;
 
 describe("console Phone wallet page, end to end in Chromium", () => {
-  let consortium: TestConsortium;
-  let isp: TestAgent;
+  let consortium: TestConsortium<TestAgentProcess>;
+  let isp: TestAgentProcess;
   let browser: Browser;
   let page: Page;
   let problems: string[] = [];
   let owner = "";
+  /** The pairwise DID linked to the agent (a hub alias): the agent sends to it. */
+  let linkedDid = "";
   const budgets: Budget[] = [];
 
   const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? "";
@@ -51,8 +53,9 @@ describe("console Phone wallet page, end to end in Chromium", () => {
 
   before(async () => {
     buildConsole();
-    consortium = (await startTestConsortium([{ name: "isp", roles: ["TNSP"] }])) as TestConsortium;
-    isp = consortium.agents.isp as TestAgent;
+    // An agent process: its public URL is the one it listens on, which the link offers name.
+    consortium = await startTestConsortium([{ name: "isp", roles: ["TNSP"] }], { agentProcesses: true });
+    isp = consortium.agents.isp as TestAgentProcess;
     browser = await launchBrowser();
     ({ page, problems } = await openPage(browser));
     await page.goto(`${isp.url}/`);
@@ -103,6 +106,27 @@ describe("console Phone wallet page, end to end in Chromium", () => {
     const unsigned = await isp.call("GET", `/v1/identity/hubs/${encodeURIComponent(owner)}`);
     assert.equal(unsigned.status, 401, JSON.stringify(unsigned.body));
 
+    // Flow 2.1: the site's link offer pasted (its deep link), answered with the same pairwise DID, registered as an
+    // alias of the hub, whose inbox the agent now knows.
+    const link = await isp.call<{ linkId: string; offer: { deepLink: string } }>("POST", "/v1/identity/links", {
+      label: "Example ISP",
+      ttlSeconds: 120,
+    });
+    assert.equal(link.status, 201, JSON.stringify(link.body));
+    await page.getByLabel("Link offer (URL or telco-ledger://link)").fill(link.body.offer.deepLink);
+    await page.getByRole("button", { name: "Link with my pairwise DID" }).click();
+    await page.getByTestId("link-answered").waitFor();
+    assert.match(await text("link-answered"), new RegExp(`linked to Example ISP ${messaging.body.did} as ${pairwise}`));
+    const polled = await isp.call<{ status: string; did: string; hub: string }>(
+      "GET",
+      `/v1/identity/links/${link.body.linkId}`,
+    );
+    assert.deepEqual(
+      [polled.body.status, polled.body.did, polled.body.hub],
+      ["linked", pairwise, `${isp.url}/v1/identity/hubs/${encodeURIComponent(owner)}/inbox`],
+    );
+    linkedDid = pairwise;
+
     // The keys stay on the device: the same DIDs after a reload.
     await open();
     await page.getByTestId("owner-did").waitFor();
@@ -113,30 +137,36 @@ describe("console Phone wallet page, end to end in Chromium", () => {
 
   it("opens what the agent sent through its outbox to the hub, by type, and keeps the delivered attestation", async () => {
     const endpoint = `${isp.url}/v1/identity/hubs/${encodeURIComponent(owner)}/inbox`;
-    const send = async (message: Record<string, unknown>) => {
-      const sent = await isp.call("POST", "/v1/identity/messages/outbox", { to: owner, endpoint, message });
+    const send = async (message: Record<string, unknown>, to: string) => {
+      const sent = await isp.call("POST", "/v1/identity/messages/outbox", { to, endpoint, message });
       assert.equal(sent.status, 201, JSON.stringify(sent.body));
     };
-    await send({
-      "@context": MESSAGE_CONTEXT,
-      "@type": "DeliverAttestation",
-      identifier: id(),
-      replyTo: id(),
-      object: { format: "jwt_vc", payload: "eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2lnbmF0dXJlLWJ5dGVzLWhlcmU" },
-      description: "Your ISP account attestation",
-      deliveredAt: Math.floor(Date.now() / 1000),
-    });
-    await send({
-      "@context": MESSAGE_CONTEXT,
-      "@type": "RequestAccess",
-      identifier: id(),
-      object: {
-        grantee: "did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv",
-        attestationTypes: ["IspAccount"],
-        actions: ["read"],
+    await send(
+      {
+        "@context": MESSAGE_CONTEXT,
+        "@type": "DeliverAttestation",
+        identifier: id(),
+        replyTo: id(),
+        object: { format: "jwt_vc", payload: "eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2lnbmF0dXJlLWJ5dGVzLWhlcmU" },
+        description: "Your ISP account attestation",
+        deliveredAt: Math.floor(Date.now() / 1000),
       },
-      purpose: "a partner's discount",
-    });
+      linkedDid,
+    );
+    await send(
+      {
+        "@context": MESSAGE_CONTEXT,
+        "@type": "RequestAccess",
+        identifier: id(),
+        object: {
+          grantee: "did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv",
+          attestationTypes: ["IspAccount"],
+          actions: ["read"],
+        },
+        purpose: "a partner's discount",
+      },
+      owner,
+    );
 
     await page.getByRole("button", { name: "Check inbox" }).click();
     const inbox = page.getByTestId("inbox-messages");
@@ -144,6 +174,8 @@ describe("console Phone wallet page, end to end in Chromium", () => {
     const items = await inbox.locator("li").allTextContents();
     assert.equal(items.length, 2, items.join("\n"));
     assert.match(items[0] ?? "", /DeliverAttestation\s*encrypted\s*Your ISP account attestation \(jwt_vc\)/);
+    assert.ok(items[0]?.includes(`to ${linkedDid}`), "the delivery came to the pairwise DID (a hub alias)");
+    assert.ok(items[1]?.includes(`to ${owner}`), "the access request came to the hub owner");
     assert.match(items[1] ?? "", /RequestAccess\s*asks to read IspAccount: a partner's discount/);
     assert.ok(!/encrypted/.test(items[1] ?? ""), "a RequestAccess carries no personal data: signed, in clear");
 

@@ -8,6 +8,7 @@ import { MESSAGE_CONTEXT } from "../../../core/identity/messages/schemas.ts";
 import { randomId } from "./deviceCrypto.ts";
 import { HeldAttestations } from "./HeldAttestations.tsx";
 import { InboxMessages } from "./InboxMessages.tsx";
+import { LinkForm } from "./LinkForm.tsx";
 import { type AgentContact, type HeldAttestation, type InboxEntry, PhoneWallet } from "./phoneWallet.ts";
 import { RequestForm } from "./RequestForm.tsx";
 import { WalletDids } from "./WalletDids.tsx";
@@ -44,6 +45,11 @@ function PhoneWalletPage({ api }: ConsolePageProps) {
   const agentAction = useAction();
   const hubAction = useAction();
   const inboxAction = useAction();
+  const answerLink = async (w: PhoneWallet, text: string) => {
+    const { offer, did } = await w.answerLink(text, hub !== undefined);
+    setVersion((v) => v + 1);
+    return { label: offer.label, agentDid: offer.agentDid, did };
+  };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: opens the device's wallet once
   useEffect(() => {
@@ -150,6 +156,13 @@ function PhoneWalletPage({ api }: ConsolePageProps) {
                 Sync items
               </button>
             ) : null}
+          </Panel>
+          <Panel title="Link to a site">
+            <p>
+              Answer a site's link offer (flow 2.1) with a pairwise DID; with a hub here, the DID is also registered as
+              an alias of the hub, so the site can send to it.
+            </p>
+            <LinkForm onAnswer={(text) => answerLink(wallet, text)} />
           </Panel>
           <Panel title="Inbox" error={inboxAction.error} wide>
             <button type="button" disabled={inboxAction.busy || !hub} onClick={() => void readInbox(wallet)}>

@@ -44,6 +44,16 @@ export class BrowserHubClient {
     return `${AUTH_SCHEME} ${jwt}`;
   }
 
+  /** The hub's inbox, absolute (what a site is told to relay to): on the page's own agent. */
+  get inboxUrl(): string {
+    return new URL(`${this.hubPath}/inbox`, this.#base || globalThis.location.origin).toString();
+  }
+
+  /** Registers a pairwise DID of the person as an alias (owner only): the hub's inbox then takes messages for it. */
+  addAlias(alias: string): Promise<{ alias: string; added: boolean }> {
+    return this.#call("POST", `${this.hubPath}/aliases`, { alias });
+  }
+
   describe(): Promise<{ owner: string; devices: { device: string; label: string }[] }> {
     return this.#call("GET", this.hubPath);
   }

@@ -211,3 +211,31 @@ describe("phone wallet cryptography in the browser", () => {
     await expect(wallet.keyFor("not a did")).rejects.toSatisfy((e) => code(e) === "IDENTITY_INVALID_INPUT");
   });
 });
+
+describe("phone wallet link answers (flow 2.1, wt/link's format)", () => {
+  it("refuses a malformed and an expired offer by name, sending nothing", async () => {
+    const posted: string[] = [];
+    const wallet = await PhoneWallet.create(new MemoryWalletStore(), (async (url: string) => {
+      posted.push(url);
+      return new Response("{}");
+    }) as typeof fetch);
+    await expect(wallet.answerLink("telco-ledger://link?v=1&id=short", false)).rejects.toMatchObject({
+      code: "IDENTITY_INVALID_INPUT",
+      message: expect.stringMatching(/^url\.(id|response|aud)/),
+    });
+    const query = new URLSearchParams({
+      v: "1",
+      id: "abcdefghijklmnopqrstuv",
+      did: agentKey().did,
+      challenge: "c".repeat(43),
+      aud: "http://127.0.0.1:7401",
+      response: "http://127.0.0.1:7401/v1/identity/links/abcdefghijklmnopqrstuv/response",
+      exp: String(Math.floor(Date.now() / 1000) - 1),
+    });
+    await expect(wallet.answerLink(`telco-ledger://link?${query}`, false)).rejects.toMatchObject({
+      code: "LINK_EXPIRED",
+    });
+    expect(posted).toEqual([]);
+    expect(wallet.relationships()).toEqual([]);
+  });
+});

@@ -6,7 +6,9 @@ import { readAnswer } from "../../../../console/src/kit.ts";
 import { invalidInput } from "../../../core/identity/errors.ts";
 import { MemoryReplayGuard } from "../../../core/identity/messages/replayGuard.ts";
 import type { AttestationMessage } from "../../../core/identity/messages/schemas.ts";
-import { generateDeviceKey, randomId } from "./deviceCrypto.ts";
+import { LinkError } from "../../links/errors.ts";
+import { LinkFormatError, type LinkOffer, parseLinkOffer } from "../../links/format.ts";
+import { generateDeviceKey, randomId, signJwt } from "./deviceCrypto.ts";
 import { type OpenedMessage, openMessage, sealMessage } from "./envelope.ts";
 import { BrowserHubClient, type HubMessage } from "./hubClient.ts";
 import type { StoredKey, WalletStore } from "./walletStore.ts";
@@ -187,5 +189,50 @@ export class PhoneWallet {
     await hub.put(`att-${randomId()}`, "attestation", held, 0);
     await hub.acknowledge(entry.seq);
     this.#opened.delete(entry.seq);
+  }
+
+  /**
+   * Flow 2.1: answers a site's link offer (its https URL or telco-ledger://link deep link, wt/link's format 1) with the
+   * pairwise DID for the offering agent: registered first as an alias of the person's hub when `hubHosted` (so the
+   * agent can relay to it), then a DID-Auth response `{ iss, aud, nonce, iat, exp (60 s), hub? }` signed by that DID
+   * and posted to the offer's response URL. Answers the agent's reply; a bad or expired link is refused by name.
+   */
+  async answerLink(text: string, hubHosted: boolean): Promise<{ offer: LinkOffer; did: string; answer: unknown }> {
+    let offer: LinkOffer;
+    try {
+      offer = parseLinkOffer(text);
+    } catch (error) {
+      if (error instanceof LinkFormatError) throw invalidInput(error.field, error.message.replace(/^[^:]+: /, ""));
+      throw error;
+    }
+    if (offer.expiresAt * 1000 <= Date.now()) {
+      const expiredAt = new Date(offer.expiresAt * 1000).toISOString();
+      throw new LinkError("LINK_EXPIRED", `the link expired at ${expiredAt}; ask the site for a new one`, {
+        details: { expiredAt },
+      });
+    }
+    // The console's CSP lets the page talk to its own agent only: an offer answered elsewhere is refused here, by name.
+    const origin = globalThis.location?.origin;
+    if (origin !== undefined && new URL(offer.responseUrl).origin !== origin) {
+      throw invalidInput(
+        "url.response",
+        `is on ${new URL(offer.responseUrl).origin}; this page answers ${origin} only`,
+      );
+    }
+    const key = await this.keyFor(offer.agentDid);
+    const claims: Record<string, unknown> = {};
+    if (hubHosted) {
+      const hub = this.hub();
+      await hub.addAlias(key.did);
+      claims.hub = hub.inboxUrl;
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const jwt = await signJwt(key, { ...claims, aud: offer.audience, nonce: offer.challenge, iat, exp: iat + 60 });
+    const response = await this.#fetch(offer.responseUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jwt }),
+    });
+    return { offer, did: key.did, answer: await readAnswer(response) };
   }
 }

@@ -2,13 +2,14 @@
 // preconditions asked, a delivered attestation, an access request), an encrypted badge, a refused one with its code;
 // only a delivered attestation can be kept, and a failure to keep it is shown with its code. The DIDs list and the
 // held attestations show what the wallet holds. The request form sends what was typed, trimmed, and shows the agent's
-// thread, or its refusal with the code.
+// thread, or its refusal with the code; the link form the same for a pasted link offer.
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiFailure } from "../../../../console/src/kit.ts";
 import { type AttestationMessage, MESSAGE_CONTEXT } from "../../../core/identity/messages/schemas.ts";
 import { HeldAttestations } from "./HeldAttestations.tsx";
 import { InboxMessages } from "./InboxMessages.tsx";
+import { LinkForm } from "./LinkForm.tsx";
 import type { InboxEntry } from "./phoneWallet.ts";
 import { RequestForm } from "./RequestForm.tsx";
 import { WalletDids } from "./WalletDids.tsx";
@@ -161,5 +162,25 @@ describe("RequestForm", () => {
     fireEvent.click(screen.getByRole("button", { name: "Ask for the attestation" }));
     await waitFor(() => expect(screen.getByTestId("request-sent").textContent).toContain("encrypted: thread req-abc"));
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+});
+
+describe("LinkForm", () => {
+  it("answers the pasted offer, trimmed, and shows whom it linked to, or the refusal's code", async () => {
+    const onAnswer = vi
+      .fn()
+      .mockRejectedValueOnce(new ApiFailure(410, "LINK_EXPIRED", "the link expired"))
+      .mockResolvedValueOnce({ label: "Example ISP", agentDid: AGENT, did: ME });
+    render(<LinkForm onAnswer={onAnswer} />);
+    const field = screen.getByLabelText("Link offer (URL or telco-ledger://link)");
+    fireEvent.change(field, { target: { value: " telco-ledger://link?v=1 " } });
+    fireEvent.click(screen.getByRole("button", { name: "Link with my pairwise DID" }));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("LINK_EXPIRED"));
+    expect(onAnswer).toHaveBeenCalledWith("telco-ledger://link?v=1");
+    fireEvent.click(screen.getByRole("button", { name: "Link with my pairwise DID" }));
+    await waitFor(() =>
+      expect(screen.getByTestId("link-answered").textContent).toBe(`linked to Example ISP ${AGENT} as ${ME}`),
+    );
+    expect((field as HTMLTextAreaElement).value).toBe("");
   });
 });
