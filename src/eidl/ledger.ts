@@ -93,6 +93,12 @@ export interface EidlLedger {
   /** Approves scope proposal `proposalId` as governor `from`; `executed` when this approval set the scope. */
   approveScope(from: Address, proposalId: number): Promise<{ executed: boolean; txHash: Hex }>;
   revoke(from: Address, grantId: string, reason: GrantReason): Promise<Hex>;
+  /**
+   * Revokes many grants of one revoker in ONE transaction (ITnAuthority.revokeBatch): all or nothing; a refused item
+   * rejects with BatchItemRefusedError naming its index. `gas` bounds the transaction (one eth_call pre-flight instead
+   * of the node's estimate).
+   */
+  revokeBatch(from: Address, grantIds: readonly string[], reason: GrantReason, gas?: bigint): Promise<Hex>;
   whoMayUse(tn: string, at: number): Promise<{ holders: Address[]; grantIds: string[] }>;
 }
 
@@ -349,6 +355,22 @@ export class EidlChainLedger implements EidlLedger {
       args: [BigInt(grantId), statusReasons[reason]],
     });
     const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label: `eidl.revoke #${grantId}` });
+    return receipt.transactionHash;
+  }
+
+  async revokeBatch(from: Address, grantIds: readonly string[], reason: GrantReason, gas?: bigint): Promise<Hex> {
+    const data = encodeFunctionData({
+      abi: TnAuthority.abi,
+      functionName: "revokeBatch",
+      args: [grantIds.map(BigInt), statusReasons[reason]],
+    });
+    const label = `eidl.revokeBatch x${grantIds.length} from #${grantIds[0] ?? ""}`;
+    if (gas) await this.#preflight(from, data, gas, label);
+    const receipt = await this.#sender
+      .send({ from, to: this.#tnAuthority, data, label, ...(gas ? { gas } : {}) })
+      .catch((error: unknown) => {
+        throw batchRefusal(error, label);
+      });
     return receipt.transactionHash;
   }
 

@@ -10,7 +10,7 @@ import { type IssuedEidlCredential, issueTnAuthorizationCredentials } from "../c
 import { GRANT_KINDS, OrgType } from "../enums.ts";
 import { EidlError } from "../errors.ts";
 import { callerHashOf, freshSalt } from "../grantIds.ts";
-import { BatchItemRefusedError, type EidlLedger, type GrantTermsInput } from "../ledger.ts";
+import { BatchItemRefusedError, type EidlLedger, type GrantReason, type GrantTermsInput } from "../ledger.ts";
 import { chainOrder, type PrefixIndex } from "../prefixIndex.ts";
 import type { CredentialBookkeeping } from "./issuedCredentials.ts";
 import { type EidlLookup, nowSeconds, type OrgView, seconds } from "./lookup.ts";
@@ -56,6 +56,12 @@ export interface BulkGrantsOptions {
   index: PrefixIndex;
   /** The node's block gas limit, read from the chain (undefined when the node does not say: MAX_BATCH_ITEMS). */
   blockGasLimit(): Promise<bigint | undefined>;
+  /** Grants.revokeMany: bulk revocation, in batches of `batchSize`. */
+  revokeMany(
+    grantIds: readonly string[],
+    reason: GrantReason,
+    batchSize: number,
+  ): Promise<{ results: { index: number; grantId: string; txHash: Hex }[]; transactions: Hex[] }>;
   sync(): Promise<unknown>;
 }
 
@@ -131,6 +137,16 @@ export class BulkGrants {
     this.#o = options;
   }
 
+  /** Bulk revocation (Grants.revokeMany), in batches sized as bulk grants are. */
+  async revoke(input: { grantIds: readonly string[]; reason: GrantReason }) {
+    return this.#o.revokeMany(input.grantIds, input.reason, await this.#size());
+  }
+
+  #size(): Promise<number> {
+    this.#batchSize ??= this.#o.blockGasLimit().then(bulkBatchSize);
+    return this.#batchSize;
+  }
+
   async grant(input: BulkInput): Promise<{ results: BulkItemResult[]; transactions: Hex[] }> {
     const { lookup } = this.#o;
     const numbers = this.#numbers(input);
@@ -146,8 +162,7 @@ export class BulkGrants {
     await this.#o.sync();
     const groups = this.#group(issuer, prefixes, window.validFrom, field);
 
-    this.#batchSize ??= this.#o.blockGasLimit().then(bulkBatchSize);
-    const size = await this.#batchSize;
+    const size = await this.#size();
     const batches = groups.flatMap((group) =>
       Array.from({ length: Math.ceil(group.items.length / size) }, (_, b) => ({
         group,
