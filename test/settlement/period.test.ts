@@ -24,7 +24,12 @@ import {
   toHex,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../../src/generated/contracts.ts";
+import {
+  ConsortiumRegistry,
+  PaymentChannels,
+  RoamingSettlement,
+  SettlementToken,
+} from "../../src/generated/contracts.ts";
 import { Rater } from "../../src/settlement/rating/rate.ts";
 import { SAMPLE_TARIFF, type Tariff } from "../../src/settlement/rating/tariff.ts";
 import { importTap } from "../../src/settlement/tap/import.ts";
