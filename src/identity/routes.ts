@@ -8,6 +8,7 @@ import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
 import type { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
+import { type OperatorGuardianRoutesDeps, registerOperatorGuardianRoutes } from "./recovery/routesOperator.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
@@ -17,6 +18,7 @@ export type IdentityApiDeps = DidRoutesDeps &
   CredentialRoutesDeps &
   DidAuthRoutesDeps &
   RecoveryRoutesDeps &
+  OperatorGuardianRoutesDeps &
   MessageRoutesDeps & {
     store: Store;
     assurance: AssuranceService;
@@ -42,6 +44,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerDidRoutes(app, deps);
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
+      registerOperatorGuardianRoutes(app, deps);
       registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store);
       registerMessageRoutes(app, deps);
