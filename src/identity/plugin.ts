@@ -173,7 +173,7 @@ export const identityPlugin: DomainPlugin = {
     const recorder = new SimSwapRecorder({
       feed,
       repository: new OperatorGuardianRepository(context.store),
-      identityOf: (number) => guardian.identityOf(number),
+      enrolmentOf: (number) => guardian.enrolmentOf(number),
       recovery: recoveryService(context),
       outboxSettled: (timeoutMs) => context.outbox.drain(timeoutMs),
       onError: (error, swap) =>

@@ -56,9 +56,9 @@ export class OperatorGuardian {
     return out;
   }
 
-  /** The identity enrolled for `number`, if any. */
-  async identityOf(number: string): Promise<Address | undefined> {
-    return (await this.#o.repository.numberOf(await this.hashNumber(number)))?.identity;
+  /** The enrolment of `number` (its identity and since when), if any. */
+  async enrolmentOf(number: string): Promise<EnrolledNumber | undefined> {
+    return await this.#o.repository.numberOf(await this.hashNumber(number));
   }
 
   async list(limit: number, after?: string): Promise<EnrolledNumber[]> {

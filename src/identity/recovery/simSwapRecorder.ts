@@ -30,8 +30,8 @@ const retryDelayMs = (attempts: number) => Math.min(15_000 * 2 ** Math.max(0, at
 export interface SimSwapRecorderOptions {
   feed: SimSwapFeed;
   repository: OperatorGuardianRepository;
-  /** The identity a number is enrolled for. */
-  identityOf(number: string): Promise<Address | undefined>;
+  /** The identity a number is enrolled for, and since when. */
+  enrolmentOf(number: string): Promise<{ identity: Address; enrolledAt: string } | undefined>;
   recovery: {
     submitSimSwap(identity: Address, label: string): Promise<{ id: string }>;
     waitMined(ticketId: string): Promise<Hex>;
@@ -93,7 +93,7 @@ export class SimSwapRecorder {
     }
   }
 
-  /** Takes every journalled swap not taken yet: pending when its number is enrolled, not-enrolled otherwise. */
+  /** Takes every journalled swap not taken yet: pending when its number was enrolled by then, not-enrolled otherwise. */
   async #take(): Promise<void> {
     const last = await this.#o.repository.lastTakenAt();
     const from = last ? new Date(Date.parse(last) - LOOKBACK_MS).toISOString() : "";
@@ -103,7 +103,11 @@ export class SimSwapRecorder {
       const taken = await this.#o.repository.taken(page.map((s) => s.swapId));
       for (const swap of page) {
         if (taken.has(swap.swapId)) continue;
-        await this.#o.repository.take(swap, (await this.#o.identityOf(swap.msisdn)) ?? null);
+        // A swap before the number's enrolment is not the guardian's to record (e.g. the journal's history when an
+        // agent first runs the recorder).
+        const enrolment = await this.#o.enrolmentOf(swap.msisdn);
+        const enrolled = enrolment && Date.parse(swap.swappedAt) >= Date.parse(enrolment.enrolledAt);
+        await this.#o.repository.take(swap, enrolled ? enrolment.identity : null);
       }
       const end = page.at(-1);
       if (!end || page.length < BATCH) return;
