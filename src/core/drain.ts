@@ -45,3 +45,47 @@ export class CoalescingDrain {
     }
   }
 }
+
+/**
+ * A background worker's drain: woken by its events (`follow`), by a timer for retries, and by `poke`; `stop` waits
+ * for the pass under way. The shape of the publishers that work through a journal (identity's SIM-swap recorder,
+ * registries' SIM-swap signals).
+ */
+export class FollowedDrain {
+  readonly #drainer: CoalescingDrain;
+  readonly #pollMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(drain: () => Promise<void>, onError: (error: unknown) => void, pollMs: number) {
+    this.#drainer = new CoalescingDrain(drain, onError);
+    this.#pollMs = pollMs;
+  }
+
+  /** Drains now, after each event `subscribe` reports, and every pollMs. */
+  follow(subscribe: (wake: () => void) => void): void {
+    subscribe(() => this.poke());
+    this.#timer = setInterval(() => this.poke(), this.#pollMs);
+    this.#timer.unref();
+    this.poke();
+  }
+
+  poke(): void {
+    if (!this.#stopped) this.#drainer.poke();
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Resolves once every poke so far is drained. */
+  settled(): Promise<void> {
+    return this.#drainer.settled();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#drainer.settled();
+  }
+}

@@ -15,7 +15,7 @@
 // again; otherwise the attempt starts afresh.
 import type { Address, Hex } from "viem";
 import { TxFailedError } from "../../core/chain/errors.ts";
-import { CoalescingDrain } from "../../core/drain.ts";
+import { FollowedDrain } from "../../core/drain.ts";
 import { IdentityError } from "../../core/identity/errors.ts";
 import type { SimSwapFeed } from "../published.ts";
 import type { OperatorGuardianRepository, TakenSimSwap } from "./repositoryOperator.ts";
@@ -46,28 +46,24 @@ export interface SimSwapRecorderOptions {
 
 export class SimSwapRecorder {
   readonly #o: SimSwapRecorderOptions;
-  readonly #drainer: CoalescingDrain;
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
+  readonly #drainer: FollowedDrain;
 
   constructor(options: SimSwapRecorderOptions) {
     this.#o = options;
-    this.#drainer = new CoalescingDrain(
+    this.#drainer = new FollowedDrain(
       () => this.#drain(),
       (error) => options.onError(error),
+      options.pollMs ?? POLL_MS,
     );
   }
 
   /** Takes the swaps journalled so far, then each new one as it is committed, and retries when due. */
   follow(): void {
-    this.#o.feed.onSwap(() => this.poke());
-    this.#timer = setInterval(() => this.poke(), this.#o.pollMs ?? POLL_MS);
-    this.#timer.unref();
-    this.poke();
+    this.#drainer.follow((wake) => this.#o.feed.onSwap(wake));
   }
 
   poke(): void {
-    if (!this.#stopped) this.#drainer.poke();
+    this.#drainer.poke();
   }
 
   /** Resolves once every swap seen so far is handled. */
@@ -75,19 +71,17 @@ export class SimSwapRecorder {
     return this.#drainer.settled();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    await this.#drainer.settled();
+  stop(): Promise<void> {
+    return this.#drainer.stop();
   }
 
   async #drain(): Promise<void> {
     await this.#take();
-    while (!this.#stopped) {
+    while (!this.#drainer.stopped) {
       const due = await this.#o.repository.due(BATCH);
       if (due.length === 0) return;
       for (const swap of due) {
-        if (this.#stopped) return;
+        if (this.#drainer.stopped) return;
         await this.#record(swap);
       }
     }
@@ -98,7 +92,7 @@ export class SimSwapRecorder {
     const last = await this.#o.repository.lastTakenAt();
     const from = last ? new Date(Date.parse(last) - LOOKBACK_MS).toISOString() : "";
     let after: { swappedAt: string; swapId: Hex } | undefined;
-    while (!this.#stopped) {
+    while (!this.#drainer.stopped) {
       const page = await this.#o.feed.swapsFrom(from, after, BATCH);
       const taken = await this.#o.repository.taken(page.map((s) => s.swapId));
       for (const swap of page) {
