@@ -5,8 +5,9 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { CliError, printResult, table } from "../cli/output.ts";
+import { registerWalletIdentityCommands } from "./walletIdentityCli.ts";
 
-interface WalletCliOptions {
+export interface WalletCliOptions {
   keystore: string;
   passphraseEnv: string;
   json?: boolean;
@@ -14,13 +15,13 @@ interface WalletCliOptions {
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
-const withWallet = (command: Command) =>
+export const withWallet = (command: Command) =>
   command
     .requiredOption("--keystore <dir>", "the wallet's keystore directory on this device (created 0700)")
     .option("--passphrase-env <name>", "environment variable with the wallet passphrase", "TELCO_WALLET_PASSPHRASE")
     .option("--json", "print the raw JSON result");
 
-async function wallet(o: WalletCliOptions) {
+export async function wallet(o: WalletCliOptions) {
   const passphrase = process.env[o.passphraseEnv];
   if (!passphrase) throw new CliError(`set ${o.passphraseEnv} to the wallet passphrase`);
   const { openWallet } = await import("../useragent/wallet.ts");
@@ -36,7 +37,7 @@ function readInput(path: string, what: string): string {
   }
 }
 
-function readJson(path: string, what: string): unknown {
+export function readJson(path: string, what: string): unknown {
   const text = readInput(path, what);
   try {
     return JSON.parse(text);
@@ -83,4 +84,5 @@ export function registerWalletCommands(program: Command): void {
     const token = readInput(tokenFile, "message token");
     printResult(await (await wallet(o)).open(token, peerDid), o, pretty);
   });
+  registerWalletIdentityCommands(cmd);
 }

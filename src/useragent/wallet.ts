@@ -19,6 +19,7 @@ import {
   sealMessage,
 } from "../core/identity/messages/index.ts";
 import { HubClient, openItem } from "../identity/hub/client.ts";
+import { PersonalIdentity } from "./personalIdentity.ts";
 
 /** Keystore label of a relationship's key: the peer's DID follows the prefix. */
 const PAIRWISE_PREFIX = "pairwise did:key for ";
@@ -70,6 +71,11 @@ export class UserAgentWallet {
   constructor(keystore: Keystore, fetchImpl: typeof fetch) {
     this.#keystore = keystore;
     this.#fetch = fetchImpl;
+  }
+
+  /** The person's public did:ethr identity (ID files, KYC-reuse consents, their own attestations). */
+  personal(): PersonalIdentity {
+    return new PersonalIdentity(this.#keystore);
   }
 
   /** The relationships this wallet holds a pairwise DID for, oldest first. */
