@@ -8,8 +8,6 @@ import { type ClientOptions, targetOf, withClientOptions } from "../../cli/commo
 import { CliError, printResult, progress } from "../../cli/output.ts";
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
-/** The label of the person's recovery identity key in their wallet keystore (`did recovery identity`). */
-const RECOVERY_IDENTITY_LABEL = "recovery-identity";
 
 interface WalletOptions {
   keystore: string;
@@ -151,27 +149,6 @@ export function registerRecoveryCommands(did: Command): void {
     printResult(await callAgent(targetOf(o), "POST", `${path(identity)}/sim-swaps`), o, pretty),
   );
 
-  withWallet(
-    recovery
-      .command("identity")
-      .description("the person's recovery identity: a secp256k1 key in their wallet keystore, made on first use")
-      .option("--json", "print the raw JSON result"),
-  ).action(async (o: WalletOptions & { json?: boolean }) => {
-    const { openKeystore } = await import("../../core/identity/keystore.ts");
-    const keystore = await openKeystore({
-      dir: o.keystore,
-      passphrase: passphraseOf(o.passphraseEnv, "wallet passphrase"),
-    });
-    const found = keystore
-      .list()
-      .find((k) => k.kind === "secp256k1" && k.label === RECOVERY_IDENTITY_LABEL && !k.retiredAt);
-    const key = found ?? (await keystore.create({ kind: "secp256k1", label: RECOVERY_IDENTITY_LABEL }));
-    printResult(
-      { address: key.address, kid: key.kid, created: !found },
-      o,
-      () => `${key.address}${found ? "" : " (new)"}`,
-    );
-  });
   registerRecoveryNumberCommands(recovery);
 
   const backup = did.command("backup").description("encrypted backup of a wallet keystore");
