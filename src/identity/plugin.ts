@@ -20,12 +20,17 @@ import { ACCESS_MIGRATIONS } from "./flows/migrationsAccess.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
 import { LINK_ERRORS, LINK_MIGRATIONS, LinkService } from "./links/index.ts";
 import { AttestationMessaging, withDidKey } from "./messaging.ts";
+import type { SimSwapFeed } from "./published.ts";
+import { recoveryMigrations } from "./recovery/migrations.ts";
+import { OperatorGuardian } from "./recovery/operatorGuardian.ts";
+import { OperatorGuardianRepository } from "./recovery/repositoryOperator.ts";
 import {
   MIN_RECOVERY_DELAY_SECONDS,
   RecoveryService,
   SIM_SWAP_COOL_DOWN_SECONDS,
   SOCIAL_RECOVERY,
 } from "./recovery/service.ts";
+import { SimSwapRecorder } from "./recovery/simSwapRecorder.ts";
 import { identityApiModule } from "./routes.ts";
 
 const assurance = new WeakMap<AgentContext, AssuranceService>();
@@ -62,6 +67,40 @@ function assuranceService(context: AgentContext): AssuranceService {
   return found;
 }
 
+const recoveries = new WeakMap<AgentContext, RecoveryService>();
+function recoveryService(context: AgentContext): RecoveryService {
+  let found = recoveries.get(context);
+  if (!found) {
+    found = new RecoveryService({
+      chain: context.chain,
+      outbox: context.outbox,
+      memberAccount: context.config.memberAccount,
+      recovery: context.contractAddress(SOCIAL_RECOVERY),
+      didRegistry: context.contractAddress("EthereumDIDRegistry"),
+    });
+    recoveries.set(context, found);
+  }
+  return found;
+}
+
+const guardians = new WeakMap<AgentContext, OperatorGuardian>();
+/** The operator guardian's enrolment of numbers (recovery/operatorGuardian.ts), built once per context. */
+function operatorGuardian(context: AgentContext): OperatorGuardian {
+  let found = guardians.get(context);
+  if (!found) {
+    const recovery = recoveryService(context);
+    found = new OperatorGuardian({
+      repository: new OperatorGuardianRepository(context.store),
+      isOperatorOf: (identity) => recovery.isOperatorOf(identity),
+    });
+    guardians.set(context, found);
+  }
+  return found;
+}
+
+/** The SIM-swap feed the roaming domain attached when it published (none in a build without roaming). */
+const simSwapFeeds = new WeakMap<AgentContext, SimSwapFeed>();
+
 export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
@@ -74,7 +113,13 @@ export const identityPlugin: DomainPlugin = {
     ...ACCESS_ERRORS,
     ...ASSURANCE_ERRORS,
   },
-  migrations: [...HUB_MIGRATIONS, ...LINK_MIGRATIONS, ...assuranceMigrations, ...ACCESS_MIGRATIONS],
+  migrations: [
+    ...HUB_MIGRATIONS,
+    ...LINK_MIGRATIONS,
+    ...assuranceMigrations,
+    ...ACCESS_MIGRATIONS,
+    ...recoveryMigrations,
+  ],
   projections: [assuranceProjection],
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
   deployment: [
@@ -97,6 +142,15 @@ export const identityPlugin: DomainPlugin = {
       },
     },
   ],
+  // The operator guardian's port: the roaming domain, after identity, attaches its SIM-swap journal here.
+  publish: (context) => ({
+    operatorGuardian: {
+      attachSimSwapFeed(feed) {
+        if (simSwapFeeds.has(context)) throw new Error("a SIM-swap feed is attached to this agent already");
+        simSwapFeeds.set(context, feed);
+      },
+    },
+  }),
   api(context) {
     const messaging = new AttestationMessaging({
       store: context.store,
@@ -128,13 +182,9 @@ export const identityPlugin: DomainPlugin = {
       didAuth: context.didAuth,
       membership: context.published.membership,
       publicUrl: context.config.publicUrl,
-      recovery: new RecoveryService({
-        chain: context.chain,
-        outbox: context.outbox,
-        memberAccount: context.config.memberAccount,
-        recovery: context.contractAddress(SOCIAL_RECOVERY),
-        didRegistry: context.contractAddress("EthereumDIDRegistry"),
-      }),
+      recovery: recoveryService(context),
+      operatorGuardian: operatorGuardian(context),
+      simSwaps: new OperatorGuardianRepository(context.store),
       store: context.store,
       messaging,
       links: new LinkService({
@@ -158,6 +208,28 @@ export const identityPlugin: DomainPlugin = {
       context.contractAddress("EthereumDIDRegistry"),
       blockNumber,
     );
+  },
+  // Each SIM swap of an enrolled number recorded on chain by itself (recovery/simSwapRecorder.ts), when the build
+  // has a SIM-swap journal (roaming) to read.
+  async start(context) {
+    const feed = simSwapFeeds.get(context);
+    if (!feed) return undefined;
+    const logger = context.logger.child({ domain: "identity", part: "operator-guardian" });
+    const guardian = operatorGuardian(context);
+    const recorder = new SimSwapRecorder({
+      feed,
+      repository: new OperatorGuardianRepository(context.store),
+      enrolmentOf: (number) => guardian.enrolmentOf(number),
+      recovery: recoveryService(context),
+      outboxSettled: (timeoutMs) => context.outbox.drain(timeoutMs),
+      onError: (error, swap) =>
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error), swapId: swap?.swapId },
+          "recording a SIM swap for recovery failed; retried later",
+        ),
+    });
+    recorder.follow();
+    return { stop: () => recorder.stop() };
   },
   registerCommands: registerIdentityCommands,
 };

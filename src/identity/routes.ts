@@ -14,6 +14,7 @@ import { registerIdentityHubs } from "./hub/index.ts";
 import { LINKS_TAG, type LinkService, registerLinkRoutes } from "./links/index.ts";
 import { withDidKey } from "./messaging.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
+import { type OperatorGuardianRoutesDeps, registerOperatorGuardianRoutes } from "./recovery/routesOperator.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
 import { type DidRoutesDeps, registerDidRoutes } from "./routesDids.ts";
@@ -23,6 +24,7 @@ export type IdentityApiDeps = DidRoutesDeps &
   CredentialRoutesDeps &
   DidAuthRoutesDeps &
   RecoveryRoutesDeps &
+  OperatorGuardianRoutesDeps &
   MessageRoutesDeps & {
     store: Store;
     /** The enterprise agent's access permissions (flows/access.ts); its routes are mounted when given. */
@@ -54,6 +56,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerDidRoutes(app, deps);
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
+      registerOperatorGuardianRoutes(app, deps);
       registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store, withDidKey(deps.resolver));
       registerMessageRoutes(app, deps);

@@ -50,11 +50,14 @@ export const roamingPlugin: DomainPlugin = {
     return { [ROAMING_EXCHANGE]: [[null, null, me], [null, null, null, me], [skipped]] };
   },
   // The operator keys (for settlement's delivery), and the SIM swaps of the home subscriber register, journalled with
-  // each store change, for the registries domain to publish as fraud signals (published.ts).
-  publish: (context) => ({
-    roaming: publishedRoaming(() => roamingRuntime(context)),
-    simSwaps: simSwapJournal(context.store),
-  }),
+  // each store change, for the registries domain to publish as fraud signals (published.ts). The same journal feeds
+  // identity's operator guardian through the port identity publishes (identity comes first in src/domains.ts, so it
+  // cannot ask for the journal; roaming attaches it), read with identity's own cursor.
+  publish: (context) => {
+    const journal = simSwapJournal(context.store);
+    context.published.operatorGuardian?.attachSimSwapFeed(journal);
+    return { roaming: publishedRoaming(() => roamingRuntime(context)), simSwaps: journal };
+  },
   api: async (context) => roamingApiModule(await roamingRuntime(context), context),
   async start(context) {
     const runtime = await roamingRuntime(context);

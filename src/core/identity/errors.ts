@@ -125,6 +125,18 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     status: 409,
     description: "The recovery already exists, or this guardian already approved it.",
   },
+  RECOVERY_NOT_OPERATOR_GUARDIAN: {
+    status: 409,
+    description: "The identity does not name this member as its operator guardian: its number cannot be enrolled here.",
+  },
+  RECOVERY_NUMBER_TAKEN: {
+    status: 409,
+    description: "The number is enrolled with this operator for another identity; remove that enrolment first.",
+  },
+  RECOVERY_NUMBER_NOT_ENROLLED: {
+    status: 404,
+    description: "The number is not enrolled with this operator for recovery.",
+  },
   BACKUP_UNREADABLE: {
     status: 422,
     description: "A wallet backup does not open: wrong passphrase, tampered, or not a telco-ledger backup.",

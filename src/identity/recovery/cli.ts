@@ -3,7 +3,7 @@
 // Heavy modules (viem, the keystore) load inside the actions that need them.
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { callAgent } from "../../cli/agentClient.ts";
+import { callAgent, callAgentAllItems } from "../../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../../cli/common.ts";
 import { CliError, printResult, progress } from "../../cli/output.ts";
 
@@ -149,6 +149,8 @@ export function registerRecoveryCommands(did: Command): void {
     printResult(await callAgent(targetOf(o), "POST", `${path(identity)}/sim-swaps`), o, pretty),
   );
 
+  registerRecoveryNumberCommands(recovery);
+
   const backup = did.command("backup").description("encrypted backup of a wallet keystore");
   backup
     .command("export")
@@ -178,4 +180,63 @@ export function registerRecoveryCommands(did: Command): void {
       );
       console.log(`restored ${kids.length} key(s): ${kids.join(", ")}`);
     });
+}
+
+type EnrolledNumberView = { numberHash: string; identity: string; enrolledAt: string };
+type TakenSimSwapView = {
+  swapId: string;
+  swappedAt: string;
+  identity: string | null;
+  state: string;
+  txHash: string | null;
+};
+
+/** `did recovery number enrol|list|remove` and `did recovery sim-swaps`: the operator guardian's back office. */
+function registerRecoveryNumberCommands(recovery: Command): void {
+  const number = recovery
+    .command("number")
+    .description("as the operator guardian: subscribers' numbers whose SIM swaps are recorded for their recovery");
+  const base = "/v1/identity/recovery/numbers";
+  withClientOptions(
+    number
+      .command("enrol <number> <identity>")
+      .description("enrol an E.164 number (without +) for the identity that names this member its operator guardian"),
+  ).action(async (msisdn: string, identity: string, o: ClientOptions) =>
+    printResult(
+      await callAgent<EnrolledNumberView>(targetOf(o), "POST", base, { number: msisdn, identity }),
+      o,
+      (r: EnrolledNumberView) => `${msisdn} enrolled for ${r.identity} (kept as ${r.numberHash})`,
+    ),
+  );
+  withClientOptions(number.command("list").description("enrolled numbers (by keyed hash) and their identities")).action(
+    async (o: ClientOptions) =>
+      printResult(
+        await callAgentAllItems<EnrolledNumberView>(targetOf(o), base),
+        o,
+        (r: { items: EnrolledNumberView[] }) =>
+          r.items.length === 0
+            ? "no numbers enrolled"
+            : r.items.map((n) => `${n.numberHash}  ${n.identity}  since ${n.enrolledAt}`).join("\n"),
+      ),
+  );
+  withClientOptions(number.command("remove <number>").description("remove a number's enrolment")).action(
+    async (msisdn: string, o: ClientOptions) => {
+      await callAgent(targetOf(o), "DELETE", `${base}/${msisdn}`);
+      printResult({ removed: msisdn }, o, () => `${msisdn} removed`);
+    },
+  );
+  withClientOptions(
+    recovery.command("sim-swaps").description("SIM swaps taken from the home register, and what was recorded"),
+  ).action(async (o: ClientOptions) =>
+    printResult(
+      await callAgentAllItems<TakenSimSwapView>(targetOf(o), "/v1/identity/recovery/sim-swaps"),
+      o,
+      (r: { items: TakenSimSwapView[] }) =>
+        r.items.length === 0
+          ? "no SIM swaps taken"
+          : r.items
+              .map((s) => `${s.swappedAt}  ${s.state.padEnd(12)}  ${s.identity ?? "-"}  ${s.txHash ?? ""}`)
+              .join("\n"),
+    ),
+  );
 }

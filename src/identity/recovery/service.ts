@@ -6,6 +6,7 @@ import { type Address, encodeFunctionData, encodePacked, type Hex, hexToSignatur
 import type { ChainClient } from "../../core/chain/client.ts";
 import { TxRevertedError } from "../../core/chain/errors.ts";
 import type { Outbox } from "../../core/chain/index.ts";
+import type { TxTicket } from "../../core/chain/types.ts";
 import { IdentityError, type IdentityErrorCode, invalidInput } from "../../core/identity/errors.ts";
 import { EthereumDIDRegistry, SocialRecovery } from "../../generated/contracts.ts";
 
@@ -222,6 +223,48 @@ export class RecoveryService {
   /** This member, as the identity's operator guardian, records a SIM swap of the number it knows is enrolled. */
   async recordSimSwap(identity: Address): Promise<RecoveryReceipt> {
     return await this.#send("recordSimSwap", [identity], `identity.recovery.simSwap ${identity}`);
+  }
+
+  /**
+   * The same record as `recordSimSwap`, journalled and not waited for: the caller keeps the outbox ticket (so a restart
+   * waits for the same transaction instead of sending another) and waits with `waitMined`.
+   */
+  async submitSimSwap(identity: Address, label: string): Promise<TxTicket> {
+    const data = encodeFunctionData({ abi: SocialRecovery.abi, functionName: "recordSimSwap", args: [identity] });
+    try {
+      return await this.#o.outbox.submit({ from: this.#o.memberAccount, to: this.#o.recovery, data, label });
+    } catch (error) {
+      throw recoveryError(error);
+    }
+  }
+
+  async waitMined(ticketId: string): Promise<Hex> {
+    return (await this.#o.outbox.waitMined(ticketId)).transactionHash;
+  }
+
+  /** The chain's time (seconds): the latest block's timestamp. */
+  async chainTime(): Promise<bigint> {
+    return (await this.#o.chain.getBlock({ blockTag: "latest" })).timestamp;
+  }
+
+  /** When the identity's last SIM swap was recorded on chain (seconds; 0 when never). */
+  async lastSimSwapAt(identity: Address): Promise<bigint> {
+    const on = { address: this.#o.recovery, abi: SocialRecovery.abi } as const;
+    const ends = await this.#o.chain.readContract({ ...on, functionName: "coolDownEndsOf", args: [identity] });
+    if (ends === 0n) return 0n;
+    const coolDown = await this.#o.chain.readContract({ ...on, functionName: "SIM_SWAP_COOL_DOWN" });
+    return ends - BigInt(coolDown);
+  }
+
+  /** Whether this member is the identity's operator guardian now. */
+  async isOperatorOf(identity: Address): Promise<boolean> {
+    const g = await this.#o.chain.readContract({
+      address: this.#o.recovery,
+      abi: SocialRecovery.abi,
+      functionName: "guardianshipOf",
+      args: [identity],
+    });
+    return g[4].toLowerCase() === this.#o.memberAccount.toLowerCase();
   }
 
   async #send(functionName: string, args: readonly unknown[], label: string): Promise<RecoveryReceipt> {

@@ -8,8 +8,8 @@
 // the swap is marked published with that id. A failure is retried with back-off; without a consortium key nothing is
 // sent until one is set (the number is named by keyed hash).
 import type { Address } from "viem";
+import { FollowedDrain } from "../../core/drain.ts";
 import type { SimSwapEvent, SimSwapJournal } from "../../roaming/published.ts";
-import { CoalescingDrain } from "../drain.ts";
 import type { ConsortiumKey } from "../keys.ts";
 import { SIGNAL_KINDS } from "./projection.ts";
 import type { SignalService } from "./signals.ts";
@@ -33,28 +33,21 @@ export interface SimSwapSignalsOptions {
 
 export class SimSwapSignals {
   readonly #o: SimSwapSignalsOptions;
-  readonly #drainer: CoalescingDrain;
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
+  readonly #drainer: FollowedDrain;
 
   constructor(options: SimSwapSignalsOptions) {
     this.#o = options;
-    this.#drainer = new CoalescingDrain(() => this.#drain(), options.onDrainError);
+    this.#drainer = new FollowedDrain(() => this.#drain(), options.onDrainError, options.pollMs ?? POLL_MS);
   }
 
   /** Publishes the swaps journalled so far, then each new one as it is committed, and due retries. */
   follow(): void {
-    this.#o.swaps.onSwap(() => {
-      if (!this.#stopped) this.#drainer.poke();
-    });
-    this.#timer = setInterval(() => this.#drainer.poke(), this.#o.pollMs ?? POLL_MS);
-    this.#timer.unref();
-    this.#drainer.poke();
+    this.#drainer.follow((wake) => this.#o.swaps.onSwap(wake));
   }
 
   /** Asks for a pass now (e.g. the consortium key was just set). */
   poke(): void {
-    if (!this.#stopped) this.#drainer.poke();
+    this.#drainer.poke();
   }
 
   /** Resolves once every swap seen so far is handled. */
@@ -62,19 +55,17 @@ export class SimSwapSignals {
     return this.#drainer.settled();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    await this.#drainer.settled();
+  stop(): Promise<void> {
+    return this.#drainer.stop();
   }
 
   async #drain(): Promise<void> {
     if (this.#o.key.fingerprint === null) return;
-    while (!this.#stopped) {
+    while (!this.#drainer.stopped) {
       const due = await this.#o.swaps.due(BATCH);
       if (due.length === 0) return;
       for (const swap of due) {
-        if (this.#stopped) return;
+        if (this.#drainer.stopped) return;
         await this.#publish(swap);
       }
     }

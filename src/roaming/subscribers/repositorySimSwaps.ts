@@ -50,6 +50,13 @@ export async function journalSwap(
   return { swapId, ...swap };
 }
 
+/** A swap as the operator guardian's feed lists it (identity's SimSwapFeed port): no IMSI, no evidence. */
+export interface FedSimSwap {
+  swapId: Hex;
+  msisdn: string;
+  swappedAt: string;
+}
+
 export class SqlSimSwapJournal implements SimSwapJournal {
   readonly #store: Store;
   readonly #listeners: Array<() => void> = [];
@@ -81,6 +88,30 @@ export class SqlSimSwapJournal implements SimSwapJournal {
       swappedAt: r.swapped_at,
       attempts: Number(r.attempts),
     }));
+  }
+
+  /**
+   * Every swap journalled at or after `from`, in (swapped_at, swap_id) order, after `after` when given: published or
+   * not (identity's operator guardian reads with a cursor of its own).
+   */
+  async swapsFrom(
+    from: string,
+    after: { swappedAt: string; swapId: Hex } | undefined,
+    limit: number,
+  ): Promise<FedSimSwap[]> {
+    const rows = after
+      ? await this.#store.query<Row>(
+          `SELECT swap_id, msisdn, swapped_at FROM roaming_sim_swaps
+           WHERE swapped_at >= $1 AND (swapped_at > $2 OR (swapped_at = $2 AND swap_id > $3))
+           ORDER BY swapped_at, swap_id LIMIT $4`,
+          [from, after.swappedAt, after.swapId, limit],
+        )
+      : await this.#store.query<Row>(
+          `SELECT swap_id, msisdn, swapped_at FROM roaming_sim_swaps WHERE swapped_at >= $1
+           ORDER BY swapped_at, swap_id LIMIT $2`,
+          [from, limit],
+        );
+    return rows.map((r) => ({ swapId: r.swap_id as Hex, msisdn: r.msisdn, swappedAt: r.swapped_at }));
   }
 
   async markPublished(swapId: Hex, reference: string): Promise<void> {
