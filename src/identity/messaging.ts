@@ -76,6 +76,7 @@ export interface SendInput {
 
 export class AttestationMessaging {
   readonly #repo: MessageRepository;
+  readonly #store: Store;
   readonly #keystore: Keystore;
   readonly #resolver: Resolvable;
   readonly #replay: ReplayGuard;
@@ -86,6 +87,7 @@ export class AttestationMessaging {
 
   constructor(options: AttestationMessagingOptions) {
     this.#repo = new MessageRepository(options.store);
+    this.#store = options.store;
     this.#keystore = options.keystore;
     this.#resolver = withDidKey(options.resolver);
     this.#replay = options.replay ?? new SqlReplayGuard(options.store);
@@ -130,6 +132,8 @@ export class AttestationMessaging {
         wanted === kid ? this.#keystore.deriveSharedSecret(keyId, { kty: "EC", crv: "P-256", ...epk }) : undefined,
       replay: this.#replay,
     });
+    // The reply endpoint the sender signed into this message (checked by openMessage): where flows answer it.
+    if (opened.reply !== undefined) await this.#keepReplyEndpoint(opened.sender, opened.reply);
     const stored = await this.#record("in", opened.sender, did, opened.jti, opened.message, opened.encrypted);
     for (const handle of this.#handlers.get(stored.type) ?? []) {
       try {
@@ -139,6 +143,24 @@ export class AttestationMessaging {
       }
     }
     return stored;
+  }
+
+  async #keepReplyEndpoint(peer: string, endpoint: string): Promise<void> {
+    const at = new Date().toISOString();
+    await this.#store.exec(
+      `INSERT INTO identity_message_contacts (peer, reply_endpoint, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (peer) DO UPDATE SET reply_endpoint = excluded.reply_endpoint, updated_at = excluded.updated_at`,
+      [peer, endpoint, at],
+    );
+  }
+
+  /** The reply endpoint `peer` last signed into a message this inbox took (migration 0217), if any. */
+  async replyEndpoint(peer: string): Promise<string | undefined> {
+    const row = await this.#store.one<{ reply_endpoint: string }>(
+      "SELECT reply_endpoint FROM identity_message_contacts WHERE peer = $1",
+      [peer],
+    );
+    return row?.reply_endpoint;
   }
 
   /** Lets a flow act on every message of `type` the inbox takes (flows 2.1-2.4 register here). */

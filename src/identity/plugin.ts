@@ -4,6 +4,7 @@
 import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
+import { SqlReplayGuard } from "../core/identity/messages/index.ts";
 import { ConsortiumRegistry, IdentityAssurance, SocialRecovery } from "../generated/contracts.ts";
 import { ASSURANCE_ERRORS } from "./assurance/errors.ts";
 import { assuranceMigrations } from "./assurance/migrations.ts";
@@ -12,6 +13,8 @@ import { AssuranceReadModel } from "./assurance/readModel.ts";
 import { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
+import { FLOW_MIGRATIONS } from "./flows/migrations.ts";
+import { AttestationFlows } from "./flows/service.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
 import { AttestationMessaging } from "./messaging.ts";
 import {
@@ -61,7 +64,7 @@ export const identityPlugin: DomainPlugin = {
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
   errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...ASSURANCE_ERRORS },
-  migrations: [...HUB_MIGRATIONS, ...assuranceMigrations],
+  migrations: [...HUB_MIGRATIONS, ...assuranceMigrations, ...FLOW_MIGRATIONS],
   projections: [assuranceProjection],
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
   deployment: [
@@ -85,6 +88,21 @@ export const identityPlugin: DomainPlugin = {
     },
   ],
   api(context) {
+    const messaging = new AttestationMessaging({
+      store: context.store,
+      keystore: context.keystore,
+      resolver: context.resolver,
+    });
+    // Flows 2.2 and 2.3, revocation and amendment: they act on the messages the inbox takes.
+    const flows = new AttestationFlows({
+      store: context.store,
+      messaging,
+      credentials: context.credentials,
+      status: context.credentialStatus,
+      resolver: context.resolver,
+      dids: context.dids,
+      nonces: new SqlReplayGuard(context.store),
+    });
     return identityApiModule({
       dids: context.dids,
       resolver: context.resolver,
@@ -102,11 +120,8 @@ export const identityPlugin: DomainPlugin = {
         didRegistry: context.contractAddress("EthereumDIDRegistry"),
       }),
       store: context.store,
-      messaging: new AttestationMessaging({
-        store: context.store,
-        keystore: context.keystore,
-        resolver: context.resolver,
-      }),
+      messaging,
+      flows,
       assurance: assuranceService(context),
       members: context.published.membership,
     });

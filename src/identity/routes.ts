@@ -6,6 +6,7 @@ import type { Store } from "../core/store/index.ts";
 import type { MembershipDirectory } from "../membership/published.ts";
 import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
 import type { AssuranceService } from "./assurance/service.ts";
+import { type FlowRoutesDeps, registerFlowRoutes } from "./flows/routes.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
@@ -17,7 +18,8 @@ export type IdentityApiDeps = DidRoutesDeps &
   CredentialRoutesDeps &
   DidAuthRoutesDeps &
   RecoveryRoutesDeps &
-  MessageRoutesDeps & {
+  MessageRoutesDeps &
+  FlowRoutesDeps & {
     store: Store;
     assurance: AssuranceService;
     members: Pick<MembershipDirectory, "getMember">;
@@ -45,6 +47,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store);
       registerMessageRoutes(app, deps);
+      registerFlowRoutes(app, deps);
       registerAssuranceRoutes(app, deps.assurance, deps.members);
     },
   };
