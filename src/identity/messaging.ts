@@ -76,7 +76,6 @@ export interface SendInput {
 
 export class AttestationMessaging {
   readonly #repo: MessageRepository;
-  readonly #store: Store;
   readonly #keystore: Keystore;
   readonly #resolver: Resolvable;
   readonly #replay: ReplayGuard;
@@ -87,7 +86,6 @@ export class AttestationMessaging {
 
   constructor(options: AttestationMessagingOptions) {
     this.#repo = new MessageRepository(options.store);
-    this.#store = options.store;
     this.#keystore = options.keystore;
     this.#resolver = withDidKey(options.resolver);
     this.#replay = options.replay ?? new SqlReplayGuard(options.store);
@@ -146,21 +144,12 @@ export class AttestationMessaging {
   }
 
   async #keepReplyEndpoint(peer: string, endpoint: string): Promise<void> {
-    const at = new Date().toISOString();
-    await this.#store.exec(
-      `INSERT INTO identity_message_contacts (peer, reply_endpoint, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (peer) DO UPDATE SET reply_endpoint = excluded.reply_endpoint, updated_at = excluded.updated_at`,
-      [peer, endpoint, at],
-    );
+    await this.#repo.keepReplyEndpoint(peer, endpoint);
   }
 
   /** The reply endpoint `peer` last signed into a message this inbox took (migration 0217), if any. */
-  async replyEndpoint(peer: string): Promise<string | undefined> {
-    const row = await this.#store.one<{ reply_endpoint: string }>(
-      "SELECT reply_endpoint FROM identity_message_contacts WHERE peer = $1",
-      [peer],
-    );
-    return row?.reply_endpoint;
+  replyEndpoint(peer: string): Promise<string | undefined> {
+    return this.#repo.replyEndpoint(peer);
   }
 
   /** Lets a flow act on every message of `type` the inbox takes (flows 2.1-2.4 register here). */

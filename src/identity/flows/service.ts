@@ -22,6 +22,7 @@ import { type AttestationMessage, MESSAGE_CONTEXT, type ReplayGuard } from "../.
 import type { Store } from "../../core/store/index.ts";
 import type { AttestationMessaging, StoredMessage } from "../messaging.ts";
 import { type PresentedCredential, verifyPresentation } from "./presentation.ts";
+import { FlowRepository, type IssuedRow } from "./repository.ts";
 
 /** One precondition: a credential of `type` from one of `issuers` (any-of), optionally with these claim values. */
 export interface Precondition {
@@ -90,18 +91,6 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const flowError = (code: "ATTESTATION_SERVICE_NOT_FOUND" | "ATTESTATION_NOT_FOUND", message: string) =>
   new IdentityError(code, message);
 
-interface IssuedRow {
-  credential_id: string;
-  vc_id: string;
-  attestation_type: string;
-  issuer: string;
-  holder: string;
-  claims: string;
-  state: IssuedAttestation["state"];
-  replaced_by: string | null;
-  issued_at: string;
-}
-
 const issuedOf = (row: IssuedRow): IssuedAttestation => ({
   credentialId: row.credential_id,
   id: row.vc_id,
@@ -115,7 +104,7 @@ const issuedOf = (row: IssuedRow): IssuedAttestation => ({
 });
 
 export class AttestationFlows {
-  readonly #store: Store;
+  readonly #repo: FlowRepository;
   readonly #messaging: AttestationMessaging;
   readonly #credentials: AttestationFlowsOptions["credentials"];
   readonly #status: AttestationFlowsOptions["status"];
@@ -124,7 +113,7 @@ export class AttestationFlows {
   readonly #dids: Pick<DidService, "get">;
 
   constructor(options: AttestationFlowsOptions) {
-    this.#store = options.store;
+    this.#repo = new FlowRepository(options.store);
     this.#messaging = options.messaging;
     this.#credentials = options.credentials;
     this.#status = options.status;
@@ -143,25 +132,13 @@ export class AttestationFlows {
     await this.#dids.get(definition.issuer); // DID_NOT_HOSTED unless this agent holds the issuer's keys
     const updatedAt = new Date().toISOString();
     const service = { ...definition, updatedAt };
-    const changed = await this.#store.exec(
-      "UPDATE identity_attestation_services SET definition = $2, updated_at = $3 WHERE attestation_type = $1",
-      [definition.type, JSON.stringify(service), updatedAt],
-    );
-    if (changed.changes === 1) return { service, created: false };
-    await this.#store.exec(
-      `INSERT INTO identity_attestation_services (attestation_type, definition, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (attestation_type) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`,
-      [definition.type, JSON.stringify(service), updatedAt],
-    );
-    return { service, created: true };
+    const created = await this.#repo.putService(definition.type, JSON.stringify(service), updatedAt);
+    return { service, created };
   }
 
   async service(type: string): Promise<AttestationService | undefined> {
-    const row = await this.#store.one<{ definition: string }>(
-      "SELECT definition FROM identity_attestation_services WHERE attestation_type = $1",
-      [type],
-    );
-    return row ? (JSON.parse(row.definition) as AttestationService) : undefined;
+    const definition = await this.#repo.service(type);
+    return definition === undefined ? undefined : (JSON.parse(definition) as AttestationService);
   }
 
   async getService(type: string): Promise<AttestationService> {
@@ -172,36 +149,21 @@ export class AttestationFlows {
 
   /** The services, by type; after `cursor` (a type), at most `limit`. */
   async listServices(limit: number, cursor?: string): Promise<AttestationService[]> {
-    const rows = await this.#store.query<{ definition: string }>(
-      `SELECT definition FROM identity_attestation_services WHERE attestation_type > $1
-       ORDER BY attestation_type LIMIT $2`,
-      [cursor ?? "", limit],
-    );
-    return rows.map((r) => JSON.parse(r.definition) as AttestationService);
+    const rows = await this.#repo.services(limit, cursor ?? "");
+    return rows.map((definition) => JSON.parse(definition) as AttestationService);
   }
 
   // ---- issued attestations ----
 
   async issued(credentialId: string): Promise<IssuedAttestation> {
-    const row = await this.#store.one<IssuedRow>("SELECT * FROM identity_attestation_issued WHERE credential_id = $1", [
-      credentialId.toLowerCase(),
-    ]);
+    const row = await this.#repo.issuedById(credentialId.toLowerCase());
     if (!row) throw flowError("ATTESTATION_NOT_FOUND", `no attestation ${credentialId} was issued by these flows`);
     return issuedOf(row);
   }
 
   /** The attestations these flows issued, newest first; after `cursor` (issuedAt|credentialId), at most `limit`. */
   async listIssued(limit: number, cursor?: [string, string]): Promise<IssuedAttestation[]> {
-    const rows = cursor
-      ? await this.#store.query<IssuedRow>(
-          `SELECT * FROM identity_attestation_issued WHERE issued_at < $1 OR (issued_at = $1 AND credential_id < $2)
-           ORDER BY issued_at DESC, credential_id DESC LIMIT $3`,
-          [cursor[0], cursor[1], limit],
-        )
-      : await this.#store.query<IssuedRow>(
-          "SELECT * FROM identity_attestation_issued ORDER BY issued_at DESC, credential_id DESC LIMIT $1",
-          [limit],
-        );
+    const rows = await this.#repo.issuedPage(limit, cursor);
     return rows.map(issuedOf);
   }
 
@@ -282,10 +244,7 @@ export class AttestationFlows {
   }
 
   async #setState(credentialId: string, state: IssuedAttestation["state"], replacedBy: string | null) {
-    await this.#store.exec(
-      "UPDATE identity_attestation_issued SET state = $2, replaced_by = $3, changed_at = $4 WHERE credential_id = $1",
-      [credentialId, state, replacedBy, new Date().toISOString()],
-    );
+    await this.#repo.setIssuedState(credentialId, state, replacedBy);
   }
 
   async #endpointOf(peer: string): Promise<string> {
@@ -324,12 +283,15 @@ export class AttestationFlows {
       replacedBy: null,
       issuedAt: new Date().toISOString(),
     };
-    await this.#store.exec(
-      `INSERT INTO identity_attestation_issued
-         (credential_id, vc_id, attestation_type, issuer, holder, claims, state, replaced_by, issued_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'active', NULL, $7)`,
-      [issued.credentialId, issued.id, issued.type, issued.issuer, holder, JSON.stringify(claims), issued.issuedAt],
-    );
+    await this.#repo.insertIssued({
+      credential_id: issued.credentialId,
+      vc_id: issued.id,
+      attestation_type: issued.type,
+      issuer: issued.issuer,
+      holder,
+      claims: JSON.stringify(claims),
+      issued_at: issued.issuedAt,
+    });
     return { jwt: credential.jwt, issued };
   }
 
@@ -339,13 +301,7 @@ export class AttestationFlows {
     const request = received.message as Extract<AttestationMessage, { "@type": "RequestAttestation" }>;
     const peer = received.sender;
     const endpoint = await this.#endpointOf(peer);
-    const at = new Date().toISOString();
-    const taken = await this.#store.exec(
-      `INSERT INTO identity_attestation_requests (peer, request_id, attestation_type, state, created_at)
-       VALUES ($1, $2, $3, 'received', $4) ON CONFLICT (peer, request_id) DO NOTHING`,
-      [peer, request.identifier, request.attestationType, at],
-    );
-    if (taken.changes !== 1) return; // answered once: a second request with the same identifier gets nothing
+    if (!(await this.#repo.takeRequest(peer, request.identifier, request.attestationType))) return; // answered once: a second request with the same identifier gets nothing
     const service = await this.service(request.attestationType);
     if (!service) {
       await this.#deny(
@@ -359,11 +315,7 @@ export class AttestationFlows {
       return;
     }
     const preconditionsId = newId();
-    await this.#store.exec(
-      `UPDATE identity_attestation_requests SET state = 'awaiting', preconditions_id = $3, answered_at = $4
-       WHERE peer = $1 AND request_id = $2`,
-      [peer, request.identifier, preconditionsId, new Date().toISOString()],
-    );
+    await this.#repo.awaitPresentation(peer, request.identifier, preconditionsId);
     await this.#messaging.send({
       to: peer,
       endpoint,
@@ -386,10 +338,7 @@ export class AttestationFlows {
     const present = received.message as Extract<AttestationMessage, { "@type": "PresentAttestation" }>;
     const peer = received.sender;
     if (present.replyTo === undefined) return; // a presentation outside a flow of this agent: kept, not acted on
-    const request = await this.#store.one<{ request_id: string; attestation_type: string; state: string }>(
-      "SELECT request_id, attestation_type, state FROM identity_attestation_requests WHERE peer = $1 AND preconditions_id = $2",
-      [peer, present.replyTo],
-    );
+    const request = await this.#repo.requestByPreconditions(peer, present.replyTo);
     if (!request) return; // not our preconditions for this peer: nothing to answer
     const endpoint = await this.#endpointOf(peer);
     const service = await this.service(request.attestation_type);
@@ -425,17 +374,10 @@ export class AttestationFlows {
       return;
     }
     // Answered once: the request leaves `awaiting` here, before anything is issued.
-    const moved = await this.#store.exec(
-      `UPDATE identity_attestation_requests SET state = 'issued', answered_at = $3
-       WHERE peer = $1 AND request_id = $2 AND state = 'awaiting'`,
-      [peer, request.request_id, new Date().toISOString()],
-    );
-    if (moved.changes !== 1) return;
+    if (!(await this.#repo.markIssued(peer, request.request_id))) return;
     // Flow 2.3: the presented credential is this service's own earlier attestation: reopen it (amend, keep its ids).
     const previous = met.issuer === service.issuer && met.types.includes(service.type) ? met : undefined;
-    const prior = previous?.id
-      ? await this.#store.one<IssuedRow>("SELECT * FROM identity_attestation_issued WHERE vc_id = $1", [previous.id])
-      : undefined;
+    const prior = previous?.id ? await this.#repo.issuedByVcId(previous.id) : undefined;
     if (previous && prior && prior.holder === peer) {
       const generated = Object.fromEntries(service.claims.generated.map((name) => [name, previous.claims[name]]));
       await this.#replace(
@@ -468,11 +410,7 @@ export class AttestationFlows {
   }
 
   async #deny(peer: string, endpoint: string, replyTo: string, requestId: string, code: string, reason: string) {
-    await this.#store.exec(
-      `UPDATE identity_attestation_requests SET state = 'denied', reason = $3, answered_at = $4
-       WHERE peer = $1 AND request_id = $2 AND state <> 'issued'`,
-      [peer, requestId, code, new Date().toISOString()],
-    );
+    await this.#repo.markDenied(peer, requestId, code);
     await this.#messaging.send({
       to: peer,
       endpoint,
