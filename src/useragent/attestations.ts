@@ -4,7 +4,7 @@
 // AmendAttestation to what it holds.
 //
 // Held attestations are sealed to the person's own key (the wallet's hub owner key) and kept in one file in the wallet
-// directory (`held-attestations.json`, 0600), and, when the wallet is given its hub's agent URL, also as items of kind
+// directory (`held-attestations.sealed`, 0600), and, when the wallet is given its hub's agent URL, also as items of kind
 // "attestation" in the person's identity hub (so their other devices sync them).
 import { createHash, randomUUID } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
@@ -74,7 +74,8 @@ export type ReceivedOutcome =
   | { type: "AmendAttestation"; held: HeldAttestation; replaced: HeldAttestation | undefined; sender: string }
   | { type: "other"; opened: OpenedMessage };
 
-const FILE = "held-attestations.json";
+/** Not `.json`: the keystore in the same directory reads every `.json` file as a key. */
+const FILE = "held-attestations.sealed";
 
 export class WalletAttestations {
   readonly #wallet: UserAgentWallet;

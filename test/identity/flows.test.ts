@@ -7,10 +7,12 @@
 // operator revokes it and the revoked one presented is refused by name. Negatives: a presentation by another DID,
 // another nonce or audience, a replay, an untrusted issuer, a message failing its schema, a reply endpoint not signed.
 import assert from "node:assert/strict";
+import { execFile as execFileCb } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import { createJWT } from "did-jwt";
 import { Resolver } from "did-resolver";
 import type { Address } from "viem";
@@ -33,6 +35,8 @@ import { type PhoneEndpoint, startPhoneEndpoint } from "../useragent/phoneEndpoi
 type Msg<T extends AttestationMessage["@type"]> = Extract<AttestationMessage, { "@type": T }>;
 const cheap = { N: 1024 };
 const id = () => `msg-${crypto.randomUUID()}`;
+const execFile = promisify(execFileCb);
+const cliBin = new URL("../../bin/telco-ledger.mjs", import.meta.url).pathname;
 
 describe("attestation flows 2.2 and 2.3, revocation and amendment, between agent processes and a user agent", () => {
   let consortium: TestConsortium<TestAgentProcess>;
@@ -214,8 +218,8 @@ describe("attestation flows 2.2 and 2.3, revocation and amendment, between agent
     assert.match(String(account.claims.accountId), /^[0-9a-f-]{36}$/);
     const held = await atts.held();
     assert.deepEqual(held.map((h) => h.types[0]).sort(), ["IdentityAttestation", "IspAccount"]);
-    assert.equal((await stat(join(dir, "held-attestations.json"))).mode & 0o777, 0o600);
-    assert.doesNotMatch(await readFile(join(dir, "held-attestations.json"), "utf8"), /accountId|kyc-enhanced/);
+    assert.equal((await stat(join(dir, "held-attestations.sealed"))).mode & 0o777, 0o600);
+    assert.doesNotMatch(await readFile(join(dir, "held-attestations.sealed"), "utf8"), /accountId|kyc-enhanced/);
 
     const thread = await isp.call<{ items: Array<{ type: string; direction: string }> }>(
       "GET",
@@ -453,5 +457,50 @@ describe("attestation flows 2.2 and 2.3, revocation and amendment, between agent
     assert.equal(refusedUrl.body.code, "MESSAGE_INVALID");
     assert.equal(refusedUrl.body.facts?.field, "reply");
     assert.equal(phone.delivered.length, before, "no flow answered any of them");
+  });
+  it("runs flow 2.2 through the wallet CLI: connect, keep, request, receive, present, held", async () => {
+    const cliDir = join(dir, "cli-wallet");
+    const env = { ...process.env, TELCO_WALLET_PASSPHRASE: "bob's phone" };
+    const cli = async (args: string[], input?: string) => {
+      const child = execFile(process.execPath, [cliBin, "wallet", ...args, "--keystore", cliDir, "--json"], {
+        encoding: "utf8",
+        timeout: 120_000,
+        env,
+      });
+      if (input !== undefined) child.child.stdin?.end(input);
+      return JSON.parse((await child).stdout);
+    };
+    const bankLink = (await cli(["connect", bank.url])) as { did: string };
+    const issued = await bank.call<{ jwt: string }>("POST", "/v1/identity/credentials", {
+      issuer: bankDid,
+      type: "IdentityAttestation",
+      credentialSubject: { id: bankLink.did, verified: "kyc-basic" },
+    });
+    const kept = (await cli(["keep", "-"], issued.body.jwt)) as { id: string; subject: string };
+    assert.equal(kept.subject, bankLink.did);
+    const asked = (await cli(["request", isp.url, "IspAccount", "--reply", phone.url])) as { agentDid: string };
+    const [preToken] = fresh();
+    const pre = (await cli(["receive", asked.agentDid, "-"], preToken)) as {
+      type: string;
+      message: Msg<"PreconditionsAttestation">;
+    };
+    assert.equal(pre.type, "PreconditionsAttestation");
+    const presented = (await cli(
+      ["present", isp.url, "-", "--ids", kept.id, "--reply", phone.url],
+      JSON.stringify(pre.message),
+    )) as { presented: string[] };
+    assert.deepEqual(presented.presented, [kept.id]);
+    const [deliverToken] = fresh();
+    const delivered = (await cli(["receive", asked.agentDid, "-"], deliverToken)) as {
+      type: string;
+      held: { types: string[]; claims: Record<string, unknown> };
+    };
+    assert.equal(delivered.type, "DeliverAttestation", JSON.stringify(delivered));
+    assert.equal(delivered.held.claims.accountStatus, "active");
+    const held = (await cli(["held"])) as Array<{ types: string[]; state: string }>;
+    assert.deepEqual(held.map((h) => `${h.types[0]}:${h.state}`).sort(), [
+      "IdentityAttestation:active",
+      "IspAccount:active",
+    ]);
   });
 });
