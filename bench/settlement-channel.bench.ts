@@ -13,7 +13,7 @@ import { recover, signRecoverable, verify } from "tiny-secp256k1";
 import { type Hex, hashTypedData, recoverAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { ChannelDigester } from "../src/settlement/channels/digest.ts";
-import { type ChannelState, typedState } from "../src/settlement/channels/state.ts";
+import { type ChannelState, NO_BATCH, typedState } from "../src/settlement/channels/state.ts";
 import { startTestConsortium } from "../testkit/consortium.ts";
 import { type BenchResult, percentile, round } from "./lib/report.ts";
 
@@ -37,6 +37,7 @@ async function cryptoParts() {
     depositA: 11n,
     depositB: 0n,
     isFinal: false,
+    batchId: NO_BATCH,
   });
   const hash = hashTypedData(typed);
   const signature = await a.sign({ hash });
@@ -56,6 +57,7 @@ const stateAt = (i: number): ChannelState => ({
   depositA: 1_000_000n,
   depositB: 0n,
   isFinal: false,
+  batchId: NO_BATCH,
 });
 
 async function cryptoFloor(iterations: number) {

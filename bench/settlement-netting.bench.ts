@@ -26,7 +26,7 @@ import {
   toHex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ConsortiumRegistry, RoamingSettlement, SettlementToken } from "../src/generated/contracts.ts";
+import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../src/generated/contracts.ts";
 import { testChain } from "../testkit/index.ts";
 import { type BenchResult, round } from "./lib/report.ts";
 
@@ -145,7 +145,8 @@ async function devnetRound(n: number, invoices: NettingInvoice[]) {
       [[role("SETTLEMENT_BANK")], ...ops.map(() => [role("MOBILE_OPERATOR")])],
     ]);
     const token = await deploy(SettlementToken as never, [registry, "EUR", 2]);
-    const settlement = await deploy(RoamingSettlement as never, [registry]);
+    const channels = await deploy(PaymentChannels as never, [registry]);
+    const settlement = await deploy(RoamingSettlement as never, [registry, channels]);
     const call = (from: Account, functionName: string, args: unknown[]) =>
       send(from, settlement, encodeFunctionData({ abi: RoamingSettlement.abi as Abi, functionName, args }));
     const firstTopic = (r: { logs: Array<{ address: string; topics: Hex[] }> }) =>

@@ -273,6 +273,10 @@ const SETTLEMENT_ROWS = [
   ["RoamingSettlement.approveAgreement", "approveAgreement (the other operator)"],
   ["RoamingSettlement.anchorBatch", "anchorBatch (per record batch, any size)"],
   ["RoamingSettlement.confirmBatch", "confirmBatch (home operator's receipt)"],
+  [
+    "RoamingSettlement.recordChannelPayment",
+    "recordChannelPayment (per batch paid through a channel: its co-signed state, out of the invoice)",
+  ],
   ["RoamingSettlement.issueInvoice", "issueInvoice (per period)"],
   ["RoamingSettlement.disputeRecord", "disputeRecord (one record with its Merkle proof)"],
   ["RoamingSettlement.answerDispute/credit note", "answerDispute with a credit note"],

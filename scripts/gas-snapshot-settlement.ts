@@ -5,7 +5,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { type Account, type Hex, keccak256, stringToHex, type TransactionReceipt, toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../src/generated/contracts.ts";
-import { type ChannelState, typedState } from "../src/settlement/channels/state.ts";
+import { type ChannelState, NO_BATCH, typedState } from "../src/settlement/channels/state.ts";
 import type { GasRecorder } from "./gas-snapshot-chain.ts";
 
 const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
@@ -110,6 +110,7 @@ async function measureChannels(
     depositA: 1000n,
     depositB: 500n,
     isFinal,
+    batchId: NO_BATCH,
   });
   const id = await open("channel-1", "PaymentChannels.openChannel");
   await chain.measure("PaymentChannels.deposit/first", a, { ...on, functionName: "deposit", args: [id, 1000n] });
@@ -151,9 +152,15 @@ async function measureRoamingPeriod(
   visited: Account,
   home: Account,
 ): Promise<void> {
+  // RoamingSettlement checks channel-paid batches through a PaymentChannels deployment (not measured here)
+  const channels = await chain.deploy(bank, {
+    abi: PaymentChannels.abi,
+    bytecode: PaymentChannels.bytecode,
+    args: [registry],
+  });
   const address = await chain.deploy(
     bank,
-    { abi: RoamingSettlement.abi, bytecode: RoamingSettlement.bytecode, args: [registry] },
+    { abi: RoamingSettlement.abi, bytecode: RoamingSettlement.bytecode, args: [registry, channels] },
     "RoamingSettlement.deploy",
   );
   const on = { address, abi: RoamingSettlement.abi } as const;
@@ -197,6 +204,45 @@ async function measureRoamingPeriod(
   });
   const batchId = firstId(anchored);
   await chain.measure("RoamingSettlement.confirmBatch", home, { ...on, functionName: "confirmBatch", args: [batchId] });
+  // a second batch, paid through the pair's payment channel: a co-signed state naming it takes it out of the invoice
+  const second = firstId(
+    await chain.call(visited, {
+      ...on,
+      functionName: "anchorBatch",
+      args: [agreementId, keccak256(stringToHex("root 2")), 1, 300n, validFrom + 10n, validFrom + 20n],
+    }),
+  );
+  await chain.call(home, { ...on, functionName: "confirmBatch", args: [second] });
+  const onChannels = { address: channels, abi: PaymentChannels.abi } as const;
+  const channelId = firstId(
+    await chain.call(home, {
+      ...onChannels,
+      functionName: "openChannel",
+      args: [visited.address, token, toHex("usage", { size: 32 }), 3600],
+    }),
+  );
+  await chain.call(home, { address: token, abi: SettlementToken.abi, functionName: "approve", args: [channels, 500n] });
+  await chain.call(home, { ...onChannels, functionName: "deposit", args: [channelId, 500n] });
+  const chainId = await chain.publicClient.getChainId();
+  const paying: ChannelState = {
+    channelId,
+    version: 1n,
+    balanceA: 200n,
+    balanceB: 300n,
+    depositA: 500n,
+    depositB: 0n,
+    isFinal: false,
+    batchId: second,
+  };
+  const signedBy = (who: Account) => {
+    if (!who.signTypedData) throw new Error("the account cannot sign typed data");
+    return who.signTypedData(typedState(chainId, channels, paying));
+  };
+  await chain.measure("RoamingSettlement.recordChannelPayment", home, {
+    ...on,
+    functionName: "recordChannelPayment",
+    args: [paying, await signedBy(home), await signedBy(visited)],
+  });
   const issued = await chain.measure("RoamingSettlement.issueInvoice", visited, {
     ...on,
     functionName: "issueInvoice",

@@ -34,3 +34,38 @@ export async function waitUntil(
     intervalMs,
   );
 }
+
+/** What waitForProgress polls: whether the work is done, a value that changes as it advances, the state to report. */
+export interface Progress {
+  done: boolean;
+  progress: string | number;
+  /** Asked only for the failure message. */
+  state?: () => Promise<string> | string;
+}
+
+/**
+ * Waits until `measure` reports done, however long the work takes while it advances; fails when its progress value
+ * has not changed for `stallMs`. For work whose duration follows the machine's load (a loaded CI runner can be 20x
+ * slower) but which must never stall: a fixed total would either fail a slow run or hide a stall for long.
+ */
+export async function waitForProgress(
+  what: string,
+  measure: () => Promise<Progress>,
+  stallMs = 30_000,
+  intervalMs = 100,
+): Promise<void> {
+  const stall = stallMs * networkWaitFactor();
+  let last: Progress["progress"] | undefined;
+  let since = Date.now();
+  for (;;) {
+    const now = await measure();
+    if (now.done) return;
+    if (now.progress !== last) {
+      last = now.progress;
+      since = Date.now();
+    } else if (Date.now() - since > stall) {
+      throw new Error(`no progress for ${stall} ms waiting for ${what}: ${(await now.state?.()) ?? now.progress}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,5 +1,5 @@
 // What a domain's console pages may use from the shell (import from "../../../console/src/kit.ts").
-export { type ApiClient, ApiFailure } from "./api.ts";
+export { type ApiClient, ApiFailure, readAnswer } from "./api.ts";
 export { BarChart, type ChartBar } from "./components/BarChart.tsx";
 export { ErrorView } from "./components/ErrorView.tsx";
 export { Panel } from "./components/Panel.tsx";

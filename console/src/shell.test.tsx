@@ -29,9 +29,17 @@ describe("EventStreamParser", () => {
 describe("page discovery", () => {
   const page = (id: string, order: number): ConsolePage => ({ id, title: id, order, component: () => null });
 
-  it("finds every domain's pages (identity, numbering, calls, roaming, settlement) and orders them after the shell's", () => {
+  it("finds every domain's pages (identity, phone wallet, numbering, calls, roaming, settlement) and orders them after the shell's", () => {
     const pages = collectPages(domainModules(), [page("overview", 0)]);
-    expect(pages.map((p) => p.id)).toEqual(["overview", "identity", "numbering", "calls", "roaming", "settlement"]);
+    expect(pages.map((p) => p.id)).toEqual([
+      "overview",
+      "identity",
+      "phone-wallet",
+      "numbering",
+      "calls",
+      "roaming",
+      "settlement",
+    ]);
   });
 
   it("refuses two pages with one id and an id that is not kebab-case", () => {

@@ -9,8 +9,10 @@ pragma solidity 0.8.30;
 ///   keccak256(chainId, this contract, A, B, token, salt), so it is known before the transaction is mined and never
 ///   depends on mining order. The opener sets the channel's challenge period within [MIN_CHALLENGE, MAX_CHALLENGE].
 /// - Deposit: either member adds tokens at any time while the channel is open.
-/// - State: (channelId, version, balanceA, balanceB, depositA, depositB, isFinal) as EIP-712 typed data co-signed by both
-///   members' accounts. depositA/depositB are the deposits the state accounts for and the balances sum to them; a
+/// - State: (channelId, version, balanceA, balanceB, depositA, depositB, isFinal, batchId) as EIP-712 typed data
+///   co-signed by both members' accounts. batchId names the RoamingSettlement batch this state's update pays (zero for
+///   a plain payment): by co-signing it both members agree the batch is paid through the channel, which
+///   RoamingSettlement.recordChannelPayment takes as proof (checked here by `checkState`). depositA/depositB are the deposits the state accounts for and the balances sum to them; a
 ///   deposit made after the state is paid back to its maker on top of the state's balance, so a deposit never
 ///   invalidates a co-signed state. A higher version replaces a lower one.
 /// - Cooperative close: a state both signed with isFinal pays out at once.
@@ -38,6 +40,8 @@ interface IPaymentChannels {
         uint256 depositA;
         uint256 depositB;
         bool isFinal;
+        /// The settlement batch this state's update pays (zero: none).
+        bytes32 batchId;
     }
 
     struct Channel {
@@ -171,6 +175,16 @@ interface IPaymentChannels {
     /// @notice Asks to reopen a closing channel from its registered state; it reopens once both members asked.
     /// Requirements: caller is A or B; channel Closing. Emits ChannelResumeRequested.
     function resume(bytes32 channelId) external;
+
+    /// @notice Checks that `state` is co-signed by both members of its channel (signatures as for a close; balances sum
+    /// to the state's deposits, each within the deposits made) and answers the channel's members and token. Reverts
+    /// UnknownChannel, SumMismatch or BadSignature otherwise. Used by RoamingSettlement to learn which batch a channel
+    /// paid.
+    function checkState(
+        State calldata state,
+        bytes calldata sigA,
+        bytes calldata sigB
+    ) external view returns (address memberA, address memberB, address token);
 
     /// @notice The channel's record.
     function channel(bytes32 channelId) external view returns (Channel memory);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IPaymentChannels} from "./IPaymentChannels.sol";
+
 /// @title IRoamingSettlement
 /// @notice Roaming and wholesale voice settlement between two operators, from agreement to paid balance. Operators are
 /// consortium members holding MOBILE_OPERATOR; a caller acts for the member its account is bound to (`memberOf`).
@@ -12,7 +14,12 @@ pragma solidity 0.8.30;
 ///   data can be guessed from it), count, rated total and the batch's first and last event time, which must lie in
 ///   one settlement period inside the agreement's validity. The home operator confirms receipt after recomputing the
 ///   root over what it received.
-/// - Invoices: one per agreement and period, over exactly the period's confirmed batches and for exactly their total.
+/// - Channel-paid batches: a confirmed batch the home operator paid through the pair's payment channel is proved so by
+///   a channel state both operators co-signed naming the batch (`recordChannelPayment`, checked by PaymentChannels);
+///   it then leaves the period's invoice (an invoice naming it reverts PaidByChannel). Recorded after the invoice was
+///   issued (inside its dispute window), the batch's total is credited on that invoice instead.
+/// - Invoices: one per agreement and period, over exactly the period's confirmed batches not paid through a channel
+///   and for exactly their total.
 ///   The home operator accepts it or, within the dispute window, disputes single records by Merkle proof with a
 ///   RAP-like reason. The visited operator answers each dispute with a credit note or upholds its charge; the home
 ///   operator may then escalate. An invoice is final when accepted with no open dispute, or by rule once the answer
@@ -34,7 +41,9 @@ interface IRoamingSettlement {
         None,
         Anchored,
         Received,
-        Invoiced
+        Invoiced,
+        /// Paid through the pair's payment channel (a co-signed state names it): never invoiced, or credited.
+        ChannelPaid
     }
     /// @notice Invoice states.
     enum InvoiceStatus {
@@ -139,6 +148,10 @@ interface IRoamingSettlement {
     error AlreadySettled(bytes32 roundId, address member);
     /// @notice A netting round already exists for this token and period.
     error RoundExists(address token, uint64 period, bytes32 roundId);
+    /// @notice The batch was paid through a payment channel: it cannot be invoiced, disputed or recorded again.
+    error PaidByChannel(bytes32 batchId, bytes32 channelId);
+    /// @notice The co-signed state's channel is not between the batch's two operators in the agreement's token.
+    error ChannelNotOfAgreement(bytes32 channelId, bytes32 agreementId);
     /// @notice The round's debtors have not all paid yet.
     error RoundNotFunded(bytes32 roundId, uint256 paid, uint256 owed);
 
@@ -161,6 +174,15 @@ interface IRoamingSettlement {
         uint256 total
     );
     event BatchReceived(bytes32 indexed batchId, address indexed home);
+    /// @notice A batch was paid through a payment channel: the co-signed state `version` of `channelId` names it.
+    /// `invoiceId` is the invoice that already included it (its total then credited there), or zero.
+    event BatchPaidByChannel(
+        bytes32 indexed batchId,
+        bytes32 indexed channelId,
+        uint64 version,
+        uint256 total,
+        bytes32 invoiceId
+    );
     event InvoiceIssued(bytes32 indexed invoiceId, bytes32 indexed agreementId, uint64 indexed period, uint256 amount);
     event InvoiceAccepted(bytes32 indexed invoiceId);
     event RecordDisputed(
@@ -214,7 +236,23 @@ interface IRoamingSettlement {
     /// @notice The home operator confirms it received the batch and its records hash to the anchored root.
     function confirmBatch(bytes32 batchId) external;
 
-    /// @notice The visited operator invoices a period over exactly that period's confirmed batches and their total.
+    /// @notice Records that a confirmed batch was paid through the payment channel of its two operators: `state` names
+    /// it in `batchId` and both members signed it (PaymentChannels.checkState). A received batch leaves the period's
+    /// invoice; a batch already invoiced, while that invoice is Issued and its dispute window open, is credited on it
+    /// (counted as disputed and credited). Requirements: caller is the batch's home or visited operator; the channel's
+    /// members are the agreement's two operators and its token the agreement's; the batch Received or Invoiced as said.
+    /// Reverts PaidByChannel for a batch recorded already. Emits BatchPaidByChannel.
+    function recordChannelPayment(
+        IPaymentChannels.State calldata state,
+        bytes calldata sigA,
+        bytes calldata sigB
+    ) external;
+
+    /// @notice The channel a batch was paid through (zero: none).
+    function channelPaidBy(bytes32 batchId) external view returns (bytes32 channelId);
+
+    /// @notice The visited operator invoices a period over exactly that period's confirmed batches not paid through a
+    /// channel, and their total. Reverts PaidByChannel when it names a channel-paid batch.
     function issueInvoice(
         bytes32 agreementId,
         uint64 period,

@@ -15,7 +15,7 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     bytes32 public constant STATE_TYPEHASH = keccak256(
-        "ChannelState(bytes32 channelId,uint64 version,uint256 balanceA,uint256 balanceB,uint256 depositA,uint256 depositB,bool isFinal)"
+        "ChannelState(bytes32 channelId,uint64 version,uint256 balanceA,uint256 balanceB,uint256 depositA,uint256 depositB,bool isFinal,bytes32 batchId)"
     );
     /// @inheritdoc IPaymentChannels
     uint32 public constant MIN_CHALLENGE = 60;
@@ -32,7 +32,7 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
 
     /// @inheritdoc IPaymentChannels
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     /// @inheritdoc IPaymentChannels
@@ -53,7 +53,8 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
                         state.balanceB,
                         state.depositA,
                         state.depositB,
-                        state.isFinal
+                        state.isFinal,
+                        state.batchId
                     )
                 )
             );
@@ -62,6 +63,18 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
     /// @inheritdoc IPaymentChannels
     function channel(bytes32 channelId) external view returns (Channel memory) {
         return _channels[channelId];
+    }
+
+    /// @inheritdoc IPaymentChannels
+    function checkState(
+        State calldata state,
+        bytes calldata sigA,
+        bytes calldata sigB
+    ) external view returns (address memberA, address memberB, address token) {
+        Channel storage c = _channels[state.channelId];
+        if (c.status == ChannelStatus.None) revert UnknownChannel(state.channelId);
+        _checkState(c, state, sigA, sigB);
+        return (c.memberA, c.memberB, c.token);
     }
 
     /// @inheritdoc IPaymentChannels

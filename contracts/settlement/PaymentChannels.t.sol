@@ -69,7 +69,7 @@ contract PaymentChannelsTest is TestBase {
         uint256 balanceB,
         bool isFinal
     ) internal pure returns (IPaymentChannels.State memory) {
-        return IPaymentChannels.State(id, version, balanceA, balanceB, 1000, 500, isFinal);
+        return IPaymentChannels.State(id, version, balanceA, balanceB, 1000, 500, isFinal, bytes32(0));
     }
 
     function _sig(uint256 key, IPaymentChannels.State memory s) internal view returns (bytes memory) {
@@ -78,7 +78,7 @@ contract PaymentChannelsTest is TestBase {
     }
 
     function test_version_isReported() public view {
-        assertEq(channels.version(), "1.0.0", "version");
+        assertEq(channels.version(), "2.0.0", "version");
     }
 
     function test_open_idDerivesFromMembersTokenAndSalt() public {
@@ -245,7 +245,7 @@ contract PaymentChannelsTest is TestBase {
         vm.expectRevert(abi.encodeWithSelector(IPaymentChannels.SumMismatch.selector, id, 1501, 1500));
         channels.startClose(s, sa, sb);
         // a state accounting for more than was deposited
-        IPaymentChannels.State memory over = IPaymentChannels.State(id, 2, 1500, 500, 1500, 500, false);
+        IPaymentChannels.State memory over = IPaymentChannels.State(id, 2, 1500, 500, 1500, 500, false, bytes32(0));
         bytes memory oa = _sig(KEY_A, over);
         bytes memory ob = _sig(KEY_B, over);
         vm.prank(a);
@@ -310,7 +310,7 @@ contract PaymentChannelsTest is TestBase {
         // updates continue from version 9
         vm.prank(a);
         channels.deposit(id, 100);
-        IPaymentChannels.State memory next = IPaymentChannels.State(id, 10, 500, 1100, 1100, 500, true);
+        IPaymentChannels.State memory next = IPaymentChannels.State(id, 10, 500, 1100, 1100, 500, true, bytes32(0));
         bytes memory xa = _sig(KEY_A, next);
         bytes memory xb = _sig(KEY_B, next);
         vm.prank(b);

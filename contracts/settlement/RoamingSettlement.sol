@@ -8,12 +8,15 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
+import {IPaymentChannels} from "./IPaymentChannels.sol";
 import {IRoamingSettlement} from "./IRoamingSettlement.sol";
 
 contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     IConsortiumRegistry private immutable CONSORTIUM;
+    /// The payment channels whose co-signed states prove a batch paid (`recordChannelPayment`).
+    IPaymentChannels private immutable CHANNELS;
 
     mapping(bytes32 id => Agreement) private _agreements;
     mapping(bytes32 id => Batch) private _batches;
@@ -23,6 +26,7 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
     mapping(bytes32 agreementId => mapping(uint64 period => uint256 count)) private _receivedCount;
     mapping(bytes32 agreementId => mapping(uint64 period => uint256 total)) private _receivedTotal;
     mapping(bytes32 agreementId => mapping(uint64 period => bytes32 invoiceId)) private _invoiceOf;
+    mapping(bytes32 batchId => bytes32 channelId) private _paidBy;
 
     struct Round {
         address token;
@@ -35,9 +39,11 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
     mapping(bytes32 roundId => mapping(address member => int256 net)) private _net;
     mapping(bytes32 roundId => mapping(address member => bool done)) private _settled;
 
-    constructor(IConsortiumRegistry consortium_) {
+    constructor(IConsortiumRegistry consortium_, IPaymentChannels channels_) {
         if (address(consortium_) == address(0)) revert InvalidArgument("consortium");
+        if (address(channels_) == address(0)) revert InvalidArgument("channels");
         CONSORTIUM = consortium_;
+        CHANNELS = channels_;
     }
 
     // ---- agreements ----
@@ -160,6 +166,50 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
         emit BatchReceived(batchId, a.home);
     }
 
+    /// @inheritdoc IRoamingSettlement
+    function recordChannelPayment(
+        IPaymentChannels.State calldata state,
+        bytes calldata sigA,
+        bytes calldata sigB
+    ) external {
+        bytes32 batchId = state.batchId;
+        Batch storage b = _batches[batchId];
+        if (b.status == BatchStatus.None) revert UnknownId(batchId);
+        if (b.status == BatchStatus.ChannelPaid) revert PaidByChannel(batchId, _paidBy[batchId]);
+        Agreement storage a = _agreements[b.agreementId];
+        address caller = _operator();
+        if (caller != a.home && caller != a.visited) revert NotParty(msg.sender, a.home);
+        (address memberA, address memberB, address token) = CHANNELS.checkState(state, sigA, sigB);
+        if (
+            token != a.token ||
+            !((memberA == a.home && memberB == a.visited) || (memberA == a.visited && memberB == a.home))
+        ) revert ChannelNotOfAgreement(state.channelId, b.agreementId);
+        bytes32 invoiceId = bytes32(0);
+        if (b.status == BatchStatus.Received) {
+            _receivedCount[b.agreementId][b.period] -= 1;
+            _receivedTotal[b.agreementId][b.period] -= b.total;
+        } else if (b.status == BatchStatus.Invoiced) {
+            // Invoiced before the channel payment was recorded: credited on the invoice inside its dispute window.
+            invoiceId = _invoiceOf[b.agreementId][b.period];
+            Invoice storage inv = _issued(invoiceId);
+            uint64 deadline = inv.issuedAt + a.disputeWindow;
+            if (block.timestamp >= deadline) revert WindowClosed(invoiceId, deadline);
+            if (inv.disputed + b.total > inv.amount) revert InvalidArgument("amount");
+            inv.disputed += b.total;
+            inv.credited += b.total;
+        } else {
+            revert WrongState(batchId, uint8(b.status));
+        }
+        b.status = BatchStatus.ChannelPaid;
+        _paidBy[batchId] = state.channelId;
+        emit BatchPaidByChannel(batchId, state.channelId, state.version, b.total, invoiceId);
+    }
+
+    /// @inheritdoc IRoamingSettlement
+    function channelPaidBy(bytes32 batchId) external view returns (bytes32) {
+        return _paidBy[batchId];
+    }
+
     // ---- invoices and disputes ----
 
     /// @inheritdoc IRoamingSettlement
@@ -176,6 +226,7 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
         uint256 sum = 0;
         for (uint256 i = 0; i < batchIds.length; i++) {
             Batch storage b = _batches[batchIds[i]];
+            if (b.status == BatchStatus.ChannelPaid) revert PaidByChannel(batchIds[i], _paidBy[batchIds[i]]);
             if (b.agreementId != agreementId || b.period != period || b.status != BatchStatus.Received) {
                 revert InvoiceMismatch(agreementId, period, _receivedTotal[agreementId][period], amount);
             }
@@ -230,6 +281,7 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
         if (reason == DisputeReason.None) revert InvalidArgument("reason");
         Batch storage b = _batches[batchId];
         if (b.agreementId != inv.agreementId || b.period != inv.period) revert UnknownId(batchId);
+        if (b.status == BatchStatus.ChannelPaid) revert PaidByChannel(batchId, _paidBy[batchId]);
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(recordDigest, amount))));
         if (!MerkleProof.verifyCalldata(proof, b.merkleRoot, leaf)) revert InvalidRecordProof(batchId, recordDigest);
         disputeId = keccak256(abi.encode(invoiceId, batchId, recordDigest));
@@ -425,7 +477,7 @@ contract RoamingSettlement is IRoamingSettlement, ReentrancyGuard {
 
     /// @inheritdoc IRoamingSettlement
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     // ---- internals ----

@@ -5,6 +5,7 @@ import {ConsortiumRegistry} from "../membership/ConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
 import {TestBase} from "../testing/TestBase.sol";
 import {IRoamingSettlement} from "./IRoamingSettlement.sol";
+import {PaymentChannels} from "./PaymentChannels.sol";
 import {RoamingSettlement} from "./RoamingSettlement.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 
@@ -43,7 +44,7 @@ contract RoamingSettlementTest is TestBase {
         }
         consortium = new ConsortiumRegistry(founders, names, roles);
         eur = new SettlementToken(consortium, "EUR", 2);
-        settlement = new RoamingSettlement(consortium);
+        settlement = new RoamingSettlement(consortium, new PaymentChannels(consortium));
         vm.startPrank(bank);
         eur.mintOnFiatReceipt(north, 100_000, "r-north");
         eur.mintOnFiatReceipt(south, 100_000, "r-south");

@@ -19,6 +19,7 @@ import { CredentialService } from "../core/identity/credentials.ts";
 import { DidService } from "../core/identity/did.ts";
 import { DidAuth } from "../core/identity/didAuth.ts";
 import { SqlChallengeStore } from "../core/identity/didAuthChallenges.ts";
+import { withDidKey } from "../core/identity/didKey.ts";
 import { HeldCredentialStore } from "../core/identity/heldCredentials.ts";
 import { IssuedCredentialLog } from "../core/identity/issuedCredentials.ts";
 import { type Keystore, openKeystore } from "../core/identity/keystore.ts";
@@ -222,8 +223,13 @@ async function assemble(
     issued: new IssuedCredentialLog(store),
     held: new HeldCredentialStore(store),
   });
-  // Open DID-Auth challenges live in the agent's store: single use, and they survive a restart.
-  const didAuth = new DidAuth({ resolver, audience: config.publicUrl, challenges: new SqlChallengeStore(store) });
+  // Open DID-Auth challenges live in the agent's store: single use, and they survive a restart. Provers may be
+  // did:ethr identities or people's pairwise did:keys (flow 2.1), resolved locally.
+  const didAuth = new DidAuth({
+    resolver: withDidKey(resolver),
+    audience: config.publicUrl,
+    challenges: new SqlChallengeStore(store),
+  });
 
   const platform: PlatformContext = {
     config,

@@ -1,7 +1,7 @@
 // Canonical JSON for hashing and signing: RFC 8785 (JCS) through `canonicalize`, by the RFC's author, so one value has
 // one byte string whoever serialises it (keys sorted at every level, no whitespace, undefined members dropped).
-// Several domains keep their own hand-written copy of this function (datausage, iot, settlement, stir: their hashes
-// are on chain, so they move to this one only with a test that the bytes agree); new code uses this one.
+// The domains whose hashes are on chain (datausage, iot, settlement terms, stir) moved here from hand-written copies
+// after test/domains/canonicalJsonCopies.test.ts showed the bytes agree on every JSON value they hash.
 import canonicalizeCjs from "canonicalize";
 
 // The package is CommonJS typed as an ES module: at run time the default import is the function itself.

@@ -3,19 +3,8 @@
 // document, and the ISO/IEC TS 27560-shaped consent record whose hash goes on chain.
 import { randomBytes, randomUUID } from "node:crypto";
 import { type Address, bytesToHex, encodeAbiParameters, type Hex, keccak256, stringToHex } from "viem";
+import { canonicalJson } from "../core/canonicalJson.ts";
 import { type OdrlPolicy, policyStructure } from "./odrl.ts";
-
-/** JSON with object keys sorted at every level: one text per value. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export const randomHex32 = (): Hex => bytesToHex(randomBytes(32));
 

@@ -6,10 +6,11 @@
 // payloads (crypto-shredding) and records the erasure on chain with its certificate's digest; from then on neither
 // purchase nor delivery happens, and the buyer's agent forgets its delivery key.
 import { type Address, type Hex, zeroAddress } from "viem";
+import { canonicalJson } from "../core/canonicalJson.ts";
 import type { FieldPath } from "../core/errors/index.ts";
 import type { Decision } from "./compile.ts";
 import { DataUsageError } from "./errors.ts";
-import { canonicalJson, documentHash, fingerprint, randomHex32 } from "./fingerprints.ts";
+import { documentHash, fingerprint, randomHex32 } from "./fingerprints.ts";
 import {
   type Envelope,
   newDeliveryKey,

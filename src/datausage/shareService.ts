@@ -4,8 +4,8 @@
 // checks the signature against the consent's subscriber key, so only the holder shares) and keeps the envelope,
 // which only the friend's key opens. Neither this agent nor the chain ever sees the plaintext.
 import { type Address, type Hex, keccak256, stringToHex } from "viem";
+import { canonicalJson } from "../core/canonicalJson.ts";
 import { DataUsageError } from "./errors.ts";
-import { canonicalJson } from "./fingerprints.ts";
 import type { Envelope } from "./insightsCrypto.ts";
 import { type InsightsLedger, shareIdOf } from "./insightsLedger.ts";
 import type { InsightsReadModel, ShareRow } from "./readModelInsights.ts";

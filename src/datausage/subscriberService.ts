@@ -6,8 +6,8 @@
 // from this agent's store is asked for with the subscriber's signature and recorded on chain (a fingerprint of the
 // reader and the insight, never content).
 import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
+import { canonicalJson } from "../core/canonicalJson.ts";
 import { DataUsageError } from "./errors.ts";
-import { canonicalJson } from "./fingerprints.ts";
 import { type Envelope, openAtRest, sealForSubscriber } from "./insightsCrypto.ts";
 import type { InsightsLedger } from "./insightsLedger.ts";
 import type { InsightRow, InsightsReadModel } from "./readModelInsights.ts";

@@ -8,7 +8,7 @@
 // - the holder of a TN Authorization is the recipient organisation's DID: the JWT `sub`, shown as `holder`.
 import { decodeJwt } from "jose";
 import type { Hex } from "viem";
-import type { CredentialService, IssuedCredential } from "../core/identity/credentials.ts";
+import type { CredentialService, IssueCredentialInput, IssuedCredential } from "../core/identity/credentials.ts";
 import { GRANT_KINDS, ORG_TYPES, VETTING_RESULTS, VETTING_STATUSES } from "./enums.ts";
 
 export const EIDL_CONTEXT = "https://telco-ledger.example/contexts/eidl/v1";
@@ -95,8 +95,24 @@ export async function issueTnAuthorizationCredential(
   credentials: CredentialService,
   claims: TnAuthorizationClaims,
 ): Promise<IssuedEidlCredential> {
+  return withDocument(await credentials.issue(tnAuthorizationInput(claims)), claims.holderDid);
+}
+
+/**
+ * Many TN Authorization credentials of ONE issuer (bulk numbering): the issuer's key is looked up once and the issued
+ * log written in one statement (CredentialService.issueMany); each credential is the one a single issue would make.
+ */
+export async function issueTnAuthorizationCredentials(
+  credentials: CredentialService,
+  claims: readonly TnAuthorizationClaims[],
+): Promise<IssuedEidlCredential[]> {
+  const issued = await credentials.issueMany(claims.map(tnAuthorizationInput));
+  return issued.map((c, i) => withDocument(c, (claims[i] as TnAuthorizationClaims).holderDid));
+}
+
+function tnAuthorizationInput(claims: TnAuthorizationClaims): IssueCredentialInput {
   const validEnd = claims.validEnd ? new Date(claims.validEnd) : undefined;
-  const issued = await credentials.issue({
+  return {
     issuerDid: claims.issuerDid,
     type: TN_AUTHORIZATION_TYPE,
     context: [EIDL_CONTEXT],
@@ -115,8 +131,7 @@ export async function issueTnAuthorizationCredential(
         ...(claims.parentGrantId ? { ParentGrant: claims.parentGrantId } : {}),
       },
     },
-  });
-  return withDocument(issued, claims.holderDid);
+  };
 }
 
 /** The JSON data-model view of a JWT VC (the JWT stays the proof). */

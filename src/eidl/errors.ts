@@ -54,7 +54,7 @@ export const EIDL_ERRORS = defineErrors("eidl", {
     status: 422,
     description:
       "The ledger refused one item of a bulk request (ITnAuthority.BatchItemRefused): details name the item's field " +
-      "(body.numbers[i]) and the message the contract's reason. Its batch recorded nothing; earlier batches stay made.",
+      "(body.numbers[i]) and the message the contract's reason. Its batch recorded nothing; other batches of the request (up to three run at once) may stand.",
   },
   EIDL_TOO_MANY_HOLDERS: {
     status: 422,

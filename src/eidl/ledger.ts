@@ -4,10 +4,11 @@
 // journalled. A new grant's id is computed before its transaction is sent (grantIds.ts): the salt is in the signed
 // calldata the outbox journals, so a replay after a restore or reorganisation re-sends the same salt and the grant
 // gets the same id; the id on chain is checked against it once mined.
-import { type Address, decodeErrorResult, encodeFunctionData, type Hex, parseEventLogs } from "viem";
+import { type Address, decodeErrorResult, encodeFunctionData, type Hex, parseEventLogs, toHex } from "viem";
 import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
 import { TxRevertedError } from "../core/chain/errors.ts";
+import { mergeErrorAbis, revertFromError } from "../core/chain/outbox/revert.ts";
 import type { ContractArtifact, TxSender } from "../core/chain/types.ts";
 import { type StatusReason, statusReasons } from "../core/identity/credentialStatus.ts";
 import { OrganisationRegistry, TnAuthority } from "../generated/contracts.ts";
@@ -92,6 +93,12 @@ export interface EidlLedger {
   /** Approves scope proposal `proposalId` as governor `from`; `executed` when this approval set the scope. */
   approveScope(from: Address, proposalId: number): Promise<{ executed: boolean; txHash: Hex }>;
   revoke(from: Address, grantId: string, reason: GrantReason): Promise<Hex>;
+  /**
+   * Revokes many grants of one revoker in ONE transaction (ITnAuthority.revokeBatch): all or nothing; a refused item
+   * rejects with BatchItemRefusedError naming its index. `gas` bounds the transaction (one eth_call pre-flight instead
+   * of the node's estimate).
+   */
+  revokeBatch(from: Address, grantIds: readonly string[], reason: GrantReason, gas?: bigint): Promise<Hex>;
   whoMayUse(tn: string, at: number): Promise<{ holders: Address[]; grantIds: string[] }>;
 }
 
@@ -112,6 +119,9 @@ const termsOf = (t: GrantTermsInput, salt: Hex) => ({
   salt,
   constraints: { intendedUse: t.intendedUse, callerHash: t.callerHash },
 });
+
+/** The errors a batch's eth_call may return: the TnAuthority's and the registry's it calls. */
+const BATCH_ERRORS = mergeErrorAbis([TnAuthority.abi, OrganisationRegistry.abi]);
 
 /** A batch refused by the contract (ITnAuthority.BatchItemRefused): item `index`, with the single call's error. */
 export class BatchItemRefusedError extends Error {
@@ -253,6 +263,7 @@ export class EidlChainLedger implements EidlLedger {
     const verb = ["allocateBatch", "assignBatch", "delegateBatch"][step.kind];
     const first = step.terms[0]?.prefix ?? "";
     const label = `eidl.${verb} x${list.length} from ${first} under #${step.parentId ?? step.grantor}`;
+    if (step.gas) await this.#preflight(from, data, step.gas, label);
     const receipt = await this.#sender
       .send({ from, to: this.#tnAuthority, data, label, ...(step.gas ? { gas: step.gas } : {}) })
       .catch((error: unknown) => {
@@ -267,6 +278,21 @@ export class EidlChainLedger implements EidlLedger {
       }
     }
     return { grantIds, txHash: receipt.transactionHash };
+  }
+
+  /**
+   * A batch with its own gas bound skips the node's estimate (a binary search that runs a large batch some twenty
+   * times): one eth_call at that bound on the pending state finds a refusal instead, decoded as the outbox decodes one.
+   */
+  async #preflight(from: Address, data: Hex, gas: bigint, label: string) {
+    try {
+      await this.#chain.request({
+        method: "eth_call",
+        params: [{ from, to: this.#tnAuthority, data, gas: toHex(gas) }, "pending"],
+      } as never);
+    } catch (error) {
+      throw batchRefusal(revertFromError(error, BATCH_ERRORS, label) ?? error, label);
+    }
   }
 
   async port(from: Address, numberingAuthority: Address, t: GrantTermsInput, consent: PortConsentInput) {
@@ -329,6 +355,22 @@ export class EidlChainLedger implements EidlLedger {
       args: [BigInt(grantId), statusReasons[reason]],
     });
     const receipt = await this.#sender.send({ from, to: this.#tnAuthority, data, label: `eidl.revoke #${grantId}` });
+    return receipt.transactionHash;
+  }
+
+  async revokeBatch(from: Address, grantIds: readonly string[], reason: GrantReason, gas?: bigint): Promise<Hex> {
+    const data = encodeFunctionData({
+      abi: TnAuthority.abi,
+      functionName: "revokeBatch",
+      args: [grantIds.map(BigInt), statusReasons[reason]],
+    });
+    const label = `eidl.revokeBatch x${grantIds.length} from #${grantIds[0] ?? ""}`;
+    if (gas) await this.#preflight(from, data, gas, label);
+    const receipt = await this.#sender
+      .send({ from, to: this.#tnAuthority, data, label, ...(gas ? { gas } : {}) })
+      .catch((error: unknown) => {
+        throw batchRefusal(error, label);
+      });
     return receipt.transactionHash;
   }
 

@@ -1,6 +1,10 @@
 // The credentials this agent's organisations issued (vetting decisions and TN grants): the JWTs live only with their
 // issuer, the chain holds their hash. Only the issuer can change a credential's status, so revoking one starts here.
+import { valuesRows } from "../core/store/inList.ts";
 import type { Queryable } from "../core/store/store.ts";
+
+/** Rows per INSERT of rememberMany: 7,000 parameters, inside SQLite's and PostgreSQL's limits. */
+const REMEMBER_CHUNK = 1000;
 
 export type IssuedSubject = "vetting" | "grant";
 
@@ -28,12 +32,21 @@ export class IssuedCredentials {
   }
 
   /** Records an issued credential once (a retry of the same credential id changes nothing). */
-  async remember(c: NewIssuedCredential): Promise<void> {
-    await this.#db.exec(
-      `INSERT INTO eidl_issued_credentials (credential_id, subject_kind, subject_ref, issuer_did, jwt, document, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (credential_id) DO NOTHING`,
-      [c.credentialId, c.kind, c.subjectRef, c.issuerDid, c.jwt, c.document, new Date().toISOString()],
-    );
+  remember(c: NewIssuedCredential): Promise<void> {
+    return this.rememberMany([c]);
+  }
+
+  /** Records many as `remember` does, in one statement (one commit) per REMEMBER_CHUNK of them. */
+  async rememberMany(credentials: readonly NewIssuedCredential[]): Promise<void> {
+    const at = new Date().toISOString();
+    for (let from = 0; from < credentials.length; from += REMEMBER_CHUNK) {
+      const chunk = credentials.slice(from, from + REMEMBER_CHUNK);
+      await this.#db.exec(
+        `INSERT INTO eidl_issued_credentials (credential_id, subject_kind, subject_ref, issuer_did, jwt, document, created_at)
+         VALUES ${valuesRows(chunk.length, 7)} ON CONFLICT (credential_id) DO NOTHING`,
+        chunk.flatMap((c) => [c.credentialId, c.kind, c.subjectRef, c.issuerDid, c.jwt, c.document, at]),
+      );
+    }
   }
 
   /** The vetting credential with this id, when this agent issued it. */

@@ -23,6 +23,8 @@ import {
   AllocationResult,
   BulkGrantBody,
   BulkGrantResult,
+  BulkRevocationBody,
+  BulkRevocationResult,
   CreateAccountBody,
   CustodyPage,
   GrantPage,
@@ -265,6 +267,34 @@ export function eidlApiModule(eidl: EidlService): ApiModule {
           },
         },
         async (request, reply) => reply.code(201).send(await eidl.bulk.grant(request.body)),
+      );
+
+      app.post(
+        "/v1/eidl/grants/revocations",
+        {
+          config: { auth: "operator" },
+          bodyLimit: 1024 * 1024,
+          schema: {
+            summary: "Bulk revocation: end up to 10,000 grants with one reason in batched transactions",
+            description:
+              "Each grant is revoked by its grantor's organisation, or the Numbering Authority at its chain's root, " +
+              "hosted here (as POST /v1/eidl/grants/{grantId}/revoke picks it), in revokeBatch transactions of one " +
+              "revoker each, sized from the node's block gas limit. Every item is checked first (unknown, repeated, " +
+              "already revoked or with no revoker hosted here: named as body.grantIds[i], nothing sent). A batch the " +
+              "ledger refuses records nothing and the request fails with EIDL_BULK_ITEM_REFUSED naming the item; " +
+              "batches before it stay made. The credentials this agent issued for the grants are revoked with the " +
+              "same reason. Results are per item, by index.",
+            tags: [TAG],
+            operationId: "revokeTnGrantsInBulk",
+            body: BulkRevocationBody,
+            response: {
+              200: BulkRevocationResult,
+              ...writeErrors(...ACTING_ERRORS, "EIDL_BULK_ITEM_REFUSED"),
+            },
+          },
+        },
+        async (request) =>
+          eidl.bulk.revoke({ grantIds: request.body.grantIds, reason: request.body.reason as GrantReason }),
       );
 
       app.get(

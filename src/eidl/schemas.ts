@@ -193,6 +193,29 @@ export const BulkGrantResult = strictObject({
   transactions: Type.Array(TxHashSchema, { maxItems: 10_000, description: "The batch transactions, in order" }),
 });
 
+/** Bulk revocation (issue 12): many grants ended with one reason, in revokeBatch transactions. */
+export const BulkRevocationBody = strictObject({
+  grantIds: Type.Array(Type.String({ pattern: "^[0-9]{1,20}$" }), {
+    minItems: 1,
+    maxItems: 10_000,
+    description:
+      "The grants to revoke (each by its grantor, or the Numbering Authority at its chain's root, hosted here)",
+  }),
+  reason: ReasonSchema,
+});
+
+export const BulkRevocationResult = strictObject({
+  results: Type.Array(
+    strictObject({
+      index: Type.Integer({ description: "The item's position in grantIds" }),
+      grantId: Type.String(),
+      txHash: TxHashSchema,
+    }),
+    { maxItems: 10_000, description: "One per item, by index" },
+  ),
+  transactions: Type.Array(TxHashSchema, { maxItems: 10_000, description: "The revokeBatch transactions, in order" }),
+});
+
 export const GrantSchema = strictObject({
   grantId: Type.String(),
   parentGrantId: Type.Union([Type.String(), Type.Null()]),

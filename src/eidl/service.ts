@@ -83,6 +83,7 @@ export class EidlService {
       bookkeeping,
       index: o.index,
       blockGasLimit: o.blockGasLimit,
+      revokeMany: (grantIds, reason, batchSize) => this.grants.revokeMany(grantIds, reason, batchSize),
     });
   }
 }

@@ -5,6 +5,7 @@ import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 import { registerAssuranceCommands } from "./assurance/cli.ts";
+import { registerLinkCommands } from "./links/cli.ts";
 import { registerRecoveryCommands } from "./recovery/cli.ts";
 import { registerWalletCommands } from "./walletCli.ts";
 
@@ -15,6 +16,7 @@ type Items = { items: Array<Record<string, unknown>> };
 export function registerIdentityCommands(program: Command): void {
   registerAssuranceCommands(program);
   registerWalletCommands(program);
+  registerLinkCommands(program.command("identity").description("identity flows through an agent (flow 2.1 links)"));
   const did = program.command("did").description("organisation DIDs (did:ethr) hosted by an agent");
   withClientOptions(did.command("list").description("DIDs this agent hosts")).action(async (o: ClientOptions) => {
     printResult(await callAgentAllItems(targetOf(o), "/v1/identity/dids"), o, (r: Items) =>

@@ -8,10 +8,9 @@
 // credential, checked with the decryption, recipient, expiry, schema, encryption of personal data and single use by
 // openMessage before anything is stored. A conversation (thread) is the identifier of the message that opened it: a
 // reply (`replyTo`) joins the thread of the message it answers when this agent saw that message with the same peer.
-import type { DIDResolutionResult, Resolvable } from "did-resolver";
-import { Resolver } from "did-resolver";
+import type { Resolvable } from "did-resolver";
 import { invalidField } from "../core/errors/index.ts";
-import { didKeyOfP256, didKeyResolver } from "../core/identity/didKey.ts";
+import { didKeyOfP256, withDidKey } from "../core/identity/didKey.ts";
 import { sealJwe } from "../core/identity/ecdhJwe.ts";
 import type { Keystore } from "../core/identity/keystore.ts";
 import { callPeer } from "../core/identity/messages/http.ts";
@@ -39,13 +38,7 @@ export const MAX_SEALED_MESSAGE_CHARS = 200_000;
 const KEY_LABEL = "attestation messaging key (did:key)";
 
 /** did:key resolved locally (pairwise DIDs of user agents), every other method by the agent's resolver. */
-export function withDidKey(resolver: Resolvable): Resolvable {
-  const keys = new Resolver(didKeyResolver());
-  return {
-    resolve: (did: string, options?: object): Promise<DIDResolutionResult> =>
-      did.startsWith("did:key:") ? keys.resolve(did) : resolver.resolve(did, options),
-  };
-}
+export { withDidKey } from "../core/identity/didKey.ts";
 
 export interface AttestationMessagingOptions {
   store: Store;

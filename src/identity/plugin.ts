@@ -13,10 +13,15 @@ import { AssuranceReadModel } from "./assurance/readModel.ts";
 import { AssuranceService } from "./assurance/service.ts";
 import { registerIdentityCommands } from "./cli.ts";
 import { identityDifferences } from "./consistency.ts";
+import { AccessFlow } from "./flows/access.ts";
+import { DiscountFlow } from "./flows/accessDiscount.ts";
+import { ACCESS_ERRORS } from "./flows/accessErrors.ts";
 import { FLOW_MIGRATIONS } from "./flows/migrations.ts";
+import { ACCESS_MIGRATIONS } from "./flows/migrationsAccess.ts";
 import { AttestationFlows } from "./flows/service.ts";
-import { HUB_ERRORS, HUB_MIGRATIONS } from "./hub/index.ts";
-import { AttestationMessaging } from "./messaging.ts";
+import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
+import { LINK_ERRORS, LINK_MIGRATIONS, LinkService } from "./links/index.ts";
+import { AttestationMessaging, withDidKey } from "./messaging.ts";
 import {
   MIN_RECOVERY_DELAY_SECONDS,
   RecoveryService,
@@ -63,8 +68,15 @@ export const identityPlugin: DomainPlugin = {
   name: "identity",
   description: "Organisation DIDs (did:ethr), verifiable credentials with on-chain status, and DID-Auth",
   doc: "docs/identity.md",
-  errors: { ...IDENTITY_ERRORS, ...HUB_ERRORS, ...ASSURANCE_ERRORS },
-  migrations: [...HUB_MIGRATIONS, ...assuranceMigrations, ...FLOW_MIGRATIONS],
+  errors: {
+    ...IDENTITY_ERRORS,
+    ...HUB_ERRORS,
+    ...HUB_PERMISSION_ERRORS,
+    ...LINK_ERRORS,
+    ...ACCESS_ERRORS,
+    ...ASSURANCE_ERRORS,
+  },
+  migrations: [...HUB_MIGRATIONS, ...LINK_MIGRATIONS, ...assuranceMigrations, ...ACCESS_MIGRATIONS, ...FLOW_MIGRATIONS],
   projections: [assuranceProjection],
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
   deployment: [
@@ -103,6 +115,22 @@ export const identityPlugin: DomainPlugin = {
       dids: context.dids,
       nonces: new SqlReplayGuard(context.store),
     });
+    // The flows act on what the inbox takes (onReceived): they share the one messaging instance the routes use.
+    const access = new AccessFlow({
+      store: context.store,
+      keystore: context.keystore,
+      messaging,
+      resolver: context.resolver,
+    });
+    const discounts = new DiscountFlow({
+      access,
+      messaging,
+      credentials: context.credentials,
+      status: context.credentialStatus,
+      dids: context.dids,
+      resolver: context.resolver,
+      nonces: new SqlReplayGuard(context.store),
+    });
     return identityApiModule({
       dids: context.dids,
       resolver: context.resolver,
@@ -122,6 +150,16 @@ export const identityPlugin: DomainPlugin = {
       store: context.store,
       messaging,
       flows,
+      links: new LinkService({
+        store: context.store,
+        didAuth: context.didAuth,
+        messaging,
+        keystore: context.keystore,
+        resolver: withDidKey(context.resolver),
+        publicUrl: context.config.publicUrl,
+      }),
+      access,
+      discounts,
       assurance: assuranceService(context),
       members: context.published.membership,
     });

@@ -6,8 +6,14 @@ import type { Store } from "../core/store/index.ts";
 import type { MembershipDirectory } from "../membership/published.ts";
 import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
 import type { AssuranceService } from "./assurance/service.ts";
+import type { AccessFlow } from "./flows/access.ts";
+import type { DiscountFlow } from "./flows/accessDiscount.ts";
 import { type FlowRoutesDeps, registerFlowRoutes } from "./flows/routes.ts";
+import { registerAccessRoutes } from "./flows/routesAccess.ts";
+import { registerDiscountRoutes } from "./flows/routesAccessDiscount.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
+import { LINKS_TAG, type LinkService, registerLinkRoutes } from "./links/index.ts";
+import { withDidKey } from "./messaging.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";
 import { type DidAuthRoutesDeps, registerDidAuthRoutes } from "./routesDidAuth.ts";
@@ -21,8 +27,13 @@ export type IdentityApiDeps = DidRoutesDeps &
   MessageRoutesDeps &
   FlowRoutesDeps & {
     store: Store;
+    /** The enterprise agent's access permissions (flows/access.ts); its routes are mounted when given. */
+    access?: AccessFlow;
+    /** Flow 2.4's discounts (flows/accessDiscount.ts); mounted when given. */
+    discounts?: DiscountFlow;
     assurance: AssuranceService;
     members: Pick<MembershipDirectory, "getMember">;
+    links: LinkService;
   };
 
 export function identityApiModule(deps: IdentityApiDeps): ApiModule {
@@ -38,6 +49,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
         description: "A person's identity hub: sealed items synced across their devices, and relayed messages",
       },
       { name: "messages", description: "Attestation messages with other agents and user agents (EEA use case 6)" },
+      LINKS_TAG,
       ASSURANCE_TAG,
     ],
     register(app) {
@@ -45,9 +57,12 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerCredentialRoutes(app, deps);
       registerDidAuthRoutes(app, deps);
       registerRecoveryRoutes(app, deps);
-      registerIdentityHubs(app, deps.store);
+      registerIdentityHubs(app, deps.store, withDidKey(deps.resolver));
       registerMessageRoutes(app, deps);
       registerFlowRoutes(app, deps);
+      registerLinkRoutes(app, deps.links);
+      if (deps.access) registerAccessRoutes(app, deps.access);
+      if (deps.discounts) registerDiscountRoutes(app, deps.discounts);
       registerAssuranceRoutes(app, deps.assurance, deps.members);
     },
   };

@@ -5,8 +5,10 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { CliError, printResult, table } from "../cli/output.ts";
+import { registerWalletAccessCommands } from "../useragent/accessCli.ts";
+import { registerWalletIdentityCommands } from "./walletIdentityCli.ts";
 
-interface WalletCliOptions {
+export interface WalletCliOptions {
   keystore: string;
   passphraseEnv: string;
   json?: boolean;
@@ -14,13 +16,13 @@ interface WalletCliOptions {
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
-const withWallet = (command: Command) =>
+export const withWallet = (command: Command) =>
   command
     .requiredOption("--keystore <dir>", "the wallet's keystore directory on this device (created 0700)")
     .option("--passphrase-env <name>", "environment variable with the wallet passphrase", "TELCO_WALLET_PASSPHRASE")
     .option("--json", "print the raw JSON result");
 
-async function wallet(o: WalletCliOptions) {
+export async function wallet(o: WalletCliOptions) {
   const passphrase = process.env[o.passphraseEnv];
   if (!passphrase) throw new CliError(`set ${o.passphraseEnv} to the wallet passphrase`);
   const { openWallet } = await import("../useragent/wallet.ts");
@@ -28,7 +30,7 @@ async function wallet(o: WalletCliOptions) {
 }
 
 /** A JSON file's content, or standard input for "-"; the error names the file. */
-function readInput(path: string, what: string): string {
+export function readInput(path: string, what: string): string {
   try {
     return readFileSync(path === "-" ? 0 : path, "utf8").trim();
   } catch (error) {
@@ -36,7 +38,7 @@ function readInput(path: string, what: string): string {
   }
 }
 
-function readJson(path: string, what: string): unknown {
+export function readJson(path: string, what: string): unknown {
   const text = readInput(path, what);
   try {
     return JSON.parse(text);
@@ -147,7 +149,7 @@ export function registerWalletCommands(program: Command): void {
   });
   withWallet(
     cmd
-      .command("present <agentUrl> <preconditionsFile>")
+      .command("answer <agentUrl> <preconditionsFile>")
       .description("answer a PreconditionsAttestation (its JSON, file or -) by presenting the held attestations --ids")
       .requiredOption("--ids <ids>", "comma-separated ids of held attestations (wallet held), issued to one DID")
       .requiredOption("--reply <url>", "where the agent's flows answer"),
@@ -162,4 +164,42 @@ export function registerWalletCommands(program: Command): void {
     const chosen = await atts.present(contact, message, { ids: o.ids.split(","), reply: o.reply });
     printResult({ presented: chosen.map((h) => h.id) }, o, pretty);
   });
+  withWallet(
+    cmd
+      .command("use-hub <agentUrl>")
+      .description("name the agent hosting this person's identity hub: new pairwise DIDs are registered there"),
+  ).action(async (agentUrl: string, o: WalletCliOptions) => {
+    const w = await wallet(o);
+    await w.useHub(agentUrl);
+    printResult({ hub: w.hubUrl, owner: await w.hubOwner() }, o, pretty);
+  });
+  withWallet(
+    cmd
+      .command("link <url>")
+      .description("flow 2.1: answer a site's link (https URL or telco-ledger://link deep link) with the pairwise DID"),
+  ).action(async (url: string, o: WalletCliOptions) => printResult(await (await wallet(o)).link(url), o, pretty));
+  withWallet(
+    cmd
+      .command("inbox")
+      .description("read the person's hub: answer link challenges, show link codes (to type into the site)"),
+  ).action(async (o: WalletCliOptions) =>
+    printResult(
+      await (await wallet(o)).inbox(),
+      o,
+      (entries: Array<Record<string, unknown>>) =>
+        entries
+          .map((e) =>
+            e.kind === "link-code"
+              ? `code ${String(e.code)} for ${String(e.label ?? e.linkId)} (from ${String(e.from)})`
+              : e.kind === "link-challenge"
+                ? `answered the link ${String(e.label ?? e.linkId)} as ${String(e.for)}`
+                : e.kind === "refused"
+                  ? `refused message ${String(e.seq)}: ${String(e.code)} ${String(e.reason)}`
+                  : `message ${String(e.seq)} (${String(e.type)}) left waiting`,
+          )
+          .join("\n") || "no messages",
+    ),
+  );
+  registerWalletIdentityCommands(cmd);
+  registerWalletAccessCommands(cmd);
 }

@@ -2,6 +2,7 @@
 // keccak256(abi.encode(payload)) and its Merkle leaf keccak256(id), exactly as the contract computes them, so an id
 // the agent acknowledges is the id on chain and a leaf the agent proves is the leaf the contract checks.
 import { type Address, encodeAbiParameters, type Hex, keccak256, pad, stringToHex } from "viem";
+import { canonicalJson } from "../core/canonicalJson.ts";
 
 export interface AttestationPayload {
   schemaId: Hex;
@@ -42,18 +43,6 @@ export function deviceSubject(device: Address): Hex {
 export function deviceOfSubject(subject: Hex): Address | undefined {
   const hex = subject.toLowerCase();
   return /^0x0{24}[0-9a-f]{40}$/.test(hex) ? (`0x${hex.slice(26)}` as Address) : undefined;
-}
-
-/** JSON with object keys sorted at every level: one byte string per value, whoever serialises it. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** The data hash of attested claims: keccak256 of their canonical JSON. */

@@ -135,6 +135,7 @@ const reportLine = (r: { totals: Record<string, Row | string | number>; invoice:
     `records ${t.records}, amount ${t.amount}, due ${t.due}`,
     `matched ${c("matched").records} (${c("matched").amount}), disputed ${c("disputed").records} (${c("disputed").amount}), ` +
       `adjusted ${c("adjusted").records} (${c("adjusted").amount}, credited ${c("adjusted").credited}), ` +
+      `paid by channel ${c("paidByChannel").records} (${c("paidByChannel").amount}), ` +
       `uninvoiced ${c("uninvoiced").records} (${c("uninvoiced").amount}), escalated ${t.escalated}`,
     r.invoice ? `invoice ${r.invoice.invoiceId}: ${r.invoice.status}` : "no invoice",
   ].join("\n");

@@ -138,6 +138,11 @@ export const SETTLEMENT_ERRORS = defineErrors("settlement", {
     status: 409,
     description: "This agent does not know how to reach the counterparty's agent for the channel (set its peer first).",
   },
+  SETTLEMENT_BATCH_PAID_BY_CHANNEL: {
+    status: 409,
+    description:
+      "The batch was paid through the operators' payment channel (the ledger's PaidByChannel): it cannot be invoiced, disputed or recorded as channel-paid again.",
+  },
   SETTLEMENT_CHANNEL_PEER: {
     status: 502,
     description:

@@ -67,17 +67,18 @@ const roaming = (context: AgentContext) => {
 const autoDelivery = () => process.env.TELCO_LEDGER_SETTLEMENT_AUTO_DELIVERY !== "off";
 
 /**
- * Usage-driven channel updates are off unless TELCO_LEDGER_SETTLEMENT_CHANNEL_USAGE=on: RoamingSettlement requires
- * every received batch in the period's invoice, so a batch paid through the channel would be charged again by the
- * period's settlement until the contract learns which batches a channel paid (docs/settlement.md, "not done").
+ * Usage-driven channel updates are on unless TELCO_LEDGER_SETTLEMENT_CHANNEL_USAGE=off: the home agent pays each
+ * batch it confirms through the pair's open channel and records the co-signed state naming the batch in
+ * RoamingSettlement (recordChannelPayment), which then leaves the batch out of the period's invoice.
  */
-const channelUsage = () => process.env.TELCO_LEDGER_SETTLEMENT_CHANNEL_USAGE === "on";
+const channelUsage = () => process.env.TELCO_LEDGER_SETTLEMENT_CHANNEL_USAGE !== "off";
 
 const channels = (context: AgentContext) =>
   channelService(context, {
     address: context.contractAddress(PAYMENT_CHANNELS),
     token: context.contractAddress(SETTLEMENT_TOKEN),
     consortium: context.contractAddress("ConsortiumRegistry"),
+    settlement: context.contractAddress(ROAMING_SETTLEMENT),
   });
 
 export const settlementPlugin: DomainPlugin = {
@@ -154,21 +155,24 @@ export const settlementPlugin: DomainPlugin = {
       },
     },
     {
-      name: ROAMING_SETTLEMENT,
-      artifact: RoamingSettlement,
-      args: (deployed) => {
-        const consortium = deployed.ConsortiumRegistry;
-        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before roaming settlement");
-        return [consortium.address];
-      },
-    },
-    {
       name: PAYMENT_CHANNELS,
       artifact: PaymentChannels,
       args: (deployed) => {
         const consortium = deployed.ConsortiumRegistry;
         if (!consortium) throw new Error("ConsortiumRegistry must be deployed before the payment channels");
         return [consortium.address];
+      },
+    },
+    {
+      name: ROAMING_SETTLEMENT,
+      artifact: RoamingSettlement,
+      args: (deployed) => {
+        const consortium = deployed.ConsortiumRegistry;
+        const channels = deployed[PAYMENT_CHANNELS];
+        if (!consortium) throw new Error("ConsortiumRegistry must be deployed before roaming settlement");
+        // its recordChannelPayment checks co-signed channel states through PaymentChannels (deployed just before)
+        if (!channels) throw new Error("PaymentChannels must be deployed before roaming settlement");
+        return [consortium.address, channels.address];
       },
     },
   ],

@@ -1,6 +1,7 @@
 // Compact JWS for PASSporTs: ES256 only (RFC 8225 section 6; RFC 8588 section 3), claims serialised in the canonical
 // form RFC 8225 section 9 asks for (keys sorted, no whitespace), and a strict reader that refuses anything else.
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from "node:crypto";
+import { canonicalJson } from "../core/canonicalJson.ts";
 import { StirError } from "./errors.ts";
 
 /** Longest token accepted: real PASSporTs are a few hundred bytes; this bounds the work a hostile header can cause. */
@@ -16,18 +17,6 @@ export interface DecodedJws {
   /** Raw r || s, 64 bytes. */
   signature: Buffer;
   token: string;
-}
-
-/** JSON with object keys sorted at every level and no whitespace (RFC 8225 section 9 / RFC 8785 for our values). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as JsonObject)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64url");

@@ -7,13 +7,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import pg from "pg";
-import { type Address, encodeDeployData } from "viem";
+import { type Address, encodeDeployData, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
 import { electLeader } from "../../src/core/chain/leader.ts";
 import { createOutbox } from "../../src/core/chain/outbox/outbox.ts";
 import { keyring } from "../../testkit/chainAccounts.ts";
 import { type TestChain, testChain } from "../../testkit/chainEnv.ts";
-import { waitUntil } from "../../testkit/eventually.ts";
+import { waitForProgress, waitUntil } from "../../testkit/eventually.ts";
 import { startTestPostgres, type TestPostgres } from "../../testkit/postgres.ts";
 import { recorderArtifact } from "../../testkit/recorder.ts";
 import type { ReplicaWriterConfig } from "../../testkit/replicaWriter.ts";
@@ -28,6 +28,11 @@ async function linesOf(file: string): Promise<string[]> {
 }
 
 const ackedIds = async (file: string) => (await linesOf(file)).filter((l) => /^\d+$/.test(l)).map(Number);
+/**
+ * How long the bursts and the settling may go without any progress before the test calls it a stall. Their total time
+ * follows the machine (about 10 s idle, minutes on a CI runner at load 20-50), so the waits below measure progress.
+ */
+const STALL_MS = 60_000;
 
 describe("replicas of one member on one PostgreSQL database", () => {
   const children: ChildProcess[] = [];
@@ -126,13 +131,18 @@ describe("replicas of one member on one PostgreSQL database", () => {
     launch(c);
     await waitUntil("every replica joined", async () => (await linesOf(roleFile)).length >= 3, 120_000, 20);
     await writeFile(startFile, "go\n");
-    await waitUntil(
+    const ackCounts = () => Promise.all(replicas.map(async (r) => (await ackedIds(r.config.ackFile)).length));
+    await waitForProgress(
       "30 acknowledged writes through each replica",
       async () => {
-        for (const r of replicas) if ((await ackedIds(r.config.ackFile)).length < 30) return false;
-        return true;
+        const counts = await ackCounts();
+        return {
+          done: counts.every((n) => n >= 30),
+          progress: counts.join("/"),
+          state: () => `acks ${counts.join("/")}`,
+        };
       },
-      120_000,
+      STALL_MS,
       10,
     );
     const gone = new Promise((resolve) => a.child?.once("exit", resolve));
@@ -147,24 +157,36 @@ describe("replicas of one member on one PostgreSQL database", () => {
     assert.ok(ackedByAAtKill < BURST, "the leader was killed in the middle of its burst");
     assert.ok(ackedByFollowersAtKill < 2 * BURST, "the followers were still writing");
 
-    await waitUntil(
+    await waitForProgress(
       "the followers finish their bursts",
-      async () => b.out.includes("submitted") && c.out.includes("submitted"),
-      180_000,
+      async () => {
+        const counts = await ackCounts();
+        const done = b.out.includes("submitted") && c.out.includes("submitted");
+        return { done, progress: counts.join("/"), state: () => `acks ${counts.join("/")}` };
+      },
+      STALL_MS,
       50,
     );
     const db = new pg.Client({ connectionString: postgres.url });
     await db.connect();
     cleanups.push(() => db.end());
-    await waitUntil(
+    // Progress: entries settled and the sender's nonce on chain. A stall names what waits and what the node holds.
+    await waitForProgress(
       "the new leader settles the whole journal",
       async () => {
-        const open = await db.query(
-          "SELECT COUNT(*)::int AS n FROM chain_outbox WHERE status IN ('journalled', 'sent')",
-        );
-        return open.rows[0].n === 0;
+        const open = (
+          await db.query<{ n: number; lo: number | null; hi: number | null }>(
+            "SELECT COUNT(*)::int AS n, MIN(nonce)::int AS lo, MAX(nonce)::int AS hi FROM chain_outbox WHERE status IN ('journalled', 'sent')",
+          )
+        ).rows[0] ?? { n: 0, lo: null, hi: null };
+        const chainNonce = await env.client.getTransactionCount({ address: sender });
+        const describe = async () => {
+          const pool = await env.client.request({ method: "txpool_status" } as never).catch((e: Error) => e.message);
+          return `${open.n} entries open (nonces ${open.lo}..${open.hi}), sender nonce on chain ${chainNonce}, node pool ${JSON.stringify(pool)}, roles: ${(await linesOf(roleFile)).join("; ")}`;
+        };
+        return { done: open.n === 0, progress: `${open.n}/${chainNonce}`, state: describe };
       },
-      120_000,
+      STALL_MS,
       100,
     );
 
@@ -206,5 +228,64 @@ describe("replicas of one member on one PostgreSQL database", () => {
       r.child?.kill("SIGTERM");
       await exit;
     }
+  });
+
+  it("a new leader gets a write mined that anvil holds stranded in its queued pool", async () => {
+    // anvil's race (outbox.ts, releaseStranded): a transaction filed as waiting for the nonce before it just after the
+    // block that mined that nonce. Made here on purpose: write 0 is mined, the sender's nonce is set back while write
+    // 1 arrives (so it waits for nonce 0), then forward again. Write 1 is then the chain's next nonce, held "queued",
+    // and every broadcast of it is answered "already imported".
+    const env = await testChain("stranded");
+    cleanups.push(() => env.close());
+    const key = generatePrivateKey();
+    const sender = privateKeyToAddress(key);
+    const accounts = keyring([key]);
+    const rpc = (method: string, params: unknown[]) => env.client.request({ method, params } as never);
+    const follower = createOutbox({
+      store: env.store,
+      chain: env.client,
+      accounts,
+      logger: env.logger,
+      leadership: { isLeader: () => false },
+    });
+    const write = (i: number) => follower.submit({ from: sender, to: sender, data: "0x", label: `write ${i}` });
+    const [first, second] = [await write(0), await write(1)];
+    const raw = async (id: string) => (await follower.entry(id))?.rawTx as Hex;
+    await rpc("eth_sendRawTransaction", [await raw(first.id)]);
+    await waitUntil("write 0 is mined", async () => (await env.client.getTransactionCount({ address: sender })) === 1);
+    await rpc("anvil_setNonce", [sender, "0x0"]);
+    await rpc("eth_sendRawTransaction", [await raw(second.id)]);
+    await rpc("anvil_setNonce", [sender, "0x1"]);
+    const pool = (await rpc("txpool_inspect", [])) as { queued: Record<string, Record<string, unknown>> };
+    const queued = Object.entries(pool.queued).find(([address]) => address.toLowerCase() === sender.toLowerCase());
+    assert.deepEqual(
+      Object.keys(queued?.[1] ?? {}),
+      ["1"],
+      "write 1 waits in the queued pool at the sender's next nonce",
+    );
+    await assert.rejects(rpc("eth_sendRawTransaction", [await raw(second.id)]), /already imported/);
+
+    // The new leader: its outbox recovers the journal, sees write 1 stranded and gets it mined.
+    const leader = createOutbox({
+      store: env.store,
+      chain: env.client,
+      accounts,
+      logger: env.logger,
+      pollMs: 50,
+      rebroadcastMs: 300,
+    });
+    await leader.start();
+    cleanups.push(() => leader.stop());
+    const mined = await Promise.race([
+      leader.waitMined(second.id),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20_000)),
+    ]);
+    assert.equal(mined?.status, "success", "the stranded write was mined");
+    assert.equal(await env.client.getTransactionCount({ address: sender }), 2);
+    assert.equal((await leader.entry(first.id))?.status, "mined");
+    assert.ok(
+      env.logger.entries.some((e) => e.message.includes("in its queued pool, where it would never be mined")),
+      "the outbox said what it did",
+    );
   });
 });

@@ -43,6 +43,7 @@ describe("EIDL bulk numbering through the agents", () => {
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
   }
+  let delegated: BulkAnswer["results"] = [];
   const bulk = (body: Json) => a.tnr!.call<BulkAnswer>("POST", "/v1/eidl/grants/bulk", body);
   const grantCount = async () =>
     (await a.tnr!.call<{ items: unknown[] }>("GET", `/v1/eidl/grants?holder=${org.brand!.did}&limit=100`)).body.items
@@ -155,6 +156,7 @@ describe("EIDL bulk numbering through the agents", () => {
     }
     assert.equal(new Set(r.body.results.map((x) => x.grantId)).size, 200, "distinct grants");
     assert.equal(new Set(r.body.results.map((x) => x.credentialId)).size, 200, "one credential each");
+    delegated = r.body.results;
     // Every agent's read model follows: the brand's own agent says the brand may use the last number.
     const last = r.body.results[199]!;
     const holders = await eventually(async () => {
@@ -163,5 +165,52 @@ describe("EIDL bulk numbering through the agents", () => {
       return h.body.holders;
     });
     assert.deepEqual(holders, [org.tnsp!.did, org.tnr!.did, org.brand!.did]);
+  });
+
+  it("revokes many grants in one batch, results by index; a bad item is named by index and nothing is sent", async () => {
+    assert.equal(delegated.length, 200, "runs after the bulk delegation");
+    const revoke = (body: Json) =>
+      a.tnr!.call<{ results: { index: number; grantId: string; txHash: string }[]; transactions: string[] }>(
+        "POST",
+        "/v1/eidl/grants/revocations",
+        body,
+      );
+    const ids = delegated.slice(0, 5).map((d) => d.grantId);
+    const repeated = await revoke({ grantIds: [ids[0], ids[1], ids[0]], reason: "Canceled" });
+    assert.equal(repeated.status, 400, JSON.stringify(repeated.body));
+    assert.match(JSON.stringify(repeated.body), /body\.grantIds\[2\]/);
+    const unknown = await revoke({ grantIds: [ids[0], "12345"], reason: "Canceled" });
+    assert.equal(unknown.status, 400, JSON.stringify(unknown.body));
+    assert.match(JSON.stringify(unknown.body), /body\.grantIds\[1\]/);
+    const notMine = await a.brand!.call("POST", "/v1/eidl/grants/revocations", { grantIds: [ids[0]], reason: "Fraud" });
+    assert.equal(notMine.status, 403, JSON.stringify(notMine.body));
+    assert.match(JSON.stringify(notMine.body), /body\.grantIds\[0\]/);
+    const still = await a.tnr!.call<{ status: string }>("GET", `/v1/eidl/grants/${ids[0]}`);
+    assert.equal(still.body.status, "active", "nothing was revoked by the refused requests");
+
+    const r = await revoke({ grantIds: ids, reason: "Fraud" });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(
+      r.body.results.map((x) => [x.index, x.grantId]),
+      ids.map((id, i) => [i, id]),
+    );
+    assert.equal(r.body.transactions.length, 1, "one revokeBatch");
+    for (const id of ids) {
+      const g = await a.tnr!.call<{ status: string; revokeReason: string | null }>("GET", `/v1/eidl/grants/${id}`);
+      assert.equal(g.body.status, "revoked");
+      assert.equal(g.body.revokeReason, "Fraud");
+    }
+    const untouched = await a.tnr!.call<{ status: string }>("GET", `/v1/eidl/grants/${delegated[5]!.grantId}`);
+    assert.equal(untouched.body.status, "active");
+    await eventually(async () => {
+      const h = await a.brand!.call<{ holders: string[] }>("GET", `/v1/eidl/tn/${delegated[0]!.tnId}/holders`);
+      assert.ok(!h.body.holders.includes(org.brand!.did), JSON.stringify(h.body));
+    });
+    const again = await revoke({ grantIds: [delegated[6]!.grantId, ids[2]], reason: "Fraud" });
+    assert.equal(again.status, 400, JSON.stringify(again.body));
+    assert.match(
+      JSON.stringify(again.body),
+      /body\.grantIds\[1\].*already revoked|already revoked.*body\.grantIds\[1\]/,
+    );
   });
 });

@@ -458,7 +458,7 @@ describe("attestation flows 2.2 and 2.3, revocation and amendment, between agent
     assert.equal(refusedUrl.body.facts?.field, "reply");
     assert.equal(phone.delivered.length, before, "no flow answered any of them");
   });
-  it("runs flow 2.2 through the wallet CLI: connect, keep, request, receive, present, held", async () => {
+  it("runs flow 2.2 through the wallet CLI: connect, keep, request, receive, answer, held", async () => {
     const cliDir = join(dir, "cli-wallet");
     const env = { ...process.env, TELCO_WALLET_PASSPHRASE: "bob's phone" };
     const cli = async (args: string[], input?: string) => {
@@ -486,7 +486,7 @@ describe("attestation flows 2.2 and 2.3, revocation and amendment, between agent
     };
     assert.equal(pre.type, "PreconditionsAttestation");
     const presented = (await cli(
-      ["present", isp.url, "-", "--ids", kept.id, "--reply", phone.url],
+      ["answer", isp.url, "-", "--ids", kept.id, "--reply", phone.url],
       JSON.stringify(pre.message),
     )) as { presented: string[] };
     assert.deepEqual(presented.presented, [kept.id]);

@@ -191,6 +191,53 @@ describe("identity hub: a person's sealed items synced across devices, and relay
     assert.equal(((await refused.json()) as { code: string }).code, "HUB_MESSAGE_NOT_FOR_OWNER");
   });
 
+  it("takes messages for the person's pairwise DIDs once the owner registers them as aliases, naming which DID each is for", async () => {
+    const pairwise = keyPair();
+    const bank = keyPair();
+    const resolver = new Resolver(didKeyResolver());
+    const message = {
+      "@context": MESSAGE_CONTEXT,
+      "@type": "DeliverAttestation",
+      identifier: "deliv-000002",
+      replyTo: "req-00000002",
+      object: { format: "jwt_vc", payload: "eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2lnbmF0dXJlLWJ5dGVzLWhlcmU" },
+      description: "ISP Account",
+      deliveredAt: 1_780_000_000,
+    } as const;
+    const sealed = await sealMessage(message, bank.sender, pairwise.did, resolver);
+    assert.deepEqual(await refusal(relayToHub(agent.url, owner.did, sealed)), {
+      status: 422,
+      code: "HUB_MESSAGE_NOT_FOR_OWNER",
+    });
+    assert.deepEqual(await refusal(phone.addAlias(pairwise.did)), { status: 403, code: "HUB_OWNER_ONLY" });
+    const added = await asOwner.addAlias(pairwise.did);
+    assert.deepEqual([added.alias, added.added], [pairwise.did, true]);
+    assert.equal((await asOwner.addAlias(pairwise.did)).added, false, "registering twice changes nothing");
+    assert.deepEqual(
+      (await phone.aliases()).map((a) => a.alias),
+      [pairwise.did],
+      "a device reads the aliases",
+    );
+    const relayed = await relayToHub(agent.url, owner.did, sealed);
+    assert.equal(relayed.for, pairwise.did);
+    const waiting = (await phone.inbox(0)).find((m) => m.seq === relayed.seq);
+    assert.equal(waiting?.for, pairwise.did, "the inbox says which DID the message is for");
+    const opened = await openMessage(waiting?.message ?? "", {
+      resolver,
+      recipientDid: pairwise.did,
+      sharedSecretOf: pairwise.sharedSecretOf,
+      replay: new MemoryReplayGuard(),
+    });
+    assert.equal(opened.sender, bank.did);
+    await phone.acknowledge(relayed.seq);
+    await asOwner.removeAlias(pairwise.did);
+    assert.deepEqual(await refusal(relayToHub(agent.url, owner.did, sealed)), {
+      status: 422,
+      code: "HUB_MESSAGE_NOT_FOR_OWNER",
+    });
+    assert.deepEqual(await refusal(asOwner.removeAlias(pairwise.did)), { status: 404, code: "HUB_ALIAS_NOT_FOUND" });
+  });
+
   it("refuses unsigned, replayed, tampered and strangers' requests, and a removed device", async () => {
     const path = `${phone.hubPath}/items?after=0`;
     const unsigned = await fetch(`${agent.url}${path}`);

@@ -10,7 +10,7 @@ import { inspect } from "node:util";
 import { type Address, type Hex, hashTypedData, recoverAddress } from "viem";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
 import { ChannelDigester } from "../../src/settlement/channels/digest.ts";
-import { type ChannelState, isContractForm, typedState } from "../../src/settlement/channels/state.ts";
+import { type ChannelState, isContractForm, NO_BATCH, typedState } from "../../src/settlement/channels/state.ts";
 import { privateKeysOnDisk } from "../../testkit/identity.ts";
 import { tempDir } from "../../testkit/tempDir.ts";
 
@@ -33,6 +33,7 @@ function randomState(): ChannelState {
     depositA,
     depositB,
     isFinal: Math.random() < 0.5,
+    batchId: Math.random() < 0.5 ? NO_BATCH : hex(32),
   };
 }
 

@@ -271,13 +271,14 @@ describe("settlement: invoices, disputes and netting through the operators' agen
     const path = `/v1/settlement/agreements/${agreementId}/periods/1/report`;
     // North holds its two batches' records: the invoiced one and the one south never confirmed.
     const north = await ok("north", "GET", path);
-    assert.deepEqual(north.batches, { total: 2, recordsHeld: 2, invoiced: 1 });
+    assert.deepEqual(north.batches, { total: 2, recordsHeld: 2, invoiced: 1, paidByChannel: 0 });
     assert.deepEqual(north.totals, {
       records: 5,
       amount: "516",
       matched: { records: 2, amount: "10" },
       disputed: { records: 1, amount: "26" },
       adjusted: { records: 1, amount: "240", credited: "10" },
+      paidByChannel: { records: 0, amount: "0" },
       uninvoiced: { records: 1, amount: "240" },
       escalated: "26",
       due: "240",
@@ -294,7 +295,7 @@ describe("settlement: invoices, disputes and netting through the operators' agen
     // South reconciles from its own copies (rated by itself; it kept the late batch's records it was handed, though
     // the ledger refused their confirmation): the same figures, record by record.
     const south = await ok("south", "GET", path);
-    assert.deepEqual(south.batches, { total: 2, recordsHeld: 2, invoiced: 1 });
+    assert.deepEqual(south.batches, { total: 2, recordsHeld: 2, invoiced: 1, paidByChannel: 0 });
     assert.deepEqual(south.totals, north.totals);
     assert.deepEqual(south.records, north.records);
     assert.equal((south.invoice as { status: string }).status, "netted");

@@ -24,7 +24,12 @@ import {
   toHex,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { ConsortiumRegistry, RoamingSettlement, SettlementToken } from "../../src/generated/contracts.ts";
+import {
+  ConsortiumRegistry,
+  PaymentChannels,
+  RoamingSettlement,
+  SettlementToken,
+} from "../../src/generated/contracts.ts";
 import { Rater } from "../../src/settlement/rating/rate.ts";
 import { SAMPLE_TARIFF, type Tariff } from "../../src/settlement/rating/tariff.ts";
 import { importTap } from "../../src/settlement/tap/import.ts";
@@ -120,7 +125,8 @@ describe("settling a period between mno-north, mno-south and mno-east", () => {
       [[role("SETTLEMENT_BANK")], [role("MOBILE_OPERATOR")], [role("MOBILE_OPERATOR")], [role("MOBILE_OPERATOR")]],
     ]);
     token = await deploy(accounts.bank, SettlementToken as never, [registry, "EUR", 2]);
-    settlement = await deploy(accounts.bank, RoamingSettlement as never, [registry]);
+    const channels = await deploy(accounts.bank, PaymentChannels as never, [registry]);
+    settlement = await deploy(accounts.bank, RoamingSettlement as never, [registry, channels]);
     for (const who of ["north", "south", "east"] as const) {
       await send("bank", token, SettlementToken.abi as Abi, "mintOnFiatReceipt", [
         accounts[who].address,

@@ -20,9 +20,12 @@ export const statusReasons = {
   Canceled: 6,
   Expired: 7,
   VettingWithdrawn: 8,
+  /** Application-defined (the registry reserves 9-999): a single-use attestation was used (flow 2.4's discount). */
+  Spent: 1000,
 } as const;
 export type StatusReason = keyof typeof statusReasons;
 const reasonNames = Object.keys(statusReasons) as StatusReason[];
+const reasonCodes = new Set<number>(Object.values(statusReasons));
 
 /** Indexed by the contract's Status enum: Active 0, Suspended 1, Revoked 2. */
 export const credentialStatuses = ["active", "suspended", "revoked"] as const;
@@ -50,8 +53,8 @@ export function credentialIdOf(vcId: string): Hex {
 
 export function reasonCodeOf(reason: StatusReason | number, field = "reason"): number {
   if (typeof reason === "number") {
-    if (!Number.isInteger(reason) || reasonNames[reason] === undefined) {
-      throw invalidInput(field, `must be a reason code 0..${reasonNames.length - 1}`);
+    if (!Number.isInteger(reason) || !reasonCodes.has(reason)) {
+      throw invalidInput(field, `must be a reason code: ${[...reasonCodes].join(", ")}`);
     }
     return reason;
   }
@@ -62,7 +65,7 @@ export function reasonCodeOf(reason: StatusReason | number, field = "reason"): n
 
 export function reasonNameOf(code: number): StatusReason {
   // A code this version does not know is still shown, never silently mapped to another reason.
-  return reasonNames[code] ?? (`Unknown(${code})` as StatusReason);
+  return reasonNames.find((name) => statusReasons[name] === code) ?? (`Unknown(${code})` as StatusReason);
 }
 
 function statusNameOf(code: number): CredentialStatusName {

@@ -24,7 +24,7 @@ import { type CredentialStatusRecord, type CredentialStatusService, credentialId
 import type { DidService } from "./did.ts";
 import { IdentityError, invalidInput } from "./errors.ts";
 import type { HeldCredentialRecord, HeldCredentialStore } from "./heldCredentials.ts";
-import type { IssuedCredentialLog } from "./issuedCredentials.ts";
+import type { IssuedCredentialLog, IssuedCredentialRecord } from "./issuedCredentials.ts";
 import type { Keystore } from "./keystore.ts";
 import {
   holderJwkOf,
@@ -153,6 +153,16 @@ export interface CredentialServiceOptions {
 
 const vcContext = "https://www.w3.org/2018/credentials/v1";
 
+/** An issue input whose fields passed the checks, with the time it is issued at. */
+interface CheckedIssueInput {
+  types: string[];
+  subject: IssueCredentialInput["credentialSubject"];
+  expirationDate: Date | undefined;
+  context: string[];
+  format: CredentialFormat;
+  now: Date;
+}
+
 /** An expiration date given as input: undefined, or a valid date after `now` (else IDENTITY_INVALID_INPUT). */
 function futureDate(date: Date | undefined, now: Date): Date | undefined {
   if (date !== undefined && (!(date instanceof Date) || Number.isNaN(date.getTime()) || date <= now)) {
@@ -253,6 +263,34 @@ export class CredentialService {
   }
 
   async issue(input: IssueCredentialInput): Promise<IssuedCredential> {
+    const checked = this.#checkIssueInput(input, new Date());
+    const key = await this.#issuerKey(input.issuerDid);
+    const { issued, record } = await this.#sign(checked, key);
+    await this.#issued.record(record);
+    return issued;
+  }
+
+  /**
+   * Many credentials from ONE issuer (bulk numbering): every input is checked as `issue` checks it before any is
+   * signed, the issuer's key is looked up once, each credential is signed as
+   * `issue` signs it, and all are recorded in the issued log in one statement.
+   */
+  async issueMany(inputs: readonly IssueCredentialInput[]): Promise<IssuedCredential[]> {
+    const first = inputs[0];
+    if (!first) return [];
+    const now = new Date();
+    const checked = inputs.map((input) => {
+      if (input?.issuerDid !== first.issuerDid) throw invalidInput("issuerDid", "one issuer for every credential");
+      return this.#checkIssueInput(input, now);
+    });
+    const key = await this.#issuerKey(first.issuerDid);
+    const signed: Array<{ issued: IssuedCredential; record: IssuedCredentialRecord }> = [];
+    for (const c of checked) signed.push(await this.#sign(c, key));
+    await this.#issued.recordMany(signed.map((s) => s.record));
+    return signed.map((s) => s.issued);
+  }
+
+  #checkIssueInput(input: IssueCredentialInput, now: Date): CheckedIssueInput {
     const types = typeof input?.type === "string" ? [input.type] : input?.type;
     if (!Array.isArray(types) || types.length === 0 || types.some((t) => typeof t !== "string" || !/^\w+$/.test(t))) {
       throw invalidInput("type", "must be one or more credential type names");
@@ -269,7 +307,6 @@ export class CredentialService {
     if (subject.id !== undefined && (typeof subject.id !== "string" || !subject.id.startsWith("did:"))) {
       throw invalidInput("credentialSubject.id", "must be a DID");
     }
-    const now = new Date();
     const expirationDate = futureDate(input.expirationDate, now);
     const context = input.context ?? [];
     if (!Array.isArray(context) || context.some((c) => typeof c !== "string")) {
@@ -279,7 +316,15 @@ export class CredentialService {
     if (format !== "jwt-vc-1.1" && format !== "vc+jwt-2.0") {
       throw invalidInput("format", "must be jwt-vc-1.1 or vc+jwt-2.0");
     }
-    const { hosted, signingKid, kid } = await this.#issuerKey(input.issuerDid);
+    return { types, subject, expirationDate, context, format, now };
+  }
+
+  async #sign(
+    c: CheckedIssueInput,
+    key: { hosted: { did: string }; signingKid: string; kid: string },
+  ): Promise<{ issued: IssuedCredential; record: IssuedCredentialRecord }> {
+    const { types, subject, expirationDate, context, format, now } = c;
+    const { hosted, signingKid, kid } = key;
     const id = `urn:uuid:${randomUUID()}`;
     const credentialId = credentialIdOf(id);
     const statusEntry: TelcoLedgerStatusEntry = {
@@ -325,16 +370,18 @@ export class CredentialService {
             { did: hosted.did, signer, alg: "ES256" },
             { header: { alg: "ES256", kid } },
           );
-    await this.#issued.record({
-      credentialId,
-      id,
-      issuer: hosted.did,
-      subject: subjectId ?? null,
-      types,
-      issuedAt: now.toISOString(),
-      expiresAt: expirationDate ? expirationDate.toISOString() : null,
-    });
-    return { jwt, id, credentialId, kid };
+    return {
+      issued: { jwt, id, credentialId, kid },
+      record: {
+        credentialId,
+        id,
+        issuer: hosted.did,
+        subject: subjectId ?? null,
+        types,
+        issuedAt: now.toISOString(),
+        expiresAt: expirationDate ? expirationDate.toISOString() : null,
+      },
+    };
   }
 
   /** A hosted issuer DID's signing key and the verification method that names it (the JWT kid). */

@@ -98,6 +98,12 @@ export class DidAuth {
    * opened for.
    */
   async verifyResponse(jwt: string): Promise<{ did: string }> {
+    const { did } = await this.verify(jwt);
+    return { did };
+  }
+
+  /** verifyResponse, answering also the response's claims (a flow may sign more than the nonce, e.g. a hub URL). */
+  async verify(jwt: string): Promise<{ did: string; claims: Record<string, unknown> }> {
     if (typeof jwt !== "string" || jwt.split(".").length !== 3) throw invalidInput("jwt", "must be a compact JWT");
     let nonce: unknown;
     try {
@@ -132,7 +138,7 @@ export class DidAuth {
         proofPurpose: "authentication",
       });
       if (!result.payload.exp) throw new Error("response has no exp");
-      return { did: result.issuer };
+      return { did: result.issuer, claims: result.payload as Record<string, unknown> };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new IdentityError("DID_AUTH_INVALID", `DID-Auth response rejected: ${message}`, { cause: error });
@@ -160,5 +166,29 @@ export async function respondToChallenge(
     { aud: challenge.audience, nonce: challenge.challenge },
     { issuer: hosted.did, signer, expiresIn: ttlSeconds },
     { alg: "ES256K" },
+  );
+}
+
+/** Who signs a DID-Auth response with an ES256 key: a person's pairwise did:key (its `kid` the key's DID URL). */
+export interface DidAuthSigner {
+  did: string;
+  kid: string;
+  sign: (data: string | Uint8Array) => Promise<string>;
+}
+
+/**
+ * Answers a challenge with a P-256 key listed under `authentication` in the signer's DID document (a user agent's
+ * pairwise did:key): `{ iss, aud, nonce, iat, exp }` plus `claims` (e.g. `hub`, the person's hub inbox), ES256.
+ */
+export async function signDidAuthResponse(
+  signer: DidAuthSigner,
+  challenge: Pick<DidAuthChallenge, "challenge" | "audience">,
+  claims: Record<string, unknown> = {},
+  ttlSeconds = 60,
+): Promise<string> {
+  return createJWT(
+    { ...claims, aud: challenge.audience, nonce: challenge.challenge },
+    { issuer: signer.did, signer: signer.sign, expiresIn: ttlSeconds },
+    { alg: "ES256", kid: signer.kid },
   );
 }

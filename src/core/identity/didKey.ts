@@ -3,12 +3,17 @@
 // but the key; its document is derived, never fetched. The one key serves authentication, assertion and key agreement
 // (what the method specifies for P-256), so a peer can both verify the holder's messages and encrypt to it.
 import { createPublicKey } from "node:crypto";
-import type { DIDDocument, DIDResolutionResult, DIDResolver, VerificationMethod } from "did-resolver";
-import { base58btc } from "multiformats/bases/base58";
+import {
+  type DIDDocument,
+  type DIDResolutionResult,
+  type DIDResolver,
+  type Resolvable,
+  Resolver,
+  type VerificationMethod,
+} from "did-resolver";
+import { compressedP256OfDidKey, compressP256, didKeyOfCompressedP256 } from "./didKeyCodec.ts";
 import { invalidInput } from "./errors.ts";
 
-/** Varint of multicodec 0x1200 (p256-pub), the prefix of the key bytes inside the identifier. */
-const P256_PUB_PREFIX = Uint8Array.from([0x80, 0x24]);
 /** SubjectPublicKeyInfo header for a compressed P-256 point (id-ecPublicKey, prime256v1, BIT STRING of 33 bytes). */
 const COMPRESSED_SPKI_PREFIX = Buffer.from("3039301306072a8648ce3d020106082a8648ce3d030107032200", "hex");
 
@@ -30,26 +35,16 @@ export function didKeyOfP256(jwk: { x: string; y: string }): string {
   } catch {
     throw invalidInput("jwk", "is not a point on P-256");
   }
-  const compressed = Buffer.concat([Buffer.from([2 + ((y.at(-1) ?? 0) & 1)]), x]);
-  return `did:key:${base58btc.encode(Buffer.concat([P256_PUB_PREFIX, compressed]))}`;
+  return didKeyOfCompressedP256(compressP256(x, y));
 }
 
 /** The public JWK a P-256 did:key names; anything else (other key types, bad encoding, off-curve) is refused. */
 export function p256JwkOfDidKey(did: string): P256PublicJwk {
-  const id = did.startsWith("did:key:") ? did.slice("did:key:".length).split("#")[0] : undefined;
-  if (!id?.startsWith("z")) throw invalidInput("did", "must be a did:key with a base58btc (z...) identifier");
-  let bytes: Uint8Array;
-  try {
-    bytes = base58btc.decode(id);
-  } catch {
-    throw invalidInput("did", "its identifier is not valid base58btc");
-  }
-  if (bytes.length !== 35 || bytes[0] !== P256_PUB_PREFIX[0] || bytes[1] !== P256_PUB_PREFIX[1]) {
-    throw invalidInput("did", "is not a P-256 did:key (multicodec p256-pub 0x1200, 33-byte compressed key)");
-  }
+  const compressed = compressedP256OfDidKey(did);
+  if (typeof compressed === "string") throw invalidInput("did", compressed);
   try {
     const key = createPublicKey({
-      key: Buffer.concat([COMPRESSED_SPKI_PREFIX, bytes.subarray(2)]),
+      key: Buffer.concat([COMPRESSED_SPKI_PREFIX, compressed]),
       format: "der",
       type: "spki",
     });
@@ -94,5 +89,14 @@ export function didKeyResolver(): Record<string, DIDResolver> {
         };
       }
     },
+  };
+}
+
+/** did:key resolved locally (people's pairwise DIDs), every other method by `resolver` (the agent's did:ethr). */
+export function withDidKey(resolver: Resolvable): Resolvable {
+  const keys = new Resolver(didKeyResolver());
+  return {
+    resolve: (did: string, options?: object): Promise<DIDResolutionResult> =>
+      did.startsWith("did:key:") ? keys.resolve(did) : resolver.resolve(did, options),
   };
 }

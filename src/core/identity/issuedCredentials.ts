@@ -2,6 +2,7 @@
 // status (the status itself stays on chain, read when listed). The JWT is not kept: its claims belong to the holder,
 // and the list needs only who issued what to whom, of which type, and when.
 import type { Hex } from "viem";
+import { valuesRows } from "../store/inList.ts";
 import type { Queryable } from "../store/store.ts";
 
 export interface IssuedCredentialRecord {
@@ -38,6 +39,9 @@ const recordOf = (row: Row): IssuedCredentialRecord => ({
   expiresAt: row.expires_at,
 });
 
+/** Rows per INSERT of recordMany: 7,000 parameters, inside SQLite's and PostgreSQL's limits. */
+const RECORD_CHUNK = 1000;
+
 export class IssuedCredentialLog {
   readonly #db: Queryable;
 
@@ -46,19 +50,27 @@ export class IssuedCredentialLog {
   }
 
   async record(credential: IssuedCredentialRecord): Promise<void> {
-    await this.#db.exec(
-      `INSERT INTO identity_issued_credentials (credential_id, vc_id, issuer, subject, types, issued_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        credential.credentialId,
-        credential.id,
-        credential.issuer,
-        credential.subject,
-        JSON.stringify(credential.types),
-        credential.issuedAt,
-        credential.expiresAt,
-      ],
-    );
+    await this.recordMany([credential]);
+  }
+
+  /** Records many in one statement (one commit), in chunks of RECORD_CHUNK rows. */
+  async recordMany(credentials: readonly IssuedCredentialRecord[]): Promise<void> {
+    for (let from = 0; from < credentials.length; from += RECORD_CHUNK) {
+      const chunk = credentials.slice(from, from + RECORD_CHUNK);
+      await this.#db.exec(
+        `INSERT INTO identity_issued_credentials (credential_id, vc_id, issuer, subject, types, issued_at, expires_at)
+         VALUES ${valuesRows(chunk.length, 7)}`,
+        chunk.flatMap((c) => [
+          c.credentialId,
+          c.id,
+          c.issuer,
+          c.subject,
+          JSON.stringify(c.types),
+          c.issuedAt,
+          c.expiresAt,
+        ]),
+      );
+    }
   }
 
   /**

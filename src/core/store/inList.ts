@@ -9,6 +9,11 @@ export function placeholders(count: number, first = 1): string {
   return Array.from({ length: count }, (_, i) => `$${first + i}`).join(", ");
 }
 
+/** The VALUES list of a multi-row INSERT: `count` rows of `width` placeholders, numbered row by row from $1. */
+export function valuesRows(count: number, width: number): string {
+  return Array.from({ length: count }, (_, r) => `(${placeholders(width, r * width + 1)})`).join(", ");
+}
+
 /** Rows of `sql(list)` over every key; `before` are the parameters the statement binds ahead of the list. */
 export async function queryIn<T extends object>(
   db: Queryable,

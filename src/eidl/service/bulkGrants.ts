@@ -6,11 +6,11 @@
 import type { Address, Hex } from "viem";
 import { type FieldPath, invalidField } from "../../core/errors/index.ts";
 import type { CredentialService } from "../../core/identity/credentials.ts";
-import { type IssuedEidlCredential, issueTnAuthorizationCredential } from "../credentials.ts";
+import { type IssuedEidlCredential, issueTnAuthorizationCredentials } from "../credentials.ts";
 import { GRANT_KINDS, OrgType } from "../enums.ts";
 import { EidlError } from "../errors.ts";
 import { callerHashOf, freshSalt } from "../grantIds.ts";
-import { BatchItemRefusedError, type EidlLedger, type GrantTermsInput } from "../ledger.ts";
+import { BatchItemRefusedError, type EidlLedger, type GrantReason, type GrantTermsInput } from "../ledger.ts";
 import { chainOrder, type PrefixIndex } from "../prefixIndex.ts";
 import type { CredentialBookkeeping } from "./issuedCredentials.ts";
 import { type EidlLookup, nowSeconds, type OrgView, seconds } from "./lookup.ts";
@@ -56,6 +56,12 @@ export interface BulkGrantsOptions {
   index: PrefixIndex;
   /** The node's block gas limit, read from the chain (undefined when the node does not say: MAX_BATCH_ITEMS). */
   blockGasLimit(): Promise<bigint | undefined>;
+  /** Grants.revokeMany: bulk revocation, in batches of `batchSize`. */
+  revokeMany(
+    grantIds: readonly string[],
+    reason: GrantReason,
+    batchSize: number,
+  ): Promise<{ results: { index: number; grantId: string; txHash: Hex }[]; transactions: Hex[] }>;
   sync(): Promise<unknown>;
 }
 
@@ -69,6 +75,35 @@ interface Group {
   kind: number;
   parentId: string | null;
   items: { index: number; prefix: string }[];
+}
+
+/**
+ * Batches of one request in flight at once: while one waits to be mined, the next one's credentials are signed and its
+ * transaction journalled (the outbox takes the sender's nonces in order).
+ */
+export const BATCHES_IN_FLIGHT = 3;
+
+/**
+ * Runs `work` over `items`, at most `limit` at once, results in the items' order. After a failure no more start; the
+ * running ones finish, and the failure of the earliest item is thrown.
+ */
+export async function inFlight<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  const failures = new Map<number, unknown>();
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length && failures.size === 0) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i] as T);
+      } catch (error) {
+        failures.set(i, error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
+  return results;
 }
 
 /** The batch size a block of `blockGasLimit` takes, at half the block (other writers keep the rest). */
@@ -102,6 +137,16 @@ export class BulkGrants {
     this.#o = options;
   }
 
+  /** Bulk revocation (Grants.revokeMany), in batches sized as bulk grants are. */
+  async revoke(input: { grantIds: readonly string[]; reason: GrantReason }) {
+    return this.#o.revokeMany(input.grantIds, input.reason, await this.#size());
+  }
+
+  #size(): Promise<number> {
+    this.#batchSize ??= this.#o.blockGasLimit().then(bulkBatchSize);
+    return this.#batchSize;
+  }
+
   async grant(input: BulkInput): Promise<{ results: BulkItemResult[]; transactions: Hex[] }> {
     const { lookup } = this.#o;
     const numbers = this.#numbers(input);
@@ -117,20 +162,21 @@ export class BulkGrants {
     await this.#o.sync();
     const groups = this.#group(issuer, prefixes, window.validFrom, field);
 
-    this.#batchSize ??= this.#o.blockGasLimit().then(bulkBatchSize);
-    const size = await this.#batchSize;
-    const results: BulkItemResult[] = [];
-    const transactions: Hex[] = [];
-    for (const group of groups) {
-      for (let from = 0; from < group.items.length; from += size) {
-        const chunk = group.items.slice(from, from + size);
-        const made = await this.#batch(input, issuer, holder, hosted.controller, group, chunk, window, field);
-        results.push(...made);
-        if (made[0]) transactions.push(made[0].txHash);
-      }
-    }
+    const size = await this.#size();
+    const batches = groups.flatMap((group) =>
+      Array.from({ length: Math.ceil(group.items.length / size) }, (_, b) => ({
+        group,
+        chunk: group.items.slice(b * size, (b + 1) * size),
+      })),
+    );
+    const made = await inFlight(batches, BATCHES_IN_FLIGHT, ({ group, chunk }) =>
+      this.#batch(input, issuer, holder, hosted.controller, group, chunk, window, field),
+    );
     await this.#o.sync();
-    return { results: results.sort((a, b) => a.index - b.index), transactions };
+    return {
+      results: made.flat().sort((a, b) => a.index - b.index),
+      transactions: made.flatMap((m) => (m[0] ? [m[0].txHash] : [])),
+    };
   }
 
   #numbers(input: BulkInput): string[] {
@@ -189,21 +235,20 @@ export class BulkGrants {
     window: { validFrom: number; validUntil: number },
     field: ItemsField,
   ): Promise<BulkItemResult[]> {
-    const credentials: IssuedEidlCredential[] = [];
-    for (const item of chunk) {
-      credentials.push(
-        await issueTnAuthorizationCredential(this.#o.credentials, {
-          holderDid: holder.did,
-          issuerDid: issuer.did,
-          tn: item.prefix,
-          kind: group.kind,
-          ...(input.intendedUseOfAllocation ? { intendedUse: input.intendedUseOfAllocation } : {}),
-          validStart: new Date((window.validFrom || nowSeconds()) * 1000).toISOString(),
-          ...(window.validUntil ? { validEnd: new Date(window.validUntil * 1000).toISOString() } : {}),
-          ...(group.parentId ? { parentGrantId: group.parentId } : {}),
-        }),
-      );
-    }
+    const validStart = new Date((window.validFrom || nowSeconds()) * 1000).toISOString();
+    const credentials = await issueTnAuthorizationCredentials(
+      this.#o.credentials,
+      chunk.map((item) => ({
+        holderDid: holder.did,
+        issuerDid: issuer.did,
+        tn: item.prefix,
+        kind: group.kind,
+        ...(input.intendedUseOfAllocation ? { intendedUse: input.intendedUseOfAllocation } : {}),
+        validStart,
+        ...(window.validUntil ? { validEnd: new Date(window.validUntil * 1000).toISOString() } : {}),
+        ...(group.parentId ? { parentGrantId: group.parentId } : {}),
+      })),
+    );
     const terms: GrantTermsInput[] = chunk.map((item, i) => ({
       holder: holder.org as Address,
       prefix: item.prefix,
@@ -222,6 +267,10 @@ export class BulkGrants {
         parentId: group.parentId,
         grantor: issuer.org as Address,
         terms,
+        // Passing a number on costs a bounded amount (BULK_ITEM_GAS covers the walk up a 15-digit path), so the batch
+        // gets its bound without the node's estimate; an allocation's cost depends on how many blocks above it are
+        // fresh, so the node estimates it.
+        ...(group.kind === 0 ? {} : { gas: BULK_BASE_GAS + BigInt(chunk.length) * BULK_ITEM_GAS }),
       });
     } catch (error) {
       if (!(error instanceof BatchItemRefusedError)) throw error;
@@ -229,15 +278,19 @@ export class BulkGrants {
       const at = itemField(field, item?.index ?? error.index);
       throw new EidlError(
         "EIDL_BULK_ITEM_REFUSED",
-        `the ledger refused ${item?.prefix ?? "an item"}: ${error.errorName ?? "out of gas"}; earlier batches stay made`,
+        `the ledger refused ${item?.prefix ?? "an item"}: ${error.errorName ?? "out of gas"}; nothing of its batch is recorded, other batches of the request may be`,
         { field: at },
       );
     }
+    await this.#o.bookkeeping.rememberMany(
+      chunk.map((_, i) => ({ credential: credentials[i] as IssuedEidlCredential, ref: made.grantIds[i] as string })),
+      "grant",
+      issuer.did,
+    );
     const results: BulkItemResult[] = [];
     for (const [i, item] of chunk.entries()) {
       const credential = credentials[i] as IssuedEidlCredential;
       const grantId = made.grantIds[i] as string;
-      await this.#o.bookkeeping.remember(credential, "grant", grantId, issuer.did);
       results.push({
         index: item.index,
         tnId: item.prefix,

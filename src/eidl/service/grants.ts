@@ -9,12 +9,16 @@ import { type IssuedEidlCredential, issueTnAuthorizationCredential } from "../cr
 import { GRANT_KINDS, OrgType } from "../enums.ts";
 import { EidlError } from "../errors.ts";
 import { callerHashOf, freshSalt } from "../grantIds.ts";
-import type { EidlLedger, GrantReason, GrantTermsInput } from "../ledger.ts";
+import { BatchItemRefusedError, type EidlLedger, type GrantReason, type GrantTermsInput } from "../ledger.ts";
 import { chainOrder, type PrefixIndex } from "../prefixIndex.ts";
 import type { GrantRow } from "../readModel.ts";
+import { BULK_BASE_GAS, BULK_ITEM_GAS, inFlight } from "./bulkGrants.ts";
 import type { CredentialBookkeeping } from "./issuedCredentials.ts";
 import { type EidlLookup, nowSeconds, type OrgView, seconds } from "./lookup.ts";
 import type { GrantReads } from "./reads.ts";
+
+/** Credential status transactions of one bulk revocation in flight at once (the outbox takes their nonces in order). */
+const CREDENTIAL_REVOCATIONS_IN_FLIGHT = 8;
 
 export interface AllocationInput {
   tnId: string;
@@ -127,6 +131,71 @@ export class Grants {
     await this.#o.bookkeeping.revokeGrantCredential(grantId, reason);
     await this.#o.sync();
     return { ...(await this.#o.reads.grant(grantId)), txHash };
+  }
+
+  /**
+   * Bulk revocation (issue 12): revokes many grants with one reason, each by its own revoker (as `revoke` picks it),
+   * in revokeBatch transactions of one revoker each, sized as bulk grants are. Every item is checked first, named
+   * `${field}[i]` (unknown, repeated, already revoked, no revoker hosted here) before anything is sent. A batch the
+   * ledger refuses records nothing and fails the request with EIDL_BULK_ITEM_REFUSED naming the item; batches before
+   * it stay made. Each grant's credential issued here is then revoked with the same reason (one status transaction
+   * each: the status registry has no batch call).
+   */
+  async revokeMany(
+    grantIds: readonly string[],
+    reason: GrantReason,
+    batchSize: number,
+    field: FieldPath = "body.grantIds",
+  ): Promise<{ results: { index: number; grantId: string; txHash: Hex }[]; transactions: Hex[] }> {
+    await this.#o.sync();
+    const seen = new Set<string>();
+    const byRevoker = new Map<Address, { index: number; grantId: string }[]>();
+    for (const [index, grantId] of grantIds.entries()) {
+      const at: FieldPath = `${field}[${index}]`;
+      if (seen.has(grantId)) throw invalidField(at, `repeats grant ${grantId}`);
+      seen.add(grantId);
+      const grant = await this.#o.lookup.grant(grantId).catch((error: unknown) => {
+        throw invalidField(at, error instanceof Error ? error.message : `no grant ${grantId}`);
+      });
+      if (Number(grant.revoked_at) !== 0) throw invalidField(at, `grant ${grantId} is already revoked`);
+      const actor = await this.#revoker(grant, at);
+      const items = byRevoker.get(actor.controller) ?? [];
+      items.push({ index, grantId });
+      byRevoker.set(actor.controller, items);
+    }
+    const results: { index: number; grantId: string; txHash: Hex }[] = [];
+    const transactions: Hex[] = [];
+    for (const [controller, items] of byRevoker) {
+      for (let from = 0; from < items.length; from += batchSize) {
+        const chunk = items.slice(from, from + batchSize);
+        const gas = BULK_BASE_GAS + BigInt(chunk.length) * BULK_ITEM_GAS;
+        let txHash: Hex;
+        try {
+          txHash = await this.#o.ledger.revokeBatch(
+            controller,
+            chunk.map((i) => i.grantId),
+            reason,
+            gas,
+          );
+        } catch (error) {
+          if (!(error instanceof BatchItemRefusedError)) throw error;
+          const item = chunk[error.index];
+          throw new EidlError(
+            "EIDL_BULK_ITEM_REFUSED",
+            `the ledger refused revoking grant ${item?.grantId ?? "?"}: ${error.errorName ?? "out of gas"}; ` +
+              "nothing of its batch is recorded, earlier batches stay made",
+            { field: `${field}[${item?.index ?? error.index}]` },
+          );
+        }
+        transactions.push(txHash);
+        for (const item of chunk) results.push({ ...item, txHash });
+      }
+    }
+    await inFlight(results, CREDENTIAL_REVOCATIONS_IN_FLIGHT, (r) =>
+      this.#o.bookkeeping.revokeGrantCredential(r.grantId, reason),
+    );
+    await this.#o.sync();
+    return { results: results.sort((a, b) => a.index - b.index), transactions };
   }
 
   /**
@@ -335,17 +404,17 @@ export class Grants {
   }
 
   /** The grantor's organisation, or the Numbering Authority at the root of the grant's chain, hosted here. */
-  async #revoker(grant: GrantRow): Promise<HostedDid> {
+  async #revoker(grant: GrantRow, field: FieldPath = "params.grantId"): Promise<HostedDid> {
     const { lookup } = this.#o;
-    const grantor = await lookup.org(lookup.didOf(grant.issuer), "params.grantId");
+    const grantor = await lookup.org(lookup.didOf(grant.issuer), field);
     try {
-      return await lookup.hosted(grantor, "params.grantId");
+      return await lookup.hosted(grantor, field);
     } catch (error) {
       let root: GrantRow = grant;
       for (let i = 0; root.parent_id !== null && i < 64; i++) root = await lookup.grant(String(root.parent_id));
       if (root === grant) throw error;
-      const authority = await lookup.org(lookup.didOf(root.issuer), "params.grantId");
-      return await lookup.hosted(authority, "params.grantId").catch(() => {
+      const authority = await lookup.org(lookup.didOf(root.issuer), field);
+      return await lookup.hosted(authority, field).catch(() => {
         throw error;
       });
     }

@@ -16,15 +16,26 @@ export class CredentialBookkeeping {
     this.#status = status;
   }
 
-  async remember(credential: IssuedEidlCredential, kind: IssuedSubject, ref: string, issuerDid: string) {
-    await this.#issued.remember({
-      credentialId: credential.credentialId,
-      kind,
-      subjectRef: ref,
-      issuerDid,
-      jwt: credential.jwt,
-      document: JSON.stringify({ ...credential.document, credentialHash: credential.credentialHash }),
-    });
+  remember(credential: IssuedEidlCredential, kind: IssuedSubject, ref: string, issuerDid: string) {
+    return this.rememberMany([{ credential, ref }], kind, issuerDid);
+  }
+
+  /** Records many credentials of one issuer as `remember` does, in one statement per chunk (bulk numbering). */
+  async rememberMany(
+    items: readonly { credential: IssuedEidlCredential; ref: string }[],
+    kind: IssuedSubject,
+    issuerDid: string,
+  ) {
+    await this.#issued.rememberMany(
+      items.map(({ credential, ref }) => ({
+        credentialId: credential.credentialId,
+        kind,
+        subjectRef: ref,
+        issuerDid,
+        jwt: credential.jwt,
+        document: JSON.stringify({ ...credential.document, credentialHash: credential.credentialHash }),
+      })),
+    );
   }
 
   /** Revokes the credential of the vetting a new decision supersedes, when this agent's vetter issued it. */

@@ -69,6 +69,37 @@ export function registerAssuranceCommands(program: Command): void {
       pretty,
     ),
   );
+  withClientOptions(
+    a
+      .command("digest <attester> <subject> <claim>")
+      .description("the digest a person signs (EIP-191, e.g. `wallet sign-digest`) to attest a claim about a subject"),
+  ).action(async (attester: string, subject: string, claim: string, o: ClientOptions) =>
+    printResult(
+      await callAgent(
+        targetOf(o),
+        "GET",
+        `/v1/identity/assurance/attestations/digest?attester=${attester}&subject=${subject}&claim=${claim}`,
+      ),
+      o,
+      (r: { digest: string }) => r.digest,
+    ),
+  );
+  withClientOptions(
+    a
+      .command("relay <attester> <subject> <claim> <signature>")
+      .description("relay a person's signed attestation to the ledger (this member pays; the person is the attester)"),
+  ).action(async (attester: string, subject: string, claim: string, signature: string, o: ClientOptions) =>
+    printResult(
+      await callAgent(targetOf(o), "POST", "/v1/identity/assurance/attestations/relay", {
+        attester,
+        subject,
+        claim,
+        signature,
+      }),
+      o,
+      pretty,
+    ),
+  );
   withClientOptions(a.command("withdraw <attestationId>").description("withdraw this member's attestation")).action(
     async (id: string, o: ClientOptions) =>
       printResult(

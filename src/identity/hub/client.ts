@@ -7,7 +7,7 @@ import { createJWT } from "did-jwt";
 import { didKeyDocument } from "../../core/identity/didKey.ts";
 import { openJwe, type SharedSecretOf, sealJwe } from "../../core/identity/ecdhJwe.ts";
 import type { Es256Signer } from "../../core/identity/keystore.ts";
-import type { HubDevice, HubItem, HubMessage } from "./repository.ts";
+import type { HubAlias, HubDevice, HubItem, HubMessage } from "./repository.ts";
 import { AUTH_SCHEME, bodyHash, MAX_REQUEST_LIFETIME_SECONDS } from "./requestAuth.ts";
 
 export interface HubSigner {
@@ -87,6 +87,24 @@ export class HubClient {
     await this.#call("DELETE", `${this.hubPath}/devices/${encodeURIComponent(device)}`);
   }
 
+  /** Registers a pairwise DID of the person as an alias (owner only): the inbox then takes messages for it. */
+  async addAlias(alias: string): Promise<HubAlias & { added: boolean }> {
+    return this.#call("POST", `${this.hubPath}/aliases`, { alias });
+  }
+
+  async aliases(): Promise<HubAlias[]> {
+    return (await this.#call<{ aliases: HubAlias[] }>("GET", `${this.hubPath}/aliases`)).aliases;
+  }
+
+  async removeAlias(alias: string): Promise<void> {
+    await this.#call("DELETE", `${this.hubPath}/aliases/${encodeURIComponent(alias)}`);
+  }
+
+  /** The URL other parties relay messages for the person to (the owner's or an alias's). */
+  get inboxUrl(): string {
+    return `${this.#base}${this.hubPath}/inbox`;
+  }
+
   /** Seals `content` to the owner and stores it; `baseSeq` (0 for a new item) detects another device's change. */
   async put(itemId: string, kind: string, content: unknown, baseSeq?: number): Promise<HubItem> {
     const jwe = await sealItem(this.#owner, content);
@@ -147,13 +165,17 @@ export class HubClient {
 }
 
 /** Relays a sealed message to a person's hub (no signature of the relaying agent's own: the message carries one). */
-export async function relayToHub(agentUrl: string, owner: string, message: string): Promise<{ seq: number }> {
+export async function relayToHub(
+  agentUrl: string,
+  owner: string,
+  message: string,
+): Promise<{ seq: number; for: string }> {
   const response = await fetch(`${agentUrl.replace(/\/$/, "")}/v1/identity/hubs/${encodeURIComponent(owner)}/inbox`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ message }),
   });
-  const parsed = (await response.json()) as { seq: number; code?: string; message?: string };
+  const parsed = (await response.json()) as { seq: number; for: string; code?: string; message?: string };
   if (response.status !== 202) throw new HubRequestError(response.status, parsed);
   return parsed;
 }

@@ -22,6 +22,7 @@ export const HUB_ERRORS = defineErrors("identity", {
   },
   HUB_OWNER_ONLY: { status: 403, description: "Only the hub's owner DID may add or remove devices, not a device." },
   HUB_DEVICE_NOT_FOUND: { status: 404, description: "The hub lists no such device." },
+  HUB_ALIAS_NOT_FOUND: { status: 404, description: "The hub lists no such alias (pairwise DID)." },
   HUB_ITEM_NOT_FOUND: { status: 404, description: "The hub holds no such item (or it was deleted)." },
   HUB_ITEM_CONFLICT: {
     status: 409,
@@ -34,11 +35,12 @@ export const HUB_ERRORS = defineErrors("identity", {
   },
   HUB_MESSAGE_NOT_FOR_OWNER: {
     status: 422,
-    description: "A relayed message must be a JWE to the owner's key or a JWS whose audience is the owner.",
+    description:
+      "A relayed message must be a JWE to a key of the owner or of one of its aliases, or a JWS whose audience is one of them.",
   },
   HUB_QUOTA_EXCEEDED: {
     status: 429,
-    description: "The hub holds as many devices, items or waiting messages as it may; details name the limit.",
+    description: "The hub holds as many devices, aliases, items or waiting messages as it may; details name the limit.",
   },
 });
 

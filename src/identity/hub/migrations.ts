@@ -40,4 +40,18 @@ export const HUB_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    // Aliases (issue 15, flow 2.1): the person's pairwise DIDs, registered by the owner, so that the inbox also takes
+    // messages sealed or addressed to one of them; each waiting message records which DID it is for.
+    id: "0231_identity_hub_aliases",
+    sql: `
+      CREATE TABLE identity_hub_aliases (
+        owner TEXT NOT NULL REFERENCES identity_hubs (owner) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (owner, alias)
+      );
+      ALTER TABLE identity_hub_inbox ADD COLUMN recipient TEXT;
+    `,
+  },
 ];

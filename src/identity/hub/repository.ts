@@ -27,6 +27,12 @@ export interface HubMessage {
   seq: number;
   message: string;
   receivedAt: string;
+  /** The DID the message is for: the owner, or one of its aliases (the person's pairwise DIDs). */
+  for: string;
+}
+export interface HubAlias {
+  alias: string;
+  addedAt: string;
 }
 
 interface ItemRow {
@@ -192,25 +198,80 @@ export class HubStore {
     return Number(row?.n ?? 0);
   }
 
-  async enqueue(owner: string, message: string, at: string): Promise<number> {
+  async enqueue(owner: string, message: string, at: string, recipient: string = owner): Promise<number> {
     return this.#db.transaction(async (tx) => {
       const seq = await nextSeq(tx, owner);
-      await tx.exec("INSERT INTO identity_hub_inbox (owner, seq, message, received_at) VALUES ($1, $2, $3, $4)", [
-        owner,
-        seq,
-        message,
-        at,
-      ]);
+      await tx.exec(
+        "INSERT INTO identity_hub_inbox (owner, seq, message, received_at, recipient) VALUES ($1, $2, $3, $4, $5)",
+        [owner, seq, message, at, recipient],
+      );
       return seq;
     });
   }
 
   async inbox(owner: string, afterSeq: number, limit: number): Promise<HubMessage[]> {
-    const rows = await this.#db.query<{ seq: number | string; message: string; received_at: string }>(
-      "SELECT seq, message, received_at FROM identity_hub_inbox WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    const rows = await this.#db.query<{
+      seq: number | string;
+      message: string;
+      received_at: string;
+      recipient: string | null;
+    }>(
+      `SELECT seq, message, received_at, recipient FROM identity_hub_inbox
+       WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [owner, afterSeq, limit + 1],
     );
-    return rows.map((r) => ({ seq: Number(r.seq), message: r.message, receivedAt: r.received_at }));
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      message: r.message,
+      receivedAt: r.received_at,
+      for: r.recipient ?? owner,
+    }));
+  }
+
+  /** The owner's aliases, oldest first (bounded by the service). */
+  async aliases(owner: string): Promise<HubAlias[]> {
+    const rows = await this.#db.query<{ alias: string; added_at: string }>(
+      "SELECT alias, added_at FROM identity_hub_aliases WHERE owner = $1 ORDER BY added_at, alias",
+      [owner],
+    );
+    return rows.map((r) => ({ alias: r.alias, addedAt: r.added_at }));
+  }
+
+  async aliasCount(owner: string): Promise<number> {
+    const row = await this.#db.one<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM identity_hub_aliases WHERE owner = $1",
+      [owner],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Which of `dids` are aliases of the owner. */
+  async aliasesAmong(owner: string, dids: readonly string[]): Promise<string[]> {
+    if (dids.length === 0) return [];
+    const placeholders = dids.map((_, i) => `$${i + 2}`).join(", ");
+    const rows = await this.#db.query<{ alias: string }>(
+      `SELECT alias FROM identity_hub_aliases WHERE owner = $1 AND alias IN (${placeholders})`,
+      [owner, ...dids],
+    );
+    return rows.map((r) => r.alias);
+  }
+
+  /** Adds an alias; false when the hub already lists it. */
+  async addAlias(owner: string, alias: HubAlias): Promise<boolean> {
+    const { changes } = await this.#db.exec(
+      `INSERT INTO identity_hub_aliases (owner, alias, added_at) VALUES ($1, $2, $3)
+       ON CONFLICT (owner, alias) DO NOTHING`,
+      [owner, alias.alias, alias.addedAt],
+    );
+    return changes === 1;
+  }
+
+  async removeAlias(owner: string, alias: string): Promise<boolean> {
+    const { changes } = await this.#db.exec("DELETE FROM identity_hub_aliases WHERE owner = $1 AND alias = $2", [
+      owner,
+      alias,
+    ]);
+    return changes === 1;
   }
 
   async acknowledge(owner: string, seq: number): Promise<boolean> {

@@ -3,20 +3,27 @@
 // these routes are "public" to the API-key layer and authenticated here, per request, before anything is read. The
 // inbox takes messages from anyone (agents relaying to the person), addressed to the owner and bounded in number.
 import { Type } from "@sinclair/typebox";
-import { Resolver } from "did-resolver";
+import { type Resolvable, Resolver } from "did-resolver";
 import type { FastifyRequest } from "fastify";
 import { type ApiApp, principalOf, readErrors, writeErrors } from "../../core/api/index.ts";
 import { didKeyResolver } from "../../core/identity/didKey.ts";
 import { SqlReplayGuard } from "../../core/identity/messages/index.ts";
 import { pageOfRows, pageRequest } from "../../core/paging.ts";
 import type { Store } from "../../core/store/index.ts";
+import { HubPermissions } from "./permissions.ts";
 import { HubStore } from "./repository.ts";
+import { HubPermissionStore } from "./repositoryPermissions.ts";
+import { registerHubPermissionRoutes } from "./routesPermissions.ts";
 import {
+  AddAliasBody,
   AddDeviceBody,
+  AliasParams,
   ChangesQuery,
   CreateHubBody,
   DeleteItemQuery,
   DeviceParams,
+  HubAliasList,
+  HubAliasSchema,
   HubDeviceSchema,
   HubItemSchema,
   HubParams,
@@ -134,6 +141,68 @@ export function registerHubRoutes(app: ApiApp, hubs: HubService): void {
       return reply.code(204).send(null);
     },
   );
+  app.post(
+    "/v1/identity/hubs/:did/aliases",
+    {
+      config: { auth: "public" },
+      schema: {
+        summary:
+          "Register one of the person's pairwise DIDs as an alias: the inbox then takes messages for it; signed by the owner DID",
+        tags,
+        operationId: "addIdentityHubAlias",
+        params: HubParams,
+        body: AddAliasBody,
+        response: {
+          200: HubAliasSchema,
+          201: HubAliasSchema,
+          ...writeErrors(
+            ...SIGNED,
+            "HUB_OWNER_ONLY",
+            "HUB_QUOTA_EXCEEDED",
+            "IDENTITY_INVALID_INPUT",
+            "DID_RESOLUTION_FAILED",
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { alias } = request.body as { alias: string };
+      const added = await hubs.addAlias((request.params as { did: string }).did, signed(request), alias);
+      return reply.code(added.added ? 201 : 200).send(added);
+    },
+  );
+  app.get(
+    "/v1/identity/hubs/:did/aliases",
+    {
+      config: { auth: "public" },
+      schema: {
+        summary: "The hub's aliases (the person's pairwise DIDs it takes messages for), oldest first",
+        tags,
+        operationId: "listIdentityHubAliases",
+        params: HubParams,
+        response: { 200: HubAliasList, ...readErrors(...SIGNED) },
+      },
+    },
+    async (request) => ({ aliases: await hubs.aliases((request.params as { did: string }).did, signed(request)) }),
+  );
+  app.delete(
+    "/v1/identity/hubs/:did/aliases/:alias",
+    {
+      config: { auth: "public" },
+      schema: {
+        summary: "Remove an alias: messages for it are refused from then on; signed by the owner DID",
+        tags,
+        operationId: "removeIdentityHubAlias",
+        params: AliasParams,
+        response: { 204: Type.Null(), ...writeErrors(...SIGNED, "HUB_OWNER_ONLY", "HUB_ALIAS_NOT_FOUND") },
+      },
+    },
+    async (request, reply) => {
+      const { did, alias } = request.params as { did: string; alias: string };
+      await hubs.removeAlias(did, signed(request), alias);
+      return reply.code(204).send(null);
+    },
+  );
   app.put(
     "/v1/identity/hubs/:did/items/:itemId",
     {
@@ -202,7 +271,7 @@ export function registerHubRoutes(app: ApiApp, hubs: HubService): void {
       bodyLimit: 70_000,
       schema: {
         summary:
-          "Relay a sealed message (JWE to the owner's key, or JWS addressed to the owner) to the person's devices",
+          "Relay a sealed message (JWE to a key of the owner or an alias, or JWS addressed to one) to the person's devices",
         tags,
         operationId: "relayToIdentityHub",
         params: HubParams,
@@ -259,8 +328,14 @@ export function registerHubRoutes(app: ApiApp, hubs: HubService): void {
   );
 }
 
-/** Mounts the hubs on the agent's store (did:key resolution only: owners and devices are P-256 did:keys). */
-export function registerIdentityHubs(app: ApiApp, store: Store): void {
-  const service = new HubService(new HubStore(store), new Resolver(didKeyResolver()), new SqlReplayGuard(store));
+/**
+ * Mounts the hubs on the agent's store (did:key resolution only: owners and devices are P-256 did:keys) and their
+ * access permissions (a grantee's DID resolved by `grantees`, did:key included; did:key only when not given).
+ */
+export function registerIdentityHubs(app: ApiApp, store: Store, grantees?: Resolvable): void {
+  const replay = new SqlReplayGuard(store);
+  const service = new HubService(new HubStore(store), new Resolver(didKeyResolver()), replay);
   registerHubRoutes(app, service);
+  const resolver = grantees ?? new Resolver(didKeyResolver());
+  registerHubPermissionRoutes(app, new HubPermissions(service, new HubPermissionStore(store), resolver, replay));
 }

@@ -23,12 +23,16 @@ export const ItemParams = strictObject({
   did: DidKeySchema,
   itemId: Type.String({ pattern: "^[A-Za-z0-9_-]{1,64}$", description: "Chosen by the user agent" }),
 });
+export const AliasParams = strictObject({ did: DidKeySchema, alias: DidKeySchema });
 export const MessageParams = strictObject({ did: DidKeySchema, seq: Type.Integer({ minimum: 1 }) });
 
 export const CreateHubBody = strictObject({ owner: DidKeySchema });
 export const AddDeviceBody = strictObject({
   device: DidKeySchema,
   label: Type.String({ minLength: 1, maxLength: 100, description: "What the person calls the device" }),
+});
+export const AddAliasBody = strictObject({
+  alias: { ...DidKeySchema, description: "One of the person's pairwise DIDs (a P-256 did:key made per relationship)" },
 });
 export const PutItemBody = strictObject({
   kind: Type.String({ pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$", description: "e.g. attestation, credential, note" }),
@@ -52,6 +56,14 @@ export const InboxQuery = strictObject({
 });
 
 export const HubDeviceSchema = strictObject({ device: DidKeySchema, label: Type.String(), addedAt: Type.String() });
+export const HubAliasSchema = strictObject({
+  alias: DidKeySchema,
+  addedAt: Type.String(),
+  added: Type.Optional(Type.Boolean({ description: "false: the hub listed it already (nothing changed)" })),
+});
+export const HubAliasList = strictObject({
+  aliases: Type.Array(HubAliasSchema, { maxItems: HUB_LIMITS.aliases }),
+});
 export const HubSchema = strictObject({
   owner: DidKeySchema,
   createdAt: Type.String(),
@@ -69,11 +81,13 @@ export const HubItemSchema = strictObject({
   updatedAt: Type.String(),
   updatedBy: Type.String({ description: "The DID (owner or device) that signed the change" }),
 });
+const ForSchema = { ...DidKeySchema, description: "The DID the message is for: the owner or one of its aliases" };
 export const HubMessageSchema = strictObject({
   seq: Type.Integer(),
   message: Type.String(),
   receivedAt: Type.String(),
+  for: ForSchema,
 });
-export const RelayedSchema = strictObject({ seq: Type.Integer(), receivedAt: Type.String() });
+export const RelayedSchema = strictObject({ seq: Type.Integer(), receivedAt: Type.String(), for: ForSchema });
 export const ItemPage = pageOf(HubItemSchema);
 export const MessagePage = pageOf(HubMessageSchema);

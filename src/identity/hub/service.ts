@@ -10,11 +10,11 @@ import { jweKid } from "../../core/identity/ecdhJwe.ts";
 import { IdentityError, invalidInput } from "../../core/identity/errors.ts";
 import type { ReplayGuard } from "../../core/identity/messages/index.ts";
 import { HubError } from "./errors.ts";
-import type { HubDevice, HubItem, HubMessage, HubRecord, HubStore } from "./repository.ts";
+import type { HubAlias, HubDevice, HubItem, HubMessage, HubRecord, HubStore } from "./repository.ts";
 import { type RequestToVerify, verifyHubRequest } from "./requestAuth.ts";
 
 /** Bounds that keep one person's hub from exhausting the member's database (the inbox is open to any sender). */
-export const HUB_LIMITS = { devices: 16, items: 10_000, inbox: 1_000, waitSeconds: 25 } as const;
+export const HUB_LIMITS = { devices: 16, aliases: 256, items: 10_000, inbox: 1_000, waitSeconds: 25 } as const;
 
 export interface SignedRequest extends Omit<RequestToVerify, "owner"> {}
 
@@ -67,6 +67,37 @@ export class HubService {
     }
   }
 
+  /**
+   * Registers one of the person's pairwise DIDs as an alias of the hub (signed by the owner, like a device), so the
+   * inbox also takes messages sealed or addressed to it. Idempotent: `added` is false when it was listed already.
+   */
+  async addAlias(owner: string, request: SignedRequest, alias: string): Promise<HubAlias & { added: boolean }> {
+    await this.#authorise(owner, request, "owner");
+    if (alias === owner) throw invalidInput("body.alias", "the owner DID is the hub itself; it is not an alias");
+    await this.#resolvable(alias);
+    const listed = (await this.#store.aliases(owner)).find((a) => a.alias === alias);
+    if (listed) return { ...listed, added: false };
+    if ((await this.#store.aliasCount(owner)) >= HUB_LIMITS.aliases) throw quota("aliases", HUB_LIMITS.aliases);
+    const entry = { alias, addedAt: new Date().toISOString() };
+    const added = await this.#store.addAlias(owner, entry);
+    return { ...entry, added };
+  }
+
+  async removeAlias(owner: string, request: SignedRequest, alias: string): Promise<void> {
+    await this.#authorise(owner, request, "owner");
+    if (!(await this.#store.removeAlias(owner, alias))) {
+      throw new HubError("HUB_ALIAS_NOT_FOUND", `the hub of ${owner} lists no alias ${alias}`, {
+        field: "params.alias",
+      });
+    }
+  }
+
+  /** The hub's aliases (owner or device), oldest first. */
+  async aliases(owner: string, request: SignedRequest): Promise<HubAlias[]> {
+    await this.#authorise(owner, request, "any");
+    return this.#store.aliases(owner);
+  }
+
   /** Writes an item sealed to the owner; `baseSeq` (0: a new item) makes a concurrent change a conflict. */
   async putItem(
     owner: string,
@@ -108,22 +139,31 @@ export class HubService {
   }
 
   /**
-   * Relays a message to the owner (any sender; no API key): a compact JWE to one of the owner's keys, or a JWS whose
-   * audience is the owner. The user agent opens and checks it fully (signature, expiry, replay, schema); the hub
-   * checks only that it is addressed here, and bounds how many wait.
+   * Relays a message to the owner (any sender; no API key): a compact JWE to one of the owner's or an alias's keys,
+   * or a JWS whose audience is the owner or an alias. The user agent opens and checks it fully (signature, expiry,
+   * replay, schema); the hub checks only that it is addressed here, records for which DID, and bounds how many wait.
    */
-  async relay(owner: string, message: string): Promise<{ seq: number; receivedAt: string }> {
+  async relay(owner: string, message: string): Promise<{ seq: number; receivedAt: string; for: string }> {
     if (!(await this.#store.hub(owner))) throw notFound(owner);
-    if (!addressedTo(owner, message)) {
-      throw new HubError("HUB_MESSAGE_NOT_FOR_OWNER", `the message is not addressed to ${owner}`, {
+    const candidates = addresseesOf(message);
+    const recipient = candidates.includes(owner)
+      ? owner
+      : (
+          await this.#store.aliasesAmong(
+            owner,
+            candidates.filter((did) => did.startsWith("did:key:")),
+          )
+        )[0];
+    if (recipient === undefined) {
+      throw new HubError("HUB_MESSAGE_NOT_FOR_OWNER", `the message is not addressed to ${owner} nor to its aliases`, {
         field: "body.message",
       });
     }
     if ((await this.#store.inboxCount(owner)) >= HUB_LIMITS.inbox) throw quota("inbox", HUB_LIMITS.inbox);
     const receivedAt = new Date().toISOString();
-    const seq = await this.#store.enqueue(owner, message, receivedAt);
+    const seq = await this.#store.enqueue(owner, message, receivedAt, recipient);
     this.#arrivals.emit(owner);
-    return { seq, receivedAt };
+    return { seq, receivedAt, for: recipient };
   }
 
   /** Messages waiting after `afterSeq`; with `waitSeconds`, an empty inbox is held open until one arrives. */
@@ -174,6 +214,18 @@ export class HubService {
     );
   }
 
+  /** For the hub's other parts (permissions.ts): a request signed by the owner or one of its devices. */
+  async authorise(owner: string, request: SignedRequest): Promise<{ hub: HubRecord; signer: string }> {
+    return this.#authorise(owner, request, "any");
+  }
+
+  /** The hub of `owner`, or HUB_NOT_FOUND. */
+  async hubOf(owner: string): Promise<HubRecord> {
+    const hub = await this.#store.hub(owner);
+    if (!hub) throw notFound(owner);
+    return hub;
+  }
+
   /** Verifies the signed request and that its signer may act: the owner, or (for "any") one of its devices. */
   async #authorise(
     owner: string,
@@ -202,15 +254,21 @@ export class HubService {
   }
 }
 
-function addressedTo(owner: string, message: string): boolean {
+/** The DIDs a message names as its recipient: the DID of a JWE's key id, or a JWS's audiences (at most 8). */
+function addresseesOf(message: string): string[] {
   const parts = message.split(".");
-  if (parts.length === 5) return jweKid(message)?.startsWith(`${owner}#`) ?? false;
-  if (parts.length !== 3) return false;
+  if (parts.length === 5) {
+    const kid = jweKid(message);
+    const hash = kid?.indexOf("#") ?? -1;
+    return kid !== undefined && hash > 0 ? [kid.slice(0, hash)] : [];
+  }
+  if (parts.length !== 3) return [];
   try {
     const payload = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8")) as { aud?: unknown };
-    return payload.aud === owner || (Array.isArray(payload.aud) && payload.aud.includes(owner));
+    const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    return auds.filter((a): a is string => typeof a === "string").slice(0, 8);
   } catch {
-    return false;
+    return [];
   }
 }
 

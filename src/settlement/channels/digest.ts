@@ -1,5 +1,5 @@
 // The EIP-712 digest of a channel state, computed directly: the deployment's domain separator once, then per state
-// keccak256(CHANNEL_STATE_TYPEHASH || the seven fields as 32-byte words) and keccak256(0x1901 || domain || struct).
+// keccak256(CHANNEL_STATE_TYPEHASH || the eight fields as 32-byte words) and keccak256(0x1901 || domain || struct).
 // Equal to viem's hashTypedData of state.ts's typedState (test/settlement/channelSigning.test.ts checks it on random
 // states) at a fraction of its cost: no type walking, no hex string building per field.
 import { type Address, type Hex, keccak256, toBytes } from "viem";
@@ -13,7 +13,7 @@ const DOMAIN_TYPEHASH = hash(
 );
 export const CHANNEL_STATE_TYPEHASH = hash(
   encoder.encode(
-    "ChannelState(bytes32 channelId,uint64 version,uint256 balanceA,uint256 balanceB,uint256 depositA,uint256 depositB,bool isFinal)",
+    "ChannelState(bytes32 channelId,uint64 version,uint256 balanceA,uint256 balanceB,uint256 depositA,uint256 depositB,bool isFinal,bytes32 batchId)",
   ),
 );
 
@@ -53,7 +53,7 @@ export class ChannelDigester {
 
   /** The 32-byte EIP-712 digest both members sign. */
   digest(state: ChannelState): Uint8Array {
-    const struct = new Uint8Array(256);
+    const struct = new Uint8Array(288);
     struct.set(CHANNEL_STATE_TYPEHASH, 0);
     const id = toBytes(state.channelId);
     if (id.length !== 32) throw new RangeError("channelId: must be 32 bytes");
@@ -65,6 +65,9 @@ export class ChannelDigester {
     putWord(struct, 160, state.depositA, "depositA");
     putWord(struct, 192, state.depositB, "depositB");
     struct[255] = state.isFinal ? 1 : 0;
+    const batch = toBytes(state.batchId);
+    if (batch.length !== 32) throw new RangeError("batchId: must be 32 bytes");
+    struct.set(batch, 256);
     const message = new Uint8Array(66);
     message.set(this.#prefix, 0);
     message.set(hash(struct), 34);

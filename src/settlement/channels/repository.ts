@@ -2,7 +2,7 @@
 // watchtower answers a stale close with), and the counterparty agent's URL and the API key that agent issued to this
 // member. SQL only.
 import type { Queryable, SqlParam } from "../../core/store/store.ts";
-import type { SignedState } from "./state.ts";
+import { NO_BATCH, type SignedState } from "./state.ts";
 
 interface StateRow {
   channel_id: string;
@@ -14,6 +14,7 @@ interface StateRow {
   is_final: boolean | number;
   sig_a: string;
   sig_b: string;
+  usage_ref: string | null;
 }
 
 const toState = (row: StateRow): SignedState => ({
@@ -25,6 +26,7 @@ const toState = (row: StateRow): SignedState => ({
     depositA: BigInt(row.deposit_a),
     depositB: BigInt(row.deposit_b),
     isFinal: Number(row.is_final) === 1,
+    batchId: (row.usage_ref ?? NO_BATCH) as `0x${string}`,
   },
   sigA: row.sig_a as `0x${string}`,
   sigB: row.sig_b as `0x${string}`,
@@ -51,9 +53,9 @@ export class ChannelRepository {
 
   /**
    * Keeps co-signed states in one statement; the same version twice keeps the first (both are signed by both, so
-   * equal).
+   * equal). A state's batchId (the batch its update pays) is kept in usage_ref: unique per channel.
    */
-  async saveStates(states: readonly (SignedState & { usageRef?: string })[]): Promise<void> {
+  async saveStates(states: readonly SignedState[]): Promise<void> {
     if (states.length === 0) return;
     const values: SqlParam[] = [];
     const rows = states.map((signed, i) => {
@@ -68,7 +70,7 @@ export class ChannelRepository {
         s.isFinal ? 1 : 0,
         signed.sigA,
         signed.sigB,
-        signed.usageRef ?? null,
+        s.batchId === NO_BATCH ? null : s.batchId.toLowerCase(),
       );
       return `(${Array.from({ length: 10 }, (_, k) => `$${i * 10 + k + 1}`).join(", ")})`;
     });

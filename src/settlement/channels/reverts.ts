@@ -15,6 +15,11 @@ const CODES: Record<string, SettlementErrorCode> = {
   StaleVersion: "SETTLEMENT_CHANNEL_STATE_REFUSED",
   NotFinal: "SETTLEMENT_CHANNEL_STATE_REFUSED",
   ChallengePeriod: "SETTLEMENT_WINDOW",
+  // RoamingSettlement.recordChannelPayment, sent by the channel service for a usage payment
+  PaidByChannel: "SETTLEMENT_BATCH_PAID_BY_CHANNEL",
+  ChannelNotOfAgreement: "SETTLEMENT_CHANNEL_STATE_REFUSED",
+  WindowClosed: "SETTLEMENT_WINDOW",
+  WrongState: "SETTLEMENT_WRONG_STATE",
 };
 
 /** The API error for a PaymentChannels revert, or the error itself when it is not one. */

@@ -38,6 +38,8 @@ export const StateSchema = strictObject({
   depositA: Amount,
   depositB: Amount,
   isFinal: Type.Boolean(),
+  /** The settlement batch the update pays (zero or absent: a plain payment). */
+  batchId: Type.Optional(Bytes32Schema),
 });
 
 export const CosignBody = strictObject({ state: StateSchema, signature: Signature });

@@ -7,19 +7,30 @@ import { type Address, encodeFunctionData, type Hex, isAddressEqual, keccak256 }
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { DomainError, invalidField } from "../../core/errors/index.ts";
 import type { DigestSigner } from "../../core/identity/keystore.ts";
-import { ConsortiumRegistry, PaymentChannels, SettlementToken } from "../../generated/contracts.ts";
+import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
 import { ChannelDigester } from "./digest.ts";
 import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
 import type { ChannelRepository, UsageRow } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
-import { type ChannelState, channelIdOf, isContractForm, refusalOf, type SignedState } from "./state.ts";
+import { type ChannelState, channelIdOf, isContractForm, NO_BATCH, refusalOf, type SignedState } from "./state.ts";
 
 type Secp = typeof import("tiny-secp256k1");
 
 /** At most this many proposed states go to the counterparty's agent in one exchange (the batch route's maxItems). */
 export const MAX_COSIGN_BATCH = 256;
+
+/** Whether the peer refused a proposal's first state for its version (it holds a newer co-signed state). */
+function isVersionRefusal(error: unknown): boolean {
+  if (!(error instanceof SettlementError) || error.code !== "SETTLEMENT_CHANNEL_PEER") return false;
+  const details = error.details as { peerCode?: unknown; peerField?: unknown } | undefined;
+  return (
+    details?.peerCode === "SETTLEMENT_CHANNEL_STATE_REFUSED" &&
+    typeof details.peerField === "string" &&
+    /^body(\.items\[0\])?\.state\.version$/.test(details.peerField)
+  );
+}
 
 /** One proposed state with its proposer's signature, as the co-signing routes take it. */
 export interface CosignItem {
@@ -50,6 +61,8 @@ export interface StateJson {
   depositA: string;
   depositB: string;
   isFinal: boolean;
+  /** The settlement batch the update pays; absent (zero) for a plain payment. */
+  batchId?: Hex;
 }
 
 export const stateToJson = (s: ChannelState): StateJson => ({
@@ -60,6 +73,7 @@ export const stateToJson = (s: ChannelState): StateJson => ({
   depositA: s.depositA.toString(),
   depositB: s.depositB.toString(),
   isFinal: s.isFinal,
+  ...(s.batchId === NO_BATCH ? {} : { batchId: s.batchId }),
 });
 
 export const stateFromJson = (s: StateJson): ChannelState => ({
@@ -70,6 +84,7 @@ export const stateFromJson = (s: StateJson): ChannelState => ({
   depositA: BigInt(s.depositA),
   depositB: BigInt(s.depositB),
   isFinal: s.isFinal,
+  batchId: (s.batchId ?? NO_BATCH).toLowerCase() as Hex,
 });
 
 export interface ChannelServiceOptions {
@@ -87,7 +102,19 @@ export interface ChannelServiceOptions {
   sync(): Promise<unknown>;
   /** This member's digest signer (keystore.digestSigner: libsecp256k1, the key stays in the keystore), asked once. */
   digestSigner(): Promise<DigestSigner>;
+  /** RoamingSettlement: a usage payment's co-signed state is recorded there (recordChannelPayment). */
+  settlement: Address;
+  /** A settlement batch as the read model has it: the co-signer checks a state naming one against it. */
+  usageBatch(batchId: Hex): Promise<UsageBatch | undefined>;
   fetch?: typeof fetch;
+}
+
+/** What the co-signer checks a usage-paying state against: the batch's operators, total and status. */
+export interface UsageBatch {
+  visited: Address;
+  home: Address;
+  total: bigint;
+  status: string;
 }
 
 /** A confirmed batch's payment through the channel with its visited operator, as the home agent keeps it. */
@@ -312,6 +339,19 @@ export class ChannelService {
       try {
         const [paid] = this.#proposeMany(channelId, [{ amount, usageRef: batchId.toLowerCase() }]);
         const signed = await (paid as Promise<SignedState>);
+        // on chain before "paid": the invoice of the period must not charge the batch again. A failure leaves it
+        // pending: the next try finds the co-signed state (nothing moves again) and records it.
+        try {
+          await this.#recordUsage(signed);
+        } catch (error) {
+          await this.#o.repository.setUsage(batchId, {
+            status: "pending",
+            channelId,
+            version: signed.state.version,
+            error: `co-signed, not yet recorded on chain: ${error instanceof Error ? error.message : String(error)}`,
+          });
+          return usageOf((await this.#o.repository.usage(batchId)) as UsageRow);
+        }
         await this.#o.repository.setUsage(batchId, { status: "paid", channelId, version: signed.state.version });
       } catch (error) {
         const code = error instanceof DomainError ? error.code : undefined;
@@ -372,6 +412,7 @@ export class ChannelService {
       let previous = await this.#previous(row);
       const saved: SignedState[] = [];
       const signatures: Hex[] = [];
+      const batchIds = new Set<Hex>();
       let error: unknown;
       for (const [i, item] of items.entries()) {
         const p = at(i) as `body${string}`;
@@ -389,6 +430,11 @@ export class ChannelService {
           }
           const why = refusalOf(previous, state, side === "a" ? "b" : "a");
           if (why) throw this.#refused(`${p}.state.${why.split(":")[0]}` as `body${string}`, why);
+          if (state.batchId !== NO_BATCH) {
+            const refusal = await this.#usageRefusal(channelId, previous, state, side, proposer, batchIds);
+            if (refusal) throw this.#refused(`${p}.state.batchId`, refusal);
+            batchIds.add(state.batchId);
+          }
           if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
             await this.#o.sync();
             row = await this.#channel(channelId);
@@ -410,6 +456,59 @@ export class ChannelService {
       if (saved.length > 0) await this.#o.repository.saveStates(saved);
       return error === undefined ? { signatures } : { signatures, error };
     });
+  }
+
+  /**
+   * Why this member (the payee) must not co-sign `state`, which names a settlement batch as what its update pays, or
+   * undefined when it may: by co-signing, this member agrees that the batch is paid through the channel and leaves the
+   * period's invoice (RoamingSettlement.recordChannelPayment). So the batch must be one this member (visited) charges
+   * `proposer` (home) for, received and not yet invoiced, named by no other state of the channel, and the update must
+   * pay this member exactly the batch's anchored total.
+   */
+  async #usageRefusal(
+    channelId: Hex,
+    previous: ChannelState,
+    state: ChannelState,
+    side: "a" | "b",
+    proposer: Address,
+    named: Set<Hex>,
+  ): Promise<string | undefined> {
+    if (named.has(state.batchId) || (await this.#o.repository.stateByUsage(channelId, state.batchId))) {
+      return `batch ${state.batchId} is already paid through this channel`;
+    }
+    const batch = await this.#o.usageBatch(state.batchId);
+    if (!batch) return `batch ${state.batchId} is unknown to this agent`;
+    if (!isAddressEqual(batch.visited, this.#me) || !isAddressEqual(batch.home, proposer)) {
+      return `batch ${state.batchId} is not one this member charges ${proposer} for`;
+    }
+    if (batch.status !== "received") return `batch ${state.batchId} is ${batch.status}, not received`;
+    const paid =
+      side === "a"
+        ? state.balanceA - previous.balanceA - (state.depositA - previous.depositA)
+        : state.balanceB - previous.balanceB - (state.depositB - previous.depositB);
+    if (paid !== batch.total) return `the update pays ${paid}, the batch's total is ${batch.total}`;
+    return undefined;
+  }
+
+  /**
+   * Records on chain that a batch was paid through the channel: RoamingSettlement.recordChannelPayment with the
+   * co-signed state naming it, so that the period's invoice cannot charge it again. Already recorded is done.
+   */
+  async #recordUsage(signed: SignedState): Promise<void> {
+    try {
+      await this.#send(
+        this.#o.settlement,
+        encodeFunctionData({
+          abi: RoamingSettlement.abi,
+          functionName: "recordChannelPayment",
+          args: [signed.state, signed.sigA, signed.sigB],
+        }),
+        `settlement.recordChannelPayment ${signed.state.batchId}`,
+      );
+    } catch (error) {
+      if (error instanceof DomainError && error.code === "SETTLEMENT_BATCH_PAID_BY_CHANNEL") return;
+      throw error;
+    }
   }
 
   /** A final state both sign, then closeCooperatively: paid out at once. */
@@ -444,6 +543,7 @@ export class ChannelService {
             depositA: BigInt(row.deposit_a),
             depositB: BigInt(row.deposit_b),
             isFinal: false,
+            batchId: NO_BATCH,
           },
           "0x",
           "0x",
@@ -581,7 +681,65 @@ export class ChannelService {
     }
   }
 
+  /**
+   * Proposes `batch`; when the peer refuses the first state's version (it holds a newer co-signed state than this
+   * agent: this agent stopped between the peer co-signing and storing), recovers the peer's newest state (`#resync`)
+   * and proposes once more from it.
+   */
   async #proposeBatch(channelId: Hex, batch: Pending[]): Promise<void> {
+    try {
+      await this.#proposeOnce(channelId, batch);
+    } catch (error) {
+      if (!isVersionRefusal(error) || !(await this.#resync(channelId))) throw error;
+      await this.#proposeOnce(channelId, batch);
+    }
+  }
+
+  /**
+   * Resynchronisation: asks the peer's agent for its newest co-signed state (GET .../state, with the API key it issued
+   * to this member) and keeps it when it is a state both members signed (each signature in the contract's form, by
+   * an account of its member), of this channel, within the chain's deposits, with a higher version than this agent's
+   * newest. Answers whether a newer state was taken. A state both signed is one this member's own agent signed.
+   */
+  async #resync(channelId: Hex): Promise<boolean> {
+    const peer = await this.#o.repository.peer(channelId);
+    if (!peer) return false;
+    let body: { state?: StateJson; sigA?: Hex; sigB?: Hex };
+    try {
+      const response = await (this.#o.fetch ?? fetch)(`${peer.url}/v1/settlement/channels/${channelId}/state`, {
+        headers: { authorization: `Bearer ${peer.api_key}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (response.status !== 200) return false;
+      body = (await response.json()) as typeof body;
+    } catch {
+      return false;
+    }
+    if (!body.state || typeof body.sigA !== "string" || typeof body.sigB !== "string") return false;
+    let state: ChannelState;
+    try {
+      state = stateFromJson(body.state);
+    } catch {
+      return false;
+    }
+    let row = await this.#channel(channelId);
+    if (state.channelId !== channelId.toLowerCase()) return false;
+    const mine = await this.#o.repository.latestState(channelId);
+    if (state.version <= (mine?.state.version ?? BigInt(row.version))) return false;
+    if (state.balanceA + state.balanceB !== state.depositA + state.depositB) return false;
+    if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) {
+      await this.#o.sync();
+      row = await this.#channel(channelId);
+      if (state.depositA > BigInt(row.deposit_a) || state.depositB > BigInt(row.deposit_b)) return false;
+    }
+    const digest = this.#digester.digest(state);
+    if (!(await this.#signedBy(channelId, row.member_a as Address, digest, body.sigA))) return false;
+    if (!(await this.#signedBy(channelId, row.member_b as Address, digest, body.sigB))) return false;
+    await this.#o.repository.saveStates([{ state, sigA: body.sigA, sigB: body.sigB }]);
+    return true;
+  }
+
+  async #proposeOnce(channelId: Hex, batch: Pending[]): Promise<void> {
     const row = await this.#channel(channelId);
     if (row.status !== "open") throw this.#wrongStatus(row);
     const side = this.#side(row);
@@ -643,6 +801,7 @@ export class ChannelService {
         depositA,
         depositB,
         isFinal: pending.isFinal,
+        batchId: (pending.usageRef ?? NO_BATCH) as Hex,
       };
       const digest = this.#digester.digest(state);
       proposed.push({ pending, state, digest, own: await this.#sign(digest) });
@@ -653,8 +812,11 @@ export class ChannelService {
       channelId,
       proposed.map((p) => ({ state: stateToJson(p.state), signature: p.own })),
     );
+    // Test hook (documented in docs/settlement.md): stop dead between the peer co-signing and this agent storing, the
+    // crash window that resynchronisation recovers from.
+    if (process.env.TELCO_LEDGER_TEST_CHANNEL_CRASH_AFTER_COSIGN === "1") process.kill(process.pid, "SIGKILL");
     const counterparty = (side === "a" ? row.member_b : row.member_a) as Address;
-    const saved: (SignedState & { usageRef?: string })[] = [];
+    const saved: SignedState[] = [];
     let failure: SettlementError | undefined;
     for (const [i, p] of proposed.entries()) {
       const theirs = answer.signatures[i];
@@ -674,11 +836,8 @@ export class ChannelService {
         );
         break;
       }
-      const usage = p.pending.usageRef ? { usageRef: p.pending.usageRef } : {};
       saved.push(
-        side === "a"
-          ? { state: p.state, sigA: p.own, sigB: theirs, ...usage }
-          : { state: p.state, sigA: theirs, sigB: p.own, ...usage },
+        side === "a" ? { state: p.state, sigA: p.own, sigB: theirs } : { state: p.state, sigA: theirs, sigB: p.own },
       );
     }
     if (saved.length > 0) await this.#o.repository.saveStates(saved);
@@ -716,13 +875,14 @@ export class ChannelService {
       signature?: Hex;
       code?: string;
       message?: string;
+      details?: { field?: string }[];
     };
     const signatures = single ? (typeof body.signature === "string" ? [body.signature] : undefined) : body.signatures;
     if (response.status !== 200 || !Array.isArray(signatures)) {
       throw new SettlementError(
         "SETTLEMENT_CHANNEL_PEER",
         `the peer agent refused to co-sign: ${response.status} ${body.code ?? ""} ${body.message ?? ""}`.trim(),
-        { details: { peerStatus: response.status, peerCode: body.code } },
+        { details: { peerStatus: response.status, peerCode: body.code, peerField: body.details?.[0]?.field } },
       );
     }
     return { signatures, ...(body.refused ? { refused: body.refused } : {}) };
@@ -772,6 +932,7 @@ export class ChannelService {
       depositA: 0n,
       depositB: 0n,
       isFinal: false,
+      batchId: NO_BATCH,
     };
   }
 

@@ -10,7 +10,12 @@ export interface ChannelState {
   depositA: bigint;
   depositB: bigint;
   isFinal: boolean;
+  /** The RoamingSettlement batch this state's update pays (zero: a plain payment); see IPaymentChannels. */
+  batchId: Hex;
 }
+
+/** A state's batchId when its update pays no batch. */
+export const NO_BATCH: Hex = `0x${"0".repeat(64)}`;
 
 export interface SignedState {
   state: ChannelState;
@@ -27,6 +32,7 @@ export const CHANNEL_STATE_TYPES = {
     { name: "depositA", type: "uint256" },
     { name: "depositB", type: "uint256" },
     { name: "isFinal", type: "bool" },
+    { name: "batchId", type: "bytes32" },
   ],
 } as const;
 

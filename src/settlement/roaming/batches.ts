@@ -27,6 +27,8 @@ export interface BatchView {
   count: number;
   total: string;
   status: BatchRow["status"];
+  /** The channel and co-signed state version that paid the batch (status channel-paid). */
+  paidByChannel: { channelId: Hex; version: number } | null;
   anchoredBlock: number;
   anchoredAt: number;
   receivedAt: number | null;
@@ -228,6 +230,10 @@ export class RoamingBatches {
       count: Number(row.record_count),
       total: row.total,
       status: row.status,
+      paidByChannel:
+        row.paid_channel && row.paid_version !== null
+          ? { channelId: row.paid_channel as Hex, version: Number(row.paid_version) }
+          : null,
       anchoredBlock: Number(row.anchored_block),
       anchoredAt: Number(row.anchored_at),
       receivedAt: row.received_at === null ? null : Number(row.received_at),

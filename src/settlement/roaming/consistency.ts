@@ -10,7 +10,7 @@ import { RoamingSettlement } from "../../generated/contracts.ts";
 import type { RoamingSettlementReadModel } from "./readModel.ts";
 
 const AGREEMENT = ["none", "proposed", "active", "superseded"];
-const BATCH = ["none", "anchored", "received", "invoiced"];
+const BATCH = ["none", "anchored", "received", "invoiced", "channel-paid"];
 const INVOICE = ["none", "issued", "accepted", "final", "netted"];
 const DISPUTE = ["none", "open", "credited", "upheld", "escalated"];
 const ZERO_ID = `0x${"00".repeat(32)}`;

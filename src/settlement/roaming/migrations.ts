@@ -125,4 +125,13 @@ export const roamingSettlementMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // A batch paid through a payment channel (BatchPaidByChannel): status "channel-paid", never invoiced, with the
+    // channel and the co-signed state's version that named it.
+    id: "1412_settlement_batch_channel_paid",
+    sql: `
+      ALTER TABLE settlement_batches ADD COLUMN paid_channel TEXT;
+      ALTER TABLE settlement_batches ADD COLUMN paid_version BIGINT;
+    `,
+  },
 ];

@@ -2,7 +2,9 @@
 // batches whose records it keeps (the visited operator's own, or those the home operator confirmed), each classed by
 // what became of it on the ledger: matched (invoiced, never disputed), disputed (its dispute is open, upheld or
 // escalated: the charge stands or is held out), adjusted (a credit note, by the visited operator or by rule), or
-// uninvoiced (its batch is not in the period's invoice, e.g. never confirmed). Records are tied to disputes by their
+// paid by channel (its batch was paid through the operators' payment channel: a co-signed state names it, so it is
+// not in the invoice, or credited on it), or uninvoiced (its batch is not in the period's invoice, e.g. never
+// confirmed). Records are tied to disputes by their
 // salted digest, as the contract knows them. Totals per class, the invoice's figures, and CSV lines per record.
 // Pure: the service (reports.ts) reads the rows.
 import type { Hex } from "../usage/canonical.ts";
@@ -10,7 +12,7 @@ import { recordDigest } from "../usage/canonical.ts";
 import type { UsageRecord } from "../usage/record.ts";
 import type { BatchRow, DisputeRow, InvoiceRow } from "./readModel.ts";
 
-export type RecordOutcome = "matched" | "disputed" | "adjusted" | "uninvoiced";
+export type RecordOutcome = "matched" | "disputed" | "adjusted" | "paid by channel" | "uninvoiced";
 
 export interface ReportRecord {
   batchId: string;
@@ -42,13 +44,15 @@ export interface PeriodReport {
     amountDue: string | null;
     nettingRound: string | null;
   } | null;
-  batches: { total: number; recordsHeld: number; invoiced: number };
+  batches: { total: number; recordsHeld: number; invoiced: number; paidByChannel: number };
   totals: {
     records: number;
     amount: string;
     matched: ClassTotal;
     disputed: ClassTotal;
     adjusted: ClassTotal & { credited: string };
+    /** Records of batches paid through the payment channel: not due on the invoice. */
+    paidByChannel: ClassTotal;
     uninvoiced: ClassTotal;
     escalated: string;
     due: string;
@@ -71,7 +75,13 @@ export function periodReport(
 ): PeriodReport {
   const byDigest = new Map(disputes.map((d) => [`${d.batch_id}:${d.record_digest}`, d]));
   const zero = () => ({ records: 0, amount: 0n });
-  const sums = { matched: zero(), disputed: zero(), adjusted: zero(), uninvoiced: zero() };
+  const sums = {
+    matched: zero(),
+    disputed: zero(),
+    adjusted: zero(),
+    "paid by channel": zero(),
+    uninvoiced: zero(),
+  };
   let credited = 0n;
   let escalated = 0n;
   let due = 0n;
@@ -79,19 +89,22 @@ export function periodReport(
   for (const { row, held } of batches) {
     if (!held) continue;
     const invoiced = invoice !== undefined && row.status === "invoiced";
+    const channelPaid = row.status === "channel-paid";
     held.records.forEach((record, i) => {
       const amount = BigInt(held.amounts[i] ?? 0);
       const dispute = byDigest.get(`${row.batch_id}:${recordDigest(record, held.salt)}`);
       const credit = dispute ? BigInt(dispute.credit) : 0n;
-      const outcome: RecordOutcome = !invoiced
-        ? "uninvoiced"
-        : !dispute
-          ? "matched"
-          : dispute.status === "credited"
-            ? "adjusted"
-            : "disputed";
+      const outcome: RecordOutcome = channelPaid
+        ? "paid by channel"
+        : !invoiced
+          ? "uninvoiced"
+          : !dispute
+            ? "matched"
+            : dispute.status === "credited"
+              ? "adjusted"
+              : "disputed";
       const held_out = dispute?.status === "escalated" ? amount : 0n;
-      const recordDue = outcome === "uninvoiced" ? 0n : amount - credit - held_out;
+      const recordDue = outcome === "uninvoiced" || channelPaid ? 0n : amount - credit - held_out;
       sums[outcome].records++;
       sums[outcome].amount += amount;
       credited += credit;
@@ -128,6 +141,7 @@ export function periodReport(
       total: batches.length,
       recordsHeld: batches.filter((b) => b.held).length,
       invoiced: batches.filter((b) => b.row.status === "invoiced").length,
+      paidByChannel: batches.filter((b) => b.row.status === "channel-paid").length,
     },
     totals: {
       records: records.length,
@@ -135,6 +149,7 @@ export function periodReport(
       matched: total(sums.matched),
       disputed: total(sums.disputed),
       adjusted: { ...total(sums.adjusted), credited: credited.toString() },
+      paidByChannel: total(sums["paid by channel"]),
       uninvoiced: total(sums.uninvoiced),
       escalated: escalated.toString(),
       due: due.toString(),

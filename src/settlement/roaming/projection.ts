@@ -75,6 +75,13 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
         [lower(a.batchId), event.blockTimestamp],
       );
       return;
+    case "BatchPaidByChannel":
+      // Left out of the period's invoice (or, when already invoiced, credited on it: the chain's invoice record says so)
+      await tx.exec(
+        `UPDATE settlement_batches SET status = 'channel-paid', paid_channel = $2, paid_version = $3 WHERE batch_id = $1`,
+        [lower(a.batchId), lower(a.channelId), Number(a.version)],
+      );
+      return;
     case "InvoiceIssued":
       await tx.exec(
         `INSERT INTO settlement_invoices (invoice_id, agreement_id, period, amount, status, issued_block, issued_at)

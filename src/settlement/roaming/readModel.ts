@@ -22,10 +22,13 @@ export interface BatchRow {
   merkle_root: string;
   record_count: number;
   total: string;
-  status: "anchored" | "received" | "invoiced";
+  status: "anchored" | "received" | "invoiced" | "channel-paid";
   anchored_block: number;
   anchored_at: number;
   received_at: number | null;
+  /** The payment channel whose co-signed state (paid_version) paid the batch (status channel-paid). */
+  paid_channel: string | null;
+  paid_version: number | null;
 }
 
 export interface InvoiceRow {

@@ -19,6 +19,8 @@ const CODES: Record<string, SettlementErrorCode> = {
   AlreadySettled: "SETTLEMENT_ALREADY_SETTLED",
   RoundNotFunded: "SETTLEMENT_ROUND_NOT_FUNDED",
   RoundExists: "SETTLEMENT_ALREADY_EXISTS",
+  PaidByChannel: "SETTLEMENT_BATCH_PAID_BY_CHANNEL",
+  ChannelNotOfAgreement: "SETTLEMENT_CHANNEL_STATE_REFUSED",
 };
 
 /** InvalidArgument(what): the contract's argument name -> the API field. */

@@ -24,10 +24,10 @@ const ReportQuery = strictObject({
   ),
 });
 const Outcome = Type.Union(
-  ["matched", "disputed", "adjusted", "uninvoiced"].map((o) => Type.Literal(o)),
+  ["matched", "disputed", "adjusted", "paid by channel", "uninvoiced"].map((o) => Type.Literal(o)),
   {
     description:
-      "matched: invoiced, never disputed; disputed: dispute open, upheld or escalated; adjusted: credited; uninvoiced: its batch is not in the invoice",
+      "matched: invoiced, never disputed; disputed: dispute open, upheld or escalated; adjusted: credited; paid by channel: its batch was paid through the operators' payment channel (not due on the invoice); uninvoiced: its batch is not in the invoice",
   },
 );
 export const PeriodReportSchema = strictObject({
@@ -46,6 +46,7 @@ export const PeriodReportSchema = strictObject({
     total: Type.Integer(),
     recordsHeld: Type.Integer({ description: "Batches whose records this agent holds (only those are reported)" }),
     invoiced: Type.Integer(),
+    paidByChannel: Type.Integer({ description: "Batches paid through the operators' payment channel" }),
   }),
   totals: strictObject({
     records: Type.Integer(),
@@ -53,6 +54,7 @@ export const PeriodReportSchema = strictObject({
     matched: ClassTotal,
     disputed: ClassTotal,
     adjusted: strictObject({ records: Type.Integer(), amount: Amount, credited: Amount }),
+    paidByChannel: ClassTotal,
     uninvoiced: ClassTotal,
     escalated: Object.assign({}, Amount, { description: "Held out of settlement by escalated disputes" }),
     due: Object.assign({}, Amount, { description: "Invoiced amounts less credits and escalations" }),
@@ -84,7 +86,7 @@ export function registerReportRoutes(app: ApiApp, reports: RoamingReports): void
     {
       schema: {
         summary:
-          "The reconciliation report of a period: each record this agent holds as matched, disputed, adjusted or uninvoiced, with totals (JSON, or CSV with ?format=csv)",
+          "The reconciliation report of a period: each record this agent holds as matched, disputed, adjusted, paid by channel or uninvoiced, with totals (JSON, or CSV with ?format=csv)",
         tags,
         operationId: "getSettlementPeriodReport",
         params: ReportParams,

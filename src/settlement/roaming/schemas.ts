@@ -193,7 +193,15 @@ export const BatchSchema = strictObject({
   merkleRoot: Bytes32Schema,
   count: Type.Integer(),
   total: Amount,
-  status: Type.Union([Type.Literal("anchored"), Type.Literal("received"), Type.Literal("invoiced")]),
+  status: Type.Union([
+    Type.Literal("anchored"),
+    Type.Literal("received"),
+    Type.Literal("invoiced"),
+    Type.Literal("channel-paid"),
+  ]),
+  paidByChannel: Type.Union([strictObject({ channelId: Bytes32Schema, version: Type.Integer() }), Type.Null()], {
+    description: "The payment channel and co-signed state version that paid the batch (status channel-paid)",
+  }),
   anchoredBlock: Type.Integer(),
   anchoredAt: Type.Integer({ description: "Block time, unix seconds" }),
   receivedAt: Type.Union([Type.Integer(), Type.Null()]),

@@ -4,6 +4,7 @@
 // behind a domain separator), so both agents compute the same hash from the same terms whatever order the caller wrote
 // them in. The agreement id is the contract's derivation, computed before sending so the id acknowledged is the chain's.
 import { type Address, encodeAbiParameters, type Hex, keccak256, stringToHex } from "viem";
+import { canonicalJson } from "../../core/canonicalJson.ts";
 import type { Tariff } from "../rating/tariff.ts";
 
 /** Domain separation: the hash of these terms means nothing to any other hash. */
@@ -33,18 +34,6 @@ export function normalTerms(terms: AgreementTerms): AgreementTerms {
     token: terms.token.toLowerCase() as Address,
     previous: terms.previous.toLowerCase() as Hex,
   };
-}
-
-/** JSON with object keys sorted at every level (arrays keep their order). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export function termsHashOf(terms: AgreementTerms): Hex {

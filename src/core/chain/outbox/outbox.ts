@@ -107,6 +107,11 @@ const RECONCILE_CONCURRENCY = 16;
  */
 const RECONCILE_WINDOW = 5000;
 const FEE_CACHE_MS = 5000;
+/**
+ * How long a write must be seen stranded in anvil's pool (below) before the outbox clears the sender's pool entries:
+ * rules out the instant between a block's state and its pool update, when the next nonce is briefly queued.
+ */
+const STRANDED_GRACE_MS = 1000;
 
 export function createOutbox(options: CreateOutboxOptions): Outbox {
   const { store, chain, accounts } = options;
@@ -145,6 +150,11 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   const bumped = new Set<string>();
   /** Entries whose bumps are exhausted (warned once). */
   const bumpsExhausted = new Set<string>();
+  /** Since when each sender's first unsettled entry has been that (releaseStranded). */
+  const nextSince = new Map<string, number>();
+  /** Since when the node has been seen holding such an entry queued at its sender's next nonce (releaseStranded). */
+  const strandedSince = new Map<string, number>();
+  let anvilNode: Promise<boolean> | undefined;
   let passesStarted = 0;
   let passesDone = 0;
   /** The watch's pause while nothing is waiting to be mined (grows while polling; see idlePollMs). */
@@ -374,6 +384,8 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     signedAt.delete(entry.id);
     bumped.delete(entry.id);
     bumpsExhausted.delete(entry.id);
+    nextSince.delete(entry.id);
+    strandedSince.delete(entry.id);
     if (entry.status !== status || entry.blockNumber !== Number(receipt.blockNumber)) {
       if (batch) {
         batch.push({ id: entry.id, status, blockNumber: Number(receipt.blockNumber) });
@@ -492,6 +504,64 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     entry.rawTx = replacement.rawTx;
     entry.hash = replacement.hash;
     if (await broadcast({ id: entry.id, ...replacement })) await journal.markSent(store, entry.id);
+    return true;
+  };
+
+  /** Whether the node is anvil (the devnet), from web3_clientVersion; asked once (again after a failure). */
+  const nodeIsAnvil = (): Promise<boolean> => {
+    anvilNode ??= chain
+      .request({ method: "web3_clientVersion" } as never)
+      .then((version: unknown) => typeof version === "string" && version.toLowerCase().startsWith("anvil"))
+      .catch(() => {
+        anvilNode = undefined;
+        return false;
+      });
+    return anvilNode;
+  };
+
+  /**
+   * anvil can strand a transaction in its pool for good: its sendRawTransaction reads the sender's nonce, then files
+   * the transaction; when the block mining the previous nonce lands in between, the transaction is filed as waiting
+   * for that nonce, which no transaction will provide again. It stays "queued" at the sender's next nonce, every
+   * broadcast is answered "already imported", and each later nonce of the sender waits behind it: the whole journal
+   * stalls (seen under load, e.g. a new leader re-sending a dead leader's writes beside the followers' new ones).
+   * `entry` is its sender's first unsettled entry: once it has waited rebroadcastMs and the node has held it queued
+   * at the chain's next nonce for STRANDED_GRACE_MS, the sender's pool entries are removed
+   * (anvil_removePoolTransactions; anvil_dropTransaction ignores queued ones) and its journal entries from that nonce
+   * are broadcast again in nonce order. Only on anvil: other nodes re-check their queued transactions on each block.
+   * Returns true when it cleared the pool.
+   */
+  const releaseStranded = async (entry: journal.JournalEntry): Promise<boolean> => {
+    const now = Date.now();
+    const since = nextSince.get(entry.id) ?? now;
+    nextSince.set(entry.id, since);
+    if (now - since < rebroadcastMs || !(await nodeIsAnvil())) return false;
+    const chainNonce = await chain.getTransactionCount({ address: entry.sender, blockTag: "latest" });
+    // txpool_inspect: { queued: { <address>: { <nonce>: summary } } } (anvil 1.7 has no txpool_contentFrom).
+    const pool = (await chain.request({ method: "txpool_inspect" } as never)) as {
+      queued?: Record<string, Record<string, unknown>>;
+    } | null;
+    const queued = Object.entries(pool?.queued ?? {}).find(
+      ([address]) => address.toLowerCase() === entry.sender.toLowerCase(),
+    );
+    if (chainNonce !== entry.nonce || queued?.[1][String(entry.nonce)] === undefined) {
+      strandedSince.delete(entry.id);
+      return false;
+    }
+    const stranded = strandedSince.get(entry.id) ?? now;
+    strandedSince.set(entry.id, stranded);
+    if (now - stranded < STRANDED_GRACE_MS) return false;
+    strandedSince.delete(entry.id);
+    nextSince.delete(entry.id);
+    await chain.request({ method: "anvil_removePoolTransactions", params: [entry.sender] } as never);
+    const open = (await journal.entriesFromNonce(store, entry.sender, chainNonce)).filter(
+      (e) => e.status === "journalled" || e.status === "sent",
+    );
+    for (const e of open) if (await broadcast(e)) await journal.markSent(store, e.id);
+    logger.warn(
+      { id: entry.id, label: entry.label, sender: entry.sender, nonce: entry.nonce, count: open.length },
+      `outbox: anvil held "${entry.label}" (nonce ${entry.nonce}, the sender's next) in its queued pool, where it would never be mined: cleared the sender's pool and sent its ${open.length} open entries again`,
+    );
     return true;
   };
 
@@ -663,6 +733,24 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
         for (const u of settled) await journal.setStatus(tx, u.id, u.status, u.blockNumber, null);
       });
       for (const u of settled) notify(u.id);
+    }
+    // The first entry of each sender still waiting: the one its later nonces wait for (releaseStranded).
+    const settledIds = new Set(settled.map((u) => u.id));
+    const next = new Map<string, journal.JournalEntry>();
+    for (const entry of entries)
+      if (!settledIds.has(entry.id) && !next.has(entry.sender)) next.set(entry.sender, entry);
+    const nextIds = new Set([...next.values()].map((entry) => entry.id));
+    for (const id of nextSince.keys()) {
+      if (nextIds.has(id)) continue;
+      nextSince.delete(id);
+      strandedSince.delete(id);
+    }
+    for (const entry of next.values()) {
+      try {
+        await releaseStranded(entry);
+      } catch (error) {
+        logger.warn({ id: entry.id, error: String(error).split("\n")[0] }, "outbox: checking the node's pool failed");
+      }
     }
     return entries.length - settled.length;
   };
