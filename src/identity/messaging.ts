@@ -123,6 +123,8 @@ export class AttestationMessaging {
         wanted === kid ? this.#keystore.deriveSharedSecret(keyId, { kty: "EC", crv: "P-256", ...epk }) : undefined,
       replay: this.#replay,
     });
+    // The reply endpoint the sender signed into this message (checked by openMessage): where flows answer it.
+    if (opened.reply !== undefined) await this.#keepReplyEndpoint(opened.sender, opened.reply);
     const stored = await this.#record("in", opened.sender, did, opened.jti, opened.message, opened.encrypted);
     for (const handle of this.#handlers.get(stored.type) ?? []) {
       try {
@@ -132,6 +134,15 @@ export class AttestationMessaging {
       }
     }
     return stored;
+  }
+
+  async #keepReplyEndpoint(peer: string, endpoint: string): Promise<void> {
+    await this.#repo.keepReplyEndpoint(peer, endpoint);
+  }
+
+  /** The reply endpoint `peer` last signed into a message this inbox took (migration 0217), if any. */
+  replyEndpoint(peer: string): Promise<string | undefined> {
+    return this.#repo.replyEndpoint(peer);
   }
 
   /** Lets a flow act on every message of `type` the inbox takes (flows 2.1-2.4 register here). */

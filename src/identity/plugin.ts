@@ -16,7 +16,9 @@ import { identityDifferences } from "./consistency.ts";
 import { AccessFlow } from "./flows/access.ts";
 import { DiscountFlow } from "./flows/accessDiscount.ts";
 import { ACCESS_ERRORS } from "./flows/accessErrors.ts";
+import { FLOW_MIGRATIONS } from "./flows/migrations.ts";
 import { ACCESS_MIGRATIONS } from "./flows/migrationsAccess.ts";
+import { AttestationFlows } from "./flows/service.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
 import { LINK_ERRORS, LINK_MIGRATIONS, LinkService } from "./links/index.ts";
 import { AttestationMessaging, withDidKey } from "./messaging.ts";
@@ -119,6 +121,7 @@ export const identityPlugin: DomainPlugin = {
     ...assuranceMigrations,
     ...ACCESS_MIGRATIONS,
     ...recoveryMigrations,
+    ...FLOW_MIGRATIONS,
   ],
   projections: [assuranceProjection],
   contracts: { [SOCIAL_RECOVERY]: SocialRecovery, [IDENTITY_ASSURANCE]: IdentityAssurance },
@@ -157,6 +160,16 @@ export const identityPlugin: DomainPlugin = {
       keystore: context.keystore,
       resolver: context.resolver,
     });
+    // Flows 2.2 and 2.3, revocation and amendment: they act on the messages the inbox takes.
+    const flows = new AttestationFlows({
+      store: context.store,
+      messaging,
+      credentials: context.credentials,
+      status: context.credentialStatus,
+      resolver: context.resolver,
+      dids: context.dids,
+      nonces: new SqlReplayGuard(context.store),
+    });
     // The flows act on what the inbox takes (onReceived): they share the one messaging instance the routes use.
     const access = new AccessFlow({
       store: context.store,
@@ -187,6 +200,7 @@ export const identityPlugin: DomainPlugin = {
       simSwaps: new OperatorGuardianRepository(context.store),
       store: context.store,
       messaging,
+      flows,
       links: new LinkService({
         store: context.store,
         didAuth: context.didAuth,

@@ -65,6 +65,23 @@ export class MessageRepository {
     this.#store = store;
   }
 
+  /** Keeps the reply endpoint a peer signed into a message (migration 0217, identity_message_contacts). */
+  async keepReplyEndpoint(peer: string, endpoint: string): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO identity_message_contacts (peer, reply_endpoint, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (peer) DO UPDATE SET reply_endpoint = excluded.reply_endpoint, updated_at = excluded.updated_at`,
+      [peer, endpoint, new Date().toISOString()],
+    );
+  }
+
+  async replyEndpoint(peer: string): Promise<string | undefined> {
+    const row = await this.#store.one<{ reply_endpoint: string }>(
+      "SELECT reply_endpoint FROM identity_message_contacts WHERE peer = $1",
+      [peer],
+    );
+    return row?.reply_endpoint;
+  }
+
   async messagingKid(): Promise<string | undefined> {
     return (await this.#store.one<{ kid: string }>("SELECT kid FROM identity_messaging_key WHERE slot = 1"))?.kid;
   }

@@ -8,6 +8,7 @@ import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
 import type { AssuranceService } from "./assurance/service.ts";
 import type { AccessFlow } from "./flows/access.ts";
 import type { DiscountFlow } from "./flows/accessDiscount.ts";
+import { type FlowRoutesDeps, registerFlowRoutes } from "./flows/routes.ts";
 import { registerAccessRoutes } from "./flows/routesAccess.ts";
 import { registerDiscountRoutes } from "./flows/routesAccessDiscount.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
@@ -25,7 +26,8 @@ export type IdentityApiDeps = DidRoutesDeps &
   DidAuthRoutesDeps &
   RecoveryRoutesDeps &
   OperatorGuardianRoutesDeps &
-  MessageRoutesDeps & {
+  MessageRoutesDeps &
+  FlowRoutesDeps & {
     store: Store;
     /** The enterprise agent's access permissions (flows/access.ts); its routes are mounted when given. */
     access?: AccessFlow;
@@ -60,6 +62,7 @@ export function identityApiModule(deps: IdentityApiDeps): ApiModule {
       registerRecoveryRoutes(app, deps);
       registerIdentityHubs(app, deps.store, withDidKey(deps.resolver));
       registerMessageRoutes(app, deps);
+      registerFlowRoutes(app, deps);
       registerLinkRoutes(app, deps.links);
       if (deps.access) registerAccessRoutes(app, deps.access);
       if (deps.discounts) registerDiscountRoutes(app, deps.discounts);

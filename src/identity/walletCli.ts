@@ -85,6 +85,85 @@ export function registerWalletCommands(program: Command): void {
     const token = readInput(tokenFile, "message token");
     printResult(await (await wallet(o)).open(token, peerDid), o, pretty);
   });
+  // The attestation flows (src/useragent/attestations.ts): each run is its own process, so the person's choice is
+  // explicit (--ids) and the messages travel as files or stdin.
+  const attestations = async (o: WalletCliOptions) => {
+    const w = await wallet(o);
+    const { WalletAttestations } = await import("../useragent/attestations.ts");
+    return { w, atts: new WalletAttestations({ wallet: w, dir: o.keystore }) };
+  };
+  withWallet(cmd.command("held").description("the attestations this wallet holds (sealed in its directory)")).action(
+    async (o: WalletCliOptions) => {
+      const { atts } = await attestations(o);
+      const held = (await atts.held()).map(({ token: _token, ...rest }) => rest);
+      printResult(held, o, (r: Array<Record<string, unknown>>) =>
+        table(
+          r.map((h) => ({ ...h, types: (h.types as string[]).join(",") })),
+          ["id", "types", "issuer", "subject", "state", "receivedAt"],
+        ),
+      );
+    },
+  );
+  withWallet(
+    cmd
+      .command("keep <credentialFile>")
+      .description("keep a credential (compact JWT, file or -) issued to one of this wallet's pairwise DIDs"),
+  ).action(async (file: string, o: WalletCliOptions) => {
+    const { atts } = await attestations(o);
+    const { token: _token, ...held } = await atts.keep(readInput(file, "credential"));
+    printResult(held, o, pretty);
+  });
+  withWallet(
+    cmd
+      .command("request <agentUrl> <attestationType>")
+      .description("ask an enterprise agent for an attestation; it answers at --reply (signed into the request)")
+      .requiredOption("--reply <url>", "where the agent's flows answer (the person's hub inbox or device endpoint)")
+      .option("--description <text>", "what is requested, for people", "An attestation"),
+  ).action(async (agentUrl: string, type: string, o: WalletCliOptions & { reply: string; description: string }) => {
+    const { w, atts } = await attestations(o);
+    const contact = await w.connect(agentUrl);
+    const identifier = await atts.request(contact, {
+      attestationType: type,
+      description: o.description,
+      reply: o.reply,
+    });
+    printResult({ identifier, agentDid: contact.agentDid, did: contact.did }, o, pretty);
+  });
+  withWallet(
+    cmd
+      .command("receive <peerDid> <tokenFile>")
+      .description("open a message an agent sent (file, - for stdin) and apply it to the held attestations"),
+  ).action(async (peerDid: string, tokenFile: string, o: WalletCliOptions) => {
+    const { atts } = await attestations(o);
+    const outcome = await atts.receive(readInput(tokenFile, "message token"), peerDid);
+    const strip = (h: { token?: string } | undefined) => (h ? { ...h, token: undefined } : h);
+    const shown =
+      "held" in outcome
+        ? {
+            ...outcome,
+            held: strip(outcome.held),
+            ...("replaced" in outcome ? { replaced: strip(outcome.replaced) } : {}),
+          }
+        : outcome;
+    printResult(shown, o, pretty);
+  });
+  withWallet(
+    cmd
+      .command("answer <agentUrl> <preconditionsFile>")
+      .description("answer a PreconditionsAttestation (its JSON, file or -) by presenting the held attestations --ids")
+      .requiredOption("--ids <ids>", "comma-separated ids of held attestations (wallet held), issued to one DID")
+      .requiredOption("--reply <url>", "where the agent's flows answer"),
+  ).action(async (agentUrl: string, file: string, o: WalletCliOptions & { ids: string; reply: string }) => {
+    const { w, atts } = await attestations(o);
+    const { validateMessage } = await import("../core/identity/messages/index.ts");
+    const message = validateMessage(readJson(file, "preconditions"), "preconditions");
+    if (message["@type"] !== "PreconditionsAttestation") {
+      throw new CliError("the file must hold a PreconditionsAttestation message");
+    }
+    const contact = await w.connect(agentUrl);
+    const chosen = await atts.present(contact, message, { ids: o.ids.split(","), reply: o.reply });
+    printResult({ presented: chosen.map((h) => h.id) }, o, pretty);
+  });
   withWallet(
     cmd
       .command("use-hub <agentUrl>")

@@ -23,7 +23,7 @@ import {
   sealMessage,
   validateMessage,
 } from "../core/identity/messages/index.ts";
-import { HubClient, openItem } from "../identity/hub/client.ts";
+import { HubClient, openItem, sealItem } from "../identity/hub/client.ts";
 import { LinkError } from "../identity/links/errors.ts";
 import { LinkFormatError, parseLinkOffer } from "../identity/links/format.ts";
 import { LINK_MESSAGE_TYPES, type LinkMessage, validateLinkMessage } from "../identity/links/messages.ts";
@@ -330,9 +330,18 @@ export class UserAgentWallet {
     };
   }
 
-  /** Seals `message` from the pairwise DID to the agent and posts it to its inbox; answers the agent's record. */
-  async send(contact: AgentContact, message: AttestationMessage): Promise<Record<string, unknown>> {
-    const token = await sealMessage(message, this.#sender(contact.agentDid), contact.agentDid, this.#resolver);
+  /**
+   * Seals `message` from the pairwise DID to the agent and posts it to its inbox; answers the agent's record. With
+   * `reply`, the signed message names where the agent's flows answer (the person's hub inbox or device endpoint).
+   */
+  async send(
+    contact: AgentContact,
+    message: AttestationMessage,
+    options: { reply?: string } = {},
+  ): Promise<Record<string, unknown>> {
+    const token = await sealMessage(message, this.#sender(contact.agentDid), contact.agentDid, this.#resolver, {
+      ...(options.reply === undefined ? {} : { reply: options.reply }),
+    });
     return (await this.#http("POST", new URL(contact.inbox), { message: token })) as Record<string, unknown>;
   }
 
@@ -375,6 +384,28 @@ export class UserAgentWallet {
         wanted === keyId ? this.#keystore.deriveSharedSecret(kid, { kty: "EC", crv: "P-256", ...epk }) : undefined,
       );
     return { owner, client, open };
+  }
+
+  /** The signer of one of this wallet's pairwise DIDs (the holder of a credential issued to it), by the DID. */
+  signerForDid(did: string): MessageSender {
+    const relationship = this.relationships().find((r) => r.did === did);
+    if (!relationship) throw invalidInput("did", `${did} is none of this wallet's pairwise DIDs`);
+    return this.#sender(relationship.peer);
+  }
+
+  /** Seals `content` to the person's own key (the hub owner key): for records kept on the device or in the hub. */
+  async sealPrivate(content: unknown): Promise<string> {
+    return sealItem(await this.hubOwner(), content);
+  }
+
+  /** Opens what `sealPrivate` sealed. */
+  async openPrivate<T>(jwe: string): Promise<T> {
+    const owner = await this.hubOwner();
+    const kid = this.#keystore.list().find((k) => k.label === HUB_OWNER_LABEL && k.retiredAt === null)?.kid as string;
+    const keyId = `${owner}#${owner.slice("did:key:".length)}`;
+    return openItem<T>(jwe, (wanted, epk) =>
+      wanted === keyId ? this.#keystore.deriveSharedSecret(kid, { kty: "EC", crv: "P-256", ...epk }) : undefined,
+    );
   }
 
   /** A JWT signed by the pairwise DID for `peer` (e.g. a DID-Auth response), ES256 with the did:key's key id. */

@@ -50,6 +50,24 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
     description:
       "A presentation for this nonce (the request's identifier) was already accepted: each request is answered once.",
   },
+  ATTESTATION_SERVICE_NOT_FOUND: {
+    status: 404,
+    description: "This agent serves no attestation of that type (PUT /v1/identity/attestation-services/{type} first).",
+  },
+  ATTESTATION_PRECONDITIONS_NOT_MET: {
+    status: 422,
+    description:
+      "The presented credentials meet none of the attestation service's preconditions (type from a listed issuer).",
+  },
+  ATTESTATION_NOT_FOUND: { status: 404, description: "No attestation with this credentialId was issued by the flows." },
+  ATTESTATION_NOT_ACTIVE: {
+    status: 409,
+    description: "The attestation was revoked or superseded already; details give its state.",
+  },
+  ATTESTATION_NO_REPLY_ENDPOINT: {
+    status: 409,
+    description: "The holder signed no reply endpoint into a message this agent took: the flow cannot answer it.",
+  },
   DID_AUTH_INVALID: {
     status: 422,
     description: "The DID-Auth response does not verify: signature, audience, challenge or DID mismatch.",

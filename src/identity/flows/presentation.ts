@@ -16,7 +16,7 @@ import { createVerifiablePresentationJwt } from "did-jwt-vc";
 import type { Resolvable } from "did-resolver";
 import type { CheckedCredential, CheckedSdJwt, VerifyOptions } from "../../core/identity/credentials.ts";
 import { IdentityError } from "../../core/identity/errors.ts";
-import type { MessageSender, ReplayGuard } from "../../core/identity/messages/index.ts";
+import type { ATTESTATION_FORMATS, MessageSender, ReplayGuard } from "../../core/identity/messages/index.ts";
 import { holderJwkOf, KB_MAX_AGE_SECONDS } from "../../core/identity/sdJwtVc.ts";
 import { withDidKey } from "../messaging.ts";
 
@@ -27,7 +27,7 @@ export const MAX_PRESENTED_CREDENTIALS = 8;
 
 /** A presentation as it travels in a PresentAttestation: its format and the compact token. */
 export interface PresentedAttestation {
-  format: string;
+  format: (typeof ATTESTATION_FORMATS)[number];
   payload: string;
 }
 

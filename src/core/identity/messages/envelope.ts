@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { createJWT, verifyJWT } from "did-jwt";
 import type { DIDDocument, Resolvable, VerificationMethod } from "did-resolver";
 import { JweOpenError, type JweRecipient, openJwe, type SharedSecretOf, sealJwe } from "../ecdhJwe.ts";
-import { IdentityError, type IdentityErrorCode } from "../errors.ts";
+import { IdentityError, type IdentityErrorCode, invalidInput } from "../errors.ts";
 import type { Es256Signer } from "../keystore.ts";
 import type { ReplayGuard } from "./replayGuard.ts";
 import { type AttestationMessage, PERSONAL_DATA_TYPES } from "./schemas.ts";
@@ -36,6 +36,30 @@ export interface SealMessageOptions {
   /** Encrypt even when the type carries no personal data (it always is when it does). */
   encrypt?: boolean;
   now?: number;
+  /**
+   * Where the sender takes answers (its hub inbox or device endpoint, an absolute http(s) URL): signed with the
+   * message as the `reply` claim, so a recipient answers only where the sender itself said.
+   */
+  reply?: string;
+}
+
+/** The most characters of a `reply` endpoint. */
+export const MAX_REPLY_URL_CHARS = 2048;
+
+/** `value` as a reply endpoint (an absolute http(s) URL, no credentials in it), or why not. */
+export function replyEndpointProblem(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length > MAX_REPLY_URL_CHARS) {
+    return `must be an absolute http(s) URL of at most ${MAX_REPLY_URL_CHARS} characters`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an absolute http(s) URL";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an absolute http(s) URL";
+  if (url.username !== "" || url.password !== "") return "must not carry credentials";
+  return undefined;
 }
 
 /** A message as the recipient sees it once opened and checked. */
@@ -47,6 +71,8 @@ export interface OpenedMessage<M = AttestationMessage> {
   issuedAt: number;
   expiresAt: number;
   encrypted: boolean;
+  /** The sender's signed reply endpoint, when the message names one. */
+  reply?: string;
 }
 
 type MessageErrorCode = Extract<IdentityErrorCode, `MESSAGE_${string}`>;
@@ -124,8 +150,12 @@ export async function sealEnvelope(
   sender: MessageSender,
   recipientDid: string,
   encryptTo: JweRecipient | undefined,
-  options: Pick<SealMessageOptions, "ttlSeconds" | "now"> = {},
+  options: Pick<SealMessageOptions, "ttlSeconds" | "now" | "reply"> = {},
 ): Promise<string> {
+  if (options.reply !== undefined) {
+    const problem = replyEndpointProblem(options.reply);
+    if (problem !== undefined) throw invalidInput("reply", problem);
+  }
   const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_MESSAGE_TTL_SECONDS) {
     throw new IdentityError("IDENTITY_INVALID_INPUT", `ttlSeconds: must be 1 to ${MAX_MESSAGE_TTL_SECONDS} seconds`, {
@@ -134,7 +164,14 @@ export async function sealEnvelope(
   }
   const iat = options.now ?? Math.floor(Date.now() / 1000);
   const jwt = await createJWT(
-    { aud: recipientDid, iat, exp: iat + ttl, jti: randomBytes(16).toString("base64url"), msg },
+    {
+      aud: recipientDid,
+      iat,
+      exp: iat + ttl,
+      jti: randomBytes(16).toString("base64url"),
+      msg,
+      ...(options.reply === undefined ? {} : { reply: options.reply }),
+    },
     { issuer: sender.did, signer: sender.sign },
     { alg: "ES256", kid: sender.kid },
   );
@@ -219,10 +256,26 @@ export async function openEnvelope<M>(token: string, options: OpenEnvelopeOption
   }
   if (exp <= now) throw messageError("MESSAGE_EXPIRED", `the message expired at ${new Date(exp * 1000).toISOString()}`);
   const message = options.validate((payload as { msg?: unknown }).msg);
+  const reply = (payload as { reply?: unknown }).reply;
+  const replyProblem = reply === undefined ? undefined : replyEndpointProblem(reply);
+  if (replyProblem !== undefined) {
+    throw new IdentityError("MESSAGE_INVALID", `reply: ${replyProblem}`, {
+      details: { field: "reply", problems: [`reply: ${replyProblem}`] },
+    });
+  }
   const refusal = encrypted ? undefined : options.clearRefusal(message);
   if (refusal !== undefined) throw messageError("MESSAGE_NOT_ENCRYPTED", refusal);
   if (!(await options.replay.consume(`${issuer}\n${jti}`, exp))) {
     throw messageError("MESSAGE_REPLAYED", `message ${jti} from ${issuer} was already received`);
   }
-  return { message, sender: issuer, recipient: options.recipientDid, jti, issuedAt: iat, expiresAt: exp, encrypted };
+  return {
+    message,
+    sender: issuer,
+    recipient: options.recipientDid,
+    jti,
+    issuedAt: iat,
+    expiresAt: exp,
+    encrypted,
+    ...(typeof reply === "string" ? { reply } : {}),
+  };
 }

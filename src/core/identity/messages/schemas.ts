@@ -178,6 +178,7 @@ export const MessageSchemas = {
   AmendAttestation: strict(
     {
       ...base("AmendAttestation"),
+      replyTo: Type.Optional(Identifier),
       replaces: Text("The id of the attestation this one replaces", 256),
       object: Attestation,
       description: Type.Optional(Text("What the attestation is")),
