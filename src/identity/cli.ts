@@ -5,6 +5,7 @@ import { callAgent, callAgentAllItems } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
 import { printResult, progress, table } from "../cli/output.ts";
 import { registerAssuranceCommands } from "./assurance/cli.ts";
+import { registerFlowCommands } from "./flows/cli.ts";
 import { registerHubCommands } from "./hub/cli.ts";
 import { registerLinkCommands } from "./links/cli.ts";
 import { registerRecoveryCommands } from "./recovery/cli.ts";
@@ -20,6 +21,7 @@ export function registerIdentityCommands(program: Command): void {
   const identity = program.command("identity").description("identity flows through an agent (links, hubs)");
   registerLinkCommands(identity);
   registerHubCommands(identity);
+  registerFlowCommands(identity);
   const did = program.command("did").description("organisation DIDs (did:ethr) hosted by an agent");
   withClientOptions(did.command("list").description("DIDs this agent hosts")).action(async (o: ClientOptions) => {
     printResult(await callAgentAllItems(targetOf(o), "/v1/identity/dids"), o, (r: Items) =>

@@ -57,7 +57,8 @@ export type InboxEntry =
       code: string;
       expiresAt: number;
     }
-  | { seq: number; for: string; kind: "message"; from: string; type: string }
+  /** A message for another flow, left waiting; `token` is what `wallet receive` opens. */
+  | { seq: number; for: string; kind: "message"; from: string; type: string; token: string }
   | { seq: number; for: string; kind: "refused"; code: string; reason: string };
 export interface OpenWalletOptions {
   /** The wallet's directory on the device (created 0700). */
@@ -253,7 +254,15 @@ export class UserAgentWallet {
       }
       const message = opened.message;
       if (message["@type"] !== "LinkChallenge" && message["@type"] !== "LinkCode") {
-        out.push({ seq: waiting.seq, for: target, kind: "message", from: opened.sender, type: message["@type"] });
+        // Left waiting for the flow it belongs to (`wallet receive` takes the token).
+        out.push({
+          seq: waiting.seq,
+          for: target,
+          kind: "message",
+          from: opened.sender,
+          type: message["@type"],
+          token: waiting.message,
+        });
         continue;
       }
       const refuse = (code: string, reason: string) => {
