@@ -94,3 +94,10 @@ function detailLines(details: unknown): string[] {
   }
   return [String(details)];
 }
+
+/**
+ * Where a file argument of "-" is read from. Not fd 0: when stdin is a pipe whose writer has not written yet, Node may
+ * hold it non-blocking and readFileSync(0) fails with EAGAIN; opening /dev/stdin gives a blocking descriptor of the
+ * same pipe, which waits for the writer.
+ */
+export const inputPath = (path: string): string => (path === "-" ? "/dev/stdin" : path);

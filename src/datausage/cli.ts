@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
-import { CliError, printResult, table } from "../cli/output.ts";
+import { CliError, inputPath, printResult, table } from "../cli/output.ts";
 import { registerBrokerCommands } from "./brokerCli.ts";
 import { registerCustodyCommands } from "./custodyCli.ts";
 import { registerInsightCommands } from "./insightsCli.ts";
@@ -39,7 +39,7 @@ export function dataOf(text: string): Record<string, string | number> {
   return data;
 }
 
-const readJson = (file: string): unknown => JSON.parse(readFileSync(file === "-" ? 0 : file, "utf8"));
+const readJson = (file: string): unknown => JSON.parse(readFileSync(inputPath(file), "utf8"));
 
 const contractLine = (r: Row) =>
   `contract ${r.id} controller ${r.controller} depth ${r.depth} ${r.active ? "active" : `revoked (by ${r.revokedAncestor})`}${r.held ? " held here" : ""}`;

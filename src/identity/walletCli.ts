@@ -4,7 +4,7 @@
 // DID's signature. Heavy modules (the keystore, crypto) load inside the actions.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { CliError, printResult, table } from "../cli/output.ts";
+import { CliError, inputPath, printResult, table } from "../cli/output.ts";
 import { registerWalletAccessCommands } from "../useragent/accessCli.ts";
 import { registerWalletIdentityCommands } from "./walletIdentityCli.ts";
 
@@ -32,7 +32,7 @@ export async function wallet(o: WalletCliOptions) {
 /** A JSON file's content, or standard input for "-"; the error names the file. */
 export function readInput(path: string, what: string): string {
   try {
-    return readFileSync(path === "-" ? 0 : path, "utf8").trim();
+    return readFileSync(inputPath(path), "utf8").trim();
   } catch (error) {
     throw new CliError(`cannot read the ${what} from ${path}: ${(error as Error).message}`);
   }

@@ -4,13 +4,13 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../../cli/common.ts";
-import { CliError, printResult, table } from "../../cli/output.ts";
+import { CliError, inputPath, printResult, table } from "../../cli/output.ts";
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
 function jsonFile(path: string, what: string): unknown {
   try {
-    return JSON.parse(readFileSync(path === "-" ? 0 : path, "utf8"));
+    return JSON.parse(readFileSync(inputPath(path), "utf8"));
   } catch (error) {
     throw new CliError(`cannot read the ${what} from ${path}: ${(error as Error).message}`);
   }
