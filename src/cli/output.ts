@@ -1,4 +1,5 @@
 // How every CLI command prints: a human table or line by default, the raw result with --json, errors to stderr.
+import { readFileSync } from "node:fs";
 import { styleText } from "node:util";
 
 export interface OutputOptions {
@@ -96,8 +97,16 @@ function detailLines(details: unknown): string[] {
 }
 
 /**
- * Where a file argument of "-" is read from. Not fd 0: when stdin is a pipe whose writer has not written yet, Node may
- * hold it non-blocking and readFileSync(0) fails with EAGAIN; opening /dev/stdin gives a blocking descriptor of the
- * same pipe, which waits for the writer.
+ * The text of a file argument, standard input for "-". A shell pipe is read through /dev/stdin: when its writer has
+ * not written yet, Node may hold fd 0 non-blocking and readFileSync(0) fails with EAGAIN, while opening /dev/stdin
+ * gives a blocking descriptor of the same pipe. A socket (what Node's child_process gives a child as stdin) cannot be
+ * opened that way (ENXIO) and is read from fd 0, where its writer has already written.
  */
-export const inputPath = (path: string): string => (path === "-" ? "/dev/stdin" : path);
+export function readInputText(path: string): string {
+  if (path !== "-") return readFileSync(path, "utf8");
+  try {
+    return readFileSync("/dev/stdin", "utf8");
+  } catch {
+    return readFileSync(0, "utf8");
+  }
+}

@@ -1,10 +1,7 @@
-// `telco-ledger datausage ...`: data usage contracts through a member agent's API. Members are named by their sandbox
-// agent name (looked up through that agent's GET /v1/agent) or by address.
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { callAgent, callAgentAllItems, resolveAgentTarget } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
-import { CliError, inputPath, printResult, table } from "../cli/output.ts";
+import { CliError, printResult, readInputText, table } from "../cli/output.ts";
 import { registerBrokerCommands } from "./brokerCli.ts";
 import { registerCustodyCommands } from "./custodyCli.ts";
 import { registerInsightCommands } from "./insightsCli.ts";
@@ -39,7 +36,7 @@ export function dataOf(text: string): Record<string, string | number> {
   return data;
 }
 
-const readJson = (file: string): unknown => JSON.parse(readFileSync(inputPath(file), "utf8"));
+const readJson = (file: string): unknown => JSON.parse(readInputText(file));
 
 const contractLine = (r: Row) =>
   `contract ${r.id} controller ${r.controller} depth ${r.depth} ${r.active ? "active" : `revoked (by ${r.revokedAncestor})`}${r.held ? " held here" : ""}`;

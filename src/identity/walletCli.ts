@@ -1,10 +1,5 @@
-// `telco-ledger wallet ...`: the user agent (src/useragent/wallet.ts) as a command line, for a person's device or a
-// demo. Keys are generated and kept in the wallet's own encrypted keystore (--keystore, passphrase from an environment
-// variable); the commands talk to any enterprise agent over HTTP with no API key: the messages carry the pairwise
-// DID's signature. Heavy modules (the keystore, crypto) load inside the actions.
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { CliError, inputPath, printResult, table } from "../cli/output.ts";
+import { CliError, printResult, readInputText, table } from "../cli/output.ts";
 import { registerWalletAccessCommands } from "../useragent/accessCli.ts";
 import { registerWalletIdentityCommands } from "./walletIdentityCli.ts";
 
@@ -32,7 +27,7 @@ export async function wallet(o: WalletCliOptions) {
 /** A JSON file's content, or standard input for "-"; the error names the file. */
 export function readInput(path: string, what: string): string {
   try {
-    return readFileSync(inputPath(path), "utf8").trim();
+    return readInputText(path).trim();
   } catch (error) {
     throw new CliError(`cannot read the ${what} from ${path}: ${(error as Error).message}`);
   }

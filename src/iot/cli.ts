@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
-import { inputPath, printResult, table } from "../cli/output.ts";
+import { printResult, readInputText, table } from "../cli/output.ts";
 
 // The device simulator and the service (for subjectOf) load the chain and JWT libraries: the `iot device` actions
 // import them when they run, so that registering these commands (done by every `telco-ledger` command) stays cheap.
@@ -228,7 +228,7 @@ function registerAttestationCommands(iot: Command): void {
   )
     .option("--proof <list>", "override the proof: comma-separated 32-byte hashes")
     .action(async (file: string, o: ClientOptions & { proof?: string }) => {
-      const shown = JSON.parse(readFileSync(inputPath(file), "utf8")) as Row;
+      const shown = JSON.parse(readInputText(file)) as Row;
       const body = {
         jwt: shown.jwt,
         ...(shown.batchId ? { batchId: shown.batchId } : {}),
@@ -247,7 +247,7 @@ function registerPolicyCommands(iot: Command): void {
   withClientOptions(
     iot.command("policy <policyId> <file>").description("store a policy version (JSON: version, criteria)"),
   ).action(async (policyId: string, file: string, o: ClientOptions) => {
-    const body = JSON.parse(readFileSync(inputPath(file), "utf8")) as Row;
+    const body = JSON.parse(readInputText(file)) as Row;
     printResult(
       await callAgent(targetOf(o), "PUT", `/v1/iot/policies/${policyId}`, body),
       o,

@@ -1,16 +1,13 @@
-// `telco-ledger identity service put|show|list` and `identity attestation list|revoke|amend`: the enterprise agent's
-// attestation services (flows 2.2/2.3) and what its flows issued, through its API. Light: only CLI helpers.
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { callAgent, callAgentAllItems } from "../../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../../cli/common.ts";
-import { CliError, inputPath, printResult, table } from "../../cli/output.ts";
+import { CliError, printResult, readInputText, table } from "../../cli/output.ts";
 
 const pretty = (r: unknown) => JSON.stringify(r, null, 2);
 
 function jsonFile(path: string, what: string): unknown {
   try {
-    return JSON.parse(readFileSync(inputPath(path), "utf8"));
+    return JSON.parse(readInputText(path));
   } catch (error) {
     throw new CliError(`cannot read the ${what} from ${path}: ${(error as Error).message}`);
   }
