@@ -38,7 +38,6 @@ export const MAX_SEALED_MESSAGE_CHARS = 200_000;
 const KEY_LABEL = "attestation messaging key (did:key)";
 
 /** did:key resolved locally (pairwise DIDs of user agents), every other method by the agent's resolver. */
-export { withDidKey } from "../core/identity/didKey.ts";
 
 export interface AttestationMessagingOptions {
   store: Store;

@@ -3,6 +3,7 @@
 // live in the platform because every domain signs and verifies with them; this domain exposes them to members.
 import type { Address } from "viem";
 import type { AgentContext, DomainPlugin } from "../agent/domain.ts";
+import { withDidKey } from "../core/identity/didKey.ts";
 import { IDENTITY_ERRORS } from "../core/identity/errors.ts";
 import { SqlReplayGuard } from "../core/identity/messages/index.ts";
 import { ConsortiumRegistry, IdentityAssurance, SocialRecovery } from "../generated/contracts.ts";
@@ -21,7 +22,7 @@ import { ACCESS_MIGRATIONS } from "./flows/migrationsAccess.ts";
 import { AttestationFlows } from "./flows/service.ts";
 import { HUB_ERRORS, HUB_MIGRATIONS, HUB_PERMISSION_ERRORS } from "./hub/index.ts";
 import { LINK_ERRORS, LINK_MIGRATIONS, LinkService } from "./links/index.ts";
-import { AttestationMessaging, withDidKey } from "./messaging.ts";
+import { AttestationMessaging } from "./messaging.ts";
 import type { SimSwapFeed } from "./published.ts";
 import { recoveryMigrations } from "./recovery/migrations.ts";
 import { OperatorGuardian } from "./recovery/operatorGuardian.ts";

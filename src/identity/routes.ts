@@ -2,6 +2,7 @@
 // resolution, verifiable credentials with on-chain status, and DID-Auth. One file per part; errors are the identity
 // core's table (src/core/identity/errors.ts), raised there.
 import type { ApiModule } from "../core/api/index.ts";
+import { withDidKey } from "../core/identity/didKey.ts";
 import type { Store } from "../core/store/index.ts";
 import type { MembershipDirectory } from "../membership/published.ts";
 import { ASSURANCE_TAG, registerAssuranceRoutes } from "./assurance/routes.ts";
@@ -13,7 +14,6 @@ import { registerAccessRoutes } from "./flows/routesAccess.ts";
 import { registerDiscountRoutes } from "./flows/routesAccessDiscount.ts";
 import { registerIdentityHubs } from "./hub/index.ts";
 import { LINKS_TAG, type LinkService, registerLinkRoutes } from "./links/index.ts";
-import { withDidKey } from "./messaging.ts";
 import { type RecoveryRoutesDeps, registerRecoveryRoutes } from "./recovery/routes.ts";
 import { type OperatorGuardianRoutesDeps, registerOperatorGuardianRoutes } from "./recovery/routesOperator.ts";
 import { type CredentialRoutesDeps, registerCredentialRoutes } from "./routesCredentials.ts";

@@ -7,6 +7,7 @@
 // short-lived and single use, posts it to the hub, and opens the copies the person sealed to this agent's key.
 import { randomUUID } from "node:crypto";
 import type { Resolvable } from "did-resolver";
+import { withDidKey } from "../../core/identity/didKey.ts";
 import { openJwe } from "../../core/identity/ecdhJwe.ts";
 import { IdentityError, invalidInput } from "../../core/identity/errors.ts";
 import type { Keystore } from "../../core/identity/keystore.ts";
@@ -21,7 +22,6 @@ import type { Store } from "../../core/store/index.ts";
 import { HubRequestError } from "../hub/client.ts";
 import { type CopyContent, retrieveFromHub } from "../hub/permissionsClient.ts";
 import type { AttestationMessaging, StoredMessage } from "../messaging.ts";
-import { withDidKey } from "../messaging.ts";
 import { AccessError } from "./accessErrors.ts";
 import { type AccessRecord, AccessRepository, type AccessStatus } from "./repositoryAccess.ts";
 

@@ -15,10 +15,10 @@ import { decodeJWT, verifyJWT } from "did-jwt";
 import { createVerifiablePresentationJwt } from "did-jwt-vc";
 import type { Resolvable } from "did-resolver";
 import type { CheckedCredential, CheckedSdJwt, VerifyOptions } from "../../core/identity/credentials.ts";
+import { withDidKey } from "../../core/identity/didKey.ts";
 import { IdentityError } from "../../core/identity/errors.ts";
 import type { ATTESTATION_FORMATS, MessageSender, ReplayGuard } from "../../core/identity/messages/index.ts";
 import { holderJwkOf, KB_MAX_AGE_SECONDS } from "../../core/identity/sdJwtVc.ts";
-import { withDidKey } from "../messaging.ts";
 
 /** Clock difference allowed on a presentation's `iat` (did-jwt's default skew). */
 const SKEW_SECONDS = 300;
