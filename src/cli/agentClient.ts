@@ -80,6 +80,30 @@ export async function expectAgent<T>(
   return r.body;
 }
 
+/**
+ * expectAgent for a write that names a record another member filed: that member's agent may answer before this one's
+ * read model has indexed the record, so a refusal naming one of `untilIndexed` (e.g. NOT_FOUND) is retried for a few
+ * seconds; any other refusal throws at once.
+ */
+export async function expectAgentOnceIndexed<T>(
+  target: AgentTarget & { name?: string },
+  method: string,
+  path: string,
+  body: unknown,
+  untilIndexed: readonly string[],
+  { attempts = 40, delayMs = 250 } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await requestAgent<T & { code?: string }>(target, method, path, body);
+    if (r.status < 300) return r.body;
+    const code = r.body?.code;
+    if (attempt >= attempts || code === undefined || !untilIndexed.includes(code)) {
+      throw new Error(`${target.name ?? target.url} ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
 export async function callAgent<T>(target: AgentTarget, method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {

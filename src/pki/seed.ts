@@ -3,7 +3,7 @@
 // again, it completes only what is missing. The demo key's private half is not kept: the certificate is for show.
 import { webcrypto } from "node:crypto";
 import type { SandboxMemberHandle } from "../agent/domain.ts";
-import { expectAgent } from "../cli/agentClient.ts";
+import { expectAgent, expectAgentOnceIndexed } from "../cli/agentClient.ts";
 
 export const SANDBOX_EV_NAME = "www.acme-bank.example";
 
@@ -40,18 +40,16 @@ export async function seedPkiSandbox(members: readonly SandboxMemberHandle[], lo
   const vouched = new Set(detail.vouches.map((v) => v.member.toLowerCase()));
   for (const endorser of endorsers) {
     if (endorser && !vouched.has(endorser.memberAccount.toLowerCase())) {
-      await expectAgent(endorser, "POST", `/v1/pki/applications/${app.id}/endorse`, {});
+      // The endorser's read model may not have indexed Acme Bank's application yet.
+      await expectAgentOnceIndexed(endorser, "POST", `/v1/pki/applications/${app.id}/endorse`, {}, [
+        "PKI_APPLICATION_NOT_FOUND",
+      ]);
     }
   }
-  // The issuer's read model may not have indexed the last endorsement yet: a refusal is retried briefly.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await expectAgent(issuer, "POST", `/v1/pki/applications/${app.id}/issue`, {});
-      break;
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  // The issuer's read model may not have indexed the application or the last endorsement yet.
+  await expectAgentOnceIndexed(issuer, "POST", `/v1/pki/applications/${app.id}/issue`, {}, [
+    "PKI_APPLICATION_NOT_FOUND",
+    "PKI_THRESHOLD_NOT_MET",
+  ]);
   log(`pki: EV certificate for ${SANDBOX_EV_NAME} issued by the trust authority`);
 }
