@@ -5,13 +5,18 @@
 // (those asked for while an exchange is under way go together in the next one, each its own co-signed state). Also
 // the floor this puts on one core: the two signatures and two recoveries of one update in this process with viem
 // (@noble/curves, pure JS), and the agents' path: the EIP-712 digest with a cached domain separator (digest.ts) and
-// libsecp256k1 (tiny-secp256k1, WASM) signing and recovery, no HTTP or database. The issue's target is 5,000
+// libsecp256k1 (the `secp256k1` package's native addon) signing and recovery, no HTTP or database. The issue's target is 5,000
 // co-signed updates/s. With perCall > 1 each client call is a POST /payments of perCall amounts instead of a POST /pay.
 //   npm run bench -- settlement-channel [channels=8] [updatesPerChannel=100] [inFlight=32] [perCall=1]
 import { cpus, loadavg } from "node:os";
-import { recover, signRecoverable, verify } from "tiny-secp256k1";
 import { type Hex, hashTypedData, recoverAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import {
+  recoverDigestSigner,
+  secp256k1,
+  secp256k1Backend,
+  signDigestRecoverable,
+} from "../src/core/identity/secp256k1Native.ts";
 import { ChannelDigester } from "../src/settlement/channels/digest.ts";
 import { type ChannelState, NO_BATCH, typedState } from "../src/settlement/channels/state.ts";
 import { startTestConsortium } from "../testkit/consortium.ts";
@@ -78,7 +83,8 @@ async function cryptoFloor(iterations: number) {
 }
 
 /** The agents' path: direct digest, libsecp256k1 sign and recover (what ChannelService does per update). */
-function secpParts(iterations: number) {
+async function secpParts(iterations: number) {
+  const lib = await secp256k1();
   const keyA = Buffer.from(generatePrivateKey().slice(2), "hex");
   const keyB = Buffer.from(generatePrivateKey().slice(2), "hex");
   const digester = new ChannelDigester(31337, "0x00000000000000000000000000000000000000c4");
@@ -88,37 +94,31 @@ function secpParts(iterations: number) {
     for (let i = 0; i < n; i++) f(i);
     return (performance.now() - started) / n;
   };
+  const bytes = (hex: string) => Buffer.from(hex.slice(2), "hex");
   const digest = digester.digest(stateAt(0));
-  const signed = signRecoverable(digest, keyA);
-  const publicA = recover(digest, signed.signature, signed.recoveryId, false);
-  if (!publicA) throw new Error("recover");
+  const signed = bytes(signDigestRecoverable(lib, digest, keyA));
   const started = performance.now();
   for (let i = 0; i < iterations; i++) {
     const d = digester.digest(stateAt(i));
-    const a = signRecoverable(d, keyA);
-    const ra = recover(d, a.signature, a.recoveryId, false);
-    const b = signRecoverable(d, keyB);
-    const rb = recover(d, b.signature, b.recoveryId, false);
+    const ra = recoverDigestSigner(lib, d, bytes(signDigestRecoverable(lib, d, keyA)));
+    const rb = recoverDigestSigner(lib, d, bytes(signDigestRecoverable(lib, d, keyB)));
     if (!ra || !rb) throw new Error("recover");
   }
   const perSecond = iterations / ((performance.now() - started) / 1000);
   return {
+    backend: secp256k1Backend(),
     "updates/s": Math.round(perSecond),
     "ms per update": round(1000 / perSecond, 3),
     "digest ms": round(
       time(2000, (i) => digester.digest(stateAt(i))),
       4,
     ),
-    "signRecoverable ms": round(
-      time(2000, () => signRecoverable(digest, keyA)),
+    "sign ms": round(
+      time(2000, () => signDigestRecoverable(lib, digest, keyA)),
       4,
     ),
     "recover ms": round(
-      time(2000, () => recover(digest, signed.signature, signed.recoveryId, false)),
-      4,
-    ),
-    "verify ms": round(
-      time(2000, () => verify(digest, publicA, signed.signature)),
+      time(2000, () => recoverDigestSigner(lib, digest, signed)),
       4,
     ),
   };
@@ -132,7 +132,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const loadBefore = loadavg();
   const floor = await cryptoFloor(300);
   const parts = await cryptoParts();
-  const secp = secpParts(3000);
+  const secp = await secpParts(3000);
   const c = await startTestConsortium(
     [
       { name: "north", roles: ["MOBILE_OPERATOR"] },
@@ -230,9 +230,9 @@ export async function run(args: string[]): Promise<BenchResult> {
         },
         {
           title:
-            "ECDSA floor of one update on one core, the agents' path: direct EIP-712 digest + libsecp256k1 (tiny-secp256k1 WASM)",
+            "ECDSA floor of one update on one core, the agents' path: direct EIP-712 digest + libsecp256k1 (native addon)",
           rows: [secp],
-          note: "Per update: one digest, two signRecoverable and two recover (each side recovers the other's key; the agent compares it with the key it cached per channel).",
+          note: "Per update: one digest, two signatures and two recoveries (each side recovers the other's key; the agent compares it with the key it cached per channel).",
         },
         {
           title: "ECDSA floor of one update on one core before (viem / @noble/curves, no HTTP, no database)",

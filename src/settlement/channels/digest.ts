@@ -1,12 +1,14 @@
 // The EIP-712 digest of a channel state, computed directly: the deployment's domain separator once, then per state
 // keccak256(CHANNEL_STATE_TYPEHASH || the eight fields as 32-byte words) and keccak256(0x1901 || domain || struct).
 // Equal to viem's hashTypedData of state.ts's typedState (test/settlement/channelSigning.test.ts checks it on random
-// states) at a fraction of its cost: no type walking, no hex string building per field.
-import { type Address, type Hex, keccak256, toBytes } from "viem";
+// states) at a fraction of its cost: no type walking, no hex string building per field, Keccak in WebAssembly.
+import { type Address, type Hex, toBytes } from "viem";
+import { hexToBytes } from "../../core/chain/hexBytes.ts";
+import { keccak256Bytes } from "../../core/chain/keccak.ts";
 import type { ChannelState } from "./state.ts";
 
 const encoder = new TextEncoder();
-const hash = (bytes: Uint8Array): Uint8Array => keccak256(bytes, "bytes");
+const hash = keccak256Bytes;
 
 const DOMAIN_TYPEHASH = hash(
   encoder.encode("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
@@ -55,7 +57,7 @@ export class ChannelDigester {
   digest(state: ChannelState): Uint8Array {
     const struct = new Uint8Array(288);
     struct.set(CHANNEL_STATE_TYPEHASH, 0);
-    const id = toBytes(state.channelId);
+    const id = hexToBytes(state.channelId);
     if (id.length !== 32) throw new RangeError("channelId: must be 32 bytes");
     struct.set(id, 32);
     if (state.version > 0xffffffffffffffffn) throw new RangeError(`version: ${state.version} is not a uint64`);
@@ -65,7 +67,7 @@ export class ChannelDigester {
     putWord(struct, 160, state.depositA, "depositA");
     putWord(struct, 192, state.depositB, "depositB");
     struct[255] = state.isFinal ? 1 : 0;
-    const batch = toBytes(state.batchId);
+    const batch = hexToBytes(state.batchId);
     if (batch.length !== 32) throw new RangeError("batchId: must be 32 bytes");
     struct.set(batch, 256);
     const message = new Uint8Array(66);

@@ -7,6 +7,7 @@ import { type Address, encodeFunctionData, type Hex, isAddressEqual, keccak256 }
 import type { Outbox } from "../../core/chain/outbox/outbox.ts";
 import { DomainError, invalidField } from "../../core/errors/index.ts";
 import type { DigestSigner } from "../../core/identity/keystore.ts";
+import { recoverDigestSigner, secp256k1 } from "../../core/identity/secp256k1Native.ts";
 import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
@@ -16,7 +17,6 @@ import type { ChannelRepository, UsageRow } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
 import { type ChannelState, channelIdOf, isContractForm, NO_BATCH, refusalOf, type SignedState } from "./state.ts";
 
-type Secp = typeof import("tiny-secp256k1");
 
 /** At most this many proposed states go to the counterparty's agent in one exchange (the batch route's maxItems). */
 export const MAX_COSIGN_BATCH = 256;
@@ -179,7 +179,6 @@ export class ChannelService {
   readonly #draining = new Set<string>();
   readonly #digester: ChannelDigester;
   #signer: Promise<DigestSigner> | undefined;
-  #secp: Promise<Secp> | undefined;
   /** Public keys (uncompressed) already seen signing for a member, per channel: checked by recovery and comparison. */
   readonly #keysOf = new Map<string, Uint8Array[]>();
 
@@ -904,10 +903,7 @@ export class ChannelService {
    */
   async #signedBy(channelId: Hex, member: Address, digest: Uint8Array, signature: Hex): Promise<boolean> {
     if (!isContractForm(signature)) return false;
-    this.#secp ??= import("tiny-secp256k1");
-    const secp = await this.#secp;
-    const bytes = Buffer.from(signature.slice(2), "hex");
-    const recovered = secp.recover(digest, bytes.subarray(0, 64), ((bytes[64] ?? 27) - 27) as 0 | 1, false);
+    const recovered = recoverDigestSigner(await secp256k1(), digest, Buffer.from(signature.slice(2), "hex"));
     if (!recovered) return false;
     const key = `${channelId.toLowerCase()}:${member.toLowerCase()}`;
     const known = this.#keysOf.get(key) ?? [];
