@@ -30,7 +30,6 @@ import {
   signEs256,
 } from "./keyMaterial.ts";
 import { assertPrivate } from "./keyPermissions.ts";
-import { secp256k1, signDigestRecoverable } from "./secp256k1Native.ts";
 import {
   type DerivedKey,
   defaultCost,
@@ -41,6 +40,7 @@ import {
   sealKey,
   unsealKey,
 } from "./keySealing.ts";
+import { secp256k1, signDigestRecoverable } from "./secp256k1Native.ts";
 
 export { type KeyInfo, type KeyKind, keyKinds, type ScryptCost } from "./keyFile.ts";
 

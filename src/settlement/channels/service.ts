@@ -17,7 +17,6 @@ import type { ChannelRepository, UsageRow } from "./repository.ts";
 import { channelRevert } from "./reverts.ts";
 import { type ChannelState, channelIdOf, isContractForm, NO_BATCH, refusalOf, type SignedState } from "./state.ts";
 
-
 /** At most this many proposed states go to the counterparty's agent in one exchange (the batch route's maxItems). */
 export const MAX_COSIGN_BATCH = 256;
 
