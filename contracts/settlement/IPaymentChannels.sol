@@ -15,6 +15,10 @@ pragma solidity 0.8.30;
 ///   RoamingSettlement.recordChannelPayment takes as proof (checked here by `checkState`). depositA/depositB are the deposits the state accounts for and the balances sum to them; a
 ///   deposit made after the state is paid back to its maker on top of the state's balance, so a deposit never
 ///   invalidates a co-signed state. A higher version replaces a lower one.
+/// - Signatures: each member's signature of a state is either r‖s‖v (65 bytes) over `stateDigest(state)`, or, when
+///   one exchange carries several states, r‖s‖v‖proof (65 + 32·k bytes, 1 <= k <= MAX_PROOF): the member signed once
+///   `batchDigest(channelId, root)`, root being OpenZeppelin's sorted-pair Merkle root over the exchange's state
+///   digests, and `proof` takes this state's digest to that root. Either way every state is separately provable.
 /// - Cooperative close: a state both signed with isFinal pays out at once.
 /// - Unilateral close: either member registers its newest co-signed state (or version 0, the deposits as they are,
 ///   unsigned); the challenge period starts. Until it ends, either member may `challenge` with a higher co-signed
@@ -136,8 +140,15 @@ interface IPaymentChannels {
     /// @notice The id a channel opened by `memberA` with `memberB` in `token` under `salt` gets.
     function channelIdOf(address memberA, address memberB, address token, bytes32 salt) external view returns (bytes32);
 
+    /// @notice The longest Merkle proof a batch signature may carry (2^16 states in one exchange).
+    function MAX_PROOF() external view returns (uint256);
+
     /// @notice The EIP-712 digest both members sign for `state`.
     function stateDigest(State calldata state) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest of `ChannelStateBatch(bytes32 channelId, bytes32 root)`: what a member signs once for
+    /// all the states of one exchange, `root` being the sorted-pair Merkle root over their `stateDigest`s.
+    function batchDigest(bytes32 channelId, bytes32 root) external view returns (bytes32);
 
     /// @notice Opens a channel between the caller's member (A) and `counterparty` (B).
     /// Requirements: both hold MOBILE_OPERATOR and differ; token non-zero; challengePeriod in range; id unused.

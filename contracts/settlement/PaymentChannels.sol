@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
@@ -17,6 +18,9 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
     bytes32 public constant STATE_TYPEHASH = keccak256(
         "ChannelState(bytes32 channelId,uint64 version,uint256 balanceA,uint256 balanceB,uint256 depositA,uint256 depositB,bool isFinal,bytes32 batchId)"
     );
+    bytes32 public constant BATCH_TYPEHASH = keccak256("ChannelStateBatch(bytes32 channelId,bytes32 root)");
+    /// @inheritdoc IPaymentChannels
+    uint256 public constant MAX_PROOF = 16;
     /// @inheritdoc IPaymentChannels
     uint32 public constant MIN_CHALLENGE = 60;
     /// @inheritdoc IPaymentChannels
@@ -32,7 +36,7 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
 
     /// @inheritdoc IPaymentChannels
     function version() external pure returns (string memory) {
-        return "2.0.0";
+        return "2.1.0";
     }
 
     /// @inheritdoc IPaymentChannels
@@ -58,6 +62,11 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
                     )
                 )
             );
+    }
+
+    /// @inheritdoc IPaymentChannels
+    function batchDigest(bytes32 channelId, bytes32 root) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(BATCH_TYPEHASH, channelId, root)));
     }
 
     /// @inheritdoc IPaymentChannels
@@ -199,8 +208,19 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuard {
         _checkSigner(s.channelId, digest, sigB, c.memberB);
     }
 
+    /// `sig` is r‖s‖v over `digest`, or r‖s‖v‖proof over the batch digest of the root `proof` takes `digest` to.
     function _checkSigner(bytes32 channelId, bytes32 digest, bytes calldata sig, address member) private view {
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, sig);
+        bytes32 signed = digest;
+        if (sig.length > 65) {
+            uint256 steps = (sig.length - 65) / 32;
+            if ((sig.length - 65) % 32 != 0 || steps > MAX_PROOF) revert BadSignature(channelId, member, address(0));
+            bytes32 node = digest;
+            for (uint256 i = 0; i < steps; ++i) {
+                node = Hashes.commutativeKeccak256(node, bytes32(sig[65 + 32 * i:97 + 32 * i]));
+            }
+            signed = batchDigest(channelId, node);
+        }
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(signed, sig[:sig.length < 65 ? sig.length : 65]);
         if (err != ECDSA.RecoverError.NoError || signer == address(0) || CONSORTIUM.memberOf(signer) != member) {
             revert BadSignature(channelId, member, signer);
         }

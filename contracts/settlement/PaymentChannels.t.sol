@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ConsortiumRegistry} from "../membership/ConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {TestBase} from "../testing/TestBase.sol";
 import {IPaymentChannels} from "./IPaymentChannels.sol";
 import {PaymentChannels} from "./PaymentChannels.sol";
@@ -78,7 +79,7 @@ contract PaymentChannelsTest is TestBase {
     }
 
     function test_version_isReported() public view {
-        assertEq(channels.version(), "2.0.0", "version");
+        assertEq(channels.version(), "2.1.0", "version");
     }
 
     function test_open_idDerivesFromMembersTokenAndSalt() public {
@@ -218,6 +219,94 @@ contract PaymentChannelsTest is TestBase {
         vm.prank(a);
         vm.expectRevert(abi.encodeWithSelector(IPaymentChannels.BadSignature.selector, id, a, b));
         channels.startClose(s, byB, byA);
+    }
+
+    /// Four states of one exchange: versions 2..5, a paying b 10 more each time.
+    function _exchange(bytes32 id) internal pure returns (IPaymentChannels.State[4] memory states) {
+        for (uint256 i = 0; i < 4; i++) {
+            states[i] = _state(id, uint64(2 + i), 990 - 10 * i, 510 + 10 * i, false);
+        }
+    }
+
+    /// The sorted-pair Merkle tree over four leaves: root, and the proof of leaf `i` (its sibling, then the other pair).
+    function _tree(bytes32[4] memory leaves, uint256 i) internal pure returns (bytes32 root, bytes32[] memory proof) {
+        bytes32 left = Hashes.commutativeKeccak256(leaves[0], leaves[1]);
+        bytes32 right = Hashes.commutativeKeccak256(leaves[2], leaves[3]);
+        root = Hashes.commutativeKeccak256(left, right);
+        proof = new bytes32[](2);
+        proof[0] = leaves[i ^ 1];
+        proof[1] = i < 2 ? right : left;
+    }
+
+    /// `key`'s one signature of the exchange's root, with the proof of state `i` appended.
+    function _batchSig(
+        uint256 key,
+        bytes32 id,
+        IPaymentChannels.State[4] memory states,
+        uint256 i
+    ) internal view returns (bytes memory) {
+        bytes32[4] memory leaves;
+        for (uint256 k = 0; k < 4; k++) leaves[k] = channels.stateDigest(states[k]);
+        (bytes32 root, bytes32[] memory proof) = _tree(leaves, i);
+        (uint8 v, bytes32 r, bytes32 sv) = vm.sign(key, channels.batchDigest(id, root));
+        return abi.encodePacked(r, sv, v, proof[0], proof[1]);
+    }
+
+    function test_batchSignature_provesEveryStateOfTheExchange() public {
+        bytes32 id = _open();
+        IPaymentChannels.State[4] memory states = _exchange(id);
+        for (uint256 i = 0; i < 4; i++) {
+            (address memberA, address memberB, ) = channels.checkState(
+                states[i],
+                _batchSig(KEY_A, id, states, i),
+                _batchSig(KEY_B, id, states, i)
+            );
+            assertEq(memberA, a, "memberA");
+            assertEq(memberB, b, "memberB");
+        }
+        // a batch-signed state and a singly signed one mix: each member's signature is checked on its own
+        channels.checkState(states[3], _batchSig(KEY_A, id, states, 3), _sig(KEY_B, states[3]));
+        // and close the channel like any co-signed state
+        bytes memory sigA = _batchSig(KEY_A, id, states, 3);
+        bytes memory sigB = _batchSig(KEY_B, id, states, 3);
+        vm.prank(b);
+        channels.startClose(states[3], sigA, sigB);
+        assertEq(channels.channel(id).version, 5, "registered version");
+    }
+
+    /// checkState must revert BadSignature (the recovered signer, whatever it is, is not the member's).
+    function _expectBadSignature(IPaymentChannels.State memory s, bytes memory sigA, bytes memory sigB) internal view {
+        try channels.checkState(s, sigA, sigB) {
+            revert("checkState accepted the state");
+        } catch (bytes memory reason) {
+            assertEq(bytes4(reason), IPaymentChannels.BadSignature.selector, "BadSignature");
+        }
+    }
+
+    function test_batchSignature_refusesAStateOutsideTheBatchAndBadProofs() public {
+        bytes32 id = _open();
+        IPaymentChannels.State[4] memory states = _exchange(id);
+        bytes memory sigB = _batchSig(KEY_B, id, states, 1);
+        // another state with state 1's proof: the root differs, so the recovered signer is someone else
+        IPaymentChannels.State memory outside = _state(id, 3, 900, 600, false);
+        bytes memory aOnOutside = _batchSig(KEY_A, id, states, 1);
+        _expectBadSignature(outside, aOnOutside, sigB);
+        // state 2 with state 1's proof
+        _expectBadSignature(states[2], _batchSig(KEY_A, id, states, 1), _batchSig(KEY_B, id, states, 1));
+        // a proof that is not whole 32-byte words
+        bytes memory ragged = abi.encodePacked(_batchSig(KEY_A, id, states, 1), bytes1(0x01));
+        vm.expectRevert(abi.encodeWithSelector(IPaymentChannels.BadSignature.selector, id, a, address(0)));
+        channels.checkState(states[1], ragged, sigB);
+        // a proof longer than MAX_PROOF
+        bytes memory tooLong = _batchSig(KEY_A, id, states, 1);
+        for (uint256 k = 0; k < 15; k++) tooLong = abi.encodePacked(tooLong, bytes32(k));
+        vm.expectRevert(abi.encodeWithSelector(IPaymentChannels.BadSignature.selector, id, a, address(0)));
+        channels.checkState(states[1], tooLong, sigB);
+        // a single-state signature is not a batch one: the batch digest is another EIP-712 type
+        bytes32 leaf = channels.stateDigest(states[1]);
+        (uint8 v, bytes32 r, bytes32 sv) = vm.sign(KEY_A, leaf);
+        bytes memory leafAsRoot = abi.encodePacked(r, sv, v, bytes32(0));
+        _expectBadSignature(states[1], leafAsRoot, sigB);
     }
 
     function test_wrongCaller_isRefused() public {

@@ -47,6 +47,7 @@ function patternValues(member: string, chainId: number): Record<string, string> 
     "^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$": "www.example.test",
     "^0x([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$": member,
     "^0x[0-9a-fA-F]{130}$": `0x${"11".repeat(65)}`,
+    "^0x[0-9a-fA-F]{130}(?:[0-9a-fA-F]{64}){0,16}$": `0x${"11".repeat(65)}`,
     "^0x04[0-9a-fA-F]{128}$": `0x04${"11".repeat(64)}`,
     "^0x[0-9a-fA-F]{2,1024}$": "0x1234",
     "^[0-9]{1,30}$": "1",

@@ -9,6 +9,14 @@ import { after, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { type Address, type Hex, hashTypedData, recoverAddress } from "viem";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
+import {
+  MAX_PROOF,
+  merkleLevels,
+  merkleProof,
+  signedDigestOf,
+  signExchange,
+} from "../../src/settlement/channels/batchSignature.ts";
 import { ChannelDigester } from "../../src/settlement/channels/digest.ts";
 import { type ChannelState, isContractForm, NO_BATCH, typedState } from "../../src/settlement/channels/state.ts";
 import { privateKeysOnDisk } from "../../testkit/identity.ts";
@@ -106,5 +114,57 @@ describe("settlement: channel state digest and libsecp256k1 signing", () => {
     const other = await ks.create({ kind: "secp256k1", label: "old" });
     await ks.retire(other.kid);
     await assert.rejects(ks.digestSigner(other.address as Address), { code: "KEY_RETIRED" });
+  });
+
+  it("signs an exchange once: every state's proof leads to the signed root, checked by OpenZeppelin's verifier", async () => {
+    const dir = await tempDir("telco-chan-batch-");
+    dirs.push(dir);
+    const ks = await openKeystore({ dir: dir.path, passphrase: "batch signing", scrypt: { N: 2 ** 10 } });
+    const address = (await ks.create({ kind: "secp256k1", label: "member" })).address as Address;
+    const sign = await ks.digestSigner(address);
+    const digester = new ChannelDigester(31337, "0x00000000000000000000000000000000000000c4");
+    const channelId = hex(32);
+    const toHex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}` as Hex;
+    for (const count of [1, 2, 3, 4, 5, 7, 8, 31, 33, 64, 255, 256]) {
+      const digests = Array.from({ length: count }, () => digester.digest(randomState()));
+      let calls = 0;
+      const signatures = await signExchange(digester, channelId, digests, async (d) => {
+        calls++;
+        return sign(d);
+      });
+      assert.equal(calls, 1, `one signature for ${count} states`);
+      assert.equal(signatures.length, count);
+      const levels = merkleLevels(digests);
+      const root = toHex((levels.at(-1) as Uint8Array[])[0] as Uint8Array);
+      for (const [i, signature] of signatures.entries()) {
+        assert.ok(isContractForm(signature), `${count}/${i}: contract form`);
+        const what = signedDigestOf(digester, channelId, digests[i] as Uint8Array, signature);
+        assert.ok(what, `${count}/${i}: parsed`);
+        assert.equal(await recoverAddress({ hash: toHex(what.signed), signature: toHex(what.rsv) }), address);
+        if (count === 1) {
+          assert.equal(signature.length, 132, "a lone state keeps the plain signature");
+          continue;
+        }
+        assert.equal(toHex(what.signed), toHex(digester.batchDigest(channelId, Buffer.from(root.slice(2), "hex"))));
+        const proof = merkleProof(levels, i).map(toHex);
+        assert.ok(proof.length <= Math.ceil(Math.log2(count)));
+        // an independent implementation of OZ's MerkleProof (the contract's hashing) accepts each proof
+        assert.ok(SimpleMerkleTree.verify(root, toHex(digests[i] as Uint8Array), proof), `${count}/${i}: OZ verify`);
+        // another state's digest with this proof leads elsewhere: it recovers someone else
+        const other = signedDigestOf(digester, channelId, digests[(i + 1) % count] as Uint8Array, signature);
+        assert.notEqual(toHex(other?.signed as Uint8Array), toHex(what.signed));
+      }
+    }
+    // malformed: a ragged proof, one above MAX_PROOF words, a short signature
+    const digest = digester.digest(randomState());
+    const plain = sign(digest);
+    assert.equal(signedDigestOf(digester, channelId, digest, `${plain}ab` as Hex), undefined);
+    assert.equal(
+      signedDigestOf(digester, channelId, digest, `${plain}${"ab".repeat(32 * (MAX_PROOF + 1))}` as Hex),
+      undefined,
+    );
+    assert.equal(signedDigestOf(digester, channelId, digest, plain.slice(0, 130) as Hex), undefined);
+    assert.ok(!isContractForm(`${plain}${"ab".repeat(32 * (MAX_PROOF + 1))}` as Hex));
+    assert.ok(!isContractForm(`${plain}ab` as Hex));
   });
 });

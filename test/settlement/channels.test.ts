@@ -126,6 +126,17 @@ describe("settlement: payment channels between two operators' agents", () => {
       });
       assert.equal(digester.digestHex(state), onChain);
     }
+    // and its batch digest (what a member signs once for an exchange's Merkle root) is the contract's too
+    for (let i = 0; i < 3; i++) {
+      const root = randomBytes(32);
+      const onChain = await agent("north").agent.chain.readContract({
+        address: contract(),
+        abi: PaymentChannels.abi,
+        functionName: "batchDigest",
+        args: [channelId, `0x${root.toString("hex")}`],
+      });
+      assert.equal(`0x${Buffer.from(digester.batchDigest(channelId, root)).toString("hex")}`, onChain);
+    }
   });
 
   it("refuses an overdraft, a state paying the proposer, a forged signature and an old version, naming the field", async () => {
@@ -327,15 +338,37 @@ describe("settlement: payment channels between two operators' agents", () => {
     );
     const answer = await ok("south", "POST", `/v1/settlement/channels/${id}/cosign-batch`, { items });
     assert.equal(answer.refused, undefined, JSON.stringify(answer));
-    assert.equal((answer.signatures as Hex[]).length, 3);
+    const cosigned = answer.signatures as Hex[];
+    assert.equal(cosigned.length, 3);
+    // south signed the exchange once: the same r‖s‖v, each item followed by its own Merkle proof (2, 2 and 1 words)
+    assert.deepEqual(
+      cosigned.map((sig) => [sig.slice(0, 132), (sig.length - 132) / 64]),
+      cosigned.map((_, k) => [(cosigned[0] as Hex).slice(0, 132), k < 2 ? 2 : 1]),
+    );
     for (const [k, state] of states.entries()) {
-      const digest = stateDigest(chainId, contract(), stateFromJson(state));
-      assert.equal(
-        (await recoverAddress({ hash: digest, signature: (answer.signatures as Hex[])[k] as Hex })).toLowerCase(),
-        account("south").toLowerCase(),
-        `south's co-signature of item ${k}`,
+      // the contract takes each item with north's single signature and south's batch one: every state stands alone
+      const [memberA, memberB] = await agent("north").agent.chain.readContract({
+        address: contract(),
+        abi: PaymentChannels.abi,
+        functionName: "checkState",
+        args: [stateFromJson(state), items[k]?.signature as Hex, cosigned[k] as Hex],
+      });
+      assert.deepEqual(
+        [memberA.toLowerCase(), memberB.toLowerCase()],
+        [account("north"), account("south")].map((a) => a.toLowerCase()),
+        `item ${k}`,
       );
     }
+    // a proof moved to another item of the exchange is refused on chain
+    await assert.rejects(
+      agent("north").agent.chain.readContract({
+        address: contract(),
+        abi: PaymentChannels.abi,
+        functionName: "checkState",
+        args: [stateFromJson(states[2] as StateJson), items[2]?.signature as Hex, cosigned[0] as Hex],
+      }),
+      /BadSignature/,
+    );
     // south registers the newest co-signed state on chain: the contract checks both signatures
     const closing = await ok("south", "POST", `/v1/settlement/channels/${id}/close-unilateral`);
     assert.equal(closing.status, "closing");

@@ -19,6 +19,9 @@ export const CHANNEL_STATE_TYPEHASH = hash(
   ),
 );
 
+/** PaymentChannels.BATCH_TYPEHASH: one signature over the Merkle root of an exchange's state digests. */
+export const CHANNEL_STATE_BATCH_TYPEHASH = hash(encoder.encode("ChannelStateBatch(bytes32 channelId,bytes32 root)"));
+
 const MAX_UINT256 = (1n << 256n) - 1n;
 
 /** Writes `value` as a 32-byte big-endian word at `offset`; RangeError naming `field` outside uint256. */
@@ -70,6 +73,21 @@ export class ChannelDigester {
     const batch = hexToBytes(state.batchId);
     if (batch.length !== 32) throw new RangeError("batchId: must be 32 bytes");
     struct.set(batch, 256);
+    const message = new Uint8Array(66);
+    message.set(this.#prefix, 0);
+    message.set(hash(struct), 34);
+    return hash(message);
+  }
+
+  /** PaymentChannels.batchDigest: what a member signs once for all the states of one exchange. */
+  batchDigest(channelId: Hex, root: Uint8Array): Uint8Array {
+    const struct = new Uint8Array(96);
+    struct.set(CHANNEL_STATE_BATCH_TYPEHASH, 0);
+    const id = hexToBytes(channelId);
+    if (id.length !== 32) throw new RangeError("channelId: must be 32 bytes");
+    struct.set(id, 32);
+    if (root.length !== 32) throw new RangeError("root: must be 32 bytes");
+    struct.set(root, 64);
     const message = new Uint8Array(66);
     message.set(this.#prefix, 0);
     message.set(hash(struct), 34);

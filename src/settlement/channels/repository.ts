@@ -1,6 +1,7 @@
 // What this agent keeps off chain about its channels: every state both members signed (the newest is what the
 // watchtower answers a stale close with), and the counterparty agent's URL and the API key that agent issued to this
 // member. SQL only.
+import { GroupCommit } from "../../core/store/groupCommit.ts";
 import type { Queryable, SqlParam } from "../../core/store/store.ts";
 import { NO_BATCH, type SignedState } from "./state.ts";
 
@@ -47,16 +48,25 @@ export interface UsageRow {
 export class ChannelRepository {
   readonly #db: Queryable;
 
+  /** States of all channels stored at one moment go in one statement: one fsync for many exchanges. */
+  readonly #states: GroupCommit<SignedState>;
+
   constructor(db: Queryable) {
     this.#db = db;
+    this.#states = new GroupCommit((states) => this.#insertStates(states), 2000);
   }
 
   /**
-   * Keeps co-signed states in one statement; the same version twice keeps the first (both are signed by both, so
-   * equal). A state's batchId (the batch its update pays) is kept in usage_ref: unique per channel.
+   * Keeps co-signed states, durably once this resolves; the same version twice keeps the first (both are signed by
+   * both, so equal). A state's batchId (the batch its update pays) is kept in usage_ref: unique per channel. Calls
+   * made while an earlier one is being committed are committed together (group commit).
    */
-  async saveStates(states: readonly SignedState[]): Promise<void> {
-    if (states.length === 0) return;
+  saveStates(states: readonly SignedState[]): Promise<void> {
+    return this.#states.add(states);
+  }
+
+  /** One INSERT of up to 2,000 states (20,000 parameters: within SQLite's and PostgreSQL's limits). */
+  async #insertStates(states: readonly SignedState[]): Promise<void> {
     const values: SqlParam[] = [];
     const rows = states.map((signed, i) => {
       const s = signed.state;

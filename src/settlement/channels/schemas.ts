@@ -8,7 +8,11 @@ const PositiveAmount = Type.String({
   maxLength: 30,
   description: "Settlement-token minor units, a positive decimal string",
 });
-const Signature = Type.String({ pattern: "^0x[0-9a-fA-F]{130}$", description: "65-byte ECDSA signature (r, s, v)" });
+const Signature = Type.String({
+  pattern: "^0x[0-9a-fA-F]{130}(?:[0-9a-fA-F]{64}){0,16}$",
+  description:
+    "ECDSA signature r‖s‖v (65 bytes) over the state digest, or, for a state of a multi-state exchange, r‖s‖v over the batch digest of the exchange's Merkle root followed by the state's proof (1 to 16 words)",
+});
 
 export const PeerSchema = strictObject({
   url: Type.String({ pattern: "^https?://", maxLength: 500, description: "The counterparty agent's base URL" }),

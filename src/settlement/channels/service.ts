@@ -11,6 +11,7 @@ import { recoverDigestSigner, secp256k1 } from "../../core/identity/secp256k1Nat
 import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
+import { signedDigestOf, signExchange } from "./batchSignature.ts";
 import { ChannelDigester } from "./digest.ts";
 import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
 import type { ChannelRepository, UsageRow } from "./repository.ts";
@@ -180,6 +181,7 @@ export class ChannelService {
   #signer: Promise<DigestSigner> | undefined;
   /** Public keys (uncompressed) already seen signing for a member, per channel: checked by recovery and comparison. */
   readonly #keysOf = new Map<string, Uint8Array[]>();
+  readonly #recovered = new Map<string, Uint8Array>();
 
   constructor(options: ChannelServiceOptions) {
     this.#o = options;
@@ -408,8 +410,7 @@ export class ChannelService {
       const side = this.#side(row);
       const proposer = (side === "a" ? row.member_b : row.member_a) as Address;
       let previous = await this.#previous(row);
-      const saved: SignedState[] = [];
-      const signatures: Hex[] = [];
+      const accepted: { state: ChannelState; digest: Uint8Array; theirs: Hex }[] = [];
       const batchIds = new Set<Hex>();
       let error: unknown;
       for (const [i, item] of items.entries()) {
@@ -440,17 +441,27 @@ export class ChannelService {
               throw this.#refused(`${p}.state.depositA`, "accounts for more than was deposited on chain");
             }
           }
-          const own = await this.#sign(digest);
-          saved.push(
-            side === "a" ? { state, sigA: own, sigB: item.signature } : { state, sigA: item.signature, sigB: own },
-          );
-          signatures.push(own);
+          accepted.push({ state, digest, theirs: item.signature });
           previous = state;
         } catch (e) {
           error = e;
           break;
         }
       }
+      // One signature for every accepted state (batchSignature.ts), the refused ones and those after left out.
+      const signatures =
+        accepted.length === 0
+          ? []
+          : await signExchange(
+              this.#digester,
+              channelId,
+              accepted.map((a) => a.digest),
+              (digest) => this.#sign(digest),
+            );
+      const saved: SignedState[] = accepted.map(({ state, theirs }, i) => {
+        const own = signatures[i] as Hex;
+        return side === "a" ? { state, sigA: own, sigB: theirs } : { state, sigA: theirs, sigB: own };
+      });
       if (saved.length > 0) await this.#o.repository.saveStates(saved);
       return error === undefined ? { signatures } : { signatures, error };
     });
@@ -744,7 +755,7 @@ export class ChannelService {
     let previous = await this.#previous(row);
     const depositA = BigInt(row.deposit_a);
     const depositB = BigInt(row.deposit_b);
-    const proposed: { pending: Pending; state: ChannelState; digest: Uint8Array; own: Hex }[] = [];
+    const proposed: { pending: Pending; state: ChannelState; digest: Uint8Array }[] = [];
     const usageRefs = new Map<string, Pending>();
     for (const pending of batch) {
       if (pending.usageRef) {
@@ -801,14 +812,19 @@ export class ChannelService {
         isFinal: pending.isFinal,
         batchId: (pending.usageRef ?? NO_BATCH) as Hex,
       };
-      const digest = this.#digester.digest(state);
-      proposed.push({ pending, state, digest, own: await this.#sign(digest) });
+      proposed.push({ pending, state, digest: this.#digester.digest(state) });
       previous = state;
     }
     if (proposed.length === 0) return;
+    const own = await signExchange(
+      this.#digester,
+      channelId,
+      proposed.map((p) => p.digest),
+      (digest) => this.#sign(digest),
+    );
     const answer = await this.#peerCosign(
       channelId,
-      proposed.map((p) => ({ state: stateToJson(p.state), signature: p.own })),
+      proposed.map((p, i) => ({ state: stateToJson(p.state), signature: own[i] as Hex })),
     );
     // Test hook (documented in docs/settlement.md): stop dead between the peer co-signing and this agent storing, the
     // crash window that resynchronisation recovers from.
@@ -834,8 +850,9 @@ export class ChannelService {
         );
         break;
       }
+      const mine = own[i] as Hex;
       saved.push(
-        side === "a" ? { state: p.state, sigA: p.own, sigB: theirs } : { state: p.state, sigA: theirs, sigB: p.own },
+        side === "a" ? { state: p.state, sigA: mine, sigB: theirs } : { state: p.state, sigA: theirs, sigB: mine },
       );
     }
     if (saved.length > 0) await this.#o.repository.saveStates(saved);
@@ -902,7 +919,9 @@ export class ChannelService {
    */
   async #signedBy(channelId: Hex, member: Address, digest: Uint8Array, signature: Hex): Promise<boolean> {
     if (!isContractForm(signature)) return false;
-    const recovered = recoverDigestSigner(await secp256k1(), digest, Buffer.from(signature.slice(2), "hex"));
+    const what = signedDigestOf(this.#digester, channelId, digest, signature);
+    if (!what) return false;
+    const recovered = await this.#recover(what.signed, what.rsv);
     if (!recovered) return false;
     const key = `${channelId.toLowerCase()}:${member.toLowerCase()}`;
     const known = this.#keysOf.get(key) ?? [];
@@ -912,6 +931,22 @@ export class ChannelService {
     known.push(recovered);
     this.#keysOf.set(key, known);
     return true;
+  }
+
+  /**
+   * The public key that made `rsv` over `signed`. The states of one exchange share one batch signature: its recovery
+   * is remembered (a few recent ones), so an exchange of 256 states costs one recovery, not 256.
+   */
+  async #recover(signed: Uint8Array, rsv: Uint8Array): Promise<Uint8Array | undefined> {
+    const key = `${Buffer.from(signed).toString("hex")}${Buffer.from(rsv).toString("hex")}`;
+    const seen = this.#recovered.get(key);
+    if (seen) return seen;
+    const recovered = recoverDigestSigner(await secp256k1(), signed, rsv);
+    if (recovered) {
+      if (this.#recovered.size >= 64) this.#recovered.delete(this.#recovered.keys().next().value as string);
+      this.#recovered.set(key, recovered);
+    }
+    return recovered;
   }
 
   /** The newest co-signed state, or the empty state before any (version 0, nothing deposited yet). */

@@ -108,13 +108,18 @@ export function refusalOf(previous: ChannelState, next: ChannelState, payer: "a"
 const HALF_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n >> 1n;
 
 /**
- * Whether a 65-byte signature (hex) has the form the contract's OZ ECDSA accepts: s in the low half and v 27 or 28
- * (viem's recoverAddress also takes v 0/1 and high s, which the contract would refuse).
+ * Whether a signature (hex) has the form the contract's OZ ECDSA accepts: r‖s‖v with s in the low half and v 27 or 28
+ * (viem's recoverAddress also takes v 0/1 and high s, which the contract would refuse), alone or followed by a Merkle
+ * proof of 1 to 16 words (a batch signature: batchSignature.ts).
  */
 export function isContractForm(signature: Hex): boolean {
+  const proofHex = signature.length - 132;
   return (
-    signature.length === 132 &&
+    proofHex >= 0 &&
+    proofHex % 64 === 0 &&
+    proofHex / 64 <= 16 &&
+    /^0x[0-9a-fA-F]*$/.test(signature) &&
     BigInt(`0x${signature.slice(66, 130)}`) <= HALF_N &&
-    ["1b", "1c"].includes(signature.slice(130).toLowerCase())
+    ["1b", "1c"].includes(signature.slice(130, 132).toLowerCase())
   );
 }
