@@ -7,15 +7,15 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, describe, it } from "node:test";
 import { inspect } from "node:util";
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { type Address, type Hex, hashTypedData, recoverAddress } from "viem";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
-import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import {
   MAX_PROOF,
   merkleLevels,
   merkleProof,
-  signedDigestOf,
   signExchange,
+  signedDigestOf,
 } from "../../src/settlement/channels/batchSignature.ts";
 import { ChannelDigester } from "../../src/settlement/channels/digest.ts";
 import { type ChannelState, isContractForm, NO_BATCH, typedState } from "../../src/settlement/channels/state.ts";

@@ -11,7 +11,7 @@ import { recoverDigestSigner, secp256k1 } from "../../core/identity/secp256k1Nat
 import { ConsortiumRegistry, PaymentChannels, RoamingSettlement, SettlementToken } from "../../generated/contracts.ts";
 import type { MembershipDirectory } from "../../membership/published.ts";
 import { SettlementError } from "../errors.ts";
-import { signedDigestOf, signExchange } from "./batchSignature.ts";
+import { signExchange, signedDigestOf } from "./batchSignature.ts";
 import { ChannelDigester } from "./digest.ts";
 import type { ChannelReadModel, ChannelRow } from "./readModel.ts";
 import type { ChannelRepository, UsageRow } from "./repository.ts";
