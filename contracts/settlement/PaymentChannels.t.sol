@@ -277,7 +277,7 @@ contract PaymentChannelsTest is TestBase {
     /// checkState must revert BadSignature (the recovered signer, whatever it is, is not the member's).
     function _expectBadSignature(IPaymentChannels.State memory s, bytes memory sigA, bytes memory sigB) internal view {
         try channels.checkState(s, sigA, sigB) {
-            revert("checkState accepted the state");
+            assertTrue(false, "checkState accepted the state");
         } catch (bytes memory reason) {
             assertEq(bytes4(reason), IPaymentChannels.BadSignature.selector, "BadSignature");
         }
