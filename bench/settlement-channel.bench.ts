@@ -1,12 +1,13 @@
 // Co-signed payment channel updates per second between two operators' agents, each its own process (as deployed):
-// north's agent signs each new balance state and has south's agent co-sign it over HTTP (south checks north's
+// north's agent makes each new balance state and has south's agent co-sign it over HTTP (south checks north's
 // signature, the version and the balances, signs, stores; north checks south's signature and stores). Several
 // channels run at once, each with `inFlight` payments outstanding: north's agent pipelines the payments of one channel
-// (those asked for while an exchange is under way go together in the next one, each its own co-signed state). Also
-// the floor this puts on one core: the two signatures and two recoveries of one update in this process with viem
-// (@noble/curves, pure JS), and the agents' path: the EIP-712 digest with a cached domain separator (digest.ts) and
-// libsecp256k1 (the `secp256k1` package's native addon) signing and recovery, no HTTP or database. The issue's target is 5,000
-// co-signed updates/s. With perCall > 1 each client call is a POST /payments of perCall amounts instead of a POST /pay.
+// (those asked for while an exchange is under way go together in the next one, each its own co-signed state, signed
+// once per exchange by each side: a batch signature over the exchange's Merkle root, batchSignature.ts). Also the
+// ECDSA floor per-state signing would put on one core: two signatures and two recoveries per update with viem
+// (@noble/curves, pure JS), and with the agents' primitives: the EIP-712 digest with a cached domain separator
+// (digest.ts) and libsecp256k1 (the `secp256k1` package's native addon), no HTTP or database. The issue's target is
+// 5,000 co-signed updates/s. With perCall > 1 each client call is a POST /payments of perCall amounts, not a POST /pay.
 //   npm run bench -- settlement-channel [channels=8] [updatesPerChannel=100] [inFlight=32] [perCall=1]
 import { cpus, loadavg } from "node:os";
 import { type Hex, hashTypedData, recoverAddress } from "viem";
@@ -222,7 +223,7 @@ export async function run(args: string[]): Promise<BenchResult> {
               "target/s": 5000,
             },
           ],
-          note: `Every update: ${perCall === 1 ? "a POST /pay" : `one of ${perCall} amounts of a POST /payments`} to north's agent; north signs, south checks north's signature, signs and stores, north checks south's signature and stores (payments of one channel asked for during an exchange share the next one). Both agents end with the same doubly signed newest state per channel. Load average (1, 5, 15 min) before: ${loadBefore
+          note: `Every update: ${perCall === 1 ? "a POST /pay" : `one of ${perCall} amounts of a POST /payments`} to north's agent; north signs, south checks north's signature, signs and stores, north checks south's signature and stores (payments of one channel asked for during an exchange share the next one; each side signs an exchange once, a batch signature, and stores by group commit). Both agents end with the same doubly signed newest state per channel. Load average (1, 5, 15 min) before: ${loadBefore
             .map((l) => l.toFixed(1))
             .join(
               ", ",
@@ -232,7 +233,7 @@ export async function run(args: string[]): Promise<BenchResult> {
           title:
             "ECDSA floor of one update on one core, the agents' path: direct EIP-712 digest + libsecp256k1 (native addon)",
           rows: [secp],
-          note: "Per update: one digest, two signatures and two recoveries (each side recovers the other's key; the agent compares it with the key it cached per channel).",
+          note: "What signing each state on its own would cost per update: one digest, two signatures and two recoveries. The agents sign and recover once per exchange instead (batch signatures), plus one digest and a Merkle path per state.",
         },
         {
           title: "ECDSA floor of one update on one core before (viem / @noble/curves, no HTTP, no database)",
