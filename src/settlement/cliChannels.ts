@@ -1,5 +1,5 @@
-// `telco-ledger settlement channel ...`: payment channels through a member agent's API (open, deposit, pay, close,
-// settle, resume, peer). The counterparty is an address or a sandbox member's name.
+// `telco-ledger settlement channel ...`: payment channels through a member agent's API (open, deposit, pay, pay-many,
+// close, settle, resume, peer, and a batch's usage-driven payment). The counterparty is an address or a sandbox member's name.
 import type { Command } from "commander";
 import { callAgent } from "../cli/agentClient.ts";
 import { type ClientOptions, targetOf, withClientOptions } from "../cli/common.ts";
@@ -15,6 +15,11 @@ interface ChannelAnswer {
   onChain: { version: number; balanceA: string; balanceB: string };
   payout: { a: string; b: string } | null;
   latest: { version: number; balanceA: string; balanceB: string } | null;
+}
+
+interface PaymentsAnswer {
+  states: Array<{ version: number; balanceA: string; balanceB: string } | null>;
+  errors: Array<{ index: number; code: string; message: string }>;
 }
 
 const human = (c: ChannelAnswer) => {
@@ -84,6 +89,40 @@ export function registerChannelCommands(settlement: Command): void {
         );
       });
   }
+  withClientOptions(
+    channel
+      .command("pay-many <channelId> <amounts...>")
+      .description("several payments in one call (1 to 256, in order): each its own co-signed state"),
+  ).action(async (id: string, amounts: string[], o: ClientOptions) => {
+    const answer = await callAgent<PaymentsAnswer>(targetOf(o), "POST", `/v1/settlement/channels/${id}/payments`, {
+      amounts,
+    });
+    printResult(answer, o, (a: PaymentsAnswer) =>
+      a.states
+        .map((state, i) => {
+          if (state) return `${amounts[i]}: v${state.version} ${state.balanceA}/${state.balanceB}`;
+          const error = a.errors.find((e) => e.index === i);
+          return `${amounts[i]}: refused ${error?.code ?? ""} ${error?.message ?? ""}`.trimEnd();
+        })
+        .join("\n"),
+    );
+  });
+  withClientOptions(
+    channel
+      .command("batch-payment <batchId>")
+      .description("home operator: how a confirmed settlement batch was paid through the channel (usage-driven)"),
+  ).action(async (batchId: string, o: ClientOptions) => {
+    const answer = await callAgent<Record<string, unknown>>(
+      targetOf(o),
+      "GET",
+      `/v1/settlement/batches/${batchId}/channel-payment`,
+    );
+    printResult(answer, o, (a: Record<string, unknown>) =>
+      [`${a.batchId} ${a.status} ${a.amount}`, a.channelId ? `channel ${a.channelId} v${a.version}` : "", a.error ?? ""]
+        .filter(Boolean)
+        .join(" "),
+    );
+  });
   withClientOptions(channel.command("close <channelId>").description("close: cooperatively, or --unilateral"))
     .option("--unilateral", "register this agent's newest co-signed state and start the challenge period")
     .action(async (id: string, o: ClientOptions & { unilateral?: boolean }) => {
