@@ -9,14 +9,9 @@ import { after, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { type Address, type Hex, hashTypedData, recoverAddress } from "viem";
+import { merkleLevels, merkleProof } from "../../src/core/chain/merkle.ts";
 import { openKeystore } from "../../src/core/identity/keystore.ts";
-import {
-  MAX_PROOF,
-  merkleLevels,
-  merkleProof,
-  signExchange,
-  signedDigestOf,
-} from "../../src/settlement/channels/batchSignature.ts";
+import { MAX_PROOF, signExchange, signedDigestOf } from "../../src/settlement/channels/batchSignature.ts";
 import { ChannelDigester } from "../../src/settlement/channels/digest.ts";
 import { type ChannelState, isContractForm, NO_BATCH, typedState } from "../../src/settlement/channels/state.ts";
 import { privateKeysOnDisk } from "../../testkit/identity.ts";

@@ -5,48 +5,11 @@
 // once per exchange instead of once per state. A lone state keeps the plain 65-byte signature over its own digest.
 import type { Hex } from "viem";
 import { hexToBytes } from "../../core/chain/hexBytes.ts";
-import { keccak256Bytes } from "../../core/chain/keccak.ts";
+import { hashPairSorted, merkleLevels, merkleProof, merkleRoot } from "../../core/chain/merkle.ts";
 import type { ChannelDigester } from "./digest.ts";
 
 /** PaymentChannels.MAX_PROOF: at most 2^16 states in one exchange. */
 export const MAX_PROOF = 16;
-
-/** OpenZeppelin's Hashes.commutativeKeccak256: keccak256 of the two nodes, the smaller first. */
-function hashPair(x: Uint8Array, y: Uint8Array): Uint8Array {
-  const pair = new Uint8Array(64);
-  const [first, second] = Buffer.compare(x, y) <= 0 ? [x, y] : [y, x];
-  pair.set(first, 0);
-  pair.set(second, 32);
-  return keccak256Bytes(pair);
-}
-
-/** The tree's levels, leaves first; a level's odd last node moves up unchanged (it needs no sibling in a proof). */
-export function merkleLevels(leaves: readonly Uint8Array[]): Uint8Array[][] {
-  if (leaves.length === 0) throw new RangeError("a Merkle tree needs at least one leaf");
-  const levels: Uint8Array[][] = [[...leaves]];
-  for (let level = levels[0] as Uint8Array[]; level.length > 1; ) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      const right = level[i + 1];
-      next.push(right ? hashPair(level[i] as Uint8Array, right) : (level[i] as Uint8Array));
-    }
-    levels.push(next);
-    level = next;
-  }
-  return levels;
-}
-
-/** The siblings that take leaf `index` to the root, lowest first. */
-export function merkleProof(levels: readonly Uint8Array[][], index: number): Uint8Array[] {
-  const proof: Uint8Array[] = [];
-  let at = index;
-  for (const level of levels.slice(0, -1)) {
-    const sibling = level[at ^ 1];
-    if (sibling) proof.push(sibling);
-    at >>= 1;
-  }
-  return proof;
-}
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 
@@ -62,7 +25,7 @@ export async function signExchange(
 ): Promise<Hex[]> {
   if (digests.length === 1) return [await sign(digests[0] as Uint8Array)];
   const levels = merkleLevels(digests);
-  const root = (levels[levels.length - 1] as Uint8Array[])[0] as Uint8Array;
+  const root = merkleRoot(levels);
   const rsv = await sign(digester.batchDigest(channelId, root));
   return digests.map((_, i) => `${rsv}${merkleProof(levels, i).map(hex).join("")}` as Hex);
 }
@@ -83,6 +46,6 @@ export function signedDigestOf(
   if (bytes.length < 65 || !Number.isInteger(steps) || steps > MAX_PROOF) return undefined;
   if (steps === 0) return { signed: digest, rsv: bytes };
   let node = digest;
-  for (let i = 0; i < steps; i++) node = hashPair(node, bytes.subarray(65 + 32 * i, 97 + 32 * i));
+  for (let i = 0; i < steps; i++) node = hashPairSorted(node, bytes.subarray(65 + 32 * i, 97 + 32 * i));
   return { signed: digester.batchDigest(channelId, node), rsv: bytes.subarray(0, 65) };
 }

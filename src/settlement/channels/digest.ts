@@ -73,10 +73,7 @@ export class ChannelDigester {
     const batch = hexToBytes(state.batchId);
     if (batch.length !== 32) throw new RangeError("batchId: must be 32 bytes");
     struct.set(batch, 256);
-    const message = new Uint8Array(66);
-    message.set(this.#prefix, 0);
-    message.set(hash(struct), 34);
-    return hash(message);
+    return this.#typedDataHash(struct);
   }
 
   /** PaymentChannels.batchDigest: what a member signs once for all the states of one exchange. */
@@ -88,6 +85,11 @@ export class ChannelDigester {
     struct.set(id, 32);
     if (root.length !== 32) throw new RangeError("root: must be 32 bytes");
     struct.set(root, 64);
+    return this.#typedDataHash(struct);
+  }
+
+  /** EIP-712: keccak256(0x1901 ‖ domain separator ‖ keccak256(encoded struct)). */
+  #typedDataHash(struct: Uint8Array): Uint8Array {
     const message = new Uint8Array(66);
     message.set(this.#prefix, 0);
     message.set(hash(struct), 34);
