@@ -24,11 +24,23 @@ library TnPrefixLib {
             revert ITnAuthority.InvalidPrefix(text, ITnAuthority.PrefixProblem.TooLong, digits);
         }
         if (raw[0] == "0") revert ITnAuthority.InvalidPrefix(text, ITnAuthority.PrefixProblem.LeadingZero, 0);
+        // The digits are read from one calldata word (at most 15 bytes of it; calldataload pads past the end with
+        // zeros). At most 15 digits of at most 10 each in base 11 stay below 11^16 < 2^56, so nothing here can
+        // overflow (unchecked: this runs once per digit of every grant, issue 12's gas target).
+        uint256 word;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := calldataload(raw.offset)
+        }
         uint64 value = 0;
-        for (uint256 i = 0; i < digits; ++i) {
-            uint8 c = uint8(raw[i]);
-            if (c < 0x30 || c > 0x39) revert ITnAuthority.InvalidPrefix(text, ITnAuthority.PrefixProblem.NotADigit, i);
-            value = value * 11 + (c - 0x2f);
+        unchecked {
+            for (uint256 i = 0; i < digits; ++i) {
+                uint8 c = uint8(word >> (248 - 8 * i));
+                if (c < 0x30 || c > 0x39) {
+                    revert ITnAuthority.InvalidPrefix(text, ITnAuthority.PrefixProblem.NotADigit, i);
+                }
+                value = value * 11 + (c - 0x2f);
+            }
         }
         return TnPrefix.wrap(value);
     }
@@ -40,15 +52,20 @@ library TnPrefixLib {
 
     /// @notice Number of digits.
     function length(TnPrefix prefix) internal pure returns (uint256 digits) {
-        for (uint64 k = TnPrefix.unwrap(prefix); k != 0; k /= 11) ++digits;
+        // At most 15 steps: the counter cannot overflow.
+        unchecked {
+            for (uint64 k = TnPrefix.unwrap(prefix); k != 0; k /= 11) ++digits;
+        }
     }
 
     /// @notice Whether `ancestor` equals `prefix` or is a prefix of it.
     function covers(TnPrefix ancestor, TnPrefix prefix) internal pure returns (bool) {
-        uint256 a = length(ancestor);
-        uint256 b = length(prefix);
-        if (a > b) return false;
-        return TnPrefix.unwrap(prefix) / uint64(11 ** (b - a)) == TnPrefix.unwrap(ancestor);
+        // A prefix's parent is its key divided by 11, always smaller, so walking up from `prefix` meets `ancestor`
+        // exactly when it covers it, and passes below it otherwise (one step per digit between the two).
+        uint64 a = TnPrefix.unwrap(ancestor);
+        uint64 k = TnPrefix.unwrap(prefix);
+        while (k > a) k /= 11;
+        return k == a;
     }
 
     /// @notice The digit string.

@@ -6,6 +6,7 @@ pragma solidity 0.8.30;
 // explicit table of every number's owner (a tiny numbering plan: digits 1-2, numbers of 4 digits).
 import {ITnAuthority} from "./ITnAuthority.sol";
 import {NumberingHarness} from "./NumberingHarness.sol";
+import {TnPrefixLib} from "./TnPrefix.sol";
 
 contract TnPrefixFuzzTest is NumberingHarness {
     uint256 internal constant NUMBER_DIGITS = 4;
@@ -34,6 +35,33 @@ contract TnPrefixFuzzTest is NumberingHarness {
             );
             assertEq(keccak256(reason), keccak256(expected), "error names the problem and position");
         }
+    }
+
+    /// @dev covers() walks up from the longer prefix; the reference compares the digit strings. Digits 1-3 and
+    /// lengths 1-15 make covering pairs, equal pairs and near misses (same length, one digit apart) all common.
+    function testFuzz_covers_matchesAStringPrefixCheck(uint256 seed) public view {
+        bytes memory a = randomDigits(seed, 0);
+        bytes memory b = randomDigits(seed, 1);
+        if (seed % 3 == 0) b = bytes.concat(a, randomDigits(seed, 2)); // often a true ancestor
+        if (b.length > 15) return;
+        assertTrue(this.coversOf(string(a), string(b)) == referenceCovers(a, b), "covers(a, b)");
+        assertTrue(this.coversOf(string(b), string(a)) == referenceCovers(b, a), "covers(b, a)");
+    }
+
+    function coversOf(string calldata ancestor, string calldata prefix) external pure returns (bool) {
+        return TnPrefixLib.covers(TnPrefixLib.parse(ancestor), TnPrefixLib.parse(prefix));
+    }
+
+    function randomDigits(uint256 seed, uint256 salt) internal pure returns (bytes memory digits) {
+        uint256 r = uint256(keccak256(abi.encode(seed, salt)));
+        digits = new bytes(1 + (r % 8));
+        for (uint256 i = 0; i < digits.length; i++) digits[i] = bytes1(uint8(0x31 + ((r >> (8 + 2 * i)) % 3)));
+    }
+
+    function referenceCovers(bytes memory ancestor, bytes memory prefix) internal pure returns (bool) {
+        if (ancestor.length > prefix.length) return false;
+        for (uint256 i = 0; i < ancestor.length; i++) if (ancestor[i] != prefix[i]) return false;
+        return true;
     }
 
     function testFuzz_prefixRoundTrip(uint64 seed, uint8 lengthSeed) public {
