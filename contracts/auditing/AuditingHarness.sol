@@ -2,12 +2,15 @@
 pragma solidity 0.8.30;
 
 // Shared set-up for the auditing tests: a consortium (two governors who also vet auditors, a bank, a provider and a
-// recipient), the EUR settlement token, the members' beacon and the court with its escrow; helpers that run one
-// complaint through beacon, draw, commit and reveal.
+// recipient), the EUR settlement token, the members' beacon and the court with its escrow and ticket registry;
+// helpers that run one complaint through beacon, lottery, claims with committed votes, and reveals. The auditors'
+// ticket trees are built here independently of AuditorTickets (a second implementation of the same layout).
 import {ConsortiumRegistry} from "../membership/ConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
 import {SettlementToken} from "../settlement/SettlementToken.sol";
 import {TestBase} from "../testing/TestBase.sol";
+import {IAuditorTickets} from "./IAuditorTickets.sol";
+import {ICourtGovernance} from "./ICourtGovernance.sol";
 import {IMemberBeacon} from "./IMemberBeacon.sol";
 import {IOutcomeCourt} from "./IOutcomeCourt.sol";
 import {IServiceEscrow} from "./IServiceEscrow.sol";
@@ -21,6 +24,10 @@ abstract contract AuditingHarness is TestBase {
     uint128 internal constant AUDITOR_STAKE = 100_00;
     uint8 internal constant UPHOLD = 1;
     uint8 internal constant REJECT = 2;
+    uint256 internal constant SLOTS = 256;
+    /// @dev 3 per seat: with the tests' pools (at most 3 x jury size) every auditor of the pool is drawn, so the
+    /// panel is the jury size's lowest tickets; the lottery's odds below 1 are tested on their own.
+    uint8 internal constant TICKETS_PER_SEAT = 3;
 
     address internal governor = address(0x60);
     address internal vetter = address(0x61);
@@ -33,6 +40,8 @@ abstract contract AuditingHarness is TestBase {
     MemberBeacon internal beacon;
     OutcomeCourt internal court;
     IServiceEscrow internal escrow;
+    IAuditorTickets internal tickets;
+    ICourtGovernance internal governance;
     address[] internal auditors;
     uint256 internal minted;
     uint256 private _refs;
@@ -66,6 +75,8 @@ abstract contract AuditingHarness is TestBase {
         genesis = uint64(block.timestamp);
         court = new OutcomeCourt(consortium, eur, beacon, EPOCH, defaultParams());
         escrow = court.escrow();
+        tickets = court.tickets();
+        governance = court.governance();
     }
 
     function defaultParams() internal view returns (IOutcomeCourt.Params memory) {
@@ -82,7 +93,7 @@ abstract contract AuditingHarness is TestBase {
                 firstJurySize: 3,
                 objectionJurySize: 5,
                 maxAttempts: 3,
-                drawTriesPerSeat: 8,
+                ticketsPerSeat: TICKETS_PER_SEAT,
                 vetQuorum: 1,
                 maxSignalEpochs: 6,
                 slashSink: bank
@@ -107,6 +118,12 @@ abstract contract AuditingHarness is TestBase {
 
     /// @dev Vets and stakes `n` more independent auditors, signalling from the next epoch for `epochs` epochs.
     function signalAuditors(uint256 n, uint64 epochs) internal {
+        signalAuditors(n, epochs, true);
+    }
+
+    /// @dev As above; without trees the roots are placeholders (for auditors that will never claim: building 700
+    /// trees would not fit a test's gas).
+    function signalAuditors(uint256 n, uint64 epochs, bool withTrees) internal {
         uint256 start = auditors.length;
         for (uint256 i = start; i < start + n; i++) {
             address a = auditorAt(i);
@@ -114,10 +131,93 @@ abstract contract AuditingHarness is TestBase {
             court.vetAuditor(a, keccak256(abi.encode("did:ethr:auditor", i)), address(0));
             fund(a, AUDITOR_STAKE);
             approveAs(a, address(court), AUDITOR_STAKE);
-            vm.prank(a);
-            court.signal(AUDITOR_STAKE, 4, epochs, bytes32(i));
+            if (withTrees) {
+                signalAs(a, AUDITOR_STAKE, 4, epochs, bytes32(i));
+            } else {
+                bytes32[] memory placeholders = new bytes32[](epochs);
+                for (uint256 e = 0; e < epochs; e++) placeholders[e] = bytes32(uint256(1));
+                uint64 first = court.currentEpoch() + 1;
+                vm.prank(a);
+                court.signal(AUDITOR_STAKE, 4, epochs, bytes32(i), first, placeholders);
+            }
             auditors.push(a);
         }
+    }
+
+    /// @dev Signals as `a` from the next epoch, with the roots of its ticket trees.
+    function signalAs(address a, uint128 amount, uint16 capacity, uint64 epochs, bytes32 key) internal {
+        uint64 first = court.currentEpoch() + 1;
+        bytes32[] memory roots = new bytes32[](epochs);
+        for (uint64 e = 0; e < epochs; e++) roots[e] = ticketRoot(ticketSeed(a, first + e));
+        vm.prank(a);
+        court.signal(amount, capacity, epochs, key, first, roots);
+    }
+
+    function ticketSeed(address a, uint64 epoch) internal pure returns (bytes32) {
+        return keccak256(abi.encode("ticket seed", a, epoch));
+    }
+
+    function ticketSecret(bytes32 seed, uint256 slot) internal pure returns (bytes32) {
+        return keccak256(abi.encode(seed, slot));
+    }
+
+    function ticketTree(bytes32 seed) internal pure returns (bytes32[][] memory levels) {
+        levels = new bytes32[][](9);
+        levels[0] = new bytes32[](SLOTS);
+        for (uint256 j = 0; j < SLOTS; j++) {
+            levels[0][j] = keccak256(bytes.concat(keccak256(abi.encode(j, ticketSecret(seed, j)))));
+        }
+        for (uint256 d = 1; d <= 8; d++) {
+            levels[d] = new bytes32[](levels[d - 1].length / 2);
+            for (uint256 i = 0; i < levels[d].length; i++) {
+                levels[d][i] = keccak256(abi.encode(levels[d - 1][2 * i], levels[d - 1][2 * i + 1]));
+            }
+        }
+    }
+
+    function ticketRoot(bytes32 seed) internal pure returns (bytes32) {
+        return ticketTree(seed)[8][0];
+    }
+
+    function ticketProof(bytes32 seed, uint256 slot) internal pure returns (bytes32[] memory proof) {
+        bytes32[][] memory levels = ticketTree(seed);
+        proof = new bytes32[](8);
+        uint256 position = slot;
+        for (uint256 d = 0; d < 8; d++) {
+            proof[d] = levels[d][position ^ 1];
+            position >>= 1;
+        }
+    }
+
+    /// @dev `a`'s ticket in the lottery of the case's current round.
+    function ticketIn(bytes32 caseId, address a) internal view returns (uint64) {
+        IOutcomeCourt.Panel memory p = court.panel(caseId, court.getCase(caseId).round);
+        bytes32 secret = ticketSecret(ticketSeed(a, p.epoch), p.slot);
+        return uint64(uint256(keccak256(abi.encode(secret, p.seed))) >> 192);
+    }
+
+    /// @dev `juror`'s secret and proof for the current lottery (computed before any expectRevert: it reads the court).
+    function ticketFor(bytes32 caseId, address juror) internal view returns (bytes32 secret, bytes32[] memory proof) {
+        IOutcomeCourt.Panel memory p = court.panel(caseId, court.getCase(caseId).round);
+        bytes32 seed = ticketSeed(juror, p.epoch);
+        return (ticketSecret(seed, p.slot), ticketProof(seed, p.slot));
+    }
+
+    /// @dev `juror` claims its seat in the current lottery with `committed` as its vote commitment.
+    function claim(bytes32 caseId, address juror, bytes32 committed) internal {
+        (bytes32 secret, bytes32[] memory proof) = ticketFor(caseId, juror);
+        vm.prank(juror);
+        court.commitVote(caseId, committed, secret, proof);
+    }
+
+    /// @dev `a` reveals its ticket seeds through epoch `through` (which must be over).
+    function revealSeeds(address a, uint64 through) internal {
+        (uint64 from, ) = tickets.revealedThrough(a);
+        if (from >= through) return;
+        bytes32[] memory seeds = new bytes32[](through - from);
+        for (uint64 e = from + 1; e <= through; e++) seeds[e - from - 1] = ticketSeed(a, e);
+        vm.prank(a);
+        tickets.revealSeeds(from + 1, seeds);
     }
 
     function warpToEpoch(uint64 epoch) internal {
@@ -161,13 +261,47 @@ abstract contract AuditingHarness is TestBase {
         vm.warp(r.revealEnd);
     }
 
-    function drawJury(bytes32 caseId) internal returns (address[] memory) {
+    /// @dev Runs the beacon and opens the lottery; returns the auditors that will sit if they claim: the jury size's
+    /// lowest tickets among the drawn auditors that may claim (not affiliated, not on the first jury), lowest first.
+    /// Empty when the draw failed (the case is back to Drawing).
+    function drawJury(bytes32 caseId) internal returns (address[] memory js) {
         runBeacon(caseId);
         court.draw(caseId);
         IOutcomeCourt.Case memory c = court.getCase(caseId);
         drawnRound = c.round;
         drawnAttempt = c.attempt;
-        return court.jurors(caseId, c.round);
+        if (c.status != IOutcomeCourt.CaseStatus.Voting) return js;
+        IOutcomeCourt.Panel memory p = court.panel(caseId, c.round);
+        address[] memory drawn = new address[](auditors.length);
+        uint64[] memory ticketValues = new uint64[](auditors.length);
+        uint256 n = 0;
+        for (uint256 i = 0; i < auditors.length; i++) {
+            address a = auditors[i];
+            if (tickets.rootOf(a, p.epoch) == 0 || !mayClaim(caseId, c.round, a)) continue;
+            uint64 t = ticketIn(caseId, a);
+            if (t > p.threshold) continue;
+            // Insertion sort by ticket (a handful of auditors).
+            uint256 at = n++;
+            while (at > 0 && ticketValues[at - 1] > t) {
+                (drawn[at], ticketValues[at]) = (drawn[at - 1], ticketValues[at - 1]);
+                at--;
+            }
+            (drawn[at], ticketValues[at]) = (a, t);
+        }
+        uint256 size = n < p.size ? n : p.size;
+        js = new address[](size);
+        for (uint256 i = 0; i < size; i++) js[i] = drawn[i];
+    }
+
+    /// @dev Neither a party's member by affiliation nor on the first jury (the court's own rules, read from outside).
+    function mayClaim(bytes32 caseId, uint8 round, address a) internal view returns (bool) {
+        IServiceEscrow.Parties memory parties_ = court.parties(caseId);
+        address affiliation = court.auditor(a).affiliation;
+        if (affiliation != address(0)) {
+            if (affiliation == parties_.providerMember || affiliation == parties_.recipientMember) return false;
+        }
+        if (a == parties_.provider || a == parties_.recipient) return false;
+        return round == 0 || !court.ballot(caseId, 0, a).seated;
     }
 
     function salt(address juror) internal pure returns (bytes32) {
@@ -180,12 +314,12 @@ abstract contract AuditingHarness is TestBase {
         return keccak256(abi.encode(caseId, drawnRound, drawnAttempt, juror, choice, s));
     }
 
-    /// @dev Commits then reveals `votes[i]` for juror i (0 = stays silent), and tallies.
+    /// @dev Juror i claims its seat committing `votes[i]` and reveals it (0: claims, committing an uphold, and stays
+    /// silent), then tallies.
     function vote(bytes32 caseId, address[] memory js, uint8[] memory votes) internal {
         for (uint256 i = 0; i < js.length; i++) {
-            if (votes[i] == 0) continue;
-            vm.prank(js[i]);
-            court.commitVote(caseId, commitment(caseId, js[i], votes[i], salt(js[i])));
+            uint8 committed = votes[i] == 0 ? UPHOLD : votes[i];
+            claim(caseId, js[i], commitment(caseId, js[i], committed, salt(js[i])));
         }
         IOutcomeCourt.Panel memory p = court.panel(caseId, court.getCase(caseId).round);
         vm.warp(p.commitEnd);

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuditorTickets} from "./IAuditorTickets.sol";
+import {ICourtGovernance} from "./ICourtGovernance.sol";
 import {IServiceEscrow} from "./IServiceEscrow.sol";
 
 /// @title IOutcomeCourt
 /// @notice Staked auditor juries validating the outcomes of the service tasks its ServiceEscrow (deployed by the court's
-/// constructor, see IServiceEscrow) holds in escrow (EEA use case 5). A complaint (with a stake) gets an odd jury drawn from the auditors signalling for
-/// the current epoch, with randomness from the members' commit-reveal beacon, excluding auditors affiliated with either
-/// party; jurors commit hidden votes, reveal them, and the majority takes the minority's deposits and the requester's
+/// constructor, see IServiceEscrow) holds in escrow (EEA use case 5). A complaint (with a stake) gets an odd jury drawn
+/// blind from the auditors signalling for the current epoch: the draw opens a lottery with a seed from the members'
+/// commit-reveal beacon, each auditor alone knows its ticket (from a secret it committed to before the seed existed,
+/// IAuditorTickets), a drawn auditor claims a seat by committing its vote with its ticket, and the `size` lowest
+/// tickets claimed sit; no juror learns who else sits before its own vote is bound. Auditors affiliated with either
+/// party cannot claim; a drawn auditor that does not claim is slashed once its epoch seed is revealed. Jurors reveal
+/// their votes, and the majority takes the minority's deposits and the requester's
 /// stake (or the validation fee from it). Either party may object during the verdict's epoch or the next with a stake
 /// sized on the value at risk, which draws a second, fresh jury. Ties and missing quorums repeat the draw next epoch,
-/// at most `maxAttempts` times per round, so every validation ends. Parameters change by a majority of governors.
+/// at most `maxAttempts` times per round, so every validation ends. Parameters change by a majority of governors (ICourtGovernance).
 /// All amounts are in the settlement token's minor units; every payment is pull-based (`transferFrom` after approve).
 interface IOutcomeCourt {
     /// @notice A case's life: waiting for a draw, jurors voting, a verdict open to objection, closed.
@@ -54,7 +60,7 @@ interface IOutcomeCourt {
         uint8 firstJurySize; // odd
         uint8 objectionJurySize; // odd
         uint8 maxAttempts; // draws per round before the round ends unresolved
-        uint8 drawTriesPerSeat; // random indices tried per seat (bounds the draw's cost)
+        uint8 ticketsPerSeat; // auditors drawn per seat on average (the lottery's odds: size x this / pool size)
         uint8 vetQuorum; // KYC vetters that must vet an auditor
         uint8 maxSignalEpochs; // epochs an auditor may stay bonded for in one signal
         address slashSink; // receives slashed deposits (the bank, which burns them)
@@ -87,6 +93,8 @@ interface IOutcomeCourt {
         bytes32 beaconKey;
     }
 
+    /// @notice A round's jury: its windows and votes, and its lottery (the tickets' epoch and slot, the beacon seed,
+    /// and the threshold: an auditor is drawn when its ticket is at most `threshold`).
     struct Panel {
         uint64 commitEnd;
         uint64 revealEnd;
@@ -94,19 +102,25 @@ interface IOutcomeCourt {
         uint8 yes;
         uint8 no;
         uint8 revealed;
+        uint64 epoch;
+        uint16 slot;
+        uint64 threshold;
+        bytes32 seed;
     }
 
+    /// @notice One auditor's claim in a lottery: `claimed` once it committed (or was slashed as silent), `seated`
+    /// while its ticket is among the panel's lowest.
     struct Ballot {
         bytes32 commitment;
         uint8 vote; // 0 none, 1 uphold the complaint, 2 reject it
         bool seated;
+        bool claimed;
+        uint64 ticket;
     }
 
-    error NotGovernor(address account);
+    error NotGovernance(address caller);
     error NotVetter(address account);
     error InvalidParams(string field);
-    error UnknownProposal(bytes32 id);
-    error AlreadyApproved(bytes32 id, address governor);
     error NotParty(bytes32 id, address caller);
     error DidTaken(bytes32 didHash, address auditor);
     error VettingMismatch(address auditor, string field);
@@ -123,6 +137,13 @@ interface IOutcomeCourt {
     error BeaconNotReady(bytes32 caseId, bytes32 beaconKey);
     error NotAJuror(bytes32 caseId, address account);
     error AffiliatedJuror(bytes32 caseId, address juror, address member);
+    error SignalEpochMoved(uint64 given, uint64 expected);
+    error InvalidTicket(bytes32 caseId, address auditor);
+    error NotDrawn(bytes32 caseId, address auditor, uint64 ticket, uint64 threshold);
+    error OnFirstJury(bytes32 caseId, address auditor);
+    error NotSilent(bytes32 caseId, address auditor);
+    error TicketSeedsPending(address auditor, uint64 revealedThrough, uint64 lastEpoch);
+    error SlashWindowOpen(address auditor, uint64 closesAt);
     error AlreadyCommitted(bytes32 caseId, address juror);
     error CommitClosed(bytes32 caseId, uint64 closedAt);
     error RevealNotOpen(bytes32 caseId, uint64 opensAt);
@@ -135,8 +156,6 @@ interface IOutcomeCourt {
     error ObjectionWindowClosed(bytes32 caseId, uint64 closedAtEpoch);
     error ObjectionWindowOpen(bytes32 caseId, uint64 closesAtEpoch);
 
-    event ParamsProposed(bytes32 indexed id, address indexed governor, Params params);
-    event ParamsApproved(bytes32 indexed id, address indexed governor);
     event ParamsChanged(bytes32 indexed id, Params params);
     event AuditorVetted(address indexed auditor, address indexed vetter, bytes32 didHash, address affiliation);
     event AffiliationDeclared(address indexed auditor, address indexed vetter, address affiliation);
@@ -151,8 +170,30 @@ interface IOutcomeCourt {
     event ComplaintFiled(bytes32 indexed caseId, bytes32 indexed taskId, address indexed requester, uint256 stake);
     event DrawScheduled(bytes32 indexed caseId, uint8 round, uint8 attempt, bytes32 beaconKey, uint64 beaconStart);
     event DrawFailed(bytes32 indexed caseId, uint8 round, uint8 attempt, uint8 seated, uint8 needed);
-    event JurorDrawn(bytes32 indexed caseId, uint8 round, uint8 attempt, address indexed juror, uint256 deposit);
-    event JuryDrawn(bytes32 indexed caseId, uint8 round, uint8 attempt, uint64 commitEnd, uint64 revealEnd);
+    /// @notice A round's lottery is open: auditors holding a ticket at most `threshold` claim seats until `commitEnd`.
+    event JuryDrawn(
+        bytes32 indexed caseId,
+        uint8 round,
+        uint8 attempt,
+        uint64 commitEnd,
+        uint64 revealEnd,
+        uint64 epoch,
+        uint16 slot,
+        bytes32 seed,
+        uint64 threshold
+    );
+    /// @notice A drawn auditor committed its vote with its ticket; `seated` when the ticket is among the lowest so far
+    /// (its deposit is then locked).
+    event SeatClaimed(
+        bytes32 indexed caseId,
+        uint8 round,
+        uint8 attempt,
+        address indexed juror,
+        uint64 ticket,
+        bool seated
+    );
+    /// @notice A lower ticket took `juror`'s seat; its deposit is released and its vote will not count.
+    event JurorDisplaced(bytes32 indexed caseId, uint8 round, uint8 attempt, address indexed juror);
     event EvidenceShared(bytes32 indexed caseId, address indexed juror, address indexed from, bytes32 envelopeHash);
     event VoteCommitted(bytes32 indexed caseId, address indexed juror);
     event VoteRevealed(bytes32 indexed caseId, address indexed juror, uint8 vote);
@@ -165,12 +206,9 @@ interface IOutcomeCourt {
 
     // ---- governance ----
 
-    /// @notice Proposes new parameters; executes at once when the proposer alone is a majority of governors.
-    /// @dev Only governors. The id is keccak256(chainid, this, proposer, params). Emits ParamsProposed.
-    function proposeParams(Params calldata proposed) external returns (bytes32 id);
-
-    /// @notice Approves a parameter proposal; it takes effect when a strict majority of governors in office approved.
-    function approveParams(bytes32 id) external;
+    /// @notice The court's governance (ICourtGovernance, deployed by the court) sets new parameters once a majority
+    /// of governors approved them (proposal `proposalId`); the governance emits ParamsChanged.
+    function setParams(bytes32 proposalId, Params calldata changed) external;
 
     /// @notice The parameters in force.
     function params() external view returns (Params memory);
@@ -183,11 +221,22 @@ interface IOutcomeCourt {
     /// @notice A KYC vetter records that `account` now works for `affiliation` (address(0): independent).
     function declareAffiliation(address account, address affiliation) external;
 
-    /// @notice A vetted auditor stakes `amount` more (pull) and signals for the next `epochs` epochs, validating at
-    /// most `capacity` outcomes per epoch; it stays bonded through the last of them, then unbonds automatically.
-    function signal(uint128 amount, uint16 capacity, uint64 epochs, bytes32 encryptionKey) external;
+    /// @notice A vetted auditor stakes `amount` more (pull) and signals for the `epochs` epochs from `firstEpoch`
+    /// (the next one: a transaction mined after the epoch turned is refused, SignalEpochMoved), validating at most
+    /// `capacity` outcomes per epoch, with one ticket root per epoch (IAuditorTickets; an epoch already signalled
+    /// keeps its root); it stays bonded through the last of them, then unbonds automatically.
+    function signal(
+        uint128 amount,
+        uint16 capacity,
+        uint64 epochs,
+        bytes32 encryptionKey,
+        uint64 firstEpoch,
+        bytes32[] calldata ticketRoots
+    ) external;
 
-    /// @notice Withdraws `amount` of the caller's stake after its last signalled epoch, with no open validation.
+    /// @notice Withdraws `amount` of the caller's stake after its last signalled epoch, with no open validation and
+    /// every signalled epoch's ticket seed revealed in an earlier epoch (the rest of that epoch is the window in which
+    /// anyone slashes what the seeds show was silent).
     function withdrawStake(uint128 amount) external;
 
     // ---- cases ----
@@ -198,15 +247,26 @@ interface IOutcomeCourt {
     /// selected (the requester is then the escrow).
     function complain(bytes32 taskId, bytes32 evidenceHash) external returns (bytes32 caseId);
 
-    /// @notice Anyone draws the jury once the beacon round is ready (cost bounded by jury size x tries, independent
-    /// of the number of auditors). A failed beacon or too few eligible auditors schedules the next attempt.
+    /// @notice Anyone opens the round's lottery once the beacon round is ready (constant cost, independent of the
+    /// number of auditors): seed, epoch, slot and threshold. A failed beacon, a pool smaller than the jury or an
+    /// epoch out of lottery slots schedules the next attempt.
     function draw(bytes32 caseId) external;
 
-    /// @notice A party records an evidence envelope encrypted to one drawn juror's key (digest only on chain).
-    function shareEvidence(bytes32 caseId, address juror, bytes32 envelopeHash) external;
+    /// @notice A party anchors the digest of its evidence (the plaintext every juror's envelope must open to; the
+    /// envelopes themselves go to drawn jurors off chain, on a ticket proof).
+    function shareEvidence(bytes32 caseId, bytes32 evidenceHash) external;
 
-    /// @notice A drawn juror commits keccak256(abi.encode(caseId, round, attempt, juror, vote, salt)).
-    function commitVote(bytes32 caseId, bytes32 commitment) external;
+    /// @notice A drawn auditor claims a seat and commits keccak256(abi.encode(caseId, round, attempt, juror, vote,
+    /// salt)) in one call, with its ticket secret for the round's lottery and the secret's Merkle proof. Refused
+    /// when the ticket is above the threshold, the auditor is affiliated with a party or sat on the first jury (for
+    /// an objection). The `size` lowest tickets claimed sit; a claim without capacity left this epoch or free stake
+    /// for the deposit is recorded (not silent) but does not sit.
+    function commitVote(bytes32 caseId, bytes32 commitment, bytes32 secret, bytes32[] calldata proof) external;
+
+    /// @notice Anyone slashes the deposit of an auditor that was drawn in a lottery (round `round`, attempt
+    /// `attempt` of the case) and did not claim, once its ticket seed for that epoch is revealed (up to its free
+    /// stake); excused when it could not have claimed (affiliated with a party, or on the first jury).
+    function slashSilent(bytes32 caseId, uint8 round, uint8 attempt, address auditor) external;
 
     /// @notice A juror reveals its vote (1 uphold the complaint, 2 reject it) and salt during the reveal period.
     function revealVote(bytes32 caseId, uint8 vote, bytes32 salt) external;
@@ -227,6 +287,8 @@ interface IOutcomeCourt {
     function epochOf(uint256 timestamp) external view returns (uint64);
     function currentEpoch() external view returns (uint64);
     function escrow() external view returns (IServiceEscrow);
+    function tickets() external view returns (IAuditorTickets);
+    function governance() external view returns (ICourtGovernance);
     function parties(bytes32 caseId) external view returns (IServiceEscrow.Parties memory);
     function auditor(address account) external view returns (Auditor memory);
     function isVetted(address account) external view returns (bool);

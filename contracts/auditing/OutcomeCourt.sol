@@ -6,7 +6,11 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IConsortiumRegistry} from "../membership/IConsortiumRegistry.sol";
 import {Roles} from "../membership/Roles.sol";
-import {GovernorApprovals} from "../roaming/GovernorApprovals.sol";
+import {AuditorTickets} from "./AuditorTickets.sol";
+import {CourtGovernance} from "./CourtGovernance.sol";
+import {CourtParams} from "./CourtParams.sol";
+import {ICourtGovernance} from "./ICourtGovernance.sol";
+import {IAuditorTickets} from "./IAuditorTickets.sol";
 import {IMemberBeacon} from "./IMemberBeacon.sol";
 import {IOutcomeCourt} from "./IOutcomeCourt.sol";
 import {IServiceEscrow} from "./IServiceEscrow.sol";
@@ -14,7 +18,6 @@ import {ServiceEscrow} from "./ServiceEscrow.sol";
 
 contract OutcomeCourt is IOutcomeCourt {
     using SafeERC20 for IERC20;
-    using GovernorApprovals for GovernorApprovals.Set;
 
     uint256 private constant BPS = 10_000;
     uint8 private constant UPHOLD = 1;
@@ -26,15 +29,10 @@ contract OutcomeCourt is IOutcomeCourt {
     uint64 private immutable GENESIS;
     uint64 private immutable EPOCH_SECONDS;
     IServiceEscrow private immutable ESCROW;
-
-    struct ParamsProposal {
-        Params params;
-        bool executed;
-        GovernorApprovals.Set approvals;
-    }
+    IAuditorTickets private immutable TICKETS;
+    ICourtGovernance private immutable GOVERNANCE;
 
     Params private _params;
-    mapping(bytes32 id => ParamsProposal) private _proposals;
 
     mapping(address account => Auditor) private _auditors;
     mapping(bytes32 didHash => address auditor) private _didOwner;
@@ -73,59 +71,19 @@ contract OutcomeCourt is IOutcomeCourt {
         EPOCH_SECONDS = epochSeconds;
         // The escrow answers to this court alone, so the court is fixed when the escrow comes to exist.
         ESCROW = new ServiceEscrow(consortium_, token_, address(this), beacon_);
-        _checkParams(initial);
+        TICKETS = new AuditorTickets(address(this), GENESIS, epochSeconds);
+        GOVERNANCE = new CourtGovernance(consortium_, this);
+        CourtParams.check(initial);
         _params = initial;
     }
 
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IOutcomeCourt
-    function proposeParams(Params calldata proposed) external returns (bytes32 id) {
-        if (!CONSORTIUM.isGovernor(msg.sender)) revert NotGovernor(msg.sender);
-        _checkParams(proposed);
-        id = keccak256(abi.encode(block.chainid, address(this), msg.sender, proposed));
-        ParamsProposal storage proposal = _proposals[id];
-        if (proposal.approvals.contains(msg.sender)) revert AlreadyApproved(id, msg.sender);
-        proposal.params = proposed;
-        emit ParamsProposed(id, msg.sender, proposed);
-        _approve(id, proposal);
-    }
-
-    /// @inheritdoc IOutcomeCourt
-    function approveParams(bytes32 id) external {
-        if (!CONSORTIUM.isGovernor(msg.sender)) revert NotGovernor(msg.sender);
-        ParamsProposal storage proposal = _proposals[id];
-        if (proposal.params.firstJurySize == 0 || proposal.executed) revert UnknownProposal(id);
-        if (proposal.approvals.contains(msg.sender)) revert AlreadyApproved(id, msg.sender);
-        _approve(id, proposal);
-    }
-
-    function _approve(bytes32 id, ParamsProposal storage proposal) private {
-        proposal.approvals.add(msg.sender);
-        emit ParamsApproved(id, msg.sender);
-        uint256 approvals = proposal.approvals.current(CONSORTIUM);
-        if (GovernorApprovals.isMajority(approvals, CONSORTIUM.governorCount())) {
-            proposal.executed = true;
-            _params = proposal.params;
-            emit ParamsChanged(id, proposal.params);
-        }
-    }
-
-    function _checkParams(Params memory p) private pure {
-        if (p.commitSeconds == 0) revert InvalidParams("commitSeconds");
-        if (p.revealSeconds == 0) revert InvalidParams("revealSeconds");
-        if (p.jurorDeposit == 0 || p.jurorDeposit > p.minAuditorStake) revert InvalidParams("jurorDeposit");
-        if (p.complaintStakeBps > BPS) revert InvalidParams("complaintStakeBps");
-        if (p.validationFeeBps > BPS) revert InvalidParams("validationFeeBps");
-        if (p.objectionStakeBps > BPS) revert InvalidParams("objectionStakeBps");
-        if (p.objectorShareBps > BPS) revert InvalidParams("objectorShareBps");
-        if (p.firstJurySize % 2 == 0) revert InvalidParams("firstJurySize");
-        if (p.objectionJurySize % 2 == 0) revert InvalidParams("objectionJurySize");
-        if (p.maxAttempts == 0) revert InvalidParams("maxAttempts");
-        if (p.drawTriesPerSeat == 0) revert InvalidParams("drawTriesPerSeat");
-        if (p.vetQuorum == 0) revert InvalidParams("vetQuorum");
-        if (p.maxSignalEpochs == 0) revert InvalidParams("maxSignalEpochs");
-        if (p.slashSink == address(0)) revert InvalidParams("slashSink");
+    function setParams(bytes32, Params calldata changed) external {
+        if (msg.sender != address(GOVERNANCE)) revert NotGovernance(msg.sender);
+        // The governance emits ParamsChanged for this change (the court's code is at the EIP-170 limit).
+        _params = changed;
     }
 
     // ---------------------------------------------------------------- auditors
@@ -161,7 +119,14 @@ contract OutcomeCourt is IOutcomeCourt {
     }
 
     /// @inheritdoc IOutcomeCourt
-    function signal(uint128 amount, uint16 capacity, uint64 epochs, bytes32 encryptionKey) external {
+    function signal(
+        uint128 amount,
+        uint16 capacity,
+        uint64 epochs,
+        bytes32 encryptionKey,
+        uint64 firstEpoch,
+        bytes32[] calldata ticketRoots
+    ) external {
         Auditor storage au = _auditors[msg.sender];
         if (au.vetCount < _params.vetQuorum) revert AuditorNotVetted(msg.sender);
         if (epochs == 0 || epochs > _params.maxSignalEpochs) revert SignalOutOfRange(epochs, _params.maxSignalEpochs);
@@ -169,6 +134,10 @@ contract OutcomeCourt is IOutcomeCourt {
         uint128 bonded = au.bonded + amount;
         if (bonded < _params.minAuditorStake) revert StakeTooLow(bonded, _params.minAuditorStake);
         uint64 first = currentEpoch() + 1;
+        // The roots are per epoch: mined after the epoch turned, they would sit one epoch off.
+        if (firstEpoch != first) revert SignalEpochMoved(firstEpoch, first);
+        if (ticketRoots.length != epochs) revert IAuditorTickets.TicketRootsLength(epochs, ticketRoots.length);
+        TICKETS.commitRoots(msg.sender, first, ticketRoots);
         // Epochs already signalled for keep their pool entry; only new ones are added (bounded by maxSignalEpochs).
         uint64 from = au.lastEpoch >= first ? au.lastEpoch + 1 : first;
         uint64 last = first + epochs - 1;
@@ -188,6 +157,13 @@ contract OutcomeCourt is IOutcomeCourt {
             revert StakeBondedUntil(msg.sender, GENESIS + (au.lastEpoch + 1) * EPOCH_SECONDS);
         }
         if (au.openCases != 0) revert StakeInOpenValidation(msg.sender, au.openCases);
+        // Every signalled epoch's seed revealed, in an earlier epoch than this one: the rest of the reveal's epoch
+        // is anyone's window to slash what the seeds show was silent.
+        (uint64 revealed, uint64 revealedAt) = TICKETS.revealedThrough(msg.sender);
+        if (revealed < au.lastEpoch) revert TicketSeedsPending(msg.sender, revealed, au.lastEpoch);
+        if (epochOf(revealedAt) >= currentEpoch()) {
+            revert SlashWindowOpen(msg.sender, GENESIS + (epochOf(revealedAt) + 1) * EPOCH_SECONDS);
+        }
         if (amount > au.bonded - au.locked) revert InsufficientFreeStake(msg.sender, au.bonded - au.locked, amount);
         au.bonded -= amount;
         emit StakeWithdrawn(msg.sender, amount);
@@ -228,113 +204,126 @@ contract OutcomeCourt is IOutcomeCourt {
             return;
         }
         if (phase != IMemberBeacon.Phase.Ready) revert BeaconNotReady(caseId, c.beaconKey);
-        bytes32 seed = BEACON.value(c.beaconKey);
         uint8 size = c.round == 0 ? _params.firstJurySize : _params.objectionJurySize;
-        bytes32 key = keccak256(abi.encode(caseId, c.round, c.attempt));
-        uint8 seated = _seat(caseId, c, key, seed, size);
-        if (seated < size) {
-            _unseat(key);
-            _retry(caseId, c, seated, size);
+        uint256 pool = _pool[currentEpoch()].length;
+        (bool open, uint64 epoch, uint256 slot) = pool < size ? (false, 0, 0) : TICKETS.openLottery();
+        if (!open) {
+            _retry(caseId, c, 0, size);
             return;
         }
+        bytes32 key = keccak256(abi.encode(caseId, c.round, c.attempt));
         Panel storage p = _panels[key];
         p.size = size;
         p.commitEnd = uint64(block.timestamp) + _params.commitSeconds;
         p.revealEnd = p.commitEnd + _params.revealSeconds;
+        p.epoch = epoch;
+        p.slot = uint16(slot);
+        p.seed = BEACON.value(c.beaconKey);
+        // Each auditor of the pool is drawn with odds size x ticketsPerSeat / pool (all of them when that is >= 1):
+        // a ticket is a uniform 64-bit number, drawn when at most the threshold.
+        uint256 wanted = uint256(size) * _params.ticketsPerSeat;
+        p.threshold = wanted >= pool ? type(uint64).max : uint64(((uint256(1) << 64) * wanted) / pool - 1);
         _panelKeys[caseId][c.round] = key;
         c.status = CaseStatus.Voting;
-        emit JuryDrawn(caseId, c.round, c.attempt, p.commitEnd, p.revealEnd);
-    }
-
-    /// @dev Tries at most size x drawTriesPerSeat random positions of this epoch's pool: the cost depends on the jury
-    /// size, never on how many auditors signalled.
-    function _seat(
-        bytes32 caseId,
-        Case storage c,
-        bytes32 key,
-        bytes32 seed,
-        uint8 size
-    ) private returns (uint8 seated) {
-        uint64 epoch = currentEpoch();
-        address[] storage pool = _pool[epoch];
-        uint256 n = pool.length;
-        if (n == 0) return 0;
-        IServiceEscrow.Parties storage a = _parties[caseId];
-        bytes32 firstKey = c.round == 1 ? _panelKeys[caseId][0] : bytes32(0);
-        uint256 tries = uint256(size) * _params.drawTriesPerSeat;
-        for (uint256 i = 0; i < tries && seated < size; i++) {
-            address candidate = pool[uint256(keccak256(abi.encode(seed, i))) % n];
-            if (!_eligible(a, key, firstKey, candidate, epoch)) continue;
-            _take(caseId, c, key, candidate, epoch);
-            seated++;
-        }
-    }
-
-    /// @dev Seats `candidate` and locks its deposit.
-    function _take(bytes32 caseId, Case storage c, bytes32 key, address candidate, uint64 epoch) private {
-        _ballots[key][candidate].seated = true;
-        _panelJurors[key].push(candidate);
-        _assigned[candidate][epoch] += 1;
-        Auditor storage au = _auditors[candidate];
-        au.locked += _params.jurorDeposit;
-        au.openCases += 1;
-        emit JurorDrawn(caseId, c.round, c.attempt, candidate, _params.jurorDeposit);
-    }
-
-    /// @dev Not on this panel, not on the first panel (an objection jury is fresh), free stake for the deposit,
-    /// capacity left this epoch, and no affiliation with either party.
-    function _eligible(
-        IServiceEscrow.Parties storage a,
-        bytes32 key,
-        bytes32 firstKey,
-        address candidate,
-        uint64 epoch
-    ) private view returns (bool) {
-        if (_ballots[key][candidate].seated) return false;
-        if (firstKey != bytes32(0) && _ballots[firstKey][candidate].seated) return false;
-        Auditor storage au = _auditors[candidate];
-        if (au.bonded - au.locked < _params.jurorDeposit) return false;
-        if (_assigned[candidate][epoch] >= au.capacity) return false;
-        return _affiliationWith(a, candidate) == address(0);
-    }
-
-    /// @dev Releases the jurors of a draw that could not fill the panel.
-    function _unseat(bytes32 key) private {
-        address[] storage seatedJurors = _panelJurors[key];
-        uint64 epoch = currentEpoch();
-        for (uint256 i = 0; i < seatedJurors.length; i++) {
-            _release(seatedJurors[i]);
-            _assigned[seatedJurors[i]][epoch] -= 1;
-            _ballots[key][seatedJurors[i]].seated = false;
-        }
-        delete _panelJurors[key];
+        emit JuryDrawn(caseId, c.round, c.attempt, p.commitEnd, p.revealEnd, epoch, p.slot, p.seed, p.threshold);
     }
 
     /// @inheritdoc IOutcomeCourt
-    function shareEvidence(bytes32 caseId, address juror, bytes32 envelopeHash) external {
-        Case storage c = _caseOf(caseId);
+    function shareEvidence(bytes32 caseId, bytes32 evidenceHash) external {
+        _caseOf(caseId);
         IServiceEscrow.Parties storage a = _parties[caseId];
         if (msg.sender != a.provider && msg.sender != a.recipient) revert NotParty(caseId, msg.sender);
-        if (c.status != CaseStatus.Voting) revert WrongCaseStatus(caseId, c.status);
-        if (!_ballots[_panelKeys[caseId][c.round]][juror].seated) revert NotAJuror(caseId, juror);
-        emit EvidenceShared(caseId, juror, msg.sender, envelopeHash);
+        emit EvidenceShared(caseId, address(0), msg.sender, evidenceHash);
     }
 
     /// @inheritdoc IOutcomeCourt
-    function commitVote(bytes32 caseId, bytes32 commitment) external {
+    function commitVote(bytes32 caseId, bytes32 commitment, bytes32 secret, bytes32[] calldata proof) external {
         Case storage c = _caseOf(caseId);
         if (c.status != CaseStatus.Voting) revert WrongCaseStatus(caseId, c.status);
         bytes32 key = _panelKeys[caseId][c.round];
-        Ballot storage b = _ballots[key][msg.sender];
-        if (!b.seated) revert NotAJuror(caseId, msg.sender);
         Panel storage p = _panels[key];
         if (block.timestamp >= p.commitEnd) revert CommitClosed(caseId, p.commitEnd);
-        if (b.commitment != bytes32(0)) revert AlreadyCommitted(caseId, msg.sender);
-        // An affiliation recorded or bound after the draw disqualifies the juror before it can vote.
+        Ballot storage b = _ballots[key][msg.sender];
+        if (b.claimed) revert AlreadyCommitted(caseId, msg.sender);
+        if (!TICKETS.verify(msg.sender, p.epoch, p.slot, secret, proof)) revert InvalidTicket(caseId, msg.sender);
+        uint64 ticket = _ticket(secret, p.seed);
+        if (ticket > p.threshold) revert NotDrawn(caseId, msg.sender, ticket, p.threshold);
+        if (c.round == 1 && _ballots[_panelKeys[caseId][0]][msg.sender].seated) revert OnFirstJury(caseId, msg.sender);
         address member = _affiliationWith(_parties[caseId], msg.sender);
         if (member != address(0)) revert AffiliatedJuror(caseId, msg.sender, member);
+        b.claimed = true;
         b.commitment = commitment;
+        b.ticket = ticket;
+        // Drawn but out of capacity this epoch or of free stake for the deposit: the claim is recorded (it was not
+        // silent) but does not sit.
+        Auditor storage au = _auditors[msg.sender];
+        bool canSit = _assigned[msg.sender][p.epoch] < au.capacity && au.bonded - au.locked >= _params.jurorDeposit;
+        bool seated = canSit && _claimSeat(caseId, c, key, p, ticket);
+        emit SeatClaimed(caseId, c.round, c.attempt, msg.sender, ticket, seated);
         emit VoteCommitted(caseId, msg.sender);
+    }
+
+    /// @dev Seats the caller while fewer than `size` sit, or in place of the highest ticket seated when its own is
+    /// lower (that juror's deposit is released): the panel ends as the `size` lowest tickets claimed, whatever the
+    /// order of the claims. Cost bounded by the jury size.
+    function _claimSeat(
+        bytes32 caseId,
+        Case storage c,
+        bytes32 key,
+        Panel storage p,
+        uint64 ticket
+    ) private returns (bool) {
+        address[] storage seatedJurors = _panelJurors[key];
+        uint256 n = seatedJurors.length;
+        if (n < p.size) {
+            seatedJurors.push(msg.sender);
+        } else {
+            uint256 highest = 0;
+            for (uint256 i = 1; i < n; i++) {
+                if (_ballots[key][seatedJurors[i]].ticket > _ballots[key][seatedJurors[highest]].ticket) highest = i;
+            }
+            address displaced = seatedJurors[highest];
+            Ballot storage d = _ballots[key][displaced];
+            if (d.ticket <= ticket) return false;
+            d.seated = false;
+            _release(displaced);
+            _assigned[displaced][p.epoch] -= 1;
+            seatedJurors[highest] = msg.sender;
+            emit JurorDisplaced(caseId, c.round, c.attempt, displaced);
+        }
+        _ballots[key][msg.sender].seated = true;
+        _assigned[msg.sender][p.epoch] += 1;
+        Auditor storage au = _auditors[msg.sender];
+        au.locked += _params.jurorDeposit;
+        au.openCases += 1;
+        return true;
+    }
+
+    /// @inheritdoc IOutcomeCourt
+    function slashSilent(bytes32 caseId, uint8 round, uint8 attempt, address auditor_) external {
+        _caseOf(caseId);
+        bytes32 key = keccak256(abi.encode(caseId, round, attempt));
+        Panel storage p = _panels[key];
+        Ballot storage b = _ballots[key][auditor_];
+        // Silent: the lottery's claims are over, it made none (a claim that could not sit, for want of capacity or
+        // free stake, still counts as one), it was in the pool and its revealed secret drew it; not silent when it
+        // was not allowed to claim (on the first jury, or affiliated with a party).
+        bool silent = p.commitEnd != 0 && block.timestamp >= p.commitEnd && !b.claimed;
+        silent = silent && TICKETS.rootOf(auditor_, p.epoch) != 0;
+        silent = silent && _ticket(TICKETS.secretOf(auditor_, p.epoch, p.slot), p.seed) <= p.threshold;
+        silent = silent && !(round == 1 && _ballots[_panelKeys[caseId][0]][auditor_].seated);
+        if (!silent || _affiliationWith(_parties[caseId], auditor_) != address(0)) revert NotSilent(caseId, auditor_);
+        b.claimed = true;
+        Auditor storage au = _auditors[auditor_];
+        uint128 free = au.bonded - au.locked;
+        uint128 slashed = free < _params.jurorDeposit ? free : _params.jurorDeposit;
+        au.bonded -= slashed;
+        emit JurorSlashed(caseId, auditor_, slashed);
+        if (slashed > 0) TOKEN.safeTransfer(_params.slashSink, slashed);
+    }
+
+    function _ticket(bytes32 secret, bytes32 seed) private pure returns (uint64) {
+        return uint64(uint256(keccak256(abi.encode(secret, seed))) >> 192);
     }
 
     /// @inheritdoc IOutcomeCourt
@@ -347,6 +336,8 @@ contract OutcomeCourt is IOutcomeCourt {
         if (block.timestamp >= p.revealEnd) revert RevealClosed(caseId, p.revealEnd);
         Ballot storage b = _ballots[key][msg.sender];
         if (b.commitment == bytes32(0)) revert NotCommitted(caseId, msg.sender);
+        // A claim a lower ticket displaced committed a vote that does not count.
+        if (!b.seated) revert NotAJuror(caseId, msg.sender);
         if (b.vote != 0) revert AlreadyRevealed(caseId, msg.sender);
         if (vote != UPHOLD && vote != REJECT) revert InvalidVote(vote);
         bytes32 expected = keccak256(abi.encode(caseId, c.round, c.attempt, msg.sender, vote, salt));
@@ -365,6 +356,16 @@ contract OutcomeCourt is IOutcomeCourt {
         bytes32 key = _panelKeys[caseId][c.round];
         Panel storage p = _panels[key];
         if (block.timestamp < p.revealEnd) revert VotingNotOver(caseId, p.revealEnd);
+        address[] storage seatedJurors = _panelJurors[key];
+        if (seatedJurors.length < p.size) {
+            // Too few drawn auditors claimed: the panel never filled, so no vote counts and no one sat to be slashed.
+            for (uint256 i = 0; i < seatedJurors.length; i++) {
+                _release(seatedJurors[i]);
+                _assigned[seatedJurors[i]][p.epoch] -= 1;
+            }
+            _retry(caseId, c, uint8(seatedJurors.length), p.size);
+            return;
+        }
         uint256 slashed = _slashSilent(caseId, key);
         bool quorum = uint256(p.revealed) * 2 > p.size;
         if (!quorum || p.yes == p.no) {
@@ -582,6 +583,16 @@ contract OutcomeCourt is IOutcomeCourt {
     /// @inheritdoc IOutcomeCourt
     function escrow() external view returns (IServiceEscrow) {
         return ESCROW;
+    }
+
+    /// @inheritdoc IOutcomeCourt
+    function governance() external view returns (ICourtGovernance) {
+        return GOVERNANCE;
+    }
+
+    /// @inheritdoc IOutcomeCourt
+    function tickets() external view returns (IAuditorTickets) {
+        return TICKETS;
     }
 
     /// @inheritdoc IOutcomeCourt

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuditorTickets} from "./IAuditorTickets.sol";
+import {ICourtGovernance} from "./ICourtGovernance.sol";
 import {IMemberBeacon} from "./IMemberBeacon.sol";
 import {IOutcomeCourt} from "./IOutcomeCourt.sol";
 import {IServiceEscrow} from "./IServiceEscrow.sol";
@@ -145,11 +147,11 @@ contract OutcomeCourtTest is AuditingHarness {
         warpToEpoch(1);
         (bytes32 caseId, ) = openCase("t");
         address[] memory js = drawJury(caseId);
-        vm.prank(js[0]);
-        court.commitVote(caseId, commitment(caseId, js[0], UPHOLD, salt(js[0])));
+        claim(caseId, js[0], commitment(caseId, js[0], UPHOLD, salt(js[0])));
+        (bytes32 secret, bytes32[] memory proof) = ticketFor(caseId, js[0]);
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.AlreadyCommitted.selector, caseId, js[0]));
         vm.prank(js[0]);
-        court.commitVote(caseId, commitment(caseId, js[0], REJECT, salt(js[0])));
+        court.commitVote(caseId, commitment(caseId, js[0], REJECT, salt(js[0])), secret, proof);
         vm.warp(court.panel(caseId, 0).commitEnd);
         vm.prank(js[0]);
         court.revealVote(caseId, UPHOLD, salt(js[0]));
@@ -163,8 +165,7 @@ contract OutcomeCourtTest is AuditingHarness {
         warpToEpoch(1);
         (bytes32 caseId, ) = openCase("t");
         address[] memory js = drawJury(caseId);
-        vm.prank(js[0]);
-        court.commitVote(caseId, commitment(caseId, js[0], UPHOLD, salt(js[0])));
+        claim(caseId, js[0], commitment(caseId, js[0], UPHOLD, salt(js[0])));
         uint64 revealEnd = court.panel(caseId, 0).revealEnd;
         vm.warp(revealEnd);
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.RevealClosed.selector, caseId, revealEnd));
@@ -178,10 +179,11 @@ contract OutcomeCourtTest is AuditingHarness {
         (bytes32 caseId, ) = openCase("t");
         address[] memory js = drawJury(caseId);
         uint64 commitEnd = court.panel(caseId, 0).commitEnd;
+        (bytes32 secret, bytes32[] memory proof) = ticketFor(caseId, js[0]);
         vm.warp(commitEnd);
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.CommitClosed.selector, caseId, commitEnd));
         vm.prank(js[0]);
-        court.commitVote(caseId, commitment(caseId, js[0], UPHOLD, salt(js[0])));
+        court.commitVote(caseId, commitment(caseId, js[0], UPHOLD, salt(js[0])), secret, proof);
     }
 
     function testWrongSaltIsRefused() public {
@@ -189,8 +191,7 @@ contract OutcomeCourtTest is AuditingHarness {
         warpToEpoch(1);
         (bytes32 caseId, ) = openCase("t");
         address[] memory js = drawJury(caseId);
-        vm.prank(js[0]);
-        court.commitVote(caseId, commitment(caseId, js[0], UPHOLD, salt(js[0])));
+        claim(caseId, js[0], commitment(caseId, js[0], UPHOLD, salt(js[0])));
         vm.warp(court.panel(caseId, 0).commitEnd);
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.CommitmentMismatch.selector, caseId, js[0]));
         vm.prank(js[0]);
@@ -210,8 +211,19 @@ contract OutcomeCourtTest is AuditingHarness {
         );
         vm.prank(a);
         court.withdrawStake(AUDITOR_STAKE);
-        // Auto-unbond: after the signalled epoch the stake is free without any further call.
+        // After the signalled epoch the stake unbonds once the epoch's ticket seed is out (no lottery ran in epoch 1,
+        // so any value passes) and the epoch of that reveal, anyone's window to slash the silent, is over.
         warpToEpoch(2);
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.TicketSeedsPending.selector, a, uint64(0), uint64(1)));
+        vm.prank(a);
+        court.withdrawStake(AUDITOR_STAKE);
+        bytes32[] memory seeds = new bytes32[](1);
+        vm.prank(a);
+        tickets.revealSeeds(1, seeds);
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.SlashWindowOpen.selector, a, uint64(genesis + 3 * EPOCH)));
+        vm.prank(a);
+        court.withdrawStake(AUDITOR_STAKE);
+        warpToEpoch(3);
         vm.prank(a);
         court.withdrawStake(AUDITOR_STAKE);
         assertEq(eur.balanceOf(a), AUDITOR_STAKE, "withdrawn after the epoch");
@@ -258,13 +270,14 @@ contract OutcomeCourtTest is AuditingHarness {
         // After the draw a vetter records that the juror now works for the provider.
         vm.prank(vetter);
         court.declareAffiliation(js[1], provider);
+        (bytes32 secret, bytes32[] memory proof) = ticketFor(caseId, js[1]);
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.AffiliatedJuror.selector, caseId, js[1], provider));
         vm.prank(js[1]);
-        court.commitVote(caseId, commitment(caseId, js[1], REJECT, salt(js[1])));
+        court.commitVote(caseId, commitment(caseId, js[1], REJECT, salt(js[1])), secret, proof);
     }
 
-    function testDrawNeverSeatsAffiliatedAuditors() public {
-        // 7 independent auditors and 7 working for the recipient.
+    function testAnAffiliatedAuditorCannotClaimASeatEvenWhenDrawn() public {
+        // 7 independent auditors and 7 working for the recipient; 9 of 14 drawn on average.
         signalAuditors(7, 1);
         for (uint256 i = 7; i < 14; i++) {
             address a = auditorAt(i);
@@ -272,33 +285,73 @@ contract OutcomeCourtTest is AuditingHarness {
             court.vetAuditor(a, keccak256(abi.encode("did", i)), recipient);
             fund(a, AUDITOR_STAKE);
             approveAs(a, address(court), AUDITOR_STAKE);
-            vm.prank(a);
-            court.signal(AUDITOR_STAKE, 4, 1, bytes32(0));
+            signalAs(a, AUDITOR_STAKE, 4, 1, bytes32(0));
             auditors.push(a);
         }
         warpToEpoch(1);
         (bytes32 caseId, ) = openCase("t");
         address[] memory js = drawJury(caseId);
         for (uint256 i = 0; i < js.length; i++) {
-            assertEq(court.auditor(js[i]).affiliation, address(0), "no affiliate of a party is drawn");
+            assertEq(court.auditor(js[i]).affiliation, address(0), "no affiliate of a party among those who may sit");
         }
+        uint64 threshold = court.panel(caseId, 0).threshold;
+        uint256 refused = 0;
+        for (uint256 i = 7; i < 14; i++) {
+            address a = auditors[i];
+            if (ticketIn(caseId, a) > threshold) continue;
+            (bytes32 secret, bytes32[] memory proof) = ticketFor(caseId, a);
+            vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.AffiliatedJuror.selector, caseId, a, recipient));
+            vm.prank(a);
+            court.commitVote(caseId, bytes32(uint256(1)), secret, proof);
+            refused++;
+        }
+        assertTrue(refused > 0, "at least one affiliate was drawn and refused");
     }
 
-    function testANonJurorCannotVote() public {
-        signalAuditors(7, 1);
+    function testAnUndrawnAuditorAndAForgedTicketCannotVote() public {
+        // 14 auditors for a jury of 3 at 3 tickets a seat: odds 9/14, so some are not drawn.
+        signalAuditors(14, 1);
         warpToEpoch(1);
         (bytes32 caseId, ) = openCase("t");
         drawJury(caseId);
-        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.NotAJuror.selector, caseId, provider));
+        IOutcomeCourt.Panel memory p = court.panel(caseId, 0);
+        assertTrue(p.threshold < type(uint64).max, "not everyone is drawn");
+        address undrawn = address(0);
+        for (uint256 i = 0; i < auditors.length && undrawn == address(0); i++) {
+            if (ticketIn(caseId, auditors[i]) > p.threshold) undrawn = auditors[i];
+        }
+        assertTrue(undrawn != address(0), "an auditor is not drawn");
+        (bytes32 secret, bytes32[] memory proof) = ticketFor(caseId, undrawn);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IOutcomeCourt.NotDrawn.selector,
+                caseId,
+                undrawn,
+                ticketIn(caseId, undrawn),
+                p.threshold
+            )
+        );
+        vm.prank(undrawn);
+        court.commitVote(caseId, bytes32(uint256(1)), secret, proof);
+        // Another slot's secret (a ticket it would hold in another lottery) does not pass for this one.
+        bytes32 seed = ticketSeed(undrawn, p.epoch);
+        bytes32 otherSecret = ticketSecret(seed, p.slot + 1);
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.InvalidTicket.selector, caseId, undrawn));
+        vm.prank(undrawn);
+        court.commitVote(caseId, bytes32(uint256(1)), otherSecret, ticketProof(seed, p.slot + 1));
+        // Nor does someone without a tree (the provider borrowing an auditor's proof).
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.InvalidTicket.selector, caseId, provider));
         vm.prank(provider);
-        court.commitVote(caseId, bytes32(uint256(1)));
+        court.commitVote(caseId, bytes32(uint256(1)), secret, proof);
     }
 
     function testUnvettedAuditorCannotSignalAndADidIsUnique() public {
         address a = auditorAt(99);
+        bytes32[] memory roots = new bytes32[](1);
+        uint64 first = court.currentEpoch() + 1;
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.AuditorNotVetted.selector, a));
         vm.prank(a);
-        court.signal(AUDITOR_STAKE, 1, 1, bytes32(0));
+        court.signal(AUDITOR_STAKE, 1, 1, bytes32(0), first, roots);
         vm.prank(vetter);
         court.vetAuditor(a, keccak256("did:ethr:x"), address(0));
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.DidTaken.selector, keccak256("did:ethr:x"), a));
@@ -391,31 +444,179 @@ contract OutcomeCourtTest is AuditingHarness {
         assertEq(court.auditor(auditors[1]).openCases, 0, "seats given back");
     }
 
+    // ---------------------------------------------------------------- the blind lottery
+
+    function testThePanelIsTheLowestTicketsClaimedWhateverTheOrder() public {
+        signalAuditors(7, 1);
+        warpToEpoch(1);
+        (bytes32 caseId, ) = openCase("t");
+        address[] memory lowest = drawJury(caseId);
+        // Every one of the 7 is drawn (odds 9/7): they claim highest ticket first, so each of the 3 lowest displaces
+        // a higher one, whose deposit is released.
+        address[] memory byTicket = new address[](7);
+        uint256 n = 0;
+        for (uint256 i = 0; i < 7; i++) byTicket[n++] = auditors[i];
+        for (uint256 i = 0; i < 7; i++) {
+            for (uint256 j = i + 1; j < 7; j++) {
+                if (ticketIn(caseId, byTicket[j]) > ticketIn(caseId, byTicket[i])) {
+                    (byTicket[i], byTicket[j]) = (byTicket[j], byTicket[i]);
+                }
+            }
+        }
+        for (uint256 i = 0; i < 7; i++)
+            claim(caseId, byTicket[i], commitment(caseId, byTicket[i], UPHOLD, salt(byTicket[i])));
+        address[] memory seated = court.jurors(caseId, 0);
+        assertEq(seated.length, 3, "a full panel");
+        for (uint256 i = 0; i < 3; i++) {
+            assertTrue(court.ballot(caseId, 0, lowest[i]).seated, "each of the 3 lowest tickets sits");
+            assertEq(court.auditor(lowest[i]).locked, 10_00, "its deposit locked");
+        }
+        for (uint256 i = 0; i < 4; i++) {
+            assertFalse(court.ballot(caseId, 0, byTicket[i]).seated, "a higher ticket does not sit");
+            assertTrue(court.ballot(caseId, 0, byTicket[i]).claimed, "but it claimed (not silent)");
+            assertEq(court.auditor(byTicket[i]).locked, 0, "its deposit released");
+            assertEq(court.auditor(byTicket[i]).openCases, 0, "no open validation");
+        }
+        // A displaced juror's vote does not count: it cannot reveal.
+        vm.warp(court.panel(caseId, 0).commitEnd);
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.NotAJuror.selector, caseId, byTicket[0]));
+        vm.prank(byTicket[0]);
+        court.revealVote(caseId, UPHOLD, salt(byTicket[0]));
+    }
+
+    function testTooFewClaimsRepeatTheDrawWithEveryDepositReleased() public {
+        signalAuditors(7, 2);
+        warpToEpoch(1);
+        (bytes32 caseId, ) = openCase("t");
+        address[] memory js = drawJury(caseId);
+        claim(caseId, js[0], commitment(caseId, js[0], UPHOLD, salt(js[0])));
+        claim(caseId, js[1], commitment(caseId, js[1], UPHOLD, salt(js[1])));
+        vm.warp(court.panel(caseId, 0).revealEnd);
+        vm.expectEmit(true, true, true, true);
+        emit IOutcomeCourt.DrawFailed(caseId, 0, 0, 2, 3);
+        court.tally(caseId);
+        IOutcomeCourt.Case memory c = court.getCase(caseId);
+        assertEq(uint8(c.status), uint8(IOutcomeCourt.CaseStatus.Drawing), "drawn again");
+        assertEq(c.attempt, 1, "next attempt");
+        assertEq(court.auditor(js[0]).locked, 0, "released");
+        assertEq(court.auditor(js[1]).openCases, 0, "released");
+    }
+
+    function testASilentDrawnAuditorIsSlashedOnceItsSeedIsOut() public {
+        signalAuditors(7, 1);
+        warpToEpoch(1);
+        (bytes32 caseId, ) = openCase("t");
+        address[] memory js = drawJury(caseId);
+        vote(caseId, js, same(3, UPHOLD));
+        // Everyone of the 7 was drawn; the 4 others never claimed.
+        address silent = address(0);
+        for (uint256 i = 0; i < 7 && silent == address(0); i++) {
+            if (!court.ballot(caseId, 0, auditors[i]).claimed) silent = auditors[i];
+        }
+        assertTrue(silent != address(0), "a drawn auditor stayed silent");
+        vm.expectRevert(abi.encodeWithSelector(IAuditorTickets.TicketSeedNotRevealed.selector, silent, uint64(1)));
+        court.slashSilent(caseId, 0, 0, silent);
+        bytes32[] memory seeds = new bytes32[](1);
+        seeds[0] = ticketSeed(silent, 1);
+        vm.expectRevert(abi.encodeWithSelector(IAuditorTickets.EpochNotOver.selector, uint64(1), uint64(1)));
+        vm.prank(silent);
+        tickets.revealSeeds(1, seeds);
+        warpToEpoch(2);
+        vm.prank(silent);
+        tickets.revealSeeds(1, seeds);
+        uint256 sinkBefore = eur.balanceOf(bank);
+        vm.prank(provider); // anyone may
+        court.slashSilent(caseId, 0, 0, silent);
+        assertEq(eur.balanceOf(bank) - sinkBefore, 10_00, "its deposit to the sink");
+        assertEq(court.auditor(silent).bonded, AUDITOR_STAKE - 10_00, "slashed once");
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.NotSilent.selector, caseId, silent));
+        court.slashSilent(caseId, 0, 0, silent);
+        // A juror that claimed is not silent, whatever its seed shows.
+        seeds[0] = ticketSeed(js[0], 1);
+        vm.prank(js[0]);
+        tickets.revealSeeds(1, seeds);
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.NotSilent.selector, caseId, js[0]));
+        court.slashSilent(caseId, 0, 0, js[0]);
+        assertConserved();
+    }
+
+    function testASeedMustRebuildItsRootAndComeInOrder() public {
+        signalAuditors(7, 2);
+        warpToEpoch(1);
+        (bytes32 caseId, ) = openCase("t");
+        drawJury(caseId); // a lottery in epoch 1: its seeds are checked
+        warpToEpoch(3);
+        address a = auditors[0];
+        bytes32[] memory seeds = new bytes32[](1);
+        seeds[0] = keccak256("not the seed");
+        vm.expectRevert(abi.encodeWithSelector(IAuditorTickets.SeedsOutOfOrder.selector, a, uint64(1), uint64(2)));
+        vm.prank(a);
+        tickets.revealSeeds(2, seeds);
+        bytes32 root = tickets.rootOf(a, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAuditorTickets.TicketSeedMismatch.selector,
+                a,
+                uint64(1),
+                root,
+                ticketRoot(seeds[0])
+            )
+        );
+        vm.prank(a);
+        tickets.revealSeeds(1, seeds);
+        bytes32[] memory both = new bytes32[](2);
+        both[0] = ticketSeed(a, 1);
+        both[1] = bytes32(0); // epoch 2 ran no lottery: not checked
+        vm.prank(a);
+        tickets.revealSeeds(1, both);
+        (uint64 through, ) = tickets.revealedThrough(a);
+        assertEq(through, 2, "revealed through epoch 2");
+        assertEq(tickets.secretOf(a, 1, 0), ticketSecret(ticketSeed(a, 1), 0), "secrets are public now");
+    }
+
+    function testSignalRefusesRootsForTheWrongEpochsOrCount() public {
+        address a = auditorAt(0);
+        vm.prank(vetter);
+        court.vetAuditor(a, keccak256("did:ethr:a"), address(0));
+        fund(a, AUDITOR_STAKE);
+        approveAs(a, address(court), AUDITOR_STAKE);
+        bytes32[] memory roots = new bytes32[](2);
+        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.SignalEpochMoved.selector, uint64(2), uint64(1)));
+        vm.prank(a);
+        court.signal(AUDITOR_STAKE, 1, 2, bytes32(0), 2, roots);
+        vm.expectRevert(abi.encodeWithSelector(IAuditorTickets.TicketRootsLength.selector, 3, 2));
+        vm.prank(a);
+        court.signal(AUDITOR_STAKE, 1, 3, bytes32(0), 1, roots);
+        vm.expectRevert(abi.encodeWithSelector(IAuditorTickets.NotCourt.selector, a));
+        vm.prank(a);
+        tickets.commitRoots(a, 1, roots);
+    }
+
     // ---------------------------------------------------------------- governance
 
     function testParametersChangeByAMajorityOfGovernors() public {
         IOutcomeCourt.Params memory p = defaultParams();
         p.firstJurySize = 5;
         address outsider = auditorAt(50);
-        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.NotGovernor.selector, outsider));
+        vm.expectRevert(abi.encodeWithSelector(ICourtGovernance.NotGovernor.selector, outsider));
         vm.prank(outsider);
-        court.proposeParams(p);
+        governance.proposeParams(p);
         p.objectionJurySize = 4;
         vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.InvalidParams.selector, "objectionJurySize"));
         vm.prank(governor);
-        court.proposeParams(p);
+        governance.proposeParams(p);
         p.objectionJurySize = 7;
         // The five founders are governors: three approvals are a majority.
         vm.prank(governor);
-        bytes32 id = court.proposeParams(p);
+        bytes32 id = governance.proposeParams(p);
         vm.prank(vetter);
-        court.approveParams(id);
+        governance.approveParams(id);
         assertEq(court.params().firstJurySize, 3, "two of five is not a majority");
-        vm.expectRevert(abi.encodeWithSelector(IOutcomeCourt.AlreadyApproved.selector, id, vetter));
+        vm.expectRevert(abi.encodeWithSelector(ICourtGovernance.AlreadyApproved.selector, id, vetter));
         vm.prank(vetter);
-        court.approveParams(id);
+        governance.approveParams(id);
         vm.prank(bank);
-        court.approveParams(id);
+        governance.approveParams(id);
         assertEq(court.params().firstJurySize, 5, "in force after three of five");
     }
 }
