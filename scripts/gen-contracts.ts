@@ -38,6 +38,8 @@ export const DEPLOYABLE_CONTRACTS = [
   { source: "contracts/iot/IotAttestations.sol", name: "IotAttestations" },
   { source: "contracts/auditing/OutcomeCourt.sol", name: "OutcomeCourt" },
   { source: "contracts/auditing/ServiceEscrow.sol", name: "ServiceEscrow" },
+  { source: "contracts/auditing/AuditorTickets.sol", name: "AuditorTickets" },
+  { source: "contracts/auditing/CourtGovernance.sol", name: "CourtGovernance" },
   { source: "contracts/auditing/MemberBeacon.sol", name: "MemberBeacon" },
   { source: "contracts/auditing/BankMultisig.sol", name: "BankMultisig" },
   { source: "contracts/datausage/DataUsage.sol", name: "DataUsage" },

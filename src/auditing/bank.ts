@@ -1,5 +1,6 @@
-// The governed side of auditing for one member's agent: the court's parameters (a governor proposes a full parameter
-// set, changed from the current one; other governors approve; a majority of governors executes it), and the
+// The governed side of auditing for one member's agent: the court's parameters (on the court's CourtGovernance, which
+// the court deployed: a governor proposes a full parameter set, changed from the current one; other governors approve;
+// a majority of governors executes it), and the
 // multi-signature settlement bank (contracts/auditing/BankMultisig.sol): a member deploys it with its signers, the
 // governors admit it as a member holding SETTLEMENT_BANK (an ordinary membership Admit proposal) and name it the
 // court's slashSink, and its signers approve mints and burns; the threshold-th approval executes. Slashed deposits
@@ -8,7 +9,7 @@
 import type { Static } from "@sinclair/typebox";
 import { type Address, encodeDeployData, encodeFunctionData, type Hex, keccak256, parseEventLogs, toHex } from "viem";
 import type { TxSender } from "../core/chain/types.ts";
-import { BankMultisig, OutcomeCourt } from "../generated/contracts.ts";
+import { BankMultisig, CourtGovernance } from "../generated/contracts.ts";
 import { AuditingError } from "./errors.ts";
 import type { AuditingLedger } from "./ledger.ts";
 import { refusalOf } from "./reverts.ts";
@@ -26,7 +27,7 @@ export const PARAM_FIELDS = [
   "firstJurySize",
   "objectionJurySize",
   "maxAttempts",
-  "drawTriesPerSeat",
+  "ticketsPerSeat",
   "vetQuorum",
   "maxSignalEpochs",
   "slashSink",
@@ -77,10 +78,10 @@ export class AuditingGovernance {
       }),
     );
     const receipt = await this.#send(
-      { to: this.#o.ledger.court, data: this.#courtCall("proposeParams", [proposed]) },
+      { to: await this.#o.ledger.governance(), data: this.#governanceCall("proposeParams", [proposed]) },
       "propose auditing params",
     );
-    const [event] = parseEventLogs({ abi: OutcomeCourt.abi, logs: receipt.logs, eventName: "ParamsProposed" });
+    const [event] = parseEventLogs({ abi: CourtGovernance.abi, logs: receipt.logs, eventName: "ParamsProposed" });
     if (!event) throw new Error(`proposeParams ${receipt.transactionHash} emitted no ParamsProposed`);
     const proposalId = event.args.id;
     return {
@@ -94,7 +95,7 @@ export class AuditingGovernance {
   /** As governor: approves a parameter proposal; the majority's approval executes it. */
   async approveParams(proposalId: Hex) {
     const receipt = await this.#send(
-      { to: this.#o.ledger.court, data: this.#courtCall("approveParams", [proposalId]) },
+      { to: await this.#o.ledger.governance(), data: this.#governanceCall("approveParams", [proposalId]) },
       `approve auditing params ${proposalId.slice(0, 10)}`,
     );
     return { proposalId, txHash: receipt.transactionHash, ...(await this.#executed()) };
@@ -179,8 +180,8 @@ export class AuditingGovernance {
     return { current: await this.params() };
   }
 
-  #courtCall(functionName: string, args: readonly unknown[]): Hex {
-    return encodeFunctionData({ abi: OutcomeCourt.abi, functionName, args } as never);
+  #governanceCall(functionName: string, args: readonly unknown[]): Hex {
+    return encodeFunctionData({ abi: CourtGovernance.abi, functionName, args } as never);
   }
 
   async #send(request: { to?: Address; data: Hex }, label: string) {

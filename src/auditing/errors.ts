@@ -26,7 +26,7 @@ export const AUDITING_ERRORS = defineErrors("auditing", {
   AUDITING_STAKE_BONDED: {
     status: 409,
     description:
-      "The stake is bonded: through the last epoch the auditor signalled for (StakeBondedUntil) or while it sits on an undecided case (StakeInOpenValidation).",
+      "The stake is bonded: through the last epoch the auditor signalled for (StakeBondedUntil), while it sits on an undecided case (StakeInOpenValidation), until its ticket seeds are revealed (TicketSeedsPending) and through the epoch of that reveal (SlashWindowOpen).",
   },
   AUDITING_WRONG_STATUS: {
     status: 409,
@@ -45,6 +45,29 @@ export const AUDITING_ERRORS = defineErrors("auditing", {
       "The task's agreement agreed random audits: its escrow is released only after its lottery was drawn (POST .../audit/draw).",
   },
   AUDITING_NOT_A_JUROR: { status: 403, description: "The account is not seated on the case's current jury." },
+  AUDITING_NOT_DRAWN: {
+    status: 403,
+    description: "The auditor's ticket in the case's current lottery is above the threshold: it was not drawn.",
+  },
+  AUDITING_INVALID_TICKET: {
+    status: 403,
+    description:
+      "The ticket secret or its proof does not match the root the auditor committed for the lottery's epoch and slot.",
+  },
+  AUDITING_ON_FIRST_JURY: {
+    status: 403,
+    description: "The auditor sat on the case's first jury: an objection jury is fresh, it may not claim a seat.",
+  },
+  AUDITING_NOT_SILENT: {
+    status: 409,
+    description:
+      "The auditor cannot be slashed as silent in that lottery: it claimed, was not drawn, was not allowed to claim (affiliated, on the first jury), or its claims are still open.",
+  },
+  AUDITING_TICKET_SEED: {
+    status: 409,
+    description:
+      "The ticket seed reveal was refused: not the next epoch to reveal, an epoch not over, a seed not rebuilding the committed root, or a seed still unrevealed (details.revert).",
+  },
   AUDITING_AFFILIATED_JUROR: {
     status: 403,
     description:
@@ -171,6 +194,18 @@ export const REVERT_CODES: Record<string, AuditingErrorCode> = {
   NoAuditPending: "AUDITING_WRONG_STATUS",
   AuditPending: "AUDITING_AUDIT_PENDING",
   NotAJuror: "AUDITING_NOT_A_JUROR",
+  NotDrawn: "AUDITING_NOT_DRAWN",
+  InvalidTicket: "AUDITING_INVALID_TICKET",
+  OnFirstJury: "AUDITING_ON_FIRST_JURY",
+  NotSilent: "AUDITING_NOT_SILENT",
+  TicketSeedsPending: "AUDITING_STAKE_BONDED",
+  SlashWindowOpen: "AUDITING_STAKE_BONDED",
+  SignalEpochMoved: "AUDITING_STAKE_REFUSED",
+  TicketRootsLength: "AUDITING_STAKE_REFUSED",
+  SeedsOutOfOrder: "AUDITING_TICKET_SEED",
+  EpochNotOver: "AUDITING_TICKET_SEED",
+  TicketSeedMismatch: "AUDITING_TICKET_SEED",
+  TicketSeedNotRevealed: "AUDITING_TICKET_SEED",
   AffiliatedJuror: "AUDITING_AFFILIATED_JUROR",
   AlreadyCommitted: "AUDITING_ALREADY_VOTED",
   AlreadyRevealed: "AUDITING_ALREADY_VOTED",

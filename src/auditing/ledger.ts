@@ -6,7 +6,14 @@ import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak
 import type { ChainClient } from "../core/chain/client.ts";
 import type { DeploymentStep } from "../core/chain/deploy.ts";
 import type { ContractArtifact, TxSender } from "../core/chain/types.ts";
-import { MemberBeacon, OutcomeCourt, ServiceEscrow, SettlementToken } from "../generated/contracts.ts";
+import {
+  AuditorTickets,
+  CourtGovernance,
+  MemberBeacon,
+  OutcomeCourt,
+  ServiceEscrow,
+  SettlementToken,
+} from "../generated/contracts.ts";
 
 export const MEMBER_BEACON = "MemberBeacon";
 export const OUTCOME_COURT = "OutcomeCourt";
@@ -38,7 +45,7 @@ export function initialParams(slashSink: Address) {
     firstJurySize: 3,
     objectionJurySize: 5,
     maxAttempts: 3,
-    drawTriesPerSeat: 8,
+    ticketsPerSeat: 2,
     vetQuorum: 1,
     maxSignalEpochs: 6,
     slashSink,
@@ -132,11 +139,13 @@ export interface AuditingLedgerOptions {
   token: Address;
 }
 
-type Target = "court" | "escrow" | "beacon" | "token";
+type Target = "court" | "escrow" | "beacon" | "token" | "tickets" | "governance";
 
 export class AuditingLedger {
   readonly #o: AuditingLedgerOptions;
   #escrow: Promise<Address> | undefined;
+  #tickets: Promise<Address> | undefined;
+  #governance: Promise<Address> | undefined;
 
   constructor(options: AuditingLedgerOptions) {
     this.#o = options;
@@ -158,6 +167,22 @@ export class AuditingLedger {
       functionName: "escrow",
     }) as Promise<Address>;
     return this.#escrow;
+  }
+
+  /** The auditors' ticket registry the court deployed in its constructor (read from the court once). */
+  tickets(): Promise<Address> {
+    this.#tickets ??= this.#courtAddress("tickets");
+    return this.#tickets;
+  }
+
+  /** The court's parameter governance, deployed by the court (read from the court once). */
+  governance(): Promise<Address> {
+    this.#governance ??= this.#courtAddress("governance");
+    return this.#governance;
+  }
+
+  #courtAddress(functionName: "tickets" | "governance"): Promise<Address> {
+    return this.#o.chain.readContract({ address: this.#o.court, abi: OutcomeCourt.abi, functionName }) as Promise<Address>;
   }
 
   async send(from: Address, target: Target, functionName: string, args: readonly unknown[], label: string) {
@@ -191,6 +216,10 @@ export class AuditingLedger {
         return { address: this.#o.beacon, abi: MemberBeacon.abi };
       case "token":
         return { address: this.#o.token, abi: SettlementToken.abi };
+      case "tickets":
+        return { address: await this.tickets(), abi: AuditorTickets.abi };
+      case "governance":
+        return { address: await this.governance(), abi: CourtGovernance.abi };
     }
   }
 }
