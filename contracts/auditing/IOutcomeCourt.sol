@@ -183,14 +183,15 @@ interface IOutcomeCourt {
         uint64 threshold
     );
     /// @notice A drawn auditor committed its vote with its ticket; `seated` when the ticket is among the lowest so far
-    /// (its deposit is then locked).
+    /// (`deposit` is then locked from its stake; 0 otherwise).
     event SeatClaimed(
         bytes32 indexed caseId,
         uint8 round,
         uint8 attempt,
         address indexed juror,
         uint64 ticket,
-        bool seated
+        bool seated,
+        uint256 deposit
     );
     /// @notice A lower ticket took `juror`'s seat; its deposit is released and its vote will not count.
     event JurorDisplaced(bytes32 indexed caseId, uint8 round, uint8 attempt, address indexed juror);

@@ -259,7 +259,7 @@ contract OutcomeCourt is IOutcomeCourt {
         Auditor storage au = _auditors[msg.sender];
         bool canSit = _assigned[msg.sender][p.epoch] < au.capacity && au.bonded - au.locked >= _params.jurorDeposit;
         bool seated = canSit && _claimSeat(caseId, c, key, p, ticket);
-        emit SeatClaimed(caseId, c.round, c.attempt, msg.sender, ticket, seated);
+        emit SeatClaimed(caseId, c.round, c.attempt, msg.sender, ticket, seated, seated ? _params.jurorDeposit : 0);
         emit VoteCommitted(caseId, msg.sender);
     }
 

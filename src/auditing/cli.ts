@@ -73,6 +73,17 @@ export function registerAuditingCommands(program: Command): void {
         (r: Row) => `${r.account} bonded ${eur(r.bonded)} through epoch ${r.lastEpoch}`,
       );
     });
+  withClientOptions(
+    auditor
+      .command("reveal-seeds <account>")
+      .description("reveal the auditor's ticket seeds for every epoch over (due before its stake can leave)"),
+  ).action(async (account: string, o: Opts) => {
+    printResult(
+      await callAgent(targetOf(o), "POST", `/v1/auditing/auditors/${account}/seeds`),
+      o,
+      (r: Row) => `${r.account}: ticket seeds public through epoch ${r.revealedThrough} (${r.revealed} revealed now)`,
+    );
+  });
   withClientOptions(auditor.command("withdraw <account>").description("withdraw free stake (refused while bonded)"))
     .requiredOption("--amount <minor>", "in minor units")
     .action(async (account: string, o: Opts) => {
@@ -208,11 +219,14 @@ export function registerAuditingCommands(program: Command): void {
       );
     });
 
-  const evidence = au.command("evidence").description("evidence encrypted to a case's drawn jurors only");
+  // Evidence with blind juries: a party keeps its evidence and anchors the digest; a drawn juror shows a party's agent
+  // its ticket proof (the party then knows it is drawn) and gets the evidence sealed to its key; its agent opens it
+  // against the digests anchored on chain.
+  const evidence = au.command("evidence").description("evidence given by the parties to drawn jurors only");
   withClientOptions(
     evidence
       .command("share <caseId>")
-      .description("as a party, after the draw: encrypt evidence to the jury and anchor its digest per juror"),
+      .description("as a party, while the case is open: keep evidence in this agent and anchor its digest on chain"),
   )
     .option("--cdr <text>", "CDR samples")
     .option("--kpi <text>", "a KPI log")
@@ -231,48 +245,92 @@ export function registerAuditingCommands(program: Command): void {
       printResult(
         await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/evidence`, { items }),
         o,
-        (r: Row) => `envelope ${r.envelopeHash} encrypted to ${(r.jurors as string[]).join(", ")}, anchored per juror`,
+        (r: Row) => `evidence ${r.evidenceHash} kept by ${r.from}, digest anchored (${r.txHash})`,
       );
     });
   withClientOptions(
-    evidence.command("list <caseId>").description("the envelopes this member shared on a case (ciphertext)"),
+    evidence
+      .command("list <caseId>")
+      .description("as a party: the evidence this member shared on a case and the drawn jurors it gave it to"),
   ).action(async (id: string, o: Opts) => {
     printResult(await callAgent(targetOf(o), "GET", `/v1/auditing/cases/${id}/evidence`), o, (r: Row) =>
-      (r.envelopes as Row[])
-        .map((e) => `${e.envelopeHash} round ${e.round}: to ${(e.jurors as string[]).join(", ")}`)
-        .join("\n"),
+      [
+        ...(r.shares as Row[]).map((s) => `${s.evidenceHash}: ${(s.items as Row[]).length} item(s), ${s.sharedAt}`),
+        ...(r.answered as Row[]).map(
+          (a) => `  sealed ${a.evidenceHash} to ${a.juror} (round ${a.round}, attempt ${a.attempt}) ${a.answeredAt}`,
+        ),
+      ].join("\n"),
     );
   });
   withClientOptions(
     evidence
+      .command("request <caseId>")
+      .description(
+        "as host of a drawn juror: show its ticket proof to a party's agent and get that party's evidence sealed to it (the party learns the juror is drawn)",
+      ),
+  )
+    .requiredOption("--juror <account>", "the drawn juror's account (hosted by this agent)")
+    .option("--party <agent>", "the party's sandbox agent name")
+    .option("--party-url <url>", "the party's agent base URL (its evidence requests are public)")
+    .option("--out <file>", "save the party's answer (its envelopes) as JSON, for `evidence open --file`")
+    .action(async (id: string, o: Opts) => {
+      if (!o.party === !o.partyUrl) throw new Error("say which party: --party <agent> or --party-url <url>");
+      const party = o.partyUrl
+        ? { url: o.partyUrl, apiKey: "" }
+        : resolveAgentTarget({ agent: o.party as string, dataDir: o.dataDir });
+      const ticket = await callAgent<{ juror: string; secret: string; proof: string[] }>(
+        targetOf(o),
+        "POST",
+        `/v1/auditing/cases/${id}/evidence/ticket`,
+        { juror: o.juror },
+      );
+      const answer = await callAgent<Row>(party, "POST", `/v1/auditing/cases/${id}/evidence/requests`, {
+        juror: ticket.juror,
+        secret: ticket.secret,
+        proof: ticket.proof,
+      });
+      if (o.out) {
+        const { writeFile } = await import("node:fs/promises");
+        await writeFile(o.out, `${JSON.stringify(answer, null, 2)}\n`, { mode: 0o600 });
+      }
+      printResult(answer, o, (r: Row) =>
+        [
+          `${(r.envelopes as Row[]).length} envelope(s) from ${r.from} sealed to ${r.juror} (round ${r.round}, attempt ${r.attempt})${o.out ? `, saved to ${o.out}` : ""}`,
+          ...(r.envelopes as Row[]).map((e) => `  ${e.evidenceHash}`),
+        ].join("\n"),
+      );
+    });
+  withClientOptions(
+    evidence
       .command("open <caseId>")
-      .description("as host of a drawn juror: open a party's envelope for it (fetched from the party's agent)"),
+      .description(
+        "as host of a drawn juror: open envelopes a party sealed to it, checked against the anchored digests",
+      ),
   )
     .requiredOption("--juror <account>", "the drawn juror's account")
-    .requiredOption("--from <agent>", "the sandbox agent of the party that shared the envelope")
+    .requiredOption("--file <file>", "a party's answer saved by `evidence request --out`, or one JWE")
     .action(async (id: string, o: Opts) => {
-      const from = resolveAgentTarget({ agent: o.from as string, dataDir: o.dataDir });
-      const shared = await callAgent<{ envelopes: Array<{ envelope: string; jurors: string[] }> }>(
-        from,
-        "GET",
-        `/v1/auditing/cases/${id}/evidence`,
-      );
-      const juror = String(o.juror).toLowerCase();
-      // The envelope naming the juror; failing that the latest one, so the juror's agent itself says why it cannot
-      // open it (nothing anchored for this juror).
-      const mine = shared.envelopes.filter((e) => e.jurors.includes(juror)).at(-1) ?? shared.envelopes.at(-1);
-      if (!mine) throw new Error(`${o.from} shared no evidence on case ${id}`);
-      printResult(
-        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/evidence/open`, {
-          juror,
-          envelope: mine.envelope,
-        }),
-        o,
-        (r: Row) =>
-          [
-            `evidence ${r.envelopeHash} from ${r.sharedBy}, opened for ${r.juror}:`,
-            ...(r.items as Row[]).map((i) => `  ${i.kind}: ${i.content}`),
-          ].join("\n"),
+      const { readFile } = await import("node:fs/promises");
+      const saved = JSON.parse(await readFile(o.file as string, "utf8")) as { envelopes?: Array<{ envelope: string }> };
+      const envelopes = saved.envelopes ? saved.envelopes.map((e) => e.envelope) : [JSON.stringify(saved)];
+      const opened: Row[] = [];
+      for (const envelope of envelopes) {
+        opened.push(
+          await callAgent<Row>(targetOf(o), "POST", `/v1/auditing/cases/${id}/evidence/open`, {
+            juror: o.juror,
+            envelope,
+          }),
+        );
+      }
+      printResult({ caseId: id, opened }, o, () =>
+        opened
+          .map((r) =>
+            [
+              `evidence ${r.evidenceHash} from ${r.sharedBy}, opened for ${r.juror}:`,
+              ...(r.items as Row[]).map((i) => `  ${i.kind}: ${i.content}`),
+            ].join("\n"),
+          )
+          .join("\n"),
       );
     });
 
@@ -405,14 +463,51 @@ export function registerAuditingCommands(program: Command): void {
       );
     },
   );
-  withClientOptions(au.command("vote <caseId>").description("a hosted juror commits its vote (salt kept here)"))
+  withClientOptions(
+    au
+      .command("lottery <caseId>")
+      .description("the case's current lottery: this agent's auditors, their tickets, drawn or not"),
+  ).action(async (id: string, o: Opts) => {
+    printResult(await callAgent(targetOf(o), "GET", `/v1/auditing/cases/${id}/lottery`), o, (r: Row) =>
+      [
+        `lottery of round ${r.round} attempt ${r.attempt} (epoch ${r.epoch}, slot ${r.slot}): ${r.size} seats, drawn at ticket <= ${r.threshold}`,
+        ...(r.auditors as Row[]).map(
+          (a) =>
+            `  ${a.juror} ticket ${a.ticket}: ${a.drawn ? "drawn" : "not drawn"}${a.claimed ? (a.seated ? ", seated" : ", claimed, not seated") : ""}`,
+        ),
+      ].join("\n"),
+    );
+  });
+  withClientOptions(
+    au
+      .command("vote <caseId>")
+      .description("a drawn auditor claims its seat and commits its vote (ticket, salt kept here)"),
+  )
     .requiredOption("--juror <account>", "the juror's account")
     .requiredOption("--vote <vote>", "uphold | reject")
     .action(async (id: string, o: Opts) => {
       printResult(
         await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/votes`, { juror: o.juror, vote: o.vote }),
         o,
-        (r: Row) => `${r.juror} committed on round ${r.round}`,
+        (r: Row) =>
+          `${r.juror} committed on round ${r.round} with ticket ${r.ticket}: ${r.seated ? "seated" : "not seated (lower tickets fill the panel)"}`,
+      );
+    });
+  withClientOptions(
+    au
+      .command("slash-silent <caseId>")
+      .description("anyone: slash an auditor drawn in one of the case's lotteries that never claimed"),
+  )
+    .requiredOption("--auditor <account>", "the silent auditor")
+    .option("--round <n>", "0 first jury, 1 objection jury", "0")
+    .option("--attempt <n>", "the lottery's attempt", "0")
+    .action(async (id: string, o: Opts) => {
+      const body = { auditor: o.auditor, round: Number(o.round), attempt: Number(o.attempt) };
+      printResult(
+        await callAgent(targetOf(o), "POST", `/v1/auditing/cases/${id}/silent`, body),
+        o,
+        (r: Row) =>
+          `${r.auditor} slashed ${eur(r.slashed)} for staying silent in round ${r.round} attempt ${r.attempt}`,
       );
     });
   withClientOptions(au.command("reveal <caseId>").description("a hosted juror reveals its kept vote"))

@@ -72,10 +72,13 @@ export async function auditingDifferences(
         finalVerdict: verdictName(r.finalVerdict),
       },
     );
-    // The court keeps the ballots of each round's latest panel: compare the jurors of those.
+    // The court keeps the ballots of each round's latest panel (the latest lottery drawn, seats or not): compare the
+    // jurors seated on those.
     const jurors = source.jurors.filter((j) => j.case_id === c.case_id);
     const latest = new Map<number, number>();
-    for (const j of jurors) latest.set(Number(j.round), Math.max(latest.get(Number(j.round)) ?? 0, Number(j.attempt)));
+    for (const p of source.panels.filter((p) => p.case_id === c.case_id)) {
+      latest.set(Number(p.round), Math.max(latest.get(Number(p.round)) ?? 0, Number(p.attempt)));
+    }
     for (const j of jurors.filter((j) => latest.get(Number(j.round)) === Number(j.attempt))) {
       const b = await read<{ commitment: Hex; vote: number; seated: boolean }>("ballot", [
         c.case_id,

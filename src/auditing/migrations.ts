@@ -108,4 +108,43 @@ export const auditingMigrations: Migration[] = [
       CREATE INDEX auditing_evidence_envelopes_case ON auditing_evidence_envelopes (case_id);
     `,
   },
+  {
+    // Blind juries (issue 17): each panel's lottery (the tickets' epoch and slot, the beacon seed, the threshold) and
+    // each seated juror's ticket.
+    id: "2910_auditing_lottery",
+    sql: `
+      ALTER TABLE auditing_panels ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE auditing_panels ADD COLUMN slot INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE auditing_panels ADD COLUMN seed TEXT NOT NULL DEFAULT '';
+      ALTER TABLE auditing_panels ADD COLUMN threshold TEXT NOT NULL DEFAULT '0';
+      ALTER TABLE auditing_jurors ADD COLUMN ticket TEXT NOT NULL DEFAULT '0';
+    `,
+  },
+  {
+    // Blind juries (issue 17): nobody knows who sits, so a party no longer seals evidence to a jury after the draw.
+    // It keeps its evidence here (its own plaintext, never on chain: the chain holds the digest it anchored), seals it
+    // to each drawn juror that asks with a valid ticket, and records whom it gave it to, for its operator. The
+    // per-jury envelopes of 2901 went with the per-juror anchors they matched.
+    id: "2920_auditing_evidence_shares",
+    sql: `
+      DROP TABLE auditing_evidence_envelopes;
+      CREATE TABLE auditing_evidence_shares (
+        case_id TEXT NOT NULL,
+        evidence_hash TEXT NOT NULL,
+        items TEXT NOT NULL,
+        tx_hash TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, evidence_hash)
+      );
+      CREATE TABLE auditing_evidence_answers (
+        case_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        juror TEXT NOT NULL,
+        evidence_hash TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, round, attempt, juror, evidence_hash)
+      );
+    `,
+  },
 ];

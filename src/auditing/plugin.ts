@@ -53,6 +53,7 @@ function serviceOf(context: AgentContext): AuditingService {
     readModel: new AuditingReadModel(context.store),
     repository,
     evidenceKeyOf: (account) => evidenceKeyOf(context, repository, account),
+    digestSigner: (account) => context.keystore.digestSigner(account),
     signTypedData: (typed) => context.keystore.account(context.config.memberAccount).signTypedData(typed),
     chainId,
     me: context.config.memberAccount.toLowerCase() as Address,
@@ -106,6 +107,14 @@ export const auditingPlugin: DomainPlugin = {
         chain: context.chain,
         me: context.config.memberAccount.toLowerCase() as Address,
         sharedSecret: (kid, peer) => context.keystore.deriveSharedSecret(kid, peer),
+        digestSigner: (account) => context.keystore.digestSigner(account),
+        memberOf: (account) =>
+          context.chain.readContract({
+            address: context.contractAddress("ConsortiumRegistry"),
+            abi: ConsortiumRegistry.abi,
+            functionName: "memberOf",
+            args: [account],
+          }) as Promise<Address>,
       }),
       readModel: new AuditingReadModel(context.store),
       repository: new AuditingRepository(context.store),

@@ -1,5 +1,6 @@
 // Projects OutcomeCourt events into the read model: auditors (vetting, affiliation, signalled epochs), cases with
-// their current round and attempt, panels, jurors with their ballots, and every payment. Idempotent: inserts keyed by
+// their current round and attempt, panels with their lotteries, the seated jurors (a seat is taken by a claim and may
+// be lost to a lower ticket) with their ballots, and every payment. Idempotent: inserts keyed by
 // content ids ignore a second application; updates set absolute values. Stakes change on many paths (deposits locked,
 // slashed, released) and are read live from the court, not projected.
 import type { ChainEvent, Projection } from "../core/chain/indexer/indexer.ts";
@@ -56,15 +57,25 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
         [lower(a.caseId), Number(a.round), Number(a.attempt), lower(a.beaconKey)],
       );
       return;
-    case "JurorDrawn":
+    case "SeatClaimed":
+      // A claim commits the vote; only a seated one is a juror (a higher ticket's claim sits nowhere).
+      if (!a.seated) return;
       await tx.exec(
-        `INSERT INTO auditing_jurors (case_id, round, attempt, juror, deposit, committed, vote, slashed)
-         VALUES ($1, $2, $3, $4, $5, 0, 0, '0') ON CONFLICT (case_id, round, attempt, juror) DO NOTHING`,
-        [lower(a.caseId), Number(a.round), Number(a.attempt), lower(a.juror), String(a.deposit)],
+        `INSERT INTO auditing_jurors (case_id, round, attempt, juror, deposit, committed, vote, slashed, ticket)
+         VALUES ($1, $2, $3, $4, $5, 1, 0, '0', $6) ON CONFLICT (case_id, round, attempt, juror) DO NOTHING`,
+        [lower(a.caseId), Number(a.round), Number(a.attempt), lower(a.juror), String(a.deposit), String(a.ticket)],
       );
       return;
+    case "JurorDisplaced":
+      await tx.exec(`DELETE FROM auditing_jurors WHERE case_id = $1 AND round = $2 AND attempt = $3 AND juror = $4`, [
+        lower(a.caseId),
+        Number(a.round),
+        Number(a.attempt),
+        lower(a.juror),
+      ]);
+      return;
     case "DrawFailed":
-      // The court unseated the jurors of a draw that could not fill the jury.
+      // A lottery whose panel never filled: its seats are given back.
       await tx.exec(`DELETE FROM auditing_jurors WHERE case_id = $1 AND round = $2 AND attempt = $3`, [
         lower(a.caseId),
         Number(a.round),
@@ -73,9 +84,19 @@ async function onEvent(event: ChainEvent, tx: Queryable): Promise<void> {
       return;
     case "JuryDrawn":
       await tx.exec(
-        `INSERT INTO auditing_panels (case_id, round, attempt, commit_end, reveal_end) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (case_id, round, attempt) DO NOTHING`,
-        [lower(a.caseId), Number(a.round), Number(a.attempt), Number(a.commitEnd), Number(a.revealEnd)],
+        `INSERT INTO auditing_panels (case_id, round, attempt, commit_end, reveal_end, epoch, slot, seed, threshold)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (case_id, round, attempt) DO NOTHING`,
+        [
+          lower(a.caseId),
+          Number(a.round),
+          Number(a.attempt),
+          Number(a.commitEnd),
+          Number(a.revealEnd),
+          Number(a.epoch),
+          Number(a.slot),
+          lower(a.seed),
+          String(a.threshold),
+        ],
       );
       await tx.exec(`UPDATE auditing_cases SET status = 'voting' WHERE case_id = $1`, [lower(a.caseId)]);
       return;

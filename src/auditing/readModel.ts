@@ -34,6 +34,7 @@ export interface JurorRow {
   attempt: number;
   juror: string;
   deposit: string;
+  ticket: string;
   committed: number;
   vote: number;
   slashed: string;
@@ -44,6 +45,10 @@ export interface PanelRow {
   attempt: number;
   commit_end: number;
   reveal_end: number;
+  epoch: number;
+  slot: number;
+  seed: string;
+  threshold: string;
 }
 
 export interface PaymentRow {
@@ -85,10 +90,10 @@ export class AuditingReadModel {
     return this.#store.query<CaseRow>(`${CASE} WHERE case_id > $1 ORDER BY case_id LIMIT $2`, [after, limit + 1]);
   }
 
-  /** Every juror ever drawn for the case (each round and attempt), in draw order of round, attempt, account. */
+  /** Every juror seated on the case (each round and attempt), by round, attempt, account. */
   jurors(caseId: string): Promise<JurorRow[]> {
     return this.#store.query<JurorRow>(
-      `SELECT case_id, round, attempt, juror, deposit, committed, vote, slashed FROM auditing_jurors
+      `SELECT case_id, round, attempt, juror, deposit, ticket, committed, vote, slashed FROM auditing_jurors
        WHERE case_id = $1 ORDER BY round, attempt, juror`,
       [caseId.toLowerCase()],
     );
@@ -96,7 +101,8 @@ export class AuditingReadModel {
 
   panels(caseId: string): Promise<PanelRow[]> {
     return this.#store.query<PanelRow>(
-      `SELECT round, attempt, commit_end, reveal_end FROM auditing_panels WHERE case_id = $1 ORDER BY round, attempt`,
+      `SELECT round, attempt, commit_end, reveal_end, epoch, slot, seed, threshold FROM auditing_panels
+       WHERE case_id = $1 ORDER BY round, attempt`,
       [caseId.toLowerCase()],
     );
   }
@@ -109,13 +115,21 @@ export class AuditingReadModel {
   }
 
   /** Everything the consistency check compares with the chain. */
-  async consistencySource(): Promise<{ auditors: AuditorRow[]; cases: CaseRow[]; jurors: JurorRow[] }> {
+  async consistencySource(): Promise<{
+    auditors: AuditorRow[];
+    cases: CaseRow[];
+    jurors: JurorRow[];
+    panels: Array<{ case_id: string; round: number; attempt: number }>;
+  }> {
     return {
       auditors: await this.#store.query<AuditorRow>(`${AUDITOR} ORDER BY a.account`),
       cases: await this.#store.query<CaseRow>(`${CASE} ORDER BY case_id`),
       jurors: await this.#store.query<JurorRow>(
-        `SELECT case_id, round, attempt, juror, deposit, committed, vote, slashed FROM auditing_jurors
+        `SELECT case_id, round, attempt, juror, deposit, ticket, committed, vote, slashed FROM auditing_jurors
          ORDER BY case_id, round, attempt, juror`,
+      ),
+      panels: await this.#store.query<{ case_id: string; round: number; attempt: number }>(
+        `SELECT case_id, round, attempt FROM auditing_panels ORDER BY case_id, round, attempt`,
       ),
     };
   }

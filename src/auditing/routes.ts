@@ -42,6 +42,7 @@ import {
   CreateAuditorBody,
   CreatedAuditorSchema,
   EpochSchema,
+  LotterySchema,
   OrderBody,
   OrderedSchema,
   ProposeBody,
@@ -49,7 +50,10 @@ import {
   ReportBody,
   RevealBody,
   RevealedSchema,
+  SeedsRevealedSchema,
   SignalBody,
+  SilentBody,
+  SilentSlashedSchema,
   StakeSchema,
   StepSchema,
   TaskParams,
@@ -111,7 +115,7 @@ export function auditingApiModule({
     if (!r) throw new AuditingError("AUDITING_UNKNOWN_CASE", `no case ${caseId} in the read model (yet)`);
     const jurors = await readModel.jurors(caseId);
     const panels = await readModel.panels(caseId);
-    const keys = [...new Set(jurors.map((j) => `${j.round}:${j.attempt}`))];
+    const keys = [...new Set([...panels, ...jurors].map((j) => `${j.round}:${j.attempt}`))];
     return {
       caseId: r.case_id,
       taskId: r.task_id,
@@ -135,10 +139,14 @@ export function auditingApiModule({
           attempt,
           commitEnd: panel ? Number(panel.commit_end) : null,
           revealEnd: panel ? Number(panel.reveal_end) : null,
+          lottery: panel
+            ? { epoch: Number(panel.epoch), slot: Number(panel.slot), seed: panel.seed, threshold: panel.threshold }
+            : null,
           jurors: jurors
             .filter((j) => Number(j.round) === round && Number(j.attempt) === attempt)
             .map((j) => ({
               juror: j.juror,
+              ticket: j.ticket,
               deposit: j.deposit,
               committed: Number(j.committed) === 1,
               vote: VOTE_NAMES[Number(j.vote)] ?? String(j.vote),
@@ -291,6 +299,25 @@ export function auditingApiModule({
           const account = (request.params as { account: Address }).account;
           return reply.code(201).send(await service.signal(account, BigInt(body.amount), body.capacity, body.epochs));
         },
+      );
+      app.post(
+        "/v1/auditing/auditors/:account/seeds",
+        {
+          ...write,
+          schema: {
+            summary:
+              "A hosted auditor reveals its ticket seeds for every epoch over (due before its stake can leave; lets anyone slash the silent)",
+            tags,
+            operationId: "revealTicketSeeds",
+            params: AccountParams,
+            response: {
+              201: SeedsRevealedSchema,
+              ...writeErrors("AUDITING_UNKNOWN_AUDITOR", "AUDITING_TICKET_SEED"),
+            },
+          },
+        },
+        async (request, reply) =>
+          reply.code(201).send(await service.revealSeeds((request.params as { account: Address }).account)),
       );
       app.post(
         "/v1/auditing/auditors/:account/withdrawals",
@@ -581,7 +608,8 @@ export function auditingApiModule({
         {
           ...write,
           schema: {
-            summary: "A hosted juror commits its vote; the salt is generated and kept in this agent until the reveal",
+            summary:
+              "A hosted auditor drawn in the case's lottery claims its seat and commits its vote (ticket and salt from this agent)",
             tags,
             operationId: "commitVote",
             params: CaseParams,
@@ -592,6 +620,9 @@ export function auditingApiModule({
                 "AUDITING_UNKNOWN_CASE",
                 "AUDITING_UNKNOWN_AUDITOR",
                 "AUDITING_NOT_A_JUROR",
+                "AUDITING_NOT_DRAWN",
+                "AUDITING_INVALID_TICKET",
+                "AUDITING_ON_FIRST_JURY",
                 "AUDITING_AFFILIATED_JUROR",
                 "AUDITING_ALREADY_VOTED",
                 "AUDITING_COMMIT_CLOSED",
@@ -603,6 +634,43 @@ export function auditingApiModule({
         async (request, reply) => {
           const b = request.body as { juror: Address; vote: VoteName };
           return reply.code(201).send(await service.vote((request.params as { caseId: Hex }).caseId, b.juror, b.vote));
+        },
+      );
+      app.get(
+        "/v1/auditing/cases/:caseId/lottery",
+        {
+          schema: {
+            summary:
+              "The case's current lottery and this agent's auditors in it: each one's ticket, drawn or not, claimed, seated",
+            tags,
+            operationId: "getLottery",
+            params: CaseParams,
+            response: { 200: LotterySchema, ...readErrors("AUDITING_UNKNOWN_CASE", "AUDITING_WRONG_STATUS") },
+          },
+        },
+        async (request) => service.lottery((request.params as { caseId: Hex }).caseId),
+      );
+      app.post(
+        "/v1/auditing/cases/:caseId/silent",
+        {
+          ...write,
+          schema: {
+            summary:
+              "Anyone: slash an auditor drawn in one of the case's lotteries that never claimed (once its ticket seed is revealed)",
+            tags,
+            operationId: "slashSilent",
+            params: CaseParams,
+            body: SilentBody,
+            response: {
+              201: SilentSlashedSchema,
+              ...writeErrors("AUDITING_UNKNOWN_CASE", "AUDITING_NOT_SILENT", "AUDITING_TICKET_SEED"),
+            },
+          },
+        },
+        async (request, reply) => {
+          const b = request.body as { round: number; attempt: number; auditor: Address };
+          const caseId = (request.params as { caseId: Hex }).caseId;
+          return reply.code(201).send(await service.slashSilent(caseId, b.round, b.attempt, b.auditor));
         },
       );
       app.post(

@@ -157,12 +157,57 @@ export const BeaconStepSchema = strictObject({
   committed: Type.Optional(Type.Boolean()),
   revealed: Type.Optional(Type.Boolean()),
 });
+const TicketSchema = Type.String({ pattern: "^[0-9]{1,20}$", description: "a 64-bit lottery ticket, decimal" });
 export const VotedSchema = strictObject({
   caseId: Bytes32Schema,
   juror: AddressSchema,
   round: Type.Integer(),
   attempt: Type.Integer(),
   committed: Type.Boolean(),
+  ticket: TicketSchema,
+  seated: Type.Boolean({
+    description: "among the lowest tickets claimed so far (a lower one may still take the seat)",
+  }),
+});
+export const LotterySchema = strictObject({
+  caseId: Bytes32Schema,
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  epoch: Type.Integer(),
+  slot: Type.Integer(),
+  seed: Bytes32Schema,
+  threshold: TicketSchema,
+  size: Type.Integer({ description: "seats on the panel" }),
+  commitEnd: Type.Integer({ description: "claims (with the committed vote) until then" }),
+  auditors: Type.Array(
+    strictObject({
+      juror: AddressSchema,
+      ticket: TicketSchema,
+      drawn: Type.Boolean({ description: "ticket at most the threshold: it must claim (commit a vote) or be slashed" }),
+      claimed: Type.Boolean(),
+      seated: Type.Boolean(),
+    }),
+    { maxItems: 1000, description: "this agent's auditors in the lottery's pool" },
+  ),
+});
+export const SeedsRevealedSchema = strictObject({
+  account: AddressSchema,
+  revealedThrough: Type.Integer({ description: "the last epoch whose ticket seed is now public" }),
+  revealed: Type.Integer({ description: "epochs revealed by this call (0: nothing was due)" }),
+  txHash: Type.Optional(Bytes32Schema),
+});
+export const SilentBody = strictObject({
+  round: Type.Integer({ minimum: 0, maximum: 1 }),
+  attempt: Type.Integer({ minimum: 0, maximum: 255 }),
+  auditor: AddressSchema,
+});
+export const SilentSlashedSchema = strictObject({
+  caseId: Bytes32Schema,
+  round: Type.Integer(),
+  attempt: Type.Integer(),
+  auditor: AddressSchema,
+  slashed: AmountSchema,
+  txHash: Bytes32Schema,
 });
 export const RevealedSchema = strictObject({
   caseId: Bytes32Schema,
@@ -173,6 +218,7 @@ export const RevealedSchema = strictObject({
 });
 const JurorSchema = strictObject({
   juror: AddressSchema,
+  ticket: Type.String({ pattern: "^[0-9]{1,20}$", description: "its ticket in the lottery (64-bit, decimal)" }),
   deposit: AmountSchema,
   committed: Type.Boolean(),
   vote: Type.String({ description: "none until revealed, then uphold or reject" }),
@@ -183,7 +229,21 @@ const JurySchema = strictObject({
   attempt: Type.Integer(),
   commitEnd: Nullable(Type.Integer()),
   revealEnd: Nullable(Type.Integer()),
-  jurors: Type.Array(JurorSchema, { maxItems: 255 }),
+  lottery: Nullable(
+    strictObject({
+      epoch: Type.Integer({ description: "the epoch whose ticket trees the lottery uses" }),
+      slot: Type.Integer({ description: "the lottery's slot in that epoch (the leaf of each tree)" }),
+      seed: Bytes32Schema,
+      threshold: Type.String({
+        pattern: "^[0-9]{1,20}$",
+        description: "an auditor is drawn when its ticket is at most this (64-bit, decimal)",
+      }),
+    }),
+  ),
+  jurors: Type.Array(JurorSchema, {
+    maxItems: 255,
+    description: "those seated so far (a claim sits until a lower ticket takes its seat)",
+  }),
 });
 export const CaseSchema = strictObject({
   caseId: Bytes32Schema,
@@ -311,7 +371,7 @@ const paramFields = {
   firstJurySize: Count("Odd"),
   objectionJurySize: Count("Odd"),
   maxAttempts: Count("Draws per round before it ends unresolved"),
-  drawTriesPerSeat: Count("Random positions tried per seat"),
+  ticketsPerSeat: Count("Auditors drawn per seat on average (the lottery's odds: jury size x this / pool size)"),
   vetQuorum: Count("KYC vetters that must vet an auditor"),
   maxSignalEpochs: Count("Epochs one signal may cover"),
   slashSink: AddressSchema,
@@ -331,7 +391,7 @@ export const ProposeParamsBody = strictObject({
       firstJurySize: Type.Optional(paramFields.firstJurySize),
       objectionJurySize: Type.Optional(paramFields.objectionJurySize),
       maxAttempts: Type.Optional(paramFields.maxAttempts),
-      drawTriesPerSeat: Type.Optional(paramFields.drawTriesPerSeat),
+      ticketsPerSeat: Type.Optional(paramFields.ticketsPerSeat),
       vetQuorum: Type.Optional(paramFields.vetQuorum),
       maxSignalEpochs: Type.Optional(paramFields.maxSignalEpochs),
       slashSink: Type.Optional(paramFields.slashSink),

@@ -1,11 +1,13 @@
 // Service-outcome auditing for one member's agent: agreements and tasks with escrow (as recipient or provider),
 // complaints and objections, the member's part in the jury beacon, and the auditor accounts it hosts (created in its
 // keystore and bound to the member; they stake, vote and withdraw from those accounts, so no auditor key leaves the
-// agent). A juror's salt and the member's beacon secret are generated and kept here, and leave only in the reveal.
+// agent). A juror's salt and the member's beacon secret are generated and kept here, and leave only in the reveal; an
+// auditor's lottery tickets are derived from its own key (tickets.ts), committed at its signal and shown one at a time
+// when it claims a seat.
 import { randomBytes } from "node:crypto";
 import { type Address, type Hex, keccak256, parseEventLogs, toHex } from "viem";
 import { invalidField } from "../core/errors/index.ts";
-import { ServiceEscrow } from "../generated/contracts.ts";
+import { OutcomeCourt, ServiceEscrow } from "../generated/contracts.ts";
 import { AuditingError } from "./errors.ts";
 import {
   type AuditingLedger,
@@ -20,8 +22,10 @@ import { type Measurement, measurementDigest, type Side, typedMeasurement, verif
 import type { AuditingReadModel } from "./readModel.ts";
 import type { AuditingRepository, BallotKey } from "./repository.ts";
 import { refusalOf } from "./reverts.ts";
+import { type DigestSigner, epochSeedOf, ticketOf, ticketProof, ticketRoot } from "./tickets.ts";
 
 const BPS = 10_000n;
+const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 const fresh = (): Hex => toHex(randomBytes(32));
 const digest = (text: string): Hex => keccak256(toHex(text));
 export const VOTES = { uphold: 1, reject: 2 } as const;
@@ -47,6 +51,8 @@ export interface AuditingServiceOptions {
    * private key never leaves it): what the auditor registers with its signal, so evidence can be encrypted to it.
    */
   evidenceKeyOf(account: Address): Promise<Hex>;
+  /** A digest signer for a hosted auditor's key, inside the keystore (its tickets' seeds are derived with it). */
+  digestSigner(account: Address): Promise<DigestSigner>;
   /** Signs EIP-712 typed data with the member's account key (inside the keystore). */
   signTypedData(typed: ReturnType<typeof typedMeasurement>): Promise<Hex>;
   /** The latest block's timestamp. */
@@ -62,6 +68,24 @@ interface ChainCase {
   round: number;
   attempt: number;
   beaconKey: Hex;
+}
+
+/** IOutcomeCourt.Panel: a round's windows, votes and lottery. */
+interface ChainPanel {
+  commitEnd: bigint;
+  revealEnd: bigint;
+  size: number;
+  epoch: bigint;
+  slot: number;
+  threshold: bigint;
+  seed: Hex;
+}
+
+interface ChainBallot {
+  seated: boolean;
+  claimed: boolean;
+  ticket: bigint;
+  vote: number;
 }
 
 interface Params {
@@ -159,13 +183,25 @@ export class AuditingService {
       await this.#write(this.#o.me, "token", "transfer", [account, amount], `fund auditor ${account}`);
       await this.#write(account, "token", "approve", [this.#o.ledger.court, amount], `auditor approves ${amount}`);
     }
-    const receipt = await this.#write(
-      account,
-      "court",
-      "signal",
-      [amount, capacity, BigInt(epochs), await this.#o.evidenceKeyOf(account)],
-      `signal ${account}`,
-    );
+    const evidenceKey = await this.#o.evidenceKeyOf(account);
+    const sign = await this.#o.digestSigner(account);
+    // One ticket root per epoch from the next one; if the epoch turns before the transaction is mined the court
+    // refuses it (SignalEpochMoved) and the roots are made again for the new epochs.
+    const signalFrom = async () => {
+      const first = (await this.#o.ledger.read<bigint>("court", "currentEpoch")) + 1n;
+      const roots = Array.from({ length: epochs }, (_, i) => ticketRoot(epochSeedOf(sign, first + BigInt(i))));
+      return this.#write(
+        account,
+        "court",
+        "signal",
+        [amount, capacity, BigInt(epochs), evidenceKey, first, roots],
+        `signal ${account}`,
+      );
+    };
+    const receipt = await signalFrom().catch((error: unknown) => {
+      if (error instanceof AuditingError && error.details?.revert === "SignalEpochMoved") return signalFrom();
+      throw error;
+    });
     return { account: account.toLowerCase(), ...(await this.stake(account)), txHash: receipt.transactionHash };
   }
 
@@ -540,10 +576,20 @@ export class AuditingService {
     await this.#o.repository.markBeaconRevealed(beaconKey);
   }
 
-  /** A hosted juror commits its vote; the salt is generated and kept here, so only this agent can open it. */
+  /**
+   * A hosted auditor drawn in the case's current lottery claims its seat and commits its vote in one transaction,
+   * showing its ticket secret and proof; the salt is generated and kept here, so only this agent can open the vote.
+   * Refused before anything is sent when its ticket is above the lottery's threshold.
+   */
   async vote(caseId: Hex, juror: Address, vote: VoteName) {
     await this.#hosted(juror);
     const c = await this.#case(caseId);
+    const ticket = await this.#ticket(caseId, c.round, juror);
+    if (!ticket.drawn) {
+      throw new AuditingError("AUDITING_NOT_DRAWN", `${juror} was not drawn in this lottery of ${caseId}`, {
+        details: { revert: "NotDrawn", args: [caseId, juror, ticket.ticket.toString(), ticket.threshold.toString()] },
+      });
+    }
     const key: BallotKey = { caseId, round: c.round, attempt: c.attempt, juror };
     const salt = fresh();
     if (!(await this.#o.repository.saveVote(key, VOTES[vote], salt))) {
@@ -553,12 +599,129 @@ export class AuditingService {
     }
     const commitment = voteCommitmentOf(caseId, c.round, c.attempt, juror, VOTES[vote], salt);
     try {
-      await this.#write(juror, "court", "commitVote", [caseId, commitment], `commit vote ${caseId.slice(0, 10)}`);
+      await this.#write(
+        juror,
+        "court",
+        "commitVote",
+        [caseId, commitment, ticket.secret, ticket.proof],
+        `commit vote ${caseId.slice(0, 10)}`,
+      );
     } catch (error) {
       await this.#o.repository.dropVote(key);
       throw error;
     }
-    return { caseId, juror: juror.toLowerCase(), round: c.round, attempt: c.attempt, committed: true };
+    const ballot = await this.#o.ledger.read<ChainBallot>("court", "ballot", [caseId, c.round, juror]);
+    return {
+      caseId,
+      juror: juror.toLowerCase(),
+      round: c.round,
+      attempt: c.attempt,
+      committed: true,
+      ticket: ticket.ticket.toString(),
+      seated: ballot.seated,
+    };
+  }
+
+  /**
+   * The case's current lottery as this agent's auditors see it: for each hosted auditor its ticket, whether it is
+   * drawn, and whether it claimed and sits. Only this agent can compute its auditors' tickets before they claim.
+   */
+  async lottery(caseId: Hex) {
+    const c = await this.#case(caseId);
+    const p = await this.#o.ledger.read<ChainPanel>("court", "panel", [caseId, c.round]);
+    if (p.commitEnd === 0n) {
+      throw new AuditingError("AUDITING_WRONG_STATUS", `case ${caseId} has no lottery open: it waits for its draw`, {
+        details: { revert: "WrongCaseStatus" },
+      });
+    }
+    const auditors = [];
+    for (const { account } of await this.#o.repository.hostedAuditors(1_000)) {
+      const juror = account as Address;
+      if ((await this.#o.ledger.read<Hex>("tickets", "rootOf", [juror, p.epoch])) === ZERO32) continue;
+      const ticket = await this.#ticket(caseId, c.round, juror, p);
+      const ballot = await this.#o.ledger.read<ChainBallot>("court", "ballot", [caseId, c.round, juror]);
+      auditors.push({
+        juror: juror.toLowerCase(),
+        ticket: ticket.ticket.toString(),
+        drawn: ticket.drawn,
+        claimed: ballot.claimed,
+        seated: ballot.seated,
+      });
+    }
+    return {
+      caseId,
+      round: c.round,
+      attempt: c.attempt,
+      epoch: Number(p.epoch),
+      slot: p.slot,
+      seed: p.seed,
+      threshold: p.threshold.toString(),
+      size: p.size,
+      commitEnd: Number(p.commitEnd),
+      auditors,
+    };
+  }
+
+  /**
+   * A hosted auditor reveals its ticket seeds for every epoch over and not yet revealed (the court's condition for
+   * its stake to leave, and what lets anyone slash a drawn auditor that stayed silent).
+   */
+  async revealSeeds(account: Address) {
+    await this.#hosted(account);
+    const [through] = await this.#o.ledger.read<readonly [bigint, bigint]>("tickets", "revealedThrough", [account]);
+    const current = await this.#o.ledger.read<bigint>("court", "currentEpoch");
+    const from = through + 1n;
+    if (from >= current) return { account: account.toLowerCase(), revealedThrough: Number(through), revealed: 0 };
+    const sign = await this.#o.digestSigner(account);
+    const seeds = [];
+    for (let e = from; e < current; e++) seeds.push(epochSeedOf(sign, e));
+    const receipt = await this.#write(
+      account,
+      "tickets",
+      "revealSeeds",
+      [from, seeds],
+      `reveal ticket seeds ${account.slice(0, 10)}`,
+    );
+    return {
+      account: account.toLowerCase(),
+      revealedThrough: Number(current - 1n),
+      revealed: seeds.length,
+      txHash: receipt.transactionHash,
+    };
+  }
+
+  /** Anyone: slashes an auditor drawn in a case's lottery that never claimed, once its seed for the epoch is out. */
+  async slashSilent(caseId: Hex, round: number, attempt: number, auditor: Address) {
+    await this.#case(caseId);
+    const receipt = await this.#write(
+      this.#o.me,
+      "court",
+      "slashSilent",
+      [caseId, round, attempt, auditor],
+      `slash silent ${auditor.slice(0, 10)}`,
+    );
+    const [slashed] = parseEventLogs({
+      abi: OutcomeCourt.abi,
+      logs: receipt.logs,
+      eventName: "JurorSlashed",
+    });
+    return {
+      caseId,
+      round,
+      attempt,
+      auditor: auditor.toLowerCase(),
+      slashed: (slashed?.args.amount ?? 0n).toString(),
+      txHash: receipt.transactionHash,
+    };
+  }
+
+  /** A hosted auditor's ticket in the case's lottery of `round`: secret, proof, value, and whether it is drawn. */
+  async #ticket(caseId: Hex, round: number, juror: Address, known?: ChainPanel) {
+    const p = known ?? (await this.#o.ledger.read<ChainPanel>("court", "panel", [caseId, round]));
+    const sign = await this.#o.digestSigner(juror);
+    const { secret, proof } = ticketProof(epochSeedOf(sign, p.epoch), p.slot);
+    const ticket = ticketOf(secret, p.seed);
+    return { secret, proof, ticket, threshold: p.threshold, drawn: p.commitEnd !== 0n && ticket <= p.threshold };
   }
 
   /** A hosted juror reveals its kept vote (`salt` only when opening with a salt kept elsewhere). */
@@ -660,7 +823,7 @@ export class AuditingService {
 
   async #write(
     from: Address,
-    target: "court" | "escrow" | "beacon" | "token",
+    target: "court" | "escrow" | "beacon" | "token" | "tickets",
     fn: string,
     args: readonly unknown[],
     label: string,
