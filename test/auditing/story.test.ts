@@ -1,12 +1,14 @@
 // Service-outcome auditing through the member agents' APIs on a real devnet: Acme Enterprise orders an installation
 // from North Mobile (fee 1,000.00, 60% at completion, 400.00 escrowed); seven auditors hosted by the Auditors' Guild
-// (accounts bound to it, keys in its agent) signal, and so does one auditor North hosts (affiliated, never drawn).
-// Acme complains about two tasks; juries of 3 are drawn from the members' beacon; Acme's evidence is encrypted to the
-// drawn jurors only (their agent opens it, a non-drawn auditor's cannot); the jurors commit, reveal and tally; North
-// objects to the first verdict in the next epoch, a fresh jury of 5 overturns it and the tally pays everyone; the
-// second verdict is finalized after its window. Negative cases, each refused with a named error and nothing changed:
-// unbond during the epoch, affiliated juror, double vote, wrong salt, late reveal, objection out of window. Every
-// minted unit is accounted for at the end. Time moves by mining blocks at chosen timestamps on the devnet.
+// (accounts bound to it, keys in its agent) signal, and so does one auditor North hosts (affiliated: it can never
+// sit on North's cases). Acme complains about two tasks; each draw opens a blind lottery seeded by the members' beacon:
+// only the guild's agent knows its auditors' tickets, the drawn ones claim seats by committing their votes, and the 3
+// lowest tickets sit; they reveal and the tally decides; North objects to the first verdict in the next epoch, a fresh
+// jury of 5 overturns it and the tally pays everyone; the second verdict is finalized after its window; the auditors
+// reveal their ticket seeds and a drawn auditor that never claimed is slashed. Negative cases, each refused with a
+// named error and nothing changed: unbond during the epoch, affiliated juror, double vote, a first juror on the
+// objection jury, wrong salt, late reveal, objection out of window, slashing one who claimed. Every minted unit is
+// accounted for at the end. Time moves by mining blocks at chosen timestamps on the devnet.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
@@ -35,6 +37,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   let northAuditor: string;
   let caseA: Hex;
   let caseB: Hex;
+  let silentB: string;
   let tokenAddress: string;
   let multisig: string;
 
@@ -115,6 +118,17 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
   };
   const vote = (id: Hex, juror: string, v: "uphold" | "reject") =>
     ok(guild, "POST", `/v1/auditing/cases/${id}/votes`, { juror, vote: v });
+  type Ticket = { juror: string; ticket: string; drawn: boolean; claimed: boolean; seated: boolean };
+  /** The guild's auditors in the case's current lottery, lowest ticket first (only the guild's agent knows them). */
+  const lottery = async (id: Hex) => {
+    const l = await ok<{ size: number; threshold: string; auditors: Ticket[] }>(
+      guild,
+      "GET",
+      `/v1/auditing/cases/${id}/lottery`,
+    );
+    l.auditors.sort((a, b) => (BigInt(a.ticket) < BigInt(b.ticket) ? -1 : 1));
+    return l;
+  };
   const reveal = (id: Hex, juror: string) => ok(guild, "POST", `/v1/auditing/cases/${id}/reveals`, { juror });
 
   before(async () => {
@@ -169,7 +183,9 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       acme,
       "POST",
       "/v1/auditing/params/proposals",
-      { changes: { slashSink: multisig } },
+      // Three tickets a seat: with this test's pools (8 auditors for a jury of 3, 11 for 5) every auditor is drawn,
+      // so what sits does not depend on the lottery's odds (they are tested in contracts/auditing/OutcomeCourt.t.sol).
+      { changes: { slashSink: multisig, ticketsPerSeat: 3 } },
     );
     assert.equal(proposed.current.slashSink, tokenAddress, "one governor's approval changes nothing");
     await refused(
@@ -187,7 +203,7 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       "POST",
       `/v1/auditing/params/proposals/${proposed.proposalId}/approve`,
     );
-    assert.deepEqual(done.current, { ...before, slashSink: multisig }, "only slashSink changed");
+    assert.deepEqual(done.current, { ...before, slashSink: multisig, ticketsPerSeat: 3 }, "only what was proposed");
     await refused(
       acme,
       "POST",
@@ -368,93 +384,29 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
     );
   });
 
-  it("draws juries of 3 from the 7 unaffiliated signalling auditors, never North's own", async () => {
+  it("opens blind lotteries: nobody sits until the drawn auditors claim, which only their own agent can do", async () => {
     await beaconAndDraw(caseA, caseB);
     for (const id of [caseA, caseB]) {
-      const jury = currentJury(await caseIn(id, "voting"));
-      assert.equal(jury.length, 3);
-      for (const j of jury) assert.ok(auditors.slice(0, 7).includes(j.juror), `${j.juror} is one of the guild's seven`);
-      assert.ok(!jury.some((j) => j.juror === northAuditor), "the provider's own auditor is never drawn");
+      const c = await caseIn(id, "voting");
+      assert.deepEqual(currentJury(c), [], "no seat is public at the draw");
+      const jury = (c.juries as Array<{ lottery: { epoch: number; slot: number; threshold: string } | null }>).at(-1);
+      assert.ok(jury?.lottery, "the lottery is public: epoch, slot, seed, threshold");
+      const l = await lottery(id);
+      assert.equal(l.size, 3);
+      assert.equal(l.auditors.length, 7, "the guild's seven signalled for this epoch");
+      assert.ok(l.auditors.every((a) => a.drawn && !a.claimed));
     }
-  });
-
-  it("encrypts the complainant's evidence to the drawn jurors only: a juror's agent opens it, no other auditor can", async () => {
-    const jury = currentJury(await caseView(vetter, caseA)).map((j) => j.juror);
-    const items = [
-      { kind: "cdr-samples", content: "2026-11-02T10:04Z +4930123 -> +4930999 setup failed (cause 38)" },
-      { kind: "kpi-log", content: "line down 2026-11-02T09:12Z to 2026-11-05T10:40Z: MTTR 73h, agreed 4h" },
-    ];
-    // Only a party shares, and only once a jury is seated.
-    await refused(guild, "POST", `/v1/auditing/cases/${caseA}/evidence`, { items }, 403, "AUDITING_NOT_PARTY");
-    const shared = await ok<{ envelopeHash: Hex; jurors: string[]; txHashes: string[] }>(
-      acme,
-      "POST",
-      `/v1/auditing/cases/${caseA}/evidence`,
-      { items },
-    );
-    assert.deepEqual([...shared.jurors].sort(), [...jury].sort());
-    assert.equal(shared.txHashes.length, 3);
-    // The party's agent answers its envelopes to anyone: ciphertext that names no evidence.
-    const listed = await ok<{ envelopes: Array<{ envelope: string; envelopeHash: Hex }> }>(
-      north,
-      "GET",
-      `/v1/auditing/cases/${caseA}/evidence`,
-    );
-    assert.equal(listed.envelopes.length, 0, "North shared nothing");
-    const fromAcme = await ok<{ envelopes: Array<{ envelope: string; envelopeHash: Hex }> }>(
-      acme,
-      "GET",
-      `/v1/auditing/cases/${caseA}/evidence`,
-    );
-    const envelope = fromAcme.envelopes[0]?.envelope as string;
-    assert.equal(fromAcme.envelopes[0]?.envelopeHash, shared.envelopeHash);
-    assert.ok(!envelope.includes("MTTR") && !envelope.includes("+4930123"), "the envelope is ciphertext");
-    // Every drawn juror's agent opens it with the juror's key.
-    for (const juror of jury) {
-      const opened = await ok<{ items: unknown; sharedBy: string }>(
-        guild,
-        "POST",
-        `/v1/auditing/cases/${caseA}/evidence/open`,
-        { juror, envelope },
-      );
-      assert.deepEqual(opened.items, items);
-      assert.equal(opened.sharedBy, account(acme));
-    }
-    // A guild auditor that signalled but was not drawn: nothing anchored for it, and no entry in the envelope.
-    const notDrawn = auditors.slice(0, 7).find((a) => !jury.includes(a)) as string;
-    await refused(
-      guild,
-      "POST",
-      `/v1/auditing/cases/${caseA}/evidence/open`,
-      { juror: notDrawn, envelope },
-      409,
-      "AUDITING_EVIDENCE_NOT_ANCHORED",
-    );
-    // North's own auditor, in North's agent: the same.
-    await refused(
-      north,
-      "POST",
-      `/v1/auditing/cases/${caseA}/evidence/open`,
-      { juror: northAuditor, envelope },
-      409,
-      "AUDITING_EVIDENCE_NOT_ANCHORED",
-    );
-    // A changed envelope is not the anchored one.
-    const jwe = JSON.parse(envelope);
-    const ct = String(jwe.ciphertext);
-    const tampered = JSON.stringify({ ...jwe, ciphertext: `${ct.startsWith("A") ? "B" : "A"}${ct.slice(1)}` });
-    await refused(
-      guild,
-      "POST",
-      `/v1/auditing/cases/${caseA}/evidence/open`,
-      { juror: jury[0], envelope: tampered },
-      409,
-      "AUDITING_EVIDENCE_NOT_ANCHORED",
+    // North's agent sees its own auditor's ticket, and no one else's.
+    const fromNorth = await ok<{ auditors: Ticket[] }>(north, "GET", `/v1/auditing/cases/${caseA}/lottery`);
+    assert.deepEqual(
+      fromNorth.auditors.map((a) => a.juror),
+      [northAuditor],
     );
   });
 
-  it("refuses an affiliated juror, a double vote, a wrong salt and a late reveal, each changing nothing", async () => {
-    const [j0, j1, j2] = currentJury(await caseView(vetter, caseA)).map((j) => j.juror) as [string, string, string];
+  it("seats the 3 lowest tickets whatever the order of the claims; refuses an affiliated juror, a double vote, a wrong salt and a late reveal, each changing nothing", async () => {
+    const drawnA = (await lottery(caseA)).auditors;
+    const [j0, j1, j2] = drawnA.map((a) => a.juror) as [string, string, string];
     // Affiliated after the draw: the vetter records j0 as working for North; its vote is refused and nothing is kept.
     await ok(vetter, "POST", `/v1/auditing/auditors/${j0}/affiliation`, { member: account(north) });
     await refused(
@@ -467,9 +419,30 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       "AffiliatedJuror",
     );
     await ok(vetter, "POST", `/v1/auditing/auditors/${j0}/affiliation`, { member: account(guild) });
-    await vote(caseA, j0, "uphold");
-    await vote(caseA, j1, "uphold");
+    // The four higher tickets claim first and sit, then each of the three lowest takes a seat from one of them.
+    for (const a of drawnA.slice(3).reverse()) {
+      const claimed = await ok<{ seated: boolean }>(guild, "POST", `/v1/auditing/cases/${caseA}/votes`, {
+        juror: a.juror,
+        vote: "reject",
+      });
+      assert.equal(claimed.seated, true, `${a.juror} sits until a lower ticket claims`);
+    }
     await vote(caseA, j2, "reject");
+    await vote(caseA, j1, "uphold");
+    await vote(caseA, j0, "uphold");
+    assert.deepEqual(
+      currentJury(await caseView(vetter, caseA))
+        .map((j) => j.juror)
+        .sort(),
+      [j0, j1, j2].sort(),
+      "the panel is the 3 lowest tickets",
+    );
+    const afterClaims = (await lottery(caseA)).auditors;
+    assert.ok(afterClaims.every((a) => a.claimed));
+    assert.deepEqual(
+      afterClaims.filter((a) => a.seated).map((a) => a.juror),
+      [j0, j1, j2],
+    );
     await refused(
       guild,
       "POST",
@@ -479,17 +452,20 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
       "AUDITING_ALREADY_VOTED",
       "AlreadyCommitted",
     );
-    // A juror not on this jury, and an auditor another agent hosts.
+    // North's own auditor is drawn too (every auditor is, at three tickets a seat) but works for a party.
     await refused(
       north,
       "POST",
       `/v1/auditing/cases/${caseA}/votes`,
       { juror: northAuditor, vote: "reject" },
       403,
-      "AUDITING_NOT_A_JUROR",
-      "NotAJuror",
+      "AUDITING_AFFILIATED_JUROR",
+      "AffiliatedJuror",
     );
-    for (const j of currentJury(await caseView(guild, caseB))) await vote(caseB, j.juror, "reject");
+    // Case B: every drawn auditor but the highest ticket claims; that one stays silent (slashed at the end).
+    const drawnB = (await lottery(caseB)).auditors;
+    silentB = (drawnB.at(-1) as Ticket).juror;
+    for (const a of drawnB.slice(0, -1)) await vote(caseB, a.juror, "reject");
     await refused(
       guild,
       "POST",
@@ -574,15 +550,27 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
     const objected = await ok<{ stake: string }>(north, "POST", `/v1/auditing/cases/${caseA}/objection`);
     assert.equal(objected.stake, "8000", "20% of the 400.00 at risk");
     assert.equal(await balanceOf(account(north)), northBefore - 8_000n);
-    const first = currentJury(await caseView(vetter, caseA)).map((j) => j.juror);
+    const juries = (await caseView(vetter, caseA)).juries as Array<{ round: number; jurors: Array<{ juror: string }> }>;
+    const first = (juries.filter((j) => j.round === 0).at(-1)?.jurors ?? []).map((j) => j.juror);
+    assert.equal(first.length, 3, "the first jury");
     await beaconAndDraw(caseA);
+    const drawn = (await lottery(caseA)).auditors;
+    assert.equal(drawn.length, 10, "the guild's ten signalled for this epoch");
+    // A first juror is drawn too, but the objection jury is fresh: its claim is refused.
+    await refused(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/votes`,
+      { juror: first[0], vote: "reject" },
+      403,
+      "AUDITING_ON_FIRST_JURY",
+      "OnFirstJury",
+    );
+    for (const a of drawn.filter((a) => !first.includes(a.juror))) await vote(caseA, a.juror, "reject");
     const second = currentJury(await caseIn(caseA, "voting", 1));
     assert.equal(second.length, 5);
-    for (const j of second) {
-      assert.ok(!first.includes(j.juror), "the objection jury is fresh");
-      assert.notEqual(j.juror, northAuditor);
-    }
-    for (const j of second) await vote(caseA, j.juror, "reject");
+    const fresh = drawn.filter((a) => !first.includes(a.juror)).map((a) => a.juror);
+    assert.deepEqual(second.map((j) => j.juror).sort(), fresh.slice(0, 5).sort(), "the 5 lowest fresh tickets sit");
     await advance(600);
     for (const j of second) await reveal(caseA, j.juror);
     await advance(600);
@@ -621,6 +609,51 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
     assert.deepEqual(await caseView(vetter, caseB), before);
     assert.equal((await ok<Json>(vetter, "POST", `/v1/auditing/cases/${caseB}/finalize`)).status, "closed");
     assert.equal((await caseIn(caseB, "closed")).finalVerdict, "rejected");
+  });
+
+  it("keeps stakes bonded until the ticket seeds are out; then the drawn auditor that never claimed is slashed", async () => {
+    const withdraw = { amount: "100" };
+    const path = `/v1/auditing/auditors/${auditors[9]}/withdrawals`;
+    await refused(guild, "POST", path, withdraw, 409, "AUDITING_STAKE_BONDED", "TicketSeedsPending");
+    const silent = { round: 0, attempt: 0, auditor: silentB };
+    await refused(
+      acme,
+      "POST",
+      `/v1/auditing/cases/${caseB}/silent`,
+      silent,
+      409,
+      "AUDITING_TICKET_SEED",
+      "TicketSeedNotRevealed",
+    );
+    for (const a of auditors) {
+      const r = await ok<{ revealedThrough: number }>(guild, "POST", `/v1/auditing/auditors/${a}/seeds`);
+      assert.equal(r.revealedThrough, 2, "epochs 1 and 2 are over");
+    }
+    // Anyone may slash once the seed shows the auditor was drawn and made no claim.
+    const sinkBefore = await balanceOf(multisig);
+    const bondedBefore = BigInt((await balances(silentB)).get(silentB)?.bonded ?? "0");
+    const slashed = await ok<{ slashed: string }>(acme, "POST", `/v1/auditing/cases/${caseB}/silent`, silent);
+    assert.equal(slashed.slashed, "1000");
+    assert.equal(await balanceOf(multisig), sinkBefore + 1_000n);
+    assert.equal(BigInt((await balances(silentB)).get(silentB)?.bonded ?? "0"), bondedBefore - 1_000n);
+    await refused(acme, "POST", `/v1/auditing/cases/${caseB}/silent`, silent, 409, "AUDITING_NOT_SILENT", "NotSilent");
+    // One that claimed is not silent; nor is North's own auditor (it may not claim on North's case).
+    await ok(north, "POST", `/v1/auditing/auditors/${northAuditor}/seeds`);
+    const claimed = currentJury(await caseView(vetter, caseB))[0]?.juror as string;
+    for (const auditor of [claimed, northAuditor]) {
+      await refused(
+        acme,
+        "POST",
+        `/v1/auditing/cases/${caseB}/silent`,
+        { ...silent, auditor },
+        409,
+        "AUDITING_NOT_SILENT",
+        "NotSilent",
+      );
+    }
+    // The rest of the reveal's epoch is the window to slash: the stake leaves in the next one.
+    await refused(guild, "POST", path, withdraw, 409, "AUDITING_STAKE_BONDED", "SlashWindowOpen");
+    await nextEpoch();
   });
 
   it("accounts for every minted unit, unbonds after the epochs, and the read model agrees with the chain", async () => {
