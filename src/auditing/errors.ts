@@ -148,12 +148,21 @@ export const AUDITING_ERRORS = defineErrors("auditing", {
   AUDITING_EVIDENCE_NOT_ANCHORED: {
     status: 409,
     description:
-      "The envelope's digest was not anchored on chain for this juror by a party of the case (altered, or not shared with it).",
+      "The opened evidence's digest was not anchored on chain by a party of the case (shareEvidence, or the complaint's evidenceHash): altered, or never shared.",
   },
   AUDITING_EVIDENCE_UNREADABLE: {
     status: 422,
     description:
       "The evidence envelope does not decrypt with the juror's key (tampered, malformed, or for another key).",
+  },
+  AUDITING_NO_EVIDENCE_SHARED: {
+    status: 404,
+    description: "This member shared no evidence on the case: it has nothing to seal to a drawn juror.",
+  },
+  AUDITING_EVIDENCE_OTHER_JURY: {
+    status: 409,
+    description:
+      "The evidence envelope was sealed for another round or attempt of the case than its current jury: ask the party again.",
   },
 });
 

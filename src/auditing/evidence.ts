@@ -1,6 +1,15 @@
-// Evidence for a case encrypted to its drawn jurors only: one JWE (RFC 7516 general JSON serialization) per share,
-// content encrypted once under a fresh key with A256GCM, that key wrapped for each juror with ECDH-ES+A256KW (RFC
-// 7518 §4.6) against the juror's P-256 evidence key. Each recipient entry gets its own ephemeral key (jose).
+// Evidence for a case, given by a party's agent to a drawn juror only, on that juror's ticket proof. Two layers:
+//
+// The digest, anchored on chain. A party anchors `evidenceDigest(caseId, items)` with `court.shareEvidence` when it
+// shares (any time before the case closes); that is all the chain learns. The digest is keccak256 of the UTF-8 bytes
+// of the RFC 8785 (JCS) canonical JSON of {caseId, items}: `caseId` as lowercase 0x hex, `items` in the party's order,
+// each item with exactly the members `content` and `kind` (all strings: JCS is then JSON.stringify with members in
+// code-point order and no whitespace). Round and attempt are not in the digest: one share serves every jury of the case.
+//
+// The envelope, off chain. When a drawn juror asks, the party's agent encrypts the items to the juror's evidence key
+// as a JWE (RFC 7516 general JSON serialization): content encrypted under a fresh key with A256GCM, that key wrapped
+// with ECDH-ES+A256KW (RFC 7518 §4.6) against the juror's P-256 key, a fresh ephemeral key per recipient (jose). The
+// juror's agent accepts what it opens only if the plaintext's digest is one a party anchored for the case.
 //
 // The court stores an auditor's evidence key as bytes32 (`Auditor.encryptionKey`): the x coordinate of its P-256
 // public key. That is enough: ECDH's shared secret is the x coordinate of d·E, and the two points with that x (y and
@@ -12,7 +21,7 @@
 // result.
 import { createDecipheriv, createHash, ECDH } from "node:crypto";
 import { GeneralEncrypt, importJWK } from "jose";
-import type { Address, Hex } from "viem";
+import { type Address, type Hex, keccak256, stringToHex } from "viem";
 import { AuditingError } from "./errors.ts";
 
 const ALG = "ECDH-ES+A256KW";
@@ -37,6 +46,18 @@ const isItem = (v: unknown): v is EvidenceItem => {
     typeof item.content === "string"
   );
 };
+
+/**
+ * The digest a party anchors for evidence it shares: keccak256 of the JCS canonical JSON of {caseId, items} (see the
+ * header). The juror's agent recomputes it from an envelope's plaintext and looks for it on chain.
+ */
+export function evidenceDigest(caseId: Hex, items: readonly EvidenceItem[]): Hex {
+  const canonical = JSON.stringify({
+    caseId: caseId.toLowerCase(),
+    items: items.map((item) => ({ content: item.content, kind: item.kind })),
+  });
+  return keccak256(stringToHex(canonical));
+}
 
 export interface EvidencePayload {
   caseId: Hex;
@@ -77,7 +98,7 @@ export function jwkFromX(juror: Address, keyX: Hex) {
   };
 }
 
-/** Encrypts the evidence to every juror given; answers the envelope (general JSON JWE, serialized). */
+/** Encrypts the evidence to every juror given (a party's agent gives one); answers the envelope (general JSON JWE). */
 export async function sealEvidence(recipients: readonly SealRecipient[], payload: EvidencePayload): Promise<string> {
   if (recipients.length === 0) throw new Error("evidence needs at least one juror");
   const keys = await Promise.all(recipients.map((r) => importJWK(jwkFromX(r.juror, r.keyX), ALG)));
@@ -117,6 +138,7 @@ function concatKdf(z: Uint8Array, apu: Buffer, apv: Buffer): Buffer {
 
 interface GeneralJwe {
   protected?: unknown;
+  unprotected?: Record<string, unknown>;
   aad?: unknown;
   iv?: unknown;
   ciphertext?: unknown;
@@ -167,11 +189,15 @@ export function openEvidence(
   } catch (cause) {
     throw openFailed("the protected header is not JSON", cause);
   }
-  const epk = entry.header?.epk as EpkJwk | undefined;
-  if (header.enc !== ENC || entry.header?.alg !== ALG || typeof entry.encrypted_key !== "string") {
+  // The JOSE header is the union of the protected, shared and per-recipient headers (RFC 7516 §7.2.1): with one
+  // recipient, jose puts the key management parameters (alg, epk) in the protected header.
+  const shared = typeof jwe.unprotected === "object" && jwe.unprotected !== null ? jwe.unprotected : {};
+  const jose: Record<string, unknown> = { ...header, ...shared, ...(entry.header ?? {}) };
+  const epk = jose.epk as EpkJwk | undefined;
+  if (header.enc !== ENC || jose.alg !== ALG || typeof entry.encrypted_key !== "string") {
     throw openFailed(`the envelope must use ${ALG} and ${ENC}`);
   }
-  if (header.zip !== undefined || header.crit !== undefined) throw openFailed("the envelope asks for zip or crit");
+  if (jose.zip !== undefined || jose.crit !== undefined) throw openFailed("the envelope asks for zip or crit");
   if (epk?.kty !== "EC" || epk.crv !== "P-256") throw openFailed("the recipient entry has no P-256 ephemeral key");
   const iv = Buffer.from(ivB64, "base64url");
   const tag = Buffer.from(tagB64, "base64url");
@@ -180,8 +206,8 @@ export function openEvidence(
   }
   try {
     const z = sharedSecret(epk);
-    const apu = Buffer.from(typeof entry.header?.apu === "string" ? entry.header.apu : "", "base64url");
-    const apv = Buffer.from(typeof entry.header?.apv === "string" ? entry.header.apv : "", "base64url");
+    const apu = Buffer.from(typeof jose.apu === "string" ? jose.apu : "", "base64url");
+    const apv = Buffer.from(typeof jose.apv === "string" ? jose.apv : "", "base64url");
     const kek = concatKdf(z, apu, apv);
     const unwrap = createDecipheriv("id-aes256-wrap", kek, AES_KW_IV);
     const cek = Buffer.concat([unwrap.update(Buffer.from(entry.encrypted_key, "base64url")), unwrap.final()]);

@@ -1,8 +1,8 @@
 // What this agent keeps itself for auditing (SQL, no logic): the auditor accounts it hosts (their keys are in the
 // keystore, never here), its jurors' vote salts and its member's beacon secrets. A salt or secret is written before
 // its commitment is sent, so a crash after the commitment is mined cannot lose what opens it; it leaves the agent only
-// in the reveal transaction. Also which keystore key each hosted auditor registered for evidence, and the evidence
-// envelopes this member shared as a party.
+// in the reveal transaction. Also which keystore key each hosted auditor registered for evidence, the evidence this
+// member shared as a party (plaintext, its own; the chain holds the digest) and the drawn jurors it gave it to.
 import type { Store } from "../core/store/store.ts";
 
 export interface HostedAuditor {
@@ -18,15 +18,23 @@ export interface VoteSalt {
   revealed: number;
 }
 
-export interface EvidenceEnvelopeRow {
-  envelope_hash: string;
+export interface EvidenceShareRow {
+  case_id: string;
+  evidence_hash: string;
+  /** The items as JSON (EvidenceItem[]). */
+  items: string;
+  /** The shareEvidence transaction, once mined. */
+  tx_hash: string | null;
+  created_at: string;
+}
+
+export interface EvidenceAnswerRow {
   case_id: string;
   round: number;
   attempt: number;
-  /** The jurors it is encrypted to, comma separated. */
-  jurors: string;
-  envelope: string;
-  created_at: string;
+  juror: string;
+  evidence_hash: string;
+  answered_at: string;
 }
 
 export interface BallotKey {
@@ -144,27 +152,52 @@ export class AuditingRepository {
     );
   }
 
-  async saveEnvelope(row: Omit<EvidenceEnvelopeRow, "created_at">): Promise<void> {
+  /** Keeps evidence this member shares on a case (before its digest is anchored); no-op when kept already. */
+  async saveShare(caseId: string, evidenceHash: string, items: string): Promise<void> {
     await this.#store.exec(
-      `INSERT INTO auditing_evidence_envelopes (envelope_hash, case_id, round, attempt, jurors, envelope, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (envelope_hash) DO NOTHING`,
+      `INSERT INTO auditing_evidence_shares (case_id, evidence_hash, items, tx_hash, created_at)
+       VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (case_id, evidence_hash) DO NOTHING`,
+      [caseId.toLowerCase(), evidenceHash.toLowerCase(), items, new Date().toISOString()],
+    );
+  }
+
+  async markShareAnchored(caseId: string, evidenceHash: string, txHash: string): Promise<void> {
+    await this.#store.exec(
+      `UPDATE auditing_evidence_shares SET tx_hash = $3 WHERE case_id = $1 AND evidence_hash = $2`,
+      [caseId.toLowerCase(), evidenceHash.toLowerCase(), txHash],
+    );
+  }
+
+  /** The evidence this member shared on a case, oldest first (at most 64). */
+  shares(caseId: string): Promise<EvidenceShareRow[]> {
+    return this.#store.query<EvidenceShareRow>(
+      `SELECT case_id, evidence_hash, items, tx_hash, created_at FROM auditing_evidence_shares
+       WHERE case_id = $1 ORDER BY created_at, evidence_hash LIMIT 64`,
+      [caseId.toLowerCase()],
+    );
+  }
+
+  /** Records that this member gave its evidence `evidenceHash` to a drawn juror (off chain, for its operator). */
+  async saveAnswer(row: Omit<EvidenceAnswerRow, "answered_at">): Promise<void> {
+    await this.#store.exec(
+      `INSERT INTO auditing_evidence_answers (case_id, round, attempt, juror, evidence_hash, answered_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id, round, attempt, juror, evidence_hash) DO NOTHING`,
       [
-        row.envelope_hash,
         row.case_id.toLowerCase(),
         row.round,
         row.attempt,
-        row.jurors,
-        row.envelope,
+        row.juror.toLowerCase(),
+        row.evidence_hash.toLowerCase(),
         new Date().toISOString(),
       ],
     );
   }
 
-  /** The envelopes this member shared on a case, oldest first (at most a few per jury). */
-  envelopes(caseId: string): Promise<EvidenceEnvelopeRow[]> {
-    return this.#store.query<EvidenceEnvelopeRow>(
-      `SELECT envelope_hash, case_id, round, attempt, jurors, envelope, created_at FROM auditing_evidence_envelopes
-       WHERE case_id = $1 ORDER BY created_at, envelope_hash LIMIT 64`,
+  /** The drawn jurors this member gave evidence to on a case, oldest first (at most 1024). */
+  answers(caseId: string): Promise<EvidenceAnswerRow[]> {
+    return this.#store.query<EvidenceAnswerRow>(
+      `SELECT case_id, round, attempt, juror, evidence_hash, answered_at FROM auditing_evidence_answers
+       WHERE case_id = $1 ORDER BY answered_at, juror, evidence_hash LIMIT 1024`,
       [caseId.toLowerCase()],
     );
   }
