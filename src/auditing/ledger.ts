@@ -182,7 +182,11 @@ export class AuditingLedger {
   }
 
   #courtAddress(functionName: "tickets" | "governance"): Promise<Address> {
-    return this.#o.chain.readContract({ address: this.#o.court, abi: OutcomeCourt.abi, functionName }) as Promise<Address>;
+    return this.#o.chain.readContract({
+      address: this.#o.court,
+      abi: OutcomeCourt.abi,
+      functionName,
+    }) as Promise<Address>;
   }
 
   async send(from: Address, target: Target, functionName: string, args: readonly unknown[], label: string) {

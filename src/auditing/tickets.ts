@@ -6,7 +6,7 @@
 // The tree is positional (a leaf's index is its lottery slot), unlike the sorted-pair trees of src/core/chain/merkle.ts:
 // one secret per slot, fixed before any lottery seed exists, is what keeps an auditor from holding several tickets
 // for one lottery.
-import { type Hex, bytesToHex, encodeAbiParameters, hexToBytes, keccak256, stringToHex } from "viem";
+import { bytesToHex, encodeAbiParameters, type Hex, hexToBytes, keccak256, stringToHex } from "viem";
 import { keccak256Bytes } from "../core/chain/keccak.ts";
 
 export const TICKET_SLOTS = 256;
@@ -67,5 +67,7 @@ export function ticketProof(epochSeed: Hex, slot: number): { secret: Hex; proof:
 
 /** The ticket a secret draws in a lottery: the top 64 bits of keccak256(abi.encode(secret, seed)). */
 export function ticketOf(secret: Hex, lotterySeed: Hex): bigint {
-  return BigInt(keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }], [secret, lotterySeed]))) >> 192n;
+  return (
+    BigInt(keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }], [secret, lotterySeed]))) >> 192n
+  );
 }
