@@ -9,6 +9,7 @@ import { type Address, type Hex, keccak256, parseEventLogs, toHex } from "viem";
 import { invalidField } from "../core/errors/index.ts";
 import { OutcomeCourt, ServiceEscrow } from "../generated/contracts.ts";
 import { AuditingError } from "./errors.ts";
+import { evidenceDigest } from "./evidence.ts";
 import {
   type AuditingLedger,
   agreementIdOf,
@@ -484,7 +485,19 @@ export class AuditingService {
         [this.#o.ledger.court, stake],
         `approve complaint ${caseId.slice(0, 10)}`,
       );
-    await this.#write(this.#o.me, "court", "complain", [taskId, digest(evidence)], `complain ${caseId.slice(0, 10)}`);
+    // The complaint's own text is the complainant's first evidence share: kept here (a drawn juror asks for it with
+    // its ticket proof) and anchored by its digest with the complaint.
+    const report = [{ kind: "report" as const, content: evidence }];
+    const evidenceHash = evidenceDigest(caseId, report);
+    await this.#o.repository.saveShare(caseId, evidenceHash, JSON.stringify(report));
+    const receipt = await this.#write(
+      this.#o.me,
+      "court",
+      "complain",
+      [taskId, evidenceHash],
+      `complain ${caseId.slice(0, 10)}`,
+    );
+    await this.#o.repository.markShareAnchored(caseId, evidenceHash, receipt.transactionHash);
     return { caseId, taskId, stake: stake.toString() };
   }
 

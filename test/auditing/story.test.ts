@@ -404,6 +404,66 @@ describe("auditing: a complaint, a jury of 3 from 7, an objection and a jury of 
     );
   });
 
+  it("gives the complainant's evidence to drawn jurors only, on their ticket proofs; nothing readable on chain", async () => {
+    const items = [
+      { kind: "cdr-samples", content: "2026-11-02T10:04Z +4930123 -> +4930999 setup failed (cause 38)" },
+      { kind: "kpi-log", content: "line down 2026-11-02T09:12Z to 2026-11-05T10:40Z: MTTR 73h, agreed 4h" },
+    ];
+    await refused(guild, "POST", `/v1/auditing/cases/${caseA}/evidence`, { items }, 403, "AUDITING_NOT_PARTY");
+    const shared = await ok<{ evidenceHash: Hex }>(acme, "POST", `/v1/auditing/cases/${caseA}/evidence`, { items });
+    // The lowest ticket's host proves its draw to Acme's agent and gets envelopes only it can open: the complaint's
+    // own report and the items just shared.
+    const juror = (await lottery(caseA)).auditors[0]?.juror as string;
+    const proof = await ok<{ secret: Hex; proof: Hex[] }>(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/ticket`,
+      {
+        juror,
+      },
+    );
+    const answer = await ok<{ envelopes: Array<{ evidenceHash: Hex; envelope: string }> }>(
+      acme,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/requests`,
+      { juror, secret: proof.secret, proof: proof.proof },
+    );
+    assert.equal(answer.envelopes.length, 2, "the complaint's report and the shared items");
+    const sealed = answer.envelopes.find((e) => e.evidenceHash === shared.evidenceHash)?.envelope as string;
+    assert.ok(!sealed.includes("MTTR") && !sealed.includes("+4930123"), "the envelope is ciphertext");
+    const opened = await ok<{ items: unknown; sharedBy: string }>(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror, envelope: sealed },
+    );
+    assert.deepEqual(opened.items, items);
+    assert.equal(opened.sharedBy, account(acme));
+    // Another auditor cannot open it, and North's own auditor cannot ask (it works for a party).
+    await refused(
+      guild,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/open`,
+      { juror: (await lottery(caseA)).auditors[1]?.juror, envelope: sealed },
+      403,
+      "AUDITING_NOT_RECIPIENT",
+    );
+    const northProof = await ok<{ secret: Hex; proof: Hex[] }>(
+      north,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/ticket`,
+      { juror: northAuditor },
+    );
+    await refused(
+      acme,
+      "POST",
+      `/v1/auditing/cases/${caseA}/evidence/requests`,
+      { juror: northAuditor, secret: northProof.secret, proof: northProof.proof },
+      403,
+      "AUDITING_AFFILIATED_JUROR",
+    );
+  });
+
   it("seats the 3 lowest tickets whatever the order of the claims; refuses an affiliated juror, a double vote, a wrong salt and a late reveal, each changing nothing", async () => {
     const drawnA = (await lottery(caseA)).auditors;
     const [j0, j1, j2] = drawnA.map((a) => a.juror) as [string, string, string];
