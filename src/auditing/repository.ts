@@ -161,6 +161,14 @@ export class AuditingRepository {
     );
   }
 
+  /** Forgets a share whose anchoring the ledger refused (never one already anchored). */
+  async dropUnanchoredShare(caseId: string, evidenceHash: string): Promise<void> {
+    await this.#store.exec(
+      `DELETE FROM auditing_evidence_shares WHERE case_id = $1 AND evidence_hash = $2 AND tx_hash IS NULL`,
+      [caseId.toLowerCase(), evidenceHash.toLowerCase()],
+    );
+  }
+
   async markShareAnchored(caseId: string, evidenceHash: string, txHash: string): Promise<void> {
     await this.#store.exec(
       `UPDATE auditing_evidence_shares SET tx_hash = $3 WHERE case_id = $1 AND evidence_hash = $2`,

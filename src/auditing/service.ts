@@ -496,7 +496,10 @@ export class AuditingService {
       "complain",
       [taskId, evidenceHash],
       `complain ${caseId.slice(0, 10)}`,
-    );
+    ).catch(async (error: unknown) => {
+      await this.#o.repository.dropUnanchoredShare(caseId, evidenceHash);
+      throw error;
+    });
     await this.#o.repository.markShareAnchored(caseId, evidenceHash, receipt.transactionHash);
     return { caseId, taskId, stake: stake.toString() };
   }
@@ -624,6 +627,7 @@ export class AuditingService {
       throw error;
     }
     const ballot = await this.#o.ledger.read<ChainBallot>("court", "ballot", [caseId, c.round, juror]);
+    await this.#o.sync(); // the seat (and any juror it displaced) is in the read model when this answers
     return {
       caseId,
       juror: juror.toLowerCase(),
