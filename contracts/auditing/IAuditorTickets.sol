@@ -40,7 +40,7 @@ interface IAuditorTickets {
 
     /// @notice The caller reveals its epoch seeds in order, from the first epoch not yet revealed (`fromEpoch` must
     /// be `revealedThrough(caller) + 1`), each epoch over. An epoch without a root or without a lottery takes any
-    /// value (it is not checked); an epoch with both must rebuild its root (about 150k gas).
+    /// value (it is not checked); an epoch with both must rebuild its root (767 hashes; gas in docs/auditing.md).
     function revealSeeds(uint64 fromEpoch, bytes32[] calldata seeds) external;
 
     /// @notice Whether `secret` is at position `slot` of `auditor`'s tree for `epoch` (false without a root).
