@@ -123,6 +123,11 @@ contract AuditorTickets is IAuditorTickets {
         return _lotteries[epoch];
     }
 
+    /// @inheritdoc IAuditorTickets
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
     /// @notice The root of the tree an epoch seed makes (what an auditor's agent commits at `signal`).
     function rootFromSeed(bytes32 seed) public pure returns (bytes32) {
         bytes32[] memory level = new bytes32[](SLOTS);

@@ -54,6 +54,11 @@ contract CourtGovernance is ICourtGovernance {
         return COURT;
     }
 
+    /// @inheritdoc ICourtGovernance
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
     function _approve(bytes32 id, ParamsProposal storage proposal) private {
         proposal.approvals.add(msg.sender);
         emit ParamsApproved(id, msg.sender);

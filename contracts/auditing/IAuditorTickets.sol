@@ -58,6 +58,9 @@ interface IAuditorTickets {
     /// @notice The auditor's root for `epoch` (zero when it did not signal for it).
     function rootOf(address auditor, uint64 epoch) external view returns (bytes32);
 
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
+
     /// @notice The last epoch whose seed `auditor` revealed (or skipped, having no root or no lottery), and when it
     /// last revealed (0: never).
     function revealedThrough(address auditor) external view returns (uint64 epoch, uint64 revealedAt);

@@ -24,4 +24,7 @@ interface ICourtGovernance {
 
     /// @notice The court governed.
     function court() external view returns (IOutcomeCourt);
+
+    /// @notice The contract's version, "1.0.0".
+    function version() external view returns (string memory);
 }

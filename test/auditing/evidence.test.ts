@@ -316,9 +316,14 @@ describe("auditing evidence through the agents: a party answers drawn jurors' ti
       "GET",
       path("/v1/auditing/cases/:id/evidence"),
     );
+    // The complaint's own text is Acme's first share, anchored with the complaint.
+    const report = [{ kind: "report", content: "line down 3 days after" }] as const;
     assert.deepEqual(
       listed.shares.map((s) => [s.evidenceHash, s.items]),
-      [[shared.evidenceHash, items]],
+      [
+        [evidenceDigest(caseId, report), report],
+        [shared.evidenceHash, items],
+      ],
     );
     assert.deepEqual(listed.answered, []);
     // No lottery yet: no juror to answer, no ticket to make.
@@ -384,8 +389,11 @@ describe("auditing evidence through the agents: a party answers drawn jurors' ti
     );
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.from, account(acme));
-    assert.equal(r.body.envelopes.length, 1);
-    const { envelope, evidenceHash } = r.body.envelopes[0] as { envelope: string; evidenceHash: Hex };
+    assert.equal(r.body.envelopes.length, 2, "the complaint's report and the shared items");
+    const { envelope, evidenceHash } = r.body.envelopes.find((e) => e.evidenceHash === shared.evidenceHash) as {
+      envelope: string;
+      evidenceHash: Hex;
+    };
     assert.equal(evidenceHash, shared.evidenceHash);
     assert.ok(!envelope.includes("MTTR") && !envelope.includes("+4930123"), "the envelope is ciphertext");
     const opened = await ok<{ items: unknown; sharedBy: string; evidenceHash: string }>(
@@ -405,7 +413,8 @@ describe("auditing evidence through the agents: a party answers drawn jurors' ti
     );
     assert.deepEqual(
       listed.answered.map((a) => a.juror),
-      [juror],
+      [juror, juror],
+      "one answer per share sealed to it",
     );
     // Another auditor cannot open it: it holds no entry.
     await refused(
