@@ -301,60 +301,6 @@ export const EpochSchema = strictObject({
   now: Type.Integer({ description: "The latest block's timestamp" }),
 });
 
-// ---- evidence to the drawn jurors only
-const EvidenceItemSchema = strictObject({
-  kind: Type.Union(
-    [
-      Type.Literal("cdr-samples"),
-      Type.Literal("kpi-log"),
-      Type.Literal("measurements"),
-      Type.Literal("report"),
-      Type.Literal("other"),
-    ],
-    { description: "What the item is: call detail record samples, a KPI log, SLA measurements, a report" },
-  ),
-  content: Text(16_000, "The item itself (encrypted to the jurors; never on chain)"),
-});
-export const ShareEvidenceBody = strictObject({
-  items: Type.Array(EvidenceItemSchema, { minItems: 1, maxItems: 16 }),
-});
-export const EvidenceSharedSchema = strictObject({
-  caseId: Bytes32Schema,
-  round: Type.Integer(),
-  attempt: Type.Integer(),
-  envelopeHash: Bytes32Schema,
-  jurors: Type.Array(AddressSchema, { maxItems: 255, description: "The drawn jurors it is encrypted to" }),
-  txHashes: Type.Array(TxHashSchema, { maxItems: 255, description: "One shareEvidence anchor per juror" }),
-});
-const EnvelopeText = Type.String({
-  minLength: 2,
-  maxLength: 600_000,
-  description: "The envelope: a JWE in general JSON serialization, as the party's agent answers it",
-});
-export const EnvelopesSchema = strictObject({
-  caseId: Bytes32Schema,
-  envelopes: Type.Array(
-    strictObject({
-      envelopeHash: Bytes32Schema,
-      round: Type.Integer(),
-      attempt: Type.Integer(),
-      jurors: Type.Array(AddressSchema, { maxItems: 255 }),
-      envelope: EnvelopeText,
-    }),
-    { maxItems: 64 },
-  ),
-});
-export const OpenEvidenceBody = strictObject({ juror: AddressSchema, envelope: EnvelopeText });
-export const OpenedEvidenceSchema = strictObject({
-  caseId: Bytes32Schema,
-  juror: AddressSchema,
-  round: Type.Integer(),
-  attempt: Type.Integer(),
-  envelopeHash: Bytes32Schema,
-  sharedBy: AddressSchema,
-  items: Type.Array(EvidenceItemSchema, { maxItems: 16 }),
-});
-
 // ---- governed parameters and the multi-signature bank
 const Count = (description: string) => Type.Integer({ minimum: 0, maximum: 255, description });
 const Bps = (description: string) => Type.Integer({ minimum: 0, maximum: 10_000, description });
