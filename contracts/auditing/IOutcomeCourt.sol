@@ -11,7 +11,8 @@ import {IServiceEscrow} from "./IServiceEscrow.sol";
 /// blind from the auditors signalling for the current epoch: the draw opens a lottery with a seed from the members'
 /// commit-reveal beacon, each auditor alone knows its ticket (from a secret it committed to before the seed existed,
 /// IAuditorTickets), a drawn auditor claims a seat by committing its vote with its ticket, and the `size` lowest
-/// tickets claimed sit; no juror learns who else sits before its own vote is bound. Auditors affiliated with either
+/// tickets claimed sit; a juror becomes known only by a claim that binds its vote, so nobody can find a juror that
+/// has not voted yet, and a juror can see only others whose votes can no longer change. Auditors affiliated with either
 /// party cannot claim; a drawn auditor that does not claim is slashed once its epoch seed is revealed. Jurors reveal
 /// their votes, and the majority takes the minority's deposits and the requester's
 /// stake (or the validation fee from it). Either party may object during the verdict's epoch or the next with a stake
