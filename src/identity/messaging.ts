@@ -151,7 +151,8 @@ export class AttestationMessaging {
 
   /**
    * The outbox: seals `message` as this agent for `to` (encrypted when it carries personal data), posts it to
-   * `endpoint`, and records it once the recipient took it. A refusal is MESSAGE_DELIVERY_FAILED with its answer.
+   * `endpoint`, and records it once the recipient took it. The recipient's refusal (a 4xx) is MESSAGE_REFUSED; an
+   * endpoint that could not be reached or failed is MESSAGE_DELIVERY_FAILED; both carry its answer.
    */
   async send(input: SendInput): Promise<{ sent: StoredMessage; answer: unknown }> {
     let url: URL;

@@ -141,6 +141,7 @@ export function registerMessageRoutes(app: ApiApp, deps: MessageRoutesDeps): voi
             "MESSAGE_INVALID",
             "MESSAGE_RECIPIENT_NO_KEY",
             "MESSAGE_DELIVERY_FAILED",
+            "MESSAGE_REFUSED",
             "DID_RESOLUTION_FAILED",
           ),
         },

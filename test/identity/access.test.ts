@@ -155,7 +155,7 @@ describe("access permissions enforced by the person's hub, asked and retrieved b
       `/v1/identity/access/${permission.id}/retrieve`,
       { attestationTypes: ["BankAccount"] },
     );
-    assert.equal(other.status, 502);
+    assert.equal(other.status, 422);
     assert.equal(other.body.facts.peerCode, "HUB_ACCESS_TYPE_NOT_GRANTED");
   });
 
@@ -176,7 +176,7 @@ describe("access permissions enforced by the person's hub, asked and retrieved b
       `/v1/identity/access/${first.object.id}/retrieve`,
       {},
     );
-    assert.equal(refused.status, 502);
+    assert.deepEqual([refused.status, refused.body.code], [422, "MESSAGE_REFUSED"]);
     assert.deepEqual([refused.body.facts.peerStatus, refused.body.facts.peerCode], [410, "HUB_ACCESS_RETRACTED"]);
     assert.deepEqual(await refusal(retractAtHub(client, isp.url, first.object.id as string)), {
       status: 410,

@@ -261,7 +261,7 @@ describe("attestation messages: inbox, outbox and conversations between agent pr
     assert.notEqual(next.body.items[0]?.threadId, access.identifier);
   });
 
-  it("answers MESSAGE_DELIVERY_FAILED with the recipient's refusal, and refuses the outbox without an operator key", async () => {
+  it("answers MESSAGE_REFUSED with the recipient's refusal, and refuses the outbox without an operator key", async () => {
     const stranger = person();
     const refused = await isp.call<Failure>("POST", "/v1/identity/messages/outbox", {
       to: stranger.did,
@@ -274,8 +274,9 @@ describe("attestation messages: inbox, outbox and conversations between agent pr
         purpose: "x",
       },
     });
-    assert.equal(refused.status, 502, JSON.stringify(refused.body));
-    assert.equal(refused.body.code, "MESSAGE_DELIVERY_FAILED");
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, "MESSAGE_REFUSED");
+    assert.equal(refused.body.facts?.peerStatus, 422, JSON.stringify(refused.body));
     assert.equal(refused.body.facts?.peerCode, "MESSAGE_WRONG_RECIPIENT", JSON.stringify(refused.body));
 
     const badMessage = await isp.call<Failure>("POST", "/v1/identity/messages/outbox", {

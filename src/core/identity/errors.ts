@@ -161,7 +161,13 @@ export const IDENTITY_ERRORS = defineErrors("identity", {
   },
   MESSAGE_DELIVERY_FAILED: {
     status: 502,
-    description: "The recipient's agent could not be reached, or refused the message; details give its answer.",
+    description:
+      "The recipient's agent or hub could not be reached, timed out, or failed (5xx or no JSON answer); details name the endpoint.",
+  },
+  MESSAGE_REFUSED: {
+    status: 422,
+    description:
+      "The recipient's agent or hub answered and refused the message (a 4xx: wrong recipient, no such route, access retracted, ...); details give its status, code and message.",
   },
 });
 

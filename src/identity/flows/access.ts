@@ -11,6 +11,7 @@ import { withDidKey } from "../../core/identity/didKey.ts";
 import { openJwe } from "../../core/identity/ecdhJwe.ts";
 import { IdentityError, invalidInput } from "../../core/identity/errors.ts";
 import type { Keystore } from "../../core/identity/keystore.ts";
+import { peerRefused } from "../../core/identity/messages/http.ts";
 import {
   ATTESTATION_FORMATS,
   MESSAGE_CONTEXT,
@@ -150,7 +151,7 @@ export class AccessFlow {
   /**
    * Retrieves the attestations a granted permission lets this agent read: a RetrieveAttestations message signed as
    * the messaging DID to the hub's owner, posted to the hub; the copies opened with the messaging key. The hub's
-   * refusal is MESSAGE_DELIVERY_FAILED with its status and code (HUB_ACCESS_RETRACTED, HUB_ACCESS_EXPIRED, ...).
+   * refusal is MESSAGE_REFUSED with its status and code (HUB_ACCESS_RETRACTED, HUB_ACCESS_EXPIRED, ...).
    */
   async retrieve(
     permissionId: string,
@@ -178,7 +179,7 @@ export class AccessFlow {
     } catch (error) {
       const peer = error instanceof HubRequestError ? error : undefined;
       throw new IdentityError(
-        "MESSAGE_DELIVERY_FAILED",
+        peer && peerRefused(peer.status) ? "MESSAGE_REFUSED" : "MESSAGE_DELIVERY_FAILED",
         `the hub at ${record.hub.url} refused the retrieval: ${peer ? `${String(peer.body.code)} ${String(peer.body.message)}` : String(error)}`,
         {
           details: {

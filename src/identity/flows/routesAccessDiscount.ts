@@ -60,6 +60,7 @@ export function registerDiscountRoutes(app: ApiApp, discounts: DiscountFlow): vo
             "ACCESS_NOT_FOUND",
             "ACCESS_NOT_GRANTED",
             "MESSAGE_DELIVERY_FAILED",
+            "MESSAGE_REFUSED",
             "MESSAGE_UNDECRYPTABLE",
             ...PRESENTATION_ERRORS,
           ),

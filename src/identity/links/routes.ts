@@ -43,6 +43,7 @@ export function registerLinkRoutes(app: ApiApp, links: LinkService): void {
             "DID_RESOLUTION_FAILED",
             "MESSAGE_RECIPIENT_NO_KEY",
             "MESSAGE_DELIVERY_FAILED",
+            "MESSAGE_REFUSED",
           ),
         },
       },
