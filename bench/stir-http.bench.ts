@@ -9,6 +9,8 @@
 // step 1 stay fresh for step 2. Args: [seconds=10] [connections=16] [tokens=200]. To profile the agents, run with
 // TELCO_AGENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>": each agent writes a profile named with its pid at exit; the
 // OSP agent's pid is printed; summarise it with `node bench/lib/cpuProfile.ts <file>`.
+// Then the floor under any Node implementation, with the same load: a bare node:http server answering a fixed JSON,
+// the same server doing one ECDSA verify per request first, and one verify and one sign (bench/lib/httpFloor.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -25,8 +27,11 @@ import {
   startSignedCallsProcesses,
 } from "../testkit/signedCalls.ts";
 import { autocannonLoad, type CannonResult } from "./lib/autocannon.ts";
+import type { FloorMode } from "./lib/httpFloor.ts";
 import { type BenchResult, round } from "./lib/report.ts";
 import { opensslSpeed } from "./stir-attestation.bench.ts";
+
+const perSecond = (r: CannonResult) => r.good / r.seconds;
 
 const row = (path: string, r: CannonResult, connections: number) => ({
   path,
@@ -40,6 +45,19 @@ const row = (path: string, r: CannonResult, connections: number) => ({
   "p99 ms": r.p99,
   "max ms": r.max,
 });
+
+/** Starts bench/lib/httpFloor.ts in its own process and answers its URL once it listens. */
+async function startFloor(mode: FloorMode): Promise<{ url: string; stop: () => void }> {
+  const port = await reservePort();
+  const child = spawn(process.execPath, [new URL("./lib/httpFloor.ts", import.meta.url).pathname, String(port), mode], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once("data", () => resolve());
+    child.once("exit", (code) => reject(new Error(`httpFloor ${mode} exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+}
 
 export async function run(args: string[]): Promise<BenchResult> {
   const seconds = Number(args[0] ?? 10);
@@ -104,6 +122,22 @@ export async function run(args: string[]): Promise<BenchResult> {
       connections,
       seconds,
     });
+    const floor: Record<FloorMode, CannonResult> = {} as Record<FloorMode, CannonResult>;
+    for (const mode of ["bare", "verify", "crypto"] as const) {
+      const server = await startFloor(mode);
+      try {
+        floor[mode] = await autocannonLoad({
+          url: server.url,
+          headers: { "content-type": "application/json" },
+          bodies: await enterprise(),
+          expect: '"attest":"A"',
+          connections,
+          seconds,
+        });
+      } finally {
+        server.stop();
+      }
+    }
     const loadAfter = loadavg()[0] as number;
     return {
       name: "stir-http",
@@ -136,6 +170,21 @@ export async function run(args: string[]): Promise<BenchResult> {
             (attestation.firstBad ? ` First bad attestation answer: ${attestation.firstBad}` : "") +
             (verification.firstBad ? ` First bad verification answer: ${verification.firstBad}` : "") +
             (theirs.firstBad ? ` First bad secsipidx answer: ${theirs.firstBad}` : ""),
+        },
+        {
+          title:
+            "The floor: bare node:http in its own process, same autocannon load and bodies (bench/lib/httpFloor.ts)",
+          rows: [
+            row("node:http, fixed JSON answer, no work", floor.bare, connections),
+            row("node:http + one ECDSA P-256 verify per request", floor.verify, connections),
+            row("node:http + one ECDSA P-256 verify + one sign per request", floor.crypto, connections),
+          ],
+          note:
+            `attestations / floor with verify + sign = ${round(perSecond(attestation) / perSecond(floor.crypto), 2)}x; ` +
+            `verifications / floor with verify = ${round(perSecond(verification) / perSecond(floor.verify), 2)}x; ` +
+            `floor with verify / secsipidx = ${round(perSecond(floor.verify) / perSecond(theirs), 2)}x. ` +
+            "No framework, authentication, validation, ledger check or logging: no Node implementation of a path " +
+            "answers more per second on this machine than the floor row with that path's cryptography.",
         },
       ],
     };

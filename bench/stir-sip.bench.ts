@@ -1,11 +1,12 @@
 // Calls per second through the Kamailio STIR proxies (sip/osp-edge.cfg attests through the OSP's agent,
 // sip/terminating.cfg verifies through the terminating provider's agent), each alone between a sipp caller and a sipp
-// callee, on the signed-calls consortium (devnet, the whole EIDL chain). Each proxy runs twice: with today's configs
-// (http_client + jansson) and with the exec bridge they replaced (sip/*.cfg and sip/bin/stir-agent.sh as of commit
-// `bridge`, read from git: exec + sh + curl + sed per call). sipp places `calls` calls with at most `limit` in
+// callee, on the signed-calls consortium (devnet, the whole EIDL chain). Each proxy runs with today's configs
+// (http_client on one pooled keep-alive connection per worker, jansson), with the configs of commit `perCall` (read
+// from git: http_client_query, a new connection per call), and with the exec bridge they replaced (sip/*.cfg and
+// sip/bin/stir-agent.sh as of commit `bridge`, read from git: exec + sh + curl + sed per call). sipp places `calls` calls with at most `limit` in
 // flight (closed loop) at up to `rate` new calls/s; a call counts when it got 200, ACK and BYE 200. calls/s is
 // successful calls over sipp's wall-clock run; any failed call is reported, never hidden.
-// Args: [calls=1000] [rate=1000] [limit=50] [bridge=15a4364] (bridge "none" skips the exec bridge rows).
+// Args: [calls=1000] [rate=1000] [limit=50] [bridge=15a4364] [perCall=d454ed1] ("none" skips those rows).
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -24,11 +25,11 @@ import type { BenchResult } from "./lib/report.ts";
 
 const execFileAsync = promisify(execFile);
 
-/** The exec-bridge configs and script of an older commit, written under dir (sip/ layout kept). */
-async function bridgeFromGit(commit: string, dir: string): Promise<string> {
-  const root = join(dir, "bridge-sip");
+/** The proxy configs (and, for the exec bridge, its script) of an older commit, written under dir (sip/ layout kept). */
+async function configsFromGit(commit: string, dir: string, files: string[]): Promise<string> {
+  const root = join(dir, `sip-${commit}`);
   await mkdir(join(root, "bin"), { recursive: true });
-  for (const file of ["osp-edge.cfg", "terminating.cfg", "bin/stir-agent.sh"]) {
+  for (const file of files) {
     const text = execFileSync("git", ["show", `${commit}:sip/${file}`], { cwd: join(SIP_DIR, ".."), encoding: "utf8" });
     await writeFile(join(root, file), text);
   }
@@ -82,6 +83,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const rate = Number(args[1] ?? 1000);
   const limit = Number(args[2] ?? 50);
   const bridge = args[3] ?? "15a4364";
+  const perCall = args[4] ?? "d454ed1";
   const dir = await mkdtemp(join(tmpdir(), "stir-sip-bench-"));
   const procs: Proc[] = [];
   let s: SignedCallsConsortium | undefined;
@@ -122,10 +124,18 @@ export async function run(args: string[]): Promise<BenchResult> {
       );
 
     const variants: Array<{ name: string; sipDir: string; env: (key: string) => Record<string, string> }> = [
-      { name: "http_client + jansson", sipDir: SIP_DIR, env: (key) => ({ STIR_API_KEY: key }) },
+      { name: "http_client pooled keep-alive + jansson", sipDir: SIP_DIR, env: (key) => ({ STIR_API_KEY: key }) },
     ];
+    if (perCall !== "none") {
+      const old = await configsFromGit(perCall, dir, ["osp-edge.cfg", "terminating.cfg"]);
+      variants.unshift({
+        name: `http_client, a connection per call (${perCall})`,
+        sipDir: old,
+        env: (key) => ({ STIR_API_KEY: key }),
+      });
+    }
     if (bridge !== "none") {
-      const old = await bridgeFromGit(bridge, dir);
+      const old = await configsFromGit(bridge, dir, ["osp-edge.cfg", "terminating.cfg", "bin/stir-agent.sh"]);
       variants.unshift({
         name: `exec bridge (${bridge})`,
         sipDir: old,

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { randomUUID, X509Certificate } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -40,6 +40,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
   let uasPort = 0;
   let secsipidUasPort = 0;
   let calls = 0;
+  let ospKeyValue = "";
 
   const enterpriseIdentity = async () =>
     (
@@ -79,6 +80,7 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     // The edge attests (operator); the terminating proxy only verifies, which a read-only key may do.
     const ospKey = await ok(s.agents.osp, "POST", "/v1/api-keys", { userName: "osp-edge", role: "operator" }, 201);
     const tspKey = await ok(tsp, "POST", "/v1/api-keys", { userName: "terminating", role: "read-only" }, 201);
+    ospKeyValue = String(ospKey.key);
     // The OSP's STI public key, from the certificate its x5u serves, for secsipid's key-file check.
     const probe = await ok(s.agents.osp, "POST", "/stir/v1/signing", {
       signingRequest: {
@@ -187,6 +189,64 @@ describe("signed calls over SIP: Kamailio OSP edge and terminating proxies, sipp
     const forged = [`${h}.${p}.${(sig as string).slice(0, -4)}AAAA`, ...params].join(";");
     const bad = await call({ identity: forged, target: ports.secsipid, rejected: true });
     assert.equal(statusCodes(bad.trace).at(-1), 438);
+  });
+
+  it("each worker keeps its connection to the agent (16 calls, at most 8 connections); a wrong key fails the call 503", async () => {
+    // A TCP relay in front of the OSP's agent counts the connections the edge opens.
+    const agent = new URL(s.agents.osp.url);
+    let connections = 0;
+    const open = new Set<Socket>();
+    const relay: Server = createServer((client) => {
+      connections++;
+      open.add(client);
+      const upstream = connect(Number(agent.port), agent.hostname);
+      client.pipe(upstream).pipe(client);
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on("error", close).on("close", close);
+      upstream.on("error", close).on("close", close);
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as { port: number }).port}`;
+    const edge = async (agentUrl: string, key: string, name: string) => {
+      const port = await reservePort();
+      procs.push(
+        await startKamailio({
+          config: "osp-edge.cfg",
+          port,
+          runtimeDir: join(dir, name),
+          env: {
+            STIR_AGENT_URL: agentUrl,
+            STIR_API_KEY: key,
+            STIR_NEXT_HOP: `sip:127.0.0.1:${ports.term}`,
+            STIR_DIRECT_CUSTOMER_IP: "127.0.0.1",
+          },
+        }),
+      );
+      return port;
+    };
+    try {
+      const pooled = await edge(relayUrl, ospKeyValue, "run-pooled");
+      const count = 16;
+      for (let i = 0; i < count; i++) {
+        const result = await call({ identity: await enterpriseIdentity(), target: pooled });
+        assert.equal(result.status, 0, result.trace);
+        assert.equal(claimsOf(headerIn(result.received, "Identity") ?? "").claims.attest, "A");
+      }
+      // children=8 workers, each with at most one connection it keeps: never one connection per call.
+      assert.ok(connections >= 1 && connections <= 8, `${count} calls opened ${connections} connections`);
+
+      const wrongKey = await edge(s.agents.osp.url, `tlk_0123456789abcdef_${"A".repeat(43)}`, "run-wrong-key");
+      const refused = await call({ identity: await enterpriseIdentity(), target: wrongKey, rejected: true });
+      assert.equal(statusCodes(refused.trace).at(-1), 503, refused.trace);
+      assert.match(headerIn(refused.trace, "Reason") ?? "", /^SIP;cause=503;text="STIR agent answered 401"/);
+    } finally {
+      // The workers keep their connections (that is the point): cut them, or close() waits for the agent's idle timeout.
+      for (const socket of open) socket.destroy();
+      await new Promise((r) => relay.close(r));
+    }
   });
 
   it("an agent that is down or never answers fails the call at once with 503 and a Reason, at both proxies", async () => {

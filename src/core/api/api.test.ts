@@ -180,6 +180,35 @@ describe("authentication", () => {
     }
   });
 
+  it("takes the key as HTTP Basic's password (how pooled libcurl clients send it), with the same checks", async () => {
+    const basic = (user: string, password: string) => ({
+      authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+    });
+    const ok = await app.inject({ method: "GET", url: "/v1/orgs", headers: basic("kamailio", keys.readOnly) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const noUser = await app.inject({ method: "GET", url: "/v1/orgs", headers: basic("", keys.readOnly) });
+    assert.equal(noUser.statusCode, 200, "the user-id carries nothing");
+    const refused = [
+      basic("kamailio", ""),
+      basic(keys.readOnly, ""),
+      { authorization: `Basic ${Buffer.from(keys.readOnly).toString("base64")}` },
+      basic("kamailio", keys.otherMember),
+      { authorization: "Digest username=x" },
+    ];
+    for (const headers of refused) {
+      const res = await app.inject({ method: "GET", url: "/v1/orgs", headers });
+      assert.equal(res.statusCode, 401, JSON.stringify(headers));
+      assertErrorShape(res.json(), "UNAUTHENTICATED");
+    }
+    const tooLow = await app.inject({
+      method: "POST",
+      url: "/v1/orgs",
+      headers: basic("kamailio", keys.readOnly),
+      payload: { orgId: "acme", name: "Acme", allocations: [] },
+    });
+    assert.equal(tooLow.statusCode, 403, "the key's role still decides");
+  });
+
   it("never lets a key of another member act for this one", async () => {
     const res = await app.inject({ method: "GET", url: "/v1/api-keys", headers: bearer(keys.otherMember) });
     assert.equal(res.statusCode, 401);
@@ -501,6 +530,7 @@ describe("OpenAPI, health and metrics", () => {
       scheme: "bearer",
       bearerFormat: "tlk_<keyId>_<secret>",
     });
+    assert.equal(doc.components.securitySchemes.basicAuth.scheme, "basic");
     const operations = Object.entries(doc.paths as Record<string, Record<string, Record<string, unknown>>>).flatMap(
       ([path, methods]) => Object.entries(methods).map(([method, op]) => ({ id: `${method} ${path}`, op })),
     );
@@ -522,7 +552,7 @@ describe("OpenAPI, health and metrics", () => {
       if (id === "get /health") {
         assert.deepEqual(op.security, [], "health is public");
       } else {
-        assert.deepEqual(op.security, [{ bearerAuth: [] }], `${id} needs a key`);
+        assert.deepEqual(op.security, [{ bearerAuth: [] }, { basicAuth: [] }], `${id} needs a key`);
         assert.ok(responses["401"] && responses["403"], `${id} lists 401/403`);
       }
     }

@@ -70,7 +70,7 @@ export function installRouteConventions(app: ApiApp): void {
       }
     }
 
-    schema.security = auth === "public" ? [] : [{ bearerAuth: [] }];
+    schema.security = auth === "public" ? [] : [{ bearerAuth: [] }, { basicAuth: [] }];
     const errors: ApiErrorCode[] = ["VALIDATION_FAILED", "MALFORMED_REQUEST", "NOT_FOUND", "INTERNAL"];
     if (auth !== "public") errors.push("UNAUTHENTICATED", "FORBIDDEN");
     if (schema.body) errors.push("PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE");

@@ -115,7 +115,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiApp
       openapi: "3.0.3",
       info: { title: `telco-ledger member agent: ${member.name}`, version },
       components: {
-        securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "tlk_<keyId>_<secret>" } },
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "tlk_<keyId>_<secret>" },
+          basicAuth: {
+            type: "http",
+            scheme: "basic",
+            description: "The same API key as the password (any user-id), for clients that pool connections with Basic",
+          },
+        },
       },
       tags: [{ name: "system", description: "Health, metrics" }, ...modules.flatMap((m) => m.tags ?? [])],
     },
