@@ -1,16 +1,17 @@
 // Write throughput on the four-signer geth Clique network beside the anvil devnet, in one run (issue 13): plain
 // transfers/s, EIDL delegations/s and roaming authentications/s, on the devnet (interval mining, one block a second,
-// anvil's 30M gas) and on geth networks at several block periods and block gas limits.
+// its block gas limit read from the chain) and on geth networks at several block periods and block gas limits.
 //   - transfers: `transfers` 21,000-gas value transfers from 4 fresh accounts, signed locally at consecutive nonces and
 //     sent at once; rate = transfers / (first send -> every sender's last nonce mined).
 //   - delegations: single-number EIDL grants Numbering Authority -> TNSP through the NA agent's API (POST
-//     /v1/tnallocation, 50 items a call, each answered once mined); rate = grants / wall time.
+//     /v1/tnallocation, GRANTS_PER_CALL (10) items a call, each answered once mined); rate = grants / wall time.
 //   - roaming: `authentications` attaches north -> south through north's batch API (100 every 100 ms); an
 //     authentication counts once the visited side activated it and its activation record is mined; rate = completed /
 //     (first attach -> last activation mined), as bench/roaming-throughput.bench.ts measures it.
-// Agents run in the benchmark process, two consortia per chain (EIDL parties; three mobile operators), on a network
-// spread over its nodes with confirmations 2. The devnet and the first geth setting get all three measurements; the
-// further settings (other block periods and gas limits) measure transfers only unless marked `:full`, because the
+// Agents run in the benchmark process, two consortia (EIDL parties; three mobile operators): on geth both on the one
+// network, spread over its nodes with confirmations 2; on anvil each on a devnet of its own. The devnet and the first
+// geth setting get all three measurements; the further settings (other block periods and gas limits) measure
+// transfers only unless marked `:full`, because the
 // project's writes fill a small share of any block (the table says so: gas per second against the block's) and
 // setting up the two consortia costs minutes per chain on a loaded machine.
 //   npm run bench -- network-throughput [transfers=2000] [delegations=50] [authentications=200] [settings=anvil,p1-100m:full,p1-30m,p2-100m,p2-30m]

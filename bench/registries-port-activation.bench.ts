@@ -4,7 +4,8 @@
 // grant), through its outbox; the losing agent concurs all; each gaining agent schedules its ports; then every
 // gaining agent sends ONE batch activation of all its ports at the same moment. Timed: from the batch sends to all
 // mined (the clearing's activations, counted in numbers), and to every gaining agent's EIDL facts showing every port
-// at its organisation (the Numbering Authority's agent executes one EIDL prefix port per block).
+// at its organisation (the Numbering Authority's agent ports the activated blocks in portBatch transactions of up to
+// 100 blocks).
 // Usage: npm run bench -- registries-port-activation [providers=3] [ports=20] [numbers=100]
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";

@@ -10,7 +10,8 @@
 // TELCO_AGENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>": each agent writes a profile named with its pid at exit; the
 // OSP agent's pid is printed; summarise it with `node bench/lib/cpuProfile.ts <file>`.
 // Then the floor under any Node implementation, with the same load: a bare node:http server answering a fixed JSON,
-// the same server doing one ECDSA verify per request first, and one verify and one sign (bench/lib/httpFloor.ts).
+// the same server doing one ECDSA verify per request first, and one verify and one sign (bench/lib/httpFloor.ts); the
+// two cryptographic modes again with one process per core sharing the port (what replicas of any Node service get).
 import { type ChildProcess, spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -46,17 +47,35 @@ const row = (path: string, r: CannonResult, connections: number) => ({
   "max ms": r.max,
 });
 
-/** Starts bench/lib/httpFloor.ts in its own process and answers its URL once it listens. */
-async function startFloor(mode: FloorMode): Promise<{ url: string; stop: () => void }> {
+/**
+ * Starts `processes` copies of bench/lib/httpFloor.ts on one port (SO_REUSEPORT: the kernel spreads the connections),
+ * each its own process, and answers their URL once all listen.
+ */
+async function startFloor(mode: FloorMode, processes: number): Promise<{ url: string; stop: () => void }> {
   const port = await reservePort();
-  const child = spawn(process.execPath, [new URL("./lib/httpFloor.ts", import.meta.url).pathname, String(port), mode], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.once("data", () => resolve());
-    child.once("exit", (code) => reject(new Error(`httpFloor ${mode} exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+  const children = Array.from({ length: processes }, () =>
+    spawn(process.execPath, [new URL("./lib/httpFloor.ts", import.meta.url).pathname, String(port), mode], {
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  );
+  const stop = () => {
+    for (const child of children) child.kill();
+  };
+  try {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve, reject) => {
+            child.stdout?.once("data", () => resolve());
+            child.once("exit", (code) => reject(new Error(`httpFloor ${mode} exited with ${code}`)));
+          }),
+      ),
+    );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}/`, stop };
 }
 
 export async function run(args: string[]): Promise<BenchResult> {
@@ -122,11 +141,20 @@ export async function run(args: string[]): Promise<BenchResult> {
       connections,
       seconds,
     });
-    const floor: Record<FloorMode, CannonResult> = {} as Record<FloorMode, CannonResult>;
-    for (const mode of ["bare", "verify", "crypto"] as const) {
-      const server = await startFloor(mode);
+    // One floor process, then one per core for the two cryptographic modes (what replicas of any Node service get).
+    const cores = cpus().length;
+    const floorRuns = [
+      { mode: "bare", processes: 1 },
+      { mode: "verify", processes: 1 },
+      { mode: "crypto", processes: 1 },
+      { mode: "verify", processes: cores },
+      { mode: "crypto", processes: cores },
+    ] as const;
+    const floor = new Map<string, CannonResult>();
+    for (const { mode, processes } of floorRuns) {
+      const server = await startFloor(mode, processes);
       try {
-        floor[mode] = await autocannonLoad({
+        const result = await autocannonLoad({
           url: server.url,
           headers: { "content-type": "application/json" },
           bodies: await enterprise(),
@@ -134,10 +162,12 @@ export async function run(args: string[]): Promise<BenchResult> {
           connections,
           seconds,
         });
+        floor.set(`${mode}/${processes}`, result);
       } finally {
         server.stop();
       }
     }
+    const floorOf = (mode: FloorMode, processes: number) => floor.get(`${mode}/${processes}`) as CannonResult;
     const loadAfter = loadavg()[0] as number;
     return {
       name: "stir-http",
@@ -173,18 +203,23 @@ export async function run(args: string[]): Promise<BenchResult> {
         },
         {
           title:
-            "The floor: bare node:http in its own process, same autocannon load and bodies (bench/lib/httpFloor.ts)",
+            "The floor: bare node:http, same autocannon load and bodies (bench/lib/httpFloor.ts; N processes share the port through SO_REUSEPORT)",
           rows: [
-            row("node:http, fixed JSON answer, no work", floor.bare, connections),
-            row("node:http + one ECDSA P-256 verify per request", floor.verify, connections),
-            row("node:http + one ECDSA P-256 verify + one sign per request", floor.crypto, connections),
+            row("node:http, 1 process, fixed JSON answer, no work", floorOf("bare", 1), connections),
+            row("node:http, 1 process, + one ECDSA P-256 verify per request", floorOf("verify", 1), connections),
+            row("node:http, 1 process, + one ECDSA verify + one sign", floorOf("crypto", 1), connections),
+            row(`node:http, ${cores} processes, + one ECDSA verify per request`, floorOf("verify", cores), connections),
+            row(`node:http, ${cores} processes, + one ECDSA verify + one sign`, floorOf("crypto", cores), connections),
           ],
           note:
-            `attestations / floor with verify + sign = ${round(perSecond(attestation) / perSecond(floor.crypto), 2)}x; ` +
-            `verifications / floor with verify = ${round(perSecond(verification) / perSecond(floor.verify), 2)}x; ` +
-            `floor with verify / secsipidx = ${round(perSecond(floor.verify) / perSecond(theirs), 2)}x. ` +
-            "No framework, authentication, validation, ledger check or logging: no Node implementation of a path " +
-            "answers more per second on this machine than the floor row with that path's cryptography.",
+            `attestations / 1-process floor with verify + sign = ${round(perSecond(attestation) / perSecond(floorOf("crypto", 1)), 2)}x, ` +
+            `/ ${cores}-process floor = ${round(perSecond(attestation) / perSecond(floorOf("crypto", cores)), 2)}x; ` +
+            `verifications / 1-process floor with verify = ${round(perSecond(verification) / perSecond(floorOf("verify", 1)), 2)}x, ` +
+            `/ ${cores}-process floor = ${round(perSecond(verification) / perSecond(floorOf("verify", cores)), 2)}x; ` +
+            `${cores}-process floor with verify / secsipidx = ${round(perSecond(floorOf("verify", cores)) / perSecond(theirs), 2)}x. ` +
+            "No framework, authentication, validation, ledger check or logging: no Node process answers more per " +
+            "second on this machine than the 1-process floor row with its path's cryptography, and no set of Node " +
+            "processes more than the multi-process row.",
         },
       ],
     };

@@ -40,7 +40,8 @@ function serve(port: number, mode: FloorMode): void {
     });
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(port, "127.0.0.1", () => console.log("ready"));
+  // reusePort: several floor processes share the port, as replicas behind the kernel's balancing (Node >= 22.12).
+  server.listen({ port, host: "127.0.0.1", reusePort: true }, () => console.log("ready"));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
