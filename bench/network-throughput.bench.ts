@@ -11,9 +11,8 @@
 // Agents run in the benchmark process, two consortia (EIDL parties; three mobile operators): on geth both on the one
 // network, spread over its nodes with confirmations 2; on anvil each on a devnet of its own. The devnet and the first
 // geth setting get all three measurements; the further settings (other block periods and gas limits) measure
-// transfers only unless marked `:full`, because the
-// project's writes fill a small share of any block (the table says so: gas per second against the block's) and
-// setting up the two consortia costs minutes per chain on a loaded machine.
+// transfers only unless marked `:full`, because the project's writes fill a small share of any block (the table says
+// so: gas per second against the block's) and setting up the two consortia costs minutes per chain on a loaded machine.
 //   npm run bench -- network-throughput [transfers=2000] [delegations=50] [authentications=200] [settings=anvil,p1-100m:full,p1-30m,p2-100m,p2-30m]
 import type { Address, Hex } from "viem";
 import { createPublicClient, http } from "viem";
